@@ -1,0 +1,28 @@
+/* Internal: windowed-sinc FIR design and a real-coefficient filter for complex samples. */
+#ifndef SQ_DSP_FIR_H
+#define SQ_DSP_FIR_H
+
+#include <complex.h>
+#include <stddef.h>
+
+/* Low-pass taps by the Kaiser window method: passband edge and stopband edge in Hz at
+ * rate_hz, stopband attenuation in dB. Writes at most max_taps (odd count, unit DC gain);
+ * returns the count, or 0 if max_taps is too small. */
+size_t sq_fir_design_lowpass(double pass_hz, double stop_hz, double atten_db, double rate_hz,
+                             float *taps, size_t max_taps);
+
+/* A FIR on complex samples with real taps. The delay line is doubled so each output is one
+ * contiguous dot product. */
+typedef struct sq_cfir {
+    const float *taps;
+    size_t n;
+    float complex *line;   /* 2n entries */
+    size_t pos;
+} sq_cfir;
+
+/* line must have room for 2 * n entries. */
+void sq_cfir_init(sq_cfir *f, const float *taps, size_t n, float complex *line);
+void sq_cfir_reset(sq_cfir *f);
+float complex sq_cfir_step(sq_cfir *f, float complex x);
+
+#endif

@@ -1,0 +1,249 @@
+/* Binary FSK demodulator at 8 kHz (include/squeal/fsk.h).
+ *
+ * Signal path per sample:
+ *   x -> mix by the channel centre -> complex low-pass FIR (keeps +/-330 Hz, rejects the
+ *   other V.21 channel and the 2100 Hz answer tone by 60 dB) -> two one-bit sliding
+ *   correlators at the mark and space offsets -> d = |mark|^2 - |space|^2.
+ * d is the non-coherent matched-filter statistic; sampled at the end of each bit it gives
+ * the decision. The bit clock is a fractional phase (baud / rate per sample), pulled toward
+ * every zero crossing of d, which falls half a bit before the sampling instant. After a
+ * long run without transitions (idle between async characters) the first transition gets
+ * a larger pull, so a start bit that arrives at any phase is caught. */
+#include <complex.h>
+#include <math.h>
+#include <stdlib.h>
+#include "dsp/fir.h"
+#include "squeal/error.h"
+#include "squeal/fsk.h"
+#include "squeal/level.h"
+
+#define MAX_TAPS 255
+#define MAX_WINDOW 64
+#define PASS_MARGIN_HZ 150.0      /* passband = |deviation| + this */
+#define STOP_MARGIN_HZ 350.0      /* stopband = |deviation| + this: the other V.21 channel's
+                                     nearest tone is 470 Hz from a channel centre */
+#define STOP_ATTEN_DB 60.0
+#define CARRIER_TAU_S 0.025
+#define CARRIER_FAST_TAU_S 0.004  /* V.21 Table 2: carrier off within 20-80 ms */
+#define CARRIER_DROP 0.1          /* a 10 dB fall of the fast level below the slow one */
+#define CARRIER_ON_DBM0 (-43.0)   /* V.21 8.3 */
+#define CARRIER_OFF_DBM0 (-48.0)
+#define ENVELOPE_ON 0.92          /* (mean |z|)^2 / mean |z|^2: 1 for FSK, pi/4 for noise */
+#define ENVELOPE_OFF 0.85
+/* Mean |confidence| at the decision instants: about 0.7 for V.21 (the tones are not
+ * orthogonal over one bit), 0.5 for noise, under 0.2 for a steady tone such as ANS beside
+ * channel 2; noise is rejected by the envelope test, tones by this one. */
+#define DECISION_ON 0.45
+#define DECISION_OFF 0.30
+#define DECISION_TAU_BITS 8.0
+#define CLOCK_GAIN 0.15
+#define CLOCK_GAIN_AFTER_IDLE 0.6
+#define IDLE_BITS 10
+
+struct sq_fskdemod {
+    sq_fsk_params p;
+    double rate;
+    float taps[MAX_TAPS];
+    float complex line[2 * MAX_TAPS];
+    sq_cfir lpf;
+    size_t group_delay;
+    double complex mix, mix_step, mark_rot, mark_step, space_rot, space_step;
+    double complex ring_m[MAX_WINDOW], ring_s[MAX_WINDOW];
+    double complex sum_m, sum_s;
+    size_t window, ring_pos;
+    double d_prev, conf_prev;
+    double clock, clock_step;
+    unsigned bits_since_transition;
+    double pow_avg, mag_avg, pow_fast, alpha, alpha_fast;
+    double decision_avg;
+    int carrier;
+    uint64_t n;
+    uint64_t settled_at;  /* sample count before which decisions are held at mark */
+    uint64_t onset;       /* last sample at which the fast level was 6 dB under the slow one */
+};
+
+int sq_fskdemod_create(const sq_fsk_params *p, sq_fskdemod **out)
+{
+    if (!out)
+        return SQ_EINVAL;
+    *out = NULL;
+    const double rate = SQ_PROCESSING_RATE_HZ;
+    if (!p || !(p->baud >= 50.0 && p->baud <= 600.0) || !(p->mark_hz > 100.0) ||
+        !(p->space_hz > 100.0) || p->mark_hz >= rate / 2.0 - 500.0 ||
+        p->space_hz >= rate / 2.0 - 500.0 || fabs(p->mark_hz - p->space_hz) < 50.0)
+        return SQ_EINVAL;
+    sq_fskdemod *d = calloc(1, sizeof *d);
+    if (!d)
+        return SQ_ENOMEM;
+    d->p = *p;
+    d->rate = rate;
+    double centre = (p->mark_hz + p->space_hz) / 2.0;
+    double dev = fabs(p->mark_hz - p->space_hz) / 2.0;
+    size_t ntaps = sq_fir_design_lowpass(dev + PASS_MARGIN_HZ, dev + STOP_MARGIN_HZ,
+                                         STOP_ATTEN_DB, rate, d->taps, MAX_TAPS);
+    if (ntaps == 0) {
+        free(d);
+        return SQ_EINVAL;
+    }
+    sq_cfir_init(&d->lpf, d->taps, ntaps, d->line);
+    d->group_delay = (ntaps - 1) / 2;
+    d->mix_step = cexp(-I * 2.0 * M_PI * centre / rate);
+    d->mark_step = cexp(-I * 2.0 * M_PI * (p->mark_hz - centre) / rate);
+    d->space_step = cexp(-I * 2.0 * M_PI * (p->space_hz - centre) / rate);
+    d->window = (size_t)lround(rate / p->baud);
+    if (d->window > MAX_WINDOW)
+        d->window = MAX_WINDOW;
+    d->clock_step = p->baud / rate;
+    d->alpha = 1.0 / (CARRIER_TAU_S * rate);
+    d->alpha_fast = 1.0 / (CARRIER_FAST_TAU_S * rate);
+    sq_fskdemod_reset(d);
+    *out = d;
+    return SQ_OK;
+}
+
+void sq_fskdemod_reset(sq_fskdemod *d)
+{
+    if (!d)
+        return;
+    sq_cfir_reset(&d->lpf);
+    d->mix = d->mark_rot = d->space_rot = 1.0;
+    for (size_t i = 0; i < MAX_WINDOW; i++)
+        d->ring_m[i] = d->ring_s[i] = 0.0;
+    d->sum_m = d->sum_s = 0.0;
+    d->ring_pos = 0;
+    d->d_prev = d->conf_prev = 0.0;
+    d->clock = 0.0;
+    d->bits_since_transition = IDLE_BITS;
+    d->pow_avg = d->mag_avg = d->pow_fast = 0.0;
+    d->decision_avg = 0.0;
+    d->carrier = 0;
+    d->n = 0;
+    d->onset = 0;
+    /* the FIR and the correlators fill from zero at the start, as after silence */
+    d->settled_at = d->lpf.n + d->window;
+}
+
+/* Keeps the rotating phasors on the unit circle despite rounding. */
+static void renormalise(sq_fskdemod *d)
+{
+    d->mix /= cabs(d->mix);
+    d->mark_rot /= cabs(d->mark_rot);
+    d->space_rot /= cabs(d->space_rot);
+}
+
+static void update_carrier(sq_fskdemod *d, float complex z)
+{
+    double mag2 = (double)crealf(z) * crealf(z) + (double)cimagf(z) * cimagf(z);
+    d->pow_avg += d->alpha * (mag2 - d->pow_avg);
+    d->mag_avg += d->alpha * (sqrt(mag2) - d->mag_avg);
+    d->pow_fast += d->alpha_fast * (mag2 - d->pow_fast);
+    if (!d->carrier && d->pow_fast < 0.25 * d->pow_avg)
+        d->onset = d->n;
+    double level = sq_power_to_dbm0(2.0 * d->pow_avg);
+    double flatness = d->pow_avg > 0.0 ? d->mag_avg * d->mag_avg / d->pow_avg : 0.0;
+    if (!d->carrier && level >= CARRIER_ON_DBM0 && flatness >= ENVELOPE_ON &&
+        d->decision_avg >= DECISION_ON)
+        d->carrier = 1;
+    else if (d->carrier && (sq_power_to_dbm0(2.0 * d->pow_fast) < CARRIER_OFF_DBM0 ||
+                            d->pow_fast < CARRIER_DROP * d->pow_avg || flatness < ENVELOPE_OFF ||
+                            d->decision_avg < DECISION_OFF))
+        d->carrier = 0;
+}
+
+/* Moves the bit clock toward a zero crossing of d between the previous sample and this one. */
+static void track_transition(sq_fskdemod *d, double dv, double clock_before)
+{
+    double t = d->d_prev / (d->d_prev - dv);
+    double at = clock_before + t * d->clock_step;
+    double err = at - 0.5;
+    err -= floor(err + 0.5);
+    double gain = d->bits_since_transition >= IDLE_BITS ? CLOCK_GAIN_AFTER_IDLE : CLOCK_GAIN;
+    d->clock -= gain * err;
+    d->bits_since_transition = 0;
+}
+
+size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit *bits,
+                           size_t max_bits, size_t *n_bits)
+{
+    size_t produced = 0, i;
+    for (i = 0; i < n && produced < max_bits; i++) {
+        double complex mixed = (double)x[i] * d->mix;
+        d->mix *= d->mix_step;
+        float complex z = sq_cfir_step(&d->lpf, (float complex)mixed);
+        update_carrier(d, z);
+        /* Until the filters have settled on a new signal (a bit and a half after energy
+         * appears), decisions are onset transients, so they are held at mark too. */
+        if (sq_power_to_dbm0(2.0 * d->pow_fast) < CARRIER_OFF_DBM0 - 10.0) {
+            uint64_t until = d->n + 1 + (uint64_t)(1.5 / d->clock_step);
+            if (until > d->settled_at)
+                d->settled_at = until;
+        }
+
+        double complex um = (double complex)z * d->mark_rot;
+        double complex us = (double complex)z * d->space_rot;
+        d->mark_rot *= d->mark_step;
+        d->space_rot *= d->space_step;
+        d->sum_m += um - d->ring_m[d->ring_pos];
+        d->sum_s += us - d->ring_s[d->ring_pos];
+        d->ring_m[d->ring_pos] = um;
+        d->ring_s[d->ring_pos] = us;
+        d->ring_pos = d->ring_pos + 1 == d->window ? 0 : d->ring_pos + 1;
+        if ((++d->n & 255u) == 0)
+            renormalise(d);
+
+        double em = creal(d->sum_m) * creal(d->sum_m) + cimag(d->sum_m) * cimag(d->sum_m);
+        double es = creal(d->sum_s) * creal(d->sum_s) + cimag(d->sum_s) * cimag(d->sum_s);
+        double dv = em - es;
+        double conf = em + es > 0.0 ? dv / (em + es) : 0.0;
+
+        double clock_before = d->clock;
+        d->clock += d->clock_step;
+        if ((dv > 0.0) != (d->d_prev > 0.0) && dv != d->d_prev)
+            track_transition(d, dv, clock_before);
+        if (d->clock >= 1.0) {
+            /* Interpolate d to the instant the clock passed 1. */
+            double over = (d->clock - 1.0) / d->clock_step;
+            if (over > 1.0)
+                over = 1.0;
+            double ds = dv - over * (dv - d->d_prev);
+            double cs = conf - over * (conf - d->conf_prev);
+            sq_fsk_bit *b = &bits[produced++];
+            d->decision_avg += (fabs(cs) - d->decision_avg) / DECISION_TAU_BITS;
+            /* With nothing in the band, hold the line at mark (idle) rather than let a
+             * zero-energy decision read as a start bit. */
+            int quiet = d->n < d->settled_at;
+            b->bit = quiet ? 1 : ds > 0.0;
+            cs = quiet ? 0.0 : cs;
+            b->confidence = (float)cs;
+            b->carrier = (uint8_t)d->carrier;
+            b->sample = d->n > d->group_delay ? d->n - d->group_delay : 0;
+            d->clock -= 1.0;
+            if (d->bits_since_transition < 1000u)
+                d->bits_since_transition++;
+        }
+        d->d_prev = dv;
+        d->conf_prev = conf;
+    }
+    *n_bits = produced;
+    return i;
+}
+
+uint64_t sq_fskdemod_onset_sample(const sq_fskdemod *d)
+{
+    return d->onset > d->group_delay ? d->onset - d->group_delay : 0;
+}
+
+int sq_fskdemod_carrier(const sq_fskdemod *d)
+{
+    return d->carrier;
+}
+
+double sq_fskdemod_level_dbm0(const sq_fskdemod *d)
+{
+    return sq_power_to_dbm0(2.0 * d->pow_avg);
+}
+
+void sq_fskdemod_destroy(sq_fskdemod *d)
+{
+    free(d);
+}

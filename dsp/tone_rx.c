@@ -1,0 +1,405 @@
+/* Tone analyser bank (dsp/tone_rx.h). */
+#include <complex.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dsp/tone_rx.h"
+#include "squeal/error.h"
+#include "squeal/level.h"
+
+#define RATE_HZ 8000.0
+#define HOP 40                 /* 5 ms between frames */
+#define WIN 160                /* 20 ms Hann window: 50 Hz bins; 2100, 1300, 1100 on bins */
+#define ON_FRAMES 6            /* 30 ms of presence opens a segment */
+#define OFF_FRAMES 8           /* 40 ms of absence closes it (a reversal dip lasts ~15 ms) */
+#define MAX_SEG_FRAMES 2400    /* 12 s analysed per segment; longer tones keep their ends */
+#define MIN_PURITY 0.5
+#define MIN_LEVEL_DBM0 (-46.0) /* detect down to -43 dBm0 with margin */
+#define MAX_OFFSET_HZ 60.0
+#define QUEUE_LEN 16
+#define GAIN_TABLE_HZ 101
+#define AM_MIN_HZ 10.0
+#define AM_MAX_HZ 20.0
+#define AM_MIN_FRAMES 40       /* 200 ms: three cycles of 15 Hz */
+
+typedef struct frame {
+    float complex x;
+    uint8_t present;
+} frame;
+
+typedef struct track {
+    double f0;
+    float complex coef[WIN];
+    double complex ref, ref_step;
+    float complex prev_x;
+    int in_segment;
+    unsigned present_run, absent_run;
+    size_t nframes, last_present;
+    uint64_t first_frame_index;
+    frame *frames;
+} track;
+
+struct sq_tonerx {
+    track tracks[SQ_TONERX_MAX_FREQS];
+    size_t ntracks;
+    float window[WIN];
+    double window_sum, window_sq_sum;
+    double gain_table[GAIN_TABLE_HZ];   /* window amplitude response, 0..100 Hz off bin */
+    float ring[2 * WIN];
+    size_t ring_pos;
+    uint64_t n, frame_index;
+    sq_tone_segment queue[QUEUE_LEN];
+    size_t q_head, q_count;
+    float *scratch;
+};
+
+static double window_gain(const sq_tonerx *t, double offset_hz)
+{
+    double a = fabs(offset_hz);
+    if (a >= GAIN_TABLE_HZ - 1)
+        return t->gain_table[GAIN_TABLE_HZ - 1];
+    size_t i = (size_t)a;
+    double frac = a - (double)i;
+    return t->gain_table[i] * (1.0 - frac) + t->gain_table[i + 1] * frac;
+}
+
+int sq_tonerx_create(const double *freqs_hz, size_t n_freqs, sq_tonerx **out)
+{
+    if (!out)
+        return SQ_EINVAL;
+    *out = NULL;
+    if (!freqs_hz || n_freqs == 0 || n_freqs > SQ_TONERX_MAX_FREQS)
+        return SQ_EINVAL;
+    for (size_t i = 0; i < n_freqs; i++)
+        if (!(freqs_hz[i] >= 200.0 && freqs_hz[i] <= 3800.0))
+            return SQ_EINVAL;
+    sq_tonerx *t = calloc(1, sizeof *t);
+    if (!t)
+        return SQ_ENOMEM;
+    t->scratch = malloc(MAX_SEG_FRAMES * sizeof *t->scratch);
+    int ok = t->scratch != NULL;
+    for (size_t i = 0; i < n_freqs && ok; i++) {
+        t->tracks[i].frames = malloc(MAX_SEG_FRAMES * sizeof(frame));
+        ok = t->tracks[i].frames != NULL;
+    }
+    if (!ok) {
+        sq_tonerx_destroy(t);
+        return SQ_ENOMEM;
+    }
+    t->ntracks = n_freqs;
+    for (size_t m = 0; m < WIN; m++) {
+        t->window[m] = (float)(0.5 - 0.5 * cos(2.0 * M_PI * ((double)m + 0.5) / WIN));
+        t->window_sum += t->window[m];
+        t->window_sq_sum += (double)t->window[m] * t->window[m];
+    }
+    for (size_t h = 0; h < GAIN_TABLE_HZ; h++) {
+        double complex s = 0.0;
+        for (size_t m = 0; m < WIN; m++)
+            s += t->window[m] * cexp(-I * 2.0 * M_PI * (double)h * (double)m / RATE_HZ);
+        t->gain_table[h] = cabs(s) / t->window_sum;
+    }
+    for (size_t i = 0; i < n_freqs; i++) {
+        track *k = &t->tracks[i];
+        k->f0 = freqs_hz[i];
+        double w = 2.0 * M_PI * k->f0 / RATE_HZ;
+        for (size_t m = 0; m < WIN; m++)
+            k->coef[m] = (float complex)(t->window[m] * cexp(-I * w * (double)m));
+        k->ref = 1.0;
+        k->ref_step = cexp(-I * w * HOP);
+    }
+    *out = t;
+    return SQ_OK;
+}
+
+/* Centre time of frame j: it is computed after sample (j + 1) * HOP - 1. */
+static double frame_centre_s(uint64_t j)
+{
+    return ((double)(j + 1) * HOP - WIN / 2.0 - 0.5) / RATE_HZ;
+}
+
+static double frame_tone_power(const sq_tonerx *t, float complex x, double offset_hz)
+{
+    double g = window_gain(t, offset_hz) * t->window_sum;
+    return 2.0 * (double)(crealf(x) * crealf(x) + cimagf(x) * cimagf(x)) / (g * g);
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+static float median(float *v, size_t n)
+{
+    if (n == 0)
+        return 0.0f;
+    qsort(v, n, sizeof *v, cmp_float);
+    return v[n / 2];
+}
+
+static double offset_between(float complex a, float complex b)
+{
+    return cargf(b * conjf(a)) * RATE_HZ / (2.0 * M_PI * HOP);
+}
+
+/* Median frequency offset over frames with a healthy magnitude on both sides. */
+static double segment_offset(sq_tonerx *t, const frame *f, size_t n, float floor_mag)
+{
+    size_t m = 0;
+    for (size_t k = 1; k < n; k++)
+        if (cabsf(f[k].x) >= floor_mag && cabsf(f[k - 1].x) >= floor_mag)
+            t->scratch[m++] = (float)offset_between(f[k - 1].x, f[k].x);
+    return median(t->scratch, m);
+}
+
+/* Finds reversals; marks the frames they disturb in excluded[]. */
+static void find_reversals(const frame *f, size_t n, double offset_hz, float floor_mag,
+                           double t0, uint8_t *excluded, sq_tone_segment *seg)
+{
+    const size_t gap = 5;   /* frames k-5 and k have windows on either side of any instant */
+    double complex turn = cexp(-I * 2.0 * M_PI * offset_hz * HOP * (double)gap / RATE_HZ);
+    for (size_t k = gap; k < n; k++) {
+        if (cabsf(f[k].x) < floor_mag || cabsf(f[k - gap].x) < floor_mag)
+            continue;
+        double complex r = (double complex)f[k].x * conj((double complex)f[k - gap].x) * turn;
+        if (creal(r) > -0.5 * cabs(r))
+            continue;
+        size_t dip = k - gap + 1;
+        for (size_t j = k - gap + 1; j < k; j++)
+            if (cabsf(f[j].x) < cabsf(f[dip].x))
+                dip = j;
+        double a = cabsf(f[dip - 1].x), b = cabsf(f[dip].x), c = cabsf(f[dip + 1].x);
+        double den = a - 2.0 * b + c, shift = den > 0.0 ? 0.5 * (a - c) / den : 0.0;
+        shift = fmax(-0.5, fmin(0.5, shift));
+        if (seg->n_reversals < SQ_TONERX_MAX_REVERSALS)
+            seg->reversals_s[seg->n_reversals] = t0 + ((double)dip + shift) * HOP / RATE_HZ;
+        seg->n_reversals++;
+        for (size_t j = dip >= 3 ? dip - 3 : 0; j <= dip + 3 && j < n; j++)
+            excluded[j] = 1;
+        k = dip + gap;
+    }
+}
+
+/* Least-squares fit of a + b cos + c sin at one rate; returns the relative depth. */
+static double am_depth_at(const frame *f, const uint8_t *use, size_t n, double rate_hz)
+{
+    double s[3][3] = { { 0 } }, r[3] = { 0 };
+    for (size_t k = 0; k < n; k++) {
+        if (!use[k])
+            continue;
+        double ph = 2.0 * M_PI * rate_hz * (double)k * HOP / RATE_HZ;
+        double v[3] = { 1.0, cos(ph), sin(ph) }, m = cabsf(f[k].x);
+        for (int i = 0; i < 3; i++) {
+            r[i] += v[i] * m;
+            for (int j = 0; j < 3; j++)
+                s[i][j] += v[i] * v[j];
+        }
+    }
+    /* Cramer's rule on the 3x3 normal equations. */
+    double det = s[0][0] * (s[1][1] * s[2][2] - s[1][2] * s[2][1]) -
+                 s[0][1] * (s[1][0] * s[2][2] - s[1][2] * s[2][0]) +
+                 s[0][2] * (s[1][0] * s[2][1] - s[1][1] * s[2][0]);
+    if (fabs(det) < 1e-12)
+        return 0.0;
+    double coef[3];
+    for (int c = 0; c < 3; c++) {
+        double m[3][3];
+        memcpy(m, s, sizeof m);
+        for (int i = 0; i < 3; i++)
+            m[i][c] = r[i];
+        coef[c] = (m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+                   m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+                   m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])) / det;
+    }
+    return coef[0] > 0.0 ? hypot(coef[1], coef[2]) / coef[0] : 0.0;
+}
+
+static void fit_am(const sq_tonerx *t, const frame *f, const uint8_t *use, size_t n,
+                   sq_tone_segment *seg)
+{
+    double best = 0.0, best_hz = 0.0;
+    for (double hz = AM_MIN_HZ; hz <= AM_MAX_HZ + 1e-9; hz += 0.25) {
+        double d = am_depth_at(f, use, n, hz);
+        if (d > best) {
+            best = d;
+            best_hz = hz;
+        }
+    }
+    for (double hz = best_hz - 0.2; hz <= best_hz + 0.2 + 1e-9; hz += 0.05) {
+        double d = am_depth_at(f, use, n, hz);
+        if (d > best) {
+            best = d;
+            best_hz = hz;
+        }
+    }
+    /* |X| sees the envelope through the window: undo its loss at the modulation rate. */
+    seg->am_hz = best_hz;
+    seg->am_depth = best / window_gain(t, best_hz);
+}
+
+static void analyse_segment(sq_tonerx *t, track *k, size_t n, sq_tone_segment *seg)
+{
+    const frame *f = k->frames;
+    double t0 = frame_centre_s(k->first_frame_index);
+    memset(seg, 0, sizeof *seg);
+    seg->freq_index = (size_t)(k - t->tracks);
+    seg->start_s = t0 > 0.0 ? t0 : 0.0;
+    seg->end_s = t0 + (double)(n - 1) * HOP / RATE_HZ;
+    if (k->nframes >= MAX_SEG_FRAMES)   /* longer than the analysis buffer */
+        seg->end_s = frame_centre_s(t->frame_index - 1 - k->absent_run);
+    for (size_t i = 0; i < n; i++)
+        t->scratch[i] = cabsf(f[i].x);
+    float med = median(t->scratch, n), floor_mag = 0.6f * med;
+    double offset = segment_offset(t, f, n, 0.5f * med);
+    seg->freq_hz = k->f0 + offset;
+
+    uint8_t excluded[MAX_SEG_FRAMES];
+    memset(excluded, 0, n);
+    find_reversals(f, n, offset, floor_mag, t0, excluded, seg);
+
+    /* Frames whose window lies wholly inside the tone and clear of reversals. */
+    uint8_t use[MAX_SEG_FRAMES];
+    size_t n_use = 0;
+    double power = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        use[i] = i >= 4 && i + 4 < n && !excluded[i] && cabsf(f[i].x) >= 0.3f * med;
+        if (use[i]) {
+            power += frame_tone_power(t, f[i].x, offset);
+            n_use++;
+        }
+    }
+    if (n_use < 4) {   /* a short tone: take whatever we have */
+        power = 0.0;
+        for (size_t i = 0; i < n; i++)
+            power += frame_tone_power(t, f[i].x, offset);
+        n_use = n;
+    }
+    seg->level_dbm0 = sq_power_to_dbm0(power / (double)n_use);
+    if (n_use >= AM_MIN_FRAMES)
+        fit_am(t, f, use, n, seg);
+}
+
+static void close_segment(sq_tonerx *t, track *k)
+{
+    if (t->q_count < QUEUE_LEN) {
+        sq_tone_segment *seg = &t->queue[(t->q_head + t->q_count) % QUEUE_LEN];
+        analyse_segment(t, k, k->last_present + 1, seg);
+        t->q_count++;
+    }
+    k->in_segment = 0;
+    k->present_run = k->absent_run = 0;
+    k->nframes = 0;
+}
+
+static void append_frame(track *k, float complex x, int present)
+{
+    if (k->nframes < MAX_SEG_FRAMES) {
+        k->frames[k->nframes].x = x;
+        k->frames[k->nframes].present = (uint8_t)present;
+        k->nframes++;
+    }
+}
+
+static void track_frame(sq_tonerx *t, track *k, float complex x, double total_power)
+{
+    double offset = offset_between(k->prev_x, x);
+    k->prev_x = x;
+    int present = fabs(offset) <= MAX_OFFSET_HZ && total_power > 0.0;
+    if (present) {
+        double p = frame_tone_power(t, x, offset);
+        present = p >= MIN_PURITY * total_power && sq_power_to_dbm0(p) >= MIN_LEVEL_DBM0;
+    }
+    if (!k->in_segment) {
+        if (!present) {
+            k->present_run = 0;
+            k->nframes = 0;
+            return;
+        }
+        if (k->present_run++ == 0)
+            k->first_frame_index = t->frame_index;
+        append_frame(k, x, 1);
+        k->last_present = k->nframes - 1;
+        if (k->present_run >= ON_FRAMES)
+            k->in_segment = 1;
+        return;
+    }
+    append_frame(k, x, present);
+    if (present) {
+        k->absent_run = 0;
+        if (k->nframes < MAX_SEG_FRAMES)
+            k->last_present = k->nframes - 1;
+    } else if (++k->absent_run >= OFF_FRAMES) {
+        close_segment(t, k);
+    }
+}
+
+static void analyse_frame(sq_tonerx *t)
+{
+    const float *w = &t->ring[t->ring_pos];   /* the last WIN samples, oldest first */
+    double total = 0.0;
+    for (size_t m = 0; m < WIN; m++)
+        total += (double)t->window[m] * t->window[m] * w[m] * w[m];
+    total /= t->window_sq_sum;
+    for (size_t i = 0; i < t->ntracks; i++) {
+        track *k = &t->tracks[i];
+        float re = 0.0f, im = 0.0f;
+        for (size_t m = 0; m < WIN; m++) {
+            re += w[m] * crealf(k->coef[m]);
+            im += w[m] * cimagf(k->coef[m]);
+        }
+        /* Reference the phase to absolute time (window start), so a tone on f0 stands still. */
+        float complex x = CMPLXF(re, im) * (float complex)k->ref;
+        k->ref *= k->ref_step;
+        if ((t->frame_index & 63u) == 0)
+            k->ref /= cabs(k->ref);
+        track_frame(t, k, x, total);
+    }
+    t->frame_index++;
+}
+
+size_t sq_tonerx_process(sq_tonerx *t, const float *x, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (t->q_count + t->ntracks > QUEUE_LEN)
+            break;   /* room for every track to close a segment at the next frame */
+        t->ring[t->ring_pos] = x[i];
+        t->ring[t->ring_pos + WIN] = x[i];
+        t->ring_pos = t->ring_pos + 1 == WIN ? 0 : t->ring_pos + 1;
+        t->n++;
+        if (t->n % HOP == 0)   /* before WIN samples, the window sees silence before the start */
+            analyse_frame(t);
+    }
+    return i;
+}
+
+int sq_tonerx_next_segment(sq_tonerx *t, sq_tone_segment *seg)
+{
+    if (t->q_count == 0)
+        return 0;
+    *seg = t->queue[t->q_head];
+    t->q_head = (t->q_head + 1) % QUEUE_LEN;
+    t->q_count--;
+    return 1;
+}
+
+void sq_tonerx_finish(sq_tonerx *t)
+{
+    /* Let the window slide past the last sample, so a tone running to the end of the input
+     * ends where it stops rather than half a window early. */
+    static const float silence[WIN / 2] = { 0 };
+    (void)sq_tonerx_process(t, silence, WIN / 2);
+    for (size_t i = 0; i < t->ntracks; i++)
+        if (t->tracks[i].in_segment)
+            close_segment(t, &t->tracks[i]);
+}
+
+void sq_tonerx_destroy(sq_tonerx *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < SQ_TONERX_MAX_FREQS; i++)
+        free(t->tracks[i].frames);
+    free(t->scratch);
+    free(t);
+}

@@ -1,0 +1,43 @@
+/* Internal: tone analyser bank.
+ *
+ * Every 5 ms (40 samples at 8 kHz) each nominal frequency f0 gets a 20 ms Hann-windowed DFT
+ * value X, referenced to absolute time so that a tone exactly at f0 has a constant phase.
+ * A frame counts as "tone present" when the tone power, corrected for the window loss at
+ * the measured offset, is at least half the frame's total power and above -46 dBm0. Runs of
+ * present frames become segments; when one ends it is analysed:
+ *   - frequency: median phase advance between frames;
+ *   - phase reversals: X five frames apart (windows on either side) turned by about 180
+ *     degrees against the tone's own advance, timed at the magnitude dip between them;
+ *   - amplitude modulation: least-squares fit of a sinusoid (10..20 Hz) to |X| over the
+ *     frames clear of onsets and reversals, corrected for the window's loss at that rate. */
+#ifndef SQ_DSP_TONE_RX_H
+#define SQ_DSP_TONE_RX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SQ_TONERX_MAX_FREQS 8
+#define SQ_TONERX_MAX_REVERSALS 32
+
+typedef struct sq_tone_segment {
+    size_t freq_index;          /* which nominal frequency */
+    double start_s, end_s;
+    double freq_hz;
+    double level_dbm0;
+    double am_hz, am_depth;     /* strongest envelope sinusoid in 10..20 Hz */
+    size_t n_reversals;
+    double reversals_s[SQ_TONERX_MAX_REVERSALS];
+} sq_tone_segment;
+
+typedef struct sq_tonerx sq_tonerx;
+
+int sq_tonerx_create(const double *freqs_hz, size_t n_freqs, sq_tonerx **out);
+/* Consumes 8 kHz samples; stops early only when the segment queue is full. */
+size_t sq_tonerx_process(sq_tonerx *t, const float *x, size_t n);
+/* 1 and fills *seg when a finished segment is waiting, else 0. */
+int sq_tonerx_next_segment(sq_tonerx *t, sq_tone_segment *seg);
+/* Ends all open segments (end of input). */
+void sq_tonerx_finish(sq_tonerx *t);
+void sq_tonerx_destroy(sq_tonerx *t);
+
+#endif

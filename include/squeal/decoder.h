@@ -1,0 +1,70 @@
+/* squeal: timeline decoder.
+ *
+ * Takes one channel of line audio at 8 kHz and reports what it hears as events with a
+ * start and end time: answer and calling tones (with frequency, level, 15 Hz AM rate and
+ * depth, and the time of each phase reversal) and FSK data (V.21 channels 1 and 2, Bell 103
+ * originate and answer) with the characters it carried. Push samples, then poll events
+ * until SQ_EAGAIN; call sq_decoder_finish() at the end of input to close open events.
+ * Events come out in the order they end. Processing never allocates. */
+#ifndef SQUEAL_DECODER_H
+#define SQUEAL_DECODER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "squeal/async.h"
+#include "squeal/export.h"
+
+typedef enum sq_event_type {
+    SQ_EVENT_ANS = 0,      /* 2100 Hz, no AM, no reversals */
+    SQ_EVENT_ANS_PR,       /* 2100 Hz with phase reversals */
+    SQ_EVENT_ANSAM,        /* 2100 Hz with 15 Hz AM */
+    SQ_EVENT_ANSAM_PR,     /* ANSam with phase reversals */
+    SQ_EVENT_CT,           /* 1300 Hz calling tone burst */
+    SQ_EVENT_CNG,          /* 1100 Hz fax calling tone burst */
+    SQ_EVENT_BELL_ANS,     /* 2225 Hz */
+    SQ_EVENT_GUARD,        /* 550 or 1800 Hz guard tone */
+    SQ_EVENT_V21,          /* V.21 FSK data; fsk_channel 1 or 2 */
+    SQ_EVENT_BELL103,      /* Bell 103 FSK data; fsk_channel 1 = originate, 2 = answer */
+    SQ_EVENT_TYPE_COUNT
+} sq_event_type;
+
+#define SQ_EVENT_MAX_REVERSALS 32
+
+typedef struct sq_event {
+    sq_event_type type;
+    double start_s;
+    double end_s;
+    double freq_hz;         /* tones: measured frequency */
+    double level_dbm0;      /* mean level while present */
+    double am_hz;           /* 2100 Hz tones: strongest envelope modulation, 0 if none */
+    double am_depth;        /* its depth m (ANSam nominal 0.2) */
+    size_t n_reversals;     /* phase reversals seen (only the first SQ_EVENT_MAX_REVERSALS timed) */
+    double reversals_s[SQ_EVENT_MAX_REVERSALS];
+    int fsk_channel;        /* FSK events: 1 or 2 */
+    const uint8_t *data;    /* FSK events: the characters received; valid until the next call */
+    size_t data_len;
+    size_t char_errors;     /* FSK events: characters dropped for framing or parity errors */
+} sq_event;
+
+/* "ans", "ans_pr", ..., "v21", "bell103". */
+SQ_API const char *sq_event_type_to_str(sq_event_type t);
+
+typedef struct sq_decoder_settings {
+    sq_async_format format;   /* character framing for FSK data, default 8N1 */
+} sq_decoder_settings;
+
+SQ_API void sq_decoder_default_settings(sq_decoder_settings *s);
+
+typedef struct sq_decoder sq_decoder;
+
+SQ_API SQ_NODISCARD int sq_decoder_create(const sq_decoder_settings *s, sq_decoder **out);
+/* Consumes 8 kHz samples; returns how many were taken. It stops early only when its event
+ * queue is full: poll events, then push the rest. */
+SQ_API size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n);
+/* SQ_OK and fills *ev, or SQ_EAGAIN when no event is ready. */
+SQ_API int sq_decoder_next_event(sq_decoder *d, sq_event *ev);
+/* End of input: close whatever is still open; then poll the remaining events. */
+SQ_API void sq_decoder_finish(sq_decoder *d);
+SQ_API void sq_decoder_destroy(sq_decoder *d);
+
+#endif

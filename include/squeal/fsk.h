@@ -1,0 +1,72 @@
+/* squeal: binary FSK modem (V.21 channels 1 and 2, Bell 103 originate and answer).
+ *
+ * Modulator: continuous-phase FSK from a phase accumulator; the bit clock is a fractional
+ * accumulator, so 300 bit/s works at any sample rate (26.67 samples per bit at 8 kHz).
+ * Demodulator (8 kHz): mix to the channel centre, a complex low-pass FIR that keeps the
+ * channel and rejects its neighbours, one-bit non-coherent correlators at the mark and
+ * space tones, a transition-locked bit clock, and a carrier detector that requires both
+ * level (V.21 clause 8.3: on above -43 dBm0, off below -48) and a constant envelope, so that
+ * noise and speech are not taken for carrier. Frequencies: spec section 2.1. */
+#ifndef SQUEAL_FSK_H
+#define SQUEAL_FSK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "squeal/export.h"
+
+typedef struct sq_fsk_params {
+    const char *name;      /* "v21ch1", ... */
+    double mark_hz;        /* binary 1 */
+    double space_hz;       /* binary 0 */
+    double baud;           /* bits per second, 1 bit per symbol */
+} sq_fsk_params;
+
+SQ_API extern const sq_fsk_params SQ_FSK_V21_CH1;     /* caller: 980 / 1180 Hz */
+SQ_API extern const sq_fsk_params SQ_FSK_V21_CH2;     /* answerer: 1650 / 1850 Hz */
+SQ_API extern const sq_fsk_params SQ_FSK_BELL103_ORIG; /* originate: 1270 / 1070 Hz */
+SQ_API extern const sq_fsk_params SQ_FSK_BELL103_ANS;  /* answer: 2225 / 2025 Hz */
+
+/* ---- modulator ---- */
+typedef struct sq_fskmod sq_fskmod;
+
+/* sample_rate_hz 8000..48000, level_dbm0 -60..+3, queue_bits >= 1 (bits it can hold). */
+SQ_API SQ_NODISCARD int sq_fskmod_create(const sq_fsk_params *p, uint32_t sample_rate_hz,
+                                         double level_dbm0, size_t queue_bits, sq_fskmod **out);
+/* Queues bits (each 0 or 1); returns how many were taken (fewer when the queue is full). */
+SQ_API size_t sq_fskmod_push_bits(sq_fskmod *m, const uint8_t *bits, size_t n);
+/* Bits queued and not yet fully sent. */
+SQ_API size_t sq_fskmod_pending_bits(const sq_fskmod *m);
+/* Writes n samples; with the queue empty it sends mark (the idle state). */
+SQ_API void sq_fskmod_generate(sq_fskmod *m, float *out, size_t n);
+SQ_API void sq_fskmod_reset(sq_fskmod *m);
+SQ_API void sq_fskmod_destroy(sq_fskmod *m);
+
+/* ---- demodulator ---- */
+typedef struct sq_fsk_bit {
+    uint64_t sample;       /* input sample index at the end of the bit */
+    uint8_t bit;           /* hard decision */
+    uint8_t carrier;       /* carrier detect (circuit 109) when the bit was decided */
+    float confidence;      /* (|mark|^2 - |space|^2) / (|mark|^2 + |space|^2), -1..1 */
+} sq_fsk_bit;
+
+typedef struct sq_fskdemod sq_fskdemod;
+
+/* The demodulator works at SQ_PROCESSING_RATE_HZ (8000). */
+SQ_API SQ_NODISCARD int sq_fskdemod_create(const sq_fsk_params *p, sq_fskdemod **out);
+/* Consumes input until it ends or bits[] is full; returns samples consumed and sets
+ * *n_bits. Call again with the rest of the input when it stops early. */
+SQ_API size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n,
+                                  sq_fsk_bit *bits, size_t max_bits, size_t *n_bits);
+/* Current carrier-detect state and in-band level. */
+SQ_API int sq_fskdemod_carrier(const sq_fskdemod *d);
+SQ_API double sq_fskdemod_level_dbm0(const sq_fskdemod *d);
+/* Where the signal now present began: the input sample at which the in-band level last
+ * rose through 6 dB below its running mean (the carrier detector itself lags by ~60 ms). */
+SQ_API uint64_t sq_fskdemod_onset_sample(const sq_fskdemod *d);
+SQ_API void sq_fskdemod_reset(sq_fskdemod *d);
+SQ_API void sq_fskdemod_destroy(sq_fskdemod *d);
+
+/* The rate every receiver in squeal works at. */
+#define SQ_PROCESSING_RATE_HZ 8000u
+
+#endif

@@ -1,0 +1,18 @@
+/* squeal: a software modem emulator. Umbrella header for the public API. */
+#ifndef SQUEAL_SQUEAL_H
+#define SQUEAL_SQUEAL_H
+
+#include "squeal/export.h"
+#include "squeal/error.h"
+#include "squeal/level.h"
+#include "squeal/noise.h"
+#include "squeal/tone.h"
+#include "squeal/fsk.h"
+#include "squeal/async.h"
+#include "squeal/decoder.h"
+#include "squeal/audio_file.h"
+
+/* Library version, "MAJOR.MINOR.PATCH". */
+SQ_API const char *sq_version(void);
+
+#endif

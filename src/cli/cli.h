@@ -1,0 +1,44 @@
+/* The command-line front end: the only code that parses argv, prints and exits. */
+#ifndef SQ_CLI_H
+#define SQ_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "squeal/squeal.h"
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+/* Prints "squeal CMD: message" on stderr. */
+void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Strict number parsing: the whole string, finite, within [lo, hi]. */
+int cli_parse_double(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out);
+int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
+int cli_parse_parity(const char *cmd, const char *s, sq_parity *out);
+
+/* getopt_long error for an unknown option or a missing value. */
+int cli_bad_option(const char *cmd, const char *arg, int missing_value);
+
+int cmd_gen(int argc, char **argv);
+int cmd_decode(int argc, char **argv);
+
+/* A growable mono sample buffer for offline generation. */
+typedef struct sample_buf {
+    float *x;
+    size_t n, cap;
+} sample_buf;
+
+int sample_buf_grow(sample_buf *b, size_t more);   /* returns 0 or -1 */
+void sample_buf_free(sample_buf *b);
+
+/* One decoded event with its own copy of the data, as the timeline printers want it. */
+typedef struct timeline_event {
+    sq_event ev;
+    int channel;        /* 1-based audio channel */
+    uint8_t *data;
+} timeline_event;
+
+void timeline_print_text(const timeline_event *e);
+void timeline_print_json(const timeline_event *e);
+
+#endif

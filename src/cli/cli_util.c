@@ -1,0 +1,90 @@
+/* Error printing and strict argument parsing for the CLI. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "src/cli/cli.h"
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "squeal%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_parse_double(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno || !isfinite(v) || v < lo || v > hi) {
+        cli_error(cmd, "%s needs a number from %g to %g, not '%s'", opt, lo, hi, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || errno || v < lo || v > hi) {
+        cli_error(cmd, "%s needs a whole number from %ld to %ld, not '%s'", opt, lo, hi, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_parity(const char *cmd, const char *s, sq_parity *out)
+{
+    if (strcmp(s, "none") == 0)
+        *out = SQ_PARITY_NONE;
+    else if (strcmp(s, "even") == 0)
+        *out = SQ_PARITY_EVEN;
+    else if (strcmp(s, "odd") == 0)
+        *out = SQ_PARITY_ODD;
+    else {
+        cli_error(cmd, "--parity is none, even or odd, not '%s'", s);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_bad_option(const char *cmd, const char *arg, int missing_value)
+{
+    if (missing_value)
+        cli_error(cmd, "option '%s' needs a value (see 'squeal %s --help')", arg, cmd);
+    else
+        cli_error(cmd, "unknown option '%s' (see 'squeal %s --help')", arg, cmd);
+    return EXIT_USAGE;
+}
+
+int sample_buf_grow(sample_buf *b, size_t more)
+{
+    if (b->n + more <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 8000;
+    while (cap < b->n + more)
+        cap *= 2;
+    float *x = realloc(b->x, cap * sizeof *x);
+    if (!x)
+        return -1;
+    b->x = x;
+    b->cap = cap;
+    return 0;
+}
+
+void sample_buf_free(sample_buf *b)
+{
+    free(b->x);
+    b->x = NULL;
+    b->n = b->cap = 0;
+}

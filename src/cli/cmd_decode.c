@@ -1,0 +1,211 @@
+/* squeal decode: an audio file in, a timeline of events out. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "src/cli/cli.h"
+
+#define READ_FRAMES 4096
+
+typedef struct decode_opts {
+    const char *path;
+    int json;
+    long channel;    /* 0 = every channel */
+    sq_async_format format;
+} decode_opts;
+
+typedef struct timeline {
+    timeline_event *items;
+    size_t n, cap;
+} timeline;
+
+static void decode_usage(FILE *out)
+{
+    fputs("usage: squeal decode [options] FILE\n"
+          "\n"
+          "Prints one line per event: answer and calling tones, guard tones, and V.21 or\n"
+          "Bell 103 data with the characters it carried. Each channel of the file is\n"
+          "decoded on its own. Any sample rate from 8000 to 48000 Hz.\n"
+          "\n"
+          "Options:\n"
+          "  --json                 one JSON object per line instead of text\n"
+          "  --channel N            decode only channel N (1 = first)\n"
+          "  --data-bits N --parity none|even|odd --stop-bits N   framing (default 8N1)\n", out);
+}
+
+static int parse_decode(int argc, char **argv, decode_opts *o)
+{
+    enum { O_JSON = 256, O_CHANNEL, O_DATA_BITS, O_PARITY, O_STOP_BITS };
+    static const struct option opts[] = {
+        { "help", no_argument, 0, 'h' }, { "json", no_argument, 0, O_JSON },
+        { "channel", required_argument, 0, O_CHANNEL }, { "data-bits", required_argument, 0, O_DATA_BITS },
+        { "parity", required_argument, 0, O_PARITY }, { "stop-bits", required_argument, 0, O_STOP_BITS },
+        { 0, 0, 0, 0 },
+    };
+    long v = 0;
+    int c, bad = 0;
+    opterr = 0;
+    optind = 1;
+    while (!bad && (c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h': decode_usage(stdout); exit(EXIT_OK);
+        case O_JSON: o->json = 1; break;
+        case O_CHANNEL: bad = cli_parse_long("decode", "--channel", optarg, 1, SQ_AUDIO_MAX_CHANNELS, &o->channel); break;
+        case O_DATA_BITS: bad = cli_parse_long("decode", "--data-bits", optarg, 5, 8, &v); o->format.data_bits = (int)v; break;
+        case O_PARITY: bad = cli_parse_parity("decode", optarg, &o->format.parity); break;
+        case O_STOP_BITS: bad = cli_parse_long("decode", "--stop-bits", optarg, 1, 2, &v); o->format.stop_bits = (int)v; break;
+        case ':': return cli_bad_option("decode", argv[optind - 1], 1);
+        default: return cli_bad_option("decode", argv[optind - 1], 0);
+        }
+    }
+    if (bad)
+        return EXIT_USAGE;
+    if (optind != argc - 1) {
+        cli_error("decode", optind >= argc ? "which file? (see 'squeal decode --help')"
+                                           : "one file at a time");
+        return EXIT_USAGE;
+    }
+    o->path = argv[optind];
+    return EXIT_OK;
+}
+
+static int keep_event(timeline *t, const sq_event *ev, int channel)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
+        timeline_event *items = realloc(t->items, cap * sizeof *items);
+        if (!items)
+            return -1;
+        t->items = items;
+        t->cap = cap;
+    }
+    timeline_event *e = &t->items[t->n];
+    e->ev = *ev;
+    e->channel = channel;
+    e->data = NULL;
+    if (ev->data_len) {
+        e->data = malloc(ev->data_len);
+        if (!e->data)
+            return -1;
+        memcpy(e->data, ev->data, ev->data_len);
+    }
+    e->ev.data = e->data;
+    t->n++;
+    return 0;
+}
+
+static int drain(sq_decoder *d, timeline *t, int channel)
+{
+    sq_event ev;
+    while (sq_decoder_next_event(d, &ev) == SQ_OK)
+        if (keep_event(t, &ev, channel) != 0)
+            return -1;
+    return 0;
+}
+
+/* Feeds one channel's samples, polling whenever the decoder stops to let events out. */
+static int feed(sq_decoder *d, const float *x, size_t n, timeline *t, int channel)
+{
+    size_t done = 0;
+    while (done < n) {
+        done += sq_decoder_push(d, x + done, n - done);
+        if (drain(d, t, channel) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int cmp_events(const void *a, const void *b)
+{
+    const timeline_event *x = a, *y = b;
+    if (x->ev.start_s != y->ev.start_s)
+        return x->ev.start_s < y->ev.start_s ? -1 : 1;
+    return x->channel - y->channel;
+}
+
+static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
+{
+    const sq_audio_info *info = sq_audio_reader_info(r);
+    int nch = info->channels, rc = EXIT_OK;
+    sq_decoder *dec[SQ_AUDIO_MAX_CHANNELS] = { 0 };
+    sq_decoder_settings s;
+    sq_decoder_default_settings(&s);
+    s.format = o->format;
+    float *frames = malloc(READ_FRAMES * (size_t)nch * sizeof *frames);
+    float *mono = malloc(READ_FRAMES * sizeof *mono);
+    for (int c = 0; c < nch && frames && mono; c++)
+        if ((o->channel == 0 || o->channel == c + 1) && sq_decoder_create(&s, &dec[c]) != SQ_OK)
+            rc = EXIT_RUNTIME;
+    if (!frames || !mono)
+        rc = EXIT_RUNTIME;
+    long got;
+    while (rc == EXIT_OK && (got = sq_audio_reader_read(r, frames, READ_FRAMES)) != 0) {
+        if (got < 0) {
+            cli_error("decode", "error reading '%s': %s", o->path, sq_strerror((int)got));
+            rc = EXIT_RUNTIME;
+            break;
+        }
+        for (int c = 0; c < nch && rc == EXIT_OK; c++) {
+            if (!dec[c])
+                continue;
+            for (long i = 0; i < got; i++)
+                mono[i] = frames[i * nch + c];
+            if (feed(dec[c], mono, (size_t)got, t, c + 1) != 0)
+                rc = EXIT_RUNTIME;
+        }
+    }
+    for (int c = 0; c < nch; c++) {
+        if (dec[c] && rc == EXIT_OK) {
+            sq_decoder_finish(dec[c]);
+            if (drain(dec[c], t, c + 1) != 0)
+                rc = EXIT_RUNTIME;
+        }
+        sq_decoder_destroy(dec[c]);
+    }
+    free(frames);
+    free(mono);
+    return rc;
+}
+
+int cmd_decode(int argc, char **argv)
+{
+    decode_opts o = { .format = SQ_ASYNC_8N1 };
+    int rc = parse_decode(argc, argv, &o);
+    if (rc != EXIT_OK)
+        return rc;
+    char detail[256] = "";
+    sq_audio_reader *r = NULL;
+    int err = sq_audio_reader_open(o.path, &r, detail, sizeof detail);
+    if (err != SQ_OK) {
+        cli_error("decode", "cannot decode '%s': %s%s%s", o.path, sq_strerror(err),
+                  *detail ? ": " : "", detail);
+        return EXIT_RUNTIME;
+    }
+    const sq_audio_info *info = sq_audio_reader_info(r);
+    if (o.channel > info->channels) {
+        cli_error("decode", "--channel %ld: '%s' has %d channel%s", o.channel, o.path,
+                  info->channels, info->channels == 1 ? "" : "s");
+        sq_audio_reader_close(r);
+        return EXIT_USAGE;
+    }
+    timeline t = { 0 };
+    rc = run_decoders(&o, r, &t);
+    if (rc == EXIT_OK) {
+        qsort(t.items, t.n, sizeof *t.items, cmp_events);
+        if (!o.json)
+            printf("# %s: %s, %u Hz, %d channel%s, %.2f s\n", o.path, info->format_name,
+                   info->file_rate_hz, info->channels, info->channels == 1 ? "" : "s",
+                   (double)info->file_frames / info->file_rate_hz);
+        for (size_t i = 0; i < t.n; i++)
+            (o.json ? timeline_print_json : timeline_print_text)(&t.items[i]);
+        if (!o.json && t.n == 0)
+            printf("# no events\n");
+    } else if (rc == EXIT_RUNTIME) {
+        cli_error("decode", "out of memory decoding '%s'", o.path);
+    }
+    for (size_t i = 0; i < t.n; i++)
+        free(t.items[i].data);
+    free(t.items);
+    sq_audio_reader_close(r);
+    return rc;
+}

@@ -1,0 +1,312 @@
+/* squeal gen: tones, FSK data and a short handshake sequence to a WAV file. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "src/cli/cli.h"
+
+#define GEN_RATE SQ_PROCESSING_RATE_HZ
+#define MAX_SECONDS 3600.0
+#define FSK_LEAD_IN_S 0.15     /* mark before the first character, as a modem raises carrier */
+#define FSK_TAIL_S 0.05        /* mark after the last one */
+#define DEFAULT_TEXT "Hello from squeal"
+
+typedef struct gen_opts {
+    const char *signal, *out, *text, *file;
+    double level, duration, snr, offset;
+    long seed, rate, chan;
+    sq_async_format format;
+} gen_opts;
+
+static void gen_usage(FILE *out)
+{
+    fputs("usage: squeal gen SIGNAL -o FILE.wav [options]\n"
+          "\n"
+          "Signals:\n"
+          "  ans ans_pr ansam ansam_pr    2100 Hz answer tones (V.25, V.8)\n"
+          "  ct cng                       calling tones 1300 Hz (V.25) and 1100 Hz (T.30)\n"
+          "  bell_ans                     Bell 2225 Hz answer tone\n"
+          "  guard550 guard1800           V.22 guard tones\n"
+          "  v21 bell103                  300 bit/s FSK data (--chan 1 caller, 2 answerer)\n"
+          "  handshake                    CT, ANSam with reversals, then V.21 both ways\n"
+          "\n"
+          "Options:\n"
+          "  -o, --output FILE      WAV file to write (16-bit PCM)\n"
+          "  --rate HZ              sample rate of the file, 8000..48000 (default 8000)\n"
+          "  --level DBM0           transmit level, -60..3 (default: per signal)\n"
+          "  --duration S           length in seconds (tones: default per signal;\n"
+          "                         FSK: pad with mark to this length)\n"
+          "  --offset HZ            shift every frequency by HZ, -100..100 (default 0)\n"
+          "  --text STRING          FSK: characters to send (default \"" DEFAULT_TEXT "\")\n"
+          "  --file PATH            FSK: send the bytes of a file instead\n"
+          "  --chan 1|2             FSK channel (default 1)\n"
+          "  --data-bits N --parity none|even|odd --stop-bits N   framing (default 8N1)\n"
+          "  --snr DB               add white noise, SNR over 0-4 kHz against the level\n"
+          "  --seed N               noise seed (default 1)\n", out);
+}
+
+static int append_tone(sample_buf *b, sq_tone_kind kind, double level, double duration,
+                       double offset)
+{
+    sq_tone_params p;
+    sq_tone_default_params(kind, GEN_RATE, &p);
+    if (!isnan(level))
+        p.level_dbm0 = level;
+    p.duration_s = duration;
+    p.freq_offset_hz = offset;
+    sq_tonegen *g = NULL;
+    if (sq_tonegen_create(&p, &g) != SQ_OK)
+        return -1;
+    size_t n = sq_tonegen_remaining(g);
+    int rc = sample_buf_grow(b, n);
+    if (rc == 0)
+        b->n += sq_tonegen_generate(g, b->x + b->n, n);
+    sq_tonegen_destroy(g);
+    return rc;
+}
+
+static int append_silence(sample_buf *b, double seconds)
+{
+    size_t n = (size_t)llround(seconds * GEN_RATE);
+    if (sample_buf_grow(b, n) != 0)
+        return -1;
+    memset(b->x + b->n, 0, n * sizeof *b->x);
+    b->n += n;
+    return 0;
+}
+
+/* Frames bytes with a mark lead-in and tail, and modulates them. */
+static int append_fsk(sample_buf *b, const sq_fsk_params *p, const sq_async_format *f,
+                      double level, double offset, const uint8_t *bytes, size_t len)
+{
+    size_t lead = (size_t)lround(FSK_LEAD_IN_S * p->baud), tail = (size_t)lround(FSK_TAIL_S * p->baud);
+    size_t per = (size_t)sq_async_bits_per_char(f), nbits = lead + len * per + tail;
+    uint8_t *bits = malloc(nbits);
+    if (!bits)
+        return -1;
+    memset(bits, 1, nbits);
+    for (size_t i = 0; i < len; i++)
+        sq_async_frame_byte(f, bytes[i], bits + lead + i * per);
+    sq_fsk_params shifted = *p;
+    shifted.mark_hz += offset;
+    shifted.space_hz += offset;
+    sq_fskmod *m = NULL;
+    int rc = sq_fskmod_create(&shifted, GEN_RATE, level, nbits, &m);
+    size_t n = (size_t)ceil((double)nbits * GEN_RATE / p->baud);
+    if (rc == SQ_OK)
+        rc = sample_buf_grow(b, n);
+    if (rc == 0) {
+        sq_fskmod_push_bits(m, bits, nbits);
+        sq_fskmod_generate(m, b->x + b->n, n);
+        b->n += n;
+    }
+    sq_fskmod_destroy(m);
+    free(bits);
+    return rc == 0 ? 0 : -1;
+}
+
+static const sq_fsk_params *fsk_preset(const char *signal, long chan)
+{
+    if (strcmp(signal, "v21") == 0)
+        return chan == 1 ? &SQ_FSK_V21_CH1 : &SQ_FSK_V21_CH2;
+    return chan == 1 ? &SQ_FSK_BELL103_ORIG : &SQ_FSK_BELL103_ANS;
+}
+
+static int load_payload(const gen_opts *o, uint8_t **bytes, size_t *len)
+{
+    /* At 300 bit/s and 10 bits a character, an hour holds 108000 characters. */
+    const size_t max_len = (size_t)(MAX_SECONDS * 300.0 / 10.0);
+    if (!o->file) {
+        const char *t = o->text ? o->text : DEFAULT_TEXT;
+        *len = strlen(t);
+        *bytes = (uint8_t *)strdup(t);
+        return *bytes ? 0 : -1;
+    }
+    FILE *f = fopen(o->file, "rb");
+    if (!f) {
+        cli_error("gen", "cannot read '%s': %s", o->file, strerror(errno));
+        return -1;
+    }
+    *bytes = malloc(max_len + 1);
+    *len = *bytes ? fread(*bytes, 1, max_len + 1, f) : 0;
+    int err = ferror(f);
+    fclose(f);
+    if (!*bytes || err) {
+        cli_error("gen", "cannot read '%s'", o->file);
+        return -1;
+    }
+    if (*len > max_len) {
+        cli_error("gen", "'%s' is too long: at 300 bit/s at most %zu bytes fit in an hour",
+                  o->file, max_len);
+        return -1;
+    }
+    return 0;
+}
+
+static int build_fsk(const gen_opts *o, sample_buf *b)
+{
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    if (load_payload(o, &bytes, &len) != 0) {
+        free(bytes);
+        return EXIT_RUNTIME;
+    }
+    double level = isnan(o->level) ? -13.0 : o->level;
+    int rc = append_fsk(b, fsk_preset(o->signal, o->chan), &o->format, level, o->offset, bytes, len);
+    free(bytes);
+    if (rc != 0)
+        return EXIT_RUNTIME;
+    double have = (double)b->n / GEN_RATE;
+    if (o->duration > 0.0 && o->duration < have) {
+        cli_error("gen", "the message needs %.2f s, longer than --duration %g", have, o->duration);
+        return EXIT_USAGE;
+    }
+    if (o->duration > have) {   /* pad with idle mark: a modulator with nothing queued */
+        size_t extra = (size_t)llround((o->duration - have) * GEN_RATE);
+        sq_fsk_params p = *fsk_preset(o->signal, o->chan);
+        p.mark_hz += o->offset;
+        p.space_hz += o->offset;
+        sq_fskmod *m = NULL;
+        if (sample_buf_grow(b, extra) != 0 || sq_fskmod_create(&p, GEN_RATE, level, 1, &m) != SQ_OK)
+            return EXIT_RUNTIME;
+        sq_fskmod_generate(m, b->x + b->n, extra);
+        b->n += extra;
+        sq_fskmod_destroy(m);
+    }
+    return EXIT_OK;
+}
+
+/* CT burst, pause, ANSam with reversals, then a V.21 line each way. */
+static int build_handshake(const gen_opts *o, sample_buf *b)
+{
+    static const char caller[] = "CALLER: hello\r\n", answerer[] = "ANSWERER: hello\r\n";
+    double lv = o->level;
+    int rc = append_tone(b, SQ_TONE_CT, lv, 0.6, o->offset);
+    rc |= append_silence(b, 0.6);
+    rc |= append_tone(b, SQ_TONE_ANSAM_PR, lv, 2.5, o->offset);
+    rc |= append_silence(b, 0.075);
+    rc |= append_fsk(b, &SQ_FSK_V21_CH1, &o->format, isnan(lv) ? -13.0 : lv, o->offset,
+                     (const uint8_t *)caller, strlen(caller));
+    rc |= append_silence(b, 0.1);
+    rc |= append_fsk(b, &SQ_FSK_V21_CH2, &o->format, isnan(lv) ? -13.0 : lv, o->offset,
+                     (const uint8_t *)answerer, strlen(answerer));
+    return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
+}
+
+static int build_signal(const gen_opts *o, sample_buf *b, double *ref_level)
+{
+    sq_tone_kind kind;
+    if (sq_tone_kind_from_str(o->signal, &kind) == SQ_OK) {
+        *ref_level = isnan(o->level) ? sq_tone_default_level_dbm0(kind) : o->level;
+        return append_tone(b, kind, o->level, o->duration, o->offset) == 0 ? EXIT_OK : EXIT_RUNTIME;
+    }
+    *ref_level = isnan(o->level) ? -13.0 : o->level;
+    if (strcmp(o->signal, "v21") == 0 || strcmp(o->signal, "bell103") == 0)
+        return build_fsk(o, b);
+    if (strcmp(o->signal, "handshake") == 0)
+        return build_handshake(o, b);
+    cli_error("gen", "unknown signal '%s' (see 'squeal gen --help')", o->signal);
+    return EXIT_USAGE;
+}
+
+static int write_wav(const gen_opts *o, const sample_buf *b)
+{
+    sq_audio_writer *w = NULL;
+    int rc = sq_audio_writer_open(o->out, (uint32_t)o->rate, 1, &w);
+    if (rc == SQ_OK) {
+        rc = sq_audio_writer_write(w, b->x, b->n);
+        if (rc == SQ_OK)
+            rc = sq_audio_writer_close(w);
+        else
+            sq_audio_writer_abort(w);
+    }
+    if (rc != SQ_OK) {
+        cli_error("gen", "cannot write '%s': %s", o->out, rc == SQ_EIO ? strerror(errno) : sq_strerror(rc));
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+static int parse_gen(int argc, char **argv, gen_opts *o)
+{
+    enum { O_RATE = 256, O_LEVEL, O_DURATION, O_OFFSET, O_TEXT, O_FILE, O_CHAN, O_DATA_BITS,
+           O_PARITY, O_STOP_BITS, O_SNR, O_SEED };
+    static const struct option opts[] = {
+        { "output", required_argument, 0, 'o' }, { "help", no_argument, 0, 'h' },
+        { "rate", required_argument, 0, O_RATE }, { "level", required_argument, 0, O_LEVEL },
+        { "duration", required_argument, 0, O_DURATION }, { "offset", required_argument, 0, O_OFFSET },
+        { "text", required_argument, 0, O_TEXT }, { "file", required_argument, 0, O_FILE },
+        { "chan", required_argument, 0, O_CHAN }, { "data-bits", required_argument, 0, O_DATA_BITS },
+        { "parity", required_argument, 0, O_PARITY }, { "stop-bits", required_argument, 0, O_STOP_BITS },
+        { "snr", required_argument, 0, O_SNR }, { "seed", required_argument, 0, O_SEED },
+        { 0, 0, 0, 0 },
+    };
+    long v = 0;
+    int c, bad = 0;
+    opterr = 0;
+    optind = 1;
+    while (!bad && (c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': o->out = optarg; break;
+        case 'h': gen_usage(stdout); exit(EXIT_OK);
+        case O_RATE: bad = cli_parse_long("gen", "--rate", optarg, 8000, 48000, &o->rate); break;
+        case O_LEVEL: bad = cli_parse_double("gen", "--level", optarg, -60, 3, &o->level); break;
+        case O_DURATION: bad = cli_parse_double("gen", "--duration", optarg, 0.05, MAX_SECONDS, &o->duration); break;
+        case O_OFFSET: bad = cli_parse_double("gen", "--offset", optarg, -100, 100, &o->offset); break;
+        case O_TEXT: o->text = optarg; break;
+        case O_FILE: o->file = optarg; break;
+        case O_CHAN: bad = cli_parse_long("gen", "--chan", optarg, 1, 2, &o->chan); break;
+        case O_DATA_BITS: bad = cli_parse_long("gen", "--data-bits", optarg, 5, 8, &v); o->format.data_bits = (int)v; break;
+        case O_PARITY: bad = cli_parse_parity("gen", optarg, &o->format.parity); break;
+        case O_STOP_BITS: bad = cli_parse_long("gen", "--stop-bits", optarg, 1, 2, &v); o->format.stop_bits = (int)v; break;
+        case O_SNR: bad = cli_parse_double("gen", "--snr", optarg, -30, 100, &o->snr); break;
+        case O_SEED: bad = cli_parse_long("gen", "--seed", optarg, 0, 2147483647L, &o->seed); break;
+        case ':': return cli_bad_option("gen", argv[optind - 1], 1);
+        default: return cli_bad_option("gen", argv[optind - 1], 0);
+        }
+    }
+    if (bad)
+        return EXIT_USAGE;
+    if (optind != argc - 1) {
+        cli_error("gen", optind >= argc ? "which signal? (see 'squeal gen --help')"
+                                        : "one signal at a time (see 'squeal gen --help')");
+        return EXIT_USAGE;
+    }
+    o->signal = argv[optind];
+    if (!o->out) {
+        cli_error("gen", "no output file: give -o FILE.wav");
+        return EXIT_USAGE;
+    }
+    if (o->text && o->file) {
+        cli_error("gen", "--text and --file cannot be used together");
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+int cmd_gen(int argc, char **argv)
+{
+    gen_opts o = { .level = NAN, .snr = NAN, .seed = 1, .rate = 8000, .chan = 1,
+                   .format = SQ_ASYNC_8N1 };
+    int rc = parse_gen(argc, argv, &o);
+    if (rc != EXIT_OK)
+        return rc;
+    sample_buf b = { 0 };
+    double ref_level = -13.0;
+    rc = build_signal(&o, &b, &ref_level);
+    if (rc == EXIT_OK && !isnan(o.snr)) {
+        sq_noise *g = NULL;
+        if (sq_noise_create((uint64_t)o.seed, &g) != SQ_OK) {
+            rc = EXIT_RUNTIME;
+        } else {
+            sq_noise_add(g, b.x, b.n, sq_noise_rms_for_snr(ref_level, o.snr));
+            sq_noise_destroy(g);
+        }
+    }
+    if (rc == EXIT_OK)
+        rc = write_wav(&o, &b);
+    sample_buf_free(&b);
+    return rc;
+}

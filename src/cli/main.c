@@ -1,0 +1,46 @@
+/* squeal: entry point and command dispatch. */
+#include <stdio.h>
+#include <string.h>
+#include "src/cli/cli.h"
+
+static void usage(FILE *out)
+{
+    fputs("usage: squeal COMMAND [options]\n"
+          "\n"
+          "Commands:\n"
+          "  gen SIGNAL -o FILE.wav   generate a tone, FSK data, or a handshake sequence\n"
+          "  decode FILE              print a timeline of the tones and data in an audio file\n"
+          "\n"
+          "Options:\n"
+          "  -h, --help               this help; 'squeal COMMAND --help' for a command\n"
+          "  -V, --version            print the version\n"
+          "\n"
+          "Exit status: 0 success, 1 runtime or input failure, 2 usage error.\n"
+          "See squeal(1).\n", out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("squeal %s\n", sq_version());
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "gen") == 0)
+        return cmd_gen(argc - 1, argv + 1);
+    if (strcmp(cmd, "decode") == 0)
+        return cmd_decode(argc - 1, argv + 1);
+    if (cmd[0] == '-')
+        cli_error(NULL, "unknown option '%s' (see 'squeal --help')", cmd);
+    else
+        cli_error(NULL, "unknown command '%s' (see 'squeal --help')", cmd);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,243 @@
+/* FSK lanes of the timeline decoder: carrier-on stretches of each FSK channel become
+ * v21 / bell103 events with the characters they carried.
+ *
+ * An event starts at the signal's onset, not when the carrier detector (which needs ~60 ms
+ * of steady envelope) turned on; characters decoded between the two are taken back into
+ * the event if they were received with good confidence.
+ * V.21 channel 1 and Bell 103 originate overlap in frequency, as do V.21 channel 2 and
+ * Bell 103 answer; when both lanes of a pair report at the same time the one with fewer
+ * character errors is kept. Events with more bad characters than good, or none good,
+ * are dropped: that is noise or the wrong modulation, not data. */
+#include <string.h>
+#include "squeal/error.h"
+#include "src/decode/decoder_internal.h"
+
+#define BACKFILL_MIN_CONFIDENCE 0.5f
+#define MIN_EVENT_S 0.08
+/* A stretch overlapping a much stronger one on another lane is that signal's keying
+ * sidebands reaching into this band (V.21 ch2 lands 20 dB down in Bell 103 originate). */
+#define ADJACENT_LEAK_DB 15.0
+#define BITS_PER_CALL 16
+
+static const struct {
+    const sq_fsk_params *params;
+    sq_event_type type;
+    int channel;
+    int rival;
+} LANES[SQ_FSK_LANES] = {
+    { &SQ_FSK_V21_CH1, SQ_EVENT_V21, 1, 2 },
+    { &SQ_FSK_V21_CH2, SQ_EVENT_V21, 2, 3 },
+    { &SQ_FSK_BELL103_ORIG, SQ_EVENT_BELL103, 1, 0 },
+    { &SQ_FSK_BELL103_ANS, SQ_EVENT_BELL103, 2, 1 },
+};
+
+static double to_s(uint64_t sample)
+{
+    return (double)sample / SQ_PROCESSING_RATE_HZ;
+}
+
+int sq_fsk_lanes_create(sq_decoder *d, const sq_async_format *format)
+{
+    for (int i = 0; i < SQ_FSK_LANES; i++) {
+        sq_fsk_lane *l = &d->lanes[i];
+        l->params = LANES[i].params;
+        l->type = LANES[i].type;
+        l->channel = LANES[i].channel;
+        l->rival = LANES[i].rival;
+        l->buf = l->pending_buf = -1;
+        l->samples_per_bit = SQ_PROCESSING_RATE_HZ / l->params->baud;
+        int rc = sq_fskdemod_create(l->params, &l->demod);
+        if (rc == SQ_OK)
+            rc = sq_async_rx_create(format, &l->uart);
+        if (rc != SQ_OK)
+            return rc;
+    }
+    return SQ_OK;
+}
+
+static void append_char(sq_decoder *d, sq_fsk_lane *l, const sq_async_char *c)
+{
+    if (c->framing_error || c->parity_error) {
+        l->ev.char_errors++;
+        return;
+    }
+    if (l->ev.data_len < SQ_TEXT_CAPACITY)
+        d->pool.bufs[l->buf][l->ev.data_len++] = c->byte;
+    l->valid++;
+}
+
+static void open_segment(sq_decoder *d, sq_fsk_lane *l)
+{
+    l->buf = sq_event_pool_acquire(&d->pool);
+    if (l->buf < 0)
+        return;   /* push() keeps a buffer free per lane, so this does not happen */
+    l->open = 1;
+    memset(&l->ev, 0, sizeof l->ev);
+    l->ev.type = l->type;
+    l->ev.fsk_channel = l->channel;
+    l->ev.start_s = to_s(sq_fskdemod_onset_sample(l->demod));
+    l->valid = 0;
+    l->level_sum = 0.0;
+    l->level_count = 0;
+    uint64_t earliest = sq_fskdemod_onset_sample(l->demod);
+    for (size_t k = 0; k < SQ_RECENT_CHARS; k++) {
+        sq_recent_char *r = &l->recent[(l->recent_next + k) % SQ_RECENT_CHARS];
+        if (r->c.end_sample == 0 || r->c.start_sample < earliest)
+            continue;
+        if (r->confidence < BACKFILL_MIN_CONFIDENCE || r->c.framing_error || r->c.parity_error)
+            continue;
+        append_char(d, l, &r->c);
+        double start = to_s(r->c.start_sample) - 1.0 / l->params->baud;
+        if (start < l->ev.start_s)
+            l->ev.start_s = start > 0.0 ? start : 0.0;
+    }
+    memset(l->recent, 0, sizeof l->recent);
+}
+
+static int worse_than(size_t valid_a, size_t errors_a, size_t valid_b, size_t errors_b)
+{
+    /* a's error ratio above b's (cross-multiplied), ties broken by fewer good characters */
+    size_t lhs = errors_a * (valid_b + errors_b), rhs = errors_b * (valid_a + errors_a);
+    return lhs != rhs ? lhs > rhs : valid_a < valid_b;
+}
+
+static void emit_or_drop(sq_decoder *d, const sq_event *ev, int buf, size_t valid)
+{
+    if (valid == 0 || ev->char_errors > valid || ev->end_s - ev->start_s < MIN_EVENT_S) {
+        sq_event_pool_release(&d->pool, buf);
+        return;
+    }
+    sq_event_pool_queue(&d->pool, ev, buf);
+}
+
+static void release_pending(sq_decoder *d, sq_fsk_lane *l)
+{
+    if (l->pending) {
+        emit_or_drop(d, &l->pending_ev, l->pending_buf, l->pending_valid);
+        l->pending = 0;
+        l->pending_buf = -1;
+    }
+}
+
+static double running_level(const sq_fsk_lane *l)
+{
+    return l->level_count ? l->level_sum / (double)l->level_count : -200.0;
+}
+
+static int is_leak_of_another(const sq_decoder *d, const sq_fsk_lane *l)
+{
+    for (int i = 0; i < SQ_FSK_LANES; i++) {
+        const sq_fsk_lane *m = &d->lanes[i];
+        if (m == l)
+            continue;
+        if (m->open && running_level(m) >= l->ev.level_dbm0 + ADJACENT_LEAK_DB)
+            return 1;
+        if (m->last_end_s > l->ev.start_s && m->last_start_s < l->ev.end_s &&
+            m->last_level_dbm0 >= l->ev.level_dbm0 + ADJACENT_LEAK_DB)
+            return 1;
+    }
+    return 0;
+}
+
+static void close_segment(sq_decoder *d, sq_fsk_lane *l)
+{
+    l->open = 0;
+    l->ev.end_s = to_s(l->last_carrier_sample);
+    l->ev.level_dbm0 = running_level(l);
+    l->last_start_s = l->ev.start_s;
+    l->last_end_s = l->ev.end_s;
+    l->last_level_dbm0 = l->ev.level_dbm0;
+    if (is_leak_of_another(d, l)) {
+        sq_event_pool_release(&d->pool, l->buf);
+        l->buf = -1;
+        return;
+    }
+    sq_fsk_lane *r = &d->lanes[l->rival];
+    int buf = l->buf;
+    l->buf = -1;
+    if (r->pending && r->pending_ev.start_s < l->ev.end_s && l->ev.start_s < r->pending_ev.end_s) {
+        if (worse_than(l->valid, l->ev.char_errors, r->pending_valid, r->pending_ev.char_errors)) {
+            sq_event_pool_release(&d->pool, buf);
+            release_pending(d, r);
+        } else {
+            sq_event_pool_release(&d->pool, r->pending_buf);
+            r->pending = 0;
+            r->pending_buf = -1;
+            emit_or_drop(d, &l->ev, buf, l->valid);
+        }
+        return;
+    }
+    release_pending(d, r);
+    if (r->open) {   /* wait for the rival's overlapping stretch */
+        release_pending(d, l);
+        l->pending = 1;
+        l->pending_ev = l->ev;
+        l->pending_buf = buf;
+        l->pending_valid = l->valid;
+        return;
+    }
+    emit_or_drop(d, &l->ev, buf, l->valid);
+}
+
+static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
+{
+    if (b->carrier && !l->open)
+        open_segment(d, l);
+    if (l->open && !b->carrier)
+        close_segment(d, l);
+    if (l->open) {
+        l->last_carrier_sample = b->sample;
+        l->level_sum += sq_fskdemod_level_dbm0(l->demod);
+        l->level_count++;
+    }
+    l->char_conf_sum += b->confidence < 0 ? -b->confidence : b->confidence;
+    l->char_bits++;
+    sq_async_char c;
+    if (!sq_async_rx_put_bit(l->uart, b->bit, b->sample, &c)) {
+        if (l->char_bits > 64)   /* idle line: keep the average to the current character */
+            l->char_conf_sum = 0.0f, l->char_bits = 0;
+        return;
+    }
+    float conf = l->char_conf_sum / (float)l->char_bits;
+    l->char_conf_sum = 0.0f;
+    l->char_bits = 0;
+    if (l->open) {
+        append_char(d, l, &c);
+        return;
+    }
+    l->recent[l->recent_next].c = c;
+    l->recent[l->recent_next].confidence = conf;
+    l->recent_next = (l->recent_next + 1) % SQ_RECENT_CHARS;
+}
+
+void sq_fsk_lanes_process(sq_decoder *d, const float *x, size_t n)
+{
+    for (int i = 0; i < SQ_FSK_LANES; i++) {
+        sq_fsk_lane *l = &d->lanes[i];
+        size_t done = 0;
+        while (done < n) {
+            sq_fsk_bit bits[BITS_PER_CALL];
+            size_t nb = 0;
+            done += sq_fskdemod_process(l->demod, x + done, n - done, bits, BITS_PER_CALL, &nb);
+            for (size_t k = 0; k < nb; k++)
+                handle_bit(d, l, &bits[k]);
+        }
+    }
+}
+
+void sq_fsk_lanes_finish(sq_decoder *d)
+{
+    for (int i = 0; i < SQ_FSK_LANES; i++)
+        if (d->lanes[i].open)
+            close_segment(d, &d->lanes[i]);
+    for (int i = 0; i < SQ_FSK_LANES; i++)
+        release_pending(d, &d->lanes[i]);
+}
+
+void sq_fsk_lanes_destroy(sq_decoder *d)
+{
+    for (int i = 0; i < SQ_FSK_LANES; i++) {
+        sq_fskdemod_destroy(d->lanes[i].demod);
+        sq_async_rx_destroy(d->lanes[i].uart);
+    }
+}

@@ -1,0 +1,185 @@
+/* Audio file reader: libsndfile in, libsoxr to 8 kHz (include/squeal/audio_file.h). */
+#include <errno.h>
+#include <soxr.h>
+#include <sndfile.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "squeal/audio_file.h"
+#include "squeal/error.h"
+#include "squeal/fsk.h"
+#include "src/io/wav_check.h"
+
+#define READ_FRAMES 4096
+
+struct sq_audio_reader {
+    SNDFILE *file;
+    sq_audio_info info;
+    soxr_t resampler;       /* NULL when the file is already at 8 kHz */
+    float *in;              /* READ_FRAMES * channels */
+    size_t in_frames, in_used;
+    int eof, drained;
+};
+
+static void set_detail(char *detail, size_t len, const char *text)
+{
+    if (detail && len)
+        snprintf(detail, len, "%s", text);
+}
+
+static void describe_format(int format, char *out, size_t len)
+{
+    SF_FORMAT_INFO major = { .format = format & SF_FORMAT_TYPEMASK };
+    SF_FORMAT_INFO minor = { .format = format & SF_FORMAT_SUBMASK };
+    sf_command(NULL, SFC_GET_FORMAT_INFO, &major, sizeof major);
+    sf_command(NULL, SFC_GET_FORMAT_INFO, &minor, sizeof minor);
+    snprintf(out, len, "%s, %s", major.name ? major.name : "?", minor.name ? minor.name : "?");
+}
+
+static int check_file(const char *path, char *detail, size_t detail_len)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        set_detail(detail, detail_len, strerror(errno));
+        return SQ_EIO;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        set_detail(detail, detail_len, "it is a directory");
+        return SQ_EIO;
+    }
+    if (st.st_size == 0) {
+        set_detail(detail, detail_len, "the file is empty (0 bytes)");
+        return SQ_EEMPTY;
+    }
+    return sq_wav_check_truncation(path, detail, detail_len);
+}
+
+static int open_resampler(sq_audio_reader *r)
+{
+    if (r->info.file_rate_hz == SQ_PROCESSING_RATE_HZ)
+        return SQ_OK;
+    soxr_error_t err = NULL;
+    soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+    soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
+    r->resampler = soxr_create(r->info.file_rate_hz, SQ_PROCESSING_RATE_HZ,
+                               (unsigned)r->info.channels, &err, &io, &q, NULL);
+    return err ? SQ_ENOMEM : SQ_OK;
+}
+
+int sq_audio_reader_open(const char *path, sq_audio_reader **out, char *detail, size_t detail_len)
+{
+    if (!out)
+        return SQ_EINVAL;
+    *out = NULL;
+    if (!path)
+        return SQ_EINVAL;
+    int rc = check_file(path, detail, detail_len);
+    if (rc != SQ_OK)
+        return rc;
+    SF_INFO sfi;
+    memset(&sfi, 0, sizeof sfi);
+    SNDFILE *f = sf_open(path, SFM_READ, &sfi);
+    if (!f) {
+        set_detail(detail, detail_len, sf_strerror(NULL));
+        return SQ_EFORMAT;
+    }
+    if (sfi.frames <= 0) {
+        set_detail(detail, detail_len, "it contains no audio frames");
+        sf_close(f);
+        return SQ_EEMPTY;
+    }
+    if (sfi.samplerate < (int)SQ_AUDIO_MIN_RATE_HZ || sfi.samplerate > (int)SQ_AUDIO_MAX_RATE_HZ ||
+        sfi.channels < 1 || sfi.channels > SQ_AUDIO_MAX_CHANNELS) {
+        if (detail)
+            snprintf(detail, detail_len,
+                     "%d Hz, %d channels (supported: %u to %u Hz, 1 to %d channels)",
+                     sfi.samplerate, sfi.channels, SQ_AUDIO_MIN_RATE_HZ, SQ_AUDIO_MAX_RATE_HZ,
+                     SQ_AUDIO_MAX_CHANNELS);
+        sf_close(f);
+        return SQ_EUNSUPPORTED;
+    }
+    sq_audio_reader *r = calloc(1, sizeof *r);
+    if (!r) {
+        sf_close(f);
+        return SQ_ENOMEM;
+    }
+    r->file = f;
+    r->info.file_rate_hz = (uint32_t)sfi.samplerate;
+    r->info.channels = sfi.channels;
+    r->info.file_frames = (uint64_t)sfi.frames;
+    describe_format(sfi.format, r->info.format_name, sizeof r->info.format_name);
+    r->in = malloc(READ_FRAMES * (size_t)sfi.channels * sizeof *r->in);
+    rc = r->in ? open_resampler(r) : SQ_ENOMEM;
+    if (rc != SQ_OK) {
+        sq_audio_reader_close(r);
+        return rc;
+    }
+    *out = r;
+    return SQ_OK;
+}
+
+const sq_audio_info *sq_audio_reader_info(const sq_audio_reader *r)
+{
+    return &r->info;
+}
+
+static int refill(sq_audio_reader *r)
+{
+    sf_count_t got = sf_readf_float(r->file, r->in, READ_FRAMES);
+    if (got < 0 || sf_error(r->file) != SF_ERR_NO_ERROR)
+        return SQ_EIO;
+    r->in_frames = (size_t)got;
+    r->in_used = 0;
+    if (got == 0)
+        r->eof = 1;
+    return SQ_OK;
+}
+
+long sq_audio_reader_read(sq_audio_reader *r, float *out, size_t max_frames)
+{
+    size_t ch = (size_t)r->info.channels;
+    while (!r->drained) {
+        if (r->in_used == r->in_frames && !r->eof) {
+            int rc = refill(r);
+            if (rc != SQ_OK)
+                return rc;
+        }
+        size_t avail = r->in_frames - r->in_used;
+        const float *src = r->in + r->in_used * ch;
+        if (!r->resampler) {
+            if (r->eof && avail == 0) {
+                r->drained = 1;
+                break;
+            }
+            size_t n = avail < max_frames ? avail : max_frames;
+            memcpy(out, src, n * ch * sizeof *out);
+            r->in_used += n;
+            return (long)n;
+        }
+        size_t idone = 0, odone = 0;
+        /* At the end of the file a NULL input asks soxr to flush what it still holds. */
+        soxr_error_t err = soxr_process(r->resampler, r->eof ? NULL : src, r->eof ? 0 : avail,
+                                        &idone, out, max_frames, &odone);
+        if (err)
+            return SQ_EIO;
+        r->in_used += idone;
+        if (odone > 0)
+            return (long)odone;
+        if (r->eof)
+            r->drained = 1;
+    }
+    return 0;
+}
+
+void sq_audio_reader_close(sq_audio_reader *r)
+{
+    if (!r)
+        return;
+    if (r->resampler)
+        soxr_delete(r->resampler);
+    if (r->file)
+        sf_close(r->file);
+    free(r->in);
+    free(r);
+}
