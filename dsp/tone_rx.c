@@ -15,7 +15,8 @@
 #define MAX_SEG_FRAMES 2400    /* 12 s analysed per segment; longer tones keep their ends */
 #define MIN_PURITY 0.5
 #define MIN_LEVEL_DBM0 (-46.0) /* detect down to -43 dBm0 with margin */
-#define MAX_OFFSET_HZ 60.0
+#define MAX_OFFSET_HZ 45.0      /* widest tolerance is CNG's +/- 38 Hz */
+#define MAX_OFFSET_STEP_HZ 8.0  /* a tone holds its frequency; FSK keying swings it */
 #define QUEUE_LEN 16
 #define GAIN_TABLE_HZ 101
 #define AM_MIN_HZ 10.0
@@ -32,6 +33,7 @@ typedef struct track {
     float complex coef[WIN];
     double complex ref, ref_step;
     float complex prev_x;
+    double prev_offset;
     int in_segment;
     unsigned present_run, absent_run;
     size_t nframes, last_present;
@@ -303,8 +305,10 @@ static void append_frame(track *k, float complex x, int present)
 static void track_frame(sq_tonerx *t, track *k, float complex x, double total_power)
 {
     double offset = offset_between(k->prev_x, x);
+    int steady = fabs(offset - k->prev_offset) <= MAX_OFFSET_STEP_HZ;
     k->prev_x = x;
-    int present = fabs(offset) <= MAX_OFFSET_HZ && total_power > 0.0;
+    k->prev_offset = offset;
+    int present = steady && fabs(offset) <= MAX_OFFSET_HZ && total_power > 0.0;
     if (present) {
         double p = frame_tone_power(t, x, offset);
         present = p >= MIN_PURITY * total_power && sq_power_to_dbm0(p) >= MIN_LEVEL_DBM0;

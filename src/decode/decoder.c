@@ -105,6 +105,11 @@ static void classify_tone(sq_decoder *d, const sq_tone_segment *s)
     if (s->end_s - s->start_s < r->min_s || s->freq_hz < r->nominal_hz - r->accept_hz ||
         s->freq_hz > r->nominal_hz + r->accept_hz)
         return;
+    /* Bell and guard tones are carriers in their own right; the others, inside FSK data,
+     * are lines of its spectrum. */
+    if ((r->type == SQ_EVENT_ANS || r->type == SQ_EVENT_CT || r->type == SQ_EVENT_CNG) &&
+        sq_fsk_lanes_cover(d, s->freq_hz, s->start_s, s->end_s))
+        return;
     sq_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = r->type;

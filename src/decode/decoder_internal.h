@@ -81,6 +81,8 @@ struct sq_decoder {
 int sq_fsk_lanes_create(sq_decoder *d, const sq_async_format *format);
 void sq_fsk_lanes_process(sq_decoder *d, const float *x, size_t n);
 void sq_fsk_lanes_finish(sq_decoder *d);
+/* 1 if FSK data whose band holds freq_hz overlaps [start_s, end_s]. */
+int sq_fsk_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s);
 void sq_fsk_lanes_destroy(sq_decoder *d);
 
 #endif

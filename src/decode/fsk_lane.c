@@ -8,6 +8,7 @@
  * Bell 103 answer; when both lanes of a pair report at the same time the one with fewer
  * character errors is kept. Events with more bad characters than good, or none good,
  * are dropped: that is noise or the wrong modulation, not data. */
+#include <math.h>
 #include <string.h>
 #include "squeal/error.h"
 #include "src/decode/decoder_internal.h"
@@ -17,6 +18,9 @@
 /* A stretch overlapping a much stronger one on another lane is that signal's keying
  * sidebands reaching into this band (V.21 ch2 lands 20 dB down in Bell 103 originate). */
 #define ADJACENT_LEAK_DB 15.0
+/* Keyed data puts spectral lines anywhere in its band (alternating bits at 300 bit/s make
+ * lines every 150 Hz, 2100 Hz among them): tones there belong to the data. */
+#define FSK_BAND_HALF_HZ 250.0
 #define BITS_PER_CALL 16
 
 static const struct {
@@ -144,9 +148,11 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
     l->open = 0;
     l->ev.end_s = to_s(l->last_carrier_sample);
     l->ev.level_dbm0 = running_level(l);
-    l->last_start_s = l->ev.start_s;
-    l->last_end_s = l->ev.end_s;
-    l->last_level_dbm0 = l->ev.level_dbm0;
+    if (l->valid > 0) {   /* only data counts: a steady tone also raises carrier */
+        l->last_start_s = l->ev.start_s;
+        l->last_end_s = l->ev.end_s;
+        l->last_level_dbm0 = l->ev.level_dbm0;
+    }
     if (is_leak_of_another(d, l)) {
         sq_event_pool_release(&d->pool, l->buf);
         l->buf = -1;
@@ -208,6 +214,21 @@ static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
     l->recent[l->recent_next].c = c;
     l->recent[l->recent_next].confidence = conf;
     l->recent_next = (l->recent_next + 1) % SQ_RECENT_CHARS;
+}
+
+int sq_fsk_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s)
+{
+    for (int i = 0; i < SQ_FSK_LANES; i++) {
+        const sq_fsk_lane *l = &d->lanes[i];
+        double centre = (l->params->mark_hz + l->params->space_hz) / 2.0;
+        if (fabs(freq_hz - centre) > FSK_BAND_HALF_HZ)
+            continue;
+        if (l->open && l->valid > 0 && l->ev.start_s < end_s)
+            return 1;
+        if (l->last_end_s > start_s && l->last_start_s < end_s)
+            return 1;
+    }
+    return 0;
 }
 
 void sq_fsk_lanes_process(sq_decoder *d, const float *x, size_t n)
