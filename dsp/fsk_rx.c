@@ -26,7 +26,7 @@
 #define CARRIER_TAU_S 0.025
 #define CARRIER_FAST_TAU_S 0.004  /* V.21 Table 2: carrier off within 20-80 ms */
 #define CARRIER_DROP 0.1          /* a 10 dB fall of the fast level below the slow one */
-#define CARRIER_ON_DBM0 (-43.0)   /* V.21 8.3 */
+#define CARRIER_ON_DBM0 (-45.5)   /* V.21 8.3: on above -43, off below -48 (as spandsp) */
 #define CARRIER_OFF_DBM0 (-48.0)
 #define ENVELOPE_ON 0.92          /* (mean |z|)^2 / mean |z|^2: 1 for FSK, pi/4 for noise */
 #define ENVELOPE_OFF 0.85
@@ -36,6 +36,10 @@
 #define DECISION_ON 0.45
 #define DECISION_OFF 0.30
 #define DECISION_TAU_BITS 8.0
+/* Share of the band's energy the two correlators hold at the decision instants: near 1 for
+ * FSK on its own tones, far less for a tone between or beside them (ANS beside channel 2). */
+#define CAPTURE_ON 0.6
+#define CAPTURE_OFF 0.4
 #define CLOCK_GAIN 0.15
 #define CLOCK_GAIN_AFTER_IDLE 0.6
 #define IDLE_BITS 10
@@ -50,6 +54,8 @@ struct sq_fskdemod {
     double complex mix, mix_step, mark_rot, mark_step, space_rot, space_step;
     double complex ring_m[MAX_WINDOW], ring_s[MAX_WINDOW];
     double complex sum_m, sum_s;
+    double ring_e[MAX_WINDOW], sum_e;
+    double capture_avg;
     size_t window, ring_pos;
     double d_prev, conf_prev;
     double clock, clock_step;
@@ -110,6 +116,10 @@ void sq_fskdemod_reset(sq_fskdemod *d)
     for (size_t i = 0; i < MAX_WINDOW; i++)
         d->ring_m[i] = d->ring_s[i] = 0.0;
     d->sum_m = d->sum_s = 0.0;
+    for (size_t i = 0; i < MAX_WINDOW; i++)
+        d->ring_e[i] = 0.0;
+    d->sum_e = 0.0;
+    d->capture_avg = 0.0;
     d->ring_pos = 0;
     d->d_prev = d->conf_prev = 0.0;
     d->clock = 0.0;
@@ -142,11 +152,11 @@ static void update_carrier(sq_fskdemod *d, float complex z)
     double level = sq_power_to_dbm0(2.0 * d->pow_avg);
     double flatness = d->pow_avg > 0.0 ? d->mag_avg * d->mag_avg / d->pow_avg : 0.0;
     if (!d->carrier && level >= CARRIER_ON_DBM0 && flatness >= ENVELOPE_ON &&
-        d->decision_avg >= DECISION_ON)
+        d->decision_avg >= DECISION_ON && d->capture_avg >= CAPTURE_ON)
         d->carrier = 1;
     else if (d->carrier && (sq_power_to_dbm0(2.0 * d->pow_fast) < CARRIER_OFF_DBM0 ||
                             d->pow_fast < CARRIER_DROP * d->pow_avg || flatness < ENVELOPE_OFF ||
-                            d->decision_avg < DECISION_OFF))
+                            d->decision_avg < DECISION_OFF || d->capture_avg < CAPTURE_OFF))
         d->carrier = 0;
 }
 
@@ -185,6 +195,9 @@ size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit 
         d->space_rot *= d->space_step;
         d->sum_m += um - d->ring_m[d->ring_pos];
         d->sum_s += us - d->ring_s[d->ring_pos];
+        double e = (double)crealf(z) * crealf(z) + (double)cimagf(z) * cimagf(z);
+        d->sum_e += e - d->ring_e[d->ring_pos];
+        d->ring_e[d->ring_pos] = e;
         d->ring_m[d->ring_pos] = um;
         d->ring_s[d->ring_pos] = us;
         d->ring_pos = d->ring_pos + 1 == d->window ? 0 : d->ring_pos + 1;
@@ -209,6 +222,8 @@ size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit 
             double cs = conf - over * (conf - d->conf_prev);
             sq_fsk_bit *b = &bits[produced++];
             d->decision_avg += (fabs(cs) - d->decision_avg) / DECISION_TAU_BITS;
+            double capture = d->sum_e > 0.0 ? (em + es) / ((double)d->window * d->sum_e) : 0.0;
+            d->capture_avg += (capture - d->capture_avg) / DECISION_TAU_BITS;
             /* With nothing in the band, hold the line at mark (idle) rather than let a
              * zero-energy decision read as a start bit. */
             int quiet = d->n < d->settled_at;

@@ -51,8 +51,8 @@ typedef struct sq_fsk_lane {
     sq_fskdemod *demod;
     sq_async_rx *uart;
     double samples_per_bit;
-    float char_conf_sum;
-    int char_bits;
+    float char_conf_sum, char_space_conf_sum;
+    int char_bits, char_space_bits;
     sq_recent_char recent[SQ_RECENT_CHARS];
     size_t recent_next;
     /* the open segment */

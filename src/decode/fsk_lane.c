@@ -14,6 +14,11 @@
 #include "src/decode/decoder_internal.h"
 
 #define BACKFILL_MIN_CONFIDENCE 0.5f
+/* A character's space bits (its start bit at least) must be as firm as a transmitter's:
+ * glitches in a steady tone near the mark frequency (music, a held note) frame as bytes
+ * like 0xFD or 0xEF whose zeros are weak. */
+#define SPACE_MIN_CONFIDENCE 0.35f
+#define CHAR_MIN_CONFIDENCE 0.4f   /* V.21 at 2 dB SNR still averages about 0.55 */
 #define MIN_EVENT_S 0.08
 /* A stretch overlapping a much stronger one on another lane is that signal's keying
  * sidebands reaching into this band (V.21 ch2 lands 20 dB down in Bell 103 originate). */
@@ -196,17 +201,27 @@ static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
         l->level_sum += sq_fskdemod_level_dbm0(l->demod);
         l->level_count++;
     }
-    l->char_conf_sum += b->confidence < 0 ? -b->confidence : b->confidence;
+    float mag = b->confidence < 0 ? -b->confidence : b->confidence;
+    l->char_conf_sum += mag;
     l->char_bits++;
+    if (!b->bit) {
+        l->char_space_conf_sum += mag;
+        l->char_space_bits++;
+    }
     sq_async_char c;
     if (!sq_async_rx_put_bit(l->uart, b->bit, b->sample, &c)) {
-        if (l->char_bits > 64)   /* idle line: keep the average to the current character */
-            l->char_conf_sum = 0.0f, l->char_bits = 0;
+        if (l->char_bits > 64) {   /* idle line: keep the averages to the current character */
+            l->char_conf_sum = l->char_space_conf_sum = 0.0f;
+            l->char_bits = l->char_space_bits = 0;
+        }
         return;
     }
     float conf = l->char_conf_sum / (float)l->char_bits;
-    l->char_conf_sum = 0.0f;
-    l->char_bits = 0;
+    float space_conf = l->char_space_bits ? l->char_space_conf_sum / (float)l->char_space_bits : 0.0f;
+    l->char_conf_sum = l->char_space_conf_sum = 0.0f;
+    l->char_bits = l->char_space_bits = 0;
+    if (space_conf < SPACE_MIN_CONFIDENCE || conf < CHAR_MIN_CONFIDENCE)
+        c.framing_error = 1;   /* not a character: count it as bad, never deliver it */
     if (l->open) {
         append_char(d, l, &c);
         return;

@@ -1,0 +1,190 @@
+/* Tone generator and tone detection: frequency, level, AM, reversals, tolerance, levels. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include "dsp/spectrum.h"
+#include "tests/test_util.h"
+
+static const sq_event_type EXPECTED[SQ_TONE_KIND_COUNT] = {
+    SQ_EVENT_ANS, SQ_EVENT_ANS_PR, SQ_EVENT_ANSAM, SQ_EVENT_ANSAM_PR, SQ_EVENT_CT, SQ_EVENT_CNG,
+    SQ_EVENT_BELL_ANS, SQ_EVENT_GUARD, SQ_EVENT_GUARD,
+};
+
+/* Each generated tone has its nominal frequency and level, measured with FFTW. */
+START_TEST(test_generated_frequency_and_level)
+{
+    sq_tone_kind k = (sq_tone_kind)_i;
+    sig s = make_tone(k, -13.0, 2.0, 0.0);
+    sq_spectrum *sp = NULL;
+    ck_assert_int_eq(sq_spectrum_create(8192, 8000.0, &sp), SQ_OK);
+    double power[4097];
+    ck_assert_uint_gt(sq_spectrum_welch(sp, s.x, s.n, power), 0);
+    double f0 = sq_tone_nominal_hz(k);
+    /* Reversals every 450 ms are a +/-1 square wave of period 0.9 s on the carrier: it has
+     * no mean, so the line splits to f0 +/- 1.1 Hz. */
+    int pr = k == SQ_TONE_ANS_PR || k == SQ_TONE_ANSAM_PR;
+    ck_assert_double_eq_tol(sq_spectrum_peak_hz(sp, power, f0 - 50, f0 + 50), f0, pr ? 1.5 : 0.5);
+    if (k != SQ_TONE_CT && k != SQ_TONE_CNG)   /* cadenced tones are off part of the time */
+        ck_assert_double_eq_tol(sq_power_to_dbm0(mean_power(s.x, s.n)), -13.0, 0.05);
+    sq_spectrum_destroy(sp);
+    sig_free(&s);
+}
+END_TEST
+
+/* V.8 7.2 / DIGEST-V92: ANSam power outside 2100 +/- 200 Hz at least 24 dB down, reversals included. */
+START_TEST(test_ansam_out_of_band)
+{
+    sig s = make_tone(SQ_TONE_ANSAM_PR, -12.0, 5.0, 0.0);
+    sq_spectrum *sp = NULL;
+    ck_assert_int_eq(sq_spectrum_create(4096, 8000.0, &sp), SQ_OK);
+    double power[2049];
+    sq_spectrum_welch(sp, s.x, s.n, power);
+    double in = sq_spectrum_band_power(sp, power, 1900, 2300);
+    double all = sq_spectrum_band_power(sp, power, 0, 4000);
+    ck_assert_double_ge(10 * log10(in / (all - in)), 24.0);
+    sq_spectrum_destroy(sp);
+    sig_free(&s);
+}
+END_TEST
+
+/* The AM envelope spans 0.8 .. 1.2 of its mean (V.8 7.2). */
+START_TEST(test_ansam_envelope)
+{
+    sig s = make_tone(SQ_TONE_ANSAM, -12.0, 1.0, 0.0);
+    double peak = sq_dbm0_to_sine_peak(-12.0) / sqrt(1.0 + 0.02), hi = 0.0;
+    for (size_t i = 0; i < s.n; i++)
+        hi = fmax(hi, fabs(s.x[i]));
+    ck_assert_double_eq_tol(hi / peak, 1.2, 0.01);
+    sig_free(&s);
+}
+END_TEST
+
+/* Two generators give identical samples; generating in odd blocks changes nothing. */
+START_TEST(test_generator_deterministic_and_chunked)
+{
+    sq_tone_params p;
+    sq_tone_default_params(SQ_TONE_ANSAM_PR, 8000, &p);
+    sq_tonegen *a = NULL, *b = NULL;
+    ck_assert_int_eq(sq_tonegen_create(&p, &a), SQ_OK);
+    ck_assert_int_eq(sq_tonegen_create(&p, &b), SQ_OK);
+    size_t n = sq_tonegen_remaining(a);
+    float *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    sq_tonegen_generate(a, x, n);
+    for (size_t i = 0; i < n;) {
+        size_t blk = (i % 3 == 0) ? 7 : 160;
+        i += sq_tonegen_generate(b, y + i, n - i < blk ? n - i : blk);
+    }
+    ck_assert_mem_eq(x, y, n * sizeof *x);
+    sq_tonegen_reset(a);
+    sq_tonegen_generate(a, y, n);
+    ck_assert_mem_eq(x, y, n * sizeof *x);
+    free(x);
+    free(y);
+    sq_tonegen_destroy(a);
+    sq_tonegen_destroy(b);
+}
+END_TEST
+
+START_TEST(test_generator_invalid_arguments)
+{
+    sq_tone_params p;
+    sq_tonegen *g = (sq_tonegen *)1;
+    sq_tone_default_params(SQ_TONE_ANS, 8000, &p);
+    p.sample_rate_hz = 7999;
+    ck_assert_int_eq(sq_tonegen_create(&p, &g), SQ_EINVAL);
+    ck_assert_ptr_null(g);
+    sq_tone_default_params(SQ_TONE_ANS, 8000, &p);
+    p.level_dbm0 = NAN;
+    ck_assert_int_eq(sq_tonegen_create(&p, &g), SQ_EINVAL);
+    p.level_dbm0 = 4.0;
+    ck_assert_int_eq(sq_tonegen_create(&p, &g), SQ_EINVAL);
+    sq_tone_default_params(SQ_TONE_KIND_COUNT, 8000, &p);
+    ck_assert_int_eq(sq_tonegen_create(&p, &g), SQ_EINVAL);
+    ck_assert_int_eq(sq_tonegen_create(NULL, &g), SQ_EINVAL);
+    ck_assert_int_eq(sq_tonegen_create(&p, NULL), SQ_EINVAL);
+    sq_tone_kind k;
+    ck_assert_int_eq(sq_tone_kind_from_str("ansam_pr", &k), SQ_OK);
+    ck_assert_int_eq(k, SQ_TONE_ANSAM_PR);
+    ck_assert_int_eq(sq_tone_kind_from_str("nope", &k), SQ_EINVAL);
+    sq_tonegen_destroy(NULL);
+}
+END_TEST
+
+/* Every kind is recognised as itself at the corners of level (-43, -9 dBm0) and
+ * frequency tolerance (spec 1.1, 4.1), with its measured frequency and level. */
+static void check_detected(sq_tone_kind k, double level, double offset)
+{
+    sig s = make_silence(0.3), t = make_tone(k, level, 0.0, offset), z = make_silence(0.3);
+    sig_append(&s, &t);
+    sig_append(&s, &z);
+    events e;
+    decode_sig(&s, 160, &e);
+    int i = find_event(&e, EXPECTED[k]);
+    ck_assert_msg(i >= 0, "%s at %.0f dBm0 %+.0f Hz not found (%zu events)", sq_tone_kind_to_str(k),
+                  level, offset, e.n);
+    ck_assert_double_eq_tol(e.ev[i].freq_hz, sq_tone_nominal_hz(k) + offset, 1.0);
+    ck_assert_double_eq_tol(e.ev[i].level_dbm0, level, 0.5);
+    ck_assert_double_eq_tol(e.ev[i].start_s, 0.3, 0.015);
+    for (size_t j = 0; j < e.n; j++)   /* nothing else is reported */
+        ck_assert_int_eq(e.ev[j].type, EXPECTED[k]);
+    sig_free(&s);
+}
+
+START_TEST(test_detect_every_kind_at_tolerance_corners)
+{
+    sq_tone_kind k = (sq_tone_kind)_i;
+    double tol = k == SQ_TONE_CNG ? 38.0 : k >= SQ_TONE_GUARD_550 ? 20.0 : 15.0;
+    check_detected(k, -43.0, -tol);
+    check_detected(k, -9.0, tol);
+    check_detected(k, -26.0, 0.0);
+}
+END_TEST
+
+/* ANSam's AM is measured at 15 Hz and depth 0.2; reversals are timed every 450 ms. */
+START_TEST(test_ansam_pr_measurements)
+{
+    sig s = make_tone(SQ_TONE_ANSAM_PR, -20.0, 3.3, 0.0);
+    events e;
+    decode_sig(&s, 4096, &e);
+    ck_assert_uint_eq(e.n, 1);
+    ck_assert_int_eq(e.ev[0].type, SQ_EVENT_ANSAM_PR);
+    ck_assert_double_eq_tol(e.ev[0].am_hz, 15.0, 0.1);
+    ck_assert_double_eq_tol(e.ev[0].am_depth, 0.2, 0.01);
+    ck_assert_uint_eq(e.ev[0].n_reversals, 7);   /* 0.45 .. 3.15 s */
+    for (size_t r = 0; r < 7; r++)
+        ck_assert_double_eq_tol(e.ev[0].reversals_s[r], 0.45 * (double)(r + 1), 0.002);
+    ck_assert_double_eq_tol(e.ev[0].end_s, 3.3, 0.01);
+    sig_free(&s);
+}
+END_TEST
+
+/* A tone outside its tolerance is not reported as that tone. */
+START_TEST(test_reject_off_frequency)
+{
+    sig s = make_tone(SQ_TONE_ANS, -13.0, 1.0, 40.0);
+    events e;
+    decode_sig(&s, 160, &e);
+    ck_assert_int_lt(find_event(&e, SQ_EVENT_ANS), 0);
+    sig_free(&s);
+}
+END_TEST
+
+Suite *tones_suite(void);
+Suite *tones_suite(void)
+{
+    Suite *s = suite_create("tones");
+    TCase *tc = tcase_create("generate");
+    tcase_add_loop_test(tc, test_generated_frequency_and_level, 0, SQ_TONE_KIND_COUNT);
+    tcase_add_test(tc, test_ansam_out_of_band);
+    tcase_add_test(tc, test_ansam_envelope);
+    tcase_add_test(tc, test_generator_deterministic_and_chunked);
+    tcase_add_test(tc, test_generator_invalid_arguments);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("detect");
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, test_detect_every_kind_at_tolerance_corners, 0, SQ_TONE_KIND_COUNT);
+    tcase_add_test(tc, test_ansam_pr_measurements);
+    tcase_add_test(tc, test_reject_off_frequency);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,192 @@
+/* Helpers shared by the Check suites. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tests/test_util.h"
+
+sig make_tone(sq_tone_kind kind, double level_dbm0, double duration_s, double offset_hz)
+{
+    sq_tone_params p;
+    sq_tone_default_params(kind, 8000, &p);
+    p.level_dbm0 = level_dbm0;
+    p.duration_s = duration_s;
+    p.freq_offset_hz = offset_hz;
+    sq_tonegen *g = NULL;
+    ck_assert_int_eq(sq_tonegen_create(&p, &g), SQ_OK);
+    sig s = { .n = sq_tonegen_remaining(g) };
+    s.x = calloc(s.n, sizeof *s.x);
+    ck_assert_ptr_nonnull(s.x);
+    ck_assert_uint_eq(sq_tonegen_generate(g, s.x, s.n), s.n);
+    sq_tonegen_destroy(g);
+    return s;
+}
+
+sig make_fsk(const sq_fsk_params *p, const sq_async_format *f, const char *text, double level_dbm0,
+             double offset_hz)
+{
+    size_t len = strlen(text), per = (size_t)sq_async_bits_per_char(f);
+    size_t lead = 45, tail = 15, nbits = lead + len * per + tail;
+    uint8_t *bits = malloc(nbits);
+    ck_assert_ptr_nonnull(bits);
+    memset(bits, 1, nbits);
+    for (size_t i = 0; i < len; i++)
+        sq_async_frame_byte(f, (uint8_t)text[i], bits + lead + i * per);
+    sq_fsk_params q = *p;
+    q.mark_hz += offset_hz;
+    q.space_hz += offset_hz;
+    sq_fskmod *m = NULL;
+    ck_assert_int_eq(sq_fskmod_create(&q, 8000, level_dbm0, nbits, &m), SQ_OK);
+    ck_assert_uint_eq(sq_fskmod_push_bits(m, bits, nbits), nbits);
+    sig s = { .n = (size_t)ceil((double)nbits * 8000.0 / p->baud) };
+    s.x = malloc(s.n * sizeof *s.x);
+    ck_assert_ptr_nonnull(s.x);
+    sq_fskmod_generate(m, s.x, s.n);
+    sq_fskmod_destroy(m);
+    free(bits);
+    return s;
+}
+
+sig make_silence(double seconds)
+{
+    sig s = { .n = (size_t)lround(seconds * 8000.0) };
+    s.x = calloc(s.n ? s.n : 1, sizeof *s.x);
+    ck_assert_ptr_nonnull(s.x);
+    return s;
+}
+
+void sig_append(sig *a, const sig *b)
+{
+    float *x = realloc(a->x, (a->n + b->n) * sizeof *x);
+    ck_assert_ptr_nonnull(x);
+    memcpy(x + a->n, b->x, b->n * sizeof *x);
+    a->x = x;
+    a->n += b->n;
+    free(b->x);
+}
+
+void add_noise(sig *s, double rms, uint64_t seed)
+{
+    sq_noise *g = NULL;
+    ck_assert_int_eq(sq_noise_create(seed, &g), SQ_OK);
+    sq_noise_add(g, s->x, s->n, rms);
+    sq_noise_destroy(g);
+}
+
+void sig_free(sig *s)
+{
+    free(s->x);
+    s->x = NULL;
+    s->n = 0;
+}
+
+static void collect(sq_decoder *d, events *out)
+{
+    sq_event ev;
+    while (sq_decoder_next_event(d, &ev) == SQ_OK) {
+        if (out->n == 64)
+            continue;
+        size_t len = ev.data_len < 511 ? ev.data_len : 511;
+        memcpy(out->text[out->n], ev.data ? (const char *)ev.data : "", len);
+        out->text[out->n][len] = 0;
+        ev.data = NULL;
+        out->ev[out->n++] = ev;
+    }
+}
+
+void decode_sig(const sig *s, size_t block, events *out)
+{
+    memset(out, 0, sizeof *out);
+    sq_decoder_settings set;
+    sq_decoder_default_settings(&set);
+    sq_decoder *d = NULL;
+    ck_assert_int_eq(sq_decoder_create(&set, &d), SQ_OK);
+    for (size_t i = 0; i < s->n;) {
+        size_t len = s->n - i < block ? s->n - i : block;
+        size_t took = sq_decoder_push(d, s->x + i, len);
+        i += took;
+        collect(d, out);
+    }
+    sq_decoder_finish(d);
+    collect(d, out);
+    sq_decoder_destroy(d);
+}
+
+int find_event(const events *e, sq_event_type t)
+{
+    for (size_t i = 0; i < e->n; i++)
+        if (e->ev[i].type == t)
+            return (int)i;
+    return -1;
+}
+
+sig make_speech_like(double seconds, uint64_t seed)
+{
+    sig s = make_silence(seconds);
+    sq_noise *g = NULL;
+    ck_assert_int_eq(sq_noise_create(seed, &g), SQ_OK);
+    double phase = 0.0, f1 = 500, f2 = 1500, f3 = 2500, y1[3] = { 0 }, y2[3] = { 0 };
+    for (size_t i = 0; i < s.n; i++) {
+        double t = (double)i / 8000.0;
+        double pitch = 110.0 + 40.0 * sin(2 * M_PI * 0.7 * t) + 15.0 * sin(2 * M_PI * 3.1 * t);
+        if (i % 1600 == 0) {   /* a new "vowel" every 200 ms */
+            f1 = 300 + sq_noise_u32(g) % 600;
+            f2 = 900 + sq_noise_u32(g) % 1400;
+            f3 = 2200 + sq_noise_u32(g) % 900;
+        }
+        phase += pitch / 8000.0;
+        double e = 0.0;
+        if (phase >= 1.0) {
+            phase -= 1.0;
+            e = 1.0;
+        }
+        e += 0.02 * sq_noise_gauss(g);
+        double out = 0.0, f[3] = { f1, f2, f3 };
+        for (int k = 0; k < 3; k++) {   /* two-pole resonators, 80 Hz wide */
+            double r = exp(-M_PI * 80.0 / 8000.0), c = 2 * r * cos(2 * M_PI * f[k] / 8000.0);
+            double y = e + c * y1[k] - r * r * y2[k];
+            y2[k] = y1[k];
+            y1[k] = y;
+            out += y / (k + 1);
+        }
+        double syll = 0.5 + 0.5 * sin(2 * M_PI * 4.0 * t);   /* syllable rhythm */
+        s.x[i] = (float)(0.02 * out * syll);
+    }
+    sq_noise_destroy(g);
+    return s;
+}
+
+sig make_music_like(double seconds, uint64_t seed)
+{
+    sig s = make_silence(seconds);
+    sq_noise *g = NULL;
+    ck_assert_int_eq(sq_noise_create(seed, &g), SQ_OK);
+    double notes[3] = { 0 }, ph[3][6] = { { 0 } };
+    for (size_t i = 0; i < s.n; i++) {
+        double t = (double)i / 8000.0;
+        if (i % 4000 == 0)   /* a new chord every half second, notes anywhere 150..1200 Hz */
+            for (int v = 0; v < 3; v++)
+                notes[v] = 150.0 * pow(2.0, (double)(sq_noise_u32(g) % 37) / 12.0);
+        double out = 0.0;
+        for (int v = 0; v < 3; v++) {
+            double f = notes[v] * (1.0 + 0.006 * sin(2 * M_PI * 5.5 * t + v));
+            for (int h = 0; h < 6; h++) {
+                ph[v][h] += 2 * M_PI * f * (h + 1) / 8000.0;
+                if (f * (h + 1) < 3800.0)
+                    out += sin(ph[v][h]) / (h + 1);
+            }
+        }
+        double env = exp(-3.0 * fmod(t, 0.5));   /* plucked notes */
+        s.x[i] = (float)(0.05 * out * env);
+    }
+    sq_noise_destroy(g);
+    return s;
+}
+
+double mean_power(const float *x, size_t n)
+{
+    double p = 0.0;
+    for (size_t i = 0; i < n; i++)
+        p += (double)x[i] * x[i];
+    return n ? p / (double)n : 0.0;
+}
