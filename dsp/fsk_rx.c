@@ -130,7 +130,7 @@ void sq_fskdemod_reset(sq_fskdemod *d)
     d->n = 0;
     d->onset = 0;
     /* the FIR and the correlators fill from zero at the start, as after silence */
-    d->settled_at = d->lpf.n + d->window;
+    d->settled_at = d->group_delay + d->window / 2;
 }
 
 /* Keeps the rotating phasors on the unit circle despite rounding. */
@@ -181,10 +181,10 @@ size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit 
         d->mix *= d->mix_step;
         float complex z = sq_cfir_step(&d->lpf, (float complex)mixed);
         update_carrier(d, z);
-        /* Until the filters have settled on a new signal (a bit and a half after energy
+        /* Until the filters have settled on a new signal (three quarters of a bit after energy
          * appears), decisions are onset transients, so they are held at mark too. */
         if (sq_power_to_dbm0(2.0 * d->pow_fast) < CARRIER_OFF_DBM0 - 10.0) {
-            uint64_t until = d->n + 1 + (uint64_t)(1.5 / d->clock_step);
+            uint64_t until = d->n + 1 + (uint64_t)(0.75 / d->clock_step);
             if (until > d->settled_at)
                 d->settled_at = until;
         }

@@ -22,7 +22,7 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        usage(stderr);
+        cli_error(NULL, "which command? (see 'squeal --help')");
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];

@@ -263,6 +263,10 @@ void sq_fsk_lanes_process(sq_decoder *d, const float *x, size_t n)
 
 void sq_fsk_lanes_finish(sq_decoder *d)
 {
+    /* Run the demodulators past their filter delay, so a character that ends with the
+     * input is still decided. */
+    static const float silence[160] = { 0 };
+    sq_fsk_lanes_process(d, silence, sizeof silence / sizeof silence[0]);
     for (int i = 0; i < SQ_FSK_LANES; i++)
         if (d->lanes[i].open)
             close_segment(d, &d->lanes[i]);
