@@ -191,7 +191,8 @@ int cmd_decode(int argc, char **argv)
     timeline t = { 0 };
     rc = run_decoders(&o, r, &t);
     if (rc == EXIT_OK) {
-        qsort(t.items, t.n, sizeof *t.items, cmp_events);
+        if (t.n)
+            qsort(t.items, t.n, sizeof *t.items, cmp_events);
         if (!o.json)
             printf("# %s: %s, %u Hz, %d channel%s, %.2f s\n", o.path, info->format_name,
                    info->file_rate_hz, info->channels, info->channels == 1 ? "" : "s",
