@@ -26,6 +26,7 @@
 #define CARRIER_TAU_S 0.025
 #define CARRIER_FAST_TAU_S 0.004  /* V.21 Table 2: carrier off within 20-80 ms */
 #define CARRIER_DROP 0.1          /* a 10 dB fall of the fast level below the slow one */
+#define CARRIER_JUMP 4.0          /* a 6 dB rise: a new signal, not this carrier */
 #define CARRIER_ON_DBM0 (-45.5)   /* V.21 8.3: on above -43, off below -48 (as spandsp) */
 #define CARRIER_OFF_DBM0 (-48.0)
 #define ENVELOPE_ON 0.92          /* (mean |z|)^2 / mean |z|^2: 1 for FSK, pi/4 for noise */
@@ -149,6 +150,12 @@ static void update_carrier(sq_fskdemod *d, float complex z)
     d->pow_fast += d->alpha_fast * (mag2 - d->pow_fast);
     if (!d->carrier && d->pow_fast < 0.25 * d->pow_avg)
         d->onset = d->n;
+    if (d->pow_fast > CARRIER_JUMP * d->pow_avg && d->pow_avg > 0.0) {
+        /* FSK has a constant envelope: a jump in level is something new starting (a note
+         * struck, a louder talker), so whatever carrier we had is over. */
+        d->carrier = 0;
+        d->onset = d->n;
+    }
     double level = sq_power_to_dbm0(2.0 * d->pow_avg);
     double flatness = d->pow_avg > 0.0 ? d->mag_avg * d->mag_avg / d->pow_avg : 0.0;
     if (!d->carrier && level >= CARRIER_ON_DBM0 && flatness >= ENVELOPE_ON &&
@@ -230,6 +237,7 @@ size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit 
             b->bit = quiet ? 1 : ds > 0.0;
             cs = quiet ? 0.0 : cs;
             b->confidence = (float)cs;
+            b->power = (float)(2.0 * d->sum_e / (double)d->window);
             b->carrier = (uint8_t)d->carrier;
             b->sample = d->n > d->group_delay ? d->n - d->group_delay : 0;
             d->clock -= 1.0;

@@ -72,9 +72,9 @@ START_TEST(test_no_events_in_speech)
 }
 END_TEST
 
-/* Music: no tone events. Known gap, not hidden: held partials next to a Bell 103 mark
- * frequency still let chord changes frame as a few characters, so FSK events are not
- * asserted absent here. */
+/* Music: no tone events. Known gap, not hidden: chords whose partials sit on an FSK
+ * channel's mark and space frequencies still frame as a few characters now and then
+ * (13 short FSK events in 60 s of seed 1), so FSK events are not asserted absent here. */
 START_TEST(test_no_tone_events_in_music)
 {
     for (uint64_t seed = 1; seed <= 3; seed++) {

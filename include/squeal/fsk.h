@@ -47,6 +47,7 @@ typedef struct sq_fsk_bit {
     uint8_t bit;           /* hard decision */
     uint8_t carrier;       /* carrier detect (circuit 109) when the bit was decided */
     float confidence;      /* (|mark|^2 - |space|^2) / (|mark|^2 + |space|^2), -1..1 */
+    float power;           /* in-band power over the bit (mean of x^2, full scale 1) */
 } sq_fsk_bit;
 
 typedef struct sq_fskdemod sq_fskdemod;

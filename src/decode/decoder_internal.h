@@ -52,6 +52,7 @@ typedef struct sq_fsk_lane {
     sq_async_rx *uart;
     double samples_per_bit;
     float char_conf_sum, char_space_conf_sum;
+    double char_mark_power, char_space_power;
     int char_bits, char_space_bits;
     sq_recent_char recent[SQ_RECENT_CHARS];
     size_t recent_next;

@@ -19,6 +19,9 @@
  * like 0xFD or 0xEF whose zeros are weak. */
 #define SPACE_MIN_CONFIDENCE 0.35f
 #define CHAR_MIN_CONFIDENCE 0.4f   /* V.21 at 2 dB SNR still averages about 0.55 */
+/* A transmitter sends mark and space at one amplitude; a character whose space bits are
+ * more than this far from its mark bits in power was made by two different sounds. */
+#define MARK_SPACE_BALANCE_DB 4.0
 #define MIN_EVENT_S 0.08
 /* A stretch overlapping a much stronger one on another lane is that signal's keying
  * sidebands reaching into this band (V.21 ch2 lands 20 dB down in Bell 103 originate). */
@@ -207,20 +210,31 @@ static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
     if (!b->bit) {
         l->char_space_conf_sum += mag;
         l->char_space_bits++;
+        l->char_space_power += b->power;
+    } else {
+        l->char_mark_power += b->power;
     }
     sq_async_char c;
     if (!sq_async_rx_put_bit(l->uart, b->bit, b->sample, &c)) {
         if (l->char_bits > 64) {   /* idle line: keep the averages to the current character */
             l->char_conf_sum = l->char_space_conf_sum = 0.0f;
             l->char_bits = l->char_space_bits = 0;
+            l->char_mark_power = l->char_space_power = 0.0;
         }
         return;
     }
     float conf = l->char_conf_sum / (float)l->char_bits;
     float space_conf = l->char_space_bits ? l->char_space_conf_sum / (float)l->char_space_bits : 0.0f;
+    int mark_bits = l->char_bits - l->char_space_bits;
+    double balance_db = 0.0;
+    if (mark_bits > 0 && l->char_space_bits > 0 && l->char_mark_power > 0.0 && l->char_space_power > 0.0)
+        balance_db = 10.0 * log10((l->char_space_power / l->char_space_bits) /
+                                  (l->char_mark_power / mark_bits));
     l->char_conf_sum = l->char_space_conf_sum = 0.0f;
     l->char_bits = l->char_space_bits = 0;
-    if (space_conf < SPACE_MIN_CONFIDENCE || conf < CHAR_MIN_CONFIDENCE)
+    l->char_mark_power = l->char_space_power = 0.0;
+    if (space_conf < SPACE_MIN_CONFIDENCE || conf < CHAR_MIN_CONFIDENCE ||
+        fabs(balance_db) > MARK_SPACE_BALANCE_DB)
         c.framing_error = 1;   /* not a character: count it as bad, never deliver it */
     if (l->open) {
         append_char(d, l, &c);
