@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include "squeal/async.h"
 #include "squeal/export.h"
+#include "squeal/v8.h"
 
 typedef enum sq_event_type {
     SQ_EVENT_ANS = 0,      /* 2100 Hz, no AM, no reversals */
@@ -25,6 +26,10 @@ typedef enum sq_event_type {
     SQ_EVENT_GUARD,        /* 550 or 1800 Hz guard tone */
     SQ_EVENT_V21,          /* V.21 FSK data; fsk_channel 1 or 2 */
     SQ_EVENT_BELL103,      /* Bell 103 FSK data; fsk_channel 1 = originate, 2 = answer */
+    SQ_EVENT_CI,           /* V.8 call indicator (v8 holds it) */
+    SQ_EVENT_CM,           /* V.8 call menu: identical sequences from start to end */
+    SQ_EVENT_JM,           /* V.8 joint menu */
+    SQ_EVENT_CJ,           /* V.8 CM terminator */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 
@@ -44,6 +49,8 @@ typedef struct sq_event {
     const uint8_t *data;    /* FSK events: the characters received; valid until the next call */
     size_t data_len;
     size_t char_errors;     /* FSK events: characters dropped for framing or parity errors */
+    sq_v8_msg v8;           /* V.8 events: the message */
+    size_t repeats;         /* V.8 events: identical sequences received in a row */
 } sq_event;
 
 /* "ans", "ans_pr", ..., "v21", "bell103". */

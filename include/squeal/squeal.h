@@ -11,6 +11,7 @@
 #include "squeal/async.h"
 #include "squeal/decoder.h"
 #include "squeal/audio_file.h"
+#include "squeal/v8.h"
 
 /* Library version, "MAJOR.MINOR.PATCH". */
 SQ_API const char *sq_version(void);

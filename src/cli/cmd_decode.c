@@ -123,6 +123,29 @@ static int cmp_events(const void *a, const void *b)
     return x->channel - y->channel;
 }
 
+/* On a stereo recording with one direction per channel, each channel also carries the far
+ * side's echo. A V.8 message heard on two channels at once, much weaker on one of them, was
+ * said on the stronger one: the weaker copy is dropped. */
+#define ECHO_MARGIN_DB 10.0
+
+static int is_echo(const timeline *t, size_t i)
+{
+    const timeline_event *e = &t->items[i];
+    sq_event_type ty = e->ev.type;
+    if (ty != SQ_EVENT_CI && ty != SQ_EVENT_CM && ty != SQ_EVENT_JM && ty != SQ_EVENT_CJ)
+        return 0;
+    for (size_t j = 0; j < t->n; j++) {
+        const timeline_event *o = &t->items[j];
+        if (o->channel == e->channel || o->ev.type != ty || o->ev.start_s >= e->ev.end_s ||
+            e->ev.start_s >= o->ev.end_s || o->ev.v8.n_octets != e->ev.v8.n_octets ||
+            memcmp(o->ev.v8.octets, e->ev.v8.octets, e->ev.v8.n_octets) != 0)
+            continue;
+        if (o->ev.level_dbm0 >= e->ev.level_dbm0 + ECHO_MARGIN_DB)
+            return 1;
+    }
+    return 0;
+}
+
 static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
 {
     const sq_audio_info *info = sq_audio_reader_info(r);
@@ -197,9 +220,14 @@ int cmd_decode(int argc, char **argv)
             printf("# %s: %s, %u Hz, %d channel%s, %.2f s\n", o.path, info->format_name,
                    info->file_rate_hz, info->channels, info->channels == 1 ? "" : "s",
                    (double)info->file_frames / info->file_rate_hz);
-        for (size_t i = 0; i < t.n; i++)
+        size_t shown = 0;
+        for (size_t i = 0; i < t.n; i++) {
+            if (is_echo(&t, i))
+                continue;
             (o.json ? timeline_print_json : timeline_print_text)(&t.items[i]);
-        if (!o.json && t.n == 0)
+            shown++;
+        }
+        if (!o.json && shown == 0)
             printf("# no events\n");
     } else if (rc == EXIT_RUNTIME) {
         cli_error("decode", "out of memory decoding '%s'", o.path);

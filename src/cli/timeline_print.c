@@ -12,6 +12,72 @@ static int is_fsk(sq_event_type t)
     return t == SQ_EVENT_V21 || t == SQ_EVENT_BELL103;
 }
 
+static int is_v8(sq_event_type t)
+{
+    return t == SQ_EVENT_CI || t == SQ_EVENT_CM || t == SQ_EVENT_JM || t == SQ_EVENT_CJ;
+}
+
+static const char *protocol_name(int p)
+{
+    return p == 1 ? "lapm" : p == 0 ? NULL : "reserved";
+}
+
+static void print_v8_text(const sq_event *ev)
+{
+    const sq_v8_msg *m = &ev->v8;
+    printf(" chan %d  %6.1f dBm0  x%zu", ev->fsk_channel, ev->level_dbm0, ev->repeats);
+    if (ev->type == SQ_EVENT_CJ) {
+        putchar('\n');
+        return;
+    }
+    printf("  %s", sq_v8_call_function_to_str(m->call_function));
+    for (int k = 0; k < SQ_V8_MOD_COUNT; k++)
+        if (m->modulations & (1u << k))
+            printf(" %s", sq_v8_mod_to_str(1u << k));
+    if (m->has_protocols && protocol_name(m->protocols))
+        printf(" %s", protocol_name(m->protocols));
+    printf("  [");
+    for (size_t i = 0; i < m->n_octets; i++)
+        printf("%s%02x", i ? " " : "", m->octets[i]);
+    printf("]\n");
+}
+
+static void print_v8_json(const sq_event *ev)
+{
+    const sq_v8_msg *m = &ev->v8;
+    printf(",\"chan\":%d,\"repeats\":%zu,\"level_dbm0\":%.1f", ev->fsk_channel, ev->repeats,
+           ev->level_dbm0);
+    if (ev->type != SQ_EVENT_CJ) {
+        printf(",\"call_function\":\"%s\",\"modulations\":[", sq_v8_call_function_to_str(m->call_function));
+        int first = 1;
+        for (int k = 0; k < SQ_V8_MOD_COUNT; k++)
+            if (m->modulations & (1u << k)) {
+                printf("%s\"%s\"", first ? "" : ",", sq_v8_mod_to_str(1u << k));
+                first = 0;
+            }
+        printf("],\"protocols\":[%s]", m->has_protocols && protocol_name(m->protocols) ?
+               (m->protocols == 1 ? "\"lapm\"" : "\"reserved\"") : "");
+        if (m->has_pstn_access)
+            printf(",\"pstn_access\":{\"caller_cellular\":%s,\"answerer_cellular\":%s,\"digital\":%s}",
+                   m->pstn_access & 1 ? "true" : "false", m->pstn_access & 2 ? "true" : "false",
+                   m->pstn_access & 4 ? "true" : "false");
+        if (m->has_pcm)
+            printf(",\"pcm\":{\"v90_analog\":%s,\"v90_digital\":%s,\"v91\":%s}",
+                   m->pcm & 1 ? "true" : "false", m->pcm & 2 ? "true" : "false", m->pcm & 4 ? "true" : "false");
+        if (m->n_unknown) {
+            printf(",\"unknown_categories\":[");
+            for (size_t i = 0; i < m->n_unknown; i++)
+                printf("%s\"%02x\"", i ? "," : "", m->unknown[i]);
+            putchar(']');
+        }
+        printf(",\"octets\":\"");
+        for (size_t i = 0; i < m->n_octets; i++)
+            printf("%02x", m->octets[i]);
+        putchar('"');
+    }
+    printf("}\n");
+}
+
 static size_t shown_reversals(const sq_event *ev)
 {
     return ev->n_reversals < SQ_EVENT_MAX_REVERSALS ? ev->n_reversals : SQ_EVENT_MAX_REVERSALS;
@@ -42,6 +108,10 @@ void timeline_print_text(const timeline_event *e)
     const sq_event *ev = &e->ev;
     printf("%8.3f %8.3f  ch%d  %-9s", ev->start_s, ev->end_s, e->channel,
            sq_event_type_to_str(ev->type));
+    if (is_v8(ev->type)) {
+        print_v8_text(ev);
+        return;
+    }
     if (is_fsk(ev->type)) {
         printf(" chan %d  %6.1f dBm0  \"", ev->fsk_channel, ev->level_dbm0);
         print_escaped_text(ev->data, ev->data_len);
@@ -89,6 +159,10 @@ void timeline_print_json(const timeline_event *e)
     const sq_event *ev = &e->ev;
     printf("{\"t_s\":%.3f,\"end_s\":%.3f,\"ch\":%d,\"type\":\"%s\"", ev->start_s, ev->end_s,
            e->channel, sq_event_type_to_str(ev->type));
+    if (is_v8(ev->type)) {
+        print_v8_json(ev);
+        return;
+    }
     if (is_fsk(ev->type)) {
         printf(",\"chan\":%d,\"level_dbm0\":%.1f,\"text\":", ev->fsk_channel, ev->level_dbm0);
         print_json_string(ev->data, ev->data_len);

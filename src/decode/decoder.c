@@ -46,6 +46,7 @@ static const tone_rule RULES[] = {
 
 static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "ans", "ans_pr", "ansam", "ansam_pr", "ct", "cng", "bell_ans", "guard", "v21", "bell103",
+    "ci", "cm", "jm", "cj",
 };
 
 const char *sq_event_type_to_str(sq_event_type t)

@@ -69,6 +69,11 @@ typedef struct sq_fsk_lane {
     sq_event pending_ev;
     int pending_buf;
     size_t pending_valid;
+    /* V.8 on V.21 lanes: the run of identical sequences being received */
+    sq_v8_rx *v8rx;
+    int v8_run;                    /* sequences in the run (0: none) */
+    sq_event v8_ev;
+    int v8_seen;                   /* the open stretch carried V.8 */
     /* the last stretch this lane closed, to recognise a weaker lane's copy of it */
     double last_start_s, last_end_s, last_level_dbm0;
 } sq_fsk_lane;

@@ -61,6 +61,8 @@ int sq_fsk_lanes_create(sq_decoder *d, const sq_async_format *format)
         int rc = sq_fskdemod_create(l->params, &l->demod);
         if (rc == SQ_OK)
             rc = sq_async_rx_create(format, &l->uart);
+        if (rc == SQ_OK && l->type == SQ_EVENT_V21)
+            rc = sq_v8_rx_create(l->channel == 1 ? SQ_V8_CM : SQ_V8_JM, &l->v8rx);
         if (rc != SQ_OK)
             return rc;
     }
@@ -161,7 +163,8 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
         l->last_end_s = l->ev.end_s;
         l->last_level_dbm0 = l->ev.level_dbm0;
     }
-    if (is_leak_of_another(d, l)) {
+    if (is_leak_of_another(d, l) || l->v8_seen) {   /* V.8 is reported as ci/cm/jm/cj */
+        l->v8_seen = 0;
         sq_event_pool_release(&d->pool, l->buf);
         l->buf = -1;
         return;
@@ -193,8 +196,65 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
     emit_or_drop(d, &l->ev, buf, l->valid);
 }
 
+/* V.8 7.x: a CM or JM counts once two identical sequences arrive in a row; the event spans
+ * the whole run, from the first preamble bit of the first sequence. */
+#define V8_MIN_REPEATS 2
+
+static const sq_event_type V8_EVENT[] = { SQ_EVENT_CI, SQ_EVENT_CM, SQ_EVENT_JM, SQ_EVENT_CJ };
+
+static void close_v8_run(sq_decoder *d, sq_fsk_lane *l)
+{
+    if (l->v8_run >= V8_MIN_REPEATS)
+        sq_event_pool_queue(&d->pool, &l->v8_ev, -1);
+    l->v8_run = 0;
+}
+
+static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
+{
+    double start = to_s(m->start_sample), end = to_s(m->end_sample);
+    if (m->msg.type == SQ_V8_CJ) {
+        close_v8_run(d, l);
+        sq_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.type = SQ_EVENT_CJ;
+        ev.fsk_channel = l->channel;
+        ev.start_s = start;
+        ev.end_s = end;
+        ev.v8.type = SQ_V8_CJ;
+        ev.repeats = 1;
+        ev.level_dbm0 = sq_fskdemod_level_dbm0(l->demod);
+        sq_event_pool_queue(&d->pool, &ev, -1);
+        return;
+    }
+    if (!m->valid)   /* a cut-off last sequence or a damaged one: the run goes on or ends */
+        return;
+    l->v8_seen = 1;
+    if (l->v8_run > 0 && l->v8_ev.v8.type == m->msg.type && l->v8_ev.v8.n_octets == m->msg.n_octets &&
+        memcmp(l->v8_ev.v8.octets, m->msg.octets, m->msg.n_octets) == 0) {
+        l->v8_run++;
+        l->v8_ev.repeats = (size_t)l->v8_run;
+        l->v8_ev.end_s = end;
+        return;
+    }
+    close_v8_run(d, l);
+    memset(&l->v8_ev, 0, sizeof l->v8_ev);
+    l->v8_ev.type = V8_EVENT[m->msg.type];
+    l->v8_ev.fsk_channel = l->channel;
+    l->v8_ev.start_s = start;
+    l->v8_ev.end_s = end;
+    l->v8_ev.v8 = m->msg;
+    l->v8_ev.repeats = 1;
+    l->v8_ev.level_dbm0 = sq_fskdemod_level_dbm0(l->demod);
+    l->v8_run = 1;
+}
+
 static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
 {
+    if (l->v8rx) {
+        sq_v8_rx_msg m;
+        if (sq_v8_rx_put_bit(l->v8rx, b->bit, b->sample, l->samples_per_bit, &m))
+            handle_v8(d, l, &m);
+    }
     if (b->carrier && !l->open)
         open_segment(d, l);
     if (l->open && !b->carrier)
@@ -281,9 +341,11 @@ void sq_fsk_lanes_finish(sq_decoder *d)
      * input is still decided. */
     static const float silence[160] = { 0 };
     sq_fsk_lanes_process(d, silence, sizeof silence / sizeof silence[0]);
-    for (int i = 0; i < SQ_FSK_LANES; i++)
+    for (int i = 0; i < SQ_FSK_LANES; i++) {
         if (d->lanes[i].open)
             close_segment(d, &d->lanes[i]);
+        close_v8_run(d, &d->lanes[i]);
+    }
     for (int i = 0; i < SQ_FSK_LANES; i++)
         release_pending(d, &d->lanes[i]);
 }
@@ -293,5 +355,6 @@ void sq_fsk_lanes_destroy(sq_decoder *d)
     for (int i = 0; i < SQ_FSK_LANES; i++) {
         sq_fskdemod_destroy(d->lanes[i].demod);
         sq_async_rx_destroy(d->lanes[i].uart);
+        sq_v8_rx_destroy(d->lanes[i].v8rx);
     }
 }
