@@ -64,6 +64,12 @@ size_t sq_fskmod_pending_bits(const sq_fskmod *m)
     return m->count;
 }
 
+void sq_fskmod_truncate(sq_fskmod *m, size_t keep)
+{
+    if (keep < m->count)
+        m->count = keep;
+}
+
 void sq_fskmod_generate(sq_fskmod *m, float *out, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

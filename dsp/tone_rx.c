@@ -387,6 +387,15 @@ int sq_tonerx_next_segment(sq_tonerx *t, sq_tone_segment *seg)
     return 1;
 }
 
+int sq_tonerx_peek(sq_tonerx *t, size_t freq_index, sq_tone_segment *seg)
+{
+    if (freq_index >= t->ntracks || !t->tracks[freq_index].in_segment)
+        return 0;
+    track *k = &t->tracks[freq_index];
+    analyse_segment(t, k, k->last_present + 1, seg);
+    return 1;
+}
+
 void sq_tonerx_finish(sq_tonerx *t)
 {
     /* Let the window slide past the last sample, so a tone running to the end of the input

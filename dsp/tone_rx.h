@@ -36,6 +36,9 @@ int sq_tonerx_create(const double *freqs_hz, size_t n_freqs, sq_tonerx **out);
 size_t sq_tonerx_process(sq_tonerx *t, const float *x, size_t n);
 /* 1 and fills *seg when a finished segment is waiting, else 0. */
 int sq_tonerx_next_segment(sq_tonerx *t, sq_tone_segment *seg);
+/* Analyses the segment still open on one frequency, as if it ended now, without closing
+ * it; returns 0 when none is open. For decisions made while a tone plays (ANSam seen). */
+int sq_tonerx_peek(sq_tonerx *t, size_t freq_index, sq_tone_segment *seg);
 /* Ends all open segments (end of input). */
 void sq_tonerx_finish(sq_tonerx *t);
 void sq_tonerx_destroy(sq_tonerx *t);

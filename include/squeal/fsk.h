@@ -36,6 +36,8 @@ SQ_API SQ_NODISCARD int sq_fskmod_create(const sq_fsk_params *p, uint32_t sample
 SQ_API size_t sq_fskmod_push_bits(sq_fskmod *m, const uint8_t *bits, size_t n);
 /* Bits queued and not yet fully sent. */
 SQ_API size_t sq_fskmod_pending_bits(const sq_fskmod *m);
+/* Drops queued bits beyond the first keep (the bit being sent counts as queued). */
+SQ_API void sq_fskmod_truncate(sq_fskmod *m, size_t keep);
 /* Writes n samples; with the queue empty it sends mark (the idle state). */
 SQ_API void sq_fskmod_generate(sq_fskmod *m, float *out, size_t n);
 SQ_API void sq_fskmod_reset(sq_fskmod *m);

@@ -12,6 +12,8 @@
 #include "squeal/decoder.h"
 #include "squeal/audio_file.h"
 #include "squeal/v8.h"
+#include "squeal/v8_session.h"
+#include "squeal/channel.h"
 
 /* Library version, "MAJOR.MINOR.PATCH". */
 SQ_API const char *sq_version(void);

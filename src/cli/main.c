@@ -10,6 +10,7 @@ static void usage(FILE *out)
           "Commands:\n"
           "  gen SIGNAL -o FILE.wav   generate a tone, FSK data, or a handshake sequence\n"
           "  decode FILE              print a timeline of the tones and data in an audio file\n"
+          "  sim                      a V.8 call between two squeal modems on a simulated line\n"
           "\n"
           "Options:\n"
           "  -h, --help               this help; 'squeal COMMAND --help' for a command\n"
@@ -38,6 +39,8 @@ int main(int argc, char **argv)
         return cmd_gen(argc - 1, argv + 1);
     if (strcmp(cmd, "decode") == 0)
         return cmd_decode(argc - 1, argv + 1);
+    if (strcmp(cmd, "sim") == 0)
+        return cmd_sim(argc - 1, argv + 1);
     if (cmd[0] == '-')
         cli_error(NULL, "unknown option '%s' (see 'squeal --help')", cmd);
     else

@@ -1,0 +1,129 @@
+/* V.8 answering modem (V.8 8.2; spec 3.8, 3.9, 3.11). */
+#include <stdio.h>
+#include "src/proto/v8_session_internal.h"
+
+enum answerer_state {
+    A_START = 0,
+    A_ANSWER_TONE,    /* ANSam (or ANS), listening for CM */
+    A_PRE_JM,         /* silence between ANSam and JM, as SPANDSP */
+    A_SEND_JM,        /* JM until CJ */
+    A_SILENCE_75,     /* 75 +/- 5 ms before the selected modem starts */
+    A_V25,            /* no CM: V.25 automode */
+    A_END,
+};
+
+#define INITIAL_SILENCE MS(200)    /* V.8 8.2: at least 0.2 s */
+#define ANSAM_SECONDS 5.0          /* V.8 7.2: at most 5 +/- 1 s */
+#define ANS_SECONDS 3.3            /* V.25: 3.3 +/- 0.7 s */
+#define GAP_BEFORE_JM MS(75)
+#define CJ_TIMEOUT MS(5000)        /* SPANDSP: 5 s waiting for CJ */
+#define SILENCE_AFTER_CJ MS(75)    /* V.8 8.2: 75 +/- 5 ms */
+#define SILENCE_AFTER_TONE MS(75)  /* V.25: 75 +/- 20 ms before the data signal */
+
+static void start_answer_tone(sq_v8_session *s)
+{
+    sq_tone_kind k = s->set.use_v8 ? s->set.answer_tone : SQ_TONE_ANS;
+    v8s_send_tone(s, k, s->set.use_v8 ? ANSAM_SECONDS : ANS_SECONDS);
+    v8s_note(s, "%s sent", sq_tone_kind_to_str(k));
+    v8s_enter(s, A_ANSWER_TONE);
+}
+
+/* JM: the caller's offer AND what we can do, with as many modulation octets as the CM
+ * (V.8 8.2.3); the call function is echoed; LAPM only if both have it. */
+static void send_jm(sq_v8_session *s)
+{
+    const sq_v8_msg *cm = &s->heard;
+    sq_v8_msg jm;
+    sq_v8_msg_init(&jm, SQ_V8_JM, cm->modulations & s->set.modes);
+    jm.mod_octets = cm->mod_octets;
+    jm.call_function = cm->call_function;
+    jm.has_protocols = cm->has_protocols;
+    jm.protocols = cm->protocols == 1 ? 1 : 0;
+    s->result.joint = jm.modulations;
+    char modes[128];
+    v8s_describe_modes(jm.modulations, modes, sizeof modes);
+    v8s_note(s, "JM sent: %s", modes);
+    v8s_send_menu(s, &jm);
+    v8s_enter(s, A_SEND_JM);
+}
+
+static void on_cm(sq_v8_session *s)
+{
+    s->result.offered = s->heard.modulations;
+    char modes[128];
+    v8s_describe_modes(s->heard.modulations, modes, sizeof modes);
+    v8s_note(s, "CM received twice: %s", modes);
+    v8s_send_silence(s);
+    v8s_enter(s, A_PRE_JM);
+}
+
+static void done_after_cj(sq_v8_session *s)
+{
+    uint32_t mode = sq_v8_best_mode(s->result.joint);
+    if (!mode) {
+        v8s_finish(s, SQ_V8_FAILED, 0, "no modulation in common with the caller's CM");
+        return;
+    }
+    char why[96];
+    snprintf(why, sizeof why, "V.8 complete, %s selected", sq_v8_mod_to_str(mode));
+    v8s_finish(s, SQ_V8_DONE, mode, why);
+}
+
+/* V.25 automode without V.8 (3.11): V.22bis USB1 comes with the V.22bis pump; until then the
+ * answerer raises its V.21 carrier. */
+static void start_v25_data(sq_v8_session *s)
+{
+    if (!(s->set.modes & SQ_V8_V21)) {
+        v8s_finish(s, SQ_V8_FAILED, 0, "no CM, and V.21 is not among our modes");
+        return;
+    }
+    v8s_send_mark(s);
+    v8s_note(s, "no CM: V.21 carrier sent");
+    v8s_finish(s, SQ_V8_FALLBACK, SQ_V8_V21, "no V.8: the caller sent no CM during the answer tone");
+}
+
+void v8_answerer_step(sq_v8_session *s)
+{
+    uint64_t in_state = s->n - s->state_start;
+    switch ((enum answerer_state)s->state) {
+    case A_START:
+        if (in_state >= INITIAL_SILENCE)
+            start_answer_tone(s);
+        break;
+    case A_ANSWER_TONE:
+        if (s->accepted && s->set.use_v8)
+            on_cm(s);
+        else if (v8s_tx_idle(s)) {   /* the answer tone ran its full length */
+            v8s_send_silence(s);
+            v8s_enter(s, A_V25);
+        }
+        break;
+    case A_PRE_JM:
+        if (in_state >= GAP_BEFORE_JM)
+            send_jm(s);
+        break;
+    case A_SEND_JM:
+        if (s->heard_cj) {
+            v8s_note(s, "CJ received");
+            v8s_send_silence(s);   /* JM stops at once, even mid-sequence (V.8 8.2) */
+            v8s_enter(s, A_SILENCE_75);
+        } else if (in_state > CJ_TIMEOUT) {
+            v8s_finish(s, SQ_V8_FAILED, 0, "no CJ after JM");
+        }
+        break;
+    case A_SILENCE_75:
+        if (in_state >= SILENCE_AFTER_CJ) {
+            done_after_cj(s);
+            v8s_enter(s, A_END);
+        }
+        break;
+    case A_V25:
+        if (in_state >= SILENCE_AFTER_TONE) {
+            start_v25_data(s);
+            v8s_enter(s, A_END);
+        }
+        break;
+    case A_END:
+        break;
+    }
+}

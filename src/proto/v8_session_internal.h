@@ -1,0 +1,60 @@
+/* Internal to the V.8 session: state shared by the caller and answerer machines. */
+#ifndef SQ_V8_SESSION_INTERNAL_H
+#define SQ_V8_SESSION_INTERNAL_H
+
+#include "dsp/tone_rx.h"
+#include "squeal/fsk.h"
+#include "squeal/tone.h"
+#include "squeal/v8.h"
+#include "squeal/v8_session.h"
+
+#define MS(x) ((uint64_t)((x) * 8))   /* milliseconds to samples at 8 kHz */
+#define NOTES 32
+
+typedef enum tx_kind { TX_SILENCE = 0, TX_TONE, TX_FSK } tx_kind;
+
+struct sq_v8_session {
+    sq_v8_settings set;
+    sq_v8_result result;
+    int state;
+    uint64_t n, state_start;
+    /* transmit */
+    tx_kind tx;
+    sq_tonegen *tone;
+    sq_fskmod *fsk_tx;
+    uint8_t seq[256];        /* one CM/JM sequence, sent again and again */
+    size_t seq_len;
+    int repeat;
+    /* receive */
+    sq_fskdemod *fsk_rx;
+    sq_v8_rx *v8rx;
+    sq_tonerx *tones;        /* caller: 2100 Hz */
+    uint64_t carrier_since;  /* caller: V.21 channel 2 carrier on since (0: off) */
+    sq_v8_msg last;          /* last valid sequence heard, and how often in a row */
+    int last_count;
+    int heard_cj;
+    sq_v8_msg heard;         /* the CM (answerer) or JM (caller) that was accepted */
+    int accepted;
+    /* notes */
+    sq_v8_note notes[NOTES];
+    size_t note_head, note_count;
+};
+
+void v8s_note(sq_v8_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void v8s_enter(sq_v8_session *s, int state);
+void v8s_send_silence(sq_v8_session *s);
+int v8s_send_tone(sq_v8_session *s, sq_tone_kind kind, double seconds);
+/* Starts sending a CM or JM sequence over and over. */
+void v8s_send_menu(sq_v8_session *s, const sq_v8_msg *m);
+/* Lets the octet on the line finish, then sends CJ (three zero octets) and stops. */
+void v8s_finish_octet_then_cj(sq_v8_session *s);
+/* Sends mark on our V.21 channel (the data carrier of the V.21 fallback). */
+void v8s_send_mark(sq_v8_session *s);
+int v8s_tx_idle(const sq_v8_session *s);
+void v8s_finish(sq_v8_session *s, sq_v8_outcome outcome, uint32_t mode, const char *why);
+void v8s_describe_modes(uint32_t modes, char *out, size_t len);
+
+void v8_caller_step(sq_v8_session *s);
+void v8_answerer_step(sq_v8_session *s);
+
+#endif
