@@ -43,7 +43,8 @@ static void design(sq_channel *c)
         int k = i - mid;
         double w = 0.42 - 0.5 * cos(2 * M_PI * i / (HILBERT_TAPS - 1)) +
                    0.08 * cos(4 * M_PI * i / (HILBERT_TAPS - 1));
-        c->hilbert[i] = (float)(k % 2 ? w * 2.0 / (M_PI * k) : 0.0);
+        /* fir_step applies taps oldest-first, i.e. time-reversed: hence the minus sign */
+        c->hilbert[i] = (float)(k % 2 ? -w * 2.0 / (M_PI * k) : 0.0);
     }
     /* Band pass 300-3400 Hz as the difference of two low-passes of the same length. */
     float hi[BAND_TAPS], lo[BAND_TAPS];
