@@ -79,6 +79,19 @@ if command -v sox >/dev/null; then
         ok || { bad "stereo decode"; cat "$T/st.json"; }
 fi
 
+# sim: a V.8 call, the fallbacks, failure with no common mode, bad options
+"$SQ" sim --json --wav "$T/call" >"$T/sim.json" && grep -q '"side":"caller","outcome":"done","mode":"v21"' "$T/sim.json" &&
+    grep -q '"side":"answerer","outcome":"done","mode":"v21"' "$T/sim.json" && ok || { bad "sim"; cat "$T/sim.json"; }
+"$SQ" decode --json "$T/call-line.wav" >"$T/line.json"
+grep -q '"type":"ansam_pr"' "$T/line.json" && grep -q '"type":"cm".*"modulations":\["v21"\]' "$T/line.json" &&
+    grep -q '"type":"jm"' "$T/line.json" && grep -q '"type":"cj"' "$T/line.json" && ok || { bad "sim line decode"; cat "$T/line.json"; }
+"$SQ" sim --snr 12 --foff 7 --bandlimit --echo 15 --caller-modes v34,v22bis,v21 --answerer-modes v22bis,v21 >"$T/sim.txt" &&
+    grep -q "caller   done     mode v22bis" "$T/sim.txt" && ok || { bad "sim v22bis noisy"; cat "$T/sim.txt"; }
+"$SQ" sim --answer-tone ans >"$T/sim.txt" && grep -q "fallback mode v21" "$T/sim.txt" && ok || bad "sim ANS fallback"
+expect 1 "sim no common mode" -- "$SQ" sim --caller-modes v22bis --answerer-modes v21 --json
+expect 2 "sim bad modes" -- "$SQ" sim --caller-modes v99
+expect 2 "sim bad snr" -- "$SQ" sim --snr lots
+
 # minimodem interoperability
 if command -v minimodem >/dev/null; then
     msg="squeal to minimodem 0123456789"

@@ -235,8 +235,10 @@ static int report(const sim_opts *o, sim_line *l)
     }
     int agreed = r[0]->outcome != SQ_V8_FAILED && r[0]->outcome != SQ_V8_RUNNING &&
                  r[0]->outcome == r[1]->outcome && r[0]->mode == r[1]->mode && r[0]->mode;
-    if (!agreed && !o->json)
-        printf("no agreement: the call fails\n");
+    if (!agreed)
+        cli_error("sim", "the call failed: caller %s (%s); answerer %s (%s)",
+                  sq_v8_outcome_to_str(r[0]->outcome), r[0]->reason,
+                  sq_v8_outcome_to_str(r[1]->outcome), r[1]->reason);
     return agreed ? EXIT_OK : EXIT_RUNTIME;
 }
 
