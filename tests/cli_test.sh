@@ -79,6 +79,11 @@ if command -v sox >/dev/null; then
         ok || { bad "stereo decode"; cat "$T/st.json"; }
 fi
 
+# samples/: the documented commands still make the same files
+SAMPLES=$(dirname "$0")/../samples
+"$SQ" gen handshake -o "$T/handshake.wav" && cmp -s "$T/handshake.wav" "$SAMPLES/handshake.wav" && ok || bad "samples/handshake.wav differs"
+(cd "$T" && "$SQ" sim --wav v8-call >/dev/null) && cmp -s "$T/v8-call-line.wav" "$SAMPLES/v8-call-line.wav" && ok || bad "samples/v8-call-line.wav differs"
+
 # sim: a V.8 call, the fallbacks, failure with no common mode, bad options
 "$SQ" sim --json --wav "$T/call" >"$T/sim.json" && grep -q '"side":"caller","outcome":"done","mode":"v21"' "$T/sim.json" &&
     grep -q '"side":"answerer","outcome":"done","mode":"v21"' "$T/sim.json" && ok || { bad "sim"; cat "$T/sim.json"; }

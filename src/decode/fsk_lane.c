@@ -133,6 +133,19 @@ static void release_pending(sq_decoder *d, sq_fsk_lane *l)
     }
 }
 
+/* Appends the stretch just closed to the one already waiting for the rival's verdict. */
+static void merge_into_pending(sq_decoder *d, sq_fsk_lane *l, int buf)
+{
+    sq_event *p = &l->pending_ev;
+    size_t room = SQ_TEXT_CAPACITY - p->data_len, n = l->ev.data_len < room ? l->ev.data_len : room;
+    memcpy(d->pool.bufs[l->pending_buf] + p->data_len, d->pool.bufs[buf], n);
+    p->data_len += n;
+    p->char_errors += l->ev.char_errors;
+    p->end_s = l->ev.end_s;
+    l->pending_valid += l->valid;
+    sq_event_pool_release(&d->pool, buf);
+}
+
 static double running_level(const sq_fsk_lane *l)
 {
     return l->level_count ? l->level_sum / (double)l->level_count : -200.0;
@@ -163,13 +176,23 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
         l->last_end_s = l->ev.end_s;
         l->last_level_dbm0 = l->ev.level_dbm0;
     }
-    if (is_leak_of_another(d, l) || l->v8_seen) {   /* V.8 is reported as ci/cm/jm/cj */
+    sq_fsk_lane *r = &d->lanes[l->rival];
+    if (l->v8_seen) {   /* V.8 is reported as ci/cm/jm/cj; it also beats the rival's reading */
         l->v8_seen = 0;
+        if (r->pending && r->pending_ev.start_s < l->ev.end_s) {
+            sq_event_pool_release(&d->pool, r->pending_buf);
+            r->pending = 0;
+            r->pending_buf = -1;
+        }
         sq_event_pool_release(&d->pool, l->buf);
         l->buf = -1;
         return;
     }
-    sq_fsk_lane *r = &d->lanes[l->rival];
+    if (is_leak_of_another(d, l)) {
+        sq_event_pool_release(&d->pool, l->buf);
+        l->buf = -1;
+        return;
+    }
     int buf = l->buf;
     l->buf = -1;
     if (r->pending && r->pending_ev.start_s < l->ev.end_s && l->ev.start_s < r->pending_ev.end_s) {
@@ -185,8 +208,11 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
         return;
     }
     release_pending(d, r);
+    if (r->open && l->pending) {   /* still the same rival stretch: one judgement for both */
+        merge_into_pending(d, l, buf);
+        return;
+    }
     if (r->open) {   /* wait for the rival's overlapping stretch */
-        release_pending(d, l);
         l->pending = 1;
         l->pending_ev = l->ev;
         l->pending_buf = buf;
