@@ -83,8 +83,9 @@ static size_t shown_reversals(const sq_event *ev)
     return ev->n_reversals < SQ_EVENT_MAX_REVERSALS ? ev->n_reversals : SQ_EVENT_MAX_REVERSALS;
 }
 
-/* Characters as C-style escapes: printable ASCII as is, the rest \r \n \t or \xNN. */
-static void print_escaped_text(const uint8_t *d, size_t n)
+/* Characters as escapes: printable ASCII as is, \\ \" \r \n \t, and the other bytes as
+ * \xNN (text) or \u00NN (JSON, where bytes stand for the code points U+0000..U+00FF). */
+static void print_escaped(const uint8_t *d, size_t n, int json)
 {
     for (size_t i = 0; i < n; i++) {
         uint8_t c = d[i];
@@ -99,7 +100,7 @@ static void print_escaped_text(const uint8_t *d, size_t n)
         else if (c >= 0x20 && c < 0x7f)
             putchar(c);
         else
-            printf("\\x%02x", c);
+            printf(json ? "\\u%04x" : "\\x%02x", c);
     }
 }
 
@@ -114,7 +115,7 @@ void timeline_print_text(const timeline_event *e)
     }
     if (is_fsk(ev->type)) {
         printf(" chan %d  %6.1f dBm0  \"", ev->fsk_channel, ev->level_dbm0);
-        print_escaped_text(ev->data, ev->data_len);
+        print_escaped(ev->data, ev->data_len, 0);
         putchar('"');
         if (ev->char_errors)
             printf("  (%zu bad characters dropped)", ev->char_errors);
@@ -133,27 +134,6 @@ void timeline_print_text(const timeline_event *e)
     putchar('\n');
 }
 
-static void print_json_string(const uint8_t *d, size_t n)
-{
-    putchar('"');
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = d[i];
-        if (c == '\\' || c == '"')
-            printf("\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", stdout);
-        else if (c == '\r')
-            fputs("\\r", stdout);
-        else if (c == '\t')
-            fputs("\\t", stdout);
-        else if (c >= 0x20 && c < 0x7f)
-            putchar(c);
-        else   /* bytes are reported as the code points U+0000..U+00FF */
-            printf("\\u%04x", c);
-    }
-    putchar('"');
-}
-
 void timeline_print_json(const timeline_event *e)
 {
     const sq_event *ev = &e->ev;
@@ -165,7 +145,9 @@ void timeline_print_json(const timeline_event *e)
     }
     if (is_fsk(ev->type)) {
         printf(",\"chan\":%d,\"level_dbm0\":%.1f,\"text\":", ev->fsk_channel, ev->level_dbm0);
-        print_json_string(ev->data, ev->data_len);
+        putchar('"');
+        print_escaped(ev->data, ev->data_len, 1);
+        putchar('"');
         printf(",\"char_errors\":%zu}\n", ev->char_errors);
         return;
     }
