@@ -31,6 +31,8 @@ typedef struct sample_buf {
 
 int sample_buf_grow(sample_buf *b, size_t more);   /* returns 0 or -1 */
 void sample_buf_free(sample_buf *b);
+/* Writes 8 kHz mono samples to a 16-bit WAV at rate_hz; prints the error; 0 or -1. */
+int cli_write_wav(const char *cmd, const char *path, uint32_t rate_hz, const sample_buf *b);
 
 /* One decoded event with its own copy of the data, as the timeline printers want it. */
 typedef struct timeline_event {

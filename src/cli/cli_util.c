@@ -88,3 +88,21 @@ void sample_buf_free(sample_buf *b)
     b->x = NULL;
     b->n = b->cap = 0;
 }
+
+int cli_write_wav(const char *cmd, const char *path, uint32_t rate_hz, const sample_buf *b)
+{
+    sq_audio_writer *w = NULL;
+    int rc = sq_audio_writer_open(path, rate_hz, 1, &w);
+    if (rc == SQ_OK) {
+        rc = sq_audio_writer_write(w, b->x, b->n);
+        if (rc == SQ_OK)
+            rc = sq_audio_writer_close(w);
+        else
+            sq_audio_writer_abort(w);
+    }
+    if (rc != SQ_OK) {
+        cli_error(cmd, "cannot write '%s': %s", path, rc == SQ_EIO ? strerror(errno) : sq_strerror(rc));
+        return -1;
+    }
+    return 0;
+}

@@ -211,24 +211,6 @@ static int build_signal(const gen_opts *o, sample_buf *b, double *ref_level)
     return EXIT_USAGE;
 }
 
-static int write_wav(const gen_opts *o, const sample_buf *b)
-{
-    sq_audio_writer *w = NULL;
-    int rc = sq_audio_writer_open(o->out, (uint32_t)o->rate, 1, &w);
-    if (rc == SQ_OK) {
-        rc = sq_audio_writer_write(w, b->x, b->n);
-        if (rc == SQ_OK)
-            rc = sq_audio_writer_close(w);
-        else
-            sq_audio_writer_abort(w);
-    }
-    if (rc != SQ_OK) {
-        cli_error("gen", "cannot write '%s': %s", o->out, rc == SQ_EIO ? strerror(errno) : sq_strerror(rc));
-        return EXIT_RUNTIME;
-    }
-    return EXIT_OK;
-}
-
 static int parse_gen(int argc, char **argv, gen_opts *o)
 {
     enum { O_RATE = 256, O_LEVEL, O_DURATION, O_OFFSET, O_TEXT, O_FILE, O_CHAN, O_DATA_BITS,
@@ -306,7 +288,7 @@ int cmd_gen(int argc, char **argv)
         }
     }
     if (rc == EXIT_OK)
-        rc = write_wav(&o, &b);
+        rc = cli_write_wav("gen", o.out, (uint32_t)o.rate, &b) == 0 ? EXIT_OK : EXIT_RUNTIME;
     sample_buf_free(&b);
     return rc;
 }

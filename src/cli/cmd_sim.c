@@ -191,18 +191,7 @@ static int write_one(const char *prefix, const char *name, const sample_buf *b)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s-%s.wav", prefix, name);
-    sq_audio_writer *w = NULL;
-    int rc = sq_audio_writer_open(path, 8000, 1, &w);
-    if (rc == SQ_OK) {
-        rc = sq_audio_writer_write(w, b->x, b->n);
-        if (rc == SQ_OK)
-            rc = sq_audio_writer_close(w);
-        else
-            sq_audio_writer_abort(w);
-    }
-    if (rc != SQ_OK)
-        cli_error("sim", "cannot write '%s': %s", path, sq_strerror(rc));
-    return rc == SQ_OK ? 0 : -1;
+    return cli_write_wav("sim", path, 8000, b);
 }
 
 static void print_notes(sq_v8_session *s, const char *side, int json)
