@@ -15,6 +15,14 @@ void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(prin
 int cli_parse_double(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out);
 int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
 int cli_parse_parity(const char *cmd, const char *s, sq_parity *out);
+/* The --data-bits / --parity / --stop-bits options (getopt values CLI_OPT_DATA_BITS..): 0 when
+ * parsed into f, -1 after printing the error. */
+enum { CLI_OPT_DATA_BITS = 1000, CLI_OPT_PARITY, CLI_OPT_STOP_BITS };
+#define CLI_FRAMING_OPTIONS                                                          \
+    { "data-bits", required_argument, 0, CLI_OPT_DATA_BITS },                       \
+    { "parity", required_argument, 0, CLI_OPT_PARITY },                             \
+    { "stop-bits", required_argument, 0, CLI_OPT_STOP_BITS }
+int cli_parse_framing(const char *cmd, int opt, const char *arg, sq_async_format *f);
 
 /* getopt_long error for an unknown option or a missing value. */
 int cli_bad_option(const char *cmd, const char *arg, int missing_value);

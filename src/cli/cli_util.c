@@ -58,6 +58,25 @@ int cli_parse_parity(const char *cmd, const char *s, sq_parity *out)
     return 0;
 }
 
+int cli_parse_framing(const char *cmd, int opt, const char *arg, sq_async_format *f)
+{
+    long v = 0;
+    switch (opt) {
+    case CLI_OPT_DATA_BITS:
+        if (cli_parse_long(cmd, "--data-bits", arg, 5, 8, &v) != 0)
+            return -1;
+        f->data_bits = (int)v;
+        return 0;
+    case CLI_OPT_PARITY:
+        return cli_parse_parity(cmd, arg, &f->parity);
+    default:
+        if (cli_parse_long(cmd, "--stop-bits", arg, 1, 2, &v) != 0)
+            return -1;
+        f->stop_bits = (int)v;
+        return 0;
+    }
+}
+
 int cli_bad_option(const char *cmd, const char *arg, int missing_value)
 {
     if (missing_value)

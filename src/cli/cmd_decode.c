@@ -35,14 +35,12 @@ static void decode_usage(FILE *out)
 
 static int parse_decode(int argc, char **argv, decode_opts *o)
 {
-    enum { O_JSON = 256, O_CHANNEL, O_DATA_BITS, O_PARITY, O_STOP_BITS };
+    enum { O_JSON = 256, O_CHANNEL };
     static const struct option opts[] = {
         { "help", no_argument, 0, 'h' }, { "json", no_argument, 0, O_JSON },
-        { "channel", required_argument, 0, O_CHANNEL }, { "data-bits", required_argument, 0, O_DATA_BITS },
-        { "parity", required_argument, 0, O_PARITY }, { "stop-bits", required_argument, 0, O_STOP_BITS },
+        { "channel", required_argument, 0, O_CHANNEL }, CLI_FRAMING_OPTIONS,
         { 0, 0, 0, 0 },
     };
-    long v = 0;
     int c, bad = 0;
     opterr = 0;
     optind = 1;
@@ -51,9 +49,9 @@ static int parse_decode(int argc, char **argv, decode_opts *o)
         case 'h': decode_usage(stdout); exit(EXIT_OK);
         case O_JSON: o->json = 1; break;
         case O_CHANNEL: bad = cli_parse_long("decode", "--channel", optarg, 1, SQ_AUDIO_MAX_CHANNELS, &o->channel); break;
-        case O_DATA_BITS: bad = cli_parse_long("decode", "--data-bits", optarg, 5, 8, &v); o->format.data_bits = (int)v; break;
-        case O_PARITY: bad = cli_parse_parity("decode", optarg, &o->format.parity); break;
-        case O_STOP_BITS: bad = cli_parse_long("decode", "--stop-bits", optarg, 1, 2, &v); o->format.stop_bits = (int)v; break;
+        case CLI_OPT_DATA_BITS: case CLI_OPT_PARITY: case CLI_OPT_STOP_BITS:
+            bad = cli_parse_framing("decode", c, optarg, &o->format);
+            break;
         case ':': return cli_bad_option("decode", argv[optind - 1], 1);
         default: return cli_bad_option("decode", argv[optind - 1], 0);
         }

@@ -213,19 +213,16 @@ static int build_signal(const gen_opts *o, sample_buf *b, double *ref_level)
 
 static int parse_gen(int argc, char **argv, gen_opts *o)
 {
-    enum { O_RATE = 256, O_LEVEL, O_DURATION, O_OFFSET, O_TEXT, O_FILE, O_CHAN, O_DATA_BITS,
-           O_PARITY, O_STOP_BITS, O_SNR, O_SEED };
+    enum { O_RATE = 256, O_LEVEL, O_DURATION, O_OFFSET, O_TEXT, O_FILE, O_CHAN, O_SNR, O_SEED };
     static const struct option opts[] = {
         { "output", required_argument, 0, 'o' }, { "help", no_argument, 0, 'h' },
         { "rate", required_argument, 0, O_RATE }, { "level", required_argument, 0, O_LEVEL },
         { "duration", required_argument, 0, O_DURATION }, { "offset", required_argument, 0, O_OFFSET },
         { "text", required_argument, 0, O_TEXT }, { "file", required_argument, 0, O_FILE },
-        { "chan", required_argument, 0, O_CHAN }, { "data-bits", required_argument, 0, O_DATA_BITS },
-        { "parity", required_argument, 0, O_PARITY }, { "stop-bits", required_argument, 0, O_STOP_BITS },
+        { "chan", required_argument, 0, O_CHAN }, CLI_FRAMING_OPTIONS,
         { "snr", required_argument, 0, O_SNR }, { "seed", required_argument, 0, O_SEED },
         { 0, 0, 0, 0 },
     };
-    long v = 0;
     int c, bad = 0;
     opterr = 0;
     optind = 1;
@@ -240,9 +237,9 @@ static int parse_gen(int argc, char **argv, gen_opts *o)
         case O_TEXT: o->text = optarg; break;
         case O_FILE: o->file = optarg; break;
         case O_CHAN: bad = cli_parse_long("gen", "--chan", optarg, 1, 2, &o->chan); break;
-        case O_DATA_BITS: bad = cli_parse_long("gen", "--data-bits", optarg, 5, 8, &v); o->format.data_bits = (int)v; break;
-        case O_PARITY: bad = cli_parse_parity("gen", optarg, &o->format.parity); break;
-        case O_STOP_BITS: bad = cli_parse_long("gen", "--stop-bits", optarg, 1, 2, &v); o->format.stop_bits = (int)v; break;
+        case CLI_OPT_DATA_BITS: case CLI_OPT_PARITY: case CLI_OPT_STOP_BITS:
+            bad = cli_parse_framing("gen", c, optarg, &o->format);
+            break;
         case O_SNR: bad = cli_parse_double("gen", "--snr", optarg, -30, 100, &o->snr); break;
         case O_SEED: bad = cli_parse_long("gen", "--seed", optarg, 0, 2147483647L, &o->seed); break;
         case ':': return cli_bad_option("gen", argv[optind - 1], 1);

@@ -40,9 +40,7 @@ static void send_jm(sq_v8_session *s)
     jm.has_protocols = cm->has_protocols;
     jm.protocols = cm->protocols == 1 ? 1 : 0;
     s->result.joint = jm.modulations;
-    char modes[128];
-    v8s_describe_modes(jm.modulations, modes, sizeof modes);
-    v8s_note(s, "JM sent: %s", modes);
+    v8s_note_modes(s, "JM sent:", jm.modulations);
     v8s_send_menu(s, &jm);
     v8s_enter(s, A_SEND_JM);
 }
@@ -50,9 +48,7 @@ static void send_jm(sq_v8_session *s)
 static void on_cm(sq_v8_session *s)
 {
     s->result.offered = s->heard.modulations;
-    char modes[128];
-    v8s_describe_modes(s->heard.modulations, modes, sizeof modes);
-    v8s_note(s, "CM received twice: %s", modes);
+    v8s_note_modes(s, "CM received twice:", s->heard.modulations);
     v8s_send_silence(s);
     v8s_enter(s, A_PRE_JM);
 }

@@ -51,9 +51,7 @@ static void send_cm(sq_v8_session *s)
     sq_v8_msg cm;
     sq_v8_msg_init(&cm, SQ_V8_CM, s->set.modes);
     s->result.offered = s->set.modes;
-    char modes[128];
-    v8s_describe_modes(s->set.modes, modes, sizeof modes);
-    v8s_note(s, "CM sent, offering %s", modes);
+    v8s_note_modes(s, "CM sent, offering", s->set.modes);
     v8s_send_menu(s, &cm);
     v8s_enter(s, C_SEND_CM);
 }
@@ -61,9 +59,7 @@ static void send_cm(sq_v8_session *s)
 static void on_jm(sq_v8_session *s)
 {
     s->result.joint = s->heard.modulations;
-    char modes[128];
-    v8s_describe_modes(s->heard.modulations, modes, sizeof modes);
-    v8s_note(s, "JM received twice: %s", modes);
+    v8s_note_modes(s, "JM received twice:", s->heard.modulations);
     v8s_finish_octet_then_cj(s);
     v8s_enter(s, C_SEND_CJ);
 }

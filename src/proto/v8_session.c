@@ -169,6 +169,13 @@ void v8s_describe_modes(uint32_t modes, char *out, size_t len)
         snprintf(out, len, "none");
 }
 
+void v8s_note_modes(sq_v8_session *s, const char *what, uint32_t modes)
+{
+    char list[128];
+    v8s_describe_modes(modes, list, sizeof list);
+    v8s_note(s, "%s %s", what, list);
+}
+
 void v8s_finish(sq_v8_session *s, sq_v8_outcome outcome, uint32_t mode, const char *why)
 {
     if (s->result.outcome != SQ_V8_RUNNING)

@@ -53,6 +53,8 @@ void v8s_send_mark(sq_v8_session *s);
 int v8s_tx_idle(const sq_v8_session *s);
 void v8s_finish(sq_v8_session *s, sq_v8_outcome outcome, uint32_t mode, const char *why);
 void v8s_describe_modes(uint32_t modes, char *out, size_t len);
+/* Notes "<what> <modes>", e.g. "CM sent, offering v22bis,v21". */
+void v8s_note_modes(sq_v8_session *s, const char *what, uint32_t modes);
 
 void v8_caller_step(sq_v8_session *s);
 void v8_answerer_step(sq_v8_session *s);
