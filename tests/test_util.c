@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tests/test_util.h"
+#include "bench/interference.h"
 
 sig make_tone(sq_tone_kind kind, double level_dbm0, double duration_s, double offset_hz)
 {
@@ -123,63 +124,20 @@ int find_event(const events *e, sq_event_type t)
 sig make_speech_like(double seconds, uint64_t seed)
 {
     sig s = make_silence(seconds);
-    sq_noise *g = NULL;
-    ck_assert_int_eq(sq_noise_create(seed, &g), SQ_OK);
-    double phase = 0.0, f1 = 500, f2 = 1500, f3 = 2500, y1[3] = { 0 }, y2[3] = { 0 };
-    for (size_t i = 0; i < s.n; i++) {
-        double t = (double)i / 8000.0;
-        double pitch = 110.0 + 40.0 * sin(2 * M_PI * 0.7 * t) + 15.0 * sin(2 * M_PI * 3.1 * t);
-        if (i % 1600 == 0) {   /* a new "vowel" every 200 ms */
-            f1 = 300 + sq_noise_u32(g) % 600;
-            f2 = 900 + sq_noise_u32(g) % 1400;
-            f3 = 2200 + sq_noise_u32(g) % 900;
-        }
-        phase += pitch / 8000.0;
-        double e = 0.0;
-        if (phase >= 1.0) {
-            phase -= 1.0;
-            e = 1.0;
-        }
-        e += 0.02 * sq_noise_gauss(g);
-        double out = 0.0, f[3] = { f1, f2, f3 };
-        for (int k = 0; k < 3; k++) {   /* two-pole resonators, 80 Hz wide */
-            double r = exp(-M_PI * 80.0 / 8000.0), c = 2 * r * cos(2 * M_PI * f[k] / 8000.0);
-            double y = e + c * y1[k] - r * r * y2[k];
-            y2[k] = y1[k];
-            y1[k] = y;
-            out += y / (k + 1);
-        }
-        double syll = 0.5 + 0.5 * sin(2 * M_PI * 4.0 * t);   /* syllable rhythm */
-        s.x[i] = (float)(0.02 * out * syll);
-    }
-    sq_noise_destroy(g);
+    speech_like g;
+    ck_assert_int_eq(speech_like_init(&g, seed), 0);
+    speech_like_fill(&g, s.x, s.n);
+    speech_like_free(&g);
     return s;
 }
 
 sig make_music_like(double seconds, uint64_t seed)
 {
     sig s = make_silence(seconds);
-    sq_noise *g = NULL;
-    ck_assert_int_eq(sq_noise_create(seed, &g), SQ_OK);
-    double notes[3] = { 0 }, ph[3][6] = { { 0 } };
-    for (size_t i = 0; i < s.n; i++) {
-        double t = (double)i / 8000.0;
-        if (i % 4000 == 0)   /* a new chord every half second, notes anywhere 150..1200 Hz */
-            for (int v = 0; v < 3; v++)
-                notes[v] = 150.0 * pow(2.0, (double)(sq_noise_u32(g) % 37) / 12.0);
-        double out = 0.0;
-        for (int v = 0; v < 3; v++) {
-            double f = notes[v] * (1.0 + 0.006 * sin(2 * M_PI * 5.5 * t + v));
-            for (int h = 0; h < 6; h++) {
-                ph[v][h] += 2 * M_PI * f * (h + 1) / 8000.0;
-                if (f * (h + 1) < 3800.0)
-                    out += sin(ph[v][h]) / (h + 1);
-            }
-        }
-        double env = exp(-3.0 * fmod(t, 0.5));   /* plucked notes */
-        s.x[i] = (float)(0.05 * out * env);
-    }
-    sq_noise_destroy(g);
+    music_like g;
+    ck_assert_int_eq(music_like_init(&g, seed), 0);
+    music_like_fill(&g, s.x, s.n);
+    music_like_free(&g);
     return s;
 }
 

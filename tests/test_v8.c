@@ -254,6 +254,50 @@ START_TEST(test_calls_in_noise)
 }
 END_TEST
 
+/* CI as the calling signal: bursts of at least three sequences, at most 2 s on, 0.4-2 s
+ * off (V.8 7.1) while no answer tone comes; then whole V.8 calls in noise. */
+START_TEST(test_ci_call_signal)
+{
+    sq_v8_settings set;
+    sq_v8_default_settings(SQ_ROLE_CALLER, &set);
+    set.call_signal = SQ_CALL_SIGNAL_CI;
+    sq_v8_session *caller = NULL;
+    ck_assert_int_eq(sq_v8_session_create(&set, &caller), SQ_OK);
+    sig sent = make_silence(4.0), quiet = make_silence(4.0);
+    sq_v8_session_process(caller, quiet.x, sent.x, sent.n);
+    events e;
+    decode_sig(&sent, 160, &e);
+    size_t bursts = 0;
+    for (size_t i = 0; i < e.n; i++) {
+        ck_assert_int_eq(e.ev[i].type, SQ_EVENT_CI);
+        ck_assert_int_eq(e.ev[i].v8.call_function, SQ_V8_CALL_DATA);
+        if (e.ev[i].end_s < 3.8)   /* the last burst may be cut by the end of the run */
+            ck_assert_uint_ge(e.ev[i].repeats, 3);
+        ck_assert_double_le(e.ev[i].end_s - e.ev[i].start_s, 2.0);
+        if (i > 0) {
+            double off = e.ev[i].start_s - e.ev[i - 1].end_s;
+            ck_assert_msg(off >= 0.4 && off <= 2.0, "CI off for %.3f s", off);
+        }
+        bursts++;
+    }
+    ck_assert_uint_ge(bursts, 3);
+    ck_assert_double_ge(e.ev[0].start_s, 0.95);   /* after the initial silence of about 1 s */
+    sq_v8_session_destroy(caller);
+    sig_free(&sent);
+    sig_free(&quiet);
+
+    for (uint64_t seed = 0; seed < 5; seed++) {
+        v8_call c;
+        v8_call_init(&c, SQ_V8_V22BIS | SQ_V8_V21, SQ_V8_V22BIS | SQ_V8_V21);
+        c.side[0].call_signal = SQ_CALL_SIGNAL_CI;
+        c.snr_db = 10.0;
+        c.foff_hz = 5.0;
+        c.seed = seed;
+        expect_call(&c, SQ_V8_DONE, SQ_V8_V22BIS);
+    }
+}
+END_TEST
+
 START_TEST(test_session_invalid_arguments)
 {
     sq_v8_settings s;
@@ -285,6 +329,7 @@ Suite *v8_suite(void)
     tcase_add_test(tc, test_call_selects_best_common_mode);
     tcase_add_test(tc, test_call_fallbacks);
     tcase_add_test(tc, test_calls_in_noise);
+    tcase_add_test(tc, test_ci_call_signal);
     tcase_add_test(tc, test_session_invalid_arguments);
     suite_add_tcase(s, tc);
     return s;

@@ -57,7 +57,8 @@ typedef struct sq_v8_msg {
 } sq_v8_msg;
 
 /* Encodes the octets that follow the sync (call function, modulations with mod_octets
- * octets, then the optional categories); returns the count, or SQ_EINVAL. */
+ * octets, then the optional categories; a CI has the call function alone); returns the
+ * count, or SQ_EINVAL. */
 SQ_API int sq_v8_encode(const sq_v8_msg *m, uint8_t *octets, size_t max);
 /* Decodes octets that followed a CM/JM (or CI) sync. On failure returns SQ_EFORMAT and
  * writes the reason; never reads past n. */

@@ -18,14 +18,16 @@
 #include "squeal/tone.h"
 
 typedef enum sq_role { SQ_ROLE_CALLER = 0, SQ_ROLE_ANSWERER } sq_role;
-typedef enum sq_call_signal { SQ_CALL_SIGNAL_NONE = 0, SQ_CALL_SIGNAL_CT } sq_call_signal;
+/* What a caller sends while it waits for the answer tone (V.8 8.1.1): nothing, the V.25
+ * calling tone, or V.8 CI in bursts (CI tells the answerer at once that V.8 is coming). */
+typedef enum sq_call_signal { SQ_CALL_SIGNAL_NONE = 0, SQ_CALL_SIGNAL_CT, SQ_CALL_SIGNAL_CI } sq_call_signal;
 
 typedef struct sq_v8_settings {
     sq_role role;
     uint32_t modes;              /* SQ_V8_* modes this side can run */
     int use_v8;                  /* 0: a V.25-only modem (no CM; plain ANS) */
     sq_tone_kind answer_tone;    /* answerer with V.8: SQ_TONE_ANSAM_PR or SQ_TONE_ANSAM */
-    sq_call_signal call_signal;  /* caller: CT while waiting for the answer tone, or nothing */
+    sq_call_signal call_signal;  /* caller: CT or CI while waiting for the answer tone, or nothing */
     double tx_level_dbm0;        /* -13 by default */
 } sq_v8_settings;
 

@@ -42,7 +42,8 @@ static void sim_usage(FILE *out)
           "  --caller-modes LIST    e.g. v22bis,v21 (default: what squeal implements)\n"
           "  --answerer-modes LIST\n"
           "  --answer-tone T        ansam_pr (default), ansam, ans, ans_pr\n"
-          "  --call-tone none|ct    caller's calling signal (default none)\n"
+          "  --call-signal none|ct|ci  caller's signal while it waits: nothing, the V.25\n"
+          "                         calling tone, or V.8 CI bursts (default none)\n"
           "  --caller-no-v8         a V.25-only caller (never sends CM)\n"
           "  --answerer-no-v8       a V.25-only answerer (plain ANS)\n"
           "Output:\n"
@@ -83,6 +84,7 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
         { "bandlimit", no_argument, 0, O_BAND }, { "echo", required_argument, 0, O_ECHO },
         { "seed", required_argument, 0, O_SEED }, { "caller-modes", required_argument, 0, O_CMODES },
         { "answerer-modes", required_argument, 0, O_AMODES }, { "answer-tone", required_argument, 0, O_ATONE },
+        { "call-signal", required_argument, 0, O_CTONE },
         { "call-tone", required_argument, 0, O_CTONE }, { "caller-no-v8", no_argument, 0, O_CNOV8 },
         { "answerer-no-v8", no_argument, 0, O_ANOV8 }, { "wav", required_argument, 0, O_WAV },
         { "json", no_argument, 0, O_JSON }, { 0, 0, 0, 0 },
@@ -105,8 +107,10 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
         case O_CTONE:
             if (strcmp(optarg, "ct") == 0)
                 o->caller.call_signal = SQ_CALL_SIGNAL_CT;
+            else if (strcmp(optarg, "ci") == 0)
+                o->caller.call_signal = SQ_CALL_SIGNAL_CI;
             else if (strcmp(optarg, "none") != 0)
-                bad = (cli_error("sim", "--call-tone is none or ct, not '%s'", optarg), 1);
+                bad = (cli_error("sim", "--call-signal is none, ct or ci, not '%s'", optarg), 1);
             break;
         case O_CNOV8: o->caller.use_v8 = 0; break;
         case O_ANOV8: o->answerer.use_v8 = 0; break;

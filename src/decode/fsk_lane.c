@@ -255,7 +255,10 @@ static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
     if (!m->valid)   /* a cut-off last sequence or a damaged one: the run goes on or ends */
         return;
     l->v8_seen = 1;
-    if (l->v8_run > 0 && l->v8_ev.v8.type == m->msg.type && l->v8_ev.v8.n_octets == m->msg.n_octets &&
+    /* A run survives one damaged sequence, not a pause: CI comes in bursts >= 0.4 s apart. */
+    double sequence_s = (double)(end - start);
+    int continues = l->v8_run > 0 && start - l->v8_ev.end_s < 1.5 * sequence_s;
+    if (continues && l->v8_ev.v8.type == m->msg.type && l->v8_ev.v8.n_octets == m->msg.n_octets &&
         memcmp(l->v8_ev.v8.octets, m->msg.octets, m->msg.n_octets) == 0) {
         l->v8_run++;
         l->v8_ev.repeats = (size_t)l->v8_run;

@@ -4,7 +4,8 @@
 
 enum caller_state {
     C_START = 0,
-    C_WAIT_ANSWER_TONE,   /* listening for ANS / ANSam, CT optional */
+    C_WAIT_ANSWER_TONE,   /* listening for ANS / ANSam, CT or CI optional */
+    C_END_CI,             /* ANSam heard: the CI sequence on the line finishes */
     C_TE,                 /* silence after ANSam, before CM */
     C_SEND_CM,            /* CM until two identical JMs */
     C_SEND_CJ,            /* the octet in progress, then CJ */
@@ -24,6 +25,8 @@ enum caller_state {
 #define V21_CARRIER_ON MS(300)       /* V.21 Table 2: 109 OFF->ON 300-700 ms */
 #define V25_DATA_WAIT MS(10000)
 #define PEEK_EVERY MS(50)
+#define CI_PER_BURST 4               /* V.8 7.1: ON >= 3 sequences, <= 2 s (SPANDSP, LINMODEM: 4) */
+#define CI_OFF MS(500)               /* V.8 7.1: OFF 0.4-2 s (SPANDSP, LINMODEM: 500 ms) */
 
 static void check_answer_tone(sq_v8_session *s)
 {
@@ -37,12 +40,36 @@ static void check_answer_tone(sq_v8_session *s)
     if (s->set.use_v8 && am && heard >= ANSAM_MIN_TONE_S) {
         v8s_note(s, "ANSam detected (AM %.1f Hz, depth %.2f, %zu reversals)", seg.am_hz,
                  seg.am_depth, seg.n_reversals);
-        v8s_send_silence(s);
-        v8s_enter(s, C_TE);
+        if (s->set.call_signal == SQ_CALL_SIGNAL_CI) {
+            v8s_finish_sequence(s);   /* Te counts from the end of the call signal (8.1.1) */
+            v8s_enter(s, C_END_CI);
+        } else {
+            v8s_send_silence(s);
+            v8s_enter(s, C_TE);
+        }
     } else if (heard >= ANS_DECIDE_TONE_S || (!s->set.use_v8 && heard >= ANSAM_MIN_TONE_S)) {
         v8s_note(s, "%s: answering as V.25", am ? "ANSam heard by a V.25-only caller" : "ANS without AM");
         v8s_send_silence(s);
         v8s_enter(s, C_V25_WAIT);
+    }
+}
+
+/* CI in bursts of CI_PER_BURST sequences, CI_OFF apart, until the answer tone is heard. */
+static void pace_ci(sq_v8_session *s)
+{
+    if (!v8s_tx_idle(s))
+        return;
+    if (s->tx != TX_SILENCE) {
+        v8s_send_silence(s);
+        s->ci_off_since = s->n;
+    }
+    if (s->n - s->ci_off_since >= CI_OFF || s->ci_bursts == 0) {
+        sq_v8_msg ci;
+        sq_v8_msg_init(&ci, SQ_V8_CI, 0);
+        v8s_send_sequences(s, &ci, CI_PER_BURST);
+        if (s->ci_bursts++ == 0)
+            v8s_note(s, "CI sent (data call), %d per burst, %d ms apart", CI_PER_BURST,
+                     (int)(CI_OFF / 8));
     }
 }
 
@@ -102,9 +129,17 @@ void v8_caller_step(sq_v8_session *s)
         }
         break;
     case C_WAIT_ANSWER_TONE:
+        if (s->set.call_signal == SQ_CALL_SIGNAL_CI)
+            pace_ci(s);
         check_answer_tone(s);
         if (s->state == C_WAIT_ANSWER_TONE && in_state > ANSWER_TONE_WAIT)
             v8s_finish(s, SQ_V8_FAILED, 0, "no answer tone");
+        break;
+    case C_END_CI:
+        if (v8s_tx_idle(s)) {
+            v8s_send_silence(s);
+            v8s_enter(s, C_TE);
+        }
         break;
     case C_TE:
         if (in_state >= TE)

@@ -116,6 +116,8 @@ int sq_v8_encode(const sq_v8_msg *m, uint8_t *octets, size_t max)
         return SQ_EINVAL;
     size_t n = 0;
     octets[n++] = (uint8_t)(TAG_CALL_FUNCTION | m->call_function << 5);
+    if (m->type == SQ_V8_CI)   /* CI carries the call function alone (V.8 7.1) */
+        return (int)n;
     uint8_t modn[3] = { TAG_MODULATION, 0x10, 0x10 };
     for (int i = 0; i < SQ_V8_MOD_COUNT; i++)
         if (m->modulations & MODES[i].mode)

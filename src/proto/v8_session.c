@@ -105,10 +105,12 @@ int v8s_send_tone(sq_v8_session *s, sq_tone_kind kind, double seconds)
     return 0;
 }
 
-/* Ten 1s, the CM/JM sync, then the framed octets (spec 3.2). */
+/* Ten 1s, the CI or CM/JM sync, then the framed octets (spec 3.2). */
 static size_t build_sequence(const sq_v8_msg *m, uint8_t *bits)
 {
-    static const uint8_t sync[10] = { 0, 0, 0, 0, 0, 0, 1, 1, 1, 1 };
+    static const uint8_t cm_jm_sync[10] = { 0, 0, 0, 0, 0, 0, 1, 1, 1, 1 };
+    static const uint8_t ci_sync[10] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+    const uint8_t *sync = m->type == SQ_V8_CI ? ci_sync : cm_jm_sync;
     uint8_t octets[SQ_V8_MAX_OCTETS];
     int n = sq_v8_encode(m, octets, sizeof octets);
     size_t k = 0;
@@ -127,6 +129,24 @@ void v8s_send_menu(sq_v8_session *s, const sq_v8_msg *m)
     s->repeat = 1;
     s->tx = TX_FSK;
     sq_fskmod_truncate(s->fsk_tx, 0);
+}
+
+void v8s_send_sequences(sq_v8_session *s, const sq_v8_msg *m, int count)
+{
+    s->seq_len = build_sequence(m, s->seq);
+    s->repeat = 0;
+    s->tx = TX_FSK;
+    sq_fskmod_truncate(s->fsk_tx, 0);
+    for (int i = 0; i < count; i++)
+        sq_fskmod_push_bits(s->fsk_tx, s->seq, s->seq_len);
+}
+
+void v8s_finish_sequence(sq_v8_session *s)
+{
+    size_t pending = sq_fskmod_pending_bits(s->fsk_tx);
+    if (s->tx == TX_FSK && s->seq_len)
+        sq_fskmod_truncate(s->fsk_tx, pending % s->seq_len);
+    s->repeat = 0;
 }
 
 void v8s_finish_octet_then_cj(sq_v8_session *s)
@@ -214,6 +234,11 @@ static void hear(sq_v8_session *s, const float *rx, size_t n)
                 continue;
             if (m.msg.type == SQ_V8_CJ) {
                 s->heard_cj = 1;
+                continue;
+            }
+            if (m.msg.type == SQ_V8_CI) {   /* tells the answerer V.8 is coming; no more */
+                if (m.valid && !s->heard_ci++)
+                    v8s_note(s, "CI received (%s call)", sq_v8_call_function_to_str(m.msg.call_function));
                 continue;
             }
             if (!m.valid)

@@ -25,6 +25,8 @@ struct sq_v8_session {
     uint8_t seq[256];        /* one CM/JM sequence, sent again and again */
     size_t seq_len;
     int repeat;
+    uint64_t ci_off_since;   /* caller: when the last CI burst ended */
+    int ci_bursts;
     /* receive */
     sq_fskdemod *fsk_rx;
     sq_v8_rx *v8rx;
@@ -33,6 +35,7 @@ struct sq_v8_session {
     sq_v8_msg last;          /* last valid sequence heard, and how often in a row */
     int last_count;
     int heard_cj;
+    int heard_ci;
     sq_v8_msg heard;         /* the CM (answerer) or JM (caller) that was accepted */
     int accepted;
     /* notes */
@@ -46,6 +49,10 @@ void v8s_send_silence(sq_v8_session *s);
 int v8s_send_tone(sq_v8_session *s, sq_tone_kind kind, double seconds);
 /* Starts sending a CM or JM sequence over and over. */
 void v8s_send_menu(sq_v8_session *s, const sq_v8_msg *m);
+/* Queues count copies of a sequence once (CI bursts). */
+void v8s_send_sequences(sq_v8_session *s, const sq_v8_msg *m, int count);
+/* Lets the sequence on the line finish, then stops. */
+void v8s_finish_sequence(sq_v8_session *s);
 /* Lets the octet on the line finish, then sends CJ (three zero octets) and stops. */
 void v8s_finish_octet_then_cj(sq_v8_session *s);
 /* Sends mark on our V.21 channel (the data carrier of the V.21 fallback). */
