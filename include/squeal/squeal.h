@@ -13,6 +13,7 @@
 #include "squeal/audio_file.h"
 #include "squeal/v8.h"
 #include "squeal/v8_session.h"
+#include "squeal/v22.h"
 #include "squeal/channel.h"
 
 /* Library version, "MAJOR.MINOR.PATCH". */

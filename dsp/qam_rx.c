@@ -1,0 +1,284 @@
+/* 600-baud QAM/PSK receiver front end (dsp/qam.h; spec 5.4).
+ *
+ * Per input sample it only stores the sample. Twice per symbol it evaluates a matched
+ * filter (the RRC pulse moved to the carrier, as one complex band-pass FIR) at the exact
+ * instant the timing loop asks for, chosen among 32 fractional phases, and mixes the result
+ * to baseband. The half-symbol samples feed the Gardner timing detector (which needs no
+ * carrier lock), a T/2-spaced LMS equaliser and a decision-directed carrier loop. S1's
+ * alternating points have a stable wrong Gardner lock half a symbol off (spec 5.4): the
+ * receiver watches the alternation on both half-symbol streams and jumps half a symbol when
+ * the mid-symbol stream alternates more clearly than the one it decides on. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dsp/qam.h"
+#include "dsp/rrc.h"
+#include "squeal/error.h"
+#include "squeal/level.h"
+
+#define T_SAMPLES (8000.0 / SQ_QAM_BAUD)   /* 13.333 samples per symbol */
+#define HALF_SPAN 34                        /* matched filter reaches +/-34 samples (2.55 T) */
+#define MF_TAPS (2 * HALF_SPAN + 1)
+#define PHASES 32
+#define RING 256                            /* input history, a power of two > MF_TAPS */
+#define EQ_TAPS 9                           /* T/2-spaced: +/-2 symbols */
+#define EQ_CENTRE 4
+#define TRAINING 300                        /* symbols of fast loops once decisions start */
+#define SILENT_DBM0 -48.0                   /* below this the loops hold (V.22 3.3: off < -48) */
+
+struct sq_qam_rx {
+    double carrier_hz;
+    float mf_re[PHASES][MF_TAPS], mf_im[PHASES][MF_TAPS];
+    double mf_dc_gain;                      /* |filter| for a tone at the carrier */
+    float ring[2 * RING];
+    uint64_t n_in;                          /* samples stored */
+    double t_next;                          /* instant of the next half-symbol sample */
+    int on_sample;                          /* the next half-symbol sample is a decision instant */
+    sq_qam_decide decide;
+    uint64_t decided;                       /* symbols since decisions started */
+    /* level and gain */
+    double raw_power;                       /* smoothed |y|^2 before the gain */
+    double agc_power;                       /* smoothed |y|^2 at decision instants */
+    float gain;
+    /* timing */
+    float complex prev_on, prev_mid, mid;
+    double timing_rate;                     /* integrator: samples per symbol of clock drift */
+    /* S1 watch: alternation of the differential phase on each half-symbol stream */
+    float complex prev_on_d, prev_mid_d;
+    double alt_on, alt_mid;
+    int alt_sign;
+    /* equaliser */
+    float complex eq_in[EQ_TAPS], eq_w[EQ_TAPS];
+    /* carrier */
+    double phase, freq;                     /* rad, rad per symbol */
+    double mse;
+};
+
+static double clamp(double v, double lo, double hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+int sq_qam_rx_create(double carrier_hz, sq_qam_rx **out)
+{
+    if (!out)
+        return SQ_EINVAL;
+    *out = NULL;
+    if (!(carrier_hz > 0.0 && carrier_hz < 4000.0))
+        return SQ_EINVAL;
+    sq_qam_rx *r = calloc(1, sizeof *r);
+    if (!r)
+        return SQ_ENOMEM;
+    r->carrier_hz = carrier_hz;
+    double w = 2.0 * M_PI * carrier_hz / 8000.0, dc = 0.0;
+    for (int p = 0; p < PHASES; p++) {
+        double f = (double)p / PHASES;
+        for (int j = -HALF_SPAN; j <= HALF_SPAN; j++) {
+            double tau = f - j;   /* output instant minus input sample time */
+            double g = sq_rrc(tau / T_SAMPLES);
+            r->mf_re[p][j + HALF_SPAN] = (float)(g * cos(w * tau));
+            r->mf_im[p][j + HALF_SPAN] = (float)(g * sin(w * tau));
+            if (p == 0)
+                dc += g;
+        }
+    }
+    r->mf_dc_gain = dc;
+    sq_qam_rx_reset(r);
+    *out = r;
+    return SQ_OK;
+}
+
+void sq_qam_rx_reset(sq_qam_rx *r)
+{
+    r->t_next = (double)r->n_in + HALF_SPAN + 1.0;
+    r->on_sample = 1;
+    r->decide = SQ_QAM_ACQUIRE;
+    r->agc_power = 0.0;
+    r->gain = 0.0f;
+    r->prev_on = r->prev_mid = r->mid = 0.0f;
+    r->prev_on_d = r->prev_mid_d = 0.0f;
+    r->alt_on = r->alt_mid = 0.0;
+    r->alt_sign = 1;
+    r->timing_rate = 0.0;
+    memset(r->eq_in, 0, sizeof r->eq_in);
+    memset(r->eq_w, 0, sizeof r->eq_w);
+    r->eq_w[EQ_CENTRE] = 1.0f;
+    r->phase = r->freq = 0.0;
+    r->mse = SQ_QAM_GRID_POWER;
+}
+
+void sq_qam_rx_set_decide(sq_qam_rx *r, sq_qam_decide d)
+{
+    if (r->decide == SQ_QAM_ACQUIRE)
+        r->decided = 0;
+    r->decide = d;
+}
+
+/* The matched filter at instant t (needs samples up to t + HALF_SPAN), mixed to baseband. */
+static float complex matched_at(const sq_qam_rx *r, double t)
+{
+    double base = floor(t);
+    int p = (int)((t - base) * PHASES);
+    uint64_t n0 = (uint64_t)base;
+    /* ring index of sample n0 - HALF_SPAN; the doubled ring makes the span contiguous */
+    const float *x = &r->ring[(n0 - HALF_SPAN) % RING];
+    float re = 0.0f, im = 0.0f;
+    /* x[i] is sample n0 - HALF_SPAN + i, which pairs with tap i */
+    for (int i = 0; i < MF_TAPS; i++) {
+        re += x[i] * r->mf_re[p][i];
+        im += x[i] * r->mf_im[p][i];
+    }
+    double a = -2.0 * M_PI * r->carrier_hz / 8000.0 * (base + (double)p / PHASES);
+    double c = cos(a), s = sin(a);
+    return (float)(re * c - im * s) + I * (float)(re * s + im * c);
+}
+
+static float complex nearest_4(float complex z)
+{
+    /* the 1200 bit/s points (3, 1) * j^q (V.22bis 2.5.2.2) */
+    static const float complex pts[4] = { 3.0f + 1.0f * I, -1.0f + 3.0f * I, -3.0f - 1.0f * I,
+                                          1.0f - 3.0f * I };
+    int best = 0;
+    float bv = -1e30f;
+    for (int q = 0; q < 4; q++) {
+        float v = crealf(z * conjf(pts[q]));
+        if (v > bv) {
+            bv = v;
+            best = q;
+        }
+    }
+    return pts[best];
+}
+
+static float slice_axis(float v)
+{
+    return v >= 2.0f ? 3.0f : v >= 0.0f ? 1.0f : v >= -2.0f ? -1.0f : -3.0f;
+}
+
+static float complex nearest_16(float complex z)
+{
+    return slice_axis(crealf(z)) + I * slice_axis(cimagf(z));
+}
+
+/* Alternation of consecutive differential phases: S1's +90, -90, +90 ... */
+static void watch_alternation(sq_qam_rx *r, float complex y, int on)
+{
+    float complex *prev = on ? &r->prev_on_d : &r->prev_mid_d;
+    double *alt = on ? &r->alt_on : &r->alt_mid;
+    float complex d = y * conjf(*prev);
+    *prev = y;
+    float m = cabsf(d);
+    double v = m > 0.0f ? (double)cimagf(d) / m : 0.0;
+    *alt += 0.1 * (r->alt_sign * v - *alt);
+}
+
+static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t *nout, size_t max)
+{
+    /* gain: mean power at decision instants brought to the grid's */
+    r->agc_power += (r->decide == SQ_QAM_ACQUIRE ? 0.05 : 0.005) * ((double)(crealf(y) * crealf(y) + cimagf(y) * cimagf(y)) - r->agc_power);
+    r->gain = r->agc_power > 0.0 ? (float)sqrt(SQ_QAM_GRID_POWER / r->agc_power) : 0.0f;
+    float complex u = y * r->gain, m = r->mid * r->gain, pu = r->prev_on * r->gain;
+
+    int live = sq_qam_rx_level_dbm0(r) > SILENT_DBM0;
+    if (live) {
+        /* Gardner: positive when sampling late */
+        double e = (double)crealf(m * conjf(u - pu)) / SQ_QAM_GRID_POWER;
+        e = clamp(e, -1.0, 1.0);
+        double kp = r->decide == SQ_QAM_ACQUIRE ? 0.08 : 0.02;
+        double ki = kp * kp / 8.0;
+        r->timing_rate = clamp(r->timing_rate - ki * e, -0.02, 0.02);
+        r->t_next -= kp * e;
+    }
+    r->t_next += r->timing_rate;
+    r->prev_on = y;
+
+    /* S1 watch: flip to the other half-symbol stream when it alternates more clearly */
+    r->alt_sign = -r->alt_sign;
+    watch_alternation(r, u, 1);
+    if (live && fabs(r->alt_mid) > 0.7 && fabs(r->alt_on) < 0.3) {
+        r->t_next += T_SAMPLES / 2.0;
+        double a = r->alt_on;
+        r->alt_on = r->alt_mid;
+        r->alt_mid = a;
+    }
+
+    /* equaliser over the last EQ_TAPS half-symbol samples: this one is the newest */
+    memmove(r->eq_in + 1, r->eq_in, (EQ_TAPS - 1) * sizeof r->eq_in[0]);
+    r->eq_in[0] = u;
+    float complex q = 0.0f;
+    for (int i = 0; i < EQ_TAPS; i++)
+        q += r->eq_w[i] * r->eq_in[i];
+    float complex rot = (float)cos(r->phase) - I * (float)sin(r->phase);
+    float complex z = q * rot, d = 0.0f;
+    if (r->decide != SQ_QAM_ACQUIRE && live) {
+        d = r->decide == SQ_QAM_DECIDE_4 ? nearest_4(z) : nearest_16(z);
+        float complex err = d - z;
+        double pe = (double)cimagf(z * conjf(d)) / (double)(crealf(d * conjf(d)));
+        int training = r->decided++ < TRAINING;
+        double kp = training ? 0.12 : 0.06, ki = training ? 0.006 : 0.0015;
+        r->freq = clamp(r->freq + ki * pe, -0.2, 0.2);
+        r->phase += kp * pe;
+        float mu = training ? 0.006f : 0.002f;
+        float complex back = err * conjf(rot);   /* the error in the equaliser's frame */
+        for (int i = 0; i < EQ_TAPS; i++)
+            r->eq_w[i] += mu * back * conjf(r->eq_in[i]);
+        r->mse += 0.02 * ((double)(crealf(err) * crealf(err) + cimagf(err) * cimagf(err)) - r->mse);
+    }
+    r->phase = remainder(r->phase + r->freq, 2.0 * M_PI);
+    if (*nout < max) {
+        /* the equaliser's centre is two symbols back */
+        uint64_t centre = (uint64_t)fmax(0.0, r->t_next - T_SAMPLES / 2.0 - 2.0 * T_SAMPLES);
+        out[(*nout)++] = (sq_qam_symbol){ .z = z, .decision = d, .sample = centre };
+    }
+}
+
+size_t sq_qam_rx_process(sq_qam_rx *r, const float *x, size_t n, sq_qam_symbol *out, size_t max)
+{
+    size_t nout = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = r->n_in % RING;
+        r->ring[k] = r->ring[k + RING] = x[i];
+        r->n_in++;
+        while (r->t_next + HALF_SPAN + 1.0 < (double)r->n_in) {
+            float complex y = matched_at(r, r->t_next);
+            r->raw_power += 0.04 * ((double)(crealf(y) * crealf(y) + cimagf(y) * cimagf(y)) - r->raw_power);
+            if (r->on_sample) {
+                on_symbol(r, y, out, &nout, max);
+            } else {
+                r->mid = y;
+                watch_alternation(r, y * r->gain, 0);
+                memmove(r->eq_in + 1, r->eq_in, (EQ_TAPS - 1) * sizeof r->eq_in[0]);
+                r->eq_in[0] = y * r->gain;
+            }
+            r->on_sample = !r->on_sample;
+            r->t_next += T_SAMPLES / 2.0;
+        }
+    }
+    return nout;
+}
+
+double sq_qam_rx_level_dbm0(const sq_qam_rx *r)
+{
+    /* a sine of power P at the carrier gives |y|^2 = P * G^2 / 2 (G: the filter's gain) */
+    return sq_power_to_dbm0(2.0 * r->raw_power / (r->mf_dc_gain * r->mf_dc_gain));
+}
+
+double sq_qam_rx_snr_db(const sq_qam_rx *r)
+{
+    return r->decide == SQ_QAM_ACQUIRE ? 0.0 : 10.0 * log10(SQ_QAM_GRID_POWER / fmax(r->mse, 1e-6));
+}
+
+double sq_qam_rx_freq_offset_hz(const sq_qam_rx *r)
+{
+    return r->freq * SQ_QAM_BAUD / (2.0 * M_PI);
+}
+
+double sq_qam_rx_clock_ppm(const sq_qam_rx *r)
+{
+    return r->timing_rate / T_SAMPLES * 1e6;
+}
+
+void sq_qam_rx_destroy(sq_qam_rx *r)
+{
+    free(r);
+}

@@ -1,0 +1,24 @@
+/* Square-root raised-cosine pulse (dsp/rrc.h). */
+#include <math.h>
+#include "dsp/rrc.h"
+
+double sq_rrc(double t)
+{
+    const double b = SQ_RRC_ROLLOFF;
+    double a = fabs(t);
+    if (a >= SQ_RRC_SPAN_SYMBOLS)
+        return 0.0;
+    double g;
+    if (a < 1e-9) {
+        g = 1.0 - b + 4.0 * b / M_PI;
+    } else if (fabs(a - 1.0 / (4.0 * b)) < 1e-9) {
+        g = b / sqrt(2.0) * ((1.0 + 2.0 / M_PI) * sin(M_PI / (4.0 * b)) +
+                             (1.0 - 2.0 / M_PI) * cos(M_PI / (4.0 * b)));
+    } else {
+        g = (sin(M_PI * a * (1.0 - b)) + 4.0 * b * a * cos(M_PI * a * (1.0 + b))) /
+            (M_PI * a * (1.0 - 16.0 * b * b * a * a));
+    }
+    /* The pulse is tiny past two symbols at this roll-off; the taper removes the step. */
+    double w = 0.5 + 0.5 * cos(M_PI * a / SQ_RRC_SPAN_SYMBOLS);
+    return g * w;
+}

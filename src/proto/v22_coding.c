@@ -1,0 +1,106 @@
+/* V.22 / V.22bis scrambler and signal-point coding (include/squeal/v22.h). */
+#include <math.h>
+#include "squeal/v22.h"
+
+void sq_v22_scrambler_init(sq_v22_scrambler *s)
+{
+    s->reg = 0;
+    s->ones = 0;
+}
+
+/* V.22bis 5: after 64 consecutive 1s on the line, the next input bit is inverted. */
+uint8_t sq_v22_scramble(sq_v22_scrambler *s, uint8_t bit)
+{
+    if (s->ones >= 64) {
+        bit ^= 1u;
+        s->ones = 0;
+    }
+    uint8_t out = (uint8_t)((bit ^ (s->reg >> 13) ^ (s->reg >> 16)) & 1u);
+    s->reg = (s->reg << 1) | out;
+    s->ones = out ? s->ones + 1 : 0;
+    return out;
+}
+
+uint8_t sq_v22_descramble(sq_v22_scrambler *s, uint8_t line_bit)
+{
+    line_bit &= 1u;
+    uint8_t out = (uint8_t)((line_bit ^ (s->reg >> 13) ^ (s->reg >> 16)) & 1u);
+    if (s->ones >= 64) {
+        out ^= 1u;
+        s->ones = 0;
+    }
+    s->reg = (s->reg << 1) | line_bit;
+    s->ones = line_bit ? s->ones + 1 : 0;
+    return out;
+}
+
+int sq_v22_bits_per_symbol(int rate)
+{
+    return rate == 600 ? 1 : rate == 1200 ? 2 : rate == 2400 ? 4 : 0;
+}
+
+/* Quarter turns for a dibit (first bit in time is the high bit): 00 +1, 01 0, 10 +2, 11 +3. */
+static const int DIBIT_TURN[4] = { 1, 0, 2, 3 };
+static const uint8_t TURN_DIBIT[4] = { 1, 0, 2, 3 };   /* inverse: turn -> dibit */
+/* Point inside quadrant 0 for Q3Q4. */
+static const float complex IN_QUADRANT[4] = { 1.0f + 1.0f * I, 3.0f + 1.0f * I, 1.0f + 3.0f * I,
+                                              3.0f + 3.0f * I };
+static const float complex QUARTER[4] = { 1.0f, 1.0f * I, -1.0f, -1.0f * I };
+
+float complex sq_v22_map(sq_v22_mapper *m, int rate, const uint8_t *bits)
+{
+    int turn;
+    int point = 1;   /* (3, 1) */
+    if (rate == 600) {
+        turn = bits[0] ? 3 : 1;
+    } else {
+        turn = DIBIT_TURN[(bits[0] & 1) << 1 | (bits[1] & 1)];
+        if (rate == 2400)
+            point = (bits[2] & 1) << 1 | (bits[3] & 1);
+    }
+    m->quadrant = (m->quadrant + turn) & 3;
+    return IN_QUADRANT[point] * QUARTER[m->quadrant];
+}
+
+static int quadrant_of(float complex p)
+{
+    float re = crealf(p), im = cimagf(p);
+    if (re > 0.0f && im >= 0.0f)
+        return 0;
+    if (re <= 0.0f && im > 0.0f)
+        return 1;
+    if (re < 0.0f && im <= 0.0f)
+        return 2;
+    return 3;
+}
+
+void sq_v22_demap(sq_v22_demapper *d, int rate, float complex point, uint8_t *bits)
+{
+    int q = quadrant_of(point);
+    int turn = (q - d->quadrant) & 3;
+    d->quadrant = q;
+    if (rate == 600) {
+        bits[0] = turn >= 2;   /* +270 (or anything past +180) is a 1 */
+        return;
+    }
+    sq_v22_turn_to_dibit(turn, bits);
+    if (rate == 2400) {
+        float complex in0 = point * conjf(QUARTER[q]);
+        bits[2] = cimagf(in0) > 2.0f;
+        bits[3] = crealf(in0) > 2.0f;
+    }
+}
+
+int sq_v22_turn(float complex now, float complex before)
+{
+    float complex d = now * conjf(before);
+    double a = atan2((double)cimagf(d), (double)crealf(d));
+    return (int)lround(a / (M_PI / 2.0)) & 3;
+}
+
+void sq_v22_turn_to_dibit(int turn, uint8_t *bits)
+{
+    uint8_t dibit = TURN_DIBIT[turn & 3];
+    bits[0] = dibit >> 1;
+    bits[1] = dibit & 1u;
+}
