@@ -45,6 +45,8 @@ int sq_qam_rx_create(double carrier_hz, sq_qam_rx **out);
  * call never makes more than 2 * 256 / 13.3 symbols: pass max >= 40. */
 size_t sq_qam_rx_process(sq_qam_rx *r, const float *x, size_t n, sq_qam_symbol *out, size_t max);
 void sq_qam_rx_set_decide(sq_qam_rx *r, sq_qam_decide d);
+/* Presets the carrier loop's frequency (an estimate from USB1 or S1), Hz. */
+void sq_qam_rx_set_freq_offset(sq_qam_rx *r, double hz);
 /* Starts over: gain, timing, equaliser and carrier forgotten (a new call or a retrain). */
 void sq_qam_rx_reset(sq_qam_rx *r);
 /* Received power in the channel's band, dBm0 (smoothed over ~20 ms). */

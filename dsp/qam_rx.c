@@ -184,7 +184,7 @@ static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t 
         /* Gardner: positive when sampling late */
         double e = (double)crealf(m * conjf(u - pu)) / SQ_QAM_GRID_POWER;
         e = clamp(e, -1.0, 1.0);
-        double kp = r->decide == SQ_QAM_ACQUIRE ? 0.08 : 0.02;
+        double kp = r->decide == SQ_QAM_ACQUIRE || r->decided < TRAINING ? 0.08 : 0.02;
         double ki = kp * kp / 8.0;
         r->timing_rate = clamp(r->timing_rate - ki * e, -0.02, 0.02);
         r->t_next -= kp * e;
@@ -195,7 +195,7 @@ static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t 
     /* S1 watch: flip to the other half-symbol stream when it alternates more clearly */
     r->alt_sign = -r->alt_sign;
     watch_alternation(r, u, 1);
-    if (live && fabs(r->alt_mid) > 0.7 && fabs(r->alt_on) < 0.3) {
+    if (live && r->decide == SQ_QAM_ACQUIRE && fabs(r->alt_mid) > 0.7 && fabs(r->alt_on) < 0.3) {
         r->t_next += T_SAMPLES / 2.0;
         double a = r->alt_on;
         r->alt_on = r->alt_mid;
@@ -266,6 +266,11 @@ double sq_qam_rx_level_dbm0(const sq_qam_rx *r)
 double sq_qam_rx_snr_db(const sq_qam_rx *r)
 {
     return r->decide == SQ_QAM_ACQUIRE ? 0.0 : 10.0 * log10(SQ_QAM_GRID_POWER / fmax(r->mse, 1e-6));
+}
+
+void sq_qam_rx_set_freq_offset(sq_qam_rx *r, double hz)
+{
+    r->freq = clamp(hz * 2.0 * M_PI / SQ_QAM_BAUD, -0.2, 0.2);
 }
 
 double sq_qam_rx_freq_offset_hz(const sq_qam_rx *r)

@@ -14,6 +14,7 @@
 #include "squeal/v8.h"
 #include "squeal/v8_session.h"
 #include "squeal/v22.h"
+#include "squeal/v22bis_session.h"
 #include "squeal/channel.h"
 
 /* Library version, "MAJOR.MINOR.PATCH". */

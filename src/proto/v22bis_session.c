@@ -1,0 +1,564 @@
+/* V.22bis / V.22 session: start-up handshake and data channel
+ * (include/squeal/v22bis_session.h; spec 4.6-4.9). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dsp/qam.h"
+#include "squeal/error.h"
+#include "squeal/v22.h"
+#include "squeal/v22bis_session.h"
+
+#define MS(x) ((uint64_t)((x) * 8))
+#define SYMBOL_MS (1000.0 / 600.0)
+#define STEP 40                     /* samples per call into the state machine */
+#define QUEUE 4096
+#define NOTES 32
+
+/* V.22bis 6.3.1.1 and 6.3.1.2 timings */
+#define USB1_SYMBOLS 93             /* 155 +/- 10 ms of USB1 before the caller acts */
+#define CALLER_SILENCE MS(456)      /* then 456 +/- 10 ms of silence */
+#define S1_SYMBOLS 60               /* S1 lasts 100 +/- 3 ms */
+#define S1_DETECT_SYMBOLS 16        /* alternations that make S1 */
+#define SB1_DETECT_BITS 324         /* 270 +/- 40 ms of SB1 at 1200 bit/s */
+#define DECIDE16_AFTER_S1 MS(450)   /* 16-way decisions from 450 +/- 10 ms after the S1 heard */
+#define RATE2400_AFTER_S1 MS(600)   /* SB1 at 2400 from 600 +/- 10 ms after it */
+#define SB1_2400 MS(200)            /* 200 +/- 10 ms of SB1 at 2400 before data */
+#define ONES_2400 32                /* 32 consecutive 1s at 2400 bit/s: 109 ON */
+#define V22_READY MS(765)           /* 765 +/- 10 ms after 109 ON (caller) or of SB1 (answerer) */
+#define IDLE_BEFORE_DATA 40          /* 1s in a row before characters are taken */
+#define CARRIER_OFF_DBM0 -48.0      /* V.22 3.3: OFF below -48 dBm */
+#define CARRIER_OFF_TIME MS(65)     /* V.22bis 3.2: 40-65 ms */
+#define ANSWER_WAIT MS(10000)       /* a handshake that gets no reply gives up */
+/* Line quality needed to go to 2400 bit/s: the SNR of the symbols as measured on USB1 or S1
+ * (their differential phase scatter; symbol SNR = line SNR over 0-4 kHz + 8.2 dB). 16-QAM
+ * makes 1e-5 at about 12.3 dB line SNR here (bench_v22_ber), so 20 dB asks for ~11.8 dB. */
+#define MIN_SNR_2400_DB 20.0
+/* The answerer measures on S1 alone (60 symbols, while its receiver still acquires): a
+ * rougher figure, so it only vetoes a line that is clearly too poor. */
+#define ANSWERER_MIN_SNR_2400_DB 16.0
+/* In data at 2400, the equaliser's error: below this for RETRAIN_SYMBOLS, retrain at 1200. */
+#define RETRAIN_SNR_DB 16.0
+#define RETRAIN_SYMBOLS 300
+
+enum state {
+    ST_CALLER_WAIT_USB1 = 0,
+    ST_CALLER_SILENCE,
+    ST_CALLER_WAIT_REPLY,      /* sent S1 and/or SB1; waiting for S1 or SB1 */
+    ST_ANSWERER_USB1,          /* sending USB1; waiting for S1 or SB1 */
+    ST_S1_HEARD,               /* S1 coming in: wait for its end */
+    ST_TRAIN_2400,             /* timers from the end of the S1 heard */
+    ST_TRAIN_1200,             /* V.22: SB1 until ready */
+    ST_DATA,
+    ST_ENDED,
+};
+
+enum tx_signal { TX_SILENT = 0, TX_USB1, TX_S1, TX_SB1, TX_DATA };
+
+struct sq_v22_session {
+    sq_v22_settings set;
+    sq_v22_status st;
+    enum state state;
+    uint64_t n, state_start;
+    sq_qam_tx *qtx;
+    sq_qam_rx *qrx;
+    /* transmit */
+    enum tx_signal tx;
+    int tx_rate;
+    uint64_t tx_symbols;       /* symbols of the current signal */
+    sq_v22_scrambler scr;
+    sq_v22_mapper map;
+    uint8_t char_bits[16];
+    int char_pos, char_len;
+    uint8_t txq[QUEUE];
+    size_t txq_head, txq_count;
+    int tx_ready;
+    uint64_t tx_ready_at;
+    /* receive: handshake detectors */
+    float complex prev_z;
+    int prev_turn, usb1_run, s1_run;
+    double q_sum[4], q_sum2;   /* differential phase error over the current run, by turn */
+    int q_n[4];
+    double quality_db;         /* symbol SNR measured on USB1 or S1 */
+    double foff_hz;            /* carrier offset measured on them */
+    int sb1_bits;
+    uint64_t s1_end;
+    int i_want_2400;
+    /* receive: data */
+    sq_v22_scrambler descr;
+    sq_v22_demapper dem;
+    int rx_rate, rx_ready, rate_hits, ones_run, marks_seen;
+    uint64_t poor_symbols, quiet_since;
+    sq_async_rx *arx;
+    uint8_t rxq[QUEUE];
+    size_t rxq_head, rxq_count;
+    sq_v8_note notes[NOTES];
+    size_t note_head, note_count;
+};
+
+void sq_v22_default_settings(sq_role role, sq_v22_settings *s)
+{
+    memset(s, 0, sizeof *s);
+    s->role = role;
+    s->max_rate = 2400;
+    s->tx_level_dbm0 = -13.0;
+    s->format = SQ_ASYNC_8N1;
+}
+
+static void note(sq_v22_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(sq_v22_session *s, const char *fmt, ...)
+{
+    if (s->note_count == NOTES)
+        return;
+    sq_v8_note *n = &s->notes[(s->note_head + s->note_count++) % NOTES];
+    n->sample = s->n;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(n->text, sizeof n->text, fmt, ap);
+    va_end(ap);
+}
+
+static void enter(sq_v22_session *s, enum state st)
+{
+    s->state = st;
+    s->state_start = s->n;
+}
+
+static void send_signal(sq_v22_session *s, enum tx_signal sig, int rate)
+{
+    s->tx = sig;
+    s->tx_rate = rate;
+    s->tx_symbols = 0;
+}
+
+static void end_call(sq_v22_session *s, const char *why)
+{
+    if (s->st.phase == SQ_V22_ENDED)
+        return;
+    s->st.phase = SQ_V22_ENDED;
+    snprintf(s->st.reason, sizeof s->st.reason, "%s", why);
+    note(s, "NO CARRIER: %s", why);
+    send_signal(s, TX_SILENT, 0);
+    enter(s, ST_ENDED);
+}
+
+int sq_v22_session_create(const sq_v22_settings *set, sq_v22_session **out)
+{
+    if (!out)
+        return SQ_EINVAL;
+    *out = NULL;
+    if (!set || (set->role != SQ_ROLE_CALLER && set->role != SQ_ROLE_ANSWERER) ||
+        (set->max_rate != 2400 && set->max_rate != 1200) ||
+        (set->guard_hz != 0 && set->guard_hz != 550 && set->guard_hz != 1800) ||
+        (set->guard_hz && set->role != SQ_ROLE_ANSWERER) ||
+        !(set->tx_level_dbm0 >= -60.0 && set->tx_level_dbm0 <= 0.0) ||
+        sq_async_format_check(&set->format) != SQ_OK)
+        return SQ_EINVAL;
+    sq_v22_session *s = calloc(1, sizeof *s);
+    if (!s)
+        return SQ_ENOMEM;
+    s->set = *set;
+    int caller = set->role == SQ_ROLE_CALLER;
+    /* The caller sends on the low channel and hears the high one; the answerer the reverse. */
+    double mine = caller ? SQ_QAM_CALLER_CARRIER_HZ : SQ_QAM_ANSWERER_CARRIER_HZ;
+    double theirs = caller ? SQ_QAM_ANSWERER_CARRIER_HZ : SQ_QAM_CALLER_CARRIER_HZ;
+    int rc = sq_qam_tx_create(mine, set->tx_level_dbm0, set->guard_hz, &s->qtx);
+    if (rc == SQ_OK)
+        rc = sq_qam_rx_create(theirs, &s->qrx);
+    if (rc == SQ_OK)
+        rc = sq_async_rx_create(&set->format, &s->arx);
+    if (rc != SQ_OK) {
+        sq_v22_session_destroy(s);
+        return rc;
+    }
+    sq_v22_scrambler_init(&s->scr);
+    sq_v22_scrambler_init(&s->descr);
+    s->i_want_2400 = set->max_rate == 2400;
+    if (caller) {
+        enter(s, ST_CALLER_WAIT_USB1);
+    } else {
+        send_signal(s, TX_USB1, 1200);
+        note(s, "USB1 sent%s", set->guard_hz ? " with guard tone" : "");
+        enter(s, ST_ANSWERER_USB1);
+    }
+    *out = s;
+    return SQ_OK;
+}
+
+/* ---- transmit ---- */
+
+static void next_data_bits(sq_v22_session *s, uint8_t *bits, int count)
+{
+    for (int i = 0; i < count; i++) {
+        if (s->char_pos == s->char_len && s->tx_ready && s->txq_count) {
+            s->char_len = sq_async_frame_byte(&s->set.format, s->txq[s->txq_head], s->char_bits);
+            s->char_pos = 0;
+            s->txq_head = (s->txq_head + 1) % QUEUE;
+            s->txq_count--;
+        }
+        bits[i] = s->char_pos < s->char_len ? s->char_bits[s->char_pos++] : 1;   /* idle: mark */
+    }
+}
+
+static float complex next_symbol(void *user)
+{
+    sq_v22_session *s = user;
+    uint8_t bits[4] = { 1, 1, 1, 1 };
+    int nb = sq_v22_bits_per_symbol(s->tx_rate);
+    s->tx_symbols++;
+    switch (s->tx) {
+    case TX_SILENT:
+        return 0.0f;
+    case TX_USB1:   /* unscrambled 1s */
+        return sq_v22_map(&s->map, 1200, bits);
+    case TX_S1:     /* unscrambled 00 and 11 alternately, then SB1 */
+        if (s->tx_symbols > S1_SYMBOLS) {
+            send_signal(s, TX_SB1, 1200);
+            note(s, "SB1 sent at 1200 bit/s");
+            return next_symbol(user);
+        }
+        bits[0] = bits[1] = s->tx_symbols & 1u;
+        return sq_v22_map(&s->map, 1200, bits);
+    case TX_SB1:
+    case TX_DATA:
+        if (s->tx == TX_DATA)
+            next_data_bits(s, bits, nb);
+        for (int i = 0; i < nb; i++)
+            bits[i] = sq_v22_scramble(&s->scr, bits[i]);
+        return sq_v22_map(&s->map, s->tx_rate, bits);
+    }
+    return 0.0f;
+}
+
+/* ---- receive ---- */
+
+static void deliver(sq_v22_session *s, uint8_t bit, uint64_t sample)
+{
+    sq_async_char c;
+    if (!sq_async_rx_put_bit(s->arx, bit, sample, &c))
+        return;
+    if (c.framing_error || c.parity_error) {
+        s->st.char_errors++;
+        return;
+    }
+    if (s->rxq_count < QUEUE) {
+        s->rxq[(s->rxq_head + s->rxq_count) % QUEUE] = c.byte;
+        s->rxq_count++;
+    }
+}
+
+/* Differential detectors for USB1, S1 and SB1, which need no carrier lock. */
+static void watch_handshake(sq_v22_session *s, float complex z)
+{
+    int turn = sq_v22_turn(z, s->prev_z);
+    float complex d = z * conjf(s->prev_z);
+    s->prev_z = z;
+    double err = atan2((double)cimagf(d), (double)crealf(d)) - (double)turn * M_PI / 2.0;
+    err = remainder(err, 2.0 * M_PI);
+    int live = sq_qam_rx_level_dbm0(s->qrx) > -43.0;
+    s->usb1_run = live && turn == 3 ? s->usb1_run + 1 : 0;
+    s->s1_run = live && ((turn == 1 && s->prev_turn == 3) || (turn == 3 && s->prev_turn == 1)) ? s->s1_run + 1 : 0;
+    s->prev_turn = turn;
+    /* a run of USB1 begins, or S1 has been recognised (its start, while the receiver still
+     * finds its timing, would understate the line) */
+    if (s->usb1_run == 2 || s->s1_run == S1_DETECT_SYMBOLS) {
+        memset(s->q_sum, 0, sizeof s->q_sum);
+        memset(s->q_n, 0, sizeof s->q_n);
+        s->q_sum2 = 0.0;
+    }
+    if (s->usb1_run || s->s1_run) {
+        /* scatter about the mean of each kind of turn: the frequency offset (a common
+         * bias) and a timing error (opposite biases on S1's +90 and -90) are not noise */
+        s->q_sum[turn] += err;
+        s->q_sum2 += err * err;
+        s->q_n[turn]++;
+        int total = s->q_n[0] + s->q_n[1] + s->q_n[2] + s->q_n[3];
+        if (total >= 16) {
+            double bias = 0.0;
+            for (int k = 0; k < 4; k++)
+                bias += s->q_n[k] ? s->q_sum[k] * s->q_sum[k] / s->q_n[k] : 0.0;
+            double var = fmax((s->q_sum2 - bias) / total, 1e-6);
+            /* the common turn is the carrier offset: a start for the carrier loop */
+            double common = (s->q_sum[0] + s->q_sum[1] + s->q_sum[2] + s->q_sum[3]) / total;
+            s->foff_hz = common * 600.0 / (2.0 * M_PI);
+            s->quality_db = 10.0 * log10(1.0 / var);   /* two noisy samples per difference */
+        }
+    }
+    /* SB1 (or scrambled 0s) at 1200: a long run of equal descrambled bits that is not USB1 */
+    uint8_t bits[2];
+    sq_v22_turn_to_dibit(turn, bits);
+    for (int i = 0; i < 2; i++) {
+        uint8_t b = sq_v22_descramble(&s->descr, bits[i]);
+        s->sb1_bits = live && s->usb1_run < 4 && s->s1_run < 4 && b == 1 ? s->sb1_bits + 1 : 0;
+    }
+}
+
+static void start_data_if_ready(sq_v22_session *s)
+{
+    if (!s->tx_ready || !s->rx_ready || s->st.phase != SQ_V22_HANDSHAKE)
+        return;
+    s->st.phase = SQ_V22_DATA;
+    s->st.data_sample = s->n;
+    note(s, "CONNECT %d (symbol SNR %.1f dB)", s->st.rate, sq_qam_rx_snr_db(s->qrx));
+    enter(s, ST_DATA);
+}
+
+/* Data bits once decisions are coherent: demap, descramble, deliver after 109 ON. */
+static void receive_bits(sq_v22_session *s, const sq_qam_symbol *sym)
+{
+    if (s->state == ST_TRAIN_2400 && s->rx_rate == 1200 && s->n >= s->s1_end + DECIDE16_AFTER_S1) {
+        /* the far end's 2400 bit/s shows as points other than (3, 1) of a quadrant */
+        float complex in0 = sym->decision;
+        for (int k = 0; k < 4 && !(crealf(in0) > 0.0f && cimagf(in0) > 0.0f); k++)
+            in0 *= -1.0f * I;
+        int other = !(crealf(in0) > 2.0f && cimagf(in0) < 2.0f);
+        s->rate_hits = other ? s->rate_hits + 1 : s->rate_hits > 0 ? s->rate_hits - 1 : 0;
+        if (s->rate_hits >= 3) {
+            s->rx_rate = 2400;
+            note(s, "far end at 2400 bit/s");
+        }
+    }
+    uint8_t bits[4];
+    int nb = sq_v22_bits_per_symbol(s->rx_rate);
+    sq_v22_demap(&s->dem, s->rx_rate, sym->decision, bits);
+    for (int i = 0; i < nb; i++) {
+        uint8_t b = sq_v22_descramble(&s->descr, bits[i]);
+        if (s->rx_ready) {
+            /* data is clamped to 1 until the line has idled on 1s a while: the first
+             * coherent decisions after the handshake are not the far end's data */
+            if (s->marks_seen < IDLE_BEFORE_DATA) {
+                s->marks_seen = b ? s->marks_seen + 1 : 0;
+                continue;
+            }
+            deliver(s, b, sym->sample);
+        } else if (s->state == ST_TRAIN_2400 && s->rx_rate == 2400) {
+            s->ones_run = b ? s->ones_run + 1 : 0;
+            if (s->ones_run >= ONES_2400) {
+                s->rx_ready = 1;
+                note(s, "32 ones at 2400 bit/s received: receiver ready");
+            }
+        }
+    }
+}
+
+static void on_symbol(sq_v22_session *s, const sq_qam_symbol *sym)
+{
+    if (s->state == ST_ENDED)
+        return;
+    int coherent = s->state == ST_TRAIN_2400 || s->state == ST_DATA ||
+                   (s->state == ST_TRAIN_1200 && s->rx_rate);
+    if (!coherent) {
+        watch_handshake(s, sym->z);
+        return;
+    }
+    receive_bits(s, sym);
+    if (s->state == ST_DATA && s->st.rate == 2400) {
+        s->poor_symbols = sq_qam_rx_snr_db(s->qrx) < RETRAIN_SNR_DB ? s->poor_symbols + 1 : 0;
+    }
+}
+
+/* ---- the handshake ---- */
+
+static void heard_s1_end(sq_v22_session *s)
+{
+    s->s1_end = s->n;
+    sq_qam_rx_set_freq_offset(s->qrx, s->foff_hz);
+    sq_qam_rx_set_decide(s->qrx, SQ_QAM_DECIDE_4);
+    s->rx_rate = 1200;
+    s->st.rate = 2400;
+    note(s, "S1 received (symbol SNR %.1f dB): 2400 bit/s", s->quality_db);
+    enter(s, ST_TRAIN_2400);
+}
+
+/* V.22 path: SB1 heard for 270 ms (no S1), or we chose 1200 ourselves. */
+static void go_1200(sq_v22_session *s, const char *why)
+{
+    s->st.rate = 1200;
+    s->rx_rate = 1200;
+    sq_qam_rx_set_freq_offset(s->qrx, s->foff_hz);
+    sq_qam_rx_set_decide(s->qrx, SQ_QAM_DECIDE_4);
+    if (s->tx != TX_SB1 && s->tx != TX_S1)
+        send_signal(s, TX_SB1, 1200);
+    if (s->set.role == SQ_ROLE_CALLER) {
+        s->rx_ready = 1;   /* caller: 109 ON now, data out 765 ms later */
+    }
+    s->tx_ready_at = s->n + V22_READY;
+    note(s, "%s: 1200 bit/s", why);
+    enter(s, ST_TRAIN_1200);
+}
+
+static void step(sq_v22_session *s)
+{
+    uint64_t in_state = s->n - s->state_start;
+    switch (s->state) {
+    case ST_CALLER_WAIT_USB1:
+        if (s->usb1_run >= USB1_SYMBOLS) {
+            note(s, "USB1 detected (symbol SNR %.1f dB)", s->quality_db);
+            enter(s, ST_CALLER_SILENCE);
+        } else if (in_state > ANSWER_WAIT) {
+            end_call(s, "no answering carrier (USB1)");
+        }
+        break;
+    case ST_CALLER_SILENCE:
+        if (in_state >= CALLER_SILENCE) {
+            /* USB1 has gone on through the silence: its whole length measures the line */
+            s->i_want_2400 = s->set.max_rate == 2400 && s->quality_db >= MIN_SNR_2400_DB;
+            if (s->i_want_2400) {
+                send_signal(s, TX_S1, 1200);
+                note(s, "S1 sent");
+            } else {
+                send_signal(s, TX_SB1, 1200);
+                note(s, "SB1 sent at 1200 bit/s (%s, symbol SNR %.1f dB)", s->set.max_rate == 2400 ? "line too poor for 2400" : "V.22", s->quality_db);
+            }
+            s->sb1_bits = 0;
+            enter(s, ST_CALLER_WAIT_REPLY);
+        }
+        break;
+    case ST_CALLER_WAIT_REPLY:
+    case ST_ANSWERER_USB1:
+        if (s->s1_run >= S1_DETECT_SYMBOLS) {
+            enter(s, ST_S1_HEARD);
+        } else if (s->sb1_bits >= SB1_DETECT_BITS) {
+            go_1200(s, "SB1 heard without S1");
+        } else if (in_state > ANSWER_WAIT) {
+            end_call(s, "no reply to the handshake");
+        }
+        break;
+    case ST_S1_HEARD:
+        if (s->s1_run == 0) {   /* S1 ended */
+            int caller = s->set.role == SQ_ROLE_CALLER;
+            if (!caller)
+                s->i_want_2400 = s->set.max_rate == 2400 && s->quality_db >= ANSWERER_MIN_SNR_2400_DB;
+            if (caller && s->i_want_2400) {
+                heard_s1_end(s);
+            } else if (!caller && s->i_want_2400) {
+                heard_s1_end(s);
+                send_signal(s, TX_S1, 1200);
+                note(s, "S1 sent");
+            } else if (caller) {
+                /* we left S1 out, the answerer did not: a V.22bis answerer that will settle
+                 * on our SB1 at 1200 */
+                go_1200(s, "S1 heard, but we asked for 1200");
+            } else {
+                char why[96];
+                if (s->set.max_rate == 2400)
+                    snprintf(why, sizeof why, "S1 heard (symbol SNR %.1f dB, too poor for 2400)", s->quality_db);
+                else
+                    snprintf(why, sizeof why, "S1 heard (V.22 only)");
+                go_1200(s, why);
+            }
+        }
+        break;
+    case ST_TRAIN_2400: {
+        uint64_t since = s->n - s->s1_end;
+        if (since >= DECIDE16_AFTER_S1)
+            sq_qam_rx_set_decide(s->qrx, SQ_QAM_DECIDE_16);
+        if (since >= RATE2400_AFTER_S1 && s->tx_rate == 1200) {
+            send_signal(s, TX_SB1, 2400);
+            note(s, "SB1 at 2400 bit/s");
+        }
+        if (since >= RATE2400_AFTER_S1 + SB1_2400 && !s->tx_ready) {
+            s->tx_ready = 1;
+            send_signal(s, TX_DATA, 2400);
+        }
+        start_data_if_ready(s);
+        if (since > MS(5000) && s->st.phase == SQ_V22_HANDSHAKE)
+            end_call(s, "training at 2400 bit/s did not finish");
+        break;
+    }
+    case ST_TRAIN_1200:
+        if (s->n >= s->tx_ready_at) {
+            s->tx_ready = 1;
+            s->rx_ready = 1;
+            send_signal(s, TX_DATA, 1200);
+            start_data_if_ready(s);
+        }
+        break;
+    case ST_DATA:
+        if (s->poor_symbols >= RETRAIN_SYMBOLS)
+            end_call(s, "line quality too poor for 2400 bit/s");
+        break;
+    case ST_ENDED:
+        break;
+    }
+    /* far carrier: lost for 65 ms once the call is under way */
+    if (s->state >= ST_TRAIN_2400 && s->state != ST_ENDED) {
+        if (sq_qam_rx_level_dbm0(s->qrx) < CARRIER_OFF_DBM0) {
+            if (!s->quiet_since)
+                s->quiet_since = s->n;
+            else if (s->n - s->quiet_since >= CARRIER_OFF_TIME)
+                end_call(s, "far carrier lost");
+        } else {
+            s->quiet_since = 0;
+        }
+    }
+}
+
+void sq_v22_session_process(sq_v22_session *s, const float *rx, float *tx, size_t n)
+{
+    sq_qam_symbol sym[40];
+    for (size_t i = 0; i < n;) {
+        size_t len = n - i < STEP ? n - i : STEP;
+        size_t ns = sq_qam_rx_process(s->qrx, rx + i, len, sym, 40);
+        for (size_t k = 0; k < ns; k++)
+            on_symbol(s, &sym[k]);
+        step(s);
+        sq_qam_tx_generate(s->qtx, tx + i, len, next_symbol, s);
+        s->n += len;
+        i += len;
+    }
+    s->st.snr_db = sq_qam_rx_snr_db(s->qrx);
+    s->st.level_dbm0 = sq_qam_rx_level_dbm0(s->qrx);
+    s->st.freq_offset_hz = sq_qam_rx_freq_offset_hz(s->qrx);
+    s->st.clock_ppm = sq_qam_rx_clock_ppm(s->qrx);
+}
+
+size_t sq_v22_session_send(sq_v22_session *s, const uint8_t *data, size_t n)
+{
+    size_t k = 0;
+    for (; k < n && s->txq_count < QUEUE; k++)
+        s->txq[(s->txq_head + s->txq_count++) % QUEUE] = data[k];
+    return k;
+}
+
+size_t sq_v22_session_tx_pending(const sq_v22_session *s)
+{
+    return s->txq_count + (s->char_pos < s->char_len);
+}
+
+size_t sq_v22_session_receive(sq_v22_session *s, uint8_t *out, size_t max)
+{
+    size_t k = 0;
+    for (; k < max && s->rxq_count; k++) {
+        out[k] = s->rxq[s->rxq_head];
+        s->rxq_head = (s->rxq_head + 1) % QUEUE;
+        s->rxq_count--;
+    }
+    return k;
+}
+
+const sq_v22_status *sq_v22_session_status(const sq_v22_session *s)
+{
+    return &s->st;
+}
+
+int sq_v22_session_next_note(sq_v22_session *s, sq_v8_note *n)
+{
+    if (!s->note_count)
+        return SQ_EAGAIN;
+    *n = s->notes[s->note_head];
+    s->note_head = (s->note_head + 1) % NOTES;
+    s->note_count--;
+    return SQ_OK;
+}
+
+void sq_v22_session_destroy(sq_v22_session *s)
+{
+    if (!s)
+        return;
+    sq_qam_tx_destroy(s->qtx);
+    sq_qam_rx_destroy(s->qrx);
+    sq_async_rx_destroy(s->arx);
+    free(s);
+}
