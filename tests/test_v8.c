@@ -222,15 +222,19 @@ START_TEST(test_call_selects_best_common_mode)
 }
 END_TEST
 
-/* Fallbacks: plain ANS, or a caller that never sends CM, end in V.21 without V.8. */
+/* Fallbacks: plain ANS, or a caller that never sends CM, end in V.22bis automode without V.8
+ * (or V.21 when that is all both have). */
 START_TEST(test_call_fallbacks)
 {
     v8_call c;
     v8_call_init(&c, SQ_V8_V22BIS | SQ_V8_V21, SQ_V8_V22BIS | SQ_V8_V21);
     c.side[1].use_v8 = 0;
-    expect_call(&c, SQ_V8_FALLBACK, SQ_V8_V21);
+    expect_call(&c, SQ_V8_FALLBACK, SQ_V8_V22BIS);
     v8_call_init(&c, SQ_V8_V22BIS | SQ_V8_V21, SQ_V8_V22BIS | SQ_V8_V21);
     c.side[0].use_v8 = 0;
+    expect_call(&c, SQ_V8_FALLBACK, SQ_V8_V22BIS);
+    v8_call_init(&c, SQ_V8_V21, SQ_V8_V21);
+    c.side[1].use_v8 = 0;
     expect_call(&c, SQ_V8_FALLBACK, SQ_V8_V21);
     v8_call_init(&c, SQ_V8_V21, SQ_V8_V21);
     c.side[1].answer_tone = SQ_TONE_ANSAM;   /* ANSam without reversals is still V.8 */

@@ -15,6 +15,7 @@
 #include "squeal/v8_session.h"
 #include "squeal/v22.h"
 #include "squeal/v22bis_session.h"
+#include "squeal/call.h"
 #include "squeal/channel.h"
 
 /* Library version, "MAJOR.MINOR.PATCH". */

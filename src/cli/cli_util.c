@@ -125,3 +125,46 @@ int cli_write_wav(const char *cmd, const char *path, uint32_t rate_hz, const sam
     }
     return 0;
 }
+
+int cli_read_file(const char *cmd, const char *path, size_t max_len, uint8_t **bytes, size_t *len)
+{
+    *bytes = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        cli_error(cmd, "cannot read '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    *bytes = malloc(max_len + 1);
+    *len = *bytes ? fread(*bytes, 1, max_len + 1, f) : 0;
+    int err = ferror(f);
+    fclose(f);
+    if (!*bytes || err) {
+        cli_error(cmd, "cannot read '%s'", path);
+        free(*bytes);
+        *bytes = NULL;
+        return -1;
+    }
+    if (*len > max_len) {
+        cli_error(cmd, "'%s' is too long: at most %zu bytes", path, max_len);
+        free(*bytes);
+        *bytes = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int cli_write_file(const char *cmd, const char *path, const uint8_t *bytes, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        cli_error(cmd, "cannot write '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    size_t put = len ? fwrite(bytes, 1, len, f) : 0;
+    if (fclose(f) != 0 || put != len) {
+        cli_error(cmd, "cannot write '%s'", path);
+        return -1;
+    }
+    return 0;
+}

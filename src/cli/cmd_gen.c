@@ -124,24 +124,8 @@ static int load_payload(const gen_opts *o, uint8_t **bytes, size_t *len)
         *bytes = (uint8_t *)strdup(t);
         return *bytes ? 0 : -1;
     }
-    FILE *f = fopen(o->file, "rb");
-    if (!f) {
-        cli_error("gen", "cannot read '%s': %s", o->file, strerror(errno));
+    if (cli_read_file("gen", o->file, max_len, bytes, len) != 0)
         return -1;
-    }
-    *bytes = malloc(max_len + 1);
-    *len = *bytes ? fread(*bytes, 1, max_len + 1, f) : 0;
-    int err = ferror(f);
-    fclose(f);
-    if (!*bytes || err) {
-        cli_error("gen", "cannot read '%s'", o->file);
-        return -1;
-    }
-    if (*len > max_len) {
-        cli_error("gen", "'%s' is too long: at 300 bit/s at most %zu bytes fit in an hour",
-                  o->file, max_len);
-        return -1;
-    }
     return 0;
 }
 

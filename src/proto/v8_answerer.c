@@ -65,10 +65,15 @@ static void done_after_cj(sq_v8_session *s)
     v8s_finish(s, SQ_V8_DONE, mode, why);
 }
 
-/* V.25 automode without V.8 (3.11): V.22bis USB1 comes with the V.22bis pump; until then the
- * answerer raises its V.21 carrier. */
+/* V.25 automode without V.8 (3.11): a V.22bis answerer goes on with USB1 (the V.22bis
+ * session sends it); one with V.21 alone raises its V.21 carrier. */
 static void start_v25_data(sq_v8_session *s)
 {
+    if (s->set.modes & SQ_V8_V22BIS) {
+        v8s_send_silence(s);
+        v8s_finish(s, SQ_V8_FALLBACK, SQ_V8_V22BIS, "no V.8: the caller sent no CM during the answer tone");
+        return;
+    }
     if (!(s->set.modes & SQ_V8_V21)) {
         v8s_finish(s, SQ_V8_FAILED, 0, "no CM, and V.21 is not among our modes");
         return;

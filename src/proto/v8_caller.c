@@ -107,7 +107,12 @@ static void wait_v25_data(sq_v8_session *s)
 {
     sq_tone_segment seg;
     int tone_on = sq_tonerx_peek(s->tones, 0, &seg);
-    if (!tone_on && s->carrier_since && s->n - s->carrier_since >= V21_CARRIER_ON) {
+    if (!tone_on && (s->set.modes & SQ_V8_V22BIS) && s->n - s->state_start >= MS(200)) {
+        /* V.32bis Annex A automode: a V.22bis caller goes on after the answer tone and waits
+         * for the answerer's USB1 (the V.22bis session does). A V.21-only V.25 answerer is
+         * then missed: squeal's caller offers V.21 only when V.22bis is left out. */
+        v8s_finish(s, SQ_V8_FALLBACK, SQ_V8_V22BIS, "no V.8: the answer tone ended; V.22bis automode");
+    } else if (!tone_on && s->carrier_since && s->n - s->carrier_since >= V21_CARRIER_ON) {
         if (s->set.modes & SQ_V8_V21)
             v8s_finish(s, SQ_V8_FALLBACK, SQ_V8_V21, "no V.8: V.21 carrier heard after the answer tone");
         else

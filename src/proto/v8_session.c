@@ -14,7 +14,7 @@
 
 uint32_t sq_v8_implemented_modes(void)
 {
-    return SQ_V8_V21;   /* V.22 and V.22bis are the next data pumps */
+    return SQ_V8_V22BIS | SQ_V8_V21;   /* the V.8 bit for V.22bis covers V.22 too */
 }
 
 void sq_v8_default_settings(sq_role role, sq_v8_settings *s)

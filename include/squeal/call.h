@@ -1,0 +1,55 @@
+/* squeal: one side of a whole modem call: V.8 (or the V.25 fallback) picks the mode, then the
+ * data modem it picked (V.22bis / V.22, or V.21) trains and carries start-stop characters both
+ * ways. This is what `squeal sim` runs twice, and what a real-time caller or answerer runs
+ * against a sound card. Sample-driven at 8 kHz, like the sessions it strings together. */
+#ifndef SQUEAL_CALL_H
+#define SQUEAL_CALL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "squeal/export.h"
+#include "squeal/v22bis_session.h"
+#include "squeal/v8_session.h"
+
+typedef struct sq_call_settings {
+    sq_v8_settings v8;       /* role, modes offered, answer tone, call signal, level */
+    int max_rate;            /* 2400 (V.22bis) or 1200 (a V.22-only modem) */
+    int guard_hz;            /* V.22bis answerer's guard tone: 0, 550, 1800 */
+    sq_async_format format;
+} sq_call_settings;
+
+SQ_API void sq_call_default_settings(sq_role role, sq_call_settings *s);
+
+typedef enum sq_call_phase {
+    SQ_CALL_NEGOTIATING = 0, /* V.8 or the V.25 answer sequence */
+    SQ_CALL_TRAINING,        /* the data modem's start-up */
+    SQ_CALL_DATA,
+    SQ_CALL_ENDED,           /* reason says why; failed says if it was a failure */
+} sq_call_phase;
+
+typedef struct sq_call_status {
+    sq_call_phase phase;
+    int failed;
+    uint32_t mode;           /* SQ_V8_V22BIS or SQ_V8_V21 once chosen */
+    int rate;                /* bit/s once known */
+    uint64_t negotiated_sample;  /* V.8 (or the fallback) finished */
+    uint64_t data_sample;        /* data mode began */
+    double snr_db;           /* V.22bis receiver's estimate (symbol domain), 0 for V.21 */
+    size_t char_errors;
+    char reason[128];
+} sq_call_status;
+
+typedef struct sq_call sq_call;
+
+SQ_API SQ_NODISCARD int sq_call_create(const sq_call_settings *s, sq_call **out);
+SQ_API void sq_call_process(sq_call *c, const float *rx, float *tx, size_t n);
+/* Queues bytes to send once in data mode; returns how many were taken. */
+SQ_API size_t sq_call_send(sq_call *c, const uint8_t *data, size_t n);
+SQ_API size_t sq_call_tx_pending(const sq_call *c);
+SQ_API size_t sq_call_receive(sq_call *c, uint8_t *out, size_t max);
+SQ_API const sq_call_status *sq_call_status_get(const sq_call *c);
+/* Milestones of every stage, with sample times counted from the start of the call. */
+SQ_API int sq_call_next_note(sq_call *c, sq_v8_note *note);
+SQ_API void sq_call_destroy(sq_call *c);
+
+#endif
