@@ -84,15 +84,33 @@ SAMPLES=$(dirname "$0")/../samples
 "$SQ" gen handshake -o "$T/handshake.wav" && cmp -s "$T/handshake.wav" "$SAMPLES/handshake.wav" && ok || bad "samples/handshake.wav differs"
 (cd "$T" && "$SQ" sim --wav v8-call >/dev/null) && cmp -s "$T/v8-call-line.wav" "$SAMPLES/v8-call-line.wav" && ok || bad "samples/v8-call-line.wav differs"
 
-# sim: a V.8 call, the fallbacks, failure with no common mode, bad options
-"$SQ" sim --json --wav "$T/call" >"$T/sim.json" && grep -q '"side":"caller","outcome":"done","mode":"v21"' "$T/sim.json" &&
-    grep -q '"side":"answerer","outcome":"done","mode":"v21"' "$T/sim.json" && ok || { bad "sim"; cat "$T/sim.json"; }
+# sim: a whole call, the fallbacks, failure with no common mode, bad options
+"$SQ" sim --json --wav "$T/call" >"$T/sim.json" && grep -q '"side":"caller","state":"data","mode":"v22bis","rate":2400' "$T/sim.json" &&
+    grep -q '"side":"answerer","state":"data","mode":"v22bis","rate":2400' "$T/sim.json" && ok || { bad "sim"; cat "$T/sim.json"; }
+# files both ways, checked byte for byte, on a noisy line that still carries 2400 bit/s
+head -c 20000 /dev/urandom >"$T/up.bin"; head -c 20000 /dev/urandom >"$T/down.bin"
+"$SQ" sim --snr 16 --foff -6 --seed 4 --send "$T/up.bin" --send-back "$T/down.bin" --recv-out "$T/up.out" \
+    --recv-back-out "$T/down.out" >"$T/sim.txt" && cmp -s "$T/up.bin" "$T/up.out" && cmp -s "$T/down.bin" "$T/down.out" &&
+    grep -q "caller->answerer  v22bis 2400 bit/s  sent 20000  received 20000  wrong 0" "$T/sim.txt" && ok ||
+    { bad "sim files both ways"; cat "$T/sim.txt"; }
+# a poor line: the modems settle on 1200 by themselves; a V.22-only answerer: 1200; V.21 only: 300
+"$SQ" sim --snr 8 --foff 7 --send "$T/up.bin" --recv-out "$T/up.out" >"$T/sim.txt" && cmp -s "$T/up.bin" "$T/up.out" &&
+    grep -q "caller   data  mode v22    1200 bit/s" "$T/sim.txt" && ok || { bad "sim 1200 on a poor line"; cat "$T/sim.txt"; }
+"$SQ" sim --answerer-rate 1200 >"$T/sim.txt" && grep -q "answerer data  mode v22    1200 bit/s" "$T/sim.txt" && ok ||
+    { bad "sim V.22 answerer"; cat "$T/sim.txt"; }
+head -c 300 "$T/up.bin" >"$T/short.bin"
+"$SQ" sim --caller-modes v21 --send "$T/short.bin" --recv-out "$T/short.out" >"$T/sim.txt" && cmp -s "$T/short.bin" "$T/short.out" &&
+    grep -q "caller   data  mode v21     300 bit/s" "$T/sim.txt" && ok || { bad "sim V.21 data"; cat "$T/sim.txt"; }
+expect 1 "sim missing send file" -- "$SQ" sim --send "$T/nonexistent"
+expect 2 "sim bad rate" -- "$SQ" sim --caller-rate 9600
+expect 2 "sim bad guard" -- "$SQ" sim --guard 700
 "$SQ" decode --json "$T/call-line.wav" >"$T/line.json"
-grep -q '"type":"ansam_pr"' "$T/line.json" && grep -q '"type":"cm".*"modulations":\["v21"\]' "$T/line.json" &&
+grep -q '"type":"ansam_pr"' "$T/line.json" && grep -q '"type":"cm".*"modulations":\["v22bis","v21"\]' "$T/line.json" &&
     grep -q '"type":"jm"' "$T/line.json" && grep -q '"type":"cj"' "$T/line.json" && ok || { bad "sim line decode"; cat "$T/line.json"; }
 "$SQ" sim --snr 12 --foff 7 --bandlimit --echo 15 --caller-modes v34,v22bis,v21 --answerer-modes v22bis,v21 >"$T/sim.txt" &&
-    grep -q "caller   done     mode v22bis" "$T/sim.txt" && ok || { bad "sim v22bis noisy"; cat "$T/sim.txt"; }
-"$SQ" sim --answer-tone ans >"$T/sim.txt" && grep -q "fallback mode v21" "$T/sim.txt" && ok || bad "sim ANS fallback"
+    grep -q "caller   data  mode v22" "$T/sim.txt" && ok || { bad "sim v22bis noisy"; cat "$T/sim.txt"; }
+"$SQ" sim --answer-tone ans >"$T/sim.txt" && grep -q "no V.8" "$T/sim.txt" && grep -q "caller   data  mode v22bis" "$T/sim.txt" &&
+    ok || { bad "sim ANS fallback"; cat "$T/sim.txt"; }
 expect 1 "sim no common mode" -- "$SQ" sim --caller-modes v22bis --answerer-modes v21 --json
 expect 2 "sim bad modes" -- "$SQ" sim --caller-modes v99
 expect 2 "sim bad snr" -- "$SQ" sim --snr lots

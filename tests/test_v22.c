@@ -1,0 +1,157 @@
+/* V.22 / V.22bis: scrambler, point coding, the pump's bit error rate on a scheduled link,
+ * and whole calls (V.8, training, data both ways) on clean and noisy lines. */
+#include <check.h>
+#include <math.h>
+#include "bench/data_call.h"
+#include "bench/v22_link.h"
+#include "tests/test_util.h"
+
+/* The scrambler undoes itself, including the 64-ones guard, from any starting state. */
+START_TEST(test_scrambler_round_trip)
+{
+    sq_v22_scrambler tx, rx;
+    sq_v22_scrambler_init(&tx);
+    sq_v22_scrambler_init(&rx);
+    sq_noise *g = NULL;
+    ck_assert_int_eq(sq_noise_create(3, &g), SQ_OK);
+    int longest_ones = 0, ones = 0;
+    for (int i = 0; i < 200000; i++) {
+        /* long stretches of 1s in the input, as idle lines and SB1 have */
+        uint8_t in = (i / 5000) % 2 ? 1 : (uint8_t)(sq_noise_u32(g) & 1u);
+        uint8_t line = sq_v22_scramble(&tx, in);
+        ones = line ? ones + 1 : 0;
+        longest_ones = ones > longest_ones ? ones : longest_ones;
+        ck_assert_uint_eq(sq_v22_descramble(&rx, line), in);
+    }
+    ck_assert_int_le(longest_ones, 64);   /* the guard breaks every run of 1s on the line */
+    sq_noise_destroy(g);
+}
+END_TEST
+
+/* V.22 Table 1 (spec 4.2): 00 +90, 01 0, 11 +270, 10 +180; 1200 bit/s points are (3, 1)
+ * of a quadrant; 2400 bit/s Q3Q4 picks the point absolutely. */
+START_TEST(test_point_coding)
+{
+    static const uint8_t dibits[4][2] = { { 0, 0 }, { 0, 1 }, { 1, 1 }, { 1, 0 } };
+    static const int turns[4] = { 1, 0, 3, 2 };
+    for (int d = 0; d < 4; d++) {
+        sq_v22_mapper m = { 0 };
+        float complex p = sq_v22_map(&m, 1200, dibits[d]);
+        ck_assert_int_eq(m.quadrant, turns[d]);
+        ck_assert_float_eq_tol(cabsf(p * p), 10.0f, 1e-4f);
+        ck_assert_int_eq(sq_v22_turn(p, 3.0f + 1.0f * I), turns[d]);
+    }
+    uint8_t q[4] = { 0, 1, 1, 1 };   /* no turn; point 11 = (3, 3) */
+    sq_v22_mapper m = { 0 };
+    float complex p = sq_v22_map(&m, 2400, q);
+    ck_assert_float_eq_tol(crealf(p), 3.0f, 1e-6f);
+    ck_assert_float_eq_tol(cimagf(p), 3.0f, 1e-6f);
+    /* every rate round-trips random bits */
+    const int rates[3] = { 600, 1200, 2400 };
+    sq_noise *g = NULL;
+    ck_assert_int_eq(sq_noise_create(5, &g), SQ_OK);
+    for (int r = 0; r < 3; r++) {
+        sq_v22_mapper tx = { 0 };
+        sq_v22_demapper rx = { 0 };
+        int nb = sq_v22_bits_per_symbol(rates[r]);
+        for (int i = 0; i < 2000; i++) {
+            uint8_t in[4], out[4];
+            for (int k = 0; k < nb; k++)
+                in[k] = (uint8_t)(sq_noise_u32(g) & 1u);
+            sq_v22_demap(&rx, rates[r], sq_v22_map(&tx, rates[r], in), out);
+            for (int k = 0; k < nb; k++)
+                ck_assert_uint_eq(out[k], in[k]);
+        }
+    }
+    sq_noise_destroy(g);
+}
+END_TEST
+
+/* The pump after training, fixed seeds: no errors where the BER benchmark measures well
+ * under 1e-5, with the largest carrier offset V.22bis allows. */
+START_TEST(test_link_error_free)
+{
+    const struct { int rate, caller; double snr, foff; } c[] = {
+        { 2400, 0, NAN, 0.0 }, { 2400, 1, 14.0, 7.0 }, { 2400, 0, 14.0, -7.0 },
+        { 1200, 1, NAN, 0.0 }, { 1200, 0, 7.0, 7.0 }, { 1200, 1, 7.0, -7.0 },
+    };
+    v22_link l = { .rate = c[_i].rate, .caller = c[_i].caller, .snr_db = c[_i].snr, .foff_hz = c[_i].foff,
+                   .seed = 11, .bits = 60000 };
+    ck_assert_int_eq(v22_link_run(&l), 0);
+    ck_assert_uint_eq(l.counted, 60000);
+    ck_assert_msg(l.errors == 0, "%d bit/s at %.0f dB, %+.0f Hz: %llu errors", l.rate, l.snr_db, l.foff_hz,
+                  (unsigned long long)l.errors);
+}
+END_TEST
+
+/* ... and it does make errors when the line is too poor: the count is real. */
+START_TEST(test_link_counts_errors)
+{
+    v22_link l = { .rate = 2400, .caller = 0, .snr_db = 9.0, .seed = 11, .bits = 30000 };
+    ck_assert_int_eq(v22_link_run(&l), 0);
+    ck_assert_uint_gt(l.errors, 30);
+}
+END_TEST
+
+static void expect_data_call(data_call *c, int rate)
+{
+    ck_assert_int_eq(data_call_run(c), 0);
+    ck_assert_msg(data_call_ok(c), "seed %llu: caller %d bit/s got %zu (%zu wrong) [%s]; answerer %d bit/s got %zu (%zu wrong) [%s]",
+                  (unsigned long long)c->seed, c->status[0].rate, c->received[0], c->wrong[0], c->status[0].reason,
+                  c->status[1].rate, c->received[1], c->wrong[1], c->status[1].reason);
+    ck_assert_int_eq(c->status[0].rate, rate);
+}
+
+/* Whole calls: 2400 bit/s at 14 dB, 1200 bit/s chosen by the modems themselves at 8 dB,
+ * offsets up to 7 Hz, data intact both ways. */
+START_TEST(test_calls_pick_rate_from_line)
+{
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        data_call c;
+        data_call_init(&c);
+        c.seed = seed;
+        c.foff_hz = seed % 2 ? 7.0 : -7.0;
+        c.snr_db = _i == 0 ? 14.0 : 8.0;
+        expect_data_call(&c, _i == 0 ? 2400 : 1200);
+    }
+}
+END_TEST
+
+/* A V.22-only partner on either side: 1200 bit/s. V.21 when that is all both share. A V.25
+ * answerer (no V.8): V.22bis automode. */
+START_TEST(test_calls_interwork)
+{
+    data_call c;
+    data_call_init(&c);
+    c.side[_i].max_rate = 1200;
+    expect_data_call(&c, 1200);
+    data_call_init(&c);
+    c.side[0].v8.modes = SQ_V8_V21;
+    c.bytes = 100;
+    expect_data_call(&c, 300);
+    data_call_init(&c);
+    c.side[1].v8.use_v8 = 0;
+    c.side[1].v8.answer_tone = SQ_TONE_ANS;
+    expect_data_call(&c, 2400);
+    /* clean line: data mode within 5.5 s of the answerer going off-hook */
+    data_call_init(&c);
+    expect_data_call(&c, 2400);
+    ck_assert_double_le(c.data_s, 5.5);
+}
+END_TEST
+
+Suite *v22_suite(void);
+Suite *v22_suite(void)
+{
+    Suite *s = suite_create("v22");
+    TCase *tc = tcase_create("v22");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_scrambler_round_trip);
+    tcase_add_test(tc, test_point_coding);
+    tcase_add_loop_test(tc, test_link_error_free, 0, 6);
+    tcase_add_test(tc, test_link_counts_errors);
+    tcase_add_loop_test(tc, test_calls_pick_rate_from_line, 0, 2);
+    tcase_add_loop_test(tc, test_calls_interwork, 0, 2);
+    suite_add_tcase(s, tc);
+    return s;
+}
