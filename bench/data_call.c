@@ -52,10 +52,11 @@ int data_call_run(data_call *c)
             while ((k = sq_call_receive(s[i], buf, sizeof buf)) > 0)
                 for (size_t j = 0; j < k; j++, c->received[i]++)
                     c->wrong[i] += c->received[i] >= c->bytes || buf[j] != payload[1 - i][c->received[i]];
-            done &= c->received[i] >= c->bytes;
-            if (st->phase == SQ_CALL_ENDED)
-                done = 1;
+            done &= c->received[i] >= c->bytes && st->phase == SQ_CALL_DATA;
         }
+        for (int i = 0; i < 2; i++)
+            if (sq_call_status_get(s[i])->phase == SQ_CALL_ENDED)
+                done = 1;
         if (c->data_s == 0.0 && sq_call_status_get(s[0])->phase == SQ_CALL_DATA &&
             sq_call_status_get(s[1])->phase == SQ_CALL_DATA)
             c->data_s = (double)(n + BLOCK) / 8000.0;

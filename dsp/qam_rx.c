@@ -30,6 +30,9 @@ struct sq_qam_rx {
     double carrier_hz;
     float mf_re[PHASES][MF_TAPS], mf_im[PHASES][MF_TAPS];
     double mf_dc_gain;                      /* |filter| for a tone at the carrier */
+    double silent_power;                    /* raw_power at SILENT_DBM0 */
+    float complex mix_whole[8000];          /* e^{-j wc n}, n mod 8000 (a whole number of cycles) */
+    float complex mix_frac[PHASES];         /* e^{-j wc p / PHASES} */
     float ring[2 * RING];
     uint64_t n_in;                          /* samples stored */
     double t_next;                          /* instant of the next half-symbol sample */
@@ -83,6 +86,11 @@ int sq_qam_rx_create(double carrier_hz, sq_qam_rx **out)
         }
     }
     r->mf_dc_gain = dc;
+    r->silent_power = sq_dbm0_to_power(SILENT_DBM0) * dc * dc / 2.0;
+    for (int n = 0; n < 8000; n++)
+        r->mix_whole[n] = (float complex)cexp(-I * w * n);
+    for (int p = 0; p < PHASES; p++)
+        r->mix_frac[p] = (float complex)cexp(-I * w * p / PHASES);
     sq_qam_rx_reset(r);
     *out = r;
     return SQ_OK;
@@ -122,15 +130,27 @@ static float complex matched_at(const sq_qam_rx *r, double t)
     uint64_t n0 = (uint64_t)base;
     /* ring index of sample n0 - HALF_SPAN; the doubled ring makes the span contiguous */
     const float *x = &r->ring[(n0 - HALF_SPAN) % RING];
+    /* x[i] is sample n0 - HALF_SPAN + i, which pairs with tap i. Eight partial sums break
+     * the chain of dependent additions (and let the compiler use vector registers). */
+    float pre[8] = { 0 }, pim[8] = { 0 };
+    const float *tr = r->mf_re[p], *ti = r->mf_im[p];
+    int i = 0;
+    for (; i + 8 <= MF_TAPS; i += 8)
+        for (int k = 0; k < 8; k++) {
+            pre[k] += x[i + k] * tr[i + k];
+            pim[k] += x[i + k] * ti[i + k];
+        }
     float re = 0.0f, im = 0.0f;
-    /* x[i] is sample n0 - HALF_SPAN + i, which pairs with tap i */
-    for (int i = 0; i < MF_TAPS; i++) {
-        re += x[i] * r->mf_re[p][i];
-        im += x[i] * r->mf_im[p][i];
+    for (; i < MF_TAPS; i++) {
+        re += x[i] * tr[i];
+        im += x[i] * ti[i];
     }
-    double a = -2.0 * M_PI * r->carrier_hz / 8000.0 * (base + (double)p / PHASES);
-    double c = cos(a), s = sin(a);
-    return (float)(re * c - im * s) + I * (float)(re * s + im * c);
+    for (int k = 0; k < 8; k++) {
+        re += pre[k];
+        im += pim[k];
+    }
+    /* tables, not trigonometry: the receiver's budget is a few ns per input sample */
+    return (re + I * im) * r->mix_whole[n0 % 8000] * r->mix_frac[p];
 }
 
 static float complex nearest_4(float complex z)
@@ -167,7 +187,7 @@ static void watch_alternation(sq_qam_rx *r, float complex y, int on)
     double *alt = on ? &r->alt_on : &r->alt_mid;
     float complex d = y * conjf(*prev);
     *prev = y;
-    float m = cabsf(d);
+    float m = fabsf(crealf(d)) + fabsf(cimagf(d));   /* a cheap norm: only the sign pattern matters */
     double v = m > 0.0f ? (double)cimagf(d) / m : 0.0;
     *alt += 0.1 * (r->alt_sign * v - *alt);
 }
@@ -179,7 +199,7 @@ static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t 
     r->gain = r->agc_power > 0.0 ? (float)sqrt(SQ_QAM_GRID_POWER / r->agc_power) : 0.0f;
     float complex u = y * r->gain, m = r->mid * r->gain, pu = r->prev_on * r->gain;
 
-    int live = sq_qam_rx_level_dbm0(r) > SILENT_DBM0;
+    int live = r->raw_power > r->silent_power;
     if (live) {
         /* Gardner: positive when sampling late */
         double e = (double)crealf(m * conjf(u - pu)) / SQ_QAM_GRID_POWER;
@@ -194,7 +214,8 @@ static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t 
 
     /* S1 watch: flip to the other half-symbol stream when it alternates more clearly */
     r->alt_sign = -r->alt_sign;
-    watch_alternation(r, u, 1);
+    if (r->decide == SQ_QAM_ACQUIRE)
+        watch_alternation(r, u, 1);
     if (live && r->decide == SQ_QAM_ACQUIRE && fabs(r->alt_mid) > 0.7 && fabs(r->alt_on) < 0.3) {
         r->t_next += T_SAMPLES / 2.0;
         double a = r->alt_on;
@@ -208,7 +229,7 @@ static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t 
     float complex q = 0.0f;
     for (int i = 0; i < EQ_TAPS; i++)
         q += r->eq_w[i] * r->eq_in[i];
-    float complex rot = (float)cos(r->phase) - I * (float)sin(r->phase);
+    float complex rot = cosf((float)r->phase) - I * sinf((float)r->phase);
     float complex z = q * rot, d = 0.0f;
     if (r->decide != SQ_QAM_ACQUIRE && live) {
         d = r->decide == SQ_QAM_DECIDE_4 ? nearest_4(z) : nearest_16(z);
@@ -224,7 +245,11 @@ static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t 
             r->eq_w[i] += mu * back * conjf(r->eq_in[i]);
         r->mse += 0.02 * ((double)(crealf(err) * crealf(err) + cimagf(err) * cimagf(err)) - r->mse);
     }
-    r->phase = remainder(r->phase + r->freq, 2.0 * M_PI);
+    r->phase += r->freq;
+    if (r->phase > M_PI)
+        r->phase -= 2.0 * M_PI;
+    else if (r->phase < -M_PI)
+        r->phase += 2.0 * M_PI;
     if (*nout < max) {
         /* the equaliser's centre is two symbols back */
         uint64_t centre = (uint64_t)fmax(0.0, r->t_next - T_SAMPLES / 2.0 - 2.0 * T_SAMPLES);
@@ -246,7 +271,8 @@ size_t sq_qam_rx_process(sq_qam_rx *r, const float *x, size_t n, sq_qam_symbol *
                 on_symbol(r, y, out, &nout, max);
             } else {
                 r->mid = y;
-                watch_alternation(r, y * r->gain, 0);
+                if (r->decide == SQ_QAM_ACQUIRE)
+                    watch_alternation(r, y * r->gain, 0);
                 memmove(r->eq_in + 1, r->eq_in, (EQ_TAPS - 1) * sizeof r->eq_in[0]);
                 r->eq_in[0] = y * r->gain;
             }
