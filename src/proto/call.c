@@ -7,8 +7,8 @@
 #include "squeal/error.h"
 #include "squeal/fsk.h"
 #include "squeal/v8.h"
+#include "src/proto/session_queues.h"
 
-#define QUEUE 4096
 #define V21_READY_MS 500    /* V.21 data after half a second of mark (V.21 Table 2: 109 ON 300-700 ms) */
 
 /* V.21 as the data modem: FSK both ways, characters framed start-stop. */
@@ -17,8 +17,7 @@ typedef struct v21_data {
     sq_fskdemod *rx;
     sq_async_rx *arx;
     uint64_t start;
-    uint8_t txq[QUEUE], rxq[QUEUE];
-    size_t txq_head, txq_count, rxq_head, rxq_count;
+    sq_byte_queue txq, rxq;
 } v21_data;
 
 struct sq_call {
@@ -105,10 +104,9 @@ static void v21_process(sq_call *c, const float *rx, float *tx, size_t n)
     while (sq_fskmod_pending_bits(v->tx) < 20) {
         uint8_t bits[16];
         int k;
-        if (ready && v->txq_count) {
-            k = sq_async_frame_byte(&c->set.format, v->txq[v->txq_head], bits);
-            v->txq_head = (v->txq_head + 1) % QUEUE;
-            v->txq_count--;
+        uint8_t byte;
+        if (ready && sq_byte_queue_pop(&v->txq, &byte, 1)) {
+            k = sq_async_frame_byte(&c->set.format, byte, bits);
         } else {
             memset(bits, 1, 10);
             k = 10;
@@ -126,8 +124,8 @@ static void v21_process(sq_call *c, const float *rx, float *tx, size_t n)
                 continue;
             if (ch.framing_error || ch.parity_error)
                 c->st.char_errors++;
-            else if (v->rxq_count < QUEUE)
-                v->rxq[(v->rxq_head + v->rxq_count++) % QUEUE] = ch.byte;
+            else
+                (void)sq_byte_queue_push(&v->rxq, &ch.byte, 1);
         }
     }
 }
@@ -193,32 +191,21 @@ size_t sq_call_send(sq_call *c, const uint8_t *data, size_t n)
 {
     if (c->v22)
         return sq_v22_session_send(c->v22, data, n);
-    if (!c->v21)
-        return 0;
-    size_t k = 0;
-    for (; k < n && c->v21->txq_count < QUEUE; k++)
-        c->v21->txq[(c->v21->txq_head + c->v21->txq_count++) % QUEUE] = data[k];
-    return k;
+    return c->v21 ? sq_byte_queue_push(&c->v21->txq, data, n) : 0;
 }
 
 size_t sq_call_tx_pending(const sq_call *c)
 {
     if (c->v22)
         return sq_v22_session_tx_pending(c->v22);
-    return c->v21 ? c->v21->txq_count + (sq_fskmod_pending_bits(c->v21->tx) > 20) : 0;
+    return c->v21 ? c->v21->txq.count + (sq_fskmod_pending_bits(c->v21->tx) > 20) : 0;
 }
 
 size_t sq_call_receive(sq_call *c, uint8_t *out, size_t max)
 {
     if (c->v22)
         return sq_v22_session_receive(c->v22, out, max);
-    size_t k = 0;
-    for (; c->v21 && k < max && c->v21->rxq_count; k++) {
-        out[k] = c->v21->rxq[c->v21->rxq_head];
-        c->v21->rxq_head = (c->v21->rxq_head + 1) % QUEUE;
-        c->v21->rxq_count--;
-    }
-    return k;
+    return c->v21 ? sq_byte_queue_pop(&c->v21->rxq, out, max) : 0;
 }
 
 const sq_call_status *sq_call_status_get(const sq_call *c)

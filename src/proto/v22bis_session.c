@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dsp/qam.h"
+#include "src/proto/session_queues.h"
 #include "squeal/error.h"
 #include "squeal/v22.h"
 #include "squeal/v22bis_session.h"
@@ -13,8 +14,6 @@
 #define MS(x) ((uint64_t)((x) * 8))
 #define SYMBOL_MS (1000.0 / 600.0)
 #define STEP 40                     /* samples per call into the state machine */
-#define QUEUE 4096
-#define NOTES 32
 
 /* V.22bis 6.3.1.1 and 6.3.1.2 timings */
 #define USB1_SYMBOLS 93             /* 155 +/- 10 ms of USB1 before the caller acts */
@@ -71,8 +70,7 @@ struct sq_v22_session {
     sq_v22_mapper map;
     uint8_t char_bits[16];
     int char_pos, char_len;
-    uint8_t txq[QUEUE];
-    size_t txq_head, txq_count;
+    sq_byte_queue txq;
     int tx_ready;
     uint64_t tx_ready_at;
     /* receive: handshake detectors */
@@ -91,10 +89,8 @@ struct sq_v22_session {
     int rx_rate, rx_ready, rate_hits, ones_run, marks_seen;
     uint64_t poor_symbols, quiet_since;
     sq_async_rx *arx;
-    uint8_t rxq[QUEUE];
-    size_t rxq_head, rxq_count;
-    sq_v8_note notes[NOTES];
-    size_t note_head, note_count;
+    sq_byte_queue rxq;
+    sq_note_ring notes;
 };
 
 void sq_v22_default_settings(sq_role role, sq_v22_settings *s)
@@ -109,13 +105,9 @@ void sq_v22_default_settings(sq_role role, sq_v22_settings *s)
 static void note(sq_v22_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note(sq_v22_session *s, const char *fmt, ...)
 {
-    if (s->note_count == NOTES)
-        return;
-    sq_v8_note *n = &s->notes[(s->note_head + s->note_count++) % NOTES];
-    n->sample = s->n;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(n->text, sizeof n->text, fmt, ap);
+    sq_note_ring_add(&s->notes, s->n, fmt, ap);
     va_end(ap);
 }
 
@@ -191,11 +183,10 @@ int sq_v22_session_create(const sq_v22_settings *set, sq_v22_session **out)
 static void next_data_bits(sq_v22_session *s, uint8_t *bits, int count)
 {
     for (int i = 0; i < count; i++) {
-        if (s->char_pos == s->char_len && s->tx_ready && s->txq_count) {
-            s->char_len = sq_async_frame_byte(&s->set.format, s->txq[s->txq_head], s->char_bits);
+        uint8_t byte;
+        if (s->char_pos == s->char_len && s->tx_ready && sq_byte_queue_pop(&s->txq, &byte, 1)) {
+            s->char_len = sq_async_frame_byte(&s->set.format, byte, s->char_bits);
             s->char_pos = 0;
-            s->txq_head = (s->txq_head + 1) % QUEUE;
-            s->txq_count--;
         }
         bits[i] = s->char_pos < s->char_len ? s->char_bits[s->char_pos++] : 1;   /* idle: mark */
     }
@@ -242,10 +233,7 @@ static void deliver(sq_v22_session *s, uint8_t bit, uint64_t sample)
         s->st.char_errors++;
         return;
     }
-    if (s->rxq_count < QUEUE) {
-        s->rxq[(s->rxq_head + s->rxq_count) % QUEUE] = c.byte;
-        s->rxq_count++;
-    }
+    (void)sq_byte_queue_push(&s->rxq, &c.byte, 1);   /* the user reads far faster than 2400 bit/s */
 }
 
 /* Differential detectors for USB1, S1 and SB1, which need no carrier lock. */
@@ -516,26 +504,17 @@ void sq_v22_session_process(sq_v22_session *s, const float *rx, float *tx, size_
 
 size_t sq_v22_session_send(sq_v22_session *s, const uint8_t *data, size_t n)
 {
-    size_t k = 0;
-    for (; k < n && s->txq_count < QUEUE; k++)
-        s->txq[(s->txq_head + s->txq_count++) % QUEUE] = data[k];
-    return k;
+    return sq_byte_queue_push(&s->txq, data, n);
 }
 
 size_t sq_v22_session_tx_pending(const sq_v22_session *s)
 {
-    return s->txq_count + (s->char_pos < s->char_len);
+    return s->txq.count + (s->char_pos < s->char_len);
 }
 
 size_t sq_v22_session_receive(sq_v22_session *s, uint8_t *out, size_t max)
 {
-    size_t k = 0;
-    for (; k < max && s->rxq_count; k++) {
-        out[k] = s->rxq[s->rxq_head];
-        s->rxq_head = (s->rxq_head + 1) % QUEUE;
-        s->rxq_count--;
-    }
-    return k;
+    return sq_byte_queue_pop(&s->rxq, out, max);
 }
 
 const sq_v22_status *sq_v22_session_status(const sq_v22_session *s)
@@ -545,12 +524,7 @@ const sq_v22_status *sq_v22_session_status(const sq_v22_session *s)
 
 int sq_v22_session_next_note(sq_v22_session *s, sq_v8_note *n)
 {
-    if (!s->note_count)
-        return SQ_EAGAIN;
-    *n = s->notes[s->note_head];
-    s->note_head = (s->note_head + 1) % NOTES;
-    s->note_count--;
-    return SQ_OK;
+    return sq_note_ring_pop(&s->notes, n);
 }
 
 void sq_v22_session_destroy(sq_v22_session *s)

@@ -69,13 +69,9 @@ int sq_v8_session_create(const sq_v8_settings *set, sq_v8_session **out)
 
 void v8s_note(sq_v8_session *s, const char *fmt, ...)
 {
-    if (s->note_count == NOTES)
-        return;
-    sq_v8_note *n = &s->notes[(s->note_head + s->note_count++) % NOTES];
-    n->sample = s->n;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(n->text, sizeof n->text, fmt, ap);
+    sq_note_ring_add(&s->notes, s->n, fmt, ap);
     va_end(ap);
 }
 
@@ -279,12 +275,7 @@ const sq_v8_result *sq_v8_session_result(const sq_v8_session *s)
 
 int sq_v8_session_next_note(sq_v8_session *s, sq_v8_note *note)
 {
-    if (!s->note_count)
-        return SQ_EAGAIN;
-    *note = s->notes[s->note_head];
-    s->note_head = (s->note_head + 1) % NOTES;
-    s->note_count--;
-    return SQ_OK;
+    return sq_note_ring_pop(&s->notes, note);
 }
 
 void sq_v8_session_destroy(sq_v8_session *s)

@@ -7,9 +7,9 @@
 #include "squeal/tone.h"
 #include "squeal/v8.h"
 #include "squeal/v8_session.h"
+#include "src/proto/session_queues.h"
 
 #define MS(x) ((uint64_t)((x) * 8))   /* milliseconds to samples at 8 kHz */
-#define NOTES 32
 
 typedef enum tx_kind { TX_SILENCE = 0, TX_TONE, TX_FSK } tx_kind;
 
@@ -38,9 +38,7 @@ struct sq_v8_session {
     int heard_ci;
     sq_v8_msg heard;         /* the CM (answerer) or JM (caller) that was accepted */
     int accepted;
-    /* notes */
-    sq_v8_note notes[NOTES];
-    size_t note_head, note_count;
+    sq_note_ring notes;
 };
 
 void v8s_note(sq_v8_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
