@@ -28,7 +28,10 @@ int data_call_run(data_call *c)
     for (int i = 0; i < 2; i++) {
         for (size_t k = 0; k < c->bytes; k++)
             payload[i][k] = (uint8_t)sq_noise_u32(g);
+        /* line[i] is heard by side i: the answerer's card runs clock_ppm fast, so the caller
+         * hears it slow */
         sq_channel_params p = { .foff_hz = c->foff_hz, .seed = c->seed * 2u + (uint64_t)i,
+                                .clock_ppm = i ? c->clock_ppm : -c->clock_ppm,
                                 .noise_rms = isnan(c->snr_db) ? 0.0 : sq_noise_rms_for_snr(-13.0, c->snr_db) };
         if (sq_channel_create(&p, &line[i]) != SQ_OK || sq_call_create(&c->side[i], &s[i]) != SQ_OK)
             goto out;

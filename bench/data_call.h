@@ -11,6 +11,7 @@ typedef struct data_call {
     sq_call_settings side[2];   /* caller, answerer */
     double snr_db;              /* NAN: no noise */
     double foff_hz;
+    double clock_ppm;           /* answerer's sample clock against the caller's */
     uint64_t seed;
     size_t bytes;               /* random bytes sent each way */
     /* out */

@@ -1,6 +1,7 @@
 /* Telephone line model (include/squeal/channel.h). */
 #include <complex.h>
 #include <math.h>
+#include <soxr.h>
 #include <stdlib.h>
 #include <string.h>
 #include "dsp/fir.h"
@@ -10,6 +11,9 @@
 
 #define HILBERT_TAPS 63
 #define BAND_TAPS 127
+#define CLOCK_FIFO 8192          /* power of two */
+#define CLOCK_FIFO_START 1536    /* 192 ms of silence first: soxr hands out ~800 samples at a time */
+#define CLOCK_CHUNK 256
 
 struct sq_channel {
     sq_channel_params p;
@@ -20,6 +24,9 @@ struct sq_channel {
     double complex rot, step;
     uint64_t n;
     sq_noise *noise;
+    soxr_t clock;                /* NULL when both clocks agree */
+    float fifo[CLOCK_FIFO];
+    size_t fifo_head, fifo_count;
 };
 
 /* Real FIR over a doubled delay line. */
@@ -66,7 +73,7 @@ int sq_channel_create(const sq_channel_params *p, sq_channel **out)
         return SQ_EINVAL;
     *out = NULL;
     if (!p || !(p->gain_db >= -60.0 && p->gain_db <= 20.0) || !(fabs(p->foff_hz) <= 100.0) ||
-        !(p->noise_rms >= 0.0))
+        !(p->noise_rms >= 0.0) || !(fabs(p->clock_ppm) <= 1000.0))
         return SQ_EINVAL;
     sq_channel *c = calloc(1, sizeof *c);
     if (!c)
@@ -80,12 +87,59 @@ int sq_channel_create(const sq_channel_params *p, sq_channel **out)
     c->rot = 1.0;
     c->step = cexp(I * 2.0 * M_PI * p->foff_hz / 8000.0);
     design(c);
+    if (p->clock_ppm != 0.0) {
+        soxr_error_t err = NULL;
+        soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+        soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
+        c->clock = soxr_create(8000.0, 8000.0 * (1.0 + p->clock_ppm * 1e-6), 1, &err, &io, &q, NULL);
+        if (!c->clock || err) {
+            sq_channel_destroy(c);
+            return SQ_ENOMEM;
+        }
+        c->fifo_count = CLOCK_FIFO_START;   /* calloc: silence */
+    }
     *out = c;
     return SQ_OK;
 }
 
+static void fifo_put(sq_channel *c, const float *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (c->fifo_count == CLOCK_FIFO) {   /* full: lose the oldest */
+            c->fifo_head = (c->fifo_head + 1) & (CLOCK_FIFO - 1);
+            c->fifo_count--;
+        }
+        c->fifo[(c->fifo_head + c->fifo_count++) & (CLOCK_FIFO - 1)] = x[i];
+    }
+}
+
+/* Resamples by the clock ratio; hands out exactly n samples (silence if the FIFO ran dry). */
+static void clock_skew(sq_channel *c, const float *in, float *out, size_t n)
+{
+    for (size_t done = 0; done < n;) {
+        size_t len = n - done < CLOCK_CHUNK ? n - done : CLOCK_CHUNK;
+        float buf[2 * CLOCK_CHUNK];
+        size_t used = 0, made = 0;
+        soxr_error_t err = soxr_process(c->clock, in + done, len, &used, buf, 2 * CLOCK_CHUNK, &made);
+        (void)err;   /* soxr fails only on bad arguments, and these are fixed */
+        fifo_put(c, buf, made);
+        done += used ? used : len;
+    }
+    for (size_t i = 0; i < n; i++) {
+        out[i] = c->fifo_count ? c->fifo[c->fifo_head] : 0.0f;
+        if (c->fifo_count) {
+            c->fifo_head = (c->fifo_head + 1) & (CLOCK_FIFO - 1);
+            c->fifo_count--;
+        }
+    }
+}
+
 void sq_channel_process(sq_channel *c, const float *in, float *out, size_t n)
 {
+    if (c->clock) {
+        clock_skew(c, in, out, n);
+        in = out;
+    }
     for (size_t i = 0; i < n; i++) {
         float x = in[i];
         if (c->p.bandlimit)
@@ -111,5 +165,7 @@ void sq_channel_destroy(sq_channel *c)
     if (!c)
         return;
     sq_noise_destroy(c->noise);
+    if (c->clock)
+        soxr_delete(c->clock);
     free(c);
 }

@@ -140,6 +140,23 @@ START_TEST(test_calls_interwork)
 }
 END_TEST
 
+/* Two sound cards 500 ppm apart, either way, for a whole call of about 35 s at 2400 bit/s
+ * (the symbol clocks slip 10 symbols against each other): data intact both ways. */
+START_TEST(test_calls_follow_clock_skew)
+{
+    data_call c;
+    data_call_init(&c);
+    c.seed = 31u + (uint64_t)_i;
+    c.snr_db = 16.0;
+    c.foff_hz = 3.0;
+    c.clock_ppm = _i ? -500.0 : 500.0;
+    c.bytes = 8000;
+    expect_data_call(&c, 2400);
+    ck_assert_msg(fabs(fabs(c.status[0].clock_ppm) - 500.0) < 100.0, "caller follows %.0f ppm",
+                  c.status[0].clock_ppm);
+}
+END_TEST
+
 Suite *v22_suite(void);
 Suite *v22_suite(void)
 {
@@ -152,6 +169,7 @@ Suite *v22_suite(void)
     tcase_add_test(tc, test_link_counts_errors);
     tcase_add_loop_test(tc, test_calls_pick_rate_from_line, 0, 2);
     tcase_add_loop_test(tc, test_calls_interwork, 0, 2);
+    tcase_add_loop_test(tc, test_calls_follow_clock_skew, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -125,9 +125,11 @@ static size_t frame_sequence(const uint8_t *sync_and_octets, size_t n, uint8_t *
     return k;
 }
 
-/* The receiver finds each CM sequence, ends the CM at CJ, and finds CJ; a CI too. */
+/* The receiver finds each CM sequence, ends the CM at CJ, and finds CJ wherever the caller
+ * cut the last CM (after an octet, after the sync, inside the ten 1s); a CI too. */
 START_TEST(test_bit_receiver)
 {
+    static const size_t cut_bits[] = { 40, 20, 10 };   /* into the fourth sequence */
     sq_v8_rx *r = NULL;
     ck_assert_int_eq(sq_v8_rx_create(SQ_V8_CM, &r), SQ_OK);
     const uint8_t cm[] = { 0xE0, 0xC1, 0x05, 0x12, 0x90 };
@@ -135,7 +137,7 @@ START_TEST(test_bit_receiver)
     size_t n = 0;
     for (int i = 0; i < 3; i++)
         n += frame_sequence(cm, sizeof cm, bits + n);
-    n += frame_sequence(cm, 3, bits + n);   /* cut after an octet, then CJ */
+    n += frame_sequence(cm, 3, bits + n) - (40 - cut_bits[_i]);   /* cut, then CJ */
     for (int i = 0; i < 3; i++)
         n += (size_t)sq_async_frame_byte(&SQ_ASYNC_8N1, 0, bits + n);
     memset(bits + n, 1, 20);
@@ -154,7 +156,7 @@ START_TEST(test_bit_receiver)
     }
     ck_assert_int_eq(cms, 3);
     ck_assert_int_eq(cj, 1);
-    ck_assert_int_eq(partial, 1);
+    ck_assert_int_le(partial, 1);   /* the start of the fourth CM, if the cut left octets */
     sq_v8_rx_reset(r);
     const uint8_t ci[] = { 0x00, 0xC1 };
     n = frame_sequence(ci, sizeof ci, bits);
@@ -328,7 +330,7 @@ Suite *v8_suite(void)
     tcase_add_test(tc, test_worked_example);
     tcase_add_test(tc, test_every_field_round_trips);
     tcase_add_test(tc, test_malformed_and_unknown);
-    tcase_add_test(tc, test_bit_receiver);
+    tcase_add_loop_test(tc, test_bit_receiver, 0, 3);
     tcase_add_loop_test(tc, test_channel_offset_and_gain, 0, 2);
     tcase_add_test(tc, test_call_selects_best_common_mode);
     tcase_add_test(tc, test_call_fallbacks);

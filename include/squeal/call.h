@@ -35,6 +35,8 @@ typedef struct sq_call_status {
     uint64_t negotiated_sample;  /* V.8 (or the fallback) finished */
     uint64_t data_sample;        /* data mode began */
     double snr_db;           /* V.22bis receiver's estimate (symbol domain), 0 for V.21 */
+    double freq_offset_hz;   /* carrier offset the V.22bis receiver follows */
+    double clock_ppm;        /* sample-clock difference it follows */
     size_t char_errors;
     char reason[128];
 } sq_call_status;

@@ -1,5 +1,12 @@
-/* squeal: a telephone line model for simulation: gain, frequency offset, 300-3400 Hz band
- * limit and white Gaussian noise, in that order, at 8 kHz.
+/* squeal: a telephone line model for simulation: sample-clock difference, gain, frequency
+ * offset, 300-3400 Hz band limit and white Gaussian noise, in that order, at 8 kHz.
+ *
+ * The clock difference models two sound cards: the receiving end takes (1 + ppm / 1e6)
+ * samples for every sample sent. libsoxr resamples by that ratio and a FIFO hands out the
+ * same number of samples as came in. soxr works in blocks of about 800 samples, so the FIFO
+ * starts 192 ms deep (the line gains that much delay); at 500 ppm it can then run for about
+ * three minutes before it empties (and pads with silence) or, the other way, overflows (and
+ * drops the oldest samples).
  *
  * The frequency offset shifts every component by the same number of hertz (as an FDM
  * carrier system does): the analytic signal from a 63-tap Hilbert transformer is turned by
@@ -17,6 +24,7 @@ typedef struct sq_channel_params {
     int bandlimit;         /* 300-3400 Hz */
     double noise_rms;      /* white noise RMS after the gain (full scale units), >= 0 */
     uint64_t seed;
+    double clock_ppm;      /* -1000..1000: receiver's sample clock against the sender's */
 } sq_channel_params;
 
 typedef struct sq_channel sq_channel;

@@ -13,7 +13,7 @@
 #define MAX_PAYLOAD (1u << 20)
 
 typedef struct sim_opts {
-    double snr, foff, level, echo;
+    double snr, foff, level, echo, clock_ppm;
     int bandlimit, json;
     long seed, guard;
     const char *wav_prefix;
@@ -48,6 +48,8 @@ static void sim_usage(FILE *out)
           "Line:\n"
           "  --snr DB               white noise in both directions, SNR over 0-4 kHz (default none)\n"
           "  --foff HZ              frequency offset, -100..100 (default 0)\n"
+          "  --clock-ppm PPM        the answerer's sample clock against the caller's, as\n"
+          "                         between two sound cards, -1000..1000 (default 0)\n"
           "  --level DBM0           receive level, -50..0 (default: as sent, -13)\n"
           "  --bandlimit            300-3400 Hz band limit\n"
           "  --echo DB              each side hears its own signal DB dB down (talker echo)\n"
@@ -99,7 +101,7 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
 {
     enum { O_SNR = 256, O_FOFF, O_LEVEL, O_BAND, O_ECHO, O_SEED, O_CMODES, O_AMODES, O_ATONE,
            O_CTONE, O_CNOV8, O_ANOV8, O_WAV, O_JSON, O_SEND, O_SENDB, O_RECV, O_RECVB, O_CRATE,
-           O_ARATE, O_GUARD };
+           O_ARATE, O_GUARD, O_PPM };
     static const struct option opts[] = {
         { "help", no_argument, 0, 'h' }, { "snr", required_argument, 0, O_SNR },
         { "foff", required_argument, 0, O_FOFF }, { "level", required_argument, 0, O_LEVEL },
@@ -113,7 +115,8 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
         { "send-back", required_argument, 0, O_SENDB }, { "recv-out", required_argument, 0, O_RECV },
         { "recv-back-out", required_argument, 0, O_RECVB },
         { "caller-rate", required_argument, 0, O_CRATE }, { "answerer-rate", required_argument, 0, O_ARATE },
-        { "guard", required_argument, 0, O_GUARD }, { 0, 0, 0, 0 },
+        { "guard", required_argument, 0, O_GUARD }, { "clock-ppm", required_argument, 0, O_PPM },
+        { 0, 0, 0, 0 },
     };
     int c, bad = 0;
     opterr = 0;
@@ -123,6 +126,7 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
         case 'h': sim_usage(stdout); exit(EXIT_OK);
         case O_SNR: bad = cli_parse_double("sim", "--snr", optarg, -10, 100, &o->snr); break;
         case O_FOFF: bad = cli_parse_double("sim", "--foff", optarg, -100, 100, &o->foff); break;
+        case O_PPM: bad = cli_parse_double("sim", "--clock-ppm", optarg, -1000, 1000, &o->clock_ppm); break;
         case O_LEVEL: bad = cli_parse_double("sim", "--level", optarg, -50, 0, &o->level); break;
         case O_BAND: o->bandlimit = 1; break;
         case O_ECHO: bad = cli_parse_double("sim", "--echo", optarg, 0, 60, &o->echo); break;
@@ -177,7 +181,9 @@ static int open_line(const sim_opts *o, sim_line *l)
 {
     for (int i = 0; i < 2; i++) {
         sq_channel_params p = { .foff_hz = o->foff, .bandlimit = o->bandlimit,
-                                .seed = (uint64_t)o->seed * 2u + (uint64_t)i };
+                                .seed = (uint64_t)o->seed * 2u + (uint64_t)i,
+                                /* to[1] is heard by the answerer, whose clock runs fast */
+                                .clock_ppm = i ? o->clock_ppm : -o->clock_ppm };
         double tx_level = o->side[1 - i].v8.tx_level_dbm0;
         double rx_level = isnan(o->level) ? tx_level : o->level;
         p.gain_db = rx_level - tx_level;

@@ -164,6 +164,8 @@ void sq_call_process(sq_call *c, const float *rx, float *tx, size_t n)
         const sq_v22_status *v = sq_v22_session_status(c->v22);
         c->st.rate = v->rate;
         c->st.snr_db = v->snr_db;
+        c->st.freq_offset_hz = v->freq_offset_hz;
+        c->st.clock_ppm = v->clock_ppm;
         c->st.char_errors = v->char_errors;
         if (v->phase == SQ_V22_DATA && c->st.phase == SQ_CALL_TRAINING) {
             c->st.phase = SQ_CALL_DATA;

@@ -10,12 +10,18 @@
 #define PREAMBLE_CM_JM 0xFFC0Fu   /* 1111111111 0000001111 */
 #define PREAMBLE_CI 0xFFC01u      /* 1111111111 0000000001 */
 #define CJ_ZERO_OCTETS 3
+/* A 1, then three framed zero octets (start, eight 0s, stop), oldest bit highest: CJ, however
+ * the CM before it was cut short (the caller stops CM at the next 10-bit boundary, which can
+ * fall inside the preamble, so the zeros may follow ones or the sync rather than an octet). */
+#define CJ_PATTERN ((1ull << 30) | (1ull << 20) | (1ull << 10) | 1ull)
+#define CJ_PATTERN_MASK ((1ull << 31) - 1)
 
 enum rx_state { HUNT, OCTETS, CJ };
 
 struct sq_v8_rx {
     sq_v8_msg_type sync_type;
     uint32_t history;
+    uint64_t long_history;
     enum rx_state state;
     sq_v8_msg_type type;
     int frame_bits;          /* bits of the current 10-bit frame received */
@@ -84,6 +90,15 @@ static uint64_t back(uint64_t sample, double bits, double spb)
 int sq_v8_rx_put_bit(sq_v8_rx *r, uint8_t bit, uint64_t sample, double spb, sq_v8_rx_msg *out)
 {
     r->history = ((r->history << 1) | (bit & 1u)) & 0xFFFFFu;
+    r->long_history = (r->long_history << 1) | (bit & 1u);
+    if (r->sync_type == SQ_V8_CM && (r->long_history & CJ_PATTERN_MASK) == CJ_PATTERN) {
+        /* No CM or CI octet is zero, so nothing else has nine 0s after a 1. */
+        if (r->state != CJ)
+            r->cj_start = back(sample, 30.0, spb);
+        r->last_end = sample;
+        r->frame_bits = 0;
+        return finish_cj(r, out);
+    }
     if (r->state == HUNT) {
         if (r->history == PREAMBLE_CM_JM || r->history == PREAMBLE_CI) {
             r->type = r->history == PREAMBLE_CI ? SQ_V8_CI : r->sync_type;
