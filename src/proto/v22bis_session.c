@@ -27,6 +27,10 @@
 #define ONES_2400 32                /* 32 consecutive 1s at 2400 bit/s: 109 ON */
 #define V22_READY MS(765)           /* 765 +/- 10 ms after 109 ON (caller) or of SB1 (answerer) */
 #define IDLE_BEFORE_DATA 40          /* 1s in a row before characters are taken */
+/* Marks before the first character: the far receiver may finish training later than ours
+ * (spandsp reports training done 125-280 ms after squeal enters data mode), and a character
+ * sent before then is lost, and the ones after it misframed. */
+#define FIRST_CHAR_HOLD MS(400)
 #define CARRIER_OFF_DBM0 -48.0      /* V.22 3.3: OFF below -48 dBm */
 #define CARRIER_OFF_TIME MS(65)     /* V.22bis 3.2: 40-65 ms */
 #define ANSWER_WAIT MS(10000)       /* a handshake that gets no reply gives up */
@@ -72,7 +76,7 @@ struct sq_v22_session {
     int char_pos, char_len;
     sq_byte_queue txq;
     int tx_ready;
-    uint64_t tx_ready_at;
+    uint64_t tx_ready_at, first_char_at;
     /* receive: handshake detectors */
     float complex prev_z;
     int prev_turn, usb1_run, s1_run;
@@ -184,7 +188,8 @@ static void next_data_bits(sq_v22_session *s, uint8_t *bits, int count)
 {
     for (int i = 0; i < count; i++) {
         uint8_t byte;
-        if (s->char_pos == s->char_len && s->tx_ready && sq_byte_queue_pop(&s->txq, &byte, 1)) {
+        if (s->char_pos == s->char_len && s->st.phase == SQ_V22_DATA && s->n >= s->first_char_at &&
+            sq_byte_queue_pop(&s->txq, &byte, 1)) {
             s->char_len = sq_async_frame_byte(&s->set.format, byte, s->char_bits);
             s->char_pos = 0;
         }
@@ -288,6 +293,7 @@ static void start_data_if_ready(sq_v22_session *s)
         return;
     s->st.phase = SQ_V22_DATA;
     s->st.data_sample = s->n;
+    s->first_char_at = s->n + FIRST_CHAR_HOLD;
     note(s, "CONNECT %d (symbol SNR %.1f dB)", s->st.rate, sq_qam_rx_snr_db(s->qrx));
     enter(s, ST_DATA);
 }
