@@ -150,13 +150,16 @@ double spandsp_rx_speed(float **recording, uint64_t *samples)
             rec[i + (uint64_t)k] = (float)p.out[1][k] / 32768.0f;
         }
     }
-    v22bis_state_t *rx = v22bis_init(NULL, 2400, 0, 1, ones, NULL, count_bit, &p.rx[0]);
-    clock_t t0 = clock();
-    for (uint64_t i = 0; i < n; i += BLOCK)
-        v22bis_rx(rx, rec16 + i, BLOCK);
-    double cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
-    v22bis_free(rx);
-    speed = 60.0 / cpu;
+    /* the best of five runs, as for ours */
+    for (int run = 0; run < 5; run++) {
+        v22bis_state_t *rx = v22bis_init(NULL, 2400, 0, 1, ones, NULL, count_bit, &p.rx[0]);
+        clock_t t0 = clock();
+        for (uint64_t i = 0; i < n; i += BLOCK)
+            v22bis_rx(rx, rec16 + i, BLOCK);
+        double cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+        v22bis_free(rx);
+        speed = fmax(speed, 60.0 / cpu);
+    }
     *recording = rec;
     *samples = n;
     rec = NULL;

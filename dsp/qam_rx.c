@@ -17,10 +17,12 @@
 #include "squeal/level.h"
 
 #define T_SAMPLES (8000.0 / SQ_QAM_BAUD)   /* 13.333 samples per symbol */
-#define HALF_SPAN 34                        /* matched filter reaches +/-34 samples (2.55 T) */
+#define HALF_SPAN 34                        /* +/-34 samples (2.55 T), the whole tapered pulse */
 #define MF_TAPS (2 * HALF_SPAN + 1)
+#define MF_PADDED 72                        /* MF_TAPS rounded up to whole vectors of 8 */
 #define PHASES 32
-#define RING 256                            /* input history, a power of two > MF_TAPS */
+#define CHUNK 128                           /* samples stored before the instants they complete */
+#define RING 512                            /* input history, a power of two > CHUNK + 2 MF_PADDED */
 #define EQ_TAPS 9                           /* T/2-spaced: +/-2 symbols */
 #define EQ_CENTRE 4
 #define TRAINING 300                        /* symbols of fast loops once decisions start */
@@ -28,11 +30,14 @@
 
 struct sq_qam_rx {
     double carrier_hz;
-    float mf_re[PHASES][MF_TAPS], mf_im[PHASES][MF_TAPS];
+    float mf_re[PHASES][MF_PADDED] __attribute__((aligned(16)));   /* zero past MF_TAPS */
+    float mf_im[PHASES][MF_PADDED] __attribute__((aligned(16)));
     double mf_dc_gain;                      /* |filter| for a tone at the carrier */
     double silent_power;                    /* raw_power at SILENT_DBM0 */
     float complex mix_whole[8000];          /* e^{-j wc n}, n mod 8000 (a whole number of cycles) */
     float complex mix_frac[PHASES];         /* e^{-j wc p / PHASES} */
+    uint64_t mix_n0;                        /* the sample the last instant fell on ... */
+    int mix_index;                          /* ... and its place in mix_whole */
     float ring[2 * RING];
     uint64_t n_in;                          /* samples stored */
     double t_next;                          /* instant of the next half-symbol sample */
@@ -51,15 +56,18 @@ struct sq_qam_rx {
     double alt_on, alt_mid;
     int alt_sign;
     /* equaliser */
-    float complex eq_in[EQ_TAPS], eq_w[EQ_TAPS];
+    float complex eq_ring[2 * EQ_TAPS];     /* doubled: eq_ring + eq_pos is the window, newest first */
+    int eq_pos;
+    float complex eq_w[EQ_TAPS];
     /* carrier */
-    double phase, freq;                     /* rad, rad per symbol */
+    float complex derotate;                 /* e^{-j phase}: turned, never recomputed */
+    double freq;                            /* rad per symbol */
     double mse;
 };
 
 static double clamp(double v, double lo, double hi)
 {
-    return v < lo ? lo : v > hi ? hi : v;
+    return v < lo ? lo : v > hi ? hi : v;   /* fmin/fmax would be library calls here */
 }
 
 int sq_qam_rx_create(double carrier_hz, sq_qam_rx **out)
@@ -99,6 +107,8 @@ int sq_qam_rx_create(double carrier_hz, sq_qam_rx **out)
 void sq_qam_rx_reset(sq_qam_rx *r)
 {
     r->t_next = (double)r->n_in + HALF_SPAN + 1.0;
+    r->mix_n0 = r->n_in;
+    r->mix_index = (int)(r->n_in % 8000);
     r->on_sample = 1;
     r->decide = SQ_QAM_ACQUIRE;
     r->agc_power = 0.0;
@@ -108,10 +118,12 @@ void sq_qam_rx_reset(sq_qam_rx *r)
     r->alt_on = r->alt_mid = 0.0;
     r->alt_sign = 1;
     r->timing_rate = 0.0;
-    memset(r->eq_in, 0, sizeof r->eq_in);
+    memset(r->eq_ring, 0, sizeof r->eq_ring);
+    r->eq_pos = 0;
     memset(r->eq_w, 0, sizeof r->eq_w);
     r->eq_w[EQ_CENTRE] = 1.0f;
-    r->phase = r->freq = 0.0;
+    r->derotate = 1.0f;
+    r->freq = 0.0;
     r->mse = SQ_QAM_GRID_POWER;
 }
 
@@ -123,34 +135,42 @@ void sq_qam_rx_set_decide(sq_qam_rx *r, sq_qam_decide d)
 }
 
 /* The matched filter at instant t (needs samples up to t + HALF_SPAN), mixed to baseband. */
-static float complex matched_at(const sq_qam_rx *r, double t)
+static float complex matched_at(sq_qam_rx *r, double t)
 {
     double base = floor(t);
     int p = (int)((t - base) * PHASES);
     uint64_t n0 = (uint64_t)base;
     /* ring index of sample n0 - HALF_SPAN; the doubled ring makes the span contiguous */
     const float *x = &r->ring[(n0 - HALF_SPAN) % RING];
-    /* x[i] is sample n0 - HALF_SPAN + i, which pairs with tap i. Eight partial sums break
-     * the chain of dependent additions (and let the compiler use vector registers). */
-    float pre[8] = { 0 }, pim[8] = { 0 };
+    /* x[i] is sample n0 - HALF_SPAN + i, which pairs with tap i. Four-float vectors (GCC and
+     * Clang vector extensions, SSE or NEON) with two accumulators per output keep the sums in
+     * registers; the taps past MF_TAPS are zero. */
+    typedef float v4 __attribute__((vector_size(16)));
+    v4 re0 = { 0 }, re1 = { 0 }, im0 = { 0 }, im1 = { 0 };
     const float *tr = r->mf_re[p], *ti = r->mf_im[p];
-    int i = 0;
-    for (; i + 8 <= MF_TAPS; i += 8)
-        for (int k = 0; k < 8; k++) {
-            pre[k] += x[i + k] * tr[i + k];
-            pim[k] += x[i + k] * ti[i + k];
-        }
-    float re = 0.0f, im = 0.0f;
-    for (; i < MF_TAPS; i++) {
-        re += x[i] * tr[i];
-        im += x[i] * ti[i];
+    for (int i = 0; i < MF_PADDED; i += 8) {
+        v4 x0, x1, r0, r1, i0, i1;
+        memcpy(&x0, x + i, sizeof x0);   /* unaligned loads */
+        memcpy(&x1, x + i + 4, sizeof x1);
+        memcpy(&r0, tr + i, sizeof r0);
+        memcpy(&r1, tr + i + 4, sizeof r1);
+        memcpy(&i0, ti + i, sizeof i0);
+        memcpy(&i1, ti + i + 4, sizeof i1);
+        re0 += x0 * r0;
+        re1 += x1 * r1;
+        im0 += x0 * i0;
+        im1 += x1 * i1;
     }
-    for (int k = 0; k < 8; k++) {
-        re += pre[k];
-        im += pim[k];
-    }
+    v4 vr = re0 + re1, vi = im0 + im1;
+    float re = (vr[0] + vr[1]) + (vr[2] + vr[3]);
+    float im = (vi[0] + vi[1]) + (vi[2] + vi[3]);
     /* tables, not trigonometry: the receiver's budget is a few ns per input sample */
-    return (re + I * im) * r->mix_whole[n0 % 8000] * r->mix_frac[p];
+    /* n0 mod 8000 without a division: instants move a few samples at a time */
+    int idx = r->mix_index + (int)((int64_t)n0 - (int64_t)r->mix_n0);
+    idx = idx >= 8000 ? idx - 8000 : idx < 0 ? idx + 8000 : idx;
+    r->mix_index = idx;
+    r->mix_n0 = n0;
+    return (re + I * im) * r->mix_whole[idx] * r->mix_frac[p];
 }
 
 static float complex nearest_4(float complex z)
@@ -172,12 +192,24 @@ static float complex nearest_4(float complex z)
 
 static float slice_axis(float v)
 {
-    return v >= 2.0f ? 3.0f : v >= 0.0f ? 1.0f : v >= -2.0f ? -1.0f : -3.0f;
+    /* -3, -1, 1 or 3 without branches: data makes the comparisons unpredictable */
+    static const float level[4] = { -3.0f, -1.0f, 1.0f, 3.0f };
+    float c = v > 3.5f ? 3.5f : v;      /* minss / maxss */
+    c = c < -3.5f ? -3.5f : c;
+    return level[(int)((c + 4.0f) * 0.5f)];   /* [-4,-2) -> 0 ... [2,4) -> 3 */
 }
 
 static float complex nearest_16(float complex z)
 {
     return slice_axis(crealf(z)) + I * slice_axis(cimagf(z));
+}
+
+/* The equaliser's input: the newest half-symbol sample first, EQ_TAPS of them. */
+static const float complex *eq_push(sq_qam_rx *r, float complex v)
+{
+    r->eq_pos = r->eq_pos == 0 ? EQ_TAPS - 1 : r->eq_pos - 1;
+    r->eq_ring[r->eq_pos] = r->eq_ring[r->eq_pos + EQ_TAPS] = v;
+    return r->eq_ring + r->eq_pos;
 }
 
 /* Alternation of consecutive differential phases: S1's +90, -90, +90 ... */
@@ -196,13 +228,14 @@ static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t 
 {
     /* gain: mean power at decision instants brought to the grid's */
     r->agc_power += (r->decide == SQ_QAM_ACQUIRE ? 0.05 : 0.005) * ((double)(crealf(y) * crealf(y) + cimagf(y) * cimagf(y)) - r->agc_power);
-    r->gain = r->agc_power > 0.0 ? (float)sqrt(SQ_QAM_GRID_POWER / r->agc_power) : 0.0f;
+    if (r->decide == SQ_QAM_ACQUIRE || (r->decided & 3u) == 0)   /* it moves slowly after that */
+        r->gain = r->agc_power > 0.0 ? sqrtf((float)(SQ_QAM_GRID_POWER / r->agc_power)) : 0.0f;
     float complex u = y * r->gain, m = r->mid * r->gain, pu = r->prev_on * r->gain;
 
     int live = r->raw_power > r->silent_power;
     if (live) {
         /* Gardner: positive when sampling late */
-        double e = (double)crealf(m * conjf(u - pu)) / SQ_QAM_GRID_POWER;
+        double e = (double)crealf(m * conjf(u - pu)) * (1.0 / SQ_QAM_GRID_POWER);
         e = clamp(e, -1.0, 1.0);
         double kp = r->decide == SQ_QAM_ACQUIRE || r->decided < TRAINING ? 0.08 : 0.02;
         double ki = kp * kp / 8.0;
@@ -224,35 +257,37 @@ static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t 
     }
 
     /* equaliser over the last EQ_TAPS half-symbol samples: this one is the newest */
-    memmove(r->eq_in + 1, r->eq_in, (EQ_TAPS - 1) * sizeof r->eq_in[0]);
-    r->eq_in[0] = u;
+    const float complex *eq_in = eq_push(r, u);
     float complex q = 0.0f;
     for (int i = 0; i < EQ_TAPS; i++)
-        q += r->eq_w[i] * r->eq_in[i];
-    float complex rot = cosf((float)r->phase) - I * sinf((float)r->phase);
+        q += r->eq_w[i] * eq_in[i];
+    float complex rot = r->derotate;
     float complex z = q * rot, d = 0.0f;
+    double turn = r->freq;                  /* phase advance for the next symbol */
     if (r->decide != SQ_QAM_ACQUIRE && live) {
         d = r->decide == SQ_QAM_DECIDE_4 ? nearest_4(z) : nearest_16(z);
         float complex err = d - z;
-        double pe = (double)cimagf(z * conjf(d)) / (double)(crealf(d * conjf(d)));
+        double pe = (double)(cimagf(z * conjf(d)) / (crealf(d) * crealf(d) + cimagf(d) * cimagf(d)));
         int training = r->decided++ < TRAINING;
         double kp = training ? 0.12 : 0.06, ki = training ? 0.006 : 0.0015;
         r->freq = clamp(r->freq + ki * pe, -0.2, 0.2);
-        r->phase += kp * pe;
+        turn += kp * pe;
         float mu = training ? 0.006f : 0.002f;
         float complex back = err * conjf(rot);   /* the error in the equaliser's frame */
         for (int i = 0; i < EQ_TAPS; i++)
-            r->eq_w[i] += mu * back * conjf(r->eq_in[i]);
+            r->eq_w[i] += mu * back * conjf(eq_in[i]);
         r->mse += 0.02 * ((double)(crealf(err) * crealf(err) + cimagf(err) * cimagf(err)) - r->mse);
     }
-    r->phase += r->freq;
-    if (r->phase > M_PI)
-        r->phase -= 2.0 * M_PI;
-    else if (r->phase < -M_PI)
-        r->phase += 2.0 * M_PI;
+    /* e^{-j turn} by its Taylor series (|turn| < 0.5, error < 3e-4), then one Newton step
+     * pulls |derotate| back to 1 */
+    float a = (float)turn, a2 = a * a;
+    float complex step = (1.0f - a2 * 0.5f + a2 * a2 * (1.0f / 24.0f)) - I * (a * (1.0f - a2 * (1.0f / 6.0f)));
+    float complex dr = r->derotate * step;
+    r->derotate = dr * (1.5f - 0.5f * (crealf(dr) * crealf(dr) + cimagf(dr) * cimagf(dr)));
     if (*nout < max) {
         /* the equaliser's centre is two symbols back */
-        uint64_t centre = (uint64_t)fmax(0.0, r->t_next - T_SAMPLES / 2.0 - 2.0 * T_SAMPLES);
+        double c = r->t_next - T_SAMPLES / 2.0 - 2.0 * T_SAMPLES;
+        uint64_t centre = c > 0.0 ? (uint64_t)c : 0;
         out[(*nout)++] = (sq_qam_symbol){ .z = z, .decision = d, .sample = centre };
     }
 }
@@ -260,11 +295,17 @@ static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t 
 size_t sq_qam_rx_process(sq_qam_rx *r, const float *x, size_t n, sq_qam_symbol *out, size_t max)
 {
     size_t nout = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t k = r->n_in % RING;
-        r->ring[k] = r->ring[k + RING] = x[i];
-        r->n_in++;
-        while (r->t_next + HALF_SPAN + 1.0 < (double)r->n_in) {
+    for (size_t i = 0; i < n;) {
+        /* store a chunk, then take every half-symbol instant it completes */
+        size_t len = n - i < CHUNK ? n - i : CHUNK;
+        for (size_t j = 0; j < len; j++) {
+            size_t k = (r->n_in + j) % RING;
+            r->ring[k] = r->ring[k + RING] = x[i + j];
+        }
+        r->n_in += len;
+        i += len;
+        double last = (double)r->n_in - HALF_SPAN - 1.0;
+        while (r->t_next < last) {
             float complex y = matched_at(r, r->t_next);
             r->raw_power += 0.04 * ((double)(crealf(y) * crealf(y) + cimagf(y) * cimagf(y)) - r->raw_power);
             if (r->on_sample) {
@@ -273,8 +314,7 @@ size_t sq_qam_rx_process(sq_qam_rx *r, const float *x, size_t n, sq_qam_symbol *
                 r->mid = y;
                 if (r->decide == SQ_QAM_ACQUIRE)
                     watch_alternation(r, y * r->gain, 0);
-                memmove(r->eq_in + 1, r->eq_in, (EQ_TAPS - 1) * sizeof r->eq_in[0]);
-                r->eq_in[0] = y * r->gain;
+                (void)eq_push(r, y * r->gain);
             }
             r->on_sample = !r->on_sample;
             r->t_next += T_SAMPLES / 2.0;
