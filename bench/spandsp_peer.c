@@ -13,6 +13,7 @@ struct spandsp_peer {
     size_t len, sent;
     int bit_in_char;         /* 0 = between characters; 1..10 = next bit of the frame */
     int trained;
+    int delete_stops;        /* V.14 overspeed: leave out every 8th character's stop bit */
     /* receive: our own start-stop deframer */
     int rx_bit;              /* 0 = hunting a start bit; 1..8 data; 9 stop */
     int marks;               /* 1s in a row since training (the deframer starts after 10) */
@@ -30,6 +31,11 @@ static int get_bit(void *user)
             return 1;
         p->bit_in_char = 1;
         return 0;   /* start bit */
+    }
+    if (p->bit_in_char == 9 && p->delete_stops && p->sent % 8 == 7 && p->sent + 1 < p->len) {
+        p->sent++;   /* no stop bit: the next character's start bit instead */
+        p->bit_in_char = 1;
+        return 0;
     }
     int bit = p->bit_in_char <= 8 ? (p->payload[p->sent] >> (p->bit_in_char - 1)) & 1 : 1;
     if (++p->bit_in_char > 9) {
@@ -117,6 +123,11 @@ const uint8_t *spandsp_peer_received(const spandsp_peer *p, size_t *len)
 size_t spandsp_peer_sent(const spandsp_peer *p)
 {
     return p->sent;
+}
+
+void spandsp_peer_delete_stops(spandsp_peer *p)
+{
+    p->delete_stops = 1;
 }
 
 int spandsp_peer_trained(const spandsp_peer *p)

@@ -12,6 +12,9 @@ typedef struct spandsp_peer spandsp_peer;
 /* caller: 1 for the calling modem; rate 2400 or 1200; sends payload[0..len) once its
  * training is done, then idles on marks. NULL on failure. */
 spandsp_peer *spandsp_peer_create(int caller, int rate, const uint8_t *payload, size_t len);
+/* Sends as a DTE running fast would make a V.14 modem do: every 8th character without its
+ * stop bit. */
+void spandsp_peer_delete_stops(spandsp_peer *p);
 void spandsp_peer_process(spandsp_peer *p, const float *rx, float *tx, size_t n);
 /* What spandsp has received so far (8N1 characters). */
 const uint8_t *spandsp_peer_received(const spandsp_peer *p, size_t *len);

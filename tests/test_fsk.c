@@ -89,6 +89,83 @@ START_TEST(test_async_errors_reported)
 END_TEST
 
 /* The demodulator's bits do not depend on how the input is cut into blocks. */
+/* V.14: a character whose stop bit was left out is accepted, and the 0 in its place starts
+ * the next one; only once in 8 characters. */
+START_TEST(test_async_deleted_stop_bits)
+{
+    sq_async_rx *r = NULL;
+    ck_assert_int_eq(sq_async_rx_create(&SQ_ASYNC_8N1, &r), SQ_OK);
+    sq_async_rx_accept_deleted_stops(r, 1);
+    const char *text = "squeal runs fast!";
+    uint8_t bits[400];
+    size_t n = 0;
+    bits[n++] = 1;
+    for (size_t i = 0; text[i]; i++) {
+        n += (size_t)sq_async_frame_byte(&SQ_ASYNC_8N1, (uint8_t)text[i], bits + n);
+        if (i == 2 || i == 10)   /* 8 characters apart: both allowed */
+            n--;
+    }
+    bits[n++] = 1;
+    char got[64] = { 0 };
+    size_t k = 0, deleted = 0, errors = 0;
+    for (size_t i = 0; i < n; i++) {
+        sq_async_char c;
+        if (sq_async_rx_put_bit(r, bits[i], i, &c)) {
+            errors += c.framing_error;
+            deleted += c.stop_deleted;
+            if (!c.framing_error)
+                got[k++] = (char)c.byte;
+        }
+    }
+    ck_assert_str_eq(got, text);
+    ck_assert_uint_eq(deleted, 2);
+    ck_assert_uint_eq(errors, 0);
+    /* two deletions 3 characters apart: the second is an error */
+    sq_async_rx_reset(r);
+    n = 0;
+    bits[n++] = 1;
+    for (int i = 0; i < 6; i++) {
+        n += (size_t)sq_async_frame_byte(&SQ_ASYNC_8N1, (uint8_t)('a' + i), bits + n);
+        if (i == 1 || i == 4)
+            n--;
+    }
+    errors = deleted = 0;
+    for (size_t i = 0; i < n; i++) {
+        sq_async_char c;
+        if (sq_async_rx_put_bit(r, bits[i], i, &c)) {
+            errors += c.framing_error;
+            deleted += c.stop_deleted;
+        }
+    }
+    ck_assert_uint_eq(deleted, 1);
+    ck_assert_uint_ge(errors, 1);
+    /* a break (30 zeros): a NUL whose stop bit seems deleted, then an error; without V.14,
+     * no deletions at all */
+    sq_async_char c;
+    sq_async_rx_reset(r);
+    (void)sq_async_rx_put_bit(r, 1, 0, &c);
+    int chars = 0, nul_deleted = 0, err = 0;
+    for (int i = 0; i < 30; i++)
+        if (sq_async_rx_put_bit(r, 0, (uint64_t)i, &c)) {
+            chars++;
+            nul_deleted += c.byte == 0 && c.stop_deleted;
+            err += c.framing_error;
+        }
+    ck_assert(chars == 2 && nul_deleted == 1 && err == 1);
+    int done;
+    sq_async_rx_accept_deleted_stops(r, 0);
+    sq_async_rx_reset(r);
+    (void)sq_async_rx_put_bit(r, 1, 0, &c);
+    n = (size_t)sq_async_frame_byte(&SQ_ASYNC_8N1, 'x', bits);
+    bits[n - 1] = 0;
+    done = 0;
+    for (size_t i = 0; i < n; i++)
+        done |= sq_async_rx_put_bit(r, bits[i], i, &c);
+    ck_assert(done && c.framing_error);
+    sq_async_rx_destroy(r);
+}
+END_TEST
+
 START_TEST(test_demod_chunking_invariance)
 {
     sig s = make_fsk(&SQ_FSK_V21_CH2, &SQ_ASYNC_8N1, TEXT, -20.0, 5.0);
@@ -179,6 +256,7 @@ Suite *fsk_suite(void)
     tcase_add_loop_test(tc, test_round_trip_corners, 0, 4);
     tcase_add_loop_test(tc, test_async_formats, 0, 24);
     tcase_add_test(tc, test_async_errors_reported);
+    tcase_add_test(tc, test_async_deleted_stop_bits);
     tcase_add_test(tc, test_demod_chunking_invariance);
     tcase_add_test(tc, test_mod_deterministic);
     tcase_add_test(tc, test_fsk_invalid_arguments);

@@ -34,6 +34,7 @@ typedef struct sq_async_char {
     uint8_t byte;
     uint8_t framing_error;   /* stop bit was 0 */
     uint8_t parity_error;
+    uint8_t stop_deleted;    /* V.14: the stop bit was left out, and its 0 began the next character */
 } sq_async_char;
 
 typedef struct sq_async_rx sq_async_rx;
@@ -42,6 +43,11 @@ SQ_API SQ_NODISCARD int sq_async_rx_create(const sq_async_format *f, sq_async_rx
 /* Feeds one received bit; returns 1 and fills *c when it completes a character. */
 SQ_API int sq_async_rx_put_bit(sq_async_rx *r, uint8_t bit, uint64_t sample, sq_async_char *c);
 SQ_API void sq_async_rx_reset(sq_async_rx *r);
+/* V.14 rate adaption (spec 4.9): a transmitter running fast may leave out one stop bit in
+ * any 8 characters. With this on, a 0 where the stop bit was due starts the next character
+ * instead of making a framing error, at most once per 8 characters; a second one sooner is
+ * still an error. So a break (23 or more 0s for 8N1) reads as a NUL and then an error. */
+SQ_API void sq_async_rx_accept_deleted_stops(sq_async_rx *r, int on);
 SQ_API void sq_async_rx_destroy(sq_async_rx *r);
 
 #endif

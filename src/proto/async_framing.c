@@ -48,7 +48,11 @@ struct sq_async_rx {
     unsigned value;
     int parity_ok;
     uint64_t start_sample;
+    int v14;                 /* accept deleted stop bits */
+    int since_deletion;      /* characters since the last one (V.14: at most 1 in 8) */
 };
+
+#define V14_MIN_GAP 7            /* characters between two deletions: 1 in any 8 */
 
 int sq_async_rx_create(const sq_async_format *f, sq_async_rx **out)
 {
@@ -68,8 +72,24 @@ int sq_async_rx_create(const sq_async_format *f, sq_async_rx **out)
 
 void sq_async_rx_reset(sq_async_rx *r)
 {
-    if (r)
+    if (r) {
         r->state = RX_WAIT_MARK;
+        r->since_deletion = V14_MIN_GAP;
+    }
+}
+
+void sq_async_rx_accept_deleted_stops(sq_async_rx *r, int on)
+{
+    r->v14 = on != 0;
+}
+
+static void begin_char(sq_async_rx *r, uint64_t sample)
+{
+    r->state = RX_DATA;
+    r->count = 0;
+    r->value = 0;
+    r->parity_ok = 1;
+    r->start_sample = sample;
 }
 
 int sq_async_rx_put_bit(sq_async_rx *r, uint8_t bit, uint64_t sample, sq_async_char *c)
@@ -83,13 +103,8 @@ int sq_async_rx_put_bit(sq_async_rx *r, uint8_t bit, uint64_t sample, sq_async_c
             r->state = RX_IDLE;
         return 0;
     case RX_IDLE:
-        if (!bit) {
-            r->state = RX_DATA;
-            r->count = 0;
-            r->value = 0;
-            r->parity_ok = 1;
-            r->start_sample = sample;
-        }
+        if (!bit)
+            begin_char(r, sample);
         return 0;
     case RX_DATA:
         break;
@@ -109,9 +124,14 @@ int sq_async_rx_put_bit(sq_async_rx *r, uint8_t bit, uint64_t sample, sq_async_c
     c->byte = (uint8_t)r->value;
     c->start_sample = r->start_sample;
     c->end_sample = sample;
-    c->framing_error = !bit;
     c->parity_error = !r->parity_ok;
-    r->state = bit ? RX_IDLE : RX_WAIT_MARK;
+    c->stop_deleted = !bit && r->v14 && r->since_deletion >= V14_MIN_GAP;
+    c->framing_error = !bit && !c->stop_deleted;
+    r->since_deletion = c->stop_deleted ? 0 : r->since_deletion + 1;
+    if (c->stop_deleted)
+        begin_char(r, sample);   /* that 0 was the next start bit */
+    else
+        r->state = bit ? RX_IDLE : RX_WAIT_MARK;
     return 1;
 }
 

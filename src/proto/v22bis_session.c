@@ -170,6 +170,7 @@ int sq_v22_session_create(const sq_v22_settings *set, sq_v22_session **out)
     }
     sq_v22_scrambler_init(&s->scr);
     sq_v22_scrambler_init(&s->descr);
+    sq_async_rx_accept_deleted_stops(s->arx, 1);   /* V.14: the far end's DTE may run fast */
     s->i_want_2400 = set->max_rate == 2400;
     if (caller) {
         enter(s, ST_CALLER_WAIT_USB1);
