@@ -7,6 +7,7 @@
 #include <string.h>
 #include "dsp/qam.h"
 #include "src/proto/session_queues.h"
+#include "src/proto/v22_detect.h"
 #include "squeal/error.h"
 #include "squeal/v22.h"
 #include "squeal/v22bis_session.h"
@@ -19,8 +20,6 @@
 #define USB1_SYMBOLS 93             /* 155 +/- 10 ms of USB1 before the caller acts */
 #define CALLER_SILENCE MS(456)      /* then 456 +/- 10 ms of silence */
 #define S1_SYMBOLS 60               /* S1 lasts 100 +/- 3 ms */
-#define S1_DETECT_SYMBOLS 16        /* alternations that make S1 */
-#define SB1_DETECT_BITS 324         /* 270 +/- 40 ms of SB1 at 1200 bit/s */
 #define DECIDE16_AFTER_S1 MS(450)   /* 16-way decisions from 450 +/- 10 ms after the S1 heard */
 #define RATE2400_AFTER_S1 MS(600)   /* SB1 at 2400 from 600 +/- 10 ms after it */
 #define SB1_2400 MS(200)            /* 200 +/- 10 ms of SB1 at 2400 before data */
@@ -77,18 +76,11 @@ struct sq_v22_session {
     sq_byte_queue txq;
     int tx_ready;
     uint64_t tx_ready_at, first_char_at;
-    /* receive: handshake detectors */
-    float complex prev_z;
-    int prev_turn, usb1_run, s1_run;
-    double q_sum[4], q_sum2;   /* differential phase error over the current run, by turn */
-    int q_n[4];
-    double quality_db;         /* symbol SNR measured on USB1 or S1 */
-    double foff_hz;            /* carrier offset measured on them */
-    int sb1_bits;
+    /* receive: handshake detectors (their descrambler runs on into data) */
+    sq_v22_detector det;
     uint64_t s1_end;
     int i_want_2400;
     /* receive: data */
-    sq_v22_scrambler descr;
     sq_v22_demapper dem;
     int rx_rate, rx_ready, rate_hits, ones_run, marks_seen;
     uint64_t poor_symbols, quiet_since;
@@ -169,7 +161,7 @@ int sq_v22_session_create(const sq_v22_settings *set, sq_v22_session **out)
         return rc;
     }
     sq_v22_scrambler_init(&s->scr);
-    sq_v22_scrambler_init(&s->descr);
+    sq_v22_detector_init(&s->det);
     sq_async_rx_accept_deleted_stops(s->arx, 1);   /* V.14: the far end's DTE may run fast */
     s->i_want_2400 = set->max_rate == 2400;
     if (caller) {
@@ -242,52 +234,6 @@ static void deliver(sq_v22_session *s, uint8_t bit, uint64_t sample)
     (void)sq_byte_queue_push(&s->rxq, &c.byte, 1);   /* the user reads far faster than 2400 bit/s */
 }
 
-/* Differential detectors for USB1, S1 and SB1, which need no carrier lock. */
-static void watch_handshake(sq_v22_session *s, float complex z)
-{
-    int turn = sq_v22_turn(z, s->prev_z);
-    float complex d = z * conjf(s->prev_z);
-    s->prev_z = z;
-    double err = atan2((double)cimagf(d), (double)crealf(d)) - (double)turn * M_PI / 2.0;
-    err = remainder(err, 2.0 * M_PI);
-    int live = sq_qam_rx_level_dbm0(s->qrx) > -43.0;
-    s->usb1_run = live && turn == 3 ? s->usb1_run + 1 : 0;
-    s->s1_run = live && ((turn == 1 && s->prev_turn == 3) || (turn == 3 && s->prev_turn == 1)) ? s->s1_run + 1 : 0;
-    s->prev_turn = turn;
-    /* a run of USB1 begins, or S1 has been recognised (its start, while the receiver still
-     * finds its timing, would understate the line) */
-    if (s->usb1_run == 2 || s->s1_run == S1_DETECT_SYMBOLS) {
-        memset(s->q_sum, 0, sizeof s->q_sum);
-        memset(s->q_n, 0, sizeof s->q_n);
-        s->q_sum2 = 0.0;
-    }
-    if (s->usb1_run || s->s1_run) {
-        /* scatter about the mean of each kind of turn: the frequency offset (a common
-         * bias) and a timing error (opposite biases on S1's +90 and -90) are not noise */
-        s->q_sum[turn] += err;
-        s->q_sum2 += err * err;
-        s->q_n[turn]++;
-        int total = s->q_n[0] + s->q_n[1] + s->q_n[2] + s->q_n[3];
-        if (total >= 16) {
-            double bias = 0.0;
-            for (int k = 0; k < 4; k++)
-                bias += s->q_n[k] ? s->q_sum[k] * s->q_sum[k] / s->q_n[k] : 0.0;
-            double var = fmax((s->q_sum2 - bias) / total, 1e-6);
-            /* the common turn is the carrier offset: a start for the carrier loop */
-            double common = (s->q_sum[0] + s->q_sum[1] + s->q_sum[2] + s->q_sum[3]) / total;
-            s->foff_hz = common * 600.0 / (2.0 * M_PI);
-            s->quality_db = 10.0 * log10(1.0 / var);   /* two noisy samples per difference */
-        }
-    }
-    /* SB1 (or scrambled 0s) at 1200: a long run of equal descrambled bits that is not USB1 */
-    uint8_t bits[2];
-    sq_v22_turn_to_dibit(turn, bits);
-    for (int i = 0; i < 2; i++) {
-        uint8_t b = sq_v22_descramble(&s->descr, bits[i]);
-        s->sb1_bits = live && s->usb1_run < 4 && s->s1_run < 4 && b == 1 ? s->sb1_bits + 1 : 0;
-    }
-}
-
 static void start_data_if_ready(sq_v22_session *s)
 {
     if (!s->tx_ready || !s->rx_ready || s->st.phase != SQ_V22_HANDSHAKE)
@@ -318,7 +264,7 @@ static void receive_bits(sq_v22_session *s, const sq_qam_symbol *sym)
     int nb = sq_v22_bits_per_symbol(s->rx_rate);
     sq_v22_demap(&s->dem, s->rx_rate, sym->decision, bits);
     for (int i = 0; i < nb; i++) {
-        uint8_t b = sq_v22_descramble(&s->descr, bits[i]);
+        uint8_t b = sq_v22_descramble(&s->det.descr, bits[i]);
         if (s->rx_ready) {
             /* data is clamped to 1 until the line has idled on 1s a while: the first
              * coherent decisions after the handshake are not the far end's data */
@@ -344,7 +290,7 @@ static void on_symbol(sq_v22_session *s, const sq_qam_symbol *sym)
     int coherent = s->state == ST_TRAIN_2400 || s->state == ST_DATA ||
                    (s->state == ST_TRAIN_1200 && s->rx_rate);
     if (!coherent) {
-        watch_handshake(s, sym->z);
+        sq_v22_detector_symbol(&s->det, sym->z, sq_qam_rx_level_dbm0(s->qrx) > -43.0);
         return;
     }
     receive_bits(s, sym);
@@ -358,11 +304,11 @@ static void on_symbol(sq_v22_session *s, const sq_qam_symbol *sym)
 static void heard_s1_end(sq_v22_session *s)
 {
     s->s1_end = s->n;
-    sq_qam_rx_set_freq_offset(s->qrx, s->foff_hz);
+    sq_qam_rx_set_freq_offset(s->qrx, s->det.foff_hz);
     sq_qam_rx_set_decide(s->qrx, SQ_QAM_DECIDE_4);
     s->rx_rate = 1200;
     s->st.rate = 2400;
-    note(s, "S1 received (symbol SNR %.1f dB): 2400 bit/s", s->quality_db);
+    note(s, "S1 received (symbol SNR %.1f dB): 2400 bit/s", s->det.quality_db);
     enter(s, ST_TRAIN_2400);
 }
 
@@ -371,7 +317,7 @@ static void go_1200(sq_v22_session *s, const char *why)
 {
     s->st.rate = 1200;
     s->rx_rate = 1200;
-    sq_qam_rx_set_freq_offset(s->qrx, s->foff_hz);
+    sq_qam_rx_set_freq_offset(s->qrx, s->det.foff_hz);
     sq_qam_rx_set_decide(s->qrx, SQ_QAM_DECIDE_4);
     if (s->tx != TX_SB1 && s->tx != TX_S1)
         send_signal(s, TX_SB1, 1200);
@@ -388,8 +334,8 @@ static void step(sq_v22_session *s)
     uint64_t in_state = s->n - s->state_start;
     switch (s->state) {
     case ST_CALLER_WAIT_USB1:
-        if (s->usb1_run >= USB1_SYMBOLS) {
-            note(s, "USB1 detected (symbol SNR %.1f dB)", s->quality_db);
+        if (s->det.usb1_run >= USB1_SYMBOLS) {
+            note(s, "USB1 detected (symbol SNR %.1f dB)", s->det.quality_db);
             enter(s, ST_CALLER_SILENCE);
         } else if (in_state > ANSWER_WAIT) {
             end_call(s, "no answering carrier (USB1)");
@@ -398,33 +344,33 @@ static void step(sq_v22_session *s)
     case ST_CALLER_SILENCE:
         if (in_state >= CALLER_SILENCE) {
             /* USB1 has gone on through the silence: its whole length measures the line */
-            s->i_want_2400 = s->set.max_rate == 2400 && s->quality_db >= MIN_SNR_2400_DB;
+            s->i_want_2400 = s->set.max_rate == 2400 && s->det.quality_db >= MIN_SNR_2400_DB;
             if (s->i_want_2400) {
                 send_signal(s, TX_S1, 1200);
                 note(s, "S1 sent");
             } else {
                 send_signal(s, TX_SB1, 1200);
-                note(s, "SB1 sent at 1200 bit/s (%s, symbol SNR %.1f dB)", s->set.max_rate == 2400 ? "line too poor for 2400" : "V.22", s->quality_db);
+                note(s, "SB1 sent at 1200 bit/s (%s, symbol SNR %.1f dB)", s->set.max_rate == 2400 ? "line too poor for 2400" : "V.22", s->det.quality_db);
             }
-            s->sb1_bits = 0;
+            s->det.sb1_bits = 0;
             enter(s, ST_CALLER_WAIT_REPLY);
         }
         break;
     case ST_CALLER_WAIT_REPLY:
     case ST_ANSWERER_USB1:
-        if (s->s1_run >= S1_DETECT_SYMBOLS) {
+        if (s->det.s1_run >= SQ_V22_S1_DETECT_SYMBOLS) {
             enter(s, ST_S1_HEARD);
-        } else if (s->sb1_bits >= SB1_DETECT_BITS) {
+        } else if (s->det.sb1_bits >= SQ_V22_SB1_DETECT_BITS) {
             go_1200(s, "SB1 heard without S1");
         } else if (in_state > ANSWER_WAIT) {
             end_call(s, "no reply to the handshake");
         }
         break;
     case ST_S1_HEARD:
-        if (s->s1_run == 0) {   /* S1 ended */
+        if (s->det.s1_run == 0) {   /* S1 ended */
             int caller = s->set.role == SQ_ROLE_CALLER;
             if (!caller)
-                s->i_want_2400 = s->set.max_rate == 2400 && s->quality_db >= ANSWERER_MIN_SNR_2400_DB;
+                s->i_want_2400 = s->set.max_rate == 2400 && s->det.quality_db >= ANSWERER_MIN_SNR_2400_DB;
             if (caller && s->i_want_2400) {
                 heard_s1_end(s);
             } else if (!caller && s->i_want_2400) {
@@ -438,7 +384,7 @@ static void step(sq_v22_session *s)
             } else {
                 char why[96];
                 if (s->set.max_rate == 2400)
-                    snprintf(why, sizeof why, "S1 heard (symbol SNR %.1f dB, too poor for 2400)", s->quality_db);
+                    snprintf(why, sizeof why, "S1 heard (symbol SNR %.1f dB, too poor for 2400)", s->det.quality_db);
                 else
                     snprintf(why, sizeof why, "S1 heard (V.22 only)");
                 go_1200(s, why);

@@ -1,0 +1,34 @@
+/* The V.22 / V.22bis handshake signals recognised before any carrier lock, from the
+ * differential phase of the receiver's symbols (spec 4.5): USB1 (unscrambled 1s: +270
+ * degrees every symbol), S1 (00 and 11 unscrambled: +90, +270, +90, ...) and SB1 (scrambled
+ * 1s at 1200 bit/s: descrambled 1s). While a USB1 or S1 run lasts it measures the line:
+ * the scatter of the differential phase about its mean for each kind of turn gives the
+ * symbol SNR, and the common turn gives the carrier offset. Shared by the V.22bis session
+ * and the timeline decoder. */
+#ifndef SQ_V22_DETECT_H
+#define SQ_V22_DETECT_H
+
+#include <complex.h>
+#include "squeal/v22.h"
+
+typedef struct sq_v22_detector {
+    float complex prev_z;
+    int prev_turn;
+    int usb1_run;              /* symbols of USB1 in a row */
+    int s1_run;                /* alternations of S1 in a row */
+    int sb1_bits;              /* descrambled 1s in a row that are neither USB1 nor S1 */
+    double q_sum[4], q_sum2;   /* differential phase error over the current run, by turn */
+    int q_n[4];
+    double quality_db;         /* symbol SNR measured on the last USB1 or S1 run */
+    double foff_hz;            /* carrier offset measured on it */
+    sq_v22_scrambler descr;    /* runs on from here into data: it is self-synchronising */
+} sq_v22_detector;
+
+#define SQ_V22_S1_DETECT_SYMBOLS 16   /* alternations that make S1 */
+#define SQ_V22_SB1_DETECT_BITS 324    /* 270 +/- 40 ms of SB1 at 1200 bit/s */
+
+void sq_v22_detector_init(sq_v22_detector *d);
+/* One symbol from the receiver (before decisions); live: the far carrier is on. */
+void sq_v22_detector_symbol(sq_v22_detector *d, float complex z, int live);
+
+#endif
