@@ -36,6 +36,9 @@ typedef struct sq_qam_symbol {
     float complex z;        /* equalised and derotated, scaled to the grid */
     float complex decision; /* nearest point of the current set (0 in ACQUIRE) */
     uint64_t sample;        /* input sample index at the symbol centre */
+    float mid_ratio;        /* |half-symbol sample|^2 / |this one|^2, before the equaliser:
+                             * about 1 for a steady tone, well below for a PSK signal whose
+                             * phase steps between symbols (as USB1's 270 degrees do) */
 } sq_qam_symbol;
 
 typedef struct sq_qam_rx sq_qam_rx;

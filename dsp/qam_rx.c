@@ -288,7 +288,10 @@ static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t 
         /* the equaliser's centre is two symbols back */
         double c = r->t_next - T_SAMPLES / 2.0 - 2.0 * T_SAMPLES;
         uint64_t centre = c > 0.0 ? (uint64_t)c : 0;
-        out[(*nout)++] = (sq_qam_symbol){ .z = z, .decision = d, .sample = centre };
+        float py = crealf(y) * crealf(y) + cimagf(y) * cimagf(y);
+        float pm = crealf(r->mid) * crealf(r->mid) + cimagf(r->mid) * cimagf(r->mid);
+        out[(*nout)++] = (sq_qam_symbol){ .z = z, .decision = d, .sample = centre,
+                                          .mid_ratio = py > 0.0f ? pm / py : 1.0f };
     }
 }
 

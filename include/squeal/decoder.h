@@ -30,6 +30,10 @@ typedef enum sq_event_type {
     SQ_EVENT_CM,           /* V.8 call menu: identical sequences from start to end */
     SQ_EVENT_JM,           /* V.8 joint menu */
     SQ_EVENT_CJ,           /* V.8 CM terminator */
+    SQ_EVENT_USB1,         /* V.22 answerer's unscrambled 1s; fsk_channel 2 (2400 Hz carrier) */
+    SQ_EVENT_S1,           /* V.22bis S1: a 2400 bit/s request; fsk_channel 1 or 2 */
+    SQ_EVENT_SB1,          /* scrambled 1s from the end of S1 (or of USB1) to data; rate */
+    SQ_EVENT_DATA,         /* V.22 / V.22bis data: rate, and the start-stop characters in data */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 
@@ -45,8 +49,11 @@ typedef struct sq_event {
     double am_depth;        /* its depth m (ANSam nominal 0.2) */
     size_t n_reversals;     /* phase reversals seen (only the first SQ_EVENT_MAX_REVERSALS timed) */
     double reversals_s[SQ_EVENT_MAX_REVERSALS];
-    int fsk_channel;        /* FSK events: 1 or 2 */
-    const uint8_t *data;    /* FSK events: the characters received; valid until the next call */
+    int fsk_channel;        /* FSK and V.22 events: 1 or 2 (the caller's or the answerer's band) */
+    int rate;               /* sb1 and data events: bit/s (600 baud: 1200 or 2400) */
+    double snr_db;          /* data events: mean symbol SNR the receiver measured (16-QAM
+                             * needs about 20 dB for clean data, 4-point about 13 dB) */
+    const uint8_t *data;    /* FSK and data events: the characters received; valid until the next call */
     size_t data_len;
     size_t char_errors;     /* FSK events: characters dropped for framing or parity errors */
     sq_v8_msg v8;           /* V.8 events: the message */

@@ -12,6 +12,26 @@ static int is_fsk(sq_event_type t)
     return t == SQ_EVENT_V21 || t == SQ_EVENT_BELL103;
 }
 
+static int is_v22(sq_event_type t)
+{
+    return t == SQ_EVENT_USB1 || t == SQ_EVENT_S1 || t == SQ_EVENT_SB1 || t == SQ_EVENT_DATA;
+}
+
+/* Data shown as text when it reads as text (printable ASCII and line controls), else hex. */
+static int looks_like_text(const uint8_t *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((d[i] >= 0x20 && d[i] < 0x7f) || d[i] == '\r' || d[i] == '\n' || d[i] == '\t'))
+            return 0;
+    return 1;
+}
+
+static void print_hex(const uint8_t *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        printf("%02x", d[i]);
+}
+
 static int is_v8(sq_event_type t)
 {
     return t == SQ_EVENT_CI || t == SQ_EVENT_CM || t == SQ_EVENT_JM || t == SQ_EVENT_CJ;
@@ -104,11 +124,57 @@ static void print_escaped(const uint8_t *d, size_t n, int json)
     }
 }
 
+static void print_v22_text(const sq_event *ev)
+{
+    printf(" chan %d  %6.1f dBm0", ev->fsk_channel, ev->level_dbm0);
+    if (ev->type == SQ_EVENT_SB1 || ev->type == SQ_EVENT_DATA)
+        printf("  %d bit/s", ev->rate);
+    if (ev->type == SQ_EVENT_DATA) {
+        printf("  SNR %.1f dB", ev->snr_db);
+        if (looks_like_text(ev->data, ev->data_len)) {
+            printf("  \"");
+            print_escaped(ev->data, ev->data_len, 0);
+            putchar('"');
+        } else {
+            printf("  bytes ");
+            print_hex(ev->data, ev->data_len);
+        }
+        if (ev->char_errors)
+            printf("  (%zu bad characters dropped)", ev->char_errors);
+    }
+    putchar('\n');
+}
+
+static void print_v22_json(const sq_event *ev)
+{
+    printf(",\"chan\":%d,\"level_dbm0\":%.1f", ev->fsk_channel, ev->level_dbm0);
+    if (ev->type == SQ_EVENT_SB1 || ev->type == SQ_EVENT_DATA)
+        printf(",\"rate\":%d", ev->rate);
+    if (ev->type == SQ_EVENT_DATA) {
+        printf(",\"snr_db\":%.1f", ev->snr_db);
+        if (looks_like_text(ev->data, ev->data_len)) {
+            printf(",\"text\":\"");
+            print_escaped(ev->data, ev->data_len, 1);
+            putchar('"');
+        } else {
+            printf(",\"bytes_hex\":\"");
+            print_hex(ev->data, ev->data_len);
+            putchar('"');
+        }
+        printf(",\"char_errors\":%zu", ev->char_errors);
+    }
+    printf("}\n");
+}
+
 void timeline_print_text(const timeline_event *e)
 {
     const sq_event *ev = &e->ev;
     printf("%8.3f %8.3f  ch%d  %-9s", ev->start_s, ev->end_s, e->channel,
            sq_event_type_to_str(ev->type));
+    if (is_v22(ev->type)) {
+        print_v22_text(ev);
+        return;
+    }
     if (is_v8(ev->type)) {
         print_v8_text(ev);
         return;
@@ -141,6 +207,10 @@ void timeline_print_json(const timeline_event *e)
            e->channel, sq_event_type_to_str(ev->type));
     if (is_v8(ev->type)) {
         print_v8_json(ev);
+        return;
+    }
+    if (is_v22(ev->type)) {
+        print_v22_json(ev);
         return;
     }
     if (is_fsk(ev->type)) {

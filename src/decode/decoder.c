@@ -46,7 +46,7 @@ static const tone_rule RULES[] = {
 
 static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "ans", "ans_pr", "ansam", "ansam_pr", "ct", "cng", "bell_ans", "guard", "v21", "bell103",
-    "ci", "cm", "jm", "cj",
+    "ci", "cm", "jm", "cj", "usb1", "s1", "sb1", "data",
 };
 
 const char *sq_event_type_to_str(sq_event_type t)
@@ -77,6 +77,8 @@ int sq_decoder_create(const sq_decoder_settings *s, sq_decoder **out)
         rc = sq_event_pool_init(&d->pool);
     if (rc == SQ_OK)
         rc = sq_fsk_lanes_create(d, &s->format);
+    if (rc == SQ_OK)
+        rc = sq_qam_lanes_create(d, &s->format);
     if (rc != SQ_OK) {
         sq_decoder_destroy(d);
         return rc;
@@ -144,11 +146,14 @@ size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
     size_t done = 0;
     while (done < n) {
         /* Each chunk can end a segment on every tone and close every lane. */
-        if (!sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES, SQ_FSK_LANES))
+        if (!sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES,
+                                    SQ_FSK_LANES + SQ_QAM_LANES))
             break;
         size_t len = n - done < CHUNK ? n - done : CHUNK;
         size_t took = sq_tonerx_process(d->tones, x + done, len);
         sq_fsk_lanes_process(d, x + done, took);
+        sq_qam_lanes_process(d, x + done, took);
+        d->samples += took;
         drain_tones(d);
         done += took;
         if (took < len)
@@ -167,6 +172,7 @@ void sq_decoder_finish(sq_decoder *d)
     sq_tonerx_finish(d->tones);
     drain_tones(d);
     sq_fsk_lanes_finish(d);
+    sq_qam_lanes_finish(d, (double)d->samples / SQ_PROCESSING_RATE_HZ);
 }
 
 void sq_decoder_destroy(sq_decoder *d)
@@ -175,6 +181,7 @@ void sq_decoder_destroy(sq_decoder *d)
         return;
     sq_tonerx_destroy(d->tones);
     sq_fsk_lanes_destroy(d);
+    sq_qam_lanes_destroy(d);
     sq_event_pool_free(&d->pool);
     free(d);
 }

@@ -5,7 +5,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "dsp/qam.h"
 #include "dsp/tone_rx.h"
+#include "src/proto/v22_detect.h"
 #include "squeal/async.h"
 #include "squeal/decoder.h"
 #include "squeal/fsk.h"
@@ -78,10 +80,36 @@ typedef struct sq_fsk_lane {
     double last_start_s, last_end_s, last_level_dbm0;
 } sq_fsk_lane;
 
+/* One V.22 / V.22bis carrier being listened to (qam_lane.c). */
+#define SQ_QAM_LANES 2
+#define SQ_QAM_BAND_HALF_HZ 600.0   /* 600 baud, 75 % roll-off: +/-525 Hz about the carrier */
+enum sq_qam_lane_state { QL_HUNT = 0, QL_AFTER_S1, QL_SB1, QL_DATA };
+
+typedef struct sq_qam_lane {
+    int channel;
+    double carrier_hz;
+    sq_qam_rx *rx;
+    sq_v22_detector det;
+    sq_v22_demapper dem;
+    sq_async_rx *uart;
+    enum sq_qam_lane_state state;
+    int rate, rate_hits, marks, quiet;
+    double run_mid_sum;            /* sq_qam_symbol.mid_ratio summed over the USB1 run */
+    double coherent_s, sb1_start_s, rate_s;
+    double snr_sum;                /* symbol SNR over the open data event */
+    size_t snr_count;
+    int buf;
+    sq_event ev;                   /* the open data event */
+    int active;                    /* the span a V.22 signal was heard, to quiet FSK lanes */
+    double active_start_s, active_end_s;
+} sq_qam_lane;
+
 struct sq_decoder {
     sq_tonerx *tones;
     sq_fsk_lane lanes[SQ_FSK_LANES];
+    sq_qam_lane qam[SQ_QAM_LANES];
     sq_event_pool pool;
+    uint64_t samples;
 };
 
 int sq_fsk_lanes_create(sq_decoder *d, const sq_async_format *format);
@@ -90,5 +118,12 @@ void sq_fsk_lanes_finish(sq_decoder *d);
 /* 1 if FSK data whose band holds freq_hz overlaps [start_s, end_s]. */
 int sq_fsk_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s);
 void sq_fsk_lanes_destroy(sq_decoder *d);
+
+int sq_qam_lanes_create(sq_decoder *d, const sq_async_format *format);
+void sq_qam_lanes_process(sq_decoder *d, const float *x, size_t n);
+void sq_qam_lanes_finish(sq_decoder *d, double end_s);
+/* 1 if a V.22 signal whose band holds freq_hz was heard over most of [start_s, end_s]. */
+int sq_qam_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s);
+void sq_qam_lanes_destroy(sq_decoder *d);
 
 #endif

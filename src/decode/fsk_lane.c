@@ -117,7 +117,11 @@ static int worse_than(size_t valid_a, size_t errors_a, size_t valid_b, size_t er
 
 static void emit_or_drop(sq_decoder *d, const sq_event *ev, int buf, size_t valid)
 {
-    if (valid == 0 || ev->char_errors > valid || ev->end_s - ev->start_s < MIN_EVENT_S) {
+    const sq_fsk_params *p = ev->type == SQ_EVENT_V21 ? (ev->fsk_channel == 1 ? &SQ_FSK_V21_CH1 : &SQ_FSK_V21_CH2)
+                                                      : (ev->fsk_channel == 1 ? &SQ_FSK_BELL103_ORIG : &SQ_FSK_BELL103_ANS);
+    /* FSK "data" read from a V.22 signal in the same band is a misreading of it */
+    int under_v22 = sq_qam_lanes_cover(d, (p->mark_hz + p->space_hz) / 2.0, ev->start_s, ev->end_s);
+    if (valid == 0 || ev->char_errors > valid || ev->end_s - ev->start_s < MIN_EVENT_S || under_v22) {
         sq_event_pool_release(&d->pool, buf);
         return;
     }

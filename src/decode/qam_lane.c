@@ -1,0 +1,274 @@
+/* The timeline decoder's V.22 / V.22bis lanes: one per carrier (1200 Hz, the caller's band,
+ * channel 1; 2400 Hz, the answerer's, channel 2). Each runs the pump's receiver and, with no
+ * transmitter of its own, follows the start-up from what it hears (spec 4.6, 4.7):
+ *   usb1  the answerer's unscrambled 1s;
+ *   s1    a 2400 bit/s request (and, in data, a retrain);
+ *   sb1   scrambled 1s, from the end of S1 (or from its recognition, with no S1) to data,
+ *         at the rate the lane settled on;
+ *   data  from the first 40 marks at the final rate to the loss of the carrier, with the
+ *         start-stop characters it carried.
+ * The matched filter of each lane passes only its own band, so a mono line mix separates by
+ * itself. */
+#include <math.h>
+#include <string.h>
+#include "dsp/qam.h"
+#include "src/decode/decoder_internal.h"
+#include "src/proto/v22_detect.h"
+#include "squeal/error.h"
+
+#define USB1_MIN_SYMBOLS 60         /* 100 ms of +270 degrees every symbol (USB1 lasts >= 155 ms;
+                                     * V.21's 980 Hz mark reads the same on the 1200 Hz carrier) */
+#define USB1_MAX_MID_RATIO 0.95     /* USB1 dips between symbols (0.7 from squeal, 0.9 from a real
+                                     * modem through MP3); a steady tone stays at 1 */
+#define S1_CONTEXT_S 3.0            /* S1 counts this long after other V.22 signals */
+#define LIVE_DBM0 -43.0             /* V.22 3.3: ON above -43 dBm */
+#define OFF_DBM0 -48.0              /* OFF below -48 dBm ... */
+#define OFF_SYMBOLS 39              /* ... for 65 ms */
+#define DECIDE16_AFTER_S1_S 0.45    /* 16-way decisions from 450 ms after S1 */
+#define WAIT_2400_S 0.9             /* no 2400 bit/s points by then: the far end stayed at 1200 */
+#define MARKS_BEFORE_DATA 32         /* V.22bis: 109 ON after 32 1s at the final rate */
+#define SB1_BACKDATE_S 0.27         /* SB1 is recognised after 270 ms of it */
+/* SB1 at 2400 lasts 200 ms before data: past that, data begins even if noise keeps the lane
+ * from seeing 32 clean 1s (the data event then says how poor the line was) */
+#define DATA_AFTER_2400_S 0.3
+
+static double to_s(uint64_t sample)
+{
+    return (double)sample / SQ_PROCESSING_RATE_HZ;
+}
+
+static void queue_simple(sq_decoder *d, sq_qam_lane *l, sq_event_type t, double start_s,
+                         double end_s, int rate)
+{
+    sq_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = t;
+    ev.start_s = start_s;
+    ev.end_s = end_s;
+    ev.fsk_channel = l->channel;
+    ev.rate = rate;
+    ev.level_dbm0 = sq_qam_rx_level_dbm0(l->rx);
+    ev.freq_hz = l->carrier_hz;
+    sq_event_pool_queue(&d->pool, &ev, -1);
+}
+
+static void mark_active(sq_qam_lane *l, double start_s, double end_s)
+{
+    if (!l->active || start_s > l->active_end_s + 0.5) {
+        l->active_start_s = start_s;
+        l->active = 1;
+    }
+    if (end_s > l->active_end_s)
+        l->active_end_s = end_s;
+}
+
+int sq_qam_lanes_create(sq_decoder *d, const sq_async_format *format)
+{
+    static const double carriers[SQ_QAM_LANES] = { SQ_QAM_CALLER_CARRIER_HZ, SQ_QAM_ANSWERER_CARRIER_HZ };
+    for (int i = 0; i < SQ_QAM_LANES; i++) {
+        sq_qam_lane *l = &d->qam[i];
+        memset(l, 0, sizeof *l);
+        l->channel = i + 1;
+        l->carrier_hz = carriers[i];
+        l->buf = -1;
+        int rc = sq_qam_rx_create(l->carrier_hz, &l->rx);
+        if (rc == SQ_OK)
+            rc = sq_async_rx_create(format, &l->uart);
+        if (rc != SQ_OK)
+            return rc;
+        sq_async_rx_accept_deleted_stops(l->uart, 1);
+        sq_v22_detector_init(&l->det);
+    }
+    return SQ_OK;
+}
+
+static void close_data(sq_decoder *d, sq_qam_lane *l, double end_s)
+{
+    if (l->state == QL_DATA && l->buf >= 0) {
+        l->ev.end_s = end_s;
+        l->ev.level_dbm0 = sq_qam_rx_level_dbm0(l->rx);
+        l->ev.snr_db = l->snr_sum / fmax(1.0, (double)l->snr_count);
+        sq_event_pool_queue(&d->pool, &l->ev, l->buf);
+        l->buf = -1;
+    }
+}
+
+/* The carrier went away, or the lane lost its way: back to listening for the start-up. */
+static void back_to_hunt(sq_decoder *d, sq_qam_lane *l, double end_s)
+{
+    if (l->state == QL_SB1 || l->state == QL_AFTER_S1)
+        queue_simple(d, l, SQ_EVENT_SB1, l->sb1_start_s, end_s, l->rate);
+    close_data(d, l, end_s);
+    l->state = QL_HUNT;
+    sq_qam_rx_reset(l->rx);
+    sq_v22_detector_init(&l->det);
+    sq_async_rx_reset(l->uart);
+}
+
+static void start_coherent(sq_qam_lane *l, int after_s1, double now_s)
+{
+    sq_qam_rx_set_freq_offset(l->rx, l->det.foff_hz);
+    sq_qam_rx_set_decide(l->rx, SQ_QAM_DECIDE_4);
+    l->state = after_s1 ? QL_AFTER_S1 : QL_SB1;
+    l->rate = 1200;
+    l->rate_hits = 0;
+    l->marks = 0;
+    l->coherent_s = now_s;
+    l->sb1_start_s = after_s1 ? now_s : fmax(0.0, now_s - SB1_BACKDATE_S);
+    sq_async_rx_reset(l->uart);
+}
+
+static void open_data(sq_decoder *d, sq_qam_lane *l, double now_s)
+{
+    queue_simple(d, l, SQ_EVENT_SB1, l->sb1_start_s, now_s, l->rate);
+    l->buf = sq_event_pool_acquire(&d->pool);
+    memset(&l->ev, 0, sizeof l->ev);
+    l->ev.type = SQ_EVENT_DATA;
+    l->ev.start_s = now_s;
+    l->ev.fsk_channel = l->channel;
+    l->ev.rate = l->rate;
+    l->ev.freq_hz = l->carrier_hz;
+    l->snr_sum = 0.0;
+    l->snr_count = 0;
+    l->state = QL_DATA;
+}
+
+/* S1 is two tones 300 Hz apart, which a chord can be too: it counts only within a V.22
+ * call, that is after USB1 (or in a call already under way). */
+static int in_v22_call(const sq_decoder *d, double now_s)
+{
+    for (int i = 0; i < SQ_QAM_LANES; i++) {
+        const sq_qam_lane *o = &d->qam[i];
+        if (o->state != QL_HUNT || (o->channel == 2 && o->det.usb1_run >= USB1_MIN_SYMBOLS) ||
+            (o->active && o->active_end_s > now_s - S1_CONTEXT_S))
+            return 1;
+    }
+    return 0;
+}
+
+static void hunt_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *sym, int live)
+{
+    double now_s = to_s(sym->sample);
+    int was_usb1 = l->det.usb1_run, was_s1 = l->det.s1_run;
+    double usb1_mid_sum = l->run_mid_sum;
+    sq_v22_detector_symbol(&l->det, sym->z, live);
+    /* a steady tone near the carrier (Bell 103's 2225 Hz mark, a note of music) turns like
+     * USB1 but has no dip between symbols: the mean over the run tells them apart */
+    l->run_mid_sum = (l->det.usb1_run > 1 ? l->run_mid_sum : 0.0) + (double)sym->mid_ratio;
+    if (l->channel == 2 && was_usb1 >= USB1_MIN_SYMBOLS && l->det.usb1_run == 0 &&   /* answerer only */
+        usb1_mid_sum / was_usb1 < USB1_MAX_MID_RATIO) {
+        double start = now_s - was_usb1 / SQ_QAM_BAUD;
+        queue_simple(d, l, SQ_EVENT_USB1, start, now_s, 1200);
+        mark_active(l, start, now_s);
+    }
+    if (was_s1 >= SQ_V22_S1_DETECT_SYMBOLS && l->det.s1_run == 0 && in_v22_call(d, now_s)) {
+        double start = now_s - was_s1 / SQ_QAM_BAUD;
+        queue_simple(d, l, SQ_EVENT_S1, start, now_s, 2400);
+        mark_active(l, start, now_s);
+        start_coherent(l, 1, now_s);
+    } else if (l->det.sb1_bits >= SQ_V22_SB1_DETECT_BITS) {
+        start_coherent(l, 0, now_s);
+        mark_active(l, l->sb1_start_s, now_s);
+    }
+}
+
+/* After S1 the far end goes to 2400 bit/s, which shows as points off the 4-point set. */
+static void watch_rate(sq_qam_lane *l, const sq_qam_symbol *sym, double now_s)
+{
+    if (now_s - l->coherent_s < DECIDE16_AFTER_S1_S)
+        return;
+    sq_qam_rx_set_decide(l->rx, SQ_QAM_DECIDE_16);
+    float complex in0 = sym->decision;
+    for (int k = 0; k < 4 && !(crealf(in0) > 0.0f && cimagf(in0) > 0.0f); k++)
+        in0 *= -1.0f * I;
+    int other = !(crealf(in0) > 2.0f && cimagf(in0) < 2.0f);
+    l->rate_hits = other ? l->rate_hits + 1 : l->rate_hits > 0 ? l->rate_hits - 1 : 0;
+    if (l->rate_hits >= 3) {
+        l->rate = 2400;
+        l->rate_s = now_s;
+        l->state = QL_SB1;
+    } else if (now_s - l->coherent_s > WAIT_2400_S) {
+        sq_qam_rx_set_decide(l->rx, SQ_QAM_DECIDE_4);
+        l->state = QL_SB1;
+    }
+}
+
+static void coherent_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *sym)
+{
+    double now_s = to_s(sym->sample);
+    mark_active(l, now_s, now_s);
+    if (l->state == QL_AFTER_S1)
+        watch_rate(l, sym, now_s);
+    uint8_t bits[4];
+    int nb = sq_v22_bits_per_symbol(l->rate);
+    sq_v22_demap(&l->dem, l->rate, sym->decision, bits);
+    for (int i = 0; i < nb; i++) {
+        uint8_t b = sq_v22_descramble(&l->det.descr, bits[i]);
+        if (l->state != QL_DATA) {
+            l->marks = b ? l->marks + 1 : 0;
+            if (l->state == QL_SB1 && (l->marks >= MARKS_BEFORE_DATA ||
+                                       (l->rate == 2400 && now_s - l->rate_s > DATA_AFTER_2400_S)))
+                open_data(d, l, now_s);
+            continue;
+        }
+        if (i == 0) {
+            l->snr_sum += sq_qam_rx_snr_db(l->rx);
+            l->snr_count++;
+        }
+        sq_async_char c;
+        if (!sq_async_rx_put_bit(l->uart, b, sym->sample, &c))
+            continue;
+        if (c.framing_error || c.parity_error)
+            l->ev.char_errors++;
+        else if (l->ev.data_len < SQ_TEXT_CAPACITY)
+            d->pool.bufs[l->buf][l->ev.data_len++] = c.byte;
+    }
+}
+
+void sq_qam_lanes_process(sq_decoder *d, const float *x, size_t n)
+{
+    for (int i = 0; i < SQ_QAM_LANES; i++) {
+        sq_qam_lane *l = &d->qam[i];
+        sq_qam_symbol sym[64];
+        size_t ns = sq_qam_rx_process(l->rx, x, n, sym, 64);
+        for (size_t k = 0; k < ns; k++) {
+            double level = sq_qam_rx_level_dbm0(l->rx);
+            l->quiet = level < OFF_DBM0 ? l->quiet + 1 : 0;
+            if (l->state == QL_HUNT) {
+                hunt_symbol(d, l, &sym[k], level > LIVE_DBM0);
+            } else if (l->quiet >= OFF_SYMBOLS) {
+                back_to_hunt(d, l, to_s(sym[k].sample) - OFF_SYMBOLS / SQ_QAM_BAUD);
+            } else {
+                coherent_symbol(d, l, &sym[k]);
+            }
+        }
+    }
+}
+
+void sq_qam_lanes_finish(sq_decoder *d, double end_s)
+{
+    for (int i = 0; i < SQ_QAM_LANES; i++)
+        if (d->qam[i].state != QL_HUNT)
+            back_to_hunt(d, &d->qam[i], end_s);
+}
+
+int sq_qam_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s)
+{
+    for (int i = 0; i < SQ_QAM_LANES; i++) {
+        const sq_qam_lane *l = &d->qam[i];
+        if (!l->active || fabs(freq_hz - l->carrier_hz) > SQ_QAM_BAND_HALF_HZ)
+            continue;
+        double lo = fmax(start_s, l->active_start_s), hi = fmin(end_s, l->active_end_s);
+        if (hi - lo > 0.5 * (end_s - start_s))   /* most of it is under the V.22 signal */
+            return 1;
+    }
+    return 0;
+}
+
+void sq_qam_lanes_destroy(sq_decoder *d)
+{
+    for (int i = 0; i < SQ_QAM_LANES; i++) {
+        sq_qam_rx_destroy(d->qam[i].rx);
+        sq_async_rx_destroy(d->qam[i].uart);
+    }
+}
