@@ -172,18 +172,13 @@ static void hunt_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *sym,
     }
 }
 
-/* After S1 the far end goes to 2400 bit/s, which shows as points off the 4-point set. */
+/* After S1 the far end goes to 2400 bit/s (or, with no sign of it by WAIT_2400_S, stays). */
 static void watch_rate(sq_qam_lane *l, const sq_qam_symbol *sym, double now_s)
 {
     if (now_s - l->coherent_s < DECIDE16_AFTER_S1_S)
         return;
     sq_qam_rx_set_decide(l->rx, SQ_QAM_DECIDE_16);
-    float complex in0 = sym->decision;
-    for (int k = 0; k < 4 && !(crealf(in0) > 0.0f && cimagf(in0) > 0.0f); k++)
-        in0 *= -1.0f * I;
-    int other = !(crealf(in0) > 2.0f && cimagf(in0) < 2.0f);
-    l->rate_hits = other ? l->rate_hits + 1 : l->rate_hits > 0 ? l->rate_hits - 1 : 0;
-    if (l->rate_hits >= 3) {
+    if (sq_v22_watch_2400(&l->rate_hits, sym->decision)) {
         l->rate = 2400;
         l->rate_s = now_s;
         l->state = QL_SB1;

@@ -52,3 +52,13 @@ void sq_v22_detector_symbol(sq_v22_detector *d, float complex z, int live)
         d->sb1_bits = live && d->usb1_run < 4 && d->s1_run < 4 && b == 1 ? d->sb1_bits + 1 : 0;
     }
 }
+
+int sq_v22_watch_2400(int *hits, float complex decision)
+{
+    float complex in0 = decision;
+    for (int k = 0; k < 4 && !(crealf(in0) > 0.0f && cimagf(in0) > 0.0f); k++)
+        in0 *= -1.0f * I;
+    int other = !(crealf(in0) > 2.0f && cimagf(in0) < 2.0f);
+    *hits = other ? *hits + 1 : *hits > 0 ? *hits - 1 : 0;
+    return *hits >= 3;
+}

@@ -28,6 +28,9 @@ typedef struct sq_v22_detector {
 #define SQ_V22_SB1_DETECT_BITS 324    /* 270 +/- 40 ms of SB1 at 1200 bit/s */
 
 void sq_v22_detector_init(sq_v22_detector *d);
+/* After S1, with 16-way decisions: the far end's move to 2400 bit/s shows as points other
+ * than (3, 1) of a quadrant. Counts them in *hits; 1 once there are enough. */
+int sq_v22_watch_2400(int *hits, float complex decision);
 /* One symbol from the receiver (before decisions); live: the far carrier is on. */
 void sq_v22_detector_symbol(sq_v22_detector *d, float complex z, int live);
 

@@ -249,13 +249,7 @@ static void start_data_if_ready(sq_v22_session *s)
 static void receive_bits(sq_v22_session *s, const sq_qam_symbol *sym)
 {
     if (s->state == ST_TRAIN_2400 && s->rx_rate == 1200 && s->n >= s->s1_end + DECIDE16_AFTER_S1) {
-        /* the far end's 2400 bit/s shows as points other than (3, 1) of a quadrant */
-        float complex in0 = sym->decision;
-        for (int k = 0; k < 4 && !(crealf(in0) > 0.0f && cimagf(in0) > 0.0f); k++)
-            in0 *= -1.0f * I;
-        int other = !(crealf(in0) > 2.0f && cimagf(in0) < 2.0f);
-        s->rate_hits = other ? s->rate_hits + 1 : s->rate_hits > 0 ? s->rate_hits - 1 : 0;
-        if (s->rate_hits >= 3) {
+        if (sq_v22_watch_2400(&s->rate_hits, sym->decision)) {
             s->rx_rate = 2400;
             note(s, "far end at 2400 bit/s");
         }
