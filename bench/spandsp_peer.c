@@ -14,10 +14,7 @@ struct spandsp_peer {
     int bit_in_char;         /* 0 = between characters; 1..10 = next bit of the frame */
     int trained;
     int delete_stops;        /* V.14 overspeed: leave out every 8th character's stop bit */
-    /* receive: our own start-stop deframer */
-    int rx_bit;              /* 0 = hunting a start bit; 1..8 data; 9 stop */
-    int marks;               /* 1s in a row since training (the deframer starts after 10) */
-    unsigned rx_byte;
+    async_rx_state_t *deframer;   /* spandsp's own start-stop receiver, 8N1 */
     uint8_t received[MAX_RECEIVED];
     size_t nreceived;
 };
@@ -45,37 +42,23 @@ static int get_bit(void *user)
     return bit;
 }
 
+static void put_byte(void *user, int byte)
+{
+    spandsp_peer *p = user;
+    if (byte >= 0 && p->nreceived < MAX_RECEIVED)
+        p->received[p->nreceived++] = (uint8_t)byte;
+}
+
+/* Bits and status reports from the modem: characters are read once it has trained. */
 static void put_bit(void *user, int bit)
 {
     spandsp_peer *p = user;
-    if (bit < 0) {   /* a status report */
-        if (bit == SIG_STATUS_TRAINING_SUCCEEDED)
-            p->trained = 1;
-        else if (bit == SIG_STATUS_CARRIER_DOWN || bit == SIG_STATUS_TRAINING_FAILED)
-            p->trained = 0;
-        p->rx_bit = 0;
-        p->marks = 0;
-        return;
-    }
-    if (!p->trained)
-        return;
-    if (p->marks < 10) {   /* the first bits after training may be the end of training */
-        p->marks = bit ? p->marks + 1 : 0;
-        return;
-    }
-    if (p->rx_bit == 0) {
-        if (!bit) {
-            p->rx_bit = 1;
-            p->rx_byte = 0;
-        }
-    } else if (p->rx_bit <= 8) {
-        p->rx_byte |= (unsigned)(bit & 1) << (p->rx_bit - 1);
-        p->rx_bit++;
-    } else {
-        if (bit && p->nreceived < MAX_RECEIVED)   /* good stop bit */
-            p->received[p->nreceived++] = (uint8_t)p->rx_byte;
-        p->rx_bit = 0;
-    }
+    if (bit == SIG_STATUS_TRAINING_SUCCEEDED)
+        p->trained = 1;
+    else if (bit == SIG_STATUS_CARRIER_DOWN || bit == SIG_STATUS_TRAINING_FAILED)
+        p->trained = 0;
+    if (p->trained || bit < 0)
+        async_rx_put_bit(p->deframer, bit);
 }
 
 static void on_status(void *user, int status)
@@ -90,9 +73,10 @@ spandsp_peer *spandsp_peer_create(int caller, int rate, const uint8_t *payload, 
         return NULL;
     p->payload = payload;
     p->len = len;
+    p->deframer = async_rx_init(NULL, 8, ASYNC_PARITY_NONE, 1, 0, put_byte, p);
     p->modem = v22bis_init(NULL, rate, 0, caller, get_bit, p, put_bit, p);
-    if (!p->modem) {
-        free(p);
+    if (!p->modem || !p->deframer) {
+        spandsp_peer_destroy(p);
         return NULL;
     }
     v22bis_set_modem_status_handler(p->modem, on_status, p);
@@ -144,6 +128,9 @@ void spandsp_peer_destroy(spandsp_peer *p)
 {
     if (!p)
         return;
-    v22bis_free(p->modem);
+    if (p->modem)
+        v22bis_free(p->modem);
+    if (p->deframer)
+        async_rx_free(p->deframer);
     free(p);
 }

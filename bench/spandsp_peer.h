@@ -16,7 +16,7 @@ spandsp_peer *spandsp_peer_create(int caller, int rate, const uint8_t *payload, 
  * stop bit. */
 void spandsp_peer_delete_stops(spandsp_peer *p);
 void spandsp_peer_process(spandsp_peer *p, const float *rx, float *tx, size_t n);
-/* What spandsp has received so far (8N1 characters). */
+/* What spandsp has received so far (8N1 characters, through its own async_rx). */
 const uint8_t *spandsp_peer_received(const spandsp_peer *p, size_t *len);
 size_t spandsp_peer_sent(const spandsp_peer *p);
 int spandsp_peer_trained(const spandsp_peer *p);   /* training succeeded (and not lost) */
