@@ -46,6 +46,7 @@ struct sq_qam_rx {
     uint64_t decided;                       /* symbols since decisions started */
     /* level and gain */
     double raw_power;                       /* smoothed |y|^2 before the gain */
+    double fast_power;                      /* the same over ~3 ms: for the carrier's end */
     double agc_power;                       /* smoothed |y|^2 at decision instants */
     float gain;
     /* timing */
@@ -310,7 +311,9 @@ size_t sq_qam_rx_process(sq_qam_rx *r, const float *x, size_t n, sq_qam_symbol *
         double last = (double)r->n_in - HALF_SPAN - 1.0;
         while (r->t_next < last) {
             float complex y = matched_at(r, r->t_next);
-            r->raw_power += 0.04 * ((double)(crealf(y) * crealf(y) + cimagf(y) * cimagf(y)) - r->raw_power);
+            double p = (double)(crealf(y) * crealf(y) + cimagf(y) * cimagf(y));
+            r->raw_power += 0.04 * (p - r->raw_power);
+            r->fast_power += 0.25 * (p - r->fast_power);
             if (r->on_sample) {
                 on_symbol(r, y, out, &nout, max);
             } else {
@@ -330,6 +333,11 @@ double sq_qam_rx_level_dbm0(const sq_qam_rx *r)
 {
     /* a sine of power P at the carrier gives |y|^2 = P * G^2 / 2 (G: the filter's gain) */
     return sq_power_to_dbm0(2.0 * r->raw_power / (r->mf_dc_gain * r->mf_dc_gain));
+}
+
+double sq_qam_rx_fast_level_dbm0(const sq_qam_rx *r)
+{
+    return sq_power_to_dbm0(2.0 * r->fast_power / (r->mf_dc_gain * r->mf_dc_gain));
 }
 
 double sq_qam_rx_snr_db(const sq_qam_rx *r)

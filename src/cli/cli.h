@@ -30,6 +30,10 @@ int cli_bad_option(const char *cmd, const char *arg, int missing_value);
 int cmd_gen(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
+int cmd_answer(int argc, char **argv);
+int cmd_call(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 /* A growable mono sample buffer for offline generation. */
 typedef struct sample_buf {

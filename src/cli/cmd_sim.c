@@ -5,37 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include "src/cli/cli.h"
-
-#define BLOCK 160              /* 20 ms: also the line's delay in each direction */
-#define MAX_SECONDS 30.0
-#define TAIL_SAMPLES 2400      /* keep running 0.3 s after both sides finish */
+#include "src/cli/sim_line.h"
 
 #define MAX_PAYLOAD (1u << 20)
 
 typedef struct sim_opts {
-    double snr, foff, level, echo, clock_ppm;
-    int bandlimit, json;
-    long seed, guard;
+    sim_line_params line;
+    int json;
+    long guard;
     const char *wav_prefix;
     const char *send[2], *recv_out[2];   /* [0] caller -> answerer, [1] answerer -> caller */
-    sq_call_settings side[2];            /* caller, answerer */
 } sim_opts;
-
-/* What one direction carries: side i sends payload, side 1 - i receives it. */
-typedef struct sim_flow {
-    uint8_t *payload;
-    size_t len, sent;
-    uint8_t *got;
-    size_t got_len;
-    uint64_t last_byte_sample;
-} sim_flow;
-
-typedef struct sim_line {
-    sq_call *side[2];                /* 0 caller, 1 answerer */
-    sq_channel *to[2];               /* to[0]: answerer -> caller, to[1]: caller -> answerer */
-    sample_buf tx[2], mix;
-    sim_flow flow[2];                /* flow[i]: from side i */
-} sim_line;
 
 static void sim_usage(FILE *out)
 {
@@ -124,26 +104,26 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
     while (!bad && (c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'h': sim_usage(stdout); exit(EXIT_OK);
-        case O_SNR: bad = cli_parse_double("sim", "--snr", optarg, -10, 100, &o->snr); break;
-        case O_FOFF: bad = cli_parse_double("sim", "--foff", optarg, -100, 100, &o->foff); break;
-        case O_PPM: bad = cli_parse_double("sim", "--clock-ppm", optarg, -1000, 1000, &o->clock_ppm); break;
-        case O_LEVEL: bad = cli_parse_double("sim", "--level", optarg, -50, 0, &o->level); break;
-        case O_BAND: o->bandlimit = 1; break;
-        case O_ECHO: bad = cli_parse_double("sim", "--echo", optarg, 0, 60, &o->echo); break;
-        case O_SEED: bad = cli_parse_long("sim", "--seed", optarg, 0, 2147483647L, &o->seed); break;
-        case O_CMODES: bad = parse_modes("--caller-modes", optarg, &o->side[0].v8.modes); break;
-        case O_AMODES: bad = parse_modes("--answerer-modes", optarg, &o->side[1].v8.modes); break;
-        case O_ATONE: bad = parse_answer_tone(optarg, &o->side[1].v8); break;
+        case O_SNR: bad = cli_parse_double("sim", "--snr", optarg, -10, 100, &o->line.snr); break;
+        case O_FOFF: bad = cli_parse_double("sim", "--foff", optarg, -100, 100, &o->line.foff); break;
+        case O_PPM: bad = cli_parse_double("sim", "--clock-ppm", optarg, -1000, 1000, &o->line.clock_ppm); break;
+        case O_LEVEL: bad = cli_parse_double("sim", "--level", optarg, -50, 0, &o->line.level); break;
+        case O_BAND: o->line.bandlimit = 1; break;
+        case O_ECHO: bad = cli_parse_double("sim", "--echo", optarg, 0, 60, &o->line.echo); break;
+        case O_SEED: bad = cli_parse_long("sim", "--seed", optarg, 0, 2147483647L, &o->line.seed); break;
+        case O_CMODES: bad = parse_modes("--caller-modes", optarg, &o->line.side[0].v8.modes); break;
+        case O_AMODES: bad = parse_modes("--answerer-modes", optarg, &o->line.side[1].v8.modes); break;
+        case O_ATONE: bad = parse_answer_tone(optarg, &o->line.side[1].v8); break;
         case O_CTONE:
             if (strcmp(optarg, "ct") == 0)
-                o->side[0].v8.call_signal = SQ_CALL_SIGNAL_CT;
+                o->line.side[0].v8.call_signal = SQ_CALL_SIGNAL_CT;
             else if (strcmp(optarg, "ci") == 0)
-                o->side[0].v8.call_signal = SQ_CALL_SIGNAL_CI;
+                o->line.side[0].v8.call_signal = SQ_CALL_SIGNAL_CI;
             else if (strcmp(optarg, "none") != 0)
                 bad = (cli_error("sim", "--call-signal is none, ct or ci, not '%s'", optarg), 1);
             break;
-        case O_CNOV8: o->side[0].v8.use_v8 = 0; break;
-        case O_ANOV8: o->side[1].v8.use_v8 = 0; break;
+        case O_CNOV8: o->line.side[0].v8.use_v8 = 0; break;
+        case O_ANOV8: o->line.side[1].v8.use_v8 = 0; break;
         case O_WAV: o->wav_prefix = optarg; break;
         case O_JSON: o->json = 1; break;
         case O_SEND: o->send[0] = optarg; break;
@@ -156,7 +136,7 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
             if (!bad && r != 1200 && r != 2400)
                 bad = (cli_error("sim", "%s is 1200 or 2400, not '%s'", c == O_CRATE ? "--caller-rate" : "--answerer-rate", optarg), 1);
             if (!bad)
-                o->side[c == O_CRATE ? 0 : 1].max_rate = (int)r;
+                o->line.side[c == O_CRATE ? 0 : 1].max_rate = (int)r;
             break;
         }
         case O_GUARD:
@@ -177,102 +157,6 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
     return EXIT_OK;
 }
 
-static int open_line(const sim_opts *o, sim_line *l)
-{
-    for (int i = 0; i < 2; i++) {
-        sq_channel_params p = { .foff_hz = o->foff, .bandlimit = o->bandlimit,
-                                .seed = (uint64_t)o->seed * 2u + (uint64_t)i,
-                                /* to[1] is heard by the answerer, whose clock runs fast */
-                                .clock_ppm = i ? o->clock_ppm : -o->clock_ppm };
-        double tx_level = o->side[1 - i].v8.tx_level_dbm0;
-        double rx_level = isnan(o->level) ? tx_level : o->level;
-        p.gain_db = rx_level - tx_level;
-        p.noise_rms = isnan(o->snr) ? 0.0 : sq_noise_rms_for_snr(rx_level, o->snr);
-        if (sq_channel_create(&p, &l->to[i]) != SQ_OK)
-            return -1;
-    }
-    for (int i = 0; i < 2; i++)
-        if (sq_call_create(&o->side[i], &l->side[i]) != SQ_OK)
-            return -1;
-    return 0;
-}
-
-/* Feeds each side's payload in as it takes it, and collects what each side receives. */
-static int move_data(sim_line *l, uint64_t now)
-{
-    for (int i = 0; i < 2; i++) {
-        sim_flow *out = &l->flow[i];
-        const sq_call_status *st = sq_call_status_get(l->side[i]);
-        if (st->phase == SQ_CALL_DATA && out->sent < out->len)
-            out->sent += sq_call_send(l->side[i], out->payload + out->sent, out->len - out->sent);
-        sim_flow *in = &l->flow[1 - i];
-        uint8_t buf[512];
-        size_t k;
-        while ((k = sq_call_receive(l->side[i], buf, sizeof buf)) > 0) {
-            uint8_t *g = realloc(in->got, in->got_len + k);
-            if (!g)
-                return -1;
-            in->got = g;
-            memcpy(in->got + in->got_len, buf, k);
-            in->got_len += k;
-            in->last_byte_sample = now;
-        }
-    }
-    return 0;
-}
-
-/* Both in data mode with every byte sent and received, or either side ended. */
-static int call_over(const sim_line *l)
-{
-    int done = 1;
-    for (int i = 0; i < 2; i++) {
-        const sq_call_status *st = sq_call_status_get(l->side[i]);
-        if (st->phase == SQ_CALL_ENDED)
-            return 1;
-        done &= st->phase == SQ_CALL_DATA && l->flow[i].sent == l->flow[i].len &&
-                sq_call_tx_pending(l->side[i]) == 0 && l->flow[i].got_len >= l->flow[i].len;
-    }
-    return done;
-}
-
-/* Runs both sides block by block; each hears the other's previous block through the line,
- * plus its own previous block as talker echo. */
-static int run_call(const sim_opts *o, sim_line *l)
-{
-    float rx[2][BLOCK];
-    static const float silence[BLOCK];
-    double echo = o->echo > 0.0 ? pow(10.0, -o->echo / 20.0) : 0.0;
-    /* room for the handshake and for the payloads at 300 bit/s, the slowest mode */
-    size_t biggest = l->flow[0].len > l->flow[1].len ? l->flow[0].len : l->flow[1].len;
-    size_t tail = 0, limit = (size_t)((MAX_SECONDS + (double)biggest * 10.0 / 300.0 * 1.2) * 8000);
-    while (l->tx[0].n < limit && tail < TAIL_SAMPLES) {
-        for (int i = 0; i < 2; i++) {
-            const float *far = l->tx[1 - i].n ? l->tx[1 - i].x + l->tx[1 - i].n - BLOCK : silence;
-            sq_channel_process(l->to[i], far, rx[i], BLOCK);
-            if (echo > 0.0 && l->tx[i].n)
-                for (int k = 0; k < BLOCK; k++)
-                    rx[i][k] += (float)(echo * l->tx[i].x[l->tx[i].n - BLOCK + k]);
-        }
-        for (int i = 0; i < 2; i++) {
-            if (sample_buf_grow(&l->tx[i], BLOCK) != 0)
-                return -1;
-            sq_call_process(l->side[i], rx[i], l->tx[i].x + l->tx[i].n, BLOCK);
-        }
-        for (int i = 0; i < 2; i++)
-            l->tx[i].n += BLOCK;
-        if (move_data(l, l->tx[0].n) != 0)
-            return -1;
-        if (call_over(l))
-            tail += BLOCK;
-    }
-    if (sample_buf_grow(&l->mix, l->tx[0].n) != 0)
-        return -1;
-    for (size_t k = 0; k < l->tx[0].n; k++)
-        l->mix.x[k] = l->tx[0].x[k] + l->tx[1].x[k];
-    l->mix.n = l->tx[0].n;
-    return 0;
-}
-
 static int write_one(const char *prefix, const char *name, const sample_buf *b)
 {
     char path[4096];
@@ -283,18 +167,14 @@ static int write_one(const char *prefix, const char *name, const sample_buf *b)
 static void print_notes(sim_line *l, int json)
 {
     static const char *const names[2] = { "caller", "answerer" };
-    sq_v8_note n[2];
-    int have[2];
-    for (int i = 0; i < 2; i++)
-        have[i] = sq_call_next_note(l->side[i], &n[i]) == SQ_OK;
-    while (have[0] || have[1]) {   /* the two sides' notes merged in time order */
-        int i = have[0] && (!have[1] || n[0].sample <= n[1].sample) ? 0 : 1;
+    sq_v8_note n;
+    int i;
+    while (sim_line_next_note(l, &i, &n)) {
         if (json)
             printf("{\"t_s\":%.3f,\"type\":\"note\",\"side\":\"%s\",\"text\":\"%s\"}\n",
-                   (double)n[i].sample / 8000.0, names[i], n[i].text);
+                   (double)n.sample / 8000.0, names[i], n.text);
         else
-            printf("%8.3f  %-8s  %s\n", (double)n[i].sample / 8000.0, names[i], n[i].text);
-        have[i] = sq_call_next_note(l->side[i], &n[i]) == SQ_OK;
+            printf("%8.3f  %-8s  %s\n", (double)n.sample / 8000.0, names[i], n.text);
     }
 }
 
@@ -363,20 +243,20 @@ static int report(const sim_opts *o, sim_line *l)
 
 int cmd_sim(int argc, char **argv)
 {
-    sim_opts o = { .snr = NAN, .level = NAN, .seed = 1 };
-    sq_call_default_settings(SQ_ROLE_CALLER, &o.side[0]);
-    sq_call_default_settings(SQ_ROLE_ANSWERER, &o.side[1]);
+    sim_opts o = { .line = { .snr = NAN, .level = NAN, .seed = 1 } };
+    sq_call_default_settings(SQ_ROLE_CALLER, &o.line.side[0]);
+    sq_call_default_settings(SQ_ROLE_ANSWERER, &o.line.side[1]);
     int rc = parse_sim(argc, argv, &o);
     if (rc != EXIT_OK)
         return rc;
-    o.side[1].guard_hz = (int)o.guard;
+    o.line.side[1].guard_hz = (int)o.guard;
     sim_line l;
     memset(&l, 0, sizeof l);
     for (int i = 0; i < 2 && rc == EXIT_OK; i++)
         if (o.send[i] && cli_read_file("sim", o.send[i], MAX_PAYLOAD, &l.flow[i].payload, &l.flow[i].len) != 0)
             rc = EXIT_RUNTIME;
     if (rc != EXIT_OK) {
-    } else if (open_line(&o, &l) != 0 || run_call(&o, &l) != 0) {
+    } else if (sim_line_open(&o.line, &l) != 0 || sim_line_run(&o.line, &l) != 0) {
         cli_error("sim", "out of memory");
         rc = EXIT_RUNTIME;
     } else if (o.wav_prefix && (write_one(o.wav_prefix, "caller", &l.tx[0]) != 0 ||
@@ -390,13 +270,6 @@ int cmd_sim(int argc, char **argv)
             if (o.recv_out[i] && cli_write_file("sim", o.recv_out[i], l.flow[i].got, l.flow[i].got_len) != 0)
                 rc = EXIT_RUNTIME;
     }
-    for (int i = 0; i < 2; i++) {
-        sq_call_destroy(l.side[i]);
-        sq_channel_destroy(l.to[i]);
-        sample_buf_free(&l.tx[i]);
-        free(l.flow[i].payload);
-        free(l.flow[i].got);
-    }
-    sample_buf_free(&l.mix);
+    sim_line_free(&l);
     return rc;
 }

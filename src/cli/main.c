@@ -10,13 +10,18 @@ static void usage(FILE *out)
           "Commands:\n"
           "  gen SIGNAL -o FILE.wav   generate a tone, FSK data, or a handshake sequence\n"
           "  decode FILE              print a timeline of the tones and data in an audio file\n"
-          "  sim                      a V.8 call between two squeal modems on a simulated line\n"
+          "  sim                      a whole call between two squeal modems on a simulated line\n"
+          "  answer                   answer a call in real time (sound card, raw stream or WAV)\n"
+          "  call                     place a call in real time\n"
+          "  devices                  list the sound devices\n"
+          "  demo                     play a whole call through the speakers, phase by phase\n"
           "\n"
           "Options:\n"
           "  -h, --help               this help; 'squeal COMMAND --help' for a command\n"
           "  -V, --version            print the version\n"
           "\n"
-          "Exit status: 0 success, 1 runtime or input failure, 2 usage error.\n"
+          "Exit status: 0 success, 1 runtime or input failure, 2 usage error (answer and call\n"
+          "add 3 and 4, see squeal(1)).\n"
           "See squeal(1).\n", out);
 }
 
@@ -41,6 +46,14 @@ int main(int argc, char **argv)
         return cmd_decode(argc - 1, argv + 1);
     if (strcmp(cmd, "sim") == 0)
         return cmd_sim(argc - 1, argv + 1);
+    if (strcmp(cmd, "answer") == 0)
+        return cmd_answer(argc - 1, argv + 1);
+    if (strcmp(cmd, "call") == 0)
+        return cmd_call(argc - 1, argv + 1);
+    if (strcmp(cmd, "devices") == 0)
+        return cmd_devices(argc - 1, argv + 1);
+    if (strcmp(cmd, "demo") == 0)
+        return cmd_demo(argc - 1, argv + 1);
     if (cmd[0] == '-')
         cli_error(NULL, "unknown option '%s' (see 'squeal --help')", cmd);
     else

@@ -94,6 +94,10 @@ typedef struct sq_qam_lane {
     sq_async_rx *uart;
     enum sq_qam_lane_state state;
     int rate, rate_hits, marks, quiet;
+    /* the data event's length at each of the last symbols: when the carrier fades, what was
+     * read from its last moments is garbage and is taken back */
+    size_t len_history[32];
+    unsigned history_pos;
     double run_mid_sum;            /* sq_qam_symbol.mid_ratio summed over the USB1 run */
     double coherent_s, sb1_start_s, rate_s;
     double snr_sum;                /* symbol SNR over the open data event */

@@ -24,6 +24,9 @@
 #define LIVE_DBM0 -43.0             /* V.22 3.3: ON above -43 dBm */
 #define OFF_DBM0 -48.0              /* OFF below -48 dBm ... */
 #define OFF_SYMBOLS 39              /* ... for 65 ms */
+/* The fast level falls below OFF about 30 ms after a carrier stops; the characters read in
+ * the symbols before that (and in the quiet that follows) are not the far end's */
+#define FADE_SYMBOLS 24
 #define DECIDE16_AFTER_S1_S 0.45    /* 16-way decisions from 450 ms after S1 */
 #define WAIT_2400_S 0.9             /* no 2400 bit/s points by then: the far end stayed at 1200 */
 #define MARKS_BEFORE_DATA 32         /* V.22bis: 109 ON after 32 1s at the final rate */
@@ -85,8 +88,7 @@ int sq_qam_lanes_create(sq_decoder *d, const sq_async_format *format)
 static void close_data(sq_decoder *d, sq_qam_lane *l, double end_s)
 {
     if (l->state == QL_DATA && l->buf >= 0) {
-        l->ev.end_s = end_s;
-        l->ev.level_dbm0 = sq_qam_rx_level_dbm0(l->rx);
+        l->ev.end_s = end_s;   /* its level is the one heard last while the carrier was on */
         l->ev.snr_db = l->snr_sum / fmax(1.0, (double)l->snr_count);
         sq_event_pool_queue(&d->pool, &l->ev, l->buf);
         l->buf = -1;
@@ -130,6 +132,7 @@ static void open_data(sq_decoder *d, sq_qam_lane *l, double now_s)
     l->ev.freq_hz = l->carrier_hz;
     l->snr_sum = 0.0;
     l->snr_count = 0;
+    l->history_pos = 0;
     l->state = QL_DATA;
 }
 
@@ -209,7 +212,12 @@ static void coherent_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *
         if (i == 0) {
             l->snr_sum += sq_qam_rx_snr_db(l->rx);
             l->snr_count++;
+            l->len_history[l->history_pos++ % 32] = l->ev.data_len;
         }
+        if (l->quiet)
+            continue;
+        if (i == 0)
+            l->ev.level_dbm0 = sq_qam_rx_level_dbm0(l->rx);
         sq_async_char c;
         if (!sq_async_rx_put_bit(l->uart, b, sym->sample, &c))
             continue;
@@ -228,7 +236,9 @@ void sq_qam_lanes_process(sq_decoder *d, const float *x, size_t n)
         size_t ns = sq_qam_rx_process(l->rx, x, n, sym, 64);
         for (size_t k = 0; k < ns; k++) {
             double level = sq_qam_rx_level_dbm0(l->rx);
-            l->quiet = level < OFF_DBM0 ? l->quiet + 1 : 0;
+            l->quiet = sq_qam_rx_fast_level_dbm0(l->rx) < OFF_DBM0 ? l->quiet + 1 : 0;
+            if (l->quiet == 1 && l->state == QL_DATA && l->history_pos >= FADE_SYMBOLS)
+                l->ev.data_len = l->len_history[(l->history_pos - FADE_SYMBOLS) % 32];
             if (l->state == QL_HUNT) {
                 hunt_symbol(d, l, &sym[k], level > LIVE_DBM0);
             } else if (l->quiet >= OFF_SYMBOLS) {

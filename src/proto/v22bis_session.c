@@ -32,6 +32,12 @@
 #define FIRST_CHAR_HOLD MS(400)
 #define CARRIER_OFF_DBM0 -48.0      /* V.22 3.3: OFF below -48 dBm */
 #define CARRIER_OFF_TIME MS(65)     /* V.22bis 3.2: 40-65 ms */
+/* A received character is handed over only once it is this old and the carrier is still
+ * there: the symbols as a carrier fades (hang-up, a cut line) decode to garbage before the
+ * loss is declared (the fast level falls 35 dB in ~30 ms, then CARRIER_OFF_TIME), and what
+ * is held back then is dropped rather than delivered as if it were good. */
+#define CHAR_HOLD MS(150)
+#define HELD_MAX 256
 #define ANSWER_WAIT MS(10000)       /* a handshake that gets no reply gives up */
 /* Line quality needed to go to 2400 bit/s: the SNR of the symbols as measured on USB1 or S1
  * (their differential phase scatter; symbol SNR = line SNR over 0-4 kHz + 8.2 dB). 16-QAM
@@ -85,6 +91,8 @@ struct sq_v22_session {
     int rx_rate, rx_ready, rate_hits, ones_run, marks_seen;
     uint64_t poor_symbols, quiet_since;
     sq_async_rx *arx;
+    struct held_char { uint8_t byte; uint64_t sample; } held[HELD_MAX];
+    size_t held_first, held_n;
     sq_byte_queue rxq;
     sq_note_ring notes;
 };
@@ -127,6 +135,9 @@ static void end_call(sq_v22_session *s, const char *why)
     s->st.phase = SQ_V22_ENDED;
     snprintf(s->st.reason, sizeof s->st.reason, "%s", why);
     note(s, "NO CARRIER: %s", why);
+    if (s->held_n)
+        note(s, "%zu characters decoded as the carrier went dropped", s->held_n);
+    s->held_n = 0;
     send_signal(s, TX_SILENT, 0);
     enter(s, ST_ENDED);
 }
@@ -222,6 +233,17 @@ static float complex next_symbol(void *user)
 
 /* ---- receive ---- */
 
+/* Hands over the held characters decoded before `before`. */
+static void release_held(sq_v22_session *s, uint64_t before)
+{
+    while (s->held_n && s->held[s->held_first].sample < before) {
+        /* the user reads far faster than 2400 bit/s, so rxq has room */
+        (void)sq_byte_queue_push(&s->rxq, &s->held[s->held_first].byte, 1);
+        s->held_first = (s->held_first + 1) % HELD_MAX;
+        s->held_n--;
+    }
+}
+
 static void deliver(sq_v22_session *s, uint8_t bit, uint64_t sample)
 {
     sq_async_char c;
@@ -231,7 +253,9 @@ static void deliver(sq_v22_session *s, uint8_t bit, uint64_t sample)
         s->st.char_errors++;
         return;
     }
-    (void)sq_byte_queue_push(&s->rxq, &c.byte, 1);   /* the user reads far faster than 2400 bit/s */
+    if (s->held_n == HELD_MAX)
+        release_held(s, UINT64_MAX);
+    s->held[(s->held_first + s->held_n++) % HELD_MAX] = (struct held_char){ c.byte, sample };
 }
 
 static void start_data_if_ready(sq_v22_session *s)
@@ -419,7 +443,7 @@ static void step(sq_v22_session *s)
     }
     /* far carrier: lost for 65 ms once the call is under way */
     if (s->state >= ST_TRAIN_2400 && s->state != ST_ENDED) {
-        if (sq_qam_rx_level_dbm0(s->qrx) < CARRIER_OFF_DBM0) {
+        if (sq_qam_rx_fast_level_dbm0(s->qrx) < CARRIER_OFF_DBM0) {
             if (!s->quiet_since)
                 s->quiet_since = s->n;
             else if (s->n - s->quiet_since >= CARRIER_OFF_TIME)
@@ -443,6 +467,8 @@ void sq_v22_session_process(sq_v22_session *s, const float *rx, float *tx, size_
         s->n += len;
         i += len;
     }
+    if (s->st.phase != SQ_V22_ENDED)
+        release_held(s, s->n > CHAR_HOLD ? s->n - CHAR_HOLD : 0);
     s->st.snr_db = sq_qam_rx_snr_db(s->qrx);
     s->st.level_dbm0 = sq_qam_rx_level_dbm0(s->qrx);
     s->st.freq_offset_hz = sq_qam_rx_freq_offset_hz(s->qrx);

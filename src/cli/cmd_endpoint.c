@@ -1,0 +1,411 @@
+/* squeal answer / squeal call: one side of a modem call in real time, over a sound card, a
+ * raw stream or WAV files. The modem runs 20 ms at a time: what it sends goes to the line,
+ * what the line carried back goes into it; the user's bytes flow from stdin (or --send) to
+ * the line and from the line to stdout (or --recv-out), like a serial port. */
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "src/cli/cli.h"
+#include "src/cli/endpoint_io.h"
+#include "src/io/audio_link.h"
+
+#define BLOCK 160                 /* 20 ms */
+#define RING_LEVEL_DBM0 -45.0     /* the answerer hears a call: this much for RING_BLOCKS */
+#define RING_BLOCKS 5
+#define QUALITY_EVERY_S 10.0
+#define HANGUP_TAIL_S 0.3         /* carrier kept after the last character, for it to arrive */
+
+/* Exit status, beyond cli.h's 0/1/2: which way the call failed. */
+enum { EXIT_NO_CONNECTION = 3, EXIT_CALL_LOST = 4 };
+
+typedef struct endpoint_opts {
+    const char *cmd;
+    const char *audio, *send_path, *recv_path, *record_path;
+    audio_link_opts link;
+    double wait_s, idle_s;
+    int json;
+    sq_call_settings call;
+} endpoint_opts;
+
+typedef struct endpoint {
+    const endpoint_opts *o;
+    status_out status;
+    audio_link *link;
+    sq_call *call;                /* NULL while the answerer waits for the line to come alive */
+    sq_audio_writer *record;
+    byte_source source;
+    byte_sink sink;
+    uint64_t n;                   /* samples since start */
+    uint64_t call_start;          /* when the call (the modem) started */
+    uint64_t last_heard;          /* the last received byte, or data mode's start */
+    int live_blocks, in_data;
+    uint64_t hangup_at;           /* the tail after our last character ends here (0: none) */
+    double next_quality_s;
+} endpoint;
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static void endpoint_usage(const char *cmd, FILE *out)
+{
+    fprintf(out, "usage: squeal %s [options]\n\n", cmd);
+    fputs(strcmp(cmd, "answer") == 0
+              ? "Waits for a call on the line, answers it (answer tone, V.8), trains the data modem\n"
+                "both sides share, then moves bytes: stdin to the line and the line to stdout.\n"
+              : "Calls: sends V.8 CI until the answer tone, negotiates (V.8), trains the data\n"
+                "modem both sides share, then moves bytes: stdin to the line and the line to stdout.\n", out);
+    fputs("Status goes to stderr, one line per phase.\n"
+          "\n"
+          "Line:\n"
+          "  --audio SPEC           pa (default sound device), pa:NAME or pa:INDEX (squeal devices),\n"
+          "                         raw:IN,OUT (16-bit LE mono files, FIFOs or -), wav:IN,OUT\n"
+          "  --latency MS           sound-card buffer, 10..2000 (default 250)\n"
+          "  --rate HZ              raw streams' sample rate, 8000..48000, may be fractional\n"
+          "                         (default 8000)\n"
+          "Modem:\n"
+          "  --modes LIST           modes offered, e.g. v22bis,v21 (default: all squeal has)\n"
+          "  --max-rate 2400|1200   1200: behave as a V.22-only modem\n"
+          "  --no-v8                V.25 only: no V.8 (answerer sends ANS, caller never CM)\n"
+          "  --answer-tone T        answerer: ansam_pr (default), ansam, ans, ans_pr\n"
+          "  --guard 0|550|1800     answerer: V.22 guard tone (default 0)\n"
+          "  --call-signal none|ct|ci  caller: what it sends until answered (default ci)\n"
+          "  --level DBM0           transmit level, -40..0 (default -13)\n"
+          "  --data-bits N, --parity none|even|odd|mark|space, --stop-bits N  (default 8N1)\n"
+          "Data:\n"
+          "  --send FILE            send FILE instead of stdin\n"
+          "  --recv-out FILE        write what arrives to FILE instead of stdout\n"
+          "  --idle S               after the input has all gone, hang up once nothing has\n"
+          "                         arrived for S seconds, 0.5..600 (default 3)\n"
+          "  --wait S               give up when there is no data connection after S seconds\n"
+          "                         (the answerer counts from the ring), 5..86400 (default 60)\n"
+          "Output:\n"
+          "  --record FILE.wav      stereo WAV of the call: channel 1 sent, channel 2 heard\n"
+          "  --json                 status as JSON lines\n"
+          "\n"
+          "Exit status: 0 the call carried everything and hung up, 1 device or file failure,\n"
+          "2 usage, 3 no connection (no call, no answer, handshake failed), 4 the call was\n"
+          "lost before all the input was sent.\n", out);
+}
+
+static int parse_choice(const char *cmd, const char *opt, const char *arg, const long *allowed, long *out)
+{
+    long v = 0;
+    if (cli_parse_long(cmd, opt, arg, -1000000, 1000000, &v) != 0)
+        return -1;
+    for (; *allowed >= 0; allowed++)
+        if (v == *allowed) {
+            *out = v;
+            return 0;
+        }
+    cli_error(cmd, "%s: %s is not one of the values it takes (see --help)", opt, arg);
+    return -1;
+}
+
+static int parse_modem_option(endpoint_opts *o, int c, const char *arg)
+{
+    static const long rates[] = { 2400, 1200, -1 }, guards[] = { 0, 550, 1800, -1 };
+    long v = 0;
+    sq_tone_kind k;
+    switch (c) {
+    case 'm':
+        if (sq_v8_mods_from_str(arg, &o->call.v8.modes) == SQ_OK)
+            return 0;
+        cli_error(o->cmd, "--modes: '%s' is not a list of modes such as v22bis,v21", arg);
+        return -1;
+    case 'r':
+        if (parse_choice(o->cmd, "--max-rate", arg, rates, &v) != 0)
+            return -1;
+        o->call.max_rate = (int)v;
+        return 0;
+    case 'g':
+        if (parse_choice(o->cmd, "--guard", arg, guards, &v) != 0)
+            return -1;
+        o->call.guard_hz = (int)v;
+        return 0;
+    case 't':
+        if (sq_tone_kind_from_str(arg, &k) != SQ_OK || k > SQ_TONE_ANSAM_PR) {
+            cli_error(o->cmd, "--answer-tone is ansam_pr, ansam, ans or ans_pr, not '%s'", arg);
+            return -1;
+        }
+        o->call.v8.answer_tone = k;
+        if (k == SQ_TONE_ANS || k == SQ_TONE_ANS_PR)
+            o->call.v8.use_v8 = 0;
+        return 0;
+    case 's':
+        if (strcmp(arg, "ct") == 0)
+            o->call.v8.call_signal = SQ_CALL_SIGNAL_CT;
+        else if (strcmp(arg, "ci") == 0)
+            o->call.v8.call_signal = SQ_CALL_SIGNAL_CI;
+        else if (strcmp(arg, "none") == 0)
+            o->call.v8.call_signal = SQ_CALL_SIGNAL_NONE;
+        else
+            return cli_error(o->cmd, "--call-signal is none, ct or ci, not '%s'", arg), -1;
+        return 0;
+    case 'l':
+        return cli_parse_double(o->cmd, "--level", arg, -40, 0, &o->call.v8.tx_level_dbm0);
+    default:
+        return cli_parse_framing(o->cmd, c, arg, &o->call.format);
+    }
+}
+
+static int parse_endpoint(int argc, char **argv, endpoint_opts *o)
+{
+    static const struct option opts[] = {
+        { "help", no_argument, 0, 'h' }, { "audio", required_argument, 0, 'a' },
+        { "latency", required_argument, 0, 'L' }, { "rate", required_argument, 0, 'R' },
+        { "modes", required_argument, 0, 'm' }, { "max-rate", required_argument, 0, 'r' },
+        { "no-v8", no_argument, 0, 'n' }, { "answer-tone", required_argument, 0, 't' },
+        { "guard", required_argument, 0, 'g' }, { "call-signal", required_argument, 0, 's' },
+        { "level", required_argument, 0, 'l' }, { "send", required_argument, 0, 'S' },
+        { "recv-out", required_argument, 0, 'O' }, { "idle", required_argument, 0, 'i' },
+        { "wait", required_argument, 0, 'w' }, { "record", required_argument, 0, 'W' },
+        { "json", no_argument, 0, 'j' }, CLI_FRAMING_OPTIONS, { 0, 0, 0, 0 },
+    };
+    int c, bad = 0;
+    opterr = 0;
+    optind = 1;
+    while (!bad && (c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h': endpoint_usage(o->cmd, stdout); exit(EXIT_OK);
+        case 'a': o->audio = optarg; break;
+        case 'L': bad = cli_parse_double(o->cmd, "--latency", optarg, 10, 2000, &o->link.latency_ms); break;
+        case 'R': bad = cli_parse_double(o->cmd, "--rate", optarg, 8000, 48000, &o->link.raw_rate_hz); break;
+        case 'n': o->call.v8.use_v8 = 0; break;
+        case 'S': o->send_path = optarg; break;
+        case 'O': o->recv_path = optarg; break;
+        case 'i': bad = cli_parse_double(o->cmd, "--idle", optarg, 0.5, 600, &o->idle_s); break;
+        case 'w': bad = cli_parse_double(o->cmd, "--wait", optarg, 5, 86400, &o->wait_s); break;
+        case 'W': o->record_path = optarg; break;
+        case 'j': o->json = 1; break;
+        case ':': return cli_bad_option(o->cmd, argv[optind - 1], 1);
+        case '?': return cli_bad_option(o->cmd, argv[optind - 1], 0);
+        default: bad = parse_modem_option(o, c, optarg) != 0; break;
+        }
+    }
+    if (bad)
+        return EXIT_USAGE;
+    if (optind != argc) {
+        cli_error(o->cmd, "unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+    /* a raw line on stdin or stdout leaves no room there for the user's bytes */
+    char in[1024], out[1024];
+    if (strncmp(o->audio, "raw:", 4) == 0 && audio_link_split_pair(o->audio + 4, in, out, sizeof in) == 0) {
+        if (strcmp(in, "-") == 0 && !o->send_path) {
+            cli_error(o->cmd, "--audio %s reads the line from stdin: give the bytes to send with --send FILE", o->audio);
+            return EXIT_USAGE;
+        }
+        if (strcmp(out, "-") == 0 && !o->recv_path) {
+            cli_error(o->cmd, "--audio %s writes the line to stdout: give --recv-out FILE for what arrives", o->audio);
+            return EXIT_USAGE;
+        }
+    }
+    return EXIT_OK;
+}
+
+static double now_s(const endpoint *e)
+{
+    return (double)e->n / SQ_LINK_RATE_HZ;
+}
+
+static void print_notes(endpoint *e)
+{
+    sq_v8_note note;
+    while (sq_call_next_note(e->call, &note) == SQ_OK)
+        status_print(&e->status, (double)(e->call_start + note.sample) / SQ_LINK_RATE_HZ, "phase", "%s", note.text);
+}
+
+/* The answerer's ring: the line carries a calling signal (any signal above -45 dBm0 for
+ * 100 ms), so the caller is there to hear the answer tone. */
+static int line_is_live(endpoint *e, const float *rx)
+{
+    double p = 0.0;
+    for (int i = 0; i < BLOCK; i++)
+        p += (double)rx[i] * rx[i];
+    e->live_blocks = sq_power_to_dbm0(p / BLOCK) > RING_LEVEL_DBM0 ? e->live_blocks + 1 : 0;
+    return e->live_blocks >= RING_BLOCKS;
+}
+
+static int start_call(endpoint *e)
+{
+    if (sq_call_create(&e->o->call, &e->call) != SQ_OK) {
+        cli_error(e->o->cmd, "could not start the modem (out of memory?)");
+        return -1;
+    }
+    e->call_start = e->n;
+    return 0;
+}
+
+static void report_quality(endpoint *e)
+{
+    const sq_call_status *st = sq_call_status_get(e->call);
+    if (st->phase != SQ_CALL_DATA || now_s(e) < e->next_quality_s)
+        return;
+    e->next_quality_s = now_s(e) + QUALITY_EVERY_S;
+    status_print(&e->status, now_s(e), "line",
+                 "line: SNR %.1f dB, offset %+.1f Hz, clock %+.0f ppm; sent %llu, received %llu bytes, %zu bad characters",
+                 st->snr_db, st->freq_offset_hz, st->clock_ppm, (unsigned long long)e->source.total,
+                 (unsigned long long)e->sink.total, st->char_errors);
+}
+
+/* The call is over: says why and picks the exit status. */
+static int finish(endpoint *e, const char *reason, int device_failed)
+{
+    const sq_call_status *st = e->call ? sq_call_status_get(e->call) : NULL;
+    int all_sent = e->in_data && byte_source_done(&e->source) && sq_call_tx_pending(e->call) == 0;
+    int rc = device_failed ? EXIT_RUNTIME : all_sent ? EXIT_OK : e->in_data ? EXIT_CALL_LOST : EXIT_NO_CONNECTION;
+    status_print(&e->status, now_s(e), "no_carrier", "NO CARRIER (%s)", reason);
+    audio_link_stats ls;
+    audio_link_get_stats(e->link, &ls);
+    status_print(&e->status, now_s(e), "summary",
+                 "%s; sent %llu bytes, received %llu, %zu bad characters, SNR %.1f dB, clock %+.0f ppm; "
+                 "%llu underruns, %llu overruns on %s",
+                 rc == EXIT_OK ? "call complete" : rc == EXIT_CALL_LOST ? "call lost before all was sent"
+                               : rc == EXIT_NO_CONNECTION ? "no connection" : "line failed",
+                 (unsigned long long)e->source.total, (unsigned long long)e->sink.total,
+                 st ? st->char_errors : 0, st ? st->snr_db : 0.0, st ? st->clock_ppm : 0.0,
+                 (unsigned long long)ls.underruns, (unsigned long long)ls.overruns, ls.description);
+    return rc;
+}
+
+/* One 20 ms step after the line has moved: returns -1 to go on, else the exit status. */
+static int step(endpoint *e, const float *rx)
+{
+    if (!e->call) {
+        if (line_is_live(e, rx)) {
+            status_print(&e->status, now_s(e), "ring", "RING: a calling signal is on the line, answering");
+            return start_call(e) == 0 ? -1 : EXIT_RUNTIME;
+        }
+        return now_s(e) > e->o->wait_s ? finish(e, "no call", 0) : -1;
+    }
+    print_notes(e);
+    const sq_call_status *st = sq_call_status_get(e->call);
+    if (st->phase == SQ_CALL_DATA && !e->in_data) {
+        e->in_data = 1;
+        e->last_heard = e->n;
+    }
+    if (e->in_data) {
+        byte_source_feed(&e->source, e->call);
+        if (byte_sink_drain(e->o->cmd, &e->sink, e->call) > 0)
+            e->last_heard = e->n;
+        if (e->sink.failed)
+            return finish(e, "could not write what arrived", 1);
+        report_quality(e);
+    }
+    if (st->phase == SQ_CALL_ENDED)
+        return finish(e, e->in_data && strstr(st->reason, "carrier lost") ? "the other side hung up" : st->reason, 0);
+    if (!e->in_data && (double)(e->n - e->call_start) / SQ_LINK_RATE_HZ > e->o->wait_s)
+        return finish(e, "no data connection in time (--wait)", 0);
+    if (e->hangup_at)
+        return e->n >= e->hangup_at ? finish(e, interrupted ? "hung up: interrupted" : "hung up: everything sent, the line idle", 0) : -1;
+    if (interrupted || (e->in_data && byte_source_done(&e->source) && sq_call_tx_pending(e->call) == 0 &&
+                        (double)(e->n - e->last_heard) / SQ_LINK_RATE_HZ >= e->o->idle_s))
+        e->hangup_at = e->n + (uint64_t)(HANGUP_TAIL_S * SQ_LINK_RATE_HZ);
+    return -1;
+}
+
+static int record(endpoint *e, const float *tx, const float *rx)
+{
+    if (!e->record)
+        return 0;
+    float frames[2 * BLOCK];
+    for (int i = 0; i < BLOCK; i++) {
+        frames[2 * i] = tx[i];
+        frames[2 * i + 1] = rx[i];
+    }
+    return sq_audio_writer_write(e->record, frames, BLOCK) == SQ_OK ? 0 : -1;
+}
+
+static int run(endpoint *e)
+{
+    float rx[BLOCK] = { 0 }, tx[BLOCK];
+    char err[256] = "";
+    for (;;) {
+        if (e->call)
+            sq_call_process(e->call, rx, tx, BLOCK);
+        else
+            memset(tx, 0, sizeof tx);
+        int rc = audio_link_exchange(e->link, tx, rx, BLOCK, err, sizeof err);
+        if (rc >= 0 && record(e, tx, rx) != 0)
+            return finish(e, "could not write the recording (disk full?)", 1);
+        e->n += BLOCK;
+        if (rc <= 0)
+            return finish(e, err, rc < 0);
+        int done = step(e, rx);
+        if (done >= 0)
+            return done;
+    }
+}
+
+static int open_endpoint(endpoint *e)
+{
+    char err[256] = "";
+    if (byte_source_open(e->o->cmd, &e->source, e->o->send_path) != 0 ||
+        byte_sink_open(e->o->cmd, &e->sink, e->o->recv_path) != 0)
+        return -1;
+    if (e->o->record_path && sq_audio_writer_open(e->o->record_path, SQ_LINK_RATE_HZ, 2, &e->record) != SQ_OK) {
+        cli_error(e->o->cmd, "cannot write the recording '%s'", e->o->record_path);
+        return -1;
+    }
+    if (audio_link_open(e->o->audio, &e->o->link, &e->link, err, sizeof err) != 0) {
+        cli_error(e->o->cmd, "%s", err);
+        return -1;
+    }
+    status_print(&e->status, 0.0, "line", "line: %s", e->o->audio);
+    return 0;
+}
+
+static int cmd_endpoint(sq_role role, int argc, char **argv)
+{
+    endpoint_opts o = { .cmd = role == SQ_ROLE_CALLER ? "call" : "answer", .audio = "pa", .wait_s = 60, .idle_s = 3 };
+    sq_call_default_settings(role, &o.call);
+    if (role == SQ_ROLE_CALLER)
+        o.call.v8.call_signal = SQ_CALL_SIGNAL_CI;
+    int rc = parse_endpoint(argc, argv, &o);
+    if (rc != EXIT_OK)
+        return rc;
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    endpoint e = { .o = &o, .status = { o.cmd, o.json } };
+    e.source.fd = e.sink.fd = -1;
+    if (open_endpoint(&e) != 0) {
+        sq_audio_writer_abort(e.record);
+        e.record = NULL;
+        rc = EXIT_RUNTIME;
+    }
+    else if (role == SQ_ROLE_CALLER && start_call(&e) != 0)
+        rc = EXIT_RUNTIME;
+    else
+        rc = run(&e);
+    if (audio_link_close(e.link) != 0 && rc == EXIT_OK) {
+        cli_error(o.cmd, "could not finish the line's output file");
+        rc = EXIT_RUNTIME;
+    }
+    if (e.record && sq_audio_writer_close(e.record) != SQ_OK && rc == EXIT_OK) {
+        cli_error(o.cmd, "could not finish the recording '%s'", o.record_path);
+        rc = EXIT_RUNTIME;
+    }
+    sq_call_destroy(e.call);
+    byte_source_close(&e.source);
+    byte_sink_close(&e.sink);
+    return rc;
+}
+
+int cmd_answer(int argc, char **argv)
+{
+    return cmd_endpoint(SQ_ROLE_ANSWERER, argc, argv);
+}
+
+int cmd_call(int argc, char **argv)
+{
+    return cmd_endpoint(SQ_ROLE_CALLER, argc, argv);
+}

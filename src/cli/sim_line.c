@@ -1,0 +1,135 @@
+/* Two modems through the simulated line (sim_line.h). */
+#include "src/cli/sim_line.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK 160              /* 20 ms: also the line's delay in each direction */
+#define MAX_SECONDS 30.0
+#define TAIL_SAMPLES 2400      /* keep running 0.3 s after both sides finish */
+
+int sim_line_open(const sim_line_params *o, sim_line *l)
+{
+    for (int i = 0; i < 2; i++) {
+        sq_channel_params p = { .foff_hz = o->foff, .bandlimit = o->bandlimit,
+                                .seed = (uint64_t)o->seed * 2u + (uint64_t)i,
+                                /* to[1] is heard by the answerer, whose clock runs fast */
+                                .clock_ppm = i ? o->clock_ppm : -o->clock_ppm };
+        double tx_level = o->side[1 - i].v8.tx_level_dbm0;
+        double rx_level = isnan(o->level) ? tx_level : o->level;
+        p.gain_db = rx_level - tx_level;
+        p.noise_rms = isnan(o->snr) ? 0.0 : sq_noise_rms_for_snr(rx_level, o->snr);
+        if (sq_channel_create(&p, &l->to[i]) != SQ_OK)
+            return -1;
+    }
+    for (int i = 0; i < 2; i++)
+        if (sq_call_create(&o->side[i], &l->side[i]) != SQ_OK)
+            return -1;
+    return 0;
+}
+
+/* Feeds each side's payload in as it takes it, and collects what each side receives. */
+static int move_data(sim_line *l, uint64_t now)
+{
+    for (int i = 0; i < 2; i++) {
+        sim_flow *out = &l->flow[i];
+        const sq_call_status *st = sq_call_status_get(l->side[i]);
+        if (st->phase == SQ_CALL_DATA && out->sent < out->len)
+            out->sent += sq_call_send(l->side[i], out->payload + out->sent, out->len - out->sent);
+        sim_flow *in = &l->flow[1 - i];
+        uint8_t buf[512];
+        size_t k;
+        while ((k = sq_call_receive(l->side[i], buf, sizeof buf)) > 0) {
+            uint8_t *g = realloc(in->got, in->got_len + k);
+            if (!g)
+                return -1;
+            in->got = g;
+            memcpy(in->got + in->got_len, buf, k);
+            in->got_len += k;
+            in->last_byte_sample = now;
+        }
+    }
+    return 0;
+}
+
+/* Both in data mode with every byte sent and received, or either side ended. */
+static int call_over(const sim_line *l)
+{
+    int done = 1;
+    for (int i = 0; i < 2; i++) {
+        const sq_call_status *st = sq_call_status_get(l->side[i]);
+        if (st->phase == SQ_CALL_ENDED)
+            return 1;
+        done &= st->phase == SQ_CALL_DATA && l->flow[i].sent == l->flow[i].len &&
+                sq_call_tx_pending(l->side[i]) == 0 && l->flow[i].got_len >= l->flow[i].len;
+    }
+    return done;
+}
+
+/* Runs both sides block by block; each hears the other's previous block through the line,
+ * plus its own previous block as talker echo. */
+int sim_line_run(const sim_line_params *o, sim_line *l)
+{
+    float rx[2][BLOCK];
+    static const float silence[BLOCK];
+    double echo = o->echo > 0.0 ? pow(10.0, -o->echo / 20.0) : 0.0;
+    /* room for the handshake and for the payloads at 300 bit/s, the slowest mode */
+    size_t biggest = l->flow[0].len > l->flow[1].len ? l->flow[0].len : l->flow[1].len;
+    size_t tail = 0, limit = (size_t)((MAX_SECONDS + (double)biggest * 10.0 / 300.0 * 1.2) * 8000);
+    while (l->tx[0].n < limit && tail < TAIL_SAMPLES) {
+        for (int i = 0; i < 2; i++) {
+            const float *far = l->tx[1 - i].n ? l->tx[1 - i].x + l->tx[1 - i].n - BLOCK : silence;
+            sq_channel_process(l->to[i], far, rx[i], BLOCK);
+            if (echo > 0.0 && l->tx[i].n)
+                for (int k = 0; k < BLOCK; k++)
+                    rx[i][k] += (float)(echo * l->tx[i].x[l->tx[i].n - BLOCK + k]);
+        }
+        for (int i = 0; i < 2; i++) {
+            if (sample_buf_grow(&l->tx[i], BLOCK) != 0)
+                return -1;
+            sq_call_process(l->side[i], rx[i], l->tx[i].x + l->tx[i].n, BLOCK);
+        }
+        for (int i = 0; i < 2; i++)
+            l->tx[i].n += BLOCK;
+        if (move_data(l, l->tx[0].n) != 0)
+            return -1;
+        if (call_over(l))
+            tail += BLOCK;
+    }
+    if (sample_buf_grow(&l->mix, l->tx[0].n) != 0)
+        return -1;
+    for (size_t k = 0; k < l->tx[0].n; k++)
+        l->mix.x[k] = l->tx[0].x[k] + l->tx[1].x[k];
+    l->mix.n = l->tx[0].n;
+    return 0;
+}
+
+
+int sim_line_next_note(sim_line *l, int *side, sq_v8_note *note)
+{
+    /* each side's next note is held here until the other side's next is later */
+    sq_v8_note *held = l->held;
+    for (int i = 0; i < 2; i++)
+        if (!l->have[i])
+            l->have[i] = sq_call_next_note(l->side[i], &held[i]) == SQ_OK;
+    if (!l->have[0] && !l->have[1])
+        return 0;
+    int i = l->have[0] && (!l->have[1] || held[0].sample <= held[1].sample) ? 0 : 1;
+    *side = i;
+    *note = held[i];
+    l->have[i] = 0;
+    return 1;
+}
+
+void sim_line_free(sim_line *l)
+{
+    for (int i = 0; i < 2; i++) {
+        sq_call_destroy(l->side[i]);
+        sq_channel_destroy(l->to[i]);
+        sample_buf_free(&l->tx[i]);
+        free(l->flow[i].payload);
+        free(l->flow[i].got);
+    }
+    sample_buf_free(&l->mix);
+    memset(l, 0, sizeof *l);
+}
