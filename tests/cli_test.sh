@@ -225,5 +225,51 @@ else
     echo "SKIP: $V22B not present"
 fi
 
+# squeal answer and squeal call as two processes joined by FIFOs (the raw line), files
+# both ways checked byte for byte; then the same with sox in the loop resampling the
+# caller's audio by +300 ppm in and -300 ppm out, as if its sound card ran 300 ppm off
+python3 -c '
+import random, sys
+r = random.Random(7)
+for name, size in (("a.bin", 3000), ("b.bin", 2000)):
+    open(sys.argv[1] + "/" + name, "wb").write(bytes(r.getrandbits(8) for _ in range(size)))' "$T"
+mkfifo "$T/f1" "$T/f2" "$T/f3" "$T/f4"
+timeout 120 "$SQ" answer --audio "raw:$T/f1,$T/f2" --send "$T/b.bin" --recv-out "$T/got-a" 2>"$T/answer.log" &
+answer=$!
+timeout 120 "$SQ" call --audio "raw:$T/f2,$T/f1" --send "$T/a.bin" --recv-out "$T/got-b" 2>"$T/call.log"
+call_rc=$?
+wait $answer
+answer_rc=$?
+if [ $call_rc -eq 0 ] && [ $answer_rc -eq 0 ] && cmp -s "$T/a.bin" "$T/got-a" && cmp -s "$T/b.bin" "$T/got-b" &&
+   grep -q "CONNECT 2400" "$T/call.log"; then ok; else
+    bad "answer/call over FIFOs: exit $call_rc/$answer_rc"; cat "$T/call.log" "$T/answer.log"; fi
+RAW="-t raw -r 8000 -e signed -b 16 -c 1"
+sox --buffer 512 $RAW "$T/f2" $RAW "$T/f3" speed 1.0003 2>/dev/null &
+sox --buffer 512 $RAW "$T/f4" $RAW "$T/f1" speed 0.99970009 2>/dev/null &
+# --latency: a second of silence first, so that sox's filters have input to work on
+timeout 120 "$SQ" answer --audio "raw:$T/f1,$T/f2" --latency 1000 --send "$T/b.bin" --recv-out "$T/got-a" \
+    2>"$T/answer.log" &
+answer=$!
+timeout 120 "$SQ" call --audio "raw:$T/f3,$T/f4" --latency 1000 --send "$T/a.bin" --recv-out "$T/got-b" 2>"$T/call.log"
+call_rc=$?
+wait $answer
+answer_rc=$?
+wait
+skew=$(sed -n 's/.*call complete.*clock \([-+][0-9]*\) ppm.*/\1/p' "$T/answer.log")
+if [ $call_rc -eq 0 ] && [ $answer_rc -eq 0 ] && cmp -s "$T/a.bin" "$T/got-a" && cmp -s "$T/b.bin" "$T/got-b" &&
+   [ -n "$skew" ] && [ "${skew#+}" -ge 280 ] && [ "${skew#+}" -le 320 ]; then ok; else
+    bad "answer/call with sox at +/-300 ppm: exit $call_rc/$answer_rc, skew '$skew'"; cat "$T/call.log" "$T/answer.log"; fi
+expect 2 "call: bad line" -- "$SQ" call --audio foo
+expect 1 "call: missing raw input" -- "$SQ" call --audio "raw:$T/none,$T/out"
+expect 2 "call: raw stdin needs --send" -- "$SQ" call --audio raw:-,"$T/out"
+expect 2 "answer: bad max rate" -- "$SQ" answer --max-rate 9600
+sox -n -r 8000 -b 16 -c 2 "$T/stereo.wav" trim 0 1
+expect 1 "answer: mono line wanted" -- "$SQ" answer --audio "wav:$T/stereo.wav,"
+# a caller that hears only silence: no connection (3), and what it sent is its CI
+sox -n -r 8000 -b 16 -c 1 "$T/quiet.wav" trim 0 8
+"$SQ" call --audio "wav:$T/quiet.wav,$T/ci.wav" --wait 5 </dev/null >/dev/null 2>"$T/err"
+rc=$?
+[ $rc -eq 3 ] && "$SQ" decode "$T/ci.wav" | grep -q " ci " && ok || { bad "call into silence: exit $rc"; cat "$T/err"; }
+
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

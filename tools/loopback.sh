@@ -28,8 +28,10 @@ start)
     mkdir -p "$runtime" && chmod 700 "$runtime"
     export XDG_RUNTIME_DIR="$runtime" PULSE_SERVER="unix:$runtime/pulse/native"
     if ! pactl info >/dev/null 2>&1; then
-        # -n: none of the desktop's default modules; root needs no --system for a private server
-        pulseaudio --daemonize=yes --exit-idle-time=-1 -n \
+        # -n: none of the desktop's default modules; root needs no --system for a private
+        # server. No real-time scheduling: as root PulseAudio would take it, and its RT
+        # watchdog killed the server (SIGKILL on RLIMIT_RTTIME) in the middle of test runs.
+        pulseaudio --daemonize=yes --exit-idle-time=-1 --realtime=no --high-priority=no -n \
             --load=module-native-protocol-unix \
             --load="module-null-sink sink_name=a2b sink_properties=device.description=caller-to-answerer" \
             --load="module-null-sink sink_name=b2a sink_properties=device.description=answerer-to-caller" \

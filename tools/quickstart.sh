@@ -9,7 +9,8 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
     build-essential meson ninja-build pkg-config python3 \
     libfftw3-dev libsndfile1-dev libsoxr-dev portaudio19-dev check \
-    libspandsp-dev minimodem sox >/dev/null
+    libspandsp-dev minimodem sox \
+    pulseaudio pulseaudio-utils libasound2-plugins >/dev/null
 meson setup build --wipe >/dev/null 2>&1 || meson setup build >/dev/null
 ninja -C build
 case "$mode" in

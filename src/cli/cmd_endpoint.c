@@ -67,7 +67,8 @@ static void endpoint_usage(const char *cmd, FILE *out)
           "Line:\n"
           "  --audio SPEC           pa (default sound device), pa:NAME or pa:INDEX (squeal devices),\n"
           "                         raw:IN,OUT (16-bit LE mono files, FIFOs or -), wav:IN,OUT\n"
-          "  --latency MS           sound-card buffer, 10..2000 (default 250)\n"
+          "  --latency MS           sound-card buffer, 10..2000 (default 250); with raw,\n"
+          "                         that much silence is sent first (default none)\n"
           "  --rate HZ              raw streams' sample rate, 8000..48000, may be fractional\n"
           "                         (default 8000)\n"
           "Modem:\n"
@@ -194,6 +195,11 @@ static int parse_endpoint(int argc, char **argv, endpoint_opts *o)
         return EXIT_USAGE;
     if (optind != argc) {
         cli_error(o->cmd, "unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (strcmp(o->audio, "pa") != 0 && strncmp(o->audio, "pa:", 3) != 0 && strncmp(o->audio, "raw:", 4) != 0 &&
+        strncmp(o->audio, "wav:", 4) != 0) {
+        cli_error(o->cmd, "--audio is pa, pa:NAME, pa:INDEX, raw:IN,OUT or wav:IN,OUT, not '%s'", o->audio);
         return EXIT_USAGE;
     }
     /* a raw line on stdin or stdout leaves no room there for the user's bytes */

@@ -114,6 +114,8 @@ struct sq_decoder {
     sq_qam_lane qam[SQ_QAM_LANES];
     sq_event_pool pool;
     uint64_t samples;
+    double cj_end_s;               /* V.8 ended here (CJ): a V.22bis start-up may follow */
+    int cj_seen;
 };
 
 int sq_fsk_lanes_create(sq_decoder *d, const sq_async_format *format);

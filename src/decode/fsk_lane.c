@@ -254,6 +254,8 @@ static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
         ev.repeats = 1;
         ev.level_dbm0 = sq_fskdemod_level_dbm0(l->demod);
         sq_event_pool_queue(&d->pool, &ev, -1);
+        d->cj_end_s = end;
+        d->cj_seen = 1;
         return;
     }
     if (!m->valid)   /* a cut-off last sequence or a damaged one: the run goes on or ends */

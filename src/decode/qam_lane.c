@@ -28,7 +28,9 @@
  * the symbols before that (and in the quiet that follows) are not the far end's */
 #define FADE_SYMBOLS 24
 #define DECIDE16_AFTER_S1_S 0.45    /* 16-way decisions from 450 ms after S1 */
-#define WAIT_2400_S 0.9             /* no 2400 bit/s points by then: the far end stayed at 1200 */
+#define WAIT_2400_S 2.0             /* no 2400 bit/s points by then: the far end stayed at 1200
+                                     * (the far end switches 600 ms after the S1 it hears: a
+                                     * round trip after its own, 0.5 s or more over sound cards) */
 #define MARKS_BEFORE_DATA 32         /* V.22bis: 109 ON after 32 1s at the final rate */
 #define SB1_BACKDATE_S 0.27         /* SB1 is recognised after 270 ms of it */
 /* SB1 at 2400 lasts 200 ms before data: past that, data begins even if noise keeps the lane
@@ -137,9 +139,12 @@ static void open_data(sq_decoder *d, sq_qam_lane *l, double now_s)
 }
 
 /* S1 is two tones 300 Hz apart, which a chord can be too: it counts only within a V.22
- * call, that is after USB1 (or in a call already under way). */
+ * call, that is after USB1 (or in a call already under way), or soon after V.8 ended with
+ * CJ (one side of a stereo recording holds the caller's CJ and S1 but not the USB1). */
 static int in_v22_call(const sq_decoder *d, double now_s)
 {
+    if (d->cj_seen && now_s - d->cj_end_s < S1_CONTEXT_S)
+        return 1;
     for (int i = 0; i < SQ_QAM_LANES; i++) {
         const sq_qam_lane *o = &d->qam[i];
         if (o->state != QL_HUNT || (o->channel == 2 && o->det.usb1_run >= USB1_MIN_SYMBOLS) ||

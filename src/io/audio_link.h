@@ -19,7 +19,8 @@
 
 typedef struct audio_link_opts {
     double raw_rate_hz;      /* raw streams: their sample rate (default 8000) */
-    double latency_ms;       /* sound card: buffer size asked for (0: the default) */
+    double latency_ms;       /* sound card: buffer size asked for (0: the default); raw
+                              * stream: silence sent first, a cushion for a player */
     int output_only;         /* sound card: play only (the demo); exchange's rx may be NULL */
 } audio_link_opts;
 

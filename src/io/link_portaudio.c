@@ -1,5 +1,9 @@
 /* The sound-card line: a full-duplex PortAudio stream (audio_link.h).
  *
+ * One full-duplex stream keeps recording and playing in step. Two half-duplex streams
+ * were tried through PulseAudio's ALSA plugin: playback then ran dry 10-16 times a call
+ * and characters were lost.
+ *
  * PortAudio calls on_audio() from its own real-time thread. That callback only copies
  * between the device's buffers and two lock-free rings (ring_buffer.h) and bumps atomic
  * counters: it never allocates, locks, blocks or prints. The modem's thread, in exchange(),
@@ -25,6 +29,10 @@
 #define PENDING_LEN 8192         /* 8 kHz samples converted and not yet handed over */
 #define MAX_BLOCK 2048           /* largest exchange, 8 kHz samples */
 #define STALL_MS 2000            /* no callback for this long: the device is gone */
+/* PortAudio's ALSA host stops a stream when a capture poll times out, which PulseAudio's
+ * ALSA plugin sometimes causes as other clients come and go: the stream is started again,
+ * this many times at most, before the device counts as gone. */
+#define MAX_RESTARTS 5
 
 typedef struct pa_link {
     audio_link base;
@@ -33,6 +41,7 @@ typedef struct pa_link {
     double rate_hz, out_latency_s;
     sq_ring rx, tx;
     _Atomic uint64_t underruns, overruns, callbacks;
+    int restarts;
     atomic_int counting;         /* underruns count only while the modem is feeding us */
     sq_rate_converter *to_device, *from_device;
     float stage[STAGE_LEN];
@@ -127,6 +136,13 @@ static int wait_for_device(pa_link *l, uint64_t *seen, int *idle_ms, char *err, 
         *seen = now;
         *idle_ms = 0;
     }
+    if (*idle_ms < STALL_MS && Pa_IsStreamActive(l->stream) != 1 && l->restarts < MAX_RESTARTS) {
+        l->restarts++;
+        atomic_fetch_add_explicit(&l->overruns, 1, memory_order_relaxed);   /* what was lost */
+        Pa_StopStream(l->stream);
+        if (Pa_StartStream(l->stream) == paNoError)
+            return 0;
+    }
     if (*idle_ms >= STALL_MS || Pa_IsStreamActive(l->stream) != 1) {
         snprintf(err, err_len, "the sound device stopped (unplugged, or the sound server went away)");
         return -1;
@@ -209,7 +225,8 @@ static void pa_get_stats(audio_link *base, audio_link_stats *s)
     s->device_rate_hz = l->rate_hz;
     s->underruns = atomic_load(&l->underruns);
     s->overruns = atomic_load(&l->overruns);
-    snprintf(s->description, sizeof s->description, "%s", l->description);
+    snprintf(s->description, sizeof s->description, "%.150s%s", l->description,
+             l->restarts ? " (stream restarted after stopping)" : "");
 }
 
 static void pa_free(pa_link *l)
@@ -338,7 +355,7 @@ static int open_stream(pa_link *l, PaDeviceIndex in_dev, PaDeviceIndex out_dev, 
     return 0;
 }
 
-int audio_link_open_portaudio(const char *spec, const audio_link_opts *o, audio_link **out, char *err, size_t err_len)
+static int open_portaudio(const char *spec, const audio_link_opts *o, audio_link **out, char *err, size_t err_len)
 {
     pa_link *l = calloc(1, sizeof *l);
     if (!l) {
@@ -382,6 +399,16 @@ int audio_link_open_portaudio(const char *spec, const audio_link_opts *o, audio_
     }
     *out = &l->base;
     return 0;
+}
+
+/* Opening probes devices too, and a failed open makes PortAudio's ALSA host print its own
+ * diagnostics: the user gets one line from us instead. */
+int audio_link_open_portaudio(const char *spec, const audio_link_opts *o, audio_link **out, char *err, size_t err_len)
+{
+    int saved = mute_stderr();
+    int rc = open_portaudio(spec, o, out, err, err_len);
+    unmute_stderr(saved);
+    return rc;
 }
 
 int audio_devices_list(audio_device_info *list, int max, char *err, size_t err_len)

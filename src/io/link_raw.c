@@ -246,9 +246,22 @@ int audio_link_open_raw(const char *spec, const audio_link_opts *o, audio_link *
     l->in_fd = open_input_early(in_path, err, err_len);
     if (l->in_fd >= 0)
         l->out_fd = open_output(out_path, err, err_len);
-    if (l->out_fd >= 0)
-        l->in_fd = open_input_blocking(in_path, l->in_fd, err, err_len);
     if (l->in_fd < 0 || l->out_fd < 0) {
+        raw_free(l);
+        return -1;
+    }
+    /* With --latency, that much silence goes out first: a real-time player downstream
+     * (pacat, aplay) then has a cushion against the jitter of the pipe feeding it, and a
+     * filter in the loop (sox) has input before this side waits for its own. */
+    static const float silence[SQ_LINK_RATE_HZ / 50];
+    for (double left = o->latency_ms / 1000.0 * SQ_LINK_RATE_HZ; left > 0.0; left -= SQ_LINK_RATE_HZ / 50) {
+        if (send_samples(l, silence, SQ_LINK_RATE_HZ / 50, err, err_len) != 1) {
+            raw_free(l);
+            return -1;
+        }
+    }
+    l->in_fd = open_input_blocking(in_path, l->in_fd, err, err_len);
+    if (l->in_fd < 0) {
         raw_free(l);
         return -1;
     }

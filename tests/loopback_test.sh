@@ -1,0 +1,108 @@
+#!/bin/sh
+# Real-time tests through a real sound server: a private PulseAudio with null sinks
+# (tools/loopback.sh), PortAudio reaching it through ALSA's pulse plugin.
+#   1. squeal answer and squeal call as two processes, 20 kB each way, SHA-256 checked;
+#      the answerer's --record decodes back into the call's timeline
+#   2. (the +/-300 ppm call with sox in the loop is in cli_test.sh: it needs no server)
+#   3. the answerer killed mid-call: the caller says NO CARRIER, exits 4, and what it had
+#      received is in its output file, intact
+#   4. squeal demo played into a null sink while parec records the sink's monitor: the
+#      recording decodes to the same timeline as the demo's own --wav output
+#   5. a device that does not exist: one error line, exit 1
+# usage: loopback_test.sh SQUEAL SOURCE_ROOT
+SQ=$1
+SRC=$2
+for tool in pulseaudio pactl parec pacat sox sha256sum python3; do
+    command -v $tool >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
+done
+ls /usr/lib/*/alsa-lib/libasound_module_pcm_pulse.so >/dev/null 2>&1 ||
+    { echo "SKIP: ALSA's pulse plugin (libasound2-plugins) is not installed"; exit 77; }
+
+T=$(mktemp -d)
+export SQUEAL_PULSE_DIR="$T/pulse"
+trap 'sh "$SRC/tools/loopback.sh" stop; rm -rf "$T"' EXIT
+eval "$(sh "$SRC/tools/loopback.sh" start)" || { echo "FAIL: could not start PulseAudio"; exit 1; }
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+python3 - "$T" <<'PY'
+import random, sys
+r = random.Random(20261121)
+for name, size in (("a.bin", 20480), ("b.bin", 20480)):
+    open(f"{sys.argv[1]}/{name}", "wb").write(bytes(r.getrandbits(8) for _ in range(size)))
+PY
+
+same() { [ "$(sha256sum <"$1")" = "$(sha256sum <"$2")" ]; }
+
+# --- 1. two processes, 20 kB each way -------------------------------------------------
+"$SQ" devices >"$T/devices" 2>&1 && grep -q pulse "$T/devices" && ok || bad "devices does not list pulse: $(cat "$T/devices")"
+PULSE_SINK=b2a PULSE_SOURCE=a2b.monitor timeout 300 "$SQ" answer --send "$T/b.bin" --recv-out "$T/got-a" \
+    --record "$T/answer.wav" 2>"$T/answer.log" &
+answer=$!
+PULSE_SINK=a2b PULSE_SOURCE=b2a.monitor timeout 300 "$SQ" call --json --send "$T/a.bin" --recv-out "$T/got-b" \
+    2>"$T/call.log"
+call_rc=$?
+wait $answer
+answer_rc=$?
+[ $call_rc -eq 0 ] && [ $answer_rc -eq 0 ] && ok || bad "20 kB call: exit $call_rc / $answer_rc"
+same "$T/a.bin" "$T/got-a" && ok || bad "20 kB caller->answerer: SHA-256 differs ($(wc -c <"$T/got-a") bytes)"
+same "$T/b.bin" "$T/got-b" && ok || bad "20 kB answerer->caller: SHA-256 differs ($(wc -c <"$T/got-b") bytes)"
+grep -q '"text":"CONNECT 2400' "$T/call.log" && ok || bad "no CONNECT 2400 JSON status line from call"
+grep -q 'CONNECT 2400' "$T/answer.log" && ok || bad "no CONNECT 2400 status line from answer"
+if [ $fail -ne 0 ]; then echo "--- call"; cat "$T/call.log"; echo "--- answer"; cat "$T/answer.log"; fi
+# what the answerer sent (ch1) and heard (ch2), read back by decode
+"$SQ" decode "$T/answer.wav" >"$T/answer.timeline" 2>&1
+for ev in "ch1  ansam_pr" "ch2  ci" "ch2  cm" "ch1  jm" "ch2  cj" "ch1  usb1" "ch2  s1" "ch1  s1" "ch2  sb1 .*2400" "ch1  data .*2400" "ch2  data .*2400"; do
+    grep -q "$ev" "$T/answer.timeline" && ok || bad "the answerer's recording has no '$ev' event"
+done
+
+# --- 3. the far end goes away mid-call ------------------------------------------------
+PULSE_SINK=b2a PULSE_SOURCE=a2b.monitor timeout 120 "$SQ" answer --send "$T/b.bin" --recv-out /dev/null \
+    2>"$T/answer5.log" &
+answer=$!
+PULSE_SINK=a2b PULSE_SOURCE=b2a.monitor timeout 120 "$SQ" call --send "$T/a.bin" --recv-out "$T/got-b5" \
+    2>"$T/call5.log" &
+call=$!
+for _ in $(seq 1 60); do grep -q CONNECT "$T/call5.log" && break; sleep 0.5; done
+sleep 4
+pkill -9 -P $answer   # squeal itself, the child of timeout
+wait $call
+call_rc=$?
+got=$(wc -c <"$T/got-b5")
+[ $call_rc -eq 4 ] && ok || bad "peer killed: call exit $call_rc, wanted 4"
+grep -q "NO CARRIER" "$T/call5.log" && ok || bad "peer killed: no NO CARRIER line"
+[ "$got" -gt 200 ] && cmp -s -n "$got" "$T/got-b5" "$T/b.bin" && ok ||
+    bad "peer killed: the $got bytes received are not the start of what was sent"
+if [ $fail -ne 0 ]; then cat "$T/call5.log"; fi
+
+# --- 4. the demo, heard through the sound server --------------------------------------
+parec -d demo.monitor --rate=8000 --channels=1 --format=s16le --file-format=wav "$T/heard.wav" &
+rec=$!
+sleep 0.3
+PULSE_SINK=demo timeout 60 "$SQ" demo >"$T/demo.out" 2>&1 && ok || bad "demo failed: $(cat "$T/demo.out")"
+sleep 0.5
+kill $rec
+wait $rec 2>/dev/null
+"$SQ" demo --wav "$T/demo.wav" >/dev/null 2>&1 || bad "demo --wav failed"
+# the same events, channels and data in the same order (times shift with the recording's start)
+timeline() { "$SQ" decode --json "$1" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    e = json.loads(line)
+    print(e["type"], e.get("chan", ""), e.get("text", e.get("bytes_hex", "")))'; }
+timeline "$T/heard.wav" >"$T/heard.events"
+timeline "$T/demo.wav" >"$T/demo.events"
+if cmp -s "$T/heard.events" "$T/demo.events" && grep -q "^data" "$T/demo.events"; then ok; else
+    bad "the demo as heard decodes differently:"; diff "$T/demo.events" "$T/heard.events"; fi
+grep -q "CONNECT 2400" "$T/demo.out" && ok || bad "demo printed no CONNECT"
+
+# --- 5. a device that is not there ----------------------------------------------------
+"$SQ" call --audio pa:no-such-card >/dev/null 2>"$T/err"
+rc=$?
+[ $rc -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "no-such-card" "$T/err" && ok ||
+    bad "missing device: exit $rc, stderr: $(cat "$T/err")"
+
+echo "loopback: $pass passed, $fail failed"
+[ $fail -eq 0 ]
