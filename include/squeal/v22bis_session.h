@@ -7,9 +7,10 @@
  * and then scrambled 1s (SB1). An answerer that hears S1 and also wants 2400 answers with S1;
  * both then train at 1200 bit/s and move to 2400 bit/s 600 ms after the S1 they heard. If
  * either side leaves S1 out, both settle on 1200 bit/s (V.22). In data mode the equaliser's
- * error is watched: when the line can no longer carry the rate, the session retrains (S1
- * both ways, V.22bis 6.4) at 1200 bit/s rather than deliver garbage. Loss of the far
- * carrier ends the call with a reason.
+ * error is watched: when the line can no longer carry the rate, the call ends with that
+ * reason rather than deliver garbage (retrain, V.22bis 6.4, is not implemented yet; the
+ * retrains field stays 0). Loss of the far carrier ends the call with a reason, and the
+ * characters read while it faded are dropped.
  *
  * Like the V.8 session, it is sample-driven: samples heard in, samples to send out, at
  * 8 kHz; it never blocks, and allocates only when created. */

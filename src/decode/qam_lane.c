@@ -28,7 +28,7 @@
  * the symbols before that (and in the quiet that follows) are not the far end's */
 #define FADE_SYMBOLS 24
 #define DECIDE16_AFTER_S1_S 0.45    /* 16-way decisions from 450 ms after S1 */
-#define WAIT_2400_S 2.0             /* no 2400 bit/s points by then: the far end stayed at 1200
+#define WAIT_2400_S 3.0             /* no 2400 bit/s points by then: the far end stayed at 1200
                                      * (the far end switches 600 ms after the S1 it hears: a
                                      * round trip after its own, 0.5 s or more over sound cards) */
 #define MARKS_BEFORE_DATA 32         /* V.22bis: 109 ON after 32 1s at the final rate */
