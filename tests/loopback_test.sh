@@ -18,6 +18,12 @@ done
 ls /usr/lib/*/alsa-lib/libasound_module_pcm_pulse.so >/dev/null 2>&1 ||
     { echo "SKIP: ALSA's pulse plugin (libasound2-plugins) is not installed"; exit 77; }
 
+# Under AddressSanitizer, LeakSanitizer reports blocks that ALSA's pulse plugin allocates
+# and never frees; the plugin is unloaded by then, so no suppression can name it. Leaks are
+# not checked in this script; the same commands run on raw and WAV lines in cli_test.sh
+# with leak checking on.
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+export ASAN_OPTIONS
 T=$(mktemp -d)
 export SQUEAL_PULSE_DIR="$T/pulse"
 trap 'sh "$SRC/tools/loopback.sh" stop; rm -rf "$T"' EXIT
