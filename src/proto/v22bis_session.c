@@ -35,8 +35,10 @@
 /* A received character is handed over only once it is this old and the carrier is still
  * there: the symbols as a carrier fades (hang-up, a cut line) decode to garbage before the
  * loss is declared (the fast level falls 35 dB in ~30 ms, then CARRIER_OFF_TIME), and what
- * is held back then is dropped rather than delivered as if it were good. */
-#define CHAR_HOLD MS(150)
+ * is held back then is dropped rather than delivered as if it were good. 150 ms was not
+ * enough when a sound server dropped a killed peer's stream: the audio jumped before it
+ * went silent, and a few garbage characters came out (tests/loopback_test.sh). */
+#define CHAR_HOLD MS(300)
 #define HELD_MAX 256
 #define ANSWER_WAIT MS(10000)       /* a handshake that gets no reply gives up */
 /* Line quality needed to go to 2400 bit/s: the SNR of the symbols as measured on USB1 or S1
