@@ -16,7 +16,8 @@
 #define RING_LEVEL_DBM0 -45.0     /* the answerer hears a call: this much for RING_BLOCKS */
 #define RING_BLOCKS 5
 #define QUALITY_EVERY_S 10.0
-#define HANGUP_TAIL_S 0.3         /* carrier kept after the last character, for it to arrive */
+#define HANGUP_TAIL_S 0.5         /* carrier kept after the last character, for it to arrive:
+                                   * longer than the receiver holds characters (300 ms) */
 
 /* Exit status, beyond cli.h's 0/1/2: which way the call failed. */
 enum { EXIT_NO_CONNECTION = 3, EXIT_CALL_LOST = 4 };
