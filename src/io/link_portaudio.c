@@ -29,10 +29,6 @@
 #define PENDING_LEN 8192         /* 8 kHz samples converted and not yet handed over */
 #define MAX_BLOCK 2048           /* largest exchange, 8 kHz samples */
 #define STALL_MS 2000            /* no callback for this long: the device is gone */
-/* PortAudio's ALSA host stops a stream when a capture poll times out, which PulseAudio's
- * ALSA plugin sometimes causes as other clients come and go: the stream is started again,
- * this many times at most, before the device counts as gone. */
-#define MAX_RESTARTS 5
 
 typedef struct pa_link {
     audio_link base;
@@ -41,7 +37,6 @@ typedef struct pa_link {
     double rate_hz, out_latency_s;
     sq_ring rx, tx;
     _Atomic uint64_t underruns, overruns, callbacks;
-    int restarts;
     atomic_int counting;         /* underruns count only while the modem is feeding us */
     sq_rate_converter *to_device, *from_device;
     float stage[STAGE_LEN];
@@ -136,13 +131,6 @@ static int wait_for_device(pa_link *l, uint64_t *seen, int *idle_ms, char *err, 
         *seen = now;
         *idle_ms = 0;
     }
-    if (*idle_ms < STALL_MS && Pa_IsStreamActive(l->stream) != 1 && l->restarts < MAX_RESTARTS) {
-        l->restarts++;
-        atomic_fetch_add_explicit(&l->overruns, 1, memory_order_relaxed);   /* what was lost */
-        Pa_StopStream(l->stream);
-        if (Pa_StartStream(l->stream) == paNoError)
-            return 0;
-    }
     if (*idle_ms >= STALL_MS || Pa_IsStreamActive(l->stream) != 1) {
         snprintf(err, err_len, "the sound device stopped (unplugged, or the sound server went away)");
         return -1;
@@ -225,8 +213,7 @@ static void pa_get_stats(audio_link *base, audio_link_stats *s)
     s->device_rate_hz = l->rate_hz;
     s->underruns = atomic_load(&l->underruns);
     s->overruns = atomic_load(&l->overruns);
-    snprintf(s->description, sizeof s->description, "%.150s%s", l->description,
-             l->restarts ? " (stream restarted after stopping)" : "");
+    snprintf(s->description, sizeof s->description, "%s", l->description);
 }
 
 static void pa_free(pa_link *l)
