@@ -24,6 +24,12 @@ enum { CLI_OPT_DATA_BITS = 1000, CLI_OPT_PARITY, CLI_OPT_STOP_BITS };
     { "stop-bits", required_argument, 0, CLI_OPT_STOP_BITS }
 int cli_parse_framing(const char *cmd, int opt, const char *arg, sq_async_format *f);
 
+/* The V.8 options sim, answer, call and demo share; 0, or -1 after printing the error. */
+int cli_parse_modes(const char *cmd, const char *opt, const char *s, uint32_t *modes);
+/* ans and ans_pr make a V.25 answerer, which has no V.8. */
+int cli_parse_answer_tone(const char *cmd, const char *s, sq_v8_settings *v8);
+int cli_parse_call_signal(const char *cmd, const char *s, sq_v8_settings *v8);
+
 /* getopt_long error for an unknown option or a missing value. */
 int cli_bad_option(const char *cmd, const char *arg, int missing_value);
 

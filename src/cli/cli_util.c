@@ -77,6 +77,40 @@ int cli_parse_framing(const char *cmd, int opt, const char *arg, sq_async_format
     }
 }
 
+int cli_parse_modes(const char *cmd, const char *opt, const char *s, uint32_t *modes)
+{
+    if (sq_v8_mods_from_str(s, modes) == SQ_OK)
+        return 0;
+    cli_error(cmd, "%s: '%s' is not a list of modes such as v34,v32bis,v22bis,v21", opt, s);
+    return -1;
+}
+
+int cli_parse_answer_tone(const char *cmd, const char *s, sq_v8_settings *v8)
+{
+    sq_tone_kind k;
+    if (sq_tone_kind_from_str(s, &k) != SQ_OK || k > SQ_TONE_ANSAM_PR) {
+        cli_error(cmd, "--answer-tone is ansam_pr, ansam, ans or ans_pr, not '%s'", s);
+        return -1;
+    }
+    v8->answer_tone = k;
+    if (k == SQ_TONE_ANS || k == SQ_TONE_ANS_PR)
+        v8->use_v8 = 0;
+    return 0;
+}
+
+int cli_parse_call_signal(const char *cmd, const char *s, sq_v8_settings *v8)
+{
+    if (strcmp(s, "ct") == 0)
+        v8->call_signal = SQ_CALL_SIGNAL_CT;
+    else if (strcmp(s, "ci") == 0)
+        v8->call_signal = SQ_CALL_SIGNAL_CI;
+    else if (strcmp(s, "none") == 0)
+        v8->call_signal = SQ_CALL_SIGNAL_NONE;
+    else
+        return cli_error(cmd, "--call-signal is none, ct or ci, not '%s'", s), -1;
+    return 0;
+}
+
 int cli_bad_option(const char *cmd, const char *arg, int missing_value)
 {
     if (missing_value)

@@ -59,9 +59,7 @@ static int parse_demo(int argc, char **argv, demo_opts *o)
         case 't': o->text[0] = optarg; break;
         case 'b': o->text[1] = optarg; break;
         case 'm':
-            bad = sq_v8_mods_from_str(optarg, &modes) != SQ_OK;
-            if (bad)
-                cli_error("demo", "--modes: '%s' is not a list of modes such as v22bis,v21", optarg);
+            bad = cli_parse_modes("demo", "--modes", optarg, &modes);
             o->line.side[0].v8.modes = o->line.side[1].v8.modes = modes;
             break;
         case ':': return cli_bad_option("demo", argv[optind - 1], 1);

@@ -115,13 +115,9 @@ static int parse_modem_option(endpoint_opts *o, int c, const char *arg)
 {
     static const long rates[] = { 2400, 1200, -1 }, guards[] = { 0, 550, 1800, -1 };
     long v = 0;
-    sq_tone_kind k;
     switch (c) {
     case 'm':
-        if (sq_v8_mods_from_str(arg, &o->call.v8.modes) == SQ_OK)
-            return 0;
-        cli_error(o->cmd, "--modes: '%s' is not a list of modes such as v22bis,v21", arg);
-        return -1;
+        return cli_parse_modes(o->cmd, "--modes", arg, &o->call.v8.modes);
     case 'r':
         if (parse_choice(o->cmd, "--max-rate", arg, rates, &v) != 0)
             return -1;
@@ -133,24 +129,9 @@ static int parse_modem_option(endpoint_opts *o, int c, const char *arg)
         o->call.guard_hz = (int)v;
         return 0;
     case 't':
-        if (sq_tone_kind_from_str(arg, &k) != SQ_OK || k > SQ_TONE_ANSAM_PR) {
-            cli_error(o->cmd, "--answer-tone is ansam_pr, ansam, ans or ans_pr, not '%s'", arg);
-            return -1;
-        }
-        o->call.v8.answer_tone = k;
-        if (k == SQ_TONE_ANS || k == SQ_TONE_ANS_PR)
-            o->call.v8.use_v8 = 0;
-        return 0;
+        return cli_parse_answer_tone(o->cmd, arg, &o->call.v8);
     case 's':
-        if (strcmp(arg, "ct") == 0)
-            o->call.v8.call_signal = SQ_CALL_SIGNAL_CT;
-        else if (strcmp(arg, "ci") == 0)
-            o->call.v8.call_signal = SQ_CALL_SIGNAL_CI;
-        else if (strcmp(arg, "none") == 0)
-            o->call.v8.call_signal = SQ_CALL_SIGNAL_NONE;
-        else
-            return cli_error(o->cmd, "--call-signal is none, ct or ci, not '%s'", arg), -1;
-        return 0;
+        return cli_parse_call_signal(o->cmd, arg, &o->call.v8);
     case 'l':
         return cli_parse_double(o->cmd, "--level", arg, -40, 0, &o->call.v8.tx_level_dbm0);
     default:

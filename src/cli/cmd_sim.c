@@ -54,29 +54,6 @@ static void sim_usage(FILE *out)
           "  --json                 JSON lines instead of text\n", out);
 }
 
-static int parse_modes(const char *opt, const char *s, uint32_t *modes)
-{
-    if (sq_v8_mods_from_str(s, modes) != SQ_OK) {
-        cli_error("sim", "%s: '%s' is not a list of modes such as v34,v32bis,v22bis,v21", opt, s);
-        return -1;
-    }
-    return 0;
-}
-
-static int parse_answer_tone(const char *s, sq_v8_settings *a)
-{
-    sq_tone_kind k;
-    if (sq_tone_kind_from_str(s, &k) != SQ_OK || k > SQ_TONE_ANSAM_PR) {
-        cli_error("sim", "--answer-tone is ansam_pr, ansam, ans or ans_pr, not '%s'", s);
-        return -1;
-    }
-    /* ANS and ANS/ are what a V.25 answerer sends: it has no V.8 */
-    a->answer_tone = k;
-    if (k == SQ_TONE_ANS || k == SQ_TONE_ANS_PR)
-        a->use_v8 = 0;
-    return 0;
-}
-
 static int parse_sim(int argc, char **argv, sim_opts *o)
 {
     enum { O_SNR = 256, O_FOFF, O_LEVEL, O_BAND, O_ECHO, O_SEED, O_CMODES, O_AMODES, O_ATONE,
@@ -111,17 +88,10 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
         case O_BAND: o->line.bandlimit = 1; break;
         case O_ECHO: bad = cli_parse_double("sim", "--echo", optarg, 0, 60, &o->line.echo); break;
         case O_SEED: bad = cli_parse_long("sim", "--seed", optarg, 0, 2147483647L, &o->line.seed); break;
-        case O_CMODES: bad = parse_modes("--caller-modes", optarg, &o->line.side[0].v8.modes); break;
-        case O_AMODES: bad = parse_modes("--answerer-modes", optarg, &o->line.side[1].v8.modes); break;
-        case O_ATONE: bad = parse_answer_tone(optarg, &o->line.side[1].v8); break;
-        case O_CTONE:
-            if (strcmp(optarg, "ct") == 0)
-                o->line.side[0].v8.call_signal = SQ_CALL_SIGNAL_CT;
-            else if (strcmp(optarg, "ci") == 0)
-                o->line.side[0].v8.call_signal = SQ_CALL_SIGNAL_CI;
-            else if (strcmp(optarg, "none") != 0)
-                bad = (cli_error("sim", "--call-signal is none, ct or ci, not '%s'", optarg), 1);
-            break;
+        case O_CMODES: bad = cli_parse_modes("sim", "--caller-modes", optarg, &o->line.side[0].v8.modes); break;
+        case O_AMODES: bad = cli_parse_modes("sim", "--answerer-modes", optarg, &o->line.side[1].v8.modes); break;
+        case O_ATONE: bad = cli_parse_answer_tone("sim", optarg, &o->line.side[1].v8); break;
+        case O_CTONE: bad = cli_parse_call_signal("sim", optarg, &o->line.side[0].v8); break;
         case O_CNOV8: o->line.side[0].v8.use_v8 = 0; break;
         case O_ANOV8: o->line.side[1].v8.use_v8 = 0; break;
         case O_WAV: o->wav_prefix = optarg; break;
