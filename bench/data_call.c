@@ -5,6 +5,59 @@
 #include "bench/data_call.h"
 
 #define BLOCK 160
+#define SPLICE_LEN 8192
+
+/* What one side hears passes through this when the call has a gap: a fixed delay that the
+ * gap shortens (samples vanish) or lengthens (zeros come in). */
+typedef struct splice {
+    float buf[SPLICE_LEN];
+    size_t head, count;
+} splice;
+
+static void splice_put(splice *p, const float *x, size_t n)
+{
+    for (size_t k = 0; k < n && p->count < SPLICE_LEN; k++)
+        p->buf[(p->head + p->count++) % SPLICE_LEN] = x ? x[k] : 0.0f;
+}
+
+static void splice_take(splice *p, float *out, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        float v = p->count ? p->buf[p->head] : 0.0f;
+        if (p->count) {
+            p->head = (p->head + 1) % SPLICE_LEN;
+            p->count--;
+        }
+        if (out)
+            out[k] = v;
+    }
+}
+
+/* got[] read against sent[]: runs of sent bytes may be missing; a received byte that does not
+ * start a run of up to 8 sent bytes (in order, after what came before) is garbage. */
+static void align(const uint8_t *sent, size_t ns, const uint8_t *got, size_t ng, size_t *missing, size_t *garbage)
+{
+    size_t i = 0, j = 0;
+    *missing = *garbage = 0;
+    while (j < ng) {
+        if (i < ns && sent[i] == got[j]) {
+            i++, j++;
+            continue;
+        }
+        size_t k = ng - j < 8 ? ng - j : 8, skip = 0;
+        for (size_t s = 1; !skip && i + s + k <= ns; s++)
+            if (memcmp(sent + i + s, got + j, k) == 0)
+                skip = s;
+        if (skip) {
+            *missing += skip;
+            i += skip;
+        } else {
+            ++*garbage;
+            j++;
+        }
+    }
+    *missing += ns - i;
+}
 
 void data_call_init(data_call *c)
 {
@@ -20,11 +73,16 @@ int data_call_run(data_call *c)
     sq_call *s[2] = { NULL, NULL };
     sq_channel *line[2] = { NULL, NULL };
     uint8_t *payload[2] = { malloc(c->bytes + 1), malloc(c->bytes + 1) };
-    size_t sent[2] = { 0, 0 };
+    uint8_t *got[2] = { malloc(c->bytes + 1), malloc(c->bytes + 1) };
+    size_t sent[2] = { 0, 0 }, drained_at[2] = { 0, 0 };
     int rc = -1;
     sq_noise *g = NULL;
-    if (!payload[0] || !payload[1] || sq_noise_create(c->seed + 77u, &g) != SQ_OK)
+    splice *gap = c->gap_samples ? calloc(1, sizeof *gap) : NULL;
+    if (!payload[0] || !payload[1] || !got[0] || !got[1] || (c->gap_samples && !gap) ||
+        sq_noise_create(c->seed + 77u, &g) != SQ_OK)
         goto out;
+    if (gap && c->gap_samples > 0)
+        splice_put(gap, NULL, (size_t)c->gap_samples);
     for (int i = 0; i < 2; i++) {
         for (size_t k = 0; k < c->bytes; k++)
             payload[i][k] = (uint8_t)sq_noise_u32(g);
@@ -41,9 +99,19 @@ int data_call_run(data_call *c)
     memset(tx, 0, sizeof tx);
     c->data_s = 0.0;
     size_t limit = (size_t)((20.0 + (double)c->bytes * 10.0 / 300.0 * 1.2) * 8000);
+    size_t gap_at = (size_t)(c->gap_at_s * 8000.0);
     for (size_t n = 0; n < limit; n += BLOCK) {
         for (int i = 0; i < 2; i++)
             sq_channel_process(line[i], tx[1 - i], rx[i], BLOCK);
+        if (gap) {
+            int at_gap = n <= gap_at && gap_at < n + BLOCK;
+            if (at_gap && c->gap_samples < 0)
+                splice_put(gap, NULL, (size_t)-c->gap_samples);
+            splice_put(gap, rx[c->gap_side], BLOCK);
+            if (at_gap && c->gap_samples > 0)
+                splice_take(gap, NULL, (size_t)c->gap_samples);
+            splice_take(gap, rx[c->gap_side], BLOCK);
+        }
         int done = 1;
         for (int i = 0; i < 2; i++) {
             sq_call_process(s[i], rx[i], tx[i], BLOCK);
@@ -53,9 +121,16 @@ int data_call_run(data_call *c)
             uint8_t buf[256];
             size_t k;
             while ((k = sq_call_receive(s[i], buf, sizeof buf)) > 0)
-                for (size_t j = 0; j < k; j++, c->received[i]++)
+                for (size_t j = 0; j < k; j++, c->received[i]++) {
                     c->wrong[i] += c->received[i] >= c->bytes || buf[j] != payload[1 - i][c->received[i]];
-            done &= c->received[i] >= c->bytes && st->phase == SQ_CALL_DATA;
+                    if (c->received[i] < c->bytes)
+                        got[i][c->received[i]] = buf[j];
+                }
+            /* the far side has sent everything: a second later, all that will come has come */
+            if (!drained_at[i] && sent[1 - i] == c->bytes && sq_call_tx_pending(s[1 - i]) == 0)
+                drained_at[i] = n;
+            done &= (c->received[i] >= c->bytes || (drained_at[i] && n - drained_at[i] > 8000)) &&
+                    st->phase == SQ_CALL_DATA;
         }
         for (int i = 0; i < 2; i++)
             if (sq_call_status_get(s[i])->phase == SQ_CALL_ENDED)
@@ -66,15 +141,21 @@ int data_call_run(data_call *c)
         if (done)
             break;
     }
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2; i++) {
         c->status[i] = *sq_call_status_get(s[i]);
+        size_t n = c->received[i] < c->bytes ? c->received[i] : c->bytes;
+        align(payload[1 - i], c->bytes, got[i], n, &c->missing[i], &c->garbage[i]);
+        c->garbage[i] += c->received[i] - n;
+    }
     rc = 0;
 out:
     for (int i = 0; i < 2; i++) {
         sq_call_destroy(s[i]);
         sq_channel_destroy(line[i]);
         free(payload[i]);
+        free(got[i]);
     }
+    free(gap);
     sq_noise_destroy(g);
     return rc;
 }
@@ -83,6 +164,14 @@ int data_call_ok(const data_call *c)
 {
     for (int i = 0; i < 2; i++)
         if (c->status[i].phase != SQ_CALL_DATA || c->received[i] != c->bytes || c->wrong[i])
+            return 0;
+    return c->status[0].rate == c->status[1].rate && c->status[0].mode == c->status[1].mode;
+}
+
+int data_call_ok_but_gaps(const data_call *c)
+{
+    for (int i = 0; i < 2; i++)
+        if (c->status[i].phase != SQ_CALL_DATA || c->garbage[i])
             return 0;
     return c->status[0].rate == c->status[1].rate && c->status[0].mode == c->status[1].mode;
 }

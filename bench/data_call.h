@@ -14,9 +14,16 @@ typedef struct data_call {
     double clock_ppm;           /* answerer's sample clock against the caller's */
     uint64_t seed;
     size_t bytes;               /* random bytes sent each way */
+    /* a fault in the audio heard by side gap_side: at gap_at_s, gap_samples of it vanish
+     * (> 0) or that many zeros come in (< 0), as when a sound server skips */
+    int gap_side, gap_samples;
+    double gap_at_s;
     /* out */
     sq_call_status status[2];
     size_t received[2], wrong[2];   /* [i]: what side i received */
+    /* [i]: what side i received read as what was sent with runs missing: the bytes
+     * missing, and the bytes that are not the sent ones at all (never delivered garbage) */
+    size_t missing[2], garbage[2];
     double data_s;              /* when both sides were in data mode */
 } data_call;
 
@@ -26,5 +33,7 @@ void data_call_init(data_call *c);
 int data_call_run(data_call *c);
 /* Both in data mode at the same rate with every byte intact. */
 int data_call_ok(const data_call *c);
+/* Both in data mode at the same rate, every byte received as sent or missing, none wrong. */
+int data_call_ok_but_gaps(const data_call *c);
 
 #endif

@@ -32,6 +32,11 @@ int v8_call_run(v8_call *c)
     for (size_t n = 0; n < MAX_SAMPLES; n += BLOCK) {
         for (int i = 0; i < 2; i++)   /* each hears the other's previous block */
             sq_channel_process(line[i], tx[1 - i], rx[i], BLOCK);
+        for (size_t k = 0; k < BLOCK; k++) {
+            double t = (double)(n + k) / 8000.0;
+            if (t >= c->mute_from_s && t < c->mute_to_s)
+                rx[1][k] = 0.0f;
+        }
         for (int i = 0; i < 2; i++)
             sq_v8_session_process(s[i], rx[i], tx[i], BLOCK);
         if (sq_v8_session_result(s[0])->outcome != SQ_V8_RUNNING &&

@@ -11,6 +11,7 @@ typedef struct v8_call {
     double snr_db;               /* NAN: no noise */
     double foff_hz;
     uint64_t seed;
+    double mute_from_s, mute_to_s;   /* the answerer hears nothing in [from, to) (0, 0: none) */
     sq_v8_result result[2];      /* out */
 } v8_call;
 

@@ -79,12 +79,26 @@ if command -v sox >/dev/null; then
         ok || { bad "stereo decode"; cat "$T/st.json"; }
 fi
 
-# samples/: the documented commands still make the same files
-SAMPLES=$(dirname "$0")/../samples
-"$SQ" gen handshake -o "$T/handshake.wav" && cmp -s "$T/handshake.wav" "$SAMPLES/handshake.wav" && ok || bad "samples/handshake.wav differs"
-(cd "$T" && "$SQ" sim --wav v8-call >/dev/null) && cmp -s "$T/v8-call-line.wav" "$SAMPLES/v8-call-line.wav" && ok || bad "samples/v8-call-line.wav differs"
-# ... and still decode to the timelines samples/README shows
-for wav in handshake v8-call-line; do
+# samples/: each section of samples/README gives the command that makes its WAV and the
+# timeline decode prints for it. The command, run as written in a scratch tree, must make the
+# same file byte for byte, and decode must print that timeline exactly.
+SAMPLES=$(cd "$(dirname "$0")/../samples" && pwd)
+python3 - "$SAMPLES/README" "$T/samples.list" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split("\n")
+with open(sys.argv[2], "w") as out:
+    for i, l in enumerate(lines):
+        if l.startswith("## ") and l.endswith(".wav"):
+            cmd = next(x.strip() for x in lines[i:] if x.startswith("    squeal "))
+            out.write(l[3:-4] + "\t" + cmd + "\n")
+PY
+[ "$(wc -l <"$T/samples.list")" -eq "$(ls "$SAMPLES"/*.wav | wc -l)" ] && ok ||
+    bad "samples/README does not cover every WAV in samples/"
+squeal() { "$SQ" "$@"; }
+mkdir -p "$T/made/samples"
+while IFS="$(printf '\t')" read -r wav cmd; do
+    (cd "$T/made" && eval "$cmd" >/dev/null) && cmp -s "$T/made/samples/$wav.wav" "$SAMPLES/$wav.wav" && ok ||
+        bad "samples/$wav.wav: '$cmd' makes a different file"
     (cd "$SAMPLES/.." && "$SQ" decode "samples/$wav.wav") >"$T/sample.txt"
     python3 - "$SAMPLES/README" "samples/$wav.wav" "$T/sample.txt" <<'PY' && ok || { bad "samples/$wav.wav timeline differs from samples/README"; cat "$T/sample.txt"; }
 import sys
@@ -97,7 +111,7 @@ for l in readme[start:]:
     block.append(l[4:])
 sys.exit(0 if "\n".join(block) + "\n" == got else 1)
 PY
-done
+done <"$T/samples.list"
 
 # sim: a whole call, the fallbacks, failure with no common mode, bad options
 "$SQ" sim --json --wav "$T/call" >"$T/sim.json" && grep -q '"side":"caller","state":"data","mode":"v22bis","rate":2400' "$T/sim.json" &&

@@ -224,6 +224,24 @@ START_TEST(test_call_selects_best_common_mode)
 }
 END_TEST
 
+/* A CJ that does not arrive (muted here, as a sound server's skip or a burst of noise would):
+ * the answerer sees CM stop and goes on, as V.8 8.2 allows, instead of failing the call. */
+START_TEST(test_lost_cj)
+{
+    v8_call c;
+    v8_call_init(&c, SQ_V8_V22BIS | SQ_V8_V21, SQ_V8_V22BIS | SQ_V8_V21);
+    expect_call(&c, SQ_V8_DONE, SQ_V8_V22BIS);
+    /* the answerer is done 75 ms after the end of the 100 ms of CJ it heard */
+    double cj_end = (double)c.result[1].done_sample / 8000.0 - 0.075;
+    v8_call_init(&c, SQ_V8_V22BIS | SQ_V8_V21, SQ_V8_V22BIS | SQ_V8_V21);
+    c.mute_from_s = cj_end - 0.2;   /* the end of CM and all of CJ */
+    c.mute_to_s = cj_end + 1.0;
+    expect_call(&c, SQ_V8_DONE, SQ_V8_V22BIS);
+    /* it went on 300 ms after CM stopped */
+    ck_assert_double_ge((double)c.result[1].done_sample / 8000.0, c.mute_from_s + 0.29);
+}
+END_TEST
+
 /* Fallbacks: plain ANS, or a caller that never sends CM, end in V.22bis automode without V.8
  * (or V.21 when that is all both have). */
 START_TEST(test_call_fallbacks)
@@ -334,6 +352,7 @@ Suite *v8_suite(void)
     tcase_add_loop_test(tc, test_channel_offset_and_gain, 0, 2);
     tcase_add_test(tc, test_call_selects_best_common_mode);
     tcase_add_test(tc, test_call_fallbacks);
+    tcase_add_test(tc, test_lost_cj);
     tcase_add_test(tc, test_calls_in_noise);
     tcase_add_test(tc, test_ci_call_signal);
     tcase_add_test(tc, test_session_invalid_arguments);

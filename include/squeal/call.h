@@ -38,6 +38,7 @@ typedef struct sq_call_status {
     double freq_offset_hz;   /* carrier offset the V.22bis receiver follows */
     double clock_ppm;        /* sample-clock difference it follows */
     size_t char_errors;
+    int retrains;            /* V.22bis retrains in data (each loses the characters in flight) */
     char reason[128];
 } sq_call_status;
 

@@ -6,11 +6,15 @@
  * of silence, sends S1 (if it wants 2400 bit/s and the line it measured on USB1 allows it)
  * and then scrambled 1s (SB1). An answerer that hears S1 and also wants 2400 answers with S1;
  * both then train at 1200 bit/s and move to 2400 bit/s 600 ms after the S1 they heard. If
- * either side leaves S1 out, both settle on 1200 bit/s (V.22). In data mode the equaliser's
- * error is watched: when the line can no longer carry the rate, the call ends with that
- * reason rather than deliver garbage (retrain, V.22bis 6.4, is not implemented yet; the
- * retrains field stays 0). Loss of the far carrier ends the call with a reason, and the
- * characters read while it faded are dropped.
+ * either side leaves S1 out, both settle on 1200 bit/s (V.22). In data at 2400 bit/s the
+ * slicer's error is watched: when it leaps (a gap or jump in the audio) or the line gets too
+ * poor, the characters decoded since are dropped and this side retrains (V.22bis 6.4: S1,
+ * then the 2400 bit/s training again); an S1 from the far end in data makes this side
+ * answer one. Retrains are counted; what was in flight during one is lost, never delivered
+ * as garbage. A line still too poor after a retrain, or one that loses equalisation again
+ * within 5 s, ends the call with that reason (rate change to 1200, 6.6, is not done).
+ * Loss of the far carrier ends the call with a reason, and the characters read while it
+ * faded are dropped.
  *
  * Like the V.8 session, it is sample-driven: samples heard in, samples to send out, at
  * 8 kHz; it never blocks, and allocates only when created. */

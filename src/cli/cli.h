@@ -49,11 +49,14 @@ typedef struct sample_buf {
 
 int sample_buf_grow(sample_buf *b, size_t more);   /* returns 0 or -1 */
 void sample_buf_free(sample_buf *b);
-/* Writes 8 kHz mono samples to a 16-bit WAV at rate_hz; prints the error; 0 or -1. */
 /* Whole file into a new buffer (at most max_len bytes); 0, or -1 after one error line. */
 int cli_read_file(const char *cmd, const char *path, size_t max_len, uint8_t **bytes, size_t *len);
 int cli_write_file(const char *cmd, const char *path, const uint8_t *bytes, size_t len);
+/* Writes 8 kHz mono samples to a 16-bit WAV at rate_hz; prints the error; 0 or -1. */
 int cli_write_wav(const char *cmd, const char *path, uint32_t rate_hz, const sample_buf *b);
+/* The same with two channels (squeal's own recordings: left the caller, right the answerer). */
+int cli_write_wav_stereo(const char *cmd, const char *path, uint32_t rate_hz, const sample_buf *left,
+                         const sample_buf *right);
 
 /* One decoded event with its own copy of the data, as the timeline printers want it. */
 typedef struct timeline_event {

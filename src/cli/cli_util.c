@@ -142,12 +142,13 @@ void sample_buf_free(sample_buf *b)
     b->n = b->cap = 0;
 }
 
-int cli_write_wav(const char *cmd, const char *path, uint32_t rate_hz, const sample_buf *b)
+static int write_frames(const char *cmd, const char *path, uint32_t rate_hz, int channels, const float *x,
+                        size_t frames)
 {
     sq_audio_writer *w = NULL;
-    int rc = sq_audio_writer_open(path, rate_hz, 1, &w);
+    int rc = sq_audio_writer_open(path, rate_hz, channels, &w);
     if (rc == SQ_OK) {
-        rc = sq_audio_writer_write(w, b->x, b->n);
+        rc = sq_audio_writer_write(w, x, frames);
         if (rc == SQ_OK)
             rc = sq_audio_writer_close(w);
         else
@@ -158,6 +159,29 @@ int cli_write_wav(const char *cmd, const char *path, uint32_t rate_hz, const sam
         return -1;
     }
     return 0;
+}
+
+int cli_write_wav(const char *cmd, const char *path, uint32_t rate_hz, const sample_buf *b)
+{
+    return write_frames(cmd, path, rate_hz, 1, b->x, b->n);
+}
+
+int cli_write_wav_stereo(const char *cmd, const char *path, uint32_t rate_hz, const sample_buf *left,
+                         const sample_buf *right)
+{
+    size_t n = left->n > right->n ? left->n : right->n;
+    float *x = calloc(2 * n + 1, sizeof *x);
+    if (!x) {
+        cli_error(cmd, "out of memory");
+        return -1;
+    }
+    for (size_t k = 0; k < n; k++) {
+        x[2 * k] = k < left->n ? left->x[k] : 0.0f;
+        x[2 * k + 1] = k < right->n ? right->x[k] : 0.0f;
+    }
+    int rc = write_frames(cmd, path, rate_hz, 2, x, n);
+    free(x);
+    return rc;
 }
 
 int cli_read_file(const char *cmd, const char *path, size_t max_len, uint8_t **bytes, size_t *len)

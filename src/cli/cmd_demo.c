@@ -15,6 +15,7 @@
 typedef struct demo_opts {
     sim_line_params line;
     const char *audio, *wav, *text[2];
+    int stereo;
     audio_link_opts link;
 } demo_opts;
 
@@ -27,6 +28,7 @@ static void demo_usage(FILE *out)
           "phase as it sounds.\n"
           "\n"
           "  --wav FILE             write the call's audio to FILE instead of playing it\n"
+          "  --stereo               with --wav: the caller left, the answerer right, not the mix\n"
           "  --audio SPEC           where to play: pa (default output) or pa:NAME|INDEX\n"
           "  --latency MS           sound-card buffer, 10..2000 (default 250)\n"
           "  --modes LIST           what both modems offer, e.g. v21 or v22bis,v21 (default all)\n"
@@ -42,7 +44,7 @@ static int parse_demo(int argc, char **argv, demo_opts *o)
         { "audio", required_argument, 0, 'a' }, { "latency", required_argument, 0, 'L' },
         { "modes", required_argument, 0, 'm' }, { "snr", required_argument, 0, 's' },
         { "seed", required_argument, 0, 'S' }, { "text", required_argument, 0, 't' },
-        { "text-back", required_argument, 0, 'b' }, { 0, 0, 0, 0 },
+        { "text-back", required_argument, 0, 'b' }, { "stereo", no_argument, 0, '2' }, { 0, 0, 0, 0 },
     };
     int c, bad = 0;
     uint32_t modes = 0;
@@ -52,6 +54,7 @@ static int parse_demo(int argc, char **argv, demo_opts *o)
         switch (c) {
         case 'h': demo_usage(stdout); exit(EXIT_OK);
         case 'w': o->wav = optarg; break;
+        case '2': o->stereo = 1; break;
         case 'a': o->audio = optarg; break;
         case 'L': bad = cli_parse_double("demo", "--latency", optarg, 10, 2000, &o->link.latency_ms); break;
         case 's': bad = cli_parse_double("demo", "--snr", optarg, -10, 100, &o->line.snr); break;
@@ -70,6 +73,10 @@ static int parse_demo(int argc, char **argv, demo_opts *o)
         return EXIT_USAGE;
     if (optind != argc) {
         cli_error("demo", "unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (o->stereo && !o->wav) {
+        cli_error("demo", "--stereo is for --wav (a sound card hears the line as one)");
         return EXIT_USAGE;
     }
     if (strncmp(o->audio, "pa", 2) != 0 || (o->audio[2] != '\0' && o->audio[2] != ':')) {
@@ -153,7 +160,8 @@ int cmd_demo(int argc, char **argv)
         cli_error("demo", "out of memory");
         rc = EXIT_RUNTIME;
     } else if (o.wav) {
-        rc = cli_write_wav("demo", o.wav, 8000, &l.mix) == 0 ? EXIT_OK : EXIT_RUNTIME;
+        rc = (o.stereo ? cli_write_wav_stereo("demo", o.wav, 8000, &l.tx[0], &l.tx[1])
+                       : cli_write_wav("demo", o.wav, 8000, &l.mix)) == 0 ? EXIT_OK : EXIT_RUNTIME;
         sq_v8_note note;
         int side;
         while (rc == EXIT_OK && sim_line_next_note(&l, &side, &note))

@@ -253,13 +253,17 @@ static int finish(endpoint *e, const char *reason, int device_failed)
     status_print(&e->status, now_s(e), "no_carrier", "NO CARRIER (%s)", reason);
     audio_link_stats ls;
     audio_link_get_stats(e->link, &ls);
+    char retrains[96] = "";
+    if (st && st->retrains)
+        snprintf(retrains, sizeof retrains, ", %d retrain%s (what was in flight then is lost)", st->retrains,
+                 st->retrains > 1 ? "s" : "");
     status_print(&e->status, now_s(e), "summary",
-                 "%s; sent %llu bytes, received %llu, %zu bad characters, SNR %.1f dB, clock %+.0f ppm; "
+                 "%s; sent %llu bytes, received %llu, %zu bad characters%s, SNR %.1f dB, clock %+.0f ppm; "
                  "%llu underruns, %llu overruns on %s",
                  rc == EXIT_OK ? "call complete" : rc == EXIT_CALL_LOST ? "call lost before all was sent"
                                : rc == EXIT_NO_CONNECTION ? "no connection" : "line failed",
                  (unsigned long long)e->source.total, (unsigned long long)e->sink.total,
-                 st ? st->char_errors : 0, st ? st->snr_db : 0.0, st ? st->clock_ppm : 0.0,
+                 st ? st->char_errors : 0, retrains, st ? st->snr_db : 0.0, st ? st->clock_ppm : 0.0,
                  (unsigned long long)ls.underruns, (unsigned long long)ls.overruns, ls.description);
     return rc;
 }

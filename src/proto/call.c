@@ -167,6 +167,7 @@ void sq_call_process(sq_call *c, const float *rx, float *tx, size_t n)
         c->st.freq_offset_hz = v->freq_offset_hz;
         c->st.clock_ppm = v->clock_ppm;
         c->st.char_errors = v->char_errors;
+        c->st.retrains = v->retrains;
         if (v->phase == SQ_V22_DATA && c->st.phase == SQ_CALL_TRAINING) {
             c->st.phase = SQ_CALL_DATA;
             c->st.data_sample = c->n + n;

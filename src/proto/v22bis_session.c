@@ -48,9 +48,25 @@
 /* The answerer measures on S1 alone (60 symbols, while its receiver still acquires): a
  * rougher figure, so it only vetoes a line that is clearly too poor. */
 #define ANSWERER_MIN_SNR_2400_DB 16.0
-/* In data at 2400, the equaliser's error: below this for RETRAIN_SYMBOLS, retrain at 1200. */
-#define RETRAIN_SNR_DB 16.0
-#define RETRAIN_SYMBOLS 300
+/* Retrain (V.22bis 6.4). A gap or a jump in the audio (a sound server's hiccup) throws the
+ * carrier phase and the symbol timing off at once: the slicer's error leaps. Its short
+ * average (8 symbols) is a fault when it is FAULT_RATIO times the long one (128 symbols):
+ * noise alone gets there about never (the short average has ~30 degrees of freedom), while
+ * a fault does on its first bad symbol or two. It is also a fault, however it came, when the
+ * short average says the symbols are below FAULT_SNR_DB: a line that carries 2400 at all is
+ * at 20 dB or more. Then the characters decoded since are dropped and both ends retrain,
+ * even if the receiver would find its way back: its start-stop framing may not, and only
+ * the idle marks after a retrain are sure to bring it back. Measured: a fault that left the
+ * short average at 0.3 (just short of FAULT_SNR_DB) for 25 symbols let garbage through. */
+#define FAULT_SNR_DB 14.0
+#define FAULT_RATIO 4.0
+#define FAULT_FLOOR 0.06            /* |error|^2, grid units (22 dB): clean lines sit far below */
+#define FAULT_SHORT 8.0             /* symbols */
+#define FAULT_LONG 128.0
+#define FAULT_BACKOFF MS(10)        /* the first bad symbol came a few symbols before */
+#define RETRAIN_REPEAT MS(1200)     /* no S1 back: send S1 again (NOTES-SM: 1.2 s) */
+#define RETRAIN_ATTEMPTS 4
+#define RETRAIN_TOO_SOON MS(5000)   /* lock lost again this soon after a retrain: the line is poor */
 
 enum state {
     ST_CALLER_WAIT_USB1 = 0,
@@ -61,6 +77,7 @@ enum state {
     ST_TRAIN_2400,             /* timers from the end of the S1 heard */
     ST_TRAIN_1200,             /* V.22: SB1 until ready */
     ST_DATA,
+    ST_RETRAIN,                /* in data, lost equalisation: sent S1, waiting for S1 back */
     ST_ENDED,
 };
 
@@ -91,7 +108,12 @@ struct sq_v22_session {
     /* receive: data */
     sq_v22_demapper dem;
     int rx_rate, rx_ready, rate_hits, ones_run, marks_seen;
-    uint64_t poor_symbols, quiet_since;
+    uint64_t quiet_since, fault_at;
+    double fast_err, slow_err;   /* slicer error, short and long averages, in data at 2400 */
+    /* retrain: S1 watched for in data (its own descrambler: the data's runs on in det) */
+    sq_v22_detector s1_watch;
+    int retraining, retrain_attempts, rx_kept_lock;
+    uint64_t retrained_at, s1_watch_start;
     sq_async_rx *arx;
     struct held_char { uint8_t byte; uint64_t sample; } held[HELD_MAX];
     size_t held_first, held_n;
@@ -194,7 +216,11 @@ static void next_data_bits(sq_v22_session *s, uint8_t *bits, int count)
 {
     for (int i = 0; i < count; i++) {
         uint8_t byte;
-        if (s->char_pos == s->char_len && s->st.phase == SQ_V22_DATA && s->n >= s->first_char_at &&
+        if (s->n < s->first_char_at) {   /* the far receiver may not be ready yet */
+            bits[i] = 1;
+            continue;
+        }
+        if (s->char_pos == s->char_len && s->st.phase == SQ_V22_DATA &&
             sq_byte_queue_pop(&s->txq, &byte, 1)) {
             s->char_len = sq_async_frame_byte(&s->set.format, byte, s->char_bits);
             s->char_pos = 0;
@@ -262,13 +288,45 @@ static void deliver(sq_v22_session *s, uint8_t bit, uint64_t sample)
 
 static void start_data_if_ready(sq_v22_session *s)
 {
-    if (!s->tx_ready || !s->rx_ready || s->st.phase != SQ_V22_HANDSHAKE)
+    if (!s->tx_ready || !s->rx_ready || (s->st.phase != SQ_V22_HANDSHAKE && !s->retraining))
         return;
+    s->first_char_at = s->n + FIRST_CHAR_HOLD;
+    s->fast_err = s->slow_err = SQ_QAM_GRID_POWER * pow(10.0, -sq_qam_rx_snr_db(s->qrx) / 10.0);
+    s->fault_at = 0;
+    s->retrained_at = s->retraining ? s->n : 0;
+    sq_v22_detector_init(&s->s1_watch);
+    enter(s, ST_DATA);
+    if (s->retraining) {
+        s->retraining = 0;
+        note(s, "retrained: data at %d bit/s again (symbol SNR %.1f dB)", s->st.rate, sq_qam_rx_snr_db(s->qrx));
+        return;
+    }
     s->st.phase = SQ_V22_DATA;
     s->st.data_sample = s->n;
-    s->first_char_at = s->n + FIRST_CHAR_HOLD;
     note(s, "CONNECT %d (symbol SNR %.1f dB)", s->st.rate, sq_qam_rx_snr_db(s->qrx));
-    enter(s, ST_DATA);
+}
+
+/* Both ends of a retrain (V.22bis 6.4): the characters not yet handed over may hold
+ * garbage, so the ones decoded after `good_before` are dropped; the receiver's data path
+ * starts again (clamped to 1s until 32 ones at 2400 bit/s, then idle marks); the character
+ * we were sending goes again whole once data resumes; and S1 then SB1 at 1200 go out. */
+static void begin_retrain(sq_v22_session *s, uint64_t good_before, const char *why)
+{
+    release_held(s, good_before);
+    note(s, "retrain: %s", why);
+    if (s->held_n)
+        note(s, "%zu characters decoded since then dropped", s->held_n);
+    s->held_n = 0;
+    sq_async_rx_reset(s->arx);
+    s->rx_ready = s->tx_ready = 0;
+    s->marks_seen = s->rate_hits = s->ones_run = 0;
+    s->fault_at = 0;
+    if (s->char_pos < s->char_len)
+        s->char_pos = 0;
+    s->retraining = 1;
+    s->st.retrains++;
+    send_signal(s, TX_S1, 1200);
+    note(s, "S1 sent");
 }
 
 /* Data bits once decisions are coherent: demap, descramble, deliver after 109 ON. */
@@ -315,7 +373,16 @@ static void on_symbol(sq_v22_session *s, const sq_qam_symbol *sym)
     }
     receive_bits(s, sym);
     if (s->state == ST_DATA && s->st.rate == 2400) {
-        s->poor_symbols = sq_qam_rx_snr_db(s->qrx) < RETRAIN_SNR_DB ? s->poor_symbols + 1 : 0;
+        float complex e = sym->z - sym->decision;
+        double e2 = (double)(crealf(e) * crealf(e) + cimagf(e) * cimagf(e));
+        s->fast_err += (e2 - s->fast_err) / FAULT_SHORT;
+        if (!s->fault_at && (s->fast_err > FAULT_RATIO * fmax(s->slow_err, FAULT_FLOOR / FAULT_RATIO) ||
+                             s->fast_err > SQ_QAM_GRID_POWER * pow(10.0, -FAULT_SNR_DB / 10.0)))
+            s->fault_at = sym->sample;
+        s->slow_err += (e2 - s->slow_err) / FAULT_LONG;
+        sq_v22_detector_symbol(&s->s1_watch, sym->z, 1);
+        if (s->s1_watch.s1_run == 1)
+            s->s1_watch_start = sym->sample;
     }
 }
 
@@ -324,7 +391,11 @@ static void on_symbol(sq_v22_session *s, const sq_qam_symbol *sym)
 static void heard_s1_end(sq_v22_session *s)
 {
     s->s1_end = s->n;
-    sq_qam_rx_set_freq_offset(s->qrx, s->det.foff_hz);
+    /* a receiver still locked from data (a retrain's responder) measured S1 derotated: its
+     * carrier loop already knows the offset better than S1's differential phase does */
+    if (!s->rx_kept_lock)
+        sq_qam_rx_set_freq_offset(s->qrx, s->det.foff_hz);
+    s->rx_kept_lock = 0;
     sq_qam_rx_set_decide(s->qrx, SQ_QAM_DECIDE_4);
     s->rx_rate = 1200;
     s->st.rate = 2400;
@@ -387,7 +458,16 @@ static void step(sq_v22_session *s)
         }
         break;
     case ST_S1_HEARD:
-        if (s->det.s1_run == 0) {   /* S1 ended */
+        if (s->det.s1_run == 0 && s->retraining) {
+            /* a retrain (rate change, V.22bis 6.6, is not implemented): 2400 or nothing */
+            if (s->det.quality_db < ANSWERER_MIN_SNR_2400_DB) {
+                char why[128];
+                snprintf(why, sizeof why, "line quality too poor for 2400 bit/s (S1 in a retrain at symbol SNR %.1f dB)", s->det.quality_db);
+                end_call(s, why);
+            } else {
+                heard_s1_end(s);
+            }
+        } else if (s->det.s1_run == 0) {   /* S1 ended */
             int caller = s->set.role == SQ_ROLE_CALLER;
             if (!caller)
                 s->i_want_2400 = s->set.max_rate == 2400 && s->det.quality_db >= ANSWERER_MIN_SNR_2400_DB;
@@ -424,8 +504,8 @@ static void step(sq_v22_session *s)
             send_signal(s, TX_DATA, 2400);
         }
         start_data_if_ready(s);
-        if (since > MS(5000) && s->st.phase == SQ_V22_HANDSHAKE)
-            end_call(s, "training at 2400 bit/s did not finish");
+        if (since > MS(5000) && (s->st.phase == SQ_V22_HANDSHAKE || s->retraining))
+            end_call(s, s->retraining ? "retrain did not finish" : "training at 2400 bit/s did not finish");
         break;
     }
     case ST_TRAIN_1200:
@@ -437,14 +517,46 @@ static void step(sq_v22_session *s)
         }
         break;
     case ST_DATA:
-        if (s->poor_symbols >= RETRAIN_SYMBOLS)
-            end_call(s, "line quality too poor for 2400 bit/s");
+        if (s->fault_at) {
+            char why[96];
+            snprintf(why, sizeof why, "equalisation lost (slicer SNR %.1f dB over 8 symbols, %.1f dB before)",
+                     10.0 * log10(SQ_QAM_GRID_POWER / s->fast_err), 10.0 * log10(SQ_QAM_GRID_POWER / s->slow_err));
+            if (s->retrained_at && s->n - s->retrained_at < RETRAIN_TOO_SOON) {
+                end_call(s, "line quality too poor for 2400 bit/s: equalisation lost again soon after a retrain");
+                break;
+            }
+            begin_retrain(s, s->fault_at - FAULT_BACKOFF, why);
+            sq_qam_rx_reset(s->qrx);
+            sq_v22_detector_init(&s->det);
+            s->retrain_attempts = 1;
+            enter(s, ST_RETRAIN);
+        } else if (s->s1_watch.s1_run >= SQ_V22_S1_DETECT_SYMBOLS) {
+            /* the far end retrains: what came before its S1 was good */
+            /* S1's first symbol or two do not count as alternations yet */
+            begin_retrain(s, s->s1_watch_start - MS(3 * SYMBOL_MS), "S1 from the far end");
+            s->det = s->s1_watch;
+            s->rx_kept_lock = 1;
+            enter(s, ST_S1_HEARD);
+        }
+        break;
+    case ST_RETRAIN:
+        if (s->det.s1_run >= SQ_V22_S1_DETECT_SYMBOLS) {
+            enter(s, ST_S1_HEARD);
+        } else if (in_state >= RETRAIN_REPEAT) {
+            if (++s->retrain_attempts > RETRAIN_ATTEMPTS) {
+                end_call(s, "retrain failed: no S1 back from the far end");
+                break;
+            }
+            send_signal(s, TX_S1, 1200);
+            note(s, "S1 sent again");
+            enter(s, ST_RETRAIN);
+        }
         break;
     case ST_ENDED:
         break;
     }
     /* far carrier: lost for 65 ms once the call is under way */
-    if (s->state >= ST_TRAIN_2400 && s->state != ST_ENDED) {
+    if ((s->state >= ST_TRAIN_2400 || s->retraining) && s->state != ST_ENDED) {
         if (sq_qam_rx_fast_level_dbm0(s->qrx) < CARRIER_OFF_DBM0) {
             if (!s->quiet_since)
                 s->quiet_since = s->n;

@@ -17,6 +17,10 @@ enum answerer_state {
 #define ANS_SECONDS 3.3            /* V.25: 3.3 +/- 0.7 s */
 #define GAP_BEFORE_JM MS(75)
 #define CJ_TIMEOUT MS(5000)        /* SPANDSP: 5 s waiting for CJ */
+/* V.8 8.2 allows other criteria than CJ for stopping JM. A caller sends CM until JM has come
+ * and then CJ, and nothing after it on V.21: CM stopped this long is a CJ that was lost (a
+ * burst of noise, a sound server's skip: seen in tests/loopback_test.sh). */
+#define CM_STOPPED MS(300)
 #define SILENCE_AFTER_CJ MS(75)    /* V.8 8.2: 75 +/- 5 ms */
 #define SILENCE_AFTER_TONE MS(75)  /* V.25: 75 +/- 20 ms before the data signal */
 
@@ -108,6 +112,10 @@ void v8_answerer_step(sq_v8_session *s)
             v8s_note(s, "CJ received");
             v8s_send_silence(s);   /* JM stops at once, even mid-sequence (V.8 8.2) */
             v8s_enter(s, A_SILENCE_75);
+        } else if (s->carrier_off_since > s->state_start && s->n >= s->carrier_off_since + CM_STOPPED) {
+            v8s_note(s, "CJ not heard, but CM stopped %d ms ago: taken as CJ", (int)((s->n - s->carrier_off_since) / 8));
+            done_after_cj(s);
+            v8s_enter(s, A_END);
         } else if (in_state > CJ_TIMEOUT) {
             v8s_finish(s, SQ_V8_FAILED, 0, "no CJ after JM");
         }

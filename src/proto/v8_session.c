@@ -249,10 +249,15 @@ static void hear(sq_v8_session *s, const float *rx, size_t n)
             }
         }
     }
-    if (!sq_fskdemod_carrier(s->fsk_rx))
+    if (!sq_fskdemod_carrier(s->fsk_rx)) {
         s->carrier_since = 0;
-    else if (!s->carrier_since)
-        s->carrier_since = s->n + n;
+        if (!s->carrier_off_since)
+            s->carrier_off_since = s->n + n;
+    } else {
+        s->carrier_off_since = 0;
+        if (!s->carrier_since)
+            s->carrier_since = s->n + n;
+    }
 }
 
 void sq_v8_session_process(sq_v8_session *s, const float *rx, float *tx, size_t n)

@@ -32,6 +32,7 @@ struct sq_v8_session {
     sq_v8_rx *v8rx;
     sq_tonerx *tones;        /* caller: 2100 Hz */
     uint64_t carrier_since;  /* caller: V.21 channel 2 carrier on since (0: off) */
+    uint64_t carrier_off_since;  /* the far V.21 carrier off since (0: on) */
     sq_v8_msg last;          /* last valid sequence heard, and how often in a row */
     int last_count;
     int heard_cj;
