@@ -13,6 +13,7 @@
 #   4. squeal demo played into a null sink while parec records the sink's monitor: the
 #      recording decodes to the same timeline as the demo's own --wav output
 #   5. a device that does not exist: one error line, exit 1
+#   6. a device that cannot record (no full duplex): one error line, exit 1
 # usage: loopback_test.sh SQUEAL SOURCE_ROOT
 SQ=$1
 SRC=$2
@@ -146,6 +147,14 @@ grep -q "CONNECT 2400" "$T/demo.out" && ok || bad "demo printed no CONNECT"
 rc=$?
 [ $rc -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "no-such-card" "$T/err" && ok ||
     bad "missing device: exit $rc, stderr: $(cat "$T/err")"
+
+# --- 6. a device that can play but not record (an ALSA PCM defined for the test) -------
+mkdir -p "$T/home"
+printf 'pcm.playonly {\n    type asym\n    playback.pcm "null"\n}\n' >"$T/home/.asoundrc"
+HOME="$T/home" "$SQ" call --audio pa:playonly >/dev/null 2>"$T/err"
+rc=$?
+[ $rc -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "'playonly' cannot record" "$T/err" && ok ||
+    bad "play-only device: exit $rc, stderr: $(cat "$T/err")"
 
 echo "loopback: $pass passed, $fail failed"
 [ $fail -eq 0 ]

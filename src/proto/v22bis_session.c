@@ -66,7 +66,11 @@
 #define FAULT_BACKOFF MS(10)        /* the first bad symbol came a few symbols before */
 #define RETRAIN_REPEAT MS(1200)     /* no S1 back: send S1 again (NOTES-SM: 1.2 s) */
 #define RETRAIN_ATTEMPTS 4
-#define RETRAIN_TOO_SOON MS(5000)   /* lock lost again this soon after a retrain: the line is poor */
+/* Equalisation lost again this soon after a retrain, on symbols that were below 20 dB
+ * before it: the line itself is too poor for 2400. (Faults on a good line, such as a sound
+ * server skipping twice in a row under load, are retrained however often they come.) */
+#define RETRAIN_TOO_SOON MS(5000)
+#define POOR_LINE_SNR_DB 20.0
 
 enum state {
     ST_CALLER_WAIT_USB1 = 0,
@@ -521,7 +525,8 @@ static void step(sq_v22_session *s)
             char why[96];
             snprintf(why, sizeof why, "equalisation lost (slicer SNR %.1f dB over 8 symbols, %.1f dB before)",
                      10.0 * log10(SQ_QAM_GRID_POWER / s->fast_err), 10.0 * log10(SQ_QAM_GRID_POWER / s->slow_err));
-            if (s->retrained_at && s->n - s->retrained_at < RETRAIN_TOO_SOON) {
+            int poor_line = s->slow_err > SQ_QAM_GRID_POWER * pow(10.0, -POOR_LINE_SNR_DB / 10.0);
+            if (poor_line && s->retrained_at && s->n - s->retrained_at < RETRAIN_TOO_SOON) {
                 end_call(s, "line quality too poor for 2400 bit/s: equalisation lost again soon after a retrain");
                 break;
             }
