@@ -77,12 +77,12 @@ int data_call_run(data_call *c)
     size_t sent[2] = { 0, 0 }, drained_at[2] = { 0, 0 };
     int rc = -1;
     sq_noise *g = NULL;
-    splice *gap = c->gap_samples ? calloc(1, sizeof *gap) : NULL;
+    splice *gap = c->gap_samples ? calloc(2, sizeof *gap) : NULL;
     if (!payload[0] || !payload[1] || !got[0] || !got[1] || (c->gap_samples && !gap) ||
         sq_noise_create(c->seed + 77u, &g) != SQ_OK)
         goto out;
-    if (gap && c->gap_samples > 0)
-        splice_put(gap, NULL, (size_t)c->gap_samples);
+    for (int i = 0; gap && c->gap_samples > 0 && i < 2; i++)
+        splice_put(&gap[i], NULL, (size_t)c->gap_samples);
     for (int i = 0; i < 2; i++) {
         for (size_t k = 0; k < c->bytes; k++)
             payload[i][k] = (uint8_t)sq_noise_u32(g);
@@ -103,14 +103,16 @@ int data_call_run(data_call *c)
     for (size_t n = 0; n < limit; n += BLOCK) {
         for (int i = 0; i < 2; i++)
             sq_channel_process(line[i], tx[1 - i], rx[i], BLOCK);
-        if (gap) {
+        for (int i = 0; gap && i < 2; i++) {
+            if (c->gap_side != 2 && c->gap_side != i)
+                continue;
             int at_gap = n <= gap_at && gap_at < n + BLOCK;
             if (at_gap && c->gap_samples < 0)
-                splice_put(gap, NULL, (size_t)-c->gap_samples);
-            splice_put(gap, rx[c->gap_side], BLOCK);
+                splice_put(&gap[i], NULL, (size_t)-c->gap_samples);
+            splice_put(&gap[i], rx[i], BLOCK);
             if (at_gap && c->gap_samples > 0)
-                splice_take(gap, NULL, (size_t)c->gap_samples);
-            splice_take(gap, rx[c->gap_side], BLOCK);
+                splice_take(&gap[i], NULL, (size_t)c->gap_samples);
+            splice_take(&gap[i], rx[i], BLOCK);
         }
         int done = 1;
         for (int i = 0; i < 2; i++) {

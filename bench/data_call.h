@@ -14,8 +14,8 @@ typedef struct data_call {
     double clock_ppm;           /* answerer's sample clock against the caller's */
     uint64_t seed;
     size_t bytes;               /* random bytes sent each way */
-    /* a fault in the audio heard by side gap_side: at gap_at_s, gap_samples of it vanish
-     * (> 0) or that many zeros come in (< 0), as when a sound server skips */
+    /* a fault in the audio heard by side gap_side (2: both at once): at gap_at_s, gap_samples
+     * of it vanish (> 0) or that many zeros come in (< 0), as when a sound server skips */
     int gap_side, gap_samples;
     double gap_at_s;
     /* out */

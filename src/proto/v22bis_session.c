@@ -64,7 +64,14 @@
 #define FAULT_SHORT 8.0             /* symbols */
 #define FAULT_LONG 128.0
 #define FAULT_BACKOFF MS(10)        /* the first bad symbol came a few symbols before */
-#define RETRAIN_REPEAT MS(1200)     /* no S1 back: send S1 again (NOTES-SM: 1.2 s) */
+/* No S1 back: send S1 again (NOTES-SM: 1.2 s). When a fault hits both directions at once,
+ * both ends retrain together and each S1 reaches a receiver that has only just started
+ * over and misses it; different intervals for the two roles pull the repeats apart, and an
+ * S1 heard more than REPLY_AFTER after our own is answered with another (V.22bis 6.6.1 f
+ * counts one within about a second as the reply). */
+#define RETRAIN_REPEAT_CALLER MS(1200)
+#define RETRAIN_REPEAT_ANSWERER MS(1700)
+#define REPLY_AFTER MS(1000)
 #define RETRAIN_ATTEMPTS 4
 /* Equalisation lost again this soon after a retrain, on symbols that were below 20 dB
  * before it: the line itself is too poor for 2400. (Faults on a good line, such as a sound
@@ -117,6 +124,7 @@ struct sq_v22_session {
     /* retrain: S1 watched for in data (its own descrambler: the data's runs on in det) */
     sq_v22_detector s1_watch;
     int retraining, retrain_attempts, rx_kept_lock;
+    uint64_t s1_sent_at;
     uint64_t retrained_at, s1_watch_start;
     sq_async_rx *arx;
     struct held_char { uint8_t byte; uint64_t sample; } held[HELD_MAX];
@@ -329,6 +337,7 @@ static void begin_retrain(sq_v22_session *s, uint64_t good_before, const char *w
         s->char_pos = 0;
     s->retraining = 1;
     s->st.retrains++;
+    s->s1_sent_at = s->n;
     send_signal(s, TX_S1, 1200);
     note(s, "S1 sent");
 }
@@ -546,12 +555,18 @@ static void step(sq_v22_session *s)
         break;
     case ST_RETRAIN:
         if (s->det.s1_run >= SQ_V22_S1_DETECT_SYMBOLS) {
+            if (s->n - s->s1_sent_at > REPLY_AFTER) {
+                s->s1_sent_at = s->n;
+                send_signal(s, TX_S1, 1200);
+                note(s, "S1 sent in reply");
+            }
             enter(s, ST_S1_HEARD);
-        } else if (in_state >= RETRAIN_REPEAT) {
+        } else if (in_state >= (s->set.role == SQ_ROLE_CALLER ? RETRAIN_REPEAT_CALLER : RETRAIN_REPEAT_ANSWERER)) {
             if (++s->retrain_attempts > RETRAIN_ATTEMPTS) {
                 end_call(s, "retrain failed: no S1 back from the far end");
                 break;
             }
+            s->s1_sent_at = s->n;
             send_signal(s, TX_S1, 1200);
             note(s, "S1 sent again");
             enter(s, ST_RETRAIN);
