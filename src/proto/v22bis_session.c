@@ -157,6 +157,17 @@ static void enter(sq_v22_session *s, enum state st)
     s->state_start = s->n;
 }
 
+/* The mean squared slicer error (grid units) of symbols at snr_db, and back. */
+static double error_at_snr(double snr_db)
+{
+    return SQ_QAM_GRID_POWER * pow(10.0, -snr_db / 10.0);
+}
+
+static double snr_of_error(double err)
+{
+    return 10.0 * log10(SQ_QAM_GRID_POWER / err);
+}
+
 static void send_signal(sq_v22_session *s, enum tx_signal sig, int rate)
 {
     s->tx = sig;
@@ -303,7 +314,7 @@ static void start_data_if_ready(sq_v22_session *s)
     if (!s->tx_ready || !s->rx_ready || (s->st.phase != SQ_V22_HANDSHAKE && !s->retraining))
         return;
     s->first_char_at = s->n + FIRST_CHAR_HOLD;
-    s->fast_err = s->slow_err = SQ_QAM_GRID_POWER * pow(10.0, -sq_qam_rx_snr_db(s->qrx) / 10.0);
+    s->fast_err = s->slow_err = error_at_snr(sq_qam_rx_snr_db(s->qrx));
     s->fault_at = 0;
     s->retrained_at = s->retraining ? s->n : 0;
     sq_v22_detector_init(&s->s1_watch);
@@ -390,7 +401,7 @@ static void on_symbol(sq_v22_session *s, const sq_qam_symbol *sym)
         double e2 = (double)(crealf(e) * crealf(e) + cimagf(e) * cimagf(e));
         s->fast_err += (e2 - s->fast_err) / FAULT_SHORT;
         if (!s->fault_at && (s->fast_err > FAULT_RATIO * fmax(s->slow_err, FAULT_FLOOR / FAULT_RATIO) ||
-                             s->fast_err > SQ_QAM_GRID_POWER * pow(10.0, -FAULT_SNR_DB / 10.0)))
+                             s->fast_err > error_at_snr(FAULT_SNR_DB)))
             s->fault_at = sym->sample;
         s->slow_err += (e2 - s->slow_err) / FAULT_LONG;
         sq_v22_detector_symbol(&s->s1_watch, sym->z, 1);
@@ -533,8 +544,8 @@ static void step(sq_v22_session *s)
         if (s->fault_at) {
             char why[96];
             snprintf(why, sizeof why, "equalisation lost (slicer SNR %.1f dB over 8 symbols, %.1f dB before)",
-                     10.0 * log10(SQ_QAM_GRID_POWER / s->fast_err), 10.0 * log10(SQ_QAM_GRID_POWER / s->slow_err));
-            int poor_line = s->slow_err > SQ_QAM_GRID_POWER * pow(10.0, -POOR_LINE_SNR_DB / 10.0);
+                     snr_of_error(s->fast_err), snr_of_error(s->slow_err));
+            int poor_line = s->slow_err > error_at_snr(POOR_LINE_SNR_DB);
             if (poor_line && s->retrained_at && s->n - s->retrained_at < RETRAIN_TOO_SOON) {
                 end_call(s, "line quality too poor for 2400 bit/s: equalisation lost again soon after a retrain");
                 break;
