@@ -90,6 +90,9 @@ for attempt in 1 2 3 4; do
     cp "$T/answer.log" "$T/answer-attempt$attempt.log"
 done
 [ $disturbed -lt 4 ] && ok || bad "every attempt was disturbed by the sound server"
+if [ $fail -ne 0 ]; then
+    for f in "$T"/*-attempt*.log; do [ -f "$f" ] && { echo "--- $(basename "$f")"; grep -v "line:" "$f"; }; done
+fi
 [ $call_rc -eq 0 ] && [ $answer_rc -eq 0 ] && ok || bad "20 kB call: exit $call_rc / $answer_rc"
 same "$T/a.bin" "$T/got-a" && ok || bad "20 kB caller->answerer: SHA-256 differs ($(wc -c <"$T/got-a") bytes)"
 same "$T/b.bin" "$T/got-b" && ok || bad "20 kB answerer->caller: SHA-256 differs ($(wc -c <"$T/got-b") bytes)"

@@ -78,6 +78,7 @@
  * server skipping twice in a row under load, are retrained however often they come.) */
 #define RETRAIN_TOO_SOON MS(5000)
 #define POOR_LINE_SNR_DB 20.0
+#define UNTRUSTED_SNR_DB 18.0
 
 enum state {
     ST_CALLER_WAIT_USB1 = 0,
@@ -301,6 +302,13 @@ static void deliver(sq_v22_session *s, uint8_t bit, uint64_t sample)
     if (!sq_async_rx_put_bit(s->arx, bit, sample, &c))
         return;
     if (c.framing_error || c.parity_error) {
+        s->st.char_errors++;
+        return;
+    }
+    /* 16 points below 18 dB make errors every few hundred bits: a character decoded then
+     * (a receiver not yet settled after a retrain, a fault too gentle to be called one) is
+     * not trusted. A line that carries 2400 at all is at 20 dB or more. */
+    if (s->st.rate == 2400 && s->rx_rate == 2400 && sq_qam_rx_snr_db(s->qrx) < UNTRUSTED_SNR_DB) {
         s->st.char_errors++;
         return;
     }
