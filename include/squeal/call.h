@@ -1,6 +1,7 @@
 /* squeal: one side of a whole modem call: V.8 (or the V.25 fallback) picks the mode, then the
- * data modem it picked (V.22bis / V.22, or V.21) trains and carries start-stop characters both
- * ways. This is what `squeal sim` runs twice, and what a real-time caller or answerer runs
+ * data modem it picked (V.22bis / V.22, or V.21) trains and carries the user's bytes both
+ * ways: as start-stop characters, or, when both ends offered V.42 LAPM in V.8 and the mode is
+ * V.22bis or V.22, in LAPM frames that are checked and sent again when lost. This is what `squeal sim` runs twice, and what a real-time caller or answerer runs
  * against a sound card. Sample-driven at 8 kHz, like the sessions it strings together. */
 #ifndef SQUEAL_CALL_H
 #define SQUEAL_CALL_H
@@ -12,7 +13,7 @@
 #include "squeal/v8_session.h"
 
 typedef struct sq_call_settings {
-    sq_v8_settings v8;       /* role, modes offered, answer tone, call signal, level */
+    sq_v8_settings v8;       /* role, modes offered, answer tone, call signal, level, LAPM */
     int max_rate;            /* 2400 (V.22bis) or 1200 (a V.22-only modem) */
     int guard_hz;            /* V.22bis answerer's guard tone: 0, 550, 1800 */
     sq_async_format format;
@@ -38,7 +39,10 @@ typedef struct sq_call_status {
     double freq_offset_hz;   /* carrier offset the V.22bis receiver follows */
     double clock_ppm;        /* sample-clock difference it follows */
     size_t char_errors;
-    int retrains;            /* V.22bis retrains in data (each loses the characters in flight) */
+    int retrains;            /* V.22bis retrains in data (without LAPM each loses what was in flight) */
+    int error_control;       /* 1: V.42 LAPM carries the data */
+    uint64_t frames_resent;  /* LAPM: I frames sent again */
+    uint64_t frames_bad;     /* LAPM: frames received with a bad FCS (dropped) */
     char reason[128];
 } sq_call_status;
 

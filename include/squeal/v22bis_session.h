@@ -33,6 +33,13 @@ typedef struct sq_v22_settings {
     int guard_hz;            /* answerer's guard tone: 0, 550 or 1800 */
     double tx_level_dbm0;    /* -13 by default */
     sq_async_format format;  /* 8N1 by default */
+    /* Synchronous data for an error-control layer above (V.42 LAPM): when get_bit is set,
+     * every data bit sent comes from get_bit and every data bit received goes to put_bit,
+     * and the start-stop character path (send, receive, tx_pending) is not used. What a
+     * retrain loses is then that layer's to resend. */
+    uint8_t (*get_bit)(void *user);
+    void (*put_bit)(void *user, uint8_t bit);
+    void *bit_user;
 } sq_v22_settings;
 
 SQ_API void sq_v22_default_settings(sq_role role, sq_v22_settings *s);

@@ -70,7 +70,8 @@ SQ_API const char *sq_v8_mod_to_str(uint32_t mode_bit);        /* "v22bis" */
 SQ_API int sq_v8_mods_from_str(const char *list, uint32_t *modes);   /* "v22bis,v21" */
 SQ_API const char *sq_v8_call_function_to_str(int call_function);  /* "data" */
 SQ_API const char *sq_v8_msg_type_to_str(sq_v8_msg_type t);        /* "cm" */
-/* A data-call message offering modes, with LAPM and the mod_octets count they need. */
+/* A data-call message offering modes, with the mod_octets count they need and a protocols
+ * category saying LAPM (set protocols to 0 for none). */
 SQ_API void sq_v8_msg_init(sq_v8_msg *m, sq_v8_msg_type type, uint32_t modulations);
 
 /* ---- bit-level receiver: V.21 bits in, messages out ---- */

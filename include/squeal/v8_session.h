@@ -29,6 +29,7 @@ typedef struct sq_v8_settings {
     sq_tone_kind answer_tone;    /* answerer with V.8: SQ_TONE_ANSAM_PR or SQ_TONE_ANSAM */
     sq_call_signal call_signal;  /* caller: CT or CI while waiting for the answer tone, or nothing */
     double tx_level_dbm0;        /* -13 by default */
+    int lapm;                    /* offer V.42 LAPM error control in CM / JM (0 by default) */
 } sq_v8_settings;
 
 /* Caller or answerer with every mode squeal implements, V.8 on, ANSam/ and no call tone. */
@@ -48,6 +49,7 @@ typedef struct sq_v8_result {
     uint32_t mode;              /* the selected SQ_V8_* mode, 0 if none */
     uint32_t offered;           /* caller: what it sent in CM; answerer: what the CM offered */
     uint32_t joint;             /* the modulations in JM */
+    int lapm;                   /* both ends offered V.42 LAPM (CM and JM say so) */
     uint64_t done_sample;       /* when the selected modem may start */
     char reason[128];
 } sq_v8_result;

@@ -29,6 +29,8 @@ int cli_parse_modes(const char *cmd, const char *opt, const char *s, uint32_t *m
 /* ans and ans_pr make a V.25 answerer, which has no V.8. */
 int cli_parse_answer_tone(const char *cmd, const char *s, sq_v8_settings *v8);
 int cli_parse_call_signal(const char *cmd, const char *s, sq_v8_settings *v8);
+/* --error-control lapm|none: whether CM / JM offer V.42 LAPM. */
+int cli_parse_error_control(const char *cmd, const char *s, sq_v8_settings *v8);
 
 /* getopt_long error for an unknown option or a missing value. */
 int cli_bad_option(const char *cmd, const char *arg, int missing_value);

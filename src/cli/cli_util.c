@@ -111,6 +111,17 @@ int cli_parse_call_signal(const char *cmd, const char *s, sq_v8_settings *v8)
     return 0;
 }
 
+int cli_parse_error_control(const char *cmd, const char *s, sq_v8_settings *v8)
+{
+    if (strcmp(s, "lapm") == 0)
+        v8->lapm = 1;
+    else if (strcmp(s, "none") == 0)
+        v8->lapm = 0;
+    else
+        return cli_error(cmd, "--error-control is lapm or none, not '%s'", s), -1;
+    return 0;
+}
+
 int cli_bad_option(const char *cmd, const char *arg, int missing_value)
 {
     if (missing_value)

@@ -44,6 +44,8 @@ static void sim_usage(FILE *out)
           "  --answerer-no-v8       a V.25-only answerer (plain ANS)\n"
           "  --caller-rate R, --answerer-rate R  2400 (V.22bis, default) or 1200 (V.22 only)\n"
           "  --guard 0|550|1800     the answerer's V.22 guard tone (default 0)\n"
+          "  --error-control lapm|none  both sides offer V.42 LAPM in V.8 (default none: the\n"
+          "                         data goes as start-stop characters, readable off the line)\n"
           "Data:\n"
           "  --send FILE            bytes the caller sends to the answerer\n"
           "  --send-back FILE       bytes the answerer sends to the caller\n"
@@ -58,7 +60,7 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
 {
     enum { O_SNR = 256, O_FOFF, O_LEVEL, O_BAND, O_ECHO, O_SEED, O_CMODES, O_AMODES, O_ATONE,
            O_CTONE, O_CNOV8, O_ANOV8, O_WAV, O_JSON, O_SEND, O_SENDB, O_RECV, O_RECVB, O_CRATE,
-           O_ARATE, O_GUARD, O_PPM };
+           O_ARATE, O_GUARD, O_PPM, O_EC };
     static const struct option opts[] = {
         { "help", no_argument, 0, 'h' }, { "snr", required_argument, 0, O_SNR },
         { "foff", required_argument, 0, O_FOFF }, { "level", required_argument, 0, O_LEVEL },
@@ -73,6 +75,7 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
         { "recv-back-out", required_argument, 0, O_RECVB },
         { "caller-rate", required_argument, 0, O_CRATE }, { "answerer-rate", required_argument, 0, O_ARATE },
         { "guard", required_argument, 0, O_GUARD }, { "clock-ppm", required_argument, 0, O_PPM },
+        { "error-control", required_argument, 0, O_EC },
         { 0, 0, 0, 0 },
     };
     int c, bad = 0;
@@ -92,6 +95,10 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
         case O_AMODES: bad = cli_parse_modes("sim", "--answerer-modes", optarg, &o->line.side[1].v8.modes); break;
         case O_ATONE: bad = cli_parse_answer_tone("sim", optarg, &o->line.side[1].v8); break;
         case O_CTONE: bad = cli_parse_call_signal("sim", optarg, &o->line.side[0].v8); break;
+        case O_EC:
+            bad = cli_parse_error_control("sim", optarg, &o->line.side[0].v8) ||
+                  cli_parse_error_control("sim", optarg, &o->line.side[1].v8);
+            break;
         case O_CNOV8: o->line.side[0].v8.use_v8 = 0; break;
         case O_ANOV8: o->line.side[1].v8.use_v8 = 0; break;
         case O_WAV: o->wav_prefix = optarg; break;
@@ -170,17 +177,23 @@ static int report_flow(const sim_opts *o, const sim_line *l, int i)
     double throughput = f->got_len && span > 0.0 ? (double)f->got_len * 8.0 / span : 0.0;
     if (tx->phase != SQ_CALL_DATA && tx->phase != SQ_CALL_ENDED)
         t_data = t_train = 0.0;
+    char ec[96];
+    if (tx->error_control)
+        snprintf(ec, sizeof ec, "V.42 LAPM, frames resent %llu", (unsigned long long)tx->frames_resent);
+    else
+        snprintf(ec, sizeof ec, "char errors %zu", rx->char_errors);
     if (o->json)
         printf("{\"type\":\"direction\",\"direction\":\"%s\",\"mode\":\"%s\",\"rate\":%d,\"bytes_sent\":%zu,"
                "\"bytes_received\":%zu,\"bytes_wrong\":%zu,\"char_errors\":%zu,\"training_s\":%.3f,"
-               "\"time_to_data_s\":%.3f,\"throughput_bps\":%.0f,\"intact\":%s}\n",
+               "\"time_to_data_s\":%.3f,\"throughput_bps\":%.0f,\"error_control\":\"%s\",\"frames_resent\":%llu,"
+               "\"intact\":%s}\n",
                dir[i], mode_name(tx->mode, tx->rate), tx->rate, f->sent, f->got_len, wrong, rx->char_errors,
-               t_train, t_data, throughput, intact ? "true" : "false");
+               t_train, t_data, throughput, tx->error_control ? "lapm" : "none",
+               (unsigned long long)tx->frames_resent, intact ? "true" : "false");
     else
-        printf("%-17s %-6s %4d bit/s  sent %zu  received %zu  wrong %zu  char errors %zu  training %.3f s"
+        printf("%-17s %-6s %4d bit/s  sent %zu  received %zu  wrong %zu  %s  training %.3f s"
                "  data from %.3f s  %.0f bit/s%s\n", dir[i], mode_name(tx->mode, tx->rate), tx->rate,
-               f->sent, f->got_len, wrong, rx->char_errors, t_train, t_data, throughput,
-               intact ? "" : "  INCOMPLETE");
+               f->sent, f->got_len, wrong, ec, t_train, t_data, throughput, intact ? "" : "  INCOMPLETE");
     return intact;
 }
 

@@ -7,6 +7,7 @@
 #include "squeal/error.h"
 #include "squeal/fsk.h"
 #include "squeal/v8.h"
+#include "src/proto/lapm.h"
 #include "src/proto/session_queues.h"
 
 #define V21_READY_MS 500    /* V.21 data after half a second of mark (V.21 Table 2: 109 ON 300-700 ms) */
@@ -26,6 +27,7 @@ struct sq_call {
     uint64_t n;
     sq_v8_session *v8;
     sq_v22_session *v22;
+    sq_lapm *lapm;           /* V.42 above the V.22bis / V.22 modem when both agreed */
     v21_data *v21;
 };
 
@@ -130,6 +132,16 @@ static void v21_process(sq_call *c, const float *rx, float *tx, size_t n)
     }
 }
 
+static uint8_t lapm_get_bit(void *user)
+{
+    return sq_lapm_tx_bit(user);
+}
+
+static void lapm_put_bit(void *user, uint8_t bit)
+{
+    sq_lapm_rx_bit(user, bit);
+}
+
 /* V.8 is over: start the data modem it chose. */
 static void start_data_modem(sq_call *c, const sq_v8_result *r)
 {
@@ -143,6 +155,17 @@ static void start_data_modem(sq_call *c, const sq_v8_result *r)
         vs.format = c->set.format;
         vs.max_rate = c->set.max_rate;
         vs.guard_hz = c->set.v8.role == SQ_ROLE_ANSWERER ? c->set.guard_hz : 0;
+        if (r->lapm) {
+            /* T401 is set for the rate once training has settled on one */
+            if (sq_lapm_create(c->set.v8.role == SQ_ROLE_CALLER, c->set.max_rate, &c->lapm) != SQ_OK) {
+                end(c, 1, "could not start V.42 error control");
+                return;
+            }
+            vs.get_bit = lapm_get_bit;
+            vs.put_bit = lapm_put_bit;
+            vs.bit_user = c->lapm;
+            c->st.error_control = 1;
+        }
         if (sq_v22_session_create(&vs, &c->v22) != SQ_OK)
             end(c, 1, "could not start the V.22bis modem");
     } else if (r->mode == SQ_V8_V21) {
@@ -152,6 +175,22 @@ static void start_data_modem(sq_call *c, const sq_v8_result *r)
             end(c, 1, "could not start the V.21 modem");
     } else {
         end(c, 1, "the selected mode is not one squeal can run");
+    }
+}
+
+/* LAPM's timers and its verdict on the link. */
+static void lapm_follow(sq_call *c, uint64_t now)
+{
+    sq_lapm_tick(c->lapm, now);
+    const sq_lapm_stats *ls = sq_lapm_stats_get(c->lapm);
+    c->st.frames_resent = ls->frames_resent;
+    c->st.frames_bad = ls->frames_bad;
+    if (ls->state == SQ_LAPM_FAILED) {
+        char why[128];
+        snprintf(why, sizeof why, "V.42: %s", ls->reason);
+        end(c, 1, why);
+    } else if (ls->state == SQ_LAPM_RELEASED) {
+        end(c, 0, "the far end released the V.42 link");
     }
 }
 
@@ -171,9 +210,15 @@ void sq_call_process(sq_call *c, const float *rx, float *tx, size_t n)
         if (v->phase == SQ_V22_DATA && c->st.phase == SQ_CALL_TRAINING) {
             c->st.phase = SQ_CALL_DATA;
             c->st.data_sample = c->n + n;
+            if (c->lapm) {
+                sq_lapm_set_bit_rate(c->lapm, v->rate);
+                sq_lapm_start(c->lapm, c->n + n);
+            }
         } else if (v->phase == SQ_V22_ENDED) {
             end(c, 1, v->reason);
         }
+        if (c->lapm && c->st.phase == SQ_CALL_DATA)
+            lapm_follow(c, c->n + n);
     } else if (c->v21) {
         v21_process(c, rx, tx, n);
     } else {
@@ -192,6 +237,8 @@ void sq_call_process(sq_call *c, const float *rx, float *tx, size_t n)
 
 size_t sq_call_send(sq_call *c, const uint8_t *data, size_t n)
 {
+    if (c->lapm)
+        return sq_lapm_send(c->lapm, data, n);
     if (c->v22)
         return sq_v22_session_send(c->v22, data, n);
     return c->v21 ? sq_byte_queue_push(&c->v21->txq, data, n) : 0;
@@ -199,6 +246,8 @@ size_t sq_call_send(sq_call *c, const uint8_t *data, size_t n)
 
 size_t sq_call_tx_pending(const sq_call *c)
 {
+    if (c->lapm)   /* sent is not enough: acknowledged */
+        return sq_lapm_pending(c->lapm);
     if (c->v22)
         return sq_v22_session_tx_pending(c->v22);
     return c->v21 ? c->v21->txq.count + (sq_fskmod_pending_bits(c->v21->tx) > 20) : 0;
@@ -206,6 +255,8 @@ size_t sq_call_tx_pending(const sq_call *c)
 
 size_t sq_call_receive(sq_call *c, uint8_t *out, size_t max)
 {
+    if (c->lapm)
+        return sq_lapm_receive(c->lapm, out, max);
     if (c->v22)
         return sq_v22_session_receive(c->v22, out, max);
     return c->v21 ? sq_byte_queue_pop(&c->v21->rxq, out, max) : 0;
@@ -224,6 +275,8 @@ int sq_call_next_note(sq_call *c, sq_v8_note *note)
         note->sample += c->st.negotiated_sample;
         return SQ_OK;
     }
+    if (c->lapm && sq_lapm_next_note(c->lapm, note) == SQ_OK)
+        return SQ_OK;
     return SQ_EAGAIN;
 }
 
@@ -233,6 +286,7 @@ void sq_call_destroy(sq_call *c)
         return;
     sq_v8_session_destroy(c->v8);
     sq_v22_session_destroy(c->v22);
+    sq_lapm_destroy(c->lapm);
     v21_destroy(c->v21);
     free(c);
 }

@@ -68,12 +68,19 @@ int sq_lapm_create(int originator, int bit_rate, sq_lapm **out)
     if (!l)
         return SQ_ENOMEM;
     l->originator = originator != 0;
-    double t401_s = T401_FRAME_TIMES * (double)FRAME_BITS / bit_rate + T401_EXTRA_S;
-    l->t401 = (uint64_t)(t401_s * 8000.0);
+    sq_lapm_set_bit_rate(l, bit_rate);
     sq_hdlc_tx_init(&l->htx);
     sq_hdlc_rx_init(&l->hrx);
     *out = l;
     return SQ_OK;
+}
+
+void sq_lapm_set_bit_rate(sq_lapm *l, int bit_rate)
+{
+    if (bit_rate < 300)
+        return;
+    double t401_s = T401_FRAME_TIMES * (double)FRAME_BITS / bit_rate + T401_EXTRA_S;
+    l->t401 = (uint64_t)(t401_s * 8000.0);
 }
 
 void sq_lapm_destroy(sq_lapm *l)

@@ -41,6 +41,8 @@ typedef struct sq_lapm sq_lapm;
 /* originator: the caller's side. bit_rate sets T401 (a few frame times and a second). */
 int sq_lapm_create(int originator, int bit_rate, sq_lapm **out);
 void sq_lapm_destroy(sq_lapm *l);
+/* The modem's rate, once training has settled it: T401 follows. */
+void sq_lapm_set_bit_rate(sq_lapm *l, int bit_rate);
 /* The modem is in data mode from `now` (samples at 8 kHz): the originator sends SABME. */
 void sq_lapm_start(sq_lapm *l, uint64_t now);
 /* Timers; call as time passes, with samples at 8 kHz. */

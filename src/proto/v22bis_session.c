@@ -198,7 +198,7 @@ int sq_v22_session_create(const sq_v22_settings *set, sq_v22_session **out)
     if (!set || (set->role != SQ_ROLE_CALLER && set->role != SQ_ROLE_ANSWERER) ||
         (set->max_rate != 2400 && set->max_rate != 1200) ||
         (set->guard_hz != 0 && set->guard_hz != 550 && set->guard_hz != 1800) ||
-        (set->guard_hz && set->role != SQ_ROLE_ANSWERER) ||
+        (set->guard_hz && set->role != SQ_ROLE_ANSWERER) || (!set->get_bit != !set->put_bit) ||
         !(set->tx_level_dbm0 >= -60.0 && set->tx_level_dbm0 <= 0.0) ||
         sq_async_format_check(&set->format) != SQ_OK)
         return SQ_EINVAL;
@@ -242,6 +242,10 @@ static void next_data_bits(sq_v22_session *s, uint8_t *bits, int count)
         uint8_t byte;
         if (s->n < s->first_char_at) {   /* the far receiver may not be ready yet */
             bits[i] = 1;
+            continue;
+        }
+        if (s->set.get_bit) {
+            bits[i] = s->st.phase == SQ_V22_DATA ? s->set.get_bit(s->set.bit_user) : 1;
             continue;
         }
         if (s->char_pos == s->char_len && s->st.phase == SQ_V22_DATA &&
@@ -298,6 +302,10 @@ static void release_held(sq_v22_session *s, uint64_t before)
 
 static void deliver(sq_v22_session *s, uint8_t bit, uint64_t sample)
 {
+    if (s->set.put_bit) {   /* the layer above checks its frames itself */
+        s->set.put_bit(s->set.bit_user, bit);
+        return;
+    }
     sq_async_char c;
     if (!sq_async_rx_put_bit(s->arx, bit, sample, &c))
         return;

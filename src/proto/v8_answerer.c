@@ -42,8 +42,9 @@ static void send_jm(sq_v8_session *s)
     jm.mod_octets = cm->mod_octets;
     jm.call_function = cm->call_function;
     jm.has_protocols = cm->has_protocols;
-    jm.protocols = cm->protocols == 1 ? 1 : 0;
+    jm.protocols = cm->has_protocols && cm->protocols == 1 && s->set.lapm ? 1 : 0;
     s->result.joint = jm.modulations;
+    s->result.lapm = jm.protocols == 1;
     v8s_note_modes(s, "JM sent:", jm.modulations);
     v8s_send_menu(s, &jm);
     v8s_enter(s, A_SEND_JM);

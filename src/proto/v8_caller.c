@@ -77,6 +77,7 @@ static void send_cm(sq_v8_session *s)
 {
     sq_v8_msg cm;
     sq_v8_msg_init(&cm, SQ_V8_CM, s->set.modes);
+    cm.protocols = s->set.lapm ? 1 : 0;   /* the category stays, "none" without LAPM */
     s->result.offered = s->set.modes;
     v8s_note_modes(s, "CM sent, offering", s->set.modes);
     v8s_send_menu(s, &cm);
@@ -86,6 +87,7 @@ static void send_cm(sq_v8_session *s)
 static void on_jm(sq_v8_session *s)
 {
     s->result.joint = s->heard.modulations;
+    s->result.lapm = s->set.lapm && s->heard.has_protocols && s->heard.protocols == 1;
     v8s_note_modes(s, "JM received twice:", s->heard.modulations);
     v8s_finish_octet_then_cj(s);
     v8s_enter(s, C_SEND_CJ);
