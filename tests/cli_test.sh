@@ -255,8 +255,20 @@ call_rc=$?
 wait $answer
 answer_rc=$?
 if [ $call_rc -eq 0 ] && [ $answer_rc -eq 0 ] && cmp -s "$T/a.bin" "$T/got-a" && cmp -s "$T/b.bin" "$T/got-b" &&
-   grep -q "CONNECT 2400" "$T/call.log"; then ok; else
-    bad "answer/call over FIFOs: exit $call_rc/$answer_rc"; cat "$T/call.log" "$T/answer.log"; fi
+   grep -q "CONNECT 2400" "$T/call.log" && grep -q "V.42 LAPM agreed" "$T/call.log" &&
+   grep -q "LAPM link up" "$T/call.log" && grep -q "LAPM link up" "$T/answer.log"; then ok; else
+    bad "answer/call over FIFOs (V.42 LAPM): exit $call_rc/$answer_rc"; cat "$T/call.log" "$T/answer.log"; fi
+# an answerer without error control: V.8 leaves LAPM out and the data goes as characters
+timeout 120 "$SQ" answer --audio "raw:$T/f1,$T/f2" --error-control none --send "$T/b.bin" --recv-out "$T/got-a" \
+    2>"$T/answer.log" &
+answer=$!
+timeout 120 "$SQ" call --audio "raw:$T/f2,$T/f1" --send "$T/a.bin" --recv-out "$T/got-b" 2>"$T/call.log"
+call_rc=$?
+wait $answer
+answer_rc=$?
+if [ $call_rc -eq 0 ] && [ $answer_rc -eq 0 ] && cmp -s "$T/a.bin" "$T/got-a" && cmp -s "$T/b.bin" "$T/got-b" &&
+   grep -q "no V.42 LAPM (the other side did not offer it)" "$T/call.log" && ! grep -q "LAPM" "$T/answer.log"; then ok; else
+    bad "answer/call over FIFOs, answerer without LAPM: exit $call_rc/$answer_rc"; cat "$T/call.log" "$T/answer.log"; fi
 RAW="-t raw -r 8000 -e signed -b 16 -c 1"
 sox --buffer 512 $RAW "$T/f2" $RAW "$T/f3" speed 1.0003 2>/dev/null &
 sox --buffer 512 $RAW "$T/f4" $RAW "$T/f1" speed 0.99970009 2>/dev/null &
@@ -277,6 +289,7 @@ expect 2 "call: bad line" -- "$SQ" call --audio foo
 expect 1 "call: missing raw input" -- "$SQ" call --audio "raw:$T/none,$T/out"
 expect 2 "call: raw stdin needs --send" -- "$SQ" call --audio raw:-,"$T/out"
 expect 2 "answer: bad max rate" -- "$SQ" answer --max-rate 9600
+expect 2 "call: bad error control" -- "$SQ" call --error-control v42bis
 sox -n -r 8000 -b 16 -c 2 "$T/stereo.wav" trim 0 1
 expect 1 "answer: mono line wanted" -- "$SQ" answer --audio "wav:$T/stereo.wav,"
 # a caller that hears only silence: no connection (3), and what it sent is its CI

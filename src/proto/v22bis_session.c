@@ -32,6 +32,14 @@
 #define FIRST_CHAR_HOLD MS(400)
 #define CARRIER_OFF_DBM0 -48.0      /* V.22 3.3: OFF below -48 dBm */
 #define CARRIER_OFF_TIME MS(65)     /* V.22bis 3.2: 40-65 ms */
+/* In data with error control above (bit mode), the carrier has to stay off this long before
+ * the call is given up (a Hayes modem's S10 default, 1.4 s): a sound server that skips can
+ * leave a few hundred ms of silence. A shorter loss is a fault like any other: at 2400 bit/s
+ * both ends retrain, and the layer above sends again what was lost. With start-stop
+ * characters the call ends at CARRIER_OFF_TIME instead: what a receiver decodes as the
+ * carrier comes back can be misframed, and nothing would catch it (measured: 500 ms of
+ * silence let 2-52 wrong bytes through at 2400 and 1200 bit/s). */
+#define CARRIER_LOSS_HANGUP MS(1400)
 /* A received character is handed over only once it is this old and the carrier is still
  * there: the symbols as a carrier fades (hang-up, a cut line) decode to garbage before the
  * loss is declared (the fast level falls 35 dB in ~30 ms, then CARRIER_OFF_TIME), and what
@@ -121,6 +129,7 @@ struct sq_v22_session {
     sq_v22_demapper dem;
     int rx_rate, rx_ready, rate_hits, ones_run, marks_seen;
     uint64_t quiet_since, fault_at;
+    int carrier_dropped;         /* this loss of carrier has been acted on */
     double fast_err, slow_err;   /* slicer error, short and long averages, in data at 2400 */
     /* retrain: S1 watched for in data (its own descrambler: the data's runs on in det) */
     sq_v22_detector s1_watch;
@@ -349,14 +358,21 @@ static void start_data_if_ready(sq_v22_session *s)
  * garbage, so the ones decoded after `good_before` are dropped; the receiver's data path
  * starts again (clamped to 1s until 32 ones at 2400 bit/s, then idle marks); the character
  * we were sending goes again whole once data resumes; and S1 then SB1 at 1200 go out. */
-static void begin_retrain(sq_v22_session *s, uint64_t good_before, const char *why)
+/* Characters decoded from `good_before` on are not trusted: they are dropped, and the
+ * start-stop receiver waits for a mark again. */
+static void drop_held_since(sq_v22_session *s, uint64_t good_before)
 {
     release_held(s, good_before);
-    note(s, "retrain: %s", why);
     if (s->held_n)
         note(s, "%zu characters decoded since then dropped", s->held_n);
     s->held_n = 0;
     sq_async_rx_reset(s->arx);
+}
+
+static void begin_retrain(sq_v22_session *s, uint64_t good_before, const char *why)
+{
+    note(s, "retrain: %s", why);
+    drop_held_since(s, good_before);
     s->rx_ready = s->tx_ready = 0;
     s->marks_seen = s->rate_hits = s->ones_run = 0;
     s->fault_at = 0;
@@ -559,9 +575,12 @@ static void step(sq_v22_session *s)
     case ST_DATA:
         if (s->fault_at) {
             char why[96];
-            snprintf(why, sizeof why, "equalisation lost (slicer SNR %.1f dB over 8 symbols, %.1f dB before)",
-                     snr_of_error(s->fast_err), snr_of_error(s->slow_err));
-            int poor_line = s->slow_err > error_at_snr(POOR_LINE_SNR_DB);
+            if (s->carrier_dropped)
+                snprintf(why, sizeof why, "far carrier gone for %.0f ms", (double)CARRIER_OFF_TIME / 8.0);
+            else
+                snprintf(why, sizeof why, "equalisation lost (slicer SNR %.1f dB over 8 symbols, %.1f dB before)",
+                         snr_of_error(s->fast_err), snr_of_error(s->slow_err));
+            int poor_line = !s->carrier_dropped && s->slow_err > error_at_snr(POOR_LINE_SNR_DB);
             if (poor_line && s->retrained_at && s->n - s->retrained_at < RETRAIN_TOO_SOON) {
                 end_call(s, "line quality too poor for 2400 bit/s: equalisation lost again soon after a retrain");
                 break;
@@ -604,13 +623,25 @@ static void step(sq_v22_session *s)
     }
     /* far carrier: lost for 65 ms once the call is under way */
     if ((s->state >= ST_TRAIN_2400 || s->retraining) && s->state != ST_ENDED) {
-        if (sq_qam_rx_fast_level_dbm0(s->qrx) < CARRIER_OFF_DBM0) {
-            if (!s->quiet_since)
-                s->quiet_since = s->n;
-            else if (s->n - s->quiet_since >= CARRIER_OFF_TIME)
-                end_call(s, "far carrier lost");
-        } else {
+        if (sq_qam_rx_fast_level_dbm0(s->qrx) >= CARRIER_OFF_DBM0) {
             s->quiet_since = 0;
+            s->carrier_dropped = 0;
+        } else if (!s->quiet_since) {
+            s->quiet_since = s->n;
+        } else if (s->st.phase != SQ_V22_DATA || !s->set.put_bit) {
+            if (s->n - s->quiet_since >= CARRIER_OFF_TIME)
+                end_call(s, "far carrier lost");
+        } else if (s->n - s->quiet_since >= CARRIER_LOSS_HANGUP) {
+            end_call(s, "far carrier lost");
+        } else if (s->n - s->quiet_since >= CARRIER_OFF_TIME && !s->carrier_dropped) {
+            s->carrier_dropped = 1;
+            if (s->state == ST_DATA && s->st.rate == 2400) {
+                if (!s->fault_at)
+                    s->fault_at = s->quiet_since;   /* retrained on the next step */
+            } else if (s->state == ST_DATA) {
+                note(s, "far carrier lost for %.0f ms", (double)CARRIER_OFF_TIME / 8.0);
+                drop_held_since(s, s->quiet_since - FAULT_BACKOFF);
+            }
         }
     }
 }

@@ -66,7 +66,8 @@ static void done_after_cj(sq_v8_session *s)
         return;
     }
     char why[96];
-    snprintf(why, sizeof why, "V.8 complete, %s selected", sq_v8_mod_to_str(mode));
+    snprintf(why, sizeof why, "V.8 complete, %s selected%s", sq_v8_mod_to_str(mode),
+             s->result.lapm ? ", V.42 LAPM agreed" : s->set.lapm ? ", no V.42 LAPM (the other side did not offer it)" : "");
     v8s_finish(s, SQ_V8_DONE, mode, why);
 }
 
