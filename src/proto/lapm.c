@@ -14,10 +14,13 @@
 #define N400 10                  /* T401 expiries in a row before the link is given up */
 #define MOD 128
 /* T401 has to outlast a round trip: our frame, the far end finishing the frame it had
- * started, its frame with the acknowledgement, and the audio path (a sound server adds up
- * to half a second). A retrain (1.5-3 s without data) costs a poll or two, not the link. */
+ * started, its frame with the acknowledgement, and the audio path both ways (sound cards
+ * and a sound server: up to a second each way). A T401 shorter than the round trip is
+ * costly: every expiry stops the flow for a poll (measured over a 1 s delay each way with
+ * 1 s of slack: 26 polls, 20 kB in 128 s instead of 73). A retrain (1.5-3 s without data)
+ * costs a poll, not the link. */
 #define T401_FRAME_TIMES 3
-#define T401_EXTRA_S 1.0
+#define T401_EXTRA_S 3.0
 #define FRAME_BITS ((N401 + 5) * 8 * 6 / 5 + 8)   /* worst case with stuffing, and a flag */
 
 /* Control field (LSB-first octet values). */
@@ -258,7 +261,9 @@ static void acknowledge(sq_lapm *l, unsigned nr)
         l->retries = 0;
         l->timer_at = 0;
     }
-    if (l->va != l->next_new && !l->timer_at)
+    /* in timer recovery the timer runs until the poll is answered, even with nothing
+     * outstanding: the answer may have been lost, and only another poll brings it */
+    if ((l->va != l->next_new || l->timer_recovery) && !l->timer_at)
         start_timer(l);
 }
 
