@@ -248,7 +248,8 @@ r = random.Random(7)
 for name, size in (("a.bin", 3000), ("b.bin", 2000)):
     open(sys.argv[1] + "/" + name, "wb").write(bytes(r.getrandbits(8) for _ in range(size)))' "$T"
 mkfifo "$T/f1" "$T/f2" "$T/f3" "$T/f4"
-timeout 120 "$SQ" answer --audio "raw:$T/f1,$T/f2" --send "$T/b.bin" --recv-out "$T/got-a" 2>"$T/answer.log" &
+timeout 120 "$SQ" answer --audio "raw:$T/f1,$T/f2" --send "$T/b.bin" --recv-out "$T/got-a" --record "$T/lapm.wav" \
+    2>"$T/answer.log" &
 answer=$!
 timeout 120 "$SQ" call --audio "raw:$T/f2,$T/f1" --send "$T/a.bin" --recv-out "$T/got-b" 2>"$T/call.log"
 call_rc=$?
@@ -258,6 +259,17 @@ if [ $call_rc -eq 0 ] && [ $answer_rc -eq 0 ] && cmp -s "$T/a.bin" "$T/got-a" &&
    grep -q "CONNECT 2400" "$T/call.log" && grep -q "V.42 LAPM agreed" "$T/call.log" &&
    grep -q "LAPM link up" "$T/call.log" && grep -q "LAPM link up" "$T/answer.log"; then ok; else
     bad "answer/call over FIFOs (V.42 LAPM): exit $call_rc/$answer_rc"; cat "$T/call.log" "$T/answer.log"; fi
+# decode reads the LAPM frames of the recorded call back into the bytes each side sent
+"$SQ" decode --json "$T/lapm.wav" >"$T/lapm.json"
+python3 - "$T/lapm.json" "$T/b.bin" "$T/a.bin" <<'PY' && ok || { bad "decode of a V.42 LAPM call"; cat "$T/lapm.json"; }
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+sent = {1: open(sys.argv[2], "rb").read(), 2: open(sys.argv[3], "rb").read()}   # by recording channel
+for ch in (1, 2):
+    data = [e for e in events if e["type"] == "data" and e["ch"] == ch]
+    assert len(data) == 1 and data[0]["lapm_frames"] > 0, data
+    assert bytes.fromhex(data[0]["bytes_hex"]) == sent[ch], ch
+PY
 # an answerer without error control: V.8 leaves LAPM out and the data goes as characters
 timeout 120 "$SQ" answer --audio "raw:$T/f1,$T/f2" --error-control none --send "$T/b.bin" --recv-out "$T/got-a" \
     2>"$T/answer.log" &

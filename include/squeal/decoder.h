@@ -56,6 +56,10 @@ typedef struct sq_event {
     const uint8_t *data;    /* FSK and data events: the characters received; valid until the next call */
     size_t data_len;
     size_t char_errors;     /* FSK events: characters dropped for framing or parity errors */
+    size_t lapm_frames;     /* data events: V.42 LAPM I frames with a good FCS. Once any LAPM
+                             * frame is found, data holds the characters from before the first
+                             * flag (V.42's detection pattern, say), then the information octets
+                             * of the I frames, each frame once and in order */
     sq_v8_msg v8;           /* V.8 events: the message */
     size_t repeats;         /* V.8 events: identical sequences received in a row */
 } sq_event;

@@ -131,6 +131,8 @@ static void print_v22_text(const sq_event *ev)
         printf("  %d bit/s", ev->rate);
     if (ev->type == SQ_EVENT_DATA) {
         printf("  SNR %.1f dB", ev->snr_db);
+        if (ev->lapm_frames)
+            printf("  V.42 LAPM %zu frames", ev->lapm_frames);
         if (looks_like_text(ev->data, ev->data_len)) {
             printf("  \"");
             print_escaped(ev->data, ev->data_len, 0);
@@ -161,7 +163,7 @@ static void print_v22_json(const sq_event *ev)
             print_hex(ev->data, ev->data_len);
             putchar('"');
         }
-        printf(",\"char_errors\":%zu", ev->char_errors);
+        printf(",\"char_errors\":%zu,\"lapm_frames\":%zu", ev->char_errors, ev->lapm_frames);
     }
     printf("}\n");
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "dsp/qam.h"
+#include "src/proto/hdlc.h"
 #include "dsp/tone_rx.h"
 #include "src/proto/v22_detect.h"
 #include "squeal/async.h"
@@ -92,6 +93,14 @@ typedef struct sq_qam_lane {
     sq_v22_detector det;
     sq_v22_demapper dem;
     sq_async_rx *uart;
+    /* V.42 LAPM in the data: frames found by their flags and FCS, I frames taken in order */
+    sq_hdlc_rx hdlc;
+    uint8_t frame[SQ_HDLC_MAX_FRAME];
+    int lapm;                      /* the open data event carries LAPM frames */
+    uint8_t last_bits;             /* the last 8 data bits, first at bit 0: 0x7E is a flag */
+    int flag_seen;
+    size_t len_at_flag;            /* characters read before the first flag */
+    int lapm_next_ns;              /* the I frame expected next, -1 for any */
     enum sq_qam_lane_state state;
     int rate, rate_hits, marks, quiet;
     /* the data event's length at each of the last symbols: when the carrier fades, what was

@@ -6,7 +6,9 @@
  *   sb1   scrambled 1s, from the end of S1 (or from its recognition, with no S1) to data,
  *         at the rate the lane settled on;
  *   data  from the first 40 marks at the final rate to the loss of the carrier, with the
- *         start-stop characters it carried.
+ *         start-stop characters it carried, or, once a V.42 LAPM frame with a good FCS turns
+ *         up, the information in its I frames instead (each once, in order, as the far
+ *         receiver took them).
  * The matched filter of each lane passes only its own band, so a mono line mix separates by
  * itself. */
 #include <math.h>
@@ -136,6 +138,34 @@ static void open_data(sq_decoder *d, sq_qam_lane *l, double now_s)
     l->snr_count = 0;
     l->history_pos = 0;
     l->state = QL_DATA;
+    sq_hdlc_rx_init(&l->hdlc);
+    l->lapm = 0;
+    l->lapm_next_ns = -1;
+    l->flag_seen = 0;
+}
+
+/* A good HDLC frame in the data: LAPM (DLCI 0) turns the event over to frames; an I frame
+ * numbered as the next one expected adds its information. */
+static void lapm_frame(sq_decoder *d, sq_qam_lane *l, size_t n)
+{
+    const uint8_t *f = l->frame;
+    if (n < 2 || (f[0] & 0xFD) != 0x01)
+        return;
+    if (!l->lapm) {
+        /* what the start-stop receiver made of the frames goes; the characters before
+         * them (a V.42 detection phase) stay */
+        l->lapm = 1;
+        l->ev.data_len = l->flag_seen ? l->len_at_flag : 0;
+    }
+    if ((f[1] & 1) || n < 3)
+        return;
+    int ns = f[1] >> 1;
+    if (l->lapm_next_ns >= 0 && ns != l->lapm_next_ns)
+        return;   /* sent again, or after a lost one: the far end takes it later */
+    l->lapm_next_ns = (ns + 1) & 127;
+    l->ev.lapm_frames++;
+    for (size_t i = 3; i < n && l->ev.data_len < SQ_TEXT_CAPACITY; i++)
+        d->pool.bufs[l->buf][l->ev.data_len++] = f[i];
 }
 
 /* S1 is two tones 300 Hz apart, which a chord can be too: it counts only within a V.22
@@ -223,6 +253,16 @@ static void coherent_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *
             continue;
         if (i == 0)
             l->ev.level_dbm0 = sq_qam_rx_level_dbm0(l->rx);
+        l->last_bits = (uint8_t)(l->last_bits >> 1 | b << 7);
+        if (l->last_bits == 0x7E && !l->flag_seen) {
+            l->flag_seen = 1;
+            l->len_at_flag = l->ev.data_len;
+        }
+        size_t fn = sq_hdlc_rx_bit(&l->hdlc, b, l->frame);
+        if (fn)
+            lapm_frame(d, l, fn);
+        if (l->lapm)
+            continue;   /* LAPM: the start-stop receiver's reading is not the data */
         sq_async_char c;
         if (!sq_async_rx_put_bit(l->uart, b, sym->sample, &c))
             continue;
@@ -242,7 +282,7 @@ void sq_qam_lanes_process(sq_decoder *d, const float *x, size_t n)
         for (size_t k = 0; k < ns; k++) {
             double level = sq_qam_rx_level_dbm0(l->rx);
             l->quiet = sq_qam_rx_fast_level_dbm0(l->rx) < OFF_DBM0 ? l->quiet + 1 : 0;
-            if (l->quiet == 1 && l->state == QL_DATA && l->history_pos >= FADE_SYMBOLS)
+            if (l->quiet == 1 && l->state == QL_DATA && l->history_pos >= FADE_SYMBOLS && !l->lapm)
                 l->ev.data_len = l->len_history[(l->history_pos - FADE_SYMBOLS) % 32];
             if (l->state == QL_HUNT) {
                 hunt_symbol(d, l, &sym[k], level > LIVE_DBM0);
