@@ -354,10 +354,6 @@ static void start_data_if_ready(sq_v22_session *s)
     note(s, "CONNECT %d (symbol SNR %.1f dB)", s->st.rate, sq_qam_rx_snr_db(s->qrx));
 }
 
-/* Both ends of a retrain (V.22bis 6.4): the characters not yet handed over may hold
- * garbage, so the ones decoded after `good_before` are dropped; the receiver's data path
- * starts again (clamped to 1s until 32 ones at 2400 bit/s, then idle marks); the character
- * we were sending goes again whole once data resumes; and S1 then SB1 at 1200 go out. */
 /* Characters decoded from `good_before` on are not trusted: they are dropped, and the
  * start-stop receiver waits for a mark again. */
 static void drop_held_since(sq_v22_session *s, uint64_t good_before)
@@ -369,6 +365,10 @@ static void drop_held_since(sq_v22_session *s, uint64_t good_before)
     sq_async_rx_reset(s->arx);
 }
 
+/* Both ends of a retrain (V.22bis 6.4): the characters not yet handed over may hold
+ * garbage, so the ones decoded after `good_before` are dropped; the receiver's data path
+ * starts again (clamped to 1s until 32 ones at 2400 bit/s, then idle marks); the character
+ * we were sending goes again whole once data resumes; and S1 then SB1 at 1200 go out. */
 static void begin_retrain(sq_v22_session *s, uint64_t good_before, const char *why)
 {
     note(s, "retrain: %s", why);
