@@ -32,10 +32,12 @@
 #define FIRST_CHAR_HOLD MS(400)
 #define CARRIER_OFF_DBM0 -48.0      /* V.22 3.3: OFF below -48 dBm */
 #define CARRIER_OFF_TIME MS(65)     /* V.22bis 3.2: 40-65 ms */
-/* In data with error control above (bit mode), the carrier has to stay off this long before
- * the call is given up (a Hayes modem's S10 default, 1.4 s): a sound server that skips can
- * leave a few hundred ms of silence. A shorter loss is a fault like any other: at 2400 bit/s
- * both ends retrain, and the layer above sends again what was lost. With start-stop
+/* With error control above (bit mode), from training on, the carrier has to stay off this
+ * long before the call is given up (a Hayes modem's S10 default, 1.4 s): a sound server that
+ * skips can leave a few hundred ms of silence. A shorter loss in data is a fault like any
+ * other: at 2400 bit/s both ends retrain, and the layer above sends again what was lost;
+ * in training, the training goes on (its own 5 s limit still holds), and whatever it gets
+ * wrong the layer's FCS catches (one CI run lost a call to a skip 60 ms into SB1 at 2400). With start-stop
  * characters the call ends at CARRIER_OFF_TIME instead: what a receiver decodes as the
  * carrier comes back can be misframed, and nothing would catch it (measured: 500 ms of
  * silence let 2-52 wrong bytes through at 2400 and 1200 bit/s). */
@@ -628,7 +630,7 @@ static void step(sq_v22_session *s)
             s->carrier_dropped = 0;
         } else if (!s->quiet_since) {
             s->quiet_since = s->n;
-        } else if (s->st.phase != SQ_V22_DATA || !s->set.put_bit) {
+        } else if (!s->set.put_bit) {
             if (s->n - s->quiet_since >= CARRIER_OFF_TIME)
                 end_call(s, "far carrier lost");
         } else if (s->n - s->quiet_since >= CARRIER_LOSS_HANGUP) {
