@@ -138,6 +138,7 @@ struct sq_v22_session {
     int retraining, retrain_attempts, rx_kept_lock;
     uint64_t s1_sent_at;
     uint64_t retrained_at, s1_watch_start;
+    double settled_err;          /* slow_err when the last retrain began from settled data */
     sq_async_rx *arx;
     struct held_char { uint8_t byte; uint64_t sample; } held[HELD_MAX];
     size_t held_first, held_n;
@@ -373,6 +374,8 @@ static void drop_held_since(sq_v22_session *s, uint64_t good_before)
  * we were sending goes again whole once data resumes; and S1 then SB1 at 1200 go out. */
 static void begin_retrain(sq_v22_session *s, uint64_t good_before, const char *why)
 {
+    if (!s->retrained_at || s->n - s->retrained_at >= RETRAIN_TOO_SOON)
+        s->settled_err = s->slow_err;
     note(s, "retrain: %s", why);
     drop_held_since(s, good_before);
     s->rx_ready = s->tx_ready = 0;
@@ -582,7 +585,10 @@ static void step(sq_v22_session *s)
             else
                 snprintf(why, sizeof why, "equalisation lost (slicer SNR %.1f dB over 8 symbols, %.1f dB before)",
                          snr_of_error(s->fast_err), snr_of_error(s->slow_err));
-            int poor_line = !s->carrier_dropped && s->slow_err > error_at_snr(POOR_LINE_SNR_DB);
+            /* judged on the data before the retrain: a retrain that itself went badly (a
+             * second S1 in its training, over a sound server's latency, left one at 12 dB
+             * on a 40 dB line) is retrained again, not taken for a poor line */
+            int poor_line = !s->carrier_dropped && s->settled_err > error_at_snr(POOR_LINE_SNR_DB);
             if (poor_line && s->retrained_at && s->n - s->retrained_at < RETRAIN_TOO_SOON) {
                 end_call(s, "line quality too poor for 2400 bit/s: equalisation lost again soon after a retrain");
                 break;
