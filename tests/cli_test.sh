@@ -248,14 +248,19 @@ r = random.Random(7)
 for name, size in (("a.bin", 3000), ("b.bin", 2000)):
     open(sys.argv[1] + "/" + name, "wb").write(bytes(r.getrandbits(8) for _ in range(size)))' "$T"
 mkfifo "$T/f1" "$T/f2" "$T/f3" "$T/f4"
-timeout 120 "$SQ" answer --audio "raw:$T/f1,$T/f2" --send "$T/b.bin" --recv-out "$T/got-a" --record "$T/lapm.wav" \
-    2>"$T/answer.log" &
-answer=$!
-timeout 120 "$SQ" call --audio "raw:$T/f2,$T/f1" --send "$T/a.bin" --recv-out "$T/got-b" 2>"$T/call.log"
-call_rc=$?
-wait $answer
-answer_rc=$?
-if [ $call_rc -eq 0 ] && [ $answer_rc -eq 0 ] && cmp -s "$T/a.bin" "$T/got-a" && cmp -s "$T/b.bin" "$T/got-b" &&
+# fifo_call ANSWER_OPTIONS...: answer and call over f1/f2, a.bin one way and b.bin back;
+# true when both exit 0 and both files arrive whole
+fifo_call() {
+    timeout 120 "$SQ" answer --audio "raw:$T/f1,$T/f2" --send "$T/b.bin" --recv-out "$T/got-a" "$@" \
+        2>"$T/answer.log" &
+    answer=$!
+    timeout 120 "$SQ" call --audio "raw:$T/f2,$T/f1" --send "$T/a.bin" --recv-out "$T/got-b" 2>"$T/call.log"
+    call_rc=$?
+    wait $answer
+    answer_rc=$?
+    [ $call_rc -eq 0 ] && [ $answer_rc -eq 0 ] && cmp -s "$T/a.bin" "$T/got-a" && cmp -s "$T/b.bin" "$T/got-b"
+}
+if fifo_call --record "$T/lapm.wav" &&
    grep -q "CONNECT 2400" "$T/call.log" && grep -q "V.42 LAPM agreed" "$T/call.log" &&
    grep -q "LAPM link up" "$T/call.log" && grep -q "LAPM link up" "$T/answer.log"; then ok; else
     bad "answer/call over FIFOs (V.42 LAPM): exit $call_rc/$answer_rc"; cat "$T/call.log" "$T/answer.log"; fi
@@ -271,14 +276,7 @@ for ch in (1, 2):
     assert bytes.fromhex(data[0]["bytes_hex"]) == sent[ch], ch
 PY
 # an answerer without error control: V.8 leaves LAPM out and the data goes as characters
-timeout 120 "$SQ" answer --audio "raw:$T/f1,$T/f2" --error-control none --send "$T/b.bin" --recv-out "$T/got-a" \
-    2>"$T/answer.log" &
-answer=$!
-timeout 120 "$SQ" call --audio "raw:$T/f2,$T/f1" --send "$T/a.bin" --recv-out "$T/got-b" 2>"$T/call.log"
-call_rc=$?
-wait $answer
-answer_rc=$?
-if [ $call_rc -eq 0 ] && [ $answer_rc -eq 0 ] && cmp -s "$T/a.bin" "$T/got-a" && cmp -s "$T/b.bin" "$T/got-b" &&
+if fifo_call --error-control none &&
    grep -q "no V.42 LAPM (the other side did not offer it)" "$T/call.log" && ! grep -q "LAPM" "$T/answer.log"; then ok; else
     bad "answer/call over FIFOs, answerer without LAPM: exit $call_rc/$answer_rc"; cat "$T/call.log" "$T/answer.log"; fi
 RAW="-t raw -r 8000 -e signed -b 16 -c 1"
