@@ -5,7 +5,8 @@
 #      the answerer's --record decodes back into the call's timeline. Now and then the
 #      server skips (a pulse stream under-runs and a gap enters the far end's audio); the
 #      modems retrain, and V.42 LAPM (on by default in answer and call) sends again what
-#      was lost, so every call must deliver both files whole.
+#      was lost, so every call that connected must deliver both files whole (one broken
+#      before CONNECT is said and made once more).
 #   2. (the +/-300 ppm call with sox in the loop is in cli_test.sh: it needs no server)
 #   3. the answerer killed mid-call: the caller says NO CARRIER, exits 4, and what it had
 #      received is in its output file, intact
@@ -48,14 +49,22 @@ same() { [ "$(sha256sum <"$1")" = "$(sha256sum <"$2")" ]; }
 
 # --- 1. two processes, 20 kB each way -------------------------------------------------
 "$SQ" devices >"$T/devices" 2>&1 && grep -q pulse "$T/devices" && ok || bad "devices does not list pulse: $(cat "$T/devices")"
-PULSE_SINK=b2a PULSE_SOURCE=a2b.monitor timeout 300 "$SQ" answer --send "$T/b.bin" --recv-out "$T/got-a" \
-    --record "$T/answer.wav" 2>"$T/answer.log" &
-answer=$!
-PULSE_SINK=a2b PULSE_SOURCE=b2a.monitor timeout 300 "$SQ" call --json --send "$T/a.bin" --recv-out "$T/got-b" \
-    2>"$T/call.log"
-call_rc=$?
-wait $answer
-answer_rc=$?
+# A call that connected must deliver both files whole, whatever the server did. One that a
+# skip broke before both sides said CONNECT (V.8 or training; a skip there is survived
+# with LAPM, but not always) is said and made once more.
+for setup in 1 2; do
+    PULSE_SINK=b2a PULSE_SOURCE=a2b.monitor timeout 300 "$SQ" answer --send "$T/b.bin" --recv-out "$T/got-a" \
+        --record "$T/answer.wav" 2>"$T/answer.log" &
+    answer=$!
+    PULSE_SINK=a2b PULSE_SOURCE=b2a.monitor timeout 300 "$SQ" call --json --send "$T/a.bin" --recv-out "$T/got-b" \
+        2>"$T/call.log"
+    call_rc=$?
+    wait $answer
+    answer_rc=$?
+    grep -q CONNECT "$T/call.log" && grep -q CONNECT "$T/answer.log" && break
+    echo "20 kB call, setup $setup: no CONNECT on both sides (call: $(grep -h '"no_carrier"' "$T/call.log" | head -1);" \
+        "answer: $(grep -h 'NO CARRIER (' "$T/answer.log" | head -1))"
+done
 retrains=$(cat "$T/call.log" "$T/answer.log" | grep -c "retrain:")
 [ "$retrains" -eq 0 ] || echo "the sound server skipped: $retrains retrains; $(grep -h "summary\|call complete" "$T/answer.log" | tail -1)"
 grep -q '"text":"V.42 LAPM link up' "$T/call.log" && ok || bad "no V.42 LAPM link up status line from call"

@@ -349,8 +349,10 @@ static void start_data_if_ready(sq_v22_session *s)
     enter(s, ST_DATA);
     if (s->retraining) {
         s->retraining = 0;
-        note(s, "retrained: data at %d bit/s again (symbol SNR %.1f dB)", s->st.rate, sq_qam_rx_snr_db(s->qrx));
-        return;
+        if (s->st.phase == SQ_V22_DATA) {
+            note(s, "retrained: data at %d bit/s again (symbol SNR %.1f dB)", s->st.rate, sq_qam_rx_snr_db(s->qrx));
+            return;
+        }
     }
     s->st.phase = SQ_V22_DATA;
     s->st.data_sample = s->n;
@@ -388,6 +390,16 @@ static void begin_retrain(sq_v22_session *s, uint64_t good_before, const char *w
     s->s1_sent_at = s->n;
     send_signal(s, TX_S1, 1200);
     note(s, "S1 sent");
+}
+
+/* This side retrains on its own: its receiver starts over and waits for S1 back. */
+static void start_own_retrain(sq_v22_session *s, uint64_t good_before, const char *why)
+{
+    begin_retrain(s, good_before, why);
+    sq_qam_rx_reset(s->qrx);
+    sq_v22_detector_init(&s->det);
+    s->retrain_attempts = 1;
+    enter(s, ST_RETRAIN);
 }
 
 /* Data bits once decisions are coherent: demap, descramble, deliver after 109 ON. */
@@ -565,8 +577,15 @@ static void step(sq_v22_session *s)
             send_signal(s, TX_DATA, 2400);
         }
         start_data_if_ready(s);
-        if (since > MS(5000) && (s->st.phase == SQ_V22_HANDSHAKE || s->retraining))
-            end_call(s, s->retraining ? "retrain did not finish" : "training at 2400 bit/s did not finish");
+        if (since > MS(5000) && (s->st.phase == SQ_V22_HANDSHAKE || s->retraining)) {
+            /* with error control above, a first training a sound server's skip spoilt is
+             * tried once more as a retrain (the far end may already be in data, where it
+             * answers S1); without, the call ends as it always did */
+            if (s->set.put_bit && s->st.phase == SQ_V22_HANDSHAKE && !s->retraining && !s->st.retrains)
+                start_own_retrain(s, s->n, "training at 2400 bit/s did not finish");
+            else
+                end_call(s, s->retraining ? "retrain did not finish" : "training at 2400 bit/s did not finish");
+        }
         break;
     }
     case ST_TRAIN_1200:
@@ -593,11 +612,7 @@ static void step(sq_v22_session *s)
                 end_call(s, "line quality too poor for 2400 bit/s: equalisation lost again soon after a retrain");
                 break;
             }
-            begin_retrain(s, s->fault_at - FAULT_BACKOFF, why);
-            sq_qam_rx_reset(s->qrx);
-            sq_v22_detector_init(&s->det);
-            s->retrain_attempts = 1;
-            enter(s, ST_RETRAIN);
+            start_own_retrain(s, s->fault_at - FAULT_BACKOFF, why);
         } else if (s->s1_watch.s1_run >= SQ_V22_S1_DETECT_SYMBOLS) {
             /* the far end retrains: what came before its S1 was good */
             /* S1's first symbol or two do not count as alternations yet */
