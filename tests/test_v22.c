@@ -119,6 +119,20 @@ START_TEST(test_calls_pick_rate_from_line)
 }
 END_TEST
 
+/* The caller at 1200 bit/s takes data as soon as it hears SB1 (109 ON), while its loops are
+ * still in their first gear: one call of the benchmark's hundred at 8 dB (this seed and
+ * offset) handed over 4 characters of garbage decoded from SB1 then, before RX_SETTLE. */
+START_TEST(test_calls_caller_settles_before_data)
+{
+    data_call c;
+    data_call_init(&c);
+    c.seed = 581;
+    c.snr_db = 8.0;
+    c.foff_hz = -5.024;
+    expect_data_call(&c, 1200);
+}
+END_TEST
+
 /* A V.22-only partner on either side: 1200 bit/s. V.21 when that is all both share. A V.25
  * answerer (no V.8): V.22bis automode. */
 START_TEST(test_calls_interwork)
@@ -237,6 +251,7 @@ Suite *v22_suite(void)
     tcase_add_loop_test(tc, test_link_error_free, 0, 6);
     tcase_add_test(tc, test_link_counts_errors);
     tcase_add_loop_test(tc, test_calls_pick_rate_from_line, 0, 2);
+    tcase_add_test(tc, test_calls_caller_settles_before_data);
     tcase_add_loop_test(tc, test_calls_interwork, 0, 2);
     tcase_add_loop_test(tc, test_calls_follow_clock_skew, 0, 2);
     tcase_add_loop_test(tc, test_calls_retrain_after_audio_fault, 0, 5);
