@@ -4,6 +4,7 @@
 #include <math.h>
 #include "bench/data_call.h"
 #include "bench/v22_link.h"
+#include "src/proto/v22_detect.h"
 #include "tests/test_util.h"
 
 /* The scrambler undoes itself, including the 64-ones guard, from any starting state. */
@@ -133,6 +134,39 @@ START_TEST(test_calls_caller_settles_before_data)
 }
 END_TEST
 
+/* The carrier's phase when decisions start is wherever the acquisition left it: this call
+ * (500 ppm apart, 6.9 Hz) started 40 degrees off, and the caller, deciding from there,
+ * never trained at 2400 ("training at 2400 bit/s did not finish") before PHASE_SYMBOLS. */
+START_TEST(test_calls_set_phase_before_deciding)
+{
+    data_call c;
+    data_call_init(&c);
+    c.seed = 590;
+    c.snr_db = 14.0;
+    c.foff_hz = 6.874;
+    c.clock_ppm = -500.0;
+    c.bytes = 200;
+    expect_data_call(&c, 2400);
+}
+END_TEST
+
+/* Noise alone is no line measure: now and then it makes a short run of USB1's or S1's
+ * turns, and an answerer that had heard only noise before SB1 once took the offset
+ * "measured" on such runs (12 Hz on a 0.5 Hz line) for its carrier loop. */
+START_TEST(test_detector_ignores_noise)
+{
+    sq_noise *g = NULL;
+    ck_assert_int_eq(sq_noise_create(3, &g), SQ_OK);
+    sq_v22_detector d;
+    sq_v22_detector_init(&d);
+    for (int i = 0; i < 20000; i++)
+        sq_v22_detector_symbol(&d, (float)sq_noise_gauss(g) + I * (float)sq_noise_gauss(g), 1);
+    ck_assert_double_eq(d.foff_hz, 0.0);
+    ck_assert_double_eq(d.quality_db, 0.0);
+    sq_noise_destroy(g);
+}
+END_TEST
+
 /* A V.22-only partner on either side: 1200 bit/s. V.21 when that is all both share. A V.25
  * answerer (no V.8): V.22bis automode. */
 START_TEST(test_calls_interwork)
@@ -252,6 +286,8 @@ Suite *v22_suite(void)
     tcase_add_test(tc, test_link_counts_errors);
     tcase_add_loop_test(tc, test_calls_pick_rate_from_line, 0, 2);
     tcase_add_test(tc, test_calls_caller_settles_before_data);
+    tcase_add_test(tc, test_calls_set_phase_before_deciding);
+    tcase_add_test(tc, test_detector_ignores_noise);
     tcase_add_loop_test(tc, test_calls_interwork, 0, 2);
     tcase_add_loop_test(tc, test_calls_follow_clock_skew, 0, 2);
     tcase_add_loop_test(tc, test_calls_retrain_after_audio_fault, 0, 5);

@@ -25,15 +25,17 @@ void sq_v22_detector_symbol(sq_v22_detector *d, float complex z, int live)
     d->usb1_run = live && turn == 3 ? d->usb1_run + 1 : 0;
     d->s1_run = live && ((turn == 1 && d->prev_turn == 3) || (turn == 3 && d->prev_turn == 1)) ? d->s1_run + 1 : 0;
     d->prev_turn = turn;
-    /* a run of USB1 begins, or has run USB1_SETTLE symbols, or S1 has been recognised:
-     * their first symbols, while the receiver still finds its gain and timing, would
-     * understate the line */
-    if (d->usb1_run == 2 || d->usb1_run == USB1_SETTLE || d->s1_run == SQ_V22_S1_DETECT_SYMBOLS) {
+    /* The line is measured only on an established run: USB1 from USB1_SETTLE symbols on,
+     * S1 once recognised (its start, while the receiver still finds its timing, would
+     * understate the line). Noise alone makes short runs of either now and then, and when
+     * they counted, an answerer that heard only noise and then SB1 preset its carrier loop
+     * 12 Hz off the line's 0.5 Hz and trained on garbage (8 dB, one call in 300). */
+    if (d->usb1_run == USB1_SETTLE || d->s1_run == SQ_V22_S1_DETECT_SYMBOLS) {
         memset(d->q_sum, 0, sizeof d->q_sum);
         memset(d->q_n, 0, sizeof d->q_n);
         d->q_sum2 = 0.0;
     }
-    if (d->usb1_run || d->s1_run) {
+    if (d->usb1_run >= USB1_SETTLE || d->s1_run >= SQ_V22_S1_DETECT_SYMBOLS) {
         /* scatter about the mean of each kind of turn: the frequency offset (a common
          * bias) and a timing error (opposite biases on S1's +90 and -90) are not noise */
         d->q_sum[turn] += err;
