@@ -103,6 +103,14 @@ int data_call_run(data_call *c)
     for (size_t n = 0; n < limit; n += BLOCK) {
         for (int i = 0; i < 2; i++)
             sq_channel_process(line[i], tx[1 - i], rx[i], BLOCK);
+        if (c->worse_at_s > 0.0 && (double)n >= c->worse_at_s * 8000.0) {
+            /* powers add: the extra noise makes up the difference */
+            double before = isnan(c->snr_db) ? 0.0 : sq_noise_rms_for_snr(-13.0, c->snr_db);
+            double after = sq_noise_rms_for_snr(-13.0, c->worse_snr_db);
+            double extra = sqrt(fmax(after * after - before * before, 0.0));
+            for (int i = 0; i < 2; i++)
+                sq_noise_add(g, rx[i], BLOCK, extra);
+        }
         for (int i = 0; gap && i < 2; i++) {
             if (c->gap_side != 2 && c->gap_side != i)
                 continue;

@@ -18,6 +18,9 @@ typedef struct data_call {
      * of it vanish (> 0) or that many zeros come in (< 0), as when a sound server skips */
     int gap_side, gap_samples;
     double gap_at_s;
+    /* the line gets worse at worse_at_s (> 0): from then on its SNR is worse_snr_db, both
+     * ways (noise added to what snr_db already put there) */
+    double worse_at_s, worse_snr_db;
     /* out */
     sq_call_status status[2];
     size_t received[2], wrong[2];   /* [i]: what side i received */

@@ -92,6 +92,19 @@
 #define RETRAIN_REPEAT_CALLER MS(1200)
 #define RETRAIN_REPEAT_ANSWERER MS(1700)
 #define REPLY_AFTER MS(1000)
+#define RATE_REQUEST_DIBITS 32      /* identical 01 or 10 dibits that ask for 1200 (6.6) */
+/* A retrain whose S1 measures below this asks for 1200 bit/s. S1 (44 symbols, measured as
+ * the receiver finds its timing again) reads 20-23 dB on a 14 dB line and about 19 on an
+ * 11 dB one; a line between these that cannot hold 2400 after all is caught by the
+ * poor-line rule below, whose retrain asks for 1200 outright. */
+#define RETRAIN_MIN_2400_DB 18.0
+/* Rate follows the line in data too: at 2400 bit/s, a slicer SNR averaged over LINE_SYMBOLS
+ * below LINE_MIN_2400_DB, LINE_WAIT after data began, makes a retrain that asks for 1200.
+ * 19.5 dB is a line at about 11.3 dB, where 16-QAM makes ~6e-5 (bench_v22); the way up,
+ * 20.5 dB on USB1, leaves a dB between them so a line at the edge does not flap. */
+#define LINE_SYMBOLS 1200.0
+#define LINE_MIN_2400_DB 19.5
+#define LINE_WAIT MS(3000)
 #define RETRAIN_ATTEMPTS 4
 /* Equalisation lost again this soon after a retrain, on symbols that were below 20 dB
  * before it: the line itself is too poor for 2400. (Faults on a good line, such as a sound
@@ -113,7 +126,9 @@ enum state {
     ST_ENDED,
 };
 
-enum tx_signal { TX_SILENT = 0, TX_USB1, TX_S1, TX_SB1, TX_DATA };
+/* TX_RATE_1200: after S1 in a retrain, scrambled 01 dibits at 1200 bit/s instead of SB1's
+ * 11s: the rate change request of V.22bis 6.6 (spec 4.8) */
+enum tx_signal { TX_SILENT = 0, TX_USB1, TX_S1, TX_SB1, TX_RATE_1200, TX_DATA };
 
 struct sq_v22_session {
     sq_v22_settings set;
@@ -144,9 +159,14 @@ struct sq_v22_session {
     uint64_t quiet_since, fault_at;
     int carrier_dropped;         /* this loss of carrier has been acted on */
     double fast_err, slow_err;   /* slicer error, short and long averages, in data at 2400 */
+    double line_err;             /* ... and over a few seconds: the line's quality */
+    uint64_t data_since;         /* data began, or resumed after a retrain */
     /* retrain: S1 watched for in data (its own descrambler: the data's runs on in det) */
     sq_v22_detector s1_watch;
     int retraining, retrain_attempts, rx_kept_lock;
+    /* rate change in a retrain: we ask for 1200; the far end does (its 01/10 dibits in a
+     * row, and the last one) */
+    int retrain_1200, far_1200, rate_dibits, last_dibit;
     uint64_t s1_sent_at;
     uint64_t retrained_at, s1_watch_start;
     double settled_err;          /* slow_err when the last retrain began from settled data */
@@ -293,16 +313,19 @@ static float complex next_symbol(void *user)
         return sq_v22_map(&s->map, 1200, bits);
     case TX_S1:     /* unscrambled 00 and 11 alternately, then SB1 */
         if (s->tx_symbols > S1_SYMBOLS) {
-            send_signal(s, TX_SB1, 1200);
-            note(s, "SB1 sent at 1200 bit/s");
+            send_signal(s, s->retrain_1200 ? TX_RATE_1200 : TX_SB1, 1200);
+            note(s, s->retrain_1200 ? "01 dibits sent at 1200 bit/s: asking for 1200" : "SB1 sent at 1200 bit/s");
             return next_symbol(user);
         }
         bits[0] = bits[1] = s->tx_symbols & 1u;
         return sq_v22_map(&s->map, 1200, bits);
+    case TX_RATE_1200:
     case TX_SB1:
     case TX_DATA:
         if (s->tx == TX_DATA)
             next_data_bits(s, bits, nb);
+        else if (s->tx == TX_RATE_1200)
+            bits[0] = 0;
         for (int i = 0; i < nb; i++)
             bits[i] = sq_v22_scramble(&s->scr, bits[i]);
         return sq_v22_map(&s->map, s->tx_rate, bits);
@@ -353,7 +376,8 @@ static void start_data_if_ready(sq_v22_session *s)
     if (!s->tx_ready || !s->rx_ready || (s->st.phase != SQ_V22_HANDSHAKE && !s->retraining))
         return;
     s->first_char_at = s->n + FIRST_CHAR_HOLD;
-    s->fast_err = s->slow_err = error_at_snr(sq_qam_rx_snr_db(s->qrx));
+    s->fast_err = s->slow_err = s->line_err = error_at_snr(sq_qam_rx_snr_db(s->qrx));
+    s->data_since = s->n;
     s->fault_at = 0;
     s->retrained_at = s->retraining ? s->n : 0;
     sq_v22_detector_init(&s->s1_watch);
@@ -361,7 +385,7 @@ static void start_data_if_ready(sq_v22_session *s)
     if (s->retraining) {
         s->retraining = 0;
         if (s->st.phase == SQ_V22_DATA) {
-            note(s, "retrained: data at %d bit/s again (symbol SNR %.1f dB)", s->st.rate, sq_qam_rx_snr_db(s->qrx));
+            note(s, "retrained: data at %d bit/s%s (symbol SNR %.1f dB)", s->st.rate, s->st.rate == 2400 ? " again" : "", sq_qam_rx_snr_db(s->qrx));
             return;
         }
     }
@@ -393,6 +417,7 @@ static void begin_retrain(sq_v22_session *s, uint64_t good_before, const char *w
     drop_held_since(s, good_before);
     s->rx_ready = s->tx_ready = 0;
     s->marks_seen = s->rate_hits = s->ones_run = 0;
+    s->retrain_1200 = s->far_1200 = s->rate_dibits = 0;
     s->fault_at = 0;
     if (s->char_pos < s->char_len)
         s->char_pos = 0;
@@ -413,6 +438,24 @@ static void start_own_retrain(sq_v22_session *s, uint64_t good_before, const cha
     enter(s, ST_RETRAIN);
 }
 
+/* In a retrain, the far end's dibits after its S1: 01 or 10 again and again ask for 1200
+ * (V.22bis 6.6). Looked at through a copy of the descrambler, which runs on regardless. */
+static void watch_rate_request(sq_v22_session *s, const uint8_t *bits)
+{
+    sq_v22_scrambler look = s->det.descr;
+    int dibit = sq_v22_descramble(&look, bits[0]) << 1;
+    dibit |= sq_v22_descramble(&look, bits[1]);
+    if (dibit == 1 || dibit == 2)
+        s->rate_dibits = dibit == s->last_dibit ? s->rate_dibits + 1 : 1;
+    else
+        s->rate_dibits = 0;
+    s->last_dibit = dibit;
+    if (s->rate_dibits >= RATE_REQUEST_DIBITS && !s->far_1200) {
+        s->far_1200 = 1;
+        note(s, "the far end asks for 1200 bit/s");
+    }
+}
+
 /* Data bits once decisions are coherent: demap, descramble, deliver after 109 ON. */
 static void receive_bits(sq_v22_session *s, const sq_qam_symbol *sym)
 {
@@ -425,6 +468,8 @@ static void receive_bits(sq_v22_session *s, const sq_qam_symbol *sym)
     uint8_t bits[4];
     int nb = sq_v22_bits_per_symbol(s->rx_rate);
     sq_v22_demap(&s->dem, s->rx_rate, sym->decision, bits);
+    if (s->retraining && s->state == ST_TRAIN_2400 && s->rx_rate == 1200)
+        watch_rate_request(s, bits);
     for (int i = 0; i < nb; i++) {
         uint8_t b = sq_v22_descramble(&s->det.descr, bits[i]);
         if (s->rx_ready) {
@@ -464,6 +509,7 @@ static void on_symbol(sq_v22_session *s, const sq_qam_symbol *sym)
                              s->fast_err > error_at_snr(FAULT_SNR_DB)))
             s->fault_at = sym->sample;
         s->slow_err += (e2 - s->slow_err) / FAULT_LONG;
+        s->line_err += (e2 - s->line_err) / LINE_SYMBOLS;
         sq_v22_detector_symbol(&s->s1_watch, sym->z, 1);
         if (s->s1_watch.s1_run == 1)
             s->s1_watch_start = sym->sample;
@@ -485,6 +531,19 @@ static void heard_s1_end(sq_v22_session *s)
     s->st.rate = 2400;
     note(s, "S1 received (symbol SNR %.1f dB): 2400 bit/s", s->det.quality_db);
     enter(s, ST_TRAIN_2400);
+}
+
+/* A retrain where either end asked for 1200: at the moment 16-way decisions would start,
+ * both stay with the four points; SB1 (marks) until data resumes when it would have at
+ * 2400. */
+static void retrain_to_1200(sq_v22_session *s)
+{
+    s->st.rate = 1200;
+    s->rx_rate = 1200;
+    send_signal(s, TX_SB1, 1200);
+    s->tx_ready_at = s->n + RATE2400_AFTER_S1 + SB1_2400 - DECIDE16_AFTER_S1;
+    note(s, "%s: 1200 bit/s", s->retrain_1200 ? "we asked for 1200" : "the far end asked for 1200");
+    enter(s, ST_TRAIN_1200);
 }
 
 /* V.22 path: SB1 heard for 270 ms (no S1), or we chose 1200 ourselves. */
@@ -544,14 +603,14 @@ static void step(sq_v22_session *s)
         break;
     case ST_S1_HEARD:
         if (s->det.s1_run == 0 && s->retraining) {
-            /* a retrain (rate change, V.22bis 6.6, is not implemented): 2400 or nothing */
-            if (s->det.quality_db < ANSWERER_MIN_SNR_2400_DB) {
-                char why[128];
-                snprintf(why, sizeof why, "line quality too poor for 2400 bit/s (S1 in a retrain at symbol SNR %.1f dB)", s->det.quality_db);
-                end_call(s, why);
-            } else {
-                heard_s1_end(s);
+            /* a retrain: a line now too poor for 2400 asks for 1200 after S1 (6.6) */
+            if (s->det.quality_db < RETRAIN_MIN_2400_DB && !s->retrain_1200) {
+                s->retrain_1200 = 1;
+                note(s, "S1 at symbol SNR %.1f dB: too poor for 2400, asking for 1200", s->det.quality_db);
+                if (s->tx == TX_SB1)
+                    send_signal(s, TX_RATE_1200, 1200);
             }
+            heard_s1_end(s);
         } else if (s->det.s1_run == 0) {   /* S1 ended */
             int caller = s->set.role == SQ_ROLE_CALLER;
             if (!caller)
@@ -578,6 +637,10 @@ static void step(sq_v22_session *s)
         break;
     case ST_TRAIN_2400: {
         uint64_t since = s->n - s->s1_end;
+        if (since >= DECIDE16_AFTER_S1 && s->retraining && (s->retrain_1200 || s->far_1200)) {
+            retrain_to_1200(s);
+            break;
+        }
         if (since >= DECIDE16_AFTER_S1)
             sq_qam_rx_set_decide(s->qrx, SQ_QAM_DECIDE_16);
         if (since >= RATE2400_AFTER_S1 && s->tx_rate == 1200) {
@@ -621,10 +684,18 @@ static void step(sq_v22_session *s)
              * on a 40 dB line) is retrained again, not taken for a poor line */
             int poor_line = !s->carrier_dropped && s->settled_err > error_at_snr(POOR_LINE_SNR_DB);
             if (poor_line && s->retrained_at && s->n - s->retrained_at < RETRAIN_TOO_SOON) {
-                end_call(s, "line quality too poor for 2400 bit/s: equalisation lost again soon after a retrain");
+                start_own_retrain(s, s->fault_at - FAULT_BACKOFF, "equalisation lost again soon after a retrain: the line is too poor for 2400 bit/s");
+                s->retrain_1200 = 1;
                 break;
             }
             start_own_retrain(s, s->fault_at - FAULT_BACKOFF, why);
+        } else if (s->st.rate == 2400 && s->n - s->data_since > LINE_WAIT &&
+                   s->line_err > error_at_snr(LINE_MIN_2400_DB)) {
+            char why[96];
+            snprintf(why, sizeof why, "line quality too poor for 2400 bit/s (slicer SNR %.1f dB over 2 s)",
+                     snr_of_error(s->line_err));
+            start_own_retrain(s, s->n, why);
+            s->retrain_1200 = 1;
         } else if (s->s1_watch.s1_run >= SQ_V22_S1_DETECT_SYMBOLS) {
             /* the far end retrains: what came before its S1 was good */
             /* S1's first symbol or two do not count as alternations yet */
