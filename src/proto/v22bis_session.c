@@ -438,13 +438,11 @@ static void start_own_retrain(sq_v22_session *s, uint64_t good_before, const cha
     enter(s, ST_RETRAIN);
 }
 
-/* In a retrain, the far end's dibits after its S1: 01 or 10 again and again ask for 1200
- * (V.22bis 6.6). Looked at through a copy of the descrambler, which runs on regardless. */
-static void watch_rate_request(sq_v22_session *s, const uint8_t *bits)
+/* In a retrain, the far end's descrambled dibits after its S1: 01 or 10 again and again
+ * ask for 1200 (V.22bis 6.6). */
+static void watch_rate_request(sq_v22_session *s, const uint8_t *data)
 {
-    sq_v22_scrambler look = s->det.descr;
-    int dibit = sq_v22_descramble(&look, bits[0]) << 1;
-    dibit |= sq_v22_descramble(&look, bits[1]);
+    int dibit = data[0] << 1 | data[1];
     if (dibit == 1 || dibit == 2)
         s->rate_dibits = dibit == s->last_dibit ? s->rate_dibits + 1 : 1;
     else
@@ -468,10 +466,12 @@ static void receive_bits(sq_v22_session *s, const sq_qam_symbol *sym)
     uint8_t bits[4];
     int nb = sq_v22_bits_per_symbol(s->rx_rate);
     sq_v22_demap(&s->dem, s->rx_rate, sym->decision, bits);
+    for (int i = 0; i < nb; i++)
+        bits[i] = sq_v22_descramble(&s->det.descr, bits[i]);
     if (s->retraining && s->state == ST_TRAIN_2400 && s->rx_rate == 1200)
         watch_rate_request(s, bits);
     for (int i = 0; i < nb; i++) {
-        uint8_t b = sq_v22_descramble(&s->det.descr, bits[i]);
+        uint8_t b = bits[i];
         if (s->rx_ready) {
             /* data is clamped to 1 until the line has idled on 1s a while: the first
              * coherent decisions after the handshake are not the far end's data */
