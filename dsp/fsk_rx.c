@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "dsp/fir.h"
+#include "dsp/sample_guard.h"
 #include "squeal/error.h"
 #include "squeal/fsk.h"
 #include "squeal/level.h"
@@ -184,7 +185,7 @@ size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit 
 {
     size_t produced = 0, i;
     for (i = 0; i < n && produced < max_bits; i++) {
-        double complex mixed = (double)x[i] * d->mix;
+        double complex mixed = (double)sq_sample_guard(x[i]) * d->mix;
         d->mix *= d->mix_step;
         float complex z = sq_cfir_step(&d->lpf, (float complex)mixed);
         update_carrier(d, z);

@@ -63,6 +63,8 @@ double sq_qam_rx_snr_db(const sq_qam_rx *r);
 double sq_qam_rx_freq_offset_hz(const sq_qam_rx *r);
 /* Timing drift the symbol clock follows, ppm. */
 double sq_qam_rx_clock_ppm(const sq_qam_rx *r);
+/* How many times the loops diverged (non-finite state) and were started again. */
+uint64_t sq_qam_rx_recoveries(const sq_qam_rx *r);
 void sq_qam_rx_destroy(sq_qam_rx *r);
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 #include "dsp/qam.h"
 #include "dsp/rrc.h"
+#include "dsp/sample_guard.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
 
@@ -33,6 +34,9 @@
  * phase at once from their fourth power (which strips the quadrant), and only then do the
  * decisions steer anything. */
 #define PHASE_SYMBOLS 16
+/* The equaliser's input power, as a multiple of its expected EQ_TAPS * SQ_QAM_GRID_POWER,
+ * above which its step is scaled down so that a click cannot make the taps diverge. */
+#define EQ_OVERLOAD 4.0f
 #define SILENT_DBM0 -48.0                   /* below this the loops hold (V.22 3.3: off < -48) */
 /* Loop gains once TRAINING is over (the equaliser's step gets there gradually). Its step
  * sets its misadjustment, the noise its own tap wander adds (~ mu * tap power * taps): at
@@ -82,6 +86,7 @@ struct sq_qam_rx {
     float complex derotate;                 /* e^{-j phase}: turned, never recomputed */
     double freq;                            /* rad per symbol */
     double mse;
+    uint64_t recoveries;                    /* times the loops diverged and started again */
 };
 
 static double clamp(double v, double lo, double hi)
@@ -216,8 +221,8 @@ static float slice_axis(float v)
 {
     /* -3, -1, 1 or 3 without branches: data makes the comparisons unpredictable */
     static const float level[4] = { -3.0f, -1.0f, 1.0f, 3.0f };
-    float c = v > 3.5f ? 3.5f : v;      /* minss / maxss */
-    c = c < -3.5f ? -3.5f : c;
+    float c = v < 3.5f ? v : 3.5f;      /* minss / maxss; a NaN ends at 3.5, inside the table */
+    c = c > -3.5f ? c : -3.5f;
     return level[(int)((c + 4.0f) * 0.5f)];   /* [-4,-2) -> 0 ... [2,4) -> 3 */
 }
 
@@ -311,6 +316,14 @@ static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t 
          * converged in a few hundred ms, quiet after a few seconds */
         float mu = training ? 0.006f : 0.006f * TRAINING / (float)r->decided;
         mu = mu < EQ_MU_DATA ? EQ_MU_DATA : mu;
+        /* LMS is stable only while mu times the input's power stays small: a click far above
+         * the level the gain was set for would make the taps diverge. Beyond EQ_OVERLOAD
+         * times the expected power the step shrinks in proportion (never in normal data). */
+        float pin = 0.0f;
+        for (int i = 0; i < EQ_TAPS; i++)
+            pin += crealf(eq_in[i]) * crealf(eq_in[i]) + cimagf(eq_in[i]) * cimagf(eq_in[i]);
+        if (pin > EQ_OVERLOAD * EQ_TAPS * SQ_QAM_GRID_POWER)
+            mu *= EQ_OVERLOAD * EQ_TAPS * SQ_QAM_GRID_POWER / pin;
         float complex back = err * conjf(rot);   /* the error in the equaliser's frame */
         for (int i = 0; i < EQ_TAPS; i++)
             r->eq_w[i] += mu * back * conjf(eq_in[i]);
@@ -333,6 +346,35 @@ static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t 
     }
 }
 
+/* Whether the adaptive state is still made of numbers. Inputs are bounded, but a loop
+ * pushed far enough (an overload the gain had not followed) can still overflow; a NaN in
+ * the timing or the taps would stay there for good, and index tables on the way. */
+static int state_is_finite(const sq_qam_rx *r)
+{
+    float taps = 0.0f;
+    for (int i = 0; i < EQ_TAPS; i++)
+        taps += crealf(r->eq_w[i]) + cimagf(r->eq_w[i]);
+    return isfinite(taps) && isfinite(crealf(r->derotate) + cimagf(r->derotate)) && isfinite(r->t_next) &&
+           isfinite(r->timing_rate + r->freq + r->agc_power + r->raw_power + r->fast_power + r->mse) &&
+           isfinite(crealf(r->prev_on) + cimagf(r->prev_on) + crealf(r->mid) + cimagf(r->mid));
+}
+
+/* After a divergence: the loops start again from rest, at the same sample and in the same
+ * decision mode, so the caller's own monitors (slicer error, carrier) see a poor line and
+ * retrain, as they would after any other disturbance. */
+static void recover(sq_qam_rx *r)
+{
+    sq_qam_decide decide = r->decide;
+    uint64_t decided = r->decided;
+    sq_qam_rx_reset(r);
+    r->raw_power = r->fast_power = 0.0;
+    memset(r->ring, 0, sizeof r->ring);
+    r->decide = decide;
+    r->decided = decided;
+    r->phase_left = 0;
+    r->recoveries++;
+}
+
 size_t sq_qam_rx_process(sq_qam_rx *r, const float *x, size_t n, sq_qam_symbol *out, size_t max)
 {
     size_t nout = 0;
@@ -341,7 +383,7 @@ size_t sq_qam_rx_process(sq_qam_rx *r, const float *x, size_t n, sq_qam_symbol *
         size_t len = n - i < CHUNK ? n - i : CHUNK;
         for (size_t j = 0; j < len; j++) {
             size_t k = (r->n_in + j) % RING;
-            r->ring[k] = r->ring[k + RING] = x[i + j];
+            r->ring[k] = r->ring[k + RING] = sq_sample_guard(x[i + j]);
         }
         r->n_in += len;
         i += len;
@@ -361,6 +403,8 @@ size_t sq_qam_rx_process(sq_qam_rx *r, const float *x, size_t n, sq_qam_symbol *
             }
             r->on_sample = !r->on_sample;
             r->t_next += T_SAMPLES / 2.0;
+            if (!state_is_finite(r))
+                recover(r);
         }
     }
     return nout;
@@ -395,6 +439,11 @@ double sq_qam_rx_freq_offset_hz(const sq_qam_rx *r)
 double sq_qam_rx_clock_ppm(const sq_qam_rx *r)
 {
     return r->timing_rate / T_SAMPLES * 1e6;
+}
+
+uint64_t sq_qam_rx_recoveries(const sq_qam_rx *r)
+{
+    return r->recoveries;
 }
 
 void sq_qam_rx_destroy(sq_qam_rx *r)

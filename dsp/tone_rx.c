@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dsp/sample_guard.h"
 #include "dsp/tone_rx.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
@@ -367,8 +368,9 @@ size_t sq_tonerx_process(sq_tonerx *t, const float *x, size_t n)
     for (i = 0; i < n; i++) {
         if (t->q_count + t->ntracks > QUEUE_LEN)
             break;   /* room for every track to close a segment at the next frame */
-        t->ring[t->ring_pos] = x[i];
-        t->ring[t->ring_pos + WIN] = x[i];
+        float v = sq_sample_guard(x[i]);
+        t->ring[t->ring_pos] = v;
+        t->ring[t->ring_pos + WIN] = v;
         t->ring_pos = t->ring_pos + 1 == WIN ? 0 : t->ring_pos + 1;
         t->n++;
         if (t->n % HOP == 0)   /* before WIN samples, the window sees silence before the start */
