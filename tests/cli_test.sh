@@ -42,7 +42,7 @@ expect 2 "bad chan" -- "$SQ" gen v21 --chan 3 -o "$T/a.wav"
 expect 2 "text and file" -- "$SQ" gen v21 --text a --file b -o "$T/a.wav"
 expect 1 "missing payload file" -- "$SQ" gen v21 --file "$T/nope" -o "$T/a.wav"
 expect 1 "unwritable output" -- "$SQ" gen ans -o "$T/no/such/dir/a.wav"
-[ -z "$(ls "$T" | grep tmp-)" ] && ok || bad "partial output left behind"
+[ -z "$(ls "$T" | grep squeal-partial)" ] && ok || bad "partial output left behind"
 expect 2 "decode no file" -- "$SQ" decode
 expect 1 "decode missing file" -- "$SQ" decode "$T/missing.wav"
 : >"$T/empty.wav"

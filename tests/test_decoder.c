@@ -1,5 +1,6 @@
 /* Timeline decoder: a whole sequence, chunking invariance, and no false events. */
 #include <check.h>
+#include <math.h>
 #include <string.h>
 #include "tests/test_util.h"
 
@@ -109,6 +110,50 @@ START_TEST(test_fsk_data_is_not_a_tone)
 }
 END_TEST
 
+/* Float audio can hold NaN and infinities, and anything can come in from a library caller.
+ * One NaN sample used to poison the FSK averages for good: every event after it vanished. */
+START_TEST(test_decoder_survives_any_float)
+{
+    sig clean = handshake();
+    events ref, got;
+    decode_sig(&clean, 160, &ref);
+    ck_assert_uint_eq(ref.n, 4);
+    const float bad[] = { NAN, -NAN, INFINITY, -INFINITY, 1e30f, -3e38f };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        sig s = handshake();
+        for (size_t at = 4000; at < s.n; at += 8000)   /* one bad sample every second */
+            s.x[at] = bad[k];
+        decode_sig(&s, 160, &got);
+        ck_assert_msg(got.n == ref.n, "value %g: %zu events, wanted %zu", (double)bad[k], got.n, ref.n);
+        /* a NaN is read as one silent sample, which costs nothing; the others are clicks far
+         * above full scale, which may cost the character they hit */
+        for (size_t i = 0; i < got.n; i++) {
+            ck_assert_int_eq(got.ev[i].type, ref.ev[i].type);
+            if (isnan(bad[k]))
+                ck_assert_str_eq(got.text[i], ref.text[i]);
+        }
+        sig_free(&s);
+    }
+    /* ten seconds of arbitrary bit patterns, then the handshake: found whole afterwards */
+    sig s = make_silence(10.0), t = handshake();
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    for (size_t i = 0; i < s.n; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        uint32_t bits = (uint32_t)(x >> 32);
+        memcpy(&s.x[i], &bits, sizeof bits);
+    }
+    sig_append(&s, &t);
+    decode_sig(&s, 4096, &got);
+    for (size_t i = 0; i < ref.n; i++) {
+        int j = find_event(&got, ref.ev[i].type);
+        ck_assert_msg(j >= 0, "%s missing after garbage", sq_event_type_to_str(ref.ev[i].type));
+    }
+    ck_assert_int_ge(find_event(&got, SQ_EVENT_V21), 0);
+    sig_free(&s);
+    sig_free(&clean);
+}
+END_TEST
+
 START_TEST(test_decoder_invalid_arguments)
 {
     sq_decoder_settings s;
@@ -135,6 +180,7 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_no_events_in_speech);
     tcase_add_test(tc, test_no_tone_events_in_music);
     tcase_add_test(tc, test_fsk_data_is_not_a_tone);
+    tcase_add_test(tc, test_decoder_survives_any_float);
     tcase_add_test(tc, test_decoder_invalid_arguments);
     suite_add_tcase(s, tc);
     return s;

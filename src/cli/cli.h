@@ -53,7 +53,16 @@ int sample_buf_grow(sample_buf *b, size_t more);   /* returns 0 or -1 */
 void sample_buf_free(sample_buf *b);
 /* Whole file into a new buffer (at most max_len bytes); 0, or -1 after one error line. */
 int cli_read_file(const char *cmd, const char *path, size_t max_len, uint8_t **bytes, size_t *len);
+/* Writes bytes to path under the output rules (src/io/output_file.h); 0, or -1 after one
+ * error line. */
 int cli_write_file(const char *cmd, const char *path, const uint8_t *bytes, size_t len);
+/* A file the command will read: exists, is not a folder, is readable. 0, or -1 after one
+ * error line. "-" (standard input) passes. */
+int cli_check_input_file(const char *cmd, const char *path);
+/* Before any work: no output is one of the inputs or another output (EXIT_USAGE), every
+ * input can be read and every output written (EXIT_RUNTIME). NULL entries are skipped.
+ * EXIT_OK, or the exit status after one error line. */
+int cli_check_files(const char *cmd, const char *const *outputs, size_t n_out, const char *const *inputs, size_t n_in);
 /* Writes 8 kHz mono samples to a 16-bit WAV at rate_hz; prints the error; 0 or -1. */
 int cli_write_wav(const char *cmd, const char *path, uint32_t rate_hz, const sample_buf *b);
 /* The same with two channels (squeal's own recordings: left the caller, right the answerer). */

@@ -5,7 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "src/cli/cli.h"
+#include "src/io/output_file.h"
+#include "src/io/wav_output.h"
 
 void cli_error(const char *cmd, const char *fmt, ...)
 {
@@ -156,17 +160,19 @@ void sample_buf_free(sample_buf *b)
 static int write_frames(const char *cmd, const char *path, uint32_t rate_hz, int channels, const float *x,
                         size_t frames)
 {
-    sq_audio_writer *w = NULL;
-    int rc = sq_audio_writer_open(path, rate_hz, channels, &w);
-    if (rc == SQ_OK) {
-        rc = sq_audio_writer_write(w, x, frames);
-        if (rc == SQ_OK)
-            rc = sq_audio_writer_close(w);
-        else
-            sq_audio_writer_abort(w);
+    char err[512];
+    wav_output *w = NULL;
+    if (wav_output_open(path, rate_hz, channels, &w, err, sizeof err) != 0) {
+        cli_error(cmd, "%s", err);
+        return -1;
     }
-    if (rc != SQ_OK) {
-        cli_error(cmd, "cannot write '%s': %s", path, rc == SQ_EIO ? strerror(errno) : sq_strerror(rc));
+    if (wav_output_write(w, x, frames) != 0) {
+        cli_error(cmd, "cannot write '%s': %s", path, strerror(errno));
+        wav_output_abort(w);
+        return -1;
+    }
+    if (wav_output_close(w, err, sizeof err) != 0) {
+        cli_error(cmd, "%s", err);
         return -1;
     }
     return 0;
@@ -225,15 +231,78 @@ int cli_read_file(const char *cmd, const char *path, size_t max_len, uint8_t **b
 
 int cli_write_file(const char *cmd, const char *path, const uint8_t *bytes, size_t len)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        cli_error(cmd, "cannot write '%s': %s", path, strerror(errno));
+    char err[512];
+    output_file *f = NULL;
+    if (output_file_open(path, 0, &f, err, sizeof err) != 0) {
+        cli_error(cmd, "%s", err);
         return -1;
     }
-    size_t put = len ? fwrite(bytes, 1, len, f) : 0;
-    if (fclose(f) != 0 || put != len) {
-        cli_error(cmd, "cannot write '%s'", path);
+    for (size_t off = 0; off < len;) {
+        ssize_t k = write(output_file_fd(f), bytes + off, len - off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            cli_error(cmd, "cannot write '%s': %s", path, strerror(errno));
+            output_file_abort(f);
+            return -1;
+        }
+        off += (size_t)k;
+    }
+    if (output_file_commit(f, err, sizeof err) != 0) {
+        cli_error(cmd, "%s", err);
         return -1;
     }
     return 0;
+}
+
+int cli_check_input_file(const char *cmd, const char *path)
+{
+    struct stat st;
+    if (strcmp(path, "-") == 0)
+        return 0;
+    if (stat(path, &st) != 0) {
+        cli_error(cmd, "cannot read '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        cli_error(cmd, "cannot read '%s': it is a folder", path);
+        return -1;
+    }
+    if (access(path, R_OK) != 0) {
+        cli_error(cmd, "cannot read '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int cli_check_files(const char *cmd, const char *const *outputs, size_t n_out, const char *const *inputs, size_t n_in)
+{
+    for (size_t i = 0; i < n_out; i++) {
+        if (!outputs[i])
+            continue;
+        for (size_t j = 0; j < n_in; j++) {
+            if (inputs[j] && output_file_same(outputs[i], inputs[j])) {
+                cli_error(cmd, "'%s' is an input: writing it as an output too would destroy it", outputs[i]);
+                return EXIT_USAGE;
+            }
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (outputs[j] &&
+                (strcmp(outputs[i], outputs[j]) == 0 || output_file_same(outputs[i], outputs[j]))) {
+                cli_error(cmd, "'%s' is given for two outputs", outputs[i]);
+                return EXIT_USAGE;
+            }
+        }
+    }
+    for (size_t j = 0; j < n_in; j++)
+        if (inputs[j] && cli_check_input_file(cmd, inputs[j]) != 0)
+            return EXIT_RUNTIME;
+    char err[512];
+    for (size_t i = 0; i < n_out; i++) {
+        if (outputs[i] && output_file_check(outputs[i], err, sizeof err) != 0) {
+            cli_error(cmd, "%s", err);
+            return EXIT_RUNTIME;
+        }
+    }
+    return EXIT_OK;
 }

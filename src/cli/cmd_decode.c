@@ -6,6 +6,7 @@
 #include "src/cli/cli.h"
 
 #define READ_FRAMES 4096
+enum { READ_FAILED = 100 };   /* run_decoders: a read error, already reported */
 
 typedef struct decode_opts {
     const char *path;
@@ -162,8 +163,13 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
     long got;
     while (rc == EXIT_OK && (got = sq_audio_reader_read(r, frames, READ_FRAMES)) != 0) {
         if (got < 0) {
-            cli_error("decode", "error reading '%s': %s", o->path, sq_strerror((int)got));
-            rc = EXIT_RUNTIME;
+            if (got == SQ_ETRUNCATED)
+                cli_error("decode", "cannot decode '%s': %s: it ended after %llu of the %llu frames its header "
+                          "declares", o->path, sq_strerror((int)got), (unsigned long long)sq_audio_reader_frames_read(r),
+                          (unsigned long long)info->file_frames);
+            else
+                cli_error("decode", "error reading '%s': %s", o->path, sq_strerror((int)got));
+            rc = READ_FAILED;
             break;
         }
         for (int c = 0; c < nch && rc == EXIT_OK; c++) {
@@ -227,6 +233,13 @@ int cmd_decode(int argc, char **argv)
         }
         if (!o.json && shown == 0)
             printf("# no events\n");
+        uint64_t bad = sq_audio_reader_nonfinite(r);
+        if (bad)
+            cli_error("decode", "warning: %llu sample%s in '%s' %s not a number (NaN or infinite): "
+                      "read as silence, or full scale for an infinity", (unsigned long long)bad,
+                      bad == 1 ? "" : "s", o.path, bad == 1 ? "was" : "were");
+    } else if (rc == READ_FAILED) {
+        rc = EXIT_RUNTIME;   /* said already */
     } else if (rc == EXIT_RUNTIME) {
         cli_error("decode", "out of memory decoding '%s'", o.path);
     }

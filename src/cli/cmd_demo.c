@@ -83,6 +83,10 @@ static int parse_demo(int argc, char **argv, demo_opts *o)
         cli_error("demo", "--audio plays through a sound device: pa or pa:NAME|INDEX, not '%s'", o->audio);
         return EXIT_USAGE;
     }
+    const char *outputs[] = { o->wav };
+    int files = cli_check_files("demo", outputs, 1, NULL, 0);
+    if (files != EXIT_OK)
+        return files;
     return EXIT_OK;
 }
 

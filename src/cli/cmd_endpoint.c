@@ -11,6 +11,8 @@
 #include "src/cli/cli.h"
 #include "src/cli/endpoint_io.h"
 #include "src/io/audio_link.h"
+#include "src/io/output_file.h"
+#include "src/io/wav_output.h"
 
 #define BLOCK 160                 /* 20 ms */
 #define RING_LEVEL_DBM0 -45.0     /* the answerer hears a call: this much for RING_BLOCKS */
@@ -36,7 +38,7 @@ typedef struct endpoint {
     status_out status;
     audio_link *link;
     sq_call *call;                /* NULL while the answerer waits for the line to come alive */
-    sq_audio_writer *record;
+    wav_output *record;
     byte_source source;
     byte_sink sink;
     uint64_t n;                   /* samples since start */
@@ -53,6 +55,22 @@ static void on_signal(int sig)
 {
     (void)sig;
     interrupted = 1;
+}
+
+/* SIGINT, SIGTERM and SIGHUP (a closed terminal) hang up the call: what arrived is kept.
+ * Without SA_RESTART, so that a line blocked on a FIFO whose far end never comes returns
+ * EINTR instead of waiting for ever. */
+static void catch_hangup_signals(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);   /* a closed stream is an EPIPE to deal with, not death */
+    sa.sa_handler = on_signal;
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
 }
 
 static void endpoint_usage(const char *cmd, FILE *out)
@@ -145,6 +163,18 @@ static int parse_modem_option(endpoint_opts *o, int c, const char *arg)
     }
 }
 
+/* Before anything is opened: no output is an input, every input readable, every output
+ * writable. */
+static int check_endpoint_files(const endpoint_opts *o)
+{
+    char in[1024] = "", out[1024] = "";
+    if (strncmp(o->audio, "raw:", 4) == 0 || strncmp(o->audio, "wav:", 4) == 0)
+        (void)audio_link_split_pair(o->audio + 4, in, out, sizeof in);
+    const char *outputs[] = { o->recv_path, o->record_path, *out ? out : NULL };
+    const char *inputs[] = { o->send_path, *in ? in : NULL };
+    return cli_check_files(o->cmd, outputs, 3, inputs, 2);
+}
+
 static int parse_endpoint(int argc, char **argv, endpoint_opts *o)
 {
     static const struct option opts[] = {
@@ -203,7 +233,7 @@ static int parse_endpoint(int argc, char **argv, endpoint_opts *o)
             return EXIT_USAGE;
         }
     }
-    return EXIT_OK;
+    return check_endpoint_files(o);
 }
 
 static double now_s(const endpoint *e)
@@ -323,7 +353,7 @@ static int record(endpoint *e, const float *tx, const float *rx)
         frames[2 * i] = tx[i];
         frames[2 * i + 1] = rx[i];
     }
-    return sq_audio_writer_write(e->record, frames, BLOCK) == SQ_OK ? 0 : -1;
+    return wav_output_write(e->record, frames, BLOCK);
 }
 
 static int run(endpoint *e)
@@ -353,8 +383,8 @@ static int open_endpoint(endpoint *e)
     if (byte_source_open(e->o->cmd, &e->source, e->o->send_path) != 0 ||
         byte_sink_open(e->o->cmd, &e->sink, e->o->recv_path) != 0)
         return -1;
-    if (e->o->record_path && sq_audio_writer_open(e->o->record_path, SQ_LINK_RATE_HZ, 2, &e->record) != SQ_OK) {
-        cli_error(e->o->cmd, "cannot write the recording '%s'", e->o->record_path);
+    if (e->o->record_path && wav_output_open(e->o->record_path, SQ_LINK_RATE_HZ, 2, &e->record, err, sizeof err) != 0) {
+        cli_error(e->o->cmd, "%s", err);
         return -1;
     }
     if (audio_link_open(e->o->audio, &e->o->link, &e->link, err, sizeof err) != 0) {
@@ -375,13 +405,11 @@ static int cmd_endpoint(sq_role role, int argc, char **argv)
     int rc = parse_endpoint(argc, argv, &o);
     if (rc != EXIT_OK)
         return rc;
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    catch_hangup_signals();
     endpoint e = { .o = &o, .status = { o.cmd, o.json } };
     e.source.fd = e.sink.fd = -1;
     if (open_endpoint(&e) != 0) {
-        sq_audio_writer_abort(e.record);
+        wav_output_abort(e.record);
         e.record = NULL;
         rc = EXIT_RUNTIME;
     }
@@ -393,13 +421,15 @@ static int cmd_endpoint(sq_role role, int argc, char **argv)
         cli_error(o.cmd, "could not finish the line's output file");
         rc = EXIT_RUNTIME;
     }
-    if (e.record && sq_audio_writer_close(e.record) != SQ_OK && rc == EXIT_OK) {
-        cli_error(o.cmd, "could not finish the recording '%s'", o.record_path);
+    char err[512];
+    if (e.record && wav_output_close(e.record, err, sizeof err) != 0 && rc == EXIT_OK) {
+        cli_error(o.cmd, "%s", err);
         rc = EXIT_RUNTIME;
     }
     sq_call_destroy(e.call);
     byte_source_close(&e.source);
-    byte_sink_close(&e.sink);
+    if (byte_sink_close(o.cmd, &e.sink) != 0 && rc == EXIT_OK)
+        rc = EXIT_RUNTIME;
     return rc;
 }
 

@@ -293,6 +293,10 @@ static int parse_gen(int argc, char **argv, gen_opts *o)
         cli_error("gen", "--text and --file cannot be used together");
         return EXIT_USAGE;
     }
+    const char *outputs[] = { o->out }, *inputs[] = { o->file };
+    int files = cli_check_files("gen", outputs, 1, inputs, 1);
+    if (files != EXIT_OK)
+        return files;
     int data_call = strcmp(o->signal, "v22bis") == 0 || strcmp(o->signal, "v22") == 0;
     if (data_call && (o->offset != 0.0 || o->duration != 0.0)) {
         cli_error("gen", "%s takes no --offset or --duration: the call lasts as long as its data", o->signal);

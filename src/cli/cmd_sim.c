@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "src/cli/cli.h"
 #include "src/cli/sim_line.h"
 
@@ -54,6 +55,32 @@ static void sim_usage(FILE *out)
           "Output:\n"
           "  --wav PREFIX           write PREFIX-caller.wav, PREFIX-answerer.wav, PREFIX-line.wav\n"
           "  --json                 JSON lines instead of text\n", out);
+}
+
+/* --wav PREFIX names three files; PREFIX itself must not be a folder (it would write
+ * FOLDER-caller.wav beside the folder, not in it). */
+static void wav_names(const char *prefix, char names[3][1100])
+{
+    static const char *const which[3] = { "caller", "answerer", "line" };
+    for (int i = 0; i < 3; i++)
+        snprintf(names[i], sizeof names[i], "%s-%s.wav", prefix, which[i]);
+}
+
+static int check_sim_files(sim_opts *o)
+{
+    struct stat st;
+    if (o->wav_prefix && (!*o->wav_prefix || (stat(o->wav_prefix, &st) == 0 && S_ISDIR(st.st_mode)))) {
+        cli_error("sim", "--wav takes a prefix for three file names, such as %s/call, not a folder",
+                  *o->wav_prefix ? o->wav_prefix : ".");
+        return EXIT_RUNTIME;
+    }
+    char names[3][1100];
+    if (o->wav_prefix)
+        wav_names(o->wav_prefix, names);
+    const char *outputs[] = { o->recv_out[0], o->recv_out[1], o->wav_prefix ? names[0] : NULL,
+                              o->wav_prefix ? names[1] : NULL, o->wav_prefix ? names[2] : NULL };
+    const char *inputs[] = { o->send[0], o->send[1] };
+    return cli_check_files("sim", outputs, 5, inputs, 2);
 }
 
 static int parse_sim(int argc, char **argv, sim_opts *o)
@@ -131,14 +158,18 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
         cli_error("sim", "unexpected argument '%s'", argv[optind]);
         return EXIT_USAGE;
     }
-    return EXIT_OK;
+    return check_sim_files(o);
 }
 
-static int write_one(const char *prefix, const char *name, const sample_buf *b)
+static int write_wavs(const char *prefix, const sim_line *l)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s-%s.wav", prefix, name);
-    return cli_write_wav("sim", path, 8000, b);
+    char names[3][1100];
+    wav_names(prefix, names);
+    const sample_buf *bufs[3] = { &l->tx[0], &l->tx[1], &l->mix };
+    for (int i = 0; i < 3; i++)
+        if (cli_write_wav("sim", names[i], 8000, bufs[i]) != 0)
+            return -1;
+    return 0;
 }
 
 static void print_notes(sim_line *l, int json)
@@ -242,9 +273,7 @@ int cmd_sim(int argc, char **argv)
     } else if (sim_line_open(&o.line, &l) != 0 || sim_line_run(&o.line, &l) != 0) {
         cli_error("sim", "out of memory");
         rc = EXIT_RUNTIME;
-    } else if (o.wav_prefix && (write_one(o.wav_prefix, "caller", &l.tx[0]) != 0 ||
-                                write_one(o.wav_prefix, "answerer", &l.tx[1]) != 0 ||
-                                write_one(o.wav_prefix, "line", &l.mix) != 0)) {
+    } else if (o.wav_prefix && write_wavs(o.wav_prefix, &l) != 0) {
         rc = EXIT_RUNTIME;
     } else {
         rc = report(&o, &l);

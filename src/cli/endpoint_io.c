@@ -8,10 +8,15 @@
 #include <string.h>
 #include <unistd.h>
 #include "src/cli/cli.h"
+#include "src/io/output_file.h"
 
 int byte_source_open(const char *cmd, byte_source *s, const char *path)
 {
     memset(s, 0, sizeof *s);
+    if (path && cli_check_input_file(cmd, path) != 0) {
+        s->fd = -1;
+        return -1;
+    }
     s->fd = path ? open(path, O_RDONLY) : 0;
     if (s->fd < 0) {
         cli_error(cmd, "cannot read '%s': %s", path, strerror(errno));
@@ -65,11 +70,13 @@ void byte_source_close(byte_source *s)
 int byte_sink_open(const char *cmd, byte_sink *s, const char *path)
 {
     memset(s, 0, sizeof *s);
-    s->fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644) : 1;
-    if (s->fd < 0) {
-        cli_error(cmd, "cannot write '%s': %s", path, strerror(errno));
+    char err[512];
+    if (output_file_open(path ? path : "-", 0, &s->file, err, sizeof err) != 0) {
+        s->fd = -1;
+        cli_error(cmd, "%s", err);
         return -1;
     }
+    s->fd = output_file_fd(s->file);
     return 0;
 }
 
@@ -95,10 +102,18 @@ size_t byte_sink_drain(const char *cmd, byte_sink *s, sq_call *call)
     return moved;
 }
 
-void byte_sink_close(byte_sink *s)
+int byte_sink_close(const char *cmd, byte_sink *s)
 {
-    if (s->fd > 1)
-        close(s->fd);
+    char err[512];
+    if (!s->file)
+        return 0;
+    /* what arrived is kept, however the call ended */
+    int rc = output_file_commit(s->file, err, sizeof err);
+    s->file = NULL;
+    s->fd = -1;
+    if (rc != 0)
+        cli_error(cmd, "%s", err);
+    return rc;
 }
 
 static void print_json_string(const char *t)

@@ -24,17 +24,21 @@ void byte_source_feed(byte_source *s, sq_call *call);
 int byte_source_done(const byte_source *s);
 void byte_source_close(byte_source *s);
 
+typedef struct output_file output_file;
+
 typedef struct byte_sink {
+    output_file *file;
     int fd;
     uint64_t total;
     int failed;
 } byte_sink;
 
-/* path NULL: stdout. 0, or -1 after printing the error. */
+/* path NULL or "-": stdout. 0, or -1 after printing the error. */
 int byte_sink_open(const char *cmd, byte_sink *s, const char *path);
 /* Moves what the modem received to the sink; returns how many bytes. */
 size_t byte_sink_drain(const char *cmd, byte_sink *s, sq_call *call);
-void byte_sink_close(byte_sink *s);
+/* Puts what arrived in place (src/io/output_file.h); 0, or -1 after one error line. */
+int byte_sink_close(const char *cmd, byte_sink *s);
 
 typedef struct status_out {
     const char *cmd;

@@ -1,7 +1,31 @@
 /* squeal: entry point and command dispatch. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include "src/cli/cli.h"
+#include "src/io/output_file.h"
+
+/* A signal that would end the process first removes the temporary files of outputs not yet
+ * complete, then ends it as the signal would have (the parent sees the real cause). answer
+ * and call catch SIGINT and SIGTERM themselves, to hang up cleanly. */
+static void on_fatal_signal(int sig)
+{
+    output_files_remove_temporaries();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void remove_temporaries_on_signals(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT };
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_fatal_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
 
 static void usage(FILE *out)
 {
@@ -32,6 +56,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
+    remove_temporaries_on_signals();
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
         return EXIT_OK;

@@ -1,5 +1,6 @@
 /* Audio file reader: libsndfile in, libsoxr to 8 kHz (include/squeal/audio_file.h). */
 #include <errno.h>
+#include <math.h>
 #include <soxr.h>
 #include <sndfile.h>
 #include <stdio.h>
@@ -20,6 +21,9 @@ struct sq_audio_reader {
     float *in;              /* READ_FRAMES * channels */
     size_t in_frames, in_used;
     int eof, drained;
+    uint64_t nonfinite;     /* NaN or infinite samples read so far */
+    int stream;             /* not a regular file: truncation is found at its end */
+    uint64_t frames_read;
 };
 
 static void set_detail(char *detail, size_t len, const char *text)
@@ -37,9 +41,15 @@ static void describe_format(int format, char *out, size_t len)
     snprintf(out, len, "%s, %s", major.name ? major.name : "?", minor.name ? minor.name : "?");
 }
 
-static int check_file(const char *path, char *detail, size_t detail_len)
+/* A regular file is checked whole before it is read: empty, or shorter than its header
+ * says. A stream (standard input as "-", a FIFO, a device) cannot be looked at ahead, so
+ * *stream is set and the same truncation is found when it ends (refill). */
+static int check_file(const char *path, int *stream, char *detail, size_t detail_len)
 {
     struct stat st;
+    *stream = strcmp(path, "-") == 0;
+    if (*stream)
+        return SQ_OK;
     if (stat(path, &st) != 0) {
         set_detail(detail, detail_len, strerror(errno));
         return SQ_EIO;
@@ -47,6 +57,10 @@ static int check_file(const char *path, char *detail, size_t detail_len)
     if (S_ISDIR(st.st_mode)) {
         set_detail(detail, detail_len, "it is a directory");
         return SQ_EIO;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        *stream = 1;
+        return SQ_OK;
     }
     if (st.st_size == 0) {
         set_detail(detail, detail_len, "the file is empty (0 bytes)");
@@ -74,12 +88,13 @@ int sq_audio_reader_open(const char *path, sq_audio_reader **out, char *detail, 
     *out = NULL;
     if (!path)
         return SQ_EINVAL;
-    int rc = check_file(path, detail, detail_len);
+    int stream = 0;
+    int rc = check_file(path, &stream, detail, detail_len);
     if (rc != SQ_OK)
         return rc;
     SF_INFO sfi;
     memset(&sfi, 0, sizeof sfi);
-    SNDFILE *f = sf_open(path, SFM_READ, &sfi);
+    SNDFILE *f = strcmp(path, "-") == 0 ? sf_open_fd(0, SFM_READ, &sfi, 0) : sf_open(path, SFM_READ, &sfi);
     if (!f) {
         set_detail(detail, detail_len, sf_strerror(NULL));
         return SQ_EFORMAT;
@@ -105,6 +120,7 @@ int sq_audio_reader_open(const char *path, sq_audio_reader **out, char *detail, 
         return SQ_ENOMEM;
     }
     r->file = f;
+    r->stream = stream;
     r->info.file_rate_hz = (uint32_t)sfi.samplerate;
     r->info.channels = sfi.channels;
     r->info.file_frames = (uint64_t)sfi.frames;
@@ -131,6 +147,20 @@ static int refill(sq_audio_reader *r)
         return SQ_EIO;
     r->in_frames = (size_t)got;
     r->in_used = 0;
+    r->frames_read += (uint64_t)got;
+    /* libsndfile reads a stream up to the length its header declares; one that ends sooner
+     * is refused as a truncated file would be, so a file and a pipe give the same result */
+    if (got == 0 && r->stream && r->frames_read < r->info.file_frames)
+        return SQ_ETRUNCATED;
+    /* Float files can hold NaN and infinities. They are counted and made silence (an
+     * infinity full scale) here, before the resampler would smear them over its filter. */
+    for (size_t k = 0; k < r->in_frames * (size_t)r->info.channels; k++) {
+        float v = r->in[k];
+        if (!isfinite(v)) {
+            r->in[k] = isnan(v) ? 0.0f : v > 0.0f ? 1.0f : -1.0f;
+            r->nonfinite++;
+        }
+    }
     if (got == 0)
         r->eof = 1;
     return SQ_OK;
@@ -170,6 +200,16 @@ long sq_audio_reader_read(sq_audio_reader *r, float *out, size_t max_frames)
             r->drained = 1;
     }
     return 0;
+}
+
+uint64_t sq_audio_reader_frames_read(const sq_audio_reader *r)
+{
+    return r->frames_read;
+}
+
+uint64_t sq_audio_reader_nonfinite(const sq_audio_reader *r)
+{
+    return r->nonfinite;
 }
 
 void sq_audio_reader_close(sq_audio_reader *r)

@@ -12,14 +12,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "src/io/audio_link.h"
+#include "src/io/output_file.h"
 #include "src/io/rate_converter.h"
 
 #define CHUNK 1024
 #define PENDING_LEN 8192
+#define PRIME_MS 200.0               /* silence sent first when the stream is resampled */
 
 typedef struct raw_link {
     audio_link base;
     int in_fd, out_fd;
+    output_file *out;                /* out_fd's file, under the output rules */
+    uint64_t line_samples_sent;      /* at the stream's rate */
     int out_closed;                  /* the far end stopped reading: what is sent goes nowhere */
     double rate_hz;
     sq_rate_converter *to_line, *from_line;
@@ -42,15 +46,20 @@ static int16_t to_pcm(float x)
     return (int16_t)lrintf(y);
 }
 
-/* 1, or -1 on an error. When the far end has closed the stream, what it would have heard
- * is dropped: what it sent before it went is still to be read from the input. */
+/* 1, 0 when a signal interrupted it, or -1 on an error. When the far end has closed the
+ * stream, what it would have heard is dropped: what it sent before it went is still to be
+ * read from the input. A FIFO whose far end neither reads nor closes would block here for
+ * ever; the program catches only the signals that ask it to stop (without SA_RESTART), so
+ * an interrupted write is the user stopping it. */
 static int write_all(raw_link *l, const void *buf, size_t len, char *err, size_t err_len)
 {
     const uint8_t *p = buf;
     while (len > 0 && !l->out_closed) {
         ssize_t k = write(l->out_fd, p, len);
-        if (k < 0 && errno == EINTR)
-            continue;
+        if (k < 0 && errno == EINTR) {
+            snprintf(err, err_len, "interrupted while the line's output was blocked");
+            return 0;
+        }
         if (k < 0 && errno == EPIPE) {
             l->out_closed = 1;
             break;
@@ -79,6 +88,7 @@ static int send_samples(raw_link *l, const float *tx, size_t n, char *err, size_
             b[0] = (uint8_t)((uint16_t)v & 0xff);
             b[1] = (uint8_t)((uint16_t)v >> 8);
         }
+        l->line_samples_sent += made;
         int rc = write_all(l, l->out_pcm, made * 2, err, err_len);
         if (rc != 1)
             return rc;
@@ -91,8 +101,10 @@ static int read_some(raw_link *l, char *err, size_t err_len)
 {
     for (;;) {
         ssize_t k = read(l->in_fd, l->in_bytes + l->in_bytes_n, sizeof l->in_bytes - l->in_bytes_n);
-        if (k < 0 && errno == EINTR)
-            continue;
+        if (k < 0 && errno == EINTR) {
+            snprintf(err, err_len, "interrupted while waiting for the line's input");
+            return 0;   /* as write_all: the user is stopping us */
+        }
         if (k < 0) {
             snprintf(err, err_len, "reading the line's input: %s", strerror(errno));
             return -1;
@@ -165,8 +177,7 @@ static void raw_free(raw_link *l)
 {
     if (l->in_fd > 0)
         close(l->in_fd);
-    if (l->out_fd > 1)
-        close(l->out_fd);
+    output_file_abort(l->out);
     sq_rate_converter_destroy(l->to_line);
     sq_rate_converter_destroy(l->from_line);
     free(l);
@@ -174,8 +185,13 @@ static void raw_free(raw_link *l)
 
 static int raw_close(audio_link *base)
 {
-    raw_free((raw_link *)base);
-    return 0;
+    raw_link *l = (raw_link *)base;
+    char err[256];
+    /* what was sent is kept, however the call ended */
+    int rc = output_file_commit(l->out, err, sizeof err);
+    l->out = NULL;
+    raw_free(l);
+    return rc;
 }
 
 static const audio_link_ops raw_ops = { raw_exchange, raw_output_delay, raw_get_stats, raw_close };
@@ -211,14 +227,11 @@ static int open_input_blocking(const char *path, int early_fd, char *err, size_t
     return fd;
 }
 
-static int open_output(const char *path, char *err, size_t err_len)
+static int open_output(raw_link *l, const char *path, char *err, size_t err_len)
 {
-    if (strcmp(path, "-") == 0)
-        return 1;
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0)
-        snprintf(err, err_len, "cannot open the line's output '%s': %s", path, strerror(errno));
-    return fd;
+    if (output_file_open(path, 0, &l->out, err, err_len) != 0)
+        return -1;
+    return output_file_fd(l->out);
 }
 
 int audio_link_open_raw(const char *spec, const audio_link_opts *o, audio_link **out, char *err, size_t err_len)
@@ -245,7 +258,7 @@ int audio_link_open_raw(const char *spec, const audio_link_opts *o, audio_link *
     }
     l->in_fd = open_input_early(in_path, err, err_len);
     if (l->in_fd >= 0)
-        l->out_fd = open_output(out_path, err, err_len);
+        l->out_fd = open_output(l, out_path, err, err_len);
     if (l->in_fd < 0 || l->out_fd < 0) {
         raw_free(l);
         return -1;
@@ -253,8 +266,16 @@ int audio_link_open_raw(const char *spec, const audio_link_opts *o, audio_link *
     /* With --latency, that much silence goes out first: a real-time player downstream
      * (pacat, aplay) then has a cushion against the jitter of the pipe feeding it, and a
      * filter in the loop (sox) has input before this side waits for its own. */
+    /* Each side writes, then reads. A resampler holds back its filter's delay, so at 48 kHz
+     * a block in gave less than a block out, and two squeal processes on FIFOs each waited
+     * to read what the other had not yet written (for 21 minutes, once). Starting
+     * PRIME_MS of stream ahead keeps what each side has written past what the other needs
+     * to read: more than both converters' delays and bursts together (60 ms each at
+     * 48 kHz, rate_converter.c). */
     static const float silence[SQ_LINK_RATE_HZ / 50];
-    for (double left = o->latency_ms / 1000.0 * SQ_LINK_RATE_HZ; left > 0.0; left -= SQ_LINK_RATE_HZ / 50) {
+    double ahead_ms = l->rate_hz != SQ_LINK_RATE_HZ && o->latency_ms < PRIME_MS ? PRIME_MS : o->latency_ms;
+    /* counted in what reached the stream, not in what went into the converter */
+    while ((double)l->line_samples_sent < ahead_ms / 1000.0 * l->rate_hz) {
         if (send_samples(l, silence, SQ_LINK_RATE_HZ / 50, err, err_len) != 1) {
             raw_free(l);
             return -1;

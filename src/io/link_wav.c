@@ -6,11 +6,12 @@
 #include "squeal/audio_file.h"
 #include "squeal/error.h"
 #include "src/io/audio_link.h"
+#include "src/io/wav_output.h"
 
 typedef struct wav_link {
     audio_link base;
     sq_audio_reader *in;
-    sq_audio_writer *out;            /* NULL when what is sent is not kept */
+    wav_output *out;                 /* NULL when what is sent is not kept */
     int ended;
     char description[192];
 } wav_link;
@@ -18,7 +19,7 @@ typedef struct wav_link {
 static int wav_exchange(audio_link *base, const float *tx, float *rx, size_t n, char *err, size_t err_len)
 {
     wav_link *l = (wav_link *)base;
-    if (l->out && sq_audio_writer_write(l->out, tx, n) != SQ_OK) {
+    if (l->out && wav_output_write(l->out, tx, n) != 0) {
         snprintf(err, err_len, "writing the line's output file failed (disk full?)");
         return -1;
     }
@@ -58,7 +59,8 @@ static void wav_get_stats(audio_link *base, audio_link_stats *s)
 static int wav_close(audio_link *base)
 {
     wav_link *l = (wav_link *)base;
-    int rc = l->out && sq_audio_writer_close(l->out) != SQ_OK ? -1 : 0;
+    char err[256];
+    int rc = l->out && wav_output_close(l->out, err, sizeof err) != 0 ? -1 : 0;
     sq_audio_reader_close(l->in);
     free(l);
     return rc;
@@ -92,8 +94,7 @@ int audio_link_open_wav(const char *spec, const audio_link_opts *o, audio_link *
         free(l);
         return -1;
     }
-    if (*out_path && sq_audio_writer_open(out_path, SQ_LINK_RATE_HZ, 1, &l->out) != SQ_OK) {
-        snprintf(err, err_len, "cannot write '%s'", out_path);
+    if (*out_path && wav_output_open(out_path, SQ_LINK_RATE_HZ, 1, &l->out, err, err_len) != 0) {
         sq_audio_reader_close(l->in);
         free(l);
         return -1;

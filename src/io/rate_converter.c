@@ -19,7 +19,12 @@ sq_rate_converter *sq_rate_converter_create(double in_rate_hz, double out_rate_h
     soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
     /* HQ keeps the passband flat to 0.91 of Nyquist, well past the 3.4 kHz a modem uses */
     soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
-    c->soxr = soxr_create(in_rate_hz, out_rate_hz, 1, &err, &io, &q, NULL);
+    /* Small DFT blocks: by default soxr gathers about 140 ms before it gives anything out,
+     * and then gives it in bursts; a line that must answer within 20 ms cannot wait so. */
+    soxr_runtime_spec_t rt = soxr_runtime_spec(1);
+    rt.log2_min_dft_size = 6;
+    rt.log2_large_dft_size = 6;
+    c->soxr = soxr_create(in_rate_hz, out_rate_hz, 1, &err, &io, &q, &rt);
     if (err) {
         free(c);
         return NULL;
