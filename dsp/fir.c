@@ -1,6 +1,7 @@
 /* Kaiser-window FIR design (Kaiser 1974 formulas) and a complex-input FIR. */
 #include <math.h>
 #include <string.h>
+#include "dsp/cmplx.h"
 #include "dsp/fir.h"
 
 static double bessel_i0(double x)

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dsp/cmplx.h"
 #include "dsp/sample_guard.h"
 #include "dsp/tone_rx.h"
 #include "squeal/error.h"
