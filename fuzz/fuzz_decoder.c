@@ -1,0 +1,54 @@
+/* libFuzzer: the timeline decoder fed samples in chunk sizes the input chooses. The first
+ * byte picks how the rest is read (16-bit PCM, or raw float bit patterns, NaN and infinities
+ * included); each later pair of bytes in a small header gives the next chunk's size. */
+#include <stdint.h>
+#include <string.h>
+#include "squeal/squeal.h"
+
+#define MAX_SAMPLES (8000 * 5)   /* enough for a V.8 exchange and the start of training */
+
+static void drain(sq_decoder *d)
+{
+    sq_event ev;
+    while (sq_decoder_next_event(d, &ev) == SQ_OK)
+        ;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 9)
+        return 0;
+    int as_float = data[0] & 1;
+    uint16_t chunks[4];
+    memcpy(chunks, data + 1, sizeof chunks);
+    data += 9;
+    size -= 9;
+    static float x[MAX_SAMPLES];
+    size_t n = 0;
+    for (size_t i = 0; n < MAX_SAMPLES && i + (as_float ? 4 : 2) <= size; i += as_float ? 4 : 2) {
+        if (as_float) {
+            memcpy(&x[n++], data + i, 4);
+        } else {
+            int16_t v;
+            memcpy(&v, data + i, 2);
+            x[n++] = v / 32768.0f;
+        }
+    }
+    sq_decoder_settings s;
+    sq_decoder_default_settings(&s);
+    sq_decoder *d = NULL;
+    if (sq_decoder_create(&s, &d) != SQ_OK)
+        return 0;
+    for (size_t i = 0, k = 0; i < n; k++) {
+        size_t len = chunks[k % 4] % 5000 + 1;
+        len = len > n - i ? n - i : len;
+        size_t took = sq_decoder_push(d, x + i, len);
+        i += took;
+        drain(d);
+    }
+    sq_decoder_finish(d);
+    drain(d);
+    sq_decoder_destroy(d);
+    return 0;
+}

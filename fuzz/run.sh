@@ -1,0 +1,59 @@
+#!/bin/sh
+# Runs the libFuzzer harnesses for a while each, on corpora that squeal seeds itself.
+# usage: fuzz/run.sh BUILD_DIR SECONDS [HARNESS...]
+#   BUILD_DIR from: CC=clang meson setup BUILD_DIR -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
+# The corpora grow in BUILD_DIR/fuzz-corpus/HARNESS; a crash, leak, UB report, timeout or
+# out-of-memory leaves its input in BUILD_DIR/fuzz-findings and makes the run fail.
+set -u
+B=$(cd "$1" && pwd)
+SECONDS_EACH=$2
+shift 2
+HARNESSES=${*:-audio_reader decoder v8_rx lapm call options}
+SQ="$B/src/cli/squeal"
+C="$B/fuzz-corpus"
+F="$B/fuzz-findings"
+mkdir -p "$F"
+export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+# seeds: what squeal itself writes (tones, FSK, a whole V.22bis call), in each harness's shape
+seed() {
+    S=$(mktemp -d)
+    (cd "$S" && "$SQ" gen ansam_pr --duration 0.5 -o ans.wav && "$SQ" gen v21 --text CM -o v21.wav --rate 11025 &&
+        "$SQ" sim --wav call --send /etc/hostname >/dev/null) >/dev/null 2>&1
+    for h in $HARNESSES; do mkdir -p "$C/$h"; done
+    [ -d "$C/audio_reader" ] && cp "$S/ans.wav" "$S/v21.wav" "$C/audio_reader/" 2>/dev/null
+    for h in decoder call; do
+        [ -d "$C/$h" ] || continue
+        # one header byte (and eight for the decoder's chunk sizes), then the line's 16-bit PCM
+        { printf '\000'; [ $h = decoder ] && printf '\240\000\007\000\001\000\000\020'
+          tail -c +45 "$S/call-line.wav" | head -c 65536; } >"$C/$h/call.seed"
+    done
+    [ -d "$C/v8_rx" ] && printf '\377\377\003\340\205\044\325\001' >"$C/v8_rx/cm.seed"
+    [ -d "$C/options" ] && printf 'v34,v22bis,v21' >"$C/options/modes.seed"
+    rm -rf "$S"
+}
+seed
+
+failed=0
+for h in $HARNESSES; do
+    log="$B/fuzz-$h.log"
+    case $h in
+    options) extra="-close_fd_mask=2 -max_len=256" ;;   # the parsers' own error lines
+    decoder|call) extra="-max_len=70000" ;;             # seconds of audio: a call's start
+    *) extra="-max_len=16384" ;;
+    esac
+    # shellcheck disable=SC2086
+    "$B/fuzz/fuzz_$h" -max_total_time="$SECONDS_EACH" -timeout=30 -rss_limit_mb=2048 $extra \
+        -print_final_stats=1 -artifact_prefix="$F/$h-" "$C/$h" >"$log" 2>&1
+    rc=$?
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    if [ $rc -eq 0 ]; then
+        echo "fuzz $h: ${SECONDS_EACH} s, ${runs:-?} inputs, no finding"
+    else
+        failed=1
+        echo "fuzz $h: FINDING (exit $rc), input in $F, log $log"
+        grep -m 3 -E 'ERROR|runtime error|SUMMARY' "$log"
+    fi
+done
+exit $failed
