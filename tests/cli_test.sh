@@ -142,6 +142,25 @@ grep -q '"type":"ansam_pr"' "$T/line.json" && grep -q '"type":"cm".*"modulations
     ok || { bad "sim ANS fallback"; cat "$T/sim.txt"; }
 expect 1 "sim no common mode" -- "$SQ" sim --caller-modes v22bis --answerer-modes v21 --json
 expect 2 "sim bad modes" -- "$SQ" sim --caller-modes v99
+# a mode squeal cannot run: a modem that runs what it offers refuses it at the option; sim
+# (which stands in for other modems' offers) negotiates it and says the call failed
+expect 2 "demo offering v34" -- "$SQ" demo --modes v34 --wav "$T/x.wav"
+expect 2 "call offering v34" -- "$SQ" call --modes v34,v22bis --audio "wav:$T/ans.wav,"
+"$SQ" sim --caller-modes v34 --answerer-modes v34 --json >"$T/v34.json" 2>/dev/null
+rc=$?
+[ $rc -eq 1 ] && grep -q '"intact":false' "$T/v34.json" && ! grep -q '"intact":true' "$T/v34.json" &&
+    grep -q '"training_s":null' "$T/v34.json" && ok || { bad "sim of a v34-only call: exit $rc"; cat "$T/v34.json"; }
+# demo --snr puts the noise in the audio: the silence before the answer tone holds it
+"$SQ" demo --wav "$T/noisy.wav" --snr 20 >/dev/null && sox "$T/noisy.wav" -n trim 0 0.15 stat 2>"$T/stat.txt" &&
+    awk '/RMS +amplitude/ { exit !($3 > 0.008 && $3 < 0.015) }' "$T/stat.txt" && ok ||
+    { bad "demo --snr 20: no noise at the expected level"; cat "$T/stat.txt"; }
+# a V.21 call: the answerer goes straight on from JM into its data, on the same carrier
+printf 'up data here' >"$T/up21.txt"; printf 'down data back' >"$T/down21.txt"
+"$SQ" sim --caller-modes v21 --answerer-modes v21 --send "$T/up21.txt" --send-back "$T/down21.txt" --wav "$T/v21c" >/dev/null &&
+    "$SQ" decode --json "$T/v21c-line.wav" >"$T/v21c.json" &&
+    grep -q '"type":"v21","chan":1,.*"text":"up data here"' "$T/v21c.json" &&
+    grep -q '"type":"v21","chan":2,.*"text":"down data back"' "$T/v21c.json" &&
+    [ "$(grep -c '"type":"v21"' "$T/v21c.json")" -eq 2 ] && ok || { bad "decode of a V.21 call"; cat "$T/v21c.json"; }
 expect 2 "sim bad snr" -- "$SQ" sim --snr lots
 
 # decode of V.22bis calls: training phases and the data each side sent, from the mono line

@@ -12,6 +12,11 @@
 #include "squeal/v22bis_session.h"
 #include "squeal/v8_session.h"
 
+/* The data modems a call can run once V.8 has chosen (V.22 is V.22bis's 1200 bit/s). A
+ * modem that offers anything else in CM or JM can be steered into a mode it then cannot
+ * run, so squeal's own modems offer only these. */
+#define SQ_CALL_RUNNABLE_MODES (SQ_V8_V22BIS | SQ_V8_V21)
+
 typedef struct sq_call_settings {
     sq_v8_settings v8;       /* role, modes offered, answer tone, call signal, level, LAPM */
     int max_rate;            /* 2400 (V.22bis) or 1200 (a V.22-only modem) */

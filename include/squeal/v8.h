@@ -92,6 +92,9 @@ SQ_API SQ_NODISCARD int sq_v8_rx_create(sq_v8_msg_type sync_type, sq_v8_rx **out
  * CJ is reported as a message of type SQ_V8_CJ. */
 SQ_API int sq_v8_rx_put_bit(sq_v8_rx *r, uint8_t bit, uint64_t sample, double samples_per_bit,
                             sq_v8_rx_msg *out);
+/* 1 while a sequence has begun (preamble and sync heard) and not ended, with its first
+ * preamble bit in *start_sample: a carrier that stops now has cut a V.8 message short. */
+SQ_API int sq_v8_rx_in_sequence(const sq_v8_rx *r, uint64_t *start_sample);
 SQ_API void sq_v8_rx_reset(sq_v8_rx *r);
 SQ_API void sq_v8_rx_destroy(sq_v8_rx *r);
 

@@ -26,6 +26,9 @@ int cli_parse_framing(const char *cmd, int opt, const char *arg, sq_async_format
 
 /* The V.8 options sim, answer, call and demo share; 0, or -1 after printing the error. */
 int cli_parse_modes(const char *cmd, const char *opt, const char *s, uint32_t *modes);
+/* The same for a modem that runs what it offers (answer, call, demo): only
+ * SQ_CALL_RUNNABLE_MODES. sim takes any list, to stand in for other modems' offers. */
+int cli_parse_runnable_modes(const char *cmd, const char *opt, const char *s, uint32_t *modes);
 /* ans and ans_pr make a V.25 answerer, which has no V.8. */
 int cli_parse_answer_tone(const char *cmd, const char *s, sq_v8_settings *v8);
 int cli_parse_call_signal(const char *cmd, const char *s, sq_v8_settings *v8);

@@ -89,6 +89,21 @@ int cli_parse_modes(const char *cmd, const char *opt, const char *s, uint32_t *m
     return -1;
 }
 
+int cli_parse_runnable_modes(const char *cmd, const char *opt, const char *s, uint32_t *modes)
+{
+    uint32_t m = 0;
+    if (cli_parse_modes(cmd, opt, s, &m) != 0)
+        return -1;
+    uint32_t extra = m & ~(uint32_t)SQ_CALL_RUNNABLE_MODES;
+    if (extra) {
+        uint32_t first = extra & -extra;
+        cli_error(cmd, "%s: squeal can run v22bis (with v22) and v21, not %s", opt, sq_v8_mod_to_str(first));
+        return -1;
+    }
+    *modes = m;
+    return 0;
+}
+
 int cli_parse_answer_tone(const char *cmd, const char *s, sq_v8_settings *v8)
 {
     sq_tone_kind k;

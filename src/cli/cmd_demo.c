@@ -62,7 +62,7 @@ static int parse_demo(int argc, char **argv, demo_opts *o)
         case 't': o->text[0] = optarg; break;
         case 'b': o->text[1] = optarg; break;
         case 'm':
-            bad = cli_parse_modes("demo", "--modes", optarg, &modes);
+            bad = cli_parse_runnable_modes("demo", "--modes", optarg, &modes);
             o->line.side[0].v8.modes = o->line.side[1].v8.modes = modes;
             break;
         case ':': return cli_bad_option("demo", argv[optind - 1], 1);
@@ -138,6 +138,11 @@ static int report(const demo_opts *o, const sim_line *l)
         int ok = f->got_len == f->len && memcmp(f->got, f->payload, f->len) == 0;
         printf("%s: \"%s\" %s\n", dir[i], o->text[i], ok ? "arrived intact" : "did NOT arrive intact");
         intact &= ok;
+    }
+    if (!intact) {
+        const sq_call_status *s[2] = { sq_call_status_get(l->side[0]), sq_call_status_get(l->side[1]) };
+        cli_error("demo", "the call failed: caller %s; answerer %s", *s[0]->reason ? s[0]->reason : "no reason given",
+                  *s[1]->reason ? s[1]->reason : "no reason given");
     }
     return intact ? EXIT_OK : EXIT_RUNTIME;
 }

@@ -139,7 +139,7 @@ static int parse_modem_option(endpoint_opts *o, int c, const char *arg)
     long v = 0;
     switch (c) {
     case 'm':
-        return cli_parse_modes(o->cmd, "--modes", arg, &o->call.v8.modes);
+        return cli_parse_runnable_modes(o->cmd, "--modes", arg, &o->call.v8.modes);
     case 'r':
         if (parse_choice(o->cmd, "--max-rate", arg, rates, &v) != 0)
             return -1;

@@ -202,12 +202,18 @@ static int report_flow(const sim_opts *o, const sim_line *l, int i)
     size_t common = f->got_len < f->len ? f->got_len : f->len, wrong = 0;
     for (size_t k = 0; k < common; k++)
         wrong += f->got[k] != f->payload[k];
-    int intact = f->got_len == f->len && wrong == 0;
-    double t_data = (double)tx->data_sample / 8000.0, t_train = (double)(tx->data_sample - tx->negotiated_sample) / 8000.0;
+    /* a direction whose sender never reached data carried nothing, even an empty payload */
+    int reached = tx->data_sample > 0 && tx->data_sample >= tx->negotiated_sample;
+    int intact = reached && f->got_len == f->len && wrong == 0;
+    double t_data = reached ? (double)tx->data_sample / 8000.0 : 0.0;
+    double t_train = reached ? (double)(tx->data_sample - tx->negotiated_sample) / 8000.0 : 0.0;
     double span = (double)f->last_byte_sample / 8000.0 - (double)rx->data_sample / 8000.0;
     double throughput = f->got_len && span > 0.0 ? (double)f->got_len * 8.0 / span : 0.0;
-    if (tx->phase != SQ_CALL_DATA && tx->phase != SQ_CALL_ENDED)
-        t_data = t_train = 0.0;
+    char train_json[32] = "null", data_json[32] = "null";
+    if (reached) {
+        snprintf(train_json, sizeof train_json, "%.3f", t_train);
+        snprintf(data_json, sizeof data_json, "%.3f", t_data);
+    }
     char ec[96];
     if (tx->error_control)
         snprintf(ec, sizeof ec, "V.42 LAPM, frames resent %llu", (unsigned long long)tx->frames_resent);
@@ -215,12 +221,15 @@ static int report_flow(const sim_opts *o, const sim_line *l, int i)
         snprintf(ec, sizeof ec, "char errors %zu", rx->char_errors);
     if (o->json)
         printf("{\"type\":\"direction\",\"direction\":\"%s\",\"mode\":\"%s\",\"rate\":%d,\"bytes_sent\":%zu,"
-               "\"bytes_received\":%zu,\"bytes_wrong\":%zu,\"char_errors\":%zu,\"training_s\":%.3f,"
-               "\"time_to_data_s\":%.3f,\"throughput_bps\":%.0f,\"error_control\":\"%s\",\"frames_resent\":%llu,"
+               "\"bytes_received\":%zu,\"bytes_wrong\":%zu,\"char_errors\":%zu,\"training_s\":%s,"
+               "\"time_to_data_s\":%s,\"throughput_bps\":%.0f,\"error_control\":\"%s\",\"frames_resent\":%llu,"
                "\"intact\":%s}\n",
                dir[i], mode_name(tx->mode, tx->rate), tx->rate, f->sent, f->got_len, wrong, rx->char_errors,
-               t_train, t_data, throughput, tx->error_control ? "lapm" : "none",
+               train_json, data_json, throughput, tx->error_control ? "lapm" : "none",
                (unsigned long long)tx->frames_resent, intact ? "true" : "false");
+    else if (!reached)
+        printf("%-17s %-6s %4d bit/s  sent %zu  received %zu  never reached data  FAILED\n", dir[i],
+               mode_name(tx->mode, tx->rate), tx->rate, f->sent, f->got_len);
     else
         printf("%-17s %-6s %4d bit/s  sent %zu  received %zu  wrong %zu  %s  training %.3f s"
                "  data from %.3f s  %.0f bit/s%s\n", dir[i], mode_name(tx->mode, tx->rate), tx->rate,

@@ -66,6 +66,22 @@ static int call_over(const sim_line *l)
     return done;
 }
 
+/* The mix is what a listener on the line hears (sim --wav's line file, the demo): both
+ * signals and, with --snr, the line's noise at that SNR against the caller's level, from a
+ * generator of its own so the call itself is unchanged. */
+static int add_line_noise(const sim_line_params *o, sample_buf *mix)
+{
+    if (isnan(o->snr))
+        return 0;
+    sq_noise *g = NULL;
+    if (sq_noise_create((uint64_t)o->seed * 2u + 7u, &g) != SQ_OK)
+        return -1;
+    double level = isnan(o->level) ? o->side[0].v8.tx_level_dbm0 : o->level;
+    sq_noise_add(g, mix->x, mix->n, sq_noise_rms_for_snr(level, o->snr));
+    sq_noise_destroy(g);
+    return 0;
+}
+
 /* Runs both sides block by block; each hears the other's previous block through the line,
  * plus its own previous block as talker echo. */
 int sim_line_run(const sim_line_params *o, sim_line *l)
@@ -101,7 +117,7 @@ int sim_line_run(const sim_line_params *o, sim_line *l)
     for (size_t k = 0; k < l->tx[0].n; k++)
         l->mix.x[k] = l->tx[0].x[k] + l->tx[1].x[k];
     l->mix.n = l->tx[0].n;
-    return 0;
+    return add_line_noise(o, &l->mix);
 }
 
 

@@ -173,6 +173,13 @@ static int is_leak_of_another(const sq_decoder *d, const sq_fsk_lane *l)
 static void close_segment(sq_decoder *d, sq_fsk_lane *l)
 {
     l->open = 0;
+    /* a carrier that stops inside a V.8 sequence (JM is cut short once CJ is heard) held V.8
+     * octets, not data */
+    uint64_t v8_start;
+    if (l->v8rx && sq_v8_rx_in_sequence(l->v8rx, &v8_start) && to_s(v8_start) <= l->ev.start_s + 0.1) {
+        l->v8_seen = 1;
+        l->valid = 0;
+    }
     l->ev.end_s = to_s(l->last_carrier_sample);
     l->ev.level_dbm0 = running_level(l);
     if (l->valid > 0) {   /* only data counts: a steady tone also raises carrier */
@@ -188,8 +195,14 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
             r->pending = 0;
             r->pending_buf = -1;
         }
-        sq_event_pool_release(&d->pool, l->buf);
+        /* what followed the last V.8 sequence on the same carrier is data (a V.21 call
+         * goes straight on from JM): it stands as an event of its own */
+        int buf = l->buf;
         l->buf = -1;
+        if (l->valid > 0 && !is_leak_of_another(d, l))
+            emit_or_drop(d, &l->ev, buf, l->valid);
+        else
+            sq_event_pool_release(&d->pool, buf);
         return;
     }
     if (is_leak_of_another(d, l)) {
@@ -239,9 +252,24 @@ static void close_v8_run(sq_decoder *d, sq_fsk_lane *l)
     l->v8_run = 0;
 }
 
+/* A V.8 sequence has just ended inside a carrier-on stretch: what the stretch held so far
+ * was V.8 (reported as its own events), so the stretch starts over after it. */
+static void restart_after_v8(sq_fsk_lane *l, uint64_t end_sample)
+{
+    if (!l->open)
+        return;
+    l->ev.data_len = 0;
+    l->ev.char_errors = 0;
+    l->valid = 0;
+    l->ev.start_s = to_s(end_sample);
+    l->level_sum = 0.0;
+    l->level_count = 0;
+}
+
 static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
 {
     double start = to_s(m->start_sample), end = to_s(m->end_sample);
+    restart_after_v8(l, m->end_sample);
     if (m->msg.type == SQ_V8_CJ) {
         close_v8_run(d, l);
         sq_event ev;

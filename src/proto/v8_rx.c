@@ -46,6 +46,14 @@ int sq_v8_rx_create(sq_v8_msg_type sync_type, sq_v8_rx **out)
     return SQ_OK;
 }
 
+int sq_v8_rx_in_sequence(const sq_v8_rx *r, uint64_t *start_sample)
+{
+    if (r->state != OCTETS)
+        return 0;
+    *start_sample = r->start;
+    return 1;
+}
+
 void sq_v8_rx_reset(sq_v8_rx *r)
 {
     if (!r)
