@@ -154,6 +154,11 @@ rc=$?
 "$SQ" demo --wav "$T/noisy.wav" --snr 20 >/dev/null && sox "$T/noisy.wav" -n trim 0 0.15 stat 2>"$T/stat.txt" &&
     awk '/RMS +amplitude/ { exit !($3 > 0.008 && $3 < 0.015) }' "$T/stat.txt" && ok ||
     { bad "demo --snr 20: no noise at the expected level"; cat "$T/stat.txt"; }
+# decode with the wrong framing: the 8N1 data is still reported, its characters counted as
+# clear but misframed, instead of the event vanishing
+"$SQ" gen v21 --text "Hello there, this is 8N1" -o "$T/v21-8n1.wav" &&
+    "$SQ" decode --json --data-bits 7 "$T/v21-8n1.wav" >"$T/7n1.json" &&
+    grep -q '"type":"v21","chan":1,.*"framing_mismatches":2[0-9]' "$T/7n1.json" && ok || { bad "decode --data-bits 7 of 8N1"; cat "$T/7n1.json"; }
 # a V.21 call: the answerer goes straight on from JM into its data, on the same carrier
 printf 'up data here' >"$T/up21.txt"; printf 'down data back' >"$T/down21.txt"
 "$SQ" sim --caller-modes v21 --answerer-modes v21 --send "$T/up21.txt" --send-back "$T/down21.txt" --wav "$T/v21c" >/dev/null &&

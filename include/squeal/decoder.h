@@ -56,6 +56,9 @@ typedef struct sq_event {
     const uint8_t *data;    /* FSK and data events: the characters received; valid until the next call */
     size_t data_len;
     size_t char_errors;     /* FSK events: characters dropped for framing or parity errors */
+    size_t framing_mismatches;  /* FSK events: of those, characters whose bits were clear but
+                             * did not fit the framing asked for (other --data-bits, --parity
+                             * or --stop-bits would read them) */
     size_t lapm_frames;     /* data events: V.42 LAPM I frames with a good FCS. Once any LAPM
                              * frame is found, data holds the characters from before the first
                              * flag (V.42's detection pattern, say), then the information octets

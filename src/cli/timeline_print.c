@@ -124,6 +124,17 @@ static void print_escaped(const uint8_t *d, size_t n, int json)
     }
 }
 
+static void print_char_errors(const sq_event *ev)
+{
+    if (!ev->char_errors)
+        return;
+    printf("  (%zu bad characters dropped", ev->char_errors);
+    if (ev->framing_mismatches)
+        printf("; %zu of them clear but not in the framing asked for: try other --data-bits, --parity, "
+               "--stop-bits", ev->framing_mismatches);
+    printf(")");
+}
+
 static void print_v22_text(const sq_event *ev)
 {
     printf(" chan %d  %6.1f dBm0", ev->fsk_channel, ev->level_dbm0);
@@ -141,8 +152,7 @@ static void print_v22_text(const sq_event *ev)
             printf("  bytes ");
             print_hex(ev->data, ev->data_len);
         }
-        if (ev->char_errors)
-            printf("  (%zu bad characters dropped)", ev->char_errors);
+        print_char_errors(ev);
     }
     putchar('\n');
 }
@@ -185,8 +195,7 @@ void timeline_print_text(const timeline_event *e)
         printf(" chan %d  %6.1f dBm0  \"", ev->fsk_channel, ev->level_dbm0);
         print_escaped(ev->data, ev->data_len, 0);
         putchar('"');
-        if (ev->char_errors)
-            printf("  (%zu bad characters dropped)", ev->char_errors);
+        print_char_errors(ev);
         putchar('\n');
         return;
     }
@@ -220,7 +229,7 @@ void timeline_print_json(const timeline_event *e)
         putchar('"');
         print_escaped(ev->data, ev->data_len, 1);
         putchar('"');
-        printf(",\"char_errors\":%zu}\n", ev->char_errors);
+        printf(",\"char_errors\":%zu,\"framing_mismatches\":%zu}\n", ev->char_errors, ev->framing_mismatches);
         return;
     }
     printf(",\"freq_hz\":%.1f,\"level_dbm0\":%.1f", ev->freq_hz, ev->level_dbm0);

@@ -23,6 +23,7 @@
  * more than this far from its mark bits in power was made by two different sounds. */
 #define MARK_SPACE_BALANCE_DB 4.0
 #define MIN_EVENT_S 0.08
+#define MIN_MISFRAMED 3   /* clear characters in another framing that make a stretch data */
 /* A stretch overlapping a much stronger one on another lane is that signal's keying
  * sidebands reaching into this band (V.21 ch2 lands 20 dB down in Bell 103 originate). */
 #define ADJACENT_LEAK_DB 15.0
@@ -69,10 +70,12 @@ int sq_fsk_lanes_create(sq_decoder *d, const sq_async_format *format)
     return SQ_OK;
 }
 
-static void append_char(sq_decoder *d, sq_fsk_lane *l, const sq_async_char *c)
+/* misframed: a bad character whose bits were clear (it fits another framing) */
+static void append_char(sq_decoder *d, sq_fsk_lane *l, const sq_async_char *c, int misframed)
 {
     if (c->framing_error || c->parity_error) {
         l->ev.char_errors++;
+        l->ev.framing_mismatches += misframed != 0;
         return;
     }
     if (l->ev.data_len < SQ_TEXT_CAPACITY)
@@ -100,7 +103,7 @@ static void open_segment(sq_decoder *d, sq_fsk_lane *l)
             continue;
         if (r->confidence < BACKFILL_MIN_CONFIDENCE || r->c.framing_error || r->c.parity_error)
             continue;
-        append_char(d, l, &r->c);
+        append_char(d, l, &r->c, 0);
         double start = to_s(r->c.start_sample) - 1.0 / l->params->baud;
         if (start < l->ev.start_s)
             l->ev.start_s = start > 0.0 ? start : 0.0;
@@ -121,7 +124,11 @@ static void emit_or_drop(sq_decoder *d, const sq_event *ev, int buf, size_t vali
                                                       : (ev->fsk_channel == 1 ? &SQ_FSK_BELL103_ORIG : &SQ_FSK_BELL103_ANS);
     /* FSK "data" read from a V.22 signal in the same band is a misreading of it */
     int under_v22 = sq_qam_lanes_cover(d, (p->mark_hz + p->space_hz) / 2.0, ev->start_s, ev->end_s);
-    if (valid == 0 || ev->char_errors > valid || ev->end_s - ev->start_s < MIN_EVENT_S || under_v22) {
+    /* Mostly bad characters means noise or another modulation, unless they were clear
+     * characters in another framing than the one asked for: that is data, reported with its
+     * errors rather than made to vanish. */
+    int misframed = ev->framing_mismatches >= MIN_MISFRAMED && 2 * ev->framing_mismatches >= ev->char_errors;
+    if ((!misframed && (valid == 0 || ev->char_errors > valid)) || ev->end_s - ev->start_s < MIN_EVENT_S || under_v22) {
         sq_event_pool_release(&d->pool, buf);
         return;
     }
@@ -145,6 +152,7 @@ static void merge_into_pending(sq_decoder *d, sq_fsk_lane *l, int buf)
     memcpy(d->pool.bufs[l->pending_buf] + p->data_len, d->pool.bufs[buf], n);
     p->data_len += n;
     p->char_errors += l->ev.char_errors;
+    p->framing_mismatches += l->ev.framing_mismatches;
     p->end_s = l->ev.end_s;
     l->pending_valid += l->valid;
     sq_event_pool_release(&d->pool, buf);
@@ -213,7 +221,11 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
     int buf = l->buf;
     l->buf = -1;
     if (r->pending && r->pending_ev.start_s < l->ev.end_s && l->ev.start_s < r->pending_ev.end_s) {
-        if (worse_than(l->valid, l->ev.char_errors, r->pending_valid, r->pending_ev.char_errors)) {
+        /* judged on clear characters (good ones and those only misframed) against unclear
+         * ones: with the wrong framing asked for, the right lane still reads clear bits */
+        const sq_event *pe = &r->pending_ev;
+        if (worse_than(l->valid + l->ev.framing_mismatches, l->ev.char_errors - l->ev.framing_mismatches,
+                       r->pending_valid + pe->framing_mismatches, pe->char_errors - pe->framing_mismatches)) {
             sq_event_pool_release(&d->pool, buf);
             release_pending(d, r);
         } else {
@@ -356,11 +368,13 @@ static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
     l->char_conf_sum = l->char_space_conf_sum = 0.0f;
     l->char_bits = l->char_space_bits = 0;
     l->char_mark_power = l->char_space_power = 0.0;
-    if (space_conf < SPACE_MIN_CONFIDENCE || conf < CHAR_MIN_CONFIDENCE ||
-        fabs(balance_db) > MARK_SPACE_BALANCE_DB)
+    int clear = space_conf >= SPACE_MIN_CONFIDENCE && conf >= CHAR_MIN_CONFIDENCE &&
+                fabs(balance_db) <= MARK_SPACE_BALANCE_DB;
+    int misframed = clear && (c.framing_error || c.parity_error);
+    if (!clear)
         c.framing_error = 1;   /* not a character: count it as bad, never deliver it */
     if (l->open) {
-        append_char(d, l, &c);
+        append_char(d, l, &c, misframed);
         return;
     }
     l->recent[l->recent_next].c = c;
