@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include "bench/v22_link.h"
 #include "dsp/qam.h"
+#include "src/proto/v22_coding.h"
 #include "squeal/squeal.h"
 
 #define BLOCK 160

@@ -11,6 +11,10 @@
 #include <stdint.h>
 #include "squeal/export.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum sq_parity { SQ_PARITY_NONE = 0, SQ_PARITY_EVEN, SQ_PARITY_ODD } sq_parity;
 
 typedef struct sq_async_format {
@@ -49,5 +53,9 @@ SQ_API void sq_async_rx_reset(sq_async_rx *r);
  * still an error. So a break (23 or more 0s for 8N1) reads as a NUL and then an error. */
 SQ_API void sq_async_rx_accept_deleted_stops(sq_async_rx *r, int on);
 SQ_API void sq_async_rx_destroy(sq_async_rx *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

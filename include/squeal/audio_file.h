@@ -13,6 +13,10 @@
 #include <stdint.h>
 #include "squeal/export.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define SQ_AUDIO_MIN_RATE_HZ 8000u
 #define SQ_AUDIO_MAX_RATE_HZ 48000u
 #define SQ_AUDIO_MAX_CHANNELS 8
@@ -61,5 +65,9 @@ SQ_API int sq_audio_writer_write(sq_audio_writer *w, const float *in, size_t fra
 SQ_API SQ_NODISCARD int sq_audio_writer_close(sq_audio_writer *w);
 /* Drops the file: nothing is left under its name. Frees w. NULL-safe. */
 SQ_API void sq_audio_writer_abort(sq_audio_writer *w);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -12,6 +12,10 @@
 #include "squeal/v22bis_session.h"
 #include "squeal/v8_session.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The data modems a call can run once V.8 has chosen (V.22 is V.22bis's 1200 bit/s). A
  * modem that offers anything else in CM or JM can be steered into a mode it then cannot
  * run, so squeal's own modems offer only these. */
@@ -63,5 +67,9 @@ SQ_API const sq_call_status *sq_call_status_get(const sq_call *c);
 /* Milestones of every stage, with sample times counted from the start of the call. */
 SQ_API int sq_call_next_note(sq_call *c, sq_v8_note *note);
 SQ_API void sq_call_destroy(sq_call *c);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

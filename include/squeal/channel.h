@@ -18,6 +18,10 @@
 #include <stdint.h>
 #include "squeal/export.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct sq_channel_params {
     double gain_db;        /* -60..+20 */
     double foff_hz;        /* -100..100 */
@@ -32,5 +36,9 @@ typedef struct sq_channel sq_channel;
 SQ_API SQ_NODISCARD int sq_channel_create(const sq_channel_params *p, sq_channel **out);
 SQ_API void sq_channel_process(sq_channel *c, const float *in, float *out, size_t n);
 SQ_API void sq_channel_destroy(sq_channel *c);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

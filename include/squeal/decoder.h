@@ -15,6 +15,10 @@
 #include "squeal/export.h"
 #include "squeal/v8.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum sq_event_type {
     SQ_EVENT_ANS = 0,      /* 2100 Hz, no AM, no reversals */
     SQ_EVENT_ANS_PR,       /* 2100 Hz with phase reversals */
@@ -87,5 +91,9 @@ SQ_API int sq_decoder_next_event(sq_decoder *d, sq_event *ev);
 /* End of input: close whatever is still open; then poll the remaining events. */
 SQ_API void sq_decoder_finish(sq_decoder *d);
 SQ_API void sq_decoder_destroy(sq_decoder *d);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -8,6 +8,10 @@
 
 #include "squeal/export.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum {
     SQ_OK = 0,
     SQ_EINVAL = -1,       /* an argument is out of its documented range */
@@ -22,5 +26,9 @@ enum {
 
 /* Text for a result code; never NULL. */
 SQ_API const char *sq_strerror(int code);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

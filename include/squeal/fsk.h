@@ -14,6 +14,10 @@
 #include <stdint.h>
 #include "squeal/export.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct sq_fsk_params {
     const char *name;      /* "v21ch1", ... */
     double mark_hz;        /* binary 1 */
@@ -71,5 +75,9 @@ SQ_API void sq_fskdemod_destroy(sq_fskdemod *d);
 
 /* The rate every receiver in squeal works at. */
 #define SQ_PROCESSING_RATE_HZ 8000u
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

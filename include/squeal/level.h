@@ -11,6 +11,10 @@
 
 #include "squeal/export.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* dBm0 of a full-scale sine (G.711 convention). */
 #define SQ_FULL_SCALE_SINE_DBM0 3.14
 
@@ -22,5 +26,9 @@ SQ_API double sq_dbm0_to_power(double level_dbm0);
 
 /* Level in dBm0 of a signal with the given mean power; -200 for zero power. */
 SQ_API double sq_power_to_dbm0(double mean_power);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

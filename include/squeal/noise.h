@@ -11,6 +11,10 @@
 #include <stdint.h>
 #include "squeal/export.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct sq_noise sq_noise;
 
 SQ_API SQ_NODISCARD int sq_noise_create(uint64_t seed, sq_noise **out);
@@ -24,5 +28,9 @@ SQ_API void sq_noise_destroy(sq_noise *g);
 
 /* RMS of white noise that gives snr_db against a signal of level_dbm0. */
 SQ_API double sq_noise_rms_for_snr(double level_dbm0, double snr_db);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

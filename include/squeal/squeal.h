@@ -13,12 +13,19 @@
 #include "squeal/audio_file.h"
 #include "squeal/v8.h"
 #include "squeal/v8_session.h"
-#include "squeal/v22.h"
 #include "squeal/v22bis_session.h"
 #include "squeal/call.h"
 #include "squeal/channel.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Library version, "MAJOR.MINOR.PATCH". */
 SQ_API const char *sq_version(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -13,6 +13,10 @@
 #include <stdint.h>
 #include "squeal/export.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum sq_tone_kind {
     SQ_TONE_ANS = 0,     /* V.25 answer tone, 2100 Hz */
     SQ_TONE_ANS_PR,      /* ANS with phase reversals every 450 ms */
@@ -56,5 +60,9 @@ SQ_API size_t sq_tonegen_generate(sq_tonegen *g, float *out, size_t n);
 SQ_API size_t sq_tonegen_remaining(const sq_tonegen *g);
 SQ_API void sq_tonegen_reset(sq_tonegen *g);
 SQ_API void sq_tonegen_destroy(sq_tonegen *g);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -27,6 +27,10 @@
 #include "squeal/export.h"
 #include "squeal/v8_session.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct sq_v22_settings {
     sq_role role;
     int max_rate;            /* 2400 (V.22bis) or 1200 (a V.22 modem) */
@@ -77,5 +81,9 @@ SQ_API const sq_v22_status *sq_v22_session_status(const sq_v22_session *s);
 /* SQ_OK and a milestone ("USB1 detected", "S1 sent", "data at 2400 bit/s"), or SQ_EAGAIN. */
 SQ_API int sq_v22_session_next_note(sq_v22_session *s, sq_v8_note *note);
 SQ_API void sq_v22_session_destroy(sq_v22_session *s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -13,6 +13,10 @@
 #include <stdint.h>
 #include "squeal/export.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Modulation modes, in V.8 priority order (bit 0 = item 1 = most preferred). */
 enum {
     SQ_V8_V34 = 1u << 0,       /* modn0 b6 */
@@ -97,5 +101,9 @@ SQ_API int sq_v8_rx_put_bit(sq_v8_rx *r, uint8_t bit, uint64_t sample, double sa
 SQ_API int sq_v8_rx_in_sequence(const sq_v8_rx *r, uint64_t *start_sample);
 SQ_API void sq_v8_rx_reset(sq_v8_rx *r);
 SQ_API void sq_v8_rx_destroy(sq_v8_rx *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -17,6 +17,10 @@
 #include "squeal/export.h"
 #include "squeal/tone.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum sq_role { SQ_ROLE_CALLER = 0, SQ_ROLE_ANSWERER } sq_role;
 /* What a caller sends while it waits for the answer tone (V.8 8.1.1): nothing, the V.25
  * calling tone, or V.8 CI in bursts (CI tells the answerer at once that V.8 is coming). */
@@ -70,5 +74,9 @@ SQ_API const sq_v8_result *sq_v8_session_result(const sq_v8_session *s);
 SQ_API int sq_v8_session_next_note(sq_v8_session *s, sq_v8_note *note);
 SQ_API const char *sq_v8_outcome_to_str(sq_v8_outcome o);
 SQ_API void sq_v8_session_destroy(sq_v8_session *s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -23,7 +23,10 @@
  * more than this far from its mark bits in power was made by two different sounds. */
 #define MARK_SPACE_BALANCE_DB 4.0
 #define MIN_EVENT_S 0.08
-#define MIN_MISFRAMED 3   /* clear characters in another framing that make a stretch data */
+/* Clear characters in another framing make a stretch data when there are at least this many
+ * and, with the good ones, they fill half the time the stretch lasts (a real stream in the
+ * wrong framing fills all of it; another lane's reading of a V.8 burst, a few). */
+#define MIN_MISFRAMED 3
 /* A stretch overlapping a much stronger one on another lane is that signal's keying
  * sidebands reaching into this band (V.21 ch2 lands 20 dB down in Bell 103 originate). */
 #define ADJACENT_LEAK_DB 15.0
@@ -127,7 +130,9 @@ static void emit_or_drop(sq_decoder *d, const sq_event *ev, int buf, size_t vali
     /* Mostly bad characters means noise or another modulation, unless they were clear
      * characters in another framing than the one asked for: that is data, reported with its
      * errors rather than made to vanish. */
-    int misframed = ev->framing_mismatches >= MIN_MISFRAMED && 2 * ev->framing_mismatches >= ev->char_errors;
+    double room = (ev->end_s - ev->start_s) * p->baud / 10.0;   /* characters the stretch could hold */
+    int misframed = ev->framing_mismatches >= MIN_MISFRAMED && 2 * ev->framing_mismatches >= ev->char_errors &&
+                    (double)(valid + ev->framing_mismatches) >= 0.5 * room;
     if ((!misframed && (valid == 0 || ev->char_errors > valid)) || ev->end_s - ev->start_s < MIN_EVENT_S || under_v22) {
         sq_event_pool_release(&d->pool, buf);
         return;

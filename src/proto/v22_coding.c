@@ -1,6 +1,6 @@
-/* V.22 / V.22bis scrambler and signal-point coding (include/squeal/v22.h). */
+/* V.22 / V.22bis scrambler and signal-point coding (v22_coding.h). */
 #include <math.h>
-#include "squeal/v22.h"
+#include "src/proto/v22_coding.h"
 
 void sq_v22_scrambler_init(sq_v22_scrambler *s)
 {

@@ -9,7 +9,7 @@
 #define SQ_V22_DETECT_H
 
 #include <complex.h>
-#include "squeal/v22.h"
+#include "src/proto/v22_coding.h"
 
 typedef struct sq_v22_detector {
     float complex prev_z;

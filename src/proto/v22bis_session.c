@@ -9,7 +9,7 @@
 #include "src/proto/session_queues.h"
 #include "src/proto/v22_detect.h"
 #include "squeal/error.h"
-#include "squeal/v22.h"
+#include "src/proto/v22_coding.h"
 #include "squeal/v22bis_session.h"
 
 #define MS(x) ((uint64_t)((x) * 8))

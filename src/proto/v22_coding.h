@@ -1,4 +1,5 @@
-/* squeal: V.22 / V.22bis bit coding: the scrambler, and bits to and from signal points
+/* Internal: V.22 / V.22bis bit coding (kept out of the public headers: its points are C99
+ * float complex, which a C++ caller cannot read, and only the sessions use it): the scrambler, and bits to and from signal points
  * (spec 4.2-4.4). Points are on the V.22bis grid (+/-1, +/-3); quadrants are numbered 0..3
  * anticlockwise from (+, +).
  *   600 bit/s:  one bit per symbol, 0 -> +90 degrees, 1 -> +270 degrees
@@ -6,12 +7,11 @@
  *               always (3, 1) of the quadrant (V.22bis 2.5.2.2)
  *   2400 bit/s: the first two of four bits turn the quadrant as above, the last two pick
  *               the point inside it, absolutely (00 (1,1), 01 (3,1), 10 (1,3), 11 (3,3)). */
-#ifndef SQUEAL_V22_H
-#define SQUEAL_V22_H
+#ifndef SQ_PROTO_V22_CODING_H
+#define SQ_PROTO_V22_CODING_H
 
 #include <complex.h>
 #include <stdint.h>
-#include "squeal/export.h"
 
 /* Self-synchronising scrambler 1 + x^-14 + x^-17 with the 64-ones guard (V.22bis 5). The
  * same state type serves both directions. */
@@ -20,12 +20,12 @@ typedef struct sq_v22_scrambler {
     int ones;        /* consecutive 1s on the line */
 } sq_v22_scrambler;
 
-SQ_API void sq_v22_scrambler_init(sq_v22_scrambler *s);
-SQ_API uint8_t sq_v22_scramble(sq_v22_scrambler *s, uint8_t bit);
-SQ_API uint8_t sq_v22_descramble(sq_v22_scrambler *s, uint8_t line_bit);
+void sq_v22_scrambler_init(sq_v22_scrambler *s);
+uint8_t sq_v22_scramble(sq_v22_scrambler *s, uint8_t bit);
+uint8_t sq_v22_descramble(sq_v22_scrambler *s, uint8_t line_bit);
 
 /* Bits per symbol at a rate: 1, 2 or 4; 0 for a rate V.22/V.22bis lacks. */
-SQ_API int sq_v22_bits_per_symbol(int rate);
+int sq_v22_bits_per_symbol(int rate);
 
 /* The transmitter's quadrant, carried from symbol to symbol. */
 typedef struct sq_v22_mapper {
@@ -33,7 +33,7 @@ typedef struct sq_v22_mapper {
 } sq_v22_mapper;
 
 /* bits[0] is first in time. */
-SQ_API float complex sq_v22_map(sq_v22_mapper *m, int rate, const uint8_t *bits);
+float complex sq_v22_map(sq_v22_mapper *m, int rate, const uint8_t *bits);
 
 /* The receiver's side: the last quadrant decided. */
 typedef struct sq_v22_demapper {
@@ -41,10 +41,10 @@ typedef struct sq_v22_demapper {
 } sq_v22_demapper;
 
 /* Bits from a decided point (coherent detection); writes bits_per_symbol bits. */
-SQ_API void sq_v22_demap(sq_v22_demapper *d, int rate, float complex point, uint8_t *bits);
+void sq_v22_demap(sq_v22_demapper *d, int rate, float complex point, uint8_t *bits);
 /* The quadrant turn between two received samples, 0..3 (differential detection), and the
  * dibit it stands for. */
-SQ_API int sq_v22_turn(float complex now, float complex before);
-SQ_API void sq_v22_turn_to_dibit(int turn, uint8_t *bits);
+int sq_v22_turn(float complex now, float complex before);
+void sq_v22_turn_to_dibit(int turn, uint8_t *bits);
 
 #endif
