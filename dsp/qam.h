@@ -47,6 +47,10 @@ int sq_qam_rx_create(double carrier_hz, sq_qam_rx **out);
 /* Consumes x[0..n), writes up to max symbols; returns how many. n may be at most 256 so a
  * call never makes more than 2 * 256 / 13.3 symbols: pass max >= 40. */
 size_t sq_qam_rx_process(sq_qam_rx *r, const float *x, size_t n, sq_qam_symbol *out, size_t max);
+/* Samples that complete the next half-symbol instant (at least 1). A caller that steers the
+ * receiver from its symbols (set_decide, set_freq_offset, reset) feeds this many at a time,
+ * so each change takes effect from the same symbol however the audio is chunked. */
+size_t sq_qam_rx_samples_wanted(const sq_qam_rx *r);
 void sq_qam_rx_set_decide(sq_qam_rx *r, sq_qam_decide d);
 /* Presets the carrier loop's frequency (an estimate from USB1 or S1), Hz. */
 void sq_qam_rx_set_freq_offset(sq_qam_rx *r, double hz);

@@ -410,6 +410,13 @@ size_t sq_qam_rx_process(sq_qam_rx *r, const float *x, size_t n, sq_qam_symbol *
     return nout;
 }
 
+size_t sq_qam_rx_samples_wanted(const sq_qam_rx *r)
+{
+    /* the next half-symbol instant is taken once n_in > t_next + HALF_SPAN + 1 */
+    double need = floor(r->t_next + HALF_SPAN + 1.0) + 1.0 - (double)r->n_in;
+    return need >= 1.0 ? (size_t)need : 1;
+}
+
 double sq_qam_rx_level_dbm0(const sq_qam_rx *r)
 {
     /* a sine of power P at the carrier gives |y|^2 = P * G^2 / 2 (G: the filter's gain) */

@@ -2,6 +2,8 @@
  * and whole calls (V.8, training, data both ways) on clean and noisy lines. */
 #include <check.h>
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 #include "bench/data_call.h"
 #include "bench/v22_link.h"
 #include "src/proto/v22_detect.h"
@@ -302,6 +304,78 @@ START_TEST(test_lapm_calls_resend_after_fault)
 }
 END_TEST
 
+/* The contract: a call's samples do not depend on how its caller chunks the audio. Two
+ * whole calls (V.8, V.22bis training, a message each way; with and without LAPM) through a
+ * line of LINE_DELAY samples, fed in blocks of 1 to 4096 samples, must send exactly the
+ * samples the 160-sample run sends, and deliver the messages. */
+#define LINE_DELAY 4096
+#define CALL_SAMPLES (8000 * 13)
+#define SEND_AT (8000 * 9)   /* both sides are in data by then, 0.5 s each way */
+
+static float *call_in_blocks(size_t block, int lapm)
+{
+    sq_call_settings set[2];
+    sq_call_default_settings(SQ_ROLE_CALLER, &set[0]);
+    sq_call_default_settings(SQ_ROLE_ANSWERER, &set[1]);
+    set[0].v8.lapm = set[1].v8.lapm = lapm;
+    sq_call *c[2];
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq(sq_call_create(&set[i], &c[i]), SQ_OK);
+    static const uint8_t msg[2][32] = { "from the caller", "and back from the answerer" };
+    float *tx = calloc(2 * CALL_SAMPLES, sizeof *tx);
+    float *rx = calloc(2 * (CALL_SAMPLES + LINE_DELAY), sizeof *rx);   /* what each side hears */
+    ck_assert_ptr_nonnull(tx);
+    ck_assert_ptr_nonnull(rx);
+    for (size_t t = 0, n; t < CALL_SAMPLES; t += n) {
+        n = CALL_SAMPLES - t < block ? CALL_SAMPLES - t : block;
+        /* the user hands the messages over at SEND_AT, the same sample in every run: a
+         * block that spans it is cut there, as a real caller's read would be */
+        if (t < SEND_AT && t + n > SEND_AT)
+            n = SEND_AT - t;
+        if (t == SEND_AT)
+            for (int i = 0; i < 2; i++) {
+                ck_assert_int_eq(sq_call_status_get(c[i])->phase, SQ_CALL_DATA);
+                ck_assert_uint_eq(sq_call_send(c[i], msg[i], sizeof msg[i]), sizeof msg[i]);
+            }
+        for (int i = 0; i < 2; i++) {
+            float *my_rx = rx + (size_t)i * (CALL_SAMPLES + LINE_DELAY), *my_tx = tx + (size_t)i * CALL_SAMPLES;
+            sq_call_process(c[i], my_rx + t, my_tx + t, n);
+        }
+        for (int i = 0; i < 2; i++)   /* side i's sound reaches the other LINE_DELAY later */
+            memcpy(rx + (size_t)(1 - i) * (CALL_SAMPLES + LINE_DELAY) + t + LINE_DELAY,
+                   tx + (size_t)i * CALL_SAMPLES + t, n * sizeof *tx);
+    }
+    for (int i = 0; i < 2; i++) {
+        uint8_t got[64];
+        size_t k = sq_call_receive(c[i], got, sizeof got);
+        ck_assert_msg(k == sizeof msg[1 - i] && memcmp(got, msg[1 - i], k) == 0,
+                      "block %zu, LAPM %d: side %d received %zu bytes", block, lapm, i, k);
+        sq_call_destroy(c[i]);
+    }
+    free(rx);
+    return tx;
+}
+
+START_TEST(test_calls_same_whatever_the_block_size)
+{
+    static const size_t blocks[] = { 1, 7, 40, 333, 4096 };
+    for (int lapm = 0; lapm < 2; lapm++) {
+        float *ref = call_in_blocks(160, lapm);
+        for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
+            float *got = call_in_blocks(blocks[b], lapm);
+            size_t first = 2 * CALL_SAMPLES;
+            for (size_t k = 0; k < 2 * CALL_SAMPLES && first == 2 * CALL_SAMPLES; k++)
+                if (got[k] != ref[k])
+                    first = k;
+            ck_assert_msg(first == 2 * CALL_SAMPLES, "LAPM %d, blocks of %zu: %s's sample %zu differs", lapm,
+                          blocks[b], first < CALL_SAMPLES ? "caller" : "answerer", first % CALL_SAMPLES);
+            free(got);
+        }
+        free(ref);
+    }
+}
+END_TEST
+
 Suite *v22_suite(void);
 Suite *v22_suite(void)
 {
@@ -310,6 +384,7 @@ Suite *v22_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_scrambler_round_trip);
     tcase_add_test(tc, test_point_coding);
+    tcase_add_test(tc, test_calls_same_whatever_the_block_size);
     tcase_add_loop_test(tc, test_link_error_free, 0, 6);
     tcase_add_test(tc, test_link_counts_errors);
     tcase_add_loop_test(tc, test_calls_pick_rate_from_line, 0, 2);

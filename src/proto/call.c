@@ -9,6 +9,7 @@
 #include "squeal/v8.h"
 #include "src/proto/lapm.h"
 #include "src/proto/session_queues.h"
+#include "src/proto/session_step.h"
 
 #define V21_READY_MS 500    /* V.21 data after half a second of mark (V.21 Table 2: 109 ON 300-700 ms) */
 
@@ -102,8 +103,9 @@ static void v21_process(sq_call *c, const float *rx, float *tx, size_t n)
         c->st.phase = SQ_CALL_DATA;
         c->st.data_sample = c->n;
     }
-    /* keep about 20 bits queued: mark when idle, characters when there are some */
-    while (sq_fskmod_pending_bits(v->tx) < 20) {
+    /* keep about 20 bits queued: mark when idle, characters when there are some; topped up
+     * only on the step grid, so the bits go out the same however the audio is chunked */
+    while (c->n % SQ_STEP_SAMPLES == 0 && sq_fskmod_pending_bits(v->tx) < 20) {
         uint8_t bits[16];
         int k;
         uint8_t byte;
@@ -194,7 +196,8 @@ static void lapm_follow(sq_call *c, uint64_t now)
     }
 }
 
-void sq_call_process(sq_call *c, const float *rx, float *tx, size_t n)
+/* One piece of at most a step, never across a step boundary. */
+static void process_piece(sq_call *c, const float *rx, float *tx, size_t n)
 {
     if (c->st.phase == SQ_CALL_ENDED) {
         memset(tx, 0, n * sizeof *tx);
@@ -217,7 +220,7 @@ void sq_call_process(sq_call *c, const float *rx, float *tx, size_t n)
         } else if (v->phase == SQ_V22_ENDED) {
             end(c, 1, v->reason);
         }
-        if (c->lapm && c->st.phase == SQ_CALL_DATA)
+        if (c->lapm && c->st.phase == SQ_CALL_DATA && (c->n + n) % SQ_STEP_SAMPLES == 0)
             lapm_follow(c, c->n + n);
     } else if (c->v21) {
         v21_process(c, rx, tx, n);
@@ -233,6 +236,18 @@ void sq_call_process(sq_call *c, const float *rx, float *tx, size_t n)
             end(c, 1, r->reason);
     }
     c->n += n;
+}
+
+/* Pieces on the step grid (session_step.h): the data modem starts, LAPM's timers run and
+ * V.21 is topped up on step boundaries, so the call's samples do not depend on chunking. */
+void sq_call_process(sq_call *c, const float *rx, float *tx, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t room = SQ_STEP_SAMPLES - (size_t)(c->n % SQ_STEP_SAMPLES);
+        size_t len = room < n - i ? room : n - i;
+        process_piece(c, rx + i, tx + i, len);
+        i += len;
+    }
 }
 
 size_t sq_call_send(sq_call *c, const uint8_t *data, size_t n)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "dsp/qam.h"
 #include "src/proto/session_queues.h"
+#include "src/proto/session_step.h"
 #include "src/proto/v22_detect.h"
 #include "squeal/error.h"
 #include "src/proto/v22_coding.h"
@@ -14,7 +15,6 @@
 
 #define MS(x) ((uint64_t)((x) * 8))
 #define SYMBOL_MS (1000.0 / 600.0)
-#define STEP 40                     /* samples per call into the state machine */
 
 /* V.22bis 6.3.1.1 and 6.3.1.2 timings */
 #define USB1_SYMBOLS 93             /* 155 +/- 10 ms of USB1 before the caller acts */
@@ -137,6 +137,7 @@ struct sq_v22_session {
     uint64_t n, state_start;
     sq_qam_tx *qtx;
     sq_qam_rx *qrx;
+    float tx_step[SQ_STEP_SAMPLES];   /* the step being sent (session_step.h) */
     /* transmit */
     enum tx_signal tx;
     int tx_rate;
@@ -752,18 +753,34 @@ static void step(sq_v22_session *s)
     }
 }
 
+/* Feeds the receiver up to each symbol instant in turn, so that what a symbol makes the
+ * session do to the receiver applies from the next one, whatever the chunking; s->n counts
+ * the samples heard. */
+static void hear(sq_v22_session *s, const float *rx, size_t n)
+{
+    for (size_t k = 0; k < n;) {
+        size_t want = sq_qam_rx_samples_wanted(s->qrx), m = want < n - k ? want : n - k;
+        sq_qam_symbol sym[4];
+        size_t ns = sq_qam_rx_process(s->qrx, rx + k, m, sym, 4);
+        s->n += m;
+        k += m;
+        for (size_t j = 0; j < ns; j++)
+            on_symbol(s, &sym[j]);
+    }
+}
+
 void sq_v22_session_process(sq_v22_session *s, const float *rx, float *tx, size_t n)
 {
-    sq_qam_symbol sym[40];
     for (size_t i = 0; i < n;) {
-        size_t len = n - i < STEP ? n - i : STEP;
-        size_t ns = sq_qam_rx_process(s->qrx, rx + i, len, sym, 40);
-        for (size_t k = 0; k < ns; k++)
-            on_symbol(s, &sym[k]);
-        step(s);
-        sq_qam_tx_generate(s->qtx, tx + i, len, next_symbol, s);
-        s->n += len;
+        size_t at = (size_t)(s->n % SQ_STEP_SAMPLES);
+        if (at == 0)   /* this step's sound, from the state the last step left */
+            sq_qam_tx_generate(s->qtx, s->tx_step, SQ_STEP_SAMPLES, next_symbol, s);
+        size_t len = SQ_STEP_SAMPLES - at < n - i ? SQ_STEP_SAMPLES - at : n - i;
+        memcpy(tx + i, s->tx_step + at, len * sizeof *tx);
+        hear(s, rx + i, len);
         i += len;
+        if (s->n % SQ_STEP_SAMPLES == 0)
+            step(s);
     }
     if (s->st.phase != SQ_V22_ENDED)
         release_held(s, s->n > CHAR_HOLD ? s->n - CHAR_HOLD : 0);

@@ -9,7 +9,6 @@
 #include "squeal/async.h"
 #include "squeal/error.h"
 
-#define STEP 40            /* samples between state-machine steps (5 ms) */
 #define TX_QUEUE_BITS 512
 
 uint32_t sq_v8_implemented_modes(void)
@@ -263,13 +262,16 @@ static void hear(sq_v8_session *s, const float *rx, size_t n)
 void sq_v8_session_process(sq_v8_session *s, const float *rx, float *tx, size_t n)
 {
     for (size_t i = 0; i < n;) {
-        size_t len = n - i < STEP ? n - i : STEP;
+        size_t at = (size_t)(s->n % SQ_STEP_SAMPLES);
+        if (at == 0)   /* this step's sound, from the state the last step left */
+            generate(s, s->tx_step, SQ_STEP_SAMPLES);
+        size_t len = SQ_STEP_SAMPLES - at < n - i ? SQ_STEP_SAMPLES - at : n - i;
+        memcpy(tx + i, s->tx_step + at, len * sizeof *tx);
         hear(s, rx + i, len);
-        if (s->result.outcome == SQ_V8_RUNNING)
-            (s->set.role == SQ_ROLE_CALLER ? v8_caller_step : v8_answerer_step)(s);
-        generate(s, tx + i, len);
         s->n += len;
         i += len;
+        if (s->n % SQ_STEP_SAMPLES == 0 && s->result.outcome == SQ_V8_RUNNING)
+            (s->set.role == SQ_ROLE_CALLER ? v8_caller_step : v8_answerer_step)(s);
     }
 }
 

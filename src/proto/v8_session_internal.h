@@ -8,6 +8,7 @@
 #include "squeal/v8.h"
 #include "squeal/v8_session.h"
 #include "src/proto/session_queues.h"
+#include "src/proto/session_step.h"
 
 #define MS(x) ((uint64_t)((x) * 8))   /* milliseconds to samples at 8 kHz */
 
@@ -15,6 +16,7 @@ typedef enum tx_kind { TX_SILENCE = 0, TX_TONE, TX_FSK } tx_kind;
 
 struct sq_v8_session {
     sq_v8_settings set;
+    float tx_step[SQ_STEP_SAMPLES];   /* the step being sent (session_step.h) */
     sq_v8_result result;
     int state;
     uint64_t n, state_start;
