@@ -332,5 +332,17 @@ sox -n -r 8000 -b 16 -c 1 "$T/quiet.wav" trim 0 8
 rc=$?
 [ $rc -eq 3 ] && "$SQ" decode "$T/ci.wav" | grep -q " ci " && ok || { bad "call into silence: exit $rc"; cat "$T/err"; }
 
+# mark and space parity, as the help lists them
+"$SQ" gen v21 --data-bits 7 --parity mark --text "7M1 text" -o "$T/7m1.wav" &&
+    "$SQ" decode --json --data-bits 7 --parity mark "$T/7m1.wav" | grep -q '"text":"7M1 text","char_errors":0' && ok ||
+    bad "7M1 round trip"
+"$SQ" call --parity space --data-bits 7 --audio "wav:$T/quiet.wav," --wait 5 </dev/null >/dev/null 2>&1
+rc=$?
+[ $rc -eq 3 ] && ok || bad "call --parity space: exit $rc, wanted 3 (no answer)"
+expect 2 "--wait under 5 s" -- "$SQ" call --wait 3 --audio "wav:$T/quiet.wav,"
+"$SQ" call --wait 0 --audio "wav:$T/quiet.wav," </dev/null >/dev/null 2>"$T/err"
+rc=$?
+[ $rc -eq 3 ] && grep -q "input file ended" "$T/err" && ok || { bad "call --wait 0 (no limit): exit $rc"; cat "$T/err"; }
+
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

@@ -15,7 +15,8 @@
 extern "C" {
 #endif
 
-typedef enum sq_parity { SQ_PARITY_NONE = 0, SQ_PARITY_EVEN, SQ_PARITY_ODD } sq_parity;
+/* MARK and SPACE: the parity bit is always 1 or always 0 (what 7M1 / 7S1 terminals send). */
+typedef enum sq_parity { SQ_PARITY_NONE = 0, SQ_PARITY_EVEN, SQ_PARITY_ODD, SQ_PARITY_MARK, SQ_PARITY_SPACE } sq_parity;
 
 typedef struct sq_async_format {
     int data_bits;       /* 5..8 */

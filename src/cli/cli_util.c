@@ -55,8 +55,12 @@ int cli_parse_parity(const char *cmd, const char *s, sq_parity *out)
         *out = SQ_PARITY_EVEN;
     else if (strcmp(s, "odd") == 0)
         *out = SQ_PARITY_ODD;
+    else if (strcmp(s, "mark") == 0)
+        *out = SQ_PARITY_MARK;
+    else if (strcmp(s, "space") == 0)
+        *out = SQ_PARITY_SPACE;
     else {
-        cli_error(cmd, "--parity is none, even or odd, not '%s'", s);
+        cli_error(cmd, "--parity is none, even, odd, mark or space, not '%s'", s);
         return -1;
     }
     return 0;

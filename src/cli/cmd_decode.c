@@ -31,7 +31,7 @@ static void decode_usage(FILE *out)
           "Options:\n"
           "  --json                 one JSON object per line instead of text\n"
           "  --channel N            decode only channel N (1 = first)\n"
-          "  --data-bits N --parity none|even|odd --stop-bits N   framing (default 8N1)\n", out);
+          "  --data-bits N --parity none|even|odd|mark|space --stop-bits N   framing (default 8N1)\n", out);
 }
 
 static int parse_decode(int argc, char **argv, decode_opts *o)

@@ -108,8 +108,10 @@ static void endpoint_usage(const char *cmd, FILE *out)
           "  --recv-out FILE        write what arrives to FILE instead of stdout\n"
           "  --idle S               after the input has all gone, hang up once nothing has\n"
           "                         arrived for S seconds, 0.5..600 (default 3)\n"
-          "  --wait S               give up when there is no data connection after S seconds\n"
-          "                         (the answerer counts from the ring), 5..86400 (default 60)\n"
+          "  --wait S               give up when there is no data connection S seconds after\n"
+          "                         the call began (the caller's dialling, the answerer's ring;\n"
+          "                         an answerer waits for a ring for ever), 5..86400, or 0 for\n"
+          "                         no limit (default 60)\n"
           "Output:\n"
           "  --record FILE.wav      stereo WAV of the call: channel 1 sent, channel 2 heard\n"
           "  --json                 status as JSON lines\n"
@@ -202,7 +204,11 @@ static int parse_endpoint(int argc, char **argv, endpoint_opts *o)
         case 'S': o->send_path = optarg; break;
         case 'O': o->recv_path = optarg; break;
         case 'i': bad = cli_parse_double(o->cmd, "--idle", optarg, 0.5, 600, &o->idle_s); break;
-        case 'w': bad = cli_parse_double(o->cmd, "--wait", optarg, 5, 86400, &o->wait_s); break;
+        case 'w':
+            bad = cli_parse_double(o->cmd, "--wait", optarg, 0, 86400, &o->wait_s);
+            if (!bad && o->wait_s > 0.0 && o->wait_s < 5.0)
+                bad = (cli_error(o->cmd, "--wait is 0 (no limit) or 5..86400 seconds, not '%s'", optarg), 1);
+            break;
         case 'W': o->record_path = optarg; break;
         case 'j': o->json = 1; break;
         case ':': return cli_bad_option(o->cmd, argv[optind - 1], 1);
@@ -316,7 +322,7 @@ static int step(endpoint *e, const float *rx)
             status_print(&e->status, now_s(e), "ring", "RING: a calling signal is on the line, answering");
             return start_call(e) == 0 ? -1 : EXIT_RUNTIME;
         }
-        return now_s(e) > e->o->wait_s ? finish(e, "no call", 0) : -1;
+        return interrupted ? finish(e, "no call: interrupted", 0) : -1;   /* a ring can come at any time */
     }
     print_notes(e);
     const sq_call_status *st = sq_call_status_get(e->call);
@@ -334,7 +340,7 @@ static int step(endpoint *e, const float *rx)
     }
     if (st->phase == SQ_CALL_ENDED)
         return finish(e, e->in_data && strstr(st->reason, "carrier lost") ? "the other side hung up" : st->reason, 0);
-    if (!e->in_data && (double)(e->n - e->call_start) / SQ_LINK_RATE_HZ > e->o->wait_s)
+    if (!e->in_data && e->o->wait_s > 0.0 && (double)(e->n - e->call_start) / SQ_LINK_RATE_HZ > e->o->wait_s)
         return finish(e, "no data connection in time (--wait)", 0);
     if (e->hangup_at)
         return e->n >= e->hangup_at ? finish(e, interrupted ? "hung up: interrupted" : "hung up: everything sent, the line idle", 0) : -1;

@@ -47,7 +47,7 @@ static void gen_usage(FILE *out)
           "  --file PATH            FSK: send the bytes of a file instead\n"
           "  --chan 1|2             FSK channel (default 1)\n"
           "  --role caller|answerer v22bis, v22: which side of the call (default caller)\n"
-          "  --data-bits N --parity none|even|odd --stop-bits N   framing (default 8N1)\n"
+          "  --data-bits N --parity none|even|odd|mark|space --stop-bits N   framing (default 8N1)\n"
           "  --snr DB               add white noise, SNR over 0-4 kHz against the level\n"
           "  --seed N               noise seed (default 1)\n", out);
 }

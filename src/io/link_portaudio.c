@@ -265,8 +265,10 @@ static int find_device(const char *spec, int output_only, PaDeviceIndex *in, PaD
 {
     int count = Pa_GetDeviceCount();
     if (count <= 0) {
+        /* demo only plays: it writes a file instead; answer and call can use a raw stream */
         snprintf(err, err_len, "no sound devices found: start a sound server (tools/loopback.sh starts "
-                               "PulseAudio with two null sinks) or attach a sound card, or use --audio raw:IN,OUT");
+                               "PulseAudio with two null sinks) or attach a sound card, or %s",
+                 output_only ? "write the call to a file with --wav FILE" : "use --audio raw:IN,OUT");
         return -1;
     }
     if (!*spec) {

@@ -8,7 +8,7 @@ const sq_async_format SQ_ASYNC_8N1 = { 8, SQ_PARITY_NONE, 1 };
 int sq_async_format_check(const sq_async_format *f)
 {
     if (!f || f->data_bits < 5 || f->data_bits > 8 || f->stop_bits < 1 || f->stop_bits > 2 ||
-        (f->parity != SQ_PARITY_NONE && f->parity != SQ_PARITY_EVEN && f->parity != SQ_PARITY_ODD))
+        (unsigned)f->parity > (unsigned)SQ_PARITY_SPACE)
         return SQ_EINVAL;
     return SQ_OK;
 }
@@ -20,6 +20,8 @@ int sq_async_bits_per_char(const sq_async_format *f)
 
 static int parity_bit(const sq_async_format *f, unsigned value)
 {
+    if (f->parity == SQ_PARITY_MARK || f->parity == SQ_PARITY_SPACE)
+        return f->parity == SQ_PARITY_MARK;
     int ones = 0;
     for (int i = 0; i < f->data_bits; i++)
         ones += (value >> i) & 1u;
