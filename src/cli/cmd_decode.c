@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include "src/cli/cli.h"
 
 #define READ_FRAMES 4096
@@ -145,6 +147,45 @@ static int is_echo(const timeline *t, size_t i)
     return 0;
 }
 
+/* Progress on stderr for files over a minute, only when stderr is a terminal: one line
+ * rewritten in place, about twice a second, erased at the end. */
+#define PROGRESS_MIN_S 60.0
+
+typedef struct progress {
+    int on;
+    double total_s;
+    uint32_t rate_hz;
+    time_t last;
+} progress;
+
+static progress progress_start(const sq_audio_info *info)
+{
+    progress p = { 0 };
+    p.rate_hz = info->file_rate_hz;
+    p.total_s = (double)info->file_frames / info->file_rate_hz;
+    p.on = isatty(2) && p.total_s > PROGRESS_MIN_S && p.total_s < 1e7;   /* a stream's length is unknown */
+    return p;
+}
+
+static void progress_show(progress *p, const sq_audio_reader *r)
+{
+    if (!p->on)
+        return;
+    time_t now = time(NULL);
+    if (now == p->last)
+        return;
+    p->last = now;
+    double done_s = (double)sq_audio_reader_frames_read(r) / p->rate_hz;
+    fprintf(stderr, "\rdecoding: %.0f of %.0f s (%.0f%%)", done_s, p->total_s, 100.0 * done_s / p->total_s);
+    fflush(stderr);
+}
+
+static void progress_end(const progress *p)
+{
+    if (p->on && p->last)
+        fputs("\r\033[K", stderr);
+}
+
 static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
 {
     const sq_audio_info *info = sq_audio_reader_info(r);
@@ -161,7 +202,9 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
     if (!frames || !mono)
         rc = EXIT_RUNTIME;
     long got;
+    progress pr = progress_start(info);
     while (rc == EXIT_OK && (got = sq_audio_reader_read(r, frames, READ_FRAMES)) != 0) {
+        progress_show(&pr, r);
         if (got < 0) {
             if (got == SQ_ETRUNCATED)
                 cli_error("decode", "cannot decode '%s': %s: it ended after %llu of the %llu frames its header "
@@ -181,6 +224,7 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
                 rc = EXIT_RUNTIME;
         }
     }
+    progress_end(&pr);
     for (int c = 0; c < nch; c++) {
         if (dec[c] && rc == EXIT_OK) {
             sq_decoder_finish(dec[c]);
