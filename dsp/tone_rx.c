@@ -399,6 +399,19 @@ int sq_tonerx_peek(sq_tonerx *t, size_t freq_index, sq_tone_segment *seg)
     return 1;
 }
 
+double sq_tonerx_open_since_s(const sq_tonerx *t)
+{
+    double since = INFINITY;
+    for (size_t i = 0; i < t->ntracks; i++) {
+        const track *k = &t->tracks[i];
+        if (k->in_segment || k->present_run > 0) {
+            double t0 = frame_centre_s(k->first_frame_index);
+            since = t0 < since ? t0 : since;
+        }
+    }
+    return since;
+}
+
 void sq_tonerx_finish(sq_tonerx *t)
 {
     /* Let the window slide past the last sample, so a tone running to the end of the input

@@ -40,6 +40,9 @@ int sq_tonerx_next_segment(sq_tonerx *t, sq_tone_segment *seg);
  * it; returns 0 when none is open. For decisions made while a tone plays (ANSam seen). */
 int sq_tonerx_peek(sq_tonerx *t, size_t freq_index, sq_tone_segment *seg);
 /* Ends all open segments (end of input). */
+/* The start of the earliest tone still being followed (a segment not yet ended, or one
+ * forming), in seconds; INFINITY when none is. */
+double sq_tonerx_open_since_s(const sq_tonerx *t);
 void sq_tonerx_finish(sq_tonerx *t);
 void sq_tonerx_destroy(sq_tonerx *t);
 

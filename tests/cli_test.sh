@@ -344,5 +344,18 @@ expect 2 "--wait under 5 s" -- "$SQ" call --wait 3 --audio "wav:$T/quiet.wav,"
 rc=$?
 [ $rc -eq 3 ] && grep -q "input file ended" "$T/err" && ok || { bad "call --wait 0 (no limit): exit $rc"; cat "$T/err"; }
 
+# decode prints as it goes, in order of start: the timelines of the real calls, and of a
+# file of three calls with minutes of silence between, are sorted by start
+sox "$T/call-line.wav" -p pad 0 150 | sox - "$T/call-line.wav" -p pad 0 150 | sox - "$T/call-line.wav" "$T/three.wav" 2>/dev/null
+for f in "$T/three.wav" "$REC"/real-calls/*.wav "$REC"/*.wav; do
+    [ -f "$f" ] || continue
+    "$SQ" decode --json "$f" >"$T/order.json" 2>/dev/null
+    python3 -c '
+import json, sys
+t = [json.loads(l)["t_s"] for l in open(sys.argv[1])]
+sys.exit(0 if t == sorted(t) and len(t) > 0 else 1)' "$T/order.json" && ok || { bad "decode of $f is not in order of start"; cut -c1-80 "$T/order.json"; }
+done
+"$SQ" decode --json "$T/three.wav" | grep -c '"type":"cm"' | grep -qx 3 && ok || bad "three calls: not three CMs"
+
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

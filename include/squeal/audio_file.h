@@ -36,10 +36,12 @@ SQ_API SQ_NODISCARD int sq_audio_reader_open(const char *path, sq_audio_reader *
                                              char *detail, size_t detail_len);
 SQ_API const sq_audio_info *sq_audio_reader_info(const sq_audio_reader *r);
 /* Reads up to max_frames frames at 8 kHz, interleaved; returns frames read, 0 at the end,
- * or a negative SQ_E* code: SQ_ETRUNCATED when a stream (standard input as "-", a FIFO)
- * ends before the frames its header declares, as a truncated regular file is refused at
- * open. */
+ * or a negative SQ_E* code. A file shorter than its header declares (a regular file, or a
+ * stream such as standard input as "-" or a FIFO) is read to its end, which then returns
+ * SQ_ETRUNCATED; sq_audio_reader_truncation says how short it was. */
 SQ_API long sq_audio_reader_read(sq_audio_reader *r, float *out, size_t max_frames);
+/* Why the file is shorter than its header says, once that is known; NULL otherwise. */
+SQ_API const char *sq_audio_reader_truncation(const sq_audio_reader *r);
 /* Frames read from the file so far, at the file's rate. */
 SQ_API uint64_t sq_audio_reader_frames_read(const sq_audio_reader *r);
 /* Samples read so far that were NaN or infinite (a float file can hold them): a NaN is

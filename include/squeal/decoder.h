@@ -86,6 +86,10 @@ SQ_API SQ_NODISCARD int sq_decoder_create(const sq_decoder_settings *s, sq_decod
 /* Consumes 8 kHz samples; returns how many were taken. It stops early only when its event
  * queue is full: poll events, then push the rest. */
 SQ_API size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n);
+/* Seconds before which no event still to come can start: every event not yet returned by
+ * sq_decoder_next_event starts at or after it. A caller that prints a timeline as it goes
+ * prints, in order of start, the events that ended before it. */
+SQ_API double sq_decoder_horizon_s(const sq_decoder *d);
 /* SQ_OK and fills *ev, or SQ_EAGAIN when no event is ready. */
 SQ_API int sq_decoder_next_event(sq_decoder *d, sq_event *ev);
 /* End of input: close whatever is still open; then poll the remaining events. */

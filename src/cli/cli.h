@@ -77,6 +77,7 @@ typedef struct timeline_event {
     sq_event ev;
     int channel;        /* 1-based audio channel */
     uint8_t *data;
+    int printed;
 } timeline_event;
 
 void timeline_print_text(const timeline_event *e);

@@ -1,5 +1,6 @@
 /* squeal decode: an audio file in, a timeline of events out. */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,12 @@ typedef struct decode_opts {
     sq_async_format format;
 } decode_opts;
 
+/* The events decoded and not yet forgotten: printed ones stay a while for the echo check. */
 typedef struct timeline {
     timeline_event *items;
     size_t n, cap;
+    int json;
+    size_t shown;
 } timeline;
 
 static void decode_usage(FILE *out)
@@ -84,6 +88,7 @@ static int keep_event(timeline *t, const sq_event *ev, int channel)
     e->ev = *ev;
     e->channel = channel;
     e->data = NULL;
+    e->printed = 0;
     if (ev->data_len) {
         e->data = malloc(ev->data_len);
         if (!e->data)
@@ -186,6 +191,44 @@ static void progress_end(const progress *p)
         fputs("\r\033[K", stderr);
 }
 
+/* Printed events are kept this long after they end: a V.8 message's copy on the other
+ * channel (its echo) overlaps it, so it has arrived well within this. */
+#define KEEP_PRINTED_S 60.0
+
+/* Prints, in order of start, the events that ended before horizon (no event still to
+ * come starts before it, and any echo of them has arrived), then forgets printed ones
+ * long past. horizon INFINITY prints everything. */
+static void print_ready(timeline *t, double horizon)
+{
+    if (t->n)
+        qsort(t->items, t->n, sizeof *t->items, cmp_events);
+    for (size_t i = 0; i < t->n; i++) {
+        timeline_event *e = &t->items[i];
+        if (e->printed)
+            continue;
+        if (e->ev.end_s > horizon)
+            break;   /* it, and so everything after it, waits */
+        e->printed = 1;
+        if (is_echo(t, i))
+            continue;
+        (t->json ? timeline_print_json : timeline_print_text)(e);
+        t->shown++;
+    }
+    fflush(stdout);
+    size_t kept = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        timeline_event *e = &t->items[i];
+        if (e->printed && e->ev.end_s < horizon - KEEP_PRINTED_S) {
+            free(e->data);
+            continue;
+        }
+        t->items[kept] = *e;
+        t->items[kept].ev.data = t->items[kept].data;
+        kept++;
+    }
+    t->n = kept;
+}
+
 static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
 {
     const sq_audio_info *info = sq_audio_reader_info(r);
@@ -206,15 +249,10 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
     while (rc == EXIT_OK && (got = sq_audio_reader_read(r, frames, READ_FRAMES)) != 0) {
         progress_show(&pr, r);
         if (got < 0) {
-            if (got == SQ_ETRUNCATED)
-                cli_error("decode", "cannot decode '%s': %s: it ended after %llu of the %llu frames its header "
-                          "declares", o->path, sq_strerror((int)got), (unsigned long long)sq_audio_reader_frames_read(r),
-                          (unsigned long long)info->file_frames);
-            else
-                cli_error("decode", "error reading '%s': %s", o->path, sq_strerror((int)got));
-            rc = READ_FAILED;
+            rc = (int)got;
             break;
         }
+        double horizon = INFINITY;
         for (int c = 0; c < nch && rc == EXIT_OK; c++) {
             if (!dec[c])
                 continue;
@@ -222,16 +260,32 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
                 mono[i] = frames[i * nch + c];
             if (feed(dec[c], mono, (size_t)got, t, c + 1) != 0)
                 rc = EXIT_RUNTIME;
+            horizon = fmin(horizon, sq_decoder_horizon_s(dec[c]));
         }
+        if (rc == EXIT_OK)
+            print_ready(t, horizon);
     }
     progress_end(&pr);
+    /* what was read is decoded and printed whatever stopped the reading */
     for (int c = 0; c < nch; c++) {
-        if (dec[c] && rc == EXIT_OK) {
+        if (dec[c] && rc != EXIT_RUNTIME) {
             sq_decoder_finish(dec[c]);
             if (drain(dec[c], t, c + 1) != 0)
                 rc = EXIT_RUNTIME;
         }
         sq_decoder_destroy(dec[c]);
+    }
+    if (rc != EXIT_RUNTIME)
+        print_ready(t, INFINITY);
+    if (rc == SQ_ETRUNCATED) {
+        const char *why = sq_audio_reader_truncation(r);
+        cli_error("decode", "'%s' is truncated (%s): the timeline above covers the audio it holds", o->path,
+                  why ? why : "shorter than its header says");
+        rc = READ_FAILED;
+    } else if (rc < 0) {
+        cli_error("decode", "error reading '%s': %s: the timeline above covers what was read", o->path,
+                  sq_strerror(rc));
+        rc = READ_FAILED;
     }
     free(frames);
     free(mono);
@@ -259,31 +313,21 @@ int cmd_decode(int argc, char **argv)
         sq_audio_reader_close(r);
         return EXIT_USAGE;
     }
-    timeline t = { 0 };
+    timeline t = { .json = o.json };
+    if (!o.json)
+        printf("# %s: %s, %u Hz, %d channel%s, %.2f s\n", o.path, info->format_name, info->file_rate_hz,
+               info->channels, info->channels == 1 ? "" : "s", (double)info->file_frames / info->file_rate_hz);
     rc = run_decoders(&o, r, &t);
-    if (rc == EXIT_OK) {
-        if (t.n)
-            qsort(t.items, t.n, sizeof *t.items, cmp_events);
-        if (!o.json)
-            printf("# %s: %s, %u Hz, %d channel%s, %.2f s\n", o.path, info->format_name,
-                   info->file_rate_hz, info->channels, info->channels == 1 ? "" : "s",
-                   (double)info->file_frames / info->file_rate_hz);
-        size_t shown = 0;
-        for (size_t i = 0; i < t.n; i++) {
-            if (is_echo(&t, i))
-                continue;
-            (o.json ? timeline_print_json : timeline_print_text)(&t.items[i]);
-            shown++;
-        }
-        if (!o.json && shown == 0)
+    if (rc == EXIT_OK || rc == READ_FAILED) {
+        if (!o.json && t.shown == 0)
             printf("# no events\n");
         uint64_t bad = sq_audio_reader_nonfinite(r);
         if (bad)
             cli_error("decode", "warning: %llu sample%s in '%s' %s not a number (NaN or infinite): "
                       "read as silence, or full scale for an infinity", (unsigned long long)bad,
                       bad == 1 ? "" : "s", o.path, bad == 1 ? "was" : "were");
-    } else if (rc == READ_FAILED) {
-        rc = EXIT_RUNTIME;   /* said already */
+        if (rc == READ_FAILED)
+            rc = EXIT_RUNTIME;   /* said already */
     } else if (rc == EXIT_RUNTIME) {
         cli_error("decode", "out of memory decoding '%s'", o.path);
     }

@@ -4,6 +4,7 @@
  * segments are classified here into answer, calling, Bell and guard tones; and four FSK
  * lanes (V.21 ch1/ch2, Bell 103 originate/answer), each a demodulator and a start-stop
  * receiver, whose carrier-on stretches become data events (fsk_lane.c). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "dsp/tone_rx.h"
@@ -160,6 +161,14 @@ size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
             break;
     }
     return done;
+}
+
+double sq_decoder_horizon_s(const sq_decoder *d)
+{
+    double now_s = (double)d->samples / SQ_PROCESSING_RATE_HZ;
+    double h = fmin(now_s, sq_tonerx_open_since_s(d->tones));
+    h = fmin(h, sq_fsk_lanes_horizon_s(d, now_s));
+    return fmin(h, sq_qam_lanes_horizon_s(d, now_s));
 }
 
 int sq_decoder_next_event(sq_decoder *d, sq_event *ev)

@@ -130,6 +130,9 @@ struct sq_decoder {
 int sq_fsk_lanes_create(sq_decoder *d, const sq_async_format *format);
 void sq_fsk_lanes_process(sq_decoder *d, const float *x, size_t n);
 void sq_fsk_lanes_finish(sq_decoder *d);
+/* The earliest start any FSK or V.8 event not yet queued could have (now_s when nothing is
+ * under way). */
+double sq_fsk_lanes_horizon_s(const sq_decoder *d, double now_s);
 /* 1 if FSK data whose band holds freq_hz overlaps [start_s, end_s]. */
 int sq_fsk_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s);
 void sq_fsk_lanes_destroy(sq_decoder *d);
@@ -137,6 +140,8 @@ void sq_fsk_lanes_destroy(sq_decoder *d);
 int sq_qam_lanes_create(sq_decoder *d, const sq_async_format *format);
 void sq_qam_lanes_process(sq_decoder *d, const float *x, size_t n);
 void sq_qam_lanes_finish(sq_decoder *d, double end_s);
+/* The same for the V.22 / V.22bis events. */
+double sq_qam_lanes_horizon_s(const sq_decoder *d, double now_s);
 /* 1 if a V.22 signal whose band holds freq_hz was heard over most of [start_s, end_s]. */
 int sq_qam_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s);
 void sq_qam_lanes_destroy(sq_decoder *d);

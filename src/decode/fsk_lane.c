@@ -387,6 +387,30 @@ static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
     l->recent_next = (l->recent_next + 1) % SQ_RECENT_CHARS;
 }
 
+/* Besides the onset: the carrier detector's own lag and a V.8 sequence's framing. */
+#define FSK_LOOKBACK_S 1.0
+
+double sq_fsk_lanes_horizon_s(const sq_decoder *d, double now_s)
+{
+    double h = now_s - FSK_LOOKBACK_S;
+    for (int i = 0; i < SQ_FSK_LANES; i++) {
+        const sq_fsk_lane *l = &d->lanes[i];
+        uint64_t v8_start;
+        /* a stretch opens at its onset, which can lie far back (energy that took long to
+         * become a carrier), with characters taken back to a bit before it */
+        h = fmin(h, to_s(sq_fskdemod_onset_sample(l->demod)) - 1.0 / l->params->baud);
+        if (l->open)
+            h = fmin(h, l->ev.start_s - 1.0 / l->params->baud);
+        if (l->pending)
+            h = fmin(h, l->pending_ev.start_s);
+        if (l->v8_run > 0)
+            h = fmin(h, l->v8_ev.start_s);
+        if (l->v8rx && sq_v8_rx_in_sequence(l->v8rx, &v8_start))
+            h = fmin(h, to_s(v8_start));
+    }
+    return h;
+}
+
 int sq_fsk_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s)
 {
     for (int i = 0; i < SQ_FSK_LANES; i++) {
@@ -402,6 +426,21 @@ int sq_fsk_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, doub
     return 0;
 }
 
+/* A V.8 run goes on only with a sequence that starts within 1.5 of its own lengths after
+ * the run's end (handle_v8). Once no sequence is under way and even the longest could no
+ * longer start in time, the run is over: it is reported now rather than at the next V.8
+ * message, which may never come. */
+#define V8_LONGEST_S ((20.0 + 10.0 * SQ_V8_MAX_OCTETS) / 300.0)
+
+static void expire_v8_run(sq_decoder *d, sq_fsk_lane *l)
+{
+    uint64_t start;
+    if (l->v8_run == 0 || (l->v8rx && sq_v8_rx_in_sequence(l->v8rx, &start)))
+        return;
+    if (to_s(d->samples) - l->v8_ev.end_s > 1.5 * V8_LONGEST_S)
+        close_v8_run(d, l);
+}
+
 void sq_fsk_lanes_process(sq_decoder *d, const float *x, size_t n)
 {
     for (int i = 0; i < SQ_FSK_LANES; i++) {
@@ -414,6 +453,7 @@ void sq_fsk_lanes_process(sq_decoder *d, const float *x, size_t n)
             for (size_t k = 0; k < nb; k++)
                 handle_bit(d, l, &bits[k]);
         }
+        expire_v8_run(d, l);
     }
 }
 

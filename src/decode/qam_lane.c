@@ -302,6 +302,27 @@ void sq_qam_lanes_finish(sq_decoder *d, double end_s)
             back_to_hunt(d, &d->qam[i], end_s);
 }
 
+/* Hunting, a USB1, S1 or SB1 run is reported with its start backdated to where the run
+ * began; half a second more covers the detectors' own lag. */
+#define HUNT_LOOKBACK_S 0.5
+
+double sq_qam_lanes_horizon_s(const sq_decoder *d, double now_s)
+{
+    double h = now_s;
+    for (int i = 0; i < SQ_QAM_LANES; i++) {
+        const sq_qam_lane *l = &d->qam[i];
+        if (l->state == QL_HUNT) {
+            double run_s = fmax(fmax(l->det.usb1_run, l->det.s1_run) / SQ_QAM_BAUD, l->det.sb1_bits / 1200.0);
+            h = fmin(h, now_s - run_s - SB1_BACKDATE_S - HUNT_LOOKBACK_S);
+        } else {
+            h = fmin(h, fmin(l->sb1_start_s, l->coherent_s));
+            if (l->state == QL_DATA)
+                h = fmin(h, l->ev.start_s);
+        }
+    }
+    return h;
+}
+
 int sq_qam_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s)
 {
     for (int i = 0; i < SQ_QAM_LANES; i++) {

@@ -24,6 +24,7 @@ struct sq_audio_reader {
     uint64_t nonfinite;     /* NaN or infinite samples read so far */
     int stream;             /* not a regular file: truncation is found at its end */
     uint64_t frames_read;
+    char truncation[160];   /* why the file is shorter than its header says, or "" */
 };
 
 static void set_detail(char *detail, size_t len, const char *text)
@@ -41,9 +42,10 @@ static void describe_format(int format, char *out, size_t len)
     snprintf(out, len, "%s, %s", major.name ? major.name : "?", minor.name ? minor.name : "?");
 }
 
-/* A regular file is checked whole before it is read: empty, or shorter than its header
- * says. A stream (standard input as "-", a FIFO, a device) cannot be looked at ahead, so
- * *stream is set and the same truncation is found when it ends (refill). */
+/* A regular file is checked whole before it is read: empty (refused), or shorter than its
+ * header says (SQ_ETRUNCATED: read what is there, refill reports it at the end). A stream
+ * (standard input as "-", a FIFO, a device) cannot be looked at ahead, so *stream is set
+ * and the same truncation is found when it ends. */
 static int check_file(const char *path, int *stream, char *detail, size_t detail_len)
 {
     struct stat st;
@@ -89,9 +91,13 @@ int sq_audio_reader_open(const char *path, sq_audio_reader **out, char *detail, 
     if (!path)
         return SQ_EINVAL;
     int stream = 0;
-    int rc = check_file(path, &stream, detail, detail_len);
-    if (rc != SQ_OK)
+    char cut[160] = "";
+    int rc = check_file(path, &stream, cut, sizeof cut);
+    if (rc != SQ_OK && rc != SQ_ETRUNCATED) {
+        set_detail(detail, detail_len, cut);
         return rc;
+    }
+    int truncated = rc == SQ_ETRUNCATED;   /* read what is there; the end says so */
     SF_INFO sfi;
     memset(&sfi, 0, sizeof sfi);
     SNDFILE *f = strcmp(path, "-") == 0 ? sf_open_fd(0, SFM_READ, &sfi, 0) : sf_open(path, SFM_READ, &sfi);
@@ -121,6 +127,8 @@ int sq_audio_reader_open(const char *path, sq_audio_reader **out, char *detail, 
     }
     r->file = f;
     r->stream = stream;
+    if (truncated)
+        snprintf(r->truncation, sizeof r->truncation, "%s", cut);
     r->info.file_rate_hz = (uint32_t)sfi.samplerate;
     r->info.channels = sfi.channels;
     r->info.file_frames = (uint64_t)sfi.frames;
@@ -148,9 +156,13 @@ static int refill(sq_audio_reader *r)
     r->in_frames = (size_t)got;
     r->in_used = 0;
     r->frames_read += (uint64_t)got;
-    /* libsndfile reads a stream up to the length its header declares; one that ends sooner
-     * is refused as a truncated file would be, so a file and a pipe give the same result */
-    if (got == 0 && r->stream && r->frames_read < r->info.file_frames)
+    /* A file shorter than its header says is read to its end, which then reports it: a
+     * regular file is known to be cut at open, a stream (libsndfile reads it up to the
+     * length its header declares) when it ends sooner. Both give the same result. */
+    if (got == 0 && r->stream && r->frames_read < r->info.file_frames && !r->truncation[0])
+        snprintf(r->truncation, sizeof r->truncation, "it ended after %llu of the %llu frames its header declares",
+                 (unsigned long long)r->frames_read, (unsigned long long)r->info.file_frames);
+    if (got == 0 && r->truncation[0])
         return SQ_ETRUNCATED;
     /* Float files can hold NaN and infinities. They are counted and made silence (an
      * infinity full scale) here, before the resampler would smear them over its filter. */
@@ -200,6 +212,11 @@ long sq_audio_reader_read(sq_audio_reader *r, float *out, size_t max_frames)
             r->drained = 1;
     }
     return 0;
+}
+
+const char *sq_audio_reader_truncation(const sq_audio_reader *r)
+{
+    return r->truncation[0] ? r->truncation : NULL;
 }
 
 uint64_t sq_audio_reader_frames_read(const sq_audio_reader *r)
