@@ -77,6 +77,9 @@ typedef struct sq_fsk_lane {
     int v8_run;                    /* sequences in the run (0: none) */
     sq_event v8_ev;
     int v8_seen;                   /* the open stretch carried V.8 */
+    uint32_t v8_modes;             /* modulations of the last V.8 run on this lane */
+    int misframed_counts;          /* the framing asked for is not 8N1: clear characters
+                                    * that do not fit it are data in another framing */
     /* the last stretch this lane closed, to recognise a weaker lane's copy of it */
     double last_start_s, last_end_s, last_level_dbm0;
 } sq_fsk_lane;

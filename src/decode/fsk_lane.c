@@ -65,6 +65,10 @@ int sq_fsk_lanes_create(sq_decoder *d, const sq_async_format *format)
         int rc = sq_fskdemod_create(l->params, &l->demod);
         if (rc == SQ_OK)
             rc = sq_async_rx_create(format, &l->uart);
+        /* Only a framing the user chose can be the wrong one for data that is there: with
+         * the default 8N1, characters that do not fit are what other modulations (V.34's
+         * training, say) look like through an FSK demodulator, and stay junk. */
+        l->misframed_counts = format->data_bits != 8 || format->parity != SQ_PARITY_NONE || format->stop_bits != 1;
         if (rc == SQ_OK && l->type == SQ_EVENT_V21)
             rc = sq_v8_rx_create(l->channel == 1 ? SQ_V8_CM : SQ_V8_JM, &l->v8rx);
         if (rc != SQ_OK)
@@ -123,6 +127,7 @@ static int worse_than(size_t valid_a, size_t errors_a, size_t valid_b, size_t er
 
 static void emit_or_drop(sq_decoder *d, const sq_event *ev, int buf, size_t valid)
 {
+    const sq_fsk_lane *lane = &d->lanes[0];   /* every lane has the same framing */
     const sq_fsk_params *p = ev->type == SQ_EVENT_V21 ? (ev->fsk_channel == 1 ? &SQ_FSK_V21_CH1 : &SQ_FSK_V21_CH2)
                                                       : (ev->fsk_channel == 1 ? &SQ_FSK_BELL103_ORIG : &SQ_FSK_BELL103_ANS);
     /* FSK "data" read from a V.22 signal in the same band is a misreading of it */
@@ -131,7 +136,8 @@ static void emit_or_drop(sq_decoder *d, const sq_event *ev, int buf, size_t vali
      * characters in another framing than the one asked for: that is data, reported with its
      * errors rather than made to vanish. */
     double room = (ev->end_s - ev->start_s) * p->baud / 10.0;   /* characters the stretch could hold */
-    int misframed = ev->framing_mismatches >= MIN_MISFRAMED && 2 * ev->framing_mismatches >= ev->char_errors &&
+    int misframed = lane->misframed_counts && ev->framing_mismatches >= MIN_MISFRAMED &&
+                    2 * ev->framing_mismatches >= ev->char_errors &&
                     (double)(valid + ev->framing_mismatches) >= 0.5 * room;
     if ((!misframed && (valid == 0 || ev->char_errors > valid)) || ev->end_s - ev->start_s < MIN_EVENT_S || under_v22) {
         sq_event_pool_release(&d->pool, buf);
@@ -208,11 +214,12 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
             r->pending = 0;
             r->pending_buf = -1;
         }
-        /* what followed the last V.8 sequence on the same carrier is data (a V.21 call
-         * goes straight on from JM): it stands as an event of its own */
+        /* what followed the last V.8 sequence on the same carrier is V.21 data when V.8
+         * chose V.21 (a V.21 call goes straight on from JM): it stands as an event of its
+         * own. After a menu with better modes, another modulation follows: not data. */
         int buf = l->buf;
         l->buf = -1;
-        if (l->valid > 0 && !is_leak_of_another(d, l))
+        if (l->valid > 0 && sq_v8_best_mode(l->v8_modes) == SQ_V8_V21 && !is_leak_of_another(d, l))
             emit_or_drop(d, &l->ev, buf, l->valid);
         else
             sq_event_pool_release(&d->pool, buf);
@@ -314,6 +321,10 @@ static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
         l->v8_run++;
         l->v8_ev.repeats = (size_t)l->v8_run;
         l->v8_ev.end_s = end;
+        /* what V.8 offered is what a run of identical sequences says (a lone one, or the
+         * last one cut short, may read as some other menu) */
+        if (l->v8_run >= V8_MIN_REPEATS)
+            l->v8_modes = m->msg.modulations;
         return;
     }
     close_v8_run(d, l);

@@ -20,6 +20,8 @@ typedef struct v21_data {
     sq_async_rx *arx;
     uint64_t start;
     sq_byte_queue txq, rxq;
+    uint64_t bits_queued;       /* bits ever handed to the modulator */
+    uint64_t last_char_end;     /* bits_queued when the last character's went in */
 } v21_data;
 
 struct sq_call {
@@ -111,11 +113,13 @@ static void v21_process(sq_call *c, const float *rx, float *tx, size_t n)
         uint8_t byte;
         if (ready && sq_byte_queue_pop(&v->txq, &byte, 1)) {
             k = sq_async_frame_byte(&c->set.format, byte, bits);
+            v->last_char_end = v->bits_queued + (uint64_t)k;
         } else {
             memset(bits, 1, 10);
             k = 10;
         }
         sq_fskmod_push_bits(v->tx, bits, (size_t)k);
+        v->bits_queued += (uint64_t)k;
     }
     sq_fskmod_generate(v->tx, tx, n);
     sq_fsk_bit bits[16];
@@ -265,7 +269,12 @@ size_t sq_call_tx_pending(const sq_call *c)
         return sq_lapm_pending(c->lapm);
     if (c->v22)
         return sq_v22_session_tx_pending(c->v22);
-    return c->v21 ? c->v21->txq.count + (sq_fskmod_pending_bits(c->v21->tx) > 20) : 0;
+    if (!c->v21)
+        return 0;
+    /* queued characters, and one more while the last one's bits are still to go out (the
+     * idle marks around them are not the user's) */
+    uint64_t sent = c->v21->bits_queued - sq_fskmod_pending_bits(c->v21->tx);
+    return c->v21->txq.count + (sent < c->v21->last_char_end);
 }
 
 size_t sq_call_receive(sq_call *c, uint8_t *out, size_t max)
