@@ -7,23 +7,7 @@ SQ=$1
 REC=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-skip=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect STATUS DESCRIPTION -- command...: exit status and, on failure, one stderr line
-expect() {
-    want=$1; what=$2; shift 3
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    lines=$(wc -l <"$T/err")
-    if [ "$got" -ne "$want" ]; then bad "$what: exit $got, wanted $want ($(cat "$T/err"))"; return; fi
-    if [ "$want" -ne 0 ] && [ "$lines" -ne 1 ]; then bad "$what: $lines stderr lines"; cat "$T/err"; return; fi
-    ok
-}
+. "$(dirname "$0")/test_lib.sh"
 
 expect 0 "help" -- "$SQ" --help
 expect 0 "version" -- "$SQ" --version
@@ -357,5 +341,4 @@ sys.exit(0 if t == sorted(t) and len(t) > 0 else 1)' "$T/order.json" && ok || { 
 done
 "$SQ" decode --json "$T/three.wav" | grep -c '"type":"cm"' | grep -qx 3 && ok || bad "three calls: not three CMs"
 
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+finish

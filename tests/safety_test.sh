@@ -7,24 +7,8 @@
 SQ=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+. "$(cd "$(dirname "$0")" && pwd)/test_lib.sh"
 cd "$T" || exit 1
-pass=0
-fail=0
-skip=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect STATUS DESCRIPTION -- command...: exit status and, on failure, one stderr line
-expect() {
-    want=$1; what=$2; shift 3
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    lines=$(wc -l <"$T/err")
-    if [ "$got" -ne "$want" ]; then bad "$what: exit $got, wanted $want ($(cat "$T/err"))"; return 1; fi
-    if [ "$want" -ne 0 ] && [ "$lines" -ne 1 ]; then bad "$what: $lines stderr lines"; cat "$T/err"; return 1; fi
-    ok
-}
 no_partials() { [ -z "$(find "$T" -name '*squeal-partial*')" ] && ok || { bad "$1: a temporary was left: $(find "$T" -name '*squeal-partial*')"; rm -f "$T"/*squeal-partial*; }; }
 is_wav() { "$SQ" decode "$1" >/dev/null 2>&1; }
 
@@ -167,5 +151,4 @@ for rate in 48000 11025; do
 done
 no_partials "after every test"
 
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+finish
