@@ -256,16 +256,10 @@ int cli_write_file(const char *cmd, const char *path, const uint8_t *bytes, size
         cli_error(cmd, "%s", err);
         return -1;
     }
-    for (size_t off = 0; off < len;) {
-        ssize_t k = write(output_file_fd(f), bytes + off, len - off);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            cli_error(cmd, "cannot write '%s': %s", path, strerror(errno));
-            output_file_abort(f);
-            return -1;
-        }
-        off += (size_t)k;
+    if (output_file_write(f, bytes, len) != 0) {
+        cli_error(cmd, "cannot write '%s': %s", path, strerror(errno));
+        output_file_abort(f);
+        return -1;
     }
     if (output_file_commit(f, err, sizeof err) != 0) {
         cli_error(cmd, "%s", err);

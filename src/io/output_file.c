@@ -265,6 +265,11 @@ static int write_all(int fd, const char *buf, size_t n)
     return 0;
 }
 
+int output_file_write(output_file *f, const void *buf, size_t n)
+{
+    return write_all(f->fd, buf, n);
+}
+
 static int copy_spool(output_file *f)
 {
     char buf[65536];

@@ -35,6 +35,8 @@ int output_file_check(const char *path, char *err, size_t err_len);
 int output_file_open(const char *path, int flags, output_file **out, char *err, size_t err_len);
 /* The descriptor to write into (the temporary, the spool, or the destination itself). */
 int output_file_fd(const output_file *f);
+/* Writes all of buf (restarting after signals); 0, or -1 with errno set. */
+int output_file_write(output_file *f, const void *buf, size_t n);
 /* Finishes: renames the temporary into place, or copies the spool out. Frees f in every
  * case; 0, or -1 with a reason in err (the temporary is then removed). */
 int output_file_commit(output_file *f, char *err, size_t err_len);
