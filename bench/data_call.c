@@ -68,6 +68,19 @@ void data_call_init(data_call *c)
     c->bytes = 2000;
 }
 
+/* The draws data_call_run makes first from its generator (which goes on to the line's
+ * extra noise, so it keeps its own copy of this loop) */
+void data_call_payload(const data_call *c, int side, uint8_t *out)
+{
+    sq_noise *g = NULL;
+    if (sq_noise_create(c->seed + 77u, &g) != SQ_OK)
+        abort();
+    for (int i = 0; i <= side; i++)
+        for (size_t k = 0; k < c->bytes; k++)
+            out[k] = (uint8_t)sq_noise_u32(g);
+    sq_noise_destroy(g);
+}
+
 int data_call_run(data_call *c)
 {
     sq_call *s[2] = { NULL, NULL };
@@ -84,7 +97,7 @@ int data_call_run(data_call *c)
     for (int i = 0; gap && c->gap_samples > 0 && i < 2; i++)
         splice_put(&gap[i], NULL, (size_t)c->gap_samples);
     for (int i = 0; i < 2; i++) {
-        for (size_t k = 0; k < c->bytes; k++)
+        for (size_t k = 0; k < c->bytes; k++)   /* data_call_payload makes the same */
             payload[i][k] = (uint8_t)sq_noise_u32(g);
         /* line[i] is heard by side i: the answerer's card runs clock_ppm fast, so the caller
          * hears it slow */
@@ -98,15 +111,21 @@ int data_call_run(data_call *c)
     float tx[2][BLOCK], rx[2][BLOCK];
     memset(tx, 0, sizeof tx);
     c->data_s = 0.0;
+    c->record_len = 0;
     size_t limit = (size_t)((20.0 + (double)c->bytes * 10.0 / 300.0 * 1.2) * 8000);
     size_t gap_at = (size_t)(c->gap_at_s * 8000.0);
     for (size_t n = 0; n < limit; n += BLOCK) {
         for (int i = 0; i < 2; i++)
             sq_channel_process(line[i], tx[1 - i], rx[i], BLOCK);
-        if (c->worse_at_s > 0.0 && (double)n >= c->worse_at_s * 8000.0) {
+        double worse_snr_db = NAN;
+        if (c->worse_at_s > 0.0 && (double)n >= c->worse_at_s * 8000.0)
+            worse_snr_db = c->worse_snr_db;
+        else if (c->poor_until_s > 0.0 && (double)n < c->poor_until_s * 8000.0)
+            worse_snr_db = c->poor_snr_db;
+        if (!isnan(worse_snr_db)) {
             /* powers add: the extra noise makes up the difference */
             double before = isnan(c->snr_db) ? 0.0 : sq_noise_rms_for_snr(-13.0, c->snr_db);
-            double after = sq_noise_rms_for_snr(-13.0, c->worse_snr_db);
+            double after = sq_noise_rms_for_snr(-13.0, worse_snr_db);
             double extra = sqrt(fmax(after * after - before * before, 0.0));
             for (int i = 0; i < 2; i++)
                 sq_noise_add(g, rx[i], BLOCK, extra);
@@ -125,6 +144,8 @@ int data_call_run(data_call *c)
         int done = 1;
         for (int i = 0; i < 2; i++) {
             sq_call_process(s[i], rx[i], tx[i], BLOCK);
+            for (size_t k = 0; i == 1 && c->record && k < BLOCK && c->record_len < c->record_cap; k++)
+                c->record[c->record_len++] = rx[1][k] + tx[1][k];
             const sq_call_status *st = sq_call_status_get(s[i]);
             if (st->phase == SQ_CALL_DATA && sent[i] < c->bytes)
                 sent[i] += sq_call_send(s[i], payload[i] + sent[i], c->bytes - sent[i]);

@@ -21,6 +21,12 @@ typedef struct data_call {
     /* the line gets worse at worse_at_s (> 0): from then on its SNR is worse_snr_db, both
      * ways (noise added to what snr_db already put there) */
     double worse_at_s, worse_snr_db;
+    /* the line is worse at first (> 0): until poor_until_s its SNR is poor_snr_db, both ways */
+    double poor_until_s, poor_snr_db;
+    /* the line at the answerer, sent and heard summed (what a tap on a 2-wire line records),
+     * into record[0 .. record_cap) when record is set; record_len says how much came */
+    float *record;
+    size_t record_cap, record_len;
     /* out */
     sq_call_status status[2];
     size_t received[2], wrong[2];   /* [i]: what side i received */
@@ -31,6 +37,8 @@ typedef struct data_call {
 } data_call;
 
 void data_call_init(data_call *c);
+/* The c->bytes random bytes side (0 caller, 1 answerer) sends in the call c describes. */
+void data_call_payload(const data_call *c, int side, uint8_t *out);
 /* Runs until both directions have carried every byte, either side ends, or time is up;
  * 0, or -1 if something could not be made. */
 int data_call_run(data_call *c);

@@ -1,7 +1,9 @@
 /* Timeline decoder: a whole sequence, chunking invariance, and no false events. */
 #include <check.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include "bench/data_call.h"
 #include "tests/test_util.h"
 
 static sig handshake(void)
@@ -154,6 +156,73 @@ START_TEST(test_decoder_survives_any_float)
 }
 END_TEST
 
+static int contains(const uint8_t *hay, size_t n, const char *needle, size_t len)
+{
+    for (size_t i = 0; i + len <= n; i++)
+        if (memcmp(hay + i, needle, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* A V.22bis call with LAPM that trained at 1200 bit/s on a poor line (9 dB until 7 s, then
+ * 30 dB) and asked for 2400 in data (V.22bis 6.6), recorded at the answerer as one mono
+ * line: each side's data at 1200, then its S1, then data at 2400 whose LAPM information is
+ * what that side sent (the decoder follows the rate change instead of reading the 2400
+ * bit/s data as 1200). Then a retrain at 2400 (a 7-sample skip heard by the caller at 12 s):
+ * data, S1, data again at 2400 on both carriers. */
+START_TEST(test_decoder_follows_rate_change_and_retrain)
+{
+    data_call c;
+    data_call_init(&c);
+    c.seed = 100u + (uint64_t)_i;
+    c.bytes = 4000;
+    c.snr_db = _i ? 20.0 : 30.0;
+    if (_i == 0) {
+        c.poor_until_s = 7.0;
+        c.poor_snr_db = 9.0;
+    } else {
+        c.gap_side = 0;
+        c.gap_samples = 7;
+        c.gap_at_s = 12.0;
+    }
+    c.side[0].v8.lapm = c.side[1].v8.lapm = 1;
+    c.record_cap = 8000 * 60;
+    c.record = malloc(c.record_cap * sizeof *c.record);
+    ck_assert_ptr_nonnull(c.record);
+    ck_assert_int_eq(data_call_run(&c), 0);
+    ck_assert(data_call_ok(&c));
+    ck_assert_int_eq(c.status[0].rate, 2400);
+    ck_assert_int_eq(c.status[0].retrains, 1);
+    sig s = { c.record, c.record_len };
+    events e;
+    decode_sig(&s, 4096, &e);
+    sig_free(&s);
+    for (int chan = 1; chan <= 2; chan++) {
+        uint8_t *sent = malloc(c.bytes);
+        ck_assert_ptr_nonnull(sent);
+        data_call_payload(&c, chan - 1, sent);   /* channel 1 is the caller's carrier */
+        const int want[] = { SQ_EVENT_DATA, SQ_EVENT_S1, SQ_EVENT_DATA };
+        int k = 0;
+        for (size_t i = 0; i < e.n && k < 3; i++) {
+            const sq_event *ev = &e.ev[i];
+            if (ev->fsk_channel != chan || (int)ev->type != want[k])
+                continue;
+            if (ev->type == SQ_EVENT_DATA) {
+                ck_assert_int_eq(ev->rate, k == 0 && _i == 0 ? 1200 : 2400);
+                ck_assert_uint_gt(ev->lapm_frames, 0);
+                size_t n = ev->data_len < 64 ? ev->data_len : 64;
+                ck_assert_uint_gt(n, 16);
+                ck_assert_msg(contains(sent, c.bytes, e.text[i], n),
+                              "channel %d: data at %.2f s is not what that side sent", chan, ev->start_s);
+            }
+            k++;
+        }
+        ck_assert_msg(k == 3, "channel %d: data, S1, data not all found (%d)", chan, k);
+        free(sent);
+    }
+}
+END_TEST
+
 START_TEST(test_decoder_invalid_arguments)
 {
     sq_decoder_settings s;
@@ -182,6 +251,7 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_fsk_data_is_not_a_tone);
     tcase_add_test(tc, test_decoder_survives_any_float);
     tcase_add_test(tc, test_decoder_invalid_arguments);
+    tcase_add_loop_test(tc, test_decoder_follows_rate_change_and_retrain, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

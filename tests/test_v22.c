@@ -197,6 +197,37 @@ START_TEST(test_calls_fall_back_when_line_worsens)
 }
 END_TEST
 
+/* The way up (V.22bis 6.6): a call that trained at 1200 bit/s on a poor line (9 dB until
+ * 7 s) asks for 2400 once the line has measured well for a few seconds. Cases: 0-3 the line
+ * clears to 30 dB (four seeds): one retrain each side, then 2400, every byte intact (LAPM);
+ * 4 the answerer is set to 1200: it answers the request with 1200, the call stays there and
+ * is not asked again (one retrain); 5 no error control: a retrain would lose what is in
+ * flight, so nobody asks; 6 the line clears only to 13 dB (symbol SNR ~21 dB, under the
+ * 23 dB asked for): no request. Across 20 seeds each, 15 dB went up every time and 14.5 dB
+ * never did. */
+START_TEST(test_calls_ask_for_2400_when_line_clears)
+{
+    data_call c;
+    data_call_init(&c);
+    c.seed = 100u + (uint64_t)_i;
+    c.snr_db = _i == 6 ? 13.0 : 30.0;
+    c.poor_until_s = 7.0;
+    c.poor_snr_db = 9.0;
+    c.bytes = 4000;
+    c.side[0].v8.lapm = c.side[1].v8.lapm = _i != 5;
+    if (_i == 4)
+        c.side[1].max_rate = 1200;
+    ck_assert_int_eq(data_call_run(&c), 0);
+    ck_assert_msg(data_call_ok(&c), "case %d: got %zu/%zu bytes, %zu/%zu wrong [%s | %s]", _i, c.received[0],
+                  c.received[1], c.wrong[0], c.wrong[1], c.status[0].reason, c.status[1].reason);
+    int up = _i < 4, asked = _i <= 4;
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(c.status[i].rate, up ? 2400 : 1200);
+        ck_assert_int_eq(c.status[i].retrains, asked);
+    }
+}
+END_TEST
+
 /* A V.22-only partner on either side: 1200 bit/s. V.21 when that is all both share. A V.25
  * answerer (no V.8): V.22bis automode. */
 START_TEST(test_calls_interwork)
@@ -391,6 +422,7 @@ Suite *v22_suite(void)
     tcase_add_test(tc, test_calls_caller_settles_before_data);
     tcase_add_test(tc, test_calls_set_phase_before_deciding);
     tcase_add_loop_test(tc, test_calls_fall_back_when_line_worsens, 0, 3);
+    tcase_add_loop_test(tc, test_calls_ask_for_2400_when_line_clears, 0, 7);
     tcase_add_test(tc, test_detector_ignores_noise);
     tcase_add_loop_test(tc, test_calls_interwork, 0, 2);
     tcase_add_loop_test(tc, test_calls_follow_clock_skew, 0, 2);

@@ -11,8 +11,14 @@
  * poor, the characters decoded since are dropped and this side retrains (V.22bis 6.4: S1,
  * then the 2400 bit/s training again); an S1 from the far end in data makes this side
  * answer one. Retrains are counted; what was in flight during one is lost, never delivered
- * as garbage. A line still too poor after a retrain, or one that loses equalisation again
- * within 5 s, ends the call with that reason (rate change to 1200, 6.6, is not done).
+ * as garbage. A line too poor for 2400 bit/s (the slicer's error over a few seconds, or S1
+ * measured in a retrain, or equalisation lost again within 5 s of a retrain) makes a
+ * retrain that asks for 1200 (the rate change of V.22bis 6.6). The other way, a call in
+ * data at 1200 bit/s with error control above (get_bit/put_bit: nothing in flight is lost)
+ * whose far end is known to run V.22bis, on a line that has measured
+ * well for several seconds, asks for 2400 the same way (a training that a sound server's
+ * skip spoilt need not leave a clean line at half speed); if the far end answers 1200, it
+ * stays there, and asks again at most once more.
  * Loss of the far carrier ends the call with a reason, and the characters read while it
  * faded are dropped.
  *
@@ -44,6 +50,9 @@ typedef struct sq_v22_settings {
     uint8_t (*get_bit)(void *user);
     void (*put_bit)(void *user, uint8_t bit);
     void *bit_user;
+    /* The far end is known to run V.22bis (V.8 chose it): a call that trained at 1200 may
+     * ask for 2400 later. Without it, only an S1 heard from the far end tells. */
+    int far_v22bis;
 } sq_v22_settings;
 
 SQ_API void sq_v22_default_settings(sq_role role, sq_v22_settings *s);

@@ -94,6 +94,9 @@ typedef struct sq_qam_lane {
     double carrier_hz;
     sq_qam_rx *rx;
     sq_v22_detector det;
+    sq_v22_detector s1_watch;      /* in data: S1 again is a retrain or a rate change (6.4, 6.6) */
+    int kept_lock;                 /* the receiver follows the carrier through that S1 */
+    int lapm_before;               /* the data before that S1 carried LAPM: so will the next */
     sq_v22_demapper dem;
     sq_async_rx *uart;
     /* V.42 LAPM in the data: frames found by their flags and FCS, I frames taken in order */

@@ -2,7 +2,8 @@
  * channel 1; 2400 Hz, the answerer's, channel 2). Each runs the pump's receiver and, with no
  * transmitter of its own, follows the start-up from what it hears (spec 4.6, 4.7):
  *   usb1  the answerer's unscrambled 1s;
- *   s1    a 2400 bit/s request (and, in data, a retrain);
+ *   s1    a 2400 bit/s request; in data, a retrain or a rate change (V.22bis 6.4, 6.6),
+ *         after which the lane follows the training again to the rate it settles on;
  *   sb1   scrambled 1s, from the end of S1 (or from its recognition, with no S1) to data,
  *         at the rate the lane settled on;
  *   data  from the first 40 marks at the final rate to the loss of the carrier, with the
@@ -106,6 +107,7 @@ static void back_to_hunt(sq_decoder *d, sq_qam_lane *l, double end_s)
         queue_simple(d, l, SQ_EVENT_SB1, l->sb1_start_s, end_s, l->rate);
     close_data(d, l, end_s);
     l->state = QL_HUNT;
+    l->kept_lock = l->lapm_before = 0;
     sq_qam_rx_reset(l->rx);
     sq_v22_detector_init(&l->det);
     sq_async_rx_reset(l->uart);
@@ -113,7 +115,11 @@ static void back_to_hunt(sq_decoder *d, sq_qam_lane *l, double end_s)
 
 static void start_coherent(sq_qam_lane *l, int after_s1, double now_s)
 {
-    sq_qam_rx_set_freq_offset(l->rx, l->det.foff_hz);
+    /* an S1 heard through a receiver still locked from data was measured derotated: the
+     * carrier loop knows the offset better than the S1 run does */
+    if (!l->kept_lock)
+        sq_qam_rx_set_freq_offset(l->rx, l->det.foff_hz);
+    l->kept_lock = 0;
     sq_qam_rx_set_decide(l->rx, SQ_QAM_DECIDE_4);
     l->state = after_s1 ? QL_AFTER_S1 : QL_SB1;
     l->rate = 1200;
@@ -139,9 +145,34 @@ static void open_data(sq_decoder *d, sq_qam_lane *l, double now_s)
     l->history_pos = 0;
     l->state = QL_DATA;
     sq_hdlc_rx_init(&l->hdlc);
-    l->lapm = 0;
+    l->lapm = l->lapm_before;   /* after a retrain, no start-stop detection phase comes first */
+    l->lapm_before = 0;
     l->lapm_next_ns = -1;
     l->flag_seen = 0;
+    sq_v22_detector_init(&l->s1_watch);
+}
+
+/* Symbols of S1 already read as data when the watch recognises it (the detector's run,
+ * plus a symbol or two before it counts) */
+#define S1_IN_DATA_SYMBOLS (SQ_V22_S1_DETECT_SYMBOLS + 3)
+
+/* In data, S1 from the same side: the data ends where S1 began (what its symbols made of
+ * characters is taken back), and the lane hunts on with its receiver still locked, so the
+ * end of S1 starts the training after it as at the start of the call. */
+static int s1_in_data(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *sym)
+{
+    sq_v22_detector_symbol(&l->s1_watch, sym->z, 1);
+    if (l->s1_watch.s1_run < SQ_V22_S1_DETECT_SYMBOLS)
+        return 0;
+    if (!l->lapm && l->history_pos >= S1_IN_DATA_SYMBOLS)
+        l->ev.data_len = l->len_history[(l->history_pos - S1_IN_DATA_SYMBOLS) % 32];
+    close_data(d, l, to_s(sym->sample) - S1_IN_DATA_SYMBOLS / SQ_QAM_BAUD);
+    l->lapm_before = l->lapm;
+    l->det = l->s1_watch;
+    l->kept_lock = 1;
+    l->state = QL_HUNT;
+    sq_async_rx_reset(l->uart);
+    return 1;
 }
 
 /* A good HDLC frame in the data: LAPM (DLCI 0) turns the event over to frames; an I frame
@@ -230,6 +261,8 @@ static void coherent_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *
 {
     double now_s = to_s(sym->sample);
     mark_active(l, now_s, now_s);
+    if (l->state == QL_DATA && s1_in_data(d, l, sym))
+        return;
     if (l->state == QL_AFTER_S1)
         watch_rate(l, sym, now_s);
     uint8_t bits[4];

@@ -161,6 +161,7 @@ static void start_data_modem(sq_call *c, const sq_v8_result *r)
         vs.format = c->set.format;
         vs.max_rate = c->set.max_rate;
         vs.guard_hz = c->set.v8.role == SQ_ROLE_ANSWERER ? c->set.guard_hz : 0;
+        vs.far_v22bis = 1;   /* V.8 chose V.22bis: both ends run it */
         if (r->lapm) {
             /* T401 is set for the rate once training has settled on one */
             if (sq_lapm_create(c->set.v8.role == SQ_ROLE_CALLER, c->set.max_rate, &c->lapm) != SQ_OK) {
@@ -208,6 +209,8 @@ static void process_piece(sq_call *c, const float *rx, float *tx, size_t n)
     } else if (c->v22) {
         sq_v22_session_process(c->v22, rx, tx, n);
         const sq_v22_status *v = sq_v22_session_status(c->v22);
+        if (c->lapm && c->st.phase == SQ_CALL_DATA && v->rate != c->st.rate)
+            sq_lapm_set_bit_rate(c->lapm, v->rate);   /* a rate change in data: T401 follows */
         c->st.rate = v->rate;
         c->st.snr_db = v->snr_db;
         c->st.freq_offset_hz = v->freq_offset_hz;

@@ -111,6 +111,18 @@
  * server skipping twice in a row under load, are retrained however often they come.) */
 #define RETRAIN_TOO_SOON MS(5000)
 #define POOR_LINE_SNR_DB 20.0
+/* And the way up (V.22bis 6.6): in data at 1200 bit/s with error control above (a retrain
+ * loses what is in flight, which only that layer sends again) and a far end known to run
+ * V.22bis, a line whose slicer SNR, averaged over LINE_SYMBOLS, is UPGRADE_MIN_SNR_DB or better
+ * after UPGRADE_WAIT makes a retrain that asks for 2400. 3.5 dB above the way down, so a
+ * line does not flap between the rates; the two roles wait differently so that both ends
+ * rarely ask at once. A far end that answers 1200 is not asked again; one retrain that
+ * went wrong otherwise is tried once more after UPGRADE_RETRY. */
+#define UPGRADE_MIN_SNR_DB 23.0
+#define UPGRADE_WAIT_CALLER MS(6000)
+#define UPGRADE_WAIT_ANSWERER MS(8000)
+#define UPGRADE_RETRY MS(30000)
+#define UPGRADE_TRIES 2
 #define UNTRUSTED_SNR_DB 18.0
 
 enum state {
@@ -168,6 +180,9 @@ struct sq_v22_session {
     /* rate change in a retrain: we ask for 1200; the far end does (its 01/10 dibits in a
      * row, and the last one) */
     int retrain_1200, far_1200, rate_dibits, last_dibit;
+    int rate_before;             /* the data rate when this retrain began */
+    int far_v22bis;              /* V.8 said so, or S1 was heard: it may be asked for 2400 */
+    int upgrade_tries;
     uint64_t s1_sent_at;
     uint64_t retrained_at, s1_watch_start;
     double settled_err;          /* slow_err when the last retrain began from settled data */
@@ -267,6 +282,7 @@ int sq_v22_session_create(const sq_v22_settings *set, sq_v22_session **out)
     sq_v22_detector_init(&s->det);
     sq_async_rx_accept_deleted_stops(s->arx, 1);   /* V.14: the far end's DTE may run fast */
     s->i_want_2400 = set->max_rate == 2400;
+    s->far_v22bis = set->far_v22bis;
     if (caller) {
         enter(s, ST_CALLER_WAIT_USB1);
     } else {
@@ -386,7 +402,9 @@ static void start_data_if_ready(sq_v22_session *s)
     if (s->retraining) {
         s->retraining = 0;
         if (s->st.phase == SQ_V22_DATA) {
-            note(s, "retrained: data at %d bit/s%s (symbol SNR %.1f dB)", s->st.rate, s->st.rate == 2400 ? " again" : "", sq_qam_rx_snr_db(s->qrx));
+            note(s, "retrained: data at %d bit/s%s (symbol SNR %.1f dB)", s->st.rate,
+                 s->st.rate == s->rate_before ? " again" : s->st.rate > s->rate_before ? ", up from 1200" : ", down from 2400",
+                 sq_qam_rx_snr_db(s->qrx));
             return;
         }
     }
@@ -419,6 +437,7 @@ static void begin_retrain(sq_v22_session *s, uint64_t good_before, const char *w
     s->rx_ready = s->tx_ready = 0;
     s->marks_seen = s->rate_hits = s->ones_run = 0;
     s->retrain_1200 = s->far_1200 = s->rate_dibits = 0;
+    s->rate_before = s->st.rate;
     s->fault_at = 0;
     if (s->char_pos < s->char_len)
         s->char_pos = 0;
@@ -502,14 +521,16 @@ static void on_symbol(sq_v22_session *s, const sq_qam_symbol *sym)
         return;
     }
     receive_bits(s, sym);
-    if (s->state == ST_DATA && s->st.rate == 2400) {
+    if (s->state == ST_DATA) {
         float complex e = sym->z - sym->decision;
         double e2 = (double)(crealf(e) * crealf(e) + cimagf(e) * cimagf(e));
-        s->fast_err += (e2 - s->fast_err) / FAULT_SHORT;
-        if (!s->fault_at && (s->fast_err > FAULT_RATIO * fmax(s->slow_err, FAULT_FLOOR / FAULT_RATIO) ||
-                             s->fast_err > error_at_snr(FAULT_SNR_DB)))
-            s->fault_at = sym->sample;
-        s->slow_err += (e2 - s->slow_err) / FAULT_LONG;
+        if (s->st.rate == 2400) {
+            s->fast_err += (e2 - s->fast_err) / FAULT_SHORT;
+            if (!s->fault_at && (s->fast_err > FAULT_RATIO * fmax(s->slow_err, FAULT_FLOOR / FAULT_RATIO) ||
+                                 s->fast_err > error_at_snr(FAULT_SNR_DB)))
+                s->fault_at = sym->sample;
+            s->slow_err += (e2 - s->slow_err) / FAULT_LONG;
+        }
         s->line_err += (e2 - s->line_err) / LINE_SYMBOLS;
         sq_v22_detector_symbol(&s->s1_watch, sym->z, 1);
         if (s->s1_watch.s1_run == 1)
@@ -544,6 +565,8 @@ static void retrain_to_1200(sq_v22_session *s)
     send_signal(s, TX_SB1, 1200);
     s->tx_ready_at = s->n + RATE2400_AFTER_S1 + SB1_2400 - DECIDE16_AFTER_S1;
     note(s, "%s: 1200 bit/s", s->retrain_1200 ? "we asked for 1200" : "the far end asked for 1200");
+    if (s->far_1200 && s->rate_before == 1200)
+        s->upgrade_tries = UPGRADE_TRIES;   /* it wants 1200: not asked again */
     enter(s, ST_TRAIN_1200);
 }
 
@@ -563,6 +586,18 @@ static void go_1200(sq_v22_session *s, const char *why)
     s->tx_ready_at = s->n + V22_READY;
     note(s, "%s: 1200 bit/s", why);
     enter(s, ST_TRAIN_1200);
+}
+
+/* In data at 1200 bit/s: time to ask for 2400 (V.22bis 6.6)? */
+static int upgrade_due(const sq_v22_session *s)
+{
+    if (s->st.rate != 1200 || s->set.max_rate != 2400 || !s->far_v22bis || !s->set.put_bit ||
+        s->upgrade_tries >= UPGRADE_TRIES)
+        return 0;
+    uint64_t wait = s->set.role == SQ_ROLE_CALLER ? UPGRADE_WAIT_CALLER : UPGRADE_WAIT_ANSWERER;
+    if (s->upgrade_tries)
+        wait += UPGRADE_RETRY;
+    return s->n - s->data_since >= wait && s->line_err < error_at_snr(UPGRADE_MIN_SNR_DB);
 }
 
 static void step(sq_v22_session *s)
@@ -603,9 +638,16 @@ static void step(sq_v22_session *s)
         }
         break;
     case ST_S1_HEARD:
+        s->far_v22bis = 1;
         if (s->det.s1_run == 0 && s->retraining) {
-            /* a retrain: a line now too poor for 2400 asks for 1200 after S1 (6.6) */
-            if (s->det.quality_db < RETRAIN_MIN_2400_DB && !s->retrain_1200) {
+            /* a retrain: a line now too poor for 2400, or a modem set to 1200, asks for
+             * 1200 after S1 (6.6) */
+            if (s->set.max_rate != 2400 && !s->retrain_1200) {
+                s->retrain_1200 = 1;
+                note(s, "asking for 1200 bit/s: this modem is set to 1200");
+                if (s->tx == TX_SB1)
+                    send_signal(s, TX_RATE_1200, 1200);
+            } else if (s->det.quality_db < RETRAIN_MIN_2400_DB && !s->retrain_1200) {
                 s->retrain_1200 = 1;
                 note(s, "S1 at symbol SNR %.1f dB: too poor for 2400, asking for 1200", s->det.quality_db);
                 if (s->tx == TX_SB1)
@@ -697,6 +739,12 @@ static void step(sq_v22_session *s)
                      snr_of_error(s->line_err));
             start_own_retrain(s, s->n, why);
             s->retrain_1200 = 1;
+        } else if (upgrade_due(s)) {
+            char why[96];
+            snprintf(why, sizeof why, "asking for 2400 bit/s (slicer SNR %.1f dB at 1200 over 2 s)",
+                     snr_of_error(s->line_err));
+            s->upgrade_tries++;
+            start_own_retrain(s, s->n, why);
         } else if (s->s1_watch.s1_run >= SQ_V22_S1_DETECT_SYMBOLS) {
             /* the far end retrains: what came before its S1 was good */
             /* S1's first symbol or two do not count as alternations yet */
