@@ -34,7 +34,11 @@ static void splice_take(splice *p, float *out, size_t n)
 }
 
 /* got[] read against sent[]: runs of sent bytes may be missing; a received byte that does not
- * start a run of up to 8 sent bytes (in order, after what came before) is garbage. */
+ * start a run of at least 4 sent bytes (in order, after what came before; or a shorter run
+ * that ends what was received) is garbage. 4 bytes: a chance match in a few thousand random
+ * bytes is about one in a million; longer runs would count good bytes between two nearby
+ * losses as garbage. */
+#define ALIGN_RUN 4
 static void align(const uint8_t *sent, size_t ns, const uint8_t *got, size_t ng, size_t *missing, size_t *garbage)
 {
     size_t i = 0, j = 0;
@@ -44,7 +48,7 @@ static void align(const uint8_t *sent, size_t ns, const uint8_t *got, size_t ng,
             i++, j++;
             continue;
         }
-        size_t k = ng - j < 8 ? ng - j : 8, skip = 0;
+        size_t k = ng - j < ALIGN_RUN ? ng - j : ALIGN_RUN, skip = 0;
         for (size_t s = 1; !skip && i + s + k <= ns; s++)
             if (memcmp(sent + i + s, got + j, k) == 0)
                 skip = s;

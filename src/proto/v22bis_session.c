@@ -26,13 +26,6 @@
 #define ONES_2400 32                /* 32 consecutive 1s at 2400 bit/s: 109 ON */
 #define V22_READY MS(765)           /* 765 +/- 10 ms after 109 ON (caller) or of SB1 (answerer) */
 #define IDLE_BEFORE_DATA 40          /* 1s in a row before characters are taken */
-/* The caller's receiver makes its first coherent decisions when it hears SB1 at 1200 bit/s,
- * and takes data at once (109 ON): its carrier loop and equaliser are still in their fast
- * first gear then. Idle marks count only from this long after: at 8 dB one call in a hundred
- * decoded a few characters of garbage from SB1 in its first 250 ms. The far end's data
- * cannot come sooner than 765 ms after its SB1 began, which the caller needed ~300 ms to
- * hear. */
-#define RX_SETTLE MS(250)
 /* Marks before the first character: the far receiver may finish training later than ours
  * (spandsp reports training done 125-280 ms after squeal enters data mode), and a character
  * sent before then is lost, and the ones after it misframed. */
@@ -168,7 +161,6 @@ struct sq_v22_session {
     /* receive: data */
     sq_v22_demapper dem;
     int rx_rate, rx_ready, rate_hits, ones_run, marks_seen;
-    uint64_t rx_settled_at;    /* idle marks count from here */
     uint64_t quiet_since, fault_at;
     int carrier_dropped;         /* this loss of carrier has been acted on */
     double fast_err, slow_err;   /* slicer error, short and long averages, in data at 2400 */
@@ -496,7 +488,7 @@ static void receive_bits(sq_v22_session *s, const sq_qam_symbol *sym)
             /* data is clamped to 1 until the line has idled on 1s a while: the first
              * coherent decisions after the handshake are not the far end's data */
             if (s->marks_seen < IDLE_BEFORE_DATA) {
-                s->marks_seen = b && s->n >= s->rx_settled_at ? s->marks_seen + 1 : 0;
+                s->marks_seen = b ? s->marks_seen + 1 : 0;
                 continue;
             }
             deliver(s, b, sym->sample);
@@ -581,7 +573,6 @@ static void go_1200(sq_v22_session *s, const char *why)
         send_signal(s, TX_SB1, 1200);
     if (s->set.role == SQ_ROLE_CALLER) {
         s->rx_ready = 1;   /* caller: 109 ON now, data out 765 ms later */
-        s->rx_settled_at = s->n + RX_SETTLE;
     }
     s->tx_ready_at = s->n + V22_READY;
     note(s, "%s: 1200 bit/s", why);
