@@ -5,10 +5,10 @@
 #include "bench/data_call.h"
 
 #define BLOCK 160
-#define SPLICE_LEN 8192
+#define SPLICE_LEN 16384
 
-/* What one side hears passes through this when the call has a gap: a fixed delay that the
- * gap shortens (samples vanish) or lengthens (zeros come in). */
+/* What one side hears passes through this when the call has a delay or a gap: a fixed
+ * delay that the gap shortens (samples vanish) or lengthens (zeros come in). */
 typedef struct splice {
     float buf[SPLICE_LEN];
     size_t head, count;
@@ -94,12 +94,15 @@ int data_call_run(data_call *c)
     size_t sent[2] = { 0, 0 }, drained_at[2] = { 0, 0 };
     int rc = -1;
     sq_noise *g = NULL;
-    splice *gap = c->gap_samples ? calloc(2, sizeof *gap) : NULL;
-    if (!payload[0] || !payload[1] || !got[0] || !got[1] || (c->gap_samples && !gap) ||
+    int spliced = c->gap_samples || c->delay_samples;
+    splice *gap = spliced ? calloc(2, sizeof *gap) : NULL;
+    if (!payload[0] || !payload[1] || !got[0] || !got[1] || (spliced && !gap) || c->delay_samples > 8000 ||
         sq_noise_create(c->seed + 77u, &g) != SQ_OK)
         goto out;
-    for (int i = 0; gap && c->gap_samples > 0 && i < 2; i++)
-        splice_put(&gap[i], NULL, (size_t)c->gap_samples);
+    for (int i = 0; gap && i < 2; i++) {
+        int gap_side = c->gap_side == 2 || c->gap_side == i;
+        splice_put(&gap[i], NULL, (size_t)c->delay_samples + (gap_side && c->gap_samples > 0 ? (size_t)c->gap_samples : 0));
+    }
     for (int i = 0; i < 2; i++) {
         for (size_t k = 0; k < c->bytes; k++)   /* data_call_payload makes the same */
             payload[i][k] = (uint8_t)sq_noise_u32(g);
@@ -135,9 +138,9 @@ int data_call_run(data_call *c)
                 sq_noise_add(g, rx[i], BLOCK, extra);
         }
         for (int i = 0; gap && i < 2; i++) {
-            if (c->gap_side != 2 && c->gap_side != i)
-                continue;
-            int at_gap = n <= gap_at && gap_at < n + BLOCK;
+            size_t gap2_at = (size_t)(c->gap2_at_s * 8000.0);
+            int at_gap = c->gap_samples && (c->gap_side == 2 || c->gap_side == i) &&
+                         ((n <= gap_at && gap_at < n + BLOCK) || (c->gap2_at_s > 0.0 && n <= gap2_at && gap2_at < n + BLOCK));
             if (at_gap && c->gap_samples < 0)
                 splice_put(&gap[i], NULL, (size_t)-c->gap_samples);
             splice_put(&gap[i], rx[i], BLOCK);

@@ -18,6 +18,8 @@ typedef struct data_call {
      * of it vanish (> 0) or that many zeros come in (< 0), as when a sound server skips */
     int gap_side, gap_samples;
     double gap_at_s;
+    double gap2_at_s;           /* > 0: the same gap again then */
+    int delay_samples;          /* each way, as a sound card's latency adds (up to 8000) */
     /* the line gets worse at worse_at_s (> 0): from then on its SNR is worse_snr_db, both
      * ways (noise added to what snr_db already put there) */
     double worse_at_s, worse_snr_db;

@@ -407,6 +407,38 @@ START_TEST(test_lapm_calls_resend_after_fault)
 }
 END_TEST
 
+/* A second skip in the middle of a retrain's training, over a line with a sound card's
+ * delay each way: one receiver misses the far end's S1 or takes its 1200 bit/s SB1 for
+ * 2400, and its training cannot finish. It starts a retrain of its own after 5 s (V.22bis
+ * 6.4: a modem that fails to synchronise sends another retrain signal), and the far end,
+ * still sending S1 again with none back, hears it: the call goes on and LAPM sends again
+ * what was lost. Cases from a scan of 59 second-skip times each (these failed before: 4 with
+ * the caller hearing 7 samples vanish at 12 s and again 1.60-1.75 s later, 0.5 s delay; 1
+ * with both hearing 37 vanish, again 1.25 s later, 0.25 s delay, where the caller gave up
+ * sending S1 before the answerer's own retrain came). */
+START_TEST(test_lapm_retrain_survives_second_skip)
+{
+    static const struct { int delay, side, samples; double again_s; uint64_t seed; } cases[] = {
+        { 4000, 0, 7, 1.60, 400 }, { 4000, 0, 7, 1.65, 401 }, { 4000, 0, 7, 1.70, 402 }, { 4000, 0, 7, 1.75, 403 },
+        { 2000, 2, 37, 1.25, 323 } };
+    data_call c;
+    data_call_init(&c);
+    c.seed = cases[_i].seed;
+    c.snr_db = 30.0;
+    c.bytes = 5000;
+    c.delay_samples = cases[_i].delay;
+    c.gap_side = cases[_i].side;
+    c.gap_samples = cases[_i].samples;
+    c.gap_at_s = 12.0;
+    c.gap2_at_s = 12.0 + cases[_i].again_s;
+    c.side[0].v8.lapm = c.side[1].v8.lapm = 1;
+    ck_assert_int_eq(data_call_run(&c), 0);
+    ck_assert_msg(data_call_ok(&c), "case %d: got %zu/%zu bytes [%s | %s]", _i, c.received[0], c.received[1],
+                  c.status[0].reason, c.status[1].reason);
+    ck_assert_int_eq(c.status[0].rate, 2400);
+}
+END_TEST
+
 /* The contract: a call's samples do not depend on how its caller chunks the audio. Two
  * whole calls (V.8, V.22bis training, a message each way; with and without LAPM) through a
  * line of LINE_DELAY samples, fed in blocks of 1 to 4096 samples, must send exactly the
@@ -501,6 +533,7 @@ Suite *v22_suite(void)
     tcase_add_loop_test(tc, test_calls_follow_clock_skew, 0, 2);
     tcase_add_loop_test(tc, test_calls_retrain_after_audio_fault, 0, 5);
     tcase_add_loop_test(tc, test_lapm_calls_resend_after_fault, 0, 9);
+    tcase_add_loop_test(tc, test_lapm_retrain_survives_second_skip, 0, 5);
     suite_add_tcase(s, tc);
     return s;
 }

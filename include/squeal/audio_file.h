@@ -26,6 +26,8 @@ typedef struct sq_audio_info {
     int channels;
     uint64_t file_frames;      /* frames at the file's rate */
     char format_name[64];      /* "WAV 16-bit PCM", ... */
+    int length_unknown;        /* a stream whose header could not say its length (written to
+                                * a pipe): file_frames is that header's placeholder */
 } sq_audio_info;
 
 typedef struct sq_audio_reader sq_audio_reader;

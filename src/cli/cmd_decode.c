@@ -168,7 +168,7 @@ static progress progress_start(const sq_audio_info *info)
     progress p = { 0 };
     p.rate_hz = info->file_rate_hz;
     p.total_s = (double)info->file_frames / info->file_rate_hz;
-    p.on = isatty(2) && p.total_s > PROGRESS_MIN_S && p.total_s < 1e7;   /* a stream's length is unknown */
+    p.on = isatty(2) && p.total_s > PROGRESS_MIN_S && p.total_s < 1e7 && !info->length_unknown;
     return p;
 }
 
@@ -314,7 +314,10 @@ int cmd_decode(int argc, char **argv)
         return EXIT_USAGE;
     }
     timeline t = { .json = o.json };
-    if (!o.json)
+    if (!o.json && info->length_unknown)
+        printf("# %s: %s, %u Hz, %d channel%s, length not in its header\n", o.path, info->format_name,
+               info->file_rate_hz, info->channels, info->channels == 1 ? "" : "s");
+    else if (!o.json)
         printf("# %s: %s, %u Hz, %d channel%s, %.2f s\n", o.path, info->format_name, info->file_rate_hz,
                info->channels, info->channels == 1 ? "" : "s", (double)info->file_frames / info->file_rate_hz);
     rc = run_decoders(&o, r, &t);

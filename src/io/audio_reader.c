@@ -23,6 +23,7 @@ struct sq_audio_reader {
     int eof, drained;
     uint64_t nonfinite;     /* NaN or infinite samples read so far */
     int stream;             /* not a regular file: truncation is found at its end */
+    int format;             /* libsndfile's SF_FORMAT_* of the file */
     uint64_t frames_read;
     char truncation[160];   /* why the file is shorter than its header says, or "" */
 };
@@ -69,6 +70,28 @@ static int check_file(const char *path, int *stream, char *detail, size_t detail
         return SQ_EEMPTY;
     }
     return sq_wav_check_truncation(path, detail, detail_len);
+}
+
+/* A WAV read as a stream whose header says its size was not known when it was written
+ * (sox and others writing to a pipe): its end is the end of the audio, not a cut. */
+static int declared_size_unknown(const sq_audio_reader *r)
+{
+    int major = r->format & SF_FORMAT_TYPEMASK;
+    if (major != SF_FORMAT_WAV && major != SF_FORMAT_WAVEX)
+        return 0;
+    unsigned sample_bytes;
+    switch (r->format & SF_FORMAT_SUBMASK) {
+    case SF_FORMAT_PCM_U8: case SF_FORMAT_PCM_S8: case SF_FORMAT_ULAW: case SF_FORMAT_ALAW: sample_bytes = 1; break;
+    case SF_FORMAT_PCM_16: sample_bytes = 2; break;
+    case SF_FORMAT_PCM_24: sample_bytes = 3; break;
+    case SF_FORMAT_PCM_32: case SF_FORMAT_FLOAT: sample_bytes = 4; break;
+    case SF_FORMAT_DOUBLE: sample_bytes = 8; break;
+    default: return 0;
+    }
+    unsigned frame_bytes = sample_bytes * (unsigned)r->info.channels;
+    if (r->info.file_frames > UINT64_MAX / frame_bytes)
+        return 1;
+    return sq_wav_size_unknown(r->info.file_frames * frame_bytes, frame_bytes);
 }
 
 static int open_resampler(sq_audio_reader *r)
@@ -132,7 +155,9 @@ int sq_audio_reader_open(const char *path, sq_audio_reader **out, char *detail, 
     r->info.file_rate_hz = (uint32_t)sfi.samplerate;
     r->info.channels = sfi.channels;
     r->info.file_frames = (uint64_t)sfi.frames;
+    r->format = sfi.format;
     describe_format(sfi.format, r->info.format_name, sizeof r->info.format_name);
+    r->info.length_unknown = stream && declared_size_unknown(r);
     r->in = malloc(READ_FRAMES * (size_t)sfi.channels * sizeof *r->in);
     rc = r->in ? open_resampler(r) : SQ_ENOMEM;
     if (rc != SQ_OK) {
@@ -159,7 +184,8 @@ static int refill(sq_audio_reader *r)
     /* A file shorter than its header says is read to its end, which then reports it: a
      * regular file is known to be cut at open, a stream (libsndfile reads it up to the
      * length its header declares) when it ends sooner. Both give the same result. */
-    if (got == 0 && r->stream && r->frames_read < r->info.file_frames && !r->truncation[0])
+    if (got == 0 && r->stream && r->frames_read < r->info.file_frames && !r->truncation[0] &&
+        !r->info.length_unknown)
         snprintf(r->truncation, sizeof r->truncation, "it ended after %llu of the %llu frames its header declares",
                  (unsigned long long)r->frames_read, (unsigned long long)r->info.file_frames);
     if (got == 0 && r->truncation[0])

@@ -10,6 +10,17 @@ static uint32_t le32(const unsigned char *b)
     return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 }
 
+int sq_wav_size_unknown(uint64_t data_bytes, unsigned frame_bytes)
+{
+    static const uint64_t placeholders[] = { 0xFFFFFFFFu, 0x7FFFF000u };
+    if (data_bytes == 0)
+        return 1;
+    for (size_t i = 0; i < sizeof placeholders / sizeof placeholders[0]; i++)
+        if (data_bytes <= placeholders[i] && data_bytes + frame_bytes > placeholders[i])
+            return 1;
+    return data_bytes > 0xFFFFFFFFu;   /* no RIFF header can declare more: a reader's "unknown" */
+}
+
 int sq_wav_check_truncation(const char *path, char *detail, size_t detail_len)
 {
     FILE *f = fopen(path, "rb");
@@ -30,7 +41,7 @@ int sq_wav_check_truncation(const char *path, char *detail, size_t detail_len)
         uint32_t len = le32(c + 4);
         if (memcmp(c, "data", 4) == 0) {
             long have = size - pos - 8;
-            if (len != 0 && len != 0xFFFFFFFFu && (long long)len > (long long)have) {
+            if (!sq_wav_size_unknown(len, 1) && (long long)len > (long long)have) {
                 if (detail)
                     snprintf(detail, detail_len,
                              "its header declares %lu bytes of audio but only %ld are present",

@@ -98,7 +98,15 @@
 #define LINE_SYMBOLS 1200.0
 #define LINE_MIN_2400_DB 19.5
 #define LINE_WAIT MS(3000)
-#define RETRAIN_ATTEMPTS 4
+/* S1 sent this many times with none back ends the call: 7.2 s for the caller, 10.2 s for
+ * the answerer, longer than the 5 s after which a far end stuck in its retrain's training
+ * starts one of its own (RETRAIN_AGAIN_MAX), whose S1 is then heard */
+#define RETRAIN_ATTEMPTS 6
+/* A retrain whose training does not finish in 5 s (a second skip in it threw a receiver
+ * off, and the far end's S1 came and went unseen) is started again, as V.22bis 6.4 asks of
+ * a modem that "fails to synchronize on the received retrain sequence"; this many in a row,
+ * then the call ends. */
+#define RETRAIN_AGAIN_MAX 3
 /* Equalisation lost again this soon after a retrain, on symbols that were below 20 dB
  * before it: the line itself is too poor for 2400. (Faults on a good line, such as a sound
  * server skipping twice in a row under load, are retrained however often they come.) */
@@ -169,6 +177,7 @@ struct sq_v22_session {
     /* retrain: S1 watched for in data (its own descrambler: the data's runs on in det) */
     sq_v22_detector s1_watch;
     int retraining, retrain_attempts, rx_kept_lock;
+    int retrains_unfinished;     /* in a row, since data last resumed */
     /* rate change in a retrain: we ask for 1200; the far end does (its 01/10 dibits in a
      * row, and the last one) */
     int retrain_1200, far_1200, rate_dibits, last_dibit;
@@ -389,6 +398,7 @@ static void start_data_if_ready(sq_v22_session *s)
     s->data_since = s->n;
     s->fault_at = 0;
     s->retrained_at = s->retraining ? s->n : 0;
+    s->retrains_unfinished = 0;
     sq_v22_detector_init(&s->s1_watch);
     enter(s, ST_DATA);
     if (s->retraining) {
@@ -692,7 +702,10 @@ static void step(sq_v22_session *s)
              * answers S1); without, the call ends as it always did */
             if (s->set.put_bit && s->st.phase == SQ_V22_HANDSHAKE && !s->retraining && !s->st.retrains)
                 start_own_retrain(s, s->n, "training at 2400 bit/s did not finish");
-            else
+            else if (s->retraining && s->retrains_unfinished < RETRAIN_AGAIN_MAX) {
+                s->retrains_unfinished++;
+                start_own_retrain(s, s->n, "the retrain did not finish: retraining again");
+            } else
                 end_call(s, s->retraining ? "retrain did not finish" : "training at 2400 bit/s did not finish");
         }
         break;
