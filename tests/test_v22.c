@@ -375,6 +375,19 @@ END_TEST
  * has to be gone 1.4 s, in data and in training (the last case: 200 ms of silence both ways
  * in the 2400 bit/s training, which ends a call without LAPM). A drop that spoils the
  * answerer's training (the last case) makes it retrain once the 5 s training limit is up. */
+/* A call whose audio, heard by side (2: both), has samples vanish (> 0) or zeros come in
+ * (< 0) at at_s */
+static void fault_call(data_call *c, uint64_t seed, double snr_db, size_t bytes, int side, int samples, double at_s)
+{
+    data_call_init(c);
+    c->seed = seed;
+    c->snr_db = snr_db;
+    c->bytes = bytes;
+    c->gap_side = side;
+    c->gap_samples = samples;
+    c->gap_at_s = at_s;
+}
+
 START_TEST(test_lapm_calls_resend_after_fault)
 {
     static const struct { int side, samples, max_rate; double at_s; uint64_t seed; } faults[] = {
@@ -382,13 +395,7 @@ START_TEST(test_lapm_calls_resend_after_fault)
         { 1, -50, 1200, 12, 64 }, { 2, -4000, 2400, 12, 65 }, { 1, -4000, 1200, 12, 66 },
         { 2, -1600, 2400, 4.6, 67 }, { 1, 37, 2400, 4.7, 91 } };
     data_call c;
-    data_call_init(&c);
-    c.seed = faults[_i].seed;
-    c.snr_db = 20.0;
-    c.bytes = 3000;
-    c.gap_side = faults[_i].side;
-    c.gap_samples = faults[_i].samples;
-    c.gap_at_s = faults[_i].at_s;
+    fault_call(&c, faults[_i].seed, 20.0, 3000, faults[_i].side, faults[_i].samples, faults[_i].at_s);
     for (int i = 0; i < 2; i++) {
         c.side[i].v8.lapm = 1;
         c.side[i].max_rate = faults[_i].max_rate;
@@ -422,14 +429,8 @@ START_TEST(test_lapm_retrain_survives_second_skip)
         { 4000, 0, 7, 1.60, 400 }, { 4000, 0, 7, 1.65, 401 }, { 4000, 0, 7, 1.70, 402 }, { 4000, 0, 7, 1.75, 403 },
         { 2000, 2, 37, 1.25, 323 } };
     data_call c;
-    data_call_init(&c);
-    c.seed = cases[_i].seed;
-    c.snr_db = 30.0;
-    c.bytes = 5000;
+    fault_call(&c, cases[_i].seed, 30.0, 5000, cases[_i].side, cases[_i].samples, 12.0);
     c.delay_samples = cases[_i].delay;
-    c.gap_side = cases[_i].side;
-    c.gap_samples = cases[_i].samples;
-    c.gap_at_s = 12.0;
     c.gap2_at_s = 12.0 + cases[_i].again_s;
     c.side[0].v8.lapm = c.side[1].v8.lapm = 1;
     ck_assert_int_eq(data_call_run(&c), 0);
