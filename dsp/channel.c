@@ -8,6 +8,7 @@
 #include "squeal/channel.h"
 #include "squeal/error.h"
 #include "squeal/noise.h"
+#include "squeal/time_base.h"
 
 #define HILBERT_TAPS 63
 #define BAND_TAPS 127
@@ -57,8 +58,8 @@ static void design(sq_channel *c)
     float hi[BAND_TAPS], lo[BAND_TAPS];
     memset(hi, 0, sizeof hi);
     memset(lo, 0, sizeof lo);
-    size_t nh = sq_fir_design_lowpass(3400.0, 3650.0, 50.0, 8000.0, hi, BAND_TAPS);
-    size_t nl = sq_fir_design_lowpass(200.0, 450.0, 50.0, 8000.0, lo, BAND_TAPS);
+    size_t nh = sq_fir_design_lowpass(3400.0, 3650.0, 50.0, SQ_PROCESSING_RATE_HZ, hi, BAND_TAPS);
+    size_t nl = sq_fir_design_lowpass(200.0, 450.0, 50.0, SQ_PROCESSING_RATE_HZ, lo, BAND_TAPS);
     size_t oh = (BAND_TAPS - nh) / 2, ol = (BAND_TAPS - nl) / 2;
     memset(c->band, 0, sizeof c->band);
     for (size_t i = 0; i < nh; i++)
@@ -85,13 +86,13 @@ int sq_channel_create(const sq_channel_params *p, sq_channel **out)
     c->p = *p;
     c->gain = pow(10.0, p->gain_db / 20.0);
     c->rot = 1.0;
-    c->step = cexp(I * 2.0 * M_PI * p->foff_hz / 8000.0);
+    c->step = cexp(I * 2.0 * M_PI * p->foff_hz / SQ_PROCESSING_RATE_HZ);
     design(c);
     if (p->clock_ppm != 0.0) {
         soxr_error_t err = NULL;
         soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
         soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
-        c->clock = soxr_create(8000.0, 8000.0 * (1.0 + p->clock_ppm * 1e-6), 1, &err, &io, &q, NULL);
+        c->clock = soxr_create(SQ_PROCESSING_RATE_HZ, SQ_PROCESSING_RATE_HZ * (1.0 + p->clock_ppm * 1e-6), 1, &err, &io, &q, NULL);
         if (!c->clock || err) {
             sq_channel_destroy(c);
             return SQ_ENOMEM;

@@ -16,8 +16,11 @@
 #include "dsp/sample_guard.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
+#include "squeal/time_base.h"
 
-#define T_SAMPLES (8000.0 / SQ_QAM_BAUD)   /* 13.333 samples per symbol */
+#define T_SAMPLES ((double)SQ_PROCESSING_RATE_HZ / SQ_QAM_BAUD)   /* 13.333 samples per symbol */
+/* The mixer's table: one second of samples holds a whole number of cycles of either carrier */
+#define MIX_TABLE ((int)SQ_PROCESSING_RATE_HZ)
 #define HALF_SPAN 34                        /* +/-34 samples (2.55 T), the whole tapered pulse */
 #define MF_TAPS (2 * HALF_SPAN + 1)
 #define MF_PADDED 72                        /* MF_TAPS rounded up to whole vectors of 8 */
@@ -54,7 +57,7 @@ struct sq_qam_rx {
     float mf_im[PHASES][MF_PADDED] __attribute__((aligned(16)));
     double mf_dc_gain;                      /* |filter| for a tone at the carrier */
     double silent_power;                    /* raw_power at SILENT_DBM0 */
-    float complex mix_whole[8000];          /* e^{-j wc n}, n mod 8000 (a whole number of cycles) */
+    float complex mix_whole[MIX_TABLE];     /* e^{-j wc n}, n mod MIX_TABLE */
     float complex mix_frac[PHASES];         /* e^{-j wc p / PHASES} */
     uint64_t mix_n0;                        /* the sample the last instant fell on ... */
     int mix_index;                          /* ... and its place in mix_whole */
@@ -105,7 +108,7 @@ int sq_qam_rx_create(double carrier_hz, sq_qam_rx **out)
     if (!r)
         return SQ_ENOMEM;
     r->carrier_hz = carrier_hz;
-    double w = 2.0 * M_PI * carrier_hz / 8000.0, dc = 0.0;
+    double w = 2.0 * M_PI * carrier_hz / SQ_PROCESSING_RATE_HZ, dc = 0.0;
     for (int p = 0; p < PHASES; p++) {
         double f = (double)p / PHASES;
         for (int j = -HALF_SPAN; j <= HALF_SPAN; j++) {
@@ -119,7 +122,7 @@ int sq_qam_rx_create(double carrier_hz, sq_qam_rx **out)
     }
     r->mf_dc_gain = dc;
     r->silent_power = sq_dbm0_to_power(SILENT_DBM0) * dc * dc / 2.0;
-    for (int n = 0; n < 8000; n++)
+    for (int n = 0; n < MIX_TABLE; n++)
         r->mix_whole[n] = (float complex)cexp(-I * w * n);
     for (int p = 0; p < PHASES; p++)
         r->mix_frac[p] = (float complex)cexp(-I * w * p / PHASES);
@@ -132,7 +135,7 @@ void sq_qam_rx_reset(sq_qam_rx *r)
 {
     r->t_next = (double)r->n_in + HALF_SPAN + 1.0;
     r->mix_n0 = r->n_in;
-    r->mix_index = (int)(r->n_in % 8000);
+    r->mix_index = (int)(r->n_in % MIX_TABLE);
     r->on_sample = 1;
     r->decide = SQ_QAM_ACQUIRE;
     r->agc_power = 0.0;
@@ -192,9 +195,9 @@ static float complex matched_at(sq_qam_rx *r, double t)
     float re = (vr[0] + vr[1]) + (vr[2] + vr[3]);
     float im = (vi[0] + vi[1]) + (vi[2] + vi[3]);
     /* tables, not trigonometry: the receiver's budget is a few ns per input sample */
-    /* n0 mod 8000 without a division: instants move a few samples at a time */
+    /* n0 mod MIX_TABLE without a division: instants move a few samples at a time */
     int idx = r->mix_index + (int)((int64_t)n0 - (int64_t)r->mix_n0);
-    idx = idx >= 8000 ? idx - 8000 : idx < 0 ? idx + 8000 : idx;
+    idx = idx >= MIX_TABLE ? idx - MIX_TABLE : idx < 0 ? idx + MIX_TABLE : idx;
     r->mix_index = idx;
     r->mix_n0 = n0;
     return (re + I * im) * r->mix_whole[idx] * r->mix_frac[p];

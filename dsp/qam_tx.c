@@ -10,6 +10,7 @@
 #include "dsp/rrc.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
+#include "squeal/time_base.h"
 
 #define THIRDS_PER_SYMBOL 40
 #define SPAN_THIRDS 100            /* SQ_RRC_SPAN_SYMBOLS * 40 */
@@ -52,14 +53,14 @@ int sq_qam_tx_create(double carrier_hz, double level_dbm0, int guard_hz, sq_qam_
         data_power /= 1.0 + share;
         t->guard_amp = (float)sqrt(2.0 * data_power * share);
         t->guard_rot = 1.0;
-        t->guard_step = cexp(I * 2.0 * M_PI * guard_hz / 8000.0);
+        t->guard_step = cexp(I * 2.0 * M_PI * guard_hz / SQ_PROCESSING_RATE_HZ);
     }
     /* Mean |s|^2 of the complex envelope = grid power * sum(pulse^2) / 40 (thirds to
      * samples, then per symbol); the real passband signal has half of it. */
     double envelope_power = SQ_QAM_GRID_POWER * energy / THIRDS_PER_SYMBOL;
     t->scale = (float)sqrt(data_power / (envelope_power / 2.0));
     t->rot = 1.0;
-    t->step = cexp(I * 2.0 * M_PI * carrier_hz / 8000.0);
+    t->step = cexp(I * 2.0 * M_PI * carrier_hz / SQ_PROCESSING_RATE_HZ);
     *out = t;
     return SQ_OK;
 }

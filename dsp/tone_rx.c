@@ -8,8 +8,8 @@
 #include "dsp/tone_rx.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
+#include "squeal/time_base.h"
 
-#define RATE_HZ 8000.0
 #define HOP 40                 /* 5 ms between frames */
 #define WIN 160                /* 20 ms Hann window: 50 Hz bins; 2100, 1300, 1100 on bins */
 #define ON_FRAMES 6            /* 30 ms of presence opens a segment */
@@ -99,13 +99,13 @@ int sq_tonerx_create(const double *freqs_hz, size_t n_freqs, sq_tonerx **out)
     for (size_t h = 0; h < GAIN_TABLE_HZ; h++) {
         double complex s = 0.0;
         for (size_t m = 0; m < WIN; m++)
-            s += t->window[m] * cexp(-I * 2.0 * M_PI * (double)h * (double)m / RATE_HZ);
+            s += t->window[m] * cexp(-I * 2.0 * M_PI * (double)h * (double)m / SQ_PROCESSING_RATE_HZ);
         t->gain_table[h] = cabs(s) / t->window_sum;
     }
     for (size_t i = 0; i < n_freqs; i++) {
         track *k = &t->tracks[i];
         k->f0 = freqs_hz[i];
-        double w = 2.0 * M_PI * k->f0 / RATE_HZ;
+        double w = 2.0 * M_PI * k->f0 / SQ_PROCESSING_RATE_HZ;
         for (size_t m = 0; m < WIN; m++)
             k->coef[m] = (float complex)(t->window[m] * cexp(-I * w * (double)m));
         k->ref = 1.0;
@@ -118,7 +118,7 @@ int sq_tonerx_create(const double *freqs_hz, size_t n_freqs, sq_tonerx **out)
 /* Centre time of frame j: it is computed after sample (j + 1) * HOP - 1. */
 static double frame_centre_s(uint64_t j)
 {
-    return ((double)(j + 1) * HOP - WIN / 2.0 - 0.5) / RATE_HZ;
+    return ((double)(j + 1) * HOP - WIN / 2.0 - 0.5) / SQ_PROCESSING_RATE_HZ;
 }
 
 static double frame_tone_power(const sq_tonerx *t, float complex x, double offset_hz)
@@ -143,7 +143,7 @@ static float median(float *v, size_t n)
 
 static double offset_between(float complex a, float complex b)
 {
-    return cargf(b * conjf(a)) * RATE_HZ / (2.0 * M_PI * HOP);
+    return cargf(b * conjf(a)) * (double)SQ_PROCESSING_RATE_HZ / (2.0 * M_PI * HOP);
 }
 
 /* Median frequency offset over frames with a healthy magnitude on both sides. */
@@ -161,7 +161,7 @@ static void find_reversals(const frame *f, size_t n, double offset_hz, float flo
                            double t0, uint8_t *excluded, sq_tone_segment *seg)
 {
     const size_t gap = 5;   /* frames k-5 and k have windows on either side of any instant */
-    double complex turn = cexp(-I * 2.0 * M_PI * offset_hz * HOP * (double)gap / RATE_HZ);
+    double complex turn = cexp(-I * 2.0 * M_PI * offset_hz * HOP * (double)gap / SQ_PROCESSING_RATE_HZ);
     for (size_t k = gap; k < n; k++) {
         if (cabsf(f[k].x) < floor_mag || cabsf(f[k - gap].x) < floor_mag)
             continue;
@@ -176,7 +176,7 @@ static void find_reversals(const frame *f, size_t n, double offset_hz, float flo
         double den = a - 2.0 * b + c, shift = den > 0.0 ? 0.5 * (a - c) / den : 0.0;
         shift = fmax(-0.5, fmin(0.5, shift));
         if (seg->n_reversals < SQ_TONERX_MAX_REVERSALS)
-            seg->reversals_s[seg->n_reversals] = t0 + ((double)dip + shift) * HOP / RATE_HZ;
+            seg->reversals_s[seg->n_reversals] = t0 + ((double)dip + shift) * HOP / SQ_PROCESSING_RATE_HZ;
         seg->n_reversals++;
         for (size_t j = dip >= 3 ? dip - 3 : 0; j <= dip + 3 && j < n; j++)
             excluded[j] = 1;
@@ -191,7 +191,7 @@ static double am_depth_at(const frame *f, const uint8_t *use, size_t n, double r
     for (size_t k = 0; k < n; k++) {
         if (!use[k])
             continue;
-        double ph = 2.0 * M_PI * rate_hz * (double)k * HOP / RATE_HZ;
+        double ph = 2.0 * M_PI * rate_hz * (double)k * HOP / SQ_PROCESSING_RATE_HZ;
         double v[3] = { 1.0, cos(ph), sin(ph) }, m = cabsf(f[k].x);
         for (int i = 0; i < 3; i++) {
             r[i] += v[i] * m;
@@ -248,7 +248,7 @@ static void analyse_segment(sq_tonerx *t, track *k, size_t n, sq_tone_segment *s
     memset(seg, 0, sizeof *seg);
     seg->freq_index = (size_t)(k - t->tracks);
     seg->start_s = t0 > 0.0 ? t0 : 0.0;
-    seg->end_s = t0 + (double)(n - 1) * HOP / RATE_HZ;
+    seg->end_s = t0 + (double)(n - 1) * HOP / SQ_PROCESSING_RATE_HZ;
     if (k->nframes >= MAX_SEG_FRAMES)   /* longer than the analysis buffer */
         seg->end_s = frame_centre_s(t->frame_index - 1 - k->absent_run);
     for (size_t i = 0; i < n; i++)

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "squeal/export.h"
+#include "squeal/time_base.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -73,8 +74,6 @@ SQ_API uint64_t sq_fskdemod_onset_sample(const sq_fskdemod *d);
 SQ_API void sq_fskdemod_reset(sq_fskdemod *d);
 SQ_API void sq_fskdemod_destroy(sq_fskdemod *d);
 
-/* The rate every receiver in squeal works at. */
-#define SQ_PROCESSING_RATE_HZ 8000u
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,7 @@
 
 #include "squeal/export.h"
 #include "squeal/error.h"
+#include "squeal/time_base.h"
 #include "squeal/level.h"
 #include "squeal/noise.h"
 #include "squeal/tone.h"

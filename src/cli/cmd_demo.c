@@ -93,7 +93,7 @@ static int parse_demo(int argc, char **argv, demo_opts *o)
 static void print_note(int side, const sq_v8_note *n)
 {
     static const char *const names[2] = { "caller", "answerer" };
-    printf("%8.3f  %-8s  %s\n", (double)n->sample / 8000.0, names[side], n->text);
+    printf("%8.3f  %-8s  %s\n", (double)n->sample / SQ_PROCESSING_RATE_HZ, names[side], n->text);
     fflush(stdout);
 }
 
@@ -169,8 +169,8 @@ int cmd_demo(int argc, char **argv)
         cli_error("demo", "out of memory");
         rc = EXIT_RUNTIME;
     } else if (o.wav) {
-        rc = (o.stereo ? cli_write_wav_stereo("demo", o.wav, 8000, &l.tx[0], &l.tx[1])
-                       : cli_write_wav("demo", o.wav, 8000, &l.mix)) == 0 ? EXIT_OK : EXIT_RUNTIME;
+        rc = (o.stereo ? cli_write_wav_stereo("demo", o.wav, SQ_PROCESSING_RATE_HZ, &l.tx[0], &l.tx[1])
+                       : cli_write_wav("demo", o.wav, SQ_PROCESSING_RATE_HZ, &l.mix)) == 0 ? EXIT_OK : EXIT_RUNTIME;
         sq_v8_note note;
         int side;
         while (rc == EXIT_OK && sim_line_next_note(&l, &side, &note))

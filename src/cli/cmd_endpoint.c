@@ -244,14 +244,14 @@ static int parse_endpoint(int argc, char **argv, endpoint_opts *o)
 
 static double now_s(const endpoint *e)
 {
-    return (double)e->n / SQ_LINK_RATE_HZ;
+    return (double)e->n / SQ_PROCESSING_RATE_HZ;
 }
 
 static void print_notes(endpoint *e)
 {
     sq_v8_note note;
     while (sq_call_next_note(e->call, &note) == SQ_OK)
-        status_print(&e->status, (double)(e->call_start + note.sample) / SQ_LINK_RATE_HZ, "phase", "%s", note.text);
+        status_print(&e->status, (double)(e->call_start + note.sample) / SQ_PROCESSING_RATE_HZ, "phase", "%s", note.text);
 }
 
 /* The answerer's ring: the line carries a calling signal (any signal above -45 dBm0 for
@@ -340,13 +340,13 @@ static int step(endpoint *e, const float *rx)
     }
     if (st->phase == SQ_CALL_ENDED)
         return finish(e, e->in_data && strstr(st->reason, "carrier lost") ? "the other side hung up" : st->reason, 0);
-    if (!e->in_data && e->o->wait_s > 0.0 && (double)(e->n - e->call_start) / SQ_LINK_RATE_HZ > e->o->wait_s)
+    if (!e->in_data && e->o->wait_s > 0.0 && (double)(e->n - e->call_start) / SQ_PROCESSING_RATE_HZ > e->o->wait_s)
         return finish(e, "no data connection in time (--wait)", 0);
     if (e->hangup_at)
         return e->n >= e->hangup_at ? finish(e, interrupted ? "hung up: interrupted" : "hung up: everything sent, the line idle", 0) : -1;
     if (interrupted || (e->in_data && byte_source_done(&e->source) && sq_call_tx_pending(e->call) == 0 &&
-                        (double)(e->n - e->last_heard) / SQ_LINK_RATE_HZ >= e->o->idle_s))
-        e->hangup_at = e->n + (uint64_t)(HANGUP_TAIL_S * SQ_LINK_RATE_HZ);
+                        (double)(e->n - e->last_heard) / SQ_PROCESSING_RATE_HZ >= e->o->idle_s))
+        e->hangup_at = e->n + (uint64_t)(HANGUP_TAIL_S * SQ_PROCESSING_RATE_HZ);
     return -1;
 }
 
@@ -389,7 +389,7 @@ static int open_endpoint(endpoint *e)
     if (byte_source_open(e->o->cmd, &e->source, e->o->send_path) != 0 ||
         byte_sink_open(e->o->cmd, &e->sink, e->o->recv_path) != 0)
         return -1;
-    if (e->o->record_path && wav_output_open(e->o->record_path, SQ_LINK_RATE_HZ, 2, &e->record, err, sizeof err) != 0) {
+    if (e->o->record_path && wav_output_open(e->o->record_path, SQ_PROCESSING_RATE_HZ, 2, &e->record, err, sizeof err) != 0) {
         cli_error(e->o->cmd, "%s", err);
         return -1;
     }

@@ -9,7 +9,6 @@
 #include "src/cli/cli.h"
 #include "src/cli/sim_line.h"
 
-#define GEN_RATE SQ_PROCESSING_RATE_HZ
 #define MAX_SECONDS 3600.0
 #define FSK_LEAD_IN_S 0.15     /* mark before the first character, as a modem raises carrier */
 #define FSK_TAIL_S 0.05        /* mark after the last one */
@@ -56,7 +55,7 @@ static int append_tone(sample_buf *b, sq_tone_kind kind, double level, double du
                        double offset)
 {
     sq_tone_params p;
-    sq_tone_default_params(kind, GEN_RATE, &p);
+    sq_tone_default_params(kind, SQ_PROCESSING_RATE_HZ, &p);
     if (!isnan(level))
         p.level_dbm0 = level;
     p.duration_s = duration;
@@ -74,7 +73,7 @@ static int append_tone(sample_buf *b, sq_tone_kind kind, double level, double du
 
 static int append_silence(sample_buf *b, double seconds)
 {
-    size_t n = (size_t)llround(seconds * GEN_RATE);
+    size_t n = (size_t)llround(seconds * SQ_PROCESSING_RATE_HZ);
     if (sample_buf_grow(b, n) != 0)
         return -1;
     memset(b->x + b->n, 0, n * sizeof *b->x);
@@ -98,8 +97,8 @@ static int append_fsk(sample_buf *b, const sq_fsk_params *p, const sq_async_form
     shifted.mark_hz += offset;
     shifted.space_hz += offset;
     sq_fskmod *m = NULL;
-    int rc = sq_fskmod_create(&shifted, GEN_RATE, level, nbits, &m);
-    size_t n = (size_t)ceil((double)nbits * GEN_RATE / p->baud);
+    int rc = sq_fskmod_create(&shifted, SQ_PROCESSING_RATE_HZ, level, nbits, &m);
+    size_t n = (size_t)ceil((double)nbits * SQ_PROCESSING_RATE_HZ / p->baud);
     if (rc == SQ_OK)
         rc = sample_buf_grow(b, n);
     if (rc == 0) {
@@ -147,18 +146,18 @@ static int build_fsk(const gen_opts *o, sample_buf *b)
     free(bytes);
     if (rc != 0)
         return EXIT_RUNTIME;
-    double have = (double)b->n / GEN_RATE;
+    double have = (double)b->n / SQ_PROCESSING_RATE_HZ;
     if (o->duration > 0.0 && o->duration < have) {
         cli_error("gen", "the message needs %.2f s, longer than --duration %g", have, o->duration);
         return EXIT_USAGE;
     }
     if (o->duration > have) {   /* pad with idle mark: a modulator with nothing queued */
-        size_t extra = (size_t)llround((o->duration - have) * GEN_RATE);
+        size_t extra = (size_t)llround((o->duration - have) * SQ_PROCESSING_RATE_HZ);
         sq_fsk_params p = *fsk_preset(o->signal, o->chan);
         p.mark_hz += o->offset;
         p.space_hz += o->offset;
         sq_fskmod *m = NULL;
-        if (sample_buf_grow(b, extra) != 0 || sq_fskmod_create(&p, GEN_RATE, level, 1, &m) != SQ_OK)
+        if (sample_buf_grow(b, extra) != 0 || sq_fskmod_create(&p, SQ_PROCESSING_RATE_HZ, level, 1, &m) != SQ_OK)
             return EXIT_RUNTIME;
         sq_fskmod_generate(m, b->x + b->n, extra);
         b->n += extra;
@@ -313,7 +312,7 @@ static int parse_gen(int argc, char **argv, gen_opts *o)
 
 int cmd_gen(int argc, char **argv)
 {
-    gen_opts o = { .level = NAN, .snr = NAN, .seed = 1, .rate = 8000, .chan = 1,
+    gen_opts o = { .level = NAN, .snr = NAN, .seed = 1, .rate = SQ_PROCESSING_RATE_HZ, .chan = 1,
                    .format = SQ_ASYNC_8N1 };
     int rc = parse_gen(argc, argv, &o);
     if (rc != EXIT_OK)

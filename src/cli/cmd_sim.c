@@ -167,7 +167,7 @@ static int write_wavs(const char *prefix, const sim_line *l)
     wav_names(prefix, names);
     const sample_buf *bufs[3] = { &l->tx[0], &l->tx[1], &l->mix };
     for (int i = 0; i < 3; i++)
-        if (cli_write_wav("sim", names[i], 8000, bufs[i]) != 0)
+        if (cli_write_wav("sim", names[i], SQ_PROCESSING_RATE_HZ, bufs[i]) != 0)
             return -1;
     return 0;
 }
@@ -180,9 +180,9 @@ static void print_notes(sim_line *l, int json)
     while (sim_line_next_note(l, &i, &n)) {
         if (json)
             printf("{\"t_s\":%.3f,\"type\":\"note\",\"side\":\"%s\",\"text\":\"%s\"}\n",
-                   (double)n.sample / 8000.0, names[i], n.text);
+                   (double)n.sample / SQ_PROCESSING_RATE_HZ, names[i], n.text);
         else
-            printf("%8.3f  %-8s  %s\n", (double)n.sample / 8000.0, names[i], n.text);
+            printf("%8.3f  %-8s  %s\n", (double)n.sample / SQ_PROCESSING_RATE_HZ, names[i], n.text);
     }
 }
 
@@ -205,9 +205,9 @@ static int report_flow(const sim_opts *o, const sim_line *l, int i)
     /* a direction whose sender never reached data carried nothing, even an empty payload */
     int reached = tx->data_sample > 0 && tx->data_sample >= tx->negotiated_sample;
     int intact = reached && f->got_len == f->len && wrong == 0;
-    double t_data = reached ? (double)tx->data_sample / 8000.0 : 0.0;
-    double t_train = reached ? (double)(tx->data_sample - tx->negotiated_sample) / 8000.0 : 0.0;
-    double span = (double)f->last_byte_sample / 8000.0 - (double)rx->data_sample / 8000.0;
+    double t_data = reached ? (double)tx->data_sample / SQ_PROCESSING_RATE_HZ : 0.0;
+    double t_train = reached ? (double)(tx->data_sample - tx->negotiated_sample) / SQ_PROCESSING_RATE_HZ : 0.0;
+    double span = (double)f->last_byte_sample / SQ_PROCESSING_RATE_HZ - (double)rx->data_sample / SQ_PROCESSING_RATE_HZ;
     double throughput = f->got_len && span > 0.0 ? (double)f->got_len * 8.0 / span : 0.0;
     char train_json[32] = "null", data_json[32] = "null";
     if (reached) {

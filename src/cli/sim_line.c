@@ -91,7 +91,7 @@ int sim_line_run(const sim_line_params *o, sim_line *l)
     double echo = o->echo > 0.0 ? pow(10.0, -o->echo / 20.0) : 0.0;
     /* room for the handshake and for the payloads at 300 bit/s, the slowest mode */
     size_t biggest = l->flow[0].len > l->flow[1].len ? l->flow[0].len : l->flow[1].len;
-    size_t tail = 0, limit = (size_t)((MAX_SECONDS + (double)biggest * 10.0 / 300.0 * 1.2) * 8000);
+    size_t tail = 0, limit = (size_t)((MAX_SECONDS + (double)biggest * 10.0 / 300.0 * 1.2) * SQ_PROCESSING_RATE_HZ);
     while (l->tx[0].n < limit && tail < TAIL_SAMPLES) {
         for (int i = 0; i < 2; i++) {
             const float *far = l->tx[1 - i].n ? l->tx[1 - i].x + l->tx[1 - i].n - BLOCK : silence;

@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "squeal/time_base.h"
 
-#define SQ_LINK_RATE_HZ 8000
 /* PortAudio's ALSA host through PulseAudio's ALSA plugin lost stretches of recorded audio
  * at 100 ms (two calls of two broke down in data), and none at 250 ms (four of four clean). */
 #define SQ_LINK_DEFAULT_LATENCY_MS 250.0

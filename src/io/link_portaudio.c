@@ -204,7 +204,7 @@ static size_t pa_output_delay(audio_link *base)
 {
     pa_link *l = (pa_link *)base;
     double s = (double)sq_ring_count(&l->tx) / l->rate_hz + l->out_latency_s;
-    return (size_t)(s * SQ_LINK_RATE_HZ);
+    return (size_t)(s * SQ_PROCESSING_RATE_HZ);
 }
 
 static void pa_get_stats(audio_link *base, audio_link_stats *s)
@@ -366,8 +366,8 @@ static int open_portaudio(const char *spec, const audio_link_opts *o, audio_link
         return -1;
     }
     size_t ring = (size_t)(RING_SECONDS * l->rate_hz);
-    l->to_device = sq_rate_converter_create(SQ_LINK_RATE_HZ, l->rate_hz);
-    l->from_device = sq_rate_converter_create(l->rate_hz, SQ_LINK_RATE_HZ);
+    l->to_device = sq_rate_converter_create(SQ_PROCESSING_RATE_HZ, l->rate_hz);
+    l->from_device = sq_rate_converter_create(l->rate_hz, SQ_PROCESSING_RATE_HZ);
     if (sq_ring_init(&l->rx, ring) != 0 || sq_ring_init(&l->tx, ring) != 0 || !l->to_device || !l->from_device) {
         snprintf(err, err_len, "out of memory");
         Pa_CloseStream(l->stream);

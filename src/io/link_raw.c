@@ -248,9 +248,9 @@ int audio_link_open_raw(const char *spec, const audio_link_opts *o, audio_link *
     }
     l->base.ops = &raw_ops;
     l->in_fd = l->out_fd = -1;
-    l->rate_hz = o->raw_rate_hz > 0.0 ? o->raw_rate_hz : SQ_LINK_RATE_HZ;
-    l->to_line = sq_rate_converter_create(SQ_LINK_RATE_HZ, l->rate_hz);
-    l->from_line = sq_rate_converter_create(l->rate_hz, SQ_LINK_RATE_HZ);
+    l->rate_hz = o->raw_rate_hz > 0.0 ? o->raw_rate_hz : SQ_PROCESSING_RATE_HZ;
+    l->to_line = sq_rate_converter_create(SQ_PROCESSING_RATE_HZ, l->rate_hz);
+    l->from_line = sq_rate_converter_create(l->rate_hz, SQ_PROCESSING_RATE_HZ);
     if (!l->to_line || !l->from_line) {
         snprintf(err, err_len, "out of memory");
         raw_free(l);
@@ -272,11 +272,11 @@ int audio_link_open_raw(const char *spec, const audio_link_opts *o, audio_link *
      * PRIME_MS of stream ahead keeps what each side has written past what the other needs
      * to read: more than both converters' delays and bursts together (60 ms each at
      * 48 kHz, rate_converter.c). */
-    static const float silence[SQ_LINK_RATE_HZ / 50];
-    double ahead_ms = l->rate_hz != SQ_LINK_RATE_HZ && o->latency_ms < PRIME_MS ? PRIME_MS : o->latency_ms;
+    static const float silence[SQ_PROCESSING_RATE_HZ / 50];
+    double ahead_ms = l->rate_hz != SQ_PROCESSING_RATE_HZ && o->latency_ms < PRIME_MS ? PRIME_MS : o->latency_ms;
     /* counted in what reached the stream, not in what went into the converter */
     while ((double)l->line_samples_sent < ahead_ms / 1000.0 * l->rate_hz) {
-        if (send_samples(l, silence, SQ_LINK_RATE_HZ / 50, err, err_len) != 1) {
+        if (send_samples(l, silence, SQ_PROCESSING_RATE_HZ / 50, err, err_len) != 1) {
             raw_free(l);
             return -1;
         }

@@ -94,7 +94,7 @@ int audio_link_open_wav(const char *spec, const audio_link_opts *o, audio_link *
         free(l);
         return -1;
     }
-    if (*out_path && wav_output_open(out_path, SQ_LINK_RATE_HZ, 1, &l->out, err, err_len) != 0) {
+    if (*out_path && wav_output_open(out_path, SQ_PROCESSING_RATE_HZ, 1, &l->out, err, err_len) != 0) {
         sq_audio_reader_close(l->in);
         free(l);
         return -1;

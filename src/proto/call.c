@@ -88,7 +88,7 @@ static v21_data *v21_create(const sq_call_settings *set, uint64_t now)
         return NULL;
     int caller = set->v8.role == SQ_ROLE_CALLER;
     v->start = now;
-    if (sq_fskmod_create(caller ? &SQ_FSK_V21_CH1 : &SQ_FSK_V21_CH2, 8000, set->v8.tx_level_dbm0, 512, &v->tx) != SQ_OK ||
+    if (sq_fskmod_create(caller ? &SQ_FSK_V21_CH1 : &SQ_FSK_V21_CH2, SQ_PROCESSING_RATE_HZ, set->v8.tx_level_dbm0, 512, &v->tx) != SQ_OK ||
         sq_fskdemod_create(caller ? &SQ_FSK_V21_CH2 : &SQ_FSK_V21_CH1, &v->rx) != SQ_OK ||
         sq_async_rx_create(&set->format, &v->arx) != SQ_OK) {
         v21_destroy(v);

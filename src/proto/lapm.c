@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "squeal/error.h"
+#include "squeal/time_base.h"
 #include "src/proto/hdlc.h"
 #include "src/proto/lapm.h"
 #include "src/proto/session_queues.h"
@@ -83,7 +84,7 @@ void sq_lapm_set_bit_rate(sq_lapm *l, int bit_rate)
     if (bit_rate < 300)
         return;
     double t401_s = T401_FRAME_TIMES * (double)FRAME_BITS / bit_rate + T401_EXTRA_S;
-    l->t401 = (uint64_t)(t401_s * 8000.0);
+    l->t401 = (uint64_t)(t401_s * SQ_PROCESSING_RATE_HZ);
 }
 
 void sq_lapm_destroy(sq_lapm *l)

@@ -10,28 +10,28 @@
 #include "src/proto/session_step.h"
 #include "src/proto/v22_detect.h"
 #include "squeal/error.h"
+#include "squeal/time_base.h"
 #include "src/proto/v22_coding.h"
 #include "squeal/v22bis_session.h"
 
-#define MS(x) ((uint64_t)((x) * 8))
 #define SYMBOL_MS (1000.0 / 600.0)
 
 /* V.22bis 6.3.1.1 and 6.3.1.2 timings */
 #define USB1_SYMBOLS 93             /* 155 +/- 10 ms of USB1 before the caller acts */
-#define CALLER_SILENCE MS(456)      /* then 456 +/- 10 ms of silence */
+#define CALLER_SILENCE SQ_MS(456)      /* then 456 +/- 10 ms of silence */
 #define S1_SYMBOLS 60               /* S1 lasts 100 +/- 3 ms */
-#define DECIDE16_AFTER_S1 MS(450)   /* 16-way decisions from 450 +/- 10 ms after the S1 heard */
-#define RATE2400_AFTER_S1 MS(600)   /* SB1 at 2400 from 600 +/- 10 ms after it */
-#define SB1_2400 MS(200)            /* 200 +/- 10 ms of SB1 at 2400 before data */
+#define DECIDE16_AFTER_S1 SQ_MS(450)   /* 16-way decisions from 450 +/- 10 ms after the S1 heard */
+#define RATE2400_AFTER_S1 SQ_MS(600)   /* SB1 at 2400 from 600 +/- 10 ms after it */
+#define SB1_2400 SQ_MS(200)            /* 200 +/- 10 ms of SB1 at 2400 before data */
 #define ONES_2400 32                /* 32 consecutive 1s at 2400 bit/s: 109 ON */
-#define V22_READY MS(765)           /* 765 +/- 10 ms after 109 ON (caller) or of SB1 (answerer) */
+#define V22_READY SQ_MS(765)           /* 765 +/- 10 ms after 109 ON (caller) or of SB1 (answerer) */
 #define IDLE_BEFORE_DATA 40          /* 1s in a row before characters are taken */
 /* Marks before the first character: the far receiver may finish training later than ours
  * (spandsp reports training done 125-280 ms after squeal enters data mode), and a character
  * sent before then is lost, and the ones after it misframed. */
-#define FIRST_CHAR_HOLD MS(400)
+#define FIRST_CHAR_HOLD SQ_MS(400)
 #define CARRIER_OFF_DBM0 -48.0      /* V.22 3.3: OFF below -48 dBm */
-#define CARRIER_OFF_TIME MS(65)     /* V.22bis 3.2: 40-65 ms */
+#define CARRIER_OFF_TIME SQ_MS(65)     /* V.22bis 3.2: 40-65 ms */
 /* With error control above (bit mode), from training on, the carrier has to stay off this
  * long before the call is given up (a Hayes modem's S10 default, 1.4 s): a sound server that
  * skips can leave a few hundred ms of silence. A shorter loss in data is a fault like any
@@ -41,16 +41,16 @@
  * characters the call ends at CARRIER_OFF_TIME instead: what a receiver decodes as the
  * carrier comes back can be misframed, and nothing would catch it (measured: 500 ms of
  * silence let 2-52 wrong bytes through at 2400 and 1200 bit/s). */
-#define CARRIER_LOSS_HANGUP MS(1400)
+#define CARRIER_LOSS_HANGUP SQ_MS(1400)
 /* A received character is handed over only once it is this old and the carrier is still
  * there: the symbols as a carrier fades (hang-up, a cut line) decode to garbage before the
  * loss is declared (the fast level falls 35 dB in ~30 ms, then CARRIER_OFF_TIME), and what
  * is held back then is dropped rather than delivered as if it were good. 150 ms was not
  * enough when a sound server dropped a killed peer's stream: the audio jumped before it
  * went silent, and a few garbage characters came out (tests/loopback_test.sh). */
-#define CHAR_HOLD MS(300)
+#define CHAR_HOLD SQ_MS(300)
 #define HELD_MAX 256
-#define ANSWER_WAIT MS(10000)       /* a handshake that gets no reply gives up */
+#define ANSWER_WAIT SQ_MS(10000)       /* a handshake that gets no reply gives up */
 /* Line quality needed to go to 2400 bit/s: the SNR of the symbols as measured on USB1 or S1
  * (their differential phase scatter; symbol SNR = line SNR over 0-4 kHz + 8.2 dB). 16-QAM
  * makes 1e-5 at about 12.1 dB line SNR here (bench_v22), so 20.5 dB asks for ~12.3 dB. At
@@ -76,15 +76,15 @@
 #define FAULT_FLOOR 0.06            /* |error|^2, grid units (22 dB): clean lines sit far below */
 #define FAULT_SHORT 8.0             /* symbols */
 #define FAULT_LONG 128.0
-#define FAULT_BACKOFF MS(10)        /* the first bad symbol came a few symbols before */
+#define FAULT_BACKOFF SQ_MS(10)        /* the first bad symbol came a few symbols before */
 /* No S1 back: send S1 again (NOTES-SM: 1.2 s). When a fault hits both directions at once,
  * both ends retrain together and each S1 reaches a receiver that has only just started
  * over and misses it; different intervals for the two roles pull the repeats apart, and an
  * S1 heard more than REPLY_AFTER after our own is answered with another (V.22bis 6.6.1 f
  * counts one within about a second as the reply). */
-#define RETRAIN_REPEAT_CALLER MS(1200)
-#define RETRAIN_REPEAT_ANSWERER MS(1700)
-#define REPLY_AFTER MS(1000)
+#define RETRAIN_REPEAT_CALLER SQ_MS(1200)
+#define RETRAIN_REPEAT_ANSWERER SQ_MS(1700)
+#define REPLY_AFTER SQ_MS(1000)
 #define RATE_REQUEST_DIBITS 32      /* identical 01 or 10 dibits that ask for 1200 (6.6) */
 /* A retrain whose S1 measures below this asks for 1200 bit/s. S1 (44 symbols, measured as
  * the receiver finds its timing again) reads 20-23 dB on a 14 dB line and about 19 on an
@@ -97,7 +97,7 @@
  * 20.5 dB on USB1, leaves a dB between them so a line at the edge does not flap. */
 #define LINE_SYMBOLS 1200.0
 #define LINE_MIN_2400_DB 19.5
-#define LINE_WAIT MS(3000)
+#define LINE_WAIT SQ_MS(3000)
 /* S1 sent this many times with none back ends the call: 7.2 s for the caller, 10.2 s for
  * the answerer, longer than the 5 s after which a far end stuck in its retrain's training
  * starts one of its own (RETRAIN_AGAIN_MAX), whose S1 is then heard */
@@ -110,7 +110,7 @@
 /* Equalisation lost again this soon after a retrain, on symbols that were below 20 dB
  * before it: the line itself is too poor for 2400. (Faults on a good line, such as a sound
  * server skipping twice in a row under load, are retrained however often they come.) */
-#define RETRAIN_TOO_SOON MS(5000)
+#define RETRAIN_TOO_SOON SQ_MS(5000)
 #define POOR_LINE_SNR_DB 20.0
 /* And the way up (V.22bis 6.6): in data at 1200 bit/s with error control above (a retrain
  * loses what is in flight, which only that layer sends again) and a far end known to run
@@ -120,9 +120,9 @@
  * rarely ask at once. A far end that answers 1200 is not asked again; one retrain that
  * went wrong otherwise is tried once more after UPGRADE_RETRY. */
 #define UPGRADE_MIN_SNR_DB 23.0
-#define UPGRADE_WAIT_CALLER MS(6000)
-#define UPGRADE_WAIT_ANSWERER MS(8000)
-#define UPGRADE_RETRY MS(30000)
+#define UPGRADE_WAIT_CALLER SQ_MS(6000)
+#define UPGRADE_WAIT_ANSWERER SQ_MS(8000)
+#define UPGRADE_RETRY SQ_MS(30000)
 #define UPGRADE_TRIES 2
 #define UNTRUSTED_SNR_DB 18.0
 
@@ -696,7 +696,7 @@ static void step(sq_v22_session *s)
             send_signal(s, TX_DATA, 2400);
         }
         start_data_if_ready(s);
-        if (since > MS(5000) && (s->st.phase == SQ_V22_HANDSHAKE || s->retraining)) {
+        if (since > SQ_MS(5000) && (s->st.phase == SQ_V22_HANDSHAKE || s->retraining)) {
             /* with error control above, a first training a sound server's skip spoilt is
              * tried once more as a retrain (the far end may already be in data, where it
              * answers S1); without, the call ends as it always did */
@@ -752,7 +752,7 @@ static void step(sq_v22_session *s)
         } else if (s->s1_watch.s1_run >= SQ_V22_S1_DETECT_SYMBOLS) {
             /* the far end retrains: what came before its S1 was good */
             /* S1's first symbol or two do not count as alternations yet */
-            begin_retrain(s, s->s1_watch_start - MS(3 * SYMBOL_MS), "S1 from the far end");
+            begin_retrain(s, s->s1_watch_start - SQ_MS(3 * SYMBOL_MS), "S1 from the far end");
             s->det = s->s1_watch;
             s->rx_kept_lock = 1;
             enter(s, ST_S1_HEARD);

@@ -12,17 +12,17 @@ enum answerer_state {
     A_END,
 };
 
-#define INITIAL_SILENCE MS(200)    /* V.8 8.2: at least 0.2 s */
+#define INITIAL_SILENCE SQ_MS(200)    /* V.8 8.2: at least 0.2 s */
 #define ANSAM_SECONDS 5.0          /* V.8 7.2: at most 5 +/- 1 s */
 #define ANS_SECONDS 3.3            /* V.25: 3.3 +/- 0.7 s */
-#define GAP_BEFORE_JM MS(75)
-#define CJ_TIMEOUT MS(5000)        /* SPANDSP: 5 s waiting for CJ */
+#define GAP_BEFORE_JM SQ_MS(75)
+#define CJ_TIMEOUT SQ_MS(5000)        /* SPANDSP: 5 s waiting for CJ */
 /* V.8 8.2 allows other criteria than CJ for stopping JM. A caller sends CM until JM has come
  * and then CJ, and nothing after it on V.21: CM stopped this long is a CJ that was lost (a
  * burst of noise, a sound server's skip: seen in tests/loopback_test.sh). */
-#define CM_STOPPED MS(300)
-#define SILENCE_AFTER_CJ MS(75)    /* V.8 8.2: 75 +/- 5 ms */
-#define SILENCE_AFTER_TONE MS(75)  /* V.25: 75 +/- 20 ms before the data signal */
+#define CM_STOPPED SQ_MS(300)
+#define SILENCE_AFTER_CJ SQ_MS(75)    /* V.8 8.2: 75 +/- 5 ms */
+#define SILENCE_AFTER_TONE SQ_MS(75)  /* V.25: 75 +/- 20 ms before the data signal */
 
 static void start_answer_tone(sq_v8_session *s)
 {

@@ -14,19 +14,19 @@ enum caller_state {
     C_END,
 };
 
-#define INITIAL_SILENCE MS(1000)     /* V.8 8.1.1: about 1 s (SPANDSP and LINMODEM: 1000 ms) */
-#define TE MS(1000)                  /* V.8 8.1: Te >= 0.5 s, >= 1 s to disable echo control */
-#define ANSWER_TONE_WAIT MS(15000)   /* how long a caller waits to be answered */
+#define INITIAL_SILENCE SQ_MS(1000)     /* V.8 8.1.1: about 1 s (SPANDSP and LINMODEM: 1000 ms) */
+#define TE SQ_MS(1000)                  /* V.8 8.1: Te >= 0.5 s, >= 1 s to disable echo control */
+#define ANSWER_TONE_WAIT SQ_MS(15000)   /* how long a caller waits to be answered */
 #define ANSAM_MIN_TONE_S 0.45        /* 2100 Hz heard this long, with AM: ANSam */
 #define ANS_DECIDE_TONE_S 1.0        /* this long with no AM: plain ANS (V.25) */
 #define AM_MIN_DEPTH 0.08            /* as the decoder (decoder.c) */
-#define JM_TIMEOUT MS(5000)          /* SPANDSP: 5 s without a valid JM */
-#define SILENCE_AFTER_CJ MS(75)      /* V.8 8.1: 75 +/- 5 ms */
-#define V21_CARRIER_ON MS(300)       /* V.21 Table 2: 109 OFF->ON 300-700 ms */
-#define V25_DATA_WAIT MS(10000)
-#define PEEK_EVERY MS(50)
+#define JM_TIMEOUT SQ_MS(5000)          /* SPANDSP: 5 s without a valid JM */
+#define SILENCE_AFTER_CJ SQ_MS(75)      /* V.8 8.1: 75 +/- 5 ms */
+#define V21_CARRIER_ON SQ_MS(300)       /* V.21 Table 2: 109 OFF->ON 300-700 ms */
+#define V25_DATA_WAIT SQ_MS(10000)
+#define PEEK_EVERY SQ_MS(50)
 #define CI_PER_BURST 4               /* V.8 7.1: ON >= 3 sequences, <= 2 s (SPANDSP, LINMODEM: 4) */
-#define CI_OFF MS(500)               /* V.8 7.1: OFF 0.4-2 s (SPANDSP, LINMODEM: 500 ms) */
+#define CI_OFF SQ_MS(500)               /* V.8 7.1: OFF 0.4-2 s (SPANDSP, LINMODEM: 500 ms) */
 
 static void check_answer_tone(sq_v8_session *s)
 {
@@ -110,7 +110,7 @@ static void wait_v25_data(sq_v8_session *s)
 {
     sq_tone_segment seg;
     int tone_on = sq_tonerx_peek(s->tones, 0, &seg);
-    if (!tone_on && (s->set.modes & SQ_V8_V22BIS) && s->n - s->state_start >= MS(200)) {
+    if (!tone_on && (s->set.modes & SQ_V8_V22BIS) && s->n - s->state_start >= SQ_MS(200)) {
         /* V.32bis Annex A automode: a V.22bis caller goes on after the answer tone and waits
          * for the answerer's USB1 (the V.22bis session does). A V.21-only V.25 answerer is
          * then missed: squeal's caller offers V.21 only when V.22bis is left out. */

@@ -51,7 +51,7 @@ int sq_v8_session_create(const sq_v8_settings *set, sq_v8_session **out)
     const sq_fsk_params *mine = caller ? &SQ_FSK_V21_CH1 : &SQ_FSK_V21_CH2;
     const sq_fsk_params *theirs = caller ? &SQ_FSK_V21_CH2 : &SQ_FSK_V21_CH1;
     static const double answer_tone_hz[] = { 2100.0 };
-    int rc = sq_fskmod_create(mine, 8000, set->tx_level_dbm0, TX_QUEUE_BITS, &s->fsk_tx);
+    int rc = sq_fskmod_create(mine, SQ_PROCESSING_RATE_HZ, set->tx_level_dbm0, TX_QUEUE_BITS, &s->fsk_tx);
     if (rc == SQ_OK)
         rc = sq_fskdemod_create(theirs, &s->fsk_rx);
     if (rc == SQ_OK)
@@ -92,7 +92,7 @@ int v8s_send_tone(sq_v8_session *s, sq_tone_kind kind, double seconds)
     sq_tonegen_destroy(s->tone);
     s->tone = NULL;
     sq_tone_params p;
-    sq_tone_default_params(kind, 8000, &p);
+    sq_tone_default_params(kind, SQ_PROCESSING_RATE_HZ, &p);
     p.duration_s = seconds;
     if (sq_tonegen_create(&p, &s->tone) != SQ_OK)   /* cannot fail with these parameters */
         return -1;
@@ -225,7 +225,7 @@ static void hear(sq_v8_session *s, const float *rx, size_t n)
         done += sq_fskdemod_process(s->fsk_rx, rx + done, n - done, bits, 16, &nb);
         for (size_t i = 0; i < nb; i++) {
             sq_v8_rx_msg m;
-            if (!sq_v8_rx_put_bit(s->v8rx, bits[i].bit, bits[i].sample, 8000.0 / 300.0, &m))
+            if (!sq_v8_rx_put_bit(s->v8rx, bits[i].bit, bits[i].sample, (double)SQ_PROCESSING_RATE_HZ / 300.0, &m))
                 continue;
             if (m.msg.type == SQ_V8_CJ) {
                 s->heard_cj = 1;

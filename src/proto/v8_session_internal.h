@@ -4,13 +4,13 @@
 
 #include "dsp/tone_rx.h"
 #include "squeal/fsk.h"
+#include "squeal/time_base.h"
 #include "squeal/tone.h"
 #include "squeal/v8.h"
 #include "squeal/v8_session.h"
 #include "src/proto/session_queues.h"
 #include "src/proto/session_step.h"
 
-#define MS(x) ((uint64_t)((x) * 8))   /* milliseconds to samples at 8 kHz */
 
 typedef enum tx_kind { TX_SILENCE = 0, TX_TONE, TX_FSK } tx_kind;
 
