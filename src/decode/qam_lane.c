@@ -6,7 +6,7 @@
  *         after which the lane follows the training again to the rate it settles on;
  *   sb1   scrambled 1s, from the end of S1 (or from its recognition, with no S1) to data,
  *         at the rate the lane settled on;
- *   data  from the first 40 marks at the final rate to the loss of the carrier, with the
+ *   data  from the first 32 1s at the final rate to the loss of the carrier, with the
  *         start-stop characters it carried, or, once a V.42 LAPM frame with a good FCS turns
  *         up, the information in its I frames instead (each once, in order, as the far
  *         receiver took them).
@@ -24,17 +24,13 @@
 #define USB1_MAX_MID_RATIO 0.95     /* USB1 dips between symbols (0.7 from squeal, 0.9 from a real
                                      * modem through MP3); a steady tone stays at 1 */
 #define S1_CONTEXT_S 3.0            /* S1 counts this long after other V.22 signals */
-#define LIVE_DBM0 -43.0             /* V.22 3.3: ON above -43 dBm */
-#define OFF_DBM0 -48.0              /* OFF below -48 dBm ... */
-#define OFF_SYMBOLS 39              /* ... for 65 ms */
+#define OFF_SYMBOLS ((int)(SQ_V22_CARRIER_OFF_MS * SQ_QAM_BAUD / 1000.0))   /* 39 */
 /* The fast level falls below OFF about 30 ms after a carrier stops; the characters read in
  * the symbols before that (and in the quiet that follows) are not the far end's */
 #define FADE_SYMBOLS 24
-#define DECIDE16_AFTER_S1_S 0.45    /* 16-way decisions from 450 ms after S1 */
 #define WAIT_2400_S 3.0             /* no 2400 bit/s points by then: the far end stayed at 1200
                                      * (the far end switches 600 ms after the S1 it hears: a
                                      * round trip after its own, 0.5 s or more over sound cards) */
-#define MARKS_BEFORE_DATA 32         /* V.22bis: 109 ON after 32 1s at the final rate */
 #define SB1_BACKDATE_S 0.27         /* SB1 is recognised after 270 ms of it */
 /* SB1 at 2400 lasts 200 ms before data: past that, data begins even if noise keeps the lane
  * from seeing 32 clean 1s (the data event then says how poor the line was) */
@@ -244,7 +240,7 @@ static void hunt_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *sym,
 /* After S1 the far end goes to 2400 bit/s (or, with no sign of it by WAIT_2400_S, stays). */
 static void watch_rate(sq_qam_lane *l, const sq_qam_symbol *sym, double now_s)
 {
-    if (now_s - l->coherent_s < DECIDE16_AFTER_S1_S)
+    if (now_s - l->coherent_s < SQ_V22_DECIDE16_AFTER_S1_MS / 1000.0)
         return;
     sq_qam_rx_set_decide(l->rx, SQ_QAM_DECIDE_16);
     if (sq_v22_watch_2400(&l->rate_hits, sym->decision)) {
@@ -272,7 +268,7 @@ static void coherent_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *
         uint8_t b = sq_v22_descramble(&l->det.descr, bits[i]);
         if (l->state != QL_DATA) {
             l->marks = b ? l->marks + 1 : 0;
-            if (l->state == QL_SB1 && (l->marks >= MARKS_BEFORE_DATA ||
+            if (l->state == QL_SB1 && (l->marks >= SQ_V22_ONES_BEFORE_DATA ||
                                        (l->rate == 2400 && now_s - l->rate_s > DATA_AFTER_2400_S)))
                 open_data(d, l, now_s);
             continue;
@@ -314,11 +310,11 @@ void sq_qam_lanes_process(sq_decoder *d, const float *x, size_t n)
         size_t ns = sq_qam_rx_process(l->rx, x, n, sym, 64);
         for (size_t k = 0; k < ns; k++) {
             double level = sq_qam_rx_level_dbm0(l->rx);
-            l->quiet = sq_qam_rx_fast_level_dbm0(l->rx) < OFF_DBM0 ? l->quiet + 1 : 0;
+            l->quiet = sq_qam_rx_fast_level_dbm0(l->rx) < SQ_V22_CARRIER_OFF_DBM0 ? l->quiet + 1 : 0;
             if (l->quiet == 1 && l->state == QL_DATA && l->history_pos >= FADE_SYMBOLS && !l->lapm)
                 l->ev.data_len = l->len_history[(l->history_pos - FADE_SYMBOLS) % 32];
             if (l->state == QL_HUNT) {
-                hunt_symbol(d, l, &sym[k], level > LIVE_DBM0);
+                hunt_symbol(d, l, &sym[k], level > SQ_V22_CARRIER_ON_DBM0);
             } else if (l->quiet >= OFF_SYMBOLS) {
                 back_to_hunt(d, l, to_s(sym[k].sample) - OFF_SYMBOLS / SQ_QAM_BAUD);
             } else {

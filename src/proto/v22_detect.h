@@ -25,6 +25,12 @@ typedef struct sq_v22_detector {
 } sq_v22_detector;
 
 #define SQ_V22_S1_DETECT_SYMBOLS 16   /* alternations that make S1 */
+/* Clause figures the session and the timeline decoder both follow */
+#define SQ_V22_CARRIER_ON_DBM0 -43.0      /* V.22 3.3: received line signal ON above -43 dBm */
+#define SQ_V22_CARRIER_OFF_DBM0 -48.0     /* ... and OFF below -48 dBm */
+#define SQ_V22_CARRIER_OFF_MS 65          /* V.22bis 3.2: OFF once below for 40-65 ms */
+#define SQ_V22_DECIDE16_AFTER_S1_MS 450   /* V.22bis 6.3.1: 16-way decisions 450 +/- 10 ms after S1 */
+#define SQ_V22_ONES_BEFORE_DATA 32        /* 32 consecutive 1s at the final rate: 109 ON */
 #define SQ_V22_SB1_DETECT_BITS 324    /* 270 +/- 40 ms of SB1 at 1200 bit/s */
 
 void sq_v22_detector_init(sq_v22_detector *d);

@@ -20,18 +20,16 @@
 #define USB1_SYMBOLS 93             /* 155 +/- 10 ms of USB1 before the caller acts */
 #define CALLER_SILENCE SQ_MS(456)      /* then 456 +/- 10 ms of silence */
 #define S1_SYMBOLS 60               /* S1 lasts 100 +/- 3 ms */
-#define DECIDE16_AFTER_S1 SQ_MS(450)   /* 16-way decisions from 450 +/- 10 ms after the S1 heard */
+#define DECIDE16_AFTER_S1 SQ_MS(SQ_V22_DECIDE16_AFTER_S1_MS)
 #define RATE2400_AFTER_S1 SQ_MS(600)   /* SB1 at 2400 from 600 +/- 10 ms after it */
 #define SB1_2400 SQ_MS(200)            /* 200 +/- 10 ms of SB1 at 2400 before data */
-#define ONES_2400 32                /* 32 consecutive 1s at 2400 bit/s: 109 ON */
 #define V22_READY SQ_MS(765)           /* 765 +/- 10 ms after 109 ON (caller) or of SB1 (answerer) */
 #define IDLE_BEFORE_DATA 40          /* 1s in a row before characters are taken */
 /* Marks before the first character: the far receiver may finish training later than ours
  * (spandsp reports training done 125-280 ms after squeal enters data mode), and a character
  * sent before then is lost, and the ones after it misframed. */
 #define FIRST_CHAR_HOLD SQ_MS(400)
-#define CARRIER_OFF_DBM0 -48.0      /* V.22 3.3: OFF below -48 dBm */
-#define CARRIER_OFF_TIME SQ_MS(65)     /* V.22bis 3.2: 40-65 ms */
+#define CARRIER_OFF_TIME SQ_MS(SQ_V22_CARRIER_OFF_MS)
 /* With error control above (bit mode), from training on, the carrier has to stay off this
  * long before the call is given up (a Hayes modem's S10 default, 1.4 s): a sound server that
  * skips can leave a few hundred ms of silence. A shorter loss in data is a fault like any
@@ -504,7 +502,7 @@ static void receive_bits(sq_v22_session *s, const sq_qam_symbol *sym)
             deliver(s, b, sym->sample);
         } else if (s->state == ST_TRAIN_2400 && s->rx_rate == 2400) {
             s->ones_run = b ? s->ones_run + 1 : 0;
-            if (s->ones_run >= ONES_2400) {
+            if (s->ones_run >= SQ_V22_ONES_BEFORE_DATA) {
                 s->rx_ready = 1;
                 note(s, "32 ones at 2400 bit/s received: receiver ready");
             }
@@ -519,7 +517,7 @@ static void on_symbol(sq_v22_session *s, const sq_qam_symbol *sym)
     int coherent = s->state == ST_TRAIN_2400 || s->state == ST_DATA ||
                    (s->state == ST_TRAIN_1200 && s->rx_rate);
     if (!coherent) {
-        sq_v22_detector_symbol(&s->det, sym->z, sq_qam_rx_level_dbm0(s->qrx) > -43.0);
+        sq_v22_detector_symbol(&s->det, sym->z, sq_qam_rx_level_dbm0(s->qrx) > SQ_V22_CARRIER_ON_DBM0);
         return;
     }
     receive_bits(s, sym);
@@ -722,7 +720,7 @@ static void step(sq_v22_session *s)
         if (s->fault_at) {
             char why[96];
             if (s->carrier_dropped)
-                snprintf(why, sizeof why, "far carrier gone for %.0f ms", (double)CARRIER_OFF_TIME / 8.0);
+                snprintf(why, sizeof why, "far carrier gone for %d ms", SQ_V22_CARRIER_OFF_MS);
             else
                 snprintf(why, sizeof why, "equalisation lost (slicer SNR %.1f dB over 8 symbols, %.1f dB before)",
                          snr_of_error(s->fast_err), snr_of_error(s->slow_err));
@@ -782,7 +780,7 @@ static void step(sq_v22_session *s)
     }
     /* far carrier: lost for 65 ms once the call is under way */
     if ((s->state >= ST_TRAIN_2400 || s->retraining) && s->state != ST_ENDED) {
-        if (sq_qam_rx_fast_level_dbm0(s->qrx) >= CARRIER_OFF_DBM0) {
+        if (sq_qam_rx_fast_level_dbm0(s->qrx) >= SQ_V22_CARRIER_OFF_DBM0) {
             s->quiet_since = 0;
             s->carrier_dropped = 0;
         } else if (!s->quiet_since) {
@@ -798,7 +796,7 @@ static void step(sq_v22_session *s)
                 if (!s->fault_at)
                     s->fault_at = s->quiet_since;   /* retrained on the next step */
             } else if (s->state == ST_DATA) {
-                note(s, "far carrier lost for %.0f ms", (double)CARRIER_OFF_TIME / 8.0);
+                note(s, "far carrier lost for %d ms", SQ_V22_CARRIER_OFF_MS);
                 drop_held_since(s, s->quiet_since - FAULT_BACKOFF);
             }
         }
