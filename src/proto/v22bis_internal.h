@@ -227,5 +227,6 @@ void v22s_begin_retrain(sq_v22_session *s, uint64_t good_before, const char *why
 void v22s_start_own_retrain(sq_v22_session *s, uint64_t good_before, const char *why);
 void v22s_retrain_to_1200(sq_v22_session *s);
 void v22s_retrain_step(sq_v22_session *s, uint64_t in_state);
+void v22s_retrain_rate_choice(sq_v22_session *s);
 
 #endif

@@ -72,3 +72,20 @@ void v22s_retrain_step(sq_v22_session *s, uint64_t in_state)
         v22s_enter(s, ST_RETRAIN);
     }
 }
+
+/* The end of the far end's S1 in a retrain: a line now too poor for 2400, or a modem set
+ * to 1200, asks for 1200 (V.22bis 6.6) with its dibits after S1. */
+void v22s_retrain_rate_choice(sq_v22_session *s)
+{
+    if (s->set.max_rate != 2400 && !s->retrain_1200) {
+        s->retrain_1200 = 1;
+        v22s_note(s, "asking for 1200 bit/s: this modem is set to 1200");
+        if (s->tx == TX_SB1)
+            v22s_send_signal(s, TX_RATE_1200, 1200);
+    } else if (s->det.quality_db < RETRAIN_MIN_2400_DB && !s->retrain_1200) {
+        s->retrain_1200 = 1;
+        v22s_note(s, "S1 at symbol SNR %.1f dB: too poor for 2400, asking for 1200", s->det.quality_db);
+        if (s->tx == TX_SB1)
+            v22s_send_signal(s, TX_RATE_1200, 1200);
+    }
+}

@@ -158,6 +158,88 @@ static void go_1200(sq_v22_session *s, const char *why)
     v22s_enter(s, ST_TRAIN_1200);
 }
 
+/* The caller, after USB1 and its silence: S1 if it wants 2400 and the line allows, SB1 if not. */
+static void caller_choose_rate(sq_v22_session *s)
+{
+    /* USB1 has gone on through the silence: its whole length measures the line */
+    s->i_want_2400 = s->set.max_rate == 2400 && s->det.quality_db >= MIN_SNR_2400_DB;
+    if (s->i_want_2400) {
+        v22s_send_signal(s, TX_S1, 1200);
+        v22s_note(s, "S1 sent");
+    } else {
+        v22s_send_signal(s, TX_SB1, 1200);
+        v22s_note(s, "SB1 sent at 1200 bit/s (%s, symbol SNR %.1f dB)", s->set.max_rate == 2400 ? "line too poor for 2400" : "V.22", s->det.quality_db);
+    }
+    s->det.sb1_bits = 0;
+    v22s_enter(s, ST_CALLER_WAIT_REPLY);
+}
+
+/* S1 coming in: at its end, the rate this side wants (V.22bis 6.3.1.2; in a retrain, 6.6). */
+static void s1_heard_step(sq_v22_session *s)
+{
+    s->far_v22bis = 1;
+    if (s->det.s1_run == 0 && s->retraining) {
+        v22s_retrain_rate_choice(s);
+        heard_s1_end(s);
+    } else if (s->det.s1_run == 0) {   /* S1 ended */
+        int caller = s->set.role == SQ_ROLE_CALLER;
+        if (!caller)
+            s->i_want_2400 = s->set.max_rate == 2400 && s->det.quality_db >= ANSWERER_MIN_SNR_2400_DB;
+        if (caller && s->i_want_2400) {
+            heard_s1_end(s);
+        } else if (!caller && s->i_want_2400) {
+            heard_s1_end(s);
+            v22s_send_signal(s, TX_S1, 1200);
+            v22s_note(s, "S1 sent");
+        } else if (caller) {
+            /* we left S1 out, the answerer did not: a V.22bis answerer that will settle
+             * on our SB1 at 1200 */
+            go_1200(s, "S1 heard, but we asked for 1200");
+        } else {
+            char why[96];
+            if (s->set.max_rate == 2400)
+                snprintf(why, sizeof why, "S1 heard (symbol SNR %.1f dB, too poor for 2400)", s->det.quality_db);
+            else
+                snprintf(why, sizeof why, "S1 heard (V.22 only)");
+            go_1200(s, why);
+        }
+    }
+}
+
+/* After the S1 heard: the 2400 bit/s training's timers (V.22bis 6.3.1.1.2, 6.3.1.2.2),
+ * or 1200 if either end asked for it in a retrain; 5 s without data is a training gone wrong. */
+static void train_2400_step(sq_v22_session *s)
+{
+    uint64_t since = s->n - s->s1_end;
+    if (since >= DECIDE16_AFTER_S1 && s->retraining && (s->retrain_1200 || s->far_1200)) {
+        v22s_retrain_to_1200(s);
+        return;
+    }
+    if (since >= DECIDE16_AFTER_S1)
+        sq_qam_rx_set_decide(s->qrx, SQ_QAM_DECIDE_16);
+    if (since >= RATE2400_AFTER_S1 && s->tx_rate == 1200) {
+        v22s_send_signal(s, TX_SB1, 2400);
+        v22s_note(s, "SB1 at 2400 bit/s");
+    }
+    if (since >= RATE2400_AFTER_S1 + SB1_2400 && !s->tx_ready) {
+        s->tx_ready = 1;
+        v22s_send_signal(s, TX_DATA, 2400);
+    }
+    start_data_if_ready(s);
+    if (since > SQ_MS(5000) && (s->st.phase == SQ_V22_HANDSHAKE || s->retraining)) {
+        /* with error control above, a first training a sound server's skip spoilt is
+         * tried once more as a retrain (the far end may already be in data, where it
+         * answers S1); without, the call ends as it always did */
+        if (s->set.put_bit && s->st.phase == SQ_V22_HANDSHAKE && !s->retraining && !s->st.retrains)
+            v22s_start_own_retrain(s, s->n, "training at 2400 bit/s did not finish");
+        else if (s->retraining && s->retrains_unfinished < RETRAIN_AGAIN_MAX) {
+            s->retrains_unfinished++;
+            v22s_start_own_retrain(s, s->n, "the retrain did not finish: retraining again");
+        } else
+            v22s_end_call(s, s->retraining ? "retrain did not finish" : "training at 2400 bit/s did not finish");
+    }
+}
+
 static void step(sq_v22_session *s)
 {
     uint64_t in_state = s->n - s->state_start;
@@ -171,19 +253,8 @@ static void step(sq_v22_session *s)
         }
         break;
     case ST_CALLER_SILENCE:
-        if (in_state >= CALLER_SILENCE) {
-            /* USB1 has gone on through the silence: its whole length measures the line */
-            s->i_want_2400 = s->set.max_rate == 2400 && s->det.quality_db >= MIN_SNR_2400_DB;
-            if (s->i_want_2400) {
-                v22s_send_signal(s, TX_S1, 1200);
-                v22s_note(s, "S1 sent");
-            } else {
-                v22s_send_signal(s, TX_SB1, 1200);
-                v22s_note(s, "SB1 sent at 1200 bit/s (%s, symbol SNR %.1f dB)", s->set.max_rate == 2400 ? "line too poor for 2400" : "V.22", s->det.quality_db);
-            }
-            s->det.sb1_bits = 0;
-            v22s_enter(s, ST_CALLER_WAIT_REPLY);
-        }
+        if (in_state >= CALLER_SILENCE)
+            caller_choose_rate(s);
         break;
     case ST_CALLER_WAIT_REPLY:
     case ST_ANSWERER_USB1:
@@ -196,77 +267,11 @@ static void step(sq_v22_session *s)
         }
         break;
     case ST_S1_HEARD:
-        s->far_v22bis = 1;
-        if (s->det.s1_run == 0 && s->retraining) {
-            /* a retrain: a line now too poor for 2400, or a modem set to 1200, asks for
-             * 1200 after S1 (6.6) */
-            if (s->set.max_rate != 2400 && !s->retrain_1200) {
-                s->retrain_1200 = 1;
-                v22s_note(s, "asking for 1200 bit/s: this modem is set to 1200");
-                if (s->tx == TX_SB1)
-                    v22s_send_signal(s, TX_RATE_1200, 1200);
-            } else if (s->det.quality_db < RETRAIN_MIN_2400_DB && !s->retrain_1200) {
-                s->retrain_1200 = 1;
-                v22s_note(s, "S1 at symbol SNR %.1f dB: too poor for 2400, asking for 1200", s->det.quality_db);
-                if (s->tx == TX_SB1)
-                    v22s_send_signal(s, TX_RATE_1200, 1200);
-            }
-            heard_s1_end(s);
-        } else if (s->det.s1_run == 0) {   /* S1 ended */
-            int caller = s->set.role == SQ_ROLE_CALLER;
-            if (!caller)
-                s->i_want_2400 = s->set.max_rate == 2400 && s->det.quality_db >= ANSWERER_MIN_SNR_2400_DB;
-            if (caller && s->i_want_2400) {
-                heard_s1_end(s);
-            } else if (!caller && s->i_want_2400) {
-                heard_s1_end(s);
-                v22s_send_signal(s, TX_S1, 1200);
-                v22s_note(s, "S1 sent");
-            } else if (caller) {
-                /* we left S1 out, the answerer did not: a V.22bis answerer that will settle
-                 * on our SB1 at 1200 */
-                go_1200(s, "S1 heard, but we asked for 1200");
-            } else {
-                char why[96];
-                if (s->set.max_rate == 2400)
-                    snprintf(why, sizeof why, "S1 heard (symbol SNR %.1f dB, too poor for 2400)", s->det.quality_db);
-                else
-                    snprintf(why, sizeof why, "S1 heard (V.22 only)");
-                go_1200(s, why);
-            }
-        }
+        s1_heard_step(s);
         break;
-    case ST_TRAIN_2400: {
-        uint64_t since = s->n - s->s1_end;
-        if (since >= DECIDE16_AFTER_S1 && s->retraining && (s->retrain_1200 || s->far_1200)) {
-            v22s_retrain_to_1200(s);
-            break;
-        }
-        if (since >= DECIDE16_AFTER_S1)
-            sq_qam_rx_set_decide(s->qrx, SQ_QAM_DECIDE_16);
-        if (since >= RATE2400_AFTER_S1 && s->tx_rate == 1200) {
-            v22s_send_signal(s, TX_SB1, 2400);
-            v22s_note(s, "SB1 at 2400 bit/s");
-        }
-        if (since >= RATE2400_AFTER_S1 + SB1_2400 && !s->tx_ready) {
-            s->tx_ready = 1;
-            v22s_send_signal(s, TX_DATA, 2400);
-        }
-        start_data_if_ready(s);
-        if (since > SQ_MS(5000) && (s->st.phase == SQ_V22_HANDSHAKE || s->retraining)) {
-            /* with error control above, a first training a sound server's skip spoilt is
-             * tried once more as a retrain (the far end may already be in data, where it
-             * answers S1); without, the call ends as it always did */
-            if (s->set.put_bit && s->st.phase == SQ_V22_HANDSHAKE && !s->retraining && !s->st.retrains)
-                v22s_start_own_retrain(s, s->n, "training at 2400 bit/s did not finish");
-            else if (s->retraining && s->retrains_unfinished < RETRAIN_AGAIN_MAX) {
-                s->retrains_unfinished++;
-                v22s_start_own_retrain(s, s->n, "the retrain did not finish: retraining again");
-            } else
-                v22s_end_call(s, s->retraining ? "retrain did not finish" : "training at 2400 bit/s did not finish");
-        }
+    case ST_TRAIN_2400:
+        train_2400_step(s);
         break;
-    }
     case ST_TRAIN_1200:
         if (s->n >= s->tx_ready_at) {
             s->tx_ready = 1;
