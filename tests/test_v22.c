@@ -440,6 +440,45 @@ START_TEST(test_lapm_retrain_survives_second_skip)
 }
 END_TEST
 
+/* Bytes handed to sq_call_send before the call is in data wait and go out once it is:
+ * 0 V.22bis with LAPM, 1 without, 2 V.21. Each side sends 300 bytes at the first sample;
+ * both arrive whole, and nothing is pending at the end. */
+START_TEST(test_call_sends_what_came_before_data)
+{
+    sq_call_settings set[2];
+    sq_call *c[2];
+    uint8_t msg[2][300], got[2][400];
+    size_t ngot[2] = { 0, 0 };
+    for (int i = 0; i < 2; i++) {
+        sq_call_default_settings(i ? SQ_ROLE_ANSWERER : SQ_ROLE_CALLER, &set[i]);
+        set[i].v8.lapm = _i == 0;
+        if (_i == 2)
+            set[i].v8.modes = SQ_V8_V21;
+        ck_assert_int_eq(sq_call_create(&set[i], &c[i]), SQ_OK);
+        for (size_t k = 0; k < sizeof msg[i]; k++)
+            msg[i][k] = (uint8_t)(k * 7u + (unsigned)i);
+        ck_assert_uint_eq(sq_call_send(c[i], msg[i], sizeof msg[i]), sizeof msg[i]);
+        ck_assert_uint_eq(sq_call_tx_pending(c[i]), sizeof msg[i]);
+    }
+    float tx[2][160] = { { 0 } }, rx[2][160];
+    for (int t = 0; t < 8000 * 30 / 160; t++) {
+        for (int i = 0; i < 2; i++)
+            memcpy(rx[i], tx[1 - i], sizeof rx[i]);
+        for (int i = 0; i < 2; i++) {
+            sq_call_process(c[i], rx[i], tx[i], 160);
+            ngot[i] += sq_call_receive(c[i], got[i] + ngot[i], sizeof got[i] - ngot[i]);
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(sq_call_status_get(c[i])->phase, SQ_CALL_DATA);
+        ck_assert_uint_eq(ngot[i], sizeof msg[1 - i]);
+        ck_assert_mem_eq(got[i], msg[1 - i], sizeof msg[1 - i]);
+        ck_assert_uint_eq(sq_call_tx_pending(c[i]), 0);
+        sq_call_destroy(c[i]);
+    }
+}
+END_TEST
+
 /* The contract: a call's samples do not depend on how its caller chunks the audio. Two
  * whole calls (V.8, V.22bis training, a message each way; with and without LAPM) through a
  * line of LINE_DELAY samples, fed in blocks of 1 to 4096 samples, must send exactly the
@@ -535,6 +574,7 @@ Suite *v22_suite(void)
     tcase_add_loop_test(tc, test_calls_retrain_after_audio_fault, 0, 5);
     tcase_add_loop_test(tc, test_lapm_calls_resend_after_fault, 0, 9);
     tcase_add_loop_test(tc, test_lapm_retrain_survives_second_skip, 0, 5);
+    tcase_add_loop_test(tc, test_call_sends_what_came_before_data, 0, 3);
     suite_add_tcase(s, tc);
     return s;
 }

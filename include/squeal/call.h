@@ -59,7 +59,8 @@ typedef struct sq_call sq_call;
 
 SQ_API SQ_NODISCARD int sq_call_create(const sq_call_settings *s, sq_call **out);
 SQ_API void sq_call_process(sq_call *c, const float *rx, float *tx, size_t n);
-/* Queues bytes to send once in data mode; returns how many were taken. */
+/* Queues bytes to send; returns how many were taken (0 once the call has ended). Bytes
+ * sent before data mode wait, up to 4096, and go out once it begins. */
 SQ_API size_t sq_call_send(sq_call *c, const uint8_t *data, size_t n);
 SQ_API size_t sq_call_tx_pending(const sq_call *c);
 SQ_API size_t sq_call_receive(sq_call *c, uint8_t *out, size_t max);

@@ -20,7 +20,10 @@ struct sq_call {
     const sq_pump_ops *ops;  /* the data pump V.8 chose, once it has */
     void *pump;
     sq_lapm *lapm;           /* V.42 above the pump when both agreed */
+    sq_byte_queue early;     /* bytes the user sent before data: they go out once it begins */
 };
+
+static void send_early(sq_call *c);
 
 /* The data pumps, one row each. */
 static const sq_pump_ops *const pumps[] = { &sq_pump_v22bis, &sq_pump_v21 };
@@ -182,22 +185,47 @@ void sq_call_process(sq_call *c, const float *rx, float *tx, size_t n)
         size_t room = SQ_STEP_SAMPLES - (size_t)(c->n % SQ_STEP_SAMPLES);
         size_t len = room < n - i ? room : n - i;
         process_piece(c, rx + i, tx + i, len);
+        send_early(c);
         i += len;
     }
 }
 
-size_t sq_call_send(sq_call *c, const uint8_t *data, size_t n)
+static size_t send_now(sq_call *c, const uint8_t *data, size_t n)
 {
     if (c->lapm)
         return sq_lapm_send(c->lapm, data, n);
     return c->pump ? c->ops->send(c->pump, data, n) : 0;
 }
 
+/* Bytes sent before data go to the pump (or LAPM) once the call is in data, on the step
+ * grid, so when they leave does not depend on how the audio is chunked. */
+static void send_early(sq_call *c)
+{
+    uint8_t buf[256];
+    while (c->early.count && c->st.phase == SQ_CALL_DATA && c->n % SQ_STEP_SAMPLES == 0) {
+        size_t k = sq_byte_queue_peek(&c->early, buf, sizeof buf);
+        size_t took = send_now(c, buf, k);
+        (void)sq_byte_queue_pop(&c->early, buf, took);
+        if (took < k)
+            break;
+    }
+}
+
+size_t sq_call_send(sq_call *c, const uint8_t *data, size_t n)
+{
+    if (c->st.phase == SQ_CALL_ENDED)
+        return 0;
+    if (c->st.phase != SQ_CALL_DATA || c->early.count)
+        return sq_byte_queue_push(&c->early, data, n);
+    return send_now(c, data, n);
+}
+
 size_t sq_call_tx_pending(const sq_call *c)
 {
+    size_t early = c->early.count;
     if (c->lapm)   /* sent is not enough: acknowledged */
-        return sq_lapm_pending(c->lapm);
-    return c->pump ? c->ops->tx_pending(c->pump) : 0;
+        return early + sq_lapm_pending(c->lapm);
+    return early + (c->pump ? c->ops->tx_pending(c->pump) : 0);
 }
 
 size_t sq_call_receive(sq_call *c, uint8_t *out, size_t max)

@@ -40,3 +40,11 @@ size_t sq_byte_queue_pop(sq_byte_queue *q, uint8_t *out, size_t max)
     }
     return k;
 }
+
+size_t sq_byte_queue_peek(const sq_byte_queue *q, uint8_t *out, size_t max)
+{
+    size_t k = 0;
+    for (; k < max && k < q->count; k++)
+        out[k] = q->buf[(q->head + k) % SQ_BYTE_QUEUE];
+    return k;
+}

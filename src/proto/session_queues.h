@@ -32,5 +32,7 @@ typedef struct sq_byte_queue {
 size_t sq_byte_queue_push(sq_byte_queue *q, const uint8_t *data, size_t n);
 /* Takes up to max bytes; returns how many. */
 size_t sq_byte_queue_pop(sq_byte_queue *q, uint8_t *out, size_t max);
+/* Copies up to max bytes from the front without taking them; returns how many. */
+size_t sq_byte_queue_peek(const sq_byte_queue *q, uint8_t *out, size_t max);
 
 #endif
