@@ -21,3 +21,8 @@ const char *sq_version(void)
 {
     return SQ_VERSION_STRING;
 }
+
+unsigned sq_api_version(void)
+{
+    return SQ_API_VERSION;
+}

@@ -26,6 +26,9 @@ typedef struct sq_call_settings {
     int max_rate;            /* 2400 (V.22bis) or 1200 (a V.22-only modem) */
     int guard_hz;            /* V.22bis answerer's guard tone: 0, 550, 1800 */
     sq_async_format format;
+    /* room for settings to come without changing the struct's size (version.h): leave it
+     * zero, as the default settings do */
+    uint8_t reserved[32];
 } sq_call_settings;
 
 SQ_API void sq_call_default_settings(sq_role role, sq_call_settings *s);

@@ -76,6 +76,9 @@ SQ_API const char *sq_event_type_to_str(sq_event_type t);
 
 typedef struct sq_decoder_settings {
     sq_async_format format;   /* character framing for FSK data, default 8N1 */
+    /* room for settings to come without changing the struct's size (version.h): leave it
+     * zero, as the default settings do */
+    uint8_t reserved[32];
 } sq_decoder_settings;
 
 SQ_API void sq_decoder_default_settings(sq_decoder_settings *s);

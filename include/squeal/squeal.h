@@ -3,6 +3,7 @@
 #define SQUEAL_SQUEAL_H
 
 #include "squeal/export.h"
+#include "squeal/version.h"
 #include "squeal/error.h"
 #include "squeal/time_base.h"
 #include "squeal/level.h"
@@ -22,8 +23,6 @@
 extern "C" {
 #endif
 
-/* Library version, "MAJOR.MINOR.PATCH". */
-SQ_API const char *sq_version(void);
 
 #ifdef __cplusplus
 }

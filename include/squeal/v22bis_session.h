@@ -53,6 +53,9 @@ typedef struct sq_v22_settings {
     /* The far end is known to run V.22bis (V.8 chose it): a call that trained at 1200 may
      * ask for 2400 later. Without it, only an S1 heard from the far end tells. */
     int far_v22bis;
+    /* room for settings to come without changing the struct's size (version.h): leave it
+     * zero, as the default settings do */
+    uint8_t reserved[32];
 } sq_v22_settings;
 
 SQ_API void sq_v22_default_settings(sq_role role, sq_v22_settings *s);

@@ -34,6 +34,9 @@ typedef struct sq_v8_settings {
     sq_call_signal call_signal;  /* caller: CT or CI while waiting for the answer tone, or nothing */
     double tx_level_dbm0;        /* -13 by default */
     int lapm;                    /* offer V.42 LAPM error control in CM / JM (0 by default) */
+    /* room for settings to come without changing the struct's size (version.h): leave it
+     * zero, as the default settings do */
+    uint8_t reserved[32];
 } sq_v8_settings;
 
 /* Caller or answerer with every mode squeal implements, V.8 on, ANSam/ and no call tone. */
