@@ -16,6 +16,7 @@
 #include <string.h>
 #include "dsp/qam.h"
 #include "src/decode/decoder_internal.h"
+#include "src/proto/lapm.h"
 #include "src/proto/v22_detect.h"
 #include "squeal/error.h"
 
@@ -175,8 +176,9 @@ static int s1_in_data(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *sym)
  * numbered as the next one expected adds its information. */
 static void lapm_frame(sq_decoder *d, sq_qam_lane *l, size_t n)
 {
-    const uint8_t *f = l->frame;
-    if (n < 2 || (f[0] & 0xFD) != 0x01)
+    int ns;
+    sq_lapm_frame_kind kind = sq_lapm_frame_kind_of(l->frame, n, &ns);
+    if (kind == SQ_LAPM_NOT_OURS)
         return;
     if (!l->lapm) {
         /* what the start-stop receiver made of the frames goes; the characters before
@@ -184,15 +186,14 @@ static void lapm_frame(sq_decoder *d, sq_qam_lane *l, size_t n)
         l->lapm = 1;
         l->ev.data_len = l->flag_seen ? l->len_at_flag : 0;
     }
-    if ((f[1] & 1) || n < 3)
+    if (kind != SQ_LAPM_I_FRAME || n < 3)
         return;
-    int ns = f[1] >> 1;
     if (l->lapm_next_ns >= 0 && ns != l->lapm_next_ns)
         return;   /* sent again, or after a lost one: the far end takes it later */
     l->lapm_next_ns = (ns + 1) & 127;
     l->ev.lapm_frames++;
     for (size_t i = 3; i < n && l->ev.data_len < SQ_TEXT_CAPACITY; i++)
-        d->pool.bufs[l->buf][l->ev.data_len++] = f[i];
+        d->pool.bufs[l->buf][l->ev.data_len++] = l->frame[i];
 }
 
 /* S1 is two tones 300 Hz apart, which a chord can be too: it counts only within a V.22

@@ -355,20 +355,31 @@ static void on_u_frame(sq_lapm *l, const uint8_t *f, int command)
     }
 }
 
+sq_lapm_frame_kind sq_lapm_frame_kind_of(const uint8_t *f, size_t n, int *ns)
+{
+    if (n < 2 || (f[0] & 0xFD) != 0x01)   /* DLCI 0 and EA only */
+        return SQ_LAPM_NOT_OURS;
+    if ((f[1] & 1) == 0) {
+        *ns = f[1] >> 1;
+        return SQ_LAPM_I_FRAME;
+    }
+    return (f[1] & 3) == 1 ? SQ_LAPM_S_FRAME : SQ_LAPM_U_FRAME;
+}
+
 void sq_lapm_rx_bit(sq_lapm *l, uint8_t bit)
 {
     uint64_t bad = l->hrx.bad_fcs + l->hrx.bad_length;
     size_t n = sq_hdlc_rx_bit(&l->hrx, bit, l->frame);
     l->st.frames_bad += l->hrx.bad_fcs + l->hrx.bad_length - bad;
-    if (n < 2 || (l->frame[0] & 0xFD) != 0x01)   /* DLCI 0 and EA only */
-        return;
-    if (l->st.state == SQ_LAPM_FAILED || l->st.state == SQ_LAPM_RELEASED)
+    int ns;
+    sq_lapm_frame_kind kind = sq_lapm_frame_kind_of(l->frame, n, &ns);
+    if (kind == SQ_LAPM_NOT_OURS || l->st.state == SQ_LAPM_FAILED || l->st.state == SQ_LAPM_RELEASED)
         return;
     int cr = (l->frame[0] >> 1) & 1;   /* 1 on the originator's commands, the answerer's responses */
     int command = l->originator ? !cr : cr;
-    if ((l->frame[1] & 1) == 0)
+    if (kind == SQ_LAPM_I_FRAME)
         on_i_frame(l, l->frame, n, command);
-    else if ((l->frame[1] & 3) == 1)
+    else if (kind == SQ_LAPM_S_FRAME)
         on_s_frame(l, l->frame, n, command);
     else
         on_u_frame(l, l->frame, command);

@@ -39,6 +39,12 @@ typedef struct sq_lapm_stats {
 typedef struct sq_lapm sq_lapm;
 
 /* originator: the caller's side. bit_rate sets T401 (a few frame times and a second). */
+/* What a frame with a good FCS is to LAPM, by its address and control fields (V.42 8.1):
+ * not LAPM (a DLCI other than 0), an I frame (then *ns is its N(S) and the information
+ * starts at octet 3), an S frame or a U frame. Shared by the link and the timeline decoder. */
+typedef enum sq_lapm_frame_kind { SQ_LAPM_NOT_OURS = 0, SQ_LAPM_I_FRAME, SQ_LAPM_S_FRAME, SQ_LAPM_U_FRAME } sq_lapm_frame_kind;
+sq_lapm_frame_kind sq_lapm_frame_kind_of(const uint8_t *f, size_t n, int *ns);
+
 int sq_lapm_create(int originator, int bit_rate, sq_lapm **out);
 void sq_lapm_destroy(sq_lapm *l);
 /* The modem's rate, once training has settled it: T401 follows. */
