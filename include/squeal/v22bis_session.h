@@ -31,7 +31,7 @@
 #include <stdint.h>
 #include "squeal/async.h"
 #include "squeal/export.h"
-#include "squeal/v8_session.h"
+#include "squeal/session.h"
 
 #ifdef __cplusplus
 extern "C" {

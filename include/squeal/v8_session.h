@@ -15,13 +15,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "squeal/export.h"
+#include "squeal/session.h"
 #include "squeal/tone.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef enum sq_role { SQ_ROLE_CALLER = 0, SQ_ROLE_ANSWERER } sq_role;
 /* What a caller sends while it waits for the answer tone (V.8 8.1.1): nothing, the V.25
  * calling tone, or V.8 CI in bursts (CI tells the answerer at once that V.8 is coming). */
 typedef enum sq_call_signal { SQ_CALL_SIGNAL_NONE = 0, SQ_CALL_SIGNAL_CT, SQ_CALL_SIGNAL_CI } sq_call_signal;
@@ -60,12 +60,6 @@ typedef struct sq_v8_result {
     uint64_t done_sample;       /* when the selected modem may start */
     char reason[128];
 } sq_v8_result;
-
-/* A milestone, for the status lines and timelines ("ANSam detected", "CJ sent"). */
-typedef struct sq_v8_note {
-    uint64_t sample;
-    char text[96];
-} sq_v8_note;
 
 typedef struct sq_v8_session sq_v8_session;
 

@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "squeal/v8_session.h"
+#include "squeal/session.h"
 
 typedef enum sq_lapm_state {
     SQ_LAPM_SETUP = 0,       /* waiting for SABME (answerer) or its UA (originator) */

@@ -7,7 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "squeal/v8_session.h"
+#include "squeal/session.h"
 
 #define SQ_NOTE_RING 32
 #define SQ_BYTE_QUEUE 4096
