@@ -7,6 +7,16 @@
 
 #define LEVEL_DBM0 (-13.0)
 
+/* The modulator for n_bits of channel p at LEVEL_DBM0. */
+static int fskmod_for(const sq_fsk_params *p, size_t n_bits, sq_fskmod **m)
+{
+    sq_fskmod_params mp;
+    sq_fskmod_default_params(p, &mp);
+    mp.level_dbm0 = LEVEL_DBM0;
+    mp.queue_bits = n_bits;
+    return sq_fskmod_create(&mp, m);
+}
+
 int fsk_ber_make_signal(const sq_fsk_params *p, size_t n_bits, double snr_db, uint64_t seed,
                         float **signal, size_t *n, uint8_t **bits)
 {
@@ -17,7 +27,7 @@ int fsk_ber_make_signal(const sq_fsk_params *p, size_t n_bits, double snr_db, ui
     *n = (size_t)ceil((double)n_bits * SQ_PROCESSING_RATE_HZ / p->baud) + 200;
     *signal = malloc(*n * sizeof **signal);
     if (!*bits || !*signal || sq_noise_create(seed, &g) != SQ_OK ||
-        sq_fskmod_create(p, SQ_PROCESSING_RATE_HZ, LEVEL_DBM0, n_bits, &m) != SQ_OK) {
+        fskmod_for(p, n_bits, &m) != SQ_OK) {
         sq_noise_destroy(g);
         return -1;
     }

@@ -1,6 +1,7 @@
 /* Continuous-phase binary FSK modulator (include/squeal/fsk.h). */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "squeal/error.h"
 #include "squeal/fsk.h"
 #include "squeal/level.h"
@@ -21,13 +22,28 @@ struct sq_fskmod {
     size_t cap, head, count;
 };
 
-int sq_fskmod_create(const sq_fsk_params *p, uint32_t sample_rate_hz, double level_dbm0,
-                     size_t queue_bits, sq_fskmod **out)
+void sq_fskmod_default_params(const sq_fsk_params *fsk, sq_fskmod_params *p)
+{
+    memset(p, 0, sizeof *p);
+    if (fsk)
+        p->fsk = *fsk;
+    p->sample_rate_hz = SQ_PROCESSING_RATE_HZ;
+    p->level_dbm0 = -13.0;
+    p->queue_bits = 512;
+}
+
+int sq_fskmod_create(const sq_fskmod_params *params, sq_fskmod **out)
 {
     if (!out)
         return SQ_EINVAL;
     *out = NULL;
-    if (!p || sample_rate_hz < 8000 || sample_rate_hz > 48000 || queue_bits == 0 ||
+    if (!params)
+        return SQ_EINVAL;
+    const sq_fsk_params *p = &params->fsk;
+    uint32_t sample_rate_hz = params->sample_rate_hz;
+    double level_dbm0 = params->level_dbm0;
+    size_t queue_bits = params->queue_bits;
+    if (sample_rate_hz < 8000 || sample_rate_hz > 48000 || queue_bits == 0 ||
         !(level_dbm0 >= -60.0 && level_dbm0 <= 3.0) || !(p->baud > 0.0 && p->baud <= 1200.0) ||
         !(p->mark_hz > 0.0 && p->mark_hz < sample_rate_hz / 2.0) ||
         !(p->space_hz > 0.0 && p->space_hz < sample_rate_hz / 2.0))

@@ -218,10 +218,17 @@ START_TEST(test_fsk_invalid_arguments)
 {
     sq_fskmod *m = (sq_fskmod *)1;
     sq_fskdemod *d = (sq_fskdemod *)1;
-    ck_assert_int_eq(sq_fskmod_create(&SQ_FSK_V21_CH1, 7000, -13, 10, &m), SQ_EINVAL);
+    sq_fskmod_params mp;
+    sq_fskmod_default_params(&SQ_FSK_V21_CH1, &mp);
+    mp.sample_rate_hz = 7000;
+    ck_assert_int_eq(sq_fskmod_create(&mp, &m), SQ_EINVAL);
     ck_assert_ptr_null(m);
-    ck_assert_int_eq(sq_fskmod_create(&SQ_FSK_V21_CH1, 8000, -13, 0, &m), SQ_EINVAL);
-    ck_assert_int_eq(sq_fskmod_create(NULL, 8000, -13, 10, &m), SQ_EINVAL);
+    sq_fskmod_default_params(&SQ_FSK_V21_CH1, &mp);
+    mp.queue_bits = 0;
+    ck_assert_int_eq(sq_fskmod_create(&mp, &m), SQ_EINVAL);
+    ck_assert_int_eq(sq_fskmod_create(NULL, &m), SQ_EINVAL);
+    sq_fskmod_default_params(NULL, &mp);   /* no channel: baud 0 */
+    ck_assert_int_eq(sq_fskmod_create(&mp, &m), SQ_EINVAL);
     sq_fsk_params bad = SQ_FSK_V21_CH1;
     bad.baud = 0.0;
     ck_assert_int_eq(sq_fskdemod_create(&bad, &d), SQ_EINVAL);

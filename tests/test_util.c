@@ -33,11 +33,14 @@ sig make_fsk(const sq_fsk_params *p, const sq_async_format *f, const char *text,
     memset(bits, 1, nbits);
     for (size_t i = 0; i < len; i++)
         sq_async_frame_byte(f, (uint8_t)text[i], bits + lead + i * per);
-    sq_fsk_params q = *p;
-    q.mark_hz += offset_hz;
-    q.space_hz += offset_hz;
+    sq_fskmod_params q;
+    sq_fskmod_default_params(p, &q);
+    q.fsk.mark_hz += offset_hz;
+    q.fsk.space_hz += offset_hz;
+    q.level_dbm0 = level_dbm0;
+    q.queue_bits = nbits;
     sq_fskmod *m = NULL;
-    ck_assert_int_eq(sq_fskmod_create(&q, 8000, level_dbm0, nbits, &m), SQ_OK);
+    ck_assert_int_eq(sq_fskmod_create(&q, &m), SQ_OK);
     ck_assert_uint_eq(sq_fskmod_push_bits(m, bits, nbits), nbits);
     sig s = { .n = (size_t)ceil((double)nbits * 8000.0 / p->baud) };
     s.x = malloc(s.n * sizeof *s.x);

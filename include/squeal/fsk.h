@@ -34,9 +34,18 @@ SQ_API extern const sq_fsk_params SQ_FSK_BELL103_ANS;  /* answer: 2225 / 2025 Hz
 /* ---- modulator ---- */
 typedef struct sq_fskmod sq_fskmod;
 
-/* sample_rate_hz 8000..48000, level_dbm0 -60..+3, queue_bits >= 1 (bits it can hold). */
-SQ_API SQ_NODISCARD int sq_fskmod_create(const sq_fsk_params *p, uint32_t sample_rate_hz,
-                                         double level_dbm0, size_t queue_bits, sq_fskmod **out);
+typedef struct sq_fskmod_params {
+    sq_fsk_params fsk;          /* the channel (a copy of SQ_FSK_V21_CH1, ...) */
+    uint32_t sample_rate_hz;    /* 8000..48000 */
+    double level_dbm0;          /* -60..+3 */
+    size_t queue_bits;          /* bits it can hold, >= 1 */
+    /* room for parameters to come without changing the struct's size: leave it zero */
+    uint8_t reserved[32];
+} sq_fskmod_params;
+
+/* The channel at SQ_PROCESSING_RATE_HZ, -13 dBm0, 512 bits of queue. */
+SQ_API void sq_fskmod_default_params(const sq_fsk_params *fsk, sq_fskmod_params *p);
+SQ_API SQ_NODISCARD int sq_fskmod_create(const sq_fskmod_params *p, sq_fskmod **out);
 /* Queues bits (each 0 or 1); returns how many were taken (fewer when the queue is full). */
 SQ_API size_t sq_fskmod_push_bits(sq_fskmod *m, const uint8_t *bits, size_t n);
 /* Bits queued and not yet fully sent. */

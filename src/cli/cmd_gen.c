@@ -93,11 +93,14 @@ static int append_fsk(sample_buf *b, const sq_fsk_params *p, const sq_async_form
     memset(bits, 1, nbits);
     for (size_t i = 0; i < len; i++)
         sq_async_frame_byte(f, bytes[i], bits + lead + i * per);
-    sq_fsk_params shifted = *p;
-    shifted.mark_hz += offset;
-    shifted.space_hz += offset;
+    sq_fskmod_params mp;
+    sq_fskmod_default_params(p, &mp);
+    mp.fsk.mark_hz += offset;
+    mp.fsk.space_hz += offset;
+    mp.level_dbm0 = level;
+    mp.queue_bits = nbits;
     sq_fskmod *m = NULL;
-    int rc = sq_fskmod_create(&shifted, SQ_PROCESSING_RATE_HZ, level, nbits, &m);
+    int rc = sq_fskmod_create(&mp, &m);
     size_t n = (size_t)ceil((double)nbits * SQ_PROCESSING_RATE_HZ / p->baud);
     if (rc == SQ_OK)
         rc = sample_buf_grow(b, n);
@@ -153,11 +156,14 @@ static int build_fsk(const gen_opts *o, sample_buf *b)
     }
     if (o->duration > have) {   /* pad with idle mark: a modulator with nothing queued */
         size_t extra = (size_t)llround((o->duration - have) * SQ_PROCESSING_RATE_HZ);
-        sq_fsk_params p = *fsk_preset(o->signal, o->chan);
-        p.mark_hz += o->offset;
-        p.space_hz += o->offset;
+        sq_fskmod_params mp;
+        sq_fskmod_default_params(fsk_preset(o->signal, o->chan), &mp);
+        mp.fsk.mark_hz += o->offset;
+        mp.fsk.space_hz += o->offset;
+        mp.level_dbm0 = level;
+        mp.queue_bits = 1;
         sq_fskmod *m = NULL;
-        if (sample_buf_grow(b, extra) != 0 || sq_fskmod_create(&p, SQ_PROCESSING_RATE_HZ, level, 1, &m) != SQ_OK)
+        if (sample_buf_grow(b, extra) != 0 || sq_fskmod_create(&mp, &m) != SQ_OK)
             return EXIT_RUNTIME;
         sq_fskmod_generate(m, b->x + b->n, extra);
         b->n += extra;

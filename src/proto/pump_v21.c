@@ -45,7 +45,10 @@ static void *create(const sq_call_settings *set, const sq_pump_bits *bits, uint6
     int caller = set->v8.role == SQ_ROLE_CALLER;
     v->start = now;
     v->format = set->format;
-    if (sq_fskmod_create(caller ? &SQ_FSK_V21_CH1 : &SQ_FSK_V21_CH2, SQ_PROCESSING_RATE_HZ, set->v8.tx_level_dbm0, 512, &v->tx) != SQ_OK ||
+    sq_fskmod_params mp;
+    sq_fskmod_default_params(caller ? &SQ_FSK_V21_CH1 : &SQ_FSK_V21_CH2, &mp);
+    mp.level_dbm0 = set->v8.tx_level_dbm0;
+    if (sq_fskmod_create(&mp, &v->tx) != SQ_OK ||
         sq_fskdemod_create(caller ? &SQ_FSK_V21_CH2 : &SQ_FSK_V21_CH1, &v->rx) != SQ_OK ||
         sq_async_rx_create(&set->format, &v->arx) != SQ_OK) {
         destroy(v);

@@ -51,7 +51,11 @@ int sq_v8_session_create(const sq_v8_settings *set, sq_v8_session **out)
     const sq_fsk_params *mine = caller ? &SQ_FSK_V21_CH1 : &SQ_FSK_V21_CH2;
     const sq_fsk_params *theirs = caller ? &SQ_FSK_V21_CH2 : &SQ_FSK_V21_CH1;
     static const double answer_tone_hz[] = { 2100.0 };
-    int rc = sq_fskmod_create(mine, SQ_PROCESSING_RATE_HZ, set->tx_level_dbm0, TX_QUEUE_BITS, &s->fsk_tx);
+    sq_fskmod_params mp;
+    sq_fskmod_default_params(mine, &mp);
+    mp.level_dbm0 = set->tx_level_dbm0;
+    mp.queue_bits = TX_QUEUE_BITS;
+    int rc = sq_fskmod_create(&mp, &s->fsk_tx);
     if (rc == SQ_OK)
         rc = sq_fskdemod_create(theirs, &s->fsk_rx);
     if (rc == SQ_OK)
