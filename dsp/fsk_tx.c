@@ -39,7 +39,10 @@ int sq_fskmod_create(const sq_fskmod_params *params, sq_fskmod **out)
     *out = NULL;
     if (!params)
         return SQ_EINVAL;
-    const sq_fsk_params *p = &params->fsk;
+    sq_fsk_params shifted = params->fsk;
+    shifted.mark_hz += params->offset_hz;
+    shifted.space_hz += params->offset_hz;
+    const sq_fsk_params *p = &shifted;
     uint32_t sample_rate_hz = params->sample_rate_hz;
     double level_dbm0 = params->level_dbm0;
     size_t queue_bits = params->queue_bits;

@@ -35,8 +35,7 @@ sig make_fsk(const sq_fsk_params *p, const sq_async_format *f, const char *text,
         sq_async_frame_byte(f, (uint8_t)text[i], bits + lead + i * per);
     sq_fskmod_params q;
     sq_fskmod_default_params(p, &q);
-    q.fsk.mark_hz += offset_hz;
-    q.fsk.space_hz += offset_hz;
+    q.offset_hz = offset_hz;
     q.level_dbm0 = level_dbm0;
     q.queue_bits = nbits;
     sq_fskmod *m = NULL;

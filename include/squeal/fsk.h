@@ -39,6 +39,8 @@ typedef struct sq_fskmod_params {
     uint32_t sample_rate_hz;    /* 8000..48000 */
     double level_dbm0;          /* -60..+3 */
     size_t queue_bits;          /* bits it can hold, >= 1 */
+    double offset_hz;           /* both tones moved by this much, as a line's frequency
+                                 * offset moves them (0 by default) */
     /* room for parameters to come without changing the struct's size: leave it zero */
     uint8_t reserved[32];
 } sq_fskmod_params;

@@ -95,8 +95,7 @@ static int append_fsk(sample_buf *b, const sq_fsk_params *p, const sq_async_form
         sq_async_frame_byte(f, bytes[i], bits + lead + i * per);
     sq_fskmod_params mp;
     sq_fskmod_default_params(p, &mp);
-    mp.fsk.mark_hz += offset;
-    mp.fsk.space_hz += offset;
+    mp.offset_hz = offset;
     mp.level_dbm0 = level;
     mp.queue_bits = nbits;
     sq_fskmod *m = NULL;
@@ -158,8 +157,7 @@ static int build_fsk(const gen_opts *o, sample_buf *b)
         size_t extra = (size_t)llround((o->duration - have) * SQ_PROCESSING_RATE_HZ);
         sq_fskmod_params mp;
         sq_fskmod_default_params(fsk_preset(o->signal, o->chan), &mp);
-        mp.fsk.mark_hz += o->offset;
-        mp.fsk.space_hz += o->offset;
+        mp.offset_hz = o->offset;
         mp.level_dbm0 = level;
         mp.queue_bits = 1;
         sq_fskmod *m = NULL;
