@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "tests/test_util.h"
+#include "tests/support/test_util.h"
 
 static char dir[64];
 

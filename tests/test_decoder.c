@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bench/data_call.h"
-#include "tests/test_util.h"
+#include "tests/support/test_util.h"
 
 static sig handshake(void)
 {

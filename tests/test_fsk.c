@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bench/fsk_ber.h"
-#include "tests/test_util.h"
+#include "tests/support/test_util.h"
 
 static const sq_fsk_params *const PRESETS[] = {
     &SQ_FSK_V21_CH1, &SQ_FSK_V21_CH2, &SQ_FSK_BELL103_ORIG, &SQ_FSK_BELL103_ANS,

@@ -7,7 +7,7 @@
 #include <spandsp.h>
 #include <stdlib.h>
 #include <string.h>
-#include "tests/test_util.h"
+#include "tests/support/test_util.h"
 
 static const char TEXT[] = "squeal and spandsp agree";
 

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "dsp/spectrum.h"
-#include "tests/test_util.h"
+#include "tests/support/test_util.h"
 
 static const sq_event_type EXPECTED[SQ_TONE_KIND_COUNT] = {
     SQ_EVENT_ANS, SQ_EVENT_ANS_PR, SQ_EVENT_ANSAM, SQ_EVENT_ANSAM_PR, SQ_EVENT_CT, SQ_EVENT_CNG,

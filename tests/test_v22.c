@@ -7,7 +7,7 @@
 #include "bench/data_call.h"
 #include "bench/v22_link.h"
 #include "src/proto/v22_detect.h"
-#include "tests/test_util.h"
+#include "tests/support/test_util.h"
 
 /* The scrambler undoes itself, including the 64-ones guard, from any starting state. */
 START_TEST(test_scrambler_round_trip)

@@ -4,7 +4,7 @@
 #include <string.h>
 #include "bench/v8_call.h"
 #include "dsp/spectrum.h"
-#include "tests/test_util.h"
+#include "tests/support/test_util.h"
 
 /* Spec 3.2 worked example: CM, data, V.22bis + V.21, nothing else -> E0 C1 05 12 90 and
  * exactly these 60 line bits. */

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "tests/test_util.h"
+#include "tests/support/test_util.h"
 #include "bench/interference.h"
 
 sig make_tone(sq_tone_kind kind, double level_dbm0, double duration_s, double offset_hz)

@@ -1,6 +1,6 @@
 /* Helpers shared by the Check suites: make signals, run the decoder, measure. */
-#ifndef SQ_TEST_UTIL_H
-#define SQ_TEST_UTIL_H
+#ifndef SQ_TESTS_SUPPORT_TEST_UTIL_H
+#define SQ_TESTS_SUPPORT_TEST_UTIL_H
 
 #include <stddef.h>
 #include <stdint.h>
