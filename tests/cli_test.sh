@@ -8,6 +8,8 @@ REC=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 . "$(dirname "$0")/test_lib.sh"
+# sox makes and mixes test signals; the quick start installs it
+command -v sox >/dev/null || bail "sox is needed (apt-get install sox)"
 
 expect 0 "help" -- "$SQ" --help
 expect 0 "version" -- "$SQ" --version
@@ -39,29 +41,23 @@ expect 1 "decode truncated wav" -- "$SQ" decode "$T/cut.wav"
 head -c 30 "$T/ans.wav" >"$T/cut2.wav"
 expect 1 "decode wav cut in header" -- "$SQ" decode "$T/cut2.wav"
 expect 2 "decode channel out of range" -- "$SQ" decode --channel 3 "$T/ans.wav"
-if command -v sox >/dev/null; then
-    sox -n -r 96000 -c 1 "$T/hi.wav" synth 0.5 sine 1000 && expect 1 "decode 96 kHz" -- "$SQ" decode "$T/hi.wav"
-    sox -n -r 8000 -c 10 "$T/ten.wav" synth 0.5 sine 1000 && expect 1 "decode 10 channels" -- "$SQ" decode "$T/ten.wav"
-    sox -n -r 8000 -c 1 "$T/noise.wav" synth 600 whitenoise vol 0.3 && "$SQ" decode --json "$T/noise.wav" >"$T/out" &&
-        [ ! -s "$T/out" ] && ok || bad "10 minutes of white noise gave events: $(head -3 "$T/out")"
-else
-    skip=$((skip + 3))
-fi
+sox -n -r 96000 -c 1 "$T/hi.wav" synth 0.5 sine 1000 && expect 1 "decode 96 kHz" -- "$SQ" decode "$T/hi.wav"
+sox -n -r 8000 -c 10 "$T/ten.wav" synth 0.5 sine 1000 && expect 1 "decode 10 channels" -- "$SQ" decode "$T/ten.wav"
+sox -n -r 8000 -c 1 "$T/noise.wav" synth 600 whitenoise vol 0.3 && "$SQ" decode --json "$T/noise.wav" >"$T/out" &&
+    [ ! -s "$T/out" ] && ok || bad "10 minutes of white noise gave events: $(head -3 "$T/out")"
 
 # the quick-start sequence, at 8 kHz and at 44.1 kHz
 for rate in 8000 44100; do
     "$SQ" gen handshake --rate "$rate" -o "$T/hs.wav" && "$SQ" decode --json "$T/hs.wav" >"$T/hs.json"
     grep -q '"type":"ct"' "$T/hs.json" && grep -q '"type":"ansam_pr"' "$T/hs.json" &&
         grep -q '"text":"CALLER: hello\\r\\n"' "$T/hs.json" && grep -q '"text":"ANSWERER: hello\\r\\n"' "$T/hs.json" &&
-        [ "$(wc -l <"$T/hs.json")" -eq 4 ] && ok || { bad "handshake at $rate Hz"; cat "$T/hs.json"; }
+        [ "$(wc -l <"$T/hs.json")" -eq 4 ] && ok || { bad "handshake at $rate Hz"; show "$T/hs.json"; }
 done
 # stereo: each channel decoded on its own, reported with its channel number
-if command -v sox >/dev/null; then
-    "$SQ" gen ansam -o "$T/l.wav" && "$SQ" gen v21 --chan 2 --text "right side" --duration 5 -o "$T/r.wav" &&
-        sox -M "$T/l.wav" "$T/r.wav" "$T/st.wav" && "$SQ" decode --json "$T/st.wav" >"$T/st.json"
-    grep -q '"ch":1,"type":"ansam"' "$T/st.json" && grep -q '"ch":2,"type":"v21","chan":2,.*"text":"right side"' "$T/st.json" &&
-        ok || { bad "stereo decode"; cat "$T/st.json"; }
-fi
+"$SQ" gen ansam -o "$T/l.wav" && "$SQ" gen v21 --chan 2 --text "right side" --duration 5 -o "$T/r.wav" &&
+    sox -M "$T/l.wav" "$T/r.wav" "$T/st.wav" && "$SQ" decode --json "$T/st.wav" >"$T/st.json"
+grep -q '"ch":1,"type":"ansam"' "$T/st.json" && grep -q '"ch":2,"type":"v21","chan":2,.*"text":"right side"' "$T/st.json" &&
+    ok || { bad "stereo decode"; show "$T/st.json"; }
 
 # samples/: each section of samples/README gives the command that makes its WAV and the
 # timeline decode prints for it. The command, run as written in a scratch tree, must make the
@@ -84,7 +80,7 @@ while IFS="$(printf '\t')" read -r wav cmd; do
     (cd "$T/made" && eval "$cmd" >/dev/null) && cmp -s "$T/made/samples/$wav.wav" "$SAMPLES/$wav.wav" && ok ||
         bad "samples/$wav.wav: '$cmd' makes a different file"
     (cd "$SAMPLES/.." && "$SQ" decode "samples/$wav.wav") >"$T/sample.txt"
-    python3 - "$SAMPLES/README" "samples/$wav.wav" "$T/sample.txt" <<'PY' && ok || { bad "samples/$wav.wav timeline differs from samples/README"; cat "$T/sample.txt"; }
+    python3 - "$SAMPLES/README" "samples/$wav.wav" "$T/sample.txt" <<'PY' && ok || { bad "samples/$wav.wav timeline differs from samples/README"; show "$T/sample.txt"; }
 import sys
 readme, name, got = open(sys.argv[1]).read().split("\n"), sys.argv[2], open(sys.argv[3]).read()
 start = next(i for i, l in enumerate(readme) if l.startswith("    # " + name + ":"))
@@ -99,31 +95,31 @@ done <"$T/samples.list"
 
 # sim: a whole call, the fallbacks, failure with no common mode, bad options
 "$SQ" sim --json --wav "$T/call" >"$T/sim.json" && grep -q '"side":"caller","state":"data","mode":"v22bis","rate":2400' "$T/sim.json" &&
-    grep -q '"side":"answerer","state":"data","mode":"v22bis","rate":2400' "$T/sim.json" && ok || { bad "sim"; cat "$T/sim.json"; }
+    grep -q '"side":"answerer","state":"data","mode":"v22bis","rate":2400' "$T/sim.json" && ok || { bad "sim"; show "$T/sim.json"; }
 # files both ways, checked byte for byte, on a noisy line that still carries 2400 bit/s
 head -c 20000 /dev/urandom >"$T/up.bin"; head -c 20000 /dev/urandom >"$T/down.bin"
 "$SQ" sim --snr 16 --foff -6 --seed 4 --send "$T/up.bin" --send-back "$T/down.bin" --recv-out "$T/up.out" \
     --recv-back-out "$T/down.out" >"$T/sim.txt" && cmp -s "$T/up.bin" "$T/up.out" && cmp -s "$T/down.bin" "$T/down.out" &&
     grep -q "caller->answerer  v22bis 2400 bit/s  sent 20000  received 20000  wrong 0" "$T/sim.txt" && ok ||
-    { bad "sim files both ways"; cat "$T/sim.txt"; }
+    { bad "sim files both ways"; show "$T/sim.txt"; }
 # a poor line: the modems settle on 1200 by themselves; a V.22-only answerer: 1200; V.21 only: 300
 "$SQ" sim --snr 8 --foff 7 --send "$T/up.bin" --recv-out "$T/up.out" >"$T/sim.txt" && cmp -s "$T/up.bin" "$T/up.out" &&
-    grep -q "caller   data  mode v22    1200 bit/s" "$T/sim.txt" && ok || { bad "sim 1200 on a poor line"; cat "$T/sim.txt"; }
+    grep -q "caller   data  mode v22    1200 bit/s" "$T/sim.txt" && ok || { bad "sim 1200 on a poor line"; show "$T/sim.txt"; }
 "$SQ" sim --answerer-rate 1200 >"$T/sim.txt" && grep -q "answerer data  mode v22    1200 bit/s" "$T/sim.txt" && ok ||
-    { bad "sim V.22 answerer"; cat "$T/sim.txt"; }
+    { bad "sim V.22 answerer"; show "$T/sim.txt"; }
 head -c 300 "$T/up.bin" >"$T/short.bin"
 "$SQ" sim --caller-modes v21 --send "$T/short.bin" --recv-out "$T/short.out" >"$T/sim.txt" && cmp -s "$T/short.bin" "$T/short.out" &&
-    grep -q "caller   data  mode v21     300 bit/s" "$T/sim.txt" && ok || { bad "sim V.21 data"; cat "$T/sim.txt"; }
+    grep -q "caller   data  mode v21     300 bit/s" "$T/sim.txt" && ok || { bad "sim V.21 data"; show "$T/sim.txt"; }
 expect 1 "sim missing send file" -- "$SQ" sim --send "$T/nonexistent"
 expect 2 "sim bad rate" -- "$SQ" sim --caller-rate 9600
 expect 2 "sim bad guard" -- "$SQ" sim --guard 700
 "$SQ" decode --json "$T/call-line.wav" >"$T/line.json"
 grep -q '"type":"ansam_pr"' "$T/line.json" && grep -q '"type":"cm".*"modulations":\["v22bis","v21"\]' "$T/line.json" &&
-    grep -q '"type":"jm"' "$T/line.json" && grep -q '"type":"cj"' "$T/line.json" && ok || { bad "sim line decode"; cat "$T/line.json"; }
+    grep -q '"type":"jm"' "$T/line.json" && grep -q '"type":"cj"' "$T/line.json" && ok || { bad "sim line decode"; show "$T/line.json"; }
 "$SQ" sim --snr 12 --foff 7 --bandlimit --echo 15 --caller-modes v34,v22bis,v21 --answerer-modes v22bis,v21 >"$T/sim.txt" &&
-    grep -q "caller   data  mode v22" "$T/sim.txt" && ok || { bad "sim v22bis noisy"; cat "$T/sim.txt"; }
+    grep -q "caller   data  mode v22" "$T/sim.txt" && ok || { bad "sim v22bis noisy"; show "$T/sim.txt"; }
 "$SQ" sim --answer-tone ans >"$T/sim.txt" && grep -q "no V.8" "$T/sim.txt" && grep -q "caller   data  mode v22bis" "$T/sim.txt" &&
-    ok || { bad "sim ANS fallback"; cat "$T/sim.txt"; }
+    ok || { bad "sim ANS fallback"; show "$T/sim.txt"; }
 expect 1 "sim no common mode" -- "$SQ" sim --caller-modes v22bis --answerer-modes v21 --json
 expect 2 "sim bad modes" -- "$SQ" sim --caller-modes v99
 # a mode squeal cannot run: a modem that runs what it offers refuses it at the option; sim
@@ -133,23 +129,23 @@ expect 2 "call offering v34" -- "$SQ" call --modes v34,v22bis --audio "wav:$T/an
 "$SQ" sim --caller-modes v34 --answerer-modes v34 --json >"$T/v34.json" 2>/dev/null
 rc=$?
 [ $rc -eq 1 ] && grep -q '"intact":false' "$T/v34.json" && ! grep -q '"intact":true' "$T/v34.json" &&
-    grep -q '"training_s":null' "$T/v34.json" && ok || { bad "sim of a v34-only call: exit $rc"; cat "$T/v34.json"; }
+    grep -q '"training_s":null' "$T/v34.json" && ok || { bad "sim of a v34-only call: exit $rc"; show "$T/v34.json"; }
 # demo --snr puts the noise in the audio: the silence before the answer tone holds it
 "$SQ" demo --wav "$T/noisy.wav" --snr 20 >/dev/null && sox "$T/noisy.wav" -n trim 0 0.15 stat 2>"$T/stat.txt" &&
     awk '/RMS +amplitude/ { exit !($3 > 0.008 && $3 < 0.015) }' "$T/stat.txt" && ok ||
-    { bad "demo --snr 20: no noise at the expected level"; cat "$T/stat.txt"; }
+    { bad "demo --snr 20: no noise at the expected level"; show "$T/stat.txt"; }
 # decode with the wrong framing: the 8N1 data is still reported, its characters counted as
 # clear but misframed, instead of the event vanishing
 "$SQ" gen v21 --text "Hello there, this is 8N1" -o "$T/v21-8n1.wav" &&
     "$SQ" decode --json --data-bits 7 "$T/v21-8n1.wav" >"$T/7n1.json" &&
-    grep -q '"type":"v21","chan":1,.*"framing_mismatches":2[0-9]' "$T/7n1.json" && ok || { bad "decode --data-bits 7 of 8N1"; cat "$T/7n1.json"; }
+    grep -q '"type":"v21","chan":1,.*"framing_mismatches":2[0-9]' "$T/7n1.json" && ok || { bad "decode --data-bits 7 of 8N1"; show "$T/7n1.json"; }
 # a V.21 call: the answerer goes straight on from JM into its data, on the same carrier
 printf 'up data here' >"$T/up21.txt"; printf 'down data back' >"$T/down21.txt"
 "$SQ" sim --caller-modes v21 --answerer-modes v21 --send "$T/up21.txt" --send-back "$T/down21.txt" --wav "$T/v21c" >/dev/null &&
     "$SQ" decode --json "$T/v21c-line.wav" >"$T/v21c.json" &&
     grep -q '"type":"v21","chan":1,.*"text":"up data here"' "$T/v21c.json" &&
     grep -q '"type":"v21","chan":2,.*"text":"down data back"' "$T/v21c.json" &&
-    [ "$(grep -c '"type":"v21"' "$T/v21c.json")" -eq 2 ] && ok || { bad "decode of a V.21 call"; cat "$T/v21c.json"; }
+    [ "$(grep -c '"type":"v21"' "$T/v21c.json")" -eq 2 ] && ok || { bad "decode of a V.21 call"; show "$T/v21c.json"; }
 expect 2 "sim bad snr" -- "$SQ" sim --snr lots
 
 # decode of V.22bis calls: training phases and the data each side sent, from the mono line
@@ -160,7 +156,7 @@ for rate in 2400 1200; do
     "$SQ" sim --caller-rate $rate --send "$T/hello-up.txt" --send-back "$T/hello-down.txt" --wav "$T/v22-$rate" >/dev/null &&
     "$SQ" decode --json "$T/v22-$rate-line.wav" >"$T/v22.json" &&
     "$SQ" decode --json "$T/v22-$rate-caller.wav" >"$T/v22-caller.json" &&
-    python3 - "$T/v22.json" "$T/v22-caller.json" $rate <<'PY' && ok || { bad "decode V.22bis call at $rate"; cat "$T/v22.json"; }
+    python3 - "$T/v22.json" "$T/v22-caller.json" $rate <<'PY' && ok || { bad "decode V.22bis call at $rate"; show "$T/v22.json"; }
 import json, sys
 line = [json.loads(l) for l in open(sys.argv[1])]
 alone = [json.loads(l) for l in open(sys.argv[2])]
@@ -192,9 +188,9 @@ if command -v minimodem >/dev/null; then
     printf 'minimodem to squeal 0123456789' | minimodem --tx -f "$T/mm.wav" 300 2>/dev/null
     "$SQ" decode --json "$T/mm.wav" >"$T/mm.json"
     grep -q '"type":"bell103","chan":1,.*"text":"minimodem to squeal 0123456789"' "$T/mm.json" &&
-        ok || { bad "we decoded minimodem's Bell 103 as"; cat "$T/mm.json"; }
+        ok || { bad "we decoded minimodem's Bell 103 as"; show "$T/mm.json"; }
 else
-    skip=$((skip + 3))
+    skipped 3 "minimodem is not installed"
 fi
 
 # the real Bell 103 recording: its text as minimodem decodes it (the reference's first four
@@ -211,12 +207,11 @@ ref = open(sys.argv[2], "rb").read()[4:]
 ok = len(data) == 1 and data[0]["chan"] == 2 and text.find(ref) >= 0 and len(text) <= len(ref) + 4
 # the reference's start-up noise byte is dropped by us as a bad character: at most that one
 ok = ok and sum(e["char_errors"] for e in data) <= 1
-print("Bell 103 recording: %d bytes decoded, reference %d, match %s" % (len(text), len(ref), ok))
+print("# Bell 103 recording: %d bytes decoded, reference %d, match %s" % (len(text), len(ref), ok))
 sys.exit(0 if ok else 1)
 PY
 else
-    skip=$((skip + 1))
-    echo "SKIP: $BELL not present"
+    skipped 1 "$BELL not present"
 fi
 
 # the real V.22bis recording (MP3, both directions mixed): calling tone, ANSam, the answerer's
@@ -224,7 +219,7 @@ fi
 V22B="$REC/goughlui_v22bis_v22b-2400bps_8k_s16.wav"
 if [ -f "$V22B" ]; then
     "$SQ" decode --json "$V22B" >"$T/v22b.json"
-    python3 - "$T/v22b.json" <<'PY' && ok || { bad "V.22bis recording"; cat "$T/v22b.json"; }
+    python3 - "$T/v22b.json" <<'PY' && ok || { bad "V.22bis recording"; show "$T/v22b.json"; }
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 def first(t, chan=None):
@@ -239,12 +234,11 @@ ok = ok and d1 is not None and d1["rate"] == 2400 and abs(d1["t_s"] - 13.1) < 0.
 ok = ok and d2 is not None and d2["rate"] == 2400 and abs(d2["t_s"] - 13.3) < 0.3
 # the caller opens with V.42's detection pattern (XON with even and odd parity, 11 91 ...)
 ok = ok and d1["bytes_hex"].startswith("11911191")
-print("V.22bis recording:", "ok" if ok else "mismatch")
+print("# V.22bis recording:", "ok" if ok else "mismatch")
 sys.exit(0 if ok else 1)
 PY
 else
-    skip=$((skip + 1))
-    echo "SKIP: $V22B not present"
+    skipped 1 "$V22B not present"
 fi
 
 # squeal answer and squeal call as two processes joined by FIFOs (the raw line), files
@@ -271,10 +265,10 @@ fifo_call() {
 if fifo_call --record "$T/lapm.wav" &&
    grep -q "CONNECT 2400" "$T/call.log" && grep -q "V.42 LAPM agreed" "$T/call.log" &&
    grep -q "LAPM link up" "$T/call.log" && grep -q "LAPM link up" "$T/answer.log"; then ok; else
-    bad "answer/call over FIFOs (V.42 LAPM): exit $call_rc/$answer_rc"; cat "$T/call.log" "$T/answer.log"; fi
+    bad "answer/call over FIFOs (V.42 LAPM): exit $call_rc/$answer_rc"; show "$T/call.log" "$T/answer.log"; fi
 # decode reads the LAPM frames of the recorded call back into the bytes each side sent
 "$SQ" decode --json "$T/lapm.wav" >"$T/lapm.json"
-python3 - "$T/lapm.json" "$T/b.bin" "$T/a.bin" <<'PY' && ok || { bad "decode of a V.42 LAPM call"; cat "$T/lapm.json"; }
+python3 - "$T/lapm.json" "$T/b.bin" "$T/a.bin" <<'PY' && ok || { bad "decode of a V.42 LAPM call"; show "$T/lapm.json"; }
 import json, sys
 events = [json.loads(l) for l in open(sys.argv[1])]
 sent = {1: open(sys.argv[2], "rb").read(), 2: open(sys.argv[3], "rb").read()}   # by recording channel
@@ -286,7 +280,7 @@ PY
 # an answerer without error control: V.8 leaves LAPM out and the data goes as characters
 if fifo_call --error-control none &&
    grep -q "no V.42 LAPM (the other side did not offer it)" "$T/call.log" && ! grep -q "LAPM" "$T/answer.log"; then ok; else
-    bad "answer/call over FIFOs, answerer without LAPM: exit $call_rc/$answer_rc"; cat "$T/call.log" "$T/answer.log"; fi
+    bad "answer/call over FIFOs, answerer without LAPM: exit $call_rc/$answer_rc"; show "$T/call.log" "$T/answer.log"; fi
 RAW="-t raw -r 8000 -e signed -b 16 -c 1"
 sox --buffer 512 $RAW "$T/f2" $RAW "$T/f3" speed 1.0003 2>/dev/null &
 sox --buffer 512 $RAW "$T/f4" $RAW "$T/f1" speed 0.99970009 2>/dev/null &
@@ -302,7 +296,7 @@ wait
 skew=$(sed -n 's/.*call complete.*clock \([-+][0-9]*\) ppm.*/\1/p' "$T/answer.log")
 if [ $call_rc -eq 0 ] && [ $answer_rc -eq 0 ] && cmp -s "$T/a.bin" "$T/got-a" && cmp -s "$T/b.bin" "$T/got-b" &&
    [ -n "$skew" ] && [ "${skew#+}" -ge 280 ] && [ "${skew#+}" -le 320 ]; then ok; else
-    bad "answer/call with sox at +/-300 ppm: exit $call_rc/$answer_rc, skew '$skew'"; cat "$T/call.log" "$T/answer.log"; fi
+    bad "answer/call with sox at +/-300 ppm: exit $call_rc/$answer_rc, skew '$skew'"; show "$T/call.log" "$T/answer.log"; fi
 expect 2 "call: bad line" -- "$SQ" call --audio foo
 expect 1 "call: missing raw input" -- "$SQ" call --audio "raw:$T/none,$T/out"
 expect 2 "call: raw stdin needs --send" -- "$SQ" call --audio raw:-,"$T/out"
@@ -314,7 +308,7 @@ expect 1 "answer: mono line wanted" -- "$SQ" answer --audio "wav:$T/stereo.wav,"
 sox -n -r 8000 -b 16 -c 1 "$T/quiet.wav" trim 0 8
 "$SQ" call --audio "wav:$T/quiet.wav,$T/ci.wav" --wait 5 </dev/null >/dev/null 2>"$T/err"
 rc=$?
-[ $rc -eq 3 ] && "$SQ" decode "$T/ci.wav" | grep -q " ci " && ok || { bad "call into silence: exit $rc"; cat "$T/err"; }
+[ $rc -eq 3 ] && "$SQ" decode "$T/ci.wav" | grep -q " ci " && ok || { bad "call into silence: exit $rc"; show "$T/err"; }
 
 # mark and space parity, as the help lists them
 "$SQ" gen v21 --data-bits 7 --parity mark --text "7M1 text" -o "$T/7m1.wav" &&
@@ -326,7 +320,7 @@ rc=$?
 expect 2 "--wait under 5 s" -- "$SQ" call --wait 3 --audio "wav:$T/quiet.wav,"
 "$SQ" call --wait 0 --audio "wav:$T/quiet.wav," </dev/null >/dev/null 2>"$T/err"
 rc=$?
-[ $rc -eq 3 ] && grep -q "input file ended" "$T/err" && ok || { bad "call --wait 0 (no limit): exit $rc"; cat "$T/err"; }
+[ $rc -eq 3 ] && grep -q "input file ended" "$T/err" && ok || { bad "call --wait 0 (no limit): exit $rc"; show "$T/err"; }
 
 # decode prints as it goes, in order of start: the timelines of the real calls, and of a
 # file of three calls with minutes of silence between, are sorted by start

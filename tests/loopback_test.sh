@@ -18,11 +18,12 @@
 # usage: loopback_test.sh SQUEAL SOURCE_ROOT
 SQ=$1
 SRC=$2
+. "$SRC/tests/test_lib.sh"
 for tool in pulseaudio pactl parec pacat sox sha256sum python3; do
-    command -v $tool >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
+    command -v $tool >/dev/null || skip_all "$tool is not installed"
 done
 ls /usr/lib/*/alsa-lib/libasound_module_pcm_pulse.so >/dev/null 2>&1 ||
-    { echo "SKIP: ALSA's pulse plugin (libasound2-plugins) is not installed"; exit 77; }
+    { skip_all "ALSA's pulse plugin (libasound2-plugins) is not installed"; }
 
 # Under AddressSanitizer, LeakSanitizer reports blocks that ALSA's pulse plugin allocates
 # and never frees; the plugin is unloaded by then, so no suppression can name it. Leaks are
@@ -33,12 +34,8 @@ export ASAN_OPTIONS
 T=$(mktemp -d)
 export SQUEAL_PULSE_DIR="$T/pulse"
 trap 'sh "$SRC/tools/loopback.sh" stop; rm -rf "$T"' EXIT
-eval "$(sh "$SRC/tools/loopback.sh" start)" || { echo "FAIL: could not start PulseAudio"; exit 1; }
-pass=0
-fail=0
+eval "$(sh "$SRC/tools/loopback.sh" start)" || bail "could not start PulseAudio"
 retried=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 python3 - "$T" <<'PY'
 import random, sys
@@ -65,12 +62,12 @@ for setup in 1 2; do
     answer_rc=$?
     grep -q CONNECT "$T/call.log" && grep -q CONNECT "$T/answer.log" && break
     retried=$((retried + 1))
-    echo "20 kB call, setup $setup: no CONNECT on both sides (call: $(grep -h '"no_carrier"' "$T/call.log" | head -1);" \
+    note "20 kB call, setup $setup: no CONNECT on both sides (call: $(grep -h '"no_carrier"' "$T/call.log" | head -1);" \
         "answer: $(grep -h 'NO CARRIER (' "$T/answer.log" | head -1))"
 done
 retrains=$(cat "$T/call.log" "$T/answer.log" | grep -c "retrain:")
 skipped_retrains=$retrains
-[ "$retrains" -eq 0 ] || echo "the sound server skipped: $retrains retrains; $(grep -h "summary\|call complete" "$T/answer.log" | tail -1)"
+[ "$retrains" -eq 0 ] || note "the sound server skipped: $retrains retrains; $(grep -h "summary\|call complete" "$T/answer.log" | tail -1)"
 grep -q '"text":"V.42 LAPM link up' "$T/call.log" && ok || bad "no V.42 LAPM link up status line from call"
 grep -q 'V.42 LAPM link up' "$T/answer.log" && ok || bad "no V.42 LAPM link up status line from answer"
 [ $call_rc -eq 0 ] && [ $answer_rc -eq 0 ] && ok || bad "20 kB call: exit $call_rc / $answer_rc"
@@ -83,8 +80,8 @@ at_2400() { grep -q "$1CONNECT 2400\|$1retrained: data at 2400 bit/s, up from 12
 grep -q '"text":"CONNECT' "$T/call.log" && ok || bad "no CONNECT JSON status line from call"
 at_2400 '"text":"' "$T/call.log" && ok || bad "call: no JSON status line of data at 2400 bit/s"
 at_2400 '' "$T/answer.log" && ok || bad "answer: no status line of data at 2400 bit/s"
-grep -q "up from 1200" "$T/call.log" "$T/answer.log" && echo "trained at 1200, then asked for 2400: $(grep -h "up from 1200" "$T/answer.log")"
-if [ $fail -ne 0 ]; then echo "--- call"; cat "$T/call.log"; echo "--- answer"; cat "$T/answer.log"; fi
+grep -q "up from 1200" "$T/call.log" "$T/answer.log" && note "trained at 1200, then asked for 2400: $(grep -h "up from 1200" "$T/answer.log")"
+if [ $fail -ne 0 ]; then note "--- call"; show "$T/call.log"; note "--- answer"; show "$T/answer.log"; fi
 # what the answerer sent (ch1) and heard (ch2), read back by decode
 "$SQ" decode "$T/answer.wav" >"$T/answer.timeline" 2>&1
 for ev in "ch1  ansam_pr" "ch2  ci" "ch2  cm" "ch1  jm" "ch2  cj" "ch1  usb1" "ch2  s1" "ch1  s1" "ch2  sb1 .*2400" "ch1  data .*2400" "ch2  data .*2400"; do
@@ -104,7 +101,7 @@ for setup in 1 2 3; do
     for _ in $(seq 1 60); do grep -q "CONNECT\|NO CARRIER" "$T/call5.log" && break; sleep 0.5; done
     grep -q CONNECT "$T/call5.log" && break
     retried=$((retried + 1))
-    echo "peer-killed call, setup $setup: no CONNECT ($(grep -h "NO CARRIER (" "$T/call5.log" | head -1)); again"
+    note "peer-killed call, setup $setup: no CONNECT ($(grep -h "NO CARRIER (" "$T/call5.log" | head -1)); again"
     pkill -9 -P $answer
     wait $call $answer
 done
@@ -126,7 +123,7 @@ grep -q "NO CARRIER" "$T/call5.log" && ok || bad "peer killed: no NO CARRIER lin
 # in order, each once, retrain or not)
 [ "$got" -gt 0 ] && cmp -s -n "$got" "$T/got-b5" "$T/b.bin" && ok ||
     bad "peer killed: the $got bytes received are not the start of what was sent"
-if [ $fail -ne 0 ]; then echo "--- call"; cat "$T/call5.log"; echo "--- answer"; cat "$T/answer5.log"; fi
+if [ $fail -ne 0 ]; then note "--- call"; show "$T/call5.log"; note "--- answer"; show "$T/answer5.log"; fi
 
 # --- 4. the demo, heard through the sound server --------------------------------------
 parec -d demo.monitor --rate=8000 --channels=1 --format=s16le --file-format=wav "$T/heard.wav" &
@@ -146,7 +143,7 @@ for line in sys.stdin:
 timeline "$T/heard.wav" >"$T/heard.events"
 timeline "$T/demo.wav" >"$T/demo.events"
 if cmp -s "$T/heard.events" "$T/demo.events" && grep -q "^data" "$T/demo.events"; then ok; else
-    bad "the demo as heard decodes differently:"; diff "$T/demo.events" "$T/heard.events"; fi
+    bad "the demo as heard decodes differently:"; diff "$T/demo.events" "$T/heard.events" | show; fi
 grep -q "CONNECT 2400" "$T/demo.out" && ok || bad "demo printed no CONNECT"
 
 # --- 5. a device that is not there ----------------------------------------------------
@@ -164,5 +161,5 @@ rc=$?
     bad "play-only device: exit $rc, stderr: $(cat "$T/err")"
 
 # how often the sound server got in the way, so flakiness shows and can be counted
-echo "loopback: $pass passed, $fail failed; calls broken before CONNECT (each made again, up to the limit): $retried; retrains in the 20 kB call: $skipped_retrains"
-[ $fail -eq 0 ]
+note "loopback: calls broken before CONNECT (each made again, up to the limit): $retried; retrains in the 20 kB call: $skipped_retrains"
+finish

@@ -9,6 +9,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 . "$(cd "$(dirname "$0")" && pwd)/test_lib.sh"
 cd "$T" || exit 1
+command -v sox >/dev/null || bail "sox is needed (apt-get install sox)"
 no_partials() { [ -z "$(find "$T" -name '*squeal-partial*')" ] && ok || { bad "$1: a temporary was left: $(find "$T" -name '*squeal-partial*')"; rm -f "$T"/*squeal-partial*; }; }
 is_wav() { "$SQ" decode "$1" >/dev/null 2>&1; }
 
@@ -21,7 +22,7 @@ if mknod "$T/null" c 1 3 2>/dev/null; then
     expect 0 "sim --recv-out to a device node" -- "$SQ" sim --send /etc/hostname --recv-out "$T/null"
     [ -c "$T/null" ] && ok || bad "sim replaced the device node"
 else
-    skip=$((skip + 4)); echo "SKIP: mknod not permitted here"
+    skipped 4 "mknod not permitted here"
 fi
 
 # a FIFO read by another process: written in place (a WAV spooled, since it must seek)
@@ -156,7 +157,7 @@ for rate in 48000 11025; do
     wait $answer
     answer_rc=$?
     [ $call_rc -eq 0 ] && [ $answer_rc -eq 0 ] && cmp -s "$T/up.bin" "$T/got-up" && cmp -s "$T/down.bin" "$T/got-down" && ok ||
-        { bad "answer/call over FIFOs at $rate Hz: exit $call_rc/$answer_rc"; cat "$T/c.log" "$T/a.log"; }
+        { bad "answer/call over FIFOs at $rate Hz: exit $call_rc/$answer_rc"; show "$T/c.log" "$T/a.log"; }
 done
 no_partials "after every test"
 
