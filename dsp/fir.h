@@ -23,6 +23,9 @@ typedef struct sq_cfir {
 /* line must have room for 2 * n entries. */
 void sq_cfir_init(sq_cfir *f, const float *taps, size_t n, float complex *line);
 void sq_cfir_reset(sq_cfir *f);
-float complex sq_cfir_step(sq_cfir *f, float complex x);
+/* Push every input; take the output only when it is wanted (a decimating filter computes
+ * one output in D). */
+void sq_cfir_push(sq_cfir *f, float complex x);
+float complex sq_cfir_output(const sq_cfir *f);
 
 #endif

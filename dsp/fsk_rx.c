@@ -1,9 +1,15 @@
-/* Binary FSK demodulator at 8 kHz (include/squeal/fsk.h).
+/* Binary FSK demodulator for 8 kHz input (include/squeal/fsk.h).
  *
- * Signal path per sample:
- *   x -> mix by the channel centre -> complex low-pass FIR (keeps +/-330 Hz, rejects the
- *   other V.21 channel and the 2100 Hz answer tone by 60 dB) -> two one-bit sliding
- *   correlators at the mark and space offsets -> d = |mark|^2 - |space|^2.
+ * Signal path:
+ *   x -> mix by the channel centre -> complex low-pass FIR (keeps +/-250 Hz for V.21,
+ *   rejects the other V.21 channel and the 2100 Hz answer tone by 60 dB), computed for one
+ *   input sample in D -> at 8000/D Hz: two one-bit correlators at the mark and space
+ *   offsets -> d = |mark|^2 - |space|^2.
+ * The band left after the filter is a few hundred hertz wide, so everything after it runs
+ * at the decimated rate (D = 4 for 300 bit/s: 2 kHz, 6.7 samples a bit); the filter does
+ * a quarter of the work it would at 8 kHz. A bit is not a whole number of samples, so the
+ * correlators integrate over exactly one bit: the whole samples, and the oldest sample
+ * weighted by the fraction left.
  * d is the non-coherent matched-filter statistic; sampled at the end of each bit it gives
  * the decision. The bit clock is a fractional phase (baud / rate per sample), pulled toward
  * every zero crossing of d, which falls half a bit before the sampling instant. After a
@@ -20,6 +26,8 @@
 
 #define MAX_TAPS 255
 #define MAX_WINDOW 64
+#define MIN_SAMPLES_PER_BIT 6.0   /* after decimation: enough for the bit clock's crossings */
+#define MAX_DECIMATION 4
 #define PASS_MARGIN_HZ 150.0      /* passband = |deviation| + this */
 #define STOP_MARGIN_HZ 350.0      /* stopband = |deviation| + this: the other V.21 channel's
                                      nearest tone is 470 Hz from a channel centre */
@@ -54,18 +62,23 @@ struct sq_fskdemod {
     sq_cfir lpf;
     size_t group_delay;
     double complex mix, mix_step, mark_rot, mark_step, space_rot, space_step;
+    unsigned decimation, phase;   /* the FIR's output is taken once in `decimation` inputs */
     double complex ring_m[MAX_WINDOW], ring_s[MAX_WINDOW];
-    double complex sum_m, sum_s;
+    double complex sum_m, sum_s;  /* over the ring: the newest `whole` samples and one more */
     double ring_e[MAX_WINDOW], sum_e;
     double capture_avg;
-    size_t window, ring_pos;
+    size_t ring_len, ring_pos;    /* ring_len = whole + 1 */
+    double bit_len, older_weight; /* samples per bit; 1 - the weight of the oldest sample */
+    double bit_samples_8k;        /* input samples per bit */
     double d_prev, conf_prev;
     double clock, clock_step;
     unsigned bits_since_transition;
     double pow_avg, mag_avg, pow_fast, alpha, alpha_fast;
+    double on_power, off_power, quiet_power;   /* CARRIER_ON/OFF_DBM0 and 10 dB under OFF,
+                                                  as mean |z|^2 (no logarithm per sample) */
     double decision_avg;
     int carrier;
-    uint64_t n;
+    uint64_t n;           /* input samples (8 kHz) so far; every sample count below is too */
     uint64_t settled_at;  /* sample count before which decisions are held at mark */
     uint64_t onset;       /* last sample at which the fast level was 6 dB under the slow one */
 };
@@ -84,7 +97,10 @@ int sq_fskdemod_create(const sq_fsk_params *p, sq_fskdemod **out)
     if (!d)
         return SQ_ENOMEM;
     d->p = *p;
-    d->rate = rate;
+    d->decimation = MAX_DECIMATION;
+    while (d->decimation > 1 && rate / d->decimation / p->baud < MIN_SAMPLES_PER_BIT)
+        d->decimation /= 2;
+    d->rate = rate / d->decimation;
     double centre = (p->mark_hz + p->space_hz) / 2.0;
     double dev = fabs(p->mark_hz - p->space_hz) / 2.0;
     size_t ntaps = sq_fir_design_lowpass(dev + PASS_MARGIN_HZ, dev + STOP_MARGIN_HZ,
@@ -96,14 +112,20 @@ int sq_fskdemod_create(const sq_fsk_params *p, sq_fskdemod **out)
     sq_cfir_init(&d->lpf, d->taps, ntaps, d->line);
     d->group_delay = (ntaps - 1) / 2;
     d->mix_step = cexp(-I * 2.0 * M_PI * centre / rate);
-    d->mark_step = cexp(-I * 2.0 * M_PI * (p->mark_hz - centre) / rate);
-    d->space_step = cexp(-I * 2.0 * M_PI * (p->space_hz - centre) / rate);
-    d->window = (size_t)lround(rate / p->baud);
-    if (d->window > MAX_WINDOW)
-        d->window = MAX_WINDOW;
-    d->clock_step = p->baud / rate;
-    d->alpha = 1.0 / (CARRIER_TAU_S * rate);
-    d->alpha_fast = 1.0 / (CARRIER_FAST_TAU_S * rate);
+    d->mark_step = cexp(-I * 2.0 * M_PI * (p->mark_hz - centre) / d->rate);
+    d->space_step = cexp(-I * 2.0 * M_PI * (p->space_hz - centre) / d->rate);
+    d->bit_len = d->rate / p->baud;
+    double whole = floor(d->bit_len);
+    d->ring_len = (size_t)whole + 1;
+    d->older_weight = 1.0 - (d->bit_len - whole);
+    d->bit_samples_8k = rate / p->baud;
+    d->clock_step = p->baud / d->rate;
+    d->alpha = 1.0 / (CARRIER_TAU_S * d->rate);
+    d->alpha_fast = 1.0 / (CARRIER_FAST_TAU_S * d->rate);
+    /* level = sq_power_to_dbm0(2 mean|z|^2) */
+    d->on_power = sq_dbm0_to_power(CARRIER_ON_DBM0) / 2.0;
+    d->off_power = sq_dbm0_to_power(CARRIER_OFF_DBM0) / 2.0;
+    d->quiet_power = sq_dbm0_to_power(CARRIER_OFF_DBM0 - 10.0) / 2.0;
     sq_fskdemod_reset(d);
     *out = d;
     return SQ_OK;
@@ -123,6 +145,7 @@ void sq_fskdemod_reset(sq_fskdemod *d)
     d->sum_e = 0.0;
     d->capture_avg = 0.0;
     d->ring_pos = 0;
+    d->phase = 0;
     d->d_prev = d->conf_prev = 0.0;
     d->clock = 0.0;
     d->bits_since_transition = IDLE_BITS;
@@ -132,7 +155,7 @@ void sq_fskdemod_reset(sq_fskdemod *d)
     d->n = 0;
     d->onset = 0;
     /* the FIR and the correlators fill from zero at the start, as after silence */
-    d->settled_at = d->group_delay + d->window / 2;
+    d->settled_at = d->group_delay + (uint64_t)(d->bit_samples_8k / 2.0);
 }
 
 /* Keeps the rotating phasors on the unit circle despite rounding. */
@@ -150,19 +173,18 @@ static void update_carrier(sq_fskdemod *d, float complex z)
     d->mag_avg += d->alpha * (sqrt(mag2) - d->mag_avg);
     d->pow_fast += d->alpha_fast * (mag2 - d->pow_fast);
     if (!d->carrier && d->pow_fast < 0.25 * d->pow_avg)
-        d->onset = d->n;
+        d->onset = d->n - 1;   /* the sample just taken */
     if (d->pow_fast > CARRIER_JUMP * d->pow_avg && d->pow_avg > 0.0) {
         /* FSK has a constant envelope: a jump in level is something new starting (a note
          * struck, a louder talker), so whatever carrier we had is over. */
         d->carrier = 0;
-        d->onset = d->n;
+        d->onset = d->n - 1;   /* the sample just taken */
     }
-    double level = sq_power_to_dbm0(2.0 * d->pow_avg);
     double flatness = d->pow_avg > 0.0 ? d->mag_avg * d->mag_avg / d->pow_avg : 0.0;
-    if (!d->carrier && level >= CARRIER_ON_DBM0 && flatness >= ENVELOPE_ON &&
+    if (!d->carrier && d->pow_avg >= d->on_power && flatness >= ENVELOPE_ON &&
         d->decision_avg >= DECISION_ON && d->capture_avg >= CAPTURE_ON)
         d->carrier = 1;
-    else if (d->carrier && (sq_power_to_dbm0(2.0 * d->pow_fast) < CARRIER_OFF_DBM0 ||
+    else if (d->carrier && (d->pow_fast < d->off_power ||
                             d->pow_fast < CARRIER_DROP * d->pow_avg || flatness < ENVELOPE_OFF ||
                             d->decision_avg < DECISION_OFF || d->capture_avg < CAPTURE_OFF))
         d->carrier = 0;
@@ -187,12 +209,17 @@ size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit 
     for (i = 0; i < n && produced < max_bits; i++) {
         double complex mixed = (double)sq_sample_guard(x[i]) * d->mix;
         d->mix *= d->mix_step;
-        float complex z = sq_cfir_step(&d->lpf, (float complex)mixed);
+        sq_cfir_push(&d->lpf, (float complex)mixed);
+        d->n++;
+        if (++d->phase < d->decimation)
+            continue;
+        d->phase = 0;
+        float complex z = sq_cfir_output(&d->lpf);
         update_carrier(d, z);
         /* Until the filters have settled on a new signal (three quarters of a bit after energy
          * appears), decisions are onset transients, so they are held at mark too. */
-        if (sq_power_to_dbm0(2.0 * d->pow_fast) < CARRIER_OFF_DBM0 - 10.0) {
-            uint64_t until = d->n + 1 + (uint64_t)(0.75 / d->clock_step);
+        if (d->pow_fast < d->quiet_power) {
+            uint64_t until = d->n + (uint64_t)(0.75 * d->bit_samples_8k);
             if (until > d->settled_at)
                 d->settled_at = until;
         }
@@ -208,12 +235,16 @@ size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit 
         d->ring_e[d->ring_pos] = e;
         d->ring_m[d->ring_pos] = um;
         d->ring_s[d->ring_pos] = us;
-        d->ring_pos = d->ring_pos + 1 == d->window ? 0 : d->ring_pos + 1;
-        if ((++d->n & 255u) == 0)
+        d->ring_pos = d->ring_pos + 1 == d->ring_len ? 0 : d->ring_pos + 1;
+        if ((d->n & 1023u) == 0)
             renormalise(d);
+        /* one bit exactly: the oldest sample in the ring (next to be replaced) counts in part */
+        double complex bit_m = d->sum_m - d->older_weight * d->ring_m[d->ring_pos];
+        double complex bit_s = d->sum_s - d->older_weight * d->ring_s[d->ring_pos];
+        double bit_e = d->sum_e - d->older_weight * d->ring_e[d->ring_pos];
 
-        double em = creal(d->sum_m) * creal(d->sum_m) + cimag(d->sum_m) * cimag(d->sum_m);
-        double es = creal(d->sum_s) * creal(d->sum_s) + cimag(d->sum_s) * cimag(d->sum_s);
+        double em = creal(bit_m) * creal(bit_m) + cimag(bit_m) * cimag(bit_m);
+        double es = creal(bit_s) * creal(bit_s) + cimag(bit_s) * cimag(bit_s);
         double dv = em - es;
         double conf = em + es > 0.0 ? dv / (em + es) : 0.0;
 
@@ -230,7 +261,7 @@ size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit 
             double cs = conf - over * (conf - d->conf_prev);
             sq_fsk_bit *b = &bits[produced++];
             d->decision_avg += (fabs(cs) - d->decision_avg) / DECISION_TAU_BITS;
-            double capture = d->sum_e > 0.0 ? (em + es) / ((double)d->window * d->sum_e) : 0.0;
+            double capture = bit_e > 0.0 ? (em + es) / (d->bit_len * bit_e) : 0.0;
             d->capture_avg += (capture - d->capture_avg) / DECISION_TAU_BITS;
             /* With nothing in the band, hold the line at mark (idle) rather than let a
              * zero-energy decision read as a start bit. */
@@ -238,7 +269,7 @@ size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit 
             b->bit = quiet ? 1 : ds > 0.0;
             cs = quiet ? 0.0 : cs;
             b->confidence = (float)cs;
-            b->power = (float)(2.0 * d->sum_e / (double)d->window);
+            b->power = (float)(2.0 * bit_e / d->bit_len);
             b->carrier = (uint8_t)d->carrier;
             b->sample = d->n > d->group_delay ? d->n - d->group_delay : 0;
             d->clock -= 1.0;
