@@ -60,13 +60,6 @@ void sq_cfir_reset(sq_cfir *f)
     f->pos = 0;
 }
 
-void sq_cfir_push(sq_cfir *f, float complex x)
-{
-    f->line[f->pos] = x;
-    f->line[f->pos + f->n] = x;
-    f->pos = f->pos + 1 == f->n ? 0 : f->pos + 1;
-}
-
 /* line[pos .. pos+n) holds the last n inputs, oldest first. Four partial sums per part
  * break the chain of dependent additions so the loop can keep the FPU busy (and the
  * compiler may vectorise it). */

@@ -25,7 +25,12 @@ void sq_cfir_init(sq_cfir *f, const float *taps, size_t n, float complex *line);
 void sq_cfir_reset(sq_cfir *f);
 /* Push every input; take the output only when it is wanted (a decimating filter computes
  * one output in D). */
-void sq_cfir_push(sq_cfir *f, float complex x);
+static inline void sq_cfir_push(sq_cfir *f, float complex x)
+{
+    f->line[f->pos] = x;
+    f->line[f->pos + f->n] = x;
+    f->pos = f->pos + 1 == f->n ? 0 : f->pos + 1;
+}
 float complex sq_cfir_output(const sq_cfir *f);
 
 #endif

@@ -83,6 +83,10 @@ SQ_API double sq_fskdemod_level_dbm0(const sq_fskdemod *d);
  * rose through 6 dB below its running mean (the carrier detector itself lags by ~60 ms). */
 SQ_API uint64_t sq_fskdemod_onset_sample(const sq_fskdemod *d);
 SQ_API void sq_fskdemod_reset(sq_fskdemod *d);
+/* As reset, with the input sample count set to `sample`: for a listener that stopped
+ * feeding this demodulator while its band was silent and starts again at `sample`
+ * (reported sample indices go on from there). */
+SQ_API void sq_fskdemod_restart_at(sq_fskdemod *d, uint64_t sample);
 SQ_API void sq_fskdemod_destroy(sq_fskdemod *d);
 
 

@@ -73,7 +73,9 @@ int sq_decoder_create(const sq_decoder_settings *s, sq_decoder **out)
     double freqs[N_RULES];
     for (size_t i = 0; i < N_RULES; i++)
         freqs[i] = RULES[i].nominal_hz;
-    int rc = sq_tonerx_create(freqs, N_RULES, &d->tones);
+    int rc = sq_band_watch_init(&d->watch);
+    if (rc == SQ_OK)
+        rc = sq_tonerx_create(freqs, N_RULES, &d->tones);
     if (rc == SQ_OK)
         rc = sq_event_pool_init(&d->pool);
     if (rc == SQ_OK)
@@ -152,6 +154,7 @@ size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
             break;
         size_t len = n - done < CHUNK ? n - done : CHUNK;
         size_t took = sq_tonerx_process(d->tones, x + done, len);
+        sq_band_watch_push(&d->watch, x + done, took);
         sq_fsk_lanes_process(d, x + done, took);
         sq_qam_lanes_process(d, x + done, took);
         d->samples += took;
@@ -192,5 +195,6 @@ void sq_decoder_destroy(sq_decoder *d)
     sq_fsk_lanes_destroy(d);
     sq_qam_lanes_destroy(d);
     sq_event_pool_free(&d->pool);
+    sq_band_watch_free(&d->watch);
     free(d);
 }

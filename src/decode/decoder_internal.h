@@ -8,6 +8,7 @@
 #include "dsp/qam.h"
 #include "src/proto/hdlc.h"
 #include "dsp/tone_rx.h"
+#include "src/decode/band_watch.h"
 #include "src/proto/v22_detect.h"
 #include "squeal/async.h"
 #include "squeal/decoder.h"
@@ -82,6 +83,10 @@ typedef struct sq_fsk_lane {
                                     * that do not fit it are data in another framing */
     /* the last stretch this lane closed, to recognise a weaker lane's copy of it */
     double last_start_s, last_end_s, last_level_dbm0;
+    /* Asleep while its band is silent (fsk_lane.c): the demodulator is not fed. */
+    int band;                      /* in the decoder's band watch */
+    int asleep;
+    uint64_t loud_until;           /* the end of the last chunk in which the band was loud */
 } sq_fsk_lane;
 
 /* One V.22 / V.22bis carrier being listened to (qam_lane.c). */
@@ -124,6 +129,7 @@ typedef struct sq_qam_lane {
 } sq_qam_lane;
 
 struct sq_decoder {
+    sq_band_watch watch;
     sq_tonerx *tones;
     sq_fsk_lane lanes[SQ_FSK_LANES];
     sq_qam_lane qam[SQ_QAM_LANES];

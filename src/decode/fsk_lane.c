@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 #include "squeal/error.h"
+#include "squeal/level.h"
 #include "src/decode/decoder_internal.h"
 
 #define BACKFILL_MIN_CONFIDENCE 0.5f
@@ -34,6 +35,16 @@
  * lines every 150 Hz, 2100 Hz among them): tones there belong to the data. */
 #define FSK_BAND_HALF_HZ 250.0
 #define BITS_PER_CALL 16
+/* A lane sleeps while its band (its filter's stop edges and a margin) stays under
+ * SLEEP_BAND_DBM0, 16 dB below the level at which a carrier goes off and 18 below the one
+ * at which it can come on, so it is awake well before anything it could report. It wakes
+ * with the last WAKE_PREROLL samples fed first: its receiver meets the signal's onset after
+ * a stretch of the quiet before it, as if it had listened all along. It falls asleep after
+ * SLEEP_AFTER_S of quiet, with no stretch, carrier or V.8 sequence under way. */
+#define SLEEP_BAND_DBM0 (-64.0)
+#define SLEEP_BAND_MARGIN_HZ 150.0
+#define WAKE_PREROLL 1536u
+#define SLEEP_AFTER_S 0.25
 
 static const struct {
     const sq_fsk_params *params;
@@ -69,6 +80,12 @@ int sq_fsk_lanes_create(sq_decoder *d, const sq_async_format *format)
          * the default 8N1, characters that do not fit are what other modulations (V.34's
          * training, say) look like through an FSK demodulator, and stay junk. */
         l->misframed_counts = format->data_bits != 8 || format->parity != SQ_PARITY_NONE || format->stop_bits != 1;
+        double centre = (l->params->mark_hz + l->params->space_hz) / 2.0;
+        double half = fabs(l->params->mark_hz - l->params->space_hz) / 2.0 + SLEEP_BAND_MARGIN_HZ;
+        l->band = sq_band_watch_add_band(&d->watch, centre - half, centre + half);
+        l->asleep = 1;   /* until its band has something in it */
+        if (l->band < 0)
+            rc = SQ_EINVAL;
         if (rc == SQ_OK && l->type == SQ_EVENT_V21)
             rc = sq_v8_rx_create(l->channel == 1 ? SQ_V8_CM : SQ_V8_JM, &l->v8rx);
         if (rc != SQ_OK)
@@ -409,7 +426,8 @@ double sq_fsk_lanes_horizon_s(const sq_decoder *d, double now_s)
         uint64_t v8_start;
         /* a stretch opens at its onset, which can lie far back (energy that took long to
          * become a carrier), with characters taken back to a bit before it */
-        h = fmin(h, to_s(sq_fskdemod_onset_sample(l->demod)) - 1.0 / l->params->baud);
+        if (!l->asleep)
+            h = fmin(h, to_s(sq_fskdemod_onset_sample(l->demod)) - 1.0 / l->params->baud);
         if (l->open)
             h = fmin(h, l->ev.start_s - 1.0 / l->params->baud);
         if (l->pending)
@@ -452,17 +470,56 @@ static void expire_v8_run(sq_decoder *d, sq_fsk_lane *l)
         close_v8_run(d, l);
 }
 
+static void demodulate(sq_decoder *d, sq_fsk_lane *l, const float *x, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        sq_fsk_bit bits[BITS_PER_CALL];
+        size_t nb = 0;
+        done += sq_fskdemod_process(l->demod, x + done, n - done, bits, BITS_PER_CALL, &nb);
+        for (size_t k = 0; k < nb; k++)
+            handle_bit(d, l, &bits[k]);
+    }
+}
+
+/* Starts the demodulator again at the chunk that begins at sample `now`, after feeding it
+ * what the band watch still holds of the recent past. */
+static void wake(sq_decoder *d, sq_fsk_lane *l, uint64_t now)
+{
+    uint64_t from = now > WAKE_PREROLL ? now - WAKE_PREROLL : 0;
+    if (from < sq_band_watch_oldest(&d->watch))
+        from = sq_band_watch_oldest(&d->watch);
+    sq_fskdemod_restart_at(l->demod, from);
+    float past[256];
+    while (from < now) {
+        size_t n = now - from < 256 ? (size_t)(now - from) : 256;
+        sq_band_watch_recent(&d->watch, from, past, n);
+        demodulate(d, l, past, n);
+        from += n;
+    }
+    l->asleep = 0;
+}
+
+static int may_sleep(const sq_decoder *d, const sq_fsk_lane *l, uint64_t now)
+{
+    uint64_t v8_start;
+    return (double)(now - l->loud_until) >= SLEEP_AFTER_S * SQ_PROCESSING_RATE_HZ && !l->open &&
+           !l->pending && l->v8_run == 0 && !sq_fskdemod_carrier(l->demod) &&
+           !(l->v8rx && sq_v8_rx_in_sequence(l->v8rx, &v8_start)) && d->samples > 0;
+}
+
 void sq_fsk_lanes_process(sq_decoder *d, const float *x, size_t n)
 {
+    const double loud = sq_dbm0_to_power(SLEEP_BAND_DBM0);
     for (int i = 0; i < SQ_FSK_LANES; i++) {
         sq_fsk_lane *l = &d->lanes[i];
-        size_t done = 0;
-        while (done < n) {
-            sq_fsk_bit bits[BITS_PER_CALL];
-            size_t nb = 0;
-            done += sq_fskdemod_process(l->demod, x + done, n - done, bits, BITS_PER_CALL, &nb);
-            for (size_t k = 0; k < nb; k++)
-                handle_bit(d, l, &bits[k]);
+        if (sq_band_watch_peak(&d->watch, l->band) >= loud)
+            l->loud_until = d->samples + n;
+        if (l->asleep && l->loud_until > d->samples)
+            wake(d, l, d->samples);
+        if (!l->asleep) {
+            demodulate(d, l, x, n);
+            l->asleep = may_sleep(d, l, d->samples + n);
         }
         expire_v8_run(d, l);
     }

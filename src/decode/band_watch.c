@@ -1,0 +1,100 @@
+/* Band powers and recent history for the decoder's lanes (band_watch.h). */
+#include <math.h>
+#include <string.h>
+#include "dsp/sample_guard.h"
+#include "squeal/error.h"
+#include "squeal/time_base.h"
+#include "src/decode/band_watch.h"
+
+#define BIN_HZ ((double)SQ_PROCESSING_RATE_HZ / SQ_BAND_WATCH_FFT)
+
+int sq_band_watch_init(sq_band_watch *w)
+{
+    memset(w, 0, sizeof *w);
+    w->in = fftwf_alloc_real(SQ_BAND_WATCH_FFT);
+    w->out = fftwf_alloc_complex(SQ_BAND_WATCH_FFT / 2 + 1);
+    if (!w->in || !w->out)
+        return SQ_ENOMEM;
+    w->plan = fftwf_plan_dft_r2c_1d(SQ_BAND_WATCH_FFT, w->in, w->out, FFTW_ESTIMATE);
+    if (!w->plan)
+        return SQ_ENOMEM;
+    static const double a[4] = { 0.35875, 0.48829, 0.14128, 0.01168 };
+    double sum_sq = 0.0;
+    for (int i = 0; i < SQ_BAND_WATCH_FFT; i++) {
+        double t = 2.0 * M_PI * i / SQ_BAND_WATCH_FFT;
+        w->window[i] = (float)(a[0] - a[1] * cos(t) + a[2] * cos(2 * t) - a[3] * cos(3 * t));
+        sum_sq += (double)w->window[i] * w->window[i];
+    }
+    /* one-sided: a bin holds its mirror's power too; Parseval over the window's energy */
+    w->scale = 2.0 / (sum_sq * SQ_BAND_WATCH_FFT);
+    return SQ_OK;
+}
+
+void sq_band_watch_free(sq_band_watch *w)
+{
+    if (w->plan)
+        fftwf_destroy_plan(w->plan);
+    fftwf_free(w->in);
+    fftwf_free(w->out);
+    w->plan = NULL;
+    w->in = NULL;
+    w->out = NULL;
+}
+
+int sq_band_watch_add_band(sq_band_watch *w, double lo_hz, double hi_hz)
+{
+    if (w->n_bands == SQ_BAND_WATCH_MAX_BANDS || !(lo_hz < hi_hz))
+        return -1;
+    double lo = ceil(fmax(lo_hz, 0.0) / BIN_HZ), hi = floor(fmin(hi_hz, SQ_PROCESSING_RATE_HZ / 2.0) / BIN_HZ);
+    w->band_lo[w->n_bands] = (size_t)lo;
+    w->band_hi[w->n_bands] = (size_t)fmax(lo, hi);
+    return (int)w->n_bands++;
+}
+
+/* The spectrum of the last FFT-length samples; each band's peak takes it in. */
+static void hop(sq_band_watch *w)
+{
+    uint64_t from = w->samples - SQ_BAND_WATCH_FFT;
+    for (int i = 0; i < SQ_BAND_WATCH_FFT; i++)
+        w->in[i] = w->history[(from + (uint64_t)i) % SQ_BAND_WATCH_HISTORY] * w->window[i];
+    fftwf_execute(w->plan);
+    for (size_t b = 0; b < w->n_bands; b++) {
+        double p = 0.0;
+        for (size_t k = w->band_lo[b]; k <= w->band_hi[b]; k++)
+            p += (double)w->out[k][0] * w->out[k][0] + (double)w->out[k][1] * w->out[k][1];
+        p *= w->scale;
+        w->peak[b] = w->hopped && w->peak[b] > p ? w->peak[b] : p;
+    }
+    w->hopped = 1;
+}
+
+void sq_band_watch_push(sq_band_watch *w, const float *x, size_t n)
+{
+    w->hopped = 0;
+    for (size_t i = 0; i < n; i++) {
+        w->history[w->samples % SQ_BAND_WATCH_HISTORY] = sq_sample_guard(x[i]);
+        w->samples++;
+        if (++w->since_hop == SQ_BAND_WATCH_HOP && w->samples >= SQ_BAND_WATCH_FFT) {
+            w->since_hop = 0;
+            hop(w);
+        } else if (w->since_hop == SQ_BAND_WATCH_HOP) {
+            w->since_hop = 0;
+        }
+    }
+}
+
+double sq_band_watch_peak(const sq_band_watch *w, int band)
+{
+    return w->peak[band];
+}
+
+uint64_t sq_band_watch_oldest(const sq_band_watch *w)
+{
+    return w->samples > SQ_BAND_WATCH_HISTORY ? w->samples - SQ_BAND_WATCH_HISTORY : 0;
+}
+
+void sq_band_watch_recent(const sq_band_watch *w, uint64_t from, float *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = w->history[(from + i) % SQ_BAND_WATCH_HISTORY];
+}
