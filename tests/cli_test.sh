@@ -93,6 +93,25 @@ sys.exit(0 if "\n".join(block) + "\n" == got else 1)
 PY
 done <"$T/samples.list"
 
+# sim --wav streams its files: a 14-minute call must not take more memory than a 1-minute
+# one (keeping its three WAVs in memory took 86 MB more)
+head -c 200000 /dev/urandom >"$T/long.bin"; head -c 12000 /dev/urandom >"$T/short.bin"
+python3 - "$SQ" "$T" <<'PY' && ok "sim --wav streams" || bad "sim --wav: memory grows with the call's length"
+import resource, subprocess, sys
+sq, t = sys.argv[1], sys.argv[2]
+def peak_kb(payload):
+    # RUSAGE_CHILDREN keeps the largest child's peak: measure each in a child of its own
+    code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code, sq, "sim", "--send", payload, "--wav", t + "/streamed"],
+                         check=True, capture_output=True, text=True).stdout
+    return int(out)
+short, long = peak_kb(t + "/short.bin"), peak_kb(t + "/long.bin")
+print("# sim --wav peak memory: 1 min %d kB, 14 min %d kB" % (short, long))
+sys.exit(0 if long - short < 20000 else 1)
+PY
+[ "$(wc -c <"$T/streamed-line.wav")" -gt 13000000 ] && ok || bad "sim --wav of a 14-minute call: short line file"
+
 # sim: a whole call, the fallbacks, failure with no common mode, bad options
 "$SQ" sim --json --wav "$T/call" >"$T/sim.json" && grep -q '"side":"caller","state":"data","mode":"v22bis","rate":2400' "$T/sim.json" &&
     grep -q '"side":"answerer","state":"data","mode":"v22bis","rate":2400' "$T/sim.json" && ok || { bad "sim"; show "$T/sim.json"; }

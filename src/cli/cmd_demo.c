@@ -98,7 +98,7 @@ static void print_note(int side, const sq_v8_note *n)
 }
 
 /* Plays the line in real time; a note is printed when the sound it describes comes out. */
-static int play(const demo_opts *o, sim_line *l)
+static int play(const demo_opts *o, sim_line *l, const sample_buf *mix)
 {
     audio_link *link = NULL;
     char err[256] = "";
@@ -110,10 +110,10 @@ static int play(const demo_opts *o, sim_line *l)
     }
     sq_v8_note note;
     int side, have = sim_line_next_note(l, &side, &note), rc = EXIT_OK;
-    for (size_t at = 0; at < l->mix.n && rc == EXIT_OK; at += BLOCK) {
+    for (size_t at = 0; at < mix->n && rc == EXIT_OK; at += BLOCK) {
         float block[BLOCK] = { 0 };
-        size_t k = l->mix.n - at < BLOCK ? l->mix.n - at : BLOCK;
-        memcpy(block, l->mix.x + at, k * sizeof *block);
+        size_t k = mix->n - at < BLOCK ? mix->n - at : BLOCK;
+        memcpy(block, mix->x + at, k * sizeof *block);
         if (audio_link_exchange(link, block, NULL, BLOCK, err, sizeof err) != 1) {
             cli_error("demo", "%s", err);
             rc = EXIT_RUNTIME;
@@ -159,27 +159,31 @@ int cmd_demo(int argc, char **argv)
         return rc;
     sim_line l;
     memset(&l, 0, sizeof l);
+    sim_recording rec;   /* a demo is short: kept whole, to play */
+    memset(&rec, 0, sizeof rec);
     for (int i = 0; i < 2; i++) {
         l.flow[i].len = strlen(o.text[i]);
         l.flow[i].payload = malloc(l.flow[i].len + 1);
         if (l.flow[i].payload)
             memcpy(l.flow[i].payload, o.text[i], l.flow[i].len + 1);
     }
-    if (!l.flow[0].payload || !l.flow[1].payload || sim_line_open(&o.line, &l) != 0 || sim_line_run(&o.line, &l) != 0) {
+    if (!l.flow[0].payload || !l.flow[1].payload || sim_line_open(&o.line, &l) != 0 ||
+        sim_line_run(&o.line, &l, sim_recording_sink, &rec) != 0) {
         cli_error("demo", "out of memory");
         rc = EXIT_RUNTIME;
     } else if (o.wav) {
-        rc = (o.stereo ? cli_write_wav_stereo("demo", o.wav, SQ_PROCESSING_RATE_HZ, &l.tx[0], &l.tx[1])
-                       : cli_write_wav("demo", o.wav, SQ_PROCESSING_RATE_HZ, &l.mix)) == 0 ? EXIT_OK : EXIT_RUNTIME;
+        rc = (o.stereo ? cli_write_wav_stereo("demo", o.wav, SQ_PROCESSING_RATE_HZ, &rec.side[0], &rec.side[1])
+                       : cli_write_wav("demo", o.wav, SQ_PROCESSING_RATE_HZ, &rec.mix)) == 0 ? EXIT_OK : EXIT_RUNTIME;
         sq_v8_note note;
         int side;
         while (rc == EXIT_OK && sim_line_next_note(&l, &side, &note))
             print_note(side, &note);
     } else {
-        rc = play(&o, &l);
+        rc = play(&o, &l, &rec.mix);
     }
     if (rc == EXIT_OK)
         rc = report(&o, &l);
     sim_line_free(&l);
+    sim_recording_free(&rec);
     return rc;
 }

@@ -202,8 +202,10 @@ static int build_data_call(const gen_opts *o, sample_buf *b)
         if (!isnan(o->level))
             p.side[i].v8.tx_level_dbm0 = o->level;
     }
+    sim_recording rec;
+    memset(&rec, 0, sizeof rec);
     int rc = load_payload(o, &l.flow[me].payload, &l.flow[me].len) == 0 ? EXIT_OK : EXIT_RUNTIME;
-    if (rc == EXIT_OK && (sim_line_open(&p, &l) != 0 || sim_line_run(&p, &l) != 0)) {
+    if (rc == EXIT_OK && (sim_line_open(&p, &l) != 0 || sim_line_run(&p, &l, sim_recording_sink, &rec) != 0)) {
         cli_error("gen", "out of memory");
         rc = EXIT_RUNTIME;
     }
@@ -212,13 +214,14 @@ static int build_data_call(const gen_opts *o, sample_buf *b)
         cli_error("gen", "the call carried %zu of the %zu bytes", l.flow[me].got_len, l.flow[me].len);
         rc = EXIT_RUNTIME;
     }
-    if (rc == EXIT_OK && sample_buf_grow(b, l.tx[me].n) != 0)
+    if (rc == EXIT_OK && sample_buf_grow(b, rec.side[me].n) != 0)
         rc = EXIT_RUNTIME;
     if (rc == EXIT_OK) {
-        memcpy(b->x + b->n, l.tx[me].x, l.tx[me].n * sizeof *b->x);
-        b->n += l.tx[me].n;
+        memcpy(b->x + b->n, rec.side[me].x, rec.side[me].n * sizeof *b->x);
+        b->n += rec.side[me].n;
     }
     sim_line_free(&l);
+    sim_recording_free(&rec);
     return rc;
 }
 

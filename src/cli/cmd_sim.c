@@ -1,4 +1,5 @@
 /* squeal sim: a caller and an answerer through a simulated two-wire line, in one process. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <sys/stat.h>
 #include "src/cli/cli.h"
 #include "src/cli/sim_line.h"
+#include "src/io/wav_output.h"
 
 #define MAX_PAYLOAD (1u << 20)
 
@@ -161,15 +163,53 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
     return check_sim_files(o);
 }
 
-static int write_wavs(const char *prefix, const sim_line *l)
-{
+/* --wav: the three files written as the call runs (caller, answerer, line), so an hour-long
+ * call never sits in memory; each appears under its name only once it is complete. */
+typedef struct wav_trio {
+    wav_output *w[3];
     char names[3][1100];
-    wav_names(prefix, names);
-    const sample_buf *bufs[3] = { &l->tx[0], &l->tx[1], &l->mix };
-    for (int i = 0; i < 3; i++)
-        if (cli_write_wav("sim", names[i], SQ_PROCESSING_RATE_HZ, bufs[i]) != 0)
+} wav_trio;
+
+static int open_wavs(const char *prefix, wav_trio *t)
+{
+    wav_names(prefix, t->names);
+    for (int i = 0; i < 3; i++) {
+        char err[512];
+        if (wav_output_open(t->names[i], SQ_PROCESSING_RATE_HZ, 1, &t->w[i], err, sizeof err) != 0) {
+            cli_error("sim", "%s", err);
             return -1;
+        }
+    }
     return 0;
+}
+
+static int wav_sink(void *user, const float *caller, const float *answerer, const float *mix, size_t n)
+{
+    wav_trio *t = user;
+    const float *from[3] = { caller, answerer, mix };
+    for (int i = 0; i < 3; i++)
+        if (wav_output_write(t->w[i], from[i], n) != 0) {
+            cli_error("sim", "cannot write '%s': %s", t->names[i], strerror(errno));
+            return -1;
+        }
+    return 0;
+}
+
+/* Puts the files in place (ok) or drops them; 0, or -1 when one could not be finished. */
+static int close_wavs(wav_trio *t, int ok)
+{
+    int rc = 0;
+    for (int i = 0; i < 3; i++) {
+        char err[512];
+        if (!ok || rc != 0) {
+            wav_output_abort(t->w[i]);
+        } else if (wav_output_close(t->w[i], err, sizeof err) != 0) {
+            cli_error("sim", "%s", err);
+            rc = -1;
+        }
+        t->w[i] = NULL;
+    }
+    return rc;
 }
 
 static void print_notes(sim_line *l, int json)
@@ -275,16 +315,22 @@ int cmd_sim(int argc, char **argv)
     o.line.side[1].guard_hz = (int)o.guard;
     sim_line l;
     memset(&l, 0, sizeof l);
+    wav_trio wavs;
+    memset(&wavs, 0, sizeof wavs);
     for (int i = 0; i < 2 && rc == EXIT_OK; i++)
         if (o.send[i] && cli_read_file("sim", o.send[i], MAX_PAYLOAD, &l.flow[i].payload, &l.flow[i].len) != 0)
             rc = EXIT_RUNTIME;
-    if (rc != EXIT_OK) {
-    } else if (sim_line_open(&o.line, &l) != 0 || sim_line_run(&o.line, &l) != 0) {
+    int ran = -1;
+    if (rc == EXIT_OK && o.wav_prefix && open_wavs(o.wav_prefix, &wavs) != 0)
+        rc = EXIT_RUNTIME;
+    if (rc == EXIT_OK && (sim_line_open(&o.line, &l) != 0 ||
+                          (ran = sim_line_run(&o.line, &l, o.wav_prefix ? wav_sink : NULL, &wavs)) == -1))
         cli_error("sim", "out of memory");
+    if (rc == EXIT_OK && ran != 0)
         rc = EXIT_RUNTIME;
-    } else if (o.wav_prefix && write_wavs(o.wav_prefix, &l) != 0) {
+    if (o.wav_prefix && close_wavs(&wavs, rc == EXIT_OK) != 0)
         rc = EXIT_RUNTIME;
-    } else {
+    if (rc == EXIT_OK) {
         rc = report(&o, &l);
         /* what arrived is written even when incomplete: nothing received is thrown away */
         for (int i = 0; i < 2; i++)

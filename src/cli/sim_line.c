@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BLOCK 160              /* 20 ms: also the line's delay in each direction */
+#define BLOCK SIM_LINE_BLOCK
 #define MAX_SECONDS 30.0
 #define TAIL_SAMPLES 2400      /* keep running 0.3 s after both sides finish */
 
@@ -25,7 +25,37 @@ int sim_line_open(const sim_line_params *o, sim_line *l)
     for (int i = 0; i < 2; i++)
         if (sq_call_create(&o->side[i], &l->side[i]) != SQ_OK)
             return -1;
+    /* the mix is what a listener on the line hears (sim --wav's line file, the demo): both
+     * signals and, with --snr, the line's noise at that SNR against the caller's level, from
+     * a generator of its own so the call itself is unchanged */
+    if (!isnan(o->snr)) {
+        if (sq_noise_create((uint64_t)o->seed * 2u + 7u, &l->line_noise) != SQ_OK)
+            return -1;
+        double level = isnan(o->level) ? o->side[0].v8.tx_level_dbm0 : o->level;
+        l->line_noise_rms = sq_noise_rms_for_snr(level, o->snr);
+    }
     return 0;
+}
+
+int sim_recording_sink(void *user, const float *caller, const float *answerer, const float *mix, size_t n)
+{
+    sim_recording *r = user;
+    sample_buf *bufs[3] = { &r->side[0], &r->side[1], &r->mix };
+    const float *from[3] = { caller, answerer, mix };
+    for (int i = 0; i < 3; i++) {
+        if (sample_buf_grow(bufs[i], n) != 0)
+            return -1;
+        memcpy(bufs[i]->x + bufs[i]->n, from[i], n * sizeof *from[i]);
+        bufs[i]->n += n;
+    }
+    return 0;
+}
+
+void sim_recording_free(sim_recording *r)
+{
+    sample_buf_free(&r->side[0]);
+    sample_buf_free(&r->side[1]);
+    sample_buf_free(&r->mix);
 }
 
 /* Feeds each side's payload in as it takes it, and collects what each side receives. */
@@ -66,60 +96,38 @@ static int call_over(const sim_line *l)
     return done;
 }
 
-/* The mix is what a listener on the line hears (sim --wav's line file, the demo): both
- * signals and, with --snr, the line's noise at that SNR against the caller's level, from a
- * generator of its own so the call itself is unchanged. */
-static int add_line_noise(const sim_line_params *o, sample_buf *mix)
-{
-    if (isnan(o->snr))
-        return 0;
-    sq_noise *g = NULL;
-    if (sq_noise_create((uint64_t)o->seed * 2u + 7u, &g) != SQ_OK)
-        return -1;
-    double level = isnan(o->level) ? o->side[0].v8.tx_level_dbm0 : o->level;
-    sq_noise_add(g, mix->x, mix->n, sq_noise_rms_for_snr(level, o->snr));
-    sq_noise_destroy(g);
-    return 0;
-}
-
 /* Runs both sides block by block; each hears the other's previous block through the line,
  * plus its own previous block as talker echo. */
-int sim_line_run(const sim_line_params *o, sim_line *l)
+int sim_line_run(const sim_line_params *o, sim_line *l, sim_line_sink sink, void *user)
 {
-    float rx[2][BLOCK];
-    static const float silence[BLOCK];
+    float rx[2][BLOCK], tx[2][BLOCK], mix[BLOCK];
     double echo = o->echo > 0.0 ? pow(10.0, -o->echo / 20.0) : 0.0;
     /* room for the handshake and for the payloads at 300 bit/s, the slowest mode */
     size_t biggest = l->flow[0].len > l->flow[1].len ? l->flow[0].len : l->flow[1].len;
-    size_t tail = 0, limit = (size_t)((MAX_SECONDS + (double)biggest * 10.0 / 300.0 * 1.2) * SQ_PROCESSING_RATE_HZ);
-    while (l->tx[0].n < limit && tail < TAIL_SAMPLES) {
+    uint64_t tail = 0, limit = (uint64_t)((MAX_SECONDS + (double)biggest * 10.0 / 300.0 * 1.2) * SQ_PROCESSING_RATE_HZ);
+    while (l->samples < limit && tail < TAIL_SAMPLES) {
         for (int i = 0; i < 2; i++) {
-            const float *far = l->tx[1 - i].n ? l->tx[1 - i].x + l->tx[1 - i].n - BLOCK : silence;
-            sq_channel_process(l->to[i], far, rx[i], BLOCK);
-            if (echo > 0.0 && l->tx[i].n)
-                for (int k = 0; k < BLOCK; k++)
-                    rx[i][k] += (float)(echo * l->tx[i].x[l->tx[i].n - BLOCK + k]);
-        }
-        for (int i = 0; i < 2; i++) {
-            if (sample_buf_grow(&l->tx[i], BLOCK) != 0)
-                return -1;
-            sq_call_process(l->side[i], rx[i], l->tx[i].x + l->tx[i].n, BLOCK);
+            sq_channel_process(l->to[i], l->last[1 - i], rx[i], BLOCK);
+            for (int k = 0; k < BLOCK && echo > 0.0; k++)
+                rx[i][k] += (float)(echo * l->last[i][k]);
         }
         for (int i = 0; i < 2; i++)
-            l->tx[i].n += BLOCK;
-        if (move_data(l, l->tx[0].n) != 0)
+            sq_call_process(l->side[i], rx[i], tx[i], BLOCK);
+        l->samples += BLOCK;
+        memcpy(l->last, tx, sizeof tx);
+        for (int k = 0; k < BLOCK; k++)
+            mix[k] = tx[0][k] + tx[1][k];
+        if (l->line_noise)
+            sq_noise_add(l->line_noise, mix, BLOCK, l->line_noise_rms);
+        if (sink && sink(user, tx[0], tx[1], mix, BLOCK) != 0)
+            return -2;
+        if (move_data(l, l->samples) != 0)
             return -1;
         if (call_over(l))
             tail += BLOCK;
     }
-    if (sample_buf_grow(&l->mix, l->tx[0].n) != 0)
-        return -1;
-    for (size_t k = 0; k < l->tx[0].n; k++)
-        l->mix.x[k] = l->tx[0].x[k] + l->tx[1].x[k];
-    l->mix.n = l->tx[0].n;
-    return add_line_noise(o, &l->mix);
+    return 0;
 }
-
 
 int sim_line_next_note(sim_line *l, int *side, sq_v8_note *note)
 {
@@ -142,10 +150,9 @@ void sim_line_free(sim_line *l)
     for (int i = 0; i < 2; i++) {
         sq_call_destroy(l->side[i]);
         sq_channel_destroy(l->to[i]);
-        sample_buf_free(&l->tx[i]);
         free(l->flow[i].payload);
         free(l->flow[i].got);
     }
-    sample_buf_free(&l->mix);
+    sq_noise_destroy(l->line_noise);
     memset(l, 0, sizeof *l);
 }
