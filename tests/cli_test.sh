@@ -93,6 +93,62 @@ sys.exit(0 if "\n".join(block) + "\n" == got else 1)
 PY
 done <"$T/samples.list"
 
+# --plot: the picture of a call, PNG, SVG or PDF by its name. In the PNG of the sample call,
+# the CM span sits on the caller's row at CM's time, in the V.8 colour, and the JM span on
+# the answerer's; the spectrogram shows ANSam's 2100 Hz line brighter than the quiet after
+# the call.
+"$SQ" decode "$SAMPLES/call-line.wav" --plot "$T/call.png" >/dev/null 2>"$T/err" &&
+python3 - "$T/call.png" <<'PY' && ok "decode --plot PNG" || { bad "decode --plot PNG"; show "$T/err"; }
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+w, h, depth, ctype = struct.unpack(">IIBB", data[16:26])
+assert w == 1600 and depth == 8 and ctype == 2, (w, h, depth, ctype)
+raw, pos = b"", 8
+while pos < len(data):
+    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    if kind == b"IDAT":
+        raw += data[pos + 8:pos + 8 + n]
+    pos += 12 + n
+raw = zlib.decompress(raw)
+rows, prev, stride = [], bytearray(w * 3), w * 3
+for y in range(h):   # PNG row filters (0 none, 1 sub, 2 up, 3 average, 4 Paeth)
+    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+    for i in range(stride):
+        a = line[i - 3] if i >= 3 else 0
+        b, c = prev[i], prev[i - 3] if i >= 3 else 0
+        if f == 1: line[i] = (line[i] + a) & 255
+        elif f == 2: line[i] = (line[i] + b) & 255
+        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c
+            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    rows.append(line)
+    prev = line
+px = lambda x, y: tuple(rows[int(y)][int(x) * 3:int(x) * 3 + 3])
+duration, left, plot_w, top, row_h = 6.26, 90, 1600 - 90 - 130, 78, 17
+x_at = lambda t: left + t / duration * plot_w
+v8 = (28, 158, 120)
+near = lambda c, want: all(abs(c[k] - want[k]) <= 3 for k in range(3))
+assert near(px(x_at(2.5), top + row_h / 2), v8), ("CM", px(x_at(2.5), top + row_h / 2))
+assert near(px(x_at(2.86), top + 3 * row_h + 4 + row_h / 2), v8), ("JM", px(x_at(2.86), top + 3 * row_h + 4 + row_h / 2))
+assert not near(px(x_at(2.5), top + 3 * row_h + 4 + row_h / 2), v8), "CM drawn on the answerer's row"
+spec_top, spec_h = top + 6 * row_h + 4, 240
+y2100 = spec_top + spec_h * (1 - 2100 / 4000)
+lum = lambda c: 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+assert lum(px(x_at(1.3), y2100)) > lum(px(x_at(1.3), spec_top + spec_h * 0.9)) + 60, "no 2100 Hz line"
+PY
+"$SQ" decode "$SAMPLES/call-stereo.wav" --plot "$T/call.svg" >/dev/null && head -c 200 "$T/call.svg" | grep -q "<svg" &&
+    grep -q 'width="1600pt"' "$T/call.svg" && grep -q "<image" "$T/call.svg" && ok "decode --plot SVG" || bad "decode --plot SVG"
+"$SQ" decode "$SAMPLES/v21-message.wav" --plot "$T/call.PDF" >/dev/null && [ "$(head -c 5 "$T/call.PDF")" = "%PDF-" ] &&
+    tail -c 8 "$T/call.PDF" | grep -q "%%EOF" && ok "decode --plot PDF" || bad "decode --plot PDF"
+"$SQ" sim --plot "$T/sim.png" >/dev/null && [ "$(head -c 4 "$T/sim.png" | tail -c 3)" = "PNG" ] && ok "sim --plot" || bad "sim --plot"
+expect 2 "decode --plot with an unknown picture type" -- "$SQ" decode "$SAMPLES/ans.wav" --plot "$T/x.gif"
+expect 1 "decode --plot into a missing folder" -- "$SQ" decode "$SAMPLES/ans.wav" --plot "$T/no/such/x.png"
+expect 2 "sim --plot with an unknown picture type" -- "$SQ" sim --plot "$T/x.jpg"
+[ ! -e "$T/x.gif" ] && [ -z "$(ls "$T" | grep squeal-partial)" ] && ok || bad "a failed --plot left a file behind"
+
 # sim --wav streams its files: a 14-minute call must not take more memory than a 1-minute
 # one (keeping its three WAVs in memory took 86 MB more)
 head -c 200000 /dev/urandom >"$T/long.bin"; head -c 12000 /dev/urandom >"$T/short.bin"

@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
     build-essential meson ninja-build pkg-config python3 \
-    libfftw3-dev libsndfile1-dev libsoxr-dev portaudio19-dev check \
+    libfftw3-dev libsndfile1-dev libsoxr-dev portaudio19-dev libcairo2-dev fonts-dejavu-core check \
     libspandsp-dev minimodem sox \
     pulseaudio pulseaudio-utils libasound2-plugins >/dev/null
 meson setup build --wipe >/dev/null 2>&1 || meson setup build >/dev/null

@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "src/cli/cli.h"
+#include "src/io/output_file.h"
+#include "src/plot/call_plot.h"
 
 #define READ_FRAMES 4096
 enum { READ_FAILED = 100 };   /* run_decoders: a read error, already reported */
@@ -16,6 +18,7 @@ typedef struct decode_opts {
     int json;
     long channel;    /* 0 = every channel */
     sq_async_format format;
+    const char *plot_path;
 } decode_opts;
 
 /* The events decoded and not yet forgotten: printed ones stay a while for the echo check. */
@@ -24,6 +27,9 @@ typedef struct timeline {
     size_t n, cap;
     int json;
     size_t shown;
+    call_plot *plot;         /* --plot: every event shown is drawn too */
+    int plot_failed;         /* out of memory keeping an event for it */
+    int first_channel;       /* the channel drawn in the plot's first panel */
 } timeline;
 
 static void decode_usage(FILE *out)
@@ -37,15 +43,18 @@ static void decode_usage(FILE *out)
           "Options:\n"
           "  --json                 one JSON object per line instead of text\n"
           "  --channel N            decode only channel N (1 = first)\n"
+          "  --plot PICTURE         also draw the call: a spectrogram per channel with every\n"
+          "                         event labelled (PICTURE.png, .svg or .pdf)\n"
           "  --data-bits N --parity none|even|odd|mark|space --stop-bits N   framing (default 8N1)\n", out);
 }
 
 static int parse_decode(int argc, char **argv, decode_opts *o)
 {
-    enum { O_JSON = 256, O_CHANNEL };
+    enum { O_JSON = 256, O_CHANNEL, O_PLOT };
     static const struct option opts[] = {
         { "help", no_argument, 0, 'h' }, { "json", no_argument, 0, O_JSON },
-        { "channel", required_argument, 0, O_CHANNEL }, CLI_FRAMING_OPTIONS,
+        { "channel", required_argument, 0, O_CHANNEL }, { "plot", required_argument, 0, O_PLOT },
+        CLI_FRAMING_OPTIONS,
         { 0, 0, 0, 0 },
     };
     int c, bad = 0;
@@ -56,6 +65,7 @@ static int parse_decode(int argc, char **argv, decode_opts *o)
         case 'h': decode_usage(stdout); exit(EXIT_OK);
         case O_JSON: o->json = 1; break;
         case O_CHANNEL: bad = cli_parse_long("decode", "--channel", optarg, 1, SQ_AUDIO_MAX_CHANNELS, &o->channel); break;
+        case O_PLOT: o->plot_path = optarg; break;
         case CLI_OPT_DATA_BITS: case CLI_OPT_PARITY: case CLI_OPT_STOP_BITS:
             bad = cli_parse_framing("decode", c, optarg, &o->format);
             break;
@@ -71,6 +81,10 @@ static int parse_decode(int argc, char **argv, decode_opts *o)
         return EXIT_USAGE;
     }
     o->path = argv[optind];
+    if (o->plot_path && !call_plot_format_known(o->plot_path)) {
+        cli_error("decode", "--plot '%s': the picture's name must end in .png, .svg or .pdf", o->plot_path);
+        return EXIT_USAGE;
+    }
     return EXIT_OK;
 }
 
@@ -213,6 +227,8 @@ static void print_ready(timeline *t, double horizon)
             continue;
         (t->json ? timeline_print_json : timeline_print_text)(e);
         t->shown++;
+        if (t->plot && call_plot_event(t->plot, e->channel - t->first_channel, &e->ev) != 0)
+            t->plot_failed = 1;
     }
     fflush(stdout);
     size_t kept = 0;
@@ -258,6 +274,8 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
                 continue;
             for (long i = 0; i < got; i++)
                 mono[i] = frames[i * nch + c];
+            if (t->plot)
+                call_plot_audio(t->plot, c + 1 - t->first_channel, mono, (size_t)got);
             if (feed(dec[c], mono, (size_t)got, t, c + 1) != 0)
                 rc = EXIT_RUNTIME;
             horizon = fmin(horizon, sq_decoder_horizon_s(dec[c]));
@@ -292,6 +310,49 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
     return rc;
 }
 
+/* --plot: the picture is checked before decoding, drawn after. */
+static int start_plot(const decode_opts *o, const sq_audio_info *info, timeline *t)
+{
+    char err[512];
+    if (call_plot_check_path(o->plot_path, err, sizeof err) != 0) {
+        cli_error("decode", "%s", err);
+        return -1;
+    }
+    if (output_file_same(o->plot_path, o->path)) {
+        cli_error("decode", "--plot '%s' is the file being decoded", o->plot_path);
+        return -1;
+    }
+    char names[SQ_AUDIO_MAX_CHANNELS][16];
+    const char *name_of[SQ_AUDIO_MAX_CHANNELS];
+    int panels = o->channel ? 1 : info->channels;
+    for (int i = 0; i < panels; i++) {
+        snprintf(names[i], sizeof names[i], "ch%d", t->first_channel + i);
+        name_of[i] = names[i];
+    }
+    if (call_plot_create(panels, name_of, &t->plot) != 0) {
+        cli_error("decode", "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int finish_plot(const decode_opts *o, const sq_audio_info *info, timeline *t)
+{
+    if (t->plot_failed) {
+        cli_error("decode", "out of memory keeping the events for --plot");
+        return -1;
+    }
+    const char *base = strrchr(o->path, '/');
+    char title[1024], err[512];
+    snprintf(title, sizeof title, "%s   (%u Hz, %d channel%s)", base ? base + 1 : o->path, info->file_rate_hz,
+             info->channels, info->channels == 1 ? "" : "s");
+    if (call_plot_write(t->plot, o->plot_path, title, err, sizeof err) != 0) {
+        cli_error("decode", "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
 int cmd_decode(int argc, char **argv)
 {
     decode_opts o = { .format = SQ_ASYNC_8N1 };
@@ -313,7 +374,11 @@ int cmd_decode(int argc, char **argv)
         sq_audio_reader_close(r);
         return EXIT_USAGE;
     }
-    timeline t = { .json = o.json };
+    timeline t = { .json = o.json, .first_channel = o.channel ? (int)o.channel : 1 };
+    if (o.plot_path && start_plot(&o, info, &t) != 0) {
+        sq_audio_reader_close(r);
+        return EXIT_RUNTIME;
+    }
     if (!o.json && info->length_unknown)
         printf("# %s: %s, %u Hz, %d channel%s, length not in its header\n", o.path, info->format_name,
                info->file_rate_hz, info->channels, info->channels == 1 ? "" : "s");
@@ -331,12 +396,15 @@ int cmd_decode(int argc, char **argv)
                       bad == 1 ? "" : "s", o.path, bad == 1 ? "was" : "were");
         if (rc == READ_FAILED)
             rc = EXIT_RUNTIME;   /* said already */
+        if (t.plot && finish_plot(&o, info, &t) != 0)
+            rc = EXIT_RUNTIME;
     } else if (rc == EXIT_RUNTIME) {
         cli_error("decode", "out of memory decoding '%s'", o.path);
     }
     for (size_t i = 0; i < t.n; i++)
         free(t.items[i].data);
     free(t.items);
+    call_plot_destroy(t.plot);
     sq_audio_reader_close(r);
     return rc;
 }

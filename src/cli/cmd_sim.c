@@ -9,6 +9,7 @@
 #include "src/cli/cli.h"
 #include "src/cli/sim_line.h"
 #include "src/io/wav_output.h"
+#include "src/cli/decoded_plot.h"
 
 #define MAX_PAYLOAD (1u << 20)
 
@@ -17,6 +18,7 @@ typedef struct sim_opts {
     int json;
     long guard;
     const char *wav_prefix;
+    const char *plot_path;
     const char *send[2], *recv_out[2];   /* [0] caller -> answerer, [1] answerer -> caller */
 } sim_opts;
 
@@ -56,6 +58,8 @@ static void sim_usage(FILE *out)
           "  --recv-back-out FILE   write what the caller received\n"
           "Output:\n"
           "  --wav PREFIX           write PREFIX-caller.wav, PREFIX-answerer.wav, PREFIX-line.wav\n"
+          "  --plot PICTURE         draw the call: each side's spectrogram with the events\n"
+          "                         decoded from it (PICTURE.png, .svg or .pdf)\n"
           "  --json                 JSON lines instead of text\n", out);
 }
 
@@ -80,15 +84,15 @@ static int check_sim_files(sim_opts *o)
     if (o->wav_prefix)
         wav_names(o->wav_prefix, names);
     const char *outputs[] = { o->recv_out[0], o->recv_out[1], o->wav_prefix ? names[0] : NULL,
-                              o->wav_prefix ? names[1] : NULL, o->wav_prefix ? names[2] : NULL };
+                              o->wav_prefix ? names[1] : NULL, o->wav_prefix ? names[2] : NULL, o->plot_path };
     const char *inputs[] = { o->send[0], o->send[1] };
-    return cli_check_files("sim", outputs, 5, inputs, 2);
+    return cli_check_files("sim", outputs, 6, inputs, 2);
 }
 
 static int parse_sim(int argc, char **argv, sim_opts *o)
 {
     enum { O_SNR = 256, O_FOFF, O_LEVEL, O_BAND, O_ECHO, O_SEED, O_CMODES, O_AMODES, O_ATONE,
-           O_CTONE, O_CNOV8, O_ANOV8, O_WAV, O_JSON, O_SEND, O_SENDB, O_RECV, O_RECVB, O_CRATE,
+           O_CTONE, O_CNOV8, O_ANOV8, O_WAV, O_PLOT, O_JSON, O_SEND, O_SENDB, O_RECV, O_RECVB, O_CRATE,
            O_ARATE, O_GUARD, O_PPM, O_EC };
     static const struct option opts[] = {
         { "help", no_argument, 0, 'h' }, { "snr", required_argument, 0, O_SNR },
@@ -99,6 +103,7 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
         { "call-signal", required_argument, 0, O_CTONE },
         { "call-tone", required_argument, 0, O_CTONE }, { "caller-no-v8", no_argument, 0, O_CNOV8 },
         { "answerer-no-v8", no_argument, 0, O_ANOV8 }, { "wav", required_argument, 0, O_WAV },
+        { "plot", required_argument, 0, O_PLOT },
         { "json", no_argument, 0, O_JSON }, { "send", required_argument, 0, O_SEND },
         { "send-back", required_argument, 0, O_SENDB }, { "recv-out", required_argument, 0, O_RECV },
         { "recv-back-out", required_argument, 0, O_RECVB },
@@ -131,6 +136,11 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
         case O_CNOV8: o->line.side[0].v8.use_v8 = 0; break;
         case O_ANOV8: o->line.side[1].v8.use_v8 = 0; break;
         case O_WAV: o->wav_prefix = optarg; break;
+        case O_PLOT:
+            o->plot_path = optarg;
+            if (!call_plot_format_known(optarg))
+                bad = (cli_error("sim", "--plot '%s': the picture's name must end in .png, .svg or .pdf", optarg), 1);
+            break;
         case O_JSON: o->json = 1; break;
         case O_SEND: o->send[0] = optarg; break;
         case O_SENDB: o->send[1] = optarg; break;
@@ -183,9 +193,16 @@ static int open_wavs(const char *prefix, wav_trio *t)
     return 0;
 }
 
-static int wav_sink(void *user, const float *caller, const float *answerer, const float *mix, size_t n)
+/* What the call's sound goes to: the WAVs and the picture, each when asked for. */
+typedef struct sim_outputs {
+    wav_trio wavs;
+    int writing_wavs;
+    decoded_plot plot;
+    int plotting;
+} sim_outputs;
+
+static int wav_sink(wav_trio *t, const float *caller, const float *answerer, const float *mix, size_t n)
 {
-    wav_trio *t = user;
     const float *from[3] = { caller, answerer, mix };
     for (int i = 0; i < 3; i++)
         if (wav_output_write(t->w[i], from[i], n) != 0) {
@@ -193,6 +210,16 @@ static int wav_sink(void *user, const float *caller, const float *answerer, cons
             return -1;
         }
     return 0;
+}
+
+static int outputs_sink(void *user, const float *caller, const float *answerer, const float *mix, size_t n)
+{
+    sim_outputs *o = user;
+    if (o->plotting) {
+        decoded_plot_feed(&o->plot, 0, caller, n);
+        decoded_plot_feed(&o->plot, 1, answerer, n);
+    }
+    return o->writing_wavs ? wav_sink(&o->wavs, caller, answerer, mix, n) : 0;
 }
 
 /* Puts the files in place (ok) or drops them; 0, or -1 when one could not be finished. */
@@ -315,21 +342,41 @@ int cmd_sim(int argc, char **argv)
     o.line.side[1].guard_hz = (int)o.guard;
     sim_line l;
     memset(&l, 0, sizeof l);
-    wav_trio wavs;
-    memset(&wavs, 0, sizeof wavs);
+    sim_outputs out;
+    memset(&out, 0, sizeof out);
     for (int i = 0; i < 2 && rc == EXIT_OK; i++)
         if (o.send[i] && cli_read_file("sim", o.send[i], MAX_PAYLOAD, &l.flow[i].payload, &l.flow[i].len) != 0)
             rc = EXIT_RUNTIME;
     int ran = -1;
-    if (rc == EXIT_OK && o.wav_prefix && open_wavs(o.wav_prefix, &wavs) != 0)
-        rc = EXIT_RUNTIME;
+    if (rc == EXIT_OK && o.wav_prefix) {
+        out.writing_wavs = 1;
+        if (open_wavs(o.wav_prefix, &out.wavs) != 0)
+            rc = EXIT_RUNTIME;
+    }
+    static const char *const sides[2] = { "caller", "answerer" };
+    if (rc == EXIT_OK && o.plot_path) {
+        out.plotting = 1;
+        if (decoded_plot_open(&out.plot, 2, sides) != 0) {
+            cli_error("sim", "out of memory");
+            rc = EXIT_RUNTIME;
+        }
+    }
+    int any_output = out.writing_wavs || out.plotting;
     if (rc == EXIT_OK && (sim_line_open(&o.line, &l) != 0 ||
-                          (ran = sim_line_run(&o.line, &l, o.wav_prefix ? wav_sink : NULL, &wavs)) == -1))
+                          (ran = sim_line_run(&o.line, &l, any_output ? outputs_sink : NULL, &out)) == -1))
         cli_error("sim", "out of memory");
     if (rc == EXIT_OK && ran != 0)
         rc = EXIT_RUNTIME;
-    if (o.wav_prefix && close_wavs(&wavs, rc == EXIT_OK) != 0)
+    if (out.writing_wavs && close_wavs(&out.wavs, rc == EXIT_OK) != 0)
         rc = EXIT_RUNTIME;
+    if (rc == EXIT_OK && out.plotting) {
+        char err[512];
+        if (decoded_plot_write(&out.plot, o.plot_path, "squeal sim: each side's signal, decoded", err, sizeof err) != 0) {
+            cli_error("sim", "%s", err);
+            rc = EXIT_RUNTIME;
+        }
+    }
+    decoded_plot_close(&out.plot);
     if (rc == EXIT_OK) {
         rc = report(&o, &l);
         /* what arrived is written even when incomplete: nothing received is thrown away */

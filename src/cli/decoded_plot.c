@@ -1,0 +1,57 @@
+/* Decode-and-draw for calls squeal makes (decoded_plot.h). */
+#include <stdio.h>
+#include <string.h>
+#include "src/cli/decoded_plot.h"
+
+int decoded_plot_open(decoded_plot *d, int panels, const char *const *names)
+{
+    memset(d, 0, sizeof *d);
+    if (call_plot_create(panels, names, &d->plot) != 0)
+        return -1;
+    d->panels = panels;
+    sq_decoder_settings s;
+    sq_decoder_default_settings(&s);
+    for (int i = 0; i < panels; i++)
+        if (sq_decoder_create(&s, &d->dec[i]) != SQ_OK)
+            return -1;
+    return 0;
+}
+
+static void take_events(decoded_plot *d, int panel)
+{
+    sq_event ev;
+    while (sq_decoder_next_event(d->dec[panel], &ev) == SQ_OK)
+        if (call_plot_event(d->plot, panel, &ev) != 0)
+            d->failed = 1;
+}
+
+void decoded_plot_feed(decoded_plot *d, int panel, const float *x, size_t n)
+{
+    call_plot_audio(d->plot, panel, x, n);
+    size_t done = 0;
+    while (done < n) {
+        done += sq_decoder_push(d->dec[panel], x + done, n - done);
+        take_events(d, panel);   /* the decoder stops when its queue is full: empty it */
+    }
+}
+
+int decoded_plot_write(decoded_plot *d, const char *path, const char *title, char *err, size_t err_len)
+{
+    for (int i = 0; i < d->panels; i++) {
+        sq_decoder_finish(d->dec[i]);
+        take_events(d, i);
+    }
+    if (d->failed) {
+        snprintf(err, err_len, "out of memory keeping the events for '%s'", path);
+        return -1;
+    }
+    return call_plot_write(d->plot, path, title, err, err_len);
+}
+
+void decoded_plot_close(decoded_plot *d)
+{
+    for (int i = 0; i < CALL_PLOT_MAX_PANELS; i++)
+        sq_decoder_destroy(d->dec[i]);
+    call_plot_destroy(d->plot);
+    memset(d, 0, sizeof *d);
+}

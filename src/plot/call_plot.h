@@ -1,0 +1,34 @@
+/* The picture of a call: a spectrogram per panel (a channel of the file, or a side of a
+ * simulated call), every event drawn as a labelled span in the strip above the panel it was
+ * heard in, on the row of the side that sent it (caller above, answerer below), a time axis
+ * in seconds, a frequency axis in hertz, levels in dBm0 with a colour bar, the title and
+ * the decoded summary (modes offered and chosen, data rates) on top, and a legend that says
+ * each short name in words. Drawn with Cairo: PNG, SVG or PDF by the file's extension.
+ *
+ * Audio goes in as it is decoded (8 kHz samples) and is kept as a bounded spectrogram, so
+ * plotting a long call costs a few megabytes, not the call. */
+#ifndef SQ_PLOT_CALL_PLOT_H
+#define SQ_PLOT_CALL_PLOT_H
+
+#include <stddef.h>
+#include "squeal/squeal.h"
+
+#define CALL_PLOT_MAX_PANELS 8
+
+typedef struct call_plot call_plot;
+
+/* 1 when path ends in .png, .svg or .pdf (any case). */
+int call_plot_format_known(const char *path);
+/* Checks, before any work, that path ends in .png, .svg or .pdf and can be written (the
+ * output rules of src/io/output_file.h). 0, or -1 with a one-line reason in err. */
+int call_plot_check_path(const char *path, char *err, size_t err_len);
+/* panels: 1..CALL_PLOT_MAX_PANELS, each named ("ch1", "caller"). 0 or -1 (out of memory). */
+int call_plot_create(int panels, const char *const *names, call_plot **out);
+void call_plot_audio(call_plot *p, int panel, const float *x, size_t n);
+/* 0, or -1 (out of memory). */
+int call_plot_event(call_plot *p, int panel, const sq_event *ev);
+/* Draws everything into path. 0, or -1 with a one-line reason in err. */
+int call_plot_write(call_plot *p, const char *path, const char *title, char *err, size_t err_len);
+void call_plot_destroy(call_plot *p);
+
+#endif

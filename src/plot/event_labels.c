@@ -1,0 +1,78 @@
+/* Short names and meanings of decoded events (event_labels.h): one row per event type. */
+#include <stdio.h>
+#include "src/plot/event_labels.h"
+
+enum { BY_CHANNEL = -1 };   /* FSK and V.22: channel 1 is the caller's band, 2 the answerer's */
+
+static const struct {
+    int side;
+    plot_family family;
+    const char *label;      /* the channel, rate or frequency is added where it matters */
+    const char *meaning;
+} TYPES[SQ_EVENT_TYPE_COUNT] = {
+    [SQ_EVENT_ANS] = { PLOT_ANSWERER, PLOT_ANSWER_TONE, "ANS", "answer tone, 2100 Hz (V.25)" },
+    [SQ_EVENT_ANS_PR] = { PLOT_ANSWERER, PLOT_ANSWER_TONE, "ANS/", "answer tone, 2100 Hz, phase reversals every 450 ms (V.25)" },
+    [SQ_EVENT_ANSAM] = { PLOT_ANSWERER, PLOT_ANSWER_TONE, "ANSam", "answer tone, 2100 Hz with 15 Hz AM (V.8)" },
+    [SQ_EVENT_ANSAM_PR] = { PLOT_ANSWERER, PLOT_ANSWER_TONE, "ANSam/", "answer tone, 2100 Hz with 15 Hz AM and phase reversals (V.8)" },
+    [SQ_EVENT_CT] = { PLOT_CALLER, PLOT_CALLING_TONE, "CT", "calling tone, 1300 Hz (V.25)" },
+    [SQ_EVENT_CNG] = { PLOT_CALLER, PLOT_CALLING_TONE, "CNG", "fax calling tone, 1100 Hz (T.30)" },
+    [SQ_EVENT_BELL_ANS] = { PLOT_ANSWERER, PLOT_ANSWER_TONE, "2225", "Bell answer tone, 2225 Hz" },
+    [SQ_EVENT_GUARD] = { PLOT_ANSWERER, PLOT_ANSWER_TONE, "guard", "guard tone beside V.22 data" },
+    [SQ_EVENT_V21] = { BY_CHANNEL, PLOT_FSK_DATA, "V.21", "V.21 FSK data" },
+    [SQ_EVENT_BELL103] = { BY_CHANNEL, PLOT_FSK_DATA, "Bell 103", "Bell 103 FSK data" },
+    [SQ_EVENT_CI] = { PLOT_CALLER, PLOT_V8, "CI", "V.8 call indicator" },
+    [SQ_EVENT_CM] = { PLOT_CALLER, PLOT_V8, "CM", "V.8 call menu: the modes the caller offers" },
+    [SQ_EVENT_JM] = { PLOT_ANSWERER, PLOT_V8, "JM", "V.8 joint menu: the modes both sides have" },
+    [SQ_EVENT_CJ] = { PLOT_CALLER, PLOT_V8, "CJ", "V.8 CM terminator: the caller accepts JM" },
+    [SQ_EVENT_USB1] = { PLOT_ANSWERER, PLOT_TRAINING, "USB1", "V.22 unscrambled binary 1s, the answerer's first training" },
+    [SQ_EVENT_S1] = { BY_CHANNEL, PLOT_TRAINING, "S1", "V.22bis S1: asks for 2400 bit/s" },
+    [SQ_EVENT_SB1] = { BY_CHANNEL, PLOT_TRAINING, "SB1", "scrambled binary 1s: training" },
+    [SQ_EVENT_DATA] = { BY_CHANNEL, PLOT_QAM_DATA, "data", "V.22 / V.22bis data" },
+};
+
+static int known(const sq_event *ev)
+{
+    return (int)ev->type >= 0 && ev->type < SQ_EVENT_TYPE_COUNT && TYPES[ev->type].label;
+}
+
+plot_side plot_event_side(const sq_event *ev)
+{
+    if (known(ev) && TYPES[ev->type].side != BY_CHANNEL)
+        return (plot_side)TYPES[ev->type].side;
+    return ev->fsk_channel == 2 ? PLOT_ANSWERER : PLOT_CALLER;
+}
+
+plot_family plot_event_family(const sq_event *ev)
+{
+    return known(ev) ? TYPES[ev->type].family : PLOT_ANSWER_TONE;
+}
+
+void plot_event_label(const sq_event *ev, char *buf, size_t len)
+{
+    if (!known(ev))
+        snprintf(buf, len, "%s", sq_event_type_to_str(ev->type));
+    else if (ev->type == SQ_EVENT_GUARD)
+        snprintf(buf, len, "guard %.0f", ev->freq_hz);
+    else if (ev->type == SQ_EVENT_V21)
+        snprintf(buf, len, "V.21 ch%d", ev->fsk_channel);
+    else if (ev->type == SQ_EVENT_BELL103)
+        snprintf(buf, len, "Bell 103 %s", ev->fsk_channel == 2 ? "ans" : "orig");
+    else if (ev->type == SQ_EVENT_SB1 || ev->type == SQ_EVENT_DATA)
+        snprintf(buf, len, "%s %d", TYPES[ev->type].label, ev->rate);
+    else
+        snprintf(buf, len, "%s", TYPES[ev->type].label);
+}
+
+void plot_event_meaning(const sq_event *ev, char *buf, size_t len)
+{
+    if (!known(ev))
+        snprintf(buf, len, "%s", sq_event_type_to_str(ev->type));
+    else if (ev->type == SQ_EVENT_GUARD)
+        snprintf(buf, len, "%s (%.0f Hz)", TYPES[ev->type].meaning, ev->freq_hz);
+    else if (ev->type == SQ_EVENT_V21 || ev->type == SQ_EVENT_BELL103)
+        snprintf(buf, len, "%s, %s band", TYPES[ev->type].meaning, ev->fsk_channel == 2 ? "answerer's" : "caller's");
+    else if (ev->type == SQ_EVENT_SB1 || ev->type == SQ_EVENT_DATA)
+        snprintf(buf, len, "%s at %d bit/s", TYPES[ev->type].meaning, ev->rate);
+    else
+        snprintf(buf, len, "%s", TYPES[ev->type].meaning);
+}
