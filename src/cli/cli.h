@@ -3,6 +3,7 @@
 #define SQ_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include "squeal/squeal.h"
 
@@ -80,7 +81,7 @@ typedef struct timeline_event {
     int printed;
 } timeline_event;
 
-void timeline_print_text(const timeline_event *e);
-void timeline_print_json(const timeline_event *e);
+void timeline_print_text(FILE *out, const timeline_event *e);
+void timeline_print_json(FILE *out, const timeline_event *e);
 
 #endif

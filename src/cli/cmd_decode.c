@@ -225,7 +225,7 @@ static void print_ready(timeline *t, double horizon)
         e->printed = 1;
         if (is_echo(t, i))
             continue;
-        (t->json ? timeline_print_json : timeline_print_text)(e);
+        (t->json ? timeline_print_json : timeline_print_text)(stdout, e);
         t->shown++;
         if (t->plot && call_plot_event(t->plot, e->channel - t->first_channel, &e->ev) != 0)
             t->plot_failed = 1;

@@ -26,10 +26,10 @@ static int looks_like_text(const uint8_t *d, size_t n)
     return 1;
 }
 
-static void print_hex(const uint8_t *d, size_t n)
+static void print_hex(FILE *out, const uint8_t *d, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        printf("%02x", d[i]);
+        fprintf(out, "%02x", d[i]);
 }
 
 static int is_v8(sq_event_type t)
@@ -42,60 +42,60 @@ static const char *protocol_name(int p)
     return p == 1 ? "lapm" : p == 0 ? NULL : "reserved";
 }
 
-static void print_v8_text(const sq_event *ev)
+static void print_v8_text(FILE *out, const sq_event *ev)
 {
     const sq_v8_msg *m = &ev->v8;
-    printf(" chan %d  %6.1f dBm0  x%zu", ev->fsk_channel, ev->level_dbm0, ev->repeats);
+    fprintf(out, " chan %d  %6.1f dBm0  x%zu", ev->fsk_channel, ev->level_dbm0, ev->repeats);
     if (ev->type == SQ_EVENT_CJ) {
-        putchar('\n');
+        fputc('\n', out);
         return;
     }
-    printf("  %s", sq_v8_call_function_to_str(m->call_function));
+    fprintf(out, "  %s", sq_v8_call_function_to_str(m->call_function));
     for (int k = 0; k < SQ_V8_MOD_COUNT; k++)
         if (m->modulations & (1u << k))
-            printf(" %s", sq_v8_mod_to_str(1u << k));
+            fprintf(out, " %s", sq_v8_mod_to_str(1u << k));
     if (m->has_protocols && protocol_name(m->protocols))
-        printf(" %s", protocol_name(m->protocols));
-    printf("  [");
+        fprintf(out, " %s", protocol_name(m->protocols));
+    fprintf(out, "  [");
     for (size_t i = 0; i < m->n_octets; i++)
-        printf("%s%02x", i ? " " : "", m->octets[i]);
-    printf("]\n");
+        fprintf(out, "%s%02x", i ? " " : "", m->octets[i]);
+    fprintf(out, "]\n");
 }
 
-static void print_v8_json(const sq_event *ev)
+static void print_v8_json(FILE *out, const sq_event *ev)
 {
     const sq_v8_msg *m = &ev->v8;
-    printf(",\"chan\":%d,\"repeats\":%zu,\"level_dbm0\":%.1f", ev->fsk_channel, ev->repeats,
+    fprintf(out, ",\"chan\":%d,\"repeats\":%zu,\"level_dbm0\":%.1f", ev->fsk_channel, ev->repeats,
            ev->level_dbm0);
     if (ev->type != SQ_EVENT_CJ) {
-        printf(",\"call_function\":\"%s\",\"modulations\":[", sq_v8_call_function_to_str(m->call_function));
+        fprintf(out, ",\"call_function\":\"%s\",\"modulations\":[", sq_v8_call_function_to_str(m->call_function));
         int first = 1;
         for (int k = 0; k < SQ_V8_MOD_COUNT; k++)
             if (m->modulations & (1u << k)) {
-                printf("%s\"%s\"", first ? "" : ",", sq_v8_mod_to_str(1u << k));
+                fprintf(out, "%s\"%s\"", first ? "" : ",", sq_v8_mod_to_str(1u << k));
                 first = 0;
             }
-        printf("],\"protocols\":[%s]", m->has_protocols && protocol_name(m->protocols) ?
+        fprintf(out, "],\"protocols\":[%s]", m->has_protocols && protocol_name(m->protocols) ?
                (m->protocols == 1 ? "\"lapm\"" : "\"reserved\"") : "");
         if (m->has_pstn_access)
-            printf(",\"pstn_access\":{\"caller_cellular\":%s,\"answerer_cellular\":%s,\"digital\":%s}",
+            fprintf(out, ",\"pstn_access\":{\"caller_cellular\":%s,\"answerer_cellular\":%s,\"digital\":%s}",
                    m->pstn_access & 1 ? "true" : "false", m->pstn_access & 2 ? "true" : "false",
                    m->pstn_access & 4 ? "true" : "false");
         if (m->has_pcm)
-            printf(",\"pcm\":{\"v90_analog\":%s,\"v90_digital\":%s,\"v91\":%s}",
+            fprintf(out, ",\"pcm\":{\"v90_analog\":%s,\"v90_digital\":%s,\"v91\":%s}",
                    m->pcm & 1 ? "true" : "false", m->pcm & 2 ? "true" : "false", m->pcm & 4 ? "true" : "false");
         if (m->n_unknown) {
-            printf(",\"unknown_categories\":[");
+            fprintf(out, ",\"unknown_categories\":[");
             for (size_t i = 0; i < m->n_unknown; i++)
-                printf("%s\"%02x\"", i ? "," : "", m->unknown[i]);
-            putchar(']');
+                fprintf(out, "%s\"%02x\"", i ? "," : "", m->unknown[i]);
+            fputc(']', out);
         }
-        printf(",\"octets\":\"");
+        fprintf(out, ",\"octets\":\"");
         for (size_t i = 0; i < m->n_octets; i++)
-            printf("%02x", m->octets[i]);
-        putchar('"');
+            fprintf(out, "%02x", m->octets[i]);
+        fputc('"', out);
     }
-    printf("}\n");
+    fprintf(out, "}\n");
 }
 
 static size_t shown_reversals(const sq_event *ev)
@@ -105,139 +105,139 @@ static size_t shown_reversals(const sq_event *ev)
 
 /* Characters as escapes: printable ASCII as is, \\ \" \r \n \t, and the other bytes as
  * \xNN (text) or \u00NN (JSON, where bytes stand for the code points U+0000..U+00FF). */
-static void print_escaped(const uint8_t *d, size_t n, int json)
+static void print_escaped(FILE *out, const uint8_t *d, size_t n, int json)
 {
     for (size_t i = 0; i < n; i++) {
         uint8_t c = d[i];
         if (c == '\\' || c == '"')
-            printf("\\%c", c);
+            fprintf(out, "\\%c", c);
         else if (c == '\r')
-            fputs("\\r", stdout);
+            fputs("\\r", out);
         else if (c == '\n')
-            fputs("\\n", stdout);
+            fputs("\\n", out);
         else if (c == '\t')
-            fputs("\\t", stdout);
+            fputs("\\t", out);
         else if (c >= 0x20 && c < 0x7f)
-            putchar(c);
+            fputc(c, out);
         else
-            printf(json ? "\\u%04x" : "\\x%02x", c);
+            fprintf(out, json ? "\\u%04x" : "\\x%02x", c);
     }
 }
 
-static void print_char_errors(const sq_event *ev)
+static void print_char_errors(FILE *out, const sq_event *ev)
 {
     if (!ev->char_errors)
         return;
-    printf("  (%zu bad characters dropped", ev->char_errors);
+    fprintf(out, "  (%zu bad characters dropped", ev->char_errors);
     if (ev->framing_mismatches)
-        printf("; %zu of them clear but not in the framing asked for: try other --data-bits, --parity, "
+        fprintf(out, "; %zu of them clear but not in the framing asked for: try other --data-bits, --parity, "
                "--stop-bits", ev->framing_mismatches);
-    printf(")");
+    fprintf(out, ")");
 }
 
-static void print_v22_text(const sq_event *ev)
+static void print_v22_text(FILE *out, const sq_event *ev)
 {
-    printf(" chan %d  %6.1f dBm0", ev->fsk_channel, ev->level_dbm0);
+    fprintf(out, " chan %d  %6.1f dBm0", ev->fsk_channel, ev->level_dbm0);
     if (ev->type == SQ_EVENT_SB1 || ev->type == SQ_EVENT_DATA)
-        printf("  %d bit/s", ev->rate);
+        fprintf(out, "  %d bit/s", ev->rate);
     if (ev->type == SQ_EVENT_DATA) {
-        printf("  SNR %.1f dB", ev->snr_db);
+        fprintf(out, "  SNR %.1f dB", ev->snr_db);
         if (ev->lapm_frames)
-            printf("  V.42 LAPM %zu frames", ev->lapm_frames);
+            fprintf(out, "  V.42 LAPM %zu frames", ev->lapm_frames);
         if (looks_like_text(ev->data, ev->data_len)) {
-            printf("  \"");
-            print_escaped(ev->data, ev->data_len, 0);
-            putchar('"');
+            fprintf(out, "  \"");
+            print_escaped(out, ev->data, ev->data_len, 0);
+            fputc('"', out);
         } else {
-            printf("  bytes ");
-            print_hex(ev->data, ev->data_len);
+            fprintf(out, "  bytes ");
+            print_hex(out, ev->data, ev->data_len);
         }
-        print_char_errors(ev);
+        print_char_errors(out, ev);
     }
-    putchar('\n');
+    fputc('\n', out);
 }
 
-static void print_v22_json(const sq_event *ev)
+static void print_v22_json(FILE *out, const sq_event *ev)
 {
-    printf(",\"chan\":%d,\"level_dbm0\":%.1f", ev->fsk_channel, ev->level_dbm0);
+    fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f", ev->fsk_channel, ev->level_dbm0);
     if (ev->type == SQ_EVENT_SB1 || ev->type == SQ_EVENT_DATA)
-        printf(",\"rate\":%d", ev->rate);
+        fprintf(out, ",\"rate\":%d", ev->rate);
     if (ev->type == SQ_EVENT_DATA) {
-        printf(",\"snr_db\":%.1f", ev->snr_db);
+        fprintf(out, ",\"snr_db\":%.1f", ev->snr_db);
         if (looks_like_text(ev->data, ev->data_len)) {
-            printf(",\"text\":\"");
-            print_escaped(ev->data, ev->data_len, 1);
-            putchar('"');
+            fprintf(out, ",\"text\":\"");
+            print_escaped(out, ev->data, ev->data_len, 1);
+            fputc('"', out);
         } else {
-            printf(",\"bytes_hex\":\"");
-            print_hex(ev->data, ev->data_len);
-            putchar('"');
+            fprintf(out, ",\"bytes_hex\":\"");
+            print_hex(out, ev->data, ev->data_len);
+            fputc('"', out);
         }
-        printf(",\"char_errors\":%zu,\"lapm_frames\":%zu", ev->char_errors, ev->lapm_frames);
+        fprintf(out, ",\"char_errors\":%zu,\"lapm_frames\":%zu", ev->char_errors, ev->lapm_frames);
     }
-    printf("}\n");
+    fprintf(out, "}\n");
 }
 
-void timeline_print_text(const timeline_event *e)
+void timeline_print_text(FILE *out, const timeline_event *e)
 {
     const sq_event *ev = &e->ev;
-    printf("%8.3f %8.3f  ch%d  %-9s", ev->start_s, ev->end_s, e->channel,
+    fprintf(out, "%8.3f %8.3f  ch%d  %-9s", ev->start_s, ev->end_s, e->channel,
            sq_event_type_to_str(ev->type));
     if (is_v22(ev->type)) {
-        print_v22_text(ev);
+        print_v22_text(out, ev);
         return;
     }
     if (is_v8(ev->type)) {
-        print_v8_text(ev);
+        print_v8_text(out, ev);
         return;
     }
     if (is_fsk(ev->type)) {
-        printf(" chan %d  %6.1f dBm0  \"", ev->fsk_channel, ev->level_dbm0);
-        print_escaped(ev->data, ev->data_len, 0);
-        putchar('"');
-        print_char_errors(ev);
-        putchar('\n');
+        fprintf(out, " chan %d  %6.1f dBm0  \"", ev->fsk_channel, ev->level_dbm0);
+        print_escaped(out, ev->data, ev->data_len, 0);
+        fputc('"', out);
+        print_char_errors(out, ev);
+        fputc('\n', out);
         return;
     }
-    printf(" %7.1f Hz  %6.1f dBm0", ev->freq_hz, ev->level_dbm0);
+    fprintf(out, " %7.1f Hz  %6.1f dBm0", ev->freq_hz, ev->level_dbm0);
     if (is_answer_tone(ev->type)) {
-        printf("  AM %.1f Hz depth %.2f", ev->am_hz, ev->am_depth);
+        fprintf(out, "  AM %.1f Hz depth %.2f", ev->am_hz, ev->am_depth);
         if (ev->n_reversals) {
-            printf("  reversals");
+            fprintf(out, "  reversals");
             for (size_t i = 0; i < shown_reversals(ev); i++)
-                printf(" %.3f", ev->reversals_s[i]);
+                fprintf(out, " %.3f", ev->reversals_s[i]);
         }
     }
-    putchar('\n');
+    fputc('\n', out);
 }
 
-void timeline_print_json(const timeline_event *e)
+void timeline_print_json(FILE *out, const timeline_event *e)
 {
     const sq_event *ev = &e->ev;
-    printf("{\"t_s\":%.3f,\"end_s\":%.3f,\"ch\":%d,\"type\":\"%s\"", ev->start_s, ev->end_s,
+    fprintf(out, "{\"t_s\":%.3f,\"end_s\":%.3f,\"ch\":%d,\"type\":\"%s\"", ev->start_s, ev->end_s,
            e->channel, sq_event_type_to_str(ev->type));
     if (is_v8(ev->type)) {
-        print_v8_json(ev);
+        print_v8_json(out, ev);
         return;
     }
     if (is_v22(ev->type)) {
-        print_v22_json(ev);
+        print_v22_json(out, ev);
         return;
     }
     if (is_fsk(ev->type)) {
-        printf(",\"chan\":%d,\"level_dbm0\":%.1f,\"text\":", ev->fsk_channel, ev->level_dbm0);
-        putchar('"');
-        print_escaped(ev->data, ev->data_len, 1);
-        putchar('"');
-        printf(",\"char_errors\":%zu,\"framing_mismatches\":%zu}\n", ev->char_errors, ev->framing_mismatches);
+        fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f,\"text\":", ev->fsk_channel, ev->level_dbm0);
+        fputc('"', out);
+        print_escaped(out, ev->data, ev->data_len, 1);
+        fputc('"', out);
+        fprintf(out, ",\"char_errors\":%zu,\"framing_mismatches\":%zu}\n", ev->char_errors, ev->framing_mismatches);
         return;
     }
-    printf(",\"freq_hz\":%.1f,\"level_dbm0\":%.1f", ev->freq_hz, ev->level_dbm0);
+    fprintf(out, ",\"freq_hz\":%.1f,\"level_dbm0\":%.1f", ev->freq_hz, ev->level_dbm0);
     if (is_answer_tone(ev->type)) {
-        printf(",\"am_hz\":%.2f,\"am_depth\":%.3f,\"reversals_s\":[", ev->am_hz, ev->am_depth);
+        fprintf(out, ",\"am_hz\":%.2f,\"am_depth\":%.3f,\"reversals_s\":[", ev->am_hz, ev->am_depth);
         for (size_t i = 0; i < shown_reversals(ev); i++)
-            printf("%s%.3f", i ? "," : "", ev->reversals_s[i]);
-        putchar(']');
+            fprintf(out, "%s%.3f", i ? "," : "", ev->reversals_s[i]);
+        fputc(']', out);
     }
-    printf("}\n");
+    fprintf(out, "}\n");
 }
