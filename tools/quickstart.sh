@@ -11,6 +11,10 @@ apt-get install -y -qq --no-install-recommends \
     libfftw3-dev libsndfile1-dev libsoxr-dev portaudio19-dev libcairo2-dev fonts-dejavu-core check \
     libspandsp-dev minimodem sox \
     pulseaudio pulseaudio-utils libasound2-plugins >/dev/null
+# the report page's test drives a real browser (headless Chromium through Selenium)
+if [ "$mode" = test ]; then
+    apt-get install -y -qq --no-install-recommends chromium chromium-driver python3-selenium >/dev/null
+fi
 meson setup build --wipe >/dev/null 2>&1 || meson setup build >/dev/null
 ninja -C build
 case "$mode" in

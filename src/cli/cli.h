@@ -83,5 +83,7 @@ typedef struct timeline_event {
 
 void timeline_print_text(FILE *out, const timeline_event *e);
 void timeline_print_json(FILE *out, const timeline_event *e);
+/* The JSON line as a string (malloc'd), NULL when out of memory. */
+char *timeline_json_line(const timeline_event *e);
 
 #endif

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "src/cli/cli.h"
 #include "src/io/output_file.h"
+#include "src/plot/call_page.h"
 #include "src/plot/call_plot.h"
 
 #define READ_FRAMES 4096
@@ -19,6 +20,7 @@ typedef struct decode_opts {
     long channel;    /* 0 = every channel */
     sq_async_format format;
     const char *plot_path;
+    const char *html_path;
 } decode_opts;
 
 /* The events decoded and not yet forgotten: printed ones stay a while for the echo check. */
@@ -27,7 +29,8 @@ typedef struct timeline {
     size_t n, cap;
     int json;
     size_t shown;
-    call_plot *plot;         /* --plot: every event shown is drawn too */
+    call_plot *plot;         /* --plot, --html: every event shown is drawn too */
+    int page;                /* --html: the page wants each event's JSON line */
     int plot_failed;         /* out of memory keeping an event for it */
     int first_channel;       /* the channel drawn in the plot's first panel */
 } timeline;
@@ -45,15 +48,18 @@ static void decode_usage(FILE *out)
           "  --channel N            decode only channel N (1 = first)\n"
           "  --plot PICTURE         also draw the call: a spectrogram per channel with every\n"
           "                         event labelled (PICTURE.png, .svg or .pdf)\n"
+          "  --html PAGE            also write a page to hear and see the call (one file, opens\n"
+          "                         offline): the picture, the audio, the events to click\n"
           "  --data-bits N --parity none|even|odd|mark|space --stop-bits N   framing (default 8N1)\n", out);
 }
 
 static int parse_decode(int argc, char **argv, decode_opts *o)
 {
-    enum { O_JSON = 256, O_CHANNEL, O_PLOT };
+    enum { O_JSON = 256, O_CHANNEL, O_PLOT, O_HTML };
     static const struct option opts[] = {
         { "help", no_argument, 0, 'h' }, { "json", no_argument, 0, O_JSON },
         { "channel", required_argument, 0, O_CHANNEL }, { "plot", required_argument, 0, O_PLOT },
+        { "html", required_argument, 0, O_HTML },
         CLI_FRAMING_OPTIONS,
         { 0, 0, 0, 0 },
     };
@@ -66,6 +72,7 @@ static int parse_decode(int argc, char **argv, decode_opts *o)
         case O_JSON: o->json = 1; break;
         case O_CHANNEL: bad = cli_parse_long("decode", "--channel", optarg, 1, SQ_AUDIO_MAX_CHANNELS, &o->channel); break;
         case O_PLOT: o->plot_path = optarg; break;
+        case O_HTML: o->html_path = optarg; break;
         case CLI_OPT_DATA_BITS: case CLI_OPT_PARITY: case CLI_OPT_STOP_BITS:
             bad = cli_parse_framing("decode", c, optarg, &o->format);
             break;
@@ -83,6 +90,10 @@ static int parse_decode(int argc, char **argv, decode_opts *o)
     o->path = argv[optind];
     if (o->plot_path && !call_plot_format_known(o->plot_path)) {
         cli_error("decode", "--plot '%s': the picture's name must end in .png, .svg or .pdf", o->plot_path);
+        return EXIT_USAGE;
+    }
+    if (o->html_path && !call_page_format_known(o->html_path)) {
+        cli_error("decode", "--html '%s': the page's name must end in .html", o->html_path);
         return EXIT_USAGE;
     }
     return EXIT_OK;
@@ -133,6 +144,17 @@ static int feed(sq_decoder *d, const float *x, size_t n, timeline *t, int channe
             return -1;
     }
     return 0;
+}
+
+/* An event for the picture (and, for the page, with its JSON line). */
+static int plot_event(timeline *t, const timeline_event *e)
+{
+    char *json = NULL;
+    if (t->page && !(json = timeline_json_line(e)))
+        return -1;
+    int rc = call_plot_event(t->plot, e->channel - t->first_channel, &e->ev, json);
+    free(json);
+    return rc;
 }
 
 static int cmp_events(const void *a, const void *b)
@@ -227,7 +249,7 @@ static void print_ready(timeline *t, double horizon)
             continue;
         (t->json ? timeline_print_json : timeline_print_text)(stdout, e);
         t->shown++;
-        if (t->plot && call_plot_event(t->plot, e->channel - t->first_channel, &e->ev) != 0)
+        if (t->plot && plot_event(t, e) != 0)
             t->plot_failed = 1;
     }
     fflush(stdout);
@@ -314,14 +336,17 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
 static int start_plot(const decode_opts *o, const sq_audio_info *info, timeline *t)
 {
     char err[512];
-    if (call_plot_check_path(o->plot_path, err, sizeof err) != 0) {
+    if ((o->plot_path && call_plot_check_path(o->plot_path, err, sizeof err) != 0) ||
+        (o->html_path && call_page_check_path(o->html_path, err, sizeof err) != 0)) {
         cli_error("decode", "%s", err);
         return -1;
     }
-    if (output_file_same(o->plot_path, o->path)) {
-        cli_error("decode", "--plot '%s' is the file being decoded", o->plot_path);
-        return -1;
-    }
+    const char *outs[2] = { o->plot_path, o->html_path };
+    for (int i = 0; i < 2; i++)
+        if (outs[i] && output_file_same(outs[i], o->path)) {
+            cli_error("decode", "'%s' is the file being decoded", outs[i]);
+            return -1;
+        }
     char names[SQ_AUDIO_MAX_CHANNELS][16];
     const char *name_of[SQ_AUDIO_MAX_CHANNELS];
     int panels = o->channel ? 1 : info->channels;
@@ -332,6 +357,10 @@ static int start_plot(const decode_opts *o, const sq_audio_info *info, timeline 
     if (call_plot_create(panels, name_of, &t->plot) != 0) {
         cli_error("decode", "out of memory");
         return -1;
+    }
+    if (o->html_path) {
+        call_plot_keep_audio(t->plot);
+        t->page = 1;
     }
     return 0;
 }
@@ -346,7 +375,8 @@ static int finish_plot(const decode_opts *o, const sq_audio_info *info, timeline
     char title[1024], err[512];
     snprintf(title, sizeof title, "%s   (%u Hz, %d channel%s)", base ? base + 1 : o->path, info->file_rate_hz,
              info->channels, info->channels == 1 ? "" : "s");
-    if (call_plot_write(t->plot, o->plot_path, title, err, sizeof err) != 0) {
+    if ((o->plot_path && call_plot_write(t->plot, o->plot_path, title, err, sizeof err) != 0) ||
+        (o->html_path && call_page_write(t->plot, o->html_path, title, err, sizeof err) != 0)) {
         cli_error("decode", "%s", err);
         return -1;
     }
@@ -375,7 +405,7 @@ int cmd_decode(int argc, char **argv)
         return EXIT_USAGE;
     }
     timeline t = { .json = o.json, .first_channel = o.channel ? (int)o.channel : 1 };
-    if (o.plot_path && start_plot(&o, info, &t) != 0) {
+    if ((o.plot_path || o.html_path) && start_plot(&o, info, &t) != 0) {
         sq_audio_reader_close(r);
         return EXIT_RUNTIME;
     }

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "src/cli/cli.h"
+#include "src/cli/decoded_plot.h"
 #include "src/cli/sim_line.h"
+#include "src/plot/call_page.h"
 #include "src/io/audio_link.h"
 
 #define BLOCK 160
@@ -15,6 +17,7 @@
 typedef struct demo_opts {
     sim_line_params line;
     const char *audio, *wav, *text[2];
+    const char *plot, *html;          /* offline outputs, as --wav: nothing is played */
     int stereo;
     audio_link_opts link;
 } demo_opts;
@@ -29,6 +32,8 @@ static void demo_usage(FILE *out)
           "\n"
           "  --wav FILE             write the call's audio to FILE instead of playing it\n"
           "  --stereo               with --wav: the caller left, the answerer right, not the mix\n"
+          "  --plot PICTURE         draw the call instead of playing it (.png, .svg or .pdf)\n"
+          "  --html PAGE            write a page to hear and see the call instead of playing it\n"
           "  --audio SPEC           where to play: pa (default output) or pa:NAME|INDEX\n"
           "  --latency MS           sound-card buffer, 10..2000 (default 250)\n"
           "  --modes LIST           what both modems offer, e.g. v21 or v22bis,v21 (default all)\n"
@@ -44,7 +49,8 @@ static int parse_demo(int argc, char **argv, demo_opts *o)
         { "audio", required_argument, 0, 'a' }, { "latency", required_argument, 0, 'L' },
         { "modes", required_argument, 0, 'm' }, { "snr", required_argument, 0, 's' },
         { "seed", required_argument, 0, 'S' }, { "text", required_argument, 0, 't' },
-        { "text-back", required_argument, 0, 'b' }, { "stereo", no_argument, 0, '2' }, { 0, 0, 0, 0 },
+        { "text-back", required_argument, 0, 'b' }, { "stereo", no_argument, 0, '2' },
+        { "plot", required_argument, 0, 'p' }, { "html", required_argument, 0, 'H' }, { 0, 0, 0, 0 },
     };
     int c, bad = 0;
     uint32_t modes = 0;
@@ -54,6 +60,16 @@ static int parse_demo(int argc, char **argv, demo_opts *o)
         switch (c) {
         case 'h': demo_usage(stdout); exit(EXIT_OK);
         case 'w': o->wav = optarg; break;
+        case 'p':
+            o->plot = optarg;
+            if (!call_plot_format_known(optarg))
+                bad = (cli_error("demo", "--plot '%s': the picture's name must end in .png, .svg or .pdf", optarg), 1);
+            break;
+        case 'H':
+            o->html = optarg;
+            if (!call_page_format_known(optarg))
+                bad = (cli_error("demo", "--html '%s': the page's name must end in .html", optarg), 1);
+            break;
         case '2': o->stereo = 1; break;
         case 'a': o->audio = optarg; break;
         case 'L': bad = cli_parse_double("demo", "--latency", optarg, 10, 2000, &o->link.latency_ms); break;
@@ -83,11 +99,35 @@ static int parse_demo(int argc, char **argv, demo_opts *o)
         cli_error("demo", "--audio plays through a sound device: pa or pa:NAME|INDEX, not '%s'", o->audio);
         return EXIT_USAGE;
     }
-    const char *outputs[] = { o->wav };
-    int files = cli_check_files("demo", outputs, 1, NULL, 0);
+    const char *outputs[] = { o->wav, o->plot, o->html };
+    int files = cli_check_files("demo", outputs, 3, NULL, 0);
     if (files != EXIT_OK)
         return files;
     return EXIT_OK;
+}
+
+/* --plot, --html: each side's signal decoded and drawn, as sim does. */
+static int draw(const demo_opts *o, const sim_recording *rec)
+{
+    static const char *const sides[2] = { "caller", "answerer" };
+    static const char title[] = "squeal demo: each side's signal, decoded";
+    decoded_plot d;
+    char err[512];
+    int rc = decoded_plot_open(&d, 2, sides, o->html != NULL);
+    if (rc != 0)
+        snprintf(err, sizeof err, "out of memory");
+    for (int i = 0; i < 2 && rc == 0; i++)
+        decoded_plot_feed(&d, i, rec->side[i].x, rec->side[i].n);
+    if (rc == 0)
+        rc = decoded_plot_finish(&d, err, sizeof err);
+    if (rc == 0 && o->plot)
+        rc = call_plot_write(d.plot, o->plot, title, err, sizeof err);
+    if (rc == 0 && o->html)
+        rc = call_page_write(d.plot, o->html, title, err, sizeof err);
+    if (rc != 0)
+        cli_error("demo", "%s", err);
+    decoded_plot_close(&d);
+    return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
 }
 
 static void print_note(int side, const sq_v8_note *n)
@@ -171,9 +211,12 @@ int cmd_demo(int argc, char **argv)
         sim_line_run(&o.line, &l, sim_recording_sink, &rec) != 0) {
         cli_error("demo", "out of memory");
         rc = EXIT_RUNTIME;
-    } else if (o.wav) {
-        rc = (o.stereo ? cli_write_wav_stereo("demo", o.wav, SQ_PROCESSING_RATE_HZ, &rec.side[0], &rec.side[1])
-                       : cli_write_wav("demo", o.wav, SQ_PROCESSING_RATE_HZ, &rec.mix)) == 0 ? EXIT_OK : EXIT_RUNTIME;
+    } else if (o.wav || o.plot || o.html) {
+        if (o.wav)
+            rc = (o.stereo ? cli_write_wav_stereo("demo", o.wav, SQ_PROCESSING_RATE_HZ, &rec.side[0], &rec.side[1])
+                           : cli_write_wav("demo", o.wav, SQ_PROCESSING_RATE_HZ, &rec.mix)) == 0 ? EXIT_OK : EXIT_RUNTIME;
+        if (rc == EXIT_OK && (o.plot || o.html))
+            rc = draw(&o, &rec);
         sq_v8_note note;
         int side;
         while (rc == EXIT_OK && sim_line_next_note(&l, &side, &note))

@@ -10,6 +10,7 @@
 #include "src/cli/sim_line.h"
 #include "src/io/wav_output.h"
 #include "src/cli/decoded_plot.h"
+#include "src/plot/call_page.h"
 
 #define MAX_PAYLOAD (1u << 20)
 
@@ -18,7 +19,7 @@ typedef struct sim_opts {
     int json;
     long guard;
     const char *wav_prefix;
-    const char *plot_path;
+    const char *plot_path, *html_path;
     const char *send[2], *recv_out[2];   /* [0] caller -> answerer, [1] answerer -> caller */
 } sim_opts;
 
@@ -60,6 +61,8 @@ static void sim_usage(FILE *out)
           "  --wav PREFIX           write PREFIX-caller.wav, PREFIX-answerer.wav, PREFIX-line.wav\n"
           "  --plot PICTURE         draw the call: each side's spectrogram with the events\n"
           "                         decoded from it (PICTURE.png, .svg or .pdf)\n"
+          "  --html PAGE            a page to hear and see the call: the picture, the audio,\n"
+          "                         the events to click (one file, opens offline)\n"
           "  --json                 JSON lines instead of text\n", out);
 }
 
@@ -84,15 +87,15 @@ static int check_sim_files(sim_opts *o)
     if (o->wav_prefix)
         wav_names(o->wav_prefix, names);
     const char *outputs[] = { o->recv_out[0], o->recv_out[1], o->wav_prefix ? names[0] : NULL,
-                              o->wav_prefix ? names[1] : NULL, o->wav_prefix ? names[2] : NULL, o->plot_path };
+                              o->wav_prefix ? names[1] : NULL, o->wav_prefix ? names[2] : NULL, o->plot_path, o->html_path };
     const char *inputs[] = { o->send[0], o->send[1] };
-    return cli_check_files("sim", outputs, 6, inputs, 2);
+    return cli_check_files("sim", outputs, 7, inputs, 2);
 }
 
 static int parse_sim(int argc, char **argv, sim_opts *o)
 {
     enum { O_SNR = 256, O_FOFF, O_LEVEL, O_BAND, O_ECHO, O_SEED, O_CMODES, O_AMODES, O_ATONE,
-           O_CTONE, O_CNOV8, O_ANOV8, O_WAV, O_PLOT, O_JSON, O_SEND, O_SENDB, O_RECV, O_RECVB, O_CRATE,
+           O_CTONE, O_CNOV8, O_ANOV8, O_WAV, O_PLOT, O_HTML, O_JSON, O_SEND, O_SENDB, O_RECV, O_RECVB, O_CRATE,
            O_ARATE, O_GUARD, O_PPM, O_EC };
     static const struct option opts[] = {
         { "help", no_argument, 0, 'h' }, { "snr", required_argument, 0, O_SNR },
@@ -103,7 +106,7 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
         { "call-signal", required_argument, 0, O_CTONE },
         { "call-tone", required_argument, 0, O_CTONE }, { "caller-no-v8", no_argument, 0, O_CNOV8 },
         { "answerer-no-v8", no_argument, 0, O_ANOV8 }, { "wav", required_argument, 0, O_WAV },
-        { "plot", required_argument, 0, O_PLOT },
+        { "plot", required_argument, 0, O_PLOT }, { "html", required_argument, 0, O_HTML },
         { "json", no_argument, 0, O_JSON }, { "send", required_argument, 0, O_SEND },
         { "send-back", required_argument, 0, O_SENDB }, { "recv-out", required_argument, 0, O_RECV },
         { "recv-back-out", required_argument, 0, O_RECVB },
@@ -140,6 +143,11 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
             o->plot_path = optarg;
             if (!call_plot_format_known(optarg))
                 bad = (cli_error("sim", "--plot '%s': the picture's name must end in .png, .svg or .pdf", optarg), 1);
+            break;
+        case O_HTML:
+            o->html_path = optarg;
+            if (!call_page_format_known(optarg))
+                bad = (cli_error("sim", "--html '%s': the page's name must end in .html", optarg), 1);
             break;
         case O_JSON: o->json = 1; break;
         case O_SEND: o->send[0] = optarg; break;
@@ -354,9 +362,9 @@ int cmd_sim(int argc, char **argv)
             rc = EXIT_RUNTIME;
     }
     static const char *const sides[2] = { "caller", "answerer" };
-    if (rc == EXIT_OK && o.plot_path) {
+    if (rc == EXIT_OK && (o.plot_path || o.html_path)) {
         out.plotting = 1;
-        if (decoded_plot_open(&out.plot, 2, sides) != 0) {
+        if (decoded_plot_open(&out.plot, 2, sides, o.html_path != NULL) != 0) {
             cli_error("sim", "out of memory");
             rc = EXIT_RUNTIME;
         }
@@ -371,7 +379,10 @@ int cmd_sim(int argc, char **argv)
         rc = EXIT_RUNTIME;
     if (rc == EXIT_OK && out.plotting) {
         char err[512];
-        if (decoded_plot_write(&out.plot, o.plot_path, "squeal sim: each side's signal, decoded", err, sizeof err) != 0) {
+        const char *title = "squeal sim: each side's signal, decoded";
+        if (decoded_plot_finish(&out.plot, err, sizeof err) != 0 ||
+            (o.plot_path && call_plot_write(out.plot.plot, o.plot_path, title, err, sizeof err) != 0) ||
+            (o.html_path && call_page_write(out.plot.plot, o.html_path, title, err, sizeof err) != 0)) {
             cli_error("sim", "%s", err);
             rc = EXIT_RUNTIME;
         }

@@ -1,14 +1,19 @@
 /* Decode-and-draw for calls squeal makes (decoded_plot.h). */
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include "src/cli/cli.h"
 #include "src/cli/decoded_plot.h"
 
-int decoded_plot_open(decoded_plot *d, int panels, const char *const *names)
+int decoded_plot_open(decoded_plot *d, int panels, const char *const *names, int page)
 {
     memset(d, 0, sizeof *d);
     if (call_plot_create(panels, names, &d->plot) != 0)
         return -1;
     d->panels = panels;
+    d->page = page;
+    if (page)
+        call_plot_keep_audio(d->plot);
     sq_decoder_settings s;
     sq_decoder_default_settings(&s);
     for (int i = 0; i < panels; i++)
@@ -20,9 +25,17 @@ int decoded_plot_open(decoded_plot *d, int panels, const char *const *names)
 static void take_events(decoded_plot *d, int panel)
 {
     sq_event ev;
-    while (sq_decoder_next_event(d->dec[panel], &ev) == SQ_OK)
-        if (call_plot_event(d->plot, panel, &ev) != 0)
+    while (sq_decoder_next_event(d->dec[panel], &ev) == SQ_OK) {
+        char *json = NULL;
+        if (d->page) {
+            timeline_event e = { .ev = ev, .channel = panel + 1 };
+            if (!(json = timeline_json_line(&e)))
+                d->failed = 1;
+        }
+        if (call_plot_event(d->plot, panel, &ev, json) != 0)
             d->failed = 1;
+        free(json);
+    }
 }
 
 void decoded_plot_feed(decoded_plot *d, int panel, const float *x, size_t n)
@@ -35,17 +48,21 @@ void decoded_plot_feed(decoded_plot *d, int panel, const float *x, size_t n)
     }
 }
 
-int decoded_plot_write(decoded_plot *d, const char *path, const char *title, char *err, size_t err_len)
+int decoded_plot_finish(decoded_plot *d, char *err, size_t err_len)
 {
     for (int i = 0; i < d->panels; i++) {
+        if (!d->dec[i])
+            continue;
         sq_decoder_finish(d->dec[i]);
         take_events(d, i);
+        sq_decoder_destroy(d->dec[i]);
+        d->dec[i] = NULL;
     }
     if (d->failed) {
-        snprintf(err, err_len, "out of memory keeping the events for '%s'", path);
+        snprintf(err, err_len, "out of memory keeping the call's events");
         return -1;
     }
-    return call_plot_write(d->plot, path, title, err, err_len);
+    return 0;
 }
 
 void decoded_plot_close(decoded_plot *d)

@@ -1,5 +1,6 @@
-/* A picture of a call squeal made itself (sim --plot): each side's signal is decoded on its
- * own, as it is made, and drawn in a panel of its own with the events found in it. */
+/* A picture (and a page) of a call squeal made itself (sim --plot, sim --html): each side's
+ * signal is decoded on its own, as it is made, and drawn in a panel of its own with the
+ * events found in it. */
 #ifndef SQ_CLI_DECODED_PLOT_H
 #define SQ_CLI_DECODED_PLOT_H
 
@@ -10,14 +11,15 @@ typedef struct decoded_plot {
     call_plot *plot;
     sq_decoder *dec[CALL_PLOT_MAX_PANELS];
     int panels;
+    int page;        /* keep the audio and each event's JSON, for call_page_write */
     int failed;      /* out of memory along the way */
 } decoded_plot;
 
-/* 0, or -1 (out of memory). */
-int decoded_plot_open(decoded_plot *d, int panels, const char *const *names);
+/* page: 1 when a page will be written. 0, or -1 (out of memory). */
+int decoded_plot_open(decoded_plot *d, int panels, const char *const *names, int page);
 void decoded_plot_feed(decoded_plot *d, int panel, const float *x, size_t n);
-/* Finishes decoding and draws into path; 0, or -1 with a one-line reason in err. */
-int decoded_plot_write(decoded_plot *d, const char *path, const char *title, char *err, size_t err_len);
+/* Finishes decoding (once; later calls do nothing). 0, or -1 with a one-line reason. */
+int decoded_plot_finish(decoded_plot *d, char *err, size_t err_len);
 void decoded_plot_close(decoded_plot *d);
 
 #endif

@@ -1,5 +1,6 @@
 /* Timeline output: one line per event, as text or as a JSON object. */
 #include <stdio.h>
+#include <stdlib.h>
 #include "src/cli/cli.h"
 
 static int is_answer_tone(sq_event_type t)
@@ -240,4 +241,19 @@ void timeline_print_json(FILE *out, const timeline_event *e)
         fputc(']', out);
     }
     fprintf(out, "}\n");
+}
+
+char *timeline_json_line(const timeline_event *e)
+{
+    char *json = NULL;
+    size_t len = 0;
+    FILE *ms = open_memstream(&json, &len);
+    if (!ms)
+        return NULL;
+    timeline_print_json(ms, e);
+    if (fclose(ms) != 0) {
+        free(json);
+        return NULL;
+    }
+    return json;
 }

@@ -34,14 +34,7 @@
 #define RANGE_DB 70.0           /* the colour scale spans this many dB below its top */
 #define MAX_FREQ_HZ 4000.0
 
-typedef struct plot_item {
-    int panel;
-    plot_side side;
-    plot_family family;
-    double start_s, end_s;
-    char label[32];
-    char meaning[128];
-} plot_item;
+typedef call_plot_item plot_item;
 
 typedef struct plot_panel {
     char name[32];
@@ -57,6 +50,11 @@ struct call_plot {
     int have_cm, have_jm;
     int data_rate[2];             /* per side: the last data rate seen */
     plot_colormap colours;
+    int keep_audio;
+    float *mix;                   /* the panels' audio averaged, when kept */
+    size_t mix_len, mix_cap;
+    uint64_t fed[CALL_PLOT_MAX_PANELS];   /* samples given to each panel */
+    int mix_failed;
 };
 
 static const double FAMILY_RGB[PLOT_FAMILY_COUNT][3] = {
@@ -110,13 +108,44 @@ int call_plot_create(int panels, const char *const *names, call_plot **out)
     return 0;
 }
 
-void call_plot_audio(call_plot *p, int panel, const float *x, size_t n)
+void call_plot_keep_audio(call_plot *p)
 {
-    if (panel >= 0 && panel < p->n_panels)
-        plot_spectrogram_add(p->panels[panel].spec, x, n);
+    p->keep_audio = 1;
 }
 
-int call_plot_event(call_plot *p, int panel, const sq_event *ev)
+/* Adds a panel's samples into the mix at that panel's own position. */
+static void mix_in(call_plot *p, int panel, const float *x, size_t n)
+{
+    size_t at = (size_t)p->fed[panel], need = at + n;
+    if (need > p->mix_cap) {
+        size_t cap = p->mix_cap ? p->mix_cap : 65536;
+        while (cap < need)
+            cap *= 2;
+        float *m = realloc(p->mix, cap * sizeof *m);
+        if (!m) {
+            p->mix_failed = 1;
+            return;
+        }
+        memset(m + p->mix_cap, 0, (cap - p->mix_cap) * sizeof *m);
+        p->mix = m;
+        p->mix_cap = cap;
+    }
+    for (size_t i = 0; i < n; i++)
+        p->mix[at + i] += (isfinite(x[i]) ? x[i] : 0.0f) / (float)p->n_panels;
+    p->mix_len = need > p->mix_len ? need : p->mix_len;
+}
+
+void call_plot_audio(call_plot *p, int panel, const float *x, size_t n)
+{
+    if (panel < 0 || panel >= p->n_panels)
+        return;
+    plot_spectrogram_add(p->panels[panel].spec, x, n);
+    if (p->keep_audio && !p->mix_failed)
+        mix_in(p, panel, x, n);
+    p->fed[panel] += n;
+}
+
+int call_plot_event(call_plot *p, int panel, const sq_event *ev, const char *json)
 {
     if (panel < 0 || panel >= p->n_panels)
         return 0;
@@ -128,7 +157,12 @@ int call_plot_event(call_plot *p, int panel, const sq_event *ev)
         p->items = items;
         p->cap = cap;
     }
-    plot_item *it = &p->items[p->n_items++];
+    plot_item *it = &p->items[p->n_items];
+    it->json = NULL;
+    if (json && !(it->json = strdup(json)))
+        return -1;
+    p->n_items++;
+    it->type = ev->type;
     it->panel = panel;
     it->side = plot_event_side(ev);
     it->family = plot_event_family(ev);
@@ -387,7 +421,7 @@ static void draw_colour_bar(cairo_t *cr, const call_plot *p, const layout *l)
 }
 
 /* "offered v34 v32bis v22bis v21; both have ...; data 2400 bit/s from the caller ..." */
-static void summary(const call_plot *p, char *buf, size_t len)
+void call_plot_summary(const call_plot *p, char *buf, size_t len)
 {
     size_t at = 0;
     buf[0] = '\0';
@@ -442,7 +476,7 @@ static void render(cairo_t *cr, const call_plot *p, const layout *l, const char 
     set_font(cr, 18.0, 1);
     cairo_set_source_rgb(cr, 0.05, 0.05, 0.05);
     text_at(cr, LEFT / 2.0, 30.0, title);
-    summary(p, line, sizeof line);
+    call_plot_summary(p, line, sizeof line);
     set_font(cr, 13.0, 0);
     text_at(cr, LEFT / 2.0, 54.0, line);
     for (int i = 0; i < p->n_panels; i++) {
@@ -499,12 +533,86 @@ int call_plot_write(call_plot *p, const char *path, const char *title, char *err
     return output_file_commit(f, err, err_len);
 }
 
+typedef struct byte_buffer {
+    unsigned char *data;
+    size_t len, cap;
+} byte_buffer;
+
+static cairo_status_t append_out(void *closure, const unsigned char *data, unsigned int len)
+{
+    byte_buffer *b = closure;
+    if (b->len + len > b->cap) {
+        size_t cap = b->cap ? b->cap : 65536;
+        while (cap < b->len + len)
+            cap *= 2;
+        unsigned char *d = realloc(b->data, cap);
+        if (!d)
+            return CAIRO_STATUS_NO_MEMORY;
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+int call_plot_png(call_plot *p, const char *title, unsigned char **png, size_t *len, call_plot_geometry *g,
+                  char *err, size_t err_len)
+{
+    layout l;
+    make_layout(p, &l);
+    byte_buffer b = { 0 };
+    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)WIDTH, (int)ceil(l.height));
+    cairo_t *cr = cairo_create(surface);
+    render(cr, p, &l, title);
+    cairo_status_t st = cairo_status(cr);
+    cairo_destroy(cr);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_write_to_png_stream(surface, append_out, &b);
+    cairo_surface_destroy(surface);
+    cairo_debug_reset_static_data();
+    FcFini();
+    if (st != CAIRO_STATUS_SUCCESS) {
+        snprintf(err, err_len, "cannot draw the picture: %s", cairo_status_to_string(st));
+        free(b.data);
+        return -1;
+    }
+    *png = b.data;
+    *len = b.len;
+    *g = (call_plot_geometry){ .width = WIDTH, .height = ceil(l.height), .left = LEFT, .plot_width = l.plot_w,
+                               .duration_s = l.duration_s };
+    return 0;
+}
+
+const call_plot_item *call_plot_items(const call_plot *p, size_t *n)
+{
+    *n = p->n_items;
+    return p->items;
+}
+
+int call_plot_panels(const call_plot *p, const char **names)
+{
+    for (int i = 0; i < p->n_panels; i++)
+        names[i] = p->panels[i].name;
+    return p->n_panels;
+}
+
+const float *call_plot_mix(const call_plot *p, size_t *n)
+{
+    static const float none[1];
+    *n = p->mix_failed ? 0 : p->mix_len;
+    return p->mix_failed ? NULL : p->mix ? p->mix : none;
+}
+
 void call_plot_destroy(call_plot *p)
 {
     if (!p)
         return;
     for (int i = 0; i < p->n_panels; i++)
         plot_spectrogram_destroy(p->panels[i].spec);
+    for (size_t i = 0; i < p->n_items; i++)
+        free(p->items[i].json);
     free(p->items);
+    free(p->mix);
     free(p);
 }
