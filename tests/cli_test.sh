@@ -92,6 +92,38 @@ for l in readme[start:]:
 sys.exit(0 if "\n".join(block) + "\n" == got else 1)
 PY
 done <"$T/samples.list"
+# the pictures in samples/: each made again by its command, byte for byte, its labels real
+# text, one per event of the call's timeline
+python3 - "$SAMPLES/README" "$T/pictures.list" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split("\n")
+with open(sys.argv[2], "w") as out:
+    for i, l in enumerate(lines):
+        if l.startswith("## ") and l.endswith(".svg"):
+            cmd = next(x.strip() for x in lines[i:] if x.startswith("    squeal "))
+            out.write(l[3:] + "\t" + cmd + "\n")
+PY
+[ "$(wc -l <"$T/pictures.list")" -eq "$(ls "$SAMPLES"/*.svg | wc -l)" ] && [ -s "$T/pictures.list" ] && ok ||
+    bad "samples/README does not cover every picture in samples/"
+while IFS="$(printf '\t')" read -r pic cmd; do
+    (cd "$T/made" && cp "$SAMPLES"/*.wav samples/ && eval "$cmd" >/dev/null) && cmp -s "$T/made/samples/$pic" "$SAMPLES/$pic" && ok ||
+        bad "samples/$pic: '$cmd' makes a different picture"
+    wav=$(echo "$cmd" | sed -n 's/^squeal decode \(samples\/[^ ]*\.wav\).*/\1/p')
+    "$SQ" decode --json "$SAMPLES/../$wav" >"$T/pic.json"
+    python3 - "$SAMPLES/$pic" "$T/pic.json" <<'PY' && ok "samples/$pic: its labels are text, one per event" || bad "samples/$pic: labels"
+import json, re, sys
+svg = open(sys.argv[1]).read()
+assert 'width="1600pt"' in svg
+texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+names = {"ansam_pr": "ANSam/", "ansam": "ANSam", "ans": "ANS", "ans_pr": "ANS/", "cm": "CM", "jm": "JM", "cj": "CJ",
+         "ci": "CI", "ct": "CT", "usb1": "USB1", "s1": "S1"}
+for line in open(sys.argv[2]):
+    e = json.loads(line)
+    label = names.get(e["type"]) or ("SB1 %d" % e["rate"] if e["type"] == "sb1" else
+                                     "data %d" % e["rate"] if e["type"] == "data" else None)
+    assert label is None or label in texts, "no label %r in the SVG's text" % label
+PY
+done <"$T/pictures.list"
 
 # --plot: the picture of a call, PNG, SVG or PDF by its name. In the PNG of the sample call,
 # the CM span sits on the caller's row at CM's time, in the V.8 colour, and the JM span on
@@ -137,7 +169,12 @@ assert not near(px(x_at(2.5), top + 3 * row_h + 4 + row_h / 2), v8), "CM drawn o
 spec_top, spec_h = top + 6 * row_h + 4, 240
 y2100 = spec_top + spec_h * (1 - 2100 / 4000)
 lum = lambda c: 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
-assert lum(px(x_at(1.3), y2100)) > lum(px(x_at(1.3), spec_top + spec_h * 0.9)) + 60, "no 2100 Hz line"
+quiet = lum(px(x_at(1.3), spec_top + spec_h * 0.9))
+assert lum(px(x_at(1.3), y2100)) > quiet + 60, "no 2100 Hz line"
+# JM (V.21 channel 2) keys between 1650 and 1850 Hz: both bands bright somewhere in it
+y_hz = lambda f: spec_top + spec_h * (1 - f / 4000)
+for f in (1650, 1850):
+    assert max(lum(px(x_at(2.70 + k * 0.01), y_hz(f))) for k in range(30)) > quiet + 60, "no JM band at %d Hz" % f
 PY
 "$SQ" decode "$SAMPLES/call-stereo.wav" --plot "$T/call.svg" >/dev/null && head -c 200 "$T/call.svg" | grep -q "<svg" &&
     grep -q 'width="1600pt"' "$T/call.svg" && grep -q "<image" "$T/call.svg" && ok "decode --plot SVG" || bad "decode --plot SVG"

@@ -244,10 +244,81 @@ static void make_layout(const call_plot *p, layout *l)
     l->db_top = level_top_db(p);
 }
 
+typedef struct byte_buffer {
+    unsigned char *data;
+    size_t len, cap;
+} byte_buffer;
+
+static cairo_status_t append_out(void *closure, const unsigned char *data, unsigned int len)
+{
+    byte_buffer *b = closure;
+    if (b->len + len > b->cap) {
+        size_t cap = b->cap ? b->cap : 65536;
+        while (cap < b->len + len)
+            cap *= 2;
+        unsigned char *d = realloc(b->data, cap);
+        if (!d)
+            return CAIRO_STATUS_NO_MEMORY;
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* In an SVG, text is written as <text> elements (Cairo would write each glyph as a path):
+ * the words stay words, to select, search and read aloud. While drawing an SVG, the text
+ * calls below collect them here instead of drawing, and they are put in before </svg>. */
+typedef struct svg_texts {
+    byte_buffer out;
+    double size;
+    int bold;
+    int failed;
+} svg_texts;
+
+static const cairo_user_data_key_t SVG_TEXTS;
+
 static void set_font(cairo_t *cr, double size, int bold)
 {
     cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, size);
+    svg_texts *t = cairo_get_user_data(cr, &SVG_TEXTS);
+    if (t) {
+        t->size = size;
+        t->bold = bold;
+    }
+}
+
+static void append_text(svg_texts *t, const char *s)
+{
+    if (!t->failed && append_out(&t->out, (const unsigned char *)s, (unsigned)strlen(s)) != CAIRO_STATUS_SUCCESS)
+        t->failed = 1;
+}
+
+static void svg_text(cairo_t *cr, svg_texts *t, double x, double y, const char *s)
+{
+    double r = 0.0, g = 0.0, b = 0.0, a = 1.0;
+    (void)cairo_pattern_get_rgba(cairo_get_source(cr), &r, &g, &b, &a);
+    cairo_matrix_t m;
+    cairo_get_matrix(cr, &m);
+    cairo_user_to_device(cr, &x, &y);
+    double angle = atan2(m.yx, m.xx) * 180.0 / M_PI;
+    char head[320];
+    snprintf(head, sizeof head, "<text xml:space=\"preserve\" x=\"%.2f\" y=\"%.2f\" font-family=\"%s\" font-size=\"%.1f\" "
+             "font-weight=\"%s\" fill=\"rgb(%d,%d,%d)\"", x, y, FONT, t->size, t->bold ? "bold" : "normal",
+             (int)lrint(r * 255.0), (int)lrint(g * 255.0), (int)lrint(b * 255.0));
+    append_text(t, head);
+    if (fabs(angle) > 0.01) {
+        snprintf(head, sizeof head, " transform=\"rotate(%.1f %.2f %.2f)\"", angle, x, y);
+        append_text(t, head);
+    }
+    append_text(t, ">");
+    for (; *s; s++) {
+        char c[2] = { *s, 0 };
+        append_text(t, *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : c);
+    }
+    append_text(t, "</text>\n");
 }
 
 static double text_w(cairo_t *cr, const char *s)
@@ -259,6 +330,11 @@ static double text_w(cairo_t *cr, const char *s)
 
 static void text_at(cairo_t *cr, double x, double y, const char *s)
 {
+    svg_texts *t = cairo_get_user_data(cr, &SVG_TEXTS);
+    if (t) {
+        svg_text(cr, t, x, y, s);
+        return;
+    }
     cairo_move_to(cr, x, y);
     cairo_show_text(cr, s);
 }
@@ -494,6 +570,23 @@ static cairo_status_t write_out(void *closure, const unsigned char *data, unsign
     return output_file_write(closure, data, len) == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
+/* Writes the SVG Cairo made with the collected text put in before its closing tag. */
+static int write_svg(output_file *f, const byte_buffer *svg, const byte_buffer *texts)
+{
+    const char *end = "</svg>";
+    size_t at = svg->len;
+    for (size_t i = svg->len >= 6 ? svg->len - 6 : 0; i-- > 0;)
+        if (memcmp(svg->data + i, end, 6) == 0) {
+            at = i;
+            break;
+        }
+    static const char open[] = "<g id=\"text\">\n", close[] = "</g>\n";
+    return output_file_write(f, svg->data, at) == 0 && output_file_write(f, open, sizeof open - 1) == 0 &&
+                   output_file_write(f, texts->data, texts->len) == 0 &&
+                   output_file_write(f, close, sizeof close - 1) == 0 &&
+                   output_file_write(f, svg->data + at, svg->len - at) == 0 ? 0 : -1;
+}
+
 int call_plot_write(call_plot *p, const char *path, const char *title, char *err, size_t err_len)
 {
     if (call_plot_check_path(path, err, err_len) != 0)
@@ -504,14 +597,19 @@ int call_plot_write(call_plot *p, const char *path, const char *title, char *err
     if (output_file_open(path, 0, &f, err, err_len) != 0)
         return -1;
     const char *ext = extension(path);
+    int svg = strcasecmp(ext, "svg") == 0;
+    byte_buffer svg_bytes = { 0 };
+    svg_texts texts = { 0 };
     cairo_surface_t *surface;
     if (strcasecmp(ext, "png") == 0)
         surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)WIDTH, (int)ceil(l.height));
-    else if (strcasecmp(ext, "svg") == 0)
-        surface = cairo_svg_surface_create_for_stream(write_out, f, WIDTH, ceil(l.height));
+    else if (svg)
+        surface = cairo_svg_surface_create_for_stream(append_out, &svg_bytes, WIDTH, ceil(l.height));
     else
         surface = cairo_pdf_surface_create_for_stream(write_out, f, WIDTH, ceil(l.height));
     cairo_t *cr = cairo_create(surface);
+    if (svg)
+        cairo_set_user_data(cr, &SVG_TEXTS, &texts, NULL);
     render(cr, p, &l, title);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
@@ -525,35 +623,18 @@ int call_plot_write(call_plot *p, const char *path, const char *title, char *err
      * draws one picture, so they go now rather than be reported as leaks at exit. */
     cairo_debug_reset_static_data();
     FcFini();
+    if (st == CAIRO_STATUS_SUCCESS && texts.failed)
+        st = CAIRO_STATUS_NO_MEMORY;
+    if (st == CAIRO_STATUS_SUCCESS && svg && write_svg(f, &svg_bytes, &texts.out) != 0)
+        st = CAIRO_STATUS_WRITE_ERROR;
+    free(svg_bytes.data);
+    free(texts.out.data);
     if (st != CAIRO_STATUS_SUCCESS) {
         snprintf(err, err_len, "cannot draw '%s': %s", path, cairo_status_to_string(st));
         output_file_abort(f);
         return -1;
     }
     return output_file_commit(f, err, err_len);
-}
-
-typedef struct byte_buffer {
-    unsigned char *data;
-    size_t len, cap;
-} byte_buffer;
-
-static cairo_status_t append_out(void *closure, const unsigned char *data, unsigned int len)
-{
-    byte_buffer *b = closure;
-    if (b->len + len > b->cap) {
-        size_t cap = b->cap ? b->cap : 65536;
-        while (cap < b->len + len)
-            cap *= 2;
-        unsigned char *d = realloc(b->data, cap);
-        if (!d)
-            return CAIRO_STATUS_NO_MEMORY;
-        b->data = d;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-    return CAIRO_STATUS_SUCCESS;
 }
 
 int call_plot_png(call_plot *p, const char *title, unsigned char **png, size_t *len, call_plot_geometry *g,
