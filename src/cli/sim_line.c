@@ -70,10 +70,16 @@ static int move_data(sim_line *l, uint64_t now)
         uint8_t buf[512];
         size_t k;
         while ((k = sq_call_receive(l->side[i], buf, sizeof buf)) > 0) {
-            uint8_t *g = realloc(in->got, in->got_len + k);
-            if (!g)
-                return -1;
-            in->got = g;
+            if (in->got_len + k > in->got_cap) {   /* doubling: a long call copies each byte once or twice */
+                size_t cap = in->got_cap ? 2 * in->got_cap : 4096;
+                while (cap < in->got_len + k)
+                    cap *= 2;
+                uint8_t *g = realloc(in->got, cap);
+                if (!g)
+                    return -1;
+                in->got = g;
+                in->got_cap = cap;
+            }
             memcpy(in->got + in->got_len, buf, k);
             in->got_len += k;
             in->last_byte_sample = now;

@@ -19,7 +19,7 @@ typedef struct sim_flow {
     uint8_t *payload;
     size_t len, sent;
     uint8_t *got;
-    size_t got_len;
+    size_t got_len, got_cap;
     uint64_t last_byte_sample;
 } sim_flow;
 
