@@ -3,6 +3,7 @@
 #define SQ_DSP_FIR_H
 
 #include <complex.h>
+#include "dsp/cmplx.h"
 #include <stddef.h>
 
 /* Low-pass taps by the Kaiser window method: passband edge and stopband edge in Hz at

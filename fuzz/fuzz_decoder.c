@@ -7,6 +7,14 @@
 
 #define MAX_SAMPLES (8000 * 5)   /* enough for a V.8 exchange and the start of training */
 
+/* The constellation tap sees every data symbol: they must be finite and decided. */
+static void check_symbol(void *user, const sq_decoder_symbol *sym)
+{
+    (void)user;
+    if (!(sym->re == sym->re) || !(sym->point_re == sym->point_re) || (sym->fsk_channel != 1 && sym->fsk_channel != 2))
+        __builtin_trap();
+}
+
 static void drain(sq_decoder *d)
 {
     sq_event ev;
@@ -40,6 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sq_decoder *d = NULL;
     if (sq_decoder_create(&s, &d) != SQ_OK)
         return 0;
+    sq_decoder_set_symbol_tap(d, check_symbol, NULL);
     for (size_t i = 0, k = 0; i < n; k++) {
         size_t len = chunks[k % 4] % 5000 + 1;
         len = len > n - i ? n - i : len;

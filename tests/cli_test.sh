@@ -63,6 +63,7 @@ grep -q '"ch":1,"type":"ansam"' "$T/st.json" && grep -q '"ch":2,"type":"v21","ch
 # timeline decode prints for it. The command, run as written in a scratch tree, must make the
 # same file byte for byte, and decode must print that timeline exactly.
 SAMPLES=$(cd "$(dirname "$0")/../samples" && pwd)
+SUPPORT=$(cd "$(dirname "$0")/support" && pwd)
 python3 - "$SAMPLES/README" "$T/samples.list" <<'PY'
 import sys
 lines = open(sys.argv[1]).read().split("\n")
@@ -130,35 +131,14 @@ done <"$T/pictures.list"
 # the answerer's; the spectrogram shows ANSam's 2100 Hz line brighter than the quiet after
 # the call.
 "$SQ" decode "$SAMPLES/call-line.wav" --plot "$T/call.png" >/dev/null 2>"$T/err" &&
-python3 - "$T/call.png" <<'PY' && ok "decode --plot PNG" || { bad "decode --plot PNG"; show "$T/err"; }
-import struct, sys, zlib
-data = open(sys.argv[1], "rb").read()
-assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-w, h, depth, ctype = struct.unpack(">IIBB", data[16:26])
-assert w == 1600 and depth == 8 and ctype == 2, (w, h, depth, ctype)
-raw, pos = b"", 8
-while pos < len(data):
-    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
-    if kind == b"IDAT":
-        raw += data[pos + 8:pos + 8 + n]
-    pos += 12 + n
-raw = zlib.decompress(raw)
-rows, prev, stride = [], bytearray(w * 3), w * 3
-for y in range(h):   # PNG row filters (0 none, 1 sub, 2 up, 3 average, 4 Paeth)
-    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-    for i in range(stride):
-        a = line[i - 3] if i >= 3 else 0
-        b, c = prev[i], prev[i - 3] if i >= 3 else 0
-        if f == 1: line[i] = (line[i] + a) & 255
-        elif f == 2: line[i] = (line[i] + b) & 255
-        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
-        elif f == 4:
-            p = a + b - c
-            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-    rows.append(line)
-    prev = line
-px = lambda x, y: tuple(rows[int(y)][int(x) * 3:int(x) * 3 + 3])
+python3 - "$T/call.png" "$SUPPORT" <<'PY' && ok "decode --plot PNG" || { bad "decode --plot PNG"; show "$T/err"; }
+import sys
+sys.dont_write_bytecode = True   # nothing written into the source tree
+sys.path.insert(0, sys.argv[2])
+import png_pixels
+w, h, px = png_pixels.read(sys.argv[1])
+assert w == 1600, w
+
 duration, left, plot_w, top, row_h = 6.26, 90, 1600 - 90 - 130, 78, 17
 x_at = lambda t: left + t / duration * plot_w
 v8 = (28, 158, 120)
@@ -181,6 +161,28 @@ PY
 "$SQ" decode "$SAMPLES/v21-message.wav" --plot "$T/call.PDF" >/dev/null && [ "$(head -c 5 "$T/call.PDF")" = "%PDF-" ] &&
     tail -c 8 "$T/call.PDF" | grep -q "%%EOF" && ok "decode --plot PDF" || bad "decode --plot PDF"
 "$SQ" sim --plot "$T/sim.png" >/dev/null && [ "$(head -c 4 "$T/sim.png" | tail -c 3)" = "PNG" ] && ok "sim --plot" || bad "sim --plot"
+# --constellation: one picture per data stretch; on the clean sample call the symbols sit
+# on the 16 points (blue over the red crosses) and nothing lies between them
+mkdir "$T/stars"
+"$SQ" decode "$SAMPLES/call-line.wav" --constellation "$T/stars" >/dev/null &&
+    [ "$(ls "$T/stars" | tr '\n' ' ')" = "ch1-chan1-2400bps-at-4.908s.png ch1-chan2-2400bps-at-4.770s.png " ] &&
+python3 - "$T/stars/ch1-chan2-2400bps-at-4.770s.png" "$SUPPORT" <<'PY' && ok "decode --constellation" || bad "decode --constellation: $(ls "$T/stars")"
+import sys
+sys.dont_write_bytecode = True   # nothing written into the source tree
+sys.path.insert(0, sys.argv[2])
+import png_pixels
+w, h, px = png_pixels.read(sys.argv[1])
+assert (w, h) == (760, 980), (w, h)
+sx = lambda v: 70 + (v + 4.5) / 9 * 640
+sy = lambda v: 80 + (4.5 - v) / 9 * 640
+blue = lambda c: c[2] > c[0] + 60
+for re in (-3, -1, 1, 3):
+    for im in (-3, -1, 1, 3):
+        assert any(blue(px(sx(re) + dx, sy(im) + dy)) for dx in (-1, 0, 1) for dy in (-1, 0, 1)), ("no symbols at", re, im)
+for re, im in ((0, 0), (2, 2), (-2, 0), (0, -2)):
+    assert not blue(px(sx(re), sy(im))), ("symbols between the points at", re, im)
+PY
+expect 1 "decode --constellation into a missing folder" -- "$SQ" decode "$SAMPLES/ans.wav" --constellation "$T/no/such"
 expect 2 "decode --plot with an unknown picture type" -- "$SQ" decode "$SAMPLES/ans.wav" --plot "$T/x.gif"
 expect 1 "decode --plot into a missing folder" -- "$SQ" decode "$SAMPLES/ans.wav" --plot "$T/no/such/x.png"
 expect 2 "sim --plot with an unknown picture type" -- "$SQ" sim --plot "$T/x.jpg"

@@ -99,6 +99,20 @@ SQ_API int sq_decoder_next_event(sq_decoder *d, sq_event *ev);
 SQ_API void sq_decoder_finish(sq_decoder *d);
 SQ_API void sq_decoder_destroy(sq_decoder *d);
 
+/* A QAM symbol received in V.22 / V.22bis data, for a picture of the constellation: the
+ * equalised symbol and the point it was decided as, on the points' own scale (V.22bis's
+ * 16 points at +-1 and +-3 on each axis; V.22's 4 points have the same mean power, 10). */
+typedef struct sq_decoder_symbol {
+    double t_s;             /* the symbol's centre */
+    int fsk_channel;        /* 1: the caller's carrier (1200 Hz), 2: the answerer's (2400 Hz) */
+    int rate;               /* 1200 or 2400 bit/s */
+    float re, im;           /* as received, after the equaliser */
+    float point_re, point_im;   /* the point decided */
+} sq_decoder_symbol;
+typedef void (*sq_decoder_symbol_fn)(void *user, const sq_decoder_symbol *sym);
+/* Hands every symbol of V.22 / V.22bis data to fn as it is decoded (NULL: stop). */
+SQ_API void sq_decoder_set_symbol_tap(sq_decoder *d, sq_decoder_symbol_fn fn, void *user);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "src/cli/cli.h"
+#include "src/cli/constellations.h"
 #include "src/io/output_file.h"
 #include "src/plot/call_page.h"
 #include "src/plot/call_plot.h"
@@ -21,6 +22,7 @@ typedef struct decode_opts {
     sq_async_format format;
     const char *plot_path;
     const char *html_path;
+    const char *constellation_dir;
 } decode_opts;
 
 /* The events decoded and not yet forgotten: printed ones stay a while for the echo check. */
@@ -32,6 +34,8 @@ typedef struct timeline {
     call_plot *plot;         /* --plot, --html: every event shown is drawn too */
     int page;                /* --html: the page wants each event's JSON line */
     int plot_failed;         /* out of memory keeping an event for it */
+    constellations *stars;   /* --constellation */
+    int stars_failed;        /* a picture could not be drawn (said already) */
     int first_channel;       /* the channel drawn in the plot's first panel */
 } timeline;
 
@@ -50,16 +54,18 @@ static void decode_usage(FILE *out)
           "                         event labelled (PICTURE.png, .svg or .pdf)\n"
           "  --html PAGE            also write a page to hear and see the call (one file, opens\n"
           "                         offline): the picture, the audio, the events to click\n"
+          "  --constellation DIR    for each stretch of V.22 / V.22bis data, a picture of its\n"
+          "                         received symbols and their phase error (DIR/*.png)\n"
           "  --data-bits N --parity none|even|odd|mark|space --stop-bits N   framing (default 8N1)\n", out);
 }
 
 static int parse_decode(int argc, char **argv, decode_opts *o)
 {
-    enum { O_JSON = 256, O_CHANNEL, O_PLOT, O_HTML };
+    enum { O_JSON = 256, O_CHANNEL, O_PLOT, O_HTML, O_STARS };
     static const struct option opts[] = {
         { "help", no_argument, 0, 'h' }, { "json", no_argument, 0, O_JSON },
         { "channel", required_argument, 0, O_CHANNEL }, { "plot", required_argument, 0, O_PLOT },
-        { "html", required_argument, 0, O_HTML },
+        { "html", required_argument, 0, O_HTML }, { "constellation", required_argument, 0, O_STARS },
         CLI_FRAMING_OPTIONS,
         { 0, 0, 0, 0 },
     };
@@ -73,6 +79,7 @@ static int parse_decode(int argc, char **argv, decode_opts *o)
         case O_CHANNEL: bad = cli_parse_long("decode", "--channel", optarg, 1, SQ_AUDIO_MAX_CHANNELS, &o->channel); break;
         case O_PLOT: o->plot_path = optarg; break;
         case O_HTML: o->html_path = optarg; break;
+        case O_STARS: o->constellation_dir = optarg; break;
         case CLI_OPT_DATA_BITS: case CLI_OPT_PARITY: case CLI_OPT_STOP_BITS:
             bad = cli_parse_framing("decode", c, optarg, &o->format);
             break;
@@ -251,6 +258,11 @@ static void print_ready(timeline *t, double horizon)
         t->shown++;
         if (t->plot && plot_event(t, e) != 0)
             t->plot_failed = 1;
+        char err[512];
+        if (t->stars && !t->stars_failed && constellations_draw(t->stars, &e->ev, e->channel, err, sizeof err) != 0) {
+            cli_error("decode", "%s", err);
+            t->stars_failed = 1;
+        }
     }
     fflush(stdout);
     size_t kept = 0;
@@ -280,6 +292,8 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
     for (int c = 0; c < nch && frames && mono; c++)
         if ((o->channel == 0 || o->channel == c + 1) && sq_decoder_create(&s, &dec[c]) != SQ_OK)
             rc = EXIT_RUNTIME;
+        else if (dec[c] && t->stars)
+            constellations_tap(t->stars, dec[c], c + 1);
     if (!frames || !mono)
         rc = EXIT_RUNTIME;
     long got;
@@ -409,6 +423,17 @@ int cmd_decode(int argc, char **argv)
         sq_audio_reader_close(r);
         return EXIT_RUNTIME;
     }
+    constellations stars;
+    if (o.constellation_dir) {
+        char why[512];
+        if (constellations_open(&stars, o.constellation_dir, why, sizeof why) != 0) {
+            cli_error("decode", "%s", why);
+            call_plot_destroy(t.plot);
+            sq_audio_reader_close(r);
+            return EXIT_RUNTIME;
+        }
+        t.stars = &stars;
+    }
     if (!o.json && info->length_unknown)
         printf("# %s: %s, %u Hz, %d channel%s, length not in its header\n", o.path, info->format_name,
                info->file_rate_hz, info->channels, info->channels == 1 ? "" : "s");
@@ -428,6 +453,8 @@ int cmd_decode(int argc, char **argv)
             rc = EXIT_RUNTIME;   /* said already */
         if (t.plot && finish_plot(&o, info, &t) != 0)
             rc = EXIT_RUNTIME;
+        if (t.stars_failed)
+            rc = EXIT_RUNTIME;
     } else if (rc == EXIT_RUNTIME) {
         cli_error("decode", "out of memory decoding '%s'", o.path);
     }
@@ -435,6 +462,8 @@ int cmd_decode(int argc, char **argv)
         free(t.items[i].data);
     free(t.items);
     call_plot_destroy(t.plot);
+    if (t.stars)
+        constellations_close(t.stars);
     sq_audio_reader_close(r);
     return rc;
 }

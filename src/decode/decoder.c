@@ -187,6 +187,12 @@ void sq_decoder_finish(sq_decoder *d)
     sq_qam_lanes_finish(d, (double)d->samples / SQ_PROCESSING_RATE_HZ);
 }
 
+void sq_decoder_set_symbol_tap(sq_decoder *d, sq_decoder_symbol_fn fn, void *user)
+{
+    d->symbol_tap = fn;
+    d->symbol_tap_user = user;
+}
+
 void sq_decoder_destroy(sq_decoder *d)
 {
     if (!d)

@@ -137,6 +137,8 @@ struct sq_decoder {
     uint64_t samples;
     double cj_end_s;               /* V.8 ended here (CJ): a V.22bis start-up may follow */
     int cj_seen;
+    sq_decoder_symbol_fn symbol_tap;   /* sq_decoder_set_symbol_tap */
+    void *symbol_tap_user;
 };
 
 int sq_fsk_lanes_create(sq_decoder *d, const sq_async_format *format);

@@ -262,6 +262,12 @@ static void coherent_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *
         return;
     if (l->state == QL_AFTER_S1)
         watch_rate(l, sym, now_s);
+    if (l->state == QL_DATA && d->symbol_tap && !l->quiet) {
+        sq_decoder_symbol out = { .t_s = now_s, .fsk_channel = l->channel, .rate = l->rate,
+                                  .re = crealf(sym->z), .im = cimagf(sym->z),
+                                  .point_re = crealf(sym->decision), .point_im = cimagf(sym->decision) };
+        d->symbol_tap(d->symbol_tap_user, &out);
+    }
     uint8_t bits[4];
     int nb = sq_v22_bits_per_symbol(l->rate);
     sq_v22_demap(&l->dem, l->rate, sym->decision, bits);
