@@ -182,6 +182,11 @@ for re in (-3, -1, 1, 3):
 for re, im in ((0, 0), (2, 2), (-2, 0), (0, -2)):
     assert not blue(px(sx(re), sy(im))), ("symbols between the points at", re, im)
 PY
+mkdir "$T/sim-stars"
+"$SQ" sim --constellation "$T/sim-stars" >/dev/null &&
+    [ "$(ls "$T/sim-stars" | tr '\n' ' ')" = "answerer-chan2-2400bps-at-4.770s.png caller-chan1-2400bps-at-4.908s.png " ] &&
+    ok "sim --constellation" || bad "sim --constellation: $(ls "$T/sim-stars")"
+expect 1 "sim --constellation into a missing folder" -- "$SQ" sim --constellation "$T/no/such"
 expect 1 "decode --constellation into a missing folder" -- "$SQ" decode "$SAMPLES/ans.wav" --constellation "$T/no/such"
 expect 2 "decode --plot with an unknown picture type" -- "$SQ" decode "$SAMPLES/ans.wav" --plot "$T/x.gif"
 expect 1 "decode --plot into a missing folder" -- "$SQ" decode "$SAMPLES/ans.wav" --plot "$T/no/such/x.png"

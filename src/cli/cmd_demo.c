@@ -113,7 +113,7 @@ static int draw(const demo_opts *o, const sim_recording *rec)
     static const char title[] = "squeal demo: each side's signal, decoded";
     decoded_plot d;
     char err[512];
-    int rc = decoded_plot_open(&d, 2, sides, o->html != NULL);
+    int rc = decoded_plot_open(&d, 2, sides, o->html != NULL, NULL);
     if (rc != 0)
         snprintf(err, sizeof err, "out of memory");
     for (int i = 0; i < 2 && rc == 0; i++)

@@ -19,7 +19,7 @@ typedef struct sim_opts {
     int json;
     long guard;
     const char *wav_prefix;
-    const char *plot_path, *html_path;
+    const char *plot_path, *html_path, *constellation_dir;
     const char *send[2], *recv_out[2];   /* [0] caller -> answerer, [1] answerer -> caller */
 } sim_opts;
 
@@ -63,6 +63,7 @@ static void sim_usage(FILE *out)
           "                         decoded from it (PICTURE.png, .svg or .pdf)\n"
           "  --html PAGE            a page to hear and see the call: the picture, the audio,\n"
           "                         the events to click (one file, opens offline)\n"
+          "  --constellation DIR    each side's data symbols, a picture per stretch (DIR/*.png)\n"
           "  --json                 JSON lines instead of text\n", out);
 }
 
@@ -95,7 +96,7 @@ static int check_sim_files(sim_opts *o)
 static int parse_sim(int argc, char **argv, sim_opts *o)
 {
     enum { O_SNR = 256, O_FOFF, O_LEVEL, O_BAND, O_ECHO, O_SEED, O_CMODES, O_AMODES, O_ATONE,
-           O_CTONE, O_CNOV8, O_ANOV8, O_WAV, O_PLOT, O_HTML, O_JSON, O_SEND, O_SENDB, O_RECV, O_RECVB, O_CRATE,
+           O_CTONE, O_CNOV8, O_ANOV8, O_WAV, O_PLOT, O_HTML, O_STARS, O_JSON, O_SEND, O_SENDB, O_RECV, O_RECVB, O_CRATE,
            O_ARATE, O_GUARD, O_PPM, O_EC };
     static const struct option opts[] = {
         { "help", no_argument, 0, 'h' }, { "snr", required_argument, 0, O_SNR },
@@ -107,6 +108,7 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
         { "call-tone", required_argument, 0, O_CTONE }, { "caller-no-v8", no_argument, 0, O_CNOV8 },
         { "answerer-no-v8", no_argument, 0, O_ANOV8 }, { "wav", required_argument, 0, O_WAV },
         { "plot", required_argument, 0, O_PLOT }, { "html", required_argument, 0, O_HTML },
+        { "constellation", required_argument, 0, O_STARS },
         { "json", no_argument, 0, O_JSON }, { "send", required_argument, 0, O_SEND },
         { "send-back", required_argument, 0, O_SENDB }, { "recv-out", required_argument, 0, O_RECV },
         { "recv-back-out", required_argument, 0, O_RECVB },
@@ -144,6 +146,7 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
             if (!call_plot_format_known(optarg))
                 bad = (cli_error("sim", "--plot '%s': the picture's name must end in .png, .svg or .pdf", optarg), 1);
             break;
+        case O_STARS: o->constellation_dir = optarg; break;
         case O_HTML:
             o->html_path = optarg;
             if (!call_page_format_known(optarg))
@@ -362,9 +365,20 @@ int cmd_sim(int argc, char **argv)
             rc = EXIT_RUNTIME;
     }
     static const char *const sides[2] = { "caller", "answerer" };
-    if (rc == EXIT_OK && (o.plot_path || o.html_path)) {
+    constellations stars;
+    int have_stars = 0;
+    if (rc == EXIT_OK && o.constellation_dir) {
+        char why[512];
+        if (constellations_open(&stars, o.constellation_dir, why, sizeof why) != 0) {
+            cli_error("sim", "%s", why);
+            rc = EXIT_RUNTIME;
+        } else {
+            have_stars = 1;
+        }
+    }
+    if (rc == EXIT_OK && (o.plot_path || o.html_path || have_stars)) {
         out.plotting = 1;
-        if (decoded_plot_open(&out.plot, 2, sides, o.html_path != NULL) != 0) {
+        if (decoded_plot_open(&out.plot, 2, sides, o.html_path != NULL, have_stars ? &stars : NULL) != 0) {
             cli_error("sim", "out of memory");
             rc = EXIT_RUNTIME;
         }
@@ -388,6 +402,8 @@ int cmd_sim(int argc, char **argv)
         }
     }
     decoded_plot_close(&out.plot);
+    if (have_stars)
+        constellations_close(&stars);
     if (rc == EXIT_OK) {
         rc = report(&o, &l);
         /* what arrived is written even when incomplete: nothing received is thrown away */

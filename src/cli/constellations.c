@@ -69,10 +69,14 @@ int constellations_draw(constellations *c, const sq_event *ev, int channel, char
     end = first;
     while (end < run->n && run->syms[end].t_s <= ev->end_s + 0.01)
         end++;
-    char path[4096], title[160];
-    snprintf(path, sizeof path, "%s/ch%d-chan%d-%dbps-at-%.3fs.png", c->dir, channel, ev->fsk_channel, ev->rate,
+    char path[4096], title[160], name[32];
+    if (c->names[channel - 1])
+        snprintf(name, sizeof name, "%s", c->names[channel - 1]);
+    else
+        snprintf(name, sizeof name, "ch%d", channel);
+    snprintf(path, sizeof path, "%s/%s-chan%d-%dbps-at-%.3fs.png", c->dir, name, ev->fsk_channel, ev->rate,
              ev->start_s);
-    snprintf(title, sizeof title, "ch%d, chan %d (%s carrier): data at %d bit/s, %.3f-%.3f s", channel,
+    snprintf(title, sizeof title, "%s, chan %d (%s carrier): data at %d bit/s, %.3f-%.3f s", name,
              ev->fsk_channel, ev->fsk_channel == 1 ? "caller's" : "answerer's", ev->rate, ev->start_s, ev->end_s);
     int rc = constellation_write(path, title, run->syms + first, end - first, end - first + run->dropped,
                                  ev->snr_db, err, err_len);

@@ -24,12 +24,15 @@ typedef struct symbol_tap_ref {
 
 typedef struct constellations {
     const char *dir;
+    const char *names[SQ_AUDIO_MAX_CHANNELS];    /* a channel's name in file names and titles
+                                                  * ("caller" for sim); NULL: "chN" */
     symbol_tap_ref refs[SQ_AUDIO_MAX_CHANNELS];
     symbol_run runs[SQ_AUDIO_MAX_CHANNELS][2];   /* [channel - 1][carrier - 1] */
     int failed;                                   /* out of memory keeping symbols */
 } constellations;
 
-/* Checks that dir is a folder that can be written. 0, or -1 with a reason in err. */
+/* Checks that dir is a folder that can be written. 0, or -1 with a reason in err. The
+ * channels are called chN unless names are set after. */
 int constellations_open(constellations *c, const char *dir, char *err, size_t err_len);
 /* Hooks channel's decoder (1-based) up to the store. */
 void constellations_tap(constellations *c, sq_decoder *d, int channel);

@@ -5,7 +5,7 @@
 #include "src/cli/cli.h"
 #include "src/cli/decoded_plot.h"
 
-int decoded_plot_open(decoded_plot *d, int panels, const char *const *names, int page)
+int decoded_plot_open(decoded_plot *d, int panels, const char *const *names, int page, constellations *stars)
 {
     memset(d, 0, sizeof *d);
     if (call_plot_create(panels, names, &d->plot) != 0)
@@ -16,9 +16,15 @@ int decoded_plot_open(decoded_plot *d, int panels, const char *const *names, int
         call_plot_keep_audio(d->plot);
     sq_decoder_settings s;
     sq_decoder_default_settings(&s);
-    for (int i = 0; i < panels; i++)
+    d->stars = stars;
+    for (int i = 0; i < panels; i++) {
         if (sq_decoder_create(&s, &d->dec[i]) != SQ_OK)
             return -1;
+        if (stars) {
+            stars->names[i] = names[i];
+            constellations_tap(stars, d->dec[i], i + 1);
+        }
+    }
     return 0;
 }
 
@@ -35,6 +41,9 @@ static void take_events(decoded_plot *d, int panel)
         if (call_plot_event(d->plot, panel, &ev, json) != 0)
             d->failed = 1;
         free(json);
+        char err[512];
+        if (d->stars && !d->stars_error[0] && constellations_draw(d->stars, &ev, panel + 1, err, sizeof err) != 0)
+            snprintf(d->stars_error, sizeof d->stars_error, "%s", err);
     }
 }
 
@@ -60,6 +69,10 @@ int decoded_plot_finish(decoded_plot *d, char *err, size_t err_len)
     }
     if (d->failed) {
         snprintf(err, err_len, "out of memory keeping the call's events");
+        return -1;
+    }
+    if (d->stars_error[0]) {
+        snprintf(err, err_len, "%s", d->stars_error);
         return -1;
     }
     return 0;
