@@ -15,6 +15,14 @@ static void check_symbol(void *user, const sq_decoder_symbol *sym)
         __builtin_trap();
 }
 
+/* ... and the FSK tap every bit: a finite decision variable within -1..1. */
+static void check_bit(void *user, const sq_decoder_fsk_bit *b)
+{
+    (void)user;
+    if (!(b->confidence >= -1.0f && b->confidence <= 1.0f) || (b->fsk_channel != 1 && b->fsk_channel != 2))
+        __builtin_trap();
+}
+
 static void drain(sq_decoder *d)
 {
     sq_event ev;
@@ -49,6 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (sq_decoder_create(&s, &d) != SQ_OK)
         return 0;
     sq_decoder_set_symbol_tap(d, check_symbol, NULL);
+    sq_decoder_set_fsk_bit_tap(d, check_bit, NULL);
     for (size_t i = 0, k = 0; i < n; k++) {
         size_t len = chunks[k % 4] % 5000 + 1;
         len = len > n - i ? n - i : len;

@@ -113,6 +113,19 @@ typedef void (*sq_decoder_symbol_fn)(void *user, const sq_decoder_symbol *sym);
 /* Hands every symbol of V.22 / V.22bis data to fn as it is decoded (NULL: stop). */
 SQ_API void sq_decoder_set_symbol_tap(sq_decoder *d, sq_decoder_symbol_fn fn, void *user);
 
+/* A bit an FSK lane decided (V.21 or Bell 103, V.8 included), for a picture of the
+ * demodulator's decision variable: (|mark|^2 - |space|^2) / (|mark|^2 + |space|^2) at the
+ * decision instant, +1 a clean mark, -1 a clean space. Only bits with energy in the band. */
+typedef struct sq_decoder_fsk_bit {
+    double t_s;             /* the end of the bit */
+    sq_event_type type;     /* SQ_EVENT_V21 or SQ_EVENT_BELL103: which lane */
+    int fsk_channel;        /* 1 or 2 */
+    int bit;
+    float confidence;
+} sq_decoder_fsk_bit;
+typedef void (*sq_decoder_fsk_bit_fn)(void *user, const sq_decoder_fsk_bit *bit);
+SQ_API void sq_decoder_set_fsk_bit_tap(sq_decoder *d, sq_decoder_fsk_bit_fn fn, void *user);
+
 #ifdef __cplusplus
 }
 #endif

@@ -193,6 +193,12 @@ void sq_decoder_set_symbol_tap(sq_decoder *d, sq_decoder_symbol_fn fn, void *use
     d->symbol_tap_user = user;
 }
 
+void sq_decoder_set_fsk_bit_tap(sq_decoder *d, sq_decoder_fsk_bit_fn fn, void *user)
+{
+    d->bit_tap = fn;
+    d->bit_tap_user = user;
+}
+
 void sq_decoder_destroy(sq_decoder *d)
 {
     if (!d)

@@ -86,6 +86,7 @@ typedef struct sq_fsk_lane {
     /* Asleep while its band is silent (fsk_lane.c): the demodulator is not fed. */
     int band;                      /* in the decoder's band watch */
     int asleep;
+    uint64_t asleep_since;         /* the sample it fell asleep at (its bits end there) */
     uint64_t loud_until;           /* the end of the last chunk in which the band was loud */
 } sq_fsk_lane;
 
@@ -139,6 +140,8 @@ struct sq_decoder {
     int cj_seen;
     sq_decoder_symbol_fn symbol_tap;   /* sq_decoder_set_symbol_tap */
     void *symbol_tap_user;
+    sq_decoder_fsk_bit_fn bit_tap;     /* sq_decoder_set_fsk_bit_tap */
+    void *bit_tap_user;
 };
 
 int sq_fsk_lanes_create(sq_decoder *d, const sq_async_format *format);

@@ -358,6 +358,11 @@ static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
 
 static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
 {
+    if (d->bit_tap && b->confidence != 0.0f) {
+        sq_decoder_fsk_bit out = { .t_s = to_s(b->sample), .type = l->type, .fsk_channel = l->channel,
+                                   .bit = b->bit, .confidence = b->confidence };
+        d->bit_tap(d->bit_tap_user, &out);
+    }
     if (l->v8rx) {
         sq_v8_rx_msg m;
         if (sq_v8_rx_put_bit(l->v8rx, b->bit, b->sample, l->samples_per_bit, &m))
@@ -489,6 +494,8 @@ static void wake(sq_decoder *d, sq_fsk_lane *l, uint64_t now)
     uint64_t from = now > WAKE_PREROLL ? now - WAKE_PREROLL : 0;
     if (from < sq_band_watch_oldest(&d->watch))
         from = sq_band_watch_oldest(&d->watch);
+    if (from < l->asleep_since)
+        from = l->asleep_since;   /* what it heard before sleeping is not heard twice */
     sq_fskdemod_restart_at(l->demod, from);
     float past[256];
     while (from < now) {
@@ -520,6 +527,8 @@ void sq_fsk_lanes_process(sq_decoder *d, const float *x, size_t n)
         if (!l->asleep) {
             demodulate(d, l, x, n);
             l->asleep = may_sleep(d, l, d->samples + n);
+            if (l->asleep)
+                l->asleep_since = d->samples + n;
         }
         expire_v8_run(d, l);
     }

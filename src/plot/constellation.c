@@ -1,12 +1,11 @@
 /* Constellation pictures (constellation.h). */
 #include <cairo.h>
 #include <complex.h>
-#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include "dsp/cmplx.h"
-#include "src/io/output_file.h"
+#include "src/plot/draw.h"
 #include "src/plot/constellation.h"
 
 #define W 760.0
@@ -19,7 +18,6 @@
 #define TRACE_H 130.0
 #define TRACE_DEG 45.0      /* the phase trace runs -45..45 degrees */
 #define MAX_POINTS 16
-#define FONT "DejaVu Sans"
 
 static double sx(double v)
 {
@@ -31,20 +29,9 @@ static double sy(double v)
     return SCATTER_Y + (RANGE - v) / (2.0 * RANGE) * SCATTER_S;
 }
 
-static void label(cairo_t *cr, double x, double y, double size, int bold, const char *s)
-{
-    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size);
-    cairo_move_to(cr, x, y);
-    cairo_show_text(cr, s);
-}
-
 static void draw_axes(cairo_t *cr)
 {
-    cairo_set_source_rgb(cr, 0.97, 0.97, 0.97);
-    cairo_rectangle(cr, SCATTER_X, SCATTER_Y, SCATTER_S, SCATTER_S);
-    cairo_fill(cr);
-    cairo_set_line_width(cr, 1.0);
+    plot_area(cr, SCATTER_X, SCATTER_Y, SCATTER_S, SCATTER_S);
     char s[16];
     for (int v = -4; v <= 4; v++) {
         cairo_set_source_rgb(cr, v == 0 ? 0.6 : 0.85, v == 0 ? 0.6 : 0.85, v == 0 ? 0.6 : 0.85);
@@ -55,14 +42,14 @@ static void draw_axes(cairo_t *cr)
         cairo_stroke(cr);
         cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
         snprintf(s, sizeof s, "%d", v);
-        label(cr, sx(v) - 4.0, SCATTER_Y + SCATTER_S + 16.0, 12.0, 0, s);
-        label(cr, SCATTER_X - 22.0, sy(v) + 4.0, 12.0, 0, s);
+        plot_text(cr, sx(v) - 4.0, SCATTER_Y + SCATTER_S + 16.0, 12.0, 0, s);
+        plot_text(cr, SCATTER_X - 22.0, sy(v) + 4.0, 12.0, 0, s);
     }
-    label(cr, SCATTER_X + SCATTER_S / 2.0 - 20.0, SCATTER_Y + SCATTER_S + 34.0, 13.0, 1, "in phase");
+    plot_text(cr, SCATTER_X + SCATTER_S / 2.0 - 20.0, SCATTER_Y + SCATTER_S + 34.0, 13.0, 1, "in phase");
     cairo_save(cr);
     cairo_translate(cr, SCATTER_X - 36.0, SCATTER_Y + SCATTER_S / 2.0 + 30.0);
     cairo_rotate(cr, -M_PI / 2.0);
-    label(cr, 0.0, 0.0, 13.0, 1, "quadrature");
+    plot_text(cr, 0.0, 0.0, 13.0, 1, "quadrature");
     cairo_restore(cr);
 }
 
@@ -99,11 +86,8 @@ static double phase_error_deg(const sq_decoder_symbol *s)
 
 static void draw_trace(cairo_t *cr, const sq_decoder_symbol *syms, size_t n)
 {
-    cairo_set_source_rgb(cr, 0.97, 0.97, 0.97);
-    cairo_rectangle(cr, SCATTER_X, TRACE_Y, SCATTER_S, TRACE_H);
-    cairo_fill(cr);
+    plot_area(cr, SCATTER_X, TRACE_Y, SCATTER_S, TRACE_H);
     cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
-    cairo_set_line_width(cr, 1.0);
     cairo_move_to(cr, SCATTER_X, TRACE_Y + TRACE_H / 2.0);
     cairo_line_to(cr, SCATTER_X + SCATTER_S, TRACE_Y + TRACE_H / 2.0);
     cairo_stroke(cr);
@@ -122,36 +106,23 @@ static void draw_trace(cairo_t *cr, const sq_decoder_symbol *syms, size_t n)
     cairo_stroke(cr);
     char s[96];
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    label(cr, SCATTER_X, TRACE_Y - 8.0, 13.0, 1, "phase error of each symbol, degrees (+-45), against time");
+    plot_text(cr, SCATTER_X, TRACE_Y - 8.0, 13.0, 1, "phase error of each symbol, degrees (+-45), against time");
     snprintf(s, sizeof s, "%.3f s", t0);
-    label(cr, SCATTER_X, TRACE_Y + TRACE_H + 16.0, 12.0, 0, s);
+    plot_text(cr, SCATTER_X, TRACE_Y + TRACE_H + 16.0, 12.0, 0, s);
     snprintf(s, sizeof s, "%.3f s", t0 + span);
-    label(cr, SCATTER_X + SCATTER_S - 50.0, TRACE_Y + TRACE_H + 16.0, 12.0, 0, s);
-}
-
-static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int len)
-{
-    return output_file_write(closure, data, len) == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+    plot_text(cr, SCATTER_X + SCATTER_S - 50.0, TRACE_Y + TRACE_H + 16.0, 12.0, 0, s);
 }
 
 int constellation_write(const char *path, const char *title, const sq_decoder_symbol *syms, size_t n,
                         size_t total, double snr_db, char *err, size_t err_len)
 {
-    output_file *f = NULL;
-    if (output_file_open(path, 0, &f, err, err_len) != 0)
-        return -1;
-    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)W, (int)H);
-    cairo_t *cr = cairo_create(surface);
-    cairo_set_source_rgb(cr, 1.0, 1.0, 1.0);
-    cairo_paint(cr);
-    cairo_set_source_rgb(cr, 0.05, 0.05, 0.05);
-    label(cr, 20.0, 30.0, 17.0, 1, title);
     char sub[160];
     if (n < total)
         snprintf(sub, sizeof sub, "symbol SNR %.1f dB; the first %zu of %zu symbols", snr_db, n, total);
     else
         snprintf(sub, sizeof sub, "symbol SNR %.1f dB; %zu symbols", snr_db, n);
-    label(cr, 20.0, 54.0, 13.0, 0, sub);
+    cairo_surface_t *surface;
+    cairo_t *cr = plot_begin(W, H, title, sub, &surface);
     draw_axes(cr);
     draw_points(cr, syms, n);   /* under the symbols, so a clean line's still show */
     cairo_set_source_rgba(cr, 0.1, 0.3, 0.7, 0.35);
@@ -162,17 +133,6 @@ int constellation_write(const char *path, const char *title, const sq_decoder_sy
         cairo_fill(cr);
     }
     draw_trace(cr, syms, n);
-    cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
-    if (st == CAIRO_STATUS_SUCCESS)
-        st = cairo_surface_write_to_png_stream(surface, write_out, f);
-    cairo_surface_destroy(surface);
-    cairo_debug_reset_static_data();
-    FcFini();
-    if (st != CAIRO_STATUS_SUCCESS) {
-        snprintf(err, err_len, "cannot draw '%s': %s", path, cairo_status_to_string(st));
-        output_file_abort(f);
-        return -1;
-    }
-    return output_file_commit(f, err, err_len);
+    return plot_png_write(surface, path, err, err_len);
 }
