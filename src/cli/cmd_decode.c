@@ -55,7 +55,8 @@ static void decode_usage(FILE *out)
           "  --html PAGE            also write a page to hear and see the call (one file, opens\n"
           "                         offline): the picture, the audio, the events to click\n"
           "  --constellation DIR    for each stretch of V.22 / V.22bis data, a picture of its\n"
-          "                         received symbols and their phase error (DIR/*.png)\n"
+          "                         received symbols and their phase error; for each FSK\n"
+          "                         stretch and V.8 message, its bits' decision variable\n"
           "  --data-bits N --parity none|even|odd|mark|space --stop-bits N   framing (default 8N1)\n", out);
 }
 

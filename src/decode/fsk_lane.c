@@ -35,9 +35,11 @@
  * lines every 150 Hz, 2100 Hz among them): tones there belong to the data. */
 #define FSK_BAND_HALF_HZ 250.0
 #define BITS_PER_CALL 16
-/* A lane sleeps while its band (its filter's stop edges and a margin) stays under
- * SLEEP_BAND_DBM0, 16 dB below the level at which a carrier goes off and 18 below the one
- * at which it can come on, so it is awake well before anything it could report. It wakes
+/* A lane sleeps while its band (the demodulator's passband: the tones' deviation and
+ * SLEEP_BAND_MARGIN_HZ each side) stays under SLEEP_BAND_DBM0, 16 dB below the level at
+ * which a carrier goes off and 18 below the one at which it can come on, so it is awake
+ * well before anything it could report; the band watch's window spreads a tone over
+ * +-250 Hz, so one in the filter's transition band wakes it too. It wakes
  * with the last WAKE_PREROLL samples fed first: its receiver meets the signal's onset after
  * a stretch of the quiet before it, as if it had listened all along. It falls asleep after
  * SLEEP_AFTER_S of quiet, with no stretch, carrier or V.8 sequence under way. */
