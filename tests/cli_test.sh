@@ -64,15 +64,19 @@ grep -q '"ch":1,"type":"ansam"' "$T/st.json" && grep -q '"ch":2,"type":"v21","ch
 # same file byte for byte, and decode must print that timeline exactly.
 SAMPLES=$(cd "$(dirname "$0")/../samples" && pwd)
 SUPPORT=$(cd "$(dirname "$0")/support" && pwd)
-python3 - "$SAMPLES/README" "$T/samples.list" <<'PY'
+# sections EXT LIST: the README's "## NAME.EXT" sections, "NAME<tab>command" in LIST
+sections() {
+    python3 - "$SAMPLES/README" "$1" "$2" <<'PY'
 import sys
-lines = open(sys.argv[1]).read().split("\n")
-with open(sys.argv[2], "w") as out:
+lines, ext = open(sys.argv[1]).read().split("\n"), "." + sys.argv[2]
+with open(sys.argv[3], "w") as out:
     for i, l in enumerate(lines):
-        if l.startswith("## ") and l.endswith(".wav"):
+        if l.startswith("## ") and l.endswith(ext):
             cmd = next(x.strip() for x in lines[i:] if x.startswith("    squeal "))
-            out.write(l[3:-4] + "\t" + cmd + "\n")
+            out.write(l[3:-len(ext)] + "\t" + cmd + "\n")
 PY
+}
+sections wav "$T/samples.list"
 [ "$(wc -l <"$T/samples.list")" -eq "$(ls "$SAMPLES"/*.wav | wc -l)" ] && ok ||
     bad "samples/README does not cover every WAV in samples/"
 squeal() { "$SQ" "$@"; }
@@ -95,18 +99,11 @@ PY
 done <"$T/samples.list"
 # the pictures in samples/: each made again by its command, byte for byte, its labels real
 # text, one per event of the call's timeline
-python3 - "$SAMPLES/README" "$T/pictures.list" <<'PY'
-import sys
-lines = open(sys.argv[1]).read().split("\n")
-with open(sys.argv[2], "w") as out:
-    for i, l in enumerate(lines):
-        if l.startswith("## ") and l.endswith(".svg"):
-            cmd = next(x.strip() for x in lines[i:] if x.startswith("    squeal "))
-            out.write(l[3:] + "\t" + cmd + "\n")
-PY
+sections svg "$T/pictures.list"
 [ "$(wc -l <"$T/pictures.list")" -eq "$(ls "$SAMPLES"/*.svg | wc -l)" ] && [ -s "$T/pictures.list" ] && ok ||
     bad "samples/README does not cover every picture in samples/"
 while IFS="$(printf '\t')" read -r pic cmd; do
+    pic=$pic.svg
     (cd "$T/made" && cp "$SAMPLES"/*.wav samples/ && eval "$cmd" >/dev/null) && cmp -s "$T/made/samples/$pic" "$SAMPLES/$pic" && ok ||
         bad "samples/$pic: '$cmd' makes a different picture"
     wav=$(echo "$cmd" | sed -n 's/^squeal decode \(samples\/[^ ]*\.wav\).*/\1/p')
