@@ -9,6 +9,7 @@
 #include "squeal/level.h"
 #include "squeal/noise.h"
 #include "squeal/tone.h"
+#include "squeal/dtmf.h"
 #include "squeal/fsk.h"
 #include "squeal/async.h"
 #include "squeal/decoder.h"

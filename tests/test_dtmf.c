@@ -1,0 +1,215 @@
+/* DTMF: the transmitter's digits, and the receiver taking them (round trips under noise,
+ * off-nominal frequencies, twist and short tones) and refusing what is not a digit. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tests/support/test_util.h"
+
+static const char ALL_DIGITS[] = "123A456B789C*0#D";
+
+static sig make_digits(const char *digits, double level_dbm0, double tone_ms, double gap_ms)
+{
+    sq_dtmf_params p;
+    sq_dtmf_default_params(8000, &p);
+    p.level_dbm0 = level_dbm0;
+    p.tone_ms = tone_ms;
+    p.gap_ms = gap_ms;
+    sq_dtmf_tx *g = NULL;
+    ck_assert_int_eq(sq_dtmf_tx_create(&p, digits, &g), SQ_OK);
+    sig s = make_silence(0.1);
+    sig body = make_silence((double)sq_dtmf_tx_remaining(g) / 8000.0);
+    ck_assert_uint_eq(sq_dtmf_tx_generate(g, body.x, body.n + 10), body.n);
+    ck_assert_uint_eq(sq_dtmf_tx_remaining(g), 0);
+    sig_append(&s, &body);
+    sig tail = make_silence(0.1);
+    sig_append(&s, &tail);
+    sq_dtmf_tx_destroy(g);
+    return s;
+}
+
+/* The digits the receiver reports for s, fed in blocks of block samples. */
+static void hear(const sig *s, size_t block, char *out, size_t max, sq_dtmf_digit *first)
+{
+    sq_dtmf_rx *d = NULL;
+    ck_assert_int_eq(sq_dtmf_rx_create(&d), SQ_OK);
+    size_t k = 0;
+    sq_dtmf_digit dig;
+    for (size_t i = 0; i < s->n; i += block) {
+        sq_dtmf_rx_process(d, s->x + i, s->n - i < block ? s->n - i : block);
+        while (sq_dtmf_rx_next(d, &dig) == SQ_OK) {
+            if (k == 0 && first)
+                *first = dig;
+            if (k + 1 < max)
+                out[k++] = dig.digit;
+        }
+    }
+    out[k] = '\0';
+    sq_dtmf_rx_destroy(d);
+}
+
+/* Two tones at chosen frequencies (the transmitter only makes nominal ones). */
+static sig make_pair(double f_low, double f_high, double level_dbm0, double twist_db, double ms)
+{
+    sig s = make_silence(ms / 1000.0);
+    double a = sq_dbm0_to_sine_peak(level_dbm0), b = sq_dbm0_to_sine_peak(level_dbm0 + twist_db);
+    for (size_t i = 0; i < s.n; i++)
+        s.x[i] = (float)(a * sin(2 * M_PI * f_low * i / 8000.0) + b * sin(2 * M_PI * f_high * i / 8000.0));
+    sig pre = make_silence(0.1), post = make_silence(0.1);
+    sig_append(&pre, &s);
+    sig_append(&pre, &post);
+    return pre;
+}
+
+START_TEST(test_every_digit_round_trip)
+{
+    sig s = make_digits(ALL_DIGITS, -10.0, 95.0, 95.0);
+    char got[64];
+    sq_dtmf_digit first;
+    hear(&s, 160, got, sizeof got, &first);
+    ck_assert_str_eq(got, ALL_DIGITS);
+    /* the first digit starts 100 ms in and lasts 95 ms; windows are 25.6 ms long */
+    ck_assert_double_eq_tol(first.start_sample / 8000.0, 0.100, 0.026);
+    ck_assert_double_eq_tol((first.end_sample - first.start_sample) / 8000.0, 0.095, 0.030);
+    ck_assert_double_eq_tol(first.low_dbm0, -10.0, 1.0);
+    ck_assert_double_eq_tol(first.high_dbm0, -8.0, 1.0);
+    sig_free(&s);
+}
+END_TEST
+
+/* The output does not depend on how the input is chunked. */
+START_TEST(test_block_size_independent)
+{
+    sig s = make_digits("5551234", -20.0, 60.0, 60.0);
+    char a[32], b[32];
+    hear(&s, 1, a, sizeof a, NULL);
+    hear(&s, 4000, b, sizeof b, NULL);
+    ck_assert_str_eq(a, "5551234");
+    ck_assert_str_eq(b, a);
+    sig_free(&s);
+}
+END_TEST
+
+/* Fast dialling (40 ms on, 40 ms off: Q.24's shortest) at a low level under noise, over
+ * many seeds: 15 dB SNR against the digit's power. */
+START_TEST(test_short_digits_under_noise)
+{
+    int bad = 0;
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+        sig s = make_digits(ALL_DIGITS, -30.0, 40.0, 40.0);
+        double digit_power = sq_dbm0_to_power(-30.0) + sq_dbm0_to_power(-28.0);
+        add_noise(&s, sqrt(digit_power / pow(10.0, 15.0 / 10.0)), seed);
+        char got[64];
+        hear(&s, 160, got, sizeof got, NULL);
+        bad += strcmp(got, ALL_DIGITS) != 0;
+        sig_free(&s);
+    }
+    ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
+/* Off-nominal tones within 1.5% and the twist receivers accept are still digits. */
+START_TEST(test_tolerances_accepted)
+{
+    static const double pct[] = { -1.5, 0.0, 1.5 }, twist[] = { -8.0 + 0.5, 0.0, 4.0 - 0.5 };
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            sig s = make_pair(852.0 * (1 + pct[i] / 100), 1477.0 * (1 - pct[i] / 100), -20.0, twist[j], 60.0);
+            char got[8];
+            hear(&s, 160, got, sizeof got, NULL);
+            ck_assert_msg(strcmp(got, "9") == 0, "%+.1f%% twist %+.1f dB: heard '%s'", pct[i], twist[j], got);
+            sig_free(&s);
+        }
+}
+END_TEST
+
+/* Not digits: twist beyond the limits, one tone alone, two rows at once, tones too short
+ * or too weak. */
+START_TEST(test_not_digits_refused)
+{
+    struct { double lo, hi, level, twist, ms; } cases[] = {
+        { 852, 1477, -20, -11, 100 }, { 852, 1477, -20, 7, 100 },   /* twist */
+        { 852, 2000, -20, 0, 200 },                                 /* a row and no column */
+        { 852, 941, -20, 0, 200 },                                  /* two rows */
+        { 852, 1477, -20, 0, 18 },                                  /* shorter than Q.24's reject */
+        { 852, 1477, -45, 0, 200 },                                 /* under the floor */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sig s = make_pair(cases[i].lo, cases[i].hi, cases[i].level, cases[i].twist, cases[i].ms);
+        char got[8];
+        hear(&s, 160, got, sizeof got, NULL);
+        ck_assert_msg(got[0] == '\0', "case %zu heard '%s'", i, got);
+        sig_free(&s);
+    }
+}
+END_TEST
+
+/* Speech and music (the false-alarm bench's models), a minute each, make no digit. */
+START_TEST(test_no_talk_off)
+{
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        sig sp = make_speech_like(60.0, seed), mu = make_music_like(60.0, seed);
+        char a[16], b[16];
+        hear(&sp, 160, a, sizeof a, NULL);
+        hear(&mu, 160, b, sizeof b, NULL);
+        ck_assert_msg(a[0] == '\0' && b[0] == '\0', "seed %llu: speech '%s', music '%s'",
+                      (unsigned long long)seed, a, b);
+        sig_free(&sp);
+        sig_free(&mu);
+    }
+}
+END_TEST
+
+/* Bad input to the transmitter: refused with SQ_EINVAL and no object. */
+START_TEST(test_tx_refuses_bad_input)
+{
+    sq_dtmf_params p;
+    sq_dtmf_default_params(8000, &p);
+    sq_dtmf_tx *g = (sq_dtmf_tx *)&p;
+    ck_assert_int_eq(sq_dtmf_tx_create(&p, "12x", &g), SQ_EINVAL);
+    ck_assert_ptr_null(g);
+    ck_assert_int_eq(sq_dtmf_tx_create(&p, NULL, &g), SQ_EINVAL);
+    char longer[300];
+    memset(longer, '1', sizeof longer - 1);
+    longer[sizeof longer - 1] = '\0';
+    ck_assert_int_eq(sq_dtmf_tx_create(&p, longer, &g), SQ_EINVAL);
+    p.tone_ms = 10.0;
+    ck_assert_int_eq(sq_dtmf_tx_create(&p, "1", &g), SQ_EINVAL);
+    sq_dtmf_default_params(8000, &p);
+    ck_assert_int_eq(sq_dtmf_tx_create(&p, "", &g), SQ_OK);   /* nothing to send is valid */
+    ck_assert_uint_eq(sq_dtmf_tx_remaining(g), 0);
+    sq_dtmf_tx_destroy(g);
+    ck_assert(sq_dtmf_is_digit('d') && sq_dtmf_is_digit('#') && !sq_dtmf_is_digit(','));
+}
+END_TEST
+
+/* ',' pauses for pause_s. */
+START_TEST(test_pause)
+{
+    sq_dtmf_params p;
+    sq_dtmf_default_params(8000, &p);
+    p.pause_s = 1.5;
+    sq_dtmf_tx *g = NULL;
+    ck_assert_int_eq(sq_dtmf_tx_create(&p, "1,2", &g), SQ_OK);
+    ck_assert_uint_eq(sq_dtmf_tx_remaining(g), 2 * (760 + 760) + 12000);
+    sq_dtmf_tx_destroy(g);
+}
+END_TEST
+
+Suite *dtmf_suite(void);
+Suite *dtmf_suite(void)
+{
+    Suite *s = suite_create("dtmf");
+    TCase *tc = tcase_create("dtmf");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_every_digit_round_trip);
+    tcase_add_test(tc, test_block_size_independent);
+    tcase_add_test(tc, test_short_digits_under_noise);
+    tcase_add_test(tc, test_tolerances_accepted);
+    tcase_add_test(tc, test_not_digits_refused);
+    tcase_add_test(tc, test_no_talk_off);
+    tcase_add_test(tc, test_tx_refuses_bad_input);
+    tcase_add_test(tc, test_pause);
+    suite_add_tcase(s, tc);
+    return s;
+}
