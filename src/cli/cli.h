@@ -44,6 +44,7 @@ int cmd_decode(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_answer(int argc, char **argv);
 int cmd_call(int argc, char **argv);
+int cmd_modem(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 

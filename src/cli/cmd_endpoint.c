@@ -10,6 +10,7 @@
 #include <string.h>
 #include "src/cli/cli.h"
 #include "src/cli/endpoint_io.h"
+#include "src/cli/modem_options.h"
 #include "src/io/audio_link.h"
 #include "src/io/output_file.h"
 #include "src/io/wav_output.h"
@@ -49,30 +50,6 @@ typedef struct endpoint {
     double next_quality_s;
 } endpoint;
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
-/* SIGINT, SIGTERM and SIGHUP (a closed terminal) hang up the call: what arrived is kept.
- * Without SA_RESTART, so that a line blocked on a FIFO whose far end never comes returns
- * EINTR instead of waiting for ever. */
-static void catch_hangup_signals(void)
-{
-    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &sa, NULL);   /* a closed stream is an EPIPE to deal with, not death */
-    sa.sa_handler = on_signal;
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-        sigaction(sigs[i], &sa, NULL);
-}
-
 static void endpoint_usage(const char *cmd, FILE *out)
 {
     fprintf(out, "usage: squeal %s [options]\n\n", cmd);
@@ -81,29 +58,10 @@ static void endpoint_usage(const char *cmd, FILE *out)
                 "both sides share, then moves bytes: stdin to the line and the line to stdout.\n"
               : "Calls: sends V.8 CI until the answer tone, negotiates (V.8), trains the data\n"
                 "modem both sides share, then moves bytes: stdin to the line and the line to stdout.\n", out);
-    fputs("Status goes to stderr, one line per phase.\n"
-          "\n"
-          "Line:\n"
-          "  --audio SPEC           pa (default sound device), pa:NAME or pa:INDEX (squeal devices),\n"
-          "                         raw:IN,OUT (16-bit LE mono files, FIFOs or -), wav:IN,OUT\n"
-          "  --latency MS           sound-card buffer, 10..2000 (default 250); with raw,\n"
-          "                         that much silence is sent first (default none)\n"
-          "  --rate HZ              raw streams' sample rate, 8000..48000, may be fractional\n"
-          "                         (default 8000)\n"
-          "Modem:\n"
-          "  --modes LIST           modes offered, e.g. v22bis,v21 (default: all squeal has)\n"
-          "  --max-rate 2400|1200   1200: behave as a V.22-only modem\n"
-          "  --no-v8                V.25 only: no V.8 (answerer sends ANS, caller never CM)\n"
-          "  --answer-tone T        answerer: ansam_pr (default), ansam, ans, ans_pr\n"
-          "  --guard 0|550|1800     answerer: V.22 guard tone (default 0)\n"
-          "  --call-signal none|ct|ci  caller: what it sends until answered (default ci)\n"
-          "  --level DBM0           transmit level, -40..0 (default -13)\n"
-          "  --error-control lapm|none  offer V.42 LAPM in V.8 (default lapm): used when the\n"
-          "                         other side offers it too and the mode is V.22bis or V.22;\n"
-          "                         lost frames are sent again, damaged ones never delivered\n"
-          "  --data-bits N, --parity none|even|odd|mark|space, --stop-bits N  (default 8N1,\n"
-          "                         start-stop characters without error control)\n"
-          "Data:\n"
+    fputs("Status goes to stderr, one line per phase.\n\n", out);
+    fputs(LINE_OPTIONS_HELP, out);
+    fputs(MODEM_OPTIONS_HELP, out);
+    fputs("Data:\n"
           "  --send FILE            send FILE instead of stdin\n"
           "  --recv-out FILE        write what arrives to FILE instead of stdout\n"
           "  --idle S               after the input has all gone, hang up once nothing has\n"
@@ -121,50 +79,6 @@ static void endpoint_usage(const char *cmd, FILE *out)
           "lost before all the input was sent.\n", out);
 }
 
-static int parse_choice(const char *cmd, const char *opt, const char *arg, const long *allowed, long *out)
-{
-    long v = 0;
-    if (cli_parse_long(cmd, opt, arg, -1000000, 1000000, &v) != 0)
-        return -1;
-    for (; *allowed >= 0; allowed++)
-        if (v == *allowed) {
-            *out = v;
-            return 0;
-        }
-    cli_error(cmd, "%s: %s is not one of the values it takes (see --help)", opt, arg);
-    return -1;
-}
-
-static int parse_modem_option(endpoint_opts *o, int c, const char *arg)
-{
-    static const long rates[] = { 2400, 1200, -1 }, guards[] = { 0, 550, 1800, -1 };
-    long v = 0;
-    switch (c) {
-    case 'm':
-        return cli_parse_runnable_modes(o->cmd, "--modes", arg, &o->call.v8.modes);
-    case 'r':
-        if (parse_choice(o->cmd, "--max-rate", arg, rates, &v) != 0)
-            return -1;
-        o->call.max_rate = (int)v;
-        return 0;
-    case 'g':
-        if (parse_choice(o->cmd, "--guard", arg, guards, &v) != 0)
-            return -1;
-        o->call.guard_hz = (int)v;
-        return 0;
-    case 't':
-        return cli_parse_answer_tone(o->cmd, arg, &o->call.v8);
-    case 's':
-        return cli_parse_call_signal(o->cmd, arg, &o->call.v8);
-    case 'e':
-        return cli_parse_error_control(o->cmd, arg, &o->call.v8);
-    case 'l':
-        return cli_parse_double(o->cmd, "--level", arg, -40, 0, &o->call.v8.tx_level_dbm0);
-    default:
-        return cli_parse_framing(o->cmd, c, arg, &o->call.format);
-    }
-}
-
 /* Before anything is opened: no output is an input, every input readable, every output
  * writable. */
 static int check_endpoint_files(const endpoint_opts *o)
@@ -180,16 +94,10 @@ static int check_endpoint_files(const endpoint_opts *o)
 static int parse_endpoint(int argc, char **argv, endpoint_opts *o)
 {
     static const struct option opts[] = {
-        { "help", no_argument, 0, 'h' }, { "audio", required_argument, 0, 'a' },
-        { "latency", required_argument, 0, 'L' }, { "rate", required_argument, 0, 'R' },
-        { "modes", required_argument, 0, 'm' }, { "max-rate", required_argument, 0, 'r' },
-        { "no-v8", no_argument, 0, 'n' }, { "answer-tone", required_argument, 0, 't' },
-        { "guard", required_argument, 0, 'g' }, { "call-signal", required_argument, 0, 's' },
-        { "level", required_argument, 0, 'l' }, { "send", required_argument, 0, 'S' },
-        { "recv-out", required_argument, 0, 'O' }, { "idle", required_argument, 0, 'i' },
-        { "wait", required_argument, 0, 'w' }, { "record", required_argument, 0, 'W' },
-        { "json", no_argument, 0, 'j' }, { "error-control", required_argument, 0, 'e' },
-        CLI_FRAMING_OPTIONS, { 0, 0, 0, 0 },
+        { "help", no_argument, 0, 'h' }, LINE_OPTIONS, MODEM_OPTIONS,
+        { "send", required_argument, 0, 'S' }, { "recv-out", required_argument, 0, 'O' },
+        { "idle", required_argument, 0, 'i' }, { "wait", required_argument, 0, 'w' },
+        { "record", required_argument, 0, 'W' }, { "json", no_argument, 0, 'j' }, { 0, 0, 0, 0 },
     };
     int c, bad = 0;
     opterr = 0;
@@ -197,10 +105,6 @@ static int parse_endpoint(int argc, char **argv, endpoint_opts *o)
     while (!bad && (c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'h': endpoint_usage(o->cmd, stdout); exit(EXIT_OK);
-        case 'a': o->audio = optarg; break;
-        case 'L': bad = cli_parse_double(o->cmd, "--latency", optarg, 10, 2000, &o->link.latency_ms); break;
-        case 'R': bad = cli_parse_double(o->cmd, "--rate", optarg, 8000, 48000, &o->link.raw_rate_hz); break;
-        case 'n': o->call.v8.use_v8 = 0; break;
         case 'S': o->send_path = optarg; break;
         case 'O': o->recv_path = optarg; break;
         case 'i': bad = cli_parse_double(o->cmd, "--idle", optarg, 0.5, 600, &o->idle_s); break;
@@ -213,7 +117,13 @@ static int parse_endpoint(int argc, char **argv, endpoint_opts *o)
         case 'j': o->json = 1; break;
         case ':': return cli_bad_option(o->cmd, argv[optind - 1], 1);
         case '?': return cli_bad_option(o->cmd, argv[optind - 1], 0);
-        default: bad = parse_modem_option(o, c, optarg) != 0; break;
+        default: {
+            int rc = line_option_parse(o->cmd, c, optarg, &o->audio, &o->link);
+            if (rc == 0)
+                rc = modem_option_parse(o->cmd, c, optarg, &o->call);
+            bad = rc <= 0;
+            break;
+        }
         }
     }
     if (bad)
@@ -222,11 +132,8 @@ static int parse_endpoint(int argc, char **argv, endpoint_opts *o)
         cli_error(o->cmd, "unexpected argument '%s'", argv[optind]);
         return EXIT_USAGE;
     }
-    if (strcmp(o->audio, "pa") != 0 && strncmp(o->audio, "pa:", 3) != 0 && strncmp(o->audio, "raw:", 4) != 0 &&
-        strncmp(o->audio, "wav:", 4) != 0) {
-        cli_error(o->cmd, "--audio is pa, pa:NAME, pa:INDEX, raw:IN,OUT or wav:IN,OUT, not '%s'", o->audio);
+    if (line_spec_check(o->cmd, o->audio) != 0)
         return EXIT_USAGE;
-    }
     /* a raw line on stdin or stdout leaves no room there for the user's bytes */
     char in[1024], out[1024];
     if (strncmp(o->audio, "raw:", 4) == 0 && audio_link_split_pair(o->audio + 4, in, out, sizeof in) == 0) {
@@ -322,7 +229,7 @@ static int step(endpoint *e, const float *rx)
             status_print(&e->status, now_s(e), "ring", "RING: a calling signal is on the line, answering");
             return start_call(e) == 0 ? -1 : EXIT_RUNTIME;
         }
-        return interrupted ? finish(e, "no call: interrupted", 0) : -1;   /* a ring can come at any time */
+        return cli_interrupted ? finish(e, "no call: cli_interrupted", 0) : -1;   /* a ring can come at any time */
     }
     print_notes(e);
     const sq_call_status *st = sq_call_status_get(e->call);
@@ -343,8 +250,8 @@ static int step(endpoint *e, const float *rx)
     if (!e->in_data && e->o->wait_s > 0.0 && (double)(e->n - e->call_start) / SQ_PROCESSING_RATE_HZ > e->o->wait_s)
         return finish(e, "no data connection in time (--wait)", 0);
     if (e->hangup_at)
-        return e->n >= e->hangup_at ? finish(e, interrupted ? "hung up: interrupted" : "hung up: everything sent, the line idle", 0) : -1;
-    if (interrupted || (e->in_data && byte_source_done(&e->source) && sq_call_tx_pending(e->call) == 0 &&
+        return e->n >= e->hangup_at ? finish(e, cli_interrupted ? "hung up: cli_interrupted" : "hung up: everything sent, the line idle", 0) : -1;
+    if (cli_interrupted || (e->in_data && byte_source_done(&e->source) && sq_call_tx_pending(e->call) == 0 &&
                         (double)(e->n - e->last_heard) / SQ_PROCESSING_RATE_HZ >= e->o->idle_s))
         e->hangup_at = e->n + (uint64_t)(HANGUP_TAIL_S * SQ_PROCESSING_RATE_HZ);
     return -1;
@@ -411,7 +318,7 @@ static int cmd_endpoint(sq_role role, int argc, char **argv)
     int rc = parse_endpoint(argc, argv, &o);
     if (rc != EXIT_OK)
         return rc;
-    catch_hangup_signals();
+    cli_catch_hangup_signals();
     endpoint e = { .o = &o, .status = { o.cmd, o.json } };
     e.source.fd = e.sink.fd = -1;
     if (open_endpoint(&e) != 0) {

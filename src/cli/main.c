@@ -6,8 +6,8 @@
 #include "src/io/output_file.h"
 
 /* A signal that would end the process first removes the temporary files of outputs not yet
- * complete, then ends it as the signal would have (the parent sees the real cause). answer
- * and call catch SIGINT and SIGTERM themselves, to hang up cleanly. */
+ * complete, then ends it as the signal would have (the parent sees the real cause). answer,
+ * call and modem catch SIGINT and SIGTERM themselves, to hang up cleanly. */
 static void on_fatal_signal(int sig)
 {
     output_files_remove_temporaries();
@@ -37,6 +37,7 @@ static void usage(FILE *out)
           "  sim                      a whole call between two squeal modems on a simulated line\n"
           "  answer                   answer a call in real time (sound card, raw stream or WAV)\n"
           "  call                     place a call in real time\n"
+          "  modem                    a Hayes AT modem on a pty, TCP or stdin/stdout\n"
           "  devices                  list the sound devices\n"
           "  demo                     play a whole call through the speakers, phase by phase\n"
           "\n"
@@ -75,6 +76,8 @@ int main(int argc, char **argv)
         return cmd_answer(argc - 1, argv + 1);
     if (strcmp(cmd, "call") == 0)
         return cmd_call(argc - 1, argv + 1);
+    if (strcmp(cmd, "modem") == 0)
+        return cmd_modem(argc - 1, argv + 1);
     if (strcmp(cmd, "devices") == 0)
         return cmd_devices(argc - 1, argv + 1);
     if (strcmp(cmd, "demo") == 0)
