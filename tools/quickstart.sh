@@ -11,9 +11,11 @@ apt-get install -y -qq --no-install-recommends \
     libfftw3-dev libsndfile1-dev libsoxr-dev portaudio19-dev libcairo2-dev fonts-dejavu-core check \
     libspandsp-dev minimodem sox \
     pulseaudio pulseaudio-utils libasound2-plugins >/dev/null
-# the report page's test drives a real browser (headless Chromium through Selenium)
+# the report page's test drives a real browser (headless Chromium through Selenium); the
+# modem's test drives it with real programs: chat and pppd (ppp), sz/rz (lrzsz), socat
 if [ "$mode" = test ]; then
-    apt-get install -y -qq --no-install-recommends chromium chromium-driver python3-selenium >/dev/null
+    apt-get install -y -qq --no-install-recommends chromium chromium-driver python3-selenium \
+        ppp lrzsz socat >/dev/null
 fi
 meson setup build --wipe >/dev/null 2>&1 || meson setup build >/dev/null
 ninja -C build

@@ -9,7 +9,7 @@
 #define LOUD_FRAMES 5                      /* 100 ms of signal */
 #define RING_EVERY SQ_MS(6000)
 #define RINGING_ENDS SQ_MS(8000)
-#define QUIET_TO_ARM SQ_MS(2000)
+#define QUIET_TO_ARM SQ_MS(400)          /* shorter than the gaps between CI or CT bursts */
 #define DIALLING_ENDS SQ_MS(600)          /* no digit for this long: the number is complete */
 
 struct ring_watch {

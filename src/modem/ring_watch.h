@@ -3,8 +3,9 @@
  * signal above -45 dBm0 for 100 ms); a caller that dials rings once its digits have stopped
  * for 600 ms, as an exchange rings once the number is complete. The first one rings; while the caller goes on, another
  * ring follows every 6 s (the cadence of a ringing line); 8 s of quiet end the ringing.
- * After a call the watch waits for 2 s of quiet first, so that the far end's carrier, still
- * on until it notices the hang-up, does not ring. */
+ * After a call the watch waits for 400 ms of quiet first, so that the far end's carrier,
+ * still on until it notices the hang-up, does not ring; a new caller's CI or CT has gaps of
+ * at least that between its bursts. */
 #ifndef SQ_MODEM_RING_WATCH_H
 #define SQ_MODEM_RING_WATCH_H
 
