@@ -11,6 +11,7 @@
 #   2. (the +/-300 ppm call with sox in the loop is in cli_test.sh: it needs no server)
 #   3. the answerer killed mid-call: the caller says NO CARRIER, exits 4, and what it had
 #      received is in its output file, intact
+#   3b. two squeal modems on ptys, their lines through the server, driven with chat
 #   4. squeal demo played into a null sink while parec records the sink's monitor: the
 #      recording decodes to the same timeline as the demo's own --wav output
 #   5. a device that does not exist: one error line, exit 1
@@ -124,6 +125,20 @@ grep -q "NO CARRIER" "$T/call5.log" && ok || bad "peer killed: no NO CARRIER lin
 [ "$got" -gt 0 ] && cmp -s -n "$got" "$T/got-b5" "$T/b.bin" && ok ||
     bad "peer killed: the $got bytes received are not the start of what was sent"
 if [ $fail -ne 0 ]; then note "--- call"; show "$T/call5.log"; note "--- answer"; show "$T/answer5.log"; fi
+
+# --- 3b. squeal modem on ptys over the sound server, driven by chat ---------------------
+if command -v chat >/dev/null; then
+    sh "$SRC/tests/modem_pulse.sh" "$SQ" "$T" >"$T/modem_pulse.out"
+    while read -r verdict desc; do
+        case $verdict in
+        ok) ok "$desc" ;;
+        note) note "$desc" ;;
+        *) bad "$desc"; show "$T/pa-modem-a.log" "$T/pa-modem-b.log" ;;
+        esac
+    done <"$T/modem_pulse.out"
+else
+    skipped 4 "chat (ppp) is not installed"
+fi
 
 # --- 4. the demo, heard through the sound server --------------------------------------
 parec -d demo.monitor --rate=8000 --channels=1 --format=s16le --file-format=wav "$T/heard.wav" &
