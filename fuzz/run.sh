@@ -8,7 +8,7 @@ set -u
 B=$(cd "$1" && pwd)
 SECONDS_EACH=$2
 shift 2
-HARNESSES=${*:-audio_reader decoder v8_rx lapm call options}
+HARNESSES=${*:-audio_reader decoder v8_rx lapm call options at}
 SQ="$B/src/cli/squeal"
 C="$B/fuzz-corpus"
 F="$B/fuzz-findings"
@@ -31,6 +31,7 @@ seed() {
     done
     [ -d "$C/v8_rx" ] && printf '\377\377\003\340\205\044\325\001' >"$C/v8_rx/cm.seed"
     [ -d "$C/options" ] && printf 'v34,v22bis,v21' >"$C/options/modes.seed"
+    [ -d "$C/at" ] && printf '\010ATE0V1S7=10\rAT+MS=V22B,1,300,2400;+ES=3\rATI3\rATD123\r' >"$C/at/dial.seed"
     rm -rf "$S"
 }
 seed
@@ -40,6 +41,7 @@ for h in $HARNESSES; do
     log="$B/fuzz-$h.log"
     case $h in
     options) extra="-close_fd_mask=2 -max_len=256" ;;   # the parsers' own error lines
+    at) extra="-max_len=4096" ;;
     decoder|call) extra="-max_len=70000" ;;             # seconds of audio: a call's start
     *) extra="-max_len=16384" ;;
     esac

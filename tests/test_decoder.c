@@ -238,6 +238,44 @@ START_TEST(test_decoder_invalid_arguments)
 }
 END_TEST
 
+/* A number dialled in DTMF is one dtmf event with its digits, under noise and whatever
+ * the chunking; the digits of a second number after a pause are a second event. */
+START_TEST(test_dtmf_numbers)
+{
+    sq_dtmf_params p;
+    sq_dtmf_default_params(8000, &p);
+    p.level_dbm0 = -25.0;
+    p.tone_ms = p.gap_ms = 60.0;
+    sq_dtmf_tx *g = NULL;
+    ck_assert_int_eq(sq_dtmf_tx_create(&p, "0123456789*#", &g), SQ_OK);
+    sig s = make_silence(0.3);
+    sig digits = make_silence((double)sq_dtmf_tx_remaining(g) / 8000.0);
+    sq_dtmf_tx_generate(g, digits.x, digits.n);
+    sq_dtmf_tx_destroy(g);
+    sig_append(&s, &digits);
+    sig pause = make_silence(2.5);
+    sig_append(&s, &pause);
+    ck_assert_int_eq(sq_dtmf_tx_create(&p, "ABCD", &g), SQ_OK);
+    sig more = make_silence((double)sq_dtmf_tx_remaining(g) / 8000.0 + 0.2);
+    sq_dtmf_tx_generate(g, more.x, more.n);
+    sq_dtmf_tx_destroy(g);
+    sig_append(&s, &more);
+    add_noise(&s, sqrt(sq_dbm0_to_power(-25.0) / 100.0), 5);   /* 20 dB under the low tone */
+    static const size_t blocks[] = { 1, 160, 4096 };
+    for (size_t b = 0; b < 3; b++) {
+        events e;
+        decode_sig(&s, blocks[b], &e);
+        ck_assert_uint_eq(e.n, 2);
+        ck_assert_int_eq(e.ev[0].type, SQ_EVENT_DTMF);
+        ck_assert_str_eq(e.text[0], "0123456789*#");
+        ck_assert_str_eq(e.text[1], "ABCD");
+        ck_assert_double_eq_tol(e.ev[0].start_s, 0.3, 0.03);
+        ck_assert_double_eq_tol(e.ev[0].level_dbm0, -25.0, 1.0);
+    }
+    sig_free(&s);
+}
+END_TEST
+
 Suite *decoder_suite(void);
 Suite *decoder_suite(void)
 {
@@ -251,6 +289,7 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_fsk_data_is_not_a_tone);
     tcase_add_test(tc, test_decoder_survives_any_float);
     tcase_add_test(tc, test_decoder_invalid_arguments);
+    tcase_add_test(tc, test_dtmf_numbers);
     tcase_add_loop_test(tc, test_decoder_follows_rate_change_and_retrain, 0, 2);
     suite_add_tcase(s, tc);
     return s;

@@ -38,6 +38,8 @@ typedef enum sq_event_type {
     SQ_EVENT_S1,           /* V.22bis S1: a 2400 bit/s request; fsk_channel 1 or 2 */
     SQ_EVENT_SB1,          /* scrambled 1s from the end of S1 (or of USB1) to data; rate */
     SQ_EVENT_DATA,         /* V.22 / V.22bis data: rate, and the start-stop characters in data */
+    SQ_EVENT_DTMF,         /* a number dialled in DTMF: the digits in data, the low group's
+                            * level in level_dbm0; digits less than 1.5 s apart are one event */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 

@@ -15,7 +15,7 @@
 #define DEFAULT_TEXT "Hello from squeal"
 
 typedef struct gen_opts {
-    const char *signal, *out, *text, *file, *role;
+    const char *signal, *out, *text, *file, *role, *digits;
     double level, duration, snr, offset;
     long seed, rate, chan;
     sq_async_format format;
@@ -32,6 +32,7 @@ static void gen_usage(FILE *out)
           "  guard550 guard1800           V.22 guard tones\n"
           "  v21 bell103                  300 bit/s FSK data (--chan 1 caller, 2 answerer)\n"
           "  handshake                    CT, ANSam with reversals, then V.21 both ways\n"
+          "  dtmf                         a number dialled in DTMF (--digits), 95 ms a digit\n"
           "  v22bis v22                   one side of a whole call at 2400 (V.22bis) or 1200\n"
           "                               bit/s (V.22): V.8, training, then the text or file\n"
           "\n"
@@ -46,6 +47,7 @@ static void gen_usage(FILE *out)
           "  --file PATH            FSK: send the bytes of a file instead\n"
           "  --chan 1|2             FSK channel (default 1)\n"
           "  --role caller|answerer v22bis, v22: which side of the call (default caller)\n"
+          "  --digits STRING        dtmf: 0-9 * # A-D, ',' a 2 s pause (default 5551234)\n"
           "  --data-bits N --parity none|even|odd|mark|space --stop-bits N   framing (default 8N1)\n"
           "  --snr DB               add white noise, SNR over 0-4 kHz against the level\n"
           "  --seed N               noise seed (default 1)\n", out);
@@ -187,6 +189,29 @@ static int build_handshake(const gen_opts *o, sample_buf *b)
     return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
 }
 
+/* A number dialled: the digits, then silence to --duration. The level is the low group's. */
+static int build_dtmf(const gen_opts *o, sample_buf *b)
+{
+    sq_dtmf_params p;
+    sq_dtmf_default_params(SQ_PROCESSING_RATE_HZ, &p);
+    if (!isnan(o->level))
+        p.level_dbm0 = o->level;
+    sq_dtmf_tx *g = NULL;
+    if (sq_dtmf_tx_create(&p, o->digits ? o->digits : "5551234", &g) != SQ_OK) {
+        cli_error("gen", "dtmf: --digits takes up to 256 of 0-9 * # A-D and ',' (level -40..-3 dBm0)");
+        return EXIT_USAGE;
+    }
+    size_t n = sq_dtmf_tx_remaining(g);
+    int rc = sample_buf_grow(b, n);
+    if (rc == 0)
+        b->n += sq_dtmf_tx_generate(g, b->x + b->n, n);
+    sq_dtmf_tx_destroy(g);
+    double pad = o->duration - (double)b->n / SQ_PROCESSING_RATE_HZ;
+    if (rc == 0 && pad > 0)
+        rc = append_silence(b, pad);
+    return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
+}
+
 /* One side of a whole call: two squeal modems on a clean line, this side sending the payload
  * and the other nothing; what this side sent is kept. */
 static int build_data_call(const gen_opts *o, sample_buf *b)
@@ -237,6 +262,10 @@ static int build_signal(const gen_opts *o, sample_buf *b, double *ref_level)
         return build_fsk(o, b);
     if (strcmp(o->signal, "handshake") == 0)
         return build_handshake(o, b);
+    if (strcmp(o->signal, "dtmf") == 0) {
+        *ref_level = isnan(o->level) ? -10.0 : o->level;
+        return build_dtmf(o, b);
+    }
     if (strcmp(o->signal, "v22bis") == 0 || strcmp(o->signal, "v22") == 0)
         return build_data_call(o, b);
     cli_error("gen", "unknown signal '%s' (see 'squeal gen --help')", o->signal);
@@ -245,7 +274,7 @@ static int build_signal(const gen_opts *o, sample_buf *b, double *ref_level)
 
 static int parse_gen(int argc, char **argv, gen_opts *o)
 {
-    enum { O_RATE = 256, O_LEVEL, O_DURATION, O_OFFSET, O_TEXT, O_FILE, O_CHAN, O_SNR, O_SEED, O_ROLE };
+    enum { O_RATE = 256, O_LEVEL, O_DURATION, O_OFFSET, O_TEXT, O_FILE, O_CHAN, O_SNR, O_SEED, O_ROLE, O_DIGITS };
     static const struct option opts[] = {
         { "output", required_argument, 0, 'o' }, { "help", no_argument, 0, 'h' },
         { "rate", required_argument, 0, O_RATE }, { "level", required_argument, 0, O_LEVEL },
@@ -253,7 +282,7 @@ static int parse_gen(int argc, char **argv, gen_opts *o)
         { "text", required_argument, 0, O_TEXT }, { "file", required_argument, 0, O_FILE },
         { "chan", required_argument, 0, O_CHAN }, { "role", required_argument, 0, O_ROLE }, CLI_FRAMING_OPTIONS,
         { "snr", required_argument, 0, O_SNR }, { "seed", required_argument, 0, O_SEED },
-        { 0, 0, 0, 0 },
+        { "digits", required_argument, 0, O_DIGITS }, { 0, 0, 0, 0 },
     };
     int c, bad = 0;
     opterr = 0;
@@ -267,6 +296,7 @@ static int parse_gen(int argc, char **argv, gen_opts *o)
         case O_DURATION: bad = cli_parse_double("gen", "--duration", optarg, 0.05, MAX_SECONDS, &o->duration); break;
         case O_OFFSET: bad = cli_parse_double("gen", "--offset", optarg, -100, 100, &o->offset); break;
         case O_TEXT: o->text = optarg; break;
+        case O_DIGITS: o->digits = optarg; break;
         case O_FILE: o->file = optarg; break;
         case O_CHAN: bad = cli_parse_long("gen", "--chan", optarg, 1, 2, &o->chan); break;
         case O_ROLE:
@@ -314,6 +344,15 @@ static int parse_gen(int argc, char **argv, gen_opts *o)
     }
     if (!o->role)
         o->role = "caller";
+    int dtmf = strcmp(o->signal, "dtmf") == 0;
+    if (dtmf != (o->digits != NULL) && o->digits) {
+        cli_error("gen", "--digits is for dtmf only");
+        return EXIT_USAGE;
+    }
+    if (dtmf && o->offset != 0.0) {
+        cli_error("gen", "dtmf takes no --offset");
+        return EXIT_USAGE;
+    }
     return EXIT_OK;
 }
 

@@ -192,6 +192,10 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         print_v8_text(out, ev);
         return;
     }
+    if (ev->type == SQ_EVENT_DTMF) {
+        fprintf(out, " %-14.*s %6.1f dBm0\n", (int)ev->data_len, (const char *)ev->data, ev->level_dbm0);
+        return;
+    }
     if (is_fsk(ev->type)) {
         fprintf(out, " chan %d  %6.1f dBm0  \"", ev->fsk_channel, ev->level_dbm0);
         print_escaped(out, ev->data, ev->data_len, 0);
@@ -223,6 +227,10 @@ void timeline_print_json(FILE *out, const timeline_event *e)
     }
     if (is_v22(ev->type)) {
         print_v22_json(out, ev);
+        return;
+    }
+    if (ev->type == SQ_EVENT_DTMF) {
+        fprintf(out, ",\"digits\":\"%.*s\",\"level_dbm0\":%.1f}\n", (int)ev->data_len, (const char *)ev->data, ev->level_dbm0);
         return;
     }
     if (is_fsk(ev->type)) {

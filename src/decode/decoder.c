@@ -3,7 +3,8 @@
  * Two analysers run side by side on every sample: the tone bank (dsp/tone_rx.h) whose
  * segments are classified here into answer, calling, Bell and guard tones; and four FSK
  * lanes (V.21 ch1/ch2, Bell 103 originate/answer), each a demodulator and a start-stop
- * receiver, whose carrier-on stretches become data events (fsk_lane.c). */
+ * receiver, whose carrier-on stretches become data events (fsk_lane.c); two V.22 lanes
+ * (qam_lane.c); and a DTMF receiver whose digits become dialled numbers (dtmf_lane.c). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,7 @@ static const tone_rule RULES[] = {
 
 static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "ans", "ans_pr", "ansam", "ansam_pr", "ct", "cng", "bell_ans", "guard", "v21", "bell103",
-    "ci", "cm", "jm", "cj", "usb1", "s1", "sb1", "data",
+    "ci", "cm", "jm", "cj", "usb1", "s1", "sb1", "data", "dtmf",
 };
 
 const char *sq_event_type_to_str(sq_event_type t)
@@ -82,6 +83,8 @@ int sq_decoder_create(const sq_decoder_settings *s, sq_decoder **out)
         rc = sq_fsk_lanes_create(d, &s->format);
     if (rc == SQ_OK)
         rc = sq_qam_lanes_create(d, &s->format);
+    if (rc == SQ_OK)
+        rc = sq_dtmf_rx_create(&d->dtmf.rx);
     if (rc != SQ_OK) {
         sq_decoder_destroy(d);
         return rc;
@@ -149,14 +152,15 @@ size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
     size_t done = 0;
     while (done < n) {
         /* Each chunk can end a segment on every tone and close every lane. */
-        if (!sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES,
-                                    SQ_FSK_LANES + SQ_QAM_LANES))
+        if (!sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES + 1,
+                                    SQ_FSK_LANES + SQ_QAM_LANES + 1))
             break;
         size_t len = n - done < CHUNK ? n - done : CHUNK;
         size_t took = sq_tonerx_process(d->tones, x + done, len);
         sq_band_watch_push(&d->watch, x + done, took);
         sq_fsk_lanes_process(d, x + done, took);
         sq_qam_lanes_process(d, x + done, took);
+        sq_dtmf_lane_process(d, x + done, took);
         d->samples += took;
         drain_tones(d);
         done += took;
@@ -171,6 +175,7 @@ double sq_decoder_horizon_s(const sq_decoder *d)
     double now_s = (double)d->samples / SQ_PROCESSING_RATE_HZ;
     double h = fmin(now_s, sq_tonerx_open_since_s(d->tones));
     h = fmin(h, sq_fsk_lanes_horizon_s(d, now_s));
+    h = fmin(h, sq_dtmf_lane_horizon_s(d, now_s));
     return fmin(h, sq_qam_lanes_horizon_s(d, now_s));
 }
 
@@ -185,6 +190,7 @@ void sq_decoder_finish(sq_decoder *d)
     drain_tones(d);
     sq_fsk_lanes_finish(d);
     sq_qam_lanes_finish(d, (double)d->samples / SQ_PROCESSING_RATE_HZ);
+    sq_dtmf_lane_finish(d);
 }
 
 void sq_decoder_set_symbol_tap(sq_decoder *d, sq_decoder_symbol_fn fn, void *user)
@@ -206,6 +212,7 @@ void sq_decoder_destroy(sq_decoder *d)
     sq_tonerx_destroy(d->tones);
     sq_fsk_lanes_destroy(d);
     sq_qam_lanes_destroy(d);
+    sq_dtmf_rx_destroy(d->dtmf.rx);
     sq_event_pool_free(&d->pool);
     sq_band_watch_free(&d->watch);
     free(d);

@@ -12,6 +12,7 @@
 #include "src/proto/v22_detect.h"
 #include "squeal/async.h"
 #include "squeal/decoder.h"
+#include "squeal/dtmf.h"
 #include "squeal/fsk.h"
 
 #define SQ_EVENT_QUEUE 64
@@ -129,11 +130,25 @@ typedef struct sq_qam_lane {
     double active_start_s, active_end_s;
 } sq_qam_lane;
 
+/* Numbers dialled in DTMF (dtmf_lane.c): digits gather into one event until 1.5 s pass
+ * without one. */
+typedef struct sq_dtmf_lane {
+    sq_dtmf_rx *rx;
+    int open;
+    sq_event ev;
+    char digits[256];
+    size_t n_digits;
+    double level_sum;
+    uint64_t sounding_since;       /* a digit is being heard: it began no later than this */
+    int sounding;
+} sq_dtmf_lane;
+
 struct sq_decoder {
     sq_band_watch watch;
     sq_tonerx *tones;
     sq_fsk_lane lanes[SQ_FSK_LANES];
     sq_qam_lane qam[SQ_QAM_LANES];
+    sq_dtmf_lane dtmf;
     sq_event_pool pool;
     uint64_t samples;
     double cj_end_s;               /* V.8 ended here (CJ): a V.22bis start-up may follow */
@@ -162,5 +177,9 @@ double sq_qam_lanes_horizon_s(const sq_decoder *d, double now_s);
 /* 1 if a V.22 signal whose band holds freq_hz was heard over most of [start_s, end_s]. */
 int sq_qam_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s);
 void sq_qam_lanes_destroy(sq_decoder *d);
+
+void sq_dtmf_lane_process(sq_decoder *d, const float *x, size_t n);
+void sq_dtmf_lane_finish(sq_decoder *d);
+double sq_dtmf_lane_horizon_s(const sq_decoder *d, double now_s);
 
 #endif

@@ -28,6 +28,7 @@ static const struct {
     [SQ_EVENT_S1] = { BY_CHANNEL, PLOT_TRAINING, "S1", "V.22bis S1: asks for 2400 bit/s" },
     [SQ_EVENT_SB1] = { BY_CHANNEL, PLOT_TRAINING, "SB1", "scrambled binary 1s: training" },
     [SQ_EVENT_DATA] = { BY_CHANNEL, PLOT_QAM_DATA, "data", "V.22 / V.22bis data" },
+    [SQ_EVENT_DTMF] = { PLOT_CALLER, PLOT_CALLING_TONE, "DTMF", "a number dialled in DTMF (Q.23)" },
 };
 
 static int known(const sq_event *ev)
@@ -59,6 +60,8 @@ void plot_event_label(const sq_event *ev, char *buf, size_t len)
         snprintf(buf, len, "Bell 103 %s", ev->fsk_channel == 2 ? "ans" : "orig");
     else if (ev->type == SQ_EVENT_SB1 || ev->type == SQ_EVENT_DATA)
         snprintf(buf, len, "%s %d", TYPES[ev->type].label, ev->rate);
+    else if (ev->type == SQ_EVENT_DTMF && ev->data)
+        snprintf(buf, len, "%s %.*s", TYPES[ev->type].label, (int)(ev->data_len < 24 ? ev->data_len : 24), (const char *)ev->data);
     else
         snprintf(buf, len, "%s", TYPES[ev->type].label);
 }
