@@ -53,6 +53,12 @@ for rate in 8000 44100; do
         grep -q '"text":"CALLER: hello\\r\\n"' "$T/hs.json" && grep -q '"text":"ANSWERER: hello\\r\\n"' "$T/hs.json" &&
         [ "$(wc -l <"$T/hs.json")" -eq 4 ] && ok || { bad "handshake at $rate Hz"; show "$T/hs.json"; }
 done
+# a number dialled in DTMF, at 44.1 kHz with noise: one dtmf event with its digits; and
+# digits the keypad does not have are refused
+"$SQ" gen dtmf --digits '5551234*#' --rate 44100 --snr 20 -o "$T/num.wav" && "$SQ" decode --json "$T/num.wav" >"$T/num.json"
+grep -q '"type":"dtmf","digits":"5551234\*#"' "$T/num.json" && [ "$(wc -l <"$T/num.json")" -eq 1 ] && ok ||
+    { bad "gen dtmf / decode"; show "$T/num.json"; }
+expect 2 "gen dtmf with a digit the keypad has not" -- "$SQ" gen dtmf --digits 12x -o "$T/bad.wav"
 # stereo: each channel decoded on its own, reported with its channel number
 "$SQ" gen ansam -o "$T/l.wav" && "$SQ" gen v21 --chan 2 --text "right side" --duration 5 -o "$T/r.wav" &&
     sox -M "$T/l.wav" "$T/r.wav" "$T/st.wav" && "$SQ" decode --json "$T/st.wav" >"$T/st.json"
