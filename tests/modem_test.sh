@@ -110,6 +110,21 @@ sleep 1.3; printf '+++' >&5; says 5 5 OK ATH OK
 sleep 3
 grep -q "bridge: the call ended, closed" "$T/bridge-b.log" && ok "the bridge closes its connection when the call ends" || { bad "bridge close"; logs bridge; }
 exec 5>&-
+# a server that says its piece and closes: the caller hears it, then NO CARRIER
+gport=$((port + 2))
+socat TCP-LISTEN:$gport,reuseaddr EXEC:"printf 'welcome-to-the-bbs'" 2>/dev/null &
+pids="$pids $!"
+modems greet 4 --bridge 127.0.0.1:$gport
+exec 5<>"$T/greet-a"
+says 5 30 '' ATD CONNECT welcome-to-the-bbs && says 5 15 'NO CARRIER' &&
+    ok "--bridge: the server's greeting arrives, and its hanging up ends the call (NO CARRIER)" || { bad "bridge hang-up"; logs greet; }
+exec 5>&-
+
+# ---- the DTE on stdin and stdout ----
+printf 'ATI0\rATQ1\rAT\r' | "$SQ" modem --audio raw:/dev/zero,/dev/null >"$T/stdio.out" 2>"$T/stdio.log"
+rc=$?
+[ $rc -eq 0 ] && grep -q squeal "$T/stdio.out" && [ "$(grep -c OK "$T/stdio.out")" -eq 1 ] &&
+    ok "stdin/stdout DTE: ATI0 answered, Q1 quiet, exit 0 when stdin ends" || { bad "stdio DTE: exit $rc"; show "$T/stdio.out" "$T/stdio.log"; }
 
 # ---- the TCP DTE ----
 tport=$((port + 1))
