@@ -3,7 +3,9 @@
  * without it. A 25.6 ms window's response falls 5 dB only 22 Hz from its centre, so each
  * tone is probed at its nominal frequency and 1.5% either side (the tolerance Q.24 asks
  * receivers to accept), and the strongest probe is its level: the twist and the share are
- * then measured on the tones as sent, not on where they fell between the filters. */
+ * then measured on the tones as sent, not on where they fell between the filters. The
+ * column tone's second harmonic is measured too: a key's tones are pure, while a note of
+ * music or a voice's harmonic that happens to fall on a column has overtones. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +27,13 @@
 #define QUEUE 64
 #define PROBES 3                  /* per tone: nominal, -1.5%, +1.5% */
 #define PROBE_SPREAD 0.015
-#define FILTERS (8 * PROBES)
+#define TONES 12                  /* four rows, four columns, the columns' second harmonics */
+#define FILTERS (TONES * PROBES)
+#define HARMONIC_BELOW_DB 15.0    /* a column's second harmonic at least this far under it */
 
 struct sq_dtmf_rx {
-    double coeff[FILTERS];        /* 2 cos(w): each row's probes, then each column's */
+    double coeff[FILTERS];        /* 2 cos(w): each row's probes, each column's, each
+                                   * column's second harmonic's */
     float window[WINDOW];         /* circular: the last WINDOW samples */
     size_t head, filled, since_eval;
     uint64_t n;                   /* samples seen */
@@ -49,8 +54,8 @@ int sq_dtmf_rx_create(sq_dtmf_rx **out)
     if (!d)
         return SQ_ENOMEM;
     static const double spread[PROBES] = { 0.0, -PROBE_SPREAD, PROBE_SPREAD };
-    for (int i = 0; i < 8; i++) {
-        double f = i < 4 ? DTMF_ROW_HZ[i] : DTMF_COL_HZ[i - 4];
+    for (int i = 0; i < TONES; i++) {
+        double f = i < 4 ? DTMF_ROW_HZ[i] : i < 8 ? DTMF_COL_HZ[i - 4] : 2.0 * DTMF_COL_HZ[i - 8];
         for (int k = 0; k < PROBES; k++)
             d->coeff[i * PROBES + k] = 2.0 * cos(2.0 * M_PI * f * (1.0 + spread[k]) / SQ_PROCESSING_RATE_HZ);
     }
@@ -66,8 +71,8 @@ void sq_dtmf_rx_reset(sq_dtmf_rx *d)
     memcpy(d->coeff, coeff, sizeof coeff);
 }
 
-/* Mean power of each of the eight tones over the window, and of the whole window. */
-static double measure(const sq_dtmf_rx *d, double tone_power[8])
+/* Mean power of each of the twelve tones over the window, and of the whole window. */
+static double measure(const sq_dtmf_rx *d, double tone_power[TONES])
 {
     double s1[FILTERS] = { 0 }, s2[FILTERS] = { 0 }, total = 0.0;
     for (size_t i = 0; i < WINDOW; i++) {
@@ -80,7 +85,7 @@ static double measure(const sq_dtmf_rx *d, double tone_power[8])
         }
     }
     /* |X|^2 of a sine of amplitude A is (A N / 2)^2; its mean power is A^2 / 2 */
-    for (int t = 0; t < 8; t++) {
+    for (int t = 0; t < TONES; t++) {
         tone_power[t] = 0.0;
         for (int k = t * PROBES; k < (t + 1) * PROBES; k++) {
             double p = 2.0 * (s1[k] * s1[k] + s2[k] * s2[k] - d->coeff[k] * s1[k] * s2[k]) / ((double)WINDOW * WINDOW);
@@ -107,7 +112,7 @@ static int clear_winner(const double *p)
 /* The digit this window shows, or '\0'. */
 static char classify(const sq_dtmf_rx *d, double *low, double *high)
 {
-    double p[8];
+    double p[TONES];
     double total = measure(d, p);
     int row = clear_winner(p), col = clear_winner(p + 4);
     if (row < 0 || col < 0)
@@ -119,6 +124,9 @@ static char classify(const sq_dtmf_rx *d, double *low, double *high)
     if (*low < floor || *high < floor || twist_db < -TWIST_NORMAL_DB || twist_db > TWIST_REVERSE_DB)
         return '\0';
     if (*low + *high < MIN_SHARE * total)
+        return '\0';
+    /* a key's tones are pure; a note of music or a harmonic of a voice has overtones */
+    if (p[8 + col] > *high * pow(10.0, -HARMONIC_BELOW_DB / 10.0))
         return '\0';
     return DTMF_KEYS[row][col];
 }
