@@ -276,6 +276,39 @@ START_TEST(test_dtmf_numbers)
 }
 END_TEST
 
+/* Each call-progress tone of both plans, under noise (20 dB) at -30 dBm0, is one event of
+ * its kind with its cadence; nothing else is reported. */
+START_TEST(test_call_progress_tones)
+{
+    static const sq_event_type expected[SQ_PROGRESS_KIND_COUNT] = {
+        SQ_EVENT_DIAL_TONE, SQ_EVENT_RINGBACK, SQ_EVENT_BUSY, SQ_EVENT_REORDER,
+    };
+    static const double on[2][SQ_PROGRESS_KIND_COUNT] = { { 3.0, 2.0, 0.5, 0.25 }, { 3.0, 1.0, 0.5, 0.25 } };
+    for (int plan = 0; plan < 2; plan++)
+        for (int k = 0; k < SQ_PROGRESS_KIND_COUNT; k++) {
+            sq_progress_params p;
+            sq_progress_default_params((sq_progress_kind)k, (sq_progress_plan)plan, 8000, &p);
+            p.level_dbm0 = -30.0;
+            sq_progress_tx *g = NULL;
+            ck_assert_int_eq(sq_progress_tx_create(&p, &g), SQ_OK);
+            sig s = make_silence(0.5);
+            sig tone = make_silence((double)sq_progress_tx_remaining(g) / 8000.0);
+            sq_progress_tx_generate(g, tone.x, tone.n);
+            sq_progress_tx_destroy(g);
+            sig_append(&s, &tone);
+            add_noise(&s, sqrt(sq_dbm0_to_power(-30.0) / 100.0), (uint64_t)(10 + k));
+            events e;
+            decode_sig(&s, 160, &e);
+            ck_assert_msg(e.n == 1 && e.ev[0].type == expected[k], "plan %d kind %d: %zu events, first %s", plan, k, e.n,
+                          e.n ? sq_event_type_to_str(e.ev[0].type) : "-");
+            ck_assert_double_eq_tol(e.ev[0].start_s, 0.5, 0.03);
+            ck_assert_double_eq_tol(e.ev[0].on_s, on[plan][k], 0.04);
+            ck_assert_double_eq_tol(e.ev[0].level_dbm0, -30.0, 1.5);
+            sig_free(&s);
+        }
+}
+END_TEST
+
 Suite *decoder_suite(void);
 Suite *decoder_suite(void)
 {
@@ -290,6 +323,7 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_decoder_survives_any_float);
     tcase_add_test(tc, test_decoder_invalid_arguments);
     tcase_add_test(tc, test_dtmf_numbers);
+    tcase_add_test(tc, test_call_progress_tones);
     tcase_add_loop_test(tc, test_decoder_follows_rate_change_and_retrain, 0, 2);
     suite_add_tcase(s, tc);
     return s;

@@ -411,6 +411,39 @@ START_TEST(test_hostile_typing)
 }
 END_TEST
 
+/* A line that answers with a busy tone: BUSY under X4, NO CARRIER under X0, within a few
+ * cycles of it. */
+START_TEST(test_busy_line)
+{
+    for (int x = 0; x <= 4; x += 4) {
+        pair *p = make_pair(0);
+        char cmd[32];
+        snprintf(cmd, sizeof cmd, "ATX%dD5551234\r", x);
+        type(p, &p->a, cmd);
+        sq_progress_params pp;
+        sq_progress_default_params(SQ_PROGRESS_BUSY, SQ_PROGRESS_NORTH_AMERICA, 8000, &pp);
+        pp.duration_s = 30.0;
+        sq_progress_tx *g = NULL;
+        ck_assert_int_eq(sq_progress_tx_create(&pp, &g), SQ_OK);
+        float rx[BLOCK], tx[BLOCK];
+        double heard_s = -1.0;
+        for (int i = 0; i < 50 * 20 && heard_s < 0; i++, p->n += BLOCK) {
+            memset(rx, 0, sizeof rx);
+            if (p->n >= 8000 * 2)   /* the exchange answers the dialling after 2 s */
+                sq_progress_tx_generate(g, rx, BLOCK);
+            at_modem_process(p->a.m, rx, tx, BLOCK, now_s(p));
+            collect(&p->a);
+            if (at_modem_get_state(p->a.m) == AT_MODEM_COMMAND)
+                heard_s = now_s(p) - 2.0;
+        }
+        sq_progress_tx_destroy(g);
+        ck_assert_msg(heard_s > 0 && heard_s < 4.0, "X%d: gave up after %.1f s of busy tone", x, heard_s);
+        ck_assert_msg(strstr(p->a.seen, x == 4 ? "\r\nBUSY\r\n" : "\r\nNO CARRIER\r\n"), "X%d: %s", x, p->a.seen);
+        free_pair(p);
+    }
+}
+END_TEST
+
 Suite *modem_suite(void);
 Suite *modem_suite(void)
 {
@@ -427,6 +460,7 @@ Suite *modem_suite(void)
     tcase_add_test(tc, test_no_answer_and_abort);
     tcase_add_test(tc, test_modes_and_required_error_control);
     tcase_add_test(tc, test_hostile_typing);
+    tcase_add_test(tc, test_busy_line);
     suite_add_tcase(s, tc);
     return s;
 }

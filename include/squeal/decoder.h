@@ -40,6 +40,10 @@ typedef enum sq_event_type {
     SQ_EVENT_DATA,         /* V.22 / V.22bis data: rate, and the start-stop characters in data */
     SQ_EVENT_DTMF,         /* a number dialled in DTMF: the digits in data, the low group's
                             * level in level_dbm0; digits less than 1.5 s apart are one event */
+    SQ_EVENT_DIAL_TONE,    /* call progress (squeal/progress.h): freq_hz, freq2_hz, cadence */
+    SQ_EVENT_RINGBACK,
+    SQ_EVENT_BUSY,
+    SQ_EVENT_REORDER,
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 
@@ -71,6 +75,13 @@ typedef struct sq_event {
                              * of the I frames, each frame once and in order */
     sq_v8_msg v8;           /* V.8 events: the message */
     size_t repeats;         /* V.8 events: identical sequences received in a row */
+    /* call-progress events: the plan's tones heard (freq_hz and freq2_hz, 0 for a single
+     * tone; level_dbm0 is each tone's), the bursts and their mean on and off times */
+    double freq2_hz;
+    size_t bursts;
+    double on_s, off_s;
+    /* room for fields to come without changing the struct's size (version.h) */
+    uint8_t reserved[64];
 } sq_event;
 
 /* "ans", "ans_pr", ..., "v21", "bell103". */

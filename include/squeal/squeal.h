@@ -10,6 +10,7 @@
 #include "squeal/noise.h"
 #include "squeal/tone.h"
 #include "squeal/dtmf.h"
+#include "squeal/progress.h"
 #include "squeal/fsk.h"
 #include "squeal/async.h"
 #include "squeal/decoder.h"

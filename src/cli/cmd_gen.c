@@ -16,6 +16,7 @@
 
 typedef struct gen_opts {
     const char *signal, *out, *text, *file, *role, *digits;
+    sq_progress_plan plan;
     double level, duration, snr, offset;
     long seed, rate, chan;
     sq_async_format format;
@@ -33,6 +34,7 @@ static void gen_usage(FILE *out)
           "  v21 bell103                  300 bit/s FSK data (--chan 1 caller, 2 answerer)\n"
           "  handshake                    CT, ANSam with reversals, then V.21 both ways\n"
           "  dtmf                         a number dialled in DTMF (--digits), 95 ms a digit\n"
+          "  dial_tone ringback busy reorder   the exchange's call-progress tones (--plan)\n"
           "  v22bis v22                   one side of a whole call at 2400 (V.22bis) or 1200\n"
           "                               bit/s (V.22): V.8, training, then the text or file\n"
           "\n"
@@ -48,6 +50,8 @@ static void gen_usage(FILE *out)
           "  --chan 1|2             FSK channel (default 1)\n"
           "  --role caller|answerer v22bis, v22: which side of the call (default caller)\n"
           "  --digits STRING        dtmf: 0-9 * # A-D, ',' a 2 s pause (default 5551234)\n"
+          "  --plan na|europe       call-progress tones: North America's dual tones (default)\n"
+          "                         or Europe's 425 Hz\n"
           "  --data-bits N --parity none|even|odd|mark|space --stop-bits N   framing (default 8N1)\n"
           "  --snr DB               add white noise, SNR over 0-4 kHz against the level\n"
           "  --seed N               noise seed (default 1)\n", out);
@@ -212,6 +216,38 @@ static int build_dtmf(const gen_opts *o, sample_buf *b)
     return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
 }
 
+static int progress_kind(const char *signal, sq_progress_kind *k)
+{
+    for (int i = 0; i < SQ_PROGRESS_KIND_COUNT; i++)
+        if (strcmp(signal, sq_progress_kind_to_str((sq_progress_kind)i)) == 0) {
+            *k = (sq_progress_kind)i;
+            return 1;
+        }
+    return 0;
+}
+
+/* Dial tone, ringback, busy or reorder, in the plan asked for. */
+static int build_progress(const gen_opts *o, sq_progress_kind kind, sample_buf *b, double *ref_level)
+{
+    sq_progress_params p;
+    sq_progress_default_params(kind, o->plan, SQ_PROCESSING_RATE_HZ, &p);
+    if (!isnan(o->level))
+        p.level_dbm0 = o->level;
+    p.duration_s = o->duration;
+    *ref_level = p.level_dbm0;
+    sq_progress_tx *g = NULL;
+    if (sq_progress_tx_create(&p, &g) != SQ_OK) {
+        cli_error("gen", "%s: --level is -50..-3 dBm0 for call-progress tones", o->signal);
+        return EXIT_USAGE;
+    }
+    size_t n = sq_progress_tx_remaining(g);
+    int rc = sample_buf_grow(b, n);
+    if (rc == 0)
+        b->n += sq_progress_tx_generate(g, b->x + b->n, n);
+    sq_progress_tx_destroy(g);
+    return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
+}
+
 /* One side of a whole call: two squeal modems on a clean line, this side sending the payload
  * and the other nothing; what this side sent is kept. */
 static int build_data_call(const gen_opts *o, sample_buf *b)
@@ -262,6 +298,9 @@ static int build_signal(const gen_opts *o, sample_buf *b, double *ref_level)
         return build_fsk(o, b);
     if (strcmp(o->signal, "handshake") == 0)
         return build_handshake(o, b);
+    sq_progress_kind pk;
+    if (progress_kind(o->signal, &pk))
+        return build_progress(o, pk, b, ref_level);
     if (strcmp(o->signal, "dtmf") == 0) {
         *ref_level = isnan(o->level) ? -10.0 : o->level;
         return build_dtmf(o, b);
@@ -274,7 +313,7 @@ static int build_signal(const gen_opts *o, sample_buf *b, double *ref_level)
 
 static int parse_gen(int argc, char **argv, gen_opts *o)
 {
-    enum { O_RATE = 256, O_LEVEL, O_DURATION, O_OFFSET, O_TEXT, O_FILE, O_CHAN, O_SNR, O_SEED, O_ROLE, O_DIGITS };
+    enum { O_RATE = 256, O_LEVEL, O_DURATION, O_OFFSET, O_TEXT, O_FILE, O_CHAN, O_SNR, O_SEED, O_ROLE, O_DIGITS, O_PLAN };
     static const struct option opts[] = {
         { "output", required_argument, 0, 'o' }, { "help", no_argument, 0, 'h' },
         { "rate", required_argument, 0, O_RATE }, { "level", required_argument, 0, O_LEVEL },
@@ -282,7 +321,7 @@ static int parse_gen(int argc, char **argv, gen_opts *o)
         { "text", required_argument, 0, O_TEXT }, { "file", required_argument, 0, O_FILE },
         { "chan", required_argument, 0, O_CHAN }, { "role", required_argument, 0, O_ROLE }, CLI_FRAMING_OPTIONS,
         { "snr", required_argument, 0, O_SNR }, { "seed", required_argument, 0, O_SEED },
-        { "digits", required_argument, 0, O_DIGITS }, { 0, 0, 0, 0 },
+        { "digits", required_argument, 0, O_DIGITS }, { "plan", required_argument, 0, O_PLAN }, { 0, 0, 0, 0 },
     };
     int c, bad = 0;
     opterr = 0;
@@ -297,6 +336,12 @@ static int parse_gen(int argc, char **argv, gen_opts *o)
         case O_OFFSET: bad = cli_parse_double("gen", "--offset", optarg, -100, 100, &o->offset); break;
         case O_TEXT: o->text = optarg; break;
         case O_DIGITS: o->digits = optarg; break;
+        case O_PLAN:
+            if (strcmp(optarg, "na") == 0 || strcmp(optarg, "europe") == 0)
+                o->plan = strcmp(optarg, "na") == 0 ? SQ_PROGRESS_NORTH_AMERICA : SQ_PROGRESS_EUROPE;
+            else
+                bad = (cli_error("gen", "--plan is na or europe, not '%s'", optarg), 1);
+            break;
         case O_FILE: o->file = optarg; break;
         case O_CHAN: bad = cli_parse_long("gen", "--chan", optarg, 1, 2, &o->chan); break;
         case O_ROLE:

@@ -33,6 +33,11 @@ static void print_hex(FILE *out, const uint8_t *d, size_t n)
         fprintf(out, "%02x", d[i]);
 }
 
+static int is_progress(sq_event_type t)
+{
+    return t == SQ_EVENT_DIAL_TONE || t == SQ_EVENT_RINGBACK || t == SQ_EVENT_BUSY || t == SQ_EVENT_REORDER;
+}
+
 static int is_v8(sq_event_type t)
 {
     return t == SQ_EVENT_CI || t == SQ_EVENT_CM || t == SQ_EVENT_JM || t == SQ_EVENT_CJ;
@@ -196,6 +201,18 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         fprintf(out, " %-14.*s %6.1f dBm0\n", (int)ev->data_len, (const char *)ev->data, ev->level_dbm0);
         return;
     }
+    if (is_progress(ev->type)) {
+        char hz[32];
+        if (ev->freq2_hz > 0)
+            snprintf(hz, sizeof hz, "%.0f+%.0f Hz", ev->freq_hz, ev->freq2_hz);
+        else
+            snprintf(hz, sizeof hz, "%.0f Hz", ev->freq_hz);
+        fprintf(out, " %-14s %6.1f dBm0", hz, ev->level_dbm0);
+        if (ev->off_s > 0)
+            fprintf(out, "  %zu bursts, %.2f s on, %.2f s off", ev->bursts, ev->on_s, ev->off_s);
+        fputc('\n', out);
+        return;
+    }
     if (is_fsk(ev->type)) {
         fprintf(out, " chan %d  %6.1f dBm0  \"", ev->fsk_channel, ev->level_dbm0);
         print_escaped(out, ev->data, ev->data_len, 0);
@@ -231,6 +248,11 @@ void timeline_print_json(FILE *out, const timeline_event *e)
     }
     if (ev->type == SQ_EVENT_DTMF) {
         fprintf(out, ",\"digits\":\"%.*s\",\"level_dbm0\":%.1f}\n", (int)ev->data_len, (const char *)ev->data, ev->level_dbm0);
+        return;
+    }
+    if (is_progress(ev->type)) {
+        fprintf(out, ",\"freq_hz\":%.0f,\"freq2_hz\":%.0f,\"level_dbm0\":%.1f,\"bursts\":%zu,\"on_s\":%.3f,\"off_s\":%.3f}\n",
+                ev->freq_hz, ev->freq2_hz, ev->level_dbm0, ev->bursts, ev->on_s, ev->off_s);
         return;
     }
     if (is_fsk(ev->type)) {

@@ -48,7 +48,7 @@ static const tone_rule RULES[] = {
 
 static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "ans", "ans_pr", "ansam", "ansam_pr", "ct", "cng", "bell_ans", "guard", "v21", "bell103",
-    "ci", "cm", "jm", "cj", "usb1", "s1", "sb1", "data", "dtmf",
+    "ci", "cm", "jm", "cj", "usb1", "s1", "sb1", "data", "dtmf", "dial_tone", "ringback", "busy", "reorder",
 };
 
 const char *sq_event_type_to_str(sq_event_type t)
@@ -85,6 +85,8 @@ int sq_decoder_create(const sq_decoder_settings *s, sq_decoder **out)
         rc = sq_qam_lanes_create(d, &s->format);
     if (rc == SQ_OK)
         rc = sq_dtmf_rx_create(&d->dtmf.rx);
+    if (rc == SQ_OK)
+        rc = sq_progress_rx_create(&d->progress);
     if (rc != SQ_OK) {
         sq_decoder_destroy(d);
         return rc;
@@ -147,12 +149,36 @@ static void drain_tones(sq_decoder *d)
         classify_tone(d, &s);
 }
 
+/* Call-progress tones named by the receiver become events. */
+static void drain_progress(sq_decoder *d)
+{
+    static const sq_event_type types[SQ_PROGRESS_KIND_COUNT] = {
+        [SQ_PROGRESS_DIAL] = SQ_EVENT_DIAL_TONE, [SQ_PROGRESS_RINGBACK] = SQ_EVENT_RINGBACK,
+        [SQ_PROGRESS_BUSY] = SQ_EVENT_BUSY, [SQ_PROGRESS_REORDER] = SQ_EVENT_REORDER,
+    };
+    sq_progress_tone t;
+    while (sq_progress_rx_next(d->progress, &t) == SQ_OK) {
+        sq_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.type = types[t.kind];
+        ev.start_s = t.start_s;
+        ev.end_s = t.end_s;
+        ev.freq_hz = t.freq_hz;
+        ev.freq2_hz = t.freq2_hz;
+        ev.level_dbm0 = t.level_dbm0;
+        ev.bursts = t.bursts;
+        ev.on_s = t.on_s;
+        ev.off_s = t.off_s;
+        sq_event_pool_queue(&d->pool, &ev, -1);
+    }
+}
+
 size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
 {
     size_t done = 0;
     while (done < n) {
         /* Each chunk can end a segment on every tone and close every lane. */
-        if (!sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES + 1,
+        if (!sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES + 3,
                                     SQ_FSK_LANES + SQ_QAM_LANES + 1))
             break;
         size_t len = n - done < CHUNK ? n - done : CHUNK;
@@ -161,6 +187,8 @@ size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
         sq_fsk_lanes_process(d, x + done, took);
         sq_qam_lanes_process(d, x + done, took);
         sq_dtmf_lane_process(d, x + done, took);
+        sq_progress_rx_process(d->progress, x + done, took);
+        drain_progress(d);
         d->samples += took;
         drain_tones(d);
         done += took;
@@ -176,6 +204,7 @@ double sq_decoder_horizon_s(const sq_decoder *d)
     double h = fmin(now_s, sq_tonerx_open_since_s(d->tones));
     h = fmin(h, sq_fsk_lanes_horizon_s(d, now_s));
     h = fmin(h, sq_dtmf_lane_horizon_s(d, now_s));
+    h = fmin(h, sq_progress_rx_open_since_s(d->progress));
     return fmin(h, sq_qam_lanes_horizon_s(d, now_s));
 }
 
@@ -191,6 +220,8 @@ void sq_decoder_finish(sq_decoder *d)
     sq_fsk_lanes_finish(d);
     sq_qam_lanes_finish(d, (double)d->samples / SQ_PROCESSING_RATE_HZ);
     sq_dtmf_lane_finish(d);
+    sq_progress_rx_finish(d->progress);
+    drain_progress(d);
 }
 
 void sq_decoder_set_symbol_tap(sq_decoder *d, sq_decoder_symbol_fn fn, void *user)
@@ -213,6 +244,7 @@ void sq_decoder_destroy(sq_decoder *d)
     sq_fsk_lanes_destroy(d);
     sq_qam_lanes_destroy(d);
     sq_dtmf_rx_destroy(d->dtmf.rx);
+    sq_progress_rx_destroy(d->progress);
     sq_event_pool_free(&d->pool);
     sq_band_watch_free(&d->watch);
     free(d);

@@ -13,6 +13,7 @@
 #include "squeal/async.h"
 #include "squeal/decoder.h"
 #include "squeal/dtmf.h"
+#include "squeal/progress.h"
 #include "squeal/fsk.h"
 
 #define SQ_EVENT_QUEUE 64
@@ -149,6 +150,7 @@ struct sq_decoder {
     sq_fsk_lane lanes[SQ_FSK_LANES];
     sq_qam_lane qam[SQ_QAM_LANES];
     sq_dtmf_lane dtmf;
+    sq_progress_rx *progress;      /* dial tone, ringback, busy, reorder */
     sq_event_pool pool;
     uint64_t samples;
     double cj_end_s;               /* V.8 ended here (CJ): a V.22bis start-up may follow */

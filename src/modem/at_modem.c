@@ -26,8 +26,10 @@ struct at_modem {
     sq_call *call;
     sq_dtmf_tx *dialler;
     ring_watch *ring;
+    sq_progress_rx *progress;       /* the caller listens for a busy tone until CONNECT */
     uint64_t deadline;              /* S7 runs out here while dialling or connecting */
     int rate, lapm;
+    int calling;                    /* this side dialled: a busy tone ends the attempt */
     /* command line: after "AT" until S3 */
     char line[LINE_MAX_CHARS + 1], last_line[LINE_MAX_CHARS + 1];
     size_t line_len;
@@ -115,7 +117,8 @@ int at_modem_create(const at_modem_config *cfg, at_modem **out)
     at_modem *m = calloc(1, sizeof *m);
     if (!m)
         return -1;
-    if (ring_watch_create(&m->ring) != 0) {
+    if (ring_watch_create(&m->ring) != 0 || sq_progress_rx_create(&m->progress) != SQ_OK) {
+        ring_watch_destroy(m->ring);
         free(m);
         return -1;
     }
@@ -134,6 +137,7 @@ static void hang_up(at_modem *m)
     m->dialler = NULL;
     m->held_len = 0;
     m->rate = m->lapm = 0;
+    m->calling = 0;
     m->state = AT_MODEM_COMMAND;
     m->set.s[AT_S_RING_COUNT] = 0;
     ring_watch_rearm(m->ring);
@@ -145,6 +149,7 @@ void at_modem_destroy(at_modem *m)
         return;
     hang_up(m);
     ring_watch_destroy(m->ring);
+    sq_progress_rx_destroy(m->progress);
     free(m);
 }
 
@@ -167,6 +172,11 @@ static int start_call(at_modem *m, sq_role role)
 static void dial(at_modem *m, const char *number)
 {
     m->deadline = m->n + (uint64_t)m->set.s[AT_S_CARRIER_WAIT] * SQ_PROCESSING_RATE_HZ;
+    m->calling = 1;
+    sq_progress_rx_destroy(m->progress);   /* a fresh one for this call: nothing allocated later */
+    m->progress = NULL;
+    if (sq_progress_rx_create(&m->progress) != SQ_OK)
+        m->progress = NULL;
     sq_dtmf_params p;
     sq_dtmf_default_params(SQ_PROCESSING_RATE_HZ, &p);
     p.tone_ms = p.gap_ms = m->set.s[AT_S_DTMF_MS];
@@ -431,9 +441,24 @@ static void deliver(at_modem *m)
     }
 }
 
+/* A caller that hears a busy (or reorder) tone before CONNECT gives up: BUSY under X3 and
+ * X4, NO CARRIER under X0-X2 (Hayes). */
+static void listen_for_busy(at_modem *m, const float *rx, size_t n)
+{
+    if (!m->calling || !m->progress || (m->state != AT_MODEM_DIALLING && m->state != AT_MODEM_CONNECTING))
+        return;
+    sq_progress_rx_process(m->progress, rx, n);
+    if (!sq_progress_rx_busy_now(m->progress))
+        return;
+    log_line(m, "hung up: a busy tone on the line");
+    hang_up(m);
+    result(m, m->set.x_level >= 3 ? AT_BUSY : AT_NO_CARRIER);
+}
+
 void at_modem_process(at_modem *m, const float *rx, float *tx, size_t n, double now_s)
 {
     memset(tx, 0, n * sizeof *tx);
+    listen_for_busy(m, rx, n);
     if (m->state == AT_MODEM_COMMAND)
         ring_when_called(m, rx, n);
     else if (m->state == AT_MODEM_DIALLING) {

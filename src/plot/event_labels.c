@@ -29,6 +29,10 @@ static const struct {
     [SQ_EVENT_SB1] = { BY_CHANNEL, PLOT_TRAINING, "SB1", "scrambled binary 1s: training" },
     [SQ_EVENT_DATA] = { BY_CHANNEL, PLOT_QAM_DATA, "data", "V.22 / V.22bis data" },
     [SQ_EVENT_DTMF] = { PLOT_CALLER, PLOT_CALLING_TONE, "DTMF", "a number dialled in DTMF (Q.23)" },
+    [SQ_EVENT_DIAL_TONE] = { PLOT_CALLER, PLOT_CALLING_TONE, "dial tone", "the exchange's dial tone" },
+    [SQ_EVENT_RINGBACK] = { PLOT_CALLER, PLOT_CALLING_TONE, "ringing", "ringback: the far phone is ringing" },
+    [SQ_EVENT_BUSY] = { PLOT_CALLER, PLOT_CALLING_TONE, "busy", "busy tone: the far line is engaged" },
+    [SQ_EVENT_REORDER] = { PLOT_CALLER, PLOT_CALLING_TONE, "reorder", "reorder (congestion) tone: no route" },
 };
 
 static int known(const sq_event *ev)
