@@ -32,7 +32,9 @@ modems() {
     name=$1 speed=$2
     shift 2
     mkfifo "$T/$name-ab" "$T/$name-ba"
-    "$SQ" modem --pty "$T/$name-a" --audio "raw:$T/$name-ba,$T/$name-ab" --speed "$speed" 2>"$T/$name-a.log" &
+    "$SQ" modem --pty "$T/$name-a" --audio "raw:$T/$name-ba,$T/$name-ab" --speed "$speed" --record "$T/$name-a.wav" \
+        2>"$T/$name-a.log" &
+    eval "${name}_a=$!"
     pids="$pids $!"
     "$SQ" modem --audio "raw:$T/$name-ab,$T/$name-ba" --speed "$speed" "$@" 2>"$T/$name-b.log" &
     pids="$pids $!"
@@ -97,6 +99,16 @@ sleep 0.5
 says 3 5 '' '' '' AT OK && ok "binary garbage, then AT: OK" || bad "after garbage"
 kill -0 $(echo $pids | cut -d' ' -f1) 2>/dev/null && ok "the modem is still running" || bad "modem died"
 exec 3>&- 4>&-
+# the caller's --record, finished when it is stopped, decodes to its calls: the number in
+# DTMF, V.8, training and data
+kill -TERM "$call_a"
+wait "$call_a"
+rc=$?
+"$SQ" decode --json "$T/call-a.wav" >"$T/call-a.json" 2>&1
+[ $rc -eq 0 ] && grep -q '"ch":1,"type":"dtmf","digits":"5551234"' "$T/call-a.json" && grep -q '"ch":1,"type":"cm"' "$T/call-a.json" &&
+    grep -q '"ch":2,"type":"data".*"rate":2400' "$T/call-a.json" &&
+    ok "SIGTERM: exit 0, and the caller's recording decodes to DTMF 5551234, CM and data at 2400" ||
+    { bad "modem recording (exit $rc)"; grep -v '"type":"data"' "$T/call-a.json" | head -20 | show /dev/stdin; }
 
 # ---- a bridge to a TCP server ----
 port=$((20000 + $$ % 20000))

@@ -259,14 +259,7 @@ static int step(endpoint *e, const float *rx)
 
 static int record(endpoint *e, const float *tx, const float *rx)
 {
-    if (!e->record)
-        return 0;
-    float frames[2 * BLOCK];
-    for (int i = 0; i < BLOCK; i++) {
-        frames[2 * i] = tx[i];
-        frames[2 * i + 1] = rx[i];
-    }
-    return wav_output_write(e->record, frames, BLOCK);
+    return e->record ? wav_output_write_pair(e->record, tx, rx, BLOCK) : 0;
 }
 
 static int run(endpoint *e)

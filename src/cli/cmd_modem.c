@@ -188,14 +188,7 @@ static int done_after_eof(modem_run *r)
 
 static int record_block(modem_run *r, const float *tx, const float *rx)
 {
-    if (!r->record)
-        return 0;
-    float frames[2 * BLOCK];
-    for (int i = 0; i < BLOCK; i++) {
-        frames[2 * i] = tx[i];
-        frames[2 * i + 1] = rx[i];
-    }
-    return wav_output_write(r->record, frames, BLOCK);
+    return r->record ? wav_output_write_pair(r->record, tx, rx, BLOCK) : 0;
 }
 
 static int run(modem_run *r)

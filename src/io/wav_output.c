@@ -65,3 +65,15 @@ void wav_output_abort(wav_output *o)
     output_file_abort(o->file);
     free(o);
 }
+
+int wav_output_write_pair(wav_output *o, const float *left, const float *right, size_t n)
+{
+    float frames[2 * 1024];
+    if (n > 1024)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        frames[2 * i] = left[i];
+        frames[2 * i + 1] = right[i];
+    }
+    return wav_output_write(o, frames, n);
+}

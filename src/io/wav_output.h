@@ -12,6 +12,9 @@ typedef struct wav_output wav_output;
 int wav_output_open(const char *path, uint32_t rate_hz, int channels, wav_output **out, char *err, size_t err_len);
 /* 0, or -1 (the disk is full, the reader went away). */
 int wav_output_write(wav_output *o, const float *frames, size_t n);
+/* A stereo file's n frames from two mono blocks (a modem's recording: what it sent, what it
+ * heard), n at most 1024; 0, or -1 as wav_output_write. */
+int wav_output_write_pair(wav_output *o, const float *left, const float *right, size_t n);
 /* Finishes the file and puts it in place; frees o. 0, or -1 with a reason in err. */
 int wav_output_close(wav_output *o, char *err, size_t err_len);
 /* Drops it: nothing is left under its name. NULL-safe. */
