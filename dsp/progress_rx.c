@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dsp/goertzel8.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
 #include "squeal/progress.h"
@@ -11,6 +12,8 @@
 
 #define WINDOW 512                /* 64 ms: 15.6 Hz resolution (425 and 440 Hz are 15 apart) */
 #define HOP 256
+#define HISTORY (4 * WINDOW)      /* samples kept: a sparse look can go back three hops */
+#define SPARSE_HOPS 4             /* with no tone under way, one window in four is looked at */
 #define N_PROBES 6
 #define FLOOR_DBM0 -45.0          /* each tone at least this */
 #define WITHIN_DB 10.0            /* a tone of the signature is within this of the strongest */
@@ -43,9 +46,13 @@ typedef struct burst {
 } burst;
 
 struct sq_progress_rx {
-    double coeff[N_PROBES];
-    float window[WINDOW];
+    float coeff[8];               /* 2 cos(w) of the probes, padded to eight: one vector */
+    double within, floor_power;   /* the rules as power ratios */
+    float history[2 * HISTORY];   /* each sample twice, HISTORY apart: the last HISTORY
+                                   * samples are always history[head .. head + HISTORY) */
     size_t head, filled, since_eval;
+    uint64_t last_eval_n;         /* the end of the last window looked at */
+    int quiet_windows;            /* windows in a row with no tone: past SPARSE_HOPS, sparse */
     uint64_t n;
     /* the run of windows with one signature */
     unsigned run_sig;
@@ -68,7 +75,9 @@ int sq_progress_rx_create(sq_progress_rx **out)
     if (!r)
         return SQ_ENOMEM;
     for (int i = 0; i < N_PROBES; i++)
-        r->coeff[i] = 2.0 * cos(2.0 * M_PI * PROBE_HZ[i] / SQ_PROCESSING_RATE_HZ);
+        r->coeff[i] = (float)(2.0 * cos(2.0 * M_PI * PROBE_HZ[i] / SQ_PROCESSING_RATE_HZ));
+    r->within = pow(10.0, -WITHIN_DB / 10.0);
+    r->floor_power = sq_dbm0_to_power(FLOOR_DBM0);
     *out = r;
     return SQ_OK;
 }
@@ -202,28 +211,17 @@ static void end_run(sq_progress_rx *r)
     r->run_windows = 0;
 }
 
-/* The plan frequencies that carry the window's power, or 0. */
-static unsigned signature(const sq_progress_rx *r, double *tone_power)
+/* The plan frequencies that carry the power of the window ending `back` samples ago, or 0. */
+static unsigned signature(const sq_progress_rx *r, size_t back, double *tone_power)
 {
-    double s1[N_PROBES] = { 0 }, s2[N_PROBES] = { 0 }, p[N_PROBES], total = 0.0, best = 0.0;
-    for (size_t i = 0; i < WINDOW; i++) {
-        double x = r->window[(r->head + i) % WINDOW];
-        total += x * x;
-        for (int k = 0; k < N_PROBES; k++) {
-            double s = x + r->coeff[k] * s1[k] - s2[k];
-            s2[k] = s1[k];
-            s1[k] = s;
-        }
-    }
-    total /= WINDOW;
-    for (int k = 0; k < N_PROBES; k++) {
-        p[k] = 2.0 * (s1[k] * s1[k] + s2[k] * s2[k] - r->coeff[k] * s1[k] * s2[k]) / ((double)WINDOW * WINDOW);
+    double p[8], best = 0.0;
+    double total = sq_goertzel8(r->history + r->head + HISTORY - back - WINDOW, WINDOW, r->coeff, p);
+    for (int k = 0; k < N_PROBES; k++)
         best = fmax(best, p[k]);
-    }
     unsigned sig = 0;
     double sum = 0.0;
     for (int k = 0; k < N_PROBES; k++)
-        if (p[k] >= best * pow(10.0, -WITHIN_DB / 10.0) && p[k] >= sq_dbm0_to_power(FLOOR_DBM0)) {
+        if (p[k] >= best * r->within && p[k] >= r->floor_power) {
             sig |= 1u << k;
             sum += p[k];
         }
@@ -236,17 +234,21 @@ static unsigned signature(const sq_progress_rx *r, double *tone_power)
     return 0;
 }
 
-static void evaluate(sq_progress_rx *r)
+/* Looks at the window ending `back` samples ago; returns its signature. */
+static unsigned evaluate(sq_progress_rx *r, size_t back)
 {
     double power = 0.0;
-    unsigned sig = signature(r, &power);
-    double center_s = ((double)r->n - WINDOW / 2.0) / SQ_PROCESSING_RATE_HZ;
+    unsigned sig = signature(r, back, &power);
+    uint64_t end = r->n - back;
+    r->last_eval_n = end;
+    r->quiet_windows = sig ? 0 : r->quiet_windows + 1;
+    double center_s = ((double)end - WINDOW / 2.0) / SQ_PROCESSING_RATE_HZ;
     if (sig != r->run_sig)
         end_run(r);
     if (!sig) {   /* between bursts: a group whose next burst is late is over */
         if (r->grouped && center_s - r->group_end_s > GROUP_GAP_MAX_S)
             close_group(r);
-        return;
+        return 0;
     }
     if (r->run_windows == 0) {
         r->run_sig = sig;
@@ -260,19 +262,44 @@ static void evaluate(sq_progress_rx *r)
     r->run_windows++;
     r->run_max = fmax(r->run_max, power);
     r->run_power_sum += power;
+    return sig;
+}
+
+/* Every HOP samples a window is due. While no tone is under way (SPARSE_HOPS quiet windows
+ * in a row), only one in SPARSE_HOPS is looked at, which is most of a data call's length;
+ * when that one shows a tone, the windows skipped before it are looked at after all, in
+ * order, from the history, so that the burst's start is measured as if none were skipped. */
+static void window_due(sq_progress_rx *r)
+{
+    int sparse = r->quiet_windows >= SPARSE_HOPS;
+    if (sparse && (r->n / HOP) % SPARSE_HOPS != 0)
+        return;
+    if (!sparse) {
+        evaluate(r, 0);
+        return;
+    }
+    double power;
+    if (!signature(r, 0, &power)) {
+        evaluate(r, 0);
+        return;
+    }
+    for (size_t back = (SPARSE_HOPS - 1) * HOP; back > 0; back -= HOP)
+        if (r->n - back > r->last_eval_n && r->n - back >= WINDOW)
+            evaluate(r, back);
+    evaluate(r, 0);
 }
 
 void sq_progress_rx_process(sq_progress_rx *r, const float *x, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        r->window[r->head] = x[i];
-        r->head = (r->head + 1) % WINDOW;
+        r->history[r->head] = r->history[r->head + HISTORY] = x[i];
+        r->head = (r->head + 1) % HISTORY;
         r->n++;
         if (r->filled < WINDOW)
             r->filled++;
         if (++r->since_eval >= HOP && r->filled == WINDOW) {
             r->since_eval = 0;
-            evaluate(r);
+            window_due(r);
         }
     }
 }

@@ -60,6 +60,10 @@ void sq_qam_rx_reset(sq_qam_rx *r);
 double sq_qam_rx_level_dbm0(const sq_qam_rx *r);
 /* The same with a ~3 ms memory instead of ~20 ms: it sees a carrier end within a few ms. */
 double sq_qam_rx_fast_level_dbm0(const sq_qam_rx *r);
+/* The same two as mean powers (sq_dbm0_to_power's scale), for comparing with thresholds
+ * symbol by symbol without a logarithm. */
+double sq_qam_rx_level_power(const sq_qam_rx *r);
+double sq_qam_rx_fast_level_power(const sq_qam_rx *r);
 /* Mean squared decision error over recent symbols, relative to the grid power: an SNR
  * estimate in dB of the symbols the slicer sees (0 in ACQUIRE). */
 double sq_qam_rx_snr_db(const sq_qam_rx *r);

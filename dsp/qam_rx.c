@@ -420,15 +420,25 @@ size_t sq_qam_rx_samples_wanted(const sq_qam_rx *r)
     return need >= 1.0 ? (size_t)need : 1;
 }
 
-double sq_qam_rx_level_dbm0(const sq_qam_rx *r)
+double sq_qam_rx_level_power(const sq_qam_rx *r)
 {
     /* a sine of power P at the carrier gives |y|^2 = P * G^2 / 2 (G: the filter's gain) */
-    return sq_power_to_dbm0(2.0 * r->raw_power / (r->mf_dc_gain * r->mf_dc_gain));
+    return 2.0 * r->raw_power / (r->mf_dc_gain * r->mf_dc_gain);
+}
+
+double sq_qam_rx_fast_level_power(const sq_qam_rx *r)
+{
+    return 2.0 * r->fast_power / (r->mf_dc_gain * r->mf_dc_gain);
+}
+
+double sq_qam_rx_level_dbm0(const sq_qam_rx *r)
+{
+    return sq_power_to_dbm0(sq_qam_rx_level_power(r));
 }
 
 double sq_qam_rx_fast_level_dbm0(const sq_qam_rx *r)
 {
-    return sq_power_to_dbm0(2.0 * r->fast_power / (r->mf_dc_gain * r->mf_dc_gain));
+    return sq_power_to_dbm0(sq_qam_rx_fast_level_power(r));
 }
 
 double sq_qam_rx_snr_db(const sq_qam_rx *r)

@@ -45,6 +45,7 @@ typedef struct track {
 } track;
 
 struct sq_tonerx {
+    double min_level_power;        /* MIN_LEVEL_DBM0 as a power: no logarithm per frame */
     track tracks[SQ_TONERX_MAX_FREQS];
     size_t ntracks;
     float window[WIN];
@@ -81,6 +82,7 @@ int sq_tonerx_create(const double *freqs_hz, size_t n_freqs, sq_tonerx **out)
     sq_tonerx *t = calloc(1, sizeof *t);
     if (!t)
         return SQ_ENOMEM;
+    t->min_level_power = sq_dbm0_to_power(MIN_LEVEL_DBM0);
     t->scratch = malloc(MAX_SEG_FRAMES * sizeof *t->scratch);
     int ok = t->scratch != NULL;
     for (size_t i = 0; i < n_freqs && ok; i++) {
@@ -314,7 +316,7 @@ static void track_frame(sq_tonerx *t, track *k, float complex x, double total_po
     int present = steady && fabs(offset) <= MAX_OFFSET_HZ && total_power > 0.0;
     if (present) {
         double p = frame_tone_power(t, x, offset);
-        present = p >= MIN_PURITY * total_power && sq_power_to_dbm0(p) >= MIN_LEVEL_DBM0;
+        present = p >= MIN_PURITY * total_power && p >= t->min_level_power;
     }
     if (!k->in_segment) {
         if (!present) {

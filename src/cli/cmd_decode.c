@@ -37,6 +37,8 @@ typedef struct timeline {
     constellations *stars;   /* --constellation */
     int stars_failed;        /* a picture could not be drawn (said already) */
     int first_channel;       /* the channel drawn in the plot's first panel */
+    int added;               /* events arrived since the last print_ready */
+    double next_due;         /* the earliest end of an event still waiting (INFINITY: none) */
 } timeline;
 
 static void decode_usage(FILE *out)
@@ -130,6 +132,7 @@ static int keep_event(timeline *t, const sq_event *ev, int channel)
     }
     e->ev.data = e->data;
     t->n++;
+    t->added = 1;
     return 0;
 }
 
@@ -244,6 +247,9 @@ static void progress_end(const progress *p)
  * long past. horizon INFINITY prints everything. */
 static void print_ready(timeline *t, double horizon)
 {
+    if (!t->added && horizon < t->next_due)
+        return;   /* nothing new, nothing due: most blocks of a long file */
+    t->added = 0;
     if (t->n)
         qsort(t->items, t->n, sizeof *t->items, cmp_events);
     for (size_t i = 0; i < t->n; i++) {
@@ -278,6 +284,10 @@ static void print_ready(timeline *t, double horizon)
         kept++;
     }
     t->n = kept;
+    t->next_due = INFINITY;
+    for (size_t i = 0; i < t->n; i++)
+        if (!t->items[i].printed)
+            t->next_due = fmin(t->next_due, t->items[i].ev.end_s);
 }
 
 static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)

@@ -127,6 +127,7 @@ typedef struct sq_qam_lane {
     size_t snr_count;
     int buf;
     sq_event ev;                   /* the open data event */
+    double level_power;            /* its level at the last symbol with carrier (-1: none yet) */
     int active;                    /* the span a V.22 signal was heard, to quiet FSK lanes */
     double active_start_s, active_end_s;
 } sq_qam_lane;
@@ -149,6 +150,8 @@ struct sq_decoder {
     sq_tonerx *tones;
     sq_fsk_lane lanes[SQ_FSK_LANES];
     sq_qam_lane qam[SQ_QAM_LANES];
+    double qam_on_power, qam_off_power;   /* V.22 carrier thresholds as powers */
+    double sleep_band_power;       /* an FSK lane's band louder than this is awake */
     sq_dtmf_lane dtmf;
     sq_progress_rx *progress;      /* dial tone, ringback, busy, reorder */
     sq_event_pool pool;

@@ -67,6 +67,7 @@ static double to_s(uint64_t sample)
 
 int sq_fsk_lanes_create(sq_decoder *d, const sq_async_format *format)
 {
+    d->sleep_band_power = sq_dbm0_to_power(SLEEP_BAND_DBM0);
     for (int i = 0; i < SQ_FSK_LANES; i++) {
         sq_fsk_lane *l = &d->lanes[i];
         l->params = LANES[i].params;
@@ -519,7 +520,7 @@ static int may_sleep(const sq_decoder *d, const sq_fsk_lane *l, uint64_t now)
 
 void sq_fsk_lanes_process(sq_decoder *d, const float *x, size_t n)
 {
-    const double loud = sq_dbm0_to_power(SLEEP_BAND_DBM0);
+    const double loud = d->sleep_band_power;
     for (int i = 0; i < SQ_FSK_LANES; i++) {
         sq_fsk_lane *l = &d->lanes[i];
         if (sq_band_watch_peak(&d->watch, l->band) >= loud)

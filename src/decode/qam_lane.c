@@ -16,6 +16,7 @@
 #include <string.h>
 #include "dsp/qam.h"
 #include "src/decode/decoder_internal.h"
+#include "squeal/level.h"
 #include "src/proto/lapm.h"
 #include "src/proto/v22_detect.h"
 #include "squeal/error.h"
@@ -70,6 +71,8 @@ static void mark_active(sq_qam_lane *l, double start_s, double end_s)
 int sq_qam_lanes_create(sq_decoder *d, const sq_async_format *format)
 {
     static const double carriers[SQ_QAM_LANES] = { SQ_QAM_CALLER_CARRIER_HZ, SQ_QAM_ANSWERER_CARRIER_HZ };
+    d->qam_on_power = sq_dbm0_to_power(SQ_V22_CARRIER_ON_DBM0);
+    d->qam_off_power = sq_dbm0_to_power(SQ_V22_CARRIER_OFF_DBM0);
     for (int i = 0; i < SQ_QAM_LANES; i++) {
         sq_qam_lane *l = &d->qam[i];
         memset(l, 0, sizeof *l);
@@ -91,6 +94,8 @@ static void close_data(sq_decoder *d, sq_qam_lane *l, double end_s)
 {
     if (l->state == QL_DATA && l->buf >= 0) {
         l->ev.end_s = end_s;   /* its level is the one heard last while the carrier was on */
+        if (l->level_power >= 0.0)
+            l->ev.level_dbm0 = sq_power_to_dbm0(l->level_power);
         l->ev.snr_db = l->snr_sum / fmax(1.0, (double)l->snr_count);
         sq_event_pool_queue(&d->pool, &l->ev, l->buf);
         l->buf = -1;
@@ -132,6 +137,7 @@ static void open_data(sq_decoder *d, sq_qam_lane *l, double now_s)
     queue_simple(d, l, SQ_EVENT_SB1, l->sb1_start_s, now_s, l->rate);
     l->buf = sq_event_pool_acquire(&d->pool);
     memset(&l->ev, 0, sizeof l->ev);
+    l->level_power = -1.0;
     l->ev.type = SQ_EVENT_DATA;
     l->ev.start_s = now_s;
     l->ev.fsk_channel = l->channel;
@@ -288,7 +294,7 @@ static void coherent_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *
         if (l->quiet)
             continue;
         if (i == 0)
-            l->ev.level_dbm0 = sq_qam_rx_level_dbm0(l->rx);
+            l->level_power = sq_qam_rx_level_power(l->rx);   /* in dBm0 when the event closes */
         l->last_bits = (uint8_t)(l->last_bits >> 1 | b << 7);
         if (l->last_bits == 0x7E && !l->flag_seen) {
             l->flag_seen = 1;
@@ -316,12 +322,12 @@ void sq_qam_lanes_process(sq_decoder *d, const float *x, size_t n)
         sq_qam_symbol sym[64];
         size_t ns = sq_qam_rx_process(l->rx, x, n, sym, 64);
         for (size_t k = 0; k < ns; k++) {
-            double level = sq_qam_rx_level_dbm0(l->rx);
-            l->quiet = sq_qam_rx_fast_level_dbm0(l->rx) < SQ_V22_CARRIER_OFF_DBM0 ? l->quiet + 1 : 0;
+            /* the carrier thresholds as powers: no logarithm per symbol */
+            l->quiet = sq_qam_rx_fast_level_power(l->rx) < d->qam_off_power ? l->quiet + 1 : 0;
             if (l->quiet == 1 && l->state == QL_DATA && l->history_pos >= FADE_SYMBOLS && !l->lapm)
                 l->ev.data_len = l->len_history[(l->history_pos - FADE_SYMBOLS) % 32];
             if (l->state == QL_HUNT) {
-                hunt_symbol(d, l, &sym[k], level > SQ_V22_CARRIER_ON_DBM0);
+                hunt_symbol(d, l, &sym[k], sq_qam_rx_level_power(l->rx) > d->qam_on_power);
             } else if (l->quiet >= OFF_SYMBOLS) {
                 back_to_hunt(d, l, to_s(sym[k].sample) - OFF_SYMBOLS / SQ_QAM_BAUD);
             } else {
