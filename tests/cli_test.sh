@@ -59,6 +59,13 @@ done
 grep -q '"type":"dtmf","digits":"5551234\*#"' "$T/num.json" && [ "$(wc -l <"$T/num.json")" -eq 1 ] && ok ||
     { bad "gen dtmf / decode"; show "$T/num.json"; }
 expect 2 "gen dtmf with a digit the keypad has not" -- "$SQ" gen dtmf --digits 12x -o "$T/bad.wav"
+# call progress and V.8bis signals, made and named
+"$SQ" gen busy --plan europe --snr 20 -o "$T/busy.wav" && "$SQ" decode --json "$T/busy.wav" >"$T/busy.json"
+grep -q '"type":"busy","freq_hz":425,"freq2_hz":0,.*"bursts":4' "$T/busy.json" && [ "$(wc -l <"$T/busy.json")" -eq 1 ] && ok ||
+    { bad "gen busy / decode"; show "$T/busy.json"; }
+"$SQ" gen crd --chan 2 --snr 20 -o "$T/crd.wav" && "$SQ" decode --json "$T/crd.wav" >"$T/crd.json"
+grep -q '"type":"crd","freq_hz":1900.0,.*"pair":"responding"' "$T/crd.json" && [ "$(wc -l <"$T/crd.json")" -eq 1 ] && ok ||
+    { bad "gen crd / decode"; show "$T/crd.json"; }
 # stereo: each channel decoded on its own, reported with its channel number
 "$SQ" gen ansam -o "$T/l.wav" && "$SQ" gen v21 --chan 2 --text "right side" --duration 5 -o "$T/r.wav" &&
     sox -M "$T/l.wav" "$T/r.wav" "$T/st.wav" && "$SQ" decode --json "$T/st.wav" >"$T/st.json"

@@ -309,6 +309,52 @@ START_TEST(test_call_progress_tones)
 }
 END_TEST
 
+/* V.8bis signals (7.1) as the standard makes them, under noise: each named, with the pair
+ * it followed; the dual tone alone, or a single tone alone, is not named. */
+static sig v8bis_signal(double f1, double f2, double seg1_s, double f3, double seg2_s)
+{
+    sig s = make_silence(0.3 + seg1_s + seg2_s + 0.3);
+    double a = sq_dbm0_to_sine_peak(-20.0);
+    size_t start = 2400, n1 = (size_t)(seg1_s * 8000), n2 = (size_t)(seg2_s * 8000);
+    for (size_t i = 0; i < n1; i++)
+        s.x[start + i] = (float)(a * (f1 > 0 ? sin(2 * M_PI * f1 * i / 8000.0) : 0.0) + a * (f2 > 0 ? sin(2 * M_PI * f2 * i / 8000.0) : 0.0));
+    for (size_t i = 0; i < n2; i++)
+        s.x[start + n1 + i] = (float)(a * (f3 > 0 ? sin(2 * M_PI * f3 * i / 8000.0) : 0.0));
+    add_noise(&s, sqrt(sq_dbm0_to_power(-20.0) / 100.0), 3);
+    return s;
+}
+
+START_TEST(test_v8bis_signals)
+{
+    static const struct { double f1, f2, f3; sq_event_type type; int pair; } cases[] = {
+        { 1375, 2002, 400, SQ_EVENT_V8BIS_CRE, 1 }, { 1375, 2002, 650, SQ_EVENT_V8BIS_MRE, 1 },
+        { 1529, 2225, 1900, SQ_EVENT_V8BIS_CRD, 2 }, { 1375, 2002, 1150, SQ_EVENT_V8BIS_MRD, 1 },
+        { 1375, 2002, 980, SQ_EVENT_V8BIS_ESI, 1 }, { 1529, 2225, 1650, SQ_EVENT_V8BIS_ESR, 2 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sig s = v8bis_signal(cases[i].f1, cases[i].f2, 0.4, cases[i].f3, 0.1);
+        events e;
+        decode_sig(&s, 160, &e);
+        ck_assert_msg(e.n == 1 && e.ev[0].type == cases[i].type && e.ev[0].fsk_channel == cases[i].pair,
+                      "case %zu: %zu events, first %s", i, e.n, e.n ? sq_event_type_to_str(e.ev[0].type) : "-");
+        ck_assert_double_eq_tol(e.ev[0].start_s, 0.3, 0.03);
+        sig_free(&s);
+    }
+    sig lone = v8bis_signal(1375, 2002, 0.4, 0, 0.1), wrong_pair = v8bis_signal(1529, 2225, 0.4, 400, 0.1),
+        short1 = v8bis_signal(1375, 2002, 0.15, 400, 0.1);
+    events e;
+    decode_sig(&lone, 160, &e);
+    ck_assert_uint_eq(e.n, 0);
+    decode_sig(&wrong_pair, 160, &e);   /* CRe comes only with the initiating pair */
+    ck_assert_uint_eq(e.n, 0);
+    decode_sig(&short1, 160, &e);
+    ck_assert_uint_eq(e.n, 0);
+    sig_free(&lone);
+    sig_free(&wrong_pair);
+    sig_free(&short1);
+}
+END_TEST
+
 Suite *decoder_suite(void);
 Suite *decoder_suite(void)
 {
@@ -324,6 +370,7 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_decoder_invalid_arguments);
     tcase_add_test(tc, test_dtmf_numbers);
     tcase_add_test(tc, test_call_progress_tones);
+    tcase_add_test(tc, test_v8bis_signals);
     tcase_add_loop_test(tc, test_decoder_follows_rate_change_and_retrain, 0, 2);
     suite_add_tcase(s, tc);
     return s;

@@ -44,6 +44,12 @@ typedef enum sq_event_type {
     SQ_EVENT_RINGBACK,
     SQ_EVENT_BUSY,
     SQ_EVENT_REORDER,
+    SQ_EVENT_V8BIS_CRE,    /* V.8bis signals (7.1): segment 1's dual tone, then segment 2's tone */
+    SQ_EVENT_V8BIS_MRE,    /* (freq_hz; fsk_channel 1: the initiating pair 1375 + 2002 Hz, */
+    SQ_EVENT_V8BIS_CRD,    /*  2: the responding pair 1529 + 2225 Hz; on_s: segment 1's length) */
+    SQ_EVENT_V8BIS_MRD,
+    SQ_EVENT_V8BIS_ESI,
+    SQ_EVENT_V8BIS_ESR,
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 

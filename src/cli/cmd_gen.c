@@ -35,6 +35,8 @@ static void gen_usage(FILE *out)
           "  handshake                    CT, ANSam with reversals, then V.21 both ways\n"
           "  dtmf                         a number dialled in DTMF (--digits), 95 ms a digit\n"
           "  dial_tone ringback busy reorder   the exchange's call-progress tones (--plan)\n"
+          "  cre mre crd mrd esi esr      V.8bis signals: 400 ms dual tone, 100 ms tone (crd, mrd:\n"
+          "                               --chan 1 initiating pair, 2 responding)\n"
           "  v22bis v22                   one side of a whole call at 2400 (V.22bis) or 1200\n"
           "                               bit/s (V.22): V.8, training, then the text or file\n"
           "\n"
@@ -216,6 +218,46 @@ static int build_dtmf(const gen_opts *o, sample_buf *b)
     return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
 }
 
+/* Sines of the given frequencies (all at one level) for seconds. */
+static int append_sines(sample_buf *b, const double *f_hz, int nf, double level_dbm0, double seconds)
+{
+    size_t n = (size_t)llround(seconds * SQ_PROCESSING_RATE_HZ);
+    if (sample_buf_grow(b, n) != 0)
+        return -1;
+    double peak = sq_dbm0_to_sine_peak(level_dbm0);
+    for (size_t i = 0; i < n; i++) {
+        double v = 0.0;
+        for (int k = 0; k < nf; k++)
+            v += sin(2.0 * M_PI * f_hz[k] * (double)i / SQ_PROCESSING_RATE_HZ);
+        b->x[b->n + i] = (float)(peak * v);
+    }
+    b->n += n;
+    return 0;
+}
+
+/* A V.8bis signal (V.8bis 7.1): segment 1, the dual tone of the initiating (1375 + 2002 Hz)
+ * or responding (1529 + 2225 Hz) station, 400 ms; segment 2, the tone naming it, 100 ms.
+ * Returns 1 when signal names one. */
+static int build_v8bis(const gen_opts *o, sample_buf *b, double *ref_level, int *rc)
+{
+    static const struct { const char *name; double tone_hz; int pair; } SIGNALS[] = {
+        { "cre", 400, 1 }, { "mre", 650, 1 }, { "crd", 1900, 0 }, { "mrd", 1150, 0 }, { "esi", 980, 1 }, { "esr", 1650, 2 },
+    };
+    for (size_t i = 0; i < sizeof SIGNALS / sizeof SIGNALS[0]; i++) {
+        if (strcmp(o->signal, SIGNALS[i].name) != 0)
+            continue;
+        int pair = SIGNALS[i].pair ? SIGNALS[i].pair : (int)o->chan;
+        double seg1[2] = { pair == 1 ? 1375.0 : 1529.0, pair == 1 ? 2002.0 : 2225.0 };
+        *ref_level = isnan(o->level) ? -13.0 : o->level;
+        *rc = append_sines(b, seg1, 2, *ref_level - 3.0, 0.4) == 0 &&     /* each tone 3 dB under the whole */
+                      append_sines(b, &SIGNALS[i].tone_hz, 1, *ref_level, 0.1) == 0 && append_silence(b, 0.2) == 0
+                  ? EXIT_OK
+                  : EXIT_RUNTIME;
+        return 1;
+    }
+    return 0;
+}
+
 static int progress_kind(const char *signal, sq_progress_kind *k)
 {
     for (int i = 0; i < SQ_PROGRESS_KIND_COUNT; i++)
@@ -298,6 +340,9 @@ static int build_signal(const gen_opts *o, sample_buf *b, double *ref_level)
         return build_fsk(o, b);
     if (strcmp(o->signal, "handshake") == 0)
         return build_handshake(o, b);
+    int rc;
+    if (build_v8bis(o, b, ref_level, &rc))
+        return rc;
     sq_progress_kind pk;
     if (progress_kind(o->signal, &pk))
         return build_progress(o, pk, b, ref_level);

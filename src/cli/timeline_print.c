@@ -38,6 +38,11 @@ static int is_progress(sq_event_type t)
     return t == SQ_EVENT_DIAL_TONE || t == SQ_EVENT_RINGBACK || t == SQ_EVENT_BUSY || t == SQ_EVENT_REORDER;
 }
 
+static int is_v8bis(sq_event_type t)
+{
+    return t >= SQ_EVENT_V8BIS_CRE && t <= SQ_EVENT_V8BIS_ESR;
+}
+
 static int is_v8(sq_event_type t)
 {
     return t == SQ_EVENT_CI || t == SQ_EVENT_CM || t == SQ_EVENT_JM || t == SQ_EVENT_CJ;
@@ -222,6 +227,8 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         return;
     }
     fprintf(out, " %7.1f Hz  %6.1f dBm0", ev->freq_hz, ev->level_dbm0);
+    if (is_v8bis(ev->type))
+        fprintf(out, "  after the %s pair", ev->fsk_channel == 1 ? "initiating (1375+2002 Hz)" : "responding (1529+2225 Hz)");
     if (is_answer_tone(ev->type)) {
         fprintf(out, "  AM %.1f Hz depth %.2f", ev->am_hz, ev->am_depth);
         if (ev->n_reversals) {
@@ -264,6 +271,8 @@ void timeline_print_json(FILE *out, const timeline_event *e)
         return;
     }
     fprintf(out, ",\"freq_hz\":%.1f,\"level_dbm0\":%.1f", ev->freq_hz, ev->level_dbm0);
+    if (is_v8bis(ev->type))
+        fprintf(out, ",\"pair\":\"%s\"", ev->fsk_channel == 1 ? "initiating" : "responding");
     if (is_answer_tone(ev->type)) {
         fprintf(out, ",\"am_hz\":%.2f,\"am_depth\":%.3f,\"reversals_s\":[", ev->am_hz, ev->am_depth);
         for (size_t i = 0; i < shown_reversals(ev); i++)

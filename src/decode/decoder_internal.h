@@ -145,6 +145,22 @@ typedef struct sq_dtmf_lane {
     int sounding;
 } sq_dtmf_lane;
 
+/* V.8bis signals (v8bis_lane.c): runs of window classes, then the two segments. */
+#define SQ_V8BIS_WINDOW 256
+#define SQ_V8BIS_HOP 256               /* no overlap: segment 2 still fills two windows */
+typedef struct sq_v8bis_lane {
+    float coeff[16];
+    double floor_power;
+    float history[2 * SQ_V8BIS_WINDOW];
+    size_t head;
+    uint64_t n;
+    int run_class;                 /* 0, a pair, or 16 + a single tone's filter */
+    double run_start_s, run_power;
+    size_t run_windows;
+    int seg1_pair;                 /* a segment 1 just ended (0: none) */
+    double seg1_start_s, seg1_end_s, seg1_power;
+} sq_v8bis_lane;
+
 struct sq_decoder {
     sq_band_watch watch;
     sq_tonerx *tones;
@@ -153,6 +169,7 @@ struct sq_decoder {
     double qam_on_power, qam_off_power;   /* V.22 carrier thresholds as powers */
     double sleep_band_power;       /* an FSK lane's band louder than this is awake */
     sq_dtmf_lane dtmf;
+    sq_v8bis_lane v8bis;
     sq_progress_rx *progress;      /* dial tone, ringback, busy, reorder */
     sq_event_pool pool;
     uint64_t samples;
@@ -186,5 +203,10 @@ void sq_qam_lanes_destroy(sq_decoder *d);
 void sq_dtmf_lane_process(sq_decoder *d, const float *x, size_t n);
 void sq_dtmf_lane_finish(sq_decoder *d);
 double sq_dtmf_lane_horizon_s(const sq_decoder *d, double now_s);
+
+int sq_v8bis_lane_create(sq_decoder *d);
+void sq_v8bis_lane_process(sq_decoder *d, const float *x, size_t n);
+void sq_v8bis_lane_finish(sq_decoder *d);
+double sq_v8bis_lane_horizon_s(const sq_decoder *d, double now_s);
 
 #endif

@@ -33,6 +33,12 @@ static const struct {
     [SQ_EVENT_RINGBACK] = { PLOT_CALLER, PLOT_CALLING_TONE, "ringing", "ringback: the far phone is ringing" },
     [SQ_EVENT_BUSY] = { PLOT_CALLER, PLOT_CALLING_TONE, "busy", "busy tone: the far line is engaged" },
     [SQ_EVENT_REORDER] = { PLOT_CALLER, PLOT_CALLING_TONE, "reorder", "reorder (congestion) tone: no route" },
+    [SQ_EVENT_V8BIS_CRE] = { PLOT_ANSWERER, PLOT_V8, "CRe", "V.8bis capabilities request (answering station)" },
+    [SQ_EVENT_V8BIS_MRE] = { PLOT_ANSWERER, PLOT_V8, "MRe", "V.8bis mode request (answering station)" },
+    [SQ_EVENT_V8BIS_CRD] = { BY_CHANNEL, PLOT_V8, "CRd", "V.8bis capabilities request" },
+    [SQ_EVENT_V8BIS_MRD] = { BY_CHANNEL, PLOT_V8, "MRd", "V.8bis mode request" },
+    [SQ_EVENT_V8BIS_ESI] = { BY_CHANNEL, PLOT_V8, "ESi", "V.8bis escape: the initiating station's message follows" },
+    [SQ_EVENT_V8BIS_ESR] = { BY_CHANNEL, PLOT_V8, "ESr", "V.8bis escape: the responding station's message follows" },
 };
 
 static int known(const sq_event *ev)
