@@ -51,7 +51,10 @@ same() { [ "$(sha256sum <"$1")" = "$(sha256sum <"$2")" ]; }
 "$SQ" devices >"$T/devices" 2>&1 && grep -q pulse "$T/devices" && ok || bad "devices does not list pulse: $(cat "$T/devices")"
 # A call that connected must deliver both files whole, whatever the server did. One that a
 # skip broke before both sides said CONNECT (V.8 or training; a skip there is survived
-# with LAPM, but not always) is said and made once more.
+# with LAPM, but not always) is said and made once more; so is one whose V.8 did not agree
+# LAPM although both sides offer it (seen once under AddressSanitizer, with two PortAudio
+# underruns in the caller: the answerer heard CM as "v22bis" alone, twice, and answered
+# without LAPM; the LAPM checks below then have nothing to check).
 for setup in 1 2; do
     PULSE_SINK=b2a PULSE_SOURCE=a2b.monitor timeout 300 "$SQ" answer --send "$T/b.bin" --recv-out "$T/got-a" \
         --record "$T/answer.wav" 2>"$T/answer.log" &
@@ -61,10 +64,10 @@ for setup in 1 2; do
     call_rc=$?
     wait $answer
     answer_rc=$?
-    grep -q CONNECT "$T/call.log" && grep -q CONNECT "$T/answer.log" && break
+    grep -q CONNECT "$T/call.log" && grep -q CONNECT "$T/answer.log" && grep -q "V.42 LAPM agreed" "$T/answer.log" && break
     retried=$((retried + 1))
-    note "20 kB call, setup $setup: no CONNECT on both sides (call: $(grep -h '"no_carrier"' "$T/call.log" | head -1);" \
-        "answer: $(grep -h 'NO CARRIER (' "$T/answer.log" | head -1))"
+    note "20 kB call, setup $setup: no CONNECT with LAPM on both sides (call: $(grep -h '"no_carrier"' "$T/call.log" | head -1);" \
+        "answer: $(grep -h 'NO CARRIER (\|V.8 complete' "$T/answer.log" | head -2 | tr '\n' ' '))"
 done
 retrains=$(cat "$T/call.log" "$T/answer.log" | grep -c "retrain:")
 skipped_retrains=$retrains
