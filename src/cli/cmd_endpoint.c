@@ -229,7 +229,7 @@ static int step(endpoint *e, const float *rx)
             status_print(&e->status, now_s(e), "ring", "RING: a calling signal is on the line, answering");
             return start_call(e) == 0 ? -1 : EXIT_RUNTIME;
         }
-        return cli_interrupted ? finish(e, "no call: cli_interrupted", 0) : -1;   /* a ring can come at any time */
+        return cli_interrupted ? finish(e, "no call: interrupted", 0) : -1;   /* a ring can come at any time */
     }
     print_notes(e);
     const sq_call_status *st = sq_call_status_get(e->call);
@@ -250,7 +250,7 @@ static int step(endpoint *e, const float *rx)
     if (!e->in_data && e->o->wait_s > 0.0 && (double)(e->n - e->call_start) / SQ_PROCESSING_RATE_HZ > e->o->wait_s)
         return finish(e, "no data connection in time (--wait)", 0);
     if (e->hangup_at)
-        return e->n >= e->hangup_at ? finish(e, cli_interrupted ? "hung up: cli_interrupted" : "hung up: everything sent, the line idle", 0) : -1;
+        return e->n >= e->hangup_at ? finish(e, cli_interrupted ? "hung up: interrupted" : "hung up: everything sent, the line idle", 0) : -1;
     if (cli_interrupted || (e->in_data && byte_source_done(&e->source) && sq_call_tx_pending(e->call) == 0 &&
                         (double)(e->n - e->last_heard) / SQ_PROCESSING_RATE_HZ >= e->o->idle_s))
         e->hangup_at = e->n + (uint64_t)(HANGUP_TAIL_S * SQ_PROCESSING_RATE_HZ);
