@@ -50,6 +50,12 @@ typedef enum sq_event_type {
     SQ_EVENT_V8BIS_MRD,
     SQ_EVENT_V8BIS_ESI,
     SQ_EVENT_V8BIS_ESR,
+    SQ_EVENT_TONE_A,       /* V.34 phase 2 (10.1.2.1-2): tone A, 2400 Hz with its 1800 Hz guard
+                            * (fsk_channel 2), tone B, 1200 Hz (fsk_channel 1); reversals timed */
+    SQ_EVENT_TONE_B,
+    SQ_EVENT_INFO0,        /* V.34 / V.90 INFO sequences (squeal/v34_info.h): info_kind, */
+    SQ_EVENT_INFO1,        /*  info_bits, crc_ok; fsk_channel 2 on 2400 Hz, 1 on 1200 Hz */
+    SQ_EVENT_LINE_PROBE,   /* V.34 L1 then L2 (10.1.2.4): on_s is L1's length, 0 if not seen */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 
@@ -86,8 +92,13 @@ typedef struct sq_event {
     double freq2_hz;
     size_t bursts;
     double on_s, off_s;
+    /* INFO events: the frame as received, bit i of its table at info_bits[i / 8] bit i % 8
+     * (sq_info_fields names them), its kind (sq_info_kind) and whether its CRC checked */
+    uint8_t info_bits[14];
+    uint8_t info_kind;
+    uint8_t crc_ok;
     /* room for fields to come without changing the struct's size (version.h) */
-    uint8_t reserved[64];
+    uint8_t reserved[48];
 } sq_event;
 
 /* "ans", "ans_pr", ..., "v21", "bell103". */

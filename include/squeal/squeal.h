@@ -20,6 +20,7 @@
 #include "squeal/v22bis_session.h"
 #include "squeal/call.h"
 #include "squeal/channel.h"
+#include "squeal/v34_info.h"
 
 #ifdef __cplusplus
 extern "C" {

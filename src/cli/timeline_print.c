@@ -1,4 +1,5 @@
 /* Timeline output: one line per event, as text or as a JSON object. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "src/cli/cli.h"
@@ -146,6 +147,52 @@ static void print_char_errors(FILE *out, const sq_event *ev)
     fprintf(out, ")");
 }
 
+static int is_info(sq_event_type t)
+{
+    return t == SQ_EVENT_INFO0 || t == SQ_EVENT_INFO1;
+}
+
+static int has_reversals(sq_event_type t)
+{
+    return is_answer_tone(t) || t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B;
+}
+
+/* An INFO frame: its kind and CRC, then its fields (text: only those not zero). */
+static void print_info(FILE *out, const sq_event *ev, int json)
+{
+    sq_info_kind k = (sq_info_kind)ev->info_kind;
+    size_t n;
+    const sq_info_field *f = sq_info_fields(k, ev->info_bits, &n);
+    if (json)
+        fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f,\"frame\":\"%s\",\"crc_ok\":%s,\"fields\":{",
+                ev->fsk_channel, ev->level_dbm0, sq_info_kind_to_str(k), ev->crc_ok ? "true" : "false");
+    else
+        fprintf(out, " chan %d  %6.1f dBm0  %s  CRC %s ", ev->fsk_channel, ev->level_dbm0, sq_info_kind_to_str(k),
+                ev->crc_ok ? "good" : "FAILED");
+    int first = 1;
+    for (size_t i = 0; i < n; i++) {
+        double v = sq_info_field_value(&f[i], ev->info_bits);
+        if (!json && (v == 0.0 || isnan(v)))
+            continue;
+        fprintf(out, json ? "%s\"%s\":" : "%s%s=", json ? (first ? "" : ",") : " ", f[i].name);
+        if (isnan(v))
+            fputs("null", out);
+        else if (v == floor(v))
+            fprintf(out, "%.0f", v);
+        else
+            fprintf(out, "%.2f", v);
+        first = 0;
+    }
+    if (json) {
+        fprintf(out, "},\"bits\":\"");
+        for (size_t i = 0; i < sq_info_length(k); i++)
+            fputc('0' + sq_info_bit(ev->info_bits, i), out);
+        fprintf(out, "\"}\n");
+    } else {
+        fputc('\n', out);
+    }
+}
+
 static void print_v22_text(FILE *out, const sq_event *ev)
 {
     fprintf(out, " chan %d  %6.1f dBm0", ev->fsk_channel, ev->level_dbm0);
@@ -218,6 +265,10 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         fputc('\n', out);
         return;
     }
+    if (is_info(ev->type)) {
+        print_info(out, ev, 0);
+        return;
+    }
     if (is_fsk(ev->type)) {
         fprintf(out, " chan %d  %6.1f dBm0  \"", ev->fsk_channel, ev->level_dbm0);
         print_escaped(out, ev->data, ev->data_len, 0);
@@ -229,8 +280,11 @@ void timeline_print_text(FILE *out, const timeline_event *e)
     fprintf(out, " %7.1f Hz  %6.1f dBm0", ev->freq_hz, ev->level_dbm0);
     if (is_v8bis(ev->type))
         fprintf(out, "  after the %s pair", ev->fsk_channel == 1 ? "initiating (1375+2002 Hz)" : "responding (1529+2225 Hz)");
-    if (is_answer_tone(ev->type)) {
+    if (ev->type == SQ_EVENT_LINE_PROBE)
+        fprintf(out, "  L1 %.3f s, L2 %.3f s", ev->on_s, ev->end_s - ev->start_s - ev->on_s);
+    if (is_answer_tone(ev->type))
         fprintf(out, "  AM %.1f Hz depth %.2f", ev->am_hz, ev->am_depth);
+    if (has_reversals(ev->type)) {
         if (ev->n_reversals) {
             fprintf(out, "  reversals");
             for (size_t i = 0; i < shown_reversals(ev); i++)
@@ -262,6 +316,10 @@ void timeline_print_json(FILE *out, const timeline_event *e)
                 ev->freq_hz, ev->freq2_hz, ev->level_dbm0, ev->bursts, ev->on_s, ev->off_s);
         return;
     }
+    if (is_info(ev->type)) {
+        print_info(out, ev, 1);
+        return;
+    }
     if (is_fsk(ev->type)) {
         fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f,\"text\":", ev->fsk_channel, ev->level_dbm0);
         fputc('"', out);
@@ -273,8 +331,14 @@ void timeline_print_json(FILE *out, const timeline_event *e)
     fprintf(out, ",\"freq_hz\":%.1f,\"level_dbm0\":%.1f", ev->freq_hz, ev->level_dbm0);
     if (is_v8bis(ev->type))
         fprintf(out, ",\"pair\":\"%s\"", ev->fsk_channel == 1 ? "initiating" : "responding");
-    if (is_answer_tone(ev->type)) {
-        fprintf(out, ",\"am_hz\":%.2f,\"am_depth\":%.3f,\"reversals_s\":[", ev->am_hz, ev->am_depth);
+    if (ev->type == SQ_EVENT_LINE_PROBE)
+        fprintf(out, ",\"l1_s\":%.3f,\"l2_s\":%.3f", ev->on_s, ev->end_s - ev->start_s - ev->on_s);
+    if (ev->type == SQ_EVENT_TONE_A || ev->type == SQ_EVENT_TONE_B)
+        fprintf(out, ",\"chan\":%d", ev->fsk_channel);
+    if (is_answer_tone(ev->type))
+        fprintf(out, ",\"am_hz\":%.2f,\"am_depth\":%.3f", ev->am_hz, ev->am_depth);
+    if (has_reversals(ev->type)) {
+        fprintf(out, ",\"reversals_s\":[");
         for (size_t i = 0; i < shown_reversals(ev); i++)
             fprintf(out, "%s%.3f", i ? "," : "", ev->reversals_s[i]);
         fputc(']', out);

@@ -14,6 +14,10 @@
 #include "squeal/error.h"
 
 #define CHUNK 160
+/* each of the two phase-2 lanes can close a tone, report a frame and release a held one */
+#define PHASE2_EVENTS_PER_CHUNK 6
+
+_Static_assert(sizeof(((sq_event *)0)->info_bits) >= SQ_INFO_BYTES, "an INFO1c frame fits an event");
 
 /* Nominal frequencies watched by the tone bank, and what each one means. */
 typedef struct tone_rule {
@@ -49,7 +53,7 @@ static const tone_rule RULES[] = {
 static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "ans", "ans_pr", "ansam", "ansam_pr", "ct", "cng", "bell_ans", "guard", "v21", "bell103",
     "ci", "cm", "jm", "cj", "usb1", "s1", "sb1", "data", "dtmf", "dial_tone", "ringback", "busy", "reorder",
-    "cre", "mre", "crd", "mrd", "esi", "esr",
+    "cre", "mre", "crd", "mrd", "esi", "esr", "tone_a", "tone_b", "info0", "info1", "line_probe",
 };
 
 const char *sq_event_type_to_str(sq_event_type t)
@@ -90,6 +94,8 @@ int sq_decoder_create(const sq_decoder_settings *s, sq_decoder **out)
         rc = sq_progress_rx_create(&d->progress);
     if (rc == SQ_OK)
         rc = sq_v8bis_lane_create(d);
+    if (rc == SQ_OK)
+        sq_phase2_lanes_create(d);
     if (rc != SQ_OK) {
         sq_decoder_destroy(d);
         return rc;
@@ -181,7 +187,7 @@ size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
     size_t done = 0;
     while (done < n) {
         /* Each chunk can end a segment on every tone and close every lane. */
-        if (!sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES + 4,
+        if (!sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES + 4 + PHASE2_EVENTS_PER_CHUNK,
                                     SQ_FSK_LANES + SQ_QAM_LANES + 1))
             break;
         size_t len = n - done < CHUNK ? n - done : CHUNK;
@@ -192,6 +198,7 @@ size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
         sq_dtmf_lane_process(d, x + done, took);
         sq_progress_rx_process(d->progress, x + done, took);
         sq_v8bis_lane_process(d, x + done, took);
+        sq_phase2_lanes_process(d, x + done, took);
         drain_progress(d);
         d->samples += took;
         drain_tones(d);
@@ -210,6 +217,7 @@ double sq_decoder_horizon_s(const sq_decoder *d)
     h = fmin(h, sq_dtmf_lane_horizon_s(d, now_s));
     h = fmin(h, sq_progress_rx_open_since_s(d->progress));
     h = fmin(h, sq_v8bis_lane_horizon_s(d, now_s));
+    h = fmin(h, sq_phase2_lanes_horizon_s(d, now_s));
     return fmin(h, sq_qam_lanes_horizon_s(d, now_s));
 }
 
@@ -228,6 +236,7 @@ void sq_decoder_finish(sq_decoder *d)
     sq_progress_rx_finish(d->progress);
     drain_progress(d);
     sq_v8bis_lane_finish(d);
+    sq_phase2_lanes_finish(d);
 }
 
 void sq_decoder_set_symbol_tap(sq_decoder *d, sq_decoder_symbol_fn fn, void *user)

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "dsp/dpsk.h"
 #include "dsp/qam.h"
 #include "src/proto/hdlc.h"
 #include "dsp/tone_rx.h"
@@ -15,6 +16,7 @@
 #include "squeal/dtmf.h"
 #include "squeal/progress.h"
 #include "squeal/fsk.h"
+#include "squeal/v34_info.h"
 
 #define SQ_EVENT_QUEUE 64
 #define SQ_TEXT_BUFFERS 12
@@ -161,6 +163,53 @@ typedef struct sq_v8bis_lane {
     double seg1_start_s, seg1_end_s, seg1_power;
 } sq_v8bis_lane;
 
+/* V.34 phase 2 on one carrier (phase2_lane.c): 1200 Hz (the call modem's, or V.90's digital
+ * modem's) or 2400 Hz (the answer or analogue modem's, with its 1800 Hz guard). INFO frames
+ * are looked for at every phase of the symbol clock; tones and reversals at the phase that
+ * reads the clearest. */
+#define SQ_INFO_COLLECTORS 2
+typedef struct sq_info_collector {
+    int active;
+    uint8_t bits[SQ_INFO_BYTES];
+    size_t n;                      /* bits held, from bit 0 */
+    uint64_t start_sample;
+    double clarity_sum, power_sum;
+} sq_info_collector;
+
+typedef struct sq_dpsk_clock_phase {
+    uint16_t last_bits, clear;     /* the last 12 decisions (newest at bit 0), and which were clear */
+    double strength;               /* how clear its decisions are, averaged */
+    double last_angle;             /* of its last product (pi/2 when the band was quiet) */
+    sq_info_collector col[SQ_INFO_COLLECTORS];
+} sq_dpsk_clock_phase;
+
+typedef struct sq_phase2_lane {
+    int high;                      /* the 2400 Hz carrier */
+    sq_dpsk_rx rx, guard_rx;
+    double guard_power;            /* at 1800 Hz, over the last symbol (high carrier only) */
+    sq_dpsk_clock_phase phase[SQ_DPSK_PHASES];
+    int best;
+    /* the tone being heard at the best phase */
+    int tone_open;
+    size_t run, off_run;           /* clear-0 symbols in a row; symbols since the last one */
+    uint64_t run_start, tone_last;
+    double angle_sum, power_sum, guard_sum, total_sum;
+    size_t tone_symbols;
+    size_t n_reversals;
+    double reversals_s[SQ_EVENT_MAX_REVERSALS];
+    uint64_t reversal_at;          /* a 1 in the tone, confirmed when the tone goes on */
+    int tone_pending;              /* a closed tone, held while a frame is read */
+    sq_event tone;
+    uint64_t tone_pending_end;
+    /* the last INFO frame reported, and a frame whose CRC failed, held until none checks */
+    uint64_t last_frame_start, last_frame_end;
+    int last_info0_kind;
+    double last_info0_s;
+    int bad_pending;
+    sq_event bad;
+    uint64_t bad_end;
+} sq_phase2_lane;
+
 struct sq_decoder {
     sq_band_watch watch;
     sq_tonerx *tones;
@@ -170,6 +219,7 @@ struct sq_decoder {
     double sleep_band_power;       /* an FSK lane's band louder than this is awake */
     sq_dtmf_lane dtmf;
     sq_v8bis_lane v8bis;
+    sq_phase2_lane phase2[2];      /* 1200 Hz, 2400 Hz */
     sq_progress_rx *progress;      /* dial tone, ringback, busy, reorder */
     sq_event_pool pool;
     uint64_t samples;
@@ -208,5 +258,10 @@ int sq_v8bis_lane_create(sq_decoder *d);
 void sq_v8bis_lane_process(sq_decoder *d, const float *x, size_t n);
 void sq_v8bis_lane_finish(sq_decoder *d);
 double sq_v8bis_lane_horizon_s(const sq_decoder *d, double now_s);
+
+void sq_phase2_lanes_create(sq_decoder *d);
+void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n);
+void sq_phase2_lanes_finish(sq_decoder *d);
+double sq_phase2_lanes_horizon_s(const sq_decoder *d, double now_s);
 
 #endif

@@ -39,6 +39,11 @@ static const struct {
     [SQ_EVENT_V8BIS_MRD] = { BY_CHANNEL, PLOT_V8, "MRd", "V.8bis mode request" },
     [SQ_EVENT_V8BIS_ESI] = { BY_CHANNEL, PLOT_V8, "ESi", "V.8bis escape: the initiating station's message follows" },
     [SQ_EVENT_V8BIS_ESR] = { BY_CHANNEL, PLOT_V8, "ESr", "V.8bis escape: the responding station's message follows" },
+    [SQ_EVENT_TONE_A] = { BY_CHANNEL, PLOT_TRAINING, "A", "V.34 tone A, 2400 Hz with its 1800 Hz guard (phase 2)" },
+    [SQ_EVENT_TONE_B] = { BY_CHANNEL, PLOT_TRAINING, "B", "V.34 tone B, 1200 Hz (phase 2)" },
+    [SQ_EVENT_INFO0] = { BY_CHANNEL, PLOT_TRAINING, "INFO0", "V.34 INFO0: the modem's capabilities (phase 2)" },
+    [SQ_EVENT_INFO1] = { BY_CHANNEL, PLOT_TRAINING, "INFO1", "V.34 INFO1: probing results and chosen symbol rates" },
+    [SQ_EVENT_LINE_PROBE] = { BY_CHANNEL, PLOT_TRAINING, "L1/L2", "V.34 line probing: tones every 150 Hz (phase 2)" },
 };
 
 static int known(const sq_event *ev)
@@ -70,6 +75,8 @@ void plot_event_label(const sq_event *ev, char *buf, size_t len)
         snprintf(buf, len, "Bell 103 %s", ev->fsk_channel == 2 ? "ans" : "orig");
     else if (ev->type == SQ_EVENT_SB1 || ev->type == SQ_EVENT_DATA)
         snprintf(buf, len, "%s %d", TYPES[ev->type].label, ev->rate);
+    else if (ev->type == SQ_EVENT_INFO0 || ev->type == SQ_EVENT_INFO1)
+        snprintf(buf, len, "INFO%s%s", sq_info_kind_to_str((sq_info_kind)ev->info_kind) + 4, ev->crc_ok ? "" : "?");
     else if (ev->type == SQ_EVENT_DTMF && ev->data)
         snprintf(buf, len, "%s %.*s", TYPES[ev->type].label, (int)(ev->data_len < 24 ? ev->data_len : 24), (const char *)ev->data);
     else
@@ -86,6 +93,9 @@ void plot_event_meaning(const sq_event *ev, char *buf, size_t len)
         snprintf(buf, len, "%s, %s band", TYPES[ev->type].meaning, ev->fsk_channel == 2 ? "answerer's" : "caller's");
     else if (ev->type == SQ_EVENT_SB1 || ev->type == SQ_EVENT_DATA)
         snprintf(buf, len, "%s at %d bit/s", TYPES[ev->type].meaning, ev->rate);
+    else if (ev->type == SQ_EVENT_INFO0 || ev->type == SQ_EVENT_INFO1)
+        snprintf(buf, len, "%s, %s%s", TYPES[ev->type].meaning, sq_info_kind_to_str((sq_info_kind)ev->info_kind),
+                 ev->crc_ok ? "" : " (CRC failed)");
     else
         snprintf(buf, len, "%s", TYPES[ev->type].meaning);
 }

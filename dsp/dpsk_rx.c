@@ -1,0 +1,65 @@
+/* Binary DPSK receiver front end (dsp/dpsk.h). */
+#include <math.h>
+#include <string.h>
+#include "dsp/dpsk.h"
+#include "dsp/sample_guard.h"
+#include "squeal/fsk.h"
+
+#define SYMBOL_SAMPLES (SQ_PROCESSING_RATE_HZ / SQ_DPSK_BAUD)   /* 13.33 */
+
+int sq_dpsk_rx_init(sq_dpsk_rx *r, double carrier_hz)
+{
+    memset(r, 0, sizeof *r);
+    size_t len = 0;
+    for (size_t l = 1; l <= SQ_DPSK_MAX_TABLE && !len; l++) {
+        double cycles = carrier_hz * (double)l / SQ_PROCESSING_RATE_HZ;
+        if (fabs(cycles - round(cycles)) < 1e-9)
+            len = l;
+    }
+    if (!len || carrier_hz <= 0.0)
+        return -1;
+    r->table_len = len;
+    for (size_t i = 0; i < len; i++) {
+        double w = -2.0 * M_PI * carrier_hz * (double)i / SQ_PROCESSING_RATE_HZ;
+        r->table[i] = (float)cos(w) + I * (float)sin(w);
+    }
+    for (int h = 0; h < SQ_DPSK_PHASES; h++)
+        r->next[h] = SQ_DPSK_HISTORY + SYMBOL_SAMPLES * h / SQ_DPSK_PHASES;
+    return 0;
+}
+
+void sq_dpsk_rx_push(sq_dpsk_rx *r, const float *x, size_t n, sq_dpsk_symbol_fn fn, void *user)
+{
+    const double whole = (double)(int)SYMBOL_SAMPLES, frac = SYMBOL_SAMPLES - whole;
+    for (size_t i = 0; i < n; i++) {
+        float v = sq_sample_guard(x[i]);
+        float complex m = v * r->table[r->table_pos];
+        r->table_pos = r->table_pos + 1 == r->table_len ? 0 : r->table_pos + 1;
+        double e = (double)v * v;
+        r->sum += m - r->mixed[r->mixed_pos];
+        r->energy_sum += e - r->energy[r->mixed_pos];
+        r->mixed[r->mixed_pos] = m;
+        r->energy[r->mixed_pos] = e;
+        r->mixed_pos = r->mixed_pos + 1 == SQ_DPSK_SUM ? 0 : r->mixed_pos + 1;
+        r->sums[r->sums_pos] = (float complex)r->sum;
+        r->n++;
+        for (int h = 0; h < SQ_DPSK_PHASES; h++) {
+            if ((double)r->n < r->next[h])
+                continue;
+            r->next[h] += SYMBOL_SAMPLES;
+            /* the sum one symbol back, between the samples 13 and 14 back */
+            size_t a = (r->sums_pos + SQ_DPSK_HISTORY - (size_t)whole) % SQ_DPSK_HISTORY;
+            size_t b = (a + SQ_DPSK_HISTORY - 1) % SQ_DPSK_HISTORY;
+            float complex before = (float)(1.0 - frac) * r->sums[a] + (float)frac * r->sums[b];
+            float complex now = r->sums[r->sums_pos];
+            sq_dpsk_symbol s = {
+                .sample = r->n, .phase = h, .product = now * conjf(before),
+                .power = 2.0 * (double)(crealf(now) * crealf(now) + cimagf(now) * cimagf(now)) /
+                         (SQ_DPSK_SUM * SQ_DPSK_SUM),
+                .total_power = fmax(r->energy_sum, 0.0) / SQ_DPSK_SUM,
+            };
+            fn(user, &s);
+        }
+        r->sums_pos = (r->sums_pos + 1) % SQ_DPSK_HISTORY;
+    }
+}

@@ -1,0 +1,85 @@
+/* squeal: the INFO sequences of V.34 phase 2 (V.34 10.1.2.3, Tables 14-16; V.90 Tables 7-11).
+ *
+ * An INFO sequence is a short frame sent in 600 bit/s DPSK: four fill 1s, the sync word
+ * 01110010, the information bits, a CRC-16 over them, four more fill 1s. The answering
+ * (V.34) or analogue (V.90) modem sends INFO0a and INFO1a on a 2400 Hz carrier; the calling
+ * (V.34) or digital (V.90) modem sends INFO0c / INFO0d and INFO1c / INFO1d on 1200 Hz. Which
+ * frame it is follows from its carrier and its length.
+ *
+ * Bits are numbered as in the Recommendations' tables: bit 0 is the first sent. A frame is
+ * held as those bits, bit i at bits[i / 8] bit (i % 8). Fields are described by a table, so
+ * a printer can list every field of a frame by name without knowing the layouts. */
+#ifndef SQUEAL_V34_INFO_H
+#define SQUEAL_V34_INFO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "squeal/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum sq_info_kind {
+    SQ_INFO0A = 0,   /* 49 bits, 2400 Hz: the answering / analogue modem's capabilities */
+    SQ_INFO0C,       /* 49 bits, 1200 Hz: the calling modem's capabilities */
+    SQ_INFO0D,       /* 62 bits, 1200 Hz: a V.90 digital modem's capabilities */
+    SQ_INFO1A,       /* 70 bits, 2400 Hz: the answer modem's decisions (symbol rates) */
+    SQ_INFO1C,       /* 109 bits, 1200 Hz: the call (or V.90 digital) modem's probing results */
+    SQ_INFO_KIND_COUNT
+} sq_info_kind;
+
+#define SQ_INFO_MAX_BITS 109
+#define SQ_INFO_BYTES ((SQ_INFO_MAX_BITS + 7) / 8)
+#define SQ_INFO_SYNC_BITS 12       /* the fill 1111 and the sync word 01110010 */
+
+/* "info0a", "info0c", ... */
+SQ_API const char *sq_info_kind_to_str(sq_info_kind k);
+/* The frame's length in bits, fill to fill. */
+SQ_API size_t sq_info_length(sq_info_kind k);
+/* 1 when the carrier is 2400 Hz (the answering / analogue modem's), 0 when 1200 Hz. */
+SQ_API int sq_info_high_carrier(sq_info_kind k);
+
+/* Bit i of a frame held as above. */
+SQ_API int sq_info_bit(const uint8_t *bits, size_t i);
+/* The unsigned value of bits [first, first + width), the first bit the least significant
+ * (the tables give multi-bit fields least significant bit first). */
+SQ_API unsigned sq_info_field_raw(const uint8_t *bits, size_t first, size_t width);
+/* 1 when the CRC (x^16 + x^12 + x^5 + 1, register preset to 1s, 10.1.2.3.2) checks. */
+SQ_API int sq_info_crc_ok(sq_info_kind k, const uint8_t *bits);
+
+typedef enum sq_info_unit {
+    SQ_INFO_FLAG = 0,     /* 0 or 1 */
+    SQ_INFO_COUNT,        /* a number as is */
+    SQ_INFO_SCALED,       /* raw times scale (dB, ms, bit/s) */
+    SQ_INFO_OFFSET_HZ,    /* 10-bit two's complement, 0.02 Hz a step; -512 means not measured */
+    SQ_INFO_SYMBOL_RATE,  /* 0..5: 2400, 2743, 2800, 3000, 3200, 3429 symbols/s; 6: 8000 (V.90) */
+    SQ_INFO_NEG_SCALED,   /* offset minus raw times scale (V.90 power levels in dBm0) */
+} sq_info_unit;
+
+typedef struct sq_info_field {
+    const char *name;     /* a JSON key: "symbol_rate_2743", "max_rate_bps_3200", ... */
+    uint8_t first, width;
+    sq_info_unit unit;
+    double scale, offset;
+} sq_info_field;
+
+/* The fields of a frame of this kind. INFO1a has two layouts (V.34's, and V.90's when bits
+ * 37:39 say 6, a downstream of 8000 symbols/s), so the frame is given; it may be NULL for
+ * the V.34 layout. Reserved bits and the CRC are not listed. */
+SQ_API const sq_info_field *sq_info_fields(sq_info_kind k, const uint8_t *bits, size_t *n);
+/* A field's value in its unit (symbol rates as symbols/s, rounded). */
+SQ_API double sq_info_field_value(const sq_info_field *f, const uint8_t *bits);
+
+/* Builds a frame: fill, sync, the fields whose values are given by name (others 0), CRC,
+ * fill. names and values hold n pairs; values are in the fields' units. Returns 0, or -1
+ * with *bad set to the index of a name that is not a field of this kind or a value it
+ * cannot hold. */
+SQ_API int sq_info_build(sq_info_kind k, const char *const *names, const double *values, size_t n,
+                         uint8_t bits[SQ_INFO_BYTES], size_t *bad);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,353 @@
+/* V.34 phase 2 for the timeline decoder: tones A and B with their phase reversals, and the
+ * INFO sequences, on the two DPSK carriers (dsp/dpsk.h, squeal/v34_info.h).
+ *
+ * Every phase of the symbol clock shifts its decisions through a 12-bit window; fill and
+ * sync (1111 01110010), all read clearly, start gathering a frame, and the frame is reported
+ * when its CRC checks at one of the lengths its carrier can carry. Phases that read the same
+ * frame report it once. A frame whose bits were all clear but whose CRC checks at no length
+ * is reported with crc_ok 0, unless another phase read it whole.
+ *
+ * A tone is a run of 0s (no rotation) at the phase that reads clearest, 50 ms at least, within
+ * 10 Hz of the carrier; a single 1 inside it is a phase reversal. Tone A must come with its
+ * 1800 Hz guard (V.34 10.1.2.1), so a lone 2400 Hz tone is not named. */
+#include <math.h>
+#include <string.h>
+#include "src/decode/decoder_internal.h"
+#include "squeal/level.h"
+
+#define LOW_CARRIER_HZ 1200.0
+#define HIGH_CARRIER_HZ 2400.0
+#define GUARD_HZ 1800.0
+#define SYMBOL_SAMPLES (SQ_PROCESSING_RATE_HZ / SQ_DPSK_BAUD)
+#define FLOOR_DBM0 -45.0
+#define BAND_SHARE 0.3            /* of the input's power in the carrier's band (tone A's guard
+                                   * takes more than half the rest) */
+#define CLEAR_RATIO 0.7           /* |Re| / |product|: a decision, not a guess */
+#define FRAME_CLEAR_MEAN 0.85     /* a frame without a good CRC is reported only this clear */
+#define SYNC_PATTERN 0xF72u       /* 1111 01110010, first in time at the top */
+#define SYNC_MASK 0xFFFu
+#define TONE_MIN_SYMBOLS 24       /* 40 ms: tone A can last 50 ms before a reversal (11.2.1) */
+#define TONE_ZERO_RAD (25.0 * M_PI / 180.0)
+#define TONE_ONE_RAD (155.0 * M_PI / 180.0)
+#define TONE_MAX_OFFSET_HZ 10.0
+#define TONE_SHARE 0.75
+#define TONE_GUARD_MIN_DB -15.0   /* the guard beside tone A: about 5-7 dB under it on real lines */
+#define STRENGTH_ALPHA 0.05
+#define INFO1_WITHIN_S 4.0        /* an INFO1 follows its INFO0 by about 1.5 s (11.2) */
+#define BAD_HOLD_S 0.3
+
+static const sq_info_kind LOW_KINDS[] = { SQ_INFO0C, SQ_INFO0D, SQ_INFO1C };
+static const sq_info_kind HIGH_KINDS[] = { SQ_INFO0A, SQ_INFO1A };
+
+static double to_s(uint64_t sample)
+{
+    return (double)sample / SQ_PROCESSING_RATE_HZ;
+}
+
+static uint64_t back(uint64_t sample, double symbols)
+{
+    double s = (double)sample - symbols * SYMBOL_SAMPLES;
+    return s > 0.0 ? (uint64_t)llround(s) : 0;
+}
+
+void sq_phase2_lanes_create(sq_decoder *d)
+{
+    for (int i = 0; i < 2; i++) {
+        sq_phase2_lane *l = &d->phase2[i];
+        memset(l, 0, sizeof *l);
+        l->high = i == 1;
+        /* both carriers divide into whole cycles at 8 kHz: these cannot fail */
+        (void)sq_dpsk_rx_init(&l->rx, l->high ? HIGH_CARRIER_HZ : LOW_CARRIER_HZ);
+        (void)sq_dpsk_rx_init(&l->guard_rx, GUARD_HZ);
+        l->last_info0_s = -1e9;
+    }
+}
+
+typedef struct lane_ctx {
+    sq_decoder *d;
+    sq_phase2_lane *l;
+    double guard_sum;
+    size_t guard_n;
+} lane_ctx;
+
+static int frame_event_type(sq_info_kind k)
+{
+    return k == SQ_INFO1A || k == SQ_INFO1C ? SQ_EVENT_INFO1 : SQ_EVENT_INFO0;
+}
+
+static void frame_event(const sq_phase2_lane *l, const sq_info_collector *c, sq_info_kind k, sq_event *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->type = (sq_event_type)frame_event_type(k);
+    ev->start_s = to_s(c->start_sample);
+    ev->end_s = ev->start_s + (double)sq_info_length(k) / SQ_DPSK_BAUD;
+    ev->freq_hz = l->high ? HIGH_CARRIER_HZ : LOW_CARRIER_HZ;
+    ev->fsk_channel = l->high ? 2 : 1;
+    ev->level_dbm0 = sq_power_to_dbm0(c->power_sum / (double)(c->n ? c->n : 1));
+    ev->info_kind = (uint8_t)k;
+    memcpy(ev->info_bits, c->bits, SQ_INFO_BYTES);
+}
+
+static void report_frame(sq_decoder *d, sq_phase2_lane *l, const sq_info_collector *c, sq_info_kind k)
+{
+    uint64_t end = c->start_sample + (uint64_t)llround((double)sq_info_length(k) * SYMBOL_SAMPLES);
+    if (l->last_frame_end && c->start_sample + 2 * SYMBOL_SAMPLES < l->last_frame_end)
+        return;   /* another phase of the clock read it */
+    sq_event ev;
+    frame_event(l, c, k, &ev);
+    ev.crc_ok = 1;
+    if (l->bad_pending && l->bad.start_s < to_s(end) && l->bad.end_s > ev.start_s)
+        l->bad_pending = 0;
+    sq_event_pool_queue(&d->pool, &ev, -1);
+    l->last_frame_start = c->start_sample;
+    l->last_frame_end = end;
+    if (ev.type == SQ_EVENT_INFO0)
+        l->last_info0_s = ev.start_s;
+}
+
+/* A frame read clearly to its longest length without a CRC that checks. */
+static void hold_bad_frame(sq_phase2_lane *l, const sq_info_collector *c)
+{
+    if (c->clarity_sum < FRAME_CLEAR_MEAN * (double)c->n || l->bad_pending ||
+        (l->last_frame_end && c->start_sample + 2 * SYMBOL_SAMPLES < l->last_frame_end))
+        return;
+    int info1 = to_s(c->start_sample) - l->last_info0_s < INFO1_WITHIN_S;
+    sq_info_kind k = l->high ? (info1 ? SQ_INFO1A : SQ_INFO0A) : (info1 ? SQ_INFO1C : SQ_INFO0C);
+    frame_event(l, c, k, &l->bad);
+    l->bad.crc_ok = 0;
+    l->bad_pending = 1;
+    l->bad_end = c->start_sample + (uint64_t)llround((double)sq_info_length(k) * SYMBOL_SAMPLES);
+}
+
+static void release_bad_frame(sq_decoder *d, sq_phase2_lane *l, uint64_t now, int all)
+{
+    if (!l->bad_pending || (!all && now < l->bad_end + (uint64_t)(BAD_HOLD_S * SQ_PROCESSING_RATE_HZ)))
+        return;
+    l->bad_pending = 0;
+    if (l->last_frame_end && l->bad.start_s + 2.0 / SQ_DPSK_BAUD < to_s(l->last_frame_end))
+        return;
+    sq_event_pool_queue(&d->pool, &l->bad, -1);
+    l->last_frame_end = l->bad_end;
+}
+
+static void gather(sq_decoder *d, sq_phase2_lane *l, sq_info_collector *c, int bit, double clarity, double power)
+{
+    const sq_info_kind *kinds = l->high ? HIGH_KINDS : LOW_KINDS;
+    size_t n_kinds = l->high ? sizeof HIGH_KINDS / sizeof HIGH_KINDS[0] : sizeof LOW_KINDS / sizeof LOW_KINDS[0];
+    if (bit)
+        c->bits[c->n / 8] = (uint8_t)(c->bits[c->n / 8] | (1u << (c->n % 8)));
+    c->n++;
+    c->clarity_sum += clarity;
+    c->power_sum += power;
+    for (size_t i = 0; i < n_kinds; i++)
+        if (c->n == sq_info_length(kinds[i]) - 4 && sq_info_crc_ok(kinds[i], c->bits)) {
+            report_frame(d, l, c, kinds[i]);
+            c->active = 0;
+            return;
+        }
+    if (c->n >= sq_info_length(kinds[n_kinds - 1]) - 4) {
+        hold_bad_frame(l, c);
+        c->active = 0;
+    }
+}
+
+static void start_frame(sq_dpsk_clock_phase *ph, uint64_t sample)
+{
+    for (int i = 0; i < SQ_INFO_COLLECTORS; i++) {
+        sq_info_collector *c = &ph->col[i];
+        if (c->active)
+            continue;
+        memset(c, 0, sizeof *c);
+        c->active = 1;
+        for (size_t b = 0; b < SQ_INFO_SYNC_BITS; b++)
+            if ((SYNC_PATTERN >> (SQ_INFO_SYNC_BITS - 1 - b)) & 1u)
+                c->bits[b / 8] = (uint8_t)(c->bits[b / 8] | (1u << (b % 8)));
+        c->n = SQ_INFO_SYNC_BITS;
+        c->clarity_sum = (double)SQ_INFO_SYNC_BITS;
+        /* bit 0 was decided 11 symbols ago; its symbol began one earlier */
+        c->start_sample = back(sample, SQ_INFO_SYNC_BITS);
+        return;
+    }
+}
+
+/* A closed tone waits while a frame that began before its end is still being read: the 0s
+ * of an INFO frame are not a tone. */
+static int frame_under_way_before(const sq_phase2_lane *l, uint64_t end)
+{
+    for (int p = 0; p < SQ_DPSK_PHASES; p++)
+        for (int k = 0; k < SQ_INFO_COLLECTORS; k++)
+            if (l->phase[p].col[k].active && l->phase[p].col[k].start_sample < end)
+                return 1;
+    return 0;
+}
+
+static void release_tone(sq_decoder *d, sq_phase2_lane *l, int all)
+{
+    if (!l->tone_pending || (!all && frame_under_way_before(l, l->tone_pending_end)))
+        return;
+    l->tone_pending = 0;
+    uint64_t start = (uint64_t)llround(l->tone.start_s * SQ_PROCESSING_RATE_HZ);
+    if (l->last_frame_end && start < l->last_frame_end && l->tone_pending_end > l->last_frame_start)
+        return;
+    sq_event_pool_queue(&d->pool, &l->tone, -1);
+}
+
+static void close_tone(sq_phase2_lane *l)
+{
+    l->tone_open = 0;
+    l->run = 0;
+    double n = (double)(l->tone_symbols ? l->tone_symbols : 1);
+    double offset_hz = l->angle_sum / n * SQ_DPSK_BAUD / (2.0 * M_PI);
+    double power = l->power_sum / n, guard = l->guard_sum / n, total = l->total_sum / n;
+    if (fabs(offset_hz) > TONE_MAX_OFFSET_HZ)
+        return;
+    /* the tone (and tone A's guard) is all there is: not one of two tones of a DTMF digit */
+    if (power + (l->high ? guard : 0.0) < TONE_SHARE * total)
+        return;
+    if (l->high && guard < power * pow(10.0, TONE_GUARD_MIN_DB / 10.0))
+        return;
+    sq_event *ev = &l->tone;
+    memset(ev, 0, sizeof *ev);
+    ev->type = l->high ? SQ_EVENT_TONE_A : SQ_EVENT_TONE_B;
+    ev->start_s = to_s(l->run_start);
+    ev->end_s = to_s(l->tone_last);
+    ev->freq_hz = (l->high ? HIGH_CARRIER_HZ : LOW_CARRIER_HZ) + offset_hz;
+    ev->level_dbm0 = sq_power_to_dbm0(power);
+    ev->fsk_channel = l->high ? 2 : 1;
+    ev->n_reversals = l->n_reversals;
+    memcpy(ev->reversals_s, l->reversals_s, sizeof ev->reversals_s);
+    l->tone_pending = 1;
+    l->tone_pending_end = l->tone_last;
+}
+
+static void tone_step(sq_phase2_lane *l, const sq_dpsk_symbol *s, int powered, double guard)
+{
+    double angle = cargf(s->product);
+    /* a tone reads as one at every phase of the clock: a signal whose phase steps every
+     * symbol (V.22bis S1) can look steady at the phase that straddles its steps, not at the
+     * one half a symbol away */
+    double across = l->phase[(s->phase + SQ_DPSK_PHASES / 2) % SQ_DPSK_PHASES].last_angle;
+    int zero = powered && fabs(angle) < TONE_ZERO_RAD && fabs(across) < TONE_ZERO_RAD;
+    int one = powered && fabs(angle) > TONE_ONE_RAD;
+    if (zero) {
+        if (!l->tone_open && l->run == 0) {
+            l->run_start = back(s->sample, 1.0);
+            l->angle_sum = l->power_sum = l->guard_sum = l->total_sum = 0.0;
+            l->tone_symbols = l->n_reversals = 0;
+        }
+        if (l->tone_open && l->reversal_at && l->off_run <= 2) {
+            if (l->n_reversals < SQ_EVENT_MAX_REVERSALS)
+                l->reversals_s[l->n_reversals] = to_s(l->reversal_at);
+            l->n_reversals++;
+        }
+        l->run++;
+        l->off_run = 0;
+        l->reversal_at = 0;
+        l->tone_last = s->sample;
+        l->angle_sum += angle;
+        l->power_sum += s->power;
+        l->total_sum += s->total_power;
+        l->guard_sum += guard;
+        l->tone_symbols++;
+        if (l->run >= TONE_MIN_SYMBOLS)
+            l->tone_open = 1;
+        return;
+    }
+    if (!l->tone_open) {
+        l->run = 0;
+        return;
+    }
+    if (one && !l->reversal_at)
+        l->reversal_at = back(s->sample, 1.0);
+    if (++l->off_run >= 3)
+        close_tone(l);
+}
+
+static void pick_best_phase(sq_phase2_lane *l)
+{
+    int best = 0;
+    for (int h = 1; h < SQ_DPSK_PHASES; h++)
+        if (l->phase[h].strength > l->phase[best].strength)
+            best = h;
+    /* change only for a clearly better phase, so a tone keeps one clock */
+    if (l->phase[best].strength > 1.1 * l->phase[l->best].strength)
+        l->best = best;
+}
+
+static void on_symbol(void *user, const sq_dpsk_symbol *s)
+{
+    lane_ctx *c = user;
+    sq_phase2_lane *l = c->l;
+    sq_dpsk_clock_phase *ph = &l->phase[s->phase];
+    double re = crealf(s->product), mag = cabsf(s->product);
+    int powered = s->power >= sq_dbm0_to_power(FLOOR_DBM0) && s->power >= BAND_SHARE * s->total_power;
+    double clarity = powered && mag > 0.0 ? fabs(re) / mag : 0.0;
+    int bit = re < 0.0, clear = clarity >= CLEAR_RATIO;
+    ph->strength += (clarity - ph->strength) * STRENGTH_ALPHA;
+    ph->last_angle = powered ? cargf(s->product) : M_PI / 2.0;
+    for (int i = 0; i < SQ_INFO_COLLECTORS; i++)
+        if (ph->col[i].active)
+            gather(c->d, l, &ph->col[i], bit, clarity, s->power);
+    ph->last_bits = (uint16_t)(((ph->last_bits << 1) | (unsigned)bit) & SYNC_MASK);
+    ph->clear = (uint16_t)(((ph->clear << 1) | (unsigned)clear) & SYNC_MASK);
+    if (ph->last_bits == SYNC_PATTERN && ph->clear == SYNC_MASK)
+        start_frame(ph, s->sample);
+    if (s->phase == l->best)
+        tone_step(l, s, powered, c->guard_n ? c->guard_sum / (double)c->guard_n : 0.0);
+    if (s->phase == SQ_DPSK_PHASES - 1) {
+        pick_best_phase(l);
+        release_bad_frame(c->d, l, s->sample, 0);
+        release_tone(c->d, l, 0);
+    }
+}
+
+static void on_guard_symbol(void *user, const sq_dpsk_symbol *s)
+{
+    lane_ctx *c = user;
+    if (s->phase == 0) {
+        c->guard_sum += s->power;
+        c->guard_n++;
+    }
+}
+
+void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n)
+{
+    for (int i = 0; i < 2; i++) {
+        lane_ctx c = { .d = d, .l = &d->phase2[i] };
+        if (c.l->high)   /* the guard's power over this chunk, for tone A's check */
+            sq_dpsk_rx_push(&c.l->guard_rx, x, n, on_guard_symbol, &c);
+        sq_dpsk_rx_push(&c.l->rx, x, n, on_symbol, &c);
+    }
+}
+
+void sq_phase2_lanes_finish(sq_decoder *d)
+{
+    for (int i = 0; i < 2; i++) {
+        sq_phase2_lane *l = &d->phase2[i];
+        if (l->tone_open)
+            close_tone(l);
+        release_tone(d, l, 1);
+        release_bad_frame(d, l, 0, 1);
+    }
+}
+
+double sq_phase2_lanes_horizon_s(const sq_decoder *d, double now_s)
+{
+    double h = now_s;
+    for (int i = 0; i < 2; i++) {
+        const sq_phase2_lane *l = &d->phase2[i];
+        if (l->tone_open || l->run)
+            h = fmin(h, to_s(l->run_start));
+        if (l->bad_pending)
+            h = fmin(h, l->bad.start_s);
+        if (l->tone_pending)
+            h = fmin(h, l->tone.start_s);
+        for (int p = 0; p < SQ_DPSK_PHASES; p++)
+            for (int k = 0; k < SQ_INFO_COLLECTORS; k++)
+                if (l->phase[p].col[k].active)
+                    h = fmin(h, to_s(l->phase[p].col[k].start_sample));
+        /* a sync may be forming: a frame can start up to 12 symbols back */
+        h = fmin(h, now_s - (double)SQ_INFO_SYNC_BITS / SQ_DPSK_BAUD);
+    }
+    return fmax(h, 0.0);
+}
