@@ -56,6 +56,9 @@ typedef enum sq_event_type {
     SQ_EVENT_INFO0,        /* V.34 / V.90 INFO sequences (squeal/v34_info.h): info_kind, */
     SQ_EVENT_INFO1,        /*  info_bits, crc_ok; fsk_channel 2 on 2400 Hz, 1 on 1200 Hz */
     SQ_EVENT_LINE_PROBE,   /* V.34 L1 then L2 (10.1.2.4): on_s is L1's length, 0 if not seen */
+    SQ_EVENT_V34_DATA,     /* what a modem sends after its own INFO1 until it stops or retrains:
+                            * V.34 phases 3 and 4 (training) then data, not yet told apart */
+    SQ_EVENT_V90_DATA,     /* the same from a V.90 digital modem (its INFO0 was an INFO0d) */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 

@@ -78,6 +78,15 @@ SQ_API double sq_info_field_value(const sq_info_field *f, const uint8_t *bits);
 SQ_API int sq_info_build(sq_info_kind k, const char *const *names, const double *values, size_t n,
                          uint8_t bits[SQ_INFO_BYTES], size_t *bad);
 
+/* Phase 2's DPSK at 8 kHz, as a modem sends it: the start point then one symbol per bit (one
+ * bit a byte, 1 = a 180 degree turn), 600 baud. high: the answer modem's 2400 Hz carrier at
+ * 1 dB under nominal_dbm0 with the 1800 Hz guard at nominal (tone A) or 7 dB under it (info
+ * set: INFO frames); else the call modem's 1200 Hz at nominal. offset_hz shifts every
+ * frequency. A run of 0s is tone A or B, a single 1 in it a phase reversal. */
+SQ_API size_t sq_v34_dpsk_samples(size_t n_bits);
+SQ_API void sq_v34_dpsk_modulate(int high, int info, double nominal_dbm0, double offset_hz, const uint8_t *bits,
+                                 size_t n_bits, float *out);
+
 #ifdef __cplusplus
 }
 #endif

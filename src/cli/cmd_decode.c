@@ -181,28 +181,49 @@ static int cmp_events(const void *a, const void *b)
  * weaker on one of them, was sent on the stronger one: the weaker copy is dropped. Messages
  * (V.8, INFO) must match in content too. */
 #define ECHO_MARGIN_DB 10.0
+#define DATA_ECHO_MARGIN_DB 18.0
 
 static int is_answer_tone_type(sq_event_type t)
 {
     return t == SQ_EVENT_ANS || t == SQ_EVENT_ANS_PR || t == SQ_EVENT_ANSAM || t == SQ_EVENT_ANSAM_PR;
 }
 
+static int is_wideband_data(sq_event_type t)
+{
+    return t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA;
+}
+
 static int same_signal(const sq_event *a, const sq_event *b)
 {
-    if (is_answer_tone_type(a->type) && is_answer_tone_type(b->type))
+    if ((is_answer_tone_type(a->type) && is_answer_tone_type(b->type)) ||
+        (is_wideband_data(a->type) && is_wideband_data(b->type)))
         return 1;
     if (a->type != b->type)
         return 0;
-    switch (a->type) {
-    case SQ_EVENT_CI: case SQ_EVENT_CM: case SQ_EVENT_JM: case SQ_EVENT_CJ:
+    sq_event_type t = a->type;
+    if (t == SQ_EVENT_CI || t == SQ_EVENT_CM || t == SQ_EVENT_JM || t == SQ_EVENT_CJ)
         return a->v8.n_octets == b->v8.n_octets && memcmp(a->v8.octets, b->v8.octets, a->v8.n_octets) == 0;
-    case SQ_EVENT_INFO0: case SQ_EVENT_INFO1:
+    if (t == SQ_EVENT_INFO0 || t == SQ_EVENT_INFO1)
         return a->info_kind == b->info_kind && memcmp(a->info_bits, b->info_bits, sizeof a->info_bits) == 0;
-    case SQ_EVENT_TONE_A: case SQ_EVENT_TONE_B: case SQ_EVENT_LINE_PROBE: case SQ_EVENT_CT:
-        return 1;
-    default:
+    return t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B || t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_CT ||
+           t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA;
+}
+
+/* FSK "data" far weaker than what the other channel carries at the time is its echo read
+ * as FSK (INFO and tone B in V.21's channel 1 band, line probing in Bell 103's). */
+#define FSK_ECHO_MARGIN_DB 15.0
+
+static int is_fsk_echo(const timeline *t, const timeline_event *e)
+{
+    if (e->ev.type != SQ_EVENT_V21 && e->ev.type != SQ_EVENT_BELL103)
         return 0;
+    double covered = 0.0;
+    for (size_t j = 0; j < t->n; j++) {
+        const timeline_event *o = &t->items[j];
+        if (o->channel != e->channel && o->ev.level_dbm0 >= e->ev.level_dbm0 + FSK_ECHO_MARGIN_DB)
+            covered += fmax(0.0, fmin(o->ev.end_s, e->ev.end_s) - fmax(o->ev.start_s, e->ev.start_s));
     }
+    return covered > 0.5 * (e->ev.end_s - e->ev.start_s);
 }
 
 /* An echo overlaps what it echoes, or starts up to this long after it (a round trip through
@@ -218,10 +239,12 @@ static int is_echo(const timeline *t, size_t i)
         int delayed = e->ev.start_s >= o->ev.start_s && e->ev.start_s <= o->ev.start_s + ECHO_MAX_DELAY_S;
         if (o->channel == e->channel || !(overlap || delayed) || !same_signal(&o->ev, &e->ev))
             continue;
-        if (o->ev.level_dbm0 >= e->ev.level_dbm0 + ECHO_MARGIN_DB)
+        /* a V.90 analogue modem's upstream runs 10-12 dB under the digital one's downstream */
+        double margin = is_wideband_data(e->ev.type) ? DATA_ECHO_MARGIN_DB : ECHO_MARGIN_DB;
+        if (o->ev.level_dbm0 >= e->ev.level_dbm0 + margin)
             return 1;
     }
-    return 0;
+    return is_fsk_echo(t, e);
 }
 
 /* Progress on stderr for files over a minute, only when stderr is a terminal: one line

@@ -6,21 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "src/cli/cli.h"
+#include "src/cli/gen_signals.h"
 #include "src/cli/sim_line.h"
 
 #define MAX_SECONDS 3600.0
 #define FSK_LEAD_IN_S 0.15     /* mark before the first character, as a modem raises carrier */
 #define FSK_TAIL_S 0.05        /* mark after the last one */
 #define DEFAULT_TEXT "Hello from squeal"
-
-typedef struct gen_opts {
-    const char *signal, *out, *text, *file, *role, *digits;
-    sq_progress_plan plan;
-    double level, duration, snr, offset;
-    long seed, rate, chan;
-    sq_async_format format;
-} gen_opts;
 
 static void gen_usage(FILE *out)
 {
@@ -37,6 +29,10 @@ static void gen_usage(FILE *out)
           "  dial_tone ringback busy reorder   the exchange's call-progress tones (--plan)\n"
           "  cre mre crd mrd esi esr      V.8bis signals: 400 ms dual tone, 100 ms tone (crd, mrd:\n"
           "                               --chan 1 initiating pair, 2 responding)\n"
+          "  tone_a tone_b                V.34 phase 2 tones (2400 Hz with its 1800 Hz guard, 1200 Hz),\n"
+          "                               one phase reversal halfway (--duration, default 0.5 s)\n"
+          "  info0a info0c info0d info1a info1c   a V.34 / V.90 INFO frame with a good CRC, its fields\n"
+          "                               set with --set, then 200 ms of its tone\n"
           "  v22bis v22                   one side of a whole call at 2400 (V.22bis) or 1200\n"
           "                               bit/s (V.22): V.8, training, then the text or file\n"
           "\n"
@@ -55,6 +51,8 @@ static void gen_usage(FILE *out)
           "  --plan na|europe       call-progress tones: North America's dual tones (default)\n"
           "                         or Europe's 425 Hz\n"
           "  --data-bits N --parity none|even|odd|mark|space --stop-bits N   framing (default 8N1)\n"
+          "  --set NAME=VALUE       info*: a field of the frame, as decode's JSON names it\n"
+          "                         (repeatable; fields not set are 0)\n"
           "  --snr DB               add white noise, SNR over 0-4 kHz against the level\n"
           "  --seed N               noise seed (default 1)\n", out);
 }
@@ -341,7 +339,7 @@ static int build_signal(const gen_opts *o, sample_buf *b, double *ref_level)
     if (strcmp(o->signal, "handshake") == 0)
         return build_handshake(o, b);
     int rc;
-    if (build_v8bis(o, b, ref_level, &rc))
+    if (build_v8bis(o, b, ref_level, &rc) || gen_v34_build(o, b, ref_level, &rc))
         return rc;
     sq_progress_kind pk;
     if (progress_kind(o->signal, &pk))
@@ -356,9 +354,28 @@ static int build_signal(const gen_opts *o, sample_buf *b, double *ref_level)
     return EXIT_USAGE;
 }
 
+/* --set NAME=VALUE: the name is checked against the frame's fields when it is built. */
+static int parse_set(gen_opts *o, char *arg)
+{
+    char *eq = strchr(arg, '='), *end = NULL;
+    if (o->n_sets == GEN_MAX_SETS) {
+        cli_error("gen", "at most %d --set", GEN_MAX_SETS);
+        return 1;
+    }
+    double v = eq ? strtod(eq + 1, &end) : 0.0;
+    if (!eq || eq == arg || end == eq + 1 || *end || !isfinite(v)) {
+        cli_error("gen", "--set takes NAME=NUMBER, not '%s'", arg);
+        return 1;
+    }
+    *eq = 0;
+    o->set_names[o->n_sets] = arg;
+    o->set_values[o->n_sets++] = v;
+    return 0;
+}
+
 static int parse_gen(int argc, char **argv, gen_opts *o)
 {
-    enum { O_RATE = 256, O_LEVEL, O_DURATION, O_OFFSET, O_TEXT, O_FILE, O_CHAN, O_SNR, O_SEED, O_ROLE, O_DIGITS, O_PLAN };
+    enum { O_RATE = 256, O_LEVEL, O_DURATION, O_OFFSET, O_TEXT, O_FILE, O_CHAN, O_SNR, O_SEED, O_ROLE, O_DIGITS, O_PLAN, O_SET };
     static const struct option opts[] = {
         { "output", required_argument, 0, 'o' }, { "help", no_argument, 0, 'h' },
         { "rate", required_argument, 0, O_RATE }, { "level", required_argument, 0, O_LEVEL },
@@ -366,7 +383,8 @@ static int parse_gen(int argc, char **argv, gen_opts *o)
         { "text", required_argument, 0, O_TEXT }, { "file", required_argument, 0, O_FILE },
         { "chan", required_argument, 0, O_CHAN }, { "role", required_argument, 0, O_ROLE }, CLI_FRAMING_OPTIONS,
         { "snr", required_argument, 0, O_SNR }, { "seed", required_argument, 0, O_SEED },
-        { "digits", required_argument, 0, O_DIGITS }, { "plan", required_argument, 0, O_PLAN }, { 0, 0, 0, 0 },
+        { "digits", required_argument, 0, O_DIGITS }, { "plan", required_argument, 0, O_PLAN },
+        { "set", required_argument, 0, O_SET }, { 0, 0, 0, 0 },
     };
     int c, bad = 0;
     opterr = 0;
@@ -388,6 +406,7 @@ static int parse_gen(int argc, char **argv, gen_opts *o)
                 bad = (cli_error("gen", "--plan is na or europe, not '%s'", optarg), 1);
             break;
         case O_FILE: o->file = optarg; break;
+        case O_SET: bad = parse_set(o, optarg); break;
         case O_CHAN: bad = cli_parse_long("gen", "--chan", optarg, 1, 2, &o->chan); break;
         case O_ROLE:
             o->role = optarg;
@@ -434,6 +453,10 @@ static int parse_gen(int argc, char **argv, gen_opts *o)
     }
     if (!o->role)
         o->role = "caller";
+    if (o->n_sets && strncmp(o->signal, "info", 4) != 0) {
+        cli_error("gen", "--set is for the INFO frames (info0a, info0c, info0d, info1a, info1c) only");
+        return EXIT_USAGE;
+    }
     int dtmf = strcmp(o->signal, "dtmf") == 0;
     if (dtmf != (o->digits != NULL) && o->digits) {
         cli_error("gen", "--digits is for dtmf only");

@@ -16,6 +16,9 @@
 #define CHUNK 160
 /* each of the two phase-2 lanes can close a tone, report a frame and release a held one */
 #define PHASE2_EVENTS_PER_CHUNK 6
+/* the wideband lane can end line probing and a transmission in one block, and a block ends
+ * in every chunk */
+#define WIDEBAND_EVENTS_PER_CHUNK 2
 
 _Static_assert(sizeof(((sq_event *)0)->info_bits) >= SQ_INFO_BYTES, "an INFO1c frame fits an event");
 
@@ -53,7 +56,7 @@ static const tone_rule RULES[] = {
 static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "ans", "ans_pr", "ansam", "ansam_pr", "ct", "cng", "bell_ans", "guard", "v21", "bell103",
     "ci", "cm", "jm", "cj", "usb1", "s1", "sb1", "data", "dtmf", "dial_tone", "ringback", "busy", "reorder",
-    "cre", "mre", "crd", "mrd", "esi", "esr", "tone_a", "tone_b", "info0", "info1", "line_probe",
+    "cre", "mre", "crd", "mrd", "esi", "esr", "tone_a", "tone_b", "info0", "info1", "line_probe", "v34_data", "v90_data",
 };
 
 const char *sq_event_type_to_str(sq_event_type t)
@@ -96,6 +99,8 @@ int sq_decoder_create(const sq_decoder_settings *s, sq_decoder **out)
         rc = sq_v8bis_lane_create(d);
     if (rc == SQ_OK)
         sq_phase2_lanes_create(d);
+    if (rc == SQ_OK)
+        rc = sq_wideband_lane_create(d);
     if (rc != SQ_OK) {
         sq_decoder_destroy(d);
         return rc;
@@ -129,6 +134,10 @@ static void classify_tone(sq_decoder *d, const sq_tone_segment *s)
      * are lines of its spectrum. */
     if ((r->type == SQ_EVENT_ANS || r->type == SQ_EVENT_CT || r->type == SQ_EVENT_CNG) &&
         sq_fsk_lanes_cover(d, s->freq_hz, s->start_s, s->end_s))
+        return;
+    /* the 1800 Hz line beside tone A and the answer modem's INFO is their guard (V.34
+     * 10.1.2.1), not V.22's */
+    if (r->type == SQ_EVENT_GUARD && sq_phase2_lanes_cover(d, s->freq_hz, s->start_s, s->end_s))
         return;
     sq_event ev;
     memset(&ev, 0, sizeof ev);
@@ -187,7 +196,7 @@ size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
     size_t done = 0;
     while (done < n) {
         /* Each chunk can end a segment on every tone and close every lane. */
-        if (!sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES + 4 + PHASE2_EVENTS_PER_CHUNK,
+        if (!sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES + 4 + PHASE2_EVENTS_PER_CHUNK + WIDEBAND_EVENTS_PER_CHUNK,
                                     SQ_FSK_LANES + SQ_QAM_LANES + 1))
             break;
         size_t len = n - done < CHUNK ? n - done : CHUNK;
@@ -199,6 +208,7 @@ size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
         sq_progress_rx_process(d->progress, x + done, took);
         sq_v8bis_lane_process(d, x + done, took);
         sq_phase2_lanes_process(d, x + done, took);
+        sq_wideband_lane_process(d, x + done, took);
         drain_progress(d);
         d->samples += took;
         drain_tones(d);
@@ -218,6 +228,7 @@ double sq_decoder_horizon_s(const sq_decoder *d)
     h = fmin(h, sq_progress_rx_open_since_s(d->progress));
     h = fmin(h, sq_v8bis_lane_horizon_s(d, now_s));
     h = fmin(h, sq_phase2_lanes_horizon_s(d, now_s));
+    h = fmin(h, sq_wideband_lane_horizon_s(d, now_s));
     return fmin(h, sq_qam_lanes_horizon_s(d, now_s));
 }
 
@@ -237,6 +248,7 @@ void sq_decoder_finish(sq_decoder *d)
     drain_progress(d);
     sq_v8bis_lane_finish(d);
     sq_phase2_lanes_finish(d);
+    sq_wideband_lane_finish(d);
 }
 
 void sq_decoder_set_symbol_tap(sq_decoder *d, sq_decoder_symbol_fn fn, void *user)
@@ -260,6 +272,7 @@ void sq_decoder_destroy(sq_decoder *d)
     sq_qam_lanes_destroy(d);
     sq_dtmf_rx_destroy(d->dtmf.rx);
     sq_progress_rx_destroy(d->progress);
+    sq_wideband_lane_destroy(d);
     sq_event_pool_free(&d->pool);
     sq_band_watch_free(&d->watch);
     free(d);

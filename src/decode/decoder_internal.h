@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <fftw3.h>
 #include "dsp/dpsk.h"
 #include "dsp/qam.h"
 #include "src/proto/hdlc.h"
@@ -168,6 +169,7 @@ typedef struct sq_v8bis_lane {
  * are looked for at every phase of the symbol clock; tones and reversals at the phase that
  * reads the clearest. */
 #define SQ_INFO_COLLECTORS 2
+#define SQ_PHASE2_SPANS 8
 typedef struct sq_info_collector {
     int active;
     uint8_t bits[SQ_INFO_BYTES];
@@ -208,7 +210,28 @@ typedef struct sq_phase2_lane {
     int bad_pending;
     sq_event bad;
     uint64_t bad_end;
+    /* the last stretches named (tones, frames), for the FSK lanes and the guard-tone rule */
+    double spans[SQ_PHASE2_SPANS][2];
+    size_t n_spans;
 } sq_phase2_lane;
+
+/* Line probing and the transmission after INFO1 (wideband_lane.c), in 20 ms blocks. */
+#define SQ_WIDEBAND_BLOCK 160
+#define SQ_WIDEBAND_MAX_PROBE 64
+typedef struct sq_wideband_lane {
+    float *in;
+    fftwf_complex *out;
+    fftwf_plan plan;
+    size_t fill;
+    uint64_t n;
+    size_t probe_blocks, probe_gap;
+    double probe_start_s;
+    double probe_db[SQ_WIDEBAND_MAX_PROBE];
+    /* after this channel's INFO1: its modem's training and data */
+    int after_info1, heard, digital, info1_channel;
+    size_t quiet, tx_blocks;
+    double tx_start_s, tx_last_s, tx_power_sum;
+} sq_wideband_lane;
 
 struct sq_decoder {
     sq_band_watch watch;
@@ -220,6 +243,7 @@ struct sq_decoder {
     sq_dtmf_lane dtmf;
     sq_v8bis_lane v8bis;
     sq_phase2_lane phase2[2];      /* 1200 Hz, 2400 Hz */
+    sq_wideband_lane wideband;
     sq_progress_rx *progress;      /* dial tone, ringback, busy, reorder */
     sq_event_pool pool;
     uint64_t samples;
@@ -263,5 +287,22 @@ void sq_phase2_lanes_create(sq_decoder *d);
 void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n);
 void sq_phase2_lanes_finish(sq_decoder *d);
 double sq_phase2_lanes_horizon_s(const sq_decoder *d, double now_s);
+/* 1 if phase-2 signals whose band holds freq_hz (a tone, a frame, or a tone still open) cover
+ * most of [start_s, end_s]: FSK "data" or a guard tone there is a misreading of them. */
+int sq_phase2_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s);
+/* A wideband signal named over [start_s, end_s]: it covers both lanes' bands. */
+void sq_phase2_lanes_note_span(sq_decoder *d, double start_s, double end_s);
+/* The start of a tone A or B that began after t_s and is still sounding, or -1. */
+double sq_phase2_lanes_tone_since(const sq_decoder *d, double t_s);
+
+int sq_wideband_lane_create(sq_decoder *d);
+void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n);
+/* This channel's modem sent its INFO1, ending at end_s (digital: a V.90 digital modem). */
+void sq_wideband_lane_info1(sq_decoder *d, double end_s, int channel, int digital);
+void sq_wideband_lane_finish(sq_decoder *d);
+double sq_wideband_lane_horizon_s(const sq_decoder *d, double now_s);
+/* 1 if line probing or a modem's training and data (open or not) cover most of the span */
+int sq_wideband_lane_cover(const sq_decoder *d, double start_s, double end_s);
+void sq_wideband_lane_destroy(sq_decoder *d);
 
 #endif

@@ -151,7 +151,9 @@ static void emit_or_drop(sq_decoder *d, const sq_event *ev, int buf, size_t vali
     const sq_fsk_params *p = ev->type == SQ_EVENT_V21 ? (ev->fsk_channel == 1 ? &SQ_FSK_V21_CH1 : &SQ_FSK_V21_CH2)
                                                       : (ev->fsk_channel == 1 ? &SQ_FSK_BELL103_ORIG : &SQ_FSK_BELL103_ANS);
     /* FSK "data" read from a V.22 signal in the same band is a misreading of it */
-    int under_v22 = sq_qam_lanes_cover(d, (p->mark_hz + p->space_hz) / 2.0, ev->start_s, ev->end_s);
+    int under_v22 = sq_qam_lanes_cover(d, (p->mark_hz + p->space_hz) / 2.0, ev->start_s, ev->end_s) ||
+                    sq_phase2_lanes_cover(d, (p->mark_hz + p->space_hz) / 2.0, ev->start_s, ev->end_s) ||
+                    sq_wideband_lane_cover(d, ev->start_s, ev->end_s);
     /* Mostly bad characters means noise or another modulation, unless they were clear
      * characters in another framing than the one asked for: that is data, reported with its
      * errors rather than made to vanish. */

@@ -70,6 +70,13 @@ typedef struct lane_ctx {
     size_t guard_n;
 } lane_ctx;
 
+static void remember_span(sq_phase2_lane *l, double start_s, double end_s)
+{
+    double *s = l->spans[l->n_spans++ % SQ_PHASE2_SPANS];
+    s[0] = start_s;
+    s[1] = end_s;
+}
+
 static int frame_event_type(sq_info_kind k)
 {
     return k == SQ_INFO1A || k == SQ_INFO1C ? SQ_EVENT_INFO1 : SQ_EVENT_INFO0;
@@ -99,10 +106,16 @@ static void report_frame(sq_decoder *d, sq_phase2_lane *l, const sq_info_collect
     if (l->bad_pending && l->bad.start_s < to_s(end) && l->bad.end_s > ev.start_s)
         l->bad_pending = 0;
     sq_event_pool_queue(&d->pool, &ev, -1);
+    remember_span(l, ev.start_s, ev.end_s);
     l->last_frame_start = c->start_sample;
     l->last_frame_end = end;
-    if (ev.type == SQ_EVENT_INFO0)
+    if (ev.type == SQ_EVENT_INFO0) {
         l->last_info0_s = ev.start_s;
+        l->last_info0_kind = k;
+    } else {
+        sq_wideband_lane_info1(d, ev.end_s, ev.fsk_channel,
+                               l->last_info0_kind == SQ_INFO0D && ev.start_s - l->last_info0_s < INFO1_WITHIN_S);
+    }
 }
 
 /* A frame read clearly to its longest length without a CRC that checks. */
@@ -127,6 +140,7 @@ static void release_bad_frame(sq_decoder *d, sq_phase2_lane *l, uint64_t now, in
     if (l->last_frame_end && l->bad.start_s + 2.0 / SQ_DPSK_BAUD < to_s(l->last_frame_end))
         return;
     sq_event_pool_queue(&d->pool, &l->bad, -1);
+    remember_span(l, l->bad.start_s, l->bad.end_s);
     l->last_frame_end = l->bad_end;
 }
 
@@ -190,6 +204,7 @@ static void release_tone(sq_decoder *d, sq_phase2_lane *l, int all)
     if (l->last_frame_end && start < l->last_frame_end && l->tone_pending_end > l->last_frame_start)
         return;
     sq_event_pool_queue(&d->pool, &l->tone, -1);
+    remember_span(l, l->tone.start_s, l->tone.end_s);
 }
 
 static void close_tone(sq_phase2_lane *l)
@@ -350,4 +365,44 @@ double sq_phase2_lanes_horizon_s(const sq_decoder *d, double now_s)
         h = fmin(h, now_s - (double)SQ_INFO_SYNC_BITS / SQ_DPSK_BAUD);
     }
     return fmax(h, 0.0);
+}
+
+/* The bands a lane's signals fill: 1200 Hz +-500 Hz; 2400 Hz +-500 Hz and the 1800 Hz guard. */
+static int in_band(const sq_phase2_lane *l, double freq_hz)
+{
+    return l->high ? freq_hz >= 1700.0 && freq_hz <= 2900.0 : freq_hz >= 700.0 && freq_hz <= 1700.0;
+}
+
+int sq_phase2_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s)
+{
+    for (int i = 0; i < 2; i++) {
+        const sq_phase2_lane *l = &d->phase2[i];
+        if (!in_band(l, freq_hz))
+            continue;
+        double covered = 0.0;
+        size_t n = l->n_spans < SQ_PHASE2_SPANS ? l->n_spans : SQ_PHASE2_SPANS;
+        for (size_t k = 0; k < n; k++)
+            covered += fmax(0.0, fmin(end_s, l->spans[k][1]) - fmax(start_s, l->spans[k][0]));
+        if (l->tone_pending)
+            covered += fmax(0.0, fmin(end_s, l->tone.end_s) - fmax(start_s, l->tone.start_s));
+        if (l->tone_open)
+            covered += fmax(0.0, end_s - fmax(start_s, to_s(l->run_start)));
+        if (covered > 0.5 * (end_s - start_s))
+            return 1;
+    }
+    return 0;
+}
+
+void sq_phase2_lanes_note_span(sq_decoder *d, double start_s, double end_s)
+{
+    for (int i = 0; i < 2; i++)
+        remember_span(&d->phase2[i], start_s, end_s);
+}
+
+double sq_phase2_lanes_tone_since(const sq_decoder *d, double t_s)
+{
+    for (int i = 0; i < 2; i++)
+        if (d->phase2[i].tone_open && to_s(d->phase2[i].run_start) > t_s)
+            return to_s(d->phase2[i].run_start);
+    return -1.0;
 }

@@ -44,6 +44,8 @@ static const struct {
     [SQ_EVENT_INFO0] = { BY_CHANNEL, PLOT_TRAINING, "INFO0", "V.34 INFO0: the modem's capabilities (phase 2)" },
     [SQ_EVENT_INFO1] = { BY_CHANNEL, PLOT_TRAINING, "INFO1", "V.34 INFO1: probing results and chosen symbol rates" },
     [SQ_EVENT_LINE_PROBE] = { BY_CHANNEL, PLOT_TRAINING, "L1/L2", "V.34 line probing: tones every 150 Hz (phase 2)" },
+    [SQ_EVENT_V34_DATA] = { BY_CHANNEL, PLOT_QAM_DATA, "V.34", "V.34 training (phases 3 and 4) then data" },
+    [SQ_EVENT_V90_DATA] = { BY_CHANNEL, PLOT_QAM_DATA, "V.90", "V.90 digital modem's training then data" },
 };
 
 static int known(const sq_event *ev)

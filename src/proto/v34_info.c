@@ -1,6 +1,7 @@
 /* INFO sequences of V.34 phase 2 (include/squeal/v34_info.h): layouts, CRC, fields. */
 #include <math.h>
 #include <string.h>
+#include "dsp/dpsk.h"
 #include "squeal/v34_info.h"
 
 #define CRC_BITS 16
@@ -129,20 +130,28 @@ static const sq_info_field INFO1A_V90_FIELDS[] = {
 
 const sq_info_field *sq_info_fields(sq_info_kind k, const uint8_t *bits, size_t *n)
 {
-    switch (k) {
-    case SQ_INFO0A:
-    case SQ_INFO0C: *n = COUNT_OF(INFO0_FIELDS); return INFO0_FIELDS;
-    case SQ_INFO0D: *n = COUNT_OF(INFO0D_FIELDS); return INFO0D_FIELDS;
-    case SQ_INFO1C: *n = COUNT_OF(INFO1C_FIELDS); return INFO1C_FIELDS;
-    case SQ_INFO1A:
-        if (bits && sq_info_field_raw(bits, 37, 3) == V90_DOWNSTREAM_CODE) {
-            *n = COUNT_OF(INFO1A_V90_FIELDS);
-            return INFO1A_V90_FIELDS;
-        }
+    if (k == SQ_INFO0A || k == SQ_INFO0C) {
+        *n = COUNT_OF(INFO0_FIELDS);
+        return INFO0_FIELDS;
+    }
+    if (k == SQ_INFO0D) {
+        *n = COUNT_OF(INFO0D_FIELDS);
+        return INFO0D_FIELDS;
+    }
+    if (k == SQ_INFO1C) {
+        *n = COUNT_OF(INFO1C_FIELDS);
+        return INFO1C_FIELDS;
+    }
+    if (k == SQ_INFO1A && bits && sq_info_field_raw(bits, 37, 3) == V90_DOWNSTREAM_CODE) {
+        *n = COUNT_OF(INFO1A_V90_FIELDS);
+        return INFO1A_V90_FIELDS;
+    }
+    if (k == SQ_INFO1A) {
         *n = COUNT_OF(INFO1A_FIELDS);
         return INFO1A_FIELDS;
-    default: *n = 0; return NULL;
     }
+    *n = 0;
+    return NULL;
 }
 
 static const double SYMBOL_RATES[8] = { 2400, 2743, 2800, 3000, 3200, 3429, 8000, 0 };
@@ -150,39 +159,41 @@ static const double SYMBOL_RATES[8] = { 2400, 2743, 2800, 3000, 3200, 3429, 8000
 double sq_info_field_value(const sq_info_field *f, const uint8_t *bits)
 {
     unsigned raw = sq_info_field_raw(bits, f->first, f->width);
-    switch (f->unit) {
-    case SQ_INFO_FLAG:
-    case SQ_INFO_COUNT: return raw;
-    case SQ_INFO_SCALED: return raw * f->scale;
-    case SQ_INFO_NEG_SCALED: return f->offset - raw * f->scale;
-    case SQ_INFO_SYMBOL_RATE: return SYMBOL_RATES[raw & 7u];
-    case SQ_INFO_OFFSET_HZ: {
+    if (f->unit == SQ_INFO_SCALED)
+        return raw * f->scale;
+    if (f->unit == SQ_INFO_NEG_SCALED)
+        return f->offset - raw * f->scale;
+    if (f->unit == SQ_INFO_SYMBOL_RATE)
+        return SYMBOL_RATES[raw & 7u];
+    if (f->unit == SQ_INFO_OFFSET_HZ) {
         int v = (int)raw - ((raw & (1u << (f->width - 1))) ? (1 << f->width) : 0);
         return v == -(1 << (f->width - 1)) ? NAN : v * f->scale;
     }
-    }
-    return NAN;
+    return raw;   /* flags and counts */
 }
 
 /* The raw bits that stand for a value, or -1 when the field cannot hold it. */
 static long raw_of(const sq_info_field *f, double value)
 {
     long max = (1L << f->width) - 1, raw;
-    switch (f->unit) {
-    case SQ_INFO_SYMBOL_RATE:
+    if (f->unit == SQ_INFO_SYMBOL_RATE) {
         for (long i = 0; i < 7; i++)
             if (fabs(SYMBOL_RATES[i] - value) < 1.0)
                 return i;
         return -1;
-    case SQ_INFO_OFFSET_HZ:
+    }
+    if (f->unit == SQ_INFO_OFFSET_HZ) {
         raw = isnan(value) ? -(max + 1) / 2 : lround(value / f->scale);
         if (raw < -(max + 1) / 2 || raw > max / 2)
             return -1;
         return raw & max;
-    case SQ_INFO_NEG_SCALED: raw = lround((f->offset - value) / f->scale); break;
-    case SQ_INFO_SCALED: raw = lround(value / f->scale); break;
-    default: raw = lround(value); break;
     }
+    if (f->unit == SQ_INFO_NEG_SCALED)
+        raw = lround((f->offset - value) / f->scale);
+    else if (f->unit == SQ_INFO_SCALED)
+        raw = lround(value / f->scale);
+    else
+        raw = lround(value);
     if (raw < 0 || raw > max)
         return -1;
     return raw;
@@ -227,4 +238,20 @@ int sq_info_build(sq_info_kind k, const char *const *names, const double *values
     for (size_t b = 0; b < CRC_BITS; b++)
         set_bit(bits, info_end + b, (crc >> b) & 1);
     return 0;
+}
+
+size_t sq_v34_dpsk_samples(size_t n_bits)
+{
+    return sq_dpsk_samples(n_bits);
+}
+
+void sq_v34_dpsk_modulate(int high, int info, double nominal_dbm0, double offset_hz, const uint8_t *bits,
+                          size_t n_bits, float *out)
+{
+    sq_dpsk_tx_params p = {
+        .carrier_hz = high ? 2400.0 : 1200.0, .level_dbm0 = high ? nominal_dbm0 - 1.0 : nominal_dbm0,
+        .guard_hz = high ? 1800.0 : 0.0, .guard_level_dbm0 = info ? nominal_dbm0 - 7.0 : nominal_dbm0,
+        .offset_hz = offset_hz,
+    };
+    sq_dpsk_modulate(&p, bits, n_bits, out);
 }

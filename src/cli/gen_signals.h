@@ -1,0 +1,25 @@
+/* squeal gen's options, shared by the files that build its signals. */
+#ifndef SQ_CLI_GEN_SIGNALS_H
+#define SQ_CLI_GEN_SIGNALS_H
+
+#include "src/cli/cli.h"
+
+#define GEN_MAX_SETS 32
+
+typedef struct gen_opts {
+    const char *signal, *out, *text, *file, *role, *digits;
+    sq_progress_plan plan;
+    double level, duration, snr, offset;
+    long seed, rate, chan;
+    sq_async_format format;
+    /* INFO fields given with --set NAME=VALUE */
+    const char *set_names[GEN_MAX_SETS];
+    double set_values[GEN_MAX_SETS];
+    size_t n_sets;
+} gen_opts;
+
+/* V.34 phase 2 (gen_v34.c): tone_a, tone_b, info0a, info0c, info0d, info1a, info1c. Returns
+ * 1 and sets *rc (an exit code) when the signal is one of these, 0 otherwise. */
+int gen_v34_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc);
+
+#endif

@@ -1,0 +1,90 @@
+/* squeal gen: the signals of V.34 phase 2, for the decoder's round trips. The answer modem's
+ * carrier is 2400 Hz at 1 dB under the nominal level, with an 1800 Hz guard at the nominal
+ * level beside tone A and 7 dB under it beside INFO (V.34 10.1.2.1, 10.1.2.3.1); the call
+ * modem's is 1200 Hz at the nominal level. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "src/cli/gen_signals.h"
+
+#define TONE_AFTER_INFO_S 0.2
+#define LEAD_SILENCE_S 0.1
+#define DEFAULT_TONE_S 0.5
+
+static const struct { const char *name; sq_info_kind kind; } FRAMES[] = {
+    { "info0a", SQ_INFO0A }, { "info0c", SQ_INFO0C }, { "info0d", SQ_INFO0D },
+    { "info1a", SQ_INFO1A }, { "info1c", SQ_INFO1C },
+};
+
+/* Appends DPSK of bits on the answerer's (high) or caller's carrier. */
+static int append_dpsk(sample_buf *b, const gen_opts *o, int high, int info, const uint8_t *bits, size_t n_bits)
+{
+    size_t n = sq_v34_dpsk_samples(n_bits);
+    if (sample_buf_grow(b, n) != 0)
+        return -1;
+    sq_v34_dpsk_modulate(high, info, isnan(o->level) ? -13.0 : o->level, o->offset, bits, n_bits, b->x + b->n);
+    b->n += n;
+    return 0;
+}
+
+static int append_silence(sample_buf *b, double seconds)
+{
+    size_t n = (size_t)llround(seconds * SQ_PROCESSING_RATE_HZ);
+    if (sample_buf_grow(b, n) != 0)
+        return -1;
+    memset(b->x + b->n, 0, n * sizeof *b->x);
+    b->n += n;
+    return 0;
+}
+
+/* A frame then its tone, as a modem sends INFO0 then A or B; all as one DPSK stream. */
+static int build_frame(const gen_opts *o, sq_info_kind kind, sample_buf *b)
+{
+    uint8_t frame[SQ_INFO_BYTES];
+    size_t bad = 0;
+    if (sq_info_build(kind, o->set_names, o->set_values, o->n_sets, frame, &bad) != 0) {
+        cli_error("gen", "%s has no field '%s' that can hold %g (see squeal(1), INFO fields)",
+                  sq_info_kind_to_str(kind), o->set_names[bad], o->set_values[bad]);
+        return EXIT_USAGE;
+    }
+    size_t len = sq_info_length(kind), tone = (size_t)llround(TONE_AFTER_INFO_S * 600.0);
+    uint8_t *bits = calloc(len + tone, 1);
+    if (!bits)
+        return EXIT_RUNTIME;
+    for (size_t i = 0; i < len; i++)
+        bits[i] = (uint8_t)sq_info_bit(frame, i);
+    int rc = append_silence(b, LEAD_SILENCE_S) == 0 &&
+             append_dpsk(b, o, sq_info_high_carrier(kind), 1, bits, len + tone) == 0 &&
+             append_silence(b, LEAD_SILENCE_S) == 0 ? EXIT_OK : EXIT_RUNTIME;
+    free(bits);
+    return rc;
+}
+
+/* A tone with one phase reversal halfway. */
+static int build_tone(const gen_opts *o, int high, sample_buf *b)
+{
+    double seconds = o->duration > 0.0 ? o->duration : DEFAULT_TONE_S;
+    size_t n = (size_t)llround(seconds * 600.0);
+    uint8_t *bits = calloc(n ? n : 1, 1);
+    if (!bits)
+        return EXIT_RUNTIME;
+    bits[n / 2] = 1;
+    int rc = append_dpsk(b, o, high, 0, bits, n) == 0 ? EXIT_OK : EXIT_RUNTIME;
+    free(bits);
+    return rc;
+}
+
+int gen_v34_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc)
+{
+    *ref_level = isnan(o->level) ? -13.0 : o->level;
+    if (strcmp(o->signal, "tone_a") == 0 || strcmp(o->signal, "tone_b") == 0) {
+        *rc = build_tone(o, o->signal[5] == 'a', b);
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof FRAMES / sizeof FRAMES[0]; i++)
+        if (strcmp(o->signal, FRAMES[i].name) == 0) {
+            *rc = build_frame(o, FRAMES[i].kind, b);
+            return 1;
+        }
+    return 0;
+}

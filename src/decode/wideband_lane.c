@@ -1,0 +1,245 @@
+/* Wideband signals for the timeline decoder, in blocks of 20 ms:
+ *
+ * - V.34 line probing (10.1.2.4): L1 then L2, a sum of cosines every 150 Hz from 150 to
+ *   3750 Hz without 900, 1200, 1800 and 2400 Hz. 20 ms holds exactly three of its 6.67 ms
+ *   periods, so a plain 160-point DFT puts each tone in one bin (every third) and nothing
+ *   elsewhere. A block is probing when those 21 bins hold most of its power and most of
+ *   them are lit; L1 is the first part, sent 6 dB louder.
+ * - What a modem sends after its own INFO1 (V.34 phases 3 and 4, then data; for a V.90
+ *   digital modem, its digital training and data): from the end of the INFO1 until phase 2
+ *   starts again (a retrain: tone A or B), the file ends, or 10 s pass in silence. A modem
+ *   falls silent in phase 4 while the other trains: each stretch between silences of
+ *   100 ms or more is one event. */
+#include <math.h>
+#include <string.h>
+#include "src/decode/decoder_internal.h"
+#include "squeal/error.h"
+#include "squeal/level.h"
+
+#define COMB_STEP_BINS 3              /* 150 Hz in 50 Hz bins */
+#define COMB_FIRST 1                  /* 150 Hz */
+#define COMB_LAST 25                  /* 3750 Hz */
+#define COMB_SHARE 0.7                /* of the block's power in the probing tones' bins */
+#define COMB_LIT_DB -25.0             /* a tone is lit within this of the strongest */
+#define COMB_MIN_LIT 15               /* of 21 */
+#define PROBE_MIN_BLOCKS 5            /* 100 ms */
+#define PROBE_GAP_BLOCKS 1            /* a block lost inside probing (a click) */
+#define L1_STEP_DB 4.0                /* L1 is 6 dB over L2 */
+#define FLOOR_DBM0 -45.0
+#define QUIET_BLOCKS 5                /* 100 ms under the floor ends a stretch of transmission */
+#define MIN_STRETCH_S 0.1             /* shorter bursts are clicks */
+#define GIVE_UP_BLOCKS 500            /* 10 s under it: the modem has stopped for good */
+#define BLOCK_S ((double)SQ_WIDEBAND_BLOCK / SQ_PROCESSING_RATE_HZ)
+
+static int is_probe_tone(int k)
+{
+    /* the omitted tones: 900, 1200, 1800, 2400 Hz */
+    return k != 6 && k != 8 && k != 12 && k != 16;
+}
+
+int sq_wideband_lane_create(sq_decoder *d)
+{
+    sq_wideband_lane *l = &d->wideband;
+    memset(l, 0, sizeof *l);
+    l->in = fftwf_alloc_real(SQ_WIDEBAND_BLOCK);
+    l->out = fftwf_alloc_complex(SQ_WIDEBAND_BLOCK / 2 + 1);
+    if (!l->in || !l->out)
+        return SQ_ENOMEM;
+    l->plan = fftwf_plan_dft_r2c_1d(SQ_WIDEBAND_BLOCK, l->in, l->out, FFTW_ESTIMATE);
+    return l->plan ? SQ_OK : SQ_ENOMEM;
+}
+
+void sq_wideband_lane_destroy(sq_decoder *d)
+{
+    sq_wideband_lane *l = &d->wideband;
+    if (l->plan)
+        fftwf_destroy_plan(l->plan);
+    fftwf_free(l->in);
+    fftwf_free(l->out);
+}
+
+/* 1 when the block is line probing; *power is its mean power. */
+static int probe_block(sq_wideband_lane *l, double *power)
+{
+    double total = 0.0;
+    for (int i = 0; i < SQ_WIDEBAND_BLOCK; i++)
+        total += (double)l->in[i] * l->in[i];
+    *power = total / SQ_WIDEBAND_BLOCK;
+    if (*power < sq_dbm0_to_power(FLOOR_DBM0))
+        return 0;
+    fftwf_execute(l->plan);
+    double tones[COMB_LAST + 1], comb = 0.0, strongest = 0.0;
+    for (int m = COMB_FIRST; m <= COMB_LAST; m++) {
+        int k = m * COMB_STEP_BINS;
+        /* a real signal's bin k holds 2 |X_k|^2 / N^2 of its mean power */
+        double p = 2.0 * ((double)l->out[k][0] * l->out[k][0] + (double)l->out[k][1] * l->out[k][1]) /
+                   ((double)SQ_WIDEBAND_BLOCK * SQ_WIDEBAND_BLOCK);
+        tones[m] = is_probe_tone(m) ? p : 0.0;
+        comb += tones[m];
+        strongest = fmax(strongest, tones[m]);
+    }
+    if (comb < COMB_SHARE * *power)
+        return 0;
+    int lit = 0;
+    for (int m = COMB_FIRST; m <= COMB_LAST; m++)
+        lit += is_probe_tone(m) && tones[m] >= strongest * pow(10.0, COMB_LIT_DB / 10.0);
+    return lit >= COMB_MIN_LIT;
+}
+
+static void end_probe(sq_decoder *d, sq_wideband_lane *l)
+{
+    size_t n = l->probe_blocks;
+    l->probe_blocks = 0;
+    l->probe_gap = 0;
+    if (n < PROBE_MIN_BLOCKS)
+        return;
+    sq_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SQ_EVENT_LINE_PROBE;
+    ev.start_s = l->probe_start_s;
+    ev.end_s = l->probe_start_s + (double)n * BLOCK_S;
+    /* L1: the first blocks, louder than the rest by about 6 dB */
+    size_t seen = n < SQ_WIDEBAND_MAX_PROBE ? n : SQ_WIDEBAND_MAX_PROBE;
+    double first = l->probe_db[0], sum = 0.0;
+    size_t l1 = 0;
+    for (size_t i = 0; i < seen; i++)
+        if (l->probe_db[i] < first - L1_STEP_DB) {
+            l1 = i;
+            break;
+        }
+    for (size_t i = l1; i < seen; i++)
+        sum += l->probe_db[i];
+    ev.on_s = (double)l1 * BLOCK_S;
+    ev.level_dbm0 = sum / (double)(seen - l1);
+    sq_event_pool_queue(&d->pool, &ev, -1);
+    sq_phase2_lanes_note_span(d, ev.start_s, ev.end_s);
+}
+
+/* The stretch heard since the last silence ends at end_s. */
+static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
+{
+    int heard = l->heard;
+    l->heard = 0;
+    if (!heard || end_s - l->tx_start_s < MIN_STRETCH_S)
+        return;
+    sq_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = l->digital ? SQ_EVENT_V90_DATA : SQ_EVENT_V34_DATA;
+    ev.start_s = l->tx_start_s;
+    ev.end_s = end_s;
+    ev.level_dbm0 = sq_power_to_dbm0(l->tx_power_sum / (double)(l->tx_blocks ? l->tx_blocks : 1));
+    ev.fsk_channel = l->info1_channel;
+    sq_event_pool_queue(&d->pool, &ev, -1);
+    sq_phase2_lanes_note_span(d, ev.start_s, ev.end_s);
+}
+
+static void end_transmission(sq_decoder *d, sq_wideband_lane *l, double end_s)
+{
+    end_stretch(d, l, end_s);
+    l->after_info1 = 0;
+}
+
+static void transmission_block(sq_decoder *d, sq_wideband_lane *l, double block_start_s, double power)
+{
+    if (!l->after_info1 || block_start_s < l->tx_last_s)
+        return;
+    double tone_s = sq_phase2_lanes_tone_since(d, l->tx_start_s);
+    if (tone_s >= 0.0) {   /* a retrain: phase 2 again */
+        end_transmission(d, l, fmin(l->tx_last_s, tone_s));
+        return;
+    }
+    if (power >= sq_dbm0_to_power(FLOOR_DBM0)) {
+        if (!l->heard) {   /* a new stretch: from here, or from the INFO1 for the first */
+            l->tx_start_s = l->quiet >= QUIET_BLOCKS ? block_start_s : l->tx_start_s;
+            l->tx_power_sum = 0.0;
+            l->tx_blocks = 0;
+        }
+        l->heard = 1;
+        l->quiet = 0;
+        l->tx_last_s = block_start_s + BLOCK_S;
+        l->tx_power_sum += power;
+        l->tx_blocks++;
+        return;
+    }
+    l->quiet++;
+    if (l->heard && l->quiet >= QUIET_BLOCKS)
+        end_stretch(d, l, l->tx_last_s);
+    if (l->quiet >= GIVE_UP_BLOCKS)
+        end_transmission(d, l, l->tx_last_s);
+}
+
+void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
+{
+    sq_wideband_lane *l = &d->wideband;
+    for (size_t i = 0; i < n; i++) {
+        l->in[l->fill++] = x[i];
+        l->n++;
+        if (l->fill < SQ_WIDEBAND_BLOCK)
+            continue;
+        l->fill = 0;
+        double start_s = (double)(l->n - SQ_WIDEBAND_BLOCK) / SQ_PROCESSING_RATE_HZ, power = 0.0;
+        /* the guard keeps a NaN or a huge click from the sums */
+        for (int k = 0; k < SQ_WIDEBAND_BLOCK; k++)
+            l->in[k] = isfinite(l->in[k]) ? fmaxf(-16.0f, fminf(16.0f, l->in[k])) : 0.0f;
+        if (probe_block(l, &power)) {
+            if (l->probe_blocks == 0)
+                l->probe_start_s = start_s;
+            for (size_t g = 0; g <= l->probe_gap; g++, l->probe_blocks++)   /* a gap counts as this block */
+                if (l->probe_blocks < SQ_WIDEBAND_MAX_PROBE)
+                    l->probe_db[l->probe_blocks] = sq_power_to_dbm0(power);
+            l->probe_gap = 0;
+        } else if (l->probe_blocks && l->probe_gap < PROBE_GAP_BLOCKS) {
+            l->probe_gap++;
+        } else if (l->probe_blocks) {
+            end_probe(d, l);
+        }
+        transmission_block(d, l, start_s, power);
+    }
+}
+
+void sq_wideband_lane_info1(sq_decoder *d, double end_s, int channel, int digital)
+{
+    sq_wideband_lane *l = &d->wideband;
+    if (l->after_info1)
+        end_transmission(d, l, fmin(l->tx_last_s, end_s));
+    l->after_info1 = 1;
+    l->heard = 0;
+    l->quiet = 0;
+    l->tx_start_s = end_s;
+    l->tx_last_s = end_s;
+    l->tx_power_sum = 0.0;
+    l->tx_blocks = 0;
+    l->info1_channel = channel;
+    l->digital = digital;
+}
+
+void sq_wideband_lane_finish(sq_decoder *d)
+{
+    sq_wideband_lane *l = &d->wideband;
+    if (l->probe_blocks)
+        end_probe(d, l);
+    if (l->after_info1)
+        end_transmission(d, l, l->tx_last_s);
+}
+
+double sq_wideband_lane_horizon_s(const sq_decoder *d, double now_s)
+{
+    const sq_wideband_lane *l = &d->wideband;
+    double h = now_s - BLOCK_S;
+    if (l->probe_blocks)
+        h = fmin(h, l->probe_start_s);
+    if (l->after_info1 && l->heard)
+        h = fmin(h, l->tx_start_s);
+    return fmax(h, 0.0);
+}
+
+int sq_wideband_lane_cover(const sq_decoder *d, double start_s, double end_s)
+{
+    const sq_wideband_lane *l = &d->wideband;
+    double covered = 0.0;
+    if (l->probe_blocks)
+        covered += fmax(0.0, end_s - fmax(start_s, l->probe_start_s));
+    if (l->after_info1)   /* the stretches already reported are in the phase-2 lanes' spans */
+        covered += fmax(0.0, end_s - fmax(start_s, l->heard ? l->tx_start_s : l->tx_last_s));
+    return covered > 0.5 * (end_s - start_s);
+}
