@@ -37,6 +37,9 @@ typedef struct sq_dpsk_symbol {
     uint64_t sample;         /* the symbol's end: the sample the decision was taken at */
     int phase;               /* 0 .. SQ_DPSK_PHASES - 1 */
     float complex product;   /* this symbol's sum times the conjugate of the previous one */
+    float complex product3;  /* times the conjugate of the sum 40 samples (3 symbols) back: its
+                              * angle is the carrier's offset, 2 pi f 40 / 8000, free of the
+                              * bias the fractional delay and the mixer's image give product */
     double power;            /* mean power of the carrier over the symbol (full scale 1) */
     double total_power;      /* mean power of the whole input over the symbol */
 } sq_dpsk_symbol;
@@ -44,7 +47,7 @@ typedef struct sq_dpsk_symbol {
 typedef void (*sq_dpsk_symbol_fn)(void *user, const sq_dpsk_symbol *s);
 
 #define SQ_DPSK_SUM 13
-#define SQ_DPSK_HISTORY 16
+#define SQ_DPSK_HISTORY 48
 #define SQ_DPSK_MAX_TABLE 80
 
 typedef struct sq_dpsk_rx {

@@ -52,8 +52,9 @@ void sq_dpsk_rx_push(sq_dpsk_rx *r, const float *x, size_t n, sq_dpsk_symbol_fn 
             size_t b = (a + SQ_DPSK_HISTORY - 1) % SQ_DPSK_HISTORY;
             float complex before = (float)(1.0 - frac) * r->sums[a] + (float)frac * r->sums[b];
             float complex now = r->sums[r->sums_pos];
+            float complex three_back = r->sums[(r->sums_pos + SQ_DPSK_HISTORY - 40) % SQ_DPSK_HISTORY];
             sq_dpsk_symbol s = {
-                .sample = r->n, .phase = h, .product = now * conjf(before),
+                .sample = r->n, .phase = h, .product = now * conjf(before), .product3 = now * conjf(three_back),
                 .power = 2.0 * (double)(crealf(now) * crealf(now) + cimagf(now) * cimagf(now)) /
                          (SQ_DPSK_SUM * SQ_DPSK_SUM),
                 .total_power = fmax(r->energy_sum, 0.0) / SQ_DPSK_SUM,

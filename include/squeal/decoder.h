@@ -95,8 +95,9 @@ typedef struct sq_event {
     double freq2_hz;
     size_t bursts;
     double on_s, off_s;
-    /* INFO events: the frame as received, bit i of its table at info_bits[i / 8] bit i % 8
-     * (sq_info_fields names them), its kind (sq_info_kind) and whether its CRC checked */
+    /* INFO events: the frame as received from its first fill bit through its CRC (the closing
+     * fill is not kept), bit i of its table at info_bits[i / 8] bit i % 8 (sq_info_fields
+     * names them), its kind (sq_info_kind) and whether its CRC checked */
     uint8_t info_bits[14];
     uint8_t info_kind;
     uint8_t crc_ok;

@@ -31,6 +31,7 @@ static void gen_usage(FILE *out)
           "                               --chan 1 initiating pair, 2 responding)\n"
           "  tone_a tone_b                V.34 phase 2 tones (2400 Hz with its 1800 Hz guard, 1200 Hz),\n"
           "                               one phase reversal halfway (--duration, default 0.5 s)\n"
+          "  line_probe                   V.34 line probing: L1 160 ms, then L2 (--duration, 0.4 s)\n"
           "  info0a info0c info0d info1a info1c   a V.34 / V.90 INFO frame with a good CRC, its fields\n"
           "                               set with --set, then 200 ms of its tone\n"
           "  v22bis v22                   one side of a whole call at 2400 (V.22bis) or 1200\n"

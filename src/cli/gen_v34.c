@@ -74,11 +74,44 @@ static int build_tone(const gen_opts *o, int high, sample_buf *b)
     return rc;
 }
 
+/* Line probing (V.34 10.1.2.4, Table 17): cosines every 150 Hz from 150 to 3750 Hz without
+ * 900, 1200, 1800 and 2400 Hz, some starting at 180 degrees; L1 160 ms 6 dB over the nominal
+ * level, then L2 at it (--duration, default 0.4 s). */
+static int build_line_probe(const gen_opts *o, sample_buf *b)
+{
+    static const int INVERTED[] = { 300, 1650, 2250, 2700, 3000, 3150, 3300, 3450 };
+    double nominal = isnan(o->level) ? -13.0 : o->level, l2_s = o->duration > 0.0 ? o->duration : 0.4;
+    size_t l1 = (size_t)llround(0.16 * SQ_PROCESSING_RATE_HZ), n = l1 + (size_t)llround(l2_s * SQ_PROCESSING_RATE_HZ);
+    if (sample_buf_grow(b, n) != 0)
+        return EXIT_RUNTIME;
+    const int tones = 21;
+    for (size_t i = 0; i < n; i++) {
+        double t = (double)i / SQ_PROCESSING_RATE_HZ, v = 0.0;
+        for (int f = 150; f <= 3750; f += 150) {
+            if (f == 900 || f == 1200 || f == 1800 || f == 2400)
+                continue;
+            double phase = 0.0;
+            for (size_t k = 0; k < sizeof INVERTED / sizeof INVERTED[0]; k++)
+                phase = INVERTED[k] == f ? M_PI : phase;
+            v += cos(2.0 * M_PI * (f + o->offset) * t + phase);
+        }
+        /* the whole comb at the level: each tone's peak from its share of the power */
+        double level = i < l1 ? nominal + 6.0 : nominal;
+        b->x[b->n + i] = (float)(v * sq_dbm0_to_sine_peak(level) / sqrt((double)tones));
+    }
+    b->n += n;
+    return EXIT_OK;
+}
+
 int gen_v34_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc)
 {
     *ref_level = isnan(o->level) ? -13.0 : o->level;
     if (strcmp(o->signal, "tone_a") == 0 || strcmp(o->signal, "tone_b") == 0) {
         *rc = build_tone(o, o->signal[5] == 'a', b);
+        return 1;
+    }
+    if (strcmp(o->signal, "line_probe") == 0) {
+        *rc = build_line_probe(o, b);
         return 1;
     }
     for (size_t i = 0; i < sizeof FRAMES / sizeof FRAMES[0]; i++)

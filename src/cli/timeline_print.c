@@ -152,6 +152,12 @@ static int is_info(sq_event_type t)
     return t == SQ_EVENT_INFO0 || t == SQ_EVENT_INFO1;
 }
 
+/* Signals with no one frequency to show. */
+static int is_wideband(sq_event_type t)
+{
+    return t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA;
+}
+
 static int has_reversals(sq_event_type t)
 {
     return is_answer_tone(t) || t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B;
@@ -185,7 +191,7 @@ static void print_info(FILE *out, const sq_event *ev, int json)
     }
     if (json) {
         fprintf(out, "},\"bits\":\"");
-        for (size_t i = 0; i < sq_info_length(k); i++)
+        for (size_t i = 0; i + 4 < sq_info_length(k); i++)   /* through the CRC: the closing fill is not kept */
             fputc('0' + sq_info_bit(ev->info_bits, i), out);
         fprintf(out, "\"}\n");
     } else {
@@ -328,7 +334,9 @@ void timeline_print_json(FILE *out, const timeline_event *e)
         fprintf(out, ",\"char_errors\":%zu,\"framing_mismatches\":%zu}\n", ev->char_errors, ev->framing_mismatches);
         return;
     }
-    fprintf(out, ",\"freq_hz\":%.1f,\"level_dbm0\":%.1f", ev->freq_hz, ev->level_dbm0);
+    if (!is_wideband(ev->type))
+        fprintf(out, ",\"freq_hz\":%.1f", ev->freq_hz);
+    fprintf(out, ",\"level_dbm0\":%.1f", ev->level_dbm0);
     if (is_v8bis(ev->type))
         fprintf(out, ",\"pair\":\"%s\"", ev->fsk_channel == 1 ? "initiating" : "responding");
     if (ev->type == SQ_EVENT_LINE_PROBE)

@@ -8,7 +8,7 @@
  * is reported with crc_ok 0, unless another phase read it whole.
  *
  * A tone is a run of 0s (no rotation) at the phase that reads clearest, 50 ms at least, within
- * 10 Hz of the carrier; a single 1 inside it is a phase reversal. Tone A must come with its
+ * 7 Hz of the carrier; a single 1 inside it is a phase reversal. Tone A must come with its
  * 1800 Hz guard (V.34 10.1.2.1), so a lone 2400 Hz tone is not named. */
 #include <math.h>
 #include <string.h>
@@ -28,8 +28,8 @@
 #define SYNC_MASK 0xFFFu
 #define TONE_MIN_SYMBOLS 24       /* 40 ms: tone A can last 50 ms before a reversal (11.2.1) */
 #define TONE_ZERO_RAD (25.0 * M_PI / 180.0)
-#define TONE_ONE_RAD (155.0 * M_PI / 180.0)
-#define TONE_MAX_OFFSET_HZ 10.0
+#define TONE_ONE_RAD (130.0 * M_PI / 180.0)   /* a turn read off its centre blurs */
+#define TONE_MAX_OFFSET_HZ 7.0     /* the network's carrier offset; the modems are within 0.01 % */
 #define TONE_SHARE 0.75
 #define TONE_GUARD_MIN_DB -15.0   /* the guard beside tone A: about 5-7 dB under it on real lines */
 #define STRENGTH_ALPHA 0.05
@@ -212,7 +212,7 @@ static void close_tone(sq_phase2_lane *l)
     l->tone_open = 0;
     l->run = 0;
     double n = (double)(l->tone_symbols ? l->tone_symbols : 1);
-    double offset_hz = l->angle_sum / n * SQ_DPSK_BAUD / (2.0 * M_PI);
+    double offset_hz = l->angle_sum / n * SQ_DPSK_BAUD / (3.0 * 2.0 * M_PI);
     double power = l->power_sum / n, guard = l->guard_sum / n, total = l->total_sum / n;
     if (fabs(offset_hz) > TONE_MAX_OFFSET_HZ)
         return;
@@ -243,7 +243,10 @@ static void tone_step(sq_phase2_lane *l, const sq_dpsk_symbol *s, int powered, d
      * one half a symbol away */
     double across = l->phase[(s->phase + SQ_DPSK_PHASES / 2) % SQ_DPSK_PHASES].last_angle;
     int zero = powered && fabs(angle) < TONE_ZERO_RAD && fabs(across) < TONE_ZERO_RAD;
-    int one = powered && fabs(angle) > TONE_ONE_RAD;
+    /* the carrier dips as it turns over, so the turn may fall under the share a tone needs;
+     * a tone has no symbol clock, and when this phase straddles the turn (two products of
+     * 90 degrees) the phase half a symbol away sees it whole */
+    int one = (s->power >= sq_dbm0_to_power(FLOOR_DBM0) && fabs(angle) > TONE_ONE_RAD) || fabs(across) > TONE_ONE_RAD;
     if (zero) {
         if (!l->tone_open && l->run == 0) {
             l->run_start = back(s->sample, 1.0);
@@ -259,7 +262,7 @@ static void tone_step(sq_phase2_lane *l, const sq_dpsk_symbol *s, int powered, d
         l->off_run = 0;
         l->reversal_at = 0;
         l->tone_last = s->sample;
-        l->angle_sum += angle;
+        l->angle_sum += cargf(s->product3);
         l->power_sum += s->power;
         l->total_sum += s->total_power;
         l->guard_sum += guard;
@@ -299,7 +302,7 @@ static void on_symbol(void *user, const sq_dpsk_symbol *s)
     double clarity = powered && mag > 0.0 ? fabs(re) / mag : 0.0;
     int bit = re < 0.0, clear = clarity >= CLEAR_RATIO;
     ph->strength += (clarity - ph->strength) * STRENGTH_ALPHA;
-    ph->last_angle = powered ? cargf(s->product) : M_PI / 2.0;
+    ph->last_angle = s->power >= sq_dbm0_to_power(FLOOR_DBM0) ? cargf(s->product) : M_PI / 2.0;
     for (int i = 0; i < SQ_INFO_COLLECTORS; i++)
         if (ph->col[i].active)
             gather(c->d, l, &ph->col[i], bit, clarity, s->power);

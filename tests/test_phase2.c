@@ -1,0 +1,305 @@
+/* V.34 phase 2 in the timeline decoder: INFO frames with their CRC and fields, tones A and B
+ * with reversals, line probing, and the transmission after INFO1; round trips through the
+ * library's own modulator under noise and frequency offset, over many seeds. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tests/support/test_util.h"
+
+#define SEEDS 20
+
+/* Silence, a frame of the kind with the given fields then 200 ms of its tone, silence. */
+static sig info_signal_tone(sq_info_kind k, const char *const *names, const double *values, size_t n, double offset_hz,
+                            uint8_t frame[SQ_INFO_BYTES], size_t tone)
+{
+    ck_assert_int_eq(sq_info_build(k, names, values, n, frame, NULL), 0);
+    ck_assert(sq_info_crc_ok(k, frame));
+    size_t len = sq_info_length(k);
+    uint8_t bits[SQ_INFO_MAX_BITS + 120] = { 0 };
+    ck_assert_uint_le(tone, 120);
+    for (size_t i = 0; i < len; i++)
+        bits[i] = (uint8_t)sq_info_bit(frame, i);
+    sig s = make_silence(0.2), t = make_silence((double)sq_v34_dpsk_samples(len + tone) / 8000.0);
+    sq_v34_dpsk_modulate(sq_info_high_carrier(k), 1, -13.0, offset_hz, bits, len + tone, t.x);
+    sig_append(&s, &t);
+    t = make_silence(0.2);
+    sig_append(&s, &t);
+    return s;
+}
+
+static sig info_signal(sq_info_kind k, const char *const *names, const double *values, size_t n, double offset_hz,
+                       uint8_t frame[SQ_INFO_BYTES])
+{
+    return info_signal_tone(k, names, values, n, offset_hz, frame, 120);
+}
+
+static double field(const sq_event *ev, const char *name)
+{
+    size_t n;
+    const sq_info_field *f = sq_info_fields((sq_info_kind)ev->info_kind, ev->info_bits, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(f[i].name, name) == 0)
+            return sq_info_field_value(&f[i], ev->info_bits);
+    ck_abort_msg("no field %s", name);
+    return NAN;
+}
+
+/* The CRC of Fig. 14 against a frame worked by hand: the register over the information bits,
+ * then over its own output, leaves 0; one bit changed anywhere breaks it. */
+START_TEST(test_info_crc_and_layout)
+{
+    uint8_t f[SQ_INFO_BYTES];
+    const char *names[] = { "symbol_rate_2743", "max_symbol_rate_difference", "tx_clock" };
+    const double values[] = { 1, 5, 2 };
+    ck_assert_int_eq(sq_info_build(SQ_INFO0C, names, values, 3, f, NULL), 0);
+    ck_assert_uint_eq(sq_info_length(SQ_INFO0C), 49);
+    ck_assert_uint_eq(sq_info_length(SQ_INFO0D), 62);
+    ck_assert_uint_eq(sq_info_length(SQ_INFO1A), 70);
+    ck_assert_uint_eq(sq_info_length(SQ_INFO1C), 109);
+    /* fill 1111, sync 01110010, then bit 12 = 1, 21:23 = 5 (101), 26:27 = 2 (01), fill at 45:48 */
+    static const char head[] = "11110111001010000000010100010";
+    for (size_t i = 0; i < sizeof head - 1; i++)
+        ck_assert_msg(sq_info_bit(f, i) == head[i] - '0', "bit %zu", i);
+    for (size_t i = 45; i < 49; i++)
+        ck_assert_int_eq(sq_info_bit(f, i), 1);
+    ck_assert(sq_info_crc_ok(SQ_INFO0C, f));
+    for (size_t i = 12; i < 45; i++) {
+        f[i / 8] ^= (uint8_t)(1u << (i % 8));
+        ck_assert_msg(!sq_info_crc_ok(SQ_INFO0C, f), "bit %zu flipped, CRC still good", i);
+        f[i / 8] ^= (uint8_t)(1u << (i % 8));
+    }
+    size_t bad = 99;
+    const char *wrong[] = { "symbol_rate_2743", "no_such_field" };
+    ck_assert_int_eq(sq_info_build(SQ_INFO0A, wrong, values, 2, f, &bad), -1);
+    ck_assert_uint_eq(bad, 1);
+    const char *too_big[] = { "max_symbol_rate_difference" };
+    const double nine[] = { 9 };
+    ck_assert_int_eq(sq_info_build(SQ_INFO0A, too_big, nine, 1, f, &bad), -1);
+}
+END_TEST
+
+/* Every kind of frame, under noise 20 dB down and a carrier offset, reads back whole. */
+START_TEST(test_info_round_trip)
+{
+    static const struct { sq_info_kind kind; const char *names[4]; double values[4]; size_t n; } cases[] = {
+        { SQ_INFO0A, { "symbol_rate_3429", "tx_3200_high_carrier", "constellation_1664" }, { 1, 1, 1 }, 3 },
+        { SQ_INFO0C, { "symbol_rate_2800", "cme", "ack_info0" }, { 1, 1, 1 }, 3 },
+        { SQ_INFO0D, { "a_law", "max_tx_power_dbm0", "v92_capable" }, { 1, -12.0, 1 }, 3 },
+        { SQ_INFO1A, { "max_rate_bps", "symbol_rate_answer_to_call", "symbol_rate_call_to_answer", "probe_offset_hz" },
+          { 33600, 3429, 3200, -1.5 }, 4 },
+        { SQ_INFO1C, { "max_rate_bps_3429", "preemphasis_3200", "md_length_ms", "probe_offset_hz" },
+          { 31200, 7, 350, 0.5 }, 4 },
+        { SQ_INFO1A, { "symbol_rate_downstream", "u_info", "symbol_rate_upstream" }, { 8000, 79, 3200 }, 3 },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        for (int seed = 0; seed < SEEDS; seed++) {
+            double offset = (seed % 5 - 2) * 2.0;   /* -4 .. +4 Hz */
+            uint8_t frame[SQ_INFO_BYTES];
+            sig s = info_signal(cases[c].kind, cases[c].names, cases[c].values, cases[c].n, offset, frame);
+            add_noise(&s, sqrt(sq_dbm0_to_power(-13.0) / 100.0), (uint64_t)seed + 1);
+            events e;
+            decode_sig(&s, seed % 2 ? 160 : 4096, &e);
+            int i = find_event(&e, sq_info_high_carrier(cases[c].kind) || cases[c].kind == SQ_INFO0A ||
+                                           cases[c].kind == SQ_INFO0C || cases[c].kind == SQ_INFO0D
+                                       ? (cases[c].kind == SQ_INFO1A ? SQ_EVENT_INFO1 : SQ_EVENT_INFO0)
+                                       : SQ_EVENT_INFO1);
+            ck_assert_msg(i >= 0, "case %zu seed %d: no INFO event", c, seed);
+            const sq_event *ev = &e.ev[i];
+            ck_assert_int_eq(ev->info_kind, cases[c].kind);
+            ck_assert(ev->crc_ok);
+            for (size_t b = 0; b < sq_info_length(cases[c].kind) - 4; b++)   /* through the CRC */
+                ck_assert_int_eq(sq_info_bit(ev->info_bits, b), sq_info_bit(frame, b));
+            ck_assert_int_eq(ev->fsk_channel, sq_info_high_carrier(cases[c].kind) ? 2 : 1);
+            ck_assert_double_eq_tol(ev->start_s, 0.2, 0.01);
+            for (size_t f = 0; f < cases[c].n; f++)
+                ck_assert_double_eq_tol(field(ev, cases[c].names[f]), cases[c].values[f], 0.011);
+            /* the 200 ms of tone after it: tone A or B, and nothing else at all */
+            int t = find_event(&e, sq_info_high_carrier(cases[c].kind) ? SQ_EVENT_TONE_A : SQ_EVENT_TONE_B);
+            ck_assert_msg(t >= 0, "case %zu seed %d: no tone after the frame", c, seed);
+            ck_assert_double_eq_tol(e.ev[t].freq_hz, (sq_info_high_carrier(cases[c].kind) ? 2400 : 1200) + offset, 2.0);
+            ck_assert_msg(e.n == 2, "case %zu seed %d: %zu events", c, seed, e.n);
+            sig_free(&s);
+        }
+    }
+}
+END_TEST
+
+/* A frame with a bit wrong: reported with crc_ok 0, never as good. */
+START_TEST(test_info_bad_crc)
+{
+    const char *names[] = { "symbol_rate_2743" };
+    const double values[] = { 1 };
+    uint8_t frame[SQ_INFO_BYTES];
+    ck_assert_int_eq(sq_info_build(SQ_INFO0A, names, values, 1, frame, NULL), 0);
+    frame[20 / 8] ^= (uint8_t)(1u << (20 % 8));
+    size_t len = sq_info_length(SQ_INFO0A);
+    uint8_t bits[SQ_INFO_MAX_BITS + 120] = { 0 };
+    for (size_t i = 0; i < len; i++)
+        bits[i] = (uint8_t)sq_info_bit(frame, i);
+    sig s = make_silence(0.2), t = make_silence((double)sq_v34_dpsk_samples(len + 120) / 8000.0);
+    sq_v34_dpsk_modulate(1, 1, -13.0, 0.0, bits, len + 120, t.x);
+    sig_append(&s, &t);
+    t = make_silence(0.5);
+    sig_append(&s, &t);
+    events e;
+    decode_sig(&s, 160, &e);
+    int i = find_event(&e, SQ_EVENT_INFO0);
+    ck_assert_int_ge(i, 0);
+    ck_assert(!e.ev[i].crc_ok);
+    ck_assert_int_eq(e.ev[i].info_kind, SQ_INFO0A);
+    sig_free(&s);
+}
+END_TEST
+
+/* Tone A (with its guard) and tone B with reversals at known times; no V.22 guard event. */
+START_TEST(test_tones_and_reversals)
+{
+    for (int seed = 0; seed < SEEDS; seed++)
+        for (int high = 0; high < 2; high++) {
+            uint8_t bits[600] = { 0 };
+            bits[180] = 1;   /* symbol 181 starts turned: 181 / 600 s after the start point */
+            bits[420] = 1;
+            sig s = make_silence(0.3), t = make_silence((double)sq_v34_dpsk_samples(600) / 8000.0);
+            sq_v34_dpsk_modulate(high, 0, -15.0, (seed % 3 - 1) * 3.0, bits, 600, t.x);
+            sig_append(&s, &t);
+            t = make_silence(0.3);
+            sig_append(&s, &t);
+            add_noise(&s, sqrt(sq_dbm0_to_power(-15.0) / 100.0), (uint64_t)seed + 7);
+            events e;
+            decode_sig(&s, 160, &e);
+            ck_assert_msg(e.n == 1, "seed %d high %d: %zu events, first %s", seed, high, e.n,
+                          e.n ? sq_event_type_to_str(e.ev[0].type) : "-");
+            ck_assert_int_eq(e.ev[0].type, high ? SQ_EVENT_TONE_A : SQ_EVENT_TONE_B);
+            ck_assert_msg(e.ev[0].n_reversals == 2, "seed %d high %d: %zu reversals (%.4f), tone %.3f-%.3f", seed, high,
+                          e.ev[0].n_reversals, e.ev[0].reversals_s[0], e.ev[0].start_s, e.ev[0].end_s);
+            /* the turn sits between symbols 180 and 181, centred at (k + 0.5) / 600 s */
+            ck_assert_double_eq_tol(e.ev[0].reversals_s[0], 0.3 + 181.0 / 600.0, 0.004);
+            ck_assert_double_eq_tol(e.ev[0].reversals_s[1], 0.3 + 421.0 / 600.0, 0.004);
+            ck_assert_double_eq_tol(e.ev[0].start_s, 0.3, 0.01);
+            ck_assert_double_eq_tol(e.ev[0].end_s, 0.3 + 601.0 / 600.0, 0.01);
+            sig_free(&s);
+        }
+}
+END_TEST
+
+/* Tones that are not A or B: a lone 2400 Hz (no guard), 1200 Hz beside another tone (a DTMF
+ * pair), 1209 Hz (a DTMF column tone) alone. */
+START_TEST(test_not_tones_a_or_b)
+{
+    const double cases[][2] = { { 2400, 0 }, { 1200, 770 }, { 1209, 0 }, { 2400, 2100 } };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        sig s = make_silence(1.0);
+        double a = sq_dbm0_to_sine_peak(-13.0);
+        for (size_t i = 2000; i < 6000; i++)
+            for (int k = 0; k < 2; k++)
+                if (cases[c][k] > 0)
+                    s.x[i] += (float)(a * sin(2 * M_PI * cases[c][k] * (double)i / 8000.0));
+        events e;
+        decode_sig(&s, 160, &e);
+        ck_assert_msg(find_event(&e, SQ_EVENT_TONE_A) < 0 && find_event(&e, SQ_EVENT_TONE_B) < 0,
+                      "case %zu: a tone A or B", c);
+        sig_free(&s);
+    }
+}
+END_TEST
+
+/* L1 (160 ms, 6 dB up) then L2, at several levels, under noise. */
+static sig line_probe(double level, double l2_s, double offset)
+{
+    static const int inverted[] = { 300, 1650, 2250, 2700, 3000, 3150, 3300, 3450 };
+    size_t l1 = 1280, n = l1 + (size_t)(l2_s * 8000);
+    sig s = make_silence(0.2), t = make_silence((double)n / 8000.0);
+    for (size_t i = 0; i < n; i++) {
+        double v = 0.0;
+        for (int f = 150; f <= 3750; f += 150) {
+            if (f == 900 || f == 1200 || f == 1800 || f == 2400)
+                continue;
+            double ph = 0.0;
+            for (int k = 0; k < 8; k++)
+                ph = inverted[k] == f ? M_PI : ph;
+            v += cos(2 * M_PI * (f + offset) * (double)i / 8000.0 + ph);
+        }
+        t.x[i] = (float)(v * sq_dbm0_to_sine_peak(i < l1 ? level + 6.0 : level) / sqrt(21.0));
+    }
+    sig_append(&s, &t);
+    t = make_silence(0.3);
+    sig_append(&s, &t);
+    return s;
+}
+
+START_TEST(test_line_probing)
+{
+    for (int seed = 0; seed < SEEDS; seed++) {
+        double level = -10.0 - seed, l2 = 0.3 + 0.02 * seed;
+        sig s = line_probe(level, l2, (seed % 3 - 1) * 1.0);
+        add_noise(&s, sqrt(sq_dbm0_to_power(level) / 300.0), (uint64_t)seed + 3);
+        events e;
+        decode_sig(&s, 4096, &e);
+        ck_assert_msg(e.n == 1 && e.ev[0].type == SQ_EVENT_LINE_PROBE, "seed %d: %zu events", seed, e.n);
+        ck_assert_double_eq_tol(e.ev[0].start_s, 0.2, 0.025);
+        ck_assert_double_eq_tol(e.ev[0].on_s, 0.16, 0.025);
+        ck_assert_double_eq_tol(e.ev[0].end_s - e.ev[0].start_s, 0.16 + l2, 0.045);
+        ck_assert_double_eq_tol(e.ev[0].level_dbm0, level, 1.0);
+        sig_free(&s);
+    }
+}
+END_TEST
+
+/* After its INFO1, a modem's wideband signal (noise here) is its training and data, to the
+ * end; a silence of 300 ms splits it in two; a V.34 signal without an INFO1 before it is
+ * not named. */
+START_TEST(test_transmission_after_info1)
+{
+    const char *names[] = { "max_rate_bps_3200" };
+    const double values[] = { 28800 };
+    uint8_t frame[SQ_INFO_BYTES];
+    sig s = info_signal_tone(SQ_INFO1C, names, values, 1, 0.0, frame, 0);
+    double info1_end = 0.2 + 109.0 / 600.0;
+    sig data = make_silence(2.0);
+    add_noise(&data, sqrt(sq_dbm0_to_power(-16.0)), 11);
+    memset(data.x + 8000, 0, 2400 * sizeof *data.x);   /* 300 ms quiet at 1 s */
+    size_t data_n = data.n;
+    sig_append(&s, &data);
+    events e;
+    decode_sig(&s, 160, &e);
+    ck_assert_int_ge(find_event(&e, SQ_EVENT_INFO1), 0);
+    size_t stretches = 0;
+    for (size_t i = 0; i < e.n; i++)
+        if (e.ev[i].type == SQ_EVENT_V34_DATA) {
+            stretches++;
+            ck_assert_double_eq_tol(e.ev[i].level_dbm0, -16.0, 1.0);
+        }
+    ck_assert_uint_eq(stretches, 2);
+    int first = find_event(&e, SQ_EVENT_V34_DATA);
+    double noise_s = (double)(s.n - data_n) / 8000.0;
+    ck_assert(e.ev[first].start_s >= info1_end - 0.01);
+    ck_assert_double_eq_tol(e.ev[first].start_s, noise_s, 0.03);
+    ck_assert_int_eq(find_event(&e, SQ_EVENT_V21), -1);
+    ck_assert_int_eq(find_event(&e, SQ_EVENT_BELL103), -1);
+    sig_free(&s);
+
+    sig alone = make_silence(2.0);
+    add_noise(&alone, sqrt(sq_dbm0_to_power(-16.0)), 12);
+    decode_sig(&alone, 160, &e);
+    ck_assert_int_eq(find_event(&e, SQ_EVENT_V34_DATA), -1);
+    sig_free(&alone);
+}
+END_TEST
+
+Suite *phase2_suite(void);
+Suite *phase2_suite(void)
+{
+    Suite *s = suite_create("phase2");
+    TCase *tc = tcase_create("v34_phase2");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_info_crc_and_layout);
+    tcase_add_test(tc, test_info_round_trip);
+    tcase_add_test(tc, test_info_bad_crc);
+    tcase_add_test(tc, test_tones_and_reversals);
+    tcase_add_test(tc, test_not_tones_a_or_b);
+    tcase_add_test(tc, test_line_probing);
+    tcase_add_test(tc, test_transmission_after_info1);
+    suite_add_tcase(s, tc);
+    return s;
+}
