@@ -385,6 +385,34 @@ else
     skipped 1 "$V22B not present"
 fi
 
+# V.34 / V.90 phase 2 on the real calls: where tone A or B is heard, both sides' INFO0 read
+# with a good CRC, every INFO frame's CRC checks, the answer / analogue modem's INFO1a
+# gives symbol rates, and no FSK "text" is read from phase 2 or what follows it
+found=0
+for f in "$REC"/real-calls/*.wav "$REC"/goughlui_v34*.wav; do
+    [ -f "$f" ] || continue
+    found=1
+    "$SQ" decode --json "$f" >"$T/p2.json" 2>/dev/null
+    python3 - "$T/p2.json" <<'PY' && ok || { bad "phase 2 of $f"; show "$T/p2.json"; }
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+tones = [e for e in ev if e["type"] in ("tone_a", "tone_b")]
+if not tones:
+    print("# no phase 2 here"); sys.exit(0)
+info = [e for e in ev if e["type"] in ("info0", "info1")]
+ok = all(e["crc_ok"] for e in info)
+ok = ok and {e["chan"] for e in info if e["type"] == "info0"} == {1, 2}
+info1a = [e for e in info if e["frame"] == "info1a"]
+ok = ok and len(info1a) >= 1
+ok = ok and all(any(k.startswith("symbol_rate") and v >= 2400 for k, v in e["fields"].items()) for e in info1a)
+start = min(e["t_s"] for e in info)
+ok = ok and not [e for e in ev if e["type"] in ("v21", "bell103", "guard") and e["t_s"] >= start]
+print("# phase 2:", len(info), "INFO frames,", len(tones), "tones,", "ok" if ok else "mismatch")
+sys.exit(0 if ok else 1)
+PY
+done
+[ $found -eq 1 ] || skipped 1 "no real calls under $REC"
+
 # squeal answer and squeal call as two processes joined by FIFOs (the raw line), files
 # both ways checked byte for byte; then the same with sox in the loop resampling the
 # caller's audio by +300 ppm in and -300 ppm out, as if its sound card ran 300 ppm off
