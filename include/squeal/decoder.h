@@ -59,6 +59,10 @@ typedef enum sq_event_type {
     SQ_EVENT_V34_DATA,     /* what a modem sends after its own INFO1 until it stops or retrains:
                             * V.34 phases 3 and 4 (training) then data, not yet told apart */
     SQ_EVENT_V90_DATA,     /* the same from a V.90 digital modem (its INFO0 was an INFO0d) */
+    SQ_EVENT_V8BIS_MSG,    /* a V.8bis message (squeal/v8bis.h): an HDLC frame on V.21 with a good
+                            * FCS; v8.octets holds its first SQ_V8_MAX_OCTETS octets (FCS
+                            * removed), v8.n_octets their count; fsk_channel 1 from the
+                            * initiating station, 2 from the responding one */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 

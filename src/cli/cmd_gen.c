@@ -29,6 +29,8 @@ static void gen_usage(FILE *out)
           "  dial_tone ringback busy reorder   the exchange's call-progress tones (--plan)\n"
           "  cre mre crd mrd esi esr      V.8bis signals: 400 ms dual tone, 100 ms tone (crd, mrd:\n"
           "                               --chan 1 initiating pair, 2 responding)\n"
+          "  v8bis_msg                    a V.8bis message (--octets, default an ACK(1)) in HDLC on\n"
+          "                               V.21 (--chan 1 initiating station, 2 responding)\n"
           "  tone_a tone_b                V.34 phase 2 tones (2400 Hz with its 1800 Hz guard, 1200 Hz),\n"
           "                               one phase reversal halfway (--duration, default 0.5 s)\n"
           "  line_probe                   V.34 line probing: L1 160 ms, then L2 (--duration, 0.4 s)\n"
@@ -52,6 +54,7 @@ static void gen_usage(FILE *out)
           "  --plan na|europe       call-progress tones: North America's dual tones (default)\n"
           "                         or Europe's 425 Hz\n"
           "  --data-bits N --parity none|even|odd|mark|space --stop-bits N   framing (default 8N1)\n"
+          "  --octets HEX           v8bis_msg: the message's octets, FCS added (e.g. 11818080 81c6)\n"
           "  --set NAME=VALUE       info*: a field of the frame, as decode's JSON names it\n"
           "                         (repeatable; fields not set are 0)\n"
           "  --snr DB               add white noise, SNR over 0-4 kHz against the level\n"
@@ -376,7 +379,7 @@ static int parse_set(gen_opts *o, char *arg)
 
 static int parse_gen(int argc, char **argv, gen_opts *o)
 {
-    enum { O_RATE = 256, O_LEVEL, O_DURATION, O_OFFSET, O_TEXT, O_FILE, O_CHAN, O_SNR, O_SEED, O_ROLE, O_DIGITS, O_PLAN, O_SET };
+    enum { O_RATE = 256, O_LEVEL, O_DURATION, O_OFFSET, O_TEXT, O_FILE, O_CHAN, O_SNR, O_SEED, O_ROLE, O_DIGITS, O_PLAN, O_SET, O_OCTETS };
     static const struct option opts[] = {
         { "output", required_argument, 0, 'o' }, { "help", no_argument, 0, 'h' },
         { "rate", required_argument, 0, O_RATE }, { "level", required_argument, 0, O_LEVEL },
@@ -385,7 +388,7 @@ static int parse_gen(int argc, char **argv, gen_opts *o)
         { "chan", required_argument, 0, O_CHAN }, { "role", required_argument, 0, O_ROLE }, CLI_FRAMING_OPTIONS,
         { "snr", required_argument, 0, O_SNR }, { "seed", required_argument, 0, O_SEED },
         { "digits", required_argument, 0, O_DIGITS }, { "plan", required_argument, 0, O_PLAN },
-        { "set", required_argument, 0, O_SET }, { 0, 0, 0, 0 },
+        { "set", required_argument, 0, O_SET }, { "octets", required_argument, 0, O_OCTETS }, { 0, 0, 0, 0 },
     };
     int c, bad = 0;
     opterr = 0;
@@ -408,6 +411,7 @@ static int parse_gen(int argc, char **argv, gen_opts *o)
             break;
         case O_FILE: o->file = optarg; break;
         case O_SET: bad = parse_set(o, optarg); break;
+        case O_OCTETS: o->octets = optarg; break;
         case O_CHAN: bad = cli_parse_long("gen", "--chan", optarg, 1, 2, &o->chan); break;
         case O_ROLE:
             o->role = optarg;
@@ -456,6 +460,10 @@ static int parse_gen(int argc, char **argv, gen_opts *o)
         o->role = "caller";
     if (o->n_sets && strncmp(o->signal, "info", 4) != 0) {
         cli_error("gen", "--set is for the INFO frames (info0a, info0c, info0d, info1a, info1c) only");
+        return EXIT_USAGE;
+    }
+    if (o->octets && strcmp(o->signal, "v8bis_msg") != 0) {
+        cli_error("gen", "--octets is for v8bis_msg only");
         return EXIT_USAGE;
     }
     int dtmf = strcmp(o->signal, "dtmf") == 0;

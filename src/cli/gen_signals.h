@@ -7,7 +7,7 @@
 #define GEN_MAX_SETS 32
 
 typedef struct gen_opts {
-    const char *signal, *out, *text, *file, *role, *digits;
+    const char *signal, *out, *text, *file, *role, *digits, *octets;
     sq_progress_plan plan;
     double level, duration, snr, offset;
     long seed, rate, chan;
@@ -18,7 +18,7 @@ typedef struct gen_opts {
     size_t n_sets;
 } gen_opts;
 
-/* V.34 phase 2 (gen_v34.c): tone_a, tone_b, line_probe, info0a, info0c, info0d, info1a, info1c. Returns
+/* V.8bis messages and V.34 phase 2 (gen_v34.c): v8bis_msg, tone_a, tone_b, line_probe, info0a, info0c, info0d, info1a, info1c. Returns
  * 1 and sets *rc (an exit code) when the signal is one of these, 0 otherwise. */
 int gen_v34_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc);
 

@@ -3,6 +3,7 @@
  * level beside tone A and 7 dB under it beside INFO (V.34 10.1.2.1, 10.1.2.3.1); the call
  * modem's is 1200 Hz at the nominal level. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "src/cli/gen_signals.h"
@@ -103,11 +104,50 @@ static int build_line_probe(const gen_opts *o, sample_buf *b)
     return EXIT_OK;
 }
 
+/* A V.8bis message (--octets, hex) on V.21 channel --chan: 1 from the initiating station. */
+static int build_v8bis_message(const gen_opts *o, sample_buf *b)
+{
+    uint8_t octets[64], bits[640];
+    size_t n = 0;
+    const char *h = o->octets ? o->octets : "14";   /* ACK(1) of revision 1 */
+    for (; h[0] && h[1] && n < sizeof octets; h += 2) {
+        unsigned v;
+        if (sscanf(h, "%2x", &v) != 1)
+            break;
+        octets[n++] = (uint8_t)v;
+    }
+    size_t nb = *h ? 0 : sq_v8bis_message_bits(octets, n, bits, sizeof bits);
+    if (nb == 0) {
+        cli_error("gen", "v8bis_msg: --octets takes 1 to 64 octets in hex, not '%s'", o->octets);
+        return EXIT_USAGE;
+    }
+    sq_fskmod_params mp;
+    sq_fskmod_default_params(o->chan == 1 ? &SQ_FSK_V21_CH1 : &SQ_FSK_V21_CH2, &mp);
+    mp.offset_hz = o->offset;
+    mp.level_dbm0 = isnan(o->level) ? -13.0 : o->level;
+    mp.queue_bits = nb;
+    sq_fskmod *m = NULL;
+    size_t samples = (size_t)ceil((double)nb * SQ_PROCESSING_RATE_HZ / 300.0);
+    if (sq_fskmod_create(&mp, &m) != SQ_OK || append_silence(b, LEAD_SILENCE_S) != 0 || sample_buf_grow(b, samples) != 0) {
+        sq_fskmod_destroy(m);
+        return EXIT_RUNTIME;
+    }
+    sq_fskmod_push_bits(m, bits, nb);
+    sq_fskmod_generate(m, b->x + b->n, samples);
+    b->n += samples;
+    sq_fskmod_destroy(m);
+    return append_silence(b, LEAD_SILENCE_S) == 0 ? EXIT_OK : EXIT_RUNTIME;
+}
+
 int gen_v34_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc)
 {
     *ref_level = isnan(o->level) ? -13.0 : o->level;
     if (strcmp(o->signal, "tone_a") == 0 || strcmp(o->signal, "tone_b") == 0) {
         *rc = build_tone(o, o->signal[5] == 'a', b);
+        return 1;
+    }
+    if (strcmp(o->signal, "v8bis_msg") == 0) {
+        *rc = build_v8bis_message(o, b);
         return 1;
     }
     if (strcmp(o->signal, "line_probe") == 0) {

@@ -199,6 +199,35 @@ static void print_info(FILE *out, const sq_event *ev, int json)
     }
 }
 
+/* A V.8bis message: its type, revision, requests and the data modes it lists, and octets. */
+static void print_v8bis_msg(FILE *out, const sq_event *ev, int json)
+{
+    sq_v8bis_info m;
+    sq_v8bis_parse(ev->v8.octets, ev->v8.n_octets, &m);
+    if (json)
+        fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f,\"message\":\"%s\",\"revision\":%d,\"v8_start_up\":%s,"
+                "\"ack1_requested\":%s,\"data_modes\":[", ev->fsk_channel, ev->level_dbm0,
+                sq_v8bis_msg_type_to_str(m.type), m.revision, m.v8_start_up ? "true" : "false",
+                m.ack1_requested ? "true" : "false");
+    else
+        fprintf(out, " chan %d  %6.1f dBm0  %s rev %d%s%s ", ev->fsk_channel, ev->level_dbm0,
+                sq_v8bis_msg_type_to_str(m.type), m.revision, m.v8_start_up ? " V.8-next" : "",
+                m.ack1_requested ? " ack-wanted" : "");
+    int first = 1;
+    for (int k = 0; k < SQ_V8BIS_MODE_COUNT; k++)
+        if (m.data_modes & (1u << k)) {
+            fprintf(out, json ? "%s\"%s\"" : "%s%s", json && !first ? "," : " ", sq_v8bis_mode_to_str(1u << k));
+            first = 0;
+        }
+    fprintf(out, json ? "],\"octets\":\"" : "  [");
+    for (size_t i = 0; i < ev->v8.n_octets; i++)
+        fprintf(out, "%s%02x", json || i == 0 ? "" : " ", ev->v8.octets[i]);
+    if (json)
+        fputs("\"}\n", out);
+    else
+        fputs("]\n", out);
+}
+
 static void print_v22_text(FILE *out, const sq_event *ev)
 {
     fprintf(out, " chan %d  %6.1f dBm0", ev->fsk_channel, ev->level_dbm0);
@@ -275,6 +304,10 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         print_info(out, ev, 0);
         return;
     }
+    if (ev->type == SQ_EVENT_V8BIS_MSG) {
+        print_v8bis_msg(out, ev, 0);
+        return;
+    }
     if (is_fsk(ev->type)) {
         fprintf(out, " chan %d  %6.1f dBm0  \"", ev->fsk_channel, ev->level_dbm0);
         print_escaped(out, ev->data, ev->data_len, 0);
@@ -324,6 +357,10 @@ void timeline_print_json(FILE *out, const timeline_event *e)
     }
     if (is_info(ev->type)) {
         print_info(out, ev, 1);
+        return;
+    }
+    if (ev->type == SQ_EVENT_V8BIS_MSG) {
+        print_v8bis_msg(out, ev, 1);
         return;
     }
     if (is_fsk(ev->type)) {

@@ -19,6 +19,8 @@
 /* the wideband lane can end line probing and a transmission in one block, and a block ends
  * in every chunk */
 #define WIDEBAND_EVENTS_PER_CHUNK 2
+/* a V.8bis message is 32 bits at least: a V.21 lane that wakes reads up to 256 ms at once */
+#define V8BIS_MESSAGES_PER_CHUNK 6
 
 _Static_assert(sizeof(((sq_event *)0)->info_bits) >= SQ_INFO_BYTES, "an INFO1c frame fits an event");
 
@@ -56,7 +58,7 @@ static const tone_rule RULES[] = {
 static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "ans", "ans_pr", "ansam", "ansam_pr", "ct", "cng", "bell_ans", "guard", "v21", "bell103",
     "ci", "cm", "jm", "cj", "usb1", "s1", "sb1", "data", "dtmf", "dial_tone", "ringback", "busy", "reorder",
-    "cre", "mre", "crd", "mrd", "esi", "esr", "tone_a", "tone_b", "info0", "info1", "line_probe", "v34_data", "v90_data",
+    "cre", "mre", "crd", "mrd", "esi", "esr", "tone_a", "tone_b", "info0", "info1", "line_probe", "v34_data", "v90_data", "v8bis_msg",
 };
 
 const char *sq_event_type_to_str(sq_event_type t)
@@ -196,7 +198,8 @@ size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
     size_t done = 0;
     while (done < n) {
         /* Each chunk can end a segment on every tone and close every lane. */
-        if (!sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES + 4 + PHASE2_EVENTS_PER_CHUNK + WIDEBAND_EVENTS_PER_CHUNK,
+        if (!sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES + 4 + PHASE2_EVENTS_PER_CHUNK + WIDEBAND_EVENTS_PER_CHUNK +
+                                                       V8BIS_MESSAGES_PER_CHUNK,
                                     SQ_FSK_LANES + SQ_QAM_LANES + 1))
             break;
         size_t len = n - done < CHUNK ? n - done : CHUNK;

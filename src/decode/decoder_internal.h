@@ -84,6 +84,12 @@ typedef struct sq_fsk_lane {
     sq_event v8_ev;
     int v8_seen;                   /* the open stretch carried V.8 */
     uint32_t v8_modes;             /* modulations of the last V.8 run on this lane */
+    /* V.8bis messages on V.21 lanes: HDLC frames with a good FCS */
+    sq_hdlc_rx hdlc;
+    uint8_t hdlc_frame[SQ_HDLC_MAX_FRAME];
+    int v8bis_seen;                /* the open stretch carried V.8bis messages */
+    double v8bis_last_end_s;       /* where the last message ended (the next starts after) */
+    double msg_start_s, msg_end_s; /* the last V.8bis messages it read, back to back */
     int misframed_counts;          /* the framing asked for is not 8N1: clear characters
                                     * that do not fit it are data in another framing */
     /* the last stretch this lane closed, to recognise a weaker lane's copy of it */

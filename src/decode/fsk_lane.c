@@ -12,6 +12,7 @@
 #include <string.h>
 #include "squeal/error.h"
 #include "squeal/level.h"
+#include "squeal/v8bis.h"
 #include "src/decode/decoder_internal.h"
 
 #define BACKFILL_MIN_CONFIDENCE 0.5f
@@ -91,6 +92,8 @@ int sq_fsk_lanes_create(sq_decoder *d, const sq_async_format *format)
             rc = SQ_EINVAL;
         if (rc == SQ_OK && l->type == SQ_EVENT_V21)
             rc = sq_v8_rx_create(l->channel == 1 ? SQ_V8_CM : SQ_V8_JM, &l->v8rx);
+        sq_hdlc_rx_init(&l->hdlc);
+        l->hdlc.min_frame = 1;   /* V.8bis's ACK and NAK: one octet */
         if (rc != SQ_OK)
             return rc;
     }
@@ -161,6 +164,13 @@ static void emit_or_drop(sq_decoder *d, const sq_event *ev, int buf, size_t vali
     int misframed = lane->misframed_counts && ev->framing_mismatches >= MIN_MISFRAMED &&
                     2 * ev->framing_mismatches >= ev->char_errors &&
                     (double)(valid + ev->framing_mismatches) >= 0.5 * room;
+    /* nor is what the lane beside a V.21 one reads of the V.8bis messages on it */
+    for (int i = 0; i < SQ_FSK_LANES; i++) {
+        const sq_fsk_lane *m = &d->lanes[i];
+        if (m->type == SQ_EVENT_V21 && !(m->type == ev->type && m->channel == ev->fsk_channel) &&
+            fmin(ev->end_s, m->msg_end_s) - fmax(ev->start_s, m->msg_start_s) > 0.5 * (ev->end_s - ev->start_s))
+            under_v22 = 1;
+    }
     if ((!misframed && (valid == 0 || ev->char_errors > valid)) || ev->end_s - ev->start_s < MIN_EVENT_S || under_v22) {
         sq_event_pool_release(&d->pool, buf);
         return;
@@ -218,6 +228,13 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
      * octets, not data */
     uint64_t v8_start;
     if (l->v8rx && sq_v8_rx_in_sequence(l->v8rx, &v8_start) && to_s(v8_start) <= l->ev.start_s + 0.1) {
+        l->v8_seen = 1;
+        l->valid = 0;
+    }
+    /* V.8bis messages are reported as such; their bits read as start-stop characters are
+     * not data */
+    if (l->v8bis_seen) {
+        l->v8bis_seen = 0;
         l->v8_seen = 1;
         l->valid = 0;
     }
@@ -361,6 +378,34 @@ static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
     l->v8_run = 1;
 }
 
+/* V.8bis 7.2: a message is an HDLC frame on V.21 after 100 ms of marks; one whose first
+ * octet names a message type (reserved types are not V.8bis) and whose FCS checks. */
+static void handle_hdlc_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
+{
+    size_t n = sq_hdlc_rx_bit(&l->hdlc, b->bit, l->hdlc_frame);
+    if (n == 0 || !l->open || sq_v8bis_msg_type_of(l->hdlc_frame[0]) == SQ_V8BIS_UNKNOWN ||
+        (l->hdlc_frame[0] >> 4) == 0)
+        return;
+    sq_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SQ_EVENT_V8BIS_MSG;
+    ev.fsk_channel = l->channel;
+    ev.end_s = to_s(b->sample);
+    /* the frame with its FCS and two flags; the first one starts with the stretch */
+    double framed_s = (double)(n + 4) * 8.0 / l->params->baud;
+    ev.start_s = l->v8bis_seen ? fmax(l->v8bis_last_end_s, ev.end_s - framed_s) : l->ev.start_s;
+    ev.level_dbm0 = sq_fskdemod_level_dbm0(l->demod);
+    ev.v8.n_octets = n < SQ_V8_MAX_OCTETS ? n : SQ_V8_MAX_OCTETS;
+    memcpy(ev.v8.octets, l->hdlc_frame, ev.v8.n_octets);
+    ev.repeats = 1;
+    sq_event_pool_queue(&d->pool, &ev, -1);
+    if (!l->v8bis_seen)
+        l->msg_start_s = ev.start_s;
+    l->msg_end_s = ev.end_s;
+    l->v8bis_seen = 1;
+    l->v8bis_last_end_s = ev.end_s;
+}
+
 static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
 {
     if (d->bit_tap && b->confidence != 0.0f) {
@@ -377,6 +422,8 @@ static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
         open_segment(d, l);
     if (l->open && !b->carrier)
         close_segment(d, l);
+    if (l->type == SQ_EVENT_V21)
+        handle_hdlc_bit(d, l, b);
     if (l->open) {
         l->last_carrier_sample = b->sample;
         l->level_sum += sq_fskdemod_level_dbm0(l->demod);

@@ -44,6 +44,7 @@ static const struct {
     [SQ_EVENT_INFO0] = { BY_CHANNEL, PLOT_TRAINING, "INFO0", "V.34 INFO0: the modem's capabilities (phase 2)" },
     [SQ_EVENT_INFO1] = { BY_CHANNEL, PLOT_TRAINING, "INFO1", "V.34 INFO1: probing results and chosen symbol rates" },
     [SQ_EVENT_LINE_PROBE] = { BY_CHANNEL, PLOT_TRAINING, "L1/L2", "V.34 line probing: tones every 150 Hz (phase 2)" },
+    [SQ_EVENT_V8BIS_MSG] = { BY_CHANNEL, PLOT_V8, "V.8bis", "V.8bis message (HDLC on V.21)" },
     [SQ_EVENT_V34_DATA] = { BY_CHANNEL, PLOT_QAM_DATA, "V.34", "V.34 training (phases 3 and 4) then data" },
     [SQ_EVENT_V90_DATA] = { BY_CHANNEL, PLOT_QAM_DATA, "V.90", "V.90 digital modem's training then data" },
 };
@@ -79,6 +80,8 @@ void plot_event_label(const sq_event *ev, char *buf, size_t len)
         snprintf(buf, len, "%s %d", TYPES[ev->type].label, ev->rate);
     else if (ev->type == SQ_EVENT_INFO0 || ev->type == SQ_EVENT_INFO1)
         snprintf(buf, len, "INFO%s%s", sq_info_kind_to_str((sq_info_kind)ev->info_kind) + 4, ev->crc_ok ? "" : "?");
+    else if (ev->type == SQ_EVENT_V8BIS_MSG && ev->v8.n_octets)
+        snprintf(buf, len, "%s", sq_v8bis_msg_type_to_str(sq_v8bis_msg_type_of(ev->v8.octets[0])));
     else if (ev->type == SQ_EVENT_DTMF && ev->data)
         snprintf(buf, len, "%s %.*s", TYPES[ev->type].label, (int)(ev->data_len < 24 ? ev->data_len : 24), (const char *)ev->data);
     else

@@ -80,6 +80,7 @@ void sq_hdlc_rx_init(sq_hdlc_rx *r)
 {
     memset(r, 0, sizeof *r);
     r->hunting = 1;
+    r->min_frame = MIN_FRAME;
 }
 
 /* The bits since the last flag, now that another has ended them: the flag's own first 7
@@ -90,7 +91,7 @@ static size_t frame_ended(sq_hdlc_rx *r, uint8_t *frame)
     r->nbits = 0;
     if (bits == 0)
         return 0;                    /* flags back to back */
-    if (bits % 8 || bits / 8 < MIN_FRAME + 2) {
+    if (bits % 8 || bits / 8 < r->min_frame + 2) {
         r->bad_length++;
         return 0;
     }

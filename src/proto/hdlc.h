@@ -41,6 +41,8 @@ typedef struct sq_hdlc_rx {
     size_t nbits;                         /* bits gathered since the last flag */
     int ones;                             /* 1s in a row on the line */
     int hunting;                          /* after an abort or an overlong frame: wait for a flag */
+    size_t min_frame;                     /* octets before the FCS, at least (2: LAPM's address and
+                                           * control; V.8bis's ACK and NAK are 1) */
     uint64_t good, bad_fcs, bad_length, aborts;   /* what was seen, for the status lines */
 } sq_hdlc_rx;
 
