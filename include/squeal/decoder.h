@@ -63,6 +63,10 @@ typedef enum sq_event_type {
                             * FCS; v8.octets holds its first SQ_V8_MAX_OCTETS octets (FCS
                             * removed), v8.n_octets their count; fsk_channel 1 from the
                             * initiating station, 2 from the responding one */
+    SQ_EVENT_V32_AA,       /* V.32 / V.32bis (5.2): AA, the caller's 1800 Hz (then CC, reversed) */
+    SQ_EVENT_V32_AC,       /* AC / CA, the answerer's 600 + 3000 Hz (freq_hz, freq2_hz) */
+    SQ_EVENT_V32_S,        /* S: 600, 1800 and 3000 Hz, before each modem's training */
+    SQ_EVENT_V32_DATA,     /* what follows S: TRN, the rate signals, then data, not told apart */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 

@@ -190,7 +190,7 @@ static int is_answer_tone_type(sq_event_type t)
 
 static int is_wideband_data(sq_event_type t)
 {
-    return t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA;
+    return t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_V32_DATA;
 }
 
 static int same_signal(const sq_event *a, const sq_event *b)
@@ -206,7 +206,8 @@ static int same_signal(const sq_event *a, const sq_event *b)
     if (t == SQ_EVENT_INFO0 || t == SQ_EVENT_INFO1)
         return a->info_kind == b->info_kind && memcmp(a->info_bits, b->info_bits, sizeof a->info_bits) == 0;
     return t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B || t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_CT ||
-           t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA;
+           t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_V32_DATA || t == SQ_EVENT_V32_AA ||
+           t == SQ_EVENT_V32_AC || t == SQ_EVENT_V32_S;
 }
 
 /* FSK "data" far weaker than what the other channel carries at the time is its echo read

@@ -155,12 +155,13 @@ static int is_info(sq_event_type t)
 /* Signals with no one frequency to show. */
 static int is_wideband(sq_event_type t)
 {
-    return t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA;
+    return t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_V32_DATA;
 }
 
 static int has_reversals(sq_event_type t)
 {
-    return is_answer_tone(t) || t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B;
+    return is_answer_tone(t) || t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B || t == SQ_EVENT_V32_AA ||
+           t == SQ_EVENT_V32_AC;
 }
 
 /* An INFO frame: its kind and CRC, then its fields (text: only those not zero). */
@@ -316,7 +317,10 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         fputc('\n', out);
         return;
     }
-    fprintf(out, " %7.1f Hz  %6.1f dBm0", ev->freq_hz, ev->level_dbm0);
+    if (is_wideband(ev->type))
+        fprintf(out, " %10s  %6.1f dBm0", "", ev->level_dbm0);
+    else
+        fprintf(out, " %7.1f Hz  %6.1f dBm0", ev->freq_hz, ev->level_dbm0);
     if (is_v8bis(ev->type))
         fprintf(out, "  after the %s pair", ev->fsk_channel == 1 ? "initiating (1375+2002 Hz)" : "responding (1529+2225 Hz)");
     if (ev->type == SQ_EVENT_LINE_PROBE)
@@ -373,6 +377,8 @@ void timeline_print_json(FILE *out, const timeline_event *e)
     }
     if (!is_wideband(ev->type))
         fprintf(out, ",\"freq_hz\":%.1f", ev->freq_hz);
+    if (ev->freq2_hz > 0)
+        fprintf(out, ",\"freq2_hz\":%.1f", ev->freq2_hz);
     fprintf(out, ",\"level_dbm0\":%.1f", ev->level_dbm0);
     if (is_v8bis(ev->type))
         fprintf(out, ",\"pair\":\"%s\"", ev->fsk_channel == 1 ? "initiating" : "responding");

@@ -59,6 +59,7 @@ static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "ans", "ans_pr", "ansam", "ansam_pr", "ct", "cng", "bell_ans", "guard", "v21", "bell103",
     "ci", "cm", "jm", "cj", "usb1", "s1", "sb1", "data", "dtmf", "dial_tone", "ringback", "busy", "reorder",
     "cre", "mre", "crd", "mrd", "esi", "esr", "tone_a", "tone_b", "info0", "info1", "line_probe", "v34_data", "v90_data", "v8bis_msg",
+    "v32_aa", "v32_ac", "v32_s", "v32_data",
 };
 
 const char *sq_event_type_to_str(sq_event_type t)
@@ -141,13 +142,21 @@ static void classify_tone(sq_decoder *d, const sq_tone_segment *s)
      * 10.1.2.1), not V.22's */
     if (r->type == SQ_EVENT_GUARD && sq_phase2_lanes_cover(d, s->freq_hz, s->start_s, s->end_s))
         return;
+    /* an 1800 Hz tone with no V.22 signal beside it is V.32's AA (V.32bis 5.2), not a guard */
+    int aa = r->type == SQ_EVENT_GUARD && r->nominal_hz == 1800.0 &&
+             !sq_qam_lanes_cover(d, 2400.0, s->start_s, s->end_s);
     sq_event ev;
     memset(&ev, 0, sizeof ev);
-    ev.type = r->type;
+    ev.type = aa ? SQ_EVENT_V32_AA : r->type;
     ev.start_s = s->start_s;
     ev.end_s = s->end_s;
     ev.freq_hz = s->freq_hz;
     ev.level_dbm0 = s->level_dbm0;
+    if (aa) {   /* AA turns into CC with a reversal */
+        ev.n_reversals = s->n_reversals;
+        size_t n = s->n_reversals < SQ_EVENT_MAX_REVERSALS ? s->n_reversals : SQ_EVENT_MAX_REVERSALS;
+        memcpy(ev.reversals_s, s->reversals_s, n * sizeof ev.reversals_s[0]);
+    }
     if (r->type == SQ_EVENT_ANS) {
         int am = s->am_depth >= ANSAM_MIN_DEPTH && s->am_hz >= ANSAM_MIN_HZ &&
                  s->am_hz <= ANSAM_MAX_HZ;

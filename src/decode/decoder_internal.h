@@ -234,7 +234,13 @@ typedef struct sq_wideband_lane {
     double probe_start_s;
     double probe_db[SQ_WIDEBAND_MAX_PROBE];
     /* after this channel's INFO1: its modem's training and data */
-    int after_info1, heard, digital, info1_channel;
+    int after_info1, heard, info1_channel;
+    sq_event_type tx_type;         /* v34_data, v90_data or v32_data */
+    /* V.32 handshake signals: the run of blocks of one kind */
+    int v32_kind, v32_gap;
+    size_t v32_blocks, v32_reversals;
+    double v32_reversal_s[SQ_EVENT_MAX_REVERSALS];
+    double v32_start_s, v32_power_sum;
     size_t quiet, tx_blocks;
     double tx_start_s, tx_last_s, tx_power_sum;
 } sq_wideband_lane;

@@ -9,7 +9,9 @@
  *   digital modem, its digital training and data): from the end of the INFO1 until phase 2
  *   starts again (a retrain: tone A or B), the file ends, or 10 s pass in silence. A modem
  *   falls silent in phase 4 while the other trains: each stretch between silences of
- *   100 ms or more is one event. */
+ *   100 ms or more is one event.
+ * - V.32 / V.32bis (5.2): AC and CA (600 + 3000 Hz), S (the same with 1800 Hz), and after S the
+ *   same modem's training and data, as after INFO1. */
 #include <math.h>
 #include <string.h>
 #include "src/decode/decoder_internal.h"
@@ -58,32 +60,52 @@ void sq_wideband_lane_destroy(sq_decoder *d)
     fftwf_free(l->out);
 }
 
-/* 1 when the block is line probing; *power is its mean power. */
-static int probe_block(sq_wideband_lane *l, double *power)
+/* A real signal's bin k holds 2 |X_k|^2 / N^2 of its mean power. */
+static double bin_power(const sq_wideband_lane *l, int k)
 {
-    double total = 0.0;
-    for (int i = 0; i < SQ_WIDEBAND_BLOCK; i++)
-        total += (double)l->in[i] * l->in[i];
-    *power = total / SQ_WIDEBAND_BLOCK;
-    if (*power < sq_dbm0_to_power(FLOOR_DBM0))
-        return 0;
-    fftwf_execute(l->plan);
+    return 2.0 * ((double)l->out[k][0] * l->out[k][0] + (double)l->out[k][1] * l->out[k][1]) /
+           ((double)SQ_WIDEBAND_BLOCK * SQ_WIDEBAND_BLOCK);
+}
+
+/* 1 when the block (its spectrum computed) is line probing. */
+static int is_probe_block(const sq_wideband_lane *l, double power)
+{
     double tones[COMB_LAST + 1], comb = 0.0, strongest = 0.0;
     for (int m = COMB_FIRST; m <= COMB_LAST; m++) {
-        int k = m * COMB_STEP_BINS;
-        /* a real signal's bin k holds 2 |X_k|^2 / N^2 of its mean power */
-        double p = 2.0 * ((double)l->out[k][0] * l->out[k][0] + (double)l->out[k][1] * l->out[k][1]) /
-                   ((double)SQ_WIDEBAND_BLOCK * SQ_WIDEBAND_BLOCK);
-        tones[m] = is_probe_tone(m) ? p : 0.0;
+        tones[m] = is_probe_tone(m) ? bin_power(l, m * COMB_STEP_BINS) : 0.0;
         comb += tones[m];
         strongest = fmax(strongest, tones[m]);
     }
-    if (comb < COMB_SHARE * *power)
+    if (comb < COMB_SHARE * power)
         return 0;
     int lit = 0;
     for (int m = COMB_FIRST; m <= COMB_LAST; m++)
         lit += is_probe_tone(m) && tones[m] >= strongest * pow(10.0, COMB_LIT_DB / 10.0);
     return lit >= COMB_MIN_LIT;
+}
+
+/* V.32bis 5.2: AC / CA (states A and C alternating at 2400 baud) are the lines 1200 Hz either
+ * side of the 1800 Hz carrier, without it; S (A and B alternating) has the carrier line too.
+ * Each is a whole number of cycles in 20 ms, so each sits in one bin. Returns KIND_AC,
+ * KIND_S or KIND_OTHER. */
+enum { KIND_OTHER = 0, KIND_AC, KIND_S };
+#define V32_SHARE 0.8           /* of the block's power in the signal's lines */
+#define V32_BALANCE_DB 10.0
+#define V32_PAIR_MIN 0.3        /* S: the two outer lines hold this much at least (half, nominally) */     /* no line of the signal more than this under the strongest */
+#define BIN_600 12
+#define BIN_1800 36
+#define BIN_3000 60
+
+static int v32_block(const sq_wideband_lane *l, double power)
+{
+    double lo = bin_power(l, BIN_600), mid = bin_power(l, BIN_1800), hi = bin_power(l, BIN_3000);
+    double floor_ratio = pow(10.0, -V32_BALANCE_DB / 10.0);
+    int pair = lo >= floor_ratio * hi && hi >= floor_ratio * lo && lo + hi >= V32_PAIR_MIN * power;
+    if (pair && lo + hi >= V32_SHARE * power && mid < floor_ratio * fmax(lo, hi))
+        return KIND_AC;
+    if (pair && lo + mid + hi >= V32_SHARE * power && mid >= floor_ratio * fmax(lo, hi))
+        return KIND_S;
+    return KIND_OTHER;
 }
 
 static void end_probe(sq_decoder *d, sq_wideband_lane *l)
@@ -124,7 +146,7 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
         return;
     sq_event ev;
     memset(&ev, 0, sizeof ev);
-    ev.type = l->digital ? SQ_EVENT_V90_DATA : SQ_EVENT_V34_DATA;
+    ev.type = l->tx_type;
     ev.start_s = l->tx_start_s;
     ev.end_s = end_s;
     ev.level_dbm0 = sq_power_to_dbm0(l->tx_power_sum / (double)(l->tx_blocks ? l->tx_blocks : 1));
@@ -168,6 +190,95 @@ static void transmission_block(sq_decoder *d, sq_wideband_lane *l, double block_
         end_transmission(d, l, l->tx_last_s);
 }
 
+static void probe_step(sq_decoder *d, sq_wideband_lane *l, int probe, double start_s, double power)
+{
+    if (probe) {
+        if (l->probe_blocks == 0)
+            l->probe_start_s = start_s;
+        for (size_t g = 0; g <= l->probe_gap; g++, l->probe_blocks++)   /* a gap counts as this block */
+            if (l->probe_blocks < SQ_WIDEBAND_MAX_PROBE)
+                l->probe_db[l->probe_blocks] = sq_power_to_dbm0(power);
+        l->probe_gap = 0;
+    } else if (l->probe_blocks && l->probe_gap < PROBE_GAP_BLOCKS) {
+        l->probe_gap++;
+    } else if (l->probe_blocks) {
+        end_probe(d, l);
+    }
+}
+
+/* Starts listening for the transmission that follows (a modem's training and data). */
+static void arm_transmission(sq_decoder *d, sq_wideband_lane *l, double start_s, int channel, sq_event_type type)
+{
+    if (l->after_info1)
+        end_transmission(d, l, fmin(l->tx_last_s, start_s));
+    l->after_info1 = 1;
+    l->heard = 0;
+    l->quiet = 0;
+    l->tx_start_s = start_s;
+    l->tx_last_s = start_s;
+    l->tx_power_sum = 0.0;
+    l->tx_blocks = 0;
+    l->info1_channel = channel;
+    l->tx_type = type;
+}
+
+#define AC_MIN_BLOCKS 3   /* 60 ms: AC lasts 128T (53 ms) at least, then CA and AC again */
+#define S_MIN_BLOCKS 3    /* S is 256T, 107 ms */
+
+/* A run of AC or S blocks ended at end_s. */
+static void end_v32_run(sq_decoder *d, sq_wideband_lane *l, double end_s)
+{
+    int kind = l->v32_kind;
+    size_t n = l->v32_blocks;
+    l->v32_kind = KIND_OTHER;
+    l->v32_blocks = 0;
+    if (kind == KIND_OTHER || n < (kind == KIND_AC ? AC_MIN_BLOCKS : S_MIN_BLOCKS))
+        return;
+    sq_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = kind == KIND_AC ? SQ_EVENT_V32_AC : SQ_EVENT_V32_S;
+    ev.start_s = l->v32_start_s;
+    ev.end_s = end_s;
+    ev.freq_hz = kind == KIND_AC ? 600.0 : 1800.0;
+    ev.freq2_hz = 3000.0;
+    ev.level_dbm0 = sq_power_to_dbm0(l->v32_power_sum / (double)n);
+    ev.n_reversals = l->v32_reversals;
+    memcpy(ev.reversals_s, l->v32_reversal_s, sizeof ev.reversals_s);
+    sq_event_pool_queue(&d->pool, &ev, -1);
+    sq_phase2_lanes_note_span(d, ev.start_s, ev.end_s);
+    if (kind == KIND_S)   /* then S-bar, TRN, the rate signals and data */
+        arm_transmission(d, l, end_s, 0, SQ_EVENT_V32_DATA);
+}
+
+static void v32_step(sq_decoder *d, sq_wideband_lane *l, int kind, double start_s, double power)
+{
+    /* AC turns into CA and back (a reversal of both lines): the block holding the turn reads
+     * as neither, and the run goes on through it */
+    if (l->v32_kind == KIND_AC && kind == KIND_OTHER && !l->v32_gap) {
+        l->v32_gap = 1;
+        return;
+    }
+    if (l->v32_gap && kind == l->v32_kind) {
+        if (l->v32_reversals < SQ_EVENT_MAX_REVERSALS)
+            l->v32_reversal_s[l->v32_reversals] = start_s - BLOCK_S / 2.0;
+        l->v32_reversals++;
+        l->v32_blocks++;   /* the turn's block */
+    }
+    double gap_s = l->v32_gap && kind != l->v32_kind ? BLOCK_S : 0.0;
+    l->v32_gap = 0;
+    if (kind != l->v32_kind) {
+        end_v32_run(d, l, start_s - gap_s);
+        l->v32_kind = kind;
+        l->v32_start_s = start_s;
+        l->v32_power_sum = 0.0;
+        l->v32_reversals = 0;
+    }
+    if (kind != KIND_OTHER) {
+        l->v32_blocks++;
+        l->v32_power_sum += power;
+    }
+}
+
 void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
 {
     sq_wideband_lane *l = &d->wideband;
@@ -181,36 +292,24 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
         /* the guard keeps a NaN or a huge click from the sums */
         for (int k = 0; k < SQ_WIDEBAND_BLOCK; k++)
             l->in[k] = isfinite(l->in[k]) ? fmaxf(-16.0f, fminf(16.0f, l->in[k])) : 0.0f;
-        if (probe_block(l, &power)) {
-            if (l->probe_blocks == 0)
-                l->probe_start_s = start_s;
-            for (size_t g = 0; g <= l->probe_gap; g++, l->probe_blocks++)   /* a gap counts as this block */
-                if (l->probe_blocks < SQ_WIDEBAND_MAX_PROBE)
-                    l->probe_db[l->probe_blocks] = sq_power_to_dbm0(power);
-            l->probe_gap = 0;
-        } else if (l->probe_blocks && l->probe_gap < PROBE_GAP_BLOCKS) {
-            l->probe_gap++;
-        } else if (l->probe_blocks) {
-            end_probe(d, l);
+        for (int k = 0; k < SQ_WIDEBAND_BLOCK; k++)
+            power += (double)l->in[k] * l->in[k];
+        power /= SQ_WIDEBAND_BLOCK;
+        int probe = 0, v32 = KIND_OTHER;
+        if (power >= sq_dbm0_to_power(FLOOR_DBM0)) {
+            fftwf_execute(l->plan);
+            probe = is_probe_block(l, power);
+            v32 = probe ? KIND_OTHER : v32_block(l, power);
         }
+        probe_step(d, l, probe, start_s, power);
+        v32_step(d, l, v32, start_s, power);
         transmission_block(d, l, start_s, power);
     }
 }
 
 void sq_wideband_lane_info1(sq_decoder *d, double end_s, int channel, int digital)
 {
-    sq_wideband_lane *l = &d->wideband;
-    if (l->after_info1)
-        end_transmission(d, l, fmin(l->tx_last_s, end_s));
-    l->after_info1 = 1;
-    l->heard = 0;
-    l->quiet = 0;
-    l->tx_start_s = end_s;
-    l->tx_last_s = end_s;
-    l->tx_power_sum = 0.0;
-    l->tx_blocks = 0;
-    l->info1_channel = channel;
-    l->digital = digital;
+    arm_transmission(d, &d->wideband, end_s, channel, digital ? SQ_EVENT_V90_DATA : SQ_EVENT_V34_DATA);
 }
 
 void sq_wideband_lane_finish(sq_decoder *d)
@@ -218,6 +317,7 @@ void sq_wideband_lane_finish(sq_decoder *d)
     sq_wideband_lane *l = &d->wideband;
     if (l->probe_blocks)
         end_probe(d, l);
+    end_v32_run(d, l, (double)l->n / SQ_PROCESSING_RATE_HZ);
     if (l->after_info1)
         end_transmission(d, l, l->tx_last_s);
 }
@@ -228,6 +328,8 @@ double sq_wideband_lane_horizon_s(const sq_decoder *d, double now_s)
     double h = now_s - BLOCK_S;
     if (l->probe_blocks)
         h = fmin(h, l->probe_start_s);
+    if (l->v32_kind != KIND_OTHER)
+        h = fmin(h, l->v32_start_s);
     if (l->after_info1 && l->heard)
         h = fmin(h, l->tx_start_s);
     return fmax(h, 0.0);

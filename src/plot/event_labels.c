@@ -45,6 +45,10 @@ static const struct {
     [SQ_EVENT_INFO1] = { BY_CHANNEL, PLOT_TRAINING, "INFO1", "V.34 INFO1: probing results and chosen symbol rates" },
     [SQ_EVENT_LINE_PROBE] = { BY_CHANNEL, PLOT_TRAINING, "L1/L2", "V.34 line probing: tones every 150 Hz (phase 2)" },
     [SQ_EVENT_V8BIS_MSG] = { BY_CHANNEL, PLOT_V8, "V.8bis", "V.8bis message (HDLC on V.21)" },
+    [SQ_EVENT_V32_AA] = { PLOT_CALLER, PLOT_TRAINING, "AA", "V.32 AA: the caller's 1800 Hz" },
+    [SQ_EVENT_V32_AC] = { PLOT_ANSWERER, PLOT_TRAINING, "AC", "V.32 AC / CA: the answerer's 600 + 3000 Hz" },
+    [SQ_EVENT_V32_S] = { BY_CHANNEL, PLOT_TRAINING, "S", "V.32 S: the start of a modem's training" },
+    [SQ_EVENT_V32_DATA] = { BY_CHANNEL, PLOT_QAM_DATA, "V.32", "V.32 / V.32bis training (TRN, rate signals) then data" },
     [SQ_EVENT_V34_DATA] = { BY_CHANNEL, PLOT_QAM_DATA, "V.34", "V.34 training (phases 3 and 4) then data" },
     [SQ_EVENT_V90_DATA] = { BY_CHANNEL, PLOT_QAM_DATA, "V.90", "V.90 digital modem's training then data" },
 };
