@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "src/cli/call_summary.h"
 #include "src/cli/cli.h"
 #include "src/cli/constellations.h"
 #include "src/io/output_file.h"
@@ -39,6 +40,7 @@ typedef struct timeline {
     int first_channel;       /* the channel drawn in the plot's first panel */
     int added;               /* events arrived since the last print_ready */
     double next_due;         /* the earliest end of an event still waiting (INFINITY: none) */
+    call_summary summary;    /* of the events shown */
 } timeline;
 
 static void decode_usage(FILE *out)
@@ -311,6 +313,7 @@ static void print_ready(timeline *t, double horizon)
         if (is_echo(t, i))
             continue;
         (t->json ? timeline_print_json : timeline_print_text)(stdout, e);
+        call_summary_add(&t->summary, &e->ev);
         t->shown++;
         if (t->plot && plot_event(t, e) != 0)
             t->plot_failed = 1;
@@ -389,8 +392,11 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
         }
         sq_decoder_destroy(dec[c]);
     }
-    if (rc != EXIT_RUNTIME)
+    if (rc != EXIT_RUNTIME) {
         print_ready(t, INFINITY);
+        call_summary_print(stdout, &t->summary, t->json,
+                           (double)sq_audio_reader_frames_read(r) / info->file_rate_hz);
+    }
     if (rc == SQ_ETRUNCATED) {
         const char *why = sq_audio_reader_truncation(r);
         cli_error("decode", "'%s' is truncated (%s): the timeline above covers the audio it holds", o->path,
@@ -479,6 +485,7 @@ int cmd_decode(int argc, char **argv)
         return EXIT_USAGE;
     }
     timeline t = { .json = o.json, .first_channel = o.channel ? (int)o.channel : 1 };
+    call_summary_init(&t.summary);
     if ((o.plot_path || o.html_path) && start_plot(&o, info, &t) != 0) {
         sq_audio_reader_close(r);
         return EXIT_RUNTIME;

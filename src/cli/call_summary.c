@@ -1,0 +1,166 @@
+/* The summary decode prints after a timeline (call_summary.h): gathered from the events shown,
+ * in the order they were shown, so it says nothing the timeline does not. */
+#include <math.h>
+#include <string.h>
+#include "src/cli/call_summary.h"
+
+void call_summary_init(call_summary *s)
+{
+    memset(s, 0, sizeof *s);
+    s->symbol_rate_up = s->symbol_rate_down = s->max_rate_up = NAN;
+}
+
+static double info_field(const sq_event *ev, const char *name)
+{
+    size_t n;
+    const sq_info_field *f = sq_info_fields((sq_info_kind)ev->info_kind, ev->info_bits, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(f[i].name, name) == 0)
+            return sq_info_field_value(&f[i], ev->info_bits);
+    return NAN;
+}
+
+static void note_data(call_summary *s, const char *modulation, const sq_event *ev)
+{
+    if (!s->modulation || strcmp(s->modulation, modulation) != 0)
+        s->modulation = modulation;
+    if (ev->end_s > s->data_end_s)
+        s->data_end_s = ev->end_s;
+    s->data_seen = 1;
+}
+
+void call_summary_add(call_summary *s, const sq_event *ev)
+{
+    s->events++;
+    s->end_s = fmax(s->end_s, ev->end_s);
+    switch ((int)ev->type) {
+    case SQ_EVENT_CM: s->cm = ev->v8.modulations; s->has_cm = 1; break;
+    case SQ_EVENT_JM: s->jm = ev->v8.modulations; s->has_jm = 1; break;
+    case SQ_EVENT_V8BIS_MSG:
+        if (ev->v8.n_octets && sq_v8bis_msg_type_of(ev->v8.octets[0]) == SQ_V8BIS_MS) {
+            sq_v8bis_info m;
+            sq_v8bis_parse(ev->v8.octets, ev->v8.n_octets, &m);
+            s->v8bis_ms_modes = m.data_modes;
+            s->has_v8bis_ms = 1;
+        }
+        break;
+    case SQ_EVENT_INFO1:
+        if (!ev->crc_ok)
+            break;
+        if (ev->info_kind == SQ_INFO1A) {
+            s->info1a++;
+            s->v90 = info_field(ev, "symbol_rate_downstream") == 8000.0;
+            s->symbol_rate_up = s->v90 ? info_field(ev, "symbol_rate_upstream")
+                                       : info_field(ev, "symbol_rate_call_to_answer");
+            s->symbol_rate_down = s->v90 ? 8000.0 : info_field(ev, "symbol_rate_answer_to_call");
+            s->max_rate_up = s->v90 ? NAN : info_field(ev, "max_rate_bps");
+        } else if (ev->info_kind == SQ_INFO1C) {
+            s->info1c = *ev;
+            s->has_info1c = 1;
+        }
+        break;
+    case SQ_EVENT_V34_DATA: note_data(s, s->v90 ? "V.90" : "V.34", ev); break;
+    case SQ_EVENT_V90_DATA: note_data(s, "V.90", ev); break;
+    case SQ_EVENT_V32_DATA: note_data(s, "V.32bis", ev); break;
+    case SQ_EVENT_DATA:
+        note_data(s, ev->rate == 2400 ? "V.22bis" : "V.22", ev);
+        s->v22_rate = ev->rate;
+        break;
+    case SQ_EVENT_V21: note_data(s, "V.21", ev); break;
+    case SQ_EVENT_BELL103: note_data(s, "Bell 103", ev); break;
+    default: break;
+    }
+}
+
+/* The answer modem's projected rate at the symbol rate it chose (INFO1c, V.34 Table 15). */
+static double rate_down(const call_summary *s)
+{
+    if (!s->has_info1c || isnan(s->symbol_rate_down) || s->v90)
+        return NAN;
+    char name[32];
+    snprintf(name, sizeof name, "max_rate_bps_%.0f", s->symbol_rate_down);
+    return info_field(&s->info1c, name);
+}
+
+static void print_modes(FILE *out, uint32_t modes, int json)
+{
+    int first = 1;
+    for (int k = 0; k < SQ_V8_MOD_COUNT; k++)
+        if (modes & (1u << k)) {
+            fprintf(out, json ? "%s\"%s\"" : "%s%s", first ? "" : json ? "," : " ", sq_v8_mod_to_str(1u << k));
+            first = 0;
+        }
+}
+
+void call_summary_print(FILE *out, const call_summary *s, int json, double file_end_s)
+{
+    if (!s->events)
+        return;
+    double down = rate_down(s);
+    int retrains = s->info1a > 1 ? (int)s->info1a - 1 : 0;
+    /* a call whose data runs to the end of the file was still up when the recording stopped */
+    int cut = s->data_seen && file_end_s - s->data_end_s < 0.25;
+    if (json) {
+        /* last, and at the end: the timeline stays in order of start */
+        fprintf(out, "{\"t_s\":%.3f,\"end_s\":%.3f,\"ch\":0,\"type\":\"summary\"", s->end_s, s->end_s);
+        if (s->has_cm) {
+            fprintf(out, ",\"offered\":[");
+            print_modes(out, s->cm, 1);
+            fputc(']', out);
+        }
+        if (s->has_jm) {
+            fprintf(out, ",\"common\":[");
+            print_modes(out, s->jm, 1);
+            fputc(']', out);
+        }
+        fprintf(out, ",\"modulation\":%s%s%s", s->modulation ? "\"" : "", s->modulation ? s->modulation : "null",
+                s->modulation ? "\"" : "");
+        if (!isnan(s->symbol_rate_up))
+            fprintf(out, ",\"symbol_rate_up\":%.0f,\"symbol_rate_down\":%.0f", s->symbol_rate_up, s->symbol_rate_down);
+        if (!isnan(s->max_rate_up))
+            fprintf(out, ",\"max_rate_up_bps\":%.0f", s->max_rate_up);
+        if (!isnan(down))
+            fprintf(out, ",\"max_rate_down_bps\":%.0f", down);
+        if (s->v22_rate)
+            fprintf(out, ",\"rate_bps\":%d", s->v22_rate);
+        if (s->info1a)
+            fprintf(out, ",\"retrains\":%d", retrains);
+        fprintf(out, ",\"ended\":\"%s\"}\n",
+                !s->data_seen ? "no data" : cut ? "recording ends during data" : "carrier stopped");
+        return;
+    }
+    fprintf(out, "# summary:");
+    if (s->has_cm) {
+        fprintf(out, " the caller offered");
+        fputc(' ', out);
+        print_modes(out, s->cm, 0);
+        fputc(';', out);
+    }
+    if (s->has_jm) {
+        fprintf(out, " both have ");
+        print_modes(out, s->jm, 0);
+        fputc(';', out);
+    }
+    if (s->modulation)
+        fprintf(out, " the call went on in %s", s->modulation);
+    else
+        fprintf(out, " no data was heard");
+    if (!isnan(s->symbol_rate_up))
+        fprintf(out, ", %.0f symbols/s upstream and %.0f downstream", s->symbol_rate_up, s->symbol_rate_down);
+    if (!isnan(s->max_rate_up) || !isnan(down)) {
+        fprintf(out, ", projected at most");
+        if (!isnan(down))
+            fprintf(out, " %.0f bit/s answerer to caller", down);
+        if (!isnan(down) && !isnan(s->max_rate_up))
+            fprintf(out, " and");
+        if (!isnan(s->max_rate_up))
+            fprintf(out, " %.0f bit/s caller to answerer", s->max_rate_up);
+    }
+    if (s->v22_rate)
+        fprintf(out, " at %d bit/s", s->v22_rate);
+    if (s->info1a)   /* a phase 2 was decoded: each one after the first is a retrain */
+        fprintf(out, "; %d retrain%s", retrains, retrains == 1 ? "" : "s");
+    if (s->data_seen)
+        fprintf(out, "; %s at %.1f s", cut ? "the recording ends during data" : "the carrier stopped", s->data_end_s);
+    fprintf(out, ".\n");
+}

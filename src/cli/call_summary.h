@@ -1,0 +1,32 @@
+/* decode's summary of a call: what each side offered, what was chosen, symbol and data rates,
+ * retrains, how it ended; printed after the timeline (a "summary" JSON line, or a "#"
+ * paragraph in text). */
+#ifndef SQ_CLI_CALL_SUMMARY_H
+#define SQ_CLI_CALL_SUMMARY_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "squeal/squeal.h"
+
+typedef struct call_summary {
+    size_t events;
+    double end_s;
+    int has_cm, has_jm, has_v8bis_ms;
+    uint32_t cm, jm;
+    unsigned v8bis_ms_modes;
+    size_t info1a;                 /* good INFO1a frames: one per phase 2 */
+    int v90;                       /* an INFO1a chose V.90 */
+    double symbol_rate_up, symbol_rate_down, max_rate_up;
+    int has_info1c;
+    sq_event info1c;
+    const char *modulation;        /* of the data heard last */
+    int data_seen, v22_rate;
+    double data_end_s;
+} call_summary;
+
+void call_summary_init(call_summary *s);
+void call_summary_add(call_summary *s, const sq_event *ev);
+/* file_end_s: the recording's length, to tell a call cut by the recording's end. */
+void call_summary_print(FILE *out, const call_summary *s, int json, double file_end_s);
+
+#endif
