@@ -62,11 +62,14 @@ typedef struct sq_dpsk_rx {
     size_t sums_pos;
     uint64_t n;
     double next[SQ_DPSK_PHASES];               /* the next decision instant of each phase */
+    double next_any;                           /* the earliest of them */
 } sq_dpsk_rx;
 
 /* carrier_hz must divide into whole cycles within SQ_DPSK_MAX_TABLE samples at 8 kHz
  * (1200, 1800, 2400 Hz do). Returns 0, or -1 for a carrier it cannot take. */
 int sq_dpsk_rx_init(sq_dpsk_rx *r, double carrier_hz);
+/* n samples of silence, skipped: the symbol clock goes on, nothing is called. */
+void sq_dpsk_rx_skip(sq_dpsk_rx *r, size_t n);
 /* Feeds 8 kHz samples; fn is called for every symbol of every phase. */
 void sq_dpsk_rx_push(sq_dpsk_rx *r, const float *x, size_t n, sq_dpsk_symbol_fn fn, void *user);
 

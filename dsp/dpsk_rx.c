@@ -25,7 +25,30 @@ int sq_dpsk_rx_init(sq_dpsk_rx *r, double carrier_hz)
     }
     for (int h = 0; h < SQ_DPSK_PHASES; h++)
         r->next[h] = SQ_DPSK_HISTORY + SYMBOL_SAMPLES * h / SQ_DPSK_PHASES;
+    r->next_any = r->next[0];
     return 0;
+}
+
+static void update_next_any(sq_dpsk_rx *r)
+{
+    r->next_any = r->next[0];
+    for (int h = 1; h < SQ_DPSK_PHASES; h++)
+        r->next_any = fmin(r->next_any, r->next[h]);
+}
+
+void sq_dpsk_rx_skip(sq_dpsk_rx *r, size_t n)
+{
+    r->table_pos = (r->table_pos + n) % r->table_len;
+    r->n += n;
+    r->sum = 0.0;
+    r->energy_sum = 0.0;
+    memset(r->mixed, 0, sizeof r->mixed);
+    memset(r->energy, 0, sizeof r->energy);
+    memset(r->sums, 0, sizeof r->sums);
+    for (int h = 0; h < SQ_DPSK_PHASES; h++)
+        while (r->next[h] <= (double)r->n)
+            r->next[h] += SYMBOL_SAMPLES;
+    update_next_any(r);
 }
 
 void sq_dpsk_rx_push(sq_dpsk_rx *r, const float *x, size_t n, sq_dpsk_symbol_fn fn, void *user)
@@ -43,6 +66,10 @@ void sq_dpsk_rx_push(sq_dpsk_rx *r, const float *x, size_t n, sq_dpsk_symbol_fn 
         r->mixed_pos = r->mixed_pos + 1 == SQ_DPSK_SUM ? 0 : r->mixed_pos + 1;
         r->sums[r->sums_pos] = (float complex)r->sum;
         r->n++;
+        if ((double)r->n < r->next_any) {
+            r->sums_pos = (r->sums_pos + 1) % SQ_DPSK_HISTORY;
+            continue;
+        }
         for (int h = 0; h < SQ_DPSK_PHASES; h++) {
             if ((double)r->n < r->next[h])
                 continue;
@@ -61,6 +88,7 @@ void sq_dpsk_rx_push(sq_dpsk_rx *r, const float *x, size_t n, sq_dpsk_symbol_fn 
             };
             fn(user, &s);
         }
+        update_next_any(r);
         r->sums_pos = (r->sums_pos + 1) % SQ_DPSK_HISTORY;
     }
 }

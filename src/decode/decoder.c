@@ -101,7 +101,7 @@ int sq_decoder_create(const sq_decoder_settings *s, sq_decoder **out)
     if (rc == SQ_OK)
         rc = sq_v8bis_lane_create(d);
     if (rc == SQ_OK)
-        sq_phase2_lanes_create(d);
+        rc = sq_phase2_lanes_create(d);
     if (rc == SQ_OK)
         rc = sq_wideband_lane_create(d);
     if (rc != SQ_OK) {

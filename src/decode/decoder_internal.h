@@ -187,14 +187,16 @@ typedef struct sq_info_collector {
 typedef struct sq_dpsk_clock_phase {
     uint16_t last_bits, clear;     /* the last 12 decisions (newest at bit 0), and which were clear */
     double strength;               /* how clear its decisions are, averaged */
-    double last_angle;             /* of its last product (pi/2 when the band was quiet) */
+    float complex last_product;    /* its last product, and whether there was any carrier */
+    int audible;
     sq_info_collector col[SQ_INFO_COLLECTORS];
 } sq_dpsk_clock_phase;
 
 typedef struct sq_phase2_lane {
     int high;                      /* the 2400 Hz carrier */
-    sq_dpsk_rx rx, guard_rx;
-    double guard_power;            /* at 1800 Hz, over the last symbol (high carrier only) */
+    sq_dpsk_rx rx;
+    int band;                      /* its carrier +-300 Hz in the band watch: quiet, it rests */
+    double floor_power;
     sq_dpsk_clock_phase phase[SQ_DPSK_PHASES];
     int best;
     /* the tone being heard at the best phase */
@@ -256,6 +258,7 @@ struct sq_decoder {
     sq_v8bis_lane v8bis;
     sq_phase2_lane phase2[2];      /* 1200 Hz, 2400 Hz */
     sq_wideband_lane wideband;
+    int guard_band;                /* 1800 Hz in the band watch: tone A's guard */
     sq_progress_rx *progress;      /* dial tone, ringback, busy, reorder */
     sq_event_pool pool;
     uint64_t samples;
@@ -295,7 +298,7 @@ void sq_v8bis_lane_process(sq_decoder *d, const float *x, size_t n);
 void sq_v8bis_lane_finish(sq_decoder *d);
 double sq_v8bis_lane_horizon_s(const sq_decoder *d, double now_s);
 
-void sq_phase2_lanes_create(sq_decoder *d);
+int sq_phase2_lanes_create(sq_decoder *d);
 void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n);
 void sq_phase2_lanes_finish(sq_decoder *d);
 double sq_phase2_lanes_horizon_s(const sq_decoder *d, double now_s);
@@ -316,5 +319,7 @@ double sq_wideband_lane_horizon_s(const sq_decoder *d, double now_s);
 /* 1 if line probing or a modem's training and data (open or not) cover most of the span */
 int sq_wideband_lane_cover(const sq_decoder *d, double start_s, double end_s);
 void sq_wideband_lane_destroy(sq_decoder *d);
+/* 1 while a modem's training or data (after its INFO1 or V.32 S) is sounding */
+int sq_wideband_lane_transmitting(const sq_decoder *d);
 
 #endif

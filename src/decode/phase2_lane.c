@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 #include "src/decode/decoder_internal.h"
+#include "squeal/error.h"
 #include "squeal/level.h"
 
 #define LOW_CARRIER_HZ 1200.0
@@ -27,14 +28,28 @@
 #define SYNC_PATTERN 0xF72u       /* 1111 01110010, first in time at the top */
 #define SYNC_MASK 0xFFFu
 #define TONE_MIN_SYMBOLS 24       /* 40 ms: tone A can last 50 ms before a reversal (11.2.1) */
-#define TONE_ZERO_RAD (25.0 * M_PI / 180.0)
-#define TONE_ONE_RAD (130.0 * M_PI / 180.0)   /* a turn read off its centre blurs */
+#define TAN2_25_DEG 0.2174            /* tan^2 25 degrees: a 0 in a tone turns less */
+#define TAN2_50_DEG 1.4203            /* tan^2 50 degrees: a turn within 50 of 180 (one read off
+                                       * its centre blurs) */
 #define TONE_MAX_OFFSET_HZ 7.0     /* the network's carrier offset; the modems are within 0.01 % */
 #define TONE_SHARE 0.75
 #define TONE_GUARD_MIN_DB -15.0   /* the guard beside tone A: about 5-7 dB under it on real lines */
 #define STRENGTH_ALPHA 0.05
 #define INFO1_WITHIN_S 4.0        /* an INFO1 follows its INFO0 by about 1.5 s (11.2) */
 #define BAD_HOLD_S 0.3
+
+/* Angle tests on a product without atan2: within a of 0 degrees, or of 180 degrees. */
+static int near_zero(float complex p, double tan2_a)
+{
+    float re = crealf(p), im = cimagf(p);
+    return re > 0.0f && (double)im * im <= tan2_a * (double)re * re;
+}
+
+static int near_half_turn(float complex p, double tan2_a)
+{
+    float re = crealf(p), im = cimagf(p);
+    return re < 0.0f && (double)im * im <= tan2_a * (double)re * re;
+}
 
 static const sq_info_kind LOW_KINDS[] = { SQ_INFO0C, SQ_INFO0D, SQ_INFO1C };
 static const sq_info_kind HIGH_KINDS[] = { SQ_INFO0A, SQ_INFO1A };
@@ -50,24 +65,29 @@ static uint64_t back(uint64_t sample, double symbols)
     return s > 0.0 ? (uint64_t)llround(s) : 0;
 }
 
-void sq_phase2_lanes_create(sq_decoder *d)
+int sq_phase2_lanes_create(sq_decoder *d)
 {
+    d->guard_band = sq_band_watch_add_band(&d->watch, GUARD_HZ - 60.0, GUARD_HZ + 60.0);
     for (int i = 0; i < 2; i++) {
         sq_phase2_lane *l = &d->phase2[i];
         memset(l, 0, sizeof *l);
         l->high = i == 1;
-        /* both carriers divide into whole cycles at 8 kHz: these cannot fail */
-        (void)sq_dpsk_rx_init(&l->rx, l->high ? HIGH_CARRIER_HZ : LOW_CARRIER_HZ);
-        (void)sq_dpsk_rx_init(&l->guard_rx, GUARD_HZ);
+        double carrier = l->high ? HIGH_CARRIER_HZ : LOW_CARRIER_HZ;
+        /* both carriers divide into whole cycles at 8 kHz: this cannot fail */
+        (void)sq_dpsk_rx_init(&l->rx, carrier);
+        l->band = sq_band_watch_add_band(&d->watch, carrier - 300.0, carrier + 300.0);
+        l->floor_power = sq_dbm0_to_power(FLOOR_DBM0);
         l->last_info0_s = -1e9;
+        if (l->band < 0)
+            return SQ_EINVAL;
     }
+    return d->guard_band < 0 ? SQ_EINVAL : SQ_OK;
 }
 
 typedef struct lane_ctx {
     sq_decoder *d;
     sq_phase2_lane *l;
-    double guard_sum;
-    size_t guard_n;
+    double guard;
 } lane_ctx;
 
 static void remember_span(sq_phase2_lane *l, double start_s, double end_s)
@@ -237,16 +257,17 @@ static void close_tone(sq_phase2_lane *l)
 
 static void tone_step(sq_phase2_lane *l, const sq_dpsk_symbol *s, int powered, double guard)
 {
-    double angle = cargf(s->product);
     /* a tone reads as one at every phase of the clock: a signal whose phase steps every
      * symbol (V.22bis S1) can look steady at the phase that straddles its steps, not at the
      * one half a symbol away */
-    double across = l->phase[(s->phase + SQ_DPSK_PHASES / 2) % SQ_DPSK_PHASES].last_angle;
-    int zero = powered && fabs(angle) < TONE_ZERO_RAD && fabs(across) < TONE_ZERO_RAD;
+    const sq_dpsk_clock_phase *across = &l->phase[(s->phase + SQ_DPSK_PHASES / 2) % SQ_DPSK_PHASES];
+    int zero = powered && near_zero(s->product, TAN2_25_DEG) && across->audible &&
+               near_zero(across->last_product, TAN2_25_DEG);
     /* the carrier dips as it turns over, so the turn may fall under the share a tone needs;
      * a tone has no symbol clock, and when this phase straddles the turn (two products of
      * 90 degrees) the phase half a symbol away sees it whole */
-    int one = (s->power >= sq_dbm0_to_power(FLOOR_DBM0) && fabs(angle) > TONE_ONE_RAD) || fabs(across) > TONE_ONE_RAD;
+    int one = (s->power >= l->floor_power && near_half_turn(s->product, TAN2_50_DEG)) ||
+              (across->audible && near_half_turn(across->last_product, TAN2_50_DEG));
     if (zero) {
         if (!l->tone_open && l->run == 0) {
             l->run_start = back(s->sample, 1.0);
@@ -297,12 +318,14 @@ static void on_symbol(void *user, const sq_dpsk_symbol *s)
     lane_ctx *c = user;
     sq_phase2_lane *l = c->l;
     sq_dpsk_clock_phase *ph = &l->phase[s->phase];
-    double re = crealf(s->product), mag = cabsf(s->product);
-    int powered = s->power >= sq_dbm0_to_power(FLOOR_DBM0) && s->power >= BAND_SHARE * s->total_power;
-    double clarity = powered && mag > 0.0 ? fabs(re) / mag : 0.0;
-    int bit = re < 0.0, clear = clarity >= CLEAR_RATIO;
+    float re = crealf(s->product), im = cimagf(s->product);
+    float mag2 = re * re + im * im;
+    int powered = s->power >= l->floor_power && s->power >= BAND_SHARE * s->total_power;
+    double clarity = powered && mag2 > 0.0f ? fabsf(re) / sqrtf(mag2) : 0.0;
+    int bit = re < 0.0f, clear = clarity >= CLEAR_RATIO;
     ph->strength += (clarity - ph->strength) * STRENGTH_ALPHA;
-    ph->last_angle = s->power >= sq_dbm0_to_power(FLOOR_DBM0) ? cargf(s->product) : M_PI / 2.0;
+    ph->last_product = s->product;
+    ph->audible = s->power >= l->floor_power;
     for (int i = 0; i < SQ_INFO_COLLECTORS; i++)
         if (ph->col[i].active)
             gather(c->d, l, &ph->col[i], bit, clarity, s->power);
@@ -311,7 +334,7 @@ static void on_symbol(void *user, const sq_dpsk_symbol *s)
     if (ph->last_bits == SYNC_PATTERN && ph->clear == SYNC_MASK)
         start_frame(ph, s->sample);
     if (s->phase == l->best)
-        tone_step(l, s, powered, c->guard_n ? c->guard_sum / (double)c->guard_n : 0.0);
+        tone_step(l, s, powered, c->guard);
     if (s->phase == SQ_DPSK_PHASES - 1) {
         pick_best_phase(l);
         release_bad_frame(c->d, l, s->sample, 0);
@@ -319,22 +342,39 @@ static void on_symbol(void *user, const sq_dpsk_symbol *s)
     }
 }
 
-static void on_guard_symbol(void *user, const sq_dpsk_symbol *s)
+/* Nothing under way that needs the lane to listen on. */
+static int idle(const sq_phase2_lane *l)
 {
-    lane_ctx *c = user;
-    if (s->phase == 0) {
-        c->guard_sum += s->power;
-        c->guard_n++;
-    }
+    if (l->tone_open || l->run || l->tone_pending || l->bad_pending)
+        return 0;
+    for (int p = 0; p < SQ_DPSK_PHASES; p++)
+        for (int k = 0; k < SQ_INFO_COLLECTORS; k++)
+            if (l->phase[p].col[k].active)
+                return 0;
+    return 1;
+}
+
+/* V.22 data is on the line: phase 2 comes only after a call has ended, so a lane may rest
+ * meanwhile. (FSK lanes are no guide: they read phase 2's own signals as characters.) */
+static int v22_data_on(const sq_decoder *d)
+{
+    for (int i = 0; i < SQ_QAM_LANES; i++)
+        if (d->qam[i].state == QL_DATA)
+            return 1;
+    return 0;
 }
 
 void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n)
 {
+    int other = v22_data_on(d);
     for (int i = 0; i < 2; i++) {
-        lane_ctx c = { .d = d, .l = &d->phase2[i] };
-        if (c.l->high)   /* the guard's power over this chunk, for tone A's check */
-            sq_dpsk_rx_push(&c.l->guard_rx, x, n, on_guard_symbol, &c);
-        sq_dpsk_rx_push(&c.l->rx, x, n, on_symbol, &c);
+        /* the guard's power over this chunk, for tone A's check, from the band watch */
+        lane_ctx c = { .d = d, .l = &d->phase2[i], .guard = sq_band_watch_peak(&d->watch, d->guard_band) };
+        /* a lane whose band is quiet reads the chunk as silence, which it nearly is */
+        if (idle(c.l) && (other || sq_band_watch_peak(&d->watch, c.l->band) < c.l->floor_power))
+            sq_dpsk_rx_skip(&c.l->rx, n);
+        else
+            sq_dpsk_rx_push(&c.l->rx, x, n, on_symbol, &c);
     }
 }
 

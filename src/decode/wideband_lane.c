@@ -345,3 +345,9 @@ int sq_wideband_lane_cover(const sq_decoder *d, double start_s, double end_s)
         covered += fmax(0.0, end_s - fmax(start_s, l->heard ? l->tx_start_s : l->tx_last_s));
     return covered > 0.5 * (end_s - start_s);
 }
+
+int sq_wideband_lane_transmitting(const sq_decoder *d)
+{
+    const sq_wideband_lane *l = &d->wideband;
+    return l->after_info1 && l->heard && l->quiet == 0;
+}
