@@ -433,6 +433,33 @@ START_TEST(test_v8bis_messages)
 }
 END_TEST
 
+/* V.92's QC sequences on V.21 (0x55 then the information octet, twice) are named with their
+ * octet, not read as text; an ANS/ right after a digital modem's QCA1d is its ANSpcm. */
+START_TEST(test_v92_quick_connect)
+{
+    for (int seed = 0; seed < 10; seed++) {
+        sig s = make_silence(0.2), t = make_fsk(seed % 2 ? &SQ_FSK_V21_CH2 : &SQ_FSK_V21_CH1, &SQ_ASYNC_8N1,
+                                                seed % 2 ? "U\x87U\x87" : "U\x88U\x88", -13.0, (seed % 3 - 1) * 4.0);
+        sig_append(&s, &t);
+        t = make_silence(0.075 + 0.1);
+        sig_append(&s, &t);
+        t = make_tone(SQ_TONE_ANS_PR, -12.0, 2.0, 0.0);
+        sig_append(&s, &t);
+        add_noise(&s, sqrt(sq_dbm0_to_power(-13.0) / 100.0), (uint64_t)seed + 60);
+        events e;
+        decode_sig(&s, 160, &e);
+        int q = find_event(&e, SQ_EVENT_V92_QC);
+        ck_assert_msg(q >= 0, "seed %d: no QC", seed);
+        ck_assert_uint_eq(e.ev[q].v8.octets[0], seed % 2 ? 0x87 : 0x88);
+        ck_assert_int_eq(e.ev[q].fsk_channel, seed % 2 ? 2 : 1);
+        ck_assert_int_eq(find_event(&e, SQ_EVENT_V21), -1);
+        /* the digital modem's (0x87) tone is ANSpcm; after an analogue QC1a it stays ANS/ */
+        ck_assert_int_ge(find_event(&e, seed % 2 ? SQ_EVENT_ANSPCM : SQ_EVENT_ANS_PR), 0);
+        sig_free(&s);
+    }
+}
+END_TEST
+
 Suite *decoder_suite(void);
 Suite *decoder_suite(void)
 {
@@ -450,6 +477,7 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_call_progress_tones);
     tcase_add_test(tc, test_v8bis_signals);
     tcase_add_test(tc, test_v8bis_messages);
+    tcase_add_test(tc, test_v92_quick_connect);
     tcase_add_loop_test(tc, test_decoder_follows_rate_change_and_retrain, 0, 2);
     suite_add_tcase(s, tc);
     return s;

@@ -67,6 +67,10 @@ typedef enum sq_event_type {
     SQ_EVENT_V32_AC,       /* AC / CA, the answerer's 600 + 3000 Hz (freq_hz, freq2_hz) */
     SQ_EVENT_V32_S,        /* S: 600, 1800 and 3000 Hz, before each modem's training */
     SQ_EVENT_V32_DATA,     /* what follows S: TRN, the rate signals, then data, not told apart */
+    SQ_EVENT_V92_QC,       /* V.92 short phase 1 (8.2, 8.3): QC1a/d or QCA1a/d on V.21, the
+                            * sync 0x55 and the information octet twice; v8.octets[0] holds it */
+    SQ_EVENT_ANSPCM,       /* V.92 8.3.1: a digital modem's ANSpcm, 2100 Hz without AM and with
+                            * reversals every 451.5 ms, heard just after its QCA1d or QC1d */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 

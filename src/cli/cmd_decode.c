@@ -187,7 +187,8 @@ static int cmp_events(const void *a, const void *b)
 
 static int is_answer_tone_type(sq_event_type t)
 {
-    return t == SQ_EVENT_ANS || t == SQ_EVENT_ANS_PR || t == SQ_EVENT_ANSAM || t == SQ_EVENT_ANSAM_PR;
+    return t == SQ_EVENT_ANS || t == SQ_EVENT_ANS_PR || t == SQ_EVENT_ANSAM || t == SQ_EVENT_ANSAM_PR ||
+           t == SQ_EVENT_ANSPCM;
 }
 
 static int is_wideband_data(sq_event_type t)
@@ -203,7 +204,8 @@ static int same_signal(const sq_event *a, const sq_event *b)
     if (a->type != b->type)
         return 0;
     sq_event_type t = a->type;
-    if (t == SQ_EVENT_CI || t == SQ_EVENT_CM || t == SQ_EVENT_JM || t == SQ_EVENT_CJ || t == SQ_EVENT_V8BIS_MSG)
+    if (t == SQ_EVENT_CI || t == SQ_EVENT_CM || t == SQ_EVENT_JM || t == SQ_EVENT_CJ || t == SQ_EVENT_V8BIS_MSG ||
+        t == SQ_EVENT_V92_QC)
         return a->v8.n_octets == b->v8.n_octets && memcmp(a->v8.octets, b->v8.octets, a->v8.n_octets) == 0;
     if (t == SQ_EVENT_INFO0 || t == SQ_EVENT_INFO1)
         return a->info_kind == b->info_kind && memcmp(a->info_bits, b->info_bits, sizeof a->info_bits) == 0;

@@ -6,7 +6,8 @@
 
 static int is_answer_tone(sq_event_type t)
 {
-    return t == SQ_EVENT_ANS || t == SQ_EVENT_ANS_PR || t == SQ_EVENT_ANSAM || t == SQ_EVENT_ANSAM_PR;
+    return t == SQ_EVENT_ANS || t == SQ_EVENT_ANS_PR || t == SQ_EVENT_ANSAM || t == SQ_EVENT_ANSAM_PR ||
+           t == SQ_EVENT_ANSPCM;
 }
 
 static int is_fsk(sq_event_type t)
@@ -229,6 +230,40 @@ static void print_v8bis_msg(FILE *out, const sq_event *ev, int json)
         fputs("]\n", out);
 }
 
+/* A V.92 QC sequence: which one, LAPM, and the QTS Ucode or the ANSpcm level (V.92 Tables
+ * 2, 4, 11, 13). */
+static void print_qc(FILE *out, const sq_event *ev, int json)
+{
+    static const int UCODES[16] = { 61, 62, 63, 66, 67, 70, 71, 74, 75, 78, 79, 82, 83, 86, 87, -1 };
+    static const double ANSPCM_DBM0[4] = { -9.5, -12.0, -15.0, -18.0 };
+    uint8_t x = ev->v8.octets[0];
+    int digital = x & 1, answer = (x >> 1) & 1, lapm = (x >> 2) & 1;
+    char name[8];
+    snprintf(name, sizeof name, "%s1%c", answer ? "qca" : "qc", digital ? 'd' : 'a');
+    int wxyz = ((x >> 3) & 1) << 3 | ((x >> 5) & 1) << 2 | ((x >> 6) & 1) << 1 | ((x >> 7) & 1);
+    int lm = ((x >> 6) & 1) << 1 | ((x >> 7) & 1);
+    if (json) {
+        fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f,\"sequence\":\"%s\",\"lapm\":%s", ev->fsk_channel,
+                ev->level_dbm0, name, lapm ? "true" : "false");
+        if (digital)
+            fprintf(out, ",\"anspcm_dbm0\":%.1f", ANSPCM_DBM0[lm]);
+        else if (UCODES[wxyz] < 0)
+            fprintf(out, ",\"cleardown_from_hold\":true");
+        else
+            fprintf(out, ",\"qts_ucode\":%d", UCODES[wxyz]);
+        fprintf(out, ",\"octet\":\"%02x\"}\n", x);
+        return;
+    }
+    fprintf(out, " chan %d  %6.1f dBm0  %s%s", ev->fsk_channel, ev->level_dbm0, name, lapm ? " LAPM" : "");
+    if (digital)
+        fprintf(out, "  ANSpcm at %.1f dBm0", ANSPCM_DBM0[lm]);
+    else if (UCODES[wxyz] < 0)
+        fprintf(out, "  cleardown from on-hold");
+    else
+        fprintf(out, "  QTS on Ucode %d", UCODES[wxyz]);
+    fprintf(out, "  [%02x]\n", x);
+}
+
 static void print_v22_text(FILE *out, const sq_event *ev)
 {
     fprintf(out, " chan %d  %6.1f dBm0", ev->fsk_channel, ev->level_dbm0);
@@ -309,6 +344,10 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         print_v8bis_msg(out, ev, 0);
         return;
     }
+    if (ev->type == SQ_EVENT_V92_QC) {
+        print_qc(out, ev, 0);
+        return;
+    }
     if (is_fsk(ev->type)) {
         fprintf(out, " chan %d  %6.1f dBm0  \"", ev->fsk_channel, ev->level_dbm0);
         print_escaped(out, ev->data, ev->data_len, 0);
@@ -325,7 +364,7 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         fprintf(out, "  after the %s pair", ev->fsk_channel == 1 ? "initiating (1375+2002 Hz)" : "responding (1529+2225 Hz)");
     if (ev->type == SQ_EVENT_LINE_PROBE)
         fprintf(out, "  L1 %.3f s, L2 %.3f s", ev->on_s, ev->end_s - ev->start_s - ev->on_s);
-    if (is_answer_tone(ev->type))
+    if (ev->type == SQ_EVENT_ANSAM || ev->type == SQ_EVENT_ANSAM_PR)   /* a plain ANS has no AM to show */
         fprintf(out, "  AM %.1f Hz depth %.2f", ev->am_hz, ev->am_depth);
     if (has_reversals(ev->type)) {
         if (ev->n_reversals) {
@@ -367,6 +406,10 @@ void timeline_print_json(FILE *out, const timeline_event *e)
         print_v8bis_msg(out, ev, 1);
         return;
     }
+    if (ev->type == SQ_EVENT_V92_QC) {
+        print_qc(out, ev, 1);
+        return;
+    }
     if (is_fsk(ev->type)) {
         fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f,\"text\":", ev->fsk_channel, ev->level_dbm0);
         fputc('"', out);
@@ -386,7 +429,7 @@ void timeline_print_json(FILE *out, const timeline_event *e)
         fprintf(out, ",\"l1_s\":%.3f,\"l2_s\":%.3f", ev->on_s, ev->end_s - ev->start_s - ev->on_s);
     if (ev->type == SQ_EVENT_TONE_A || ev->type == SQ_EVENT_TONE_B)
         fprintf(out, ",\"chan\":%d", ev->fsk_channel);
-    if (is_answer_tone(ev->type))
+    if (ev->type == SQ_EVENT_ANSAM || ev->type == SQ_EVENT_ANSAM_PR)
         fprintf(out, ",\"am_hz\":%.2f,\"am_depth\":%.3f", ev->am_hz, ev->am_depth);
     if (has_reversals(ev->type)) {
         fprintf(out, ",\"reversals_s\":[");

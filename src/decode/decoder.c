@@ -52,6 +52,7 @@ static const tone_rule RULES[] = {
 #define ANSAM_MIN_HZ 13.5
 #define ANSAM_MAX_HZ 16.5
 /* V.25: reversals every 450 +/- 25 ms; accept 400..500 ms between detected reversals. */
+#define ANSPCM_AFTER_QC_S 0.5
 #define REVERSAL_MIN_S 0.40
 #define REVERSAL_MAX_S 0.50
 
@@ -59,7 +60,7 @@ static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "ans", "ans_pr", "ansam", "ansam_pr", "ct", "cng", "bell_ans", "guard", "v21", "bell103",
     "ci", "cm", "jm", "cj", "usb1", "s1", "sb1", "data", "dtmf", "dial_tone", "ringback", "busy", "reorder",
     "cre", "mre", "crd", "mrd", "esi", "esr", "tone_a", "tone_b", "info0", "info1", "line_probe", "v34_data", "v90_data", "v8bis_msg",
-    "v32_aa", "v32_ac", "v32_s", "v32_data",
+    "v32_aa", "v32_ac", "v32_s", "v32_data", "v92_qc", "anspcm",
 };
 
 const char *sq_event_type_to_str(sq_event_type t)
@@ -162,6 +163,11 @@ static void classify_tone(sq_decoder *d, const sq_tone_segment *s)
                  s->am_hz <= ANSAM_MAX_HZ;
         int pr = has_pr_cadence(s);
         ev.type = am ? (pr ? SQ_EVENT_ANSAM_PR : SQ_EVENT_ANSAM) : (pr ? SQ_EVENT_ANS_PR : SQ_EVENT_ANS);
+        /* a digital modem sends ANSpcm 75 ms after its QC sequence, QTS and QTS-bar between
+         * (V.92 9.2.4.1): the same tone as ANS/ to a listener, told apart by what came before */
+        if (!am && d->qc_digital_end_s > 0.0 && s->start_s - d->qc_digital_end_s < ANSPCM_AFTER_QC_S &&
+            s->start_s >= d->qc_digital_end_s - 0.05)
+            ev.type = SQ_EVENT_ANSPCM;
         ev.am_hz = s->am_hz;
         ev.am_depth = s->am_depth;
         ev.n_reversals = s->n_reversals;

@@ -90,6 +90,8 @@ typedef struct sq_fsk_lane {
     int v8bis_seen;                /* the open stretch carried V.8bis messages */
     double v8bis_last_end_s;       /* where the last message ended (the next starts after) */
     double msg_start_s, msg_end_s; /* the last V.8bis messages it read, back to back */
+    sq_async_char qc_chars[4];     /* the last characters read, for V.92's QC sequences */
+    size_t qc_seen;
     int misframed_counts;          /* the framing asked for is not 8N1: clear characters
                                     * that do not fit it are data in another framing */
     /* the last stretch this lane closed, to recognise a weaker lane's copy of it */
@@ -259,6 +261,7 @@ struct sq_decoder {
     sq_phase2_lane phase2[2];      /* 1200 Hz, 2400 Hz */
     sq_wideband_lane wideband;
     int guard_band;                /* 1800 Hz in the band watch: tone A's guard */
+    double qc_digital_end_s;       /* a digital modem's QC sequence ended here (0: none) */
     sq_progress_rx *progress;      /* dial tone, ringback, busy, reorder */
     sq_event_pool pool;
     uint64_t samples;

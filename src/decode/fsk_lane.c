@@ -101,13 +101,52 @@ int sq_fsk_lanes_create(sq_decoder *d, const sq_async_format *format)
 }
 
 /* misframed: a bad character whose bits were clear (it fits another framing) */
+/* V.92 8.2-8.3: QC1x / QCA1x are ten 1s, the sync 0101010101 (the character 0x55) and one
+ * information octet, all twice; V.8-type framing is start-stop framing, so they arrive as
+ * the characters 55 X 55 X. X's bit 4 is always 0, and its bits 3-7 hold either a UQTS code
+ * (W 0 X Y Z) or, from a digital modem (bit 0), 0 0 L M. */
+static void watch_qc(sq_decoder *d, sq_fsk_lane *l, const sq_async_char *c)
+{
+    memmove(l->qc_chars, l->qc_chars + 1, 3 * sizeof l->qc_chars[0]);
+    l->qc_chars[3] = *c;
+    if (++l->qc_seen < 4)
+        return;
+    const sq_async_char *q = l->qc_chars;
+    uint8_t x = q[1].byte;
+    int digital_ok = !(x & 1u) || (x & 0x28u) == 0;   /* a digital modem's bits 3 and 5 are 0 */
+    if (q[0].byte != 0x55 || q[2].byte != 0x55 || q[3].byte != x || (x & 0x10u) || !digital_ok)
+        return;
+    sq_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SQ_EVENT_V92_QC;
+    ev.fsk_channel = l->channel;
+    /* from the ten 1s before the first sync character */
+    ev.start_s = fmax(0.0, to_s(q[0].start_sample) - 11.0 / l->params->baud);
+    ev.end_s = to_s(q[3].end_sample);
+    ev.level_dbm0 = sq_fskdemod_level_dbm0(l->demod);
+    ev.v8.octets[0] = x;
+    ev.v8.n_octets = 1;
+    ev.repeats = 2;
+    sq_event_pool_queue(&d->pool, &ev, -1);
+    if (x & 1u)
+        d->qc_digital_end_s = ev.end_s;
+    l->v8bis_seen = 1;   /* the stretch's characters were this, not text */
+    if (ev.start_s < l->msg_start_s || l->msg_end_s < ev.start_s)
+        l->msg_start_s = ev.start_s;
+    l->msg_end_s = ev.end_s;
+    l->qc_seen = 0;
+}
+
 static void append_char(sq_decoder *d, sq_fsk_lane *l, const sq_async_char *c, int misframed)
 {
     if (c->framing_error || c->parity_error) {
         l->ev.char_errors++;
         l->ev.framing_mismatches += misframed != 0;
+        l->qc_seen = 0;
         return;
     }
+    if (l->type == SQ_EVENT_V21)
+        watch_qc(d, l, c);
     if (l->ev.data_len < SQ_TEXT_CAPACITY)
         d->pool.bufs[l->buf][l->ev.data_len++] = c->byte;
     l->valid++;
