@@ -149,6 +149,8 @@ static void classify_tone(sq_decoder *d, const sq_tone_segment *s)
     sq_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = aa ? SQ_EVENT_V32_AA : r->type;
+    if (aa)
+        d->v32_side = 1;
     ev.start_s = s->start_s;
     ev.end_s = s->end_s;
     ev.freq_hz = s->freq_hz;

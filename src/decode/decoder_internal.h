@@ -216,7 +216,7 @@ typedef struct sq_phase2_lane {
     /* the last INFO frame reported, and a frame whose CRC failed, held until none checks */
     uint64_t last_frame_start, last_frame_end;
     int last_info0_kind;
-    double last_info0_s;
+    double last_info0_s, last_info0_power;
     int bad_pending;
     sq_event bad;
     uint64_t bad_end;
@@ -262,6 +262,7 @@ struct sq_decoder {
     sq_wideband_lane wideband;
     int guard_band;                /* 1800 Hz in the band watch: tone A's guard */
     double qc_digital_end_s;       /* a digital modem's QC sequence ended here (0: none) */
+    int v32_side;                  /* 1 after V.32's AA (a caller), 2 after AC (an answerer) */
     sq_progress_rx *progress;      /* dial tone, ringback, busy, reorder */
     sq_event_pool pool;
     uint64_t samples;
@@ -308,6 +309,10 @@ double sq_phase2_lanes_horizon_s(const sq_decoder *d, double now_s);
 /* 1 if phase-2 signals whose band holds freq_hz (a tone, a frame, or a tone still open) cover
  * most of [start_s, end_s]: FSK "data" or a guard tone there is a misreading of them. */
 int sq_phase2_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s);
+/* Which side this channel's own modem plays in phase 2, from its INFO0 (the louder one
+ * heard): 2 for the 2400 Hz carrier's (V.34 answer / V.90 analogue modem), 1 for 1200 Hz,
+ * 0 before any INFO0. */
+int sq_phase2_lanes_own_side(const sq_decoder *d);
 /* A wideband signal named over [start_s, end_s]: it covers both lanes' bands. */
 void sq_phase2_lanes_note_span(sq_decoder *d, double start_s, double end_s);
 /* The start of a tone A or B that began after t_s and is still sounding, or -1. */

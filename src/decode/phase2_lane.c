@@ -132,6 +132,7 @@ static void report_frame(sq_decoder *d, sq_phase2_lane *l, const sq_info_collect
     if (ev.type == SQ_EVENT_INFO0) {
         l->last_info0_s = ev.start_s;
         l->last_info0_kind = k;
+        l->last_info0_power = c->power_sum / (double)(c->n ? c->n : 1);
     } else {
         sq_wideband_lane_info1(d, ev.end_s, ev.fsk_channel,
                                l->last_info0_kind == SQ_INFO0D && ev.start_s - l->last_info0_s < INFO1_WITHIN_S);
@@ -354,19 +355,31 @@ static int idle(const sq_phase2_lane *l)
     return 1;
 }
 
-/* V.22 data is on the line: phase 2 comes only after a call has ended, so a lane may rest
- * meanwhile. (FSK lanes are no guide: they read phase 2's own signals as characters.) */
-static int v22_data_on(const sq_decoder *d)
+/* Another modem's data is plainly on the line: V.22 data, or a second and more of clean FSK
+ * text (40 characters or more, under one in ten bad: phase 2's own signals read as FSK give
+ * 20 at most on the real calls, or many bad ones). Phase 2 comes only after such a call
+ * has stopped, so the lanes may rest meanwhile. */
+#define FSK_DATA_MIN_S 1.0
+#define FSK_DATA_MIN_CHARS 40
+
+static int other_data_on(const sq_decoder *d)
 {
     for (int i = 0; i < SQ_QAM_LANES; i++)
         if (d->qam[i].state == QL_DATA)
             return 1;
+    double now_s = to_s(d->samples);
+    for (int i = 0; i < SQ_FSK_LANES; i++) {
+        const sq_fsk_lane *f = &d->lanes[i];
+        if (!f->asleep && f->open && now_s - f->ev.start_s >= FSK_DATA_MIN_S &&
+            f->valid >= FSK_DATA_MIN_CHARS && 10 * f->ev.char_errors < f->valid)
+            return 1;
+    }
     return 0;
 }
 
 void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n)
 {
-    int other = v22_data_on(d);
+    int other = other_data_on(d);
     for (int i = 0; i < 2; i++) {
         /* the guard's power over this chunk, for tone A's check, from the band watch */
         lane_ctx c = { .d = d, .l = &d->phase2[i], .guard = sq_band_watch_peak(&d->watch, d->guard_band) };
@@ -448,4 +461,13 @@ double sq_phase2_lanes_tone_since(const sq_decoder *d, double t_s)
         if (d->phase2[i].tone_open && to_s(d->phase2[i].run_start) > t_s)
             return to_s(d->phase2[i].run_start);
     return -1.0;
+}
+
+int sq_phase2_lanes_own_side(const sq_decoder *d)
+{
+    const sq_phase2_lane *lo = &d->phase2[0], *hi = &d->phase2[1];
+    if (lo->last_info0_power <= 0.0 && hi->last_info0_power <= 0.0)
+        return 0;
+    /* the louder INFO0: the other side's is heard here too, as an echo */
+    return hi->last_info0_power > lo->last_info0_power ? 2 : 1;
 }

@@ -132,6 +132,7 @@ static void end_probe(sq_decoder *d, sq_wideband_lane *l)
     for (size_t i = l1; i < seen; i++)
         sum += l->probe_db[i];
     ev.on_s = (double)l1 * BLOCK_S;
+    ev.fsk_channel = sq_phase2_lanes_own_side(d);
     ev.level_dbm0 = sum / (double)(seen - l1);
     sq_event_pool_queue(&d->pool, &ev, -1);
     sq_phase2_lanes_note_span(d, ev.start_s, ev.end_s);
@@ -237,17 +238,20 @@ static void end_v32_run(sq_decoder *d, sq_wideband_lane *l, double end_s)
     sq_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = kind == KIND_AC ? SQ_EVENT_V32_AC : SQ_EVENT_V32_S;
+    if (kind == KIND_AC)
+        d->v32_side = 2;
+    ev.fsk_channel = d->v32_side;
     ev.start_s = l->v32_start_s;
     ev.end_s = end_s;
     ev.freq_hz = kind == KIND_AC ? 600.0 : 1800.0;
-    ev.freq2_hz = 3000.0;
+    ev.freq2_hz = kind == KIND_AC ? 3000.0 : 0.0;   /* S: the carrier, with 600 and 3000 Hz */
     ev.level_dbm0 = sq_power_to_dbm0(l->v32_power_sum / (double)n);
     ev.n_reversals = l->v32_reversals;
     memcpy(ev.reversals_s, l->v32_reversal_s, sizeof ev.reversals_s);
     sq_event_pool_queue(&d->pool, &ev, -1);
     sq_phase2_lanes_note_span(d, ev.start_s, ev.end_s);
     if (kind == KIND_S)   /* then S-bar, TRN, the rate signals and data */
-        arm_transmission(d, l, end_s, 0, SQ_EVENT_V32_DATA);
+        arm_transmission(d, l, end_s, d->v32_side, SQ_EVENT_V32_DATA);
 }
 
 static void v32_step(sq_decoder *d, sq_wideband_lane *l, int kind, double start_s, double power)
