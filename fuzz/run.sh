@@ -20,7 +20,8 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 seed() {
     S=$(mktemp -d)
     (cd "$S" && "$SQ" gen ansam_pr --duration 0.5 -o ans.wav && "$SQ" gen v21 --text CM -o v21.wav --rate 11025 &&
-        "$SQ" sim --wav call --send /etc/hostname >/dev/null) >/dev/null 2>&1
+        "$SQ" sim --wav call --send /etc/hostname >/dev/null && "$SQ" gen info1c -o info.wav &&
+        "$SQ" gen v8bis_msg --octets 118980808102d0 -o v8bis.wav) >/dev/null 2>&1
     for h in $HARNESSES; do mkdir -p "$C/$h"; done
     [ -d "$C/audio_reader" ] && cp "$S/ans.wav" "$S/v21.wav" "$C/audio_reader/" 2>/dev/null
     for h in decoder call; do
@@ -28,6 +29,10 @@ seed() {
         # one header byte (and eight for the decoder's chunk sizes), then the line's 16-bit PCM
         { printf '\000'; [ $h = decoder ] && printf '\240\000\007\000\001\000\000\020'
           tail -c +45 "$S/call-line.wav" | head -c 65536; } >"$C/$h/call.seed"
+    done
+    # V.34 phase 2 and a V.8bis message, for the decoder's newer lanes
+    for w in info v8bis; do
+        [ -d "$C/decoder" ] && { printf '\000\240\000\007\000\001\000\000\020'; tail -c +45 "$S/$w.wav"; } >"$C/decoder/$w.seed"
     done
     [ -d "$C/v8_rx" ] && printf '\377\377\003\340\205\044\325\001' >"$C/v8_rx/cm.seed"
     [ -d "$C/options" ] && printf 'v34,v22bis,v21' >"$C/options/modes.seed"

@@ -287,6 +287,38 @@ START_TEST(test_transmission_after_info1)
 }
 END_TEST
 
+/* V.92 short phase 2: a digital modem's INFO0d asking for it, then its tone B, then (no
+ * INFO1d) its training: named v90_data. The same INFO0d followed by line probing (a full
+ * phase 2 after all) names nothing before the INFO1. */
+START_TEST(test_short_phase2)
+{
+    const char *names[] = { "v92_short_phase2_request", "v92_capable" };
+    const double values[] = { 1, 1 };
+    uint8_t frame[SQ_INFO_BYTES];
+    for (int probe = 0; probe < 2; probe++) {
+        sig s = info_signal(SQ_INFO0D, names, values, 2, 0.0, frame);
+        sig gap = make_silence(0.5);
+        sig_append(&s, &gap);
+        sig next = probe ? line_probe(-13.0, 0.4, 0.0) : make_silence(1.5);
+        if (!probe)
+            add_noise(&next, sqrt(sq_dbm0_to_power(-16.0)), 21);
+        sig_append(&s, &next);
+        events e;
+        decode_sig(&s, 160, &e);
+        ck_assert_int_ge(find_event(&e, SQ_EVENT_INFO0), 0);
+        if (probe) {
+            ck_assert_int_eq(find_event(&e, SQ_EVENT_V90_DATA), -1);
+            ck_assert_int_ge(find_event(&e, SQ_EVENT_LINE_PROBE), 0);
+        } else {
+            int v = find_event(&e, SQ_EVENT_V90_DATA);
+            ck_assert_int_ge(v, 0);
+            ck_assert_double_eq_tol(e.ev[v].end_s - e.ev[v].start_s, 1.5, 0.05);
+        }
+        sig_free(&s);
+    }
+}
+END_TEST
+
 Suite *phase2_suite(void);
 Suite *phase2_suite(void)
 {
@@ -300,6 +332,7 @@ Suite *phase2_suite(void)
     tcase_add_test(tc, test_not_tones_a_or_b);
     tcase_add_test(tc, test_line_probing);
     tcase_add_test(tc, test_transmission_after_info1);
+    tcase_add_test(tc, test_short_phase2);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -216,6 +216,7 @@ typedef struct sq_phase2_lane {
     /* the last INFO frame reported, and a frame whose CRC failed, held until none checks */
     uint64_t last_frame_start, last_frame_end;
     int last_info0_kind;
+    int short_phase2;              /* that INFO0 was a V.92 INFO0d asking for a short phase 2 */
     double last_info0_s, last_info0_power;
     int bad_pending;
     sq_event bad;
@@ -239,6 +240,7 @@ typedef struct sq_wideband_lane {
     double probe_db[SQ_WIDEBAND_MAX_PROBE];
     /* after this channel's INFO1: its modem's training and data */
     int after_info1, heard, info1_channel;
+    int tentative;                 /* armed after a short phase 2's tone B: line probing undoes it */
     sq_event_type tx_type;         /* v34_data, v90_data or v32_data */
     /* V.32 handshake signals: the run of blocks of one kind */
     int v32_kind, v32_gap;
@@ -322,6 +324,8 @@ int sq_wideband_lane_create(sq_decoder *d);
 void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n);
 /* This channel's modem sent its INFO1, ending at end_s (digital: a V.90 digital modem). */
 void sq_wideband_lane_info1(sq_decoder *d, double end_s, int channel, int digital);
+/* A V.92 digital modem's tone B ended a short phase 2 at end_s: its training may follow. */
+void sq_wideband_lane_after_short_phase2(sq_decoder *d, double end_s, int channel);
 void sq_wideband_lane_finish(sq_decoder *d);
 double sq_wideband_lane_horizon_s(const sq_decoder *d, double now_s);
 /* 1 if line probing or a modem's training and data (open or not) cover most of the span */

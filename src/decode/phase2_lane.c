@@ -132,6 +132,7 @@ static void report_frame(sq_decoder *d, sq_phase2_lane *l, const sq_info_collect
     if (ev.type == SQ_EVENT_INFO0) {
         l->last_info0_s = ev.start_s;
         l->last_info0_kind = k;
+        l->short_phase2 = k == SQ_INFO0D && sq_info_bit(c->bits, 26);   /* V.92 Table 15 */
         l->last_info0_power = c->power_sum / (double)(c->n ? c->n : 1);
     } else {
         sq_wideband_lane_info1(d, ev.end_s, ev.fsk_channel,
@@ -226,6 +227,10 @@ static void release_tone(sq_decoder *d, sq_phase2_lane *l, int all)
         return;
     sq_event_pool_queue(&d->pool, &l->tone, -1);
     remember_span(l, l->tone.start_s, l->tone.end_s);
+    /* V.92 9.4: in a short phase 2 the digital modem sends INFO0d and tone B, no INFO1d; what
+     * it sends next is its training. Line probing or an INFO1 instead means a full phase 2. */
+    if (!l->high && l->short_phase2 && l->tone.start_s - l->last_info0_s < INFO1_WITHIN_S)
+        sq_wideband_lane_after_short_phase2(d, l->tone.end_s, 1);
 }
 
 static void close_tone(sq_phase2_lane *l)

@@ -29,6 +29,7 @@
 #define L1_STEP_DB 4.0                /* L1 is 6 dB over L2 */
 #define FLOOR_DBM0 -45.0
 #define QUIET_BLOCKS 5                /* 100 ms under the floor ends a stretch of transmission */
+#define TENTATIVE_BLOCKS 25           /* 0.5 s: L1 and the start of L2 would have shown by then */
 #define MIN_STRETCH_S 0.1             /* shorter bursts are clicks */
 #define GIVE_UP_BLOCKS 500            /* 10 s under it: the modem has stopped for good */
 #define BLOCK_S ((double)SQ_WIDEBAND_BLOCK / SQ_PROCESSING_RATE_HZ)
@@ -180,6 +181,8 @@ static void transmission_block(sq_decoder *d, sq_wideband_lane *l, double block_
         l->heard = 1;
         l->quiet = 0;
         l->tx_last_s = block_start_s + BLOCK_S;
+        if (l->tx_blocks >= TENTATIVE_BLOCKS)
+            l->tentative = 0;   /* half a second of it and no line probing: a transmission */
         l->tx_power_sum += power;
         l->tx_blocks++;
         return;
@@ -193,6 +196,11 @@ static void transmission_block(sq_decoder *d, sq_wideband_lane *l, double block_
 
 static void probe_step(sq_decoder *d, sq_wideband_lane *l, int probe, double start_s, double power)
 {
+    if (probe && l->tentative) {   /* a full phase 2 after all: nothing was a transmission */
+        l->after_info1 = 0;
+        l->heard = 0;
+        l->tentative = 0;
+    }
     if (probe) {
         if (l->probe_blocks == 0)
             l->probe_start_s = start_s;
@@ -221,6 +229,7 @@ static void arm_transmission(sq_decoder *d, sq_wideband_lane *l, double start_s,
     l->tx_blocks = 0;
     l->info1_channel = channel;
     l->tx_type = type;
+    l->tentative = 0;
 }
 
 #define AC_MIN_BLOCKS 3   /* 60 ms: AC lasts 128T (53 ms) at least, then CA and AC again */
@@ -314,6 +323,15 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
 void sq_wideband_lane_info1(sq_decoder *d, double end_s, int channel, int digital)
 {
     arm_transmission(d, &d->wideband, end_s, channel, digital ? SQ_EVENT_V90_DATA : SQ_EVENT_V34_DATA);
+}
+
+void sq_wideband_lane_after_short_phase2(sq_decoder *d, double end_s, int channel)
+{
+    sq_wideband_lane *l = &d->wideband;
+    if (l->after_info1)
+        return;
+    arm_transmission(d, l, end_s, channel, SQ_EVENT_V90_DATA);
+    l->tentative = 1;
 }
 
 void sq_wideband_lane_finish(sq_decoder *d)
