@@ -355,12 +355,9 @@ START_TEST(test_v8bis_signals)
 }
 END_TEST
 
-/* A V.8bis message on V.21 after silence, and the flag-framed bits around it. */
-static sig v8bis_message(const sq_fsk_params *p, const uint8_t *octets, size_t n, double offset_hz)
+/* Line bits on V.21 between 200 ms silences. */
+static sig v21_bits(const sq_fsk_params *p, const uint8_t *bits, size_t nb, double offset_hz)
 {
-    uint8_t bits[640];
-    size_t nb = sq_v8bis_message_bits(octets, n, bits, sizeof bits);
-    ck_assert_uint_gt(nb, 0);
     sq_fskmod_params q;
     sq_fskmod_default_params(p, &q);
     q.offset_hz = offset_hz;
@@ -375,6 +372,15 @@ static sig v8bis_message(const sq_fsk_params *p, const uint8_t *octets, size_t n
     t = make_silence(0.2);
     sig_append(&s, &t);
     return s;
+}
+
+/* A V.8bis message on V.21 after silence, with its flags and FCS. */
+static sig v8bis_message(const sq_fsk_params *p, const uint8_t *octets, size_t n, double offset_hz)
+{
+    uint8_t bits[640];
+    size_t nb = sq_v8bis_message_bits(octets, n, bits, sizeof bits);
+    ck_assert_uint_gt(nb, 0);
+    return v21_bits(p, bits, nb, offset_hz);
 }
 
 /* V.8bis messages (HDLC on V.21) read back whole under noise and offset, on either channel,
@@ -414,18 +420,7 @@ START_TEST(test_v8bis_messages)
     ck_assert_uint_eq(sq_v8bis_message_bits(ms, sizeof ms, bits, 40), 0);
     ck_assert_uint_gt(nb, 0);
     bits[nb - 12] ^= 1u;
-    sq_fskmod_params q;
-    sq_fskmod_default_params(&SQ_FSK_V21_CH1, &q);
-    q.queue_bits = nb;
-    sq_fskmod *fm = NULL;
-    ck_assert_int_eq(sq_fskmod_create(&q, &fm), SQ_OK);
-    sq_fskmod_push_bits(fm, bits, nb);
-    sig s = make_silence(0.2), t = make_silence(ceil((double)nb * 8000.0 / 300.0) / 8000.0);
-    sq_fskmod_generate(fm, t.x, t.n);
-    sq_fskmod_destroy(fm);
-    sig_append(&s, &t);
-    t = make_silence(0.2);
-    sig_append(&s, &t);
+    sig s = v21_bits(&SQ_FSK_V21_CH1, bits, nb, 0.0);
     events e;
     decode_sig(&s, 160, &e);
     ck_assert_int_eq(find_event(&e, SQ_EVENT_V8BIS_MSG), -1);

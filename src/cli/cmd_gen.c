@@ -81,7 +81,7 @@ static int append_tone(sample_buf *b, sq_tone_kind kind, double level, double du
     return rc;
 }
 
-static int append_silence(sample_buf *b, double seconds)
+int gen_append_silence(sample_buf *b, double seconds)
 {
     size_t n = (size_t)llround(seconds * SQ_PROCESSING_RATE_HZ);
     if (sample_buf_grow(b, n) != 0)
@@ -186,12 +186,12 @@ static int build_handshake(const gen_opts *o, sample_buf *b)
     static const char caller[] = "CALLER: hello\r\n", answerer[] = "ANSWERER: hello\r\n";
     double lv = o->level;
     int rc = append_tone(b, SQ_TONE_CT, lv, 0.6, o->offset);
-    rc |= append_silence(b, 0.6);
+    rc |= gen_append_silence(b, 0.6);
     rc |= append_tone(b, SQ_TONE_ANSAM_PR, lv, 2.5, o->offset);
-    rc |= append_silence(b, 0.075);
+    rc |= gen_append_silence(b, 0.075);
     rc |= append_fsk(b, &SQ_FSK_V21_CH1, &o->format, isnan(lv) ? -13.0 : lv, o->offset,
                      (const uint8_t *)caller, strlen(caller));
-    rc |= append_silence(b, 0.1);
+    rc |= gen_append_silence(b, 0.1);
     rc |= append_fsk(b, &SQ_FSK_V21_CH2, &o->format, isnan(lv) ? -13.0 : lv, o->offset,
                      (const uint8_t *)answerer, strlen(answerer));
     return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
@@ -216,7 +216,7 @@ static int build_dtmf(const gen_opts *o, sample_buf *b)
     sq_dtmf_tx_destroy(g);
     double pad = o->duration - (double)b->n / SQ_PROCESSING_RATE_HZ;
     if (rc == 0 && pad > 0)
-        rc = append_silence(b, pad);
+        rc = gen_append_silence(b, pad);
     return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
 }
 
@@ -252,7 +252,7 @@ static int build_v8bis(const gen_opts *o, sample_buf *b, double *ref_level, int 
         double seg1[2] = { pair == 1 ? 1375.0 : 1529.0, pair == 1 ? 2002.0 : 2225.0 };
         *ref_level = isnan(o->level) ? -13.0 : o->level;
         *rc = append_sines(b, seg1, 2, *ref_level - 3.0, 0.4) == 0 &&     /* each tone 3 dB under the whole */
-                      append_sines(b, &SIGNALS[i].tone_hz, 1, *ref_level, 0.1) == 0 && append_silence(b, 0.2) == 0
+                      append_sines(b, &SIGNALS[i].tone_hz, 1, *ref_level, 0.1) == 0 && gen_append_silence(b, 0.2) == 0
                   ? EXIT_OK
                   : EXIT_RUNTIME;
         return 1;

@@ -28,16 +28,6 @@ static int append_dpsk(sample_buf *b, const gen_opts *o, int high, int info, con
     return 0;
 }
 
-static int append_silence(sample_buf *b, double seconds)
-{
-    size_t n = (size_t)llround(seconds * SQ_PROCESSING_RATE_HZ);
-    if (sample_buf_grow(b, n) != 0)
-        return -1;
-    memset(b->x + b->n, 0, n * sizeof *b->x);
-    b->n += n;
-    return 0;
-}
-
 /* A frame then its tone, as a modem sends INFO0 then A or B; all as one DPSK stream. */
 static int build_frame(const gen_opts *o, sq_info_kind kind, sample_buf *b)
 {
@@ -54,9 +44,9 @@ static int build_frame(const gen_opts *o, sq_info_kind kind, sample_buf *b)
         return EXIT_RUNTIME;
     for (size_t i = 0; i < len; i++)
         bits[i] = (uint8_t)sq_info_bit(frame, i);
-    int rc = append_silence(b, LEAD_SILENCE_S) == 0 &&
+    int rc = gen_append_silence(b, LEAD_SILENCE_S) == 0 &&
              append_dpsk(b, o, sq_info_high_carrier(kind), 1, bits, len + tone) == 0 &&
-             append_silence(b, LEAD_SILENCE_S) == 0 ? EXIT_OK : EXIT_RUNTIME;
+             gen_append_silence(b, LEAD_SILENCE_S) == 0 ? EXIT_OK : EXIT_RUNTIME;
     free(bits);
     return rc;
 }
@@ -128,7 +118,7 @@ static int build_v8bis_message(const gen_opts *o, sample_buf *b)
     mp.queue_bits = nb;
     sq_fskmod *m = NULL;
     size_t samples = (size_t)ceil((double)nb * SQ_PROCESSING_RATE_HZ / 300.0);
-    if (sq_fskmod_create(&mp, &m) != SQ_OK || append_silence(b, LEAD_SILENCE_S) != 0 || sample_buf_grow(b, samples) != 0) {
+    if (sq_fskmod_create(&mp, &m) != SQ_OK || gen_append_silence(b, LEAD_SILENCE_S) != 0 || sample_buf_grow(b, samples) != 0) {
         sq_fskmod_destroy(m);
         return EXIT_RUNTIME;
     }
@@ -136,7 +126,7 @@ static int build_v8bis_message(const gen_opts *o, sample_buf *b)
     sq_fskmod_generate(m, b->x + b->n, samples);
     b->n += samples;
     sq_fskmod_destroy(m);
-    return append_silence(b, LEAD_SILENCE_S) == 0 ? EXIT_OK : EXIT_RUNTIME;
+    return gen_append_silence(b, LEAD_SILENCE_S) == 0 ? EXIT_OK : EXIT_RUNTIME;
 }
 
 int gen_v34_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc)
