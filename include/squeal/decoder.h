@@ -71,6 +71,7 @@ typedef enum sq_event_type {
                             * sync 0x55 and the information octet twice; v8.octets[0] holds it */
     SQ_EVENT_ANSPCM,       /* V.92 8.3.1: a digital modem's ANSpcm, 2100 Hz without AM and with
                             * reversals every 451.5 ms, heard just after its QCA1d or QC1d */
+    SQ_EVENT_TONEQ,        /* V.92 8.2.5: the analogue modem's 980 Hz, after a CM cut short */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 

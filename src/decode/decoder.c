@@ -42,6 +42,7 @@ static const tone_rule RULES[] = {
     { 2225.0, 20.0, 0.40, SQ_EVENT_BELL_ANS },
     { 550.0, 25.0, 0.40, SQ_EVENT_GUARD },
     { 1800.0, 25.0, 0.40, SQ_EVENT_GUARD },
+    { 980.0, 10.0, 0.30, SQ_EVENT_TONEQ },
 };
 #define N_RULES (sizeof RULES / sizeof RULES[0])
 
@@ -53,6 +54,7 @@ static const tone_rule RULES[] = {
 #define ANSAM_MAX_HZ 16.5
 /* V.25: reversals every 450 +/- 25 ms; accept 400..500 ms between detected reversals. */
 #define ANSPCM_AFTER_QC_S 0.5
+#define TONEQ_AFTER_CM_S 3.0
 #define REVERSAL_MIN_S 0.40
 #define REVERSAL_MAX_S 0.50
 
@@ -60,7 +62,7 @@ static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "ans", "ans_pr", "ansam", "ansam_pr", "ct", "cng", "bell_ans", "guard", "v21", "bell103",
     "ci", "cm", "jm", "cj", "usb1", "s1", "sb1", "data", "dtmf", "dial_tone", "ringback", "busy", "reorder",
     "cre", "mre", "crd", "mrd", "esi", "esr", "tone_a", "tone_b", "info0", "info1", "line_probe", "v34_data", "v90_data", "v8bis_msg",
-    "v32_aa", "v32_ac", "v32_s", "v32_data", "v92_qc", "anspcm",
+    "v32_aa", "v32_ac", "v32_s", "v32_data", "v92_qc", "anspcm", "toneq",
 };
 
 const char *sq_event_type_to_str(sq_event_type t)
@@ -142,6 +144,12 @@ static void classify_tone(sq_decoder *d, const sq_tone_segment *s)
     /* the 1800 Hz line beside tone A and the answer modem's INFO is their guard (V.34
      * 10.1.2.1), not V.22's */
     if (r->type == SQ_EVENT_GUARD && sq_phase2_lanes_cover(d, s->freq_hz, s->start_s, s->end_s))
+        return;
+    /* 980 Hz is V.21's mark too: it is V.92's TONEq only from a modem that stopped its CM
+     * without a CJ (on hearing a QCA1d, V.92 9.2.1.1) within the last few seconds */
+    double cm_end_s = sq_fsk_lanes_last_cm_end_s(d);
+    if (r->type == SQ_EVENT_TONEQ &&
+        !(cm_end_s > d->cj_end_s && s->start_s >= cm_end_s - 0.05 && s->start_s - cm_end_s < TONEQ_AFTER_CM_S))
         return;
     /* an 1800 Hz tone with no V.22 signal beside it is V.32's AA (V.32bis 5.2), not a guard */
     int aa = r->type == SQ_EVENT_GUARD && r->nominal_hz == 1800.0 &&

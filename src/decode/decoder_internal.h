@@ -269,6 +269,7 @@ struct sq_decoder {
     sq_event_pool pool;
     uint64_t samples;
     double cj_end_s;               /* V.8 ended here (CJ): a V.22bis start-up may follow */
+    double cm_end_s;               /* the last CM run ended here */
     int cj_seen;
     sq_decoder_symbol_fn symbol_tap;   /* sq_decoder_set_symbol_tap */
     void *symbol_tap_user;
@@ -285,6 +286,8 @@ double sq_fsk_lanes_horizon_s(const sq_decoder *d, double now_s);
 /* 1 if FSK data whose band holds freq_hz overlaps [start_s, end_s]. */
 int sq_fsk_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s);
 void sq_fsk_lanes_destroy(sq_decoder *d);
+/* Where the last CM heard ended (one still running counts), 0 when none. */
+double sq_fsk_lanes_last_cm_end_s(const sq_decoder *d);
 
 int sq_qam_lanes_create(sq_decoder *d, const sq_async_format *format);
 void sq_qam_lanes_process(sq_decoder *d, const float *x, size_t n);

@@ -349,8 +349,11 @@ static const sq_event_type V8_EVENT[] = { SQ_EVENT_CI, SQ_EVENT_CM, SQ_EVENT_JM,
 
 static void close_v8_run(sq_decoder *d, sq_fsk_lane *l)
 {
-    if (l->v8_run >= V8_MIN_REPEATS)
+    if (l->v8_run >= V8_MIN_REPEATS) {
         sq_event_pool_queue(&d->pool, &l->v8_ev, -1);
+        if (l->v8_ev.type == SQ_EVENT_CM)
+            d->cm_end_s = l->v8_ev.end_s;
+    }
     l->v8_run = 0;
 }
 
@@ -650,4 +653,15 @@ void sq_fsk_lanes_destroy(sq_decoder *d)
         sq_async_rx_destroy(d->lanes[i].uart);
         sq_v8_rx_destroy(d->lanes[i].v8rx);
     }
+}
+
+double sq_fsk_lanes_last_cm_end_s(const sq_decoder *d)
+{
+    double end_s = d->cm_end_s;
+    for (int i = 0; i < SQ_FSK_LANES; i++) {
+        const sq_fsk_lane *l = &d->lanes[i];
+        if (l->v8_run > 0 && l->v8_ev.type == SQ_EVENT_CM)
+            end_s = fmax(end_s, l->v8_ev.end_s);
+    }
+    return end_s;
 }
