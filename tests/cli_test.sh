@@ -66,6 +66,11 @@ grep -q '"type":"busy","freq_hz":425,"freq2_hz":0,.*"bursts":4' "$T/busy.json" &
 "$SQ" gen crd --chan 2 --snr 20 -o "$T/crd.wav" && "$SQ" decode --json "$T/crd.wav" >"$T/crd.json"
 grep -q '"type":"crd","freq_hz":1900.0,.*"pair":"responding"' "$T/crd.json" && [ "$(grep -vc "\"type\":\"summary\"" "$T/crd.json")" -eq 1 ] && ok ||
     { bad "gen crd / decode"; show "$T/crd.json"; }
+# a message of two characters and then seconds of idle mark is V.21 text, not Bell 103's
+# misreading of it (one good and one misframed character beside it were judged a tie)
+"$SQ" gen v21 --text hi --duration 3 -o "$T/hi.wav" && "$SQ" decode --json "$T/hi.wav" >"$T/hi.json"
+grep -q '"type":"v21","chan":1,.*"text":"hi"' "$T/hi.json" && ! grep -q '"type":"bell103"' "$T/hi.json" && ok ||
+    { bad "gen v21 hi / decode"; show "$T/hi.json"; }
 # stereo: each channel decoded on its own, reported with its channel number
 "$SQ" gen ansam -o "$T/l.wav" && "$SQ" gen v21 --chan 2 --text "right side" --duration 5 -o "$T/r.wav" &&
     sox -M "$T/l.wav" "$T/r.wav" "$T/st.wav" && "$SQ" decode --json "$T/st.wav" >"$T/st.json"

@@ -314,8 +314,15 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
         /* judged on clear characters (good ones and those only misframed) against unclear
          * ones: with the wrong framing asked for, the right lane still reads clear bits */
         const sq_event *pe = &r->pending_ev;
-        if (worse_than(l->valid + l->ev.framing_mismatches, l->ev.char_errors - l->ev.framing_mismatches,
-                       r->pending_valid + pe->framing_mismatches, pe->char_errors - pe->framing_mismatches)) {
+        size_t l_clear = l->valid + l->ev.framing_mismatches, l_unclear = l->ev.char_errors - l->ev.framing_mismatches;
+        size_t r_clear = r->pending_valid + pe->framing_mismatches, r_unclear = pe->char_errors - pe->framing_mismatches;
+        int l_worse = worse_than(l_clear, l_unclear, r_clear, r_unclear);
+        /* a tie (a short message: "hi" read clear by its lane, and as one good and one
+         * misframed character by the lane beside it): the one with more characters in the
+         * framing asked for */
+        if (!l_worse && !worse_than(r_clear, r_unclear, l_clear, l_unclear))
+            l_worse = l->valid < r->pending_valid;
+        if (l_worse) {
             sq_event_pool_release(&d->pool, buf);
             release_pending(d, r);
         } else {
