@@ -286,6 +286,10 @@ double sq_fsk_lanes_horizon_s(const sq_decoder *d, double now_s);
 /* 1 if FSK data whose band holds freq_hz overlaps [start_s, end_s]. */
 int sq_fsk_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s);
 void sq_fsk_lanes_destroy(sq_decoder *d);
+/* V.8bis messages (one line bit) and V.92 QC sequences (one character) on a V.21 lane
+ * (v21_messages.c). */
+void sq_v21_hdlc_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b);
+void sq_v21_watch_qc(sq_decoder *d, sq_fsk_lane *l, const sq_async_char *c);
 /* Where the last CM heard ended (one still running counts), 0 when none. */
 double sq_fsk_lanes_last_cm_end_s(const sq_decoder *d);
 
