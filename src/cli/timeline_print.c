@@ -264,6 +264,20 @@ static void print_qc(FILE *out, const sq_event *ev, int json)
     fprintf(out, "  [%02x]\n", x);
 }
 
+/* INFO frames, V.8bis messages and V.92 QC sequences, in text or JSON; 0 for other events. */
+static int print_message(FILE *out, const sq_event *ev, int json)
+{
+    if (is_info(ev->type))
+        print_info(out, ev, json);
+    else if (ev->type == SQ_EVENT_V8BIS_MSG)
+        print_v8bis_msg(out, ev, json);
+    else if (ev->type == SQ_EVENT_V92_QC)
+        print_qc(out, ev, json);
+    else
+        return 0;
+    return 1;
+}
+
 static void print_v22_text(FILE *out, const sq_event *ev)
 {
     fprintf(out, " chan %d  %6.1f dBm0", ev->fsk_channel, ev->level_dbm0);
@@ -336,18 +350,8 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         fputc('\n', out);
         return;
     }
-    if (is_info(ev->type)) {
-        print_info(out, ev, 0);
+    if (print_message(out, ev, 0))
         return;
-    }
-    if (ev->type == SQ_EVENT_V8BIS_MSG) {
-        print_v8bis_msg(out, ev, 0);
-        return;
-    }
-    if (ev->type == SQ_EVENT_V92_QC) {
-        print_qc(out, ev, 0);
-        return;
-    }
     if (is_fsk(ev->type)) {
         fprintf(out, " chan %d  %6.1f dBm0  \"", ev->fsk_channel, ev->level_dbm0);
         print_escaped(out, ev->data, ev->data_len, 0);
@@ -398,18 +402,8 @@ void timeline_print_json(FILE *out, const timeline_event *e)
                 ev->freq_hz, ev->freq2_hz, ev->level_dbm0, ev->bursts, ev->on_s, ev->off_s);
         return;
     }
-    if (is_info(ev->type)) {
-        print_info(out, ev, 1);
+    if (print_message(out, ev, 1))
         return;
-    }
-    if (ev->type == SQ_EVENT_V8BIS_MSG) {
-        print_v8bis_msg(out, ev, 1);
-        return;
-    }
-    if (ev->type == SQ_EVENT_V92_QC) {
-        print_qc(out, ev, 1);
-        return;
-    }
     if (is_fsk(ev->type)) {
         fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f,\"text\":", ev->fsk_channel, ev->level_dbm0);
         fputc('"', out);
