@@ -50,9 +50,13 @@ for h in $HARNESSES; do
     decoder|call) extra="-max_len=70000" ;;             # seconds of audio: a call's start
     *) extra="-max_len=16384" ;;
     esac
+    # inputs that once found a bug (fuzz/regressions/HARNESS) run first, every time
+    regressions=
+    R="$(dirname "$0")/regressions/$h"
+    [ -d "$R" ] && regressions=$(cd "$R" && pwd)
     # shellcheck disable=SC2086
     "$B/fuzz/fuzz_$h" -max_total_time="$SECONDS_EACH" -timeout=30 -rss_limit_mb=2048 $extra \
-        -print_final_stats=1 -artifact_prefix="$F/$h-" "$C/$h" >"$log" 2>&1
+        -print_final_stats=1 -artifact_prefix="$F/$h-" "$C/$h" $regressions >"$log" 2>&1
     rc=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     if [ $rc -eq 0 ]; then

@@ -218,6 +218,20 @@ static void drain_progress(sq_decoder *d)
     }
 }
 
+/* Text buffers a chunk may take: one for each lane that holds none (an FSK stretch or V.22
+ * data opening), one for a dialled number. Counting those that are free of all twelve would
+ * wait for ever once every FSK lane holds an open stretch and two hold pending ones too: no
+ * event to poll would free any (a fuzz finding). */
+static size_t buffers_wanted(const sq_decoder *d)
+{
+    size_t n = 1;
+    for (int i = 0; i < SQ_FSK_LANES; i++)
+        n += d->lanes[i].buf < 0;
+    for (int i = 0; i < SQ_QAM_LANES; i++)
+        n += d->qam[i].buf < 0;
+    return n;
+}
+
 size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
 {
     size_t done = 0;
@@ -225,7 +239,7 @@ size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
         /* Each chunk can end a segment on every tone and close every lane. */
         if (!sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES + 4 + PHASE2_EVENTS_PER_CHUNK + WIDEBAND_EVENTS_PER_CHUNK +
                                                        V8BIS_MESSAGES_PER_CHUNK,
-                                    SQ_FSK_LANES + SQ_QAM_LANES + 1))
+                                    buffers_wanted(d)))
             break;
         size_t len = n - done < CHUNK ? n - done : CHUNK;
         size_t took = sq_tonerx_process(d->tones, x + done, len);
