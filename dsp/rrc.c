@@ -4,9 +4,13 @@
 
 double sq_rrc(double t)
 {
-    const double b = SQ_RRC_ROLLOFF;
+    return sq_rrc_pulse(t, SQ_RRC_ROLLOFF, SQ_RRC_SPAN_SYMBOLS);
+}
+
+double sq_rrc_pulse(double t, double b, double span)
+{
     double a = fabs(t);
-    if (a >= SQ_RRC_SPAN_SYMBOLS)
+    if (a >= span)
         return 0.0;
     double g;
     if (a < 1e-9) {
@@ -18,7 +22,7 @@ double sq_rrc(double t)
         g = (sin(M_PI * a * (1.0 - b)) + 4.0 * b * a * cos(M_PI * a * (1.0 + b))) /
             (M_PI * a * (1.0 - 16.0 * b * b * a * a));
     }
-    /* The pulse is tiny past two symbols at this roll-off; the taper removes the step. */
-    double w = 0.5 + 0.5 * cos(M_PI * a / SQ_RRC_SPAN_SYMBOLS);
+    /* The taper removes the step where the pulse is cut off. */
+    double w = 0.5 + 0.5 * cos(M_PI * a / span);
     return g * w;
 }

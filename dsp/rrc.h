@@ -10,5 +10,7 @@
 #define SQ_RRC_ROLLOFF 0.75
 #define SQ_RRC_SPAN_SYMBOLS 2.5
 double sq_rrc(double t_symbols);
+/* The same pulse for any roll-off (0 < rolloff <= 1), tapered to zero at span symbols. */
+double sq_rrc_pulse(double t_symbols, double rolloff, double span);
 
 #endif

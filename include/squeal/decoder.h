@@ -14,6 +14,7 @@
 #include "squeal/async.h"
 #include "squeal/export.h"
 #include "squeal/v8.h"
+#include "squeal/v34_info.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -72,6 +73,16 @@ typedef enum sq_event_type {
     SQ_EVENT_ANSPCM,       /* V.92 8.3.1: a digital modem's ANSpcm, 2100 Hz without AM and with
                             * reversals every 451.5 ms, heard just after its QCA1d or QC1d */
     SQ_EVENT_TONEQ,        /* V.92 8.2.5: the analogue modem's 980 Hz, after a CM cut short */
+    SQ_EVENT_V34_S,        /* V.34 phases 3 and 4 (10.1.3), each heard by a receiver that trains
+                            * on them: symbol_rate and freq_hz (the carrier) the modem uses; */
+    SQ_EVENT_V34_S_BAR,    /*  S and S-bar, */
+    SQ_EVENT_V34_PP,       /*  PP (phase 3), */
+    SQ_EVENT_V34_TRN,      /*  TRN (points: 4 or 16; snr_db the symbols' SNR at its end), */
+    SQ_EVENT_V34_J,        /*  J (points: the constellation it asks of the far end), */
+    SQ_EVENT_V34_J_PRIME,  /*  J', */
+    SQ_EVENT_V34_E,        /*  E, which ends MP; data follows */
+    SQ_EVENT_MP,           /* V.34 MP or MP' sequences, identical ones in a row as one event
+                            * (repeats): the modulation parameters in mp, crc_ok always 1 */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 
@@ -114,8 +125,11 @@ typedef struct sq_event {
     uint8_t info_bits[14];
     uint8_t info_kind;
     uint8_t crc_ok;
+    double symbol_rate;     /* V.34 phase 3 and 4 events: symbols/s */
+    sq_v34_mp mp;           /* mp events */
+    uint8_t points;         /* v34_trn and v34_j events: 4 or 16 */
     /* room for fields to come without changing the struct's size (version.h) */
-    uint8_t reserved[48];
+    uint8_t reserved[15];
 } sq_event;
 
 /* "ans", "ans_pr", ..., "v21", "bell103". */

@@ -87,6 +87,30 @@ SQ_API size_t sq_v34_dpsk_samples(size_t n_bits);
 SQ_API void sq_v34_dpsk_modulate(int high, int info, double nominal_dbm0, double offset_hz, const uint8_t *bits,
                                  size_t n_bits, float *out);
 
+/* A V.34 MP sequence (10.1.3.9, Tables 20-21): the modulation parameters a modem sends in
+ * phase 4 and at a rate renegotiation. Rates are in units of 2400 bit/s (1..14, 0 in a
+ * cleardown); rate_mask bit i is 2400 * (i + 1) bit/s supported (bit 0 = 2400 ... bit 13 =
+ * 33600). */
+typedef struct sq_v34_mp {
+    uint8_t type;                 /* 0, or 1 with precoder coefficients */
+    uint8_t rate_call_to_answer;  /* the highest call-to-answer rate it will use */
+    uint8_t rate_answer_to_call;
+    uint8_t aux_channel;          /* 1: the 200 bit/s auxiliary channel wanted */
+    uint8_t trellis;              /* for the far transmitter: 0 = 16-state, 1 = 32, 2 = 64 */
+    uint8_t nonlinear;            /* 1: the far transmitter's non-linear encoder on (0.3125) */
+    uint8_t shaping;              /* 1: expanded shaping for the far transmitter */
+    uint8_t acknowledge;          /* 1: MP' (the far end's MP was received) */
+    uint16_t rate_mask;
+    uint8_t asymmetric;           /* 1: the two directions may differ */
+    uint8_t crc_alt;              /* the CRC checked only over the start bits too (a variant
+                                   * some implementations send), not as the clause reads */
+    int16_t precoder[6];          /* type 1: h(1..3) real and imaginary, raw 16-bit */
+} sq_v34_mp;
+
+/* The data rates two MPs agree on (11.4.1.1.3): 0 when they share none. */
+SQ_API void sq_v34_mp_rates(const sq_v34_mp *a, const sq_v34_mp *b, int *call_to_answer_bps,
+                            int *answer_to_call_bps);
+
 #ifdef __cplusplus
 }
 #endif

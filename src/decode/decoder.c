@@ -21,8 +21,11 @@
 #define WIDEBAND_EVENTS_PER_CHUNK 2
 /* a V.8bis message is 32 bits at least: a V.21 lane that wakes reads up to 256 ms at once */
 #define V8BIS_MESSAGES_PER_CHUNK 6
+/* a V.34 start-up read at its reversal names S, S-bar and PP at once; TRN, J, J', MP, E follow */
+#define V34_EVENTS_PER_CHUNK 8
 
 _Static_assert(sizeof(((sq_event *)0)->info_bits) >= SQ_INFO_BYTES, "an INFO1c frame fits an event");
+_Static_assert(sizeof(sq_event) == 576, "new event fields come out of the reserved space");
 
 /* Nominal frequencies watched by the tone bank, and what each one means. */
 typedef struct tone_rule {
@@ -63,6 +66,7 @@ static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "ci", "cm", "jm", "cj", "usb1", "s1", "sb1", "data", "dtmf", "dial_tone", "ringback", "busy", "reorder",
     "cre", "mre", "crd", "mrd", "esi", "esr", "tone_a", "tone_b", "info0", "info1", "line_probe", "v34_data", "v90_data", "v8bis_msg",
     "v32_aa", "v32_ac", "v32_s", "v32_data", "v92_qc", "anspcm", "toneq",
+    "v34_s", "v34_s_bar", "v34_pp", "v34_trn", "v34_j", "v34_j_prime", "v34_e", "mp",
 };
 
 const char *sq_event_type_to_str(sq_event_type t)
@@ -107,6 +111,8 @@ int sq_decoder_create(const sq_decoder_settings *s, sq_decoder **out)
         rc = sq_phase2_lanes_create(d);
     if (rc == SQ_OK)
         rc = sq_wideband_lane_create(d);
+    if (rc == SQ_OK)
+        rc = sq_v34_lane_create(d);
     if (rc != SQ_OK) {
         sq_decoder_destroy(d);
         return rc;
@@ -238,7 +244,7 @@ size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
     while (done < n) {
         /* Each chunk can end a segment on every tone and close every lane. */
         if (!sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES + 4 + PHASE2_EVENTS_PER_CHUNK + WIDEBAND_EVENTS_PER_CHUNK +
-                                                       V8BIS_MESSAGES_PER_CHUNK,
+                                                       V8BIS_MESSAGES_PER_CHUNK + V34_EVENTS_PER_CHUNK,
                                     buffers_wanted(d)))
             break;
         size_t len = n - done < CHUNK ? n - done : CHUNK;
@@ -251,6 +257,7 @@ size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
         sq_v8bis_lane_process(d, x + done, took);
         sq_phase2_lanes_process(d, x + done, took);
         sq_wideband_lane_process(d, x + done, took);
+        sq_v34_lane_process(d, x + done, took);
         drain_progress(d);
         d->samples += took;
         drain_tones(d);
@@ -271,6 +278,7 @@ double sq_decoder_horizon_s(const sq_decoder *d)
     h = fmin(h, sq_v8bis_lane_horizon_s(d, now_s));
     h = fmin(h, sq_phase2_lanes_horizon_s(d, now_s));
     h = fmin(h, sq_wideband_lane_horizon_s(d, now_s));
+    h = fmin(h, sq_v34_lane_horizon_s(d, now_s));
     return fmin(h, sq_qam_lanes_horizon_s(d, now_s));
 }
 
@@ -291,6 +299,7 @@ void sq_decoder_finish(sq_decoder *d)
     sq_v8bis_lane_finish(d);
     sq_phase2_lanes_finish(d);
     sq_wideband_lane_finish(d);
+    sq_v34_lane_finish(d);
 }
 
 void sq_decoder_set_symbol_tap(sq_decoder *d, sq_decoder_symbol_fn fn, void *user)
@@ -315,6 +324,7 @@ void sq_decoder_destroy(sq_decoder *d)
     sq_dtmf_rx_destroy(d->dtmf.rx);
     sq_progress_rx_destroy(d->progress);
     sq_wideband_lane_destroy(d);
+    sq_v34_lane_destroy(d);
     sq_event_pool_free(&d->pool);
     sq_band_watch_free(&d->watch);
     free(d);

@@ -8,6 +8,8 @@
 #include <fftw3.h>
 #include "dsp/dpsk.h"
 #include "dsp/qam.h"
+#include "dsp/v34.h"
+#include "src/proto/v34_train.h"
 #include "src/proto/hdlc.h"
 #include "dsp/tone_rx.h"
 #include "src/decode/band_watch.h"
@@ -251,6 +253,71 @@ typedef struct sq_wideband_lane {
     double tx_start_s, tx_last_s, tx_power_sum;
 } sq_wideband_lane;
 
+/* V.34 phases 3 and 4 on this channel (v34_lane.c): from the onset of a stretch after the
+ * modem's INFO1, its symbol rate and carrier from S's three lines, the S to S-bar reversal,
+ * then an equaliser trained on the known sequences and the bits of J, MP and E. */
+#define SQ_V34_CANDIDATES 11
+#define SQ_V34_RAW 1024              /* samples kept to start the receiver at an onset */
+#define SQ_V34_KEEP 1024             /* half-symbol samples kept to train from the reversal */
+#define SQ_V34_HYPOTHESES 5
+#define SQ_V34_MP_BUF 256
+
+typedef struct sq_v34_ref {          /* the known symbols of one reading of the start-up */
+    int phase3;                      /* PP after S-bar (phase 3), or TRN at once (phase 4) */
+    int points;                      /* of TRN */
+    int answer_poly;                 /* the scrambler: GPA (1) or GPC (0) */
+    sq_v34_trn trn;
+    long next_r;                     /* the symbol the next call gives */
+} sq_v34_ref;
+
+typedef struct sq_v34_lane {
+    int armed;
+    double armed_s;                  /* the INFO1's end */
+    sq_v34_front *fronts[SQ_V34_CANDIDATES];
+    float raw[SQ_V34_RAW];
+    uint64_t n;                      /* samples seen */
+    double power;                    /* smoothed over ~2 ms */
+    double floor_power;
+    uint64_t quiet;                  /* samples in a row under the floor */
+    uint64_t last_loud;
+    int state;
+    uint64_t onset;                  /* the stretch's first sample */
+    int cand;                        /* symbol rate and carrier (v34_lane.c's table) */
+    uint64_t half;                   /* half-symbol samples since the onset */
+    float complex hist[6];           /* the last raw half-symbol samples */
+    double s_power, prev_rho;
+    int s_symbols;
+    long k_rev;                      /* the symbol (from the onset) S-bar starts on */
+    float complex keep[SQ_V34_KEEP];
+    sq_v34_eq eq;
+    float gain;
+    sq_v34_ref ref;
+    long r;                          /* the symbol being equalised, from S-bar's start */
+    uint32_t misses;                 /* decisions off the reference, the last 32 symbols */
+    long trn_start_r;
+    float complex decided[32];       /* by r % 32 */
+    sq_v34_diff diff;
+    int points;                      /* of what follows TRN */
+    int after_j;                     /* J' ended: a phase 4 TRN follows */
+    int poly_known;                  /* whose scrambler the modem uses is settled */
+    long test_r;                     /* testing what TRN after J' is */
+    double test_corr[4];
+    float complex test_z[48];
+    uint32_t last_bits;
+    long bits_seen;
+    int ones;
+    int j_open, j_points;
+    long j_start_r;
+    uint8_t mp_bits[SQ_V34_MP_BUF];
+    size_t mp_fill;
+    int mp_collecting;
+    long mp_start_r;
+    sq_event mp_ev;
+    int mp_open, mp_ack_seen;
+    double snr_sum;
+    long snr_n;
+} sq_v34_lane;
+
 struct sq_decoder {
     sq_band_watch watch;
     sq_tonerx *tones;
@@ -262,6 +329,7 @@ struct sq_decoder {
     sq_v8bis_lane v8bis;
     sq_phase2_lane phase2[2];      /* 1200 Hz, 2400 Hz */
     sq_wideband_lane wideband;
+    sq_v34_lane v34;
     int guard_band;                /* 1800 Hz in the band watch: tone A's guard */
     double qc_digital_end_s;       /* a digital modem's QC sequence ended here (0: none) */
     int v32_side;                  /* 1 after V.32's AA (a caller), 2 after AC (an answerer) */
@@ -338,6 +406,14 @@ double sq_wideband_lane_horizon_s(const sq_decoder *d, double now_s);
 /* 1 if line probing or a modem's training and data (open or not) cover most of the span */
 int sq_wideband_lane_cover(const sq_decoder *d, double start_s, double end_s);
 void sq_wideband_lane_destroy(sq_decoder *d);
+int sq_v34_lane_create(sq_decoder *d);
+/* This channel's modem sent its INFO1, ending at end_s: its phase 3 follows. */
+void sq_v34_lane_arm(sq_decoder *d, double end_s);
+void sq_v34_lane_process(sq_decoder *d, const float *x, size_t n);
+void sq_v34_lane_finish(sq_decoder *d);
+double sq_v34_lane_horizon_s(const sq_decoder *d, double now_s);
+void sq_v34_lane_destroy(sq_decoder *d);
+
 /* 1 while a modem's training or data (after its INFO1 or V.32 S) is sounding */
 int sq_wideband_lane_transmitting(const sq_decoder *d);
 

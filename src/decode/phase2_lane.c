@@ -135,8 +135,11 @@ static void report_frame(sq_decoder *d, sq_phase2_lane *l, const sq_info_collect
         l->short_phase2 = k == SQ_INFO0D && sq_info_bit(c->bits, 26);   /* V.92 Table 15 */
         l->last_info0_power = c->power_sum / (double)(c->n ? c->n : 1);
     } else {
-        sq_wideband_lane_info1(d, ev.end_s, ev.fsk_channel,
-                               l->last_info0_kind == SQ_INFO0D && ev.start_s - l->last_info0_s < INFO1_WITHIN_S);
+        int digital = l->last_info0_kind == SQ_INFO0D && ev.start_s - l->last_info0_s < INFO1_WITHIN_S;
+        sq_wideband_lane_info1(d, ev.end_s, ev.fsk_channel, digital);
+        int own = sq_phase2_lanes_own_side(d);
+        if (!digital && (own == 0 || own == ev.fsk_channel))   /* not the far modem's echo */
+            sq_v34_lane_arm(d, ev.end_s);
     }
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "dsp/dpsk.h"
 #include "squeal/v34_info.h"
+#include "src/proto/v34_crc.h"
 
 #define CRC_BITS 16
 #define FILL_BITS 4
@@ -54,11 +55,9 @@ unsigned sq_info_field_raw(const uint8_t *bits, size_t first, size_t width)
  * x^16 + x^12 + x^5 + 1, preset to 1s, no inversion at the end. */
 static uint16_t crc_over(const uint8_t *bits, size_t first, size_t n)
 {
-    uint16_t crc = 0xFFFF;
-    for (size_t i = first; i < first + n; i++) {
-        int in = sq_info_bit(bits, i);
-        crc = ((crc ^ (unsigned)in) & 1u) ? (uint16_t)((crc >> 1) ^ 0x8408u) : (uint16_t)(crc >> 1);
-    }
+    uint16_t crc = SQ_V34_CRC_PRESET;
+    for (size_t i = first; i < first + n; i++)
+        crc = sq_v34_crc_bit(crc, sq_info_bit(bits, i));
     return crc;
 }
 

@@ -1,0 +1,60 @@
+/* Internal: the passband side of V.34's phases 3 and 4 (V.34 5, 10.1.3): a modulator for 2D
+ * symbols at any of the symbol rates and carriers of Table 1, and the receiver's front end
+ * (to complex baseband at two samples a symbol) and its fractionally spaced equaliser with
+ * a carrier loop. What the symbols mean is src/proto/v34_train.c's business. */
+#ifndef SQ_DSP_V34_H
+#define SQ_DSP_V34_H
+
+#include <complex.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- modulator ---- */
+typedef struct sq_v34_tx sq_v34_tx;
+
+/* level: the mean power of a signal of grid power 2 (the 4-point set), dBm0. */
+int sq_v34_tx_create(double symbol_rate, double carrier_hz, double level_dbm0, sq_v34_tx **out);
+/* Queues one symbol (0 for silence). */
+void sq_v34_tx_symbol(sq_v34_tx *t, float complex point);
+/* Samples whose pulses are complete: up to max of them; returns how many were written. */
+size_t sq_v34_tx_read(sq_v34_tx *t, float *out, size_t max);
+/* Everything still ringing, however short of the next symbol. */
+size_t sq_v34_tx_flush(sq_v34_tx *t, float *out, size_t max);
+void sq_v34_tx_destroy(sq_v34_tx *t);
+
+/* ---- receiver front end ---- */
+typedef struct sq_v34_front sq_v34_front;
+
+int sq_v34_front_create(double symbol_rate, double carrier_hz, sq_v34_front **out);
+/* Forgets its input: the next sample pushed is sample 0, and the half-symbol instants start
+ * there. */
+void sq_v34_front_reset(sq_v34_front *f);
+/* Takes one sample. Returns 1 when a half-symbol sample of baseband is ready in *y, with
+ * *t_samples the instant it stands for (in samples pushed since the reset). */
+int sq_v34_front_push(sq_v34_front *f, float x, float complex *y, double *t_samples);
+double sq_v34_front_samples_per_symbol(const sq_v34_front *f);
+void sq_v34_front_destroy(sq_v34_front *f);
+
+/* ---- equaliser and carrier loop ---- */
+#define SQ_V34_EQ_TAPS 40               /* half-symbol taps: 20 symbols */
+#define SQ_V34_EQ_DELAY 10              /* symbols from the newest input to the one equalised */
+
+typedef struct sq_v34_eq {
+    float complex taps[SQ_V34_EQ_TAPS];
+    float complex line[SQ_V34_EQ_TAPS]; /* the newest half-symbol sample first */
+    float complex derotated;            /* the last output */
+    double phase, freq;                 /* the carrier loop, radians (a symbol) */
+    double err_power;                   /* smoothed |decision error|^2 */
+} sq_v34_eq;
+
+/* Starts with a single centre tap of gain `gain`. */
+void sq_v34_eq_init(sq_v34_eq *e, float gain);
+/* The next half-symbol sample; on every second one the caller asks for an output. */
+void sq_v34_eq_push(sq_v34_eq *e, float complex y);
+/* The equalised, derotated symbol from the samples pushed so far. */
+float complex sq_v34_eq_output(sq_v34_eq *e);
+/* Moves the taps (normalised LMS, step mu) and the carrier loop toward target, the point the
+ * last output should have been. */
+void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu);
+
+#endif

@@ -1,0 +1,652 @@
+/* V.34 phases 3 and 4 for the timeline decoder (V.34 10.1.3, 11.3, 11.4).
+ *
+ * After a modem's INFO1 the lane waits for each stretch of its transmission (an onset after
+ * 20 ms of quiet). A stretch that starts with S is the start of phase 3 or 4: S's three lines
+ * (the carrier and the carrier +/- half the symbol rate) name the symbol rate and carrier
+ * among Table 1's eleven pairs. The front end then gives baseband at two samples a symbol,
+ * where S repeats every two symbols until S-bar turns it half a turn: that reversal fixes
+ * the symbol count. From there every symbol is known for a while (S-bar, then PP and 4-point
+ * TRN in phase 3, or TRN at once in phase 4 in 4 or 16 points, from either modem's
+ * scrambler): an equaliser is trained on each reading over the first 216 symbols kept, and
+ * the one that fits (symbol SNR of 12 dB or more) is believed. It keeps training on TRN for
+ * as long as its decisions agree with the known symbols; then it decides by itself, and the
+ * bits, differentially decoded and descrambled, are J (phase 3), J' and the TRN of phase 4
+ * (tried in 4 and 16 points), MP and MP' (CRC checked), and E, after which data begins.
+ * Nothing is reported that a check has not confirmed. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#define DBG(...) do { if (getenv("SQ_V34_DEBUG")) fprintf(stderr, __VA_ARGS__); } while (0)
+#include <string.h>
+#include "src/decode/decoder_internal.h"
+#include "squeal/error.h"
+#include "squeal/level.h"
+
+enum { V34_IDLE = 0, V34_QUIET, V34_MEASURE, V34_S, V34_KEEP, V34_TRAIN, V34_TEST, V34_DECIDE, V34_DONE, V34_IGNORE };
+
+static const struct { double rate, carrier; } CANDIDATES[SQ_V34_CANDIDATES] = {
+    { 2400.0, 1600.0 }, { 2400.0, 1800.0 },
+    { 2400.0 * 8 / 7, 2400.0 * 8 / 7 * 3 / 5 }, { 2400.0 * 8 / 7, 2400.0 * 8 / 7 * 2 / 3 },
+    { 2800.0, 1680.0 }, { 2800.0, 2800.0 * 2 / 3 },
+    { 3000.0, 1800.0 }, { 3000.0, 2000.0 },
+    { 3200.0, 3200.0 * 4 / 7 }, { 3200.0, 1920.0 },
+    { 2400.0 * 10 / 7, 2400.0 * 10 / 7 * 4 / 7 },
+};
+
+#define FLOOR_DBM0 -43.0
+#define POWER_SMOOTH (1.0 / 16.0)        /* ~2 ms */
+#define QUIET_BEFORE 160                 /* 20 ms of quiet before an onset */
+#define QUIET_AFTER 160                  /* and 20 ms of it ends a stretch */
+#define MEASURE_SKIP 32                  /* S's first 4 ms (the filters' rise) */
+#define MEASURE_LEN 256                  /* 32 ms: S lasts 37 ms or more */
+#define S_SHARE 0.6                      /* of the window's power in one pair's three lines */
+#define S_OUTER_SHARE 0.03               /* the two outer lines together, at least */
+#define S_RHO 0.6                        /* S repeats every two symbols: correlation above this */
+#define S_MIN_SYMBOLS 16
+#define S_MAX_WAIT 60                    /* symbols from the onset for S to show */
+#define S_MAX_SYMBOLS 400                /* S lasts 128 T; a reversal later is not S-bar's */
+#define REV_RHO 0.1                     /* two symbols in a row under this: S-bar has begun */
+#define DECIDE_R 216                     /* symbols after the reversal when a reading is chosen */
+#define SCORE_SPAN 64                    /* over the last of them */
+#define MIN_SNR_DB 8.0                   /* a wrong reading trains to about 0 dB */
+#define TRAIN_FROM_R (-8)
+#define TEST_SYMBOLS 48                  /* to tell 4- from 16-point TRN after J' */
+#define TEST_MIN_CORR 0.6
+#define TRN_CHECK_AFTER 64
+#define TRN_MISSES 6                     /* of the last 16 decisions off the known symbols */
+#define MU_FAST 0.3f
+#define MU_TRAIN 0.1f
+#define MU_TRACK 0.03f
+#define FAST_SYMBOLS 100
+
+int sq_v34_lane_create(sq_decoder *d)
+{
+    sq_v34_lane *l = &d->v34;
+    memset(l, 0, sizeof *l);
+    l->floor_power = sq_dbm0_to_power(FLOOR_DBM0);
+    for (int c = 0; c < SQ_V34_CANDIDATES; c++) {
+        int rc = sq_v34_front_create(CANDIDATES[c].rate, CANDIDATES[c].carrier, &l->fronts[c]);
+        if (rc != SQ_OK)
+            return rc;
+    }
+    return SQ_OK;
+}
+
+void sq_v34_lane_destroy(sq_decoder *d)
+{
+    for (int c = 0; c < SQ_V34_CANDIDATES; c++)
+        sq_v34_front_destroy(d->v34.fronts[c]);
+}
+
+void sq_v34_lane_arm(sq_decoder *d, double end_s)
+{
+    sq_v34_lane *l = &d->v34;
+    if (l->state != V34_IDLE && l->state != V34_QUIET && l->state != V34_DONE && l->state != V34_IGNORE)
+        return;   /* a stretch is being read */
+    l->armed = 1;
+    DBG("armed %.3f\n", end_s);
+    l->armed_s = end_s;
+    l->state = V34_QUIET;
+    l->quiet = 0;
+    l->power = 0.0;
+    l->after_j = 0;
+}
+
+/* ---- times and events ---- */
+
+static double samples_per_symbol(const sq_v34_lane *l)
+{
+    return sq_v34_front_samples_per_symbol(l->fronts[l->cand]);
+}
+
+static double time_of_r(const sq_v34_lane *l, long r)
+{
+    return ((double)l->onset + (double)(l->k_rev + r) * samples_per_symbol(l)) / SQ_PROCESSING_RATE_HZ;
+}
+
+static void emit(sq_decoder *d, sq_event_type type, double start_s, double end_s, int points)
+{
+    sq_v34_lane *l = &d->v34;
+    sq_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    ev.start_s = start_s;
+    ev.end_s = end_s;
+    ev.symbol_rate = CANDIDATES[l->cand].rate;
+    ev.freq_hz = CANDIDATES[l->cand].carrier;
+    ev.points = (uint8_t)points;
+    if (type == SQ_EVENT_V34_TRN && l->eq.err_power > 0.0)
+        ev.snr_db = 10.0 * log10((points == 16 ? 10.0 : 2.0) / l->eq.err_power);
+    sq_event_pool_queue(&d->pool, &ev, -1);
+}
+
+static void close_mp(sq_decoder *d)
+{
+    sq_v34_lane *l = &d->v34;
+    if (l->mp_open)
+        sq_event_pool_queue(&d->pool, &l->mp_ev, -1);
+    l->mp_open = 0;
+}
+
+/* The stretch ended (or the file): what is open ends with its last symbol. */
+static void end_stretch(sq_decoder *d, double end_s)
+{
+    sq_v34_lane *l = &d->v34;
+    if (l->state == V34_TRAIN)
+        emit(d, SQ_EVENT_V34_TRN, time_of_r(l, l->trn_start_r), end_s, l->ref.points);
+    if (l->j_open)
+        emit(d, SQ_EVENT_V34_J, time_of_r(l, l->j_start_r), end_s, l->j_points);
+    l->j_open = 0;
+    close_mp(d);
+    l->state = V34_QUIET;
+}
+
+/* ---- the known symbols ---- */
+
+static void ref_init(sq_v34_ref *f, int phase3, int points, int answer_poly, long first_r)
+{
+    f->phase3 = phase3;
+    f->points = points;
+    f->answer_poly = answer_poly;
+    sq_v34_trn_init(&f->trn, answer_poly, points);
+    f->next_r = first_r;
+}
+
+static long trn_start(const sq_v34_ref *f)
+{
+    return SQ_V34_S_BAR_SYMBOLS + (f->phase3 ? SQ_V34_PP_SYMBOLS : 0);
+}
+
+/* The symbol f->next_r, and on to the next. */
+static float complex ref_next(sq_v34_ref *f)
+{
+    long r = f->next_r++;
+    if (r < SQ_V34_S_BAR_SYMBOLS)
+        return sq_v34_s_symbol(r);
+    if (r < trn_start(f))
+        return sq_v34_pp_symbol((int)(r - SQ_V34_S_BAR_SYMBOLS));
+    return sq_v34_trn_next(&f->trn);
+}
+
+static double ref_power(const sq_v34_ref *f, long r)
+{
+    return r >= trn_start(f) && f->points == 16 ? 10.0 : 2.0;
+}
+
+/* ---- the bits after TRN ---- */
+
+static double bits_per_symbol(const sq_v34_lane *l)
+{
+    return l->points == 16 ? 4.0 : 2.0;
+}
+
+static void start_trn_test(sq_v34_lane *l, long r)
+{
+    l->state = V34_TEST;
+    l->test_r = r;
+    l->trn_start_r = r;
+}
+
+static void found_mp(sq_decoder *d, const sq_v34_mp *mp, long start_r, long end_r)
+{
+    sq_v34_lane *l = &d->v34;
+    if (l->mp_open && memcmp(&l->mp_ev.mp, mp, sizeof *mp) == 0) {
+        l->mp_ev.end_s = time_of_r(l, end_r);
+        l->mp_ev.repeats++;
+        return;
+    }
+    close_mp(d);
+    memset(&l->mp_ev, 0, sizeof l->mp_ev);
+    l->mp_ev.type = SQ_EVENT_MP;
+    l->mp_ev.start_s = time_of_r(l, start_r);
+    l->mp_ev.end_s = time_of_r(l, end_r);
+    l->mp_ev.symbol_rate = CANDIDATES[l->cand].rate;
+    l->mp_ev.freq_hz = CANDIDATES[l->cand].carrier;
+    l->mp_ev.points = (uint8_t)l->points;
+    l->mp_ev.mp = *mp;
+    l->mp_ev.crc_ok = 1;
+    l->mp_ev.repeats = 1;
+    l->mp_open = 1;
+    l->mp_ack_seen |= mp->acknowledge;
+}
+
+static void mp_bit(sq_decoder *d, int b, long r)
+{
+    sq_v34_lane *l = &d->v34;
+    if (!l->mp_collecting) {
+        if (b == 0 && l->ones >= SQ_V34_MP_SYNC_BITS) {
+            memset(l->mp_bits, 1, SQ_V34_MP_SYNC_BITS);
+            l->mp_bits[SQ_V34_MP_SYNC_BITS] = 0;
+            l->mp_fill = SQ_V34_MP_SYNC_BITS + 1;
+            l->mp_collecting = 1;
+            l->mp_start_r = r - (long)((SQ_V34_MP_SYNC_BITS + 1) / bits_per_symbol(l));
+        }
+        return;
+    }
+    l->mp_bits[l->mp_fill++] = (uint8_t)b;
+    sq_v34_mp mp;
+    int got = sq_v34_mp_from_bits(l->mp_bits, l->mp_fill, &mp);
+    if (got < 0 && l->mp_fill < SQ_V34_MP_BUF)
+        return;
+    l->mp_collecting = 0;
+    if (got > 0)
+        found_mp(d, &mp, l->mp_start_r, r + 1);
+}
+
+static void bit_in(sq_decoder *d, int b, long r)
+{
+    sq_v34_lane *l = &d->v34;
+    l->last_bits = (l->last_bits >> 1) | ((uint32_t)b << 31);
+    l->bits_seen++;
+    unsigned last16 = l->last_bits >> 16, before = l->last_bits & 0xFFFFu;
+    double bps = bits_per_symbol(l);
+    if (!l->j_open && l->bits_seen >= 32 && last16 == before && (last16 == SQ_V34_J4 || last16 == SQ_V34_J16)) {
+        l->j_open = 1;
+        l->j_points = last16 == SQ_V34_J16 ? 16 : 4;
+        l->j_start_r = r + 1 - (long)(32 / bps);
+    } else if (l->j_open && last16 == SQ_V34_J_PRIME) {
+        long jp_start = r + 1 - (long)(16 / bps);
+        emit(d, SQ_EVENT_V34_J, time_of_r(l, l->j_start_r), time_of_r(l, jp_start), l->j_points);
+        emit(d, SQ_EVENT_V34_J_PRIME, time_of_r(l, jp_start), time_of_r(l, r + 1), 0);
+        l->j_open = 0;
+        l->after_j = 1;
+        start_trn_test(l, r + 1);
+        return;
+    }
+    if (l->mp_ack_seen && b && l->ones + 1 >= SQ_V34_E_BITS) {
+        close_mp(d);
+        emit(d, SQ_EVENT_V34_E, time_of_r(l, r + 1 - (long)(SQ_V34_E_BITS / bps)), time_of_r(l, r + 1), l->points);
+        l->state = V34_DONE;
+        return;
+    }
+    if (!l->j_open)
+        mp_bit(d, b, r);
+    l->ones = b ? l->ones + 1 : 0;
+}
+
+/* Decisions from r_from on go through the differential decoder and the descrambler. */
+static void start_deciding(sq_decoder *d, long r_from, long r_now)
+{
+    sq_v34_lane *l = &d->v34;
+    emit(d, SQ_EVENT_V34_TRN, time_of_r(l, l->trn_start_r), time_of_r(l, r_from), l->ref.points);
+    l->points = l->ref.phase3 ? 4 : l->ref.points;
+    l->state = V34_DECIDE;
+    l->ones = 0;
+    l->mp_collecting = 0;
+    l->bits_seen = 0;
+    sq_v34_diff_init(&l->diff, l->ref.answer_poly, l->points, l->decided[(r_from - 1) & 31]);
+    for (long r = r_from; r <= r_now && l->state == V34_DECIDE; r++) {
+        int bits[4];
+        int nb = sq_v34_diff_decode(&l->diff, l->decided[r & 31], bits);
+        for (int i = 0; i < nb && l->state == V34_DECIDE; i++)
+            bit_in(d, bits[i], r);
+    }
+}
+
+/* ---- per symbol, once a reading is chosen ---- */
+
+static void test_symbol(sq_decoder *d, float complex z, long r);
+
+static void train_symbol(sq_decoder *d, float complex z, long r)
+{
+    sq_v34_lane *l = &d->v34;
+    if (r == trn_start(&l->ref) && !l->poly_known) {
+        start_trn_test(l, r);
+        test_symbol(d, z, r);
+        return;
+    }
+    float complex target = ref_next(&l->ref);
+    int in_trn = r >= trn_start(&l->ref);
+    float complex dec = sq_v34_decide(z, in_trn ? l->ref.points : 4);
+    l->decided[r & 31] = dec;
+    int miss = in_trn && (crealf(dec) != crealf(target) || cimagf(dec) != cimagf(target));
+    sq_v34_eq_adapt(&l->eq, miss ? dec : target, MU_TRACK);
+    if (!in_trn)
+        return;
+    if (r == trn_start(&l->ref))
+        l->trn_start_r = r;
+    l->misses = (l->misses << 1) | (uint32_t)miss;
+    if (r < l->trn_start_r + TRN_CHECK_AFTER || __builtin_popcount(l->misses & 0xFFFFu) < TRN_MISSES)
+        return;
+    int oldest = 31 - __builtin_clz(l->misses & 0xFFFFu);
+    start_deciding(d, r - oldest, r);
+}
+
+static void decide_symbol(sq_decoder *d, float complex z, long r)
+{
+    sq_v34_lane *l = &d->v34;
+    float complex dec = sq_v34_decide(z, l->points);
+    l->decided[r & 31] = dec;
+    sq_v34_eq_adapt(&l->eq, dec, MU_TRACK);
+    int bits[4];
+    int nb = sq_v34_diff_decode(&l->diff, dec, bits);
+    for (int i = 0; i < nb && l->state == V34_DECIDE; i++)
+        bit_in(d, bits[i], r);
+}
+
+/* TRN has started where its reading is not settled: at phase 3's TRN, whose scrambler (the
+ * modem's role is not known here); after J', 4 or 16 points (as the far end's J asked). The
+ * first TEST_SYMBOLS are held up against each candidate and the best match is believed. */
+static void test_symbol(sq_decoder *d, float complex z, long r)
+{
+    sq_v34_lane *l = &d->v34;
+    long i = r - l->test_r;
+    l->test_z[i] = z;
+    if (i + 1 < TEST_SYMBOLS)
+        return;
+    int phase3 = !l->after_j;
+    double best = 0.0, zpow = 0.0;
+    int best_points = 4, best_poly = l->ref.answer_poly;
+    for (long k = 0; k < TEST_SYMBOLS; k++)
+        zpow += crealf(l->test_z[k] * conjf(l->test_z[k]));
+    for (int c = 0; c < 2; c++) {
+        int points = phase3 ? 4 : (c ? 16 : 4), poly = phase3 ? c : l->ref.answer_poly;
+        sq_v34_trn trn;
+        sq_v34_trn_init(&trn, poly, points);
+        double complex acc = 0.0;
+        double rpow = 0.0;
+        for (long k = 0; k < TEST_SYMBOLS; k++) {
+            float complex t = sq_v34_trn_next(&trn);
+            acc += l->test_z[k] * conjf(t);
+            rpow += crealf(t * conjf(t));
+        }
+        double corr = cabs(acc) / sqrt(zpow * rpow + 1e-30);
+        if (corr > best) {
+            best = corr;
+            best_points = points;
+            best_poly = poly;
+        }
+    }
+    DBG("test phase3 %d best %.2f points %d poly %d\n", phase3, best, best_points, best_poly);
+    if (best < TEST_MIN_CORR) {
+        l->state = V34_IGNORE;
+        return;
+    }
+    if (!phase3) {
+        /* count symbols from an origin where this TRN starts as phase 4's does, after S-bar */
+        l->k_rev += l->test_r - SQ_V34_S_BAR_SYMBOLS;
+        l->r = r = SQ_V34_S_BAR_SYMBOLS + TEST_SYMBOLS - 1;
+        l->test_r = SQ_V34_S_BAR_SYMBOLS;
+        float scale = (float)sqrt((best_points == 16 ? 10.0 : 2.0) * TEST_SYMBOLS / (zpow + 1e-30));
+        for (int t = 0; t < SQ_V34_EQ_TAPS; t++)
+            l->eq.taps[t] *= scale;
+    }
+    ref_init(&l->ref, phase3, best_points, best_poly, l->test_r);
+    for (long k = 0; k < TEST_SYMBOLS; k++)
+        (void)ref_next(&l->ref);
+    l->trn_start_r = l->test_r;
+    l->poly_known = 1;
+    l->misses = 0;
+    l->state = V34_TRAIN;
+}
+
+/* ---- choosing a reading of the start-up ---- */
+
+/* One pass of training over the kept samples as reading f has them (f restarted); returns the
+ * symbol SNR over the last SCORE_SPAN symbols, dB. */
+static double train_pass(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int first)
+{
+    ref_init(f, f->phase3, f->points, f->answer_poly, TRAIN_FROM_R);
+    memset(eq->line, 0, sizeof eq->line);
+    double err = 0.0, pow_sum = 0.0;
+    for (uint64_t h = 0; h < l->half; h++) {
+        sq_v34_eq_push(eq, l->keep[h]);
+        if (!(h & 1))
+            continue;
+        long r = (long)(h / 2) - SQ_V34_EQ_DELAY - l->k_rev;
+        if (r < TRAIN_FROM_R)
+            continue;
+        float complex z = sq_v34_eq_output(eq);
+        float complex target = ref_next(f);
+        float mu = !first ? MU_TRACK : r - TRAIN_FROM_R < FAST_SYMBOLS ? MU_FAST : MU_TRAIN;
+        sq_v34_eq_adapt(eq, target, mu);
+        if (r >= DECIDE_R - SCORE_SPAN) {
+            float complex e = z - target;
+            err += crealf(e * conjf(e));
+            pow_sum += ref_power(f, r);
+        }
+    }
+    return 10.0 * log10(pow_sum / (err + 1e-30));
+}
+
+/* Trains a fresh equaliser as reading f has it: a fast pass to converge, then a slow one over
+ * the same symbols whose errors are the score. */
+static double try_reading(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq)
+{
+    sq_v34_eq_init(eq, l->gain);
+    (void)train_pass(l, f, eq, 1);
+    return train_pass(l, f, eq, 0);
+}
+
+static void choose_reading(sq_decoder *d)
+{
+    sq_v34_lane *l = &d->v34;
+    static const int READINGS[SQ_V34_HYPOTHESES][3] = {   /* phase 3, points, GPA */
+        { 1, 4, 0 }, { 0, 4, 1 }, { 0, 4, 0 }, { 0, 16, 1 }, { 0, 16, 0 },
+    };
+    double best_snr = -1e9;
+    int best = -1;
+    for (int i = 0; i < SQ_V34_HYPOTHESES; i++) {
+        sq_v34_ref f;
+        sq_v34_eq eq;
+        ref_init(&f, READINGS[i][0], READINGS[i][1], READINGS[i][2], TRAIN_FROM_R);
+        double snr = try_reading(l, &f, &eq);
+        DBG("reading %d snr %.1f\n", i, snr);
+        if (snr > best_snr) {
+            best_snr = snr;
+            best = i;
+        }
+    }
+    if (best_snr < MIN_SNR_DB) {
+        l->state = V34_IGNORE;
+        return;
+    }
+    /* again for its state (the readings are cheap: a few hundred symbols each) */
+    ref_init(&l->ref, READINGS[best][0], READINGS[best][1], READINGS[best][2], TRAIN_FROM_R);
+    (void)try_reading(l, &l->ref, &l->eq);
+    l->r = (long)(l->half / 2) - 1 - SQ_V34_EQ_DELAY - l->k_rev;
+    l->misses = 0;
+    l->trn_start_r = trn_start(&l->ref);
+    l->poly_known = !l->ref.phase3;
+    emit(d, SQ_EVENT_V34_S, (double)l->onset / SQ_PROCESSING_RATE_HZ, time_of_r(l, 0), 0);
+    emit(d, SQ_EVENT_V34_S_BAR, time_of_r(l, 0), time_of_r(l, SQ_V34_S_BAR_SYMBOLS), 0);
+    if (l->ref.phase3)
+        emit(d, SQ_EVENT_V34_PP, time_of_r(l, SQ_V34_S_BAR_SYMBOLS), time_of_r(l, trn_start(&l->ref)), 0);
+    l->state = V34_TRAIN;
+}
+
+/* ---- per sample ---- */
+
+/* S's lines for the eleven pairs, over the measuring window: the pair that holds most of it. */
+static int measure_s(sq_v34_lane *l)
+{
+    float x[MEASURE_LEN];
+    double total = 0.0, wsum = 0.0;
+    for (int i = 0; i < MEASURE_LEN; i++) {
+        x[i] = l->raw[(l->onset + MEASURE_SKIP + (uint64_t)i) % SQ_V34_RAW];
+        total += (double)x[i] * x[i];
+    }
+    total /= MEASURE_LEN;
+    double w[MEASURE_LEN];
+    for (int i = 0; i < MEASURE_LEN; i++) {
+        w[i] = 0.5 - 0.5 * cos(2.0 * M_PI * (i + 0.5) / MEASURE_LEN);
+        wsum += w[i];
+    }
+    int best = -1;
+    double best_share = 0.0;
+    for (int c = 0; c < SQ_V34_CANDIDATES; c++) {
+        double f[3] = { CANDIDATES[c].carrier, CANDIDATES[c].carrier - CANDIDATES[c].rate / 2,
+                        CANDIDATES[c].carrier + CANDIDATES[c].rate / 2 };
+        double p[3];
+        for (int k = 0; k < 3; k++) {
+            double complex acc = 0.0;
+            double dw = 2.0 * M_PI * f[k] / SQ_PROCESSING_RATE_HZ;
+            for (int i = 0; i < MEASURE_LEN; i++)
+                acc += w[i] * x[i] * cexp(-I * dw * i);
+            p[k] = 2.0 * (creal(acc) * creal(acc) + cimag(acc) * cimag(acc)) / (wsum * wsum);
+        }
+        double share = (p[0] + p[1] + p[2]) / (total + 1e-30);
+        if (share > best_share && (p[1] + p[2]) >= S_OUTER_SHARE * total) {
+            best_share = share;
+            best = c;
+        }
+    }
+    return best_share >= S_SHARE ? best : -1;
+}
+
+static void start_receiver(sq_decoder *d)
+{
+    sq_v34_lane *l = &d->v34;
+    sq_v34_front_reset(l->fronts[l->cand]);
+    l->half = 0;
+    l->s_symbols = 0;
+    l->prev_rho = 1.0;
+    l->s_power = 0.0;
+    l->j_open = 0;
+    l->mp_open = 0;
+    l->mp_ack_seen = 0;
+    l->mp_collecting = 0;
+    l->after_j = 0;
+    memset(l->hist, 0, sizeof l->hist);
+    l->state = V34_S;
+}
+
+/* A half-symbol sample from the front end. */
+static void half_sample(sq_decoder *d, float complex y)
+{
+    sq_v34_lane *l = &d->v34;
+    memmove(l->hist + 1, l->hist, 5 * sizeof l->hist[0]);
+    l->hist[0] = y;
+    uint64_t h = l->half++;
+    if (l->state == V34_S || l->state == V34_KEEP) {
+        if (h >= SQ_V34_KEEP) {
+            l->state = V34_IGNORE;
+            return;
+        }
+        l->keep[h] = y;
+    }
+    if (!(h & 1))
+        return;
+    long k = (long)(h / 2);
+    if (l->state == V34_S) {
+        if (h < 5)
+            return;
+        float complex a = l->hist[0] * conjf(l->hist[4]) + l->hist[1] * conjf(l->hist[5]);
+        double norm = cabsf(l->hist[0]) * cabsf(l->hist[4]) + cabsf(l->hist[1]) * cabsf(l->hist[5]);
+        double rho = norm > 0.0 ? crealf(a) / norm : 0.0;
+        if (rho > S_RHO) {
+            l->s_symbols++;
+            l->s_power += crealf(l->hist[0] * conjf(l->hist[0]) + l->hist[1] * conjf(l->hist[1])) / 2.0;
+        } else if (rho < REV_RHO && l->prev_rho < REV_RHO && l->s_symbols >= S_MIN_SYMBOLS) {
+            l->k_rev = k - 1;
+            DBG("reversal k %ld s_symbols %d\n", k, l->s_symbols);
+            l->gain = (float)sqrt(2.0 * l->s_symbols / (l->s_power + 1e-30));
+            l->state = V34_KEEP;
+        } else if (l->s_symbols < S_MIN_SYMBOLS && k > S_MAX_WAIT) {
+            l->state = V34_IGNORE;
+        }
+        if (k > S_MAX_SYMBOLS)
+            l->state = V34_IGNORE;
+        l->prev_rho = rho;
+        return;
+    }
+    if (l->state == V34_KEEP) {
+        if (k - SQ_V34_EQ_DELAY - l->k_rev >= DECIDE_R)
+            choose_reading(d);
+        return;
+    }
+    if (l->state != V34_TRAIN && l->state != V34_DECIDE && l->state != V34_TEST)
+        return;
+    sq_v34_eq_push(&l->eq, l->hist[1]);
+    sq_v34_eq_push(&l->eq, l->hist[0]);
+    float complex z = sq_v34_eq_output(&l->eq);
+    long r = ++l->r;
+    if (l->state == V34_TRAIN)
+        train_symbol(d, z, r);
+    else if (l->state == V34_DECIDE)
+        decide_symbol(d, z, r);
+    else
+        test_symbol(d, z, r);
+}
+
+static void sample(sq_decoder *d, float x)
+{
+    sq_v34_lane *l = &d->v34;
+    l->raw[l->n % SQ_V34_RAW] = x;
+    l->power += POWER_SMOOTH * ((double)x * x - l->power);
+    int loud = l->power >= l->floor_power;
+    uint64_t n = l->n++, quiet_before = l->quiet;
+    l->quiet = loud ? 0 : l->quiet + 1;
+    if (loud)
+        l->last_loud = n;
+    switch (l->state) {
+    case V34_QUIET:
+        if (loud && quiet_before >= QUIET_BEFORE) {
+            l->onset = n;
+            l->state = V34_MEASURE;
+        }
+        break;
+    case V34_MEASURE:
+        if (n + 1 < l->onset + MEASURE_SKIP + MEASURE_LEN)
+            break;
+        l->cand = measure_s(l);
+        DBG("onset %.3f cand %d\n", l->onset / 8000.0, l->cand);
+        if (l->cand < 0) {
+            l->cand = 0;
+            l->state = V34_IGNORE;
+            break;
+        }
+        start_receiver(d);
+        for (uint64_t m = l->onset; m <= n && l->state == V34_S; m++) {
+            float complex y;
+            double t;
+            if (sq_v34_front_push(l->fronts[l->cand], l->raw[m % SQ_V34_RAW], &y, &t))
+                half_sample(d, y);
+        }
+        break;
+    case V34_S: case V34_KEEP: case V34_TRAIN: case V34_DECIDE: case V34_TEST: {
+        if (l->quiet >= QUIET_AFTER) {
+            end_stretch(d, (double)(l->last_loud + 1) / SQ_PROCESSING_RATE_HZ);
+            break;
+        }
+        float complex y;
+        double t;
+        if (sq_v34_front_push(l->fronts[l->cand], x, &y, &t))
+            half_sample(d, y);
+        break;
+    }
+    default:   /* done or not V.34: wait for the stretch to end */
+        if (l->quiet >= QUIET_AFTER)
+            l->state = V34_QUIET;
+        break;
+    }
+}
+
+void sq_v34_lane_process(sq_decoder *d, const float *x, size_t n)
+{
+    if (d->v34.state == V34_IDLE) {
+        d->v34.n += n;   /* the sample count is the decoder's time */
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        sample(d, x[i]);
+}
+
+void sq_v34_lane_finish(sq_decoder *d)
+{
+    sq_v34_lane *l = &d->v34;
+    if (l->state == V34_S || l->state == V34_KEEP || l->state == V34_TRAIN || l->state == V34_DECIDE ||
+        l->state == V34_TEST)
+        end_stretch(d, (double)(l->last_loud + 1) / SQ_PROCESSING_RATE_HZ);
+}
+
+double sq_v34_lane_horizon_s(const sq_decoder *d, double now_s)
+{
+    const sq_v34_lane *l = &d->v34;
+    switch (l->state) {
+    case V34_MEASURE: case V34_S: case V34_KEEP: case V34_TRAIN: case V34_DECIDE: case V34_TEST:
+        return fmin(now_s, (double)l->onset / SQ_PROCESSING_RATE_HZ);
+    default:
+        return now_s;
+    }
+}
