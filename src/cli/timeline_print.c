@@ -264,7 +264,79 @@ static void print_qc(FILE *out, const sq_event *ev, int json)
     fprintf(out, "  [%02x]\n", x);
 }
 
-/* INFO frames, V.8bis messages and V.92 QC sequences, in text or JSON; 0 for other events. */
+static int is_v34_training(sq_event_type t)
+{
+    return t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E;
+}
+
+static const int TRELLIS_STATES[4] = { 16, 32, 64, 0 };
+
+/* An MP sequence: whether it is MP', the rates each way, what it asks of the far transmitter. */
+static void print_mp(FILE *out, const sq_event *ev, int json)
+{
+    const sq_v34_mp *m = &ev->mp;
+    if (json) {
+        fprintf(out, ",\"symbol_rate\":%.0f,\"carrier_hz\":%.1f,\"points\":%d,\"repeats\":%zu,\"acknowledge\":%s,"
+                "\"mp_type\":%d,\"max_call_to_answer_bps\":%d,\"max_answer_to_call_bps\":%d,\"rates_bps\":[",
+                ev->symbol_rate, ev->freq_hz, ev->points, ev->repeats, m->acknowledge ? "true" : "false", m->type,
+                2400 * m->rate_call_to_answer, 2400 * m->rate_answer_to_call);
+        int first = 1;
+        for (int i = 0; i < 14; i++)
+            if (m->rate_mask & (1u << i)) {
+                fprintf(out, "%s%d", first ? "" : ",", 2400 * (i + 1));
+                first = 0;
+            }
+        fprintf(out, "],\"asymmetric\":%s,\"trellis_states\":%d,\"aux_channel\":%s,\"nonlinear\":%s,"
+                "\"shaping_expanded\":%s,\"crc\":\"%s\"}\n",
+                m->asymmetric ? "true" : "false", TRELLIS_STATES[m->trellis & 3], m->aux_channel ? "true" : "false",
+                m->nonlinear ? "true" : "false", m->shaping ? "true" : "false", m->crc_alt ? "variant" : "as_specified");
+        return;
+    }
+    fprintf(out, " %4.0f baud %6.1f Hz  %s x%zu  at most %d bit/s caller to answerer, %d answerer to caller;",
+            ev->symbol_rate, ev->freq_hz, m->acknowledge ? "MP'" : "MP", ev->repeats, 2400 * m->rate_call_to_answer,
+            2400 * m->rate_answer_to_call);
+    int lo = -1, hi = -1, gaps = 0;
+    for (int i = 0; i < 14; i++)
+        if (m->rate_mask & (1u << i)) {
+            gaps += hi >= 0 && hi != i - 1;
+            lo = lo < 0 ? i : lo;
+            hi = i;
+        }
+    if (lo < 0)
+        fprintf(out, " no rates");
+    else if (!gaps)
+        fprintf(out, " rates %d-%d", 2400 * (lo + 1), 2400 * (hi + 1));
+    else
+        for (int i = 0; i < 14; i++)
+            if (m->rate_mask & (1u << i))
+                fprintf(out, "%s%d", i == lo ? " rates " : ",", 2400 * (i + 1));
+    fprintf(out, "%s; trellis %d%s%s%s%s\n", m->asymmetric ? " asymmetric" : "", TRELLIS_STATES[m->trellis & 3],
+            m->aux_channel ? ", aux channel" : "", m->nonlinear ? ", non-linear" : "",
+            m->shaping ? ", expanded shaping" : "", m->crc_alt ? "  (CRC as the variant)" : "");
+}
+
+/* S, S-bar, PP, TRN, J, J', E: the symbol rate and carrier; TRN's points and SNR, J's request. */
+static void print_v34_training(FILE *out, const sq_event *ev, int json)
+{
+    if (json) {
+        fprintf(out, ",\"symbol_rate\":%.0f,\"carrier_hz\":%.1f", ev->symbol_rate, ev->freq_hz);
+        if (ev->type == SQ_EVENT_V34_TRN || ev->type == SQ_EVENT_V34_J || ev->type == SQ_EVENT_V34_E)
+            fprintf(out, ",\"points\":%d", ev->points);
+        if (ev->type == SQ_EVENT_V34_TRN)
+            fprintf(out, ",\"snr_db\":%.1f", ev->snr_db);
+        fputs("}\n", out);
+        return;
+    }
+    fprintf(out, " %4.0f baud %6.1f Hz", ev->symbol_rate, ev->freq_hz);
+    if (ev->type == SQ_EVENT_V34_TRN)
+        fprintf(out, "  %d points, SNR %.1f dB", ev->points, ev->snr_db);
+    if (ev->type == SQ_EVENT_V34_J)
+        fprintf(out, "  asks for %d points", ev->points);
+    fputc('\n', out);
+}
+
+/* INFO frames, V.8bis messages, V.92 QC sequences and V.34 training, in text or JSON; 0 for
+ * other events. */
 static int print_message(FILE *out, const sq_event *ev, int json)
 {
     if (is_info(ev->type))
@@ -273,6 +345,10 @@ static int print_message(FILE *out, const sq_event *ev, int json)
         print_v8bis_msg(out, ev, json);
     else if (ev->type == SQ_EVENT_V92_QC)
         print_qc(out, ev, json);
+    else if (ev->type == SQ_EVENT_MP)
+        print_mp(out, ev, json);
+    else if (is_v34_training(ev->type))
+        print_v34_training(out, ev, json);
     else
         return 0;
     return 1;

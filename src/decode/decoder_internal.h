@@ -314,8 +314,7 @@ typedef struct sq_v34_lane {
     long mp_start_r;
     sq_event mp_ev;
     int mp_open, mp_ack_seen;
-    double snr_sum;
-    long snr_n;
+    double trn_err;                  /* smoothed |error|^2 against TRN's known symbols */
 } sq_v34_lane;
 
 struct sq_decoder {

@@ -53,7 +53,8 @@ static const struct { double rate, carrier; } CANDIDATES[SQ_V34_CANDIDATES] = {
 #define TEST_SYMBOLS 48                  /* to tell 4- from 16-point TRN after J' */
 #define TEST_MIN_CORR 0.6
 #define TRN_CHECK_AFTER 64
-#define TRN_MISSES 6                     /* of the last 16 decisions off the known symbols */
+#define TRN_MISSES 20                    /* of the last 32 decisions off the known symbols (after
+                                          * TRN, 3 in 4 miss in 4 points, 15 in 16 in 16) */
 #define MU_FAST 0.3f
 #define MU_TRAIN 0.1f
 #define MU_TRACK 0.03f
@@ -115,8 +116,8 @@ static void emit(sq_decoder *d, sq_event_type type, double start_s, double end_s
     ev.symbol_rate = CANDIDATES[l->cand].rate;
     ev.freq_hz = CANDIDATES[l->cand].carrier;
     ev.points = (uint8_t)points;
-    if (type == SQ_EVENT_V34_TRN && l->eq.err_power > 0.0)
-        ev.snr_db = 10.0 * log10((points == 16 ? 10.0 : 2.0) / l->eq.err_power);
+    if (type == SQ_EVENT_V34_TRN && l->trn_err > 0.0)
+        ev.snr_db = 10.0 * log10((points == 16 ? 10.0 : 2.0) / l->trn_err);
     sq_event_pool_queue(&d->pool, &ev, -1);
 }
 
@@ -300,16 +301,30 @@ static void train_symbol(sq_decoder *d, float complex z, long r)
     float complex dec = sq_v34_decide(z, in_trn ? l->ref.points : 4);
     l->decided[r & 31] = dec;
     int miss = in_trn && (crealf(dec) != crealf(target) || cimagf(dec) != cimagf(target));
-    sq_v34_eq_adapt(&l->eq, miss ? dec : target, MU_TRACK);
+    /* past TRN's end the known symbols are wrong: steer by the decisions where most miss */
+    int recent = __builtin_popcount((l->misses << 1 | (uint32_t)miss) & 0xFFu);
+    sq_v34_eq_adapt(&l->eq, recent >= 4 ? dec : target, MU_TRACK);
+    if (in_trn && recent < 4) {   /* TRN's SNR: the error against the known symbols */
+        float complex e = z - target;
+        l->trn_err += 0.02 * ((double)crealf(e * conjf(e)) - l->trn_err);
+    }
     if (!in_trn)
         return;
     if (r == trn_start(&l->ref))
         l->trn_start_r = r;
     l->misses = (l->misses << 1) | (uint32_t)miss;
-    if (r < l->trn_start_r + TRN_CHECK_AFTER || __builtin_popcount(l->misses & 0xFFFFu) < TRN_MISSES)
+    if (r < l->trn_start_r + TRN_CHECK_AFTER || __builtin_popcount(l->misses) < TRN_MISSES)
         return;
-    int oldest = 31 - __builtin_clz(l->misses & 0xFFFFu);
-    start_deciding(d, r - oldest, r);
+    /* TRN ended where the misses thicken: the longest recent run in which most decisions miss */
+    int end = 0;
+    for (int j = 31, count = __builtin_popcount(l->misses); j >= 0; j--) {
+        if (((l->misses >> j) & 1u) && count * 5 >= (j + 1) * 3) {
+            end = j;
+            break;
+        }
+        count -= (int)((l->misses >> j) & 1u);
+    }
+    start_deciding(d, r - end, r);
 }
 
 static void decide_symbol(sq_decoder *d, float complex z, long r)
@@ -375,6 +390,7 @@ static void test_symbol(sq_decoder *d, float complex z, long r)
     for (long k = 0; k < TEST_SYMBOLS; k++)
         (void)ref_next(&l->ref);
     l->trn_start_r = l->test_r;
+    l->trn_err = 0.1 * (best_points == 16 ? 5.0 : 1.0);
     l->poly_known = 1;
     l->misses = 0;
     l->state = V34_TRAIN;
@@ -447,6 +463,7 @@ static void choose_reading(sq_decoder *d)
     l->r = (long)(l->half / 2) - 1 - SQ_V34_EQ_DELAY - l->k_rev;
     l->misses = 0;
     l->trn_start_r = trn_start(&l->ref);
+    l->trn_err = 0.1;
     l->poly_known = !l->ref.phase3;
     emit(d, SQ_EVENT_V34_S, (double)l->onset / SQ_PROCESSING_RATE_HZ, time_of_r(l, 0), 0);
     emit(d, SQ_EVENT_V34_S_BAR, time_of_r(l, 0), time_of_r(l, SQ_V34_S_BAR_SYMBOLS), 0);
