@@ -29,7 +29,7 @@ static void note_data(call_summary *s, const char *modulation, const sq_event *e
     s->data_seen = 1;
 }
 
-void call_summary_add(call_summary *s, const sq_event *ev)
+void call_summary_add(call_summary *s, const sq_event *ev, int channel)
 {
     s->events++;
     s->end_s = fmax(s->end_s, ev->end_s);
@@ -57,6 +57,12 @@ void call_summary_add(call_summary *s, const sq_event *ev)
         } else if (ev->info_kind == SQ_INFO1C) {
             s->info1c = *ev;
             s->has_info1c = 1;
+        }
+        break;
+    case SQ_EVENT_MP:
+        if (channel == 1 || channel == 2) {
+            s->mp[channel] = ev->mp;
+            s->has_mp[channel] = 1;
         }
         break;
     case SQ_EVENT_V34_DATA: note_data(s, s->v90 ? "V.90" : "V.34", ev); break;
@@ -97,6 +103,9 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
     if (!s->events)
         return;
     double down = rate_down(s);
+    int mp_up = 0, mp_down = 0, has_mp = s->has_mp[1] && s->has_mp[2];
+    if (has_mp)   /* the rates both MPs allow (V.34 11.4.1.1.3) */
+        sq_v34_mp_rates(&s->mp[1], &s->mp[2], &mp_up, &mp_down);
     int retrains = s->info1a > 1 ? (int)s->info1a - 1 : 0;
     /* a call whose data runs to the end of the file was still up when the recording stopped */
     int cut = s->data_seen && file_end_s - s->data_end_s < 0.25;
@@ -121,6 +130,8 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
             fprintf(out, ",\"max_rate_up_bps\":%.0f", s->max_rate_up);
         if (!isnan(down))
             fprintf(out, ",\"max_rate_down_bps\":%.0f", down);
+        if (has_mp)
+            fprintf(out, ",\"data_rate_up_bps\":%d,\"data_rate_down_bps\":%d", mp_up, mp_down);
         if (s->v22_rate)
             fprintf(out, ",\"rate_bps\":%d", s->v22_rate);
         if (s->info1a)
@@ -156,6 +167,8 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
         if (!isnan(s->max_rate_up))
             fprintf(out, " %.0f bit/s caller to answerer", s->max_rate_up);
     }
+    if (has_mp)
+        fprintf(out, "; the MPs settled %d bit/s caller to answerer and %d bit/s answerer to caller", mp_up, mp_down);
     if (s->v22_rate)
         fprintf(out, " at %d bit/s", s->v22_rate);
     if (s->info1a)   /* a phase 2 was decoded: each one after the first is a retrain */

@@ -19,13 +19,16 @@ typedef struct call_summary {
     double symbol_rate_up, symbol_rate_down, max_rate_up;
     int has_info1c;
     sq_event info1c;
+    int has_mp[3];                 /* by channel (1, 2): the last MP or MP' each side sent */
+    sq_v34_mp mp[3];
     const char *modulation;        /* of the data heard last */
     int data_seen, v22_rate;
     double data_end_s;
 } call_summary;
 
 void call_summary_init(call_summary *s);
-void call_summary_add(call_summary *s, const sq_event *ev);
+/* An event shown, heard on channel (1 or 2). */
+void call_summary_add(call_summary *s, const sq_event *ev, int channel);
 /* file_end_s: the recording's length, to tell a call cut by the recording's end. */
 void call_summary_print(FILE *out, const call_summary *s, int json, double file_end_s);
 

@@ -315,7 +315,7 @@ static void print_ready(timeline *t, double horizon)
         if (is_echo(t, i))
             continue;
         (t->json ? timeline_print_json : timeline_print_text)(stdout, e);
-        call_summary_add(&t->summary, &e->ev);
+        call_summary_add(&t->summary, &e->ev, e->channel);
         t->shown++;
         if (t->plot && plot_event(t, e) != 0)
             t->plot_failed = 1;

@@ -284,9 +284,11 @@ typedef struct sq_v34_lane {
     uint64_t onset;                  /* the stretch's first sample */
     int cand;                        /* symbol rate and carrier (v34_lane.c's table) */
     uint64_t half;                   /* half-symbol samples since the onset */
-    float complex hist[6];           /* the last raw half-symbol samples */
-    double s_power, prev_rho;
+#define SQ_V34_HIST 18
+    float complex hist[SQ_V34_HIST]; /* the last raw half-symbol samples, the newest first */
+    double s_power;
     int s_symbols;
+    long dip_start;
     long k_rev;                      /* the symbol (from the onset) S-bar starts on */
     float complex keep[SQ_V34_KEEP];
     sq_v34_eq eq;
@@ -315,6 +317,7 @@ typedef struct sq_v34_lane {
     sq_event mp_ev;
     int mp_open, mp_ack_seen;
     double trn_err;                  /* smoothed |error|^2 against TRN's known symbols */
+    double trn_err_snap, trn_err_old;   /* it 0-31 and 32-63 symbols ago */
 } sq_v34_lane;
 
 struct sq_decoder {

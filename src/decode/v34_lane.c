@@ -14,9 +14,6 @@
  * (tried in 4 and 16 points), MP and MP' (CRC checked), and E, after which data begins.
  * Nothing is reported that a check has not confirmed. */
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#define DBG(...) do { if (getenv("SQ_V34_DEBUG")) fprintf(stderr, __VA_ARGS__); } while (0)
 #include <string.h>
 #include "src/decode/decoder_internal.h"
 #include "squeal/error.h"
@@ -45,7 +42,9 @@ static const struct { double rate, carrier; } CANDIDATES[SQ_V34_CANDIDATES] = {
 #define S_MIN_SYMBOLS 16
 #define S_MAX_WAIT 60                    /* symbols from the onset for S to show */
 #define S_MAX_SYMBOLS 400                /* S lasts 128 T; a reversal later is not S-bar's */
-#define REV_RHO 0.1                     /* two symbols in a row under this: S-bar has begun */
+#define REV_LAG_HALVES 16                /* S-bar against S 8 symbols before */
+#define REV_RHO -0.3
+#define REV_MIN_DIP 3
 #define DECIDE_R 216                     /* symbols after the reversal when a reading is chosen */
 #define SCORE_SPAN 64                    /* over the last of them */
 #define MIN_SNR_DB 8.0                   /* a wrong reading trains to about 0 dB */
@@ -85,7 +84,6 @@ void sq_v34_lane_arm(sq_decoder *d, double end_s)
     if (l->state != V34_IDLE && l->state != V34_QUIET && l->state != V34_DONE && l->state != V34_IGNORE)
         return;   /* a stretch is being read */
     l->armed = 1;
-    DBG("armed %.3f\n", end_s);
     l->armed_s = end_s;
     l->state = V34_QUIET;
     l->quiet = 0;
@@ -116,8 +114,8 @@ static void emit(sq_decoder *d, sq_event_type type, double start_s, double end_s
     ev.symbol_rate = CANDIDATES[l->cand].rate;
     ev.freq_hz = CANDIDATES[l->cand].carrier;
     ev.points = (uint8_t)points;
-    if (type == SQ_EVENT_V34_TRN && l->trn_err > 0.0)
-        ev.snr_db = 10.0 * log10((points == 16 ? 10.0 : 2.0) / l->trn_err);
+    if (type == SQ_EVENT_V34_TRN && l->trn_err_old > 0.0)
+        ev.snr_db = 10.0 * log10((points == 16 ? 10.0 : 2.0) / l->trn_err_old);
     sq_event_pool_queue(&d->pool, &ev, -1);
 }
 
@@ -312,6 +310,10 @@ static void train_symbol(sq_decoder *d, float complex z, long r)
         return;
     if (r == trn_start(&l->ref))
         l->trn_start_r = r;
+    if ((r & 31) == 0) {   /* what TRN's SNR was before the window in which its end is found */
+        l->trn_err_old = l->trn_err_snap;
+        l->trn_err_snap = l->trn_err;
+    }
     l->misses = (l->misses << 1) | (uint32_t)miss;
     if (r < l->trn_start_r + TRN_CHECK_AFTER || __builtin_popcount(l->misses) < TRN_MISSES)
         return;
@@ -372,7 +374,6 @@ static void test_symbol(sq_decoder *d, float complex z, long r)
             best_poly = poly;
         }
     }
-    DBG("test phase3 %d best %.2f points %d poly %d\n", phase3, best, best_points, best_poly);
     if (best < TEST_MIN_CORR) {
         l->state = V34_IGNORE;
         return;
@@ -390,7 +391,7 @@ static void test_symbol(sq_decoder *d, float complex z, long r)
     for (long k = 0; k < TEST_SYMBOLS; k++)
         (void)ref_next(&l->ref);
     l->trn_start_r = l->test_r;
-    l->trn_err = 0.1 * (best_points == 16 ? 5.0 : 1.0);
+    l->trn_err = l->trn_err_snap = l->trn_err_old = 0.1 * (best_points == 16 ? 5.0 : 1.0);
     l->poly_known = 1;
     l->misses = 0;
     l->state = V34_TRAIN;
@@ -447,7 +448,6 @@ static void choose_reading(sq_decoder *d)
         sq_v34_eq eq;
         ref_init(&f, READINGS[i][0], READINGS[i][1], READINGS[i][2], TRAIN_FROM_R);
         double snr = try_reading(l, &f, &eq);
-        DBG("reading %d snr %.1f\n", i, snr);
         if (snr > best_snr) {
             best_snr = snr;
             best = i;
@@ -463,7 +463,7 @@ static void choose_reading(sq_decoder *d)
     l->r = (long)(l->half / 2) - 1 - SQ_V34_EQ_DELAY - l->k_rev;
     l->misses = 0;
     l->trn_start_r = trn_start(&l->ref);
-    l->trn_err = 0.1;
+    l->trn_err = l->trn_err_snap = l->trn_err_old = 0.1;
     l->poly_known = !l->ref.phase3;
     emit(d, SQ_EVENT_V34_S, (double)l->onset / SQ_PROCESSING_RATE_HZ, time_of_r(l, 0), 0);
     emit(d, SQ_EVENT_V34_S_BAR, time_of_r(l, 0), time_of_r(l, SQ_V34_S_BAR_SYMBOLS), 0);
@@ -517,7 +517,7 @@ static void start_receiver(sq_decoder *d)
     sq_v34_front_reset(l->fronts[l->cand]);
     l->half = 0;
     l->s_symbols = 0;
-    l->prev_rho = 1.0;
+    l->dip_start = 0;
     l->s_power = 0.0;
     l->j_open = 0;
     l->mp_open = 0;
@@ -528,11 +528,20 @@ static void start_receiver(sq_decoder *d)
     l->state = V34_S;
 }
 
+/* The correlation of the newest symbol's two half-symbol samples with those lag halves back,
+ * normalised: 1 for a signal that repeats with that period, -1 for one turned half a turn. */
+static double lag_correlation(const float complex *hist, int lag)
+{
+    float complex a = hist[0] * conjf(hist[lag]) + hist[1] * conjf(hist[lag + 1]);
+    double norm = cabsf(hist[0]) * cabsf(hist[lag]) + cabsf(hist[1]) * cabsf(hist[lag + 1]);
+    return norm > 0.0 ? crealf(a) / norm : 0.0;
+}
+
 /* A half-symbol sample from the front end. */
 static void half_sample(sq_decoder *d, float complex y)
 {
     sq_v34_lane *l = &d->v34;
-    memmove(l->hist + 1, l->hist, 5 * sizeof l->hist[0]);
+    memmove(l->hist + 1, l->hist, (SQ_V34_HIST - 1) * sizeof l->hist[0]);
     l->hist[0] = y;
     uint64_t h = l->half++;
     if (l->state == V34_S || l->state == V34_KEEP) {
@@ -546,25 +555,29 @@ static void half_sample(sq_decoder *d, float complex y)
         return;
     long k = (long)(h / 2);
     if (l->state == V34_S) {
-        if (h < 5)
+        if (h < REV_LAG_HALVES + 1)
             return;
-        float complex a = l->hist[0] * conjf(l->hist[4]) + l->hist[1] * conjf(l->hist[5]);
-        double norm = cabsf(l->hist[0]) * cabsf(l->hist[4]) + cabsf(l->hist[1]) * cabsf(l->hist[5]);
-        double rho = norm > 0.0 ? crealf(a) / norm : 0.0;
-        if (rho > S_RHO) {
+        double rho2 = lag_correlation(l->hist, 4), rho8 = lag_correlation(l->hist, REV_LAG_HALVES);
+        if (rho2 > S_RHO && !l->dip_start) {
             l->s_symbols++;
             l->s_power += crealf(l->hist[0] * conjf(l->hist[0]) + l->hist[1] * conjf(l->hist[1])) / 2.0;
-        } else if (rho < REV_RHO && l->prev_rho < REV_RHO && l->s_symbols >= S_MIN_SYMBOLS) {
-            l->k_rev = k - 1;
-            DBG("reversal k %ld s_symbols %d\n", k, l->s_symbols);
-            l->gain = (float)sqrt(2.0 * l->s_symbols / (l->s_power + 1e-30));
-            l->state = V34_KEEP;
-        } else if (l->s_symbols < S_MIN_SYMBOLS && k > S_MAX_WAIT) {
-            l->state = V34_IGNORE;
         }
-        if (k > S_MAX_SYMBOLS)
+        /* S-bar against S eight symbols before: a dip of eight symbols, smeared alike at both
+         * ends by the line, so its middle is 3.5 symbols after the reversal */
+        if (l->s_symbols >= S_MIN_SYMBOLS && rho8 < REV_RHO) {
+            if (!l->dip_start)
+                l->dip_start = k;
+        } else if (l->dip_start) {
+            long first = l->dip_start, last = k - 1;
+            l->dip_start = 0;
+            if (last - first + 1 >= REV_MIN_DIP) {
+                l->k_rev = (long)floor(0.5 * (double)(first + last) - 3.5 + 0.5);
+                l->gain = (float)sqrt(2.0 * l->s_symbols / (l->s_power + 1e-30));
+                l->state = V34_KEEP;
+            }
+        }
+        if ((l->s_symbols < S_MIN_SYMBOLS && k > S_MAX_WAIT) || k > S_MAX_SYMBOLS)
             l->state = V34_IGNORE;
-        l->prev_rho = rho;
         return;
     }
     if (l->state == V34_KEEP) {
@@ -607,7 +620,6 @@ static void sample(sq_decoder *d, float x)
         if (n + 1 < l->onset + MEASURE_SKIP + MEASURE_LEN)
             break;
         l->cand = measure_s(l);
-        DBG("onset %.3f cand %d\n", l->onset / 8000.0, l->cand);
         if (l->cand < 0) {
             l->cand = 0;
             l->state = V34_IGNORE;
