@@ -1,6 +1,8 @@
 /* V.34 phase 3 and 4 modulator (dsp/v34.h): each 2D symbol is a square-root raised-cosine
  * pulse on the carrier. V.34 leaves the pulse to the implementer (its spectrum masks only
- * bound it); a 25 % roll-off fits every symbol rate of Table 1 inside the telephone band. */
+ * bound it). The roll-off is 25 % where the band allows, less where the carrier sits close to
+ * half the symbol rate from 0 Hz or from 4 kHz (3200 on 1829 Hz, 3429 on 1959 Hz), so that
+ * no part of the signal folds over either edge of the 8 kHz sampled line. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,13 +12,15 @@
 #include "squeal/level.h"
 #include "squeal/time_base.h"
 
-#define ROLLOFF 0.25
-#define SPAN 6.0                      /* symbols each side of a pulse's centre */
-#define HISTORY 16                    /* symbols kept: > 2 * SPAN + 1 */
+#define MAX_ROLLOFF 0.25
+#define MIN_ROLLOFF 0.1
+#define SPAN 8.0                      /* symbols each side of a pulse's centre */
+#define HISTORY 32                    /* symbols kept: > 2 * SPAN + 1 */
 
 struct sq_v34_tx {
     double T;                         /* samples a symbol */
     double w;                         /* carrier, radians a sample */
+    double rolloff;
     float scale;
     float complex sym[HISTORY];       /* symbol k at sym[k % HISTORY] */
     uint64_t queued;                  /* symbols queued */
@@ -33,6 +37,8 @@ int sq_v34_tx_create(double symbol_rate, double carrier_hz, double level_dbm0, s
         return SQ_ENOMEM;
     t->T = SQ_PROCESSING_RATE_HZ / symbol_rate;
     t->w = 2.0 * M_PI * carrier_hz / SQ_PROCESSING_RATE_HZ;
+    double room = fmin(carrier_hz, SQ_PROCESSING_RATE_HZ / 2.0 - carrier_hz) - symbol_rate / 2.0;
+    t->rolloff = fmax(MIN_ROLLOFF, fmin(MAX_ROLLOFF, 0.9 * room / (symbol_rate / 2.0)));
     /* the pulse has unit energy, so symbols of mean power 2 make a passband power of 1 */
     t->scale = (float)sqrt(sq_dbm0_to_power(level_dbm0));
     *out = t;
@@ -51,7 +57,7 @@ static float sample_at(const sq_v34_tx *t, uint64_t n)
     long first = (long)ceil(pos - SPAN), last = (long)floor(pos + SPAN);
     double complex acc = 0.0;
     for (long k = first < 0 ? 0 : first; k <= last && k < (long)t->queued; k++)
-        acc += t->sym[k % HISTORY] * sq_rrc_pulse(pos - (double)k, ROLLOFF, SPAN);
+        acc += t->sym[k % HISTORY] * sq_rrc_pulse(pos - (double)k, t->rolloff, SPAN);
     double phase = fmod(t->w * (double)n, 2.0 * M_PI);
     return t->scale * (float)(creal(acc) * cos(phase) - cimag(acc) * sin(phase));
 }

@@ -1,0 +1,345 @@
+/* V.34 phases 3 and 4 (src/proto/v34_train.c, dsp/v34_rx.c, src/decode/v34_lane.c): the
+ * scrambler, MP frames and their CRC, the rate rules; then whole start-ups from the library's
+ * own modulator through a line with a tilt, echo-like smear, noise and a carrier offset, read
+ * back by the timeline decoder at every symbol rate, over many seeds. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dsp/v34.h"
+#include "src/decode/decoder_internal.h"
+#include "src/proto/v34_train.h"
+#include "tests/support/test_util.h"
+
+#define SEEDS 6
+
+START_TEST(test_scrambler_round_trip)
+{
+    for (int answer = 0; answer < 2; answer++) {
+        sq_v34_scrambler tx, rx;
+        sq_v34_scrambler_init(&tx, answer);
+        sq_v34_scrambler_init(&rx, answer);
+        uint64_t state = 12345;
+        int line_ones = 0;
+        for (int i = 0; i < 5000; i++) {
+            state = state * 6364136223846793005ull + 1442695040888963407ull;
+            int bit = (int)(state >> 63);
+            int line = sq_v34_scramble(&tx, bit);
+            line_ones += line;
+            ck_assert_int_eq(sq_v34_descramble(&rx, line), bit);
+        }
+        ck_assert_int_gt(line_ones, 2300);
+        ck_assert_int_lt(line_ones, 2700);
+        /* 1s into a zeroed scrambler: the two polynomials differ (GPC taps 18, GPA taps 5) */
+        sq_v34_scrambler a, c;
+        sq_v34_scrambler_init(&a, 1);
+        sq_v34_scrambler_init(&c, 0);
+        int differ = 0;
+        for (int i = 0; i < 64; i++)
+            differ += sq_v34_scramble(&a, 1) != sq_v34_scramble(&c, 1);
+        ck_assert_int_gt(differ, 0);
+    }
+}
+END_TEST
+
+START_TEST(test_points_and_sequences)
+{
+    for (int q = 0; q < 4; q++)
+        for (int z = 0; z < 4; z++) {
+            int q2, z2;
+            sq_v34_point_index(sq_v34_point(q, z), &q2, &z2);
+            ck_assert_int_eq(q2, q);
+            ck_assert_int_eq(z2, z);
+        }
+    /* clockwise: point 0 (1, 1) a quarter-turn on is (1, -1) */
+    ck_assert(sq_v34_point(0, 1) == CMPLXF(1.0f, -1.0f));
+    /* S ends on point 0 turned counter-clockwise, S-bar starts on point 0 turned half a turn */
+    ck_assert(sq_v34_s_symbol(-1) == CMPLXF(-1.0f, 1.0f));
+    ck_assert(sq_v34_s_symbol(0) == CMPLXF(-1.0f, -1.0f));
+    /* PP: 48-symbol period, constant amplitude, PP(0) on the real axis */
+    for (int i = 0; i < SQ_V34_PP_SYMBOLS - SQ_V34_PP_PERIOD; i++)
+        ck_assert_float_eq_tol(cabsf(sq_v34_pp_symbol(i) - sq_v34_pp_symbol(i + SQ_V34_PP_PERIOD)), 0.0f, 1e-5f);
+    ck_assert_float_eq_tol(cimagf(sq_v34_pp_symbol(0)), 0.0f, 1e-6f);
+}
+END_TEST
+
+static sq_v34_mp sample_mp(int type)
+{
+    sq_v34_mp mp;
+    memset(&mp, 0, sizeof mp);
+    mp.type = (uint8_t)type;
+    mp.rate_call_to_answer = 12;
+    mp.rate_answer_to_call = 13;
+    mp.trellis = 2;
+    mp.nonlinear = 1;
+    mp.rate_mask = 0x1FFE;   /* 4800 ... 31200 */
+    mp.asymmetric = 1;
+    if (type)
+        for (int i = 0; i < 6; i++)
+            mp.precoder[i] = (int16_t)(1000 * i - 2500);
+    return mp;
+}
+
+START_TEST(test_mp_frames)
+{
+    for (int type = 0; type < 2; type++) {
+        sq_v34_mp mp = sample_mp(type), back;
+        uint8_t bits[SQ_V34_MP1_BITS];
+        size_t n = sq_v34_mp_to_bits(&mp, bits);
+        ck_assert_uint_eq(n, type ? 188 : 88);
+        for (int i = 0; i < SQ_V34_MP_SYNC_BITS; i++)
+            ck_assert_int_eq(bits[i], 1);
+        ck_assert_int_eq(bits[17], 0);
+        ck_assert_int_eq(sq_v34_mp_from_bits(bits, n, &back), (int)n);
+        ck_assert_mem_eq(&back, &mp, sizeof mp);
+        ck_assert_int_eq(sq_v34_mp_from_bits(bits, 88, &back), type ? -1 : 88);
+        for (size_t i = 18; i < n - 3; i++) {   /* any bit but the fill: CRC or framing fails */
+            bits[i] ^= 1;
+            ck_assert_msg(sq_v34_mp_from_bits(bits, n, &back) <= 0, "bit %zu flipped, frame still good", i);
+            bits[i] ^= 1;
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_mp_rates)
+{
+    sq_v34_mp a = sample_mp(0), b = sample_mp(0);
+    int up, down;
+    /* both asymmetric: each direction on its own, under both MPs' limits, in both masks */
+    b.rate_answer_to_call = 14;
+    b.rate_mask = 0x3FFF;
+    sq_v34_mp_rates(&a, &b, &up, &down);
+    ck_assert_int_eq(up, 28800);
+    ck_assert_int_eq(down, 31200);
+    /* one symmetric: one rate, the lowest limit of the four */
+    b.asymmetric = 0;
+    sq_v34_mp_rates(&a, &b, &up, &down);
+    ck_assert_int_eq(up, 28800);
+    ck_assert_int_eq(down, 28800);
+    /* a rate missing from one mask is skipped */
+    a.rate_mask = (uint16_t)(a.rate_mask & ~(1u << 11));
+    sq_v34_mp_rates(&a, &b, &up, &down);
+    ck_assert_int_eq(up, 26400);
+    /* cleardown: rates 0 */
+    a.rate_call_to_answer = a.rate_answer_to_call = 0;
+    sq_v34_mp_rates(&a, &b, &up, &down);
+    ck_assert_int_eq(up, 0);
+    ck_assert_int_eq(down, 0);
+}
+END_TEST
+
+/* A start-up's symbols on the line: modulated, through a short echo-like smear and a tilt,
+ * with noise snr_db under the signal, between silences. */
+static sig startup_signal(const sq_v34_startup *p, double rate, double carrier, double offset_hz, double snr_db,
+                          uint64_t seed)
+{
+    size_t n = sq_v34_startup_symbols(p, NULL, 0);
+    float complex *sym = malloc(n * sizeof *sym);
+    ck_assert_ptr_nonnull(sym);
+    ck_assert_uint_eq(sq_v34_startup_symbols(p, sym, n), n);
+    sq_v34_tx *tx;
+    ck_assert_int_eq(sq_v34_tx_create(rate, carrier + offset_hz, -14.0, &tx), SQ_OK);
+    size_t cap = (size_t)((double)n * 8000.0 / rate) + 200;
+    float *line = calloc(cap, sizeof *line);
+    ck_assert_ptr_nonnull(line);
+    size_t got = 0;
+    for (size_t i = 0; i < n; i++) {
+        sq_v34_tx_symbol(tx, sym[i]);
+        got += sq_v34_tx_read(tx, line + got, cap - got);
+    }
+    got += sq_v34_tx_flush(tx, line + got, cap - got);
+    sq_v34_tx_destroy(tx);
+    free(sym);
+    sig s = make_silence(0.3), body = make_silence((double)got / 8000.0);
+    for (size_t i = 0; i < got && i < body.n; i++)   /* a line's smear: a tilt and a late copy */
+        body.x[i] = line[i] - 0.3f * (i >= 1 ? line[i - 1] : 0.0f) + 0.15f * (i >= 5 ? line[i - 5] : 0.0f);
+    free(line);
+    add_noise(&body, sqrt(mean_power(body.x, body.n) / pow(10.0, snr_db / 10.0)), seed);
+    sig_append(&s, &body);
+    sig tail = make_silence(0.3);
+    sig_append(&s, &tail);
+    return s;
+}
+
+typedef struct v34_events {
+    sq_event ev[64];
+    size_t n;
+} v34_events;
+
+/* The decoder, armed as after this modem's INFO1, over the signal. */
+static void decode_startup(const sig *s, v34_events *out)
+{
+    sq_decoder *d;
+    sq_decoder_settings set;
+    sq_decoder_default_settings(&set);
+    ck_assert_int_eq(sq_decoder_create(&set, &d), SQ_OK);
+    sq_v34_lane_arm(d, 0.0);
+    out->n = 0;
+    for (size_t done = 0; done < s->n;) {
+        size_t took = sq_decoder_push(d, s->x + done, s->n - done < 997 ? s->n - done : 997);
+        done += took;
+        sq_event ev;
+        while (sq_decoder_next_event(d, &ev) == SQ_OK)
+            if (out->n < 64 && ev.type >= SQ_EVENT_V34_S)
+                out->ev[out->n++] = ev;
+    }
+    sq_decoder_finish(d);
+    sq_event ev;
+    while (sq_decoder_next_event(d, &ev) == SQ_OK)
+        if (out->n < 64 && ev.type >= SQ_EVENT_V34_S)
+            out->ev[out->n++] = ev;
+    sq_decoder_destroy(d);
+}
+
+static const sq_event *find(const v34_events *e, sq_event_type t, int nth)
+{
+    for (size_t i = 0; i < e->n; i++)
+        if (e->ev[i].type == t && nth-- == 0)
+            return &e->ev[i];
+    return NULL;
+}
+
+static size_t count(const v34_events *e, sq_event_type t)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < e->n; i++)
+        c += e->ev[i].type == t;
+    return c;
+}
+
+static const struct { double rate, carrier; } PAIRS[] = {
+    { 2400.0, 1800.0 }, { 3000.0, 2000.0 }, { 3200.0, 3200.0 * 4 / 7 }, { 2400.0 * 10 / 7, 2400.0 * 10 / 7 * 4 / 7 },
+};
+#define PAIR_COUNT (sizeof PAIRS / sizeof PAIRS[0])
+
+/* The call modem's start-up, phase 3 into phase 4 without a break: every segment named in
+ * order at the symbol rate and carrier it was sent on, MP and MP' as sent, then E. */
+START_TEST(test_call_modem_startup)
+{
+    size_t pair = (size_t)_i % PAIR_COUNT;
+    int seed = _i;
+    sq_v34_startup p = { .answer_modem = 0, .phase3 = 1, .trn_symbols = 600, .j_points = 16, .j_repeats = 40,
+                         .j_prime = 1, .phase4_points = 16, .mp_repeats = 6, .mp_ack_repeats = 4,
+                         .mp = sample_mp(_i & 1), .tail_symbols = 300 };
+    sig s = startup_signal(&p, PAIRS[pair].rate, PAIRS[pair].carrier, (seed % 3) - 1.0, 27.0, (uint64_t)seed + 1);
+    v34_events e;
+    decode_startup(&s, &e);
+    sig_free(&s);
+    static const sq_event_type order[] = { SQ_EVENT_V34_S, SQ_EVENT_V34_S_BAR, SQ_EVENT_V34_PP, SQ_EVENT_V34_TRN,
+                                           SQ_EVENT_V34_J, SQ_EVENT_V34_J_PRIME, SQ_EVENT_V34_TRN, SQ_EVENT_MP,
+                                           SQ_EVENT_MP, SQ_EVENT_V34_E };
+    ck_assert_msg(e.n == sizeof order / sizeof order[0], "pair %zu seed %d: %zu events", pair, seed, e.n);
+    for (size_t i = 0; i < e.n; i++) {
+        ck_assert_msg(e.ev[i].type == order[i], "pair %zu seed %d: event %zu is %s", pair, seed, i,
+                      sq_event_type_to_str(e.ev[i].type));
+        ck_assert_double_eq_tol(e.ev[i].symbol_rate, PAIRS[pair].rate, 0.5);
+        ck_assert_double_eq_tol(e.ev[i].freq_hz, PAIRS[pair].carrier, 0.5);
+        if (i)
+            ck_assert_double_le(e.ev[i - 1].start_s, e.ev[i].start_s + 1e-9);
+    }
+    /* S starts where the signal does (0.3 s), lasts 128 T; S-bar 16 T; PP 288 T */
+    double T = 1.0 / PAIRS[pair].rate;
+    ck_assert_double_eq_tol(e.ev[0].start_s, 0.3, 0.002);
+    ck_assert_double_eq_tol(e.ev[1].start_s - e.ev[0].start_s, 128 * T, 2 * T);
+    ck_assert_double_eq_tol(e.ev[2].end_s - e.ev[2].start_s, 288 * T, 1e-6);
+    ck_assert_double_eq_tol(e.ev[3].end_s - e.ev[3].start_s, 600 * T, 3 * T);
+    ck_assert_int_eq(e.ev[3].points, 4);
+    ck_assert_double_ge(e.ev[3].snr_db, 14.0);   /* 16-21 dB measured: 27 dB on the line, the smear's notch */
+    ck_assert_int_eq(e.ev[4].points, 16);
+    ck_assert_int_eq(e.ev[6].points, 16);
+    const sq_event *mp = &e.ev[7], *ack = &e.ev[8];
+    sq_v34_mp want = sample_mp(_i & 1);
+    ck_assert_int_eq(mp->mp.acknowledge, 0);
+    ck_assert_int_eq(ack->mp.acknowledge, 1);
+    ck_assert_uint_ge(mp->repeats, 5);   /* the first may go by while the receiver settles */
+    ck_assert_uint_eq(ack->repeats, 4);
+    want.acknowledge = 1;
+    ck_assert_mem_eq(&ack->mp, &want, sizeof want);
+}
+END_TEST
+
+/* The answer modem: phase 3 ends in J (a silence follows); phase 4 starts afresh with S and
+ * goes straight to TRN, whose points the receiver finds for itself. */
+START_TEST(test_answer_modem_startup)
+{
+    size_t pair = (size_t)_i % PAIR_COUNT;
+    int seed = 100 + _i;
+    sq_v34_startup p3 = { .answer_modem = 1, .phase3 = 1, .trn_symbols = 700, .j_points = _i & 1 ? 4 : 16,
+                          .j_repeats = 60 };
+    sq_v34_startup p4 = { .answer_modem = 1, .phase3 = 0, .trn_symbols = 800, .phase4_points = _i & 2 ? 4 : 16,
+                          .mp_repeats = 5, .mp_ack_repeats = 3, .mp = sample_mp(0), .tail_symbols = 300 };
+    sig s = startup_signal(&p3, PAIRS[pair].rate, PAIRS[pair].carrier, 0.5, 28.0, (uint64_t)seed);
+    sig s4 = startup_signal(&p4, PAIRS[pair].rate, PAIRS[pair].carrier, 0.5, 28.0, (uint64_t)seed + 50);
+    sig_append(&s, &s4);
+    v34_events e;
+    decode_startup(&s, &e);
+    sig_free(&s);
+    ck_assert_msg(count(&e, SQ_EVENT_V34_S) == 2, "pair %zu seed %d: %zu S", pair, seed, count(&e, SQ_EVENT_V34_S));
+    ck_assert_uint_eq(count(&e, SQ_EVENT_V34_PP), 1);
+    ck_assert_uint_eq(count(&e, SQ_EVENT_V34_TRN), 2);
+    const sq_event *j = find(&e, SQ_EVENT_V34_J, 0);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_int_eq(j->points, p3.j_points);
+    const sq_event *trn4 = find(&e, SQ_EVENT_V34_TRN, 1);
+    ck_assert_ptr_nonnull(trn4);
+    ck_assert_int_eq(trn4->points, p4.phase4_points);
+    ck_assert_msg(count(&e, SQ_EVENT_MP) == 2, "pair %zu seed %d: %zu MP events", pair, seed, count(&e, SQ_EVENT_MP));
+    ck_assert_uint_eq(count(&e, SQ_EVENT_V34_E), 1);
+    ck_assert_uint_eq(count(&e, SQ_EVENT_V34_J_PRIME), 0);
+}
+END_TEST
+
+/* Nothing from signals that are not a V.34 start-up: noise, a tone, S without its reversal. */
+START_TEST(test_nothing_invented)
+{
+    sig s = make_silence(0.3), noise = make_silence(2.0);
+    add_noise(&noise, sqrt(sq_dbm0_to_power(-15.0)), 5);
+    sig_append(&s, &noise);
+    sig gap = make_silence(0.2);
+    sig_append(&s, &gap);
+    sig tone = make_tone(SQ_TONE_ANSAM, -12.0, 1.0, 0.0);
+    sig_append(&s, &tone);
+    gap = make_silence(0.2);
+    sig_append(&s, &gap);
+    /* S alone for 400 symbols: no reversal, so nothing to train on */
+    sq_v34_tx *tx;
+    ck_assert_int_eq(sq_v34_tx_create(3200.0, 1920.0, -14.0, &tx), SQ_OK);
+    sig sonly = make_silence(400.0 / 3200.0);
+    size_t got = 0;
+    for (long r = -400; r < 0; r++) {
+        sq_v34_tx_symbol(tx, sq_v34_s_symbol(r));
+        got += sq_v34_tx_read(tx, sonly.x + got, sonly.n - got);
+    }
+    sq_v34_tx_destroy(tx);
+    sig_append(&s, &sonly);
+    gap = make_silence(0.3);
+    sig_append(&s, &gap);
+    {
+        sig sp = make_speech_like(3.0, 9);
+        sig_append(&s, &sp);
+    }
+    v34_events e;
+    decode_startup(&s, &e);
+    sig_free(&s);
+    ck_assert_msg(e.n == 0, "%zu events, the first %s", e.n, e.n ? sq_event_type_to_str(e.ev[0].type) : "");
+}
+END_TEST
+
+Suite *v34_train_suite(void);
+
+Suite *v34_train_suite(void)
+{
+    Suite *s = suite_create("v34_train");
+    TCase *t = tcase_create("v34_train");
+    tcase_set_timeout(t, 300);
+    tcase_add_test(t, test_scrambler_round_trip);
+    tcase_add_test(t, test_points_and_sequences);
+    tcase_add_test(t, test_mp_frames);
+    tcase_add_test(t, test_mp_rates);
+    tcase_add_loop_test(t, test_call_modem_startup, 0, (int)PAIR_COUNT * 2);
+    tcase_add_loop_test(t, test_answer_modem_startup, 0, (int)PAIR_COUNT * 2);
+    tcase_add_test(t, test_nothing_invented);
+    suite_add_tcase(s, t);
+    return s;
+}
