@@ -174,7 +174,7 @@ static void decode_startup(const sig *s, v34_events *out)
     sq_decoder_settings set;
     sq_decoder_default_settings(&set);
     ck_assert_int_eq(sq_decoder_create(&set, &d), SQ_OK);
-    sq_v34_lane_arm(d, 0.0);
+    sq_v34_lane_arm(d, 0.0, 1);
     out->n = 0;
     for (size_t done = 0; done < s->n;) {
         size_t took = sq_decoder_push(d, s->x + done, s->n - done < 997 ? s->n - done : 997);

@@ -273,6 +273,7 @@ typedef struct sq_v34_ref {          /* the known symbols of one reading of the 
 typedef struct sq_v34_lane {
     int armed;
     double armed_s;                  /* the INFO1's end */
+    int channel;                     /* of that INFO1: 2 for the 2400 Hz carrier's modem, 1 */
     sq_v34_front *fronts[SQ_V34_CANDIDATES];
     float raw[SQ_V34_RAW];
     uint64_t n;                      /* samples seen */
@@ -409,8 +410,9 @@ double sq_wideband_lane_horizon_s(const sq_decoder *d, double now_s);
 int sq_wideband_lane_cover(const sq_decoder *d, double start_s, double end_s);
 void sq_wideband_lane_destroy(sq_decoder *d);
 int sq_v34_lane_create(sq_decoder *d);
-/* This channel's modem sent its INFO1, ending at end_s: its phase 3 follows. */
-void sq_v34_lane_arm(sq_decoder *d, double end_s);
+/* This channel's modem sent its INFO1 (on channel 1, 1200 Hz, or 2, 2400 Hz), ending at
+ * end_s: its phase 3 follows. */
+void sq_v34_lane_arm(sq_decoder *d, double end_s, int channel);
 void sq_v34_lane_process(sq_decoder *d, const float *x, size_t n);
 void sq_v34_lane_finish(sq_decoder *d);
 double sq_v34_lane_horizon_s(const sq_decoder *d, double now_s);

@@ -78,13 +78,14 @@ void sq_v34_lane_destroy(sq_decoder *d)
         sq_v34_front_destroy(d->v34.fronts[c]);
 }
 
-void sq_v34_lane_arm(sq_decoder *d, double end_s)
+void sq_v34_lane_arm(sq_decoder *d, double end_s, int channel)
 {
     sq_v34_lane *l = &d->v34;
     if (l->state != V34_IDLE && l->state != V34_QUIET && l->state != V34_DONE && l->state != V34_IGNORE)
         return;   /* a stretch is being read */
     l->armed = 1;
     l->armed_s = end_s;
+    l->channel = channel;
     l->state = V34_QUIET;
     l->quiet = 0;
     l->power = 0.0;
@@ -111,6 +112,7 @@ static void emit(sq_decoder *d, sq_event_type type, double start_s, double end_s
     ev.type = type;
     ev.start_s = start_s;
     ev.end_s = end_s;
+    ev.fsk_channel = l->channel;
     ev.symbol_rate = CANDIDATES[l->cand].rate;
     ev.freq_hz = CANDIDATES[l->cand].carrier;
     ev.points = (uint8_t)points;
@@ -197,6 +199,7 @@ static void found_mp(sq_decoder *d, const sq_v34_mp *mp, long start_r, long end_
     close_mp(d);
     memset(&l->mp_ev, 0, sizeof l->mp_ev);
     l->mp_ev.type = SQ_EVENT_MP;
+    l->mp_ev.fsk_channel = l->channel;
     l->mp_ev.start_s = time_of_r(l, start_r);
     l->mp_ev.end_s = time_of_r(l, end_r);
     l->mp_ev.symbol_rate = CANDIDATES[l->cand].rate;

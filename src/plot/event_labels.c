@@ -54,6 +54,14 @@ static const struct {
     [SQ_EVENT_TONEQ] = { PLOT_CALLER, PLOT_CALLING_TONE, "TONEq", "V.92 TONEq: the analogue modem heard ANSpcm" },
     [SQ_EVENT_V34_DATA] = { BY_CHANNEL, PLOT_QAM_DATA, "V.34", "V.34 training (phases 3 and 4) then data" },
     [SQ_EVENT_V90_DATA] = { BY_CHANNEL, PLOT_QAM_DATA, "V.90", "V.90 digital modem's training then data" },
+    [SQ_EVENT_V34_S] = { BY_CHANNEL, PLOT_TRAINING, "S", "V.34 S: two points in turn, the start of phase 3 or 4" },
+    [SQ_EVENT_V34_S_BAR] = { BY_CHANNEL, PLOT_TRAINING, "S-bar", "V.34 S-bar: S turned half a turn, the timing mark" },
+    [SQ_EVENT_V34_PP] = { BY_CHANNEL, PLOT_TRAINING, "PP", "V.34 PP: the known sequence equalisers train on" },
+    [SQ_EVENT_V34_TRN] = { BY_CHANNEL, PLOT_TRAINING, "TRN", "V.34 TRN: scrambled 1s, training" },
+    [SQ_EVENT_V34_J] = { BY_CHANNEL, PLOT_TRAINING, "J", "V.34 J: the constellation wanted of the far end in phase 4" },
+    [SQ_EVENT_V34_J_PRIME] = { BY_CHANNEL, PLOT_TRAINING, "J'", "V.34 J': the end of J" },
+    [SQ_EVENT_V34_E] = { BY_CHANNEL, PLOT_TRAINING, "E", "V.34 E: the end of MP; data follows" },
+    [SQ_EVENT_MP] = { BY_CHANNEL, PLOT_TRAINING, "MP", "V.34 MP: the modulation parameters" },
 };
 
 static int known(const sq_event *ev)
@@ -83,6 +91,10 @@ void plot_event_label(const sq_event *ev, char *buf, size_t len)
         snprintf(buf, len, "V.21 ch%d", ev->fsk_channel);
     else if (ev->type == SQ_EVENT_BELL103)
         snprintf(buf, len, "Bell 103 %s", ev->fsk_channel == 2 ? "ans" : "orig");
+    else if (ev->type == SQ_EVENT_V34_TRN)
+        snprintf(buf, len, "TRN %d", ev->points);
+    else if (ev->type == SQ_EVENT_MP)
+        snprintf(buf, len, "MP%s", ev->mp.acknowledge ? "'" : "");
     else if (ev->type == SQ_EVENT_SB1 || ev->type == SQ_EVENT_DATA)
         snprintf(buf, len, "%s %d", TYPES[ev->type].label, ev->rate);
     else if (ev->type == SQ_EVENT_INFO0 || ev->type == SQ_EVENT_INFO1)
@@ -103,6 +115,12 @@ void plot_event_meaning(const sq_event *ev, char *buf, size_t len)
         snprintf(buf, len, "%s (%.0f Hz)", TYPES[ev->type].meaning, ev->freq_hz);
     else if (ev->type == SQ_EVENT_V21 || ev->type == SQ_EVENT_BELL103)
         snprintf(buf, len, "%s, %s band", TYPES[ev->type].meaning, ev->fsk_channel == 2 ? "answerer's" : "caller's");
+    else if (ev->type == SQ_EVENT_V34_TRN)
+        snprintf(buf, len, "%s, %d points at %.0f baud", TYPES[ev->type].meaning, ev->points, ev->symbol_rate);
+    else if (ev->type == SQ_EVENT_MP)
+        snprintf(buf, len, "%s%s, up to %d bit/s up, %d down", TYPES[ev->type].meaning,
+                 ev->mp.acknowledge ? " (MP': the far MP heard)" : "", 2400 * ev->mp.rate_call_to_answer,
+                 2400 * ev->mp.rate_answer_to_call);
     else if (ev->type == SQ_EVENT_SB1 || ev->type == SQ_EVENT_DATA)
         snprintf(buf, len, "%s at %d bit/s", TYPES[ev->type].meaning, ev->rate);
     else if (ev->type == SQ_EVENT_INFO0 || ev->type == SQ_EVENT_INFO1)

@@ -1,0 +1,97 @@
+/* libFuzzer: the V.34 phase 3 and 4 lane of the timeline decoder, on a start-up the harness
+ * synthesises and the input then damages. Random audio never gets past S's three lines, so
+ * the input edits a real start-up instead: the first byte picks the symbol rate, who sends
+ * and how the audio is cut; then each 4 bytes set one sample (position, value; the value
+ * 0x7fff is a NaN and 0x7ffe an infinity). Every event must be well formed. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dsp/v34.h"
+#include "src/decode/decoder_internal.h"
+#include "src/proto/v34_train.h"
+#include "squeal/error.h"
+
+#define VARIANTS 4
+#define MAX_SAMPLES (8000 * 3)
+
+static const struct { double rate, carrier; } PAIRS[VARIANTS] = {
+    { 2400.0, 1600.0 }, { 3000.0, 2000.0 }, { 3200.0, 3200.0 * 4 / 7 }, { 2400.0 * 10 / 7, 2400.0 * 10 / 7 * 4 / 7 },
+};
+
+static float clean[VARIANTS][MAX_SAMPLES];
+static size_t clean_n[VARIANTS];
+
+static void synthesise(int v)
+{
+    sq_v34_startup p = { .answer_modem = v & 1, .phase3 = 1, .trn_symbols = 560, .j_points = 16, .j_repeats = 12,
+                         .j_prime = 1, .phase4_points = v & 2 ? 16 : 4, .mp_repeats = 3, .mp_ack_repeats = 2,
+                         .tail_symbols = 40 };
+    p.mp.rate_call_to_answer = 12;
+    p.mp.rate_answer_to_call = 14;
+    p.mp.rate_mask = 0x3FFF;
+    p.mp.type = (uint8_t)(v >> 1);
+    static float complex sym[8000];
+    size_t n = sq_v34_startup_symbols(&p, sym, 8000);
+    sq_v34_tx *tx;
+    if (n > 8000 || sq_v34_tx_create(PAIRS[v].rate, PAIRS[v].carrier, -14.0, &tx) != SQ_OK)
+        abort();
+    size_t got = 800;   /* 0.1 s of quiet first */
+    for (size_t i = 0; i < n; i++) {
+        sq_v34_tx_symbol(tx, sym[i]);
+        got += sq_v34_tx_read(tx, clean[v] + got, MAX_SAMPLES - got);
+    }
+    got += sq_v34_tx_flush(tx, clean[v] + got, MAX_SAMPLES - got);
+    sq_v34_tx_destroy(tx);
+    clean_n[v] = got;
+}
+
+static void check(const sq_event *ev)
+{
+    if (ev->type < SQ_EVENT_V34_S)
+        return;
+    if (!(ev->start_s >= 0.0 && ev->end_s >= ev->start_s && ev->end_s < 10.0) ||
+        !(ev->symbol_rate >= 2400.0 && ev->symbol_rate <= 3430.0) || (ev->type == SQ_EVENT_MP && !ev->crc_ok) ||
+        (ev->fsk_channel != 1 && ev->fsk_channel != 2))
+        __builtin_trap();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 2)
+        return 0;
+    int v = data[0] & 3;
+    if (!clean_n[v])
+        synthesise(v);
+    static float x[MAX_SAMPLES];
+    size_t n = clean_n[v];
+    if (data[0] & 4)   /* cut short, anywhere */
+        n = n * data[1] / 256;
+    memcpy(x, clean[v], n * sizeof x[0]);
+    for (size_t i = 2; i + 4 <= size; i += 4) {
+        size_t pos = ((size_t)data[i] | (size_t)data[i + 1] << 8) * (n ? n : 1) / 65536;
+        int16_t val;
+        memcpy(&val, data + i + 2, 2);
+        if (pos < n)
+            x[pos] = val == 0x7fff ? NAN : val == 0x7ffe ? INFINITY : val / 32768.0f;
+    }
+    sq_decoder_settings s;
+    sq_decoder_default_settings(&s);
+    sq_decoder *d = NULL;
+    if (sq_decoder_create(&s, &d) != SQ_OK)
+        return 0;
+    sq_v34_lane_arm(d, 0.0, (data[0] & 8) ? 2 : 1);
+    size_t chunk = 1 + (size_t)((data[0] >> 4) * 97);
+    sq_event ev;
+    for (size_t done = 0; done < n;) {
+        done += sq_decoder_push(d, x + done, n - done < chunk ? n - done : chunk);
+        while (sq_decoder_next_event(d, &ev) == SQ_OK)
+            check(&ev);
+    }
+    sq_decoder_finish(d);
+    while (sq_decoder_next_event(d, &ev) == SQ_OK)
+        check(&ev);
+    sq_decoder_destroy(d);
+    return 0;
+}
