@@ -303,6 +303,7 @@ typedef struct sq_v34_lane {
     int points;                      /* of what follows TRN */
     int after_j;                     /* J' ended: a phase 4 TRN follows */
     int poly_known;                  /* whose scrambler the modem uses is settled */
+    int pp_pending;                  /* PP read, not yet named (it ends where TRN starts) */
     long test_r;                     /* testing what TRN after J' is */
     double test_corr[4];
     float complex test_z[48];

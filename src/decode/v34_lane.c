@@ -133,7 +133,10 @@ static void close_mp(sq_decoder *d)
 static void end_stretch(sq_decoder *d, double end_s)
 {
     sq_v34_lane *l = &d->v34;
-    if (l->state == V34_TRAIN)
+    if (l->pp_pending)   /* cut short in PP */
+        emit(d, SQ_EVENT_V34_PP, time_of_r(l, SQ_V34_S_BAR_SYMBOLS), end_s, 0);
+    l->pp_pending = 0;
+    if (l->state == V34_TRAIN && l->r > l->trn_start_r)
         emit(d, SQ_EVENT_V34_TRN, time_of_r(l, l->trn_start_r), end_s, l->ref.points);
     if (l->j_open)
         emit(d, SQ_EVENT_V34_J, time_of_r(l, l->j_start_r), end_s, l->j_points);
@@ -292,6 +295,10 @@ static void test_symbol(sq_decoder *d, float complex z, long r);
 static void train_symbol(sq_decoder *d, float complex z, long r)
 {
     sq_v34_lane *l = &d->v34;
+    if (r == trn_start(&l->ref) && l->pp_pending) {
+        emit(d, SQ_EVENT_V34_PP, time_of_r(l, SQ_V34_S_BAR_SYMBOLS), time_of_r(l, r), 0);
+        l->pp_pending = 0;
+    }
     if (r == trn_start(&l->ref) && !l->poly_known) {
         start_trn_test(l, r);
         test_symbol(d, z, r);
@@ -470,8 +477,7 @@ static void choose_reading(sq_decoder *d)
     l->poly_known = !l->ref.phase3;
     emit(d, SQ_EVENT_V34_S, (double)l->onset / SQ_PROCESSING_RATE_HZ, time_of_r(l, 0), 0);
     emit(d, SQ_EVENT_V34_S_BAR, time_of_r(l, 0), time_of_r(l, SQ_V34_S_BAR_SYMBOLS), 0);
-    if (l->ref.phase3)
-        emit(d, SQ_EVENT_V34_PP, time_of_r(l, SQ_V34_S_BAR_SYMBOLS), time_of_r(l, trn_start(&l->ref)), 0);
+    l->pp_pending = l->ref.phase3;   /* named when TRN starts, or the signal ends */
     l->state = V34_TRAIN;
 }
 
@@ -523,6 +529,7 @@ static void start_receiver(sq_decoder *d)
     l->dip_start = 0;
     l->s_power = 0.0;
     l->j_open = 0;
+    l->pp_pending = 0;
     l->mp_open = 0;
     l->mp_ack_seen = 0;
     l->mp_collecting = 0;
