@@ -11,11 +11,15 @@ decodes it with --json and prints, per file and over all of them,
   - junk: v21, bell103 and guard events inside a call that has V.34, V.90 or V.32 signals
     (FSK text or a V.22 guard tone there is a misreading), and INFO frames with a bad CRC;
   - which phases decoded: V.8 (cm/jm), V.8bis messages, INFO0 on both sides, INFO1a, INFO1c,
-    line probing, V.92 QC, and the data the call went on in.
+    line probing, V.92 QC, V.34 phase 3/4 training (PP and TRN read), MP from both sides with
+    the rates they settle, and the data the call went on in;
+  - over the V.34 calls: in how many both MPs decoded, and in how many their rates agree with
+    the connect rates in the file's name (NNNNN-NNNNN, where the name has them).
 Needs sox (to read the audio as 16-bit PCM). Only the standard library."""
 import json
 import math
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -77,10 +81,17 @@ def measure(squeal, path):
     phases += sorted(f.upper().replace("INFO", "INFO") for f in frames)
     if "line_probe" in types:
         phases.append("L1/L2")
+    trained = {e["ch"] for e in ev if e["type"] == "v34_trn"}
+    if trained:
+        phases.append("TRN " + ("both" if len(trained) == 2 else "one side"))
     summary = next((e for e in ev if e["type"] == "summary"), None)
+    mp_rates = None
+    if summary and "data_rate_up_bps" in summary:
+        mp_rates = (summary["data_rate_up_bps"], summary["data_rate_down_bps"])
+        phases.append("MP %d/%d" % mp_rates)
     if summary and summary.get("modulation"):
         phases.append("data: " + summary["modulation"])
-    return 100.0 * named / max(active, 1), junk, phases
+    return 100.0 * named / max(active, 1), junk, phases, mp_rates, summary and summary.get("modulation")
 
 
 def main():
@@ -95,14 +106,25 @@ def main():
         print("no recordings under %s: nothing to measure" % rec)
         return
     shares, junks = [], 0
+    v34_calls = mp_calls = agree = named_calls = 0
     print("%-46s %9s %5s  %s" % ("file", "labelled", "junk", "decoded"))
     for p in files:
-        share, junk, phases = measure(squeal, p)
+        share, junk, phases, mp_rates, modulation = measure(squeal, p)
+        if modulation == "V.34":
+            v34_calls += 1
+            mp_calls += mp_rates is not None
+            m = re.search(r"(\d{4,5})-(\d{4,5})", os.path.basename(p))
+            if m:
+                named_calls += 1
+                # the name says caller-to-answerer then answerer-to-caller: either order agrees
+                agree += mp_rates is not None and sorted(mp_rates) == sorted((int(m.group(1)), int(m.group(2))))
         shares.append(share)
         junks += junk
         print("%-46s %8.1f%% %5d  %s" % (os.path.basename(p)[:46], share, junk, ", ".join(phases)))
     print("%d files: labelled median %.1f%%, lowest %.1f%%; junk events %d in all (targets: median 95%%, "
           "none under 85%%, 0 junk)" % (len(files), statistics.median(shares), min(shares), junks))
+    print("V.34 calls: %d; both MPs decoded in %d; rates as the file name says in %d of the %d named "
+          "(target: MP in 80%%)" % (v34_calls, mp_calls, agree, named_calls))
 
 
 if __name__ == "__main__":
