@@ -9,7 +9,7 @@
 #include <string.h>
 #include "dsp/v34.h"
 #include "src/decode/decoder_internal.h"
-#include "src/proto/v34_train.h"
+#include "src/proto/v34_startup.h"
 #include "squeal/error.h"
 
 #define VARIANTS 4
@@ -26,7 +26,7 @@ static void synthesise(int v)
 {
     sq_v34_startup p = { .answer_modem = v & 1, .phase3 = 1, .trn_symbols = 560, .j_points = 16, .j_repeats = 12,
                          .j_prime = 1, .phase4_points = v & 2 ? 16 : 4, .mp_repeats = 3, .mp_ack_repeats = 2,
-                         .tail_symbols = 40 };
+                         .tail_symbols = 40, .same_power = 1 };
     p.mp.rate_call_to_answer = 12;
     p.mp.rate_answer_to_call = 14;
     p.mp.rate_mask = 0x3FFF;

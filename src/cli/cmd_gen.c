@@ -36,6 +36,9 @@ static void gen_usage(FILE *out)
           "  line_probe                   V.34 line probing: L1 160 ms, then L2 (--duration, 0.4 s)\n"
           "  info0a info0c info0d info1a info1c   a V.34 / V.90 INFO frame with a good CRC, its fields\n"
           "                               set with --set, then 200 ms of its tone\n"
+          "  v34_startup                  one modem's V.34 phases 3 and 4 after its INFO1 (--role;\n"
+          "                               --set symbol_rate, high_carrier, points, j_points,\n"
+          "                               max_rate_bps: default 3200, 1, 16, 16, 28800)\n"
           "  v22bis v22                   one side of a whole call at 2400 (V.22bis) or 1200\n"
           "                               bit/s (V.22): V.8, training, then the text or file\n"
           "\n"
@@ -49,13 +52,14 @@ static void gen_usage(FILE *out)
           "  --text STRING          FSK: characters to send (default \"" DEFAULT_TEXT "\")\n"
           "  --file PATH            FSK: send the bytes of a file instead\n"
           "  --chan 1|2             FSK channel (default 1)\n"
-          "  --role caller|answerer v22bis, v22: which side of the call (default caller)\n"
+          "  --role caller|answerer v22bis, v22, v34_startup: which side (default caller)\n"
           "  --digits STRING        dtmf: 0-9 * # A-D, ',' a 2 s pause (default 5551234)\n"
           "  --plan na|europe       call-progress tones: North America's dual tones (default)\n"
           "                         or Europe's 425 Hz\n"
           "  --data-bits N --parity none|even|odd|mark|space --stop-bits N   framing (default 8N1)\n"
           "  --octets HEX           v8bis_msg: the message's octets, FCS added (e.g. 11818080 81c6)\n"
-          "  --set NAME=VALUE       info*: a field of the frame, as decode's JSON names it\n"
+          "  --set NAME=VALUE       info*: a field of the frame, as decode's JSON names it;\n"
+          "                         v34_startup: a setting (see the signal)\n"
           "                         (repeatable; fields not set are 0)\n"
           "  --snr DB               add white noise, SNR over 0-4 kHz against the level\n"
           "  --seed N               noise seed (default 1)\n", out);
@@ -343,7 +347,8 @@ static int build_signal(const gen_opts *o, sample_buf *b, double *ref_level)
     if (strcmp(o->signal, "handshake") == 0)
         return build_handshake(o, b);
     int rc;
-    if (build_v8bis(o, b, ref_level, &rc) || gen_v34_build(o, b, ref_level, &rc))
+    if (build_v8bis(o, b, ref_level, &rc) || gen_v34_build(o, b, ref_level, &rc) ||
+        gen_v34_startup_build(o, b, ref_level, &rc))
         return rc;
     sq_progress_kind pk;
     if (progress_kind(o->signal, &pk))
@@ -448,18 +453,20 @@ static int parse_gen(int argc, char **argv, gen_opts *o)
     if (files != EXIT_OK)
         return files;
     int data_call = strcmp(o->signal, "v22bis") == 0 || strcmp(o->signal, "v22") == 0;
-    if (data_call && (o->offset != 0.0 || o->duration != 0.0)) {
-        cli_error("gen", "%s takes no --offset or --duration: the call lasts as long as its data", o->signal);
+    int startup = strcmp(o->signal, "v34_startup") == 0;
+    if ((data_call || startup) && (o->offset != 0.0 || o->duration != 0.0)) {
+        cli_error("gen", "%s takes no --offset or --duration: it lasts as long as its %s", o->signal,
+                  startup ? "start-up" : "data");
         return EXIT_USAGE;
     }
-    if (!data_call && o->role) {
-        cli_error("gen", "--role is for v22bis and v22 only");
+    if (!data_call && !startup && o->role) {
+        cli_error("gen", "--role is for v22bis, v22 and v34_startup only");
         return EXIT_USAGE;
     }
     if (!o->role)
         o->role = "caller";
-    if (o->n_sets && strncmp(o->signal, "info", 4) != 0) {
-        cli_error("gen", "--set is for the INFO frames (info0a, info0c, info0d, info1a, info1c) only");
+    if (o->n_sets && strncmp(o->signal, "info", 4) != 0 && !startup) {
+        cli_error("gen", "--set is for the INFO frames (info0a, info0c, info0d, info1a, info1c) and v34_startup only");
         return EXIT_USAGE;
     }
     if (o->octets && strcmp(o->signal, "v8bis_msg") != 0) {

@@ -24,5 +24,10 @@ int gen_append_silence(sample_buf *b, double seconds);
 /* V.8bis messages and V.34 phase 2 (gen_v34.c): v8bis_msg, tone_a, tone_b, line_probe, info0a, info0c, info0d, info1a, info1c. Returns
  * 1 and sets *rc (an exit code) when the signal is one of these, 0 otherwise. */
 int gen_v34_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc);
+/* An INFO frame with the fields given (not o's --set), then tone_s of its tone. */
+int gen_v34_info_frame(const gen_opts *o, sq_info_kind kind, const char *const *names, const double *values,
+                       size_t n_sets, double tone_s, sample_buf *b);
+/* A modem's V.34 phases 3 and 4 after its INFO1 (gen_v34_startup.c): v34_startup. */
+int gen_v34_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc);
 
 #endif

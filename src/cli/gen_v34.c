@@ -29,16 +29,17 @@ static int append_dpsk(sample_buf *b, const gen_opts *o, int high, int info, con
 }
 
 /* A frame then its tone, as a modem sends INFO0 then A or B; all as one DPSK stream. */
-static int build_frame(const gen_opts *o, sq_info_kind kind, sample_buf *b)
+int gen_v34_info_frame(const gen_opts *o, sq_info_kind kind, const char *const *names, const double *values,
+                       size_t n_sets, double tone_s, sample_buf *b)
 {
     uint8_t frame[SQ_INFO_BYTES];
     size_t bad = 0;
-    if (sq_info_build(kind, o->set_names, o->set_values, o->n_sets, frame, &bad) != 0) {
+    if (sq_info_build(kind, names, values, n_sets, frame, &bad) != 0) {
         cli_error("gen", "%s has no field '%s' that can hold %g (see squeal(1), INFO fields)",
-                  sq_info_kind_to_str(kind), o->set_names[bad], o->set_values[bad]);
+                  sq_info_kind_to_str(kind), names[bad], values[bad]);
         return EXIT_USAGE;
     }
-    size_t len = sq_info_length(kind), tone = (size_t)llround(TONE_AFTER_INFO_S * 600.0);
+    size_t len = sq_info_length(kind), tone = (size_t)llround(tone_s * 600.0);
     uint8_t *bits = calloc(len + tone, 1);
     if (!bits)
         return EXIT_RUNTIME;
@@ -146,7 +147,7 @@ int gen_v34_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc)
     }
     for (size_t i = 0; i < sizeof FRAMES / sizeof FRAMES[0]; i++)
         if (strcmp(o->signal, FRAMES[i].name) == 0) {
-            *rc = build_frame(o, FRAMES[i].kind, b);
+            *rc = gen_v34_info_frame(o, FRAMES[i].kind, o->set_names, o->set_values, o->n_sets, TONE_AFTER_INFO_S, b);
             return 1;
         }
     return 0;

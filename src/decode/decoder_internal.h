@@ -274,6 +274,7 @@ typedef struct sq_v34_lane {
     int armed;
     double armed_s;                  /* the INFO1's end */
     int channel;                     /* of that INFO1: 2 for the 2400 Hz carrier's modem, 1 */
+    double cand_rate[SQ_V34_CANDIDATES], cand_carrier[SQ_V34_CANDIDATES];   /* Table 1's pairs */
     sq_v34_front *fronts[SQ_V34_CANDIDATES];
     float raw[SQ_V34_RAW];
     uint64_t n;                      /* samples seen */
@@ -282,7 +283,10 @@ typedef struct sq_v34_lane {
     uint64_t quiet;                  /* samples in a row under the floor */
     uint64_t last_loud;
     int state;
-    uint64_t onset;                  /* the stretch's first sample */
+    uint64_t onset;                  /* the front end's sample 0: where the window with S began */
+    uint64_t s_start;                /* where S began */
+    uint64_t scan_until;             /* S is looked for until this sample */
+    double level;                    /* the stretch's power */
     int cand;                        /* symbol rate and carrier (v34_lane.c's table) */
     uint64_t half;                   /* half-symbol samples since the onset */
 #define SQ_V34_HIST 18
@@ -318,6 +322,7 @@ typedef struct sq_v34_lane {
     long mp_start_r;
     sq_event mp_ev;
     int mp_open, mp_ack_seen;
+    long idle_symbols;               /* decided since TRN with nothing found */
     double trn_err;                  /* smoothed |error|^2 against TRN's known symbols */
     double trn_err_snap, trn_err_old;   /* it 0-31 and 32-63 symbols ago */
 } sq_v34_lane;

@@ -19,22 +19,16 @@
 #include "squeal/error.h"
 #include "squeal/level.h"
 
-enum { V34_IDLE = 0, V34_QUIET, V34_MEASURE, V34_S, V34_KEEP, V34_TRAIN, V34_TEST, V34_DECIDE, V34_DONE, V34_IGNORE };
-
-static const struct { double rate, carrier; } CANDIDATES[SQ_V34_CANDIDATES] = {
-    { 2400.0, 1600.0 }, { 2400.0, 1800.0 },
-    { 2400.0 * 8 / 7, 2400.0 * 8 / 7 * 3 / 5 }, { 2400.0 * 8 / 7, 2400.0 * 8 / 7 * 2 / 3 },
-    { 2800.0, 1680.0 }, { 2800.0, 2800.0 * 2 / 3 },
-    { 3000.0, 1800.0 }, { 3000.0, 2000.0 },
-    { 3200.0, 3200.0 * 4 / 7 }, { 3200.0, 1920.0 },
-    { 2400.0 * 10 / 7, 2400.0 * 10 / 7 * 4 / 7 },
-};
+enum { V34_IDLE = 0, V34_QUIET, V34_S, V34_KEEP, V34_TRAIN, V34_TEST, V34_DECIDE, V34_DONE, V34_IGNORE };
 
 #define FLOOR_DBM0 -43.0
 #define POWER_SMOOTH (1.0 / 16.0)        /* ~2 ms */
-#define QUIET_BEFORE 160                 /* 20 ms of quiet before an onset */
-#define QUIET_AFTER 160                  /* and 20 ms of it ends a stretch */
-#define MEASURE_SKIP 32                  /* S's first 4 ms (the filters' rise) */
+#define QUIET_AFTER 160                  /* 20 ms of quiet ends a stretch */
+#define QUIET_DROP 0.05                  /* quiet: 13 dB under the stretch (or under the floor) */
+#define LEVEL_SMOOTH (1.0 / 800.0)       /* the stretch's level, over ~100 ms */
+#define SCAN_EVERY 32                    /* S is looked for every 4 ms ... */
+#define SCAN_FOR_S 8.0                   /* ... for this long after INFO1 or the last stretch read */
+#define DECIDE_GIVE_UP 3.0               /* s after TRN with neither J, MP nor E: not V.34's */
 #define MEASURE_LEN 256                  /* 32 ms: S lasts 37 ms or more */
 #define S_SHARE 0.6                      /* of the window's power in one pair's three lines */
 #define S_OUTER_SHARE 0.03               /* the two outer lines together, at least */
@@ -64,8 +58,17 @@ int sq_v34_lane_create(sq_decoder *d)
     sq_v34_lane *l = &d->v34;
     memset(l, 0, sizeof *l);
     l->floor_power = sq_dbm0_to_power(FLOOR_DBM0);
-    for (int c = 0; c < SQ_V34_CANDIDATES; c++) {
-        int rc = sq_v34_front_create(CANDIDATES[c].rate, CANDIDATES[c].carrier, &l->fronts[c]);
+    /* Table 1's pairs: both carriers of each symbol rate, one for 3429 (its two are the same) */
+    int c = 0;
+    for (int code = 0; code < SQ_V34_SYMBOL_RATES; code++)
+        for (int high = 0; high < 2 && c < SQ_V34_CANDIDATES; high++) {
+            if (high && sq_v34_carrier_hz(code, 0) == sq_v34_carrier_hz(code, 1))
+                continue;
+            l->cand_rate[c] = sq_v34_symbol_rate(code);
+            l->cand_carrier[c++] = sq_v34_carrier_hz(code, high);
+        }
+    for (c = 0; c < SQ_V34_CANDIDATES; c++) {
+        int rc = sq_v34_front_create(l->cand_rate[c], l->cand_carrier[c], &l->fronts[c]);
         if (rc != SQ_OK)
             return rc;
     }
@@ -88,7 +91,8 @@ void sq_v34_lane_arm(sq_decoder *d, double end_s, int channel)
     l->channel = channel;
     l->state = V34_QUIET;
     l->quiet = 0;
-    l->power = 0.0;
+    l->level = 0.0;
+    l->scan_until = l->n + (uint64_t)(SCAN_FOR_S * SQ_PROCESSING_RATE_HZ);
     l->after_j = 0;
 }
 
@@ -113,8 +117,8 @@ static void emit(sq_decoder *d, sq_event_type type, double start_s, double end_s
     ev.start_s = start_s;
     ev.end_s = end_s;
     ev.fsk_channel = l->channel;
-    ev.symbol_rate = CANDIDATES[l->cand].rate;
-    ev.freq_hz = CANDIDATES[l->cand].carrier;
+    ev.symbol_rate = l->cand_rate[l->cand];
+    ev.freq_hz = l->cand_carrier[l->cand];
     ev.points = (uint8_t)points;
     if (type == SQ_EVENT_V34_TRN && l->trn_err_old > 0.0)
         ev.snr_db = 10.0 * log10((points == 16 ? 10.0 : 2.0) / l->trn_err_old);
@@ -143,6 +147,7 @@ static void end_stretch(sq_decoder *d, double end_s)
     l->j_open = 0;
     close_mp(d);
     l->state = V34_QUIET;
+    l->level = 0.0;
 }
 
 /* ---- the known symbols ---- */
@@ -205,8 +210,8 @@ static void found_mp(sq_decoder *d, const sq_v34_mp *mp, long start_r, long end_
     l->mp_ev.fsk_channel = l->channel;
     l->mp_ev.start_s = time_of_r(l, start_r);
     l->mp_ev.end_s = time_of_r(l, end_r);
-    l->mp_ev.symbol_rate = CANDIDATES[l->cand].rate;
-    l->mp_ev.freq_hz = CANDIDATES[l->cand].carrier;
+    l->mp_ev.symbol_rate = l->cand_rate[l->cand];
+    l->mp_ev.freq_hz = l->cand_carrier[l->cand];
     l->mp_ev.points = (uint8_t)l->points;
     l->mp_ev.mp = *mp;
     l->mp_ev.crc_ok = 1;
@@ -276,6 +281,7 @@ static void start_deciding(sq_decoder *d, long r_from, long r_now)
     emit(d, SQ_EVENT_V34_TRN, time_of_r(l, l->trn_start_r), time_of_r(l, r_from), l->ref.points);
     l->points = l->ref.phase3 ? 4 : l->ref.points;
     l->state = V34_DECIDE;
+    l->idle_symbols = 0;
     l->ones = 0;
     l->mp_collecting = 0;
     l->bits_seen = 0;
@@ -342,6 +348,11 @@ static void train_symbol(sq_decoder *d, float complex z, long r)
 static void decide_symbol(sq_decoder *d, float complex z, long r)
 {
     sq_v34_lane *l = &d->v34;
+    /* a V.90 analogue modem's Ja and CP, say: V.34's modulation, not its sequences */
+    if (!l->j_open && !l->mp_open && ++l->idle_symbols > (long)(DECIDE_GIVE_UP * l->cand_rate[l->cand])) {
+        l->state = V34_IGNORE;
+        return;
+    }
     float complex dec = sq_v34_decide(z, l->points);
     l->decided[r & 31] = dec;
     sq_v34_eq_adapt(&l->eq, dec, MU_TRACK);
@@ -475,7 +486,7 @@ static void choose_reading(sq_decoder *d)
     l->trn_start_r = trn_start(&l->ref);
     l->trn_err = l->trn_err_snap = l->trn_err_old = 0.1;
     l->poly_known = !l->ref.phase3;
-    emit(d, SQ_EVENT_V34_S, (double)l->onset / SQ_PROCESSING_RATE_HZ, time_of_r(l, 0), 0);
+    emit(d, SQ_EVENT_V34_S, (double)l->s_start / SQ_PROCESSING_RATE_HZ, time_of_r(l, 0), 0);
     emit(d, SQ_EVENT_V34_S_BAR, time_of_r(l, 0), time_of_r(l, SQ_V34_S_BAR_SYMBOLS), 0);
     l->pp_pending = l->ref.phase3;   /* named when TRN starts, or the signal ends */
     l->state = V34_TRAIN;
@@ -484,12 +495,12 @@ static void choose_reading(sq_decoder *d)
 /* ---- per sample ---- */
 
 /* S's lines for the eleven pairs, over the measuring window: the pair that holds most of it. */
-static int measure_s(sq_v34_lane *l)
+static int measure_s(sq_v34_lane *l, uint64_t first)
 {
     float x[MEASURE_LEN];
     double total = 0.0, wsum = 0.0;
     for (int i = 0; i < MEASURE_LEN; i++) {
-        x[i] = l->raw[(l->onset + MEASURE_SKIP + (uint64_t)i) % SQ_V34_RAW];
+        x[i] = l->raw[(first + (uint64_t)i) % SQ_V34_RAW];
         total += (double)x[i] * x[i];
     }
     total /= MEASURE_LEN;
@@ -501,8 +512,8 @@ static int measure_s(sq_v34_lane *l)
     int best = -1;
     double best_share = 0.0;
     for (int c = 0; c < SQ_V34_CANDIDATES; c++) {
-        double f[3] = { CANDIDATES[c].carrier, CANDIDATES[c].carrier - CANDIDATES[c].rate / 2,
-                        CANDIDATES[c].carrier + CANDIDATES[c].rate / 2 };
+        double f[3] = { l->cand_carrier[c], l->cand_carrier[c] - l->cand_rate[c] / 2,
+                        l->cand_carrier[c] + l->cand_rate[c] / 2 };
         double p[3];
         for (int k = 0; k < 3; k++) {
             double complex acc = 0.0;
@@ -609,43 +620,68 @@ static void half_sample(sq_decoder *d, float complex y)
         test_symbol(d, z, r);
 }
 
+/* Where S began: the first moment in the window whose 2 ms power reaches a quarter of the
+ * window's (the window may start in the quiet before it). */
+static uint64_t s_onset(const sq_v34_lane *l, uint64_t first)
+{
+    double total = 0.0;
+    for (uint64_t m = first; m < first + MEASURE_LEN; m++)
+        total += (double)l->raw[m % SQ_V34_RAW] * l->raw[m % SQ_V34_RAW];
+    double run = 0.0, want = 0.25 * total / MEASURE_LEN * 16.0;
+    for (uint64_t m = first; m < first + MEASURE_LEN; m++) {
+        run += (double)l->raw[m % SQ_V34_RAW] * l->raw[m % SQ_V34_RAW];
+        if (m >= first + 16)
+            run -= (double)l->raw[(m - 16) % SQ_V34_RAW] * l->raw[(m - 16) % SQ_V34_RAW];
+        if (run >= want)
+            return m >= first + 8 ? m - 8 : first;   /* the middle of the 2 ms that got there */
+    }
+    return first;
+}
+
+/* Every few ms while a start-up may come: is the last MEASURE_LEN samples S? */
+static void scan_for_s(sq_decoder *d, uint64_t n)
+{
+    sq_v34_lane *l = &d->v34;
+    if (n % SCAN_EVERY || n + 1 < MEASURE_LEN || n > l->scan_until || l->power < l->floor_power)
+        return;
+    uint64_t first = n + 1 - MEASURE_LEN;
+    int cand = measure_s(l, first);
+    if (cand < 0)
+        return;
+    l->cand = cand;
+    l->onset = first;
+    l->s_start = s_onset(l, first);
+    l->level = l->power;
+    start_receiver(d);
+    for (uint64_t m = first; m <= n && l->state == V34_S; m++) {
+        float complex y;
+        double t;
+        if (sq_v34_front_push(l->fronts[l->cand], l->raw[m % SQ_V34_RAW], &y, &t))
+            half_sample(d, y);
+    }
+}
+
 static void sample(sq_decoder *d, float x)
 {
     sq_v34_lane *l = &d->v34;
     l->raw[l->n % SQ_V34_RAW] = x;
     l->power += POWER_SMOOTH * ((double)x * x - l->power);
-    int loud = l->power >= l->floor_power;
-    uint64_t n = l->n++, quiet_before = l->quiet;
+    uint64_t n = l->n++;
+    /* quiet: under the floor, or well under the stretch's own level (a noisy line) */
+    int loud = l->power >= l->floor_power && l->power >= QUIET_DROP * l->level;
     l->quiet = loud ? 0 : l->quiet + 1;
-    if (loud)
+    if (loud) {
         l->last_loud = n;
+        l->level += LEVEL_SMOOTH * (l->power - l->level);
+    }
     switch (l->state) {
     case V34_QUIET:
-        if (loud && quiet_before >= QUIET_BEFORE) {
-            l->onset = n;
-            l->state = V34_MEASURE;
-        }
-        break;
-    case V34_MEASURE:
-        if (n + 1 < l->onset + MEASURE_SKIP + MEASURE_LEN)
-            break;
-        l->cand = measure_s(l);
-        if (l->cand < 0) {
-            l->cand = 0;
-            l->state = V34_IGNORE;
-            break;
-        }
-        start_receiver(d);
-        for (uint64_t m = l->onset; m <= n && l->state == V34_S; m++) {
-            float complex y;
-            double t;
-            if (sq_v34_front_push(l->fronts[l->cand], l->raw[m % SQ_V34_RAW], &y, &t))
-                half_sample(d, y);
-        }
+        scan_for_s(d, n);
         break;
     case V34_S: case V34_KEEP: case V34_TRAIN: case V34_DECIDE: case V34_TEST: {
         if (l->quiet >= QUIET_AFTER) {
             end_stretch(d, (double)(l->last_loud + 1) / SQ_PROCESSING_RATE_HZ);
+            l->scan_until = n + (uint64_t)(SCAN_FOR_S * SQ_PROCESSING_RATE_HZ);
             break;
         }
         float complex y;
@@ -654,9 +690,11 @@ static void sample(sq_decoder *d, float x)
             half_sample(d, y);
         break;
     }
-    default:   /* done or not V.34: wait for the stretch to end */
-        if (l->quiet >= QUIET_AFTER)
+    default:   /* done, or not V.34: wait for the stretch to end */
+        if (l->quiet >= QUIET_AFTER) {
             l->state = V34_QUIET;
+            l->level = 0.0;
+        }
         break;
     }
 }
@@ -683,8 +721,10 @@ double sq_v34_lane_horizon_s(const sq_decoder *d, double now_s)
 {
     const sq_v34_lane *l = &d->v34;
     switch (l->state) {
-    case V34_MEASURE: case V34_S: case V34_KEEP: case V34_TRAIN: case V34_DECIDE: case V34_TEST:
-        return fmin(now_s, (double)l->onset / SQ_PROCESSING_RATE_HZ);
+    case V34_S: case V34_KEEP: case V34_TRAIN: case V34_DECIDE: case V34_TEST:
+        return fmin(now_s, (double)l->s_start / SQ_PROCESSING_RATE_HZ);
+    case V34_QUIET:   /* an S found now may have begun a window back */
+        return fmin(now_s, fmax(0.0, now_s - (double)(MEASURE_LEN + SCAN_EVERY) / SQ_PROCESSING_RATE_HZ));
     default:
         return now_s;
     }

@@ -277,91 +277,30 @@ void sq_v34_mp_rates(const sq_v34_mp *a, const sq_v34_mp *b, int *call_to_answer
     *answer_to_call_bps = 2400 * down;
 }
 
-/* ---- a whole start-up, for gen and tests ---- */
+/* ---- symbol rates and carriers (Table 1) ---- */
 
-typedef struct symbol_sink {
-    float complex *out;
-    size_t max, n;
-} symbol_sink;
+static const struct { int a, c, low_d, low_e, high_d, high_e; } TABLE1[SQ_V34_SYMBOL_RATES] = {
+    { 1, 1, 2, 3, 3, 4 }, { 8, 7, 3, 5, 2, 3 }, { 7, 6, 3, 5, 2, 3 },
+    { 5, 4, 3, 5, 2, 3 }, { 4, 3, 4, 7, 3, 5 }, { 10, 7, 4, 7, 4, 7 },
+};
 
-static void put_symbol(symbol_sink *k, float complex z)
+double sq_v34_symbol_rate(int code)
 {
-    if (k->n < k->max)
-        k->out[k->n] = z;
-    k->n++;
+    return code >= 0 && code < SQ_V34_SYMBOL_RATES ? 2400.0 * TABLE1[code].a / TABLE1[code].c : 0.0;
 }
 
-static float complex last_symbol(const symbol_sink *k)
+double sq_v34_carrier_hz(int code, int high)
 {
-    return k->n && k->n <= k->max ? k->out[k->n - 1] : CMPLXF(1.0f, 1.0f);
+    if (code < 0 || code >= SQ_V34_SYMBOL_RATES)
+        return 0.0;
+    return high ? sq_v34_symbol_rate(code) * TABLE1[code].high_d / TABLE1[code].high_e
+                : sq_v34_symbol_rate(code) * TABLE1[code].low_d / TABLE1[code].low_e;
 }
 
-static void put_trn(symbol_sink *k, int answer_modem, int points, int count)
+int sq_v34_symbol_rate_code(double symbols_per_s)
 {
-    sq_v34_trn trn;
-    sq_v34_trn_init(&trn, answer_modem, points);
-    for (int i = 0; i < count; i++)
-        put_symbol(k, sq_v34_trn_next(&trn));
-}
-
-/* bits through the differential coder, whole symbols (the last padded with 1s) */
-static void put_bits(symbol_sink *k, sq_v34_diff *d, const uint8_t *bits, size_t n)
-{
-    int per = d->points == 16 ? 4 : 2;
-    for (size_t i = 0; i < n; i += (size_t)per) {
-        int b[4];
-        for (int j = 0; j < per; j++)
-            b[j] = i + (size_t)j < n ? bits[i + (size_t)j] : 1;
-        put_symbol(k, sq_v34_diff_encode(d, b));
-    }
-}
-
-static void put_pattern(symbol_sink *k, sq_v34_diff *d, unsigned pattern)
-{
-    uint8_t bits[SQ_V34_J_BITS];
-    for (int i = 0; i < SQ_V34_J_BITS; i++)
-        bits[i] = (uint8_t)((pattern >> i) & 1u);
-    put_bits(k, d, bits, SQ_V34_J_BITS);
-}
-
-static void put_phase4_tail(symbol_sink *k, const sq_v34_startup *p)
-{
-    put_trn(k, p->answer_modem, p->phase4_points, p->trn_symbols);
-    sq_v34_diff d;
-    sq_v34_diff_init(&d, p->answer_modem, p->phase4_points, last_symbol(k));
-    uint8_t bits[SQ_V34_MP1_BITS];
-    sq_v34_mp mp = p->mp;
-    for (int ack = 0; ack < 2; ack++) {
-        mp.acknowledge = (uint8_t)ack;
-        size_t n = sq_v34_mp_to_bits(&mp, bits);
-        for (int r = 0; r < (ack ? p->mp_ack_repeats : p->mp_repeats); r++)
-            put_bits(k, &d, bits, n);
-    }
-    uint8_t ones[SQ_V34_E_BITS];
-    memset(ones, 1, sizeof ones);
-    put_bits(k, &d, ones, SQ_V34_E_BITS);
-    put_trn(k, p->answer_modem, 16, p->tail_symbols);
-}
-
-size_t sq_v34_startup_symbols(const sq_v34_startup *p, float complex *out, size_t max)
-{
-    symbol_sink k = { out, max, 0 };
-    for (long r = -SQ_V34_S_SYMBOLS; r < SQ_V34_S_BAR_SYMBOLS; r++)
-        put_symbol(&k, sq_v34_s_symbol(r));
-    if (!p->phase3) {
-        put_phase4_tail(&k, p);
-        return k.n;
-    }
-    for (int i = 0; i < SQ_V34_PP_SYMBOLS; i++)
-        put_symbol(&k, sq_v34_pp_symbol(i));
-    put_trn(&k, p->answer_modem, 4, p->trn_symbols);
-    sq_v34_diff d;
-    sq_v34_diff_init(&d, p->answer_modem, 4, last_symbol(&k));
-    for (int i = 0; i < p->j_repeats; i++)
-        put_pattern(&k, &d, p->j_points == 16 ? SQ_V34_J16 : SQ_V34_J4);
-    if (p->j_prime) {
-        put_pattern(&k, &d, SQ_V34_J_PRIME);
-        put_phase4_tail(&k, p);
-    }
-    return k.n;
+    for (int k = 0; k < SQ_V34_SYMBOL_RATES; k++)
+        if (fabs(sq_v34_symbol_rate(k) - symbols_per_s) < 1.0)
+            return k;
+    return -1;
 }

@@ -81,23 +81,11 @@ size_t sq_v34_mp_to_bits(const sq_v34_mp *mp, uint8_t *bits);
  * when it does not, and -1 when a type 1 needs more bits than n. */
 int sq_v34_mp_from_bits(const uint8_t *bits, size_t n, sq_v34_mp *mp);
 
-/* What a modem sends in phases 3 and 4, as 11.3.1 and 11.4.1 order it: for gen and the tests.
- * Phase 3: S, S-bar, PP, 4-point TRN, J (asking for j_points). The call modem then goes
- * straight on (j_prime): J', TRN in phase4_points, MP, MP', E. The answer modem's phase 4
- * starts afresh (phase3 0): S, S-bar, TRN, MP, MP', E. After E come tail_symbols of scrambled
- * 1s in 16 points, standing for B1 and data. */
-typedef struct sq_v34_startup {
-    int answer_modem;
-    int phase3;
-    int trn_symbols;                 /* each TRN */
-    int j_points, j_repeats, j_prime;
-    int phase4_points;
-    int mp_repeats, mp_ack_repeats;
-    sq_v34_mp mp;
-    int tail_symbols;
-} sq_v34_startup;
-
-/* Writes the symbols to out (at most max); returns how many the whole start-up has. */
-size_t sq_v34_startup_symbols(const sq_v34_startup *p, float complex *out, size_t max);
+/* Table 1: the symbol rates by code (0 = 2400 ... 5 = 3429, rounded: 2400 * a / c exactly),
+ * their low and high carriers, and the code of a rate given within 1 symbol/s (-1 if none). */
+#define SQ_V34_SYMBOL_RATES 6
+double sq_v34_symbol_rate(int code);
+double sq_v34_carrier_hz(int code, int high);
+int sq_v34_symbol_rate_code(double symbols_per_s);
 
 #endif

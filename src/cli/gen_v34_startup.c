@@ -1,0 +1,73 @@
+/* squeal gen v34_startup: one modem's V.34 phases 3 and 4 after its INFO1 (so that decode,
+ * which listens for them after a modem's INFO1, reads them back). The caller sends INFO1c, the
+ * answerer INFO1a naming the symbol rates; 70 ms later phase 3 starts (V.34 11.3.1). --set
+ * picks symbol_rate, high_carrier, points (phase 4's constellation), j_points (what its J
+ * asks of the far end) and max_rate_bps (the MP's rates, both ways, and the top of its mask). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "src/cli/gen_signals.h"
+
+#define PHASE3_SILENCE_S 0.07
+
+/* --set values into the start-up's parameters; an exit code */
+static int read_sets(const gen_opts *o, sq_v34_startup_params *p)
+{
+    double max_rate = 2400.0 * p->mp.rate_call_to_answer;
+    for (size_t i = 0; i < o->n_sets; i++) {
+        const char *n = o->set_names[i];
+        double v = o->set_values[i];
+        if (strcmp(n, "symbol_rate") == 0)
+            p->symbol_rate = v;
+        else if (strcmp(n, "high_carrier") == 0 && (v == 0.0 || v == 1.0))
+            p->high_carrier = (int)v;
+        else if (strcmp(n, "points") == 0 && (v == 4.0 || v == 16.0))
+            p->points = (int)v;
+        else if (strcmp(n, "j_points") == 0 && (v == 4.0 || v == 16.0))
+            p->j_points = (int)v;
+        else if (strcmp(n, "max_rate_bps") == 0 && v >= 2400.0 && v <= 33600.0 && fmod(v, 2400.0) == 0.0)
+            max_rate = v;
+        else {
+            cli_error("gen", "v34_startup has no setting '%s' that can be %g (symbol_rate, high_carrier 0|1, "
+                      "points 4|16, j_points 4|16, max_rate_bps a multiple of 2400 up to 33600)", n, v);
+            return EXIT_USAGE;
+        }
+    }
+    int steps = (int)(max_rate / 2400.0);
+    p->mp.rate_call_to_answer = p->mp.rate_answer_to_call = (uint8_t)steps;
+    p->mp.rate_mask = (uint16_t)((1u << steps) - 1u);
+    return EXIT_OK;
+}
+
+int gen_v34_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc)
+{
+    if (strcmp(o->signal, "v34_startup") != 0)
+        return 0;
+    *ref_level = isnan(o->level) ? -13.0 : o->level;
+    sq_v34_startup_params p;
+    sq_v34_startup_default_params(&p);
+    p.answer_modem = strcmp(o->role, "answerer") == 0;
+    p.level_dbm0 = *ref_level;
+    if ((*rc = read_sets(o, &p)) != EXIT_OK)
+        return 1;
+    size_t n = sq_v34_startup_modulate(&p, NULL, 0);
+    if (n == 0) {
+        cli_error("gen", "v34_startup: %g is not a V.34 symbol rate (2400, 2743, 2800, 3000, 3200, 3429)", p.symbol_rate);
+        *rc = EXIT_USAGE;
+        return 1;
+    }
+    /* its INFO1 first: the answerer's names the symbol rate both ways */
+    const char *names[] = { "symbol_rate_answer_to_call", "symbol_rate_call_to_answer" };
+    const double values[] = { round(p.symbol_rate), round(p.symbol_rate) };
+    *rc = gen_v34_info_frame(o, p.answer_modem ? SQ_INFO1A : SQ_INFO1C, names, values, p.answer_modem ? 2 : 0, 0.0, b);
+    if (*rc != EXIT_OK)
+        return 1;
+    if (gen_append_silence(b, PHASE3_SILENCE_S) != 0 || sample_buf_grow(b, n) != 0) {
+        *rc = EXIT_RUNTIME;
+        return 1;
+    }
+    b->n += sq_v34_startup_modulate(&p, b->x + b->n, n);
+    *rc = gen_append_silence(b, 0.1) == 0 ? EXIT_OK : EXIT_RUNTIME;
+    return 1;
+}

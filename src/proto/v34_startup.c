@@ -1,0 +1,187 @@
+/* A modem's V.34 phases 3 and 4 as symbols, and modulated (src/proto/v34_startup.h,
+ * squeal/v34_info.h; V.34 11.3.1, 11.4.1). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dsp/cmplx.h"
+#include "dsp/v34.h"
+#include "squeal/error.h"
+#include "squeal/time_base.h"
+#include "src/proto/v34_startup.h"
+
+/* ---- a whole start-up, for gen and tests ---- */
+
+typedef struct symbol_sink {
+    float complex *out;
+    size_t max, n;
+    float scale16;                   /* for 16-point symbols */
+} symbol_sink;
+
+static void put_symbol(symbol_sink *k, float complex z)
+{
+    if (k->n < k->max)
+        k->out[k->n] = z;
+    k->n++;
+}
+
+/* The last symbol's quarter-turns start the differential coder: its point, unscaled. */
+static float complex last_symbol(const symbol_sink *k, int points)
+{
+    if (!k->n || k->n > k->max)
+        return CMPLXF(1.0f, 1.0f);
+    return k->out[k->n - 1] / (points == 16 ? k->scale16 : 1.0f);
+}
+
+static void put_trn(symbol_sink *k, int answer_modem, int points, int count)
+{
+    sq_v34_trn trn;
+    sq_v34_trn_init(&trn, answer_modem, points);
+    for (int i = 0; i < count; i++)
+        put_symbol(k, sq_v34_trn_next(&trn) * (points == 16 ? k->scale16 : 1.0f));
+}
+
+/* bits through the differential coder, whole symbols (the last padded with 1s) */
+static void put_bits(symbol_sink *k, sq_v34_diff *d, const uint8_t *bits, size_t n)
+{
+    int per = d->points == 16 ? 4 : 2;
+    for (size_t i = 0; i < n; i += (size_t)per) {
+        int b[4];
+        for (int j = 0; j < per; j++)
+            b[j] = i + (size_t)j < n ? bits[i + (size_t)j] : 1;
+        put_symbol(k, sq_v34_diff_encode(d, b) * (d->points == 16 ? k->scale16 : 1.0f));
+    }
+}
+
+static void put_pattern(symbol_sink *k, sq_v34_diff *d, unsigned pattern)
+{
+    uint8_t bits[SQ_V34_J_BITS];
+    for (int i = 0; i < SQ_V34_J_BITS; i++)
+        bits[i] = (uint8_t)((pattern >> i) & 1u);
+    put_bits(k, d, bits, SQ_V34_J_BITS);
+}
+
+static void put_phase4_tail(symbol_sink *k, const sq_v34_startup *p)
+{
+    put_trn(k, p->answer_modem, p->phase4_points, p->trn_symbols);
+    sq_v34_diff d;
+    sq_v34_diff_init(&d, p->answer_modem, p->phase4_points, last_symbol(k, p->phase4_points));
+    uint8_t bits[SQ_V34_MP1_BITS];
+    sq_v34_mp mp = p->mp;
+    for (int ack = 0; ack < 2; ack++) {
+        mp.acknowledge = (uint8_t)ack;
+        size_t n = sq_v34_mp_to_bits(&mp, bits);
+        for (int r = 0; r < (ack ? p->mp_ack_repeats : p->mp_repeats); r++)
+            put_bits(k, &d, bits, n);
+    }
+    uint8_t ones[SQ_V34_E_BITS];
+    memset(ones, 1, sizeof ones);
+    put_bits(k, &d, ones, SQ_V34_E_BITS);
+    put_trn(k, p->answer_modem, 16, p->tail_symbols);
+}
+
+size_t sq_v34_startup_symbols(const sq_v34_startup *p, float complex *out, size_t max)
+{
+    symbol_sink k = { out, max, 0, p->same_power ? (float)sqrt(2.0 / 10.0) : 1.0f };
+    for (long r = -SQ_V34_S_SYMBOLS; r < SQ_V34_S_BAR_SYMBOLS; r++)
+        put_symbol(&k, sq_v34_s_symbol(r));
+    if (!p->phase3) {
+        put_phase4_tail(&k, p);
+        return k.n;
+    }
+    for (int i = 0; i < SQ_V34_PP_SYMBOLS; i++)
+        put_symbol(&k, sq_v34_pp_symbol(i));
+    put_trn(&k, p->answer_modem, 4, p->trn_symbols);
+    sq_v34_diff d;
+    sq_v34_diff_init(&d, p->answer_modem, 4, last_symbol(&k, 4));
+    for (int i = 0; i < p->j_repeats; i++)
+        put_pattern(&k, &d, p->j_points == 16 ? SQ_V34_J16 : SQ_V34_J4);
+    if (p->j_prime) {
+        put_pattern(&k, &d, SQ_V34_J_PRIME);
+        put_phase4_tail(&k, p);
+    }
+    return k.n;
+}
+
+/* ---- modulated (squeal/v34_info.h) ---- */
+
+#define DATA_S 0.2
+#define ANSWER_GAP_S 0.4
+#define TRN_SYMBOLS 640
+
+void sq_v34_startup_default_params(sq_v34_startup_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->symbol_rate = 3200.0;
+    p->high_carrier = 1;
+    p->points = p->j_points = 16;
+    p->mp.rate_call_to_answer = p->mp.rate_answer_to_call = 12;
+    p->mp.rate_mask = 0x0FFF;
+    p->mp.asymmetric = 1;
+    p->level_dbm0 = -13.0;
+}
+
+/* Symbols on the line from sample `at`: writes what falls below max; returns the end. */
+static size_t modulate_symbols(double rate, double carrier, double level, const float complex *sym, size_t n,
+                               float *out, size_t max, size_t at)
+{
+    sq_v34_tx *tx;
+    if (sq_v34_tx_create(rate, carrier, level, &tx) != SQ_OK)
+        return 0;
+    float chunk[256];
+    for (size_t i = 0; i <= n; i++) {
+        size_t got;
+        if (i < n)
+            sq_v34_tx_symbol(tx, sym[i]);
+        while ((got = i < n ? sq_v34_tx_read(tx, chunk, 256) : sq_v34_tx_flush(tx, chunk, 256)) > 0) {
+            for (size_t k = 0; k < got; k++, at++)
+                if (at < max)
+                    out[at] = chunk[k];
+        }
+    }
+    sq_v34_tx_destroy(tx);
+    return at;
+}
+
+static size_t quiet(float *out, size_t max, size_t at, double seconds)
+{
+    size_t end = at + (size_t)lround(seconds * SQ_PROCESSING_RATE_HZ);
+    for (; at < end; at++)
+        if (at < max)
+            out[at] = 0.0f;
+    return end;
+}
+
+static size_t part(const sq_v34_startup *s, double rate, double carrier, double level, float *out, size_t max,
+                   size_t at)
+{
+    size_t n = sq_v34_startup_symbols(s, NULL, 0);
+    float complex *sym = malloc((n ? n : 1) * sizeof *sym);
+    if (!sym)
+        return 0;
+    sq_v34_startup_symbols(s, sym, n);
+    size_t end = modulate_symbols(rate, carrier, level, sym, n, out, max, at);
+    free(sym);
+    return end;
+}
+
+size_t sq_v34_startup_modulate(const sq_v34_startup_params *p, float *out, size_t max)
+{
+    int code = sq_v34_symbol_rate_code(p->symbol_rate);
+    if (code < 0 || (p->points != 4 && p->points != 16) || (p->j_points != 4 && p->j_points != 16) ||
+        !(p->level_dbm0 >= -60.0 && p->level_dbm0 <= 3.0))
+        return 0;
+    if (!out)
+        max = 0;
+    double rate = sq_v34_symbol_rate(code), carrier = sq_v34_carrier_hz(code, p->high_carrier);
+    sq_v34_startup s = { .answer_modem = p->answer_modem ? 1 : 0, .phase3 = 1, .trn_symbols = TRN_SYMBOLS,
+                         .j_points = p->j_points, .j_repeats = (int)(0.1 * rate / 8), .j_prime = !p->answer_modem,
+                         .phase4_points = p->points, .mp_repeats = 8, .mp_ack_repeats = 4, .mp = p->mp,
+                         .tail_symbols = (int)(DATA_S * rate), .same_power = 1 };
+    size_t at = part(&s, rate, carrier, p->level_dbm0, out, max, 0);
+    if (p->answer_modem && at) {
+        at = quiet(out, max, at, ANSWER_GAP_S);
+        s.phase3 = 0;
+        at = part(&s, rate, carrier, p->level_dbm0, out, max, at);
+    }
+    return at;
+}

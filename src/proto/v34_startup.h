@@ -1,0 +1,29 @@
+/* Internal: a modem's whole V.34 phase 3 and 4 as symbols (for gen's v34_startup and the
+ * tests); the public squeal/v34_info.h modulates it. */
+#ifndef SQ_PROTO_V34_STARTUP_H
+#define SQ_PROTO_V34_STARTUP_H
+
+#include "src/proto/v34_train.h"
+
+/* What a modem sends in phases 3 and 4, as 11.3.1 and 11.4.1 order it: for gen and the tests.
+ * Phase 3: S, S-bar, PP, 4-point TRN, J (asking for j_points). The call modem then goes
+ * straight on (j_prime): J', TRN in phase4_points, MP, MP', E. The answer modem's phase 4
+ * starts afresh (phase3 0): S, S-bar, TRN, MP, MP', E. After E come tail_symbols of scrambled
+ * 1s in 16 points, standing for B1 and data. */
+typedef struct sq_v34_startup {
+    int answer_modem;
+    int phase3;
+    int trn_symbols;                 /* each TRN */
+    int j_points, j_repeats, j_prime;
+    int phase4_points;
+    int mp_repeats, mp_ack_repeats;
+    sq_v34_mp mp;
+    int tail_symbols;
+    int same_power;                  /* 16-point symbols scaled to the 4-point ones' power, as a
+                                      * transmitter keeps its level (10.1.3 note) */
+} sq_v34_startup;
+
+/* Writes the symbols to out (at most max); returns how many the whole start-up has. */
+size_t sq_v34_startup_symbols(const sq_v34_startup *p, float complex *out, size_t max);
+
+#endif
