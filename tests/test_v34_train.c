@@ -3,6 +3,7 @@
  * own modulator through a line with a tilt, echo-like smear, noise and a carrier offset, read
  * back by the timeline decoder at every symbol rate, over many seeds. */
 #include <check.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +230,9 @@ START_TEST(test_call_modem_startup)
     static const sq_event_type order[] = { SQ_EVENT_V34_S, SQ_EVENT_V34_S_BAR, SQ_EVENT_V34_PP, SQ_EVENT_V34_TRN,
                                            SQ_EVENT_V34_J, SQ_EVENT_V34_J_PRIME, SQ_EVENT_V34_TRN, SQ_EVENT_MP,
                                            SQ_EVENT_MP, SQ_EVENT_V34_E };
+    if (e.n != sizeof order / sizeof order[0])
+        for (size_t i = 0; i < e.n; i++)
+            fprintf(stderr, "  %s %.3f-%.3f\n", sq_event_type_to_str(e.ev[i].type), e.ev[i].start_s, e.ev[i].end_s);
     ck_assert_msg(e.n == sizeof order / sizeof order[0], "pair %zu seed %d: %zu events", pair, seed, e.n);
     for (size_t i = 0; i < e.n; i++) {
         ck_assert_msg(e.ev[i].type == order[i], "pair %zu seed %d: event %zu is %s", pair, seed, i,

@@ -58,7 +58,8 @@ typedef enum sq_event_type {
     SQ_EVENT_INFO1,        /*  info_bits, crc_ok; fsk_channel 2 on 2400 Hz, 1 on 1200 Hz */
     SQ_EVENT_LINE_PROBE,   /* V.34 L1 then L2 (10.1.2.4): on_s is L1's length, 0 if not seen */
     SQ_EVENT_V34_DATA,     /* what a modem sends after its own INFO1 until it stops or retrains:
-                            * V.34 phases 3 and 4 (training) then data, not yet told apart */
+                            * V.34 phases 3 and 4 (training) then data; from the end of E when
+                            * phase 4 was read (the v34_* events), with symbol_rate and freq_hz */
     SQ_EVENT_V90_DATA,     /* the same from a V.90 digital modem (its INFO0 was an INFO0d) */
     SQ_EVENT_V8BIS_MSG,    /* a V.8bis message (squeal/v8bis.h): an HDLC frame on V.21 with a good
                             * FCS; v8.octets holds its first SQ_V8_MAX_OCTETS octets (FCS
@@ -125,7 +126,7 @@ typedef struct sq_event {
     uint8_t info_bits[14];
     uint8_t info_kind;
     uint8_t crc_ok;
-    double symbol_rate;     /* V.34 phase 3 and 4 events: symbols/s */
+    double symbol_rate;     /* V.34 phase 3 and 4 events, and v34_data after them: symbols/s */
     sq_v34_mp mp;           /* mp events */
     uint8_t points;         /* v34_trn and v34_j events: 4 or 16 */
     /* room for fields to come without changing the struct's size (version.h) */

@@ -258,8 +258,8 @@ typedef struct sq_wideband_lane {
  * then an equaliser trained on the known sequences and the bits of J, MP and E. */
 #define SQ_V34_CANDIDATES 11
 #define SQ_V34_RAW 1024              /* samples kept to start the receiver at an onset */
-#define SQ_V34_KEEP 1024             /* half-symbol samples kept to train from the reversal */
-#define SQ_V34_HYPOTHESES 5
+#define SQ_V34_KEEP 2048             /* half-symbol samples kept to train from the reversal */
+#define SQ_V34_HYPOTHESES 6
 #define SQ_V34_MP_BUF 256
 
 typedef struct sq_v34_ref {          /* the known symbols of one reading of the start-up */
@@ -307,7 +307,6 @@ typedef struct sq_v34_lane {
     int points;                      /* of what follows TRN */
     int after_j;                     /* J' ended: a phase 4 TRN follows */
     int poly_known;                  /* whose scrambler the modem uses is settled */
-    int pp_pending;                  /* PP read, not yet named (it ends where TRN starts) */
     long test_r;                     /* testing what TRN after J' is */
     double test_corr[4];
     float complex test_z[48];
@@ -323,6 +322,7 @@ typedef struct sq_v34_lane {
     sq_event mp_ev;
     int mp_open, mp_ack_seen;
     long idle_symbols;               /* decided since TRN with nothing found */
+    double data_from_s;              /* the last E read ended here: data follows */
     double trn_err;                  /* smoothed |error|^2 against TRN's known symbols */
     double trn_err_snap, trn_err_old;   /* it 0-31 and 32-63 symbols ago */
 } sq_v34_lane;
@@ -422,6 +422,8 @@ void sq_v34_lane_arm(sq_decoder *d, double end_s, int channel);
 void sq_v34_lane_process(sq_decoder *d, const float *x, size_t n);
 void sq_v34_lane_finish(sq_decoder *d);
 double sq_v34_lane_horizon_s(const sq_decoder *d, double now_s);
+/* 1 when an E read after start_s ended phase 4: its end, the symbol rate and the carrier. */
+int sq_v34_lane_data_since(const sq_decoder *d, double start_s, double *data_s, double *symbol_rate, double *carrier_hz);
 void sq_v34_lane_destroy(sq_decoder *d);
 
 /* 1 while a modem's training or data (after its INFO1 or V.32 S) is sounding */

@@ -39,18 +39,21 @@ enum { V34_IDLE = 0, V34_QUIET, V34_S, V34_KEEP, V34_TRAIN, V34_TEST, V34_DECIDE
 #define REV_LAG_HALVES 16                /* S-bar against S 8 symbols before */
 #define REV_RHO -0.3
 #define REV_MIN_DIP 3
-#define DECIDE_R 216                     /* symbols after the reversal when a reading is chosen */
-#define SCORE_SPAN 64                    /* over the last of them */
+#define DECIDE_R 400                     /* symbols after the reversal when a reading is chosen */
+#define SCORE_SPAN 64                    /* over the last of them: in TRN, whichever phase */
+_Static_assert(DECIDE_R - SCORE_SPAN >= SQ_V34_S_BAR_SYMBOLS + SQ_V34_PP_SYMBOLS, "the readings are scored on TRN");
 #define MIN_SNR_DB 8.0                   /* a wrong reading trains to about 0 dB */
 #define TRAIN_FROM_R (-8)
 #define TEST_SYMBOLS 48                  /* to tell 4- from 16-point TRN after J' */
 #define TEST_MIN_CORR 0.6
 #define TRN_CHECK_AFTER 64
-#define TRN_MISSES 20                    /* of the last 32 decisions off the known symbols (after
-                                          * TRN, 3 in 4 miss in 4 points, 15 in 16 in 16) */
+#define TRN_MISSES_4 20                  /* of the last 32 decisions off the known symbols: after */
+#define TRN_MISSES_16 26                 /* TRN, 3 in 4 miss in 4 points, 15 in 16 in 16 */
 #define MU_FAST 0.3f
 #define MU_TRAIN 0.1f
 #define MU_TRACK 0.03f
+#define MU_TRAIN_LIVE 0.06f                /* on TRN's first symbols after a reading is chosen */
+#define TRN_FAST_SYMBOLS 1000
 #define FAST_SYMBOLS 100
 
 int sq_v34_lane_create(sq_decoder *d)
@@ -137,9 +140,6 @@ static void close_mp(sq_decoder *d)
 static void end_stretch(sq_decoder *d, double end_s)
 {
     sq_v34_lane *l = &d->v34;
-    if (l->pp_pending)   /* cut short in PP */
-        emit(d, SQ_EVENT_V34_PP, time_of_r(l, SQ_V34_S_BAR_SYMBOLS), end_s, 0);
-    l->pp_pending = 0;
     if (l->state == V34_TRAIN && l->r > l->trn_start_r)
         emit(d, SQ_EVENT_V34_TRN, time_of_r(l, l->trn_start_r), end_s, l->ref.points);
     if (l->j_open)
@@ -267,6 +267,7 @@ static void bit_in(sq_decoder *d, int b, long r)
         close_mp(d);
         emit(d, SQ_EVENT_V34_E, time_of_r(l, r + 1 - (long)(SQ_V34_E_BITS / bps)), time_of_r(l, r + 1), l->points);
         l->state = V34_DONE;
+        l->data_from_s = time_of_r(l, r + 1);   /* B1, then data */
         return;
     }
     if (!l->j_open)
@@ -301,10 +302,6 @@ static void test_symbol(sq_decoder *d, float complex z, long r);
 static void train_symbol(sq_decoder *d, float complex z, long r)
 {
     sq_v34_lane *l = &d->v34;
-    if (r == trn_start(&l->ref) && l->pp_pending) {
-        emit(d, SQ_EVENT_V34_PP, time_of_r(l, SQ_V34_S_BAR_SYMBOLS), time_of_r(l, r), 0);
-        l->pp_pending = 0;
-    }
     if (r == trn_start(&l->ref) && !l->poly_known) {
         start_trn_test(l, r);
         test_symbol(d, z, r);
@@ -317,7 +314,7 @@ static void train_symbol(sq_decoder *d, float complex z, long r)
     int miss = in_trn && (crealf(dec) != crealf(target) || cimagf(dec) != cimagf(target));
     /* past TRN's end the known symbols are wrong: steer by the decisions where most miss */
     int recent = __builtin_popcount((l->misses << 1 | (uint32_t)miss) & 0xFFu);
-    sq_v34_eq_adapt(&l->eq, recent >= 4 ? dec : target, MU_TRACK);
+    sq_v34_eq_adapt(&l->eq, recent >= 4 ? dec : target, r - l->trn_start_r < TRN_FAST_SYMBOLS ? MU_TRAIN_LIVE : MU_TRACK);
     if (in_trn && recent < 4) {   /* TRN's SNR: the error against the known symbols */
         float complex e = z - target;
         l->trn_err += 0.02 * ((double)crealf(e * conjf(e)) - l->trn_err);
@@ -331,7 +328,8 @@ static void train_symbol(sq_decoder *d, float complex z, long r)
         l->trn_err_snap = l->trn_err;
     }
     l->misses = (l->misses << 1) | (uint32_t)miss;
-    if (r < l->trn_start_r + TRN_CHECK_AFTER || __builtin_popcount(l->misses) < TRN_MISSES)
+    if (r < l->trn_start_r + TRN_CHECK_AFTER ||
+        __builtin_popcount(l->misses) < (l->ref.points == 16 ? TRN_MISSES_16 : TRN_MISSES_4))
         return;
     /* TRN ended where the misses thicken: the longest recent run in which most decisions miss */
     int end = 0;
@@ -447,11 +445,12 @@ static double train_pass(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int first
     return 10.0 * log10(pow_sum / (err + 1e-30));
 }
 
-/* Trains a fresh equaliser as reading f has it: a fast pass to converge, then a slow one over
+/* Trains a fresh equaliser as reading f has it: fast passes to converge, then a slow one over
  * the same symbols whose errors are the score. */
 static double try_reading(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq)
 {
     sq_v34_eq_init(eq, l->gain);
+    (void)train_pass(l, f, eq, 1);
     (void)train_pass(l, f, eq, 1);
     return train_pass(l, f, eq, 0);
 }
@@ -460,7 +459,7 @@ static void choose_reading(sq_decoder *d)
 {
     sq_v34_lane *l = &d->v34;
     static const int READINGS[SQ_V34_HYPOTHESES][3] = {   /* phase 3, points, GPA */
-        { 1, 4, 0 }, { 0, 4, 1 }, { 0, 4, 0 }, { 0, 16, 1 }, { 0, 16, 0 },
+        { 1, 4, 1 }, { 1, 4, 0 }, { 0, 4, 1 }, { 0, 4, 0 }, { 0, 16, 1 }, { 0, 16, 0 },
     };
     double best_snr = -1e9;
     int best = -1;
@@ -485,10 +484,11 @@ static void choose_reading(sq_decoder *d)
     l->misses = 0;
     l->trn_start_r = trn_start(&l->ref);
     l->trn_err = l->trn_err_snap = l->trn_err_old = 0.1;
-    l->poly_known = !l->ref.phase3;
+    l->poly_known = 1;   /* the readings scored TRN's start too: whose scrambler is known */
     emit(d, SQ_EVENT_V34_S, (double)l->s_start / SQ_PROCESSING_RATE_HZ, time_of_r(l, 0), 0);
     emit(d, SQ_EVENT_V34_S_BAR, time_of_r(l, 0), time_of_r(l, SQ_V34_S_BAR_SYMBOLS), 0);
-    l->pp_pending = l->ref.phase3;   /* named when TRN starts, or the signal ends */
+    if (l->ref.phase3)   /* the reading, chosen in TRN, has it from S-bar to TRN */
+        emit(d, SQ_EVENT_V34_PP, time_of_r(l, SQ_V34_S_BAR_SYMBOLS), time_of_r(l, trn_start(&l->ref)), 0);
     l->state = V34_TRAIN;
 }
 
@@ -540,7 +540,6 @@ static void start_receiver(sq_decoder *d)
     l->dip_start = 0;
     l->s_power = 0.0;
     l->j_open = 0;
-    l->pp_pending = 0;
     l->mp_open = 0;
     l->mp_ack_seen = 0;
     l->mp_collecting = 0;
@@ -715,6 +714,17 @@ void sq_v34_lane_finish(sq_decoder *d)
     if (l->state == V34_S || l->state == V34_KEEP || l->state == V34_TRAIN || l->state == V34_DECIDE ||
         l->state == V34_TEST)
         end_stretch(d, (double)(l->last_loud + 1) / SQ_PROCESSING_RATE_HZ);
+}
+
+int sq_v34_lane_data_since(const sq_decoder *d, double start_s, double *data_s, double *symbol_rate, double *carrier_hz)
+{
+    const sq_v34_lane *l = &d->v34;
+    if (!(l->data_from_s > start_s))
+        return 0;
+    *data_s = l->data_from_s;
+    *symbol_rate = l->cand_rate[l->cand];
+    *carrier_hz = l->cand_carrier[l->cand];
+    return 1;
 }
 
 double sq_v34_lane_horizon_s(const sq_decoder *d, double now_s)

@@ -153,6 +153,14 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
     ev.end_s = end_s;
     ev.level_dbm0 = sq_power_to_dbm0(l->tx_power_sum / (double)(l->tx_blocks ? l->tx_blocks : 1));
     ev.fsk_channel = l->info1_channel;
+    /* phases 3 and 4 read to their E (v34_lane.c): this event is the data after them */
+    double data_s, rate, carrier;
+    if (ev.type == SQ_EVENT_V34_DATA && sq_v34_lane_data_since(d, ev.start_s, &data_s, &rate, &carrier) &&
+        data_s < end_s) {
+        ev.start_s = data_s;
+        ev.symbol_rate = rate;
+        ev.freq_hz = carrier;
+    }
     sq_event_pool_queue(&d->pool, &ev, -1);
     sq_phase2_lanes_note_span(d, ev.start_s, ev.end_s);
 }
