@@ -80,6 +80,15 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
     }
 }
 
+int call_summary_mp_rate(const call_summary *s, int channel)
+{
+    if (!s->has_mp[1] || !s->has_mp[2] || (channel != 1 && channel != 2))
+        return 0;
+    int up, down;
+    sq_v34_mp_rates(&s->mp[1], &s->mp[2], &up, &down);
+    return channel == 1 ? up : down;
+}
+
 /* The answer modem's projected rate at the symbol rate it chose (INFO1c, V.34 Table 15). */
 static double rate_down(const call_summary *s)
 {

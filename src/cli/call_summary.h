@@ -29,6 +29,9 @@ typedef struct call_summary {
 void call_summary_init(call_summary *s);
 /* An event shown, heard on channel (1 or 2). */
 void call_summary_add(call_summary *s, const sq_event *ev, int channel);
+/* The data rate the MPs shown so far settle for what channel's modem sends (1: the caller's,
+ * 2: the answerer's), 0 when both MPs have not been shown. */
+int call_summary_mp_rate(const call_summary *s, int channel);
 /* file_end_s: the recording's length, to tell a call cut by the recording's end. */
 void call_summary_print(FILE *out, const call_summary *s, int json, double file_end_s);
 

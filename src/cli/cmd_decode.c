@@ -314,6 +314,8 @@ static void print_ready(timeline *t, double horizon)
         e->printed = 1;
         if (is_echo(t, i))
             continue;
+        if (e->ev.type == SQ_EVENT_V34_DATA && e->ev.symbol_rate > 0.0)   /* after E: at the MPs' rate */
+            e->ev.rate = call_summary_mp_rate(&t->summary, e->ev.fsk_channel);
         (t->json ? timeline_print_json : timeline_print_text)(stdout, e);
         call_summary_add(&t->summary, &e->ev, e->channel);
         t->shown++;

@@ -436,10 +436,15 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         fputc('\n', out);
         return;
     }
-    if (is_wideband(ev->type))
+    if (ev->type == SQ_EVENT_V34_DATA && ev->symbol_rate > 0.0) {
+        fprintf(out, " %4.0f baud %6.1f Hz  %6.1f dBm0", ev->symbol_rate, ev->freq_hz, ev->level_dbm0);
+        if (ev->rate)
+            fprintf(out, "  %d bit/s (the MPs)", ev->rate);
+    } else if (is_wideband(ev->type)) {
         fprintf(out, " %10s  %6.1f dBm0", "", ev->level_dbm0);
-    else
+    } else {
         fprintf(out, " %7.1f Hz  %6.1f dBm0", ev->freq_hz, ev->level_dbm0);
+    }
     if (is_v8bis(ev->type))
         fprintf(out, "  after the %s pair", ev->fsk_channel == 1 ? "initiating (1375+2002 Hz)" : "responding (1529+2225 Hz)");
     if (ev->type == SQ_EVENT_LINE_PROBE)
@@ -490,6 +495,11 @@ void timeline_print_json(FILE *out, const timeline_event *e)
     }
     if (!is_wideband(ev->type))
         fprintf(out, ",\"freq_hz\":%.1f", ev->freq_hz);
+    if (ev->type == SQ_EVENT_V34_DATA && ev->symbol_rate > 0.0) {
+        fprintf(out, ",\"symbol_rate\":%.0f,\"carrier_hz\":%.1f", ev->symbol_rate, ev->freq_hz);
+        if (ev->rate)
+            fprintf(out, ",\"rate_bps\":%d", ev->rate);
+    }
     if (ev->freq2_hz > 0)
         fprintf(out, ",\"freq2_hz\":%.1f", ev->freq2_hz);
     fprintf(out, ",\"level_dbm0\":%.1f", ev->level_dbm0);

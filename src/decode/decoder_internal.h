@@ -323,6 +323,7 @@ typedef struct sq_v34_lane {
     int mp_open, mp_ack_seen;
     long idle_symbols;               /* decided since TRN with nothing found */
     double data_from_s;              /* the last E read ended here: data follows */
+    double read_from_s, read_to_s;   /* the last stretch named whole, S to J (phase 3) */
     double trn_err;                  /* smoothed |error|^2 against TRN's known symbols */
     double trn_err_snap, trn_err_old;   /* it 0-31 and 32-63 symbols ago */
 } sq_v34_lane;
@@ -422,6 +423,9 @@ void sq_v34_lane_arm(sq_decoder *d, double end_s, int channel);
 void sq_v34_lane_process(sq_decoder *d, const float *x, size_t n);
 void sq_v34_lane_finish(sq_decoder *d);
 double sq_v34_lane_horizon_s(const sq_decoder *d, double now_s);
+/* 1 when the lane named a whole stretch (S to J) that spans [start_s, end_s], give or take
+ * the 20 ms blocks another lane measures in. */
+int sq_v34_lane_read_whole(const sq_decoder *d, double start_s, double end_s);
 /* 1 when an E read after start_s ended phase 4: its end, the symbol rate and the carrier. */
 int sq_v34_lane_data_since(const sq_decoder *d, double start_s, double *data_s, double *symbol_rate, double *carrier_hz);
 void sq_v34_lane_destroy(sq_decoder *d);

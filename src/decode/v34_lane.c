@@ -142,8 +142,11 @@ static void end_stretch(sq_decoder *d, double end_s)
     sq_v34_lane *l = &d->v34;
     if (l->state == V34_TRAIN && l->r > l->trn_start_r)
         emit(d, SQ_EVENT_V34_TRN, time_of_r(l, l->trn_start_r), end_s, l->ref.points);
-    if (l->j_open)
+    if (l->j_open) {   /* a phase 3 read to its end: named from S to J */
         emit(d, SQ_EVENT_V34_J, time_of_r(l, l->j_start_r), end_s, l->j_points);
+        l->read_from_s = (double)l->s_start / SQ_PROCESSING_RATE_HZ;
+        l->read_to_s = end_s;
+    }
     l->j_open = 0;
     close_mp(d);
     l->state = V34_QUIET;
@@ -725,6 +728,12 @@ int sq_v34_lane_data_since(const sq_decoder *d, double start_s, double *data_s, 
     *symbol_rate = l->cand_rate[l->cand];
     *carrier_hz = l->cand_carrier[l->cand];
     return 1;
+}
+
+int sq_v34_lane_read_whole(const sq_decoder *d, double start_s, double end_s)
+{
+    const sq_v34_lane *l = &d->v34;
+    return l->read_to_s > 0.0 && fabs(l->read_from_s - start_s) < 0.1 && fabs(l->read_to_s - end_s) < 0.1;
 }
 
 double sq_v34_lane_horizon_s(const sq_decoder *d, double now_s)

@@ -146,6 +146,8 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
     l->heard = 0;
     if (!heard || end_s - l->tx_start_s < MIN_STRETCH_S)
         return;
+    if (l->tx_type == SQ_EVENT_V34_DATA && sq_v34_lane_read_whole(d, l->tx_start_s, end_s))
+        return;   /* phase 3, named segment by segment */
     sq_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = l->tx_type;
