@@ -286,6 +286,11 @@ static void print_mp(FILE *out, const sq_event *ev, int json)
                 fprintf(out, "%s%d", first ? "" : ",", 2400 * (i + 1));
                 first = 0;
             }
+        if (m->type) {   /* h(1..3), real then imaginary: 16-bit two's complement, as sent */
+            fprintf(out, "],\"precoder\":[");
+            for (int i = 0; i < 6; i++)
+                fprintf(out, "%s%d", i ? "," : "", m->precoder[i]);
+        }
         fprintf(out, "],\"asymmetric\":%s,\"trellis_states\":%d,\"aux_channel\":%s,\"nonlinear\":%s,"
                 "\"shaping_expanded\":%s,\"crc\":\"%s\"}\n",
                 m->asymmetric ? "true" : "false", TRELLIS_STATES[m->trellis & 3], m->aux_channel ? "true" : "false",
