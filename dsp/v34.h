@@ -27,7 +27,7 @@ typedef struct sq_v34_front sq_v34_front;
 
 int sq_v34_front_create(double symbol_rate, double carrier_hz, sq_v34_front **out);
 /* Forgets its input: the next sample pushed is sample 0, and the half-symbol instants start
- * there. */
+ * there. Call it before the first push (the filter is made then). */
 void sq_v34_front_reset(sq_v34_front *f);
 /* Takes one sample. Returns 1 when a half-symbol sample of baseband is ready in *y, with
  * *t_samples the instant it stands for (in samples pushed since the reset). */
@@ -43,6 +43,7 @@ typedef struct sq_v34_eq {
     float complex taps[SQ_V34_EQ_TAPS];
     float complex line[SQ_V34_EQ_TAPS]; /* the newest half-symbol sample first */
     float complex derotated;            /* the last output */
+    float complex rotation;             /* e^{j phase} it was turned back by */
     double phase, freq;                 /* the carrier loop, radians (a symbol) */
     double err_power;                   /* smoothed |decision error|^2 */
 } sq_v34_eq;

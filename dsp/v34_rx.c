@@ -24,6 +24,9 @@
 struct sq_v34_front {
     double T;                          /* samples a symbol */
     double w;                          /* carrier, radians a sample */
+    double cutoff;                     /* of the low-pass, cycles a sample */
+    int ready;                         /* h computed (at the first reset: most fronts never run) */
+    double complex phasor, step;       /* e^{-j w n}, kept by multiplication */
     float h[PHASES + 1][TAPS];         /* h[p][i]: tap for the sample i - HALF_SPAN + 1 from
                                         * the instant's floor, the instant p / PHASES past it */
     float complex ring[RING];          /* mixed samples */
@@ -52,20 +55,24 @@ int sq_v34_front_create(double symbol_rate, double carrier_hz, sq_v34_front **ou
     f->w = 2.0 * M_PI * carrier_hz / fs;
     double band = 0.5 * symbol_rate * (1.0 + ROLLOFF_ALLOWED);
     double image = fmin(2.0 * carrier_hz - band, fs - 2.0 * carrier_hz - band);
-    double cutoff = fmax(band, 0.5 * (band + image)) / fs;
-    for (int p = 0; p <= PHASES; p++)
-        for (int i = 0; i < TAPS; i++)
-            f->h[p][i] = (float)window_sinc((double)p / PHASES + HALF_SPAN - 1 - i, cutoff);
-    sq_v34_front_reset(f);
+    f->cutoff = fmax(band, 0.5 * (band + image)) / fs;
+    f->step = cexp(-I * f->w);
     *out = f;
     return SQ_OK;
 }
 
 void sq_v34_front_reset(sq_v34_front *f)
 {
+    if (!f->ready) {
+        for (int p = 0; p <= PHASES; p++)
+            for (int i = 0; i < TAPS; i++)
+                f->h[p][i] = (float)window_sinc((double)p / PHASES + HALF_SPAN - 1 - i, f->cutoff);
+        f->ready = 1;
+    }
     memset(f->ring, 0, sizeof f->ring);
     f->n = 0;
     f->t_next = 0.0;
+    f->phasor = 1.0;
 }
 
 double sq_v34_front_samples_per_symbol(const sq_v34_front *f)
@@ -75,9 +82,10 @@ double sq_v34_front_samples_per_symbol(const sq_v34_front *f)
 
 int sq_v34_front_push(sq_v34_front *f, float x, float complex *y, double *t_samples)
 {
-    double ph = fmod(f->w * (double)f->n, 2.0 * M_PI);
-    f->ring[f->n % RING] = CMPLXF(x * (float)cos(ph), -x * (float)sin(ph));
-    f->n++;
+    f->ring[f->n % RING] = CMPLXF(x * (float)creal(f->phasor), x * (float)cimag(f->phasor));
+    f->phasor *= f->step;
+    if ((++f->n & 1023) == 0)   /* keep the phasor on the unit circle */
+        f->phasor /= cabs(f->phasor);
     /* the instant t needs samples up to floor(t) + HALF_SPAN */
     double t = f->t_next;
     uint64_t base = (uint64_t)floor(t);
@@ -126,7 +134,8 @@ float complex sq_v34_eq_output(sq_v34_eq *e)
     float complex z = 0.0f;
     for (int i = 0; i < SQ_V34_EQ_TAPS; i++)
         z += e->taps[i] * e->line[i];
-    e->derotated = z * CMPLXF((float)cos(e->phase), (float)-sin(e->phase));
+    e->rotation = CMPLXF((float)cos(e->phase), (float)sin(e->phase));
+    e->derotated = z * conjf(e->rotation);
     return e->derotated;
 }
 
@@ -137,7 +146,7 @@ void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu)
     for (int i = 0; i < SQ_V34_EQ_TAPS; i++)
         energy += crealf(e->line[i] * conjf(e->line[i]));
     /* the error turned back to the taps' side of the carrier loop */
-    float complex back = err * CMPLXF((float)cos(e->phase), (float)sin(e->phase)) * (mu / energy);
+    float complex back = err * e->rotation * (mu / energy);
     for (int i = 0; i < SQ_V34_EQ_TAPS; i++)
         e->taps[i] += back * conjf(e->line[i]);
     double tp = crealf(target * conjf(target));

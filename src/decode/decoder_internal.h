@@ -275,6 +275,10 @@ typedef struct sq_v34_lane {
     double armed_s;                  /* the INFO1's end */
     int channel;                     /* of that INFO1: 2 for the 2400 Hz carrier's modem, 1 */
     double cand_rate[SQ_V34_CANDIDATES], cand_carrier[SQ_V34_CANDIDATES];   /* Table 1's pairs */
+#define SQ_V34_MEASURE 256           /* samples S's lines are measured over */
+    float complex lines[SQ_V34_CANDIDATES][3][SQ_V34_MEASURE];   /* their windowed exponentials */
+#define SQ_V34_SCAN_HISTORY 16       /* 4 ms steps: 64 ms */
+    double scan_power[SQ_V34_SCAN_HISTORY];
     sq_v34_front *fronts[SQ_V34_CANDIDATES];
     float raw[SQ_V34_RAW];
     uint64_t n;                      /* samples seen */

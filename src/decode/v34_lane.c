@@ -15,6 +15,7 @@
  * Nothing is reported that a check has not confirmed. */
 #include <math.h>
 #include <string.h>
+#include "dsp/cmplx.h"
 #include "src/decode/decoder_internal.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
@@ -27,9 +28,10 @@ enum { V34_IDLE = 0, V34_QUIET, V34_S, V34_KEEP, V34_TRAIN, V34_TEST, V34_DECIDE
 #define QUIET_DROP 0.05                  /* quiet: 13 dB under the stretch (or under the floor) */
 #define LEVEL_SMOOTH (1.0 / 800.0)       /* the stretch's level, over ~100 ms */
 #define SCAN_EVERY 32                    /* S is looked for every 4 ms ... */
+#define RISE 4.0                         /* ... where the power rose 6 dB */
 #define SCAN_FOR_S 8.0                   /* ... for this long after INFO1 or the last stretch read */
-#define DECIDE_GIVE_UP 3.0               /* s after TRN with neither J, MP nor E: not V.34's */
-#define MEASURE_LEN 256                  /* 32 ms: S lasts 37 ms or more */
+#define DECIDE_GIVE_UP 0.5               /* s after TRN with neither J nor MP (each follows TRN at once) */
+#define MEASURE_LEN SQ_V34_MEASURE         /* 32 ms: S lasts 37 ms or more */
 #define S_SHARE 0.6                      /* of the window's power in one pair's three lines */
 #define S_OUTER_SHARE 0.03               /* the two outer lines together, at least */
 #define S_RHO 0.6                        /* S repeats every two symbols: correlation above this */
@@ -69,6 +71,20 @@ int sq_v34_lane_create(sq_decoder *d)
                 continue;
             l->cand_rate[c] = sq_v34_symbol_rate(code);
             l->cand_carrier[c++] = sq_v34_carrier_hz(code, high);
+        }
+    /* S's three lines for each pair, Hann-windowed and scaled so that |sum|^2 is a line's
+     * power over two (measure_s) */
+    double wsum = 0.0;
+    for (int i = 0; i < MEASURE_LEN; i++)
+        wsum += 0.5 - 0.5 * cos(2.0 * M_PI * (i + 0.5) / MEASURE_LEN);
+    for (c = 0; c < SQ_V34_CANDIDATES; c++)
+        for (int k = 0; k < 3; k++) {
+            double f = l->cand_carrier[c] + (k == 0 ? 0.0 : k == 1 ? -0.5 : 0.5) * l->cand_rate[c];
+            for (int i = 0; i < MEASURE_LEN; i++) {
+                double w = (0.5 - 0.5 * cos(2.0 * M_PI * (i + 0.5) / MEASURE_LEN)) / wsum;
+                double a = -2.0 * M_PI * f * i / SQ_PROCESSING_RATE_HZ;
+                l->lines[c][k][i] = CMPLXF((float)(w * cos(a)), (float)(w * sin(a)));
+            }
         }
     for (c = 0; c < SQ_V34_CANDIDATES; c++) {
         int rc = sq_v34_front_create(l->cand_rate[c], l->cand_carrier[c], &l->fronts[c]);
@@ -501,29 +517,22 @@ static void choose_reading(sq_decoder *d)
 static int measure_s(sq_v34_lane *l, uint64_t first)
 {
     float x[MEASURE_LEN];
-    double total = 0.0, wsum = 0.0;
+    double total = 0.0;
     for (int i = 0; i < MEASURE_LEN; i++) {
         x[i] = l->raw[(first + (uint64_t)i) % SQ_V34_RAW];
         total += (double)x[i] * x[i];
     }
     total /= MEASURE_LEN;
-    double w[MEASURE_LEN];
-    for (int i = 0; i < MEASURE_LEN; i++) {
-        w[i] = 0.5 - 0.5 * cos(2.0 * M_PI * (i + 0.5) / MEASURE_LEN);
-        wsum += w[i];
-    }
     int best = -1;
     double best_share = 0.0;
     for (int c = 0; c < SQ_V34_CANDIDATES; c++) {
-        double f[3] = { l->cand_carrier[c], l->cand_carrier[c] - l->cand_rate[c] / 2,
-                        l->cand_carrier[c] + l->cand_rate[c] / 2 };
         double p[3];
-        for (int k = 0; k < 3; k++) {
-            double complex acc = 0.0;
-            double dw = 2.0 * M_PI * f[k] / SQ_PROCESSING_RATE_HZ;
+        for (int k = 0; k < 3; k++) {   /* the line's power from the windowed DFT at its frequency */
+            const float complex *e = l->lines[c][k];
+            float complex acc = 0.0f;
             for (int i = 0; i < MEASURE_LEN; i++)
-                acc += w[i] * x[i] * cexp(-I * dw * i);
-            p[k] = 2.0 * (creal(acc) * creal(acc) + cimag(acc) * cimag(acc)) / (wsum * wsum);
+                acc += x[i] * e[i];
+            p[k] = 2.0 * (double)crealf(acc * conjf(acc));
         }
         double share = (p[0] + p[1] + p[2]) / (total + 1e-30);
         if (share > best_share && (p[1] + p[2]) >= S_OUTER_SHARE * total) {
@@ -644,7 +653,15 @@ static uint64_t s_onset(const sq_v34_lane *l, uint64_t first)
 static void scan_for_s(sq_decoder *d, uint64_t n)
 {
     sq_v34_lane *l = &d->v34;
-    if (n % SCAN_EVERY || n + 1 < MEASURE_LEN || n > l->scan_until || l->power < l->floor_power)
+    if (n % SCAN_EVERY)
+        return;
+    /* S begins a stretch: look only where the power rose 6 dB or more on 32-64 ms before */
+    double before = l->scan_power[0];
+    for (int i = 1; i < SQ_V34_SCAN_HISTORY / 2; i++)
+        before = fmin(before, l->scan_power[i]);
+    memmove(l->scan_power, l->scan_power + 1, (SQ_V34_SCAN_HISTORY - 1) * sizeof l->scan_power[0]);
+    l->scan_power[SQ_V34_SCAN_HISTORY - 1] = l->power;
+    if (n + 1 < MEASURE_LEN || n > l->scan_until || l->power < l->floor_power || l->power < RISE * before)
         return;
     uint64_t first = n + 1 - MEASURE_LEN;
     int cand = measure_s(l, first);
