@@ -35,8 +35,8 @@ enum { V34_IDLE = 0, V34_QUIET, V34_S, V34_KEEP, V34_TRAIN, V34_TEST, V34_DECIDE
 #define S_SHARE 0.6                      /* of the window's power in one pair's three lines */
 #define S_OUTER_SHARE 0.03               /* the two outer lines together, at least */
 #define S_RHO 0.6                        /* S repeats every two symbols: correlation above this */
-#define S_MIN_SYMBOLS 16
-#define S_MAX_WAIT 60                    /* symbols from the onset for S to show */
+#define S_MIN_SYMBOLS 48                 /* of S (128 T) heard before a dip counts as S-bar */
+#define S_MAX_WAIT 100                   /* symbols from the onset for S to show */
 #define S_MAX_SYMBOLS 400                /* S lasts 128 T; a reversal later is not S-bar's */
 #define REV_LAG_HALVES 16                /* S-bar against S 8 symbols before */
 #define REV_RHO -0.3
@@ -668,11 +668,11 @@ static void scan_for_s(sq_decoder *d, uint64_t n)
     if (cand < 0)
         return;
     l->cand = cand;
-    l->onset = first;
     l->s_start = s_onset(l, first);
+    l->onset = l->s_start;   /* the receiver from S on: what came before S could pass for it */
     l->level = l->power;
     start_receiver(d);
-    for (uint64_t m = first; m <= n && l->state == V34_S; m++) {
+    for (uint64_t m = l->onset; m <= n && l->state == V34_S; m++) {
         float complex y;
         double t;
         if (sq_v34_front_push(l->fronts[l->cand], l->raw[m % SQ_V34_RAW], &y, &t))
