@@ -298,6 +298,28 @@ START_TEST(test_answer_modem_startup)
 }
 END_TEST
 
+/* Phase 3 with MD (10.1.3.5) after the first S-bar: S and S-bar come again before PP, and the
+ * start-up is read from the second. */
+START_TEST(test_startup_with_md)
+{
+    size_t pair = (size_t)_i % PAIR_COUNT;
+    sq_v34_startup p = { .answer_modem = 0, .phase3 = 1, .trn_symbols = 600, .j_points = 16, .j_repeats = 40,
+                         .j_prime = 1, .phase4_points = 16, .mp_repeats = 6, .mp_ack_repeats = 4, .mp = sample_mp(0),
+                         .tail_symbols = 300, .md_symbols = 350, .same_power = 1 };
+    sig s = startup_signal(&p, PAIRS[pair].rate, PAIRS[pair].carrier, 0.0, 27.0, (uint64_t)_i + 200);
+    v34_events e;
+    decode_startup(&s, &e);
+    sig_free(&s);
+    ck_assert_msg(count(&e, SQ_EVENT_V34_PP) == 1 && count(&e, SQ_EVENT_MP) == 2 && count(&e, SQ_EVENT_V34_E) == 1,
+                  "pair %zu: %zu PP, %zu MP, %zu E", pair, count(&e, SQ_EVENT_V34_PP), count(&e, SQ_EVENT_MP),
+                  count(&e, SQ_EVENT_V34_E));
+    /* S named once: the one before PP, after MD */
+    const sq_event *sev = find(&e, SQ_EVENT_V34_S, 0);
+    ck_assert_uint_eq(count(&e, SQ_EVENT_V34_S), 1);
+    ck_assert_double_gt(sev->start_s, 0.3 + (128 + 16 + 350) / PAIRS[pair].rate - 0.003);
+}
+END_TEST
+
 /* Nothing from signals that are not a V.34 start-up: noise, a tone, S without its reversal. */
 START_TEST(test_nothing_invented)
 {
@@ -347,6 +369,7 @@ Suite *v34_train_suite(void)
     tcase_add_test(t, test_mp_rates);
     tcase_add_loop_test(t, test_call_modem_startup, 0, (int)PAIR_COUNT * 2);
     tcase_add_loop_test(t, test_answer_modem_startup, 0, (int)PAIR_COUNT * 2);
+    tcase_add_loop_test(t, test_startup_with_md, 0, (int)PAIR_COUNT);
     tcase_add_test(t, test_nothing_invented);
     suite_add_tcase(s, t);
     return s;

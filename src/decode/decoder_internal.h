@@ -290,6 +290,7 @@ typedef struct sq_v34_lane {
     uint64_t onset;                  /* the front end's sample 0: where the window with S began */
     uint64_t s_start;                /* where S began */
     uint64_t scan_until;             /* S is looked for until this sample */
+    uint64_t scan_free_until;        /* and until this one without a rise in power before it */
     double level;                    /* the stretch's power */
     int cand;                        /* symbol rate and carrier (v34_lane.c's table) */
     uint64_t half;                   /* half-symbol samples since the onset */
@@ -298,6 +299,8 @@ typedef struct sq_v34_lane {
     double s_power;
     int s_symbols;
     long dip_start;
+    long s_run_start;                /* the symbol the current run of S-like repeats began on */
+    long s_best_start, s_best_len;   /* the longest run so far: S */
     long k_rev;                      /* the symbol (from the onset) S-bar starts on */
     float complex keep[SQ_V34_KEEP];
     sq_v34_eq eq;

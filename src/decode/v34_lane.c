@@ -29,6 +29,7 @@ enum { V34_IDLE = 0, V34_QUIET, V34_S, V34_KEEP, V34_TRAIN, V34_TEST, V34_DECIDE
 #define LEVEL_SMOOTH (1.0 / 800.0)       /* the stretch's level, over ~100 ms */
 #define SCAN_EVERY 32                    /* S is looked for every 4 ms ... */
 #define RISE 4.0                         /* ... where the power rose 6 dB */
+#define LOOK_AGAIN_S 1.0                 /* or anywhere, this long after a false start */
 #define SCAN_FOR_S 8.0                   /* ... for this long after INFO1 or the last stretch read */
 #define DECIDE_GIVE_UP 0.5               /* s after TRN with neither J nor MP (each follows TRN at once) */
 #define MEASURE_LEN SQ_V34_MEASURE         /* 32 ms: S lasts 37 ms or more */
@@ -437,6 +438,15 @@ static void test_symbol(sq_decoder *d, float complex z, long r)
 
 /* ---- choosing a reading of the start-up ---- */
 
+/* What looked like S led nowhere: look for S again, for a while without waiting for the power
+ * to rise (after MD, S follows without a pause). */
+static void look_again(sq_v34_lane *l)
+{
+    l->state = V34_QUIET;
+    l->scan_free_until = l->n + (uint64_t)(LOOK_AGAIN_S * SQ_PROCESSING_RATE_HZ);
+    l->scan_until = l->n + (uint64_t)(SCAN_FOR_S * SQ_PROCESSING_RATE_HZ);
+}
+
 /* One pass of training over the kept samples as reading f has them (f restarted); returns the
  * symbol SNR over the last SCORE_SPAN symbols, dB. */
 static double train_pass(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int first)
@@ -492,8 +502,8 @@ static void choose_reading(sq_decoder *d)
             best = i;
         }
     }
-    if (best_snr < MIN_SNR_DB) {
-        l->state = V34_IGNORE;
+    if (best_snr < MIN_SNR_DB) {   /* MD (10.1.3.5), say: another S follows in this stretch */
+        look_again(l);
         return;
     }
     /* again for its state (the readings are cheap: a few hundred symbols each) */
@@ -549,6 +559,7 @@ static void start_receiver(sq_decoder *d)
     sq_v34_front_reset(l->fronts[l->cand]);
     l->half = 0;
     l->s_symbols = 0;
+    l->s_run_start = l->s_best_start = l->s_best_len = 0;
     l->dip_start = 0;
     l->s_power = 0.0;
     l->j_open = 0;
@@ -590,6 +601,12 @@ static void half_sample(sq_decoder *d, float complex y)
         if (h < REV_LAG_HALVES + 1)
             return;
         double rho2 = lag_correlation(l->hist, 4), rho8 = lag_correlation(l->hist, REV_LAG_HALVES);
+        if (rho2 <= S_RHO && !l->dip_start)
+            l->s_run_start = k + 1;   /* S, if this is S, starts after here */
+        else if (!l->dip_start && k + 1 - l->s_run_start > l->s_best_len) {   /* the longest run is S */
+            l->s_best_len = k + 1 - l->s_run_start;
+            l->s_best_start = l->s_run_start;
+        }
         if (rho2 > S_RHO && !l->dip_start) {
             l->s_symbols++;
             l->s_power += crealf(l->hist[0] * conjf(l->hist[0]) + l->hist[1] * conjf(l->hist[1])) / 2.0;
@@ -604,12 +621,16 @@ static void half_sample(sq_decoder *d, float complex y)
             l->dip_start = 0;
             if (last - first + 1 >= REV_MIN_DIP) {
                 l->k_rev = (long)floor(0.5 * (double)(first + last) - 3.5 + 0.5);
+                /* where S's run of two-symbol repeats began (the correlation spans 2 symbols):
+                 * after MD, S starts with no rise in power to find it by */
+                if (l->s_best_start > 2)
+                    l->s_start = l->onset + (uint64_t)llround((double)(l->s_best_start - 2) * samples_per_symbol(l));
                 l->gain = (float)sqrt(2.0 * l->s_symbols / (l->s_power + 1e-30));
                 l->state = V34_KEEP;
             }
         }
         if ((l->s_symbols < S_MIN_SYMBOLS && k > S_MAX_WAIT) || k > S_MAX_SYMBOLS)
-            l->state = V34_IGNORE;
+            look_again(l);
         return;
     }
     if (l->state == V34_KEEP) {
@@ -661,7 +682,8 @@ static void scan_for_s(sq_decoder *d, uint64_t n)
         before = fmin(before, l->scan_power[i]);
     memmove(l->scan_power, l->scan_power + 1, (SQ_V34_SCAN_HISTORY - 1) * sizeof l->scan_power[0]);
     l->scan_power[SQ_V34_SCAN_HISTORY - 1] = l->power;
-    if (n + 1 < MEASURE_LEN || n > l->scan_until || l->power < l->floor_power || l->power < RISE * before)
+    if (n + 1 < MEASURE_LEN || n > l->scan_until || l->power < l->floor_power ||
+        (l->power < RISE * before && n > l->scan_free_until))
         return;
     uint64_t first = n + 1 - MEASURE_LEN;
     int cand = measure_s(l, first);

@@ -88,6 +88,11 @@ size_t sq_v34_startup_symbols(const sq_v34_startup *p, float complex *out, size_
         put_phase4_tail(&k, p);
         return k.n;
     }
+    if (p->md_symbols) {   /* its content is the maker's: stand-in, 4-point noise */
+        put_trn(&k, !p->answer_modem, 4, p->md_symbols);
+        for (long r = -SQ_V34_S_SYMBOLS; r < SQ_V34_S_BAR_SYMBOLS; r++)
+            put_symbol(&k, sq_v34_s_symbol(r));
+    }
     for (int i = 0; i < SQ_V34_PP_SYMBOLS; i++)
         put_symbol(&k, sq_v34_pp_symbol(i));
     put_trn(&k, p->answer_modem, 4, p->trn_symbols);

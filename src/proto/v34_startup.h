@@ -19,6 +19,7 @@ typedef struct sq_v34_startup {
     int mp_repeats, mp_ack_repeats;
     sq_v34_mp mp;
     int tail_symbols;
+    int md_symbols;                  /* phase 3's optional MD (10.1.3.5), then S and S-bar again */
     int same_power;                  /* 16-point symbols scaled to the 4-point ones' power, as a
                                       * transmitter keeps its level (10.1.3 note) */
 } sq_v34_startup;
