@@ -456,6 +456,20 @@ PY
 done
 [ $found -eq 1 ] || skipped 1 "no V.34 calls under $REC"
 
+# one side of a V.22bis call with no V.8 (sim --answer-tone ans): the caller's S1 is the first
+# thing it sends, and its side alone decodes at 2400 bit/s as it does in the whole line
+(cd "$T" && "$SQ" sim --answer-tone ans --wav plain --send /etc/hostname >/dev/null 2>&1) &&
+    "$SQ" decode --json "$T/plain-caller.wav" >"$T/plain.json" 2>&1 &&
+    python3 - "$T/plain.json" <<'PY' && ok "the caller's side alone of a V.22bis call without V.8" || { bad "caller's side alone"; show "$T/plain.json"; }
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+s1 = [e for e in ev if e["type"] == "s1"]
+data = [e for e in ev if e["type"] == "data"]
+host = open("/etc/hostname").read()
+ok = len(s1) == 1 and s1[0]["chan"] == 1 and data and data[0]["rate"] == 2400 and host in data[0].get("text", "")
+sys.exit(0 if ok else 1)
+PY
+
 # gen v34_startup round trips: each side's phases 3 and 4 at two symbol rates, under noise,
 # read back in order with the MP as sent
 for case in "caller 3429 1 16 33600" "answerer 2800 0 4 19200"; do

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE   /* memmem */
 /* V.22bis / V.22 calls with spandsp's modem (libspandsp) as the other side: each role, at
  * 2400 bit/s and at 1200 bit/s (whichever side asks for it), with data checked byte for byte
  * in both directions. spandsp's receiver decoding ours is part of every call. The two start
@@ -119,6 +120,63 @@ START_TEST(test_v22bis_deleted_stop_bits)
 }
 END_TEST
 
+/* The caller's side alone of a spandsp-to-spandsp call (no V.8: its S1 is the first thing it
+ * sends, V.22bis 6.3.1.2) decodes as the caller's V.22bis at 2400 bit/s: S1, SB1 and data
+ * carrying the bytes sent (it decoded as 1200 bit/s garbage once). Seeds vary the payload. */
+START_TEST(test_caller_side_alone)
+{
+    uint8_t payload[200];
+    sq_noise *g = NULL;
+    ck_assert_int_eq(sq_noise_create(300u + (uint64_t)_i, &g), SQ_OK);
+    for (size_t i = 0; i < sizeof payload; i++)
+        payload[i] = (uint8_t)(' ' + sq_noise_u32(g) % 90);
+    sq_noise_destroy(g);
+    spandsp_peer *caller = spandsp_peer_create(1, 2400, payload, sizeof payload);
+    spandsp_peer *answerer = spandsp_peer_create(0, 2400, payload, 0);
+    ck_assert_ptr_nonnull(caller);
+    ck_assert_ptr_nonnull(answerer);
+    sq_decoder_settings set;
+    sq_decoder_default_settings(&set);
+    sq_decoder *d = NULL;
+    ck_assert_int_eq(sq_decoder_create(&set, &d), SQ_OK);
+    float to_caller[BLOCK] = { 0 }, to_answerer[BLOCK] = { 0 }, a[BLOCK], c[BLOCK];
+    int s1 = 0, rate = 0;
+    size_t got = 0;
+    char text[4096];
+    for (int blk = 0; blk < 8000 * 6 / BLOCK; blk++) {
+        spandsp_peer_process(caller, to_caller, c, BLOCK);
+        spandsp_peer_process(answerer, to_answerer, a, BLOCK);
+        memcpy(to_answerer, c, sizeof c);
+        memcpy(to_caller, a, sizeof a);
+        ck_assert_uint_eq(sq_decoder_push(d, c, BLOCK), BLOCK);
+        sq_event ev;
+        while (sq_decoder_next_event(d, &ev) == SQ_OK) {
+            s1 += ev.type == SQ_EVENT_S1 && ev.fsk_channel == 1;
+            if (ev.type == SQ_EVENT_DATA && ev.fsk_channel == 1 && got == 0) {
+                rate = ev.rate;
+                got = ev.data_len < sizeof text ? ev.data_len : sizeof text;
+                memcpy(text, ev.data, got);
+            }
+        }
+    }
+    sq_decoder_finish(d);
+    sq_event ev;
+    while (sq_decoder_next_event(d, &ev) == SQ_OK)
+        if (ev.type == SQ_EVENT_DATA && ev.fsk_channel == 1 && got == 0) {
+            rate = ev.rate;
+            got = ev.data_len < sizeof text ? ev.data_len : sizeof text;
+            memcpy(text, ev.data, got);
+        }
+    sq_decoder_destroy(d);
+    spandsp_peer_destroy(caller);
+    spandsp_peer_destroy(answerer);
+    ck_assert_int_eq(s1, 1);
+    ck_assert_int_eq(rate, 2400);
+    ck_assert_msg(got >= sizeof payload && memmem(text, got, payload, sizeof payload) != NULL,
+                  "the caller's %zu bytes are not in the %zu decoded", sizeof payload, got);
+}
+END_TEST
+
 Suite *interop_v22bis_suite(void);
 Suite *interop_v22bis_suite(void)
 {
@@ -127,6 +185,7 @@ Suite *interop_v22bis_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, test_v22bis_call_with_spandsp, 0, 6);
     tcase_add_loop_test(tc, test_v22bis_deleted_stop_bits, 0, 2);
+    tcase_add_loop_test(tc, test_caller_side_alone, 0, 5);
     suite_add_tcase(s, tc);
     return s;
 }

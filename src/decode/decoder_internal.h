@@ -136,6 +136,10 @@ typedef struct sq_qam_lane {
     unsigned history_pos;
     double run_mid_sum;            /* sq_qam_symbol.mid_ratio summed over the USB1 run */
     double coherent_s, sb1_start_s, rate_s;
+    int s1_pending;                /* an S1 with no call before it, until scrambled 1s follow */
+    int raw_ones, raw_changes;     /* the line's bits under the current run of 1s */
+    uint8_t raw_last;
+    double s1_start_s, s1_end_s;
     double snr_sum;                /* symbol SNR over the open data event */
     size_t snr_count;
     int buf;

@@ -26,6 +26,9 @@
 #define USB1_MAX_MID_RATIO 0.95     /* USB1 dips between symbols (0.7 from squeal, 0.9 from a real
                                      * modem through MP3); a steady tone stays at 1 */
 #define S1_CONTEXT_S 3.0            /* S1 counts this long after other V.22 signals */
+#define S1_ALONE_SYMBOLS 48         /* S1 with no call before it: most of its 60 symbols, */
+#define S1_CONFIRM_ONES 64          /* then this many scrambled 1s in 16 points (the S1 asked */
+#define S1_CONFIRM_S 1.0            /* for 2400 bit/s), within this: music passes for S1 */
 #define OFF_SYMBOLS ((int)(SQ_V22_CARRIER_OFF_MS * SQ_QAM_BAUD / 1000.0))   /* 39 */
 /* The fast level falls below OFF about 30 ms after a carrier stops; the characters read in
  * the symbols before that (and in the quiet that follows) are not the far end's */
@@ -105,8 +108,9 @@ static void close_data(sq_decoder *d, sq_qam_lane *l, double end_s)
 /* The carrier went away, or the lane lost its way: back to listening for the start-up. */
 static void back_to_hunt(sq_decoder *d, sq_qam_lane *l, double end_s)
 {
-    if (l->state == QL_SB1 || l->state == QL_AFTER_S1)
+    if ((l->state == QL_SB1 || l->state == QL_AFTER_S1) && !l->s1_pending)
         queue_simple(d, l, SQ_EVENT_SB1, l->sb1_start_s, end_s, l->rate);
+    l->s1_pending = 0;
     close_data(d, l, end_s);
     l->state = QL_HUNT;
     l->kept_lock = l->lapm_before = 0;
@@ -211,7 +215,7 @@ static int in_v22_call(const sq_decoder *d, double now_s)
         return 1;
     for (int i = 0; i < SQ_QAM_LANES; i++) {
         const sq_qam_lane *o = &d->qam[i];
-        if (o->state != QL_HUNT || (o->channel == 2 && o->det.usb1_run >= USB1_MIN_SYMBOLS) ||
+        if ((o->state != QL_HUNT && !o->s1_pending) || (o->channel == 2 && o->det.usb1_run >= USB1_MIN_SYMBOLS) ||
             (o->active && o->active_end_s > now_s - S1_CONTEXT_S))
             return 1;
     }
@@ -238,10 +242,23 @@ static void hunt_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *sym,
         queue_simple(d, l, SQ_EVENT_S1, start, now_s, 2400);
         mark_active(l, start, now_s);
         start_coherent(l, 1, now_s);
+    } else if (was_s1 >= S1_ALONE_SYMBOLS && l->det.s1_run == 0) {
+        /* S1 with nothing of a call before it: a caller's side alone, whose S1 is the first
+         * thing it sends (V.22bis 6.3.1.2), or a chord. It is S1 if scrambled 1s follow. */
+        l->s1_pending = 1;
+        l->s1_start_s = now_s - was_s1 / SQ_QAM_BAUD;
+        l->s1_end_s = now_s;
+        start_coherent(l, 1, now_s);
     } else if (l->det.sb1_bits >= SQ_V22_SB1_DETECT_BITS) {
         start_coherent(l, 0, now_s);
         mark_active(l, l->sb1_start_s, now_s);
     }
+}
+
+/* count of n: within 30 % to 70 %, as in scrambled bits */
+static int scrambled_like(int count, int n)
+{
+    return 10 * count >= 3 * n && 10 * count <= 7 * n;
 }
 
 /* After S1 the far end goes to 2400 bit/s (or, with no sign of it by WAIT_2400_S, stays). */
@@ -263,7 +280,8 @@ static void watch_rate(sq_qam_lane *l, const sq_qam_symbol *sym, double now_s)
 static void coherent_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *sym)
 {
     double now_s = to_s(sym->sample);
-    mark_active(l, now_s, now_s);
+    if (!l->s1_pending)   /* until it is confirmed, nothing of a call is heard */
+        mark_active(l, now_s, now_s);
     if (l->state == QL_DATA && s1_in_data(d, l, sym))
         return;
     if (l->state == QL_AFTER_S1)
@@ -281,6 +299,22 @@ static void coherent_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *
         uint8_t b = sq_v22_descramble(&l->det.descr, bits[i]);
         if (l->state != QL_DATA) {
             l->marks = b ? l->marks + 1 : 0;
+            /* the line's bits under those 1s: scrambled, so about as many 0s as 1s and as many
+             * changes as not (a steady tone turning a quarter a symbol gives 1s unscrambled) */
+            l->raw_ones = b ? l->raw_ones + bits[i] : 0;
+            l->raw_changes = b ? l->raw_changes + (bits[i] != l->raw_last) : 0;
+            l->raw_last = bits[i];
+            if (l->s1_pending && l->rate == 2400 && l->marks >= S1_CONFIRM_ONES &&
+                scrambled_like(l->raw_ones, l->marks) && scrambled_like(l->raw_changes, l->marks)) {   /* S1 */
+                l->s1_pending = 0;
+                queue_simple(d, l, SQ_EVENT_S1, l->s1_start_s, l->s1_end_s, 2400);
+                mark_active(l, l->s1_start_s, now_s);
+            } else if (l->s1_pending && now_s - l->s1_end_s > S1_CONFIRM_S) {
+                back_to_hunt(d, l, now_s);
+                return;
+            }
+            if (l->s1_pending)
+                continue;
             if (l->state == QL_SB1 && (l->marks >= SQ_V22_ONES_BEFORE_DATA ||
                                        (l->rate == 2400 && now_s - l->rate_s > DATA_AFTER_2400_S)))
                 open_data(d, l, now_s);
