@@ -359,11 +359,23 @@ static int print_message(FILE *out, const sq_event *ev, int json)
     return 1;
 }
 
+/* V.22 / V.22bis data read at a symbol SNR under which its decisions are mostly guesses: 16
+ * points need about 20 dB for clean bytes and show many wrong ones under 14 dB (a symbol
+ * error in a few percent), 4 points under 8 dB. Such bytes are withheld, not shown as data. */
+static int data_unreadable(const sq_event *ev)
+{
+    return ev->type == SQ_EVENT_DATA && ev->data_len && ev->snr_db < (ev->rate == 2400 ? 14.0 : 8.0);
+}
+
 static void print_v22_text(FILE *out, const sq_event *ev)
 {
     fprintf(out, " chan %d  %6.1f dBm0", ev->fsk_channel, ev->level_dbm0);
     if (ev->type == SQ_EVENT_SB1 || ev->type == SQ_EVENT_DATA)
         fprintf(out, "  %d bit/s", ev->rate);
+    if (data_unreadable(ev)) {
+        fprintf(out, "  SNR %.1f dB, too low to read: %zu bytes withheld\n", ev->snr_db, ev->data_len);
+        return;
+    }
     if (ev->type == SQ_EVENT_DATA) {
         fprintf(out, "  SNR %.1f dB", ev->snr_db);
         if (ev->lapm_frames)
@@ -386,8 +398,12 @@ static void print_v22_json(FILE *out, const sq_event *ev)
     fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f", ev->fsk_channel, ev->level_dbm0);
     if (ev->type == SQ_EVENT_SB1 || ev->type == SQ_EVENT_DATA)
         fprintf(out, ",\"rate\":%d", ev->rate);
+    if (data_unreadable(ev)) {
+        fprintf(out, ",\"snr_db\":%.1f,\"readable\":false,\"bytes_withheld\":%zu}\n", ev->snr_db, ev->data_len);
+        return;
+    }
     if (ev->type == SQ_EVENT_DATA) {
-        fprintf(out, ",\"snr_db\":%.1f", ev->snr_db);
+        fprintf(out, ",\"snr_db\":%.1f,\"readable\":true", ev->snr_db);
         if (looks_like_text(ev->data, ev->data_len)) {
             fprintf(out, ",\"text\":\"");
             print_escaped(out, ev->data, ev->data_len, 1);
