@@ -209,6 +209,10 @@ static int same_signal(const sq_event *a, const sq_event *b)
         return a->v8.n_octets == b->v8.n_octets && memcmp(a->v8.octets, b->v8.octets, a->v8.n_octets) == 0;
     if (t == SQ_EVENT_INFO0 || t == SQ_EVENT_INFO1)
         return a->info_kind == b->info_kind && memcmp(a->info_bits, b->info_bits, sizeof a->info_bits) == 0;
+    if (t == SQ_EVENT_MP)
+        return memcmp(&a->mp, &b->mp, sizeof a->mp) == 0;
+    if (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E)   /* V.34 phases 3 and 4 */
+        return a->symbol_rate == b->symbol_rate && a->freq_hz == b->freq_hz;
     return t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B || t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_CT ||
            t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_V32_DATA || t == SQ_EVENT_V32_AA ||
            t == SQ_EVENT_V32_AC || t == SQ_EVENT_V32_S;
@@ -235,13 +239,21 @@ static int is_fsk_echo(const timeline *t, const timeline_event *e)
  * the network: 140 ms on one of the real calls, longer than an INFO frame). */
 #define ECHO_MAX_DELAY_S 1.0
 
+#define TRAINING_ECHO_MAX_DELAY_S 0.06
+
 static int is_echo(const timeline *t, size_t i)
 {
     const timeline_event *e = &t->items[i];
     for (size_t j = 0; j < t->n; j++) {
         const timeline_event *o = &t->items[j];
         int overlap = o->ev.start_s < e->ev.end_s && e->ev.start_s < o->ev.end_s;
-        int delayed = e->ev.start_s >= o->ev.start_s && e->ev.start_s <= o->ev.start_s + ECHO_MAX_DELAY_S;
+        /* the two sides' V.34 training can match (identical MPs, S at one symbol rate): its
+         * echo is the one that starts as the other side's did, a round trip later */
+        int training = e->ev.type == SQ_EVENT_MP || (e->ev.type >= SQ_EVENT_V34_S && e->ev.type <= SQ_EVENT_V34_E);
+        double max_delay = training ? TRAINING_ECHO_MAX_DELAY_S : ECHO_MAX_DELAY_S;
+        int delayed = e->ev.start_s >= o->ev.start_s && e->ev.start_s <= o->ev.start_s + max_delay;
+        if (training)
+            overlap = 0;
         if (o->channel == e->channel || !(overlap || delayed) || !same_signal(&o->ev, &e->ev))
             continue;
         /* a V.90 analogue modem's upstream runs 10-12 dB under the digital one's downstream */

@@ -137,6 +137,7 @@ static void emit(sq_decoder *d, sq_event_type type, double start_s, double end_s
     ev.start_s = start_s;
     ev.end_s = end_s;
     ev.fsk_channel = l->channel;
+    ev.level_dbm0 = sq_power_to_dbm0(l->level);
     ev.symbol_rate = l->cand_rate[l->cand];
     ev.freq_hz = l->cand_carrier[l->cand];
     ev.points = (uint8_t)points;
@@ -228,6 +229,7 @@ static void found_mp(sq_decoder *d, const sq_v34_mp *mp, long start_r, long end_
     memset(&l->mp_ev, 0, sizeof l->mp_ev);
     l->mp_ev.type = SQ_EVENT_MP;
     l->mp_ev.fsk_channel = l->channel;
+    l->mp_ev.level_dbm0 = sq_power_to_dbm0(l->level);
     l->mp_ev.start_s = time_of_r(l, start_r);
     l->mp_ev.end_s = time_of_r(l, end_r);
     l->mp_ev.symbol_rate = l->cand_rate[l->cand];
