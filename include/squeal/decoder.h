@@ -84,6 +84,10 @@ typedef enum sq_event_type {
     SQ_EVENT_V34_E,        /*  E, which ends MP; data follows */
     SQ_EVENT_MP,           /* V.34 MP or MP' sequences, identical ones in a row as one event
                             * (repeats): the modulation parameters in mp, crc_ok always 1 */
+    SQ_EVENT_V32_TRN,      /* V.32 / V.32bis (5.2, 5.3), read by the same receiver: TRN (snr_db), */
+    SQ_EVENT_V32_RATE,     /*  a rate sequence R1, R2 or R3 (info_kind 1..3; its 16 bits at
+                            *  info_bits[0..1], bit 0 first; repeats), */
+    SQ_EVENT_V32_E,        /*  E, with the one rate it names in rate (bit/s); data follows */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 
@@ -132,6 +136,11 @@ typedef struct sq_event {
     /* room for fields to come without changing the struct's size (version.h) */
     uint8_t reserved[15];
 } sq_event;
+
+/* The rates a V.32 rate sequence or E enables (v32_rate, v32_e: its 16 bits, bit 0 first in
+ * time, as info_bits[0] | info_bits[1] << 8): bit i set for 2400 * (i + 1) bit/s (4800, 7200,
+ * 9600, 12000 and 14400 are bits 1 to 5; V.32bis Table 5). */
+SQ_API unsigned sq_v32_rates_of_bits(unsigned bits);
 
 /* "ans", "ans_pr", ..., "v21", "bell103". */
 SQ_API const char *sq_event_type_to_str(sq_event_type t);

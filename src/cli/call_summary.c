@@ -70,6 +70,7 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
     case SQ_EVENT_V34_DATA: note_data(s, s->v90 ? "V.90" : "V.34", ev); break;
     case SQ_EVENT_V90_DATA: note_data(s, "V.90", ev); break;
     case SQ_EVENT_V32_DATA: note_data(s, "V.32bis", ev); break;
+    case SQ_EVENT_V32_E: s->v22_rate = ev->rate; break;   /* the rate V.32's E sequences name */
     case SQ_EVENT_DATA:
         note_data(s, ev->rate == 2400 ? "V.22bis" : "V.22", ev);
         s->v22_rate = ev->rate;

@@ -22,7 +22,7 @@ typedef struct call_summary {
     int has_mp[3];                 /* by channel (1, 2): the last MP or MP' each side sent */
     sq_v34_mp mp[3];
     const char *modulation;        /* of the data heard last */
-    int data_seen, v22_rate;
+    int data_seen, v22_rate;       /* V.22 data's rate, or the one V.32's E named */
     double data_end_s;
 } call_summary;
 

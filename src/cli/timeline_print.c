@@ -320,6 +320,45 @@ static void print_mp(FILE *out, const sq_event *ev, int json)
             m->shaping ? ", expanded shaping" : "", m->crc_alt ? "  (CRC as the variant)" : "");
 }
 
+/* V.32's rate sequences and E (V.32bis 5.3): which one, the rates it enables or names. */
+static void print_v32_rates(FILE *out, const sq_event *ev, int json)
+{
+    unsigned bits = (unsigned)ev->info_bits[0] | (unsigned)ev->info_bits[1] << 8;
+    unsigned rates = sq_v32_rates_of_bits(bits);
+    int v32bis = ((bits >> 4) & 1u) && ((bits >> 8) & 1u);
+    if (ev->type == SQ_EVENT_V32_TRN) {
+        if (json)
+            fprintf(out, ",\"symbol_rate\":2400,\"carrier_hz\":1800.0,\"snr_db\":%.1f}\n", ev->snr_db);
+        else
+            fprintf(out, " 2400 baud 1800.0 Hz  SNR %.1f dB\n", ev->snr_db);
+        return;
+    }
+    if (json) {
+        if (ev->type == SQ_EVENT_V32_E)
+            fprintf(out, ",\"chan\":%d,\"rate_bps\":%d,\"bits\":\"%04x\"}\n", ev->fsk_channel, ev->rate, bits);
+        else {
+            fprintf(out, ",\"chan\":%d,\"sequence\":\"r%d\",\"repeats\":%zu,\"v32bis\":%s,\"rates_bps\":[",
+                    ev->fsk_channel, ev->info_kind, ev->repeats, v32bis ? "true" : "false");
+            for (int i = 0, first = 1; i < 6; i++)
+                if (rates & (1u << i)) {
+                    fprintf(out, "%s%d", first ? "" : ",", 2400 * (i + 1));
+                    first = 0;
+                }
+            fprintf(out, "],\"bits\":\"%04x\"}\n", bits);
+        }
+        return;
+    }
+    if (ev->type == SQ_EVENT_V32_E) {
+        fprintf(out, " chan %d  %d bit/s\n", ev->fsk_channel, ev->rate);
+        return;
+    }
+    fprintf(out, " chan %d  R%d x%zu %s:", ev->fsk_channel, ev->info_kind, ev->repeats, v32bis ? "V.32bis" : "V.32");
+    for (int i = 0; i < 6; i++)
+        if (rates & (1u << i))
+            fprintf(out, " %d", 2400 * (i + 1));
+    fprintf(out, rates ? " bit/s\n" : " none (cleardown)\n");
+}
+
 /* S, S-bar, PP, TRN, J, J', E: the symbol rate and carrier; TRN's points and SNR, J's request. */
 static void print_v34_training(FILE *out, const sq_event *ev, int json)
 {
@@ -352,6 +391,8 @@ static int print_message(FILE *out, const sq_event *ev, int json)
         print_qc(out, ev, json);
     else if (ev->type == SQ_EVENT_MP)
         print_mp(out, ev, json);
+    else if (ev->type >= SQ_EVENT_V32_TRN && ev->type <= SQ_EVENT_V32_E)
+        print_v32_rates(out, ev, json);
     else if (is_v34_training(ev->type))
         print_v34_training(out, ev, json);
     else

@@ -66,7 +66,7 @@ static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "ci", "cm", "jm", "cj", "usb1", "s1", "sb1", "data", "dtmf", "dial_tone", "ringback", "busy", "reorder",
     "cre", "mre", "crd", "mrd", "esi", "esr", "tone_a", "tone_b", "info0", "info1", "line_probe", "v34_data", "v90_data", "v8bis_msg",
     "v32_aa", "v32_ac", "v32_s", "v32_data", "v92_qc", "anspcm", "toneq",
-    "v34_s", "v34_s_bar", "v34_pp", "v34_trn", "v34_j", "v34_j_prime", "v34_e", "mp",
+    "v34_s", "v34_s_bar", "v34_pp", "v34_trn", "v34_j", "v34_j_prime", "v34_e", "mp", "v32_trn", "v32_rate", "v32_e",
 };
 
 const char *sq_event_type_to_str(sq_event_type t)
@@ -163,8 +163,10 @@ static void classify_tone(sq_decoder *d, const sq_tone_segment *s)
     sq_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = aa ? SQ_EVENT_V32_AA : r->type;
-    if (aa)
+    if (aa) {
         d->v32_side = 1;
+        sq_v34_lane_arm_v32(d, s->end_s, 1);   /* the caller's training follows, after the answerer's */
+    }
     ev.start_s = s->start_s;
     ev.end_s = s->end_s;
     ev.freq_hz = s->freq_hz;

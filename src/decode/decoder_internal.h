@@ -9,6 +9,7 @@
 #include "dsp/dpsk.h"
 #include "dsp/qam.h"
 #include "dsp/v34.h"
+#include "src/proto/v32_train.h"
 #include "src/proto/v34_train.h"
 #include "src/proto/hdlc.h"
 #include "dsp/tone_rx.h"
@@ -270,7 +271,9 @@ typedef struct sq_v34_ref {          /* the known symbols of one reading of the 
     int phase3;                      /* PP after S-bar (phase 3), or TRN at once (phase 4) */
     int points;                      /* of TRN */
     int answer_poly;                 /* the scrambler: GPA (1) or GPC (0) */
+    int v32;                         /* V.32's S, S-bar and TRN (phase3 0, points 4) */
     sq_v34_trn trn;
+    sq_v32_trn trn32;
     long next_r;                     /* the symbol the next call gives */
 } sq_v34_ref;
 
@@ -278,6 +281,10 @@ typedef struct sq_v34_lane {
     int armed;
     double armed_s;                  /* the INFO1's end */
     int channel;                     /* of that INFO1: 2 for the 2400 Hz carrier's modem, 1 */
+    int v32;                         /* armed by V.32's AA or AC: its training, not V.34's */
+    sq_v32_diff diff32;
+    int v32_sequences;               /* rate sequences this modem sent since armed */
+    unsigned v32_last;               /* the last one read */
     double cand_rate[SQ_V34_CANDIDATES], cand_carrier[SQ_V34_CANDIDATES];   /* Table 1's pairs */
 #define SQ_V34_MEASURE 256           /* samples S's lines are measured over */
     float complex lines[SQ_V34_CANDIDATES][3][SQ_V34_MEASURE];   /* their windowed exponentials */
@@ -431,6 +438,8 @@ int sq_v34_lane_create(sq_decoder *d);
 /* This channel's modem sent its INFO1 (on channel 1, 1200 Hz, or 2, 2400 Hz), ending at
  * end_s: its phase 3 follows. */
 void sq_v34_lane_arm(sq_decoder *d, double end_s, int channel);
+/* The same after V.32's AA (channel 1) or AC (2): V.32 / V.32bis training follows. */
+void sq_v34_lane_arm_v32(sq_decoder *d, double end_s, int channel);
 void sq_v34_lane_process(sq_decoder *d, const float *x, size_t n);
 void sq_v34_lane_finish(sq_decoder *d);
 double sq_v34_lane_horizon_s(const sq_decoder *d, double now_s);

@@ -35,10 +35,12 @@ enum { V34_IDLE = 0, V34_QUIET, V34_S, V34_KEEP, V34_TRAIN, V34_TEST, V34_DECIDE
 #define MEASURE_LEN SQ_V34_MEASURE         /* 32 ms: S lasts 37 ms or more */
 #define S_SHARE 0.6                      /* of the window's power in one pair's three lines */
 #define S_OUTER_SHARE 0.03               /* the two outer lines together, at least */
+#define S_CENTRE_SHARE 0.1               /* the carrier's line, at least */
 #define S_RHO 0.6                        /* S repeats every two symbols: correlation above this */
 #define S_MIN_SYMBOLS 48                 /* of S (128 T) heard before a dip counts as S-bar */
 #define S_MAX_WAIT 100                   /* symbols from the onset for S to show */
 #define S_MAX_SYMBOLS 400                /* S lasts 128 T; a reversal later is not S-bar's */
+#define S_MAX_SYMBOLS_V32 1500            /* V.32's caller sends S for a round trip, then 256 T */
 #define REV_LAG_HALVES 16                /* S-bar against S 8 symbols before */
 #define REV_RHO -0.3
 #define REV_MIN_DIP 3
@@ -104,6 +106,7 @@ void sq_v34_lane_destroy(sq_decoder *d)
 void sq_v34_lane_arm(sq_decoder *d, double end_s, int channel)
 {
     sq_v34_lane *l = &d->v34;
+    l->v32 = 0;
     if (l->state != V34_IDLE && l->state != V34_QUIET && l->state != V34_DONE && l->state != V34_IGNORE)
         return;   /* a stretch is being read */
     l->armed = 1;
@@ -114,6 +117,16 @@ void sq_v34_lane_arm(sq_decoder *d, double end_s, int channel)
     l->level = 0.0;
     l->scan_until = l->n + (uint64_t)(SCAN_FOR_S * SQ_PROCESSING_RATE_HZ);
     l->after_j = 0;
+}
+
+void sq_v34_lane_arm_v32(sq_decoder *d, double end_s, int channel)
+{
+    sq_v34_lane *l = &d->v34;
+    sq_v34_lane_arm(d, end_s, channel);
+    l->v32 = 1;
+    l->v32_sequences = 0;
+    /* the answerer's S follows AC with no pause to find it by */
+    l->scan_free_until = l->n + (uint64_t)(LOOK_AGAIN_S * SQ_PROCESSING_RATE_HZ);
 }
 
 /* ---- times and events ---- */
@@ -141,7 +154,7 @@ static void emit(sq_decoder *d, sq_event_type type, double start_s, double end_s
     ev.symbol_rate = l->cand_rate[l->cand];
     ev.freq_hz = l->cand_carrier[l->cand];
     ev.points = (uint8_t)points;
-    if (type == SQ_EVENT_V34_TRN && l->trn_err_old > 0.0)
+    if ((type == SQ_EVENT_V34_TRN || type == SQ_EVENT_V32_TRN) && l->trn_err_old > 0.0)
         ev.snr_db = 10.0 * log10((points == 16 ? 10.0 : 2.0) / l->trn_err_old);
     sq_event_pool_queue(&d->pool, &ev, -1);
 }
@@ -159,7 +172,7 @@ static void end_stretch(sq_decoder *d, double end_s)
 {
     sq_v34_lane *l = &d->v34;
     if (l->state == V34_TRAIN && l->r > l->trn_start_r)
-        emit(d, SQ_EVENT_V34_TRN, time_of_r(l, l->trn_start_r), end_s, l->ref.points);
+        emit(d, l->v32 ? SQ_EVENT_V32_TRN : SQ_EVENT_V34_TRN, time_of_r(l, l->trn_start_r), end_s, l->ref.points);
     if (l->j_open) {   /* a phase 3 read to its end: named from S to J */
         emit(d, SQ_EVENT_V34_J, time_of_r(l, l->j_start_r), end_s, l->j_points);
         l->read_from_s = (double)l->s_start / SQ_PROCESSING_RATE_HZ;
@@ -178,8 +191,16 @@ static void ref_init(sq_v34_ref *f, int phase3, int points, int answer_poly, lon
     f->phase3 = phase3;
     f->points = points;
     f->answer_poly = answer_poly;
+    f->v32 = 0;
     sq_v34_trn_init(&f->trn, answer_poly, points);
     f->next_r = first_r;
+}
+
+static void ref_init_v32(sq_v34_ref *f, int answer_poly, long first_r)
+{
+    ref_init(f, 0, 4, answer_poly, first_r);
+    f->v32 = 1;
+    sq_v32_trn_init(&f->trn32, answer_poly);
 }
 
 static long trn_start(const sq_v34_ref *f)
@@ -191,6 +212,8 @@ static long trn_start(const sq_v34_ref *f)
 static float complex ref_next(sq_v34_ref *f)
 {
     long r = f->next_r++;
+    if (f->v32)
+        return r < SQ_V34_S_BAR_SYMBOLS ? sq_v32_s_symbol(r) : sq_v32_trn_next(&f->trn32);
     if (r < SQ_V34_S_BAR_SYMBOLS)
         return sq_v34_s_symbol(r);
     if (r < trn_start(f))
@@ -297,17 +320,86 @@ static void bit_in(sq_decoder *d, int b, long r)
     l->ones = b ? l->ones + 1 : 0;
 }
 
+/* V.32's rate sequences (5.3): R repeated (two alike with their sync bits make one), then E
+ * with the rate chosen. The answerer's first is R1 and its second R3, the caller's R2. */
+static void v32_bit_in(sq_decoder *d, int b, long r)
+{
+    sq_v34_lane *l = &d->v34;
+    l->last_bits = (l->last_bits >> 1) | ((uint32_t)b << 31);
+    l->bits_seen++;
+    unsigned last16 = l->last_bits >> 16, before = l->last_bits & 0xFFFFu;
+    if (l->bits_seen < 32)
+        return;
+    int kind = sq_v32_sequence_kind(last16);
+    if (l->mp_open && last16 == l->v32_last) {   /* the open R once more */
+        l->mp_ev.end_s = time_of_r(l, r + 1);
+        l->mp_ev.repeats++;
+    } else if (kind == 1 && last16 == before && (!l->mp_open || last16 != l->v32_last)) {
+        close_mp(d);
+        memset(&l->mp_ev, 0, sizeof l->mp_ev);
+        l->mp_ev.type = SQ_EVENT_V32_RATE;
+        l->mp_ev.fsk_channel = l->channel;
+        l->mp_ev.level_dbm0 = sq_power_to_dbm0(l->level);
+        l->mp_ev.symbol_rate = SQ_V32_SYMBOL_RATE;
+        l->mp_ev.freq_hz = SQ_V32_CARRIER_HZ;
+        l->mp_ev.start_s = time_of_r(l, r + 1 - 16);
+        l->mp_ev.end_s = time_of_r(l, r + 1);
+        l->mp_ev.repeats = 2;
+        l->mp_ev.info_bits[0] = (uint8_t)(last16 & 0xFFu);
+        l->mp_ev.info_bits[1] = (uint8_t)(last16 >> 8);
+        l->v32_sequences++;
+        l->mp_ev.info_kind = (uint8_t)(l->channel == 1 ? 2 : l->v32_sequences > 1 ? 3 : 1);
+        l->mp_ev.crc_ok = 1;
+        l->mp_open = 1;
+        l->v32_last = last16;
+    } else if (kind == 2 && l->mp_open) {
+        close_mp(d);
+        unsigned rates = sq_v32_rates_of_bits(last16);
+        sq_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.type = SQ_EVENT_V32_E;
+        ev.fsk_channel = l->channel;
+        ev.level_dbm0 = sq_power_to_dbm0(l->level);
+        ev.symbol_rate = SQ_V32_SYMBOL_RATE;
+        ev.freq_hz = SQ_V32_CARRIER_HZ;
+        ev.start_s = time_of_r(l, r + 1 - 8);
+        ev.end_s = time_of_r(l, r + 1);
+        ev.rate = rates ? 2400 * (32 - __builtin_clz(rates)) : 0;   /* its one rate */
+        ev.info_bits[0] = (uint8_t)(last16 & 0xFFu);
+        ev.info_bits[1] = (uint8_t)(last16 >> 8);
+        sq_event_pool_queue(&d->pool, &ev, -1);
+        l->state = V34_DONE;
+        l->data_from_s = ev.end_s;   /* B1, then data */
+    }
+}
+
+static void v32_symbol_bits(sq_decoder *d, float complex decided, long r)
+{
+    int q1, q2;
+    sq_v32_diff_decode(&d->v34.diff32, decided, &q1, &q2);
+    v32_bit_in(d, q1, r);
+    if (d->v34.state == V34_DECIDE)
+        v32_bit_in(d, q2, r);
+}
+
 /* Decisions from r_from on go through the differential decoder and the descrambler. */
 static void start_deciding(sq_decoder *d, long r_from, long r_now)
 {
     sq_v34_lane *l = &d->v34;
-    emit(d, SQ_EVENT_V34_TRN, time_of_r(l, l->trn_start_r), time_of_r(l, r_from), l->ref.points);
+    emit(d, l->v32 ? SQ_EVENT_V32_TRN : SQ_EVENT_V34_TRN, time_of_r(l, l->trn_start_r), time_of_r(l, r_from),
+         l->ref.points);
     l->points = l->ref.phase3 ? 4 : l->ref.points;
     l->state = V34_DECIDE;
     l->idle_symbols = 0;
     l->ones = 0;
     l->mp_collecting = 0;
     l->bits_seen = 0;
+    if (l->v32) {
+        sq_v32_diff_init(&l->diff32, l->ref.answer_poly, l->decided[(r_from - 1) & 31]);
+        for (long r = r_from; r <= r_now && l->state == V34_DECIDE; r++)
+            v32_symbol_bits(d, l->decided[r & 31], r);
+        return;
+    }
     sq_v34_diff_init(&l->diff, l->ref.answer_poly, l->points, l->decided[(r_from - 1) & 31]);
     for (long r = r_from; r <= r_now && l->state == V34_DECIDE; r++) {
         int bits[4];
@@ -376,6 +468,10 @@ static void decide_symbol(sq_decoder *d, float complex z, long r)
     float complex dec = sq_v34_decide(z, l->points);
     l->decided[r & 31] = dec;
     sq_v34_eq_adapt(&l->eq, dec, MU_TRACK);
+    if (l->v32) {
+        v32_symbol_bits(d, dec, r);
+        return;
+    }
     int bits[4];
     int nb = sq_v34_diff_decode(&l->diff, dec, bits);
     for (int i = 0; i < nb && l->state == V34_DECIDE; i++)
@@ -449,15 +545,26 @@ static void look_again(sq_v34_lane *l)
     l->scan_until = l->n + (uint64_t)(SCAN_FOR_S * SQ_PROCESSING_RATE_HZ);
 }
 
+/* The first half-symbol sample the readings need: the equaliser's line full before S-bar's
+ * first trained symbol. The kept samples are a ring, long enough from there on. */
+static uint64_t keep_from(const sq_v34_lane *l)
+{
+    long k = l->k_rev + TRAIN_FROM_R - SQ_V34_EQ_TAPS;
+    return k > 0 ? 2 * (uint64_t)k : 0;
+}
+
 /* One pass of training over the kept samples as reading f has them (f restarted); returns the
  * symbol SNR over the last SCORE_SPAN symbols, dB. */
 static double train_pass(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int first)
 {
-    ref_init(f, f->phase3, f->points, f->answer_poly, TRAIN_FROM_R);
+    if (f->v32)
+        ref_init_v32(f, f->answer_poly, TRAIN_FROM_R);
+    else
+        ref_init(f, f->phase3, f->points, f->answer_poly, TRAIN_FROM_R);
     memset(eq->line, 0, sizeof eq->line);
     double err = 0.0, pow_sum = 0.0;
-    for (uint64_t h = 0; h < l->half; h++) {
-        sq_v34_eq_push(eq, l->keep[h]);
+    for (uint64_t h = keep_from(l); h < l->half; h++) {
+        sq_v34_eq_push(eq, l->keep[h % SQ_V34_KEEP]);
         if (!(h & 1))
             continue;
         long r = (long)(h / 2) - SQ_V34_EQ_DELAY - l->k_rev;
@@ -494,10 +601,14 @@ static void choose_reading(sq_decoder *d)
     };
     double best_snr = -1e9;
     int best = -1;
-    for (int i = 0; i < SQ_V34_HYPOTHESES; i++) {
+    int readings = l->v32 ? 2 : SQ_V34_HYPOTHESES;   /* V.32: TRN from either scrambler */
+    for (int i = 0; i < readings; i++) {
         sq_v34_ref f;
         sq_v34_eq eq;
-        ref_init(&f, READINGS[i][0], READINGS[i][1], READINGS[i][2], TRAIN_FROM_R);
+        if (l->v32)
+            ref_init_v32(&f, i, TRAIN_FROM_R);
+        else
+            ref_init(&f, READINGS[i][0], READINGS[i][1], READINGS[i][2], TRAIN_FROM_R);
         double snr = try_reading(l, &f, &eq);
         if (snr > best_snr) {
             best_snr = snr;
@@ -509,15 +620,20 @@ static void choose_reading(sq_decoder *d)
         return;
     }
     /* again for its state (the readings are cheap: a few hundred symbols each) */
-    ref_init(&l->ref, READINGS[best][0], READINGS[best][1], READINGS[best][2], TRAIN_FROM_R);
+    if (l->v32)
+        ref_init_v32(&l->ref, best, TRAIN_FROM_R);
+    else
+        ref_init(&l->ref, READINGS[best][0], READINGS[best][1], READINGS[best][2], TRAIN_FROM_R);
     (void)try_reading(l, &l->ref, &l->eq);
     l->r = (long)(l->half / 2) - 1 - SQ_V34_EQ_DELAY - l->k_rev;
     l->misses = 0;
     l->trn_start_r = trn_start(&l->ref);
     l->trn_err = l->trn_err_snap = l->trn_err_old = 0.1;
     l->poly_known = 1;   /* the readings scored TRN's start too: whose scrambler is known */
-    emit(d, SQ_EVENT_V34_S, (double)l->s_start / SQ_PROCESSING_RATE_HZ, time_of_r(l, 0), 0);
-    emit(d, SQ_EVENT_V34_S_BAR, time_of_r(l, 0), time_of_r(l, SQ_V34_S_BAR_SYMBOLS), 0);
+    if (!l->v32) {   /* V.32's S and S-bar are named by the wideband lane from their lines */
+        emit(d, SQ_EVENT_V34_S, (double)l->s_start / SQ_PROCESSING_RATE_HZ, time_of_r(l, 0), 0);
+        emit(d, SQ_EVENT_V34_S_BAR, time_of_r(l, 0), time_of_r(l, SQ_V34_S_BAR_SYMBOLS), 0);
+    }
     if (l->ref.phase3)   /* the reading, chosen in TRN, has it from S-bar to TRN */
         emit(d, SQ_EVENT_V34_PP, time_of_r(l, SQ_V34_S_BAR_SYMBOLS), time_of_r(l, trn_start(&l->ref)), 0);
     l->state = V34_TRAIN;
@@ -547,7 +663,10 @@ static int measure_s(sq_v34_lane *l, uint64_t first)
             p[k] = 2.0 * (double)crealf(acc * conjf(acc));
         }
         double share = (p[0] + p[1] + p[2]) / (total + 1e-30);
-        if (share > best_share && (p[1] + p[2]) >= S_OUTER_SHARE * total) {
+        if (l->v32 && (l->cand_rate[c] != SQ_V32_SYMBOL_RATE || l->cand_carrier[c] != SQ_V32_CARRIER_HZ))
+            continue;
+        /* S has all three lines: AC (V.32) has the outer two alone, AA the carrier alone */
+        if (share > best_share && (p[1] + p[2]) >= S_OUTER_SHARE * total && p[0] >= S_CENTRE_SHARE * total) {
             best_share = share;
             best = c;
         }
@@ -589,13 +708,8 @@ static void half_sample(sq_decoder *d, float complex y)
     memmove(l->hist + 1, l->hist, (SQ_V34_HIST - 1) * sizeof l->hist[0]);
     l->hist[0] = y;
     uint64_t h = l->half++;
-    if (l->state == V34_S || l->state == V34_KEEP) {
-        if (h >= SQ_V34_KEEP) {
-            l->state = V34_IGNORE;
-            return;
-        }
-        l->keep[h] = y;
-    }
+    if (l->state == V34_S || l->state == V34_KEEP)
+        l->keep[h % SQ_V34_KEEP] = y;
     if (!(h & 1))
         return;
     long k = (long)(h / 2);
@@ -631,7 +745,7 @@ static void half_sample(sq_decoder *d, float complex y)
                 l->state = V34_KEEP;
             }
         }
-        if ((l->s_symbols < S_MIN_SYMBOLS && k > S_MAX_WAIT) || k > S_MAX_SYMBOLS)
+        if ((l->s_symbols < S_MIN_SYMBOLS && k > S_MAX_WAIT) || k > (l->v32 ? S_MAX_SYMBOLS_V32 : S_MAX_SYMBOLS))
             look_again(l);
         return;
     }

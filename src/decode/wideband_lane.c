@@ -157,7 +157,8 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
     ev.fsk_channel = l->info1_channel;
     /* phases 3 and 4 read to their E (v34_lane.c): this event is the data after them */
     double data_s, rate, carrier;
-    if (ev.type == SQ_EVENT_V34_DATA && sq_v34_lane_data_since(d, ev.start_s, &data_s, &rate, &carrier) &&
+    if ((ev.type == SQ_EVENT_V34_DATA || ev.type == SQ_EVENT_V32_DATA) &&
+        sq_v34_lane_data_since(d, ev.start_s, &data_s, &rate, &carrier) &&
         data_s < end_s) {
         ev.start_s = data_s;
         ev.symbol_rate = rate;
@@ -257,8 +258,10 @@ static void end_v32_run(sq_decoder *d, sq_wideband_lane *l, double end_s)
     sq_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = kind == KIND_AC ? SQ_EVENT_V32_AC : SQ_EVENT_V32_S;
-    if (kind == KIND_AC)
+    if (kind == KIND_AC) {
         d->v32_side = 2;
+        sq_v34_lane_arm_v32(d, end_s, 2);   /* S follows AC at once */
+    }
     ev.fsk_channel = d->v32_side;
     ev.start_s = l->v32_start_s;
     ev.end_s = end_s;

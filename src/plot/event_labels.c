@@ -62,6 +62,9 @@ static const struct {
     [SQ_EVENT_V34_J_PRIME] = { BY_CHANNEL, PLOT_TRAINING, "J'", "V.34 J': the end of J" },
     [SQ_EVENT_V34_E] = { BY_CHANNEL, PLOT_TRAINING, "E", "V.34 E: the end of MP; data follows" },
     [SQ_EVENT_MP] = { BY_CHANNEL, PLOT_TRAINING, "MP", "V.34 MP: the modulation parameters" },
+    [SQ_EVENT_V32_TRN] = { BY_CHANNEL, PLOT_TRAINING, "TRN", "V.32 TRN: scrambled 1s, training" },
+    [SQ_EVENT_V32_RATE] = { BY_CHANNEL, PLOT_TRAINING, "R", "V.32 rate sequence: the rates a modem offers" },
+    [SQ_EVENT_V32_E] = { BY_CHANNEL, PLOT_TRAINING, "E", "V.32 E: the rate chosen; data follows" },
 };
 
 static int known(const sq_event *ev)
@@ -95,6 +98,10 @@ void plot_event_label(const sq_event *ev, char *buf, size_t len)
         snprintf(buf, len, "TRN %d", ev->points);
     else if (ev->type == SQ_EVENT_MP)
         snprintf(buf, len, "MP%s", ev->mp.acknowledge ? "'" : "");
+    else if (ev->type == SQ_EVENT_V32_RATE)
+        snprintf(buf, len, "R%d", ev->info_kind);
+    else if (ev->type == SQ_EVENT_V32_E)
+        snprintf(buf, len, "E %d", ev->rate);
     else if (ev->type == SQ_EVENT_SB1 || ev->type == SQ_EVENT_DATA)
         snprintf(buf, len, "%s %d", TYPES[ev->type].label, ev->rate);
     else if (ev->type == SQ_EVENT_INFO0 || ev->type == SQ_EVENT_INFO1)
