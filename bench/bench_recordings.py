@@ -11,8 +11,8 @@ decodes it with --json and prints, per file and over all of them,
   - junk: v21, bell103 and guard events inside a call that has V.34, V.90 or V.32 signals
     (FSK text or a V.22 guard tone there is a misreading), and INFO frames with a bad CRC;
   - which phases decoded: V.8 (cm/jm), V.8bis messages, INFO0 on both sides, INFO1a, INFO1c,
-    line probing, V.92 QC, V.34 phase 3/4 training (PP and TRN read), MP from both sides with
-    the rates they settle, and the data the call went on in;
+    line probing, V.92 QC, V.34 phase 3/4 and V.32 training (TRN read), MP from both sides
+    with the rates they settle, V.32's E with its rate, and the data the call went on in;
   - over the V.34 calls: in how many both MPs decoded, and in how many their rates agree with
     the connect rates in the file's name (NNNNN-NNNNN, where the name has them).
 Needs sox (to read the audio as 16-bit PCM). Only the standard library."""
@@ -81,7 +81,7 @@ def measure(squeal, path):
     phases += sorted(f.upper().replace("INFO", "INFO") for f in frames)
     if "line_probe" in types:
         phases.append("L1/L2")
-    trained = {e["ch"] for e in ev if e["type"] == "v34_trn"}
+    trained = {e["ch"] for e in ev if e["type"] in ("v34_trn", "v32_trn")}
     if trained:
         phases.append("TRN " + ("both" if len(trained) == 2 else "one side"))
     summary = next((e for e in ev if e["type"] == "summary"), None)
@@ -89,6 +89,9 @@ def measure(squeal, path):
     if summary and "data_rate_up_bps" in summary:
         mp_rates = (summary["data_rate_up_bps"], summary["data_rate_down_bps"])
         phases.append("MP %d/%d" % mp_rates)
+    v32_e = [e["rate_bps"] for e in ev if e["type"] == "v32_e"]
+    if v32_e:
+        phases.append("E %s" % "/".join(str(r) for r in v32_e))
     if summary and summary.get("modulation"):
         phases.append("data: " + summary["modulation"])
     return 100.0 * named / max(active, 1), junk, phases, mp_rates, summary and summary.get("modulation")

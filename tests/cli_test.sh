@@ -420,7 +420,8 @@ done
 
 # V.34 phases 3 and 4 on the real V.34 calls: each side's S, TRN and E, both MPs with their
 # CRC, and the rates they settle as the file's name gives them (where it gives them); on the
-# V.90 calls, the analogue modem's phase 3 (S, S-bar, PP, TRN)
+# V.90 calls, the analogue modem's phase 3 (S, S-bar, PP, TRN); on the V.32bis call, its rate
+# sequences and E, whose rate the file's name gives
 found=0
 for f in "$REC"/real-calls/*.wav "$REC"/goughlui_v34*.wav; do
     [ -f "$f" ] || continue
@@ -433,6 +434,14 @@ summary = ev[-1]
 if summary.get("modulation") == "V.90":   # the analogue modem's phase 3 is V.34's: S, PP, TRN
     ok = all(any(e["type"] == t for e in ev) for t in ("v34_s", "v34_s_bar", "v34_pp", "v34_trn"))
     print("# V.90: the analogue modem's phase 3", "read" if ok else "missing")
+    sys.exit(0 if ok else 1)
+if summary.get("modulation") == "V.32bis":   # R1 R3 (answerer), R2 (caller), E from both
+    seqs = sorted(e["sequence"] for e in ev if e["type"] == "v32_rate")
+    es = [e["rate_bps"] for e in ev if e["type"] == "v32_e"]
+    m = re.search(r"-(\d{4,5})-(\d{4,5})", sys.argv[2])
+    ok = seqs == ["r1", "r2", "r3"] and len(es) == 2 and len(set(es)) == 1
+    ok = ok and (not m or es[0] == int(m.group(1))) and summary.get("rate_bps") == es[0]
+    print("# V.32bis rate sequences:", seqs, "E", es, "ok" if ok else "mismatch")
     sys.exit(0 if ok else 1)
 if summary.get("modulation") != "V.34":
     sys.exit(2)   # neither: no check
@@ -449,7 +458,7 @@ print("# V.34 phases 3 and 4:", rates, "ok" if ok else "mismatch")
 sys.exit(0 if ok else 1)
 PY
     case $? in
-    0) found=1; sed 's/^/# /' "$T/p34.out"; ok "V.34 phases 3 (and 4) of $(basename "$f")" ;;
+    0) found=1; sed 's/^/# /' "$T/p34.out"; ok "the training of $(basename "$f")" ;;
     2) ;;   # not a V.34 call
     *) found=1; bad "V.34 phases 3 and 4 of $f"; show "$T/p34.out" ;;
     esac

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "dsp/v34.h"
 #include "src/decode/decoder_internal.h"
+#include "src/proto/v32_train.h"
 #include "src/proto/v34_startup.h"
 #include "tests/support/test_util.h"
 
@@ -130,15 +131,11 @@ START_TEST(test_mp_rates)
 }
 END_TEST
 
-/* A start-up's symbols on the line: modulated, through a short echo-like smear and a tilt,
- * with noise snr_db under the signal, between silences. */
-static sig startup_signal(const sq_v34_startup *p, double rate, double carrier, double offset_hz, double snr_db,
-                          uint64_t seed)
+/* Symbols on the line: modulated, through a short echo-like smear and a tilt, with noise
+ * snr_db under the signal, between silences. */
+static sig line_signal(const float complex *sym, size_t n, double rate, double carrier, double offset_hz,
+                       double snr_db, uint64_t seed)
 {
-    size_t n = sq_v34_startup_symbols(p, NULL, 0);
-    float complex *sym = malloc(n * sizeof *sym);
-    ck_assert_ptr_nonnull(sym);
-    ck_assert_uint_eq(sq_v34_startup_symbols(p, sym, n), n);
     sq_v34_tx *tx;
     ck_assert_int_eq(sq_v34_tx_create(rate, carrier + offset_hz, -14.0, &tx), SQ_OK);
     size_t cap = (size_t)((double)n * 8000.0 / rate) + 200;
@@ -151,7 +148,6 @@ static sig startup_signal(const sq_v34_startup *p, double rate, double carrier, 
     }
     got += sq_v34_tx_flush(tx, line + got, cap - got);
     sq_v34_tx_destroy(tx);
-    free(sym);
     sig s = make_silence(0.3), body = make_silence((double)got / 8000.0);
     for (size_t i = 0; i < got && i < body.n; i++)   /* a line's smear: a tilt and a late copy */
         body.x[i] = line[i] - 0.3f * (i >= 1 ? line[i - 1] : 0.0f) + 0.15f * (i >= 5 ? line[i - 5] : 0.0f);
@@ -163,19 +159,35 @@ static sig startup_signal(const sq_v34_startup *p, double rate, double carrier, 
     return s;
 }
 
+/* A start-up's symbols on the line (line_signal). */
+static sig startup_signal(const sq_v34_startup *p, double rate, double carrier, double offset_hz, double snr_db,
+                          uint64_t seed)
+{
+    size_t n = sq_v34_startup_symbols(p, NULL, 0);
+    float complex *sym = malloc(n * sizeof *sym);
+    ck_assert_ptr_nonnull(sym);
+    ck_assert_uint_eq(sq_v34_startup_symbols(p, sym, n), n);
+    sig s = line_signal(sym, n, rate, carrier, offset_hz, snr_db, seed);
+    free(sym);
+    return s;
+}
+
 typedef struct v34_events {
     sq_event ev[64];
     size_t n;
 } v34_events;
 
 /* The decoder, armed as after this modem's INFO1, over the signal. */
-static void decode_startup(const sig *s, v34_events *out)
+static void decode_as(const sig *s, v34_events *out, int v32)
 {
     sq_decoder *d;
     sq_decoder_settings set;
     sq_decoder_default_settings(&set);
     ck_assert_int_eq(sq_decoder_create(&set, &d), SQ_OK);
-    sq_v34_lane_arm(d, 0.0, 1);
+    if (v32)
+        sq_v34_lane_arm_v32(d, 0.0, 2);
+    else
+        sq_v34_lane_arm(d, 0.0, 1);
     out->n = 0;
     for (size_t done = 0; done < s->n;) {
         size_t took = sq_decoder_push(d, s->x + done, s->n - done < 997 ? s->n - done : 997);
@@ -191,6 +203,11 @@ static void decode_startup(const sig *s, v34_events *out)
         if (out->n < 64 && ev.type >= SQ_EVENT_V34_S)
             out->ev[out->n++] = ev;
     sq_decoder_destroy(d);
+}
+
+static void decode_startup(const sig *s, v34_events *out)
+{
+    decode_as(s, out, 0);
 }
 
 static const sq_event *find(const v34_events *e, sq_event_type t, int nth)
@@ -320,6 +337,53 @@ START_TEST(test_startup_with_md)
 }
 END_TEST
 
+/* A V.32bis answerer's training (5.2.3, 5.3): S, S-bar, TRN, R1 repeated, then (as when the
+ * caller's R2 came) R3 and E naming one rate; read with the rates as sent. */
+START_TEST(test_v32_training)
+{
+    unsigned offered = _i & 1 ? 0x3Eu : 0x0Eu;   /* 4800-14400, or 4800-9600 */
+    unsigned chosen = 1u << (31 - __builtin_clz(offered));
+    size_t cap = 256 + 16 + 1400 + 64 * 8 * 2 + 8 + 400, n = 0;
+    float complex *sym = malloc(cap * sizeof *sym);
+    ck_assert_ptr_nonnull(sym);
+    for (long r = -SQ_V32_S_SYMBOLS; r < 16; r++)
+        sym[n++] = sq_v32_s_symbol(r);
+    sq_v32_trn trn;
+    sq_v32_trn_init(&trn, 1);
+    for (int i = 0; i < 1400; i++)
+        sym[n++] = sq_v32_trn_next(&trn);
+    sq_v32_diff diff;
+    sq_v32_diff_init(&diff, 1, sym[n - 1]);
+    unsigned seqs[3] = { sq_v32_sequence(offered, 0), sq_v32_sequence(chosen, 0), sq_v32_sequence(chosen, 1) };
+    int counts[3] = { 40, 24, 1 };
+    for (int k = 0; k < 3; k++)
+        for (int c = 0; c < counts[k]; c++)
+            for (int b = 0; b < 16; b += 2)
+                sym[n++] = sq_v32_diff_encode(&diff, (int)(seqs[k] >> b) & 1, (int)(seqs[k] >> (b + 1)) & 1);
+    sq_v32_trn_init(&trn, 1);   /* standing for B1 and data */
+    for (int i = 0; i < 300; i++)
+        sym[n++] = sq_v32_trn_next(&trn);
+    ck_assert_uint_le(n, cap);
+    sig s = line_signal(sym, n, SQ_V32_SYMBOL_RATE, SQ_V32_CARRIER_HZ, (_i % 3) - 1.0, 26.0, (uint64_t)_i + 300);
+    free(sym);
+    v34_events e;
+    decode_as(&s, &e, 1);
+    sig_free(&s);
+    static const sq_event_type order[] = { SQ_EVENT_V32_TRN, SQ_EVENT_V32_RATE, SQ_EVENT_V32_RATE, SQ_EVENT_V32_E };
+    ck_assert_msg(e.n == 4, "seed %d: %zu events", _i, e.n);
+    for (size_t i = 0; i < 4; i++)
+        ck_assert_int_eq(e.ev[i].type, order[i]);
+    ck_assert_double_eq_tol(e.ev[0].end_s - e.ev[0].start_s, 1400 / 2400.0, 0.01);
+    unsigned r1 = (unsigned)e.ev[1].info_bits[0] | (unsigned)e.ev[1].info_bits[1] << 8;
+    unsigned r3 = (unsigned)e.ev[2].info_bits[0] | (unsigned)e.ev[2].info_bits[1] << 8;
+    ck_assert_uint_eq(sq_v32_rates_of_bits(r1), offered);
+    ck_assert_uint_eq(sq_v32_rates_of_bits(r3), chosen);
+    ck_assert_int_eq(e.ev[1].info_kind, 1);
+    ck_assert_int_eq(e.ev[2].info_kind, 3);
+    ck_assert_int_eq(e.ev[3].rate, 2400 * (32 - __builtin_clz(chosen)));
+}
+END_TEST
+
 /* Nothing from signals that are not a V.34 start-up: noise, a tone, S without its reversal. */
 START_TEST(test_nothing_invented)
 {
@@ -349,10 +413,12 @@ START_TEST(test_nothing_invented)
         sig sp = make_speech_like(3.0, 9);
         sig_append(&s, &sp);
     }
-    v34_events e;
-    decode_startup(&s, &e);
+    for (int v32 = 0; v32 < 2; v32++) {   /* listening for V.34's training, then V.32's */
+        v34_events e;
+        decode_as(&s, &e, v32);
+        ck_assert_msg(e.n == 0, "%zu events, the first %s", e.n, e.n ? sq_event_type_to_str(e.ev[0].type) : "");
+    }
     sig_free(&s);
-    ck_assert_msg(e.n == 0, "%zu events, the first %s", e.n, e.n ? sq_event_type_to_str(e.ev[0].type) : "");
 }
 END_TEST
 
@@ -370,6 +436,7 @@ Suite *v34_train_suite(void)
     tcase_add_loop_test(t, test_call_modem_startup, 0, (int)PAIR_COUNT * 2);
     tcase_add_loop_test(t, test_answer_modem_startup, 0, (int)PAIR_COUNT * 2);
     tcase_add_loop_test(t, test_startup_with_md, 0, (int)PAIR_COUNT);
+    tcase_add_loop_test(t, test_v32_training, 0, 6);
     tcase_add_test(t, test_nothing_invented);
     suite_add_tcase(s, t);
     return s;
