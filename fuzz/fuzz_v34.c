@@ -1,22 +1,24 @@
 /* libFuzzer: the V.34 phase 3 and 4 lane of the timeline decoder, on a start-up the harness
  * synthesises and the input then damages. Random audio never gets past S's three lines, so
- * the input edits a real start-up instead: the first byte picks the symbol rate, who sends
- * and how the audio is cut; then each 4 bytes set one sample (position, value; the value
- * 0x7fff is a NaN and 0x7ffe an infinity). Every event must be well formed. */
+ * the input edits a real start-up instead: the first byte picks the symbol rate (or V.32's
+ * training), who sends and how the audio is cut; then each 4 bytes set one sample (position,
+ * value; the value 0x7fff is a NaN and 0x7ffe an infinity). Every event must be well formed. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "dsp/v34.h"
 #include "src/decode/decoder_internal.h"
+#include "src/proto/v32_train.h"
 #include "src/proto/v34_startup.h"
 #include "squeal/error.h"
 
-#define VARIANTS 4
+#define VARIANTS 5                /* four V.34 start-ups, then V.32 */
 #define MAX_SAMPLES (8000 * 3)
 
 static const struct { double rate, carrier; } PAIRS[VARIANTS] = {
     { 2400.0, 1600.0 }, { 3000.0, 2000.0 }, { 3200.0, 3200.0 * 4 / 7 }, { 2400.0 * 10 / 7, 2400.0 * 10 / 7 * 4 / 7 },
+    { SQ_V32_SYMBOL_RATE, SQ_V32_CARRIER_HZ },
 };
 
 static float clean[VARIANTS][MAX_SAMPLES];
@@ -32,7 +34,8 @@ static void synthesise(int v)
     p.mp.rate_mask = 0x3FFF;
     p.mp.type = (uint8_t)(v >> 1);
     static float complex sym[8000];
-    size_t n = sq_v34_startup_symbols(&p, sym, 8000);
+    size_t n = v == VARIANTS - 1 ? sq_v32_training_symbols(1, 1300, 0x3Eu, 20, 0x20u, 8, 40, sym, 8000)
+                                 : sq_v34_startup_symbols(&p, sym, 8000);
     sq_v34_tx *tx;
     if (n > 8000 || sq_v34_tx_create(PAIRS[v].rate, PAIRS[v].carrier, -14.0, &tx) != SQ_OK)
         abort();
@@ -61,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
         return 0;
-    int v = data[0] & 3;
+    int v = (data[0] & 0x80) ? VARIANTS - 1 : data[0] & 3;
     if (!clean_n[v])
         synthesise(v);
     static float x[MAX_SAMPLES];
@@ -81,7 +84,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sq_decoder *d = NULL;
     if (sq_decoder_create(&s, &d) != SQ_OK)
         return 0;
-    sq_v34_lane_arm(d, 0.0, (data[0] & 8) ? 2 : 1);
+    if (v == VARIANTS - 1)
+        sq_v34_lane_arm_v32(d, 0.0, (data[0] & 8) ? 2 : 1);
+    else
+        sq_v34_lane_arm(d, 0.0, (data[0] & 8) ? 2 : 1);
     size_t chunk = 1 + (size_t)((data[0] >> 4) * 97);
     sq_event ev;
     for (size_t done = 0; done < n;) {

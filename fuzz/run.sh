@@ -35,7 +35,7 @@ seed() {
         [ -d "$C/decoder" ] && { printf '\000\240\000\007\000\001\000\000\020'; tail -c +45 "$S/$w.wav"; } >"$C/decoder/$w.seed"
     done
     # the V.34 harness makes its own start-up: each seed picks one to damage
-    [ -d "$C/v34" ] && for v in 0 1 2 3 8 11; do printf "\\$(printf %o $v)\\200" >"$C/v34/start$v.seed"; done
+    [ -d "$C/v34" ] && for v in 0 1 2 3 8 11 128 136; do printf "\\$(printf %o $v)\\200" >"$C/v34/start$v.seed"; done
     [ -d "$C/v8_rx" ] && printf '\377\377\003\340\205\044\325\001' >"$C/v8_rx/cm.seed"
     [ -d "$C/options" ] && printf 'v34,v22bis,v21' >"$C/options/modes.seed"
     [ -d "$C/at" ] && printf '\010ATE0V1S7=10\rAT+MS=V22B,1,300,2400;+ES=3\rATI3\rATD123\r' >"$C/at/dial.seed"

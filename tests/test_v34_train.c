@@ -343,27 +343,10 @@ START_TEST(test_v32_training)
 {
     unsigned offered = _i & 1 ? 0x3Eu : 0x0Eu;   /* 4800-14400, or 4800-9600 */
     unsigned chosen = 1u << (31 - __builtin_clz(offered));
-    size_t cap = 256 + 16 + 1400 + 64 * 8 * 2 + 8 + 400, n = 0;
-    float complex *sym = malloc(cap * sizeof *sym);
+    size_t n = sq_v32_training_symbols(1, 1400, offered, 40, chosen, 24, 300, NULL, 0);
+    float complex *sym = malloc(n * sizeof *sym);
     ck_assert_ptr_nonnull(sym);
-    for (long r = -SQ_V32_S_SYMBOLS; r < 16; r++)
-        sym[n++] = sq_v32_s_symbol(r);
-    sq_v32_trn trn;
-    sq_v32_trn_init(&trn, 1);
-    for (int i = 0; i < 1400; i++)
-        sym[n++] = sq_v32_trn_next(&trn);
-    sq_v32_diff diff;
-    sq_v32_diff_init(&diff, 1, sym[n - 1]);
-    unsigned seqs[3] = { sq_v32_sequence(offered, 0), sq_v32_sequence(chosen, 0), sq_v32_sequence(chosen, 1) };
-    int counts[3] = { 40, 24, 1 };
-    for (int k = 0; k < 3; k++)
-        for (int c = 0; c < counts[k]; c++)
-            for (int b = 0; b < 16; b += 2)
-                sym[n++] = sq_v32_diff_encode(&diff, (int)(seqs[k] >> b) & 1, (int)(seqs[k] >> (b + 1)) & 1);
-    sq_v32_trn_init(&trn, 1);   /* standing for B1 and data */
-    for (int i = 0; i < 300; i++)
-        sym[n++] = sq_v32_trn_next(&trn);
-    ck_assert_uint_le(n, cap);
+    ck_assert_uint_eq(sq_v32_training_symbols(1, 1400, offered, 40, chosen, 24, 300, sym, n), n);
     sig s = line_signal(sym, n, SQ_V32_SYMBOL_RATE, SQ_V32_CARRIER_HZ, (_i % 3) - 1.0, 26.0, (uint64_t)_i + 300);
     free(sym);
     v34_events e;

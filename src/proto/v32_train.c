@@ -92,3 +92,37 @@ unsigned sq_v32_sequence(unsigned rates, int e)
             bits |= 1u << RATE_BIT[k];
     return bits;
 }
+
+static void put(float complex *out, size_t max, size_t *n, float complex z)
+{
+    if (*n < max)
+        out[*n] = z;
+    (*n)++;
+}
+
+size_t sq_v32_training_symbols(int answer_modem, int trn_symbols, unsigned offered, int r_count, unsigned chosen,
+                               int r3_count, int tail_symbols, float complex *out, size_t max)
+{
+    size_t n = 0;
+    if (!out)
+        max = 0;
+    for (long r = -SQ_V32_S_SYMBOLS; r < 16; r++)
+        put(out, max, &n, sq_v32_s_symbol(r));
+    sq_v32_trn trn;
+    sq_v32_trn_init(&trn, answer_modem);
+    float complex last = 0.0f;
+    for (int i = 0; i < trn_symbols; i++)
+        put(out, max, &n, last = sq_v32_trn_next(&trn));
+    sq_v32_diff diff;
+    sq_v32_diff_init(&diff, answer_modem, last);
+    unsigned seqs[3] = { sq_v32_sequence(offered, 0), sq_v32_sequence(chosen, 0), sq_v32_sequence(chosen, 1) };
+    int counts[3] = { r_count, r3_count, 1 };
+    for (int k = 0; k < 3; k++)
+        for (int c = 0; c < counts[k]; c++)
+            for (int b = 0; b < SQ_V32_RATE_BITS; b += 2)
+                put(out, max, &n, sq_v32_diff_encode(&diff, (int)(seqs[k] >> b) & 1, (int)(seqs[k] >> (b + 1)) & 1));
+    sq_v32_trn_init(&trn, answer_modem);
+    for (int i = 0; i < tail_symbols; i++)
+        put(out, max, &n, sq_v32_trn_next(&trn));
+    return n;
+}

@@ -9,6 +9,7 @@
 #define SQ_PROTO_V32_TRAIN_H
 
 #include <complex.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "src/proto/v34_train.h"
 #include "squeal/decoder.h"
@@ -48,5 +49,12 @@ int sq_v32_sequence_kind(unsigned bits);
 /* The rates a sequence enables: sq_v32_rates_of_bits (squeal/decoder.h). */
 /* A sequence from a rate mask (V.32bis, sync and the V.32bis bits set); e for an E. */
 unsigned sq_v32_sequence(unsigned rates, int e);
+
+/* A modem's training as 5.2.3 and 5.3 order it, for the tests: S, S-bar, trn_symbols of TRN,
+ * r_count rate sequences offering `offered`, then (an answerer's R3, as after the caller's R2)
+ * r3_count naming `chosen` and one E, then tail_symbols standing for B1 and data. Returns how
+ * many symbols the whole has; writes what fits in max. */
+size_t sq_v32_training_symbols(int answer_modem, int trn_symbols, unsigned offered, int r_count, unsigned chosen,
+                               int r3_count, int tail_symbols, float complex *out, size_t max);
 
 #endif
