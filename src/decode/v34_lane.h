@@ -1,0 +1,43 @@
+/* Internal to the V.34 (and V.32) training lane: what its three files share. v34_lane.c
+ * finds S and its reversal and runs the receiver sample by sample; v34_training.c trains the
+ * equaliser on the known symbols (the readings of the start-up, then TRN); v34_sequences.c
+ * reads what follows TRN from the decisions (J, J', MP, E; V.32's rate sequences and E). */
+#ifndef SQ_DECODE_V34_LANE_H
+#define SQ_DECODE_V34_LANE_H
+
+#include "src/decode/decoder_internal.h"
+
+enum { V34_IDLE = 0, V34_QUIET, V34_S, V34_KEEP, V34_TRAIN, V34_TEST, V34_DECIDE, V34_DONE, V34_IGNORE };
+
+#define MU_TRACK 0.03f
+
+#define DECIDE_R 400                     /* symbols after the reversal when a reading is chosen */
+#define SCORE_SPAN 64                    /* over the last of them: in TRN, whichever phase */
+_Static_assert(DECIDE_R - SCORE_SPAN >= SQ_V34_S_BAR_SYMBOLS + SQ_V34_PP_SYMBOLS, "the readings are scored on TRN");
+
+/* v34_lane.c */
+double sq_v34_samples_per_symbol(const sq_v34_lane *l);
+/* The time of symbol r (counted from S-bar's first), s. */
+double sq_v34_time_of_r(const sq_v34_lane *l, long r);
+/* A training event of this lane's symbol rate, carrier, channel and level. */
+void sq_v34_emit(sq_decoder *d, sq_event_type type, double start_s, double end_s, int points);
+/* The open MP (or V.32 rate sequence) event goes out. */
+void sq_v34_close_mp(sq_decoder *d);
+/* What looked like S led nowhere: look for S again. */
+void sq_v34_look_again(sq_v34_lane *l);
+
+/* v34_training.c */
+/* The kept samples reach DECIDE_R symbols after the reversal: choose the reading that trains. */
+void sq_v34_choose_reading(sq_decoder *d);
+/* One equalised symbol while the known symbols steer the equaliser (TRN). */
+void sq_v34_train_symbol(sq_decoder *d, float complex z, long r);
+/* TRN's first symbols, held against its candidates (after J', or its scrambler unsettled). */
+void sq_v34_start_trn_test(sq_v34_lane *l, long r);
+void sq_v34_test_symbol(sq_decoder *d, float complex z, long r);
+
+/* v34_sequences.c */
+/* TRN ended at r_from: its decisions since then, and every one after, are read for bits. */
+void sq_v34_start_deciding(sq_decoder *d, long r_from, long r_now);
+void sq_v34_decide_symbol(sq_decoder *d, float complex z, long r);
+
+#endif

@@ -1,0 +1,207 @@
+/* What follows TRN in the V.34 / V.32 lane (src/decode/v34_lane.h): the decisions
+ * differentially decoded and descrambled into J (phase 3, 10.1.3.3), J' and MP / MP' (CRC
+ * checked, 10.1.3.9) and E; for V.32, the rate sequences R1, R2, R3 and E (V.32bis 5.3). */
+#include <math.h>
+#include <string.h>
+#include "src/decode/v34_lane.h"
+#include "squeal/level.h"
+
+#define DECIDE_GIVE_UP 0.5               /* s after TRN with neither J nor MP (each follows TRN at once) */
+
+/* ---- the bits after TRN ---- */
+
+static double bits_per_symbol(const sq_v34_lane *l)
+{
+    return l->points == 16 ? 4.0 : 2.0;
+}
+
+static void found_mp(sq_decoder *d, const sq_v34_mp *mp, long start_r, long end_r)
+{
+    sq_v34_lane *l = &d->v34;
+    if (l->mp_open && memcmp(&l->mp_ev.mp, mp, sizeof *mp) == 0) {
+        l->mp_ev.end_s = sq_v34_time_of_r(l, end_r);
+        l->mp_ev.repeats++;
+        return;
+    }
+    sq_v34_close_mp(d);
+    memset(&l->mp_ev, 0, sizeof l->mp_ev);
+    l->mp_ev.type = SQ_EVENT_MP;
+    l->mp_ev.fsk_channel = l->channel;
+    l->mp_ev.level_dbm0 = sq_power_to_dbm0(l->level);
+    l->mp_ev.start_s = sq_v34_time_of_r(l, start_r);
+    l->mp_ev.end_s = sq_v34_time_of_r(l, end_r);
+    l->mp_ev.symbol_rate = l->cand_rate[l->cand];
+    l->mp_ev.freq_hz = l->cand_carrier[l->cand];
+    l->mp_ev.points = (uint8_t)l->points;
+    l->mp_ev.mp = *mp;
+    l->mp_ev.crc_ok = 1;
+    l->mp_ev.repeats = 1;
+    l->mp_open = 1;
+    l->mp_ack_seen |= mp->acknowledge;
+}
+
+static void mp_bit(sq_decoder *d, int b, long r)
+{
+    sq_v34_lane *l = &d->v34;
+    if (!l->mp_collecting) {
+        if (b == 0 && l->ones >= SQ_V34_MP_SYNC_BITS) {
+            memset(l->mp_bits, 1, SQ_V34_MP_SYNC_BITS);
+            l->mp_bits[SQ_V34_MP_SYNC_BITS] = 0;
+            l->mp_fill = SQ_V34_MP_SYNC_BITS + 1;
+            l->mp_collecting = 1;
+            l->mp_start_r = r - (long)((SQ_V34_MP_SYNC_BITS + 1) / bits_per_symbol(l));
+        }
+        return;
+    }
+    l->mp_bits[l->mp_fill++] = (uint8_t)b;
+    sq_v34_mp mp;
+    int got = sq_v34_mp_from_bits(l->mp_bits, l->mp_fill, &mp);
+    if (got < 0 && l->mp_fill < SQ_V34_MP_BUF)
+        return;
+    l->mp_collecting = 0;
+    if (got > 0)
+        found_mp(d, &mp, l->mp_start_r, r + 1);
+}
+
+static void bit_in(sq_decoder *d, int b, long r)
+{
+    sq_v34_lane *l = &d->v34;
+    l->last_bits = (l->last_bits >> 1) | ((uint32_t)b << 31);
+    l->bits_seen++;
+    unsigned last16 = l->last_bits >> 16, before = l->last_bits & 0xFFFFu;
+    double bps = bits_per_symbol(l);
+    if (!l->j_open && l->bits_seen >= 32 && last16 == before && (last16 == SQ_V34_J4 || last16 == SQ_V34_J16)) {
+        l->j_open = 1;
+        l->j_points = last16 == SQ_V34_J16 ? 16 : 4;
+        l->j_start_r = r + 1 - (long)(32 / bps);
+    } else if (l->j_open && last16 == SQ_V34_J_PRIME) {
+        long jp_start = r + 1 - (long)(16 / bps);
+        sq_v34_emit(d, SQ_EVENT_V34_J, sq_v34_time_of_r(l, l->j_start_r), sq_v34_time_of_r(l, jp_start), l->j_points);
+        sq_v34_emit(d, SQ_EVENT_V34_J_PRIME, sq_v34_time_of_r(l, jp_start), sq_v34_time_of_r(l, r + 1), 0);
+        l->j_open = 0;
+        l->after_j = 1;
+        sq_v34_start_trn_test(l, r + 1);
+        return;
+    }
+    if (l->mp_ack_seen && b && l->ones + 1 >= SQ_V34_E_BITS) {
+        sq_v34_close_mp(d);
+        sq_v34_emit(d, SQ_EVENT_V34_E, sq_v34_time_of_r(l, r + 1 - (long)(SQ_V34_E_BITS / bps)), sq_v34_time_of_r(l, r + 1), l->points);
+        l->state = V34_DONE;
+        l->data_from_s = sq_v34_time_of_r(l, r + 1);   /* B1, then data */
+        return;
+    }
+    if (!l->j_open)
+        mp_bit(d, b, r);
+    l->ones = b ? l->ones + 1 : 0;
+}
+
+/* V.32's rate sequences (5.3): R repeated (two alike with their sync bits make one), then E
+ * with the rate chosen. The answerer's first is R1 and its second R3, the caller's R2. */
+static void v32_bit_in(sq_decoder *d, int b, long r)
+{
+    sq_v34_lane *l = &d->v34;
+    l->last_bits = (l->last_bits >> 1) | ((uint32_t)b << 31);
+    l->bits_seen++;
+    unsigned last16 = l->last_bits >> 16, before = l->last_bits & 0xFFFFu;
+    if (l->bits_seen < 32)
+        return;
+    int kind = sq_v32_sequence_kind(last16);
+    if (l->mp_open && last16 == l->v32_last) {   /* the open R once more */
+        l->mp_ev.end_s = sq_v34_time_of_r(l, r + 1);
+        l->mp_ev.repeats++;
+    } else if (kind == 1 && last16 == before && (!l->mp_open || last16 != l->v32_last)) {
+        sq_v34_close_mp(d);
+        memset(&l->mp_ev, 0, sizeof l->mp_ev);
+        l->mp_ev.type = SQ_EVENT_V32_RATE;
+        l->mp_ev.fsk_channel = l->channel;
+        l->mp_ev.level_dbm0 = sq_power_to_dbm0(l->level);
+        l->mp_ev.symbol_rate = SQ_V32_SYMBOL_RATE;
+        l->mp_ev.freq_hz = SQ_V32_CARRIER_HZ;
+        l->mp_ev.start_s = sq_v34_time_of_r(l, r + 1 - 16);
+        l->mp_ev.end_s = sq_v34_time_of_r(l, r + 1);
+        l->mp_ev.repeats = 2;
+        l->mp_ev.info_bits[0] = (uint8_t)(last16 & 0xFFu);
+        l->mp_ev.info_bits[1] = (uint8_t)(last16 >> 8);
+        l->v32_sequences++;
+        l->mp_ev.info_kind = (uint8_t)(l->channel == 1 ? 2 : l->v32_sequences > 1 ? 3 : 1);
+        l->mp_ev.crc_ok = 1;
+        l->mp_open = 1;
+        l->v32_last = last16;
+    } else if (kind == 2 && l->mp_open) {
+        sq_v34_close_mp(d);
+        unsigned rates = sq_v32_rates_of_bits(last16);
+        sq_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.type = SQ_EVENT_V32_E;
+        ev.fsk_channel = l->channel;
+        ev.level_dbm0 = sq_power_to_dbm0(l->level);
+        ev.symbol_rate = SQ_V32_SYMBOL_RATE;
+        ev.freq_hz = SQ_V32_CARRIER_HZ;
+        ev.start_s = sq_v34_time_of_r(l, r + 1 - 8);
+        ev.end_s = sq_v34_time_of_r(l, r + 1);
+        ev.rate = rates ? 2400 * (32 - __builtin_clz(rates)) : 0;   /* its one rate */
+        ev.info_bits[0] = (uint8_t)(last16 & 0xFFu);
+        ev.info_bits[1] = (uint8_t)(last16 >> 8);
+        sq_event_pool_queue(&d->pool, &ev, -1);
+        l->state = V34_DONE;
+        l->data_from_s = ev.end_s;   /* B1, then data */
+    }
+}
+
+static void v32_symbol_bits(sq_decoder *d, float complex decided, long r)
+{
+    int q1, q2;
+    sq_v32_diff_decode(&d->v34.diff32, decided, &q1, &q2);
+    v32_bit_in(d, q1, r);
+    if (d->v34.state == V34_DECIDE)
+        v32_bit_in(d, q2, r);
+}
+
+/* Decisions from r_from on go through the differential decoder and the descrambler. */
+void sq_v34_start_deciding(sq_decoder *d, long r_from, long r_now)
+{
+    sq_v34_lane *l = &d->v34;
+    sq_v34_emit(d, l->v32 ? SQ_EVENT_V32_TRN : SQ_EVENT_V34_TRN, sq_v34_time_of_r(l, l->trn_start_r), sq_v34_time_of_r(l, r_from),
+         l->ref.points);
+    l->points = l->ref.phase3 ? 4 : l->ref.points;
+    l->state = V34_DECIDE;
+    l->idle_symbols = 0;
+    l->ones = 0;
+    l->mp_collecting = 0;
+    l->bits_seen = 0;
+    if (l->v32) {
+        sq_v32_diff_init(&l->diff32, l->ref.answer_poly, l->decided[(r_from - 1) & 31]);
+        for (long r = r_from; r <= r_now && l->state == V34_DECIDE; r++)
+            v32_symbol_bits(d, l->decided[r & 31], r);
+        return;
+    }
+    sq_v34_diff_init(&l->diff, l->ref.answer_poly, l->points, l->decided[(r_from - 1) & 31]);
+    for (long r = r_from; r <= r_now && l->state == V34_DECIDE; r++) {
+        int bits[4];
+        int nb = sq_v34_diff_decode(&l->diff, l->decided[r & 31], bits);
+        for (int i = 0; i < nb && l->state == V34_DECIDE; i++)
+            bit_in(d, bits[i], r);
+    }
+}
+
+void sq_v34_decide_symbol(sq_decoder *d, float complex z, long r)
+{
+    sq_v34_lane *l = &d->v34;
+    /* a V.90 analogue modem's Ja and CP, say: V.34's modulation, not its sequences */
+    if (!l->j_open && !l->mp_open && ++l->idle_symbols > (long)(DECIDE_GIVE_UP * l->cand_rate[l->cand])) {
+        l->state = V34_IGNORE;
+        return;
+    }
+    float complex dec = sq_v34_decide(z, l->points);
+    l->decided[r & 31] = dec;
+    sq_v34_eq_adapt(&l->eq, dec, MU_TRACK);
+    if (l->v32) {
+        v32_symbol_bits(d, dec, r);
+        return;
+    }
+    int bits[4];
+    int nb = sq_v34_diff_decode(&l->diff, dec, bits);
+    for (int i = 0; i < nb && l->state == V34_DECIDE; i++)
+        bit_in(d, bits[i], r);
+}
+

@@ -1,0 +1,270 @@
+/* The V.34 / V.32 lane's equaliser training (src/decode/v34_lane.h): the known symbols of
+ * each reading of the start-up (S, S-bar, PP, TRN from a zeroed scrambler in 4 or 16 points,
+ * either scrambler; V.32's S, S-bar and TRN), the readings tried over the kept samples and the
+ * one that trains chosen, then TRN followed while its decisions agree with it. */
+#include <math.h>
+#include <string.h>
+#include "src/decode/v34_lane.h"
+#include "squeal/level.h"
+
+#define MIN_SNR_DB 8.0                   /* a wrong reading trains to about 0 dB */
+#define TRAIN_FROM_R (-8)
+#define TEST_SYMBOLS 48                  /* to tell 4- from 16-point TRN after J' */
+#define TEST_MIN_CORR 0.6
+#define TRN_CHECK_AFTER 64
+#define TRN_MISSES_4 20                  /* of the last 32 decisions off the known symbols: after */
+#define TRN_MISSES_16 26                 /* TRN, 3 in 4 miss in 4 points, 15 in 16 in 16 */
+#define MU_FAST 0.3f
+#define MU_TRAIN 0.1f
+#define MU_TRAIN_LIVE 0.06f                /* on TRN's first symbols after a reading is chosen */
+#define TRN_FAST_SYMBOLS 1000
+#define FAST_SYMBOLS 100
+
+/* ---- the known symbols ---- */
+
+static void ref_init(sq_v34_ref *f, int phase3, int points, int answer_poly, long first_r)
+{
+    f->phase3 = phase3;
+    f->points = points;
+    f->answer_poly = answer_poly;
+    f->v32 = 0;
+    sq_v34_trn_init(&f->trn, answer_poly, points);
+    f->next_r = first_r;
+}
+
+static void ref_init_v32(sq_v34_ref *f, int answer_poly, long first_r)
+{
+    ref_init(f, 0, 4, answer_poly, first_r);
+    f->v32 = 1;
+    sq_v32_trn_init(&f->trn32, answer_poly);
+}
+
+static long trn_start(const sq_v34_ref *f)
+{
+    return SQ_V34_S_BAR_SYMBOLS + (f->phase3 ? SQ_V34_PP_SYMBOLS : 0);
+}
+
+/* The symbol f->next_r, and on to the next. */
+static float complex ref_next(sq_v34_ref *f)
+{
+    long r = f->next_r++;
+    if (f->v32)
+        return r < SQ_V34_S_BAR_SYMBOLS ? sq_v32_s_symbol(r) : sq_v32_trn_next(&f->trn32);
+    if (r < SQ_V34_S_BAR_SYMBOLS)
+        return sq_v34_s_symbol(r);
+    if (r < trn_start(f))
+        return sq_v34_pp_symbol((int)(r - SQ_V34_S_BAR_SYMBOLS));
+    return sq_v34_trn_next(&f->trn);
+}
+
+static double ref_power(const sq_v34_ref *f, long r)
+{
+    return r >= trn_start(f) && f->points == 16 ? 10.0 : 2.0;
+}
+
+void sq_v34_start_trn_test(sq_v34_lane *l, long r)
+{
+    l->state = V34_TEST;
+    l->test_r = r;
+    l->trn_start_r = r;
+}
+
+/* ---- per symbol, once a reading is chosen ---- */
+
+
+void sq_v34_train_symbol(sq_decoder *d, float complex z, long r)
+{
+    sq_v34_lane *l = &d->v34;
+    if (r == trn_start(&l->ref) && !l->poly_known) {
+        sq_v34_start_trn_test(l, r);
+        sq_v34_test_symbol(d, z, r);
+        return;
+    }
+    float complex target = ref_next(&l->ref);
+    int in_trn = r >= trn_start(&l->ref);
+    float complex dec = sq_v34_decide(z, in_trn ? l->ref.points : 4);
+    l->decided[r & 31] = dec;
+    int miss = in_trn && (crealf(dec) != crealf(target) || cimagf(dec) != cimagf(target));
+    /* past TRN's end the known symbols are wrong: steer by the decisions where most miss */
+    int recent = __builtin_popcount((l->misses << 1 | (uint32_t)miss) & 0xFFu);
+    sq_v34_eq_adapt(&l->eq, recent >= 4 ? dec : target, r - l->trn_start_r < TRN_FAST_SYMBOLS ? MU_TRAIN_LIVE : MU_TRACK);
+    if (in_trn && recent < 4) {   /* TRN's SNR: the error against the known symbols */
+        float complex e = z - target;
+        l->trn_err += 0.02 * ((double)crealf(e * conjf(e)) - l->trn_err);
+    }
+    if (!in_trn)
+        return;
+    if (r == trn_start(&l->ref))
+        l->trn_start_r = r;
+    if ((r & 31) == 0) {   /* what TRN's SNR was before the window in which its end is found */
+        l->trn_err_old = l->trn_err_snap;
+        l->trn_err_snap = l->trn_err;
+    }
+    l->misses = (l->misses << 1) | (uint32_t)miss;
+    if (r < l->trn_start_r + TRN_CHECK_AFTER ||
+        __builtin_popcount(l->misses) < (l->ref.points == 16 ? TRN_MISSES_16 : TRN_MISSES_4))
+        return;
+    /* TRN ended where the misses thicken: the longest recent run in which most decisions miss */
+    int end = 0;
+    for (int j = 31, count = __builtin_popcount(l->misses); j >= 0; j--) {
+        if (((l->misses >> j) & 1u) && count * 5 >= (j + 1) * 3) {
+            end = j;
+            break;
+        }
+        count -= (int)((l->misses >> j) & 1u);
+    }
+    sq_v34_start_deciding(d, r - end, r);
+}
+
+/* TRN has started where its reading is not settled: at phase 3's TRN, whose scrambler (the
+ * modem's role is not known here); after J', 4 or 16 points (as the far end's J asked). The
+ * first TEST_SYMBOLS are held up against each candidate and the best match is believed. */
+void sq_v34_test_symbol(sq_decoder *d, float complex z, long r)
+{
+    sq_v34_lane *l = &d->v34;
+    long i = r - l->test_r;
+    l->test_z[i] = z;
+    if (i + 1 < TEST_SYMBOLS)
+        return;
+    int phase3 = !l->after_j;
+    double best = 0.0, zpow = 0.0;
+    int best_points = 4, best_poly = l->ref.answer_poly;
+    for (long k = 0; k < TEST_SYMBOLS; k++)
+        zpow += crealf(l->test_z[k] * conjf(l->test_z[k]));
+    for (int c = 0; c < 2; c++) {
+        int points = phase3 ? 4 : (c ? 16 : 4), poly = phase3 ? c : l->ref.answer_poly;
+        sq_v34_trn trn;
+        sq_v34_trn_init(&trn, poly, points);
+        double complex acc = 0.0;
+        double rpow = 0.0;
+        for (long k = 0; k < TEST_SYMBOLS; k++) {
+            float complex t = sq_v34_trn_next(&trn);
+            acc += l->test_z[k] * conjf(t);
+            rpow += crealf(t * conjf(t));
+        }
+        double corr = cabs(acc) / sqrt(zpow * rpow + 1e-30);
+        if (corr > best) {
+            best = corr;
+            best_points = points;
+            best_poly = poly;
+        }
+    }
+    if (best < TEST_MIN_CORR) {
+        l->state = V34_IGNORE;
+        return;
+    }
+    if (!phase3) {
+        /* count symbols from an origin where this TRN starts as phase 4's does, after S-bar */
+        l->k_rev += l->test_r - SQ_V34_S_BAR_SYMBOLS;
+        l->r = r = SQ_V34_S_BAR_SYMBOLS + TEST_SYMBOLS - 1;
+        l->test_r = SQ_V34_S_BAR_SYMBOLS;
+        float scale = (float)sqrt((best_points == 16 ? 10.0 : 2.0) * TEST_SYMBOLS / (zpow + 1e-30));
+        for (int t = 0; t < SQ_V34_EQ_TAPS; t++)
+            l->eq.taps[t] *= scale;
+    }
+    ref_init(&l->ref, phase3, best_points, best_poly, l->test_r);
+    for (long k = 0; k < TEST_SYMBOLS; k++)
+        (void)ref_next(&l->ref);
+    l->trn_start_r = l->test_r;
+    l->trn_err = l->trn_err_snap = l->trn_err_old = 0.1 * (best_points == 16 ? 5.0 : 1.0);
+    l->poly_known = 1;
+    l->misses = 0;
+    l->state = V34_TRAIN;
+}
+
+/* ---- choosing a reading of the start-up ---- */
+
+/* The first half-symbol sample the readings need: the equaliser's line full before S-bar's
+ * first trained symbol. The kept samples are a ring, long enough from there on. */
+static uint64_t keep_from(const sq_v34_lane *l)
+{
+    long k = l->k_rev + TRAIN_FROM_R - SQ_V34_EQ_TAPS;
+    return k > 0 ? 2 * (uint64_t)k : 0;
+}
+
+/* One pass of training over the kept samples as reading f has them (f restarted); returns the
+ * symbol SNR over the last SCORE_SPAN symbols, dB. */
+static double train_pass(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int first)
+{
+    if (f->v32)
+        ref_init_v32(f, f->answer_poly, TRAIN_FROM_R);
+    else
+        ref_init(f, f->phase3, f->points, f->answer_poly, TRAIN_FROM_R);
+    memset(eq->line, 0, sizeof eq->line);
+    double err = 0.0, pow_sum = 0.0;
+    for (uint64_t h = keep_from(l); h < l->half; h++) {
+        sq_v34_eq_push(eq, l->keep[h % SQ_V34_KEEP]);
+        if (!(h & 1))
+            continue;
+        long r = (long)(h / 2) - SQ_V34_EQ_DELAY - l->k_rev;
+        if (r < TRAIN_FROM_R)
+            continue;
+        float complex z = sq_v34_eq_output(eq);
+        float complex target = ref_next(f);
+        float mu = !first ? MU_TRACK : r - TRAIN_FROM_R < FAST_SYMBOLS ? MU_FAST : MU_TRAIN;
+        sq_v34_eq_adapt(eq, target, mu);
+        if (r >= DECIDE_R - SCORE_SPAN) {
+            float complex e = z - target;
+            err += crealf(e * conjf(e));
+            pow_sum += ref_power(f, r);
+        }
+    }
+    return 10.0 * log10(pow_sum / (err + 1e-30));
+}
+
+/* Trains a fresh equaliser as reading f has it: fast passes to converge, then a slow one over
+ * the same symbols whose errors are the score. */
+static double try_reading(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq)
+{
+    sq_v34_eq_init(eq, l->gain);
+    (void)train_pass(l, f, eq, 1);
+    (void)train_pass(l, f, eq, 1);
+    return train_pass(l, f, eq, 0);
+}
+
+void sq_v34_choose_reading(sq_decoder *d)
+{
+    sq_v34_lane *l = &d->v34;
+    static const int READINGS[SQ_V34_HYPOTHESES][3] = {   /* phase 3, points, GPA */
+        { 1, 4, 1 }, { 1, 4, 0 }, { 0, 4, 1 }, { 0, 4, 0 }, { 0, 16, 1 }, { 0, 16, 0 },
+    };
+    double best_snr = -1e9;
+    int best = -1;
+    int readings = l->v32 ? 2 : SQ_V34_HYPOTHESES;   /* V.32: TRN from either scrambler */
+    for (int i = 0; i < readings; i++) {
+        sq_v34_ref f;
+        sq_v34_eq eq;
+        if (l->v32)
+            ref_init_v32(&f, i, TRAIN_FROM_R);
+        else
+            ref_init(&f, READINGS[i][0], READINGS[i][1], READINGS[i][2], TRAIN_FROM_R);
+        double snr = try_reading(l, &f, &eq);
+        if (snr > best_snr) {
+            best_snr = snr;
+            best = i;
+        }
+    }
+    if (best_snr < MIN_SNR_DB) {   /* MD (10.1.3.5), say: another S follows in this stretch */
+        sq_v34_look_again(l);
+        return;
+    }
+    /* again for its state (the readings are cheap: a few hundred symbols each) */
+    if (l->v32)
+        ref_init_v32(&l->ref, best, TRAIN_FROM_R);
+    else
+        ref_init(&l->ref, READINGS[best][0], READINGS[best][1], READINGS[best][2], TRAIN_FROM_R);
+    (void)try_reading(l, &l->ref, &l->eq);
+    l->r = (long)(l->half / 2) - 1 - SQ_V34_EQ_DELAY - l->k_rev;
+    l->misses = 0;
+    l->trn_start_r = trn_start(&l->ref);
+    l->trn_err = l->trn_err_snap = l->trn_err_old = 0.1;
+    l->poly_known = 1;   /* the readings scored TRN's start too: whose scrambler is known */
+    if (!l->v32) {   /* V.32's S and S-bar are named by the wideband lane from their lines */
+        sq_v34_emit(d, SQ_EVENT_V34_S, (double)l->s_start / SQ_PROCESSING_RATE_HZ, sq_v34_time_of_r(l, 0), 0);
+        sq_v34_emit(d, SQ_EVENT_V34_S_BAR, sq_v34_time_of_r(l, 0), sq_v34_time_of_r(l, SQ_V34_S_BAR_SYMBOLS), 0);
+    }
+    if (l->ref.phase3)   /* the reading, chosen in TRN, has it from S-bar to TRN */
+        sq_v34_emit(d, SQ_EVENT_V34_PP, sq_v34_time_of_r(l, SQ_V34_S_BAR_SYMBOLS), sq_v34_time_of_r(l, trn_start(&l->ref)), 0);
+    l->state = V34_TRAIN;
+}
+
