@@ -85,9 +85,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (sq_decoder_create(&s, &d) != SQ_OK)
         return 0;
     if (v == VARIANTS - 1)
-        sq_v34_lane_arm_v32(d, 0.0, (data[0] & 8) ? 2 : 1);
+        sq_v34_lane_arm_v32(d, (data[0] & 8) ? 2 : 1);
     else
-        sq_v34_lane_arm(d, 0.0, (data[0] & 8) ? 2 : 1);
+        sq_v34_lane_arm(d, (data[0] & 8) ? 2 : 1);
     size_t chunk = 1 + (size_t)((data[0] >> 4) * 97);
     sq_event ev;
     for (size_t done = 0; done < n;) {

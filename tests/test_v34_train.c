@@ -185,9 +185,9 @@ static void decode_as(const sig *s, v34_events *out, int v32)
     sq_decoder_default_settings(&set);
     ck_assert_int_eq(sq_decoder_create(&set, &d), SQ_OK);
     if (v32)
-        sq_v34_lane_arm_v32(d, 0.0, 2);
+        sq_v34_lane_arm_v32(d, 2);
     else
-        sq_v34_lane_arm(d, 0.0, 1);
+        sq_v34_lane_arm(d, 1);
     out->n = 0;
     for (size_t done = 0; done < s->n;) {
         size_t took = sq_decoder_push(d, s->x + done, s->n - done < 997 ? s->n - done : 997);

@@ -165,7 +165,7 @@ static void classify_tone(sq_decoder *d, const sq_tone_segment *s)
     ev.type = aa ? SQ_EVENT_V32_AA : r->type;
     if (aa) {
         d->v32_side = 1;
-        sq_v34_lane_arm_v32(d, s->end_s, 1);   /* the caller's training follows, after the answerer's */
+        sq_v34_lane_arm_v32(d, 1);   /* the caller's training follows, after the answerer's */
     }
     ev.start_s = s->start_s;
     ev.end_s = s->end_s;

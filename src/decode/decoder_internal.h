@@ -278,8 +278,6 @@ typedef struct sq_v34_ref {          /* the known symbols of one reading of the 
 } sq_v34_ref;
 
 typedef struct sq_v34_lane {
-    int armed;
-    double armed_s;                  /* the INFO1's end */
     int channel;                     /* of that INFO1: 2 for the 2400 Hz carrier's modem, 1 */
     int v32;                         /* armed by V.32's AA or AC: its training, not V.34's */
     sq_v32_diff diff32;
@@ -326,7 +324,6 @@ typedef struct sq_v34_lane {
     int after_j;                     /* J' ended: a phase 4 TRN follows */
     int poly_known;                  /* whose scrambler the modem uses is settled */
     long test_r;                     /* testing what TRN after J' is */
-    double test_corr[4];
     float complex test_z[48];
     uint32_t last_bits;
     long bits_seen;
@@ -435,11 +432,11 @@ double sq_wideband_lane_horizon_s(const sq_decoder *d, double now_s);
 int sq_wideband_lane_cover(const sq_decoder *d, double start_s, double end_s);
 void sq_wideband_lane_destroy(sq_decoder *d);
 int sq_v34_lane_create(sq_decoder *d);
-/* This channel's modem sent its INFO1 (on channel 1, 1200 Hz, or 2, 2400 Hz), ending at
- * end_s: its phase 3 follows. */
-void sq_v34_lane_arm(sq_decoder *d, double end_s, int channel);
+/* This channel's modem has just sent its INFO1 (on channel 1, 1200 Hz, or 2, 2400 Hz): its
+ * phase 3 follows. */
+void sq_v34_lane_arm(sq_decoder *d, int channel);
 /* The same after V.32's AA (channel 1) or AC (2): V.32 / V.32bis training follows. */
-void sq_v34_lane_arm_v32(sq_decoder *d, double end_s, int channel);
+void sq_v34_lane_arm_v32(sq_decoder *d, int channel);
 void sq_v34_lane_process(sq_decoder *d, const float *x, size_t n);
 void sq_v34_lane_finish(sq_decoder *d);
 double sq_v34_lane_horizon_s(const sq_decoder *d, double now_s);

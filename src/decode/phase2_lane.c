@@ -139,7 +139,7 @@ static void report_frame(sq_decoder *d, sq_phase2_lane *l, const sq_info_collect
         sq_wideband_lane_info1(d, ev.end_s, ev.fsk_channel, digital);
         int own = sq_phase2_lanes_own_side(d);
         if (!digital && (own == 0 || own == ev.fsk_channel))   /* not the far modem's echo */
-            sq_v34_lane_arm(d, ev.end_s, ev.fsk_channel);
+            sq_v34_lane_arm(d, ev.fsk_channel);
     }
 }
 

@@ -80,27 +80,33 @@ void sq_v34_lane_destroy(sq_decoder *d)
         sq_v34_front_destroy(d->v34.fronts[c]);
 }
 
-void sq_v34_lane_arm(sq_decoder *d, double end_s, int channel)
+/* Listening from now (a modem's INFO1, or V.32's AA or AC, has just ended): 0 when a
+ * stretch is being read and goes on. */
+static int arm(sq_decoder *d, int channel, int v32)
 {
     sq_v34_lane *l = &d->v34;
-    l->v32 = 0;
     if (l->state != V34_IDLE && l->state != V34_QUIET && l->state != V34_DONE && l->state != V34_IGNORE)
-        return;   /* a stretch is being read */
-    l->armed = 1;
-    l->armed_s = end_s;
+        return 0;
+    l->v32 = v32;
     l->channel = channel;
     l->state = V34_QUIET;
     l->quiet = 0;
     l->level = 0.0;
     l->scan_until = l->n + (uint64_t)(SCAN_FOR_S * SQ_PROCESSING_RATE_HZ);
     l->after_j = 0;
+    return 1;
 }
 
-void sq_v34_lane_arm_v32(sq_decoder *d, double end_s, int channel)
+void sq_v34_lane_arm(sq_decoder *d, int channel)
+{
+    (void)arm(d, channel, 0);
+}
+
+void sq_v34_lane_arm_v32(sq_decoder *d, int channel)
 {
     sq_v34_lane *l = &d->v34;
-    sq_v34_lane_arm(d, end_s, channel);
-    l->v32 = 1;
+    if (!arm(d, channel, 1))
+        return;
     l->v32_sequences = 0;
     /* the answerer's S follows AC with no pause to find it by */
     l->scan_free_until = l->n + (uint64_t)(LOOK_AGAIN_S * SQ_PROCESSING_RATE_HZ);

@@ -260,7 +260,7 @@ static void end_v32_run(sq_decoder *d, sq_wideband_lane *l, double end_s)
     ev.type = kind == KIND_AC ? SQ_EVENT_V32_AC : SQ_EVENT_V32_S;
     if (kind == KIND_AC) {
         d->v32_side = 2;
-        sq_v34_lane_arm_v32(d, end_s, 2);   /* S follows AC at once */
+        sq_v34_lane_arm_v32(d, 2);   /* S follows AC at once */
     }
     ev.fsk_channel = d->v32_side;
     ev.start_s = l->v32_start_s;
