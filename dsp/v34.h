@@ -43,8 +43,8 @@ typedef struct sq_v34_eq {
     float complex taps[SQ_V34_EQ_TAPS];
     float complex line[SQ_V34_EQ_TAPS]; /* the newest half-symbol sample first */
     float complex derotated;            /* the last output */
-    float complex rotation;             /* e^{j phase} it was turned back by */
-    double phase, freq;                 /* the carrier loop, radians (a symbol) */
+    float complex rotation;             /* e^{j phase}: the carrier loop's phase */
+    double freq;                        /* and its frequency, radians a symbol */
     double err_power;                   /* smoothed |decision error|^2 */
 } sq_v34_eq;
 

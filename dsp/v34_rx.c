@@ -121,6 +121,7 @@ void sq_v34_eq_init(sq_v34_eq *e, float gain)
     memset(e, 0, sizeof *e);
     e->taps[2 * SQ_V34_EQ_DELAY] = gain;
     e->err_power = 1.0;
+    e->rotation = 1.0f;
 }
 
 void sq_v34_eq_push(sq_v34_eq *e, float complex y)
@@ -134,7 +135,6 @@ float complex sq_v34_eq_output(sq_v34_eq *e)
     float complex z = 0.0f;
     for (int i = 0; i < SQ_V34_EQ_TAPS; i++)
         z += e->taps[i] * e->line[i];
-    e->rotation = CMPLXF((float)cos(e->phase), (float)sin(e->phase));
     e->derotated = z * conjf(e->rotation);
     return e->derotated;
 }
@@ -152,6 +152,10 @@ void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu)
     double tp = crealf(target * conjf(target));
     double perr = tp > 0.0 ? cimagf(e->derotated * conjf(target)) / tp : 0.0;
     e->freq += CARRIER_KI * perr;
-    e->phase = fmod(e->phase + CARRIER_KP * perr + e->freq, 2.0 * M_PI);
+    /* the loop's step is small: turn the rotation by it without a sine, and keep it on the
+     * unit circle with one Newton step */
+    double step = CARRIER_KP * perr + e->freq;
+    float complex r = e->rotation * CMPLXF((float)(1.0 - 0.5 * step * step), (float)step);
+    e->rotation = r * (1.5f - 0.5f * crealf(r * conjf(r)));
     e->err_power += ERR_SMOOTH * ((double)crealf(err * conjf(err)) - e->err_power);
 }

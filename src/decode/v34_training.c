@@ -212,48 +212,42 @@ static double train_pass(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int first
     return 10.0 * log10(pow_sum / (err + 1e-30));
 }
 
-/* Trains a fresh equaliser as reading f has it: fast passes to converge, then a slow one over
- * the same symbols whose errors are the score. */
-static double try_reading(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq)
+static void reading_init(const sq_v34_lane *l, sq_v34_ref *f, int i)
 {
-    sq_v34_eq_init(eq, l->gain);
-    (void)train_pass(l, f, eq, 1);
-    (void)train_pass(l, f, eq, 1);
-    return train_pass(l, f, eq, 0);
-}
-
-void sq_v34_choose_reading(sq_decoder *d)
-{
-    sq_v34_lane *l = &d->v34;
     static const int READINGS[SQ_V34_HYPOTHESES][3] = {   /* phase 3, points, GPA */
         { 1, 4, 1 }, { 1, 4, 0 }, { 0, 4, 1 }, { 0, 4, 0 }, { 0, 16, 1 }, { 0, 16, 0 },
     };
+    if (l->v32)   /* V.32: TRN from either scrambler */
+        ref_init_v32(f, i, TRAIN_FROM_R);
+    else
+        ref_init(f, READINGS[i][0], READINGS[i][1], READINGS[i][2], TRAIN_FROM_R);
+}
+
+/* Each reading trains a fresh equaliser in one fast pass over the kept samples; the one that
+ * trains best (a wrong one stays near 0 dB) gets another fast pass and a slow one over the
+ * same symbols, whose errors are its score. */
+void sq_v34_choose_reading(sq_decoder *d)
+{
+    sq_v34_lane *l = &d->v34;
     double best_snr = -1e9;
-    int best = -1;
-    int readings = l->v32 ? 2 : SQ_V34_HYPOTHESES;   /* V.32: TRN from either scrambler */
+    int readings = l->v32 ? 2 : SQ_V34_HYPOTHESES;
     for (int i = 0; i < readings; i++) {
         sq_v34_ref f;
         sq_v34_eq eq;
-        if (l->v32)
-            ref_init_v32(&f, i, TRAIN_FROM_R);
-        else
-            ref_init(&f, READINGS[i][0], READINGS[i][1], READINGS[i][2], TRAIN_FROM_R);
-        double snr = try_reading(l, &f, &eq);
+        reading_init(l, &f, i);
+        sq_v34_eq_init(&eq, l->gain);
+        double snr = train_pass(l, &f, &eq, 1);
         if (snr > best_snr) {
             best_snr = snr;
-            best = i;
+            l->ref = f;
+            l->eq = eq;
         }
     }
-    if (best_snr < MIN_SNR_DB) {   /* MD (10.1.3.5), say: another S follows in this stretch */
+    (void)train_pass(l, &l->ref, &l->eq, 1);
+    if (train_pass(l, &l->ref, &l->eq, 0) < MIN_SNR_DB) {   /* MD (10.1.3.5), say: another S follows */
         sq_v34_look_again(l);
         return;
     }
-    /* again for its state (the readings are cheap: a few hundred symbols each) */
-    if (l->v32)
-        ref_init_v32(&l->ref, best, TRAIN_FROM_R);
-    else
-        ref_init(&l->ref, READINGS[best][0], READINGS[best][1], READINGS[best][2], TRAIN_FROM_R);
-    (void)try_reading(l, &l->ref, &l->eq);
     l->r = (long)(l->half / 2) - 1 - SQ_V34_EQ_DELAY - l->k_rev;
     l->misses = 0;
     l->trn_start_r = trn_start(&l->ref);
