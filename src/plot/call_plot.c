@@ -176,8 +176,8 @@ int call_plot_event(call_plot *p, int panel, const sq_event *ev, const char *jso
     } else if (ev->type == SQ_EVENT_JM && !p->have_jm) {
         p->have_jm = 1;
         p->joint = ev->v8.modulations;
-    } else if (ev->type == SQ_EVENT_DATA) {
-        p->data_rate[it->side] = ev->rate;
+    } else if ((ev->type == SQ_EVENT_DATA || ev->type == SQ_EVENT_V34_DATA || ev->type == SQ_EVENT_V32_E) && ev->rate) {
+        p->data_rate[it->side] = ev->rate;   /* V.22 data; V.34 data at the MPs' rate; V.32's E */
     }
     return 0;
 }
@@ -496,7 +496,8 @@ static void draw_colour_bar(cairo_t *cr, const call_plot *p, const layout *l)
     text_at(cr, x - 6.0, top - 9.0, "31 Hz bin");
 }
 
-/* "offered v34 v32bis v22bis v21; both have ...; data 2400 bit/s from the caller ..." */
+/* "offered v34 v32bis v22bis v21; both have ...; data from the caller at 2400 bit/s ...": the
+ * rate of V.22 data, of V.34 data (the two MPs') or of V.32's E */
 void call_plot_summary(const call_plot *p, char *buf, size_t len)
 {
     size_t at = 0;
@@ -522,7 +523,7 @@ void call_plot_summary(const call_plot *p, char *buf, size_t len)
             at += (size_t)snprintf(buf + at, len - at, "%sdata from the %s at %d bit/s", at ? "   " : "", side[s],
                                    p->data_rate[s]);
     if (at == 0)
-        snprintf(buf, len, "no V.8 negotiation or V.22 data decoded");
+        snprintf(buf, len, "no V.8 negotiation or data rate decoded");
 }
 
 static void draw_legend(cairo_t *cr, const layout *l)
