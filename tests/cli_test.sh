@@ -544,6 +544,29 @@ for ch in (1, 2):
     assert len(data) == 1 and data[0]["lapm_frames"] > 0, data
     assert bytes.fromhex(data[0]["bytes_hex"]) == sent[ch], ch
 PY
+# answer --show: on a terminal (script gives it a pty) the waterfall of both directions with
+# the status beside it, the caller's CI bright at 1080 Hz and our answer tone at 2100 Hz;
+# with stderr a file, the plain status lines
+if command -v script >/dev/null; then
+    COLORTERM=truecolor COLUMNS=80 timeout 120 script -qec \
+        "\"$SQ\" answer --show --audio \"raw:$T/f1,$T/f2\" --send \"$T/b.bin\" --recv-out \"$T/got-a\"" \
+        "$T/show.ts" </dev/null >/dev/null 2>&1 &
+    answer=$!
+    timeout 120 "$SQ" call --audio "raw:$T/f2,$T/f1" --send "$T/a.bin" --recv-out "$T/got-b" 2>"$T/call.log"
+    call_rc=$?
+    wait $answer
+    answer_rc=$?
+    if [ $call_rc -eq 0 ] && [ $answer_rc -eq 0 ] && cmp -s "$T/a.bin" "$T/got-a" &&
+       python3 "$(dirname "$0")/waterfall_check.py" "$T/show.ts" "RING=1080" "ansam_pr sent=2100" >"$T/show.check" &&
+       tr -d '\033' <"$T/show.ts" | grep -q "CONNECT 2400"; then ok "answer --show draws the call"; else
+        bad "answer --show: exit $call_rc/$answer_rc"; show "$T/show.check"; fi
+else
+    skipped 1 "script (bsdutils) is not installed"
+fi
+if fifo_call --show && grep -q "^ *[0-9.]*  RING: a calling signal" "$T/answer.log" && ! grep -q "$(printf '\033')" "$T/answer.log"
+then ok "answer --show without a terminal: plain lines"; else bad "answer --show to a file"; show "$T/answer.log"; fi
+expect 2 "call --show with --json" -- "$SQ" call --show --json --audio "wav:$T/ans.wav,"
+expect 2 "demo --show with --wav" -- "$SQ" demo --show --wav "$T/x.wav"
 # an answerer without error control: V.8 leaves LAPM out and the data goes as characters
 if fifo_call --error-control none &&
    grep -q "no V.42 LAPM (the other side did not offer it)" "$T/call.log" && ! grep -q "LAPM" "$T/answer.log"; then ok; else

@@ -13,7 +13,8 @@
 #      received is in its output file, intact
 #   3b. two squeal modems on ptys, their lines through the server, driven with chat
 #   4. squeal demo played into a null sink while parec records the sink's monitor: the
-#      recording decodes to the same timeline as the demo's own --wav output
+#      recording decodes to the same timeline as the demo's own --wav output; demo --show
+#      on a pty draws its waterfall with each phase's signal where it belongs
 #   5. a device that does not exist: one error line, exit 1
 #   6. a device that cannot record (no full duplex): one error line, exit 1
 # usage: loopback_test.sh SQUEAL SOURCE_ROOT
@@ -163,6 +164,18 @@ timeline "$T/demo.wav" >"$T/demo.events"
 if cmp -s "$T/heard.events" "$T/demo.events" && grep -q "^data" "$T/demo.events"; then ok; else
     bad "the demo as heard decodes differently:"; diff "$T/demo.events" "$T/heard.events" | show; fi
 grep -q "CONNECT 2400" "$T/demo.out" && ok || bad "demo printed no CONNECT"
+# 4b. demo --show on a terminal (script gives it a pty): the waterfall, its rows bright where
+# each phase's signal is (the answer tone at 2100 Hz, CM at 1080, JM at 1650/1850)
+if command -v script >/dev/null; then
+    PULSE_SINK=demo COLORTERM=truecolor COLUMNS=90 timeout 60 script -qec "\"$SQ\" demo --show" "$T/show.ts" \
+        </dev/null >/dev/null 2>&1
+    python3 "$SRC/tests/waterfall_check.py" "$T/show.ts" "ansam_pr sent=2100" "CM sent=1080" "JM sent=1750" \
+        >"$T/show.check" && ok || { bad "demo --show:"; show "$T/show.check"; }
+    tr -d '\033' <"$T/show.ts" | grep -q "caller: CONNECT 2400" && ok || bad "demo --show: no CONNECT beside the rows"
+    note "demo --show: $(tail -1 "$T/show.check")"
+else
+    note "script (bsdutils) is not installed: demo --show not checked"
+fi
 
 # --- 5. a device that is not there ----------------------------------------------------
 "$SQ" call --audio pa:no-such-card >/dev/null 2>"$T/err"

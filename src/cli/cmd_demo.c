@@ -9,6 +9,7 @@
 #include "src/cli/cli.h"
 #include "src/cli/decoded_plot.h"
 #include "src/cli/sim_line.h"
+#include "src/cli/term_waterfall.h"
 #include "src/plot/call_page.h"
 #include "src/io/audio_link.h"
 
@@ -18,7 +19,7 @@ typedef struct demo_opts {
     sim_line_params line;
     const char *audio, *wav, *text[2];
     const char *plot, *html;          /* offline outputs, as --wav: nothing is played */
-    int stereo;
+    int stereo, show;
     audio_link_opts link;
 } demo_opts;
 
@@ -34,6 +35,8 @@ static void demo_usage(FILE *out)
           "  --stereo               with --wav: the caller left, the answerer right, not the mix\n"
           "  --plot PICTURE         draw the call instead of playing it (.png, .svg or .pdf)\n"
           "  --html PAGE            write a page to hear and see the call instead of playing it\n"
+          "  --show                 on a terminal, draw the line's spectrum as it sounds (a\n"
+          "                         waterfall, 0-4000 Hz across) with each phase beside it\n"
           "  --audio SPEC           where to play: pa (default output) or pa:NAME|INDEX\n"
           "  --latency MS           sound-card buffer, 10..2000 (default 250)\n"
           "  --modes LIST           what both modems offer, e.g. v21 or v22bis,v21 (default all)\n"
@@ -50,7 +53,8 @@ static int parse_demo(int argc, char **argv, demo_opts *o)
         { "modes", required_argument, 0, 'm' }, { "snr", required_argument, 0, 's' },
         { "seed", required_argument, 0, 'S' }, { "text", required_argument, 0, 't' },
         { "text-back", required_argument, 0, 'b' }, { "stereo", no_argument, 0, '2' },
-        { "plot", required_argument, 0, 'p' }, { "html", required_argument, 0, 'H' }, { 0, 0, 0, 0 },
+        { "plot", required_argument, 0, 'p' }, { "html", required_argument, 0, 'H' },
+        { "show", no_argument, 0, 'v' }, { 0, 0, 0, 0 },
     };
     int c, bad = 0;
     uint32_t modes = 0;
@@ -71,6 +75,7 @@ static int parse_demo(int argc, char **argv, demo_opts *o)
                 bad = (cli_error("demo", "--html '%s': the page's name must end in .html", optarg), 1);
             break;
         case '2': o->stereo = 1; break;
+        case 'v': o->show = 1; break;
         case 'a': o->audio = optarg; break;
         case 'L': bad = cli_parse_double("demo", "--latency", optarg, 10, 2000, &o->link.latency_ms); break;
         case 's': bad = cli_parse_double("demo", "--snr", optarg, -10, 100, &o->line.snr); break;
@@ -93,6 +98,10 @@ static int parse_demo(int argc, char **argv, demo_opts *o)
     }
     if (o->stereo && !o->wav) {
         cli_error("demo", "--stereo is for --wav (a sound card hears the line as one)");
+        return EXIT_USAGE;
+    }
+    if (o->show && (o->wav || o->plot || o->html)) {
+        cli_error("demo", "--show draws the call as it plays; with --wav, --plot or --html nothing is played");
         return EXIT_USAGE;
     }
     if (strncmp(o->audio, "pa", 2) != 0 || (o->audio[2] != '\0' && o->audio[2] != ':')) {
@@ -130,17 +139,43 @@ static int draw(const demo_opts *o, const sim_recording *rec)
     return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
 }
 
+static const char *const side_names[2] = { "caller", "answerer" };
+
 static void print_note(int side, const sq_v8_note *n)
 {
-    static const char *const names[2] = { "caller", "answerer" };
+    const char *const *names = side_names;
     printf("%8.3f  %-8s  %s\n", (double)n->sample / SQ_PROCESSING_RATE_HZ, names[side], n->text);
     fflush(stdout);
 }
 
-/* Plays the line in real time; a note is printed when the sound it describes comes out. */
+/* A note as it sounds: a line of its own, or beside the waterfall's row with --show. */
+static void sound_note(term_waterfall *w, int side, const sq_v8_note *n)
+{
+    char text[sizeof n->text + 16];
+    if (!w) {
+        print_note(side, n);
+        return;
+    }
+    snprintf(text, sizeof text, "%s: %s", side_names[side], n->text);
+    term_waterfall_say(w, text);
+}
+
+/* The waterfall (if any) fed up to sample `until` of the mix. */
+static void show_until(term_waterfall *w, const sample_buf *mix, size_t *shown, size_t until)
+{
+    until = until < mix->n ? until : mix->n;
+    if (w && until > *shown) {
+        term_waterfall_feed(w, mix->x + *shown, until - *shown);
+        *shown = until;
+    }
+}
+
+/* Plays the line in real time; a note is printed when the sound it describes comes out
+ * (with --show on a terminal, beside the waterfall row of that sound). */
 static int play(const demo_opts *o, sim_line *l, const sample_buf *mix)
 {
     audio_link *link = NULL;
+    term_waterfall *show = NULL;
     char err[256] = "";
     audio_link_opts lo = o->link;
     lo.output_only = 1;
@@ -148,7 +183,13 @@ static int play(const demo_opts *o, sim_line *l, const sample_buf *mix)
         cli_error("demo", "%s", err);
         return EXIT_RUNTIME;
     }
+    if (o->show && term_waterfall_wanted(stdout) && term_waterfall_open(&show, stdout) != 0) {
+        cli_error("demo", "out of memory");
+        (void)audio_link_close(link);
+        return EXIT_RUNTIME;
+    }
     sq_v8_note note;
+    size_t shown = 0;
     int side, have = sim_line_next_note(l, &side, &note), rc = EXIT_OK;
     for (size_t at = 0; at < mix->n && rc == EXIT_OK; at += BLOCK) {
         float block[BLOCK] = { 0 };
@@ -159,12 +200,19 @@ static int play(const demo_opts *o, sim_line *l, const sample_buf *mix)
             rc = EXIT_RUNTIME;
         }
         size_t delay = audio_link_output_delay(link), sounding = at + BLOCK > delay ? at + BLOCK - delay : 0;
-        for (; have && note.sample <= sounding; have = sim_line_next_note(l, &side, &note))
-            print_note(side, &note);
+        for (; have && note.sample <= sounding; have = sim_line_next_note(l, &side, &note)) {
+            show_until(show, mix, &shown, note.sample);   /* the note beside its own sound */
+            sound_note(show, side, &note);
+        }
+        show_until(show, mix, &shown, sounding);
     }
     (void)audio_link_close(link);   /* a sound device: nothing to finish */
-    for (; have; have = sim_line_next_note(l, &side, &note))
-        print_note(side, &note);
+    for (; have; have = sim_line_next_note(l, &side, &note)) {
+        show_until(show, mix, &shown, note.sample);
+        sound_note(show, side, &note);
+    }
+    show_until(show, mix, &shown, mix->n);
+    term_waterfall_close(show);
     return rc;
 }
 

@@ -11,6 +11,7 @@
 #include "src/cli/cli.h"
 #include "src/cli/endpoint_io.h"
 #include "src/cli/modem_options.h"
+#include "src/cli/term_waterfall.h"
 #include "src/io/audio_link.h"
 #include "src/io/output_file.h"
 #include "src/io/wav_output.h"
@@ -30,7 +31,7 @@ typedef struct endpoint_opts {
     const char *audio, *send_path, *recv_path, *record_path;
     audio_link_opts link;
     double wait_s, idle_s;
-    int json;
+    int json, show;
     sq_call_settings call;
 } endpoint_opts;
 
@@ -73,6 +74,9 @@ static void endpoint_usage(const char *cmd, FILE *out)
           "Output:\n"
           "  --record FILE.wav      stereo WAV of the call: channel 1 sent, channel 2 heard\n"
           "  --json                 status as JSON lines\n"
+          "  --show                 on a terminal, draw the line's spectrum as it sounds (a\n"
+          "                         waterfall, 0-4000 Hz across, both directions) with each\n"
+          "                         status line beside its moment; plain lines elsewhere\n"
           "\n"
           "Exit status: 0 the call carried everything and hung up, 1 device or file failure,\n"
           "2 usage, 3 no connection (no call, no answer, handshake failed), 4 the call was\n"
@@ -97,7 +101,8 @@ static int parse_endpoint(int argc, char **argv, endpoint_opts *o)
         { "help", no_argument, 0, 'h' }, LINE_OPTIONS, MODEM_OPTIONS,
         { "send", required_argument, 0, 'S' }, { "recv-out", required_argument, 0, 'O' },
         { "idle", required_argument, 0, 'i' }, { "wait", required_argument, 0, 'w' },
-        { "record", required_argument, 0, 'W' }, { "json", no_argument, 0, 'j' }, { 0, 0, 0, 0 },
+        { "record", required_argument, 0, 'W' }, { "json", no_argument, 0, 'j' },
+        { "show", no_argument, 0, 'v' }, { 0, 0, 0, 0 },
     };
     int c, bad = 0;
     opterr = 0;
@@ -115,6 +120,7 @@ static int parse_endpoint(int argc, char **argv, endpoint_opts *o)
             break;
         case 'W': o->record_path = optarg; break;
         case 'j': o->json = 1; break;
+        case 'v': o->show = 1; break;
         case ':': return cli_bad_option(o->cmd, argv[optind - 1], 1);
         case '?': return cli_bad_option(o->cmd, argv[optind - 1], 0);
         default: {
@@ -134,6 +140,10 @@ static int parse_endpoint(int argc, char **argv, endpoint_opts *o)
     }
     if (line_spec_check(o->cmd, o->audio) != 0)
         return EXIT_USAGE;
+    if (o->show && o->json) {
+        cli_error(o->cmd, "--show draws for a person and --json writes for a program: give one");
+        return EXIT_USAGE;
+    }
     /* a raw line on stdin or stdout leaves no room there for the user's bytes */
     char in[1024], out[1024];
     if (strncmp(o->audio, "raw:", 4) == 0 && audio_link_split_pair(o->audio + 4, in, out, sizeof in) == 0) {
@@ -259,6 +269,12 @@ static int step(endpoint *e, const float *rx)
 
 static int record(endpoint *e, const float *tx, const float *rx)
 {
+    if (e->status.show) {   /* the line as one hears it: both directions */
+        float heard[BLOCK];
+        for (int i = 0; i < BLOCK; i++)
+            heard[i] = tx[i] + rx[i];
+        term_waterfall_feed(e->status.show, heard, BLOCK);
+    }
     return e->record ? wav_output_write_pair(e->record, tx, rx, BLOCK) : 0;
 }
 
@@ -297,6 +313,10 @@ static int open_endpoint(endpoint *e)
         cli_error(e->o->cmd, "%s", err);
         return -1;
     }
+    if (e->o->show && term_waterfall_wanted(stderr) && term_waterfall_open(&e->status.show, stderr) != 0) {
+        cli_error(e->o->cmd, "out of memory");
+        return -1;
+    }
     status_print(&e->status, 0.0, "line", "line: %s", e->o->audio);
     return 0;
 }
@@ -332,6 +352,7 @@ static int cmd_endpoint(sq_role role, int argc, char **argv)
         cli_error(o.cmd, "%s", err);
         rc = EXIT_RUNTIME;
     }
+    term_waterfall_close(e.status.show);
     sq_call_destroy(e.call);
     byte_source_close(&e.source);
     if (byte_sink_close(o.cmd, &e.sink) != 0 && rc == EXIT_OK)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "src/cli/cli.h"
+#include "src/cli/term_waterfall.h"
 #include "src/io/output_file.h"
 
 int byte_source_open(const char *cmd, byte_source *s, const char *path)
@@ -138,6 +139,10 @@ void status_print(const status_out *o, double t_s, const char *event, const char
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    if (o->show) {
+        term_waterfall_say(o->show, text);
+        return;
+    }
     if (o->json) {
         fprintf(stderr, "{\"t_s\":%.3f,\"event\":", t_s);
         print_json_string(event);

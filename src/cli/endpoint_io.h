@@ -40,12 +40,16 @@ size_t byte_sink_drain(const char *cmd, byte_sink *s, sq_call *call);
 /* Puts what arrived in place (src/io/output_file.h); 0, or -1 after one error line. */
 int byte_sink_close(const char *cmd, byte_sink *s);
 
+struct term_waterfall;
+
 typedef struct status_out {
     const char *cmd;
     int json;
+    struct term_waterfall *show;   /* --show on a terminal: the text goes beside its row */
 } status_out;
 
-/* One status line: "  12.345  text" or {"t_s":12.345,"event":"...","text":"..."}. */
+/* One status line: "  12.345  text" or {"t_s":12.345,"event":"...","text":"..."}; with a
+ * waterfall, the text beside the row of its moment. */
 void status_print(const status_out *o, double t_s, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

@@ -1,5 +1,4 @@
-/* Bounded spectrogram (spectrogram.h) on FFTW's real transform. */
-#include <fftw3.h>
+/* Bounded spectrogram (spectrogram.h): frames from power_spectrum.h, averaged into columns. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,11 +8,7 @@
 #define FIRST_HOP 32   /* 4 ms */
 
 struct plot_spectrogram {
-    float *in;
-    fftwf_complex *out;
-    fftwf_plan plan;
-    float window[PLOT_SPECTROGRAM_FFT];
-    double scale;
+    plot_power_spectrum *frame;
     float history[PLOT_SPECTROGRAM_FFT];   /* the last FFT-length samples, a ring */
     uint64_t samples;
     size_t hop, since_hop;
@@ -29,21 +24,11 @@ int plot_spectrogram_create(plot_spectrogram **out)
     plot_spectrogram *s = calloc(1, sizeof *s);
     if (!s)
         return -1;
-    s->in = fftwf_alloc_real(PLOT_SPECTROGRAM_FFT);
-    s->out = fftwf_alloc_complex(PLOT_SPECTROGRAM_BINS);
     s->columns = malloc(sizeof(float) * PLOT_SPECTROGRAM_MAX_COLUMNS * PLOT_SPECTROGRAM_BINS);
-    if (s->in && s->out)
-        s->plan = fftwf_plan_dft_r2c_1d(PLOT_SPECTROGRAM_FFT, s->in, s->out, FFTW_ESTIMATE);
-    if (!s->plan || !s->columns) {
+    if (!s->columns || plot_power_spectrum_create(&s->frame) != 0) {
         plot_spectrogram_destroy(s);
         return -1;
     }
-    double sum_sq = 0.0;
-    for (int i = 0; i < PLOT_SPECTROGRAM_FFT; i++) {
-        s->window[i] = (float)(0.5 - 0.5 * cos(2.0 * M_PI * i / PLOT_SPECTROGRAM_FFT));
-        sum_sq += (double)s->window[i] * s->window[i];
-    }
-    s->scale = 2.0 / (sum_sq * PLOT_SPECTROGRAM_FFT);   /* one-sided, Parseval */
     s->hop = FIRST_HOP;
     *out = s;
     return 0;
@@ -65,11 +50,7 @@ static void halve(plot_spectrogram *s)
 
 static void transform(plot_spectrogram *s)
 {
-    for (int i = 0; i < PLOT_SPECTROGRAM_FFT; i++)
-        s->in[i] = s->history[(s->samples + (uint64_t)i) % PLOT_SPECTROGRAM_FFT] * s->window[i];
-    fftwf_execute(s->plan);
-    for (size_t k = 0; k < PLOT_SPECTROGRAM_BINS; k++)
-        s->acc[k] += s->scale * ((double)s->out[k][0] * s->out[k][0] + (double)s->out[k][1] * s->out[k][1]);
+    plot_power_spectrum_add(s->frame, s->history, (size_t)(s->samples % PLOT_SPECTROGRAM_FFT), s->acc);
     if (++s->acc_count < s->hop / FIRST_HOP)
         return;
     if (s->n_columns == PLOT_SPECTROGRAM_MAX_COLUMNS) {
@@ -121,10 +102,7 @@ void plot_spectrogram_destroy(plot_spectrogram *s)
 {
     if (!s)
         return;
-    if (s->plan)
-        fftwf_destroy_plan(s->plan);
-    fftwf_free(s->in);
-    fftwf_free(s->out);
+    plot_power_spectrum_destroy(s->frame);
     free(s->columns);
     free(s);
 }

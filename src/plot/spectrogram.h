@@ -8,9 +8,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "src/plot/power_spectrum.h"
 
-#define PLOT_SPECTROGRAM_FFT 256
-#define PLOT_SPECTROGRAM_BINS (PLOT_SPECTROGRAM_FFT / 2 + 1)
+#define PLOT_SPECTROGRAM_FFT PLOT_SPECTRUM_FFT
+#define PLOT_SPECTROGRAM_BINS PLOT_SPECTRUM_BINS
 #define PLOT_SPECTROGRAM_MAX_COLUMNS 4096
 
 typedef struct plot_spectrogram plot_spectrogram;
