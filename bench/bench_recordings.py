@@ -27,7 +27,8 @@ import sys
 FRAME = 160                      # 20 ms at 8 kHz
 ACTIVE_DBFS = -48.0
 OTHER_CHANNEL_DB = 12.0
-WIDE = {"tone_a", "tone_b", "info0", "info1", "line_probe", "v34_data", "v90_data", "v32_aa", "v32_ac", "v32_s", "v32_data"}
+WIDE = {"tone_a", "tone_b", "info0", "info1", "line_probe", "v34_data", "v90_data", "v32_aa", "v32_ac", "v32_s", "v32_data",
+        "v90_sd", "v90_trn1d", "v90_dil", "v90_ri"}
 
 
 def frame_levels(path):
@@ -89,6 +90,9 @@ def measure(squeal, path):
     if summary and "data_rate_up_bps" in summary:
         mp_rates = (summary["data_rate_up_bps"], summary["data_rate_down_bps"])
         phases.append("MP %d/%d" % mp_rates)
+    digital = [name for t, name in (("v90_sd", "Sd"), ("v90_dil", "DIL"), ("v90_ri", "Ri")) if t in types]
+    if digital:
+        phases.append("V.90 " + "/".join(digital))
     v32_e = [e["rate_bps"] for e in ev if e["type"] == "v32_e"]
     if v32_e:
         phases.append("E %s" % "/".join(str(r) for r in v32_e))

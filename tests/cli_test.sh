@@ -222,6 +222,12 @@ expect 2 "decode --plot with an unknown picture type" -- "$SQ" decode "$SAMPLES/
 expect 1 "decode --plot into a missing folder" -- "$SQ" decode "$SAMPLES/ans.wav" --plot "$T/no/such/x.png"
 expect 2 "sim --plot with an unknown picture type" -- "$SQ" sim --plot "$T/x.jpg"
 [ ! -e "$T/x.gif" ] && [ -z "$(ls "$T" | grep squeal-partial)" ] && ok || bad "a failed --plot left a file behind"
+# a file with nothing in it: the picture is its spectrogram, and one line says nothing was found
+sox -n -r 8000 -c 1 "$T/silence.wav" trim 0 2
+"$SQ" decode "$T/silence.wav" --plot "$T/silence.png" >/dev/null 2>"$T/err"
+rc=$?
+[ $rc -eq 0 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "no events in" "$T/err" && [ -s "$T/silence.png" ] &&
+    ok "decode --plot of a file with no events" || { bad "decode --plot of silence: exit $rc"; show "$T/err"; }
 
 # sim --wav streams its files: a 14-minute call must not take more memory than a 1-minute
 # one (keeping its three WAVs in memory took 86 MB more)
@@ -420,7 +426,8 @@ done
 
 # V.34 phases 3 and 4 on the real V.34 calls: each side's S, TRN and E, both MPs with their
 # CRC, and the rates they settle as the file's name gives them (where it gives them); on the
-# V.90 calls, the analogue modem's phase 3 (S, S-bar, PP, TRN); on the V.32bis call, its rate
+# V.90 calls, the analogue modem's phase 3 (S, S-bar, PP, TRN) and the digital modem's phases 3
+# and 4 as a listener names them (Sd, TRN1d, DIL, Ri); on the V.32bis call, its rate
 # sequences and E, whose rate the file's name gives
 found=0
 for f in "$REC"/real-calls/*.wav "$REC"/goughlui_v34*.wav; do
@@ -434,6 +441,18 @@ summary = ev[-1]
 if summary.get("modulation") == "V.90":   # the analogue modem's phase 3 is V.34's: S, PP, TRN
     ok = all(any(e["type"] == t for e in ev) for t in ("v34_s", "v34_s_bar", "v34_pp", "v34_trn"))
     print("# V.90: the analogue modem's phase 3", "read" if ok else "missing")
+    # the digital modem's: Sd, TRN1d + Jd, DIL, Ri, in order on one channel, each reversal
+    # where V.90 puts it (S-bar d 8 periods, 6 ms; R-bar i 4 periods, 3 ms), DIL's period whole
+    # 6-sample frames (its segments are (H + 1) * 6 long), then data
+    digital = [e for e in ev if e["type"].startswith("v90_")]
+    kinds = [e["type"] for e in digital]
+    print("# V.90: the digital modem's", kinds)
+    ok = ok and kinds == ["v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_data"] and len({e["ch"] for e in digital}) == 1
+    if ok:
+        sd, dil, ri = digital[0], digital[2], digital[3]
+        ok = abs(sd["end_s"] - sd["reversals_s"][0] - 0.006) <= 0.003 and abs(ri["end_s"] - ri["reversals_s"][0] - 0.003) <= 0.003
+        ok = ok and abs(dil["period_s"] * 8000 / 6 - round(dil["period_s"] * 8000 / 6)) < 0.01
+        ok = ok and all(a["end_s"] <= b["t_s"] + 0.001 for a, b in zip(digital, digital[1:]))
     sys.exit(0 if ok else 1)
 if summary.get("modulation") == "V.32bis":   # R1 R3 (answerer), R2 (caller), E from both
     seqs = sorted(e["sequence"] for e in ev if e["type"] == "v32_rate")
@@ -504,6 +523,49 @@ print("# events:", seq)
 sys.exit(0 if ok else 1)
 PY
 done
+# gen v90_startup round trips: a V.90 digital modem's phase 3 and 4 as PCM codewords (Sd,
+# TRN1d + Jd, DIL, Ri, then data), clean, without DIL, and through a 300-3400 Hz line with
+# noise (40 dB SNR, and 25 dB over four seeds); each stretch as long as V.90 8.4 and gen's
+# settings make it (noise over the wideband floor runs the data on to the file's end)
+for case in "76 8 clean" "60 0 clean" "72 20 40:5" "72 20 25:1" "72 20 25:2" "72 20 25:3" "72 20 25:4"; do
+    set -- $case
+    if [ "$3" = clean ]; then
+        "$SQ" gen v90_startup --set u_info="$1" --set dil_segments="$2" -o "$T/v90.wav" 2>"$T/err"
+    else
+        "$SQ" gen v90_startup --set u_info="$1" --set dil_segments="$2" --snr "${3%:*}" --seed "${3#*:}" \
+            -o "$T/v90n.wav" 2>"$T/err" && sox "$T/v90n.wav" "$T/v90.wav" sinc 300-3400 2>>"$T/err"
+    fi
+    "$SQ" decode --json "$T/v90.wav" >"$T/v90.json" 2>>"$T/err"
+    python3 - "$T/v90.json" "$@" <<'PY' && ok "v90_startup $*" || { bad "v90_startup $*"; show "$T/v90.json" "$T/err"; }
+import json, math, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+u, n, quiet = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] in ("clean", "40:5")
+seq = [e["type"] for e in ev if e["type"].startswith("v90_")]
+want = ["v90_sd", "v90_trn1d"] + (["v90_dil"] if n else []) + ["v90_ri", "v90_data"]
+print("# events:", seq)
+assert seq == want, seq
+e = {x["type"]: x for x in ev}
+near = lambda a, b, tol: abs(a - b) <= tol
+sd, trn, ri, data = e["v90_sd"], e["v90_trn1d"], e["v90_ri"], e["v90_data"]
+assert near(sd["end_s"] - sd["t_s"], 0.054, 0.003) and near(sd["reversals_s"][0], sd["t_s"] + 0.048, 0.003), sd
+jd = (2040 + math.ceil(0.5 * 8000 / 72) * 72 + 12) / 8000          # TRN1d, Jd for 0.5 s, Jd'
+assert near(trn["t_s"], sd["end_s"], 0.002) and near(trn["end_s"] - trn["t_s"], jd, 0.01), trn
+if n:
+    dil = e["v90_dil"]
+    period = n * 12
+    assert near(dil["period_s"] * 8000, period, 0.5), dil
+    assert near(dil["end_s"] - dil["t_s"], math.ceil(8000 / period) * period / 8000, 0.01), dil
+    assert near(dil["t_s"], trn["end_s"], 0.002) and near(ri["t_s"], dil["end_s"], 0.002), (dil, ri)
+assert near(ri["end_s"] - ri["t_s"], 0.303, 0.004) and near(ri["reversals_s"][0], ri["end_s"] - 0.003, 0.003), ri
+assert near(data["t_s"], ri["end_s"], 0.002) and (near(data["end_s"] - data["t_s"], 0.5, 0.03) or
+                                                   not quiet and data["end_s"] - data["t_s"] > 0.5), data
+mag = (((2 * (u & 15) + 33) << (u >> 4)) - 33) / 8192        # G.711 mu-law, Ucode u
+assert near(ri["level_dbm0"], 10 * math.log10(mag * mag) + 3.14 + 3.01, 1.0), (ri["level_dbm0"], mag)
+PY
+done
+expect 2 "v90_startup: an unknown setting" -- "$SQ" gen v90_startup --set speed=3 -o "$T/x.wav"
+expect 2 "v90_startup: u_info out of range" -- "$SQ" gen v90_startup --set u_info=127 -o "$T/x.wav"
+expect 2 "v90_startup: no --level" -- "$SQ" gen v90_startup --level -20 -o "$T/x.wav"
 expect 2 "v34_startup: a symbol rate V.34 does not have" -- "$SQ" gen v34_startup --set symbol_rate=3100 -o "$T/x.wav"
 expect 2 "v34_startup: an unknown setting" -- "$SQ" gen v34_startup --set speed=3 -o "$T/x.wav"
 expect 2 "v34_startup: no --offset" -- "$SQ" gen v34_startup --offset 5 -o "$T/x.wav"

@@ -88,6 +88,13 @@ typedef enum sq_event_type {
     SQ_EVENT_V32_RATE,     /*  a rate sequence R1, R2 or R3 (info_kind 1..3; its 16 bits at
                             *  info_bits[0..1], bit 0 first; repeats), */
     SQ_EVENT_V32_E,        /*  E, with the one rate it names in rate (bit/s); data follows */
+    SQ_EVENT_V90_SD,       /* a V.90 digital modem's phase 3 (V.90 8.4) as heard, named by shape:
+                            * Sd and S-bar d, its 1333 Hz line (freq_hz) and the reversal, */
+    SQ_EVENT_V90_TRN1D,    /*  TRN1d then Jd and Jd' (not told apart), */
+    SQ_EVENT_V90_DIL,      /*  DIL, a sequence repeated exactly: on_s its period, freq_hz the
+                            *  spacing of its lines (1 / on_s); */
+    SQ_EVENT_V90_RI,       /*  and phase 4's Ri and R-bar i (8.6.4): the line and reversal;
+                            *  v90_data (TRN2d, MP, Ed, B1d, data) follows */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 

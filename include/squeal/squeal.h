@@ -21,6 +21,7 @@
 #include "squeal/call.h"
 #include "squeal/channel.h"
 #include "squeal/v34_info.h"
+#include "squeal/v90.h"
 #include "squeal/v8bis.h"
 
 #ifdef __cplusplus

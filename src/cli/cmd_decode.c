@@ -534,6 +534,9 @@ int cmd_decode(int argc, char **argv)
                       bad == 1 ? "" : "s", o.path, bad == 1 ? "was" : "were");
         if (rc == READ_FAILED)
             rc = EXIT_RUNTIME;   /* said already */
+        if (t.plot && t.shown == 0)   /* still drawn: the spectrogram is the file's truth */
+            cli_error("decode", "no events in '%s': %s its spectrogram with nothing labelled", o.path,
+                      o.plot_path && o.html_path ? "the picture and the page show" : o.plot_path ? "the picture shows" : "the page shows");
         if (t.plot && finish_plot(&o, info, &t) != 0)
             rc = EXIT_RUNTIME;
         if (t.stars_failed)

@@ -39,6 +39,9 @@ static void gen_usage(FILE *out)
           "  v34_startup                  one modem's V.34 phases 3 and 4 after its INFO1 (--role;\n"
           "                               --set symbol_rate, high_carrier, points, j_points,\n"
           "                               max_rate_bps: default 3200, 1, 16, 16, 28800)\n"
+          "  v90_startup                  a V.90 digital modem's INFO0d and INFO1, then its phases 3\n"
+          "                               and 4 as PCM codewords: Sd, TRN1d, Jd, DIL, Ri, then 0.5 s\n"
+          "                               standing for data (--set u_info, dil_segments: 76, 8)\n"
           "  v22bis v22                   one side of a whole call at 2400 (V.22bis) or 1200\n"
           "                               bit/s (V.22): V.8, training, then the text or file\n"
           "\n"
@@ -59,7 +62,7 @@ static void gen_usage(FILE *out)
           "  --data-bits N --parity none|even|odd|mark|space --stop-bits N   framing (default 8N1)\n"
           "  --octets HEX           v8bis_msg: the message's octets, FCS added (e.g. 11818080 81c6)\n"
           "  --set NAME=VALUE       info*: a field of the frame, as decode's JSON names it;\n"
-          "                         v34_startup: a setting (see the signal)\n"
+          "                         v34_startup, v90_startup: a setting (see the signal)\n"
           "                         (repeatable; fields not set are 0)\n"
           "  --snr DB               add white noise, SNR over 0-4 kHz against the level\n"
           "  --seed N               noise seed (default 1)\n", out);
@@ -348,7 +351,7 @@ static int build_signal(const gen_opts *o, sample_buf *b, double *ref_level)
         return build_handshake(o, b);
     int rc;
     if (build_v8bis(o, b, ref_level, &rc) || gen_v34_build(o, b, ref_level, &rc) ||
-        gen_v34_startup_build(o, b, ref_level, &rc))
+        gen_v34_startup_build(o, b, ref_level, &rc) || gen_v90_startup_build(o, b, ref_level, &rc))
         return rc;
     sq_progress_kind pk;
     if (progress_kind(o->signal, &pk))
@@ -453,20 +456,20 @@ static int parse_gen(int argc, char **argv, gen_opts *o)
     if (files != EXIT_OK)
         return files;
     int data_call = strcmp(o->signal, "v22bis") == 0 || strcmp(o->signal, "v22") == 0;
-    int startup = strcmp(o->signal, "v34_startup") == 0;
+    int v34_startup = strcmp(o->signal, "v34_startup") == 0, startup = v34_startup || strcmp(o->signal, "v90_startup") == 0;
     if ((data_call || startup) && (o->offset != 0.0 || o->duration != 0.0)) {
         cli_error("gen", "%s takes no --offset or --duration: it lasts as long as its %s", o->signal,
                   startup ? "start-up" : "data");
         return EXIT_USAGE;
     }
-    if (!data_call && !startup && o->role) {
+    if (!data_call && !v34_startup && o->role) {
         cli_error("gen", "--role is for v22bis, v22 and v34_startup only");
         return EXIT_USAGE;
     }
     if (!o->role)
         o->role = "caller";
     if (o->n_sets && strncmp(o->signal, "info", 4) != 0 && !startup) {
-        cli_error("gen", "--set is for the INFO frames (info0a, info0c, info0d, info1a, info1c) and v34_startup only");
+        cli_error("gen", "--set is for the INFO frames (info0a, info0c, info0d, info1a, info1c), v34_startup and v90_startup only");
         return EXIT_USAGE;
     }
     if (o->octets && strcmp(o->signal, "v8bis_msg") != 0) {

@@ -29,5 +29,7 @@ int gen_v34_info_frame(const gen_opts *o, sq_info_kind kind, const char *const *
                        size_t n_sets, double tone_s, sample_buf *b);
 /* A modem's V.34 phases 3 and 4 after its INFO1 (gen_v34_startup.c): v34_startup. */
 int gen_v34_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc);
+/* A V.90 digital modem's INFO0d and INFO1, then its phases 3 and 4 (gen_v34_startup.c). */
+int gen_v90_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc);
 
 #endif

@@ -1,5 +1,6 @@
 /* squeal gen v34_startup: one modem's V.34 phases 3 and 4 after its INFO1 (so that decode,
- * which listens for them after a modem's INFO1, reads them back). The caller sends INFO1c, the
+ * which listens for them after a modem's INFO1, reads them back); v90_startup the same for a
+ * V.90 digital modem after its INFO0d and INFO1. The caller sends INFO1c, the
  * answerer INFO1a naming the symbol rates; 70 ms later phase 3 starts (V.34 11.3.1). --set
  * picks symbol_rate, high_carrier, points (phase 4's constellation), j_points (what its J
  * asks of the far end) and max_rate_bps (the MP's rates, both ways, and the top of its mask). */
@@ -68,6 +69,51 @@ int gen_v34_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, i
         return 1;
     }
     b->n += sq_v34_startup_modulate(&p, b->x + b->n, n);
+    *rc = gen_append_silence(b, 0.1) == 0 ? EXIT_OK : EXIT_RUNTIME;
+    return 1;
+}
+
+#define V90_INFO_GAP_S 0.3     /* between INFO0d and INFO1 (tone B and probing in a real call) */
+#define V90_PHASE3_WAIT_S 0.8  /* the analogue modem's S, PP and TRN come first (V.90 Fig. 5) */
+
+int gen_v90_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc)
+{
+    if (strcmp(o->signal, "v90_startup") != 0)
+        return 0;
+    sq_v90_startup_params p;
+    sq_v90_startup_default_params(&p);
+    for (size_t i = 0; i < o->n_sets; i++) {
+        double v = o->set_values[i];
+        if (strcmp(o->set_names[i], "u_info") == 0 && v >= 1 && v <= 110 && v == floor(v))
+            p.u_info = (int)v;
+        else if (strcmp(o->set_names[i], "dil_segments") == 0 && v >= 0 && v <= 255 && v == floor(v))
+            p.dil_segments = (int)v;
+        else {
+            cli_error("gen", "v90_startup has no setting '%s' that can be %g (u_info 1..110, dil_segments 0..255)",
+                      o->set_names[i], v);
+            *rc = EXIT_USAGE;
+            return 1;
+        }
+    }
+    if (!isnan(o->level)) {
+        cli_error("gen", "v90_startup takes no --level: its codewords set it (--set u_info)");
+        *rc = EXIT_USAGE;
+        return 1;
+    }
+    *ref_level = -13.0;   /* about u_info 76's; the noise of --snr is against it */
+    size_t n = sq_v90_startup_modulate(&p, NULL, 0);
+    *rc = gen_v34_info_frame(o, SQ_INFO0D, NULL, NULL, 0, 0.0, b);
+    if (*rc == EXIT_OK && gen_append_silence(b, V90_INFO_GAP_S) != 0)
+        *rc = EXIT_RUNTIME;
+    if (*rc == EXIT_OK)
+        *rc = gen_v34_info_frame(o, SQ_INFO1C, NULL, NULL, 0, 0.0, b);
+    if (*rc != EXIT_OK)
+        return 1;
+    if (gen_append_silence(b, V90_PHASE3_WAIT_S) != 0 || sample_buf_grow(b, n) != 0) {
+        *rc = EXIT_RUNTIME;
+        return 1;
+    }
+    b->n += sq_v90_startup_modulate(&p, b->x + b->n, n);
     *rc = gen_append_silence(b, 0.1) == 0 ? EXIT_OK : EXIT_RUNTIME;
     return 1;
 }

@@ -156,13 +156,14 @@ static int is_info(sq_event_type t)
 /* Signals with no one frequency to show. */
 static int is_wideband(sq_event_type t)
 {
-    return t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_V32_DATA;
+    return t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_V32_DATA ||
+           t == SQ_EVENT_V90_TRN1D || t == SQ_EVENT_V90_DIL;
 }
 
 static int has_reversals(sq_event_type t)
 {
     return is_answer_tone(t) || t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B || t == SQ_EVENT_V32_AA ||
-           t == SQ_EVENT_V32_AC;
+           t == SQ_EVENT_V32_AC || t == SQ_EVENT_V90_SD || t == SQ_EVENT_V90_RI;
 }
 
 /* An INFO frame: its kind and CRC, then its fields (text: only those not zero). */
@@ -511,6 +512,10 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         fprintf(out, "  after the %s pair", ev->fsk_channel == 1 ? "initiating (1375+2002 Hz)" : "responding (1529+2225 Hz)");
     if (ev->type == SQ_EVENT_LINE_PROBE)
         fprintf(out, "  L1 %.3f s, L2 %.3f s", ev->on_s, ev->end_s - ev->start_s - ev->on_s);
+    if (ev->type == SQ_EVENT_V90_TRN1D)
+        fprintf(out, "  TRN1d, Jd, Jd'");
+    if (ev->type == SQ_EVENT_V90_DIL)
+        fprintf(out, "  repeats every %.2f ms: lines %.1f Hz apart", 1000.0 * ev->on_s, ev->freq_hz);
     if (ev->type == SQ_EVENT_ANSAM || ev->type == SQ_EVENT_ANSAM_PR)   /* a plain ANS has no AM to show */
         fprintf(out, "  AM %.1f Hz depth %.2f", ev->am_hz, ev->am_depth);
     if (has_reversals(ev->type)) {
@@ -569,6 +574,8 @@ void timeline_print_json(FILE *out, const timeline_event *e)
         fprintf(out, ",\"pair\":\"%s\"", ev->fsk_channel == 1 ? "initiating" : "responding");
     if (ev->type == SQ_EVENT_LINE_PROBE)
         fprintf(out, ",\"l1_s\":%.3f,\"l2_s\":%.3f", ev->on_s, ev->end_s - ev->start_s - ev->on_s);
+    if (ev->type == SQ_EVENT_V90_DIL)
+        fprintf(out, ",\"period_s\":%.6f,\"line_spacing_hz\":%.2f", ev->on_s, ev->freq_hz);
     if (ev->type == SQ_EVENT_TONE_A || ev->type == SQ_EVENT_TONE_B)
         fprintf(out, ",\"chan\":%d", ev->fsk_channel);
     if (ev->type == SQ_EVENT_ANSAM || ev->type == SQ_EVENT_ANSAM_PR)

@@ -67,6 +67,7 @@ static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "cre", "mre", "crd", "mrd", "esi", "esr", "tone_a", "tone_b", "info0", "info1", "line_probe", "v34_data", "v90_data", "v8bis_msg",
     "v32_aa", "v32_ac", "v32_s", "v32_data", "v92_qc", "anspcm", "toneq",
     "v34_s", "v34_s_bar", "v34_pp", "v34_trn", "v34_j", "v34_j_prime", "v34_e", "mp", "v32_trn", "v32_rate", "v32_e",
+    "v90_sd", "v90_trn1d", "v90_dil", "v90_ri",
 };
 
 const char *sq_event_type_to_str(sq_event_type t)
@@ -113,6 +114,8 @@ int sq_decoder_create(const sq_decoder_settings *s, sq_decoder **out)
         rc = sq_wideband_lane_create(d);
     if (rc == SQ_OK)
         rc = sq_v34_lane_create(d);
+    if (rc == SQ_OK)
+        rc = sq_v90_reader_create(d);
     if (rc != SQ_OK) {
         sq_decoder_destroy(d);
         return rc;
@@ -327,6 +330,7 @@ void sq_decoder_destroy(sq_decoder *d)
     sq_progress_rx_destroy(d->progress);
     sq_wideband_lane_destroy(d);
     sq_v34_lane_destroy(d);
+    sq_v90_reader_destroy(d);
     sq_event_pool_free(&d->pool);
     sq_band_watch_free(&d->watch);
     free(d);

@@ -343,6 +343,41 @@ typedef struct sq_v34_lane {
     double trn_err_snap, trn_err_old;   /* it 0-31 and 32-63 symbols ago */
 } sq_v34_lane;
 
+/* A V.90 digital modem's phases 3 and 4 on this channel (v90_digital.c): the 1333 Hz line of
+ * Sd and Ri with their reversals, and DIL's exact repetition, from the end of the INFO
+ * sequences for READ_FOR_S. */
+#define SQ_V90_RING 4096
+#define SQ_V90_MAX_RUNS 16
+#define SQ_V90_MAX_BLOCKS 1024
+typedef struct sq_v90_run {
+    double start_s, end_s;
+    double mark_s;                   /* a line: its reversal; periodic: its period */
+    double power;                    /* a line: mean power; periodic: summed over windows */
+    size_t windows;
+    double score;                    /* periodic: the best window's correlation */
+} sq_v90_run;
+typedef struct sq_v90_line {
+    uint64_t start, end, reversal;   /* samples; reversal 0: none */
+    size_t periods;
+    double power;
+    float last[6];                   /* its last period */
+} sq_v90_line;
+typedef struct sq_v90_reader {
+    int reading;
+    double start_s;
+    float period[6];                 /* the period being gathered */
+    sq_v90_line run, held;           /* the line now; the last one, broken a moment ago */
+    float ring[SQ_V90_RING];
+    size_t filled, since_window;
+    float *a, *b;
+    fftwf_complex *fa, *fb;
+    fftwf_plan plan_a, plan_b, plan_back;
+    sq_v90_run lines[SQ_V90_MAX_RUNS], periodic[SQ_V90_MAX_RUNS];
+    size_t n_lines, n_periodic;
+    double block_power[SQ_V90_MAX_BLOCKS];   /* each 20 ms block's, from start_s */
+    size_t n_blocks;
+} sq_v90_reader;
+
 struct sq_decoder {
     sq_band_watch watch;
     sq_tonerx *tones;
@@ -355,6 +390,7 @@ struct sq_decoder {
     sq_phase2_lane phase2[2];      /* 1200 Hz, 2400 Hz */
     sq_wideband_lane wideband;
     sq_v34_lane v34;
+    sq_v90_reader v90;
     int guard_band;                /* 1800 Hz in the band watch: tone A's guard */
     double qc_digital_end_s;       /* a digital modem's QC sequence ended here (0: none) */
     int v32_side;                  /* 1 after V.32's AA (a caller), 2 after AC (an answerer) */
@@ -446,6 +482,18 @@ int sq_v34_lane_read_whole(const sq_decoder *d, double start_s, double end_s);
 /* 1 when an E read after start_s ended phase 4: its end, the symbol rate and the carrier. */
 int sq_v34_lane_data_since(const sq_decoder *d, double start_s, double *data_s, double *symbol_rate, double *carrier_hz);
 void sq_v34_lane_destroy(sq_decoder *d);
+
+int sq_v90_reader_create(sq_decoder *d);
+/* A V.90 digital modem's transmission starts at start_s (the end of its INFO sequences):
+ * read it, 20 ms blocks at a time from first_sample, until stopped. */
+void sq_v90_reader_start(sq_decoder *d, double start_s);
+void sq_v90_reader_block(sq_decoder *d, const float *x, size_t n, uint64_t first_sample);
+void sq_v90_reader_stop(sq_decoder *d);
+/* The stretch [start_s, end_s] of it is over: queues Sd, TRN1d, DIL and Ri where they were
+ * found and returns where what follows them (training then data) starts, start_s when
+ * nothing was named. */
+double sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel);
+void sq_v90_reader_destroy(sq_decoder *d);
 
 /* 1 while a modem's training or data (after its INFO1 or V.32 S) is sounding */
 int sq_wideband_lane_transmitting(const sq_decoder *d);

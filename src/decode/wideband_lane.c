@@ -152,6 +152,11 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
     memset(&ev, 0, sizeof ev);
     ev.type = l->tx_type;
     ev.start_s = l->tx_start_s;
+    if (l->tx_type == SQ_EVENT_V90_DATA) {   /* Sd to Ri named where heard: the rest follows */
+        ev.start_s = sq_v90_reader_name(d, l->tx_start_s, end_s, l->info1_channel);
+        if (end_s - ev.start_s < MIN_STRETCH_S)
+            return;
+    }
     ev.end_s = end_s;
     ev.level_dbm0 = sq_power_to_dbm0(l->tx_power_sum / (double)(l->tx_blocks ? l->tx_blocks : 1));
     ev.fsk_channel = l->info1_channel;
@@ -172,6 +177,7 @@ static void end_transmission(sq_decoder *d, sq_wideband_lane *l, double end_s)
 {
     end_stretch(d, l, end_s);
     l->after_info1 = 0;
+    sq_v90_reader_stop(d);
 }
 
 static void transmission_block(sq_decoder *d, sq_wideband_lane *l, double block_start_s, double power)
@@ -241,6 +247,8 @@ static void arm_transmission(sq_decoder *d, sq_wideband_lane *l, double start_s,
     l->info1_channel = channel;
     l->tx_type = type;
     l->tentative = 0;
+    if (type == SQ_EVENT_V90_DATA)
+        sq_v90_reader_start(d, start_s);
 }
 
 #define AC_MIN_BLOCKS 3   /* 60 ms: AC lasts 128T (53 ms) at least, then CA and AC again */
@@ -321,6 +329,8 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
         for (int k = 0; k < SQ_WIDEBAND_BLOCK; k++)
             power += (double)l->in[k] * l->in[k];
         power /= SQ_WIDEBAND_BLOCK;
+        if (l->after_info1 && l->tx_type == SQ_EVENT_V90_DATA)
+            sq_v90_reader_block(d, l->in, SQ_WIDEBAND_BLOCK, l->n - SQ_WIDEBAND_BLOCK);
         int probe = 0, v32 = KIND_OTHER;
         if (power >= sq_dbm0_to_power(FLOOR_DBM0)) {
             fftwf_execute(l->plan);

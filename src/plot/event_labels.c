@@ -65,6 +65,10 @@ static const struct {
     [SQ_EVENT_V32_TRN] = { BY_CHANNEL, PLOT_TRAINING, "TRN", "V.32 TRN: scrambled 1s, training" },
     [SQ_EVENT_V32_RATE] = { BY_CHANNEL, PLOT_TRAINING, "R", "V.32 rate sequence: the rates a modem offers" },
     [SQ_EVENT_V32_E] = { BY_CHANNEL, PLOT_TRAINING, "E", "V.32 E: the rate chosen; data follows" },
+    [SQ_EVENT_V90_SD] = { BY_CHANNEL, PLOT_TRAINING, "Sd", "V.90 Sd: the digital modem's 1333 Hz line, then reversed (phase 3)" },
+    [SQ_EVENT_V90_TRN1D] = { BY_CHANNEL, PLOT_TRAINING, "TRN1d", "V.90 TRN1d, Jd, Jd': the digital modem's training and rates" },
+    [SQ_EVENT_V90_DIL] = { BY_CHANNEL, PLOT_TRAINING, "DIL", "V.90 DIL: digital impairment learning, a sequence repeated" },
+    [SQ_EVENT_V90_RI] = { BY_CHANNEL, PLOT_TRAINING, "Ri", "V.90 Ri: 1333 Hz then reversed, phase 4 begins" },
 };
 
 static int known(const sq_event *ev)
@@ -128,6 +132,8 @@ void plot_event_meaning(const sq_event *ev, char *buf, size_t len)
         snprintf(buf, len, "V.34 data after E: %.0f baud", ev->symbol_rate);
     else if (ev->type == SQ_EVENT_V34_TRN)
         snprintf(buf, len, "%s, %d points at %.0f baud", TYPES[ev->type].meaning, ev->points, ev->symbol_rate);
+    else if (ev->type == SQ_EVENT_V90_DIL)
+        snprintf(buf, len, "%s (lines %.0f Hz apart)", TYPES[ev->type].meaning, ev->freq_hz);
     else if (ev->type == SQ_EVENT_MP)
         snprintf(buf, len, "%s%s, up to %d bit/s up, %d down", TYPES[ev->type].meaning,
                  ev->mp.acknowledge ? " (MP': the far MP heard)" : "", 2400 * ev->mp.rate_call_to_answer,

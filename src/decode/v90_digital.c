@@ -1,0 +1,365 @@
+/* A V.90 digital modem's phases 3 and 4 as a listener can name them (V.90 8.4, 8.6, 9.3.1,
+ * 9.4.1), without its PCM receiver: the digital modem sends one codeword per 8 kHz sample,
+ * so three of its signals have shapes that survive the line whatever the codec and the
+ * levels:
+ *   - Sd (8.4.4) and Ri (8.6.4) repeat six samples whose second half is the first half
+ *     negated ({+W,+0,+W,-W,-0,-W}; +U+U+U-U-U-U): a line at 8000/6 = 1333.3 Hz and nothing
+ *     else in the band; each ends with a few periods of its negation (S-bar d, R-bar i), a
+ *     phase reversal. Sd opens phase 3; Ri opens phase 4.
+ *   - DIL (8.4.1) is a sequence of segments repeated exactly until the analogue modem has
+ *     learnt enough: a signal equal to itself one period later, where TRN1d and Jd
+ *     (scrambled signs) and data resemble themselves at no lag.
+ * Between Sd and DIL (or Ri) come TRN1d, Jd and Jd' (signs of one codeword, scrambled: told
+ * apart only by descrambling signs a listener cannot recover reliably); after Ri-bar,
+ * TRN2d, MP, Ed, B1d and data. Each is named as that stretch, not split further.
+ *
+ * The line is followed one 6-sample period at a time, each period's projection on the
+ * 1333 Hz phasor taken at absolute sample phase (the digital modem keeps frame alignment);
+ * the periodicity by a normalised cross-correlation, through FFTW, of 100 ms of signal with
+ * the 356 ms from its start, at lags 3 ms to 256 ms. */
+#include <math.h>
+#include <string.h>
+#include "src/decode/decoder_internal.h"
+#include "squeal/error.h"
+#include "squeal/level.h"
+
+#define PERIOD 6                    /* samples: Sd and Ri repeat with negation every 3 */
+#define LINE_ODD_SHARE 0.1          /* |x[n] + x[n+3]|^2 over a period, against its energy */
+#define LINE_STEADY_COS 0.85        /* a period is like the last (cosine between them) ... */
+#define LINE_REVERSED_COS -0.85     /* ... or the last negated (a reversal) */
+#define LINE_MERGE_PERIODS 6        /* a run broken for up to this long is one run (a reversal
+                                     * through a line's response) */
+#define LINE_MIN_PERIODS 16         /* 12 ms: Sd is 48 ms, Ri at least 24 ms */
+#define WINDOW 800                  /* 100 ms correlated ... */
+#define MIN_LAG 24                  /* ... at lags of 3 ms ... */
+#define MAX_LAG 2048                /* ... to 256 ms */
+#define FFT_N 4096                  /* >= WINDOW + MAX_LAG */
+#define PERIODIC_R 0.6              /* TRN1d, Jd, data: 0.4 at most at any lag on real calls */
+#define PERIODIC_LINE_SHARE 0.5     /* a window this much its own negation 3 samples on is Sd or Ri */
+#define LAG_NEAR_BEST 0.95          /* the shortest lag this close to the best is the period */
+#define SINCE_MIN_LEN 96            /* samples compared a period apart, to find DIL's start */
+#define SINCE_MAX_LEN 512
+#define SINCE_COS 0.9
+#define PERIODIC_GAP_S 0.3          /* DIL restarting (a level step) may break one window */
+#define READ_FOR_S 20.0             /* phases 3 and 4 take less; data is not searched */
+#define FLOOR_DBM0 -55.0
+#define BLOCK_S ((double)SQ_WIDEBAND_BLOCK / SQ_PROCESSING_RATE_HZ)            /* DIL's quietest segments are near -46 dBm0 */
+
+int sq_v90_reader_create(sq_decoder *d)
+{
+    sq_v90_reader *v = &d->v90;
+    memset(v, 0, sizeof *v);
+    v->a = fftwf_alloc_real(FFT_N);
+    v->b = fftwf_alloc_real(FFT_N);
+    v->fa = fftwf_alloc_complex(FFT_N / 2 + 1);
+    v->fb = fftwf_alloc_complex(FFT_N / 2 + 1);
+    if (!v->a || !v->b || !v->fa || !v->fb)
+        return SQ_ENOMEM;
+    v->plan_a = fftwf_plan_dft_r2c_1d(FFT_N, v->a, v->fa, FFTW_ESTIMATE);
+    v->plan_b = fftwf_plan_dft_r2c_1d(FFT_N, v->b, v->fb, FFTW_ESTIMATE);
+    v->plan_back = fftwf_plan_dft_c2r_1d(FFT_N, v->fb, v->b, FFTW_ESTIMATE);
+    return v->plan_a && v->plan_b && v->plan_back ? SQ_OK : SQ_ENOMEM;
+}
+
+void sq_v90_reader_destroy(sq_decoder *d)
+{
+    sq_v90_reader *v = &d->v90;
+    if (v->plan_a)
+        fftwf_destroy_plan(v->plan_a);
+    if (v->plan_b)
+        fftwf_destroy_plan(v->plan_b);
+    if (v->plan_back)
+        fftwf_destroy_plan(v->plan_back);
+    fftwf_free(v->a);
+    fftwf_free(v->b);
+    fftwf_free(v->fa);
+    fftwf_free(v->fb);
+}
+
+static double seconds(uint64_t sample)
+{
+    return (double)sample / SQ_PROCESSING_RATE_HZ;
+}
+
+void sq_v90_reader_start(sq_decoder *d, double start_s)
+{
+    sq_v90_reader *v = &d->v90;
+    v->reading = 1;
+    v->start_s = start_s;
+    v->n_lines = v->n_periodic = 0;
+    v->run.periods = v->held.periods = 0;
+    v->since_window = 0;
+    v->filled = 0;
+    v->n_blocks = 0;
+}
+
+void sq_v90_reader_stop(sq_decoder *d)
+{
+    d->v90.reading = 0;
+}
+
+/* The cosine of the angle between two periods (+1 the same, -1 negated). */
+static double period_cos(const float *p, const float *q)
+{
+    double pq = 0.0, pp = 0.0, qq = 0.0;
+    for (int k = 0; k < PERIOD; k++) {
+        pq += (double)p[k] * q[k];
+        pp += (double)p[k] * p[k];
+        qq += (double)q[k] * q[k];
+    }
+    return pp > 0.0 && qq > 0.0 ? pq / sqrt(pp * qq) : 0.0;
+}
+
+/* The run held back is over for good: kept when it is long enough and reversed. */
+static void settle_line(sq_v90_reader *v)
+{
+    sq_v90_line *r = &v->held;
+    if (r->periods >= LINE_MIN_PERIODS && r->reversal && v->n_lines < SQ_V90_MAX_RUNS)
+        v->lines[v->n_lines++] = (sq_v90_run){ .start_s = seconds(r->start), .end_s = seconds(r->end),
+                                               .mark_s = seconds(r->reversal),
+                                               .power = r->power / (double)(r->periods * PERIOD) };
+    r->periods = 0;
+}
+
+/* The period that ends at sample `end` (v->period): part of a line when its second half is
+ * its first negated, whatever the codec did to the levels or the line to 4000 Hz. A run of
+ * such periods is held back when it breaks: a reversal spoils the periods the line's
+ * response spreads it over, and a run that starts again within LINE_MERGE_PERIODS, the same
+ * or negated (a reversal), is the same run. */
+static void line_period(sq_v90_reader *v, uint64_t end)
+{
+    const float *p = v->period;
+    sq_v90_line *run = &v->run, *held = &v->held;
+    double e = 0.0, odd = 0.0;
+    for (int k = 0; k < PERIOD; k++)
+        e += (double)p[k] * p[k];
+    for (int k = 0; k < PERIOD / 2; k++)
+        odd += ((double)p[k] + p[k + PERIOD / 2]) * ((double)p[k] + p[k + PERIOD / 2]);
+    int line = e >= sq_dbm0_to_power(FLOOR_DBM0) * PERIOD && odd <= LINE_ODD_SHARE * e;
+    if (run->periods && (!line || period_cos(p, run->last) < LINE_STEADY_COS)) {
+        settle_line(v);   /* the one before, if still held */
+        *held = *run;
+        run->periods = 0;
+    }
+    if (held->periods && end - held->end > (uint64_t)(LINE_MERGE_PERIODS + 1) * PERIOD)
+        settle_line(v);
+    if (!line)
+        return;
+    if (run->periods == 0) {
+        /* (after its reversal the line only ends: Sd-bar and R-bar i are short) */
+        double turn = held->periods && !held->reversal ? period_cos(p, held->last) : 0.0;
+        if (turn >= LINE_STEADY_COS || turn <= LINE_REVERSED_COS) {   /* the held run goes on */
+            *run = *held;
+            held->periods = 0;
+            if (turn <= LINE_REVERSED_COS && !run->reversal)
+                run->reversal = run->end;
+        } else {
+            run->start = end - PERIOD;
+            run->power = 0.0;
+            run->reversal = 0;
+        }
+    }
+    run->periods++;
+    run->power += e;
+    run->end = end;
+    memcpy(run->last, p, sizeof run->last);
+}
+
+/* The correlation of the `len` samples from `a` with those from `b` (both in the ring). */
+static double ring_cos(const sq_v90_reader *v, uint64_t a, uint64_t b, size_t len)
+{
+    double ab = 0.0, aa = 0.0, bb = 0.0;
+    for (size_t i = 0; i < len; i++) {
+        double x = v->ring[(a + i) % SQ_V90_RING], y = v->ring[(b + i) % SQ_V90_RING];
+        ab += x * y;
+        aa += x * x;
+        bb += y * y;
+    }
+    return aa > 0.0 && bb > 0.0 ? ab / sqrt(aa * bb) : 0.0;
+}
+
+/* A repetition first found in the window from `start`: where it begins, to the sample. It
+ * may begin inside the window (then later samples are tried) or before it (then earlier
+ * ones, while the ring still holds them: the window is judged late enough that it holds
+ * 156 ms more). Left at the window's start when neither settles it. */
+static uint64_t periodic_since(const sq_v90_reader *v, uint64_t start, size_t period)
+{
+    size_t len = period < SINCE_MIN_LEN ? SINCE_MIN_LEN : period > SINCE_MAX_LEN ? SINCE_MAX_LEN : period;
+    uint64_t oldest = start + WINDOW + MAX_LAG > SQ_V90_RING ? start + WINDOW + MAX_LAG - SQ_V90_RING : 0;
+    uint64_t at = start;
+    while (at < start + WINDOW && ring_cos(v, at, at + period, len) < SINCE_COS)
+        at++;
+    if (at == start + WINDOW)
+        return start;
+    while (at > oldest && ring_cos(v, at - 1, at - 1 + period, len) >= SINCE_COS)
+        at--;
+    return at;
+}
+
+/* Whether the WINDOW samples from the ring's oldest one repeat at some lag, and at which. */
+static void correlate_window(sq_v90_reader *v, uint64_t window_start)
+{
+    /* b: WINDOW + MAX_LAG samples from window_start; a: the first WINDOW of them */
+    size_t len = WINDOW + MAX_LAG;
+    double energy = 0.0, prefix[WINDOW + MAX_LAG + 1], lag3 = 0.0;
+    prefix[0] = 0.0;
+    for (size_t i = 0; i < len; i++) {
+        float x = v->ring[(window_start + i) % SQ_V90_RING];
+        v->b[i] = x;
+        prefix[i + 1] = prefix[i] + (double)x * x;
+        if (i < WINDOW)
+            v->a[i] = x;
+        if (i >= PERIOD / 2 && i < WINDOW)
+            lag3 += (double)x * v->b[i - PERIOD / 2];
+    }
+    energy = prefix[WINDOW];
+    /* Sd and Ri are their own negation 3 samples on (lag-3 correlation -1), DIL is not */
+    if (energy < sq_dbm0_to_power(FLOOR_DBM0) * WINDOW || lag3 < -PERIODIC_LINE_SHARE * energy)
+        return;
+    memset(v->a + WINDOW, 0, sizeof(float) * (FFT_N - WINDOW));
+    memset(v->b + len, 0, sizeof(float) * (FFT_N - len));
+    fftwf_execute(v->plan_a);
+    fftwf_execute(v->plan_b);
+    for (size_t k = 0; k <= FFT_N / 2; k++) {   /* conj(A) B: the cross-correlation */
+        float ar = v->fa[k][0], ai = v->fa[k][1], br = v->fb[k][0], bi = v->fb[k][1];
+        v->fb[k][0] = ar * br + ai * bi;
+        v->fb[k][1] = ar * bi - ai * br;
+    }
+    fftwf_execute(v->plan_back);   /* into b, scaled by FFT_N */
+    double best = 0.0, r[MAX_LAG + 1];
+    for (size_t lag = MIN_LAG; lag <= MAX_LAG; lag++) {
+        double e1 = prefix[lag + WINDOW] - prefix[lag];
+        r[lag] = e1 > 0.0 ? v->b[lag] / FFT_N / sqrt(energy * e1) : 0.0;
+        best = fmax(best, r[lag]);
+    }
+    if (best < PERIODIC_R)
+        return;
+    size_t period = MIN_LAG;
+    while (r[period] < LAG_NEAR_BEST * best)
+        period++;
+    double start_s = seconds(window_start), end_s = seconds(window_start + WINDOW);
+    sq_v90_run *last = v->n_periodic ? &v->periodic[v->n_periodic - 1] : NULL;
+    if (last && start_s - last->end_s <= PERIODIC_GAP_S) {
+        last->end_s = end_s;
+        last->power += energy / WINDOW;
+        last->windows++;
+        if (best > last->score) {   /* the period from the window that repeats best */
+            last->score = best;
+            last->mark_s = (double)period / SQ_PROCESSING_RATE_HZ;
+        }
+        return;
+    }
+    start_s = seconds(periodic_since(v, window_start, period));
+    if (v->n_periodic < SQ_V90_MAX_RUNS)
+        v->periodic[v->n_periodic++] = (sq_v90_run){ .start_s = start_s, .end_s = end_s,
+                                                       .mark_s = (double)period / SQ_PROCESSING_RATE_HZ,
+                                                       .power = energy / WINDOW, .windows = 1, .score = best };
+}
+
+void sq_v90_reader_block(sq_decoder *d, const float *x, size_t n, uint64_t first_sample)
+{
+    sq_v90_reader *v = &d->v90;
+    if (!v->reading || seconds(first_sample) > v->start_s + READ_FOR_S || v->n_blocks == SQ_V90_MAX_BLOCKS)
+        return;
+    double power = 0.0;
+    for (size_t i = 0; i < n; i++)
+        power += (double)x[i] * x[i];
+    v->block_power[v->n_blocks++] = n ? power / (double)n : 0.0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t at = first_sample + i;
+        v->ring[at % SQ_V90_RING] = x[i];
+        v->period[at % PERIOD] = x[i];
+        if (at % PERIOD == PERIOD - 1)
+            line_period(v, at + 1);
+        if (v->filled < WINDOW + MAX_LAG)
+            v->filled++;
+        if (++v->since_window >= WINDOW && v->filled == WINDOW + MAX_LAG) {
+            v->since_window = 0;
+            correlate_window(v, at + 1 - (WINDOW + MAX_LAG));
+        }
+    }
+}
+
+/* Mean power of the blocks in [t0, t1). */
+static double mean_power(const sq_v90_reader *v, double t0, double t1)
+{
+    double sum = 0.0;
+    size_t n = 0;
+    for (size_t i = 0; i < v->n_blocks; i++) {
+        double t = v->start_s + (double)i * SQ_WIDEBAND_BLOCK / SQ_PROCESSING_RATE_HZ;
+        if (t >= t0 && t < t1) {
+            sum += v->block_power[i];
+            n++;
+        }
+    }
+    return n ? sum / (double)n : 0.0;
+}
+
+double sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel)
+{
+    sq_v90_reader *v = &d->v90;
+    if (v->run.periods && v->run.end <= (uint64_t)llround(end_s * SQ_PROCESSING_RATE_HZ)) {
+        settle_line(v);
+        v->held = v->run;   /* a line the stretch ended in */
+        v->run.periods = 0;
+    }
+    settle_line(v);
+    /* Sd opens the digital modem's phase 3, before any DIL; without it nothing is named */
+    const sq_v90_run *sd = v->n_lines ? &v->lines[0] : NULL, *ri = NULL, *dil = NULL;
+    if (!sd || sd->start_s < start_s - BLOCK_S || sd->end_s > end_s ||
+        (v->n_periodic && v->periodic[0].start_s < sd->start_s))
+        return start_s;
+    for (size_t i = 0; i < v->n_lines && !ri; i++)
+        if (v->lines[i].start_s > sd->end_s && v->lines[i].end_s <= end_s)
+            ri = &v->lines[i];
+    for (size_t i = 0; i < v->n_periodic && !dil; i++)
+        if (v->periodic[i].start_s >= sd->end_s && (!ri || v->periodic[i].end_s <= ri->start_s + PERIODIC_GAP_S))
+            dil = &v->periodic[i];
+    sq_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SQ_EVENT_V90_SD;
+    ev.start_s = sd->start_s;
+    ev.end_s = sd->end_s;
+    ev.level_dbm0 = sq_power_to_dbm0(sd->power);
+    ev.freq_hz = (double)SQ_PROCESSING_RATE_HZ / PERIOD;
+    ev.fsk_channel = channel;
+    ev.n_reversals = 1;
+    ev.reversals_s[0] = sd->mark_s;
+    sq_event_pool_queue(&d->pool, &ev, -1);
+    double next_s = dil ? dil->start_s : ri ? ri->start_s : end_s;
+    ev.type = SQ_EVENT_V90_TRN1D;   /* TRN1d, Jd, Jd' */
+    ev.start_s = sd->end_s;
+    ev.end_s = next_s;
+    ev.level_dbm0 = sq_power_to_dbm0(mean_power(v, sd->end_s, next_s));
+    ev.freq_hz = 0.0;
+    ev.n_reversals = 0;
+    sq_event_pool_queue(&d->pool, &ev, -1);
+    double data_s = next_s;
+    if (dil) {
+        /* DIL ends where Ri begins (9.3.1.6); the last window may stop short of it */
+        double dil_end_s = ri && ri->start_s - dil->end_s <= 2.0 * WINDOW / SQ_PROCESSING_RATE_HZ ? ri->start_s
+                           : ri ? fmin(dil->end_s, ri->start_s) : dil->end_s;
+        ev.type = SQ_EVENT_V90_DIL;
+        ev.start_s = dil->start_s;
+        ev.end_s = dil_end_s;
+        ev.level_dbm0 = sq_power_to_dbm0(dil->power / dil->windows);
+        ev.on_s = dil->mark_s;                 /* it repeats after this ... */
+        ev.freq_hz = 1.0 / dil->mark_s;         /* ... so its lines are this far apart */
+        ev.n_reversals = 0;
+        sq_event_pool_queue(&d->pool, &ev, -1);
+        data_s = dil_end_s;
+    }
+    if (ri) {
+        ev.type = SQ_EVENT_V90_RI;
+        ev.start_s = fmax(ri->start_s, data_s);
+        ev.end_s = ri->end_s;
+        ev.level_dbm0 = sq_power_to_dbm0(ri->power);
+        ev.freq_hz = (double)SQ_PROCESSING_RATE_HZ / PERIOD;
+        ev.on_s = 0.0;
+        ev.n_reversals = 1;
+        ev.reversals_s[0] = ri->mark_s;
+        sq_event_pool_queue(&d->pool, &ev, -1);
+        data_s = ri->end_s;
+    }
+    return data_s;
+}
