@@ -484,6 +484,33 @@ PY
 done
 [ $found -eq 1 ] || skipped 1 "no V.34 calls under $REC"
 
+# sides on the V.90 calls' pages: V.90's digital modem sends in phase 2's 1200 Hz band (a
+# V.34 caller's) whichever side it is; JM's PCM octet says the answerer is the digital one, so
+# its tone B, INFO0d, Sd ... are in the answerer's lane with its answer tone, and the analogue
+# modem's tone A and S in the caller's with its CM (a V.92 quick connect has no JM: the
+# digital modem is taken to be the answerer, as an ISP's is)
+found=0
+for f in "$REC"/real-calls/*.wav; do
+    [ -f "$f" ] || continue
+    "$SQ" decode --html "$T/side.html" "$f" >/dev/null 2>&1 || { bad "decode --html $f"; continue; }
+    grep -q 'data-type="v90_sd"' "$T/side.html" || continue
+    found=1
+    python3 - "$T/side.html" <<'PY' && ok "the sides of $(basename "$f")'s V.90 start-up" || bad "sides in $f"
+import re, sys
+page = open(sys.argv[1]).read()
+lanes = re.split(r'<div class="lane" data-side="', page)[1:]
+side_of = {}
+for lane in lanes:
+    side = lane.split('"', 1)[0]
+    for t in re.findall(r'data-type="([a-z0-9_]+)"', lane):
+        side_of.setdefault(t, set()).add(side)
+print("# sides:", {t: sorted(s) for t, s in side_of.items() if t in ("ansam_pr", "jm", "tone_b", "v90_sd", "v90_ri", "cm", "tone_a", "v34_s")})
+want = {"jm": "answerer", "tone_b": "answerer", "v90_sd": "answerer", "v90_ri": "answerer", "cm": "caller", "tone_a": "caller", "v34_s": "caller"}
+sys.exit(0 if all(side_of.get(t, {s}) == {s} for t, s in want.items()) and "v90_sd" in side_of else 1)
+PY
+done
+[ $found -eq 1 ] || skipped 1 "no V.90 calls under $REC/real-calls"
+
 # one side of a V.22bis call with no V.8 (sim --answer-tone ans): the caller's S1 is the first
 # thing it sends, and its side alone decodes at 2400 bit/s as it does in the whole line
 (cd "$T" && "$SQ" sim --answer-tone ans --wav plain --send /etc/hostname >/dev/null 2>&1) &&

@@ -49,6 +49,10 @@ struct call_plot {
     uint32_t offered, joint;      /* the first CM's and JM's modulations */
     int have_cm, have_jm;
     int data_rate[2];             /* per side: the last data rate seen */
+    int v90;                      /* an INFO0d was heard: phase 2's bands are V.90's */
+    plot_side digital_side;       /* which side is the V.90 digital modem (V.8 says; the
+                                   * answerer when it does not) */
+    const char *went_on;          /* the data modulation the call reached, when seen */
     plot_colormap colours;
     int keep_audio;
     float *mix;                   /* the panels' audio averaged, when kept */
@@ -96,6 +100,7 @@ int call_plot_create(int panels, const char *const *names, call_plot **out)
     if (!p)
         return -1;
     p->n_panels = panels;
+    p->digital_side = PLOT_ANSWERER;   /* an ISP's modem answers, most often */
     for (int i = 0; i < panels; i++) {
         snprintf(p->panels[i].name, sizeof p->panels[i].name, "%s", names[i]);
         if (plot_spectrogram_create(&p->panels[i].spec) != 0) {
@@ -145,6 +150,18 @@ void call_plot_audio(call_plot *p, int panel, const float *x, size_t n)
     p->fed[panel] += n;
 }
 
+/* Phase-2 band 1 (1200 Hz) is the V.34 call modem's, or the V.90 digital modem's. */
+static plot_side band_side(const call_plot *p, int band)
+{
+    plot_side one = p->v90 ? p->digital_side : PLOT_CALLER;
+    return band == 1 ? one : (plot_side)(1 - one);
+}
+
+static plot_side side_of(const call_plot *p, const plot_item *it, const sq_event *ev)
+{
+    return it->band ? band_side(p, it->band) : plot_event_side(ev);
+}
+
 int call_plot_event(call_plot *p, int panel, const sq_event *ev, const char *json)
 {
     if (panel < 0 || panel >= p->n_panels)
@@ -164,18 +181,37 @@ int call_plot_event(call_plot *p, int panel, const sq_event *ev, const char *jso
     p->n_items++;
     it->type = ev->type;
     it->panel = panel;
-    it->side = plot_event_side(ev);
+    it->band = plot_event_by_band(ev->type) ? ev->fsk_channel : 0;
+    it->side = side_of(p, it, ev);
     it->family = plot_event_family(ev);
     it->start_s = ev->start_s;
     it->end_s = ev->end_s;
     plot_event_label(ev, it->label, sizeof it->label);
     plot_event_meaning(ev, it->meaning, sizeof it->meaning);
+    if (ev->type == SQ_EVENT_INFO0 && ev->info_kind == SQ_INFO0D && !p->v90) {
+        p->v90 = 1;   /* the bands were V.90's all along: what was drawn before moves */
+        for (size_t i = 0; i < p->n_items; i++)
+            if (p->items[i].band)
+                p->items[i].side = band_side(p, p->items[i].band);
+    }
+    if (ev->type == SQ_EVENT_V90_DATA || (ev->type == SQ_EVENT_V34_DATA && p->v90))
+        p->went_on = "V.90";
+    else if (ev->type == SQ_EVENT_V34_DATA)
+        p->went_on = "V.34";
+    else if (ev->type == SQ_EVENT_V32_DATA)
+        p->went_on = "V.32 / V.32bis";
+    else if (ev->type == SQ_EVENT_DATA)
+        p->went_on = ev->rate == 2400 ? "V.22bis" : "V.22";
     if (ev->type == SQ_EVENT_CM && !p->have_cm) {
         p->have_cm = 1;
         p->offered = ev->v8.modulations;
+        if (ev->v8.has_pcm && (ev->v8.pcm & 2))
+            p->digital_side = PLOT_CALLER;
     } else if (ev->type == SQ_EVENT_JM && !p->have_jm) {
         p->have_jm = 1;
         p->joint = ev->v8.modulations;
+        if (ev->v8.has_pcm && (ev->v8.pcm & 2))
+            p->digital_side = PLOT_ANSWERER;
     } else if ((ev->type == SQ_EVENT_DATA || ev->type == SQ_EVENT_V34_DATA || ev->type == SQ_EVENT_V32_E) && ev->rate) {
         p->data_rate[it->side] = ev->rate;   /* V.22 data; V.34 data at the MPs' rate; V.32's E */
     }
@@ -513,7 +549,9 @@ void call_plot_summary(const call_plot *p, char *buf, size_t len)
             if (sets[s] & (1u << k))
                 at += (size_t)snprintf(buf + at, len - at, " %s", sq_v8_mod_to_str(1u << k));
     }
-    if (p->have_jm && at < len) {
+    if (p->went_on && at < len) {   /* V.8 does not choose between V.34 and V.90: phase 2 does */
+        at += (size_t)snprintf(buf + at, len - at, "%sthe call went on in %s", at ? "   " : "", p->went_on);
+    } else if (p->have_jm && at < len) {
         uint32_t best = sq_v8_best_mode(p->joint);
         at += (size_t)snprintf(buf + at, len - at, "   chosen: %s", best ? sq_v8_mod_to_str(best) : "none");
     }

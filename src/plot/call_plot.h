@@ -24,6 +24,7 @@ typedef struct call_plot_item {
     plot_side side;
     plot_family family;
     sq_event_type type;
+    int band;            /* V.34 and V.90 training: the phase-2 band of the modem that sent it */
     double start_s, end_s;
     char label[32];
     char meaning[128];

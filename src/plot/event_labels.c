@@ -83,6 +83,13 @@ plot_side plot_event_side(const sq_event *ev)
     return ev->fsk_channel == 2 ? PLOT_ANSWERER : PLOT_CALLER;
 }
 
+int plot_event_by_band(sq_event_type t)
+{
+    return t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B || t == SQ_EVENT_INFO0 || t == SQ_EVENT_INFO1 ||
+           t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_MP ||
+           (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_RI);
+}
+
 plot_family plot_event_family(const sq_event *ev)
 {
     return known(ev) ? TYPES[ev->type].family : PLOT_ANSWER_TONE;

@@ -20,6 +20,10 @@ typedef enum plot_family {
 } plot_family;
 
 plot_side plot_event_side(const sq_event *ev);
+/* V.34 and V.90 start-up events (phase 2 on): their fsk_channel is the phase-2 band of the
+ * modem that sent them (1: 1200 Hz, 2: 2400 Hz), which is the caller's and the answerer's
+ * in V.34 but the digital and analogue modem's in V.90, whichever called. */
+int plot_event_by_band(sq_event_type t);
 plot_family plot_event_family(const sq_event *ev);
 /* The short name on the picture. */
 void plot_event_label(const sq_event *ev, char *buf, size_t len);
