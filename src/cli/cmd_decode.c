@@ -191,9 +191,12 @@ static int is_answer_tone_type(sq_event_type t)
            t == SQ_EVENT_ANSPCM;
 }
 
+/* A modem's training and data, named whole or (V.90's digital modem) in stretches: its echo
+ * on the other channel reads as a transmission of its own. */
 static int is_wideband_data(sq_event_type t)
 {
-    return t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_V32_DATA;
+    return t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_V32_DATA ||
+           (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_RI);
 }
 
 static int same_signal(const sq_event *a, const sq_event *b)
