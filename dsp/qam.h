@@ -56,6 +56,9 @@ void sq_qam_rx_set_decide(sq_qam_rx *r, sq_qam_decide d);
 void sq_qam_rx_set_freq_offset(sq_qam_rx *r, double hz);
 /* Starts over: gain, timing, equaliser and carrier forgotten (a new call or a retrain). */
 void sq_qam_rx_reset(sq_qam_rx *r);
+/* Starts over as if it had heard silence up to `sample` (its next input): for a receiver
+ * that was not fed for a while. */
+void sq_qam_rx_restart_at(sq_qam_rx *r, uint64_t sample);
 /* Received power in the channel's band, dBm0 (smoothed over ~20 ms). */
 double sq_qam_rx_level_dbm0(const sq_qam_rx *r);
 /* The same with a ~3 ms memory instead of ~20 ms: it sees a carrier end within a few ms. */

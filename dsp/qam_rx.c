@@ -154,6 +154,14 @@ void sq_qam_rx_reset(sq_qam_rx *r)
     r->mse = SQ_QAM_GRID_POWER;
 }
 
+void sq_qam_rx_restart_at(sq_qam_rx *r, uint64_t sample)
+{
+    memset(r->ring, 0, sizeof r->ring);
+    r->n_in = sample;
+    r->raw_power = r->fast_power = 0.0;
+    sq_qam_rx_reset(r);
+}
+
 void sq_qam_rx_set_decide(sq_qam_rx *r, sq_qam_decide d)
 {
     if (r->decide == SQ_QAM_ACQUIRE) {

@@ -40,6 +40,7 @@
 /* SB1 at 2400 lasts 200 ms before data: past that, data begins even if noise keeps the lane
  * from seeing 32 clean 1s (the data event then says how poor the line was) */
 #define DATA_AFTER_2400_S 0.3
+#define QAM_WAKE_PREROLL 1536u      /* samples heard again on waking: 192 ms of the band watch's */
 
 static double to_s(uint64_t sample)
 {
@@ -349,24 +350,77 @@ static void coherent_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *
     }
 }
 
+/* x[0..n) (n <= 256) through the lane's receiver and its start-up follower. */
+static void listen(sq_decoder *d, sq_qam_lane *l, const float *x, size_t n)
+{
+    sq_qam_symbol sym[64];
+    size_t ns = sq_qam_rx_process(l->rx, x, n, sym, 64);
+    for (size_t k = 0; k < ns; k++) {
+        /* the carrier thresholds as powers: no logarithm per symbol */
+        l->quiet = sq_qam_rx_fast_level_power(l->rx) < d->qam_off_power ? l->quiet + 1 : 0;
+        if (l->quiet == 1 && l->state == QL_DATA && l->history_pos >= FADE_SYMBOLS && !l->lapm)
+            l->ev.data_len = l->len_history[(l->history_pos - FADE_SYMBOLS) % 32];
+        if (l->state == QL_HUNT) {
+            hunt_symbol(d, l, &sym[k], sq_qam_rx_level_power(l->rx) > d->qam_on_power);
+        } else if (l->quiet >= OFF_SYMBOLS) {
+            back_to_hunt(d, l, to_s(sym[k].sample) - OFF_SYMBOLS / SQ_QAM_BAUD);
+        } else {
+            coherent_symbol(d, l, &sym[k]);
+        }
+    }
+}
+
+/* A hunting lane may stop listening while its band carries what V.22 cannot share a channel
+ * with: this channel's V.34 / V.90 / V.32 transmission, or FSK data (a carrier held) in a
+ * band inside its own. Nothing it hunts for can start there until that ends; it then
+ * listens again from the recent past (the band watch's), so an onset right at the end is
+ * met as if it had listened all along. */
+static int may_sleep(const sq_decoder *d, const sq_qam_lane *l, int wideband)
+{
+    if (l->state != QL_HUNT || l->s1_pending || l->det.usb1_run || l->det.s1_run || l->det.sb1_bits)
+        return 0;
+    if (wideband)
+        return 1;
+    for (int i = 0; i < SQ_FSK_LANES; i++)
+        if (d->lanes[i].channel == l->channel && sq_fskdemod_carrier(d->lanes[i].demod))
+            return 1;
+    return 0;
+}
+
+static void wake(sq_decoder *d, sq_qam_lane *l)
+{
+    uint64_t now = d->samples, from = now > QAM_WAKE_PREROLL ? now - QAM_WAKE_PREROLL : 0;
+    if (from < sq_band_watch_oldest(&d->watch))
+        from = sq_band_watch_oldest(&d->watch);
+    if (from < l->asleep_since)
+        from = l->asleep_since;   /* what it heard before sleeping is not heard twice */
+    sq_qam_rx_restart_at(l->rx, from);
+    sq_v22_detector_init(&l->det);
+    l->quiet = 0;
+    float past[256];
+    while (from < now) {
+        size_t n = now - from < 256 ? (size_t)(now - from) : 256;
+        sq_band_watch_recent(&d->watch, from, past, n);
+        listen(d, l, past, n);
+        from += n;
+    }
+    l->asleep = 0;
+}
+
 void sq_qam_lanes_process(sq_decoder *d, const float *x, size_t n)
 {
+    int wideband = sq_wideband_lane_transmitting(d);
     for (int i = 0; i < SQ_QAM_LANES; i++) {
         sq_qam_lane *l = &d->qam[i];
-        sq_qam_symbol sym[64];
-        size_t ns = sq_qam_rx_process(l->rx, x, n, sym, 64);
-        for (size_t k = 0; k < ns; k++) {
-            /* the carrier thresholds as powers: no logarithm per symbol */
-            l->quiet = sq_qam_rx_fast_level_power(l->rx) < d->qam_off_power ? l->quiet + 1 : 0;
-            if (l->quiet == 1 && l->state == QL_DATA && l->history_pos >= FADE_SYMBOLS && !l->lapm)
-                l->ev.data_len = l->len_history[(l->history_pos - FADE_SYMBOLS) % 32];
-            if (l->state == QL_HUNT) {
-                hunt_symbol(d, l, &sym[k], sq_qam_rx_level_power(l->rx) > d->qam_on_power);
-            } else if (l->quiet >= OFF_SYMBOLS) {
-                back_to_hunt(d, l, to_s(sym[k].sample) - OFF_SYMBOLS / SQ_QAM_BAUD);
-            } else {
-                coherent_symbol(d, l, &sym[k]);
-            }
+        int sleep = may_sleep(d, l, wideband);
+        if (l->asleep && !sleep)
+            wake(d, l);
+        if (l->asleep)
+            continue;
+        listen(d, l, x, n);
+        if (sleep) {
+            l->asleep = 1;
+            l->asleep_since = d->samples + n;
         }
     }
 }
