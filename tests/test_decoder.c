@@ -310,7 +310,8 @@ START_TEST(test_call_progress_tones)
 END_TEST
 
 /* V.8bis signals (7.1) as the standard makes them, under noise: each named, with the pair
- * it followed; the dual tone alone, or a single tone alone, is not named. */
+ * it followed; the dual tone alone, or a single tone alone, is not named; a dual tone cut short
+ * as real modems send it still is, and one broken by a dropout (sq_v8bis_lane: DROPOUT_MAX_S). */
 static sig v8bis_signal(double f1, double f2, double seg1_s, double f3, double seg2_s)
 {
     sig s = make_silence(0.3 + seg1_s + seg2_s + 0.3);
@@ -340,9 +341,21 @@ START_TEST(test_v8bis_signals)
         ck_assert_double_eq_tol(e.ev[0].start_s, 0.3, 0.03);
         sig_free(&s);
     }
+    /* real answering modems cut CRe's dual tone to 140-290 ms: still CRe; a blip of one is not */
     sig lone = v8bis_signal(1375, 2002, 0.4, 0, 0.1), wrong_pair = v8bis_signal(1529, 2225, 0.4, 400, 0.1),
-        short1 = v8bis_signal(1375, 2002, 0.15, 400, 0.1);
+        short1 = v8bis_signal(1375, 2002, 0.08, 400, 0.1), cut = v8bis_signal(1375, 2002, 0.15, 400, 0.1);
     events e;
+    decode_sig(&cut, 160, &e);
+    ck_assert_msg(e.n == 1 && e.ev[0].type == SQ_EVENT_V8BIS_CRE, "a CRe cut to 150 ms: %zu events", e.n);
+    sig_free(&cut);
+    /* 160 ms of the pair, 90 ms lost, 70 ms more, then 400 Hz: one CRe from the first part */
+    sig broken = v8bis_signal(1375, 2002, 0.32, 400, 0.1);
+    for (size_t i = 2400 + 1280; i < 2400 + 2000; i++)
+        broken.x[i] = 0.0f;
+    decode_sig(&broken, 160, &e);
+    ck_assert_msg(e.n == 1 && e.ev[0].type == SQ_EVENT_V8BIS_CRE, "a CRe with a dropout: %zu events", e.n);
+    ck_assert_double_eq_tol(e.ev[0].start_s, 0.3, 0.03);
+    sig_free(&broken);
     decode_sig(&lone, 160, &e);
     ck_assert_uint_eq(e.n, 0);
     decode_sig(&wrong_pair, 160, &e);   /* CRe comes only with the initiating pair */

@@ -179,6 +179,9 @@ typedef struct sq_v8bis_lane {
     size_t run_windows;
     int seg1_pair;                 /* a segment 1 just ended (0: none) */
     double seg1_start_s, seg1_end_s, seg1_power;
+    int partial_pair;              /* the pair of the last pair run, while it may resume */
+    double partial_power;
+    size_t partial_windows;
 } sq_v8bis_lane;
 
 /* V.34 phase 2 on one carrier (phase2_lane.c): 1200 Hz (the call modem's, or V.90's digital

@@ -16,7 +16,11 @@
 #define PAIR_SHARE 0.6            /* the pair's two tones, of the window's power */
 #define PAIR_BALANCE 4.0          /* neither tone of the pair more than 6 dB over the other */
 #define SINGLE_SHARE 0.6
-#define SEG1_MIN_S 0.30           /* nominal 0.40 s, +-2% (7.1.2); windows blur the edges */
+#define SEG1_MIN_S 0.12           /* nominal 0.40 s, +-2% (7.1.2), but real answering modems
+                                   * (USR, Conexant) send CRe's dual tone for 140-290 ms; the
+                                   * second segment that must follow keeps it specific */
+#define DROPOUT_MAX_S 0.15        /* the pair gone this long and back is one segment 1 (a
+                                   * dropout on the line or in the recording) */
 #define SEG1_MAX_S 0.55
 #define SEG2_MIN_S 0.05           /* nominal 0.10 s; ESi/ESr run on into a message's preamble */
 #define SEG2_MAX_S 0.16
@@ -96,6 +100,10 @@ static void end_run(sq_decoder *d, sq_v8bis_lane *l, double end_s)
         l->seg1_start_s = l->run_start_s;
         l->seg1_end_s = end_s;
         l->seg1_power = l->run_power / fmax(1.0, (double)l->run_windows);
+        /* it may come back after a dropout, and go on as the same segment 1 */
+        l->partial_pair = l->run_class;
+        l->partial_windows = l->run_windows;
+        l->partial_power = l->run_power;
     } else if (l->run_class >= 16) {
         if (l->seg1_pair != PAIR_NONE && l->run_start_s - l->seg1_end_s <= GAP_MAX_S)
             name_signal(d, l, l->run_class - 16, l->run_start_s, end_s);
@@ -124,6 +132,13 @@ void sq_v8bis_lane_process(sq_decoder *d, const float *x, size_t n)
             l->run_start_s = mid_s;
             l->run_power = 0.0;
             l->run_windows = 0;
+            if (c != 0 && c == l->partial_pair && mid_s - l->seg1_end_s <= DROPOUT_MAX_S) {
+                l->run_start_s = l->seg1_start_s;   /* the same segment 1, after a dropout */
+                l->run_power = l->partial_power;
+                l->run_windows = l->partial_windows;
+            }
+            if (c != 0)
+                l->partial_pair = PAIR_NONE;
         }
         l->run_power += power;
         l->run_windows++;
@@ -141,7 +156,11 @@ double sq_v8bis_lane_horizon_s(const sq_decoder *d, double now_s)
 {
     const sq_v8bis_lane *l = &d->v8bis;
     double h = now_s;
-    if (l->seg1_pair != PAIR_NONE)
+    /* a segment 1 waits for its segment 2, or to resume after a dropout, only so long */
+    double window_s = (double)SQ_V8BIS_WINDOW / SQ_PROCESSING_RATE_HZ;
+    int seg2_running = l->run_class >= 16 && l->run_start_s - l->seg1_end_s <= GAP_MAX_S;
+    if ((l->seg1_pair != PAIR_NONE && (seg2_running || now_s - l->seg1_end_s <= GAP_MAX_S + window_s)) ||
+        (l->partial_pair != PAIR_NONE && now_s - l->seg1_end_s <= DROPOUT_MAX_S + window_s))
         h = fmin(h, l->seg1_start_s);
     if (l->run_class == PAIR_INITIATING || l->run_class == PAIR_RESPONDING)
         h = fmin(h, l->run_start_s);
