@@ -262,6 +262,37 @@ static void watch_alternation(sq_qam_rx *r, float complex y, int on)
     *alt += 0.1 * (r->alt_sign * v - *alt);
 }
 
+/* Gardner's timing error from the symbol u, the half-symbol m before it and the symbol pu
+ * before that (positive when sampling late) moves the next instant. */
+static void track_timing(sq_qam_rx *r, float complex u, float complex m, float complex pu)
+{
+    double e = (double)crealf(m * conjf(u - pu)) * (1.0 / SQ_QAM_GRID_POWER);
+    e = clamp(e, -1.0, 1.0);
+    double kp = r->decide == SQ_QAM_ACQUIRE || r->decided < TRAINING ? 0.08 : 0.02;
+    double ki = kp * kp / 8.0;
+    r->timing_rate = clamp(r->timing_rate - ki * e, -0.02, 0.02);
+    r->t_next -= kp * e;
+}
+
+/* One LMS step of the equaliser's taps on the error `back` (in the equaliser's frame). */
+static void eq_adapt(sq_qam_rx *r, const float complex *eq_in, float complex back, int training)
+{
+    /* after training the step falls as 1/n (a running average's weight) to its floor:
+     * converged in a few hundred ms, quiet after a few seconds */
+    float mu = training ? 0.006f : 0.006f * TRAINING / (float)r->decided;
+    mu = mu < EQ_MU_DATA ? EQ_MU_DATA : mu;
+    /* LMS is stable only while mu times the input's power stays small: a click far above
+     * the level the gain was set for would make the taps diverge. Beyond EQ_OVERLOAD
+     * times the expected power the step shrinks in proportion (never in normal data). */
+    float pin = 0.0f;
+    for (int i = 0; i < EQ_TAPS; i++)
+        pin += crealf(eq_in[i]) * crealf(eq_in[i]) + cimagf(eq_in[i]) * cimagf(eq_in[i]);
+    if (pin > EQ_OVERLOAD * EQ_TAPS * SQ_QAM_GRID_POWER)
+        mu *= EQ_OVERLOAD * EQ_TAPS * SQ_QAM_GRID_POWER / pin;
+    for (int i = 0; i < EQ_TAPS; i++)
+        r->eq_w[i] += mu * back * conjf(eq_in[i]);
+}
+
 static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t *nout, size_t max)
 {
     /* gain: mean power at decision instants brought to the grid's */
@@ -271,15 +302,8 @@ static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t 
     float complex u = y * r->gain, m = r->mid * r->gain, pu = r->prev_on * r->gain;
 
     int live = r->raw_power > r->silent_power;
-    if (live) {
-        /* Gardner: positive when sampling late */
-        double e = (double)crealf(m * conjf(u - pu)) * (1.0 / SQ_QAM_GRID_POWER);
-        e = clamp(e, -1.0, 1.0);
-        double kp = r->decide == SQ_QAM_ACQUIRE || r->decided < TRAINING ? 0.08 : 0.02;
-        double ki = kp * kp / 8.0;
-        r->timing_rate = clamp(r->timing_rate - ki * e, -0.02, 0.02);
-        r->t_next -= kp * e;
-    }
+    if (live)
+        track_timing(r, u, m, pu);
     r->t_next += r->timing_rate;
     r->prev_on = y;
 
@@ -323,21 +347,7 @@ static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t 
         double kp = training ? 0.12 : CARRIER_KP_DATA, ki = training ? 0.006 : CARRIER_KI_DATA;
         r->freq = clamp(r->freq + ki * pe, -0.2, 0.2);
         turn += kp * pe;
-        /* after training the step falls as 1/n (a running average's weight) to its floor:
-         * converged in a few hundred ms, quiet after a few seconds */
-        float mu = training ? 0.006f : 0.006f * TRAINING / (float)r->decided;
-        mu = mu < EQ_MU_DATA ? EQ_MU_DATA : mu;
-        /* LMS is stable only while mu times the input's power stays small: a click far above
-         * the level the gain was set for would make the taps diverge. Beyond EQ_OVERLOAD
-         * times the expected power the step shrinks in proportion (never in normal data). */
-        float pin = 0.0f;
-        for (int i = 0; i < EQ_TAPS; i++)
-            pin += crealf(eq_in[i]) * crealf(eq_in[i]) + cimagf(eq_in[i]) * cimagf(eq_in[i]);
-        if (pin > EQ_OVERLOAD * EQ_TAPS * SQ_QAM_GRID_POWER)
-            mu *= EQ_OVERLOAD * EQ_TAPS * SQ_QAM_GRID_POWER / pin;
-        float complex back = err * conjf(rot);   /* the error in the equaliser's frame */
-        for (int i = 0; i < EQ_TAPS; i++)
-            r->eq_w[i] += mu * back * conjf(eq_in[i]);
+        eq_adapt(r, eq_in, err * conjf(rot), training);   /* the error in the equaliser's frame */
         r->mse += 0.02 * ((double)(crealf(err) * crealf(err) + cimagf(err) * cimagf(err)) - r->mse);
     }
     /* e^{-j turn} by its Taylor series (|turn| < 0.5, error < 3e-4), then one Newton step

@@ -385,6 +385,50 @@ static int parse_set(gen_opts *o, char *arg)
     return 0;
 }
 
+/* The options given against the signal asked for: each one it takes, the files there. */
+static int check_gen_options(gen_opts *o)
+{
+    if (o->text && o->file) {
+        cli_error("gen", "--text and --file cannot be used together");
+        return EXIT_USAGE;
+    }
+    const char *outputs[] = { o->out }, *inputs[] = { o->file };
+    int files = cli_check_files("gen", outputs, 1, inputs, 1);
+    if (files != EXIT_OK)
+        return files;
+    int data_call = strcmp(o->signal, "v22bis") == 0 || strcmp(o->signal, "v22") == 0;
+    int v34_startup = strcmp(o->signal, "v34_startup") == 0, startup = v34_startup || strcmp(o->signal, "v90_startup") == 0;
+    if ((data_call || startup) && (o->offset != 0.0 || o->duration != 0.0)) {
+        cli_error("gen", "%s takes no --offset or --duration: it lasts as long as its %s", o->signal,
+                  startup ? "start-up" : "data");
+        return EXIT_USAGE;
+    }
+    if (!data_call && !v34_startup && o->role) {
+        cli_error("gen", "--role is for v22bis, v22 and v34_startup only");
+        return EXIT_USAGE;
+    }
+    if (!o->role)
+        o->role = "caller";
+    if (o->n_sets && strncmp(o->signal, "info", 4) != 0 && !startup) {
+        cli_error("gen", "--set is for the INFO frames (info0a, info0c, info0d, info1a, info1c), v34_startup and v90_startup only");
+        return EXIT_USAGE;
+    }
+    if (o->octets && strcmp(o->signal, "v8bis_msg") != 0) {
+        cli_error("gen", "--octets is for v8bis_msg only");
+        return EXIT_USAGE;
+    }
+    int dtmf = strcmp(o->signal, "dtmf") == 0;
+    if (dtmf != (o->digits != NULL) && o->digits) {
+        cli_error("gen", "--digits is for dtmf only");
+        return EXIT_USAGE;
+    }
+    if (dtmf && o->offset != 0.0) {
+        cli_error("gen", "dtmf takes no --offset");
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
 static int parse_gen(int argc, char **argv, gen_opts *o)
 {
     enum { O_RATE = 256, O_LEVEL, O_DURATION, O_OFFSET, O_TEXT, O_FILE, O_CHAN, O_SNR, O_SEED, O_ROLE, O_DIGITS, O_PLAN, O_SET, O_OCTETS };
@@ -447,45 +491,7 @@ static int parse_gen(int argc, char **argv, gen_opts *o)
         cli_error("gen", "no output file: give -o FILE.wav");
         return EXIT_USAGE;
     }
-    if (o->text && o->file) {
-        cli_error("gen", "--text and --file cannot be used together");
-        return EXIT_USAGE;
-    }
-    const char *outputs[] = { o->out }, *inputs[] = { o->file };
-    int files = cli_check_files("gen", outputs, 1, inputs, 1);
-    if (files != EXIT_OK)
-        return files;
-    int data_call = strcmp(o->signal, "v22bis") == 0 || strcmp(o->signal, "v22") == 0;
-    int v34_startup = strcmp(o->signal, "v34_startup") == 0, startup = v34_startup || strcmp(o->signal, "v90_startup") == 0;
-    if ((data_call || startup) && (o->offset != 0.0 || o->duration != 0.0)) {
-        cli_error("gen", "%s takes no --offset or --duration: it lasts as long as its %s", o->signal,
-                  startup ? "start-up" : "data");
-        return EXIT_USAGE;
-    }
-    if (!data_call && !v34_startup && o->role) {
-        cli_error("gen", "--role is for v22bis, v22 and v34_startup only");
-        return EXIT_USAGE;
-    }
-    if (!o->role)
-        o->role = "caller";
-    if (o->n_sets && strncmp(o->signal, "info", 4) != 0 && !startup) {
-        cli_error("gen", "--set is for the INFO frames (info0a, info0c, info0d, info1a, info1c), v34_startup and v90_startup only");
-        return EXIT_USAGE;
-    }
-    if (o->octets && strcmp(o->signal, "v8bis_msg") != 0) {
-        cli_error("gen", "--octets is for v8bis_msg only");
-        return EXIT_USAGE;
-    }
-    int dtmf = strcmp(o->signal, "dtmf") == 0;
-    if (dtmf != (o->digits != NULL) && o->digits) {
-        cli_error("gen", "--digits is for dtmf only");
-        return EXIT_USAGE;
-    }
-    if (dtmf && o->offset != 0.0) {
-        cli_error("gen", "dtmf takes no --offset");
-        return EXIT_USAGE;
-    }
-    return EXIT_OK;
+    return check_gen_options(o);
 }
 
 int cmd_gen(int argc, char **argv)

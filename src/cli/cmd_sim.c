@@ -93,6 +93,18 @@ static int check_sim_files(sim_opts *o)
     return cli_check_files("sim", outputs, 7, inputs, 2);
 }
 
+/* --caller-rate, --answerer-rate: 1200 or 2400. 0, or 1 after one error line. */
+static int parse_max_rate(const char *name, const char *arg, int *rate)
+{
+    long r = 0;
+    if (cli_parse_long("sim", name, arg, 1200, 2400, &r))
+        return 1;
+    if (r != 1200 && r != 2400)
+        return (cli_error("sim", "%s is 1200 or 2400, not '%s'", name, arg), 1);
+    *rate = (int)r;
+    return 0;
+}
+
 static int parse_sim(int argc, char **argv, sim_opts *o)
 {
     enum { O_SNR = 256, O_FOFF, O_LEVEL, O_BAND, O_ECHO, O_SEED, O_CMODES, O_AMODES, O_ATONE,
@@ -157,15 +169,8 @@ static int parse_sim(int argc, char **argv, sim_opts *o)
         case O_SENDB: o->send[1] = optarg; break;
         case O_RECV: o->recv_out[0] = optarg; break;
         case O_RECVB: o->recv_out[1] = optarg; break;
-        case O_CRATE: case O_ARATE: {
-            long r = 0;
-            bad = cli_parse_long("sim", c == O_CRATE ? "--caller-rate" : "--answerer-rate", optarg, 1200, 2400, &r);
-            if (!bad && r != 1200 && r != 2400)
-                bad = (cli_error("sim", "%s is 1200 or 2400, not '%s'", c == O_CRATE ? "--caller-rate" : "--answerer-rate", optarg), 1);
-            if (!bad)
-                o->line.side[c == O_CRATE ? 0 : 1].max_rate = (int)r;
-            break;
-        }
+        case O_CRATE: bad = parse_max_rate("--caller-rate", optarg, &o->line.side[0].max_rate); break;
+        case O_ARATE: bad = parse_max_rate("--answerer-rate", optarg, &o->line.side[1].max_rate); break;
         case O_GUARD:
             bad = cli_parse_long("sim", "--guard", optarg, 0, 1800, &o->guard);
             if (!bad && o->guard != 0 && o->guard != 550 && o->guard != 1800)

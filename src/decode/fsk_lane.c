@@ -223,6 +223,32 @@ static int is_leak_of_another(const sq_decoder *d, const sq_fsk_lane *l)
     return 0;
 }
 
+/* The stretch just closed (its event in buf) and the rival lane's overlapping one, held
+ * pending: the better reading stands, the other goes. */
+static void judge_against_rival(sq_decoder *d, sq_fsk_lane *l, sq_fsk_lane *r, int buf)
+{
+    /* judged on clear characters (good ones and those only misframed) against unclear
+     * ones: with the wrong framing asked for, the right lane still reads clear bits */
+    const sq_event *pe = &r->pending_ev;
+    size_t l_clear = l->valid + l->ev.framing_mismatches, l_unclear = l->ev.char_errors - l->ev.framing_mismatches;
+    size_t r_clear = r->pending_valid + pe->framing_mismatches, r_unclear = pe->char_errors - pe->framing_mismatches;
+    int l_worse = worse_than(l_clear, l_unclear, r_clear, r_unclear);
+    /* a tie (a short message: "hi" read clear by its lane, and as one good and one
+     * misframed character by the lane beside it): the one with more characters in the
+     * framing asked for */
+    if (!l_worse && !worse_than(r_clear, r_unclear, l_clear, l_unclear))
+        l_worse = l->valid < r->pending_valid;
+    if (l_worse) {
+        sq_event_pool_release(&d->pool, buf);
+        release_pending(d, r);
+    } else {
+        sq_event_pool_release(&d->pool, r->pending_buf);
+        r->pending = 0;
+        r->pending_buf = -1;
+        emit_or_drop(d, &l->ev, buf, l->valid);
+    }
+}
+
 static void close_segment(sq_decoder *d, sq_fsk_lane *l)
 {
     l->open = 0;
@@ -274,26 +300,7 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
     int buf = l->buf;
     l->buf = -1;
     if (r->pending && r->pending_ev.start_s < l->ev.end_s && l->ev.start_s < r->pending_ev.end_s) {
-        /* judged on clear characters (good ones and those only misframed) against unclear
-         * ones: with the wrong framing asked for, the right lane still reads clear bits */
-        const sq_event *pe = &r->pending_ev;
-        size_t l_clear = l->valid + l->ev.framing_mismatches, l_unclear = l->ev.char_errors - l->ev.framing_mismatches;
-        size_t r_clear = r->pending_valid + pe->framing_mismatches, r_unclear = pe->char_errors - pe->framing_mismatches;
-        int l_worse = worse_than(l_clear, l_unclear, r_clear, r_unclear);
-        /* a tie (a short message: "hi" read clear by its lane, and as one good and one
-         * misframed character by the lane beside it): the one with more characters in the
-         * framing asked for */
-        if (!l_worse && !worse_than(r_clear, r_unclear, l_clear, l_unclear))
-            l_worse = l->valid < r->pending_valid;
-        if (l_worse) {
-            sq_event_pool_release(&d->pool, buf);
-            release_pending(d, r);
-        } else {
-            sq_event_pool_release(&d->pool, r->pending_buf);
-            r->pending = 0;
-            r->pending_buf = -1;
-            emit_or_drop(d, &l->ev, buf, l->valid);
-        }
+        judge_against_rival(d, l, r, buf);
         return;
     }
     release_pending(d, r);

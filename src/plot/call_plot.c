@@ -15,6 +15,7 @@
 #include "src/plot/colormap.h"
 #include "src/plot/event_labels.h"
 #include "src/plot/spectrogram.h"
+#include "src/plot/svg_text.h"
 
 /* Layout, in pixels for PNG and points for SVG and PDF. */
 #define WIDTH 1600.0
@@ -30,7 +31,6 @@
 #define LEGEND_ROW_H 19.0
 #define LEGEND_COLUMNS 2
 #define BOTTOM 16.0
-#define FONT "DejaVu Sans"
 #define RANGE_DB 70.0           /* the colour scale spans this many dB below its top */
 #define MAX_FREQ_HZ 4000.0
 
@@ -280,101 +280,6 @@ static void make_layout(const call_plot *p, layout *l)
     l->db_top = level_top_db(p);
 }
 
-typedef struct byte_buffer {
-    unsigned char *data;
-    size_t len, cap;
-} byte_buffer;
-
-static cairo_status_t append_out(void *closure, const unsigned char *data, unsigned int len)
-{
-    byte_buffer *b = closure;
-    if (b->len + len > b->cap) {
-        size_t cap = b->cap ? b->cap : 65536;
-        while (cap < b->len + len)
-            cap *= 2;
-        unsigned char *d = realloc(b->data, cap);
-        if (!d)
-            return CAIRO_STATUS_NO_MEMORY;
-        b->data = d;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-    return CAIRO_STATUS_SUCCESS;
-}
-
-/* In an SVG, text is written as <text> elements (Cairo would write each glyph as a path):
- * the words stay words, to select, search and read aloud. While drawing an SVG, the text
- * calls below collect them here instead of drawing, and they are put in before </svg>. */
-typedef struct svg_texts {
-    byte_buffer out;
-    double size;
-    int bold;
-    int failed;
-} svg_texts;
-
-static const cairo_user_data_key_t SVG_TEXTS;
-
-static void set_font(cairo_t *cr, double size, int bold)
-{
-    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size);
-    svg_texts *t = cairo_get_user_data(cr, &SVG_TEXTS);
-    if (t) {
-        t->size = size;
-        t->bold = bold;
-    }
-}
-
-static void append_text(svg_texts *t, const char *s)
-{
-    if (!t->failed && append_out(&t->out, (const unsigned char *)s, (unsigned)strlen(s)) != CAIRO_STATUS_SUCCESS)
-        t->failed = 1;
-}
-
-static void svg_text(cairo_t *cr, svg_texts *t, double x, double y, const char *s)
-{
-    double r = 0.0, g = 0.0, b = 0.0, a = 1.0;
-    (void)cairo_pattern_get_rgba(cairo_get_source(cr), &r, &g, &b, &a);
-    cairo_matrix_t m;
-    cairo_get_matrix(cr, &m);
-    cairo_user_to_device(cr, &x, &y);
-    double angle = atan2(m.yx, m.xx) * 180.0 / M_PI;
-    char head[320];
-    snprintf(head, sizeof head, "<text xml:space=\"preserve\" x=\"%.2f\" y=\"%.2f\" font-family=\"%s\" font-size=\"%.1f\" "
-             "font-weight=\"%s\" fill=\"rgb(%d,%d,%d)\"", x, y, FONT, t->size, t->bold ? "bold" : "normal",
-             (int)lrint(r * 255.0), (int)lrint(g * 255.0), (int)lrint(b * 255.0));
-    append_text(t, head);
-    if (fabs(angle) > 0.01) {
-        snprintf(head, sizeof head, " transform=\"rotate(%.1f %.2f %.2f)\"", angle, x, y);
-        append_text(t, head);
-    }
-    append_text(t, ">");
-    for (; *s; s++) {
-        char c[2] = { *s, 0 };
-        append_text(t, *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : c);
-    }
-    append_text(t, "</text>\n");
-}
-
-static double text_w(cairo_t *cr, const char *s)
-{
-    cairo_text_extents_t e;
-    cairo_text_extents(cr, s, &e);
-    return e.x_advance;
-}
-
-static void text_at(cairo_t *cr, double x, double y, const char *s)
-{
-    svg_texts *t = cairo_get_user_data(cr, &SVG_TEXTS);
-    if (t) {
-        svg_text(cr, t, x, y, s);
-        return;
-    }
-    cairo_move_to(cr, x, y);
-    cairo_show_text(cr, s);
-}
-
 /* The panel's spectrogram as an image, one pixel per column and bin, stretched to fit. */
 static void draw_spectrogram(cairo_t *cr, const call_plot *p, const layout *l, int i, double top)
 {
@@ -417,12 +322,12 @@ static void draw_spectrogram(cairo_t *cr, const call_plot *p, const layout *l, i
 static void draw_freq_axis(cairo_t *cr, const call_plot *p, int i, double top)
 {
     char s[32];
-    set_font(cr, 12.0, 0);
+    plot_set_font(cr, 12.0, 0);
     cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
     for (double f = 0.0; f <= MAX_FREQ_HZ; f += 1000.0) {
         double y = top + SPEC_H - f / MAX_FREQ_HZ * SPEC_H;
         snprintf(s, sizeof s, "%.0f", f);
-        text_at(cr, LEFT - 8.0 - text_w(cr, s), y + 4.0, s);
+        plot_text_at(cr, LEFT - 8.0 - plot_text_width(cr, s), y + 4.0, s);
         cairo_move_to(cr, LEFT - 5.0, y);
         cairo_line_to(cr, LEFT, y);
     }
@@ -432,8 +337,8 @@ static void draw_freq_axis(cairo_t *cr, const call_plot *p, int i, double top)
     cairo_translate(cr, 16.0, top + SPEC_H / 2.0);
     cairo_rotate(cr, -M_PI / 2.0);
     snprintf(s, sizeof s, "%s, Hz", p->panels[i].name);
-    set_font(cr, 13.0, 1);
-    text_at(cr, -text_w(cr, s) / 2.0, 0.0, s);
+    plot_set_font(cr, 13.0, 1);
+    plot_text_at(cr, -plot_text_width(cr, s) / 2.0, 0.0, s);
     cairo_restore(cr);
 }
 
@@ -445,10 +350,10 @@ static void draw_events(cairo_t *cr, const call_plot *p, const layout *l, int i,
     for (int s = 0; s < 2; s++)
         for (int r = 0; r < ROWS_PER_SIDE; r++)
             row_end[s][r] = -INFINITY;
-    set_font(cr, 11.0, 1);
+    plot_set_font(cr, 11.0, 1);
     cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-    text_at(cr, LEFT - 8.0 - text_w(cr, "caller"), top + ROW_H - 4.0, "caller");
-    text_at(cr, LEFT - 8.0 - text_w(cr, "answerer"), top + ROWS_PER_SIDE * ROW_H + STRIP_GAP + ROW_H - 4.0, "answerer");
+    plot_text_at(cr, LEFT - 8.0 - plot_text_width(cr, "caller"), top + ROW_H - 4.0, "caller");
+    plot_text_at(cr, LEFT - 8.0 - plot_text_width(cr, "answerer"), top + ROWS_PER_SIDE * ROW_H + STRIP_GAP + ROW_H - 4.0, "answerer");
     for (size_t k = 0; k < p->n_items; k++) {
         const plot_item *it = &p->items[k];
         if (it->panel != i)
@@ -469,10 +374,10 @@ static void draw_events(cairo_t *cr, const call_plot *p, const layout *l, int i,
         cairo_set_source_rgba(cr, 1.0, 1.0, 1.0, 0.25);
         cairo_set_line_width(cr, 1.0);
         cairo_stroke(cr);
-        set_font(cr, 11.0, 1);
-        if (text_w(cr, it->label) + 6.0 <= x1 - x0) {
+        plot_set_font(cr, 11.0, 1);
+        if (plot_text_width(cr, it->label) + 6.0 <= x1 - x0) {
             cairo_set_source_rgb(cr, 1.0, 1.0, 1.0);
-            text_at(cr, x0 + 3.0, y + ROW_H - 5.0, it->label);
+            plot_text_at(cr, x0 + 3.0, y + ROW_H - 5.0, it->label);
         }
     }
 }
@@ -490,7 +395,7 @@ static void draw_time_axis(cairo_t *cr, const layout *l, int n_panels)
 {
     double step = nice_step(l->duration_s, l->plot_w);
     char s[32];
-    set_font(cr, 12.0, 0);
+    plot_set_font(cr, 12.0, 0);
     for (int i = 0; i < n_panels; i++) {
         double bottom = l->panel_top[i] + strip_h() + SPEC_H;
         for (double t = 0.0; t <= l->duration_s + 1e-9; t += step) {
@@ -500,14 +405,14 @@ static void draw_time_axis(cairo_t *cr, const layout *l, int n_panels)
             snprintf(s, sizeof s, step < 1.0 ? "%.1f" : "%.0f", t);
             cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
             if (i == n_panels - 1 || n_panels == 1)
-                text_at(cr, x - text_w(cr, s) / 2.0, bottom + 18.0, s);
+                plot_text_at(cr, x - plot_text_width(cr, s) / 2.0, bottom + 18.0, s);
         }
         cairo_set_line_width(cr, 1.0);
         cairo_stroke(cr);
     }
     double last = l->panel_top[n_panels - 1] + strip_h() + SPEC_H;
-    set_font(cr, 13.0, 1);
-    text_at(cr, LEFT + l->plot_w / 2.0 - text_w(cr, "time, s") / 2.0, last + 36.0, "time, s");
+    plot_set_font(cr, 13.0, 1);
+    plot_text_at(cr, LEFT + l->plot_w / 2.0 - plot_text_width(cr, "time, s") / 2.0, last + 36.0, "time, s");
 }
 
 static void draw_colour_bar(cairo_t *cr, const call_plot *p, const layout *l)
@@ -520,16 +425,16 @@ static void draw_colour_bar(cairo_t *cr, const call_plot *p, const layout *l)
         cairo_fill(cr);
     }
     char s[32];
-    set_font(cr, 11.0, 0);
+    plot_set_font(cr, 11.0, 0);
     cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
     for (double db = 0.0; db <= RANGE_DB; db += 10.0) {
         double y = top + db / RANGE_DB * h;
         snprintf(s, sizeof s, "%.0f", l->db_top - db);
-        text_at(cr, x + w + 5.0, y + 4.0, s);
+        plot_text_at(cr, x + w + 5.0, y + 4.0, s);
     }
-    set_font(cr, 11.0, 1);
-    text_at(cr, x - 6.0, top - 22.0, "dBm0 per");
-    text_at(cr, x - 6.0, top - 9.0, "31 Hz bin");
+    plot_set_font(cr, 11.0, 1);
+    plot_text_at(cr, x - 6.0, top - 22.0, "dBm0 per");
+    plot_text_at(cr, x - 6.0, top - 9.0, "31 Hz bin");
 }
 
 /* "offered v34 v32bis v22bis v21; both have ...; data from the caller at 2400 bit/s ...": the
@@ -575,11 +480,11 @@ static void draw_legend(cairo_t *cr, const layout *l)
         cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
         cairo_fill(cr);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        set_font(cr, 12.0, 1);
-        text_at(cr, x + 18.0, y, it->label);
-        double w = fmax(text_w(cr, it->label), 80.0);
-        set_font(cr, 12.0, 0);
-        text_at(cr, x + 26.0 + w, y, it->meaning);
+        plot_set_font(cr, 12.0, 1);
+        plot_text_at(cr, x + 18.0, y, it->label);
+        double w = fmax(plot_text_width(cr, it->label), 80.0);
+        plot_set_font(cr, 12.0, 0);
+        plot_text_at(cr, x + 26.0 + w, y, it->meaning);
     }
 }
 
@@ -588,12 +493,12 @@ static void render(cairo_t *cr, const call_plot *p, const layout *l, const char 
     cairo_set_source_rgb(cr, 1.0, 1.0, 1.0);
     cairo_paint(cr);
     char line[1024];
-    set_font(cr, 18.0, 1);
+    plot_set_font(cr, 18.0, 1);
     cairo_set_source_rgb(cr, 0.05, 0.05, 0.05);
-    text_at(cr, LEFT / 2.0, 30.0, title);
+    plot_text_at(cr, LEFT / 2.0, 30.0, title);
     call_plot_summary(p, line, sizeof line);
-    set_font(cr, 13.0, 0);
-    text_at(cr, LEFT / 2.0, 54.0, line);
+    plot_set_font(cr, 13.0, 0);
+    plot_text_at(cr, LEFT / 2.0, 54.0, line);
     for (int i = 0; i < p->n_panels; i++) {
         draw_events(cr, p, l, i, l->panel_top[i]);
         draw_spectrogram(cr, p, l, i, l->panel_top[i] + strip_h());
@@ -609,23 +514,6 @@ static cairo_status_t write_out(void *closure, const unsigned char *data, unsign
     return output_file_write(closure, data, len) == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
-/* Writes the SVG Cairo made with the collected text put in before its closing tag. */
-static int write_svg(output_file *f, const byte_buffer *svg, const byte_buffer *texts)
-{
-    const char *end = "</svg>";
-    size_t at = svg->len;
-    for (size_t i = svg->len >= 6 ? svg->len - 6 : 0; i-- > 0;)
-        if (memcmp(svg->data + i, end, 6) == 0) {
-            at = i;
-            break;
-        }
-    static const char open[] = "<g id=\"text\">\n", close[] = "</g>\n";
-    return output_file_write(f, svg->data, at) == 0 && output_file_write(f, open, sizeof open - 1) == 0 &&
-                   output_file_write(f, texts->data, texts->len) == 0 &&
-                   output_file_write(f, close, sizeof close - 1) == 0 &&
-                   output_file_write(f, svg->data + at, svg->len - at) == 0 ? 0 : -1;
-}
-
 int call_plot_write(call_plot *p, const char *path, const char *title, char *err, size_t err_len)
 {
     if (call_plot_check_path(path, err, err_len) != 0)
@@ -637,18 +525,18 @@ int call_plot_write(call_plot *p, const char *path, const char *title, char *err
         return -1;
     const char *ext = extension(path);
     int svg = strcasecmp(ext, "svg") == 0;
-    byte_buffer svg_bytes = { 0 };
-    svg_texts texts = { 0 };
+    plot_bytes svg_bytes = { 0 };
+    plot_svg_texts texts = { 0 };
     cairo_surface_t *surface;
     if (strcasecmp(ext, "png") == 0)
         surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)WIDTH, (int)ceil(l.height));
     else if (svg)
-        surface = cairo_svg_surface_create_for_stream(append_out, &svg_bytes, WIDTH, ceil(l.height));
+        surface = cairo_svg_surface_create_for_stream(plot_bytes_append, &svg_bytes, WIDTH, ceil(l.height));
     else
         surface = cairo_pdf_surface_create_for_stream(write_out, f, WIDTH, ceil(l.height));
     cairo_t *cr = cairo_create(surface);
     if (svg)
-        cairo_set_user_data(cr, &SVG_TEXTS, &texts, NULL);
+        plot_svg_texts_attach(cr, &texts);
     render(cr, p, &l, title);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
@@ -664,7 +552,7 @@ int call_plot_write(call_plot *p, const char *path, const char *title, char *err
     FcFini();
     if (st == CAIRO_STATUS_SUCCESS && texts.failed)
         st = CAIRO_STATUS_NO_MEMORY;
-    if (st == CAIRO_STATUS_SUCCESS && svg && write_svg(f, &svg_bytes, &texts.out) != 0)
+    if (st == CAIRO_STATUS_SUCCESS && svg && plot_svg_write(f, &svg_bytes, &texts.out) != 0)
         st = CAIRO_STATUS_WRITE_ERROR;
     free(svg_bytes.data);
     free(texts.out.data);
@@ -681,14 +569,14 @@ int call_plot_png(call_plot *p, const char *title, unsigned char **png, size_t *
 {
     layout l;
     make_layout(p, &l);
-    byte_buffer b = { 0 };
+    plot_bytes b = { 0 };
     cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)WIDTH, (int)ceil(l.height));
     cairo_t *cr = cairo_create(surface);
     render(cr, p, &l, title);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
     if (st == CAIRO_STATUS_SUCCESS)
-        st = cairo_surface_write_to_png_stream(surface, append_out, &b);
+        st = cairo_surface_write_to_png_stream(surface, plot_bytes_append, &b);
     cairo_surface_destroy(surface);
     cairo_debug_reset_static_data();
     FcFini();
