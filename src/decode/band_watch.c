@@ -98,3 +98,23 @@ void sq_band_watch_recent(const sq_band_watch *w, uint64_t from, float *out, siz
     for (size_t i = 0; i < n; i++)
         out[i] = w->history[(from + i) % SQ_BAND_WATCH_HISTORY];
 }
+
+uint64_t sq_band_watch_wake_from(const sq_band_watch *w, uint64_t now, uint64_t preroll, uint64_t asleep_since)
+{
+    uint64_t from = now > preroll ? now - preroll : 0;
+    if (from < sq_band_watch_oldest(w))
+        from = sq_band_watch_oldest(w);
+    return from < asleep_since ? asleep_since : from;
+}
+
+void sq_band_watch_replay(const sq_band_watch *w, uint64_t from, uint64_t to,
+                          void (*listen)(void *lane, const float *x, size_t n), void *lane)
+{
+    float past[256];
+    while (from < to) {
+        size_t n = to - from < 256 ? (size_t)(to - from) : 256;
+        sq_band_watch_recent(w, from, past, n);
+        listen(lane, past, n);
+        from += n;
+    }
+}

@@ -47,5 +47,12 @@ double sq_band_watch_peak(const sq_band_watch *w, int band);
 uint64_t sq_band_watch_oldest(const sq_band_watch *w);
 /* Copies samples [from, from + n) to out; they must all be held. */
 void sq_band_watch_recent(const sq_band_watch *w, uint64_t from, float *out, size_t n);
+/* Where a lane that slept from asleep_since wakes at `now` starts listening again:
+ * `preroll` samples back, but not before what is held nor before it fell asleep (what it
+ * heard then is not heard twice). */
+uint64_t sq_band_watch_wake_from(const sq_band_watch *w, uint64_t now, uint64_t preroll, uint64_t asleep_since);
+/* Hands samples [from, to) (all held) to listen, at most 256 at a time. */
+void sq_band_watch_replay(const sq_band_watch *w, uint64_t from, uint64_t to,
+                          void (*listen)(void *lane, const float *x, size_t n), void *lane);
 
 #endif

@@ -532,21 +532,23 @@ static void demodulate(sq_decoder *d, sq_fsk_lane *l, const float *x, size_t n)
 
 /* Starts the demodulator again at the chunk that begins at sample `now`, after feeding it
  * what the band watch still holds of the recent past. */
+typedef struct replay_lane {
+    sq_decoder *d;
+    sq_fsk_lane *l;
+} replay_lane;
+
+static void replay(void *lane, const float *x, size_t n)
+{
+    replay_lane *r = lane;
+    demodulate(r->d, r->l, x, n);
+}
+
 static void wake(sq_decoder *d, sq_fsk_lane *l, uint64_t now)
 {
-    uint64_t from = now > WAKE_PREROLL ? now - WAKE_PREROLL : 0;
-    if (from < sq_band_watch_oldest(&d->watch))
-        from = sq_band_watch_oldest(&d->watch);
-    if (from < l->asleep_since)
-        from = l->asleep_since;   /* what it heard before sleeping is not heard twice */
+    uint64_t from = sq_band_watch_wake_from(&d->watch, now, WAKE_PREROLL, l->asleep_since);
     sq_fskdemod_restart_at(l->demod, from);
-    float past[256];
-    while (from < now) {
-        size_t n = now - from < 256 ? (size_t)(now - from) : 256;
-        sq_band_watch_recent(&d->watch, from, past, n);
-        demodulate(d, l, past, n);
-        from += n;
-    }
+    replay_lane r = { d, l };
+    sq_band_watch_replay(&d->watch, from, now, replay, &r);
     l->asleep = 0;
 }
 

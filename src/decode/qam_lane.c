@@ -382,23 +382,25 @@ static int may_sleep(const sq_qam_lane *l, int wideband)
            !l->det.sb1_bits;
 }
 
+typedef struct replay_lane {
+    sq_decoder *d;
+    sq_qam_lane *l;
+} replay_lane;
+
+static void replay(void *lane, const float *x, size_t n)
+{
+    replay_lane *r = lane;
+    listen(r->d, r->l, x, n);
+}
+
 static void wake(sq_decoder *d, sq_qam_lane *l)
 {
-    uint64_t now = d->samples, from = now > QAM_WAKE_PREROLL ? now - QAM_WAKE_PREROLL : 0;
-    if (from < sq_band_watch_oldest(&d->watch))
-        from = sq_band_watch_oldest(&d->watch);
-    if (from < l->asleep_since)
-        from = l->asleep_since;   /* what it heard before sleeping is not heard twice */
+    uint64_t from = sq_band_watch_wake_from(&d->watch, d->samples, QAM_WAKE_PREROLL, l->asleep_since);
     sq_qam_rx_restart_at(l->rx, from);
     sq_v22_detector_init(&l->det);
     l->quiet = 0;
-    float past[256];
-    while (from < now) {
-        size_t n = now - from < 256 ? (size_t)(now - from) : 256;
-        sq_band_watch_recent(&d->watch, from, past, n);
-        listen(d, l, past, n);
-        from += n;
-    }
+    replay_lane r = { d, l };
+    sq_band_watch_replay(&d->watch, from, d->samples, replay, &r);
     l->asleep = 0;
 }
 
