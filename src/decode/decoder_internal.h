@@ -210,6 +210,8 @@ typedef struct sq_phase2_lane {
     int high;                      /* the 2400 Hz carrier */
     sq_dpsk_rx rx;
     int band;                      /* its carrier +-300 Hz in the band watch: quiet, it rests */
+    int tone_band;                 /* its carrier +-70 Hz: a tone there wakes it in training */
+    size_t lag;                    /* samples its receiver has not been given yet (resting) */
     double floor_power;
     sq_dpsk_clock_phase phase[SQ_DPSK_PHASES];
     int best;

@@ -21,6 +21,9 @@
 #define GUARD_HZ 1800.0
 #define SYMBOL_SAMPLES (SQ_PROCESSING_RATE_HZ / SQ_DPSK_BAUD)
 #define FLOOR_DBM0 -45.0
+#define TONE_HALF_HZ 70.0         /* the carrier's own bins in the band watch */
+#define CARRIER_TONE_SHARE 0.4
+#define REST_LAG 128u             /* samples replayed to a lane that wakes from rest */
 #define BAND_SHARE 0.3            /* of the input's power in the carrier's band (tone A's guard
                                    * takes more than half the rest) */
 #define CLEAR_RATIO 0.7           /* |Re| / |product|: a decision, not a guess */
@@ -76,9 +79,10 @@ int sq_phase2_lanes_create(sq_decoder *d)
         /* both carriers divide into whole cycles at 8 kHz: this cannot fail */
         (void)sq_dpsk_rx_init(&l->rx, carrier);
         l->band = sq_band_watch_add_band(&d->watch, carrier - 300.0, carrier + 300.0);
+        l->tone_band = sq_band_watch_add_band(&d->watch, carrier - TONE_HALF_HZ, carrier + TONE_HALF_HZ);
         l->floor_power = sq_dbm0_to_power(FLOOR_DBM0);
         l->last_info0_s = -1e9;
-        if (l->band < 0)
+        if (l->band < 0 || l->tone_band < 0)
             return SQ_EINVAL;
     }
     return d->guard_band < 0 ? SQ_EINVAL : SQ_OK;
@@ -385,17 +389,48 @@ static int other_data_on(const sq_decoder *d)
     return 0;
 }
 
+/* While this channel's modem trains or sends data (after its INFO1), phase 2 comes again
+ * only with a retrain, which begins with tone A or B: the lane may rest until its carrier
+ * stands out of its band as a tone (the band watch's bins at the carrier hold CARRIER_TONE_SHARE of
+ * the band's power; a V.34 signal spreads it over the whole band). */
+static int tone_in_band(const sq_decoder *d, const sq_phase2_lane *l)
+{
+    double band = sq_band_watch_peak(&d->watch, l->band);
+    return band >= l->floor_power && sq_band_watch_peak(&d->watch, l->tone_band) >= CARRIER_TONE_SHARE * band;
+}
+
+static void replay(void *ctx, const float *x, size_t n)
+{
+    lane_ctx *c = ctx;
+    sq_dpsk_rx_push(&c->l->rx, x, n, on_symbol, c);
+}
+
 void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n)
 {
-    int other = other_data_on(d);
+    int other = other_data_on(d), training = sq_wideband_lane_transmitting(d);
     for (int i = 0; i < 2; i++) {
         /* the guard's power over this chunk, for tone A's check, from the band watch */
         lane_ctx c = { .d = d, .l = &d->phase2[i], .guard = sq_band_watch_peak(&d->watch, d->guard_band) };
+        sq_phase2_lane *l = c.l;
+        int resting = idle(l) && training && !tone_in_band(d, l);
+        if (resting) {
+            /* the receiver is kept REST_LAG samples behind, so that a tone is met with them
+             * replayed first, its filters full as if it had listened all along */
+            l->lag += n;
+            if (l->lag > REST_LAG) {
+                sq_dpsk_rx_skip(&l->rx, l->lag - REST_LAG);
+                l->lag = REST_LAG;
+            }
+            continue;
+        }
         /* a lane whose band is quiet reads the chunk as silence, which it nearly is */
-        if (idle(c.l) && (other || sq_band_watch_peak(&d->watch, c.l->band) < c.l->floor_power))
-            sq_dpsk_rx_skip(&c.l->rx, n);
-        else
-            sq_dpsk_rx_push(&c.l->rx, x, n, on_symbol, &c);
+        if (idle(l) && (other || sq_band_watch_peak(&d->watch, l->band) < l->floor_power)) {
+            sq_dpsk_rx_skip(&l->rx, l->lag + n);
+        } else {
+            sq_band_watch_replay(&d->watch, d->samples - l->lag, d->samples, replay, &c);
+            sq_dpsk_rx_push(&l->rx, x, n, on_symbol, &c);
+        }
+        l->lag = 0;
     }
 }
 
