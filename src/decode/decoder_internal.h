@@ -378,7 +378,8 @@ typedef struct sq_v90_reader {
     size_t filled, since_window;
     float *a, *b;
     fftwf_complex *fa, *fb;
-    fftwf_plan plan_a, plan_b, plan_back;
+    fftwf_plan plan_forward, plan_back;
+    double floor_power;
     sq_v90_run lines[SQ_V90_MAX_RUNS], periodic[SQ_V90_MAX_RUNS];
     size_t n_lines, n_periodic;
     double block_power[SQ_V90_MAX_BLOCKS];   /* each 20 ms block's, from start_s */

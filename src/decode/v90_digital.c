@@ -13,10 +13,10 @@
  * apart only by descrambling signs a listener cannot recover reliably); after Ri-bar,
  * TRN2d, MP, Ed, B1d and data. Each is named as that stretch, not split further.
  *
- * The line is followed one 6-sample period at a time, each period's projection on the
- * 1333 Hz phasor taken at absolute sample phase (the digital modem keeps frame alignment);
- * the periodicity by a normalised cross-correlation, through FFTW, of 100 ms of signal with
- * the 356 ms from its start, at lags 3 ms to 256 ms. */
+ * The line is followed one 6-sample period at a time (each period's second half against its
+ * first, each period against the last: the same, or negated at the reversal); the
+ * periodicity by a normalised cross-correlation, through FFTW, of 100 ms of signal with the
+ * 356 ms from its start, at lags 3 ms to 256 ms. */
 #include <math.h>
 #include <string.h>
 #include "src/decode/decoder_internal.h"
@@ -55,19 +55,18 @@ int sq_v90_reader_create(sq_decoder *d)
     v->fb = fftwf_alloc_complex(FFT_N / 2 + 1);
     if (!v->a || !v->b || !v->fa || !v->fb)
         return SQ_ENOMEM;
-    v->plan_a = fftwf_plan_dft_r2c_1d(FFT_N, v->a, v->fa, FFTW_ESTIMATE);
-    v->plan_b = fftwf_plan_dft_r2c_1d(FFT_N, v->b, v->fb, FFTW_ESTIMATE);
+    v->floor_power = sq_dbm0_to_power(FLOOR_DBM0);
+    /* one forward plan for both transforms (the new-array call for the second) */
+    v->plan_forward = fftwf_plan_dft_r2c_1d(FFT_N, v->a, v->fa, FFTW_ESTIMATE);
     v->plan_back = fftwf_plan_dft_c2r_1d(FFT_N, v->fb, v->b, FFTW_ESTIMATE);
-    return v->plan_a && v->plan_b && v->plan_back ? SQ_OK : SQ_ENOMEM;
+    return v->plan_forward && v->plan_back ? SQ_OK : SQ_ENOMEM;
 }
 
 void sq_v90_reader_destroy(sq_decoder *d)
 {
     sq_v90_reader *v = &d->v90;
-    if (v->plan_a)
-        fftwf_destroy_plan(v->plan_a);
-    if (v->plan_b)
-        fftwf_destroy_plan(v->plan_b);
+    if (v->plan_forward)
+        fftwf_destroy_plan(v->plan_forward);
     if (v->plan_back)
         fftwf_destroy_plan(v->plan_back);
     fftwf_free(v->a);
@@ -135,7 +134,7 @@ static void line_period(sq_v90_reader *v, uint64_t end)
         e += (double)p[k] * p[k];
     for (int k = 0; k < PERIOD / 2; k++)
         odd += ((double)p[k] + p[k + PERIOD / 2]) * ((double)p[k] + p[k + PERIOD / 2]);
-    int line = e >= sq_dbm0_to_power(FLOOR_DBM0) * PERIOD && odd <= LINE_ODD_SHARE * e;
+    int line = e >= v->floor_power * PERIOD && odd <= LINE_ODD_SHARE * e;
     if (run->periods && (!line || period_cos(p, run->last) < LINE_STEADY_COS)) {
         settle_line(v);   /* the one before, if still held */
         *held = *run;
@@ -214,12 +213,12 @@ static void correlate_window(sq_v90_reader *v, uint64_t window_start)
     }
     energy = prefix[WINDOW];
     /* Sd and Ri are their own negation 3 samples on (lag-3 correlation -1), DIL is not */
-    if (energy < sq_dbm0_to_power(FLOOR_DBM0) * WINDOW || lag3 < -PERIODIC_LINE_SHARE * energy)
+    if (energy < v->floor_power * WINDOW || lag3 < -PERIODIC_LINE_SHARE * energy)
         return;
     memset(v->a + WINDOW, 0, sizeof(float) * (FFT_N - WINDOW));
     memset(v->b + len, 0, sizeof(float) * (FFT_N - len));
-    fftwf_execute(v->plan_a);
-    fftwf_execute(v->plan_b);
+    fftwf_execute(v->plan_forward);
+    fftwf_execute_dft_r2c(v->plan_forward, v->b, v->fb);
     for (size_t k = 0; k <= FFT_N / 2; k++) {   /* conj(A) B: the cross-correlation */
         float ar = v->fa[k][0], ai = v->fa[k][1], br = v->fb[k][0], bi = v->fb[k][1];
         v->fb[k][0] = ar * br + ai * bi;
