@@ -484,6 +484,23 @@ PY
 done
 [ $found -eq 1 ] || skipped 1 "no V.34 calls under $REC"
 
+# INFO0a from a V.90 / V.92 analogue modem (its CM or QC said so) is V.92's (Table 16): the V.92
+# quick-connect call's asks for a short phase 2, and gets one (no line probing follows)
+V92QC="$REC/real-calls/USR-Message-V92QC-bong-bong-bong.wav"
+if [ -f "$V92QC" ]; then
+    "$SQ" decode --json "$V92QC" >"$T/v92.json" 2>/dev/null
+    python3 - "$T/v92.json" <<'PY' && ok "the V.92 call's INFO0a read as V.92's" || { bad "V.92 INFO0a"; show "$T/v92.json"; }
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+a = [e for e in ev if e["type"] == "info0" and e["frame"] == "info0a"]
+assert a and a[0]["fields"].get("v92_capable") == 1 and a[0]["fields"].get("v92_short_phase2_request") == 1, a
+assert "tx_clock" not in a[0]["fields"]
+assert not [e for e in ev if e["type"] == "line_probe"]
+PY
+else
+    skipped 1 "$V92QC not present"
+fi
+
 # sides on the V.90 calls' pages: V.90's digital modem sends in phase 2's 1200 Hz band (a
 # V.34 caller's) whichever side it is; JM's PCM octet says the answerer is the digital one, so
 # its tone B, INFO0d, Sd ... are in the answerer's lane with its answer tone, and the analogue

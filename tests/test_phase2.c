@@ -69,6 +69,22 @@ START_TEST(test_info_crc_and_layout)
         ck_assert_msg(!sq_info_crc_ok(SQ_INFO0C, f), "bit %zu flipped, CRC still good", i);
         f[i / 8] ^= (uint8_t)(1u << (i % 8));
     }
+    /* the same bits as a V.90 / V.92 analogue modem's INFO0a: 26 and 27 are V.92's (Table 16) */
+    ck_assert_int_eq(sq_info_build(SQ_INFO0A, names, values, 3, f, NULL), 0);
+    size_t n34, npcm;
+    const sq_info_field *v34 = sq_info_fields(SQ_INFO0A, f, &n34), *pcm = sq_info_fields_pcm(SQ_INFO0A, f, &npcm);
+    double v92 = NAN, short2 = NAN, clock = NAN;
+    for (size_t i = 0; i < npcm; i++) {
+        if (strcmp(pcm[i].name, "v92_capable") == 0)
+            v92 = sq_info_field_value(&pcm[i], f);
+        if (strcmp(pcm[i].name, "v92_short_phase2_request") == 0)
+            short2 = sq_info_field_value(&pcm[i], f);
+    }
+    for (size_t i = 0; i < n34; i++)
+        if (strcmp(v34[i].name, "tx_clock") == 0)
+            clock = sq_info_field_value(&v34[i], f);
+    ck_assert(clock == 2.0 && v92 == 0.0 && short2 == 1.0);
+    ck_assert(sq_info_fields_pcm(SQ_INFO1C, f, &npcm) == sq_info_fields(SQ_INFO1C, f, &n34) && npcm == n34);
     size_t bad = 99;
     const char *wrong[] = { "symbol_rate_2743", "no_such_field" };
     ck_assert_int_eq(sq_info_build(SQ_INFO0A, wrong, values, 2, f, &bad), -1);

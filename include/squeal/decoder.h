@@ -140,8 +140,11 @@ typedef struct sq_event {
     double symbol_rate;     /* V.34 phase 3 and 4 events, and v34_data after them: symbols/s */
     sq_v34_mp mp;           /* mp events */
     uint8_t points;         /* v34_trn and v34_j events: 4 or 16 */
+    uint8_t pcm_analogue;   /* INFO events: the modem said in V.8 (CM, JM) or V.92's QC that it
+                             * is a V.90 / V.92 analogue modem: its INFO0a is V.92's (bits 26
+                             * and 27 V.92's, not V.34's transmit clock; sq_info_fields_pcm) */
     /* room for fields to come without changing the struct's size (version.h) */
-    uint8_t reserved[15];
+    uint8_t reserved[14];
 } sq_event;
 
 /* The rates a V.32 rate sequence or E enables (v32_rate, v32_e: its 16 bits, bit 0 first in

@@ -68,6 +68,10 @@ typedef struct sq_info_field {
  * 37:39 say 6, a downstream of 8000 symbols/s), so the frame is given; it may be NULL for
  * the V.34 layout. Reserved bits and the CRC are not listed. */
 SQ_API const sq_info_field *sq_info_fields(sq_info_kind k, const uint8_t *bits, size_t *n);
+/* The same for a V.90 / V.92 analogue modem's frame: its INFO0a is V.92's (Table 16: bit 26
+ * V.92 capability, bit 27 a short phase 2 requested, where V.34's INFO0a has its transmit
+ * clock; V.90's Table 8 leaves them 0); other kinds as sq_info_fields. */
+SQ_API const sq_info_field *sq_info_fields_pcm(sq_info_kind k, const uint8_t *bits, size_t *n);
 /* A field's value in its unit (symbol rates as symbols/s, rounded). */
 SQ_API double sq_info_field_value(const sq_info_field *f, const uint8_t *bits);
 

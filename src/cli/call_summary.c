@@ -13,7 +13,8 @@ void call_summary_init(call_summary *s)
 static double info_field(const sq_event *ev, const char *name)
 {
     size_t n;
-    const sq_info_field *f = sq_info_fields((sq_info_kind)ev->info_kind, ev->info_bits, &n);
+    const sq_info_field *f = (ev->pcm_analogue ? sq_info_fields_pcm : sq_info_fields)((sq_info_kind)ev->info_kind,
+                                                                                     ev->info_bits, &n);
     for (size_t i = 0; i < n; i++)
         if (strcmp(f[i].name, name) == 0)
             return sq_info_field_value(&f[i], ev->info_bits);

@@ -171,7 +171,7 @@ static void print_info(FILE *out, const sq_event *ev, int json)
 {
     sq_info_kind k = (sq_info_kind)ev->info_kind;
     size_t n;
-    const sq_info_field *f = sq_info_fields(k, ev->info_bits, &n);
+    const sq_info_field *f = (ev->pcm_analogue ? sq_info_fields_pcm : sq_info_fields)(k, ev->info_bits, &n);
     if (json)
         fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f,\"frame\":\"%s\",\"crc_ok\":%s,\"fields\":{",
                 ev->fsk_channel, ev->level_dbm0, sq_info_kind_to_str(k), ev->crc_ok ? "true" : "false");

@@ -401,6 +401,8 @@ struct sq_decoder {
     sq_v90_reader v90;
     int guard_band;                /* 1800 Hz in the band watch: tone A's guard */
     double qc_digital_end_s;       /* a digital modem's QC sequence ended here (0: none) */
+    int pcm_analogue;              /* this channel's modem is a V.90 / V.92 analogue one (its
+                                    * V.8 CM or JM, or its V.92 QC sequence, said so) */
     int v32_side;                  /* 1 after V.32's AA (a caller), 2 after AC (an answerer) */
     sq_progress_rx *progress;      /* dial tone, ringback, busy, reorder */
     sq_event_pool pool;

@@ -383,6 +383,9 @@ static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
          * last one cut short, may read as some other menu) */
         if (l->v8_run >= V8_MIN_REPEATS)
             l->v8_modes = m->msg.modulations;
+        /* a CM or JM, two alike, from a V.90 / V.92 analogue modem: its INFO0a is V.92's */
+        if ((m->msg.type == SQ_V8_CM || m->msg.type == SQ_V8_JM) && m->msg.has_pcm && (m->msg.pcm & 1))
+            d->pcm_analogue = 1;
         return;
     }
     close_v8_run(d, l);

@@ -106,7 +106,8 @@ static int frame_event_type(sq_info_kind k)
     return k == SQ_INFO1A || k == SQ_INFO1C ? SQ_EVENT_INFO1 : SQ_EVENT_INFO0;
 }
 
-static void frame_event(const sq_phase2_lane *l, const sq_info_collector *c, sq_info_kind k, sq_event *ev)
+static void frame_event(const sq_decoder *d, const sq_phase2_lane *l, const sq_info_collector *c, sq_info_kind k,
+                        sq_event *ev)
 {
     memset(ev, 0, sizeof *ev);
     ev->type = (sq_event_type)frame_event_type(k);
@@ -116,6 +117,7 @@ static void frame_event(const sq_phase2_lane *l, const sq_info_collector *c, sq_
     ev->fsk_channel = l->high ? 2 : 1;
     ev->level_dbm0 = sq_power_to_dbm0(c->power_sum / (double)(c->n ? c->n : 1));
     ev->info_kind = (uint8_t)k;
+    ev->pcm_analogue = (uint8_t)d->pcm_analogue;
     memcpy(ev->info_bits, c->bits, SQ_INFO_BYTES);
 }
 
@@ -125,7 +127,7 @@ static void report_frame(sq_decoder *d, sq_phase2_lane *l, const sq_info_collect
     if (l->last_frame_end && c->start_sample + 2 * SYMBOL_SAMPLES < l->last_frame_end)
         return;   /* another phase of the clock read it */
     sq_event ev;
-    frame_event(l, c, k, &ev);
+    frame_event(d, l, c, k, &ev);
     ev.crc_ok = 1;
     if (l->bad_pending && l->bad.start_s < to_s(end) && l->bad.end_s > ev.start_s)
         l->bad_pending = 0;
@@ -148,14 +150,14 @@ static void report_frame(sq_decoder *d, sq_phase2_lane *l, const sq_info_collect
 }
 
 /* A frame read clearly to its longest length without a CRC that checks. */
-static void hold_bad_frame(sq_phase2_lane *l, const sq_info_collector *c)
+static void hold_bad_frame(const sq_decoder *d, sq_phase2_lane *l, const sq_info_collector *c)
 {
     if (c->clarity_sum < FRAME_CLEAR_MEAN * (double)c->n || l->bad_pending ||
         (l->last_frame_end && c->start_sample + 2 * SYMBOL_SAMPLES < l->last_frame_end))
         return;
     int info1 = to_s(c->start_sample) - l->last_info0_s < INFO1_WITHIN_S;
     sq_info_kind k = l->high ? (info1 ? SQ_INFO1A : SQ_INFO0A) : (info1 ? SQ_INFO1C : SQ_INFO0C);
-    frame_event(l, c, k, &l->bad);
+    frame_event(d, l, c, k, &l->bad);
     l->bad.crc_ok = 0;
     l->bad_pending = 1;
     l->bad_end = c->start_sample + (uint64_t)llround((double)sq_info_length(k) * SYMBOL_SAMPLES);
@@ -189,7 +191,7 @@ static void gather(sq_decoder *d, sq_phase2_lane *l, sq_info_collector *c, int b
             return;
         }
     if (c->n >= sq_info_length(kinds[n_kinds - 1]) - 4) {
-        hold_bad_frame(l, c);
+        hold_bad_frame(d, l, c);
         c->active = 0;
     }
 }

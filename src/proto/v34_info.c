@@ -82,6 +82,15 @@ static const sq_info_field INFO0_FIELDS[] = {
     COUNT("tx_clock", 26, 2), FLAG("ack_info0", 28),
 };
 
+/* INFO0a from a V.90 / V.92 analogue modem (V.92 Table 16; V.90 Table 8 reserves 26:27). */
+static const sq_info_field INFO0A_PCM_FIELDS[] = {
+    FLAG("symbol_rate_2743", 12), FLAG("symbol_rate_2800", 13), FLAG("symbol_rate_3429", 14),
+    FLAG("tx_3000_low_carrier", 15), FLAG("tx_3000_high_carrier", 16), FLAG("tx_3200_low_carrier", 17),
+    FLAG("tx_3200_high_carrier", 18), FLAG("tx_3429_allowed", 19), FLAG("power_reduction", 20),
+    COUNT("max_symbol_rate_difference", 21, 3), FLAG("cme", 24), FLAG("constellation_1664", 25),
+    FLAG("v92_capable", 26), FLAG("v92_short_phase2_request", 27), FLAG("ack_info0", 28),
+};
+
 /* V.90 Table 7, with V.92's bits 26 and 27 (V.92 Table 15). */
 static const sq_info_field INFO0D_FIELDS[] = {
     FLAG("symbol_rate_2743", 12), FLAG("symbol_rate_2800", 13), FLAG("symbol_rate_3429", 14),
@@ -253,4 +262,13 @@ void sq_v34_dpsk_modulate(int high, int info, double nominal_dbm0, double offset
         .offset_hz = offset_hz,
     };
     sq_dpsk_modulate(&p, bits, n_bits, out);
+}
+
+const sq_info_field *sq_info_fields_pcm(sq_info_kind k, const uint8_t *bits, size_t *n)
+{
+    if (k == SQ_INFO0A) {
+        *n = COUNT_OF(INFO0A_PCM_FIELDS);
+        return INFO0A_PCM_FIELDS;
+    }
+    return sq_info_fields(k, bits, n);
 }
