@@ -441,10 +441,13 @@ summary = ev[-1]
 if summary.get("modulation") == "V.90":   # the analogue modem's phase 3 is V.34's: S, PP, TRN
     ok = all(any(e["type"] == t for e in ev) for t in ("v34_s", "v34_s_bar", "v34_pp", "v34_trn"))
     print("# V.90: the analogue modem's phase 3", "read" if ok else "missing")
+    # its scrambled 1s after Ja's S and S-bar are SCR (V.90 9.3.2.9), never a second TRN
+    ok = ok and len([e for e in ev if e["type"] == "v34_trn"]) == 1
+    print("# V.90: SCR read", len([e for e in ev if e["type"] == "v90_scr"]), "times")
     # the digital modem's: Sd, TRN1d + Jd, DIL, Ri, in order on one channel, each reversal
     # where V.90 puts it (S-bar d 8 periods, 6 ms; R-bar i 4 periods, 3 ms), DIL's period whole
     # 6-sample frames (its segments are (H + 1) * 6 long), then data
-    digital = [e for e in ev if e["type"].startswith("v90_")]
+    digital = [e for e in ev if e["type"].startswith("v90_") and e["type"] != "v90_scr"]
     kinds = [e["type"] for e in digital]
     print("# V.90: the digital modem's", kinds)
     ok = ok and kinds == ["v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_data"] and len({e["ch"] for e in digital}) == 1
@@ -584,7 +587,7 @@ for case in "76 8 clean" "60 0 clean" "72 20 40:5" "72 20 25:1" "72 20 25:2" "72
 import json, math, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 u, n, quiet = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] in ("clean", "40:5")
-seq = [e["type"] for e in ev if e["type"].startswith("v90_")]
+seq = [e["type"] for e in ev if e["type"].startswith("v90_") and e["type"] != "v90_scr"]
 want = ["v90_sd", "v90_trn1d"] + (["v90_dil"] if n else []) + ["v90_ri", "v90_data"]
 print("# events:", seq)
 assert seq == want, seq

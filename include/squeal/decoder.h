@@ -95,6 +95,8 @@ typedef enum sq_event_type {
                             *  spacing of its lines (1 / on_s); */
     SQ_EVENT_V90_RI,       /*  and phase 4's Ri and R-bar i (8.6.4): the line and reversal;
                             *  v90_data (TRN2d, MP, Ed, B1d, data) follows */
+    SQ_EVENT_V90_SCR,      /* a V.90 analogue modem's SCR (9.3.2.9): its scrambled 1s, 4 points,
+                            * while the digital modem sends DIL (points, snr_db as v34_trn) */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 

@@ -214,7 +214,7 @@ static int same_signal(const sq_event *a, const sq_event *b)
         return a->info_kind == b->info_kind && memcmp(a->info_bits, b->info_bits, sizeof a->info_bits) == 0;
     if (t == SQ_EVENT_MP)
         return memcmp(&a->mp, &b->mp, sizeof a->mp) == 0;
-    if (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E)   /* V.34 phases 3 and 4 */
+    if ((t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || t == SQ_EVENT_V90_SCR)   /* V.34 phases 3 and 4 */
         return a->symbol_rate == b->symbol_rate && a->freq_hz == b->freq_hz;
     return t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B || t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_CT ||
            t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_V32_DATA || t == SQ_EVENT_V32_AA ||
@@ -252,7 +252,8 @@ static int is_echo(const timeline *t, size_t i)
         int overlap = o->ev.start_s < e->ev.end_s && e->ev.start_s < o->ev.end_s;
         /* the two sides' V.34 training can match (identical MPs, S at one symbol rate): its
          * echo is the one that starts as the other side's did, a round trip later */
-        int training = e->ev.type == SQ_EVENT_MP || (e->ev.type >= SQ_EVENT_V34_S && e->ev.type <= SQ_EVENT_V34_E);
+        int training = e->ev.type == SQ_EVENT_MP || e->ev.type == SQ_EVENT_V90_SCR ||
+                       (e->ev.type >= SQ_EVENT_V34_S && e->ev.type <= SQ_EVENT_V34_E);
         double max_delay = training ? TRAINING_ECHO_MAX_DELAY_S : ECHO_MAX_DELAY_S;
         int delayed = e->ev.start_s >= o->ev.start_s && e->ev.start_s <= o->ev.start_s + max_delay;
         if (training)

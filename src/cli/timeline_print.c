@@ -267,7 +267,13 @@ static void print_qc(FILE *out, const sq_event *ev, int json)
 
 static int is_v34_training(sq_event_type t)
 {
-    return t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E;
+    return (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || t == SQ_EVENT_V90_SCR;
+}
+
+/* TRN, or V.90's SCR (the same signal): its points and the symbols' SNR. */
+static int is_trn(sq_event_type t)
+{
+    return t == SQ_EVENT_V34_TRN || t == SQ_EVENT_V90_SCR;
 }
 
 static const int TRELLIS_STATES[4] = { 16, 32, 64, 0 };
@@ -365,15 +371,15 @@ static void print_v34_training(FILE *out, const sq_event *ev, int json)
 {
     if (json) {
         fprintf(out, ",\"symbol_rate\":%.0f,\"carrier_hz\":%.1f", ev->symbol_rate, ev->freq_hz);
-        if (ev->type == SQ_EVENT_V34_TRN || ev->type == SQ_EVENT_V34_J || ev->type == SQ_EVENT_V34_E)
+        if (is_trn(ev->type) || ev->type == SQ_EVENT_V34_J || ev->type == SQ_EVENT_V34_E)
             fprintf(out, ",\"points\":%d", ev->points);
-        if (ev->type == SQ_EVENT_V34_TRN)
+        if (is_trn(ev->type))
             fprintf(out, ",\"snr_db\":%.1f", ev->snr_db);
         fputs("}\n", out);
         return;
     }
     fprintf(out, " %4.0f baud %6.1f Hz", ev->symbol_rate, ev->freq_hz);
-    if (ev->type == SQ_EVENT_V34_TRN)
+    if (is_trn(ev->type))
         fprintf(out, "  %d points, SNR %.1f dB", ev->points, ev->snr_db);
     if (ev->type == SQ_EVENT_V34_J)
         fprintf(out, "  asks for %d points", ev->points);

@@ -287,6 +287,8 @@ typedef struct sq_v34_ref {          /* the known symbols of one reading of the 
 typedef struct sq_v34_lane {
     int channel;                     /* of that INFO1: 2 for the 2400 Hz carrier's modem, 1 */
     int v32;                         /* armed by V.32's AA or AC: its training, not V.34's */
+    int v90_analogue;                /* armed by a V.90 analogue modem's INFO1a: after phase 3
+                                      * its scrambled 1s are SCR (during DIL), not TRN */
     sq_v32_diff diff32;
     int v32_sequences;               /* rate sequences this modem sent since armed */
     unsigned v32_last;               /* the last one read */
@@ -481,6 +483,10 @@ int sq_v34_lane_create(sq_decoder *d);
 /* This channel's modem has just sent its INFO1 (on channel 1, 1200 Hz, or 2, 2400 Hz): its
  * phase 3 follows. */
 void sq_v34_lane_arm(sq_decoder *d, int channel);
+/* ... and the INFO1 was a V.90 analogue modem's (V.90 9.3.2: S, S-bar and SCR after Ja). */
+void sq_v34_lane_arm_v90(sq_decoder *d);
+/* The type of a training stretch of scrambled 1s read now: V.34's TRN, V.32's, or V.90's SCR. */
+sq_event_type sq_v34_trn_type(const sq_v34_lane *l);
 /* The same after V.32's AA (channel 1) or AC (2): V.32 / V.32bis training follows. */
 void sq_v34_lane_arm_v32(sq_decoder *d, int channel);
 void sq_v34_lane_process(sq_decoder *d, const float *x, size_t n);

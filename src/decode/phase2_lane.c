@@ -23,6 +23,7 @@
 #define FLOOR_DBM0 -45.0
 #define TONE_HALF_HZ 70.0         /* the carrier's own bins in the band watch */
 #define CARRIER_TONE_SHARE 0.4
+#define V90_DOWNSTREAM_CODE 6u    /* INFO1a bits 37:39: a downstream of 8000 symbols/s (V.90) */
 #define REST_LAG 128u             /* samples replayed to a lane that wakes from rest */
 #define BAND_SHARE 0.3            /* of the input's power in the carrier's band (tone A's guard
                                    * takes more than half the rest) */
@@ -144,8 +145,11 @@ static void report_frame(sq_decoder *d, sq_phase2_lane *l, const sq_info_collect
         int digital = l->last_info0_kind == SQ_INFO0D && ev.start_s - l->last_info0_s < INFO1_WITHIN_S;
         sq_wideband_lane_info1(d, ev.end_s, ev.fsk_channel, digital);
         int own = sq_phase2_lanes_own_side(d);
-        if (!digital && (own == 0 || own == ev.fsk_channel))   /* not the far modem's echo */
+        if (!digital && (own == 0 || own == ev.fsk_channel)) {   /* not the far modem's echo */
             sq_v34_lane_arm(d, ev.fsk_channel);
+            if (k == SQ_INFO1A && sq_info_field_raw(ev.info_bits, 37, 3) == V90_DOWNSTREAM_CODE)
+                sq_v34_lane_arm_v90(d);   /* a V.90 analogue modem: V.90 Table 10 */
+        }
     }
 }
 

@@ -88,6 +88,7 @@ static int arm(sq_decoder *d, int channel, int v32)
     if (l->state != V34_IDLE && l->state != V34_QUIET && l->state != V34_DONE && l->state != V34_IGNORE)
         return 0;
     l->v32 = v32;
+    l->v90_analogue = 0;
     l->channel = channel;
     l->state = V34_QUIET;
     l->quiet = 0;
@@ -100,6 +101,18 @@ static int arm(sq_decoder *d, int channel, int v32)
 void sq_v34_lane_arm(sq_decoder *d, int channel)
 {
     (void)arm(d, channel, 0);
+}
+
+void sq_v34_lane_arm_v90(sq_decoder *d)
+{
+    d->v34.v90_analogue = 1;
+}
+
+sq_event_type sq_v34_trn_type(const sq_v34_lane *l)
+{
+    if (l->v32)
+        return SQ_EVENT_V32_TRN;
+    return l->v90_analogue && !l->ref.phase3 ? SQ_EVENT_V90_SCR : SQ_EVENT_V34_TRN;
 }
 
 void sq_v34_lane_arm_v32(sq_decoder *d, int channel)
@@ -137,7 +150,7 @@ void sq_v34_emit(sq_decoder *d, sq_event_type type, double start_s, double end_s
     ev.symbol_rate = l->cand_rate[l->cand];
     ev.freq_hz = l->cand_carrier[l->cand];
     ev.points = (uint8_t)points;
-    if ((type == SQ_EVENT_V34_TRN || type == SQ_EVENT_V32_TRN) && l->trn_err_old > 0.0)
+    if ((type == SQ_EVENT_V34_TRN || type == SQ_EVENT_V32_TRN || type == SQ_EVENT_V90_SCR) && l->trn_err_old > 0.0)
         ev.snr_db = 10.0 * log10((points == 16 ? 10.0 : 2.0) / l->trn_err_old);
     sq_event_pool_queue(&d->pool, &ev, -1);
 }
@@ -155,7 +168,7 @@ static void end_stretch(sq_decoder *d, double end_s)
 {
     sq_v34_lane *l = &d->v34;
     if (l->state == V34_TRAIN && l->r > l->trn_start_r)
-        sq_v34_emit(d, l->v32 ? SQ_EVENT_V32_TRN : SQ_EVENT_V34_TRN, sq_v34_time_of_r(l, l->trn_start_r), end_s, l->ref.points);
+        sq_v34_emit(d, sq_v34_trn_type(l), sq_v34_time_of_r(l, l->trn_start_r), end_s, l->ref.points);
     if (l->j_open) {   /* a phase 3 read to its end: named from S to J */
         sq_v34_emit(d, SQ_EVENT_V34_J, sq_v34_time_of_r(l, l->j_start_r), end_s, l->j_points);
         l->read_from_s = (double)l->s_start / SQ_PROCESSING_RATE_HZ;

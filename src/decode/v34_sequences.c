@@ -161,8 +161,7 @@ static void v32_symbol_bits(sq_decoder *d, float complex decided, long r)
 void sq_v34_start_deciding(sq_decoder *d, long r_from, long r_now)
 {
     sq_v34_lane *l = &d->v34;
-    sq_v34_emit(d, l->v32 ? SQ_EVENT_V32_TRN : SQ_EVENT_V34_TRN, sq_v34_time_of_r(l, l->trn_start_r), sq_v34_time_of_r(l, r_from),
-         l->ref.points);
+    sq_v34_emit(d, sq_v34_trn_type(l), sq_v34_time_of_r(l, l->trn_start_r), sq_v34_time_of_r(l, r_from), l->ref.points);
     l->points = l->ref.phase3 ? 4 : l->ref.points;
     l->state = V34_DECIDE;
     l->idle_symbols = 0;
