@@ -24,7 +24,8 @@
 #define TONE_HALF_HZ 70.0         /* the carrier's own bins in the band watch */
 #define CARRIER_TONE_SHARE 0.4
 #define V90_DOWNSTREAM_CODE 6u    /* INFO1a bits 37:39: a downstream of 8000 symbols/s (V.90) */
-#define REST_LAG 128u             /* samples replayed to a lane that wakes from rest */
+#define REST_LAG 256u             /* samples replayed to a lane that wakes from rest: two of the
+                                   * band watch's spectra and more */
 #define BAND_SHARE 0.3            /* of the input's power in the carrier's band (tone A's guard
                                    * takes more than half the rest) */
 #define CLEAR_RATIO 0.7           /* |Re| / |product|: a decision, not a guess */
@@ -418,10 +419,14 @@ void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n)
         /* the guard's power over this chunk, for tone A's check, from the band watch */
         lane_ctx c = { .d = d, .l = &d->phase2[i], .guard = sq_band_watch_peak(&d->watch, d->guard_band) };
         sq_phase2_lane *l = c.l;
-        int resting = idle(l) && training && !tone_in_band(d, l);
-        if (resting) {
-            /* the receiver is kept REST_LAG samples behind, so that a tone is met with them
-             * replayed first, its filters full as if it had listened all along */
+        /* A lane rests while nothing it reads can be there: its band quiet, another modem's
+         * data on, or its own modem training (until a tone, a retrain's A or B, stands out).
+         * Its receiver is kept REST_LAG samples behind meanwhile, and given them first when
+         * it listens again: a frame or tone that begins just before is met whole, however
+         * the audio was chunked (the band watch's spectra come every 8 ms, not every chunk). */
+        int rest = idle(l) && (other || (training && !tone_in_band(d, l)) ||
+                               sq_band_watch_peak(&d->watch, l->band) < l->floor_power);
+        if (rest) {
             l->lag += n;
             if (l->lag > REST_LAG) {
                 sq_dpsk_rx_skip(&l->rx, l->lag - REST_LAG);
@@ -429,14 +434,9 @@ void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n)
             }
             continue;
         }
-        /* a lane whose band is quiet reads the chunk as silence, which it nearly is */
-        if (idle(l) && (other || sq_band_watch_peak(&d->watch, l->band) < l->floor_power)) {
-            sq_dpsk_rx_skip(&l->rx, l->lag + n);
-        } else {
-            sq_band_watch_replay(&d->watch, d->samples - l->lag, d->samples, replay, &c);
-            sq_dpsk_rx_push(&l->rx, x, n, on_symbol, &c);
-        }
+        sq_band_watch_replay(&d->watch, d->samples - l->lag, d->samples, replay, &c);
         l->lag = 0;
+        sq_dpsk_rx_push(&l->rx, x, n, on_symbol, &c);
     }
 }
 
