@@ -73,30 +73,28 @@ int sq_info_crc_ok(sq_info_kind k, const uint8_t *bits)
 #define COUNT(name, bit, w) { name, bit, w, SQ_INFO_COUNT, 1.0, 0.0 }
 #define SCALED(name, bit, w, s) { name, bit, w, SQ_INFO_SCALED, s, 0.0 }
 
+/* Bits 12 to 25, the same in every INFO0 (V.34 Table 14, V.90 Table 7, V.92 Tables 15-16). */
+#define INFO0_BITS_12_TO_25                                                                               \
+    FLAG("symbol_rate_2743", 12), FLAG("symbol_rate_2800", 13), FLAG("symbol_rate_3429", 14),             \
+        FLAG("tx_3000_low_carrier", 15), FLAG("tx_3000_high_carrier", 16), FLAG("tx_3200_low_carrier", 17), \
+        FLAG("tx_3200_high_carrier", 18), FLAG("tx_3429_allowed", 19), FLAG("power_reduction", 20),        \
+        COUNT("max_symbol_rate_difference", 21, 3), FLAG("cme", 24), FLAG("constellation_1664", 25)
+
 /* V.34 Table 14; INFO0a and INFO0c share it. */
 static const sq_info_field INFO0_FIELDS[] = {
-    FLAG("symbol_rate_2743", 12), FLAG("symbol_rate_2800", 13), FLAG("symbol_rate_3429", 14),
-    FLAG("tx_3000_low_carrier", 15), FLAG("tx_3000_high_carrier", 16), FLAG("tx_3200_low_carrier", 17),
-    FLAG("tx_3200_high_carrier", 18), FLAG("tx_3429_allowed", 19), FLAG("power_reduction", 20),
-    COUNT("max_symbol_rate_difference", 21, 3), FLAG("cme", 24), FLAG("constellation_1664", 25),
+    INFO0_BITS_12_TO_25,
     COUNT("tx_clock", 26, 2), FLAG("ack_info0", 28),
 };
 
 /* INFO0a from a V.90 / V.92 analogue modem (V.92 Table 16; V.90 Table 8 reserves 26:27). */
 static const sq_info_field INFO0A_PCM_FIELDS[] = {
-    FLAG("symbol_rate_2743", 12), FLAG("symbol_rate_2800", 13), FLAG("symbol_rate_3429", 14),
-    FLAG("tx_3000_low_carrier", 15), FLAG("tx_3000_high_carrier", 16), FLAG("tx_3200_low_carrier", 17),
-    FLAG("tx_3200_high_carrier", 18), FLAG("tx_3429_allowed", 19), FLAG("power_reduction", 20),
-    COUNT("max_symbol_rate_difference", 21, 3), FLAG("cme", 24), FLAG("constellation_1664", 25),
+    INFO0_BITS_12_TO_25,
     FLAG("v92_capable", 26), FLAG("v92_short_phase2_request", 27), FLAG("ack_info0", 28),
 };
 
 /* V.90 Table 7, with V.92's bits 26 and 27 (V.92 Table 15). */
 static const sq_info_field INFO0D_FIELDS[] = {
-    FLAG("symbol_rate_2743", 12), FLAG("symbol_rate_2800", 13), FLAG("symbol_rate_3429", 14),
-    FLAG("tx_3000_low_carrier", 15), FLAG("tx_3000_high_carrier", 16), FLAG("tx_3200_low_carrier", 17),
-    FLAG("tx_3200_high_carrier", 18), FLAG("tx_3429_allowed", 19), FLAG("power_reduction", 20),
-    COUNT("max_symbol_rate_difference", 21, 3), FLAG("cme", 24), FLAG("constellation_1664", 25),
+    INFO0_BITS_12_TO_25,
     FLAG("v92_short_phase2_request", 26), FLAG("v92_capable", 27), FLAG("ack_info0", 28),
     { "phase2_power_dbm0", 29, 4, SQ_INFO_NEG_SCALED, 1.0, -6.0 },
     { "max_tx_power_dbm0", 33, 5, SQ_INFO_NEG_SCALED, 0.5, -0.5 },
