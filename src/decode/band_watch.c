@@ -108,13 +108,13 @@ uint64_t sq_band_watch_wake_from(const sq_band_watch *w, uint64_t now, uint64_t 
 }
 
 void sq_band_watch_replay(const sq_band_watch *w, uint64_t from, uint64_t to,
-                          void (*listen)(void *lane, const float *x, size_t n), void *lane)
+                          void (*listen)(void *ctx, void *lane, const float *x, size_t n), void *ctx, void *lane)
 {
     float past[256];
     while (from < to) {
         size_t n = to - from < 256 ? (size_t)(to - from) : 256;
         sq_band_watch_recent(w, from, past, n);
-        listen(lane, past, n);
+        listen(ctx, lane, past, n);
         from += n;
     }
 }

@@ -51,8 +51,8 @@ void sq_band_watch_recent(const sq_band_watch *w, uint64_t from, float *out, siz
  * `preroll` samples back, but not before what is held nor before it fell asleep (what it
  * heard then is not heard twice). */
 uint64_t sq_band_watch_wake_from(const sq_band_watch *w, uint64_t now, uint64_t preroll, uint64_t asleep_since);
-/* Hands samples [from, to) (all held) to listen, at most 256 at a time. */
+/* Hands samples [from, to) (all held) to listen(ctx, lane, ...), at most 256 at a time. */
 void sq_band_watch_replay(const sq_band_watch *w, uint64_t from, uint64_t to,
-                          void (*listen)(void *lane, const float *x, size_t n), void *lane);
+                          void (*listen)(void *ctx, void *lane, const float *x, size_t n), void *ctx, void *lane);
 
 #endif

@@ -535,23 +535,16 @@ static void demodulate(sq_decoder *d, sq_fsk_lane *l, const float *x, size_t n)
 
 /* Starts the demodulator again at the chunk that begins at sample `now`, after feeding it
  * what the band watch still holds of the recent past. */
-typedef struct replay_lane {
-    sq_decoder *d;
-    sq_fsk_lane *l;
-} replay_lane;
-
-static void replay(void *lane, const float *x, size_t n)
+static void replay(void *d, void *l, const float *x, size_t n)
 {
-    replay_lane *r = lane;
-    demodulate(r->d, r->l, x, n);
+    demodulate(d, l, x, n);
 }
 
 static void wake(sq_decoder *d, sq_fsk_lane *l, uint64_t now)
 {
     uint64_t from = sq_band_watch_wake_from(&d->watch, now, WAKE_PREROLL, l->asleep_since);
     sq_fskdemod_restart_at(l->demod, from);
-    replay_lane r = { d, l };
-    sq_band_watch_replay(&d->watch, from, now, replay, &r);
+    sq_band_watch_replay(&d->watch, from, now, replay, d, l);
     l->asleep = 0;
 }
 

@@ -406,10 +406,9 @@ static int tone_in_band(const sq_decoder *d, const sq_phase2_lane *l)
     return band >= l->floor_power && sq_band_watch_peak(&d->watch, l->tone_band) >= CARRIER_TONE_SHARE * band;
 }
 
-static void replay(void *ctx, const float *x, size_t n)
+static void replay(void *ctx, void *rx, const float *x, size_t n)
 {
-    lane_ctx *c = ctx;
-    sq_dpsk_rx_push(&c->l->rx, x, n, on_symbol, c);
+    sq_dpsk_rx_push(rx, x, n, on_symbol, ctx);
 }
 
 void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n)
@@ -434,7 +433,7 @@ void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n)
             }
             continue;
         }
-        sq_band_watch_replay(&d->watch, d->samples - l->lag, d->samples, replay, &c);
+        sq_band_watch_replay(&d->watch, d->samples - l->lag, d->samples, replay, &c, &l->rx);
         l->lag = 0;
         sq_dpsk_rx_push(&l->rx, x, n, on_symbol, &c);
     }

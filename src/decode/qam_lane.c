@@ -382,15 +382,9 @@ static int may_sleep(const sq_qam_lane *l, int wideband)
            !l->det.sb1_bits;
 }
 
-typedef struct replay_lane {
-    sq_decoder *d;
-    sq_qam_lane *l;
-} replay_lane;
-
-static void replay(void *lane, const float *x, size_t n)
+static void replay(void *d, void *l, const float *x, size_t n)
 {
-    replay_lane *r = lane;
-    listen(r->d, r->l, x, n);
+    listen(d, l, x, n);
 }
 
 static void wake(sq_decoder *d, sq_qam_lane *l)
@@ -399,8 +393,7 @@ static void wake(sq_decoder *d, sq_qam_lane *l)
     sq_qam_rx_restart_at(l->rx, from);
     sq_v22_detector_init(&l->det);
     l->quiet = 0;
-    replay_lane r = { d, l };
-    sq_band_watch_replay(&d->watch, from, d->samples, replay, &r);
+    sq_band_watch_replay(&d->watch, from, d->samples, replay, d, l);
     l->asleep = 0;
 }
 
