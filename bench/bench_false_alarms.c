@@ -64,7 +64,7 @@ typedef struct tally {
 static int renew(sq_v8_session **s, sq_role role, tally *t)
 {
     if (*s) {
-        const sq_v8_result *r = sq_v8_session_result(*s);
+        const sq_v8_result *r = sq_v8_session_status_get(*s);
         if (r->outcome == SQ_V8_RUNNING)
             return 0;
         if (role == SQ_ROLE_CALLER) {

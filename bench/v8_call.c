@@ -39,12 +39,12 @@ int v8_call_run(v8_call *c)
         }
         for (int i = 0; i < 2; i++)
             sq_v8_session_process(s[i], rx[i], tx[i], BLOCK);
-        if (sq_v8_session_result(s[0])->outcome != SQ_V8_RUNNING &&
-            sq_v8_session_result(s[1])->outcome != SQ_V8_RUNNING)
+        if (sq_v8_session_status_get(s[0])->outcome != SQ_V8_RUNNING &&
+            sq_v8_session_status_get(s[1])->outcome != SQ_V8_RUNNING)
             break;
     }
     for (int i = 0; i < 2; i++)
-        c->result[i] = *sq_v8_session_result(s[i]);
+        c->result[i] = *sq_v8_session_status_get(s[i]);
     rc = 0;
 out:
     for (int i = 0; i < 2; i++) {

@@ -193,10 +193,10 @@ START_TEST(test_v8_call_with_spandsp)
         memcpy(our_rx, their_tx, sizeof our_rx);   /* each hears the other's last block */
         spandsp_v8_block(them, our_tx, their_tx);
         sq_v8_session_process(us, our_rx, our_tx, V8_BLOCK);
-        if (sq_v8_session_result(us)->outcome != SQ_V8_RUNNING && theirs.status == V8_STATUS_V8_CALL)
+        if (sq_v8_session_status_get(us)->outcome != SQ_V8_RUNNING && theirs.status == V8_STATUS_V8_CALL)
             break;
     }
-    const sq_v8_result *r = sq_v8_session_result(us);
+    const sq_v8_result *r = sq_v8_session_status_get(us);
     ck_assert_msg(r->outcome == SQ_V8_DONE, "squeal: %s (%s)", sq_v8_outcome_to_str(r->outcome), r->reason);
     ck_assert_msg(theirs.status == V8_STATUS_V8_CALL, "spandsp ended with status %d", theirs.status);
     ck_assert_uint_eq(r->mode, SQ_V8_V22BIS);

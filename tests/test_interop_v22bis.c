@@ -57,7 +57,7 @@ static void run_call(interop_call *c, uint64_t seed)
         sq_channel_process(line[1], from_us, to_them, BLOCK);
         sq_v22_session_process(we, to_us, from_us, BLOCK);
         spandsp_peer_process(they, to_them, from_them, BLOCK);
-        const sq_v22_status *st = sq_v22_session_status(we);
+        const sq_v22_status *st = sq_v22_session_status_get(we);
         if (st->phase == SQ_V22_DATA && sent < BYTES)
             sent += sq_v22_session_send(we, ours + sent, BYTES - sent);
         uint8_t buf[256];
@@ -70,7 +70,7 @@ static void run_call(interop_call *c, uint64_t seed)
         if (st->phase == SQ_V22_ENDED || (c->we_got >= BYTES && they_got >= BYTES))
             break;
     }
-    const sq_v22_status *st = sq_v22_session_status(we);
+    const sq_v22_status *st = sq_v22_session_status_get(we);
     c->our_rate_agreed = st->phase == SQ_V22_DATA ? st->rate : 0;
     snprintf(c->reason, sizeof c->reason, "%s", st->reason);
     c->their_rate_agreed = spandsp_peer_trained(they) ? spandsp_peer_rate(they) : 0;

@@ -262,11 +262,11 @@ static size_t idle_call_garbage(uint64_t seed, double snr_db, double worse_at_s,
             size_t n;
             while ((n = sq_v22_session_receive(s[i], b, sizeof b)) > 0)
                 garbage += n;
-            ck_assert_int_ne(sq_v22_session_status(s[i])->phase, SQ_V22_ENDED);
+            ck_assert_int_ne(sq_v22_session_status_get(s[i])->phase, SQ_V22_ENDED);
         }
     }
     for (int i = 0; i < 2; i++) {
-        ck_assert_int_eq(sq_v22_session_status(s[i])->phase, SQ_V22_DATA);
+        ck_assert_int_eq(sq_v22_session_status_get(s[i])->phase, SQ_V22_DATA);
         sq_v22_session_destroy(s[i]);
         sq_channel_destroy(line[i]);
     }

@@ -14,4 +14,11 @@
 #define SQ_NODISCARD
 #endif
 
+/* An old name kept so programs built against it still build; the message names the new one. */
+#if defined(__GNUC__)
+#define SQ_DEPRECATED(msg) __attribute__((deprecated(msg)))
+#else
+#define SQ_DEPRECATED(msg)
+#endif
+
 #endif

@@ -89,7 +89,8 @@ SQ_API size_t sq_v22_session_send(sq_v22_session *s, const uint8_t *data, size_t
 SQ_API size_t sq_v22_session_tx_pending(const sq_v22_session *s);
 /* Takes received bytes; returns how many. */
 SQ_API size_t sq_v22_session_receive(sq_v22_session *s, uint8_t *out, size_t max);
-SQ_API const sq_v22_status *sq_v22_session_status(const sq_v22_session *s);
+SQ_API const sq_v22_status *sq_v22_session_status_get(const sq_v22_session *s);
+SQ_API SQ_DEPRECATED("use sq_v22_session_status_get") const sq_v22_status *sq_v22_session_status(const sq_v22_session *s);
 /* SQ_OK and a milestone ("USB1 detected", "S1 sent", "data at 2400 bit/s"), or SQ_EAGAIN. */
 SQ_API int sq_v22_session_next_note(sq_v22_session *s, sq_v8_note *note);
 SQ_API void sq_v22_session_destroy(sq_v22_session *s);

@@ -66,7 +66,10 @@ typedef struct sq_v8_session sq_v8_session;
 SQ_API SQ_NODISCARD int sq_v8_session_create(const sq_v8_settings *s, sq_v8_session **out);
 /* Hears rx[0..n) and writes tx[0..n). Keeps going (sending silence) once finished. */
 SQ_API void sq_v8_session_process(sq_v8_session *s, const float *rx, float *tx, size_t n);
-SQ_API const sq_v8_result *sq_v8_session_result(const sq_v8_session *s);
+/* The result so far: outcome SQ_V8_RUNNING until the exchange is over. Every session's
+ * status accessor is named <object>_status_get (sq_call_status_get, sq_v22_session_status_get). */
+SQ_API const sq_v8_result *sq_v8_session_status_get(const sq_v8_session *s);
+SQ_API SQ_DEPRECATED("use sq_v8_session_status_get") const sq_v8_result *sq_v8_session_result(const sq_v8_session *s);
 /* SQ_OK and a note, or SQ_EAGAIN. */
 SQ_API int sq_v8_session_next_note(sq_v8_session *s, sq_v8_note *note);
 SQ_API const char *sq_v8_outcome_to_str(sq_v8_outcome o);

@@ -165,7 +165,7 @@ static void process_piece(sq_call *c, const float *rx, float *tx, size_t n)
             lapm_follow(c, c->n + n);
     } else {
         sq_v8_session_process(c->v8, rx, tx, n);
-        const sq_v8_result *r = sq_v8_session_result(c->v8);
+        const sq_v8_result *r = sq_v8_session_status_get(c->v8);
         if (r->outcome == SQ_V8_DONE || r->outcome == SQ_V8_FALLBACK) {
             c->n += n;
             start_data_modem(c, r);

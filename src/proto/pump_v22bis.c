@@ -50,7 +50,7 @@ static void process(void *p, uint64_t now, const float *rx, float *tx, size_t n)
 {
     v22bis_pump *v = p;
     sq_v22_session_process(v->session, rx, tx, n);
-    if (!v->in_data && sq_v22_session_status(v->session)->phase == SQ_V22_DATA) {
+    if (!v->in_data && sq_v22_session_status_get(v->session)->phase == SQ_V22_DATA) {
         v->in_data = 1;
         v->data_sample = now + n;
     }
@@ -59,7 +59,7 @@ static void process(void *p, uint64_t now, const float *rx, float *tx, size_t n)
 static void report(const void *p, sq_pump_report *out)
 {
     const v22bis_pump *v = p;
-    const sq_v22_status *st = sq_v22_session_status(v->session);
+    const sq_v22_status *st = sq_v22_session_status_get(v->session);
     out->phase = st->phase == SQ_V22_ENDED ? SQ_CALL_ENDED : v->in_data ? SQ_CALL_DATA : SQ_CALL_TRAINING;
     out->data_sample = v->data_sample;
     out->rate = st->rate;

@@ -344,9 +344,14 @@ size_t sq_v22_session_receive(sq_v22_session *s, uint8_t *out, size_t max)
     return sq_byte_queue_pop(&s->rxq, out, max);
 }
 
-const sq_v22_status *sq_v22_session_status(const sq_v22_session *s)
+const sq_v22_status *sq_v22_session_status_get(const sq_v22_session *s)
 {
     return &s->st;
+}
+
+const sq_v22_status *sq_v22_session_status(const sq_v22_session *s)
+{
+    return sq_v22_session_status_get(s);
 }
 
 int sq_v22_session_next_note(sq_v22_session *s, sq_v8_note *n)

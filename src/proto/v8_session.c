@@ -279,9 +279,14 @@ void sq_v8_session_process(sq_v8_session *s, const float *rx, float *tx, size_t 
     }
 }
 
-const sq_v8_result *sq_v8_session_result(const sq_v8_session *s)
+const sq_v8_result *sq_v8_session_status_get(const sq_v8_session *s)
 {
     return &s->result;
+}
+
+const sq_v8_result *sq_v8_session_result(const sq_v8_session *s)
+{
+    return sq_v8_session_status_get(s);
 }
 
 int sq_v8_session_next_note(sq_v8_session *s, sq_v8_note *note)
