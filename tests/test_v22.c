@@ -2,6 +2,7 @@
  * and whole calls (V.8, training, data both ways) on clean and noisy lines. */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bench/data_call.h"
@@ -228,10 +229,23 @@ START_TEST(test_calls_ask_for_2400_when_line_clears)
 }
 END_TEST
 
+/* Each side's states in the order it went through them, joined by " > " (trail[i], when
+ * trail is given). */
+#define TRAIL_LEN 1024
+static void follow_states(char trail[2][TRAIL_LEN], int i, const sq_v22_status *st)
+{
+    size_t len = strlen(trail[i]);
+    const char *last = len ? strrchr(trail[i], '>') : NULL;
+    last = last ? last + 2 : trail[i];
+    if (strcmp(last, st->state) != 0)
+        snprintf(trail[i] + len, TRAIL_LEN - len, "%s%s", len ? " > " : "", st->state);
+}
+
 /* Two V.22bis sessions (no V.8) that send nothing for 30 s on a line at snr_db, which from
  * worse_at_s (> 0) is at worse_snr_db: every character either side hands over is garbage.
- * Returns how many. */
-static size_t idle_call_garbage(uint64_t seed, double snr_db, double worse_at_s, double worse_snr_db)
+ * Returns how many; trail (NULL: not kept) gets each side's states. */
+static size_t idle_call_garbage(uint64_t seed, double snr_db, double worse_at_s, double worse_snr_db,
+                                char trail[2][TRAIL_LEN])
 {
     sq_v22_settings set[2];
     sq_v22_session *s[2];
@@ -263,6 +277,8 @@ static size_t idle_call_garbage(uint64_t seed, double snr_db, double worse_at_s,
             while ((n = sq_v22_session_receive(s[i], b, sizeof b)) > 0)
                 garbage += n;
             ck_assert_int_ne(sq_v22_session_status_get(s[i])->phase, SQ_V22_ENDED);
+            if (trail)
+                follow_states(trail, i, sq_v22_session_status_get(s[i]));
         }
     }
     for (int i = 0; i < 2; i++) {
@@ -289,7 +305,8 @@ START_TEST(test_idle_calls_hand_over_nothing)
 {
     size_t calls = 0, chars = 0;
     for (uint64_t seed = 0; seed < (_i ? 60u : 40u); seed++) {
-        size_t g = _i ? idle_call_garbage(700 + seed, 25.0, 10.0, 10.0) : idle_call_garbage(300 + seed, 8.0, 0.0, 0.0);
+        size_t g = _i ? idle_call_garbage(700 + seed, 25.0, 10.0, 10.0, NULL)
+                      : idle_call_garbage(300 + seed, 8.0, 0.0, 0.0, NULL);
         calls += g > 0;
         chars += g;
     }
@@ -297,6 +314,28 @@ START_TEST(test_idle_calls_hand_over_nothing)
         ck_assert_msg(chars == 0, "8 dB: %zu characters in %zu calls", chars, calls);
     else
         ck_assert_msg(calls <= 14 && chars <= 50, "25 -> 10 dB: %zu characters in %zu calls", chars, calls);
+}
+END_TEST
+
+/* A retrain is states of its own, told in words by the status: the line goes from 25 to
+ * 10 dB at 10 s, an end (or both) loses 2400 and retrains, S1 is heard, and both train
+ * again to 1200 (V.22bis 6.4, 6.6). Which end starts depends on the noise; either way each
+ * side's states read start-up, data, retrain at 1200, data. */
+START_TEST(test_retrain_is_its_own_states)
+{
+    char trail[2][TRAIL_LEN] = { "", "" };
+    (void)idle_call_garbage(701, 25.0, 10.0, 10.0, trail);
+    const char *start[2] = { "waiting for USB1 > silent after USB1 > waiting for S1 or SB1 > hearing S1 > "
+                             "training at 2400 bit/s > data > ",
+                             "sending USB1 > hearing S1 > training at 2400 bit/s > data > " };
+    for (int i = 0; i < 2; i++) {
+        ck_assert_msg(strncmp(trail[i], start[i], strlen(start[i])) == 0, "side %d: %s", i, trail[i]);
+        const char *rest = trail[i] + strlen(start[i]);
+        int own = strncmp(rest, "retrain: waiting for S1 back > ", 31) == 0;
+        const char *tail = own ? rest + 31 : rest;
+        ck_assert_msg(strcmp(tail, "retrain: hearing S1 > retrain: training at 2400 bit/s > "
+                                   "retrain: training at 1200 bit/s > data") == 0, "side %d: %s", i, trail[i]);
+    }
 }
 END_TEST
 
@@ -572,6 +611,7 @@ Suite *v22_suite(void)
     tcase_add_loop_test(tc, test_calls_interwork, 0, 2);
     tcase_add_loop_test(tc, test_calls_follow_clock_skew, 0, 2);
     tcase_add_loop_test(tc, test_calls_retrain_after_audio_fault, 0, 5);
+    tcase_add_test(tc, test_retrain_is_its_own_states);
     tcase_add_loop_test(tc, test_lapm_calls_resend_after_fault, 0, 9);
     tcase_add_loop_test(tc, test_lapm_retrain_survives_second_skip, 0, 5);
     tcase_add_loop_test(tc, test_call_sends_what_came_before_data, 0, 3);

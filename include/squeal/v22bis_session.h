@@ -77,6 +77,9 @@ typedef struct sq_v22_status {
     int retrains;
     size_t char_errors;      /* characters received with a framing error (dropped) */
     char reason[128];
+    /* what the session is doing, in words: "training at 2400 bit/s", "data",
+     * "retrain: waiting for S1 back" (API 2.4) */
+    const char *state;
 } sq_v22_status;
 
 typedef struct sq_v22_session sq_v22_session;

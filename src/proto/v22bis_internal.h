@@ -132,6 +132,9 @@
 #define UPGRADE_TRIES 2
 #define UNTRUSTED_SNR_DB 18.0
 
+/* The start-up, data, and a retrain's own copy of the start-up's steps (V.22bis 6.4: a
+ * retrain is the S1 exchange and training again, from data; what differs in it, the rate
+ * request of 6.6 and the retrain's own limits, is decided by these states alone). */
 enum state {
     ST_CALLER_WAIT_USB1 = 0,
     ST_CALLER_SILENCE,
@@ -141,9 +144,39 @@ enum state {
     ST_TRAIN_2400,             /* timers from the end of the S1 heard */
     ST_TRAIN_1200,             /* V.22: SB1 until ready */
     ST_DATA,
-    ST_RETRAIN,                /* in data, lost equalisation: sent S1, waiting for S1 back */
+    ST_RETRAIN_WAIT_S1,        /* our retrain: sent S1, waiting for S1 back */
+    ST_RETRAIN_S1_HEARD,       /* either end's retrain: S1 coming in */
+    ST_RETRAIN_2400,           /* the retrain's training, as ST_TRAIN_2400 */
+    ST_RETRAIN_1200,           /* either end asked for 1200 (6.6): SB1 until ready */
     ST_ENDED,
 };
+
+static inline int v22s_retraining(enum state st)
+{
+    return st >= ST_RETRAIN_WAIT_S1 && st <= ST_RETRAIN_1200;
+}
+
+static inline int v22s_hearing_s1(enum state st)
+{
+    return st == ST_S1_HEARD || st == ST_RETRAIN_S1_HEARD;
+}
+
+static inline int v22s_training_2400(enum state st)
+{
+    return st == ST_TRAIN_2400 || st == ST_RETRAIN_2400;
+}
+
+static inline int v22s_training_1200(enum state st)
+{
+    return st == ST_TRAIN_1200 || st == ST_RETRAIN_1200;
+}
+
+/* From the first training on, the far carrier is expected (its loss ends the call or, in
+ * data, is a fault). */
+static inline int v22s_carrier_expected(enum state st)
+{
+    return st >= ST_TRAIN_2400 && st != ST_ENDED;
+}
 
 /* TX_RATE_1200: after S1 in a retrain, scrambled 01 dibits at 1200 bit/s instead of SB1's
  * 11s: the rate change request of V.22bis 6.6 (spec 4.8) */
@@ -182,7 +215,7 @@ struct sq_v22_session {
     uint64_t data_since;         /* data began, or resumed after a retrain */
     /* retrain: S1 watched for in data (its own descrambler: the data's runs on in det) */
     sq_v22_detector s1_watch;
-    int retraining, retrain_attempts, rx_kept_lock;
+    int retrain_attempts, rx_kept_lock;
     int retrains_unfinished;     /* in a row, since data last resumed */
     /* rate change in a retrain: we ask for 1200; the far end does (its 01/10 dibits in a
      * row, and the last one) */
@@ -203,6 +236,7 @@ struct sq_v22_session {
 /* v22bis_session.c: the object's bookkeeping */
 void v22s_note(sq_v22_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void v22s_enter(sq_v22_session *s, enum state st);
+const char *v22s_state_to_str(enum state st);
 void v22s_end_call(sq_v22_session *s, const char *why);
 /* the mean squared slicer error (grid units) of symbols at snr_db, and back */
 double v22s_error_at_snr(double snr_db);

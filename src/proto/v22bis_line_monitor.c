@@ -76,7 +76,7 @@ void v22s_data_step(sq_v22_session *s)
         v22s_begin_retrain(s, s->s1_watch_start - SQ_MS(3 * SYMBOL_MS), "S1 from the far end");
         s->det = s->s1_watch;
         s->rx_kept_lock = 1;
-        v22s_enter(s, ST_S1_HEARD);
+        v22s_enter(s, ST_RETRAIN_S1_HEARD);
     }
 }
 
@@ -84,7 +84,7 @@ void v22s_data_step(sq_v22_session *s)
  * above, for CARRIER_LOSS_HANGUP) ends the call; a shorter loss in data is a fault. */
 void v22s_watch_carrier(sq_v22_session *s)
 {
-    if ((s->state >= ST_TRAIN_2400 || s->retraining) && s->state != ST_ENDED) {
+    if (v22s_carrier_expected(s->state)) {
         if (sq_qam_rx_fast_level_dbm0(s->qrx) >= SQ_V22_CARRIER_OFF_DBM0) {
             s->quiet_since = 0;
             s->carrier_dropped = 0;

@@ -68,7 +68,7 @@ static void watch_rate_request(sq_v22_session *s, const uint8_t *data)
 /* Data bits once decisions are coherent: demap, descramble, deliver after 109 ON. */
 static void receive_bits(sq_v22_session *s, const sq_qam_symbol *sym)
 {
-    if (s->state == ST_TRAIN_2400 && s->rx_rate == 1200 && s->n >= s->s1_end + DECIDE16_AFTER_S1) {
+    if (v22s_training_2400(s->state) && s->rx_rate == 1200 && s->n >= s->s1_end + DECIDE16_AFTER_S1) {
         if (sq_v22_watch_2400(&s->rate_hits, sym->decision)) {
             s->rx_rate = 2400;
             v22s_note(s, "far end at 2400 bit/s");
@@ -79,7 +79,7 @@ static void receive_bits(sq_v22_session *s, const sq_qam_symbol *sym)
     sq_v22_demap(&s->dem, s->rx_rate, sym->decision, bits);
     for (int i = 0; i < nb; i++)
         bits[i] = sq_v22_descramble(&s->det.descr, bits[i]);
-    if (s->retraining && s->state == ST_TRAIN_2400 && s->rx_rate == 1200)
+    if (s->state == ST_RETRAIN_2400 && s->rx_rate == 1200)
         watch_rate_request(s, bits);
     for (int i = 0; i < nb; i++) {
         uint8_t b = bits[i];
@@ -91,7 +91,7 @@ static void receive_bits(sq_v22_session *s, const sq_qam_symbol *sym)
                 continue;
             }
             deliver(s, b, sym->sample);
-        } else if (s->state == ST_TRAIN_2400 && s->rx_rate == 2400) {
+        } else if (v22s_training_2400(s->state) && s->rx_rate == 2400) {
             s->ones_run = b ? s->ones_run + 1 : 0;
             if (s->ones_run >= SQ_V22_ONES_BEFORE_DATA) {
                 s->rx_ready = 1;
@@ -105,8 +105,8 @@ void v22s_on_symbol(sq_v22_session *s, const sq_qam_symbol *sym)
 {
     if (s->state == ST_ENDED)
         return;
-    int coherent = s->state == ST_TRAIN_2400 || s->state == ST_DATA ||
-                   (s->state == ST_TRAIN_1200 && s->rx_rate);
+    int coherent = v22s_training_2400(s->state) || s->state == ST_DATA ||
+                   (v22s_training_1200(s->state) && s->rx_rate);
     if (!coherent) {
         sq_v22_detector_symbol(&s->det, sym->z, sq_qam_rx_level_dbm0(s->qrx) > SQ_V22_CARRIER_ON_DBM0);
         return;

@@ -19,7 +19,6 @@ void v22s_begin_retrain(sq_v22_session *s, uint64_t good_before, const char *why
     s->fault_at = 0;
     if (s->char_pos < s->char_len)
         s->char_pos = 0;
-    s->retraining = 1;
     s->st.retrains++;
     s->s1_sent_at = s->n;
     v22s_send_signal(s, TX_S1, 1200);
@@ -33,7 +32,7 @@ void v22s_start_own_retrain(sq_v22_session *s, uint64_t good_before, const char 
     sq_qam_rx_reset(s->qrx);
     sq_v22_detector_init(&s->det);
     s->retrain_attempts = 1;
-    v22s_enter(s, ST_RETRAIN);
+    v22s_enter(s, ST_RETRAIN_WAIT_S1);
 }
 
 /* A retrain where either end asked for 1200: at the moment 16-way decisions would start,
@@ -48,7 +47,7 @@ void v22s_retrain_to_1200(sq_v22_session *s)
     v22s_note(s, "%s: 1200 bit/s", s->retrain_1200 ? "we asked for 1200" : "the far end asked for 1200");
     if (s->far_1200 && s->rate_before == 1200)
         s->upgrade_tries = UPGRADE_TRIES;   /* it wants 1200: not asked again */
-    v22s_enter(s, ST_TRAIN_1200);
+    v22s_enter(s, ST_RETRAIN_1200);
 }
 
 /* Our own retrain: S1 back from the far end, or S1 sent again. */
@@ -60,7 +59,7 @@ void v22s_retrain_step(sq_v22_session *s, uint64_t in_state)
             v22s_send_signal(s, TX_S1, 1200);
             v22s_note(s, "S1 sent in reply");
         }
-        v22s_enter(s, ST_S1_HEARD);
+        v22s_enter(s, ST_RETRAIN_S1_HEARD);
     } else if (in_state >= (s->set.role == SQ_ROLE_CALLER ? RETRAIN_REPEAT_CALLER : RETRAIN_REPEAT_ANSWERER)) {
         if (++s->retrain_attempts > RETRAIN_ATTEMPTS) {
             v22s_end_call(s, "retrain failed: no S1 back from the far end");
@@ -69,7 +68,7 @@ void v22s_retrain_step(sq_v22_session *s, uint64_t in_state)
         s->s1_sent_at = s->n;
         v22s_send_signal(s, TX_S1, 1200);
         v22s_note(s, "S1 sent again");
-        v22s_enter(s, ST_RETRAIN);
+        v22s_enter(s, ST_RETRAIN_WAIT_S1);
     }
 }
 

@@ -28,6 +28,27 @@ void v22s_enter(sq_v22_session *s, enum state st)
 {
     s->state = st;
     s->state_start = s->n;
+    s->st.state = v22s_state_to_str(st);
+}
+
+const char *v22s_state_to_str(enum state st)
+{
+    switch (st) {
+    case ST_CALLER_WAIT_USB1: return "waiting for USB1";
+    case ST_CALLER_SILENCE: return "silent after USB1";
+    case ST_CALLER_WAIT_REPLY: return "waiting for S1 or SB1";
+    case ST_ANSWERER_USB1: return "sending USB1";
+    case ST_S1_HEARD: return "hearing S1";
+    case ST_TRAIN_2400: return "training at 2400 bit/s";
+    case ST_TRAIN_1200: return "training at 1200 bit/s";
+    case ST_DATA: return "data";
+    case ST_RETRAIN_WAIT_S1: return "retrain: waiting for S1 back";
+    case ST_RETRAIN_S1_HEARD: return "retrain: hearing S1";
+    case ST_RETRAIN_2400: return "retrain: training at 2400 bit/s";
+    case ST_RETRAIN_1200: return "retrain: training at 1200 bit/s";
+    case ST_ENDED: return "ended";
+    }
+    return "?";
 }
 
 /* The mean squared slicer error (grid units) of symbols at snr_db, and back. */
@@ -102,18 +123,18 @@ int sq_v22_session_create(const sq_v22_settings *set, sq_v22_session **out)
 
 static void start_data_if_ready(sq_v22_session *s)
 {
-    if (!s->tx_ready || !s->rx_ready || (s->st.phase != SQ_V22_HANDSHAKE && !s->retraining))
+    int retraining = v22s_retraining(s->state);
+    if (!s->tx_ready || !s->rx_ready || (s->st.phase != SQ_V22_HANDSHAKE && !retraining))
         return;
     s->first_char_at = s->n + FIRST_CHAR_HOLD;
     s->fast_err = s->slow_err = s->line_err = v22s_error_at_snr(sq_qam_rx_snr_db(s->qrx));
     s->data_since = s->n;
     s->fault_at = 0;
-    s->retrained_at = s->retraining ? s->n : 0;
+    s->retrained_at = retraining ? s->n : 0;
     s->retrains_unfinished = 0;
     sq_v22_detector_init(&s->s1_watch);
     v22s_enter(s, ST_DATA);
-    if (s->retraining) {
-        s->retraining = 0;
+    if (retraining) {
         if (s->st.phase == SQ_V22_DATA) {
             v22s_note(s, "retrained: data at %d bit/s%s (symbol SNR %.1f dB)", s->st.rate,
                  s->st.rate == s->rate_before ? " again" : s->st.rate > s->rate_before ? ", up from 1200" : ", down from 2400",
@@ -138,7 +159,7 @@ static void heard_s1_end(sq_v22_session *s)
     s->rx_rate = 1200;
     s->st.rate = 2400;
     v22s_note(s, "S1 received (symbol SNR %.1f dB): 2400 bit/s", s->det.quality_db);
-    v22s_enter(s, ST_TRAIN_2400);
+    v22s_enter(s, v22s_retraining(s->state) ? ST_RETRAIN_2400 : ST_TRAIN_2400);
 }
 
 /* V.22 path: SB1 heard for 270 ms (no S1), or we chose 1200 ourselves. */
@@ -178,7 +199,7 @@ static void caller_choose_rate(sq_v22_session *s)
 static void s1_heard_step(sq_v22_session *s)
 {
     s->far_v22bis = 1;
-    if (s->det.s1_run == 0 && s->retraining) {
+    if (s->det.s1_run == 0 && s->state == ST_RETRAIN_S1_HEARD) {
         v22s_retrain_rate_choice(s);
         heard_s1_end(s);
     } else if (s->det.s1_run == 0) {   /* S1 ended */
@@ -211,7 +232,8 @@ static void s1_heard_step(sq_v22_session *s)
 static void train_2400_step(sq_v22_session *s)
 {
     uint64_t since = s->n - s->s1_end;
-    if (since >= DECIDE16_AFTER_S1 && s->retraining && (s->retrain_1200 || s->far_1200)) {
+    int retraining = s->state == ST_RETRAIN_2400;
+    if (since >= DECIDE16_AFTER_S1 && retraining && (s->retrain_1200 || s->far_1200)) {
         v22s_retrain_to_1200(s);
         return;
     }
@@ -226,17 +248,17 @@ static void train_2400_step(sq_v22_session *s)
         v22s_send_signal(s, TX_DATA, 2400);
     }
     start_data_if_ready(s);
-    if (since > SQ_MS(5000) && (s->st.phase == SQ_V22_HANDSHAKE || s->retraining)) {
+    if (since > SQ_MS(5000) && (s->st.phase == SQ_V22_HANDSHAKE || retraining)) {
         /* with error control above, a first training a sound server's skip spoilt is
          * tried once more as a retrain (the far end may already be in data, where it
          * answers S1); without, the call ends as it always did */
-        if (s->set.put_bit && s->st.phase == SQ_V22_HANDSHAKE && !s->retraining && !s->st.retrains)
+        if (s->set.put_bit && s->st.phase == SQ_V22_HANDSHAKE && !retraining && !s->st.retrains)
             v22s_start_own_retrain(s, s->n, "training at 2400 bit/s did not finish");
-        else if (s->retraining && s->retrains_unfinished < RETRAIN_AGAIN_MAX) {
+        else if (retraining && s->retrains_unfinished < RETRAIN_AGAIN_MAX) {
             s->retrains_unfinished++;
             v22s_start_own_retrain(s, s->n, "the retrain did not finish: retraining again");
         } else
-            v22s_end_call(s, s->retraining ? "retrain did not finish" : "training at 2400 bit/s did not finish");
+            v22s_end_call(s, retraining ? "retrain did not finish" : "training at 2400 bit/s did not finish");
     }
 }
 
@@ -267,12 +289,15 @@ static void step(sq_v22_session *s)
         }
         break;
     case ST_S1_HEARD:
+    case ST_RETRAIN_S1_HEARD:
         s1_heard_step(s);
         break;
     case ST_TRAIN_2400:
+    case ST_RETRAIN_2400:
         train_2400_step(s);
         break;
     case ST_TRAIN_1200:
+    case ST_RETRAIN_1200:
         if (s->n >= s->tx_ready_at) {
             s->tx_ready = 1;
             s->rx_ready = 1;
@@ -283,7 +308,7 @@ static void step(sq_v22_session *s)
     case ST_DATA:
         v22s_data_step(s);
         break;
-    case ST_RETRAIN:
+    case ST_RETRAIN_WAIT_S1:
         v22s_retrain_step(s, in_state);
         break;
     case ST_ENDED:
