@@ -12,21 +12,36 @@
 #include "src/proto/session_queues.h"
 #include "src/proto/session_step.h"
 
+/* The data pumps, one row each. */
+static const sq_pump_ops *const pumps[] = { &sq_pump_v22bis, &sq_pump_v21 };
+#define PUMPS (sizeof pumps / sizeof pumps[0])
+
+/* Everything a call may need is made by sq_call_create: once audio flows, nothing is
+ * allocated (a sound card's callback must not wait on the allocator). */
 struct sq_call {
     sq_call_settings set;
     sq_call_status st;
     uint64_t n;
     sq_v8_session *v8;
+    void *made[PUMPS];       /* every pump, made with the call; pumps[i] runs made[i] */
     const sq_pump_ops *ops;  /* the data pump V.8 chose, once it has */
     void *pump;
-    sq_lapm *lapm;           /* V.42 above the pump when both agreed */
+    sq_lapm *lapm_made;      /* V.42, made with the call ... */
+    sq_lapm *lapm;           /* ... and run above the pump when both agreed */
     sq_byte_queue early;     /* bytes the user sent before data: they go out once it begins */
 };
 
 static void send_early(sq_call *c);
 
-/* The data pumps, one row each. */
-static const sq_pump_ops *const pumps[] = { &sq_pump_v22bis, &sq_pump_v21 };
+static uint8_t lapm_get_bit(void *user)
+{
+    return sq_lapm_tx_bit(user);
+}
+
+static void lapm_put_bit(void *user, uint8_t bit)
+{
+    sq_lapm_rx_bit(user, bit);
+}
 
 void sq_call_default_settings(sq_role role, sq_call_settings *s)
 {
@@ -50,8 +65,14 @@ int sq_call_create(const sq_call_settings *set, sq_call **out)
         return SQ_ENOMEM;
     c->set = *set;
     int rc = sq_v8_session_create(&set->v8, &c->v8);
+    if (rc == SQ_OK)
+        rc = sq_lapm_create(set->v8.role == SQ_ROLE_CALLER, set->max_rate, &c->lapm_made);
+    sq_pump_bits bits = { lapm_get_bit, lapm_put_bit, c->lapm_made };
+    for (size_t i = 0; i < PUMPS && rc == SQ_OK; i++)
+        if (!(c->made[i] = pumps[i]->create(set, &bits)))
+            rc = SQ_ENOMEM;   /* the settings were checked above: only memory is left */
     if (rc != SQ_OK) {
-        free(c);
+        sq_call_destroy(c);
         return rc;
     }
     *out = c;
@@ -63,16 +84,6 @@ static void end(sq_call *c, int failed, const char *why)
     c->st.phase = SQ_CALL_ENDED;
     c->st.failed = failed;
     snprintf(c->st.reason, sizeof c->st.reason, "%s", why);
-}
-
-static uint8_t lapm_get_bit(void *user)
-{
-    return sq_lapm_tx_bit(user);
-}
-
-static void lapm_put_bit(void *user, uint8_t bit)
-{
-    sq_lapm_rx_bit(user, bit);
 }
 
 /* What the pump reports, as the call's status. */
@@ -92,34 +103,22 @@ static void start_data_modem(sq_call *c, const sq_v8_result *r)
     c->st.mode = r->mode;
     c->st.negotiated_sample = c->n;
     c->st.phase = SQ_CALL_TRAINING;
-    const sq_pump_ops *ops = NULL;
-    for (size_t i = 0; i < sizeof pumps / sizeof pumps[0]; i++)
-        if (pumps[i]->mode == r->mode)
-            ops = pumps[i];
-    if (!ops) {
+    for (size_t i = 0; i < PUMPS; i++)
+        if (pumps[i]->mode == r->mode) {
+            c->ops = pumps[i];
+            c->pump = c->made[i];
+        }
+    if (!c->ops) {
         end(c, 1, "the selected mode is not one squeal can run");
         return;
     }
-    sq_pump_bits bits = { lapm_get_bit, lapm_put_bit, NULL };
-    if (r->lapm && ops->bit_mode) {
-        /* T401 is set for the rate once training has settled on one */
-        if (sq_lapm_create(c->set.v8.role == SQ_ROLE_CALLER, c->set.max_rate, &c->lapm) != SQ_OK) {
-            end(c, 1, "could not start V.42 error control");
-            return;
-        }
-        bits.user = c->lapm;
+    if (r->lapm && c->ops->bit_mode) {
+        c->lapm = c->lapm_made;   /* T401 is set for the rate once training has settled on one */
         c->st.error_control = 1;
     }
-    c->pump = ops->create(&c->set, c->lapm ? &bits : NULL, c->n);
-    if (!c->pump) {
-        char why[64];
-        snprintf(why, sizeof why, "could not start the %s modem", ops->name);
-        end(c, 1, why);
-        return;
-    }
-    c->ops = ops;
+    c->ops->start(c->pump, c->n, c->lapm != NULL);
     sq_pump_report rep = { 0 };
-    ops->report(c->pump, &rep);
+    c->ops->report(c->pump, &rep);
     show_pump(c, &rep);
 }
 
@@ -258,8 +257,9 @@ void sq_call_destroy(sq_call *c)
     if (!c)
         return;
     sq_v8_session_destroy(c->v8);
-    if (c->pump)
-        c->ops->destroy(c->pump);
-    sq_lapm_destroy(c->lapm);
+    for (size_t i = 0; i < PUMPS; i++)
+        if (c->made[i])
+            pumps[i]->destroy(c->made[i]);
+    sq_lapm_destroy(c->lapm_made);
     free(c);
 }

@@ -2,10 +2,11 @@
  * mode. src/proto/call.c keeps a table of them and knows nothing else of any one: adding a
  * modulation means one file that fills an sq_pump_ops and one row in that table.
  *
- * A pump is created when its mode is chosen, at call sample `now`; it is then fed the
+ * Every pump a call might run is created with the call, so nothing is allocated once the
+ * call is under way; the one V.8 chose is started at call sample `now`, and is then fed the
  * call's audio in pieces of at most a step on the step grid (session_step.h), and told the
  * call sample each piece starts at. It carries the user's bytes as start-stop characters,
- * or, when it offers bit mode and an error-control layer runs above it (V.42 LAPM), every
+ * or, when it offers bit mode and is started in it (both ends agreed on V.42 LAPM), every
  * data bit through the layer's get_bit/put_bit. */
 #ifndef SQ_PROTO_PUMP_H
 #define SQ_PROTO_PUMP_H
@@ -38,8 +39,11 @@ typedef struct sq_pump_ops {
     uint32_t mode;             /* the SQ_V8_* mode it runs */
     const char *name;          /* for messages: "V.22bis" */
     int bit_mode;              /* offers sq_pump_bits, so V.42 LAPM can run above it */
-    /* bits is NULL for start-stop characters; returns NULL if it cannot be made */
-    void *(*create)(const sq_call_settings *set, const sq_pump_bits *bits, uint64_t now);
+    /* bits: the layer above, used only if the pump is started in bit mode; returns NULL if
+     * it cannot be made */
+    void *(*create)(const sq_call_settings *set, const sq_pump_bits *bits);
+    /* begins at call sample `now`, in bit mode or with start-stop characters; once */
+    void (*start)(void *p, uint64_t now, int bit_mode);
     void (*process)(void *p, uint64_t now, const float *rx, float *tx, size_t n);
     void (*report)(const void *p, sq_pump_report *out);
     size_t (*send)(void *p, const uint8_t *data, size_t n);

@@ -36,14 +36,13 @@ static void destroy(void *p)
     free(v);
 }
 
-static void *create(const sq_call_settings *set, const sq_pump_bits *bits, uint64_t now)
+static void *create(const sq_call_settings *set, const sq_pump_bits *bits)
 {
     (void)bits;   /* no bit mode */
     v21_pump *v = calloc(1, sizeof *v);
     if (!v)
         return NULL;
     int caller = set->v8.role == SQ_ROLE_CALLER;
-    v->start = now;
     v->format = set->format;
     sq_fskmod_params mp;
     sq_fskmod_default_params(caller ? &SQ_FSK_V21_CH1 : &SQ_FSK_V21_CH2, &mp);
@@ -55,6 +54,12 @@ static void *create(const sq_call_settings *set, const sq_pump_bits *bits, uint6
         return NULL;
     }
     return v;
+}
+
+static void start(void *p, uint64_t now, int bit_mode)
+{
+    (void)bit_mode;   /* never asked: it offers none */
+    ((v21_pump *)p)->start = now;
 }
 
 static void process(void *p, uint64_t now, const float *rx, float *tx, size_t n)
@@ -135,6 +140,6 @@ static int next_note(void *p, sq_v8_note *note)
 
 const sq_pump_ops sq_pump_v21 = {
     .mode = SQ_V8_V21, .name = "V.21", .bit_mode = 0,
-    .create = create, .process = process, .report = report, .send = send, .receive = receive,
+    .create = create, .start = start, .process = process, .report = report, .send = send, .receive = receive,
     .tx_pending = tx_pending, .next_note = next_note, .destroy = destroy,
 };

@@ -4,10 +4,11 @@
 #include "squeal/error.h"
 #include "squeal/v22bis_session.h"
 #include "src/proto/pump.h"
+#include "src/proto/v22bis_internal.h"
 
 typedef struct v22bis_pump {
     sq_v22_session *session;
-    uint64_t start;            /* the call sample it began at */
+    sq_pump_bits bits;         /* the layer above, in bit mode */
     uint64_t data_sample;
     int in_data;
 } v22bis_pump;
@@ -21,12 +22,12 @@ static void destroy(void *p)
     free(v);
 }
 
-static void *create(const sq_call_settings *set, const sq_pump_bits *bits, uint64_t now)
+static void *create(const sq_call_settings *set, const sq_pump_bits *bits)
 {
     v22bis_pump *v = calloc(1, sizeof *v);
     if (!v)
         return NULL;
-    v->start = now;
+    v->bits = *bits;
     sq_v22_settings vs;
     sq_v22_default_settings(set->v8.role, &vs);
     vs.tx_level_dbm0 = set->v8.tx_level_dbm0;
@@ -34,16 +35,19 @@ static void *create(const sq_call_settings *set, const sq_pump_bits *bits, uint6
     vs.max_rate = set->max_rate;
     vs.guard_hz = set->v8.role == SQ_ROLE_ANSWERER ? set->guard_hz : 0;
     vs.far_v22bis = 1;   /* V.8 chose V.22bis: both ends run it */
-    if (bits) {
-        vs.get_bit = bits->get_bit;
-        vs.put_bit = bits->put_bit;
-        vs.bit_user = bits->user;
-    }
     if (sq_v22_session_create(&vs, &v->session) != SQ_OK) {
         destroy(v);
         return NULL;
     }
     return v;
+}
+
+static void start(void *p, uint64_t now, int bit_mode)
+{
+    v22bis_pump *v = p;
+    (void)now;   /* the session counts its samples from here */
+    if (bit_mode)
+        v22s_use_bits(v->session, v->bits.get_bit, v->bits.put_bit, v->bits.user);
 }
 
 static void process(void *p, uint64_t now, const float *rx, float *tx, size_t n)
@@ -93,6 +97,6 @@ static int next_note(void *p, sq_v8_note *note)
 
 const sq_pump_ops sq_pump_v22bis = {
     .mode = SQ_V8_V22BIS, .name = "V.22bis", .bit_mode = 1,
-    .create = create, .process = process, .report = report, .send = send, .receive = receive,
+    .create = create, .start = start, .process = process, .report = report, .send = send, .receive = receive,
     .tx_pending = tx_pending, .next_note = next_note, .destroy = destroy,
 };

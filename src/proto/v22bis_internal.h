@@ -234,6 +234,9 @@ struct sq_v22_session {
 };
 
 /* v22bis_session.c: the object's bookkeeping */
+/* Bit mode for a session made without it, before its first sample (a call's pump is made
+ * with the call and learns from V.8 whether V.42 runs above it). */
+void v22s_use_bits(sq_v22_session *s, uint8_t (*get_bit)(void *), void (*put_bit)(void *, uint8_t), void *user);
 void v22s_note(sq_v22_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void v22s_enter(sq_v22_session *s, enum state st);
 const char *v22s_state_to_str(enum state st);

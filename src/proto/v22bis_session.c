@@ -121,6 +121,13 @@ int sq_v22_session_create(const sq_v22_settings *set, sq_v22_session **out)
     return SQ_OK;
 }
 
+void v22s_use_bits(sq_v22_session *s, uint8_t (*get_bit)(void *), void (*put_bit)(void *, uint8_t), void *user)
+{
+    s->set.get_bit = get_bit;
+    s->set.put_bit = put_bit;
+    s->set.bit_user = user;
+}
+
 static void start_data_if_ready(sq_v22_session *s)
 {
     int retraining = v22s_retraining(s->state);

@@ -13,8 +13,6 @@ enum answerer_state {
 };
 
 #define INITIAL_SILENCE SQ_MS(200)    /* V.8 8.2: at least 0.2 s */
-#define ANSAM_SECONDS 5.0          /* V.8 7.2: at most 5 +/- 1 s */
-#define ANS_SECONDS 3.3            /* V.25: 3.3 +/- 0.7 s */
 #define GAP_BEFORE_JM SQ_MS(75)
 #define CJ_TIMEOUT SQ_MS(5000)        /* SPANDSP: 5 s waiting for CJ */
 /* V.8 8.2 allows other criteria than CJ for stopping JM. A caller sends CM until JM has come
@@ -26,9 +24,8 @@ enum answerer_state {
 
 static void start_answer_tone(sq_v8_session *s)
 {
-    sq_tone_kind k = s->set.use_v8 ? s->set.answer_tone : SQ_TONE_ANS;
-    v8s_send_tone(s, k, s->set.use_v8 ? ANSAM_SECONDS : ANS_SECONDS);
-    v8s_note(s, "%s sent", sq_tone_kind_to_str(k));
+    v8s_send_tone(s);
+    v8s_note(s, "%s sent", sq_tone_kind_to_str(s->set.use_v8 ? s->set.answer_tone : SQ_TONE_ANS));
     v8s_enter(s, A_ANSWER_TONE);
 }
 

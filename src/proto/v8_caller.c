@@ -132,7 +132,7 @@ void v8_caller_step(sq_v8_session *s)
     case C_START:
         if (in_state >= INITIAL_SILENCE) {
             if (s->set.call_signal == SQ_CALL_SIGNAL_CT)
-                v8s_send_tone(s, SQ_TONE_CT, 60.0);
+                v8s_send_tone(s);
             v8s_enter(s, C_WAIT_ANSWER_TONE);
         }
         break;

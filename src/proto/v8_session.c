@@ -33,6 +33,27 @@ const char *sq_v8_outcome_to_str(sq_v8_outcome o)
     return (int)o >= 0 && o <= SQ_V8_FAILED ? names[o] : "unknown";
 }
 
+/* The one tone a side may send, made with the session: the answerer's ANSam (or ANS when V.8
+ * is off); the caller's CT when it calls with CT. */
+static int make_own_tone(sq_v8_session *s)
+{
+    sq_tone_kind kind;
+    double seconds;
+    if (s->set.role == SQ_ROLE_ANSWERER) {
+        kind = s->set.use_v8 ? s->set.answer_tone : SQ_TONE_ANS;
+        seconds = s->set.use_v8 ? ANSAM_SECONDS : ANS_SECONDS;
+    } else if (s->set.call_signal == SQ_CALL_SIGNAL_CT) {
+        kind = SQ_TONE_CT;
+        seconds = CT_SECONDS;
+    } else {
+        return SQ_OK;
+    }
+    sq_tone_params p;
+    sq_tone_default_params(kind, SQ_PROCESSING_RATE_HZ, &p);
+    p.duration_s = seconds;
+    return sq_tonegen_create(&p, &s->tone);
+}
+
 int sq_v8_session_create(const sq_v8_settings *set, sq_v8_session **out)
 {
     if (!out)
@@ -62,6 +83,8 @@ int sq_v8_session_create(const sq_v8_settings *set, sq_v8_session **out)
         rc = sq_v8_rx_create(caller ? SQ_V8_JM : SQ_V8_CM, &s->v8rx);
     if (rc == SQ_OK && caller)
         rc = sq_tonerx_create(answer_tone_hz, 1, &s->tones);
+    if (rc == SQ_OK)
+        rc = make_own_tone(s);
     if (rc != SQ_OK) {
         sq_v8_session_destroy(s);
         return rc;
@@ -91,17 +114,12 @@ void v8s_send_silence(sq_v8_session *s)
     sq_fskmod_truncate(s->fsk_tx, 0);
 }
 
-int v8s_send_tone(sq_v8_session *s, sq_tone_kind kind, double seconds)
+void v8s_send_tone(sq_v8_session *s)
 {
-    sq_tonegen_destroy(s->tone);
-    s->tone = NULL;
-    sq_tone_params p;
-    sq_tone_default_params(kind, SQ_PROCESSING_RATE_HZ, &p);
-    p.duration_s = seconds;
-    if (sq_tonegen_create(&p, &s->tone) != SQ_OK)   /* cannot fail with these parameters */
-        return -1;
+    if (!s->tone)
+        return;
+    sq_tonegen_reset(s->tone);
     s->tx = TX_TONE;
-    return 0;
 }
 
 /* Ten 1s, the CI or CM/JM sync, then the framed octets (spec 3.2). */

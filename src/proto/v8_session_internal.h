@@ -47,7 +47,13 @@ struct sq_v8_session {
 void v8s_note(sq_v8_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void v8s_enter(sq_v8_session *s, int state);
 void v8s_send_silence(sq_v8_session *s);
-int v8s_send_tone(sq_v8_session *s, sq_tone_kind kind, double seconds);
+#define ANSAM_SECONDS 5.0          /* V.8 7.2: at most 5 +/- 1 s */
+#define ANS_SECONDS 3.3            /* V.25: 3.3 +/- 0.7 s */
+#define CT_SECONDS 60.0            /* CT until the answer tone comes: a minute at most */
+
+/* Starts this side's one tone from its beginning: the answerer's answer tone, the caller's
+ * CT. It is made with the session (no allocation during a call). */
+void v8s_send_tone(sq_v8_session *s);
 /* Starts sending a CM or JM sequence over and over. */
 void v8s_send_menu(sq_v8_session *s, const sq_v8_msg *m);
 /* Queues count copies of a sequence once (CI bursts). */
