@@ -27,7 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <dirent.h>
-#include "bench/spandsp_peer.h"
+#include "src/sim/spandsp_peer.h"
 
 extern char **environ;
 

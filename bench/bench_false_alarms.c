@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "bench/interference.h"
+#include "src/sim/interference.h"
 #include "squeal/squeal.h"
 
 #define BLOCK 800

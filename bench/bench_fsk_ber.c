@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include "bench/fsk_ber.h"
+#include "src/sim/fsk_ber.h"
 #include "squeal/squeal.h"
 #if defined(HAVE_SPANDSP)
 #include <math.h>

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include "bench/data_call.h"
-#include "bench/v22_link.h"
+#include "src/sim/data_call.h"
+#include "src/sim/v22_link.h"
 #include "dsp/qam.h"
 #ifdef HAVE_SPANDSP
 #include "bench/spandsp_pump.h"

@@ -6,7 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "bench/v8_call.h"
+#include "src/sim/v8_call.h"
 #include "squeal/squeal.h"
 
 /* One call; returns 1 when both sides finish V.8 with the expected mode, and the time. */

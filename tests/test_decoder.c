@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "bench/data_call.h"
+#include "src/sim/data_call.h"
 #include "tests/support/test_util.h"
 
 static sig handshake(void)

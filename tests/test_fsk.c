@@ -2,7 +2,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-#include "bench/fsk_ber.h"
+#include "src/sim/fsk_ber.h"
 #include "tests/support/test_util.h"
 
 static const sq_fsk_params *const PRESETS[] = {

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "bench/spandsp_peer.h"
+#include "src/sim/spandsp_peer.h"
 #include "squeal/squeal.h"
 
 #define BLOCK 160

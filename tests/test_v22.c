@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "bench/data_call.h"
-#include "bench/v22_link.h"
+#include "src/sim/data_call.h"
+#include "src/sim/v22_link.h"
 #include "src/proto/v22_detect.h"
 #include "tests/support/test_util.h"
 

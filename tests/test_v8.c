@@ -2,7 +2,7 @@
 #include <check.h>
 #include <math.h>
 #include <string.h>
-#include "bench/v8_call.h"
+#include "src/sim/v8_call.h"
 #include "dsp/spectrum.h"
 #include "tests/support/test_util.h"
 

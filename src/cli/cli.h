@@ -56,6 +56,13 @@ typedef struct sample_buf {
 
 int sample_buf_grow(sample_buf *b, size_t more);   /* returns 0 or -1 */
 void sample_buf_free(sample_buf *b);
+/* A sim_call sink (src/sim/sim_call.h) that keeps everything, for the demo (which plays it)
+ * and gen: each side's signal and the line's mix. */
+typedef struct sim_recording {
+    sample_buf side[2], mix;
+} sim_recording;
+int sim_recording_sink(void *user, const float *caller, const float *answerer, const float *mix, size_t n);
+void sim_recording_free(sim_recording *r);
 /* Whole file into a new buffer (at most max_len bytes); 0, or -1 after one error line. */
 int cli_read_file(const char *cmd, const char *path, size_t max_len, uint8_t **bytes, size_t *len);
 /* Writes bytes to path under the output rules (src/io/output_file.h); 0, or -1 after one

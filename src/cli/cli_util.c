@@ -319,3 +319,24 @@ int cli_check_files(const char *cmd, const char *const *outputs, size_t n_out, c
     }
     return EXIT_OK;
 }
+
+int sim_recording_sink(void *user, const float *caller, const float *answerer, const float *mix, size_t n)
+{
+    sim_recording *r = user;
+    sample_buf *bufs[3] = { &r->side[0], &r->side[1], &r->mix };
+    const float *from[3] = { caller, answerer, mix };
+    for (int i = 0; i < 3; i++) {
+        if (sample_buf_grow(bufs[i], n) != 0)
+            return -1;
+        memcpy(bufs[i]->x + bufs[i]->n, from[i], n * sizeof *from[i]);
+        bufs[i]->n += n;
+    }
+    return 0;
+}
+
+void sim_recording_free(sim_recording *r)
+{
+    sample_buf_free(&r->side[0]);
+    sample_buf_free(&r->side[1]);
+    sample_buf_free(&r->mix);
+}

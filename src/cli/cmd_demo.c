@@ -8,7 +8,7 @@
 #include <string.h>
 #include "src/cli/cli.h"
 #include "src/cli/decoded_plot.h"
-#include "src/cli/sim_line.h"
+#include "src/sim/sim_call.h"
 #include "src/cli/term_waterfall.h"
 #include "src/plot/call_page.h"
 #include "src/io/audio_link.h"
@@ -16,7 +16,7 @@
 #define BLOCK 160
 
 typedef struct demo_opts {
-    sim_line_params line;
+    sim_call_params line;
     const char *audio, *wav, *text[2];
     const char *plot, *html;          /* offline outputs, as --wav: nothing is played */
     int stereo, show;
@@ -172,7 +172,7 @@ static void show_until(term_waterfall *w, const sample_buf *mix, size_t *shown, 
 
 /* Plays the line in real time; a note is printed when the sound it describes comes out
  * (with --show on a terminal, beside the waterfall row of that sound). */
-static int play(const demo_opts *o, sim_line *l, const sample_buf *mix)
+static int play(const demo_opts *o, sim_call *l, const sample_buf *mix)
 {
     audio_link *link = NULL;
     term_waterfall *show = NULL;
@@ -190,7 +190,7 @@ static int play(const demo_opts *o, sim_line *l, const sample_buf *mix)
     }
     sq_v8_note note;
     size_t shown = 0;
-    int side, have = sim_line_next_note(l, &side, &note), rc = EXIT_OK;
+    int side, have = sim_call_next_note(l, &side, &note), rc = EXIT_OK;
     for (size_t at = 0; at < mix->n && rc == EXIT_OK; at += BLOCK) {
         float block[BLOCK] = { 0 };
         size_t k = mix->n - at < BLOCK ? mix->n - at : BLOCK;
@@ -200,14 +200,14 @@ static int play(const demo_opts *o, sim_line *l, const sample_buf *mix)
             rc = EXIT_RUNTIME;
         }
         size_t delay = audio_link_output_delay(link), sounding = at + BLOCK > delay ? at + BLOCK - delay : 0;
-        for (; have && note.sample <= sounding; have = sim_line_next_note(l, &side, &note)) {
+        for (; have && note.sample <= sounding; have = sim_call_next_note(l, &side, &note)) {
             show_until(show, mix, &shown, note.sample);   /* the note beside its own sound */
             sound_note(show, side, &note);
         }
         show_until(show, mix, &shown, sounding);
     }
     (void)audio_link_close(link);   /* a sound device: nothing to finish */
-    for (; have; have = sim_line_next_note(l, &side, &note)) {
+    for (; have; have = sim_call_next_note(l, &side, &note)) {
         show_until(show, mix, &shown, note.sample);
         sound_note(show, side, &note);
     }
@@ -217,7 +217,7 @@ static int play(const demo_opts *o, sim_line *l, const sample_buf *mix)
 }
 
 /* What each side's message did on the way. */
-static int report(const demo_opts *o, const sim_line *l)
+static int report(const demo_opts *o, const sim_call *l)
 {
     static const char *const dir[2] = { "caller -> answerer", "answerer -> caller" };
     int intact = 1;
@@ -245,7 +245,7 @@ int cmd_demo(int argc, char **argv)
     int rc = parse_demo(argc, argv, &o);
     if (rc != EXIT_OK)
         return rc;
-    sim_line l;
+    sim_call l;
     memset(&l, 0, sizeof l);
     sim_recording rec;   /* a demo is short: kept whole, to play */
     memset(&rec, 0, sizeof rec);
@@ -255,8 +255,8 @@ int cmd_demo(int argc, char **argv)
         if (l.flow[i].payload)
             memcpy(l.flow[i].payload, o.text[i], l.flow[i].len + 1);
     }
-    if (!l.flow[0].payload || !l.flow[1].payload || sim_line_open(&o.line, &l) != 0 ||
-        sim_line_run(&o.line, &l, sim_recording_sink, &rec) != 0) {
+    if (!l.flow[0].payload || !l.flow[1].payload || sim_call_open(&o.line, &l) != 0 ||
+        sim_call_run(&l, sim_recording_sink, &rec) != 0) {
         cli_error("demo", "out of memory");
         rc = EXIT_RUNTIME;
     } else if (o.wav || o.plot || o.html) {
@@ -267,14 +267,14 @@ int cmd_demo(int argc, char **argv)
             rc = draw(&o, &rec);
         sq_v8_note note;
         int side;
-        while (rc == EXIT_OK && sim_line_next_note(&l, &side, &note))
+        while (rc == EXIT_OK && sim_call_next_note(&l, &side, &note))
             print_note(side, &note);
     } else {
         rc = play(&o, &l, &rec.mix);
     }
     if (rc == EXIT_OK)
         rc = report(&o, &l);
-    sim_line_free(&l);
+    sim_call_free(&l);
     sim_recording_free(&rec);
     return rc;
 }

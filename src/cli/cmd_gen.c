@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "src/cli/gen_signals.h"
-#include "src/cli/sim_line.h"
+#include "src/sim/sim_call.h"
 
 #define MAX_SECONDS 3600.0
 #define FSK_LEAD_IN_S 0.15     /* mark before the first character, as a modem raises carrier */
@@ -304,8 +304,8 @@ static int build_progress(const gen_opts *o, sq_progress_kind kind, sample_buf *
 static int build_data_call(const gen_opts *o, sample_buf *b)
 {
     int me = strcmp(o->role, "answerer") == 0 ? 1 : 0;
-    sim_line_params p = { .snr = NAN, .level = NAN, .seed = 1 };
-    sim_line l;
+    sim_call_params p = { .snr = NAN, .level = NAN, .seed = 1 };
+    sim_call l;
     memset(&l, 0, sizeof l);
     for (int i = 0; i < 2; i++) {
         sq_call_default_settings(i ? SQ_ROLE_ANSWERER : SQ_ROLE_CALLER, &p.side[i]);
@@ -317,7 +317,7 @@ static int build_data_call(const gen_opts *o, sample_buf *b)
     sim_recording rec;
     memset(&rec, 0, sizeof rec);
     int rc = load_payload(o, &l.flow[me].payload, &l.flow[me].len) == 0 ? EXIT_OK : EXIT_RUNTIME;
-    if (rc == EXIT_OK && (sim_line_open(&p, &l) != 0 || sim_line_run(&p, &l, sim_recording_sink, &rec) != 0)) {
+    if (rc == EXIT_OK && (sim_call_open(&p, &l) != 0 || sim_call_run(&l, sim_recording_sink, &rec) != 0)) {
         cli_error("gen", "out of memory");
         rc = EXIT_RUNTIME;
     }
@@ -332,7 +332,7 @@ static int build_data_call(const gen_opts *o, sample_buf *b)
         memcpy(b->x + b->n, rec.side[me].x, rec.side[me].n * sizeof *b->x);
         b->n += rec.side[me].n;
     }
-    sim_line_free(&l);
+    sim_call_free(&l);
     sim_recording_free(&rec);
     return rc;
 }

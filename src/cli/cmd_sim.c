@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "src/cli/cli.h"
-#include "src/cli/sim_line.h"
+#include "src/sim/sim_call.h"
 #include "src/io/wav_output.h"
 #include "src/cli/decoded_plot.h"
 #include "src/plot/call_page.h"
@@ -15,7 +15,7 @@
 #define MAX_PAYLOAD (1u << 20)
 
 typedef struct sim_opts {
-    sim_line_params line;
+    sim_call_params line;
     int json;
     long guard;
     const char *wav_prefix;
@@ -255,12 +255,12 @@ static int close_wavs(wav_trio *t, int ok)
     return rc;
 }
 
-static void print_notes(sim_line *l, int json)
+static void print_notes(sim_call *l, int json)
 {
     static const char *const names[2] = { "caller", "answerer" };
     sq_v8_note n;
     int i;
-    while (sim_line_next_note(l, &i, &n)) {
+    while (sim_call_next_note(l, &i, &n)) {
         if (json)
             printf("{\"t_s\":%.3f,\"type\":\"note\",\"side\":\"%s\",\"text\":\"%s\"}\n",
                    (double)n.sample / SQ_PROCESSING_RATE_HZ, names[i], n.text);
@@ -277,7 +277,7 @@ static const char *mode_name(uint32_t mode, int rate)
 }
 
 /* One direction: i sends, 1 - i receives. Returns 1 when everything arrived intact. */
-static int report_flow(const sim_opts *o, const sim_line *l, int i)
+static int report_flow(const sim_opts *o, const sim_call *l, int i)
 {
     static const char *const dir[2] = { "caller->answerer", "answerer->caller" };
     const sim_flow *f = &l->flow[i];
@@ -320,7 +320,7 @@ static int report_flow(const sim_opts *o, const sim_line *l, int i)
     return intact;
 }
 
-static int report(const sim_opts *o, sim_line *l)
+static int report(const sim_opts *o, sim_call *l)
 {
     static const char *const names[2] = { "caller", "answerer" };
     print_notes(l, o->json);
@@ -356,7 +356,7 @@ int cmd_sim(int argc, char **argv)
     if (rc != EXIT_OK)
         return rc;
     o.line.side[1].guard_hz = (int)o.guard;
-    sim_line l;
+    sim_call l;
     memset(&l, 0, sizeof l);
     sim_outputs out;
     memset(&out, 0, sizeof out);
@@ -389,8 +389,8 @@ int cmd_sim(int argc, char **argv)
         }
     }
     int any_output = out.writing_wavs || out.plotting;
-    if (rc == EXIT_OK && (sim_line_open(&o.line, &l) != 0 ||
-                          (ran = sim_line_run(&o.line, &l, any_output ? outputs_sink : NULL, &out)) == -1))
+    if (rc == EXIT_OK && (sim_call_open(&o.line, &l) != 0 ||
+                          (ran = sim_call_run(&l, any_output ? outputs_sink : NULL, &out)) == -1))
         cli_error("sim", "out of memory");
     if (rc == EXIT_OK && ran != 0)
         rc = EXIT_RUNTIME;
@@ -416,6 +416,6 @@ int cmd_sim(int argc, char **argv)
             if (o.recv_out[i] && cli_write_file("sim", o.recv_out[i], l.flow[i].got, l.flow[i].got_len) != 0)
                 rc = EXIT_RUNTIME;
     }
-    sim_line_free(&l);
+    sim_call_free(&l);
     return rc;
 }

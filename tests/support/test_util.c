@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tests/support/test_util.h"
-#include "bench/interference.h"
+#include "src/sim/interference.h"
 
 sig make_tone(sq_tone_kind kind, double level_dbm0, double duration_s, double offset_hz)
 {

@@ -32,7 +32,7 @@ void decode_sig(const sig *s, size_t block, events *out);
 /* Index of the first event of a type, or -1. */
 int find_event(const events *e, sq_event_type t);
 
-/* Speech-like and music-like test signals (bench/interference.h); seeded. */
+/* Speech-like and music-like test signals (src/sim/interference.h); seeded. */
 sig make_speech_like(double seconds, uint64_t seed);
 sig make_music_like(double seconds, uint64_t seed);
 

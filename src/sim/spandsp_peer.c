@@ -1,9 +1,9 @@
-/* spandsp's V.22bis modem as a call's far end (bench/spandsp_peer.h). */
+/* spandsp's V.22bis modem as a call's far end (src/sim/spandsp_peer.h). */
 #include <math.h>
 #include <spandsp.h>
 #include <stdlib.h>
 #include <string.h>
-#include "bench/spandsp_peer.h"
+#include "src/sim/spandsp_peer.h"
 
 #define MAX_RECEIVED 65536
 

@@ -1,7 +1,7 @@
-/* Scheduled one-way V.22 / V.22bis link (bench/v22_link.h). */
+/* Scheduled one-way V.22 / V.22bis link (src/sim/v22_link.h). */
 #include <math.h>
 #include <stdlib.h>
-#include "bench/v22_link.h"
+#include "src/sim/v22_link.h"
 #include "dsp/qam.h"
 #include "src/proto/v22_coding.h"
 #include "squeal/squeal.h"

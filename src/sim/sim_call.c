@@ -1,27 +1,31 @@
-/* Two modems through the simulated line (sim_line.h). */
-#include "src/cli/sim_line.h"
+/* Two modems through the simulated line (sim_call.h). */
+#include "src/sim/sim_call.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define BLOCK SIM_LINE_BLOCK
+#define BLOCK SIM_CALL_BLOCK
 #define MAX_SECONDS 30.0
 #define TAIL_SAMPLES 2400      /* keep running 0.3 s after both sides finish */
 
-int sim_line_open(const sim_line_params *o, sim_line *l)
+int sim_call_open(const sim_call_params *o, sim_call *l)
 {
+    sim_line_params lp;
+    sim_line_default_params(&lp);
     for (int i = 0; i < 2; i++) {
         sq_channel_params p = { .foff_hz = o->foff, .bandlimit = o->bandlimit,
                                 .seed = (uint64_t)o->seed * 2u + (uint64_t)i,
-                                /* to[1] is heard by the answerer, whose clock runs fast */
+                                /* heard[1] is the answerer's, whose clock runs fast */
                                 .clock_ppm = i ? o->clock_ppm : -o->clock_ppm };
         double tx_level = o->side[1 - i].v8.tx_level_dbm0;
         double rx_level = isnan(o->level) ? tx_level : o->level;
         p.gain_db = rx_level - tx_level;
         p.noise_rms = isnan(o->snr) ? 0.0 : sq_noise_rms_for_snr(rx_level, o->snr);
-        if (sq_channel_create(&p, &l->to[i]) != SQ_OK)
-            return -1;
+        lp.heard[i] = p;
     }
+    lp.echo_db = o->echo;
+    if (sim_line_open(&l->line, &lp) != 0)
+        return -1;
     for (int i = 0; i < 2; i++)
         if (sq_call_create(&o->side[i], &l->side[i]) != SQ_OK)
             return -1;
@@ -37,29 +41,8 @@ int sim_line_open(const sim_line_params *o, sim_line *l)
     return 0;
 }
 
-int sim_recording_sink(void *user, const float *caller, const float *answerer, const float *mix, size_t n)
-{
-    sim_recording *r = user;
-    sample_buf *bufs[3] = { &r->side[0], &r->side[1], &r->mix };
-    const float *from[3] = { caller, answerer, mix };
-    for (int i = 0; i < 3; i++) {
-        if (sample_buf_grow(bufs[i], n) != 0)
-            return -1;
-        memcpy(bufs[i]->x + bufs[i]->n, from[i], n * sizeof *from[i]);
-        bufs[i]->n += n;
-    }
-    return 0;
-}
-
-void sim_recording_free(sim_recording *r)
-{
-    sample_buf_free(&r->side[0]);
-    sample_buf_free(&r->side[1]);
-    sample_buf_free(&r->mix);
-}
-
 /* Feeds each side's payload in as it takes it, and collects what each side receives. */
-static int move_data(sim_line *l, uint64_t now)
+static int move_data(sim_call *l, uint64_t now)
 {
     for (int i = 0; i < 2; i++) {
         sim_flow *out = &l->flow[i];
@@ -89,7 +72,7 @@ static int move_data(sim_line *l, uint64_t now)
 }
 
 /* Both in data mode with every byte sent and received, or either side ended. */
-static int call_over(const sim_line *l)
+static int call_over(const sim_call *l)
 {
     int done = 1;
     for (int i = 0; i < 2; i++) {
@@ -104,19 +87,16 @@ static int call_over(const sim_line *l)
 
 /* Runs both sides block by block; each hears the other's previous block through the line,
  * plus its own previous block as talker echo. */
-int sim_line_run(const sim_line_params *o, sim_line *l, sim_line_sink sink, void *user)
+int sim_call_run(sim_call *l, sim_call_sink sink, void *user)
 {
     float rx[2][BLOCK], tx[2][BLOCK], mix[BLOCK];
-    double echo = o->echo > 0.0 ? pow(10.0, -o->echo / 20.0) : 0.0;
     /* room for the handshake and for the payloads at 300 bit/s, the slowest mode */
     size_t biggest = l->flow[0].len > l->flow[1].len ? l->flow[0].len : l->flow[1].len;
     uint64_t tail = 0, limit = (uint64_t)((MAX_SECONDS + (double)biggest * 10.0 / 300.0 * 1.2) * SQ_PROCESSING_RATE_HZ);
     while (l->samples < limit && tail < TAIL_SAMPLES) {
-        for (int i = 0; i < 2; i++) {
-            sq_channel_process(l->to[i], l->last[1 - i], rx[i], BLOCK);
-            for (int k = 0; k < BLOCK && echo > 0.0; k++)
-                rx[i][k] += (float)(echo * l->last[i][k]);
-        }
+        const float *const sent[2] = { l->last[0], l->last[1] };
+        float *const heard[2] = { rx[0], rx[1] };
+        sim_line_carry(&l->line, sent, heard, BLOCK);
         for (int i = 0; i < 2; i++)
             sq_call_process(l->side[i], rx[i], tx[i], BLOCK);
         l->samples += BLOCK;
@@ -135,7 +115,7 @@ int sim_line_run(const sim_line_params *o, sim_line *l, sim_line_sink sink, void
     return 0;
 }
 
-int sim_line_next_note(sim_line *l, int *side, sq_v8_note *note)
+int sim_call_next_note(sim_call *l, int *side, sq_v8_note *note)
 {
     /* each side's next note is held here until the other side's next is later */
     sq_v8_note *held = l->held;
@@ -151,14 +131,14 @@ int sim_line_next_note(sim_line *l, int *side, sq_v8_note *note)
     return 1;
 }
 
-void sim_line_free(sim_line *l)
+void sim_call_free(sim_call *l)
 {
     for (int i = 0; i < 2; i++) {
         sq_call_destroy(l->side[i]);
-        sq_channel_destroy(l->to[i]);
         free(l->flow[i].payload);
         free(l->flow[i].got);
     }
+    sim_line_close(&l->line);
     sq_noise_destroy(l->line_noise);
     memset(l, 0, sizeof *l);
 }

@@ -1,7 +1,7 @@
 /* A V.8 call between two squeal sessions through the line model, shared by the V.8
  * benchmark and tests. */
-#ifndef SQ_BENCH_V8_CALL_H
-#define SQ_BENCH_V8_CALL_H
+#ifndef SQ_SIM_V8_CALL_H
+#define SQ_SIM_V8_CALL_H
 
 #include <stdint.h>
 #include "squeal/squeal.h"

@@ -1,8 +1,8 @@
-/* FSK bit error rate measurement (bench/fsk_ber.h). */
+/* FSK bit error rate measurement (src/sim/fsk_ber.h). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "bench/fsk_ber.h"
+#include "src/sim/fsk_ber.h"
 #include "squeal/squeal.h"
 
 #define LEVEL_DBM0 (-13.0)

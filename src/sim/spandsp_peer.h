@@ -1,8 +1,8 @@
 /* spandsp's V.22bis modem (libspandsp, an independent implementation) as the far end of a
  * call, with start-stop framing of its own, for the interop tests and the benchmark. Built
  * only when spandsp is found. Samples are floats at 8 kHz, full scale 1.0 = int16 32768. */
-#ifndef SQ_BENCH_SPANDSP_PEER_H
-#define SQ_BENCH_SPANDSP_PEER_H
+#ifndef SQ_SIM_SPANDSP_PEER_H
+#define SQ_SIM_SPANDSP_PEER_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,37 +1,11 @@
-/* Whole calls through the line model (bench/data_call.h). */
+/* Whole calls through the line model (src/sim/data_call.h). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "bench/data_call.h"
+#include "src/sim/data_call.h"
+#include "src/sim/sim_line.h"
 
 #define BLOCK 160
-#define SPLICE_LEN 16384
-
-/* What one side hears passes through this when the call has a delay or a gap: a fixed
- * delay that the gap shortens (samples vanish) or lengthens (zeros come in). */
-typedef struct splice {
-    float buf[SPLICE_LEN];
-    size_t head, count;
-} splice;
-
-static void splice_put(splice *p, const float *x, size_t n)
-{
-    for (size_t k = 0; k < n && p->count < SPLICE_LEN; k++)
-        p->buf[(p->head + p->count++) % SPLICE_LEN] = x ? x[k] : 0.0f;
-}
-
-static void splice_take(splice *p, float *out, size_t n)
-{
-    for (size_t k = 0; k < n; k++) {
-        float v = p->count ? p->buf[p->head] : 0.0f;
-        if (p->count) {
-            p->head = (p->head + 1) % SPLICE_LEN;
-            p->count--;
-        }
-        if (out)
-            out[k] = v;
-    }
-}
 
 /* got[] read against sent[]: runs of sent bytes may be missing; a received byte that does not
  * start a run of at least 4 sent bytes (in order, after what came before; or a shorter run
@@ -85,69 +59,59 @@ void data_call_payload(const data_call *c, int side, uint8_t *out)
     sq_noise_destroy(g);
 }
 
+/* The line c describes; its extra noise (a line that gets worse, or starts poor) from g. */
+static void line_params(const data_call *c, sq_noise *g, sim_line_params *lp)
+{
+    sim_line_default_params(lp);
+    for (int i = 0; i < 2; i++)
+        /* heard[i] by side i: the answerer's card runs clock_ppm fast, so the caller hears
+         * it slow */
+        lp->heard[i] = (sq_channel_params){ .foff_hz = c->foff_hz, .seed = c->seed * 2u + (uint64_t)i,
+                                            .clock_ppm = i ? c->clock_ppm : -c->clock_ppm,
+                                            .noise_rms = isnan(c->snr_db) ? 0.0 : sq_noise_rms_for_snr(-13.0, c->snr_db) };
+    lp->delay_samples = c->delay_samples;
+    lp->gap_side = c->gap_side;
+    lp->gap_samples = c->gap_samples;
+    lp->gap_at_s = c->gap_at_s;
+    lp->gap2_at_s = c->gap2_at_s;
+    lp->worse_at_s = c->worse_at_s;
+    lp->worse_noise_rms = sq_noise_rms_for_snr(-13.0, c->worse_snr_db);
+    lp->poor_until_s = c->poor_until_s;
+    lp->poor_noise_rms = sq_noise_rms_for_snr(-13.0, c->poor_snr_db);
+    lp->extra_noise = g;
+}
+
 int data_call_run(data_call *c)
 {
     sq_call *s[2] = { NULL, NULL };
-    sq_channel *line[2] = { NULL, NULL };
+    sim_line line = { 0 };
     uint8_t *payload[2] = { malloc(c->bytes + 1), malloc(c->bytes + 1) };
     uint8_t *got[2] = { malloc(c->bytes + 1), malloc(c->bytes + 1) };
     size_t sent[2] = { 0, 0 }, drained_at[2] = { 0, 0 };
     int rc = -1;
     sq_noise *g = NULL;
-    int spliced = c->gap_samples || c->delay_samples;
-    splice *gap = spliced ? calloc(2, sizeof *gap) : NULL;
-    if (!payload[0] || !payload[1] || !got[0] || !got[1] || (spliced && !gap) || c->delay_samples > 8000 ||
-        sq_noise_create(c->seed + 77u, &g) != SQ_OK)
+    if (!payload[0] || !payload[1] || !got[0] || !got[1] || sq_noise_create(c->seed + 77u, &g) != SQ_OK)
         goto out;
-    for (int i = 0; gap && i < 2; i++) {
-        int gap_side = c->gap_side == 2 || c->gap_side == i;
-        splice_put(&gap[i], NULL, (size_t)c->delay_samples + (gap_side && c->gap_samples > 0 ? (size_t)c->gap_samples : 0));
-    }
     for (int i = 0; i < 2; i++) {
         for (size_t k = 0; k < c->bytes; k++)   /* data_call_payload makes the same */
             payload[i][k] = (uint8_t)sq_noise_u32(g);
-        /* line[i] is heard by side i: the answerer's card runs clock_ppm fast, so the caller
-         * hears it slow */
-        sq_channel_params p = { .foff_hz = c->foff_hz, .seed = c->seed * 2u + (uint64_t)i,
-                                .clock_ppm = i ? c->clock_ppm : -c->clock_ppm,
-                                .noise_rms = isnan(c->snr_db) ? 0.0 : sq_noise_rms_for_snr(-13.0, c->snr_db) };
-        if (sq_channel_create(&p, &line[i]) != SQ_OK || sq_call_create(&c->side[i], &s[i]) != SQ_OK)
+        if (sq_call_create(&c->side[i], &s[i]) != SQ_OK)
             goto out;
         c->received[i] = c->wrong[i] = 0;
     }
+    sim_line_params lp;
+    line_params(c, g, &lp);
+    if (sim_line_open(&line, &lp) != 0)
+        goto out;
     float tx[2][BLOCK], rx[2][BLOCK];
     memset(tx, 0, sizeof tx);
     c->data_s = 0.0;
     c->record_len = 0;
-    size_t limit = (size_t)((20.0 + (double)c->bytes * 10.0 / 300.0 * 1.2) * 8000);
-    size_t gap_at = (size_t)(c->gap_at_s * 8000.0);
+    size_t limit = (size_t)((20.0 + (double)c->bytes * 10.0 / 300.0 * 1.2) * SQ_PROCESSING_RATE_HZ);
     for (size_t n = 0; n < limit; n += BLOCK) {
-        for (int i = 0; i < 2; i++)
-            sq_channel_process(line[i], tx[1 - i], rx[i], BLOCK);
-        double worse_snr_db = NAN;
-        if (c->worse_at_s > 0.0 && (double)n >= c->worse_at_s * 8000.0)
-            worse_snr_db = c->worse_snr_db;
-        else if (c->poor_until_s > 0.0 && (double)n < c->poor_until_s * 8000.0)
-            worse_snr_db = c->poor_snr_db;
-        if (!isnan(worse_snr_db)) {
-            /* powers add: the extra noise makes up the difference */
-            double before = isnan(c->snr_db) ? 0.0 : sq_noise_rms_for_snr(-13.0, c->snr_db);
-            double after = sq_noise_rms_for_snr(-13.0, worse_snr_db);
-            double extra = sqrt(fmax(after * after - before * before, 0.0));
-            for (int i = 0; i < 2; i++)
-                sq_noise_add(g, rx[i], BLOCK, extra);
-        }
-        for (int i = 0; gap && i < 2; i++) {
-            size_t gap2_at = (size_t)(c->gap2_at_s * 8000.0);
-            int at_gap = c->gap_samples && (c->gap_side == 2 || c->gap_side == i) &&
-                         ((n <= gap_at && gap_at < n + BLOCK) || (c->gap2_at_s > 0.0 && n <= gap2_at && gap2_at < n + BLOCK));
-            if (at_gap && c->gap_samples < 0)
-                splice_put(&gap[i], NULL, (size_t)-c->gap_samples);
-            splice_put(&gap[i], rx[i], BLOCK);
-            if (at_gap && c->gap_samples > 0)
-                splice_take(&gap[i], NULL, (size_t)c->gap_samples);
-            splice_take(&gap[i], rx[i], BLOCK);
-        }
+        const float *const sent_now[2] = { tx[0], tx[1] };
+        float *const heard[2] = { rx[0], rx[1] };
+        sim_line_carry(&line, sent_now, heard, BLOCK);
         int done = 1;
         for (int i = 0; i < 2; i++) {
             sq_call_process(s[i], rx[i], tx[i], BLOCK);
@@ -167,7 +131,7 @@ int data_call_run(data_call *c)
             /* the far side has sent everything: a second later, all that will come has come */
             if (!drained_at[i] && sent[1 - i] == c->bytes && sq_call_tx_pending(s[1 - i]) == 0)
                 drained_at[i] = n;
-            done &= (c->received[i] >= c->bytes || (drained_at[i] && n - drained_at[i] > 8000)) &&
+            done &= (c->received[i] >= c->bytes || (drained_at[i] && n - drained_at[i] > SQ_PROCESSING_RATE_HZ)) &&
                     st->phase == SQ_CALL_DATA;
         }
         for (int i = 0; i < 2; i++)
@@ -175,7 +139,7 @@ int data_call_run(data_call *c)
                 done = 1;
         if (c->data_s == 0.0 && sq_call_status_get(s[0])->phase == SQ_CALL_DATA &&
             sq_call_status_get(s[1])->phase == SQ_CALL_DATA)
-            c->data_s = (double)(n + BLOCK) / 8000.0;
+            c->data_s = (double)(n + BLOCK) / SQ_PROCESSING_RATE_HZ;
         if (done)
             break;
     }
@@ -189,11 +153,10 @@ int data_call_run(data_call *c)
 out:
     for (int i = 0; i < 2; i++) {
         sq_call_destroy(s[i]);
-        sq_channel_destroy(line[i]);
         free(payload[i]);
         free(got[i]);
     }
-    free(gap);
+    sim_line_close(&line);
     sq_noise_destroy(g);
     return rc;
 }

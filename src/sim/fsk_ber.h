@@ -1,7 +1,7 @@
 /* Bit error rate of squeal's FSK demodulator on a white-noise channel (shared by the
  * BER benchmark and the BER test). */
-#ifndef SQ_BENCH_FSK_BER_H
-#define SQ_BENCH_FSK_BER_H
+#ifndef SQ_SIM_FSK_BER_H
+#define SQ_SIM_FSK_BER_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* A whole call (V.8, data modem training, data both ways) between two squeal sides through
  * the line model, shared by the data-call tests and benchmark. */
-#ifndef SQ_BENCH_DATA_CALL_H
-#define SQ_BENCH_DATA_CALL_H
+#ifndef SQ_SIM_DATA_CALL_H
+#define SQ_SIM_DATA_CALL_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* Seeded, streaming signals that are not modems: what a line or a microphone hears besides
  * a handshake. Shared by the tests (no-false-event checks) and the false-alarm benchmark. */
-#ifndef SQ_BENCH_INTERFERENCE_H
-#define SQ_BENCH_INTERFERENCE_H
+#ifndef SQ_SIM_INTERFERENCE_H
+#define SQ_SIM_INTERFERENCE_H
 
 #include <stddef.h>
 #include <stdint.h>

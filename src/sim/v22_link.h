@@ -3,8 +3,8 @@
  * under test; the receiver acquires, trains on the 4-point set, then decides at the rate.
  * Errors are descrambled 0s after the receiver has settled: SB1 is a pseudo-random line
  * signal that descrambles to all 1s. Shared by the pump tests and the BER benchmark. */
-#ifndef SQ_BENCH_V22_LINK_H
-#define SQ_BENCH_V22_LINK_H
+#ifndef SQ_SIM_V22_LINK_H
+#define SQ_SIM_V22_LINK_H
 
 #include <stdint.h>
 
