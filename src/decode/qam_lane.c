@@ -293,18 +293,17 @@ static void coherent_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *
                                   .point_re = crealf(sym->decision), .point_im = cimagf(sym->decision) };
         d->symbol_tap(d->symbol_tap_user, &out);
     }
-    uint8_t bits[4];
-    int nb = sq_v22_bits_per_symbol(l->rate);
-    sq_v22_demap(&l->dem, l->rate, sym->decision, bits);
+    uint8_t bits[4], line[4];
+    int nb = sq_v22_follow_symbol(&l->det, &l->dem, l->rate, sym->decision, bits, line);
     for (int i = 0; i < nb; i++) {
-        uint8_t b = sq_v22_descramble(&l->det.descr, bits[i]);
+        uint8_t b = bits[i];
         if (l->state != QL_DATA) {
             l->marks = b ? l->marks + 1 : 0;
             /* the line's bits under those 1s: scrambled, so about as many 0s as 1s and as many
              * changes as not (a steady tone turning a quarter a symbol gives 1s unscrambled) */
-            l->raw_ones = b ? l->raw_ones + bits[i] : 0;
-            l->raw_changes = b ? l->raw_changes + (bits[i] != l->raw_last) : 0;
-            l->raw_last = bits[i];
+            l->raw_ones = b ? l->raw_ones + line[i] : 0;
+            l->raw_changes = b ? l->raw_changes + (line[i] != l->raw_last) : 0;
+            l->raw_last = line[i];
             if (l->s1_pending && l->rate == 2400 && l->marks >= S1_CONFIRM_ONES &&
                 scrambled_like(l->raw_ones, l->marks) && scrambled_like(l->raw_changes, l->marks)) {   /* S1 */
                 l->s1_pending = 0;

@@ -71,3 +71,16 @@ int sq_v22_watch_2400(int *hits, float complex decision)
     *hits = other ? *hits + 1 : *hits > 0 ? *hits - 1 : 0;
     return *hits >= 3;
 }
+
+int sq_v22_follow_symbol(sq_v22_detector *d, sq_v22_demapper *dem, int rate, float complex decision,
+                         uint8_t bits[4], uint8_t line[4])
+{
+    int nb = sq_v22_bits_per_symbol(rate);
+    sq_v22_demap(dem, rate, decision, bits);
+    for (int i = 0; i < nb; i++) {
+        if (line)
+            line[i] = bits[i];
+        bits[i] = sq_v22_descramble(&d->descr, bits[i]);
+    }
+    return nb;
+}

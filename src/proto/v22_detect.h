@@ -39,5 +39,12 @@ void sq_v22_detector_init(sq_v22_detector *d);
 int sq_v22_watch_2400(int *hits, float complex decision);
 /* One symbol from the receiver (before decisions); live: the far carrier is on. */
 void sq_v22_detector_symbol(sq_v22_detector *d, float complex z, int live);
+/* Once the receiver is coherent: the data bits one decision carries at `rate` (1200: 2,
+ * 2400: 4), demapped and then descrambled by the detector's descrambler, which runs on from
+ * the handshake into data; returns how many. line (NULL: not wanted) gets the bits as they
+ * were on the line, before descrambling. The session's receiver and the timeline decoder's
+ * lanes both read the far end's bits through this. */
+int sq_v22_follow_symbol(sq_v22_detector *d, sq_v22_demapper *dem, int rate, float complex decision,
+                         uint8_t bits[4], uint8_t line[4]);
 
 #endif

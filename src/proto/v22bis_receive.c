@@ -75,10 +75,7 @@ static void receive_bits(sq_v22_session *s, const sq_qam_symbol *sym)
         }
     }
     uint8_t bits[4];
-    int nb = sq_v22_bits_per_symbol(s->rx_rate);
-    sq_v22_demap(&s->dem, s->rx_rate, sym->decision, bits);
-    for (int i = 0; i < nb; i++)
-        bits[i] = sq_v22_descramble(&s->det.descr, bits[i]);
+    int nb = sq_v22_follow_symbol(&s->det, &s->dem, s->rx_rate, sym->decision, bits, NULL);
     if (s->state == ST_RETRAIN_2400 && s->rx_rate == 1200)
         watch_rate_request(s, bits);
     for (int i = 0; i < nb; i++) {
