@@ -31,10 +31,11 @@
 #define PROBE_SPREAD 0.015
 #define TONES 12                  /* four rows, four columns, the columns' second harmonics */
 #define FILTERS (TONES * PROBES)
+#define BANKS ((FILTERS + 3) / 4)  /* of four filters side by side (goertzel8.h) */
 #define HARMONIC_BELOW_DB 15.0    /* a column's second harmonic at least this far under it */
 
 struct sq_dtmf_rx {
-    double coeff[FILTERS];        /* 2 cos(w), probe by probe: the twelve tones at their
+    float coeff[BANKS * 4];       /* 2 cos(w), probe by probe: the twelve tones at their
                                    * nominal frequency (rows, columns, the columns' second
                                    * harmonics), then 1.5% below, then 1.5% above */
     double ratio_others, twist_low, twist_high, ratio_harmonic, floor_power;
@@ -63,7 +64,7 @@ int sq_dtmf_rx_create(sq_dtmf_rx **out)
     for (int i = 0; i < TONES; i++) {
         double f = i < 4 ? DTMF_ROW_HZ[i] : i < 8 ? DTMF_COL_HZ[i - 4] : 2.0 * DTMF_COL_HZ[i - 8];
         for (int k = 0; k < PROBES; k++)
-            d->coeff[k * TONES + i] = 2.0 * cos(2.0 * M_PI * f * (1.0 + spread[k]) / SQ_PROCESSING_RATE_HZ);
+            d->coeff[k * TONES + i] = (float)(2.0 * cos(2.0 * M_PI * f * (1.0 + spread[k]) / SQ_PROCESSING_RATE_HZ));
     }
     /* the rules as power ratios, so that no window takes a logarithm */
     d->ratio_others = pow(10.0, -OTHERS_BELOW_DB / 10.0);
@@ -93,28 +94,19 @@ static const float *window_at(const sq_dtmf_rx *d, size_t back)
     return d->history + d->head + HISTORY - back - WINDOW;
 }
 
-/* Mean power, over the window, of each tone (the strongest of its first `filters` / TONES
- * probes) into tone_power; returns the window's mean power. */
-static double measure(const sq_dtmf_rx *d, size_t back, int filters, double tone_power[TONES])
+/* Mean power, over the window, of each tone (the strongest of its probes) into tone_power;
+ * returns the window's mean power. The filters run side by side in single precision: a
+ * window is 205 samples, far too short for float's rounding to matter to these rules. */
+static double measure(const sq_dtmf_rx *d, size_t back, double tone_power[TONES])
 {
     const float *x = window_at(d, back);
-    double s1[FILTERS] = { 0 }, s2[FILTERS] = { 0 }, total = 0.0;
-    for (size_t i = 0; i < WINDOW; i++) {
-        total += (double)x[i] * x[i];
-        for (int k = 0; k < filters; k++) {
-            double s = x[i] + d->coeff[k] * s1[k] - s2[k];
-            s2[k] = s1[k];
-            s1[k] = s;
-        }
-    }
+    double p[BANKS * 4];
+    double total = sq_goertzel_banks(x, WINDOW, d->coeff, BANKS, p);
     for (int t = 0; t < TONES; t++)
         tone_power[t] = 0.0;
-    /* |X|^2 of a sine of amplitude A is (A N / 2)^2; its mean power is A^2 / 2 */
-    for (int k = 0; k < filters; k++) {
-        double p = 2.0 * (s1[k] * s1[k] + s2[k] * s2[k] - d->coeff[k] * s1[k] * s2[k]) / ((double)WINDOW * WINDOW);
-        tone_power[k % TONES] = fmax(tone_power[k % TONES], p);
-    }
-    return total / WINDOW;
+    for (int k = 0; k < FILTERS; k++)
+        tone_power[k % TONES] = fmax(tone_power[k % TONES], p[k]);
+    return total;
 }
 
 /* A first look with the rows' and columns' nominal filters only (a ninth of the work, eight
@@ -124,11 +116,8 @@ static double measure(const sq_dtmf_rx *d, size_t back, int filters, double tone
  * margins. */
 static int worth_measuring(const sq_dtmf_rx *d, size_t back)
 {
-    float c[8];
-    for (int k = 0; k < 8; k++)
-        c[k] = (float)d->coeff[k];
     double p[8], row = 0.0, col = 0.0;
-    double total = sq_goertzel8(window_at(d, back), WINDOW, c, p);
+    double total = sq_goertzel8(window_at(d, back), WINDOW, d->coeff, p);
     for (int i = 0; i < 4; i++) {
         row = fmax(row, p[i]);
         col = fmax(col, p[4 + i]);
@@ -157,7 +146,7 @@ static char classify(const sq_dtmf_rx *d, size_t back, double *low, double *high
     if (!worth_measuring(d, back))
         return '\0';
     double p[TONES];
-    double total = measure(d, back, FILTERS, p);
+    double total = measure(d, back, p);
     int row = clear_winner(p, d->ratio_others), col = clear_winner(p + 4, d->ratio_others);
     if (row < 0 || col < 0)
         return '\0';

@@ -44,8 +44,7 @@ int sq_v8bis_lane_create(sq_decoder *d)
 static int classify(const sq_v8bis_lane *l, const float *w, double *power)
 {
     double p[16];
-    double total = sq_goertzel8(w, SQ_V8BIS_WINDOW, l->coeff, p);
-    sq_goertzel8(w, SQ_V8BIS_WINDOW, l->coeff + 8, p + 8);
+    double total = sq_goertzel_banks(w, SQ_V8BIS_WINDOW, l->coeff, 4, p);
     static const int pairs[2][2] = { { I1375, I2002 }, { R1529, R2225 } };
     for (int i = 0; i < 2; i++) {
         double a = p[pairs[i][0]], b = p[pairs[i][1]];
