@@ -426,8 +426,9 @@ done
 
 # V.34 phases 3 and 4 on the real V.34 calls: each side's S, TRN and E, both MPs with their
 # CRC, and the rates they settle as the file's name gives them (where it gives them); on the
-# V.90 calls, the analogue modem's phase 3 (S, S-bar, PP, TRN) and the digital modem's phases 3
-# and 4 as a listener names them (Sd, TRN1d, DIL, Ri); on the V.32bis call, its rate
+# V.90 calls, the analogue modem's phase 3 (S, S-bar, PP, TRN, and Ja, its DIL descriptor with
+# a good CRC) and the digital modem's phases 3 and 4 as a listener names them (Sd, TRN1d, DIL,
+# Ri), the DIL's measured period a whole number of the segments Ja asked for; on the V.32bis call, its rate
 # sequences and E, whose rate the file's name gives
 found=0
 for f in "$REC"/real-calls/*.wav "$REC"/goughlui_v34*.wav; do
@@ -447,7 +448,7 @@ if summary.get("modulation") == "V.90":   # the analogue modem's phase 3 is V.34
     # the digital modem's: Sd, TRN1d + Jd, DIL, Ri, in order on one channel, each reversal
     # where V.90 puts it (S-bar d 8 periods, 6 ms; R-bar i 4 periods, 3 ms), DIL's period whole
     # 6-sample frames (its segments are (H + 1) * 6 long), then data
-    digital = [e for e in ev if e["type"].startswith("v90_") and e["type"] != "v90_scr"]
+    digital = [e for e in ev if e["type"].startswith("v90_") and e["type"] not in ("v90_scr", "v90_ja")]
     kinds = [e["type"] for e in digital]
     print("# V.90: the digital modem's", kinds)
     ok = ok and kinds == ["v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_data"] and len({e["ch"] for e in digital}) == 1
@@ -456,6 +457,18 @@ if summary.get("modulation") == "V.90":   # the analogue modem's phase 3 is V.34
         ok = abs(sd["end_s"] - sd["reversals_s"][0] - 0.006) <= 0.003 and abs(ri["end_s"] - ri["reversals_s"][0] - 0.003) <= 0.003
         ok = ok and abs(dil["period_s"] * 8000 / 6 - round(dil["period_s"] * 8000 / 6)) < 0.01
         ok = ok and all(a["end_s"] <= b["t_s"] + 0.001 for a, b in zip(digital, digital[1:]))
+    # Ja: right after the analogue modem's TRN, on its channel, its CRC good, until it hears
+    # S-bar d (a round trip after the recording's, at most 0.25 s here), and the DIL that
+    # came is made of the segments it asked for
+    trn = [e for e in ev if e["type"] == "v34_trn"]
+    ja = [e for e in ev if e["type"] == "v90_ja"]
+    print("# V.90: Ja", [(e["fields"]["dil_segments"], e["fields"]["segment_symbols_1"], e["crc_ok"]) for e in ja])
+    ok = ok and len(ja) == 1 and ja[0]["crc_ok"] and ja[0]["ch"] == trn[0]["ch"] != digital[0]["ch"]
+    ok = ok and abs(ja[0]["t_s"] - trn[0]["end_s"]) < 0.001 and ja[0]["end_s"] <= digital[0]["end_s"] + 0.25
+    if ok:
+        lengths = {v for k, v in ja[0]["fields"].items() if k.startswith("segment_symbols_")}
+        period = digital[2]["period_s"] * 8000
+        ok = any(abs(period / n - round(period / n)) < 0.01 for n in lengths)
     sys.exit(0 if ok else 1)
 if summary.get("modulation") == "V.32bis":   # R1 R3 (answerer), R2 (caller), E from both
     seqs = sorted(e["sequence"] for e in ev if e["type"] == "v32_rate")

@@ -97,6 +97,9 @@ typedef enum sq_event_type {
                             *  v90_data (TRN2d, MP, Ed, B1d, data) follows */
     SQ_EVENT_V90_SCR,      /* a V.90 analogue modem's SCR (9.3.2.9): its scrambled 1s, 4 points,
                             * while the digital modem sends DIL (points, snr_db as v34_trn) */
+    SQ_EVENT_V90_JA,       /* a V.90 analogue modem's Ja after its TRN (8.3.1): the DIL descriptor,
+                            * its CRC checked, repeats; info_bits as sq_v90_ja_fields names
+                            * them (API 2.4) */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "squeal/export.h"
+#include "squeal/v34_info.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,6 +34,34 @@ SQ_API void sq_v90_startup_default_params(sq_v90_startup_params *p);
 /* Writes up to max samples at 8 kHz to out; returns how many the start-up has (0 when p is
  * not valid), so a first call with max 0 sizes the buffer. */
 SQ_API size_t sq_v90_startup_modulate(const sq_v90_startup_params *p, float *out, size_t max);
+
+/* The DIL descriptor a V.90 analogue modem sends, repeated, as its Ja at the end of phase 3
+ * (V.90 8.3.1, Table 12): what DIL the digital modem is to send it (8.4.1). */
+typedef struct sq_v90_dil_descriptor {
+    int segments;          /* N, 0..255 (0: no DIL) */
+    int sp_length;         /* LSP, 1..128: the sign pattern's length in symbols */
+    int tp_length;         /* LTP, 1..128: the training pattern's */
+    uint8_t sp[16], tp[16];    /* the patterns, bit i (its symbol i) at [i / 8] bit i % 8 */
+    uint8_t h[8];          /* Hc, 0..127: a segment of Uchord c lasts (Hc + 1) * 6 symbols */
+    uint8_t ref[8];        /* REFc, 0..127: the Ucode of the reference symbols of Uchord c */
+    uint8_t ucode[255];    /* the training symbol's Ucode of each segment */
+} sq_v90_dil_descriptor;
+
+#define SQ_V90_JA_MAX_BITS 2670   /* a descriptor of 255 segments and 128-symbol patterns */
+
+/* The descriptor as Ja's bits (frame sync, 16-bit blocks each after a start bit 0, the CRC
+ * of V.34 10.1.2.3.2, fill to an even count), bit 0 first; returns the count (at most
+ * SQ_V90_JA_MAX_BITS), 0 when a field is out of range. */
+SQ_API size_t sq_v90_ja_to_bits(const sq_v90_dil_descriptor *d, uint8_t *bits);
+/* Reads a descriptor from bits[0..n), which start with its frame sync: the bits it took
+ * (its fill included); 0 when they are not one (a start bit or the CRC wrong); -1 when more
+ * bits are needed to tell. */
+SQ_API int sq_v90_ja_from_bits(const uint8_t *bits, size_t n, sq_v90_dil_descriptor *d);
+/* v90_ja events carry the descriptor's N, LSP, LTP and H1..H8 in info_bits; these fields
+ * name them (as sq_info_fields does for INFO frames). */
+SQ_API const sq_info_field *sq_v90_ja_fields(size_t *n);
+/* Packs those into info_bits (SQ_INFO_BYTES bytes). */
+SQ_API void sq_v90_ja_pack(const sq_v90_dil_descriptor *d, uint8_t *info_bits);
 
 #ifdef __cplusplus
 }

@@ -166,6 +166,42 @@ static int has_reversals(sq_event_type t)
            t == SQ_EVENT_V32_AC || t == SQ_EVENT_V90_SD || t == SQ_EVENT_V90_RI;
 }
 
+/* Fields of a frame held as bits (INFO, Ja): name=value, in text only those not zero. */
+static void print_fields(FILE *out, const sq_info_field *f, size_t n, const uint8_t *bits, int json)
+{
+    int first = 1;
+    for (size_t i = 0; i < n; i++) {
+        double v = sq_info_field_value(&f[i], bits);
+        if (!json && (v == 0.0 || isnan(v)))
+            continue;
+        fprintf(out, json ? "%s\"%s\":" : "%s%s=", json ? (first ? "" : ",") : " ", f[i].name);
+        if (isnan(v))
+            fputs("null", out);
+        else if (v == floor(v))
+            fprintf(out, "%.0f", v);
+        else
+            fprintf(out, "%.2f", v);
+        first = 0;
+    }
+}
+
+/* A V.90 analogue modem's Ja: the DIL it asks for (its descriptor's N, pattern lengths and
+ * the segments' lengths). */
+static void print_ja(FILE *out, const sq_event *ev, int json)
+{
+    size_t n;
+    const sq_info_field *f = sq_v90_ja_fields(&n);
+    if (json)
+        fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f,\"symbol_rate\":%.0f,\"carrier_hz\":%.1f,\"repeats\":%zu,"
+                "\"crc_ok\":%s,\"fields\":{", ev->fsk_channel, ev->level_dbm0, ev->symbol_rate, ev->freq_hz, ev->repeats,
+                ev->crc_ok ? "true" : "false");
+    else
+        fprintf(out, " %4.0f baud %6.1f Hz  DIL descriptor x%zu  CRC %s ", ev->symbol_rate, ev->freq_hz, ev->repeats,
+                ev->crc_ok ? "good" : "FAILED");
+    print_fields(out, f, n, ev->info_bits, json);
+    fputs(json ? "}}\n" : "\n", out);
+}
+
 /* An INFO frame: its kind and CRC, then its fields (text: only those not zero). */
 static void print_info(FILE *out, const sq_event *ev, int json)
 {
@@ -178,20 +214,7 @@ static void print_info(FILE *out, const sq_event *ev, int json)
     else
         fprintf(out, " chan %d  %6.1f dBm0  %s  CRC %s ", ev->fsk_channel, ev->level_dbm0, sq_info_kind_to_str(k),
                 ev->crc_ok ? "good" : "FAILED");
-    int first = 1;
-    for (size_t i = 0; i < n; i++) {
-        double v = sq_info_field_value(&f[i], ev->info_bits);
-        if (!json && (v == 0.0 || isnan(v)))
-            continue;
-        fprintf(out, json ? "%s\"%s\":" : "%s%s=", json ? (first ? "" : ",") : " ", f[i].name);
-        if (isnan(v))
-            fputs("null", out);
-        else if (v == floor(v))
-            fprintf(out, "%.0f", v);
-        else
-            fprintf(out, "%.2f", v);
-        first = 0;
-    }
+    print_fields(out, f, n, ev->info_bits, json);
     if (json) {
         fprintf(out, "},\"bits\":\"");
         for (size_t i = 0; i + 4 < sq_info_length(k); i++)   /* through the CRC: the closing fill is not kept */
@@ -398,6 +421,8 @@ static int print_message(FILE *out, const sq_event *ev, int json)
         print_qc(out, ev, json);
     else if (ev->type == SQ_EVENT_MP)
         print_mp(out, ev, json);
+    else if (ev->type == SQ_EVENT_V90_JA)
+        print_ja(out, ev, json);
     else if (ev->type >= SQ_EVENT_V32_TRN && ev->type <= SQ_EVENT_V32_E)
         print_v32_rates(out, ev, json);
     else if (is_v34_training(ev->type))

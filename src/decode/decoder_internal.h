@@ -11,6 +11,7 @@
 #include "dsp/v34.h"
 #include "src/proto/v32_train.h"
 #include "src/proto/v34_train.h"
+#include "squeal/v90.h"
 #include "src/proto/hdlc.h"
 #include "dsp/tone_rx.h"
 #include "src/decode/band_watch.h"
@@ -343,6 +344,12 @@ typedef struct sq_v34_lane {
     size_t mp_fill;
     int mp_collecting;
     long mp_start_r;
+    /* a V.90 analogue modem's Ja (its DIL descriptor), read as MP is */
+    uint8_t ja_bits[SQ_V90_JA_MAX_BITS];
+    size_t ja_fill;
+    int ja_collecting;
+    long ja_start_r;
+    long decide_from_r;            /* where TRN ended and the decisions were first read */
     sq_event mp_ev;
     int mp_open, mp_ack_seen;
     long idle_symbols;               /* decided since TRN with nothing found */

@@ -63,9 +63,70 @@ static void mp_bit(sq_decoder *d, int b, long r)
         found_mp(d, &mp, l->mp_start_r, r + 1);
 }
 
+/* A V.90 analogue modem's Ja: its DIL descriptor again and again after TRN (V.90 9.3.2.4),
+ * until the digital modem's Sd stops it; the open event counts the identical ones. */
+static void found_ja(sq_decoder *d, const sq_v90_dil_descriptor *ja, long start_r, long end_r)
+{
+    sq_v34_lane *l = &d->v34;
+    uint8_t packed[SQ_INFO_BYTES];
+    sq_v90_ja_pack(ja, packed);
+    if (l->mp_open && l->mp_ev.type == SQ_EVENT_V90_JA && memcmp(l->mp_ev.info_bits, packed, sizeof packed) == 0) {
+        l->mp_ev.end_s = sq_v34_time_of_r(l, end_r);
+        l->mp_ev.repeats++;
+        return;
+    }
+    /* Ja follows TRN at once; its first descriptor is not read whole (the descrambler
+     * synchronises on its first bits), so the first one read starts one descriptor after
+     * TRN, or less: Ja began where TRN ended */
+    if (!(l->mp_open && l->mp_ev.type == SQ_EVENT_V90_JA) && start_r - l->decide_from_r <= end_r - start_r)
+        start_r = l->decide_from_r;
+    sq_v34_close_mp(d);
+    memset(&l->mp_ev, 0, sizeof l->mp_ev);
+    l->mp_ev.type = SQ_EVENT_V90_JA;
+    l->mp_ev.fsk_channel = l->channel;
+    l->mp_ev.level_dbm0 = sq_power_to_dbm0(l->level);
+    l->mp_ev.start_s = sq_v34_time_of_r(l, start_r);
+    l->mp_ev.end_s = sq_v34_time_of_r(l, end_r);
+    l->mp_ev.symbol_rate = l->cand_rate[l->cand];
+    l->mp_ev.freq_hz = l->cand_carrier[l->cand];
+    l->mp_ev.points = 4;
+    memcpy(l->mp_ev.info_bits, packed, sizeof packed);
+    l->mp_ev.crc_ok = 1;
+    l->mp_ev.repeats = 1;
+    l->mp_open = 1;
+}
+
+static void ja_bit(sq_decoder *d, int b, long r)
+{
+    sq_v34_lane *l = &d->v34;
+    if (!l->ja_collecting) {
+        if (b == 0 && l->ones >= SQ_V34_MP_SYNC_BITS) {
+            memset(l->ja_bits, 1, SQ_V34_MP_SYNC_BITS);
+            l->ja_bits[SQ_V34_MP_SYNC_BITS] = 0;
+            l->ja_fill = SQ_V34_MP_SYNC_BITS + 1;
+            l->ja_collecting = 1;
+            l->ja_start_r = r - (long)((SQ_V34_MP_SYNC_BITS + 1) / 2);
+        }
+        return;
+    }
+    l->ja_bits[l->ja_fill++] = (uint8_t)b;
+    sq_v90_dil_descriptor ja;
+    int got = sq_v90_ja_from_bits(l->ja_bits, l->ja_fill, &ja);
+    if (got < 0 && l->ja_fill < SQ_V90_JA_MAX_BITS)
+        return;
+    l->ja_collecting = 0;
+    if (got > 0)
+        found_ja(d, &ja, l->ja_start_r, r + 1);
+}
+
 static void bit_in(sq_decoder *d, int b, long r)
 {
     sq_v34_lane *l = &d->v34;
+    if (l->v90_analogue && l->ref.phase3) {   /* Ja where V.34 has J (V.90 9.3.2.4) */
+        ja_bit(d, b, r);
+        l->ones = b ? l->ones + 1 : 0;
+        return;
+    }
     l->last_bits = (l->last_bits >> 1) | ((uint32_t)b << 31);
     l->bits_seen++;
     unsigned last16 = l->last_bits >> 16, before = l->last_bits & 0xFFFFu;
@@ -167,6 +228,8 @@ void sq_v34_start_deciding(sq_decoder *d, long r_from, long r_now)
     l->idle_symbols = 0;
     l->ones = 0;
     l->mp_collecting = 0;
+    l->ja_collecting = 0;
+    l->decide_from_r = r_from;
     l->bits_seen = 0;
     if (l->v32) {
         sq_v32_diff_init(&l->diff32, l->ref.answer_poly, l->decided[(r_from - 1) & 31]);
@@ -186,8 +249,10 @@ void sq_v34_start_deciding(sq_decoder *d, long r_from, long r_now)
 void sq_v34_decide_symbol(sq_decoder *d, float complex z, long r)
 {
     sq_v34_lane *l = &d->v34;
-    /* a V.90 analogue modem's Ja and CP, say: V.34's modulation, not its sequences */
-    if (!l->j_open && !l->mp_open && ++l->idle_symbols > (long)(DECIDE_GIVE_UP * l->cand_rate[l->cand])) {
+    /* V.34's modulation, not its sequences (a V.90 analogue modem's CP, say); a Ja being
+     * read goes on, its descriptor can last a third of a second */
+    if (!l->j_open && !l->mp_open && !l->ja_collecting &&
+        ++l->idle_symbols > (long)(DECIDE_GIVE_UP * l->cand_rate[l->cand])) {
         l->state = V34_IGNORE;
         return;
     }
