@@ -405,6 +405,56 @@ START_TEST(test_nothing_invented)
 }
 END_TEST
 
+/* Ja's framing (V.90 Table 12): descriptors of every shape (no DIL, one segment, the longest:
+ * 255 segments and 128-symbol patterns, odd and even counts) go to bits and back unchanged,
+ * with an even bit count; any one bit wrong (but the second fill bit, which may be anything),
+ * or the bits cut short, is never read as a descriptor (the CRC, a start or fill bit, or
+ * "more bits needed"). Seeded. */
+START_TEST(test_ja_framing)
+{
+    static const int shapes[][3] = { { 0, 1, 1 }, { 1, 16, 17 }, { 8, 66, 66 }, { 197, 66, 66 }, { 119, 124, 126 },
+                                     { 255, 128, 128 } };
+    sq_noise *g = NULL;
+    ck_assert_int_eq(sq_noise_create(5, &g), SQ_OK);
+    static uint8_t bits[SQ_V90_JA_MAX_BITS];
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+        sq_v90_dil_descriptor d, back;
+        memset(&d, 0, sizeof d);
+        d.segments = shapes[k][0];
+        d.sp_length = shapes[k][1];
+        d.tp_length = shapes[k][2];
+        for (int i = 0; i < 16; i++) {
+            d.sp[i] = (uint8_t)sq_noise_u32(g);
+            d.tp[i] = (uint8_t)sq_noise_u32(g);
+        }
+        for (int i = d.sp_length; i < 128; i++)   /* bits past a pattern's length are not sent */
+            d.sp[i / 8] &= (uint8_t)~(1u << (i % 8));
+        for (int i = d.tp_length; i < 128; i++)
+            d.tp[i / 8] &= (uint8_t)~(1u << (i % 8));
+        for (int c = 0; c < 8; c++) {
+            d.h[c] = (uint8_t)(sq_noise_u32(g) & 127u);
+            d.ref[c] = (uint8_t)(sq_noise_u32(g) & 127u);
+        }
+        for (int s = 0; s < d.segments; s++)
+            d.ucode[s] = (uint8_t)(sq_noise_u32(g) & 127u);
+        size_t n = sq_v90_ja_to_bits(&d, bits);
+        ck_assert_uint_gt(n, 0);
+        ck_assert_uint_le(n, SQ_V90_JA_MAX_BITS);
+        ck_assert_uint_eq(n % 2, 0);
+        ck_assert_int_eq(sq_v90_ja_from_bits(bits, n, &back), (int)n);
+        ck_assert_int_eq(memcmp(&d, &back, sizeof d), 0);
+        ck_assert_int_eq(sq_v90_ja_from_bits(bits, n - 1, &back), -1);
+        for (size_t i = 0; i + 1 < n; i++) {   /* the last bit may be the second fill, which is not checked */
+            bits[i] ^= 1u;
+            int got = sq_v90_ja_from_bits(bits, n, &back);
+            ck_assert_msg(got <= 0, "shape %zu: bit %zu flipped still read (%d)", k, i, got);
+            bits[i] ^= 1u;
+        }
+    }
+    sq_noise_destroy(g);
+}
+END_TEST
+
 Suite *v34_train_suite(void);
 
 Suite *v34_train_suite(void)
@@ -421,6 +471,7 @@ Suite *v34_train_suite(void)
     tcase_add_loop_test(t, test_startup_with_md, 0, (int)PAIR_COUNT);
     tcase_add_loop_test(t, test_v32_training, 0, 6);
     tcase_add_test(t, test_nothing_invented);
+    tcase_add_test(t, test_ja_framing);
     suite_add_tcase(s, t);
     return s;
 }

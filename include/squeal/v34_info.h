@@ -119,7 +119,12 @@ SQ_API void sq_v34_mp_rates(const sq_v34_mp *a, const sq_v34_mp *b, int *call_to
  * demonstrations (gen's v34_startup). The call modem runs phase 3 on into phase 4: S, S-bar,
  * PP, 4-point TRN, J, J', TRN, MP, MP', E, then 0.2 s standing for data. The answer modem ends
  * phase 3 with J, falls quiet for 0.4 s, and starts phase 4 afresh: S, S-bar, TRN, MP, MP', E,
- * data. The pulse is a root raised cosine (V.34 leaves it to the implementer). */
+ * data. The pulse is a root raised cosine (V.34 leaves it to the implementer).
+ * With v90_ja set it is a V.90 analogue modem's phase 3 instead (V.90 9.3.2): S, S-bar, PP,
+ * TRN (its scrambler GPA whatever its role, V.90 8.3) and then Ja, this DIL descriptor in
+ * whole repetitions for at least 0.4 s; phase 4 follows the digital modem's DIL, so it is not
+ * sent. */
+struct sq_v90_dil_descriptor;
 typedef struct sq_v34_startup_params {
     double symbol_rate;     /* one of Table 1's: 2400, 2743, 2800, 3000, 3200, 3429 */
     int high_carrier;       /* the rate's high carrier (Table 1; 3429 has one) */
@@ -128,7 +133,8 @@ typedef struct sq_v34_startup_params {
     int j_points;           /* 4 or 16: what this modem's J asks of the far end */
     sq_v34_mp mp;           /* sent as MP, then as MP' */
     double level_dbm0;
-    uint8_t reserved[32];
+    const struct sq_v90_dil_descriptor *v90_ja;   /* NULL: V.34 (API 2.4) */
+    uint8_t reserved[32 - sizeof(void *)];
 } sq_v34_startup_params;
 
 /* 3200 symbols/s on the high carrier, the call modem, 16 points both ways, an MP offering

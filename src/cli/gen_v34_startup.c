@@ -3,7 +3,10 @@
  * V.90 digital modem after its INFO0d and INFO1. The caller sends INFO1c, the
  * answerer INFO1a naming the symbol rates; 70 ms later phase 3 starts (V.34 11.3.1). --set
  * picks symbol_rate, high_carrier, points (phase 4's constellation), j_points (what its J
- * asks of the far end) and max_rate_bps (the MP's rates, both ways, and the top of its mask). */
+ * asks of the far end) and max_rate_bps (the MP's rates, both ways, and the top of its mask).
+ * --set v90_ja=1 makes it a V.90 analogue modem's phase 3 instead, after an INFO1a naming
+ * 8000 symbols/s downstream (V.90 Table 10): its TRN, then Ja asking for dil_segments segments
+ * of dil_segment_symbols each (V.90 8.3.1, 8.4.1). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,14 +15,43 @@
 
 #define PHASE3_SILENCE_S 0.07
 
+#define JA_UINFO 76   /* INFO1a's UINFO: the digital modem's TRN1d codeword */
+
+/* A DIL descriptor for gen: every Uchord's segments the same length, a sign pattern that
+ * alternates, a training pattern with a reference symbol in five, training Ucodes stepping
+ * down from 100. */
+static void ja_descriptor(int segments, int segment_symbols, sq_v90_dil_descriptor *ja)
+{
+    memset(ja, 0, sizeof *ja);
+    ja->segments = segments;
+    ja->sp_length = ja->tp_length = segment_symbols < 128 ? segment_symbols : 128;
+    for (int i = 0; i < ja->sp_length; i++) {
+        ja->sp[i / 8] |= (uint8_t)((i & 1) << (i % 8));
+        ja->tp[i / 8] |= (uint8_t)((i % 5 != 0) << (i % 8));
+    }
+    for (int c = 0; c < 8; c++) {
+        ja->h[c] = (uint8_t)(segment_symbols / 6 - 1);
+        ja->ref[c] = (uint8_t)(16 * c);
+    }
+    for (int s = 0; s < segments; s++)
+        ja->ucode[s] = (uint8_t)(100 - s % 90);
+}
+
 /* --set values into the start-up's parameters; an exit code */
-static int read_sets(const gen_opts *o, sq_v34_startup_params *p)
+static int read_sets(const gen_opts *o, sq_v34_startup_params *p, sq_v90_dil_descriptor *ja)
 {
     double max_rate = 2400.0 * p->mp.rate_call_to_answer;
+    int v90 = 0, segments = 8, segment_symbols = 66;
     for (size_t i = 0; i < o->n_sets; i++) {
         const char *n = o->set_names[i];
         double v = o->set_values[i];
-        if (strcmp(n, "symbol_rate") == 0)
+        if (strcmp(n, "v90_ja") == 0 && (v == 0.0 || v == 1.0))
+            v90 = (int)v;
+        else if (strcmp(n, "dil_segments") == 0 && v >= 0.0 && v <= 255.0 && v == floor(v))
+            segments = (int)v;
+        else if (strcmp(n, "dil_segment_symbols") == 0 && v >= 6.0 && v <= 768.0 && fmod(v, 6.0) == 0.0)
+            segment_symbols = (int)v;
+        else if (strcmp(n, "symbol_rate") == 0)
             p->symbol_rate = v;
         else if (strcmp(n, "high_carrier") == 0 && (v == 0.0 || v == 1.0))
             p->high_carrier = (int)v;
@@ -31,9 +63,14 @@ static int read_sets(const gen_opts *o, sq_v34_startup_params *p)
             max_rate = v;
         else {
             cli_error("gen", "v34_startup has no setting '%s' that can be %g (symbol_rate, high_carrier 0|1, "
-                      "points 4|16, j_points 4|16, max_rate_bps a multiple of 2400 up to 33600)", n, v);
+                      "points 4|16, j_points 4|16, max_rate_bps a multiple of 2400 up to 33600, v90_ja 0|1, "
+                      "dil_segments 0..255, dil_segment_symbols a multiple of 6 up to 768)", n, v);
             return EXIT_USAGE;
         }
+    }
+    if (v90) {
+        ja_descriptor(segments, segment_symbols, ja);
+        p->v90_ja = ja;
     }
     int steps = (int)(max_rate / 2400.0);
     p->mp.rate_call_to_answer = p->mp.rate_answer_to_call = (uint8_t)steps;
@@ -50,7 +87,8 @@ int gen_v34_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, i
     sq_v34_startup_default_params(&p);
     p.answer_modem = strcmp(o->role, "answerer") == 0;
     p.level_dbm0 = *ref_level;
-    if ((*rc = read_sets(o, &p)) != EXIT_OK)
+    sq_v90_dil_descriptor ja;
+    if ((*rc = read_sets(o, &p, &ja)) != EXIT_OK)
         return 1;
     size_t n = sq_v34_startup_modulate(&p, NULL, 0);
     if (n == 0) {
@@ -58,10 +96,16 @@ int gen_v34_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, i
         *rc = EXIT_USAGE;
         return 1;
     }
-    /* its INFO1 first: the answerer's names the symbol rate both ways */
+    /* its INFO1 first: the answerer's names the symbol rate both ways; a V.90 analogue
+     * modem's INFO1a its upstream one and 8000 downstream */
     const char *names[] = { "symbol_rate_answer_to_call", "symbol_rate_call_to_answer" };
     const double values[] = { round(p.symbol_rate), round(p.symbol_rate) };
-    *rc = gen_v34_info_frame(o, p.answer_modem ? SQ_INFO1A : SQ_INFO1C, names, values, p.answer_modem ? 2 : 0, 0.0, b);
+    const char *v90_names[] = { "u_info", "symbol_rate_upstream", "symbol_rate_downstream" };
+    const double v90_values[] = { JA_UINFO, round(p.symbol_rate), 8000.0 };
+    if (p.v90_ja)
+        *rc = gen_v34_info_frame(o, SQ_INFO1A, v90_names, v90_values, 3, 0.0, b);
+    else
+        *rc = gen_v34_info_frame(o, p.answer_modem ? SQ_INFO1A : SQ_INFO1C, names, values, p.answer_modem ? 2 : 0, 0.0, b);
     if (*rc != EXIT_OK)
         return 1;
     if (gen_append_silence(b, PHASE3_SILENCE_S) != 0 || sample_buf_grow(b, n) != 0) {

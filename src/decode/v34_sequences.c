@@ -7,6 +7,10 @@
 #include "squeal/level.h"
 
 #define DECIDE_GIVE_UP 0.5               /* s after TRN with neither J nor MP (each follows TRN at once) */
+/* A V.90 analogue modem's Ja: its first descriptor is not read whole (the descrambler takes
+ * its first bits to synchronise), so the next one's sync may be a whole descriptor later, up
+ * to SQ_V90_JA_MAX_BITS at 2 bits a symbol at 2400 symbols/s: 0.56 s */
+#define JA_GIVE_UP 0.7
 
 /* ---- the bits after TRN ---- */
 
@@ -251,8 +255,8 @@ void sq_v34_decide_symbol(sq_decoder *d, float complex z, long r)
     sq_v34_lane *l = &d->v34;
     /* V.34's modulation, not its sequences (a V.90 analogue modem's CP, say); a Ja being
      * read goes on, its descriptor can last a third of a second */
-    if (!l->j_open && !l->mp_open && !l->ja_collecting &&
-        ++l->idle_symbols > (long)(DECIDE_GIVE_UP * l->cand_rate[l->cand])) {
+    double give_up_s = l->v90_analogue && l->ref.phase3 ? JA_GIVE_UP : DECIDE_GIVE_UP;
+    if (!l->j_open && !l->mp_open && !l->ja_collecting && ++l->idle_symbols > (long)(give_up_s * l->cand_rate[l->cand])) {
         l->state = V34_IGNORE;
         return;
     }

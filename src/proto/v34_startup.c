@@ -8,6 +8,7 @@
 #include "squeal/error.h"
 #include "squeal/time_base.h"
 #include "src/proto/v34_startup.h"
+#include "squeal/v90.h"
 
 /* ---- a whole start-up, for gen and tests ---- */
 
@@ -98,6 +99,11 @@ size_t sq_v34_startup_symbols(const sq_v34_startup *p, float complex *out, size_
     put_trn(&k, p->answer_modem, 4, p->trn_symbols);
     sq_v34_diff d;
     sq_v34_diff_init(&d, p->answer_modem, 4, last_symbol(&k, 4));
+    if (p->ja_bits) {   /* V.90 8.3.1: Ja as J is sent (10.1.3.3), after TRN */
+        for (int i = 0; i < p->ja_repeats; i++)
+            put_bits(&k, &d, p->ja_bits, p->ja_len);
+        return k.n;
+    }
     for (int i = 0; i < p->j_repeats; i++)
         put_pattern(&k, &d, p->j_points == 16 ? SQ_V34_J16 : SQ_V34_J4);
     if (p->j_prime) {
@@ -112,6 +118,7 @@ size_t sq_v34_startup_symbols(const sq_v34_startup *p, float complex *out, size_
 #define DATA_S 0.2
 #define ANSWER_GAP_S 0.4
 #define TRN_SYMBOLS 640
+#define JA_S 0.4
 
 void sq_v34_startup_default_params(sq_v34_startup_params *p)
 {
@@ -182,6 +189,22 @@ size_t sq_v34_startup_modulate(const sq_v34_startup_params *p, float *out, size_
                          .j_points = p->j_points, .j_repeats = (int)(0.1 * rate / 8), .j_prime = !p->answer_modem,
                          .phase4_points = p->points, .mp_repeats = 8, .mp_ack_repeats = 4, .mp = p->mp,
                          .tail_symbols = (int)(DATA_S * rate), .same_power = 1 };
+    if (p->v90_ja) {   /* a V.90 analogue modem: GPA, Ja where J would be, no phase 4 here */
+        uint8_t *ja = malloc(SQ_V90_JA_MAX_BITS);
+        size_t len = ja ? sq_v90_ja_to_bits(p->v90_ja, ja) : 0;
+        size_t at = 0;
+        if (len) {
+            s.answer_modem = 1;
+            s.j_prime = 0;
+            s.ja_bits = ja;
+            s.ja_len = len;
+            s.ja_repeats = (int)ceil(JA_S * rate * 2.0 / (double)len);
+            s.ja_repeats = s.ja_repeats < 2 ? 2 : s.ja_repeats;
+            at = part(&s, rate, carrier, p->level_dbm0, out, max, 0);
+        }
+        free(ja);
+        return at;
+    }
     size_t at = part(&s, rate, carrier, p->level_dbm0, out, max, 0);
     if (p->answer_modem && at) {
         at = quiet(out, max, at, ANSWER_GAP_S);

@@ -22,6 +22,9 @@ typedef struct sq_v34_startup {
     int md_symbols;                  /* phase 3's optional MD (10.1.3.5), then S and S-bar again */
     int same_power;                  /* 16-point symbols scaled to the 4-point ones' power, as a
                                       * transmitter keeps its level (10.1.3 note) */
+    const uint8_t *ja_bits;          /* set: a V.90 analogue modem's phase 3, ending with Ja, */
+    size_t ja_len;                   /* these bits ja_repeats times, instead of J */
+    int ja_repeats;
 } sq_v34_startup;
 
 /* Writes the symbols to out (at most max); returns how many the whole start-up has. */

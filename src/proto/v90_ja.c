@@ -130,6 +130,8 @@ int sq_v90_ja_from_bits(const uint8_t *bits, size_t n, sq_v90_dil_descriptor *d)
             return 0;
     if (get_field(bits, data_bit(blocks, 0), 16) != crc_of(bits, blocks))
         return 0;
+    if (bits[SYNC_BITS + (blocks + 1) * BLOCK])   /* the fill bit (a second one, when there is one, may be anything) */
+        return 0;
     memset(d, 0, sizeof *d);
     d->segments = segments;
     d->sp_length = lsp;
