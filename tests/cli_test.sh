@@ -448,7 +448,7 @@ if summary.get("modulation") == "V.90":   # the analogue modem's phase 3 is V.34
     # the digital modem's: Sd, TRN1d + Jd, DIL, Ri, in order on one channel, each reversal
     # where V.90 puts it (S-bar d 8 periods, 6 ms; R-bar i 4 periods, 3 ms), DIL's period whole
     # 6-sample frames (its segments are (H + 1) * 6 long), then data
-    digital = [e for e in ev if e["type"].startswith("v90_") and e["type"] not in ("v90_scr", "v90_ja")]
+    digital = [e for e in ev if e["type"].startswith("v90_") and e["type"] not in ("v90_scr", "v90_ja", "v90_cp")]
     kinds = [e["type"] for e in digital]
     print("# V.90: the digital modem's", kinds)
     ok = ok and kinds == ["v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_data"] and len({e["ch"] for e in digital}) == 1
@@ -469,6 +469,21 @@ if summary.get("modulation") == "V.90":   # the analogue modem's phase 3 is V.34
         lengths = {v for k, v in ja[0]["fields"].items() if k.startswith("segment_symbols_")}
         period = digital[2]["period_s"] * 8000
         ok = any(abs(period / n - round(period / n)) < 0.01 for n in lengths)
+    # phase 4, where its SCR was read (a modem silent during DIL trains nothing to read CP
+    # with): CPt, CP, CP' with good CRCs, naming one of V.90's rates, one codec, then E; the
+    # summary's downstream rate is CP's. (The V.92 call's INFO0d says mu-law where its CP and
+    # the other calls say A-law: the codec is not checked against INFO0d.)
+    cp = [e for e in ev if e["type"] == "v90_cp"]
+    print("# V.90: CP", [(e["sequence"], e["downstream_bps"], e["repeats"], e["codec"]) for e in cp])
+    if ok and any(e["type"] == "v90_scr" for e in ev):
+        rates = {(drn + 20) * 8000 // 6 for drn in range(1, 23)}
+        e_ev = [e for e in ev if e["type"] == "v34_e" and e["ch"] == trn[0]["ch"]]
+        ok = [e["sequence"] for e in cp] == ["CPt", "CP", "CP'"] and all(e["crc_ok"] for e in cp)
+        ok = ok and len({e["codec"] for e in cp}) == 1
+        ok = ok and cp[1]["downstream_bps"] == cp[2]["downstream_bps"] in rates and cp[0]["ch"] == trn[0]["ch"]
+        ok = ok and len(e_ev) == 1 and abs(e_ev[0]["t_s"] - cp[2]["end_s"]) < 0.005
+        ok = ok and summary.get("data_rate_down_bps") == cp[1]["downstream_bps"]
+    ok = ok and all(e["ch"] == trn[0]["ch"] for e in cp)
     sys.exit(0 if ok else 1)
 if summary.get("modulation") == "V.32bis":   # R1 R3 (answerer), R2 (caller), E from both
     seqs = sorted(e["sequence"] for e in ev if e["type"] == "v32_rate")
@@ -612,6 +627,36 @@ assert abs(ja[0]["t_s"] - trn[0]["end_s"]) < 0.001, (ja, trn)
 PY
 done
 expect 2 "v34_startup: DIL segments not a multiple of 6 symbols" -- "$SQ" gen v34_startup --set v90_ja=1 --set dil_segment_symbols=20 -o "$T/x.wav"
+# ... and its phase 4 (--set downstream_bps): S, S-bar, SCR, then CPt, CP, CP' read back with
+# their CRC, the rate asked for (CPt's the training one, (drn + 8) * 8000 / 6), then E and the
+# summary's downstream rate: clean at two rates, at 25 dB over three seeds, through a
+# 300-3400 Hz line at 30 dB
+for case in "3200 45333 clean" "3000 28000 clean" "3200 56000 25:1" "3200 50666 25:2" "2400 40000 25:3" "3000 33333 30:4:line"; do
+    set -- $case
+    noise=""
+    [ "$3" = clean ] || noise="--snr $(echo "$3" | cut -d: -f1) --seed $(echo "$3" | cut -d: -f2)"
+    # shellcheck disable=SC2086
+    "$SQ" gen v34_startup --set v90_ja=1 --set symbol_rate="$1" --set downstream_bps="$2" $noise -o "$T/cp.wav" 2>"$T/err"
+    case "$3" in *:line) sox "$T/cp.wav" "$T/cp2.wav" sinc 300-3400 2>>"$T/err" && mv "$T/cp2.wav" "$T/cp.wav" ;; esac
+    "$SQ" decode --json "$T/cp.wav" >"$T/cp.json" 2>>"$T/err"
+    python3 - "$T/cp.json" "$@" <<'PY' && ok "v90 CP $*" || { bad "v90 CP $*"; show "$T/cp.json" "$T/err"; }
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+rate, bps = float(sys.argv[2]), int(sys.argv[3])
+seq = [e["type"] for e in ev if e["type"] in ("v90_ja", "v90_scr", "v90_cp", "v34_e")]
+cp = [e for e in ev if e["type"] == "v90_cp"]
+print("# events:", seq, [(e["sequence"], e["downstream_bps"], e["repeats"]) for e in cp])
+assert seq == ["v90_ja", "v90_scr", "v90_cp", "v90_cp", "v90_cp", "v34_e"], seq
+assert [e["sequence"] for e in cp] == ["CPt", "CP", "CP'"] and all(e["crc_ok"] for e in cp), cp
+drn = round(bps * 6 / 8000) - 20
+assert cp[0]["downstream_bps"] == (drn + 8) * 8000 // 6 and cp[1]["downstream_bps"] == cp[2]["downstream_bps"] == bps, cp
+assert all(abs(e["symbol_rate"] - rate) < 1 and e["upstream_rates_bps"] == list(range(4800, 31201, 2400)) and
+           e["codec"] == "mu-law" and e["constellations"] == 4 for e in cp), cp
+assert ev[-1]["type"] == "summary" and ev[-1]["data_rate_down_bps"] == bps, ev[-1]
+PY
+done
+expect 2 "v34_startup: not a V.90 rate" -- "$SQ" gen v34_startup --set v90_ja=1 --set downstream_bps=45000 -o "$T/x.wav"
+expect 2 "v34_startup: a downstream rate without v90_ja" -- "$SQ" gen v34_startup --set downstream_bps=45333 -o "$T/x.wav"
 # gen v90_startup round trips: a V.90 digital modem's phase 3 and 4 as PCM codewords (Sd,
 # TRN1d + Jd, DIL, Ri, then data), clean, without DIL, and through a 300-3400 Hz line with
 # noise (40 dB SNR, and 25 dB over four seeds); each stretch as long as V.90 8.4 and gen's

@@ -455,6 +455,37 @@ START_TEST(test_ja_framing)
 }
 END_TEST
 
+/* CP's framing (V.90 Table 14): CPt, CP and CP' with one to six constellations, the codec's
+ * or not, go to bits and back unchanged (their rates as V.90 gives them: drn 14 in CP is
+ * 45333 bit/s, in CPt 29333); any one bit wrong, but the three fill bits, is never read as a
+ * CP. */
+START_TEST(test_cp_framing)
+{
+    static uint8_t bits[SQ_V90_CP_MAX_BITS];
+    for (int constellations = 1; constellations <= 6; constellations++)
+        for (int variant = 0; variant < 3; variant++) {
+            sq_v90_cp cp = { .training = variant == 0, .drn = 14, .acknowledge = variant == 2,
+                             .a_law = constellations & 1, .upstream_mask = 0x0FFF, .lookahead = 1,
+                             .sign_bits = 2, .constellations = constellations, .codec_differs = variant == 1 },
+                      back;
+            size_t n = sq_v90_cp_to_bits(&cp, bits);
+            ck_assert_uint_gt(n, 0);
+            ck_assert_uint_le(n, SQ_V90_CP_MAX_BITS);
+            ck_assert_int_eq(sq_v90_cp_from_bits(bits, n, &back), (int)n);
+            ck_assert_int_eq(memcmp(&cp, &back, sizeof cp), 0);
+            ck_assert_int_eq(sq_v90_cp_rate_bps(&back), variant == 0 ? 29333 : 45333);
+            ck_assert_int_eq(sq_v90_cp_from_bits(bits, n - 4, &back), -1);
+            for (size_t i = 0; i + 3 < n; i++) {
+                bits[i] ^= 1u;
+                ck_assert_msg(sq_v90_cp_from_bits(bits, n, &back) <= 0, "%d constellations: bit %zu flipped still read",
+                              constellations, i);
+                bits[i] ^= 1u;
+            }
+        }
+    ck_assert_uint_eq(sq_v90_cp_to_bits(&(sq_v90_cp){ .drn = 23, .constellations = 1 }, bits), 0);
+}
+END_TEST
+
 Suite *v34_train_suite(void);
 
 Suite *v34_train_suite(void)
@@ -472,6 +503,7 @@ Suite *v34_train_suite(void)
     tcase_add_loop_test(t, test_v32_training, 0, 6);
     tcase_add_test(t, test_nothing_invented);
     tcase_add_test(t, test_ja_framing);
+    tcase_add_test(t, test_cp_framing);
     suite_add_tcase(s, t);
     return s;
 }

@@ -100,6 +100,9 @@ typedef enum sq_event_type {
     SQ_EVENT_V90_JA,       /* a V.90 analogue modem's Ja after its TRN (8.3.1): the DIL descriptor,
                             * its CRC checked, repeats; info_bits as sq_v90_ja_fields names
                             * them (API 2.4) */
+    SQ_EVENT_V90_CP,       /* its CPt, CP or CP' in phase 4 (8.5.2), CRC checked, repeats;
+                            * info_bits hold it (sq_v90_cp_unpack), rate the downstream data
+                            * rate it names (API 2.4); v34_e follows CP' */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 

@@ -122,9 +122,11 @@ SQ_API void sq_v34_mp_rates(const sq_v34_mp *a, const sq_v34_mp *b, int *call_to
  * data. The pulse is a root raised cosine (V.34 leaves it to the implementer).
  * With v90_ja set it is a V.90 analogue modem's phase 3 instead (V.90 9.3.2): S, S-bar, PP,
  * TRN (its scrambler GPA whatever its role, V.90 8.3) and then Ja, this DIL descriptor in
- * whole repetitions for at least 0.4 s; phase 4 follows the digital modem's DIL, so it is not
- * sent. */
+ * whole repetitions for at least 0.4 s. With v90_cp set too, its phase 4 follows 0.5 s later
+ * (where the digital modem's DIL would be heard, 9.3.2.10, 9.4.2): S, S-bar, SCR, CPt three
+ * times (v90_cp as CPt), CP twice, CP' twice, E, and scrambled 1s standing for B1 and data. */
 struct sq_v90_dil_descriptor;
+struct sq_v90_cp;
 typedef struct sq_v34_startup_params {
     double symbol_rate;     /* one of Table 1's: 2400, 2743, 2800, 3000, 3200, 3429 */
     int high_carrier;       /* the rate's high carrier (Table 1; 3429 has one) */
@@ -134,7 +136,8 @@ typedef struct sq_v34_startup_params {
     sq_v34_mp mp;           /* sent as MP, then as MP' */
     double level_dbm0;
     const struct sq_v90_dil_descriptor *v90_ja;   /* NULL: V.34 (API 2.4) */
-    uint8_t reserved[32 - sizeof(void *)];
+    const struct sq_v90_cp *v90_cp;               /* NULL: no phase 4 after Ja (API 2.4) */
+    uint8_t reserved[32 - 2 * sizeof(void *)];
 } sq_v34_startup_params;
 
 /* 3200 symbols/s on the high carrier, the call modem, 16 points both ways, an MP offering

@@ -63,6 +63,38 @@ SQ_API const sq_info_field *sq_v90_ja_fields(size_t *n);
 /* Packs those into info_bits (SQ_INFO_BYTES bytes). */
 SQ_API void sq_v90_ja_pack(const sq_v90_dil_descriptor *d, uint8_t *info_bits);
 
+/* A V.90 analogue modem's CP (V.90 8.5.2, Table 14): the constellation parameters it asks
+ * the digital modem to use, CPt for phase 4's training, CP for data, CP' acknowledging the
+ * digital modem's MP. The masks themselves are not kept. */
+typedef struct sq_v90_cp {
+    int training;          /* CPt (bit 19 clear) */
+    int drn;               /* 0..22: the downstream rate (sq_v90_cp_rate_bps); 0 clears down */
+    int silence;           /* a silent period asked for (rate renegotiation) */
+    int sign_bits;         /* Sr: sign bits spent on spectral shaping, 0..3 */
+    int acknowledge;       /* CP': the digital modem's MP has been received */
+    int a_law;             /* the codec: 0 mu-law, 1 A-law */
+    uint16_t upstream_mask;    /* the rates the analogue modem can send: bit i for 4800 + 2400 i,
+                                * 4800 to 33600 bit/s */
+    int lookahead;         /* ld: look-ahead frames asked for spectral shaping */
+    int constellations;    /* 1..6 */
+    int codec_differs;     /* the codec's constellations are sent too */
+} sq_v90_cp;
+
+#define SQ_V90_CP_MAX_BITS 1788    /* six constellations, and the codec's six */
+
+/* Reads a CP from bits[0..n), which start with its frame sync: the bits it took (its three
+ * fill bits included); 0 when they are not one; -1 when more bits are needed to tell. */
+SQ_API int sq_v90_cp_from_bits(const uint8_t *bits, size_t n, sq_v90_cp *cp);
+/* A CP's bits (each constellation holding every fourth Ucode, a TRN1d ratio of 1.0, no
+ * shaping), bit 0 first, for tests; 0 when a field is out of range. */
+SQ_API size_t sq_v90_cp_to_bits(const sq_v90_cp *cp, uint8_t *bits);
+/* The downstream data rate it names: (drn + 20) * 8000 / 6 bit/s in CP, (drn + 8) * 8000 / 6
+ * in CPt, rounded down as V.90's rates are given (45333); 0 for cleardown. */
+SQ_API int sq_v90_cp_rate_bps(const sq_v90_cp *cp);
+/* v90_cp events carry their CP in info_bits: these pack and unpack it. */
+SQ_API void sq_v90_cp_pack(const sq_v90_cp *cp, uint8_t *info_bits);
+SQ_API void sq_v90_cp_unpack(const uint8_t *info_bits, sq_v90_cp *cp);
+
 #ifdef __cplusplus
 }
 #endif

@@ -72,6 +72,13 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
     case SQ_EVENT_V90_DATA: note_data(s, "V.90", ev); break;
     case SQ_EVENT_V32_DATA: note_data(s, "V.32bis", ev); break;
     case SQ_EVENT_V32_E: s->v22_rate = ev->rate; break;   /* the rate V.32's E sequences name */
+    case SQ_EVENT_V90_CP: {   /* CPt's rate is phase 4's training; CP's and CP''s, data's */
+        sq_v90_cp cp;
+        sq_v90_cp_unpack(ev->info_bits, &cp);
+        if (!cp.training)
+            s->v90_down_bps = ev->rate;
+        break;
+    }
     case SQ_EVENT_DATA:
         note_data(s, ev->rate == 2400 ? "V.22bis" : "V.22", ev);
         s->v22_rate = ev->rate;
@@ -147,6 +154,8 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
             fprintf(out, ",\"data_rate_up_bps\":%d,\"data_rate_down_bps\":%d", mp_up, mp_down);
         if (s->v22_rate)
             fprintf(out, ",\"rate_bps\":%d", s->v22_rate);
+        if (s->v90_down_bps)
+            fprintf(out, ",\"data_rate_down_bps\":%d", s->v90_down_bps);
         if (s->info1a)
             fprintf(out, ",\"retrains\":%d", retrains);
         fprintf(out, ",\"ended\":\"%s\"}\n",
@@ -184,6 +193,8 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
         fprintf(out, "; the MPs settled %d bit/s caller to answerer and %d bit/s answerer to caller", mp_up, mp_down);
     if (s->v22_rate)
         fprintf(out, " at %d bit/s", s->v22_rate);
+    if (s->v90_down_bps)
+        fprintf(out, "; the analogue modem's CP chose %d bit/s downstream", s->v90_down_bps);
     if (s->info1a)   /* a phase 2 was decoded: each one after the first is a retrain */
         fprintf(out, "; %d retrain%s", retrains, retrains == 1 ? "" : "s");
     if (s->data_seen)

@@ -23,6 +23,7 @@ typedef struct call_summary {
     sq_v34_mp mp[3];
     const char *modulation;        /* of the data heard last */
     int data_seen, v22_rate;       /* V.22 data's rate, or the one V.32's E named */
+    int v90_down_bps;              /* the downstream rate the last CP (not CPt) named */
     double data_end_s;
 } call_summary;
 

@@ -202,6 +202,45 @@ static void print_ja(FILE *out, const sq_event *ev, int json)
     fputs(json ? "}}\n" : "\n", out);
 }
 
+/* A V.90 analogue modem's CPt, CP or CP': the downstream rate it names, the upstream rates it
+ * can send, its codec and constellations. */
+static void print_cp(FILE *out, const sq_event *ev, int json)
+{
+    sq_v90_cp cp;
+    sq_v90_cp_unpack(ev->info_bits, &cp);
+    const char *name = cp.training ? "CPt" : cp.acknowledge ? "CP'" : "CP";
+    if (json) {
+        fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f,\"symbol_rate\":%.0f,\"carrier_hz\":%.1f,\"sequence\":\"%s\","
+                "\"repeats\":%zu,\"crc_ok\":%s,\"drn\":%d,\"downstream_bps\":%d,\"upstream_rates_bps\":[",
+                ev->fsk_channel, ev->level_dbm0, ev->symbol_rate, ev->freq_hz, name, ev->repeats,
+                ev->crc_ok ? "true" : "false", cp.drn, ev->rate);
+        for (int i = 0, first = 1; i < 13; i++)
+            if (cp.upstream_mask & (1u << i)) {
+                fprintf(out, "%s%d", first ? "" : ",", 4800 + 2400 * i);
+                first = 0;
+            }
+        fprintf(out, "],\"codec\":\"%s\",\"constellations\":%d,\"silence_requested\":%s}\n", cp.a_law ? "a-law" : "mu-law",
+                cp.constellations, cp.silence ? "true" : "false");
+        return;
+    }
+    fprintf(out, " %4.0f baud %6.1f Hz  %s x%zu  CRC %s  ", ev->symbol_rate, ev->freq_hz, name, ev->repeats,
+            ev->crc_ok ? "good" : "FAILED");
+    if (ev->rate)
+        fprintf(out, "%s %d bit/s", cp.training ? "training downstream at" : "downstream", ev->rate);
+    else
+        fprintf(out, "cleardown");
+    int lo = -1, hi = -1;
+    for (int i = 0; i < 13; i++)
+        if (cp.upstream_mask & (1u << i)) {
+            lo = lo < 0 ? i : lo;
+            hi = i;
+        }
+    if (lo >= 0)
+        fprintf(out, "; it can send %d-%d", 4800 + 2400 * lo, 4800 + 2400 * hi);
+    fprintf(out, "; %s, %d constellation%s\n", cp.a_law ? "A-law" : "mu-law", cp.constellations,
+            cp.constellations == 1 ? "" : "s");
+}
+
 /* An INFO frame: its kind and CRC, then its fields (text: only those not zero). */
 static void print_info(FILE *out, const sq_event *ev, int json)
 {
@@ -423,6 +462,8 @@ static int print_message(FILE *out, const sq_event *ev, int json)
         print_mp(out, ev, json);
     else if (ev->type == SQ_EVENT_V90_JA)
         print_ja(out, ev, json);
+    else if (ev->type == SQ_EVENT_V90_CP)
+        print_cp(out, ev, json);
     else if (ev->type >= SQ_EVENT_V32_TRN && ev->type <= SQ_EVENT_V32_E)
         print_v32_rates(out, ev, json);
     else if (is_v34_training(ev->type))

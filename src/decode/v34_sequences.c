@@ -7,10 +7,10 @@
 #include "squeal/level.h"
 
 #define DECIDE_GIVE_UP 0.5               /* s after TRN with neither J nor MP (each follows TRN at once) */
-/* A V.90 analogue modem's Ja: its first descriptor is not read whole (the descrambler takes
- * its first bits to synchronise), so the next one's sync may be a whole descriptor later, up
- * to SQ_V90_JA_MAX_BITS at 2 bits a symbol at 2400 symbols/s: 0.56 s */
-#define JA_GIVE_UP 0.7
+/* A V.90 analogue modem's Ja and CP: the first of them is not read whole (the descrambler
+ * takes its first bits to synchronise), so the next one's sync may be a whole sequence
+ * later, up to SQ_V90_JA_MAX_BITS at 2 bits a symbol at 2400 symbols/s: 0.56 s */
+#define ANALOGUE_GIVE_UP 0.7
 
 /* ---- the bits after TRN ---- */
 
@@ -100,7 +100,39 @@ static void found_ja(sq_decoder *d, const sq_v90_dil_descriptor *ja, long start_
     l->mp_open = 1;
 }
 
-static void ja_bit(sq_decoder *d, int b, long r)
+/* Its CP sequences in phase 4 (V.90 9.4.2): CPt until the digital modem's Ri turns over, CP,
+ * then CP' once the digital modem's MP has come; E follows CP'. */
+static void found_cp(sq_decoder *d, const sq_v90_cp *cp, long start_r, long end_r)
+{
+    sq_v34_lane *l = &d->v34;
+    uint8_t packed[SQ_INFO_BYTES];
+    sq_v90_cp_pack(cp, packed);
+    l->mp_ack_seen |= cp->acknowledge;
+    if (l->mp_open && l->mp_ev.type == SQ_EVENT_V90_CP && memcmp(l->mp_ev.info_bits, packed, sizeof packed) == 0) {
+        l->mp_ev.end_s = sq_v34_time_of_r(l, end_r);
+        l->mp_ev.repeats++;
+        return;
+    }
+    double after_s = l->mp_open ? l->mp_ev.end_s : 0.0;   /* the sync is timed to a symbol or so */
+    sq_v34_close_mp(d);
+    memset(&l->mp_ev, 0, sizeof l->mp_ev);
+    l->mp_ev.type = SQ_EVENT_V90_CP;
+    l->mp_ev.fsk_channel = l->channel;
+    l->mp_ev.level_dbm0 = sq_power_to_dbm0(l->level);
+    l->mp_ev.start_s = fmax(sq_v34_time_of_r(l, start_r), after_s);
+    l->mp_ev.end_s = sq_v34_time_of_r(l, end_r);
+    l->mp_ev.symbol_rate = l->cand_rate[l->cand];
+    l->mp_ev.freq_hz = l->cand_carrier[l->cand];
+    l->mp_ev.points = (uint8_t)l->points;
+    l->mp_ev.rate = sq_v90_cp_rate_bps(cp);
+    memcpy(l->mp_ev.info_bits, packed, sizeof packed);
+    l->mp_ev.crc_ok = 1;
+    l->mp_ev.repeats = 1;
+    l->mp_open = 1;
+}
+
+/* Ja (phase 3) or CP (phase 4): both framed as MP is, read from the same buffer. */
+static void analogue_bit(sq_decoder *d, int b, long r)
 {
     sq_v34_lane *l = &d->v34;
     if (!l->ja_collecting) {
@@ -109,25 +141,40 @@ static void ja_bit(sq_decoder *d, int b, long r)
             l->ja_bits[SQ_V34_MP_SYNC_BITS] = 0;
             l->ja_fill = SQ_V34_MP_SYNC_BITS + 1;
             l->ja_collecting = 1;
-            l->ja_start_r = r - (long)((SQ_V34_MP_SYNC_BITS + 1) / 2);
+            l->ja_start_r = r - (long)((SQ_V34_MP_SYNC_BITS + 1) / bits_per_symbol(l));
         }
         return;
     }
     l->ja_bits[l->ja_fill++] = (uint8_t)b;
-    sq_v90_dil_descriptor ja;
-    int got = sq_v90_ja_from_bits(l->ja_bits, l->ja_fill, &ja);
-    if (got < 0 && l->ja_fill < SQ_V90_JA_MAX_BITS)
-        return;
-    l->ja_collecting = 0;
-    if (got > 0)
-        found_ja(d, &ja, l->ja_start_r, r + 1);
+    int got;
+    if (l->ref.phase3) {
+        sq_v90_dil_descriptor ja;
+        got = sq_v90_ja_from_bits(l->ja_bits, l->ja_fill, &ja);
+        if (got > 0)
+            found_ja(d, &ja, l->ja_start_r, r + 1);
+    } else {
+        sq_v90_cp cp;
+        got = sq_v90_cp_from_bits(l->ja_bits, l->ja_fill, &cp);
+        if (got > 0)
+            found_cp(d, &cp, l->ja_start_r, r + 1);
+    }
+    if (got >= 0 || l->ja_fill == SQ_V90_JA_MAX_BITS)
+        l->ja_collecting = 0;
 }
 
 static void bit_in(sq_decoder *d, int b, long r)
 {
     sq_v34_lane *l = &d->v34;
-    if (l->v90_analogue && l->ref.phase3) {   /* Ja where V.34 has J (V.90 9.3.2.4) */
-        ja_bit(d, b, r);
+    if (l->v90_analogue) {   /* Ja where V.34 has J (V.90 9.3.2.4), CP where it has MP (9.4.2) */
+        if (!l->ref.phase3 && l->mp_ack_seen && b && l->ones + 1 >= SQ_V34_E_BITS) {
+            sq_v34_close_mp(d);
+            sq_v34_emit(d, SQ_EVENT_V34_E, sq_v34_time_of_r(l, r + 1 - (long)(SQ_V34_E_BITS / bits_per_symbol(l))),
+                        sq_v34_time_of_r(l, r + 1), l->points);
+            l->state = V34_DONE;
+            l->data_from_s = sq_v34_time_of_r(l, r + 1);   /* B1, then data */
+            return;
+        }
+        analogue_bit(d, b, r);
         l->ones = b ? l->ones + 1 : 0;
         return;
     }
@@ -255,7 +302,7 @@ void sq_v34_decide_symbol(sq_decoder *d, float complex z, long r)
     sq_v34_lane *l = &d->v34;
     /* V.34's modulation, not its sequences (a V.90 analogue modem's CP, say); a Ja being
      * read goes on, its descriptor can last a third of a second */
-    double give_up_s = l->v90_analogue && l->ref.phase3 ? JA_GIVE_UP : DECIDE_GIVE_UP;
+    double give_up_s = l->v90_analogue ? ANALOGUE_GIVE_UP : DECIDE_GIVE_UP;
     if (!l->j_open && !l->mp_open && !l->ja_collecting && ++l->idle_symbols > (long)(give_up_s * l->cand_rate[l->cand])) {
         l->state = V34_IGNORE;
         return;

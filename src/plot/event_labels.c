@@ -71,6 +71,7 @@ static const struct {
     [SQ_EVENT_V90_RI] = { BY_CHANNEL, PLOT_TRAINING, "Ri", "V.90 Ri: 1333 Hz then reversed, phase 4 begins" },
     [SQ_EVENT_V90_SCR] = { BY_CHANNEL, PLOT_TRAINING, "SCR", "V.90 SCR: the analogue modem's scrambled 1s during DIL" },
     [SQ_EVENT_V90_JA] = { BY_CHANNEL, PLOT_TRAINING, "Ja", "V.90 Ja: the DIL the analogue modem asks for" },
+    [SQ_EVENT_V90_CP] = { BY_CHANNEL, PLOT_TRAINING, "CP", "V.90 CP: the analogue modem's choice of downstream rate" },
 };
 
 static int known(const sq_event *ev)
@@ -89,7 +90,7 @@ int plot_event_by_band(sq_event_type t)
 {
     return t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B || t == SQ_EVENT_INFO0 || t == SQ_EVENT_INFO1 ||
            t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_MP ||
-           (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_JA);
+           (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_CP);
 }
 
 plot_family plot_event_family(const sq_event *ev)

@@ -68,12 +68,15 @@ static void put_phase4_tail(symbol_sink *k, const sq_v34_startup *p)
     sq_v34_diff_init(&d, p->answer_modem, p->phase4_points, last_symbol(k, p->phase4_points));
     uint8_t bits[SQ_V34_MP1_BITS];
     sq_v34_mp mp = p->mp;
-    for (int ack = 0; ack < 2; ack++) {
+    for (int ack = 0; ack < 2 && !p->cp_bits[0]; ack++) {
         mp.acknowledge = (uint8_t)ack;
         size_t n = sq_v34_mp_to_bits(&mp, bits);
         for (int r = 0; r < (ack ? p->mp_ack_repeats : p->mp_repeats); r++)
             put_bits(k, &d, bits, n);
     }
+    for (int c = 0; c < 3 && p->cp_bits[0]; c++)   /* V.90 9.4.2: CPt, CP, CP' (after SCR) */
+        for (int r = 0; r < p->cp_repeats[c]; r++)
+            put_bits(k, &d, p->cp_bits[c], p->cp_len[c]);
     uint8_t ones[SQ_V34_E_BITS];
     memset(ones, 1, sizeof ones);
     put_bits(k, &d, ones, SQ_V34_E_BITS);
@@ -119,6 +122,8 @@ size_t sq_v34_startup_symbols(const sq_v34_startup *p, float complex *out, size_
 #define ANSWER_GAP_S 0.4
 #define TRN_SYMBOLS 640
 #define JA_S 0.4
+#define DIL_WAIT_S 0.5
+#define SCR_SYMBOLS 960
 
 void sq_v34_startup_default_params(sq_v34_startup_params *p)
 {
@@ -176,6 +181,29 @@ static size_t part(const sq_v34_startup *s, double rate, double carrier, double 
     return end;
 }
 
+/* A V.90 analogue modem's phase 4 after its phase 3 in s: S, S-bar, SCR (4-point TRN with
+ * GPA), CPt x3, CP x2, CP' x2, E, then data; the three sequences' bits into room (3 *
+ * SQ_V90_CP_MAX_BITS). 0 when the CP cannot be sent. */
+static int phase4_cp(sq_v34_startup *s, const sq_v90_cp *cp, uint8_t *room)
+{
+    static const int REPEATS[3] = { 3, 2, 2 };
+    for (int c = 0; c < 3; c++) {
+        sq_v90_cp v = *cp;
+        v.training = c == 0;
+        v.acknowledge = c == 2;
+        s->cp_bits[c] = room + (size_t)c * SQ_V90_CP_MAX_BITS;
+        s->cp_len[c] = sq_v90_cp_to_bits(&v, room + (size_t)c * SQ_V90_CP_MAX_BITS);
+        s->cp_repeats[c] = REPEATS[c];
+        if (!s->cp_len[c])
+            return 0;
+    }
+    s->phase3 = 0;
+    s->ja_bits = NULL;
+    s->phase4_points = 4;
+    s->trn_symbols = SCR_SYMBOLS;
+    return 1;
+}
+
 size_t sq_v34_startup_modulate(const sq_v34_startup_params *p, float *out, size_t max)
 {
     int code = sq_v34_symbol_rate_code(p->symbol_rate);
@@ -190,7 +218,7 @@ size_t sq_v34_startup_modulate(const sq_v34_startup_params *p, float *out, size_
                          .phase4_points = p->points, .mp_repeats = 8, .mp_ack_repeats = 4, .mp = p->mp,
                          .tail_symbols = (int)(DATA_S * rate), .same_power = 1 };
     if (p->v90_ja) {   /* a V.90 analogue modem: GPA, Ja where J would be, no phase 4 here */
-        uint8_t *ja = malloc(SQ_V90_JA_MAX_BITS);
+        uint8_t *ja = malloc(SQ_V90_JA_MAX_BITS + 3 * SQ_V90_CP_MAX_BITS);
         size_t len = ja ? sq_v90_ja_to_bits(p->v90_ja, ja) : 0;
         size_t at = 0;
         if (len) {
@@ -201,6 +229,12 @@ size_t sq_v34_startup_modulate(const sq_v34_startup_params *p, float *out, size_
             s.ja_repeats = (int)ceil(JA_S * rate * 2.0 / (double)len);
             s.ja_repeats = s.ja_repeats < 2 ? 2 : s.ja_repeats;
             at = part(&s, rate, carrier, p->level_dbm0, out, max, 0);
+        }
+        if (at && p->v90_cp && phase4_cp(&s, p->v90_cp, ja + SQ_V90_JA_MAX_BITS)) {
+            at = quiet(out, max, at, DIL_WAIT_S);
+            at = part(&s, rate, carrier, p->level_dbm0, out, max, at);
+        } else if (p->v90_cp) {
+            at = 0;
         }
         free(ja);
         return at;

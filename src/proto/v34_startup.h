@@ -25,6 +25,9 @@ typedef struct sq_v34_startup {
     const uint8_t *ja_bits;          /* set: a V.90 analogue modem's phase 3, ending with Ja, */
     size_t ja_len;                   /* these bits ja_repeats times, instead of J */
     int ja_repeats;
+    const uint8_t *cp_bits[3];       /* set: its phase 4, CPt, CP and CP' where MP and MP' are */
+    size_t cp_len[3];
+    int cp_repeats[3];
 } sq_v34_startup;
 
 /* Writes the symbols to out (at most max); returns how many the whole start-up has. */

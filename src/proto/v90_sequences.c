@@ -1,8 +1,11 @@
-/* A V.90 analogue modem's Ja: the DIL descriptor's framing (V.90 8.3.1, Table 12;
- * squeal/v90.h). After the frame sync every field sits in a 16-bit block behind a start bit
- * 0, as in V.34's MP: N and LSP, LTP first, then the sign and training patterns (as many
- * blocks as their lengths need), H1..H8 and REF1..REF8 two to a block, the segments' Ucodes
- * two to a block, and the CRC (V.34 10.1.2.3.2) over the blocks' 16 bits. */
+/* A V.90 analogue modem's sequences (squeal/v90.h): Ja, the DIL descriptor (V.90 8.3.1,
+ * Table 12), and CP, its constellation parameters (8.5.2, Table 14). After the frame sync
+ * every field sits in a 16-bit block behind a start bit 0, as in V.34's MP, and the CRC
+ * (V.34 10.1.2.3.2) covers the blocks' 16 bits. Ja: N and LSP, LTP first, then the sign and
+ * training patterns (as many blocks as their lengths need), H1..H8 and REF1..REF8 two to a
+ * block, the segments' Ucodes two to a block. CP: its rates and codec, the spectral shaping,
+ * which constellation each of the six data frame intervals uses, then the constellations as
+ * 128-bit masks of the Ucodes they hold (and the codec's, when they differ). */
 #include <string.h>
 #include "squeal/v90.h"
 #include "src/proto/v34_crc.h"
@@ -184,4 +187,145 @@ void sq_v90_ja_pack(const sq_v90_dil_descriptor *d, uint8_t *info_bits)
     pack(info_bits, JA_FIELDS[2].first, 8, (unsigned)d->tp_length);
     for (int c = 0; c < 8; c++)
         pack(info_bits, JA_FIELDS[3 + c].first, PACK_SEGMENT_BITS, (unsigned)(d->h[c] + 1) * 6u);
+}
+
+/* ---- CP ---- */
+
+#define CP_INTERVALS 6
+#define CP_MASK_BITS 136            /* a constellation: eight blocks of 16 */
+#define CP_FIRST_MASK 136           /* bit of the first constellation's first start bit */
+#define CP_FILL 3
+
+/* The bits of a CP whose fixed part is in bits[0 .. 136). */
+static size_t cp_length(const uint8_t *bits)
+{
+    unsigned top = 0;
+    for (int k = 0; k < CP_INTERVALS; k++) {
+        size_t at = 103 + 4 * (size_t)k + (k >= 4);   /* a start bit at 119 */
+        unsigned idx = get_field(bits, at, 4);
+        top = idx > top ? idx : top;
+    }
+    size_t gamma = CP_MASK_BITS * top, delta = bits[128] ? 2 * gamma + CP_MASK_BITS : gamma;
+    return CP_FIRST_MASK + CP_MASK_BITS + delta + BLOCK + CP_FILL;
+}
+
+int sq_v90_cp_from_bits(const uint8_t *bits, size_t n, sq_v90_cp *cp)
+{
+    if (n < CP_FIRST_MASK)
+        return -1;
+    for (size_t i = 0; i < SYNC_BITS; i++)
+        if (!bits[i])
+            return 0;
+    for (size_t b = 0; b < (CP_FIRST_MASK - SYNC_BITS) / BLOCK; b++)
+        if (bits[SYNC_BITS + b * BLOCK])
+            return 0;
+    for (int k = 0; k < CP_INTERVALS; k++)
+        if (get_field(bits, 103 + 4 * (size_t)k + (k >= 4), 4) > 5)
+            return 0;
+    size_t len = cp_length(bits), blocks = (len - CP_FILL - SYNC_BITS) / BLOCK - 1;
+    if (n < len)
+        return -1;
+    for (size_t b = 0; b <= blocks; b++)
+        if (bits[SYNC_BITS + b * BLOCK])
+            return 0;
+    if (get_field(bits, data_bit(blocks, 0), 16) != crc_of(bits, blocks))
+        return 0;
+    memset(cp, 0, sizeof *cp);
+    cp->training = !bits[19];
+    cp->drn = (int)get_field(bits, 20, 5);
+    cp->silence = bits[30];
+    cp->sign_bits = (int)get_field(bits, 31, 2);
+    cp->acknowledge = bits[33];
+    cp->a_law = bits[35];
+    cp->upstream_mask = (uint16_t)get_field(bits, 36, 13);
+    cp->lookahead = (int)get_field(bits, 49, 2);
+    for (int k = 0; k < CP_INTERVALS; k++) {
+        int idx = (int)get_field(bits, 103 + 4 * (size_t)k + (k >= 4), 4);
+        cp->constellations = idx + 1 > cp->constellations ? idx + 1 : cp->constellations;
+    }
+    cp->codec_differs = bits[128];
+    return (int)len;
+}
+
+int sq_v90_cp_rate_bps(const sq_v90_cp *cp)
+{
+    if (cp->drn == 0)
+        return 0;
+    return (cp->drn + (cp->training ? 8 : 20)) * 8000 / 6;
+}
+
+size_t sq_v90_cp_to_bits(const sq_v90_cp *cp, uint8_t *bits)
+{
+    if (cp->drn < 0 || cp->drn > 22 || cp->sign_bits < 0 || cp->sign_bits > 3 || cp->lookahead < 0 ||
+        cp->lookahead > 3 || cp->constellations < 1 || cp->constellations > 6 || (cp->upstream_mask >> 13))
+        return 0;
+    memset(bits, 0, SQ_V90_CP_MAX_BITS);
+    memset(bits, 1, SYNC_BITS);
+    bits[19] = (uint8_t)!cp->training;
+    put_field(bits, 20, 5, (unsigned)cp->drn);
+    bits[30] = (uint8_t)(cp->silence != 0);
+    put_field(bits, 31, 2, (unsigned)cp->sign_bits);
+    bits[33] = (uint8_t)(cp->acknowledge != 0);
+    bits[35] = (uint8_t)(cp->a_law != 0);
+    put_field(bits, 36, 13, cp->upstream_mask);
+    put_field(bits, 49, 2, (unsigned)cp->lookahead);
+    put_field(bits, 52, 16, 1u << 13);   /* TRN1d's RMS ratio 1.0 in Q3.13 */
+    for (int k = 0; k < CP_INTERVALS; k++)   /* interval k uses constellation k, up to the last */
+        put_field(bits, 103 + 4 * (size_t)k + (k >= 4), 4, (unsigned)(k < cp->constellations ? k : cp->constellations - 1));
+    bits[128] = (uint8_t)(cp->codec_differs != 0);
+    size_t len = cp_length(bits), blocks = (len - CP_FILL - SYNC_BITS) / BLOCK - 1;
+    for (size_t b = (CP_FIRST_MASK - SYNC_BITS) / BLOCK; b < blocks; b++)   /* each mask: every fourth Ucode */
+        put_field(bits, data_bit(b, 0), 16, 0x1111u);
+    put_field(bits, data_bit(blocks, 0), 16, crc_of(bits, blocks));
+    return len;
+}
+
+/* a v90_cp event's info_bits */
+#define CP_PACK_TRAINING 0
+#define CP_PACK_DRN 1          /* 5 bits */
+#define CP_PACK_ACK 6
+#define CP_PACK_SILENCE 7
+#define CP_PACK_A_LAW 8
+#define CP_PACK_MASK 9         /* 13 bits */
+#define CP_PACK_CONSTELLATIONS 22   /* 3 bits */
+#define CP_PACK_CODEC 25
+#define CP_PACK_SIGN_BITS 26   /* 2 bits */
+#define CP_PACK_LOOKAHEAD 28   /* 2 bits */
+
+static unsigned unpack(const uint8_t *info_bits, size_t first, size_t width)
+{
+    unsigned v = 0;
+    for (size_t i = 0; i < width; i++)
+        v |= (unsigned)((info_bits[(first + i) / 8] >> ((first + i) % 8)) & 1u) << i;
+    return v;
+}
+
+void sq_v90_cp_pack(const sq_v90_cp *cp, uint8_t *info_bits)
+{
+    memset(info_bits, 0, SQ_INFO_BYTES);
+    pack(info_bits, CP_PACK_TRAINING, 1, (unsigned)(cp->training != 0));
+    pack(info_bits, CP_PACK_DRN, 5, (unsigned)cp->drn);
+    pack(info_bits, CP_PACK_ACK, 1, (unsigned)(cp->acknowledge != 0));
+    pack(info_bits, CP_PACK_SILENCE, 1, (unsigned)(cp->silence != 0));
+    pack(info_bits, CP_PACK_A_LAW, 1, (unsigned)(cp->a_law != 0));
+    pack(info_bits, CP_PACK_MASK, 13, cp->upstream_mask);
+    pack(info_bits, CP_PACK_CONSTELLATIONS, 3, (unsigned)cp->constellations);
+    pack(info_bits, CP_PACK_CODEC, 1, (unsigned)(cp->codec_differs != 0));
+    pack(info_bits, CP_PACK_SIGN_BITS, 2, (unsigned)cp->sign_bits);
+    pack(info_bits, CP_PACK_LOOKAHEAD, 2, (unsigned)cp->lookahead);
+}
+
+void sq_v90_cp_unpack(const uint8_t *info_bits, sq_v90_cp *cp)
+{
+    memset(cp, 0, sizeof *cp);
+    cp->training = (int)unpack(info_bits, CP_PACK_TRAINING, 1);
+    cp->drn = (int)unpack(info_bits, CP_PACK_DRN, 5);
+    cp->acknowledge = (int)unpack(info_bits, CP_PACK_ACK, 1);
+    cp->silence = (int)unpack(info_bits, CP_PACK_SILENCE, 1);
+    cp->a_law = (int)unpack(info_bits, CP_PACK_A_LAW, 1);
+    cp->upstream_mask = (uint16_t)unpack(info_bits, CP_PACK_MASK, 13);
+    cp->constellations = (int)unpack(info_bits, CP_PACK_CONSTELLATIONS, 3);
+    cp->codec_differs = (int)unpack(info_bits, CP_PACK_CODEC, 1);
+    cp->sign_bits = (int)unpack(info_bits, CP_PACK_SIGN_BITS, 2);
+    cp->lookahead = (int)unpack(info_bits, CP_PACK_LOOKAHEAD, 2);
 }
