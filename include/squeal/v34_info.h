@@ -123,8 +123,9 @@ SQ_API void sq_v34_mp_rates(const sq_v34_mp *a, const sq_v34_mp *b, int *call_to
  * With v90_ja set it is a V.90 analogue modem's phase 3 instead (V.90 9.3.2): S, S-bar, PP,
  * TRN (its scrambler GPA whatever its role, V.90 8.3) and then Ja, this DIL descriptor in
  * whole repetitions for at least 0.4 s. With v90_cp set too, its phase 4 follows 0.5 s later
- * (where the digital modem's DIL would be heard, 9.3.2.10, 9.4.2): S, S-bar, SCR, CPt three
- * times (v90_cp as CPt), CP twice, CP' twice, E, and scrambled 1s standing for B1 and data. */
+ * (where the digital modem's DIL would be heard, 9.3.2.10, 9.4.2): S, S-bar, SCR (none with
+ * v90_no_scr), CPt three times (v90_cp as CPt), CP twice, CP' twice, E, and scrambled 1s
+ * standing for B1 and data. */
 struct sq_v90_dil_descriptor;
 struct sq_v90_cp;
 typedef struct sq_v34_startup_params {
@@ -137,7 +138,8 @@ typedef struct sq_v34_startup_params {
     double level_dbm0;
     const struct sq_v90_dil_descriptor *v90_ja;   /* NULL: V.34 (API 2.4) */
     const struct sq_v90_cp *v90_cp;               /* NULL: no phase 4 after Ja (API 2.4) */
-    uint8_t reserved[32 - 2 * sizeof(void *)];
+    int v90_no_scr;         /* 1: silent during DIL, so CPt follows phase 4's S-bar at once (API 2.4) */
+    uint8_t reserved[32 - 2 * sizeof(void *) - sizeof(int)];
 } sq_v34_startup_params;
 
 /* 3200 symbols/s on the high carrier, the call modem, 16 points both ways, an MP offering

@@ -6,8 +6,8 @@
  * asks of the far end) and max_rate_bps (the MP's rates, both ways, and the top of its mask).
  * --set v90_ja=1 makes it a V.90 analogue modem's phase 3 instead, after an INFO1a naming
  * 8000 symbols/s downstream (V.90 Table 10): its TRN, then Ja asking for dil_segments segments
- * of dil_segment_symbols each (V.90 8.3.1, 8.4.1); with downstream_bps, its phase 4 too: SCR,
- * CPt, CP and CP' asking for that rate (V.90 8.5.2, 9.4.2), and E. */
+ * of dil_segment_symbols each (V.90 8.3.1, 8.4.1); with downstream_bps, its phase 4 too: SCR
+ * (not with v90_scr=0), CPt, CP and CP' asking for that rate (V.90 8.5.2, 9.4.2), and E. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +42,7 @@ static void ja_descriptor(int segments, int segment_symbols, sq_v90_dil_descript
 static int read_sets(const gen_opts *o, sq_v34_startup_params *p, sq_v90_dil_descriptor *ja, sq_v90_cp *cp)
 {
     double max_rate = 2400.0 * p->mp.rate_call_to_answer;
-    int v90 = 0, segments = 8, segment_symbols = 66, drn = 0;
+    int v90 = 0, segments = 8, segment_symbols = 66, drn = 0, scr = 1;
     for (size_t i = 0; i < o->n_sets; i++) {
         const char *n = o->set_names[i];
         double v = o->set_values[i];
@@ -52,6 +52,8 @@ static int read_sets(const gen_opts *o, sq_v34_startup_params *p, sq_v90_dil_des
             segments = (int)v;
         else if (strcmp(n, "dil_segment_symbols") == 0 && v >= 6.0 && v <= 768.0 && fmod(v, 6.0) == 0.0)
             segment_symbols = (int)v;
+        else if (strcmp(n, "v90_scr") == 0 && (v == 0.0 || v == 1.0))
+            scr = (int)v;
         else if (strcmp(n, "downstream_bps") == 0 && lround(v * 6.0 / 8000.0) >= 21 && lround(v * 6.0 / 8000.0) <= 42 &&
                  fabs(v - floor(lround(v * 6.0 / 8000.0) * 8000.0 / 6.0)) < 1.0)
             drn = (int)lround(v * 6.0 / 8000.0) - 20;   /* V.90's rates: (drn + 20) * 8000 / 6, drn 1..22 */
@@ -69,7 +71,7 @@ static int read_sets(const gen_opts *o, sq_v34_startup_params *p, sq_v90_dil_des
             cli_error("gen", "v34_startup has no setting '%s' that can be %g (symbol_rate, high_carrier 0|1, "
                       "points 4|16, j_points 4|16, max_rate_bps a multiple of 2400 up to 33600, v90_ja 0|1, "
                       "dil_segments 0..255, dil_segment_symbols a multiple of 6 up to 768, downstream_bps a V.90 "
-                      "rate 28000..56000)", n, v);
+                      "rate 28000..56000, v90_scr 0|1)", n, v);
             return EXIT_USAGE;
         }
     }
@@ -87,6 +89,7 @@ static int read_sets(const gen_opts *o, sq_v34_startup_params *p, sq_v90_dil_des
         cp->upstream_mask = 0x0FFF;
         cp->constellations = 4;
         p->v90_cp = cp;
+        p->v90_no_scr = !scr;
     }
     int steps = (int)(max_rate / 2400.0);
     p->mp.rate_call_to_answer = p->mp.rate_answer_to_call = (uint8_t)steps;

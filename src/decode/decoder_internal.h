@@ -280,6 +280,8 @@ typedef struct sq_v34_ref {          /* the known symbols of one reading of the 
     int points;                      /* of TRN */
     int answer_poly;                 /* the scrambler: GPA (1) or GPC (0) */
     int v32;                         /* V.32's S, S-bar and TRN (phase3 0, points 4) */
+    int unknown_after;               /* a V.90 analogue modem's phase 4 with no SCR: after
+                                      * S-bar, CPt (unknown data), steered by 4-point decisions */
     sq_v34_trn trn;
     sq_v32_trn trn32;
     long next_r;                     /* the symbol the next call gives */
@@ -350,6 +352,8 @@ typedef struct sq_v34_lane {
     int ja_collecting;
     long ja_start_r;
     long decide_from_r;            /* where TRN ended and the decisions were first read */
+    int ja_seen;                   /* a V.90 analogue modem's Ja was read since the lane was armed */
+    long ja_end_r;                 /* where the last Ja read ended */
     sq_event mp_ev;
     int mp_open, mp_ack_seen;
     long idle_symbols;               /* decided since TRN with nothing found */

@@ -95,6 +95,7 @@ static int arm(sq_decoder *d, int channel, int v32)
     l->level = 0.0;
     l->scan_until = l->n + (uint64_t)(SCAN_FOR_S * SQ_PROCESSING_RATE_HZ);
     l->after_j = 0;
+    l->ja_seen = 0;
     return 1;
 }
 
@@ -401,6 +402,10 @@ static void sample(sq_decoder *d, float x)
         if (l->quiet >= QUIET_AFTER) {
             l->state = V34_QUIET;
             l->level = 0.0;
+        } else if (l->state == V34_IGNORE && l->v90_analogue && l->ja_seen) {
+            /* a V.90 analogue modem after Ja: its phase 4's S comes after DIL, maybe with no
+             * quiet before it to end the stretch (the far modem's echo fills it) */
+            scan_for_s(d, n);
         }
         break;
     }

@@ -11,6 +11,7 @@
  * takes its first bits to synchronise), so the next one's sync may be a whole sequence
  * later, up to SQ_V90_JA_MAX_BITS at 2 bits a symbol at 2400 symbols/s: 0.56 s */
 #define ANALOGUE_GIVE_UP 0.7
+#define V90_PHASE4_WITHIN_S 10.0   /* Sd and TRN1d (up to 4.5 s, 9.3.2.7) and DIL's 5 s after Ja */
 
 /* ---- the bits after TRN ---- */
 
@@ -72,6 +73,7 @@ static void mp_bit(sq_decoder *d, int b, long r)
 static void found_ja(sq_decoder *d, const sq_v90_dil_descriptor *ja, long start_r, long end_r)
 {
     sq_v34_lane *l = &d->v34;
+    l->ja_end_r = end_r;
     uint8_t packed[SQ_INFO_BYTES];
     sq_v90_ja_pack(ja, packed);
     if (l->mp_open && l->mp_ev.type == SQ_EVENT_V90_JA && memcmp(l->mp_ev.info_bits, packed, sizeof packed) == 0) {
@@ -84,6 +86,9 @@ static void found_ja(sq_decoder *d, const sq_v90_dil_descriptor *ja, long start_
      * TRN, or less: Ja began where TRN ended */
     if (!(l->mp_open && l->mp_ev.type == SQ_EVENT_V90_JA) && start_r - l->decide_from_r <= end_r - start_r)
         start_r = l->decide_from_r;
+    l->ja_seen = 1;
+    /* phase 4's S comes after DIL: within 5 s of the S that Jd' brings (V.90 9.3.2.10) */
+    l->scan_until = l->n + (uint64_t)(V90_PHASE4_WITHIN_S * SQ_PROCESSING_RATE_HZ);
     sq_v34_close_mp(d);
     memset(&l->mp_ev, 0, sizeof l->mp_ev);
     l->mp_ev.type = SQ_EVENT_V90_JA;
@@ -273,7 +278,8 @@ static void v32_symbol_bits(sq_decoder *d, float complex decided, long r)
 void sq_v34_start_deciding(sq_decoder *d, long r_from, long r_now)
 {
     sq_v34_lane *l = &d->v34;
-    sq_v34_emit(d, sq_v34_trn_type(l), sq_v34_time_of_r(l, l->trn_start_r), sq_v34_time_of_r(l, r_from), l->ref.points);
+    if (!l->ref.unknown_after)   /* with no SCR, nothing was trained on before CPt */
+        sq_v34_emit(d, sq_v34_trn_type(l), sq_v34_time_of_r(l, l->trn_start_r), sq_v34_time_of_r(l, r_from), l->ref.points);
     l->points = l->ref.phase3 ? 4 : l->ref.points;
     l->state = V34_DECIDE;
     l->idle_symbols = 0;
@@ -303,6 +309,13 @@ void sq_v34_decide_symbol(sq_decoder *d, float complex z, long r)
     /* V.34's modulation, not its sequences (a V.90 analogue modem's CP, say); a Ja being
      * read goes on, its descriptor can last a third of a second */
     double give_up_s = l->v90_analogue ? ANALOGUE_GIVE_UP : DECIDE_GIVE_UP;
+    if (l->v90_analogue && l->ref.phase3 && l->mp_open && r - l->ja_end_r > (long)(give_up_s * l->cand_rate[l->cand])) {
+        /* Ja has stopped (the analogue modem heard Sd): what follows is silence, or the far
+         * modem's echo, until its phase 4 */
+        sq_v34_close_mp(d);
+        l->state = V34_IGNORE;
+        return;
+    }
     if (!l->j_open && !l->mp_open && !l->ja_collecting && ++l->idle_symbols > (long)(give_up_s * l->cand_rate[l->cand])) {
         l->state = V34_IGNORE;
         return;

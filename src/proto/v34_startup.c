@@ -182,9 +182,9 @@ static size_t part(const sq_v34_startup *s, double rate, double carrier, double 
 }
 
 /* A V.90 analogue modem's phase 4 after its phase 3 in s: S, S-bar, SCR (4-point TRN with
- * GPA), CPt x3, CP x2, CP' x2, E, then data; the three sequences' bits into room (3 *
+ * GPA; none when scr is 0), CPt x3, CP x2, CP' x2, E, then data; the three sequences' bits into room (3 *
  * SQ_V90_CP_MAX_BITS). 0 when the CP cannot be sent. */
-static int phase4_cp(sq_v34_startup *s, const sq_v90_cp *cp, uint8_t *room)
+static int phase4_cp(sq_v34_startup *s, const sq_v90_cp *cp, int scr, uint8_t *room)
 {
     static const int REPEATS[3] = { 3, 2, 2 };
     for (int c = 0; c < 3; c++) {
@@ -200,7 +200,7 @@ static int phase4_cp(sq_v34_startup *s, const sq_v90_cp *cp, uint8_t *room)
     s->phase3 = 0;
     s->ja_bits = NULL;
     s->phase4_points = 4;
-    s->trn_symbols = SCR_SYMBOLS;
+    s->trn_symbols = scr ? SCR_SYMBOLS : 0;
     return 1;
 }
 
@@ -230,7 +230,7 @@ size_t sq_v34_startup_modulate(const sq_v34_startup_params *p, float *out, size_
             s.ja_repeats = s.ja_repeats < 2 ? 2 : s.ja_repeats;
             at = part(&s, rate, carrier, p->level_dbm0, out, max, 0);
         }
-        if (at && p->v90_cp && phase4_cp(&s, p->v90_cp, ja + SQ_V90_JA_MAX_BITS)) {
+        if (at && p->v90_cp && phase4_cp(&s, p->v90_cp, !p->v90_no_scr, ja + SQ_V90_JA_MAX_BITS)) {
             at = quiet(out, max, at, DIL_WAIT_S);
             at = part(&s, rate, carrier, p->level_dbm0, out, max, at);
         } else if (p->v90_cp) {
