@@ -93,6 +93,10 @@ def measure(squeal, path):
     digital = [name for t, name in (("v90_sd", "Sd"), ("v90_dil", "DIL"), ("v90_ri", "Ri")) if t in types]
     if digital:
         phases.append("V.90 " + "/".join(digital))
+    if "v90_ja" in types:
+        phases.append("Ja")
+    if summary and "data_rate_down_bps" in summary and "data_rate_up_bps" not in summary:
+        phases.append("CP %d" % summary["data_rate_down_bps"])
     v32_e = [e["rate_bps"] for e in ev if e["type"] == "v32_e"]
     if v32_e:
         phases.append("E %s" % "/".join(str(r) for r in v32_e))

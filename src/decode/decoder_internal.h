@@ -354,6 +354,8 @@ typedef struct sq_v34_lane {
     long decide_from_r;            /* where TRN ended and the decisions were first read */
     int ja_seen;                   /* a V.90 analogue modem's Ja was read since the lane was armed */
     long ja_end_r;                 /* where the last Ja read ended */
+    long cpt_from_r;               /* where phase 4's CPt began (S-bar's end), -1 until known */
+    int cp_seen;                   /* a CP sequence was read in this phase 4 */
     sq_event mp_ev;
     int mp_open, mp_ack_seen;
     long idle_symbols;               /* decided since TRN with nothing found */

@@ -11,6 +11,8 @@
  * takes its first bits to synchronise), so the next one's sync may be a whole sequence
  * later, up to SQ_V90_JA_MAX_BITS at 2 bits a symbol at 2400 symbols/s: 0.56 s */
 #define ANALOGUE_GIVE_UP 0.7
+#define SCR_MIN_BITS 128                 /* 1s beyond a sync: SCR between CPt and CP (20 ms at 3200) */
+#define V90_S_SYMBOLS (128 + SQ_V34_S_BAR_SYMBOLS)   /* S for 128T, S-bar for 16T */
 #define V90_PHASE4_WITHIN_S 10.0   /* Sd and TRN1d (up to 4.5 s, 9.3.2.7) and DIL's 5 s after Ja */
 
 /* ---- the bits after TRN ---- */
@@ -119,6 +121,13 @@ static void found_cp(sq_decoder *d, const sq_v90_cp *cp, long start_r, long end_
         return;
     }
     double after_s = l->mp_open ? l->mp_ev.end_s : 0.0;   /* the sync is timed to a symbol or so */
+    /* CPt follows S-bar at once (V.90 9.4.2.1); the first is not read whole (the descrambler
+     * starts on it, or, with no SCR, the equaliser was still learning): when the first one
+     * read starts within two sequences of where the decisions began, CPt began at S-bar */
+    long read_from = l->cpt_from_r > l->decide_from_r ? l->cpt_from_r : l->decide_from_r;
+    if (!l->cp_seen && l->cpt_from_r >= 0 && start_r >= read_from && start_r - read_from <= 2 * (end_r - start_r))
+        start_r = l->cpt_from_r;
+    l->cp_seen = 1;
     sq_v34_close_mp(d);
     memset(&l->mp_ev, 0, sizeof l->mp_ev);
     l->mp_ev.type = SQ_EVENT_V90_CP;
@@ -141,6 +150,14 @@ static void analogue_bit(sq_decoder *d, int b, long r)
 {
     sq_v34_lane *l = &d->v34;
     if (!l->ja_collecting) {
+        if (b == 0 && l->ones >= SQ_V34_MP_SYNC_BITS + SCR_MIN_BITS && !l->ref.phase3 && l->mp_open) {
+            /* a long run of 1s before this CP's sync, after the CPt it follows: its SCR
+             * (V.90 9.4.2.2: after Ri turns over, for up to 4 s) */
+            double bps = bits_per_symbol(l);
+            sq_v34_close_mp(d);
+            sq_v34_emit(d, SQ_EVENT_V90_SCR, sq_v34_time_of_r(l, r - (long)(l->ones / bps)),
+                        sq_v34_time_of_r(l, r - (long)(SQ_V34_MP_SYNC_BITS / bps)), l->points);
+        }
         if (b == 0 && l->ones >= SQ_V34_MP_SYNC_BITS) {
             memset(l->ja_bits, 1, SQ_V34_MP_SYNC_BITS);
             l->ja_bits[SQ_V34_MP_SYNC_BITS] = 0;
@@ -280,6 +297,10 @@ void sq_v34_start_deciding(sq_decoder *d, long r_from, long r_now)
     sq_v34_lane *l = &d->v34;
     if (!l->ref.unknown_after)   /* with no SCR, nothing was trained on before CPt */
         sq_v34_emit(d, sq_v34_trn_type(l), sq_v34_time_of_r(l, l->trn_start_r), sq_v34_time_of_r(l, r_from), l->ref.points);
+    l->cp_seen = 0;
+    /* phase 4: after SCR come S and S-bar, 144 symbols (V.90 9.3.2.10), then CPt; with no
+     * SCR, CPt follows the S-bar the lane trained on */
+    l->cpt_from_r = l->ref.unknown_after ? SQ_V34_S_BAR_SYMBOLS : l->v90_analogue && !l->ref.phase3 ? r_from + V90_S_SYMBOLS : -1;
     l->points = l->ref.phase3 ? 4 : l->ref.points;
     l->state = V34_DECIDE;
     l->idle_symbols = 0;

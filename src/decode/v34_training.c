@@ -244,6 +244,14 @@ static void reading_init(const sq_v34_lane *l, sq_v34_ref *f, int i)
         ref_init(f, READINGS[i][0], READINGS[i][1], READINGS[i][2], TRAIN_FROM_R);
 }
 
+/* S and S-bar, as found (their lines, and the reversal against S eight symbols back). */
+static void emit_s(sq_decoder *d)
+{
+    sq_v34_lane *l = &d->v34;
+    sq_v34_emit(d, SQ_EVENT_V34_S, (double)l->s_start / SQ_PROCESSING_RATE_HZ, sq_v34_time_of_r(l, 0), 0);
+    sq_v34_emit(d, SQ_EVENT_V34_S_BAR, sq_v34_time_of_r(l, 0), sq_v34_time_of_r(l, SQ_V34_S_BAR_SYMBOLS), 0);
+}
+
 /* A V.90 analogue modem's phase 4 with no SCR (UNKNOWN_TRAIN_FROM_R): 1 when the equaliser
  * learns S and S-bar and then its decisions hold; the lane then names S and S-bar and reads
  * CPt from the present on. */
@@ -263,8 +271,7 @@ static int choose_unknown_after(sq_decoder *d)
     l->eq = eq;
     l->r = (long)(l->half / 2) - 1 - SQ_V34_EQ_DELAY - l->k_rev;
     l->poly_known = 1;
-    sq_v34_emit(d, SQ_EVENT_V34_S, (double)l->s_start / SQ_PROCESSING_RATE_HZ, sq_v34_time_of_r(l, 0), 0);
-    sq_v34_emit(d, SQ_EVENT_V34_S_BAR, sq_v34_time_of_r(l, 0), sq_v34_time_of_r(l, SQ_V34_S_BAR_SYMBOLS), 0);
+    emit_s(d);
     l->trn_start_r = SQ_V34_S_BAR_SYMBOLS;
     sq_v34_start_deciding(d, l->r + 1, l->r);
     return 1;
@@ -292,8 +299,13 @@ void sq_v34_choose_reading(sq_decoder *d)
     }
     (void)train_pass(l, &l->ref, &l->eq, 1);
     if (train_pass(l, &l->ref, &l->eq, 0) < MIN_SNR_DB) {   /* MD (10.1.3.5), say: another S follows */
-        if (l->v90_analogue && l->ja_seen && !l->v32 && choose_unknown_after(d))
-            return;
+        if (l->v90_analogue && l->ja_seen && !l->v32) {
+            if (choose_unknown_after(d))
+                return;
+            /* S until Jd' comes, then S-bar (V.90 9.3.2.7-8), then silence while DIL comes:
+             * the three lines and their reversal were heard */
+            emit_s(d);
+        }
         sq_v34_look_again(l);
         return;
     }
