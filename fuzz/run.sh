@@ -21,7 +21,9 @@ seed() {
     S=$(mktemp -d)
     (cd "$S" && "$SQ" gen ansam_pr --duration 0.5 -o ans.wav && "$SQ" gen v21 --text CM -o v21.wav --rate 11025 &&
         "$SQ" sim --wav call --send /etc/hostname >/dev/null && "$SQ" gen info1c -o info.wav &&
-        "$SQ" gen v8bis_msg --octets 118980808102d0 -o v8bis.wav && "$SQ" gen v90_startup -o v90.wav) >/dev/null 2>&1
+        "$SQ" gen v8bis_msg --octets 118980808102d0 -o v8bis.wav && "$SQ" gen v90_startup -o v90.wav &&
+        "$SQ" gen v34_startup --set v90_ja=1 --set downstream_bps=45333 -o v90a.wav &&
+        "$SQ" gen v34_startup --set v90_ja=1 --set downstream_bps=45333 --set v90_scr=0 -o v90b.wav) >/dev/null 2>&1
     for h in $HARNESSES; do mkdir -p "$C/$h"; done
     [ -d "$C/audio_reader" ] && cp "$S/ans.wav" "$S/v21.wav" "$C/audio_reader/" 2>/dev/null
     for h in decoder call; do
@@ -30,8 +32,9 @@ seed() {
         { printf '\000'; [ $h = decoder ] && printf '\240\000\007\000\001\000\000\020'
           tail -c +45 "$S/call-line.wav" | head -c 65536; } >"$C/$h/call.seed"
     done
-    # V.34 phase 2, a V.8bis message and a V.90 digital start-up, for the decoder's newer lanes
-    for w in info v8bis v90; do
+    # V.34 phase 2, a V.8bis message, a V.90 digital start-up and an analogue one (Ja, CP, with
+    # SCR and without), for the decoder's newer lanes
+    for w in info v8bis v90 v90a v90b; do
         [ -d "$C/decoder" ] && { printf '\000\240\000\007\000\001\000\000\020'; tail -c +45 "$S/$w.wav"; } >"$C/decoder/$w.seed"
     done
     # the V.34 harness makes its own start-up: each seed picks one to damage

@@ -22,6 +22,40 @@ static double bits_per_symbol(const sq_v34_lane *l)
     return l->points == 16 ? 4.0 : 2.0;
 }
 
+/* The open sequence event (MP, Ja, CP) closes and a new one of this type opens: the lane's
+ * channel, level, symbol rate, carrier and points, its CRC checked, heard once so far. */
+static sq_event *open_sequence(sq_decoder *d, sq_event_type type, double start_s, long end_r)
+{
+    sq_v34_lane *l = &d->v34;
+    sq_v34_close_mp(d);
+    sq_event *ev = &l->mp_ev;
+    memset(ev, 0, sizeof *ev);
+    ev->type = type;
+    ev->fsk_channel = l->channel;
+    ev->level_dbm0 = sq_power_to_dbm0(l->level);
+    ev->start_s = start_s;
+    ev->end_s = sq_v34_time_of_r(l, end_r);
+    ev->symbol_rate = l->cand_rate[l->cand];
+    ev->freq_hz = l->cand_carrier[l->cand];
+    ev->points = (uint8_t)l->points;
+    ev->crc_ok = 1;
+    ev->repeats = 1;
+    l->mp_open = 1;
+    return ev;
+}
+
+/* A frame sync (17 1s) has just ended with this 0: the frame's bits start in buf. */
+static int sync_begins(const sq_v34_lane *l, int b, long r, uint8_t *buf, size_t *fill, long *start_r)
+{
+    if (b != 0 || l->ones < SQ_V34_MP_SYNC_BITS)
+        return 0;
+    memset(buf, 1, SQ_V34_MP_SYNC_BITS);
+    buf[SQ_V34_MP_SYNC_BITS] = 0;
+    *fill = SQ_V34_MP_SYNC_BITS + 1;
+    *start_r = r - (long)((SQ_V34_MP_SYNC_BITS + 1) / bits_per_symbol(l));
+    return 1;
+}
+
 static void found_mp(sq_decoder *d, const sq_v34_mp *mp, long start_r, long end_r)
 {
     sq_v34_lane *l = &d->v34;
@@ -30,20 +64,7 @@ static void found_mp(sq_decoder *d, const sq_v34_mp *mp, long start_r, long end_
         l->mp_ev.repeats++;
         return;
     }
-    sq_v34_close_mp(d);
-    memset(&l->mp_ev, 0, sizeof l->mp_ev);
-    l->mp_ev.type = SQ_EVENT_MP;
-    l->mp_ev.fsk_channel = l->channel;
-    l->mp_ev.level_dbm0 = sq_power_to_dbm0(l->level);
-    l->mp_ev.start_s = sq_v34_time_of_r(l, start_r);
-    l->mp_ev.end_s = sq_v34_time_of_r(l, end_r);
-    l->mp_ev.symbol_rate = l->cand_rate[l->cand];
-    l->mp_ev.freq_hz = l->cand_carrier[l->cand];
-    l->mp_ev.points = (uint8_t)l->points;
-    l->mp_ev.mp = *mp;
-    l->mp_ev.crc_ok = 1;
-    l->mp_ev.repeats = 1;
-    l->mp_open = 1;
+    open_sequence(d, SQ_EVENT_MP, sq_v34_time_of_r(l, start_r), end_r)->mp = *mp;
     l->mp_ack_seen |= mp->acknowledge;
 }
 
@@ -51,13 +72,7 @@ static void mp_bit(sq_decoder *d, int b, long r)
 {
     sq_v34_lane *l = &d->v34;
     if (!l->mp_collecting) {
-        if (b == 0 && l->ones >= SQ_V34_MP_SYNC_BITS) {
-            memset(l->mp_bits, 1, SQ_V34_MP_SYNC_BITS);
-            l->mp_bits[SQ_V34_MP_SYNC_BITS] = 0;
-            l->mp_fill = SQ_V34_MP_SYNC_BITS + 1;
-            l->mp_collecting = 1;
-            l->mp_start_r = r - (long)((SQ_V34_MP_SYNC_BITS + 1) / bits_per_symbol(l));
-        }
+        l->mp_collecting = sync_begins(l, b, r, l->mp_bits, &l->mp_fill, &l->mp_start_r);
         return;
     }
     l->mp_bits[l->mp_fill++] = (uint8_t)b;
@@ -91,20 +106,7 @@ static void found_ja(sq_decoder *d, const sq_v90_dil_descriptor *ja, long start_
     l->ja_seen = 1;
     /* phase 4's S comes after DIL: within 5 s of the S that Jd' brings (V.90 9.3.2.10) */
     l->scan_until = l->n + (uint64_t)(V90_PHASE4_WITHIN_S * SQ_PROCESSING_RATE_HZ);
-    sq_v34_close_mp(d);
-    memset(&l->mp_ev, 0, sizeof l->mp_ev);
-    l->mp_ev.type = SQ_EVENT_V90_JA;
-    l->mp_ev.fsk_channel = l->channel;
-    l->mp_ev.level_dbm0 = sq_power_to_dbm0(l->level);
-    l->mp_ev.start_s = sq_v34_time_of_r(l, start_r);
-    l->mp_ev.end_s = sq_v34_time_of_r(l, end_r);
-    l->mp_ev.symbol_rate = l->cand_rate[l->cand];
-    l->mp_ev.freq_hz = l->cand_carrier[l->cand];
-    l->mp_ev.points = 4;
-    memcpy(l->mp_ev.info_bits, packed, sizeof packed);
-    l->mp_ev.crc_ok = 1;
-    l->mp_ev.repeats = 1;
-    l->mp_open = 1;
+    memcpy(open_sequence(d, SQ_EVENT_V90_JA, sq_v34_time_of_r(l, start_r), end_r)->info_bits, packed, sizeof packed);
 }
 
 /* Its CP sequences in phase 4 (V.90 9.4.2): CPt until the digital modem's Ri turns over, CP,
@@ -128,21 +130,9 @@ static void found_cp(sq_decoder *d, const sq_v90_cp *cp, long start_r, long end_
     if (!l->cp_seen && l->cpt_from_r >= 0 && start_r >= read_from && start_r - read_from <= 2 * (end_r - start_r))
         start_r = l->cpt_from_r;
     l->cp_seen = 1;
-    sq_v34_close_mp(d);
-    memset(&l->mp_ev, 0, sizeof l->mp_ev);
-    l->mp_ev.type = SQ_EVENT_V90_CP;
-    l->mp_ev.fsk_channel = l->channel;
-    l->mp_ev.level_dbm0 = sq_power_to_dbm0(l->level);
-    l->mp_ev.start_s = fmax(sq_v34_time_of_r(l, start_r), after_s);
-    l->mp_ev.end_s = sq_v34_time_of_r(l, end_r);
-    l->mp_ev.symbol_rate = l->cand_rate[l->cand];
-    l->mp_ev.freq_hz = l->cand_carrier[l->cand];
-    l->mp_ev.points = (uint8_t)l->points;
-    l->mp_ev.rate = sq_v90_cp_rate_bps(cp);
-    memcpy(l->mp_ev.info_bits, packed, sizeof packed);
-    l->mp_ev.crc_ok = 1;
-    l->mp_ev.repeats = 1;
-    l->mp_open = 1;
+    sq_event *ev = open_sequence(d, SQ_EVENT_V90_CP, fmax(sq_v34_time_of_r(l, start_r), after_s), end_r);
+    ev->rate = sq_v90_cp_rate_bps(cp);
+    memcpy(ev->info_bits, packed, sizeof packed);
 }
 
 /* Ja (phase 3) or CP (phase 4): both framed as MP is, read from the same buffer. */
@@ -158,13 +148,7 @@ static void analogue_bit(sq_decoder *d, int b, long r)
             sq_v34_emit(d, SQ_EVENT_V90_SCR, sq_v34_time_of_r(l, r - (long)(l->ones / bps)),
                         sq_v34_time_of_r(l, r - (long)(SQ_V34_MP_SYNC_BITS / bps)), l->points);
         }
-        if (b == 0 && l->ones >= SQ_V34_MP_SYNC_BITS) {
-            memset(l->ja_bits, 1, SQ_V34_MP_SYNC_BITS);
-            l->ja_bits[SQ_V34_MP_SYNC_BITS] = 0;
-            l->ja_fill = SQ_V34_MP_SYNC_BITS + 1;
-            l->ja_collecting = 1;
-            l->ja_start_r = r - (long)((SQ_V34_MP_SYNC_BITS + 1) / bits_per_symbol(l));
-        }
+        l->ja_collecting = sync_begins(l, b, r, l->ja_bits, &l->ja_fill, &l->ja_start_r);
         return;
     }
     l->ja_bits[l->ja_fill++] = (uint8_t)b;
