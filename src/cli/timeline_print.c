@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "src/cli/cli.h"
+#include "src/cli/timeline_messages.h"
 
 static int is_answer_tone(sq_event_type t)
 {
@@ -148,11 +149,6 @@ static void print_char_errors(FILE *out, const sq_event *ev)
     fprintf(out, ")");
 }
 
-static int is_info(sq_event_type t)
-{
-    return t == SQ_EVENT_INFO0 || t == SQ_EVENT_INFO1;
-}
-
 /* Signals with no one frequency to show. */
 static int is_wideband(sq_event_type t)
 {
@@ -164,313 +160,6 @@ static int has_reversals(sq_event_type t)
 {
     return is_answer_tone(t) || t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B || t == SQ_EVENT_V32_AA ||
            t == SQ_EVENT_V32_AC || t == SQ_EVENT_V90_SD || t == SQ_EVENT_V90_RI;
-}
-
-/* Fields of a frame held as bits (INFO, Ja): name=value, in text only those not zero. */
-static void print_fields(FILE *out, const sq_info_field *f, size_t n, const uint8_t *bits, int json)
-{
-    int first = 1;
-    for (size_t i = 0; i < n; i++) {
-        double v = sq_info_field_value(&f[i], bits);
-        if (!json && (v == 0.0 || isnan(v)))
-            continue;
-        fprintf(out, json ? "%s\"%s\":" : "%s%s=", json ? (first ? "" : ",") : " ", f[i].name);
-        if (isnan(v))
-            fputs("null", out);
-        else if (v == floor(v))
-            fprintf(out, "%.0f", v);
-        else
-            fprintf(out, "%.2f", v);
-        first = 0;
-    }
-}
-
-/* A V.90 analogue modem's Ja: the DIL it asks for (its descriptor's N, pattern lengths and
- * the segments' lengths). */
-static void print_ja(FILE *out, const sq_event *ev, int json)
-{
-    size_t n;
-    const sq_info_field *f = sq_v90_ja_fields(&n);
-    if (json)
-        fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f,\"symbol_rate\":%.0f,\"carrier_hz\":%.1f,\"repeats\":%zu,"
-                "\"crc_ok\":%s,\"fields\":{", ev->fsk_channel, ev->level_dbm0, ev->symbol_rate, ev->freq_hz, ev->repeats,
-                ev->crc_ok ? "true" : "false");
-    else
-        fprintf(out, " %4.0f baud %6.1f Hz  DIL descriptor x%zu  CRC %s ", ev->symbol_rate, ev->freq_hz, ev->repeats,
-                ev->crc_ok ? "good" : "FAILED");
-    print_fields(out, f, n, ev->info_bits, json);
-    fputs(json ? "}}\n" : "\n", out);
-}
-
-/* A V.90 analogue modem's CPt, CP or CP': the downstream rate it names, the upstream rates it
- * can send, its codec and constellations. */
-static void print_cp(FILE *out, const sq_event *ev, int json)
-{
-    sq_v90_cp cp;
-    sq_v90_cp_unpack(ev->info_bits, &cp);
-    const char *name = cp.training ? "CPt" : cp.acknowledge ? "CP'" : "CP";
-    if (json) {
-        fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f,\"symbol_rate\":%.0f,\"carrier_hz\":%.1f,\"sequence\":\"%s\","
-                "\"repeats\":%zu,\"crc_ok\":%s,\"drn\":%d,\"downstream_bps\":%d,\"upstream_rates_bps\":[",
-                ev->fsk_channel, ev->level_dbm0, ev->symbol_rate, ev->freq_hz, name, ev->repeats,
-                ev->crc_ok ? "true" : "false", cp.drn, ev->rate);
-        for (int i = 0, first = 1; i < 13; i++)
-            if (cp.upstream_mask & (1u << i)) {
-                fprintf(out, "%s%d", first ? "" : ",", 4800 + 2400 * i);
-                first = 0;
-            }
-        fprintf(out, "],\"codec\":\"%s\",\"constellations\":%d,\"silence_requested\":%s}\n", cp.a_law ? "a-law" : "mu-law",
-                cp.constellations, cp.silence ? "true" : "false");
-        return;
-    }
-    fprintf(out, " %4.0f baud %6.1f Hz  %s x%zu  CRC %s  ", ev->symbol_rate, ev->freq_hz, name, ev->repeats,
-            ev->crc_ok ? "good" : "FAILED");
-    if (ev->rate)
-        fprintf(out, "%s %d bit/s", cp.training ? "training downstream at" : "downstream", ev->rate);
-    else
-        fprintf(out, "cleardown");
-    int lo = -1, hi = -1;
-    for (int i = 0; i < 13; i++)
-        if (cp.upstream_mask & (1u << i)) {
-            lo = lo < 0 ? i : lo;
-            hi = i;
-        }
-    if (lo >= 0)
-        fprintf(out, "; it can send %d-%d", 4800 + 2400 * lo, 4800 + 2400 * hi);
-    fprintf(out, "; %s, %d constellation%s\n", cp.a_law ? "A-law" : "mu-law", cp.constellations,
-            cp.constellations == 1 ? "" : "s");
-}
-
-/* An INFO frame: its kind and CRC, then its fields (text: only those not zero). */
-static void print_info(FILE *out, const sq_event *ev, int json)
-{
-    sq_info_kind k = (sq_info_kind)ev->info_kind;
-    size_t n;
-    const sq_info_field *f = (ev->pcm_analogue ? sq_info_fields_pcm : sq_info_fields)(k, ev->info_bits, &n);
-    if (json)
-        fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f,\"frame\":\"%s\",\"crc_ok\":%s,\"fields\":{",
-                ev->fsk_channel, ev->level_dbm0, sq_info_kind_to_str(k), ev->crc_ok ? "true" : "false");
-    else
-        fprintf(out, " chan %d  %6.1f dBm0  %s  CRC %s ", ev->fsk_channel, ev->level_dbm0, sq_info_kind_to_str(k),
-                ev->crc_ok ? "good" : "FAILED");
-    print_fields(out, f, n, ev->info_bits, json);
-    if (json) {
-        fprintf(out, "},\"bits\":\"");
-        for (size_t i = 0; i + 4 < sq_info_length(k); i++)   /* through the CRC: the closing fill is not kept */
-            fputc('0' + sq_info_bit(ev->info_bits, i), out);
-        fprintf(out, "\"}\n");
-    } else {
-        fputc('\n', out);
-    }
-}
-
-/* A V.8bis message: its type, revision, requests and the data modes it lists, and octets. */
-static void print_v8bis_msg(FILE *out, const sq_event *ev, int json)
-{
-    sq_v8bis_info m;
-    sq_v8bis_parse(ev->v8.octets, ev->v8.n_octets, &m);
-    if (json)
-        fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f,\"message\":\"%s\",\"revision\":%d,\"v8_start_up\":%s,"
-                "\"ack1_requested\":%s,\"data_modes\":[", ev->fsk_channel, ev->level_dbm0,
-                sq_v8bis_msg_type_to_str(m.type), m.revision, m.v8_start_up ? "true" : "false",
-                m.ack1_requested ? "true" : "false");
-    else
-        fprintf(out, " chan %d  %6.1f dBm0  %s rev %d%s%s ", ev->fsk_channel, ev->level_dbm0,
-                sq_v8bis_msg_type_to_str(m.type), m.revision, m.v8_start_up ? " V.8-next" : "",
-                m.ack1_requested ? " ack-wanted" : "");
-    int first = 1;
-    for (int k = 0; k < SQ_V8BIS_MODE_COUNT; k++)
-        if (m.data_modes & (1u << k)) {
-            fprintf(out, json ? "%s\"%s\"" : "%s%s", json && !first ? "," : " ", sq_v8bis_mode_to_str(1u << k));
-            first = 0;
-        }
-    fprintf(out, json ? "],\"octets\":\"" : "  [");
-    for (size_t i = 0; i < ev->v8.n_octets; i++)
-        fprintf(out, "%s%02x", json || i == 0 ? "" : " ", ev->v8.octets[i]);
-    if (json)
-        fputs("\"}\n", out);
-    else
-        fputs("]\n", out);
-}
-
-/* A V.92 QC sequence: which one, LAPM, and the QTS Ucode or the ANSpcm level (V.92 Tables
- * 2, 4, 11, 13). */
-static void print_qc(FILE *out, const sq_event *ev, int json)
-{
-    static const int UCODES[16] = { 61, 62, 63, 66, 67, 70, 71, 74, 75, 78, 79, 82, 83, 86, 87, -1 };
-    static const double ANSPCM_DBM0[4] = { -9.5, -12.0, -15.0, -18.0 };
-    uint8_t x = ev->v8.octets[0];
-    int digital = x & 1, answer = (x >> 1) & 1, lapm = (x >> 2) & 1;
-    char name[8];
-    snprintf(name, sizeof name, "%s1%c", answer ? "qca" : "qc", digital ? 'd' : 'a');
-    int wxyz = ((x >> 3) & 1) << 3 | ((x >> 5) & 1) << 2 | ((x >> 6) & 1) << 1 | ((x >> 7) & 1);
-    int lm = ((x >> 6) & 1) << 1 | ((x >> 7) & 1);
-    if (json) {
-        fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f,\"sequence\":\"%s\",\"lapm\":%s", ev->fsk_channel,
-                ev->level_dbm0, name, lapm ? "true" : "false");
-        if (digital)
-            fprintf(out, ",\"anspcm_dbm0\":%.1f", ANSPCM_DBM0[lm]);
-        else if (UCODES[wxyz] < 0)
-            fprintf(out, ",\"cleardown_from_hold\":true");
-        else
-            fprintf(out, ",\"qts_ucode\":%d", UCODES[wxyz]);
-        fprintf(out, ",\"octet\":\"%02x\"}\n", x);
-        return;
-    }
-    fprintf(out, " chan %d  %6.1f dBm0  %s%s", ev->fsk_channel, ev->level_dbm0, name, lapm ? " LAPM" : "");
-    if (digital)
-        fprintf(out, "  ANSpcm at %.1f dBm0", ANSPCM_DBM0[lm]);
-    else if (UCODES[wxyz] < 0)
-        fprintf(out, "  cleardown from on-hold");
-    else
-        fprintf(out, "  QTS on Ucode %d", UCODES[wxyz]);
-    fprintf(out, "  [%02x]\n", x);
-}
-
-static int is_v34_training(sq_event_type t)
-{
-    return (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || t == SQ_EVENT_V90_SCR;
-}
-
-/* TRN, or V.90's SCR (the same signal): its points and the symbols' SNR. */
-static int is_trn(sq_event_type t)
-{
-    return t == SQ_EVENT_V34_TRN || t == SQ_EVENT_V90_SCR;
-}
-
-static const int TRELLIS_STATES[4] = { 16, 32, 64, 0 };
-
-/* An MP sequence: whether it is MP', the rates each way, what it asks of the far transmitter. */
-static void print_mp(FILE *out, const sq_event *ev, int json)
-{
-    const sq_v34_mp *m = &ev->mp;
-    if (json) {
-        fprintf(out, ",\"symbol_rate\":%.0f,\"carrier_hz\":%.1f,\"points\":%d,\"repeats\":%zu,\"acknowledge\":%s,"
-                "\"mp_type\":%d,\"max_call_to_answer_bps\":%d,\"max_answer_to_call_bps\":%d,\"rates_bps\":[",
-                ev->symbol_rate, ev->freq_hz, ev->points, ev->repeats, m->acknowledge ? "true" : "false", m->type,
-                2400 * m->rate_call_to_answer, 2400 * m->rate_answer_to_call);
-        int first = 1;
-        for (int i = 0; i < 14; i++)
-            if (m->rate_mask & (1u << i)) {
-                fprintf(out, "%s%d", first ? "" : ",", 2400 * (i + 1));
-                first = 0;
-            }
-        if (m->type) {   /* h(1..3), real then imaginary: 16-bit two's complement, as sent */
-            fprintf(out, "],\"precoder\":[");
-            for (int i = 0; i < 6; i++)
-                fprintf(out, "%s%d", i ? "," : "", m->precoder[i]);
-        }
-        fprintf(out, "],\"asymmetric\":%s,\"trellis_states\":%d,\"aux_channel\":%s,\"nonlinear\":%s,"
-                "\"shaping_expanded\":%s,\"crc\":\"%s\"}\n",
-                m->asymmetric ? "true" : "false", TRELLIS_STATES[m->trellis & 3], m->aux_channel ? "true" : "false",
-                m->nonlinear ? "true" : "false", m->shaping ? "true" : "false", m->crc_alt ? "variant" : "as_specified");
-        return;
-    }
-    fprintf(out, " %4.0f baud %6.1f Hz  %s x%zu  at most %d bit/s caller to answerer, %d answerer to caller;",
-            ev->symbol_rate, ev->freq_hz, m->acknowledge ? "MP'" : "MP", ev->repeats, 2400 * m->rate_call_to_answer,
-            2400 * m->rate_answer_to_call);
-    int lo = -1, hi = -1, gaps = 0;
-    for (int i = 0; i < 14; i++)
-        if (m->rate_mask & (1u << i)) {
-            gaps += hi >= 0 && hi != i - 1;
-            lo = lo < 0 ? i : lo;
-            hi = i;
-        }
-    if (lo < 0)
-        fprintf(out, " no rates");
-    else if (!gaps)
-        fprintf(out, " rates %d-%d", 2400 * (lo + 1), 2400 * (hi + 1));
-    else
-        for (int i = 0; i < 14; i++)
-            if (m->rate_mask & (1u << i))
-                fprintf(out, "%s%d", i == lo ? " rates " : ",", 2400 * (i + 1));
-    fprintf(out, "%s; trellis %d%s%s%s%s\n", m->asymmetric ? " asymmetric" : "", TRELLIS_STATES[m->trellis & 3],
-            m->aux_channel ? ", aux channel" : "", m->nonlinear ? ", non-linear" : "",
-            m->shaping ? ", expanded shaping" : "", m->crc_alt ? "  (CRC as the variant)" : "");
-}
-
-/* V.32's rate sequences and E (V.32bis 5.3): which one, the rates it enables or names. */
-static void print_v32_rates(FILE *out, const sq_event *ev, int json)
-{
-    unsigned bits = (unsigned)ev->info_bits[0] | (unsigned)ev->info_bits[1] << 8;
-    unsigned rates = sq_v32_rates_of_bits(bits);
-    int v32bis = ((bits >> 4) & 1u) && ((bits >> 8) & 1u);
-    if (ev->type == SQ_EVENT_V32_TRN) {
-        if (json)
-            fprintf(out, ",\"symbol_rate\":2400,\"carrier_hz\":1800.0,\"snr_db\":%.1f}\n", ev->snr_db);
-        else
-            fprintf(out, " 2400 baud 1800.0 Hz  SNR %.1f dB\n", ev->snr_db);
-        return;
-    }
-    if (json) {
-        if (ev->type == SQ_EVENT_V32_E)
-            fprintf(out, ",\"chan\":%d,\"rate_bps\":%d,\"bits\":\"%04x\"}\n", ev->fsk_channel, ev->rate, bits);
-        else {
-            fprintf(out, ",\"chan\":%d,\"sequence\":\"r%d\",\"repeats\":%zu,\"v32bis\":%s,\"rates_bps\":[",
-                    ev->fsk_channel, ev->info_kind, ev->repeats, v32bis ? "true" : "false");
-            for (int i = 0, first = 1; i < 6; i++)
-                if (rates & (1u << i)) {
-                    fprintf(out, "%s%d", first ? "" : ",", 2400 * (i + 1));
-                    first = 0;
-                }
-            fprintf(out, "],\"bits\":\"%04x\"}\n", bits);
-        }
-        return;
-    }
-    if (ev->type == SQ_EVENT_V32_E) {
-        fprintf(out, " chan %d  %d bit/s\n", ev->fsk_channel, ev->rate);
-        return;
-    }
-    fprintf(out, " chan %d  R%d x%zu %s:", ev->fsk_channel, ev->info_kind, ev->repeats, v32bis ? "V.32bis" : "V.32");
-    for (int i = 0; i < 6; i++)
-        if (rates & (1u << i))
-            fprintf(out, " %d", 2400 * (i + 1));
-    fprintf(out, rates ? " bit/s\n" : " none (cleardown)\n");
-}
-
-/* S, S-bar, PP, TRN, J, J', E: the symbol rate and carrier; TRN's points and SNR, J's request. */
-static void print_v34_training(FILE *out, const sq_event *ev, int json)
-{
-    if (json) {
-        fprintf(out, ",\"symbol_rate\":%.0f,\"carrier_hz\":%.1f", ev->symbol_rate, ev->freq_hz);
-        if (is_trn(ev->type) || ev->type == SQ_EVENT_V34_J || ev->type == SQ_EVENT_V34_E)
-            fprintf(out, ",\"points\":%d", ev->points);
-        if (is_trn(ev->type))
-            fprintf(out, ",\"snr_db\":%.1f", ev->snr_db);
-        fputs("}\n", out);
-        return;
-    }
-    fprintf(out, " %4.0f baud %6.1f Hz", ev->symbol_rate, ev->freq_hz);
-    if (is_trn(ev->type))
-        fprintf(out, "  %d points, SNR %.1f dB", ev->points, ev->snr_db);
-    if (ev->type == SQ_EVENT_V34_J)
-        fprintf(out, "  asks for %d points", ev->points);
-    fputc('\n', out);
-}
-
-/* INFO frames, V.8bis messages, V.92 QC sequences and V.34 training, in text or JSON; 0 for
- * other events. */
-static int print_message(FILE *out, const sq_event *ev, int json)
-{
-    if (is_info(ev->type))
-        print_info(out, ev, json);
-    else if (ev->type == SQ_EVENT_V8BIS_MSG)
-        print_v8bis_msg(out, ev, json);
-    else if (ev->type == SQ_EVENT_V92_QC)
-        print_qc(out, ev, json);
-    else if (ev->type == SQ_EVENT_MP)
-        print_mp(out, ev, json);
-    else if (ev->type == SQ_EVENT_V90_JA)
-        print_ja(out, ev, json);
-    else if (ev->type == SQ_EVENT_V90_CP)
-        print_cp(out, ev, json);
-    else if (ev->type >= SQ_EVENT_V32_TRN && ev->type <= SQ_EVENT_V32_E)
-        print_v32_rates(out, ev, json);
-    else if (is_v34_training(ev->type))
-        print_v34_training(out, ev, json);
-    else
-        return 0;
-    return 1;
 }
 
 /* V.22 / V.22bis data read at a symbol SNR under which its decisions are mostly guesses: 16
@@ -561,7 +250,7 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         fputc('\n', out);
         return;
     }
-    if (print_message(out, ev, 0))
+    if (timeline_print_message(out, ev, 0))
         return;
     if (is_fsk(ev->type)) {
         fprintf(out, " chan %d  %6.1f dBm0  \"", ev->fsk_channel, ev->level_dbm0);
@@ -622,7 +311,7 @@ void timeline_print_json(FILE *out, const timeline_event *e)
                 ev->freq_hz, ev->freq2_hz, ev->level_dbm0, ev->bursts, ev->on_s, ev->off_s);
         return;
     }
-    if (print_message(out, ev, 1))
+    if (timeline_print_message(out, ev, 1))
         return;
     if (is_fsk(ev->type)) {
         fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f,\"text\":", ev->fsk_channel, ev->level_dbm0);
