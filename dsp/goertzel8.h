@@ -19,7 +19,7 @@ static inline double sq_goertzel_banks(const float *x, size_t n, const float *co
     sq_v4f c[SQ_GOERTZEL_MAX_BANKS], s1[SQ_GOERTZEL_MAX_BANKS] = { { 0 } }, s2[SQ_GOERTZEL_MAX_BANKS] = { { 0 } };
     for (int b = 0; b < banks; b++)
         c[b] = (sq_v4f){ coeff[4 * b], coeff[4 * b + 1], coeff[4 * b + 2], coeff[4 * b + 3] };
-    double total = 0.0;
+    double total[4] = { 0.0, 0.0, 0.0, 0.0 };   /* four sums: one would wait on its last addition */
     for (size_t i = 0; i < n; i++) {
         float v = x[i];
         sq_v4f xv = { v, v, v, v };
@@ -28,14 +28,14 @@ static inline double sq_goertzel_banks(const float *x, size_t n, const float *co
             s2[b] = s1[b];
             s1[b] = s;
         }
-        total += (double)v * v;
+        total[i & 3] += (double)v * v;
     }
     double scale = 2.0 / ((double)n * (double)n);
     for (int b = 0; b < banks; b++)
         for (int k = 0; k < 4; k++)
             power[4 * b + k] = scale * ((double)s1[b][k] * s1[b][k] + (double)s2[b][k] * s2[b][k] -
                                         (double)c[b][k] * s1[b][k] * s2[b][k]);
-    return total / (double)n;
+    return ((total[0] + total[1]) + (total[2] + total[3])) / (double)n;
 }
 
 /* Eight filters: sq_goertzel_banks with two banks. */

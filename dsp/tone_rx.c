@@ -49,6 +49,7 @@ struct sq_tonerx {
     track tracks[SQ_TONERX_MAX_FREQS];
     size_t ntracks;
     float window[WIN];
+    double window_power[WIN];     /* window[m]^2, for the frame's windowed power */
     double window_sum, window_sq_sum;
     double gain_table[GAIN_TABLE_HZ];   /* window amplitude response, 0..100 Hz off bin */
     float ring[2 * WIN];
@@ -97,7 +98,8 @@ int sq_tonerx_create(const double *freqs_hz, size_t n_freqs, sq_tonerx **out)
     for (size_t m = 0; m < WIN; m++) {
         t->window[m] = (float)(0.5 - 0.5 * cos(2.0 * M_PI * ((double)m + 0.5) / WIN));
         t->window_sum += t->window[m];
-        t->window_sq_sum += (double)t->window[m] * t->window[m];
+        t->window_power[m] = (double)t->window[m] * t->window[m];
+        t->window_sq_sum += t->window_power[m];
     }
     for (size_t h = 0; h < GAIN_TABLE_HZ; h++) {
         double complex s = 0.0;
@@ -345,10 +347,12 @@ static void track_frame(sq_tonerx *t, track *k, float complex x, double total_po
 static void analyse_frame(sq_tonerx *t)
 {
     const float *w = &t->ring[t->ring_pos];   /* the last WIN samples, oldest first */
-    double total = 0.0;
-    for (size_t m = 0; m < WIN; m++)
-        total += (double)t->window[m] * t->window[m] * w[m] * w[m];
-    total /= t->window_sq_sum;
+    /* four partial sums: one running sum waits on its last addition every sample */
+    double part[4] = { 0.0, 0.0, 0.0, 0.0 };
+    for (size_t m = 0; m < WIN; m += 4)
+        for (size_t j = 0; j < 4; j++)
+            part[j] += t->window_power[m + j] * w[m + j] * w[m + j];
+    double total = ((part[0] + part[1]) + (part[2] + part[3])) / t->window_sq_sum;
     for (size_t i = 0; i < t->ntracks; i++) {
         track *k = &t->tracks[i];
         /* Reference the phase to absolute time (window start), so a tone on f0 stands still. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dsp/cmplx.h"
+#include "dsp/fir.h"
 #include "dsp/v34.h"
 #include "squeal/error.h"
 #include "squeal/time_base.h"
@@ -29,7 +30,8 @@ struct sq_v34_front {
     double complex phasor, step;       /* e^{-j w n}, kept by multiplication */
     float h[PHASES + 1][TAPS];         /* h[p][i]: tap for the sample i - HALF_SPAN + 1 from
                                         * the instant's floor, the instant p / PHASES past it */
-    float complex ring[RING];          /* mixed samples */
+    float complex ring[2 * RING];      /* mixed samples, each twice, RING apart: the filter's
+                                        * span is then one contiguous run (sq_dot_real_complex) */
     uint64_t n;                        /* samples taken */
     double t_next;                     /* the next half-symbol instant */
 };
@@ -82,7 +84,8 @@ double sq_v34_front_samples_per_symbol(const sq_v34_front *f)
 
 int sq_v34_front_push(sq_v34_front *f, float x, float complex *y, double *t_samples)
 {
-    f->ring[f->n % RING] = CMPLXF(x * (float)creal(f->phasor), x * (float)cimag(f->phasor));
+    float complex mixed = CMPLXF(x * (float)creal(f->phasor), x * (float)cimag(f->phasor));
+    f->ring[f->n % RING] = f->ring[f->n % RING + RING] = mixed;
     f->phasor *= f->step;
     if ((++f->n & 1023) == 0)   /* keep the phasor on the unit circle */
         f->phasor /= cabs(f->phasor);
@@ -92,14 +95,16 @@ int sq_v34_front_push(sq_v34_front *f, float x, float complex *y, double *t_samp
     if (base + HALF_SPAN > f->n - 1)
         return 0;
     int p = (int)lround((t - (double)base) * PHASES);
-    float complex acc = 0.0f;
     const float *h = f->h[p];
-    for (int i = 0; i < TAPS; i++) {
-        int64_t m = (int64_t)base - HALF_SPAN + 1 + i;
-        if (m >= 0)
-            acc += h[i] * f->ring[(uint64_t)m % RING];
+    if (base + 1 >= HALF_SPAN) {   /* the span is all samples taken: one run of the ring */
+        uint64_t first = (base + 1 - HALF_SPAN) % RING;
+        *y = sq_dot_real_complex(h, &f->ring[first], TAPS);
+    } else {   /* the first instants: the span starts before sample 0 */
+        float complex acc = 0.0f;
+        for (int i = HALF_SPAN - 1 - (int)base; i < TAPS; i++)
+            acc += h[i] * f->ring[(uint64_t)((int64_t)base - HALF_SPAN + 1 + i) % RING];
+        *y = acc;
     }
-    *y = acc;
     *t_samples = t;
     f->t_next = t + 0.5 * f->T;
     return 1;
@@ -130,25 +135,39 @@ void sq_v34_eq_push(sq_v34_eq *e, float complex y)
     e->line[0] = y;
 }
 
+/* The products below are written out in real arithmetic: C's complex multiply also guards
+ * against infinities and NaNs (a branch and a library call on each), which these finite
+ * samples never need; the sums run as four, so that they need not wait on each other. */
+_Static_assert(SQ_V34_EQ_TAPS % 4 == 0, "the sums run four taps at a time");
 float complex sq_v34_eq_output(sq_v34_eq *e)
 {
-    float complex z = 0.0f;
-    for (int i = 0; i < SQ_V34_EQ_TAPS; i++)
-        z += e->taps[i] * e->line[i];
-    e->derotated = z * conjf(e->rotation);
+    float zr[4] = { 0 }, zi[4] = { 0 };
+    for (int i = 0; i < SQ_V34_EQ_TAPS; i += 4)
+        for (int k = 0; k < 4; k++) {
+            float tr = crealf(e->taps[i + k]), ti = cimagf(e->taps[i + k]);
+            float lr = crealf(e->line[i + k]), li = cimagf(e->line[i + k]);
+            zr[k] += tr * lr - ti * li;
+            zi[k] += tr * li + ti * lr;
+        }
+    e->derotated = CMPLXF((zr[0] + zr[1]) + (zr[2] + zr[3]), (zi[0] + zi[1]) + (zi[2] + zi[3])) * conjf(e->rotation);
     return e->derotated;
 }
 
 void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu)
 {
     float complex err = target - e->derotated;
-    float energy = 1e-9f;
-    for (int i = 0; i < SQ_V34_EQ_TAPS; i++)
-        energy += crealf(e->line[i] * conjf(e->line[i]));
+    float part[4] = { 0 };
+    for (int i = 0; i < SQ_V34_EQ_TAPS; i += 4)
+        for (int k = 0; k < 4; k++)
+            part[k] += crealf(e->line[i + k]) * crealf(e->line[i + k]) + cimagf(e->line[i + k]) * cimagf(e->line[i + k]);
+    float energy = 1e-9f + ((part[0] + part[1]) + (part[2] + part[3]));
     /* the error turned back to the taps' side of the carrier loop */
     float complex back = err * e->rotation * (mu / energy);
-    for (int i = 0; i < SQ_V34_EQ_TAPS; i++)
-        e->taps[i] += back * conjf(e->line[i]);
+    float br = crealf(back), bi = cimagf(back);
+    for (int i = 0; i < SQ_V34_EQ_TAPS; i++) {   /* taps += back * conj(line) */
+        float lr = crealf(e->line[i]), li = cimagf(e->line[i]);
+        e->taps[i] = CMPLXF(crealf(e->taps[i]) + (br * lr + bi * li), cimagf(e->taps[i]) + (bi * lr - br * li));
+    }
     double tp = crealf(target * conjf(target));
     double perr = tp > 0.0 ? cimagf(e->derotated * conjf(target)) / tp : 0.0;
     e->freq += CARRIER_KI * perr;
