@@ -228,7 +228,7 @@ void sq_dtmf_rx_process(sq_dtmf_rx *d, const float *x, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         d->history[d->head] = d->history[d->head + HISTORY] = x[i];
-        d->head = (d->head + 1) % HISTORY;
+        d->head = d->head + 1 == HISTORY ? 0 : d->head + 1;   /* no division per sample: 307 is no power of two */
         d->n++;
         if (d->filled < WINDOW)
             d->filled++;
