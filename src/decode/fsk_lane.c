@@ -249,6 +249,16 @@ static void judge_against_rival(sq_decoder *d, sq_fsk_lane *l, sq_fsk_lane *r, i
     }
 }
 
+#define V8_LONGEST_S ((20.0 + 10.0 * SQ_V8_MAX_OCTETS) / 300.0)
+
+/* A V.8 run's sequences go on to end_s on its carrier: a last one that ran into CJ, or one
+ * cut short (the answerer stops its JM on hearing CJ, V.8 8.1.2.3). */
+static void extend_v8_run(sq_fsk_lane *l, double end_s)
+{
+    if (l->v8_run > 0 && end_s > l->v8_ev.end_s && end_s - l->v8_ev.end_s <= V8_LONGEST_S)
+        l->v8_ev.end_s = end_s;
+}
+
 static void close_segment(sq_decoder *d, sq_fsk_lane *l)
 {
     l->open = 0;
@@ -258,6 +268,7 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
     if (l->v8rx && sq_v8_rx_in_sequence(l->v8rx, &v8_start) && to_s(v8_start) <= l->ev.start_s + 0.1) {
         l->v8_seen = 1;
         l->valid = 0;
+        extend_v8_run(l, to_s(l->last_carrier_sample));
     }
     /* V.8bis messages are reported as such; their bits read as start-stop characters are
      * not data */
@@ -353,6 +364,9 @@ static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
     double start = to_s(m->start_sample), end = to_s(m->end_sample);
     restart_after_v8(l, m->end_sample);
     if (m->msg.type == SQ_V8_CJ) {
+        /* the caller completes the CM under way before its CJ (V.8 8.2.2); the zeros that
+         * end it are read as CJ's, so that last CM is reported with the run */
+        extend_v8_run(l, start);
         close_v8_run(d, l);
         sq_event ev;
         memset(&ev, 0, sizeof ev);
@@ -386,6 +400,14 @@ static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
         /* a CM or JM, two alike, from a V.90 / V.92 analogue modem: its INFO0a is V.92's */
         if ((m->msg.type == SQ_V8_CM || m->msg.type == SQ_V8_JM) && m->msg.has_pcm && (m->msg.pcm & 1))
             d->pcm_analogue = 1;
+        return;
+    }
+    /* the run's sequence cut short (a CM stopped for CJ), or running on into CJ's zeros:
+     * one is the start of the other */
+    size_t common = m->msg.n_octets < l->v8_ev.v8.n_octets ? m->msg.n_octets : l->v8_ev.v8.n_octets;
+    if (continues && common > 0 && l->v8_ev.v8.type == m->msg.type && m->msg.n_octets != l->v8_ev.v8.n_octets &&
+        memcmp(l->v8_ev.v8.octets, m->msg.octets, common) == 0) {
+        l->v8_ev.end_s = end;
         return;
     }
     close_v8_run(d, l);
@@ -510,7 +532,6 @@ int sq_fsk_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, doub
  * the run's end (handle_v8). Once no sequence is under way and even the longest could no
  * longer start in time, the run is over: it is reported now rather than at the next V.8
  * message, which may never come. */
-#define V8_LONGEST_S ((20.0 + 10.0 * SQ_V8_MAX_OCTETS) / 300.0)
 
 static void expire_v8_run(sq_decoder *d, sq_fsk_lane *l)
 {
