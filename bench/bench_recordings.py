@@ -7,7 +7,8 @@ For every WAV under RECORDINGS_DIR/real-calls and RECORDINGS_DIR (skipped when a
 decodes it with --json and prints, per file and over all of them,
   - the share of active audio that events label: per channel, 20 ms frames above -48 dBFS
     and not 12 dB or more below the other channel are active; an event labels the frames
-    from its t_s to its end_s on its channel (the summary line labels nothing);
+    from its t_s to its end_s on its channel (the summary line labels nothing); and of it,
+    the share only `wideband` labels (energy squeal found but could not name);
   - junk: v21, bell103 and guard events inside a call that has V.34, V.90 or V.32 signals
     (FSK text or a V.22 guard tone there is a misreading), and INFO frames with a bad CRC;
   - which phases decoded: V.8 (cm/jm), V.8bis messages, INFO0 on both sides, INFO1a, INFO1c,
@@ -52,18 +53,19 @@ def measure(squeal, path):
     ch, n, lv = frame_levels(path)
     out = subprocess.run([squeal, "decode", "--json", path], capture_output=True, text=True).stdout
     ev = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-    labelled = [[False] * n for _ in range(ch)]
+    labelled = [[0] * n for _ in range(ch)]   # 0: nothing, 1: only wideband, 2: named
     for e in ev:
         if e["type"] == "summary" or not 1 <= e["ch"] <= ch:
             continue
         for f in range(int(e["t_s"] / 0.02), min(n, int(e["end_s"] / 0.02) + 1)):
-            labelled[e["ch"] - 1][f] = True
-    active = named = 0
+            labelled[e["ch"] - 1][f] = max(labelled[e["ch"] - 1][f], 1 if e["type"] == "wideband" else 2)
+    active = named = unnamed = 0
     for c in range(ch):
         for f in range(n):
             if lv[c][f] > ACTIVE_DBFS and all(lv[c][f] > lv[o][f] - OTHER_CHANNEL_DB for o in range(ch) if o != c):
                 active += 1
-                named += labelled[c][f]
+                named += labelled[c][f] > 0
+                unnamed += labelled[c][f] == 1
     types = {e["type"] for e in ev}
     wide_call = bool(types & WIDE)
     junk = sum(1 for e in ev if (wide_call and e["type"] in ("v21", "bell103", "guard")) or
@@ -102,7 +104,8 @@ def measure(squeal, path):
         phases.append("E %s" % "/".join(str(r) for r in v32_e))
     if summary and summary.get("modulation"):
         phases.append("data: " + summary["modulation"])
-    return 100.0 * named / max(active, 1), junk, phases, mp_rates, summary and summary.get("modulation")
+    return (100.0 * named / max(active, 1), 100.0 * unnamed / max(active, 1), junk, phases, mp_rates,
+            summary and summary.get("modulation"))
 
 
 def main():
@@ -118,9 +121,9 @@ def main():
         return
     shares, junks = [], 0
     v34_calls = mp_calls = agree = named_calls = 0
-    print("%-46s %9s %5s  %s" % ("file", "labelled", "junk", "decoded"))
+    print("%-46s %9s %9s %5s  %s" % ("file", "labelled", "wideband", "junk", "decoded"))
     for p in files:
-        share, junk, phases, mp_rates, modulation = measure(squeal, p)
+        share, unnamed, junk, phases, mp_rates, modulation = measure(squeal, p)
         if modulation == "V.34":
             v34_calls += 1
             mp_calls += mp_rates is not None
@@ -131,7 +134,7 @@ def main():
                 agree += mp_rates is not None and sorted(mp_rates) == sorted((int(m.group(1)), int(m.group(2))))
         shares.append(share)
         junks += junk
-        print("%-46s %8.1f%% %5d  %s" % (os.path.basename(p)[:46], share, junk, ", ".join(phases)))
+        print("%-46s %8.1f%% %8.1f%% %5d  %s" % (os.path.basename(p)[:46], share, unnamed, junk, ", ".join(phases)))
     print("%d files: labelled median %.1f%%, lowest %.1f%%; junk events %d in all (targets: median 95%%, "
           "none under 85%%, 0 junk)" % (len(files), statistics.median(shares), min(shares), junks))
     print("V.34 calls: %d; both MPs decoded in %d; rates as the file name says in %d of the %d named "

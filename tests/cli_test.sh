@@ -824,4 +824,44 @@ sys.exit(0 if t == sorted(t) and len(t) > 0 else 1)' "$T/order.json" && ok || { 
 done
 "$SQ" decode --json "$T/three.wav" | grep -c '"type":"cm"' | grep -qx 3 && ok || bad "three calls: not three CMs"
 
+# what nothing names is labelled, inside a call only: band-limited noise (600-3000 Hz) after
+# an answer tone, on a line whose own noise is at -60 dBFS, is one wideband event over its band; the same noise with no call before it,
+# or the whole call's echo 20 dB down on the other channel of a stereo file, is none. On the real calls,
+# a wideband event never overlaps a named one on its channel.
+"$SQ" gen ansam -o "$T/wb-tone.wav" && sox -n -r 8000 -b 16 -c 1 "$T/wb-gap.wav" synth 0.5 whitenoise vol 0.001 &&
+    sox -n -r 8000 -b 16 -c 1 "$T/wb-noise.wav" synth 0.8 whitenoise sinc 600-3000 vol 0.3 &&
+    sox "$T/wb-tone.wav" "$T/wb-gap.wav" "$T/wb-noise.wav" "$T/wb-gap.wav" "$T/wb-call.wav" &&
+    sox "$T/wb-call.wav" "$T/wb-echo.wav" vol 0.1 && sox -M "$T/wb-echo.wav" "$T/wb-call.wav" "$T/wb-stereo.wav" ||
+    bad "making the unnamed-noise files"
+tone_s=$(soxi -D "$T/wb-tone.wav")
+for f in wb-call wb-noise wb-stereo; do "$SQ" decode --json "$T/$f.wav" >"$T/$f.json" 2>/dev/null; done
+python3 - "$T" "$tone_s" <<'PY' && ok || { bad "wideband: unnamed noise in a call"; show "$T/wb-call.json"; show "$T/wb-stereo.json"; }
+import json, sys
+t, tone_s = sys.argv[1], float(sys.argv[2])
+def load(name): return [json.loads(l) for l in open("%s/%s.json" % (t, name))]
+wb = [e for e in load("wb-call") if e["type"] == "wideband"]
+print("# wideband in the call:", [(e["t_s"], e["end_s"], e["band_low_hz"], e["band_high_hz"]) for e in wb])
+start = tone_s + 0.5
+ok = len(wb) == 1 and abs(wb[0]["t_s"] - start) <= 0.04 and abs(wb[0]["end_s"] - (start + 0.8)) <= 0.04
+ok = ok and 450 <= wb[0]["band_low_hz"] <= 750 and 2850 <= wb[0]["band_high_hz"] <= 3150
+ok = ok and load("wb-noise") == []
+stereo = [e for e in load("wb-stereo") if e["type"] == "wideband"]
+print("# wideband in the stereo call:", [(e["ch"], e["t_s"]) for e in stereo])
+ok = ok and [e["ch"] for e in stereo] == [2]
+sys.exit(0 if ok else 1)
+PY
+for f in "$REC"/real-calls/*.wav "$REC"/*.wav; do
+    [ -f "$f" ] || continue
+    "$SQ" decode --json "$f" >"$T/wb.json" 2>/dev/null
+    python3 - "$T/wb.json" <<'PY' && ok || { bad "wideband overlaps a named event in $f"; show "$T/wb.json"; }
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if '"summary"' not in l]
+wb = [e for e in ev if e["type"] == "wideband"]
+clash = [(w["t_s"], e["type"]) for w in wb for e in ev if e["type"] != "wideband" and e["ch"] == w["ch"] and
+         e["t_s"] < w["end_s"] - 0.02 and w["t_s"] < e["end_s"] - 0.02]
+print("# %d wideband events, %d overlapping a named one" % (len(wb), len(clash)), clash[:3])
+sys.exit(0 if not clash else 1)
+PY
+done
+
 finish

@@ -189,18 +189,20 @@ static void decode_as(const sig *s, v34_events *out, int v32)
     else
         sq_v34_lane_arm(d, 1);
     out->n = 0;
+    /* V.34's events; wideband (energy nothing names: here, the data after E, with no INFO1
+     * before it to say whose transmission it is) is not this lane's */
     for (size_t done = 0; done < s->n;) {
         size_t took = sq_decoder_push(d, s->x + done, s->n - done < 997 ? s->n - done : 997);
         done += took;
         sq_event ev;
         while (sq_decoder_next_event(d, &ev) == SQ_OK)
-            if (out->n < 64 && ev.type >= SQ_EVENT_V34_S)
+            if (out->n < 64 && ev.type >= SQ_EVENT_V34_S && ev.type != SQ_EVENT_WIDEBAND)
                 out->ev[out->n++] = ev;
     }
     sq_decoder_finish(d);
     sq_event ev;
     while (sq_decoder_next_event(d, &ev) == SQ_OK)
-        if (out->n < 64 && ev.type >= SQ_EVENT_V34_S)
+        if (out->n < 64 && ev.type >= SQ_EVENT_V34_S && ev.type != SQ_EVENT_WIDEBAND)
             out->ev[out->n++] = ev;
     sq_decoder_destroy(d);
 }

@@ -103,6 +103,9 @@ typedef enum sq_event_type {
     SQ_EVENT_V90_CP,       /* its CPt, CP or CP' in phase 4 (8.5.2), CRC checked, repeats;
                             * info_bits hold it (sq_v90_cp_unpack), rate the downstream data
                             * rate it names (API 2.4); v34_e follows CP' */
+    SQ_EVENT_WIDEBAND,     /* energy inside a call that nothing else names: a signal squeal
+                            * does not know, or one it lost track of. freq_hz to freq2_hz is
+                            * the band holding 95% of its power (API 2.5) */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 

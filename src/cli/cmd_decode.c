@@ -224,17 +224,25 @@ static int same_signal(const sq_event *a, const sq_event *b)
 }
 
 /* FSK "data" far weaker than what the other channel carries at the time is its echo read
- * as FSK (INFO and tone B in V.21's channel 1 band, line probing in Bell 103's). */
+ * as FSK (INFO and tone B in V.21's channel 1 band, line probing in Bell 103's). A wideband
+ * event, energy nothing named, is an echo when it is 12 dB under the other channel's (the
+ * recordings bench's rule for audio that is not a channel's own). */
 #define FSK_ECHO_MARGIN_DB 15.0
+#define UNNAMED_ECHO_MARGIN_DB 12.0
 
-static int is_fsk_echo(const timeline *t, const timeline_event *e)
+static int is_unnamed_echo(const timeline *t, const timeline_event *e)
 {
-    if (e->ev.type != SQ_EVENT_V21 && e->ev.type != SQ_EVENT_BELL103)
+    double margin;
+    if (e->ev.type == SQ_EVENT_V21 || e->ev.type == SQ_EVENT_BELL103)
+        margin = FSK_ECHO_MARGIN_DB;
+    else if (e->ev.type == SQ_EVENT_WIDEBAND)
+        margin = UNNAMED_ECHO_MARGIN_DB;
+    else
         return 0;
     double covered = 0.0;
     for (size_t j = 0; j < t->n; j++) {
         const timeline_event *o = &t->items[j];
-        if (o->channel != e->channel && o->ev.level_dbm0 >= e->ev.level_dbm0 + FSK_ECHO_MARGIN_DB)
+        if (o->channel != e->channel && o->ev.level_dbm0 >= e->ev.level_dbm0 + margin)
             covered += fmax(0.0, fmin(o->ev.end_s, e->ev.end_s) - fmax(o->ev.start_s, e->ev.start_s));
     }
     return covered > 0.5 * (e->ev.end_s - e->ev.start_s);
@@ -267,7 +275,7 @@ static int is_echo(const timeline *t, size_t i)
         if (o->ev.level_dbm0 >= e->ev.level_dbm0 + margin)
             return 1;
     }
-    return is_fsk_echo(t, e);
+    return is_unnamed_echo(t, e);
 }
 
 /* Progress on stderr for files over a minute, only when stderr is a terminal: one line

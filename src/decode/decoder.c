@@ -68,6 +68,7 @@ static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "v32_aa", "v32_ac", "v32_s", "v32_data", "v92_qc", "anspcm", "toneq",
     "v34_s", "v34_s_bar", "v34_pp", "v34_trn", "v34_j", "v34_j_prime", "v34_e", "mp", "v32_trn", "v32_rate", "v32_e",
     "v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_scr", "v90_ja", "v90_cp",
+    "wideband",
 };
 
 const char *sq_event_type_to_str(sq_event_type t)
@@ -112,6 +113,7 @@ int sq_decoder_create(const sq_decoder_settings *s, sq_decoder **out)
         rc = sq_phase2_lanes_create(d);
     if (rc == SQ_OK)
         rc = sq_wideband_lane_create(d);
+    sq_unnamed_lane_reset(&d->unnamed);
     if (rc == SQ_OK)
         rc = sq_v34_lane_create(d);
     if (rc == SQ_OK)
@@ -243,16 +245,26 @@ static size_t buffers_wanted(const sq_decoder *d)
     return n;
 }
 
+/* Tells the unnamed lane what the events queued since `before` (a queue count) cover. */
+static void note_new_events(sq_decoder *d, size_t before)
+{
+    for (size_t i = before; i < d->pool.count; i++)
+        sq_unnamed_lane_note(d, &d->pool.events[(d->pool.head + i) % SQ_EVENT_QUEUE]);
+}
+
+static double lanes_horizon_s(const sq_decoder *d);
+
 size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
 {
     size_t done = 0;
     while (done < n) {
         /* Each chunk can end a segment on every tone and close every lane. */
         if (!sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES + 4 + PHASE2_EVENTS_PER_CHUNK + WIDEBAND_EVENTS_PER_CHUNK +
-                                                       V8BIS_MESSAGES_PER_CHUNK + V34_EVENTS_PER_CHUNK,
+                                                       V8BIS_MESSAGES_PER_CHUNK + V34_EVENTS_PER_CHUNK + 1,
                                     buffers_wanted(d)))
             break;
         size_t len = n - done < CHUNK ? n - done : CHUNK;
+        size_t queued = d->pool.count;
         size_t took = sq_tonerx_process(d->tones, x + done, len);
         sq_band_watch_push(&d->watch, x + done, took);
         sq_fsk_lanes_process(d, x + done, took);
@@ -266,6 +278,8 @@ size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
         drain_progress(d);
         d->samples += took;
         drain_tones(d);
+        note_new_events(d, queued);
+        sq_unnamed_lane_decide(d, lanes_horizon_s(d));
         done += took;
         if (took < len)
             break;
@@ -273,7 +287,7 @@ size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
     return done;
 }
 
-double sq_decoder_horizon_s(const sq_decoder *d)
+static double lanes_horizon_s(const sq_decoder *d)
 {
     double now_s = (double)d->samples / SQ_PROCESSING_RATE_HZ;
     double h = fmin(now_s, sq_tonerx_open_since_s(d->tones));
@@ -287,6 +301,11 @@ double sq_decoder_horizon_s(const sq_decoder *d)
     return fmin(h, sq_qam_lanes_horizon_s(d, now_s));
 }
 
+double sq_decoder_horizon_s(const sq_decoder *d)
+{
+    return sq_unnamed_lane_horizon_s(d, lanes_horizon_s(d));
+}
+
 int sq_decoder_next_event(sq_decoder *d, sq_event *ev)
 {
     return sq_event_pool_next(&d->pool, ev);
@@ -294,6 +313,7 @@ int sq_decoder_next_event(sq_decoder *d, sq_event *ev)
 
 void sq_decoder_finish(sq_decoder *d)
 {
+    size_t queued = d->pool.count;
     sq_tonerx_finish(d->tones);
     drain_tones(d);
     sq_fsk_lanes_finish(d);
@@ -305,6 +325,8 @@ void sq_decoder_finish(sq_decoder *d)
     sq_phase2_lanes_finish(d);
     sq_wideband_lane_finish(d);
     sq_v34_lane_finish(d);
+    note_new_events(d, queued);
+    sq_unnamed_lane_finish(d);
 }
 
 void sq_decoder_set_symbol_tap(sq_decoder *d, sq_decoder_symbol_fn fn, void *user)

@@ -266,6 +266,30 @@ typedef struct sq_wideband_lane {
     double tx_start_s, tx_last_s, tx_power_sum;
 } sq_wideband_lane;
 
+/* Loud blocks inside a call that no event covers (unnamed_lane.c): 20 ms blocks from the
+ * wideband lane, waiting until the horizon passes them. */
+#define SQ_UNNAMED_RING 6000          /* 120 s */
+#define SQ_UNNAMED_BINS (SQ_WIDEBAND_BLOCK / 2)   /* 50 Hz each, up to 3950 Hz */
+#define SQ_UNNAMED_LOUD 1
+#define SQ_UNNAMED_COVERED 2
+typedef struct sq_unnamed_block {
+    float power;
+    uint8_t lo, hi;                /* the band holding 95% of the power, in bins */
+    uint8_t flags;
+} sq_unnamed_block;
+typedef struct sq_unnamed_lane {
+    sq_unnamed_block ring[SQ_UNNAMED_RING];
+    uint64_t first, next;          /* the oldest undecided block; the next to come */
+    double covered_to_s;           /* the latest end of any event queued */
+    uint64_t call_from;            /* the block a call began at (UINT64_MAX: none) */
+    size_t quiet;                  /* decided blocks under the floor in a row */
+    double noise;                  /* the line's noise: the quietest block, rising slowly */
+    uint64_t run_start;            /* the run of unnamed blocks being built */
+    size_t run_blocks;
+    double run_power;
+    uint16_t lo_hist[SQ_UNNAMED_BINS], hi_hist[SQ_UNNAMED_BINS];
+} sq_unnamed_lane;
+
 /* V.34 phases 3 and 4 on this channel (v34_lane.c): from the onset of a stretch after the
  * modem's INFO1, its symbol rate and carrier from S's three lines, the S to S-bar reversal,
  * then an equaliser trained on the known sequences and the bits of J, MP and E. */
@@ -412,6 +436,7 @@ struct sq_decoder {
     sq_v8bis_lane v8bis;
     sq_phase2_lane phase2[2];      /* 1200 Hz, 2400 Hz */
     sq_wideband_lane wideband;
+    sq_unnamed_lane unnamed;
     sq_v34_lane v34;
     sq_v90_reader v90;
     int guard_band;                /* 1800 Hz in the band watch: tone A's guard */
@@ -481,6 +506,16 @@ void sq_phase2_lanes_note_span(sq_decoder *d, double start_s, double end_s);
 /* The start of a tone A or B that began after t_s and is still sounding, or -1. */
 double sq_phase2_lanes_tone_since(const sq_decoder *d, double t_s);
 
+void sq_unnamed_lane_reset(sq_unnamed_lane *l);
+/* The wideband lane's next 20 ms block: its mean power and, when it ran one, its DFT. */
+void sq_unnamed_lane_block(sq_decoder *d, double power, fftwf_complex *spectrum);
+/* An event queued: the blocks it covers are named. */
+void sq_unnamed_lane_note(sq_decoder *d, const sq_event *ev);
+/* Decides the blocks the other lanes' horizon has passed. */
+void sq_unnamed_lane_decide(sq_decoder *d, double horizon_s);
+void sq_unnamed_lane_finish(sq_decoder *d);
+/* h, or earlier if a run is open. */
+double sq_unnamed_lane_horizon_s(const sq_decoder *d, double h);
 int sq_wideband_lane_create(sq_decoder *d);
 void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n);
 /* This channel's modem sent its INFO1, ending at end_s (digital: a V.90 digital modem). */

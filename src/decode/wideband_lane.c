@@ -337,6 +337,7 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
             probe = is_probe_block(l, power);
             v32 = probe ? KIND_OTHER : v32_block(l, power);
         }
+        sq_unnamed_lane_block(d, power, power >= sq_dbm0_to_power(FLOOR_DBM0) ? l->out : NULL);
         probe_step(d, l, probe, start_s, power);
         v32_step(d, l, v32, start_s, power);
         transmission_block(d, l, start_s, power);

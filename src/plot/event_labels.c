@@ -72,6 +72,7 @@ static const struct {
     [SQ_EVENT_V90_SCR] = { BY_CHANNEL, PLOT_TRAINING, "SCR", "V.90 SCR: the analogue modem's scrambled 1s during DIL" },
     [SQ_EVENT_V90_JA] = { BY_CHANNEL, PLOT_TRAINING, "Ja", "V.90 Ja: the DIL the analogue modem asks for" },
     [SQ_EVENT_V90_CP] = { BY_CHANNEL, PLOT_TRAINING, "CP", "V.90 CP: the analogue modem's choice of downstream rate" },
+    [SQ_EVENT_WIDEBAND] = { BY_CHANNEL, PLOT_TRAINING, "?", "energy squeal could not identify (its band is in the timeline)" },
 };
 
 static int known(const sq_event *ev)
