@@ -113,7 +113,7 @@ int sq_decoder_create(const sq_decoder_settings *s, sq_decoder **out)
         rc = sq_phase2_lanes_create(d);
     if (rc == SQ_OK)
         rc = sq_wideband_lane_create(d);
-    sq_unnamed_lane_reset(&d->unnamed);
+    sq_unnamed_lane_init(&d->unnamed);
     if (rc == SQ_OK)
         rc = sq_v34_lane_create(d);
     if (rc == SQ_OK)

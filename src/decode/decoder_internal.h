@@ -506,7 +506,8 @@ void sq_phase2_lanes_note_span(sq_decoder *d, double start_s, double end_s);
 /* The start of a tone A or B that began after t_s and is still sounding, or -1. */
 double sq_phase2_lanes_tone_since(const sq_decoder *d, double t_s);
 
-void sq_unnamed_lane_reset(sq_unnamed_lane *l);
+/* On the zeroed lane of a new decoder. */
+void sq_unnamed_lane_init(sq_unnamed_lane *l);
 /* The wideband lane's next 20 ms block: its mean power and, when it ran one, its DFT. */
 void sq_unnamed_lane_block(sq_decoder *d, double power, fftwf_complex *spectrum);
 /* An event queued: the blocks it covers are named. */
