@@ -1,6 +1,7 @@
 /* V.8: message codec, bit-level receiver, line model, and whole calls between sessions. */
 #include <check.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "src/sim/v8_call.h"
 #include "dsp/spectrum.h"
@@ -126,10 +127,14 @@ static size_t frame_sequence(const uint8_t *sync_and_octets, size_t n, uint8_t *
 }
 
 /* The receiver finds each CM sequence, ends the CM at CJ, and finds CJ wherever the caller
- * cut the last CM (after an octet, after the sync, inside the ten 1s); a CI too. */
+ * cut the last CM (after an octet, after the sync, inside the ten 1s); a CI too. CJ framed
+ * cleanly is valid; one whose last stop bit is lost (the caller fell silent) or that follows
+ * a tenth 0 (a clock slip at the cut) is reported as CJ with valid 0, at the same place. */
 START_TEST(test_bit_receiver)
 {
     static const size_t cut_bits[] = { 40, 20, 10 };   /* into the fourth sequence */
+    int ending = _i / 3;   /* 0: clean; 1: the last stop bit lost; 2: a 0 too many before CJ */
+    _i %= 3;
     sq_v8_rx *r = NULL;
     ck_assert_int_eq(sq_v8_rx_create(SQ_V8_CM, &r), SQ_OK);
     const uint8_t cm[] = { 0xE0, 0xC1, 0x05, 0x12, 0x90 };
@@ -138,17 +143,28 @@ START_TEST(test_bit_receiver)
     for (int i = 0; i < 3; i++)
         n += frame_sequence(cm, sizeof cm, bits + n);
     n += frame_sequence(cm, 3, bits + n) - (40 - cut_bits[_i]);   /* cut, then CJ */
+    if (ending == 2)
+        bits[n++] = 0;
+    size_t cj_at = n;
     for (int i = 0; i < 3; i++)
         n += (size_t)sq_async_frame_byte(&SQ_ASYNC_8N1, 0, bits + n);
-    memset(bits + n, 1, 20);
+    memset(bits + n, ending == 1 ? 0 : 1, 20);   /* silence reads as 0s */
+    if (ending == 1)
+        bits[n - 1] = 0;
     n += 20;
     int cms = 0, cj = 0, partial = 0;
     for (size_t i = 0; i < n; i++) {
         sq_v8_rx_msg m;
         if (!sq_v8_rx_put_bit(r, bits[i], i * 27, 26.67, &m))
             continue;
-        if (m.msg.type == SQ_V8_CJ)
+        if (m.msg.type == SQ_V8_CJ) {
             cj++;
+            ck_assert_int_eq(m.valid, ending == 0);
+            /* the first bit of CJ ended 27 samples after it began: its start is within a bit */
+            ck_assert_int_le(llabs((long long)m.start_sample - (long long)(cj_at * 27)), 27);
+            if (ending)
+                ck_assert_ptr_nonnull(strstr(m.why, ending == 1 ? "last stop bit" : "tenth 0"));
+        }
         else if (m.valid && m.msg.modulations == (SQ_V8_V22BIS | SQ_V8_V21))
             cms++;
         else
@@ -348,7 +364,7 @@ Suite *v8_suite(void)
     tcase_add_test(tc, test_worked_example);
     tcase_add_test(tc, test_every_field_round_trips);
     tcase_add_test(tc, test_malformed_and_unknown);
-    tcase_add_loop_test(tc, test_bit_receiver, 0, 3);
+    tcase_add_loop_test(tc, test_bit_receiver, 0, 9);
     tcase_add_loop_test(tc, test_channel_offset_and_gain, 0, 2);
     tcase_add_test(tc, test_call_selects_best_common_mode);
     tcase_add_test(tc, test_call_fallbacks);

@@ -93,7 +93,9 @@ typedef struct sq_v8_rx sq_v8_rx;
  * the caller, where CJ may follow) or SQ_V8_JM (channel 2, from the answerer). */
 SQ_API SQ_NODISCARD int sq_v8_rx_create(sq_v8_msg_type sync_type, sq_v8_rx **out);
 /* Feeds one bit with the sample index at its end; returns 1 when a sequence completes. A
- * CJ is reported as a message of type SQ_V8_CJ. */
+ * CJ is reported as a message of type SQ_V8_CJ; with valid 0 when it was not framed cleanly
+ * (its last stop bit lost as the caller fell silent, or one 0 too many before it, why says
+ * which): believe that one only right after a CM. */
 SQ_API int sq_v8_rx_put_bit(sq_v8_rx *r, uint8_t bit, uint64_t sample, double samples_per_bit,
                             sq_v8_rx_msg *out);
 /* 1 while a sequence has begun (preamble and sync heard) and not ended, with its first

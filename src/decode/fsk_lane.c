@@ -332,6 +332,7 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
 /* V.8 7.x: a CM or JM counts once two identical sequences arrive in a row; the event spans
  * the whole run, from the first preamble bit of the first sequence. */
 #define V8_MIN_REPEATS 2
+#define CJ_AFTER_CM_S 0.5
 
 static const sq_event_type V8_EVENT[] = { SQ_EVENT_CI, SQ_EVENT_CM, SQ_EVENT_JM, SQ_EVENT_CJ };
 
@@ -364,6 +365,10 @@ static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
     double start = to_s(m->start_sample), end = to_s(m->end_sample);
     restart_after_v8(l, m->end_sample);
     if (m->msg.type == SQ_V8_CJ) {
+        /* one whose last stop bit was lost counts only right after a run of CMs */
+        if (!m->valid && !(l->v8_run >= V8_MIN_REPEATS && l->v8_ev.type == SQ_EVENT_CM &&
+                           start - l->v8_ev.end_s < CJ_AFTER_CM_S))
+            return;
         /* the caller completes the CM under way before its CJ (V.8 8.2.2); the zeros that
          * end it are read as CJ's, so that last CM is reported with the run */
         extend_v8_run(l, start);

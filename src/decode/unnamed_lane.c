@@ -9,9 +9,10 @@
  * over the line's noise (its quietest block lately), which is no signal however loud.
  *
  * Inside a call: from the start of a handshake signal (an answer or calling tone, V.8,
- * V.8bis, V.34, V.90, V.32, V.22 training) until the channel has been quiet for 10 s. Short
- * FSK stretches, guard and fax calling tones do not open a call: music reads as those now
- * and then, and on music, speech and noise this lane must say nothing.
+ * V.8bis, V.34, V.90, V.32, V.22 training) until the channel has been quiet for 10 s. FSK
+ * stretches, guard and fax calling tones, USB1 and a lone CJ (three zero octets, 100 ms) do not
+ * open a call: music and speech read as those now and then, and there this lane must say
+ * nothing, not go on to label all of it.
  *
  * A lane with an event open holds the horizon back (V.34 data named when it ends, say).
  * Blocks wait in a ring meanwhile; when it is full, the oldest is taken as named, so a gap
@@ -33,7 +34,7 @@
 static int opens_call(sq_event_type t)
 {
     static const sq_event_type not_a_call[] = {
-        SQ_EVENT_V21, SQ_EVENT_BELL103, SQ_EVENT_CNG, SQ_EVENT_GUARD, SQ_EVENT_USB1, SQ_EVENT_TONEQ,
+        SQ_EVENT_V21, SQ_EVENT_BELL103, SQ_EVENT_CNG, SQ_EVENT_GUARD, SQ_EVENT_USB1, SQ_EVENT_TONEQ, SQ_EVENT_CJ,
         SQ_EVENT_DTMF, SQ_EVENT_DIAL_TONE, SQ_EVENT_RINGBACK, SQ_EVENT_BUSY, SQ_EVENT_REORDER,
         SQ_EVENT_WIDEBAND,
     };

@@ -1,6 +1,7 @@
 /* V.8 bit-level receiver (include/squeal/v8.h): finds "ten ones + sync", collects framed
  * octets until the line returns to 1 where a start bit was due, and recognises CJ as zero
  * octets where a CM's next category would be. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "squeal/error.h"
@@ -15,6 +16,14 @@
  * fall inside the preamble, so the zeros may follow ones or the sync rather than an octet). */
 #define CJ_PATTERN ((1ull << 30) | (1ull << 20) | (1ull << 10) | 1ull)
 #define CJ_PATTERN_MASK ((1ull << 31) - 1)
+/* The same up to the third octet's last 0 (nine 0s, a stop bit, nine 0s, a stop bit, nine
+ * 0s), whatever came before. Held one bit: CJ_PATTERN follows when the line is clean; a stop
+ * bit without it means a receiver whose clock slipped at the cut from CM read one 0 too many
+ * before the first octet; no stop bit, that the caller fell silent as it sent it. Both are
+ * reported as CJ with valid 0: speech and music make these looser patterns now and then, so
+ * only a listener that has just heard CMs should believe them. */
+#define CJ_CUT_PATTERN ((1ull << 19) | (1ull << 9))
+#define CJ_CUT_MASK ((1ull << 29) - 1)
 
 enum rx_state { HUNT, OCTETS, CJ };
 
@@ -30,6 +39,8 @@ struct sq_v8_rx {
     size_t n;
     int zeros;
     uint64_t start, last_end, cj_start;
+    int cut_cj;              /* CJ_CUT_PATTERN has just matched: the next bit says which CJ */
+    uint64_t cut_cj_start;
 };
 
 int sq_v8_rx_create(sq_v8_msg_type sync_type, sq_v8_rx **out)
@@ -86,6 +97,7 @@ static int finish_cj(sq_v8_rx *r, sq_v8_rx_msg *out)
     out->end_sample = r->last_end;
     out->valid = 1;
     r->state = HUNT;
+    r->cut_cj = 0;
     return 1;
 }
 
@@ -99,10 +111,26 @@ int sq_v8_rx_put_bit(sq_v8_rx *r, uint8_t bit, uint64_t sample, double spb, sq_v
 {
     r->history = ((r->history << 1) | (bit & 1u)) & 0xFFFFFu;
     r->long_history = (r->long_history << 1) | (bit & 1u);
+    if (r->cut_cj && (r->long_history & CJ_PATTERN_MASK) != CJ_PATTERN) {
+        /* the bit after the third octet's zeros, and not the strict pattern's stop */
+        r->cut_cj = 0;
+        r->frame_bits = 0;
+        r->state = HUNT;
+        memset(out, 0, sizeof *out);
+        out->msg.type = SQ_V8_CJ;
+        out->start_sample = r->cut_cj_start;
+        out->end_sample = sample;
+        out->valid = 0;
+        snprintf(out->why, sizeof out->why, bit & 1u ? "CJ after a tenth 0" : "CJ without its last stop bit");
+        return 1;
+    }
+    if (r->sync_type == SQ_V8_CM && !r->cut_cj && (r->long_history & CJ_CUT_MASK) == CJ_CUT_PATTERN) {
+        r->cut_cj = 1;
+        r->cut_cj_start = back(sample, 29.0, spb);
+    }
     if (r->sync_type == SQ_V8_CM && (r->long_history & CJ_PATTERN_MASK) == CJ_PATTERN) {
         /* No CM or CI octet is zero, so nothing else has nine 0s after a 1. */
-        if (r->state != CJ)
-            r->cj_start = back(sample, 30.0, spb);
+        r->cj_start = back(sample, 30.0, spb);   /* the three octets are where the pattern is */
         r->last_end = sample;
         r->frame_bits = 0;
         return finish_cj(r, out);

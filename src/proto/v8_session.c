@@ -249,8 +249,8 @@ static void hear(sq_v8_session *s, const float *rx, size_t n)
             sq_v8_rx_msg m;
             if (!sq_v8_rx_put_bit(s->v8rx, bits[i].bit, bits[i].sample, (double)SQ_PROCESSING_RATE_HZ / 300.0, &m))
                 continue;
-            if (m.msg.type == SQ_V8_CJ) {
-                s->heard_cj = 1;
+            if (m.msg.type == SQ_V8_CJ) {   /* an answerer hears the CJ whole, or not yet */
+                s->heard_cj |= m.valid;
                 continue;
             }
             if (m.msg.type == SQ_V8_CI) {   /* tells the answerer V.8 is coming; no more */
