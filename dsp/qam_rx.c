@@ -122,8 +122,14 @@ int sq_qam_rx_create(double carrier_hz, sq_qam_rx **out)
     }
     r->mf_dc_gain = dc;
     r->silent_power = sq_dbm0_to_power(SILENT_DBM0) * dc * dc / 2.0;
-    for (int n = 0; n < MIX_TABLE; n++)
-        r->mix_whole[n] = (float complex)cexp(-I * w * n);
+    /* a phasor turned one sample at a time, set exactly every 256 (the drift between is
+     * under 1e-13, far below a float's precision) */
+    double complex turn = 1.0, step = cexp(-I * w);
+    for (int n = 0; n < MIX_TABLE; n++, turn *= step) {
+        if (n % 256 == 0)
+            turn = cexp(-I * w * n);
+        r->mix_whole[n] = (float complex)turn;
+    }
     for (int p = 0; p < PHASES; p++)
         r->mix_frac[p] = (float complex)cexp(-I * w * p / PHASES);
     sq_qam_rx_reset(r);

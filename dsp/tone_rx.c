@@ -102,9 +102,11 @@ int sq_tonerx_create(const double *freqs_hz, size_t n_freqs, sq_tonerx **out)
         t->window_sq_sum += t->window_power[m];
     }
     for (size_t h = 0; h < GAIN_TABLE_HZ; h++) {
-        double complex s = 0.0;
-        for (size_t m = 0; m < WIN; m++)
-            s += t->window[m] * cexp(-I * 2.0 * M_PI * (double)h * (double)m / SQ_PROCESSING_RATE_HZ);
+        /* the window's response h Hz off: its samples times a phasor turned one step at a
+         * time (160 steps in double stay within 1e-13 of cexp, at a hundredth of its cost) */
+        double complex s = 0.0, turn = 1.0, step = cexp(-I * 2.0 * M_PI * (double)h / SQ_PROCESSING_RATE_HZ);
+        for (size_t m = 0; m < WIN; m++, turn *= step)
+            s += t->window[m] * turn;
         t->gain_table[h] = cabs(s) / t->window_sum;
     }
     for (size_t i = 0; i < n_freqs; i++) {
