@@ -17,24 +17,31 @@ static sig handshake(void)
     return s;
 }
 
+/* The same timeline, to the last digit of every figure, however the samples are pushed: a
+ * handshake, then after a second of silence (the lanes asleep) FSK that wakes them. */
 START_TEST(test_sequence_and_chunking)
 {
     sig s = handshake();
+    sig gap = make_silence(1.0), wake = make_fsk(&SQ_FSK_V21_CH2, &SQ_ASYNC_8N1, "again", -20.0, 0.0);
+    sig_append(&s, &gap);
+    sig_append(&s, &wake);
     add_noise(&s, sq_noise_rms_for_snr(-13.0, 15.0), 3);
-    const size_t blocks[] = { 1, 7, 160, 4096 };
+    const size_t blocks[] = { 1, 7, 13, 160, 997, 4096 };
     events ref, got;
     decode_sig(&s, blocks[0], &ref);
-    ck_assert_uint_eq(ref.n, 4);
+    ck_assert_uint_eq(ref.n, 5);
     ck_assert_int_eq(ref.ev[find_event(&ref, SQ_EVENT_CT)].type, SQ_EVENT_CT);
     ck_assert_int_ge(find_event(&ref, SQ_EVENT_ANSAM_PR), 0);
     ck_assert_int_ge(find_event(&ref, SQ_EVENT_V21), 0);
-    for (int b = 1; b < 4; b++) {
+    for (size_t b = 1; b < sizeof blocks / sizeof blocks[0]; b++) {
         decode_sig(&s, blocks[b], &got);
         ck_assert_uint_eq(got.n, ref.n);
         for (size_t i = 0; i < got.n; i++) {
             ck_assert_int_eq(got.ev[i].type, ref.ev[i].type);
             ck_assert_double_eq(got.ev[i].start_s, ref.ev[i].start_s);
             ck_assert_double_eq(got.ev[i].end_s, ref.ev[i].end_s);
+            ck_assert_double_eq(got.ev[i].level_dbm0, ref.ev[i].level_dbm0);
+            ck_assert_double_eq(got.ev[i].freq_hz, ref.ev[i].freq_hz);
             ck_assert_str_eq(got.text[i], ref.text[i]);
         }
     }

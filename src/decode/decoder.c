@@ -13,7 +13,7 @@
 #include "squeal/decoder.h"
 #include "squeal/error.h"
 
-#define CHUNK 160
+#define CHUNK SQ_DECODER_CHUNK
 /* each of the two phase-2 lanes can close a tone, report a frame and release a held one */
 #define PHASE2_EVENTS_PER_CHUNK 6
 /* the wideband lane can end line probing and a transmission in one block, and a block ends
@@ -254,34 +254,52 @@ static void note_new_events(sq_decoder *d, size_t before)
 
 static double lanes_horizon_s(const sq_decoder *d);
 
+/* Runs every lane over up to one chunk; returns how many samples the tone receiver took
+ * (fewer only when its segment queue is nearly full). */
+static size_t run_chunk(sq_decoder *d, const float *x, size_t len)
+{
+    size_t queued = d->pool.count;
+    size_t took = sq_tonerx_process(d->tones, x, len);
+    sq_band_watch_push(&d->watch, x, took);
+    sq_fsk_lanes_process(d, x, took);
+    sq_qam_lanes_process(d, x, took);
+    sq_dtmf_lane_process(d, x, took);
+    sq_progress_rx_process(d->progress, x, took);
+    sq_v8bis_lane_process(d, x, took);
+    sq_phase2_lanes_process(d, x, took);
+    sq_wideband_lane_process(d, x, took);
+    sq_v34_lane_process(d, x, took);
+    drain_progress(d);
+    d->samples += took;
+    drain_tones(d);
+    note_new_events(d, queued);
+    sq_unnamed_lane_decide(d, lanes_horizon_s(d));
+    return took;
+}
+
+/* Samples are gathered into whole chunks before any lane sees them: lanes decide to sleep,
+ * wake and close runs at chunk ends, so chunks that always fall on the same samples give the
+ * same timeline however the caller cuts its pushes (a sample at a time or a second at a
+ * time). */
 size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
 {
     size_t done = 0;
-    while (done < n) {
+    while (done < n || d->staged == CHUNK) {
+        size_t take = n - done < CHUNK - d->staged ? n - done : CHUNK - d->staged;
+        memcpy(d->stage + d->staged, x + done, take * sizeof *x);
+        d->staged += take;
+        done += take;
+        if (d->staged < CHUNK)
+            break;
         /* Each chunk can end a segment on every tone and close every lane. */
         if (!sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES + 4 + PHASE2_EVENTS_PER_CHUNK + WIDEBAND_EVENTS_PER_CHUNK +
                                                        V8BIS_MESSAGES_PER_CHUNK + V34_EVENTS_PER_CHUNK + 1,
                                     buffers_wanted(d)))
             break;
-        size_t len = n - done < CHUNK ? n - done : CHUNK;
-        size_t queued = d->pool.count;
-        size_t took = sq_tonerx_process(d->tones, x + done, len);
-        sq_band_watch_push(&d->watch, x + done, took);
-        sq_fsk_lanes_process(d, x + done, took);
-        sq_qam_lanes_process(d, x + done, took);
-        sq_dtmf_lane_process(d, x + done, took);
-        sq_progress_rx_process(d->progress, x + done, took);
-        sq_v8bis_lane_process(d, x + done, took);
-        sq_phase2_lanes_process(d, x + done, took);
-        sq_wideband_lane_process(d, x + done, took);
-        sq_v34_lane_process(d, x + done, took);
-        drain_progress(d);
-        d->samples += took;
-        drain_tones(d);
-        note_new_events(d, queued);
-        sq_unnamed_lane_decide(d, lanes_horizon_s(d));
-        done += took;
-        if (took < len)
+        size_t took = run_chunk(d, d->stage, CHUNK);
+        memmove(d->stage, d->stage + took, (CHUNK - took) * sizeof *x);
+        d->staged = CHUNK - took;
+        if (took < CHUNK)
             break;
     }
     return done;
@@ -313,6 +331,14 @@ int sq_decoder_next_event(sq_decoder *d, sq_event *ev)
 
 void sq_decoder_finish(sq_decoder *d)
 {
+    /* what is still staged, a last part chunk */
+    for (size_t off = 0; off < d->staged;) {
+        size_t took = run_chunk(d, d->stage + off, d->staged - off);
+        if (took == 0)
+            break;   /* the tone receiver's queue is full: cannot happen after a drain */
+        off += took;
+    }
+    d->staged = 0;
     size_t queued = d->pool.count;
     sq_tonerx_finish(d->tones);
     drain_tones(d);

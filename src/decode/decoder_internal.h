@@ -24,6 +24,7 @@
 #include "squeal/v34_info.h"
 
 #define SQ_EVENT_QUEUE 64
+#define SQ_DECODER_CHUNK 160           /* samples the lanes take at a time: 20 ms */
 #define SQ_TEXT_BUFFERS 12
 #define SQ_TEXT_CAPACITY (256u * 1024u)
 #define SQ_FSK_LANES 4
@@ -446,7 +447,9 @@ struct sq_decoder {
     int v32_side;                  /* 1 after V.32's AA (a caller), 2 after AC (an answerer) */
     sq_progress_rx *progress;      /* dial tone, ringback, busy, reorder */
     sq_event_pool pool;
-    uint64_t samples;
+    float stage[SQ_DECODER_CHUNK]; /* pushed samples gathered into a whole chunk */
+    size_t staged;
+    uint64_t samples;              /* run through the lanes (not those still staged) */
     double cj_end_s;               /* V.8 ended here (CJ): a V.22bis start-up may follow */
     double cm_end_s;               /* the last CM run ended here */
     int cj_seen;

@@ -245,7 +245,9 @@ static void v32_bit_in(sq_decoder *d, int b, long r)
         l->mp_ev.crc_ok = 1;
         l->mp_open = 1;
         l->v32_last = last16;
-    } else if (kind == 2 && l->mp_open) {
+    } else if (kind == 2 && l->mp_open && l->mp_ev.info_kind != 1) {
+        /* E ends every rate signal but R1 (V.32bis 5.3.2): after R1 the answerer falls
+         * silent, and the last bits of an R1 cut short that read as E are not one */
         sq_v34_close_mp(d);
         unsigned rates = sq_v32_rates_of_bits(last16);
         sq_event ev;
