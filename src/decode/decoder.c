@@ -286,7 +286,8 @@ size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
     size_t done = 0;
     while (done < n || d->staged == CHUNK) {
         size_t take = n - done < CHUNK - d->staged ? n - done : CHUNK - d->staged;
-        memcpy(d->stage + d->staged, x + done, take * sizeof *x);
+        if (take)   /* x may be NULL when n is 0 */
+            memcpy(d->stage + d->staged, x + done, take * sizeof *x);
         d->staged += take;
         done += take;
         if (d->staged < CHUNK)
