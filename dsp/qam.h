@@ -39,6 +39,9 @@ typedef struct sq_qam_symbol {
     float mid_ratio;        /* |half-symbol sample|^2 / |this one|^2, before the equaliser:
                              * about 1 for a steady tone, well below for a PSK signal whose
                              * phase steps between symbols (as USB1's 270 degrees do) */
+    float quarter_ratio;    /* the same for the quarter-symbol sample before it, while
+                             * acquiring (1 after): with both, the depth of the dip whatever
+                             * timing phase the receiver holds */
 } sq_qam_symbol;
 
 typedef struct sq_qam_rx sq_qam_rx;

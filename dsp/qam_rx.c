@@ -76,6 +76,7 @@ struct sq_qam_rx {
     float gain;
     /* timing */
     float complex prev_on, prev_mid, mid;
+    float complex quarter;             /* the matched filter a quarter symbol before the on-sample */
     double timing_rate;                     /* integrator: samples per symbol of clock drift */
     /* S1 watch: alternation of the differential phase on each half-symbol stream */
     float complex prev_on_d, prev_mid_d;
@@ -146,7 +147,7 @@ void sq_qam_rx_reset(sq_qam_rx *r)
     r->decide = SQ_QAM_ACQUIRE;
     r->agc_power = 0.0;
     r->gain = 0.0f;
-    r->prev_on = r->prev_mid = r->mid = 0.0f;
+    r->prev_on = r->prev_mid = r->mid = r->quarter = 0.0f;
     r->prev_on_d = r->prev_mid_d = 0.0f;
     r->alt_on = r->alt_mid = 0.0;
     r->alt_sign = 1;
@@ -368,8 +369,10 @@ static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t 
         uint64_t centre = c > 0.0 ? (uint64_t)c : 0;
         float py = crealf(y) * crealf(y) + cimagf(y) * cimagf(y);
         float pm = crealf(r->mid) * crealf(r->mid) + cimagf(r->mid) * cimagf(r->mid);
+        float pq = crealf(r->quarter) * crealf(r->quarter) + cimagf(r->quarter) * cimagf(r->quarter);
         out[(*nout)++] = (sq_qam_symbol){ .z = z, .decision = d, .sample = centre,
-                                          .mid_ratio = py > 0.0f ? pm / py : 1.0f };
+                                          .mid_ratio = py > 0.0f ? pm / py : 1.0f,
+                                          .quarter_ratio = py > 0.0f ? pq / py : 1.0f };
     }
 }
 
@@ -421,6 +424,8 @@ size_t sq_qam_rx_process(sq_qam_rx *r, const float *x, size_t n, sq_qam_symbol *
             r->raw_power += 0.04 * (p - r->raw_power);
             r->fast_power += 0.25 * (p - r->fast_power);
             if (r->on_sample) {
+                /* while hunting, the matched filter a quarter symbol back too (USB1's dip) */
+                r->quarter = r->decide == SQ_QAM_ACQUIRE ? matched_at(r, r->t_next - T_SAMPLES / 4.0) : y;
                 on_symbol(r, y, out, &nout, max);
             } else {
                 r->mid = y;

@@ -392,8 +392,17 @@ ok = ok and d1["bytes_hex"].startswith("11911191")
 print("# V.22bis recording:", "ok" if ok else "mismatch")
 sys.exit(0 if ok else 1)
 PY
+    # its weak USB1 (-32 dBm0), whatever sample the recording starts on: the receiver's
+    # timing is still settling during it, so its dip between symbols is measured whatever
+    # the timing phase (it was found from 5 of these 14 starts)
+    found=0
+    for k in 0 1 2 3 4 5 6 7 8 9 10 11 12 13; do
+        sox "$V22B" "$T/v22b-k.wav" trim "${k}s" && "$SQ" decode "$T/v22b-k.wav" | grep -q " usb1 " && found=$((found + 1))
+    done
+    [ $found -eq 14 ] && ok "the V.22bis recording's USB1 from 14 starting samples" ||
+        bad "the V.22bis recording's USB1 found from $found of 14 starting samples"
 else
-    skipped 1 "$V22B not present"
+    skipped 2 "$V22B not present"
 fi
 
 # V.34 / V.90 phase 2 on the real calls: where tone A or B is heard, both sides' INFO0 read

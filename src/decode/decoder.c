@@ -191,6 +191,10 @@ static void classify_tone(sq_decoder *d, const sq_tone_segment *s)
         if (!am && d->qc_digital_end_s > 0.0 && s->start_s - d->qc_digital_end_s < ANSPCM_AFTER_QC_S &&
             s->start_s >= d->qc_digital_end_s - 0.05)
             ev.type = SQ_EVENT_ANSPCM;
+        if (ev.type != SQ_EVENT_ANSPCM) {
+            d->answer_tone_end_s = s->end_s;
+            d->answer_tone_seen = 1;
+        }
         ev.am_hz = s->am_hz;
         ev.am_depth = s->am_depth;
         ev.n_reversals = s->n_reversals;

@@ -113,6 +113,10 @@ typedef struct sq_fsk_lane {
 #define SQ_QAM_BAND_HALF_HZ 600.0   /* 600 baud, 75 % roll-off: +/-525 Hz about the carrier */
 enum sq_qam_lane_state { QL_HUNT = 0, QL_AFTER_S1, QL_SB1, QL_DATA };
 
+typedef struct sq_qam_dip {
+    double a, b_cos, b_sin;
+} sq_qam_dip;
+
 typedef struct sq_qam_lane {
     int channel;
     double carrier_hz;
@@ -138,6 +142,7 @@ typedef struct sq_qam_lane {
     size_t len_history[32];
     unsigned history_pos;
     double run_mid_sum;            /* sq_qam_symbol.mid_ratio summed over the USB1 run */
+    sq_qam_dip dip;                /* the dip between its symbols, whatever the timing phase */
     double coherent_s, sb1_start_s, rate_s;
     int s1_pending;                /* an S1 with no call before it, until scrambled 1s follow */
     int raw_ones, raw_changes;     /* the line's bits under the current run of 1s */
@@ -451,6 +456,9 @@ struct sq_decoder {
     size_t staged;
     uint64_t samples;              /* run through the lanes (not those still staged) */
     double cj_end_s;               /* V.8 ended here (CJ): a V.22bis start-up may follow */
+    double answer_tone_end_s;      /* an answer tone (ANS, ANSam, with or without reversals)
+                                    * ended here: V.22's USB1 may follow */
+    int answer_tone_seen;
     double cm_end_s;               /* the last CM run ended here */
     int cj_seen;
     sq_decoder_symbol_fn symbol_tap;   /* sq_decoder_set_symbol_tap */

@@ -25,6 +25,7 @@
                                      * V.21's 980 Hz mark reads the same on the 1200 Hz carrier) */
 #define USB1_MAX_MID_RATIO 0.95     /* USB1 dips between symbols (0.7 from squeal, 0.9 from a real
                                      * modem through MP3); a steady tone stays at 1 */
+#define USB1_AFTER_ANSWER_S 1.0   /* V.22bis 6.3.1.1: USB1 75 ms after the answer tone (or JM) */
 #define S1_CONTEXT_S 3.0            /* S1 counts this long after other V.22 signals */
 #define S1_ALONE_SYMBOLS 48         /* S1 with no call before it: most of its 60 symbols, */
 #define S1_CONFIRM_ONES 64          /* then this many scrambled 1s in 16 points (the S1 asked */
@@ -223,17 +224,54 @@ static int in_v22_call(const sq_decoder *d, double now_s)
     return 0;
 }
 
+/* The power envelope of a PSK signal (USB1 among them) repeats every symbol, close to
+ * A + B cos(2 pi t / T + p). Relative to the on-sample's power, the mid-sample's is
+ * A - B cos p and the quarter-sample's A + B sin p, so A, B cos p and B sin p follow from the
+ * three whatever the timing phase p. They are averaged over the last 32 symbols or so, in
+ * which p hardly moves even while the timing settles, and in which noise averages out. */
+#define DIP_ALPHA (1.0 / 32.0)
+
+static void follow_dip(sq_qam_dip *p, const sq_qam_symbol *sym, int go_on)
+{
+    double a = (1.0 + sym->mid_ratio) / 2.0, b_cos = (1.0 - sym->mid_ratio) / 2.0, b_sin = sym->quarter_ratio - a;
+    if (!go_on) {
+        p->a = a;
+        p->b_cos = b_cos;
+        p->b_sin = b_sin;
+        return;
+    }
+    p->a += DIP_ALPHA * (a - p->a);
+    p->b_cos += DIP_ALPHA * (b_cos - p->b_cos);
+    p->b_sin += DIP_ALPHA * (b_sin - p->b_sin);
+}
+
+/* The mid-to-on power ratio with the on-samples on the envelope's peaks, (A - B) / (A + B):
+ * 1 for a steady tone. */
+static double dip_ratio(const sq_qam_dip *p)
+{
+    double b = sqrt(p->b_cos * p->b_cos + p->b_sin * p->b_sin);
+    return p->a > b ? (p->a - b) / (p->a + b) : 0.0;
+}
+
 static void hunt_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *sym, int live)
 {
     double now_s = to_s(sym->sample);
     int was_usb1 = l->det.usb1_run, was_s1 = l->det.s1_run;
-    double usb1_mid_sum = l->run_mid_sum;
+    double usb1_mid_sum = l->run_mid_sum, usb1_dip = dip_ratio(&l->dip);
     sq_v22_detector_symbol(&l->det, sym->z, live);
     /* a steady tone near the carrier (Bell 103's 2225 Hz mark, a note of music) turns like
-     * USB1 but has no dip between symbols: the mean over the run tells them apart */
+     * USB1 but has no dip between symbols: the mean over the run tells them apart, when the
+     * receiver's timing sits near the envelope's peaks. Right after an answer tone or CJ,
+     * where V.22 puts USB1, the dip is measured whatever the timing phase: a real call's
+     * weak USB1, whose timing was still settling, read a mean of 0.93-0.99 by the sample
+     * it started on and a dip of 0.80-0.88 */
+    follow_dip(&l->dip, sym, l->det.usb1_run > 1);
     l->run_mid_sum = (l->det.usb1_run > 1 ? l->run_mid_sum : 0.0) + (double)sym->mid_ratio;
+    double run_start_s = now_s - was_usb1 / SQ_QAM_BAUD;
+    int after_answer = (d->answer_tone_seen && run_start_s - d->answer_tone_end_s < USB1_AFTER_ANSWER_S) ||
+                       (d->cj_seen && run_start_s - d->cj_end_s < USB1_AFTER_ANSWER_S);
     if (l->channel == 2 && was_usb1 >= USB1_MIN_SYMBOLS && l->det.usb1_run == 0 &&   /* answerer only */
-        usb1_mid_sum / was_usb1 < USB1_MAX_MID_RATIO) {
+        (usb1_mid_sum / was_usb1 < USB1_MAX_MID_RATIO || (after_answer && usb1_dip < USB1_MAX_MID_RATIO))) {
         double start = now_s - was_usb1 / SQ_QAM_BAUD;
         queue_simple(d, l, SQ_EVENT_USB1, start, now_s, 1200);
         mark_active(l, start, now_s);
