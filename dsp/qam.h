@@ -40,8 +40,8 @@ typedef struct sq_qam_symbol {
                              * about 1 for a steady tone, well below for a PSK signal whose
                              * phase steps between symbols (as USB1's 270 degrees do) */
     float quarter_ratio;    /* the same for the quarter-symbol sample before it, while
-                             * acquiring (1 after): with both, the depth of the dip whatever
-                             * timing phase the receiver holds */
+                             * acquiring and asked for (else 1): with both, the depth of the
+                             * dip whatever timing phase the receiver holds */
 } sq_qam_symbol;
 
 typedef struct sq_qam_rx sq_qam_rx;
@@ -55,6 +55,9 @@ size_t sq_qam_rx_process(sq_qam_rx *r, const float *x, size_t n, sq_qam_symbol *
  * so each change takes effect from the same symbol however the audio is chunked. */
 size_t sq_qam_rx_samples_wanted(const sq_qam_rx *r);
 void sq_qam_rx_set_decide(sq_qam_rx *r, sq_qam_decide d);
+/* Whether to take the quarter-symbol sample while acquiring (quarter_ratio; off: 1): a
+ * third matched filter per symbol, wanted only while something looks like USB1. */
+void sq_qam_rx_want_quarter(sq_qam_rx *r, int on);
 /* Presets the carrier loop's frequency (an estimate from USB1 or S1), Hz. */
 void sq_qam_rx_set_freq_offset(sq_qam_rx *r, double hz);
 /* Starts over: gain, timing, equaliser and carrier forgotten (a new call or a retrain). */

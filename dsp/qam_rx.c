@@ -77,6 +77,7 @@ struct sq_qam_rx {
     /* timing */
     float complex prev_on, prev_mid, mid;
     float complex quarter;             /* the matched filter a quarter symbol before the on-sample */
+    int want_quarter;                  /* sq_qam_rx_want_quarter */
     double timing_rate;                     /* integrator: samples per symbol of clock drift */
     /* S1 watch: alternation of the differential phase on each half-symbol stream */
     float complex prev_on_d, prev_mid_d;
@@ -167,6 +168,11 @@ void sq_qam_rx_restart_at(sq_qam_rx *r, uint64_t sample)
     r->n_in = sample;
     r->raw_power = r->fast_power = 0.0;
     sq_qam_rx_reset(r);
+}
+
+void sq_qam_rx_want_quarter(sq_qam_rx *r, int on)
+{
+    r->want_quarter = on;
 }
 
 void sq_qam_rx_set_decide(sq_qam_rx *r, sq_qam_decide d)
@@ -425,7 +431,7 @@ size_t sq_qam_rx_process(sq_qam_rx *r, const float *x, size_t n, sq_qam_symbol *
             r->fast_power += 0.25 * (p - r->fast_power);
             if (r->on_sample) {
                 /* while hunting, the matched filter a quarter symbol back too (USB1's dip) */
-                r->quarter = r->decide == SQ_QAM_ACQUIRE ? matched_at(r, r->t_next - T_SAMPLES / 4.0) : y;
+                r->quarter = r->decide == SQ_QAM_ACQUIRE && r->want_quarter ? matched_at(r, r->t_next - T_SAMPLES / 4.0) : y;
                 on_symbol(r, y, out, &nout, max);
             } else {
                 r->mid = y;

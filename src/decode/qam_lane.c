@@ -265,7 +265,10 @@ static void hunt_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *sym,
      * where V.22 puts USB1, the dip is measured whatever the timing phase: a real call's
      * weak USB1, whose timing was still settling, read a mean of 0.93-0.99 by the sample
      * it started on and a dip of 0.80-0.88 */
-    follow_dip(&l->dip, sym, l->det.usb1_run > 1);
+    if (l->channel == 2) {   /* USB1 is the answerer's */
+        follow_dip(&l->dip, sym, l->det.usb1_run > 1);
+        sq_qam_rx_want_quarter(l->rx, l->det.usb1_run > 0);   /* from the run's second symbol */
+    }
     l->run_mid_sum = (l->det.usb1_run > 1 ? l->run_mid_sum : 0.0) + (double)sym->mid_ratio;
     double run_start_s = now_s - was_usb1 / SQ_QAM_BAUD;
     int after_answer = (d->answer_tone_seen && run_start_s - d->answer_tone_end_s < USB1_AFTER_ANSWER_S) ||
