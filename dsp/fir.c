@@ -1,4 +1,5 @@
-/* Kaiser-window FIR design (Kaiser 1974 formulas) and a complex-input FIR. */
+/* Kaiser-window FIR design (Kaiser 1974 formulas), a complex-input FIR with real taps and a
+ * real-input FIR with complex taps. */
 #include <math.h>
 #include <string.h>
 #include "dsp/cmplx.h"
@@ -55,6 +56,20 @@ void sq_cfir_init(sq_cfir *f, const float *taps, size_t n, float complex *line)
 }
 
 void sq_cfir_reset(sq_cfir *f)
+{
+    memset(f->line, 0, 2 * f->n * sizeof f->line[0]);
+    f->pos = 0;
+}
+
+void sq_rfir_init(sq_rfir *f, const float complex *taps, size_t n, float *line)
+{
+    f->taps = taps;
+    f->n = n;
+    f->line = line;
+    sq_rfir_reset(f);
+}
+
+void sq_rfir_reset(sq_rfir *f)
 {
     memset(f->line, 0, 2 * f->n * sizeof f->line[0]);
     f->pos = 0;

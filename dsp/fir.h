@@ -55,4 +55,29 @@ static inline void sq_cfir_push(sq_cfir *f, float complex x)
 }
 float complex sq_cfir_output(const sq_cfir *f);
 
+/* A FIR on real samples with complex taps: a band-pass, or a low-pass after a mixer folded
+ * into its taps (dsp/fsk_rx.c), so the samples go in as they are and only the outputs that
+ * are wanted cost any arithmetic. The delay line is doubled as in sq_cfir. */
+typedef struct sq_rfir {
+    const float complex *taps;
+    size_t n;
+    float *line;   /* 2n entries */
+    size_t pos;
+} sq_rfir;
+
+/* line must have room for 2 * n entries. */
+void sq_rfir_init(sq_rfir *f, const float complex *taps, size_t n, float *line);
+void sq_rfir_reset(sq_rfir *f);
+static inline void sq_rfir_push(sq_rfir *f, float x)
+{
+    f->line[f->pos] = x;
+    f->line[f->pos + f->n] = x;
+    f->pos = f->pos + 1 == f->n ? 0 : f->pos + 1;
+}
+/* line[pos .. pos+n) holds the last n inputs, oldest first. */
+static inline float complex sq_rfir_output(const sq_rfir *f)
+{
+    return sq_dot_real_complex(&f->line[f->pos], f->taps, f->n);
+}
+
 #endif

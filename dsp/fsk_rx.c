@@ -2,7 +2,9 @@
  *
  * Signal path:
  *   x -> mix by the channel centre -> a short low-pass FIR that keeps +/-450 Hz clean of
- *   what would alias into it, computed for one input sample in D -> at 8000/D Hz: the
+ *   what would alias into it, computed for one input sample in D (the mixer is folded into
+ *   its taps, which makes it a complex band-pass on the real samples followed by a mixer at
+ *   the decimated rate: a sample in costs two stores, not a complex product) -> at 8000/D Hz: the
  *   sharp low-pass FIR (keeps +/-250 Hz for V.21, rejects the other V.21 channel and the
  *   2100 Hz answer tone by 60 dB) -> two one-bit correlators at the mark and space offsets
  *   -> d = |mark|^2 - |space|^2.
@@ -61,11 +63,16 @@ struct sq_fskdemod {
     double rate;
     /* Two low-pass stages: a short one at 8 kHz that only keeps what would alias into the
      * band when one sample in D is taken, and the sharp one at the decimated rate. */
-    float taps_wide[MAX_TAPS], taps[MAX_TAPS];
-    float complex line_wide[2 * MAX_TAPS], line[2 * MAX_TAPS];
-    sq_cfir anti_alias, lpf;
+    float complex taps_wide[MAX_TAPS];   /* the anti-alias low-pass shifted to the centre */
+    float taps[MAX_TAPS];
+    float line_wide[2 * MAX_TAPS];
+    float complex line[2 * MAX_TAPS];
+    sq_rfir anti_alias;
+    sq_cfir lpf;
     size_t group_delay;   /* of both stages, in input samples */
-    double complex mix, mix_step, mark_rot, mark_step, space_rot, space_step;
+    double complex mix, mix_step;   /* at the decimated rate: the centre's phase at the
+                                       newest sample in the anti-alias filter */
+    double complex mark_rot, mark_step, space_rot, space_step;
     unsigned decimation, phase;   /* the FIR's output is taken once in `decimation` inputs */
     double complex ring_m[MAX_WINDOW], ring_s[MAX_WINDOW];
     double complex sum_m, sum_s;  /* over the ring: the newest `whole` samples and one more */
@@ -74,7 +81,7 @@ struct sq_fskdemod {
     size_t ring_len, ring_pos;    /* ring_len = whole + 1 */
     double bit_len, older_weight; /* samples per bit; 1 - the weight of the oldest sample */
     double bit_samples_8k;        /* input samples per bit */
-    double d_prev, conf_prev;
+    double d_prev, sum_prev;      /* the last sample's d and |mark|^2 + |space|^2 */
     double clock, clock_step;
     unsigned bits_since_transition;
     double pow_avg, mag_avg, pow_fast, alpha, alpha_fast;
@@ -108,20 +115,23 @@ int sq_fskdemod_create(const sq_fsk_params *p, sq_fskdemod **out)
     double centre = (p->mark_hz + p->space_hz) / 2.0;
     double dev = fabs(p->mark_hz - p->space_hz) / 2.0;
     size_t nwide = 1;
-    d->taps_wide[0] = 1.0f;
+    float lowpass_wide[MAX_TAPS] = { 1.0f };
     if (d->decimation > 1)
         nwide = sq_fir_design_lowpass(dev + PASS_MARGIN_HZ, d->rate - (dev + STOP_MARGIN_HZ),
-                                      STOP_ATTEN_DB, rate, d->taps_wide, MAX_TAPS);
+                                      STOP_ATTEN_DB, rate, lowpass_wide, MAX_TAPS);
+    /* sum h[i] x[m-N+1+i] e^(-jw(m-N+1+i)) = e^(-jwm) sum h[i] e^(jw(N-1-i)) x[m-N+1+i] */
+    for (size_t i = 0; i < nwide; i++)
+        d->taps_wide[i] = (float complex)(lowpass_wide[i] * cexp(I * 2.0 * M_PI * centre / rate * (double)(nwide - 1 - i)));
     size_t ntaps = sq_fir_design_lowpass(dev + PASS_MARGIN_HZ, dev + STOP_MARGIN_HZ,
                                          STOP_ATTEN_DB, d->rate, d->taps, MAX_TAPS);
     if (ntaps == 0 || nwide == 0) {
         free(d);
         return SQ_EINVAL;
     }
-    sq_cfir_init(&d->anti_alias, d->taps_wide, nwide, d->line_wide);
+    sq_rfir_init(&d->anti_alias, d->taps_wide, nwide, d->line_wide);
     sq_cfir_init(&d->lpf, d->taps, ntaps, d->line);
     d->group_delay = (nwide - 1) / 2 + (ntaps - 1) / 2 * d->decimation;
-    d->mix_step = cexp(-I * 2.0 * M_PI * centre / rate);
+    d->mix_step = cexp(-I * 2.0 * M_PI * centre / rate * (double)d->decimation);
     d->mark_step = cexp(-I * 2.0 * M_PI * (p->mark_hz - centre) / d->rate);
     d->space_step = cexp(-I * 2.0 * M_PI * (p->space_hz - centre) / d->rate);
     d->bit_len = d->rate / p->baud;
@@ -145,9 +155,12 @@ void sq_fskdemod_restart_at(sq_fskdemod *d, uint64_t sample)
 {
     if (!d)
         return;
-    sq_cfir_reset(&d->anti_alias);
+    sq_rfir_reset(&d->anti_alias);
     sq_cfir_reset(&d->lpf);
-    d->mix = d->mark_rot = d->space_rot = 1.0;
+    /* the first output is taken with the decimation-th sample after the restart newest */
+    double centre = (d->p.mark_hz + d->p.space_hz) / 2.0;
+    d->mix = cexp(-I * 2.0 * M_PI * centre / SQ_PROCESSING_RATE_HZ * (double)(d->decimation - 1));
+    d->mark_rot = d->space_rot = 1.0;
     for (size_t i = 0; i < MAX_WINDOW; i++)
         d->ring_m[i] = d->ring_s[i] = 0.0;
     d->sum_m = d->sum_s = 0.0;
@@ -157,7 +170,7 @@ void sq_fskdemod_restart_at(sq_fskdemod *d, uint64_t sample)
     d->capture_avg = 0.0;
     d->ring_pos = 0;
     d->phase = 0;
-    d->d_prev = d->conf_prev = 0.0;
+    d->d_prev = d->sum_prev = 0.0;
     d->clock = 0.0;
     d->bits_since_transition = IDLE_BITS;
     d->pow_avg = d->mag_avg = d->pow_fast = 0.0;
@@ -196,12 +209,13 @@ static void update_carrier(sq_fskdemod *d, float complex z)
         d->carrier = 0;
         d->onset = d->n - 1;   /* the sample just taken */
     }
-    double flatness = d->pow_avg > 0.0 ? d->mag_avg * d->mag_avg / d->pow_avg : 0.0;
-    if (!d->carrier && d->pow_avg >= d->on_power && flatness >= ENVELOPE_ON &&
+    /* flatness = mag_avg^2 / pow_avg, compared without the division */
+    double flat = d->mag_avg * d->mag_avg;
+    if (!d->carrier && d->pow_avg >= d->on_power && d->pow_avg > 0.0 && flat >= ENVELOPE_ON * d->pow_avg &&
         d->decision_avg >= DECISION_ON && d->capture_avg >= CAPTURE_ON)
         d->carrier = 1;
-    else if (d->carrier && (d->pow_fast < d->off_power ||
-                            d->pow_fast < CARRIER_DROP * d->pow_avg || flatness < ENVELOPE_OFF ||
+    else if (d->carrier && (d->pow_fast < d->off_power || d->pow_fast < CARRIER_DROP * d->pow_avg ||
+                            !(d->pow_avg > 0.0 && flat >= ENVELOPE_OFF * d->pow_avg) ||
                             d->decision_avg < DECISION_OFF || d->capture_avg < CAPTURE_OFF))
         d->carrier = 0;
 }
@@ -223,14 +237,13 @@ size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit 
 {
     size_t produced = 0, i;
     for (i = 0; i < n && produced < max_bits; i++) {
-        double complex mixed = (double)sq_sample_guard(x[i]) * d->mix;
-        d->mix *= d->mix_step;
-        sq_cfir_push(&d->anti_alias, (float complex)mixed);
+        sq_rfir_push(&d->anti_alias, sq_sample_guard(x[i]));
         d->n++;
         if (++d->phase < d->decimation)
             continue;
         d->phase = 0;
-        sq_cfir_push(&d->lpf, sq_cfir_output(&d->anti_alias));
+        sq_cfir_push(&d->lpf, sq_rfir_output(&d->anti_alias) * (float complex)d->mix);
+        d->mix *= d->mix_step;
         float complex z = sq_cfir_output(&d->lpf);
         update_carrier(d, z);
         /* Until the filters have settled on a new signal (three quarters of a bit after energy
@@ -263,7 +276,6 @@ size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit 
         double em = creal(bit_m) * creal(bit_m) + cimag(bit_m) * cimag(bit_m);
         double es = creal(bit_s) * creal(bit_s) + cimag(bit_s) * cimag(bit_s);
         double dv = em - es;
-        double conf = em + es > 0.0 ? dv / (em + es) : 0.0;
 
         double clock_before = d->clock;
         d->clock += d->clock_step;
@@ -275,7 +287,10 @@ size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit 
             if (over > 1.0)
                 over = 1.0;
             double ds = dv - over * (dv - d->d_prev);
-            double cs = conf - over * (conf - d->conf_prev);
+            /* the confidence d / (|mark|^2 + |space|^2), at this sample and the last */
+            double conf = em + es > 0.0 ? dv / (em + es) : 0.0;
+            double conf_prev = d->sum_prev > 0.0 ? d->d_prev / d->sum_prev : 0.0;
+            double cs = conf - over * (conf - conf_prev);
             sq_fsk_bit *b = &bits[produced++];
             d->decision_avg += (fabs(cs) - d->decision_avg) / DECISION_TAU_BITS;
             double capture = bit_e > 0.0 ? (em + es) / (d->bit_len * bit_e) : 0.0;
@@ -294,7 +309,7 @@ size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit 
                 d->bits_since_transition++;
         }
         d->d_prev = dv;
-        d->conf_prev = conf;
+        d->sum_prev = em + es;
     }
     *n_bits = produced;
     return i;

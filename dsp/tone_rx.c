@@ -35,8 +35,9 @@ typedef struct track {
     double f0;
     float complex coef[WIN];
     double complex ref, ref_step;
-    float complex prev_x;
+    float complex prev_x, prev_prev_x;   /* the last two frames' x */
     double prev_offset;
+    int prev_offset_known;   /* computed only for frames loud enough to matter */
     int in_segment;
     unsigned present_run, absent_run;
     size_t nframes, last_present;
@@ -313,15 +314,28 @@ static void append_frame(track *k, float complex x, int present)
 
 static void track_frame(sq_tonerx *t, track *k, float complex x, double total_power)
 {
-    double offset = offset_between(k->prev_x, x);
-    int steady = fabs(offset - k->prev_offset) <= MAX_OFFSET_STEP_HZ;
+    float complex before = k->prev_x, before_that = k->prev_prev_x;
+    k->prev_prev_x = before;
     k->prev_x = x;
-    k->prev_offset = offset;
-    int present = steady && fabs(offset) <= MAX_OFFSET_HZ && total_power > 0.0;
-    if (present) {
-        double p = frame_tone_power(t, x, offset);
-        present = p >= MIN_PURITY * total_power && p >= t->min_level_power;
+    /* The window's gain falls off the bin, so the tone's power read at MAX_OFFSET_HZ is the
+     * most a present frame can have: a frame under that in purity or level is absent
+     * whatever its offset, and its offset (an arctangent) is not worked out. */
+    double most = frame_tone_power(t, x, MAX_OFFSET_HZ);
+    int loud = total_power > 0.0 && most >= MIN_PURITY * total_power && most >= t->min_level_power;
+    int present = loud;
+    if (loud) {
+        if (!k->prev_offset_known)
+            k->prev_offset = offset_between(before_that, before);
+        double offset = offset_between(before, x);
+        int steady = fabs(offset - k->prev_offset) <= MAX_OFFSET_STEP_HZ;
+        k->prev_offset = offset;
+        present = steady && fabs(offset) <= MAX_OFFSET_HZ;
+        if (present) {
+            double p = frame_tone_power(t, x, offset);
+            present = p >= MIN_PURITY * total_power && p >= t->min_level_power;
+        }
     }
+    k->prev_offset_known = loud;
     if (!k->in_segment) {
         if (!present) {
             k->present_run = 0;

@@ -490,6 +490,8 @@ void sq_qam_lanes_finish(sq_decoder *d, double end_s);
 double sq_qam_lanes_horizon_s(const sq_decoder *d, double now_s);
 /* 1 if a V.22 signal whose band holds freq_hz was heard over most of [start_s, end_s]. */
 int sq_qam_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s);
+/* 1 while a lane follows V.22 / V.22bis data (a call under way on this channel). */
+int sq_qam_lanes_carrying(const sq_decoder *d);
 void sq_qam_lanes_destroy(sq_decoder *d);
 
 void sq_dtmf_lane_process(sq_decoder *d, const float *x, size_t n);

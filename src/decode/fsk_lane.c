@@ -585,9 +585,10 @@ static int may_sleep(const sq_decoder *d, const sq_fsk_lane *l, uint64_t now)
 void sq_fsk_lanes_process(sq_decoder *d, const float *x, size_t n)
 {
     const double loud = d->sleep_band_power;
-    /* inside a V.34 / V.90 / V.32 transmission no FSK can be on this channel: what the lanes
-     * would read there is that signal, and it is dropped anyway, so they may sleep */
-    int wideband = sq_wideband_lane_transmitting(d);
+    /* inside a V.34 / V.90 / V.32 transmission, or V.22 data, no FSK can be on this
+     * channel: what the lanes would read there is that signal, and it is dropped anyway, so
+     * they may sleep */
+    int wideband = sq_wideband_lane_transmitting(d) || sq_qam_lanes_carrying(d);
     for (int i = 0; i < SQ_FSK_LANES; i++) {
         sq_fsk_lane *l = &d->lanes[i];
         if (!wideband && sq_band_watch_peak(&d->watch, l->band) >= loud)

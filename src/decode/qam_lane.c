@@ -496,6 +496,14 @@ int sq_qam_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, doub
     return 0;
 }
 
+int sq_qam_lanes_carrying(const sq_decoder *d)
+{
+    for (int i = 0; i < SQ_QAM_LANES; i++)
+        if (d->qam[i].state == QL_DATA)
+            return 1;
+    return 0;
+}
+
 void sq_qam_lanes_destroy(sq_decoder *d)
 {
     for (int i = 0; i < SQ_QAM_LANES; i++) {
