@@ -115,9 +115,9 @@ static void end_run(sq_decoder *d, sq_v8bis_lane *l, double end_s)
 void sq_v8bis_lane_process(sq_decoder *d, const float *x, size_t n)
 {
     sq_v8bis_lane *l = &d->v8bis;
-    /* V.8bis comes before a call's start-up, never inside a V.34 / V.90 / V.32 transmission:
-     * there the windows are not looked at, and count as holding nothing */
-    int wideband = sq_wideband_lane_transmitting(d);
+    /* V.8bis comes before a call's start-up, never inside a V.34 / V.90 / V.32 transmission
+     * or V.22 data: there the windows are not looked at, and count as holding nothing */
+    int wideband = sq_wideband_lane_transmitting(d) || sq_qam_lanes_carrying(d);
     for (size_t i = 0; i < n; i++) {
         l->history[l->head] = l->history[l->head + SQ_V8BIS_WINDOW] = x[i];
         l->head = (l->head + 1) % SQ_V8BIS_WINDOW;

@@ -91,11 +91,23 @@ void sq_v22_demap(sq_v22_demapper *d, int rate, float complex point, uint8_t *bi
     }
 }
 
+/* The quarter turn nearest the angle between them, as lround(angle / 90 degrees) & 3 would
+ * give it (a tie at 45 degrees goes to the larger turn, at -45 to turn 3, at -135 to turn
+ * 2), without the arctangent: the quadrant from the signs and the larger part. It runs
+ * on every symbol of every V.22 lane. */
 int sq_v22_turn(float complex now, float complex before)
 {
     float complex d = now * conjf(before);
-    double a = atan2((double)cimagf(d), (double)crealf(d));
-    return (int)lround(a / (M_PI / 2.0)) & 3;
+    float re = crealf(d), im = cimagf(d);
+    if (im == 0.0f)   /* atan2 gives pi for a negative real part, -0 among them (silence) */
+        return signbit(re) ? 2 : 0;
+    if (im > 0.0f && im >= re && im > -re)
+        return 1;
+    if (re < 0.0f && -re >= fabsf(im))
+        return 2;
+    if (im < 0.0f && -im >= re && -im > -re)
+        return 3;
+    return 0;
 }
 
 void sq_v22_turn_to_dibit(int turn, uint8_t *bits)

@@ -20,8 +20,6 @@ void sq_v22_detector_symbol(sq_v22_detector *d, float complex z, int live)
     int turn = sq_v22_turn(z, d->prev_z);
     float complex diff = z * conjf(d->prev_z);
     d->prev_z = z;
-    double err = atan2((double)cimagf(diff), (double)crealf(diff)) - (double)turn * M_PI / 2.0;
-    err = remainder(err, 2.0 * M_PI);
     d->usb1_run = live && turn == 3 ? d->usb1_run + 1 : 0;
     d->s1_run = live && ((turn == 1 && d->prev_turn == 3) || (turn == 3 && d->prev_turn == 1)) ? d->s1_run + 1 : 0;
     d->prev_turn = turn;
@@ -36,6 +34,9 @@ void sq_v22_detector_symbol(sq_v22_detector *d, float complex z, int live)
         d->q_sum2 = 0.0;
     }
     if (d->usb1_run >= USB1_SETTLE || d->s1_run >= SQ_V22_S1_DETECT_SYMBOLS) {
+        /* how far the turn was from its quarter */
+        double err = atan2((double)cimagf(diff), (double)crealf(diff)) - (double)turn * M_PI / 2.0;
+        err = remainder(err, 2.0 * M_PI);
         /* scatter about the mean of each kind of turn: the frequency offset (a common
          * bias) and a timing error (opposite biases on S1's +90 and -90) are not noise */
         d->q_sum[turn] += err;
