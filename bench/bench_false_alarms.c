@@ -3,7 +3,9 @@
  * for a partner, and counts what they mistook for modem signals: decoder events of every
  * type (cm, jm and the answer tones above all), a calling session that "hears" ANSam or ANS,
  * an answering session that accepts a CM. Each session starts again when it gives up.
- * Usage: bench_false_alarms [minutes per kind, default 60] */
+ * Usage: bench_false_alarms [minutes per kind, default 60]
+ * With BENCH_FALSE_ALARMS_SHOW set to an event type ("cng"), each such event is printed with
+ * its time, to look at what set it off. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +86,15 @@ static int renew(sq_v8_session **s, sq_role role, tally *t)
     return sq_v8_session_create(&set, s) == SQ_OK ? 0 : -1;
 }
 
+static void count(tally *t, kind k, const sq_event *ev)
+{
+    t->events[ev->type]++;
+    const char *show = getenv("BENCH_FALSE_ALARMS_SHOW");
+    if (show && strcmp(show, sq_event_type_to_str(ev->type)) == 0)
+        printf("  %s: %s %.3f-%.3f s, %.1f Hz, %.1f dBm0\n", KIND_NAME[k], show, ev->start_s, ev->end_s,
+               ev->freq_hz, ev->level_dbm0);
+}
+
 static int run_kind(kind k, double minutes, tally *t, double *cpu_s)
 {
     source src;
@@ -102,7 +113,7 @@ static int run_kind(kind k, double minutes, tally *t, double *cpu_s)
             i += sq_decoder_push(d, x + i, BLOCK - i);
             sq_event ev;
             while (sq_decoder_next_event(d, &ev) == SQ_OK)
-                t->events[ev.type]++;
+                count(t, k, &ev);
         }
         if (renew(&caller, SQ_ROLE_CALLER, t) != 0 || renew(&answerer, SQ_ROLE_ANSWERER, t) != 0)
             return -1;
@@ -112,7 +123,7 @@ static int run_kind(kind k, double minutes, tally *t, double *cpu_s)
     sq_decoder_finish(d);
     sq_event ev;
     while (sq_decoder_next_event(d, &ev) == SQ_OK)
-        t->events[ev.type]++;
+        count(t, k, &ev);
     *cpu_s = (double)(clock() - c0) / CLOCKS_PER_SEC;
     sq_decoder_destroy(d);
     sq_v8_session_destroy(caller);

@@ -152,6 +152,10 @@ static void classify_tone(sq_decoder *d, const sq_tone_segment *s)
     if ((r->type == SQ_EVENT_ANS || r->type == SQ_EVENT_CT || r->type == SQ_EVENT_CNG) &&
         sq_fsk_lanes_cover(d, s->freq_hz, s->start_s, s->end_s))
         return;
+    /* a calling tone comes before a call: one inside the V.22 signal on its band is not a
+     * caller's (on music, a V.22 lane can lock for minutes and find one now and then) */
+    if ((r->type == SQ_EVENT_CT || r->type == SQ_EVENT_CNG) && sq_qam_lanes_cover(d, s->freq_hz, s->start_s, s->end_s))
+        return;
     /* the 1800 Hz line beside tone A and the answer modem's INFO is their guard (V.34
      * 10.1.2.1), not V.22's */
     if (r->type == SQ_EVENT_GUARD && sq_phase2_lanes_cover(d, s->freq_hz, s->start_s, s->end_s))
