@@ -35,4 +35,19 @@ case "$ldd_out" in
 esac
 LD_LIBRARY_PATH="$lib" "$T/installed_api" >"$T/run.log" 2>&1 && ok "installed_api runs" ||
     { bad "installed_api failed"; show "$T/run.log"; }
+# the program's optional parts, installed as modules of their own (src/io/module_loader.h);
+# the installed program looks in the configured libdir, which is under the scratch root here
+mods=$(dirname "$(find "$T/root" -name squeal-plot.so | head -1)")
+bin=$(find "$T/root" -path '*/bin/squeal' | head -1)
+[ -f "$mods/squeal-plot.so" ] && [ -f "$mods/squeal-portaudio.so" ] && [ "$(basename "$mods")" = squeal ] &&
+    ok "the modules are installed in libdir/squeal" || bad "the modules are not in libdir/squeal: $mods"
+SQUEAL_MODULE_DIR="$mods" LD_LIBRARY_PATH="$lib" "$bin" decode "$SRC/samples/call-line.wav" --plot "$T/call.svg" \
+    >"$T/plot.log" 2>&1 && [ -s "$T/call.svg" ] && ok "the installed squeal draws with the installed module" ||
+    { bad "the installed squeal could not draw"; show "$T/plot.log"; }
+SQUEAL_MODULE_DIR="$T/none" LD_LIBRARY_PATH="$lib" "$bin" decode "$SRC/samples/call-line.wav" --plot "$T/no.svg" \
+    >"$T/none.log" 2>&1
+rc=$?
+[ $rc -eq 1 ] && [ ! -e "$T/no.svg" ] && [ "$(wc -l <"$T/none.log")" -eq 1 ] && grep -q "cannot load squeal-plot.so" "$T/none.log" &&
+    ok "a missing module is one line and exit 1, before any work" ||
+    { bad "a missing module gave exit $rc"; show "$T/none.log"; }
 finish

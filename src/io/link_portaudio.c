@@ -9,7 +9,10 @@
  * counters: it never allocates, locks, blocks or prints. The modem's thread, in exchange(),
  * converts between the device's rate and 8 kHz (libsoxr) and waits for the rings, sleeping
  * a millisecond at a time. Both directions run on the device's one clock, so once the
- * output ring holds the latency's worth of samples it stays at that level. */
+ * output ring holds the latency's worth of samples it stays at that level.
+ *
+ * This file is a module of its own, squeal-portaudio.so (portaudio_entry.h), loaded only by
+ * a command that opens a sound card. */
 #include <portaudio.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -18,6 +21,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include "src/io/audio_link.h"
+#include "src/io/portaudio_entry.h"
 #include "src/io/rate_converter.h"
 #include "src/io/ring_buffer.h"
 #ifdef SQ_HAVE_ALSA
@@ -28,6 +32,8 @@
 #define STAGE_LEN 2048           /* device samples converted at a time */
 #define PENDING_LEN 8192         /* 8 kHz samples converted and not yet handed over */
 #define MAX_BLOCK 2048           /* largest exchange, 8 kHz samples */
+
+SQ_MODULE_EXPORT const char *const sq_module_version = SQ_VERSION_STRING;
 #define STALL_MS 2000            /* no callback for this long: the device is gone */
 
 typedef struct pa_link {
@@ -392,7 +398,7 @@ static int open_portaudio(const char *spec, const audio_link_opts *o, audio_link
 
 /* Opening probes devices too, and a failed open makes PortAudio's ALSA host print its own
  * diagnostics: the user gets one line from us instead. */
-int audio_link_open_portaudio(const char *spec, const audio_link_opts *o, audio_link **out, char *err, size_t err_len)
+int sq_portaudio_open(const char *spec, const audio_link_opts *o, audio_link **out, char *err, size_t err_len)
 {
     int saved = mute_stderr();
     int rc = open_portaudio(spec, o, out, err, err_len);
@@ -400,7 +406,7 @@ int audio_link_open_portaudio(const char *spec, const audio_link_opts *o, audio_
     return rc;
 }
 
-int audio_devices_list(audio_device_info *list, int max, char *err, size_t err_len)
+int sq_portaudio_devices(audio_device_info *list, int max, char *err, size_t err_len)
 {
     if (start_portaudio(err, err_len) != 0)
         return -1;
