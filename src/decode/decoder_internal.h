@@ -155,8 +155,10 @@ typedef struct sq_qam_lane {
     double level_power;            /* its level at the last symbol with carrier (-1: none yet) */
     int active;                    /* the span a V.22 signal was heard, to quiet FSK lanes */
     double active_start_s, active_end_s;
-    int asleep;                    /* hunting while its band carries something else */
+    int asleep;                    /* hunting while its band carries something else, or nothing */
     uint64_t asleep_since;
+    int band;                      /* its band in the band watch */
+    uint64_t loud_until;           /* the band was last above the sleep level before this sample */
 } sq_qam_lane;
 
 /* Numbers dialled in DTMF (dtmf_lane.c): digits gather into one event until 1.5 s pass
