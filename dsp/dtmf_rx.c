@@ -140,10 +140,10 @@ static int clear_winner(const double *p, double ratio_others)
     return best;
 }
 
-/* The digit this window shows, or '\0'. */
-static char classify(const sq_dtmf_rx *d, size_t back, double *low, double *high)
+/* The digit this window shows, or '\0'. looked: the first look has passed it already. */
+static char classify(const sq_dtmf_rx *d, size_t back, int looked, double *low, double *high)
 {
-    if (!worth_measuring(d, back))
+    if (!looked && !worth_measuring(d, back))
         return '\0';
     double p[TONES];
     double total = measure(d, back, p);
@@ -173,10 +173,10 @@ static void release(sq_dtmf_rx *d)
 }
 
 /* Looks at the window that ended `back` samples ago and follows the digit with it. */
-static void evaluate(sq_dtmf_rx *d, size_t back)
+static void evaluate(sq_dtmf_rx *d, size_t back, int looked)
 {
     double low = 0.0, high = 0.0;
-    char c = classify(d, back, &low, &high);
+    char c = classify(d, back, looked, &low, &high);
     uint64_t end = d->n - back, window_start = end - WINDOW;
     if (c && c == d->current) {
         d->missing_count = 0;
@@ -208,7 +208,7 @@ static void evaluate(sq_dtmf_rx *d, size_t back)
 static void window_due(sq_dtmf_rx *d)
 {
     if (d->current || d->candidate) {
-        evaluate(d, 0);
+        evaluate(d, 0, 0);
         d->skipped = 0;
         return;
     }
@@ -220,8 +220,8 @@ static void window_due(sq_dtmf_rx *d)
     if (!worth_measuring(d, 0))
         return;   /* neither window holds a digit: nothing to follow */
     if (d->n >= HISTORY)
-        evaluate(d, HOP);
-    evaluate(d, 0);
+        evaluate(d, HOP, 0);
+    evaluate(d, 0, 1);
 }
 
 void sq_dtmf_rx_process(sq_dtmf_rx *d, const float *x, size_t n)
