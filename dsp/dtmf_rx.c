@@ -172,11 +172,10 @@ static void release(sq_dtmf_rx *d)
     d->current = '\0';
 }
 
-/* Looks at the window that ended `back` samples ago and follows the digit with it. */
-static void evaluate(sq_dtmf_rx *d, size_t back, int looked)
+/* Follows the digit with what the window that ended `back` samples ago showed (c, with its
+ * tones' powers). */
+static void follow(sq_dtmf_rx *d, size_t back, char c, double low, double high)
 {
-    double low = 0.0, high = 0.0;
-    char c = classify(d, back, looked, &low, &high);
     uint64_t end = d->n - back, window_start = end - WINDOW;
     if (c && c == d->current) {
         d->missing_count = 0;
@@ -201,14 +200,25 @@ static void evaluate(sq_dtmf_rx *d, size_t back, int looked)
     }
 }
 
+/* Looks at the window that ended `back` samples ago and follows the digit with it. */
+static void evaluate(sq_dtmf_rx *d, size_t back)
+{
+    double low = 0.0, high = 0.0;
+    char c = classify(d, back, 0, &low, &high);
+    follow(d, back, c, low, high);
+}
+
 /* A window is due every HOP samples. While no digit is sounding or forming, only one in
  * two is looked at, with the cheap first look: a digit fills two windows running, so one
- * of any two contains it; when that look finds a row and a column, the window skipped
- * before it is taken from the history and both are followed in order. */
+ * of any two contains it; when that look finds a row and a column and the full measurement
+ * a digit, the window skipped before it is taken from the history and both are followed in
+ * order. A digit is taken on two windows running, so when this one shows none, whatever
+ * the one before showed would be forgotten at once: it is not measured (on V.21's channel
+ * 1, whose 980 and 1180 Hz pass the first look as 941 and 1209 Hz, that took 40% off the receiver's time). */
 static void window_due(sq_dtmf_rx *d)
 {
     if (d->current || d->candidate) {
-        evaluate(d, 0, 0);
+        evaluate(d, 0);
         d->skipped = 0;
         return;
     }
@@ -217,11 +227,13 @@ static void window_due(sq_dtmf_rx *d)
         return;
     }
     d->skipped = 0;
-    if (!worth_measuring(d, 0))
-        return;   /* neither window holds a digit: nothing to follow */
+    double low = 0.0, high = 0.0;
+    char c = worth_measuring(d, 0) ? classify(d, 0, 1, &low, &high) : '\0';
+    if (!c)
+        return;   /* neither window can start a digit: nothing to follow */
     if (d->n >= HISTORY)
-        evaluate(d, HOP, 0);
-    evaluate(d, 0, 1);
+        evaluate(d, HOP);
+    follow(d, 0, c, low, high);
 }
 
 void sq_dtmf_rx_process(sq_dtmf_rx *d, const float *x, size_t n)
