@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dsp/fft_plan.h"
 #include "dsp/spectrum.h"
 #include "squeal/error.h"
 
@@ -34,7 +35,7 @@ int sq_spectrum_create(size_t n_fft, double rate_hz, sq_spectrum **out)
         sq_spectrum_destroy(s);
         return SQ_ENOMEM;
     }
-    s->plan = fftwf_plan_dft_r2c_1d((int)n_fft, s->in, s->out, FFTW_ESTIMATE);
+    s->plan = sq_fft_plan_r2c((int)n_fft, s->in, s->out);
     if (!s->plan) {
         sq_spectrum_destroy(s);
         return SQ_ENOMEM;
@@ -101,7 +102,7 @@ void sq_spectrum_destroy(sq_spectrum *s)
     if (!s)
         return;
     if (s->plan)
-        fftwf_destroy_plan(s->plan);
+        sq_fft_plan_destroy(s->plan);
     fftwf_free(s->in);
     fftwf_free(s->out);
     free(s->window);

@@ -1,6 +1,7 @@
 /* Timeline decoder: a whole sequence, chunking invariance, and no false events. */
 #include <check.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "src/sim/data_call.h"
@@ -45,6 +46,81 @@ START_TEST(test_sequence_and_chunking)
             ck_assert_str_eq(got.text[i], ref.text[i]);
         }
     }
+    sig_free(&s);
+}
+END_TEST
+
+/* Decoders made, fed and freed in several threads at once, as a program decoding many files
+ * in parallel does. FFTW's planner is not safe to enter from two threads: before every plan
+ * was made under one lock (dsp/fft_plan.c), this crashed inside FFTW on every run. */
+#define DECODING_THREADS 8
+#define DECODES_PER_THREAD 8
+
+typedef struct threaded_decode {
+    const sig *s;
+    sq_event_type types[DECODES_PER_THREAD][16];
+    double starts[DECODES_PER_THREAD][16];
+    size_t n[DECODES_PER_THREAD];
+    int failed;
+} threaded_decode;
+
+static void *decode_in_thread(void *arg)
+{
+    threaded_decode *t = arg;
+    for (int k = 0; k < DECODES_PER_THREAD; k++) {
+        sq_decoder_settings set;
+        sq_decoder_default_settings(&set);
+        sq_decoder *d = NULL;
+        if (sq_decoder_create(&set, &d) != SQ_OK) {
+            t->failed = 1;
+            return NULL;
+        }
+        sq_event ev;
+        for (size_t i = 0; i < t->s->n;) {
+            i += sq_decoder_push(d, t->s->x + i, t->s->n - i < 800 ? t->s->n - i : 800);
+            while (sq_decoder_next_event(d, &ev) == SQ_OK)
+                if (t->n[k] < 16) {
+                    t->types[k][t->n[k]] = ev.type;
+                    t->starts[k][t->n[k]++] = ev.start_s;
+                }
+        }
+        sq_decoder_finish(d);
+        while (sq_decoder_next_event(d, &ev) == SQ_OK)
+            if (t->n[k] < 16) {
+                t->types[k][t->n[k]] = ev.type;
+                t->starts[k][t->n[k]++] = ev.start_s;
+            }
+        sq_decoder_destroy(d);
+    }
+    return NULL;
+}
+
+START_TEST(test_decoders_in_threads)
+{
+    sig s = handshake();
+    events ref;
+    decode_sig(&s, 800, &ref);
+    ck_assert_uint_eq(ref.n, 4);
+    threaded_decode *t = calloc(DECODING_THREADS, sizeof *t);
+    pthread_t id[DECODING_THREADS];
+    ck_assert_ptr_nonnull(t);
+    for (int i = 0; i < DECODING_THREADS; i++) {
+        t[i].s = &s;
+        ck_assert_int_eq(pthread_create(&id[i], NULL, decode_in_thread, &t[i]), 0);
+    }
+    for (int i = 0; i < DECODING_THREADS; i++)
+        ck_assert_int_eq(pthread_join(id[i], NULL), 0);
+    for (int i = 0; i < DECODING_THREADS; i++) {
+        ck_assert_int_eq(t[i].failed, 0);
+        for (int k = 0; k < DECODES_PER_THREAD; k++) {
+            ck_assert_uint_eq(t[i].n[k], ref.n);
+            for (size_t e = 0; e < ref.n; e++) {
+                ck_assert_int_eq(t[i].types[k][e], ref.ev[e].type);
+                ck_assert_double_eq(t[i].starts[k][e], ref.ev[e].start_s);
+            }
+        }
+    }
+    free(t);
     sig_free(&s);
 }
 END_TEST
@@ -482,6 +558,7 @@ Suite *decoder_suite(void)
     TCase *tc = tcase_create("timeline");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_sequence_and_chunking);
+    tcase_add_test(tc, test_decoders_in_threads);
     tcase_add_test(tc, test_no_events_in_noise);
     tcase_add_test(tc, test_no_events_in_speech);
     tcase_add_test(tc, test_no_tone_events_in_music);

@@ -177,6 +177,8 @@ SQ_API void sq_decoder_default_settings(sq_decoder_settings *s);
 
 typedef struct sq_decoder sq_decoder;
 
+/* Decoders are independent of each other: several may be created, fed and destroyed in
+ * different threads at once, each used by one thread at a time. */
 SQ_API SQ_NODISCARD int sq_decoder_create(const sq_decoder_settings *s, sq_decoder **out);
 /* Consumes 8 kHz samples; returns how many were taken. It stops early only when its event
  * queue is full: poll events, then push the rest. Samples are decoded in whole 20 ms chunks

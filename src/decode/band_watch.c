@@ -1,6 +1,7 @@
 /* Band powers and recent history for the decoder's lanes (band_watch.h). */
 #include <math.h>
 #include <string.h>
+#include "dsp/fft_plan.h"
 #include "dsp/sample_guard.h"
 #include "squeal/error.h"
 #include "squeal/time_base.h"
@@ -15,7 +16,7 @@ int sq_band_watch_init(sq_band_watch *w)
     w->out = fftwf_alloc_complex(SQ_BAND_WATCH_FFT / 2 + 1);
     if (!w->in || !w->out)
         return SQ_ENOMEM;
-    w->plan = fftwf_plan_dft_r2c_1d(SQ_BAND_WATCH_FFT, w->in, w->out, FFTW_ESTIMATE);
+    w->plan = sq_fft_plan_r2c(SQ_BAND_WATCH_FFT, w->in, w->out);
     if (!w->plan)
         return SQ_ENOMEM;
     static const double a[4] = { 0.35875, 0.48829, 0.14128, 0.01168 };
@@ -33,7 +34,7 @@ int sq_band_watch_init(sq_band_watch *w)
 void sq_band_watch_free(sq_band_watch *w)
 {
     if (w->plan)
-        fftwf_destroy_plan(w->plan);
+        sq_fft_plan_destroy(w->plan);
     fftwf_free(w->in);
     fftwf_free(w->out);
     w->plan = NULL;

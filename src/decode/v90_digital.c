@@ -19,6 +19,7 @@
  * 356 ms from its start, at lags 3 ms to 256 ms. */
 #include <math.h>
 #include <string.h>
+#include "dsp/fft_plan.h"
 #include "src/decode/decoder_internal.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
@@ -57,8 +58,8 @@ int sq_v90_reader_create(sq_decoder *d)
         return SQ_ENOMEM;
     v->floor_power = sq_dbm0_to_power(FLOOR_DBM0);
     /* one forward plan for both transforms (the new-array call for the second) */
-    v->plan_forward = fftwf_plan_dft_r2c_1d(FFT_N, v->a, v->fa, FFTW_ESTIMATE);
-    v->plan_back = fftwf_plan_dft_c2r_1d(FFT_N, v->fb, v->b, FFTW_ESTIMATE);
+    v->plan_forward = sq_fft_plan_r2c(FFT_N, v->a, v->fa);
+    v->plan_back = sq_fft_plan_c2r(FFT_N, v->fb, v->b);
     return v->plan_forward && v->plan_back ? SQ_OK : SQ_ENOMEM;
 }
 
@@ -66,9 +67,9 @@ void sq_v90_reader_destroy(sq_decoder *d)
 {
     sq_v90_reader *v = &d->v90;
     if (v->plan_forward)
-        fftwf_destroy_plan(v->plan_forward);
+        sq_fft_plan_destroy(v->plan_forward);
     if (v->plan_back)
-        fftwf_destroy_plan(v->plan_back);
+        sq_fft_plan_destroy(v->plan_back);
     fftwf_free(v->a);
     fftwf_free(v->b);
     fftwf_free(v->fa);

@@ -14,6 +14,7 @@
  *   same modem's training and data, as after INFO1. */
 #include <math.h>
 #include <string.h>
+#include "dsp/fft_plan.h"
 #include "src/decode/decoder_internal.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
@@ -48,7 +49,7 @@ int sq_wideband_lane_create(sq_decoder *d)
     l->out = fftwf_alloc_complex(SQ_WIDEBAND_BLOCK / 2 + 1);
     if (!l->in || !l->out)
         return SQ_ENOMEM;
-    l->plan = fftwf_plan_dft_r2c_1d(SQ_WIDEBAND_BLOCK, l->in, l->out, FFTW_ESTIMATE);
+    l->plan = sq_fft_plan_r2c(SQ_WIDEBAND_BLOCK, l->in, l->out);
     return l->plan ? SQ_OK : SQ_ENOMEM;
 }
 
@@ -56,7 +57,7 @@ void sq_wideband_lane_destroy(sq_decoder *d)
 {
     sq_wideband_lane *l = &d->wideband;
     if (l->plan)
-        fftwf_destroy_plan(l->plan);
+        sq_fft_plan_destroy(l->plan);
     fftwf_free(l->in);
     fftwf_free(l->out);
 }
