@@ -64,6 +64,17 @@ typedef struct threaded_decode {
     int failed;
 } threaded_decode;
 
+/* No ck_assert off the test's own thread: what each decode found is kept and checked after. */
+static void keep_events(threaded_decode *t, int k, sq_decoder *d)
+{
+    sq_event ev;
+    while (sq_decoder_next_event(d, &ev) == SQ_OK)
+        if (t->n[k] < 16) {
+            t->types[k][t->n[k]] = ev.type;
+            t->starts[k][t->n[k]++] = ev.start_s;
+        }
+}
+
 static void *decode_in_thread(void *arg)
 {
     threaded_decode *t = arg;
@@ -75,21 +86,12 @@ static void *decode_in_thread(void *arg)
             t->failed = 1;
             return NULL;
         }
-        sq_event ev;
         for (size_t i = 0; i < t->s->n;) {
             i += sq_decoder_push(d, t->s->x + i, t->s->n - i < 800 ? t->s->n - i : 800);
-            while (sq_decoder_next_event(d, &ev) == SQ_OK)
-                if (t->n[k] < 16) {
-                    t->types[k][t->n[k]] = ev.type;
-                    t->starts[k][t->n[k]++] = ev.start_s;
-                }
+            keep_events(t, k, d);
         }
         sq_decoder_finish(d);
-        while (sq_decoder_next_event(d, &ev) == SQ_OK)
-            if (t->n[k] < 16) {
-                t->types[k][t->n[k]] = ev.type;
-                t->starts[k][t->n[k]++] = ev.start_s;
-            }
+        keep_events(t, k, d);
         sq_decoder_destroy(d);
     }
     return NULL;
