@@ -33,6 +33,9 @@ void sq_v34_front_reset(sq_v34_front *f);
  * *t_samples the instant it stands for (in samples pushed since the reset). */
 int sq_v34_front_push(sq_v34_front *f, float x, float complex *y, double *t_samples);
 double sq_v34_front_samples_per_symbol(const sq_v34_front *f);
+/* Moves every later half-symbol instant by `samples` (a fraction of one): the timing loop's
+ * correction, for a far modem whose clock runs apart from the recording's. */
+void sq_v34_front_shift(sq_v34_front *f, double samples);
 void sq_v34_front_destroy(sq_v34_front *f);
 
 /* ---- equaliser and carrier loop ---- */
@@ -46,6 +49,9 @@ typedef struct sq_v34_eq {
     float complex rotation;             /* e^{j phase}: the carrier loop's phase */
     double freq;                        /* and its frequency, radians a symbol */
     double err_power;                   /* smoothed |decision error|^2 */
+    double slope_power;                 /* smoothed |d output / d timing|^2 */
+    double timing;                      /* from the last adapt: how far later (half-symbols)
+                                         * the samples should have been taken */
 } sq_v34_eq;
 
 /* Starts with a single centre tap of gain `gain`. */
@@ -55,7 +61,7 @@ void sq_v34_eq_push(sq_v34_eq *e, float complex y);
 /* The equalised, derotated symbol from the samples pushed so far. */
 float complex sq_v34_eq_output(sq_v34_eq *e);
 /* Moves the taps (normalised LMS, step mu) and the carrier loop toward target, the point the
- * last output should have been. */
+ * last output should have been, and sets e->timing. */
 void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu);
 
 #endif

@@ -5,8 +5,11 @@
  * phases. At 3429 symbols/s on 1959 Hz the signal fills 73-3845 Hz, and the mixer's image
  * (centred on -2 fc) comes within about 150 Hz of the band's edge, so the filter is long
  * (HALF_SPAN samples each side) and its cut-off sits halfway between the two. The instants
- * run on a fixed grid from the reset: the equaliser, fractionally spaced, absorbs the timing
- * phase, and the few seconds a start-up lasts do not let a sample clock drift far. */
+ * run on a grid from the reset: the equaliser, fractionally spaced, absorbs the timing
+ * phase. A far modem's clock may run 100 ppm or more from the recording's: over a start-up's
+ * seconds its symbols drift most of a symbol against the grid, and the equaliser follows
+ * that only with a lag that costs decisions, so the lane moves the grid after them
+ * (sq_v34_front_shift, by the timing each adapt works out). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +91,11 @@ double sq_v34_front_samples_per_symbol(const sq_v34_front *f)
     return f->T;
 }
 
+void sq_v34_front_shift(sq_v34_front *f, double samples)
+{
+    f->t_next += samples;
+}
+
 int sq_v34_front_push(sq_v34_front *f, float x, float complex *y, double *t_samples)
 {
     float complex mixed = CMPLXF(x * (float)creal(f->phasor), x * (float)cimag(f->phasor));
@@ -126,12 +134,14 @@ void sq_v34_front_destroy(sq_v34_front *f)
 #define CARRIER_KP 0.02
 #define CARRIER_KI 0.0004
 #define ERR_SMOOTH 0.02
+#define SLOPE_SMOOTH 0.01
 
 void sq_v34_eq_init(sq_v34_eq *e, float gain)
 {
     memset(e, 0, sizeof *e);
     e->taps[2 * SQ_V34_EQ_DELAY] = gain;
     e->err_power = 1.0;
+    e->slope_power = 0.0;
     e->rotation = 1.0f;
 }
 
@@ -159,6 +169,26 @@ float complex sq_v34_eq_output(sq_v34_eq *e)
     return e->derotated;
 }
 
+/* The output had the samples all been taken a little later: z + delta * slope, with slope the
+ * taps over the line's derivative (central differences, per half-symbol). The move that best
+ * closes the error along it, Re(conj(slope) err) / |slope|^2 (with |slope|^2 smoothed: one
+ * symbol's slope can be near zero), is the timing estimate: it responds at once, where the
+ * taps would take hundreds of symbols to move after a drifting clock. */
+static double timing_gradient(sq_v34_eq *e, float complex err)
+{
+    float sr = 0.0f, si = 0.0f;
+    for (int i = 1; i < SQ_V34_EQ_TAPS - 1; i++) {
+        float complex dx = 0.5f * (e->line[i - 1] - e->line[i + 1]);
+        float tr = crealf(e->taps[i]), ti = cimagf(e->taps[i]);
+        sr += tr * crealf(dx) - ti * cimagf(dx);
+        si += tr * cimagf(dx) + ti * crealf(dx);
+    }
+    float complex slope = CMPLXF(sr, si) * conjf(e->rotation);
+    double p = (double)crealf(slope * conjf(slope));
+    e->slope_power = e->slope_power > 0.0 ? e->slope_power + SLOPE_SMOOTH * (p - e->slope_power) : p;
+    return e->slope_power > 0.0 ? (double)crealf(conjf(slope) * err) / e->slope_power : 0.0;
+}
+
 void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu)
 {
     float complex err = target - e->derotated;
@@ -174,6 +204,7 @@ void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu)
         float lr = crealf(e->line[i]), li = cimagf(e->line[i]);
         e->taps[i] = CMPLXF(crealf(e->taps[i]) + (br * lr + bi * li), cimagf(e->taps[i]) + (bi * lr - br * li));
     }
+    e->timing = timing_gradient(e, err);
     double tp = crealf(target * conjf(target));
     double perr = tp > 0.0 ? cimagf(e->derotated * conjf(target)) / tp : 0.0;
     e->freq += CARRIER_KI * perr;
@@ -184,3 +215,4 @@ void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu)
     e->rotation = r * (1.5f - 0.5f * crealf(r * conjf(r)));
     e->err_power += ERR_SMOOTH * ((double)crealf(err * conjf(err)) - e->err_power);
 }
+

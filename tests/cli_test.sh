@@ -583,11 +583,16 @@ sys.exit(0 if ok else 1)
 PY
 
 # gen v34_startup round trips: each side's phases 3 and 4 at two symbol rates, under noise,
-# read back in order with the MP as sent
-for case in "caller 3429 1 16 33600" "answerer 2800 0 4 19200"; do
+# read back in order with the MP as sent; then from a modem whose clock runs 500 ppm fast or
+# slow against the recording's (sox speed): over this 2 s start-up its symbols drift as far
+# as a 100 ppm clock's do over a real call's phases 3 and 4, and the receiver's timing loop
+# must follow them (without it, neither MP is read)
+for case in "caller 3429 1 16 33600 1" "answerer 2800 0 4 19200 1" "caller 3429 1 16 33600 1.0005" \
+    "caller 3200 1 16 28800 0.9995"; do
     set -- $case
     "$SQ" gen v34_startup --role "$1" --set symbol_rate="$2" --set high_carrier="$3" --set points="$4" \
-        --set max_rate_bps="$5" --snr 30 --seed 3 -o "$T/st.wav" 2>"$T/err" &&
+        --set max_rate_bps="$5" --snr 30 --seed 3 -o "$T/st0.wav" 2>"$T/err" &&
+        sox "$T/st0.wav" "$T/st.wav" speed "$6" 2>>"$T/err" &&
         "$SQ" decode --json "$T/st.wav" >"$T/st.json" 2>>"$T/err"
     python3 - "$T/st.json" "$@" <<'PY' && ok "v34_startup $*" || { bad "v34_startup $*"; show "$T/st.json" "$T/err"; }
 import json, sys

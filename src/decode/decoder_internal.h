@@ -357,6 +357,7 @@ typedef struct sq_v34_lane {
     long k_rev;                      /* the symbol (from the onset) S-bar starts on */
     float complex keep[SQ_V34_KEEP];
     sq_v34_eq eq;
+    int timing_on;                   /* the grid follows the symbols (v34_lane.c) */
     float gain;
     sq_v34_ref ref;
     long r;                          /* the symbol being equalised, from S-bar's start */

@@ -37,6 +37,10 @@
 #define REV_LAG_HALVES 16                /* S-bar against S 8 symbols before */
 #define REV_RHO -0.3
 #define REV_MIN_DIP 3
+/* The timing loop moves the grid by this share of each symbol's timing estimate (a time
+ * constant of 100 symbols, well inside the equaliser's, so the taps stay where training put
+ * them). The real calls decode alike from 0.01 to 0.03; 0.003 loses MP at 300 ppm. */
+#define TIMING_GAIN 0.01
 
 int sq_v34_lane_create(sq_decoder *d)
 {
@@ -238,8 +242,14 @@ static void start_receiver(sq_decoder *d)
     l->mp_ack_seen = 0;
     l->mp_collecting = 0;
     l->after_j = 0;
+    l->timing_on = 0;
     memset(l->hist, 0, sizeof l->hist);
     l->state = V34_S;
+}
+
+void sq_v34_follow_timing(sq_v34_lane *l)
+{
+    l->timing_on = 1;
 }
 
 /* The correlation of the newest symbol's two half-symbol samples with those lag halves back,
@@ -316,6 +326,9 @@ static void half_sample(sq_decoder *d, float complex y)
         sq_v34_decide_symbol(d, z, r);
     else
         sq_v34_test_symbol(d, z, r);
+    /* (TRN's first symbols under test adapt nothing: no new estimate) */
+    if (l->timing_on && l->state != V34_TEST)
+        sq_v34_front_shift(l->fronts[l->cand], TIMING_GAIN * l->eq.timing * 0.5 * sq_v34_samples_per_symbol(l));
 }
 
 /* Where S began: the first moment in the window whose 2 ms power reaches a quarter of the

@@ -23,6 +23,8 @@ double sq_v34_time_of_r(const sq_v34_lane *l, long r);
 void sq_v34_emit(sq_decoder *d, sq_event_type type, double start_s, double end_s, int points);
 /* The open MP (or V.32 rate sequence) event goes out. */
 void sq_v34_close_mp(sq_decoder *d);
+/* The equaliser just chosen has the timing right: from now on the grid follows the symbols. */
+void sq_v34_follow_timing(sq_v34_lane *l);
 /* What looked like S led nowhere: look for S again. */
 void sq_v34_look_again(sq_v34_lane *l);
 

@@ -271,6 +271,7 @@ static int choose_unknown_after(sq_decoder *d)
     l->eq = eq;
     l->r = (long)(l->half / 2) - 1 - SQ_V34_EQ_DELAY - l->k_rev;
     l->poly_known = 1;
+    sq_v34_follow_timing(l);
     emit_s(d);
     l->trn_start_r = SQ_V34_S_BAR_SYMBOLS;
     sq_v34_start_deciding(d, l->r + 1, l->r);
@@ -314,6 +315,7 @@ void sq_v34_choose_reading(sq_decoder *d)
     l->trn_start_r = trn_start(&l->ref);
     l->trn_err = l->trn_err_snap = l->trn_err_old = 0.1;
     l->poly_known = 1;   /* the readings scored TRN's start too: whose scrambler is known */
+    sq_v34_follow_timing(l);
     if (!l->v32) {   /* V.32's S and S-bar are named by the wideband lane from their lines */
         sq_v34_emit(d, SQ_EVENT_V34_S, (double)l->s_start / SQ_PROCESSING_RATE_HZ, sq_v34_time_of_r(l, 0), 0);
         sq_v34_emit(d, SQ_EVENT_V34_S_BAR, sq_v34_time_of_r(l, 0), sq_v34_time_of_r(l, SQ_V34_S_BAR_SYMBOLS), 0);
