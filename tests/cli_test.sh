@@ -714,6 +714,21 @@ mag = (((2 * (u & 15) + 33) << (u >> 4)) - 33) / 8192        # G.711 mu-law, Uco
 assert near(ri["level_dbm0"], 10 * math.log10(mag * mag) + 3.14 + 3.01, 1.0), (ri["level_dbm0"], mag)
 PY
 done
+# A real DIL holds runs of segments at the codec's smallest codewords, tens of dB under the
+# rest: 0.3 s of gen's DIL turned 40 dB down is still DIL, not the end of the transmission
+# (Sd, TRN1d, one DIL up to Ri, Ri, data)
+"$SQ" gen v90_startup -o "$T/v90.wav" 2>"$T/err" && sox "$T/v90.wav" "$T/d1.wav" trim 0 2.9 &&
+    sox "$T/v90.wav" "$T/d2.wav" trim 2.9 0.3 gain -40 && sox "$T/v90.wav" "$T/d3.wav" trim 3.2 &&
+    sox "$T/d1.wav" "$T/d2.wav" "$T/d3.wav" "$T/v90q.wav" && "$SQ" decode --json "$T/v90q.wav" >"$T/v90.json" 2>>"$T/err"
+python3 - "$T/v90.json" <<'PY' && ok "v90_startup: a quiet run inside DIL" || { bad "v90_startup: a quiet run inside DIL"; show "$T/v90.json" "$T/err"; }
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+seq = [e["type"] for e in ev if e["type"].startswith("v90_")]
+print("# events:", seq)
+assert seq == ["v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_data"], seq
+e = {x["type"]: x for x in ev}
+assert e["v90_dil"]["t_s"] < 2.9 and abs(e["v90_dil"]["end_s"] - e["v90_ri"]["t_s"]) < 0.002, e["v90_dil"]
+PY
 expect 2 "v90_startup: an unknown setting" -- "$SQ" gen v90_startup --set speed=3 -o "$T/x.wav"
 expect 2 "v90_startup: u_info out of range" -- "$SQ" gen v90_startup --set u_info=127 -o "$T/x.wav"
 expect 2 "v90_startup: no --level" -- "$SQ" gen v90_startup --level -20 -o "$T/x.wav"

@@ -574,6 +574,9 @@ void sq_v90_reader_stop(sq_decoder *d);
  * found and returns where what follows them (training then data) starts, start_s when
  * nothing was named. */
 double sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel);
+/* 1 between the Sd and the Ri of the transmission being read: the digital modem sends without
+ * a pause there, however quiet some of DIL's segments are. */
+int sq_v90_reader_in_phase3(const sq_decoder *d);
 void sq_v90_reader_destroy(sq_decoder *d);
 
 /* 1 while a modem's training or data (after its INFO1 or V.32 S) is sounding */

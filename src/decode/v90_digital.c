@@ -295,6 +295,11 @@ static double mean_power(const sq_v90_reader *v, double t0, double t1)
     return n ? sum / (double)n : 0.0;
 }
 
+int sq_v90_reader_in_phase3(const sq_decoder *d)
+{
+    return d->v90.reading && d->v90.n_lines == 1;
+}
+
 double sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel)
 {
     sq_v90_reader *v = &d->v90;

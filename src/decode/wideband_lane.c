@@ -30,6 +30,11 @@
 #define L1_STEP_DB 4.0                /* L1 is 6 dB over L2 */
 #define FLOOR_DBM0 -45.0
 #define QUIET_BLOCKS 5                /* 100 ms under the floor ends a stretch of transmission */
+/* ... except between a V.90 digital modem's Sd and Ri: it sends on without a pause, but
+ * DIL's quietest segments (the analogue modem asks for them, down to the codec's smallest
+ * codewords) sit near -46 dBm0 on a line at -16 dBm0, under the floor for most of a second
+ * once the whole call is a few dB quieter. There only the modem stopping for good
+ * (GIVE_UP_BLOCKS) or phase 2 again ends the stretch, at the last block heard. */
 #define TENTATIVE_BLOCKS 25           /* 0.5 s: L1 and the start of L2 would have shown by then */
 #define MIN_STRETCH_S 0.1             /* shorter bursts are clicks */
 #define GIVE_UP_BLOCKS 500            /* 10 s under it: the modem has stopped for good */
@@ -206,7 +211,8 @@ static void transmission_block(sq_decoder *d, sq_wideband_lane *l, double block_
         return;
     }
     l->quiet++;
-    if (l->heard && l->quiet >= QUIET_BLOCKS)
+    int in_dil = l->tx_type == SQ_EVENT_V90_DATA && sq_v90_reader_in_phase3(d);
+    if (l->heard && l->quiet >= QUIET_BLOCKS && !in_dil)
         end_stretch(d, l, l->tx_last_s);
     if (l->quiet >= GIVE_UP_BLOCKS)
         end_transmission(d, l, l->tx_last_s);
