@@ -612,6 +612,26 @@ print("# events:", seq)
 sys.exit(0 if ok else 1)
 PY
 done
+# A stereo call where this side's receiver first hears the far modem's phase 3 as an echo 20 dB
+# down (real calls carry one 15-25 dB down) and its own modem's S starts during that echo's
+# TRN: the caller's channel still reads its own phases 3 and 4 to both MPs, and none of the
+# echo's training is reported on it. ch2: the answerer; ch1: its echo, plus the caller's INFO1
+# and then the rest of its start-up 0.55 s later.
+"$SQ" gen v34_startup --role answerer --set symbol_rate=3200 --snr 30 --seed 1 -o "$T/a.wav" 2>"$T/err" &&
+    "$SQ" gen v34_startup --role caller --set symbol_rate=3200 --snr 30 --seed 51 -o "$T/c.wav" 2>>"$T/err" &&
+    sox "$T/c.wav" "$T/c1.wav" trim 0 0.3 && sox "$T/c.wav" "$T/c2.wav" trim 0.3 pad 0.55 0 &&
+    sox -m -v 0.1 "$T/a.wav" -v 1 "$T/c1.wav" -v 1 "$T/c2.wav" "$T/ch1.wav" &&
+    sox -M "$T/ch1.wav" "$T/a.wav" "$T/echo.wav" && "$SQ" decode --json "$T/echo.wav" >"$T/echo.json" 2>>"$T/err"
+python3 - "$T/echo.json" <<'PY' && ok "v34_startup: own phase 3 after the far modem's echo" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+mine = [e["type"] for e in ev if e["ch"] == 1 and (e["type"].startswith("v34_") or e["type"] == "mp")]
+print("# ch1:", mine)
+assert mine == ["v34_s", "v34_s_bar", "v34_pp", "v34_trn", "v34_j", "v34_j_prime", "v34_trn", "mp", "mp",
+                "v34_e", "v34_data"], mine
+assert [e["t_s"] for e in ev if e["ch"] == 1 and e["type"] == "v34_s"][0] > 0.69
+PY
+    { bad "v34_startup: own phase 3 after the far modem's echo"; show "$T/echo.json" "$T/err"; }
 # gen v34_startup --set v90_ja=1 round trips: a V.90 analogue modem's phase 3, its Ja read back
 # with every field as sent and a good CRC, starting where TRN ended: clean; the longest
 # descriptor (255 segments, 128-symbol patterns) at 2400 symbols/s under noise (25 dB, three
