@@ -357,6 +357,8 @@ typedef struct sq_v34_lane {
     long k_rev;                      /* the symbol (from the onset) S-bar starts on */
     float complex keep[SQ_V34_KEEP];
     sq_v34_eq eq;
+    sq_v34_eq eq_phase3;             /* a V.90 analogue modem's, as its Ja was read ... */
+    int have_eq_phase3;              /* ... once it was */
     int timing_on;                   /* the grid follows the symbols (v34_lane.c) */
     float gain;
     sq_v34_ref ref;

@@ -103,6 +103,7 @@ static int arm(sq_decoder *d, int channel, int v32)
     l->scan_until = l->n + (uint64_t)(SCAN_FOR_S * SQ_PROCESSING_RATE_HZ);
     l->after_j = 0;
     l->ja_seen = 0;
+    l->have_eq_phase3 = 0;
     return 1;
 }
 

@@ -104,6 +104,8 @@ static void found_ja(sq_decoder *d, const sq_v90_dil_descriptor *ja, long start_
     if (!(l->mp_open && l->mp_ev.type == SQ_EVENT_V90_JA) && start_r - l->decide_from_r <= end_r - start_r)
         start_r = l->decide_from_r;
     l->ja_seen = 1;
+    l->eq_phase3 = l->eq;
+    l->have_eq_phase3 = 1;
     /* phase 4's S comes after DIL: within 5 s of the S that Jd' brings (V.90 9.3.2.10) */
     l->scan_until = l->n + (uint64_t)(V90_PHASE4_WITHIN_S * SQ_PROCESSING_RATE_HZ);
     memcpy(open_sequence(d, SQ_EVENT_V90_JA, sq_v34_time_of_r(l, start_r), end_r)->info_bits, packed, sizeof packed);
