@@ -91,8 +91,16 @@ static void count(tally *t, kind k, const sq_event *ev)
     t->events[ev->type]++;
     const char *show = getenv("BENCH_FALSE_ALARMS_SHOW");
     if (show && strcmp(show, sq_event_type_to_str(ev->type)) == 0)
-        printf("  %s: %s %.3f-%.3f s, %.1f Hz, %.1f dBm0, SNR %.1f dB\n", KIND_NAME[k], show, ev->start_s, ev->end_s,
+    {
+        printf("  %s: %s %.3f-%.3f s, %.1f Hz, %.1f dBm0, SNR %.1f dB", KIND_NAME[k], show, ev->start_s, ev->end_s,
                ev->freq_hz, ev->level_dbm0, ev->snr_db);
+        if (ev->data_len) {   /* what it read, as hex */
+            printf(", %zu bytes:", ev->data_len);
+            for (size_t i = 0; i < ev->data_len && i < 16; i++)
+                printf(" %02x", ev->data[i]);
+        }
+        printf("\n");
+    }
 }
 
 static int run_kind(kind k, double minutes, tally *t, double *cpu_s)
