@@ -18,9 +18,9 @@ decodes it with --json and prints, per file and over all of them,
     the connect rates in the file's name (NNNNN-NNNNN, where the name has them).
 With --variants, the calls that went on in V.34, V.90 or V.32 are decoded again as sox changes
 them the ways other recordings differ (a far clock -200 to +300 ppm off, 8 and 14 dB
-quieter, 20 dB of crosstalk between the channels, cut 0.37 s later), and for each change the
-bench prints in how many calls each phase still decodes: a decoder tuned to these files
-would fall apart here.
+quieter, 20 dB of crosstalk between the channels, cut 0.37 s later, mixed to one channel),
+and for each change the bench prints in how many calls each phase still decodes: a decoder
+tuned to these files would fall apart here.
 Needs sox (to read the audio as 16-bit PCM). Only the standard library."""
 import json
 import math
@@ -123,6 +123,7 @@ VARIANTS = [
     ("14 dB quieter", ["gain", "-14"]),
     ("crosstalk -20 dB", ["remix", "1,2v0.1", "2,1v0.1"]),
     ("starts 0.37 s later", ["trim", "2963s"]),
+    ("both sides on one channel", ["remix", "1,2"]),
 ]
 CHECKS = [("INFO0 both", "INFO0 both"), ("TRN", "TRN"), ("MP", "MP "), ("Sd/DIL/Ri", "Sd/DIL/Ri"), ("Ja", "Ja"),
           ("CP", "CP "), ("V.32 E", "E ")]
@@ -134,7 +135,7 @@ def variants(squeal, files):
         if measure(squeal, p)[5] in ("V.34", "V.90", "V.32bis", "V.32"):
             calls.append(p)
     print("%d calls in V.34, V.90 or V.32; in how many each phase decodes, and the junk events:" % len(calls))
-    print("%-22s %s %6s %9s" % ("change", " ".join("%10s" % c for c, _ in CHECKS), "junk", "median"))
+    print("%-26s %s %6s %9s" % ("change", " ".join("%10s" % c for c, _ in CHECKS), "junk", "median"))
     with tempfile.TemporaryDirectory() as tmp:
         for name, effect in VARIANTS:
             counts = [0] * len(CHECKS)
@@ -148,7 +149,7 @@ def variants(squeal, files):
                     counts[i] += key in text
                 junks += junk
                 shares.append(share)
-            print("%-22s %s %6d %8.1f%%" % (name, " ".join("%10d" % c for c in counts), junks, statistics.median(shares)))
+            print("%-26s %s %6d %8.1f%%" % (name, " ".join("%10d" % c for c in counts), junks, statistics.median(shares)))
 
 
 def main():

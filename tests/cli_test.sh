@@ -405,6 +405,23 @@ else
     skipped 2 "$V22B not present"
 fi
 
+# Phase 2 with both sides on one channel (a one-channel recording): the answerer's INFO0a
+# 9 dB under the caller's tone B, which sits in the other carrier's band, is still read with
+# a good CRC, and its tone A after it named (before: neither, over these seeds)
+for seed in 1 2 3; do
+    "$SQ" gen info0a --level -21 --snr 30 --seed "$seed" -o "$T/i0a.wav" 2>"$T/err" &&
+        "$SQ" gen tone_b --level -16 --duration 0.6 --snr 30 --seed $((seed + 9)) -o "$T/tb.wav" 2>>"$T/err" &&
+        sox -m "$T/i0a.wav" "$T/tb.wav" "$T/both.wav" && "$SQ" decode --json "$T/both.wav" >"$T/both.json" 2>>"$T/err"
+    python3 - "$T/both.json" <<'PY' && ok "phase 2, both sides on one channel, seed $seed" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+kinds = [(e["type"], e.get("frame"), e.get("crc_ok")) for e in ev if e["type"] != "summary"]
+print("# events:", kinds)
+assert kinds == [("tone_b", None, None), ("info0", "info0a", True), ("tone_a", None, None)], kinds
+PY
+        { bad "phase 2, both sides on one channel, seed $seed"; show "$T/both.json" "$T/err"; }
+done
+
 # V.34 / V.90 phase 2 on the real calls: where tone A or B is heard, both sides' INFO0 read
 # with a good CRC, every INFO frame's CRC checks, the answer / analogue modem's INFO1a
 # gives symbol rates, and no FSK "text" is read from phase 2 or what follows it

@@ -220,6 +220,7 @@ typedef struct sq_phase2_lane {
     sq_dpsk_rx rx;
     int band;                      /* its carrier +-300 Hz in the band watch: quiet, it rests */
     int tone_band;                 /* its carrier +-70 Hz: a tone there wakes it in training */
+    double band_power;             /* at its last symbol; 0 while it rests */
     size_t lag;                    /* samples its receiver has not been given yet (resting) */
     double floor_power;
     sq_dpsk_clock_phase phase[SQ_DPSK_PHASES];
@@ -228,7 +229,7 @@ typedef struct sq_phase2_lane {
     int tone_open;
     size_t run, off_run;           /* clear-0 symbols in a row; symbols since the last one */
     uint64_t run_start, tone_last;
-    double angle_sum, power_sum, guard_sum, total_sum;
+    double angle_sum, power_sum, guard_sum, total_sum, other_sum;   /* other: the other carrier's band */
     size_t tone_symbols;
     size_t n_reversals;
     double reversals_s[SQ_EVENT_MAX_REVERSALS];

@@ -27,7 +27,14 @@
 #define REST_LAG 256u             /* samples replayed to a lane that wakes from rest: two of the
                                    * band watch's spectra and more */
 #define BAND_SHARE 0.3            /* of the input's power in the carrier's band (tone A's guard
-                                   * takes more than half the rest) */
+                                   * takes more than half the rest), leaving out the other
+                                   * carrier's band while the other lane hears phase 2 there: on
+                                   * a recording of both sides on one channel the other modem's
+                                   * tone sounds there at the same time, 4 dB over the answerer's
+                                   * INFO0 on the real calls mixed to mono */
+#define OTHER_TONE_RUN 8          /* clear 0s in a row: a tone beginning (13 ms) */
+#define OTHER_AFTER_FRAME_S 0.3   /* a tone follows an INFO0 at once (V.34 11.2) */
+#define OTHER_HOLD 0.917             /* per clock phase: 8 a symbol make 3 dB */
 #define CLEAR_RATIO 0.7           /* |Re| / |product|: a decision, not a guess */
 #define FRAME_CLEAR_MEAN 0.85     /* a frame without a good CRC is reported only this clear */
 #define SYNC_PATTERN 0xF72u       /* 1111 01110010, first in time at the top */
@@ -94,7 +101,15 @@ typedef struct lane_ctx {
     sq_decoder *d;
     sq_phase2_lane *l;
     double guard;
+    double other_band;   /* the other lane's band power while it hears phase 2, else 0 */
 } lane_ctx;
+
+/* The lane hears phase 2: a tone open or beginning, or a frame just read. */
+static int hears_phase2(const sq_decoder *d, const sq_phase2_lane *l)
+{
+    return l->tone_open || l->run >= OTHER_TONE_RUN ||
+           (l->last_frame_end && d->samples < l->last_frame_end + (uint64_t)(OTHER_AFTER_FRAME_S * SQ_PROCESSING_RATE_HZ));
+}
 
 static void remember_span(sq_phase2_lane *l, double start_s, double end_s)
 {
@@ -253,11 +268,12 @@ static void close_tone(sq_phase2_lane *l)
     l->run = 0;
     double n = (double)(l->tone_symbols ? l->tone_symbols : 1);
     double offset_hz = l->angle_sum / n * SQ_DPSK_BAUD / (3.0 * 2.0 * M_PI);
-    double power = l->power_sum / n, guard = l->guard_sum / n, total = l->total_sum / n;
+    double power = l->power_sum / n, guard = l->guard_sum / n, total = l->total_sum / n, other = l->other_sum / n;
     if (fabs(offset_hz) > TONE_MAX_OFFSET_HZ)
         return;
-    /* the tone (and tone A's guard) is all there is: not one of two tones of a DTMF digit */
-    if (power + (l->high ? guard : 0.0) < TONE_SHARE * total)
+    /* the tone (and tone A's guard) is all there is but the other carrier's band (the other
+     * modem, on a one-channel recording): not one of two tones of a DTMF digit */
+    if (power + (l->high ? guard : 0.0) < TONE_SHARE * fmax(total - other, power))
         return;
     if (l->high && guard < power * pow(10.0, TONE_GUARD_MIN_DB / 10.0))
         return;
@@ -275,7 +291,7 @@ static void close_tone(sq_phase2_lane *l)
     l->tone_pending_end = l->tone_last;
 }
 
-static void tone_step(sq_phase2_lane *l, const sq_dpsk_symbol *s, int powered, double guard)
+static void tone_step(sq_phase2_lane *l, const sq_dpsk_symbol *s, int powered, double guard, double other)
 {
     /* a tone reads as one at every phase of the clock: a signal whose phase steps every
      * symbol (V.22bis S1) can look steady at the phase that straddles its steps, not at the
@@ -291,7 +307,7 @@ static void tone_step(sq_phase2_lane *l, const sq_dpsk_symbol *s, int powered, d
     if (zero) {
         if (!l->tone_open && l->run == 0) {
             l->run_start = back(s->sample, 1.0);
-            l->angle_sum = l->power_sum = l->guard_sum = l->total_sum = 0.0;
+            l->angle_sum = l->power_sum = l->guard_sum = l->total_sum = l->other_sum = 0.0;
             l->tone_symbols = l->n_reversals = 0;
         }
         if (l->tone_open && l->reversal_at && l->off_run <= 2) {
@@ -306,6 +322,7 @@ static void tone_step(sq_phase2_lane *l, const sq_dpsk_symbol *s, int powered, d
         l->angle_sum += cargf(s->product3);
         l->power_sum += s->power;
         l->total_sum += s->total_power;
+        l->other_sum += other;
         l->guard_sum += guard;
         l->tone_symbols++;
         if (l->run >= TONE_MIN_SYMBOLS)
@@ -340,10 +357,17 @@ static void on_symbol(void *user, const sq_dpsk_symbol *s)
     sq_dpsk_clock_phase *ph = &l->phase[s->phase];
     float re = crealf(s->product), im = cimagf(s->product);
     float mag2 = re * re + im * im;
-    int powered = s->power >= l->floor_power && s->power >= BAND_SHARE * s->total_power;
-    double clarity = powered && mag2 > 0.0f ? fabsf(re) / sqrtf(mag2) : 0.0;
+    /* held over the dips at a DPSK symbol's turns: down 3 dB a symbol */
+    l->band_power = fmax(s->power, l->band_power * OTHER_HOLD);
+    /* the clock phase is chosen by the band's share of everything (a steady choice through
+     * the other modem's signal); bits and tones are read with the other band left out */
+    int audible = s->power >= l->floor_power;
+    int share = audible && s->power >= BAND_SHARE * s->total_power;
+    int powered = audible && s->power >= BAND_SHARE * fmax(s->total_power - c->other_band, s->power);
+    double mag = mag2 > 0.0f ? fabsf(re) / sqrtf(mag2) : 0.0;
+    double clarity = powered ? mag : 0.0;
     int bit = re < 0.0f, clear = clarity >= CLEAR_RATIO;
-    ph->strength += (clarity - ph->strength) * STRENGTH_ALPHA;
+    ph->strength += ((share ? mag : 0.0) - ph->strength) * STRENGTH_ALPHA;
     ph->last_product = s->product;
     ph->audible = s->power >= l->floor_power;
     for (int i = 0; i < SQ_INFO_COLLECTORS; i++)
@@ -354,7 +378,7 @@ static void on_symbol(void *user, const sq_dpsk_symbol *s)
     if (ph->last_bits == SYNC_PATTERN && ph->clear == SYNC_MASK)
         start_frame(ph, s->sample);
     if (s->phase == l->best)
-        tone_step(l, s, powered, c->guard);
+        tone_step(l, s, powered, c->guard, c->other_band);
     if (s->phase == SQ_DPSK_PHASES - 1) {
         pick_best_phase(l);
         release_bad_frame(c->d, l, s->sample, 0);
@@ -416,7 +440,8 @@ void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n)
     int other = other_data_on(d), training = sq_wideband_lane_transmitting(d);
     for (int i = 0; i < 2; i++) {
         /* the guard's power over this chunk, for tone A's check, from the band watch */
-        lane_ctx c = { .d = d, .l = &d->phase2[i], .guard = sq_band_watch_peak(&d->watch, d->guard_band) };
+        lane_ctx c = { .d = d, .l = &d->phase2[i], .guard = sq_band_watch_peak(&d->watch, d->guard_band),
+                       .other_band = hears_phase2(d, &d->phase2[1 - i]) ? d->phase2[1 - i].band_power : 0.0 };
         sq_phase2_lane *l = c.l;
         /* A lane rests while nothing it reads can be there: its band quiet, another modem's
          * data on, or its own modem training (until a tone, a retrain's A or B, stands out).
@@ -426,6 +451,7 @@ void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n)
         int rest = idle(l) && (other || (training && !tone_in_band(d, l)) ||
                                sq_band_watch_peak(&d->watch, l->band) < l->floor_power);
         if (rest) {
+            l->band_power = 0.0;
             l->lag += n;
             if (l->lag > REST_LAG) {
                 sq_dpsk_rx_skip(&l->rx, l->lag - REST_LAG);
