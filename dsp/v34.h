@@ -49,6 +49,7 @@ typedef struct sq_v34_eq {
     float complex rotation;             /* e^{j phase}: the carrier loop's phase */
     double freq;                        /* and its frequency, radians a symbol */
     double err_power;                   /* smoothed |decision error|^2 */
+    int want_timing;                    /* set by the user: adapt works out `timing` too */
     double slope_power;                 /* smoothed |d output / d timing|^2 */
     double timing;                      /* from the last adapt: how far later (half-symbols)
                                          * the samples should have been taken */
@@ -61,7 +62,7 @@ void sq_v34_eq_push(sq_v34_eq *e, float complex y);
 /* The equalised, derotated symbol from the samples pushed so far. */
 float complex sq_v34_eq_output(sq_v34_eq *e);
 /* Moves the taps (normalised LMS, step mu) and the carrier loop toward target, the point the
- * last output should have been, and sets e->timing. */
+ * last output should have been, and with want_timing sets e->timing. */
 void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu);
 
 #endif

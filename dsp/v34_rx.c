@@ -204,7 +204,8 @@ void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu)
         float lr = crealf(e->line[i]), li = cimagf(e->line[i]);
         e->taps[i] = CMPLXF(crealf(e->taps[i]) + (br * lr + bi * li), cimagf(e->taps[i]) + (bi * lr - br * li));
     }
-    e->timing = timing_gradient(e, err);
+    if (e->want_timing)
+        e->timing = timing_gradient(e, err);
     double tp = crealf(target * conjf(target));
     double perr = tp > 0.0 ? cimagf(e->derotated * conjf(target)) / tp : 0.0;
     e->freq += CARRIER_KI * perr;

@@ -255,6 +255,7 @@ static void start_receiver(sq_decoder *d)
 void sq_v34_follow_timing(sq_v34_lane *l)
 {
     l->timing_on = 1;
+    l->eq.want_timing = 1;   /* (the readings' trial equalisers over the kept samples need none) */
 }
 
 /* The correlation of the newest symbol's two half-symbol samples with those lag halves back,
