@@ -394,6 +394,15 @@ typedef struct sq_v34_lane {
     int cp_seen;                   /* a CP sequence was read in this phase 4 */
     sq_event mp_ev;
     int mp_open, mp_ack_seen;
+    /* the bits after TRN, kept to read three repeats of a sequence together (v34_sequences.c) */
+#define SQ_V34_VOTE_BITS 8192            /* three of the longest, a Ja of 2670 */
+    uint8_t vote_bits[SQ_V34_VOTE_BITS];
+    uint64_t vote_n;                  /* bits kept so far */
+    uint64_t vote_from;               /* the first since the decisions began */
+    uint64_t sync_at[2];              /* where the last two frame syncs began, older first */
+    long sync_r[2];
+    int n_syncs;
+    int read_since_sync;              /* a sequence was read since the last sync */
     long idle_symbols;               /* decided since TRN with nothing found */
     double data_from_s;              /* the last E read ended here: data follows */
     double read_from_s, read_to_s;   /* the last stretch named whole, S to J (phase 3) */

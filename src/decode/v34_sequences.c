@@ -59,6 +59,8 @@ static int sync_begins(const sq_v34_lane *l, int b, long r, uint8_t *buf, size_t
 static void found_mp(sq_decoder *d, const sq_v34_mp *mp, long start_r, long end_r)
 {
     sq_v34_lane *l = &d->v34;
+    l->read_since_sync = 1;
+    l->vote_from = l->vote_n;   /* copies before a read one may say something else */
     if (l->mp_open && memcmp(&l->mp_ev.mp, mp, sizeof *mp) == 0) {
         l->mp_ev.end_s = sq_v34_time_of_r(l, end_r);
         l->mp_ev.repeats++;
@@ -90,6 +92,8 @@ static void mp_bit(sq_decoder *d, int b, long r)
 static void found_ja(sq_decoder *d, const sq_v90_dil_descriptor *ja, long start_r, long end_r)
 {
     sq_v34_lane *l = &d->v34;
+    l->read_since_sync = 1;
+    l->vote_from = l->vote_n;   /* copies before a read one may say something else */
     l->ja_end_r = end_r;
     uint8_t packed[SQ_INFO_BYTES];
     sq_v90_ja_pack(ja, packed);
@@ -116,6 +120,8 @@ static void found_ja(sq_decoder *d, const sq_v90_dil_descriptor *ja, long start_
 static void found_cp(sq_decoder *d, const sq_v90_cp *cp, long start_r, long end_r)
 {
     sq_v34_lane *l = &d->v34;
+    l->read_since_sync = 1;
+    l->vote_from = l->vote_n;   /* copies before a read one may say something else */
     uint8_t packed[SQ_INFO_BYTES];
     sq_v90_cp_pack(cp, packed);
     l->mp_ack_seen |= cp->acknowledge;
@@ -170,9 +176,78 @@ static void analogue_bit(sq_decoder *d, int b, long r)
         l->ja_collecting = 0;
 }
 
+/* ---- repeats read together ----
+ * MP, Ja, CPt and CP are each sent again and again until the far end answers, back to back
+ * (V.34 11.4, V.90 9.3.2.4, 9.4.2), and a CP with several constellations runs to over 1500
+ * bits: at a bit error rate of 1 in 500 most copies fail their CRC. When the copy before a
+ * sync did not read, the copies before it are read again as their bit-by-bit majority: the
+ * length is the distance between the last two syncs, and the copies are taken back from
+ * there, up to VOTE_MAX_COPIES and never before the decisions began or the last copy that
+ * read (what came before it may be another sequence: CPt before CP). An error then needs
+ * most copies wrong at one bit; the CRC checks the result as it checks any copy. */
+#define VOTE_MIN_COPIES 3
+#define VOTE_MAX_COPIES 7
+
+static void read_voted(sq_decoder *d)
+{
+    sq_v34_lane *l = &d->v34;
+    uint64_t end = l->sync_at[1], len = l->sync_at[1] - l->sync_at[0];
+    if (len < 88 || len > SQ_V90_JA_MAX_BITS)
+        return;
+    int copies = 0;
+    while (copies < VOTE_MAX_COPIES && end >= (uint64_t)(copies + 1) * len + l->vote_from &&
+           l->vote_n - (end - (uint64_t)(copies + 1) * len) <= SQ_V34_VOTE_BITS)
+        copies++;
+    copies -= !(copies & 1);   /* an odd count: no ties */
+    if (copies < VOTE_MIN_COPIES)
+        return;
+    uint8_t voted[SQ_V90_JA_MAX_BITS];
+    for (uint64_t i = 0; i < len; i++) {
+        int ones = 0;
+        for (int c = 1; c <= copies; c++)
+            ones += l->vote_bits[(end - (uint64_t)c * len + i) % SQ_V34_VOTE_BITS];
+        voted[i] = (uint8_t)(2 * ones > copies);
+    }
+    long end_r = l->sync_r[1], start_r = end_r - (long)((double)len / bits_per_symbol(l));
+    if (l->v90_analogue && l->ref.phase3) {
+        sq_v90_dil_descriptor ja;
+        if (sq_v90_ja_from_bits(voted, len, &ja) > 0)
+            found_ja(d, &ja, start_r, end_r);
+    } else if (l->v90_analogue) {
+        sq_v90_cp cp;
+        if (sq_v90_cp_from_bits(voted, len, &cp) > 0)
+            found_cp(d, &cp, start_r, end_r);
+    } else if (!l->j_open) {
+        sq_v34_mp mp;
+        if (sq_v34_mp_from_bits(voted, len, &mp) > 0)
+            found_mp(d, &mp, start_r, end_r);
+    }
+}
+
+/* Keeps each bit; at a frame sync (17 1s, then a 0), reads the copies before it together
+ * when the last one did not read. */
+static void keep_bit(sq_decoder *d, int b, long r)
+{
+    sq_v34_lane *l = &d->v34;
+    l->vote_bits[l->vote_n % SQ_V34_VOTE_BITS] = (uint8_t)b;
+    uint64_t at = l->vote_n++;
+    if (b != 0 || l->ones < SQ_V34_MP_SYNC_BITS)
+        return;
+    l->sync_at[0] = l->sync_at[1];
+    l->sync_r[0] = l->sync_r[1];
+    l->sync_at[1] = at - SQ_V34_MP_SYNC_BITS;
+    l->sync_r[1] = r - (long)((SQ_V34_MP_SYNC_BITS + 1) / bits_per_symbol(l));
+    if (l->n_syncs < 2)
+        l->n_syncs++;
+    if (l->n_syncs == 2 && !l->read_since_sync)
+        read_voted(d);
+    l->read_since_sync = 0;
+}
+
 static void bit_in(sq_decoder *d, int b, long r)
 {
     sq_v34_lane *l = &d->v34;
+    keep_bit(d, b, r);
     if (l->v90_analogue) {   /* Ja where V.34 has J (V.90 9.3.2.4), CP where it has MP (9.4.2) */
         if (!l->ref.phase3 && l->mp_ack_seen && b && l->ones + 1 >= SQ_V34_E_BITS) {
             sq_v34_close_mp(d);
@@ -293,6 +368,9 @@ void sq_v34_start_deciding(sq_decoder *d, long r_from, long r_now)
     l->state = V34_DECIDE;
     l->idle_symbols = 0;
     l->ones = 0;
+    l->n_syncs = 0;   /* copies are read together only within one reading of decisions */
+    l->read_since_sync = 0;
+    l->vote_from = l->vote_n;
     l->mp_collecting = 0;
     l->ja_collecting = 0;
     l->decide_from_r = r_from;
