@@ -24,6 +24,7 @@
 #define PHASES 64
 #define RING 256                       /* a power of two > TAPS */
 #define ROLLOFF_ALLOWED 0.12           /* the widest excess bandwidth the cut-off allows for */
+#define MAX_SHIFT 0.25                 /* samples the grid may move at one call */
 
 struct sq_v34_front {
     double T;                          /* samples a symbol */
@@ -93,7 +94,10 @@ double sq_v34_front_samples_per_symbol(const sq_v34_front *f)
 
 void sq_v34_front_shift(sq_v34_front *f, double samples)
 {
-    f->t_next += samples;
+    /* a timing estimate is a small fraction of a sample; an equaliser gone wild on hostile
+     * input (not a signal) must not move the grid anywhere */
+    if (isfinite(samples))
+        f->t_next += fmax(-MAX_SHIFT, fmin(MAX_SHIFT, samples));
 }
 
 int sq_v34_front_push(sq_v34_front *f, float x, float complex *y, double *t_samples)
@@ -186,7 +190,8 @@ static double timing_gradient(sq_v34_eq *e, float complex err)
     float complex slope = CMPLXF(sr, si) * conjf(e->rotation);
     double p = (double)crealf(slope * conjf(slope));
     e->slope_power = e->slope_power > 0.0 ? e->slope_power + SLOPE_SMOOTH * (p - e->slope_power) : p;
-    return e->slope_power > 0.0 ? (double)crealf(conjf(slope) * err) / e->slope_power : 0.0;
+    double timing = e->slope_power > 0.0 ? (double)crealf(conjf(slope) * err) / e->slope_power : 0.0;
+    return isfinite(timing) ? timing : 0.0;
 }
 
 void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu)
