@@ -222,6 +222,8 @@ static void read_voted(sq_decoder *d)
         if (sq_v34_mp_from_bits(voted, len, &mp) > 0)
             found_mp(d, &mp, start_r, end_r);
     }
+    if (l->read_since_sync)   /* read at this sync: the copy starting here counts next time */
+        l->vote_from = end;
 }
 
 /* Keeps each bit; at a frame sync (17 1s, then a 0), reads the copies before it together
