@@ -269,9 +269,6 @@ static void emit_s(sq_decoder *d)
     sq_v34_emit(d, SQ_EVENT_V34_S_BAR, sq_v34_time_of_r(l, 0), sq_v34_time_of_r(l, SQ_V34_S_BAR_SYMBOLS), 0);
 }
 
-/* A V.90 analogue modem's phase 4 with no SCR (UNKNOWN_TRAIN_FROM_R): 1 when the equaliser
- * learns S and S-bar and then its decisions hold; the lane then names S and S-bar and reads
- * CPt from the present on. */
 /* e: the taps of from moved `shift` half-symbols later (linear between neighbours). */
 static void shifted_taps(const sq_v34_eq *from, double shift, float gain, sq_v34_eq *e)
 {
@@ -286,14 +283,20 @@ static void shifted_taps(const sq_v34_eq *from, double shift, float gain, sq_v34
     }
 }
 
-/* Trains eq from its start on S, S-bar and its own decisions after, `passes` times; returns
- * the score of one more pass. */
-static double train_unknown(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int passes)
+/* Trains eq from its start on S, S-bar and its own decisions after (on the symbols before
+ * to_r), `passes` times. */
+static void train_unknown_to(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int passes, long to_r)
 {
     ref_init(f, 0, 4, 1, UNKNOWN_TRAIN_FROM_R);
     f->unknown_after = 1;
     for (int pass = 0; pass < passes; pass++)
-        (void)train_pass(l, f, eq, 1);
+        (void)train_pass_to(l, f, eq, 1, to_r);
+}
+
+/* ... on all the kept symbols; returns the score of one more pass. */
+static double train_unknown(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int passes)
+{
+    train_unknown_to(l, f, eq, passes, LONG_MAX);
     return train_pass(l, f, eq, 0);
 }
 
@@ -329,6 +332,9 @@ static double misfit(const sq_v34_eq *e, const float complex want[3])
     return wp > 0.0 ? err / wp : 1.0;
 }
 
+/* A V.90 analogue modem's phase 4 with no SCR (UNKNOWN_TRAIN_FROM_R): 1 when the equaliser
+ * learns S and S-bar and then its decisions hold; the lane then names S and S-bar and reads
+ * CPt from the present on. */
 static int choose_unknown_after(sq_decoder *d)
 {
     sq_v34_lane *l = &d->v34;
@@ -342,10 +348,7 @@ static int choose_unknown_after(sq_decoder *d)
         sq_v34_ref fs;
         sq_v34_eq es;
         sq_v34_eq_init(&es, l->gain);
-        ref_init(&fs, 0, 4, 1, UNKNOWN_TRAIN_FROM_R);
-        fs.unknown_after = 1;
-        for (int pass = 0; pass < UNKNOWN_PASSES; pass++)
-            (void)train_pass_to(l, &fs, &es, 1, 0);
+        train_unknown_to(l, &fs, &es, UNKNOWN_PASSES, 0);
         three_lines(&es, taught);
         double shift = 0.0, least = 2.0;
         for (double s = -UNKNOWN_SHIFT_ALIKE / 2; s < UNKNOWN_SHIFT_ALIKE / 2; s += UNKNOWN_SHIFT_STEP) {
