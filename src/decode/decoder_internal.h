@@ -75,6 +75,7 @@ typedef struct sq_fsk_lane {
     int buf;
     sq_event ev;
     size_t valid;
+    size_t carrier_bits;   /* bits with the carrier on, since the stretch (re)started */
     double level_sum;
     size_t level_count;
     uint64_t last_carrier_sample;

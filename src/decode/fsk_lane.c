@@ -24,6 +24,11 @@
  * more than this far from its mark bits in power was made by two different sounds. */
 #define MARK_SPACE_BALANCE_DB 4.0
 #define MIN_EVENT_S 0.08
+/* A stretch takes back the clear characters heard since its onset, which in steady noise
+ * can lie seconds back. Noise now and then passes the carrier tests for a few bits; such a
+ * stretch reads nothing itself, and what it took back is noise too. Data needs the carrier
+ * on for at least one character (a start bit, 8 bits, a stop bit). */
+#define MIN_CARRIER_BITS 10u
 /* Clear characters in another framing make a stretch data when there are at least this many
  * and, with the good ones, they fill half the time the stretch lasts (a real stream in the
  * wrong framing fills all of it; another lane's reading of a V.8 burst, a few). */
@@ -126,6 +131,7 @@ static void open_segment(sq_decoder *d, sq_fsk_lane *l)
     l->ev.fsk_channel = l->channel;
     l->ev.start_s = to_s(sq_fskdemod_onset_sample(l->demod));
     l->valid = 0;
+    l->carrier_bits = 0;
     l->level_sum = 0.0;
     l->level_count = 0;
     uint64_t earliest = sq_fskdemod_onset_sample(l->demod);
@@ -277,6 +283,8 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
         l->v8_seen = 1;
         l->valid = 0;
     }
+    if (l->carrier_bits < MIN_CARRIER_BITS)
+        l->valid = 0;
     l->ev.end_s = to_s(l->last_carrier_sample);
     l->ev.level_dbm0 = running_level(l);
     if (l->valid > 0) {   /* only data counts: a steady tone also raises carrier */
@@ -355,6 +363,7 @@ static void restart_after_v8(sq_fsk_lane *l, uint64_t end_sample)
     l->ev.data_len = 0;
     l->ev.char_errors = 0;
     l->valid = 0;
+    l->carrier_bits = 0;
     l->ev.start_s = to_s(end_sample);
     l->level_sum = 0.0;
     l->level_count = 0;
@@ -446,6 +455,7 @@ static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
     if (l->type == SQ_EVENT_V21)
         sq_v21_hdlc_bit(d, l, b);
     if (l->open) {
+        l->carrier_bits++;
         l->last_carrier_sample = b->sample;
         l->level_sum += sq_fskdemod_level_dbm0(l->demod);
         l->level_count++;
