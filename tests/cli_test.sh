@@ -238,7 +238,7 @@ rc=$?
 
 # sim --wav streams its files: a 14-minute call must not take more memory than a 1-minute
 # one (keeping its three WAVs in memory took 86 MB more)
-head -c 200000 /dev/urandom >"$T/long.bin"; head -c 12000 /dev/urandom >"$T/short.bin"
+random_bytes 200000 1 >"$T/long.bin"; random_bytes 12000 2 >"$T/short.bin"
 python3 - "$SQ" "$T" <<'PY' && ok "sim --wav streams" || bad "sim --wav: memory grows with the call's length"
 import resource, subprocess, sys
 sq, t = sys.argv[1], sys.argv[2]
@@ -259,7 +259,7 @@ PY
 "$SQ" sim --json --wav "$T/call" >"$T/sim.json" && grep -q '"side":"caller","state":"data","mode":"v22bis","rate":2400' "$T/sim.json" &&
     grep -q '"side":"answerer","state":"data","mode":"v22bis","rate":2400' "$T/sim.json" && ok || { bad "sim"; show "$T/sim.json"; }
 # files both ways, checked byte for byte, on a noisy line that still carries 2400 bit/s
-head -c 20000 /dev/urandom >"$T/up.bin"; head -c 20000 /dev/urandom >"$T/down.bin"
+random_bytes 20000 3 >"$T/up.bin"; random_bytes 20000 4 >"$T/down.bin"
 "$SQ" sim --snr 16 --foff -6 --seed 4 --send "$T/up.bin" --send-back "$T/down.bin" --recv-out "$T/up.out" \
     --recv-back-out "$T/down.out" >"$T/sim.txt" && cmp -s "$T/up.bin" "$T/up.out" && cmp -s "$T/down.bin" "$T/down.out" &&
     grep -q "caller->answerer  v22bis 2400 bit/s  sent 20000  received 20000  wrong 0" "$T/sim.txt" && ok ||
@@ -936,8 +936,8 @@ done
 # an answer tone, on a line whose own noise is at -60 dBFS, is one wideband event over its band; the same noise with no call before it,
 # or the whole call's echo 20 dB down on the other channel of a stereo file, is none. On the real calls,
 # a wideband event never overlaps a named one on its channel.
-"$SQ" gen ansam -o "$T/wb-tone.wav" && sox -n -r 8000 -b 16 -c 1 "$T/wb-gap.wav" synth 0.5 whitenoise vol 0.001 &&
-    sox -n -r 8000 -b 16 -c 1 "$T/wb-noise.wav" synth 0.8 whitenoise sinc 600-3000 vol 0.3 &&
+"$SQ" gen ansam -o "$T/wb-tone.wav" && sox -R -n -r 8000 -b 16 -c 1 "$T/wb-gap.wav" synth 0.5 whitenoise vol 0.001 &&
+    sox -R -n -r 8000 -b 16 -c 1 "$T/wb-noise.wav" synth 0.8 whitenoise sinc 600-3000 vol 0.3 &&
     sox "$T/wb-tone.wav" "$T/wb-gap.wav" "$T/wb-noise.wav" "$T/wb-gap.wav" "$T/wb-call.wav" &&
     sox "$T/wb-call.wav" "$T/wb-echo.wav" vol 0.1 && sox -M "$T/wb-echo.wav" "$T/wb-call.wav" "$T/wb-stereo.wav" ||
     bad "making the unnamed-noise files"

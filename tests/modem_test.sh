@@ -70,7 +70,7 @@ says 4 10 'NO CARRIER' && ok "the far modem says NO CARRIER" || { bad "no NO CAR
 says 3 5 '' AT OK && says 4 5 '' AT OK && ok "both modems take commands again" || bad "after the call"
 
 # ---- a file with ZMODEM, then the DTE vanishes mid-call ----
-head -c 100000 /dev/urandom >"$T/file.bin"
+random_bytes 100000 5 >"$T/file.bin"
 mkdir -p "$T/rx"
 says 3 30 '' ATD CONNECT && says 4 10 RING '\c' CONNECT || { bad "second call did not connect"; logs call; }
 (cd "$T/rx" && timeout 300 rz -q -y <&4 >&4 2>"$T/rz.log") &
@@ -96,7 +96,7 @@ printf '%s\r' "$long" >&3
 says 3 5 ERROR && ok "a 4096-character line: ERROR" || bad "long line"
 # random bytes without an A: no command line can start in them (random ones may hold
 # "ATQ1" or "ATS3=" and rightly change the modem; the 4096-character line covers long ones)
-head -c 5000 /dev/urandom | tr -d Aa >&3
+random_bytes 5000 6 | tr -d Aa >&3
 sleep 0.5
 says 3 5 '' '' '' AT OK && ok "binary garbage, then AT: OK" || bad "after garbage"
 kill -0 $(echo $pids | cut -d' ' -f1) 2>/dev/null && ok "the modem is still running" || bad "modem died"

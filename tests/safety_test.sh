@@ -148,7 +148,7 @@ cmp -s "$T/from-file.txt" "$T/from-pipe.txt" && [ -s "$T/from-file.txt" ] && ok 
 
 # ---- raw streams never wait for each other for ever ----
 mkfifo "$T/f1" "$T/f2"
-head -c 1500 /dev/urandom >"$T/up.bin"; head -c 1500 /dev/urandom >"$T/down.bin"
+random_bytes 1500 7 >"$T/up.bin"; random_bytes 1500 8 >"$T/down.bin"
 for rate in 48000 11025; do
     timeout 120 "$SQ" answer --audio "raw:$T/f1,$T/f2" --rate $rate --send "$T/down.bin" --recv-out "$T/got-up" 2>"$T/a.log" &
     answer=$!

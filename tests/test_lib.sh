@@ -36,6 +36,12 @@ expect() {
     ok "$what"
 }
 
+# random_bytes COUNT SEED: the same pseudo-random bytes on every run, so a failure can be
+# run again (/dev/urandom would make each run a different test)
+random_bytes() {
+    python3 -c 'import random, sys; random.seed(int(sys.argv[2])); sys.stdout.buffer.write(random.randbytes(int(sys.argv[1])))' "$1" "$2"
+}
+
 finish() {
     echo "1..$n"
     note "$pass passed, $fail failed, $skip skipped"
