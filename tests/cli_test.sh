@@ -808,6 +808,46 @@ assert seq == ["v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_data"], seq
 e = {x["type"]: x for x in ev}
 assert e["v90_dil"]["t_s"] < 2.9 and abs(e["v90_dil"]["end_s"] - e["v90_ri"]["t_s"]) < 0.002, e["v90_dil"]
 PY
+# The digital modem's channel also carries the analogue modem's tone A, INFO1a and training,
+# 20 dB down (its echo): after its own INFO1 it still reads as Sd, TRN1d, DIL, Ri, data. The
+# echoed INFO1a, the tone A heard again once its own INFO1 ended, and the echo's periodic
+# S and PP are the far modem's, none a start of its own. ch1: digital + echo; ch2: analogue.
+"$SQ" gen v90_startup -o "$T/dig.wav" 2>"$T/err" && "$SQ" gen tone_a --duration 0.4 -o "$T/ta.wav" 2>>"$T/err" &&
+    "$SQ" gen v34_startup --set v90_ja=1 --set symbol_rate=3200 -o "$T/ana.wav" 2>>"$T/err" &&
+    sox "$T/ta.wav" "$T/ana.wav" "$T/far.wav" pad 0.6 &&
+    sox -m "$T/dig.wav" -v 0.1 "$T/far.wav" "$T/ch1.wav" &&
+    sox "$T/far.wav" "$T/ch2.wav" pad 0 3.5 trim 0 "$(soxi -D "$T/dig.wav")" &&
+    sox -M "$T/ch1.wav" "$T/ch2.wav" "$T/v90echo.wav" && "$SQ" decode --json "$T/v90echo.wav" >"$T/v90.json" 2>>"$T/err"
+python3 - "$T/v90.json" <<'PY' && ok "v90_startup: the analogue modem's echo on the digital one's channel" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+ch1 = [e["type"] for e in ev if e["ch"] == 1]
+print("# ch1:", ch1)
+assert ch1 == ["info0", "info1", "v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_data"], ch1
+assert [e["type"] for e in ev if e["ch"] == 2 and e["type"] in ("info1", "v90_ja")] == ["info1", "v90_ja"]
+PY
+    { bad "v90_startup: the analogue modem's echo on the digital one's channel"; show "$T/v90.json" "$T/err"; }
+# The same on the real V.90 and V.92 calls, each channel given 20 dB of the other: both INFO0s
+# with good CRCs, and the digital modem's Sd, TRN1d, DIL and Ri on its own channel
+found=0
+for f in "$REC"/real-calls/*.wav; do
+    [ -f "$f" ] || continue
+    "$SQ" decode --json "$f" >"$T/clean.json" 2>/dev/null && grep -q '"type":"v90_sd"' "$T/clean.json" || continue
+    found=1
+    sox "$f" "$T/xt.wav" remix 1,2v0.1 2,1v0.1 && "$SQ" decode --json "$T/xt.wav" >"$T/xt.json" 2>"$T/err"
+    python3 - "$T/clean.json" "$T/xt.json" <<'PY' && ok "crosstalk: $(basename "$f")'s digital start-up" ||
+import json, sys
+clean, xt = ([json.loads(l) for l in open(p)] for p in sys.argv[1:3])
+dch = [e["ch"] for e in clean if e["type"] == "v90_sd"][0]
+seq = [e["type"] for e in xt if e["ch"] == dch and e["type"] in ("v90_sd", "v90_trn1d", "v90_dil", "v90_ri")]
+print("# digital channel", dch, seq)
+assert seq == ["v90_sd", "v90_trn1d", "v90_dil", "v90_ri"], seq
+assert len([e for e in xt if e["type"] == "info0" and e["crc_ok"]]) == 2
+assert not [e for e in xt if e["ch"] == dch and e["type"].startswith("v34_")]
+PY
+        { bad "crosstalk: $(basename "$f")'s digital start-up"; show "$T/xt.json" "$T/err"; }
+done
+[ $found -eq 1 ] || skipped 1 "no V.90 calls under $REC/real-calls"
 expect 2 "v90_startup: an unknown setting" -- "$SQ" gen v90_startup --set speed=3 -o "$T/x.wav"
 expect 2 "v90_startup: u_info out of range" -- "$SQ" gen v90_startup --set u_info=127 -o "$T/x.wav"
 expect 2 "v90_startup: no --level" -- "$SQ" gen v90_startup --level -20 -o "$T/x.wav"

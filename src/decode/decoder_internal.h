@@ -265,6 +265,7 @@ typedef struct sq_wideband_lane {
     double probe_db[SQ_WIDEBAND_MAX_PROBE];
     /* after this channel's INFO1: its modem's training and data */
     int after_info1, heard, info1_channel;
+    double own_floor;              /* power under which a stretch is the far modem's echo */
     int tentative;                 /* armed after a short phase 2's tone B: line probing undoes it */
     sq_event_type tx_type;         /* v34_data, v90_data or v32_data */
     /* V.32 handshake signals: the run of blocks of one kind */
@@ -524,7 +525,8 @@ void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n);
 void sq_phase2_lanes_finish(sq_decoder *d);
 double sq_phase2_lanes_horizon_s(const sq_decoder *d, double now_s);
 /* 1 if phase-2 signals whose band holds freq_hz (a tone, a frame, or a tone still open) cover
- * most of [start_s, end_s]: FSK "data" or a guard tone there is a misreading of them. */
+ * most of [start_s, end_s], or one of them lies wholly inside it: FSK "data" or a guard tone
+ * there is a misreading of them. */
 int sq_phase2_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s);
 /* Which side this channel's own modem plays in phase 2, from its INFO0 (the louder one
  * heard): 2 for the 2400 Hz carrier's (V.34 answer / V.90 analogue modem), 1 for 1200 Hz,
@@ -548,8 +550,9 @@ void sq_unnamed_lane_finish(sq_decoder *d);
 double sq_unnamed_lane_horizon_s(const sq_decoder *d, double h);
 int sq_wideband_lane_create(sq_decoder *d);
 void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n);
-/* This channel's modem sent its INFO1, ending at end_s (digital: a V.90 digital modem). */
-void sq_wideband_lane_info1(sq_decoder *d, double end_s, int channel, int digital);
+/* This channel's modem sent its INFO1, ending at end_s, at info1_dbm0 (digital: a V.90
+ * digital modem). */
+void sq_wideband_lane_info1(sq_decoder *d, double end_s, int channel, int digital, double info1_dbm0);
 /* A V.92 digital modem's tone B ended a short phase 2 at end_s: its training may follow. */
 void sq_wideband_lane_after_short_phase2(sq_decoder *d, double end_s, int channel);
 void sq_wideband_lane_finish(sq_decoder *d);

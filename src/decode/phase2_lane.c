@@ -39,6 +39,9 @@
 #define FRAME_CLEAR_MEAN 0.85     /* a frame without a good CRC is reported only this clear */
 #define SYNC_PATTERN 0xF72u       /* 1111 01110010, first in time at the top */
 #define SYNC_MASK 0xFFFu
+/* The first fill bit is a turn against whatever was on the line before the frame (silence,
+ * another tone, the far modem's echo): clear or not, it says little. The other 11 must be. */
+#define SYNC_CLEAR_MASK 0x7FFu
 #define TONE_MIN_SYMBOLS 24       /* 40 ms: tone A can last 50 ms before a reversal (11.2.1) */
 #define TAN2_25_DEG 0.2174            /* tan^2 25 degrees: a 0 in a tone turns less */
 #define TAN2_50_DEG 1.4203            /* tan^2 50 degrees: a turn within 50 of 180 (one read off
@@ -159,9 +162,11 @@ static void report_frame(sq_decoder *d, sq_phase2_lane *l, const sq_info_collect
         l->last_info0_power = c->power_sum / (double)(c->n ? c->n : 1);
     } else {
         int digital = l->last_info0_kind == SQ_INFO0D && ev.start_s - l->last_info0_s < INFO1_WITHIN_S;
-        sq_wideband_lane_info1(d, ev.end_s, ev.fsk_channel, digital);
         int own = sq_phase2_lanes_own_side(d);
-        if (!digital && (own == 0 || own == ev.fsk_channel)) {   /* not the far modem's echo */
+        if (own != 0 && own != ev.fsk_channel)
+            return;   /* the far modem's INFO1, echoed: what this side sends next is its own */
+        sq_wideband_lane_info1(d, ev.end_s, ev.fsk_channel, digital, ev.level_dbm0);
+        if (!digital) {
             sq_v34_lane_arm(d, ev.fsk_channel);
             if (k == SQ_INFO1A && sq_info_field_raw(ev.info_bits, 37, 3) == V90_DOWNSTREAM_CODE)
                 sq_v34_lane_arm_v90(d);   /* a V.90 analogue modem: V.90 Table 10 */
@@ -375,7 +380,7 @@ static void on_symbol(void *user, const sq_dpsk_symbol *s)
             gather(c->d, l, &ph->col[i], bit, clarity, s->power);
     ph->last_bits = (uint16_t)(((ph->last_bits << 1) | (unsigned)bit) & SYNC_MASK);
     ph->clear = (uint16_t)(((ph->clear << 1) | (unsigned)clear) & SYNC_MASK);
-    if (ph->last_bits == SYNC_PATTERN && ph->clear == SYNC_MASK)
+    if (ph->last_bits == SYNC_PATTERN && (ph->clear & SYNC_CLEAR_MASK) == SYNC_CLEAR_MASK)
         start_frame(ph, s->sample);
     if (s->phase == l->best)
         tone_step(l, s, powered, c->guard, c->other_band);
@@ -511,8 +516,11 @@ int sq_phase2_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, d
             continue;
         double covered = 0.0;
         size_t n = l->n_spans < SQ_PHASE2_SPANS ? l->n_spans : SQ_PHASE2_SPANS;
-        for (size_t k = 0; k < n; k++)
+        for (size_t k = 0; k < n; k++) {
+            if (l->spans[k][0] >= start_s && l->spans[k][1] <= end_s)
+                return 1;   /* a whole INFO frame or probing inside it: not one FSK signal */
             covered += fmax(0.0, fmin(end_s, l->spans[k][1]) - fmax(start_s, l->spans[k][0]));
+        }
         if (l->tone_pending)
             covered += fmax(0.0, fmin(end_s, l->tone.end_s) - fmax(start_s, l->tone.start_s));
         if (l->tone_open)
@@ -531,8 +539,12 @@ void sq_phase2_lanes_note_span(sq_decoder *d, double start_s, double end_s)
 
 double sq_phase2_lanes_tone_since(const sq_decoder *d, double t_s)
 {
+    /* In a retrain both modems go back to phase 2 (V.34 11.x): this side's own tone starts
+     * again. The far modem's tone heard as an echo, once this side's INFO1 masks it no
+     * more, is not a retrain. */
+    int own = sq_phase2_lanes_own_side(d);
     for (int i = 0; i < 2; i++)
-        if (d->phase2[i].tone_open && to_s(d->phase2[i].run_start) > t_s)
+        if ((own == 0 || own == i + 1) && d->phase2[i].tone_open && to_s(d->phase2[i].run_start) > t_s)
             return to_s(d->phase2[i].run_start);
     return -1.0;
 }

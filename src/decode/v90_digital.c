@@ -44,6 +44,7 @@
 #define PERIODIC_GAP_S 0.3          /* DIL restarting (a level step) may break one window */
 #define READ_FOR_S 20.0             /* phases 3 and 4 take less; data is not searched */
 #define FLOOR_DBM0 -55.0
+#define ECHO_POWER_RATIO 0.1        /* 10 dB */
 #define BLOCK_S ((double)SQ_WIDEBAND_BLOCK / SQ_PROCESSING_RATE_HZ)            /* DIL's quietest segments are near -46 dBm0 */
 
 int sq_v90_reader_create(sq_decoder *d)
@@ -300,6 +301,17 @@ int sq_v90_reader_in_phase3(const sq_decoder *d)
     return d->v90.reading && d->v90.n_lines == 1;
 }
 
+/* A periodic signal before the line taken for Sd: that line was not Sd (a V.34 modem's
+ * own S and PP repeat too). One ECHO_POWER_RATIO or more under the line is the far modem's
+ * phase 3 heard as an echo while this modem was quiet: it says nothing about this one. */
+static int periodic_before(const sq_v90_reader *v, const sq_v90_run *sd)
+{
+    for (size_t i = 0; i < v->n_periodic && v->periodic[i].start_s < sd->start_s; i++)
+        if (v->periodic[i].power / v->periodic[i].windows >= sd->power * ECHO_POWER_RATIO)
+            return 1;
+    return 0;
+}
+
 double sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel)
 {
     sq_v90_reader *v = &d->v90;
@@ -311,8 +323,7 @@ double sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int chann
     settle_line(v);
     /* Sd opens the digital modem's phase 3, before any DIL; without it nothing is named */
     const sq_v90_run *sd = v->n_lines ? &v->lines[0] : NULL, *ri = NULL, *dil = NULL;
-    if (!sd || sd->start_s < start_s - BLOCK_S || sd->end_s > end_s ||
-        (v->n_periodic && v->periodic[0].start_s < sd->start_s))
+    if (!sd || sd->start_s < start_s - BLOCK_S || sd->end_s > end_s || periodic_before(v, sd))
         return start_s;
     for (size_t i = 0; i < v->n_lines && !ri; i++)
         if (v->lines[i].start_s > sd->end_s && v->lines[i].end_s <= end_s)

@@ -38,6 +38,13 @@
 #define TENTATIVE_BLOCKS 25           /* 0.5 s: L1 and the start of L2 would have shown by then */
 #define MIN_STRETCH_S 0.1             /* shorter bursts are clicks */
 #define GIVE_UP_BLOCKS 500            /* 10 s under it: the modem has stopped for good */
+/* A modem's training and data come at its INFO1's level less the power reduction the far
+ * modem asks of it (V.34 Tables 15 and 16, bits 12-17: a minimum and an additional one,
+ * 0-7 dB each). A stretch further down than that, by a margin, is the far modem's echo
+ * heard while this one waits (V.34 phase 3: the caller is quiet through the answerer's S,
+ * PP and TRN). */
+#define MAX_POWER_REDUCTION_DB 14.0
+#define ECHO_MARGIN_DB 3.0
 #define BLOCK_S ((double)SQ_WIDEBAND_BLOCK / SQ_PROCESSING_RATE_HZ)
 
 static int is_probe_tone(int k)
@@ -152,6 +159,9 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
     l->heard = 0;
     if (!heard || end_s - l->tx_start_s < MIN_STRETCH_S)
         return;
+    double power = l->tx_power_sum / (double)(l->tx_blocks ? l->tx_blocks : 1);
+    if (power < l->own_floor)
+        return;   /* the far modem heard while this one was quiet */
     if (l->tx_type == SQ_EVENT_V34_DATA && sq_v34_lane_read_whole(d, l->tx_start_s, end_s))
         return;   /* phase 3, named segment by segment */
     sq_event ev;
@@ -164,7 +174,7 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
             return;
     }
     ev.end_s = end_s;
-    ev.level_dbm0 = sq_power_to_dbm0(l->tx_power_sum / (double)(l->tx_blocks ? l->tx_blocks : 1));
+    ev.level_dbm0 = sq_power_to_dbm0(power);
     ev.fsk_channel = l->info1_channel;
     /* phases 3 and 4 read to their E (v34_lane.c): this event is the data after them */
     double data_s, rate, carrier;
@@ -253,6 +263,7 @@ static void arm_transmission(sq_decoder *d, sq_wideband_lane *l, double start_s,
     l->tx_blocks = 0;
     l->info1_channel = channel;
     l->tx_type = type;
+    l->own_floor = 0.0;
     l->tentative = 0;
     if (type == SQ_EVENT_V90_DATA)
         sq_v90_reader_start(d, start_s);
@@ -351,9 +362,11 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
     }
 }
 
-void sq_wideband_lane_info1(sq_decoder *d, double end_s, int channel, int digital)
+void sq_wideband_lane_info1(sq_decoder *d, double end_s, int channel, int digital, double info1_dbm0)
 {
-    arm_transmission(d, &d->wideband, end_s, channel, digital ? SQ_EVENT_V90_DATA : SQ_EVENT_V34_DATA);
+    sq_wideband_lane *l = &d->wideband;
+    arm_transmission(d, l, end_s, channel, digital ? SQ_EVENT_V90_DATA : SQ_EVENT_V34_DATA);
+    l->own_floor = sq_dbm0_to_power(info1_dbm0 - MAX_POWER_REDUCTION_DB - ECHO_MARGIN_DB);
 }
 
 void sq_wideband_lane_after_short_phase2(sq_decoder *d, double end_s, int channel)
