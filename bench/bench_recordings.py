@@ -18,7 +18,8 @@ decodes it with --json and prints, per file and over all of them,
     the connect rates in the file's name (NNNNN-NNNNN, where the name has them).
 With --variants, the calls that went on in V.34, V.90 or V.32 are decoded again as sox changes
 them the ways other recordings differ (a far clock -200 to +300 ppm off, 8 and 14 dB
-quieter, 20 dB of crosstalk between the channels, cut 0.37 s later, mixed to one channel),
+quieter, 20 dB of crosstalk between the channels, cut 0.37 s later, mixed to one channel,
+20 ms lost at six places as VoIP packets are: seeded by the file's name),
 and for each change the bench prints in how many calls each phase still decodes: a decoder
 tuned to these files would fall apart here.
 Needs sox (to read the audio as 16-bit PCM). Only the standard library."""
@@ -29,7 +30,10 @@ import re
 import statistics
 import subprocess
 import sys
+import array
+import random
 import tempfile
+import wave
 
 FRAME = 160                      # 20 ms at 8 kHz
 ACTIVE_DBFS = -48.0
@@ -124,7 +128,27 @@ VARIANTS = [
     ("crosstalk -20 dB", ["remix", "1,2v0.1", "2,1v0.1"]),
     ("starts 0.37 s later", ["trim", "2963s"]),
     ("both sides on one channel", ["remix", "1,2"]),
+    ("20 ms lost 6 times", "lost packets"),
 ]
+LOST_MS, LOST_COUNT = 20, 6
+
+
+def lose_packets(src, dst):
+    """Copies a 16-bit WAV with LOST_COUNT stretches of LOST_MS zeroed (all channels), from 5 s
+    on, at places seeded by the file's name."""
+    with wave.open(src) as w:
+        params = w.getparams()
+        x = array.array("h", w.readframes(w.getnframes()))
+    ch, rate = params.nchannels, params.framerate
+    frames = len(x) // ch
+    rng = random.Random(os.path.basename(src))
+    for _ in range(LOST_COUNT):
+        at = int(rng.uniform(5.0 * rate, frames - rate))
+        for i in range(at * ch, (at + LOST_MS * rate // 1000) * ch):
+            x[i] = 0
+    with wave.open(dst, "wb") as o:
+        o.setparams(params)
+        o.writeframes(x.tobytes())
 CHECKS = [("INFO0 both", "INFO0 both"), ("TRN", "TRN"), ("MP", "MP "), ("Sd/DIL/Ri", "Sd/DIL/Ri"), ("Ja", "Ja"),
           ("CP", "CP "), ("V.32 E", "E ")]
 
@@ -142,7 +166,12 @@ def variants(squeal, files):
             junks, shares = 0, []
             for p in calls:
                 q = os.path.join(tmp, os.path.basename(p))
-                subprocess.run(["sox", p, q] + effect, check=True, capture_output=True)
+                if effect == "lost packets":
+                    pcm = os.path.join(tmp, "pcm16.wav")
+                    subprocess.run(["sox", p, "-b", "16", "-e", "signed-integer", pcm], check=True, capture_output=True)
+                    lose_packets(pcm, q)
+                else:
+                    subprocess.run(["sox", p, q] + effect, check=True, capture_output=True)
                 share, _, junk, phases, _, _ = measure(squeal, q)
                 text = ", ".join(phases) + ","
                 for i, (_, key) in enumerate(CHECKS):

@@ -342,6 +342,7 @@ typedef struct sq_v34_lane {
     double floor_power;
     uint64_t quiet;                  /* samples in a row under the floor */
     uint64_t last_loud;
+    uint64_t gap_settled_at;         /* a gap inside the stretch: symbols held until here */
     int state;
     uint64_t onset;                  /* the front end's sample 0: where the window with S began */
     uint64_t s_start;                /* where S began */

@@ -18,8 +18,14 @@
 
 #define FLOOR_DBM0 -43.0
 #define POWER_SMOOTH (1.0 / 16.0)        /* ~2 ms */
-#define QUIET_AFTER 160                  /* 20 ms of quiet ends a stretch */
+#define QUIET_AFTER 560                  /* 70 ms of quiet ends a stretch: up to three packets
+                                          * lost on a VoIP call are a gap, not an end */
 #define QUIET_DROP 0.05                  /* quiet: 13 dB under the stretch (or under the floor) */
+/* A shorter gap inside a stretch (a packet lost on a VoIP call, a click of silence) leaves the
+ * modem's timing and carrier as they were: the symbols it spoils, until the front end and the
+ * equaliser's span are past it, neither adapt the equaliser nor count as TRN's misses. */
+#define GAP_MIN 16
+#define GAP_SETTLE 160
 #define LEVEL_SMOOTH (1.0 / 800.0)       /* the stretch's level, over ~100 ms */
 #define SCAN_EVERY 32                    /* S is looked for every 4 ms ... */
 #define RISE 4.0                         /* ... where the power rose 6 dB */
@@ -332,7 +338,10 @@ static void half_sample(sq_decoder *d, float complex y)
         sq_v34_decide_symbol(d, z, r);
     else
         sq_v34_test_symbol(d, z, r);
-    /* (TRN's first symbols under test adapt nothing: no new estimate) */
+    /* (TRN's first symbols under test adapt nothing: no new estimate; nor do those in a gap,
+     * whose last estimate, taken as the line emptied, is not to be repeated) */
+    if (sq_v34_in_gap(l))
+        l->eq.timing = 0.0;
     if (l->timing_on && l->state != V34_TEST)
         sq_v34_front_shift(l->fronts[l->cand], TIMING_GAIN * l->eq.timing * 0.5 * sq_v34_samples_per_symbol(l));
 }
@@ -395,6 +404,8 @@ static void sample(sq_decoder *d, float x)
     uint64_t n = l->n++;
     /* quiet: under the floor, or well under the stretch's own level (a noisy line) */
     int loud = l->power >= l->floor_power && l->power >= QUIET_DROP * l->level;
+    if (loud && l->quiet >= GAP_MIN)
+        l->gap_settled_at = n + GAP_SETTLE;
     l->quiet = loud ? 0 : l->quiet + 1;
     if (loud) {
         l->last_loud = n;
@@ -432,6 +443,11 @@ static void sample(sq_decoder *d, float x)
         }
         break;
     }
+}
+
+int sq_v34_in_gap(const sq_v34_lane *l)
+{
+    return l->quiet >= GAP_MIN || l->n < l->gap_settled_at;
 }
 
 void sq_v34_lane_process(sq_decoder *d, const float *x, size_t n)

@@ -27,6 +27,9 @@ void sq_v34_close_mp(sq_decoder *d);
 void sq_v34_follow_timing(sq_v34_lane *l);
 /* What looked like S led nowhere: look for S again. */
 void sq_v34_look_again(sq_v34_lane *l);
+/* 1 while a short gap in the stretch (or the symbols just after it) passes: hold the
+ * equaliser and the TRN's miss count. */
+int sq_v34_in_gap(const sq_v34_lane *l);
 
 /* v34_training.c */
 /* The kept samples reach DECIDE_R symbols after the reversal: choose the reading that trains. */

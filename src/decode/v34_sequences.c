@@ -411,7 +411,8 @@ void sq_v34_decide_symbol(sq_decoder *d, float complex z, long r)
     }
     float complex dec = sq_v34_decide(z, l->points);
     l->decided[r & 31] = dec;
-    sq_v34_eq_adapt(&l->eq, dec, MU_TRACK);
+    if (!sq_v34_in_gap(l))
+        sq_v34_eq_adapt(&l->eq, dec, MU_TRACK);
     if (l->v32) {
         v32_symbol_bits(d, dec, r);
         return;

@@ -105,6 +105,8 @@ void sq_v34_train_symbol(sq_decoder *d, float complex z, long r)
     int in_trn = r >= trn_start(&l->ref);
     float complex dec = sq_v34_decide(z, in_trn ? l->ref.points : 4);
     l->decided[r & 31] = dec;
+    if (sq_v34_in_gap(l))
+        return;
     int miss = in_trn && (crealf(dec) != crealf(target) || cimagf(dec) != cimagf(target));
     /* past TRN's end the known symbols are wrong: steer by the decisions where most miss */
     int recent = __builtin_popcount((l->misses << 1 | (uint32_t)miss) & 0xFFu);
