@@ -76,6 +76,8 @@ typedef struct sq_fsk_lane {
     sq_event ev;
     size_t valid;
     size_t carrier_bits;   /* bits with the carrier on, since the stretch (re)started */
+#define SQ_VALID_TIMES 32
+    uint64_t valid_at[SQ_VALID_TIMES];   /* where the last good characters started */
     double level_sum;
     size_t level_count;
     uint64_t last_carrier_sample;
@@ -90,6 +92,7 @@ typedef struct sq_fsk_lane {
     sq_event v8_ev;
     int v8_seen;                   /* the open stretch carried V.8 */
     uint32_t v8_modes;             /* modulations of the last V.8 run on this lane */
+    double v8_done_start_s, v8_done_end_s;   /* the last run reported */
     /* V.8bis messages on V.21 lanes: HDLC frames with a good FCS */
     sq_hdlc_rx hdlc;
     uint8_t hdlc_frame[SQ_HDLC_MAX_FRAME];

@@ -29,6 +29,8 @@
  * stretch reads nothing itself, and what it took back is noise too. Data needs the carrier
  * on for at least one character (a start bit, 8 bits, a stop bit). */
 #define MIN_CARRIER_BITS 10u
+/* V.8 7.x: a CM or JM counts once two identical sequences arrive in a row */
+#define V8_MIN_REPEATS 2
 /* Clear characters in another framing make a stretch data when there are at least this many
  * and, with the good ones, they fill half the time the stretch lasts (a real stream in the
  * wrong framing fills all of it; another lane's reading of a V.8 burst, a few). */
@@ -117,6 +119,7 @@ static void append_char(sq_decoder *d, sq_fsk_lane *l, const sq_async_char *c, i
         sq_v21_watch_qc(d, l, c);
     if (l->ev.data_len < SQ_TEXT_CAPACITY)
         d->pool.bufs[l->buf][l->ev.data_len++] = c->byte;
+    l->valid_at[l->valid % SQ_VALID_TIMES] = c->start_sample;
     l->valid++;
 }
 
@@ -156,6 +159,32 @@ static int worse_than(size_t valid_a, size_t errors_a, size_t valid_b, size_t er
     return lhs != rhs ? lhs > rhs : valid_a < valid_b;
 }
 
+/* A V.8 run on a band is not also data on it: FSK "data" that overlaps by a character or
+ * more a run of CMs, JMs or CIs on its own lane or the one whose band overlaps it is part of
+ * a sequence broken up (a gap, a lost packet) and read as start-stop characters. */
+#define V8_OVERLAP_S (10.0 / 300.0)
+
+static int overlaps_v8_run(const sq_decoder *d, const sq_event *ev)
+{
+    for (int i = 0; i < SQ_FSK_LANES; i++) {
+        const sq_fsk_lane *l = &d->lanes[i];
+        if (l->type != ev->type || l->channel != ev->fsk_channel)
+            continue;
+        const sq_fsk_lane *pair[2] = { l, &d->lanes[l->rival] };
+        for (int k = 0; k < 2; k++) {
+            const sq_fsk_lane *m = pair[k];
+            double start = m->v8_done_start_s, end = m->v8_done_end_s;
+            if (m->v8_run >= V8_MIN_REPEATS) {
+                start = m->v8_ev.start_s;
+                end = m->v8_ev.end_s;
+            }
+            if (end > start && fmin(ev->end_s, end) - fmax(ev->start_s, start) >= V8_OVERLAP_S)
+                return 1;
+        }
+    }
+    return 0;
+}
+
 static void emit_or_drop(sq_decoder *d, const sq_event *ev, int buf, size_t valid)
 {
     const sq_fsk_lane *lane = &d->lanes[0];   /* every lane has the same framing */
@@ -179,6 +208,8 @@ static void emit_or_drop(sq_decoder *d, const sq_event *ev, int buf, size_t vali
             fmin(ev->end_s, m->msg_end_s) - fmax(ev->start_s, m->msg_start_s) > 0.5 * (ev->end_s - ev->start_s))
             under_v22 = 1;
     }
+    if (overlaps_v8_run(d, ev))
+        under_v22 = 1;
     if ((!misframed && (valid == 0 || ev->char_errors > valid)) || ev->end_s - ev->start_s < MIN_EVENT_S || under_v22) {
         sq_event_pool_release(&d->pool, buf);
         return;
@@ -265,6 +296,23 @@ static void extend_v8_run(sq_fsk_lane *l, double end_s)
         l->v8_ev.end_s = end_s;
 }
 
+/* The carrier stopped inside a V.8 sequence on this band (its own lane's, or the V.21 lane
+ * beside a Bell 103 one) that began after the stretch did: a sequence cut off (by a gap, a
+ * lost packet). The characters read since it began are its octets, not data. */
+static void drop_v8_remnant(sq_decoder *d, sq_fsk_lane *l)
+{
+    const sq_fsk_lane *v = l->v8rx ? l : &d->lanes[l->rival];
+    uint64_t from;
+    if (!v->v8rx || !sq_v8_rx_in_sequence(v->v8rx, &from))
+        return;
+    size_t n = 0, kept = l->valid < SQ_VALID_TIMES ? l->valid : SQ_VALID_TIMES;
+    while (n < kept && l->valid_at[(l->valid - 1 - n) % SQ_VALID_TIMES] >= from)
+        n++;
+    if (l->ev.data_len == l->valid)   /* the text holds every good character: trim it too */
+        l->ev.data_len -= n;
+    l->valid -= n;
+}
+
 static void close_segment(sq_decoder *d, sq_fsk_lane *l)
 {
     l->open = 0;
@@ -285,6 +333,7 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
     }
     if (l->carrier_bits < MIN_CARRIER_BITS)
         l->valid = 0;
+    drop_v8_remnant(d, l);
     l->ev.end_s = to_s(l->last_carrier_sample);
     l->ev.level_dbm0 = running_level(l);
     if (l->valid > 0) {   /* only data counts: a steady tone also raises carrier */
@@ -337,9 +386,8 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
     emit_or_drop(d, &l->ev, buf, l->valid);
 }
 
-/* V.8 7.x: a CM or JM counts once two identical sequences arrive in a row; the event spans
- * the whole run, from the first preamble bit of the first sequence. */
-#define V8_MIN_REPEATS 2
+/* (V8_MIN_REPEATS, above: a CM or JM counts once two identical sequences arrive in a row;
+ * the event spans the whole run, from the first preamble bit of the first sequence) */
 #define CJ_AFTER_CM_S 0.5
 
 static const sq_event_type V8_EVENT[] = { SQ_EVENT_CI, SQ_EVENT_CM, SQ_EVENT_JM, SQ_EVENT_CJ };
@@ -347,6 +395,8 @@ static const sq_event_type V8_EVENT[] = { SQ_EVENT_CI, SQ_EVENT_CM, SQ_EVENT_JM,
 static void close_v8_run(sq_decoder *d, sq_fsk_lane *l)
 {
     if (l->v8_run >= V8_MIN_REPEATS) {
+        l->v8_done_start_s = l->v8_ev.start_s;
+        l->v8_done_end_s = l->v8_ev.end_s;
         sq_event_pool_queue(&d->pool, &l->v8_ev, -1);
         if (l->v8_ev.type == SQ_EVENT_CM)
             d->cm_end_s = l->v8_ev.end_s;

@@ -26,7 +26,8 @@
 #define COMB_LIT_DB -25.0             /* a tone is lit within this of the strongest */
 #define COMB_MIN_LIT 15               /* of 21 */
 #define PROBE_MIN_BLOCKS 5            /* 100 ms */
-#define PROBE_GAP_BLOCKS 1            /* a block lost inside probing (a click) */
+#define PROBE_GAP_BLOCKS 3            /* a click or a lost packet inside probing (a 20 ms
+                                         * gap spoiled three blocks on a real call) */
 #define L1_STEP_DB 4.0                /* L1 is 6 dB over L2 */
 #define FLOOR_DBM0 -45.0
 #define QUIET_BLOCKS 5                /* 100 ms under the floor ends a stretch of transmission */
