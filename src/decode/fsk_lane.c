@@ -389,6 +389,7 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
 /* (V8_MIN_REPEATS, above: a CM or JM counts once two identical sequences arrive in a row;
  * the event spans the whole run, from the first preamble bit of the first sequence) */
 #define CJ_AFTER_CM_S 0.5
+#define V8_PREFIX_OCTETS 3   /* the call function and two modulation octets */
 
 static const sq_event_type V8_EVENT[] = { SQ_EVENT_CI, SQ_EVENT_CM, SQ_EVENT_JM, SQ_EVENT_CJ };
 
@@ -472,6 +473,21 @@ static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
     if (continues && common > 0 && l->v8_ev.v8.type == m->msg.type && m->msg.n_octets != l->v8_ev.v8.n_octets &&
         memcmp(l->v8_ev.v8.octets, m->msg.octets, common) == 0) {
         l->v8_ev.end_s = end;
+        /* the one cut short came first (a gap, a lost packet, inside it): the whole one is
+         * what the sequences that follow repeat */
+        if (l->v8_run < V8_MIN_REPEATS && m->msg.n_octets > l->v8_ev.v8.n_octets)
+            l->v8_ev.v8 = m->msg;
+        /* and with only one whole one heard (a gap spoilt the other), a cut one that agrees
+         * with it over V8_PREFIX_OCTETS or more is the second of the run */
+        if (l->v8_run < V8_MIN_REPEATS && common >= V8_PREFIX_OCTETS) {
+            l->v8_ev.repeats = (size_t)++l->v8_run;
+            const sq_v8_msg *whole = &l->v8_ev.v8;
+            if (l->v8_run >= V8_MIN_REPEATS)
+                l->v8_modes = whole->modulations;
+            if (l->v8_run >= V8_MIN_REPEATS && (whole->type == SQ_V8_CM || whole->type == SQ_V8_JM) &&
+                whole->has_pcm && (whole->pcm & 1))
+                d->pcm_analogue = 1;
+        }
         return;
     }
     close_v8_run(d, l);
