@@ -420,6 +420,21 @@ static void restart_after_v8(sq_fsk_lane *l, uint64_t end_sample)
     l->level_count = 0;
 }
 
+/* One more sequence of the run (l->v8_ev.v8, the whole one) heard. */
+static void count_in_run(sq_decoder *d, sq_fsk_lane *l)
+{
+    const sq_v8_msg *msg = &l->v8_ev.v8;
+    l->v8_ev.repeats = (size_t)++l->v8_run;
+    if (l->v8_run < V8_MIN_REPEATS)
+        return;
+    /* what V.8 offered is what a run of identical sequences says (a lone one, or the last one
+     * cut short, may read as some other menu) */
+    l->v8_modes = msg->modulations;
+    /* a CM or JM, two alike, from a V.90 / V.92 analogue modem: its INFO0a is V.92's */
+    if ((msg->type == SQ_V8_CM || msg->type == SQ_V8_JM) && msg->has_pcm && (msg->pcm & 1))
+        d->pcm_analogue = 1;
+}
+
 static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
 {
     double start = to_s(m->start_sample), end = to_s(m->end_sample);
@@ -455,16 +470,8 @@ static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
     int continues = l->v8_run > 0 && start - l->v8_ev.end_s < 1.5 * sequence_s;
     if (continues && l->v8_ev.v8.type == m->msg.type && l->v8_ev.v8.n_octets == m->msg.n_octets &&
         memcmp(l->v8_ev.v8.octets, m->msg.octets, m->msg.n_octets) == 0) {
-        l->v8_run++;
-        l->v8_ev.repeats = (size_t)l->v8_run;
         l->v8_ev.end_s = end;
-        /* what V.8 offered is what a run of identical sequences says (a lone one, or the
-         * last one cut short, may read as some other menu) */
-        if (l->v8_run >= V8_MIN_REPEATS)
-            l->v8_modes = m->msg.modulations;
-        /* a CM or JM, two alike, from a V.90 / V.92 analogue modem: its INFO0a is V.92's */
-        if ((m->msg.type == SQ_V8_CM || m->msg.type == SQ_V8_JM) && m->msg.has_pcm && (m->msg.pcm & 1))
-            d->pcm_analogue = 1;
+        count_in_run(d, l);
         return;
     }
     /* the run's sequence cut short (a CM stopped for CJ), or running on into CJ's zeros:
@@ -479,15 +486,8 @@ static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
             l->v8_ev.v8 = m->msg;
         /* and with only one whole one heard (a gap spoilt the other), a cut one that agrees
          * with it over V8_PREFIX_OCTETS or more is the second of the run */
-        if (l->v8_run < V8_MIN_REPEATS && common >= V8_PREFIX_OCTETS) {
-            l->v8_ev.repeats = (size_t)++l->v8_run;
-            const sq_v8_msg *whole = &l->v8_ev.v8;
-            if (l->v8_run >= V8_MIN_REPEATS)
-                l->v8_modes = whole->modulations;
-            if (l->v8_run >= V8_MIN_REPEATS && (whole->type == SQ_V8_CM || whole->type == SQ_V8_JM) &&
-                whole->has_pcm && (whole->pcm & 1))
-                d->pcm_analogue = 1;
-        }
+        if (l->v8_run < V8_MIN_REPEATS && common >= V8_PREFIX_OCTETS)
+            count_in_run(d, l);
         return;
     }
     close_v8_run(d, l);
