@@ -43,9 +43,9 @@
 #define SINCE_COS 0.9
 #define PERIODIC_GAP_S 0.3          /* DIL restarting (a level step) may break one window */
 #define READ_FOR_S 20.0             /* phases 3 and 4 take less; data is not searched */
-#define FLOOR_DBM0 -55.0
+#define FLOOR_DBM0 -55.0            /* DIL's quietest segments are near -46 dBm0 */
 #define ECHO_POWER_RATIO 0.1        /* 10 dB */
-#define BLOCK_S ((double)SQ_WIDEBAND_BLOCK / SQ_PROCESSING_RATE_HZ)            /* DIL's quietest segments are near -46 dBm0 */
+#define BLOCK_S ((double)SQ_WIDEBAND_BLOCK / SQ_PROCESSING_RATE_HZ)
 
 int sq_v90_reader_create(sq_decoder *d)
 {
