@@ -19,7 +19,8 @@ decodes it with --json and prints, per file and over all of them,
 With --variants, the calls that went on in V.34, V.90 or V.32 are decoded again as sox changes
 them the ways other recordings differ (a far clock -200 to +300 ppm off, 8 and 14 dB
 quieter, 20 dB of crosstalk between the channels, cut 0.37 s later, mixed to one channel,
-20 ms lost at six places as VoIP packets are: seeded by the file's name),
+20 ms lost at six places as VoIP packets are, zeroed or filled with a copy of the 20 ms
+before: seeded by the file's name),
 and for each change the bench prints in how many calls each phase still decodes: a decoder
 tuned to these files would fall apart here.
 Needs sox (to read the audio as 16-bit PCM). Only the standard library."""
@@ -129,23 +130,25 @@ VARIANTS = [
     ("starts 0.37 s later", ["trim", "2963s"]),
     ("both sides on one channel", ["remix", "1,2"]),
     ("20 ms lost 6 times", "lost packets"),
+    ("... filled with a copy", "concealed packets"),
 ]
 LOST_MS, LOST_COUNT = 20, 6
 
 
-def lose_packets(src, dst):
-    """Copies a 16-bit WAV with LOST_COUNT stretches of LOST_MS zeroed (all channels), from 5 s
-    on, at places seeded by the file's name."""
+def lose_packets(src, dst, conceal):
+    """Copies a 16-bit WAV with LOST_COUNT stretches of LOST_MS zeroed (all channels), or with
+    conceal filled with a copy of the LOST_MS before them (as packet-loss concealment does),
+    from 5 s on, at places seeded by the file's name."""
     with wave.open(src) as w:
         params = w.getparams()
         x = array.array("h", w.readframes(w.getnframes()))
     ch, rate = params.nchannels, params.framerate
     frames = len(x) // ch
     rng = random.Random(os.path.basename(src))
+    n = LOST_MS * rate // 1000 * ch
     for _ in range(LOST_COUNT):
-        at = int(rng.uniform(5.0 * rate, frames - rate))
-        for i in range(at * ch, (at + LOST_MS * rate // 1000) * ch):
-            x[i] = 0
+        at = int(rng.uniform(5.0 * rate, frames - rate)) * ch
+        x[at:at + n] = x[at - n:at] if conceal else array.array("h", bytes(2 * n))
     with wave.open(dst, "wb") as o:
         o.setparams(params)
         o.writeframes(x.tobytes())
@@ -166,10 +169,10 @@ def variants(squeal, files):
             junks, shares = 0, []
             for p in calls:
                 q = os.path.join(tmp, os.path.basename(p))
-                if effect == "lost packets":
+                if effect in ("lost packets", "concealed packets"):
                     pcm = os.path.join(tmp, "pcm16.wav")
                     subprocess.run(["sox", p, "-b", "16", "-e", "signed-integer", pcm], check=True, capture_output=True)
-                    lose_packets(pcm, q)
+                    lose_packets(pcm, q, effect == "concealed packets")
                 else:
                     subprocess.run(["sox", p, q] + effect, check=True, capture_output=True)
                 share, _, junk, phases, _, _ = measure(squeal, q)

@@ -703,6 +703,26 @@ PY
         grep -q '"type":"jm"' "$T/v8gap.json" &&
         ok "a lost packet at $at s inside V.8: CM, JM, no FSK data" || { bad "a lost packet at $at s inside V.8"; show "$T/v8gap.json" "$T/err"; }
 done
+# A lost packet filled with a copy of the one before (what packet-loss concealment does) in a
+# real call's TRN: the misses it causes end TRN early, and what follows is TRN's 1s, not a
+# modem gone quiet: both sides' MP and MP' are still read (the copy at 14.85 s is in the
+# caller's phase 3 TRN; at 16.5 s, in both phase 4 TRNs). Before, 2 and 0 of the 4 were read.
+RH56="$REC/real-calls/conexant-rh56sp-33600-33600.wav"
+if [ -f "$RH56" ]; then
+    for at in 14.85 16.5; do
+        python3 - "$RH56" "$T/plc.wav" "$at" <<'PY' && "$SQ" decode --json "$T/plc.wav" >"$T/plc.json" 2>"$T/err"
+import array, sys, wave
+w = wave.open(sys.argv[1]); p = w.getparams(); x = array.array("h", w.readframes(w.getnframes()))
+ch = p.nchannels; at = int(float(sys.argv[3]) * p.framerate) * ch; n = 160 * ch
+x[at:at + n] = x[at - n:at]
+o = wave.open(sys.argv[2], "wb"); o.setparams(p); o.writeframes(x.tobytes()); o.close()
+PY
+        [ "$(grep -c '"type":"mp"' "$T/plc.json")" -eq 4 ] && ok "a concealed lost packet at $at s in a real call's TRN: MPs read" ||
+            { bad "a concealed lost packet at $at s in TRN"; show "$T/plc.json" "$T/err"; }
+    done
+else
+    skipped 2 "$RH56 not present"
+fi
 # gen v34_startup --set v90_ja=1 round trips: a V.90 analogue modem's phase 3, its Ja read back
 # with every field as sent and a good CRC, starting where TRN ended: clean; the longest
 # descriptor (255 segments, 128-symbol patterns) at 2400 symbols/s under noise (25 dB, three

@@ -419,7 +419,14 @@ void sq_v34_decide_symbol(sq_decoder *d, float complex z, long r)
     }
     int bits[4];
     int nb = sq_v34_diff_decode(&l->diff, dec, bits);
-    for (int i = 0; i < nb && l->state == V34_DECIDE; i++)
+    int ones = 0;
+    for (int i = 0; i < nb && l->state == V34_DECIDE; i++) {
         bit_in(d, bits[i], r);
+        ones += bits[i];
+    }
+    /* TRN's scrambled 1s still coming (its end was taken early, at a burst of misses: a
+     * packet lost and filled with a copy of the last one): the modem is still training */
+    if (nb > 0 && ones == nb)
+        l->idle_symbols = 0;
 }
 
