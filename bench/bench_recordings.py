@@ -18,7 +18,9 @@ decodes it with --json and prints, per file and over all of them,
     the connect rates in the file's name (NNNNN-NNNNN, where the name has them).
 With --variants, the calls that went on in V.34, V.90 or V.32 are decoded again as sox changes
 them the ways other recordings differ (a far clock -200 to +300 ppm off, 8 and 14 dB
-quieter, 20 dB of crosstalk between the channels, cut 0.37 s later, mixed to one channel,
+quieter, 20 and 15 dB of crosstalk between the channels, an echo of each channel on the other
+15 dB down through a hybrid-like response 60 and 110 ms late (as SIP ATAs return it), cut
+0.37 s later, mixed to one channel,
 20 ms lost at six places as VoIP packets are, zeroed or filled with a copy of the 20 ms
 before: seeded by the file's name),
 and for each change the bench prints in how many calls each phase still decodes: a decoder
@@ -28,6 +30,7 @@ import json
 import math
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -127,6 +130,8 @@ VARIANTS = [
     ("8 dB quieter", ["gain", "-8"]),
     ("14 dB quieter", ["gain", "-14"]),
     ("crosstalk -20 dB", ["remix", "1,2v0.1", "2,1v0.1"]),
+    ("crosstalk -15 dB", ["remix", "1,2v0.178", "2,1v0.178"]),
+    ("echo -15 dB, 60/110 ms late", "echo"),
     ("starts 0.37 s later", ["trim", "2963s"]),
     ("both sides on one channel", ["remix", "1,2"]),
     ("20 ms lost 6 times", "lost packets"),
@@ -152,6 +157,38 @@ def lose_packets(src, dst, conceal):
     with wave.open(dst, "wb") as o:
         o.setparams(params)
         o.writeframes(x.tobytes())
+# A hybrid's echo: a short response with some ringing (unit power gain), 15 dB down.
+ECHO_TAPS = [0.72, 0.45, -0.38, -0.2, 0.22, 0.1, -0.12, 0.05]
+ECHO_DB, ECHO_LATE_S = -15.0, (0.06, 0.11)
+
+
+def add_echo(src, dst):
+    """Copies a 16-bit stereo WAV with each channel's echo of the other added, ECHO_DB down
+    through ECHO_TAPS, ECHO_LATE_S[0] late on the first channel and [1] on the second."""
+    with wave.open(src) as w:
+        params = w.getparams()
+        x = array.array("h", w.readframes(w.getnframes()))
+    if params.nchannels != 2:
+        shutil.copy(src, dst)
+        return
+    frames, rate = len(x) // 2, params.framerate
+    norm = math.sqrt(sum(t * t for t in ECHO_TAPS))
+    taps = [t / norm * 10 ** (ECHO_DB / 20) for t in ECHO_TAPS]
+    y = array.array("h", x)
+    for c in (0, 1):
+        late = int(ECHO_LATE_S[c] * rate)
+        other = x[1 - c::2]
+        for n in range(late, frames):
+            e = 0.0
+            for k, t in enumerate(taps):
+                if n - late - k >= 0:
+                    e += t * other[n - late - k]
+            y[2 * n + c] = max(-32768, min(32767, int(round(x[2 * n + c] + e))))
+    with wave.open(dst, "wb") as o:
+        o.setparams(params)
+        o.writeframes(y.tobytes())
+
+
 CHECKS = [("INFO0 both", "INFO0 both"), ("TRN", "TRN"), ("MP", "MP "), ("Sd/DIL/Ri", "Sd/DIL/Ri"), ("Ja", "Ja"),
           ("CP", "CP "), ("V.32 E", "E ")]
 
@@ -169,10 +206,13 @@ def variants(squeal, files):
             junks, shares = 0, []
             for p in calls:
                 q = os.path.join(tmp, os.path.basename(p))
-                if effect in ("lost packets", "concealed packets"):
+                if effect in ("lost packets", "concealed packets", "echo"):
                     pcm = os.path.join(tmp, "pcm16.wav")
                     subprocess.run(["sox", p, "-b", "16", "-e", "signed-integer", pcm], check=True, capture_output=True)
-                    lose_packets(pcm, q, effect == "concealed packets")
+                    if effect == "echo":
+                        add_echo(pcm, q)
+                    else:
+                        lose_packets(pcm, q, effect == "concealed packets")
                 else:
                     subprocess.run(["sox", p, q] + effect, check=True, capture_output=True)
                 share, _, junk, phases, _, _ = measure(squeal, q)

@@ -372,6 +372,24 @@ static void print_ready(timeline *t, double horizon)
             t->next_due = fmin(t->next_due, t->items[i].ev.end_s);
 }
 
+/* Gives each channel's decoder its samples of n interleaved frames; returns the time before
+ * which every decoder has reported all it will. */
+static double decode_frames(sq_decoder *const *dec, int nch, const float *frames, size_t n, float *mono, timeline *t,
+                            int *rc)
+{
+    double horizon = INFINITY;
+    for (int c = 0; c < nch && *rc == EXIT_OK; c++) {
+        if (!dec[c])
+            continue;
+        for (size_t i = 0; i < n; i++)
+            mono[i] = frames[i * nch + c];
+        if (feed(dec[c], mono, n, t, c + 1) != 0)
+            *rc = EXIT_RUNTIME;
+        horizon = fmin(horizon, sq_decoder_horizon_s(dec[c]));
+    }
+    return horizon;
+}
+
 static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
 {
     const sq_audio_info *info = sq_audio_reader_info(r);
@@ -382,6 +400,13 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
     s.format = o->format;
     float *frames = malloc(READ_FRAMES * (size_t)nch * sizeof *frames);
     float *mono = malloc(READ_FRAMES * sizeof *mono);
+    /* A call recorded one direction per channel: each channel is decoded with its echo of
+     * the other taken out (the plot still shows the recording as it is). */
+    sq_echo_canceller *echo = NULL;
+    float *cleaned = NULL;
+    if (nch == 2 && (sq_echo_canceller_create(&echo) != SQ_OK ||
+                     !(cleaned = malloc(READ_FRAMES * 2 * sizeof *cleaned))))
+        rc = EXIT_RUNTIME;
     for (int c = 0; c < nch && frames && mono; c++)
         if ((o->channel == 0 || o->channel == c + 1) && sq_decoder_create(&s, &dec[c]) != SQ_OK)
             rc = EXIT_RUNTIME;
@@ -397,23 +422,33 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
             rc = (int)got;
             break;
         }
-        double horizon = INFINITY;
-        for (int c = 0; c < nch && rc == EXIT_OK; c++) {
-            if (!dec[c])
-                continue;
-            for (long i = 0; i < got; i++)
-                mono[i] = frames[i * nch + c];
-            if (t->plot)
+        if (t->plot)
+            for (int c = 0; c < nch; c++) {
+                if (!dec[c])
+                    continue;
+                for (long i = 0; i < got; i++)
+                    mono[i] = frames[i * nch + c];
                 call_plot_audio(t->plot, c + 1 - t->first_channel, mono, (size_t)got);
-            if (feed(dec[c], mono, (size_t)got, t, c + 1) != 0)
-                rc = EXIT_RUNTIME;
-            horizon = fmin(horizon, sq_decoder_horizon_s(dec[c]));
+            }
+        double horizon;
+        if (echo) {
+            size_t ready = sq_echo_canceller_process(echo, frames, (size_t)got, cleaned);
+            horizon = decode_frames(dec, nch, cleaned, ready, mono, t, &rc);
+        } else {
+            horizon = decode_frames(dec, nch, frames, (size_t)got, mono, t, &rc);
         }
         if (rc == EXIT_OK)
             print_ready(t, horizon);
     }
     progress_end(&pr);
     /* what was read is decoded and printed whatever stopped the reading */
+    int fed = EXIT_OK;   /* rc may hold a read error: the frames held back are decoded still */
+    size_t ready;
+    while (echo && rc != EXIT_RUNTIME && fed == EXIT_OK &&
+           (ready = sq_echo_canceller_flush(echo, cleaned, READ_FRAMES)) > 0)
+        (void)decode_frames(dec, nch, cleaned, ready, mono, t, &fed);
+    if (fed != EXIT_OK)
+        rc = fed;
     for (int c = 0; c < nch; c++) {
         if (dec[c] && rc != EXIT_RUNTIME) {
             sq_decoder_finish(dec[c]);
@@ -439,6 +474,8 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
     }
     free(frames);
     free(mono);
+    free(cleaned);
+    sq_echo_canceller_destroy(echo);
     return rc;
 }
 

@@ -40,6 +40,9 @@
 #define S_MAX_WAIT 100                   /* symbols from the onset for S to show */
 #define S_MAX_SYMBOLS 400                /* S lasts 128 T; a reversal later is not S-bar's */
 #define S_MAX_SYMBOLS_V32 1500            /* V.32's caller sends S for a round trip, then 256 T */
+/* a V.90 analogue modem after Ja sends S from Jd until Jd' comes (V.90 9.3.2.7-8): a round
+ * trip and the digital modem's reply, 0.25-0.65 s on the real calls */
+#define S_MAX_SYMBOLS_V90 3500
 #define REV_LAG_HALVES 16                /* S-bar against S 8 symbols before */
 #define REV_RHO -0.3
 #define REV_MIN_DIP 3
@@ -184,8 +187,17 @@ static void end_stretch(sq_decoder *d, double end_s)
     sq_v34_lane *l = &d->v34;
     if (l->state == V34_TRAIN && l->r > l->trn_start_r)
         sq_v34_emit(d, sq_v34_trn_type(l), sq_v34_time_of_r(l, l->trn_start_r), end_s, l->ref.points);
-    if (l->j_open) {   /* a phase 3 read to its end: named from S to J */
+    int named_whole = l->j_open || (l->mp_open && l->mp_ev.type == SQ_EVENT_V90_JA);
+    if (l->mp_open && l->mp_ev.type == SQ_EVENT_V90_JA && end_s > l->mp_ev.end_s &&
+        end_s - l->mp_ev.end_s < (l->mp_ev.end_s - l->mp_ev.start_s) / l->mp_ev.repeats)
+        l->mp_ev.end_s = end_s;   /* Ja is sent until Sd's reversal is heard (V.90 9.3.2.4): its last copy is cut */
+    if (l->state == V34_KEEP && l->v90_analogue && l->ja_seen && !l->v32) {
+        sq_v34_emit_s(d);   /* S, S-bar, then silence while DIL comes (V.90 9.3.2.7-8) */
+        named_whole = 1;
+    }
+    if (l->j_open)   /* a phase 3 read to its end: named from S to J */
         sq_v34_emit(d, SQ_EVENT_V34_J, sq_v34_time_of_r(l, l->j_start_r), end_s, l->j_points);
+    if (named_whole) {   /* from S to J, to Ja or to S-bar */
         l->read_from_s = (double)l->s_start / SQ_PROCESSING_RATE_HZ;
         l->read_to_s = end_s;
     }
@@ -317,7 +329,8 @@ static void half_sample(sq_decoder *d, float complex y)
                 l->state = V34_KEEP;
             }
         }
-        if ((l->s_symbols < S_MIN_SYMBOLS && k > S_MAX_WAIT) || k > (l->v32 ? S_MAX_SYMBOLS_V32 : S_MAX_SYMBOLS))
+        long s_max = l->v32 ? S_MAX_SYMBOLS_V32 : l->v90_analogue && l->ja_seen ? S_MAX_SYMBOLS_V90 : S_MAX_SYMBOLS;
+        if ((l->s_symbols < S_MIN_SYMBOLS && k > S_MAX_WAIT) || k > s_max)
             sq_v34_look_again(l);
         return;
     }

@@ -21,6 +21,8 @@ double sq_v34_samples_per_symbol(const sq_v34_lane *l);
 double sq_v34_time_of_r(const sq_v34_lane *l, long r);
 /* A training event of this lane's symbol rate, carrier, channel and level. */
 void sq_v34_emit(sq_decoder *d, sq_event_type type, double start_s, double end_s, int points);
+/* S from its start and S-bar after it, at the reversal found. */
+void sq_v34_emit_s(sq_decoder *d);
 /* The open MP (or V.32 rate sequence) event goes out. */
 void sq_v34_close_mp(sq_decoder *d);
 /* The equaliser just chosen has the timing right: from now on the grid follows the symbols. */

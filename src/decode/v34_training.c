@@ -264,7 +264,7 @@ static void reading_init(const sq_v34_lane *l, sq_v34_ref *f, int i)
 }
 
 /* S and S-bar, as found (their lines, and the reversal against S eight symbols back). */
-static void emit_s(sq_decoder *d)
+void sq_v34_emit_s(sq_decoder *d)
 {
     sq_v34_lane *l = &d->v34;
     sq_v34_emit(d, SQ_EVENT_V34_S, (double)l->s_start / SQ_PROCESSING_RATE_HZ, sq_v34_time_of_r(l, 0), 0);
@@ -381,7 +381,7 @@ static int choose_unknown_after(sq_decoder *d)
     l->r = (long)(l->half / 2) - 1 - SQ_V34_EQ_DELAY - l->k_rev;
     l->poly_known = 1;
     sq_v34_follow_timing(l);
-    emit_s(d);
+    sq_v34_emit_s(d);
     l->trn_start_r = SQ_V34_S_BAR_SYMBOLS;
     sq_v34_start_deciding(d, l->r + 1, l->r);
     return 1;
@@ -414,7 +414,7 @@ void sq_v34_choose_reading(sq_decoder *d)
                 return;
             /* S until Jd' comes, then S-bar (V.90 9.3.2.7-8), then silence while DIL comes:
              * the three lines and their reversal were heard */
-            emit_s(d);
+            sq_v34_emit_s(d);
         }
         sq_v34_look_again(l);
         return;

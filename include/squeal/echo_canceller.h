@@ -1,0 +1,58 @@
+/* squeal: cross-channel echo canceller for two-channel recordings of a call.
+ *
+ * A call recorded one direction per channel (a SIP ATA or a PBX capturing each leg) carries
+ * on each channel an echo of the other: what the far side sent, returned by the near side's
+ * hybrid through the network, 15-35 dB down and 10-500 ms late. Where both modems send at
+ * once (V.34 phase 4, V.90's digital start-up) that echo sits under the channel's own
+ * signal and spoils what a receiver reads there.
+ *
+ * The echo is linear (a codec, filters and a delay), so it can be predicted from the other
+ * channel and subtracted. The canceller learns it only where it can be told apart: a block
+ * of 256 ms in which the other channel carries a signal that fills the telephone band
+ * (training, data) at least 10 dB above this one, which is then (nearly) all echo. It finds
+ * the delay from the cross-correlation, fits a short FIR there by least squares, and keeps
+ * the fit only if it removes at least 10 dB of the block (a chance fit removes a fraction of
+ * a dB). From then on, and from the block before the one it was learnt on, every sample
+ * has the predicted echo taken out; a later block that is fitted better replaces it. A channel whose echo is never learnt passes through unchanged,
+ * and so does any file without a linear echo between its channels. */
+#ifndef SQUEAL_ECHO_CANCELLER_H
+#define SQUEAL_ECHO_CANCELLER_H
+
+#include <stddef.h>
+#include "squeal/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sq_echo_canceller sq_echo_canceller;
+
+SQ_API SQ_NODISCARD int sq_echo_canceller_create(sq_echo_canceller **out);
+/* Takes n interleaved two-channel frames at SQ_PROCESSING_RATE_HZ and gives back, into
+ * out (room for n frames), the frames that are ready, each channel with its echo of the
+ * other taken out; returns how many. The output runs 512 ms behind the input (a fit
+ * learnt on a stretch cleans that stretch too): the first calls give back nothing, and
+ * sq_echo_canceller_flush gives the rest at the end. The output does not depend on how the
+ * input is split into calls. */
+SQ_API size_t sq_echo_canceller_process(sq_echo_canceller *ec, const float *in, size_t n, float *out);
+/* At the end of the input: gives back up to max of the frames still held; returns how many
+ * (0 once all are out). */
+SQ_API size_t sq_echo_canceller_flush(sq_echo_canceller *ec, float *out, size_t max);
+
+/* What is known of the echo on channel ch (0 or 1) of the other channel. */
+typedef struct sq_echo_path {
+    int learnt;             /* 0: nothing taken out of this channel */
+    double delay_ms;        /* where its strongest part lies, after the other channel */
+    double loss_db;         /* how far under the other channel it was where learnt */
+    double removed_db;      /* how much of the echo the fit removed there */
+    double learnt_at_s;     /* when the fit in use was learnt (end of its block) */
+} sq_echo_path;
+
+SQ_API void sq_echo_canceller_path(const sq_echo_canceller *ec, int ch, sq_echo_path *out);
+SQ_API void sq_echo_canceller_destroy(sq_echo_canceller *ec);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
