@@ -19,9 +19,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef ECHO_DEBUG
-#include <stdio.h>
-#endif
 #include "dsp/fft_plan.h"
 #include "squeal/echo_canceller.h"
 #include "squeal/error.h"
@@ -31,13 +28,15 @@
 #define TAPS 96                    /* 12 ms of echo path: a hybrid, codec and line filters */
 #define MAX_DELAY 4000             /* 500 ms: round trips through a network and back */
 #define MAX_LAG (MAX_DELAY + TAPS)
-#define SEGMENT (BLOCK + MAX_LAG)  /* x that can echo into one block */
+#define BLOCK_FFT 8192             /* >= BLOCK + MAX_LAG: the correlation does not wrap */
 /* Output is held back two blocks, so a fit applies to the block it was learnt on and to the
  * one before it: an echo is taken out from where the far side started to be heard alone,
  * not a block or two later. */
 #define LATENCY (2 * BLOCK)
-#define RING 16384                 /* a power of two >= LATENCY + SEGMENT */
-#define FFT_N 8192                 /* >= SEGMENT: the correlation does not wrap */
+#define RING 65536                 /* 8.2 s: what a question about a past event can look at */
+#define SPAN_MAX 16384             /* the longest stretch a question fits (the first 2 s) */
+#define SPAN_MIN (4 * TAPS)
+#define SPAN_FFT 32768             /* >= SPAN_MAX + MAX_LAG */
 #define MIN_BLOCK_POWER 1e-7       /* -70 dBFS: a G.711 channel's idle noise is near -73 */
 #define MIN_LOSS_DB 10.0
 #define MIN_REMOVED_DB 10.0
@@ -51,8 +50,8 @@
 #define MIN_FLATNESS 0.3
 #define LOADING 1e-3               /* 30 dB under the signal: keeps the solution bounded */
 
-_Static_assert((RING & (RING - 1)) == 0 && RING >= LATENCY + SEGMENT && FFT_N >= SEGMENT,
-               "the ring holds what is held back and a segment; the FFT a segment");
+_Static_assert((RING & (RING - 1)) == 0 && RING >= LATENCY + BLOCK + MAX_LAG, "the ring holds a block's lead-in");
+_Static_assert(BLOCK_FFT >= BLOCK + MAX_LAG && SPAN_FFT >= SPAN_MAX + MAX_LAG, "correlations do not wrap");
 
 typedef struct echo_fit {
     size_t delay;          /* lag of the first tap */
@@ -64,6 +63,22 @@ typedef struct echo_path {
     sq_echo_path info;
 } echo_path;
 
+/* One size of FFT cross-correlation: a stretch of one channel against the other channel's
+ * samples from MAX_LAG before it. */
+typedef struct xcorr {
+    size_t n;
+    float *a, *b, *corr;
+    fftwf_complex *fa, *fb;
+    fftwf_plan plan_a, plan_b, plan_back;
+} xcorr;
+
+/* What fitting a stretch found. */
+typedef struct fit_result {
+    echo_fit fit;
+    double y_power, x_power, residual;   /* mean squares over the stretch (x: at the fit's lag) */
+    size_t peak;                         /* the largest tap */
+} fit_result;
+
 struct sq_echo_canceller {
     float ring[2][2 * RING];   /* each channel's raw samples, written twice */
     size_t pos;                /* where the newest sample was written */
@@ -72,24 +87,43 @@ struct sq_echo_canceller {
     size_t in_block;
     double block_power[2];     /* sum of squares of each channel's raw block */
     echo_path path[2];         /* path[c]: channel c's echo of channel 1 - c */
-    float *a, *b, *corr;
-    fftwf_complex *fa, *fb;
-    fftwf_plan plan_a, plan_b, plan_back;
-    float segment[SEGMENT];
+    xcorr block, span;
 };
+
+static void xcorr_free(xcorr *x)
+{
+    sq_fft_plan_destroy(x->plan_a);
+    sq_fft_plan_destroy(x->plan_b);
+    sq_fft_plan_destroy(x->plan_back);
+    fftwf_free(x->a);
+    fftwf_free(x->b);
+    fftwf_free(x->corr);
+    fftwf_free(x->fa);
+    fftwf_free(x->fb);
+}
+
+static int xcorr_init(xcorr *x, size_t n)
+{
+    x->n = n;
+    x->a = fftwf_alloc_real(n);
+    x->b = fftwf_alloc_real(n);
+    x->corr = fftwf_alloc_real(n);
+    x->fa = fftwf_alloc_complex(n / 2 + 1);
+    x->fb = fftwf_alloc_complex(n / 2 + 1);
+    if (!x->a || !x->b || !x->corr || !x->fa || !x->fb)
+        return 0;
+    x->plan_a = sq_fft_plan_r2c((int)n, x->a, x->fa);
+    x->plan_b = sq_fft_plan_r2c((int)n, x->b, x->fb);
+    x->plan_back = sq_fft_plan_c2r((int)n, x->fb, x->corr);
+    return x->plan_a && x->plan_b && x->plan_back;
+}
 
 void sq_echo_canceller_destroy(sq_echo_canceller *ec)
 {
     if (!ec)
         return;
-    sq_fft_plan_destroy(ec->plan_a);
-    sq_fft_plan_destroy(ec->plan_b);
-    sq_fft_plan_destroy(ec->plan_back);
-    fftwf_free(ec->a);
-    fftwf_free(ec->b);
-    fftwf_free(ec->corr);
-    fftwf_free(ec->fa);
-    fftwf_free(ec->fb);
+    xcorr_free(&ec->block);
+    xcorr_free(&ec->span);
     free(ec);
 }
 
@@ -101,17 +135,7 @@ int sq_echo_canceller_create(sq_echo_canceller **out)
     sq_echo_canceller *ec = calloc(1, sizeof *ec);
     if (!ec)
         return SQ_ENOMEM;
-    ec->a = fftwf_alloc_real(FFT_N);
-    ec->b = fftwf_alloc_real(FFT_N);
-    ec->corr = fftwf_alloc_real(FFT_N);
-    ec->fa = fftwf_alloc_complex(FFT_N / 2 + 1);
-    ec->fb = fftwf_alloc_complex(FFT_N / 2 + 1);
-    if (ec->a && ec->b && ec->corr && ec->fa && ec->fb) {
-        ec->plan_a = sq_fft_plan_r2c(FFT_N, ec->a, ec->fa);
-        ec->plan_b = sq_fft_plan_r2c(FFT_N, ec->b, ec->fb);
-        ec->plan_back = sq_fft_plan_c2r(FFT_N, ec->fb, ec->corr);
-    }
-    if (!ec->plan_a || !ec->plan_b || !ec->plan_back) {
+    if (!xcorr_init(&ec->block, BLOCK_FFT) || !xcorr_init(&ec->span, SPAN_FFT)) {
         sq_echo_canceller_destroy(ec);
         return SQ_ENOMEM;
     }
@@ -174,22 +198,23 @@ static int solve_toeplitz(const double *r, const double *p, double *h, size_t n)
     return 1;
 }
 
-/* Power left in channel y's last block once the fit's prediction from channel x is taken out. */
-static double residual_power(const sq_echo_canceller *ec, int y, const echo_fit *f)
+/* Mean square of channel y over `len` samples ending `newest` samples ago, with the fit's
+ * prediction from the other channel taken out. */
+static double residual_power(const sq_echo_canceller *ec, int y, const echo_fit *f, size_t newest, size_t len)
 {
     double sum = 0.0;
-    for (size_t age = 0; age < BLOCK; age++) {
+    for (size_t age = newest; age < newest + len; age++) {
         double e = *raw_at(ec, y, age) - predict(ec, 1 - y, f, age);
         sum += e * e;
     }
-    return sum / BLOCK;
+    return sum / (double)len;
 }
 
-/* Geometric over arithmetic mean of x's power in 50 Hz bands across the telephone band. */
-static double band_flatness(fftwf_complex *fx)
+/* Geometric over arithmetic mean of a spectrum's power in 50 Hz bands across the telephone band. */
+static double band_flatness(fftwf_complex *fx, size_t n_fft)
 {
     double log_sum = 0.0, sum = 0.0;
-    double bin_hz = (double)SQ_PROCESSING_RATE_HZ / FFT_N;
+    double bin_hz = (double)SQ_PROCESSING_RATE_HZ / (double)n_fft;
     for (int s = 0; s < N_SUBBANDS; s++) {
         size_t lo = (size_t)((BAND_LO_HZ + s * SUBBAND_HZ) / bin_hz);
         size_t hi = (size_t)((BAND_LO_HZ + (s + 1) * SUBBAND_HZ) / bin_hz);
@@ -220,91 +245,130 @@ static size_t strongest_window(const float *corr)
     }
 }
 
-/* Fits channel y's echo of channel x = 1 - y over the block just ended; 1 when it passed the
- * gates and a fit was made (in *fit, with the lag, loss and residual in *info). */
-static int fit_block(sq_echo_canceller *ec, int y, echo_fit *fit, sq_echo_path *info, double *residual)
+/* Fits channel y over `len` samples ending `newest` samples ago as an echo of the other
+ * channel x: r_xy from one FFT product, the lag window with most of it, the least-squares
+ * taps there. With min_flatness > 0, x must fill the band that much first. 0 when it does
+ * not, or the recursion breaks down. */
+static int fit_stretch(const sq_echo_canceller *ec, const xcorr *xc, int y, size_t newest, size_t len,
+                       double min_flatness, fit_result *out)
 {
     int x = 1 - y;
-    double py = ec->block_power[y] / BLOCK;
-    if (py < MIN_BLOCK_POWER)
+    size_t lead = len + MAX_LAG;
+    memset(xc->a, 0, xc->n * sizeof *xc->a);
+    memcpy(xc->a, raw_at(ec, x, newest + lead - 1), lead * sizeof *xc->a);   /* contiguous, oldest first */
+    fftwf_execute(xc->plan_a);
+    if (min_flatness > 0.0 && band_flatness(xc->fa, xc->n) < min_flatness)
         return 0;
-    double px = 0.0;
-    for (size_t i = 0; i < SEGMENT; i++) {
-        float v = *raw_at(ec, x, SEGMENT - 1 - i);
-        ec->segment[i] = v;
-        px += (double)v * v;
+    memset(xc->b, 0, xc->n * sizeof *xc->b);
+    memcpy(xc->b + MAX_LAG, raw_at(ec, y, newest + len - 1), len * sizeof *xc->b);
+    fftwf_execute(xc->plan_b);
+    for (size_t k = 0; k <= xc->n / 2; k++) {   /* B times conj(A): y against x, x leading */
+        float br = xc->fb[k][0], bi = xc->fb[k][1], ar = xc->fa[k][0], ai = xc->fa[k][1];
+        xc->fb[k][0] = br * ar + bi * ai;
+        xc->fb[k][1] = bi * ar - br * ai;
     }
-    px /= SEGMENT;
-    if (px < py * pow(10.0, MIN_LOSS_DB / 10.0))
-        return 0;
-    memset(ec->a, 0, FFT_N * sizeof *ec->a);
-    memcpy(ec->a, ec->segment, sizeof ec->segment);
-    fftwf_execute(ec->plan_a);
-    double flat = band_flatness(ec->fa);
-#ifdef ECHO_DEBUG
-    fprintf(stderr, "t %.2f ch %d py %.1f px %.1f flat %.2f\n", (double)ec->count / 8000, y, 10 * log10(py), 10 * log10(px), flat);
-#endif
-    if (flat < MIN_FLATNESS)
-        return 0;
-    memset(ec->b, 0, FFT_N * sizeof *ec->b);
-    for (size_t i = 0; i < BLOCK; i++)
-        ec->b[MAX_LAG + i] = *raw_at(ec, y, BLOCK - 1 - i);
-    fftwf_execute(ec->plan_b);
-    for (size_t k = 0; k <= FFT_N / 2; k++) {   /* B times conj(A): y against x, x leading */
-        float br = ec->fb[k][0], bi = ec->fb[k][1], ar = ec->fa[k][0], ai = ec->fa[k][1];
-        ec->fb[k][0] = br * ar + bi * ai;
-        ec->fb[k][1] = bi * ar - br * ai;
-    }
-    fftwf_execute(ec->plan_back);   /* corr[k] = FFT_N * sum y(n) x(n - k) */
-    size_t delay = strongest_window(ec->corr);
-    /* x(n - delay - j) for the block's n and j < TAPS: segment[MAX_LAG - delay - (TAPS-1) ...] */
-    const float *u = &ec->segment[MAX_LAG - delay - (TAPS - 1)];
-    size_t len = BLOCK + TAPS - 1;
-    double r[TAPS], p[TAPS], h[TAPS];
+    fftwf_execute(xc->plan_back);   /* corr[k] = n * sum y(m) x(m - k) */
+    size_t delay = strongest_window(xc->corr);
+    /* x(m - delay - j) for the stretch's m and j < TAPS, oldest first */
+    const float *u = raw_at(ec, x, newest + len - 1 + delay + TAPS - 1);
+    size_t u_len = len + TAPS - 1;
+    double r[TAPS], p[TAPS], h[TAPS], y_sum = 0.0;
     for (size_t k = 0; k < TAPS; k++) {
         double s = 0.0;
-        for (size_t i = 0; i + k < len; i++)
+        for (size_t i = 0; i + k < u_len; i++)
             s += (double)u[i] * u[i + k];
         r[k] = s;
-        p[k] = ec->corr[delay + k] / FFT_N;
+        p[k] = xc->corr[delay + k] / (double)xc->n;
     }
+    out->x_power = r[0] / (double)u_len;
     r[0] *= 1.0 + LOADING;
     if (!solve_toeplitz(r, p, h, TAPS))
         return 0;
-    size_t peak = 0;
+    out->peak = 0;
     for (size_t j = 0; j < TAPS; j++) {
-        fit->reversed[TAPS - 1 - j] = (float)h[j];
-        if (fabs(h[j]) > fabs(h[peak]))
-            peak = j;
+        out->fit.reversed[TAPS - 1 - j] = (float)h[j];
+        if (fabs(h[j]) > fabs(h[out->peak]))
+            out->peak = j;
     }
-    fit->delay = delay;
-    *residual = residual_power(ec, y, fit);
-    double px_window = r[0] / (1.0 + LOADING) / len;
-    info->learnt = 1;
-    info->delay_ms = (double)(delay + peak) * 1000.0 / SQ_PROCESSING_RATE_HZ;
-    info->loss_db = 10.0 * log10(px_window / py);
-    info->removed_db = 10.0 * log10(py / fmax(*residual, 1e-30));
-    info->learnt_at_s = (double)ec->count / SQ_PROCESSING_RATE_HZ;
-#ifdef ECHO_DEBUG
-    fprintf(stderr, "   fit delay %.1f ms loss %.1f removed %.1f\n", info->delay_ms, info->loss_db, info->removed_db);
-#endif
+    out->fit.delay = delay;
+    for (size_t age = newest; age < newest + len; age++)
+        y_sum += (double)*raw_at(ec, y, age) * *raw_at(ec, y, age);
+    out->y_power = y_sum / (double)len;
+    out->residual = residual_power(ec, y, &out->fit, newest, len);
     return 1;
 }
 
+/* Learns from the block just ended, for each channel against the other. */
 static void learn(sq_echo_canceller *ec)
 {
     for (int y = 0; y < 2; y++) {
-        echo_fit fit;
-        sq_echo_path info;
-        double residual;
-        if (!fit_block(ec, y, &fit, &info, &residual) || info.removed_db < MIN_REMOVED_DB)
+        double py = ec->block_power[y] / BLOCK, px = 0.0;
+        if (py < MIN_BLOCK_POWER)
             continue;
+        const float *x = raw_at(ec, 1 - y, BLOCK + MAX_LAG - 1);
+        for (size_t i = 0; i < BLOCK + MAX_LAG; i++)
+            px += (double)x[i] * x[i];
+        px /= BLOCK + MAX_LAG;
+        fit_result f;
+        if (px < py * pow(10.0, MIN_LOSS_DB / 10.0) || !fit_stretch(ec, &ec->block, y, 0, BLOCK, MIN_FLATNESS, &f))
+            continue;
+        double removed_db = 10.0 * log10(f.y_power / fmax(f.residual, 1e-30));
         echo_path *path = &ec->path[y];
-        if (path->info.learnt && residual >= BETTER_BY * residual_power(ec, y, &path->fit))
+        if (removed_db < MIN_REMOVED_DB ||
+            (path->info.learnt && f.residual >= BETTER_BY * residual_power(ec, y, &path->fit, 0, BLOCK)))
             continue;
-        path->fit = fit;
-        path->info = info;
+        path->fit = f.fit;
+        path->info.learnt = 1;
+        path->info.delay_ms = (double)(f.fit.delay + f.peak) * 1000.0 / SQ_PROCESSING_RATE_HZ;
+        path->info.loss_db = 10.0 * log10(f.x_power / f.y_power);
+        path->info.removed_db = removed_db;
+        path->info.learnt_at_s = (double)ec->count / SQ_PROCESSING_RATE_HZ;
     }
+}
+
+/* Power of b's spectrum (as plan_b leaves it in fb) from lo_hz to hi_hz. */
+static double band_power(const xcorr *xc, double lo_hz, double hi_hz)
+{
+    fftwf_execute(xc->plan_b);
+    double bin_hz = (double)SQ_PROCESSING_RATE_HZ / (double)xc->n, sum = 0.0;
+    size_t lo = (size_t)fmax(0.0, ceil(lo_hz / bin_hz)), hi = (size_t)fmin((double)(xc->n / 2), floor(hi_hz / bin_hz));
+    for (size_t k = lo; k <= hi; k++)
+        sum += (double)xc->fb[k][0] * xc->fb[k][0] + (double)xc->fb[k][1] * xc->fb[k][1];
+    return sum;
+}
+
+double sq_echo_canceller_explained_db(sq_echo_canceller *ec, int ch, double start_s, double end_s, double lo_hz,
+                                      double hi_hz)
+{
+    if (!ec || (ch != 0 && ch != 1) || !(start_s < end_s) || !(lo_hz < hi_hz))
+        return 0.0;
+    double rate = SQ_PROCESSING_RATE_HZ;
+    uint64_t oldest_kept = ec->count > RING - MAX_LAG - TAPS ? ec->count - (RING - MAX_LAG - TAPS) : 0;
+    double first = fmax(start_s * rate, (double)oldest_kept), last = fmin(end_s * rate, (double)ec->count);
+    if (!(last - first >= SPAN_MIN))
+        return 0.0;
+    uint64_t s0 = (uint64_t)first, s1 = (uint64_t)last;
+    size_t len = (size_t)(s1 - s0);
+    if (len > SPAN_MAX)
+        len = SPAN_MAX;
+    size_t newest = (size_t)(ec->count - s0 - len);
+    fit_result f;
+    const xcorr *xc = &ec->span;
+    if (!fit_stretch(ec, xc, ch, newest, len, 0.0, &f))
+        return 0.0;
+    /* the stretch as it is, then with the fit's prediction taken out, over the band only:
+     * the far side's echo beside a signal of this channel's own in another band is still
+     * an echo in this one */
+    memset(xc->b, 0, xc->n * sizeof *xc->b);
+    for (size_t i = 0; i < len; i++)
+        xc->b[i] = *raw_at(ec, ch, newest + len - 1 - i);
+    double before = band_power(xc, lo_hz, hi_hz);
+    for (size_t i = 0; i < len; i++)
+        xc->b[i] -= predict(ec, 1 - ch, &f.fit, newest + len - 1 - i);
+    double after = band_power(xc, lo_hz, hi_hz);
+    if (!(before > 0.0))
+        return 0.0;
+    return 10.0 * log10(before / fmax(after, before * 1e-10));
 }
 
 /* Gives back the oldest frame held, with its echoes taken out. */

@@ -35,6 +35,7 @@ typedef struct timeline {
     call_plot *plot;         /* --plot, --html: every event shown is drawn too */
     int page;                /* --html: the page wants each event's JSON line */
     int plot_failed;         /* out of memory keeping an event for it */
+    sq_echo_canceller *echo; /* a two-channel file's: tells an echo read as FSK */
     constellations *stars;   /* --constellation */
     int stars_failed;        /* a picture could not be drawn (said already) */
     int first_channel;       /* the channel drawn in the plot's first panel */
@@ -111,8 +112,37 @@ static int parse_decode(int argc, char **argv, decode_opts *o)
     return EXIT_OK;
 }
 
+/* FSK "data" on one channel of a two-channel call whose band the other channel's audio
+ * mostly explains (a fit from it takes 6 dB or more out: the echo holds three quarters of the
+ * band's power, and is what the FSK receiver read) is that channel's signal come back as an
+ * echo: INFO and tone B read in V.21's band before the canceller has learnt the echo path.
+ * FSK data of the channel's own is not explained by the other's audio: a fit takes about a
+ * dB out of it. */
+#define ECHO_EXPLAINED_DB 6.0
+
+static const sq_fsk_params *fsk_channel_of(const sq_event *ev)
+{
+    if (ev->type == SQ_EVENT_V21)
+        return ev->fsk_channel == 2 ? &SQ_FSK_V21_CH2 : &SQ_FSK_V21_CH1;
+    if (ev->type == SQ_EVENT_BELL103)
+        return ev->fsk_channel == 2 ? &SQ_FSK_BELL103_ANS : &SQ_FSK_BELL103_ORIG;
+    return NULL;
+}
+
+static int is_explained_echo(const timeline *t, const sq_event *ev, int channel)
+{
+    const sq_fsk_params *fsk = fsk_channel_of(ev);
+    if (!t->echo || !fsk)
+        return 0;
+    double lo = fmin(fsk->mark_hz, fsk->space_hz) - fsk->baud / 2, hi = fmax(fsk->mark_hz, fsk->space_hz) + fsk->baud / 2;
+    double db = sq_echo_canceller_explained_db(t->echo, channel - 1, ev->start_s, ev->end_s, lo, hi);
+    return db >= ECHO_EXPLAINED_DB;
+}
+
 static int keep_event(timeline *t, const sq_event *ev, int channel)
 {
+    if (is_explained_echo(t, ev, channel))
+        return 0;
     if (t->n == t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 64;
         timeline_event *items = realloc(t->items, cap * sizeof *items);
@@ -407,6 +437,7 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
     if (nch == 2 && (sq_echo_canceller_create(&echo) != SQ_OK ||
                      !(cleaned = malloc(READ_FRAMES * 2 * sizeof *cleaned))))
         rc = EXIT_RUNTIME;
+    t->echo = echo;
     for (int c = 0; c < nch && frames && mono; c++)
         if ((o->channel == 0 || o->channel == c + 1) && sq_decoder_create(&s, &dec[c]) != SQ_OK)
             rc = EXIT_RUNTIME;
@@ -475,6 +506,7 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
     free(frames);
     free(mono);
     free(cleaned);
+    t->echo = NULL;
     sq_echo_canceller_destroy(echo);
     return rc;
 }
