@@ -28,15 +28,15 @@
 #define TAPS 96                    /* 12 ms of echo path: a hybrid, codec and line filters */
 #define MAX_DELAY 4000             /* 500 ms: round trips through a network and back */
 #define MAX_LAG (MAX_DELAY + TAPS)
-#define BLOCK_FFT 8192             /* >= BLOCK + MAX_LAG: the correlation does not wrap */
+#define XCORR_FFT 8192             /* >= BLOCK + MAX_LAG: the correlation does not wrap */
 /* Output is held back two blocks, so a fit applies to the block it was learnt on and to the
  * one before it: an echo is taken out from where the far side started to be heard alone,
  * not a block or two later. */
 #define LATENCY (2 * BLOCK)
 #define RING 65536                 /* 8.2 s: what a question about a past event can look at */
-#define SPAN_MAX 16384             /* the longest stretch a question fits (the first 2 s) */
+#define SPAN_MAX (XCORR_FFT - MAX_LAG)   /* the longest stretch a question fits: its first 512 ms */
 #define SPAN_MIN (4 * TAPS)
-#define SPAN_FFT 32768             /* >= SPAN_MAX + MAX_LAG */
+#define TRIM_ENERGY 1e-3           /* taps outside the fit's span holding this share are dropped */
 #define MIN_BLOCK_POWER 1e-7       /* -70 dBFS: a G.711 channel's idle noise is near -73 */
 #define MIN_LOSS_DB 10.0
 #define MIN_REMOVED_DB 10.0
@@ -48,14 +48,18 @@
 /* Geometric over arithmetic mean of the 50 Hz band powers: 0.5-0.9 for V.34 or V.32
  * training and data, under 0.05 for tones, FSK and V.22's 600-baud signals. */
 #define MIN_FLATNESS 0.3
+#define MIN_PERIOD 40               /* 5 ms: the autocorrelation of a band-filling signal is gone by then */
+#define MAX_PERIODIC 0.25          /* band-filling data and training stay under 0.1 */
 #define LOADING 1e-3               /* 30 dB under the signal: keeps the solution bounded */
 
+_Static_assert(MAX_LAG <= 2 * BLOCK, "a block's lead-in is the two blocks before it");
 _Static_assert((RING & (RING - 1)) == 0 && RING >= LATENCY + BLOCK + MAX_LAG, "the ring holds a block's lead-in");
-_Static_assert(BLOCK_FFT >= BLOCK + MAX_LAG && SPAN_FFT >= SPAN_MAX + MAX_LAG, "correlations do not wrap");
+_Static_assert(XCORR_FFT >= BLOCK + MAX_LAG && SPAN_MAX >= BLOCK, "correlations do not wrap");
 
 typedef struct echo_fit {
     size_t delay;          /* lag of the first tap */
-    float reversed[TAPS];  /* reversed[i] weighs x(n - delay - (TAPS - 1) + i) */
+    size_t n;              /* taps kept (a multiple of 4): the path's own length */
+    float reversed[TAPS];  /* reversed[i] weighs x(n - delay - (n - 1) + i) */
 } echo_fit;
 
 typedef struct echo_path {
@@ -76,7 +80,7 @@ typedef struct xcorr {
 typedef struct fit_result {
     echo_fit fit;
     double y_power, x_power, residual;   /* mean squares over the stretch (x: at the fit's lag) */
-    size_t peak;                         /* the largest tap */
+    size_t peak_lag;                     /* the largest tap's */
 } fit_result;
 
 struct sq_echo_canceller {
@@ -86,8 +90,9 @@ struct sq_echo_canceller {
     size_t held;               /* of them, not yet given back */
     size_t in_block;
     double block_power[2];     /* sum of squares of each channel's raw block */
+    double past_power[2][2];   /* ... of the two blocks before it */
     echo_path path[2];         /* path[c]: channel c's echo of channel 1 - c */
-    xcorr block, span;
+    xcorr xc;
 };
 
 static void xcorr_free(xcorr *x)
@@ -122,8 +127,7 @@ void sq_echo_canceller_destroy(sq_echo_canceller *ec)
 {
     if (!ec)
         return;
-    xcorr_free(&ec->block);
-    xcorr_free(&ec->span);
+    xcorr_free(&ec->xc);
     free(ec);
 }
 
@@ -135,7 +139,7 @@ int sq_echo_canceller_create(sq_echo_canceller **out)
     sq_echo_canceller *ec = calloc(1, sizeof *ec);
     if (!ec)
         return SQ_ENOMEM;
-    if (!xcorr_init(&ec->block, BLOCK_FFT) || !xcorr_init(&ec->span, SPAN_FFT)) {
+    if (!xcorr_init(&ec->xc, XCORR_FFT)) {
         sq_echo_canceller_destroy(ec);
         return SQ_ENOMEM;
     }
@@ -152,9 +156,9 @@ static const float *raw_at(const sq_echo_canceller *ec, int c, size_t age)
 /* The echo on the other channel's sample `age` samples ago, predicted from x = channel c. */
 static float predict(const sq_echo_canceller *ec, int c, const echo_fit *f, size_t age)
 {
-    const float *x = raw_at(ec, c, age + f->delay + TAPS - 1);   /* oldest of TAPS, contiguous */
+    const float *x = raw_at(ec, c, age + f->delay + f->n - 1);   /* oldest of n, contiguous */
     float s[4] = { 0 };
-    for (size_t i = 0; i < TAPS; i += 4)
+    for (size_t i = 0; i < f->n; i += 4)
         for (size_t k = 0; k < 4; k++)
             s[k] += f->reversed[i + k] * x[i + k];
     return (s[0] + s[1]) + (s[2] + s[3]);
@@ -245,6 +249,46 @@ static size_t strongest_window(const float *corr)
     }
 }
 
+/* Whether x (transformed in fa) repeats itself within MAX_DELAY: its autocorrelation, from
+ * |A|^2, comes back to MAX_PERIODIC of its peak somewhere past the shortest lag a path could
+ * span. An echo of a periodic signal (V.90's DIL, V.34's PP) fits at its true delay and at
+ * every period from it alike, and a fit at the wrong one would add error to all that is not
+ * periodic later. */
+static int is_periodic(const xcorr *xc)
+{
+    for (size_t k = 0; k <= xc->n / 2; k++) {
+        xc->fb[k][0] = xc->fa[k][0] * xc->fa[k][0] + xc->fa[k][1] * xc->fa[k][1];
+        xc->fb[k][1] = 0.0f;
+    }
+    fftwf_execute(xc->plan_back);
+    float peak = xc->corr[0];
+    for (size_t k = MIN_PERIOD; k <= MAX_DELAY; k++)
+        if (fabsf(xc->corr[k]) > MAX_PERIODIC * peak)
+            return 1;
+    return 0;
+}
+
+/* Keeps the taps h[j0..j1) that hold all but TRIM_ENERGY of the fit's energy (in fours):
+ * the echo costs its path's length per sample, not TAPS. */
+static void trim(const double *h, size_t delay, echo_fit *f)
+{
+    double total = 0.0, cut = 0.0;
+    for (size_t j = 0; j < TAPS; j++)
+        total += h[j] * h[j];
+    size_t j0 = 0, j1 = TAPS;
+    while (j0 + 4 < j1 && cut + h[j0] * h[j0] < TRIM_ENERGY / 2 * total)
+        cut += h[j0] * h[j0], j0++;
+    cut = 0.0;
+    while (j1 - 4 > j0 && cut + h[j1 - 1] * h[j1 - 1] < TRIM_ENERGY / 2 * total)
+        cut += h[j1 - 1] * h[j1 - 1], j1--;
+    while ((j1 - j0) % 4)
+        j1 < TAPS ? j1++ : j0--;
+    f->delay = delay + j0;
+    f->n = j1 - j0;
+    for (size_t j = j0; j < j1; j++)
+        f->reversed[j1 - 1 - j] = (float)h[j];
+}
+
 /* Fits channel y over `len` samples ending `newest` samples ago as an echo of the other
  * channel x: r_xy from one FFT product, the lag window with most of it, the least-squares
  * taps there. With min_flatness > 0, x must fill the band that much first. 0 when it does
@@ -257,7 +301,7 @@ static int fit_stretch(const sq_echo_canceller *ec, const xcorr *xc, int y, size
     memset(xc->a, 0, xc->n * sizeof *xc->a);
     memcpy(xc->a, raw_at(ec, x, newest + lead - 1), lead * sizeof *xc->a);   /* contiguous, oldest first */
     fftwf_execute(xc->plan_a);
-    if (min_flatness > 0.0 && band_flatness(xc->fa, xc->n) < min_flatness)
+    if (min_flatness > 0.0 && (band_flatness(xc->fa, xc->n) < min_flatness || is_periodic(xc)))
         return 0;
     memset(xc->b, 0, xc->n * sizeof *xc->b);
     memcpy(xc->b + MAX_LAG, raw_at(ec, y, newest + len - 1), len * sizeof *xc->b);
@@ -284,13 +328,12 @@ static int fit_stretch(const sq_echo_canceller *ec, const xcorr *xc, int y, size
     r[0] *= 1.0 + LOADING;
     if (!solve_toeplitz(r, p, h, TAPS))
         return 0;
-    out->peak = 0;
-    for (size_t j = 0; j < TAPS; j++) {
-        out->fit.reversed[TAPS - 1 - j] = (float)h[j];
-        if (fabs(h[j]) > fabs(h[out->peak]))
-            out->peak = j;
-    }
-    out->fit.delay = delay;
+    trim(h, delay, &out->fit);
+    size_t peak = 0;
+    for (size_t j = 0; j < TAPS; j++)
+        if (fabs(h[j]) > fabs(h[peak]))
+            peak = j;
+    out->peak_lag = delay + peak;
     for (size_t age = newest; age < newest + len; age++)
         y_sum += (double)*raw_at(ec, y, age) * *raw_at(ec, y, age);
     out->y_power = y_sum / (double)len;
@@ -302,24 +345,24 @@ static int fit_stretch(const sq_echo_canceller *ec, const xcorr *xc, int y, size
 static void learn(sq_echo_canceller *ec)
 {
     for (int y = 0; y < 2; y++) {
-        double py = ec->block_power[y] / BLOCK, px = 0.0;
-        if (py < MIN_BLOCK_POWER)
+        int x = 1 - y;
+        double py = ec->block_power[y] / BLOCK;
+        double px = (ec->block_power[x] + ec->past_power[x][0] + ec->past_power[x][1]) / (BLOCK + MAX_LAG);
+        if (py < MIN_BLOCK_POWER || px < py * pow(10.0, MIN_LOSS_DB / 10.0))
             continue;
-        const float *x = raw_at(ec, 1 - y, BLOCK + MAX_LAG - 1);
-        for (size_t i = 0; i < BLOCK + MAX_LAG; i++)
-            px += (double)x[i] * x[i];
-        px /= BLOCK + MAX_LAG;
+        echo_path *path = &ec->path[y];
+        double current = path->info.learnt ? residual_power(ec, y, &path->fit, 0, BLOCK) : INFINITY;
+        if (py >= current * pow(10.0, path->info.removed_db / 10.0) / 2.0)
+            continue;   /* the fit in use does as well here as where it was learnt, within 3 dB */
         fit_result f;
-        if (px < py * pow(10.0, MIN_LOSS_DB / 10.0) || !fit_stretch(ec, &ec->block, y, 0, BLOCK, MIN_FLATNESS, &f))
+        if (!fit_stretch(ec, &ec->xc, y, 0, BLOCK, MIN_FLATNESS, &f))
             continue;
         double removed_db = 10.0 * log10(f.y_power / fmax(f.residual, 1e-30));
-        echo_path *path = &ec->path[y];
-        if (removed_db < MIN_REMOVED_DB ||
-            (path->info.learnt && f.residual >= BETTER_BY * residual_power(ec, y, &path->fit, 0, BLOCK)))
+        if (removed_db < MIN_REMOVED_DB || f.residual >= BETTER_BY * current)
             continue;
         path->fit = f.fit;
         path->info.learnt = 1;
-        path->info.delay_ms = (double)(f.fit.delay + f.peak) * 1000.0 / SQ_PROCESSING_RATE_HZ;
+        path->info.delay_ms = (double)f.peak_lag * 1000.0 / SQ_PROCESSING_RATE_HZ;
         path->info.loss_db = 10.0 * log10(f.x_power / f.y_power);
         path->info.removed_db = removed_db;
         path->info.learnt_at_s = (double)ec->count / SQ_PROCESSING_RATE_HZ;
@@ -353,7 +396,7 @@ double sq_echo_canceller_explained_db(sq_echo_canceller *ec, int ch, double star
         len = SPAN_MAX;
     size_t newest = (size_t)(ec->count - s0 - len);
     fit_result f;
-    const xcorr *xc = &ec->span;
+    const xcorr *xc = &ec->xc;
     if (!fit_stretch(ec, xc, ch, newest, len, 0.0, &f))
         return 0.0;
     /* the stretch as it is, then with the fit's prediction taken out, over the band only:
@@ -398,6 +441,10 @@ size_t sq_echo_canceller_process(sq_echo_canceller *ec, const float *in, size_t 
         ec->held++;
         if (++ec->in_block == BLOCK) {
             learn(ec);
+            for (int c = 0; c < 2; c++) {
+                ec->past_power[c][1] = ec->past_power[c][0];
+                ec->past_power[c][0] = ec->block_power[c];
+            }
             ec->in_block = 0;
             ec->block_power[0] = ec->block_power[1] = 0.0;
         }
