@@ -2,19 +2,21 @@
  *
  * A call recorded one direction per channel (a SIP ATA or a PBX capturing each leg) carries
  * on each channel an echo of the other: what the far side sent, returned by the near side's
- * hybrid through the network, 15-35 dB down and 10-500 ms late. Where both modems send at
- * once (V.34 phase 4, V.90's digital start-up) that echo sits under the channel's own
- * signal and spoils what a receiver reads there.
+ * hybrid through the network, 15-35 dB down and 30-150 ms late, and sometimes crosstalk
+ * with no delay as well. Where both modems send at once (V.34 phase 4, V.90's digital
+ * start-up) that echo sits under the channel's own signal and spoils what a receiver reads.
  *
  * The echo is linear (a codec, filters and a delay), so it can be predicted from the other
  * channel and subtracted. The canceller learns it only where it can be told apart: a block
- * of 256 ms in which the other channel carries a signal that fills the telephone band
- * (training, data) at least 10 dB above this one, which is then (nearly) all echo. It finds
- * the delay from the cross-correlation, fits a short FIR there by least squares, and keeps
- * the fit only if it removes at least 10 dB of the block (a chance fit removes a fraction of
- * a dB). From then on, and from the block before the one it was learnt on, every sample
- * has the predicted echo taken out; a later block that is fitted better replaces it. A channel whose echo is never learnt passes through unchanged,
- * and so does any file without a linear echo between its channels. */
+ * of 128 ms in which the other channel carries a signal that fills the telephone band
+ * without repeating itself (training, data) at least 10 dB above this one, which is then
+ * nearly all echo. It finds the delays (up to 372 ms) from the cross-correlation, fits 12 ms
+ * of path at one or two of them by least squares, and keeps the fit only if it removes at
+ * least 10 dB of the block (a chance fit removes a fraction of a dB). From the block before
+ * the one it was learnt on, every sample has the predicted echo taken out where it is within
+ * 30 dB of the channel's own signal; a later block fitted better replaces the fit. A channel
+ * whose echo is never learnt passes through unchanged, and so does any file without a
+ * linear echo between its channels. */
 #ifndef SQUEAL_ECHO_CANCELLER_H
 #define SQUEAL_ECHO_CANCELLER_H
 
@@ -30,7 +32,7 @@ typedef struct sq_echo_canceller sq_echo_canceller;
 SQ_API SQ_NODISCARD int sq_echo_canceller_create(sq_echo_canceller **out);
 /* Takes n interleaved two-channel frames at SQ_PROCESSING_RATE_HZ and gives back, into
  * out (room for n frames), the frames that are ready, each channel with its echo of the
- * other taken out; returns how many. The output runs 512 ms behind the input (a fit
+ * other taken out; returns how many. The output runs 256 ms behind the input (a fit
  * learnt on a stretch cleans that stretch too): the first calls give back nothing, and
  * sq_echo_canceller_flush gives the rest at the end. The output does not depend on how the
  * input is split into calls. */
@@ -51,8 +53,8 @@ typedef struct sq_echo_path {
 /* How much of channel ch's audio (0 or 1) from start_s to end_s (input time: seconds since
  * the first frame given), in the band lo_hz to hi_hz, is an echo of the other channel: the dB
  * a least-squares fit from the other channel, at the delay that explains it best, takes out
- * of that band (over the stretch's first 2 s). 0 when the stretch is under 48 ms long or no
- * longer held (8 s back); about a dB for audio of its own, over 10 dB for an echo or
+ * of that band (over the stretch's first 128 ms). 0 when the stretch is under 48 ms long or no
+ * longer held (4 s back); about a dB for audio of its own, over 10 dB for an echo or
  * crosstalk, whatever the signal. */
 SQ_API double sq_echo_canceller_explained_db(sq_echo_canceller *ec, int ch, double start_s, double end_s,
                                              double lo_hz, double hi_hz);

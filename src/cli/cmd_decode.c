@@ -112,31 +112,43 @@ static int parse_decode(int argc, char **argv, decode_opts *o)
     return EXIT_OK;
 }
 
-/* FSK "data" on one channel of a two-channel call whose band the other channel's audio
- * mostly explains (a fit from it takes 6 dB or more out: the echo holds three quarters of the
- * band's power, and is what the FSK receiver read) is that channel's signal come back as an
- * echo: INFO and tone B read in V.21's band before the canceller has learnt the echo path.
- * FSK data of the channel's own is not explained by the other's audio: a fit takes about a
- * dB out of it. */
+/* FSK "data", or an INFO frame that fails its CRC, on one channel of a two-channel call
+ * whose band the other channel's audio mostly explains (a fit from it takes 6 dB or more
+ * out: the echo holds three quarters of the band's power, and is what the receiver read) is
+ * that channel's signal come back as an echo: INFO and tone B read in V.21's band, an INFO1
+ * read as an INFO0, before the canceller has learnt the echo path or where it leaves the
+ * echo alone. A signal of the channel's own is not explained by the other's audio: a fit
+ * takes about a dB out of it. */
 #define ECHO_EXPLAINED_DB 6.0
+#define INFO_HALF_BAND_HZ 400.0   /* DPSK at 600 baud around its carrier */
 
-static const sq_fsk_params *fsk_channel_of(const sq_event *ev)
+/* The band an event's signal occupies, for the echo test; 0 for the kinds not tested. */
+static int echo_test_band(const sq_event *ev, double *lo, double *hi)
 {
+    const sq_fsk_params *fsk = NULL;
     if (ev->type == SQ_EVENT_V21)
-        return ev->fsk_channel == 2 ? &SQ_FSK_V21_CH2 : &SQ_FSK_V21_CH1;
-    if (ev->type == SQ_EVENT_BELL103)
-        return ev->fsk_channel == 2 ? &SQ_FSK_BELL103_ANS : &SQ_FSK_BELL103_ORIG;
-    return NULL;
+        fsk = ev->fsk_channel == 2 ? &SQ_FSK_V21_CH2 : &SQ_FSK_V21_CH1;
+    else if (ev->type == SQ_EVENT_BELL103)
+        fsk = ev->fsk_channel == 2 ? &SQ_FSK_BELL103_ANS : &SQ_FSK_BELL103_ORIG;
+    if (fsk) {
+        *lo = fmin(fsk->mark_hz, fsk->space_hz) - fsk->baud / 2;
+        *hi = fmax(fsk->mark_hz, fsk->space_hz) + fsk->baud / 2;
+        return 1;
+    }
+    if ((ev->type == SQ_EVENT_INFO0 || ev->type == SQ_EVENT_INFO1) && !ev->crc_ok) {
+        double carrier = ev->fsk_channel == 2 ? 2400.0 : 1200.0;
+        *lo = carrier - INFO_HALF_BAND_HZ;
+        *hi = carrier + INFO_HALF_BAND_HZ;
+        return 1;
+    }
+    return 0;
 }
 
 static int is_explained_echo(const timeline *t, const sq_event *ev, int channel)
 {
-    const sq_fsk_params *fsk = fsk_channel_of(ev);
-    if (!t->echo || !fsk)
-        return 0;
-    double lo = fmin(fsk->mark_hz, fsk->space_hz) - fsk->baud / 2, hi = fmax(fsk->mark_hz, fsk->space_hz) + fsk->baud / 2;
-    double db = sq_echo_canceller_explained_db(t->echo, channel - 1, ev->start_s, ev->end_s, lo, hi);
-    return db >= ECHO_EXPLAINED_DB;
+    double lo, hi;
+    return t->echo && echo_test_band(ev, &lo, &hi) &&
+           sq_echo_canceller_explained_db(t->echo, channel - 1, ev->start_s, ev->end_s, lo, hi) >= ECHO_EXPLAINED_DB;
 }
 
 static int keep_event(timeline *t, const sq_event *ev, int channel)

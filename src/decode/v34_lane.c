@@ -313,7 +313,9 @@ static void half_sample(sq_decoder *d, float complex y)
         }
         /* S-bar against S eight symbols before: a dip of eight symbols, smeared alike at both
          * ends by the line, so its middle is 3.5 symbols after the reversal */
-        if (l->s_symbols >= S_MIN_SYMBOLS && rho8 < REV_RHO) {
+        if (sq_v34_in_gap(l)) {
+            l->dip_start = 0;   /* a lost packet's zeros (and the line settling after) are no reversal */
+        } else if (l->s_symbols >= S_MIN_SYMBOLS && rho8 < REV_RHO) {
             if (!l->dip_start)
                 l->dip_start = k;
         } else if (l->dip_start) {

@@ -1,0 +1,405 @@
+/* A stretch of one channel fitted as the echo of another (dsp/echo_fit.h).
+ *
+ *   1. the cross-spectrum of y and x over the stretch (x from SQ_ECHO_MAX_LAG before it);
+ *      its phase alone (the phase transform) gives a correlation with a sharp peak at each
+ *      path's delay: the window of SQ_ECHO_TAPS lags holding most of its energy is the
+ *      first path, the strongest window apart from it a second one if it holds a fiftieth
+ *      as much; the cross-spectrum itself gives r_xy for the equations;
+ *   2. the least-squares taps of both at once: the normal equations, with each window's
+ *      autocorrelation and the two windows' cross-correlation as Toeplitz blocks, lightly
+ *      loaded on the diagonal, solved by Cholesky (one window alone: Levinson's recursion);
+ *      the second is tried when the first alone leaves over 1/40 of y, and kept only if it
+ *      leaves 1 dB less;
+ *   3. each window trimmed to the taps that hold its energy. */
+#include <fftw3.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dsp/echo_fit.h"
+#include "dsp/fft_plan.h"
+#include "squeal/error.h"
+#include "squeal/time_base.h"
+
+#define T SQ_ECHO_TAPS
+#define N_MAX (SQ_ECHO_MAX_WINDOWS * T)
+#define SECOND_WINDOW_SHARE 0.02   /* of the phase transform's energy: a second path worth trying
+                                      (when the first alone leaves too much) */
+#define GOOD_ENOUGH 0.025          /* a first path that leaves 16 dB less needs no second */
+#define BETTER_BY 0.8              /* a second path is kept when it leaves 1 dB less */
+#define TRIM_ENERGY 1e-2           /* the taps at a window's ends holding this share are dropped:
+                                      an error 20 dB under the echo */
+#define LOADING 1e-3               /* 30 dB under the signal: keeps the solution bounded */
+#define MAX_LOADING 0.1
+#define PHAT_FLOOR 1e-3            /* bins 60 dB under the strongest are not raised to it */
+#define BAND_LO_HZ 300.0
+#define BAND_HI_HZ 3300.0
+#define SUBBAND_HZ 50.0
+#define N_SUBBANDS 60
+#define MIN_PERIOD 40               /* 5 ms: the autocorrelation of a band-filling signal is gone by then */
+#define MAX_PERIODIC 0.25           /* band-filling data and training stay under 0.1 */
+
+_Static_assert(SQ_ECHO_MAX_STRETCH >= 1024, "a learning block fits");
+
+struct sq_echo_fitter {
+    float *a, *b, *corr;
+    fftwf_complex *fa, *fb;
+    fftwf_plan plan_a, plan_b, plan_back;
+    double gram[N_MAX * N_MAX];
+};
+
+void sq_echo_fitter_destroy(sq_echo_fitter *f)
+{
+    if (!f)
+        return;
+    sq_fft_plan_destroy(f->plan_a);
+    sq_fft_plan_destroy(f->plan_b);
+    sq_fft_plan_destroy(f->plan_back);
+    fftwf_free(f->a);
+    fftwf_free(f->b);
+    fftwf_free(f->corr);
+    fftwf_free(f->fa);
+    fftwf_free(f->fb);
+    free(f);
+}
+
+int sq_echo_fitter_create(sq_echo_fitter **out)
+{
+    *out = NULL;
+    sq_echo_fitter *f = calloc(1, sizeof *f);
+    if (!f)
+        return SQ_ENOMEM;
+    f->a = fftwf_alloc_real(SQ_ECHO_FFT);
+    f->b = fftwf_alloc_real(SQ_ECHO_FFT);
+    f->corr = fftwf_alloc_real(SQ_ECHO_FFT);
+    f->fa = fftwf_alloc_complex(SQ_ECHO_FFT / 2 + 1);
+    f->fb = fftwf_alloc_complex(SQ_ECHO_FFT / 2 + 1);
+    if (f->a && f->b && f->corr && f->fa && f->fb) {
+        f->plan_a = sq_fft_plan_r2c(SQ_ECHO_FFT, f->a, f->fa);
+        f->plan_b = sq_fft_plan_r2c(SQ_ECHO_FFT, f->b, f->fb);
+        f->plan_back = sq_fft_plan_c2r(SQ_ECHO_FFT, f->fb, f->corr);
+    }
+    if (!f->plan_a || !f->plan_b || !f->plan_back) {
+        sq_echo_fitter_destroy(f);
+        return SQ_ENOMEM;
+    }
+    *out = f;
+    return SQ_OK;
+}
+
+/* Geometric over arithmetic mean of x's power in 50 Hz bands across the telephone band:
+ * 0.5-0.9 for V.34 or V.32 training and data, under 0.05 for tones, FSK and V.22. */
+static double band_flatness(const sq_echo_fitter *f)
+{
+    double log_sum = 0.0, sum = 0.0;
+    double bin_hz = (double)SQ_PROCESSING_RATE_HZ / SQ_ECHO_FFT;
+    for (int s = 0; s < N_SUBBANDS; s++) {
+        size_t lo = (size_t)((BAND_LO_HZ + s * SUBBAND_HZ) / bin_hz);
+        size_t hi = (size_t)((BAND_LO_HZ + (s + 1) * SUBBAND_HZ) / bin_hz);
+        double p = 1e-30;
+        for (size_t k = lo; k < hi; k++)
+            p += (double)f->fa[k][0] * f->fa[k][0] + (double)f->fa[k][1] * f->fa[k][1];
+        log_sum += log(p);
+        sum += p;
+    }
+    return exp(log_sum / N_SUBBANDS) / (sum / N_SUBBANDS);
+}
+
+/* Whether x repeats itself within the longest delay: its autocorrelation (from |A|^2) comes
+ * back to MAX_PERIODIC of its peak past MIN_PERIOD. An echo of a periodic signal (V.90's
+ * DIL, V.34's PP) fits at its true delay and at every period from it alike, and a fit at
+ * the wrong one adds error to all that is not periodic later. */
+static int is_periodic(sq_echo_fitter *f)
+{
+    for (size_t k = 0; k <= SQ_ECHO_FFT / 2; k++) {
+        f->fb[k][0] = f->fa[k][0] * f->fa[k][0] + f->fa[k][1] * f->fa[k][1];
+        f->fb[k][1] = 0.0f;
+    }
+    fftwf_execute(f->plan_back);
+    float peak = f->corr[0];
+    for (size_t k = MIN_PERIOD; k <= SQ_ECHO_MAX_DELAY; k++)
+        if (fabsf(f->corr[k]) > MAX_PERIODIC * peak)
+            return 1;
+    return 0;
+}
+
+/* The window of T lags (first lag 0..SQ_ECHO_MAX_DELAY) where corr has most energy, leaving
+ * out windows that overlap the one at `apart_from` (when not SIZE_MAX); its energy in *e. */
+static size_t strongest_window(const float *corr, size_t apart_from, double *e)
+{
+    double energy = 0.0, best = -1.0;
+    size_t at = 0;
+    for (size_t k = 0; k < T; k++)
+        energy += (double)corr[k] * corr[k];
+    for (size_t d = 0;; d++) {
+        int overlaps = apart_from != SIZE_MAX && d + T > apart_from && apart_from + T > d;
+        if (!overlaps && energy > best) {
+            best = energy;
+            at = d;
+        }
+        if (d == SQ_ECHO_MAX_DELAY)
+            break;
+        energy += (double)corr[d + T] * corr[d + T] - (double)corr[d] * corr[d];
+    }
+    *e = best;
+    return at;
+}
+
+/* sum over m < len of x(m - lag_a) x(m - lag_b), x as given to the fit (lags <= SQ_ECHO_MAX_LAG) */
+static double lag_product(const float *x, size_t len, size_t lag_a, size_t lag_b)
+{
+    const float *u = x + SQ_ECHO_MAX_LAG - lag_a, *v = x + SQ_ECHO_MAX_LAG - lag_b;
+    float s[8] = { 0 };   /* eight sums side by side vectorise; each adds up len / 8 terms */
+    size_t whole = len - len % 8;
+    for (size_t m = 0; m < whole; m += 8)
+        for (size_t k = 0; k < 8; k++)
+            s[k] += u[m + k] * v[m + k];
+    double total = 0.0;
+    for (size_t k = 0; k < 8; k++)
+        total += s[k];
+    for (size_t m = whole; m < len; m++)
+        total += (double)u[m] * v[m];
+    return total;
+}
+
+/* Solves G h = p (G symmetric positive definite, n x n, overwritten by its Cholesky factor).
+ * 0 when G is not positive definite. */
+static int solve_cholesky(double *g, const double *p, double *h, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        double d = g[j * n + j];
+        for (size_t k = 0; k < j; k++)
+            d -= g[j * n + k] * g[j * n + k];
+        if (!(d > 0.0))
+            return 0;
+        d = sqrt(d);
+        g[j * n + j] = d;
+        for (size_t i = j + 1; i < n; i++) {
+            double s = g[i * n + j];
+            for (size_t k = 0; k < j; k++)
+                s -= g[i * n + k] * g[j * n + k];
+            g[i * n + j] = s / d;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {   /* L z = p */
+        double s = p[i];
+        for (size_t k = 0; k < i; k++)
+            s -= g[i * n + k] * h[k];
+        h[i] = s / g[i * n + i];
+    }
+    for (size_t i = n; i-- > 0;) {     /* L^T h = z */
+        double s = h[i];
+        for (size_t k = i + 1; k < n; k++)
+            s -= g[k * n + i] * h[k];
+        h[i] = s / g[i * n + i];
+    }
+    return 1;
+}
+
+/* Solves T h = p for the symmetric Toeplitz T with first row r (Levinson's recursion, Golub
+ * and Van Loan 4.7.3): one window's equations in T^2 steps where Cholesky takes T^3 / 6.
+ * 0 when the recursion breaks down. */
+static int solve_toeplitz(const double *r, const double *p, double *h, size_t n)
+{
+    double y[T], x[T], z[T], v[T];
+    double r0 = r[0];
+    if (!(r0 > 0.0))
+        return 0;
+    double alpha = -r[1] / r0, beta = 1.0;
+    y[0] = -r[1] / r0;
+    x[0] = p[0] / r0;
+    for (size_t k = 1; k < n; k++) {
+        beta *= 1.0 - alpha * alpha;
+        if (!(beta > 1e-12))
+            return 0;
+        double dot = 0.0;
+        for (size_t i = 0; i < k; i++)
+            dot += r[i + 1] / r0 * x[k - 1 - i];
+        double mu = (p[k] / r0 - dot) / beta;
+        for (size_t i = 0; i < k; i++)
+            v[i] = x[i] + mu * y[k - 1 - i];
+        memcpy(x, v, k * sizeof *x);
+        x[k] = mu;
+        if (k + 1 < n) {
+            dot = 0.0;
+            for (size_t i = 0; i < k; i++)
+                dot += r[i + 1] / r0 * y[k - 1 - i];
+            alpha = (-r[k + 1] / r0 - dot) / beta;
+            for (size_t i = 0; i < k; i++)
+                z[i] = y[i] + alpha * y[k - 1 - i];
+            memcpy(y, z, k * sizeof *y);
+            y[k] = alpha;
+        }
+    }
+    memcpy(h, x, n * sizeof *h);
+    return 1;
+}
+
+/* The least-squares taps of `windows` windows at delay[] over y (x as given to the fit),
+ * with corr holding n_fft * r_xy. */
+static int solve_windows(sq_echo_fitter *f, const float *x, size_t len, const size_t *delay, int windows,
+                         double *h, double loading)
+{
+    size_t n = (size_t)windows * T;
+    double r[SQ_ECHO_MAX_WINDOWS][T], cross[2 * T - 1], p[N_MAX];
+    for (int w = 0; w < windows; w++)
+        for (size_t k = 0; k < T; k++) {
+            r[w][k] = lag_product(x, len, delay[w], delay[w] + k);
+            p[w * T + k] = f->corr[delay[w] + k] / SQ_ECHO_FFT;
+        }
+    if (windows == 1) {
+        r[0][0] *= 1.0 + loading;
+        return solve_toeplitz(r[0], p, h, T);
+    }
+    /* cross[d + T - 1]: x(m - D0 - a) x(m - D1 - b) with b - a = d */
+    for (long d = -(long)T + 1; d < (long)T; d++)
+        cross[d + T - 1] = lag_product(x, len, delay[0] + (size_t)(d < 0 ? -d : 0), delay[1] + (size_t)(d > 0 ? d : 0));
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            size_t wi = i / T, wj = j / T, ti = i % T, tj = j % T;
+            double v;
+            if (wi == wj)
+                v = r[wi][ti > tj ? ti - tj : tj - ti];
+            else   /* x(m - D0 - ti) x(m - D1 - tj) */
+                v = wi == 0 ? cross[(long)tj - (long)ti + T - 1] : cross[(long)ti - (long)tj + T - 1];
+            f->gram[i * n + j] = v * (i == j ? 1.0 + loading : 1.0);
+        }
+    return solve_cholesky(f->gram, p, h, n);
+}
+
+/* solve_windows with the loading raised until the equations (Toeplitz in each block, which
+ * makes them an approximation that a narrow signal can leave indefinite) are solved, and
+ * with the first window alone if two cannot be. */
+static int solve(sq_echo_fitter *f, const float *x, size_t len, const size_t *delay, int *windows, double *h)
+{
+    for (;; *windows = 1) {
+        for (double loading = LOADING; loading <= MAX_LOADING; loading *= 10.0)
+            if (solve_windows(f, x, len, delay, *windows, h, loading))
+                return 1;
+        if (*windows == 1)
+            return 0;
+    }
+}
+
+/* Keeps the taps h[j0..j1) that hold all but TRIM_ENERGY of the window's energy (in fours):
+ * the echo costs its path's length per sample, not T. */
+static void trim(const double *h, size_t delay, sq_echo_window *w)
+{
+    double total = 0.0, cut = 0.0;
+    for (size_t j = 0; j < T; j++)
+        total += h[j] * h[j];
+    size_t j0 = 0, j1 = T;
+    while (j0 + 4 < j1 && cut + h[j0] * h[j0] < TRIM_ENERGY / 2 * total)
+        cut += h[j0] * h[j0], j0++;
+    cut = 0.0;
+    while (j1 - 4 > j0 && cut + h[j1 - 1] * h[j1 - 1] < TRIM_ENERGY / 2 * total)
+        cut += h[j1 - 1] * h[j1 - 1], j1--;
+    while ((j1 - j0) % 4)
+        j1 < T ? j1++ : j0--;
+    w->delay = delay + j0;
+    w->n = j1 - j0;
+    for (size_t j = j0; j < j1; j++)
+        w->reversed[j1 - 1 - j] = (float)h[j];
+}
+
+/* The least-squares fit of `windows` windows, trimmed, and the mean square it leaves of y. */
+static int fit_windows(sq_echo_fitter *f, const float *x, const float *y, size_t len, const size_t *delay,
+                       int windows, sq_echo_fit *fit, double *residual)
+{
+    double h[N_MAX];
+    if (!solve(f, x, len, delay, &windows, h))
+        return 0;
+    fit->windows = windows;
+    size_t peak = 0;
+    for (int w = 0; w < windows; w++)
+        trim(h + w * T, delay[w], &fit->w[w]);
+    for (size_t i = 0; i < (size_t)windows * T; i++)
+        if (fabs(h[i]) > fabs(h[peak]))
+            peak = i;
+    fit->peak_lag = delay[peak / T] + peak % T;
+    double es = 0.0;
+    for (size_t m = 0; m < len; m++) {
+        double e = y[m] - sq_echo_predict(fit, x + SQ_ECHO_MAX_LAG + m);
+        es += e * e;
+    }
+    *residual = es / (double)len;
+    return 1;
+}
+
+int sq_echo_fit_stretch(sq_echo_fitter *f, const float *x, const float *y, size_t len, double min_flatness,
+                        int max_windows, sq_echo_fit_result *out)
+{
+    if (len < 4 * T || len > SQ_ECHO_MAX_STRETCH)
+        return 0;
+    memset(f->a, 0, SQ_ECHO_FFT * sizeof *f->a);
+    memcpy(f->a, x, (len + SQ_ECHO_MAX_LAG) * sizeof *f->a);
+    fftwf_execute(f->plan_a);
+    if (min_flatness > 0.0 && (band_flatness(f) < min_flatness || is_periodic(f)))
+        return 0;
+    memset(f->b, 0, SQ_ECHO_FFT * sizeof *f->b);
+    memcpy(f->b + SQ_ECHO_MAX_LAG, y, len * sizeof *f->b);
+    fftwf_execute(f->plan_b);
+    float peak = 0.0f;
+    for (size_t k = 0; k <= SQ_ECHO_FFT / 2; k++) {   /* C = B times conj(A): y against x, x leading */
+        float br = f->fb[k][0], bi = f->fb[k][1], ar = f->fa[k][0], ai = f->fa[k][1];
+        f->fa[k][0] = br * ar + bi * ai;   /* (A is done with) */
+        f->fa[k][1] = bi * ar - br * ai;
+        peak = fmaxf(peak, hypotf(f->fa[k][0], f->fa[k][1]));
+    }
+    /* the delays from the phase transform, C / |C|: a sharp peak at each path's delay however
+     * coloured x is (a tone in it correlates with its echo at every period alike) */
+    for (size_t k = 0; k <= SQ_ECHO_FFT / 2; k++) {
+        float m = hypotf(f->fa[k][0], f->fa[k][1]) + PHAT_FLOOR * peak;
+        f->fb[k][0] = m > 0.0f ? f->fa[k][0] / m : 0.0f;
+        f->fb[k][1] = m > 0.0f ? f->fa[k][1] / m : 0.0f;
+    }
+    fftwf_execute(f->plan_back);
+    double e1, e2;
+    size_t delay[SQ_ECHO_MAX_WINDOWS];
+    delay[0] = strongest_window(f->corr, SIZE_MAX, &e1);
+    delay[1] = strongest_window(f->corr, delay[0], &e2);
+    memcpy(f->fb, f->fa, (SQ_ECHO_FFT / 2 + 1) * sizeof *f->fb);
+    fftwf_execute(f->plan_back);   /* corr[k] = SQ_ECHO_FFT * sum y(m) x(m - k): the equations' right side */
+    double ys = 0.0;
+    for (size_t m = 0; m < len; m++)
+        ys += (double)y[m] * y[m];
+    out->y_power = ys / (double)len;
+    out->x_power = lag_product(x, len, delay[0], delay[0]) / (double)len;
+    /* the first path alone; both, if the second window holds enough of the correlation and
+     * the fit of both leaves 1 dB less (a second path costs its taps on every sample) */
+    if (!fit_windows(f, x, y, len, delay, 1, &out->fit, &out->residual))
+        return 0;
+    sq_echo_fit both;
+    double residual;
+    if (max_windows > 1 && e2 >= SECOND_WINDOW_SHARE * e1 && out->residual > out->y_power * GOOD_ENOUGH &&
+        fit_windows(f, x, y, len, delay, 2, &both, &residual) && residual < BETTER_BY * out->residual) {
+        out->fit = both;
+        out->residual = residual;
+    }
+    return 1;
+}
+
+/* Power of b's spectrum from lo_hz to hi_hz. */
+static double band_power(sq_echo_fitter *f, double lo_hz, double hi_hz)
+{
+    fftwf_execute(f->plan_b);
+    double bin_hz = (double)SQ_PROCESSING_RATE_HZ / SQ_ECHO_FFT, sum = 0.0;
+    size_t lo = (size_t)fmax(0.0, ceil(lo_hz / bin_hz)), hi = (size_t)fmin(SQ_ECHO_FFT / 2, floor(hi_hz / bin_hz));
+    for (size_t k = lo; k <= hi; k++)
+        sum += (double)f->fb[k][0] * f->fb[k][0] + (double)f->fb[k][1] * f->fb[k][1];
+    return sum;
+}
+
+double sq_echo_fit_removed_in_band(sq_echo_fitter *f, const sq_echo_fit *fit, const float *x, const float *y,
+                                   size_t len, double lo_hz, double hi_hz)
+{
+    memset(f->b, 0, SQ_ECHO_FFT * sizeof *f->b);
+    memcpy(f->b, y, len * sizeof *f->b);
+    double before = band_power(f, lo_hz, hi_hz);
+    memset(f->b, 0, SQ_ECHO_FFT * sizeof *f->b);
+    for (size_t m = 0; m < len; m++)
+        f->b[m] = y[m] - sq_echo_predict(fit, x + SQ_ECHO_MAX_LAG + m);
+    double after = band_power(f, lo_hz, hi_hz);
+    if (!(before > 0.0))
+        return 0.0;
+    return 10.0 * log10(before / fmax(after, before * 1e-10));
+}
