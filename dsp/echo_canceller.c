@@ -126,11 +126,15 @@ static void learn(sq_echo_canceller *ec)
     for (int y = 0; y < 2; y++) {
         int x = 1 - y;
         double py = ec->block_power[y] / BLOCK;
-        double px = ec->block_power[x];
-        for (int k = 0; k < LEAD_BLOCKS; k++)
+        /* x heard through the block and all the lead-in its echo can come from: a fit where x
+         * starts part way has regressors that are half silence at the longer lags */
+        double px = ec->block_power[x], quietest = ec->block_power[x];
+        for (int k = 0; k < LEAD_BLOCKS; k++) {
             px += ec->past_power[x][k];
+            quietest = fmin(quietest, ec->past_power[x][k]);
+        }
         px /= (LEAD_BLOCKS + 1) * BLOCK;
-        if (py < MIN_BLOCK_POWER || px < py * pow(10.0, MIN_LOSS_DB / 10.0))
+        if (py < MIN_BLOCK_POWER || px < py * pow(10.0, MIN_LOSS_DB / 10.0) || quietest < MIN_BLOCK_POWER * BLOCK)
             continue;
         echo_path *path = &ec->path[y];
         double current = path->info.learnt ? residual_power(ec, y, &path->fit, 0, BLOCK) : INFINITY;
@@ -146,7 +150,7 @@ static void learn(sq_echo_canceller *ec)
         path->fit = f.fit;
         path->info.learnt = 1;
         path->info.delay_ms = (double)f.fit.peak_lag * 1000.0 / SQ_PROCESSING_RATE_HZ;
-        path->info.loss_db = 10.0 * log10(f.x_power / f.y_power);
+        path->info.loss_db = 10.0 * log10(f.x_power / fmax(f.y_power - f.residual, 1e-30));   /* the echo predicted */
         path->info.removed_db = removed_db;
         path->info.learnt_at_s = (double)ec->count / SQ_PROCESSING_RATE_HZ;
     }
@@ -162,18 +166,22 @@ double sq_echo_canceller_explained_db(sq_echo_canceller *ec, int ch, double star
     double first = fmax(start_s * rate, (double)oldest_kept), last = fmin(end_s * rate, (double)ec->count);
     if (!(last - first >= SPAN_MIN))
         return 0.0;
-    uint64_t s0 = (uint64_t)first, s1 = (uint64_t)last;
-    size_t len = (size_t)(s1 - s0);
+    uint64_t s0 = (uint64_t)first;
+    size_t len = (size_t)(last - first);
     if (len > SQ_ECHO_MAX_STRETCH)
         len = SQ_ECHO_MAX_STRETCH;
     size_t newest = (size_t)(ec->count - s0 - len);
+    const float *x = raw_at(ec, 1 - ch, newest + len - 1 + MAX_LAG), *y = raw_at(ec, ch, newest + len - 1);
+    /* the path learnt where it could be told apart, if there is one; else the fit that
+     * explains the stretch best (which explains a few dB of anything, by chance) */
+    if (ec->path[ch].info.learnt)
+        return sq_echo_fit_removed_in_band(ec->fitter, &ec->path[ch].fit, x, y, len, lo_hz, hi_hz);
     sq_echo_fit_result f;
     if (!fit_stretch(ec, ch, newest, len, 0.0, SQ_ECHO_MAX_WINDOWS, &f))
         return 0.0;
     /* over the band only: the far side's echo beside a signal of this channel's own in
      * another band is still an echo in this one */
-    return sq_echo_fit_removed_in_band(ec->fitter, &f.fit, raw_at(ec, 1 - ch, newest + len - 1 + MAX_LAG),
-                                       raw_at(ec, ch, newest + len - 1), len, lo_hz, hi_hz);
+    return sq_echo_fit_removed_in_band(ec->fitter, &f.fit, x, y, len, lo_hz, hi_hz);
 }
 
 /* Whether channel y's echo, over the next BLOCK samples given back (the block before the one

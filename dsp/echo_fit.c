@@ -5,9 +5,9 @@
  *      path's delay: the window of SQ_ECHO_TAPS lags holding most of its energy is the
  *      first path, the strongest window apart from it a second one if it holds a fiftieth
  *      as much; the cross-spectrum itself gives r_xy for the equations;
- *   2. the least-squares taps of both at once: the normal equations, with each window's
- *      autocorrelation and the two windows' cross-correlation as Toeplitz blocks, lightly
- *      loaded on the diagonal, solved by Cholesky (one window alone: Levinson's recursion);
+ *   2. the least-squares taps of both at once: the normal equations over the stretch,
+ *      exact (each entry from its neighbour with one product in and one out), lightly
+ *      loaded on the diagonal, solved by Cholesky;
  *      the second is tried when the first alone leaves over 1/40 of y, and kept only if it
  *      leaves 1 dB less;
  *   3. each window trimmed to the taps that hold its energy. */
@@ -26,8 +26,8 @@
                                       (when the first alone leaves too much) */
 #define GOOD_ENOUGH 0.025          /* a first path that leaves 16 dB less needs no second */
 #define BETTER_BY 0.8              /* a second path is kept when it leaves 1 dB less */
-#define TRIM_ENERGY 1e-2           /* the taps at a window's ends holding this share are dropped:
-                                      an error 20 dB under the echo */
+#define TRIM_ENERGY 1e-3           /* the taps at a window's ends holding this share are dropped:
+                                      an error 30 dB under the echo */
 #define LOADING 1e-3               /* 30 dB under the signal: keeps the solution bounded */
 #define MAX_LOADING 0.1
 #define PHAT_FLOOR 1e-3            /* bins 60 dB under the strongest are not raised to it */
@@ -144,10 +144,14 @@ static size_t strongest_window(const float *corr, size_t apart_from, double *e)
     return at;
 }
 
-/* sum over m < len of x(m - lag_a) x(m - lag_b), x as given to the fit (lags <= SQ_ECHO_MAX_LAG) */
-static double lag_product(const float *x, size_t len, size_t lag_a, size_t lag_b)
+/* One regressor: x(m - lag) for m < len, x as given to the fit (lag <= SQ_ECHO_MAX_LAG). */
+static const float *regressor(const float *x, size_t lag)
 {
-    const float *u = x + SQ_ECHO_MAX_LAG - lag_a, *v = x + SQ_ECHO_MAX_LAG - lag_b;
+    return x + SQ_ECHO_MAX_LAG - lag;
+}
+
+static double dot(const float *u, const float *v, size_t len)
+{
     float s[8] = { 0 };   /* eight sums side by side vectorise; each adds up len / 8 terms */
     size_t whole = len - len % 8;
     for (size_t m = 0; m < whole; m += 8)
@@ -159,6 +163,23 @@ static double lag_product(const float *x, size_t len, size_t lag_a, size_t lag_b
     for (size_t m = whole; m < len; m++)
         total += (double)u[m] * v[m];
     return total;
+}
+
+/* The block of the normal equations' matrix between the T regressors at lags a + i and the
+ * T at lags b + j: G[i][j] = sum over the stretch of x(m - a - i) x(m - b - j), exact. The
+ * first row and column are sums over the stretch; every other entry is the one up and left
+ * of it with one product come in at the stretch's start and one gone at its end. */
+static void gram_block(const float *x, size_t len, size_t a, size_t b, double *g, size_t stride)
+{
+    const float *u = regressor(x, a), *v = regressor(x, b);
+    for (size_t j = 0; j < T; j++)
+        g[j] = dot(u, v - j, len);
+    for (size_t i = 1; i < T; i++)
+        g[i * stride] = dot(u - i, v, len);
+    for (size_t i = 1; i < T; i++)
+        for (size_t j = 1; j < T; j++)
+            g[i * stride + j] = g[(i - 1) * stride + j - 1] + (double)u[-(long)i] * v[-(long)j] -
+                                (double)u[(long)len - (long)i] * v[(long)len - (long)j];
 }
 
 /* Solves G h = p (G symmetric positive definite, n x n, overwritten by its Cholesky factor).
@@ -195,74 +216,24 @@ static int solve_cholesky(double *g, const double *p, double *h, size_t n)
     return 1;
 }
 
-/* Solves T h = p for the symmetric Toeplitz T with first row r (Levinson's recursion, Golub
- * and Van Loan 4.7.3): one window's equations in T^2 steps where Cholesky takes T^3 / 6.
- * 0 when the recursion breaks down. */
-static int solve_toeplitz(const double *r, const double *p, double *h, size_t n)
-{
-    double y[T], x[T], z[T], v[T];
-    double r0 = r[0];
-    if (!(r0 > 0.0))
-        return 0;
-    double alpha = -r[1] / r0, beta = 1.0;
-    y[0] = -r[1] / r0;
-    x[0] = p[0] / r0;
-    for (size_t k = 1; k < n; k++) {
-        beta *= 1.0 - alpha * alpha;
-        if (!(beta > 1e-12))
-            return 0;
-        double dot = 0.0;
-        for (size_t i = 0; i < k; i++)
-            dot += r[i + 1] / r0 * x[k - 1 - i];
-        double mu = (p[k] / r0 - dot) / beta;
-        for (size_t i = 0; i < k; i++)
-            v[i] = x[i] + mu * y[k - 1 - i];
-        memcpy(x, v, k * sizeof *x);
-        x[k] = mu;
-        if (k + 1 < n) {
-            dot = 0.0;
-            for (size_t i = 0; i < k; i++)
-                dot += r[i + 1] / r0 * y[k - 1 - i];
-            alpha = (-r[k + 1] / r0 - dot) / beta;
-            for (size_t i = 0; i < k; i++)
-                z[i] = y[i] + alpha * y[k - 1 - i];
-            memcpy(y, z, k * sizeof *y);
-            y[k] = alpha;
-        }
-    }
-    memcpy(h, x, n * sizeof *h);
-    return 1;
-}
-
 /* The least-squares taps of `windows` windows at delay[] over y (x as given to the fit),
- * with corr holding n_fft * r_xy. */
+ * with corr holding SQ_ECHO_FFT * r_xy. */
 static int solve_windows(sq_echo_fitter *f, const float *x, size_t len, const size_t *delay, int windows,
                          double *h, double loading)
 {
     size_t n = (size_t)windows * T;
-    double r[SQ_ECHO_MAX_WINDOWS][T], cross[2 * T - 1], p[N_MAX];
-    for (int w = 0; w < windows; w++)
-        for (size_t k = 0; k < T; k++) {
-            r[w][k] = lag_product(x, len, delay[w], delay[w] + k);
+    double p[N_MAX];
+    for (int w = 0; w < windows; w++) {
+        for (size_t k = 0; k < T; k++)
             p[w * T + k] = f->corr[delay[w] + k] / SQ_ECHO_FFT;
-        }
-    if (windows == 1) {
-        r[0][0] *= 1.0 + loading;
-        return solve_toeplitz(r[0], p, h, T);
+        for (int v = w; v < windows; v++)
+            gram_block(x, len, delay[w], delay[v], &f->gram[(size_t)w * T * n + (size_t)v * T], n);
     }
-    /* cross[d + T - 1]: x(m - D0 - a) x(m - D1 - b) with b - a = d */
-    for (long d = -(long)T + 1; d < (long)T; d++)
-        cross[d + T - 1] = lag_product(x, len, delay[0] + (size_t)(d < 0 ? -d : 0), delay[1] + (size_t)(d > 0 ? d : 0));
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < n; j++) {
-            size_t wi = i / T, wj = j / T, ti = i % T, tj = j % T;
-            double v;
-            if (wi == wj)
-                v = r[wi][ti > tj ? ti - tj : tj - ti];
-            else   /* x(m - D0 - ti) x(m - D1 - tj) */
-                v = wi == 0 ? cross[(long)tj - (long)ti + T - 1] : cross[(long)ti - (long)tj + T - 1];
-            f->gram[i * n + j] = v * (i == j ? 1.0 + loading : 1.0);
-        }
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < i; j++)   /* the lower blocks mirror the upper ones */
+            f->gram[i * n + j] = f->gram[j * n + i];
+        f->gram[i * n + i] *= 1.0 + loading;
+    }
     return solve_cholesky(f->gram, p, h, n);
 }
 
@@ -363,7 +334,7 @@ int sq_echo_fit_stretch(sq_echo_fitter *f, const float *x, const float *y, size_
     for (size_t m = 0; m < len; m++)
         ys += (double)y[m] * y[m];
     out->y_power = ys / (double)len;
-    out->x_power = lag_product(x, len, delay[0], delay[0]) / (double)len;
+    out->x_power = dot(regressor(x, delay[0]), regressor(x, delay[0]), len) / (double)len;
     /* the first path alone; both, if the second window holds enough of the correlation and
      * the fit of both leaves 1 dB less (a second path costs its taps on every sample) */
     if (!fit_windows(f, x, y, len, delay, 1, &out->fit, &out->residual))

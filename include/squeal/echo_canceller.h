@@ -51,11 +51,13 @@ typedef struct sq_echo_path {
 } sq_echo_path;
 
 /* How much of channel ch's audio (0 or 1) from start_s to end_s (input time: seconds since
- * the first frame given), in the band lo_hz to hi_hz, is an echo of the other channel: the dB
- * a least-squares fit from the other channel, at the delay that explains it best, takes out
- * of that band (over the stretch's first 128 ms). 0 when the stretch is under 48 ms long or no
- * longer held (4 s back); about a dB for audio of its own, over 10 dB for an echo or
- * crosstalk, whatever the signal. */
+ * the first frame given), in the band lo_hz to hi_hz, is an echo of the other channel: the
+ * dB the echo path learnt for the channel takes out of that band (over the stretch's first
+ * 128 ms); before one is learnt, the dB a least-squares fit from the other channel, at the
+ * delays that explain the stretch best, takes out. 0 when the stretch is under 48 ms long
+ * or no longer held (4 s back); about 0 for audio of the channel's own through a learnt path
+ * and a few dB through a fresh fit (which explains a little of anything by chance), over
+ * 10 dB for an echo or crosstalk, whatever the signal. */
 SQ_API double sq_echo_canceller_explained_db(sq_echo_canceller *ec, int ch, double start_s, double end_s,
                                              double lo_hz, double hi_hz);
 SQ_API void sq_echo_canceller_path(const sq_echo_canceller *ec, int ch, sq_echo_path *out);
