@@ -32,6 +32,7 @@
 #define MIN_LOSS_DB 10.0
 #define MIN_REMOVED_DB 10.0
 #define GOOD_REMOVED_DB 16.0       /* a fit this good is not tried again where it does as well */
+#define REST_BLOCKS 8              /* after a fit that did no better: 1 s before the next */
 #define BETTER_BY 0.8              /* a new fit replaces the one in use when it leaves 1 dB less */
 #define MIN_FLATNESS 0.3
 #define PAST_BLOCKS ((LATENCY + MAX_LAG) / BLOCK + 2)
@@ -46,6 +47,7 @@ _Static_assert(SQ_ECHO_MAX_STRETCH >= BLOCK, "a block can be fitted");
 typedef struct echo_path {
     sq_echo_fit fit;
     sq_echo_path info;
+    uint64_t rest_until;       /* no fit is tried before this block */
 } echo_path;
 
 struct sq_echo_canceller {
@@ -54,12 +56,14 @@ struct sq_echo_canceller {
     uint64_t count;            /* samples per channel so far */
     size_t held;               /* of them, not yet given back */
     size_t in_block;
+    uint64_t blocks;           /* blocks ended */
     double block_power[2];     /* sum of squares of each channel's raw block */
     double past_power[2][PAST_BLOCKS];   /* ... of the blocks before it, newest first */
     int cancelling[2];         /* over the next block given back: the echo matters */
     echo_path path[2];         /* path[c]: channel c's echo of channel 1 - c */
     sq_echo_fitter *fitter;
     float run[2][BLOCK];       /* frames being given back, a channel at a time */
+    float band[SQ_ECHO_MAX_STRETCH];   /* a stretch asked about, in its band */
 };
 
 void sq_echo_canceller_destroy(sq_echo_canceller *ec)
@@ -141,12 +145,16 @@ static void learn(sq_echo_canceller *ec)
         /* the fit in use is good and does as well here as where it was learnt, within 3 dB */
         if (path->info.removed_db >= GOOD_REMOVED_DB && py >= current * pow(10.0, path->info.removed_db / 10.0) / 2.0)
             continue;
+        if (ec->blocks < path->rest_until)
+            continue;
         sq_echo_fit_result f;
         if (!fit_stretch(ec, y, 0, BLOCK, MIN_FLATNESS, SQ_ECHO_MAX_WINDOWS, &f))
             continue;
         double removed_db = 10.0 * log10(f.y_power / fmax(f.residual, 1e-30));
-        if (removed_db < MIN_REMOVED_DB || f.residual >= BETTER_BY * current)
+        if (removed_db < MIN_REMOVED_DB || f.residual >= BETTER_BY * current) {
+            path->rest_until = ec->blocks + REST_BLOCKS;   /* no better here: not for a while either */
             continue;
+        }
         path->fit = f.fit;
         path->info.learnt = 1;
         path->info.delay_ms = (double)f.fit.peak_lag * 1000.0 / SQ_PROCESSING_RATE_HZ;
@@ -172,16 +180,17 @@ double sq_echo_canceller_explained_db(sq_echo_canceller *ec, int ch, double star
         len = SQ_ECHO_MAX_STRETCH;
     size_t newest = (size_t)(ec->count - s0 - len);
     const float *x = raw_at(ec, 1 - ch, newest + len - 1 + MAX_LAG), *y = raw_at(ec, ch, newest + len - 1);
-    /* the path learnt where it could be told apart, if there is one; else the fit that
-     * explains the stretch best (which explains a few dB of anything, by chance) */
+    /* the path learnt where it could be told apart, if there is one */
     if (ec->path[ch].info.learnt)
         return sq_echo_fit_removed_in_band(ec->fitter, &ec->path[ch].fit, x, y, len, lo_hz, hi_hz);
+    /* else the fit that explains the stretch best in the band (which explains a few dB of
+     * anything, by chance): a signal of the channel's own in another band, beside the far
+     * side's echo in this one, has no say in it */
+    sq_echo_fit_band_limit(ec->fitter, y, ec->band, len, lo_hz, hi_hz);
     sq_echo_fit_result f;
-    if (!fit_stretch(ec, ch, newest, len, 0.0, SQ_ECHO_MAX_WINDOWS, &f))
+    if (!sq_echo_fit_stretch(ec->fitter, x, ec->band, len, 0.0, SQ_ECHO_MAX_WINDOWS, &f))
         return 0.0;
-    /* over the band only: the far side's echo beside a signal of this channel's own in
-     * another band is still an echo in this one */
-    return sq_echo_fit_removed_in_band(ec->fitter, &f.fit, x, y, len, lo_hz, hi_hz);
+    return sq_echo_fit_removed_in_band(ec->fitter, &f.fit, x, ec->band, len, lo_hz, hi_hz);
 }
 
 /* Whether channel y's echo, over the next BLOCK samples given back (the block before the one
@@ -247,6 +256,7 @@ static int take_in(sq_echo_canceller *ec, const float *in, size_t n)
 static void end_block(sq_echo_canceller *ec)
 {
     learn(ec);
+    ec->blocks++;
     for (int c = 0; c < 2; c++) {
         memmove(&ec->past_power[c][1], &ec->past_power[c][0], (PAST_BLOCKS - 1) * sizeof ec->past_power[c][0]);
         ec->past_power[c][0] = ec->block_power[c];

@@ -26,10 +26,12 @@
                                       (when the first alone leaves too much) */
 #define GOOD_ENOUGH 0.025          /* a first path that leaves 16 dB less needs no second */
 #define BETTER_BY 0.8              /* a second path is kept when it leaves 1 dB less */
-#define TRIM_ENERGY 1e-3           /* the taps at a window's ends holding this share are dropped:
-                                      an error 30 dB under the echo */
+#define TRIM_ENERGY 1e-2           /* the taps at a window's ends holding this share are dropped:
+                                      an error 20 dB under the echo, 35 dB or more under the far
+                                      side, costs half the taps */
 #define LOADING 1e-3               /* 30 dB under the signal: keeps the solution bounded */
 #define MAX_LOADING 0.1
+#define BAND_EDGE_HZ 100.0         /* band_limit's edges: its response dies within 10 ms */
 #define PHAT_FLOOR 1e-3            /* bins 60 dB under the strongest are not raised to it */
 #define BAND_LO_HZ 300.0
 #define BAND_HI_HZ 3300.0
@@ -373,4 +375,23 @@ double sq_echo_fit_removed_in_band(sq_echo_fitter *f, const sq_echo_fit *fit, co
     if (!(before > 0.0))
         return 0.0;
     return 10.0 * log10(before / fmax(after, before * 1e-10));
+}
+
+void sq_echo_fit_band_limit(sq_echo_fitter *f, const float *y, float *out, size_t len, double lo_hz, double hi_hz)
+{
+    memset(f->b, 0, SQ_ECHO_FFT * sizeof *f->b);
+    memcpy(f->b, y, len * sizeof *f->b);
+    fftwf_execute(f->plan_b);
+    double bin_hz = (double)SQ_PROCESSING_RATE_HZ / SQ_ECHO_FFT;
+    for (size_t k = 0; k <= SQ_ECHO_FFT / 2; k++) {   /* raised-cosine edges BAND_EDGE_HZ wide */
+        double hz = (double)k * bin_hz, d = fmax(lo_hz - hz, hz - hi_hz), g = 1.0;
+        if (d >= BAND_EDGE_HZ)
+            g = 0.0;
+        else if (d > 0.0)
+            g = 0.5 + 0.5 * cos(M_PI * d / BAND_EDGE_HZ);
+        f->fb[k][0] *= (float)(g / SQ_ECHO_FFT);
+        f->fb[k][1] *= (float)(g / SQ_ECHO_FFT);
+    }
+    fftwf_execute(f->plan_back);
+    memcpy(out, f->corr, len * sizeof *out);
 }

@@ -70,4 +70,8 @@ int sq_echo_fit_stretch(sq_echo_fitter *f, const float *x, const float *y, size_
 double sq_echo_fit_removed_in_band(sq_echo_fitter *f, const sq_echo_fit *fit, const float *x, const float *y,
                                    size_t len, double lo_hz, double hi_hz);
 
+/* y[0..len) (len <= SQ_ECHO_MAX_STRETCH) with what lies outside lo_hz..hi_hz taken out, into
+ * out (which may be y). */
+void sq_echo_fit_band_limit(sq_echo_fitter *f, const float *y, float *out, size_t len, double lo_hz, double hi_hz);
+
 #endif

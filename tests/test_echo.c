@@ -277,10 +277,10 @@ static void text_for(uint64_t seed, int other, char text[16])
 
 /* Before any path is learnt (no band-filling signal yet), on every seed: the far side's
  * V.21 echoed 15 dB down onto a silent channel is explained in its band by 15 dB or more
- * (35-61 dB measured); the channel's own V.21 data on the other V.21 channel, sent while the
- * far side sends (CM against JM), by under 3 dB (0.1-1.4). Not asserted, the limit: own
+ * (28-33 dB measured); the channel's own V.21 data on the other V.21 channel, sent while the
+ * far side sends (CM against JM), by under 3 dB (0.1-0.5). Not asserted, the limit: own
  * data on the far side's very channel and tones at once, which no V.21, V.8 or V.8bis
- * exchange sends, a fresh fit explains by 2.4-6.1 dB over these seeds, and decode calls FSK
+ * exchange sends, a fresh fit explains by 2.3-6.3 dB over these seeds, and decode calls FSK
  * explained by 6 dB an echo. */
 START_TEST(test_echo_test_on_a_stretch)
 {
