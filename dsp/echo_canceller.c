@@ -35,6 +35,7 @@
 #define REST_BLOCKS 8              /* after a fit that did no better: 1 s before the next */
 #define BETTER_BY 0.8              /* a new fit replaces the one in use when it leaves 1 dB less */
 #define MIN_FLATNESS 0.3
+#define MAX_SAMPLE 16.0f
 #define PAST_BLOCKS ((LATENCY + MAX_LAG) / BLOCK + 2)
 #define ECHO_FLOOR 1e-8            /* -80 dBFS: under a G.711 channel's idle noise */
 #define ECHO_UNDER_OWN_DB 100.0
@@ -151,7 +152,7 @@ static void learn(sq_echo_canceller *ec)
         if (!fit_stretch(ec, y, 0, BLOCK, MIN_FLATNESS, SQ_ECHO_MAX_WINDOWS, &f))
             continue;
         double removed_db = 10.0 * log10(f.y_power / fmax(f.residual, 1e-30));
-        if (removed_db < MIN_REMOVED_DB || f.residual >= BETTER_BY * current) {
+        if (!(removed_db >= MIN_REMOVED_DB) || !(f.residual < BETTER_BY * current)) {
             path->rest_until = ec->blocks + REST_BLOCKS;   /* no better here: not for a while either */
             continue;
         }
@@ -241,6 +242,9 @@ static int take_in(sq_echo_canceller *ec, const float *in, size_t n)
         ec->pos = (ec->pos + 1) & (RING - 1);
         for (int c = 0; c < 2; c++) {
             float v = in[2 * i + c];
+            /* a NaN is silence and anything past 16 times full scale is clipped, so that no
+             * sum or fit can overflow (the samples given back are these) */
+            v = isfinite(v) ? fmaxf(-MAX_SAMPLE, fminf(MAX_SAMPLE, v)) : (isnan(v) ? 0.0f : copysignf(MAX_SAMPLE, v));
             ec->ring[c][ec->pos] = v;
             ec->ring[c][ec->pos + RING] = v;
             ec->block_power[c] += (double)v * v;

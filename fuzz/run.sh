@@ -8,7 +8,7 @@ set -u
 B=$(cd "$1" && pwd)
 SECONDS_EACH=$2
 shift 2
-HARNESSES=${*:-audio_reader decoder v8_rx lapm call options at v34}
+HARNESSES=${*:-audio_reader decoder v8_rx lapm call options at v34 echo}
 SQ="$B/src/cli/squeal"
 C="$B/fuzz-corpus"
 F="$B/fuzz-findings"
@@ -37,6 +37,15 @@ seed() {
     for w in info v8bis v90 v90a v90b; do
         [ -d "$C/decoder" ] && { printf '\000\240\000\007\000\001\000\000\020'; tail -c +45 "$S/$w.wav"; } >"$C/decoder/$w.seed"
     done
+    # two channels for the echo canceller: the call's line against a V.90 start-up
+    [ -d "$C/echo" ] && python3 -c '
+import sys, wave, array
+a = array.array("h", wave.open(sys.argv[1]).readframes(16000))
+b = array.array("h", wave.open(sys.argv[2]).readframes(16000))
+n = min(len(a), len(b))
+both = array.array("h", [v for pair in zip(a[:n], b[:n]) for v in pair])
+sys.stdout.buffer.write(bytes([0]) + bytes([0, 16, 7, 0, 1, 0, 0, 16]) + bytes([0, 16, 0, 8, 0, 4, 0, 32]) + both.tobytes()[:16000])
+' "$S/call-line.wav" "$S/v90.wav" >"$C/echo/call.seed" 2>/dev/null
     # the V.34 harness makes its own start-up: each seed picks one to damage
     [ -d "$C/v34" ] && for v in 0 1 2 3 8 11 128 136; do printf "\\$(printf %o $v)\\200" >"$C/v34/start$v.seed"; done
     [ -d "$C/v8_rx" ] && printf '\377\377\003\340\205\044\325\001' >"$C/v8_rx/cm.seed"

@@ -35,7 +35,8 @@ SQ_API SQ_NODISCARD int sq_echo_canceller_create(sq_echo_canceller **out);
  * other taken out; returns how many. The output runs 256 ms behind the input (a fit
  * learnt on a stretch cleans that stretch too): the first calls give back nothing, and
  * sq_echo_canceller_flush gives the rest at the end. The output does not depend on how the
- * input is split into calls. */
+ * input is split into calls. A NaN comes out as 0, an infinity or anything beyond 16 times
+ * full scale as 16 times full scale of its sign. */
 SQ_API size_t sq_echo_canceller_process(sq_echo_canceller *ec, const float *in, size_t n, float *out);
 /* At the end of the input: gives back up to max of the frames still held; returns how many
  * (0 once all are out). */
