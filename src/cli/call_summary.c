@@ -118,6 +118,32 @@ static void print_modes(FILE *out, uint32_t modes, int json)
         }
 }
 
+void call_summary_note_echo(call_summary *s, int channel, const sq_echo_path *echo)
+{
+    if (channel == 1 || channel == 2)
+        s->echo[channel] = *echo;
+}
+
+/* The echoes taken out, as a JSON array or a clause of the paragraph. */
+static void print_echoes(FILE *out, const call_summary *s, int json)
+{
+    int first = 1;
+    for (int c = 1; c <= 2; c++) {
+        const sq_echo_path *e = &s->echo[c];
+        if (!e->learnt)
+            continue;
+        if (json)
+            fprintf(out, "%s{\"ch\":%d,\"delay_ms\":%.1f,\"loss_db\":%.1f,\"removed_db\":%.1f}", first ? ",\"echo\":[" : ",",
+                    c, e->delay_ms, e->loss_db, e->removed_db);
+        else
+            fprintf(out, "%s channel %d carried channel %d's echo %.0f ms late, %.0f dB down (%.0f dB of it taken out)",
+                    first ? ";" : ",", c, 3 - c, e->delay_ms, e->loss_db, e->removed_db);
+        first = 0;
+    }
+    if (json && !first)
+        fputc(']', out);
+}
+
 void call_summary_print(FILE *out, const call_summary *s, int json, double file_end_s)
 {
     if (!s->events)
@@ -158,6 +184,7 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
             fprintf(out, ",\"data_rate_down_bps\":%d", s->v90_down_bps);
         if (s->info1a)
             fprintf(out, ",\"retrains\":%d", retrains);
+        print_echoes(out, s, 1);
         fprintf(out, ",\"ended\":\"%s\"}\n",
                 !s->data_seen ? "no data" : cut ? "recording ends during data" : "carrier stopped");
         return;
@@ -199,5 +226,6 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
         fprintf(out, "; %d retrain%s", retrains, retrains == 1 ? "" : "s");
     if (s->data_seen)
         fprintf(out, "; %s at %.1f s", cut ? "the recording ends during data" : "the carrier stopped", s->data_end_s);
+    print_echoes(out, s, 0);
     fprintf(out, ".\n");
 }

@@ -25,6 +25,7 @@ typedef struct call_summary {
     int data_seen, v22_rate;       /* V.22 data's rate, or the one V.32's E named */
     int v90_down_bps;              /* the downstream rate the last CP (not CPt) named */
     double data_end_s;
+    sq_echo_path echo[3];          /* by channel (1, 2): the other side's echo taken out of it */
 } call_summary;
 
 void call_summary_init(call_summary *s);
@@ -33,6 +34,8 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel);
 /* The data rate the MPs shown so far settle for what channel's modem sends (1: the caller's,
  * 2: the answerer's), 0 when both MPs have not been shown. */
 int call_summary_mp_rate(const call_summary *s, int channel);
+/* What was learnt of the echo on channel (1 or 2) of a two-channel file. */
+void call_summary_note_echo(call_summary *s, int channel, const sq_echo_path *echo);
 /* file_end_s: the recording's length, to tell a call cut by the recording's end. */
 void call_summary_print(FILE *out, const call_summary *s, int json, double file_end_s);
 

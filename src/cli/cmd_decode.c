@@ -492,6 +492,11 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
         (void)decode_frames(dec, nch, cleaned, ready, mono, t, &fed);
     if (fed != EXIT_OK)
         rc = fed;
+    for (int c = 0; echo && c < 2; c++) {
+        sq_echo_path path;
+        sq_echo_canceller_path(echo, c, &path);
+        call_summary_note_echo(&t->summary, c + 1, &path);
+    }
     for (int c = 0; c < nch; c++) {
         if (dec[c] && rc != EXIT_RUNTIME) {
             sq_decoder_finish(dec[c]);
