@@ -656,6 +656,33 @@ assert mine == ["v34_s", "v34_s_bar", "v34_pp", "v34_trn", "v34_j", "v34_j_prime
 assert [e["t_s"] for e in ev if e["ch"] == 1 and e["type"] == "v34_s"][0] > 0.69
 PY
     { bad "v34_startup: own phase 3 after the far modem's echo"; show "$T/echo.json" "$T/err"; }
+# The same two start-ups with each one's echo on the other's channel 15 dB down, through a
+# 300-3400 Hz path, 110 and 60 ms late (the caller starting 0.8 s after the answerer, so
+# the answerer's training is heard alone first): the echo is learnt and taken out, the
+# caller's channel reads its own start-up and none of the echo's (at 9f26210 it read the
+# echo's S, PP, TRN and J as its own first), and the summary names both echoes. Four seeds.
+for seed in 2 3 4 5; do
+    "$SQ" gen v34_startup --role answerer --set symbol_rate=3200 --snr 30 --seed $seed -o "$T/a.wav" 2>"$T/err" &&
+        "$SQ" gen v34_startup --role caller --set symbol_rate=3200 --snr 30 --seed $((seed + 50)) -o "$T/c.wav" 2>>"$T/err" &&
+        sox "$T/c.wav" "$T/c0.wav" pad 0.8 0 &&
+        sox "$T/a.wav" "$T/ea.wav" highpass 300 lowpass 3400 vol 0.178 pad 0.11 0 &&
+        sox "$T/c0.wav" "$T/ec.wav" highpass 300 lowpass 3400 vol 0.178 pad 0.06 0 &&
+        sox -m "$T/c0.wav" "$T/ea.wav" "$T/ch1.wav" && sox -m "$T/a.wav" "$T/ec.wav" "$T/ch2.wav" &&
+        sox -M "$T/ch1.wav" "$T/ch2.wav" "$T/echo15.wav" && "$SQ" decode --json "$T/echo15.wav" >"$T/echo15.json" 2>>"$T/err"
+    python3 - "$T/echo15.json" <<'PY' && ok "v34_startup: both start-ups with echoes 15 dB down, seed $seed" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+mine = [e["type"] for e in ev if e["ch"] == 1 and (e["type"].startswith("v34_") or e["type"] == "mp")]
+print("# ch1:", mine)
+assert mine == ["v34_s", "v34_s_bar", "v34_pp", "v34_trn", "v34_j", "v34_j_prime", "v34_trn", "mp", "mp",
+                "v34_e", "v34_data"], mine
+echo = {e["ch"]: e for e in ev[-1]["echo"]}
+print("# echo:", echo)
+assert abs(echo[1]["delay_ms"] - 110) < 2 and abs(echo[2]["delay_ms"] - 60) < 2, echo
+assert all(abs(e["loss_db"] - 15.5) < 1.5 and e["removed_db"] > 20 for e in echo.values()), echo
+PY
+        { bad "v34_startup: both start-ups with echoes 15 dB down, seed $seed"; show "$T/echo15.json" "$T/err"; }
+done
 # Packets lost on a VoIP call leave gaps of 20-60 ms in a training: the modem's clock and
 # carrier go on through them, and so does the reading. Zeros in phase 3's and phase 4's TRN
 # (20 ms each for the caller at 3200; 40 and 60 ms for the answerer at 3429): both MPs
