@@ -36,6 +36,11 @@
 #define BETTER_BY 0.8              /* a new fit replaces the one in use when it leaves 1 dB less */
 #define MIN_FLATNESS 0.3
 #define MAX_SAMPLE 16.0f
+#define FRAME 160                  /* 20 ms: echo is told frame by frame */
+#define FRAME_ACTIVE 1.585e-5      /* -48 dBFS: a frame a listener would take for a signal */
+#define FRAME_ECHO_SHARE 0.9       /* of its power taken out as echo */
+#define MIN_RUN_FRAMES 2
+#define MAX_STRETCHES 64
 #define PAST_BLOCKS ((LATENCY + MAX_LAG) / BLOCK + 2)
 #define ECHO_FLOOR 1e-8            /* -80 dBFS: under a G.711 channel's idle noise */
 #define ECHO_UNDER_OWN_DB 100.0
@@ -44,6 +49,15 @@ _Static_assert(MAX_LAG + BLOCK <= RING, "a run and its lead-in fit in one copy")
 _Static_assert(MAX_LAG == LEAD_BLOCKS * BLOCK && LEAD_BLOCKS <= PAST_BLOCKS, "a block's lead-in is whole blocks");
 _Static_assert((RING & (RING - 1)) == 0 && RING >= LATENCY + BLOCK + MAX_LAG, "the ring holds a block's lead-in");
 _Static_assert(SQ_ECHO_MAX_STRETCH >= BLOCK, "a block can be fitted");
+
+/* Stretches of echo, frame by frame over what is given back. */
+typedef struct echo_frames {
+    size_t fill;               /* samples in the frame so far */
+    double raw, left;          /* the frame's power as recorded and with the echo out */
+    uint64_t run_start;        /* first sample of the run of echo frames, when run_frames > 0 */
+    size_t run_frames;
+    double run_power;
+} echo_frames;
 
 typedef struct echo_path {
     sq_echo_fit fit;
@@ -64,6 +78,10 @@ struct sq_echo_canceller {
     echo_path path[2];         /* path[c]: channel c's echo of channel 1 - c */
     sq_echo_fitter *fitter;
     float run[2][BLOCK];       /* frames being given back, a channel at a time */
+    uint64_t given;            /* frames given back so far */
+    echo_frames frames[2];     /* the stretches of echo being told, by channel */
+    sq_echo_stretch told[MAX_STRETCHES];   /* ended, waiting to be asked for */
+    size_t told_first, told_count;
     float band[SQ_ECHO_MAX_STRETCH];   /* a stretch asked about, in its band */
 };
 
@@ -219,20 +237,86 @@ static void subtract_echo(const sq_echo_fit *f, const float *x, float *y, size_t
         y[m] -= sq_echo_predict(f, x + m);
 }
 
+/* A run of echo frames on channel c ends: told if long enough. */
+static void end_run(sq_echo_canceller *ec, int c)
+{
+    echo_frames *f = &ec->frames[c];
+    if (f->run_frames >= MIN_RUN_FRAMES && ec->told_count < MAX_STRETCHES) {
+        sq_echo_stretch *s = &ec->told[(ec->told_first + ec->told_count++) % MAX_STRETCHES];
+        s->ch = c;
+        s->start_s = (double)f->run_start / SQ_PROCESSING_RATE_HZ;
+        s->end_s = (double)(f->run_start + f->run_frames * FRAME) / SQ_PROCESSING_RATE_HZ;
+        s->level_dbfs = 10.0 * log10(f->run_power / (double)(f->run_frames * FRAME) + 1e-30);
+    }
+    f->run_frames = 0;
+    f->run_power = 0.0;
+}
+
+/* Channel c's samples given back from `first` on, as recorded and with the echo out, into
+ * its frames: a frame mostly echo, where something is heard, extends the run. */
+static void tell_frames(sq_echo_canceller *ec, int c, const float *raw, const float *left, size_t len, uint64_t first)
+{
+    echo_frames *f = &ec->frames[c];
+    for (size_t m = 0; m < len; m++) {
+        f->raw += (double)raw[m] * raw[m];
+        f->left += (double)left[m] * left[m];
+        if (++f->fill < FRAME)
+            continue;
+        double raw_mean = f->raw / FRAME;
+        if (raw_mean >= FRAME_ACTIVE && f->left <= (1.0 - FRAME_ECHO_SHARE) * f->raw) {
+            if (f->run_frames++ == 0)
+                f->run_start = first + m + 1 - FRAME;
+            f->run_power += f->raw;
+        } else if (f->run_frames) {
+            end_run(ec, c);
+        }
+        f->fill = 0;
+        f->raw = f->left = 0.0;
+    }
+}
+
 /* Gives back the `len` oldest frames held (len <= BLOCK), with their echoes taken out. */
 static void give_back(sq_echo_canceller *ec, float *out, size_t len)
 {
     size_t oldest = ec->held - 1;
     for (int c = 0; c < 2; c++) {
-        memcpy(ec->run[c], raw_at(ec, c, oldest), len * sizeof ec->run[c][0]);   /* contiguous */
+        const float *raw = raw_at(ec, c, oldest);   /* contiguous */
+        memcpy(ec->run[c], raw, len * sizeof ec->run[c][0]);
         if (ec->cancelling[c])
             subtract_echo(&ec->path[c].fit, raw_back_from(ec, 1 - c, oldest), ec->run[c], len);
+        if (ec->cancelling[c] || ec->frames[c].run_frames || ec->frames[c].fill)
+            tell_frames(ec, c, raw, ec->run[c], len, ec->given);
     }
     for (size_t m = 0; m < len; m++) {
         out[2 * m] = ec->run[0][m];
         out[2 * m + 1] = ec->run[1][m];
     }
     ec->held -= len;
+    ec->given += len;
+}
+
+int sq_echo_canceller_next_stretch(sq_echo_canceller *ec, sq_echo_stretch *out)
+{
+    if (!ec || !out || ec->told_count == 0)
+        return SQ_EAGAIN;
+    *out = ec->told[ec->told_first];
+    ec->told_first = (ec->told_first + 1) % MAX_STRETCHES;
+    ec->told_count--;
+    return SQ_OK;
+}
+
+double sq_echo_canceller_horizon_s(const sq_echo_canceller *ec)
+{
+    if (!ec)
+        return 0.0;
+    uint64_t h = ec->given;
+    for (int c = 0; c < 2; c++) {
+        const echo_frames *f = &ec->frames[c];
+        h = f->run_frames && f->run_start < h ? f->run_start : h;
+        if (f->fill && ec->given - f->fill < h)
+            h = ec->given - f->fill;
+    }
+    return (double)h / SQ_PROCESSING_RATE_HZ;
 }
 
 /* Takes in n frames (n <= BLOCK - in_block: up to the end of the block); 1 when they end it. */
@@ -304,6 +388,10 @@ size_t sq_echo_canceller_flush(sq_echo_canceller *ec, float *out, size_t max)
         give_back(ec, out + 2 * given, len);
         given += len;
     }
+    if (ec->held == 0)   /* the end: a run in progress ends with it (a partial frame is dropped) */
+        for (int c = 0; c < 2; c++)
+            if (ec->frames[c].run_frames)
+                end_run(ec, c);
     return given;
 }
 

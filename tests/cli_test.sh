@@ -660,7 +660,8 @@ PY
 # 300-3400 Hz path, 110 and 60 ms late (the caller starting 0.8 s after the answerer, so
 # the answerer's training is heard alone first): the echo is learnt and taken out, the
 # caller's channel reads its own start-up and none of the echo's (at 9f26210 it read the
-# echo's S, PP, TRN and J as its own first), and the summary names both echoes. Four seeds.
+# echo's S, PP, TRN and J as its own first), the echo heard alone there is told as echo and
+# nothing of its own is, and the summary names both echoes. Four seeds.
 for seed in 2 3 4 5; do
     "$SQ" gen v34_startup --role answerer --set symbol_rate=3200 --snr 30 --seed $seed -o "$T/a.wav" 2>"$T/err" &&
         "$SQ" gen v34_startup --role caller --set symbol_rate=3200 --snr 30 --seed $((seed + 50)) -o "$T/c.wav" 2>>"$T/err" &&
@@ -676,6 +677,10 @@ mine = [e["type"] for e in ev if e["ch"] == 1 and (e["type"].startswith("v34_") 
 print("# ch1:", mine)
 assert mine == ["v34_s", "v34_s_bar", "v34_pp", "v34_trn", "v34_j", "v34_j_prime", "v34_trn", "mp", "mp",
                 "v34_e", "v34_data"], mine
+told = [(e["t_s"], e["end_s"]) for e in ev if e["ch"] == 1 and e["type"] == "echo" and e["of_ch"] == 2]
+own = [(e["t_s"], e["end_s"]) for e in ev if e["ch"] == 1 and e["type"] != "echo"]
+print("# echo told on ch1:", told)
+assert told and all(not (a < d and c < b) for a, b in told for c, d in own), (told, own)
 echo = {e["ch"]: e for e in ev[-1]["echo"]}
 print("# echo:", echo)
 assert abs(echo[1]["delay_ms"] - 110) < 2 and abs(echo[2]["delay_ms"] - 60) < 2, echo

@@ -331,6 +331,36 @@ START_TEST(test_echo_test_through_the_learnt_path)
 }
 END_TEST
 
+/* Where channel A carries only B's echo (0.5-1.5 s, once the path is learnt), that stretch
+ * is told as echo, at the echo's level; where A sends itself, nothing is; B, which carries
+ * no echo, has none. Every seed. */
+START_TEST(test_echo_stretches_told)
+{
+    for (uint64_t seed = 1; seed <= SEEDS; seed++) {
+        call c = make_call(seed, 15.0, 0.0, 0);
+        sq_echo_canceller *ec;
+        float *out = cancelled(&c, &ec);
+        sig echo = make_silence(4.0);
+        add_echo(&echo, &c.b_own, 15.0, ECHO_DELAY);
+        double level = 10.0 * log10(mean_power(echo.x + 4000, 8000));
+        sq_echo_stretch st;
+        int covered = 0;
+        while (sq_echo_canceller_next_stretch(ec, &st) == SQ_OK) {
+            ck_assert_msg(st.ch == 0 && st.start_s < 1.52, "seed %u: ch %d %.2f-%.2f", (unsigned)seed, st.ch,
+                          st.start_s, st.end_s);
+            ck_assert_double_lt(fabs(st.level_dbfs - level), 1.0);
+            covered |= st.start_s < 0.8 && st.end_s > 1.45 && st.end_s < 1.56;
+        }
+        ck_assert_msg(covered, "seed %u: the echo alone from 0.8 to 1.45 s not told", (unsigned)seed);
+        ck_assert_double_le(sq_echo_canceller_horizon_s(ec), 4.0);
+        sig_free(&echo);
+        sq_echo_canceller_destroy(ec);
+        free(out);
+        free_call(&c);
+    }
+}
+END_TEST
+
 START_TEST(test_bad_arguments)
 {
     ck_assert_int_eq(sq_echo_canceller_create(NULL), SQ_EINVAL);
@@ -346,6 +376,10 @@ START_TEST(test_bad_arguments)
     sq_echo_canceller_path(ec, 0, NULL);
     float out[2];
     ck_assert_uint_eq(sq_echo_canceller_flush(ec, out, 1), 0);
+    sq_echo_stretch st;
+    ck_assert_int_eq(sq_echo_canceller_next_stretch(ec, &st), SQ_EAGAIN);
+    ck_assert_int_eq(sq_echo_canceller_next_stretch(NULL, &st), SQ_EAGAIN);
+    ck_assert_double_eq(sq_echo_canceller_horizon_s(ec), 0.0);
     sq_echo_canceller_destroy(ec);
     sq_echo_canceller_destroy(NULL);
 }
@@ -364,6 +398,7 @@ Suite *echo_suite(void)
     tcase_add_test(tc, test_any_chunking);
     tcase_add_test(tc, test_echo_test_on_a_stretch);
     tcase_add_test(tc, test_echo_test_through_the_learnt_path);
+    tcase_add_test(tc, test_echo_stretches_told);
     tcase_add_test(tc, test_bad_arguments);
     suite_add_tcase(s, tc);
     return s;

@@ -106,6 +106,10 @@ typedef enum sq_event_type {
     SQ_EVENT_WIDEBAND,     /* energy inside a call that nothing else names: a signal squeal
                             * does not know, or one it lost track of. freq_hz to freq2_hz is
                             * the band holding 95% of its power (API 2.5) */
+    SQ_EVENT_ECHO,         /* a stretch of one channel of a two-channel recording that is the
+                            * other channel's echo (squeal decode's echo canceller tells it;
+                            * the decoder, which hears one channel, never does): fsk_channel
+                            * the channel echoed, level_dbm0 its level (API 2.6) */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 

@@ -62,6 +62,22 @@ typedef struct sq_echo_path {
 SQ_API double sq_echo_canceller_explained_db(sq_echo_canceller *ec, int ch, double start_s, double end_s,
                                              double lo_hz, double hi_hz);
 SQ_API void sq_echo_canceller_path(const sq_echo_canceller *ec, int ch, sq_echo_path *out);
+
+/* A stretch of a channel that was the other channel's echo: 40 ms or more in which, frame by
+ * frame (20 ms), the frames given back carried over -48 dBFS (where a listener would take
+ * them for a signal) and the echo taken out was 90 % of it or more. */
+typedef struct sq_echo_stretch {
+    int ch;                 /* 0 or 1: the channel that carried it (the echo is of 1 - ch) */
+    double start_s, end_s;
+    double level_dbfs;      /* its mean level as recorded */
+} sq_echo_stretch;
+
+/* The next stretch that has ended, oldest first: SQ_OK, or SQ_EAGAIN when none is waiting.
+ * Up to 64 wait; ask after each call to process or flush (a call of 4096 frames ends 26 at
+ * most). */
+SQ_API int sq_echo_canceller_next_stretch(sq_echo_canceller *ec, sq_echo_stretch *out);
+/* The time before which every stretch of echo has been told (where one is open, its start). */
+SQ_API double sq_echo_canceller_horizon_s(const sq_echo_canceller *ec);
 SQ_API void sq_echo_canceller_destroy(sq_echo_canceller *ec);
 
 #ifdef __cplusplus

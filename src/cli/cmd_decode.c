@@ -414,6 +414,24 @@ static void print_ready(timeline *t, double horizon)
             t->next_due = fmin(t->next_due, t->items[i].ev.end_s);
 }
 
+/* The stretches of echo the canceller has told, as events on the channel that carried them. */
+static int keep_echo_stretches(sq_echo_canceller *echo, timeline *t, long only_channel)
+{
+    sq_echo_stretch st;
+    while (sq_echo_canceller_next_stretch(echo, &st) == SQ_OK) {
+        sq_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.type = SQ_EVENT_ECHO;
+        ev.start_s = st.start_s;
+        ev.end_s = st.end_s;
+        ev.fsk_channel = 2 - st.ch;   /* the channel echoed, 1-based */
+        ev.level_dbm0 = st.level_dbfs - 10.0 * log10(sq_dbm0_to_power(0.0));
+        if ((only_channel == 0 || only_channel == st.ch + 1) && keep_event(t, &ev, st.ch + 1) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Gives each channel's decoder its samples of n interleaved frames; returns the time before
  * which every decoder has reported all it will. */
 static double decode_frames(sq_decoder *const *dec, int nch, const float *frames, size_t n, float *mono, timeline *t,
@@ -477,6 +495,9 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
         if (echo) {
             size_t ready = sq_echo_canceller_process(echo, frames, (size_t)got, cleaned);
             horizon = decode_frames(dec, nch, cleaned, ready, mono, t, &rc);
+            if (keep_echo_stretches(echo, t, o->channel) != 0)
+                rc = EXIT_RUNTIME;
+            horizon = fmin(horizon, sq_echo_canceller_horizon_s(echo));
         } else {
             horizon = decode_frames(dec, nch, frames, (size_t)got, mono, t, &rc);
         }
@@ -492,6 +513,8 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
         (void)decode_frames(dec, nch, cleaned, ready, mono, t, &fed);
     if (fed != EXIT_OK)
         rc = fed;
+    if (echo && rc != EXIT_RUNTIME && keep_echo_stretches(echo, t, o->channel) != 0)
+        rc = EXIT_RUNTIME;
     for (int c = 0; echo && c < 2; c++) {
         sq_echo_path path;
         sq_echo_canceller_path(echo, c, &path);

@@ -264,6 +264,10 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         fprintf(out, " %4.0f-%4.0f Hz  %6.1f dBm0  not identified\n", ev->freq_hz, ev->freq2_hz, ev->level_dbm0);
         return;
     }
+    if (ev->type == SQ_EVENT_ECHO) {
+        fprintf(out, " of ch%d      %6.1f dBm0\n", ev->fsk_channel, ev->level_dbm0);
+        return;
+    }
     if (ev->type == SQ_EVENT_V34_DATA && ev->symbol_rate > 0.0) {
         fprintf(out, " %4.0f baud %6.1f Hz  %6.1f dBm0", ev->symbol_rate, ev->freq_hz, ev->level_dbm0);
         if (ev->rate)
@@ -328,6 +332,10 @@ void timeline_print_json(FILE *out, const timeline_event *e)
     if (ev->type == SQ_EVENT_WIDEBAND) {
         fprintf(out, ",\"band_low_hz\":%.0f,\"band_high_hz\":%.0f,\"level_dbm0\":%.1f}\n", ev->freq_hz, ev->freq2_hz,
                 ev->level_dbm0);
+        return;
+    }
+    if (ev->type == SQ_EVENT_ECHO) {
+        fprintf(out, ",\"of_ch\":%d,\"level_dbm0\":%.1f}\n", ev->fsk_channel, ev->level_dbm0);
         return;
     }
     if (!is_wideband(ev->type))

@@ -73,6 +73,7 @@ static const struct {
     [SQ_EVENT_V90_JA] = { BY_CHANNEL, PLOT_TRAINING, "Ja", "V.90 Ja: the DIL the analogue modem asks for" },
     [SQ_EVENT_V90_CP] = { BY_CHANNEL, PLOT_TRAINING, "CP", "V.90 CP: the analogue modem's choice of downstream rate" },
     [SQ_EVENT_WIDEBAND] = { BY_CHANNEL, PLOT_TRAINING, "?", "energy squeal could not identify (its band is in the timeline)" },
+    [SQ_EVENT_ECHO] = { BY_CHANNEL, PLOT_TRAINING, "echo", "the other side's signal come back on this channel as an echo" },
 };
 
 static int known(const sq_event *ev)
