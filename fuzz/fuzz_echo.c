@@ -2,7 +2,7 @@
  * chooses, then asked about stretches the input chooses. The first byte picks how the rest is
  * read (16-bit PCM, or raw float bit patterns, NaN and infinities included); the next eight
  * give four chunk sizes, the next eight two stretches to ask about. Every frame comes back,
- * finite, and every answer is finite. */
+ * finite, every answer is finite, and the stretches of echo told lie within what came back. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -17,6 +17,19 @@ static void check(const float *x, size_t n)
     for (size_t i = 0; i < 2 * n; i++)
         if (!isfinite(x[i]) || fabsf(x[i]) > 1e6f)
             __builtin_trap();
+}
+
+/* Stretches of echo told so far: on a channel, in order, within what was given back. */
+static void check_told(sq_echo_canceller *ec, size_t given)
+{
+    sq_echo_stretch st;
+    while (sq_echo_canceller_next_stretch(ec, &st) == SQ_OK)
+        if ((st.ch != 0 && st.ch != 1) || !(st.start_s < st.end_s) || st.end_s * 8000.0 > (double)given + 0.5 ||
+            !isfinite(st.level_dbfs))
+            __builtin_trap();
+    double h = sq_echo_canceller_horizon_s(ec);
+    if (!(h >= 0.0) || h * 8000.0 > (double)given + 0.5)
+        __builtin_trap();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -57,11 +70,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(&out[2 * given], got);
         given += got;
         done += len;
+        check_told(ec, given);
     }
     size_t got;
     while ((got = sq_echo_canceller_flush(ec, &out[2 * given], 777)) > 0) {
         check(&out[2 * given], got);
         given += got;
+        check_told(ec, given);
     }
     if (given != frames)
         __builtin_trap();
