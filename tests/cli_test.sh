@@ -920,9 +920,13 @@ PY
 python3 - "$T/v90.json" <<'PY' && ok "v90_startup: the analogue modem's echo on the digital one's channel" ||
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
-ch1 = [e["type"] for e in ev if e["ch"] == 1]
+ch1 = [e["type"] for e in ev if e["ch"] == 1 and e["type"] != "echo"]
 print("# ch1:", ch1)
 assert ch1 == ["info0", "info1", "v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_data"], ch1
+# while the digital modem waits, what ch1 hears of the analogue one's phase 3 is named its echo
+told = [(e["t_s"], e["end_s"]) for e in ev if e["ch"] == 1 and e["type"] == "echo" and e["of_ch"] == 2]
+print("# echo told:", told)
+assert told and all(b <= 1.8 for a, b in told), told
 assert [e["type"] for e in ev if e["ch"] == 2 and e["type"] in ("info1", "v90_ja")] == ["info1", "v90_ja"]
 PY
     { bad "v90_startup: the analogue modem's echo on the digital one's channel"; show "$T/v90.json" "$T/err"; }
