@@ -43,7 +43,7 @@
 #define MAX_STRETCHES 64
 #define PAST_BLOCKS ((LATENCY + MAX_LAG) / BLOCK + 2)
 #define ECHO_FLOOR 1e-8            /* -80 dBFS: under a G.711 channel's idle noise */
-#define ECHO_UNDER_OWN_DB 100.0
+#define ECHO_UNDER_OWN_DB 20.0
 
 _Static_assert(MAX_LAG + BLOCK <= RING, "a run and its lead-in fit in one copy");
 _Static_assert(MAX_LAG == LEAD_BLOCKS * BLOCK && LEAD_BLOCKS <= PAST_BLOCKS, "a block's lead-in is whole blocks");
