@@ -23,6 +23,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "dsp/fir.h"
+#include "dsp/fsk_timing.h"
 #include "dsp/sample_guard.h"
 #include "squeal/error.h"
 #include "squeal/fsk.h"
@@ -92,6 +93,8 @@ struct sq_fskdemod {
     uint64_t n;           /* input samples (8 kHz) so far; every sample count below is too */
     uint64_t settled_at;  /* sample count before which decisions are held at mark */
     uint64_t onset;       /* last sample at which the fast level was 6 dB under the slow one */
+    sq_fsk_transitions since_onset;   /* dsp/fsk_timing.h */
+    double grid;                      /* where the clock expects the signal's next transition */
 };
 
 int sq_fskdemod_create(const sq_fsk_params *p, sq_fskdemod **out)
@@ -151,6 +154,12 @@ int sq_fskdemod_create(const sq_fsk_params *p, sq_fskdemod **out)
     return SQ_OK;
 }
 
+static void mark_onset(sq_fskdemod *d, uint64_t sample)
+{
+    d->onset = sample;
+    d->since_onset = (sq_fsk_transitions){ 0 };
+}
+
 void sq_fskdemod_restart_at(sq_fskdemod *d, uint64_t sample)
 {
     if (!d)
@@ -177,7 +186,8 @@ void sq_fskdemod_restart_at(sq_fskdemod *d, uint64_t sample)
     d->decision_avg = 0.0;
     d->carrier = 0;
     d->n = sample;
-    d->onset = sample;
+    mark_onset(d, sample);
+    d->grid = 0.0;
     /* the FIR and the correlators fill from zero at the start, as after silence */
     d->settled_at = sample + d->group_delay + (uint64_t)(d->bit_samples_8k / 2.0);
 }
@@ -202,12 +212,12 @@ static void update_carrier(sq_fskdemod *d, float complex z)
     d->mag_avg += d->alpha * (sqrt(mag2) - d->mag_avg);
     d->pow_fast += d->alpha_fast * (mag2 - d->pow_fast);
     if (!d->carrier && d->pow_fast < 0.25 * d->pow_avg)
-        d->onset = d->n - 1;   /* the sample just taken */
+        mark_onset(d, d->n - 1);   /* the sample just taken */
     if (d->pow_fast > CARRIER_JUMP * d->pow_avg && d->pow_avg > 0.0) {
         /* FSK has a constant envelope: a jump in level is something new starting (a note
          * struck, a louder talker), so whatever carrier we had is over. */
         d->carrier = 0;
-        d->onset = d->n - 1;   /* the sample just taken */
+        mark_onset(d, d->n - 1);   /* the sample just taken */
     }
     /* flatness = mag_avg^2 / pow_avg, compared without the division */
     double flat = d->mag_avg * d->mag_avg;
@@ -220,6 +230,28 @@ static void update_carrier(sq_fskdemod *d, float complex z)
         d->carrier = 0;
 }
 
+/* Counts a transition that came `err` bits from where the clock expected one, against the
+ * grid the signal's own transitions set: the first after idle (a start bit may come at any
+ * time) anchors that grid and is not counted; each transition after it is counted by its
+ * distance from the grid, which follows slowly (a sender's bit rate may be a little off). The
+ * grid is kept in the clock's terms: where the clock expects it, after the clock's own pulls. */
+#define GRID_FOLLOW 0.1
+
+static void tally_transition(sq_fskdemod *d, double err, double gain)
+{
+    if (d->bits_since_transition >= IDLE_BITS) {
+        d->grid = err - gain * err;
+        return;
+    }
+    double off = err - d->grid;
+    off -= floor(off + 0.5);
+    d->since_onset.count++;
+    d->since_onset.cos_sum += cos(2.0 * M_PI * off);
+    d->since_onset.sin_sum += sin(2.0 * M_PI * off);
+    d->grid += GRID_FOLLOW * off - gain * err;
+    d->grid -= floor(d->grid + 0.5);
+}
+
 /* Moves the bit clock toward a zero crossing of d between the previous sample and this one. */
 static void track_transition(sq_fskdemod *d, double dv, double clock_before)
 {
@@ -228,6 +260,7 @@ static void track_transition(sq_fskdemod *d, double dv, double clock_before)
     double err = at - 0.5;
     err -= floor(err + 0.5);
     double gain = d->bits_since_transition >= IDLE_BITS ? CLOCK_GAIN_AFTER_IDLE : CLOCK_GAIN;
+    tally_transition(d, err, gain);
     d->clock -= gain * err;
     d->bits_since_transition = 0;
 }
@@ -313,6 +346,11 @@ size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit 
     }
     *n_bits = produced;
     return i;
+}
+
+void sq_fskdemod_transitions(const sq_fskdemod *d, sq_fsk_transitions *out)
+{
+    *out = d->since_onset;
 }
 
 uint64_t sq_fskdemod_onset_sample(const sq_fskdemod *d)

@@ -2,6 +2,7 @@
 #include <check.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "src/sim/data_call.h"
@@ -161,8 +162,9 @@ START_TEST(test_no_events_in_speech)
 END_TEST
 
 /* Music: no tone events. Known gap, not hidden: chords whose partials sit on an FSK
- * channel's mark and space frequencies still frame as a few characters now and then
- * (13 short FSK events in 60 s of seed 1), so FSK events are not asserted absent here. */
+ * channel's mark and space frequencies still frame as a few characters now and then, so
+ * FSK events are not asserted absent here (13 in 60 s of seed 1 before the lanes checked
+ * for a bit grid; 2 in the 180 s of seeds 1-3 after). */
 START_TEST(test_no_tone_events_in_music)
 {
     for (uint64_t seed = 1; seed <= 3; seed++) {
@@ -175,6 +177,90 @@ START_TEST(test_no_tone_events_in_music)
                           e.ev[i].start_s);
         sig_free(&s);
     }
+}
+END_TEST
+
+/* Characters of `sent` that came through in order (the longest common subsequence): a
+ * character lost or misread costs one, not every one after it. */
+static size_t common_characters(const char *sent, const char *got)
+{
+    size_t n = strlen(sent), m = strlen(got), row[513] = { 0 };
+    ck_assert_uint_le(m, 512);
+    for (size_t i = 1; i <= n; i++) {
+        size_t diag = 0;
+        for (size_t j = 1; j <= m; j++) {
+            size_t up = row[j];
+            row[j] = sent[i - 1] == got[j - 1] ? diag + 1 : (row[j] > row[j - 1] ? row[j] : row[j - 1]);
+            diag = up;
+        }
+    }
+    return row[m];
+}
+
+/* FSK keyed a character at a time, as someone types: each start bit comes at any time
+ * after idle, off the clock of the character before. The decoder's test that a stretch's
+ * transitions fall a whole number of bits apart (which keeps music's swings between two
+ * partials from reading as data) measures between neighbours, so this is data on every
+ * channel, with noise, for every seed. */
+START_TEST(test_typed_fsk_is_data)
+{
+    const char *text = "The quick brown fox jumps over the lazy dog 0123456789";
+    const sq_fsk_params *p[] = { &SQ_FSK_V21_CH1, &SQ_FSK_V21_CH2, &SQ_FSK_BELL103_ORIG, &SQ_FSK_BELL103_ANS };
+    const sq_event_type type[] = { SQ_EVENT_V21, SQ_EVENT_V21, SQ_EVENT_BELL103, SQ_EVENT_BELL103 };
+    const double snr_db = 6.0;   /* over 0-4 kHz */
+    for (int k = 0; k < 4; k++)
+        for (uint64_t seed = 1; seed <= 8; seed++) {
+            sig s = make_fsk_typed(p[k], text, -13.0, seed);
+            add_noise(&s, sqrt(sq_dbm0_to_power(-13.0) / pow(10.0, snr_db / 10.0)), seed + 100);
+            events e;
+            decode_sig(&s, 800, &e);
+            size_t right = 0, events_on_lane = 0;
+            for (size_t i = 0; i < e.n; i++) {
+                if (e.ev[i].type != type[k] || e.ev[i].fsk_channel != 1 + k % 2)
+                    continue;
+                events_on_lane++;
+                right += common_characters(text, e.text[i]);
+            }
+            ck_assert_msg(events_on_lane == 1, "channel %d seed %d: the typed text came as %zu events", k, (int)seed,
+                          events_on_lane);
+            ck_assert_msg(right >= strlen(text) - 3, "channel %d seed %d: %zu of %zu characters", k, (int)seed, right,
+                          strlen(text));
+            sig_free(&s);
+        }
+}
+END_TEST
+
+/* Two partials on a channel's mark and space whose loudness swings from one to the other
+ * (two notes beating, one fading as the other swells) move the FSK decision back and forth
+ * as keying does, and frame as characters: 6 s of it was a V.21 or Bell 103 "data" event
+ * before the decoder checked that transitions fall on a bit grid. Their swings come at the
+ * beat's rate, not a whole number of bits apart: nothing is data. */
+START_TEST(test_beating_partials_are_not_fsk)
+{
+    const sq_fsk_params *p[] = { &SQ_FSK_V21_CH1, &SQ_FSK_V21_CH2, &SQ_FSK_BELL103_ORIG, &SQ_FSK_BELL103_ANS };
+    /* half a beat is 150 / f bits: 6.52, 4.41, 3.66, 2.46 and 1.70, each at least 0.3 of a
+     * bit off a whole number (a beat whose swings come within a few per cent of whole bits
+     * is FSK with its bit rate that far off, which the decoder takes, up to 2 %) */
+    const double beat_hz[] = { 23.0, 34.0, 41.0, 61.0, 88.0 };
+    for (int k = 0; k < 4; k++)
+        for (size_t b = 0; b < sizeof beat_hz / sizeof beat_hz[0]; b++) {
+            sig s = { .n = 6 * 8000 };
+            s.x = malloc(s.n * sizeof *s.x);
+            ck_assert_ptr_nonnull(s.x);
+            for (size_t i = 0; i < s.n; i++) {
+                double t = (double)i / 8000.0, mark = 0.5 + 0.5 * sin(2.0 * M_PI * beat_hz[b] * t);
+                s.x[i] = (float)(0.15 * (mark * sin(2.0 * M_PI * p[k]->mark_hz * t) +
+                                         (1.0 - mark) * sin(2.0 * M_PI * p[k]->space_hz * t + 1.0 + (double)b)));
+            }
+            add_noise(&s, 0.001, 10u + b);
+            events e;
+            decode_sig(&s, 800, &e);
+            for (size_t i = 0; i < e.n; i++)
+                ck_assert_msg(e.ev[i].type != SQ_EVENT_V21 && e.ev[i].type != SQ_EVENT_BELL103,
+                              "channel %d, %.0f Hz beat: a %s event \"%s\"", k, beat_hz[b],
+                              sq_event_type_to_str(e.ev[i].type), e.text[i]);
+            sig_free(&s);
+        }
 }
 END_TEST
 
@@ -565,6 +651,8 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_no_events_in_speech);
     tcase_add_test(tc, test_no_tone_events_in_music);
     tcase_add_test(tc, test_fsk_data_is_not_a_tone);
+    tcase_add_test(tc, test_typed_fsk_is_data);
+    tcase_add_test(tc, test_beating_partials_are_not_fsk);
     tcase_add_test(tc, test_decoder_survives_any_float);
     tcase_add_test(tc, test_decoder_invalid_arguments);
     tcase_add_test(tc, test_dtmf_numbers);

@@ -17,6 +17,7 @@
 #include "src/decode/band_watch.h"
 #include "src/proto/v22_detect.h"
 #include "squeal/async.h"
+#include "dsp/fsk_timing.h"
 #include "squeal/decoder.h"
 #include "squeal/dtmf.h"
 #include "squeal/progress.h"
@@ -81,6 +82,8 @@ typedef struct sq_fsk_lane {
     double level_sum;
     size_t level_count;
     uint64_t last_carrier_sample;
+    sq_fsk_transitions keyed;      /* the stretch's transitions against the bit clock */
+    sq_fsk_transitions keyed_seen; /* the demodulator's tally when last read */
     /* a closed segment waiting for its rival's to close, to keep the better of the two */
     int pending;
     sq_event pending_ev;

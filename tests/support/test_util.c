@@ -50,6 +50,36 @@ sig make_fsk(const sq_fsk_params *p, const sq_async_format *f, const char *text,
     return s;
 }
 
+sig make_fsk_typed(const sq_fsk_params *p, const char *text, double level_dbm0, uint64_t seed)
+{
+    /* continuous phase, as one oscillator keyed by a UART: sq_fskmod keeps every bit on one
+     * clock, so the characters are timed here */
+    sq_noise *g = NULL;
+    ck_assert_int_eq(sq_noise_create(seed, &g), SQ_OK);
+    const double rate = 8000.0, bit = rate / p->baud, amplitude = sqrt(2.0 * sq_dbm0_to_power(level_dbm0));
+    size_t len = strlen(text), most_idle = 3200;   /* up to 0.4 s between characters */
+    sig s = { .n = 0 };
+    s.x = malloc(((size_t)(len * (10.0 * bit + most_idle)) + 2400) * sizeof *s.x);
+    ck_assert_ptr_nonnull(s.x);
+    double phase = 0.0, start = 1200.0 + (double)(sq_noise_u32(g) % 1000) / 1000.0;   /* 150 ms of mark */
+    for (size_t i = 0; i <= len; i++) {
+        uint8_t bits[10];
+        if (i < len)
+            sq_async_frame_byte(&SQ_ASYNC_8N1, (uint8_t)text[i], bits);
+        double end = i < len ? start + 10.0 * bit : start + 400.0;
+        for (; (double)s.n < end; s.n++) {
+            double at = ((double)s.n - start) / bit;
+            int mark = i == len || at < 0.0 || bits[(int)at];
+            phase = fmod(phase + 2.0 * M_PI * (mark ? p->mark_hz : p->space_hz) / rate, 2.0 * M_PI);
+            s.x[s.n] = (float)(amplitude * cos(phase));
+        }
+        /* the next start bit after any length of mark, not a whole number of bits */
+        start = end + (double)(sq_noise_u32(g) % (most_idle * 100)) / 100.0;
+    }
+    sq_noise_destroy(g);
+    return s;
+}
+
 sig make_silence(double seconds)
 {
     sig s = { .n = (size_t)lround(seconds * 8000.0) };

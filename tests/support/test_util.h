@@ -16,6 +16,10 @@ sig make_tone(sq_tone_kind kind, double level_dbm0, double duration_s, double of
 /* Framed text on an FSK channel with 0.15 s of mark before and 0.05 s after. */
 sig make_fsk(const sq_fsk_params *p, const sq_async_format *f, const char *text, double level_dbm0,
              double offset_hz);
+/* Text typed a character at a time, 8N1, continuous phase: 0.15 s of mark, then each
+ * character after up to 0.4 s of mark (seeded), its start bit at any time, off the last
+ * character's bit clock; 50 ms of mark after. */
+sig make_fsk_typed(const sq_fsk_params *p, const char *text, double level_dbm0, uint64_t seed);
 sig make_silence(double seconds);
 void sig_append(sig *a, const sig *b);   /* frees b */
 void add_noise(sig *s, double rms, uint64_t seed);
