@@ -4,8 +4,8 @@
  * type (cm, jm and the answer tones above all), a calling session that "hears" ANSam or ANS,
  * an answering session that accepts a CM. Each session starts again when it gives up.
  * Usage: bench_false_alarms [minutes per kind, default 60]
- * With BENCH_FALSE_ALARMS_SHOW set to an event type ("cng"), each such event is printed with
- * its time, to look at what set it off. */
+ * With BENCH_FALSE_ALARMS_SHOW set to an event type ("cng"), or "all", each such event is
+ * printed with its time, to look at what set it off. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,9 +90,9 @@ static void count(tally *t, kind k, const sq_event *ev)
 {
     t->events[ev->type]++;
     const char *show = getenv("BENCH_FALSE_ALARMS_SHOW");
-    if (show && strcmp(show, sq_event_type_to_str(ev->type)) == 0)
-    {
-        printf("  %s: %s %.3f-%.3f s, %.1f Hz, %.1f dBm0, SNR %.1f dB", KIND_NAME[k], show, ev->start_s, ev->end_s,
+    if (show && (strcmp(show, sq_event_type_to_str(ev->type)) == 0 || strcmp(show, "all") == 0)) {
+        printf("  %s: %s %.3f-%.3f s, %.1f Hz, %.1f dBm0, SNR %.1f dB", KIND_NAME[k], sq_event_type_to_str(ev->type),
+               ev->start_s, ev->end_s,
                ev->freq_hz, ev->level_dbm0, ev->snr_db);
         if (ev->data_len) {   /* what it read, as hex */
             printf(", %zu bytes:", ev->data_len);

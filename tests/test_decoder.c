@@ -264,6 +264,38 @@ START_TEST(test_beating_partials_are_not_fsk)
 }
 END_TEST
 
+/* A tone held 150 Hz under the answerer's carrier turns like USB1 every symbol but does not
+ * dip between symbols: it is not USB1, so a short burst of S1's pattern on the caller's
+ * carrier beside it (40 symbols, too short to stand as S1 on its own) is not the caller's
+ * reply. Music did this: a held note there let a chord pass for S1, and the lane trained
+ * on the music and read minutes of "data". Without the held tone there are no events
+ * either; with real USB1 (dips) the S1 counts (cli_test's V.22 calls). */
+START_TEST(test_held_tone_is_not_usb1)
+{
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        sig s = { .n = 3 * 8000 };
+        s.x = malloc(s.n * sizeof *s.x);
+        ck_assert_ptr_nonnull(s.x);
+        double s1_phase = 0.3 * (double)seed;
+        for (size_t i = 0; i < s.n; i++) {
+            double t = (double)i / 8000.0, since = t - 1.0;
+            double v = 0.1 * sin(2.0 * M_PI * 2250.0 * t + (double)seed);
+            if (since >= 0.0 && since < 40.0 / 600.0) {   /* phase 0, 90, 0, 90, ...: turns of +90 and +270 */
+                int symbol = (int)(since * 600.0);
+                v += 0.1 * cos(2.0 * M_PI * 1200.0 * t + s1_phase + (symbol % 2 ? M_PI / 2.0 : 0.0));
+            }
+            s.x[i] = (float)v;
+        }
+        add_noise(&s, 0.001, seed);
+        events e;
+        decode_sig(&s, 800, &e);
+        for (size_t i = 0; i < e.n; i++)
+            ck_assert_msg(0, "seed %d: a %s event at %.3f s", (int)seed, sq_event_type_to_str(e.ev[i].type), e.ev[i].start_s);
+        sig_free(&s);
+    }
+}
+END_TEST
+
 /* FSK data gives FSK events only: no tone events from its spectral lines. */
 START_TEST(test_fsk_data_is_not_a_tone)
 {
@@ -653,6 +685,7 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_fsk_data_is_not_a_tone);
     tcase_add_test(tc, test_typed_fsk_is_data);
     tcase_add_test(tc, test_beating_partials_are_not_fsk);
+    tcase_add_test(tc, test_held_tone_is_not_usb1);
     tcase_add_test(tc, test_decoder_survives_any_float);
     tcase_add_test(tc, test_decoder_invalid_arguments);
     tcase_add_test(tc, test_dtmf_numbers);

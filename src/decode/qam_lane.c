@@ -214,22 +214,6 @@ static void lapm_frame(sq_decoder *d, sq_qam_lane *l, size_t n)
         d->pool.bufs[l->buf][l->ev.data_len++] = l->frame[i];
 }
 
-/* S1 is two tones 300 Hz apart, which a chord can be too: it counts only within a V.22
- * call, that is after USB1 (or in a call already under way), or soon after V.8 ended with
- * CJ (one side of a stereo recording holds the caller's CJ and S1 but not the USB1). */
-static int in_v22_call(const sq_decoder *d, double now_s)
-{
-    if (d->cj_seen && now_s - d->cj_end_s < S1_CONTEXT_S)
-        return 1;
-    for (int i = 0; i < SQ_QAM_LANES; i++) {
-        const sq_qam_lane *o = &d->qam[i];
-        if ((o->state != QL_HUNT && !o->s1_pending) || (o->channel == 2 && o->det.usb1_run >= USB1_MIN_SYMBOLS) ||
-            (o->active && o->active_end_s > now_s - S1_CONTEXT_S))
-            return 1;
-    }
-    return 0;
-}
-
 /* The power envelope of a PSK signal (USB1 among them) repeats every symbol, close to
  * A + B cos(2 pi t / T + p). Relative to the on-sample's power, the mid-sample's is
  * A - B cos p and the quarter-sample's A + B sin p, so A, B cos p and B sin p follow from the
@@ -257,6 +241,32 @@ static double dip_ratio(const sq_qam_dip *p)
 {
     double b = sqrt(p->b_cos * p->b_cos + p->b_sin * p->b_sin);
     return p->a > b ? (p->a - b) / (p->a + b) : 0.0;
+}
+
+/* USB1 still being sent, as far as the run so far shows: long enough, and dipping between
+ * symbols (by the mean over the run, or by the dip measured whatever the timing phase). A
+ * steady tone 150 Hz under the carrier turns the same way every symbol but does not dip: a
+ * note of music held there made the S1 a chord gave count as the caller's reply. */
+static int usb1_under_way(const sq_qam_lane *o)
+{
+    return o->det.usb1_run >= USB1_MIN_SYMBOLS &&
+           (o->run_mid_sum / o->det.usb1_run < USB1_MAX_MID_RATIO || dip_ratio(&o->dip) < USB1_MAX_MID_RATIO);
+}
+
+/* S1 is two tones 300 Hz apart, which a chord can be too: it counts only within a V.22
+ * call, that is after USB1 (or in a call already under way), or soon after V.8 ended with
+ * CJ (one side of a stereo recording holds the caller's CJ and S1 but not the USB1). */
+static int in_v22_call(const sq_decoder *d, double now_s)
+{
+    if (d->cj_seen && now_s - d->cj_end_s < S1_CONTEXT_S)
+        return 1;
+    for (int i = 0; i < SQ_QAM_LANES; i++) {
+        const sq_qam_lane *o = &d->qam[i];
+        if ((o->state != QL_HUNT && !o->s1_pending) || (o->channel == 2 && usb1_under_way(o)) ||
+            (o->active && o->active_end_s > now_s - S1_CONTEXT_S))
+            return 1;
+    }
+    return 0;
 }
 
 static void hunt_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *sym, int live)
