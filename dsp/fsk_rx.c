@@ -58,6 +58,7 @@
 #define CLOCK_GAIN 0.15
 #define CLOCK_GAIN_AFTER_IDLE 0.6
 #define IDLE_BITS 10
+#define PHASE_STEPS 64            /* a transition's phase off the grid, to 1/64 of a bit */
 
 struct sq_fskdemod {
     sq_fsk_params p;
@@ -95,6 +96,7 @@ struct sq_fskdemod {
     uint64_t onset;       /* last sample at which the fast level was 6 dB under the slow one */
     sq_fsk_transitions since_onset;   /* dsp/fsk_timing.h */
     double grid;                      /* where the clock expects the signal's next transition */
+    double phase_cos[PHASE_STEPS], phase_sin[PHASE_STEPS];   /* e^(j 2 pi phase), phase in steps */
 };
 
 int sq_fskdemod_create(const sq_fsk_params *p, sq_fskdemod **out)
@@ -137,6 +139,11 @@ int sq_fskdemod_create(const sq_fsk_params *p, sq_fskdemod **out)
     d->mix_step = cexp(-I * 2.0 * M_PI * centre / rate * (double)d->decimation);
     d->mark_step = cexp(-I * 2.0 * M_PI * (p->mark_hz - centre) / d->rate);
     d->space_step = cexp(-I * 2.0 * M_PI * (p->space_hz - centre) / d->rate);
+    for (size_t k = 0; k < PHASE_STEPS; k++) {
+        double phase = ((double)k + 0.5) / PHASE_STEPS - 0.5;
+        d->phase_cos[k] = cos(2.0 * M_PI * phase);
+        d->phase_sin[k] = sin(2.0 * M_PI * phase);
+    }
     d->bit_len = d->rate / p->baud;
     double whole = floor(d->bit_len);
     d->ring_len = (size_t)whole + 1;
@@ -245,9 +252,13 @@ static void tally_transition(sq_fskdemod *d, double err, double gain)
     }
     double off = err - d->grid;
     off -= floor(off + 0.5);
+    if (!(off >= -0.5 && off < 0.5))
+        return;   /* not a number: nothing to count */
+    size_t k = (size_t)((off + 0.5) * PHASE_STEPS);
+    k = k < PHASE_STEPS ? k : PHASE_STEPS - 1;
     d->since_onset.count++;
-    d->since_onset.cos_sum += cos(2.0 * M_PI * off);
-    d->since_onset.sin_sum += sin(2.0 * M_PI * off);
+    d->since_onset.cos_sum += d->phase_cos[k];
+    d->since_onset.sin_sum += d->phase_sin[k];
     d->grid += GRID_FOLLOW * off - gain * err;
     d->grid -= floor(d->grid + 0.5);
 }

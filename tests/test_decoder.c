@@ -296,6 +296,54 @@ START_TEST(test_held_tone_is_not_usb1)
 }
 END_TEST
 
+/* While one FSK channel carries data, the lanes that could only hear its leak there (the
+ * other V.21 channel 28 dB down under a loud channel 1) and the V.22 lanes sleep; they wake
+ * with the recent past when it ends. Both V.21 channels at once on one line, the answerer's
+ * 10 dB quieter (a full-duplex call recorded at the caller), are both read; and a V.22bis
+ * call that starts as soon as V.21 data ends is read from its USB1 on. */
+START_TEST(test_lanes_wake_around_fsk_data)
+{
+    const char *one = "Full duplex V.21, the caller's side, loud and long enough to count as data.";
+    const char *two = "The answerer's side, ten dB quieter, at the same time on the same line...";
+    sig a = make_fsk(&SQ_FSK_V21_CH1, &SQ_ASYNC_8N1, one, 0.0, 0.0);
+    sig b = make_fsk(&SQ_FSK_V21_CH2, &SQ_ASYNC_8N1, two, -10.0, 0.0);
+    for (size_t i = 0; i < a.n && i < b.n; i++)
+        a.x[i] += b.x[i];
+    sig_free(&b);
+    data_call c;
+    data_call_init(&c);
+    c.seed = 7;
+    c.bytes = 300;
+    c.snr_db = 30.0;
+    c.record_cap = 8000 * 40;
+    c.record = malloc(c.record_cap * sizeof *c.record);
+    ck_assert_ptr_nonnull(c.record);
+    ck_assert_int_eq(data_call_run(&c), 0);
+    ck_assert(data_call_ok(&c));
+    sig call = { c.record, c.record_len };
+    sig_append(&a, &call);
+    events e;
+    decode_sig(&a, 4096, &e);
+    sig_free(&a);
+    int v21[3] = { 0 }, usb1 = 0, data[3] = { 0 };
+    for (size_t i = 0; i < e.n; i++) {
+        const sq_event *ev = &e.ev[i];
+        if (ev->type == SQ_EVENT_V21) {
+            ck_assert_str_eq(e.text[i], ev->fsk_channel == 1 ? one : two);
+            v21[ev->fsk_channel]++;
+        }
+        usb1 += ev->type == SQ_EVENT_USB1;
+        if (ev->type == SQ_EVENT_DATA && ev->rate == 2400)
+            data[ev->fsk_channel]++;
+    }
+    ck_assert_int_eq(v21[1], 1);
+    ck_assert_int_eq(v21[2], 1);
+    ck_assert_int_eq(usb1, 1);
+    ck_assert_int_eq(data[1], 1);
+    ck_assert_int_eq(data[2], 1);
+}
+END_TEST
+
 /* FSK data gives FSK events only: no tone events from its spectral lines. */
 START_TEST(test_fsk_data_is_not_a_tone)
 {
@@ -686,6 +734,7 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_typed_fsk_is_data);
     tcase_add_test(tc, test_beating_partials_are_not_fsk);
     tcase_add_test(tc, test_held_tone_is_not_usb1);
+    tcase_add_test(tc, test_lanes_wake_around_fsk_data);
     tcase_add_test(tc, test_decoder_survives_any_float);
     tcase_add_test(tc, test_decoder_invalid_arguments);
     tcase_add_test(tc, test_dtmf_numbers);

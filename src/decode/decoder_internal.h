@@ -499,6 +499,9 @@ void sq_fsk_lanes_finish(sq_decoder *d);
 double sq_fsk_lanes_horizon_s(const sq_decoder *d, double now_s);
 /* 1 if FSK data whose band holds freq_hz overlaps [start_s, end_s]. */
 int sq_fsk_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s);
+/* An FSK lane whose channel centre is in [lo_hz, hi_hz] is carrying start-stop data now,
+ * keyed on a bit grid (not V.8, not a misreading of something else). */
+int sq_fsk_lanes_data_in(const sq_decoder *d, double lo_hz, double hi_hz);
 void sq_fsk_lanes_destroy(sq_decoder *d);
 /* V.8bis messages (one line bit) and V.92 QC sequences (one character) on a V.21 lane
  * (v21_messages.c). */

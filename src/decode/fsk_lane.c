@@ -143,7 +143,30 @@ static int keyed_on_a_clock(const sq_fsk_lane *l)
     const sq_fsk_transitions *k = &l->keyed;
     if (k->count < KEYED_MIN_TRANSITIONS)
         return 1;
-    return hypot(k->cos_sum, k->sin_sum) >= KEYED_MIN_CONCENTRATION * (double)k->count;
+    double bound = KEYED_MIN_CONCENTRATION * (double)k->count;
+    return k->cos_sum * k->cos_sum + k->sin_sum * k->sin_sum >= bound * bound;
+}
+
+/* Start-stop data established: characters, hardly any bad ones, transitions enough to
+ * judge and on the bit grid. What an FSK lane makes of another modulation (V.22's 600 baud
+ * read at 300) frames badly. */
+#define DATA_MIN_CHARS 10
+
+static int carrying_keyed_data(const sq_fsk_lane *l)
+{
+    return l->open && !l->v8_seen && !l->v8bis_seen && l->v8_run == 0 && l->valid >= DATA_MIN_CHARS &&
+           4 * l->ev.char_errors <= l->valid && l->keyed.count >= KEYED_MIN_TRANSITIONS && keyed_on_a_clock(l);
+}
+
+int sq_fsk_lanes_data_in(const sq_decoder *d, double lo_hz, double hi_hz)
+{
+    for (int i = 0; i < SQ_FSK_LANES; i++) {
+        const sq_fsk_lane *l = &d->lanes[i];
+        double centre = (l->params->mark_hz + l->params->space_hz) / 2.0;
+        if (centre >= lo_hz && centre <= hi_hz && carrying_keyed_data(l))
+            return 1;
+    }
+    return 0;
 }
 
 /* Adds the transitions the demodulator counted since the last bit to the open stretch's
@@ -703,6 +726,24 @@ static int may_sleep(const sq_decoder *d, const sq_fsk_lane *l, uint64_t now)
            !(l->v8rx && sq_v8_rx_in_sequence(l->v8rx, &v8_start)) && d->samples > 0;
 }
 
+/* Another lane carries data so much louder than all this lane's band holds that anything it
+ * could read there would be that data's leak (is_leak_of_another drops a stretch
+ * ADJACENT_LEAK_DB under one that overlaps it; DROWNED_DB leaves the band watch's measure
+ * DROWNED_DB - ADJACENT_LEAK_DB of margin). A V.21 channel 1 at full level puts its keying
+ * sidebands 28 dB down in channel 2's band; a lane would listen there for nothing. */
+#define DROWNED_DB 20.0
+
+static int drowned(const sq_decoder *d, const sq_fsk_lane *l)
+{
+    double band = sq_band_watch_peak(&d->watch, l->band), under = pow(10.0, -DROWNED_DB / 10.0);
+    for (int i = 0; i < SQ_FSK_LANES; i++) {
+        const sq_fsk_lane *m = &d->lanes[i];
+        if (m != l && carrying_keyed_data(m) && band <= under * sq_band_watch_peak(&d->watch, m->band))
+            return 1;
+    }
+    return 0;
+}
+
 void sq_fsk_lanes_process(sq_decoder *d, const float *x, size_t n)
 {
     const double loud = d->sleep_band_power;
@@ -712,7 +753,7 @@ void sq_fsk_lanes_process(sq_decoder *d, const float *x, size_t n)
     int wideband = sq_wideband_lane_transmitting(d) || sq_qam_lanes_carrying(d);
     for (int i = 0; i < SQ_FSK_LANES; i++) {
         sq_fsk_lane *l = &d->lanes[i];
-        if (!wideband && sq_band_watch_peak(&d->watch, l->band) >= loud)
+        if (!wideband && sq_band_watch_peak(&d->watch, l->band) >= loud && !drowned(d, l))
             l->loud_until = d->samples + n;
         if (l->asleep && l->loud_until > d->samples)
             wake(d, l, d->samples);

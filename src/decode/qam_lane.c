@@ -435,10 +435,11 @@ static void listen(sq_decoder *d, sq_qam_lane *l, const float *x, size_t n)
  * USB1 and S1 are still found from every starting sample (cli_test). (Sleeping through FSK
  * data too saved 8 % on V.21 files but let more FSK misreadings of music through: what the
  * lane hears there quiets the FSK lanes.) */
-static int may_sleep(const sq_qam_lane *l, int wideband, uint64_t now)
+static int may_sleep(const sq_decoder *d, const sq_qam_lane *l, int wideband, uint64_t now)
 {
     int quiet = now >= l->loud_until && (double)(now - l->loud_until) >= QAM_SLEEP_AFTER_S * SQ_PROCESSING_RATE_HZ;
-    return (wideband || quiet) && l->state == QL_HUNT && !l->s1_pending && !l->det.usb1_run && !l->det.s1_run &&
+    int fsk = sq_fsk_lanes_data_in(d, 0.0, SQ_PROCESSING_RATE_HZ / 2.0);
+    return (wideband || quiet || fsk) && l->state == QL_HUNT && !l->s1_pending && !l->det.usb1_run && !l->det.s1_run &&
            !l->det.sb1_bits;
 }
 
@@ -464,7 +465,7 @@ void sq_qam_lanes_process(sq_decoder *d, const float *x, size_t n)
         sq_qam_lane *l = &d->qam[i];
         if (sq_band_watch_peak(&d->watch, l->band) >= d->sleep_band_power)
             l->loud_until = d->samples + n;
-        int sleep = may_sleep(l, wideband, d->samples + n);
+        int sleep = may_sleep(d, l, wideband, d->samples + n);
         if (l->asleep && !sleep)
             wake(d, l);
         if (l->asleep)
