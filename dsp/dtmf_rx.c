@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dsp/dtmf_keypad.h"
+#include "dsp/dtmf_rest.h"
 #include "dsp/goertzel8.h"
 #include "squeal/dtmf.h"
 #include "squeal/error.h"
@@ -247,6 +248,25 @@ void sq_dtmf_rx_process(sq_dtmf_rx *d, const float *x, size_t n)
         if (++d->since_eval >= HOP && d->filled == WINDOW) {
             d->since_eval = 0;
             window_due(d);
+        }
+    }
+}
+
+void sq_dtmf_rx_rest(sq_dtmf_rx *d, const float *x, size_t n)
+{
+    if (d->current || d->candidate) {
+        sq_dtmf_rx_process(d, x, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        d->history[d->head] = d->history[d->head + HISTORY] = x[i];
+        d->head = d->head + 1 == HISTORY ? 0 : d->head + 1;
+        d->n++;
+        if (d->filled < WINDOW)
+            d->filled++;
+        if (++d->since_eval >= HOP && d->filled == WINDOW) {
+            d->since_eval = 0;
+            d->skipped = !d->skipped;   /* window_due with nothing to start a digit */
         }
     }
 }

@@ -328,7 +328,8 @@ static int take_in(sq_echo_canceller *ec, const float *in, size_t n)
             float v = in[2 * i + c];
             /* a NaN is silence and anything past 16 times full scale is clipped, so that no
              * sum or fit can overflow (the samples given back are these) */
-            v = isfinite(v) ? fmaxf(-MAX_SAMPLE, fminf(MAX_SAMPLE, v)) : (isnan(v) ? 0.0f : copysignf(MAX_SAMPLE, v));
+            v = isfinite(v) ? (v > MAX_SAMPLE ? MAX_SAMPLE : v < -MAX_SAMPLE ? -MAX_SAMPLE : v)
+                            : (isnan(v) ? 0.0f : copysignf(MAX_SAMPLE, v));
             ec->ring[c][ec->pos] = v;
             ec->ring[c][ec->pos + RING] = v;
             ec->block_power[c] += (double)v * v;

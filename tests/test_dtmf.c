@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dsp/dtmf_rest.h"
 #include "tests/support/test_util.h"
 
 static const char ALL_DIGITS[] = "123A456B789C*0#D";
@@ -27,6 +28,43 @@ static sig make_digits(const char *digits, double level_dbm0, double tone_ms, do
     sq_dtmf_tx_destroy(g);
     return s;
 }
+
+/* A receiver that rested (the decoder's, while another lane reads a modem's data) and then
+ * listens again finds the digits after it at the same samples as one that looked at every
+ * window: it kept the history and the windows' rhythm. Rests of many lengths, up to the
+ * first digit's first samples, over white noise, for several noise seeds. */
+START_TEST(test_rest_then_listen_is_the_same)
+{
+    for (uint64_t seed = 1; seed <= 4; seed++)
+        for (size_t rest = 0; rest < 4800; rest += 53) {
+            sig noise = make_silence(0.5);
+            add_noise(&noise, 0.01, seed);
+            sig s = make_digits("159#", -10.0, 60.0, 60.0);
+            add_noise(&s, 0.01, seed + 10);
+            sig_append(&noise, &s);
+            sq_dtmf_rx *all = NULL, *rested = NULL;
+            ck_assert_int_eq(sq_dtmf_rx_create(&all), SQ_OK);
+            ck_assert_int_eq(sq_dtmf_rx_create(&rested), SQ_OK);
+            sq_dtmf_rx_process(all, noise.x, noise.n);
+            sq_dtmf_rx_rest(rested, noise.x, rest);
+            sq_dtmf_rx_process(rested, noise.x + rest, noise.n - rest);
+            sq_dtmf_digit a, b;
+            int n = 0;
+            while (sq_dtmf_rx_next(all, &a) == SQ_OK) {
+                ck_assert_int_eq(sq_dtmf_rx_next(rested, &b), SQ_OK);
+                ck_assert_int_eq(a.digit, b.digit);
+                ck_assert_uint_eq(a.start_sample, b.start_sample);
+                ck_assert_uint_eq(a.end_sample, b.end_sample);
+                n++;
+            }
+            ck_assert_int_eq(n, 4);
+            ck_assert_int_eq(sq_dtmf_rx_next(rested, &b), SQ_EAGAIN);
+            sq_dtmf_rx_destroy(all);
+            sq_dtmf_rx_destroy(rested);
+            sig_free(&noise);
+        }
+}
+END_TEST
 
 /* The digits the receiver reports for s, fed in blocks of block samples. */
 static void hear(const sig *s, size_t block, char *out, size_t max, sq_dtmf_digit *first)
@@ -210,6 +248,7 @@ Suite *dtmf_suite(void)
     tcase_add_test(tc, test_no_talk_off);
     tcase_add_test(tc, test_tx_refuses_bad_input);
     tcase_add_test(tc, test_pause);
+    tcase_add_test(tc, test_rest_then_listen_is_the_same);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -2,6 +2,7 @@
  * gathered into one event per number (decoder_internal.h). */
 #include <math.h>
 #include <string.h>
+#include "dsp/dtmf_rest.h"
 #include "src/decode/decoder_internal.h"
 #include "squeal/error.h"
 
@@ -31,7 +32,12 @@ static void close_number(sq_decoder *d)
 void sq_dtmf_lane_process(sq_decoder *d, const float *x, size_t n)
 {
     sq_dtmf_lane *l = &d->dtmf;
-    sq_dtmf_rx_process(l->rx, x, n);
+    /* no one dials inside a modem's data: while another lane reads data (V.34, V.90, V.32,
+     * V.22, or start-stop FSK), the receiver keeps its history without looking at it */
+    if (sq_wideband_lane_transmitting(d) || sq_qam_lanes_carrying(d) || sq_fsk_lanes_data_in(d, 0.0, SQ_PROCESSING_RATE_HZ / 2.0))
+        sq_dtmf_rx_rest(l->rx, x, n);
+    else
+        sq_dtmf_rx_process(l->rx, x, n);
     sq_dtmf_digit dig;
     while (sq_dtmf_rx_next(l->rx, &dig) == SQ_OK) {
         if (l->open && seconds(dig.start_sample) - l->ev.end_s > NUMBER_ENDS_S)

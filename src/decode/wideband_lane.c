@@ -344,7 +344,7 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
         double start_s = (double)(l->n - SQ_WIDEBAND_BLOCK) / SQ_PROCESSING_RATE_HZ, power = 0.0;
         /* the guard keeps a NaN or a huge click from the sums */
         for (int k = 0; k < SQ_WIDEBAND_BLOCK; k++)
-            l->in[k] = isfinite(l->in[k]) ? fmaxf(-16.0f, fminf(16.0f, l->in[k])) : 0.0f;
+            l->in[k] = isfinite(l->in[k]) ? (l->in[k] > 16.0f ? 16.0f : l->in[k] < -16.0f ? -16.0f : l->in[k]) : 0.0f;
         for (int k = 0; k < SQ_WIDEBAND_BLOCK; k++)
             power += (double)l->in[k] * l->in[k];
         power /= SQ_WIDEBAND_BLOCK;
