@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dsp/dtmf_keypad.h"
-#include "dsp/dtmf_rest.h"
+#include "dsp/receiver_rest.h"
 #include "dsp/goertzel8.h"
 #include "squeal/dtmf.h"
 #include "squeal/error.h"

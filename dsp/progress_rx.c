@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dsp/receiver_rest.h"
 #include "dsp/goertzel8.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
@@ -234,11 +235,10 @@ static unsigned signature(const sq_progress_rx *r, size_t back, double *tone_pow
     return 0;
 }
 
-/* Looks at the window ending `back` samples ago; returns its signature. */
-static unsigned evaluate(sq_progress_rx *r, size_t back)
+/* Takes the signature of the window ending `back` samples ago (and its tone power) into
+ * the runs and groups. */
+static void take(sq_progress_rx *r, size_t back, unsigned sig, double power)
 {
-    double power = 0.0;
-    unsigned sig = signature(r, back, &power);
     uint64_t end = r->n - back;
     r->last_eval_n = end;
     r->quiet_windows = sig ? 0 : r->quiet_windows + 1;
@@ -248,7 +248,7 @@ static unsigned evaluate(sq_progress_rx *r, size_t back)
     if (!sig) {   /* between bursts: a group whose next burst is late is over */
         if (r->grouped && center_s - r->group_end_s > GROUP_GAP_MAX_S)
             close_group(r);
-        return 0;
+        return;
     }
     if (r->run_windows == 0) {
         r->run_sig = sig;
@@ -262,7 +262,14 @@ static unsigned evaluate(sq_progress_rx *r, size_t back)
     r->run_windows++;
     r->run_max = fmax(r->run_max, power);
     r->run_power_sum += power;
-    return sig;
+}
+
+/* Looks at the window ending `back` samples ago. */
+static void evaluate(sq_progress_rx *r, size_t back)
+{
+    double power = 0.0;
+    unsigned sig = signature(r, back, &power);
+    take(r, back, sig, power);
 }
 
 /* Every HOP samples a window is due. While no tone is under way (SPARSE_HOPS quiet windows
@@ -278,9 +285,10 @@ static void window_due(sq_progress_rx *r)
         evaluate(r, 0);
         return;
     }
-    double power;
-    if (!signature(r, 0, &power)) {
-        evaluate(r, 0);
+    double power = 0.0;
+    unsigned sig = signature(r, 0, &power);
+    if (!sig) {
+        take(r, 0, 0, power);   /* looked at once, not twice */
         return;
     }
     for (size_t back = (SPARSE_HOPS - 1) * HOP; back > 0; back -= HOP)
@@ -300,6 +308,27 @@ void sq_progress_rx_process(sq_progress_rx *r, const float *x, size_t n)
         if (++r->since_eval >= HOP && r->filled == WINDOW) {
             r->since_eval = 0;
             window_due(r);
+        }
+    }
+}
+
+void sq_progress_rx_rest(sq_progress_rx *r, const float *x, size_t n)
+{
+    if (r->run_windows > 0) {
+        sq_progress_rx_process(r, x, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        r->history[r->head] = r->history[r->head + HISTORY] = x[i];
+        r->head = (r->head + 1) % HISTORY;
+        r->n++;
+        if (r->filled < WINDOW)
+            r->filled++;
+        if (++r->since_eval >= HOP && r->filled == WINDOW) {
+            r->since_eval = 0;
+            /* window_due, with every window it would look at holding no tone */
+            if (r->quiet_windows < SPARSE_HOPS || (r->n / HOP) % SPARSE_HOPS == 0)
+                take(r, 0, 0, 0.0);
         }
     }
 }

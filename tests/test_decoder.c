@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dsp/receiver_rest.h"
 #include "src/sim/data_call.h"
 #include "tests/support/test_util.h"
 
@@ -560,6 +561,72 @@ START_TEST(test_call_progress_tones)
 }
 END_TEST
 
+/* The call-progress receiver rests while another lane reads a modem's data (its windows
+ * count as holding no tone). Resting over any stretch with no tone in it, before the tones
+ * or in the gaps of their cadence, leaves it reporting exactly what it reports listening
+ * all along: each kind of both plans, rests of many lengths and starts. */
+static size_t progress_tones(const sig *s, size_t rest_from, size_t rest_len, sq_progress_tone *out, size_t max)
+{
+    sq_progress_rx *r = NULL;
+    ck_assert_int_eq(sq_progress_rx_create(&r), SQ_OK);
+    size_t n = 0;
+    for (size_t i = 0; i < s->n; i += 160) {
+        size_t len = s->n - i < 160 ? s->n - i : 160;
+        if (i >= rest_from && i < rest_from + rest_len)
+            sq_progress_rx_rest(r, s->x + i, len);
+        else
+            sq_progress_rx_process(r, s->x + i, len);
+        while (n < max && sq_progress_rx_next(r, &out[n]) == SQ_OK)
+            n++;
+    }
+    sq_progress_rx_finish(r);
+    while (n < max && sq_progress_rx_next(r, &out[n]) == SQ_OK)
+        n++;
+    sq_progress_rx_destroy(r);
+    return n;
+}
+
+START_TEST(test_progress_rest_is_silence)
+{
+    for (int plan = 0; plan < 2; plan++)
+        for (int k = 0; k < SQ_PROGRESS_KIND_COUNT; k++) {
+            sq_progress_params p;
+            sq_progress_default_params((sq_progress_kind)k, (sq_progress_plan)plan, 8000, &p);
+            p.level_dbm0 = -30.0;
+            sq_progress_tx *g = NULL;
+            ck_assert_int_eq(sq_progress_tx_create(&p, &g), SQ_OK);
+            sig s = make_silence(1.0);
+            sig tone = make_silence((double)sq_progress_tx_remaining(g) / 8000.0);
+            sq_progress_tx_generate(g, tone.x, tone.n);
+            sq_progress_tx_destroy(g);
+            sig_append(&s, &tone);
+            add_noise(&s, sqrt(sq_dbm0_to_power(-30.0) / 100.0), (uint64_t)(20 + k));
+            sq_progress_tone all[8], rested[8];
+            size_t n_all = progress_tones(&s, 0, 0, all, 8);
+            ck_assert_uint_ge(n_all, 1);
+            /* rests inside the leading second, and rests wherever a chunk holds no tone */
+            for (size_t from = 0; from + 160 <= s.n; from += 160 * 7) {
+                int silent = 1;
+                for (size_t len = 160; silent && from + len <= s.n && len <= 160 * 40; len += 160 * 13) {
+                    for (size_t i = from; i < from + len && silent; i++)
+                        silent = i < 8000 || fabsf(tone.n ? s.x[i] : 0.0f) < 0.01f;
+                    if (!silent)
+                        break;
+                    size_t n = progress_tones(&s, from, len, rested, 8);
+                    ck_assert_uint_eq(n, n_all);
+                    for (size_t t = 0; t < n; t++) {
+                        ck_assert_int_eq(rested[t].kind, all[t].kind);
+                        ck_assert_double_eq(rested[t].start_s, all[t].start_s);
+                        ck_assert_double_eq(rested[t].end_s, all[t].end_s);
+                        ck_assert_uint_eq(rested[t].bursts, all[t].bursts);
+                    }
+                }
+            }
+            sig_free(&s);
+        }
+}
+END_TEST
+
 /* V.8bis signals (7.1) as the standard makes them, under noise: each named, with the pair
  * it followed; the dual tone alone, or a single tone alone, is not named; a dual tone cut short
  * as real modems send it still is, and one broken by a dropout (sq_v8bis_lane: DROPOUT_MAX_S). */
@@ -739,6 +806,7 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_decoder_invalid_arguments);
     tcase_add_test(tc, test_dtmf_numbers);
     tcase_add_test(tc, test_call_progress_tones);
+    tcase_add_test(tc, test_progress_rest_is_silence);
     tcase_add_test(tc, test_v8bis_signals);
     tcase_add_test(tc, test_v8bis_messages);
     tcase_add_test(tc, test_v92_quick_connect);

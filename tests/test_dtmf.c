@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "dsp/dtmf_rest.h"
+#include "dsp/receiver_rest.h"
 #include "tests/support/test_util.h"
 
 static const char ALL_DIGITS[] = "123A456B789C*0#D";

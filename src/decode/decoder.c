@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dsp/receiver_rest.h"
 #include "dsp/tone_rx.h"
 #include "src/decode/decoder_internal.h"
 #include "squeal/decoder.h"
@@ -262,6 +263,12 @@ static void note_new_events(sq_decoder *d, size_t before)
 
 static double lanes_horizon_s(const sq_decoder *d);
 
+int sq_data_under_way(const sq_decoder *d)
+{
+    return sq_wideband_lane_transmitting(d) || sq_qam_lanes_carrying(d) ||
+           sq_fsk_lanes_data_in(d, 0.0, SQ_PROCESSING_RATE_HZ / 2.0);
+}
+
 /* Runs every lane over up to one chunk; returns how many samples the tone receiver took
  * (fewer only when its segment queue is nearly full). */
 static size_t run_chunk(sq_decoder *d, const float *x, size_t len)
@@ -272,7 +279,10 @@ static size_t run_chunk(sq_decoder *d, const float *x, size_t len)
     sq_fsk_lanes_process(d, x, took);
     sq_qam_lanes_process(d, x, took);
     sq_dtmf_lane_process(d, x, took);
-    sq_progress_rx_process(d->progress, x, took);
+    if (sq_data_under_way(d))   /* the exchange's tones come before a call or after it */
+        sq_progress_rx_rest(d->progress, x, took);
+    else
+        sq_progress_rx_process(d->progress, x, took);
     sq_v8bis_lane_process(d, x, took);
     sq_phase2_lanes_process(d, x, took);
     sq_wideband_lane_process(d, x, took);

@@ -502,6 +502,9 @@ int sq_fsk_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, doub
 /* An FSK lane whose channel centre is in [lo_hz, hi_hz] is carrying start-stop data now,
  * keyed on a bit grid (not V.8, not a misreading of something else). */
 int sq_fsk_lanes_data_in(const sq_decoder *d, double lo_hz, double hi_hz);
+/* Some lane reads a modem's data now: V.34 / V.90 / V.32 after training, V.22 data, or
+ * start-stop FSK data. */
+int sq_data_under_way(const sq_decoder *d);
 void sq_fsk_lanes_destroy(sq_decoder *d);
 /* V.8bis messages (one line bit) and V.92 QC sequences (one character) on a V.21 lane
  * (v21_messages.c). */

@@ -2,7 +2,7 @@
  * gathered into one event per number (decoder_internal.h). */
 #include <math.h>
 #include <string.h>
-#include "dsp/dtmf_rest.h"
+#include "dsp/receiver_rest.h"
 #include "src/decode/decoder_internal.h"
 #include "squeal/error.h"
 
@@ -34,7 +34,7 @@ void sq_dtmf_lane_process(sq_decoder *d, const float *x, size_t n)
     sq_dtmf_lane *l = &d->dtmf;
     /* no one dials inside a modem's data: while another lane reads data (V.34, V.90, V.32,
      * V.22, or start-stop FSK), the receiver keeps its history without looking at it */
-    if (sq_wideband_lane_transmitting(d) || sq_qam_lanes_carrying(d) || sq_fsk_lanes_data_in(d, 0.0, SQ_PROCESSING_RATE_HZ / 2.0))
+    if (sq_data_under_way(d))
         sq_dtmf_rx_rest(l->rx, x, n);
     else
         sq_dtmf_rx_process(l->rx, x, n);
