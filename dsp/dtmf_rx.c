@@ -237,19 +237,25 @@ static void window_due(sq_dtmf_rx *d)
     follow(d, 0, c, low, high);
 }
 
+/* Keeps one sample in the history; whether a window is due with it. */
+static int keep_sample(sq_dtmf_rx *d, float v)
+{
+    d->history[d->head] = d->history[d->head + HISTORY] = v;
+    d->head = d->head + 1 == HISTORY ? 0 : d->head + 1;   /* no division per sample: 307 is no power of two */
+    d->n++;
+    if (d->filled < WINDOW)
+        d->filled++;
+    if (++d->since_eval < HOP || d->filled < WINDOW)
+        return 0;
+    d->since_eval = 0;
+    return 1;
+}
+
 void sq_dtmf_rx_process(sq_dtmf_rx *d, const float *x, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        d->history[d->head] = d->history[d->head + HISTORY] = x[i];
-        d->head = d->head + 1 == HISTORY ? 0 : d->head + 1;   /* no division per sample: 307 is no power of two */
-        d->n++;
-        if (d->filled < WINDOW)
-            d->filled++;
-        if (++d->since_eval >= HOP && d->filled == WINDOW) {
-            d->since_eval = 0;
+    for (size_t i = 0; i < n; i++)
+        if (keep_sample(d, x[i]))
             window_due(d);
-        }
-    }
 }
 
 void sq_dtmf_rx_rest(sq_dtmf_rx *d, const float *x, size_t n)
@@ -258,17 +264,9 @@ void sq_dtmf_rx_rest(sq_dtmf_rx *d, const float *x, size_t n)
         sq_dtmf_rx_process(d, x, n);
         return;
     }
-    for (size_t i = 0; i < n; i++) {
-        d->history[d->head] = d->history[d->head + HISTORY] = x[i];
-        d->head = d->head + 1 == HISTORY ? 0 : d->head + 1;
-        d->n++;
-        if (d->filled < WINDOW)
-            d->filled++;
-        if (++d->since_eval >= HOP && d->filled == WINDOW) {
-            d->since_eval = 0;
+    for (size_t i = 0; i < n; i++)
+        if (keep_sample(d, x[i]))
             d->skipped = !d->skipped;   /* window_due with nothing to start a digit */
-        }
-    }
 }
 
 int sq_dtmf_rx_next(sq_dtmf_rx *d, sq_dtmf_digit *out)

@@ -297,19 +297,25 @@ static void window_due(sq_progress_rx *r)
     evaluate(r, 0);
 }
 
+/* Keeps one sample in the history; whether a window is due with it. */
+static int keep_sample(sq_progress_rx *r, float v)
+{
+    r->history[r->head] = r->history[r->head + HISTORY] = v;
+    r->head = (r->head + 1) % HISTORY;
+    r->n++;
+    if (r->filled < WINDOW)
+        r->filled++;
+    if (++r->since_eval < HOP || r->filled < WINDOW)
+        return 0;
+    r->since_eval = 0;
+    return 1;
+}
+
 void sq_progress_rx_process(sq_progress_rx *r, const float *x, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        r->history[r->head] = r->history[r->head + HISTORY] = x[i];
-        r->head = (r->head + 1) % HISTORY;
-        r->n++;
-        if (r->filled < WINDOW)
-            r->filled++;
-        if (++r->since_eval >= HOP && r->filled == WINDOW) {
-            r->since_eval = 0;
+    for (size_t i = 0; i < n; i++)
+        if (keep_sample(r, x[i]))
             window_due(r);
-        }
-    }
 }
 
 void sq_progress_rx_rest(sq_progress_rx *r, const float *x, size_t n)
@@ -318,19 +324,10 @@ void sq_progress_rx_rest(sq_progress_rx *r, const float *x, size_t n)
         sq_progress_rx_process(r, x, n);
         return;
     }
-    for (size_t i = 0; i < n; i++) {
-        r->history[r->head] = r->history[r->head + HISTORY] = x[i];
-        r->head = (r->head + 1) % HISTORY;
-        r->n++;
-        if (r->filled < WINDOW)
-            r->filled++;
-        if (++r->since_eval >= HOP && r->filled == WINDOW) {
-            r->since_eval = 0;
-            /* window_due, with every window it would look at holding no tone */
-            if (r->quiet_windows < SPARSE_HOPS || (r->n / HOP) % SPARSE_HOPS == 0)
-                take(r, 0, 0, 0.0);
-        }
-    }
+    /* window_due, with every window it would look at holding no tone */
+    for (size_t i = 0; i < n; i++)
+        if (keep_sample(r, x[i]) && (r->quiet_windows < SPARSE_HOPS || (r->n / HOP) % SPARSE_HOPS == 0))
+            take(r, 0, 0, 0.0);
 }
 
 void sq_progress_rx_finish(sq_progress_rx *r)
