@@ -266,7 +266,7 @@ static double lanes_horizon_s(const sq_decoder *d);
 int sq_data_under_way(const sq_decoder *d)
 {
     return sq_wideband_lane_transmitting(d) || sq_qam_lanes_carrying(d) ||
-           sq_fsk_lanes_data_in(d, 0.0, SQ_PROCESSING_RATE_HZ / 2.0);
+           sq_fsk_lanes_carrying_data(d);
 }
 
 /* Runs every lane over up to one chunk; returns how many samples the tone receiver took

@@ -499,9 +499,9 @@ void sq_fsk_lanes_finish(sq_decoder *d);
 double sq_fsk_lanes_horizon_s(const sq_decoder *d, double now_s);
 /* 1 if FSK data whose band holds freq_hz overlaps [start_s, end_s]. */
 int sq_fsk_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s);
-/* An FSK lane whose channel centre is in [lo_hz, hi_hz] is carrying start-stop data now,
- * keyed on a bit grid (not V.8, not a misreading of something else). */
-int sq_fsk_lanes_data_in(const sq_decoder *d, double lo_hz, double hi_hz);
+/* An FSK lane carries start-stop data now, keyed on a bit grid (not V.8, not a misreading
+ * of something else). */
+int sq_fsk_lanes_carrying_data(const sq_decoder *d);
 /* Some lane reads a modem's data now: V.34 / V.90 / V.32 after training, V.22 data, or
  * start-stop FSK data. */
 int sq_data_under_way(const sq_decoder *d);

@@ -158,14 +158,11 @@ static int carrying_keyed_data(const sq_fsk_lane *l)
            4 * l->ev.char_errors <= l->valid && l->keyed.count >= KEYED_MIN_TRANSITIONS && keyed_on_a_clock(l);
 }
 
-int sq_fsk_lanes_data_in(const sq_decoder *d, double lo_hz, double hi_hz)
+int sq_fsk_lanes_carrying_data(const sq_decoder *d)
 {
-    for (int i = 0; i < SQ_FSK_LANES; i++) {
-        const sq_fsk_lane *l = &d->lanes[i];
-        double centre = (l->params->mark_hz + l->params->space_hz) / 2.0;
-        if (centre >= lo_hz && centre <= hi_hz && carrying_keyed_data(l))
+    for (int i = 0; i < SQ_FSK_LANES; i++)
+        if (carrying_keyed_data(&d->lanes[i]))
             return 1;
-    }
     return 0;
 }
 

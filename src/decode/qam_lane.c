@@ -427,18 +427,19 @@ static void listen(sq_decoder *d, sq_qam_lane *l, const float *x, size_t n)
 }
 
 /* A hunting lane may stop listening while its channel carries a V.34 / V.90 / V.32
- * transmission: nothing it hunts for can start there until that ends (a retrain or the
- * call's end); and while its band has been quiet for QAM_SLEEP_AFTER_S. It then listens
- * again from the recent past (the band watch's), so an onset is met as if it had listened
- * all along, with a receiver started afresh: its timing starts at another phase than one
- * that idled through the quiet would have, which moved the samples' data SNR by 0.1 dB;
- * USB1 and S1 are still found from every starting sample (cli_test). (Sleeping through FSK
- * data too saved 8 % on V.21 files but let more FSK misreadings of music through: what the
- * lane hears there quiets the FSK lanes.) */
+ * transmission or FSK start-stop data: nothing it hunts for can start there until that ends
+ * (a retrain or the call's end); and while its band has been quiet for QAM_SLEEP_AFTER_S. It
+ * then listens again from the recent past (the band watch's), so an onset is met as if it
+ * had listened all along, with a receiver started afresh: its timing starts at another phase
+ * than one that idled through the quiet would have, which moved the samples' data SNR by
+ * 0.1 dB; USB1 and S1 are still found from every starting sample (cli_test), and right after
+ * FSK data (test_decoder). FSK data counts only once it is keyed on a bit grid with nearly
+ * every character good: before that check, sleeping there let music's FSK misreadings
+ * through, which what the lane heard had quieted. */
 static int may_sleep(const sq_decoder *d, const sq_qam_lane *l, int wideband, uint64_t now)
 {
     int quiet = now >= l->loud_until && (double)(now - l->loud_until) >= QAM_SLEEP_AFTER_S * SQ_PROCESSING_RATE_HZ;
-    int fsk = sq_fsk_lanes_data_in(d, 0.0, SQ_PROCESSING_RATE_HZ / 2.0);
+    int fsk = sq_fsk_lanes_carrying_data(d);
     return (wideband || quiet || fsk) && l->state == QL_HUNT && !l->s1_pending && !l->det.usb1_run && !l->det.s1_run &&
            !l->det.sb1_bits;
 }
