@@ -345,6 +345,41 @@ START_TEST(test_lanes_wake_around_fsk_data)
 }
 END_TEST
 
+/* V.21 and Bell 103 on the same side share a band: while one carries data, the other's
+ * reading of it (the same signal through the wrong tones) is put to sleep. When the data
+ * ends and the other modulation starts after a short gap, that lane wakes in time to read
+ * all of it, from its start; and what it read of the first one is not reported. */
+START_TEST(test_shadowed_lane_reads_what_follows)
+{
+    typedef struct { const sq_fsk_params *p; sq_event_type type; } modulation;
+    const modulation v21_1 = { &SQ_FSK_V21_CH1, SQ_EVENT_V21 }, v21_2 = { &SQ_FSK_V21_CH2, SQ_EVENT_V21 },
+                     bell_o = { &SQ_FSK_BELL103_ORIG, SQ_EVENT_BELL103 }, bell_a = { &SQ_FSK_BELL103_ANS, SQ_EVENT_BELL103 };
+    const modulation pairs[4][2] = { { v21_1, bell_o }, { bell_o, v21_1 }, { v21_2, bell_a }, { bell_a, v21_2 } };
+    static const double gaps_s[] = { 0.03, 0.1, 0.3 };
+    const char *first = "Seventy characters or so of text, long enough for the lane to carry data.";
+    const char *then = "The other modulation on the same band, right after.";
+    for (int k = 0; k < 4; k++)
+        for (size_t g = 0; g < sizeof gaps_s / sizeof gaps_s[0]; g++) {
+            sig s = make_fsk(pairs[k][0].p, &SQ_ASYNC_8N1, first, -13.0, 0.0);
+            double start_s = (double)s.n / 8000.0 + gaps_s[g];
+            sig gap = make_silence(gaps_s[g]);
+            sig_append(&s, &gap);
+            sig next = make_fsk(pairs[k][1].p, &SQ_ASYNC_8N1, then, -13.0, 0.0);
+            sig_append(&s, &next);
+            events e;
+            decode_sig(&s, 4096, &e);
+            sig_free(&s);
+            ck_assert_uint_eq(e.n, 2);
+            ck_assert_str_eq(e.text[0], first);
+            ck_assert_str_eq(e.text[1], then);
+            ck_assert_int_eq(e.ev[0].type, pairs[k][0].type);
+            ck_assert_int_eq(e.ev[1].type, pairs[k][1].type);
+            ck_assert_msg(fabs(e.ev[1].start_s - start_s) <= 0.01, "pair %d gap %.2f: starts at %.3f, not %.3f", k,
+                          gaps_s[g], e.ev[1].start_s, start_s);
+        }
+}
+END_TEST
+
 /* FSK data gives FSK events only: no tone events from its spectral lines. */
 START_TEST(test_fsk_data_is_not_a_tone)
 {
@@ -799,6 +834,7 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_beating_partials_are_not_fsk);
     tcase_add_test(tc, test_held_tone_is_not_usb1);
     tcase_add_test(tc, test_lanes_wake_around_fsk_data);
+    tcase_add_test(tc, test_shadowed_lane_reads_what_follows);
     tcase_add_test(tc, test_decoder_survives_any_float);
     tcase_add_test(tc, test_decoder_invalid_arguments);
     tcase_add_test(tc, test_dtmf_numbers);

@@ -741,6 +741,40 @@ static int drowned(const sq_decoder *d, const sq_fsk_lane *l)
     return 0;
 }
 
+/* The lane whose band overlaps this one's carries keyed data, and this lane reads nothing of
+ * it (no carrier), or reads more unclear characters than clear ones over enough characters
+ * to tell (the same signal through the wrong tones): it would lose the judgement between
+ * them (judge_against_rival) and be dropped. The two are never on one line together (V.21
+ * channel 1 and Bell 103 originate are both the caller's channel, channel 2 and Bell 103
+ * answer the answerer's), so the lane closes its stretch, which waits for that judgement as
+ * it would have, and sleeps while the data lasts (sq_fsk_lanes_process). It then wakes with
+ * none of that data replayed, to read whatever follows from its start.
+ * Measured on 61 minutes of V.21 channel 1: 1.49 times as fast, the same timeline. */
+static int shadowed(const sq_decoder *d, const sq_fsk_lane *l)
+{
+    uint64_t v8_start;
+    if (!carrying_keyed_data(&d->lanes[l->rival]) || l->v8_run != 0 || l->v8bis_seen ||
+        (l->v8rx && sq_v8_rx_in_sequence(l->v8rx, &v8_start)))
+        return 0;
+    if (!l->open)
+        return !sq_fskdemod_carrier(l->demod);
+    size_t clear = l->valid + l->ev.framing_mismatches, unclear = l->ev.char_errors - l->ev.framing_mismatches;
+    return clear + unclear >= DATA_MIN_CHARS && unclear > clear;
+}
+
+/* Closes what a shadowed lane was reading and forgets the character it was in the middle
+ * of: when it wakes, its first bits start a character of their own. */
+static void stop_reading(sq_decoder *d, sq_fsk_lane *l)
+{
+    if (l->open)
+        close_segment(d, l);
+    sq_async_rx_reset(l->uart);
+    l->char_conf_sum = l->char_space_conf_sum = 0.0f;
+    l->char_bits = l->char_space_bits = 0;
+    l->char_mark_power = l->char_space_power = 0.0;
+    memset(l->recent, 0, sizeof l->recent);
+}
+
 void sq_fsk_lanes_process(sq_decoder *d, const float *x, size_t n)
 {
     const double loud = d->sleep_band_power;
@@ -752,11 +786,17 @@ void sq_fsk_lanes_process(sq_decoder *d, const float *x, size_t n)
         sq_fsk_lane *l = &d->lanes[i];
         if (!wideband && sq_band_watch_peak(&d->watch, l->band) >= loud && !drowned(d, l))
             l->loud_until = d->samples + n;
-        if (l->asleep && l->loud_until > d->samples)
+        int rival_data = carrying_keyed_data(&d->lanes[l->rival]);
+        if (l->asleep && rival_data)
+            l->asleep_since = d->samples;   /* shadowed: its past is the rival's data, not to replay */
+        if (l->asleep && l->loud_until > d->samples && !rival_data)
             wake(d, l, d->samples);
         if (!l->asleep) {
             demodulate(d, l, x, n);
-            l->asleep = may_sleep(d, l, d->samples + n);
+            int shadow = shadowed(d, l);
+            if (shadow)
+                stop_reading(d, l);
+            l->asleep = shadow || may_sleep(d, l, d->samples + n);
             if (l->asleep)
                 l->asleep_since = d->samples + n;
         }

@@ -115,9 +115,10 @@ static void end_run(sq_decoder *d, sq_v8bis_lane *l, double end_s)
 void sq_v8bis_lane_process(sq_decoder *d, const float *x, size_t n)
 {
     sq_v8bis_lane *l = &d->v8bis;
-    /* V.8bis comes before a call's start-up, never inside a V.34 / V.90 / V.32 transmission
-     * or V.22 data: there the windows are not looked at, and count as holding nothing */
-    int wideband = sq_wideband_lane_transmitting(d) || sq_qam_lanes_carrying(d);
+    /* V.8bis comes before a call's start-up, never inside a modem's data (a V.34 / V.90 /
+     * V.32 transmission, V.22 data, start-stop FSK data; its own messages are HDLC, not
+     * start-stop): there the windows are not looked at, and count as holding nothing */
+    int resting = sq_data_under_way(d);
     for (size_t i = 0; i < n; i++) {
         l->history[l->head] = l->history[l->head + SQ_V8BIS_WINDOW] = x[i];
         l->head = (l->head + 1) % SQ_V8BIS_WINDOW;
@@ -125,7 +126,7 @@ void sq_v8bis_lane_process(sq_decoder *d, const float *x, size_t n)
         if (l->n < SQ_V8BIS_WINDOW || l->n % SQ_V8BIS_HOP != 0)
             continue;
         double power = 0.0;
-        int c = wideband ? 0 : classify(l, l->history + l->head, &power);
+        int c = resting ? 0 : classify(l, l->history + l->head, &power);
         /* a window's class is placed at its middle; runs are measured between middles */
         double mid_s = ((double)l->n - SQ_V8BIS_WINDOW / 2.0) / SQ_PROCESSING_RATE_HZ;
         if (c != l->run_class) {
