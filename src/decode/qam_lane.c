@@ -42,8 +42,13 @@
  * from seeing 32 clean 1s (the data event then says how poor the line was) */
 #define DATA_AFTER_2400_S 0.3
 #define QAM_WAKE_PREROLL 1536u      /* samples heard again on waking: 192 ms of the band watch's */
-/* A hunting lane also sleeps while its band (the carrier +/- SQ_QAM_BAND_HALF_HZ) stays
- * under the FSK lanes' sleep level (-64 dBm0) for QAM_SLEEP_AFTER_S. */
+/* A hunting lane also sleeps while the core of its band (the carrier +/- QAM_WATCH_HALF_HZ,
+ * the Nyquist band of 600 baud, where a V.22 signal has nearly all its power: USB1 at -150
+ * Hz, S1's lines at +-300) stays under the FSK lanes' sleep level (-64 dBm0) for
+ * QAM_SLEEP_AFTER_S. The whole band (+-SQ_QAM_BAND_HALF_HZ) is not watched: a V.22 signal on
+ * the other carrier reaches into its edge (spandsp's 2400 Hz one at -12 dBm0 reads -62 to
+ * -66 dBm0 in 600-1800 Hz, -71 to -76 in 900-1500), and would keep the lane hunting on it. */
+#define QAM_WATCH_HALF_HZ 300.0
 #define QAM_SLEEP_AFTER_S 0.25
 
 static double to_s(uint64_t sample)
@@ -94,7 +99,7 @@ int sq_qam_lanes_create(sq_decoder *d, const sq_async_format *format)
             return rc;
         sq_async_rx_accept_deleted_stops(l->uart, 1);
         sq_v22_detector_init(&l->det);
-        l->band = sq_band_watch_add_band(&d->watch, l->carrier_hz - SQ_QAM_BAND_HALF_HZ, l->carrier_hz + SQ_QAM_BAND_HALF_HZ);
+        l->band = sq_band_watch_add_band(&d->watch, l->carrier_hz - QAM_WATCH_HALF_HZ, l->carrier_hz + QAM_WATCH_HALF_HZ);
         if (l->band < 0)
             return SQ_ENOMEM;
     }
