@@ -56,6 +56,7 @@ struct sq_tonerx {
     float ring[2 * WIN];
     size_t ring_pos;
     uint64_t n, frame_index;
+    uint32_t resting;              /* sq_tonerx_rest's mask */
     sq_tone_segment queue[QUEUE_LEN];
     size_t q_head, q_count;
     float *scratch;
@@ -365,20 +366,26 @@ static void analyse_frame(sq_tonerx *t)
     const float *w = &t->ring[t->ring_pos];   /* the last WIN samples, oldest first */
     /* four partial sums: one running sum waits on its last addition every sample */
     double part[4] = { 0.0, 0.0, 0.0, 0.0 };
-    for (size_t m = 0; m < WIN; m += 4)
+    int all_rest = (t->resting & ((1u << t->ntracks) - 1u)) == (1u << t->ntracks) - 1u;
+    for (size_t m = 0; m < WIN && !all_rest; m += 4)   /* resting, a frequency hears nothing anyway */
         for (size_t j = 0; j < 4; j++)
             part[j] += t->window_power[m + j] * w[m + j] * w[m + j];
     double total = ((part[0] + part[1]) + (part[2] + part[3])) / t->window_sq_sum;
     for (size_t i = 0; i < t->ntracks; i++) {
         track *k = &t->tracks[i];
         /* Reference the phase to absolute time (window start), so a tone on f0 stands still. */
-        float complex x = sq_dot_real_complex(w, k->coef, WIN) * (float complex)k->ref;
+        float complex x = t->resting >> i & 1u ? 0.0f : sq_dot_real_complex(w, k->coef, WIN) * (float complex)k->ref;
         k->ref *= k->ref_step;
         if ((t->frame_index & 63u) == 0)
             k->ref /= cabs(k->ref);
         track_frame(t, k, x, total);
     }
     t->frame_index++;
+}
+
+void sq_tonerx_rest(sq_tonerx *t, uint32_t mask)
+{
+    t->resting = mask;
 }
 
 size_t sq_tonerx_process(sq_tonerx *t, const float *x, size_t n)

@@ -34,6 +34,12 @@ typedef struct sq_tonerx sq_tonerx;
 int sq_tonerx_create(const double *freqs_hz, size_t n_freqs, sq_tonerx **out);
 /* Consumes 8 kHz samples; stops early only when the segment queue is full. */
 size_t sq_tonerx_process(sq_tonerx *t, const float *x, size_t n);
+/* From the next frame on, the frequencies whose bits are set in `mask` (bit i for
+ * freqs_hz[i]) rest: their windows are not looked at and count as holding nothing, so a
+ * segment open on one ends as the tone would, and one that follows is met as after
+ * silence. 0 (the start) lets every frequency listen. For stretches where a tone cannot be
+ * (a modem's data, for the tones that come before it). */
+void sq_tonerx_rest(sq_tonerx *t, uint32_t mask);
 /* 1 and fills *seg when a finished segment is waiting, else 0. */
 int sq_tonerx_next_segment(sq_tonerx *t, sq_tone_segment *seg);
 /* Analyses the segment still open on one frequency, as if it ended now, without closing

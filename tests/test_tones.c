@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "dsp/spectrum.h"
+#include "dsp/tone_rx.h"
 #include "tests/support/test_util.h"
 
 static const sq_event_type EXPECTED[SQ_TONE_KIND_COUNT] = {
@@ -169,6 +170,75 @@ START_TEST(test_reject_off_frequency)
 }
 END_TEST
 
+/* The segments the tone bank (2100 and 1300 Hz) finds in s, with `mask` resting over
+ * samples [rest_from, rest_to). */
+static size_t bank_segments(const sig *s, size_t rest_from, size_t rest_to, uint32_t mask, sq_tone_segment *out,
+                            size_t max)
+{
+    static const double freqs[2] = { 2100.0, 1300.0 };
+    sq_tonerx *t = NULL;
+    ck_assert_int_eq(sq_tonerx_create(freqs, 2, &t), SQ_OK);
+    size_t bounds[4] = { 0, rest_from, rest_to, s->n }, n = 0;
+    for (int part = 0; part < 3; part++) {
+        sq_tonerx_rest(t, part == 1 ? mask : 0u);
+        for (size_t i = bounds[part]; i < bounds[part + 1];)
+            i += sq_tonerx_process(t, s->x + i, bounds[part + 1] - i);   /* the queue is drained below */
+        while (n < max && sq_tonerx_next_segment(t, &out[n]))
+            n++;
+    }
+    sq_tonerx_finish(t);
+    while (n < max && sq_tonerx_next_segment(t, &out[n]))
+        n++;
+    sq_tonerx_destroy(t);
+    return n;
+}
+
+static void assert_same_segment(const sq_tone_segment *a, const sq_tone_segment *b)
+{
+    ck_assert_uint_eq(a->freq_index, b->freq_index);
+    ck_assert_double_eq(a->start_s, b->start_s);
+    ck_assert_double_eq(a->end_s, b->end_s);
+    ck_assert_double_eq(a->freq_hz, b->freq_hz);
+    ck_assert_double_eq(a->level_dbm0, b->level_dbm0);
+    ck_assert_uint_eq(a->n_reversals, b->n_reversals);
+}
+
+/* A frequency that rests hears nothing. Resting through noise that holds no tone changes
+ * nothing that follows, from two frames before the tone's first window on (several seeds,
+ * every few samples); a tone that plays while its frequency rests is not reported, one open
+ * when the rest begins ends there, and a frequency that does not rest goes on as before. */
+START_TEST(test_resting_frequency_hears_nothing)
+{
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        sig s = make_silence(0.5), tone = make_tone(SQ_TONE_ANS, -20.0, 1.0, 0.0);
+        add_noise(&s, 0.01, seed);
+        sig_append(&s, &tone);
+        sq_tone_segment all[4], rested[4];
+        ck_assert_uint_eq(bank_segments(&s, 0, 0, 0u, all, 4), 1);
+        for (size_t rest_to = 0; rest_to + 160 + 80 <= 4000; rest_to += 41) {
+            ck_assert_uint_eq(bank_segments(&s, 0, rest_to, 3u, rested, 4), 1);
+            assert_same_segment(&all[0], &rested[0]);
+        }
+        sig_free(&s);
+    }
+    /* the calling tone for 0.5 s, then the answer tone for 1 s (the bank names one tone a
+     * frame: one that holds half the frame's power at least) */
+    sig call = make_tone(SQ_TONE_CT, -20.0, 0.5, 0.0), ans = make_tone(SQ_TONE_ANS, -20.0, 1.0, 0.0);
+    sig_append(&call, &ans);
+    sq_tone_segment all[4], rested[4];
+    ck_assert_uint_eq(bank_segments(&call, 0, 0, 0u, all, 4), 2);
+    ck_assert_uint_eq(all[0].freq_index, 1);
+    ck_assert_uint_eq(all[1].freq_index, 0);
+    ck_assert_uint_eq(bank_segments(&call, 6400, call.n, 1u, rested, 4), 2);   /* 2100 Hz rests from 0.8 s */
+    assert_same_segment(&all[0], &rested[0]);
+    ck_assert_double_eq(rested[1].start_s, all[1].start_s);
+    ck_assert_double_eq_tol(rested[1].end_s, 0.8, 0.03);
+    ck_assert_uint_eq(bank_segments(&call, 0, call.n, 1u, rested, 4), 1);   /* 2100 Hz rests throughout */
+    assert_same_segment(&all[0], &rested[0]);
+    sig_free(&call);
+}
+END_TEST
+
 Suite *tones_suite(void);
 Suite *tones_suite(void)
 {
@@ -185,6 +255,7 @@ Suite *tones_suite(void)
     tcase_add_loop_test(tc, test_detect_every_kind_at_tolerance_corners, 0, SQ_TONE_KIND_COUNT);
     tcase_add_test(tc, test_ansam_pr_measurements);
     tcase_add_test(tc, test_reject_off_frequency);
+    tcase_add_test(tc, test_resting_frequency_hears_nothing);
     suite_add_tcase(s, tc);
     return s;
 }

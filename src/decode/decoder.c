@@ -269,11 +269,26 @@ int sq_data_under_way(const sq_decoder *d)
            sq_fsk_lanes_carrying_data(d);
 }
 
+/* The tone bank's tones come before a modem's data: answer and calling tones before any
+ * of it, the guard tone with V.22 alone (the answerer's, all through its data). Inside data
+ * the others cannot start, so their frequencies rest; what the bank would have found there
+ * is the data's own spectral lines, which the timeline drops anyway. */
+static uint32_t tones_resting(const sq_decoder *d)
+{
+    uint32_t all = (1u << N_RULES) - 1u, guards = 0;
+    for (size_t i = 0; i < N_RULES; i++)
+        guards |= (uint32_t)(RULES[i].type == SQ_EVENT_GUARD) << i;
+    if (sq_wideband_lane_transmitting(d) || sq_fsk_lanes_carrying_data(d))
+        return all;
+    return sq_qam_lanes_carrying(d) ? all & ~guards : 0;
+}
+
 /* Runs every lane over up to one chunk; returns how many samples the tone receiver took
  * (fewer only when its segment queue is nearly full). */
 static size_t run_chunk(sq_decoder *d, const float *x, size_t len)
 {
     size_t queued = d->pool.count;
+    sq_tonerx_rest(d->tones, tones_resting(d));
     size_t took = sq_tonerx_process(d->tones, x, len);
     sq_band_watch_push(&d->watch, x, took);
     sq_fsk_lanes_process(d, x, took);
