@@ -11,6 +11,7 @@
 #include <string.h>
 #include "dsp/dtmf_keypad.h"
 #include "dsp/receiver_rest.h"
+#include "dsp/sample_ring.h"
 #include "dsp/goertzel8.h"
 #include "squeal/dtmf.h"
 #include "squeal/error.h"
@@ -41,9 +42,9 @@ struct sq_dtmf_rx {
                                    * harmonics), then 1.5% below, then 1.5% above */
     double ratio_others, twist_low, twist_high, ratio_harmonic, floor_power;
     float history[2 * HISTORY];   /* each sample twice, HISTORY apart: the last HISTORY
-                                   * samples are always history[head .. head + HISTORY) */
+                                   * samples are always history[clock.head .. + HISTORY) */
     int skipped;                  /* the last window due was not looked at (idle: one in two) */
-    size_t head, filled, since_eval;
+    sq_window_clock clock;
     uint64_t n;                   /* samples seen */
     char candidate;               /* what the last windows showed, and how many in a row */
     int candidate_count, missing_count;
@@ -92,7 +93,7 @@ void sq_dtmf_rx_reset(sq_dtmf_rx *d)
 /* The window that ended `back` samples ago. */
 static const float *window_at(const sq_dtmf_rx *d, size_t back)
 {
-    return d->history + d->head + HISTORY - back - WINDOW;
+    return d->history + d->clock.head + HISTORY - back - WINDOW;
 }
 
 /* Mean power, over the window, of each tone (the strongest of its probes) into tone_power;
@@ -237,25 +238,22 @@ static void window_due(sq_dtmf_rx *d)
     follow(d, 0, c, low, high);
 }
 
-/* Keeps one sample in the history; whether a window is due with it. */
-static int keep_sample(sq_dtmf_rx *d, float v)
+/* Keeps samples up to the one with which a window falls due (dsp/sample_ring.h). */
+static size_t keep_samples(sq_dtmf_rx *d, const float *x, size_t n, int *due)
 {
-    d->history[d->head] = d->history[d->head + HISTORY] = v;
-    d->head = d->head + 1 == HISTORY ? 0 : d->head + 1;   /* no division per sample: 307 is no power of two */
-    d->n++;
-    if (d->filled < WINDOW)
-        d->filled++;
-    if (++d->since_eval < HOP || d->filled < WINDOW)
-        return 0;
-    d->since_eval = 0;
-    return 1;
+    size_t take = sq_ring_keep_to_window(d->history, HISTORY, &d->clock, WINDOW, HOP, x, n, due);
+    d->n += take;
+    return take;
 }
 
 void sq_dtmf_rx_process(sq_dtmf_rx *d, const float *x, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (keep_sample(d, x[i]))
+    for (size_t i = 0; i < n;) {
+        int due;
+        i += keep_samples(d, x + i, n - i, &due);
+        if (due)
             window_due(d);
+    }
 }
 
 void sq_dtmf_rx_rest(sq_dtmf_rx *d, const float *x, size_t n)
@@ -264,9 +262,12 @@ void sq_dtmf_rx_rest(sq_dtmf_rx *d, const float *x, size_t n)
         sq_dtmf_rx_process(d, x, n);
         return;
     }
-    for (size_t i = 0; i < n; i++)
-        if (keep_sample(d, x[i]))
+    for (size_t i = 0; i < n;) {
+        int due;
+        i += keep_samples(d, x + i, n - i, &due);
+        if (due)
             d->skipped = !d->skipped;   /* window_due with nothing to start a digit */
+    }
 }
 
 int sq_dtmf_rx_next(sq_dtmf_rx *d, sq_dtmf_digit *out)

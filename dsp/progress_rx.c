@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dsp/receiver_rest.h"
+#include "dsp/sample_ring.h"
 #include "dsp/goertzel8.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
@@ -50,8 +51,8 @@ struct sq_progress_rx {
     float coeff[8];               /* 2 cos(w) of the probes, padded to eight: one vector */
     double within, floor_power;   /* the rules as power ratios */
     float history[2 * HISTORY];   /* each sample twice, HISTORY apart: the last HISTORY
-                                   * samples are always history[head .. head + HISTORY) */
-    size_t head, filled, since_eval;
+                                   * samples are always history[clock.head .. + HISTORY) */
+    sq_window_clock clock;
     uint64_t last_eval_n;         /* the end of the last window looked at */
     int quiet_windows;            /* windows in a row with no tone: past SPARSE_HOPS, sparse */
     uint64_t n;
@@ -216,7 +217,7 @@ static void end_run(sq_progress_rx *r)
 static unsigned signature(const sq_progress_rx *r, size_t back, double *tone_power)
 {
     double p[8], best = 0.0;
-    double total = sq_goertzel8(r->history + r->head + HISTORY - back - WINDOW, WINDOW, r->coeff, p);
+    double total = sq_goertzel8(r->history + r->clock.head + HISTORY - back - WINDOW, WINDOW, r->coeff, p);
     for (int k = 0; k < N_PROBES; k++)
         best = fmax(best, p[k]);
     unsigned sig = 0;
@@ -297,25 +298,22 @@ static void window_due(sq_progress_rx *r)
     evaluate(r, 0);
 }
 
-/* Keeps one sample in the history; whether a window is due with it. */
-static int keep_sample(sq_progress_rx *r, float v)
+/* Keeps samples up to the one with which a window falls due (dsp/sample_ring.h). */
+static size_t keep_samples(sq_progress_rx *r, const float *x, size_t n, int *due)
 {
-    r->history[r->head] = r->history[r->head + HISTORY] = v;
-    r->head = (r->head + 1) % HISTORY;
-    r->n++;
-    if (r->filled < WINDOW)
-        r->filled++;
-    if (++r->since_eval < HOP || r->filled < WINDOW)
-        return 0;
-    r->since_eval = 0;
-    return 1;
+    size_t take = sq_ring_keep_to_window(r->history, HISTORY, &r->clock, WINDOW, HOP, x, n, due);
+    r->n += take;
+    return take;
 }
 
 void sq_progress_rx_process(sq_progress_rx *r, const float *x, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (keep_sample(r, x[i]))
+    for (size_t i = 0; i < n;) {
+        int due;
+        i += keep_samples(r, x + i, n - i, &due);
+        if (due)
             window_due(r);
+    }
 }
 
 void sq_progress_rx_rest(sq_progress_rx *r, const float *x, size_t n)
@@ -325,9 +323,12 @@ void sq_progress_rx_rest(sq_progress_rx *r, const float *x, size_t n)
         return;
     }
     /* window_due, with every window it would look at holding no tone */
-    for (size_t i = 0; i < n; i++)
-        if (keep_sample(r, x[i]) && (r->quiet_windows < SPARSE_HOPS || (r->n / HOP) % SPARSE_HOPS == 0))
+    for (size_t i = 0; i < n;) {
+        int due;
+        i += keep_samples(r, x + i, n - i, &due);
+        if (due && (r->quiet_windows < SPARSE_HOPS || (r->n / HOP) % SPARSE_HOPS == 0))
             take(r, 0, 0, 0.0);
+    }
 }
 
 void sq_progress_rx_finish(sq_progress_rx *r)

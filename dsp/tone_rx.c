@@ -6,6 +6,7 @@
 #include "dsp/cmplx.h"
 #include "dsp/fir.h"
 #include "dsp/sample_guard.h"
+#include "dsp/sample_ring.h"
 #include "dsp/tone_rx.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
@@ -390,15 +391,17 @@ void sq_tonerx_rest(sq_tonerx *t, uint32_t mask)
 
 size_t sq_tonerx_process(sq_tonerx *t, const float *x, size_t n)
 {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (t->q_count + t->ntracks > QUEUE_LEN)
-            break;   /* room for every track to close a segment at the next frame */
-        float v = sq_sample_guard(x[i]);
-        t->ring[t->ring_pos] = v;
-        t->ring[t->ring_pos + WIN] = v;
-        t->ring_pos = t->ring_pos + 1 == WIN ? 0 : t->ring_pos + 1;
-        t->n++;
+    size_t i = 0;
+    while (i < n && t->q_count + t->ntracks <= QUEUE_LEN) {   /* room for every track to close a
+                                                                * segment at the next frame */
+        float kept[HOP];
+        size_t take = HOP - (size_t)(t->n % HOP);
+        take = n - i < take ? n - i : take;
+        for (size_t k = 0; k < take; k++)
+            kept[k] = sq_sample_guard(x[i + k]);
+        sq_ring_keep(t->ring, WIN, &t->ring_pos, kept, take);
+        t->n += take;
+        i += take;
         if (t->n % HOP == 0)   /* before WIN samples, the window sees silence before the start */
             analyse_frame(t);
     }

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 #include "dsp/goertzel8.h"
+#include "dsp/sample_ring.h"
 #include "src/decode/decoder_internal.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
@@ -29,6 +30,7 @@
 enum { I1375, I2002, R1529, R2225, S400, S650, S1150, S1900, S980, S1650, N_FILTERS };
 static const float FREQS[16] = { 1375, 2002, 1529, 2225, 400, 650, 1150, 1900, 980, 1650 };
 enum { PAIR_NONE = 0, PAIR_INITIATING, PAIR_RESPONDING };
+_Static_assert(SQ_V8BIS_HOP <= SQ_V8BIS_WINDOW, "a hop's samples fit the ring at once");
 
 int sq_v8bis_lane_create(sq_decoder *d)
 {
@@ -119,10 +121,12 @@ void sq_v8bis_lane_process(sq_decoder *d, const float *x, size_t n)
      * V.32 transmission, V.22 data, start-stop FSK data; its own messages are HDLC, not
      * start-stop): there the windows are not looked at, and count as holding nothing */
     int resting = sq_data_under_way(d);
-    for (size_t i = 0; i < n; i++) {
-        l->history[l->head] = l->history[l->head + SQ_V8BIS_WINDOW] = x[i];
-        l->head = (l->head + 1) % SQ_V8BIS_WINDOW;
-        l->n++;
+    for (size_t i = 0; i < n;) {
+        size_t take = SQ_V8BIS_HOP - (size_t)(l->n % SQ_V8BIS_HOP);
+        take = n - i < take ? n - i : take;
+        sq_ring_keep(l->history, SQ_V8BIS_WINDOW, &l->head, x + i, take);
+        l->n += take;
+        i += take;
         if (l->n < SQ_V8BIS_WINDOW || l->n % SQ_V8BIS_HOP != 0)
             continue;
         double power = 0.0;

@@ -1,0 +1,49 @@
+/* Internal: the recent samples a windowed receiver keeps, in a ring where each sample is
+ * stored twice, `len` apart: the newest len samples always lie together, oldest first, at
+ * ring[head .. head + len), so a window is one contiguous run however the ring has turned.
+ * Samples go in a block at a time (memcpy), not one by one: receivers that only keep
+ * history while they rest cost next to nothing. */
+#ifndef SQ_DSP_SAMPLE_RING_H
+#define SQ_DSP_SAMPLE_RING_H
+
+#include <stddef.h>
+#include <string.h>
+
+/* Stores x[0..n) (n <= len) in ring[2 * len] after the sample at *head, and moves *head on. */
+static inline void sq_ring_keep(float *ring, size_t len, size_t *head, const float *x, size_t n)
+{
+    size_t first = len - *head < n ? len - *head : n;
+    memcpy(ring + *head, x, first * sizeof *x);
+    memcpy(ring + *head + len, x, first * sizeof *x);
+    memcpy(ring, x + first, (n - first) * sizeof *x);
+    memcpy(ring + len, x + first, (n - first) * sizeof *x);
+    *head = *head + n >= len ? *head + n - len : *head + n;
+}
+
+/* Where a receiver that looks at a window of its ring every `hop` samples stands. */
+typedef struct sq_window_clock {
+    size_t head;         /* where the next sample goes in the ring */
+    size_t filled;       /* samples kept, up to the window's length */
+    size_t since_eval;   /* samples since the last window was due */
+} sq_window_clock;
+
+/* Keeps samples from x[0..n) in ring[2 * len], up to the one with which a window falls due
+ * (`hop` after the last one, once a whole window is in); returns how many it took, and *due
+ * whether a window is due after them. */
+static inline size_t sq_ring_keep_to_window(float *ring, size_t len, sq_window_clock *c, size_t window,
+                                            size_t hop, const float *x, size_t n, int *due)
+{
+    size_t to_window = c->filled < window ? window - c->filled : 0;
+    size_t to_hop = c->since_eval < hop ? hop - c->since_eval : 0;
+    size_t until = to_window > to_hop ? to_window : to_hop;
+    size_t take = n < until ? n : until;
+    sq_ring_keep(ring, len, &c->head, x, take);
+    c->filled = c->filled + take < window ? c->filled + take : window;
+    c->since_eval += take;
+    *due = take == until;
+    if (*due)
+        c->since_eval = 0;
+    return take;
+}
+
+#endif
