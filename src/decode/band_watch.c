@@ -8,6 +8,7 @@
 #include "src/decode/band_watch.h"
 
 #define BIN_HZ ((double)SQ_PROCESSING_RATE_HZ / SQ_BAND_WATCH_FFT)
+_Static_assert(SQ_BAND_WATCH_HISTORY % SQ_BAND_WATCH_HOP == 0, "a hop's samples never wrap the ring");
 
 int sq_band_watch_init(sq_band_watch *w)
 {
@@ -55,9 +56,12 @@ int sq_band_watch_add_band(sq_band_watch *w, double lo_hz, double hi_hz)
 /* The spectrum of the last FFT-length samples; each band's peak takes it in. */
 static void hop(sq_band_watch *w)
 {
-    uint64_t from = w->samples - SQ_BAND_WATCH_FFT;
-    for (int i = 0; i < SQ_BAND_WATCH_FFT; i++)
-        w->in[i] = w->history[(from + (uint64_t)i) % SQ_BAND_WATCH_HISTORY] * w->window[i];
+    size_t from = (size_t)((w->samples - SQ_BAND_WATCH_FFT) % SQ_BAND_WATCH_HISTORY);
+    size_t first = SQ_BAND_WATCH_HISTORY - from < SQ_BAND_WATCH_FFT ? SQ_BAND_WATCH_HISTORY - from : SQ_BAND_WATCH_FFT;
+    for (size_t i = 0; i < first; i++)   /* to the ring's end, then from its start */
+        w->in[i] = w->history[from + i] * w->window[i];
+    for (size_t i = first; i < SQ_BAND_WATCH_FFT; i++)
+        w->in[i] = w->history[i - first] * w->window[i];
     fftwf_execute(w->plan);
     for (size_t b = 0; b < w->n_bands; b++) {
         double p = 0.0;
@@ -72,14 +76,20 @@ static void hop(sq_band_watch *w)
 void sq_band_watch_push(sq_band_watch *w, const float *x, size_t n)
 {
     w->hopped = 0;
-    for (size_t i = 0; i < n; i++) {
-        w->history[w->samples % SQ_BAND_WATCH_HISTORY] = sq_sample_guard(x[i]);
-        w->samples++;
-        if (++w->since_hop == SQ_BAND_WATCH_HOP && w->samples >= SQ_BAND_WATCH_FFT) {
+    for (size_t i = 0; i < n;) {
+        /* up to the hop's end: the ring holds whole hops, so this never wraps */
+        size_t take = SQ_BAND_WATCH_HOP - w->since_hop;
+        take = n - i < take ? n - i : take;
+        float *to = w->history + w->samples % SQ_BAND_WATCH_HISTORY;
+        for (size_t k = 0; k < take; k++)
+            to[k] = sq_sample_guard(x[i + k]);
+        w->samples += take;
+        w->since_hop += take;
+        i += take;
+        if (w->since_hop == SQ_BAND_WATCH_HOP) {
             w->since_hop = 0;
-            hop(w);
-        } else if (w->since_hop == SQ_BAND_WATCH_HOP) {
-            w->since_hop = 0;
+            if (w->samples >= SQ_BAND_WATCH_FFT)
+                hop(w);
         }
     }
 }

@@ -729,10 +729,11 @@ static int may_sleep(const sq_decoder *d, const sq_fsk_lane *l, uint64_t now)
  * DROWNED_DB - ADJACENT_LEAK_DB of margin). A V.21 channel 1 at full level puts its keying
  * sidebands 28 dB down in channel 2's band; a lane would listen there for nothing. */
 #define DROWNED_DB 20.0
+#define DROWNED_RATIO 0.01   /* DROWNED_DB as a power ratio: no pow() per lane per chunk */
 
 static int drowned(const sq_decoder *d, const sq_fsk_lane *l)
 {
-    double band = sq_band_watch_peak(&d->watch, l->band), under = pow(10.0, -DROWNED_DB / 10.0);
+    double band = sq_band_watch_peak(&d->watch, l->band), under = DROWNED_RATIO;
     for (int i = 0; i < SQ_FSK_LANES; i++) {
         const sq_fsk_lane *m = &d->lanes[i];
         if (m != l && carrying_keyed_data(m) && band <= under * sq_band_watch_peak(&d->watch, m->band))

@@ -335,9 +335,14 @@ static void v32_step(sq_decoder *d, sq_wideband_lane *l, int kind, double start_
 void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
 {
     sq_wideband_lane *l = &d->wideband;
-    for (size_t i = 0; i < n; i++) {
-        l->in[l->fill++] = x[i];
-        l->n++;
+    const double floor_power = sq_dbm0_to_power(FLOOR_DBM0);
+    for (size_t i = 0; i < n;) {
+        size_t take = SQ_WIDEBAND_BLOCK - l->fill;
+        take = n - i < take ? n - i : take;
+        memcpy(l->in + l->fill, x + i, take * sizeof *x);
+        l->fill += take;
+        l->n += take;
+        i += take;
         if (l->fill < SQ_WIDEBAND_BLOCK)
             continue;
         l->fill = 0;
@@ -351,12 +356,12 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
         if (l->after_info1 && l->tx_type == SQ_EVENT_V90_DATA)
             sq_v90_reader_block(d, l->in, SQ_WIDEBAND_BLOCK, l->n - SQ_WIDEBAND_BLOCK);
         int probe = 0, v32 = KIND_OTHER;
-        if (power >= sq_dbm0_to_power(FLOOR_DBM0)) {
+        if (power >= floor_power) {
             fftwf_execute(l->plan);
             probe = is_probe_block(l, power);
             v32 = probe ? KIND_OTHER : v32_block(l, power);
         }
-        sq_unnamed_lane_block(d, power, power >= sq_dbm0_to_power(FLOOR_DBM0) ? l->out : NULL);
+        sq_unnamed_lane_block(d, power, power >= floor_power ? l->out : NULL);
         probe_step(d, l, probe, start_s, power);
         v32_step(d, l, v32, start_s, power);
         transmission_block(d, l, start_s, power);
