@@ -74,9 +74,3 @@ void sq_rfir_reset(sq_rfir *f)
     memset(f->line, 0, 2 * f->n * sizeof f->line[0]);
     f->pos = 0;
 }
-
-/* line[pos .. pos+n) holds the last n inputs, oldest first. */
-float complex sq_cfir_output(const sq_cfir *f)
-{
-    return sq_dot_real_complex(f->taps, &f->line[f->pos], f->n);
-}

@@ -53,7 +53,11 @@ static inline void sq_cfir_push(sq_cfir *f, float complex x)
     f->line[f->pos + f->n] = x;
     f->pos = f->pos + 1 == f->n ? 0 : f->pos + 1;
 }
-float complex sq_cfir_output(const sq_cfir *f);
+/* line[pos .. pos+n) holds the last n inputs, oldest first. */
+static inline float complex sq_cfir_output(const sq_cfir *f)
+{
+    return sq_dot_real_complex(f->taps, &f->line[f->pos], f->n);
+}
 
 /* A FIR on real samples with complex taps: a band-pass, or a low-pass after a mixer folded
  * into its taps (dsp/fsk_rx.c), so the samples go in as they are and only the outputs that
