@@ -389,6 +389,11 @@ void sq_tonerx_rest(sq_tonerx *t, uint32_t mask)
     t->resting = mask;
 }
 
+int sq_tonerx_following(const sq_tonerx *t, size_t freq_index)
+{
+    return freq_index < t->ntracks && (t->tracks[freq_index].in_segment || t->tracks[freq_index].present_run > 0);
+}
+
 size_t sq_tonerx_process(sq_tonerx *t, const float *x, size_t n)
 {
     size_t i = 0;

@@ -40,6 +40,9 @@ size_t sq_tonerx_process(sq_tonerx *t, const float *x, size_t n);
  * silence. 0 (the start) lets every frequency listen. For stretches where a tone cannot be
  * (a modem's data, for the tones that come before it). */
 void sq_tonerx_rest(sq_tonerx *t, uint32_t mask);
+/* Whether a tone on freqs_hz[freq_index] is being followed: a segment open, or frames
+ * present that may open one. */
+int sq_tonerx_following(const sq_tonerx *t, size_t freq_index);
 /* 1 and fills *seg when a finished segment is waiting, else 0. */
 int sq_tonerx_next_segment(sq_tonerx *t, sq_tone_segment *seg);
 /* Analyses the segment still open on one frequency, as if it ended now, without closing

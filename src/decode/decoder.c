@@ -270,17 +270,21 @@ int sq_data_under_way(const sq_decoder *d)
 }
 
 /* The tone bank's tones come before a modem's data: answer and calling tones before any
- * of it, the guard tone with V.22 alone (the answerer's, all through its data). Inside data
- * the others cannot start, so their frequencies rest; what the bank would have found there
- * is the data's own spectral lines, which the timeline drops anyway. */
+ * of it, the guard tone with V.22 alone (the answerer's, from the start of its signal and all
+ * through its data). Inside data the others cannot start, so their frequencies rest; what
+ * the bank would have found there is the data's own spectral lines, which the timeline drops
+ * anyway. Inside V.22 data a guard tone already being followed goes on being followed; one
+ * that is not cannot start there. */
 static uint32_t tones_resting(const sq_decoder *d)
 {
-    uint32_t all = (1u << N_RULES) - 1u, guards = 0;
-    for (size_t i = 0; i < N_RULES; i++)
-        guards |= (uint32_t)(RULES[i].type == SQ_EVENT_GUARD) << i;
+    uint32_t all = (1u << N_RULES) - 1u, guards_heard = 0;
     if (sq_wideband_lane_transmitting(d) || sq_fsk_lanes_carrying_data(d))
         return all;
-    return sq_qam_lanes_carrying(d) ? all & ~guards : 0;
+    if (!sq_qam_lanes_carrying(d))
+        return 0;
+    for (size_t i = 0; i < N_RULES; i++)
+        guards_heard |= (uint32_t)(RULES[i].type == SQ_EVENT_GUARD && sq_tonerx_following(d->tones, i)) << i;
+    return all & ~guards_heard;
 }
 
 /* Runs every lane over up to one chunk; returns how many samples the tone receiver took
