@@ -76,6 +76,9 @@ double sq_qam_rx_fast_level_power(const sq_qam_rx *r);
 /* Mean squared decision error over recent symbols, relative to the grid power: an SNR
  * estimate in dB of the symbols the slicer sees (0 in ACQUIRE). */
 double sq_qam_rx_snr_db(const sq_qam_rx *r);
+/* The same as a power ratio (1 in ACQUIRE), for a mean over many symbols without a
+ * logarithm each. */
+double sq_qam_rx_snr_ratio(const sq_qam_rx *r);
 /* The carrier loop's frequency estimate, Hz. */
 double sq_qam_rx_freq_offset_hz(const sq_qam_rx *r);
 /* Timing drift the symbol clock follows, ppm. */

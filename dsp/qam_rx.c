@@ -476,9 +476,14 @@ double sq_qam_rx_fast_level_dbm0(const sq_qam_rx *r)
     return sq_power_to_dbm0(sq_qam_rx_fast_level_power(r));
 }
 
+double sq_qam_rx_snr_ratio(const sq_qam_rx *r)
+{
+    return r->decide == SQ_QAM_ACQUIRE ? 1.0 : SQ_QAM_GRID_POWER / (r->mse > 1e-6 ? r->mse : 1e-6);
+}
+
 double sq_qam_rx_snr_db(const sq_qam_rx *r)
 {
-    return r->decide == SQ_QAM_ACQUIRE ? 0.0 : 10.0 * log10(SQ_QAM_GRID_POWER / fmax(r->mse, 1e-6));
+    return 10.0 * log10(sq_qam_rx_snr_ratio(r));
 }
 
 void sq_qam_rx_set_freq_offset(sq_qam_rx *r, double hz)

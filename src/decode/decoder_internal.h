@@ -155,8 +155,10 @@ typedef struct sq_qam_lane {
     int raw_ones, raw_changes;     /* the line's bits under the current run of 1s */
     uint8_t raw_last;
     double s1_start_s, s1_end_s;
-    double snr_sum;                /* symbol SNR over the open data event */
+    double snr_sum;                /* symbol SNR in dB over the open data event, summed */
     size_t snr_count;
+    double snr_product;            /* the ratios of the symbols not yet in snr_sum */
+    unsigned snr_in_product;
     int buf;
     sq_event ev;                   /* the open data event */
     double level_power;            /* its level at the last symbol with carrier (-1: none yet) */
