@@ -336,6 +336,12 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
 {
     sq_wideband_lane *l = &d->wideband;
     const double floor_power = sq_dbm0_to_power(FLOOR_DBM0);
+    /* Inside V.22 data no line probing, V.32 signal or V.34 / V.90 transmission can start,
+     * and what is loud there is covered by the data's event: the blocks' spectra are not
+     * worked out, and count as holding none of those. (Not inside FSK data: line probing's
+     * L2, a comb repeating every two bits at 300 bit/s, reads as keyed characters for a
+     * while, and its end must be seen.) */
+    int other_data = sq_qam_lanes_carrying(d);
     for (size_t i = 0; i < n;) {
         size_t take = SQ_WIDEBAND_BLOCK - l->fill;
         take = n - i < take ? n - i : take;
@@ -356,12 +362,13 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
         if (l->after_info1 && l->tx_type == SQ_EVENT_V90_DATA)
             sq_v90_reader_block(d, l->in, SQ_WIDEBAND_BLOCK, l->n - SQ_WIDEBAND_BLOCK);
         int probe = 0, v32 = KIND_OTHER;
-        if (power >= floor_power) {
+        int looked_at = power >= floor_power && !other_data;
+        if (looked_at) {
             fftwf_execute(l->plan);
             probe = is_probe_block(l, power);
             v32 = probe ? KIND_OTHER : v32_block(l, power);
         }
-        sq_unnamed_lane_block(d, power, power >= floor_power ? l->out : NULL);
+        sq_unnamed_lane_block(d, power, looked_at ? l->out : NULL);
         probe_step(d, l, probe, start_s, power);
         v32_step(d, l, v32, start_s, power);
         transmission_block(d, l, start_s, power);
