@@ -32,8 +32,8 @@ int sq_dpsk_rx_init(sq_dpsk_rx *r, double carrier_hz)
 static void update_next_any(sq_dpsk_rx *r)
 {
     r->next_any = r->next[0];
-    for (int h = 1; h < SQ_DPSK_PHASES; h++)
-        r->next_any = fmin(r->next_any, r->next[h]);
+    for (int h = 1; h < SQ_DPSK_PHASES; h++)   /* fmin is a library call; these are finite */
+        r->next_any = r->next[h] < r->next_any ? r->next[h] : r->next_any;
 }
 
 void sq_dpsk_rx_skip(sq_dpsk_rx *r, size_t n)
@@ -67,7 +67,7 @@ void sq_dpsk_rx_push(sq_dpsk_rx *r, const float *x, size_t n, sq_dpsk_symbol_fn 
         r->sums[r->sums_pos] = (float complex)r->sum;
         r->n++;
         if ((double)r->n < r->next_any) {
-            r->sums_pos = (r->sums_pos + 1) % SQ_DPSK_HISTORY;
+            r->sums_pos = r->sums_pos + 1 == SQ_DPSK_HISTORY ? 0 : r->sums_pos + 1;
             continue;
         }
         for (int h = 0; h < SQ_DPSK_PHASES; h++) {
@@ -84,11 +84,11 @@ void sq_dpsk_rx_push(sq_dpsk_rx *r, const float *x, size_t n, sq_dpsk_symbol_fn 
                 .sample = r->n, .phase = h, .product = now * conjf(before), .product3 = now * conjf(three_back),
                 .power = 2.0 * (double)(crealf(now) * crealf(now) + cimagf(now) * cimagf(now)) /
                          (SQ_DPSK_SUM * SQ_DPSK_SUM),
-                .total_power = fmax(r->energy_sum, 0.0) / SQ_DPSK_SUM,
+                .total_power = (r->energy_sum > 0.0 ? r->energy_sum : 0.0) / SQ_DPSK_SUM,
             };
             fn(user, &s);
         }
         update_next_any(r);
-        r->sums_pos = (r->sums_pos + 1) % SQ_DPSK_HISTORY;
+        r->sums_pos = r->sums_pos + 1 == SQ_DPSK_HISTORY ? 0 : r->sums_pos + 1;
     }
 }

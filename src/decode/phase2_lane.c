@@ -363,12 +363,14 @@ static void on_symbol(void *user, const sq_dpsk_symbol *s)
     float re = crealf(s->product), im = cimagf(s->product);
     float mag2 = re * re + im * im;
     /* held over the dips at a DPSK symbol's turns: down 3 dB a symbol */
-    l->band_power = fmax(s->power, l->band_power * OTHER_HOLD);
+    double held = l->band_power * OTHER_HOLD;   /* (no fmax: a library call, at every phase's symbol) */
+    l->band_power = s->power > held ? s->power : held;
     /* the clock phase is chosen by the band's share of everything (a steady choice through
      * the other modem's signal); bits and tones are read with the other band left out */
     int audible = s->power >= l->floor_power;
     int share = audible && s->power >= BAND_SHARE * s->total_power;
-    int powered = audible && s->power >= BAND_SHARE * fmax(s->total_power - c->other_band, s->power);
+    double others_left = s->total_power - c->other_band;
+    int powered = audible && s->power >= BAND_SHARE * (others_left > s->power ? others_left : s->power);
     double mag = mag2 > 0.0f ? fabsf(re) / sqrtf(mag2) : 0.0;
     double clarity = powered ? mag : 0.0;
     int bit = re < 0.0f, clear = clarity >= CLEAR_RATIO;
