@@ -380,6 +380,31 @@ START_TEST(test_shadowed_lane_reads_what_follows)
 }
 END_TEST
 
+/* The tone bank rests inside FSK data (the tones it names come before data): an answer
+ * tone that follows the data after a short gap is still found, dated from its start. */
+START_TEST(test_tone_after_fsk_data)
+{
+    static const sq_fsk_params *const channels[] = { &SQ_FSK_V21_CH1, &SQ_FSK_V21_CH2, &SQ_FSK_BELL103_ORIG,
+                                                     &SQ_FSK_BELL103_ANS };
+    static const double gaps_s[] = { 0.06, 0.3 };
+    for (int k = 0; k < 4; k++)
+        for (size_t g = 0; g < 2; g++) {
+            sig s = make_fsk(channels[k], &SQ_ASYNC_8N1, "Enough characters for the lane to carry data.", -13.0, 0.0);
+            double start_s = (double)s.n / 8000.0 + gaps_s[g];
+            sig gap = make_silence(gaps_s[g]), ans = make_tone(SQ_TONE_ANS, -13.0, 1.0, 0.0);
+            sig_append(&s, &gap);
+            sig_append(&s, &ans);
+            events e;
+            decode_sig(&s, 4096, &e);
+            sig_free(&s);
+            int i = find_event(&e, SQ_EVENT_ANS);
+            ck_assert_msg(i >= 0, "channel %d gap %.2f: no answer tone", k, gaps_s[g]);
+            ck_assert_msg(fabs(e.ev[i].start_s - start_s) <= 0.01, "channel %d gap %.2f: at %.3f, not %.3f", k,
+                          gaps_s[g], e.ev[i].start_s, start_s);
+        }
+}
+END_TEST
+
 /* FSK data gives FSK events only: no tone events from its spectral lines. */
 START_TEST(test_fsk_data_is_not_a_tone)
 {
@@ -835,6 +860,7 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_held_tone_is_not_usb1);
     tcase_add_test(tc, test_lanes_wake_around_fsk_data);
     tcase_add_test(tc, test_shadowed_lane_reads_what_follows);
+    tcase_add_test(tc, test_tone_after_fsk_data);
     tcase_add_test(tc, test_decoder_survives_any_float);
     tcase_add_test(tc, test_decoder_invalid_arguments);
     tcase_add_test(tc, test_dtmf_numbers);
