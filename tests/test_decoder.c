@@ -535,6 +535,31 @@ START_TEST(test_decoder_follows_rate_change_and_retrain)
 }
 END_TEST
 
+/* V.22 data is readable from 14 dB of symbol SNR at 2400 bit/s and 8 dB at 1200; every
+ * other event is; poor data neither shows its bytes (timeline_print) nor opens a call for the
+ * unnamed lane (a chord's 2400 bit/s "data" reads 11-12 dB). */
+START_TEST(test_data_readable_from_its_snr)
+{
+    sq_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SQ_EVENT_DATA;
+    ev.rate = 2400;
+    ev.snr_db = 13.9;
+    ck_assert_int_eq(sq_event_readable(&ev), 0);
+    ev.snr_db = 14.0;
+    ck_assert_int_eq(sq_event_readable(&ev), 1);
+    ev.rate = 1200;
+    ev.snr_db = 7.9;
+    ck_assert_int_eq(sq_event_readable(&ev), 0);
+    ev.snr_db = 8.0;
+    ck_assert_int_eq(sq_event_readable(&ev), 1);
+    ev.type = SQ_EVENT_V21;
+    ev.snr_db = 0.0;
+    ck_assert_int_eq(sq_event_readable(&ev), 1);
+    ck_assert_int_eq(sq_event_readable(NULL), 1);
+}
+END_TEST
+
 START_TEST(test_decoder_invalid_arguments)
 {
     sq_decoder_settings s;
@@ -863,6 +888,7 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_tone_after_fsk_data);
     tcase_add_test(tc, test_decoder_survives_any_float);
     tcase_add_test(tc, test_decoder_invalid_arguments);
+    tcase_add_test(tc, test_data_readable_from_its_snr);
     tcase_add_test(tc, test_dtmf_numbers);
     tcase_add_test(tc, test_call_progress_tones);
     tcase_add_test(tc, test_progress_rest_is_silence);

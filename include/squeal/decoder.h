@@ -170,6 +170,11 @@ SQ_API unsigned sq_v32_rates_of_bits(unsigned bits);
 /* "ans", "ans_pr", ..., "v21", "bell103". */
 SQ_API const char *sq_event_type_to_str(sq_event_type t);
 
+/* Whether a V.22 / V.22bis data event's bytes mean anything: 0 when its symbol SNR is under
+ * the level at which the decisions are mostly guesses (16 points: 14 dB, a symbol error in a
+ * few percent; 4 points: 8 dB). 1 for every other event. (API 2.7) */
+SQ_API int sq_event_readable(const sq_event *ev);
+
 typedef struct sq_decoder_settings {
     sq_async_format format;   /* character framing for FSK data, default 8N1 */
     /* room for settings to come without changing the struct's size (version.h): leave it

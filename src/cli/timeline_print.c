@@ -162,12 +162,11 @@ static int has_reversals(sq_event_type t)
            t == SQ_EVENT_V32_AC || t == SQ_EVENT_V90_SD || t == SQ_EVENT_V90_RI;
 }
 
-/* V.22 / V.22bis data read at a symbol SNR under which its decisions are mostly guesses: 16
- * points need about 20 dB for clean bytes and show many wrong ones under 14 dB (a symbol
- * error in a few percent), 4 points under 8 dB. Such bytes are withheld, not shown as data. */
+/* V.22 / V.22bis data read at a symbol SNR under which its decisions are mostly guesses
+ * (sq_event_readable): its bytes are withheld, not shown as data. */
 static int data_unreadable(const sq_event *ev)
 {
-    return ev->type == SQ_EVENT_DATA && ev->data_len && ev->snr_db < (ev->rate == 2400 ? 14.0 : 8.0);
+    return ev->data_len && !sq_event_readable(ev);
 }
 
 static void print_v22_text(FILE *out, const sq_event *ev)

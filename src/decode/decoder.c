@@ -72,6 +72,16 @@ static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "wideband", "echo",
 };
 
+/* 16 points need about 20 dB for clean bytes and show many wrong ones under 14 dB; 4 points
+ * under 8 dB */
+#define DATA_MIN_SNR_DB_16 14.0
+#define DATA_MIN_SNR_DB_4 8.0
+
+int sq_event_readable(const sq_event *ev)
+{
+    return !ev || ev->type != SQ_EVENT_DATA || ev->snr_db >= (ev->rate == 2400 ? DATA_MIN_SNR_DB_16 : DATA_MIN_SNR_DB_4);
+}
+
 const char *sq_event_type_to_str(sq_event_type t)
 {
     return (int)t >= 0 && t < SQ_EVENT_TYPE_COUNT ? TYPE_NAMES[t] : "unknown";

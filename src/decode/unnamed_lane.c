@@ -9,10 +9,12 @@
  * over the line's noise (its quietest block lately), which is no signal however loud.
  *
  * Inside a call: from the start of a handshake signal (an answer or calling tone, V.8,
- * V.8bis, V.34, V.90, V.32, V.22 training) until the channel has been quiet for 10 s. FSK
- * stretches, guard and fax calling tones, USB1 and a lone CJ (three zero octets, 100 ms) do not
- * open a call: music and speech read as those now and then, and there this lane must say
- * nothing, not go on to label all of it.
+ * V.8bis, V.34, V.90, V.32, V.22 data that can be read) until the channel has been quiet for
+ * 10 s. FSK stretches, guard and fax calling tones, USB1, S1, SB1, V.22 data too poor to read
+ * and a lone CJ (three zero octets, 100 ms) do not open a call: music and speech read as those
+ * now and then (a chord's S1, SB1 and 2400 bit/s "data" at 11-12 dB in the false-alarm
+ * bench's music), and there this lane must say nothing, not go on to label all of it until
+ * the music stops for 10 s.
  *
  * A lane with an event open holds the horizon back (V.34 data named when it ends, say).
  * Blocks wait in a ring meanwhile; when it is full, the oldest is taken as named, so a gap
@@ -31,17 +33,17 @@
 #define BAND_SHARE 0.025          /* each side of the band leaves this share of the power */
 #define BLOCK_S ((double)SQ_WIDEBAND_BLOCK / SQ_PROCESSING_RATE_HZ)
 
-static int opens_call(sq_event_type t)
+static int opens_call(const sq_event *ev)
 {
     static const sq_event_type not_a_call[] = {
-        SQ_EVENT_V21, SQ_EVENT_BELL103, SQ_EVENT_CNG, SQ_EVENT_GUARD, SQ_EVENT_USB1, SQ_EVENT_TONEQ, SQ_EVENT_CJ,
-        SQ_EVENT_DTMF, SQ_EVENT_DIAL_TONE, SQ_EVENT_RINGBACK, SQ_EVENT_BUSY, SQ_EVENT_REORDER,
-        SQ_EVENT_WIDEBAND,
+        SQ_EVENT_V21, SQ_EVENT_BELL103, SQ_EVENT_CNG, SQ_EVENT_GUARD, SQ_EVENT_USB1, SQ_EVENT_S1, SQ_EVENT_SB1,
+        SQ_EVENT_TONEQ, SQ_EVENT_CJ, SQ_EVENT_DTMF, SQ_EVENT_DIAL_TONE, SQ_EVENT_RINGBACK, SQ_EVENT_BUSY,
+        SQ_EVENT_REORDER, SQ_EVENT_WIDEBAND,
     };
     for (size_t i = 0; i < sizeof not_a_call / sizeof not_a_call[0]; i++)
-        if (t == not_a_call[i])
+        if (ev->type == not_a_call[i])
             return 0;
-    return 1;
+    return sq_event_readable(ev);
 }
 
 /* The lane is part of the decoder, which comes zeroed: its 48 kB ring is not touched (and
@@ -158,7 +160,7 @@ void sq_unnamed_lane_note(sq_decoder *d, const sq_event *ev)
         block_at(l, k)->flags |= SQ_UNNAMED_COVERED;
     if (ev->end_s > l->covered_to_s)
         l->covered_to_s = ev->end_s;   /* blocks still to come that it reaches into */
-    if (opens_call(ev->type) && from >= 0.0) {
+    if (opens_call(ev) && from >= 0.0) {
         uint64_t k = (uint64_t)from;
         if (l->call_from == UINT64_MAX || k < l->call_from)
             l->call_from = k;
