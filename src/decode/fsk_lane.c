@@ -566,6 +566,14 @@ static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
     l->v8_run = 1;
 }
 
+/* The sums a character's confidence and mark/space balance are judged by, from its start. */
+static void restart_character_sums(sq_fsk_lane *l)
+{
+    l->char_conf_sum = l->char_space_conf_sum = 0.0f;
+    l->char_bits = l->char_space_bits = 0;
+    l->char_mark_power = l->char_space_power = 0.0;
+}
+
 static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
 {
     if (d->bit_tap && b->confidence != 0.0f) {
@@ -604,9 +612,7 @@ static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
     sq_async_char c;
     if (!sq_async_rx_put_bit(l->uart, b->bit, b->sample, &c)) {
         if (l->char_bits > 64) {   /* idle line: keep the averages to the current character */
-            l->char_conf_sum = l->char_space_conf_sum = 0.0f;
-            l->char_bits = l->char_space_bits = 0;
-            l->char_mark_power = l->char_space_power = 0.0;
+            restart_character_sums(l);
         }
         return;
     }
@@ -617,9 +623,7 @@ static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
     if (mark_bits > 0 && l->char_space_bits > 0 && l->char_mark_power > 0.0 && l->char_space_power > 0.0)
         balance_db = 10.0 * log10((l->char_space_power / l->char_space_bits) /
                                   (l->char_mark_power / mark_bits));
-    l->char_conf_sum = l->char_space_conf_sum = 0.0f;
-    l->char_bits = l->char_space_bits = 0;
-    l->char_mark_power = l->char_space_power = 0.0;
+    restart_character_sums(l);
     int clear = space_conf >= SPACE_MIN_CONFIDENCE && conf >= CHAR_MIN_CONFIDENCE &&
                 fabs(balance_db) <= MARK_SPACE_BALANCE_DB;
     int misframed = clear && (c.framing_error || c.parity_error);
@@ -770,9 +774,7 @@ static void stop_reading(sq_decoder *d, sq_fsk_lane *l)
     if (l->open)
         close_segment(d, l);
     sq_async_rx_reset(l->uart);
-    l->char_conf_sum = l->char_space_conf_sum = 0.0f;
-    l->char_bits = l->char_space_bits = 0;
-    l->char_mark_power = l->char_space_power = 0.0;
+    restart_character_sums(l);
     memset(l->recent, 0, sizeof l->recent);
 }
 
