@@ -74,7 +74,7 @@ struct sq_fskdemod {
     size_t group_delay;   /* of both stages, in input samples */
     double complex mix, mix_step;   /* at the decimated rate: the centre's phase at the
                                        newest sample in the anti-alias filter */
-    double complex mark_rot, mark_step, space_rot, space_step;
+    double complex mark_rot, mark_step;   /* the space tone's phasor is its conjugate */
     unsigned decimation, phase;   /* the FIR's output is taken once in `decimation` inputs */
     double complex ring_m[MAX_WINDOW], ring_s[MAX_WINDOW];
     double complex sum_m, sum_s;  /* over the ring: the newest `whole` samples and one more */
@@ -138,7 +138,6 @@ int sq_fskdemod_create(const sq_fsk_params *p, sq_fskdemod **out)
     d->group_delay = (nwide - 1) / 2 + (ntaps - 1) / 2 * d->decimation;
     d->mix_step = cexp(-I * 2.0 * M_PI * centre / rate * (double)d->decimation);
     d->mark_step = cexp(-I * 2.0 * M_PI * (p->mark_hz - centre) / d->rate);
-    d->space_step = cexp(-I * 2.0 * M_PI * (p->space_hz - centre) / d->rate);
     for (size_t k = 0; k < PHASE_STEPS; k++) {
         double phase = ((double)k + 0.5) / PHASE_STEPS - 0.5;
         d->phase_cos[k] = cos(2.0 * M_PI * phase);
@@ -176,7 +175,7 @@ void sq_fskdemod_restart_at(sq_fskdemod *d, uint64_t sample)
     /* the first output is taken with the decimation-th sample after the restart newest */
     double centre = (d->p.mark_hz + d->p.space_hz) / 2.0;
     d->mix = cexp(-I * 2.0 * M_PI * centre / SQ_PROCESSING_RATE_HZ * (double)(d->decimation - 1));
-    d->mark_rot = d->space_rot = 1.0;
+    d->mark_rot = 1.0;
     for (size_t i = 0; i < MAX_WINDOW; i++)
         d->ring_m[i] = d->ring_s[i] = 0.0;
     d->sum_m = d->sum_s = 0.0;
@@ -209,7 +208,6 @@ static void renormalise(sq_fskdemod *d)
 {
     d->mix /= cabs(d->mix);
     d->mark_rot /= cabs(d->mark_rot);
-    d->space_rot /= cabs(d->space_rot);
 }
 
 static void update_carrier(sq_fskdemod *d, float complex z)
@@ -298,10 +296,12 @@ size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit 
                 d->settled_at = until;
         }
 
-        double complex um = (double complex)z * d->mark_rot;
-        double complex us = (double complex)z * d->space_rot;
+        /* the mark and space offsets are opposite (the centre is their mean), so the space
+         * phasor is the mark phasor's conjugate: z e^(-jwt) and z e^(+jwt) share four products */
+        double zr = crealf(z), zi = cimagf(z), rr = creal(d->mark_rot), ri = cimag(d->mark_rot);
+        double complex um = CMPLX(zr * rr - zi * ri, zr * ri + zi * rr);
+        double complex us = CMPLX(zr * rr + zi * ri, zi * rr - zr * ri);
         d->mark_rot *= d->mark_step;
-        d->space_rot *= d->space_step;
         d->sum_m += um - d->ring_m[d->ring_pos];
         d->sum_s += us - d->ring_s[d->ring_pos];
         double e = (double)crealf(z) * crealf(z) + (double)cimagf(z) * cimagf(z);

@@ -14,10 +14,10 @@
 
 static inline float sq_sample_guard(float v)
 {
-    /* NaN fails every comparison: it falls to the last branch and becomes 0 */
-    if (v < SQ_SAMPLE_LIMIT)
-        return v > -SQ_SAMPLE_LIMIT ? v : -SQ_SAMPLE_LIMIT;
-    return v >= SQ_SAMPLE_LIMIT ? SQ_SAMPLE_LIMIT : 0.0f;
+    /* selects, not branches, so a loop of guarded samples vectorises; NaN fails every
+     * comparison: it is not equal to itself, and becomes 0 */
+    float held = v > SQ_SAMPLE_LIMIT ? SQ_SAMPLE_LIMIT : v < -SQ_SAMPLE_LIMIT ? -SQ_SAMPLE_LIMIT : v;
+    return v == v ? held : 0.0f;
 }
 
 #endif

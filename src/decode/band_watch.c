@@ -8,7 +8,8 @@
 #include "src/decode/band_watch.h"
 
 #define BIN_HZ ((double)SQ_PROCESSING_RATE_HZ / SQ_BAND_WATCH_FFT)
-_Static_assert(SQ_BAND_WATCH_HISTORY % SQ_BAND_WATCH_HOP == 0, "a hop's samples never wrap the ring");
+_Static_assert(SQ_BAND_WATCH_HISTORY % SQ_BAND_WATCH_HOP == 0 && SQ_BAND_WATCH_FFT % SQ_BAND_WATCH_HOP == 0,
+               "a hop's samples never wrap the ring");
 
 int sq_band_watch_init(sq_band_watch *w)
 {
@@ -53,15 +54,19 @@ int sq_band_watch_add_band(sq_band_watch *w, double lo_hz, double hi_hz)
     return (int)w->n_bands++;
 }
 
+/* out = ring * window over one hop: a loop of fixed length, so it vectorises */
+static void windowed_hop(float *restrict out, const float *restrict ring, const float *restrict window)
+{
+    for (size_t i = 0; i < SQ_BAND_WATCH_HOP; i++)
+        out[i] = ring[i] * window[i];
+}
+
 /* The spectrum of the last FFT-length samples; each band's peak takes it in. */
 static void hop(sq_band_watch *w)
 {
-    size_t from = (size_t)((w->samples - SQ_BAND_WATCH_FFT) % SQ_BAND_WATCH_HISTORY);
-    size_t first = SQ_BAND_WATCH_HISTORY - from < SQ_BAND_WATCH_FFT ? SQ_BAND_WATCH_HISTORY - from : SQ_BAND_WATCH_FFT;
-    for (size_t i = 0; i < first; i++)   /* to the ring's end, then from its start */
-        w->in[i] = w->history[from + i] * w->window[i];
-    for (size_t i = first; i < SQ_BAND_WATCH_FFT; i++)
-        w->in[i] = w->history[i - first] * w->window[i];
+    for (size_t h = 0; h < SQ_BAND_WATCH_FFT; h += SQ_BAND_WATCH_HOP)   /* a hop never wraps the ring */
+        windowed_hop(w->in + h, w->history + (w->samples - SQ_BAND_WATCH_FFT + h) % SQ_BAND_WATCH_HISTORY,
+                     w->window + h);
     fftwf_execute(w->plan);
     for (size_t b = 0; b < w->n_bands; b++) {
         double p = 0.0;

@@ -89,7 +89,7 @@ static int is_probe_block(const sq_wideband_lane *l, double power)
     for (int m = COMB_FIRST; m <= COMB_LAST; m++) {
         tones[m] = is_probe_tone(m) ? bin_power(l, m * COMB_STEP_BINS) : 0.0;
         comb += tones[m];
-        strongest = fmax(strongest, tones[m]);
+        strongest = tones[m] > strongest ? tones[m] : strongest;   /* no NaN here: no fmax call */
     }
     if (comb < COMB_SHARE * power)
         return 0;
@@ -353,12 +353,19 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
             continue;
         l->fill = 0;
         double start_s = (double)(l->n - SQ_WIDEBAND_BLOCK) / SQ_PROCESSING_RATE_HZ, power = 0.0;
-        /* the guard keeps a NaN or a huge click from the sums */
-        for (int k = 0; k < SQ_WIDEBAND_BLOCK; k++)
-            l->in[k] = isfinite(l->in[k]) ? (l->in[k] > 16.0f ? 16.0f : l->in[k] < -16.0f ? -16.0f : l->in[k]) : 0.0f;
-        for (int k = 0; k < SQ_WIDEBAND_BLOCK; k++)
-            power += (double)l->in[k] * l->in[k];
-        power /= SQ_WIDEBAND_BLOCK;
+        /* the guard keeps a NaN or a huge click from the sums (v - v is 0 only for a finite
+         * v); written without branches, and the power summed four ways, so both vectorise */
+        float *in = l->in;
+        for (int k = 0; k < SQ_WIDEBAND_BLOCK; k++) {
+            float v = in[k], held = v > 16.0f ? 16.0f : v < -16.0f ? -16.0f : v;
+            in[k] = v - v == 0.0f ? held : 0.0f;
+        }
+        double part[4] = { 0.0 };
+        _Static_assert(SQ_WIDEBAND_BLOCK % 4 == 0, "the block sums in fours");
+        for (int k = 0; k < SQ_WIDEBAND_BLOCK; k += 4)
+            for (int j = 0; j < 4; j++)
+                part[j] += (double)in[k + j] * in[k + j];
+        power = ((part[0] + part[1]) + (part[2] + part[3])) / SQ_WIDEBAND_BLOCK;
         if (l->after_info1 && l->tx_type == SQ_EVENT_V90_DATA)
             sq_v90_reader_block(d, l->in, SQ_WIDEBAND_BLOCK, l->n - SQ_WIDEBAND_BLOCK);
         int probe = 0, v32 = KIND_OTHER;
