@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dsp/qam.h"
 #include "dsp/receiver_rest.h"
 #include "src/sim/data_call.h"
 #include "tests/support/test_util.h"
@@ -294,6 +295,77 @@ START_TEST(test_held_tone_is_not_usb1)
             ck_assert_msg(0, "seed %d: a %s event at %.3f s", (int)seed, sq_event_type_to_str(e.ev[i].type), e.ev[i].start_s);
         sig_free(&s);
     }
+}
+END_TEST
+
+/* V.22 symbols for the tests below: USB1 (unscrambled 1s at 1200 bit/s, a +270 degree turn
+ * every symbol) or S1 (+90 and +270 in turn), for `count` symbols, then silence. */
+typedef struct v22_burst {
+    int s1, count, sent, quadrant;
+} v22_burst;
+
+static float complex next_v22_symbol(void *user)
+{
+    v22_burst *b = user;
+    if (b->sent >= b->count)
+        return 0.0f;
+    int turn = b->s1 && b->sent % 2 ? 1 : 3;
+    b->quadrant = (b->quadrant + turn) % 4;
+    b->sent++;
+    float complex point = 3.0f + 1.0f * I;
+    for (int k = 0; k < b->quadrant; k++)
+        point *= I;
+    return point;
+}
+
+/* Adds a burst on `carrier_hz` at `at_s` into s. */
+static void add_v22_burst(sig *s, double carrier_hz, double at_s, int s1, int count)
+{
+    sq_qam_tx *tx;
+    ck_assert_int_eq(sq_qam_tx_create(carrier_hz, -13.0, 0, &tx), SQ_OK);
+    v22_burst b = { .s1 = s1, .count = count };
+    size_t from = (size_t)(at_s * 8000.0), n = (size_t)((count + 8) / 600.0 * 8000.0);
+    ck_assert(from + n <= s->n);
+    float *burst = malloc(n * sizeof *burst);
+    ck_assert_ptr_nonnull(burst);
+    sq_qam_tx_generate(tx, burst, n, next_v22_symbol, &b);
+    for (size_t i = 0; i < n; i++)
+        s->x[from + i] += burst[i];
+    free(burst);
+    sq_qam_tx_destroy(tx);
+}
+
+/* A short S1 (40 symbols: too short to stand as S1 on its own) counts right after USB1, as
+ * the answerer's own S1 follows its USB1 in a call, but not 1.5 s after it: music made such
+ * pairs, a note that swells and fades near 2250 Hz and then a chord, and each one opened a
+ * "call" (S1, SB1, minutes of data) that its later chords kept going. */
+START_TEST(test_s1_counts_right_after_usb1_only)
+{
+    const double gap_s[] = { 0.05, 0.2, 1.5, 2.5 };
+    for (size_t g = 0; g < sizeof gap_s / sizeof gap_s[0]; g++)
+        for (uint64_t seed = 1; seed <= 3; seed++) {
+            sig s = { .n = 8 * 8000 };
+            s.x = calloc(s.n, sizeof *s.x);
+            ck_assert_ptr_nonnull(s.x);
+            /* the answer tone, and USB1 75 ms after it (V.22bis 6.3.1.1.1) */
+            const double ans_end_s = 2.0, usb1_s = ans_end_s + 0.075;
+            for (size_t i = (size_t)(0.2 * 8000.0); i < (size_t)(ans_end_s * 8000.0); i++)
+                s.x[i] = (float)(0.2 * sin(2.0 * M_PI * 2100.0 * (double)i / 8000.0));
+            const int usb1_symbols = 150;
+            add_v22_burst(&s, SQ_QAM_ANSWERER_CARRIER_HZ, usb1_s, 0, usb1_symbols);
+            add_v22_burst(&s, SQ_QAM_ANSWERER_CARRIER_HZ, usb1_s + usb1_symbols / 600.0 + gap_s[g], 1, 40);
+            add_noise(&s, 0.001, seed);
+            events e;
+            decode_sig(&s, 800, &e);
+            int usb1 = 0, s1 = 0;
+            for (size_t i = 0; i < e.n; i++) {
+                usb1 += e.ev[i].type == SQ_EVENT_USB1;
+                s1 += e.ev[i].type == SQ_EVENT_S1;
+            }
+            ck_assert_msg(usb1 == 1, "gap %.2f s, seed %d: %d USB1", gap_s[g], (int)seed, usb1);
+            ck_assert_msg(s1 == (gap_s[g] < 0.5), "gap %.2f s, seed %d: %d S1", gap_s[g], (int)seed, s1);
+            sig_free(&s);
+        }
 }
 END_TEST
 
@@ -883,6 +955,7 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_typed_fsk_is_data);
     tcase_add_test(tc, test_beating_partials_are_not_fsk);
     tcase_add_test(tc, test_held_tone_is_not_usb1);
+    tcase_add_test(tc, test_s1_counts_right_after_usb1_only);
     tcase_add_test(tc, test_lanes_wake_around_fsk_data);
     tcase_add_test(tc, test_shadowed_lane_reads_what_follows);
     tcase_add_test(tc, test_tone_after_fsk_data);

@@ -164,6 +164,8 @@ typedef struct sq_qam_lane {
     double level_power;            /* its level at the last symbol with carrier (-1: none yet) */
     int active;                    /* the span a V.22 signal was heard, to quiet FSK lanes */
     double active_start_s, active_end_s;
+    int usb1_heard, in_call;       /* a USB1 event, and S1, SB1 or data: what an S1 may follow */
+    double usb1_end_s, call_end_s;
     int asleep;                    /* hunting while its band carries something else, or nothing */
     uint64_t asleep_since;
     int band;                      /* its band in the band watch */

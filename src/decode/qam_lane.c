@@ -26,7 +26,12 @@
 #define USB1_MAX_MID_RATIO 0.95     /* USB1 dips between symbols (0.7 from squeal, 0.9 from a real
                                      * modem through MP3); a steady tone stays at 1 */
 #define USB1_AFTER_ANSWER_S 1.0   /* V.22bis 6.3.1.1: USB1 75 ms after the answer tone (or JM) */
-#define S1_CONTEXT_S 3.0            /* S1 counts this long after other V.22 signals */
+#define S1_CONTEXT_S 3.0            /* S1 counts this long after S1, SB1 or data */
+/* ... and this soon after USB1 ends: the answerer's own S1 replaces its USB1 (V.22bis
+ * 6.3.1.1.1), and the caller's comes while USB1 is still sent. Music's false USB1s (a note
+ * near 2250 Hz that swells and fades) were followed by chords read as S1 1.6 and 2.7 s
+ * later, and each opened a "call" that its own later chords kept going for minutes. */
+#define USB1_S1_GAP_S 0.5
 #define S1_ALONE_SYMBOLS 48         /* S1 with no call before it: most of its 60 symbols, */
 #define S1_CONFIRM_ONES 64          /* then this many scrambled 1s in 16 points (the S1 asked */
 #define S1_CONFIRM_S 1.0            /* for 2400 bit/s), within this: music passes for S1 */
@@ -79,6 +84,14 @@ static void mark_active(sq_qam_lane *l, double start_s, double end_s)
     }
     if (end_s > l->active_end_s)
         l->active_end_s = end_s;
+}
+
+/* S1, SB1 or data heard from start_s to end_s: a call under way, which an S1 may follow */
+static void mark_call(sq_qam_lane *l, double start_s, double end_s)
+{
+    mark_active(l, start_s, end_s);
+    l->in_call = 1;
+    l->call_end_s = end_s;
 }
 
 int sq_qam_lanes_create(sq_decoder *d, const sq_async_format *format)
@@ -277,16 +290,18 @@ static int usb1_under_way(const sq_qam_lane *o)
 }
 
 /* S1 is two tones 300 Hz apart, which a chord can be too: it counts only within a V.22
- * call, that is after USB1 (or in a call already under way), or soon after V.8 ended with
- * CJ (one side of a stereo recording holds the caller's CJ and S1 but not the USB1). */
-static int in_v22_call(const sq_decoder *d, double now_s)
+ * call, that is during or right after USB1, in a call already under way, or soon after V.8
+ * ended with CJ (one side of a stereo recording holds the caller's CJ and S1 but not the
+ * USB1). */
+static int in_v22_call(const sq_decoder *d, double s1_start_s, double now_s)
 {
     if (d->cj_seen && now_s - d->cj_end_s < S1_CONTEXT_S)
         return 1;
     for (int i = 0; i < SQ_QAM_LANES; i++) {
         const sq_qam_lane *o = &d->qam[i];
         if ((o->state != QL_HUNT && !o->s1_pending) || (o->channel == 2 && usb1_under_way(o)) ||
-            (o->active && o->active_end_s > now_s - S1_CONTEXT_S))
+            (o->usb1_heard && s1_start_s - o->usb1_end_s < USB1_S1_GAP_S) ||
+            (o->in_call && o->call_end_s > now_s - S1_CONTEXT_S))
             return 1;
     }
     return 0;
@@ -317,22 +332,24 @@ static void hunt_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *sym,
         double start = now_s - was_usb1 / SQ_QAM_BAUD;
         queue_simple(d, l, SQ_EVENT_USB1, start, now_s, 1200);
         mark_active(l, start, now_s);
+        l->usb1_heard = 1;
+        l->usb1_end_s = now_s;
     }
-    if (was_s1 >= SQ_V22_S1_DETECT_SYMBOLS && l->det.s1_run == 0 && in_v22_call(d, now_s)) {
-        double start = now_s - was_s1 / SQ_QAM_BAUD;
-        queue_simple(d, l, SQ_EVENT_S1, start, now_s, 2400);
-        mark_active(l, start, now_s);
+    double s1_start_s = now_s - was_s1 / SQ_QAM_BAUD;
+    if (was_s1 >= SQ_V22_S1_DETECT_SYMBOLS && l->det.s1_run == 0 && in_v22_call(d, s1_start_s, now_s)) {
+        queue_simple(d, l, SQ_EVENT_S1, s1_start_s, now_s, 2400);
+        mark_call(l, s1_start_s, now_s);
         start_coherent(l, 1, now_s);
     } else if (was_s1 >= S1_ALONE_SYMBOLS && l->det.s1_run == 0) {
         /* S1 with nothing of a call before it: a caller's side alone, whose S1 is the first
          * thing it sends (V.22bis 6.3.1.2), or a chord. It is S1 if scrambled 1s follow. */
         l->s1_pending = 1;
-        l->s1_start_s = now_s - was_s1 / SQ_QAM_BAUD;
+        l->s1_start_s = s1_start_s;
         l->s1_end_s = now_s;
         start_coherent(l, 1, now_s);
     } else if (l->det.sb1_bits >= SQ_V22_SB1_DETECT_BITS) {
         start_coherent(l, 0, now_s);
-        mark_active(l, l->sb1_start_s, now_s);
+        mark_call(l, l->sb1_start_s, now_s);
     }
 }
 
@@ -362,7 +379,7 @@ static void coherent_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *
 {
     double now_s = to_s(sym->sample);
     if (!l->s1_pending)   /* until it is confirmed, nothing of a call is heard */
-        mark_active(l, now_s, now_s);
+        mark_call(l, now_s, now_s);
     if (l->state == QL_DATA && s1_in_data(d, l, sym))
         return;
     if (l->state == QL_AFTER_S1)
@@ -388,7 +405,7 @@ static void coherent_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *
                 scrambled_like(l->raw_ones, l->marks) && scrambled_like(l->raw_changes, l->marks)) {   /* S1 */
                 l->s1_pending = 0;
                 queue_simple(d, l, SQ_EVENT_S1, l->s1_start_s, l->s1_end_s, 2400);
-                mark_active(l, l->s1_start_s, now_s);
+                mark_call(l, l->s1_start_s, now_s);
             } else if (l->s1_pending && now_s - l->s1_end_s > S1_CONFIRM_S) {
                 back_to_hunt(d, l, now_s);
                 return;
