@@ -298,6 +298,53 @@ START_TEST(test_held_tone_is_not_usb1)
 }
 END_TEST
 
+/* A note held on a channel's mark frequency with one dip to space in it frames as one
+ * character of a single run of space bits (0xFF after one bit, 0x00 after nine): no keying,
+ * no data event. One character with keying in the same held tone (a letter, a space typed
+ * alone) is data. */
+START_TEST(test_one_dip_in_a_held_tone_is_not_data)
+{
+    const sq_fsk_params *p[] = { &SQ_FSK_V21_CH1, &SQ_FSK_V21_CH2, &SQ_FSK_BELL103_ORIG, &SQ_FSK_BELL103_ANS };
+    const struct { uint8_t byte; const char *text; } chars[] = { { 0xff, NULL }, { 0x00, NULL }, { 0xf0, NULL },
+                                                                 { 'a', "a" }, { ' ', " " }, { 'Q', "Q" } };
+    for (int k = 0; k < 4; k++)
+        for (size_t c = 0; c < sizeof chars / sizeof chars[0]; c++) {
+            sq_fskmod_params mp;
+            sq_fskmod_default_params(p[k], &mp);
+            sq_fskmod *m;
+            ck_assert_int_eq(sq_fskmod_create(&mp, &m), SQ_OK);
+            uint8_t bits[400];
+            size_t nb = 0;
+            for (int i = 0; i < 180; i++)   /* 0.6 s of mark */
+                bits[nb++] = 1;
+            bits[nb++] = 0;   /* start */
+            for (int i = 0; i < 8; i++)
+                bits[nb++] = (uint8_t)(chars[c].byte >> i & 1u);
+            while (nb < sizeof bits)   /* the stop bit, then mark */
+                bits[nb++] = 1;
+            ck_assert_uint_eq(sq_fskmod_push_bits(m, bits, nb), nb);
+            sig s = { .n = (size_t)(2.0 * 8000.0) };
+            s.x = calloc(s.n, sizeof *s.x);
+            ck_assert_ptr_nonnull(s.x);
+            size_t tone = (size_t)(nb / p[k]->baud * 8000.0);
+            sq_fskmod_generate(m, s.x + 1600, tone);
+            sq_fskmod_destroy(m);
+            add_noise(&s, 0.001, 5u + c);
+            events e;
+            decode_sig(&s, 800, &e);
+            size_t data = 0;
+            for (size_t i = 0; i < e.n; i++)
+                if (e.ev[i].type == SQ_EVENT_V21 || e.ev[i].type == SQ_EVENT_BELL103) {
+                    data++;
+                    ck_assert_msg(chars[c].text && strcmp(e.text[i], chars[c].text) == 0, "channel %d, 0x%02x: \"%s\"",
+                                  k, chars[c].byte, e.text[i]);
+                }
+            ck_assert_msg(data == (chars[c].text != NULL), "channel %d, 0x%02x: %zu events", k, chars[c].byte, data);
+            sig_free(&s);
+        }
+}
+END_TEST
+
 /* V.22 symbols for the tests below: USB1 (unscrambled 1s at 1200 bit/s, a +270 degree turn
  * every symbol) or S1 (+90 and +270 in turn), for `count` symbols, then silence. */
 typedef struct v22_burst {
@@ -956,6 +1003,7 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_beating_partials_are_not_fsk);
     tcase_add_test(tc, test_held_tone_is_not_usb1);
     tcase_add_test(tc, test_s1_counts_right_after_usb1_only);
+    tcase_add_test(tc, test_one_dip_in_a_held_tone_is_not_data);
     tcase_add_test(tc, test_lanes_wake_around_fsk_data);
     tcase_add_test(tc, test_shadowed_lane_reads_what_follows);
     tcase_add_test(tc, test_tone_after_fsk_data);

@@ -106,6 +106,7 @@ typedef struct sq_fsk_lane {
     size_t qc_seen;
     int misframed_counts;          /* the framing asked for is not 8N1: clear characters
                                     * that do not fit it are data in another framing */
+    unsigned data_bits;            /* of the framing asked for */
     /* the last stretch this lane closed, to recognise a weaker lane's copy of it */
     double last_start_s, last_end_s, last_level_dbm0;
     /* Asleep while its band is silent (fsk_lane.c): the demodulator is not fed. */

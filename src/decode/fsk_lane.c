@@ -90,6 +90,7 @@ int sq_fsk_lanes_create(sq_decoder *d, const sq_async_format *format)
          * the default 8N1, characters that do not fit are what other modulations (V.34's
          * training, say) look like through an FSK demodulator, and stay junk. */
         l->misframed_counts = format->data_bits != 8 || format->parity != SQ_PARITY_NONE || format->stop_bits != 1;
+        l->data_bits = (unsigned)format->data_bits;
         double centre = (l->params->mark_hz + l->params->space_hz) / 2.0;
         double half = fabs(l->params->mark_hz - l->params->space_hz) / 2.0 + SLEEP_BAND_MARGIN_HZ;
         l->band = sq_band_watch_add_band(&d->watch, centre - half, centre + half);
@@ -245,6 +246,32 @@ static int overlaps_v8_run(const sq_decoder *d, const sq_event *ev)
     return 0;
 }
 
+/* A character that is one run of space bits and then mark (0xFF, 0xFC, 0x00 in 8 bits): a
+ * single dip in a held tone at the mark frequency frames as one. Two hours of music-like
+ * chords made 22 V.21 and Bell 103 "data" events of one or two of them (notes held on a mark
+ * frequency for 0.2-2.5 s); a real stretch that short carries keying, typed characters
+ * (a space: 4 transitions, most letters 6 to 8) or V.8's octets. */
+#define BLIP_MAX_CHARS 2
+
+static int one_space_run(uint8_t byte, unsigned data_bits)
+{
+    unsigned mask = (1u << data_bits) - 1u;
+    for (unsigned k = 0; k <= data_bits; k++)
+        if (byte == ((mask << k) & mask))
+            return 1;
+    return 0;
+}
+
+static int only_blips(const uint8_t *data, size_t n, unsigned data_bits)
+{
+    if (n == 0 || n > BLIP_MAX_CHARS)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!one_space_run(data[i], data_bits))
+            return 0;
+    return 1;
+}
+
 static void emit_or_drop(sq_decoder *d, const sq_event *ev, int buf, size_t valid)
 {
     const sq_fsk_lane *lane = &d->lanes[0];   /* every lane has the same framing */
@@ -270,7 +297,9 @@ static void emit_or_drop(sq_decoder *d, const sq_event *ev, int buf, size_t vali
     }
     if (overlaps_v8_run(d, ev))
         under_v22 = 1;
-    if ((!misframed && (valid == 0 || ev->char_errors > valid)) || ev->end_s - ev->start_s < MIN_EVENT_S || under_v22) {
+    int blips = !misframed && buf >= 0 && only_blips(d->pool.bufs[buf], ev->data_len, lane->data_bits);
+    if ((!misframed && (valid == 0 || ev->char_errors > valid)) || ev->end_s - ev->start_s < MIN_EVENT_S || under_v22 ||
+        blips) {
         sq_event_pool_release(&d->pool, buf);
         return;
     }
