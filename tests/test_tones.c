@@ -141,6 +141,25 @@ START_TEST(test_detect_every_kind_at_tolerance_corners)
 }
 END_TEST
 
+/* The 550 Hz guard tone is sent with the answerer's V.22 signal, for as long as it lasts
+ * (V.22bis 2.1): heard alone it is named a guard only when it lasts a second or more. Half a
+ * second of it alone is a note, as music held one now and then. */
+START_TEST(test_short_lone_550_is_no_guard)
+{
+    const double seconds[] = { 0.5, 0.9, 1.1, 2.0 };
+    for (size_t i = 0; i < sizeof seconds / sizeof seconds[0]; i++) {
+        sig s = make_silence(0.3), t = make_tone(SQ_TONE_GUARD_550, -20.0, seconds[i], 0.0), z = make_silence(0.3);
+        sig_append(&s, &t);
+        sig_append(&s, &z);
+        events e;
+        decode_sig(&s, 160, &e);
+        int guard = find_event(&e, SQ_EVENT_GUARD) >= 0;
+        ck_assert_msg(guard == (seconds[i] >= 1.0), "%.1f s of 550 Hz: %s", seconds[i], guard ? "a guard" : "no guard");
+        sig_free(&s);
+    }
+}
+END_TEST
+
 /* ANSam's AM is measured at 15 Hz and depth 0.2; reversals are timed every 450 ms. */
 START_TEST(test_ansam_pr_measurements)
 {
@@ -255,6 +274,7 @@ Suite *tones_suite(void)
     tcase_add_loop_test(tc, test_detect_every_kind_at_tolerance_corners, 0, SQ_TONE_KIND_COUNT);
     tcase_add_test(tc, test_ansam_pr_measurements);
     tcase_add_test(tc, test_reject_off_frequency);
+    tcase_add_test(tc, test_short_lone_550_is_no_guard);
     tcase_add_test(tc, test_resting_frequency_hears_nothing);
     suite_add_tcase(s, tc);
     return s;

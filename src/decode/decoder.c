@@ -59,6 +59,7 @@ static const tone_rule RULES[] = {
 /* V.25: reversals every 450 +/- 25 ms; accept 400..500 ms between detected reversals. */
 #define ANSPCM_AFTER_QC_S 0.5
 #define TONEQ_AFTER_CM_S 3.0
+#define LONE_GUARD_MIN_S 1.0
 #define REVERSAL_MIN_S 0.40
 #define REVERSAL_MAX_S 0.50
 
@@ -176,6 +177,13 @@ static void classify_tone(sq_decoder *d, const sq_tone_segment *s)
     double cm_end_s = sq_fsk_lanes_last_cm_end_s(d);
     if (r->type == SQ_EVENT_TONEQ &&
         !(cm_end_s > d->cj_end_s && s->start_s >= cm_end_s - 0.05 && s->start_s - cm_end_s < TONEQ_AFTER_CM_S))
+        return;
+    /* a guard tone is sent only while the modem sends in the high channel (V.22bis 2.1), for
+     * as long as it does: seconds. 550 Hz with no V.22 signal at 2400 Hz beside it is named a
+     * guard only when it lasts that long too (music's notes there, half a second each, were
+     * reported as guards 10 times in two hours). */
+    if (r->type == SQ_EVENT_GUARD && r->nominal_hz == 550.0 && s->end_s - s->start_s < LONE_GUARD_MIN_S &&
+        !sq_qam_lanes_cover(d, 2400.0, s->start_s, s->end_s))
         return;
     /* an 1800 Hz tone with no V.22 signal beside it is V.32's AA (V.32bis 5.2), not a guard */
     int aa = r->type == SQ_EVENT_GUARD && r->nominal_hz == 1800.0 &&

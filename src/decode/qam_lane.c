@@ -23,6 +23,11 @@
 
 #define USB1_MIN_SYMBOLS 60         /* 100 ms of +270 degrees every symbol (USB1 lasts >= 155 ms;
                                      * V.21's 980 Hz mark reads the same on the 1200 Hz carrier) */
+/* USB1 as an event: the answerer sends it until the caller's S1 has ended (V.22bis
+ * 6.3.1.1), which the caller sends 155 + 456 ms after USB1 reaches it and for 100 ms: 0.7 s
+ * at least (0.75 s on a real call, 1.2-1.5 s from squeal). Music's notes near 2250 Hz that
+ * swell and fade read as 130-175 ms of it, 11 times in two hours. */
+#define USB1_EVENT_SYMBOLS 180      /* 300 ms */
 #define USB1_MAX_MID_RATIO 0.95     /* USB1 dips between symbols (0.7 from squeal, 0.9 from a real
                                      * modem through MP3); a steady tone stays at 1 */
 #define USB1_AFTER_ANSWER_S 1.0   /* V.22bis 6.3.1.1: USB1 75 ms after the answer tone (or JM) */
@@ -327,7 +332,7 @@ static void hunt_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *sym,
     double run_start_s = now_s - was_usb1 / SQ_QAM_BAUD;
     int after_answer = (d->answer_tone_seen && run_start_s - d->answer_tone_end_s < USB1_AFTER_ANSWER_S) ||
                        (d->cj_seen && run_start_s - d->cj_end_s < USB1_AFTER_ANSWER_S);
-    if (l->channel == 2 && was_usb1 >= USB1_MIN_SYMBOLS && l->det.usb1_run == 0 &&   /* answerer only */
+    if (l->channel == 2 && was_usb1 >= USB1_EVENT_SYMBOLS && l->det.usb1_run == 0 &&   /* answerer only */
         (usb1_mid_sum / was_usb1 < USB1_MAX_MID_RATIO || (after_answer && usb1_dip < USB1_MAX_MID_RATIO))) {
         double start = now_s - was_usb1 / SQ_QAM_BAUD;
         queue_simple(d, l, SQ_EVENT_USB1, start, now_s, 1200);
