@@ -412,6 +412,34 @@ else
     skipped 2 "$V22B not present"
 fi
 
+# The answerer's guard tone under its V.22 signal (3 or 6 dB under the data): one guard
+# event at its frequency from USB1 to the end, on the answerer's side and on the line; none
+# on the caller's side or in a call without one
+for g in 550 1800 0; do
+    for snr in 8 25; do
+        "$SQ" sim --guard "$g" --snr "$snr" --seed 3 --wav "$T/guard" >/dev/null 2>"$T/err" || { bad "sim --guard $g"; continue; }
+        for side in answerer line caller; do
+            "$SQ" decode --json "$T/guard-$side.wav" >"$T/guard.json" 2>>"$T/err"
+            python3 - "$T/guard.json" "$g" "$side" <<'PY' && ok "guard $g Hz at $snr dB SNR, $side" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+hz, side = float(sys.argv[2]), sys.argv[3]
+guards = [e for e in ev if e["type"] == "guard"]
+usb1 = [e for e in ev if e["type"] == "usb1"]
+if hz == 0 or side == "caller":
+    ok = not guards
+else:
+    ok = len(guards) == 1 and len(usb1) == 1 and guards[0]["freq_hz"] == hz
+    ok = ok and abs(guards[0]["t_s"] - usb1[0]["t_s"]) < 0.05
+    ok = ok and guards[0]["end_s"] >= max(e["end_s"] for e in ev if e["type"] == "data") - 0.05
+print("# guards:", [(e["t_s"], e["end_s"], e["freq_hz"]) for e in guards], "usb1:", [e["t_s"] for e in usb1])
+sys.exit(0 if ok else 1)
+PY
+                { bad "guard $g Hz at $snr dB SNR, $side"; show "$T/guard.json" "$T/err"; }
+        done
+    done
+done
+
 # Phase 2 with both sides on one channel (a one-channel recording): the answerer's INFO0a
 # 9 dB under the caller's tone B, which sits in the other carrier's band, is still read with
 # a good CRC, and its tone A after it named (before: neither, over these seeds)

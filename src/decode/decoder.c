@@ -178,16 +178,17 @@ static void classify_tone(sq_decoder *d, const sq_tone_segment *s)
     if (r->type == SQ_EVENT_TONEQ &&
         !(cm_end_s > d->cj_end_s && s->start_s >= cm_end_s - 0.05 && s->start_s - cm_end_s < TONEQ_AFTER_CM_S))
         return;
-    /* a guard tone is sent only while the modem sends in the high channel (V.22bis 2.1), for
-     * as long as it does: seconds. 550 Hz with no V.22 signal at 2400 Hz beside it is named a
-     * guard only when it lasts that long too (music's notes there, half a second each, were
-     * reported as guards 10 times in two hours). */
-    if (r->type == SQ_EVENT_GUARD && r->nominal_hz == 550.0 && s->end_s - s->start_s < LONE_GUARD_MIN_S &&
-        !sq_qam_lanes_cover(d, 2400.0, s->start_s, s->end_s))
+    /* A guard tone is sent only while the modem sends in the high channel (V.22bis 2.1), for
+     * as long as it does. With that V.22 signal beside it, the follower that measures it
+     * under the signal reports it (v22_guard.c). Alone, 550 Hz is named a guard only when it
+     * lasts seconds as a guard does (music's notes there, half a second each, were reported
+     * as guards 10 times in two hours); 1800 Hz alone is V.32's AA, below. */
+    int beside_v22 = sq_qam_lanes_cover(d, 2400.0, s->start_s, s->end_s);
+    if (r->type == SQ_EVENT_GUARD &&
+        (beside_v22 || (r->nominal_hz == 550.0 && s->end_s - s->start_s < LONE_GUARD_MIN_S)))
         return;
     /* an 1800 Hz tone with no V.22 signal beside it is V.32's AA (V.32bis 5.2), not a guard */
-    int aa = r->type == SQ_EVENT_GUARD && r->nominal_hz == 1800.0 &&
-             !sq_qam_lanes_cover(d, 2400.0, s->start_s, s->end_s);
+    int aa = r->type == SQ_EVENT_GUARD && r->nominal_hz == 1800.0;
     sq_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = aa ? SQ_EVENT_V32_AA : r->type;

@@ -173,6 +173,25 @@ typedef struct sq_qam_lane {
     uint64_t loud_until;           /* the band was last above the sleep level before this sample */
 } sq_qam_lane;
 
+/* The guard tone under the answerer's V.22 signal (v22_guard.c): 550 or 1800 Hz, each
+ * probed at its frequency and at four beside it. */
+#define SQ_V22_GUARDS 2
+#define SQ_V22_GUARD_PROBES 5
+#define SQ_V22_GUARD_BLOCK 320         /* 40 ms */
+typedef struct sq_v22_guard {
+    double coeff[SQ_V22_GUARDS][SQ_V22_GUARD_PROBES];   /* Goertzel: 2 cos(w) */
+    double s1[SQ_V22_GUARDS][SQ_V22_GUARD_PROBES], s2[SQ_V22_GUARDS][SQ_V22_GUARD_PROBES];
+    float window[SQ_V22_GUARD_BLOCK];
+    size_t fill;                   /* samples into the block */
+    double floor_power;
+    int sending, first_block;      /* the answerer's signal is followed; this block is its first */
+    int open, which;
+    int named;                     /* the signal beside the open guard has been named */
+    double start_s, last_s;
+    double power_sum;
+    size_t blocks;
+} sq_v22_guard;
+
 /* Numbers dialled in DTMF (dtmf_lane.c): digits gather into one event until 1.5 s pass
  * without one. */
 typedef struct sq_dtmf_lane {
@@ -474,6 +493,7 @@ struct sq_decoder {
     sq_unnamed_lane unnamed;
     sq_v34_lane v34;
     sq_v90_reader v90;
+    sq_v22_guard guard;            /* under the answerer's V.22 signal */
     int guard_band;                /* 1800 Hz in the band watch: tone A's guard */
     double qc_digital_end_s;       /* a digital modem's QC sequence ended here (0: none) */
     int pcm_analogue;              /* this channel's modem is a V.90 / V.92 analogue one (its
@@ -528,6 +548,13 @@ int sq_qam_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, doub
 /* 1 while a lane follows V.22 / V.22bis data (a call under way on this channel). */
 int sq_qam_lanes_carrying(const sq_decoder *d);
 void sq_qam_lanes_destroy(sq_decoder *d);
+int sq_v22_guard_create(sq_decoder *d);
+/* Each chunk, from sample d->samples on: sending while the answerer's V.22 receiver follows
+ * a signal (since signal_start_s), named when the lane has named it (USB1, S1, SB1, data). */
+void sq_v22_guard_push(sq_decoder *d, int sending, int named, double signal_start_s, const float *x, size_t n);
+void sq_v22_guard_finish(sq_decoder *d);
+/* The earliest start a guard event not yet queued could have. */
+double sq_v22_guard_horizon_s(const sq_decoder *d, double now_s);
 
 void sq_dtmf_lane_process(sq_decoder *d, const float *x, size_t n);
 void sq_dtmf_lane_finish(sq_decoder *d);

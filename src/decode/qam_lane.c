@@ -121,7 +121,7 @@ int sq_qam_lanes_create(sq_decoder *d, const sq_async_format *format)
         if (l->band < 0)
             return SQ_ENOMEM;
     }
-    return SQ_OK;
+    return sq_v22_guard_create(d);
 }
 
 /* The data event's SNR is the mean of its symbols' SNR in dB: a sum of logarithms, taken
@@ -503,6 +503,21 @@ static void wake(sq_decoder *d, sq_qam_lane *l)
     l->asleep = 0;
 }
 
+/* The answerer's guard tone, while its lane follows its signal: USB1 under way, or S1, SB1
+ * and data. */
+static void follow_guard(sq_decoder *d, const sq_qam_lane *l, const float *x, size_t n)
+{
+    /* USB1 as long as its event needs (a shorter run is a note: music's at 550 Hz beside
+     * one read as a guard) */
+    int usb1 = !l->asleep && usb1_under_way(l) && l->det.usb1_run >= USB1_EVENT_SYMBOLS;
+    int call = !l->asleep && l->state != QL_HUNT && !l->s1_pending;
+    double now_s = to_s(d->samples), signal_start_s = usb1 ? now_s - l->det.usb1_run / SQ_QAM_BAUD : l->active_start_s;
+    /* ... and a guard is told only beside a signal the lane names: a USB1 event, S1, SB1 or
+     * data (a run of USB1's turns can be a note, whose own end it waits for) */
+    int named = (l->usb1_heard && l->usb1_end_s >= now_s) || (l->in_call && l->call_end_s >= now_s);
+    sq_v22_guard_push(d, usb1 || call, named, signal_start_s, x, n);
+}
+
 void sq_qam_lanes_process(sq_decoder *d, const float *x, size_t n)
 {
     int wideband = sq_wideband_lane_transmitting(d);
@@ -521,6 +536,7 @@ void sq_qam_lanes_process(sq_decoder *d, const float *x, size_t n)
             l->asleep_since = d->samples + n;
         }
     }
+    follow_guard(d, &d->qam[1], x, n);
 }
 
 void sq_qam_lanes_finish(sq_decoder *d, double end_s)
@@ -528,6 +544,7 @@ void sq_qam_lanes_finish(sq_decoder *d, double end_s)
     for (int i = 0; i < SQ_QAM_LANES; i++)
         if (d->qam[i].state != QL_HUNT)
             back_to_hunt(d, &d->qam[i], end_s);
+    sq_v22_guard_finish(d);
 }
 
 /* Hunting, a USB1, S1 or SB1 run is reported with its start backdated to where the run
@@ -548,7 +565,7 @@ double sq_qam_lanes_horizon_s(const sq_decoder *d, double now_s)
                 h = fmin(h, l->ev.start_s);
         }
     }
-    return h;
+    return sq_v22_guard_horizon_s(d, h);
 }
 
 int sq_qam_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s)
