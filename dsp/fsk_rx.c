@@ -22,6 +22,7 @@
 #include <complex.h>
 #include <math.h>
 #include <stdlib.h>
+#include "dsp/cmplx.h"
 #include "dsp/fir.h"
 #include "dsp/fsk_timing.h"
 #include "dsp/sample_guard.h"

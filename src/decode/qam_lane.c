@@ -513,8 +513,10 @@ static void follow_guard(sq_decoder *d, const sq_qam_lane *l, const float *x, si
     int call = !l->asleep && l->state != QL_HUNT && !l->s1_pending;
     double now_s = to_s(d->samples), signal_start_s = usb1 ? now_s - l->det.usb1_run / SQ_QAM_BAUD : l->active_start_s;
     /* ... and a guard is told only beside a signal the lane names: a USB1 event, S1, SB1 or
-     * data (a run of USB1's turns can be a note, whose own end it waits for) */
-    int named = (l->usb1_heard && l->usb1_end_s >= now_s) || (l->in_call && l->call_end_s >= now_s);
+     * data (a run of USB1's turns can be a note, whose own end it waits for). Symbols are
+     * dated at their centre, some ms behind the chunk. */
+    double recent_s = now_s - 0.1;
+    int named = (l->usb1_heard && l->usb1_end_s >= recent_s) || (l->in_call && l->call_end_s >= recent_s);
     sq_v22_guard_push(d, usb1 || call, named, signal_start_s, x, n);
 }
 
