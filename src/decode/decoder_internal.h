@@ -177,12 +177,16 @@ typedef struct sq_qam_lane {
  * probed at its frequency and at four beside it. */
 #define SQ_V22_GUARDS 2
 #define SQ_V22_GUARD_PROBES 5
+#define SQ_V22_GUARD_FILTERS 12        /* 2 x 5, and 2 that do nothing */
 #define SQ_V22_GUARD_BLOCK 320         /* 40 ms */
 typedef struct sq_v22_guard {
-    double coeff[SQ_V22_GUARDS][SQ_V22_GUARD_PROBES];   /* Goertzel: 2 cos(w) */
-    double s1[SQ_V22_GUARDS][SQ_V22_GUARD_PROBES], s2[SQ_V22_GUARDS][SQ_V22_GUARD_PROBES];
+    /* Goertzel filters, guard by guard and probe by probe, padded to a whole number of
+     * four-float vectors: 2 cos(w), and the last two outputs */
+    float coeff[SQ_V22_GUARD_FILTERS], s1[SQ_V22_GUARD_FILTERS], s2[SQ_V22_GUARD_FILTERS];
     float window[SQ_V22_GUARD_BLOCK];
     size_t fill;                   /* samples into the block */
+    size_t skip;                   /* samples to pass before the next block */
+    int holding;                   /* the last block looked at held the open guard */
     double floor_power;
     int sending, first_block;      /* the answerer's signal is followed; this block is its first */
     int open, which;

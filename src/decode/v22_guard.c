@@ -24,6 +24,10 @@
 #define GUARD_GAP_S 0.5            /* absent this long: the guard has stopped (the lane names
                                     * S1 as it ends, 0.1 s in, and SB1 0.27 s in) */
 #define GUARD_MIN_S 0.4            /* as the tone bank's guard tones */
+/* One block in LOOK_EVERY is looked at (a 400 ms cadence): a guard lasts as long as its
+ * signal, and ten Goertzel filters on every sample of a V.22 call had made decoding it 1.4
+ * to 1.7 times as slow. */
+#define LOOK_EVERY 10
 
 static const double GUARD_HZ[SQ_V22_GUARDS] = { 550.0, 1800.0 };
 
@@ -32,9 +36,11 @@ int sq_v22_guard_create(sq_decoder *d)
     sq_v22_guard *g = &d->guard;
     memset(g, 0, sizeof *g);
     const double offset[SQ_V22_GUARD_PROBES] = { 0.0, -SIDE_HZ_FAR, -SIDE_HZ_NEAR, SIDE_HZ_NEAR, SIDE_HZ_FAR };
+    _Static_assert(SQ_V22_GUARDS * SQ_V22_GUARD_PROBES <= SQ_V22_GUARD_FILTERS, "a filter per probe");
     for (int i = 0; i < SQ_V22_GUARDS; i++)
         for (int k = 0; k < SQ_V22_GUARD_PROBES; k++)
-            g->coeff[i][k] = 2.0 * cos(2.0 * M_PI * (GUARD_HZ[i] + offset[k]) / SQ_PROCESSING_RATE_HZ);
+            g->coeff[i * SQ_V22_GUARD_PROBES + k] =
+                (float)(2.0 * cos(2.0 * M_PI * (GUARD_HZ[i] + offset[k]) / SQ_PROCESSING_RATE_HZ));
     for (int m = 0; m < SQ_V22_GUARD_BLOCK; m++)
         g->window[m] = (float)(0.5 - 0.5 * cos(2.0 * M_PI * (m + 0.5) / SQ_V22_GUARD_BLOCK));
     g->floor_power = sq_dbm0_to_power(-46.0);   /* the tone bank's floor */
@@ -63,8 +69,9 @@ static int line_in_block(sq_v22_guard *g, double *power)
     for (int i = 0; i < SQ_V22_GUARDS; i++) {
         double p[SQ_V22_GUARD_PROBES];
         for (int k = 0; k < SQ_V22_GUARD_PROBES; k++) {
-            double s1 = g->s1[i][k], s2 = g->s2[i][k];
-            p[k] = s1 * s1 + s2 * s2 - g->coeff[i][k] * s1 * s2;
+            int f = i * SQ_V22_GUARD_PROBES + k;
+            double s1 = g->s1[f], s2 = g->s2[f];
+            p[k] = s1 * s1 + s2 * s2 - (double)g->coeff[f] * s1 * s2;
         }
         double sides = (p[1] + p[2] + p[3] + p[4]) / 4.0;
         /* a Hann window's sum is N/2: a line of amplitude A reads (A N / 4)^2, power A^2 / 2 */
@@ -86,8 +93,10 @@ static void block_ended(sq_decoder *d, sq_v22_guard *g, int which, double power,
      * through that */
     if (g->open && which != g->which && end_s - g->last_s > GUARD_GAP_S)
         close_guard(d, g);
-    if (which < 0)
+    if (which < 0) {
+        g->holding = 0;
         return;
+    }
     if (!g->open) {
         /* a guard there from the signal's first block started with it (V.22bis 2.1) */
         g->open = 1;
@@ -98,7 +107,8 @@ static void block_ended(sq_decoder *d, sq_v22_guard *g, int which, double power,
         g->power_sum = 0.0;
         g->blocks = 0;
     }
-    if (which == g->which) {
+    g->holding = which == g->which;
+    if (g->holding) {
         g->last_s = end_s;
         g->power_sum += power;
         g->blocks++;
@@ -111,7 +121,7 @@ void sq_v22_guard_push(sq_decoder *d, int sending, int named, double signal_star
     uint64_t at = d->samples;
     g->named |= g->open && named;
     if (!sending) {
-        g->fill = 0;
+        g->fill = g->skip = 0;
         g->sending = 0;
         memset(g->s1, 0, sizeof g->s1);
         memset(g->s2, 0, sizeof g->s2);
@@ -122,21 +132,29 @@ void sq_v22_guard_push(sq_decoder *d, int sending, int named, double signal_star
     if (!g->sending)
         g->first_block = 1;
     g->sending = 1;
-    for (size_t j = 0; j < n; j++) {
-        float v = x[j];
-        double y = (double)(g->window[g->fill] * (v - v == 0.0f ? v : 0.0f));   /* NaN, inf: 0 */
-        for (int i = 0; i < SQ_V22_GUARDS; i++)
-            for (int k = 0; k < SQ_V22_GUARD_PROBES; k++) {
-                double s0 = y + g->coeff[i][k] * g->s1[i][k] - g->s2[i][k];
-                g->s2[i][k] = g->s1[i][k];
-                g->s1[i][k] = s0;
-            }
+    for (size_t j = 0; j < n;) {
+        if (g->skip > 0) {   /* between the blocks looked at: a guard heard goes on */
+            size_t take = g->skip < n - j ? g->skip : n - j;
+            g->skip -= take;
+            j += take;
+            if (g->open && g->holding)
+                g->last_s = (double)(at + j) / SQ_PROCESSING_RATE_HZ;
+            continue;
+        }
+        float v = x[j++];
+        float y = g->window[g->fill] * (v - v == 0.0f ? v : 0.0f);   /* NaN, inf: 0 */
+        for (int f = 0; f < SQ_V22_GUARD_FILTERS; f++) {   /* vectorises: no order between them */
+            float s0 = y + g->coeff[f] * g->s1[f] - g->s2[f];
+            g->s2[f] = g->s1[f];
+            g->s1[f] = s0;
+        }
         if (++g->fill < SQ_V22_GUARD_BLOCK)
             continue;
         g->fill = 0;
+        g->skip = (LOOK_EVERY - 1) * SQ_V22_GUARD_BLOCK;
         double power = 0.0;
         int which = line_in_block(g, &power);
-        block_ended(d, g, which, power, signal_start_s, (double)(at + j + 1) / SQ_PROCESSING_RATE_HZ);
+        block_ended(d, g, which, power, signal_start_s, (double)(at + j) / SQ_PROCESSING_RATE_HZ);
         g->first_block = 0;
     }
 }
