@@ -440,6 +440,15 @@ PY
     done
 done
 
+# ... and none in the real V.22bis call, which has none: its caller's data, 22 dB louder than
+# the answerer's, reaches 1800 Hz as loud as a guard under the answerer's data would be
+if [ -f "$V22B" ]; then
+    "$SQ" decode --json "$V22B" | grep -q '"type":"guard"' && bad "a guard in the V.22bis recording" ||
+        ok "no guard in the V.22bis recording"
+else
+    skipped 1 "$V22B not present"
+fi
+
 # Phase 2 with both sides on one channel (a one-channel recording): the answerer's INFO0a
 # 9 dB under the caller's tone B, which sits in the other carrier's band, is still read with
 # a good CRC, and its tone A after it named (before: neither, over these seeds)
