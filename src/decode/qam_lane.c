@@ -507,8 +507,7 @@ static void wake(sq_decoder *d, sq_qam_lane *l)
  * and data. */
 static void follow_guard(sq_decoder *d, const sq_qam_lane *l, const float *x, size_t n)
 {
-    /* USB1 as long as its event needs (a shorter run is a note: music's at 550 Hz beside
-     * one read as a guard) */
+    /* USB1 once it has lasted as long as its event needs (a shorter run is never named) */
     int usb1 = !l->asleep && usb1_under_way(l) && l->det.usb1_run >= USB1_EVENT_SYMBOLS;
     int call = !l->asleep && l->state != QL_HUNT && !l->s1_pending;
     double now_s = to_s(d->samples), signal_start_s = usb1 ? now_s - l->det.usb1_run / SQ_QAM_BAUD : l->active_start_s;

@@ -6,9 +6,9 @@
  * wants half a frame's power in its tone). This follower looks, while the answerer's V.22
  * receiver follows a signal, for a line at either frequency standing above the spectrum
  * beside it: 40 ms blocks, Hann-windowed, the power at the guard's frequency against the
- * mean at 100 and 125 Hz either side. A line stands 20 dB and more above what is beside
- * it; the data's spectrum is smooth there (the guards sit outside both carriers' bands,
- * 2400 and 1200 +/- 525 Hz), and so is noise. Measuring the band's power against the data's
+ * mean at 100 and 125 Hz either side, a line 10 dB over it. The data's spectrum is smooth
+ * there (the guards sit outside both carriers' bands, 2400 and 1200 +/- 525 Hz), and so is
+ * noise; a line is not. Measuring the band's power against the data's
  * instead read a guard in a real call that has none: its caller's data, 22 dB louder than
  * the answerer's, reaches 1800 Hz at a level a guard under the answerer's data would have. */
 #include <math.h>
