@@ -26,14 +26,26 @@
 #define AM_MIN_HZ 10.0
 #define AM_MAX_HZ 20.0
 #define AM_MIN_FRAMES 40       /* 200 ms: three cycles of 15 Hz */
+/* The second and third harmonics are measured on tones whose third lies this far under the
+ * Nyquist rate (a telephone channel passes up to 3.4-3.6 kHz) */
+#define HARMONIC_TOP_HZ 3600.0
+
+/* Read on present frames only: the power at 2f and 3f, and what the rest of the frame's
+ * power would put there were it white noise. */
+typedef struct harmonics {
+    float power[SQ_TONERX_HARMONICS];
+    float noise;
+} harmonics;
 
 typedef struct frame {
     float complex x;
+    harmonics harmonics;
     uint8_t present;
 } frame;
 
 typedef struct track {
     double f0;
+    int harmonics_measured;   /* asked for (sq_tonerx_measure_harmonics), and in the band */
     float complex coef[WIN];
     double complex ref, ref_step;
     float complex prev_x, prev_prev_x;   /* the last two frames' x */
@@ -274,21 +286,34 @@ static void analyse_segment(sq_tonerx *t, track *k, size_t n, sq_tone_segment *s
     /* Frames whose window lies wholly inside the tone and clear of reversals. */
     uint8_t use[MAX_SEG_FRAMES];
     size_t n_use = 0;
-    double power = 0.0;
+    double power = 0.0, harmonic[SQ_TONERX_HARMONICS] = { 0.0 }, noise = 0.0;
     for (size_t i = 0; i < n; i++) {
         use[i] = i >= 4 && i + 4 < n && !excluded[i] && cabsf(f[i].x) >= 0.3f * med;
         if (use[i]) {
             power += frame_tone_power(t, f[i].x, offset);
+            for (size_t h = 0; h < SQ_TONERX_HARMONICS; h++)
+                harmonic[h] += f[i].harmonics.power[h];
+            noise += f[i].harmonics.noise;
             n_use++;
         }
     }
     if (n_use < 4) {   /* a short tone: take whatever we have */
         power = 0.0;
-        for (size_t i = 0; i < n; i++)
+        noise = 0.0;
+        for (size_t h = 0; h < SQ_TONERX_HARMONICS; h++)
+            harmonic[h] = 0.0;
+        for (size_t i = 0; i < n; i++) {
             power += frame_tone_power(t, f[i].x, offset);
+            for (size_t h = 0; h < SQ_TONERX_HARMONICS; h++)
+                harmonic[h] += f[i].harmonics.power[h];
+            noise += f[i].harmonics.noise;
+        }
         n_use = n;
     }
     seg->level_dbm0 = sq_power_to_dbm0(power / (double)n_use);
+    seg->harmonics_measured = k->harmonics_measured;
+    for (size_t h = 0; h < SQ_TONERX_HARMONICS; h++)
+        seg->harmonic_ratio[h] = power > 0.0 ? fmax(0.0, harmonic[h] - noise) / power : 0.0;
     if (n_use >= AM_MIN_FRAMES)
         fit_am(t, f, use, n, seg);
 }
@@ -305,17 +330,36 @@ static void close_segment(sq_tonerx *t, track *k)
     k->nframes = 0;
 }
 
-static void append_frame(track *k, float complex x, int present)
+static void append_frame(track *k, float complex x, int present, const harmonics *hs)
 {
     if (k->nframes < MAX_SEG_FRAMES) {
         k->frames[k->nframes].x = x;
         k->frames[k->nframes].present = (uint8_t)present;
+        k->frames[k->nframes].harmonics = *hs;
         k->nframes++;
     }
 }
 
-static void track_frame(sq_tonerx *t, track *k, float complex x, double total_power)
+/* The power at h times the tone's frequency, for h = 2 .. SQ_TONERX_HARMONICS + 1, through
+ * the same window (a tone on that frequency reads as its power, as the tone's own does), and
+ * what white noise holding the frame's `rest` of power would read there: the window's noise
+ * bandwidth over the band. */
+static void measure_harmonics(const sq_tonerx *t, const float *w, double freq_hz, double rest, harmonics *hs)
 {
+    double scale = 2.0 / (t->window_sum * t->window_sum);
+    for (size_t h = 0; h < SQ_TONERX_HARMONICS; h++) {
+        double complex sum = 0.0, turn = 1.0,
+                       step = cexp(-I * 2.0 * M_PI * freq_hz * (double)(h + 2) / SQ_PROCESSING_RATE_HZ);
+        for (size_t m = 0; m < WIN; m++, turn *= step)
+            sum += t->window[m] * w[m] * turn;
+        hs->power[h] = (float)(scale * (creal(sum) * creal(sum) + cimag(sum) * cimag(sum)));
+    }
+    hs->noise = (float)(scale * t->window_sq_sum * fmax(0.0, rest));
+}
+
+static void track_frame(sq_tonerx *t, track *k, float complex x, double total_power, const float *w)
+{
+    harmonics hs = { { 0.0f }, 0.0f };
     float complex before = k->prev_x, before_that = k->prev_prev_x;
     k->prev_prev_x = before;
     k->prev_x = x;
@@ -335,6 +379,8 @@ static void track_frame(sq_tonerx *t, track *k, float complex x, double total_po
         if (present) {
             double p = frame_tone_power(t, x, offset);
             present = p >= MIN_PURITY * total_power && p >= t->min_level_power;
+            if (present && k->harmonics_measured)
+                measure_harmonics(t, w, k->f0 + offset, total_power - p, &hs);
         }
     }
     k->prev_offset_known = loud;
@@ -346,13 +392,13 @@ static void track_frame(sq_tonerx *t, track *k, float complex x, double total_po
         }
         if (k->present_run++ == 0)
             k->first_frame_index = t->frame_index;
-        append_frame(k, x, 1);
+        append_frame(k, x, 1, &hs);
         k->last_present = k->nframes - 1;
         if (k->present_run >= ON_FRAMES)
             k->in_segment = 1;
         return;
     }
-    append_frame(k, x, present);
+    append_frame(k, x, present, &hs);
     if (present) {
         k->absent_run = 0;
         if (k->nframes < MAX_SEG_FRAMES)
@@ -379,7 +425,7 @@ static void analyse_frame(sq_tonerx *t)
         k->ref *= k->ref_step;
         if ((t->frame_index & 63u) == 0)
             k->ref /= cabs(k->ref);
-        track_frame(t, k, x, total);
+        track_frame(t, k, x, total, w);
     }
     t->frame_index++;
 }
@@ -387,6 +433,14 @@ static void analyse_frame(sq_tonerx *t)
 void sq_tonerx_rest(sq_tonerx *t, uint32_t mask)
 {
     t->resting = mask;
+}
+
+void sq_tonerx_measure_harmonics(sq_tonerx *t, uint32_t mask)
+{
+    for (size_t i = 0; i < t->ntracks; i++) {
+        track *k = &t->tracks[i];
+        k->harmonics_measured = (mask >> i & 1u) && (SQ_TONERX_HARMONICS + 1) * (k->f0 + MAX_OFFSET_HZ) <= HARMONIC_TOP_HZ;
+    }
 }
 
 int sq_tonerx_following(const sq_tonerx *t, size_t freq_index)

@@ -9,7 +9,9 @@
  *   - phase reversals: X five frames apart (windows on either side) turned by about 180
  *     degrees against the tone's own advance, timed at the magnitude dip between them;
  *   - amplitude modulation: least-squares fit of a sinusoid (10..20 Hz) to |X| over the
- *     frames clear of onsets and reversals, corrected for the window's loss at that rate. */
+ *     frames clear of onsets and reversals, corrected for the window's loss at that rate;
+ *   - harmonics, on frequencies low enough: the power at 2f and 3f of each present frame's
+ *     own frequency, through the same window, against the tone's. */
 #ifndef SQ_DSP_TONE_RX_H
 #define SQ_DSP_TONE_RX_H
 
@@ -18,6 +20,7 @@
 
 #define SQ_TONERX_MAX_FREQS 8
 #define SQ_TONERX_MAX_REVERSALS 32
+#define SQ_TONERX_HARMONICS 2   /* the second and third */
 
 typedef struct sq_tone_segment {
     size_t freq_index;          /* which nominal frequency */
@@ -27,6 +30,12 @@ typedef struct sq_tone_segment {
     double am_hz, am_depth;     /* strongest envelope sinusoid in 10..20 Hz */
     size_t n_reversals;
     double reversals_s[SQ_TONERX_MAX_REVERSALS];
+    /* On the frequencies asked for, low enough that their third harmonic is in the band: the
+     * power at twice and three times the tone's frequency over the tone's own, less what
+     * white noise would put there (0 otherwise). A modem's tone is a sine; a note played or
+     * sung carries its harmonics. */
+    int harmonics_measured;
+    double harmonic_ratio[SQ_TONERX_HARMONICS];
 } sq_tone_segment;
 
 typedef struct sq_tonerx sq_tonerx;
@@ -40,6 +49,10 @@ size_t sq_tonerx_process(sq_tonerx *t, const float *x, size_t n);
  * silence. 0 (the start) lets every frequency listen. For stretches where a tone cannot be
  * (a modem's data, for the tones that come before it). */
 void sq_tonerx_rest(sq_tonerx *t, uint32_t mask);
+/* The frequencies whose bits are set in `mask` have their segments' harmonics measured
+ * (sq_tone_segment), where their third harmonic is in the band; none at the start. Two
+ * windowed sums a present frame, so only where a decision needs them. */
+void sq_tonerx_measure_harmonics(sq_tonerx *t, uint32_t mask);
 /* Whether a tone on freqs_hz[freq_index] is being followed: a segment open, or frames
  * present that may open one. */
 int sq_tonerx_following(const sq_tonerx *t, size_t freq_index);

@@ -160,6 +160,60 @@ START_TEST(test_short_lone_550_is_no_guard)
 }
 END_TEST
 
+/* A tone near 1100 Hz, 0.5 s at -20 dBm0 between silences, with its second and third
+ * harmonics at a2 and a3 of its amplitude; noise of `noise_rms` when above 0. */
+static sig cng_band_tone(double hz, double a2, double a3, double noise_rms, uint64_t seed)
+{
+    sig s = make_silence(0.3), t = make_silence(0.5), z = make_silence(0.3);
+    double a = sqrt(2.0 * sq_dbm0_to_power(-20.0));
+    for (size_t i = 0; i < t.n; i++) {
+        double w = 2.0 * M_PI * hz * (double)i / 8000.0;
+        t.x[i] = (float)(a * (sin(w) + a2 * sin(2.0 * w + 0.3) + a3 * sin(3.0 * w + 1.1)));
+    }
+    sig_append(&s, &t);
+    sig_append(&s, &z);
+    if (noise_rms > 0.0)
+        add_noise(&s, noise_rms, seed);
+    return s;
+}
+
+static int reads_as_cng(const sig *s)
+{
+    events e;
+    decode_sig(s, 160, &e);
+    return find_event(&e, SQ_EVENT_CNG) >= 0;
+}
+
+/* A modem's calling tone is a sine; a note is a harmonic series. A note near 1100 Hz with its
+ * second and third harmonics 6 and 10 dB down (as plucked strings and music's notes have) is
+ * no CNG; the tone with either harmonic alone (a clipped sine's third; the answer tone near its
+ * second) or both 25 dB down, or in noise that fills the band to 3 dB under it, is. */
+START_TEST(test_note_with_harmonics_is_no_cng)
+{
+    const double hz[] = { 1068.0, 1100.0, 1132.0 };
+    for (size_t i = 0; i < sizeof hz / sizeof hz[0]; i++) {
+        struct {
+            double a2, a3;
+            int cng;
+        } cases[] = { { 0.0, 0.0, 1 }, { 0.5, 0.33, 0 }, { 0.3, 0.3, 0 }, { 0.0, 0.33, 1 },
+                      { 0.5, 0.0, 1 }, { 0.056, 0.056, 1 } };
+        for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+            sig s = cng_band_tone(hz[i], cases[c].a2, cases[c].a3, 0.0, 0);
+            ck_assert_msg(reads_as_cng(&s) == cases[c].cng, "%.0f Hz, harmonics %.2f %.2f: %s", hz[i], cases[c].a2,
+                          cases[c].a3, cases[c].cng ? "no CNG" : "a CNG");
+            sig_free(&s);
+        }
+    }
+    /* noise 3 dB under the tone over the whole band, many seeds */
+    double rms = sqrt(sq_dbm0_to_power(-23.0));
+    for (uint64_t seed = 1; seed <= 12; seed++) {
+        sig s = cng_band_tone(1100.0, 0.0, 0.0, rms, seed);
+        ck_assert_msg(reads_as_cng(&s), "a CNG in noise 3 dB under it, seed %u: none", (unsigned)seed);
+        sig_free(&s);
+    }
+}
+END_TEST
+
 /* ANSam's AM is measured at 15 Hz and depth 0.2; reversals are timed every 450 ms. */
 START_TEST(test_ansam_pr_measurements)
 {
@@ -275,6 +329,7 @@ Suite *tones_suite(void)
     tcase_add_test(tc, test_ansam_pr_measurements);
     tcase_add_test(tc, test_reject_off_frequency);
     tcase_add_test(tc, test_short_lone_550_is_no_guard);
+    tcase_add_test(tc, test_note_with_harmonics_is_no_cng);
     tcase_add_test(tc, test_resting_frequency_hears_nothing);
     suite_add_tcase(s, tc);
     return s;

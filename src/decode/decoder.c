@@ -60,8 +60,27 @@ static const tone_rule RULES[] = {
 #define ANSPCM_AFTER_QC_S 0.5
 #define TONEQ_AFTER_CM_S 3.0
 #define LONE_GUARD_MIN_S 1.0
+/* A modem's tones are sines; a note played or sung is a harmonic series. A tone whose second
+ * and third harmonics are both within 20 dB of it is a note: music's notes near 1100 Hz (their
+ * harmonics 6 and 10 dB down) were read as CNG 12 times in two hours. A sine clipped
+ * symmetrically gains a third harmonic only, and a tone beside the answer tone (CNG with ANS)
+ * may find 2100 Hz near its second: each alone is not enough. */
+#define HARMONIC_NOTE_RATIO 0.01
 #define REVERSAL_MIN_S 0.40
 #define REVERSAL_MAX_S 0.50
+
+/* The tone bank measures harmonics on CNG's frequency only: it is where music's notes were
+ * read as a tone. The other frequencies low enough to have both in the band are asked more
+ * (550 Hz alone must last a second, 980 Hz must follow a CM), and 980 Hz is V.21's mark,
+ * on which the measure would run through every stretch of idle. */
+static uint32_t harmonics_asked(void)
+{
+    uint32_t mask = 0;
+    for (size_t i = 0; i < N_RULES; i++)
+        if (RULES[i].type == SQ_EVENT_CNG)
+            mask |= 1u << i;
+    return mask;
+}
 
 static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "ans", "ans_pr", "ansam", "ansam_pr", "ct", "cng", "bell_ans", "guard", "v21", "bell103",
@@ -109,6 +128,8 @@ int sq_decoder_create(const sq_decoder_settings *s, sq_decoder **out)
     int rc = sq_band_watch_init(&d->watch);
     if (rc == SQ_OK)
         rc = sq_tonerx_create(freqs, N_RULES, &d->tones);
+    if (rc == SQ_OK)
+        sq_tonerx_measure_harmonics(d->tones, harmonics_asked());
     if (rc == SQ_OK)
         rc = sq_event_pool_init(&d->pool);
     if (rc == SQ_OK)
@@ -158,6 +179,9 @@ static void classify_tone(sq_decoder *d, const sq_tone_segment *s)
     const tone_rule *r = &RULES[s->freq_index];
     if (s->end_s - s->start_s < r->min_s || s->freq_hz < r->nominal_hz - r->accept_hz ||
         s->freq_hz > r->nominal_hz + r->accept_hz)
+        return;
+    if (s->harmonics_measured && s->harmonic_ratio[0] >= HARMONIC_NOTE_RATIO &&
+        s->harmonic_ratio[1] >= HARMONIC_NOTE_RATIO)
         return;
     /* Bell and guard tones are carriers in their own right; the others, inside FSK data,
      * are lines of its spectrum. */
