@@ -910,6 +910,48 @@ static sig v21_bits(const sq_fsk_params *p, const uint8_t *bits, size_t nb, doub
     return s;
 }
 
+/* V.21 channel 1 as a caller sends CJ: `cms` CM sequences (ten 1s, sync, octets), then CJ's
+ * three octets of 0s, then 1s; a little noise. */
+static sig cj_after_cms(int cms, uint64_t seed)
+{
+    const uint8_t cm[] = { 0xE0, 0xC1, 0x05, 0x12, 0x90 };
+    uint8_t bits[600];
+    size_t n = 0;
+    memset(bits, 1, 30);
+    n += 30;
+    for (int i = 0; i < cms; i++) {
+        memset(bits + n, 1, 10);
+        n += 10;
+        for (size_t k = 0; k < sizeof cm; k++)
+            n += (size_t)sq_async_frame_byte(&SQ_ASYNC_8N1, cm[k], bits + n);
+    }
+    for (int i = 0; i < 3; i++)
+        n += (size_t)sq_async_frame_byte(&SQ_ASYNC_8N1, 0, bits + n);
+    memset(bits + n, 1, 30);
+    n += 30;
+    sig s = v21_bits(&SQ_FSK_V21_CH1, bits, n, 0.0);
+    add_noise(&s, sqrt(sq_dbm0_to_power(-40.0)), seed);
+    return s;
+}
+
+/* CJ is the caller's answer to JM (V.8 8.2.2), right after its CMs: after two CMs it is
+ * read; the same three octets of 0s with nothing of V.8 before them are not a CJ. */
+START_TEST(test_cj_only_after_v8)
+{
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        for (int cms = 0; cms <= 2; cms += 2) {
+            sig s = cj_after_cms(cms, seed);
+            events e;
+            decode_sig(&s, 160, &e);
+            int cj = find_event(&e, SQ_EVENT_CJ) >= 0, cm = find_event(&e, SQ_EVENT_CM) >= 0;
+            ck_assert_msg(cm == (cms > 0), "seed %u, %d CMs: %s", (unsigned)seed, cms, cm ? "a CM" : "no CM");
+            ck_assert_msg(cj == (cms > 0), "seed %u, %d CMs before it: %s", (unsigned)seed, cms, cj ? "a CJ" : "no CJ");
+            sig_free(&s);
+        }
+    }
+}
+END_TEST
+
 /* A V.8bis message on V.21 after silence, with its flags and FCS. */
 static sig v8bis_message(const sq_fsk_params *p, const uint8_t *octets, size_t n, double offset_hz)
 {
@@ -1019,6 +1061,7 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_progress_rest_is_silence);
     tcase_add_test(tc, test_v8bis_signals);
     tcase_add_test(tc, test_v8bis_messages);
+    tcase_add_test(tc, test_cj_only_after_v8);
     tcase_add_test(tc, test_v92_quick_connect);
     tcase_add_loop_test(tc, test_decoder_follows_rate_change_and_retrain, 0, 2);
     suite_add_tcase(s, tc);

@@ -486,6 +486,25 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
 
 static const sq_event_type V8_EVENT[] = { SQ_EVENT_CI, SQ_EVENT_CM, SQ_EVENT_JM, SQ_EVENT_CJ };
 
+/* CJ answers a JM (V.8 8.2.2): the caller sends it on hearing JM, right after the CM under
+ * way, seconds at most after the answer tone. With none of that heard in the seconds before,
+ * a tenth of a second of 1180 Hz with a stop bit's rise in it is a sound passing (speech or a
+ * note: 3 in 4 hours of them read as CJ). */
+#define CJ_CONTEXT_S 5.0
+
+static int v8_heard_before(const sq_decoder *d, double t)
+{
+    if (d->answer_tone_seen && t - d->answer_tone_end_s < CJ_CONTEXT_S)
+        return 1;
+    for (int i = 0; i < SQ_FSK_LANES; i++) {
+        const sq_fsk_lane *m = &d->lanes[i];
+        if ((m->v8_run > 0 && t - m->v8_ev.end_s < CJ_CONTEXT_S) ||
+            (m->v8_done_end_s > 0.0 && t - m->v8_done_end_s < CJ_CONTEXT_S))
+            return 1;
+    }
+    return 0;
+}
+
 static void close_v8_run(sq_decoder *d, sq_fsk_lane *l)
 {
     if (l->v8_run >= V8_MIN_REPEATS) {
@@ -536,6 +555,8 @@ static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
         /* one whose last stop bit was lost counts only right after a run of CMs */
         if (!m->valid && !(l->v8_run >= V8_MIN_REPEATS && l->v8_ev.type == SQ_EVENT_CM &&
                            start - l->v8_ev.end_s < CJ_AFTER_CM_S))
+            return;
+        if (!v8_heard_before(d, start))
             return;
         /* the caller completes the CM under way before its CJ (V.8 8.2.2); the zeros that
          * end it are read as CJ's, so that last CM is reported with the run */
