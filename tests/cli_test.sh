@@ -585,6 +585,22 @@ PY
 done
 [ $found -eq 1 ] || skipped 1 "no V.34 calls under $REC"
 
+# Line probing measures the line it crossed: through sox's low-pass at 3 kHz the tones up to
+# 2.7 kHz arrive alike and those from 3.3 kHz 20 dB or more under them; the text says it too
+"$SQ" gen line_probe -o "$T/lp.wav" 2>"$T/err" && sox "$T/lp.wav" "$T/lpf.wav" sinc -3000 &&
+    "$SQ" decode --json "$T/lpf.wav" >"$T/lpf.json" 2>>"$T/err" && "$SQ" decode "$T/lpf.wav" >"$T/lpf.txt" 2>>"$T/err"
+python3 - "$T/lpf.json" <<'PY' && grep -q "SNR .* dB  line 150-3750 Hz (dB): " "$T/lpf.txt" &&
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+p = [e for e in ev if e["type"] == "line_probe"]
+assert len(p) == 1 and len(p[0]["response_hz"]) == 21 and p[0]["snr_db"] > 40, p
+r = dict(zip(p[0]["response_hz"], p[0]["response_db"]))
+low = [db for hz, db in r.items() if hz <= 2700]
+assert max(low) - min(low) <= 1.0, r
+assert all(db <= r[1050] - 20 for hz, db in r.items() if hz >= 3300), r
+PY
+    ok "line probing measures a low-passed line" || { bad "line probe response"; show "$T/lpf.json"; show "$T/err"; }
+
 # INFO0a from a V.90 / V.92 analogue modem (its CM or QC said so) is V.92's (Table 16): the V.92
 # quick-connect call's asks for a short phase 2, and gets one (no line probing follows)
 V92QC="$REC/real-calls/USR-Message-V92QC-bong-bong-bong.wav"

@@ -282,6 +282,50 @@ START_TEST(test_line_probing)
         ck_assert_double_eq_tol(e.ev[0].on_s, 0.16, 0.025);
         ck_assert_double_eq_tol(e.ev[0].end_s - e.ev[0].start_s, 0.16 + l2, 0.045);
         ck_assert_double_eq_tol(e.ev[0].level_dbm0, level, 1.0);
+        /* the line is flat, its noise white at 300 times under the signal: 24.8 dB over the
+         * 4 kHz band, 25.2 over 150-3750 Hz (a 1 Hz offset leaks a little into the bins
+         * between the tones, where the noise is read) */
+        double hz[SQ_LINE_PROBE_TONES], db[SQ_LINE_PROBE_TONES];
+        ck_assert_uint_eq(sq_line_probe_response(&e.ev[0], hz, db), SQ_LINE_PROBE_TONES);
+        ck_assert_double_eq_tol(e.ev[0].snr_db, 25.2, 2.0);
+        for (size_t t = 0; t < SQ_LINE_PROBE_TONES; t++)
+            ck_assert_msg(fabs(db[t]) <= 0.75, "seed %d: %.0f Hz at %+.1f dB on a flat line", seed, hz[t], db[t]);
+        sig_free(&s);
+    }
+}
+END_TEST
+
+/* Line probing through y[n] = x[n] + a x[n-1]: each tone arrives at |1 + a e^(-jw)|^2 of its
+ * power, and the response read is that against the tones' mean, to the 0.5 dB steps it is
+ * given in. The frequencies are Table 17's. */
+START_TEST(test_line_probe_measures_the_line)
+{
+    const double taps[] = { 0.5, -0.5, 0.9 };
+    for (size_t c = 0; c < sizeof taps / sizeof taps[0]; c++) {
+        double a = taps[c];
+        sig s = line_probe(-12.0, 0.4, 0.0);
+        for (size_t i = s.n - 1; i > 0; i--)
+            s.x[i] += (float)(a * s.x[i - 1]);
+        add_noise(&s, sqrt(sq_dbm0_to_power(-12.0) / 1e4), 7);
+        events e;
+        decode_sig(&s, 4096, &e);
+        int k = find_event(&e, SQ_EVENT_LINE_PROBE);
+        ck_assert_int_ge(k, 0);
+        double hz[SQ_LINE_PROBE_TONES], db[SQ_LINE_PROBE_TONES], gain[SQ_LINE_PROBE_TONES], mean = 0.0;
+        ck_assert_uint_eq(sq_line_probe_response(&e.ev[k], hz, db), SQ_LINE_PROBE_TONES);
+        size_t t = 0;
+        for (int f = 150; f <= 3750; f += 150) {
+            if (f == 900 || f == 1200 || f == 1800 || f == 2400)
+                continue;
+            ck_assert_double_eq(hz[t], f);
+            gain[t] = 1.0 + a * a + 2.0 * a * cos(2.0 * M_PI * f / 8000.0);
+            mean += gain[t++] / SQ_LINE_PROBE_TONES;
+        }
+        for (t = 0; t < SQ_LINE_PROBE_TONES; t++) {
+            double want = 10.0 * log10(gain[t] / mean);
+            ck_assert_msg(fabs(db[t] - want) <= 0.5, "a = %.1f: %.0f Hz at %+.2f dB, the line has %+.2f", a, hz[t],
+                          db[t], want);
+        }
         sig_free(&s);
     }
 }
@@ -373,6 +417,7 @@ Suite *phase2_suite(void)
     tcase_add_test(tc, test_tones_and_reversals);
     tcase_add_test(tc, test_not_tones_a_or_b);
     tcase_add_test(tc, test_line_probing);
+    tcase_add_test(tc, test_line_probe_measures_the_line);
     tcase_add_test(tc, test_transmission_after_info1);
     tcase_add_test(tc, test_short_phase2);
     suite_add_tcase(s, tc);

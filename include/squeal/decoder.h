@@ -56,7 +56,8 @@ typedef enum sq_event_type {
     SQ_EVENT_TONE_B,
     SQ_EVENT_INFO0,        /* V.34 / V.90 INFO sequences (squeal/v34_info.h): info_kind, */
     SQ_EVENT_INFO1,        /*  info_bits, crc_ok; fsk_channel 2 on 2400 Hz, 1 on 1200 Hz */
-    SQ_EVENT_LINE_PROBE,   /* V.34 L1 then L2 (10.1.2.4): on_s is L1's length, 0 if not seen */
+    SQ_EVENT_LINE_PROBE,   /* V.34 L1 then L2 (10.1.2.4): on_s is L1's length, 0 if not seen;
+                            * the line it measured: sq_line_probe_response and snr_db */
     SQ_EVENT_V34_DATA,     /* what a modem sends after its own INFO1 until it stops or retrains:
                             * V.34 phases 3 and 4 (training) then data; from the end of E when
                             * phase 4 was read (the v34_* events), with symbol_rate and freq_hz */
@@ -174,6 +175,18 @@ SQ_API const char *sq_event_type_to_str(sq_event_type t);
  * the level at which the decisions are mostly guesses (16 points: 14 dB, a symbol error in a
  * few percent; 4 points: 8 dB). 1 for every other event. (API 2.7) */
 SQ_API int sq_event_readable(const sq_event *ev);
+
+/* V.34 line probing's tones (10.1.2.4, Table 17): every 150 Hz from 150 to 3750 Hz, without
+ * 900, 1200, 1800 and 2400 Hz. */
+#define SQ_LINE_PROBE_TONES 21
+
+/* What a line_probe event measured of the line (API 2.8). The sender sends the tones at one
+ * level, so their levels as L2 arrived are the line's response, as far as the recording
+ * heard it: for each tone, its frequency in hz[i] and its level in db[i], in dB against the
+ * tones' mean (to 0.5 dB, within -64..+63.5). Returns SQ_LINE_PROBE_TONES, or 0 for another
+ * event or an L2 too short to measure (under 140 ms). The event's snr_db is then the
+ * band's: the tones' power against the noise the bins between them hold, over 150-3750 Hz. */
+SQ_API size_t sq_line_probe_response(const sq_event *ev, double *hz, double *db);
 
 typedef struct sq_decoder_settings {
     sq_async_format format;   /* character framing for FSK data, default 8N1 */

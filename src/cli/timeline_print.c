@@ -160,6 +160,34 @@ static void print_char_errors(FILE *out, const sq_event *ev)
     fprintf(out, ")");
 }
 
+/* L1 and L2's lengths, and what L2 measured of the line: its SNR over the band, and each
+ * tone's level against the tones' mean (text: to the dB, from 150 to 3750 Hz). */
+static void print_line_probe(FILE *out, const sq_event *ev, int json)
+{
+    double hz[SQ_LINE_PROBE_TONES], db[SQ_LINE_PROBE_TONES];
+    size_t n = sq_line_probe_response(ev, hz, db);
+    double l2_s = ev->end_s - ev->start_s - ev->on_s;
+    if (!json) {
+        fprintf(out, "  L1 %.3f s, L2 %.3f s", ev->on_s, l2_s);
+        if (n) {
+            fprintf(out, "  SNR %.1f dB  line %.0f-%.0f Hz (dB):", ev->snr_db, hz[0], hz[n - 1]);
+            for (size_t i = 0; i < n; i++)
+                fprintf(out, " %+d", (int)lround(db[i]));
+        }
+        return;
+    }
+    fprintf(out, ",\"l1_s\":%.3f,\"l2_s\":%.3f", ev->on_s, l2_s);
+    if (!n)
+        return;
+    fprintf(out, ",\"snr_db\":%.1f,\"response_hz\":[", ev->snr_db);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%s%.0f", i ? "," : "", hz[i]);
+    fprintf(out, "],\"response_db\":[");
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%s%.1f", i ? "," : "", db[i]);
+    fputc(']', out);
+}
+
 /* Signals with no one frequency to show. */
 static int is_wideband(sq_event_type t)
 {
@@ -290,7 +318,7 @@ void timeline_print_text(FILE *out, const timeline_event *e)
     if (is_v8bis(ev->type))
         fprintf(out, "  after the %s pair", ev->fsk_channel == 1 ? "initiating (1375+2002 Hz)" : "responding (1529+2225 Hz)");
     if (ev->type == SQ_EVENT_LINE_PROBE)
-        fprintf(out, "  L1 %.3f s, L2 %.3f s", ev->on_s, ev->end_s - ev->start_s - ev->on_s);
+        print_line_probe(out, ev, 0);
     if (ev->type == SQ_EVENT_V90_TRN1D)
         fprintf(out, "  TRN1d, Jd, Jd'");
     if (ev->type == SQ_EVENT_V90_DIL)
@@ -361,7 +389,7 @@ void timeline_print_json(FILE *out, const timeline_event *e)
     if (is_v8bis(ev->type))
         fprintf(out, ",\"pair\":\"%s\"", ev->fsk_channel == 1 ? "initiating" : "responding");
     if (ev->type == SQ_EVENT_LINE_PROBE)
-        fprintf(out, ",\"l1_s\":%.3f,\"l2_s\":%.3f", ev->on_s, ev->end_s - ev->start_s - ev->on_s);
+        print_line_probe(out, ev, 1);
     if (ev->type == SQ_EVENT_V90_DIL)
         fprintf(out, ",\"period_s\":%.6f,\"line_spacing_hz\":%.2f", ev->on_s, ev->freq_hz);
     if (ev->type == SQ_EVENT_TONE_A || ev->type == SQ_EVENT_TONE_B)

@@ -294,7 +294,7 @@ static size_t buffers_wanted(const sq_decoder *d)
         n += d->lanes[i].buf < 0;
     for (int i = 0; i < SQ_QAM_LANES; i++)
         n += d->qam[i].buf < 0;
-    return n;
+    return n + (d->wideband.probe_blocks > 0);   /* line probing's measure of the line */
 }
 
 /* Tells the unnamed lane what the events queued since `before` (a queue count) cover. */

@@ -288,6 +288,7 @@ typedef struct sq_phase2_lane {
 /* Line probing and the transmission after INFO1 (wideband_lane.c), in 20 ms blocks. */
 #define SQ_WIDEBAND_BLOCK 160
 #define SQ_WIDEBAND_MAX_PROBE 64
+#define SQ_WIDEBAND_NOISE_BINS 48   /* the 50 Hz bins over 150-3750 Hz off the probing comb */
 typedef struct sq_wideband_lane {
     float *in;
     fftwf_complex *out;
@@ -297,6 +298,9 @@ typedef struct sq_wideband_lane {
     size_t probe_blocks, probe_gap;
     double probe_start_s;
     double probe_db[SQ_WIDEBAND_MAX_PROBE];
+    /* each probing block's power in every probing tone, and in the bins between them */
+    float probe_tones[SQ_WIDEBAND_MAX_PROBE][SQ_LINE_PROBE_TONES];
+    float probe_noise[SQ_WIDEBAND_MAX_PROBE][SQ_WIDEBAND_NOISE_BINS];
     /* after this channel's INFO1: its modem's training and data */
     int after_info1, heard, info1_channel;
     double own_floor;              /* power under which a stretch is the far modem's echo */

@@ -4,7 +4,9 @@
  *   3750 Hz without 900, 1200, 1800 and 2400 Hz. 20 ms holds exactly three of its 6.67 ms
  *   periods, so a plain 160-point DFT puts each tone in one bin (every third) and nothing
  *   elsewhere. A block is probing when those 21 bins hold most of its power and most of
- *   them are lit; L1 is the first part, sent 6 dB louder.
+ *   them are lit; L1 is the first part, sent 6 dB louder. L2's tones, sent at one level,
+ *   give the line's response; the bins between them (nothing of the comb falls there) its
+ *   noise.
  * - What a modem sends after its own INFO1 (V.34 phases 3 and 4, then data; for a V.90
  *   digital modem, its digital training and data): from the end of the INFO1 until phase 2
  *   starts again (a retrain: tone A or B), the file ends, or 10 s pass in silence. A modem
@@ -13,6 +15,8 @@
  * - V.32 / V.32bis (5.2): AC and CA (600 + 3000 Hz), S (the same with 1800 Hz), and after S the
  *   same modem's training and data, as after INFO1. */
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include "dsp/fft_plan.h"
 #include "src/decode/decoder_internal.h"
@@ -29,6 +33,10 @@
 #define PROBE_GAP_BLOCKS 3            /* a click or a lost packet inside probing (a 20 ms
                                          * gap spoiled three blocks on a real call) */
 #define L1_STEP_DB 4.0                /* L1 is 6 dB over L2 */
+#define RESPONSE_MIN_BLOCKS 5         /* 100 ms of L2 to measure the line on */
+#define RESPONSE_STEP_DB 0.5          /* a tone's level, in a signed byte of the event's data */
+#define BAND_BINS 72                  /* 150-3750 Hz in 50 Hz bins */
+#define MAX_SNR_DB 99.0
 #define FLOOR_DBM0 -45.0
 #define QUIET_BLOCKS 5                /* 100 ms under the floor ends a stretch of transmission */
 /* ... except between a V.90 digital modem's Sd and Ri: it sends on without a pause, but
@@ -123,6 +131,70 @@ static int v32_block(const sq_wideband_lane *l, double power)
     return KIND_OTHER;
 }
 
+/* A probing block's power in each probing tone and in the band's bins between them. */
+static void measure_probe_block(const sq_wideband_lane *l, float *tones, float *noise)
+{
+    size_t t = 0, b = 0;
+    for (int k = COMB_FIRST * COMB_STEP_BINS; k <= COMB_LAST * COMB_STEP_BINS; k++) {
+        if (k % COMB_STEP_BINS != 0) {
+            if (b < SQ_WIDEBAND_NOISE_BINS)
+                noise[b++] = (float)bin_power(l, k);
+        } else if (is_probe_tone(k / COMB_STEP_BINS) && t < SQ_LINE_PROBE_TONES) {
+            tones[t++] = (float)bin_power(l, k);
+        }
+    }
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* L2's blocks [from, to): each tone's level against the tones' mean, as signed bytes of
+ * RESPONSE_STEP_DB in out[], and the band's SNR. The bins between the tones hold the noise
+ * (their median: a line of another signal in one of them, the far modem's tone A or B at
+ * 2400 or 1200 Hz say, falls on the comb's omitted tones, not there). */
+static double measure_line(const sq_wideband_lane *l, size_t from, size_t to, uint8_t *out)
+{
+    double tone[SQ_LINE_PROBE_TONES] = { 0.0 }, total = 0.0;
+    float noise[SQ_WIDEBAND_NOISE_BINS];
+    for (size_t b = 0; b < SQ_WIDEBAND_NOISE_BINS; b++)
+        noise[b] = 0.0f;
+    for (size_t i = from; i < to; i++) {
+        for (size_t t = 0; t < SQ_LINE_PROBE_TONES; t++)
+            tone[t] += l->probe_tones[i][t];
+        for (size_t b = 0; b < SQ_WIDEBAND_NOISE_BINS; b++)
+            noise[b] += l->probe_noise[i][b];
+    }
+    for (size_t t = 0; t < SQ_LINE_PROBE_TONES; t++)
+        total += tone[t];
+    double mean = total / SQ_LINE_PROBE_TONES;
+    for (size_t t = 0; t < SQ_LINE_PROBE_TONES; t++) {
+        double db = tone[t] > 0.0 && mean > 0.0 ? 10.0 * log10(tone[t] / mean) : -INFINITY;
+        double steps = fmax(INT8_MIN, fmin(INT8_MAX, round(db / RESPONSE_STEP_DB)));
+        out[t] = (uint8_t)(int8_t)steps;
+    }
+    qsort(noise, SQ_WIDEBAND_NOISE_BINS, sizeof noise[0], cmp_float);
+    double in_band = 0.5 * ((double)noise[SQ_WIDEBAND_NOISE_BINS / 2 - 1] + noise[SQ_WIDEBAND_NOISE_BINS / 2]) * BAND_BINS;
+    return in_band > total * pow(10.0, -MAX_SNR_DB / 10.0) ? 10.0 * log10(total / in_band) : MAX_SNR_DB;
+}
+
+size_t sq_line_probe_response(const sq_event *ev, double *hz, double *db)
+{
+    if (!ev || ev->type != SQ_EVENT_LINE_PROBE || !ev->data || ev->data_len != SQ_LINE_PROBE_TONES || !hz || !db)
+        return 0;
+    size_t t = 0;
+    for (int m = COMB_FIRST; m <= COMB_LAST; m++) {
+        if (!is_probe_tone(m))
+            continue;
+        hz[t] = 150.0 * m;
+        db[t] = RESPONSE_STEP_DB * (int8_t)ev->data[t];
+        t++;
+    }
+    return t;
+}
+
 static void end_probe(sq_decoder *d, sq_wideband_lane *l)
 {
     size_t n = l->probe_blocks;
@@ -149,7 +221,14 @@ static void end_probe(sq_decoder *d, sq_wideband_lane *l)
     ev.on_s = (double)l1 * BLOCK_S;
     ev.fsk_channel = sq_phase2_lanes_own_side(d);
     ev.level_dbm0 = sum / (double)(seen - l1);
-    sq_event_pool_queue(&d->pool, &ev, -1);
+    /* the line, on L2 less its first and last blocks (either may hold a part of something
+     * else: L1's end, what follows L2) */
+    int buf = -1;
+    if (seen - l1 >= RESPONSE_MIN_BLOCKS + 2 && (buf = sq_event_pool_acquire(&d->pool)) >= 0) {
+        ev.snr_db = measure_line(l, l1 + 1, seen - 1, d->pool.bufs[buf]);
+        ev.data_len = SQ_LINE_PROBE_TONES;
+    }
+    sq_event_pool_queue(&d->pool, &ev, buf);
     sq_phase2_lanes_note_span(d, ev.start_s, ev.end_s);
 }
 
@@ -231,6 +310,9 @@ static void transmission_block(sq_decoder *d, sq_wideband_lane *l, double block_
 
 static void probe_step(sq_decoder *d, sq_wideband_lane *l, int probe, double start_s, double power)
 {
+    float tones[SQ_LINE_PROBE_TONES], noise[SQ_WIDEBAND_NOISE_BINS];
+    if (probe)
+        measure_probe_block(l, tones, noise);
     if (probe && l->tentative) {   /* a full phase 2 after all: nothing was a transmission */
         l->after_info1 = 0;
         l->heard = 0;
@@ -240,8 +322,11 @@ static void probe_step(sq_decoder *d, sq_wideband_lane *l, int probe, double sta
         if (l->probe_blocks == 0)
             l->probe_start_s = start_s;
         for (size_t g = 0; g <= l->probe_gap; g++, l->probe_blocks++)   /* a gap counts as this block */
-            if (l->probe_blocks < SQ_WIDEBAND_MAX_PROBE)
+            if (l->probe_blocks < SQ_WIDEBAND_MAX_PROBE) {
                 l->probe_db[l->probe_blocks] = sq_power_to_dbm0(power);
+                memcpy(l->probe_tones[l->probe_blocks], tones, sizeof tones);
+                memcpy(l->probe_noise[l->probe_blocks], noise, sizeof noise);
+            }
         l->probe_gap = 0;
     } else if (l->probe_blocks && l->probe_gap < PROBE_GAP_BLOCKS) {
         l->probe_gap++;

@@ -122,7 +122,8 @@ static void collect(sq_decoder *d, events *out)
         size_t len = ev.data_len < 511 ? ev.data_len : 511;
         memcpy(out->text[out->n], ev.data ? (const char *)ev.data : "", len);
         out->text[out->n][len] = 0;
-        ev.data = NULL;
+        /* the copy stands for the decoder's bytes, valid as long as `out` (whole ones only) */
+        ev.data = ev.data && ev.data_len <= len ? (const uint8_t *)out->text[out->n] : NULL;
         out->ev[out->n++] = ev;
     }
 }
