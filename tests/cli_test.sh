@@ -574,7 +574,10 @@ rates = (summary.get("data_rate_up_bps"), summary.get("data_rate_down_bps"))
 ok = ok and None not in rates
 if m:
     ok = ok and sorted(rates) == sorted((int(m.group(1)), int(m.group(2))))
-print("# V.34 phases 3 and 4:", rates, "ok" if ok else "mismatch")
+# both sides probed the line: a telephone channel's SNR, a G.711 one's at most about 40 dB
+snrs = (summary.get("probe_snr_up_db"), summary.get("probe_snr_down_db"))
+ok = ok and None not in snrs and all(20 <= x <= 50 for x in snrs)
+print("# V.34 phases 3 and 4:", rates, "line probing SNR", snrs, "ok" if ok else "mismatch")
 sys.exit(0 if ok else 1)
 PY
     case $? in

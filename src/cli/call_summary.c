@@ -62,6 +62,15 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
             s->has_info1c = 1;
         }
         break;
+    case SQ_EVENT_LINE_PROBE: {
+        double hz[SQ_LINE_PROBE_TONES], db[SQ_LINE_PROBE_TONES];
+        int side = ev->fsk_channel;
+        if ((side == 1 || side == 2) && sq_line_probe_response(ev, hz, db)) {
+            s->has_probe[side] = 1;
+            s->probe_snr_db[side] = ev->snr_db;
+        }
+        break;
+    }
     case SQ_EVENT_MP:
         if (channel == 1 || channel == 2) {
             s->mp[channel] = ev->mp;
@@ -182,6 +191,10 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
             fprintf(out, ",\"rate_bps\":%d", s->v22_rate);
         if (s->v90_down_bps)
             fprintf(out, ",\"data_rate_down_bps\":%d", s->v90_down_bps);
+        if (s->has_probe[1])
+            fprintf(out, ",\"probe_snr_up_db\":%.1f", s->probe_snr_db[1]);
+        if (s->has_probe[2])
+            fprintf(out, ",\"probe_snr_down_db\":%.1f", s->probe_snr_db[2]);
         if (s->info1a)
             fprintf(out, ",\"retrains\":%d", retrains);
         print_echoes(out, s, 1);
@@ -222,6 +235,15 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
         fprintf(out, " at %d bit/s", s->v22_rate);
     if (s->v90_down_bps)
         fprintf(out, "; the analogue modem's CP chose %d bit/s downstream", s->v90_down_bps);
+    if (s->has_probe[1] || s->has_probe[2]) {   /* what the rates were chosen on */
+        fprintf(out, "; line probing measured");
+        if (s->has_probe[2])
+            fprintf(out, " %.1f dB SNR answerer to caller", s->probe_snr_db[2]);
+        if (s->has_probe[1] && s->has_probe[2])
+            fprintf(out, " and");
+        if (s->has_probe[1])
+            fprintf(out, " %.1f dB caller to answerer", s->probe_snr_db[1]);
+    }
     if (s->info1a)   /* a phase 2 was decoded: each one after the first is a retrain */
         fprintf(out, "; %d retrain%s", retrains, retrains == 1 ? "" : "s");
     if (s->data_seen)

@@ -26,6 +26,8 @@ typedef struct call_summary {
     int v90_down_bps;              /* the downstream rate the last CP (not CPt) named */
     double data_end_s;
     sq_echo_path echo[3];          /* by channel (1, 2): the other side's echo taken out of it */
+    int has_probe[3];              /* by sender (1: the caller): its last line probing measured */
+    double probe_snr_db[3];        /* ... the line's SNR as its L2 arrived */
 } call_summary;
 
 void call_summary_init(call_summary *s);
