@@ -211,14 +211,33 @@ static void open_data(sq_decoder *d, sq_qam_lane *l, double now_s)
 /* Symbols of S1 already read as data when the watch recognises it (the detector's run,
  * plus a symbol or two before it counts) */
 #define S1_IN_DATA_SYMBOLS (SQ_V22_S1_DETECT_SYMBOLS + 3)
+/* In data the S1 watch runs the whole detector from this many alternations on: the last
+ * SQ_V22_S1_DETECT_SYMBOLS - S1_WATCH_WHOLE_FROM symbols before S1 counts, 20 line bits,
+ * are more than its descrambler's 17. */
+#define S1_WATCH_WHOLE_FROM (SQ_V22_S1_DETECT_SYMBOLS - 10)
 
 /* In data, S1 from the same side: the data ends where S1 began (what its symbols made of
  * characters is taken back), and the lane hunts on with its receiver still locked, so the
  * end of S1 starts the training after it as at the start of the call. */
 static int s1_in_data(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *sym)
 {
-    sq_v22_detector_symbol(&l->s1_watch, sym->z, 1);
-    if (l->s1_watch.s1_run < SQ_V22_S1_DETECT_SYMBOLS)
+    sq_v22_detector *w = &l->s1_watch;
+    if (w->s1_run < S1_WATCH_WHOLE_FROM) {
+        /* the turns alone, until a run of S1's could be one: the whole detector's descrambler
+         * (SB1's, after the S1) holds the last 17 line bits, and ones in a row it resets on a
+         * 0, which the whole detector has all seen by the time S1 counts; its line measure
+         * starts over at S1, and is not asked for after it (the carrier loop kept its lock);
+         * its SB1 count is 0 inside an S1 run */
+        int turn = sq_v22_turn(sym->z, w->prev_z);
+        w->prev_z = sym->z;
+        w->usb1_run = turn == 3 ? w->usb1_run + 1 : 0;
+        w->s1_run = (turn == 1 && w->prev_turn == 3) || (turn == 3 && w->prev_turn == 1) ? w->s1_run + 1 : 0;
+        w->prev_turn = turn;
+        w->sb1_bits = 0;
+        return 0;
+    }
+    sq_v22_detector_symbol(w, sym->z, 1);
+    if (w->s1_run < SQ_V22_S1_DETECT_SYMBOLS)
         return 0;
     if (!l->lapm && l->history_pos >= S1_IN_DATA_SYMBOLS)
         l->ev.data_len = l->len_history[(l->history_pos - S1_IN_DATA_SYMBOLS) % 32];
