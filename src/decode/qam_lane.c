@@ -449,8 +449,11 @@ static void coherent_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *
             continue;
         if (i == 0)
             l->level_power = sq_qam_rx_level_power(l->rx);   /* in dBm0 when the event closes */
-        l->last_bits = (uint8_t)(l->last_bits >> 1 | b << 7);
-        if (l->last_bits == 0x7E && !l->flag_seen) {
+        /* the byte just stored is not read back: GCC read it with flag_seen in one wider load,
+         * which waited on the store every bit (a third of this function's time) */
+        uint8_t last = (uint8_t)(l->last_bits >> 1 | b << 7);
+        l->last_bits = last;
+        if (!l->flag_seen && last == 0x7E) {
             l->flag_seen = 1;
             l->len_at_flag = l->ev.data_len;
         }
