@@ -107,6 +107,8 @@ typedef struct sq_fsk_lane {
     int misframed_counts;          /* the framing asked for is not 8N1: clear characters
                                     * that do not fit it are data in another framing */
     unsigned data_bits;            /* of the framing asked for */
+    unsigned char_bits_framed;     /* a character's bits in it, start and stops included */
+    unsigned marks_in_row;         /* mark bits in a row: once a character's worth, idle */
     /* the last stretch this lane closed, to recognise a weaker lane's copy of it */
     double last_start_s, last_end_s, last_level_dbm0;
     /* Asleep while its band is silent (fsk_lane.c): the demodulator is not fed. */

@@ -91,6 +91,7 @@ int sq_fsk_lanes_create(sq_decoder *d, const sq_async_format *format)
          * training, say) look like through an FSK demodulator, and stay junk. */
         l->misframed_counts = format->data_bits != 8 || format->parity != SQ_PARITY_NONE || format->stop_bits != 1;
         l->data_bits = (unsigned)format->data_bits;
+        l->char_bits_framed = (unsigned)sq_async_bits_per_char(format);
         double centre = (l->params->mark_hz + l->params->space_hz) / 2.0;
         double half = fabs(l->params->mark_hz - l->params->space_hz) / 2.0 + SLEEP_BAND_MARGIN_HZ;
         l->band = sq_band_watch_add_band(&d->watch, centre - half, centre + half);
@@ -272,22 +273,38 @@ static int only_blips(const uint8_t *data, size_t n, unsigned data_bits)
     return 1;
 }
 
+static const sq_fsk_params *params_of(const sq_event *ev)
+{
+    return ev->type == SQ_EVENT_V21 ? (ev->fsk_channel == 1 ? &SQ_FSK_V21_CH1 : &SQ_FSK_V21_CH2)
+                                    : (ev->fsk_channel == 1 ? &SQ_FSK_BELL103_ORIG : &SQ_FSK_BELL103_ANS);
+}
+
+/* Mostly bad characters means noise or another modulation, unless they were clear
+ * characters in another framing than the one asked for: that is data, reported with its
+ * errors rather than made to vanish. */
+static int misframed_reading(const sq_decoder *d, const sq_event *ev, size_t valid)
+{
+    const sq_fsk_lane *lane = &d->lanes[0];   /* every lane has the same framing */
+    double room = (ev->end_s - ev->start_s) * params_of(ev)->baud / 10.0;   /* characters the stretch could hold */
+    return lane->misframed_counts && ev->framing_mismatches >= MIN_MISFRAMED &&
+           2 * ev->framing_mismatches >= ev->char_errors && (double)(valid + ev->framing_mismatches) >= 0.5 * room;
+}
+
+/* Whether a stretch's characters are enough to stand as data (emit_or_drop's first test). */
+static int reads_as_data(const sq_decoder *d, const sq_event *ev, size_t valid)
+{
+    return misframed_reading(d, ev, valid) || (valid > 0 && ev->char_errors <= valid);
+}
+
 static void emit_or_drop(sq_decoder *d, const sq_event *ev, int buf, size_t valid)
 {
     const sq_fsk_lane *lane = &d->lanes[0];   /* every lane has the same framing */
-    const sq_fsk_params *p = ev->type == SQ_EVENT_V21 ? (ev->fsk_channel == 1 ? &SQ_FSK_V21_CH1 : &SQ_FSK_V21_CH2)
-                                                      : (ev->fsk_channel == 1 ? &SQ_FSK_BELL103_ORIG : &SQ_FSK_BELL103_ANS);
+    const sq_fsk_params *p = params_of(ev);
     /* FSK "data" read from a V.22 signal in the same band is a misreading of it */
     int under_v22 = sq_qam_lanes_cover(d, (p->mark_hz + p->space_hz) / 2.0, ev->start_s, ev->end_s) ||
                     sq_phase2_lanes_cover(d, (p->mark_hz + p->space_hz) / 2.0, ev->start_s, ev->end_s) ||
                     sq_wideband_lane_cover(d, ev->start_s, ev->end_s);
-    /* Mostly bad characters means noise or another modulation, unless they were clear
-     * characters in another framing than the one asked for: that is data, reported with its
-     * errors rather than made to vanish. */
-    double room = (ev->end_s - ev->start_s) * p->baud / 10.0;   /* characters the stretch could hold */
-    int misframed = lane->misframed_counts && ev->framing_mismatches >= MIN_MISFRAMED &&
-                    2 * ev->framing_mismatches >= ev->char_errors &&
-                    (double)(valid + ev->framing_mismatches) >= 0.5 * room;
+    int misframed = misframed_reading(d, ev, valid);
     /* nor is what the lane beside a V.21 one reads of the V.8bis messages on it */
     for (int i = 0; i < SQ_FSK_LANES; i++) {
         const sq_fsk_lane *m = &d->lanes[i];
@@ -298,8 +315,7 @@ static void emit_or_drop(sq_decoder *d, const sq_event *ev, int buf, size_t vali
     if (overlaps_v8_run(d, ev))
         under_v22 = 1;
     int blips = !misframed && buf >= 0 && only_blips(d->pool.bufs[buf], ev->data_len, lane->data_bits);
-    if ((!misframed && (valid == 0 || ev->char_errors > valid)) || ev->end_s - ev->start_s < MIN_EVENT_S || under_v22 ||
-        blips) {
+    if (!reads_as_data(d, ev, valid) || ev->end_s - ev->start_s < MIN_EVENT_S || under_v22 || blips) {
         sq_event_pool_release(&d->pool, buf);
         return;
     }
@@ -364,6 +380,12 @@ static void judge_against_rival(sq_decoder *d, sq_fsk_lane *l, sq_fsk_lane *r, i
      * framing asked for */
     if (!l_worse && !worse_than(r_clear, r_unclear, l_clear, l_unclear))
         l_worse = l->valid < r->pending_valid;
+    /* clear characters that are not data (misframed, in the 8N1 asked for) do not beat a
+     * reading that is: a V.21 message read with one bad character lost to the Bell 103
+     * lane beside it, whose clear misframed characters were then dropped, and nothing stood */
+    int l_data = reads_as_data(d, &l->ev, l->valid), r_data = reads_as_data(d, pe, r->pending_valid);
+    if (l_data != r_data)
+        l_worse = !l_data;
     if (l_worse) {
         sq_event_pool_release(&d->pool, buf);
         release_pending(d, r);
@@ -659,11 +681,15 @@ static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
     } else {
         l->char_mark_power += b->power;
     }
+    l->marks_in_row = b->bit ? l->marks_in_row + 1 : 0;
     sq_async_char c;
     if (!sq_async_rx_put_bit(l->uart, b->bit, b->sample, &c)) {
-        if (l->char_bits > 64) {   /* idle line: keep the averages to the current character */
+        /* idle line: keep the averages to the current character. Only between characters
+         * (more marks in a row than one holds): restarted inside one, after a long idle,
+         * they lost its start and data bits, and a typed space (0x20, six spaces in a row)
+         * counted no space bit at all and was dropped as unclear */
+        if (l->char_bits > 64 && l->marks_in_row >= l->char_bits_framed)
             restart_character_sums(l);
-        }
         return;
     }
     float conf = l->char_conf_sum / (float)l->char_bits;
