@@ -295,6 +295,29 @@ START_TEST(test_line_probing)
 }
 END_TEST
 
+/* One tone on a probing frequency in noise (V.21 channel 2's mark, 1650 Hz, idling at 3 dB
+ * SNR) fills the comb's bins with the noise's share and one tone: it is no line probing,
+ * which lights its tones over the noise between them. */
+START_TEST(test_one_tone_in_noise_is_no_probe)
+{
+    const double hz[] = { 1650.0, 1050.0, 3000.0 }, snr_db[] = { 3.0, 10.0 };
+    for (size_t f = 0; f < 3; f++)
+        for (size_t q = 0; q < 2; q++)
+            for (uint64_t seed = 1; seed <= 5; seed++) {
+                sig s = make_silence(0.8);
+                double a = sqrt(2.0 * sq_dbm0_to_power(-13.0));
+                for (size_t i = 0; i < s.n; i++)
+                    s.x[i] = (float)(a * cos(2.0 * M_PI * hz[f] * (double)i / 8000.0));
+                add_noise(&s, sqrt(sq_dbm0_to_power(-13.0) / pow(10.0, snr_db[q] / 10.0)), seed);
+                events e;
+                decode_sig(&s, 4096, &e);
+                ck_assert_msg(find_event(&e, SQ_EVENT_LINE_PROBE) < 0, "%.0f Hz at %.0f dB SNR, seed %u: line probing",
+                              hz[f], snr_db[q], (unsigned)seed);
+                sig_free(&s);
+            }
+}
+END_TEST
+
 /* Line probing through y[n] = x[n] + a x[n-1]: each tone arrives at |1 + a e^(-jw)|^2 of its
  * power, and the response read is that against the tones' mean, to the 0.5 dB steps it is
  * given in. The frequencies are Table 17's. */
@@ -418,6 +441,7 @@ Suite *phase2_suite(void)
     tcase_add_test(tc, test_not_tones_a_or_b);
     tcase_add_test(tc, test_line_probing);
     tcase_add_test(tc, test_line_probe_measures_the_line);
+    tcase_add_test(tc, test_one_tone_in_noise_is_no_probe);
     tcase_add_test(tc, test_transmission_after_info1);
     tcase_add_test(tc, test_short_phase2);
     suite_add_tcase(s, tc);

@@ -29,6 +29,7 @@
 #define COMB_SHARE 0.7                /* of the block's power in the probing tones' bins */
 #define COMB_LIT_DB -25.0             /* a tone is lit within this of the strongest */
 #define COMB_MIN_LIT 15               /* of 21 */
+#define COMB_OVER_NOISE 4.0           /* 6 dB: a single noise bin passes it one time in 16 */
 #define PROBE_MIN_BLOCKS 5            /* 100 ms */
 #define PROBE_GAP_BLOCKS 3            /* a click or a lost packet inside probing (a 20 ms
                                          * gap spoiled three blocks on a real call) */
@@ -90,20 +91,54 @@ static double bin_power(const sq_wideband_lane *l, int k)
            ((double)SQ_WIDEBAND_BLOCK * SQ_WIDEBAND_BLOCK);
 }
 
-/* 1 when the block (its spectrum computed) is line probing. */
-static int is_probe_block(const sq_wideband_lane *l, double power)
+/* A probing block's power in each probing tone and in the band's bins between them. */
+static void measure_probe_block(const sq_wideband_lane *l, float *tones, float *noise)
 {
-    double tones[COMB_LAST + 1], comb = 0.0, strongest = 0.0;
-    for (int m = COMB_FIRST; m <= COMB_LAST; m++) {
-        tones[m] = is_probe_tone(m) ? bin_power(l, m * COMB_STEP_BINS) : 0.0;
-        comb += tones[m];
-        strongest = tones[m] > strongest ? tones[m] : strongest;   /* no NaN here: no fmax call */
+    size_t t = 0, b = 0;
+    for (int k = COMB_FIRST * COMB_STEP_BINS; k <= COMB_LAST * COMB_STEP_BINS; k++) {
+        if (k % COMB_STEP_BINS != 0) {
+            if (b < SQ_WIDEBAND_NOISE_BINS)
+                noise[b++] = (float)bin_power(l, k);
+        } else if (is_probe_tone(k / COMB_STEP_BINS) && t < SQ_LINE_PROBE_TONES) {
+            tones[t++] = (float)bin_power(l, k);
+        }
+    }
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of the band's bins between the probing tones: the noise a bin holds. */
+static double median_noise(const float *noise)
+{
+    float sorted[SQ_WIDEBAND_NOISE_BINS];
+    memcpy(sorted, noise, sizeof sorted);
+    qsort(sorted, SQ_WIDEBAND_NOISE_BINS, sizeof sorted[0], cmp_float);
+    return 0.5 * ((double)sorted[SQ_WIDEBAND_NOISE_BINS / 2 - 1] + sorted[SQ_WIDEBAND_NOISE_BINS / 2]);
+}
+
+/* 1 when the block (its spectrum computed) is line probing; its tones' and the bins between
+ * them's powers in tones[] and noise[] then. A tone is lit within COMB_LIT_DB of the
+ * strongest and COMB_OVER_NOISE over the noise between the tones: one tone on a probing
+ * frequency in noise (V.21 channel 2's mark, 1650 Hz, at 3 dB SNR) put most of the block's
+ * power in the comb's bins and all of them within 25 dB, but lit one. */
+static int is_probe_block(const sq_wideband_lane *l, double power, float *tones, float *noise)
+{
+    double comb = 0.0, strongest = 0.0;
+    measure_probe_block(l, tones, noise);
+    for (size_t t = 0; t < SQ_LINE_PROBE_TONES; t++) {
+        comb += tones[t];
+        strongest = tones[t] > strongest ? tones[t] : strongest;   /* no NaN here: no fmax call */
     }
     if (comb < COMB_SHARE * power)
         return 0;
+    double floor = fmax(strongest * pow(10.0, COMB_LIT_DB / 10.0), COMB_OVER_NOISE * median_noise(noise));
     int lit = 0;
-    for (int m = COMB_FIRST; m <= COMB_LAST; m++)
-        lit += is_probe_tone(m) && tones[m] >= strongest * pow(10.0, COMB_LIT_DB / 10.0);
+    for (size_t t = 0; t < SQ_LINE_PROBE_TONES; t++)
+        lit += tones[t] >= floor;
     return lit >= COMB_MIN_LIT;
 }
 
@@ -131,26 +166,6 @@ static int v32_block(const sq_wideband_lane *l, double power)
     return KIND_OTHER;
 }
 
-/* A probing block's power in each probing tone and in the band's bins between them. */
-static void measure_probe_block(const sq_wideband_lane *l, float *tones, float *noise)
-{
-    size_t t = 0, b = 0;
-    for (int k = COMB_FIRST * COMB_STEP_BINS; k <= COMB_LAST * COMB_STEP_BINS; k++) {
-        if (k % COMB_STEP_BINS != 0) {
-            if (b < SQ_WIDEBAND_NOISE_BINS)
-                noise[b++] = (float)bin_power(l, k);
-        } else if (is_probe_tone(k / COMB_STEP_BINS) && t < SQ_LINE_PROBE_TONES) {
-            tones[t++] = (float)bin_power(l, k);
-        }
-    }
-}
-
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
 /* L2's blocks [from, to): each tone's level against the tones' mean, as signed bytes of
  * RESPONSE_STEP_DB in out[], and the band's SNR. The bins between the tones hold the noise
  * (their median: a line of another signal in one of them, the far modem's tone A or B at
@@ -175,8 +190,7 @@ static double measure_line(const sq_wideband_lane *l, size_t from, size_t to, ui
         double steps = fmax(INT8_MIN, fmin(INT8_MAX, round(db / RESPONSE_STEP_DB)));
         out[t] = (uint8_t)(int8_t)steps;
     }
-    qsort(noise, SQ_WIDEBAND_NOISE_BINS, sizeof noise[0], cmp_float);
-    double in_band = 0.5 * ((double)noise[SQ_WIDEBAND_NOISE_BINS / 2 - 1] + noise[SQ_WIDEBAND_NOISE_BINS / 2]) * BAND_BINS;
+    double in_band = median_noise(noise) * BAND_BINS;
     return in_band > total * pow(10.0, -MAX_SNR_DB / 10.0) ? 10.0 * log10(total / in_band) : MAX_SNR_DB;
 }
 
@@ -308,11 +322,10 @@ static void transmission_block(sq_decoder *d, sq_wideband_lane *l, double block_
         end_transmission(d, l, l->tx_last_s);
 }
 
-static void probe_step(sq_decoder *d, sq_wideband_lane *l, int probe, double start_s, double power)
+/* tones[] and noise[]: a probing block's measures (is_probe_block) */
+static void probe_step(sq_decoder *d, sq_wideband_lane *l, int probe, double start_s, double power,
+                       const float *tones, const float *noise)
 {
-    float tones[SQ_LINE_PROBE_TONES], noise[SQ_WIDEBAND_NOISE_BINS];
-    if (probe)
-        measure_probe_block(l, tones, noise);
     if (probe && l->tentative) {   /* a full phase 2 after all: nothing was a transmission */
         l->after_info1 = 0;
         l->heard = 0;
@@ -324,8 +337,8 @@ static void probe_step(sq_decoder *d, sq_wideband_lane *l, int probe, double sta
         for (size_t g = 0; g <= l->probe_gap; g++, l->probe_blocks++)   /* a gap counts as this block */
             if (l->probe_blocks < SQ_WIDEBAND_MAX_PROBE) {
                 l->probe_db[l->probe_blocks] = sq_power_to_dbm0(power);
-                memcpy(l->probe_tones[l->probe_blocks], tones, sizeof tones);
-                memcpy(l->probe_noise[l->probe_blocks], noise, sizeof noise);
+                memcpy(l->probe_tones[l->probe_blocks], tones, sizeof l->probe_tones[0]);
+                memcpy(l->probe_noise[l->probe_blocks], noise, sizeof l->probe_noise[0]);
             }
         l->probe_gap = 0;
     } else if (l->probe_blocks && l->probe_gap < PROBE_GAP_BLOCKS) {
@@ -455,13 +468,14 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
             sq_v90_reader_block(d, l->in, SQ_WIDEBAND_BLOCK, l->n - SQ_WIDEBAND_BLOCK);
         int probe = 0, v32 = KIND_OTHER;
         int looked_at = power >= floor_power && !other_data;
+        float tones[SQ_LINE_PROBE_TONES], noise[SQ_WIDEBAND_NOISE_BINS];
         if (looked_at) {
             fftwf_execute(l->plan);
-            probe = is_probe_block(l, power);
+            probe = is_probe_block(l, power, tones, noise);
             v32 = probe ? KIND_OTHER : v32_block(l, power);
         }
         sq_unnamed_lane_block(d, power, looked_at ? l->out : NULL);
-        probe_step(d, l, probe, start_s, power);
+        probe_step(d, l, probe, start_s, power, tones, noise);
         v32_step(d, l, v32, start_s, power);
         transmission_block(d, l, start_s, power);
     }
