@@ -54,6 +54,7 @@ int sq_event_pool_next(sq_event_pool *p, sq_event *ev);
 typedef struct sq_recent_char {
     sq_async_char c;
     float confidence;
+    float level_dbm0;   /* the band's level as it ended */
 } sq_recent_char;
 
 /* One FSK channel being listened to: demodulator, start-stop receiver and the event that
