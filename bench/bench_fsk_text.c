@@ -21,10 +21,11 @@
 #include <string.h>
 #include <unistd.h>
 #include "squeal/squeal.h"
+#include "src/sim/text_match.h"
 
 #define RATE 8000.0
 #define TEXT "The quick brown fox 0123"
-#define MAX_OUT 4096
+#define MAX_OUT SQ_TEXT_MATCH_MAX
 
 typedef struct channel {
     const char *name;
@@ -71,22 +72,6 @@ static size_t make_signal(const channel *c, int typed, double snr_db, uint64_t s
     sq_noise_destroy(g);
     *out = x;
     return n;
-}
-
-/* Characters of `sent` found in order in `got` (longest common subsequence). */
-static size_t common(const char *sent, const char *got, size_t m)
-{
-    size_t n = strlen(sent), row[MAX_OUT + 1] = { 0 };
-    m = m < MAX_OUT ? m : MAX_OUT;
-    for (size_t i = 1; i <= n; i++) {
-        size_t diag = 0;
-        for (size_t j = 1; j <= m; j++) {
-            size_t up = row[j];
-            row[j] = sent[i - 1] == got[j - 1] ? diag + 1 : (row[j] > row[j - 1] ? row[j] : row[j - 1]);
-            diag = up;
-        }
-    }
-    return row[m];
 }
 
 /* squeal's decoder over the samples: every v21 and bell103 event's characters, in order. */
@@ -174,7 +159,7 @@ int main(int argc, char **argv)
                         free(x);
                         if (m < 0)
                             continue;
-                        size_t r = common(TEXT, got, (size_t)m);
+                        size_t r = text_match_common(TEXT, strlen(TEXT), got, (size_t)m);
                         right += r;
                         other += (size_t)m - r;
                     }

@@ -8,6 +8,7 @@
 #include "dsp/qam.h"
 #include "dsp/receiver_rest.h"
 #include "src/sim/data_call.h"
+#include "src/sim/text_match.h"
 #include "tests/support/test_util.h"
 
 static sig handshake(void)
@@ -186,17 +187,7 @@ END_TEST
  * character lost or misread costs one, not every one after it. */
 static size_t common_characters(const char *sent, const char *got)
 {
-    size_t n = strlen(sent), m = strlen(got), row[513] = { 0 };
-    ck_assert_uint_le(m, 512);
-    for (size_t i = 1; i <= n; i++) {
-        size_t diag = 0;
-        for (size_t j = 1; j <= m; j++) {
-            size_t up = row[j];
-            row[j] = sent[i - 1] == got[j - 1] ? diag + 1 : (row[j] > row[j - 1] ? row[j] : row[j - 1]);
-            diag = up;
-        }
-    }
-    return row[m];
+    return text_match_common(sent, strlen(sent), got, strlen(got));
 }
 
 /* FSK keyed a character at a time, as someone types: each start bit comes at any time
