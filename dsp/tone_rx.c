@@ -263,6 +263,26 @@ static void fit_am(const sq_tonerx *t, const frame *f, const uint8_t *use, size_
     seg->am_depth = best / window_gain(t, best_hz);
 }
 
+/* The tone's power over a segment's frames (those set in use[], or all), and their harmonics'
+ * and the noise's that would read there. */
+typedef struct sums {
+    double power, harmonic[SQ_TONERX_HARMONICS], noise;
+} sums;
+
+static sums sum_frames(const sq_tonerx *t, const frame *f, size_t n, const uint8_t *use, double offset)
+{
+    sums s = { 0.0, { 0.0 }, 0.0 };
+    for (size_t i = 0; i < n; i++) {
+        if (use && !use[i])
+            continue;
+        s.power += frame_tone_power(t, f[i].x, offset);
+        for (size_t h = 0; h < SQ_TONERX_HARMONICS; h++)
+            s.harmonic[h] += f[i].harmonics.power[h];
+        s.noise += f[i].harmonics.noise;
+    }
+    return s;
+}
+
 static void analyse_segment(sq_tonerx *t, track *k, size_t n, sq_tone_segment *seg)
 {
     const frame *f = k->frames;
@@ -286,34 +306,17 @@ static void analyse_segment(sq_tonerx *t, track *k, size_t n, sq_tone_segment *s
     /* Frames whose window lies wholly inside the tone and clear of reversals. */
     uint8_t use[MAX_SEG_FRAMES];
     size_t n_use = 0;
-    double power = 0.0, harmonic[SQ_TONERX_HARMONICS] = { 0.0 }, noise = 0.0;
     for (size_t i = 0; i < n; i++) {
         use[i] = i >= 4 && i + 4 < n && !excluded[i] && cabsf(f[i].x) >= 0.3f * med;
-        if (use[i]) {
-            power += frame_tone_power(t, f[i].x, offset);
-            for (size_t h = 0; h < SQ_TONERX_HARMONICS; h++)
-                harmonic[h] += f[i].harmonics.power[h];
-            noise += f[i].harmonics.noise;
-            n_use++;
-        }
+        n_use += use[i];
     }
-    if (n_use < 4) {   /* a short tone: take whatever we have */
-        power = 0.0;
-        noise = 0.0;
-        for (size_t h = 0; h < SQ_TONERX_HARMONICS; h++)
-            harmonic[h] = 0.0;
-        for (size_t i = 0; i < n; i++) {
-            power += frame_tone_power(t, f[i].x, offset);
-            for (size_t h = 0; h < SQ_TONERX_HARMONICS; h++)
-                harmonic[h] += f[i].harmonics.power[h];
-            noise += f[i].harmonics.noise;
-        }
-        n_use = n;
-    }
+    sums sum = sum_frames(t, f, n, n_use >= 4 ? use : NULL, offset);   /* a short tone: all it has */
+    n_use = n_use >= 4 ? n_use : n;
+    double power = sum.power;
     seg->level_dbm0 = sq_power_to_dbm0(power / (double)n_use);
     seg->harmonics_measured = k->harmonics_measured;
     for (size_t h = 0; h < SQ_TONERX_HARMONICS; h++)
-        seg->harmonic_ratio[h] = power > 0.0 ? fmax(0.0, harmonic[h] - noise) / power : 0.0;
+        seg->harmonic_ratio[h] = power > 0.0 ? fmax(0.0, sum.harmonic[h] - sum.noise) / power : 0.0;
     if (n_use >= AM_MIN_FRAMES)
         fit_am(t, f, use, n, seg);
 }
