@@ -1,7 +1,5 @@
-/* Kaiser-window FIR design (Kaiser 1974 formulas), a complex-input FIR with real taps and a
- * real-input FIR with complex taps. */
+/* Kaiser-window FIR design (Kaiser 1974 formulas). */
 #include <math.h>
-#include <string.h>
 #include "dsp/cmplx.h"
 #include "dsp/fir.h"
 
@@ -45,32 +43,4 @@ size_t sq_fir_design_lowpass(double pass_hz, double stop_hz, double atten_db, do
     for (size_t i = 0; i < n; i++)
         taps[i] = (float)(taps[i] / sum);
     return n;
-}
-
-void sq_cfir_init(sq_cfir *f, const float *taps, size_t n, float complex *line)
-{
-    f->taps = taps;
-    f->n = n;
-    f->line = line;
-    sq_cfir_reset(f);
-}
-
-void sq_cfir_reset(sq_cfir *f)
-{
-    memset(f->line, 0, 2 * f->n * sizeof f->line[0]);
-    f->pos = 0;
-}
-
-void sq_rfir_init(sq_rfir *f, const float complex *taps, size_t n, float *line)
-{
-    f->taps = taps;
-    f->n = n;
-    f->line = line;
-    sq_rfir_reset(f);
-}
-
-void sq_rfir_reset(sq_rfir *f)
-{
-    memset(f->line, 0, 2 * f->n * sizeof f->line[0]);
-    f->pos = 0;
 }

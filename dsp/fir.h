@@ -1,4 +1,4 @@
-/* Internal: windowed-sinc FIR design and a real-coefficient filter for complex samples. */
+/* Internal: windowed-sinc FIR design and the dot product FIR filters are made of. */
 #ifndef SQ_DSP_FIR_H
 #define SQ_DSP_FIR_H
 
@@ -12,18 +12,6 @@
 size_t sq_fir_design_lowpass(double pass_hz, double stop_hz, double atten_db, double rate_hz,
                              float *taps, size_t max_taps);
 
-/* A FIR on complex samples with real taps. The delay line is doubled so each output is one
- * contiguous dot product. */
-typedef struct sq_cfir {
-    const float *taps;
-    size_t n;
-    float complex *line;   /* 2n entries */
-    size_t pos;
-} sq_cfir;
-
-/* line must have room for 2 * n entries. */
-void sq_cfir_init(sq_cfir *f, const float *taps, size_t n, float complex *line);
-void sq_cfir_reset(sq_cfir *f);
 /* Sum of r[i] * c[i] over i < n: a real sequence against a complex one (a FIR's real taps
  * over complex samples, or real samples against a complex reference). Four partial sums
  * per part break the chain of dependent additions (2.4 times faster than one sum over 160
@@ -43,45 +31,6 @@ static inline float complex sq_dot_real_complex(const float *r, const float comp
         im[0] += r[i] * cf[2 * i + 1];
     }
     return CMPLXF((re[0] + re[1]) + (re[2] + re[3]), (im[0] + im[1]) + (im[2] + im[3]));
-}
-
-/* Push every input; take the output only when it is wanted (a decimating filter computes
- * one output in D). */
-static inline void sq_cfir_push(sq_cfir *f, float complex x)
-{
-    f->line[f->pos] = x;
-    f->line[f->pos + f->n] = x;
-    f->pos = f->pos + 1 == f->n ? 0 : f->pos + 1;
-}
-/* line[pos .. pos+n) holds the last n inputs, oldest first. */
-static inline float complex sq_cfir_output(const sq_cfir *f)
-{
-    return sq_dot_real_complex(f->taps, &f->line[f->pos], f->n);
-}
-
-/* A FIR on real samples with complex taps: a band-pass, or a low-pass after a mixer folded
- * into its taps (dsp/fsk_rx.c), so the samples go in as they are and only the outputs that
- * are wanted cost any arithmetic. The delay line is doubled as in sq_cfir. */
-typedef struct sq_rfir {
-    const float complex *taps;
-    size_t n;
-    float *line;   /* 2n entries */
-    size_t pos;
-} sq_rfir;
-
-/* line must have room for 2 * n entries. */
-void sq_rfir_init(sq_rfir *f, const float complex *taps, size_t n, float *line);
-void sq_rfir_reset(sq_rfir *f);
-static inline void sq_rfir_push(sq_rfir *f, float x)
-{
-    f->line[f->pos] = x;
-    f->line[f->pos + f->n] = x;
-    f->pos = f->pos + 1 == f->n ? 0 : f->pos + 1;
-}
-/* line[pos .. pos+n) holds the last n inputs, oldest first. */
-static inline float complex sq_rfir_output(const sq_rfir *f)
-{
-    return sq_dot_real_complex(&f->line[f->pos], f->taps, f->n);
 }
 
 #endif

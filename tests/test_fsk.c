@@ -170,16 +170,20 @@ START_TEST(test_demod_chunking_invariance)
 {
     sig s = make_fsk(&SQ_FSK_V21_CH2, &SQ_ASYNC_8N1, TEXT, -20.0, 5.0);
     add_noise(&s, sq_noise_rms_for_snr(-20.0, 8.0), 11);
-    const size_t blocks[] = { 1, 7, 160, 4096 };
+    /* chunk lengths, and bits taken per call: the demodulator stops at its bit limit
+     * within a chunk (and within the blocks it reads a chunk in) and goes on from there */
+    const size_t blocks[] = { 1, 7, 160, 4096, 4096, 1000 };
+    const size_t bits_per_call[] = { 2000, 2000, 2000, 2000, 1, 3 };
     sq_fsk_bit ref[2000], got[2000];
     size_t n_ref = 0;
-    for (int b = 0; b < 4; b++) {
+    for (int b = 0; b < 6; b++) {
         sq_fskdemod *d = NULL;
         ck_assert_int_eq(sq_fskdemod_create(&SQ_FSK_V21_CH2, &d), SQ_OK);
         size_t n = 0;
         for (size_t i = 0; i < s.n;) {
             size_t len = s.n - i < blocks[b] ? s.n - i : blocks[b], nb = 0;
-            i += sq_fskdemod_process(d, s.x + i, len, got + n, 2000 - n, &nb);
+            size_t room = 2000 - n < bits_per_call[b] ? 2000 - n : bits_per_call[b];
+            i += sq_fskdemod_process(d, s.x + i, len, got + n, room, &nb);
             n += nb;
         }
         if (b == 0) {
