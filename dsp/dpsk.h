@@ -63,6 +63,7 @@ typedef struct sq_dpsk_rx {
     uint64_t n;
     double next[SQ_DPSK_PHASES];               /* the next decision instant of each phase */
     double next_any;                           /* the earliest of them */
+    int skipped;                               /* samples skipped since the last push */
 } sq_dpsk_rx;
 
 /* carrier_hz must divide into whole cycles within SQ_DPSK_MAX_TABLE samples at 8 kHz
