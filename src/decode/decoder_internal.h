@@ -293,6 +293,7 @@ typedef struct sq_phase2_lane {
 #define SQ_WIDEBAND_MAX_PROBE 64
 #define SQ_WIDEBAND_NOISE_BINS 48   /* the 50 Hz bins over 150-3750 Hz off the probing comb */
 typedef struct sq_wideband_lane {
+    double floor_power;            /* FLOOR_DBM0 as a power: no pow() per block */
     float *in;
     fftwf_complex *out;
     fftwf_plan plan;
@@ -330,6 +331,7 @@ typedef struct sq_unnamed_block {
     uint8_t flags;
 } sq_unnamed_block;
 typedef struct sq_unnamed_lane {
+    double floor_power, silence_power;   /* FLOOR_DBM0 and SILENCE_DBM0 as powers */
     sq_unnamed_block ring[SQ_UNNAMED_RING];
     uint64_t first, next;          /* the oldest undecided block; the next to come */
     double covered_to_s;           /* the latest end of any event queued */

@@ -51,6 +51,8 @@ static int opens_call(const sq_event *ev)
 void sq_unnamed_lane_init(sq_unnamed_lane *l)
 {
     l->call_from = UINT64_MAX;
+    l->floor_power = sq_dbm0_to_power(FLOOR_DBM0);
+    l->silence_power = sq_dbm0_to_power(SILENCE_DBM0);
 }
 
 static sq_unnamed_block *block_at(sq_unnamed_lane *l, uint64_t k)
@@ -121,9 +123,9 @@ void sq_unnamed_lane_block(sq_decoder *d, double power, fftwf_complex *spectrum)
     sq_unnamed_block *b = block_at(l, l->next);
     memset(b, 0, sizeof *b);
     b->power = (float)power;
-    if (power >= sq_dbm0_to_power(SILENCE_DBM0))   /* a dropout to digital silence is no line noise */
+    if (power >= l->silence_power)   /* a dropout to digital silence is no line noise */
         l->noise = l->noise == 0.0 || power < l->noise ? power : l->noise * NOISE_RISE;
-    if (spectrum && power >= sq_dbm0_to_power(FLOOR_DBM0) && power >= OVER_NOISE * l->noise) {
+    if (spectrum && power >= l->floor_power && power >= OVER_NOISE * l->noise) {
         b->flags |= SQ_UNNAMED_LOUD;
         double p[SQ_UNNAMED_BINS], total = 0.0;
         for (unsigned k = 0; k < SQ_UNNAMED_BINS; k++) {

@@ -67,6 +67,7 @@ int sq_wideband_lane_create(sq_decoder *d)
 {
     sq_wideband_lane *l = &d->wideband;
     memset(l, 0, sizeof *l);
+    l->floor_power = sq_dbm0_to_power(FLOOR_DBM0);
     l->in = fftwf_alloc_real(SQ_WIDEBAND_BLOCK);
     l->out = fftwf_alloc_complex(SQ_WIDEBAND_BLOCK / 2 + 1);
     if (!l->in || !l->out)
@@ -299,7 +300,7 @@ static void transmission_block(sq_decoder *d, sq_wideband_lane *l, double block_
         end_transmission(d, l, fmin(l->tx_last_s, tone_s));
         return;
     }
-    if (power >= sq_dbm0_to_power(FLOOR_DBM0)) {
+    if (power >= l->floor_power) {
         if (!l->heard) {   /* a new stretch: from here, or from the INFO1 for the first */
             l->tx_start_s = l->quiet >= QUIET_BLOCKS ? block_start_s : l->tx_start_s;
             l->tx_power_sum = 0.0;
@@ -433,7 +434,7 @@ static void v32_step(sq_decoder *d, sq_wideband_lane *l, int kind, double start_
 void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
 {
     sq_wideband_lane *l = &d->wideband;
-    const double floor_power = sq_dbm0_to_power(FLOOR_DBM0);
+    const double floor_power = l->floor_power;
     /* Inside V.22 data no line probing, V.32 signal or V.34 / V.90 transmission can start,
      * and what is loud there is covered by the data's event: the blocks' spectra are not
      * worked out, and count as holding none of those. (Not inside FSK data: line probing's
