@@ -33,4 +33,22 @@ static inline float complex sq_dot_real_complex(const float *r, const float comp
     return CMPLXF((re[0] + re[1]) + (re[2] + re[3]), (im[0] + im[1]) + (im[2] + im[3]));
 }
 
+/* The same sum with c's real and imaginary parts in two arrays, and the same partial sums
+ * (so the same result): no shuffling of interleaved parts in the loop. */
+static inline float complex sq_dot_real_split(const float *r, const float *c_re, const float *c_im, size_t n)
+{
+    float re[4] = { 0 }, im[4] = { 0 };
+    size_t whole = n - n % 4;
+    for (size_t i = 0; i < whole; i += 4)
+        for (size_t k = 0; k < 4; k++) {
+            re[k] += r[i + k] * c_re[i + k];
+            im[k] += r[i + k] * c_im[i + k];
+        }
+    for (size_t i = whole; i < n; i++) {
+        re[0] += r[i] * c_re[i];
+        im[0] += r[i] * c_im[i];
+    }
+    return CMPLXF((re[0] + re[1]) + (re[2] + re[3]), (im[0] + im[1]) + (im[2] + im[3]));
+}
+
 #endif

@@ -69,7 +69,8 @@ struct sq_fskdemod {
     double rate;
     /* Two low-pass stages: a short one at 8 kHz that only keeps what would alias into the
      * band when one sample in D is taken, and the sharp one at the decimated rate. */
-    float complex taps_wide[MAX_TAPS];   /* the anti-alias low-pass shifted to the centre */
+    float taps_wide_re[MAX_TAPS], taps_wide_im[MAX_TAPS];   /* the anti-alias low-pass shifted
+                                                               to the centre, in two parts */
     size_t nwide;
     /* The anti-alias filter's input: its last nwide - 1 inputs, then the block being read.
      * A block is guarded and copied in one pass and each output is one dot product over it,
@@ -80,7 +81,7 @@ struct sq_fskdemod {
     size_t ntaps;
     /* The sharp low-pass's input, as the anti-alias filter's: its last ntaps - 1 inputs,
      * then those since; moved back to the start when full. */
-    float complex lowpass_input[MAX_TAPS - 1 + BLOCK];
+    float lowpass_re[MAX_TAPS - 1 + BLOCK], lowpass_im[MAX_TAPS - 1 + BLOCK];
     size_t lowpass_len;
     size_t group_delay;   /* of both stages, in input samples */
     double complex mix, mix_step;   /* at the decimated rate: the centre's phase at the
@@ -136,8 +137,11 @@ int sq_fskdemod_create(const sq_fsk_params *p, sq_fskdemod **out)
         nwide = sq_fir_design_lowpass(dev + PASS_MARGIN_HZ, d->rate - (dev + STOP_MARGIN_HZ),
                                       STOP_ATTEN_DB, rate, lowpass_wide, MAX_TAPS);
     /* sum h[i] x[m-N+1+i] e^(-jw(m-N+1+i)) = e^(-jwm) sum h[i] e^(jw(N-1-i)) x[m-N+1+i] */
-    for (size_t i = 0; i < nwide; i++)
-        d->taps_wide[i] = (float complex)(lowpass_wide[i] * cexp(I * 2.0 * M_PI * centre / rate * (double)(nwide - 1 - i)));
+    for (size_t i = 0; i < nwide; i++) {
+        float complex tap = (float complex)(lowpass_wide[i] * cexp(I * 2.0 * M_PI * centre / rate * (double)(nwide - 1 - i)));
+        d->taps_wide_re[i] = crealf(tap);
+        d->taps_wide_im[i] = cimagf(tap);
+    }
     size_t ntaps = sq_fir_design_lowpass(dev + PASS_MARGIN_HZ, dev + STOP_MARGIN_HZ,
                                          STOP_ATTEN_DB, d->rate, d->taps, MAX_TAPS);
     if (ntaps == 0 || nwide == 0) {
@@ -184,7 +188,7 @@ void sq_fskdemod_restart_at(sq_fskdemod *d, uint64_t sample)
     for (size_t i = 0; i + 1 < d->nwide; i++)
         d->input[i] = 0.0f;
     for (size_t i = 0; i + 1 < d->ntaps; i++)
-        d->lowpass_input[i] = 0.0f;
+        d->lowpass_re[i] = d->lowpass_im[i] = 0.0f;
     d->lowpass_len = d->ntaps - 1;
     /* the first output is taken with the decimation-th sample after the restart newest */
     double centre = (d->p.mark_hz + d->p.space_hz) / 2.0;
@@ -373,21 +377,26 @@ static void filter_block(sq_fskdemod *d, size_t first, size_t count, float compl
                          double complex *mix_before)
 {
     const size_t history = d->nwide - 1, keep = d->ntaps - 1;
-    if (d->lowpass_len + count > sizeof d->lowpass_input / sizeof d->lowpass_input[0]) {
-        memmove(d->lowpass_input, d->lowpass_input + d->lowpass_len - keep, keep * sizeof d->lowpass_input[0]);
+    if (d->lowpass_len + count > sizeof d->lowpass_re / sizeof d->lowpass_re[0]) {
+        memmove(d->lowpass_re, d->lowpass_re + d->lowpass_len - keep, keep * sizeof d->lowpass_re[0]);
+        memmove(d->lowpass_im, d->lowpass_im + d->lowpass_len - keep, keep * sizeof d->lowpass_im[0]);
         d->lowpass_len = keep;
     }
     for (size_t k = 0; k < count; k++) {
         size_t last = history + first - 1 + k * d->decimation;   /* the period's last input */
         mix_before[k] = d->mix;
-        d->lowpass_input[d->lowpass_len + k] =
-            sq_dot_real_complex(&d->input[last - history], d->taps_wide, d->nwide) * (float complex)d->mix;
+        float complex u = sq_dot_real_split(&d->input[last - history], d->taps_wide_re, d->taps_wide_im, d->nwide) *
+                          (float complex)d->mix;
+        d->lowpass_re[d->lowpass_len + k] = crealf(u);
+        d->lowpass_im[d->lowpass_len + k] = cimagf(u);
         d->mix *= d->mix_step;
         if (((d->n + first + k * d->decimation) & 1023u) == 0)
             renormalise(&d->mix);
     }
-    for (size_t k = 0; k < count; k++)
-        z[k] = sq_dot_real_complex(d->taps, &d->lowpass_input[d->lowpass_len + k + 1 - d->ntaps], d->ntaps);
+    for (size_t k = 0; k < count; k++) {
+        size_t first_in = d->lowpass_len + k + 1 - d->ntaps;
+        z[k] = sq_dot_real_split(d->taps, &d->lowpass_re[first_in], &d->lowpass_im[first_in], d->ntaps);
+    }
 }
 
 size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit *bits,

@@ -46,7 +46,7 @@ typedef struct frame {
 typedef struct track {
     double f0;
     int harmonics_measured;   /* asked for (sq_tonerx_measure_harmonics), and in the band */
-    float complex coef[WIN];
+    float coef_re[WIN], coef_im[WIN];   /* in two parts: no shuffling in the dot product */
     double complex ref, ref_step;
     float complex prev_x, prev_prev_x;   /* the last two frames' x */
     double prev_offset;
@@ -128,8 +128,11 @@ int sq_tonerx_create(const double *freqs_hz, size_t n_freqs, sq_tonerx **out)
         track *k = &t->tracks[i];
         k->f0 = freqs_hz[i];
         double w = 2.0 * M_PI * k->f0 / SQ_PROCESSING_RATE_HZ;
-        for (size_t m = 0; m < WIN; m++)
-            k->coef[m] = (float complex)(t->window[m] * cexp(-I * w * (double)m));
+        for (size_t m = 0; m < WIN; m++) {
+            float complex c = (float complex)(t->window[m] * cexp(-I * w * (double)m));
+            k->coef_re[m] = crealf(c);
+            k->coef_im[m] = cimagf(c);
+        }
         k->ref = 1.0;
         k->ref_step = cexp(-I * w * HOP);
     }
@@ -424,7 +427,7 @@ static void analyse_frame(sq_tonerx *t)
     for (size_t i = 0; i < t->ntracks; i++) {
         track *k = &t->tracks[i];
         /* Reference the phase to absolute time (window start), so a tone on f0 stands still. */
-        float complex x = t->resting >> i & 1u ? 0.0f : sq_dot_real_complex(w, k->coef, WIN) * (float complex)k->ref;
+        float complex x = t->resting >> i & 1u ? 0.0f : sq_dot_real_split(w, k->coef_re, k->coef_im, WIN) * (float complex)k->ref;
         k->ref *= k->ref_step;
         if ((t->frame_index & 63u) == 0)
             k->ref /= cabs(k->ref);
