@@ -406,8 +406,7 @@ size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit 
     const size_t history = d->nwide - 1;
     while (done < n && produced < max_bits) {
         size_t block = n - done < BLOCK ? n - done : BLOCK;
-        for (size_t k = 0; k < block; k++)
-            d->input[history + k] = sq_sample_guard(x[done + k]);
+        sq_sample_guard_copy(&d->input[history], x + done, block);
         size_t first = d->decimation - d->phase;   /* inputs to the end of this period */
         size_t count = block >= first ? 1 + (block - first) / d->decimation : 0;
         float complex z[BLOCK];

@@ -10,6 +10,8 @@
 #ifndef SQ_DSP_SAMPLE_GUARD_H
 #define SQ_DSP_SAMPLE_GUARD_H
 
+#include <stddef.h>
+
 #define SQ_SAMPLE_LIMIT 16.0f
 
 static inline float sq_sample_guard(float v)
@@ -18,6 +20,18 @@ static inline float sq_sample_guard(float v)
      * comparison: it is not equal to itself, and becomes 0 */
     float held = v > SQ_SAMPLE_LIMIT ? SQ_SAMPLE_LIMIT : v < -SQ_SAMPLE_LIMIT ? -SQ_SAMPLE_LIMIT : v;
     return v == v ? held : 0.0f;
+}
+
+/* out[i] = sq_sample_guard(in[i]) for i < n. In runs of eight of a fixed count: GCC at -O2
+ * vectorises only loops whose vector form leaves no remainder, which a loop over n does not. */
+static inline void sq_sample_guard_copy(float *restrict out, const float *restrict in, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (size_t k = 0; k < 8; k++)
+            out[i + k] = sq_sample_guard(in[i + k]);
+    for (; i < n; i++)
+        out[i] = sq_sample_guard(in[i]);
 }
 
 #endif

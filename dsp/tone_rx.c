@@ -462,8 +462,7 @@ size_t sq_tonerx_process(sq_tonerx *t, const float *x, size_t n)
         float kept[HOP];
         size_t take = HOP - (size_t)(t->n % HOP);
         take = n - i < take ? n - i : take;
-        for (size_t k = 0; k < take; k++)
-            kept[k] = sq_sample_guard(x[i + k]);
+        sq_sample_guard_copy(kept, x + i, take);
         sq_ring_keep(t->ring, WIN, &t->ring_pos, kept, take);
         t->n += take;
         i += take;

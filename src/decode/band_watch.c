@@ -86,8 +86,7 @@ void sq_band_watch_push(sq_band_watch *w, const float *x, size_t n)
         size_t take = SQ_BAND_WATCH_HOP - w->since_hop;
         take = n - i < take ? n - i : take;
         float *to = w->history + w->samples % SQ_BAND_WATCH_HISTORY;
-        for (size_t k = 0; k < take; k++)
-            to[k] = sq_sample_guard(x[i + k]);
+        sq_sample_guard_copy(to, x + i, take);
         w->samples += take;
         w->since_hop += take;
         i += take;

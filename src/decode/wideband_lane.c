@@ -92,18 +92,22 @@ static double bin_power(const sq_wideband_lane *l, int k)
            ((double)SQ_WIDEBAND_BLOCK * SQ_WIDEBAND_BLOCK);
 }
 
-/* A probing block's power in each probing tone and in the band's bins between them. */
-static void measure_probe_block(const sq_wideband_lane *l, float *tones, float *noise)
+/* A block's power in each probing tone's bin. */
+static void measure_probe_tones(const sq_wideband_lane *l, float *tones)
 {
-    size_t t = 0, b = 0;
-    for (int k = COMB_FIRST * COMB_STEP_BINS; k <= COMB_LAST * COMB_STEP_BINS; k++) {
-        if (k % COMB_STEP_BINS != 0) {
-            if (b < SQ_WIDEBAND_NOISE_BINS)
-                noise[b++] = (float)bin_power(l, k);
-        } else if (is_probe_tone(k / COMB_STEP_BINS) && t < SQ_LINE_PROBE_TONES) {
-            tones[t++] = (float)bin_power(l, k);
-        }
-    }
+    size_t t = 0;
+    for (int m = COMB_FIRST; m <= COMB_LAST && t < SQ_LINE_PROBE_TONES; m++)
+        if (is_probe_tone(m))
+            tones[t++] = (float)bin_power(l, m * COMB_STEP_BINS);
+}
+
+/* A block's power in the band's bins between the probing frequencies. */
+static void measure_probe_noise(const sq_wideband_lane *l, float *noise)
+{
+    size_t b = 0;
+    for (int k = COMB_FIRST * COMB_STEP_BINS; k <= COMB_LAST * COMB_STEP_BINS && b < SQ_WIDEBAND_NOISE_BINS; k++)
+        if (k % COMB_STEP_BINS != 0)
+            noise[b++] = (float)bin_power(l, k);
 }
 
 static int cmp_float(const void *a, const void *b)
@@ -122,20 +126,22 @@ static double median_noise(const float *noise)
 }
 
 /* 1 when the block (its spectrum computed) is line probing; its tones' and the bins between
- * them's powers in tones[] and noise[] then. A tone is lit within COMB_LIT_DB of the
+ * them's powers in tones[] and noise[] then (noise[] is left alone when the tones hold too
+ * little of the block to be probing). A tone is lit within COMB_LIT_DB of the
  * strongest and COMB_OVER_NOISE over the noise between the tones: one tone on a probing
  * frequency in noise (V.21 channel 2's mark, 1650 Hz, at 3 dB SNR) put most of the block's
  * power in the comb's bins and all of them within 25 dB, but lit one. */
 static int is_probe_block(const sq_wideband_lane *l, double power, float *tones, float *noise)
 {
     double comb = 0.0, strongest = 0.0;
-    measure_probe_block(l, tones, noise);
+    measure_probe_tones(l, tones);
     for (size_t t = 0; t < SQ_LINE_PROBE_TONES; t++) {
         comb += tones[t];
         strongest = tones[t] > strongest ? tones[t] : strongest;   /* no NaN here: no fmax call */
     }
     if (comb < COMB_SHARE * power)
-        return 0;
+        return 0;   /* most blocks: the bins between the tones are not needed */
+    measure_probe_noise(l, noise);
     double floor = fmax(strongest * pow(10.0, COMB_LIT_DB / 10.0), COMB_OVER_NOISE * median_noise(noise));
     int lit = 0;
     for (size_t t = 0; t < SQ_LINE_PROBE_TONES; t++)
