@@ -5,7 +5,8 @@
  * an answering session that accepts a CM. Each session starts again when it gives up.
  * Usage: bench_false_alarms [minutes per kind, default 60]
  * With BENCH_FALSE_ALARMS_SHOW set to an event type ("cng"), or "all", each such event is
- * printed with its time, to look at what set it off. */
+ * printed with its time, to look at what set it off; BENCH_FALSE_ALARMS_SEED (default 4242)
+ * gives other hours of the same kinds. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,14 @@ static void count(tally *t, kind k, const sq_event *ev)
     }
 }
 
+/* The signals' seeds: 4242 and up, or from BENCH_FALSE_ALARMS_SEED, to try other hours of
+ * the same kinds. */
+static uint64_t seed_base(void)
+{
+    const char *s = getenv("BENCH_FALSE_ALARMS_SEED");
+    return s && *s ? strtoull(s, NULL, 10) : 4242u;
+}
+
 static int run_kind(kind k, double minutes, tally *t, double *cpu_s)
 {
     source src;
@@ -110,7 +119,7 @@ static int run_kind(kind k, double minutes, tally *t, double *cpu_s)
     sq_decoder_default_settings(&ds);
     sq_decoder *d = NULL;
     sq_v8_session *caller = NULL, *answerer = NULL;
-    if (source_init(&src, k, 4242u + (uint64_t)k) != 0 || sq_decoder_create(&ds, &d) != SQ_OK)
+    if (source_init(&src, k, seed_base() + (uint64_t)k) != 0 || sq_decoder_create(&ds, &d) != SQ_OK)
         return -1;
     float x[BLOCK], tx[BLOCK];
     size_t total = (size_t)(minutes * 60.0 * 8000.0);

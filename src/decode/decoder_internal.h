@@ -78,6 +78,7 @@ typedef struct sq_fsk_lane {
     sq_event ev;
     size_t valid;
     size_t carrier_bits;   /* bits with the carrier on, since the stretch (re)started */
+    size_t carried;        /* good characters read with the carrier on (not taken back) */
 #define SQ_VALID_TIMES 32
     uint64_t valid_at[SQ_VALID_TIMES];   /* where the last good characters started */
     double level_sum;

@@ -188,6 +188,11 @@ static void count_transitions(sq_fsk_lane *l)
     l->keyed_seen = now;
 }
 
+static int backfill_worthy(const sq_recent_char *r)
+{
+    return r->confidence >= BACKFILL_MIN_CONFIDENCE && !r->c.framing_error && !r->c.parity_error;
+}
+
 static void open_segment(sq_decoder *d, sq_fsk_lane *l)
 {
     l->buf = sq_event_pool_acquire(&d->pool);
@@ -199,6 +204,7 @@ static void open_segment(sq_decoder *d, sq_fsk_lane *l)
     l->ev.fsk_channel = l->channel;
     l->ev.start_s = to_s(sq_fskdemod_onset_sample(l->demod));
     l->valid = 0;
+    l->carried = 0;
     l->carrier_bits = 0;
     l->level_sum = 0.0;
     l->level_count = 0;
@@ -207,11 +213,20 @@ static void open_segment(sq_decoder *d, sq_fsk_lane *l)
     l->keyed_seen = l->keyed;
     uint64_t earliest = sq_fskdemod_onset_sample(l->demod);
     double level_dbm0 = sq_fskdemod_level_dbm0(l->demod);
+    size_t clear = 0, unclear = 0;
     for (size_t k = 0; k < SQ_RECENT_CHARS; k++) {
-        sq_recent_char *r = &l->recent[(l->recent_next + k) % SQ_RECENT_CHARS];
+        const sq_recent_char *r = &l->recent[k];
         if (r->c.end_sample == 0 || r->c.start_sample < earliest || r->level_dbm0 < level_dbm0 - BACKFILL_LEVEL_DB)
             continue;
-        if (r->confidence < BACKFILL_MIN_CONFIDENCE || r->c.framing_error || r->c.parity_error)
+        if (backfill_worthy(r))
+            clear++;
+        else
+            unclear++;
+    }
+    for (size_t k = 0; k < SQ_RECENT_CHARS && clear > unclear; k++) {
+        sq_recent_char *r = &l->recent[(l->recent_next + k) % SQ_RECENT_CHARS];
+        if (r->c.end_sample == 0 || r->c.start_sample < earliest || r->level_dbm0 < level_dbm0 - BACKFILL_LEVEL_DB ||
+            !backfill_worthy(r))
             continue;
         append_char(d, l, &r->c, 0);
         double start = to_s(r->c.start_sample) - 1.0 / l->params->baud;
@@ -449,7 +464,7 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
         l->v8_seen = 1;
         l->valid = 0;
     }
-    if (l->carrier_bits < MIN_CARRIER_BITS)
+    if (l->carrier_bits < MIN_CARRIER_BITS || l->carried == 0)
         l->valid = 0;
     if (!keyed_on_a_clock(l)) {   /* not FSK: no characters, right framing or wrong */
         l->valid = 0;
@@ -555,6 +570,7 @@ static void restart_after_v8(sq_fsk_lane *l, uint64_t end_sample)
     l->ev.data_len = 0;
     l->ev.char_errors = 0;
     l->valid = 0;
+    l->carried = 0;
     l->carrier_bits = 0;
     l->ev.start_s = to_s(end_sample);
     l->level_sum = 0.0;
@@ -713,6 +729,7 @@ static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
     if (!clear)
         c.framing_error = 1;   /* not a character: count it as bad, never deliver it */
     if (l->open) {
+        l->carried += !c.framing_error && !c.parity_error;
         append_char(d, l, &c, misframed);
         return;
     }
