@@ -494,6 +494,30 @@ PY
 done
 [ $found -eq 1 ] || skipped 1 "no real calls under $REC"
 
+# Unnamed energy on one channel of a real call that the other channel's audio explains, 12 dB
+# or more under what that channel sent in the second before or during it, is its echo: said
+# as an echo, not as something "not identified" of this channel's own. On these calls every
+# "wideband" that far under the other side's signal was such an echo, so none may be left
+# (before: the echo of the answerer's JM on the rh56 call's caller channel, 19 dB under it,
+# just after JM had ended)
+found=0
+for f in "$REC"/real-calls/*.wav "$REC"/goughlui_v34*.wav; do
+    [ -f "$f" ] || continue
+    found=1
+    "$SQ" decode --json "$f" >"$T/ue.json" 2>/dev/null
+    python3 - "$T/ue.json" <<'PY' && ok || { bad "unnamed echo in $f"; show "$T/ue.json"; }
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+named = [e for e in ev if e["type"] not in ("wideband", "echo", "summary") and "level_dbm0" in e]
+bad = [w for w in ev if w["type"] == "wideband" and any(
+       o["ch"] != w["ch"] and o["level_dbm0"] >= w["level_dbm0"] + 12 and o["t_s"] < w["end_s"] and
+       o["end_s"] > w["t_s"] - 1.0 for o in named)]
+print("# wideband under the other side's signal:", [(w["ch"], w["t_s"], w["level_dbm0"]) for w in bad])
+sys.exit(1 if bad else 0)
+PY
+done
+[ $found -eq 1 ] || skipped 1 "no real calls under $REC"
+
 # V.34 phases 3 and 4 on the real V.34 calls: each side's S, TRN and E, both MPs with their
 # CRC, and the rates they settle as the file's name gives them (where it gives them); on the
 # V.90 calls, the analogue modem's phase 3 (S, S-bar, PP, TRN, and Ja, its DIL descriptor with

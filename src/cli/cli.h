@@ -87,6 +87,8 @@ typedef struct timeline_event {
     int channel;        /* 1-based audio channel */
     uint8_t *data;
     int printed;
+    int explained;      /* wideband: the other channel's audio explains its band (an echo
+                         * fit takes ECHO_EXPLAINED_DB out), told while the audio was held */
 } timeline_event;
 
 void timeline_print_text(FILE *out, const timeline_event *e);

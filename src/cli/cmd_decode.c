@@ -151,6 +151,17 @@ static int is_explained_echo(const timeline *t, const sq_event *ev, int channel)
            sq_echo_canceller_explained_db(t->echo, channel - 1, ev->start_s, ev->end_s, lo, hi) >= ECHO_EXPLAINED_DB;
 }
 
+/* Energy nothing named, in its band: explained by the other channel's audio. Not enough on
+ * its own to call it an echo (a channel's own periodic signal, V.8bis's closing flags say,
+ * is explained by the other channel's echo of its earlier part): is_unnamed_echo asks for a
+ * far louder signal on the other channel too. */
+static int wideband_explained(const timeline *t, const sq_event *ev, int channel)
+{
+    return t->echo && ev->type == SQ_EVENT_WIDEBAND && ev->freq_hz < ev->freq2_hz &&
+           sq_echo_canceller_explained_db(t->echo, channel - 1, ev->start_s, ev->end_s, ev->freq_hz, ev->freq2_hz) >=
+               ECHO_EXPLAINED_DB;
+}
+
 static int keep_event(timeline *t, const sq_event *ev, int channel)
 {
     if (is_explained_echo(t, ev, channel))
@@ -168,6 +179,7 @@ static int keep_event(timeline *t, const sq_event *ev, int channel)
     e->channel = channel;
     e->data = NULL;
     e->printed = 0;
+    e->explained = wideband_explained(t, ev, channel);
     if (ev->data_len) {
         e->data = malloc(ev->data_len);
         if (!e->data)
@@ -265,10 +277,17 @@ static int same_signal(const sq_event *a, const sq_event *b)
            t == SQ_EVENT_V32_AC || t == SQ_EVENT_V32_S;
 }
 
+/* An echo overlaps what it echoes, or starts up to this long after it (a round trip through
+ * the network: 140 ms on one of the real calls, longer than an INFO frame). */
+#define ECHO_MAX_DELAY_S 1.0
+
 /* FSK "data" far weaker than what the other channel carries at the time is its echo read
  * as FSK (INFO and tone B in V.21's channel 1 band, line probing in Bell 103's). A wideband
  * event, energy nothing named, is an echo when it is 12 dB under the other channel's (the
- * recordings bench's rule for audio that is not a channel's own). */
+ * recordings bench's rule for audio that is not a channel's own): under what the other
+ * channel carried at the time, or, where the other channel's audio explains it, under
+ * something that channel sent up to a round trip before (an echo outlasts its source by the
+ * round trip: the answerer's INFO1a, heard on the caller's channel after it ended). */
 #define FSK_ECHO_MARGIN_DB 15.0
 #define UNNAMED_ECHO_MARGIN_DB 12.0
 
@@ -282,17 +301,16 @@ static int is_unnamed_echo(const timeline *t, const timeline_event *e)
     else
         return 0;
     double covered = 0.0;
+    int source = 0;
     for (size_t j = 0; j < t->n; j++) {
         const timeline_event *o = &t->items[j];
-        if (o->channel != e->channel && o->ev.level_dbm0 >= e->ev.level_dbm0 + margin)
-            covered += fmax(0.0, fmin(o->ev.end_s, e->ev.end_s) - fmax(o->ev.start_s, e->ev.start_s));
+        if (o->channel == e->channel || !(o->ev.level_dbm0 >= e->ev.level_dbm0 + margin))
+            continue;
+        covered += fmax(0.0, fmin(o->ev.end_s, e->ev.end_s) - fmax(o->ev.start_s, e->ev.start_s));
+        source |= o->ev.start_s < e->ev.end_s && o->ev.end_s > e->ev.start_s - ECHO_MAX_DELAY_S;
     }
-    return covered > 0.5 * (e->ev.end_s - e->ev.start_s);
+    return covered > 0.5 * (e->ev.end_s - e->ev.start_s) || (e->explained && source);
 }
-
-/* An echo overlaps what it echoes, or starts up to this long after it (a round trip through
- * the network: 140 ms on one of the real calls, longer than an INFO frame). */
-#define ECHO_MAX_DELAY_S 1.0
 
 #define TRAINING_ECHO_MAX_DELAY_S 0.06
 
@@ -380,8 +398,13 @@ static void print_ready(timeline *t, double horizon)
         if (e->ev.end_s > horizon)
             break;   /* it, and so everything after it, waits */
         e->printed = 1;
-        if (is_echo(t, i))
-            continue;
+        if (is_echo(t, i)) {
+            if (e->ev.type != SQ_EVENT_WIDEBAND)
+                continue;
+            /* energy nothing named that is the other channel's echo: said as that */
+            e->ev.type = SQ_EVENT_ECHO;
+            e->ev.fsk_channel = 3 - e->channel;
+        }
         if (e->ev.type == SQ_EVENT_V34_DATA && e->ev.symbol_rate > 0.0)   /* after E: at the MPs' rate */
             e->ev.rate = call_summary_mp_rate(&t->summary, e->ev.fsk_channel);
         (t->json ? timeline_print_json : timeline_print_text)(stdout, e);
