@@ -24,8 +24,14 @@
 #define TONE_HALF_HZ 70.0         /* the carrier's own bins in the band watch */
 #define CARRIER_TONE_SHARE 0.4
 #define V90_DOWNSTREAM_CODE 6u    /* INFO1a bits 37:39: a downstream of 8000 symbols/s (V.90) */
-#define REST_LAG 256u             /* samples replayed to a lane that wakes from rest: two of the
-                                   * band watch's spectra and more */
+#define REST_LAG 416u             /* samples replayed to a lane that wakes from rest: two of the
+                                   * band watch's spectra and more, and the chunk a tone in
+                                   * training waits for (TONE_WAKE_CHUNKS) */
+/* In its own modem's training and data a lane wakes for a tone that stands out of its band
+ * in this many chunks in a row (40 ms: a retrain's tone A or B lasts far longer). V.34 data
+ * held a tone's share of the band in one chunk now and then: 10-20 % of them, each waking
+ * the lane's eight-phase receiver for a replay and the chunk. */
+#define TONE_WAKE_CHUNKS 2u
 #define BAND_SHARE 0.3            /* of the input's power in the carrier's band (tone A's guard
                                    * takes more than half the rest), leaving out the other
                                    * carrier's band while the other lane hears phase 2 there: on
@@ -455,7 +461,8 @@ void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n)
          * Its receiver is kept REST_LAG samples behind meanwhile, and given them first when
          * it listens again: a frame or tone that begins just before is met whole, however
          * the audio was chunked (the band watch's spectra come every 8 ms, not every chunk). */
-        int rest = idle(l) && (other || (training && !tone_in_band(d, l)) ||
+        l->tone_chunks = training && tone_in_band(d, l) ? l->tone_chunks + 1 : 0;
+        int rest = idle(l) && (other || (training && l->tone_chunks < TONE_WAKE_CHUNKS) ||
                                sq_band_watch_peak(&d->watch, l->band) < l->floor_power);
         if (rest) {
             l->band_power = 0.0;
