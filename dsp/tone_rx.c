@@ -18,6 +18,9 @@
 #define OFF_FRAMES 8           /* 40 ms of absence closes it (a reversal dip lasts ~15 ms) */
 #define MAX_SEG_FRAMES 2400    /* 12 s analysed per segment; longer tones keep their ends */
 #define MIN_PURITY 0.5
+/* Another of the bank's tones in the frame, holding at least this share of it, is left out
+ * of the power a tone's purity is measured against. */
+#define SECOND_TONE_SHARE 0.25
 #define MIN_LEVEL_DBM0 (-46.0) /* detect down to -43 dBm0 with margin */
 #define MAX_OFFSET_HZ 45.0      /* widest tolerance is CNG's +/- 38 Hz */
 #define MAX_OFFSET_STEP_HZ 8.0  /* a tone holds its frequency; FSK keying swings it */
@@ -424,15 +427,26 @@ static void analyse_frame(sq_tonerx *t)
         for (size_t j = 0; j < 4; j++)
             part[j] += t->window_power[m + j] * w[m + j] * w[m + j];
     double total = ((part[0] + part[1]) + (part[2] + part[3])) / t->window_sq_sum;
+    float complex xs[SQ_TONERX_MAX_FREQS];
+    double own[SQ_TONERX_MAX_FREQS], others = 0.0;
     for (size_t i = 0; i < t->ntracks; i++) {
         track *k = &t->tracks[i];
         /* Reference the phase to absolute time (window start), so a tone on f0 stands still. */
-        float complex x = t->resting >> i & 1u ? 0.0f : sq_dot_real_split(w, k->coef_re, k->coef_im, WIN) * (float complex)k->ref;
+        xs[i] = t->resting >> i & 1u ? 0.0f : sq_dot_real_split(w, k->coef_re, k->coef_im, WIN) * (float complex)k->ref;
         k->ref *= k->ref_step;
         if ((t->frame_index & 63u) == 0)
             k->ref /= cabs(k->ref);
-        track_frame(t, k, x, total, w);
+        /* the least this frequency's tone can hold (read as if on its bin): a second tone
+         * only when it holds a good share of the frame */
+        own[i] = frame_tone_power(t, xs[i], 0.0);
+        own[i] = own[i] >= SECOND_TONE_SHARE * total ? own[i] : 0.0;
+        others += own[i];
     }
+    for (size_t i = 0; i < t->ntracks; i++)
+        /* each tone's purity against the frame less the other tones in it: two tones at
+         * once (a caller's CNG under the answerer's ANS, at one level on a one-channel
+         * recording) each hold half the frame, and are both there */
+        track_frame(t, &t->tracks[i], xs[i], total - (others - own[i]), w);
     t->frame_index++;
 }
 

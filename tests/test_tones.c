@@ -160,6 +160,52 @@ START_TEST(test_short_lone_550_is_no_guard)
 }
 END_TEST
 
+/* A calling tone under the answer tone, as a one-channel recording of both sides holds them:
+ * ANS from 0.2 to 2.2 s, the calling tone (CNG or CT, one 0.5 s burst) from 0.5 s, at -6, 0
+ * and +6 dB against it, in noise 20 dB under the answer tone. Each tone is heard whole: two of
+ * the bank's tones at once each hold about half the frame, which on its own is under the
+ * purity a tone needs (before: at one level neither was there while both sounded, the calling
+ * tone not at all; 6 dB apart, the weaker was missed and the answer tone split around it). */
+START_TEST(test_calling_tone_under_answer_tone)
+{
+    const sq_tone_kind calling[] = { SQ_TONE_CNG, SQ_TONE_CT };
+    const sq_event_type calling_event[] = { SQ_EVENT_CNG, SQ_EVENT_CT };
+    const double apart_db[] = { -6.0, 0.0, 6.0 };
+    for (int c = 0; c < 2; c++)
+        for (int a = 0; a < 3; a++)
+            for (uint64_t seed = 1; seed <= 4; seed++) {
+                sig s = make_silence(0.2), ans = make_tone(SQ_TONE_ANS, -20.0, 2.0, 0.0), z = make_silence(0.3);
+                sig_append(&s, &ans);
+                sig_append(&s, &z);
+                sig call = make_tone(calling[c], -20.0 + apart_db[a], 0.5, 0.0);
+                for (size_t i = 0; i < call.n; i++)
+                    s.x[4000 + i] += call.x[i];   /* from 0.5 s */
+                sig_free(&call);
+                add_noise(&s, sqrt(sq_dbm0_to_power(-40.0)), seed);
+                events e;
+                decode_sig(&s, 160, &e);
+                size_t answer = 0, called = 0;
+                for (size_t i = 0; i < e.n; i++) {
+                    const sq_event *ev = &e.ev[i];
+                    if (ev->type == SQ_EVENT_ANS) {
+                        answer++;
+                        ck_assert_msg(fabs(ev->start_s - 0.2) < 0.03 && fabs(ev->end_s - 2.2) < 0.03,
+                                      "%s %+.0f dB, seed %u: ANS %.3f-%.3f s", sq_event_type_to_str(calling_event[c]),
+                                      apart_db[a], (unsigned)seed, ev->start_s, ev->end_s);
+                    } else if (ev->type == calling_event[c]) {
+                        called++;
+                        ck_assert_msg(fabs(ev->start_s - 0.5) < 0.03 && fabs(ev->end_s - 1.0) < 0.03,
+                                      "%s %+.0f dB, seed %u: at %.3f-%.3f s", sq_event_type_to_str(calling_event[c]),
+                                      apart_db[a], (unsigned)seed, ev->start_s, ev->end_s);
+                    }
+                }
+                ck_assert_msg(answer == 1 && called == 1, "%s %+.0f dB, seed %u: %zu ANS, %zu calling tones",
+                              sq_event_type_to_str(calling_event[c]), apart_db[a], (unsigned)seed, answer, called);
+                sig_free(&s);
+            }
+}
+END_TEST
+
 /* A tone near 1100 Hz, 0.5 s at -20 dBm0 between silences, with its second and third
  * harmonics at a2 and a3 of its amplitude; noise of `noise_rms` when above 0. */
 static sig cng_band_tone(double hz, double a2, double a3, double noise_rms, uint64_t seed)
@@ -330,6 +376,7 @@ Suite *tones_suite(void)
     tcase_add_test(tc, test_reject_off_frequency);
     tcase_add_test(tc, test_short_lone_550_is_no_guard);
     tcase_add_test(tc, test_note_with_harmonics_is_no_cng);
+    tcase_add_test(tc, test_calling_tone_under_answer_tone);
     tcase_add_test(tc, test_resting_frequency_hears_nothing);
     suite_add_tcase(s, tc);
     return s;
