@@ -108,6 +108,11 @@ struct sq_fskdemod {
     uint64_t onset;       /* last sample at which the fast level was 6 dB under the slow one */
     sq_fsk_transitions since_onset;   /* dsp/fsk_timing.h */
     double grid;                      /* where the clock expects the signal's next transition */
+    size_t held_phase;                /* 1 + the phase step of the last crossing counted since
+                                         the last decision (0: none), for since_onset.flips */
+    int last_bit;                     /* the last decision */
+    double grid_flips, held_off;      /* the grid as the counted flips alone set it; the held
+                                         crossing's distance from it */
     double phase_cos[PHASE_STEPS], phase_sin[PHASE_STEPS];   /* e^(j 2 pi phase), phase in steps */
 };
 
@@ -212,6 +217,9 @@ void sq_fskdemod_restart_at(sq_fskdemod *d, uint64_t sample)
     d->n = sample;
     mark_onset(d, sample);
     d->grid = 0.0;
+    d->held_phase = 0;
+    d->last_bit = 1;
+    d->grid_flips = d->held_off = 0.0;
     /* the FIR and the correlators fill from zero at the start, as after silence */
     d->settled_at = sample + d->group_delay + (uint64_t)(d->bit_samples_8k / 2.0);
 }
@@ -256,13 +264,25 @@ static void update_carrier(sq_fskdemod *d, float complex z)
  * grid the signal's own transitions set: the first after idle (a start bit may come at any
  * time) anchors that grid and is not counted; each transition after it is counted by its
  * distance from the grid, which follows slowly (a sender's bit rate may be a little off). The
- * grid is kept in the clock's terms: where the clock expects it, after the clock's own pulls. */
+ * grid is kept in the clock's terms: where the clock expects it, after the clock's own pulls.
+ * Every crossing counts in since_onset.all. The last one before a decision is also held, and
+ * counted in since_onset.flips if that decision changes the bit; the flips keep a grid of
+ * their own, which only they pull (a noise crossing and back in a held mark moves neither). */
 #define GRID_FOLLOW 0.1
+
+static void count_in(sq_fsk_tally *t, const sq_fskdemod *d, size_t k)
+{
+    t->count++;
+    t->cos_sum += d->phase_cos[k];
+    t->sin_sum += d->phase_sin[k];
+}
 
 static void tally_transition(sq_fskdemod *d, double err, double gain)
 {
+    d->held_phase = 0;
     if (d->bits_since_transition >= IDLE_BITS) {
         d->grid = err - gain * err;
+        d->grid_flips = d->grid;
         return;
     }
     double off = err - d->grid;
@@ -271,9 +291,15 @@ static void tally_transition(sq_fskdemod *d, double err, double gain)
         return;   /* not a number: nothing to count */
     size_t k = (size_t)((off + 0.5) * PHASE_STEPS);
     k = k < PHASE_STEPS ? k : PHASE_STEPS - 1;
-    d->since_onset.count++;
-    d->since_onset.cos_sum += d->phase_cos[k];
-    d->since_onset.sin_sum += d->phase_sin[k];
+    count_in(&d->since_onset.all, d, k);
+    /* for `flips`, if the next decision changes the bit: its distance from their own grid */
+    double off_flips = err - d->grid_flips;
+    off_flips -= floor(off_flips + 0.5);
+    size_t kf = (size_t)((off_flips + 0.5) * PHASE_STEPS);
+    d->held_phase = (kf < PHASE_STEPS ? kf : PHASE_STEPS - 1) + 1;
+    d->held_off = off_flips;
+    d->grid_flips -= gain * err;
+    d->grid_flips -= floor(d->grid_flips + 0.5);
     d->grid += GRID_FOLLOW * off - gain * err;
     d->grid -= floor(d->grid + 0.5);
 }
@@ -354,6 +380,13 @@ static size_t demodulate_one(sq_fskdemod *d, float complex z, sq_fsk_bit *out)
          * zero-energy decision read as a start bit. */
         int quiet = d->n < d->settled_at;
         b->bit = quiet ? 1 : ds > 0.0;
+        if (d->held_phase && b->bit != d->last_bit) {
+            count_in(&d->since_onset.flips, d, d->held_phase - 1);
+            d->grid_flips += GRID_FOLLOW * d->held_off;
+            d->grid_flips -= floor(d->grid_flips + 0.5);
+        }
+        d->held_phase = 0;
+        d->last_bit = b->bit;
         cs = quiet ? 0.0 : cs;
         b->confidence = (float)cs;
         b->power = (float)(2.0 * bit_e / d->bit_len);

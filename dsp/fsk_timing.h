@@ -16,9 +16,16 @@
 #include <stdint.h>
 #include "squeal/fsk.h"
 
-typedef struct sq_fsk_transitions {
+typedef struct sq_fsk_tally {
     uint64_t count;           /* transitions since the onset, once the filters had settled */
     double cos_sum, sin_sum;  /* sum of e^(j 2 pi phase) over them, phase 0 where expected */
+} sq_fsk_tally;
+
+/* Every crossing of the decision statistic counts in `all`; in `flips` only those after which
+ * the next bit decided differs from the one before (a crossing and back within a bit, as
+ * noise makes in a held mark, changes no decision). */
+typedef struct sq_fsk_transitions {
+    sq_fsk_tally all, flips;
 } sq_fsk_transitions;
 
 void sq_fskdemod_transitions(const sq_fskdemod *d, sq_fsk_transitions *out);

@@ -285,6 +285,32 @@ START_TEST(test_typed_fsk_every_character)
 }
 END_TEST
 
+/* Typed text at -2 dB SNR over 0-4 kHz (8 dB in V.21's band): between characters, noise
+ * crosses the decision in the held mark and back within a bit, at any phase, and counted
+ * among the stretch's transitions it made text no longer look keyed on a clock. The
+ * crossings that change the bit decided still fall on the grid: 1171 of these 1728
+ * characters come through, 921 before. */
+START_TEST(test_typed_fsk_at_low_snr)
+{
+    const char *text = "The quick brown fox jumps over the lazy dog 0123456789";
+    const sq_fsk_params *p[] = { &SQ_FSK_V21_CH1, &SQ_FSK_V21_CH2, &SQ_FSK_BELL103_ORIG, &SQ_FSK_BELL103_ANS };
+    size_t right = 0, sent = 0;
+    for (int k = 0; k < 4; k++)
+        for (uint64_t seed = 1; seed <= 8; seed++) {
+            sig s = make_fsk_typed(p[k], text, -13.0, seed);
+            add_noise(&s, sqrt(sq_dbm0_to_power(-13.0) / pow(10.0, -0.2)), seed + 400);
+            events e;
+            decode_sig(&s, 800, &e);
+            for (size_t i = 0; i < e.n; i++)
+                if (e.ev[i].fsk_channel == 1 + k % 2)
+                    right += common_characters(text, e.text[i]);
+            sent += strlen(text);
+            sig_free(&s);
+        }
+    ck_assert_msg(right >= 1100, "%zu of %zu characters", right, sent);
+}
+END_TEST
+
 /* Noise alone before a message frames characters now and then; they are not taken back
  * into the message when its carrier comes on (they are 12 dB under it in the band at 3 dB SNR
  * over 0-4 kHz). Before, 32 messages here came out with 40 such characters ahead of them. */
@@ -1129,6 +1155,7 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_fsk_data_is_not_a_tone);
     tcase_add_test(tc, test_typed_fsk_is_data);
     tcase_add_test(tc, test_typed_fsk_every_character);
+    tcase_add_test(tc, test_typed_fsk_at_low_snr);
     tcase_add_test(tc, test_noise_before_fsk_is_not_its_text);
     tcase_add_test(tc, test_beating_partials_are_not_fsk);
     tcase_add_test(tc, test_held_tone_is_not_usb1);

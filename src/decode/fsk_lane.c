@@ -145,14 +145,31 @@ static void append_char(sq_decoder *d, sq_fsk_lane *l, const sq_async_char *c, i
  * A stretch with too few transitions to tell (a character or two) is not judged. */
 #define KEYED_MIN_TRANSITIONS 20
 #define KEYED_MIN_CONCENTRATION 0.30
+/* At low SNR noise crosses the decision in a held mark and back within a bit, at any phase:
+ * typed text at -2 dB SNR, a few characters in seconds of mark, fell under 0.30 (9 of 960
+ * characters read in bench_fsk_text). The crossings after which the bit decided changed
+ * ("flips", dsp/fsk_timing.h) leave those out; their mean vector's length R over n of them
+ * is significant when n R^2 (Rayleigh's statistic: chance gives it above z with odds
+ * e^-z) reaches KEYED_FLIPS_MIN_Z. Music's beats can be as regular at about the bit rate
+ * (z 30-57 in 4 h of music-like chords, with 1-3 characters read), so this second way needs
+ * characters enough not to be a beat's few. */
+#define KEYED_FLIPS_MIN_Z 15.0
+#define KEYED_FLIPS_MIN_CHARS 4
+
+static int on_grid(const sq_fsk_tally *k, double min_concentration)
+{
+    double bound = min_concentration * (double)k->count;
+    return k->cos_sum * k->cos_sum + k->sin_sum * k->sin_sum >= bound * bound;
+}
 
 static int keyed_on_a_clock(const sq_fsk_lane *l)
 {
-    const sq_fsk_transitions *k = &l->keyed;
-    if (k->count < KEYED_MIN_TRANSITIONS)
+    const sq_fsk_tally *all = &l->keyed.all, *flips = &l->keyed.flips;
+    if (all->count < KEYED_MIN_TRANSITIONS)
         return 1;
-    double bound = KEYED_MIN_CONCENTRATION * (double)k->count;
-    return k->cos_sum * k->cos_sum + k->sin_sum * k->sin_sum >= bound * bound;
+    return on_grid(all, KEYED_MIN_CONCENTRATION) ||
+           (l->valid >= KEYED_FLIPS_MIN_CHARS && flips->count > 0 &&
+            on_grid(flips, sqrt(KEYED_FLIPS_MIN_Z / (double)flips->count)));
 }
 
 /* Start-stop data established: characters, hardly any bad ones, transitions enough to
@@ -163,7 +180,7 @@ static int keyed_on_a_clock(const sq_fsk_lane *l)
 static int carrying_keyed_data(const sq_fsk_lane *l)
 {
     return l->open && !l->v8_seen && !l->v8bis_seen && l->v8_run == 0 && l->valid >= DATA_MIN_CHARS &&
-           4 * l->ev.char_errors <= l->valid && l->keyed.count >= KEYED_MIN_TRANSITIONS && keyed_on_a_clock(l);
+           4 * l->ev.char_errors <= l->valid && l->keyed.all.count >= KEYED_MIN_TRANSITIONS && keyed_on_a_clock(l);
 }
 
 int sq_fsk_lanes_carrying_data(const sq_decoder *d)
@@ -174,6 +191,13 @@ int sq_fsk_lanes_carrying_data(const sq_decoder *d)
     return 0;
 }
 
+static void add_difference(sq_fsk_tally *to, const sq_fsk_tally *now, const sq_fsk_tally *before)
+{
+    to->count += now->count - before->count;
+    to->cos_sum += now->cos_sum - before->cos_sum;
+    to->sin_sum += now->sin_sum - before->sin_sum;
+}
+
 /* Adds the transitions the demodulator counted since the last bit to the open stretch's
  * (its tally starts again at an onset; a stretch's own carrier holds none, but its last
  * bits can be decided after the signal has gone). */
@@ -181,10 +205,10 @@ static void count_transitions(sq_fsk_lane *l)
 {
     sq_fsk_transitions now;
     sq_fskdemod_transitions(l->demod, &now);
-    sq_fsk_transitions base = now.count >= l->keyed_seen.count ? l->keyed_seen : (sq_fsk_transitions){ 0 };
-    l->keyed.count += now.count - base.count;
-    l->keyed.cos_sum += now.cos_sum - base.cos_sum;
-    l->keyed.sin_sum += now.sin_sum - base.sin_sum;
+    /* the demodulator's tally started again (an onset) since it was last read: all of it is new */
+    sq_fsk_transitions base = now.all.count >= l->keyed_seen.all.count ? l->keyed_seen : (sq_fsk_transitions){ 0 };
+    add_difference(&l->keyed.all, &now.all, &base.all);
+    add_difference(&l->keyed.flips, &now.flips, &base.flips);
     l->keyed_seen = now;
 }
 
