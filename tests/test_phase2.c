@@ -225,10 +225,13 @@ START_TEST(test_tones_and_reversals)
 END_TEST
 
 /* Tones that are not A or B: a lone 2400 Hz (no guard), 1200 Hz beside another tone (a DTMF
- * pair), 1209 Hz (a DTMF column tone) alone. */
+ * pair), 1209 Hz (a DTMF column tone) alone; and 1200 Hz, or 2400 Hz with 1800 Hz, held half a
+ * second with no phase reversal and nothing of a V.34 call or V.8 around it (a note of music
+ * read as tone B had opened a "call" whose every later note was labelled). A tone with its
+ * INFO frame before it is tone A or B (test_info_round_trip). */
 START_TEST(test_not_tones_a_or_b)
 {
-    const double cases[][2] = { { 2400, 0 }, { 1200, 770 }, { 1209, 0 }, { 2400, 2100 } };
+    const double cases[][2] = { { 2400, 0 }, { 1200, 770 }, { 1209, 0 }, { 2400, 2100 }, { 1200, 0 }, { 2400, 1800 } };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         sig s = make_silence(1.0);
         double a = sq_dbm0_to_sine_peak(-13.0);

@@ -297,11 +297,28 @@ static size_t buffers_wanted(const sq_decoder *d)
     return n + (d->wideband.probe_blocks > 0);   /* line probing's measure of the line */
 }
 
+/* Whether an event is one only a V.34 / V.90 call holds: evidence that a tone A or B near it
+ * is one too (phase2_lane.c). */
+static int v34_evidence(const sq_event *ev)
+{
+    sq_event_type t = ev->type;
+    if (t == SQ_EVENT_INFO0 || t == SQ_EVENT_INFO1)
+        return ev->crc_ok;
+    if (t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B)
+        return ev->n_reversals > 0;
+    return t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_MP ||
+           (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_CP);
+}
+
 /* Tells the unnamed lane what the events queued since `before` (a queue count) cover. */
 static void note_new_events(sq_decoder *d, size_t before)
 {
-    for (size_t i = before; i < d->pool.count; i++)
-        sq_unnamed_lane_note(d, &d->pool.events[(d->pool.head + i) % SQ_EVENT_QUEUE]);
+    for (size_t i = before; i < d->pool.count; i++) {
+        const sq_event *ev = &d->pool.events[(d->pool.head + i) % SQ_EVENT_QUEUE];
+        sq_unnamed_lane_note(d, ev);
+        if (v34_evidence(ev) && ev->end_s > d->v34_heard_s)
+            d->v34_heard_s = ev->end_s;
+    }
 }
 
 static double lanes_horizon_s(const sq_decoder *d);

@@ -524,6 +524,9 @@ struct sq_decoder {
                                     * ended here: V.22's USB1 may follow */
     int answer_tone_seen;
     double cm_end_s;               /* the last CM run ended here */
+    double v34_heard_s;            /* the latest end of an event only a V.34 / V.90 call holds
+                                    * (a good INFO, line probing, a reversed tone A or B,
+                                    * phases 3 and 4, data); 0: none */
     int cj_seen;
     sq_decoder_symbol_fn symbol_tap;   /* sq_decoder_set_symbol_tap */
     void *symbol_tap_user;
@@ -552,6 +555,8 @@ void sq_v21_hdlc_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b);
 void sq_v21_watch_qc(sq_decoder *d, sq_fsk_lane *l, const sq_async_char *c);
 /* Where the last CM heard ended (one still running counts), 0 when none. */
 double sq_fsk_lanes_last_cm_end_s(const sq_decoder *d);
+/* V.8 heard in the seconds before t: an answer tone, or a CI, CM or JM run on any lane. */
+int sq_fsk_lanes_v8_heard_before(const sq_decoder *d, double t);
 
 int sq_qam_lanes_create(sq_decoder *d, const sq_async_format *format);
 void sq_qam_lanes_process(sq_decoder *d, const float *x, size_t n);

@@ -560,7 +560,7 @@ static const sq_event_type V8_EVENT[] = { SQ_EVENT_CI, SQ_EVENT_CM, SQ_EVENT_JM,
  * note: 3 in 4 hours of them read as CJ). */
 #define CJ_CONTEXT_S 5.0
 
-static int v8_heard_before(const sq_decoder *d, double t)
+int sq_fsk_lanes_v8_heard_before(const sq_decoder *d, double t)
 {
     if (d->answer_tone_seen && t - d->answer_tone_end_s < CJ_CONTEXT_S)
         return 1;
@@ -625,7 +625,7 @@ static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
         if (!m->valid && !(l->v8_run >= V8_MIN_REPEATS && l->v8_ev.type == SQ_EVENT_CM &&
                            start - l->v8_ev.end_s < CJ_AFTER_CM_S))
             return;
-        if (!v8_heard_before(d, start))
+        if (!sq_fsk_lanes_v8_heard_before(d, start))
             return;
         /* the caller completes the CM under way before its CJ (V.8 8.2.2); the zeros that
          * end it are read as CJ's, so that last CM is reported with the run */

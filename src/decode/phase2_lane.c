@@ -257,6 +257,25 @@ static int frame_under_way_before(const sq_phase2_lane *l, uint64_t end)
     return 0;
 }
 
+/* Tone A or B is phase 2's: V.8 just before it, or INFO, line probing, phases 3 and 4 or
+ * data of a V.34 call in the seconds around it (a retrain's tones follow the data), or a
+ * phase reversal of its own. A note of music at 1200 Hz with none of that is not one (one
+ * in 2 h of the false-alarm bench's music, which then opened a "call" whose every note the
+ * unnamed lane named: 10 907 wideband events). */
+#define V34_CONTEXT_S 5.0
+
+static int in_v34_context(const sq_decoder *d, const sq_event *tone)
+{
+    if (tone->n_reversals > 0 || sq_fsk_lanes_v8_heard_before(d, tone->start_s))
+        return 1;
+    if (d->v34_heard_s > 0.0 && tone->start_s - d->v34_heard_s < V34_CONTEXT_S)
+        return 1;
+    for (int i = 0; i < 2; i++)   /* an INFO0 this chunk, not yet noted */
+        if (tone->start_s - d->phase2[i].last_info0_s < V34_CONTEXT_S)
+            return 1;
+    return 0;
+}
+
 static void release_tone(sq_decoder *d, sq_phase2_lane *l, int all)
 {
     if (!l->tone_pending || (!all && frame_under_way_before(l, l->tone_pending_end)))
@@ -264,6 +283,8 @@ static void release_tone(sq_decoder *d, sq_phase2_lane *l, int all)
     l->tone_pending = 0;
     uint64_t start = (uint64_t)llround(l->tone.start_s * SQ_PROCESSING_RATE_HZ);
     if (l->last_frame_end && start < l->last_frame_end && l->tone_pending_end > l->last_frame_start)
+        return;
+    if (!in_v34_context(d, &l->tone))
         return;
     sq_event_pool_queue(&d->pool, &l->tone, -1);
     remember_span(l, l->tone.start_s, l->tone.end_s);
