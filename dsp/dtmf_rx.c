@@ -52,6 +52,8 @@ struct sq_dtmf_rx {
     sq_dtmf_digit on;             /* its record so far */
     double low_sum, high_sum;
     int level_windows;
+    uint64_t overtone_end;        /* the end of the last window that showed a key's pair but
+                                     the column tone's harmonic too (0: none) */
     sq_dtmf_digit queue[QUEUE];
     size_t q_head, q_len;
 };
@@ -143,7 +145,7 @@ static int clear_winner(const double *p, double ratio_others)
 }
 
 /* The digit this window shows, or '\0'. looked: the first look has passed it already. */
-static char classify(const sq_dtmf_rx *d, size_t back, int looked, double *low, double *high)
+static char classify(sq_dtmf_rx *d, size_t back, int looked, double *low, double *high)
 {
     if (!looked && !worth_measuring(d, back))
         return '\0';
@@ -154,22 +156,30 @@ static char classify(const sq_dtmf_rx *d, size_t back, int looked, double *low, 
         return '\0';
     *low = p[row];
     *high = p[4 + col];
-    if (*low < d->floor_power || *high < d->floor_power || *high < *low * d->twist_low || *high > *low * d->twist_high)
+    if (*low < d->floor_power || *high < d->floor_power)
         return '\0';
-    if (*low + *high < MIN_SHARE * total)
+    /* a key's tones are pure; a note of music or a harmonic of a voice has overtones (looked
+     * at before the pair's balance and share, which a chord's notes fit now and then) */
+    if (p[8 + col] > *high * d->ratio_harmonic) {
+        d->overtone_end = d->n - back;
         return '\0';
-    /* a key's tones are pure; a note of music or a harmonic of a voice has overtones */
-    if (p[8 + col] > *high * d->ratio_harmonic)
+    }
+    if (*high < *low * d->twist_low || *high > *low * d->twist_high || *low + *high < MIN_SHARE * total)
         return '\0';
     return DTMF_KEYS[row][col];
 }
 
-/* The digit is over: it ended with the last window that still showed it. */
+/* The digit is over: it ended with the last window that still showed it. It is a key's only
+ * if no window from just before it to now showed its pair with an overtone: a note of music
+ * on a row and a column frequency has overtones that come and go as its partials beat, and
+ * between the windows that lose them it passed for a digit, taken and released again and
+ * again ("111" from one chord: 5 in 8 h of the false-alarm bench's music, on four seeds). */
 static void release(sq_dtmf_rx *d)
 {
     d->on.low_dbm0 = sq_power_to_dbm0(d->low_sum / d->level_windows);
     d->on.high_dbm0 = sq_power_to_dbm0(d->high_sum / d->level_windows);
-    if (d->q_len < QUEUE)
+    int overtones = d->overtone_end && d->overtone_end + 2 * HOP >= d->on.start_sample;
+    if (!overtones && d->q_len < QUEUE)
         d->queue[(d->q_head + d->q_len++) % QUEUE] = d->on;
     d->current = '\0';
 }
