@@ -33,7 +33,8 @@
 /* A stretch takes back the clear characters heard since its onset, which in steady noise
  * can lie seconds back. Noise now and then passes the carrier tests for a few bits; such a
  * stretch reads nothing itself, and what it took back is noise too. Data needs the carrier
- * on for at least one character (a start bit, 8 bits, a stop bit). */
+ * on for at least one character (a start bit, 8 bits, a stop bit), and one good character
+ * read with it on (l->carried): what was taken back only adds to those. */
 #define MIN_CARRIER_BITS 10u
 /* V.8 7.x: a CM or JM counts once two identical sequences arrive in a row */
 #define V8_MIN_REPEATS 2
@@ -212,6 +213,13 @@ static void count_transitions(sq_fsk_lane *l)
     l->keyed_seen = now;
 }
 
+/* A character framed before the carrier came on that a stretch may take back: since the
+ * signal's onset, at its level. */
+static int in_backfill_window(const sq_recent_char *r, uint64_t onset, double level_dbm0)
+{
+    return r->c.end_sample != 0 && r->c.start_sample >= onset && r->level_dbm0 >= level_dbm0 - BACKFILL_LEVEL_DB;
+}
+
 static int backfill_worthy(const sq_recent_char *r)
 {
     return r->confidence >= BACKFILL_MIN_CONFIDENCE && !r->c.framing_error && !r->c.parity_error;
@@ -237,20 +245,21 @@ static void open_segment(sq_decoder *d, sq_fsk_lane *l)
     l->keyed_seen = l->keyed;
     uint64_t earliest = sq_fskdemod_onset_sample(l->demod);
     double level_dbm0 = sq_fskdemod_level_dbm0(l->demod);
+    /* only where the clear characters outnumber the rest there: a chord change swung the
+     * decision for half a second, framing mostly unclear characters and a few clear ones,
+     * and the carrier test passed on the steadier hold after it */
     size_t clear = 0, unclear = 0;
     for (size_t k = 0; k < SQ_RECENT_CHARS; k++) {
-        const sq_recent_char *r = &l->recent[k];
-        if (r->c.end_sample == 0 || r->c.start_sample < earliest || r->level_dbm0 < level_dbm0 - BACKFILL_LEVEL_DB)
+        if (!in_backfill_window(&l->recent[k], earliest, level_dbm0))
             continue;
-        if (backfill_worthy(r))
+        if (backfill_worthy(&l->recent[k]))
             clear++;
         else
             unclear++;
     }
     for (size_t k = 0; k < SQ_RECENT_CHARS && clear > unclear; k++) {
         sq_recent_char *r = &l->recent[(l->recent_next + k) % SQ_RECENT_CHARS];
-        if (r->c.end_sample == 0 || r->c.start_sample < earliest || r->level_dbm0 < level_dbm0 - BACKFILL_LEVEL_DB ||
-            !backfill_worthy(r))
+        if (!in_backfill_window(r, earliest, level_dbm0) || !backfill_worthy(r))
             continue;
         append_char(d, l, &r->c, 0);
         double start = to_s(r->c.start_sample) - 1.0 / l->params->baud;
