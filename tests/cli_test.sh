@@ -466,6 +466,13 @@ PY
         { bad "phase 2, both sides on one channel, seed $seed"; show "$T/both.json" "$T/err"; }
 done
 
+# Unnamed energy on one channel of a real call that the other channel's audio explains, 12 dB
+# or more under what that channel sent in the second before or during it, is its echo: said
+# as an echo, not as something "not identified" of this channel's own. On these calls every
+# "wideband" that far under the other side's signal was such an echo, so none may be left
+# (before: the echo of the answerer's JM on the rh56 call's caller channel, 19 dB under it,
+# just after JM had ended). Checked on the same decodes as this:
+#
 # V.34 / V.90 phase 2 on the real calls: where tone A or B is heard, both sides' INFO0 read
 # with a good CRC, every INFO frame's CRC checks, the answer / analogue modem's INFO1a
 # gives symbol rates, and no FSK "text" is read from phase 2 or what follows it
@@ -491,21 +498,7 @@ ok = ok and not [e for e in ev if e["type"] in ("v21", "bell103", "guard") and e
 print("# phase 2:", len(info), "INFO frames,", len(tones), "tones,", "ok" if ok else "mismatch")
 sys.exit(0 if ok else 1)
 PY
-done
-[ $found -eq 1 ] || skipped 1 "no real calls under $REC"
-
-# Unnamed energy on one channel of a real call that the other channel's audio explains, 12 dB
-# or more under what that channel sent in the second before or during it, is its echo: said
-# as an echo, not as something "not identified" of this channel's own. On these calls every
-# "wideband" that far under the other side's signal was such an echo, so none may be left
-# (before: the echo of the answerer's JM on the rh56 call's caller channel, 19 dB under it,
-# just after JM had ended)
-found=0
-for f in "$REC"/real-calls/*.wav "$REC"/goughlui_v34*.wav; do
-    [ -f "$f" ] || continue
-    found=1
-    "$SQ" decode --json "$f" >"$T/ue.json" 2>/dev/null
-    python3 - "$T/ue.json" <<'PY' && ok || { bad "unnamed echo in $f"; show "$T/ue.json"; }
+    python3 - "$T/p2.json" <<'PY' && ok || { bad "unnamed echo in $f"; show "$T/p2.json"; }
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 named = [e for e in ev if e["type"] not in ("wideband", "echo", "summary") and "level_dbm0" in e]
@@ -517,6 +510,7 @@ sys.exit(1 if bad else 0)
 PY
 done
 [ $found -eq 1 ] || skipped 1 "no real calls under $REC"
+
 
 # V.34 phases 3 and 4 on the real V.34 calls: each side's S, TRN and E, both MPs with their
 # CRC, and the rates they settle as the file's name gives them (where it gives them); on the
