@@ -762,6 +762,29 @@ assert all(abs(e["loss_db"] - 15.5) < 1.5 and e["removed_db"] > 20 for e in echo
 PY
         { bad "v34_startup: both start-ups with echoes 15 dB down, seed $seed"; show "$T/echo15.json" "$T/err"; }
 done
+# An answer tone on channel 2 and its echo on channel 1, 20 dB down and 150 ms late: the echo
+# is not a second answer tone, and the 150 ms it goes on after the tone has stopped are told
+# as echo (they had been left blank: the whole echo was dropped as the tone's copy). Where the
+# channel sends a louder signal of its own, the tail is not told (the real calls' CM echo
+# under the caller's JM).
+"$SQ" gen ansam -o "$T/tail-src.wav" --duration 3 2>"$T/err" &&
+    sox "$T/tail-src.wav" "$T/tail-ch2.wav" pad 0.5 1.0 && sox "$T/tail-src.wav" "$T/tail-ch1.wav" vol -20 dB pad 0.65 0.85 &&
+    sox -M "$T/tail-ch1.wav" "$T/tail-ch2.wav" "$T/tail.wav" && "$SQ" decode --json "$T/tail.wav" >"$T/tail.json" 2>>"$T/err" &&
+    "$SQ" gen ct -o "$T/tail-ct.wav" --duration 1 2>>"$T/err" && sox "$T/tail-ct.wav" "$T/tail-own.wav" pad 3.3 0.2 &&
+    sox -m "$T/tail-ch1.wav" "$T/tail-own.wav" "$T/tail-ch1b.wav" &&
+    sox -M "$T/tail-ch1b.wav" "$T/tail-ch2.wav" "$T/tail2.wav" && "$SQ" decode --json "$T/tail2.wav" >"$T/tail2.json" 2>>"$T/err"
+python3 - "$T/tail.json" "$T/tail2.json" <<'PY' && ok "decode: an answer tone's echo tail is told as echo" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+ch1 = [(e["type"], e["t_s"], e["end_s"]) for e in ev if e.get("ch") == 1]
+print("# ch1:", ch1)
+assert len(ch1) == 1 and ch1[0][0] == "echo" and abs(ch1[0][1] - 3.5) < 0.03 and abs(ch1[0][2] - 3.65) < 0.03, ch1
+ev = [json.loads(l) for l in open(sys.argv[2])]
+ch1 = [e["type"] for e in ev if e.get("ch") == 1]
+print("# ch1 with its own CT:", ch1)
+assert ch1 == ["ct"], ch1
+PY
+    { bad "decode: an answer tone's echo tail is told as echo"; show "$T/tail.json" "$T/err"; }
 # Packets lost on a VoIP call leave gaps of 20-60 ms in a training: the modem's clock and
 # carrier go on through them, and so does the reading. Zeros in phase 3's and phase 4's TRN
 # (20 ms each for the caller at 3200; 40 and 60 ms for the answerer at 3429): both MPs

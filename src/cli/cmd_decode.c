@@ -313,10 +313,16 @@ static int is_unnamed_echo(const timeline *t, const timeline_event *e)
 }
 
 #define TRAINING_ECHO_MAX_DELAY_S 0.06
+/* Two of the unnamed lane's 20 ms blocks: a shorter tail is where the ends of the two
+ * events were timed, not a round trip. */
+#define ECHO_TAIL_MIN_S 0.04
 
-static int is_echo(const timeline *t, size_t i)
+/* Whether event i is an echo; *source is then the event it echoes (SIZE_MAX for energy
+ * nothing named that the other channel explains). */
+static int is_echo(const timeline *t, size_t i, size_t *source)
 {
     const timeline_event *e = &t->items[i];
+    *source = SIZE_MAX;
     for (size_t j = 0; j < t->n; j++) {
         const timeline_event *o = &t->items[j];
         int overlap = o->ev.start_s < e->ev.end_s && e->ev.start_s < o->ev.end_s;
@@ -332,10 +338,34 @@ static int is_echo(const timeline *t, size_t i)
             continue;
         /* a V.90 analogue modem's upstream runs 10-12 dB under the digital one's downstream */
         double margin = is_wideband_data(e->ev.type) ? DATA_ECHO_MARGIN_DB : ECHO_MARGIN_DB;
-        if (o->ev.level_dbm0 >= e->ev.level_dbm0 + margin)
+        if (o->ev.level_dbm0 >= e->ev.level_dbm0 + margin) {
+            *source = j;
             return 1;
+        }
     }
     return is_unnamed_echo(t, e);
+}
+
+/* Whether e's channel carries a signal of its own over most of from..to, far louder than e
+ * (the caller's JM under the echo of its own CM's end): an echo there is not worth a line. */
+static int louder_own_signal(const timeline *t, const timeline_event *e, double from, double to)
+{
+    double covered = 0.0;
+    for (size_t j = 0; j < t->n; j++) {
+        const timeline_event *o = &t->items[j];
+        if (o != e && o->channel == e->channel && o->ev.type != SQ_EVENT_ECHO &&
+            o->ev.level_dbm0 >= e->ev.level_dbm0 + UNNAMED_ECHO_MARGIN_DB)
+            covered += fmax(0.0, fmin(o->ev.end_s, to) - fmax(o->ev.start_s, from));
+    }
+    return covered > 0.5 * (to - from);
+}
+
+/* Whether the echo e outlasts its source by more than how their ends were timed, with no
+ * louder signal of its own channel over most of that tail. */
+static int echo_tail(const timeline *t, const timeline_event *e, const timeline_event *source)
+{
+    double from = source->ev.end_s, to = e->ev.end_s;
+    return to - from >= ECHO_TAIL_MIN_S && !louder_own_signal(t, e, from, to);
 }
 
 /* Progress on stderr for files over a minute, only when stderr is a terminal: one line
@@ -398,9 +428,21 @@ static void print_ready(timeline *t, double horizon)
         if (e->ev.end_s > horizon)
             break;   /* it, and so everything after it, waits */
         e->printed = 1;
-        if (is_echo(t, i)) {
-            if (e->ev.type != SQ_EVENT_WIDEBAND)
+        size_t source;
+        if (is_echo(t, i, &source)) {
+            if (e->ev.type != SQ_EVENT_WIDEBAND) {
+                /* a signal's echo outlasts it by the round trip; where it goes on alone for
+                 * a while, that tail is said as echo, in its place in the timeline */
+                if (source == SIZE_MAX || !echo_tail(t, e, &t->items[source]))
+                    continue;
+                e->ev.start_s = t->items[source].ev.end_s;
+                e->ev.type = SQ_EVENT_ECHO;
+                e->ev.fsk_channel = 3 - e->channel;
+                e->printed = 0;
+                qsort(t->items, t->n, sizeof *t->items, cmp_events);
+                i = (size_t)-1;   /* from the start again: it may now come after others */
                 continue;
+            }
             /* energy nothing named that is the other channel's echo: said as that */
             e->ev.type = SQ_EVENT_ECHO;
             e->ev.fsk_channel = 3 - e->channel;
