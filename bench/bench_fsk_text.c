@@ -8,7 +8,8 @@
  * Each file has 0.25 s of the noise alone, then 0.3 s of mark, the text and 0.1 s of mark,
  * one oscillator keyed by the bits (continuous phase); white noise over 0-4 kHz at the SNR
  * against the FSK's -13 dBm0. squeal decode finds the mode itself (every v21 or bell103
- * event's text counts); minimodem --rx is told the baud rate and the two frequencies. A
+ * event's text counts, when it is readable: the timeline withholds it under 7 dB of decision
+ * SNR); minimodem --rx is told the baud rate and the two frequencies. A
  * character counts as right when it is in the longest common subsequence of what was sent
  * and what came out; the rest of what came out is counted beside it.
  *
@@ -89,7 +90,7 @@ static size_t squeal_reads(const float *x, size_t n, char *got)
         if (i == n)
             sq_decoder_finish(d);
         while (sq_decoder_next_event(d, &ev) == SQ_OK)
-            if ((ev.type == SQ_EVENT_V21 || ev.type == SQ_EVENT_BELL103) && ev.data)
+            if ((ev.type == SQ_EVENT_V21 || ev.type == SQ_EVENT_BELL103) && ev.data && sq_event_readable(&ev))
                 for (size_t k = 0; k < ev.data_len && m < MAX_OUT; k++)
                     got[m++] = (char)ev.data[k];
     }

@@ -129,7 +129,12 @@ typedef struct sq_event {
     int fsk_channel;        /* FSK and V.22 events: 1 or 2 (the caller's or the answerer's band) */
     int rate;               /* sb1 and data events: bit/s (600 baud: 1200 or 2400) */
     double snr_db;          /* data events: mean symbol SNR the receiver measured (16-QAM
-                             * needs about 20 dB for clean data, 4-point about 13 dB) */
+                             * needs about 20 dB for clean data, 4-point about 13 dB). V.21
+                             * and Bell 103 events: their bits' decision SNR, the square of
+                             * the mean |mark - space| / (mark + space) over its variance
+                             * (white noise at 10 dB over 0-4 kHz gives about 22 dB, 0 dB
+                             * 12; under 10 dB one character in seven or more is wrong;
+                             * API 2.9) */
     const uint8_t *data;    /* FSK and data events: the characters received; valid until the next call */
     size_t data_len;
     size_t char_errors;     /* FSK events: characters dropped for framing or parity errors */
@@ -173,7 +178,9 @@ SQ_API const char *sq_event_type_to_str(sq_event_type t);
 
 /* Whether a V.22 / V.22bis data event's bytes mean anything: 0 when its symbol SNR is under
  * the level at which the decisions are mostly guesses (16 points: 14 dB, a symbol error in a
- * few percent; 4 points: 8 dB). 1 for every other event. (API 2.7) */
+ * few percent; 4 points: 8 dB). (API 2.7) The same for V.21 and Bell 103 events, whose
+ * snr_db is their bits' decision SNR: 0 under 7 dB, where about half the characters are
+ * wrong (API 2.9). 1 for every other event. */
 SQ_API int sq_event_readable(const sq_event *ev);
 
 /* V.34 line probing's tones (10.1.2.4, Table 17): every 150 Hz from 150 to 3750 Hz, without

@@ -57,6 +57,13 @@ typedef struct sq_recent_char {
     float level_dbm0;   /* the band's level as it ended */
 } sq_recent_char;
 
+/* How open an FSK stretch's eye is: the sums of |confidence| at its bits' decision instants
+ * (fsk_lane.c's stretch_snr_db). */
+typedef struct sq_fsk_eye {
+    double sum, sum_sq;
+    size_t bits;
+} sq_fsk_eye;
+
 /* One FSK channel being listened to: demodulator, start-stop receiver and the event that
  * its current carrier-on stretch is building. */
 typedef struct sq_fsk_lane {
@@ -83,6 +90,7 @@ typedef struct sq_fsk_lane {
     uint64_t valid_at[SQ_VALID_TIMES];   /* where the last good characters started */
     double level_sum;
     size_t level_count;
+    sq_fsk_eye eye;                /* the decisions of its bits with the carrier on */
     uint64_t last_carrier_sample;
     /* where the last stretch's carrier went off: a stretch that opens again on the same
      * signal (the carrier lost and found at low SNR, no new onset) starts no earlier */
@@ -94,6 +102,7 @@ typedef struct sq_fsk_lane {
     sq_event pending_ev;
     int pending_buf;
     size_t pending_valid;
+    sq_fsk_eye pending_eye;
     /* V.8 on V.21 lanes: the run of identical sequences being received */
     sq_v8_rx *v8rx;
     int v8_run;                    /* sequences in the run (0: none) */
