@@ -762,6 +762,23 @@ assert all(abs(e["loss_db"] - 15.5) < 1.5 and e["removed_db"] > 20 for e in echo
 PY
         { bad "v34_startup: both start-ups with echoes 15 dB down, seed $seed"; show "$T/echo15.json" "$T/err"; }
 done
+# V.21 at -4 dB SNR breaks into stretches with their own decision SNR: those under 7 dB (about
+# half their characters wrong) show no text, in JSON or in words; the others show theirs.
+"$SQ" gen v21 --text "The quick brown fox jumps over the lazy dog 0123456789 The quick brown fox jumps over the lazy dog 0123456789 The quick brown fox" \
+    --snr -4 --seed 7 -o "$T/v21poor.wav" 2>"$T/err" && "$SQ" decode --json "$T/v21poor.wav" >"$T/v21poor.json" 2>>"$T/err" &&
+    "$SQ" decode "$T/v21poor.wav" >"$T/v21poor.txt" 2>>"$T/err"
+python3 - "$T/v21poor.json" "$T/v21poor.txt" <<'PY' && ok "decode: FSK text too poor to read is withheld" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if '"type":"v21"' in l]
+low = [e for e in ev if not e["readable"]]
+print("# stretches:", [(e["snr_db"], e.get("text")) for e in ev])
+assert low and all(e["snr_db"] <= 7.0 and "text" not in e and e["chars_withheld"] > 0 for e in low), low
+assert all(e["text"] for e in ev if e["readable"]) and all(e["readable"] for e in ev if e["snr_db"] > 7.0), ev
+words = [l for l in open(sys.argv[2]) if " v21 " in l]
+assert sum("too low to read" in l for l in words) == len(low), words
+assert all("expect wrong characters" in l for l in words if "too low" not in l and float(l.split("SNR")[1].split()[0]) < 10.0), words
+PY
+    { bad "decode: FSK text too poor to read is withheld"; show "$T/v21poor.json" "$T/err"; }
 # An answer tone on channel 2 and its echo on channel 1, 20 dB down and 150 ms late: the echo
 # is not a second answer tone, and the 150 ms it goes on after the tone has stopped are told
 # as echo (they had been left blank: the whole echo was dropped as the tone's copy). Where the
