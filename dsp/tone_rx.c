@@ -18,6 +18,11 @@
 #define OFF_FRAMES 8           /* 40 ms of absence closes it (a reversal dip lasts ~15 ms) */
 #define MAX_SEG_FRAMES 2400    /* 12 s analysed per segment; longer tones keep their ends */
 #define MIN_PURITY 0.5
+/* A tone already open stays while it holds this share: under another signal as loud as
+ * itself and some noise (the answerer's ANSam under the caller's CM on a one-channel
+ * recording at 10 dB SNR) it holds 40-50 % of the frame, and had ended there, 0.3 s early.
+ * Its frequency must still hold steady, so FSK's swings across it do not keep it. */
+#define KEEP_PURITY 0.25
 /* Another of the bank's tones in the frame, holding at least this share of it, is left out
  * of the power a tone's purity is measured against. */
 #define SECOND_TONE_SHARE 0.25
@@ -376,7 +381,8 @@ static void track_frame(sq_tonerx *t, track *k, float complex x, double total_po
      * most a present frame can have: a frame under that in purity or level is absent
      * whatever its offset, and its offset (an arctangent) is not worked out. */
     double most = frame_tone_power(t, x, MAX_OFFSET_HZ);
-    int loud = total_power > 0.0 && most >= MIN_PURITY * total_power && most >= t->min_level_power;
+    double purity = k->in_segment ? KEEP_PURITY : MIN_PURITY;
+    int loud = total_power > 0.0 && most >= purity * total_power && most >= t->min_level_power;
     int present = loud;
     if (loud) {
         if (!k->prev_offset_known)
@@ -387,7 +393,7 @@ static void track_frame(sq_tonerx *t, track *k, float complex x, double total_po
         present = steady && fabs(offset) <= MAX_OFFSET_HZ;
         if (present) {
             double p = frame_tone_power(t, x, offset);
-            present = p >= MIN_PURITY * total_power && p >= t->min_level_power;
+            present = p >= purity * total_power && p >= t->min_level_power;
             if (present && k->harmonics_measured)
                 measure_harmonics(t, w, k->f0 + offset, total_power - p, &hs);
         }

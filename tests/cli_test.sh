@@ -762,6 +762,21 @@ assert all(abs(e["loss_db"] - 15.5) < 1.5 and e["removed_db"] > 20 for e in echo
 PY
         { bad "v34_startup: both start-ups with echoes 15 dB down, seed $seed"; show "$T/echo15.json" "$T/err"; }
 done
+# A one-channel line at 6 dB SNR: the answerer's ANSam with the caller's CM starting under it
+# at one level. The tone holds under half the frame there; it had ended up to 0.4 s early
+# (seeds 1, 3 and 6), and now ends where the answerer's own file says, on six seeds.
+for seed in 1 2 3 4 5 6; do
+    "$SQ" sim --snr 6 --seed $seed --wav "$T/amcm" >/dev/null 2>"$T/err" &&
+        "$SQ" decode --json "$T/amcm-answerer.wav" >"$T/amcm-a.json" 2>>"$T/err" &&
+        "$SQ" decode --json "$T/amcm-line.wav" >"$T/amcm-l.json" 2>>"$T/err"
+    python3 - "$T/amcm-a.json" "$T/amcm-l.json" <<'PY' && ok "decode: ANSam under CM on one channel keeps its end, seed $seed" ||
+import json, sys
+alone, line = ([json.loads(l) for l in open(p) if '"type":"ansam' in l] for p in sys.argv[1:3])
+print("# ANSam alone:", [(e["t_s"], e["end_s"]) for e in alone], "on the line:", [(e["t_s"], e["end_s"]) for e in line])
+assert len(alone) == 1 and len(line) == 1 and abs(line[0]["end_s"] - alone[0]["end_s"]) < 0.03
+PY
+        { bad "decode: ANSam under CM on one channel keeps its end, seed $seed"; show "$T/amcm-l.json" "$T/err"; }
+done
 # V.21 at -4 dB SNR breaks into stretches with their own decision SNR: those under 7 dB (about
 # half their characters wrong) show no text, in JSON or in words; the others show theirs.
 "$SQ" gen v21 --text "The quick brown fox jumps over the lazy dog 0123456789 The quick brown fox jumps over the lazy dog 0123456789 The quick brown fox" \
