@@ -330,39 +330,6 @@ START_TEST(test_typed_fsk_at_low_snr)
 }
 END_TEST
 
-/* At -3 dB SNR the carrier detector loses a continuous stream now and then and finds it again
- * without a new onset. Each stretch starts where the last one on its lane ended: every one
- * had started at the stream's onset, one over another (seeds 1-8 on the four channels). */
-START_TEST(test_fsk_stretches_follow_each_other)
-{
-    const char *text = "The quick brown fox jumps over the lazy dog 0123456789 "
-                       "The quick brown fox jumps over the lazy dog 0123456789";
-    const sq_event_type type[] = { SQ_EVENT_V21, SQ_EVENT_V21, SQ_EVENT_BELL103, SQ_EVENT_BELL103 };
-    size_t split = 0;
-    for (int k = 0; k < 4; k++)
-        for (uint64_t seed = 1; seed <= 8; seed++) {
-            sig s = make_fsk(TYPED_CHANNELS[k], &SQ_ASYNC_8N1, text, -13.0, 0.0);
-            add_noise(&s, sqrt(sq_dbm0_to_power(-13.0) / pow(10.0, -3.0 / 10.0)), seed + 600);
-            events e;
-            decode_sig(&s, 800, &e);
-            double last_end_s = -1.0;
-            size_t on_lane = 0;
-            for (size_t i = 0; i < e.n; i++) {
-                const sq_event *ev = &e.ev[i];
-                if (ev->type != type[k] || ev->fsk_channel != 1 + k % 2)
-                    continue;
-                ck_assert_msg(ev->start_s >= last_end_s, "channel %d seed %d: a stretch at %.3f-%.3f s, the last ended at %.3f s",
-                              k, (int)seed, ev->start_s, ev->end_s, last_end_s);
-                last_end_s = ev->end_s;
-                on_lane++;
-            }
-            split += on_lane > 1;
-            sig_free(&s);
-        }
-    ck_assert_msg(split >= 8, "only %zu of 32 streams split: the case is not being tested", split);
-}
-END_TEST
-
 /* An FSK stretch's snr_db is its bits' decision SNR: it follows the line's SNR, about 12 dB
  * over it (the channel's band is a tenth of 0-4 kHz) from 10 dB down to 0 dB, on every channel
  * and seed; and a stretch under 7 dB is not readable (sq_event_readable), where V.21 had
@@ -1244,7 +1211,6 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_typed_fsk_is_data);
     tcase_add_test(tc, test_typed_fsk_every_character);
     tcase_add_test(tc, test_typed_fsk_at_low_snr);
-    tcase_add_test(tc, test_fsk_stretches_follow_each_other);
     tcase_add_test(tc, test_fsk_events_carry_their_snr);
     tcase_add_test(tc, test_noise_before_fsk_is_not_its_text);
     tcase_add_test(tc, test_beating_partials_are_not_fsk);

@@ -42,6 +42,8 @@ typedef struct timeline {
     int added;               /* events arrived since the last print_ready */
     double next_due;         /* the earliest end of an event still waiting (INFINITY: none) */
     call_summary summary;    /* of the events shown */
+    /* where the last FSK stretch shown on each lane ended: [channel - 1][bell103][chan - 1] */
+    double fsk_shown_end[2][2][2];
 } timeline;
 
 static void decode_usage(FILE *out)
@@ -229,7 +231,24 @@ static int cmp_events(const void *a, const void *b)
     const timeline_event *x = a, *y = b;
     if (x->ev.start_s != y->ev.start_s)
         return x->ev.start_s < y->ev.start_s ? -1 : 1;
-    return x->channel - y->channel;
+    if (x->channel != y->channel)
+        return x->channel - y->channel;
+    return x->ev.end_s < y->ev.end_s ? -1 : x->ev.end_s > y->ev.end_s;
+}
+
+/* An FSK lane's stretches all start at their signal's onset (libsqueal's decoder judges each
+ * as part of the signal it belongs to: the tail of a message's crosstalk is that message's,
+ * and an echo). Where the carrier was lost and found on one signal, at low SNR, each later
+ * stretch is shown from where the last one on its lane ended: at -3 dB every stretch of a
+ * stream had been shown from its onset, one over another. */
+static void after_last_stretch(timeline *t, timeline_event *e)
+{
+    if (e->ev.type != SQ_EVENT_V21 && e->ev.type != SQ_EVENT_BELL103)
+        return;
+    double *end = &t->fsk_shown_end[e->channel == 2][e->ev.type == SQ_EVENT_BELL103][e->ev.fsk_channel == 2];
+    if (e->ev.start_s < *end)
+        e->ev.start_s = *end;
+    *end = e->ev.end_s;
 }
 
 /* On a stereo recording with one direction per channel, each channel also carries the far
@@ -447,6 +466,7 @@ static void print_ready(timeline *t, double horizon)
             e->ev.type = SQ_EVENT_ECHO;
             e->ev.fsk_channel = 3 - e->channel;
         }
+        after_last_stretch(t, e);
         if (e->ev.type == SQ_EVENT_V34_DATA && e->ev.symbol_rate > 0.0)   /* after E: at the MPs' rate */
             e->ev.rate = call_summary_mp_rate(&t->summary, e->ev.fsk_channel);
         (t->json ? timeline_print_json : timeline_print_text)(stdout, e);

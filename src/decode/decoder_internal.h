@@ -92,9 +92,6 @@ typedef struct sq_fsk_lane {
     size_t level_count;
     sq_fsk_eye eye;                /* the decisions of its bits with the carrier on */
     uint64_t last_carrier_sample;
-    /* where the last stretch's carrier went off: a stretch that opens again on the same
-     * signal (the carrier lost and found at low SNR, no new onset) starts no earlier */
-    uint64_t stretch_floor;
     sq_fsk_transitions keyed;      /* the stretch's transitions against the bit clock */
     sq_fsk_transitions keyed_seen; /* the demodulator's tally when last read */
     /* a closed segment waiting for its rival's to close, to keep the better of the two */

@@ -234,10 +234,7 @@ static void open_segment(sq_decoder *d, sq_fsk_lane *l)
     memset(&l->ev, 0, sizeof l->ev);
     l->ev.type = l->type;
     l->ev.fsk_channel = l->channel;
-    /* from the signal's onset, or where this lane's last stretch on it ended */
-    uint64_t earliest = sq_fskdemod_onset_sample(l->demod);
-    double floor_s = to_s(l->stretch_floor);
-    l->ev.start_s = to_s(earliest > l->stretch_floor ? earliest : l->stretch_floor);
+    l->ev.start_s = to_s(sq_fskdemod_onset_sample(l->demod));
     l->valid = 0;
     l->carried = 0;
     l->carrier_bits = 0;
@@ -247,6 +244,7 @@ static void open_segment(sq_decoder *d, sq_fsk_lane *l)
     /* from the onset, where the stretch starts */
     sq_fskdemod_transitions(l->demod, &l->keyed);
     l->keyed_seen = l->keyed;
+    uint64_t earliest = sq_fskdemod_onset_sample(l->demod);
     double level_dbm0 = sq_fskdemod_level_dbm0(l->demod);
     /* only where the clear characters outnumber the rest there: a chord change swung the
      * decision for half a second, framing mostly unclear characters and a few clear ones,
@@ -265,7 +263,7 @@ static void open_segment(sq_decoder *d, sq_fsk_lane *l)
         if (!in_backfill_window(r, earliest, level_dbm0) || !backfill_worthy(r))
             continue;
         append_char(d, l, &r->c, 0);
-        double start = fmax(to_s(r->c.start_sample) - 1.0 / l->params->baud, floor_s);
+        double start = to_s(r->c.start_sample) - 1.0 / l->params->baud;
         if (start < l->ev.start_s)
             l->ev.start_s = start > 0.0 ? start : 0.0;
     }
@@ -533,7 +531,6 @@ static void close_segment(sq_decoder *d, sq_fsk_lane *l)
     }
     drop_v8_remnant(d, l);
     l->ev.end_s = to_s(l->last_carrier_sample);
-    l->stretch_floor = l->last_carrier_sample + 1;
     l->ev.level_dbm0 = running_level(l);
     l->ev.snr_db = eye_snr_db(&l->eye);
     if (l->valid > 0) {   /* only data counts: a steady tone also raises carrier */
