@@ -777,6 +777,21 @@ assert len(alone) == 1 and len(line) == 1 and abs(line[0]["end_s"] - alone[0]["e
 PY
         { bad "decode: ANSam under CM on one channel keeps its end, seed $seed"; show "$T/amcm-l.json" "$T/err"; }
 done
+# Both modems' INFO0s on one channel, begun at the same instant (a recording of both sides on
+# one line): INFO0c from -2 to +6 dB against INFO0a. Each lane measures its band against the
+# input less the other carrier's band; that was left out only once the other lane heard
+# phase 2, so the two raced and one of the two frames, or both, went unread.
+"$SQ" gen info0a -o "$T/i0a.wav" 2>"$T/err" && "$SQ" gen info0c -o "$T/i0c.wav" 2>>"$T/err" || bad "gen info0a / info0c"
+for gain in 0.79 1.0 1.26 1.58 2.0; do
+    sox -m -v 1 "$T/i0a.wav" -v $gain "$T/i0c.wav" "$T/i0mix.wav" pad 0.3 0.3 && "$SQ" decode --json "$T/i0mix.wav" >"$T/i0mix.json" 2>>"$T/err"
+    python3 - "$T/i0mix.json" <<'PY' && ok "decode: INFO0a and INFO0c at once on one channel, INFO0c x$gain" ||
+import json, sys
+frames = sorted(e["frame"] for e in map(json.loads, open(sys.argv[1])) if e.get("type") == "info0" and e["crc_ok"])
+print("# frames:", frames)
+assert frames == ["info0a", "info0c"], frames
+PY
+        { bad "decode: INFO0a and INFO0c at once on one channel, INFO0c x$gain"; show "$T/i0mix.json" "$T/err"; }
+done
 # At -3 dB SNR the carrier detector loses a continuous stream now and then and finds it again
 # on the same signal. Each stretch is shown from where the last one on its lane ended: every
 # one had been shown from the stream's onset, one over another (4 channels, 4 seeds).

@@ -32,14 +32,13 @@
  * held a tone's share of the band in one chunk now and then: 10-20 % of them, each waking
  * the lane's eight-phase receiver for a replay and the chunk. */
 #define TONE_WAKE_CHUNKS 2u
-#define BAND_SHARE 0.3            /* of the input's power in the carrier's band (tone A's guard
-                                   * takes more than half the rest), leaving out the other
-                                   * carrier's band while the other lane hears phase 2 there: on
-                                   * a recording of both sides on one channel the other modem's
-                                   * tone sounds there at the same time, 4 dB over the answerer's
-                                   * INFO0 on the real calls mixed to mono */
-#define OTHER_TONE_RUN 8          /* clear 0s in a row: a tone beginning (13 ms) */
-#define OTHER_AFTER_FRAME_S 0.3   /* a tone follows an INFO0 at once (V.34 11.2) */
+/* Of the input's power in the carrier's band (tone A's guard takes more than half the rest),
+ * leaving out the other carrier's band as the band watch measures it: on a recording of both
+ * sides on one channel the other modem's INFO0 and tone sound there at the same time, 4 dB
+ * over the answerer's INFO0 on the real calls mixed to mono. Left out only while the other
+ * lane heard phase 2, the two INFO0s raced: they begin within a symbol of each other, and
+ * the lane that started reading first kept the other from its sync. */
+#define BAND_SHARE 0.3
 #define OTHER_HOLD 0.917             /* per clock phase: 8 a symbol make 3 dB */
 #define CLEAR_RATIO 0.7           /* |Re| / |product|: a decision, not a guess */
 #define FRAME_CLEAR_MEAN 0.85     /* a frame without a good CRC is reported only this clear */
@@ -110,15 +109,8 @@ typedef struct lane_ctx {
     sq_decoder *d;
     sq_phase2_lane *l;
     double guard;
-    double other_band;   /* the other lane's band power while it hears phase 2, else 0 */
+    double other_band;   /* the power in the other carrier's band over the chunk */
 } lane_ctx;
-
-/* The lane hears phase 2: a tone open or beginning, or a frame just read. */
-static int hears_phase2(const sq_decoder *d, const sq_phase2_lane *l)
-{
-    return l->tone_open || l->run >= OTHER_TONE_RUN ||
-           (l->last_frame_end && d->samples < l->last_frame_end + (uint64_t)(OTHER_AFTER_FRAME_S * SQ_PROCESSING_RATE_HZ));
-}
 
 static void remember_span(sq_phase2_lane *l, double start_s, double end_s)
 {
@@ -475,7 +467,7 @@ void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n)
     for (int i = 0; i < 2; i++) {
         /* the guard's power over this chunk, for tone A's check, from the band watch */
         lane_ctx c = { .d = d, .l = &d->phase2[i], .guard = sq_band_watch_peak(&d->watch, d->guard_band),
-                       .other_band = hears_phase2(d, &d->phase2[1 - i]) ? d->phase2[1 - i].band_power : 0.0 };
+                       .other_band = sq_band_watch_peak(&d->watch, d->phase2[1 - i].band) };
         sq_phase2_lane *l = c.l;
         /* A lane rests while nothing it reads can be there: its band quiet, another modem's
          * data on, or its own modem training (until a tone, a retrain's A or B, stands out).
