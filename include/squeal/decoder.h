@@ -131,7 +131,8 @@ typedef struct sq_event {
     double snr_db;          /* data events: mean symbol SNR the receiver measured (16-QAM
                              * needs about 20 dB for clean data, 4-point about 13 dB). V.21
                              * and Bell 103 events: their bits' decision SNR, the square of
-                             * the mean |mark - space| / (mark + space) over its variance
+                             * the mean |mark - space| / (mark + space) (in power) over its
+                             * variance
                              * (white noise at 10 dB over 0-4 kHz gives about 22 dB, 0 dB
                              * 12; under 10 dB one character in seven or more is wrong;
                              * API 2.9) */

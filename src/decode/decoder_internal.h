@@ -58,7 +58,7 @@ typedef struct sq_recent_char {
 } sq_recent_char;
 
 /* How open an FSK stretch's eye is: the sums of |confidence| at its bits' decision instants
- * (fsk_lane.c's stretch_snr_db). */
+ * (fsk_lane.c's eye_snr_db). */
 typedef struct sq_fsk_eye {
     double sum, sum_sq;
     size_t bits;
