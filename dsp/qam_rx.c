@@ -14,6 +14,7 @@
 #include "dsp/qam.h"
 #include "dsp/rrc.h"
 #include "dsp/sample_guard.h"
+#include "dsp/sample_ring.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
 #include "squeal/time_base.h"
@@ -417,10 +418,10 @@ size_t sq_qam_rx_process(sq_qam_rx *r, const float *x, size_t n, sq_qam_symbol *
     for (size_t i = 0; i < n;) {
         /* store a chunk, then take every half-symbol instant it completes */
         size_t len = n - i < CHUNK ? n - i : CHUNK;
-        for (size_t j = 0; j < len; j++) {
-            size_t k = (r->n_in + j) % RING;
-            r->ring[k] = r->ring[k + RING] = sq_sample_guard(x[i + j]);
-        }
+        float kept[CHUNK];
+        sq_sample_guard_copy(kept, x + i, len);
+        size_t head = (size_t)(r->n_in % RING);
+        sq_ring_keep(r->ring, RING, &head, kept, len);
         r->n_in += len;
         i += len;
         double last = (double)r->n_in - HALF_SPAN - 1.0;

@@ -380,9 +380,12 @@ static void track_frame(sq_tonerx *t, track *k, float complex x, double total_po
     /* The window's gain falls off the bin, so the tone's power read at MAX_OFFSET_HZ is the
      * most a present frame can have: a frame under that in purity or level is absent
      * whatever its offset, and its offset (an arctangent) is not worked out. */
-    double most = frame_tone_power(t, x, MAX_OFFSET_HZ);
     double purity = k->in_segment ? KEEP_PURITY : MIN_PURITY;
-    int loud = total_power > 0.0 && most >= purity * total_power && most >= t->min_level_power;
+    int loud = 0;
+    if (total_power > 0.0) {   /* none while the whole bank rests */
+        double most = frame_tone_power(t, x, MAX_OFFSET_HZ);
+        loud = most >= purity * total_power && most >= t->min_level_power;
+    }
     int present = loud;
     if (loud) {
         if (!k->prev_offset_known)
@@ -438,13 +441,14 @@ static void analyse_frame(sq_tonerx *t)
     for (size_t i = 0; i < t->ntracks; i++) {
         track *k = &t->tracks[i];
         /* Reference the phase to absolute time (window start), so a tone on f0 stands still. */
-        xs[i] = t->resting >> i & 1u ? 0.0f : sq_dot_real_split(w, k->coef_re, k->coef_im, WIN) * (float complex)k->ref;
+        int rests = t->resting >> i & 1u;
+        xs[i] = rests ? 0.0f : sq_dot_real_split(w, k->coef_re, k->coef_im, WIN) * (float complex)k->ref;
         k->ref *= k->ref_step;
         if ((t->frame_index & 63u) == 0)
             k->ref /= cabs(k->ref);
         /* the least this frequency's tone can hold (read as if on its bin): a second tone
-         * only when it holds a good share of the frame */
-        own[i] = frame_tone_power(t, xs[i], 0.0);
+         * only when it holds a good share of the frame (nothing, resting) */
+        own[i] = rests ? 0.0 : frame_tone_power(t, xs[i], 0.0);
         own[i] = own[i] >= SECOND_TONE_SHARE * total ? own[i] : 0.0;
         others += own[i];
     }

@@ -68,10 +68,14 @@ static void hop(sq_band_watch *w)
         windowed_hop(w->in + h, w->history + (w->samples - SQ_BAND_WATCH_FFT + h) % SQ_BAND_WATCH_HISTORY,
                      w->window + h);
     fftwf_execute(w->plan);
+    /* each bin's power once: the bands overlap */
+    double bin_power[SQ_BAND_WATCH_FFT / 2 + 1];
+    for (size_t k = 0; k <= SQ_BAND_WATCH_FFT / 2; k++)
+        bin_power[k] = (double)w->out[k][0] * w->out[k][0] + (double)w->out[k][1] * w->out[k][1];
     for (size_t b = 0; b < w->n_bands; b++) {
         double p = 0.0;
         for (size_t k = w->band_lo[b]; k <= w->band_hi[b]; k++)
-            p += (double)w->out[k][0] * w->out[k][0] + (double)w->out[k][1] * w->out[k][1];
+            p += bin_power[k];
         p *= w->scale;
         w->peak[b] = w->hopped && w->peak[b] > p ? w->peak[b] : p;
     }

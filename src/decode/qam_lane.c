@@ -230,8 +230,10 @@ static int s1_in_data(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *sym)
          * its SB1 count is 0 inside an S1 run */
         int turn = sq_v22_turn(sym->z, w->prev_z);
         w->prev_z = sym->z;
-        w->usb1_run = turn == 3 ? w->usb1_run + 1 : 0;
-        w->s1_run = (turn == 1 && w->prev_turn == 3) || (turn == 3 && w->prev_turn == 1) ? w->s1_run + 1 : 0;
+        /* as selects: data's turns are random */
+        int alternates = ((turn == 1) & (w->prev_turn == 3)) | ((turn == 3) & (w->prev_turn == 1));
+        w->usb1_run = (w->usb1_run + 1) & -(turn == 3);
+        w->s1_run = (w->s1_run + 1) & -alternates;
         w->prev_turn = turn;
         w->sb1_bits = 0;
         return 0;
@@ -477,9 +479,11 @@ static void listen(sq_decoder *d, sq_qam_lane *l, const float *x, size_t n)
 {
     sq_qam_symbol sym[64];
     size_t ns = sq_qam_rx_process(l->rx, x, n, sym, 64);
+    /* the carrier thresholds as powers: no logarithm per symbol; the level is the one at the
+     * chunk's end for all its symbols (nothing below moves it) */
+    int off = sq_qam_rx_fast_level_power(l->rx) < d->qam_off_power;
     for (size_t k = 0; k < ns; k++) {
-        /* the carrier thresholds as powers: no logarithm per symbol */
-        l->quiet = sq_qam_rx_fast_level_power(l->rx) < d->qam_off_power ? l->quiet + 1 : 0;
+        l->quiet = off ? l->quiet + 1 : 0;
         if (l->quiet == 1 && l->state == QL_DATA && l->history_pos >= FADE_SYMBOLS && !l->lapm)
             l->ev.data_len = l->len_history[(l->history_pos - FADE_SYMBOLS) % 32];
         if (l->state == QL_HUNT) {

@@ -123,6 +123,15 @@ static void keep_bit(sq_hdlc_rx *r, uint8_t bit)
 
 size_t sq_hdlc_rx_bit(sq_hdlc_rx *r, uint8_t bit, uint8_t *frame)
 {
+    /* Most bits are neither a sixth 1 nor a 0 after five: they only count a 1 or end a run,
+     * done here with selects (the bits of data are random, a branch on them a coin toss). */
+    int ones = r->ones, one = bit != 0;
+    if (!((one & (ones == 6)) | (!one & (ones >= 5)))) {
+        r->ones = (ones + 1) & -one;
+        if (!r->hunting)
+            keep_bit(r, (uint8_t)one);
+        return 0;
+    }
     if (bit) {
         if (++r->ones == 7) {         /* abort (or an idle line): no frame until a flag */
             if (!r->hunting && r->nbits > 7)
@@ -134,7 +143,6 @@ size_t sq_hdlc_rx_bit(sq_hdlc_rx *r, uint8_t bit, uint8_t *frame)
             keep_bit(r, 1);
         return 0;
     }
-    int ones = r->ones;
     r->ones = 0;
     if (ones == 5)                   /* a stuffed 0 */
         return 0;

@@ -21,19 +21,6 @@ uint8_t sq_v22_scramble(sq_v22_scrambler *s, uint8_t bit)
     return out;
 }
 
-uint8_t sq_v22_descramble(sq_v22_scrambler *s, uint8_t line_bit)
-{
-    line_bit &= 1u;
-    uint8_t out = (uint8_t)((line_bit ^ (s->reg >> 13) ^ (s->reg >> 16)) & 1u);
-    if (s->ones >= 64) {
-        out ^= 1u;
-        s->ones = 0;
-    }
-    s->reg = (s->reg << 1) | line_bit;
-    s->ones = line_bit ? s->ones + 1 : 0;
-    return out;
-}
-
 int sq_v22_bits_per_symbol(int rate)
 {
     return rate == 600 ? 1 : rate == 1200 ? 2 : rate == 2400 ? 4 : 0;
@@ -62,16 +49,13 @@ float complex sq_v22_map(sq_v22_mapper *m, int rate, const uint8_t *bits)
     return IN_QUADRANT[point] * QUARTER[m->quadrant];
 }
 
+/* Selects, not branches: a decided point's quadrant changes at random in data. The three
+ * conditions exclude each other; none holds for a NaN, which lands in quadrant 3. */
 static int quadrant_of(float complex p)
 {
     float re = crealf(p), im = cimagf(p);
-    if (re > 0.0f && im >= 0.0f)
-        return 0;
-    if (re <= 0.0f && im > 0.0f)
-        return 1;
-    if (re < 0.0f && im <= 0.0f)
-        return 2;
-    return 3;
+    int q0 = (re > 0.0f) & (im >= 0.0f), q1 = (re <= 0.0f) & (im > 0.0f), q2 = (re < 0.0f) & (im <= 0.0f);
+    return 3 - 3 * q0 - 2 * q1 - q2;
 }
 
 void sq_v22_demap(sq_v22_demapper *d, int rate, float complex point, uint8_t *bits)
@@ -99,15 +83,13 @@ int sq_v22_turn(float complex now, float complex before)
 {
     float complex d = now * conjf(before);
     float re = crealf(d), im = cimagf(d);
-    if (im == 0.0f)   /* atan2 gives pi for a negative real part, -0 among them (silence) */
-        return signbit(re) ? 2 : 0;
-    if (im > 0.0f && im >= re && im > -re)
-        return 1;
-    if (re < 0.0f && -re >= fabsf(im))
-        return 2;
-    if (im < 0.0f && -im >= re && -im > -re)
-        return 3;
-    return 0;
+    /* each test only where the ones before it failed, as selects: turns are random in data */
+    int t1 = (im > 0.0f) & (im >= re) & (im > -re);
+    int t2 = !t1 & (re < 0.0f) & (-re >= fabsf(im));
+    int t3 = !t1 & !t2 & (im < 0.0f) & (-im >= re) & (-im > -re);
+    int turn = t1 + 2 * t2 + 3 * t3;
+    /* atan2 gives pi for a negative real part, -0 among them (silence) */
+    return im == 0.0f ? 2 * (signbit(re) != 0) : turn;
 }
 
 void sq_v22_turn_to_dibit(int turn, uint8_t *bits)

@@ -22,7 +22,19 @@ typedef struct sq_v22_scrambler {
 
 void sq_v22_scrambler_init(sq_v22_scrambler *s);
 uint8_t sq_v22_scramble(sq_v22_scrambler *s, uint8_t bit);
-uint8_t sq_v22_descramble(sq_v22_scrambler *s, uint8_t line_bit);
+/* Inline: it runs on every received bit of every V.22 lane. */
+static inline uint8_t sq_v22_descramble(sq_v22_scrambler *s, uint8_t line_bit)
+{
+    line_bit &= 1u;
+    uint8_t out = (uint8_t)((line_bit ^ (s->reg >> 13) ^ (s->reg >> 16)) & 1u);
+    if (s->ones >= 64) {
+        out ^= 1u;
+        s->ones = 0;
+    }
+    s->reg = (s->reg << 1) | line_bit;
+    s->ones = (s->ones + 1) & -(int)line_bit;
+    return out;
+}
 
 /* Bits per symbol at a rate: 1, 2 or 4; 0 for a rate V.22/V.22bis lacks. */
 int sq_v22_bits_per_symbol(int rate);
