@@ -488,7 +488,12 @@ int sq_fskdemod_carrier(const sq_fskdemod *d)
 
 double sq_fskdemod_level_dbm0(const sq_fskdemod *d)
 {
-    return sq_power_to_dbm0(2.0 * d->pow_avg);
+    return sq_power_to_dbm0(sq_fskdemod_level_power(d));
+}
+
+double sq_fskdemod_level_power(const sq_fskdemod *d)
+{
+    return 2.0 * d->pow_avg;
 }
 
 void sq_fskdemod_destroy(sq_fskdemod *d)

@@ -426,13 +426,47 @@ static void track_frame(sq_tonerx *t, track *k, float complex x, double total_po
     }
 }
 
+/* Each frequency's phase reference turns on, every frame, resting or not. */
+static void turn_reference(sq_tonerx *t, track *k)
+{
+    k->ref *= k->ref_step;
+    if ((t->frame_index & 63u) == 0)
+        k->ref /= cabs(k->ref);
+}
+
+/* A frame with the whole bank resting (inside data, for long stretches): every frequency
+ * hears nothing, so a track with no segment open only forgets its last frames, which is
+ * what track_frame does with x = 0 in an empty frame; one still open is taken through
+ * track_frame as usual, to end on time. */
+static void rest_frame(sq_tonerx *t, const float *w)
+{
+    for (size_t i = 0; i < t->ntracks; i++) {
+        track *k = &t->tracks[i];
+        turn_reference(t, k);
+        if (k->in_segment) {
+            track_frame(t, k, 0.0f, 0.0, w);
+            continue;
+        }
+        k->prev_prev_x = k->prev_x;
+        k->prev_x = 0.0f;
+        k->prev_offset_known = 0;
+        k->present_run = 0;
+        k->nframes = 0;
+    }
+    t->frame_index++;
+}
+
 static void analyse_frame(sq_tonerx *t)
 {
     const float *w = &t->ring[t->ring_pos];   /* the last WIN samples, oldest first */
     /* four partial sums: one running sum waits on its last addition every sample */
     double part[4] = { 0.0, 0.0, 0.0, 0.0 };
     int all_rest = (t->resting & ((1u << t->ntracks) - 1u)) == (1u << t->ntracks) - 1u;
-    for (size_t m = 0; m < WIN && !all_rest; m += 4)   /* resting, a frequency hears nothing anyway */
+    if (all_rest) {
+        rest_frame(t, w);
+        return;
+    }
+    for (size_t m = 0; m < WIN; m += 4)
         for (size_t j = 0; j < 4; j++)
             part[j] += t->window_power[m + j] * w[m + j] * w[m + j];
     double total = ((part[0] + part[1]) + (part[2] + part[3])) / t->window_sq_sum;
@@ -443,9 +477,7 @@ static void analyse_frame(sq_tonerx *t)
         /* Reference the phase to absolute time (window start), so a tone on f0 stands still. */
         int rests = t->resting >> i & 1u;
         xs[i] = rests ? 0.0f : sq_dot_real_split(w, k->coef_re, k->coef_im, WIN) * (float complex)k->ref;
-        k->ref *= k->ref_step;
-        if ((t->frame_index & 63u) == 0)
-            k->ref /= cabs(k->ref);
+        turn_reference(t, k);
         /* the least this frequency's tone can hold (read as if on its bin): a second tone
          * only when it holds a good share of the frame (nothing, resting) */
         own[i] = rests ? 0.0 : frame_tone_power(t, xs[i], 0.0);

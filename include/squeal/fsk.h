@@ -79,6 +79,9 @@ SQ_API size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n,
 /* Current carrier-detect state and in-band level. */
 SQ_API int sq_fskdemod_carrier(const sq_fskdemod *d);
 SQ_API double sq_fskdemod_level_dbm0(const sq_fskdemod *d);
+/* The same level as a mean power (sq_power_to_dbm0 of it is sq_fskdemod_level_dbm0), for a
+ * caller that averages it in its own way without a logarithm each time (API 2.10). */
+SQ_API double sq_fskdemod_level_power(const sq_fskdemod *d);
 /* Where the signal now present began: the input sample at which the in-band level last
  * rose through 6 dB below its running mean (the carrier detector itself lags by ~60 ms). */
 SQ_API uint64_t sq_fskdemod_onset_sample(const sq_fskdemod *d);

@@ -526,9 +526,13 @@ static double decode_frames(sq_decoder *const *dec, int nch, const float *frames
     for (int c = 0; c < nch && *rc == EXIT_OK; c++) {
         if (!dec[c])
             continue;
-        for (size_t i = 0; i < n; i++)
-            mono[i] = frames[i * nch + c];
-        if (feed(dec[c], mono, n, t, c + 1) != 0)
+        const float *x = frames;   /* one channel: the frames are its samples */
+        if (nch > 1) {
+            for (size_t i = 0; i < n; i++)
+                mono[i] = frames[i * nch + c];
+            x = mono;
+        }
+        if (feed(dec[c], x, n, t, c + 1) != 0)
             *rc = EXIT_RUNTIME;
         horizon = fmin(horizon, sq_decoder_horizon_s(dec[c]));
     }

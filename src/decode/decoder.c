@@ -385,9 +385,29 @@ static size_t run_chunk(sq_decoder *d, const float *x, size_t len)
  * wake and close runs at chunk ends, so chunks that always fall on the same samples give the
  * same timeline however the caller cuts its pushes (a sample at a time or a second at a
  * time). */
+/* Each chunk can end a segment on every tone and close every lane. */
+static int room_for_chunk(const sq_decoder *d)
+{
+    return sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES + 4 + PHASE2_EVENTS_PER_CHUNK + WIDEBAND_EVENTS_PER_CHUNK +
+                                                V8BIS_MESSAGES_PER_CHUNK + V34_EVENTS_PER_CHUNK + 1,
+                                  buffers_wanted(d));
+}
+
 size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
 {
     size_t done = 0;
+    /* whole chunks straight from x while nothing is staged: the same chunks, one copy fewer */
+    while (d->staged == 0 && n - done >= CHUNK &&
+           room_for_chunk(d)) {
+        size_t took = run_chunk(d, x + done, CHUNK);
+        done += took;
+        if (took < CHUNK) {   /* the tone receiver's queue is full: keep the rest staged */
+            memcpy(d->stage, x + done, (CHUNK - took) * sizeof *x);
+            d->staged = CHUNK - took;
+            done += CHUNK - took;
+            return done;
+        }
+    }
     while (done < n || d->staged == CHUNK) {
         size_t take = n - done < CHUNK - d->staged ? n - done : CHUNK - d->staged;
         if (take)   /* x may be NULL when n is 0 */
@@ -396,10 +416,7 @@ size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
         done += take;
         if (d->staged < CHUNK)
             break;
-        /* Each chunk can end a segment on every tone and close every lane. */
-        if (!sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES + 4 + PHASE2_EVENTS_PER_CHUNK + WIDEBAND_EVENTS_PER_CHUNK +
-                                                       V8BIS_MESSAGES_PER_CHUNK + V34_EVENTS_PER_CHUNK + 1,
-                                    buffers_wanted(d)))
+        if (!room_for_chunk(d))
             break;
         size_t took = run_chunk(d, d->stage, CHUNK);
         memmove(d->stage, d->stage + took, (CHUNK - took) * sizeof *x);

@@ -3,6 +3,7 @@
 #ifndef SQ_DECODER_INTERNAL_H
 #define SQ_DECODER_INTERNAL_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <fftw3.h>
@@ -33,6 +34,42 @@
 
 /* Events wait here until polled. An FSK event's text lives in one of the pool's buffers,
  * which stays valid until the next poll. */
+/* A sum of ratios in dB (10 log10 r each) over many symbols or bits, as the logarithm of
+ * products of SQ_DB_SUM_BATCH ratios: one logarithm in SQ_DB_SUM_BATCH, not one each. The
+ * ratios are levels or SNRs within 1e-6..1e6 of 1, so a product stays far inside a
+ * double's range. */
+#define SQ_DB_SUM_BATCH 16
+typedef struct sq_db_sum {
+    double db;                     /* the batches taken in */
+    double product;                /* the ratios since */
+    unsigned in_product;
+    size_t count;                  /* ratios added in all */
+} sq_db_sum;
+
+static inline void sq_db_sum_reset(sq_db_sum *s)
+{
+    s->db = 0.0;
+    s->product = 1.0;
+    s->in_product = 0;
+    s->count = 0;
+}
+
+static inline void sq_db_sum_add(sq_db_sum *s, double ratio)
+{
+    s->product *= ratio;
+    s->count++;
+    if (++s->in_product == SQ_DB_SUM_BATCH) {
+        s->db += 10.0 * log10(s->product);
+        s->product = 1.0;
+        s->in_product = 0;
+    }
+}
+
+static inline double sq_db_sum_total(const sq_db_sum *s)
+{
+    return s->db + 10.0 * log10(s->product);
+}
+
 typedef struct sq_event_pool {
     sq_event events[SQ_EVENT_QUEUE];
     int event_buf[SQ_EVENT_QUEUE];
@@ -88,8 +125,7 @@ typedef struct sq_fsk_lane {
     size_t carried;        /* good characters read with the carrier on (not taken back) */
 #define SQ_VALID_TIMES 32
     uint64_t valid_at[SQ_VALID_TIMES];   /* where the last good characters started */
-    double level_sum;
-    size_t level_count;
+    sq_db_sum level;               /* the level at its bits with the carrier on, over 0 dBm0 */
     sq_fsk_eye eye;                /* the decisions of its bits with the carrier on */
     uint64_t last_carrier_sample;
     sq_fsk_transitions keyed;      /* the stretch's transitions against the bit clock */
@@ -169,10 +205,7 @@ typedef struct sq_qam_lane {
     int raw_ones, raw_changes;     /* the line's bits under the current run of 1s */
     uint8_t raw_last;
     double s1_start_s, s1_end_s;
-    double snr_sum;                /* symbol SNR in dB over the open data event, summed */
-    size_t snr_count;
-    double snr_product;            /* the ratios of the symbols not yet in snr_sum */
-    unsigned snr_in_product;
+    sq_db_sum snr;                 /* symbol SNR over the open data event */
     int buf;
     sq_event ev;                   /* the open data event */
     double level_power;            /* its level at the last symbol with carrier (-1: none yet) */
@@ -510,6 +543,7 @@ struct sq_decoder {
     sq_qam_lane qam[SQ_QAM_LANES];
     double qam_on_power, qam_off_power;   /* V.22 carrier thresholds as powers */
     double sleep_band_power;       /* an FSK lane's band louder than this is awake */
+    double dbm0_power;             /* the mean power of 0 dBm0 */
     sq_dtmf_lane dtmf;
     sq_v8bis_lane v8bis;
     sq_phase2_lane phase2[2];      /* 1200 Hz, 2400 Hz */

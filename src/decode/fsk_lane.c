@@ -82,6 +82,7 @@ static double to_s(uint64_t sample)
 int sq_fsk_lanes_create(sq_decoder *d, const sq_async_format *format)
 {
     d->sleep_band_power = sq_dbm0_to_power(SLEEP_BAND_DBM0);
+    d->dbm0_power = sq_dbm0_to_power(0.0);
     for (int i = 0; i < SQ_FSK_LANES; i++) {
         sq_fsk_lane *l = &d->lanes[i];
         l->params = LANES[i].params;
@@ -238,8 +239,7 @@ static void open_segment(sq_decoder *d, sq_fsk_lane *l)
     l->valid = 0;
     l->carried = 0;
     l->carrier_bits = 0;
-    l->level_sum = 0.0;
-    l->level_count = 0;
+    sq_db_sum_reset(&l->level);
     l->eye = (sq_fsk_eye){ 0 };
     /* from the onset, where the stretch starts */
     sq_fskdemod_transitions(l->demod, &l->keyed);
@@ -428,7 +428,7 @@ static void merge_into_pending(sq_decoder *d, sq_fsk_lane *l, int buf)
 
 static double running_level(const sq_fsk_lane *l)
 {
-    return l->level_count ? l->level_sum / (double)l->level_count : -200.0;
+    return l->level.count ? sq_db_sum_total(&l->level) / (double)l->level.count : -200.0;
 }
 
 static int is_leak_of_another(const sq_decoder *d, const sq_fsk_lane *l)
@@ -634,8 +634,7 @@ static void restart_after_v8(sq_fsk_lane *l, uint64_t end_sample)
     l->carried = 0;
     l->carrier_bits = 0;
     l->ev.start_s = to_s(end_sample);
-    l->level_sum = 0.0;
-    l->level_count = 0;
+    sq_db_sum_reset(&l->level);
     l->eye = (sq_fsk_eye){ 0 };
 }
 
@@ -752,8 +751,8 @@ static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
     if (l->open) {
         l->carrier_bits++;
         l->last_carrier_sample = b->sample;
-        l->level_sum += sq_fskdemod_level_dbm0(l->demod);
-        l->level_count++;
+        /* 10 log10 of it is sq_fskdemod_level_dbm0 */
+        sq_db_sum_add(&l->level, sq_fskdemod_level_power(l->demod) / d->dbm0_power);
         count_transitions(l);
     }
     float mag = b->confidence < 0 ? -b->confidence : b->confidence;

@@ -124,29 +124,13 @@ int sq_qam_lanes_create(sq_decoder *d, const sq_async_format *format)
     return sq_v22_guard_create(d);
 }
 
-/* The data event's SNR is the mean of its symbols' SNR in dB: a sum of logarithms, taken
- * as the logarithm of products of SNR_BATCH ratios (each at most 1e6 times the grid power,
- * so a product stays far inside a double's range), not one per symbol. */
-#define SNR_BATCH 16
-
-static void add_snr(sq_qam_lane *l, double ratio)
-{
-    l->snr_product *= ratio;
-    l->snr_count++;
-    if (++l->snr_in_product == SNR_BATCH) {
-        l->snr_sum += 10.0 * log10(l->snr_product);
-        l->snr_product = 1.0;
-        l->snr_in_product = 0;
-    }
-}
-
 static void close_data(sq_decoder *d, sq_qam_lane *l, double end_s)
 {
     if (l->state == QL_DATA && l->buf >= 0) {
         l->ev.end_s = end_s;   /* its level is the one heard last while the carrier was on */
         if (l->level_power >= 0.0)
             l->ev.level_dbm0 = sq_power_to_dbm0(l->level_power);
-        l->ev.snr_db = (l->snr_sum + 10.0 * log10(l->snr_product)) / fmax(1.0, (double)l->snr_count);
+        l->ev.snr_db = sq_db_sum_total(&l->snr) / fmax(1.0, (double)l->snr.count);
         sq_event_pool_queue(&d->pool, &l->ev, l->buf);
         l->buf = -1;
     }
@@ -194,10 +178,7 @@ static void open_data(sq_decoder *d, sq_qam_lane *l, double now_s)
     l->ev.fsk_channel = l->channel;
     l->ev.rate = l->rate;
     l->ev.freq_hz = l->carrier_hz;
-    l->snr_sum = 0.0;
-    l->snr_count = 0;
-    l->snr_product = 1.0;
-    l->snr_in_product = 0;
+    sq_db_sum_reset(&l->snr);
     l->history_pos = 0;
     l->state = QL_DATA;
     sq_hdlc_rx_init(&l->hdlc);
@@ -444,7 +425,7 @@ static void coherent_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *
             continue;
         }
         if (i == 0) {
-            add_snr(l, sq_qam_rx_snr_ratio(l->rx));
+            sq_db_sum_add(&l->snr, sq_qam_rx_snr_ratio(l->rx));
             l->len_history[l->history_pos++ % 32] = l->ev.data_len;
         }
         if (l->quiet)
