@@ -20,8 +20,10 @@
 #include "squeal/time_base.h"
 
 #define T_SAMPLES ((double)SQ_PROCESSING_RATE_HZ / SQ_QAM_BAUD)   /* 13.333 samples per symbol */
-/* The mixer's table: one second of samples holds a whole number of cycles of either carrier */
-#define MIX_TABLE ((int)SQ_PROCESSING_RATE_HZ)
+/* The mixer's table: one second of samples holds a whole number of cycles of a carrier on a
+ * whole number of hertz; the table is as long as the shortest such run (20 samples for 1200
+ * Hz, 10 for 2400), and a second for any other carrier. */
+#define MIX_SECOND ((int)SQ_PROCESSING_RATE_HZ)
 #define HALF_SPAN 34                        /* +/-34 samples (2.55 T), the whole tapered pulse */
 #define MF_TAPS (2 * HALF_SPAN + 1)
 #define MF_PADDED 72                        /* MF_TAPS rounded up to whole vectors of 8 */
@@ -58,10 +60,10 @@ struct sq_qam_rx {
     float mf_im[PHASES][MF_PADDED] __attribute__((aligned(16)));
     double mf_dc_gain;                      /* |filter| for a tone at the carrier */
     double silent_power;                    /* raw_power at SILENT_DBM0 */
-    float complex mix_whole[MIX_TABLE];     /* e^{-j wc n}, n mod MIX_TABLE */
     float complex mix_frac[PHASES];         /* e^{-j wc p / PHASES} */
     uint64_t mix_n0;                        /* the sample the last instant fell on ... */
     int mix_index;                          /* ... and its place in mix_whole */
+    int mix_period;                         /* mix_whole's length */
     float ring[2 * RING];
     uint64_t n_in;                          /* samples stored */
     double t_next;                          /* instant of the next half-symbol sample */
@@ -93,6 +95,7 @@ struct sq_qam_rx {
     double freq;                            /* rad per symbol */
     double mse;
     uint64_t recoveries;                    /* times the loops diverged and started again */
+    float complex mix_whole[];              /* e^{-j wc n}, n mod mix_period */
 };
 
 static double clamp(double v, double lo, double hi)
@@ -107,10 +110,21 @@ int sq_qam_rx_create(double carrier_hz, sq_qam_rx **out)
     *out = NULL;
     if (!(carrier_hz > 0.0 && carrier_hz < 4000.0))
         return SQ_EINVAL;
-    sq_qam_rx *r = calloc(1, sizeof *r);
+    int period = MIX_SECOND;
+    if (carrier_hz == (int)carrier_hz) {   /* MIX_SECOND over its greatest common divisor with the carrier */
+        int a = MIX_SECOND, b = (int)carrier_hz;
+        while (b != 0) {
+            int rest = a % b;
+            a = b;
+            b = rest;
+        }
+        period = MIX_SECOND / a;
+    }
+    sq_qam_rx *r = calloc(1, sizeof *r + (size_t)period * sizeof r->mix_whole[0]);
     if (!r)
         return SQ_ENOMEM;
     r->carrier_hz = carrier_hz;
+    r->mix_period = period;
     double w = 2.0 * M_PI * carrier_hz / SQ_PROCESSING_RATE_HZ, dc = 0.0;
     for (int p = 0; p < PHASES; p++) {
         double f = (double)p / PHASES;
@@ -128,7 +142,7 @@ int sq_qam_rx_create(double carrier_hz, sq_qam_rx **out)
     /* a phasor turned one sample at a time, set exactly every 256 (the drift between is
      * under 1e-13, far below a float's precision) */
     double complex turn = 1.0, step = cexp(-I * w);
-    for (int n = 0; n < MIX_TABLE; n++, turn *= step) {
+    for (int n = 0; n < period; n++, turn *= step) {
         if (n % 256 == 0)
             turn = cexp(-I * w * n);
         r->mix_whole[n] = (float complex)turn;
@@ -144,7 +158,7 @@ void sq_qam_rx_reset(sq_qam_rx *r)
 {
     r->t_next = (double)r->n_in + HALF_SPAN + 1.0;
     r->mix_n0 = r->n_in;
-    r->mix_index = (int)(r->n_in % MIX_TABLE);
+    r->mix_index = (int)(r->n_in % (uint64_t)r->mix_period);
     r->on_sample = 1;
     r->decide = SQ_QAM_ACQUIRE;
     r->agc_power = 0.0;
@@ -217,9 +231,9 @@ static float complex matched_at(sq_qam_rx *r, double t)
     float re = (vr[0] + vr[1]) + (vr[2] + vr[3]);
     float im = (vi[0] + vi[1]) + (vi[2] + vi[3]);
     /* tables, not trigonometry: the receiver's budget is a few ns per input sample */
-    /* n0 mod MIX_TABLE without a division: instants move a few samples at a time */
-    int idx = r->mix_index + (int)((int64_t)n0 - (int64_t)r->mix_n0);
-    idx = idx >= MIX_TABLE ? idx - MIX_TABLE : idx < 0 ? idx + MIX_TABLE : idx;
+    /* n0 mod mix_period from the last instant's: they are a few samples apart */
+    int idx = (r->mix_index + (int)((int64_t)n0 - (int64_t)r->mix_n0)) % r->mix_period;
+    idx = idx < 0 ? idx + r->mix_period : idx;
     r->mix_index = idx;
     r->mix_n0 = n0;
     return (re + I * im) * r->mix_whole[idx] * r->mix_frac[p];
