@@ -44,6 +44,7 @@ struct sq_dtmf_rx {
     float history[2 * HISTORY];   /* each sample twice, HISTORY apart: the last HISTORY
                                    * samples are always history[clock.head .. + HISTORY) */
     int skipped;                  /* the last window due was not looked at (idle: one in two) */
+    int unkept;                   /* history left out at rest (sq_dtmf_rx_rest_unkept) */
     sq_window_clock clock;
     uint64_t n;                   /* samples seen */
     char candidate;               /* what the last windows showed, and how many in a row */
@@ -264,6 +265,35 @@ void sq_dtmf_rx_process(sq_dtmf_rx *d, const float *x, size_t n)
         if (due)
             window_due(d);
     }
+}
+
+void sq_dtmf_rx_rest_unkept(sq_dtmf_rx *d, const float *x, size_t n)
+{
+    if (d->current || d->candidate) {
+        sq_dtmf_rx_process(d, x, n);
+        return;
+    }
+    d->unkept = 1;
+    for (size_t i = 0; i < n;) {
+        int due;
+        size_t take = sq_ring_skip_to_window(HISTORY, &d->clock, WINDOW, HOP, n - i, &due);
+        d->n += take;
+        i += take;
+        if (due)
+            d->skipped = !d->skipped;   /* as sq_dtmf_rx_rest */
+    }
+}
+
+_Static_assert(HISTORY <= SQ_RECEIVER_RECALL_MAX, "what a rest leaves out can be asked back");
+size_t sq_dtmf_rx_history_wanted(const sq_dtmf_rx *d)
+{
+    return !d->unkept ? 0 : d->n < HISTORY ? (size_t)d->n : HISTORY;   /* windows read back HOP + WINDOW */
+}
+
+void sq_dtmf_rx_recall(sq_dtmf_rx *d, const float *last, size_t m)
+{
+    sq_ring_recall(d->history, HISTORY, d->clock.head, last, m);
+    d->unkept = 0;
 }
 
 void sq_dtmf_rx_rest(sq_dtmf_rx *d, const float *x, size_t n)

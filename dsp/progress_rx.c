@@ -16,6 +16,8 @@
 #define HOP 256
 #define HISTORY (4 * WINDOW)      /* samples kept: a sparse look can go back three hops */
 #define SPARSE_HOPS 4             /* with no tone under way, one window in four is looked at */
+#define READ_BACK ((SPARSE_HOPS - 1) * HOP + WINDOW)   /* the oldest sample a window looks at */
+_Static_assert(READ_BACK <= HISTORY && READ_BACK <= SQ_RECEIVER_RECALL_MAX, "the windows looked at are kept");
 #define N_PROBES 6
 #define FLOOR_DBM0 -45.0          /* each tone at least this */
 #define WITHIN_DB 10.0            /* a tone of the signature is within this of the strongest */
@@ -54,6 +56,7 @@ struct sq_progress_rx {
                                    * samples are always history[clock.head .. + HISTORY) */
     sq_window_clock clock;
     uint64_t last_eval_n;         /* the end of the last window looked at */
+    int unkept;                   /* history left out at rest (sq_progress_rx_rest_unkept) */
     int quiet_windows;            /* windows in a row with no tone: past SPARSE_HOPS, sparse */
     uint64_t n;
     /* the run of windows with one signature */
@@ -314,6 +317,34 @@ void sq_progress_rx_process(sq_progress_rx *r, const float *x, size_t n)
         if (due)
             window_due(r);
     }
+}
+
+void sq_progress_rx_rest_unkept(sq_progress_rx *r, const float *x, size_t n)
+{
+    if (r->run_windows > 0) {
+        sq_progress_rx_process(r, x, n);
+        return;
+    }
+    r->unkept = 1;
+    for (size_t i = 0; i < n;) {   /* sq_progress_rx_rest's windows, with nothing kept */
+        int due;
+        size_t got = sq_ring_skip_to_window(HISTORY, &r->clock, WINDOW, HOP, n - i, &due);
+        r->n += got;
+        i += got;
+        if (due && (r->quiet_windows < SPARSE_HOPS || (r->n / HOP) % SPARSE_HOPS == 0))
+            take(r, 0, 0, 0.0);
+    }
+}
+
+size_t sq_progress_rx_history_wanted(const sq_progress_rx *r)
+{
+    return !r->unkept ? 0 : r->n < READ_BACK ? (size_t)r->n : READ_BACK;
+}
+
+void sq_progress_rx_recall(sq_progress_rx *r, const float *last, size_t m)
+{
+    sq_ring_recall(r->history, HISTORY, r->clock.head, last, m);
+    r->unkept = 0;
 }
 
 void sq_progress_rx_rest(sq_progress_rx *r, const float *x, size_t n)

@@ -46,4 +46,31 @@ static inline size_t sq_ring_keep_to_window(float *ring, size_t len, sq_window_c
     return take;
 }
 
+/* The same as sq_ring_keep_to_window without keeping the samples: for a receiver at rest
+ * whose history nothing reads until it wakes, when sq_ring_recall puts back what it needs. */
+static inline size_t sq_ring_skip_to_window(size_t len, sq_window_clock *c, size_t window, size_t hop, size_t n,
+                                            int *due)
+{
+    size_t to_window = c->filled < window ? window - c->filled : 0;
+    size_t to_hop = c->since_eval < hop ? hop - c->since_eval : 0;
+    size_t until = to_window > to_hop ? to_window : to_hop;
+    size_t take = n < until ? n : until;
+    c->head = (c->head + take) % len;
+    c->filled = c->filled + take < window ? c->filled + take : window;
+    c->since_eval += take;
+    *due = take == until;
+    if (*due)
+        c->since_eval = 0;
+    return take;
+}
+
+/* Writes last[0..m) (m <= len, oldest first) into ring[2 * len] as the m samples before
+ * `head`: the ring then holds them as if it had kept them. */
+static inline void sq_ring_recall(float *ring, size_t len, size_t head, const float *last, size_t m)
+{
+    size_t at = (head + len - m) % len;
+    for (size_t i = 0; i < m; i++, at = at + 1 == len ? 0 : at + 1)
+        ring[at] = ring[at + len] = last[i];
+}
+
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "dsp/cmplx.h"
 #include "dsp/fir.h"
+#include "dsp/receiver_rest.h"
 #include "dsp/sample_guard.h"
 #include "dsp/sample_ring.h"
 #include "dsp/tone_rx.h"
@@ -78,6 +79,7 @@ struct sq_tonerx {
     size_t ring_pos;
     uint64_t n, frame_index;
     uint32_t resting;              /* sq_tonerx_rest's mask */
+    int unkept;                    /* samples left out of the ring since the whole bank rested */
     sq_tone_segment queue[QUEUE_LEN];
     size_t q_head, q_count;
     float *scratch;
@@ -426,6 +428,12 @@ static void track_frame(sq_tonerx *t, track *k, float complex x, double total_po
     }
 }
 
+static int all_resting(const sq_tonerx *t)
+{
+    uint32_t all = (1u << t->ntracks) - 1u;
+    return (t->resting & all) == all;
+}
+
 /* Each frequency's phase reference turns on, every frame, resting or not. */
 static void turn_reference(sq_tonerx *t, track *k)
 {
@@ -461,8 +469,7 @@ static void analyse_frame(sq_tonerx *t)
     const float *w = &t->ring[t->ring_pos];   /* the last WIN samples, oldest first */
     /* four partial sums: one running sum waits on its last addition every sample */
     double part[4] = { 0.0, 0.0, 0.0, 0.0 };
-    int all_rest = (t->resting & ((1u << t->ntracks) - 1u)) == (1u << t->ntracks) - 1u;
-    if (all_rest) {
+    if (all_resting(t)) {
         rest_frame(t, w);
         return;
     }
@@ -505,6 +512,18 @@ void sq_tonerx_measure_harmonics(sq_tonerx *t, uint32_t mask)
     }
 }
 
+_Static_assert(WIN <= SQ_RECEIVER_RECALL_MAX, "what the bank leaves out can be asked back");
+size_t sq_tonerx_history_wanted(const sq_tonerx *t)
+{
+    return !t->unkept || all_resting(t) ? 0 : t->n < WIN ? (size_t)t->n : WIN;
+}
+
+void sq_tonerx_recall(sq_tonerx *t, const float *last, size_t m)
+{
+    sq_ring_recall(t->ring, WIN, t->ring_pos, last, m);
+    t->unkept = 0;
+}
+
 int sq_tonerx_following(const sq_tonerx *t, size_t freq_index)
 {
     return freq_index < t->ntracks && (t->tracks[freq_index].in_segment || t->tracks[freq_index].present_run > 0);
@@ -512,14 +531,23 @@ int sq_tonerx_following(const sq_tonerx *t, size_t freq_index)
 
 size_t sq_tonerx_process(sq_tonerx *t, const float *x, size_t n)
 {
+    /* the whole bank resting with nothing followed: no frame looks at the samples */
+    int leave_out = all_resting(t);
+    for (size_t k = 0; k < t->ntracks && leave_out; k++)
+        leave_out = !sq_tonerx_following(t, k);
+    t->unkept |= leave_out;
     size_t i = 0;
     while (i < n && t->q_count + t->ntracks <= QUEUE_LEN) {   /* room for every track to close a
                                                                 * segment at the next frame */
         float kept[HOP];
         size_t take = HOP - (size_t)(t->n % HOP);
         take = n - i < take ? n - i : take;
-        sq_sample_guard_copy(kept, x + i, take);
-        sq_ring_keep(t->ring, WIN, &t->ring_pos, kept, take);
+        if (leave_out) {
+            t->ring_pos = (t->ring_pos + take) % WIN;
+        } else {
+            sq_sample_guard_copy(kept, x + i, take);
+            sq_ring_keep(t->ring, WIN, &t->ring_pos, kept, take);
+        }
         t->n += take;
         i += take;
         if (t->n % HOP == 0)   /* before WIN samples, the window sees silence before the start */

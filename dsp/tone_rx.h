@@ -49,6 +49,13 @@ size_t sq_tonerx_process(sq_tonerx *t, const float *x, size_t n);
  * silence. 0 (the start) lets every frequency listen. For stretches where a tone cannot be
  * (a modem's data, for the tones that come before it). */
 void sq_tonerx_rest(sq_tonerx *t, uint32_t mask);
+/* With every frequency resting and none still followed, the bank does not keep its samples
+ * either; once some frequency listens again, it asks for the last sq_tonerx_history_wanted
+ * samples (oldest first, through sq_tonerx_recall) before sq_tonerx_process: a caller that
+ * keeps the recent past anyway (the decoder's band watch) saves a copy of every sample of
+ * a long data call. 0 wanted: nothing to give back. */
+size_t sq_tonerx_history_wanted(const sq_tonerx *t);
+void sq_tonerx_recall(sq_tonerx *t, const float *last, size_t m);
 /* The frequencies whose bits are set in `mask` have their segments' harmonics measured
  * (sq_tone_segment), where their third harmonic is in the band; none at the start. Two
  * windowed sums a present frame, so only where a decision needs them. */

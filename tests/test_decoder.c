@@ -940,18 +940,30 @@ END_TEST
 /* The call-progress receiver rests while another lane reads a modem's data (its windows
  * count as holding no tone). Resting over any stretch with no tone in it, before the tones
  * or in the gaps of their cadence, leaves it reporting exactly what it reports listening
- * all along: each kind of both plans, rests of many lengths and starts. */
-static size_t progress_tones(const sig *s, size_t rest_from, size_t rest_len, sq_progress_tone *out, size_t max)
+ * all along: each kind of both plans, rests of many lengths and starts; and so does resting
+ * without keeping its history, given back the samples it asks for when it listens again
+ * (unkept). */
+static size_t progress_tones(const sig *s, size_t rest_from, size_t rest_len, int unkept, sq_progress_tone *out,
+                             size_t max)
 {
     sq_progress_rx *r = NULL;
     ck_assert_int_eq(sq_progress_rx_create(&r), SQ_OK);
     size_t n = 0;
     for (size_t i = 0; i < s->n; i += 160) {
         size_t len = s->n - i < 160 ? s->n - i : 160;
-        if (i >= rest_from && i < rest_from + rest_len)
-            sq_progress_rx_rest(r, s->x + i, len);
-        else
+        size_t m = sq_progress_rx_history_wanted(r);
+        if (i >= rest_from && i < rest_from + rest_len) {
+            if (unkept)
+                sq_progress_rx_rest_unkept(r, s->x + i, len);
+            else
+                sq_progress_rx_rest(r, s->x + i, len);
+        } else {
+            if (m) {
+                ck_assert_uint_le(m, i < SQ_RECEIVER_RECALL_MAX ? i : SQ_RECEIVER_RECALL_MAX);
+                sq_progress_rx_recall(r, s->x + i - m, m);
+            }
             sq_progress_rx_process(r, s->x + i, len);
+        }
         while (n < max && sq_progress_rx_next(r, &out[n]) == SQ_OK)
             n++;
     }
@@ -968,7 +980,7 @@ START_TEST(test_progress_rest_is_silence)
         for (int k = 0; k < SQ_PROGRESS_KIND_COUNT; k++) {
             sig s = progress_signal(plan, k, 1.0, (uint64_t)(20 + k));
             sq_progress_tone all[8], rested[8];
-            size_t n_all = progress_tones(&s, 0, 0, all, 8);
+            size_t n_all = progress_tones(&s, 0, 0, 0, all, 8);
             ck_assert_uint_ge(n_all, 1);
             /* rests inside the leading second, and rests wherever a chunk holds no tone */
             for (size_t from = 0; from + 160 <= s.n; from += 160 * 7) {
@@ -978,13 +990,15 @@ START_TEST(test_progress_rest_is_silence)
                         silent = i < 8000 || fabsf(s.x[i]) < 0.01f;
                     if (!silent)
                         break;
-                    size_t n = progress_tones(&s, from, len, rested, 8);
-                    ck_assert_uint_eq(n, n_all);
-                    for (size_t t = 0; t < n; t++) {
-                        ck_assert_int_eq(rested[t].kind, all[t].kind);
-                        ck_assert_double_eq(rested[t].start_s, all[t].start_s);
-                        ck_assert_double_eq(rested[t].end_s, all[t].end_s);
-                        ck_assert_uint_eq(rested[t].bursts, all[t].bursts);
+                    for (int unkept = 0; unkept < 2; unkept++) {
+                        size_t n = progress_tones(&s, from, len, unkept, rested, 8);
+                        ck_assert_uint_eq(n, n_all);
+                        for (size_t t = 0; t < n; t++) {
+                            ck_assert_int_eq(rested[t].kind, all[t].kind);
+                            ck_assert_double_eq(rested[t].start_s, all[t].start_s);
+                            ck_assert_double_eq(rested[t].end_s, all[t].end_s);
+                            ck_assert_uint_eq(rested[t].bursts, all[t].bursts);
+                        }
                     }
                 }
             }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dsp/receiver_rest.h"
+#include "dsp/sample_ring.h"
 #include "src/sim/interference.h"
 #include "tests/support/test_util.h"
 
@@ -32,12 +33,15 @@ static sig make_digits(const char *digits, double level_dbm0, double tone_ms, do
 
 /* A receiver that rested (the decoder's, while another lane reads a modem's data) and then
  * listens again finds the digits after it at the same samples as one that looked at every
- * window: it kept the history and the windows' rhythm. Rests of many lengths, up to the
- * first digit's first samples, over white noise, for several noise seeds. */
+ * window: it kept the history and the windows' rhythm. So does one that rested without
+ * keeping its history and was given back the samples it asked for (the decoder's band
+ * watch). Rests of many lengths, up to the first digit's first samples, over white noise,
+ * for several noise seeds. */
 START_TEST(test_rest_then_listen_is_the_same)
 {
     for (uint64_t seed = 1; seed <= 4; seed++)
-        for (size_t rest = 0; rest < 4800; rest += 53) {
+        for (size_t rest = 0; rest < 4800; rest += 53)
+            for (int unkept = 0; unkept < 2; unkept++) {
             sig noise = make_silence(0.5);
             add_noise(&noise, 0.01, seed);
             sig s = make_digits("159#", -10.0, 60.0, 60.0);
@@ -47,7 +51,16 @@ START_TEST(test_rest_then_listen_is_the_same)
             ck_assert_int_eq(sq_dtmf_rx_create(&all), SQ_OK);
             ck_assert_int_eq(sq_dtmf_rx_create(&rested), SQ_OK);
             sq_dtmf_rx_process(all, noise.x, noise.n);
-            sq_dtmf_rx_rest(rested, noise.x, rest);
+            if (unkept) {
+                sq_dtmf_rx_rest_unkept(rested, noise.x, rest);
+                size_t m = sq_dtmf_rx_history_wanted(rested);
+                ck_assert_uint_le(m, rest < SQ_RECEIVER_RECALL_MAX ? rest : SQ_RECEIVER_RECALL_MAX);
+                ck_assert(rest == 0 || m > 0);
+                sq_dtmf_rx_recall(rested, noise.x + rest - m, m);
+                ck_assert_uint_eq(sq_dtmf_rx_history_wanted(rested), 0);
+            } else {
+                sq_dtmf_rx_rest(rested, noise.x, rest);
+            }
             sq_dtmf_rx_process(rested, noise.x + rest, noise.n - rest);
             sq_dtmf_digit a, b;
             int n = 0;
@@ -56,6 +69,8 @@ START_TEST(test_rest_then_listen_is_the_same)
                 ck_assert_int_eq(a.digit, b.digit);
                 ck_assert_uint_eq(a.start_sample, b.start_sample);
                 ck_assert_uint_eq(a.end_sample, b.end_sample);
+                ck_assert_double_eq(a.low_dbm0, b.low_dbm0);   /* the same samples measured */
+                ck_assert_double_eq(a.high_dbm0, b.high_dbm0);
                 n++;
             }
             ck_assert_int_eq(n, 4);
@@ -257,6 +272,40 @@ START_TEST(test_pause)
 }
 END_TEST
 
+/* The windowed receivers' rings (dsp/sample_ring.h): moving the clock on without keeping
+ * the samples, then giving back the last m of them, leaves the same clock and the same last
+ * m samples where the windows read them as keeping every sample did; cut into pieces of
+ * many sizes, with rests of many lengths. */
+START_TEST(test_ring_recall_is_keeping)
+{
+    enum { LEN = 307, WINDOW = 205, HOP = 102, TOTAL = 3000 };
+    float x[TOTAL];
+    for (size_t i = 0; i < TOTAL; i++)
+        x[i] = (float)((i * 7919u) % 1000u) / 1000.0f;   /* no two neighbours alike */
+    for (size_t piece = 1; piece <= 200; piece += 17)
+        for (size_t rest_to = 0; rest_to <= TOTAL; rest_to += 211) {
+            float kept[2 * LEN] = { 0 }, recalled[2 * LEN] = { 0 };
+            sq_window_clock ck = { 0 }, cr = { 0 };
+            for (size_t i = 0; i < rest_to;) {
+                int due_k, due_r;
+                size_t n = rest_to - i < piece ? rest_to - i : piece;
+                size_t tk = sq_ring_keep_to_window(kept, LEN, &ck, WINDOW, HOP, x + i, n, &due_k);
+                size_t tr = sq_ring_skip_to_window(LEN, &cr, WINDOW, HOP, n, &due_r);
+                ck_assert_uint_eq(tk, tr);
+                ck_assert_int_eq(due_k, due_r);
+                i += tk;
+            }
+            ck_assert_uint_eq(ck.head, cr.head);
+            ck_assert_uint_eq(ck.filled, cr.filled);
+            ck_assert_uint_eq(ck.since_eval, cr.since_eval);
+            size_t m = rest_to < LEN ? rest_to : LEN;
+            sq_ring_recall(recalled, LEN, cr.head, x + rest_to - m, m);
+            for (size_t k = LEN - m; k < LEN; k++)   /* the window region, oldest first */
+                ck_assert_float_eq(recalled[cr.head + k], kept[ck.head + k]);
+        }
+}
+END_TEST
+
 Suite *dtmf_suite(void);
 Suite *dtmf_suite(void)
 {
@@ -273,6 +322,7 @@ Suite *dtmf_suite(void)
     tcase_add_test(tc, test_tx_refuses_bad_input);
     tcase_add_test(tc, test_pause);
     tcase_add_test(tc, test_rest_then_listen_is_the_same);
+    tcase_add_test(tc, test_ring_recall_is_keeping);
     suite_add_tcase(s, tc);
     return s;
 }

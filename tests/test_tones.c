@@ -300,6 +300,10 @@ static size_t bank_segments(const sig *s, size_t rest_from, size_t rest_to, uint
     size_t bounds[4] = { 0, rest_from, rest_to, s->n }, n = 0;
     for (int part = 0; part < 3; part++) {
         sq_tonerx_rest(t, part == 1 ? mask : 0u);
+        size_t m = sq_tonerx_history_wanted(t);   /* what it left out while all rested */
+        ck_assert_uint_le(m, bounds[part]);
+        if (m)
+            sq_tonerx_recall(t, s->x + bounds[part] - m, m);
         for (size_t i = bounds[part]; i < bounds[part + 1];)
             i += sq_tonerx_process(t, s->x + i, bounds[part + 1] - i);   /* the queue is drained below */
         while (n < max && sq_tonerx_next_segment(t, &out[n]))
@@ -321,6 +325,29 @@ static void assert_same_segment(const sq_tone_segment *a, const sq_tone_segment 
     ck_assert_double_eq(a->level_dbm0, b->level_dbm0);
     ck_assert_uint_eq(a->n_reversals, b->n_reversals);
 }
+
+/* With the whole bank resting, it keeps no samples, and asks for the last ones back when a
+ * frequency listens again: a rest of both frequencies that ends inside the answer tone gives
+ * the same 2100 Hz segment (its start, end, frequency and level, all read from the windows
+ * that straddle the rest's end) as resting 2100 Hz alone, through which every sample is
+ * kept. Several seeds, rests ending every few samples through the tone's first 0.3 s. */
+START_TEST(test_whole_bank_rest_gives_back_its_samples)
+{
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        sig s = make_silence(0.5), tone = make_tone(SQ_TONE_ANS, -20.0, 1.0, 0.0);
+        add_noise(&s, 0.01, seed);
+        sig_append(&s, &tone);
+        sq_tone_segment kept[4], left_out[4];
+        for (size_t rest_to = 4000; rest_to <= 4000 + 2400; rest_to += 37) {
+            size_t n = bank_segments(&s, 0, rest_to, 1u, kept, 4);
+            ck_assert_uint_eq(n, 1);
+            ck_assert_uint_eq(bank_segments(&s, 0, rest_to, 3u, left_out, 4), n);
+            assert_same_segment(&kept[0], &left_out[0]);
+        }
+        sig_free(&s);
+    }
+}
+END_TEST
 
 /* A frequency that rests hears nothing. Resting through noise that holds no tone changes
  * nothing that follows, from two frames before the tone's first window on (several seeds,
@@ -378,6 +405,7 @@ Suite *tones_suite(void)
     tcase_add_test(tc, test_note_with_harmonics_is_no_cng);
     tcase_add_test(tc, test_calling_tone_under_answer_tone);
     tcase_add_test(tc, test_resting_frequency_hears_nothing);
+    tcase_add_test(tc, test_whole_bank_rest_gives_back_its_samples);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -5,9 +5,13 @@
 #include "dsp/sample_guard.h"
 #include "squeal/error.h"
 #include "squeal/time_base.h"
+#include "dsp/receiver_rest.h"
 #include "src/decode/band_watch.h"
+#include "src/decode/decoder_internal.h"
 
 #define BIN_HZ ((double)SQ_PROCESSING_RATE_HZ / SQ_BAND_WATCH_FFT)
+/* a resting receiver's history, before the chunk, is still held once the chunk is in */
+_Static_assert(SQ_RECEIVER_RECALL_MAX + SQ_DECODER_CHUNK <= SQ_BAND_WATCH_HISTORY, "what receivers ask back is held");
 _Static_assert(SQ_BAND_WATCH_HISTORY % SQ_BAND_WATCH_HOP == 0 && SQ_BAND_WATCH_FFT % SQ_BAND_WATCH_HOP == 0,
                "a hop's samples never wrap the ring");
 
@@ -100,6 +104,12 @@ void sq_band_watch_push(sq_band_watch *w, const float *x, size_t n)
                 hop(w);
         }
     }
+}
+
+const float *sq_band_watch_last(const sq_band_watch *w, uint64_t before, float *out, size_t n)
+{
+    sq_band_watch_recent(w, before - n, out, n);
+    return out;
 }
 
 double sq_band_watch_peak(const sq_band_watch *w, int band)

@@ -47,6 +47,11 @@ double sq_band_watch_peak(const sq_band_watch *w, int band);
 uint64_t sq_band_watch_oldest(const sq_band_watch *w);
 /* Copies samples [from, from + n) to out; they must all be held. */
 void sq_band_watch_recent(const sq_band_watch *w, uint64_t from, float *out, size_t n);
+/* The n samples before `before` (all held), into out; returns out. For a receiver that
+ * rested without its history (dsp/receiver_rest.h). The copies are guarded
+ * (dsp/sample_guard.h): the samples themselves, unless one was not a number or beyond +24
+ * dBFS. */
+const float *sq_band_watch_last(const sq_band_watch *w, uint64_t before, float *out, size_t n);
 /* Where a lane that slept from asleep_since wakes at `now` starts listening again:
  * `preroll` samples back, but not before what is held nor before it fell asleep (what it
  * heard then is not heard twice). */

@@ -354,21 +354,37 @@ static uint32_t tones_resting(const sq_decoder *d)
     return all & ~guards_heard;
 }
 
+/* The exchange's tones come before a call or after it: inside data the call-progress
+ * receiver rests, not even keeping its history, which the band watch gives back after. */
+static void progress_chunk(sq_decoder *d, const float *x, size_t n)
+{
+    if (sq_data_under_way(d)) {
+        sq_progress_rx_rest_unkept(d->progress, x, n);
+        return;
+    }
+    float last[SQ_RECEIVER_RECALL_MAX];
+    size_t m = sq_progress_rx_history_wanted(d->progress);
+    if (m)
+        sq_progress_rx_recall(d->progress, sq_band_watch_last(&d->watch, d->samples, last, m), m);
+    sq_progress_rx_process(d->progress, x, n);
+}
+
 /* Runs every lane over up to one chunk; returns how many samples the tone receiver took
  * (fewer only when its segment queue is nearly full). */
 static size_t run_chunk(sq_decoder *d, const float *x, size_t len)
 {
     size_t queued = d->pool.count;
     sq_tonerx_rest(d->tones, tones_resting(d));
+    float last[SQ_RECEIVER_RECALL_MAX];
+    size_t m = sq_tonerx_history_wanted(d->tones);
+    if (m)   /* what it left out while the whole bank rested */
+        sq_tonerx_recall(d->tones, sq_band_watch_last(&d->watch, d->samples, last, m), m);
     size_t took = sq_tonerx_process(d->tones, x, len);
     sq_band_watch_push(&d->watch, x, took);
     sq_fsk_lanes_process(d, x, took);
     sq_qam_lanes_process(d, x, took);
     sq_dtmf_lane_process(d, x, took);
-    if (sq_data_under_way(d))   /* the exchange's tones come before a call or after it */
-        sq_progress_rx_rest(d->progress, x, took);
-    else
-        sq_progress_rx_process(d->progress, x, took);
+    progress_chunk(d, x, took);
     sq_v8bis_lane_process(d, x, took);
     sq_phase2_lanes_process(d, x, took);
     sq_wideband_lane_process(d, x, took);

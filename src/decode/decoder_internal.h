@@ -263,6 +263,7 @@ typedef struct sq_v8bis_lane {
     double floor_power;
     float history[2 * SQ_V8BIS_WINDOW];
     size_t head;
+    int unkept;                    /* history left out while resting: the band watch has it */
     uint64_t n;
     int run_class;                 /* 0, a pair, or 16 + a single tone's filter */
     double run_start_s, run_power;

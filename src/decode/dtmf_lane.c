@@ -33,11 +33,17 @@ void sq_dtmf_lane_process(sq_decoder *d, const float *x, size_t n)
 {
     sq_dtmf_lane *l = &d->dtmf;
     /* no one dials inside a modem's data: while another lane reads data (V.34, V.90, V.32,
-     * V.22, or start-stop FSK), the receiver keeps its history without looking at it */
-    if (sq_data_under_way(d))
-        sq_dtmf_rx_rest(l->rx, x, n);
-    else
+     * V.22, or start-stop FSK), the receiver rests, not even keeping its history: the band
+     * watch gives back what it needs when the data ends */
+    if (sq_data_under_way(d)) {
+        sq_dtmf_rx_rest_unkept(l->rx, x, n);
+    } else {
+        float last[SQ_RECEIVER_RECALL_MAX];
+        size_t m = sq_dtmf_rx_history_wanted(l->rx);
+        if (m)
+            sq_dtmf_rx_recall(l->rx, sq_band_watch_last(&d->watch, d->samples, last, m), m);
         sq_dtmf_rx_process(l->rx, x, n);
+    }
     sq_dtmf_digit dig;
     while (sq_dtmf_rx_next(l->rx, &dig) == SQ_OK) {
         if (l->open && seconds(dig.start_sample) - l->ev.end_s > NUMBER_ENDS_S)

@@ -121,10 +121,20 @@ void sq_v8bis_lane_process(sq_decoder *d, const float *x, size_t n)
      * V.32 transmission, V.22 data, start-stop FSK data; its own messages are HDLC, not
      * start-stop): there the windows are not looked at, and count as holding nothing */
     int resting = sq_data_under_way(d);
+    if (!resting && l->unkept) {   /* after a rest: the samples it left out, from the band watch */
+        float last[SQ_V8BIS_WINDOW];
+        size_t m = l->n < SQ_V8BIS_WINDOW ? (size_t)l->n : SQ_V8BIS_WINDOW;
+        sq_ring_recall(l->history, SQ_V8BIS_WINDOW, l->head, sq_band_watch_last(&d->watch, d->samples, last, m), m);
+        l->unkept = 0;
+    }
+    l->unkept |= resting;
     for (size_t i = 0; i < n;) {
         size_t take = SQ_V8BIS_HOP - (size_t)(l->n % SQ_V8BIS_HOP);
         take = n - i < take ? n - i : take;
-        sq_ring_keep(l->history, SQ_V8BIS_WINDOW, &l->head, x + i, take);
+        if (resting)   /* nothing looks at the windows: the samples are not even kept */
+            l->head = (l->head + take) % SQ_V8BIS_WINDOW;
+        else
+            sq_ring_keep(l->history, SQ_V8BIS_WINDOW, &l->head, x + i, take);
         l->n += take;
         i += take;
         if (l->n < SQ_V8BIS_WINDOW || l->n % SQ_V8BIS_HOP != 0)
