@@ -326,6 +326,15 @@ static void assert_same_segment(const sq_tone_segment *a, const sq_tone_segment 
     ck_assert_uint_eq(a->n_reversals, b->n_reversals);
 }
 
+/* Half a second of noise, then the answer tone for a second. */
+static sig ans_after_noise(uint64_t seed)
+{
+    sig s = make_silence(0.5), tone = make_tone(SQ_TONE_ANS, -20.0, 1.0, 0.0);
+    add_noise(&s, 0.01, seed);
+    sig_append(&s, &tone);   /* takes the tone's samples */
+    return s;
+}
+
 /* With the whole bank resting, it keeps no samples, and asks for the last ones back when a
  * frequency listens again: a rest of both frequencies that ends inside the answer tone gives
  * the same 2100 Hz segment (its start, end, frequency and level, all read from the windows
@@ -334,9 +343,7 @@ static void assert_same_segment(const sq_tone_segment *a, const sq_tone_segment 
 START_TEST(test_whole_bank_rest_gives_back_its_samples)
 {
     for (uint64_t seed = 1; seed <= 3; seed++) {
-        sig s = make_silence(0.5), tone = make_tone(SQ_TONE_ANS, -20.0, 1.0, 0.0);
-        add_noise(&s, 0.01, seed);
-        sig_append(&s, &tone);
+        sig s = ans_after_noise(seed);
         sq_tone_segment kept[4], left_out[4];
         for (size_t rest_to = 4000; rest_to <= 4000 + 2400; rest_to += 37) {
             size_t n = bank_segments(&s, 0, rest_to, 1u, kept, 4);
@@ -356,9 +363,7 @@ END_TEST
 START_TEST(test_resting_frequency_hears_nothing)
 {
     for (uint64_t seed = 1; seed <= 3; seed++) {
-        sig s = make_silence(0.5), tone = make_tone(SQ_TONE_ANS, -20.0, 1.0, 0.0);
-        add_noise(&s, 0.01, seed);
-        sig_append(&s, &tone);
+        sig s = ans_after_noise(seed);
         sq_tone_segment all[4], rested[4];
         ck_assert_uint_eq(bank_segments(&s, 0, 0, 0u, all, 4), 1);
         for (size_t rest_to = 0; rest_to + 160 + 80 <= 4000; rest_to += 41) {
