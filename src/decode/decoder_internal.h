@@ -589,6 +589,9 @@ int sq_fsk_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, doub
 /* An FSK lane carries start-stop data now, keyed on a bit grid (not V.8, not a misreading
  * of something else). */
 int sq_fsk_lanes_carrying_data(const sq_decoder *d);
+/* FSK text plainly on the line: a second and more of it, clean (fsk_lane.c): no other
+ * modem's start-up can be under way there. */
+int sq_fsk_lanes_plain_data(const sq_decoder *d);
 /* Some lane reads a modem's data now: V.34 / V.90 / V.32 after training, V.22 data, or
  * start-stop FSK data. */
 int sq_data_under_way(const sq_decoder *d);

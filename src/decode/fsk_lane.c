@@ -185,6 +185,24 @@ static int carrying_keyed_data(const sq_fsk_lane *l)
            4 * l->ev.char_errors <= l->valid && l->keyed.all.count >= KEYED_MIN_TRANSITIONS && keyed_on_a_clock(l);
 }
 
+/* A second and more of clean FSK text: 40 characters or more, under one in ten bad (phase
+ * 2's own signals read as FSK give 20 at most on the real calls, or many bad ones; line
+ * probing's L2 reads as keyed characters for a fraction of a second). */
+#define PLAIN_DATA_MIN_S 1.0
+#define PLAIN_DATA_MIN_CHARS 40
+
+int sq_fsk_lanes_plain_data(const sq_decoder *d)
+{
+    double now_s = (double)d->samples / SQ_PROCESSING_RATE_HZ;
+    for (int i = 0; i < SQ_FSK_LANES; i++) {
+        const sq_fsk_lane *f = &d->lanes[i];
+        if (!f->asleep && f->open && now_s - f->ev.start_s >= PLAIN_DATA_MIN_S && f->valid >= PLAIN_DATA_MIN_CHARS &&
+            10 * f->ev.char_errors < f->valid)
+            return 1;
+    }
+    return 0;
+}
+
 int sq_fsk_lanes_carrying_data(const sq_decoder *d)
 {
     for (int i = 0; i < SQ_FSK_LANES; i++)

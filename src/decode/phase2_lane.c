@@ -424,26 +424,11 @@ static int idle(const sq_phase2_lane *l)
     return 1;
 }
 
-/* Another modem's data is plainly on the line: V.22 data, or a second and more of clean FSK
- * text (40 characters or more, under one in ten bad: phase 2's own signals read as FSK give
- * 20 at most on the real calls, or many bad ones). Phase 2 comes only after such a call
- * has stopped, so the lanes may rest meanwhile. */
-#define FSK_DATA_MIN_S 1.0
-#define FSK_DATA_MIN_CHARS 40
-
+/* Another modem's data is plainly on the line: V.22 data, or plain FSK text. Phase 2 comes
+ * only after such a call has stopped, so the lanes may rest meanwhile. */
 static int other_data_on(const sq_decoder *d)
 {
-    for (int i = 0; i < SQ_QAM_LANES; i++)
-        if (d->qam[i].state == QL_DATA)
-            return 1;
-    double now_s = to_s(d->samples);
-    for (int i = 0; i < SQ_FSK_LANES; i++) {
-        const sq_fsk_lane *f = &d->lanes[i];
-        if (!f->asleep && f->open && now_s - f->ev.start_s >= FSK_DATA_MIN_S &&
-            f->valid >= FSK_DATA_MIN_CHARS && 10 * f->ev.char_errors < f->valid)
-            return 1;
-    }
-    return 0;
+    return sq_qam_lanes_carrying(d) || sq_fsk_lanes_plain_data(d);
 }
 
 /* While this channel's modem trains or sends data (after its INFO1), phase 2 comes again

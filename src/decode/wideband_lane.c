@@ -441,12 +441,12 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
 {
     sq_wideband_lane *l = &d->wideband;
     const double floor_power = l->floor_power;
-    /* Inside V.22 data no line probing, V.32 signal or V.34 / V.90 transmission can start,
-     * and what is loud there is covered by the data's event: the blocks' spectra are not
-     * worked out, and count as holding none of those. (Not inside FSK data: line probing's
-     * L2, a comb repeating every two bits at 300 bit/s, reads as keyed characters for a
-     * while, and its end must be seen.) */
-    int other_data = sq_qam_lanes_carrying(d);
+    /* Inside V.22 data or plain FSK text no line probing, V.32 signal or V.34 / V.90
+     * transmission can start, and what is loud there is covered by the data's event: the
+     * blocks' spectra are not worked out, and count as holding none of those. (Not as soon
+     * as FSK is keyed: line probing's L2, a comb repeating every two bits at 300 bit/s, reads
+     * as keyed characters for a fraction of a second, and its end must be seen.) */
+    int other_data = sq_qam_lanes_carrying(d) || sq_fsk_lanes_plain_data(d);
     for (size_t i = 0; i < n;) {
         size_t take = SQ_WIDEBAND_BLOCK - l->fill;
         take = n - i < take ? n - i : take;
