@@ -10,9 +10,10 @@
  *     modems, random 8N1 bytes;
  *   - a squeal sim call (V.8, then V.22bis data) as a 48 kHz stereo file (sox: caller left,
  *     answerer right).
- * Then, for each file, runs squeal decode and each peer alternately, three times, and
- * prints audio seconds per CPU second (user + system, the best of the three) for each and
- * the ratio; and squeal decode's peak memory (max RSS) on 1, 10 and MINUTES-long files.
+ * Then, for each file, runs squeal decode and each peer alternately, RUNS times, and
+ * prints audio seconds per CPU second (user + system, the best of the runs) for each, the
+ * ratio of the bests, and the median of the rounds' ratios; and squeal decode's peak memory
+ * (max RSS) on 1, 10 and MINUTES-long files.
  * The real calls in RECORDINGS_DIR/real-calls (when there) are timed against the V.8
  * listener too. Peers: minimodem --rx and spandsp_decode (bench/spandsp_decode.c). */
 #define _DEFAULT_SOURCE   /* wait4 */
@@ -31,7 +32,11 @@
 
 extern char **environ;
 
-#define RUNS 3
+/* Runs of each command, alternating. This VM's speed moves 10-30 % from run to run (one
+ * command's best of three was 0.72 s, its worst 1.02 s, minutes apart): the best of several
+ * runs, and the median over the rounds of each round's ratio (the two commands of a round
+ * ran under the same load), are both printed. */
+#define RUNS 7
 #define MAX_ARGS 16
 
 typedef struct run_result {
@@ -91,26 +96,48 @@ typedef struct contender {
     const char *stdin_path;   /* minimodem --rx reads the file named by -f; none need stdin */
 } contender;
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* "1.23 times faster" or "slower", for a ratio of speeds (squeal's over the peer's). */
+static void print_ratio(double r)
+{
+    printf("%.2f times %s", r >= 1.0 ? r : 1.0 / r, r >= 1.0 ? "faster" : "slower");
+}
+
 /* Times squeal and the peers on one file, alternating, and prints a row per contender. */
 static void compare(const char *what, double audio_s, contender *cs, int n)
 {
-    double best[8] = { 0 };
-    double cpu[8];
-    for (int i = 0; i < n; i++)
-        cpu[i] = INFINITY;
+    double cpu[8][RUNS], best[8] = { 0 };
     for (int r = 0; r < RUNS; r++)
         for (int i = 0; i < n; i++) {
             run_result rr = run(cs[i].argv, cs[i].stdin_path);
-            if (rr.ok)
-                cpu[i] = fmin(cpu[i], rr.cpu_s);
+            cpu[i][r] = rr.ok ? rr.cpu_s : INFINITY;
         }
-    printf("\n%s, %.0f s of audio (best of %d, audio seconds per CPU second):\n", what, audio_s, RUNS);
+    printf("\n%s, %.0f s of audio (best of %d, audio seconds per CPU second; then the median of the rounds' "
+           "ratios):\n", what, audio_s, RUNS);
     for (int i = 0; i < n; i++) {
-        best[i] = isinf(cpu[i]) ? 0.0 : audio_s / fmax(cpu[i], 1e-6);
+        double least = INFINITY, ratios[RUNS];
+        int k = 0;
+        for (int r = 0; r < RUNS; r++) {
+            least = fmin(least, cpu[i][r]);
+            if (i > 0 && isfinite(cpu[0][r]) && isfinite(cpu[i][r]))
+                ratios[k++] = cpu[i][r] / fmax(cpu[0][r], 1e-6);   /* peer's time over squeal's */
+        }
+        best[i] = isinf(least) ? 0.0 : audio_s / fmax(least, 1e-6);
         printf("  %-44s %9.0fx real time", cs[i].name, best[i]);
-        if (i > 0 && best[i] > 0.0)
-            printf("   squeal is %.2f times %s", best[0] / best[i] >= 1.0 ? best[0] / best[i] : best[i] / best[0],
-                   best[0] >= best[i] ? "faster" : "slower");
+        if (i > 0 && best[i] > 0.0 && best[0] > 0.0) {
+            printf("   squeal is ");
+            print_ratio(best[0] / best[i]);
+            if (k > 0) {
+                qsort(ratios, (size_t)k, sizeof ratios[0], cmp_double);
+                printf("; paired: ");
+                print_ratio(k % 2 ? ratios[k / 2] : 0.5 * (ratios[k / 2 - 1] + ratios[k / 2]));
+            }
+        }
         printf("\n");
     }
 }
