@@ -17,8 +17,8 @@ decodes it with --json and prints, per file and over all of them,
   - over the V.34 calls: in how many both MPs decoded, and in how many their rates agree with
     the connect rates in the file's name (NNNNN-NNNNN, where the name has them).
 With --variants, the calls that went on in V.34, V.90 or V.32 are decoded again as sox changes
-them the ways other recordings differ (a far clock -200 to +300 ppm off, 8 and 14 dB
-quieter, 20 and 15 dB of crosstalk between the channels, an echo of each channel on the other
+them the ways other recordings differ (a far clock -200 to +300 ppm off, 6 dB louder (some
+peaks clip), 8 and 14 dB quieter, 20 and 15 dB of crosstalk between the channels, an echo of each channel on the other
 15 dB down through a hybrid-like response 60 and 110 ms late (as SIP ATAs return it), cut
 0.37 s later, mixed to one channel,
 20 ms lost at six places as VoIP packets are, zeroed or filled with a copy of the 20 ms
@@ -127,6 +127,7 @@ VARIANTS = [
     ("clock +100 ppm", ["speed", "1.0001"]),
     ("clock -200 ppm", ["speed", "0.9998"]),
     ("clock +300 ppm", ["speed", "1.0003"]),
+    ("6 dB louder", ["gain", "6"]),
     ("8 dB quieter", ["gain", "-8"]),
     ("14 dB quieter", ["gain", "-14"]),
     ("crosstalk -20 dB", ["remix", "1,2v0.1", "2,1v0.1"]),

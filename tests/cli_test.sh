@@ -606,6 +606,30 @@ PY
 done
 [ $found -eq 1 ] || skipped 1 "no V.34 calls under $REC"
 
+# A V.32bis call recorded hotter: the caller's channel still reads R2 and its E, the
+# answerer's AC echo there (now over the floor) not taken for that side's own AC (it is 10 dB
+# or more under the caller's AA); before, from 2 dB up, the caller was read as an answerer
+found=0
+for f in "$REC"/real-calls/*.wav; do
+    [ -f "$f" ] || continue
+    "$SQ" decode --json "$f" 2>/dev/null | tail -1 | grep -q '"modulation":"V.32bis"' || continue
+    found=1
+    for g in 3 6; do
+        sox "$f" "$T/hot.wav" gain "$g" 2>/dev/null
+        "$SQ" decode --json "$T/hot.wav" >"$T/hot.json" 2>/dev/null
+        if python3 - "$T/hot.json" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+seqs = sorted((e["sequence"], e["ch"]) for e in ev if e["type"] == "v32_rate")
+es = sorted(e["ch"] for e in ev if e["type"] == "v32_e")
+sys.exit(0 if [s for s, _ in seqs] == ["r1", "r2", "r3"] and es == [1, 2] else 1)
+PY
+        then ok "$(basename "$f") $g dB hotter: R1, R2, R3 and both Es"
+        else bad "$(basename "$f") $g dB hotter: rate sequences or E lost"; grep v32 "$T/hot.json" | head -12; fi
+    done
+done
+[ $found -eq 1 ] || skipped 2 "no V.32bis call under $REC/real-calls"
+
 # Line probing measures the line it crossed: through sox's low-pass at 3 kHz the tones up to
 # 2.7 kHz arrive alike and those from 3.3 kHz 20 dB or more under them; the text says it too
 "$SQ" gen line_probe -o "$T/lp.wav" 2>"$T/err" && sox "$T/lp.wav" "$T/lpf.wav" sinc -3000 &&

@@ -13,6 +13,7 @@
 #include "src/decode/decoder_internal.h"
 #include "squeal/decoder.h"
 #include "squeal/error.h"
+#include "squeal/level.h"
 
 #define CHUNK SQ_DECODER_CHUNK
 /* each of the two phase-2 lanes can close a tone, report a frame and release a held one */
@@ -225,6 +226,7 @@ static void classify_tone(sq_decoder *d, const sq_tone_segment *s)
     ev.type = aa ? SQ_EVENT_V32_AA : r->type;
     if (aa) {
         d->v32_side = 1;
+        d->v32_aa_power = sq_dbm0_to_power(s->level_dbm0);
         sq_v34_lane_arm_v32(d, 1);   /* the caller's training follows, after the answerer's */
     }
     ev.start_s = s->start_s;

@@ -558,6 +558,7 @@ struct sq_decoder {
     int pcm_analogue;              /* this channel's modem is a V.90 / V.92 analogue one (its
                                     * V.8 CM or JM, or its V.92 QC sequence, said so) */
     int v32_side;                  /* 1 after V.32's AA (a caller), 2 after AC (an answerer) */
+    double v32_aa_power;           /* the AA's mean power, when v32_side is 1 */
     sq_progress_rx *progress;      /* dial tone, ringback, busy, reorder */
     sq_event_pool pool;
     float stage[SQ_DECODER_CHUNK]; /* pushed samples gathered into a whole chunk */

@@ -377,6 +377,7 @@ static void arm_transmission(sq_decoder *d, sq_wideband_lane *l, double start_s,
 
 #define AC_MIN_BLOCKS 3   /* 60 ms: AC lasts 128T (53 ms) at least, then CA and AC again */
 #define S_MIN_BLOCKS 3    /* S is 256T, 107 ms */
+#define AC_ECHO_RATIO 0.1 /* 10 dB */
 
 /* A run of AC or S blocks ended at end_s. */
 static void end_v32_run(sq_decoder *d, sq_wideband_lane *l, double end_s)
@@ -386,6 +387,12 @@ static void end_v32_run(sq_decoder *d, sq_wideband_lane *l, double end_s)
     l->v32_kind = KIND_OTHER;
     l->v32_blocks = 0;
     if (kind == KIND_OTHER || n < (kind == KIND_AC ? AC_MIN_BLOCKS : S_MIN_BLOCKS))
+        return;
+    double power = l->v32_power_sum / (double)n;
+    /* AC 10 dB or more under the AA this channel's modem sent is the far answerer's echo
+     * (15-25 dB down on a stereo recording; the two at one level with both sides on one
+     * channel): this side stays the caller, whose rate signals are R2 and E */
+    if (kind == KIND_AC && d->v32_side == 1 && power < AC_ECHO_RATIO * d->v32_aa_power)
         return;
     sq_event ev;
     memset(&ev, 0, sizeof ev);
@@ -399,7 +406,7 @@ static void end_v32_run(sq_decoder *d, sq_wideband_lane *l, double end_s)
     ev.end_s = end_s;
     ev.freq_hz = kind == KIND_AC ? 600.0 : 1800.0;
     ev.freq2_hz = kind == KIND_AC ? 3000.0 : 0.0;   /* S: the carrier, with 600 and 3000 Hz */
-    ev.level_dbm0 = sq_power_to_dbm0(l->v32_power_sum / (double)n);
+    ev.level_dbm0 = sq_power_to_dbm0(power);
     ev.n_reversals = l->v32_reversals;
     memcpy(ev.reversals_s, l->v32_reversal_s, sizeof ev.reversals_s);
     sq_event_pool_queue(&d->pool, &ev, -1);
