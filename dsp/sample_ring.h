@@ -27,27 +27,10 @@ typedef struct sq_window_clock {
     size_t since_eval;   /* samples since the last window was due */
 } sq_window_clock;
 
-/* Keeps samples from x[0..n) in ring[2 * len], up to the one with which a window falls due
- * (`hop` after the last one, once a whole window is in); returns how many it took, and *due
- * whether a window is due after them. */
-static inline size_t sq_ring_keep_to_window(float *ring, size_t len, sq_window_clock *c, size_t window,
-                                            size_t hop, const float *x, size_t n, int *due)
-{
-    size_t to_window = c->filled < window ? window - c->filled : 0;
-    size_t to_hop = c->since_eval < hop ? hop - c->since_eval : 0;
-    size_t until = to_window > to_hop ? to_window : to_hop;
-    size_t take = n < until ? n : until;
-    sq_ring_keep(ring, len, &c->head, x, take);
-    c->filled = c->filled + take < window ? c->filled + take : window;
-    c->since_eval += take;
-    *due = take == until;
-    if (*due)
-        c->since_eval = 0;
-    return take;
-}
-
-/* The same as sq_ring_keep_to_window without keeping the samples: for a receiver at rest
- * whose history nothing reads until it wakes, when sq_ring_recall puts back what it needs. */
+/* Moves the clock on through x[0..n) up to the sample with which a window falls due (`hop`
+ * after the last one, once a whole window is in); returns how many it took, and *due whether
+ * a window is due after them. Keeps none of them: for a receiver at rest whose history
+ * nothing reads until it wakes, when sq_ring_recall puts back what it needs. */
 static inline size_t sq_ring_skip_to_window(size_t len, sq_window_clock *c, size_t window, size_t hop, size_t n,
                                             int *due)
 {
@@ -61,6 +44,16 @@ static inline size_t sq_ring_skip_to_window(size_t len, sq_window_clock *c, size
     *due = take == until;
     if (*due)
         c->since_eval = 0;
+    return take;
+}
+
+/* The same, keeping the samples taken in ring[2 * len]. */
+static inline size_t sq_ring_keep_to_window(float *ring, size_t len, sq_window_clock *c, size_t window,
+                                            size_t hop, const float *x, size_t n, int *due)
+{
+    size_t head = c->head;
+    size_t take = sq_ring_skip_to_window(len, c, window, hop, n, due);
+    sq_ring_keep(ring, len, &head, x, take);
     return take;
 }
 
