@@ -18,7 +18,8 @@ decodes it with --json and prints, per file and over all of them,
     the connect rates in the file's name (NNNNN-NNNNN, where the name has them).
 With --variants, the calls that went on in V.34, V.90 or V.32 are decoded again as sox changes
 them the ways other recordings differ (a far clock -200 to +300 ppm off, 6 dB louder (some
-peaks clip), 8 and 14 dB quieter, 20 and 15 dB of crosstalk between the channels, an echo of each channel on the other
+peaks clip), 8 and 14 dB quieter, one channel 12 dB quieter than the other (its echo on the
+other channel then only 8-9 dB under it), 20 and 15 dB of crosstalk between the channels, an echo of each channel on the other
 15 dB down through a hybrid-like response 60 and 110 ms late (as SIP ATAs return it), cut
 0.37 s later, mixed to one channel,
 20 ms lost at six places as VoIP packets are, zeroed or filled with a copy of the 20 ms
@@ -130,6 +131,8 @@ VARIANTS = [
     ("6 dB louder", ["gain", "6"]),
     ("8 dB quieter", ["gain", "-8"]),
     ("14 dB quieter", ["gain", "-14"]),
+    ("channel 1 12 dB quieter", ["remix", "1v0.25", "2"]),
+    ("channel 2 12 dB quieter", ["remix", "1", "2v0.25"]),
     ("crosstalk -20 dB", ["remix", "1,2v0.1", "2,1v0.1"]),
     ("crosstalk -15 dB", ["remix", "1,2v0.178", "2,1v0.178"]),
     ("echo -15 dB, 60/110 ms late", "echo"),

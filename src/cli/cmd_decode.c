@@ -257,6 +257,12 @@ static void after_last_stretch(timeline *t, timeline_event *e)
  * (V.8, INFO) must match in content too. */
 #define ECHO_MARGIN_DB 10.0
 #define DATA_ECHO_MARGIN_DB 18.0
+/* A copy lying under the other channel's signal for most of its length is an echo from 6 dB
+ * down: a recording whose far channel was taken 12 dB quieter puts the echo only 8-9 dB
+ * under its source. Two sides' own signals of one kind do not overlap so (line probing, the
+ * one kind both send, comes from each in turn), so only echoes are dropped this way. */
+#define ECHO_OVERLAP_MARGIN_DB 6.0
+#define ECHO_OVERLAP_SHARE 0.5
 
 static int is_answer_tone_type(sq_event_type t)
 {
@@ -344,7 +350,8 @@ static int is_echo(const timeline *t, size_t i, size_t *source)
     *source = SIZE_MAX;
     for (size_t j = 0; j < t->n; j++) {
         const timeline_event *o = &t->items[j];
-        int overlap = o->ev.start_s < e->ev.end_s && e->ev.start_s < o->ev.end_s;
+        double shared = fmin(o->ev.end_s, e->ev.end_s) - fmax(o->ev.start_s, e->ev.start_s);
+        int overlap = shared > 0.0;
         /* the two sides' V.34 training can match (identical MPs, S at one symbol rate): its
          * echo is the one that starts as the other side's did, a round trip later */
         int training = e->ev.type == SQ_EVENT_MP || e->ev.type == SQ_EVENT_V90_SCR ||
@@ -356,7 +363,9 @@ static int is_echo(const timeline *t, size_t i, size_t *source)
         if (o->channel == e->channel || !(overlap || delayed) || !same_signal(&o->ev, &e->ev))
             continue;
         /* a V.90 analogue modem's upstream runs 10-12 dB under the digital one's downstream */
-        double margin = is_wideband_data(e->ev.type) ? DATA_ECHO_MARGIN_DB : ECHO_MARGIN_DB;
+        double margin = is_wideband_data(e->ev.type) ? DATA_ECHO_MARGIN_DB
+                        : overlap && shared >= ECHO_OVERLAP_SHARE * (e->ev.end_s - e->ev.start_s) ? ECHO_OVERLAP_MARGIN_DB
+                                                                                                 : ECHO_MARGIN_DB;
         if (o->ev.level_dbm0 >= e->ev.level_dbm0 + margin) {
             *source = j;
             return 1;
