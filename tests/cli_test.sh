@@ -606,6 +606,13 @@ PY
 done
 [ $found -eq 1 ] || skipped 1 "no V.34 calls under $REC"
 
+# decode_changed FILE SOX_EFFECT...: the file as sox changes it, decoded to $T/changed.json
+decode_changed() {
+    src=$1
+    shift
+    sox "$src" "$T/changed.wav" "$@" 2>/dev/null && "$SQ" decode --json "$T/changed.wav" >"$T/changed.json" 2>/dev/null
+}
+
 # A V.32bis call recorded hotter: the caller's channel still reads R2 and its E, the
 # answerer's AC echo there (now over the floor) not taken for that side's own AC (it is 10 dB
 # or more under the caller's AA); before, from 2 dB up, the caller was read as an answerer
@@ -615,9 +622,8 @@ for f in "$REC"/real-calls/*.wav; do
     "$SQ" decode --json "$f" 2>/dev/null | tail -1 | grep -q '"modulation":"V.32bis"' || continue
     found=1
     for g in 3 6; do
-        sox "$f" "$T/hot.wav" gain "$g" 2>/dev/null
-        "$SQ" decode --json "$T/hot.wav" >"$T/hot.json" 2>/dev/null
-        if python3 - "$T/hot.json" <<'PY'
+        decode_changed "$f" gain "$g"
+        if python3 - "$T/changed.json" <<'PY'
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 seqs = sorted((e["sequence"], e["ch"]) for e in ev if e["type"] == "v32_rate")
@@ -625,7 +631,7 @@ es = sorted(e["ch"] for e in ev if e["type"] == "v32_e")
 sys.exit(0 if [s for s, _ in seqs] == ["r1", "r2", "r3"] and es == [1, 2] else 1)
 PY
         then ok "$(basename "$f") $g dB hotter: R1, R2, R3 and both Es"
-        else bad "$(basename "$f") $g dB hotter: rate sequences or E lost"; grep v32 "$T/hot.json" | head -12; fi
+        else bad "$(basename "$f") $g dB hotter: rate sequences or E lost"; grep v32 "$T/changed.json" | head -12; fi
     done
 done
 [ $found -eq 1 ] || skipped 2 "no V.32bis call under $REC/real-calls"
@@ -640,9 +646,8 @@ for f in "$REC"/real-calls/*.wav; do
     found=1
     "$SQ" decode --json "$f" >"$T/asym0.json" 2>/dev/null
     for q in 1 2; do
-        if [ $q -eq 1 ]; then sox "$f" "$T/asym.wav" remix 1v0.25 2 2>/dev/null; else sox "$f" "$T/asym.wav" remix 1 2v0.25 2>/dev/null; fi
-        "$SQ" decode --json "$T/asym.wav" >"$T/asym.json" 2>/dev/null
-        if python3 - "$T/asym0.json" "$T/asym.json" <<'PY'
+        if [ $q -eq 1 ]; then decode_changed "$f" remix 1v0.25 2; else decode_changed "$f" remix 1 2v0.25; fi
+        if python3 - "$T/asym0.json" "$T/changed.json" <<'PY'
 import json, sys
 kinds = ("cm", "jm", "cj", "ct", "ans", "ans_pr", "ansam", "ansam_pr")
 def named(path):
