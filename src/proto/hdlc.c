@@ -127,7 +127,7 @@ size_t sq_hdlc_rx_bit(sq_hdlc_rx *r, uint8_t bit, uint8_t *frame)
      * done here with selects (the bits of data are random, a branch on them a coin toss). */
     int ones = r->ones, one = bit != 0;
     if (!((one & (ones == 6)) | (!one & (ones >= 5)))) {
-        r->ones = (ones + 1) & -one;
+        r->ones = (ones + (ones < 8)) & -one;   /* held at 8 on an idle line: 5, 6 and 7 are what matter */
         if (!r->hunting)
             keep_bit(r, (uint8_t)one);
         return 0;
