@@ -636,10 +636,33 @@ PY
 done
 [ $found -eq 1 ] || skipped 2 "no V.32bis call under $REC/real-calls"
 
+# Both sides of a V.34 call on one channel: the answerer's J ends where its pattern stops (the
+# caller's S comes over it), not at the file's end (before, J was read on for 3 to 15 s, to
+# the end of the recording, through the caller's training, both MPs and the data)
+found=0
+for f in "$REC"/real-calls/*.wav "$REC"/goughlui_v34_*.wav; do
+    [ -f "$f" ] || continue
+    "$SQ" decode --json "$f" 2>/dev/null | grep -q '"type":"v34_j"' || continue
+    found=1
+    decode_changed "$f" remix 1,2
+    if python3 - "$T/changed.json" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+js = [e["end_s"] - e["t_s"] for e in ev if e["type"] == "v34_j"]
+trn = [e for e in ev if e["type"] == "v34_trn"]
+sys.exit(0 if js and trn and max(js) < 1.0 else 1)
+PY
+    then ok "$(basename "$f") on one channel: J ends with its pattern"
+    else bad "$(basename "$f") on one channel: J missing or read on"; grep -E '"v34_(j|trn)"' "$T/changed.json" | head; fi
+done
+[ $found -eq 1 ] || skipped 1 "no V.34 call with J under $REC"
+
 # One channel recorded 12 dB quieter than the other: the far side's echo on the louder
-# channel is then only 8-9 dB under its source, but lies under it: the answer tone and V.8
-# messages are still named once, on the channel that sent them (before, the Conexant call's
-# ANSam and JM came twice with its answerer's channel 12 dB down)
+# channel is then only 8-9 dB under its source, but lies under it: the answer tone, V.8
+# messages and line probing are still named once, on the channel that sent them (before, the
+# Conexant call's ANSam and JM came twice with its answerer's channel 12 dB down, and with
+# the 3Com caller's 12 dB down its line probing, sent after the answerer's, was read as that
+# one's echo and its own echo on the answerer's channel as the answerer probing again)
 found=0
 for f in "$REC"/real-calls/*.wav; do
     [ -f "$f" ] || continue
@@ -649,13 +672,13 @@ for f in "$REC"/real-calls/*.wav; do
         if [ $q -eq 1 ]; then decode_changed "$f" remix 1v0.25 2; else decode_changed "$f" remix 1 2v0.25; fi
         if python3 - "$T/asym0.json" "$T/changed.json" <<'PY'
 import json, sys
-kinds = ("cm", "jm", "cj", "ct", "ans", "ans_pr", "ansam", "ansam_pr")
+kinds = ("cm", "jm", "cj", "ct", "ans", "ans_pr", "ansam", "ansam_pr", "line_probe")
 def named(path):
     return sorted((e["type"], e["ch"]) for e in map(json.loads, open(path)) if e["type"] in kinds)
 sys.exit(0 if named(sys.argv[1]) == named(sys.argv[2]) else 1)
 PY
-        then ok "$(basename "$f"), channel $q 12 dB quieter: its tones and V.8 messages named once, as recorded"
-        else bad "$(basename "$f"), channel $q 12 dB quieter: tones or V.8 messages named again"; fi
+        then ok "$(basename "$f"), channel $q 12 dB quieter: its tones, V.8 messages and line probing named once, as recorded"
+        else bad "$(basename "$f"), channel $q 12 dB quieter: tones, V.8 messages or line probing named again or lost"; fi
     done
 done
 [ $found -eq 1 ] || skipped 2 "no calls under $REC/real-calls"

@@ -360,6 +360,11 @@ static int is_echo(const timeline *t, size_t i, size_t *source)
         int delayed = e->ev.start_s >= o->ev.start_s && e->ev.start_s <= o->ev.start_s + max_delay;
         if (training)
             overlap = 0;
+        /* both sides probe the line, one after the other: a probe not lying under the other
+         * side's for half its length or more is this side's own, however much quieter its
+         * channel was recorded (a probe's echo, a round trip late, lies under most of it) */
+        if (e->ev.type == SQ_EVENT_LINE_PROBE && shared < ECHO_OVERLAP_SHARE * (e->ev.end_s - e->ev.start_s))
+            continue;
         if (o->channel == e->channel || !(overlap || delayed) || !same_signal(&o->ev, &e->ev))
             continue;
         /* a V.90 analogue modem's upstream runs 10-12 dB under the digital one's downstream */

@@ -469,6 +469,7 @@ typedef struct sq_v34_lane {
     int ones;
     int j_open, j_points;
     long j_start_r;
+    long j_seen_r;                   /* the last symbol that completed J's pattern */
     uint8_t mp_bits[SQ_V34_MP_BUF];
     size_t mp_fill;
     int mp_collecting;

@@ -181,8 +181,7 @@ void sq_v34_close_mp(sq_decoder *d)
     l->mp_open = 0;
 }
 
-/* The stretch ended (or the file): what is open ends with its last symbol. */
-static void end_stretch(sq_decoder *d, double end_s)
+void sq_v34_end_stretch(sq_decoder *d, double end_s)
 {
     sq_v34_lane *l = &d->v34;
     if (l->state == V34_TRAIN && l->r > l->trn_start_r)
@@ -432,12 +431,12 @@ static void sample(sq_decoder *d, float x)
         break;
     case V34_S: case V34_KEEP: case V34_TRAIN: case V34_DECIDE: case V34_TEST: {
         if (l->quiet >= QUIET_AFTER) {
-            end_stretch(d, (double)(l->last_loud + 1) / SQ_PROCESSING_RATE_HZ);
+            sq_v34_end_stretch(d, (double)(l->last_loud + 1) / SQ_PROCESSING_RATE_HZ);
             l->scan_until = n + (uint64_t)(SCAN_FOR_S * SQ_PROCESSING_RATE_HZ);
             break;
         }
         if (l->state >= V34_TRAIN && l->state <= V34_DECIDE && l->power > TAKEOVER_RISE * l->level) {
-            end_stretch(d, (double)n / SQ_PROCESSING_RATE_HZ);
+            sq_v34_end_stretch(d, (double)n / SQ_PROCESSING_RATE_HZ);
             sq_v34_look_again(l);
             break;
         }
@@ -480,7 +479,7 @@ void sq_v34_lane_finish(sq_decoder *d)
     sq_v34_lane *l = &d->v34;
     if (l->state == V34_S || l->state == V34_KEEP || l->state == V34_TRAIN || l->state == V34_DECIDE ||
         l->state == V34_TEST)
-        end_stretch(d, (double)(l->last_loud + 1) / SQ_PROCESSING_RATE_HZ);
+        sq_v34_end_stretch(d, (double)(l->last_loud + 1) / SQ_PROCESSING_RATE_HZ);
 }
 
 int sq_v34_lane_data_since(const sq_decoder *d, double start_s, double *data_s, double *symbol_rate, double *carrier_hz)

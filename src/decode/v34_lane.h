@@ -27,6 +27,8 @@ void sq_v34_emit_s(sq_decoder *d);
 void sq_v34_close_mp(sq_decoder *d);
 /* The equaliser just chosen has the timing right: from now on the grid follows the symbols. */
 void sq_v34_follow_timing(sq_v34_lane *l);
+/* The stretch ended (or the file, or a J whose pattern stopped): what is open ends at end_s. */
+void sq_v34_end_stretch(sq_decoder *d, double end_s);
 /* What looked like S led nowhere: look for S again. */
 void sq_v34_look_again(sq_v34_lane *l);
 /* 1 while a short gap in the stretch (or the symbols just after it) passes: hold the

@@ -246,6 +246,10 @@ static void keep_bit(sq_decoder *d, int b, long r)
     l->read_since_sync = 0;
 }
 
+/* J's 16-bit pattern repeats until J' (the caller's) or silence (the answerer's); missing for
+ * longer than a lost packet and the line settling after it, J has ended. */
+#define J_LOST_S 0.1
+
 static void bit_in(sq_decoder *d, int b, long r)
 {
     sq_v34_lane *l = &d->v34;
@@ -271,6 +275,16 @@ static void bit_in(sq_decoder *d, int b, long r)
         l->j_open = 1;
         l->j_points = last16 == SQ_V34_J16 ? 16 : 4;
         l->j_start_r = r + 1 - (long)(32 / bps);
+        l->j_seen_r = r;
+    } else if (l->j_open && last16 == (l->j_points == 16 ? SQ_V34_J16 : SQ_V34_J4)) {
+        l->j_seen_r = r;
+    } else if (l->j_open && r - l->j_seen_r > (long)(J_LOST_S * l->cand_rate[l->cand])) {
+        /* J's pattern has stopped, and no J' came, yet the line is not quiet: the far modem's
+         * S and TRN over it (both sides on one channel). J ended with its last pattern; what
+         * follows is looked at afresh for an S. */
+        sq_v34_end_stretch(d, sq_v34_time_of_r(l, l->j_seen_r + 1));
+        sq_v34_look_again(l);
+        return;
     } else if (l->j_open && last16 == SQ_V34_J_PRIME) {
         long jp_start = r + 1 - (long)(16 / bps);
         sq_v34_emit(d, SQ_EVENT_V34_J, sq_v34_time_of_r(l, l->j_start_r), sq_v34_time_of_r(l, jp_start), l->j_points);
