@@ -636,26 +636,49 @@ PY
 done
 [ $found -eq 1 ] || skipped 2 "no V.32bis call under $REC/real-calls"
 
-# Both sides of a V.34 call on one channel: the answerer's J ends where its pattern stops (the
-# caller's S comes over it), not at the file's end (before, J was read on for 3 to 15 s, to
-# the end of the recording, through the caller's training, both MPs and the data)
-found=0
+# Both sides of a call on one channel (a recording off the line):
+# - V.34: the answerer's J ends where its pattern stops (the caller's S comes over it), not at
+#   the file's end (before, J was read on for 3 to 15 s, to the end of the recording, through
+#   the caller's training, both MPs and the data);
+# - V.90: the analogue modem's INFO1 after the digital one's is that modem's own, not an
+#   echo, so its phase 3 is read (TRN, then Ja with its DIL descriptor, CRC good). Before, the
+#   louder INFO0's side was taken for the channel's only modem, and the USR Sportster call
+#   read no phase 3 at all on one channel.
+found_j=0
+found_ja=0
 for f in "$REC"/real-calls/*.wav "$REC"/goughlui_v34_*.wav; do
     [ -f "$f" ] || continue
-    "$SQ" decode --json "$f" 2>/dev/null | grep -q '"type":"v34_j"' || continue
-    found=1
+    "$SQ" decode --json "$f" >"$T/two.json" 2>/dev/null
+    has_j=0; has_ja=0
+    grep -q '"type":"v34_j"' "$T/two.json" && has_j=1 && found_j=1
+    grep -q '"type":"v90_ja"' "$T/two.json" && has_ja=1 && found_ja=1
+    [ $has_j -eq 1 ] || [ $has_ja -eq 1 ] || continue
     decode_changed "$f" remix 1,2
-    if python3 - "$T/changed.json" <<'PY'
+    if [ $has_j -eq 1 ]; then
+        if python3 - "$T/changed.json" <<'PY'
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 js = [e["end_s"] - e["t_s"] for e in ev if e["type"] == "v34_j"]
 trn = [e for e in ev if e["type"] == "v34_trn"]
 sys.exit(0 if js and trn and max(js) < 1.0 else 1)
 PY
-    then ok "$(basename "$f") on one channel: J ends with its pattern"
-    else bad "$(basename "$f") on one channel: J missing or read on"; grep -E '"v34_(j|trn)"' "$T/changed.json" | head; fi
+        then ok "$(basename "$f") on one channel: J ends with its pattern"
+        else bad "$(basename "$f") on one channel: J missing or read on"; grep -E '"v34_(j|trn)"' "$T/changed.json" | head; fi
+    fi
+    if [ $has_ja -eq 1 ]; then
+        if python3 - "$T/changed.json" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+ja = [e for e in ev if e["type"] == "v90_ja" and e.get("crc_ok")]
+trn = [e for e in ev if e["type"] == "v34_trn" and ja and e["t_s"] < ja[0]["t_s"]]
+sys.exit(0 if ja and trn else 1)
+PY
+        then ok "$(basename "$f") on one channel: the analogue modem's TRN and Ja"
+        else bad "$(basename "$f") on one channel: the analogue modem's phase 3 not read"; grep -E '"(info1|v34_trn|v90_ja)"' "$T/changed.json" | head; fi
+    fi
 done
-[ $found -eq 1 ] || skipped 1 "no V.34 call with J under $REC"
+[ $found_j -eq 1 ] || skipped 1 "no V.34 call with J under $REC"
+[ $found_ja -eq 1 ] || skipped 1 "no V.90 call with Ja under $REC/real-calls"
 
 # One channel recorded 12 dB quieter than the other: the far side's echo on the louder
 # channel is then only 8-9 dB under its source, but lies under it: the answer tone, V.8

@@ -859,6 +859,25 @@ START_TEST(test_decoder_invalid_arguments)
 }
 END_TEST
 
+/* The default settings leave every setting a program does not know of (reserved, and
+ * both_sides) off, whatever the struct held before: a program built against an older header
+ * gets the defaults it expects. */
+START_TEST(test_default_settings_clear_the_rest)
+{
+    sq_decoder_settings s;
+    memset(&s, 0xA5, sizeof s);
+    sq_decoder_default_settings(&s);
+    ck_assert_int_eq(s.both_sides, 0);
+    for (size_t i = 0; i < sizeof s.reserved; i++)
+        ck_assert_int_eq(s.reserved[i], 0);
+    ck_assert_int_eq(s.format.data_bits, 8);
+    sq_decoder *d = NULL;
+    s.both_sides = 1;
+    ck_assert_int_eq(sq_decoder_create(&s, &d), SQ_OK);
+    sq_decoder_destroy(d);
+}
+END_TEST
+
 /* A number dialled in DTMF is one dtmf event with its digits, under noise and whatever
  * the chunking; the digits of a second number after a pause are a second event. */
 START_TEST(test_dtmf_numbers)
@@ -1216,6 +1235,7 @@ Suite *decoder_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_sequence_and_chunking);
     tcase_add_test(tc, test_decoders_in_threads);
+    tcase_add_test(tc, test_default_settings_clear_the_rest);
     tcase_add_test(tc, test_no_events_in_noise);
     tcase_add_test(tc, test_no_events_in_speech);
     tcase_add_test(tc, test_no_events_in_music);

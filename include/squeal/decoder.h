@@ -198,9 +198,15 @@ SQ_API size_t sq_line_probe_response(const sq_event *ev, double *hz, double *db)
 
 typedef struct sq_decoder_settings {
     sq_async_format format;   /* character framing for FSK data, default 8N1 */
+    /* 1: the audio holds both modems of a call, as a one-channel recording of a whole call
+     * does, so a phase-2 frame from either side is that side's own, not the other's echo
+     * (each side's phases 3 and 4 are then read after its INFO1). 0, the default: one
+     * modem, the far one heard only as its echo, as on each channel of a recording with one
+     * direction per channel. (API 2.11) */
+    uint8_t both_sides;
     /* room for settings to come without changing the struct's size (version.h): leave it
      * zero, as the default settings do */
-    uint8_t reserved[32];
+    uint8_t reserved[31];
 } sq_decoder_settings;
 
 SQ_API void sq_decoder_default_settings(sq_decoder_settings *s);

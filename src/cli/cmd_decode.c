@@ -561,6 +561,7 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
     sq_decoder_settings s;
     sq_decoder_default_settings(&s);
     s.format = o->format;
+    s.both_sides = nch == 1;   /* a one-channel recording: the whole call, both modems */
     float *frames = malloc(READ_FRAMES * (size_t)nch * sizeof *frames);
     float *mono = malloc(READ_FRAMES * sizeof *mono);
     /* A call recorded one direction per channel: each channel is decoded with its echo of

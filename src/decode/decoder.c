@@ -117,6 +117,7 @@ const char *sq_event_type_to_str(sq_event_type t)
 
 void sq_decoder_default_settings(sq_decoder_settings *s)
 {
+    memset(s, 0, sizeof *s);   /* every setting to come (reserved) off */
     s->format = SQ_ASYNC_8N1;
 }
 
@@ -130,6 +131,7 @@ int sq_decoder_create(const sq_decoder_settings *s, sq_decoder **out)
     sq_decoder *d = calloc(1, sizeof *d);
     if (!d)
         return SQ_ENOMEM;
+    d->both_sides = s->both_sides != 0;
     double freqs[N_RULES];
     for (size_t i = 0; i < N_RULES; i++)
         freqs[i] = RULES[i].nominal_hz;

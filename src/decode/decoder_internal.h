@@ -558,6 +558,7 @@ struct sq_decoder {
     double qc_digital_end_s;       /* a digital modem's QC sequence ended here (0: none) */
     int pcm_analogue;              /* this channel's modem is a V.90 / V.92 analogue one (its
                                     * V.8 CM or JM, or its V.92 QC sequence, said so) */
+    int both_sides;                /* sq_decoder_settings.both_sides */
     int v32_side;                  /* 1 after V.32's AA (a caller), 2 after AC (an answerer) */
     double v32_aa_power;           /* the AA's mean power, when v32_side is 1 */
     sq_progress_rx *progress;      /* dial tone, ringback, busy, reorder */
@@ -644,7 +645,7 @@ double sq_phase2_lanes_horizon_s(const sq_decoder *d, double now_s);
 int sq_phase2_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s);
 /* Which side this channel's own modem plays in phase 2, from its INFO0 (the louder one
  * heard): 2 for the 2400 Hz carrier's (V.34 answer / V.90 analogue modem), 1 for 1200 Hz,
- * 0 before any INFO0. */
+ * 0 before any INFO0, and always 0 with both sides on the channel (both are its own). */
 int sq_phase2_lanes_own_side(const sq_decoder *d);
 /* A wideband signal named over [start_s, end_s]: it covers both lanes' bands. */
 void sq_phase2_lanes_note_span(sq_decoder *d, double start_s, double end_s);

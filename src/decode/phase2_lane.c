@@ -559,7 +559,7 @@ double sq_phase2_lanes_tone_since(const sq_decoder *d, double t_s)
 int sq_phase2_lanes_own_side(const sq_decoder *d)
 {
     const sq_phase2_lane *lo = &d->phase2[0], *hi = &d->phase2[1];
-    if (lo->last_info0_power <= 0.0 && hi->last_info0_power <= 0.0)
+    if (d->both_sides || (lo->last_info0_power <= 0.0 && hi->last_info0_power <= 0.0))
         return 0;
     /* the louder INFO0: the other side's is heard here too, as an echo */
     return hi->last_info0_power > lo->last_info0_power ? 2 : 1;
