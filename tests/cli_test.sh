@@ -892,6 +892,22 @@ assert frames == ["info0a", "info0c"], frames
 PY
         { bad "decode: INFO0a and INFO0c at once on one channel, INFO0c x$gain"; show "$T/i0mix.json" "$T/err"; }
 done
+# ... and INFO0c beginning under INFO0a's last symbols (the Conexant HCF call mixed to one
+# channel): the other modem's DPSK fills +-600 Hz round its carrier, and all of it is left
+# out of the input a lane's bits are measured against (before, only +-300 Hz: INFO0c's fill
+# bits read unclear against INFO0a's outer lobe, and from 6 dB under it INFO0c went unread)
+for at in 0.076 0.079; do
+    for gain in 0.5 0.63 0.79; do
+        sox "$T/i0c.wav" "$T/i0cd.wav" pad $at 0 && sox -m -v 1 "$T/i0a.wav" -v $gain "$T/i0cd.wav" "$T/i0mix.wav" pad 0.3 0.3 &&
+            "$SQ" decode --json "$T/i0mix.wav" >"$T/i0mix.json" 2>>"$T/err"
+        python3 - "$T/i0mix.json" <<'PY' && ok "decode: INFO0c from $at s under INFO0a's end on one channel, x$gain" ||
+import json, sys
+frames = sorted(e["frame"] for e in map(json.loads, open(sys.argv[1])) if e.get("type") == "info0" and e["crc_ok"])
+assert frames == ["info0a", "info0c"], frames
+PY
+            { bad "decode: INFO0c from $at s under INFO0a's end on one channel, x$gain"; show "$T/i0mix.json" "$T/err"; }
+    done
+done
 # At -3 dB SNR the carrier detector loses a continuous stream now and then and finds it again
 # on the same signal. Each stretch is shown from where the last one on its lane ended: every
 # one had been shown from the stream's onset, one over another (4 channels, 4 seeds).

@@ -18,7 +18,7 @@
 #define SQ_BAND_WATCH_FFT 128
 #define SQ_BAND_WATCH_HOP 64
 #define SQ_BAND_WATCH_HISTORY 2048     /* 256 ms at 8 kHz */
-#define SQ_BAND_WATCH_MAX_BANDS 12
+#define SQ_BAND_WATCH_MAX_BANDS 14
 
 typedef struct sq_band_watch {
     float *in;

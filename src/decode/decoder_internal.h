@@ -302,6 +302,7 @@ typedef struct sq_phase2_lane {
     sq_dpsk_rx rx;
     int band;                      /* its carrier +-300 Hz in the band watch: quiet, it rests */
     int tone_band;                 /* its carrier +-70 Hz: a tone there wakes it in training */
+    int spread_band;               /* its carrier +-700 Hz: all its DPSK, for the other lane */
     unsigned tone_chunks;          /* ... chunks in a row it has stood out in */
     double band_power;             /* at its last symbol; 0 while it rests */
     size_t lag;                    /* samples its receiver has not been given yet (resting) */

@@ -39,6 +39,12 @@
  * lane heard phase 2, the two INFO0s raced: they begin within a symbol of each other, and
  * the lane that started reading first kept the other from its sync. */
 #define BAND_SHARE 0.3
+/* The other modem's 600-baud DPSK fills +-600 Hz round its carrier (its main lobe): all of
+ * it is left out of the input a lane's bits are measured against, not only the +-300 Hz its
+ * own band holds. Both sides on one channel, the Conexant HCF call's INFO0d began under the
+ * last symbols of the answerer's INFO0a, whose lobe outside +-300 Hz held three times the
+ * INFO0d's power there: its fill bits read unclear, and the frame was never started. */
+#define SPREAD_HALF_HZ 700.0
 #define OTHER_HOLD 0.917             /* per clock phase: 8 a symbol make 3 dB */
 #define CLEAR_RATIO 0.7           /* |Re| / |product|: a decision, not a guess */
 #define FRAME_CLEAR_MEAN 0.85     /* a frame without a good CRC is reported only this clear */
@@ -97,9 +103,10 @@ int sq_phase2_lanes_create(sq_decoder *d)
         (void)sq_dpsk_rx_init(&l->rx, carrier);
         l->band = sq_band_watch_add_band(&d->watch, carrier - 300.0, carrier + 300.0);
         l->tone_band = sq_band_watch_add_band(&d->watch, carrier - TONE_HALF_HZ, carrier + TONE_HALF_HZ);
+        l->spread_band = sq_band_watch_add_band(&d->watch, carrier - SPREAD_HALF_HZ, carrier + SPREAD_HALF_HZ);
         l->floor_power = sq_dbm0_to_power(FLOOR_DBM0);
         l->last_info0_s = -1e9;
-        if (l->band < 0 || l->tone_band < 0)
+        if (l->band < 0 || l->tone_band < 0 || l->spread_band < 0)
             return SQ_EINVAL;
     }
     return d->guard_band < 0 ? SQ_EINVAL : SQ_OK;
@@ -110,6 +117,7 @@ typedef struct lane_ctx {
     sq_phase2_lane *l;
     double guard;
     double other_band;   /* the power in the other carrier's band over the chunk */
+    double other_spread; /* ... and in its DPSK's whole main lobe */
 } lane_ctx;
 
 static void remember_span(sq_phase2_lane *l, double start_s, double end_s)
@@ -388,7 +396,7 @@ static void on_symbol(void *user, const sq_dpsk_symbol *s)
      * the other modem's signal); bits and tones are read with the other band left out */
     int audible = s->power >= l->floor_power;
     int share = audible && s->power >= BAND_SHARE * s->total_power;
-    double others_left = s->total_power - c->other_band;
+    double others_left = s->total_power - c->other_spread;
     int powered = audible && s->power >= BAND_SHARE * (others_left > s->power ? others_left : s->power);
     double mag = mag2 > 0.0f ? fabsf(re) / sqrtf(mag2) : 0.0;
     double clarity = powered ? mag : 0.0;
@@ -452,7 +460,8 @@ void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n)
     for (int i = 0; i < 2; i++) {
         /* the guard's power over this chunk, for tone A's check, from the band watch */
         lane_ctx c = { .d = d, .l = &d->phase2[i], .guard = sq_band_watch_peak(&d->watch, d->guard_band),
-                       .other_band = sq_band_watch_peak(&d->watch, d->phase2[1 - i].band) };
+                       .other_band = sq_band_watch_peak(&d->watch, d->phase2[1 - i].band),
+                       .other_spread = sq_band_watch_peak(&d->watch, d->phase2[1 - i].spread_band) };
         sq_phase2_lane *l = c.l;
         /* A lane rests while nothing it reads can be there: its band quiet, another modem's
          * data on, or its own modem training (until a tone, a retrain's A or B, stands out).
