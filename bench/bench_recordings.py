@@ -43,7 +43,7 @@ import wave
 FRAME = 160                      # 20 ms at 8 kHz
 ACTIVE_DBFS = -48.0
 OTHER_CHANNEL_DB = 12.0
-WIDE = {"tone_a", "tone_b", "info0", "info1", "line_probe", "v34_data", "v90_data", "v32_aa", "v32_ac", "v32_s", "v32_data",
+WIDE = {"tone_a", "tone_b", "info0", "info1", "line_probe", "infomarks", "v34_data", "v90_data", "v32_aa", "v32_ac", "v32_s", "v32_data",
         "v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_scr"}
 
 

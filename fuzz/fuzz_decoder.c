@@ -1,6 +1,7 @@
 /* libFuzzer: the timeline decoder fed samples in chunk sizes the input chooses. The first
- * byte picks how the rest is read (16-bit PCM, or raw float bit patterns, NaN and infinities
- * included); each later pair of bytes in a small header gives the next chunk's size. */
+ * byte's bit 0 picks how the rest is read (16-bit PCM, or raw float bit patterns, NaN and
+ * infinities included), its bit 1 whether both sides are on the channel; each later pair of
+ * bytes in a small header gives the next chunk's size. */
 #include <stdint.h>
 #include <string.h>
 #include "squeal/squeal.h"
@@ -35,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 9)
         return 0;
-    int as_float = data[0] & 1;
+    int as_float = data[0] & 1, both_sides = (data[0] >> 1) & 1;
     uint16_t chunks[4];
     memcpy(chunks, data + 1, sizeof chunks);
     data += 9;
@@ -53,6 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     sq_decoder_settings s;
     sq_decoder_default_settings(&s);
+    s.both_sides = (uint8_t)both_sides;
     sq_decoder *d = NULL;
     if (sq_decoder_create(&s, &d) != SQ_OK)
         return 0;

@@ -706,6 +706,31 @@ PY
 done
 [ $found -eq 1 ] || skipped 2 "no calls under $REC/real-calls"
 
+# INFOMARKS (V.34 10.1.2.3.6, the start-up's error recovery): gen makes each side's, after
+# its INFO0 decode names it on its carrier, text and JSON; alone, with no start-up around it,
+# nothing is named: INFOMARKSa's lines at 2100 and 2700 Hz beside its 1800 Hz guard had read
+# as an answer tone and V.32's AA
+for side in a c; do
+    if [ $side = a ]; then chan=2; else chan=1; fi
+    "$SQ" gen info0$side -o "$T/im0.wav" 2>"$T/err" && "$SQ" gen infomarks_$side --snr 20 -o "$T/im1.wav" 2>>"$T/err" &&
+        sox "$T/im0.wav" "$T/im1.wav" "$T/im.wav" && "$SQ" decode --json "$T/im.wav" >"$T/im.json" 2>>"$T/err" &&
+        "$SQ" decode "$T/im.wav" >"$T/im.txt" 2>>"$T/err"
+    python3 - "$T/im.json" $chan <<'PY' && grep -q "INFOMARKS$side: the" "$T/im.txt" && grep -q "sent INFOMARKS 1 time (error recovery)" "$T/im.txt" &&
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+m = [e for e in ev if e["type"] == "infomarks"]
+assert len(m) == 1 and m[0]["chan"] == int(sys.argv[2]) and abs(m[0]["end_s"] - m[0]["t_s"] - 0.3) < 0.02, m
+assert [e["type"] for e in ev if e["type"] not in ("info0", "tone_a", "tone_b", "infomarks", "summary")] == [], ev
+PY
+        ok "gen infomarks_$side after its INFO0: decoded on chan $chan" || { bad "gen infomarks_$side: not decoded"; show "$T/im.json" "$T/err"; }
+    if "$SQ" gen infomarks_$side --duration 1 -o "$T/im1.wav" 2>"$T/err" &&
+        "$SQ" decode --json "$T/im1.wav" >"$T/im.json" 2>>"$T/err" && [ ! -s "$T/im.json" ]; then
+        ok "INFOMARKS$side alone: nothing named (no answer tone, no AA)"
+    else
+        bad "INFOMARKS$side alone: something named"; show "$T/im.json" "$T/err"
+    fi
+done
+
 # Line probing measures the line it crossed: through sox's low-pass at 3 kHz the tones up to
 # 2.7 kHz arrive alike and those from 3.3 kHz 20 dB or more under them; the text says it too
 "$SQ" gen line_probe -o "$T/lp.wav" 2>"$T/err" && sox "$T/lp.wav" "$T/lpf.wav" sinc -3000 &&

@@ -248,6 +248,90 @@ START_TEST(test_not_tones_a_or_b)
 }
 END_TEST
 
+/* INFOMARKS (10.1.2.3.6): each modem's DPSK carrier fed 1s for 300 ms, after its INFO0 (a
+ * V.34 start-up under way), under noise 15 dB down and up to 5 Hz off: one infomarks event
+ * each, on its carrier's side, timed to a few symbols; the INFO frame before it is read as
+ * before and is not INFOMARKS. */
+static sig infomarks_after_info0(int high, double seconds, double offset_hz, uint64_t seed)
+{
+    uint8_t frame[SQ_INFO_BYTES];
+    sig s = info_signal_tone(high ? SQ_INFO0A : SQ_INFO0C, NULL, NULL, 0, offset_hz, frame, 0);
+    size_t n = (size_t)llround(seconds * 600.0);
+    uint8_t ones[600];
+    memset(ones, 1, sizeof ones);
+    ck_assert_uint_le(n, sizeof ones);
+    sig t = make_silence((double)sq_v34_dpsk_samples(n) / 8000.0);
+    sq_v34_dpsk_modulate(high, 1, -13.0, offset_hz, ones, n, t.x);
+    sig_append(&s, &t);
+    t = make_silence(0.2);
+    sig_append(&s, &t);
+    add_noise(&s, sqrt(sq_dbm0_to_power(-13.0) / pow(10.0, 1.5)), seed);
+    return s;
+}
+
+START_TEST(test_infomarks)
+{
+    for (int seed = 0; seed < SEEDS; seed++)
+        for (int high = 0; high < 2; high++) {
+            double offset = (seed % 3 - 1) * 5.0;
+            sig s = infomarks_after_info0(high, 0.3, offset, (uint64_t)seed + 31);
+            /* silence 0.2 s, the frame (49 symbols), silence 0.2 s, then INFOMARKS */
+            double start = 0.2 + (double)sq_v34_dpsk_samples(49) / 8000.0 + 0.2;
+            events e;
+            decode_sig(&s, 160, &e);
+            int marks = 0, frames = 0;
+            for (size_t i = 0; i < e.n; i++) {
+                if (e.ev[i].type == SQ_EVENT_INFO0 && e.ev[i].crc_ok)
+                    frames++;
+                if (e.ev[i].type != SQ_EVENT_INFOMARKS)
+                    continue;
+                marks++;
+                ck_assert_int_eq(e.ev[i].fsk_channel, high ? 2 : 1);
+                ck_assert_msg(fabs(e.ev[i].start_s - start) < 0.01 && fabs(e.ev[i].end_s - (start + 0.3)) < 0.01,
+                              "seed %d high %d: INFOMARKS %.3f-%.3f, sent %.3f-%.3f", seed, high, e.ev[i].start_s,
+                              e.ev[i].end_s, start, start + 0.3);
+                ck_assert_double_eq_tol(e.ev[i].freq_hz, (high ? 2400.0 : 1200.0) + offset, 2.0);
+            }
+            ck_assert_msg(marks == 1 && frames == 1, "seed %d high %d: %d INFOMARKS, %d INFO0", seed, high, marks, frames);
+            sig_free(&s);
+        }
+}
+END_TEST
+
+/* What turns half a turn a symbol but is not INFOMARKS, after an INFO0a: one tone 300 Hz off
+ * a carrier (a plain 2100 Hz answer tone, 900 Hz), DTMF '#' (941 + 1477 Hz, round 1209 Hz),
+ * and two lines 320 Hz off 1200 Hz (a beat); and INFOMARKS alone, with no V.34 start-up
+ * around it (music or a tone pair). */
+START_TEST(test_not_infomarks)
+{
+    const double cases[][2] = { { 2100, 0 }, { 900, 0 }, { 941, 1477 }, { 880, 1520 } };
+    uint8_t frame[SQ_INFO_BYTES];
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        sig s = info_signal_tone(SQ_INFO0A, NULL, NULL, 0, 0.0, frame, 0), t = make_silence(0.8);
+        double a = sq_dbm0_to_sine_peak(-13.0);
+        for (size_t i = 400; i < 6000; i++)
+            for (int k = 0; k < 2; k++)
+                if (cases[c][k] > 0)
+                    t.x[i] += (float)(a * sin(2 * M_PI * cases[c][k] * (double)i / 8000.0));
+        sig_append(&s, &t);
+        events e;
+        decode_sig(&s, 160, &e);
+        ck_assert_msg(find_event(&e, SQ_EVENT_INFOMARKS) < 0, "case %zu (%.0f + %.0f Hz): INFOMARKS", c, cases[c][0],
+                      cases[c][1]);
+        sig_free(&s);
+    }
+    uint8_t ones[300];
+    memset(ones, 1, sizeof ones);
+    sig s = make_silence(0.3), t = make_silence((double)sq_v34_dpsk_samples(300) / 8000.0);
+    sq_v34_dpsk_modulate(1, 1, -13.0, 0.0, ones, 300, t.x);
+    sig_append(&s, &t);
+    events e;
+    decode_sig(&s, 160, &e);
+    ck_assert_msg(find_event(&e, SQ_EVENT_INFOMARKS) < 0, "INFOMARKS with no start-up around them");
+    sig_free(&s);
+}
+END_TEST
+
 /* L1 (160 ms, 6 dB up) then L2, at several levels, under noise. */
 static sig line_probe(double level, double l2_s, double offset)
 {
@@ -442,6 +526,8 @@ Suite *phase2_suite(void)
     tcase_add_test(tc, test_info_bad_crc);
     tcase_add_test(tc, test_tones_and_reversals);
     tcase_add_test(tc, test_not_tones_a_or_b);
+    tcase_add_test(tc, test_infomarks);
+    tcase_add_test(tc, test_not_infomarks);
     tcase_add_test(tc, test_line_probing);
     tcase_add_test(tc, test_line_probe_measures_the_line);
     tcase_add_test(tc, test_one_tone_in_noise_is_no_probe);

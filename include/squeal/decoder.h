@@ -111,6 +111,10 @@ typedef enum sq_event_type {
                             * other channel's echo (squeal decode's echo canceller tells it;
                             * the decoder, which hears one channel, never does): fsk_channel
                             * the channel echoed, level_dbm0 its level (API 2.6) */
+    SQ_EVENT_INFOMARKS,    /* V.34 INFOMARKS (10.1.2.3.6), a modem's start-up error recovery:
+                            * its DPSK carrier fed 1s, a half turn every symbol; fsk_channel 1
+                            * (INFOMARKSc, 1200 Hz) or 2 (INFOMARKSa, 2400 Hz), freq_hz the
+                            * carrier as heard (API 2.12) */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 

@@ -62,6 +62,10 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
             s->has_info1c = 1;
         }
         break;
+    case SQ_EVENT_INFOMARKS:
+        if (ev->fsk_channel == 1 || ev->fsk_channel == 2)
+            s->infomarks[ev->fsk_channel]++;
+        break;
     case SQ_EVENT_LINE_PROBE: {
         double hz[SQ_LINE_PROBE_TONES], db[SQ_LINE_PROBE_TONES];
         int side = ev->fsk_channel;
@@ -197,6 +201,9 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
             fprintf(out, ",\"probe_snr_down_db\":%.1f", s->probe_snr_db[2]);
         if (s->info1a)
             fprintf(out, ",\"retrains\":%d", retrains);
+        if (s->infomarks[1] || s->infomarks[2])
+            fprintf(out, ",\"error_recoveries_caller\":%zu,\"error_recoveries_answerer\":%zu", s->infomarks[1],
+                    s->infomarks[2]);
         print_echoes(out, s, 1);
         fprintf(out, ",\"ended\":\"%s\"}\n",
                 !s->data_seen ? "no data" : cut ? "recording ends during data" : "carrier stopped");
@@ -246,6 +253,10 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
     }
     if (s->info1a)   /* a phase 2 was decoded: each one after the first is a retrain */
         fprintf(out, "; %d retrain%s", retrains, retrains == 1 ? "" : "s");
+    for (int side = 2; side >= 1; side--)   /* INFOMARKS: a modem asking for what it missed */
+        if (s->infomarks[side])
+            fprintf(out, "; the %s sent INFOMARKS %zu time%s (error recovery)", side == 2 ? "answerer" : "caller",
+                    s->infomarks[side], s->infomarks[side] == 1 ? "" : "s");
     if (s->data_seen)
         fprintf(out, "; %s at %.1f s", cut ? "the recording ends during data" : "the carrier stopped", s->data_end_s);
     print_echoes(out, s, 0);

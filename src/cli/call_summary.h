@@ -15,6 +15,7 @@ typedef struct call_summary {
     uint32_t cm, jm;
     unsigned v8bis_ms_modes;
     size_t info1a;                 /* good INFO1a frames: one per phase 2 */
+    size_t infomarks[3];           /* INFOMARKS heard, by side (1: INFOMARKSc, 2: INFOMARKSa) */
     int v90;                       /* an INFO1a chose V.90 */
     double symbol_rate_up, symbol_rate_down, max_rate_up;
     int has_info1c;

@@ -297,6 +297,8 @@ static int same_signal(const sq_event *a, const sq_event *b)
         return memcmp(&a->mp, &b->mp, sizeof a->mp) == 0;
     if ((t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || t == SQ_EVENT_V90_SCR)   /* V.34 phases 3 and 4 */
         return a->symbol_rate == b->symbol_rate && a->freq_hz == b->freq_hz;
+    if (t == SQ_EVENT_INFOMARKS)
+        return a->fsk_channel == b->fsk_channel;
     return t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B || t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_CT ||
            t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_V32_DATA || t == SQ_EVENT_V32_AA ||
            t == SQ_EVENT_V32_AC || t == SQ_EVENT_V32_S;

@@ -34,6 +34,8 @@ static void gen_usage(FILE *out)
           "  tone_a tone_b                V.34 phase 2 tones (2400 Hz with its 1800 Hz guard, 1200 Hz),\n"
           "                               one phase reversal halfway (--duration, default 0.5 s)\n"
           "  line_probe                   V.34 line probing: L1 160 ms, then L2 (--duration, 0.4 s)\n"
+          "  infomarks_a infomarks_c      V.34 INFOMARKS, DPSK 1s: the answerer's (2400 Hz) or caller's\n"
+          "                               (1200 Hz) error recovery (--duration, default 0.3 s)\n"
           "  info0a info0c info0d info1a info1c   a V.34 / V.90 INFO frame with a good CRC, its fields\n"
           "                               set with --set, then 200 ms of its tone\n"
           "  v34_startup                  one modem's V.34 phases 3 and 4 after its INFO1 (--role;\n"

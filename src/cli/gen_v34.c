@@ -11,6 +11,7 @@
 #define TONE_AFTER_INFO_S 0.2
 #define LEAD_SILENCE_S 0.1
 #define DEFAULT_TONE_S 0.5
+#define DEFAULT_MARKS_S 0.3
 
 static const struct { const char *name; sq_info_kind kind; } FRAMES[] = {
     { "info0a", SQ_INFO0A }, { "info0c", SQ_INFO0C }, { "info0d", SQ_INFO0D },
@@ -62,6 +63,22 @@ static int build_tone(const gen_opts *o, int high, sample_buf *b)
         return EXIT_RUNTIME;
     bits[n / 2] = 1;
     int rc = append_dpsk(b, o, high, 0, bits, n) == 0 ? EXIT_OK : EXIT_RUNTIME;
+    free(bits);
+    return rc;
+}
+
+/* INFOMARKS (10.1.2.3.6): the DPSK modulator fed 1s, as INFO is sent (--duration, default
+ * 0.3 s). */
+static int build_infomarks(const gen_opts *o, int high, sample_buf *b)
+{
+    double seconds = o->duration > 0.0 ? o->duration : DEFAULT_MARKS_S;
+    size_t n = (size_t)llround(seconds * 600.0);
+    uint8_t *bits = malloc(n ? n : 1);
+    if (!bits)
+        return EXIT_RUNTIME;
+    memset(bits, 1, n ? n : 1);
+    int rc = gen_append_silence(b, LEAD_SILENCE_S) == 0 && append_dpsk(b, o, high, 1, bits, n) == 0 &&
+             gen_append_silence(b, LEAD_SILENCE_S) == 0 ? EXIT_OK : EXIT_RUNTIME;
     free(bits);
     return rc;
 }
@@ -143,6 +160,10 @@ int gen_v34_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc)
     }
     if (strcmp(o->signal, "line_probe") == 0) {
         *rc = build_line_probe(o, b);
+        return 1;
+    }
+    if (strcmp(o->signal, "infomarks_a") == 0 || strcmp(o->signal, "infomarks_c") == 0) {
+        *rc = build_infomarks(o, o->signal[10] == 'a', b);
         return 1;
     }
     for (size_t i = 0; i < sizeof FRAMES / sizeof FRAMES[0]; i++)

@@ -333,6 +333,9 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         print_line_probe(out, ev, 0);
     if (ev->type == SQ_EVENT_V90_TRN1D)
         fprintf(out, "  TRN1d, Jd, Jd'");
+    if (ev->type == SQ_EVENT_INFOMARKS)
+        fprintf(out, "  INFOMARKS%c: the %s modem's start-up error recovery", ev->fsk_channel == 2 ? 'a' : 'c',
+                ev->fsk_channel == 2 ? "answer" : "call");
     if (ev->type == SQ_EVENT_V90_DIL)
         fprintf(out, "  repeats every %.2f ms: lines %.1f Hz apart", 1000.0 * ev->on_s, ev->freq_hz);
     if (ev->type == SQ_EVENT_ANSAM || ev->type == SQ_EVENT_ANSAM_PR)   /* a plain ANS has no AM to show */
@@ -408,7 +411,7 @@ void timeline_print_json(FILE *out, const timeline_event *e)
         print_line_probe(out, ev, 1);
     if (ev->type == SQ_EVENT_V90_DIL)
         fprintf(out, ",\"period_s\":%.6f,\"line_spacing_hz\":%.2f", ev->on_s, ev->freq_hz);
-    if (ev->type == SQ_EVENT_TONE_A || ev->type == SQ_EVENT_TONE_B)
+    if (ev->type == SQ_EVENT_TONE_A || ev->type == SQ_EVENT_TONE_B || ev->type == SQ_EVENT_INFOMARKS)
         fprintf(out, ",\"chan\":%d", ev->fsk_channel);
     if (ev->type == SQ_EVENT_ANSAM || ev->type == SQ_EVENT_ANSAM_PR)
         fprintf(out, ",\"am_hz\":%.2f,\"am_depth\":%.3f", ev->am_hz, ev->am_depth);

@@ -90,7 +90,7 @@ static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "v32_aa", "v32_ac", "v32_s", "v32_data", "v92_qc", "anspcm", "toneq",
     "v34_s", "v34_s_bar", "v34_pp", "v34_trn", "v34_j", "v34_j_prime", "v34_e", "mp", "v32_trn", "v32_rate", "v32_e",
     "v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_scr", "v90_ja", "v90_cp",
-    "wideband", "echo",
+    "wideband", "echo", "infomarks",
 };
 
 /* 16 points need about 20 dB for clean bytes and show many wrong ones under 14 dB; 4 points
@@ -206,6 +206,10 @@ static void classify_tone(sq_decoder *d, const sq_tone_segment *s)
      * 10.1.2.1), not V.22's */
     if (r->type == SQ_EVENT_GUARD && sq_phase2_lanes_cover(d, s->freq_hz, s->start_s, s->end_s))
         return;
+    /* INFOMARKSa's lines lie at 2100 Hz (an answer tone's) and 2700 Hz, beside its guard */
+    if ((r->type == SQ_EVENT_ANS || r->type == SQ_EVENT_GUARD) &&
+        sq_phase2_lanes_marks_cover(d, s->freq_hz, s->start_s, s->end_s))
+        return;
     /* 980 Hz is V.21's mark too: it is V.92's TONEq only from a modem that stopped its CM
      * without a CJ (on hearing a QCA1d, V.92 9.2.1.1) within the last few seconds */
     double cm_end_s = sq_fsk_lanes_last_cm_end_s(d);
@@ -317,7 +321,7 @@ static int v34_evidence(const sq_event *ev)
         return ev->crc_ok;
     if (t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B)
         return ev->n_reversals > 0;
-    return t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_MP ||
+    return t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_INFOMARKS || t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_MP ||
            (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_CP);
 }
 

@@ -281,6 +281,7 @@ typedef struct sq_v8bis_lane {
  * reads the clearest. */
 #define SQ_INFO_COLLECTORS 2
 #define SQ_PHASE2_SPANS 8
+#define SQ_PHASE2_MARKS_SPANS 4
 typedef struct sq_info_collector {
     int active;
     uint8_t bits[SQ_INFO_BYTES];
@@ -321,6 +322,13 @@ typedef struct sq_phase2_lane {
     int tone_pending;              /* a closed tone, held while a frame is read */
     sq_event tone;
     uint64_t tone_pending_end;
+    /* INFOMARKS being heard at the best phase: a half turn every symbol */
+    size_t marks_run, marks_off;   /* such symbols in the run; symbols since the last */
+    size_t marks_span;             /* symbols from the run's first to its last such */
+    size_t marks_streak;           /* such symbols in a row now */
+    uint64_t marks_start, marks_end; /* the run's first symbol; its last half turn after one */
+    double marks_angle_sum, marks_mag_sum, marks_mag2_sum, marks_null_sum, marks_power_sum, marks_total_sum, marks_other_sum,
+        marks_guard_sum;
     /* the last INFO frame reported, and a frame whose CRC failed, held until none checks */
     uint64_t last_frame_start, last_frame_end;
     int last_info0_kind;
@@ -331,6 +339,8 @@ typedef struct sq_phase2_lane {
     uint64_t bad_end;
     /* the last stretches named (tones, frames), for the FSK lanes and the guard-tone rule */
     double spans[SQ_PHASE2_SPANS][2];
+    double marks_spans[SQ_PHASE2_MARKS_SPANS][2];   /* the last runs that sounded as INFOMARKS */
+    size_t n_marks_spans;
     size_t n_spans;
 } sq_phase2_lane;
 
@@ -644,6 +654,11 @@ double sq_phase2_lanes_horizon_s(const sq_decoder *d, double now_s);
  * most of [start_s, end_s], or one of them lies wholly inside it: FSK "data" or a guard tone
  * there is a misreading of them. */
 int sq_phase2_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s);
+/* 1 if what sounds as INFOMARKS in the band that holds freq_hz (a run heard, with or without
+ * a V.34 start-up around it, or one under way) covers most of [start_s, end_s]: an answer
+ * tone or a guard there is one of its lines (INFOMARKSa's lie at 2100 and 2700 Hz, beside
+ * its 1800 Hz guard). */
+int sq_phase2_lanes_marks_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s);
 /* Which side this channel's own modem plays in phase 2, from its INFO0 (the louder one
  * heard): 2 for the 2400 Hz carrier's (V.34 answer / V.90 analogue modem), 1 for 1200 Hz,
  * 0 before any INFO0, and always 0 with both sides on the channel (both are its own). */

@@ -55,6 +55,7 @@
 #define SYNC_CLEAR_MASK 0x7FFu
 #define TONE_MIN_SYMBOLS 24       /* 40 ms: tone A can last 50 ms before a reversal (11.2.1) */
 #define TAN2_25_DEG 0.2174            /* tan^2 25 degrees: a 0 in a tone turns less */
+#define TAN2_35_DEG 0.4903            /* tan^2 35 degrees: INFOMARKS' half turns, read through noise */
 #define TAN2_50_DEG 1.4203            /* tan^2 50 degrees: a turn within 50 of 180 (one read off
                                        * its centre blurs) */
 #define TONE_MAX_OFFSET_HZ 7.0     /* the network's carrier offset; the modems are within 0.01 % */
@@ -371,6 +372,112 @@ static void tone_step(sq_phase2_lane *l, const sq_dpsk_symbol *s, int powered, d
         close_tone(l);
 }
 
+/* INFOMARKS (10.1.2.3.6): a modem's DPSK carrier fed 1s, a half turn every symbol, sent in
+ * the start-up's error recovery (11.2.2, 11.3.2) for as long as the other modem takes to
+ * answer: two lines at the carrier +-300 Hz. A run of MARKS_MIN_SYMBOLS half turns (within 35
+ * degrees) at the best phase is INFOMARKS when, like a tone, it is within 7 Hz of the carrier
+ * (a DTMF digit's two tones round 1200 Hz turn 20 degrees short a symbol), it holds most of
+ * the input but the other carrier's band, its envelope is flat (two lines off +-300 Hz beat),
+ * and a V.34 start-up is under way; INFO frames hold 4 1s in a row in their fill, V.22's
+ * unscrambled 1s turn 270 degrees. */
+#define MARKS_MIN_SYMBOLS 30       /* 50 ms */
+#define MARKS_GAP 6                /* symbols not read as a half turn in a row that end a run */
+#define MARKS_SETTLED 8            /* in a row before a miss is let by */
+#define MARKS_DENSITY 0.9          /* of the symbols from its first to its last: noise misses a
+                                      few; an INFO frame's 1s are about half its bits */
+#define MARKS_FLAT 0.9             /* (mean |product|)^2 / mean |product|^2 */
+/* Of the input but the other carrier's band, as the receiver's one-symbol sum measures it at
+ * the best phase: 0.65 of the call modem's INFOMARKS (its lines lie at the sum's edges), 0.15
+ * of the answer modem's heard through the 1200 Hz lane. */
+#define MARKS_SHARE 0.5
+/* Two lines at +-300 Hz cancel in the one-symbol sum at one phase of the clock (a half turn
+ * midway through it): the weakest phase holds under this share of the best's product. One
+ * tone 300 Hz off the carrier (a 2100 Hz answer tone through the 2400 Hz lane) also turns a
+ * half turn a symbol, but every phase holds it alike. */
+#define MARKS_NULL 0.25
+
+/* Whether the run so far is INFOMARKS by its sound (the offset, flatness, null and share
+ * above), whatever is around it; *offset_hz its carrier's offset. */
+static int marks_pass(const sq_phase2_lane *l, double *offset_hz)
+{
+    double n = (double)l->marks_run;
+    if (n < MARKS_MIN_SYMBOLS || n < MARKS_DENSITY * (double)l->marks_span)
+        return 0;
+    *offset_hz = l->marks_angle_sum / n * SQ_DPSK_BAUD / (2.0 * M_PI);
+    double mag = l->marks_mag_sum / n, mag2 = l->marks_mag2_sum / n;
+    double power = l->marks_power_sum / n, total = l->marks_total_sum / n, other = l->marks_other_sum / n,
+           guard = l->marks_guard_sum / n;
+    return fabs(*offset_hz) <= TONE_MAX_OFFSET_HZ && mag * mag >= MARKS_FLAT * mag2 &&
+           l->marks_null_sum <= MARKS_NULL * l->marks_mag_sum &&
+           power + (l->high ? guard : 0.0) >= MARKS_SHARE * fmax(total - other, power);
+}
+
+/* The run ends. Its lines, wherever it sounds so, are INFOMARKS's: an answer tone or a guard
+ * the tone bank hears in them is not one (sq_phase2_lanes_marks_cover); an event for it only
+ * in a V.34 start-up. */
+static void close_marks(sq_decoder *d, sq_phase2_lane *l)
+{
+    double offset_hz = 0.0;
+    int pass = marks_pass(l, &offset_hz);
+    double n = (double)l->marks_run;
+    l->marks_run = l->marks_off = 0;
+    if (!pass)
+        return;
+    sq_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SQ_EVENT_INFOMARKS;
+    ev.start_s = to_s(l->marks_start);
+    ev.end_s = to_s(l->marks_end);
+    ev.freq_hz = (l->high ? HIGH_CARRIER_HZ : LOW_CARRIER_HZ) + offset_hz;
+    ev.level_dbm0 = sq_power_to_dbm0(l->marks_power_sum / n);
+    ev.fsk_channel = l->high ? 2 : 1;
+    double *span = l->marks_spans[l->n_marks_spans++ % SQ_PHASE2_MARKS_SPANS];
+    span[0] = ev.start_s;
+    span[1] = ev.end_s;
+    if (!in_v34_context(d, &ev))
+        return;
+    sq_event_pool_queue(&d->pool, &ev, -1);
+    remember_span(l, ev.start_s, ev.end_s);
+}
+
+static void marks_step(sq_decoder *d, sq_phase2_lane *l, const sq_dpsk_symbol *s, int powered, double guard,
+                       double other)
+{
+    if (!(powered && near_half_turn(s->product, TAN2_35_DEG))) {
+        if (l->marks_run && l->marks_run < MARKS_SETTLED)
+            l->marks_run = l->marks_off = 0;   /* noise's chance half turns: start again */
+        else if (l->marks_run && ++l->marks_off >= MARKS_GAP)
+            close_marks(d, l);
+        return;
+    }
+    /* the fourth half turn in a row: the signal's, not noise's chance ones */
+    l->marks_streak = l->marks_off == 0 ? l->marks_streak + 1 : 1;
+    if (l->marks_streak >= 4)
+        l->marks_end = s->sample;
+    l->marks_span += l->marks_off + 1;
+    if (l->marks_run == 0) {
+        l->marks_span = 1;
+        l->marks_streak = 1;
+        l->marks_start = back(s->sample, 2.0);   /* the turn into the second symbol */
+        l->marks_end = s->sample;
+        l->marks_angle_sum = l->marks_mag_sum = l->marks_mag2_sum = l->marks_null_sum = 0.0;
+        l->marks_power_sum = l->marks_total_sum = l->marks_other_sum = l->marks_guard_sum = 0.0;
+    }
+    double mag = (double)cabsf(s->product), null = mag;
+    for (int h = 0; h < SQ_DPSK_PHASES; h++)
+        null = fmin(null, (double)cabsf(l->phase[h].last_product));
+    l->marks_null_sum += null;
+    l->marks_run++;
+    l->marks_off = 0;
+    l->marks_angle_sum += cargf(-s->product);
+    l->marks_mag_sum += mag;
+    l->marks_mag2_sum += mag * mag;
+    l->marks_power_sum += s->power;
+    l->marks_total_sum += s->total_power;
+    l->marks_other_sum += other;
+    l->marks_guard_sum += guard;
+}
+
 static void pick_best_phase(sq_phase2_lane *l)
 {
     int best = 0;
@@ -411,8 +518,10 @@ static void on_symbol(void *user, const sq_dpsk_symbol *s)
     ph->clear = (uint16_t)(((ph->clear << 1) | (unsigned)clear) & SYNC_MASK);
     if (ph->last_bits == SYNC_PATTERN && (ph->clear & SYNC_CLEAR_MASK) == SYNC_CLEAR_MASK)
         start_frame(ph, s->sample);
-    if (s->phase == l->best)
+    if (s->phase == l->best) {
         tone_step(l, s, powered, c->guard, c->other_band);
+        marks_step(c->d, l, s, powered, c->guard, c->other_band);
+    }
     if (s->phase == SQ_DPSK_PHASES - 1) {
         pick_best_phase(l);
         release_bad_frame(c->d, l, s->sample, 0);
@@ -423,7 +532,7 @@ static void on_symbol(void *user, const sq_dpsk_symbol *s)
 /* Nothing under way that needs the lane to listen on. */
 static int idle(const sq_phase2_lane *l)
 {
-    if (l->tone_open || l->run || l->tone_pending || l->bad_pending)
+    if (l->tone_open || l->run || l->tone_pending || l->bad_pending || l->marks_run >= MARKS_SETTLED)
         return 0;
     for (int p = 0; p < SQ_DPSK_PHASES; p++)
         for (int k = 0; k < SQ_INFO_COLLECTORS; k++)
@@ -473,6 +582,7 @@ void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n)
                                sq_band_watch_peak(&d->watch, l->band) < l->floor_power);
         if (rest) {
             l->band_power = 0.0;
+            l->marks_run = l->marks_off = 0;   /* a few chance half turns: not a run to go on */
             l->lag += n;
             if (l->lag > REST_LAG) {
                 sq_dpsk_rx_skip(&l->rx, l->lag - REST_LAG);
@@ -493,6 +603,7 @@ void sq_phase2_lanes_finish(sq_decoder *d)
         if (l->tone_open)
             close_tone(l);
         release_tone(d, l, 1);
+        close_marks(d, l);
         release_bad_frame(d, l, 0, 1);
     }
 }
@@ -504,6 +615,8 @@ double sq_phase2_lanes_horizon_s(const sq_decoder *d, double now_s)
         const sq_phase2_lane *l = &d->phase2[i];
         if (l->tone_open || l->run)
             h = fmin(h, to_s(l->run_start));
+        if (l->marks_run)
+            h = fmin(h, to_s(l->marks_start));
         if (l->bad_pending)
             h = fmin(h, l->bad.start_s);
         if (l->tone_pending)
@@ -541,6 +654,24 @@ int sq_phase2_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, d
             covered += fmax(0.0, fmin(end_s, l->tone.end_s) - fmax(start_s, l->tone.start_s));
         if (l->tone_open)
             covered += fmax(0.0, end_s - fmax(start_s, to_s(l->run_start)));
+        if (covered > 0.5 * (end_s - start_s))
+            return 1;
+    }
+    return 0;
+}
+
+int sq_phase2_lanes_marks_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s)
+{
+    for (int i = 0; i < 2; i++) {
+        const sq_phase2_lane *l = &d->phase2[i];
+        if (!in_band(l, freq_hz))
+            continue;
+        double covered = 0.0, offset_hz;
+        size_t n = l->n_marks_spans < SQ_PHASE2_MARKS_SPANS ? l->n_marks_spans : SQ_PHASE2_MARKS_SPANS;
+        for (size_t k = 0; k < n; k++)
+            covered += fmax(0.0, fmin(end_s, l->marks_spans[k][1]) - fmax(start_s, l->marks_spans[k][0]));
+        if (marks_pass(l, &offset_hz))   /* a run under way */
+            covered += fmax(0.0, end_s - fmax(start_s, to_s(l->marks_start)));
         if (covered > 0.5 * (end_s - start_s))
             return 1;
     }

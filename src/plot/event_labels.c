@@ -44,6 +44,7 @@ static const struct {
     [SQ_EVENT_INFO0] = { BY_CHANNEL, PLOT_TRAINING, "INFO0", "V.34 INFO0: the modem's capabilities (phase 2)" },
     [SQ_EVENT_INFO1] = { BY_CHANNEL, PLOT_TRAINING, "INFO1", "V.34 INFO1: probing results and chosen symbol rates" },
     [SQ_EVENT_LINE_PROBE] = { BY_CHANNEL, PLOT_TRAINING, "L1/L2", "V.34 line probing: tones every 150 Hz (phase 2)" },
+    [SQ_EVENT_INFOMARKS] = { BY_CHANNEL, PLOT_TRAINING, "IM", "V.34 INFOMARKS: DPSK 1s, the start-up's error recovery" },
     [SQ_EVENT_V8BIS_MSG] = { BY_CHANNEL, PLOT_V8, "V.8bis", "V.8bis message (HDLC on V.21)" },
     [SQ_EVENT_V32_AA] = { PLOT_CALLER, PLOT_TRAINING, "AA", "V.32 AA: the caller's 1800 Hz" },
     [SQ_EVENT_V32_AC] = { PLOT_ANSWERER, PLOT_TRAINING, "AC", "V.32 AC / CA: the answerer's 600 + 3000 Hz" },
@@ -92,7 +93,7 @@ int plot_event_by_band(sq_event_type t)
 {
     return t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B || t == SQ_EVENT_INFO0 || t == SQ_EVENT_INFO1 ||
            t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_MP ||
-           (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_CP);
+           t == SQ_EVENT_INFOMARKS || (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_CP);
 }
 
 plot_family plot_event_family(const sq_event *ev)
