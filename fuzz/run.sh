@@ -23,7 +23,8 @@ seed() {
         "$SQ" sim --wav call --send /etc/hostname >/dev/null && "$SQ" gen info1c -o info.wav &&
         "$SQ" gen v8bis_msg --octets 118980808102d0 -o v8bis.wav && "$SQ" gen v90_startup -o v90.wav &&
         "$SQ" gen v34_startup --set v90_ja=1 --set downstream_bps=45333 -o v90a.wav &&
-        "$SQ" gen v34_startup --set v90_ja=1 --set downstream_bps=45333 --set v90_scr=0 -o v90b.wav) >/dev/null 2>&1
+        "$SQ" gen v34_startup --set v90_ja=1 --set downstream_bps=45333 --set v90_scr=0 -o v90b.wav &&
+        "$SQ" gen info0a -o info0a.wav && "$SQ" gen infomarks_a -o marks.wav) >/dev/null 2>&1
     for h in $HARNESSES; do mkdir -p "$C/$h"; done
     [ -d "$C/audio_reader" ] && cp "$S/ans.wav" "$S/v21.wav" "$C/audio_reader/" 2>/dev/null
     for h in decoder call; do
@@ -37,6 +38,9 @@ seed() {
     for w in info v8bis v90 v90a v90b; do
         [ -d "$C/decoder" ] && { printf '\000\240\000\007\000\001\000\000\020'; tail -c +45 "$S/$w.wav"; } >"$C/decoder/$w.seed"
     done
+    # an INFO0a then INFOMARKSa (the start-up's error recovery), read as both sides on one line
+    [ -d "$C/decoder" ] && { printf '\002\240\000\007\000\001\000\000\020'; tail -c +45 "$S/info0a.wav"
+                             tail -c +45 "$S/marks.wav"; } >"$C/decoder/marks.seed"
     # two channels for the echo canceller: the call's line against a V.90 start-up
     [ -d "$C/echo" ] && python3 -c '
 import sys, wave, array

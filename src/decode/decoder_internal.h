@@ -327,7 +327,7 @@ typedef struct sq_phase2_lane {
     size_t marks_span;             /* symbols from the run's first to its last such */
     size_t marks_streak;           /* such symbols in a row now */
     uint64_t marks_start, marks_end; /* the run's first symbol; its last half turn after one */
-    double marks_angle_sum, marks_mag_sum, marks_mag2_sum, marks_null_sum, marks_power_sum, marks_total_sum, marks_other_sum,
+    double marks_angle_sum, marks_mag_sum, marks_mag2_sum, marks_null2_sum, marks_power_sum, marks_total_sum, marks_other_sum,
         marks_guard_sum;
     /* the last INFO frame reported, and a frame whose CRC failed, held until none checks */
     uint64_t last_frame_start, last_frame_end;

@@ -391,7 +391,8 @@ static void tone_step(sq_phase2_lane *l, const sq_dpsk_symbol *s, int powered, d
  * of the answer modem's heard through the 1200 Hz lane. */
 #define MARKS_SHARE 0.5
 /* Two lines at +-300 Hz cancel in the one-symbol sum at one phase of the clock (a half turn
- * midway through it): the weakest phase holds under this share of the best's product. One
+ * midway through it): the weakest phase's product holds under this share of the best's (as
+ * mean squares). One
  * tone 300 Hz off the carrier (a 2100 Hz answer tone through the 2400 Hz lane) also turns a
  * half turn a symbol, but every phase holds it alike. */
 #define MARKS_NULL 0.25
@@ -408,7 +409,7 @@ static int marks_pass(const sq_phase2_lane *l, double *offset_hz)
     double power = l->marks_power_sum / n, total = l->marks_total_sum / n, other = l->marks_other_sum / n,
            guard = l->marks_guard_sum / n;
     return fabs(*offset_hz) <= TONE_MAX_OFFSET_HZ && mag * mag >= MARKS_FLAT * mag2 &&
-           l->marks_null_sum <= MARKS_NULL * l->marks_mag_sum &&
+           l->marks_null2_sum <= MARKS_NULL * MARKS_NULL * l->marks_mag2_sum &&
            power + (l->high ? guard : 0.0) >= MARKS_SHARE * fmax(total - other, power);
 }
 
@@ -460,18 +461,22 @@ static void marks_step(sq_decoder *d, sq_phase2_lane *l, const sq_dpsk_symbol *s
         l->marks_streak = 1;
         l->marks_start = back(s->sample, 2.0);   /* the turn into the second symbol */
         l->marks_end = s->sample;
-        l->marks_angle_sum = l->marks_mag_sum = l->marks_mag2_sum = l->marks_null_sum = 0.0;
+        l->marks_angle_sum = l->marks_mag_sum = l->marks_mag2_sum = l->marks_null2_sum = 0.0;
         l->marks_power_sum = l->marks_total_sum = l->marks_other_sum = l->marks_guard_sum = 0.0;
     }
-    double mag = (double)cabsf(s->product), null = mag;
-    for (int h = 0; h < SQ_DPSK_PHASES; h++)
-        null = fmin(null, (double)cabsf(l->phase[h].last_product));
-    l->marks_null_sum += null;
+    /* powers, not magnitudes: no square root for each phase */
+    float re = crealf(s->product), im = cimagf(s->product), null2 = re * re + im * im;
+    for (int h = 0; h < SQ_DPSK_PHASES; h++) {
+        float hr = crealf(l->phase[h].last_product), hi = cimagf(l->phase[h].last_product), p2 = hr * hr + hi * hi;
+        null2 = p2 < null2 ? p2 : null2;
+    }
+    double mag2 = (double)re * re + (double)im * im, mag = sqrt(mag2);
+    l->marks_null2_sum += null2;
     l->marks_run++;
     l->marks_off = 0;
     l->marks_angle_sum += cargf(-s->product);
     l->marks_mag_sum += mag;
-    l->marks_mag2_sum += mag * mag;
+    l->marks_mag2_sum += mag2;
     l->marks_power_sum += s->power;
     l->marks_total_sum += s->total_power;
     l->marks_other_sum += other;
@@ -532,7 +537,10 @@ static void on_symbol(void *user, const sq_dpsk_symbol *s)
 /* Nothing under way that needs the lane to listen on. */
 static int idle(const sq_phase2_lane *l)
 {
-    if (l->tone_open || l->run || l->tone_pending || l->bad_pending || l->marks_run >= MARKS_SETTLED)
+    /* a run of half turns holds the lane while it may be INFOMARKS: one tone 300 Hz off the
+     * carrier (an answer tone heard by the 2400 Hz lane) nulls no phase, and lets it rest */
+    if (l->tone_open || l->run || l->tone_pending || l->bad_pending ||
+        (l->marks_run >= MARKS_SETTLED && l->marks_null2_sum <= MARKS_NULL * MARKS_NULL * l->marks_mag2_sum))
         return 0;
     for (int p = 0; p < SQ_DPSK_PHASES; p++)
         for (int k = 0; k < SQ_INFO_COLLECTORS; k++)
