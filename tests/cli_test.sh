@@ -685,7 +685,10 @@ done
 # messages and line probing are still named once, on the channel that sent them (before, the
 # Conexant call's ANSam and JM came twice with its answerer's channel 12 dB down, and with
 # the 3Com caller's 12 dB down its line probing, sent after the answerer's, was read as that
-# one's echo and its own echo on the answerer's channel as the answerer probing again)
+# one's echo and its own echo on the answerer's channel as the answerer probing again; a
+# tone A or B that the other channel's audio explains is its echo from 6 dB down, late or
+# not: the Conexant HCF caller's tone B came again 0.2 s late and 9.6 dB down, the rh56
+# answerer's tone A once more, with the other channel 12 dB down)
 found=0
 for f in "$REC"/real-calls/*.wav; do
     [ -f "$f" ] || continue
@@ -695,12 +698,12 @@ for f in "$REC"/real-calls/*.wav; do
         if [ $q -eq 1 ]; then decode_changed "$f" remix 1v0.25 2; else decode_changed "$f" remix 1 2v0.25; fi
         if python3 - "$T/asym0.json" "$T/changed.json" <<'PY'
 import json, sys
-kinds = ("cm", "jm", "cj", "ct", "ans", "ans_pr", "ansam", "ansam_pr", "line_probe")
+kinds = ("cm", "jm", "cj", "ct", "ans", "ans_pr", "ansam", "ansam_pr", "line_probe", "tone_a", "tone_b")
 def named(path):
     return sorted((e["type"], e["ch"]) for e in map(json.loads, open(path)) if e["type"] in kinds)
 sys.exit(0 if named(sys.argv[1]) == named(sys.argv[2]) else 1)
 PY
-        then ok "$(basename "$f"), channel $q 12 dB quieter: its tones, V.8 messages and line probing named once, as recorded"
+        then ok "$(basename "$f"), channel $q 12 dB quieter: its answer and calling tones, V.8 messages, line probing and tones A and B named once, as recorded"
         else bad "$(basename "$f"), channel $q 12 dB quieter: tones, V.8 messages or line probing named again or lost"; fi
     done
 done
