@@ -72,15 +72,14 @@ static void hop(sq_band_watch *w)
         windowed_hop(w->in + h, w->history + (w->samples - SQ_BAND_WATCH_FFT + h) % SQ_BAND_WATCH_HISTORY,
                      w->window + h);
     fftwf_execute(w->plan);
-    /* each bin's power once: the bands overlap */
-    double bin_power[SQ_BAND_WATCH_FFT / 2 + 1];
+    /* the power below each bin, once: a band's is then one difference (the 14 bands overlap
+     * and span 160 bins between them) */
+    double below[SQ_BAND_WATCH_FFT / 2 + 2];
+    below[0] = 0.0;
     for (size_t k = 0; k <= SQ_BAND_WATCH_FFT / 2; k++)
-        bin_power[k] = (double)w->out[k][0] * w->out[k][0] + (double)w->out[k][1] * w->out[k][1];
+        below[k + 1] = below[k] + ((double)w->out[k][0] * w->out[k][0] + (double)w->out[k][1] * w->out[k][1]);
     for (size_t b = 0; b < w->n_bands; b++) {
-        double p = 0.0;
-        for (size_t k = w->band_lo[b]; k <= w->band_hi[b]; k++)
-            p += bin_power[k];
-        p *= w->scale;
+        double p = (below[w->band_hi[b] + 1] - below[w->band_lo[b]]) * w->scale;
         w->peak[b] = w->hopped && w->peak[b] > p ? w->peak[b] : p;
     }
     w->hopped = 1;
