@@ -392,10 +392,15 @@ static void tone_step(sq_phase2_lane *l, const sq_dpsk_symbol *s, int powered, d
 #define MARKS_SHARE 0.5
 /* Two lines at +-300 Hz cancel in the one-symbol sum at one phase of the clock (a half turn
  * midway through it): the weakest phase's product holds under this share of the best's (as
- * mean squares). One
- * tone 300 Hz off the carrier (a 2100 Hz answer tone through the 2400 Hz lane) also turns a
- * half turn a symbol, but every phase holds it alike. */
+ * mean squares). One tone 300 Hz off the carrier (a 2100 Hz answer tone through the 2400 Hz
+ * lane) also turns a half turn a symbol, but every phase holds it alike. */
 #define MARKS_NULL 0.25
+
+/* Whether the run so far nulls a clock phase as INFOMARKS does. */
+static int marks_nulled(const sq_phase2_lane *l)
+{
+    return l->marks_null2_sum <= MARKS_NULL * MARKS_NULL * l->marks_mag2_sum;
+}
 
 /* Whether the run so far is INFOMARKS by its sound (the offset, flatness, null and share
  * above), whatever is around it; *offset_hz its carrier's offset. */
@@ -408,8 +413,7 @@ static int marks_pass(const sq_phase2_lane *l, double *offset_hz)
     double mag = l->marks_mag_sum / n, mag2 = l->marks_mag2_sum / n;
     double power = l->marks_power_sum / n, total = l->marks_total_sum / n, other = l->marks_other_sum / n,
            guard = l->marks_guard_sum / n;
-    return fabs(*offset_hz) <= TONE_MAX_OFFSET_HZ && mag * mag >= MARKS_FLAT * mag2 &&
-           l->marks_null2_sum <= MARKS_NULL * MARKS_NULL * l->marks_mag2_sum &&
+    return fabs(*offset_hz) <= TONE_MAX_OFFSET_HZ && mag * mag >= MARKS_FLAT * mag2 && marks_nulled(l) &&
            power + (l->high ? guard : 0.0) >= MARKS_SHARE * fmax(total - other, power);
 }
 
@@ -540,7 +544,7 @@ static int idle(const sq_phase2_lane *l)
     /* a run of half turns holds the lane while it may be INFOMARKS: one tone 300 Hz off the
      * carrier (an answer tone heard by the 2400 Hz lane) nulls no phase, and lets it rest */
     if (l->tone_open || l->run || l->tone_pending || l->bad_pending ||
-        (l->marks_run >= MARKS_SETTLED && l->marks_null2_sum <= MARKS_NULL * MARKS_NULL * l->marks_mag2_sum))
+        (l->marks_run >= MARKS_SETTLED && marks_nulled(l)))
         return 0;
     for (int p = 0; p < SQ_DPSK_PHASES; p++)
         for (int k = 0; k < SQ_INFO_COLLECTORS; k++)
