@@ -5,8 +5,7 @@
 #define SQ_DSP_GOERTZEL8_H
 
 #include <stddef.h>
-
-typedef float sq_v4f __attribute__((vector_size(16)));
+#include "dsp/vec4.h"
 
 #define SQ_GOERTZEL_MAX_BANKS 12   /* of four filters */
 

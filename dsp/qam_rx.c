@@ -15,6 +15,7 @@
 #include "dsp/rrc.h"
 #include "dsp/sample_guard.h"
 #include "dsp/sample_ring.h"
+#include "dsp/vec4.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
 #include "squeal/time_base.h"
@@ -32,6 +33,7 @@
 #define RING 512                            /* input history, a power of two > CHUNK + 2 MF_PADDED */
 #define EQ_TAPS 9                           /* T/2-spaced: +/-2 symbols */
 #define EQ_CENTRE 4
+#define EQ_PADDED 12                        /* EQ_TAPS rounded up to whole vectors of 4 */
 #define TRAINING 300                        /* symbols of fast loops once decisions start */
 /* Decisions start with the carrier's phase wherever ACQUIRE left it (that gear follows only
  * the frequency). Within about 45 degrees of a decision boundary, a decision-directed start
@@ -86,10 +88,9 @@ struct sq_qam_rx {
     float complex prev_on_d, prev_mid_d;
     double alt_on, alt_mid;
     int alt_sign;
-    /* equaliser */
-    float complex eq_ring[2 * EQ_TAPS];     /* doubled: eq_ring + eq_pos is the window, newest first */
-    int eq_pos;
-    float complex eq_w[EQ_TAPS];
+    /* equaliser: real and imaginary parts apart, so its sums run four taps at a time */
+    sq_v4f eq_x_re[EQ_PADDED / 4], eq_x_im[EQ_PADDED / 4];   /* its input, newest first; older past EQ_TAPS */
+    sq_v4f eq_w_re[EQ_PADDED / 4], eq_w_im[EQ_PADDED / 4];   /* its taps: zero past EQ_TAPS, always */
     /* carrier */
     float complex derotate;                 /* e^{-j phase}: turned, never recomputed */
     double freq;                            /* rad per symbol */
@@ -168,10 +169,11 @@ void sq_qam_rx_reset(sq_qam_rx *r)
     r->alt_on = r->alt_mid = 0.0;
     r->alt_sign = 1;
     r->timing_rate = 0.0;
-    memset(r->eq_ring, 0, sizeof r->eq_ring);
-    r->eq_pos = 0;
-    memset(r->eq_w, 0, sizeof r->eq_w);
-    r->eq_w[EQ_CENTRE] = 1.0f;
+    memset(r->eq_x_re, 0, sizeof r->eq_x_re);
+    memset(r->eq_x_im, 0, sizeof r->eq_x_im);
+    memset(r->eq_w_re, 0, sizeof r->eq_w_re);
+    memset(r->eq_w_im, 0, sizeof r->eq_w_im);
+    r->eq_w_re[EQ_CENTRE / 4][EQ_CENTRE % 4] = 1.0f;
     r->derotate = 1.0f;
     r->freq = 0.0;
     r->mse = SQ_QAM_GRID_POWER;
@@ -208,28 +210,18 @@ static float complex matched_at(sq_qam_rx *r, double t)
     uint64_t n0 = (uint64_t)base;
     /* ring index of sample n0 - HALF_SPAN; the doubled ring makes the span contiguous */
     const float *x = &r->ring[(n0 - HALF_SPAN) % RING];
-    /* x[i] is sample n0 - HALF_SPAN + i, which pairs with tap i. Four-float vectors (GCC and
-     * Clang vector extensions, SSE or NEON) with two accumulators per output keep the sums in
-     * registers; the taps past MF_TAPS are zero. */
-    typedef float v4 __attribute__((vector_size(16)));
-    v4 re0 = { 0 }, re1 = { 0 }, im0 = { 0 }, im1 = { 0 };
+    /* x[i] is sample n0 - HALF_SPAN + i, which pairs with tap i. Two accumulators per output
+     * keep the sums in registers; the taps past MF_TAPS are zero. */
+    sq_v4f re0 = { 0 }, re1 = { 0 }, im0 = { 0 }, im1 = { 0 };
     const float *tr = r->mf_re[p], *ti = r->mf_im[p];
     for (int i = 0; i < MF_PADDED; i += 8) {
-        v4 x0, x1, r0, r1, i0, i1;
-        memcpy(&x0, x + i, sizeof x0);   /* unaligned loads */
-        memcpy(&x1, x + i + 4, sizeof x1);
-        memcpy(&r0, tr + i, sizeof r0);
-        memcpy(&r1, tr + i + 4, sizeof r1);
-        memcpy(&i0, ti + i, sizeof i0);
-        memcpy(&i1, ti + i + 4, sizeof i1);
-        re0 += x0 * r0;
-        re1 += x1 * r1;
-        im0 += x0 * i0;
-        im1 += x1 * i1;
+        sq_v4f x0 = sq_v4f_load(x + i), x1 = sq_v4f_load(x + i + 4);
+        re0 += x0 * sq_v4f_load(tr + i);
+        re1 += x1 * sq_v4f_load(tr + i + 4);
+        im0 += x0 * sq_v4f_load(ti + i);
+        im1 += x1 * sq_v4f_load(ti + i + 4);
     }
-    v4 vr = re0 + re1, vi = im0 + im1;
-    float re = (vr[0] + vr[1]) + (vr[2] + vr[3]);
-    float im = (vi[0] + vi[1]) + (vi[2] + vi[3]);
+    float re = sq_v4f_sum(re0 + re1), im = sq_v4f_sum(im0 + im1);
     /* tables, not trigonometry: the receiver's budget is a few ns per input sample */
     /* n0 mod mix_period from the last instant's: they are a few samples apart */
     int idx = (r->mix_index + (int)((int64_t)n0 - (int64_t)r->mix_n0)) % r->mix_period;
@@ -265,17 +257,51 @@ static float slice_axis(float v)
     return level[(int)((c + 4.0f) * 0.5f)];   /* [-4,-2) -> 0 ... [2,4) -> 3 */
 }
 
+/* 1 / |d|^2 for a point of either grid, whose |d|^2 is 2, 10 or 18: no division per symbol */
+static float inverse_power(float complex d)
+{
+    float p = crealf(d) * crealf(d) + cimagf(d) * cimagf(d);
+    return p < 6.0f ? 1.0f / 2.0f : p < 14.0f ? 1.0f / 10.0f : 1.0f / 18.0f;
+}
+
 static float complex nearest_16(float complex z)
 {
     return slice_axis(crealf(z)) + I * slice_axis(cimagf(z));
 }
 
-/* The equaliser's input: the newest half-symbol sample first, EQ_TAPS of them. */
-static const float complex *eq_push(sq_qam_rx *r, float complex v)
+/* v shifted in as the newest of the vectors' lanes, the oldest out. A shift of whole
+ * vectors, not a store into a ring: a four-float load over a float just stored waits
+ * for the store to land, and the equaliser reads its window right after each push. */
+static void shift_in(sq_v4f x[EQ_PADDED / 4], float v)
 {
-    r->eq_pos = r->eq_pos == 0 ? EQ_TAPS - 1 : r->eq_pos - 1;
-    r->eq_ring[r->eq_pos] = r->eq_ring[r->eq_pos + EQ_TAPS] = v;
-    return r->eq_ring + r->eq_pos;
+    _Static_assert(EQ_PADDED == 12, "three vectors");
+    x[2] = (sq_v4f){ x[1][3], x[2][0], x[2][1], x[2][2] };
+    x[1] = (sq_v4f){ x[0][3], x[1][0], x[1][1], x[1][2] };
+    x[0] = (sq_v4f){ v, x[0][0], x[0][1], x[0][2] };
+}
+
+/* The equaliser's input: the newest half-symbol sample first, EQ_TAPS of them. */
+static void eq_push(sq_qam_rx *r, float complex v)
+{
+    shift_in(r->eq_x_re, crealf(v));
+    shift_in(r->eq_x_im, cimagf(v));
+}
+
+/* 1 on the equaliser's taps, 0 on the padding past them: the window reads past its
+ * input there, and the padding's taps must stay zero. */
+static const sq_v4f EQ_TAP_MASK[EQ_PADDED / 4] = { { 1, 1, 1, 1 }, { 1, 1, 1, 1 }, { 1, 0, 0, 0 } };
+_Static_assert(EQ_TAPS == 9 && EQ_PADDED == 12, "EQ_TAP_MASK marks the taps");
+
+/* The equaliser's output: its taps over the window, four at a time. */
+static float complex eq_output(const sq_qam_rx *r)
+{
+    sq_v4f re = { 0 }, im = { 0 };
+    for (int i = 0; i < EQ_PADDED / 4; i++) {
+        sq_v4f wr = r->eq_w_re[i], wi = r->eq_w_im[i], ar = r->eq_x_re[i], ai = r->eq_x_im[i];
+        re += wr * ar - wi * ai;
+        im += wr * ai + wi * ar;
+    }
+    return sq_v4f_sum(re) + I * sq_v4f_sum(im);
 }
 
 /* Alternation of consecutive differential phases: S1's +90, -90, +90 ... */
@@ -303,7 +329,7 @@ static void track_timing(sq_qam_rx *r, float complex u, float complex m, float c
 }
 
 /* One LMS step of the equaliser's taps on the error `back` (in the equaliser's frame). */
-static void eq_adapt(sq_qam_rx *r, const float complex *eq_in, float complex back, int training)
+static void eq_adapt(sq_qam_rx *r, float complex back, int training)
 {
     /* after training the step falls as 1/n (a running average's weight) to its floor:
      * converged in a few hundred ms, quiet after a few seconds */
@@ -312,13 +338,21 @@ static void eq_adapt(sq_qam_rx *r, const float complex *eq_in, float complex bac
     /* LMS is stable only while mu times the input's power stays small: a click far above
      * the level the gain was set for would make the taps diverge. Beyond EQ_OVERLOAD
      * times the expected power the step shrinks in proportion (never in normal data). */
-    float pin = 0.0f;
-    for (int i = 0; i < EQ_TAPS; i++)
-        pin += crealf(eq_in[i]) * crealf(eq_in[i]) + cimagf(eq_in[i]) * cimagf(eq_in[i]);
+    sq_v4f pv = { 0 };
+    for (int i = 0; i < EQ_PADDED / 4; i++) {
+        sq_v4f ar = r->eq_x_re[i], ai = r->eq_x_im[i];
+        pv += (ar * ar + ai * ai) * EQ_TAP_MASK[i];
+    }
+    float pin = sq_v4f_sum(pv);
     if (pin > EQ_OVERLOAD * EQ_TAPS * SQ_QAM_GRID_POWER)
         mu *= EQ_OVERLOAD * EQ_TAPS * SQ_QAM_GRID_POWER / pin;
-    for (int i = 0; i < EQ_TAPS; i++)
-        r->eq_w[i] += mu * back * conjf(eq_in[i]);
+    /* w += mu back conj(x); the padding's taps stay zero */
+    float br = mu * crealf(back), bi = mu * cimagf(back);
+    for (int i = 0; i < EQ_PADDED / 4; i++) {
+        sq_v4f ar = r->eq_x_re[i], ai = r->eq_x_im[i];
+        r->eq_w_re[i] += (br * ar + bi * ai) * EQ_TAP_MASK[i];
+        r->eq_w_im[i] += (bi * ar - br * ai) * EQ_TAP_MASK[i];
+    }
 }
 
 static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t *nout, size_t max)
@@ -347,10 +381,8 @@ static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t 
     }
 
     /* equaliser over the last EQ_TAPS half-symbol samples: this one is the newest */
-    const float complex *eq_in = eq_push(r, u);
-    float complex q = 0.0f;
-    for (int i = 0; i < EQ_TAPS; i++)
-        q += r->eq_w[i] * eq_in[i];
+    eq_push(r, u);
+    float complex q = eq_output(r);
     float complex rot = r->derotate;
     float complex z = q * rot, d = 0.0f;
     double turn = r->freq;                  /* phase advance for the next symbol */
@@ -370,12 +402,12 @@ static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t 
     } else if (r->decide != SQ_QAM_ACQUIRE && live) {
         d = r->decide == SQ_QAM_DECIDE_4 ? nearest_4(z) : nearest_16(z);
         float complex err = d - z;
-        double pe = (double)(cimagf(z * conjf(d)) / (crealf(d) * crealf(d) + cimagf(d) * cimagf(d)));
+        double pe = (double)(cimagf(z * conjf(d)) * inverse_power(d));
         int training = r->decided++ < TRAINING;
         double kp = training ? 0.12 : CARRIER_KP_DATA, ki = training ? 0.006 : CARRIER_KI_DATA;
         r->freq = clamp(r->freq + ki * pe, -0.2, 0.2);
         turn += kp * pe;
-        eq_adapt(r, eq_in, err * conjf(rot), training);   /* the error in the equaliser's frame */
+        eq_adapt(r, err * conjf(rot), training);   /* the error in the equaliser's frame */
         r->mse += 0.02 * ((double)(crealf(err) * crealf(err) + cimagf(err) * cimagf(err)) - r->mse);
     }
     /* e^{-j turn} by its Taylor series (|turn| < 0.5, error < 3e-4), then one Newton step
@@ -402,10 +434,10 @@ static void on_symbol(sq_qam_rx *r, float complex y, sq_qam_symbol *out, size_t 
  * the timing or the taps would stay there for good, and index tables on the way. */
 static int state_is_finite(const sq_qam_rx *r)
 {
-    float taps = 0.0f;
-    for (int i = 0; i < EQ_TAPS; i++)
-        taps += crealf(r->eq_w[i]) + cimagf(r->eq_w[i]);
-    return isfinite(taps) && isfinite(crealf(r->derotate) + cimagf(r->derotate)) && isfinite(r->t_next) &&
+    sq_v4f taps = { 0 };
+    for (int i = 0; i < EQ_PADDED / 4; i++)
+        taps += r->eq_w_re[i] + r->eq_w_im[i];
+    return isfinite(sq_v4f_sum(taps)) && isfinite(crealf(r->derotate) + cimagf(r->derotate)) && isfinite(r->t_next) &&
            isfinite(r->timing_rate + r->freq + r->agc_power + r->raw_power + r->fast_power + r->mse) &&
            isfinite(crealf(r->prev_on) + cimagf(r->prev_on) + crealf(r->mid) + cimagf(r->mid));
 }
@@ -452,7 +484,7 @@ size_t sq_qam_rx_process(sq_qam_rx *r, const float *x, size_t n, sq_qam_symbol *
                 r->mid = y;
                 if (r->decide == SQ_QAM_ACQUIRE)
                     watch_alternation(r, y * r->gain, 0);
-                (void)eq_push(r, y * r->gain);
+                eq_push(r, y * r->gain);
             }
             r->on_sample = !r->on_sample;
             r->t_next += T_SAMPLES / 2.0;

@@ -16,6 +16,7 @@
 #include "dsp/cmplx.h"
 #include "dsp/fir.h"
 #include "dsp/v34.h"
+#include "dsp/vec4.h"
 #include "squeal/error.h"
 #include "squeal/time_base.h"
 
@@ -155,21 +156,41 @@ void sq_v34_eq_push(sq_v34_eq *e, float complex y)
     e->line[0] = y;
 }
 
-/* The products below are written out in real arithmetic: C's complex multiply also guards
+/* The products below are written out in real arithmetic on four floats at a time: two
+ * complex numbers, re, im, re, im, as the arrays hold them. C's complex multiply also guards
  * against infinities and NaNs (a branch and a library call on each), which these finite
- * samples never need; the sums run as four, so that they need not wait on each other. */
-_Static_assert(SQ_V34_EQ_TAPS % 4 == 0, "the sums run four taps at a time");
+ * samples never need. For a, b so held, a * b has re_a re_b and im_a im_b side by side, and
+ * a * swap(b) re_a im_b and im_a re_b: the product's real part is the first's lanes taken
+ * + - + -, its imaginary part all of the second's. */
+#define EQ_FLOATS (2 * SQ_V34_EQ_TAPS)
+_Static_assert(EQ_FLOATS % 8 == 0, "the sums run two vectors at a time");
+_Static_assert(sizeof(float complex) == 2 * sizeof(float), "a complex number is two floats");
+
+/* sum of a[i] * b[i] over n complex numbers (n even), a and b as floats */
+static float complex dot_interleaved(const float *a, const float *b, int n)
+{
+    sq_v4f same0 = { 0 }, same1 = { 0 }, cross0 = { 0 }, cross1 = { 0 };
+    int i = 0;
+    for (; i + 8 <= 2 * n; i += 8) {   /* two sums of each: none waits on the other */
+        sq_v4f a0 = sq_v4f_load(a + i), a1 = sq_v4f_load(a + i + 4);
+        sq_v4f b0 = sq_v4f_load(b + i), b1 = sq_v4f_load(b + i + 4);
+        same0 += a0 * b0;
+        same1 += a1 * b1;
+        cross0 += a0 * sq_v4f_swap_pairs(b0);
+        cross1 += a1 * sq_v4f_swap_pairs(b1);
+    }
+    if (i < 2 * n) {
+        sq_v4f a0 = sq_v4f_load(a + i), b0 = sq_v4f_load(b + i);
+        same0 += a0 * b0;
+        cross0 += a0 * sq_v4f_swap_pairs(b0);
+    }
+    sq_v4f same = same0 + same1;
+    return CMPLXF((same[0] - same[1]) + (same[2] - same[3]), sq_v4f_sum(cross0 + cross1));
+}
+
 float complex sq_v34_eq_output(sq_v34_eq *e)
 {
-    float zr[4] = { 0 }, zi[4] = { 0 };
-    for (int i = 0; i < SQ_V34_EQ_TAPS; i += 4)
-        for (int k = 0; k < 4; k++) {
-            float tr = crealf(e->taps[i + k]), ti = cimagf(e->taps[i + k]);
-            float lr = crealf(e->line[i + k]), li = cimagf(e->line[i + k]);
-            zr[k] += tr * lr - ti * li;
-            zi[k] += tr * li + ti * lr;
-        }
-    e->derotated = CMPLXF((zr[0] + zr[1]) + (zr[2] + zr[3]), (zi[0] + zi[1]) + (zi[2] + zi[3])) * conjf(e->rotation);
+    e->derotated = dot_interleaved((const float *)e->taps, (const float *)e->line, SQ_V34_EQ_TAPS) * conjf(e->rotation);
     return e->derotated;
 }
 
@@ -180,14 +201,12 @@ float complex sq_v34_eq_output(sq_v34_eq *e)
  * taps would take hundreds of symbols to move after a drifting clock. */
 static double timing_gradient(sq_v34_eq *e, float complex err)
 {
-    float sr = 0.0f, si = 0.0f;
-    for (int i = 1; i < SQ_V34_EQ_TAPS - 1; i++) {
-        float complex dx = 0.5f * (e->line[i - 1] - e->line[i + 1]);
-        float tr = crealf(e->taps[i]), ti = cimagf(e->taps[i]);
-        sr += tr * crealf(dx) - ti * cimagf(dx);
-        si += tr * cimagf(dx) + ti * crealf(dx);
-    }
-    float complex slope = CMPLXF(sr, si) * conjf(e->rotation);
+    /* taps 1 .. SQ_V34_EQ_TAPS - 2 against (line[i - 1] - line[i + 1]) / 2 */
+    const float *line = (const float *)e->line;
+    float dx[EQ_FLOATS - 4];
+    for (int f = 0; f < EQ_FLOATS - 4; f += 4)
+        sq_v4f_store(dx + f, 0.5f * (sq_v4f_load(line + f) - sq_v4f_load(line + f + 4)));
+    float complex slope = dot_interleaved((const float *)e->taps + 2, dx, SQ_V34_EQ_TAPS - 2) * conjf(e->rotation);
     double p = (double)crealf(slope * conjf(slope));
     e->slope_power = e->slope_power > 0.0 ? e->slope_power + SLOPE_SMOOTH * (p - e->slope_power) : p;
     double timing = e->slope_power > 0.0 ? (double)crealf(conjf(slope) * err) / e->slope_power : 0.0;
@@ -197,17 +216,23 @@ static double timing_gradient(sq_v34_eq *e, float complex err)
 void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu)
 {
     float complex err = target - e->derotated;
-    float part[4] = { 0 };
-    for (int i = 0; i < SQ_V34_EQ_TAPS; i += 4)
-        for (int k = 0; k < 4; k++)
-            part[k] += crealf(e->line[i + k]) * crealf(e->line[i + k]) + cimagf(e->line[i + k]) * cimagf(e->line[i + k]);
-    float energy = 1e-9f + ((part[0] + part[1]) + (part[2] + part[3]));
+    float *taps = (float *)e->taps;
+    const float *line = (const float *)e->line;
+    sq_v4f part0 = { 0 }, part1 = { 0 };
+    for (int f = 0; f < EQ_FLOATS; f += 8) {
+        sq_v4f l0 = sq_v4f_load(line + f), l1 = sq_v4f_load(line + f + 4);
+        part0 += l0 * l0;
+        part1 += l1 * l1;
+    }
+    float energy = 1e-9f + sq_v4f_sum(part0 + part1);
     /* the error turned back to the taps' side of the carrier loop */
     float complex back = err * e->rotation * (mu / energy);
     float br = crealf(back), bi = cimagf(back);
-    for (int i = 0; i < SQ_V34_EQ_TAPS; i++) {   /* taps += back * conj(line) */
-        float lr = crealf(e->line[i]), li = cimagf(e->line[i]);
-        e->taps[i] = CMPLXF(crealf(e->taps[i]) + (br * lr + bi * li), cimagf(e->taps[i]) + (bi * lr - br * li));
+    /* taps += back * conj(line): re += br lr + bi li, im += bi lr - br li */
+    const sq_v4f with_line = { br, -br, br, -br }, with_swapped = { bi, bi, bi, bi };
+    for (int f = 0; f < EQ_FLOATS; f += 4) {
+        sq_v4f l = sq_v4f_load(line + f);
+        sq_v4f_store(taps + f, sq_v4f_load(taps + f) + with_line * l + with_swapped * sq_v4f_swap_pairs(l));
     }
     if (e->want_timing)
         e->timing = timing_gradient(e, err);
