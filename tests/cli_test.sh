@@ -680,6 +680,45 @@ done
 [ $found_j -eq 1 ] || skipped 1 "no V.34 call with J under $REC"
 [ $found_ja -eq 1 ] || skipped 1 "no V.90 call with Ja under $REC/real-calls"
 
+# A data event names data: where a side's training was read (V.34's S, PP, TRN, J and MPs;
+# V.32's TRN and rate signals; V.90's Ja), no v34_data, v32_data or v90_data event of that
+# side lies over it, unless it says training_inside (its data's start, after E, was not
+# read: both modems on one channel, where phase 4 cannot be parted); and on one channel,
+# what lies between the two modems' INFO1s is phase 2's end, not a data event. Before, the
+# V.32bis answerer's TRN and R1 (8.5-11.9 s) came under a v32_data event, and on one channel
+# every V.34 and V.90 call's data event ran from an INFO1 over all the training read there,
+# the rh56 and Banksia calls' with a 0.2 s one between the INFO1s.
+data_names_data() {
+    python3 - "$1" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+training = {"v34_s", "v34_s_bar", "v34_pp", "v34_trn", "v34_j", "v34_j_prime", "mp", "v32_trn", "v32_rate", "v90_ja"}
+data = [e for e in ev if e["type"] in ("v34_data", "v32_data", "v90_data")]
+bad = [(d["type"], d["t_s"], t["type"], t["t_s"]) for d in data if not d.get("training_inside")
+       for t in ev if t["type"] in training and t["ch"] == d["ch"] and
+       min(d["end_s"], t["end_s"]) - max(d["t_s"], t["t_s"]) > 0.05]
+info1 = sorted(e["end_s"] for e in ev if e["type"] == "info1")
+if len(info1) >= 2:
+    bad += [(d["type"], d["t_s"], "between the INFO1s") for d in data
+            if info1[0] - 0.01 <= d["t_s"] and d["end_s"] <= info1[1] + 0.05]
+print(bad[:4])
+sys.exit(1 if bad else 0)
+PY
+}
+found=0
+for f in "$REC"/real-calls/*.wav "$REC"/goughlui_v34_*.wav; do
+    [ -f "$f" ] || continue
+    found=1
+    "$SQ" decode --json "$f" >"$T/as.json" 2>/dev/null
+    if data_names_data "$T/as.json" >"$T/why"; then ok "$(basename "$f"): no training named data"
+    else bad "$(basename "$f"): training named data"; cat "$T/why"; fi
+    decode_changed "$f" remix 1,2
+    if data_names_data "$T/changed.json" >"$T/why" && grep -q '"training_inside":true' "$T/changed.json"
+    then ok "$(basename "$f") on one channel: no training named data"
+    else bad "$(basename "$f") on one channel: training named data"; cat "$T/why"; fi
+done
+[ $found -eq 1 ] || skipped 2 "no real calls under $REC"
+
 # One channel recorded 12 dB quieter than the other: the far side's echo on the louder
 # channel is then only 8-9 dB under its source, but lies under it: the answer tone, V.8
 # messages and line probing are still named once, on the channel that sent them (before, the

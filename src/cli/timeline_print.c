@@ -333,6 +333,8 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         print_line_probe(out, ev, 0);
     if (ev->type == SQ_EVENT_V90_TRN1D)
         fprintf(out, "  TRN1d, Jd, Jd'");
+    if (ev->training_inside)
+        fprintf(out, "  training, then data (where the data begins was not read)");
     if (ev->type == SQ_EVENT_INFOMARKS)
         fprintf(out, "  INFOMARKS%c: the %s modem's start-up error recovery", ev->fsk_channel == 2 ? 'a' : 'c',
                 ev->fsk_channel == 2 ? "answer" : "call");
@@ -402,6 +404,8 @@ void timeline_print_json(FILE *out, const timeline_event *e)
         if (ev->rate)
             fprintf(out, ",\"rate_bps\":%d", ev->rate);
     }
+    if (ev->training_inside)
+        fprintf(out, ",\"training_inside\":true");
     if (ev->freq2_hz > 0)
         fprintf(out, ",\"freq2_hz\":%.1f", ev->freq2_hz);
     fprintf(out, ",\"level_dbm0\":%.1f", ev->level_dbm0);

@@ -373,6 +373,7 @@ typedef struct sq_wideband_lane {
     double v32_start_s, v32_power_sum;
     size_t quiet, tx_blocks;
     double tx_start_s, tx_last_s, tx_power_sum;
+    double armed_s;                /* where the transmission began: the INFO1's end, V.32's S's */
 } sq_wideband_lane;
 
 /* Loud blocks inside a call that no event covers (unnamed_lane.c): 20 ms blocks from the

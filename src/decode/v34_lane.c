@@ -186,7 +186,10 @@ void sq_v34_end_stretch(sq_decoder *d, double end_s)
     sq_v34_lane *l = &d->v34;
     if (l->state == V34_TRAIN && l->r > l->trn_start_r)
         sq_v34_emit(d, sq_v34_trn_type(l), sq_v34_time_of_r(l, l->trn_start_r), end_s, l->ref.points);
-    int named_whole = l->j_open || (l->mp_open && l->mp_ev.type == SQ_EVENT_V90_JA);
+    /* V.32: S, TRN and a rate signal the stretch ends in (after R1 the answerer falls
+     * silent while the caller trains, V.32bis 5.3.2) */
+    int v32_rate_last = l->v32 && l->mp_open && l->mp_ev.type == SQ_EVENT_V32_RATE;
+    int named_whole = l->j_open || (l->mp_open && l->mp_ev.type == SQ_EVENT_V90_JA) || v32_rate_last;
     if (l->mp_open && l->mp_ev.type == SQ_EVENT_V90_JA && end_s > l->mp_ev.end_s &&
         end_s - l->mp_ev.end_s < (l->mp_ev.end_s - l->mp_ev.start_s) / l->mp_ev.repeats)
         l->mp_ev.end_s = end_s;   /* Ja is sent until Sd's reversal is heard (V.90 9.3.2.4): its last copy is cut */
@@ -196,7 +199,7 @@ void sq_v34_end_stretch(sq_decoder *d, double end_s)
     }
     if (l->j_open)   /* a phase 3 read to its end: named from S to J */
         sq_v34_emit(d, SQ_EVENT_V34_J, sq_v34_time_of_r(l, l->j_start_r), end_s, l->j_points);
-    if (named_whole) {   /* from S to J, to Ja or to S-bar */
+    if (named_whole) {   /* from S to J, to Ja, to S-bar or to V.32's rate signal */
         l->read_from_s = (double)l->s_start / SQ_PROCESSING_RATE_HZ;
         l->read_to_s = end_s;
     }
@@ -496,7 +499,10 @@ int sq_v34_lane_data_since(const sq_decoder *d, double start_s, double *data_s, 
 int sq_v34_lane_read_whole(const sq_decoder *d, double start_s, double end_s)
 {
     const sq_v34_lane *l = &d->v34;
-    return l->read_to_s > 0.0 && fabs(l->read_from_s - start_s) < 0.1 && fabs(l->read_to_s - end_s) < 0.1;
+    /* read from the stretch's start (or before it: V.32's wideband stretch begins after S,
+     * which the lane reads from its onset) to its end */
+    return l->read_to_s > 0.0 && l->read_from_s - start_s < 0.1 && l->read_from_s > start_s - 0.3 &&
+           fabs(l->read_to_s - end_s) < 0.1;
 }
 
 double sq_v34_lane_horizon_s(const sq_decoder *d, double now_s)

@@ -263,8 +263,9 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
     double power = l->tx_power_sum / (double)(l->tx_blocks ? l->tx_blocks : 1);
     if (power < l->own_floor)
         return;   /* the far modem heard while this one was quiet */
-    if (l->tx_type == SQ_EVENT_V34_DATA && sq_v34_lane_read_whole(d, l->tx_start_s, end_s))
-        return;   /* phase 3, named segment by segment */
+    if ((l->tx_type == SQ_EVENT_V34_DATA || l->tx_type == SQ_EVENT_V32_DATA) &&
+        sq_v34_lane_read_whole(d, l->tx_start_s, end_s))
+        return;   /* phase 3, or V.32's training to R1, named segment by segment */
     sq_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = l->tx_type;
@@ -279,12 +280,16 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
     ev.fsk_channel = l->info1_channel;
     /* phases 3 and 4 read to their E (v34_lane.c): this event is the data after them */
     double data_s, rate, carrier;
-    if ((ev.type == SQ_EVENT_V34_DATA || ev.type == SQ_EVENT_V32_DATA) &&
-        sq_v34_lane_data_since(d, ev.start_s, &data_s, &rate, &carrier) &&
-        data_s < end_s) {
-        ev.start_s = data_s;
-        ev.symbol_rate = rate;
-        ev.freq_hz = carrier;
+    if (ev.type == SQ_EVENT_V34_DATA || ev.type == SQ_EVENT_V32_DATA) {
+        if (sq_v34_lane_data_since(d, ev.start_s, &data_s, &rate, &carrier) && data_s < end_s) {
+            ev.start_s = data_s;
+            ev.symbol_rate = rate;
+            ev.freq_hz = carrier;
+        } else if (!sq_v34_lane_data_since(d, l->armed_s, &data_s, &rate, &carrier)) {
+            /* no E read in this transmission: the stretch holds training before its data
+             * (a later one, after a dropout in data that was read, is only data) */
+            ev.training_inside = 1;
+        }
     }
     sq_event_pool_queue(&d->pool, &ev, -1);
     sq_phase2_lanes_note_span(d, ev.start_s, ev.end_s);
@@ -364,6 +369,7 @@ static void arm_transmission(sq_decoder *d, sq_wideband_lane *l, double start_s,
     l->heard = 0;
     l->quiet = 0;
     l->tx_start_s = start_s;
+    l->armed_s = start_s;
     l->tx_last_s = start_s;
     l->tx_power_sum = 0.0;
     l->tx_blocks = 0;
@@ -495,9 +501,17 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
     }
 }
 
+/* Both modems on one channel: the other modem's INFO1 this soon after the first one's ends
+ * the same phase 2 (V.34 10.1.2.3: tone B, then INFO1a), and what was heard between them is
+ * that phase's end (its tones and the other INFO1), not the first modem's training. */
+#define OTHER_INFO1_WITHIN_S 1.0
+
 void sq_wideband_lane_info1(sq_decoder *d, double end_s, int channel, int digital, double info1_dbm0)
 {
     sq_wideband_lane *l = &d->wideband;
+    if (l->after_info1 && l->tx_type != SQ_EVENT_V32_DATA && channel != l->info1_channel &&
+        end_s - l->armed_s < OTHER_INFO1_WITHIN_S)
+        l->heard = 0;
     arm_transmission(d, l, end_s, channel, digital ? SQ_EVENT_V90_DATA : SQ_EVENT_V34_DATA);
     l->own_floor = sq_dbm0_to_power(info1_dbm0 - MAX_POWER_REDUCTION_DB - ECHO_MARGIN_DB);
 }
