@@ -680,6 +680,38 @@ done
 [ $found_j -eq 1 ] || skipped 1 "no V.34 call with J under $REC"
 [ $found_ja -eq 1 ] || skipped 1 "no V.90 call with Ja under $REC/real-calls"
 
+# A V.32bis call on one channel: the caller's AA under the answerer's AC has S's three lines
+# (1800 Hz, and 600 and 3000 Hz), and was read as S four times; now AA (with its turn into
+# CC) and AC (with its own reversals) are named, the answerer's TRN and R1 read, and the
+# caller's S and TRN after R1 (the training is sequential: each side trains while the other
+# is quiet); no E is read (the caller's R2 is answered by the answerer's S, TRN and R3 over
+# it, and both Es lie under the other side's signals). Before: no AA, no AC, no TRN.
+found=0
+for f in "$REC"/real-calls/*.wav; do
+    [ -f "$f" ] || continue
+    "$SQ" decode --json "$f" 2>/dev/null | tail -1 | grep -q '"modulation":"V.32bis"' || continue
+    found=1
+    decode_changed "$f" remix 1,2
+    if python3 - "$T/changed.json" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+def first(t):
+    return next((e for e in ev if e["type"] == t), None)
+aa, ac = first("v32_aa"), first("v32_ac")
+trn = [e for e in ev if e["type"] == "v32_trn"]
+r1 = [e for e in ev if e["type"] == "v32_rate" and e.get("sequence") == "r1"]
+ok = (aa and ac and aa["t_s"] < ac["t_s"] and len(aa.get("reversals_s", [])) == 1 and
+      len(ac.get("reversals_s", [])) >= 1 and len(trn) >= 2 and r1 and
+      trn[0]["end_s"] <= r1[0]["t_s"] + 0.05 and r1[0]["end_s"] <= trn[1]["t_s"] and
+      not [e for e in ev if e["type"] in ("v32_e", "v32_s") and aa["t_s"] <= e["t_s"] < ac["end_s"]] and
+      not first("v32_e"))
+sys.exit(0 if ok else 1)
+PY
+    then ok "$(basename "$f") on one channel: AA, AC, then each side's TRN in turn"
+    else bad "$(basename "$f") on one channel: AA, AC or a side's TRN not read"; grep -E '"v32_' "$T/changed.json" | head; fi
+done
+[ $found -eq 1 ] || skipped 1 "no V.32bis call under $REC/real-calls"
+
 # A data event names data: where a side's training was read (V.34's S, PP, TRN, J and MPs;
 # V.32's TRN and rate signals; V.90's Ja), no v34_data, v32_data or v90_data event of that
 # side lies over it, unless it says training_inside (its data's start, after E, was not

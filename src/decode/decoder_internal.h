@@ -371,6 +371,11 @@ typedef struct sq_wideband_lane {
     size_t v32_blocks, v32_reversals;
     double v32_reversal_s[SQ_EVENT_MAX_REVERSALS];
     double v32_start_s, v32_power_sum;
+    /* both modems on one channel: the caller's AA (the 1800 Hz line alone), its level and
+     * when it was last heard, alone or under the answerer's AC, and where it began */
+    double aa_line_power, aa_heard_s, aa_start_s;
+    double aa_turn_s;              /* its reversal into CC, under AC (0: none yet) */
+    int aa_under_ac;               /* blocks of AC read under it */
     size_t quiet, tx_blocks;
     double tx_start_s, tx_last_s, tx_power_sum;
     double armed_s;                /* where the transmission began: the INFO1's end, V.32's S's */
@@ -430,6 +435,7 @@ typedef struct sq_v34_lane {
     sq_v32_diff diff32;
     int v32_sequences;               /* rate sequences this modem sent since armed */
     unsigned v32_last;               /* the last one read */
+    long v32_last_r;                 /* the symbol it was last read at, once more */
     double cand_rate[SQ_V34_CANDIDATES], cand_carrier[SQ_V34_CANDIDATES];   /* Table 1's pairs */
 #define SQ_V34_MEASURE 256           /* samples S's lines are measured over */
     float complex lines[SQ_V34_CANDIDATES][3][SQ_V34_MEASURE];   /* their windowed exponentials */

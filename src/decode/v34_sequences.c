@@ -306,6 +306,9 @@ static void bit_in(sq_decoder *d, int b, long r)
     l->ones = b ? l->ones + 1 : 0;
 }
 
+/* An R not seen again for two of its periods (16 bits at 2 bits a symbol, 8 symbols) has ended. */
+#define V32_R_GONE_SYMBOLS 16
+
 /* V.32's rate sequences (5.3): R repeated (two alike with their sync bits make one), then E
  * with the rate chosen. The answerer's first is R1 and its second R3, the caller's R2. */
 static void v32_bit_in(sq_decoder *d, int b, long r)
@@ -317,9 +320,29 @@ static void v32_bit_in(sq_decoder *d, int b, long r)
     if (l->bits_seen < 32)
         return;
     int kind = sq_v32_sequence_kind(last16);
-    if (l->mp_open && last16 == l->v32_last) {   /* the open R once more */
+    /* the R is no longer sent: a match of its 16 bits further on is chance, and E would
+     * have come at once */
+    int gone = l->mp_open && l->mp_ev.type == SQ_EVENT_V32_RATE && r - l->v32_last_r > V32_R_GONE_SYMBOLS;
+    if (gone && d->both_sides) {
+        if (l->mp_ev.info_kind == 1) {
+            /* after R1 the answerer falls silent and the caller trains (V.32bis 5.3.2): with
+             * both on one channel no quiet ends the answerer's stretch, so it ends here (read
+             * from S to R1) and the lane looks for the caller's S */
+            sq_v34_end_stretch(d, l->mp_ev.end_s);
+            sq_v34_lane_arm_v32(d, 1);
+        } else {
+            /* R2 gives way to the answerer's S, TRN and R3 over it (it answers R2 so): from
+             * here both modems send at once, E and data included, and what the lane would
+             * read is the two mixed */
+            sq_v34_close_mp(d);
+            l->state = V34_IGNORE;
+        }
+        return;
+    }
+    if (l->mp_open && last16 == l->v32_last && !gone) {   /* the open R once more */
         l->mp_ev.end_s = sq_v34_time_of_r(l, r + 1);
         l->mp_ev.repeats++;
+        l->v32_last_r = r;
     } else if (kind == 1 && last16 == before && (!l->mp_open || last16 != l->v32_last)) {
         sq_v34_close_mp(d);
         memset(&l->mp_ev, 0, sizeof l->mp_ev);
@@ -338,7 +361,8 @@ static void v32_bit_in(sq_decoder *d, int b, long r)
         l->mp_ev.crc_ok = 1;
         l->mp_open = 1;
         l->v32_last = last16;
-    } else if (kind == 2 && l->mp_open && l->mp_ev.info_kind != 1) {
+        l->v32_last_r = r;
+    } else if (kind == 2 && l->mp_open && l->mp_ev.info_kind != 1 && !gone && !d->both_sides) {
         /* E ends every rate signal but R1 (V.32bis 5.3.2): after R1 the answerer falls
          * silent, and the last bits of an R1 cut short that read as E are not one */
         sq_v34_close_mp(d);

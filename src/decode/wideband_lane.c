@@ -173,6 +173,68 @@ static int v32_block(const sq_wideband_lane *l, double power)
     return KIND_OTHER;
 }
 
+/* Both modems on one channel: AC (600 + 3000 Hz) over the caller's AA (1800 Hz) has S's three
+ * lines, and would be read as S. The AA was heard alone first (the answerer sends AC when it
+ * hears AA, V.32bis 6.3): a block with S's lines whose 1800 Hz line holds the level the AA
+ * had, right after it, is AC under AA, and so is the next while that goes on. S comes
+ * after AC and CA, and AA has ended by then (the caller turns it to CC on AC's reversal). */
+#define AA_ALONE_SHARE 0.8      /* of the block's power in the 1800 Hz line */
+#define AA_LEVEL_DB 3.0         /* the line under AC within this of AA's level alone */
+#define AA_GAP_S 0.045          /* the AA last heard at most two blocks before */
+
+#define AC_LINES_HOLD 0.5        /* AA's turn: AC's two lines keep this share while the 1800 Hz one dips */
+
+static int v32_both_sides_kind(sq_wideband_lane *l, int kind, double start_s, double power)
+{
+    double mid = bin_power(l, BIN_1800), near = pow(10.0, AA_LEVEL_DB / 10.0);
+    int after_aa = start_s - l->aa_heard_s <= AA_GAP_S;
+    if (mid >= AA_ALONE_SHARE * power && kind == KIND_OTHER) {   /* AA alone */
+        if (!after_aa) {
+            l->aa_start_s = start_s;
+            l->aa_turn_s = 0.0;
+            l->aa_under_ac = 0;
+        }
+        l->aa_line_power = mid;
+        l->aa_heard_s = start_s;
+        return kind;
+    }
+    if (kind == KIND_S && after_aa && mid <= near * l->aa_line_power && mid >= l->aa_line_power / near) {
+        l->aa_heard_s = start_s;
+        l->aa_under_ac++;
+        return KIND_AC;
+    }
+    /* AA turning into CC under AC: its line dips for the block, AC's hold; AC goes on */
+    if (kind == KIND_OTHER && after_aa && l->aa_under_ac && l->aa_turn_s == 0.0 &&
+        bin_power(l, BIN_600) + bin_power(l, BIN_3000) >= AC_LINES_HOLD * power) {
+        l->aa_turn_s = start_s + BLOCK_S / 2.0;
+        l->aa_heard_s = start_s;
+        return KIND_AC;
+    }
+    return kind;
+}
+
+/* Both modems on one channel: the AA that AC was read under, named when the AC is (the tone
+ * receiver does not name an 1800 Hz line with AC's two beside it). */
+static void name_aa_under_ac(sq_decoder *d, sq_wideband_lane *l)
+{
+    if (!d->both_sides || !l->aa_under_ac)
+        return;
+    sq_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SQ_EVENT_V32_AA;
+    ev.fsk_channel = 1;
+    ev.start_s = l->aa_start_s;
+    ev.end_s = l->aa_heard_s + BLOCK_S;
+    ev.freq_hz = 1800.0;
+    ev.level_dbm0 = sq_power_to_dbm0(l->aa_line_power);
+    if (l->aa_turn_s > 0.0) {
+        ev.n_reversals = 1;
+        ev.reversals_s[0] = l->aa_turn_s;
+    }
+    sq_event_pool_queue(&d->pool, &ev, -1);
+    l->aa_under_ac = 0;
+}
+
 /* L2's blocks [from, to): each tone's level against the tones' mean, as signed bytes of
  * RESPONSE_STEP_DB in out[], and the band's SNR. The bins between the tones hold the noise
  * (their median: a line of another signal in one of them, the far modem's tone A or B at
@@ -404,6 +466,7 @@ static void end_v32_run(sq_decoder *d, sq_wideband_lane *l, double end_s)
     memset(&ev, 0, sizeof ev);
     ev.type = kind == KIND_AC ? SQ_EVENT_V32_AC : SQ_EVENT_V32_S;
     if (kind == KIND_AC) {
+        name_aa_under_ac(d, l);
         d->v32_side = 2;
         sq_v34_lane_arm_v32(d, 2);   /* S follows AC at once */
     }
@@ -417,8 +480,11 @@ static void end_v32_run(sq_decoder *d, sq_wideband_lane *l, double end_s)
     memcpy(ev.reversals_s, l->v32_reversal_s, sizeof ev.reversals_s);
     sq_event_pool_queue(&d->pool, &ev, -1);
     sq_phase2_lanes_note_span(d, ev.start_s, ev.end_s);
-    if (kind == KIND_S)   /* then S-bar, TRN, the rate signals and data */
+    if (kind == KIND_S) {   /* then S-bar, TRN, the rate signals and data */
+        if (l->after_info1)   /* what went before (the other modem's, on one channel) ends where S begins */
+            end_transmission(d, l, fmin(l->tx_last_s, ev.start_s));
         arm_transmission(d, l, end_s, d->v32_side, SQ_EVENT_V32_DATA);
+    }
 }
 
 static void v32_step(sq_decoder *d, sq_wideband_lane *l, int kind, double start_s, double power)
@@ -493,6 +559,8 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
             fftwf_execute(l->plan);
             probe = is_probe_block(l, power, tones, noise);
             v32 = probe ? KIND_OTHER : v32_block(l, power);
+            if (d->both_sides)
+                v32 = v32_both_sides_kind(l, v32, start_s, power);
         }
         sq_unnamed_lane_block(d, power, looked_at ? l->out : NULL);
         probe_step(d, l, probe, start_s, power, tones, noise);
