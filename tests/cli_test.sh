@@ -711,6 +711,24 @@ PY
     else bad "$(basename "$f") on one channel: AA, AC or a side's TRN not read"; grep -E '"v32_' "$T/changed.json" | head; fi
 done
 [ $found -eq 1 ] || skipped 1 "no V.32bis call under $REC/real-calls"
+# The same with made signals (no recording needed): 1800 Hz alone (AA), then 600 + 3000 Hz
+# beside it (AC under AA) on one channel is AA and AC, not S (before: one v32_s); the three
+# lines starting together, or after a pause, are still S.
+"$SQ" gen guard1800 --duration 0.9 --level -13 -o "$T/aa.wav" 2>/dev/null
+sox -n -r 8000 -b 16 -c 1 "$T/ac.wav" synth 0.6 sine 600 sine 3000 remix - vol 0.25 pad 0.3 0 2>/dev/null
+sox -m "$T/aa.wav" "$T/ac.wav" "$T/aaac0.wav" && sox "$T/aaac0.wav" "$T/aaac.wav" pad 0.5 0.5
+"$SQ" decode --json "$T/aaac.wav" >"$T/aaac.json" 2>"$T/err"
+if grep -q '"type":"v32_aa"' "$T/aaac.json" && grep -q '"type":"v32_ac"' "$T/aaac.json" &&
+    ! grep -q '"type":"v32_s"' "$T/aaac.json"
+then ok "decode: AC under AA on one channel is AA and AC"
+else bad "decode: AC under AA on one channel"; show "$T/aaac.json" "$T/err"; fi
+sox -n -r 8000 -b 16 -c 1 "$T/s3.wav" synth 0.3 sine 1800 sine 600 sine 3000 remix - vol 0.3 2>/dev/null
+sox "$T/aa.wav" "$T/aa1.wav" trim 0 0.3 pad 0 0.1 && sox "$T/aa1.wav" "$T/s3.wav" "$T/aas0.wav" &&
+    sox "$T/aas0.wav" "$T/aas.wav" pad 0.5 0.5
+"$SQ" decode --json "$T/aas.wav" >"$T/aas.json" 2>"$T/err"
+if grep -q '"type":"v32_s"' "$T/aas.json" && ! grep -q '"type":"v32_ac"' "$T/aas.json"
+then ok "decode: S after AA and a pause on one channel is S"
+else bad "decode: S after AA and a pause on one channel"; show "$T/aas.json" "$T/err"; fi
 
 # A data event names data: where a side's training was read (V.34's S, PP, TRN, J and MPs;
 # V.32's TRN and rate signals; V.90's Ja), no v34_data, v32_data or v90_data event of that
