@@ -117,6 +117,7 @@ static int run_kind(kind k, double minutes, tally *t, double *cpu_s)
     source src;
     sq_decoder_settings ds;
     sq_decoder_default_settings(&ds);
+    ds.both_sides = 1;   /* one channel of audio: as squeal decode reads a one-channel file */
     sq_decoder *d = NULL;
     sq_v8_session *caller = NULL, *answerer = NULL;
     if (source_init(&src, k, seed_base() + (uint64_t)k) != 0 || sq_decoder_create(&ds, &d) != SQ_OK)
