@@ -169,11 +169,12 @@ typedef struct sq_event {
     uint8_t pcm_analogue;   /* INFO events: the modem said in V.8 (CM, JM) or V.92's QC that it
                              * is a V.90 / V.92 analogue modem: its INFO0a is V.92's (bits 26
                              * and 27 V.92's, not V.34's transmit clock; sq_info_fields_pcm) */
-    uint8_t training_inside; /* v34_data and v32_data events: 1 when the event starts before
-                             * the data does, with the modem's start-up training (phases 3
-                             * and 4; V.32's TRN and rate signals) inside it, because where
-                             * the data begins (after E) was not read: both modems on one
-                             * channel, say (API 2.13) */
+    uint8_t training_inside; /* v34_data, v90_data and v32_data events: 1 when the event
+                             * starts before the data does, with the modem's start-up
+                             * training (phases 3 and 4; V.90's Sd to Ri; V.32's TRN and rate
+                             * signals) inside it, because where the data begins (after E,
+                             * or Ri) was not read: both modems on one channel, say (API
+                             * 2.13) */
     /* room for fields to come without changing the struct's size (version.h) */
     uint8_t reserved[13];
 } sq_event;

@@ -336,6 +336,9 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
         ev.start_s = sq_v90_reader_name(d, l->tx_start_s, end_s, l->info1_channel);
         if (end_s - ev.start_s < MIN_STRETCH_S)
             return;
+        /* none of them found from the INFO1 on (Sd under the other modem's Ja, on one
+         * channel): the digital modem's training is in there before its data */
+        ev.training_inside = ev.start_s <= l->armed_s && l->tx_start_s <= l->armed_s;
     }
     ev.end_s = end_s;
     ev.level_dbm0 = sq_power_to_dbm0(power);
@@ -577,8 +580,14 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
 void sq_wideband_lane_info1(sq_decoder *d, double end_s, int channel, int digital, double info1_dbm0)
 {
     sq_wideband_lane *l = &d->wideband;
-    if (l->after_info1 && l->tx_type != SQ_EVENT_V32_DATA && channel != l->info1_channel &&
-        end_s - l->armed_s < OTHER_INFO1_WITHIN_S)
+    int other_soon = l->after_info1 && l->tx_type != SQ_EVENT_V32_DATA && channel != l->info1_channel &&
+                     end_s - l->armed_s < OTHER_INFO1_WITHIN_S;
+    /* ... but after a V.90 digital modem's INFO1 the analogue modem's phase 3 (S to Ja,
+     * named by the V.34 lane) leaves room for the digital one's Sd, TRN1d, DIL and Ri,
+     * which the transmission armed for it goes on reading */
+    if (other_soon && l->tx_type == SQ_EVENT_V90_DATA && !digital)
+        return;
+    if (other_soon)
         l->heard = 0;
     arm_transmission(d, l, end_s, channel, digital ? SQ_EVENT_V90_DATA : SQ_EVENT_V34_DATA);
     l->own_floor = sq_dbm0_to_power(info1_dbm0 - MAX_POWER_REDUCTION_DB - ECHO_MARGIN_DB);
