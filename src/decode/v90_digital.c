@@ -332,8 +332,9 @@ double sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int chann
         if (v->periodic[i].start_s >= sd->end_s && (!ri || v->periodic[i].end_s <= ri->start_s + PERIODIC_GAP_S))
             dil = &v->periodic[i];
     /* with both modems on one channel the analogue modem's Ja can hide Sd, and a line taken
-     * for it then would be Ri, after the DIL: a DIL after it is asked for */
-    if (d->both_sides && !dil)
+     * for it then would be Ri, with nothing of phase 3 after it: a DIL or an Ri after it
+     * (with no DIL asked for, Ri follows TRN1d and Jd) is asked for */
+    if (d->both_sides && !dil && !ri)
         return start_s;
     sq_event ev;
     memset(&ev, 0, sizeof ev);
