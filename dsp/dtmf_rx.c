@@ -122,12 +122,14 @@ static double measure(const sq_dtmf_rx *d, size_t back, double tone_power[TONES]
 static int worth_measuring(const sq_dtmf_rx *d, size_t back)
 {
     double p[8], row = 0.0, col = 0.0;
+    double floor = d->floor_power / 4.0;
+    if (!sq_goertzel_may_reach(sq_block_mean_power(window_at(d, back), WINDOW), floor))
+        return 0;   /* a quiet window: neither a row nor a column can reach the floor */
     double total = sq_goertzel8(window_at(d, back), WINDOW, d->coeff, p);
     for (int i = 0; i < 4; i++) {
         row = fmax(row, p[i]);
         col = fmax(col, p[4 + i]);
     }
-    double floor = d->floor_power / 4.0;
     return row >= floor && col >= floor && row + col >= 0.25 * MIN_SHARE * total;
 }
 

@@ -37,6 +37,33 @@ static inline double sq_goertzel_banks(const float *x, size_t n, const float *co
     return ((total[0] + total[1]) + (total[2] + total[3])) / (double)n;
 }
 
+/* The mean power of x[0..n), in float. A bound for a whole bank: no filter reads more than
+ * twice it (2 |X|^2 / n^2 <= 2 (sum |x|)^2 / n^2 <= 2 sum x^2 / n, by Cauchy-Schwarz), so a
+ * block under half a bank's floor holds none of its tones, and the bank need not run over
+ * it. A quiet line then costs a sum of squares per block. NaN in, NaN out: no comparison
+ * with it holds, and the bank runs as before. */
+static inline float sq_block_mean_power(const float *x, size_t n)
+{
+    sq_v4f a = { 0 }, b = { 0 };
+    size_t whole = n - n % 8;
+    for (size_t i = 0; i < whole; i += 8) {
+        sq_v4f u = sq_v4f_load(x + i), v = sq_v4f_load(x + i + 4);
+        a += u * u;
+        b += v * v;
+    }
+    float sum = sq_v4f_sum(a + b);
+    for (size_t i = whole; i < n; i++)
+        sum += x[i] * x[i];
+    return sum / (float)n;
+}
+
+/* Whether a block of mean power `mean` may hold a filter's tone at `floor`: a margin of 2
+ * over the bound above, for float's rounding in the filters and the sum. */
+static inline int sq_goertzel_may_reach(float mean, double floor)
+{
+    return !(4.0 * mean < floor);
+}
+
 /* Eight filters: sq_goertzel_banks with two banks. */
 static inline double sq_goertzel8(const float *x, size_t n, const float coeff[8], double power[8])
 {

@@ -220,7 +220,11 @@ static void end_run(sq_progress_rx *r)
 static unsigned signature(const sq_progress_rx *r, size_t back, double *tone_power)
 {
     double p[8], best = 0.0;
-    double total = sq_goertzel8(r->history + r->clock.head + HISTORY - back - WINDOW, WINDOW, r->coeff, p);
+    const float *w = r->history + r->clock.head + HISTORY - back - WINDOW;
+    *tone_power = 0.0;
+    if (!sq_goertzel_may_reach(sq_block_mean_power(w, WINDOW), r->floor_power))
+        return 0;   /* a quiet window: no probe reaches the floor */
+    double total = sq_goertzel8(w, WINDOW, r->coeff, p);
     for (int k = 0; k < N_PROBES; k++)
         best = fmax(best, p[k]);
     unsigned sig = 0;

@@ -224,8 +224,11 @@ static float complex matched_at(sq_qam_rx *r, double t)
     float re = sq_v4f_sum(re0 + re1), im = sq_v4f_sum(im0 + im1);
     /* tables, not trigonometry: the receiver's budget is a few ns per input sample */
     /* n0 mod mix_period from the last instant's: they are a few samples apart */
-    int idx = (r->mix_index + (int)((int64_t)n0 - (int64_t)r->mix_n0)) % r->mix_period;
-    idx = idx < 0 ? idx + r->mix_period : idx;
+    int idx = r->mix_index + (int)((int64_t)n0 - (int64_t)r->mix_n0);
+    if (idx >= r->mix_period || idx < 0) {   /* a division only when it wraps: most instants do not */
+        idx %= r->mix_period;
+        idx = idx < 0 ? idx + r->mix_period : idx;
+    }
     r->mix_index = idx;
     r->mix_n0 = n0;
     return (re + I * im) * r->mix_whole[idx] * r->mix_frac[p];

@@ -9,12 +9,17 @@
 #include "dsp/sample_guard.h"
 #include "dsp/sample_ring.h"
 #include "dsp/tone_rx.h"
+#include "dsp/vec4.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
 #include "squeal/time_base.h"
 
 #define HOP 40                 /* 5 ms between frames */
 #define WIN 160                /* 20 ms Hann window: 50 Hz bins; 2100, 1300, 1100 on bins */
+/* The ring holds two frames more than the window: a quiet frame's readings are worked out
+ * only if a later frame needs them (analyse_frame), up to two frames on. */
+#define RING (WIN + 2 * HOP)
+#define LAZY_FRAMES 2
 #define ON_FRAMES 6            /* 30 ms of presence opens a segment */
 #define OFF_FRAMES 8           /* 40 ms of absence closes it (a reversal dip lasts ~15 ms) */
 #define MAX_SEG_FRAMES 2400    /* 12 s analysed per segment; longer tones keep their ends */
@@ -57,6 +62,7 @@ typedef struct track {
     int harmonics_measured;   /* asked for (sq_tonerx_measure_harmonics), and in the band */
     float coef_re[WIN], coef_im[WIN];   /* in two parts: no shuffling in the dot product */
     double complex ref, ref_step;
+    double complex ref_before[LAZY_FRAMES];   /* ref at the last frame, and the one before */
     float complex prev_x, prev_prev_x;   /* the last two frames' x */
     double prev_offset;
     int prev_offset_known;   /* computed only for frames loud enough to matter */
@@ -69,16 +75,24 @@ typedef struct track {
 
 struct sq_tonerx {
     double min_level_power;        /* MIN_LEVEL_DBM0 as a power: no logarithm per frame */
+    float quiet_sum;               /* a frame's windowed sum of squares under which no tone
+                                    * can be loud enough (quiet_frame) */
     track tracks[SQ_TONERX_MAX_FREQS];
     size_t ntracks;
     float window[WIN];
     double window_power[WIN];     /* window[m]^2, for the frame's windowed power */
+    float window_power_f[WIN];    /* the same in float, for the quiet test */
     double window_sum, window_sq_sum;
     double gain_table[GAIN_TABLE_HZ];   /* window amplitude response, 0..100 Hz off bin */
-    float ring[2 * WIN];
+    float ring[2 * RING];
     size_t ring_pos;
     uint64_t n, frame_index;
     uint32_t resting;              /* sq_tonerx_rest's mask */
+    /* Quiet frames not read: bit j set when the x of the frame j + 1 back (prev_x, then
+     * prev_prev_x of every track) is still to be worked out, with the mask resting then. */
+    unsigned lazy;
+    int read_every_frame;          /* sq_tonerx_read_every_frame */
+    uint32_t lazy_resting[LAZY_FRAMES];
     int unkept;                    /* samples left out of the ring since the whole bank rested */
     sq_tone_segment queue[QUEUE_LEN];
     size_t q_head, q_count;
@@ -124,6 +138,7 @@ int sq_tonerx_create(const double *freqs_hz, size_t n_freqs, sq_tonerx **out)
         t->window[m] = (float)(0.5 - 0.5 * cos(2.0 * M_PI * ((double)m + 0.5) / WIN));
         t->window_sum += t->window[m];
         t->window_power[m] = (double)t->window[m] * t->window[m];
+        t->window_power_f[m] = (float)t->window_power[m];
         t->window_sq_sum += t->window_power[m];
     }
     for (size_t h = 0; h < GAIN_TABLE_HZ; h++) {
@@ -134,6 +149,11 @@ int sq_tonerx_create(const double *freqs_hz, size_t n_freqs, sq_tonerx **out)
             s += t->window[m] * turn;
         t->gain_table[h] = cabs(s) / t->window_sum;
     }
+    /* A tone's power read MAX_OFFSET_HZ off its bin is at most 2 WIN window_sq_sum total /
+     * (gain window_sum)^2 (Cauchy-Schwarz over the window): a frame whose power keeps that
+     * under half the lowest level looked for has no loud tone, whatever its spectrum. */
+    double g = window_gain(t, MAX_OFFSET_HZ) * t->window_sum;
+    t->quiet_sum = (float)(t->min_level_power * g * g / (4.0 * WIN));   /* times window_sq_sum */
     for (size_t i = 0; i < n_freqs; i++) {
         track *k = &t->tracks[i];
         k->f0 = freqs_hz[i];
@@ -437,6 +457,8 @@ static int all_resting(const sq_tonerx *t)
 /* Each frequency's phase reference turns on, every frame, resting or not. */
 static void turn_reference(sq_tonerx *t, track *k)
 {
+    k->ref_before[1] = k->ref_before[0];
+    k->ref_before[0] = k->ref;
     k->ref *= k->ref_step;
     if ((t->frame_index & 63u) == 0)
         k->ref /= cabs(k->ref);
@@ -461,18 +483,86 @@ static void rest_frame(sq_tonerx *t, const float *w)
         k->present_run = 0;
         k->nframes = 0;
     }
+    /* this frame's x is 0, and the one before it is never read: an offset from 0 is 0 (so the
+     * samples a rest leaves out of the ring are never asked for) */
+    t->lazy = 0;
     t->frame_index++;
+}
+
+/* sum of window[m]^2 w[m]^2, in float: four floats at a time, for the quiet test alone */
+static float windowed_sum_sq(const float *w, const float *window_power)
+{
+    _Static_assert(WIN % 8 == 0, "whole pairs of vectors");
+    sq_v4f a = { 0 }, b = { 0 };
+    for (size_t m = 0; m < WIN; m += 8) {
+        sq_v4f u = sq_v4f_load(w + m), v = sq_v4f_load(w + m + 4);
+        a += sq_v4f_load(window_power + m) * u * u;
+        b += sq_v4f_load(window_power + m + 4) * v * v;
+    }
+    return sq_v4f_sum(a + b);
+}
+
+/* The window of the frame that ended `back` samples before the newest: oldest first. */
+static const float *window_back(const sq_tonerx *t, size_t back)
+{
+    return &t->ring[t->ring_pos + RING - WIN - back];
+}
+
+/* Works out the x of the quiet frames not read yet, as analyse_frame would have: the last
+ * frame's window ended `back` samples before the newest sample. */
+static void read_lazy_frames(sq_tonerx *t, size_t back)
+{
+    for (int j = 0; j < LAZY_FRAMES; j++) {
+        if (!(t->lazy >> j & 1u))
+            continue;
+        const float *w = window_back(t, back + (size_t)j * HOP);
+        for (size_t i = 0; i < t->ntracks; i++) {
+            track *k = &t->tracks[i];
+            float complex x = (t->lazy_resting[j] >> i & 1u) ? 0.0f
+                              : sq_dot_real_split(w, k->coef_re, k->coef_im, WIN) * (float complex)k->ref_before[j];
+            *(j == 0 ? &k->prev_x : &k->prev_prev_x) = x;
+        }
+    }
+    t->lazy = 0;
+}
+
+/* A frame too quiet for any tone to be loud (quiet_power), with no segment open: what
+ * track_frame would do with it for every track, but its x, the frame's reading, which only
+ * the next two frames' offsets use, is left to read_lazy_frames. */
+static int quiet_frame(sq_tonerx *t, const float *w)
+{
+    for (size_t i = 0; i < t->ntracks; i++)
+        if (t->tracks[i].in_segment)
+            return 0;
+    if (t->read_every_frame || !(windowed_sum_sq(w, t->window_power_f) < t->quiet_sum))
+        return 0;   /* NaN is not quiet either */
+    for (size_t i = 0; i < t->ntracks; i++) {
+        track *k = &t->tracks[i];
+        turn_reference(t, k);
+        k->prev_prev_x = k->prev_x;
+        k->prev_offset_known = 0;
+        k->present_run = 0;
+        k->nframes = 0;
+    }
+    t->lazy = ((t->lazy << 1) | 1u) & ((1u << LAZY_FRAMES) - 1u);
+    t->lazy_resting[1] = t->lazy_resting[0];
+    t->lazy_resting[0] = t->resting;
+    t->frame_index++;
+    return 1;
 }
 
 static void analyse_frame(sq_tonerx *t)
 {
-    const float *w = &t->ring[t->ring_pos];   /* the last WIN samples, oldest first */
+    const float *w = window_back(t, 0);   /* the last WIN samples, oldest first */
     /* four partial sums: one running sum waits on its last addition every sample */
     double part[4] = { 0.0, 0.0, 0.0, 0.0 };
     if (all_resting(t)) {
         rest_frame(t, w);
         return;
     }
+    if (quiet_frame(t, w))
+        return;
+    read_lazy_frames(t, HOP);   /* the frames before this one, if they were quiet */
     for (size_t m = 0; m < WIN; m += 4)
         for (size_t j = 0; j < 4; j++)
             part[j] += t->window_power[m + j] * w[m + j] * w[m + j];
@@ -504,6 +594,11 @@ void sq_tonerx_rest(sq_tonerx *t, uint32_t mask)
     t->resting = mask;
 }
 
+void sq_tonerx_read_every_frame(sq_tonerx *t, int on)
+{
+    t->read_every_frame = on;
+}
+
 void sq_tonerx_measure_harmonics(sq_tonerx *t, uint32_t mask)
 {
     for (size_t i = 0; i < t->ntracks; i++) {
@@ -520,7 +615,7 @@ size_t sq_tonerx_history_wanted(const sq_tonerx *t)
 
 void sq_tonerx_recall(sq_tonerx *t, const float *last, size_t m)
 {
-    sq_ring_recall(t->ring, WIN, t->ring_pos, last, m);
+    sq_ring_recall(t->ring, RING, t->ring_pos, last, m);
     t->unkept = 0;
 }
 
@@ -543,10 +638,10 @@ size_t sq_tonerx_process(sq_tonerx *t, const float *x, size_t n)
         size_t take = HOP - (size_t)(t->n % HOP);
         take = n - i < take ? n - i : take;
         if (leave_out) {
-            t->ring_pos = (t->ring_pos + take) % WIN;
+            t->ring_pos = (t->ring_pos + take) % RING;
         } else {
             sq_sample_guard_copy(kept, x + i, take);
-            sq_ring_keep(t->ring, WIN, &t->ring_pos, kept, take);
+            sq_ring_keep(t->ring, RING, &t->ring_pos, kept, take);
         }
         t->n += take;
         i += take;

@@ -60,6 +60,10 @@ void sq_tonerx_recall(sq_tonerx *t, const float *last, size_t m);
  * (sq_tone_segment), where their third harmonic is in the band; none at the start. Two
  * windowed sums a present frame, so only where a decision needs them. */
 void sq_tonerx_measure_harmonics(sq_tonerx *t, uint32_t mask);
+/* A frame too quiet for any tone (under MIN_LEVEL's bound) is not read unless the next two
+ * frames need it; on (1) every frame is read, as before there was that shortcut. The same
+ * segments either way: for tests, which compare the two. */
+void sq_tonerx_read_every_frame(sq_tonerx *t, int on);
 /* Whether a tone on freqs_hz[freq_index] is being followed: a segment open, or frames
  * present that may open one. */
 int sq_tonerx_following(const sq_tonerx *t, size_t freq_index);

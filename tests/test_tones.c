@@ -290,13 +290,14 @@ START_TEST(test_reject_off_frequency)
 END_TEST
 
 /* The segments the tone bank (2100 and 1300 Hz) finds in s, with `mask` resting over
- * samples [rest_from, rest_to). */
-static size_t bank_segments(const sig *s, size_t rest_from, size_t rest_to, uint32_t mask, sq_tone_segment *out,
-                            size_t max)
+ * samples [rest_from, rest_to); every frame read (sq_tonerx_read_every_frame) or not. */
+static size_t bank_segments_read(const sig *s, size_t rest_from, size_t rest_to, uint32_t mask, int every,
+                                 sq_tone_segment *out, size_t max)
 {
     static const double freqs[2] = { 2100.0, 1300.0 };
     sq_tonerx *t = NULL;
     ck_assert_int_eq(sq_tonerx_create(freqs, 2, &t), SQ_OK);
+    sq_tonerx_read_every_frame(t, every);
     size_t bounds[4] = { 0, rest_from, rest_to, s->n }, n = 0;
     for (int part = 0; part < 3; part++) {
         sq_tonerx_rest(t, part == 1 ? mask : 0u);
@@ -314,6 +315,12 @@ static size_t bank_segments(const sig *s, size_t rest_from, size_t rest_to, uint
         n++;
     sq_tonerx_destroy(t);
     return n;
+}
+
+static size_t bank_segments(const sig *s, size_t rest_from, size_t rest_to, uint32_t mask, sq_tone_segment *out,
+                            size_t max)
+{
+    return bank_segments_read(s, rest_from, rest_to, mask, 0, out, max);
 }
 
 static void assert_same_segment(const sq_tone_segment *a, const sq_tone_segment *b)
@@ -390,6 +397,44 @@ START_TEST(test_resting_frequency_hears_nothing)
 }
 END_TEST
 
+/* A frame too quiet for any tone is read only when a later frame needs it (the offset of a
+ * tone's first frames is measured from the two before). Tones after line noise at levels on
+ * both sides of that bound (-80 to -50 dBFS), starting on every few samples, with and
+ * without one frequency or the whole bank resting inside the quiet: the same segments, to
+ * the bit, as with every frame read. */
+START_TEST(test_quiet_frames_read_when_needed)
+{
+    static const double noise_rms[4] = { 1e-4, 3e-4, 1e-3, 3e-3 };
+    size_t checked = 0;
+    for (uint64_t seed = 1; seed <= 3; seed++)
+        for (int level = 0; level < 4; level++)
+            for (size_t lead = 0; lead < 40; lead += 13) {
+                /* quiet, the answer tone, quiet, the calling tone (at the lowest level looked for) */
+                sig s = make_silence(0.3 + (double)lead / 8000.0), quiet = make_silence(0.25);
+                sig ans = make_tone(SQ_TONE_ANS, -30.0, 0.6, 0.0), ct = make_tone(SQ_TONE_CT, -44.0, 0.5, 0.0);
+                sig_append(&s, &ans);
+                sig_append(&s, &quiet);
+                sig_append(&s, &ct);
+                add_noise(&s, noise_rms[level], seed);
+                sq_tone_segment every[4], some[4];
+                /* rests [100, rest_to): none, inside the quiet, and ending about where the
+                 * answer tone begins */
+                size_t onset = 2400 + lead, rest_ends[6] = { 0, 1000, onset - 20, onset, onset + 20, onset + 60 };
+                for (int r = 0; r < 6; r++)
+                    for (uint32_t mask = 1; mask <= 3; mask += 2) {   /* 2100 Hz, then both */
+                        size_t rest_to = rest_ends[r], from = rest_to ? 100 : 0;
+                        size_t n = bank_segments_read(&s, from, rest_to, mask, 1, every, 4);
+                        ck_assert_uint_eq(bank_segments_read(&s, from, rest_to, mask, 0, some, 4), n);
+                        for (size_t i = 0; i < n; i++)
+                            assert_same_segment(&every[i], &some[i]);
+                        checked += n;
+                    }
+                sig_free(&s);
+            }
+    ck_assert_uint_ge(checked, 3 * 4 * 4 * 6 * 2 * 2 - 80);   /* both tones found, nearly everywhere */
+}
+END_TEST
+
 Suite *tones_suite(void);
 Suite *tones_suite(void)
 {
@@ -411,6 +456,7 @@ Suite *tones_suite(void)
     tcase_add_test(tc, test_calling_tone_under_answer_tone);
     tcase_add_test(tc, test_resting_frequency_hears_nothing);
     tcase_add_test(tc, test_whole_bank_rest_gives_back_its_samples);
+    tcase_add_test(tc, test_quiet_frames_read_when_needed);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -55,6 +55,7 @@ int sq_band_watch_add_band(sq_band_watch *w, double lo_hz, double hi_hz)
     double lo = ceil(fmax(lo_hz, 0.0) / BIN_HZ), hi = floor(fmin(hi_hz, SQ_PROCESSING_RATE_HZ / 2.0) / BIN_HZ);
     w->band_lo[w->n_bands] = (size_t)lo;
     w->band_hi[w->n_bands] = (size_t)fmax(lo, hi);
+    w->top_bin = w->band_hi[w->n_bands] > w->top_bin ? w->band_hi[w->n_bands] : w->top_bin;
     return (int)w->n_bands++;
 }
 
@@ -76,7 +77,7 @@ static void hop(sq_band_watch *w)
      * and span 160 bins between them) */
     double below[SQ_BAND_WATCH_FFT / 2 + 2];
     below[0] = 0.0;
-    for (size_t k = 0; k <= SQ_BAND_WATCH_FFT / 2; k++)
+    for (size_t k = 0; k <= w->top_bin; k++)   /* no band reaches past top_bin */
         below[k + 1] = below[k] + ((double)w->out[k][0] * w->out[k][0] + (double)w->out[k][1] * w->out[k][1]);
     for (size_t b = 0; b < w->n_bands; b++) {
         double p = (below[w->band_hi[b] + 1] - below[w->band_lo[b]]) * w->scale;

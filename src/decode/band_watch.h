@@ -31,6 +31,7 @@ typedef struct sq_band_watch {
     size_t since_hop;
     size_t n_bands;
     size_t band_lo[SQ_BAND_WATCH_MAX_BANDS], band_hi[SQ_BAND_WATCH_MAX_BANDS];   /* bins */
+    size_t top_bin;                          /* the highest band_hi */
     double peak[SQ_BAND_WATCH_MAX_BANDS];    /* loudest over the hops of the last push */
     int hopped;                              /* a hop ended in the current push */
 } sq_band_watch;

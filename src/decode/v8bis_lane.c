@@ -45,6 +45,10 @@ int sq_v8bis_lane_create(sq_decoder *d)
 /* What the window holds: a pair (PAIR_*), or a single tone (its filter index + 16), or 0. */
 static int classify(const sq_v8bis_lane *l, const float *w, double *power)
 {
+    /* a window under half the floor (with as much again for rounding) holds no tone: its
+     * class is 0 whatever the filters would read, and on a quiet line they do not run */
+    if (!sq_goertzel_may_reach(sq_block_mean_power(w, SQ_V8BIS_WINDOW), l->floor_power))
+        return 0;
     double p[16];
     double total = sq_goertzel_banks(w, SQ_V8BIS_WINDOW, l->coeff, 4, p);
     static const int pairs[2][2] = { { I1375, I2002 }, { R1529, R2225 } };
