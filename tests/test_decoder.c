@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dsp/fft_plan.h"
+#include "dsp/fft_wisdom.h"
 #include "dsp/qam.h"
 #include "dsp/receiver_rest.h"
 #include "src/sim/data_call.h"
@@ -878,6 +880,59 @@ START_TEST(test_default_settings_clear_the_rest)
 }
 END_TEST
 
+/* The FFT wisdom the build made (dsp/fft_plan.h): FFTW takes it, it covers every transform
+ * a decoder on one channel and the echo canceller of two plan, and the plans made with it
+ * are the ones FFTW_ESTIMATE makes without it, so nothing decoded depends on it. */
+START_TEST(test_fft_wisdom_gives_the_same_plans)
+{
+    sq_decoder_settings set;
+    sq_decoder_default_settings(&set);
+    set.both_sides = 1;
+    sq_decoder *d = NULL;
+    ck_assert_int_eq(sq_decoder_create(&set, &d), SQ_OK);
+    sig s = make_silence(1.0);
+    add_noise(&s, 0.05, 7);
+    for (size_t i = 0; i < s.n;)
+        i += sq_decoder_push(d, s.x + i, s.n - i);
+    sq_decoder_destroy(d);
+    sig_free(&s);
+    sq_echo_canceller *ec = NULL;
+    ck_assert_int_eq(sq_echo_canceller_create(&ec), SQ_OK);
+    sq_echo_canceller_destroy(ec);
+    ck_assert_uint_eq(sq_fft_plans_unlisted(), 0);
+    ck_assert_int_eq(fftwf_import_wisdom_from_string(SQ_FFT_WISDOM), 1);
+
+    static const int r2c[] = SQ_FFT_R2C_SIZES, c2r[] = SQ_FFT_C2R_SIZES;
+    size_t n_r2c = sizeof r2c / sizeof r2c[0], total = n_r2c + sizeof c2r / sizeof c2r[0];
+    char *with[8] = { 0 };
+    ck_assert_uint_le(total, 8);
+    for (int pass = 0; pass < 2; pass++) {   /* with the wisdom, then with none */
+        if (pass == 1)
+            fftwf_forget_wisdom();
+        for (size_t i = 0; i < total; i++) {
+            int back = i >= n_r2c, n = back ? c2r[i - n_r2c] : r2c[i];
+            float *x = fftwf_alloc_real((size_t)n);
+            fftwf_complex *f = fftwf_alloc_complex((size_t)n / 2 + 1);
+            fftwf_plan p = pass == 0 ? (back ? sq_fft_plan_c2r(n, f, x) : sq_fft_plan_r2c(n, x, f))
+                                     : (back ? fftwf_plan_dft_c2r_1d(n, f, x, FFTW_ESTIMATE)
+                                             : fftwf_plan_dft_r2c_1d(n, x, f, FFTW_ESTIMATE));
+            ck_assert_ptr_nonnull(p);
+            char *text = fftwf_sprint_plan(p);
+            if (pass == 0) {
+                with[i] = text;
+            } else {
+                ck_assert_str_eq(text, with[i]);
+                free(text);
+                free(with[i]);
+            }
+            sq_fft_plan_destroy(p);
+            fftwf_free(x);
+            fftwf_free(f);
+        }
+    }
+}
+END_TEST
+
 /* A number dialled in DTMF is one dtmf event with its digits, under noise and whatever
  * the chunking; the digits of a second number after a pause are a second event. */
 START_TEST(test_dtmf_numbers)
@@ -1236,6 +1291,7 @@ Suite *decoder_suite(void)
     tcase_add_test(tc, test_sequence_and_chunking);
     tcase_add_test(tc, test_decoders_in_threads);
     tcase_add_test(tc, test_default_settings_clear_the_rest);
+    tcase_add_test(tc, test_fft_wisdom_gives_the_same_plans);
     tcase_add_test(tc, test_no_events_in_noise);
     tcase_add_test(tc, test_no_events_in_speech);
     tcase_add_test(tc, test_no_events_in_music);
