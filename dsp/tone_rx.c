@@ -526,7 +526,7 @@ static void read_lazy_frames(sq_tonerx *t, size_t back)
     t->lazy = 0;
 }
 
-/* A frame too quiet for any tone to be loud (quiet_power), with no segment open: what
+/* A frame too quiet for any tone to be loud (quiet_sum), with no segment open: what
  * track_frame would do with it for every track, but its x, the frame's reading, which only
  * the next two frames' offsets use, is left to read_lazy_frames. */
 static int quiet_frame(sq_tonerx *t, const float *w)
