@@ -184,24 +184,35 @@ static void gram_block(const float *x, size_t len, size_t a, size_t b, double *g
                                 (double)u[(long)len - (long)i] * v[(long)len - (long)j];
 }
 
+/* sum of a[k] b[k] for k < n, in four sums side by side: one running sum waited on its last
+ * addition every term (the factorisation below was a tenth of a real call's time) */
+static double row_dot(const double *a, const double *b, size_t n)
+{
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        s0 += a[k] * b[k];
+        s1 += a[k + 1] * b[k + 1];
+        s2 += a[k + 2] * b[k + 2];
+        s3 += a[k + 3] * b[k + 3];
+    }
+    for (; k < n; k++)
+        s0 += a[k] * b[k];
+    return (s0 + s1) + (s2 + s3);
+}
+
 /* Solves G h = p (G symmetric positive definite, n x n, overwritten by its Cholesky factor).
  * 0 when G is not positive definite. */
 static int solve_cholesky(double *g, const double *p, double *h, size_t n)
 {
     for (size_t j = 0; j < n; j++) {
-        double d = g[j * n + j];
-        for (size_t k = 0; k < j; k++)
-            d -= g[j * n + k] * g[j * n + k];
+        double d = g[j * n + j] - row_dot(&g[j * n], &g[j * n], j);
         if (!(d > 0.0))
             return 0;
         d = sqrt(d);
         g[j * n + j] = d;
-        for (size_t i = j + 1; i < n; i++) {
-            double s = g[i * n + j];
-            for (size_t k = 0; k < j; k++)
-                s -= g[i * n + k] * g[j * n + k];
-            g[i * n + j] = s / d;
-        }
+        for (size_t i = j + 1; i < n; i++)
+            g[i * n + j] = (g[i * n + j] - row_dot(&g[i * n], &g[j * n], j)) / d;
     }
     for (size_t i = 0; i < n; i++) {   /* L z = p */
         double s = p[i];
