@@ -185,7 +185,8 @@ static void gram_block(const float *x, size_t len, size_t a, size_t b, double *g
 }
 
 /* sum of a[k] b[k] for k < n, in four sums side by side: one running sum waited on its last
- * addition every term (the factorisation below was a tenth of a real call's time) */
+ * addition every term (the factorisation below, on every fit, was the largest part of the
+ * echo canceller's time on a real call) */
 static double row_dot(const double *a, const double *b, size_t n)
 {
     double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;

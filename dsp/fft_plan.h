@@ -16,7 +16,7 @@ void sq_fft_plan_destroy(fftwf_plan p);
 /* Every transform the library plans: the band watch's 128 points, the wideband lane's 160,
  * and 4096 both ways for the V.90 reader and the echo fitter. The build plans these with
  * FFTW_ESTIMATE and keeps FFTW's wisdom of them (dsp/fft_wisdom_gen.c), which the first plan
- * imports: ESTIMATE still searches FFTW's solvers for each new length, 27 M instructions at
+ * imports: ESTIMATE still searches FFTW's solvers for each new length, 31 M instructions at
  * every start (as many as 10 s of a V.21 call take to decode), where the same plans made
  * from the wisdom take 5 M. A transform not listed is planned as before, only slower. */
 #define SQ_FFT_R2C_SIZES { 128, 160, 4096 }
