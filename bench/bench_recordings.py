@@ -10,7 +10,11 @@ decodes it with --json and prints, per file and over all of them,
     from its t_s to its end_s on its channel (the summary line labels nothing); and of it,
     the share only `wideband` labels (energy squeal found but could not name);
   - junk: v21, bell103 and guard events inside a call that has V.34, V.90 or V.32 signals
-    (FSK text or a V.22 guard tone there is a misreading), and INFO frames with a bad CRC;
+    (FSK text or a V.22 guard tone there is a misreading), INFO frames with a bad CRC, and
+    echo copies: a tone, message or V.22 signal reported on one channel that the other
+    carries too (the same content, the same tones), starting up to ECHO_LATE_MAX_S before it
+    and ECHO_COPY_DB or more louder (a signal's echo is not a second one; what both sides
+    send at once, data, training, line probing and V.22bis's S1 and SB1, is left out);
   - which phases decoded: V.8 (cm/jm), V.8bis messages, INFO0 on both sides, INFO1a, INFO1c,
     line probing, V.92 QC, V.34 phase 3/4 and V.32 training (TRN read), MP from both sides
     with the rates they settle, V.32's E with its rate, and the data the call went on in;
@@ -64,6 +68,29 @@ def frame_levels(path):
     return ch, n, levels
 
 
+ECHO_LATE_MAX_S = 0.3
+ECHO_COPY_DB = 10.0
+NOT_COPIES = {"summary", "echo", "wideband", "v34_data", "v90_data", "v32_data", "v34_s", "v34_s_bar", "v34_pp",
+              "v34_trn", "v34_j", "v34_j_prime", "v34_e", "mp", "v32_trn", "v32_rate", "v32_e", "v90_sd", "v90_trn1d",
+              "v90_dil", "v90_ri", "v90_scr", "v90_ja", "v90_cp", "line_probe", "s1", "sb1", "data"}
+SAME_CONTENT = ("octets", "frame", "fields", "chan", "pair", "digits")
+SAME_FREQ_HZ = 10.0
+
+
+def echo_copies(ev):
+    """Events that repeat, weaker and a little later, one on the other channel: of the same kind
+    and content (V.8 octets, INFO frame and fields, carrier, V.8bis pair, digits), on the same
+    tones within SAME_FREQ_HZ."""
+    def same(e, o):
+        return (o["type"] == e["type"] and all(o.get(k) == e.get(k) for k in SAME_CONTENT) and
+                all(abs(o.get(k, 0) - e.get(k, 0)) <= SAME_FREQ_HZ for k in ("freq_hz", "freq2_hz")))
+
+    def copy_of(e, o):
+        return (o["ch"] != e["ch"] and same(e, o) and o["t_s"] <= e["t_s"] <= o["t_s"] + ECHO_LATE_MAX_S
+                and "level_dbm0" in e and o.get("level_dbm0", -999) >= e["level_dbm0"] + ECHO_COPY_DB)
+    return [e for e in ev if e["type"] not in NOT_COPIES and any(copy_of(e, o) for o in ev)]
+
+
 def measure(squeal, path):
     ch, n, lv = frame_levels(path)
     out = subprocess.run([squeal, "decode", "--json", path], capture_output=True, text=True).stdout
@@ -84,7 +111,7 @@ def measure(squeal, path):
     types = {e["type"] for e in ev}
     wide_call = bool(types & WIDE)
     junk = sum(1 for e in ev if (wide_call and e["type"] in ("v21", "bell103", "guard")) or
-               (e["type"] in ("info0", "info1") and not e["crc_ok"]))
+               (e["type"] in ("info0", "info1") and not e["crc_ok"])) + len(echo_copies(ev))
     phases = []
     if {"cm", "jm"} & types:
         phases.append("V.8")

@@ -1124,6 +1124,55 @@ print("# ch1 with its own CT:", ch1)
 assert ch1 == ["ct"], ch1
 PY
     { bad "decode: an answer tone's echo tail is told as echo"; show "$T/tail.json" "$T/err"; }
+# Every signal's echo on the other channel of a stereo file, 15 dB down and 60 ms late, is
+# not a second one of its kind there (V.8bis tones, CNG, ToneQ's neighbour ESi, DTMF, the
+# exchange's tones, Bell's answer tone: all had been reported twice); what outlasts the
+# signal is told as echo, from where the signal ended. CRe twice, 0.3 s apart: the second's
+# echo is not the first's (its tail had started at the first one's end, before the echo).
+for sig in cre "crd --chan 2" esi cng dtmf busy bell_ans "cre twice"; do
+    set -- $sig
+    kind=$1 twice=0
+    shift
+    [ "${1:-}" = twice ] && twice=1 && shift
+    "$SQ" gen "$kind" "$@" -o "$T/ec-one.wav" 2>"$T/err" &&
+        if [ $twice = 1 ]; then sox "$T/ec-one.wav" "$T/ec-one.wav" "$T/ec-src.wav" pad 0 0.3; else cp "$T/ec-one.wav" "$T/ec-src.wav"; fi &&
+        sox "$T/ec-src.wav" "$T/ec-ch2.wav" pad 0.3 0.5 && sox "$T/ec-src.wav" "$T/ec-ch1.wav" vol -15 dB pad 0.36 0.44 &&
+        sox -M "$T/ec-ch1.wav" "$T/ec-ch2.wav" "$T/ec.wav" && "$SQ" decode --json "$T/ec.wav" >"$T/ec.json" 2>>"$T/err"
+    python3 - "$T/ec.json" "$kind" <<'PY' && ok "decode: $sig's echo is not a second $kind" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+kind = sys.argv[2]
+own = [e for e in ev if e.get("ch") == 2 and e["type"] == kind]
+ch1 = [(e["type"], e["t_s"], e["end_s"]) for e in ev if e.get("ch") == 1]
+print("# ch2:", [(e["type"], e["t_s"], e["end_s"]) for e in own], "ch1:", ch1)
+assert own, "the signal itself"
+assert all(t == "echo" for t, _, _ in ch1), ch1
+for _, start, end in ch1:   # each echo told from the end of the last signal before it ended
+    source = max((e for e in own if e["end_s"] < end), key=lambda e: e["end_s"])
+    assert abs(start - source["end_s"]) < 0.01, (start, end)
+PY
+        { bad "decode: $sig's echo is not a second $kind"; show "$T/ec.json" "$T/err"; }
+done
+# A V.22bis call on two channels, each carrying the other side's echo 15 dB down: every V.22
+# signal (USB1, S1, SB1, data) is reported once, on the channel of the side that sent it
+# (each had been reported on both channels, the echo's data with the far side's text).
+"$SQ" gen v22bis --role caller -o "$T/v22c.wav" --text "from the caller" 2>"$T/err" &&
+    "$SQ" gen v22bis --role answerer -o "$T/v22a.wav" --text "from the answerer" 2>>"$T/err" &&
+    sox "$T/v22a.wav" "$T/v22a1.wav" pad 0.2 0.5 && sox "$T/v22c.wav" "$T/v22c1.wav" pad 0 0.7 &&
+    sox "$T/v22a1.wav" "$T/v22ae.wav" vol -15 dB pad 0.06 && sox "$T/v22c1.wav" "$T/v22ce.wav" vol -15 dB pad 0.06 &&
+    sox -m "$T/v22c1.wav" "$T/v22ae.wav" "$T/v22ch1.wav" && sox -m "$T/v22a1.wav" "$T/v22ce.wav" "$T/v22ch2.wav" &&
+    sox -M "$T/v22ch1.wav" "$T/v22ch2.wav" "$T/v22echo.wav" && "$SQ" decode --json "$T/v22echo.wav" >"$T/v22echo.json" 2>>"$T/err"
+python3 - "$T/v22echo.json" <<'PY' && ok "decode: a V.22bis call's echoes are not reported as the other side's signals" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+v22 = [(e["ch"], e["type"], e["chan"]) for e in ev if e["type"] in ("usb1", "s1", "sb1", "data")]
+print("#", v22)
+assert all(ch == chan for ch, _, chan in v22), v22
+assert sorted(v22) == [(1, "data", 1), (1, "s1", 1), (1, "sb1", 1), (2, "data", 2), (2, "s1", 2), (2, "sb1", 2), (2, "usb1", 2)], v22
+texts = {e["ch"]: e.get("text") for e in ev if e["type"] == "data"}
+assert texts == {1: "from the caller", 2: "from the answerer"}, texts
+PY
+    { bad "decode: a V.22bis call's echoes are not reported as the other side's signals"; show "$T/v22echo.json" "$T/err"; }
 # Packets lost on a VoIP call leave gaps of 20-60 ms in a training: the modem's clock and
 # carrier go on through them, and so does the reading. Zeros in phase 3's and phase 4's TRN
 # (20 ms each for the caller at 3200; 40 and 60 ms for the answerer at 3429): both MPs

@@ -287,6 +287,24 @@ static int is_wideband_data(sq_event_type t)
            (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_RI);
 }
 
+/* Signals named by their tones alone: one is another's copy if it is of the same kind on
+ * the same tones, measured within this (an echo reads as its source does, give or take
+ * the reading's resolution; no two of a kind are this close). */
+#define COPY_FREQ_HZ 10.0
+
+static int is_plain_tone_type(sq_event_type t)
+{
+    return t == SQ_EVENT_CNG || t == SQ_EVENT_BELL_ANS || t == SQ_EVENT_GUARD || t == SQ_EVENT_TONEQ ||
+           (t >= SQ_EVENT_DIAL_TONE && t <= SQ_EVENT_REORDER) || (t >= SQ_EVENT_V8BIS_CRE && t <= SQ_EVENT_V8BIS_ESR);
+}
+
+/* V.22's signals, each on one side's carrier (fsk_channel): the two sides send the same
+ * kind at once on two carriers, an echo on the same carrier as its source. */
+static int is_v22_signal_type(sq_event_type t)
+{
+    return t == SQ_EVENT_USB1 || t == SQ_EVENT_S1 || t == SQ_EVENT_SB1 || t == SQ_EVENT_DATA;
+}
+
 static int same_signal(const sq_event *a, const sq_event *b)
 {
     if ((is_answer_tone_type(a->type) && is_answer_tone_type(b->type)) ||
@@ -306,8 +324,13 @@ static int same_signal(const sq_event *a, const sq_event *b)
         return memcmp(&a->mp, &b->mp, sizeof a->mp) == 0;
     if ((t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || t == SQ_EVENT_V90_SCR)   /* V.34 phases 3 and 4 */
         return a->symbol_rate == b->symbol_rate && a->freq_hz == b->freq_hz;
-    if (t == SQ_EVENT_INFOMARKS)
+    if (t == SQ_EVENT_INFOMARKS || is_v22_signal_type(t))
         return a->fsk_channel == b->fsk_channel;
+    if (is_plain_tone_type(t))   /* fsk_channel: V.8bis's tone pair */
+        return a->fsk_channel == b->fsk_channel && fabs(a->freq_hz - b->freq_hz) <= COPY_FREQ_HZ &&
+               fabs(a->freq2_hz - b->freq2_hz) <= COPY_FREQ_HZ;
+    if (t == SQ_EVENT_DTMF)
+        return a->data_len == b->data_len && (a->data_len == 0 || memcmp(a->data, b->data, a->data_len) == 0);
     return t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B || t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_CT ||
            t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_V32_DATA || t == SQ_EVENT_V32_AA ||
            t == SQ_EVENT_V32_AC || t == SQ_EVENT_V32_S;
@@ -354,13 +377,16 @@ static int is_unnamed_echo(const timeline *t, const timeline_event *e)
 #define ECHO_TAIL_MIN_S 0.04
 
 /* Whether event i is an echo; *source is then the event it echoes (SIZE_MAX for energy
- * nothing named that the other channel explains). */
+ * nothing named that the other channel explains): of the signals it may echo, the one that
+ * started last (V.8bis repeats its tones: the echo of the second is not the first's). */
 static int is_echo(const timeline *t, size_t i, size_t *source)
 {
     const timeline_event *e = &t->items[i];
     *source = SIZE_MAX;
     for (size_t j = 0; j < t->n; j++) {
         const timeline_event *o = &t->items[j];
+        if (*source != SIZE_MAX && o->ev.start_s <= t->items[*source].ev.start_s)
+            continue;
         double shared = fmin(o->ev.end_s, e->ev.end_s) - fmax(o->ev.start_s, e->ev.start_s);
         int overlap = shared > 0.0;
         /* the two sides' V.34 training can match (identical MPs, S at one symbol rate): its
@@ -382,21 +408,16 @@ static int is_echo(const timeline *t, size_t i, size_t *source)
         double margin = is_wideband_data(e->ev.type) ? DATA_ECHO_MARGIN_DB
                         : overlap && shared >= ECHO_OVERLAP_SHARE * (e->ev.end_s - e->ev.start_s) ? ECHO_OVERLAP_MARGIN_DB
                                                                                                  : ECHO_MARGIN_DB;
-        if (o->ev.level_dbm0 >= e->ev.level_dbm0 + margin) {
-            *source = j;
-            return 1;
-        }
         /* a tone the other channel's audio explains in its band (the canceller's path takes 6
          * dB or more out of it) is its echo from 6 dB down too, late or not: with one channel
          * recorded 12 dB quieter, the Conexant caller's tone B came back 0.2 s late and 9.6
          * dB under it */
-        if ((e->ev.type == SQ_EVENT_TONE_A || e->ev.type == SQ_EVENT_TONE_B) &&
-            o->ev.level_dbm0 >= e->ev.level_dbm0 + ECHO_OVERLAP_MARGIN_DB && tone_explained(t, &e->ev, e->channel)) {
+        if (o->ev.level_dbm0 >= e->ev.level_dbm0 + margin ||
+            ((e->ev.type == SQ_EVENT_TONE_A || e->ev.type == SQ_EVENT_TONE_B) &&
+             o->ev.level_dbm0 >= e->ev.level_dbm0 + ECHO_OVERLAP_MARGIN_DB && tone_explained(t, &e->ev, e->channel)))
             *source = j;
-            return 1;
-        }
     }
-    return is_unnamed_echo(t, e);
+    return *source != SIZE_MAX || is_unnamed_echo(t, e);
 }
 
 /* Whether e's channel carries a signal of its own over most of from..to, far louder than e
@@ -417,7 +438,7 @@ static int louder_own_signal(const timeline *t, const timeline_event *e, double 
  * louder signal of its own channel over most of that tail. */
 static int echo_tail(const timeline *t, const timeline_event *e, const timeline_event *source)
 {
-    double from = source->ev.end_s, to = e->ev.end_s;
+    double from = fmax(source->ev.end_s, e->ev.start_s), to = e->ev.end_s;
     return to - from >= ECHO_TAIL_MIN_S && !louder_own_signal(t, e, from, to);
 }
 
@@ -488,7 +509,7 @@ static void print_ready(timeline *t, double horizon)
                  * a while, that tail is said as echo, in its place in the timeline */
                 if (source == SIZE_MAX || !echo_tail(t, e, &t->items[source]))
                     continue;
-                e->ev.start_s = t->items[source].ev.end_s;
+                e->ev.start_s = fmax(e->ev.start_s, t->items[source].ev.end_s);
                 e->ev.type = SQ_EVENT_ECHO;
                 e->ev.fsk_channel = 3 - e->channel;
                 e->printed = 0;
