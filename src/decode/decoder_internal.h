@@ -114,6 +114,7 @@ typedef struct sq_fsk_lane {
     float char_conf_sum, char_space_conf_sum;
     double char_mark_power, char_space_power;
     int char_bits, char_space_bits;
+    uint64_t char_sums_from;       /* the sample of the first bit in those sums */
     sq_recent_char recent[SQ_RECENT_CHARS];
     size_t recent_next;
     /* the open segment */

@@ -740,12 +740,14 @@ static void handle_v8(sq_decoder *d, sq_fsk_lane *l, const sq_v8_rx_msg *m)
     l->v8_run = 1;
 }
 
-/* The sums a character's confidence and mark/space balance are judged by, from its start. */
-static void restart_character_sums(sq_fsk_lane *l)
+/* The sums a character's confidence and mark/space balance are judged by, from the bit at
+ * sample `from` (0: not known). */
+static void restart_character_sums(sq_fsk_lane *l, uint64_t from)
 {
     l->char_conf_sum = l->char_space_conf_sum = 0.0f;
     l->char_bits = l->char_space_bits = 0;
     l->char_mark_power = l->char_space_power = 0.0;
+    l->char_sums_from = from;
 }
 
 static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
@@ -791,12 +793,16 @@ static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
     l->marks_in_row = b->bit ? l->marks_in_row + 1 : 0;
     sq_async_char c;
     if (!sq_async_rx_put_bit(l->uart, b->bit, b->sample, &c)) {
-        /* idle line: keep the averages to the current character. Only between characters
-         * (more marks in a row than one holds): restarted inside one, after a long idle,
-         * they lost its start and data bits, and a typed space (0x20, six spaces in a row)
-         * counted no space bit at all and was dropped as unclear */
-        if (l->char_bits > 64 && l->marks_in_row >= l->char_bits_framed)
-            restart_character_sums(l);
+        /* idle line: keep the averages to the current character, restarting them once they
+         * hold more than 64 bits or bits from before the signal's onset (the quiet before it,
+         * held at mark with no confidence: a lane awake in the noise before a V.92 QC1a
+         * judged its first 0x55 with 64 of those and dropped it as unclear). Only between
+         * characters (more marks in a row than one holds): restarted inside one, after a
+         * long idle, they lost its start and data bits, and a typed space (0x20, six spaces
+         * in a row) counted no space bit at all and was dropped as unclear */
+        if (l->marks_in_row >= l->char_bits_framed &&
+            (l->char_bits > 64 || sq_fskdemod_onset_sample(l->demod) >= l->char_sums_from))
+            restart_character_sums(l, b->sample + 1);
         return;
     }
     float conf = l->char_conf_sum / (float)l->char_bits;
@@ -806,7 +812,7 @@ static void handle_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
     if (mark_bits > 0 && l->char_space_bits > 0 && l->char_mark_power > 0.0 && l->char_space_power > 0.0)
         balance_db = 10.0 * log10((l->char_space_power / l->char_space_bits) /
                                   (l->char_mark_power / mark_bits));
-    restart_character_sums(l);
+    restart_character_sums(l, b->sample + 1);
     int clear = space_conf >= SPACE_MIN_CONFIDENCE && conf >= CHAR_MIN_CONFIDENCE &&
                 fabs(balance_db) <= MARK_SPACE_BALANCE_DB;
     int misframed = clear && (c.framing_error || c.parity_error);
@@ -959,7 +965,7 @@ static void stop_reading(sq_decoder *d, sq_fsk_lane *l)
     if (l->open)
         close_segment(d, l);
     sq_async_rx_reset(l->uart);
-    restart_character_sums(l);
+    restart_character_sums(l, 0);
     memset(l->recent, 0, sizeof l->recent);
 }
 
