@@ -24,7 +24,8 @@ With --variants, the calls that went on in V.34, V.90 or V.32 are decoded again 
 them the ways other recordings differ (a far clock -200 to +300 ppm off, 6 dB louder (some
 peaks clip), 8 and 14 dB quieter, one channel 12 dB quieter than the other (its echo on the
 other channel then only 8-9 dB under it), 20 and 15 dB of crosstalk between the channels, an echo of each channel on the other
-15 dB down through a hybrid-like response 60 and 110 ms late (as SIP ATAs return it), cut
+15 dB down through a hybrid-like response 60 and 110 ms late (as SIP ATAs return it), the
+telephone band's edges (two-pole high-pass at 300 Hz and low-pass at 3400 Hz), cut
 0.37 s later, mixed to one channel,
 20 ms lost at six places as VoIP packets are, zeroed or filled with a copy of the 20 ms
 before: seeded by the file's name),
@@ -163,6 +164,7 @@ VARIANTS = [
     ("crosstalk -20 dB", ["remix", "1,2v0.1", "2,1v0.1"]),
     ("crosstalk -15 dB", ["remix", "1,2v0.178", "2,1v0.178"]),
     ("echo -15 dB, 60/110 ms late", "echo"),
+    ("300-3400 Hz band", ["highpass", "300", "lowpass", "3400"]),
     ("starts 0.37 s later", ["trim", "2963s"]),
     ("both sides on one channel", ["remix", "1,2"]),
     ("20 ms lost 6 times", "lost packets"),

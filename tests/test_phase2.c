@@ -166,6 +166,43 @@ START_TEST(test_info_round_trip)
 }
 END_TEST
 
+/* The first fill bit is a turn against whatever the line held before the frame: a frame
+ * that begins after silence or another signal may read it as 0, and is the same frame. Here
+ * the modulator's start point is turned so that it does; every kind still reads, CRC good,
+ * from where it starts (the USR V.92 call's INFO0d high-passed at 300 Hz had been lost so). */
+START_TEST(test_info_first_fill_bit_unread)
+{
+    static const sq_info_kind kinds[] = { SQ_INFO0A, SQ_INFO0C, SQ_INFO0D, SQ_INFO1A, SQ_INFO1C };
+    for (size_t c = 0; c < sizeof kinds / sizeof kinds[0]; c++) {
+        for (int seed = 0; seed < SEEDS; seed++) {
+            uint8_t frame[SQ_INFO_BYTES];
+            ck_assert_int_eq(sq_info_build(kinds[c], NULL, NULL, 0, frame, NULL), 0);
+            size_t len = sq_info_length(kinds[c]);
+            uint8_t bits[SQ_INFO_MAX_BITS + 60] = { 0 };
+            for (size_t i = 0; i < len; i++)
+                bits[i] = (uint8_t)sq_info_bit(frame, i);
+            ck_assert_int_eq(bits[0], 1);
+            bits[0] = 0;
+            sig s = make_silence(0.2), t = make_silence((double)sq_v34_dpsk_samples(len + 60) / 8000.0);
+            sq_v34_dpsk_modulate(sq_info_high_carrier(kinds[c]), 1, -13.0, (seed % 5 - 2) * 2.0, bits, len + 60, t.x);
+            sig_append(&s, &t);
+            t = make_silence(0.2);
+            sig_append(&s, &t);
+            add_noise(&s, sqrt(sq_dbm0_to_power(-13.0) / 100.0), (uint64_t)seed + 1);
+            events e;
+            decode_sig(&s, 160, &e);
+            sq_event_type type = kinds[c] == SQ_INFO1A || kinds[c] == SQ_INFO1C ? SQ_EVENT_INFO1 : SQ_EVENT_INFO0;
+            int i = find_event(&e, type);
+            ck_assert_msg(i >= 0, "kind %zu seed %d: no INFO event", c, seed);
+            ck_assert_int_eq(e.ev[i].info_kind, kinds[c]);
+            ck_assert_msg(e.ev[i].crc_ok, "kind %zu seed %d: CRC", c, seed);
+            ck_assert_double_eq_tol(e.ev[i].start_s, 0.2, 0.01);
+            sig_free(&s);
+        }
+    }
+}
+END_TEST
+
 /* A frame with a bit wrong: reported with crc_ok 0, never as good. */
 START_TEST(test_info_bad_crc)
 {
@@ -524,6 +561,7 @@ Suite *phase2_suite(void)
     tcase_add_test(tc, test_info_round_trip);
     tcase_add_test(tc, test_info_any_chunking);
     tcase_add_test(tc, test_info_bad_crc);
+    tcase_add_test(tc, test_info_first_fill_bit_unread);
     tcase_add_test(tc, test_tones_and_reversals);
     tcase_add_test(tc, test_not_tones_a_or_b);
     tcase_add_test(tc, test_infomarks);

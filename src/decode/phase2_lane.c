@@ -51,8 +51,11 @@
 #define SYNC_PATTERN 0xF72u       /* 1111 01110010, first in time at the top */
 #define SYNC_MASK 0xFFFu
 /* The first fill bit is a turn against whatever was on the line before the frame (silence,
- * another tone, the far modem's echo): clear or not, it says little. The other 11 must be. */
-#define SYNC_CLEAR_MASK 0x7FFu
+ * another tone, the far modem's echo): clear or not, 0 or 1, it says nothing. The other 11
+ * must match, and be clear. (Matched too, it had made a frame after silence a matter of
+ * chance: the USR V.92 call's INFO0d, after a gap, read its first bit as 1 from the line
+ * noise before it, and as 0 once a 300 Hz high-pass took that noise away.) */
+#define SYNC_READ_MASK 0x7FFu
 #define TONE_MIN_SYMBOLS 24       /* 40 ms: tone A can last 50 ms before a reversal (11.2.1) */
 #define TAN2_25_DEG 0.2174            /* tan^2 25 degrees: a 0 in a tone turns less */
 #define TAN2_35_DEG 0.4903            /* tan^2 35 degrees: INFOMARKS' half turns, read through noise */
@@ -525,7 +528,8 @@ static void on_symbol(void *user, const sq_dpsk_symbol *s)
             gather(c->d, l, &ph->col[i], bit, clarity, s->power);
     ph->last_bits = (uint16_t)(((ph->last_bits << 1) | (unsigned)bit) & SYNC_MASK);
     ph->clear = (uint16_t)(((ph->clear << 1) | (unsigned)clear) & SYNC_MASK);
-    if (ph->last_bits == SYNC_PATTERN && (ph->clear & SYNC_CLEAR_MASK) == SYNC_CLEAR_MASK)
+    if ((ph->last_bits & SYNC_READ_MASK) == (SYNC_PATTERN & SYNC_READ_MASK) &&
+        (ph->clear & SYNC_READ_MASK) == SYNC_READ_MASK)
         start_frame(ph, s->sample);
     if (s->phase == l->best) {
         tone_step(l, s, powered, c->guard, c->other_band);
