@@ -9,23 +9,38 @@
 
 #define SEEDS 20
 
-/* Silence, a frame of the kind with the given fields then 200 ms of its tone, silence. */
+/* lead_s of silence, phase 2's DPSK of n bits (sq_v34_dpsk_modulate's high, info, level and
+ * offset), tail_s of silence. */
+static sig dpsk_signal(double lead_s, int high, int info, double dbm0, double offset_hz, const uint8_t *bits, size_t n,
+                       double tail_s)
+{
+    sig s = make_silence(lead_s), t = make_silence((double)sq_v34_dpsk_samples(n) / 8000.0);
+    sq_v34_dpsk_modulate(high, info, dbm0, offset_hz, bits, n, t.x);
+    sig_append(&s, &t);
+    t = make_silence(tail_s);
+    sig_append(&s, &t);
+    return s;
+}
+
+/* A frame's bits, one a byte, into bits; returns how many. */
+static size_t frame_bits(sq_info_kind k, const uint8_t frame[SQ_INFO_BYTES], uint8_t *bits)
+{
+    size_t len = sq_info_length(k);
+    for (size_t i = 0; i < len; i++)
+        bits[i] = (uint8_t)sq_info_bit(frame, i);
+    return len;
+}
+
+/* Silence, a frame of the kind with the given fields then `tone` symbols of its tone, silence. */
 static sig info_signal_tone(sq_info_kind k, const char *const *names, const double *values, size_t n, double offset_hz,
                             uint8_t frame[SQ_INFO_BYTES], size_t tone)
 {
     ck_assert_int_eq(sq_info_build(k, names, values, n, frame, NULL), 0);
     ck_assert(sq_info_crc_ok(k, frame));
-    size_t len = sq_info_length(k);
     uint8_t bits[SQ_INFO_MAX_BITS + 120] = { 0 };
     ck_assert_uint_le(tone, 120);
-    for (size_t i = 0; i < len; i++)
-        bits[i] = (uint8_t)sq_info_bit(frame, i);
-    sig s = make_silence(0.2), t = make_silence((double)sq_v34_dpsk_samples(len + tone) / 8000.0);
-    sq_v34_dpsk_modulate(sq_info_high_carrier(k), 1, -13.0, offset_hz, bits, len + tone, t.x);
-    sig_append(&s, &t);
-    t = make_silence(0.2);
-    sig_append(&s, &t);
-    return s;
+    size_t len = frame_bits(k, frame, bits);
+    return dpsk_signal(0.2, sq_info_high_carrier(k), 1, -13.0, offset_hz, bits, len + tone, 0.2);
 }
 
 static sig info_signal(sq_info_kind k, const char *const *names, const double *values, size_t n, double offset_hz,
@@ -177,17 +192,11 @@ START_TEST(test_info_first_fill_bit_unread)
         for (int seed = 0; seed < SEEDS; seed++) {
             uint8_t frame[SQ_INFO_BYTES];
             ck_assert_int_eq(sq_info_build(kinds[c], NULL, NULL, 0, frame, NULL), 0);
-            size_t len = sq_info_length(kinds[c]);
             uint8_t bits[SQ_INFO_MAX_BITS + 60] = { 0 };
-            for (size_t i = 0; i < len; i++)
-                bits[i] = (uint8_t)sq_info_bit(frame, i);
+            size_t len = frame_bits(kinds[c], frame, bits);
             ck_assert_int_eq(bits[0], 1);
             bits[0] = 0;
-            sig s = make_silence(0.2), t = make_silence((double)sq_v34_dpsk_samples(len + 60) / 8000.0);
-            sq_v34_dpsk_modulate(sq_info_high_carrier(kinds[c]), 1, -13.0, (seed % 5 - 2) * 2.0, bits, len + 60, t.x);
-            sig_append(&s, &t);
-            t = make_silence(0.2);
-            sig_append(&s, &t);
+            sig s = dpsk_signal(0.2, sq_info_high_carrier(kinds[c]), 1, -13.0, (seed % 5 - 2) * 2.0, bits, len + 60, 0.2);
             add_noise(&s, sqrt(sq_dbm0_to_power(-13.0) / 100.0), (uint64_t)seed + 1);
             events e;
             decode_sig(&s, 160, &e);
@@ -211,15 +220,9 @@ START_TEST(test_info_bad_crc)
     uint8_t frame[SQ_INFO_BYTES];
     ck_assert_int_eq(sq_info_build(SQ_INFO0A, names, values, 1, frame, NULL), 0);
     frame[20 / 8] ^= (uint8_t)(1u << (20 % 8));
-    size_t len = sq_info_length(SQ_INFO0A);
     uint8_t bits[SQ_INFO_MAX_BITS + 120] = { 0 };
-    for (size_t i = 0; i < len; i++)
-        bits[i] = (uint8_t)sq_info_bit(frame, i);
-    sig s = make_silence(0.2), t = make_silence((double)sq_v34_dpsk_samples(len + 120) / 8000.0);
-    sq_v34_dpsk_modulate(1, 1, -13.0, 0.0, bits, len + 120, t.x);
-    sig_append(&s, &t);
-    t = make_silence(0.5);
-    sig_append(&s, &t);
+    size_t len = frame_bits(SQ_INFO0A, frame, bits);
+    sig s = dpsk_signal(0.2, 1, 1, -13.0, 0.0, bits, len + 120, 0.5);
     events e;
     decode_sig(&s, 160, &e);
     int i = find_event(&e, SQ_EVENT_INFO0);
@@ -238,11 +241,7 @@ START_TEST(test_tones_and_reversals)
             uint8_t bits[600] = { 0 };
             bits[180] = 1;   /* symbol 181 starts turned: 181 / 600 s after the start point */
             bits[420] = 1;
-            sig s = make_silence(0.3), t = make_silence((double)sq_v34_dpsk_samples(600) / 8000.0);
-            sq_v34_dpsk_modulate(high, 0, -15.0, (seed % 3 - 1) * 3.0, bits, 600, t.x);
-            sig_append(&s, &t);
-            t = make_silence(0.3);
-            sig_append(&s, &t);
+            sig s = dpsk_signal(0.3, high, 0, -15.0, (seed % 3 - 1) * 3.0, bits, 600, 0.3);
             add_noise(&s, sqrt(sq_dbm0_to_power(-15.0) / 100.0), (uint64_t)seed + 7);
             events e;
             decode_sig(&s, 160, &e);
@@ -297,10 +296,7 @@ static sig infomarks_after_info0(int high, double seconds, double offset_hz, uin
     uint8_t ones[600];
     memset(ones, 1, sizeof ones);
     ck_assert_uint_le(n, sizeof ones);
-    sig t = make_silence((double)sq_v34_dpsk_samples(n) / 8000.0);
-    sq_v34_dpsk_modulate(high, 1, -13.0, offset_hz, ones, n, t.x);
-    sig_append(&s, &t);
-    t = make_silence(0.2);
+    sig t = dpsk_signal(0.0, high, 1, -13.0, offset_hz, ones, n, 0.2);
     sig_append(&s, &t);
     add_noise(&s, sqrt(sq_dbm0_to_power(-13.0) / pow(10.0, 1.5)), seed);
     return s;
@@ -359,9 +355,7 @@ START_TEST(test_not_infomarks)
     }
     uint8_t ones[300];
     memset(ones, 1, sizeof ones);
-    sig s = make_silence(0.3), t = make_silence((double)sq_v34_dpsk_samples(300) / 8000.0);
-    sq_v34_dpsk_modulate(1, 1, -13.0, 0.0, ones, 300, t.x);
-    sig_append(&s, &t);
+    sig s = dpsk_signal(0.3, 1, 1, -13.0, 0.0, ones, 300, 0.0);
     events e;
     decode_sig(&s, 160, &e);
     ck_assert_msg(find_event(&e, SQ_EVENT_INFOMARKS) < 0, "INFOMARKS with no start-up around them");
