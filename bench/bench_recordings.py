@@ -6,7 +6,8 @@
 For every WAV under RECORDINGS_DIR/real-calls and RECORDINGS_DIR (skipped when absent):
 decodes it with --json and prints, per file and over all of them,
   - the share of active audio that events label: per channel, 20 ms frames above -48 dBFS
-    and not 12 dB or more below the other channel are active; an event labels the frames
+    (their power about their mean: a recording's offset from zero is not sound) and not 12
+    dB or more below the other channel are active; an event labels the frames
     from its t_s to its end_s on its channel (the summary line labels nothing); and of it,
     the share only `wideband` labels (energy squeal found but could not name);
   - junk: v21, bell103 and guard events inside a call that has V.34, V.90 or V.32 signals
@@ -25,7 +26,8 @@ them the ways other recordings differ (a far clock -200 to +300 ppm off, 6 dB lo
 peaks clip), 8 and 14 dB quieter, one channel 12 dB quieter than the other (its echo on the
 other channel then only 8-9 dB under it), 20 and 15 dB of crosstalk between the channels, an echo of each channel on the other
 15 dB down through a hybrid-like response 60 and 110 ms late (as SIP ATAs return it), the
-telephone band's edges (two-pole high-pass at 300 Hz and low-pass at 3400 Hz), cut
+telephone band's edges (two-pole high-pass at 300 Hz and low-pass at 3400 Hz), an offset
+from zero of 2% of full scale (as some sound cards' inputs have), cut
 0.37 s later, mixed to one channel,
 20 ms lost at six places as VoIP packets are, zeroed or filled with a copy of the 20 ms
 before: seeded by the file's name),
@@ -64,7 +66,9 @@ def frame_levels(path):
     for c in range(ch):
         for f in range(n):
             base = f * FRAME * ch + c
-            s = sum(a[base + i * ch] ** 2 for i in range(FRAME))
+            x = [a[base + i * ch] for i in range(FRAME)]
+            mean = sum(x) / FRAME   # an offset from zero is not sound
+            s = sum((v - mean) ** 2 for v in x)
             levels[c][f] = 10 * math.log10(s / FRAME / 32768.0 ** 2 + 1e-20)
     return ch, n, levels
 
@@ -165,6 +169,7 @@ VARIANTS = [
     ("crosstalk -15 dB", ["remix", "1,2v0.178", "2,1v0.178"]),
     ("echo -15 dB, 60/110 ms late", "echo"),
     ("300-3400 Hz band", ["highpass", "300", "lowpass", "3400"]),
+    ("2% off zero", ["dcshift", "0.02"]),
     ("starts 0.37 s later", ["trim", "2963s"]),
     ("both sides on one channel", ["remix", "1,2"]),
     ("20 ms lost 6 times", "lost packets"),

@@ -229,7 +229,8 @@ SQ_API SQ_NODISCARD int sq_decoder_create(const sq_decoder_settings *s, sq_decod
 /* Consumes 8 kHz samples; returns how many were taken. It stops early only when its event
  * queue is full: poll events, then push the rest. Samples are decoded in whole 20 ms chunks
  * (a part chunk waits for the next push, or for sq_decoder_finish), so the events do not
- * depend on how the input is cut into pushes. */
+ * depend on how the input is cut into pushes. An offset from zero in the input is taken out
+ * first (a 5 Hz high-pass); samples that are exactly 0 stay so. */
 SQ_API size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n);
 /* Seconds before which no event still to come can start: every event not yet returned by
  * sq_decoder_next_event starts at or after it. A caller that prints a timeline as it goes

@@ -132,6 +132,7 @@ int sq_decoder_create(const sq_decoder_settings *s, sq_decoder **out)
     if (!d)
         return SQ_ENOMEM;
     d->both_sides = s->both_sides != 0;
+    sq_dc_block_init(&d->dc, (float)exp(-2.0 * M_PI * SQ_DC_BLOCK_HZ / SQ_PROCESSING_RATE_HZ));
     double freqs[N_RULES];
     for (size_t i = 0; i < N_RULES; i++)
         freqs[i] = RULES[i].nominal_hz;
@@ -377,10 +378,14 @@ static void progress_chunk(sq_decoder *d, const float *x, size_t n)
     sq_progress_rx_process(d->progress, x, n);
 }
 
-/* Runs every lane over up to one chunk; returns how many samples the tone receiver took
- * (fewer only when its segment queue is nearly full). */
-static size_t run_chunk(sq_decoder *d, const float *x, size_t len)
+/* Runs every lane over up to one chunk of the input, its offset taken out; returns how many
+ * samples the tone receiver took (fewer only when its segment queue is nearly full: the DC
+ * blocker then goes back to where those end, as the rest will come again). */
+static size_t run_chunk(sq_decoder *d, const float *input, size_t len)
 {
+    float x[CHUNK];
+    sq_dc_block before = d->dc;
+    sq_dc_block_run(&d->dc, input, x, len);
     size_t queued = d->pool.count;
     sq_tonerx_rest(d->tones, tones_resting(d));
     float last[SQ_RECEIVER_RECALL_MAX];
@@ -402,6 +407,10 @@ static size_t run_chunk(sq_decoder *d, const float *x, size_t len)
     drain_tones(d);
     note_new_events(d, queued);
     sq_unnamed_lane_decide(d, lanes_horizon_s(d));
+    if (took < len) {
+        d->dc = before;
+        sq_dc_block_run(&d->dc, input, x, took);
+    }
     return took;
 }
 

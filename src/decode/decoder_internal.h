@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <fftw3.h>
+#include "dsp/dc_block.h"
 #include "dsp/dpsk.h"
 #include "dsp/qam.h"
 #include "dsp/v34.h"
@@ -201,6 +202,8 @@ typedef struct sq_qam_lane {
     unsigned history_pos;
     double run_mid_sum;            /* sq_qam_symbol.mid_ratio summed over the USB1 run */
     sq_qam_dip dip;                /* the dip between its symbols, whatever the timing phase */
+    double run_dip_sum;            /* its ratio summed over the USB1 run, once settled */
+    int run_dip_n;
     double coherent_s, sb1_start_s, rate_s;
     int s1_pending;                /* an S1 with no call before it, until scrambled 1s follow */
     int raw_ones, raw_changes;     /* the line's bits under the current run of 1s */
@@ -582,6 +585,7 @@ struct sq_decoder {
     double v32_aa_power;           /* the AA's mean power, when v32_side is 1 */
     sq_progress_rx *progress;      /* dial tone, ringback, busy, reorder */
     sq_event_pool pool;
+    sq_dc_block dc;                /* takes the input's offset out before any lane sees it */
     float stage[SQ_DECODER_CHUNK]; /* pushed samples gathered into a whole chunk */
     size_t staged;
     uint64_t samples;              /* run through the lanes (not those still staged) */

@@ -263,6 +263,7 @@ static void lapm_frame(sq_decoder *d, sq_qam_lane *l, size_t n)
  * three whatever the timing phase p. They are averaged over the last 32 symbols or so, in
  * which p hardly moves even while the timing settles, and in which noise averages out. */
 #define DIP_ALPHA (1.0 / 32.0)
+#define DIP_SETTLED_SYMBOLS 32
 
 static void follow_dip(sq_qam_dip *p, const sq_qam_symbol *sym, int go_on)
 {
@@ -318,16 +319,23 @@ static void hunt_symbol(sq_decoder *d, sq_qam_lane *l, const sq_qam_symbol *sym,
 {
     double now_s = to_s(sym->sample);
     int was_usb1 = l->det.usb1_run, was_s1 = l->det.s1_run;
-    double usb1_mid_sum = l->run_mid_sum, usb1_dip = dip_ratio(&l->dip);
+    double usb1_mid_sum = l->run_mid_sum;
+    double usb1_dip = l->run_dip_n ? l->run_dip_sum / l->run_dip_n : dip_ratio(&l->dip);
     sq_v22_detector_symbol(&l->det, sym->z, live);
     /* a steady tone near the carrier (Bell 103's 2225 Hz mark, a note of music) turns like
      * USB1 but has no dip between symbols: the mean over the run tells them apart, when the
      * receiver's timing sits near the envelope's peaks. Right after an answer tone or CJ,
      * where V.22 puts USB1, the dip is measured whatever the timing phase: a real call's
      * weak USB1, whose timing was still settling, read a mean of 0.93-0.99 by the sample
-     * it started on and a dip of 0.80-0.88 */
+     * it started on and a dip of 0.80-0.88. The dip is the mean over the run once its
+     * average has settled: read where the run ended, it took in the run's last symbols,
+     * where USB1 had stopped under the caller's S1 (0.965 from one of 14 starting samples,
+     * 0.86 through the run) */
     if (l->channel == 2) {   /* USB1 is the answerer's */
         follow_dip(&l->dip, sym, l->det.usb1_run > 1);
+        int settled = l->det.usb1_run > DIP_SETTLED_SYMBOLS;
+        l->run_dip_sum = settled ? l->run_dip_sum + dip_ratio(&l->dip) : 0.0;
+        l->run_dip_n = settled ? l->run_dip_n + 1 : 0;
         sq_qam_rx_want_quarter(l->rx, l->det.usb1_run > 0);   /* from the run's second symbol */
     }
     l->run_mid_sum = (l->det.usb1_run > 1 ? l->run_mid_sum : 0.0) + (double)sym->mid_ratio;
