@@ -12,21 +12,29 @@
  * p m + (1 - p) g x.
  * It starts settled on the mean of the first samples it is given (a chunk: 20 ms), so a file
  * that starts off zero starts without a step, and one that starts with a tone (whose mean
- * over 20 ms is next to nothing) with the tone as it is. A sample that is exactly 0 (a
- * dropout, digital silence) comes out 0 and leaves m as it was: the signal after the gap is
- * met with the offset it had before it. (Run through the gap, a tone cut off by a lost packet
- * left a decaying tail there, which the unnamed lane took for the line's noise.) Samples
- * pass the sample guard first (a NaN would stay in m for good). */
+ * over 20 ms is next to nothing) with the tone as it is. Four samples in a row that are
+ * exactly 0 (a dropout, digital silence; a signal's own zero crossings come one at a time)
+ * come out 0 and leave m as it was: the signal after the gap is met with the offset it had
+ * before it. (Run through the gap, a tone cut off by a lost packet left a decaying tail there,
+ * which the unnamed lane took for the line's noise.) Samples pass the sample guard first (a
+ * NaN would stay in m for good). */
 #ifndef SQ_DSP_DC_BLOCK_H
 #define SQ_DSP_DC_BLOCK_H
 
 #include <stddef.h>
 #include "dsp/sample_guard.h"
+#include "dsp/vec4.h"
+
+typedef int sq_v4i __attribute__((vector_size(16)));
 
 #define SQ_DC_BLOCK_HZ 5.0
 
 typedef struct sq_dc_block {
-    float gain, pole, step;   /* g, p, and (1 - p) g */
+    float gain, pole, step;   /* g, p, and c = (1 - p) g */
+    float pole4;              /* p^4 */
+    sq_v4f decay;             /* 1, p, p^2, p^3: m's share in each of four samples */
+    sq_v4f from0, from1, from2;   /* the first three samples' shares in the m of the ones
+                                     after them: c (0, 1, p, p^2), c (0, 0, 1, p), c (0, 0, 0, 1) */
     float offset;             /* m */
     int started;
 } sq_dc_block;
@@ -37,6 +45,12 @@ static inline void sq_dc_block_init(sq_dc_block *b, float pole)
     b->gain = (1.0f + pole) / 2.0f;
     b->pole = pole;
     b->step = (1.0f - pole) * b->gain;
+    float c = b->step, p2 = pole * pole;
+    b->pole4 = p2 * p2;
+    b->decay = (sq_v4f){ 1.0f, pole, p2, p2 * pole };
+    b->from0 = (sq_v4f){ 0.0f, c, c * pole, c * p2 };
+    b->from1 = (sq_v4f){ 0.0f, 0.0f, c, c * pole };
+    b->from2 = (sq_v4f){ 0.0f, 0.0f, 0.0f, c };
     b->offset = 0.0f;
     b->started = 0;
 }
@@ -45,37 +59,41 @@ static inline void sq_dc_block_init(sq_dc_block *b, float pole)
  * keeps fewer samples than it ran copies it first and runs the kept ones again. */
 static inline void sq_dc_block_run(sq_dc_block *b, const float *restrict in, float *restrict out, size_t n)
 {
-    sq_sample_guard_copy(out, in, n);
     if (n && !b->started) {   /* settled on the first run's mean, as if it had always been there */
         float sum = 0.0f;
         for (size_t i = 0; i < n; i++)
-            sum += out[i];
+            sum += sq_sample_guard(in[i]);
         b->offset = b->gain * sum / (float)n;
         b->started = 1;
     }
-    /* m' = m + (1 - p) y = p m + (1 - p) g x. Four samples at a time, m after each worked
-     * out from m before them (the multiply-adds on x do not wait on m): a chain of one
-     * multiply-add a sample held the whole decoder back 5 %. */
-    const float gain = b->gain, p1 = b->pole, c = b->step;
-    const float p2 = p1 * p1, p3 = p2 * p1, p4 = p2 * p2;
+    /* m' = m + (1 - p) y = p m + (1 - p) g x. Four samples at a time, as vectors: each
+     * one's m from the m before the four and the samples before it in them (the products
+     * on x do not wait on m). A sample at a time, that chain of multiply-adds held the whole
+     * decoder back 5 %. */
+    const float gain = b->gain, p1 = b->pole, c = b->step, p4 = b->pole4;
+    const sq_v4f decay = b->decay, from0 = b->from0, from1 = b->from1, from2 = b->from2;
+    const sq_v4f limit = { SQ_SAMPLE_LIMIT, SQ_SAMPLE_LIMIT, SQ_SAMPLE_LIMIT, SQ_SAMPLE_LIMIT };
     float m = b->offset;
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
-        float x0 = out[i], x1 = out[i + 1], x2 = out[i + 2], x3 = out[i + 3];
-        if (x0 == 0.0f || x1 == 0.0f || x2 == 0.0f || x3 == 0.0f)
-            break;   /* digital silence in these four: the rest a sample at a time */
-        float t1 = c * x0, t2 = p1 * t1 + c * x1, t3 = p1 * t2 + c * x2, t4 = p1 * t3 + c * x3;
-        out[i] = gain * x0 - m;
-        out[i + 1] = gain * x1 - (p1 * m + t1);
-        out[i + 2] = gain * x2 - (p2 * m + t2);
-        out[i + 3] = gain * x3 - (p3 * m + t3);
-        m = p4 * m + t4;
+        sq_v4f x = sq_v4f_load(in + i);
+        /* the sample guard, four at a time: NaN to 0, the rest held within the limit */
+        x = (sq_v4f)((sq_v4i)x & (x == x));
+        sq_v4i over = x > limit, under = x < -limit;
+        x = (sq_v4f)(((sq_v4i)x & ~(over | under)) | ((sq_v4i)limit & over) | ((sq_v4i)-limit & under));
+        sq_v4i silent = x == 0.0f;
+        if (silent[0] & silent[1] & silent[2] & silent[3]) {
+            sq_v4f_store(out + i, x);   /* digital silence stays so, and leaves m */
+            continue;
+        }
+        sq_v4f before = x[0] * from0 + x[1] * from1 + x[2] * from2;   /* m's part from x */
+        sq_v4f_store(out + i, gain * x - (m * decay + before));
+        m = p4 * m + (p1 * before[3] + c * x[3]);
     }
-    for (; i < n; i++) {
-        float x = out[i];
-        int sound = x != 0.0f;   /* digital silence stays so, and leaves m */
-        out[i] = sound ? gain * x - m : 0.0f;
-        m = sound ? p1 * m + c * x : m;
+    for (; i < n; i++) {   /* a part chunk's last samples */
+        float x = sq_sample_guard(in[i]);
+        out[i] = gain * x - m;
+        m = p1 * m + c * x;
     }
     b->offset = m;
 }
