@@ -17,7 +17,8 @@ decodes it with --json and prints, per file and over all of them,
     and ECHO_COPY_DB or more louder (a signal's echo is not a second one; what both sides
     send at once, data, training, line probing and V.22bis's S1 and SB1, is left out);
   - which phases decoded: V.8 (cm/jm), V.8bis messages, INFO0 on both sides, INFO1a, INFO1c,
-    line probing, V.92 QC, V.34 phase 3/4 and V.32 training (TRN read), MP from both sides
+    line probing, V.92 QC, V.34 phase 3/4, V.32 and V.90 digital training (TRN read, on one
+    side or both), MP from both sides
     with the rates they settle, V.32's E with its rate, and the data the call went on in;
   - over the V.34 calls: in how many both MPs decoded, and in how many their rates agree with
     the connect rates in the file's name (NNNNN-NNNNN, where the name has them).
@@ -30,7 +31,8 @@ telephone band's edges (two-pole high-pass at 300 Hz and low-pass at 3400 Hz), a
 from zero of 2% of full scale (as some sound cards' inputs have), cut
 0.37 s later, mixed to one channel,
 20 ms lost at six places as VoIP packets are, zeroed or filled with a copy of the 20 ms
-before: seeded by the file's name),
+before: seeded by the file's name), and 20 ms lost in the middle of each INFO1 (one frame,
+sent once, before all of a modem's training),
 and for each change the bench prints in how many calls each phase still decodes: a decoder
 tuned to these files would fall apart here.
 Needs sox (to read the audio as 16-bit PCM). Only the standard library."""
@@ -131,7 +133,7 @@ def measure(squeal, path):
     phases += sorted(f.upper().replace("INFO", "INFO") for f in frames)
     if "line_probe" in types:
         phases.append("L1/L2")
-    trained = {e["ch"] for e in ev if e["type"] in ("v34_trn", "v32_trn")}
+    trained = {e["ch"] for e in ev if e["type"] in ("v34_trn", "v32_trn", "v90_trn1d")}
     if trained:
         phases.append("TRN " + ("both" if len(trained) == 2 else "one side"))
     summary = next((e for e in ev if e["type"] == "summary"), None)
@@ -174,24 +176,44 @@ VARIANTS = [
     ("both sides on one channel", ["remix", "1,2"]),
     ("20 ms lost 6 times", "lost packets"),
     ("... filled with a copy", "concealed packets"),
+    ("20 ms lost in each INFO1", "lost in INFO1"),
 ]
 LOST_MS, LOST_COUNT = 20, 6
 
 
-def lose_packets(src, dst, conceal):
+def lose_packets(src, dst, conceal, name):
     """Copies a 16-bit WAV with LOST_COUNT stretches of LOST_MS zeroed (all channels), or with
     conceal filled with a copy of the LOST_MS before them (as packet-loss concealment does),
-    from 5 s on, at places seeded by the file's name."""
+    from 5 s on, at places seeded by name (the recording's)."""
     with wave.open(src) as w:
         params = w.getparams()
         x = array.array("h", w.readframes(w.getnframes()))
     ch, rate = params.nchannels, params.framerate
     frames = len(x) // ch
-    rng = random.Random(os.path.basename(src))
+    rng = random.Random(name)
     n = LOST_MS * rate // 1000 * ch
     for _ in range(LOST_COUNT):
         at = int(rng.uniform(5.0 * rate, frames - rate)) * ch
         x[at:at + n] = x[at - n:at] if conceal else array.array("h", bytes(2 * n))
+    with wave.open(dst, "wb") as o:
+        o.setparams(params)
+        o.writeframes(x.tobytes())
+
+
+def lose_in_info1(squeal, src, dst):
+    """Copies a 16-bit WAV with LOST_MS zeroed in the middle of each INFO1 read with a good
+    CRC, on its channel only."""
+    out = subprocess.run([squeal, "decode", "--json", src], capture_output=True, text=True).stdout
+    ev = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    with wave.open(src) as w:
+        params = w.getparams()
+        x = array.array("h", w.readframes(w.getnframes()))
+    ch, rate = params.nchannels, params.framerate
+    for e in ev:
+        if e["type"] == "info1" and e["crc_ok"] and 1 <= e["ch"] <= ch:
+            at = int((e["t_s"] + e["end_s"]) / 2 * rate)
+            for i in range(at, min(at + LOST_MS * rate // 1000, len(x) // ch)):
+                x[i * ch + e["ch"] - 1] = 0
     with wave.open(dst, "wb") as o:
         o.setparams(params)
         o.writeframes(x.tobytes())
@@ -227,7 +249,7 @@ def add_echo(src, dst):
         o.writeframes(y.tobytes())
 
 
-CHECKS = [("INFO0 both", "INFO0 both"), ("TRN", "TRN"), ("MP", "MP "), ("Sd/DIL/Ri", "Sd/DIL/Ri"), ("Ja", "Ja"),
+CHECKS = [("INFO0 both", "INFO0 both"), ("TRN both", "TRN both"), ("MP", "MP "), ("Sd/DIL/Ri", "Sd/DIL/Ri"), ("Ja", "Ja"),
           ("CP", "CP "), ("V.32 E", "E ")]
 
 
@@ -244,15 +266,17 @@ def variants(squeal, files):
             junks, shares = 0, []
             for p in calls:
                 q = os.path.join(tmp, os.path.basename(p))
-                if effect in ("lost packets", "concealed packets", "echo"):
+                if effect in ("lost packets", "concealed packets", "echo", "lost in INFO1"):
                     pcm = os.path.join(tmp, "pcm16.wav")
                     subprocess.run(["sox", p, "-b", "16", "-e", "signed-integer", pcm], check=True, capture_output=True)
                     if effect == "echo":
                         add_echo(pcm, q)
+                    elif effect == "lost in INFO1":
+                        lose_in_info1(squeal, pcm, q)
                     else:
-                        lose_packets(pcm, q, effect == "concealed packets")
-                else:
-                    subprocess.run(["sox", p, q] + effect, check=True, capture_output=True)
+                        lose_packets(pcm, q, effect == "concealed packets", os.path.basename(p))
+                else:   # -R: sox's dither the same every run, so two runs' rows compare
+                    subprocess.run(["sox", "-R", p, q] + effect, check=True, capture_output=True)
                 share, _, junk, phases, _, _ = measure(squeal, q)
                 text = ", ".join(phases) + ","
                 for i, (_, key) in enumerate(CHECKS):

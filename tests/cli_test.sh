@@ -963,6 +963,90 @@ print("# events:", seq)
 sys.exit(0 if ok else 1)
 PY
 done
+# A modem's INFO1 lost (a VoIP packet or two, a burst of noise) between its line probing and
+# its phase 3: INFO1 is one frame, sent once, and the lanes listened for phase 3 only after it,
+# so the whole start-up and the data after it went unnamed. Line probing now arms them too.
+# Each side on its own channel of a stereo call (INFO0, tone, L1/L2, then the start-up with
+# 60 ms of its INFO1 zeroed at three places), two noise seeds each.
+cat >"$T/zero_info1.py" <<'PY'
+import array, sys, wave
+w = wave.open(sys.argv[1])
+x = array.array("h", w.readframes(w.getnframes()))
+rate, at, ch = w.getframerate(), float(sys.argv[3]), int(sys.argv[4])
+x[int(at * rate):int((at + 0.06) * rate)] = array.array("h", bytes(2 * int(0.06 * rate)))
+y = array.array("h", bytes(4 * len(x)))
+y[ch - 1::2] = x
+o = wave.open(sys.argv[2], "wb")
+o.setnchannels(2); o.setsampwidth(2); o.setframerate(rate)
+o.writeframes(y.tobytes())
+o.close()
+PY
+for role in caller answerer; do
+    if [ "$role" = caller ]; then info0=info0c ch=1; else info0=info0a ch=2; fi
+    for seed in 3 4; do
+        "$SQ" gen "$info0" -o "$T/i0.wav" 2>"$T/err" && "$SQ" gen line_probe -o "$T/lp.wav" 2>>"$T/err" &&
+            "$SQ" gen v34_startup --role "$role" --set symbol_rate=3200 --snr 30 --seed $seed -o "$T/st.wav" 2>>"$T/err" &&
+            sox "$T/i0.wav" "$T/lp.wav" "$T/st.wav" "$T/whole.wav" 2>>"$T/err" || bad "INFO1 lost: gen"
+        for lost_at in 1.16 1.20 1.24; do
+            python3 "$T/zero_info1.py" "$T/whole.wav" "$T/lost.wav" "$lost_at" "$ch" &&
+                "$SQ" decode --json "$T/lost.wav" >"$T/lost.json" 2>>"$T/err"
+            python3 - "$T/lost.json" "$role" "$ch" <<'PY' && ok "INFO1 lost: $role, seed $seed, at $lost_at s" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+role, ch = sys.argv[2], int(sys.argv[3])
+seq = [e["type"] for e in ev if e["type"].startswith("v34_") and e["type"] != "v34_data" or e["type"] == "mp"]
+want = (["v34_s", "v34_s_bar", "v34_pp", "v34_trn", "v34_j"] +
+        (["v34_j_prime"] if role == "caller" else ["v34_s", "v34_s_bar"]) + ["v34_trn", "mp", "mp", "v34_e"])
+ok = seq == want and all(e["ch"] == ch for e in ev if e["type"] != "summary")
+ok = ok and not [e for e in ev if e["type"] == "info1" and e["crc_ok"]]   # it was lost
+mp = [e for e in ev if e["type"] == "mp"]
+ok = ok and all(m["max_call_to_answer_bps"] == 28800 for m in mp)
+data = [e for e in ev if e["type"] == "v34_data"]
+e_end = [e["end_s"] for e in ev if e["type"] == "v34_e"]
+ok = ok and len(data) == 1 and e_end and abs(data[0]["t_s"] - e_end[0]) < 0.01
+print("# events:", [(e["type"], e["ch"], round(e["t_s"], 3)) for e in ev])
+sys.exit(0 if ok else 1)
+PY
+                { bad "INFO1 lost: $role, seed $seed, at $lost_at s"; show "$T/lost.json" "$T/err"; }
+        done
+    done
+done
+# ... and the V.90 modems', on their own channels: a digital modem's (INFO0d, L1/L2, INFO1,
+# then its PCM phases 3 and 4), named from its Sd on as after its INFO1; an analogue modem's
+# (INFO0a, L1/L2, then its phase 3 with Ja where V.34 has J), where with no INFO1a to say so
+# the Ja read says it; and the same analogue modem after a V.92 short phase 2 (its INFO0a
+# asks for one: bits 26 and 27, which gen sets as V.34's tx_clock 3; then tone A with its
+# reversal and no line probing), armed when that tone ends. (Holes that leave gen's INFO1
+# still checking, its fields mostly 0, would test nothing: none of these do.)
+cat >"$T/lost_check.py" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+ch, want = int(sys.argv[2]), sys.argv[3].split(",")
+seq = [e["type"] for e in ev if e["type"].split("_")[0] in ("v34", "v90") or e["type"] == "wideband"]
+seq = seq[seq.index(want[0]):] if want[0] in seq else seq   # what is left of the INFO1 may be unnamed
+ok = seq == want and all(e["ch"] == ch for e in ev if e["type"] != "summary")
+ok = ok and not [e for e in ev if e["type"] == "info1" and e["crc_ok"]]   # it was lost
+ok = ok and all(e["fields"]["dil_segments"] == 8 for e in ev if e["type"] == "v90_ja")
+print("# events:", [(e["type"], e["ch"], round(e["t_s"], 3)) for e in ev])
+sys.exit(0 if ok else 1)
+PY
+"$SQ" gen v90_startup -o "$T/v90.wav" 2>"$T/err" && "$SQ" gen line_probe -o "$T/lp.wav" 2>>"$T/err" &&
+    sox "$T/v90.wav" "$T/v90a.wav" trim 0 0.5 2>>"$T/err" && sox "$T/v90.wav" "$T/v90b.wav" trim 0.5 2>>"$T/err" &&
+    sox "$T/v90a.wav" "$T/lp.wav" "$T/v90b.wav" "$T/digital.wav" 2>>"$T/err" &&
+    "$SQ" gen info0a -o "$T/i0.wav" 2>>"$T/err" && "$SQ" gen v34_startup --set v90_ja=1 --snr 30 --seed 3 -o "$T/st.wav" 2>>"$T/err" &&
+    sox "$T/i0.wav" "$T/lp.wav" "$T/st.wav" "$T/analogue.wav" 2>>"$T/err" &&
+    "$SQ" gen info0a --set tx_clock=3 -o "$T/i0.wav" 2>>"$T/err" && "$SQ" gen tone_a -o "$T/ta.wav" 2>>"$T/err" &&
+    sox "$T/i0.wav" "$T/ta.wav" "$T/st.wav" "$T/short.wav" 2>>"$T/err" || bad "INFO1 lost: gen V.90"
+phase3=v34_s,v34_s_bar,v34_pp,v34_trn,v90_ja
+for case in "digital 1 1.37 v90_sd,v90_trn1d,v90_dil,v90_ri,v90_data" "digital 1 1.39" "digital 1 1.41" \
+    "analogue 2 1.16 $phase3" "analogue 2 1.20" "analogue 2 1.24" "short 2 1.10 $phase3" "short 2 1.14" "short 2 1.18"; do
+    set -- $case
+    [ -n "$4" ] && want=$4
+    python3 "$T/zero_info1.py" "$T/$1.wav" "$T/lost.wav" "$3" "$2" &&
+        "$SQ" decode --json "$T/lost.wav" >"$T/lost.json" 2>>"$T/err" &&
+        python3 "$T/lost_check.py" "$T/lost.json" "$2" "$want" && ok "INFO1 lost: V.90 $1 modem, at $3 s" ||
+        { bad "INFO1 lost: V.90 $1 modem, at $3 s"; show "$T/lost.json" "$T/err"; }
+done
 # A stereo call where this side's receiver first hears the far modem's phase 3 as an echo 20 dB
 # down (real calls carry one 15-25 dB down) and its own modem's S starts during that echo's
 # TRN: the caller's channel still reads its own phases 3 and 4 to both MPs, and none of the

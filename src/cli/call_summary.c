@@ -85,7 +85,12 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
     case SQ_EVENT_V90_DATA: note_data(s, "V.90", ev); break;
     case SQ_EVENT_V32_DATA: note_data(s, "V.32bis", ev); break;
     case SQ_EVENT_V32_E: s->v22_rate = ev->rate; break;   /* the rate V.32's E sequences name */
+    case SQ_EVENT_V90_JA:   /* only a V.90 analogue modem sends Ja and CP: V.90 with or
+                               without an INFO1a read to say so */
+        s->v90 = 1;
+        break;
     case SQ_EVENT_V90_CP: {   /* CPt's rate is phase 4's training; CP's and CP''s, data's */
+        s->v90 = 1;
         sq_v90_cp cp;
         sq_v90_cp_unpack(ev->info_bits, &cp);
         if (!cp.training)

@@ -336,7 +336,8 @@ typedef struct sq_phase2_lane {
     /* the last INFO frame reported, and a frame whose CRC failed, held until none checks */
     uint64_t last_frame_start, last_frame_end;
     int last_info0_kind;
-    int short_phase2;              /* that INFO0 was a V.92 INFO0d asking for a short phase 2 */
+    int short_phase2;              /* that INFO0 was a V.92 INFO0d or INFO0a asking for a short
+                                    * phase 2 */
     double last_info0_s, last_info0_power;
     int bad_pending;
     sq_event bad;
@@ -369,6 +370,9 @@ typedef struct sq_wideband_lane {
     int after_info1, heard, info1_channel;
     double own_floor;              /* power under which a stretch is the far modem's echo */
     int tentative;                 /* armed after a short phase 2's tone B: line probing undoes it */
+    int from_probe;                /* a V.90 digital modem's, armed by its line probing with no
+                                    * INFO1 read: nothing is named, nor is it transmitting, until
+                                    * its Sd is found */
     sq_event_type tx_type;         /* v34_data, v90_data or v32_data */
     /* V.32 handshake signals: the run of blocks of one kind */
     int v32_kind, v32_gap;
@@ -436,6 +440,11 @@ typedef struct sq_v34_lane {
     int v32;                         /* armed by V.32's AA or AC: its training, not V.34's */
     int v90_analogue;                /* armed by a V.90 analogue modem's INFO1a: after phase 3
                                       * its scrambled 1s are SCR (during DIL), not TRN */
+    int without_info1;               /* armed by this side's line probing, its INFO1 not (yet)
+                                      * read: an S found names the transmission */
+    int maybe_v90;                   /* ... and no INFO1a said whether this is a V.90 analogue
+                                      * modem: a Ja read where J would be says it is */
+    uint64_t armed_n;                /* the sample it was last armed at */
     sq_v32_diff diff32;
     int v32_sequences;               /* rate sequences this modem sent since armed */
     unsigned v32_last;               /* the last one read */
@@ -675,6 +684,8 @@ int sq_phase2_lanes_marks_cover(const sq_decoder *d, double freq_hz, double star
  * heard): 2 for the 2400 Hz carrier's (V.34 answer / V.90 analogue modem), 1 for 1200 Hz,
  * 0 before any INFO0, and always 0 with both sides on the channel (both are its own). */
 int sq_phase2_lanes_own_side(const sq_decoder *d);
+/* 1 when that INFO0 was a V.90 digital modem's INFO0d (its phase 3 is PCM, not V.34's). */
+int sq_phase2_lanes_digital_side(const sq_decoder *d);
 /* A wideband signal named over [start_s, end_s]: it covers both lanes' bands. */
 void sq_phase2_lanes_note_span(sq_decoder *d, double start_s, double end_s);
 /* The start of a tone A or B that began after t_s and is still sounding, or -1. */
@@ -698,6 +709,9 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n);
 void sq_wideband_lane_info1(sq_decoder *d, double end_s, int channel, int digital, double info1_dbm0);
 /* A V.92 digital modem's tone B ended a short phase 2 at end_s: its training may follow. */
 void sq_wideband_lane_after_short_phase2(sq_decoder *d, double end_s, int channel);
+/* The V.34 lane, armed by line probing with no INFO1 read, found this channel's modem's S at
+ * s_start_s: its training and data are listened for from there, as after an INFO1. */
+void sq_wideband_lane_phase3_found(sq_decoder *d, double s_start_s, int channel, double level_dbm0);
 void sq_wideband_lane_finish(sq_decoder *d);
 double sq_wideband_lane_horizon_s(const sq_decoder *d, double now_s);
 /* 1 if line probing or a modem's training and data (open or not) cover most of the span */
@@ -709,6 +723,11 @@ int sq_v34_lane_create(sq_decoder *d);
 void sq_v34_lane_arm(sq_decoder *d, int channel);
 /* ... and the INFO1 was a V.90 analogue modem's (V.90 9.3.2: S, S-bar and SCR after Ja). */
 void sq_v34_lane_arm_v90(sq_decoder *d);
+/* This channel's modem has just ended its line probing, or a V.92 analogue modem its short
+ * phase 2's tone A (channel as for INFO1): its INFO1 and then its phase 3 follow. Armed now,
+ * the lane still finds phase 3 when the INFO1 is lost (a packet lost on a VoIP call, a burst
+ * of noise): one frame, sent once, names all that follows. */
+void sq_v34_lane_arm_before_info1(sq_decoder *d, int channel);
 /* The type of a training stretch of scrambled 1s read now: V.34's TRN, V.32's, or V.90's SCR. */
 sq_event_type sq_v34_trn_type(const sq_v34_lane *l);
 /* The same after V.32's AA (channel 1) or AC (2): V.32 / V.32bis training follows. */

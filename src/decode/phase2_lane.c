@@ -168,7 +168,10 @@ static void report_frame(sq_decoder *d, sq_phase2_lane *l, const sq_info_collect
     if (ev.type == SQ_EVENT_INFO0) {
         l->last_info0_s = ev.start_s;
         l->last_info0_kind = k;
-        l->short_phase2 = k == SQ_INFO0D && sq_info_bit(c->bits, 26);   /* V.92 Table 15 */
+        /* V.92 Tables 15 and 16 (an INFO0a's bit 27 asks only with bit 26, V.92 capable, set:
+         * V.34's INFO0a has its transmit clock there) */
+        l->short_phase2 = (k == SQ_INFO0D && sq_info_bit(c->bits, 26)) ||
+                          (k == SQ_INFO0A && sq_info_bit(c->bits, 26) && sq_info_bit(c->bits, 27));
         l->last_info0_power = c->power_sum / (double)(c->n ? c->n : 1);
     } else {
         int digital = l->last_info0_kind == SQ_INFO0D && ev.start_s - l->last_info0_s < INFO1_WITHIN_S;
@@ -296,6 +299,10 @@ static void release_tone(sq_decoder *d, sq_phase2_lane *l, int all)
      * it sends next is its training. Line probing or an INFO1 instead means a full phase 2. */
     if (!l->high && l->short_phase2 && l->tone.start_s - l->last_info0_s < INFO1_WITHIN_S)
         sq_wideband_lane_after_short_phase2(d, l->tone.end_s, 1);
+    /* V.92 9.4.2: the analogue modem's INFO1a and phase 3 follow its tone A's reversal */
+    if (l->high && l->short_phase2 && l->tone.start_s - l->last_info0_s < INFO1_WITHIN_S &&
+        sq_phase2_lanes_own_side(d) == 2 && l->tone.n_reversals > 0)
+        sq_v34_lane_arm_before_info1(d, 2);
 }
 
 static void close_tone(sq_phase2_lane *l)
@@ -710,6 +717,12 @@ double sq_phase2_lanes_tone_since(const sq_decoder *d, double t_s)
         if ((own == 0 || own == i + 1) && d->phase2[i].tone_open && to_s(d->phase2[i].run_start) > t_s)
             return to_s(d->phase2[i].run_start);
     return -1.0;
+}
+
+int sq_phase2_lanes_digital_side(const sq_decoder *d)
+{
+    int own = sq_phase2_lanes_own_side(d);
+    return own != 0 && d->phase2[own - 1].last_info0_kind == SQ_INFO0D;
 }
 
 int sq_phase2_lanes_own_side(const sq_decoder *d)

@@ -1,8 +1,9 @@
 /* V.34 phases 3 and 4 (V.34 10.1.3, 11.3, 11.4), and V.32's training (V.32bis 5.2, 5.3), for
  * the timeline decoder: this file finds them and runs the receiver (src/decode/v34_lane.h).
  *
- * After a modem's INFO1 (or V.32's AA or AC) the lane looks, every 4 ms where the power has
- * just risen, for S: three lines, the carrier and the carrier +/- half the symbol rate, which
+ * After a modem's INFO1 (or V.32's AA or AC; or, should that INFO1 be lost, what comes just
+ * before it: the modem's line probing, a V.92 short phase 2's tone A) the lane looks, every
+ * 4 ms where the power has just risen, for S: three lines, the carrier and the carrier +/- half the symbol rate, which
  * name the symbol rate and carrier among Table 1's eleven pairs. The front end then gives
  * baseband at two samples a symbol, from where S began; S repeats every two symbols until
  * S-bar turns it half a turn, and that reversal, against S eight symbols back, fixes the
@@ -97,14 +98,18 @@ void sq_v34_lane_destroy(sq_decoder *d)
 }
 
 /* Listening from now (a modem's INFO1, or V.32's AA or AC, has just ended): 0 when a
- * stretch is being read and goes on. */
+ * stretch is being read and goes on. A stretch taken for S after line probing but before
+ * any INFO1 was read is not phase 3 if an INFO1 follows it: that one arms the lane afresh. */
 static int arm(sq_decoder *d, int channel, int v32)
 {
     sq_v34_lane *l = &d->v34;
-    if (l->state != V34_IDLE && l->state != V34_QUIET && l->state != V34_DONE && l->state != V34_IGNORE)
+    if (l->state != V34_IDLE && l->state != V34_QUIET && l->state != V34_DONE && l->state != V34_IGNORE &&
+        !l->without_info1)
         return 0;
     l->v32 = v32;
     l->v90_analogue = 0;
+    l->without_info1 = l->maybe_v90 = 0;
+    l->armed_n = l->n;
     l->channel = channel;
     l->state = V34_QUIET;
     l->quiet = 0;
@@ -119,6 +124,19 @@ static int arm(sq_decoder *d, int channel, int v32)
 void sq_v34_lane_arm(sq_decoder *d, int channel)
 {
     (void)arm(d, channel, 0);
+}
+
+/* what armed the lane this recently (an INFO1 read before the event that comes before it was
+ * let out) still holds */
+#define ARMED_RECENTLY_S 1.0
+
+void sq_v34_lane_arm_before_info1(sq_decoder *d, int channel)
+{
+    sq_v34_lane *l = &d->v34;
+    if (l->state == V34_QUIET && !l->without_info1 && l->n - l->armed_n < ARMED_RECENTLY_S * SQ_PROCESSING_RATE_HZ)
+        return;
+    if (arm(d, channel, 0))
+        l->without_info1 = l->maybe_v90 = 1;
 }
 
 void sq_v34_lane_arm_v90(sq_decoder *d)

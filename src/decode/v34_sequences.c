@@ -108,6 +108,10 @@ static void found_ja(sq_decoder *d, const sq_v90_dil_descriptor *ja, long start_
     if (!(l->mp_open && l->mp_ev.type == SQ_EVENT_V90_JA) && start_r - l->decide_from_r <= end_r - start_r)
         start_r = l->decide_from_r;
     l->ja_seen = 1;
+    if (l->maybe_v90) {   /* no INFO1a read: this Ja says the modem is a V.90 analogue one */
+        l->maybe_v90 = 0;
+        l->v90_analogue = 1;
+    }
     l->eq_phase3 = l->eq;
     l->have_eq_phase3 = 1;
     /* phase 4's S comes after DIL: within 5 s of the S that Jd' brings (V.90 9.3.2.10) */
@@ -209,7 +213,7 @@ static void read_voted(sq_decoder *d)
         voted[i] = (uint8_t)(2 * ones > copies);
     }
     long end_r = l->sync_r[1], start_r = end_r - (long)((double)len / bits_per_symbol(l));
-    if (l->v90_analogue && l->ref.phase3) {
+    if ((l->v90_analogue || l->maybe_v90) && l->ref.phase3 && !l->j_open) {
         sq_v90_dil_descriptor ja;
         if (sq_v90_ja_from_bits(voted, len, &ja) > 0)
             found_ja(d, &ja, start_r, end_r);
@@ -267,11 +271,19 @@ static void bit_in(sq_decoder *d, int b, long r)
         l->ones = b ? l->ones + 1 : 0;
         return;
     }
+    if (l->maybe_v90 && l->ref.phase3 && !l->j_open) {
+        analogue_bit(d, b, r);   /* Ja where J would be (V.90 9.3.2.4)? */
+        if (l->v90_analogue) {
+            l->ones = b ? l->ones + 1 : 0;
+            return;
+        }
+    }
     l->last_bits = (l->last_bits >> 1) | ((uint32_t)b << 31);
     l->bits_seen++;
     unsigned last16 = l->last_bits >> 16, before = l->last_bits & 0xFFFFu;
     double bps = bits_per_symbol(l);
     if (!l->j_open && l->bits_seen >= 32 && last16 == before && (last16 == SQ_V34_J4 || last16 == SQ_V34_J16)) {
+        l->maybe_v90 = 0;   /* V.34's J: not a V.90 analogue modem */
         l->j_open = 1;
         l->j_points = last16 == SQ_V34_J16 ? 16 : 4;
         l->j_start_r = r + 1 - (long)(32 / bps);

@@ -425,6 +425,11 @@ void sq_v34_choose_reading(sq_decoder *d)
     l->trn_err = l->trn_err_snap = l->trn_err_old = 0.1;
     l->poly_known = 1;   /* the readings scored TRN's start too: whose scrambler is known */
     sq_v34_follow_timing(l);
+    if (l->without_info1) {
+        sq_wideband_lane_phase3_found(d, (double)l->s_start / SQ_PROCESSING_RATE_HZ, l->channel,
+                                      sq_power_to_dbm0(l->level));
+        l->without_info1 = 0;
+    }
     if (!l->v32) {   /* V.32's S and S-bar are named by the wideband lane from their lines */
         sq_v34_emit(d, SQ_EVENT_V34_S, (double)l->s_start / SQ_PROCESSING_RATE_HZ, sq_v34_time_of_r(l, 0), 0);
         sq_v34_emit(d, SQ_EVENT_V34_S_BAR, sq_v34_time_of_r(l, 0), sq_v34_time_of_r(l, SQ_V34_S_BAR_SYMBOLS), 0);

@@ -278,6 +278,8 @@ size_t sq_line_probe_response(const sq_event *ev, double *hz, double *db)
     return t;
 }
 
+static void arm_transmission(sq_decoder *d, sq_wideband_lane *l, double start_s, int channel, sq_event_type type);
+
 static void end_probe(sq_decoder *d, sq_wideband_lane *l)
 {
     size_t n = l->probe_blocks;
@@ -313,6 +315,17 @@ static void end_probe(sq_decoder *d, sq_wideband_lane *l)
     }
     sq_event_pool_queue(&d->pool, &ev, buf);
     sq_phase2_lanes_note_span(d, ev.start_s, ev.end_s);
+    /* This side's INFO1 and phase 3 follow: listened for from here too, so that a lost INFO1
+     * (one frame, sent once) does not leave the rest unnamed. A V.34 modem's (or a V.90
+     * analogue one's) phase 3 is found by the V.34 lane; a V.90 digital modem's by its Sd. */
+    if (ev.fsk_channel == 0)
+        return;
+    if (!sq_phase2_lanes_digital_side(d)) {
+        sq_v34_lane_arm_before_info1(d, ev.fsk_channel);
+    } else if (!l->after_info1) {   /* from the next block: the first its reader is given */
+        arm_transmission(d, l, (double)l->n / SQ_PROCESSING_RATE_HZ, ev.fsk_channel, SQ_EVENT_V90_DATA);
+        l->from_probe = 1;
+    }
 }
 
 /* The stretch heard since the last silence ends at end_s. */
@@ -334,8 +347,8 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
     ev.start_s = l->tx_start_s;
     if (l->tx_type == SQ_EVENT_V90_DATA) {   /* Sd to Ri named where heard: the rest follows */
         ev.start_s = sq_v90_reader_name(d, l->tx_start_s, end_s, l->info1_channel);
-        if (end_s - ev.start_s < MIN_STRETCH_S)
-            return;
+        if (end_s - ev.start_s < MIN_STRETCH_S || (l->from_probe && ev.start_s == l->tx_start_s))
+            return;   /* too short, or no Sd after line probing alone: what INFO1 would have named */
         /* none of them found from the INFO1 on (Sd under the other modem's Ja, on one
          * channel): the digital modem's training is in there before its data */
         ev.training_inside = ev.start_s <= l->armed_s && l->tx_start_s <= l->armed_s;
@@ -371,8 +384,11 @@ static void transmission_block(sq_decoder *d, sq_wideband_lane *l, double block_
 {
     if (!l->after_info1 || block_start_s < l->tx_last_s)
         return;
+    if (l->from_probe && sq_v90_reader_in_phase3(d))
+        l->from_probe = 0;   /* Sd: the digital modem's phase 3, as after its INFO1 */
     double tone_s = sq_phase2_lanes_tone_since(d, l->tx_start_s);
-    if (tone_s >= 0.0) {   /* a retrain: phase 2 again */
+    if (tone_s >= 0.0 && !l->from_probe) {   /* a retrain: phase 2 again (after line probing, the
+                                                rest of phase 2: an INFO1 may end in its tone) */
         end_transmission(d, l, fmin(l->tx_last_s, tone_s));
         return;
     }
@@ -442,6 +458,7 @@ static void arm_transmission(sq_decoder *d, sq_wideband_lane *l, double start_s,
     l->tx_type = type;
     l->own_floor = 0.0;
     l->tentative = 0;
+    l->from_probe = 0;
     if (type == SQ_EVENT_V90_DATA)
         sq_v90_reader_start(d, start_s);
 }
@@ -593,6 +610,15 @@ void sq_wideband_lane_info1(sq_decoder *d, double end_s, int channel, int digita
     l->own_floor = sq_dbm0_to_power(info1_dbm0 - MAX_POWER_REDUCTION_DB - ECHO_MARGIN_DB);
 }
 
+void sq_wideband_lane_phase3_found(sq_decoder *d, double s_start_s, int channel, double level_dbm0)
+{
+    sq_wideband_lane *l = &d->wideband;
+    if (l->after_info1)
+        return;
+    arm_transmission(d, l, s_start_s, channel, SQ_EVENT_V34_DATA);
+    l->own_floor = sq_dbm0_to_power(level_dbm0 - MAX_POWER_REDUCTION_DB - ECHO_MARGIN_DB);
+}
+
 void sq_wideband_lane_after_short_phase2(sq_decoder *d, double end_s, int channel)
 {
     sq_wideband_lane *l = &d->wideband;
@@ -639,5 +665,5 @@ int sq_wideband_lane_cover(const sq_decoder *d, double start_s, double end_s)
 int sq_wideband_lane_transmitting(const sq_decoder *d)
 {
     const sq_wideband_lane *l = &d->wideband;
-    return l->after_info1 && l->heard && l->quiet == 0;
+    return l->after_info1 && !l->from_probe && l->heard && l->quiet == 0;
 }
