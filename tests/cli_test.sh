@@ -1047,6 +1047,88 @@ for case in "digital 1 1.37 v90_sd,v90_trn1d,v90_dil,v90_ri,v90_data" "digital 1
         python3 "$T/lost_check.py" "$T/lost.json" "$2" "$want" && ok "INFO1 lost: V.90 $1 modem, at $3 s" ||
         { bad "INFO1 lost: V.90 $1 modem, at $3 s"; show "$T/lost.json" "$T/err"; }
 done
+# A modem's INFO0 lost (20 ms of it) on a stereo call with each side's echo 20 dB down on the
+# other channel: which side a channel's modem plays was told by the louder INFO0 it carries,
+# and with its own lost the other's echo was all there was, so its own INFO1 was taken for
+# an echo and its data went unnamed. Its own tone (the louder) says it now.
+F="--set symbol_rate_2743=1 --set symbol_rate_3429=1 --set tx_3200_high_carrier=1 --set power_reduction=1"
+"$SQ" gen info0c $F -o "$T/c0.wav" 2>"$T/err" && "$SQ" gen info0a $F -o "$T/a0.wav" 2>>"$T/err" &&
+    "$SQ" gen tone_b -o "$T/tb.wav" 2>>"$T/err" && "$SQ" gen tone_a -o "$T/ta.wav" 2>>"$T/err" &&
+    "$SQ" gen line_probe -o "$T/lp.wav" 2>>"$T/err" &&
+    "$SQ" gen v34_startup --role caller --set symbol_rate=3200 --snr 30 --seed 3 -o "$T/cs.wav" 2>>"$T/err" &&
+    "$SQ" gen v34_startup --role answerer --set symbol_rate=3200 --snr 30 --seed 4 -o "$T/as.wav" 2>>"$T/err" &&
+    sox "$T/c0.wav" "$T/tb.wav" "$T/lp.wav" "$T/cs.wav" "$T/caller.wav" 2>>"$T/err" &&
+    sox "$T/a0.wav" "$T/ta.wav" "$T/lp.wav" "$T/as.wav" "$T/answerer.wav" 2>>"$T/err" || bad "INFO0 lost: gen"
+for lost_ch in 1 2; do
+    python3 - "$T/caller.wav" "$T/answerer.wav" "$T/lost.wav" "$lost_ch" <<'PY' &&
+import array, sys, wave
+def read(path):
+    w = wave.open(path)
+    return array.array("h", w.readframes(w.getnframes()))
+sides = [read(sys.argv[1]), read(sys.argv[2])]
+n = max(len(s) for s in sides)
+for s in sides:
+    s.extend([0] * (n - len(s)))
+lost = int(sys.argv[4]) - 1
+sides[lost][1040:1200] = array.array("h", bytes(2 * 160))   # 20 ms in the middle of its INFO0
+y = array.array("h", bytes(4 * n))
+for i in range(n):
+    for c in (0, 1):
+        echo = sides[1 - c][i - 400] if i >= 400 else 0   # 50 ms late, 20 dB down
+        y[2 * i + c] = max(-32768, min(32767, sides[c][i] + echo // 10))
+o = wave.open(sys.argv[3], "wb")
+o.setnchannels(2); o.setsampwidth(2); o.setframerate(8000)
+o.writeframes(y.tobytes())
+o.close()
+PY
+    "$SQ" decode --json "$T/lost.wav" >"$T/lost.json" 2>>"$T/err"
+    python3 - "$T/lost.json" "$lost_ch" <<'PY' && ok "INFO0 lost on channel $lost_ch: both sides' data named" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+lost = int(sys.argv[2])
+ok = not [e for e in ev if e["type"] == "info0" and e["ch"] == lost and e["crc_ok"]]   # it was lost
+for ch in (1, 2):
+    e_end = [e["end_s"] for e in ev if e["type"] == "v34_e" and e["ch"] == ch]
+    data = [e for e in ev if e["type"] == "v34_data" and e["ch"] == ch]
+    ok = ok and len(e_end) == 1 and len(data) == 1 and abs(data[0]["t_s"] - e_end[0]) < 0.01
+print("# events:", [(e["type"], e["ch"], round(e["t_s"], 3)) for e in ev])
+sys.exit(0 if ok else 1)
+PY
+        { bad "INFO0 lost on channel $lost_ch: both sides' data named"; show "$T/lost.json" "$T/err"; }
+done
+# A modem's E lost (20 ms from 5 ms before it): its data still follows its last MP', where
+# the v34_data event now begins (saying the start was not read), instead of at its S.
+for role in caller answerer; do
+    for seed in 3 4; do
+        "$SQ" gen v34_startup --role "$role" --set symbol_rate=3200 --snr 30 --seed $seed -o "$T/st.wav" 2>"$T/err" &&
+            "$SQ" decode --json "$T/st.wav" >"$T/st.json" 2>>"$T/err" &&
+            python3 - "$T/st.wav" "$T/st.json" "$T/lost.wav" <<'PY' &&
+import array, json, sys, wave
+e = [json.loads(l) for l in open(sys.argv[2]) if '"v34_e"' in l][0]
+w = wave.open(sys.argv[1])
+x = array.array("h", w.readframes(w.getnframes()))
+rate = w.getframerate()
+at = int((e["t_s"] - 0.005) * rate)
+x[at:at + rate // 50] = array.array("h", bytes(2 * (rate // 50)))
+o = wave.open(sys.argv[3], "wb")
+o.setnchannels(1); o.setsampwidth(2); o.setframerate(rate)
+o.writeframes(x.tobytes())
+o.close()
+PY
+            "$SQ" decode --json "$T/lost.wav" >"$T/lost.json" 2>>"$T/err"
+        python3 - "$T/lost.json" <<'PY' && ok "E lost: $role, seed $seed" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+mp = [e for e in ev if e["type"] == "mp"]
+data = [e for e in ev if e["type"] == "v34_data"]
+ok = not [e for e in ev if e["type"] == "v34_e"] and mp and mp[-1]["acknowledge"]
+ok = ok and len(data) == 1 and data[0].get("training_inside") and abs(data[0]["t_s"] - mp[-1]["end_s"]) < 0.005
+print("# events:", [(e["type"], round(e["t_s"], 3), round(e["end_s"], 3)) for e in ev])
+sys.exit(0 if ok else 1)
+PY
+            { bad "E lost: $role, seed $seed"; show "$T/lost.json" "$T/err"; }
+    done
+done
 # A stereo call where this side's receiver first hears the far modem's phase 3 as an echo 20 dB
 # down (real calls carry one 15-25 dB down) and its own modem's S starts during that echo's
 # TRN: the caller's channel still reads its own phases 3 and 4 to both MPs, and none of the

@@ -339,6 +339,7 @@ typedef struct sq_phase2_lane {
     int short_phase2;              /* that INFO0 was a V.92 INFO0d or INFO0a asking for a short
                                     * phase 2 */
     double last_info0_s, last_info0_power;
+    double last_tone_power;        /* of the last tone A or B reported */
     int bad_pending;
     sq_event bad;
     uint64_t bad_end;
@@ -445,6 +446,7 @@ typedef struct sq_v34_lane {
     int maybe_v90;                   /* ... and no INFO1a said whether this is a V.90 analogue
                                       * modem: a Ja read where J would be says it is */
     uint64_t armed_n;                /* the sample it was last armed at */
+    double phase4_to_s;              /* the end of the last MP or CP read (E follows the last) */
     sq_v32_diff diff32;
     int v32_sequences;               /* rate sequences this modem sent since armed */
     unsigned v32_last;               /* the last one read */
@@ -680,9 +682,9 @@ int sq_phase2_lanes_cover(const sq_decoder *d, double freq_hz, double start_s, d
  * tone or a guard there is one of its lines (INFOMARKSa's lie at 2100 and 2700 Hz, beside
  * its 1800 Hz guard). */
 int sq_phase2_lanes_marks_cover(const sq_decoder *d, double freq_hz, double start_s, double end_s);
-/* Which side this channel's own modem plays in phase 2, from its INFO0 (the louder one
- * heard): 2 for the 2400 Hz carrier's (V.34 answer / V.90 analogue modem), 1 for 1200 Hz,
- * 0 before any INFO0, and always 0 with both sides on the channel (both are its own). */
+/* Which side this channel's own modem plays in phase 2, from its INFO0 or tone (the louder
+ * one heard): 2 for the 2400 Hz carrier's (V.34 answer / V.90 analogue modem), 1 for 1200 Hz,
+ * 0 before any, and always 0 with both sides on the channel (both are its own). */
 int sq_phase2_lanes_own_side(const sq_decoder *d);
 /* 1 when that INFO0 was a V.90 digital modem's INFO0d (its phase 3 is PCM, not V.34's). */
 int sq_phase2_lanes_digital_side(const sq_decoder *d);
@@ -737,6 +739,8 @@ void sq_v34_lane_finish(sq_decoder *d);
 double sq_v34_lane_horizon_s(const sq_decoder *d, double now_s);
 /* 1 when the lane named a whole stretch (S to J) that spans [start_s, end_s], give or take
  * the 20 ms blocks another lane measures in. */
+/* The end of the last MP or CP the lane read, or of the one it is reading now (0: none). */
+double sq_v34_lane_phase4_to_s(const sq_decoder *d);
 int sq_v34_lane_read_whole(const sq_decoder *d, double start_s, double end_s);
 /* 1 when an E read after start_s ended phase 4: its end, the symbol rate and the carrier. */
 int sq_v34_lane_data_since(const sq_decoder *d, double start_s, double *data_s, double *symbol_rate, double *carrier_hz);

@@ -295,6 +295,7 @@ static void release_tone(sq_decoder *d, sq_phase2_lane *l, int all)
         return;
     sq_event_pool_queue(&d->pool, &l->tone, -1);
     remember_span(l, l->tone.start_s, l->tone.end_s);
+    l->last_tone_power = sq_dbm0_to_power(l->tone.level_dbm0);
     /* V.92 9.4: in a short phase 2 the digital modem sends INFO0d and tone B, no INFO1d; what
      * it sends next is its training. Line probing or an INFO1 instead means a full phase 2. */
     if (!l->high && l->short_phase2 && l->tone.start_s - l->last_info0_s < INFO1_WITHIN_S)
@@ -728,8 +729,11 @@ int sq_phase2_lanes_digital_side(const sq_decoder *d)
 int sq_phase2_lanes_own_side(const sq_decoder *d)
 {
     const sq_phase2_lane *lo = &d->phase2[0], *hi = &d->phase2[1];
-    if (d->both_sides || (lo->last_info0_power <= 0.0 && hi->last_info0_power <= 0.0))
+    /* the louder INFO0 (the other side's is heard here too, as an echo), or tone: an INFO0 is
+     * one frame, and with this side's lost the other's echo would be all there is */
+    double lo_power = fmax(lo->last_info0_power, lo->last_tone_power);
+    double hi_power = fmax(hi->last_info0_power, hi->last_tone_power);
+    if (d->both_sides || (lo_power <= 0.0 && hi_power <= 0.0))
         return 0;
-    /* the louder INFO0: the other side's is heard here too, as an echo */
-    return hi->last_info0_power > lo->last_info0_power ? 2 : 1;
+    return hi_power > lo_power ? 2 : 1;
 }

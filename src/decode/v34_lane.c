@@ -194,9 +194,19 @@ void sq_v34_emit(sq_decoder *d, sq_event_type type, double start_s, double end_s
 void sq_v34_close_mp(sq_decoder *d)
 {
     sq_v34_lane *l = &d->v34;
-    if (l->mp_open)
+    if (l->mp_open) {
         sq_event_pool_queue(&d->pool, &l->mp_ev, -1);
+        if (l->mp_ev.type == SQ_EVENT_MP || l->mp_ev.type == SQ_EVENT_V90_CP)
+            l->phase4_to_s = fmax(l->phase4_to_s, l->mp_ev.end_s);
+    }
     l->mp_open = 0;
+}
+
+double sq_v34_lane_phase4_to_s(const sq_decoder *d)
+{
+    const sq_v34_lane *l = &d->v34;
+    int phase4 = l->mp_open && (l->mp_ev.type == SQ_EVENT_MP || l->mp_ev.type == SQ_EVENT_V90_CP);
+    return phase4 ? fmax(l->phase4_to_s, l->mp_ev.end_s) : l->phase4_to_s;
 }
 
 void sq_v34_end_stretch(sq_decoder *d, double end_s)

@@ -365,8 +365,12 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
             ev.freq_hz = carrier;
         } else if (!sq_v34_lane_data_since(d, l->armed_s, &data_s, &rate, &carrier)) {
             /* no E read in this transmission: the stretch holds training before its data
-             * (a later one, after a dropout in data that was read, is only data) */
+             * (a later one, after a dropout in data that was read, is only data): after the
+             * last MP or CP read in it, when one was (E lost after it: E, B1 and data follow) */
             ev.training_inside = 1;
+            double phase4_s = sq_v34_lane_phase4_to_s(d);
+            if (phase4_s > ev.start_s && phase4_s < end_s - MIN_STRETCH_S)
+                ev.start_s = phase4_s;
         }
     }
     sq_event_pool_queue(&d->pool, &ev, -1);
