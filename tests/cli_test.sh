@@ -968,12 +968,15 @@ done
 # so the whole start-up and the data after it went unnamed. Line probing now arms them too.
 # Each side on its own channel of a stereo call (INFO0, tone, L1/L2, then the start-up with
 # 60 ms of its INFO1 zeroed at three places), two noise seeds each.
+# zero_info1.py IN OUT AT CH [MS]: IN (one channel) on channel CH of a stereo OUT, MS ms
+# (default 60) from AT s zeroed
 cat >"$T/zero_info1.py" <<'PY'
 import array, sys, wave
 w = wave.open(sys.argv[1])
 x = array.array("h", w.readframes(w.getnframes()))
 rate, at, ch = w.getframerate(), float(sys.argv[3]), int(sys.argv[4])
-x[int(at * rate):int((at + 0.06) * rate)] = array.array("h", bytes(2 * int(0.06 * rate)))
+n = int(float(sys.argv[5] if len(sys.argv) > 5 else 60) / 1000 * rate)
+x[int(at * rate):int(at * rate) + n] = array.array("h", bytes(2 * n))
 y = array.array("h", bytes(4 * len(x)))
 y[ch - 1::2] = x
 o = wave.open(sys.argv[2], "wb")
@@ -1047,6 +1050,27 @@ for case in "digital 1 1.37 v90_sd,v90_trn1d,v90_dil,v90_ri,v90_data" "digital 1
         python3 "$T/lost_check.py" "$T/lost.json" "$2" "$want" && ok "INFO1 lost: V.90 $1 modem, at $3 s" ||
         { bad "INFO1 lost: V.90 $1 modem, at $3 s"; show "$T/lost.json" "$T/err"; }
 done
+# A V.90 digital modem's INFO0d lost after its V.8 (ANSam and JM: it answered): a V.34
+# answerer takes the 2400 Hz carrier in phase 2 and a V.90 digital modem 1200 Hz, so its tone
+# B, line probing and INFO1 still say which it is, and its Sd to data are read as after an
+# INFO0d (before, its INFO1 armed the V.34 lane, and its phases went unnamed).
+"$SQ" gen v22bis --role answerer -o "$T/v8.wav" 2>"$T/err" && sox "$T/v8.wav" "$T/v8a.wav" trim 0 3.30 2>>"$T/err" &&
+    sox "$T/v8a.wav" "$T/v90a.wav" "$T/lp.wav" "$T/v90b.wav" "$T/answered.wav" 2>>"$T/err" || bad "INFO0d lost: gen"
+for lost_at in 3.46 3.47 3.48; do   # 20 ms of its INFO0d
+    python3 "$T/zero_info1.py" "$T/answered.wav" "$T/lost.wav" "$lost_at" 1 20 &&
+        "$SQ" decode --json "$T/lost.wav" >"$T/lost.json" 2>>"$T/err"
+    python3 - "$T/lost.json" <<'PY' && ok "INFO0d lost after V.8, at $lost_at s" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+seq = [e["type"] for e in ev if e["type"].split("_")[0] in ("v34", "v90")]
+ok = seq == ["v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_data"]
+ok = ok and not [e for e in ev if e["type"] == "info0" and e["crc_ok"]]   # it was lost
+ok = ok and [e for e in ev if e["type"] == "jm"]
+print("# events:", [(e["type"], e["ch"], round(e["t_s"], 3)) for e in ev])
+sys.exit(0 if ok else 1)
+PY
+        { bad "INFO0d lost after V.8, at $lost_at s"; show "$T/lost.json" "$T/err"; }
+done
 # A modem's INFO0 lost (20 ms of it) on a stereo call with each side's echo 20 dB down on the
 # other channel: which side a channel's modem plays was told by the louder INFO0 it carries,
 # and with its own lost the other's echo was all there was, so its own INFO1 was taken for
@@ -1102,19 +1126,8 @@ for role in caller answerer; do
     for seed in 3 4; do
         "$SQ" gen v34_startup --role "$role" --set symbol_rate=3200 --snr 30 --seed $seed -o "$T/st.wav" 2>"$T/err" &&
             "$SQ" decode --json "$T/st.wav" >"$T/st.json" 2>>"$T/err" &&
-            python3 - "$T/st.wav" "$T/st.json" "$T/lost.wav" <<'PY' &&
-import array, json, sys, wave
-e = [json.loads(l) for l in open(sys.argv[2]) if '"v34_e"' in l][0]
-w = wave.open(sys.argv[1])
-x = array.array("h", w.readframes(w.getnframes()))
-rate = w.getframerate()
-at = int((e["t_s"] - 0.005) * rate)
-x[at:at + rate // 50] = array.array("h", bytes(2 * (rate // 50)))
-o = wave.open(sys.argv[3], "wb")
-o.setnchannels(1); o.setsampwidth(2); o.setframerate(rate)
-o.writeframes(x.tobytes())
-o.close()
-PY
+            e_at=$(python3 -c 'import json, sys; print([json.loads(l)["t_s"] for l in open(sys.argv[1]) if "\"v34_e\"" in l][0] - 0.005)' "$T/st.json") &&
+            python3 "$T/zero_info1.py" "$T/st.wav" "$T/lost.wav" "$e_at" 1 20 &&
             "$SQ" decode --json "$T/lost.wav" >"$T/lost.json" 2>>"$T/err"
         python3 - "$T/lost.json" <<'PY' && ok "E lost: $role, seed $seed" ||
 import json, sys

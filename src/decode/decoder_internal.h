@@ -605,6 +605,8 @@ struct sq_decoder {
                                     * ended here: V.22's USB1 may follow */
     int answer_tone_seen;
     double cm_end_s;               /* the last CM run ended here */
+    double cm_power, jm_power;     /* the loudest CM and JM runs (0: none): the louder was this
+                                    * channel's modem's, the other its far modem's echo */
     double v34_heard_s;            /* the latest end of an event only a V.34 / V.90 call holds
                                     * (a good INFO, line probing, a reversed tone A or B,
                                     * phases 3 and 4, data); 0: none */

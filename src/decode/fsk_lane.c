@@ -663,6 +663,11 @@ static void count_in_run(sq_decoder *d, sq_fsk_lane *l)
     l->v8_ev.repeats = (size_t)++l->v8_run;
     if (l->v8_run < V8_MIN_REPEATS)
         return;
+    double power = sq_dbm0_to_power(l->v8_ev.level_dbm0);
+    if (msg->type == SQ_V8_CM)
+        d->cm_power = fmax(d->cm_power, power);
+    else if (msg->type == SQ_V8_JM)
+        d->jm_power = fmax(d->jm_power, power);
     /* what V.8 offered is what a run of identical sequences says (a lone one, or the last one
      * cut short, may read as some other menu) */
     l->v8_modes = msg->modulations;

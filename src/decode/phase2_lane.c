@@ -174,7 +174,8 @@ static void report_frame(sq_decoder *d, sq_phase2_lane *l, const sq_info_collect
                           (k == SQ_INFO0A && sq_info_bit(c->bits, 26) && sq_info_bit(c->bits, 27));
         l->last_info0_power = c->power_sum / (double)(c->n ? c->n : 1);
     } else {
-        int digital = l->last_info0_kind == SQ_INFO0D && ev.start_s - l->last_info0_s < INFO1_WITHIN_S;
+        int digital = (l->last_info0_kind == SQ_INFO0D && ev.start_s - l->last_info0_s < INFO1_WITHIN_S) ||
+                      (!l->high && sq_phase2_lanes_digital_side(d));
         int own = sq_phase2_lanes_own_side(d);
         if (own != 0 && own != ev.fsk_channel)
             return;   /* the far modem's INFO1, echoed: what this side sends next is its own */
@@ -722,8 +723,10 @@ double sq_phase2_lanes_tone_since(const sq_decoder *d, double t_s)
 
 int sq_phase2_lanes_digital_side(const sq_decoder *d)
 {
+    /* its INFO0d; or, that lost, the 1200 Hz carrier from the modem that answered in V.8 (a
+     * V.34 answerer takes 2400 Hz, a V.90 digital modem 1200: V.90 9.2) */
     int own = sq_phase2_lanes_own_side(d);
-    return own != 0 && d->phase2[own - 1].last_info0_kind == SQ_INFO0D;
+    return own != 0 && (d->phase2[own - 1].last_info0_kind == SQ_INFO0D || (own == 1 && d->jm_power > d->cm_power));
 }
 
 int sq_phase2_lanes_own_side(const sq_decoder *d)
