@@ -1142,6 +1142,15 @@ PY
             { bad "E lost: $role, seed $seed"; show "$T/lost.json" "$T/err"; }
     done
 done
+# J' is the call modem's alone (V.34 11.4): an answerer's J fading out through a narrow band
+# (200-3600 Hz, 3200 baud on the low carrier) was once read as one.
+for band in 200-3600 250-3500; do
+    "$SQ" gen v34_startup --role answerer --set symbol_rate=3200 --set high_carrier=0 --set points=16 \
+        --set max_rate_bps=19200 --snr 26 --seed 7 -o "$T/st0.wav" 2>"$T/err" &&
+        sox "$T/st0.wav" "$T/st.wav" sinc "$band" 2>>"$T/err" && "$SQ" decode --json "$T/st.wav" >"$T/st.json" 2>>"$T/err" &&
+        grep -q '"type":"v34_j"' "$T/st.json" && ! grep -q '"type":"v34_j_prime"' "$T/st.json" &&
+        ok "answerer's J through $band Hz: no J'" || { bad "answerer's J through $band Hz: no J'"; show "$T/st.json" "$T/err"; }
+done
 # A stereo call where this side's receiver first hears the far modem's phase 3 as an echo 20 dB
 # down (real calls carry one 15-25 dB down) and its own modem's S starts during that echo's
 # TRN: the caller's channel still reads its own phases 3 and 4 to both MPs, and none of the

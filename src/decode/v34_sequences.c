@@ -297,7 +297,9 @@ static void bit_in(sq_decoder *d, int b, long r)
         sq_v34_end_stretch(d, sq_v34_time_of_r(l, l->j_seen_r + 1));
         sq_v34_look_again(l);
         return;
-    } else if (l->j_open && last16 == SQ_V34_J_PRIME) {
+    } else if (l->j_open && last16 == SQ_V34_J_PRIME && l->channel != 2) {
+        /* J' is the call modem's alone (V.34 11.4, Figure 10): an answer modem's J fading into
+         * silence through a narrow band once read as one */
         long jp_start = r + 1 - (long)(16 / bps);
         sq_v34_emit(d, SQ_EVENT_V34_J, sq_v34_time_of_r(l, l->j_start_r), sq_v34_time_of_r(l, jp_start), l->j_points);
         sq_v34_emit(d, SQ_EVENT_V34_J_PRIME, sq_v34_time_of_r(l, jp_start), sq_v34_time_of_r(l, r + 1), 0);
