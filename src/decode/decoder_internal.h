@@ -688,7 +688,8 @@ int sq_phase2_lanes_marks_cover(const sq_decoder *d, double freq_hz, double star
  * one heard): 2 for the 2400 Hz carrier's (V.34 answer / V.90 analogue modem), 1 for 1200 Hz,
  * 0 before any, and always 0 with both sides on the channel (both are its own). */
 int sq_phase2_lanes_own_side(const sq_decoder *d);
-/* 1 when that INFO0 was a V.90 digital modem's INFO0d (its phase 3 is PCM, not V.34's). */
+/* 1 when this channel's modem is a V.90 digital one (its phase 3 is PCM, not V.34's): its
+ * INFO0 was an INFO0d, or, that lost, it answered in V.8 and takes the 1200 Hz carrier. */
 int sq_phase2_lanes_digital_side(const sq_decoder *d);
 /* A wideband signal named over [start_s, end_s]: it covers both lanes' bands. */
 void sq_phase2_lanes_note_span(sq_decoder *d, double start_s, double end_s);
@@ -755,9 +756,9 @@ void sq_v90_reader_start(sq_decoder *d, double start_s);
 void sq_v90_reader_block(sq_decoder *d, const float *x, size_t n, uint64_t first_sample);
 void sq_v90_reader_stop(sq_decoder *d);
 /* The stretch [start_s, end_s] of it is over: queues Sd, TRN1d, DIL and Ri where they were
- * found and returns where what follows them (training then data) starts, start_s when
- * nothing was named. */
-double sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel);
+ * found and returns 1 with *data_s where what follows them (training then data) starts; 0
+ * with *data_s = start_s when no Sd was found, and nothing named. */
+int sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel, double *data_s);
 /* 1 between the Sd and the Ri of the transmission being read: the digital modem sends without
  * a pause there, however quiet some of DIL's segments are. */
 int sq_v90_reader_in_phase3(const sq_decoder *d);

@@ -3,13 +3,13 @@
  *
  * After a modem's INFO1 (or V.32's AA or AC; or, should that INFO1 be lost, what comes just
  * before it: the modem's line probing, a V.92 short phase 2's tone A) the lane looks, every
- * 4 ms where the power has just risen, for S: three lines, the carrier and the carrier +/- half the symbol rate, which
- * name the symbol rate and carrier among Table 1's eleven pairs. The front end then gives
- * baseband at two samples a symbol, from where S began; S repeats every two symbols until
- * S-bar turns it half a turn, and that reversal, against S eight symbols back, fixes the
- * symbol count. From there every symbol is known for a while, and v34_training.c trains an
- * equaliser on the readings of the start-up and follows TRN; v34_sequences.c reads what
- * comes after. Nothing is reported that a check has not confirmed. */
+ * 4 ms where the power has just risen, for S: three lines, the carrier and the carrier
+ * +/- half the symbol rate, which name the symbol rate and carrier among Table 1's eleven
+ * pairs. The front end then gives baseband at two samples a symbol, from where S began; S
+ * repeats every two symbols until S-bar turns it half a turn, and that reversal, against S
+ * eight symbols back, fixes the symbol count. From there every symbol is known for a while,
+ * and v34_training.c trains an equaliser on the readings of the start-up and follows TRN;
+ * v34_sequences.c reads what comes after. Nothing is reported that a check has not confirmed. */
 #include <math.h>
 #include <string.h>
 #include "dsp/cmplx.h"

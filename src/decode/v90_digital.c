@@ -312,9 +312,10 @@ static int periodic_before(const sq_v90_reader *v, const sq_v90_run *sd)
     return 0;
 }
 
-double sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel)
+int sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel, double *data_s)
 {
     sq_v90_reader *v = &d->v90;
+    *data_s = start_s;
     if (v->run.periods && v->run.end <= (uint64_t)llround(end_s * SQ_PROCESSING_RATE_HZ)) {
         settle_line(v);
         v->held = v->run;   /* a line the stretch ended in */
@@ -324,7 +325,7 @@ double sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int chann
     /* Sd opens the digital modem's phase 3, before any DIL; without it nothing is named */
     const sq_v90_run *sd = v->n_lines ? &v->lines[0] : NULL, *ri = NULL, *dil = NULL;
     if (!sd || sd->start_s < start_s - BLOCK_S || sd->end_s > end_s || periodic_before(v, sd))
-        return start_s;
+        return 0;
     for (size_t i = 0; i < v->n_lines && !ri; i++)
         if (v->lines[i].start_s > sd->end_s && v->lines[i].end_s <= end_s)
             ri = &v->lines[i];
@@ -335,7 +336,7 @@ double sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int chann
      * for it then would be Ri, with nothing of phase 3 after it: a DIL or an Ri after it
      * (with no DIL asked for, Ri follows TRN1d and Jd) is asked for */
     if (d->both_sides && !dil && !ri)
-        return start_s;
+        return 0;
     sq_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = SQ_EVENT_V90_SD;
@@ -355,7 +356,7 @@ double sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int chann
     ev.freq_hz = 0.0;
     ev.n_reversals = 0;
     sq_event_pool_queue(&d->pool, &ev, -1);
-    double data_s = next_s;
+    double after_s = next_s;
     if (dil) {
         /* DIL ends where Ri begins (9.3.1.6); the last window may stop short of it */
         double dil_end_s = ri && ri->start_s - dil->end_s <= 2.0 * WINDOW / SQ_PROCESSING_RATE_HZ ? ri->start_s
@@ -368,11 +369,11 @@ double sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int chann
         ev.freq_hz = 1.0 / dil->mark_s;         /* ... so its lines are this far apart */
         ev.n_reversals = 0;
         sq_event_pool_queue(&d->pool, &ev, -1);
-        data_s = dil_end_s;
+        after_s = dil_end_s;
     }
     if (ri) {
         ev.type = SQ_EVENT_V90_RI;
-        ev.start_s = fmax(ri->start_s, data_s);
+        ev.start_s = fmax(ri->start_s, after_s);
         ev.end_s = ri->end_s;
         ev.level_dbm0 = sq_power_to_dbm0(ri->power);
         ev.freq_hz = (double)SQ_PROCESSING_RATE_HZ / PERIOD;
@@ -380,7 +381,8 @@ double sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int chann
         ev.n_reversals = 1;
         ev.reversals_s[0] = ri->mark_s;
         sq_event_pool_queue(&d->pool, &ev, -1);
-        data_s = ri->end_s;
+        after_s = ri->end_s;
     }
-    return data_s;
+    *data_s = after_s;
+    return 1;
 }
