@@ -464,6 +464,7 @@ typedef struct sq_v34_lane {
     uint64_t quiet;                  /* samples in a row under the floor */
     uint64_t last_loud;
     uint64_t gap_settled_at;         /* a gap inside the stretch: symbols held until here */
+    uint64_t gap_began;              /* ... and where the last one began */
     int state;
     uint64_t onset;                  /* the front end's sample 0: where the window with S began */
     uint64_t s_start;                /* where S began */
@@ -481,6 +482,7 @@ typedef struct sq_v34_lane {
     long s_best_start, s_best_len;   /* the longest run so far: S */
     long k_rev;                      /* the symbol (from the onset) S-bar starts on */
     float complex keep[SQ_V34_KEEP];
+    uint8_t keep_gap[SQ_V34_KEEP];   /* 1 where a kept sample is spoilt by a gap (a lost packet) */
     sq_v34_eq eq;
     sq_v34_eq eq_phase3;             /* a V.90 analogue modem's, as its Ja was read ... */
     int have_eq_phase3;              /* ... once it was */
@@ -495,7 +497,8 @@ typedef struct sq_v34_lane {
     int points;                      /* of what follows TRN */
     int after_j;                     /* J' ended: a phase 4 TRN follows */
     int poly_known;                  /* whose scrambler the modem uses is settled */
-    long test_r;                     /* testing what TRN after J' is */
+    long test_r;                     /* testing what TRN after J' is: the first symbol tested */
+    long test_trn_r;                 /* ... and TRN's first */
     float complex test_z[48];
     uint32_t last_bits;
     long bits_seen;

@@ -315,6 +315,55 @@ static double lag_correlation(const float complex *hist, int lag)
     return norm > 0.0 ? crealf(a) / norm : 0.0;
 }
 
+/* Kept half-symbol samples spoilt by a gap (a lost packet): those whose front-end filter
+ * (FRONT_REACH samples either side) reached into it. The lane finds a gap once its 2 ms power
+ * has fallen 13 dB and then GAP_MIN samples more, some 64 samples in: the kept samples of the
+ * GAP_LEAD_SAMPLES before are marked then. */
+#define FRONT_REACH 48
+#define GAP_LEAD_SAMPLES (64 + FRONT_REACH + 16)
+#define DROPOUT_SAMPLES 16
+
+static void keep_half_sample(sq_v34_lane *l, uint64_t h, float complex y)
+{
+    /* in a gap that began after S's onset (the quiet before it is no gap), or as the front
+     * end's filter leaves it (the loud return was GAP_SETTLE before gap_settled_at) */
+    int gap = (l->quiet >= GAP_MIN && l->n - l->quiet >= l->onset) ||
+              (l->n + GAP_SETTLE < l->gap_settled_at + FRONT_REACH && l->gap_began >= l->onset);
+    l->keep[h % SQ_V34_KEEP] = y;
+    l->keep_gap[h % SQ_V34_KEEP] = (uint8_t)gap;
+    uint64_t lead = (uint64_t)ceil(2.0 * GAP_LEAD_SAMPLES / sq_v34_samples_per_symbol(l));
+    if (gap && h > 0 && !l->keep_gap[(h - 1) % SQ_V34_KEEP])
+        for (uint64_t b = 1; b <= lead && b <= h && b < SQ_V34_KEEP; b++)
+            l->keep_gap[(h - b) % SQ_V34_KEEP] = 1;
+}
+
+/* A gap may be starting that the lane has not found yet: the last DROPOUT_SAMPLES are as
+ * quiet as a gap's, or the power has fallen under the gap's level, or a gap is passing. The
+ * newest kept samples may then be spoilt unmarked. */
+static int gap_may_be_starting(const sq_v34_lane *l)
+{
+    double recent = 0.0;
+    for (uint64_t m = l->n - DROPOUT_SAMPLES; m < l->n; m++)
+        recent += (double)l->raw[m % SQ_V34_RAW] * l->raw[m % SQ_V34_RAW];
+    recent /= DROPOUT_SAMPLES;
+    return l->quiet > 0 || sq_v34_in_gap(l) || recent < l->floor_power || recent < QUIET_DROP * l->level;
+}
+
+/* The readings are scored on the symbols from DECIDE_R - SCORE_SPAN on that no gap spoilt
+ * (the equaliser's line free of its samples, v34_training.c): how many there are so far. */
+static long clean_scored(const sq_v34_lane *l)
+{
+    uint64_t first = 2 * (uint64_t)(l->k_rev + SQ_V34_EQ_DELAY + DECIDE_R - SCORE_SPAN) + 1;
+    uint64_t spoilt_until = 0;
+    long clean = 0;
+    for (uint64_t j = first > SQ_V34_EQ_TAPS ? first - SQ_V34_EQ_TAPS : 0; j < l->half; j++) {
+        if (l->keep_gap[j % SQ_V34_KEEP])
+            spoilt_until = j + SQ_V34_EQ_TAPS;
+        clean += j >= first && (j & 1) && j >= spoilt_until;
+    }
+    return clean;
+}
+
 /* A half-symbol sample from the front end. */
 static void half_sample(sq_decoder *d, float complex y)
 {
@@ -323,7 +372,7 @@ static void half_sample(sq_decoder *d, float complex y)
     l->hist[0] = y;
     uint64_t h = l->half++;
     if (l->state == V34_S || l->state == V34_KEEP)
-        l->keep[h % SQ_V34_KEEP] = y;
+        keep_half_sample(l, h, y);
     if (!(h & 1))
         return;
     long k = (long)(h / 2);
@@ -367,7 +416,12 @@ static void half_sample(sq_decoder *d, float complex y)
         return;
     }
     if (l->state == V34_KEEP) {
-        if (k - SQ_V34_EQ_DELAY - l->k_rev >= DECIDE_R)
+        long r = k - SQ_V34_EQ_DELAY - l->k_rev;
+        /* a V.90 analogue modem's phase 4 has CPt, not TRN, after S-bar (V.90 9.4.2.1): no
+         * reading of known symbols is to be scored there, and CPt is read from the choice on */
+        int cpt_follows = l->v90_analogue && l->ja_seen && !l->v32;
+        if (r >= DECIDE_R_LATEST ||
+            (r >= DECIDE_R && (cpt_follows || (!gap_may_be_starting(l) && clean_scored(l) >= SCORE_SPAN))))
             sq_v34_choose_reading(d);
         return;
     }
@@ -449,8 +503,10 @@ static void sample(sq_decoder *d, float x)
     uint64_t n = l->n++;
     /* quiet: under the floor, or well under the stretch's own level (a noisy line) */
     int loud = l->power >= l->floor_power && l->power >= QUIET_DROP * l->level;
-    if (loud && l->quiet >= GAP_MIN)
+    if (loud && l->quiet >= GAP_MIN) {
         l->gap_settled_at = n + GAP_SETTLE;
+        l->gap_began = n - l->quiet;
+    }
     l->quiet = loud ? 0 : l->quiet + 1;
     if (loud) {
         l->last_loud = n;

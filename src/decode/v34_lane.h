@@ -13,6 +13,9 @@ enum { V34_IDLE = 0, V34_QUIET, V34_S, V34_KEEP, V34_TRAIN, V34_TEST, V34_DECIDE
 
 #define DECIDE_R 400                     /* symbols after the reversal when a reading is chosen */
 #define SCORE_SPAN 64                    /* over the last of them: in TRN, whichever phase */
+/* ... or later, where a gap (a lost packet) spoilt some of those or may be starting: as late
+ * as this, still in phase 4's TRN (512 T at least after S-bar's 16, V.34 11.3.1.1.3) */
+#define DECIDE_R_LATEST 500
 _Static_assert(DECIDE_R - SCORE_SPAN >= SQ_V34_S_BAR_SYMBOLS + SQ_V34_PP_SYMBOLS, "the readings are scored on TRN");
 
 /* v34_lane.c */

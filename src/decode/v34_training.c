@@ -18,6 +18,8 @@
  * points (the Conexant call reaches 9.6 dB, its phase 3 TRN 15 dB), and what it reads counts
  * only where a CRC checks. */
 #define UNKNOWN_TRAIN_FROM_R (-112)
+_Static_assert(2 * (DECIDE_R_LATEST + SQ_V34_EQ_DELAY - UNKNOWN_TRAIN_FROM_R + SQ_V34_EQ_TAPS) < SQ_V34_KEEP,
+               "a reading chosen as late as DECIDE_R_LATEST still has all it trains on kept");
 #define UNKNOWN_PASSES 5
 #define UNKNOWN_MIN_SNR_DB 9.0
 /* S teaches the equaliser the line at three frequencies only (the carrier and the carrier
@@ -31,6 +33,7 @@
 #define UNKNOWN_SHIFT_ALIKE 4.0
 #define TEST_SYMBOLS 48                  /* to tell 4- from 16-point TRN after J' */
 #define TEST_MIN_CORR 0.6
+#define TEST_LATEST 300                  /* symbols into TRN (512 T at least) a test may end */
 #define TRN_CHECK_AFTER 64
 #define TRN_MISSES_4 20                  /* of the last 32 decisions off the known symbols: after */
 #define TRN_MISSES_16 26                 /* TRN, 3 in 4 miss in 4 points, 15 in 16 in 16 */
@@ -87,6 +90,7 @@ void sq_v34_start_trn_test(sq_v34_lane *l, long r)
 {
     l->state = V34_TEST;
     l->test_r = r;
+    l->test_trn_r = r;
     l->trn_start_r = r;
 }
 
@@ -145,6 +149,12 @@ void sq_v34_train_symbol(sq_decoder *d, float complex z, long r)
 void sq_v34_test_symbol(sq_decoder *d, float complex z, long r)
 {
     sq_v34_lane *l = &d->v34;
+    if (sq_v34_in_gap(l)) {   /* a lost packet: the test starts again after it, TRN being long */
+        l->test_r = r + 1;
+        if (r + 1 - l->test_trn_r > TEST_LATEST)
+            l->state = V34_IGNORE;
+        return;
+    }
     long i = r - l->test_r;
     l->test_z[i] = z;
     if (i + 1 < TEST_SYMBOLS)
@@ -158,6 +168,8 @@ void sq_v34_test_symbol(sq_decoder *d, float complex z, long r)
         int points = phase3 ? 4 : (c ? 16 : 4), poly = phase3 ? c : l->ref.answer_poly;
         sq_v34_trn trn;
         sq_v34_trn_init(&trn, poly, points);
+        for (long k = l->test_trn_r; k < l->test_r; k++)
+            (void)sq_v34_trn_next(&trn);
         double complex acc = 0.0;
         double rpow = 0.0;
         for (long k = 0; k < TEST_SYMBOLS; k++) {
@@ -178,17 +190,17 @@ void sq_v34_test_symbol(sq_decoder *d, float complex z, long r)
     }
     if (!phase3) {
         /* count symbols from an origin where this TRN starts as phase 4's does, after S-bar */
-        l->k_rev += l->test_r - SQ_V34_S_BAR_SYMBOLS;
-        l->r = r = SQ_V34_S_BAR_SYMBOLS + TEST_SYMBOLS - 1;
-        l->test_r = SQ_V34_S_BAR_SYMBOLS;
+        l->k_rev += l->test_trn_r - SQ_V34_S_BAR_SYMBOLS;
+        l->r = r = SQ_V34_S_BAR_SYMBOLS + (r - l->test_trn_r);
+        l->test_trn_r = SQ_V34_S_BAR_SYMBOLS;
         float scale = (float)sqrt((best_points == 16 ? 10.0 : 2.0) * TEST_SYMBOLS / (zpow + 1e-30));
         for (int t = 0; t < SQ_V34_EQ_TAPS; t++)
             l->eq.taps[t] *= scale;
     }
-    ref_init(&l->ref, phase3, best_points, best_poly, l->test_r);
-    for (long k = 0; k < TEST_SYMBOLS; k++)
+    ref_init(&l->ref, phase3, best_points, best_poly, l->test_trn_r);
+    while (l->ref.next_r <= r)
         (void)ref_next(&l->ref);
-    l->trn_start_r = l->test_r;
+    l->trn_start_r = l->test_trn_r;
     l->trn_err = l->trn_err_snap = l->trn_err_old = 0.1 * (best_points == 16 ? 5.0 : 1.0);
     l->poly_known = 1;
     l->misses = 0;
@@ -211,7 +223,7 @@ static uint64_t keep_from(const sq_v34_lane *l, const sq_v34_ref *f)
 }
 
 /* One pass of training over the kept samples as reading f has them (f restarted); returns the
- * symbol SNR over the last SCORE_SPAN symbols, dB. */
+ * symbol SNR over those from DECIDE_R - SCORE_SPAN on, dB. Symbols a gap spoilt are left out. */
 static double train_pass_to(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int first, long to_r)
 {
     int unknown = f->unknown_after;
@@ -223,8 +235,11 @@ static double train_pass_to(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int fi
     f->unknown_after = unknown;
     memset(eq->line, 0, sizeof eq->line);
     double err = 0.0, pow_sum = 0.0;
+    uint64_t spoilt_until = 0;   /* the line holds a sample spoilt by a gap before this */
     for (uint64_t h = keep_from(l, f); h < l->half; h++) {
         sq_v34_eq_push(eq, l->keep[h % SQ_V34_KEEP]);
+        if (l->keep_gap[h % SQ_V34_KEEP])
+            spoilt_until = h + SQ_V34_EQ_TAPS;
         if (!(h & 1))
             continue;
         long r = (long)(h / 2) - SQ_V34_EQ_DELAY - l->k_rev;
@@ -234,6 +249,8 @@ static double train_pass_to(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int fi
             break;
         float complex z = sq_v34_eq_output(eq);
         float complex target = ref_next(f);
+        if (h < spoilt_until)
+            continue;   /* the symbols a lost packet spoils teach nothing and are not scored */
         if (unknown && r >= SQ_V34_S_BAR_SYMBOLS)
             target = sq_v34_decide(z, 4);
         float mu = !first ? MU_TRACK : r - from < FAST_SYMBOLS ? MU_FAST : MU_TRAIN;
