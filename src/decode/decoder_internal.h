@@ -481,6 +481,10 @@ typedef struct sq_v34_lane {
     long s_run_start;                /* the symbol the current run of S-like repeats began on */
     long s_best_start, s_best_len;   /* the longest run so far: S */
     long k_rev;                      /* the symbol (from the onset) S-bar starts on */
+    long s_gap_k;                    /* a gap in S once heard began near here (-1: none) ... */
+    int s_gap_over;                  /* ... and has passed */
+    long rev_lo, rev_hi;             /* S-bar's start searched for in [rev_lo, rev_hi] (a gap
+                                      * hid it or cut its reversal short); none when equal */
     float complex keep[SQ_V34_KEEP];
     uint8_t keep_gap[SQ_V34_KEEP];   /* 1 where a kept sample is spoilt by a gap (a lost packet) */
     sq_v34_eq eq;

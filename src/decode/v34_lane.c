@@ -289,6 +289,9 @@ static void start_receiver(sq_decoder *d)
     l->s_symbols = 0;
     l->s_run_start = l->s_best_start = l->s_best_len = 0;
     l->dip_start = 0;
+    l->s_gap_k = -1;
+    l->s_gap_over = 0;
+    l->rev_lo = l->rev_hi = 0;
     l->s_power = 0.0;
     l->j_open = 0;
     l->mp_open = 0;
@@ -323,12 +326,19 @@ static double lag_correlation(const float complex *hist, int lag)
 #define GAP_LEAD_SAMPLES (64 + FRONT_REACH + 16)
 #define DROPOUT_SAMPLES 16
 
+/* A gap that began after S's onset (the quiet before S is none) is passing: reach samples
+ * after its end too. */
+static int gap_inside(const sq_v34_lane *l, uint64_t reach)
+{
+    return (l->quiet >= GAP_MIN && l->n - l->quiet >= l->onset) ||
+           (l->n + GAP_SETTLE < l->gap_settled_at + reach && l->gap_began >= l->onset);
+}
+
 static void keep_half_sample(sq_v34_lane *l, uint64_t h, float complex y)
 {
-    /* in a gap that began after S's onset (the quiet before it is no gap), or as the front
-     * end's filter leaves it (the loud return was GAP_SETTLE before gap_settled_at) */
-    int gap = (l->quiet >= GAP_MIN && l->n - l->quiet >= l->onset) ||
-              (l->n + GAP_SETTLE < l->gap_settled_at + FRONT_REACH && l->gap_began >= l->onset);
+    /* in a gap, or as the front end's filter leaves it (the loud return was GAP_SETTLE before
+     * gap_settled_at) */
+    int gap = gap_inside(l, FRONT_REACH);
     l->keep[h % SQ_V34_KEEP] = y;
     l->keep_gap[h % SQ_V34_KEEP] = (uint8_t)gap;
     uint64_t lead = (uint64_t)ceil(2.0 * GAP_LEAD_SAMPLES / sq_v34_samples_per_symbol(l));
@@ -364,6 +374,27 @@ static long clean_scored(const sq_v34_lane *l)
     return clean;
 }
 
+/* S-bar starts on symbol `latest` or, when earliest < latest, on one from `earliest` on (the
+ * readings of the start-up then try each, REV_SEARCH_MAX at most: a gap ends the stretch after
+ * 70 ms, some 240 symbols): the samples are kept from here to choose one. */
+#define REV_SEARCH_CUT 4
+#define REV_SEARCH_MAX 400
+_Static_assert(2 * (REV_SEARCH_MAX + DECIDE_R_LATEST + SQ_V34_EQ_DELAY + SQ_V34_EQ_TAPS + 8) < SQ_V34_KEEP,
+               "every start searched for has its samples kept");
+
+static void reversal_found(sq_v34_lane *l, long latest, long earliest)
+{
+    l->k_rev = latest;
+    l->rev_lo = earliest < latest - REV_SEARCH_MAX ? latest - REV_SEARCH_MAX : earliest < latest ? earliest : latest;
+    l->rev_hi = latest;
+    /* where S's run of two-symbol repeats began (the correlation spans 2 symbols): after MD, S
+     * starts with no rise in power to find it by */
+    if (l->s_best_start > 2)
+        l->s_start = l->onset + (uint64_t)llround((double)(l->s_best_start - 2) * sq_v34_samples_per_symbol(l));
+    l->gain = (float)sqrt(2.0 * l->s_symbols / (l->s_power + 1e-30));
+    l->state = V34_KEEP;
+}
+
 /* A half-symbol sample from the front end. */
 static void half_sample(sq_decoder *d, float complex y)
 {
@@ -394,6 +425,16 @@ static void half_sample(sq_decoder *d, float complex y)
          * ends by the line, so its middle is 3.5 symbols after the reversal */
         if (sq_v34_in_gap(l)) {
             l->dip_start = 0;   /* a lost packet's zeros (and the line settling after) are no reversal */
+            if (l->s_gap_k < 0 && l->s_symbols >= S_MIN_SYMBOLS / 2 && gap_inside(l, GAP_SETTLE))
+                l->s_gap_k = k;
+        } else if (l->s_gap_k >= 0 && !l->s_gap_over) {
+            l->s_gap_over = 1;
+            if (rho2 <= S_RHO) {   /* the repeats are over: S-bar went by in the gap */
+                reversal_found(l, k - SQ_V34_S_BAR_SYMBOLS + 2,
+                               l->s_gap_k - (long)ceil(GAP_LEAD_SAMPLES / sq_v34_samples_per_symbol(l)) -
+                                   SQ_V34_S_BAR_SYMBOLS - 2);
+                return;
+            }
         } else if (l->s_symbols >= S_MIN_SYMBOLS && rho8 < REV_RHO) {
             if (!l->dip_start)
                 l->dip_start = k;
@@ -401,13 +442,10 @@ static void half_sample(sq_decoder *d, float complex y)
             long first = l->dip_start, last = k - 1;
             l->dip_start = 0;
             if (last - first + 1 >= REV_MIN_DIP) {
-                l->k_rev = (long)floor(0.5 * (double)(first + last) - 3.5 + 0.5);
-                /* where S's run of two-symbol repeats began (the correlation spans 2 symbols):
-                 * after MD, S starts with no rise in power to find it by */
-                if (l->s_best_start > 2)
-                    l->s_start = l->onset + (uint64_t)llround((double)(l->s_best_start - 2) * sq_v34_samples_per_symbol(l));
-                l->gain = (float)sqrt(2.0 * l->s_symbols / (l->s_power + 1e-30));
-                l->state = V34_KEEP;
+                long k_rev = (long)floor(0.5 * (double)(first + last) - 3.5 + 0.5);
+                /* after a gap in S the dip may be cut short: its middle is then no sure guide */
+                reversal_found(l, l->s_gap_k >= 0 ? k_rev + REV_SEARCH_CUT : k_rev,
+                               l->s_gap_k >= 0 ? k_rev - REV_SEARCH_CUT : k_rev);
             }
         }
         long s_max = l->v32 ? S_MAX_SYMBOLS_V32 : l->v90_analogue && l->ja_seen ? S_MAX_SYMBOLS_V90 : S_MAX_SYMBOLS;

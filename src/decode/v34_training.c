@@ -404,26 +404,80 @@ static int choose_unknown_after(sq_decoder *d)
     return 1;
 }
 
-/* Each reading trains a fresh equaliser in one fast pass over the kept samples; the one that
- * trains best (a wrong one stays near 0 dB) gets another fast pass and a slow one over the
- * same symbols, whose errors are its score. */
-void sq_v34_choose_reading(sq_decoder *d)
+/* The reading that trains best, each training a fresh equaliser in one fast pass over the
+ * kept samples (a wrong one stays near 0 dB): its SNR, and its known symbols and equaliser into
+ * ref, eq. */
+static double best_reading(sq_v34_lane *l, sq_v34_ref *ref, sq_v34_eq *eq)
 {
-    sq_v34_lane *l = &d->v34;
     double best_snr = -1e9;
     int readings = l->v32 ? 2 : SQ_V34_HYPOTHESES;
     for (int i = 0; i < readings; i++) {
         sq_v34_ref f;
-        sq_v34_eq eq;
+        sq_v34_eq e;
         reading_init(l, &f, i);
-        sq_v34_eq_init(&eq, l->gain);
-        double snr = train_pass(l, &f, &eq, 1);
+        sq_v34_eq_init(&e, l->gain);
+        double snr = train_pass(l, &f, &e, 1);
         if (snr > best_snr) {
             best_snr = snr;
-            l->ref = f;
-            l->eq = eq;
+            *ref = f;
+            *eq = e;
         }
     }
+    return best_snr;
+}
+
+/* Where a gap hid S-bar, or cut its reversal short: the readings at every REV_SEARCH_STEP-th
+ * start in [rev_lo, rev_hi], then at the starts next to the best; the start whose reading
+ * trains best is kept. The equaliser's span (20 symbols) can absorb a start up to ten symbols
+ * off by moving its weight to one end, and then trains nearly as well, so each start is marked
+ * down OFF_CENTRE_DB for every symbol its equaliser's weight sits off the middle tap. */
+#define REV_SEARCH_STEP 2
+#define OFF_CENTRE_DB 0.5
+
+static double off_centre_symbols(const sq_v34_eq *e)
+{
+    double sum = 0.0, moment = 0.0;
+    for (int i = 0; i < SQ_V34_EQ_TAPS; i++) {
+        double p = (double)crealf(e->taps[i] * conjf(e->taps[i]));
+        sum += p;
+        moment += p * i;
+    }
+    return sum > 0.0 ? fabs(moment / sum - 2.0 * SQ_V34_EQ_DELAY) / 2.0 : 0.0;
+}
+
+static void search_reversal(sq_v34_lane *l)
+{
+    double best_score = -1e9;
+    long best_k = l->rev_hi;
+    for (int pass = 0; pass < 2; pass++) {
+        long lo = pass ? best_k - REV_SEARCH_STEP + 1 : l->rev_lo, hi = pass ? best_k + REV_SEARCH_STEP - 1 : l->rev_hi;
+        for (long k = lo; k <= hi; k += pass ? 1 : REV_SEARCH_STEP) {
+            if (pass && k == best_k)
+                continue;
+            sq_v34_ref f;
+            sq_v34_eq eq;
+            l->k_rev = k;
+            double score = best_reading(l, &f, &eq) - OFF_CENTRE_DB * off_centre_symbols(&eq);
+            if (score > best_score) {
+                best_score = score;
+                best_k = k;
+                l->ref = f;
+                l->eq = eq;
+            }
+        }
+    }
+    l->k_rev = best_k;
+}
+
+/* The best reading (at the best start, where S-bar was not seen whole) gets another fast pass
+ * and a slow one over the same symbols, whose errors are its score. */
+void sq_v34_choose_reading(sq_decoder *d)
+{
+    sq_v34_lane *l = &d->v34;
+    if (l->rev_lo < l->rev_hi)
+        search_reversal(l);
+    else
+        (void)best_reading(l, &l->ref, &l->eq);
     (void)train_pass(l, &l->ref, &l->eq, 1);
     if (train_pass(l, &l->ref, &l->eq, 0) < MIN_SNR_DB) {   /* MD (10.1.3.5), say: another S follows */
         if (l->v90_analogue && l->ja_seen && !l->v32) {
