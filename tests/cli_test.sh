@@ -1191,6 +1191,35 @@ PY
         done
     done
 done
+# 20 ms lost in a V.90 digital modem's Sd or Ri (V.90 8.4.4, 8.6.4: a line at 1333 Hz that
+# ends in its reversal): the line was held to be one only with its reversal, so a gap on the
+# reversal (or one splitting the line, whose second part was then taken for Ri) lost Sd, and
+# with it the names of TRN1d, DIL and Ri, or lost Ri. The line is exactly periodic: one heard
+# again after a gap is the same line (negated where its reversal fell in the gap), and one
+# that ends in a gap is taken with no reversal.
+for seed in 3 4; do
+    "$SQ" gen v90_startup --snr 30 --seed $seed -o "$T/v90.wav" 2>"$T/err" && "$SQ" decode --json "$T/v90.wav" >"$T/v90.json" 2>>"$T/err" ||
+        bad "V.90 line lost: gen"
+    places=$(python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+sd, ri = [[e["reversals_s"][0] for e in ev if e["type"] == t][0] for t in ("v90_sd", "v90_ri")]
+print("sd-35:%.3f sd-15:%.3f sd-5:%.3f ri-15:%.3f" % (sd - 0.035, sd - 0.015, sd - 0.005, ri - 0.015))' "$T/v90.json")
+    for place in $places; do
+        python3 "$T/zero_info1.py" "$T/v90.wav" "$T/lost.wav" "${place#*:}" 1 20 &&
+            "$SQ" decode --json "$T/lost.wav" >"$T/lost.json" 2>>"$T/err"
+        python3 - "$T/lost.json" "$T/v90.json" <<'PY' && ok "V.90 line lost: seed $seed, ${place%%:*}" ||
+import json, sys
+ev, was = [[json.loads(l) for l in open(f)] for f in sys.argv[1:3]]
+seq = [e["type"] for e in ev if e["type"].startswith("v90_")]
+sd = lambda events: [e["t_s"] for e in events if e["type"] == "v90_sd"]
+ok = seq == ["v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_data"] and abs(sd(ev)[0] - sd(was)[0]) <= 0.002
+print("# events:", [(e["type"], round(e["t_s"], 3)) for e in ev])
+sys.exit(0 if ok else 1)
+PY
+            { bad "V.90 line lost: seed $seed, ${place%%:*}"; show "$T/lost.json" "$T/err"; }
+    done
+done
 # J' is the call modem's alone (V.34 11.4): an answerer's J fading out through a narrow band
 # (200-3600 Hz, 3200 baud on the low carrier) was once read as one.
 for band in 200-3600 250-3500; do

@@ -558,6 +558,8 @@ typedef struct sq_v90_run {
 typedef struct sq_v90_line {
     uint64_t start, end, reversal;   /* samples; reversal 0: none */
     size_t periods;
+    size_t quiet_after;              /* held: quiet periods since it broke (a gap, so far) ... */
+    size_t heard_after;              /* ... and others (one on each edge of a gap is part quiet) */
     double power;
     float last[6];                   /* its last period */
 } sq_v90_line;

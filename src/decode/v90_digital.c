@@ -31,6 +31,13 @@
 #define LINE_MERGE_PERIODS 6        /* a run broken for up to this long is one run (a reversal
                                      * through a line's response) */
 #define LINE_MIN_PERIODS 16         /* 12 ms: Sd is 48 ms, Ri at least 24 ms */
+/* A gap (a lost packet: a run of quiet periods) breaks a line for longer: the line is exactly
+ * periodic, so where it goes on after a gap it is the same run, negated if its reversal fell in
+ * the gap; where it does not, it ended in the gap, its reversal with it. */
+#define GAP_MIN_PERIODS 8           /* 6 ms */
+#define GAP_DROP 0.01               /* quiet: 20 dB under the line (on a stereo file, the other
+                                       side's echo taken out of a gap leaves a little there) */
+#define GAP_MAX_PERIODS 107         /* 80 ms: a stretch ends after 70 ms of quiet */
 #define WINDOW 800                  /* 100 ms correlated ... */
 #define MIN_LAG 24                  /* ... at lags of 3 ms ... */
 #define MAX_LAG 2048                /* ... to 256 ms */
@@ -115,9 +122,10 @@ static double period_cos(const float *p, const float *q)
 static void settle_line(sq_v90_reader *v)
 {
     sq_v90_line *r = &v->held;
-    if (r->periods >= LINE_MIN_PERIODS && r->reversal && v->n_lines < SQ_V90_MAX_RUNS)
+    int cut = r->quiet_after >= GAP_MIN_PERIODS;   /* it ended in a gap, its reversal maybe with it */
+    if (r->periods >= LINE_MIN_PERIODS && (r->reversal || cut) && v->n_lines < SQ_V90_MAX_RUNS)
         v->lines[v->n_lines++] = (sq_v90_run){ .start_s = seconds(r->start), .end_s = seconds(r->end),
-                                               .mark_s = seconds(r->reversal),
+                                               .mark_s = r->reversal ? seconds(r->reversal) : 0.0,
                                                .power = r->power / (double)(r->periods * PERIOD) };
     r->periods = 0;
 }
@@ -136,13 +144,26 @@ static void line_period(sq_v90_reader *v, uint64_t end)
         e += (double)p[k] * p[k];
     for (int k = 0; k < PERIOD / 2; k++)
         odd += ((double)p[k] + p[k + PERIOD / 2]) * ((double)p[k] + p[k + PERIOD / 2]);
-    int line = e >= v->floor_power * PERIOD && odd <= LINE_ODD_SHARE * e;
+    int quiet = e < v->floor_power * PERIOD, line = !quiet && odd <= LINE_ODD_SHARE * e;
+    if (held->periods && e < GAP_DROP * held->power / (double)held->periods)
+        quiet = 1;   /* for the gap's sake: the line's level gone */
     if (run->periods && (!line || period_cos(p, run->last) < LINE_STEADY_COS)) {
         settle_line(v);   /* the one before, if still held */
         *held = *run;
+        held->quiet_after = 0;
+        held->heard_after = 0;
         run->periods = 0;
     }
-    if (held->periods && end - held->end > (uint64_t)(LINE_MERGE_PERIODS + 1) * PERIOD)
+    if (held->periods && run->periods == 0 && !line) {
+        if (quiet && held->heard_after <= 1)
+            held->quiet_after++;
+        else
+            held->heard_after++;
+    }
+    /* the held line may go on after a gap: quiet periods since it broke (none heard but one at
+     * each edge) */
+    int in_gap = held->heard_after <= 2 && held->quiet_after > 0 && held->quiet_after <= GAP_MAX_PERIODS;
+    if (held->periods && end - held->end > (uint64_t)(LINE_MERGE_PERIODS + 1) * PERIOD && !in_gap)
         settle_line(v);
     if (!line)
         return;
@@ -150,10 +171,12 @@ static void line_period(sq_v90_reader *v, uint64_t end)
         /* (after its reversal the line only ends: Sd-bar and R-bar i are short) */
         double turn = held->periods && !held->reversal ? period_cos(p, held->last) : 0.0;
         if (turn >= LINE_STEADY_COS || turn <= LINE_REVERSED_COS) {   /* the held run goes on */
+            int after_gap = held->quiet_after >= GAP_MIN_PERIODS;
             *run = *held;
             held->periods = 0;
+            /* a reversal in a gap is placed where the line is heard again */
             if (turn <= LINE_REVERSED_COS && !run->reversal)
-                run->reversal = run->end;
+                run->reversal = after_gap ? end - PERIOD : run->end;
         } else {
             run->start = end - PERIOD;
             run->power = 0.0;
@@ -345,7 +368,7 @@ int sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel,
     ev.level_dbm0 = sq_power_to_dbm0(sd->power);
     ev.freq_hz = (double)SQ_PROCESSING_RATE_HZ / PERIOD;
     ev.fsk_channel = channel;
-    ev.n_reversals = 1;
+    ev.n_reversals = sd->mark_s > 0.0;   /* none heard where a gap took it */
     ev.reversals_s[0] = sd->mark_s;
     sq_event_pool_queue(&d->pool, &ev, -1);
     double next_s = dil ? dil->start_s : ri ? ri->start_s : end_s;
@@ -378,7 +401,7 @@ int sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel,
         ev.level_dbm0 = sq_power_to_dbm0(ri->power);
         ev.freq_hz = (double)SQ_PROCESSING_RATE_HZ / PERIOD;
         ev.on_s = 0.0;
-        ev.n_reversals = 1;
+        ev.n_reversals = ri->mark_s > 0.0;
         ev.reversals_s[0] = ri->mark_s;
         sq_event_pool_queue(&d->pool, &ev, -1);
         after_s = ri->end_s;
