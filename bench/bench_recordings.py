@@ -32,7 +32,9 @@ from zero of 2% of full scale (as some sound cards' inputs have), cut
 0.37 s later, mixed to one channel,
 20 ms lost at six places as VoIP packets are, zeroed or filled with a copy of the 20 ms
 before: seeded by the file's name), and 20 ms lost in the middle of each INFO1 (one frame,
-sent once, before all of a modem's training),
+sent once, before all of a modem's training), in the middle of each PP, ending 7 ms into each
+S-bar (whose reversal fixes the symbol count) and over the turn of each Sd and Ri (the V.90
+digital modem's lines, named by it),
 and for each change the bench prints in how many calls each phase still decodes: a decoder
 tuned to these files would fall apart here.
 Needs sox (to read the audio as 16-bit PCM). Only the standard library."""
@@ -177,6 +179,9 @@ VARIANTS = [
     ("20 ms lost 6 times", "lost packets"),
     ("... filled with a copy", "concealed packets"),
     ("20 ms lost in each INFO1", "lost in INFO1"),
+    ("... in each PP", "lost in PP"),
+    ("... ending 7 ms into S-bar", "lost at S-bar"),
+    ("... at Sd's and Ri's turn", "lost at a turn"),
 ]
 LOST_MS, LOST_COUNT = 20, 6
 
@@ -200,9 +205,19 @@ def lose_packets(src, dst, conceal, name):
         o.writeframes(x.tobytes())
 
 
-def lose_in_info1(squeal, src, dst):
-    """Copies a 16-bit WAV with LOST_MS zeroed in the middle of each INFO1 read with a good
-    CRC, on its channel only."""
+# Where a signal sent once, or a short one a start-up hangs on, is hit by a lost packet: the
+# start of the LOST_MS lost, from the event decoded without the loss (None: not this one).
+LOST_AT = {
+    "lost in INFO1": lambda e: (e["t_s"] + e["end_s"]) / 2 if e["type"] == "info1" and e["crc_ok"] else None,
+    "lost in PP": lambda e: (e["t_s"] + e["end_s"]) / 2 - LOST_MS / 2000 if e["type"] == "v34_pp" else None,
+    "lost at S-bar": lambda e: e["t_s"] - 0.013 if e["type"] == "v34_s_bar" else None,
+    "lost at a turn": lambda e: e["reversals_s"][0] - 0.015 if e["type"] in ("v90_sd", "v90_ri") and e.get("reversals_s") else None,
+}
+
+
+def lose_at(squeal, src, dst, where):
+    """Copies a 16-bit WAV with LOST_MS zeroed at each place LOST_AT[where] gives, on the
+    channel of the event it comes from."""
     out = subprocess.run([squeal, "decode", "--json", src], capture_output=True, text=True).stdout
     ev = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     with wave.open(src) as w:
@@ -210,9 +225,10 @@ def lose_in_info1(squeal, src, dst):
         x = array.array("h", w.readframes(w.getnframes()))
     ch, rate = params.nchannels, params.framerate
     for e in ev:
-        if e["type"] == "info1" and e["crc_ok"] and 1 <= e["ch"] <= ch:
-            at = int((e["t_s"] + e["end_s"]) / 2 * rate)
-            for i in range(at, min(at + LOST_MS * rate // 1000, len(x) // ch)):
+        t = LOST_AT[where](e)
+        if t is not None and 1 <= e.get("ch", 0) <= ch:
+            at = int(t * rate)
+            for i in range(max(at, 0), min(at + LOST_MS * rate // 1000, len(x) // ch)):
                 x[i * ch + e["ch"] - 1] = 0
     with wave.open(dst, "wb") as o:
         o.setparams(params)
@@ -266,13 +282,13 @@ def variants(squeal, files):
             junks, shares = 0, []
             for p in calls:
                 q = os.path.join(tmp, os.path.basename(p))
-                if effect in ("lost packets", "concealed packets", "echo", "lost in INFO1"):
+                if isinstance(effect, str):   # made here, not by sox alone
                     pcm = os.path.join(tmp, "pcm16.wav")
                     subprocess.run(["sox", p, "-b", "16", "-e", "signed-integer", pcm], check=True, capture_output=True)
                     if effect == "echo":
                         add_echo(pcm, q)
-                    elif effect == "lost in INFO1":
-                        lose_in_info1(squeal, pcm, q)
+                    elif effect in LOST_AT:
+                        lose_at(squeal, pcm, q, effect)
                     else:
                         lose_packets(pcm, q, effect == "concealed packets", os.path.basename(p))
                 else:   # -R: sox's dither the same every run, so two runs' rows compare
