@@ -1149,8 +1149,11 @@ done
 # unnamed (in phase 4, its MPs and E). Now they teach nothing and are not scored. And 20 ms lost
 # at the end of S, 3 to 23 ms before S-bar (phase 3's; the answerer's phase 4's too): S-bar
 # went by unseen in the gap, or its reversal was cut short. The start is now searched for
-# around the gap. Either way the whole start-up is named as without the loss, S-bar within
-# 2 ms of where it was. Places from the start-up's own events.
+# around the gap. And 20 ms over the caller's J' (16 bits between its J and its phase 4 TRN):
+# J was taken to end at its last pattern and phase 4 went unnamed; now TRN's start is
+# searched for after the gap. Either way the whole start-up is named as without the loss
+# (but for a J' lost), S-bar within 2 ms of where it was, J ending within 2 ms of where J'
+# began. Places from the start-up's own events.
 for role in caller answerer; do
     for seed in 3 4; do
         "$SQ" gen v34_startup --role "$role" --set symbol_rate=3200 --snr 30 --seed $seed -o "$T/st.wav" 2>"$T/err" &&
@@ -1165,18 +1168,20 @@ phase4 = [e for e in ev if e["type"] in ("v34_j_prime", "v34_s_bar")][-1]   # th
 print("pp:%.3f trn3:%.3f trn4:%.3f" % (first("v34_pp")["t_s"] + 0.035, first("v34_trn")["t_s"] + 0.005, phase4["end_s"] + 0.003))
 print(" ".join("s_bar-%d:%.3f" % (ms, s_bar[0] - ms / 1000) for ms in (23, 13, 3)))
 print("s_bar4-16:%.3f" % (s_bar[1] - 0.016) if len(s_bar) > 1 else "")
+j_prime = [e["t_s"] for e in ev if e["type"] == "v34_j_prime"]
+print(" ".join("j_prime-%d:%.3f" % (ms, j_prime[0] - ms / 1000) for ms in (18, 10, 2)) if j_prime else "")
 PY
 )
         for place in $places; do
             python3 "$T/zero_info1.py" "$T/st.wav" "$T/lost.wav" "${place#*:}" 1 20 &&
                 "$SQ" decode --json "$T/lost.wav" >"$T/lost.json" 2>>"$T/err"
-            python3 - "$T/lost.json" "$role" "$T/st.json" <<'PY' && ok "20 ms lost in training: $role, seed $seed, ${place%%:*}" ||
+            python3 - "$T/lost.json" "$role" "$T/st.json" "$place" <<'PY' && ok "20 ms lost in training: $role, seed $seed, ${place%%:*}" ||
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
-role = sys.argv[2]
+role, j_lost = sys.argv[2], sys.argv[4].startswith("j_prime")
 seq = [e["type"] for e in ev if e["type"].startswith("v34_") and e["type"] != "v34_data" or e["type"] == "mp"]
-want = (["v34_s", "v34_s_bar", "v34_pp", "v34_trn", "v34_j"] +
-        (["v34_j_prime"] if role == "caller" else ["v34_s", "v34_s_bar"]) + ["v34_trn", "mp", "mp", "v34_e"])
+want = (["v34_s", "v34_s_bar", "v34_pp", "v34_trn", "v34_j"] + (["v34_j_prime"] if role == "caller" and not j_lost else
+        [] if role == "caller" else ["v34_s", "v34_s_bar"]) + ["v34_trn", "mp", "mp", "v34_e"])
 ok = seq == want and all(m["max_call_to_answer_bps"] == 28800 for m in ev if m["type"] == "mp")
 data = [e for e in ev if e["type"] == "v34_data"]
 e_end = [e["end_s"] for e in ev if e["type"] == "v34_e"]
@@ -1184,6 +1189,10 @@ ok = ok and len(data) == 1 and e_end and abs(data[0]["t_s"] - e_end[0]) < 0.01
 s_bar = lambda events: [e["t_s"] for e in events if e["type"] == "v34_s_bar"]
 was = s_bar([json.loads(l) for l in open(sys.argv[3])])
 ok = ok and len(s_bar(ev)) == len(was) and all(abs(a - b) <= 0.002 for a, b in zip(s_bar(ev), was))
+if j_lost:
+    j_end = [e["end_s"] for e in ev if e["type"] == "v34_j"]
+    j_was = [e["t_s"] for e in map(json.loads, open(sys.argv[3])) if e["type"] == "v34_j_prime"]
+    ok = ok and len(j_end) == 1 and abs(j_end[0] - j_was[0]) <= 0.002
 print("# events:", [(e["type"], round(e["t_s"], 3)) for e in ev])
 sys.exit(0 if ok else 1)
 PY

@@ -502,7 +502,10 @@ typedef struct sq_v34_lane {
     int after_j;                     /* J' ended: a phase 4 TRN follows */
     int poly_known;                  /* whose scrambler the modem uses is settled */
     long test_r;                     /* testing what TRN after J' is: the first symbol tested */
-    long test_trn_r;                 /* ... and TRN's first */
+    long test_trn_r;                 /* ... and TRN's first (when known) */
+    long test_trn_lo;                /* TRN's first searched for from here to test_r (J' lost in
+                                      * a gap); test_trn_r when known */
+    long gap_r;                      /* the last symbol decided in a gap */
     float complex test_z[48];
     uint32_t last_bits;
     long bits_seen;

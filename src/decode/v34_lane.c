@@ -10,6 +10,7 @@
  * eight symbols back, fixes the symbol count. From there every symbol is known for a while,
  * and v34_training.c trains an equaliser on the readings of the start-up and follows TRN;
  * v34_sequences.c reads what comes after. Nothing is reported that a check has not confirmed. */
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 #include "dsp/cmplx.h"
@@ -292,6 +293,7 @@ static void start_receiver(sq_decoder *d)
     l->s_gap_k = -1;
     l->s_gap_over = 0;
     l->rev_lo = l->rev_hi = 0;
+    l->gap_r = LONG_MIN;
     l->s_power = 0.0;
     l->j_open = 0;
     l->mp_open = 0;

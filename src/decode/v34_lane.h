@@ -45,6 +45,8 @@ void sq_v34_choose_reading(sq_decoder *d);
 void sq_v34_train_symbol(sq_decoder *d, float complex z, long r);
 /* TRN's first symbols, held against its candidates (after J', or its scrambler unsettled). */
 void sq_v34_start_trn_test(sq_v34_lane *l, long r);
+/* ... from symbol r on, TRN's own start not known but at `earliest` or later (J' lost) */
+void sq_v34_search_trn(sq_v34_lane *l, long r, long earliest);
 void sq_v34_test_symbol(sq_decoder *d, float complex z, long r);
 
 /* v34_sequences.c */

@@ -253,6 +253,7 @@ static void keep_bit(sq_decoder *d, int b, long r)
 /* J's 16-bit pattern repeats until J' (the caller's) or silence (the answerer's); missing for
  * longer than a lost packet and the line settling after it, J has ended. */
 #define J_LOST_S 0.1
+#define J_GONE_SYMBOLS 48
 
 static void bit_in(sq_decoder *d, int b, long r)
 {
@@ -290,6 +291,15 @@ static void bit_in(sq_decoder *d, int b, long r)
         l->j_seen_r = r;
     } else if (l->j_open && last16 == (l->j_points == 16 ? SQ_V34_J16 : SQ_V34_J4)) {
         l->j_seen_r = r;
+    } else if (l->j_open && l->channel != 2 && l->gap_r > l->j_start_r && r - l->gap_r > J_GONE_SYMBOLS &&
+               r - l->j_seen_r > J_GONE_SYMBOLS) {
+        /* J's pattern (every 8 symbols or fewer) stopped, a gap (a lost packet) came since J
+         * began, and the line goes on: the call modem's J' (16 bits) may have been lost in it,
+         * TRN following from there (TRN lasts 512 T at least: it is tested at once) */
+        long since = l->gap_r - (long)(J_LOST_S * l->cand_rate[l->cand]);
+        l->after_j = 1;   /* (J stays open: where it ended is known once TRN is found) */
+        sq_v34_search_trn(l, r + 1, since > l->j_start_r ? since : l->j_start_r);
+        return;
     } else if (l->j_open && r - l->j_seen_r > (long)(J_LOST_S * l->cand_rate[l->cand])) {
         /* J's pattern has stopped, and no J' came, yet the line is not quiet: the far modem's
          * S and TRN over it (both sides on one channel). J ended with its last pattern; what
@@ -465,6 +475,8 @@ void sq_v34_decide_symbol(sq_decoder *d, float complex z, long r)
     l->decided[r & 31] = dec;
     if (!sq_v34_in_gap(l))
         sq_v34_eq_adapt(&l->eq, dec, MU_TRACK);
+    else
+        l->gap_r = r;
     if (l->v32) {
         v32_symbol_bits(d, dec, r);
         return;
