@@ -447,6 +447,7 @@ typedef struct sq_v34_lane {
                                       * modem: a Ja read where J would be says it is */
     uint64_t armed_n;                /* the sample it was last armed at */
     double phase4_to_s;              /* the end of the last MP or CP read (E follows the last) */
+    double phase4_rate, phase4_carrier;   /* ... and its symbol rate and carrier */
     sq_v32_diff diff32;
     int v32_sequences;               /* rate sequences this modem sent since armed */
     unsigned v32_last;               /* the last one read */
@@ -754,8 +755,9 @@ void sq_v34_lane_finish(sq_decoder *d);
 double sq_v34_lane_horizon_s(const sq_decoder *d, double now_s);
 /* 1 when the lane named a whole stretch (S to J) that spans [start_s, end_s], give or take
  * the 20 ms blocks another lane measures in. */
-/* The end of the last MP or CP the lane read, or of the one it is reading now (0: none). */
-double sq_v34_lane_phase4_to_s(const sq_decoder *d);
+/* The end of the last MP or CP the lane read, or of the one it is reading now (0: none), and
+ * its symbol rate and carrier. */
+double sq_v34_lane_phase4_to_s(const sq_decoder *d, double *symbol_rate, double *carrier_hz);
 int sq_v34_lane_read_whole(const sq_decoder *d, double start_s, double end_s);
 /* 1 when an E read after start_s ended phase 4: its end, the symbol rate and the carrier. */
 int sq_v34_lane_data_since(const sq_decoder *d, double start_s, double *data_s, double *symbol_rate, double *carrier_hz);

@@ -197,17 +197,23 @@ void sq_v34_close_mp(sq_decoder *d)
     sq_v34_lane *l = &d->v34;
     if (l->mp_open) {
         sq_event_pool_queue(&d->pool, &l->mp_ev, -1);
-        if (l->mp_ev.type == SQ_EVENT_MP || l->mp_ev.type == SQ_EVENT_V90_CP)
-            l->phase4_to_s = fmax(l->phase4_to_s, l->mp_ev.end_s);
+        if ((l->mp_ev.type == SQ_EVENT_MP || l->mp_ev.type == SQ_EVENT_V90_CP) && l->mp_ev.end_s > l->phase4_to_s) {
+            l->phase4_to_s = l->mp_ev.end_s;
+            l->phase4_rate = l->mp_ev.symbol_rate;
+            l->phase4_carrier = l->mp_ev.freq_hz;
+        }
     }
     l->mp_open = 0;
 }
 
-double sq_v34_lane_phase4_to_s(const sq_decoder *d)
+double sq_v34_lane_phase4_to_s(const sq_decoder *d, double *symbol_rate, double *carrier_hz)
 {
     const sq_v34_lane *l = &d->v34;
     int phase4 = l->mp_open && (l->mp_ev.type == SQ_EVENT_MP || l->mp_ev.type == SQ_EVENT_V90_CP);
-    return phase4 ? fmax(l->phase4_to_s, l->mp_ev.end_s) : l->phase4_to_s;
+    int open_later = phase4 && l->mp_ev.end_s > l->phase4_to_s;
+    *symbol_rate = open_later ? l->mp_ev.symbol_rate : l->phase4_rate;
+    *carrier_hz = open_later ? l->mp_ev.freq_hz : l->phase4_carrier;
+    return open_later ? l->mp_ev.end_s : l->phase4_to_s;
 }
 
 void sq_v34_end_stretch(sq_decoder *d, double end_s)

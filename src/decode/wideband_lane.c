@@ -368,9 +368,14 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
              * (a later one, after a dropout in data that was read, is only data): after the
              * last MP or CP read in it, when one was (E lost after it: E, B1 and data follow) */
             ev.training_inside = 1;
-            double phase4_s = sq_v34_lane_phase4_to_s(d);
-            if (phase4_s > ev.start_s && phase4_s < end_s - MIN_STRETCH_S)
+            double phase4_s = sq_v34_lane_phase4_to_s(d, &rate, &carrier);
+            if (phase4_s > ev.start_s && phase4_s < end_s - MIN_STRETCH_S) {
                 ev.start_s = phase4_s;
+                if (ev.type == SQ_EVENT_V34_DATA) {   /* the data after it: at that modulation */
+                    ev.symbol_rate = rate;
+                    ev.freq_hz = carrier;
+                }
+            }
         }
     }
     sq_event_pool_queue(&d->pool, &ev, -1);
