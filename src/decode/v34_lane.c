@@ -22,12 +22,6 @@
 #define POWER_SMOOTH (1.0 / 16.0)        /* ~2 ms */
 #define QUIET_AFTER 560                  /* 70 ms of quiet ends a stretch: up to three packets
                                           * lost on a VoIP call are a gap, not an end */
-#define QUIET_DROP 0.05                  /* quiet: 13 dB under the stretch (or under the floor) */
-/* A shorter gap inside a stretch (a packet lost on a VoIP call, a click of silence) leaves the
- * modem's timing and carrier as they were: the symbols it spoils, until the front end and the
- * equaliser's span are past it, neither adapt the equaliser nor count as TRN's misses. */
-#define GAP_MIN 16
-#define GAP_SETTLE 160
 #define LEVEL_SMOOTH (1.0 / 800.0)       /* the stretch's level, over ~100 ms */
 #define SCAN_EVERY 32                    /* S is looked for every 4 ms ... */
 #define RISE 4.0                         /* ... where the power rose 6 dB */
@@ -326,62 +320,6 @@ static double lag_correlation(const float complex *hist, int lag)
     return norm > 0.0 ? crealf(a) / norm : 0.0;
 }
 
-/* Kept half-symbol samples spoilt by a gap (a lost packet): those whose front-end filter
- * (FRONT_REACH samples either side) reached into it. The lane finds a gap once its 2 ms power
- * has fallen 13 dB and then GAP_MIN samples more, some 64 samples in: the kept samples of the
- * GAP_LEAD_SAMPLES before are marked then. */
-#define FRONT_REACH 48
-#define GAP_LEAD_SAMPLES (64 + FRONT_REACH + 16)
-#define DROPOUT_SAMPLES 16
-
-/* A gap that began after S's onset (the quiet before S is none) is passing: reach samples
- * after its end too. */
-static int gap_inside(const sq_v34_lane *l, uint64_t reach)
-{
-    return (l->quiet >= GAP_MIN && l->n - l->quiet >= l->onset) ||
-           (l->n + GAP_SETTLE < l->gap_settled_at + reach && l->gap_began >= l->onset);
-}
-
-static void keep_half_sample(sq_v34_lane *l, uint64_t h, float complex y)
-{
-    /* in a gap, or as the front end's filter leaves it (the loud return was GAP_SETTLE before
-     * gap_settled_at) */
-    int gap = gap_inside(l, FRONT_REACH);
-    l->keep[h % SQ_V34_KEEP] = y;
-    l->keep_gap[h % SQ_V34_KEEP] = (uint8_t)gap;
-    uint64_t lead = (uint64_t)ceil(2.0 * GAP_LEAD_SAMPLES / sq_v34_samples_per_symbol(l));
-    if (gap && h > 0 && !l->keep_gap[(h - 1) % SQ_V34_KEEP])
-        for (uint64_t b = 1; b <= lead && b <= h && b < SQ_V34_KEEP; b++)
-            l->keep_gap[(h - b) % SQ_V34_KEEP] = 1;
-}
-
-/* A gap may be starting that the lane has not found yet: the last DROPOUT_SAMPLES are as
- * quiet as a gap's, or the power has fallen under the gap's level, or a gap is passing. The
- * newest kept samples may then be spoilt unmarked. */
-static int gap_may_be_starting(const sq_v34_lane *l)
-{
-    double recent = 0.0;
-    for (uint64_t m = l->n - DROPOUT_SAMPLES; m < l->n; m++)
-        recent += (double)l->raw[m % SQ_V34_RAW] * l->raw[m % SQ_V34_RAW];
-    recent /= DROPOUT_SAMPLES;
-    return l->quiet > 0 || sq_v34_in_gap(l) || recent < l->floor_power || recent < QUIET_DROP * l->level;
-}
-
-/* The readings are scored on the symbols from DECIDE_R - SCORE_SPAN on that no gap spoilt
- * (the equaliser's line free of its samples, v34_training.c): how many there are so far. */
-static long clean_scored(const sq_v34_lane *l)
-{
-    uint64_t first = 2 * (uint64_t)(l->k_rev + SQ_V34_EQ_DELAY + DECIDE_R - SCORE_SPAN) + 1;
-    uint64_t spoilt_until = 0;
-    long clean = 0;
-    for (uint64_t j = first > SQ_V34_EQ_TAPS ? first - SQ_V34_EQ_TAPS : 0; j < l->half; j++) {
-        if (l->keep_gap[j % SQ_V34_KEEP])
-            spoilt_until = j + SQ_V34_EQ_TAPS;
-        clean += j >= first && (j & 1) && j >= spoilt_until;
-    }
-    return clean;
-}
-
 /* S-bar starts on symbol `latest` or, when earliest < latest, on one from `earliest` on (the
  * readings of the start-up then try each, REV_SEARCH_MAX at most: a gap ends the stretch after
  * 70 ms, some 240 symbols): the samples are kept from here to choose one. */
@@ -411,7 +349,7 @@ static void half_sample(sq_decoder *d, float complex y)
     l->hist[0] = y;
     uint64_t h = l->half++;
     if (l->state == V34_S || l->state == V34_KEEP)
-        keep_half_sample(l, h, y);
+        sq_v34_keep_half_sample(l, h, y);
     if (!(h & 1))
         return;
     long k = (long)(h / 2);
@@ -433,13 +371,13 @@ static void half_sample(sq_decoder *d, float complex y)
          * ends by the line, so its middle is 3.5 symbols after the reversal */
         if (sq_v34_in_gap(l)) {
             l->dip_start = 0;   /* a lost packet's zeros (and the line settling after) are no reversal */
-            if (l->s_gap_k < 0 && l->s_symbols >= S_MIN_SYMBOLS / 2 && gap_inside(l, GAP_SETTLE))
+            if (l->s_gap_k < 0 && l->s_symbols >= S_MIN_SYMBOLS / 2 && sq_v34_gap_inside(l, GAP_SETTLE))
                 l->s_gap_k = k;
         } else if (l->s_gap_k >= 0 && !l->s_gap_over) {
             l->s_gap_over = 1;
             if (rho2 <= S_RHO) {   /* the repeats are over: S-bar went by in the gap */
                 reversal_found(l, k - SQ_V34_S_BAR_SYMBOLS + 2,
-                               l->s_gap_k - (long)ceil(GAP_LEAD_SAMPLES / sq_v34_samples_per_symbol(l)) -
+                               l->s_gap_k - sq_v34_gap_lead_symbols(l) -
                                    SQ_V34_S_BAR_SYMBOLS - 2);
                 return;
             }
@@ -467,7 +405,7 @@ static void half_sample(sq_decoder *d, float complex y)
          * reading of known symbols is to be scored there, and CPt is read from the choice on */
         int cpt_follows = l->v90_analogue && l->ja_seen && !l->v32;
         if (r >= DECIDE_R_LATEST ||
-            (r >= DECIDE_R && (cpt_follows || (!gap_may_be_starting(l) && clean_scored(l) >= SCORE_SPAN))))
+            (r >= DECIDE_R && (cpt_follows || (!sq_v34_gap_may_be_starting(l) && sq_v34_clean_scored(l) >= SCORE_SPAN))))
             sq_v34_choose_reading(d);
         return;
     }
@@ -590,11 +528,6 @@ static void sample(sq_decoder *d, float x)
         }
         break;
     }
-}
-
-int sq_v34_in_gap(const sq_v34_lane *l)
-{
-    return l->quiet >= GAP_MIN || l->n < l->gap_settled_at;
 }
 
 void sq_v34_lane_process(sq_decoder *d, const float *x, size_t n)

@@ -11,6 +11,13 @@ enum { V34_IDLE = 0, V34_QUIET, V34_S, V34_KEEP, V34_TRAIN, V34_TEST, V34_DECIDE
 
 #define MU_TRACK 0.03f
 
+#define QUIET_DROP 0.05                  /* quiet: 13 dB under the stretch (or under the floor) */
+/* A shorter gap inside a stretch (a packet lost on a VoIP call, a click of silence) leaves the
+ * modem's timing and carrier as they were: the symbols it spoils, until the front end and the
+ * equaliser's span are past it, neither adapt the equaliser nor count as TRN's misses. */
+#define GAP_MIN 16
+#define GAP_SETTLE 160
+
 #define DECIDE_R 400                     /* symbols after the reversal when a reading is chosen */
 #define SCORE_SPAN 64                    /* over the last of them: in TRN, whichever phase */
 /* ... or later, where a gap (a lost packet) spoilt some of those or may be starting: as late
@@ -37,6 +44,18 @@ void sq_v34_look_again(sq_v34_lane *l);
 /* 1 while a short gap in the stretch (or the symbols just after it) passes: hold the
  * equaliser and the TRN's miss count. */
 int sq_v34_in_gap(const sq_v34_lane *l);
+
+/* v34_gaps.c */
+/* A gap that began after S's onset is passing, or ended under reach samples ago. */
+int sq_v34_gap_inside(const sq_v34_lane *l, uint64_t reach);
+/* Symbols back from where a gap is found to where it may have begun. */
+long sq_v34_gap_lead_symbols(const sq_v34_lane *l);
+/* Keeps half-symbol sample h (y), marked where a gap spoils it. */
+void sq_v34_keep_half_sample(sq_v34_lane *l, uint64_t h, float complex y);
+/* 1 when a gap may be starting that the lane has not found yet. */
+int sq_v34_gap_may_be_starting(const sq_v34_lane *l);
+/* How many kept symbols from DECIDE_R - SCORE_SPAN on no gap spoilt. */
+long sq_v34_clean_scored(const sq_v34_lane *l);
 
 /* v34_training.c */
 /* The kept samples reach DECIDE_R symbols after the reversal: choose the reading that trains. */
