@@ -173,7 +173,8 @@ void sq_v34_test_symbol(sq_decoder *d, float complex z, long r)
     for (long k = 0; k < TEST_SYMBOLS; k++)
         zpow += crealf(l->test_z[k] * conjf(l->test_z[k]));
     long best_start = l->test_trn_r;
-    for (long start = l->test_trn_lo; start <= (l->test_trn_lo < l->test_trn_r ? l->test_r : l->test_trn_r); start++)
+    int searched = l->test_trn_lo < l->test_trn_r;   /* TRN's start not known (J' lost) */
+    for (long start = l->test_trn_lo; start <= (searched ? l->test_r : l->test_trn_r); start++)
         for (int c = 0; c < 2; c++) {
             int points = phase3 ? 4 : (c ? 16 : 4), poly = phase3 ? c : l->ref.answer_poly;
             sq_v34_trn trn;
@@ -196,7 +197,6 @@ void sq_v34_test_symbol(sq_decoder *d, float complex z, long r)
             }
         }
     l->test_trn_r = best_start;
-    int searched = l->test_trn_lo < l->test_r;
     /* many starts tried, the best of them matches by chance more often */
     if (best < (searched ? TEST_SEARCH_MIN_CORR : TEST_MIN_CORR)) {
         if (searched && l->j_open) {   /* no TRN after J: J ended with its last pattern */
