@@ -35,12 +35,23 @@
 #define FILTERS (TONES * PROBES)
 #define BANKS ((FILTERS + 3) / 4)  /* of four filters side by side (goertzel8.h) */
 #define HARMONIC_BELOW_DB 15.0    /* a column's second harmonic at least this far under it */
+#define CROWDED_WITHIN_DB 6.0     /* a crowded window's pair this near a digit's: a chord */
+#define CROWDED_KEPT 16           /* crowded windows remembered: those from just before a digit
+                                     to its release, and a few more */
+
+/* A window whose strongest row and column were a key's, with another tone of a group too
+ * close to call. */
+typedef struct crowded_window {
+    uint64_t end;                 /* 0: none */
+    int key;                      /* row * 4 + column */
+    double low, high;             /* the row's and column's power in it */
+} crowded_window;
 
 struct sq_dtmf_rx {
     float coeff[BANKS * 4];       /* 2 cos(w), probe by probe: the twelve tones at their
                                    * nominal frequency (rows, columns, the columns' second
                                    * harmonics), then 1.5% below, then 1.5% above */
-    double ratio_others, twist_low, twist_high, ratio_harmonic, floor_power;
+    double ratio_others, twist_low, twist_high, ratio_harmonic, ratio_crowded, floor_power;
     float history[2 * HISTORY];   /* each sample twice, HISTORY apart: the last HISTORY
                                    * samples are always history[clock.head .. + HISTORY) */
     int skipped;                  /* the last window due was not looked at (idle: one in two) */
@@ -55,6 +66,8 @@ struct sq_dtmf_rx {
     int level_windows;
     uint64_t overtone_end;        /* the end of the last window that showed a key's pair but
                                      the column tone's harmonic too (0: none) */
+    crowded_window crowded[CROWDED_KEPT];   /* the last ones, oldest overwritten */
+    size_t crowded_next;
     sq_dtmf_digit queue[QUEUE];
     size_t q_head, q_len;
 };
@@ -76,6 +89,7 @@ int sq_dtmf_rx_create(sq_dtmf_rx **out)
     d->twist_low = pow(10.0, -TWIST_NORMAL_DB / 10.0);
     d->twist_high = pow(10.0, TWIST_REVERSE_DB / 10.0);
     d->ratio_harmonic = pow(10.0, -HARMONIC_BELOW_DB / 10.0);
+    d->ratio_crowded = pow(10.0, -CROWDED_WITHIN_DB / 10.0);
     d->floor_power = sq_dbm0_to_power(MIN_TONE_DBM0);
     *out = d;
     return SQ_OK;
@@ -90,6 +104,7 @@ void sq_dtmf_rx_reset(sq_dtmf_rx *d)
     d->twist_low = keep.twist_low;
     d->twist_high = keep.twist_high;
     d->ratio_harmonic = keep.ratio_harmonic;
+    d->ratio_crowded = keep.ratio_crowded;
     d->floor_power = keep.floor_power;
 }
 
@@ -133,18 +148,36 @@ static int worth_measuring(const sq_dtmf_rx *d, size_t back)
     return row >= floor && col >= floor && row + col >= 0.25 * MIN_SHARE * total;
 }
 
-/* Index of the strongest of four, if every other is OTHERS_BELOW_DB under it; else -1. */
-static int clear_winner(const double *p, double ratio_others)
+/* Index of the strongest of four. */
+static int strongest(const double *p)
 {
     int best = 0;
     for (int i = 1; i < 4; i++)
         if (p[i] > p[best])
             best = i;
+    return best;
+}
+
+/* Index of the strongest of four, if every other is OTHERS_BELOW_DB under it; else -1. */
+static int clear_winner(const double *p, double ratio_others)
+{
+    int best = strongest(p);
     double limit = p[best] * ratio_others;
     for (int i = 0; i < 4; i++)
         if (i != best && p[i] > limit)
             return -1;
     return best;
+}
+
+/* The window that ended `back` samples ago has a key's row and column as the strongest of
+ * their groups, over the floor, but another tone of a group too close to them to call: a
+ * chord (notes on a row, a column and another column) is this most of the time it sounds,
+ * and a key only in the windows where the third note fades. */
+static void note_crowded(sq_dtmf_rx *d, size_t back, const double *p)
+{
+    int row = strongest(p), col = strongest(p + 4);
+    if (p[row] >= d->floor_power && p[4 + col] >= d->floor_power)
+        d->crowded[d->crowded_next++ % CROWDED_KEPT] = (crowded_window){ d->n - back, row * 4 + col, p[row], p[4 + col] };
 }
 
 /* The digit this window shows, or '\0'. looked: the first look has passed it already. */
@@ -155,8 +188,10 @@ static char classify(sq_dtmf_rx *d, size_t back, int looked, double *low, double
     double p[TONES];
     double total = measure(d, back, p);
     int row = clear_winner(p, d->ratio_others), col = clear_winner(p + 4, d->ratio_others);
-    if (row < 0 || col < 0)
+    if (row < 0 || col < 0) {
+        note_crowded(d, back, p);
         return '\0';
+    }
     *low = p[row];
     *high = p[4 + col];
     if (*low < d->floor_power || *high < d->floor_power)
@@ -172,17 +207,41 @@ static char classify(sq_dtmf_rx *d, size_t back, int looked, double *low, double
     return DTMF_KEYS[row][col];
 }
 
+/* A window that showed key k's row and column crowded by a third tone ended at most two hops
+ * before the digit began, or since (as the overtones, below), with the pair as strong as in
+ * the digit (within CROWDED_WITHIN_DB; its mean powers low and high): a chord around it. An
+ * edge of a key, only partly in its window, smears into the tones beside it, but is weaker
+ * for it (a quarter of the power with half the window). */
+static int crowded_beside(const sq_dtmf_rx *d, int k, double low, double high)
+{
+    for (size_t i = 0; i < CROWDED_KEPT; i++) {
+        const crowded_window *w = &d->crowded[i];
+        if (w->end && w->key == k && w->end + 2 * HOP >= d->on.start_sample && w->low >= low * d->ratio_crowded &&
+            w->high >= high * d->ratio_crowded)
+            return 1;
+    }
+    return 0;
+}
+
 /* The digit is over: it ended with the last window that still showed it. It is a key's only
  * if no window from just before it to now showed its pair with an overtone: a note of music
  * on a row and a column frequency has overtones that come and go as its partials beat, and
  * between the windows that lose them it passed for a digit, taken and released again and
- * again ("111" from one chord: 5 in 8 h of the false-alarm bench's music, on four seeds). */
+ * again ("111" from one chord: 5 in 8 h of the false-alarm bench's music, on four seeds).
+ * Nor if a window as near showed its row and column crowded by a third tone: a key's tones
+ * start from what was before them and stop, and the windows at its edges hold part of it
+ * and part of that, not its pair and another tone of a group close to them, which a chord
+ * holds for as long as it sounds (one on 770, 1209 and 1477 Hz, the last 6-12 dB down, was
+ * key 4 for the two windows where that note was quietest: 38 ms in the bench's 8 h). */
 static void release(sq_dtmf_rx *d)
 {
     d->on.low_dbm0 = sq_power_to_dbm0(d->low_sum / d->level_windows);
     d->on.high_dbm0 = sq_power_to_dbm0(d->high_sum / d->level_windows);
     int overtones = d->overtone_end && d->overtone_end + 2 * HOP >= d->on.start_sample;
-    if (!overtones && d->q_len < QUEUE)
+    int row = 0, col = 0;
+    (void)dtmf_key_position(d->on.digit, &row, &col);
+    int crowded = crowded_beside(d, row * 4 + col, d->low_sum / d->level_windows, d->high_sum / d->level_windows);
+    if (!overtones && !crowded && d->q_len < QUEUE)
         d->queue[(d->q_head + d->q_len++) % QUEUE] = d->on;
     d->current = '\0';
 }
