@@ -29,7 +29,8 @@ other channel then only 8-9 dB under it), 20 and 15 dB of crosstalk between the 
 15 dB down through a hybrid-like response 60 and 110 ms late (as SIP ATAs return it), the
 telephone band's edges (two-pole high-pass at 300 Hz and low-pass at 3400 Hz), an offset
 from zero of 2% of full scale (as some sound cards' inputs have), cut
-0.37 s later, mixed to one channel,
+0.37 s later, mixed to one channel evenly and with either side 10 dB over the other (as a
+recording made at one end has them),
 20 ms lost at six places as VoIP packets are, zeroed or filled with a copy of the 20 ms
 before: seeded by the file's name), and 20 ms lost in the middle of each INFO1 (one frame,
 sent once, before all of a modem's training), in the middle of each PP, ending 7 ms into each
@@ -176,6 +177,8 @@ VARIANTS = [
     ("2% off zero", ["dcshift", "0.02"]),
     ("starts 0.37 s later", ["trim", "2963s"]),
     ("both sides on one channel", ["remix", "1,2"]),
+    ("one channel, ch1 10 dB up", ["remix", "1v1,2v0.316"]),
+    ("one channel, ch2 10 dB up", ["remix", "1v0.316,2v1"]),
     ("20 ms lost 6 times", "lost packets"),
     ("... filled with a copy", "concealed packets"),
     ("20 ms lost in each INFO1", "lost in INFO1"),

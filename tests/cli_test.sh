@@ -919,6 +919,51 @@ PY
 done
 [ $found -eq 1 ] || skipped 1 "no V.90 calls under $REC/real-calls"
 
+# Both modems on one channel, as a recording made at one end has them: each real V.90 call
+# mixed down with the digital modem's channel 10 dB over the analogue one's. The digital
+# modem's Sd, TRN1d, DIL to its Ri, Ri and data are named as on its own channel: neither the
+# analogue modem's tone A between the two INFO1s (taken for a retrain) nor its phase 2
+# tones before Sd (periodic, taken for a V.34 modem's S) hides them, and DIL runs on under
+# the analogue modem's phase 4 to Ri.
+found=0
+for f in "$REC"/real-calls/*.wav; do
+    [ -f "$f" ] || continue
+    "$SQ" decode --json "$f" >"$T/v90.json" 2>/dev/null
+    digital=$(python3 -c 'import json,sys; print(next((e["ch"] for e in map(json.loads, open(sys.argv[1])) if e["type"] == "v90_sd"), 0))' "$T/v90.json")
+    [ "$digital" != 0 ] || continue
+    found=1
+    if [ "$digital" = 1 ]; then mix=1v1,2v0.316; else mix=1v0.316,2v1; fi
+    sox "$f" "$T/mono.wav" remix $mix && "$SQ" decode --json "$T/mono.wav" >"$T/mono.json" 2>&1
+    python3 - "$T/mono.json" <<'PY' && ok "$(basename "$f") on one channel: the digital modem's phase 3 and 4" || { bad "one channel: $f"; show "$T/mono.json"; }
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+got = {t: [e for e in ev if e["type"] == t] for t in ("v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_data")}
+print("# one channel:", {t: [(e["t_s"], e["end_s"]) for e in v] for t, v in got.items()})
+ok = all(len(v) == 1 for v in got.values())
+sys.exit(0 if ok and abs(got["v90_dil"][0]["end_s"] - got["v90_ri"][0]["t_s"]) < 0.01 else 1)
+PY
+done
+[ $found -eq 1 ] || skipped 1 "no V.90 calls under $REC/real-calls"
+
+# ... and each V.34 call mixed down evenly: both modems' INFO1, read with a good CRC (the
+# second had been lost where the first modem's transmission kept its lane resting)
+found=0
+for f in "$REC"/real-calls/*.wav "$REC"/goughlui_v34*.wav; do
+    [ -f "$f" ] || continue
+    "$SQ" decode --json "$f" >"$T/v34.json" 2>/dev/null
+    grep -q '"type":"mp"' "$T/v34.json" || continue
+    found=1
+    sox "$f" "$T/mono.wav" remix 1v0.707,2v0.707 && "$SQ" decode --json "$T/mono.wav" >"$T/mono.json" 2>&1
+    python3 - "$T/mono.json" <<'PY' && ok "$(basename "$f") on one channel: both INFO1s" || { bad "one channel INFO1: $f"; show "$T/mono.json"; }
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+info1 = [(e["chan"], e["crc_ok"]) for e in ev if e["type"] == "info1"]
+print("# INFO1s:", info1)
+sys.exit(0 if {c for c, good in info1 if good} == {1, 2} else 1)
+PY
+done
+[ $found -eq 1 ] || skipped 1 "no V.34 calls under $REC"
+
 # one side of a V.22bis call with no V.8 (sim --answer-tone ans): the caller's S1 is the first
 # thing it sends, and its side alone decodes at 2400 bit/s as it does in the whole line
 (cd "$T" && "$SQ" sim --answer-tone ans --wav plain --send /etc/hostname >/dev/null 2>&1) &&

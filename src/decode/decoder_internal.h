@@ -706,8 +706,9 @@ int sq_phase2_lanes_own_side(const sq_decoder *d);
 int sq_phase2_lanes_digital_side(const sq_decoder *d);
 /* A wideband signal named over [start_s, end_s]: it covers both lanes' bands. */
 void sq_phase2_lanes_note_span(sq_decoder *d, double start_s, double end_s);
-/* The start of a tone A or B that began after t_s and is still sounding, or -1. */
-double sq_phase2_lanes_tone_since(const sq_decoder *d, double t_s);
+/* The start of a tone A or B that began after t_s and is still sounding, or -1: the channel's
+ * own (1: the caller's tone B, 2: the answerer's tone A; 0: either), or this side's. */
+double sq_phase2_lanes_tone_since(const sq_decoder *d, double t_s, int channel);
 
 /* On the zeroed lane of a new decoder. */
 void sq_unnamed_lane_init(sq_unnamed_lane *l);
@@ -780,5 +781,9 @@ void sq_v90_reader_destroy(sq_decoder *d);
 
 /* 1 while a modem's training or data (after its INFO1 or V.32 S) is sounding */
 int sq_wideband_lane_transmitting(const sq_decoder *d);
+/* ... and keeps the phase 2 lane of channel's modem (1 the caller's, 2 the answerer's) resting:
+ * not, with both modems on the channel, the other modem's, whose tone and INFO1 follow the
+ * first INFO1 within OTHER_INFO1_WITHIN_S (V.34 11.2.1.2.8-9). */
+int sq_wideband_lane_masks_phase2(const sq_decoder *d, int channel);
 
 #endif

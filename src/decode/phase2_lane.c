@@ -590,8 +590,9 @@ static void replay(void *ctx, void *rx, const float *x, size_t n)
 
 void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n)
 {
-    int other = other_data_on(d), training = sq_wideband_lane_transmitting(d);
+    int other = other_data_on(d);
     for (int i = 0; i < 2; i++) {
+        int training = sq_wideband_lane_masks_phase2(d, i + 1);
         /* the guard's power over this chunk, for tone A's check, from the band watch */
         lane_ctx c = { .d = d, .l = &d->phase2[i], .guard = sq_band_watch_peak(&d->watch, d->guard_band),
                        .other_band = sq_band_watch_peak(&d->watch, d->phase2[1 - i].band),
@@ -709,14 +710,18 @@ void sq_phase2_lanes_note_span(sq_decoder *d, double start_s, double end_s)
         remember_span(&d->phase2[i], start_s, end_s);
 }
 
-double sq_phase2_lanes_tone_since(const sq_decoder *d, double t_s)
+double sq_phase2_lanes_tone_since(const sq_decoder *d, double t_s, int channel)
 {
     /* In a retrain both modems go back to phase 2 (V.34 11.x): this side's own tone starts
      * again. The far modem's tone heard as an echo, once this side's INFO1 masks it no
-     * more, is not a retrain. */
-    int own = sq_phase2_lanes_own_side(d);
+     * more, is not a retrain; nor, with both modems on the channel (the wideband lane names a
+     * channel only then), is the other modem's tone between the two INFO1s (V.34
+     * 11.2.1.2.8-9: the answerer sends tone A until it has the caller's INFO1c, then its
+     * INFO1a), which
+     * had ended a V.90 digital caller's transmission before its Sd. */
+    int own = sq_phase2_lanes_own_side(d), side = own != 0 ? own : channel;
     for (int i = 0; i < 2; i++)
-        if ((own == 0 || own == i + 1) && d->phase2[i].tone_open && to_s(d->phase2[i].run_start) > t_s)
+        if ((side == 0 || side == i + 1) && d->phase2[i].tone_open && to_s(d->phase2[i].run_start) > t_s)
             return to_s(d->phase2[i].run_start);
     return -1.0;
 }

@@ -347,17 +347,34 @@ int sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel,
     settle_line(v);
     /* Sd opens the digital modem's phase 3, before any DIL; without it nothing is named */
     const sq_v90_run *sd = v->n_lines ? &v->lines[0] : NULL, *ri = NULL, *dil = NULL;
-    if (!sd || sd->start_s < start_s - BLOCK_S || sd->end_s > end_s || periodic_before(v, sd))
+    if (!sd || sd->start_s < start_s - BLOCK_S || sd->end_s > end_s || (!d->both_sides && periodic_before(v, sd)))
         return 0;
     for (size_t i = 0; i < v->n_lines && !ri; i++)
         if (v->lines[i].start_s > sd->end_s && v->lines[i].end_s <= end_s)
             ri = &v->lines[i];
+    sq_v90_run dil_run;
     for (size_t i = 0; i < v->n_periodic && !dil; i++)
-        if (v->periodic[i].start_s >= sd->end_s && (!ri || v->periodic[i].end_s <= ri->start_s + PERIODIC_GAP_S))
-            dil = &v->periodic[i];
+        if (v->periodic[i].start_s >= sd->end_s && (!ri || v->periodic[i].end_s <= ri->start_s + PERIODIC_GAP_S)) {
+            /* DIL is one sequence sent over and over until Ri: later runs of its period are more
+             * of it, broken where the other modem (on one channel: its phase 4) drowned it */
+            dil_run = v->periodic[i];
+            for (size_t j = i + 1; j < v->n_periodic; j++) {
+                const sq_v90_run *more = &v->periodic[j];
+                if (fabs(more->mark_s - dil_run.mark_s) < 0.5 / SQ_PROCESSING_RATE_HZ &&
+                    (!ri || more->end_s <= ri->start_s + PERIODIC_GAP_S)) {
+                    dil_run.end_s = more->end_s;
+                    dil_run.power += more->power;
+                    dil_run.windows += more->windows;
+                }
+            }
+            dil = &dil_run;
+        }
     /* with both modems on one channel the analogue modem's Ja can hide Sd, and a line taken
      * for it then would be Ri, with nothing of phase 3 after it: a DIL or an Ri after it
-     * (with no DIL asked for, Ri follows TRN1d and Jd) is asked for */
+     * (with no DIL asked for, Ri follows TRN1d and Jd) is asked for. That, not the periodic
+     * signals before it, tells it from a V.34 modem's: the other modem's are there at any
+     * level (a V.92 analogue modem's tone A, 13 dB under the digital one's Sd, had hidden the
+     * whole of its phase 3 and 4) */
     if (d->both_sides && !dil && !ri)
         return 0;
     sq_event ev;

@@ -389,13 +389,21 @@ static void end_transmission(sq_decoder *d, sq_wideband_lane *l, double end_s)
     sq_v90_reader_stop(d);
 }
 
+/* Both modems on one channel: the other modem's INFO1 this soon after the first one's ends
+ * the same phase 2 (V.34 11.2.1.2.8-9: tone A until the caller's INFO1c, then INFO1a), and
+ * what was heard between them is that phase's end (its tones and the other INFO1), not the
+ * first modem's training. */
+#define OTHER_INFO1_WITHIN_S 1.0
+
 static void transmission_block(sq_decoder *d, sq_wideband_lane *l, double block_start_s, double power)
 {
     if (!l->after_info1 || block_start_s < l->tx_last_s)
         return;
     if (l->from_probe && sq_v90_reader_in_phase3(d))
         l->from_probe = 0;   /* Sd: the digital modem's phase 3, as after its INFO1 */
-    double tone_s = sq_phase2_lanes_tone_since(d, l->tx_start_s);
+    /* with both modems on the channel, the other one's tone A or B before its INFO1 is phase 2 */
+    int side = d->both_sides && block_start_s - l->armed_s < OTHER_INFO1_WITHIN_S ? l->info1_channel : 0;
+    double tone_s = sq_phase2_lanes_tone_since(d, l->tx_start_s, side);
     if (tone_s >= 0.0 && !l->from_probe) {   /* a retrain: phase 2 again (after line probing, the
                                                 rest of phase 2: an INFO1 may end in its tone) */
         end_transmission(d, l, fmin(l->tx_last_s, tone_s));
@@ -598,11 +606,6 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
     }
 }
 
-/* Both modems on one channel: the other modem's INFO1 this soon after the first one's ends
- * the same phase 2 (V.34 10.1.2.3: tone B, then INFO1a), and what was heard between them is
- * that phase's end (its tones and the other INFO1), not the first modem's training. */
-#define OTHER_INFO1_WITHIN_S 1.0
-
 void sq_wideband_lane_info1(sq_decoder *d, double end_s, int channel, int digital, double info1_dbm0)
 {
     sq_wideband_lane *l = &d->wideband;
@@ -675,4 +678,12 @@ int sq_wideband_lane_transmitting(const sq_decoder *d)
 {
     const sq_wideband_lane *l = &d->wideband;
     return l->after_info1 && !l->from_probe && l->heard && l->quiet == 0;
+}
+
+int sq_wideband_lane_masks_phase2(const sq_decoder *d, int channel)
+{
+    const sq_wideband_lane *l = &d->wideband;
+    double now_s = (double)d->samples / SQ_PROCESSING_RATE_HZ;
+    return sq_wideband_lane_transmitting(d) &&
+           !(d->both_sides && channel != l->info1_channel && now_s - l->armed_s < OTHER_INFO1_WITHIN_S);
 }
