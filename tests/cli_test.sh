@@ -636,6 +636,30 @@ PY
 done
 [ $found -eq 1 ] || skipped 2 "no V.32bis call under $REC/real-calls"
 
+# V.32bis data at 14400 bit/s carries its symbol SNR, measured on its first second (B1 sets
+# the grid's scale): each side's is one a 14400 bit/s call can run at (18 dB or more), and
+# white noise added 40 dB under full scale takes a decibel or more off both
+found=0
+for f in "$REC"/real-calls/*.wav; do
+    [ -f "$f" ] || continue
+    "$SQ" decode --json "$f" >"$T/v32.json" 2>/dev/null
+    grep -q '"type":"v32_e".*"rate_bps":14400' "$T/v32.json" || continue
+    found=1
+    sox -R -n -r 8000 -c 2 -b 16 "$T/wn.wav" synth 40 whitenoise vol 0.01 &&
+        sox -m -v 1 "$f" -v 1 "$T/wn.wav" "$T/v32n.wav" trim 0 "$(soxi -D "$f")" &&
+        "$SQ" decode --json "$T/v32n.wav" >"$T/v32n.json" 2>&1
+    python3 - "$T/v32.json" "$T/v32n.json" <<'PY' && ok "$(basename "$f"): V.32bis data's symbol SNR, and lower in noise" || { bad "V.32bis data SNR: $f"; show "$T/v32.json" "$T/v32n.json"; }
+import json, sys
+def snr(path):
+    return {e["ch"]: e.get("snr_db") for e in map(json.loads, open(path)) if e["type"] == "v32_data"}
+clean, noisy = snr(sys.argv[1]), snr(sys.argv[2])
+print("# data SNR, clean:", clean, "with noise:", noisy)
+sys.exit(0 if sorted(clean) == [1, 2] and all(clean[c] is not None and clean[c] >= 18 and noisy.get(c) is not None
+                                              and noisy[c] <= clean[c] - 1 for c in clean) else 1)
+PY
+done
+[ $found -eq 1 ] || skipped 1 "no V.32bis call at 14400 bit/s under $REC/real-calls"
+
 # Both sides of a call on one channel (a recording off the line):
 # - V.34: the answerer's J ends where its pattern stops (the caller's S comes over it), not at
 #   the file's end (before, J was read on for 3 to 15 s, to the end of the recording, through

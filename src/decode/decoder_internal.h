@@ -541,6 +541,12 @@ typedef struct sq_v34_lane {
     int read_since_sync;              /* a sequence was read since the last sync */
     long idle_symbols;               /* decided since TRN with nothing found */
     double data_from_s;              /* the last E read ended here: data follows */
+    /* V.32bis at 14400 or 12000 bit/s: the data's first symbols sliced to its constellation */
+    long data_snr_left;              /* symbols still to measure (0: not measuring) */
+    int data_rate;                   /* bit/s, from E */
+    double data_err, data_power;     /* summed over the measured symbols */
+    float data_scale;                /* to the constellation's grid, from B1's mean power */
+    double data_snr_db;              /* the result, for the data from data_from_s (0: none) */
     double read_from_s, read_to_s;   /* the last stretch named whole, S to J (phase 3) */
     double trn_err;                  /* smoothed |error|^2 against TRN's known symbols */
     double trn_err_snap, trn_err_old;   /* it 0-31 and 32-63 symbols ago */
@@ -762,6 +768,8 @@ double sq_v34_lane_phase4_to_s(const sq_decoder *d, double *symbol_rate, double 
 int sq_v34_lane_read_whole(const sq_decoder *d, double start_s, double end_s);
 /* 1 when an E read after start_s ended phase 4: its end, the symbol rate and the carrier. */
 int sq_v34_lane_data_since(const sq_decoder *d, double start_s, double *data_s, double *symbol_rate, double *carrier_hz);
+/* The symbol SNR measured on the first second of the V.32bis data from data_s (0: none). */
+double sq_v34_lane_data_snr_db(const sq_decoder *d, double data_s);
 void sq_v34_lane_destroy(sq_decoder *d);
 
 int sq_v90_reader_create(sq_decoder *d);

@@ -233,6 +233,7 @@ void sq_v34_end_stretch(sq_decoder *d, double end_s)
         l->read_to_s = end_s;
     }
     l->j_open = 0;
+    l->data_snr_left = 0;   /* a measurement of data cut short says nothing */
     sq_v34_close_mp(d);
     l->state = V34_QUIET;
     l->level = 0.0;
@@ -301,6 +302,7 @@ static void start_receiver(sq_decoder *d)
     l->mp_collecting = 0;
     l->after_j = 0;
     l->timing_on = 0;
+    l->data_snr_left = 0;
     memset(l->hist, 0, sizeof l->hist);
     l->state = V34_S;
 }
@@ -506,7 +508,7 @@ static void sample(sq_decoder *d, float x)
             l->scan_until = n + (uint64_t)(SCAN_FOR_S * SQ_PROCESSING_RATE_HZ);
             break;
         }
-        if (l->state >= V34_TRAIN && l->state <= V34_DECIDE && l->power > TAKEOVER_RISE * l->level) {
+        if (l->state >= V34_TRAIN && l->state <= V34_DECIDE && l->data_snr_left == 0 && l->power > TAKEOVER_RISE * l->level) {
             sq_v34_end_stretch(d, (double)n / SQ_PROCESSING_RATE_HZ);
             sq_v34_look_again(l);
             break;
@@ -557,6 +559,12 @@ int sq_v34_lane_data_since(const sq_decoder *d, double start_s, double *data_s, 
     *symbol_rate = l->cand_rate[l->cand];
     *carrier_hz = l->cand_carrier[l->cand];
     return 1;
+}
+
+double sq_v34_lane_data_snr_db(const sq_decoder *d, double data_s)
+{
+    const sq_v34_lane *l = &d->v34;
+    return l->data_from_s == data_s && l->data_snr_left == 0 ? l->data_snr_db : 0.0;
 }
 
 int sq_v34_lane_read_whole(const sq_decoder *d, double start_s, double end_s)
