@@ -17,7 +17,7 @@
 #define V90_PHASE4_WITHIN_S 10.0   /* Sd and TRN1d (up to 4.5 s, 9.3.2.7) and DIL's 5 s after Ja */
 #define DATA_SCALE_SYMBOLS 256     /* V.32bis's B1 (5.4) */
 #define DATA_SNR_SYMBOLS 2400      /* 1 s of V.32bis data */
-/* The equaliser's step on data decisions: a third of training's, as one in twenty of the
+/* The equaliser's step on data decisions: a third of training's, as about one in forty of the
  * 128-point decisions at 24 dB is wrong (the V.22bis receiver likewise steps less in data) */
 #define MU_DATA 0.01f
 
