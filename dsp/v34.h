@@ -44,7 +44,11 @@ void sq_v34_front_destroy(sq_v34_front *f);
 
 typedef struct sq_v34_eq {
     float complex taps[SQ_V34_EQ_TAPS];
-    float complex line[SQ_V34_EQ_TAPS]; /* the newest half-symbol sample first */
+    /* the last SQ_V34_EQ_TAPS half-symbol samples, the newest first, from line[pos]: each is
+     * written twice, at pos and pos + SQ_V34_EQ_TAPS, so they are always in one run without
+     * moving the others along (sq_v34_eq_line) */
+    float complex line[2 * SQ_V34_EQ_TAPS];
+    int pos;
     float complex derotated;            /* the last output */
     float complex rotation;             /* e^{j phase}: the carrier loop's phase */
     double freq;                        /* and its frequency, radians a symbol */
@@ -54,6 +58,12 @@ typedef struct sq_v34_eq {
     double timing;                      /* from the last adapt: how far later (half-symbols)
                                          * the samples should have been taken */
 } sq_v34_eq;
+
+/* The equaliser's line, the newest sample first (SQ_V34_EQ_TAPS of them). */
+static inline const float complex *sq_v34_eq_line(const sq_v34_eq *e)
+{
+    return &e->line[e->pos];
+}
 
 /* Starts with a single centre tap of gain `gain`. */
 void sq_v34_eq_init(sq_v34_eq *e, float gain);

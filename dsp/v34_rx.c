@@ -152,8 +152,8 @@ void sq_v34_eq_init(sq_v34_eq *e, float gain)
 
 void sq_v34_eq_push(sq_v34_eq *e, float complex y)
 {
-    memmove(e->line + 1, e->line, (SQ_V34_EQ_TAPS - 1) * sizeof e->line[0]);
-    e->line[0] = y;
+    e->pos = e->pos > 0 ? e->pos - 1 : SQ_V34_EQ_TAPS - 1;
+    e->line[e->pos] = e->line[e->pos + SQ_V34_EQ_TAPS] = y;
 }
 
 /* The products below are written out in real arithmetic on four floats at a time: two
@@ -190,7 +190,7 @@ static float complex dot_interleaved(const float *a, const float *b, int n)
 
 float complex sq_v34_eq_output(sq_v34_eq *e)
 {
-    e->derotated = dot_interleaved((const float *)e->taps, (const float *)e->line, SQ_V34_EQ_TAPS) * conjf(e->rotation);
+    e->derotated = dot_interleaved((const float *)e->taps, (const float *)sq_v34_eq_line(e), SQ_V34_EQ_TAPS) * conjf(e->rotation);
     return e->derotated;
 }
 
@@ -202,7 +202,7 @@ float complex sq_v34_eq_output(sq_v34_eq *e)
 static double timing_gradient(sq_v34_eq *e, float complex err)
 {
     /* taps 1 .. SQ_V34_EQ_TAPS - 2 against (line[i - 1] - line[i + 1]) / 2 */
-    const float *line = (const float *)e->line;
+    const float *line = (const float *)sq_v34_eq_line(e);
     float dx[EQ_FLOATS - 4];
     for (int f = 0; f < EQ_FLOATS - 4; f += 4)
         sq_v4f_store(dx + f, 0.5f * (sq_v4f_load(line + f) - sq_v4f_load(line + f + 4)));
@@ -217,7 +217,7 @@ void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu)
 {
     float complex err = target - e->derotated;
     float *taps = (float *)e->taps;
-    const float *line = (const float *)e->line;
+    const float *line = (const float *)sq_v34_eq_line(e);
     sq_v4f part0 = { 0 }, part1 = { 0 };
     for (int f = 0; f < EQ_FLOATS; f += 8) {
         sq_v4f l0 = sq_v4f_load(line + f), l1 = sq_v4f_load(line + f + 4);

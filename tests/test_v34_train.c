@@ -7,6 +7,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dsp/cmplx.h"
+#include "dsp/ls_fit.h"
 #include "dsp/v34.h"
 #include "src/decode/decoder_internal.h"
 #include "src/proto/v32_train.h"
@@ -41,6 +43,50 @@ START_TEST(test_scrambler_round_trip)
             differ += sq_v34_scramble(&a, 1) != sq_v34_scramble(&c, 1);
         ck_assert_int_gt(differ, 0);
     }
+}
+END_TEST
+
+/* The least-squares fit TRN's equaliser is refitted with (dsp/ls_fit.h): rows of a sliding
+ * line summed at once give the sums row by row do, and the taps behind wanted outputs made
+ * from known taps (with a little noise) come back. */
+START_TEST(test_ls_fit)
+{
+    enum { TAPS = SQ_V34_EQ_TAPS, ROWS = 400, STEP = 2 };
+    static float complex x[(ROWS - 1) * STEP + TAPS];
+    static double complex want[ROWS];
+    float complex truth[TAPS];
+    uint64_t state = 99;
+    for (size_t i = 0; i < sizeof x / sizeof x[0]; i++) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        x[i] = CMPLXF((float)((state >> 11) % 2001) / 1000.0f - 1.0f, (float)((state >> 33) % 2001) / 1000.0f - 1.0f);
+    }
+    for (int i = 0; i < TAPS; i++)
+        truth[i] = CMPLXF(cosf(0.7f * i) / (1.0f + i), sinf(0.3f * i) / (1.0f + i));
+    static sq_ls_fit rows, sliding;
+    sq_ls_fit_start(&rows, TAPS);
+    for (int m = 0; m < ROWS; m++) {
+        float complex line[TAPS];
+        double complex out = 0.0;
+        for (int i = 0; i < TAPS; i++) {
+            line[i] = x[m * STEP + TAPS - 1 - i];
+            out += (double complex)truth[i] * line[i];
+        }
+        want[m] = out + 1e-3 * ((m % 7) - 3);
+        sq_ls_fit_add(&rows, line, want[m]);
+    }
+    sq_ls_fit_sliding(&sliding, TAPS, x, ROWS, STEP, want);
+    for (int i = 0; i < TAPS; i++) {
+        ck_assert_double_lt(cabs(rows.p[i] - sliding.p[i]), 1e-9 * (1.0 + cabs(rows.p[i])));
+        for (int j = i; j < TAPS; j++)
+            ck_assert_double_lt(cabs(rows.r[i][j] - sliding.r[i][j]), 1e-9 * (1.0 + cabs(rows.r[i][j])));
+    }
+    float complex taps[TAPS];
+    ck_assert_int_eq(sq_ls_fit_solve(&sliding, taps), 0);
+    for (int i = 0; i < TAPS; i++)
+        ck_assert_float_lt(cabsf(taps[i] - truth[i]), 1e-3f);
+    /* fewer rows than taps do not fix them */
+    sq_ls_fit_sliding(&sliding, TAPS, x, TAPS - 1, STEP, want);
+    ck_assert_int_eq(sq_ls_fit_solve(&sliding, taps), -1);
 }
 END_TEST
 
@@ -269,9 +315,11 @@ START_TEST(test_call_modem_startup)
     ck_assert_double_eq_tol(e.ev[2].end_s - e.ev[2].start_s, 288 * T, 1e-6);
     ck_assert_double_eq_tol(e.ev[3].end_s - e.ev[3].start_s, 600 * T, 3 * T);
     ck_assert_int_eq(e.ev[3].points, 4);
-    /* 27 dB on the line: 21, 19, 17 and 14-18 dB measured, the highest rates losing most to the
-     * 8 kHz front end's filter, whose edge sits between the band and the mixer's image */
-    static const double MIN_SNR[] = { 18.0, 16.0, 14.0, 12.0 };
+    /* 27 dB on the line over 0-4 kHz is 29.2, 28.2, 28.0 and 27.7 dB in the symbols' band
+     * (27 + 10 log10(4000 / rate)), less what equalising the line's tilt costs: over 12 seeds
+     * each, 27.5-28.7, 26.4-27.5, 25.8-27.2 and 25.5-26.4 measured, with the equaliser refitted
+     * at TRN's end (v34_training.c). NLMS's own taps read 21, 19, 17 and 14-18. */
+    static const double MIN_SNR[] = { 26.0, 24.5, 24.0, 23.5 };
     ck_assert_double_ge(e.ev[3].snr_db, MIN_SNR[pair]);
     ck_assert_int_eq(e.ev[4].points, 16);
     ck_assert_int_eq(e.ev[6].points, 16);
@@ -496,6 +544,7 @@ Suite *v34_train_suite(void)
     TCase *t = tcase_create("v34_train");
     tcase_set_timeout(t, 300);
     tcase_add_test(t, test_scrambler_round_trip);
+    tcase_add_test(t, test_ls_fit);
     tcase_add_test(t, test_points_and_sequences);
     tcase_add_test(t, test_mp_frames);
     tcase_add_test(t, test_mp_rates);

@@ -9,6 +9,7 @@
 #include <fftw3.h>
 #include "dsp/dc_block.h"
 #include "dsp/dpsk.h"
+#include "dsp/ls_fit.h"
 #include "dsp/qam.h"
 #include "dsp/v34.h"
 #include "src/proto/v32_train.h"
@@ -550,6 +551,16 @@ typedef struct sq_v34_lane {
     double read_from_s, read_to_s;   /* the last stretch named whole, S to J (phase 3) */
     double trn_err;                  /* smoothed |error|^2 against TRN's known symbols */
     double trn_err_snap, trn_err_old;   /* it 0-31 and 32-63 symbols ago */
+    /* TRN's equaliser refitted at its end (v34_training.c): the known symbol and the carrier
+     * loop's turn at each symbol trained on (by r % SQ_V34_TURNS; the samples are in keep),
+     * and the fit's sums */
+#define SQ_V34_TURNS 1024
+#define SQ_V34_REFIT_ROWS 512
+    float complex known[SQ_V34_TURNS];
+    float complex turn[SQ_V34_TURNS];
+    sq_ls_fit fit;
+    float complex fit_samples[2 * SQ_V34_REFIT_ROWS + SQ_V34_EQ_TAPS];   /* the rows' lines */
+    double complex fit_want[SQ_V34_REFIT_ROWS];                          /* and their symbols */
 } sq_v34_lane;
 
 /* A V.90 digital modem's phases 3 and 4 on this channel (v90_digital.c): the 1333 Hz line of

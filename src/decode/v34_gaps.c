@@ -39,10 +39,11 @@ void sq_v34_keep_half_sample(sq_v34_lane *l, uint64_t h, float complex y)
     int gap = sq_v34_gap_inside(l, FRONT_REACH);
     l->keep[h % SQ_V34_KEEP] = y;
     l->keep_gap[h % SQ_V34_KEEP] = (uint8_t)gap;
-    uint64_t lead = (uint64_t)ceil(2.0 * GAP_LEAD_SAMPLES / sq_v34_samples_per_symbol(l));   /* half-symbols */
-    if (gap && h > 0 && !l->keep_gap[(h - 1) % SQ_V34_KEEP])
+    if (gap && h > 0 && !l->keep_gap[(h - 1) % SQ_V34_KEEP]) {
+        uint64_t lead = (uint64_t)ceil(2.0 * GAP_LEAD_SAMPLES / sq_v34_samples_per_symbol(l));   /* half-symbols */
         for (uint64_t b = 1; b <= lead && b <= h && b < SQ_V34_KEEP; b++)
             l->keep_gap[(h - b) % SQ_V34_KEEP] = 1;
+    }
 }
 
 /* A gap may be starting that the lane has not found yet: the last DROPOUT_SAMPLES are as

@@ -350,7 +350,8 @@ static void half_sample(sq_decoder *d, float complex y)
     memmove(l->hist + 1, l->hist, (SQ_V34_HIST - 1) * sizeof l->hist[0]);
     l->hist[0] = y;
     uint64_t h = l->half++;
-    if (l->state == V34_S || l->state == V34_KEEP)
+    /* kept through TRN too, for its refit at the end (v34_training.c) */
+    if (l->state == V34_S || l->state == V34_KEEP || l->state == V34_TRAIN || l->state == V34_TEST)
         sq_v34_keep_half_sample(l, h, y);
     if (!(h & 1))
         return;

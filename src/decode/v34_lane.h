@@ -71,6 +71,10 @@ void sq_v34_test_symbol(sq_decoder *d, float complex z, long r);
 /* v34_sequences.c */
 /* TRN ended at r_from: its decisions since then, and every one after, are read for bits. */
 void sq_v34_start_deciding(sq_decoder *d, long r_from, long r_now);
+/* v34_refit.c */
+/* TRN ended before symbol end_r: the equaliser refitted to its last known symbols, where the
+ * fit does better than the taps NLMS reached, and TRN's SNR then the refitted one's. */
+void sq_v34_refit_trn(sq_v34_lane *l, long end_r);
 void sq_v34_decide_symbol(sq_decoder *d, float complex z, long r);
 
 #endif

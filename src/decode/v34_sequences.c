@@ -496,6 +496,7 @@ static void v32_symbol_bits(sq_decoder *d, float complex decided, long r)
 void sq_v34_start_deciding(sq_decoder *d, long r_from, long r_now)
 {
     sq_v34_lane *l = &d->v34;
+    sq_v34_refit_trn(l, r_from);
     if (!l->ref.unknown_after)   /* with no SCR, nothing was trained on before CPt */
         sq_v34_emit(d, sq_v34_trn_type(l), sq_v34_time_of_r(l, l->trn_start_r), sq_v34_time_of_r(l, r_from), l->ref.points);
     l->cp_seen = 0;

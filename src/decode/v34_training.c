@@ -114,6 +114,8 @@ void sq_v34_train_symbol(sq_decoder *d, float complex z, long r)
         return;
     }
     float complex target = ref_next(&l->ref);
+    l->known[r & (SQ_V34_TURNS - 1)] = target;   /* for TRN's refit at its end */
+    l->turn[r & (SQ_V34_TURNS - 1)] = l->eq.rotation;
     int in_trn = r >= trn_start(&l->ref);
     float complex dec = sq_v34_decide(z, in_trn ? l->ref.points : 4);
     l->decided[r & 31] = dec;
@@ -274,6 +276,10 @@ static double train_pass_to(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int fi
             break;
         float complex z = sq_v34_eq_output(eq);
         float complex target = ref_next(f);
+        if (eq == &l->eq) {   /* the lane's own: for TRN's refit at its end */
+            l->known[r & (SQ_V34_TURNS - 1)] = target;
+            l->turn[r & (SQ_V34_TURNS - 1)] = eq->rotation;
+        }
         if (h < spoilt_until)
             continue;   /* the symbols a lost packet spoils teach nothing and are not scored */
         if (unknown && r >= SQ_V34_S_BAR_SYMBOLS)
@@ -534,4 +540,3 @@ void sq_v34_choose_reading(sq_decoder *d)
         sq_v34_emit(d, SQ_EVENT_V34_PP, sq_v34_time_of_r(l, SQ_V34_S_BAR_SYMBOLS), sq_v34_time_of_r(l, trn_start(&l->ref)), 0);
     l->state = V34_TRAIN;
 }
-

@@ -1,0 +1,140 @@
+/* Least-squares equaliser taps by the normal equations (dsp/ls_fit.h). */
+#include <math.h>
+#include <string.h>
+#include "dsp/cmplx.h"
+#include "dsp/ls_fit.h"
+
+/* R is loaded by this share of its mean diagonal: the fit stays defined where the line holds
+ * next to nothing in some direction (a band the line cuts), at a cost far under the noise. */
+#define DIAGONAL_LOAD 1e-7
+
+void sq_ls_fit_start(sq_ls_fit *f, int n_taps)
+{
+    f->n_taps = n_taps < 1 ? 1 : n_taps > SQ_LS_FIT_MAX_TAPS ? SQ_LS_FIT_MAX_TAPS : n_taps;
+    f->rows = 0;
+    for (int i = 0; i < f->n_taps; i++) {
+        memset(&f->r[i][i], 0, (size_t)(f->n_taps - i) * sizeof f->r[i][i]);
+        f->p[i] = 0.0;
+    }
+}
+
+void sq_ls_fit_add(sq_ls_fit *f, const float complex *line, double complex want)
+{
+    const int n = f->n_taps;
+    for (int i = 0; i < n; i++) {
+        double complex ci = conj((double complex)line[i]);
+        f->p[i] += ci * want;
+        double complex *row = f->r[i];
+        for (int j = i; j < n; j++)
+            row[j] += ci * (double complex)line[j];
+    }
+    f->rows++;
+}
+
+/* sum over m < rows of conj(x[m s + a]) y_m, for y_m = x[m s + b + k], k < count, into
+ * out[k] (added): one pass over the rows, the products in real arithmetic (C's complex
+ * multiply also checks for infinities, which a sum of finite samples never meets) */
+static void sum_products(const float complex *x, size_t rows, size_t s, size_t a, long b, int count, double complex *out)
+{
+    double re[SQ_LS_FIT_MAX_TAPS] = { 0 }, im[SQ_LS_FIT_MAX_TAPS] = { 0 };
+    for (size_t m = 0; m < rows; m++) {
+        const float complex *row = x + m * s;
+        double ar = crealf(row[a]), ai = cimagf(row[a]);
+        for (int k = 0; k < count; k++) {
+            double br = crealf(row[b + k]), bi = cimagf(row[b + k]);
+            re[k] += ar * br + ai * bi;
+            im[k] += ar * bi - ai * br;
+        }
+    }
+    for (int k = 0; k < count; k++)
+        out[k] += CMPLX(re[k], im[k]);
+}
+
+void sq_ls_fit_sliding(sq_ls_fit *f, int n_taps, const float complex *x, size_t rows, int step, const double complex *want)
+{
+    sq_ls_fit_start(f, n_taps);
+    const int n = f->n_taps;
+    if (rows == 0 || step < 1)
+        return;
+    const size_t s = (size_t)step, end = rows * s;   /* row m's newest sample is x[m s + n - 1] */
+    for (int i = 0; i < n; i++) {
+        double re = 0.0, im = 0.0;
+        for (size_t m = 0; m < rows; m++) {
+            float complex v = x[m * s + (size_t)(n - 1 - i)];
+            re += crealf(v) * creal(want[m]) + cimagf(v) * cimag(want[m]);
+            im += crealf(v) * cimag(want[m]) - cimagf(v) * creal(want[m]);
+        }
+        f->p[i] = CMPLX(re, im);
+    }
+    for (int i = 0; i < n && (size_t)i < s; i++) {   /* R's first rows in full: R[i][j] for j >= i */
+        double complex row[SQ_LS_FIT_MAX_TAPS] = { 0 };
+        /* x[m s + n - 1 - j] for j = n - 1 down to i: the samples m s .. m s + n - 1 - i */
+        sum_products(x, rows, s, (size_t)(n - 1 - i), 0, n - i, row);
+        for (int j = i; j < n; j++)
+            f->r[i][j] = row[n - 1 - j];
+    }
+    for (int i = step; i < n; i++)   /* down the diagonal: the row before the first in, the last out */
+        for (int j = i; j < n; j++) {
+            size_t a = (size_t)(n - 1 - i), b = (size_t)(n - 1 - j);
+            f->r[i][j] = f->r[i - step][j - step] + conj((double complex)x[a]) * (double complex)x[b] -
+                         conj((double complex)x[end + a]) * (double complex)x[end + b];
+        }
+    f->rows = rows;
+}
+
+/* R = L L^H: L's diagonal into diag, the rest into R's lower triangle (R keeps its upper
+ * one); 0 or -1. */
+static int factor(sq_ls_fit *f, double diag[SQ_LS_FIT_MAX_TAPS])
+{
+    const int n = f->n_taps;
+    double complex (*r)[SQ_LS_FIT_MAX_TAPS] = f->r;
+    double mean = 0.0;
+    for (int i = 0; i < n; i++)
+        mean += creal(r[i][i]);
+    double load = DIAGONAL_LOAD * mean / n;
+    for (int j = 0; j < n; j++) {
+        double d = creal(r[j][j]) + load;
+        for (int k = 0; k < j; k++)
+            d -= creal(r[j][k] * conj(r[j][k]));
+        if (!(d > 0.0))
+            return -1;
+        diag[j] = sqrt(d);
+        for (int i = j + 1; i < n; i++) {
+            double complex s = conj(r[j][i]);   /* R[i][j] = conj(R[j][i]) */
+            for (int k = 0; k < j; k++)
+                s -= r[i][k] * conj(r[j][k]);
+            r[i][j] = s / diag[j];
+        }
+    }
+    return 0;
+}
+
+int sq_ls_fit_solve(sq_ls_fit *f, float complex *taps)
+{
+    const int n = f->n_taps;
+    if (f->rows < (size_t)n)
+        return -1;
+    double diag[SQ_LS_FIT_MAX_TAPS];
+    double complex y[SQ_LS_FIT_MAX_TAPS], x[SQ_LS_FIT_MAX_TAPS];
+    if (factor(f, diag) != 0)
+        return -1;
+    const double complex (*l)[SQ_LS_FIT_MAX_TAPS] = (const double complex (*)[SQ_LS_FIT_MAX_TAPS])f->r;
+    for (int i = 0; i < n; i++) {   /* L y = p */
+        double complex s = f->p[i];
+        for (int k = 0; k < i; k++)
+            s -= l[i][k] * y[k];
+        y[i] = s / diag[i];
+    }
+    for (int i = n - 1; i >= 0; i--) {   /* L^H x = y */
+        double complex s = y[i];
+        for (int k = i + 1; k < n; k++)
+            s -= conj(l[k][i]) * x[k];
+        x[i] = s / diag[i];
+    }
+    for (int i = 0; i < n; i++) {
+        if (!isfinite(creal(x[i])) || !isfinite(cimag(x[i])))
+            return -1;
+        taps[i] = (float complex)x[i];
+    }
+    return 0;
+}
