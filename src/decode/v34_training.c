@@ -15,8 +15,8 @@
  * own 4-point decisions, over the kept symbols UNKNOWN_PASSES times (S alone, three lines,
  * teaches it little of the band). Tried only when no reading of known symbols trains; its
  * score is the decisions' own error: 9 dB there is a symbol error in about a thousand at 4
- * points (the Conexant call reaches 9.6 dB, its phase 3 TRN 15 dB), and what it reads counts
- * only where a CRC checks. */
+ * points (the Conexant call's plain start reaches 12.4 dB, its phase 3 TRN 36.6 dB), and what
+ * it reads counts only where a CRC checks. */
 #define UNKNOWN_TRAIN_FROM_R (-112)
 _Static_assert(2 * (DECIDE_R_LATEST + SQ_V34_EQ_DELAY - UNKNOWN_TRAIN_FROM_R + SQ_V34_EQ_TAPS) < SQ_V34_KEEP,
                "a reading chosen as late as DECIDE_R_LATEST still has all it trains on kept");
@@ -27,8 +27,8 @@ _Static_assert(2 * (DECIDE_R_LATEST + SQ_V34_EQ_DELAY - UNKNOWN_TRAIN_FROM_R + S
  * whole band, but at another timing: moved by the shift that best matches it to what S
  * taught at those three frequencies (in steps of UNKNOWN_SHIFT_STEP half-symbols), and by
  * that shift +/- 4 half-symbols (which the three lines cannot tell apart), it is trained as
- * the plain start is, and the start that trains best is kept. On the Conexant call: 13.5 dB
- * where the plain start gives 9.6; 12 where it gives 6.0 with a 200 ppm clock. */
+ * the plain start is, and the start that trains best is kept. On the Conexant call: 27.3 dB
+ * where the plain start gives 12.4; 21.3 where it gives 7.7 with a 200 ppm clock. */
 #define UNKNOWN_SHIFT_STEP 0.125
 #define UNKNOWN_SHIFT_ALIKE 4.0
 #define TEST_SYMBOLS 48                  /* to tell 4- from 16-point TRN after J' */
