@@ -18,7 +18,8 @@ decodes it with --json and prints, per file and over all of them,
     send at once, data, training, line probing and V.22bis's S1 and SB1, is left out);
   - which phases decoded: V.8 (cm/jm), V.8bis messages, INFO0 on both sides, INFO1a, INFO1c,
     line probing, V.92 QC, V.34 phase 3/4, V.32 and V.90 digital training (TRN read, on one
-    side or both), MP from both sides
+    side or both, with each channel's first TRN SNR and, where the channel probed the line,
+    line probing's SNR beside it: two measures of one line), MP from both sides
     with the rates they settle, V.32's E with its rate, and the data the call went on in;
   - over the V.34 calls: in how many both MPs decoded, and in how many their rates agree with
     the connect rates in the file's name (NNNNN-NNNNN, where the name has them).
@@ -138,7 +139,16 @@ def measure(squeal, path):
         phases.append("L1/L2")
     trained = {e["ch"] for e in ev if e["type"] in ("v34_trn", "v32_trn", "v90_trn1d")}
     if trained:
-        phases.append("TRN " + ("both" if len(trained) == 2 else "one side"))
+        # each channel's first TRN SNR, and what line probing measured on that channel: two
+        # measures of one line (the receiver's equaliser shows in the gap)
+        snrs = []
+        for c in sorted(trained):
+            trn = next((e["snr_db"] for e in ev if e["ch"] == c and "snr_db" in e and
+                        e["type"] in ("v34_trn", "v32_trn")), None)
+            probe = next((e["snr_db"] for e in ev if e["ch"] == c and e["type"] == "line_probe" and "snr_db" in e), None)
+            if trn is not None:
+                snrs.append("%.0f" % trn + (" (probe %.0f)" % probe if probe is not None else ""))
+        phases.append("TRN " + ("both" if len(trained) == 2 else "one side") + (" " + "/".join(snrs) + " dB" if snrs else ""))
     summary = next((e for e in ev if e["type"] == "summary"), None)
     mp_rates = None
     if summary and "data_rate_up_bps" in summary:
