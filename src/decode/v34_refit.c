@@ -2,11 +2,11 @@
  * symbols, up to REFIT_SYMBOLS, with the samples kept through TRN (v34_lane.c) and the known
  * symbol and carrier loop's turn at each (v34_training.c). Taps fitted to them by least
  * squares (dsp/ls_fit.h) on the first two thirds, each symbol turned by the loop's turn, are
- * scored against the taps NLMS reached on the last third, and the better go on. On the three
- * real calls at 3429 symbols/s, the phase 3 TRNs read 33.5-35.3 dB where NLMS's taps read
- * 18.6-25.7 (line probing measured 38-41), the 16-point phase 4 TRNs 25.9-31.4 where 19.7-24.1;
- * with the turn held at its last value instead, the fit read about 25: the carrier's phase
- * wanders over TRN and the loop follows it. */
+ * scored against the taps NLMS reached on the last third, and the better go on. On the real
+ * calls at 3429 symbols/s (rh56 and Banksia's, twice), the phase 3 TRNs read 33.5-35.3 dB where
+ * NLMS's taps read 18.6-26.0 (line probing measured 38-41), the 16-point phase 4 TRNs
+ * 25.9-31.4 where 19.7-26.1; with the turn held at its last value instead, the phase 3 fit read
+ * 25-33: the carrier's phase wanders over TRN and the loop follows it. */
 #include <string.h>
 #include "dsp/cmplx.h"
 #include "dsp/ls_fit.h"
