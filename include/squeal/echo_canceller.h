@@ -14,7 +14,8 @@
  * of path at one or two of them by least squares, and keeps the fit only if it removes at
  * least 10 dB of the block (a chance fit removes a fraction of a dB). From the block before
  * the one it was learnt on, every sample has the predicted echo taken out where it is within
- * 30 dB of the channel's own signal; a later block fitted better replaces the fit. A channel
+ * 45 dB of the channel's own signal (V.34 at its top rates reads 35-40 dB); a later block
+ * fitted better replaces the fit. A channel
  * whose echo is never learnt passes through unchanged, and so does any file without a
  * linear echo between its channels. */
 #ifndef SQUEAL_ECHO_CANCELLER_H

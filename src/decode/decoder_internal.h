@@ -561,6 +561,9 @@ typedef struct sq_v34_lane {
     sq_ls_fit fit;
     float complex fit_samples[2 * SQ_V34_REFIT_ROWS + SQ_V34_EQ_TAPS];   /* the rows' lines */
     double complex fit_want[SQ_V34_REFIT_ROWS];                          /* and their symbols */
+    /* the symbols refitted (from the first, by r - first): the first fit's output against
+     * the known symbol, then the phase its neighbours give each (v34_refit.c) */
+    float complex fit_against[SQ_V34_TURNS], fit_phase[SQ_V34_TURNS];
 } sq_v34_lane;
 
 /* A V.90 digital modem's phases 3 and 4 on this channel (v90_digital.c): the 1333 Hz line of
