@@ -37,6 +37,9 @@ double sq_v34_front_samples_per_symbol(const sq_v34_front *f);
  * correction, for a far modem whose clock runs apart from the recording's. */
 void sq_v34_front_shift(sq_v34_front *f, double samples);
 void sq_v34_front_destroy(sq_v34_front *f);
+/* to becomes from as it stands (both made by sq_v34_front_create, at any rates): a receiver
+ * can be run again from a moment it was at. */
+void sq_v34_front_copy(sq_v34_front *to, const sq_v34_front *from);
 
 /* ---- equaliser and carrier loop ---- */
 #define SQ_V34_EQ_TAPS 40               /* half-symbol taps: 20 symbols */

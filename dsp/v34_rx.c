@@ -88,6 +88,11 @@ void sq_v34_front_reset(sq_v34_front *f)
     f->phasor = 1.0;
 }
 
+void sq_v34_front_copy(sq_v34_front *to, const sq_v34_front *from)
+{
+    memcpy(to, from, sizeof *to);   /* plain values, no pointers */
+}
+
 double sq_v34_front_samples_per_symbol(const sq_v34_front *f)
 {
     return f->T;

@@ -58,6 +58,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sq_decoder *d = NULL;
     if (sq_decoder_create(&s, &d) != SQ_OK)
         return 0;
+    /* the far end's MP, as a two-channel file's other channel would give it: its precoder
+     * from the samples' first bytes, the non-linear encoder on (what V.34's data is read with) */
+    sq_event far;
+    memset(&far, 0, sizeof far);
+    far.type = SQ_EVENT_MP;
+    far.end_s = 1.0;
+    far.mp.type = 1;
+    far.mp.nonlinear = 1;
+    memcpy(far.mp.precoder, data, size < sizeof far.mp.precoder ? size : sizeof far.mp.precoder);
+    sq_decoder_far_mp(d, &far);
     sq_decoder_set_symbol_tap(d, check_symbol, NULL);
     sq_decoder_set_fsk_bit_tap(d, check_bit, NULL);
     for (size_t i = 0, k = 0; i < n; k++) {

@@ -651,6 +651,25 @@ PY
     2) ;;   # no V.34 phases 3 and 4
     *) bad "phase 4's TRN against phase 3's in $f"; show "$T/trn4.out" ;;
     esac
+    # The V.34 data after each E carries its symbol SNR (the far end's MP, on the other
+    # channel, names its precoder and encoder: v34_data.c), within 2 dB of the 16-point TRN
+    # before it on that channel (the calls: 33.2-37.5 dB, each within 1.2 dB of its TRN)
+    python3 - "$T/trn.json" >"$T/data.out" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+pairs = []
+for d in (e for e in ev if e["type"] == "v34_data" and "rate_bps" in e):
+    trn = [e for e in ev if e["type"] == "v34_trn" and e["ch"] == d["ch"] and e["points"] == 16 and e["end_s"] < d["t_s"]]
+    if trn:
+        pairs.append((d["ch"], trn[-1]["snr_db"], d.get("snr_db")))
+print("# (channel, phase 4 TRN SNR, data SNR):", pairs)
+sys.exit(2 if not pairs else 0 if all(s is not None and abs(s - t) <= 2 for _, t, s in pairs) else 1)
+PY
+    case $? in
+    0) sed 's/^/# /' "$T/data.out"; ok "V.34 data's SNR as its TRN's in $(basename "$f")" ;;
+    2) ;;   # no V.34 data after a phase 4
+    *) bad "V.34 data's SNR against its TRN's in $f"; show "$T/data.out" ;;
+    esac
 done
 [ $found -eq 1 ] || skipped 1 "no V.34 calls with line probing under $REC"
 

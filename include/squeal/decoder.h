@@ -132,7 +132,8 @@ typedef struct sq_event {
     double reversals_s[SQ_EVENT_MAX_REVERSALS];
     int fsk_channel;        /* FSK and V.22 events: 1 or 2 (the caller's or the answerer's band) */
     int rate;               /* sb1 and data events: bit/s (600 baud: 1200 or 2400) */
-    double snr_db;          /* data events: mean symbol SNR the receiver measured (16-QAM
+    double snr_db;          /* data events: mean symbol SNR the receiver measured (V.34's:
+                             * sq_decoder_far_mp; 16-QAM
                              * needs about 20 dB for clean data, 4-point about 13 dB). V.21
                              * and Bell 103 events: their bits' decision SNR, the square of
                              * the mean |mark - space| / (mark + space) (in power) over its
@@ -241,6 +242,15 @@ SQ_API int sq_decoder_next_event(sq_decoder *d, sq_event *ev);
 /* End of input: close whatever is still open; then poll the remaining events. */
 SQ_API void sq_decoder_finish(sq_decoder *d);
 SQ_API void sq_decoder_destroy(sq_decoder *d);
+
+/* An mp event the other channel's decoder gave, for a recording with one direction per
+ * channel (squeal decode passes each channel's on to the other's decoder): the far end's MP
+ * names this channel's transmitter's precoder coefficients and non-linear encoder (V.34
+ * 9.6.2, 9.7). With them the V.34 data after this channel's E is sliced on its grid, and its
+ * symbol SNR is the v34_data event's snr_db (the first 0.6 s of data, kept until this
+ * comes; no SNR where the slicer's errors show no grid). Other events are ignored. (API
+ * 2.14) */
+SQ_API void sq_decoder_far_mp(sq_decoder *d, const sq_event *mp);
 
 /* A QAM symbol received in V.22 / V.22bis data, for a picture of the constellation: the
  * equalised symbol and the point it was decided as, on the points' own scale (V.22bis's

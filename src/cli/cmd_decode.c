@@ -44,6 +44,9 @@ typedef struct timeline {
     call_summary summary;    /* of the events shown */
     /* where the last FSK stretch shown on each lane ended: [channel - 1][bell103][chan - 1] */
     double fsk_shown_end[2][2][2];
+    /* a two-channel file's decoders: each channel's MP goes to the other's (the far end's MP
+     * names how the channel's transmitter precodes its data: sq_decoder_far_mp) */
+    sq_decoder *pair[2];
 } timeline;
 
 static void decode_usage(FILE *out)
@@ -206,9 +209,12 @@ static int keep_event(timeline *t, const sq_event *ev, int channel)
 static int drain(sq_decoder *d, timeline *t, int channel)
 {
     sq_event ev;
-    while (sq_decoder_next_event(d, &ev) == SQ_OK)
+    while (sq_decoder_next_event(d, &ev) == SQ_OK) {
+        if (ev.type == SQ_EVENT_MP && (channel == 1 || channel == 2))
+            sq_decoder_far_mp(t->pair[2 - channel], &ev);   /* NULL (one channel) is ignored */
         if (keep_event(t, &ev, channel) != 0)
             return -1;
+    }
     return 0;
 }
 
@@ -620,6 +626,8 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
             constellations_tap(t->stars, dec[c], c + 1);
     if (!frames || !mono)
         rc = EXIT_RUNTIME;
+    for (int c = 0; c < 2; c++)
+        t->pair[c] = nch == 2 ? dec[c] : NULL;
     long got;
     progress pr = progress_start(info);
     while (rc == EXIT_OK && (got = sq_audio_reader_read(r, frames, READ_FRAMES)) != 0) {
@@ -673,6 +681,7 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
         }
         sq_decoder_destroy(dec[c]);
     }
+    t->pair[0] = t->pair[1] = NULL;
     if (rc != EXIT_RUNTIME) {
         print_ready(t, INFINITY);
         call_summary_print(stdout, &t->summary, t->json,

@@ -564,6 +564,20 @@ typedef struct sq_v34_lane {
     /* the symbols refitted (from the first, by r - first): the first fit's output against
      * the known symbol, then the phase its neighbours give each (v34_refit.c) */
     float complex fit_against[SQ_V34_TURNS], fit_phase[SQ_V34_TURNS];
+    /* V.34 data after E (v34_data.c): its first samples, kept until the far end's MP says
+     * how this channel's transmitter precodes them, with the receiver (front end and
+     * equaliser) as E left it, to be run again over them */
+#define SQ_V34_DATA_SAMPLES 5120             /* 0.64 s */
+    float data_keep[SQ_V34_DATA_SAMPLES];
+    uint8_t data_gap[SQ_V34_DATA_SAMPLES];   /* a gap (a lost packet) spoils the sample */
+    size_t data_kept;                        /* samples kept */
+    double drift;                            /* the timing loop's shift a symbol, smoothed */
+    sq_v34_front *data_front, *data_work;    /* the front end at E; one to run */
+    sq_v34_eq data_eq;
+    double data_after_s;                     /* the far MP must end after this (this start-up's S) */
+    int data_complete, data_measured;
+    sq_v34_mp far_mp;                        /* sq_decoder_far_mp */
+    double far_mp_end_s;                     /* 0: none */
 } sq_v34_lane;
 
 /* A V.90 digital modem's phases 3 and 4 on this channel (v90_digital.c): the 1333 Hz line of

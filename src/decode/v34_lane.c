@@ -49,7 +49,7 @@
 /* The timing loop moves the grid by this share of each symbol's timing estimate (a time
  * constant of 100 symbols, well inside the equaliser's, so the taps stay where training put
  * them). The real calls decode alike from 0.01 to 0.03; 0.003 loses MP at 300 ppm. */
-#define TIMING_GAIN 0.01
+#define DRIFT_SMOOTH 0.002   /* the drift's average: over the last 500 symbols or so */
 
 int sq_v34_lane_create(sq_decoder *d)
 {
@@ -83,6 +83,10 @@ int sq_v34_lane_create(sq_decoder *d)
         if (rc != SQ_OK)
             return rc;
     }
+    /* two more for the data after E (v34_data.c), copies of whichever front was in use */
+    if (sq_v34_front_create(l->cand_rate[0], l->cand_carrier[0], &l->data_front) != SQ_OK ||
+        sq_v34_front_create(l->cand_rate[0], l->cand_carrier[0], &l->data_work) != SQ_OK)
+        return SQ_ENOMEM;
     return SQ_OK;
 }
 
@@ -90,6 +94,8 @@ void sq_v34_lane_destroy(sq_decoder *d)
 {
     for (int c = 0; c < SQ_V34_CANDIDATES; c++)
         sq_v34_front_destroy(d->v34.fronts[c]);
+    sq_v34_front_destroy(d->v34.data_front);
+    sq_v34_front_destroy(d->v34.data_work);
 }
 
 /* Listening from now (a modem's INFO1, or V.32's AA or AC, has just ended): 0 when a
@@ -99,8 +105,9 @@ static int arm(sq_decoder *d, int channel, int v32)
 {
     sq_v34_lane *l = &d->v34;
     if (l->state != V34_IDLE && l->state != V34_QUIET && l->state != V34_DONE && l->state != V34_IGNORE &&
-        !l->without_info1)
+        l->state != V34_DATA && !l->without_info1)
         return 0;
+    sq_v34_data_cut(l);
     l->v32 = v32;
     l->v90_analogue = 0;
     l->without_info1 = l->maybe_v90 = 0;
@@ -310,6 +317,7 @@ static void start_receiver(sq_decoder *d)
 void sq_v34_follow_timing(sq_v34_lane *l)
 {
     l->timing_on = 1;
+    l->drift = 0.0;
     l->eq.want_timing = 1;   /* (the readings' trial equalisers over the kept samples need none) */
 }
 
@@ -428,8 +436,12 @@ static void half_sample(sq_decoder *d, float complex y)
      * whose last estimate, taken as the line emptied, is not to be repeated) */
     if (sq_v34_in_gap(l))
         l->eq.timing = 0.0;
-    if (l->timing_on && l->state != V34_TEST)
-        sq_v34_front_shift(l->fronts[l->cand], TIMING_GAIN * l->eq.timing * 0.5 * sq_v34_samples_per_symbol(l));
+    if (l->timing_on && l->state != V34_TEST) {
+        double shift = SQ_V34_TIMING_GAIN * l->eq.timing * 0.5 * sq_v34_samples_per_symbol(l);
+        sq_v34_front_shift(l->fronts[l->cand], shift);
+        /* the far clock's drift, a symbol's shift on average, for the data after E */
+        l->drift += DRIFT_SMOOTH * (shift - l->drift);
+    }
 }
 
 /* Where S began: the first moment in the window whose 2 ms power reaches a quarter of the
@@ -503,6 +515,15 @@ static void sample(sq_decoder *d, float x)
     case V34_QUIET:
         scan_for_s(d, n);
         break;
+    case V34_DATA:   /* kept to be read when the far end's MP is known; then as done */
+        if (l->quiet >= QUIET_AFTER) {
+            sq_v34_data_cut(l);
+            l->state = V34_QUIET;
+            l->level = 0.0;
+        } else {
+            sq_v34_data_keep(l, x, sq_v34_in_gap(l));
+        }
+        break;
     case V34_S: case V34_KEEP: case V34_TRAIN: case V34_DECIDE: case V34_TEST: {
         if (l->quiet >= QUIET_AFTER) {
             sq_v34_end_stretch(d, (double)(l->last_loud + 1) / SQ_PROCESSING_RATE_HZ);
@@ -546,6 +567,7 @@ void sq_v34_lane_process(sq_decoder *d, const float *x, size_t n)
 void sq_v34_lane_finish(sq_decoder *d)
 {
     sq_v34_lane *l = &d->v34;
+    sq_v34_data_cut(l);   /* the file ended in the data kept after E */
     if (l->state == V34_S || l->state == V34_KEEP || l->state == V34_TRAIN || l->state == V34_DECIDE ||
         l->state == V34_TEST)
         sq_v34_end_stretch(d, (double)(l->last_loud + 1) / SQ_PROCESSING_RATE_HZ);

@@ -7,9 +7,11 @@
 
 #include "src/decode/decoder_internal.h"
 
-enum { V34_IDLE = 0, V34_QUIET, V34_S, V34_KEEP, V34_TRAIN, V34_TEST, V34_DECIDE, V34_DONE, V34_IGNORE };
+/* V34_DATA: after E, keeping the data's first symbols (v34_data.c) */
+enum { V34_IDLE = 0, V34_QUIET, V34_S, V34_KEEP, V34_TRAIN, V34_TEST, V34_DECIDE, V34_DONE, V34_IGNORE, V34_DATA };
 
 #define MU_TRACK 0.03f
+#define SQ_V34_TIMING_GAIN 0.01   /* of the equaliser's timing estimate, moving the front's grid */
 
 #define QUIET_DROP 0.05                  /* quiet: 13 dB under the stretch (or under the floor) */
 /* A shorter gap inside a stretch (a packet lost on a VoIP call, a click of silence) leaves the
@@ -76,5 +78,13 @@ void sq_v34_start_deciding(sq_decoder *d, long r_from, long r_now);
  * fit does better than the taps NLMS reached, and TRN's SNR then the refitted one's. */
 void sq_v34_refit_trn(sq_v34_lane *l, long end_r);
 void sq_v34_decide_symbol(sq_decoder *d, float complex z, long r);
+
+/* v34_data.c */
+/* E ended: the data's symbols from here on are kept (state V34_DATA) for their SNR. */
+void sq_v34_data_start(sq_v34_lane *l);
+/* One sample of the line in V34_DATA. */
+void sq_v34_data_keep(sq_v34_lane *l, float x, int in_gap);
+/* The stretch ended while the data was being kept: what was kept is all there is. */
+void sq_v34_data_cut(sq_v34_lane *l);
 
 #endif

@@ -327,8 +327,8 @@ static void bit_in(sq_decoder *d, int b, long r)
     if (l->mp_ack_seen && b && l->ones + 1 >= SQ_V34_E_BITS) {
         sq_v34_close_mp(d);
         sq_v34_emit(d, SQ_EVENT_V34_E, sq_v34_time_of_r(l, r + 1 - (long)(SQ_V34_E_BITS / bps)), sq_v34_time_of_r(l, r + 1), l->points);
-        l->state = V34_DONE;
         l->data_from_s = sq_v34_time_of_r(l, r + 1);   /* B1, then data */
+        sq_v34_data_start(l);   /* kept for its SNR (v34_data.c) */
         return;
     }
     if (!l->j_open)

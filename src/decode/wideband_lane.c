@@ -363,8 +363,7 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
             ev.start_s = data_s;
             ev.symbol_rate = rate;
             ev.freq_hz = carrier;
-            if (ev.type == SQ_EVENT_V32_DATA)
-                ev.snr_db = sq_v34_lane_data_snr_db(d, data_s);
+            ev.snr_db = sq_v34_lane_data_snr_db(d, data_s);
         } else if (!sq_v34_lane_data_since(d, l->armed_s, &data_s, &rate, &carrier)) {
             /* no E read in this transmission: the stretch holds training before its data
              * (a later one, after a dropout in data that was read, is only data): after the
