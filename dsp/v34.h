@@ -55,6 +55,9 @@ typedef struct sq_v34_eq {
     float complex derotated;            /* the last output */
     float complex rotation;             /* e^{j phase}: the carrier loop's phase */
     double freq;                        /* and its frequency, radians a symbol */
+    double loop_kp, loop_ki;            /* the loop's gains on the phase error: set by init
+                                         * (a loop of a few hertz, for training); the user may
+                                         * widen it to follow a line's phase jitter */
     double err_power;                   /* smoothed |decision error|^2 */
     int want_timing;                    /* set by the user: adapt works out `timing` too */
     double slope_power;                 /* smoothed |d output / d timing|^2 */

@@ -141,7 +141,7 @@ void sq_v34_front_destroy(sq_v34_front *f)
 
 /* ---- equaliser ---- */
 
-#define CARRIER_KP 0.02
+#define CARRIER_KP 0.02     /* the carrier loop's gains, unless the user widens it (v34.h) */
 #define CARRIER_KI 0.0004
 #define ERR_SMOOTH 0.02
 #define SLOPE_SMOOTH 0.01
@@ -153,6 +153,8 @@ void sq_v34_eq_init(sq_v34_eq *e, float gain)
     e->err_power = 1.0;
     e->slope_power = 0.0;
     e->rotation = 1.0f;
+    e->loop_kp = CARRIER_KP;
+    e->loop_ki = CARRIER_KI;
 }
 
 void sq_v34_eq_push(sq_v34_eq *e, float complex y)
@@ -243,10 +245,10 @@ void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu)
         e->timing = timing_gradient(e, err);
     double tp = crealf(target * conjf(target));
     double perr = tp > 0.0 ? cimagf(e->derotated * conjf(target)) / tp : 0.0;
-    e->freq += CARRIER_KI * perr;
+    e->freq += e->loop_ki * perr;
     /* the loop's step is small: turn the rotation by it without a sine, and keep it on the
      * unit circle with one Newton step */
-    double step = CARRIER_KP * perr + e->freq;
+    double step = e->loop_kp * perr + e->freq;
     float complex r = e->rotation * CMPLXF((float)(1.0 - 0.5 * step * step), (float)step);
     e->rotation = r * (1.5f - 0.5f * crealf(r * conjf(r)));
     e->err_power += ERR_SMOOTH * ((double)crealf(err * conjf(err)) - e->err_power);

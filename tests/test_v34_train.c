@@ -223,8 +223,8 @@ typedef struct v34_events {
     size_t n;
 } v34_events;
 
-/* The decoder, armed as after this modem's INFO1, over the signal. */
-static void decode_as(const sig *s, v34_events *out, int v32)
+/* A decoder armed as after this modem's INFO1 (or V.32's AC). */
+static sq_decoder *armed_decoder(int v32)
 {
     sq_decoder *d;
     sq_decoder_settings set;
@@ -234,6 +234,13 @@ static void decode_as(const sig *s, v34_events *out, int v32)
         sq_v34_lane_arm_v32(d, 2);
     else
         sq_v34_lane_arm(d, 1);
+    return d;
+}
+
+/* The decoder, armed as after this modem's INFO1, over the signal. */
+static void decode_as(const sig *s, v34_events *out, int v32)
+{
+    sq_decoder *d = armed_decoder(v32);
     out->n = 0;
     /* V.34's events; wideband (energy nothing names: here, the data after E, with no INFO1
      * before it to say whose transmission it is) is not this lane's */
@@ -404,6 +411,34 @@ static void make_v34_data(float complex *out, size_t n, const int16_t h_raw[6], 
     free(x);
 }
 
+/* The lane (armed as after INFO1, for V.34 or V.32) over the signal, the far end's MP given
+ * first when far is set: the SNR of the data after E as the data event takes it (-1: no E),
+ * and the last 16-point TRN's SNR into *trn_db (0: none). */
+static double data_snr_of(const sig *s, int v32, const sq_event *far, double *trn_db)
+{
+    sq_decoder *d = armed_decoder(v32);
+    if (far)
+        sq_decoder_far_mp(d, far);
+    *trn_db = 0.0;
+    for (size_t done = 0, end = 0; !end;) {
+        if (done < s->n) {
+            done += sq_decoder_push(d, s->x + done, s->n - done < 997 ? s->n - done : 997);
+        } else {
+            sq_decoder_finish(d);
+            end = 1;
+        }
+        sq_event ev;
+        while (sq_decoder_next_event(d, &ev) == SQ_OK)
+            if (ev.type == SQ_EVENT_V34_TRN && ev.points == 16)
+                *trn_db = ev.snr_db;
+    }
+    double data_s, rate, carrier, snr = -1.0;
+    if (sq_v34_lane_data_since(d, 0.0, &data_s, &rate, &carrier))
+        snr = sq_v34_lane_data_snr_db(d, data_s);
+    sq_decoder_destroy(d);
+    return snr;
+}
+
 /* The call modem's start-up, then its data (make_v34_data: 0.8 s), on a line 40 dB SNR;
  * decoded with the far end's MP given as its other channel would give it (sq_decoder_far_mp)
  * carrying h and the encoder's choice, or wrong ones. The data's SNR (the lane's, as the
@@ -423,30 +458,7 @@ static double v34_data_snr(const int16_t h[6], int nonlinear, const sq_event *fa
     make_v34_data(sym + n, data, h, nonlinear, 2.0, seed);   /* the 4-point TRN's power */
     sig s = line_signal(sym, n + data, rate, carrier, 0.5, 40.0, seed + 7);
     free(sym);
-    sq_decoder *d;
-    sq_decoder_settings set;
-    sq_decoder_default_settings(&set);
-    ck_assert_int_eq(sq_decoder_create(&set, &d), SQ_OK);
-    sq_v34_lane_arm(d, 1);
-    if (far)
-        sq_decoder_far_mp(d, far);
-    *trn_db = 0.0;
-    for (size_t done = 0; done < s.n;) {
-        done += sq_decoder_push(d, s.x + done, s.n - done < 997 ? s.n - done : 997);
-        sq_event ev;
-        while (sq_decoder_next_event(d, &ev) == SQ_OK)
-            if (ev.type == SQ_EVENT_V34_TRN && ev.points == 16)
-                *trn_db = ev.snr_db;
-    }
-    sq_decoder_finish(d);
-    sq_event ev;
-    while (sq_decoder_next_event(d, &ev) == SQ_OK)
-        if (ev.type == SQ_EVENT_V34_TRN && ev.points == 16)
-            *trn_db = ev.snr_db;
-    double data_s, sym_rate, carrier_hz, snr = -1.0;
-    if (sq_v34_lane_data_since(d, 0.0, &data_s, &sym_rate, &carrier_hz))
-        snr = sq_v34_lane_data_snr_db(d, data_s);
-    sq_decoder_destroy(d);
+    double snr = data_snr_of(&s, 0, far, trn_db);
     sig_free(&s);
     return snr;
 }
@@ -573,6 +585,70 @@ START_TEST(test_v32_training)
     ck_assert_int_eq(e.ev[1].info_kind, 1);
     ck_assert_int_eq(e.ev[2].info_kind, 3);
     ck_assert_int_eq(e.ev[3].rate, 2400 * (32 - __builtin_clz(chosen)));
+}
+END_TEST
+
+/* V.32bis data at 14400 bit/s as the lane sees it: points of the 128-point cross (odd
+ * coordinates to +-11, less the corners beyond +-7 both ways; V.32bis Figure 2-1), uniformly,
+ * in the terms the lane trained on (the standard's divided by 4 - 2i), each turned by a phase
+ * jitter of jitter_deg peak at 50 Hz. */
+static void make_v32bis_data(float complex *out, size_t n, double jitter_deg, uint64_t seed)
+{
+    uint64_t r = seed * 0x9E3779B97F4A7C15ull + 1;
+    for (size_t i = 0; i < n; i++) {
+        double v[2];
+        do {
+            for (int a = 0; a < 2; a++) {
+                r ^= r << 13;
+                r ^= r >> 7;
+                r ^= r << 17;
+                v[a] = 2.0 * (double)(r % 12) - 11.0;
+            }
+        } while (fabs(v[0]) > 7.0 && fabs(v[1]) > 7.0);
+        double turn = jitter_deg * M_PI / 180.0 * sin(2.0 * M_PI * 50.0 * (double)i / SQ_V32_SYMBOL_RATE);
+        out[i] = (float complex)(CMPLX(v[0], v[1]) / CMPLX(4.0, -2.0) * cexp(I * turn));
+    }
+}
+
+/* A V.32bis answerer's training choosing 14400 bit/s, then 1.2 s of its data with phase
+ * jitter, on a line 40 dB SNR: the data's SNR, as the v32_data event takes it. */
+static double v32bis_data_snr(double jitter_deg, uint64_t seed)
+{
+    size_t n = sq_v32_training_symbols(1, 1400, 0x3Eu, 40, 0x20u, 24, 0, NULL, 0), data = 2900;
+    float complex *sym = malloc((n + data) * sizeof *sym);
+    ck_assert_ptr_nonnull(sym);
+    ck_assert_uint_eq(sq_v32_training_symbols(1, 1400, 0x3Eu, 40, 0x20u, 24, 0, sym, n), n);
+    make_v32bis_data(sym + n, data, jitter_deg, seed);
+    sig s = line_signal(sym, n + data, SQ_V32_SYMBOL_RATE, SQ_V32_CARRIER_HZ, 0.5, 40.0, seed + 11);
+    free(sym);
+    double trn, snr = data_snr_of(&s, 1, NULL, &trn);
+    sig_free(&s);
+    return snr;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* A line's phase jitter, 4 degrees peak at 50 Hz, is followed in V.32bis data: over 8 seeds
+ * the median SNR of jittered data is 27.5 dB or more (measured 28.2-29.8 on each of 16 seeds
+ * but one, 23.5), where training's carrier loop of a few hertz read 24.1-25.4; and the same
+ * data without jitter reads 33 dB or more at the median (31.8-37.4 over 16 seeds; counted
+ * from its first symbol, before the equaliser had B1's scale right, 28.5-36.0). */
+START_TEST(test_v32bis_data_jitter)
+{
+    double still[8], jittered[8];
+    for (int i = 0; i < 8; i++) {
+        still[i] = v32bis_data_snr(0.0, (uint64_t)i + 700);
+        jittered[i] = v32bis_data_snr(4.0, (uint64_t)i + 700);
+    }
+    qsort(still, 8, sizeof still[0], by_value);
+    qsort(jittered, 8, sizeof jittered[0], by_value);
+    double still_median = 0.5 * (still[3] + still[4]), jittered_median = 0.5 * (jittered[3] + jittered[4]);
+    ck_assert_msg(still_median >= 33.0 && jittered_median >= 27.5, "median data SNR %.1f dB, with jitter %.1f",
+                  still_median, jittered_median);
 }
 END_TEST
 
@@ -711,6 +787,7 @@ Suite *v34_train_suite(void)
     tcase_add_loop_test(t, test_answer_modem_startup, 0, (int)PAIR_COUNT * 2);
     tcase_add_loop_test(t, test_answer_phase4_band_edges, 0, 8);
     tcase_add_loop_test(t, test_v34_data_snr, 0, 6);
+    tcase_add_test(t, test_v32bis_data_jitter);
     tcase_add_loop_test(t, test_startup_with_md, 0, (int)PAIR_COUNT);
     tcase_add_loop_test(t, test_v32_training, 0, 6);
     tcase_add_test(t, test_nothing_invented);
