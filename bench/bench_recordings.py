@@ -20,7 +20,8 @@ decodes it with --json and prints, per file and over all of them,
     line probing, V.92 QC, V.34 phase 3/4, V.32 and V.90 digital training (TRN read, on one
     side or both, with each channel's first TRN SNR and, where the channel probed the line,
     line probing's SNR beside it: two measures of one line), MP from both sides
-    with the rates they settle, V.32's E with its rate, and the data the call went on in;
+    with the rates they settle, V.32's E with its rate, each channel's data SNR (V.34 data on two
+    channels, V.32bis at 12000-14400), and the data the call went on in;
   - over the V.34 calls: in how many both MPs decoded, and in how many their rates agree with
     the connect rates in the file's name (NNNNN-NNNNN, where the name has them).
 With --variants, the calls that went on in V.34, V.90 or V.32 are decoded again as sox changes
@@ -149,6 +150,14 @@ def measure(squeal, path):
             if trn is not None:
                 snrs.append("%.0f" % trn + (" (probe %.0f)" % probe if probe is not None else ""))
         phases.append("TRN " + ("both" if len(trained) == 2 else "one side") + (" " + "/".join(snrs) + " dB" if snrs else ""))
+    # each channel's first data SNR (V.34 data on two channels, V.32bis at 12000-14400)
+    data_snr = {}
+    for e in ev:
+        if e["type"] in ("v34_data", "v32_data") and "snr_db" in e:
+            data_snr.setdefault(e["ch"], e["snr_db"])
+    if data_snr:
+        phases.append("data SNR " + ("both" if len(data_snr) == 2 else "one side") + " " +
+                      "/".join("%.0f" % data_snr[c] for c in sorted(data_snr)) + " dB")
     summary = next((e for e in ev if e["type"] == "summary"), None)
     mp_rates = None
     if summary and "data_rate_up_bps" in summary:
@@ -279,7 +288,7 @@ def add_echo(src, dst):
 
 
 CHECKS = [("INFO0 both", "INFO0 both"), ("TRN both", "TRN both"), ("MP", "MP "), ("Sd/DIL/Ri", "Sd/DIL/Ri"), ("Ja", "Ja"),
-          ("CP", "CP "), ("V.32 E", "E ")]
+          ("CP", "CP "), ("V.32 E", "E "), ("data SNR", "data SNR both")]
 
 
 def variants(squeal, files):
