@@ -571,7 +571,9 @@ typedef struct sq_v34_lane {
     float data_keep[SQ_V34_DATA_SAMPLES];
     uint8_t data_gap[SQ_V34_DATA_SAMPLES];   /* a gap (a lost packet) spoils the sample */
     size_t data_kept;                        /* samples kept */
-    double drift;                            /* the timing loop's shift a symbol, smoothed */
+    double timing_integ;                     /* the timing loop's integral: the far clock's drift,
+                                              * samples a symbol */
+    double data_timing_integ;                /* ... as E left it */
     sq_v34_front *data_front, *data_work;    /* the front end at E; one to run */
     sq_v34_eq data_eq;
     double data_after_s;                     /* the far MP must end after this (this start-up's S) */

@@ -60,6 +60,7 @@
 void sq_v34_data_start(sq_v34_lane *l)
 {
     l->data_eq = l->eq;
+    l->data_timing_integ = l->timing_integ;
     sq_v34_front_copy(l->data_front, l->fronts[l->cand]);
     l->data_kept = 0;
     l->data_complete = l->data_measured = 0;
@@ -168,6 +169,7 @@ static double sigma_of_wrapped(double v)
 /* The receiver run again from E over the kept samples. */
 typedef struct rerun {
     sq_v34_eq eq;
+    double timing_integ;       /* the timing loop's integral (v34_lane.h) */
     size_t next;               /* the next kept sample */
     float complex older;       /* a symbol's first half-symbol sample, until its second */
     int have_older;
@@ -177,6 +179,7 @@ static void rerun_start(sq_v34_lane *l, rerun *r)
 {
     sq_v34_front_copy(l->data_work, l->data_front);
     r->eq = l->data_eq;
+    r->timing_integ = l->data_timing_integ;
     r->next = 0;
     r->have_older = 0;   /* E's last symbol was equalised at the second of a pair */
 }
@@ -207,13 +210,13 @@ static int rerun_symbol(sq_v34_lane *l, rerun *r, float complex *z, int *gap)
     return 0;
 }
 
-/* A symbol nothing steers: the carrier loop turns on, the grid moves as the far clock drifted
- * over the start-up. */
+/* A symbol nothing steers: the carrier loop turns on, the grid moves with the far clock's
+ * drift as the timing loop learnt it. */
 static void coast(sq_v34_lane *l, rerun *r)
 {
     r->eq.rotation *= CMPLXF((float)cos(r->eq.freq), (float)sin(r->eq.freq));
     if (l->timing_on)
-        sq_v34_front_shift(l->data_work, l->drift);
+        sq_v34_front_shift(l->data_work, r->timing_integ);
 }
 
 static void measure(sq_v34_lane *l)
@@ -295,8 +298,11 @@ static void measure(sq_v34_lane *l)
         }
         double complex target = decided * warp(e2, mean_grid, theta) * d;
         sq_v34_eq_adapt(&r.eq, (float complex)target, MU_DATA);
-        if (l->timing_on)   /* as the lane's own loop (v34_lane.c) */
-            sq_v34_front_shift(l->data_work, SQ_V34_TIMING_GAIN * r.eq.timing * 0.5 * sq_v34_front_samples_per_symbol(l->data_work));
+        if (l->timing_on) {   /* as the lane's own loop (v34_lane.c) */
+            double step = r.eq.timing * 0.5 * sq_v34_front_samples_per_symbol(l->data_work);
+            r.timing_integ += SQ_V34_TIMING_KI * step;
+            sq_v34_front_shift(l->data_work, SQ_V34_TIMING_GAIN * step + r.timing_integ);
+        }
     }
     size_t all = counted[0] + counted[1];
     if (all < MIN_SYMBOLS - SETTLE || !counted[0] || !counted[1])

@@ -46,10 +46,6 @@
  * stretch is this channel's own modem, and the stretch was the far modem's echo (15-25 dB
  * down on real stereo calls, trained on where this side was quiet): look for S from here. */
 #define TAKEOVER_RISE 10.0
-/* The timing loop moves the grid by this share of each symbol's timing estimate (a time
- * constant of 100 symbols, well inside the equaliser's, so the taps stay where training put
- * them). The real calls decode alike from 0.01 to 0.03; 0.003 loses MP at 300 ppm. */
-#define DRIFT_SMOOTH 0.002   /* the drift's average: over the last 500 symbols or so */
 
 int sq_v34_lane_create(sq_decoder *d)
 {
@@ -317,7 +313,7 @@ static void start_receiver(sq_decoder *d)
 void sq_v34_follow_timing(sq_v34_lane *l)
 {
     l->timing_on = 1;
-    l->drift = 0.0;
+    l->timing_integ = 0.0;
     l->eq.want_timing = 1;   /* (the readings' trial equalisers over the kept samples need none) */
 }
 
@@ -437,10 +433,9 @@ static void half_sample(sq_decoder *d, float complex y)
     if (sq_v34_in_gap(l))
         l->eq.timing = 0.0;
     if (l->timing_on && l->state != V34_TEST) {
-        double shift = SQ_V34_TIMING_GAIN * l->eq.timing * 0.5 * sq_v34_samples_per_symbol(l);
-        sq_v34_front_shift(l->fronts[l->cand], shift);
-        /* the far clock's drift, a symbol's shift on average, for the data after E */
-        l->drift += DRIFT_SMOOTH * (shift - l->drift);
+        double step = l->eq.timing * 0.5 * sq_v34_samples_per_symbol(l);   /* samples */
+        l->timing_integ += SQ_V34_TIMING_KI * step;
+        sq_v34_front_shift(l->fronts[l->cand], SQ_V34_TIMING_GAIN * step + l->timing_integ);
     }
 }
 

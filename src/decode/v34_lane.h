@@ -11,7 +11,15 @@
 enum { V34_IDLE = 0, V34_QUIET, V34_S, V34_KEEP, V34_TRAIN, V34_TEST, V34_DECIDE, V34_DONE, V34_IGNORE, V34_DATA };
 
 #define MU_TRACK 0.03f
-#define SQ_V34_TIMING_GAIN 0.01   /* of the equaliser's timing estimate, moving the front's grid */
+/* The timing loop (v34_lane.c): each symbol the front's grid moves by GAIN times the
+ * equaliser's timing estimate (a time constant of 100 symbols, well inside the equaliser's, so
+ * the taps stay where training put them; the real calls decode alike from 0.01 to 0.03, and
+ * 0.003 lost MP at 300 ppm), plus an integral of KI times it, which learns the far clock's
+ * drift: with the proportional part alone, a clock 300 ppm off held a steady timing error of
+ * a few percent of a symbol, and the 3Com call's phase 4 TRNs, so changed, read 32-34 dB
+ * where they read 37. */
+#define SQ_V34_TIMING_GAIN 0.01
+#define SQ_V34_TIMING_KI 0.00003   /* about GAIN^2 / 4: critically damped */
 
 #define QUIET_DROP 0.05                  /* quiet: 13 dB under the stretch (or under the floor) */
 /* A shorter gap inside a stretch (a packet lost on a VoIP call, a click of silence) leaves the
