@@ -653,7 +653,7 @@ PY
     esac
     # The V.34 data after each E carries its symbol SNR (the far end's MP, on the other
     # channel, names its precoder and encoder: v34_data.c), within 2 dB of the 16-point TRN
-    # before it on that channel (the calls: 33.2-37.5 dB, each within 1.2 dB of its TRN)
+    # before it on that channel (the calls: 33.6-37.7 dB, each within 1.2 dB of its TRN)
     python3 - "$T/trn.json" >"$T/data.out" <<'PY'
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]

@@ -25,8 +25,8 @@
  * exceeds MAX_SIGMA (a twentieth of the decisions wrong, or no grid at all: noise wraps to a
  * third of a step squared), or the outer points' error is larger than the inner ones' (a
  * precoder or encoder other than the transmitter's), no SNR is given.
- * The real calls (3Com 31200 bit/s, rh56 and Banksia 33600): 37.5 and 36.1 dB, 34.9 and 34.3,
- * 34.6 and 33.7 (33.2 and 34.3 after its retrain), each within 1.2 dB of its phase 4 TRN. Their
+ * The real calls (3Com 31200 bit/s, rh56 and Banksia 33600): 37.7 and 36.5 dB, 34.9 and 34.7,
+ * 34.6 and 33.7 (34.5 and 33.6 after its retrain), each within 1.2 dB of its phase 4 TRN. Their
  * grids fit only with the other channel's h (the 3Com caller's first 128 symbols: 1.54 of 2
  * with them, 0.59 without); the receiver left as E had it, not steered, holds the grid for
  * 200-300 symbols, and steered without its timing loop, the 3Com answerer's error doubled
