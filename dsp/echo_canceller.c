@@ -140,10 +140,15 @@ static const float *fit_at(const sq_echo_canceller *ec, int c, size_t age)
  * prediction from the other channel taken out. */
 static double residual_power(const sq_echo_canceller *ec, int y, const sq_echo_fit *f, size_t newest, size_t len)
 {
+    float left[BLOCK];
     double sum = 0.0;
-    for (size_t age = newest; age < newest + len; age++) {
-        double e = *fit_at(ec, y, age) - sq_echo_predict(f, fit_back_from(ec, 1 - y, age));
-        sum += e * e;
+    for (size_t done = 0; done < len;) {
+        size_t step = len - done < BLOCK ? len - done : BLOCK;
+        size_t oldest = newest + len - 1 - done;   /* read forwards from here */
+        sq_echo_take_out(f, fit_back_from(ec, 1 - y, oldest), fit_at(ec, y, oldest), left, step);
+        for (size_t m = 0; m < step; m++)
+            sum += (double)left[m] * left[m];
+        done += step;
     }
     return sum / (double)len;
 }
@@ -246,14 +251,6 @@ static int echo_matters(const sq_echo_canceller *ec, int y)
     return echo >= ECHO_FLOOR && echo >= own * pow(10.0, -ECHO_UNDER_OWN_DB / 10.0);
 }
 
-/* Subtracts from y[0..len) the echo the fit predicts from x, where x[m] is the other
- * channel's sample at y[m]'s time and the samples before it are there too. */
-static void subtract_echo(const sq_echo_fit *f, const float *x, float *y, size_t len)
-{
-    for (size_t m = 0; m < len; m++)
-        y[m] -= sq_echo_predict(f, x + m);
-}
-
 /* A run of echo frames on channel c ends: told if long enough. */
 static void end_run(sq_echo_canceller *ec, int c)
 {
@@ -300,7 +297,7 @@ static void give_back(sq_echo_canceller *ec, float *out, size_t len)
         const float *raw = raw_at(ec, c, oldest);   /* contiguous */
         memcpy(ec->run[c], raw, len * sizeof ec->run[c][0]);
         if (ec->cancelling[c])
-            subtract_echo(&ec->path[c].fit, fit_back_from(ec, 1 - c, oldest), ec->run[c], len);
+            sq_echo_take_out(&ec->path[c].fit, fit_back_from(ec, 1 - c, oldest), ec->run[c], ec->run[c], len);
         if (ec->cancelling[c] || ec->frames[c].run_frames || ec->frames[c].fill)
             tell_frames(ec, c, raw, ec->run[c], len, ec->given);
     }

