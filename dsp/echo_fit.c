@@ -409,7 +409,8 @@ void sq_echo_fit_band_limit(sq_echo_fitter *f, const float *y, float *out, size_
 
 /* Sixteen outputs at a time, each tap's weight times four vectors of x: the sums stay in
  * registers, with no sum across a vector per sample (as a dot product per output would
- * need), about five times as fast on the echo of a V.34 call's data. */
+ * need): on the two-channel real calls the canceller's giving back went from 5.7 % of the
+ * decode to 3.2 %. */
 void sq_echo_take_out(const sq_echo_fit *f, const float *x_now, const float *y, float *out, size_t len)
 {
     size_t m = 0;
