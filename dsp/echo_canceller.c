@@ -3,7 +3,7 @@
  * Each channel keeps its raw samples in a doubled ring, so any stretch of it, and the other
  * channel's samples up to the longest echo delay before it, are contiguous. Learning happens
  * once per block of BLOCK samples, for each channel y against the other channel x:
- *   1. gates: y carries something (above -70 dBFS), x is at least MIN_LOSS_DB louder over
+ *   1. gates: y carries something (above -80 dBFS), x is at least MIN_LOSS_DB louder over
  *      the stretch its echo could come from, and the fit in use (if any) does worse on this
  *      block than where it was learnt;
  *   2. the fit (dsp/echo_fit.h), which also wants x to fill the telephone band without
@@ -28,7 +28,10 @@
 #define RING 32768                 /* 4.1 s: what a question about a past event can look at */
 #define LEAD_BLOCKS (MAX_LAG / BLOCK)   /* the blocks before a block that can echo into it */
 #define SPAN_MIN (4 * SQ_ECHO_TAPS)
-#define MIN_BLOCK_POWER 1e-7       /* -70 dBFS: a G.711 channel's idle noise is near -73 */
+/* -80 dBFS, as ECHO_FLOOR: an echo worth taking out is one to learn. A G.711 channel's idle
+ * noise (near -73) passes, but no fit takes 10 dB out of noise (MIN_REMOVED_DB). At -70 a
+ * call recorded 14 dB quieter (the 3Com one: echoes near -74) learnt no path at all. */
+#define MIN_BLOCK_POWER 1e-8
 #define MIN_LOSS_DB 10.0
 #define MIN_REMOVED_DB 10.0
 #define GOOD_REMOVED_DB 16.0       /* a fit this good is not tried again where it does as well */

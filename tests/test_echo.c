@@ -211,6 +211,31 @@ START_TEST(test_quiet_echo_taken_out)
 }
 END_TEST
 
+/* The same call recorded 20 dB quieter (the far side at -40 dBFS, its echo at -72): the path
+ * is learnt and the echo taken 40 dB or more under channel A's own. A gate at -70 dBFS on the
+ * channel carrying the echo learnt nothing there (nor on the 3Com call 14 dB quieter, whose
+ * phase 4 TRNs then read 30 dB against 37 as recorded). */
+START_TEST(test_echo_in_a_quiet_recording)
+{
+    for (uint64_t seed = 1; seed <= SEEDS; seed++) {
+        call c = make_call(seed, 32.0, 0.0, 0);
+        sig *all[] = { &c.a, &c.b, &c.a_own, &c.b_own };
+        for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
+            for (size_t i = 0; i < all[k]->n; i++)
+                all[k]->x[i] *= 0.1f;
+        sq_echo_canceller *ec;
+        float *out = cancelled(&c, &ec);
+        ck_assert_msg(learnt(ec, 0), "seed %u: no path learnt", (unsigned)seed);
+        double after = error_db(out, 0, &c.a_own, 2.0, 4.0);
+        ck_assert_msg(after < -40.0, "seed %u: the echo %.1f dB under channel A's own after (32 before)", (unsigned)seed,
+                      -after);
+        sq_echo_canceller_destroy(ec);
+        free(out);
+        free_call(&c);
+    }
+}
+END_TEST
+
 /* Both channels 2 % of full scale off zero (as some sound cards' inputs are): the path is
  * learnt and the echo taken out as without the offset, 30 dB or more under channel A's own
  * signal; the channel's own offset stays, for the decoder's DC blocker. (Learnt from the raw
@@ -448,6 +473,7 @@ Suite *echo_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_echo_taken_out);
     tcase_add_test(tc, test_quiet_echo_taken_out);
+    tcase_add_test(tc, test_echo_in_a_quiet_recording);
     tcase_add_test(tc, test_echo_under_an_offset);
     tcase_add_test(tc, test_two_paths_both_ways);
     tcase_add_test(tc, test_no_echo_passes_through);
