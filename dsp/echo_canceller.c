@@ -204,21 +204,45 @@ static void learn(sq_echo_canceller *ec)
     }
 }
 
-double sq_echo_canceller_explained_db(sq_echo_canceller *ec, int ch, double start_s, double end_s, double lo_hz,
-                                      double hi_hz)
+/* The part of start_s..end_s a question about it looks at: its first SQ_ECHO_MAX_STRETCH
+ * samples still held, len of them ending `newest` samples ago; 0 when under SPAN_MIN. */
+static int held_span(const sq_echo_canceller *ec, double start_s, double end_s, size_t *newest, size_t *len)
 {
-    if (!ec || (ch != 0 && ch != 1) || !(start_s < end_s) || !(lo_hz < hi_hz))
-        return 0.0;
+    if (!(start_s < end_s))
+        return 0;
     double rate = SQ_PROCESSING_RATE_HZ;
     uint64_t oldest_kept = ec->count > RING - MAX_LAG ? ec->count - (RING - MAX_LAG) : 0;
     double first = fmax(start_s * rate, (double)oldest_kept), last = fmin(end_s * rate, (double)ec->count);
     if (!(last - first >= SPAN_MIN))
-        return 0.0;
+        return 0;
     uint64_t s0 = (uint64_t)first;
-    size_t len = (size_t)(last - first);
-    if (len > SQ_ECHO_MAX_STRETCH)
-        len = SQ_ECHO_MAX_STRETCH;
-    size_t newest = (size_t)(ec->count - s0 - len);
+    *len = (size_t)(last - first);
+    if (*len > SQ_ECHO_MAX_STRETCH)
+        *len = SQ_ECHO_MAX_STRETCH;
+    *newest = (size_t)(ec->count - s0 - *len);
+    return 1;
+}
+
+double sq_echo_canceller_louder_db(sq_echo_canceller *ec, int ch, double start_s, double end_s)
+{
+    size_t newest, len;
+    if (!ec || (ch != 0 && ch != 1) || !held_span(ec, start_s, end_s, &newest, &len))
+        return 0.0;
+    double power[2] = { 0.0, 0.0 };
+    for (int c = 0; c < 2; c++) {
+        const float *v = raw_at(ec, c, newest + len - 1);   /* oldest first */
+        for (size_t m = 0; m < len; m++)
+            power[c] += (double)v[m] * v[m];
+    }
+    return 10.0 * log10((power[1 - ch] + 1e-30) / (power[ch] + 1e-30));
+}
+
+double sq_echo_canceller_explained_db(sq_echo_canceller *ec, int ch, double start_s, double end_s, double lo_hz,
+                                      double hi_hz)
+{
+    size_t newest, len;
+    if (!ec || (ch != 0 && ch != 1) || !(lo_hz < hi_hz) || !held_span(ec, start_s, end_s, &newest, &len))
+        return 0.0;
     const float *x = raw_at(ec, 1 - ch, newest + len - 1 + MAX_LAG), *y = raw_at(ec, ch, newest + len - 1);
     /* the path learnt where it could be told apart, if there is one */
     if (ec->path[ch].info.learnt)

@@ -23,9 +23,7 @@
 
 #define T SQ_ECHO_TAPS
 #define N_MAX (SQ_ECHO_MAX_WINDOWS * T)
-#define SECOND_WINDOW_SHARE 0.02   /* of the phase transform's energy: a second path worth trying
-                                      (when the first alone leaves too much) */
-#define GOOD_ENOUGH 0.025          /* a first path that leaves 16 dB less needs no second */
+#define GOOD_ENOUGH 0.001          /* a first path that leaves 30 dB less needs no second */
 #define BETTER_BY 0.8              /* a second path is kept when it leaves 1 dB less */
 #define TRIM_ENERGY 1e-2           /* the taps at a window's ends holding this share are dropped:
                                       an error 20 dB under the echo, 35 dB or more under the far
@@ -45,7 +43,7 @@ _Static_assert(SQ_ECHO_MAX_STRETCH >= 1024, "a learning block fits");
 
 struct sq_echo_fitter {
     float *a, *b, *corr;
-    fftwf_complex *fa, *fb;
+    fftwf_complex *fa, *fb, *fx;   /* fx: x's spectrum, kept for the second path's search */
     fftwf_plan plan_a, plan_b, plan_back;
     double gram[N_MAX * N_MAX];
 };
@@ -62,6 +60,7 @@ void sq_echo_fitter_destroy(sq_echo_fitter *f)
     fftwf_free(f->corr);
     fftwf_free(f->fa);
     fftwf_free(f->fb);
+    fftwf_free(f->fx);
     free(f);
 }
 
@@ -76,7 +75,8 @@ int sq_echo_fitter_create(sq_echo_fitter **out)
     f->corr = fftwf_alloc_real(SQ_ECHO_FFT);
     f->fa = fftwf_alloc_complex(SQ_ECHO_FFT / 2 + 1);
     f->fb = fftwf_alloc_complex(SQ_ECHO_FFT / 2 + 1);
-    if (f->a && f->b && f->corr && f->fa && f->fb) {
+    f->fx = fftwf_alloc_complex(SQ_ECHO_FFT / 2 + 1);
+    if (f->a && f->b && f->corr && f->fa && f->fb && f->fx) {
         f->plan_a = sq_fft_plan_r2c(SQ_ECHO_FFT, f->a, f->fa);
         f->plan_b = sq_fft_plan_r2c(SQ_ECHO_FFT, f->b, f->fb);
         f->plan_back = sq_fft_plan_c2r(SQ_ECHO_FFT, f->fb, f->corr);
@@ -310,6 +310,44 @@ static int fit_windows(sq_echo_fitter *f, const float *x, const float *y, size_t
     return 1;
 }
 
+/* out = fb times conj(fx): the cross spectrum of what is in b against x, x leading (out may
+ * be fb). */
+static void cross_spectrum(sq_echo_fitter *f, fftwf_complex *out)
+{
+    for (size_t k = 0; k <= SQ_ECHO_FFT / 2; k++) {
+        float br = f->fb[k][0], bi = f->fb[k][1], ar = f->fx[k][0], ai = f->fx[k][1];
+        out[k][0] = br * ar + bi * ai;
+        out[k][1] = bi * ar - br * ai;
+    }
+}
+
+/* The delay of the strongest window of the phase transform of the cross spectrum c (y against
+ * x, x leading; read only unless it is fb), apart from the window at apart_from: C / |C| has a sharp
+ * peak at each path's delay however coloured x is (a tone in it correlates with its echo at
+ * every period alike). */
+static size_t strongest_delay(sq_echo_fitter *f, fftwf_complex *c, size_t apart_from)
+{
+    float peak = 0.0f;
+    for (size_t k = 0; k <= SQ_ECHO_FFT / 2; k++)
+        peak = fmaxf(peak, hypotf(c[k][0], c[k][1]));
+    for (size_t k = 0; k <= SQ_ECHO_FFT / 2; k++) {   /* into fb, which c may be */
+        float re = c[k][0], im = c[k][1], m = hypotf(re, im) + PHAT_FLOOR * peak;
+        f->fb[k][0] = m > 0.0f ? re / m : 0.0f;
+        f->fb[k][1] = m > 0.0f ? im / m : 0.0f;
+    }
+    fftwf_execute(f->plan_back);
+    double e;
+    return strongest_window(f->corr, apart_from, &e);
+}
+
+/* corr[k] = SQ_ECHO_FFT * sum y(m) x(m - k), the equations' right side, from y's cross
+ * spectrum (in fa). */
+static void right_side(sq_echo_fitter *f)
+{
+    memcpy(f->fb, f->fa, (SQ_ECHO_FFT / 2 + 1) * sizeof *f->fb);
+    fftwf_execute(f->plan_back);
+}
+
 int sq_echo_fit_stretch(sq_echo_fitter *f, const float *x, const float *y, size_t len, double min_flatness,
                         int max_windows, sq_echo_fit_result *out)
 {
@@ -320,43 +358,38 @@ int sq_echo_fit_stretch(sq_echo_fitter *f, const float *x, const float *y, size_
     fftwf_execute(f->plan_a);
     if (min_flatness > 0.0 && (band_flatness(f) < min_flatness || is_periodic(f)))
         return 0;
+    memcpy(f->fx, f->fa, (SQ_ECHO_FFT / 2 + 1) * sizeof *f->fx);
     memset(f->b, 0, SQ_ECHO_FFT * sizeof *f->b);
     memcpy(f->b + SQ_ECHO_MAX_LAG, y, len * sizeof *f->b);
     fftwf_execute(f->plan_b);
-    float peak = 0.0f;
-    for (size_t k = 0; k <= SQ_ECHO_FFT / 2; k++) {   /* C = B times conj(A): y against x, x leading */
-        float br = f->fb[k][0], bi = f->fb[k][1], ar = f->fa[k][0], ai = f->fa[k][1];
-        f->fa[k][0] = br * ar + bi * ai;   /* (A is done with) */
-        f->fa[k][1] = bi * ar - br * ai;
-        peak = fmaxf(peak, hypotf(f->fa[k][0], f->fa[k][1]));
-    }
-    /* the delays from the phase transform, C / |C|: a sharp peak at each path's delay however
-     * coloured x is (a tone in it correlates with its echo at every period alike) */
-    for (size_t k = 0; k <= SQ_ECHO_FFT / 2; k++) {
-        float m = hypotf(f->fa[k][0], f->fa[k][1]) + PHAT_FLOOR * peak;
-        f->fb[k][0] = m > 0.0f ? f->fa[k][0] / m : 0.0f;
-        f->fb[k][1] = m > 0.0f ? f->fa[k][1] / m : 0.0f;
-    }
-    fftwf_execute(f->plan_back);
-    double e1, e2;
+    cross_spectrum(f, f->fa);   /* (fa, x's spectrum, is kept in fx) */
     size_t delay[SQ_ECHO_MAX_WINDOWS];
-    delay[0] = strongest_window(f->corr, SIZE_MAX, &e1);
-    delay[1] = strongest_window(f->corr, delay[0], &e2);
-    memcpy(f->fb, f->fa, (SQ_ECHO_FFT / 2 + 1) * sizeof *f->fb);
-    fftwf_execute(f->plan_back);   /* corr[k] = SQ_ECHO_FFT * sum y(m) x(m - k): the equations' right side */
+    delay[0] = strongest_delay(f, f->fa, SIZE_MAX);
+    right_side(f);
     double ys = 0.0;
     for (size_t m = 0; m < len; m++)
         ys += (double)y[m] * y[m];
     out->y_power = ys / (double)len;
     out->x_power = dot(regressor(x, delay[0]), regressor(x, delay[0]), len) / (double)len;
-    /* the first path alone; both, if the second window holds enough of the correlation and
-     * the fit of both leaves 1 dB less (a second path costs its taps on every sample) */
+    /* the first path alone; both, if the first leaves more than GOOD_ENOUGH and the fit of
+     * both leaves 1 dB less (a second path costs its taps on every sample) */
     if (!fit_windows(f, x, y, len, delay, 1, &out->fit, &out->residual))
         return 0;
+    if (max_windows < 2 || out->residual <= out->y_power * GOOD_ENOUGH)
+        return 1;
+    /* the second path where what the first leaves correlates with x most: where the phase
+     * transform of y itself peaks second can be the first path's side lobe (with crosstalk
+     * 15 dB down and the recording's own echo 15 dB under that, it was, 130 ms off) */
+    sq_echo_take_out(&out->fit, x + SQ_ECHO_MAX_LAG, y, f->b + SQ_ECHO_MAX_LAG, len);
+    memset(f->b, 0, SQ_ECHO_MAX_LAG * sizeof *f->b);
+    memset(f->b + SQ_ECHO_MAX_LAG + len, 0, (SQ_ECHO_FFT - SQ_ECHO_MAX_LAG - len) * sizeof *f->b);
+    fftwf_execute(f->plan_b);
+    cross_spectrum(f, f->fb);
+    delay[1] = strongest_delay(f, f->fb, delay[0]);
+    right_side(f);
     sq_echo_fit both;
     double residual;
-    if (max_windows > 1 && e2 >= SECOND_WINDOW_SHARE * e1 && out->residual > out->y_power * GOOD_ENOUGH &&
-        fit_windows(f, x, y, len, delay, 2, &both, &residual) && residual < BETTER_BY * out->residual) {
+    if (fit_windows(f, x, y, len, delay, 2, &both, &residual) && residual < BETTER_BY * out->residual) {
         out->fit = both;
         out->residual = residual;
     }

@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int q = 0; q < 2; q++) {
         double start = spans[2 * q] / 8000.0, end = start + spans[2 * q + 1] / 8000.0;
         double db = sq_echo_canceller_explained_db(ec, q, start, end, 300.0 + (spans[q] % 2000), 3400.0);
-        if (!isfinite(db))
+        if (!isfinite(db) || !isfinite(sq_echo_canceller_louder_db(ec, q, start, end)))
             __builtin_trap();
         sq_echo_path p;
         sq_echo_canceller_path(ec, q, &p);

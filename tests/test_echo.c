@@ -263,6 +263,19 @@ START_TEST(test_echo_under_an_offset)
 }
 END_TEST
 
+/* Crosstalk 15 dB down with no delay and an echo 30 dB down (a recording's own, under a
+ * crosstalking line): both are taken out, 40 dB or more under channel A's own. A first path
+ * that took 16 dB out was once enough, which left the echo 28 dB under (the 3Com call with
+ * 15 dB of crosstalk read its phase 4 TRNs at 30 dB, 37 as recorded). */
+START_TEST(test_crosstalk_over_an_echo)
+{
+    for (uint64_t seed = 1; seed <= SEEDS; seed++) {
+        call c = make_call(seed, 30.0, 15.0, 0);
+        learnt_and_taken_under(&c, 0.0f, 40.0, seed);
+    }
+}
+END_TEST
+
 /* Each channel with the other's echo 15 dB down and crosstalk 18 dB down with no delay (10
  * dB under channel A's own together): both paths are taken out, to the floor of the echoes
  * of A's own signal that B carries (26 dB under it). */
@@ -440,6 +453,25 @@ START_TEST(test_echo_stretches_told)
 }
 END_TEST
 
+/* Where only the far side sends, its channel is the louder by the echo's loss (15 dB), seen
+ * from either channel; not held any more (the first 0.2 s of a 4 s call), 0. */
+START_TEST(test_louder_tells_the_source)
+{
+    for (uint64_t seed = 1; seed <= SEEDS; seed++) {
+        call c = make_call(seed, 15.0, 0.0, 0);
+        sq_echo_canceller *ec;
+        float *out = cancelled(&c, &ec);
+        double a = sq_echo_canceller_louder_db(ec, 0, 0.5, 1.2), b = sq_echo_canceller_louder_db(ec, 1, 0.5, 1.2);
+        ck_assert_msg(a > 13.0 && a < 17.0 && fabs(a + b) < 1e-6, "seed %u: B louder by %.1f dB, A by %.1f", (unsigned)seed,
+                      a, b);
+        ck_assert_double_eq(sq_echo_canceller_louder_db(ec, 0, 0.0, 0.2), 0.0);
+        sq_echo_canceller_destroy(ec);
+        free(out);
+        free_call(&c);
+    }
+}
+END_TEST
+
 START_TEST(test_bad_arguments)
 {
     ck_assert_int_eq(sq_echo_canceller_create(NULL), SQ_EINVAL);
@@ -449,6 +481,9 @@ START_TEST(test_bad_arguments)
     ck_assert_double_eq(sq_echo_canceller_explained_db(ec, 0, 1.0, 0.5, 300.0, 3400.0), 0.0);
     ck_assert_double_eq(sq_echo_canceller_explained_db(ec, 0, 0.0, 1.0, 3400.0, 300.0), 0.0);
     ck_assert_double_eq(sq_echo_canceller_explained_db(NULL, 0, 0.0, 1.0, 300.0, 3400.0), 0.0);
+    ck_assert_double_eq(sq_echo_canceller_louder_db(ec, 2, 0.0, 1.0), 0.0);
+    ck_assert_double_eq(sq_echo_canceller_louder_db(ec, 0, 1.0, 0.5), 0.0);
+    ck_assert_double_eq(sq_echo_canceller_louder_db(NULL, 0, 0.0, 1.0), 0.0);
     sq_echo_path p = { 1, 1.0, 1.0, 1.0, 1.0 };
     sq_echo_canceller_path(ec, 5, &p);
     ck_assert_int_eq(p.learnt, 0);
@@ -474,6 +509,7 @@ Suite *echo_suite(void)
     tcase_add_test(tc, test_quiet_echo_taken_out);
     tcase_add_test(tc, test_echo_in_a_quiet_recording);
     tcase_add_test(tc, test_echo_under_an_offset);
+    tcase_add_test(tc, test_crosstalk_over_an_echo);
     tcase_add_test(tc, test_two_paths_both_ways);
     tcase_add_test(tc, test_no_echo_passes_through);
     tcase_add_test(tc, test_tone_teaches_nothing);
@@ -481,6 +517,7 @@ Suite *echo_suite(void)
     tcase_add_test(tc, test_echo_test_on_a_stretch);
     tcase_add_test(tc, test_echo_test_through_the_learnt_path);
     tcase_add_test(tc, test_echo_stretches_told);
+    tcase_add_test(tc, test_louder_tells_the_source);
     tcase_add_test(tc, test_bad_arguments);
     suite_add_tcase(s, tc);
     return s;

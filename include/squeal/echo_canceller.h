@@ -64,6 +64,12 @@ typedef struct sq_echo_path {
  * 10 dB for an echo or crosstalk, whatever the signal. */
 SQ_API double sq_echo_canceller_explained_db(sq_echo_canceller *ec, int ch, double start_s, double end_s,
                                              double lo_hz, double hi_hz);
+/* How many dB louder the other channel is than channel ch over the same stretch as
+ * sq_echo_canceller_explained_db looks at (negative where ch is the louder); 0 where that
+ * gives 0. An echo comes back quieter than what it echoes: where a stretch is one side's
+ * alone but both channels carry it (crosstalk), each channel's audio explains the other's,
+ * and only this tells the source from its copy. (API 2.15) */
+SQ_API double sq_echo_canceller_louder_db(sq_echo_canceller *ec, int ch, double start_s, double end_s);
 SQ_API void sq_echo_canceller_path(const sq_echo_canceller *ec, int ch, sq_echo_path *out);
 
 /* A stretch of a channel that was the other channel's echo: 40 ms or more in which, frame by

@@ -121,12 +121,29 @@ static int parse_decode(int argc, char **argv, decode_opts *o)
  * whose band the other channel's audio mostly explains (a fit from it takes 6 dB or more
  * out: the echo holds three quarters of the band's power, and is what the receiver read) is
  * that channel's signal come back as an echo: INFO and tone B read in V.21's band, an INFO1
- * read as an INFO0, before the canceller has learnt the echo path or where it leaves the
+ * read as an INFO0, a transmission nothing of which was read, before the canceller has learnt the echo path or where it leaves the
  * echo alone. A signal of the channel's own is not explained by the other's audio: a fit
  * takes about a dB out of it. */
 #define ECHO_EXPLAINED_DB 6.0
 #define INFO_HALF_BAND_HZ 400.0   /* DPSK at 600 baud around its carrier */
 #define TONE_HALF_BAND_HZ 100.0   /* tone A or B, and its offset */
+#define V34_BAND_LO_HZ 300.0      /* where any V.34 symbol rate and carrier has its power */
+#define V34_BAND_HI_HZ 3400.0
+#define ECHO_TEST_MIN_S 0.06      /* over SQ_ECHO's shortest stretch (4 x 96 taps, 48 ms) */
+#define ECHO_SOURCE_LOUDER_DB 6.0 /* an echo or crosstalk comes back 10 dB or more down */
+
+/* What the V.34 and V.32 receivers read: trainings, their sequences, and data. */
+static int is_training_or_data(sq_event_type type)
+{
+    static const sq_event_type kinds[] = { SQ_EVENT_V34_DATA, SQ_EVENT_V34_S,  SQ_EVENT_V34_S_BAR, SQ_EVENT_V34_PP,
+                                           SQ_EVENT_V34_TRN,  SQ_EVENT_V34_J,  SQ_EVENT_V34_J_PRIME, SQ_EVENT_V34_E,
+                                           SQ_EVENT_MP,       SQ_EVENT_V32_S,  SQ_EVENT_V32_DATA, SQ_EVENT_V32_TRN,
+                                           SQ_EVENT_V32_RATE, SQ_EVENT_V32_E };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (type == kinds[i])
+            return 1;
+    return 0;
+}
 
 /* The band an event's signal occupies, for the echo test; 0 for the kinds not tested. */
 static int echo_test_band(const sq_event *ev, double *lo, double *hi)
@@ -147,14 +164,30 @@ static int echo_test_band(const sq_event *ev, double *lo, double *hi)
         *hi = carrier + INFO_HALF_BAND_HZ;
         return 1;
     }
+    /* a training or transmission: on a channel carrying the other's crosstalk 15 dB down,
+     * before the path is learnt, that crosstalk was read as one (the other modem's INFO1 and
+     * S as a V.34 transmission; its V.32bis TRN, at 14 dB SNR) */
+    if (is_training_or_data(ev->type)) {
+        *lo = V34_BAND_LO_HZ;
+        *hi = V34_BAND_HI_HZ;
+        return 1;
+    }
     return 0;
 }
 
 static int is_explained_echo(const timeline *t, const sq_event *ev, int channel)
 {
     double lo, hi;
-    return t->echo && echo_test_band(ev, &lo, &hi) &&
-           sq_echo_canceller_explained_db(t->echo, channel - 1, ev->start_s, ev->end_s, lo, hi) >= ECHO_EXPLAINED_DB;
+    if (!t->echo || !echo_test_band(ev, &lo, &hi))
+        return 0;
+    if (!is_training_or_data(ev->type))
+        return sq_echo_canceller_explained_db(t->echo, channel - 1, ev->start_s, ev->end_s, lo, hi) >= ECHO_EXPLAINED_DB;
+    /* a short one (an S, an E) by what begins with it: the canceller tests no less; and only
+     * under a louder channel (crosstalk of one side's training explains each channel by the
+     * other, and the side that sends it is the louder) */
+    double end_s = fmax(ev->end_s, ev->start_s + ECHO_TEST_MIN_S);
+    return sq_echo_canceller_louder_db(t->echo, channel - 1, ev->start_s, end_s) >= ECHO_SOURCE_LOUDER_DB &&
+           sq_echo_canceller_explained_db(t->echo, channel - 1, ev->start_s, end_s, lo, hi) >= ECHO_EXPLAINED_DB;
 }
 
 /* A tone A or B whose band (100 Hz each side) the other channel's audio explains. */
