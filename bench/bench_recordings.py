@@ -262,7 +262,13 @@ ECHO_DB, ECHO_LATE_S = -15.0, (0.06, 0.11)
 
 def add_echo(src, dst):
     """Copies a 16-bit stereo WAV with each channel's echo of the other added, ECHO_DB down
-    through ECHO_TAPS, ECHO_LATE_S[0] late on the first channel and [1] on the second."""
+    through ECHO_TAPS, ECHO_LATE_S[0] late on the first channel and [1] on the second. The
+    echo is of the other channel as it is then recorded, its own echo of this one included
+    (so each channel carries its own signal back too, twice the loss down, the sum of the
+    delays late), as a line's two hybrids give it: an echo of the other channel as recorded
+    before the echo was added is not one any line makes, and a canceller that predicts the
+    echo from the recorded channel puts that twice-echoed copy in (the 3Com call's TRNs read
+    25-26 dB so)."""
     with wave.open(src) as w:
         params = w.getparams()
         x = array.array("h", w.readframes(w.getnframes()))
@@ -272,19 +278,20 @@ def add_echo(src, dst):
     frames, rate = len(x) // 2, params.framerate
     norm = math.sqrt(sum(t * t for t in ECHO_TAPS))
     taps = [t / norm * 10 ** (ECHO_DB / 20) for t in ECHO_TAPS]
-    y = array.array("h", x)
-    for c in (0, 1):
-        late = int(ECHO_LATE_S[c] * rate)
-        other = x[1 - c::2]
-        for n in range(late, frames):
+    late = [int(ECHO_LATE_S[c] * rate) for c in (0, 1)]
+    y = [float(v) for v in x]   # as recorded, both channels interleaved, built in time order
+    for n in range(frames):
+        for c in (0, 1):
             e = 0.0
             for k, t in enumerate(taps):
-                if n - late - k >= 0:
-                    e += t * other[n - late - k]
-            y[2 * n + c] = max(-32768, min(32767, int(round(x[2 * n + c] + e))))
+                m = n - late[c] - k
+                if m >= 0:
+                    e += t * y[2 * m + 1 - c]
+            y[2 * n + c] = max(-32768.0, min(32767.0, x[2 * n + c] + e))
+    out = array.array("h", (int(round(v)) for v in y))
     with wave.open(dst, "wb") as o:
         o.setparams(params)
-        o.writeframes(y.tobytes())
+        o.writeframes(out.tobytes())
 
 
 CHECKS = [("INFO0 both", "INFO0 both"), ("TRN both", "TRN both"), ("MP", "MP "), ("Sd/DIL/Ri", "Sd/DIL/Ri"), ("Ja", "Ja"),
