@@ -1150,6 +1150,28 @@ PY
         done
     done
 done
+# Two calls in one file: a V.34 start-up read to its data, 3 s of silence, then a V.8 and
+# V.22bis call: the second is named as it is alone, the answer tone, V.8 and V.22bis both
+# ways, and nothing after the first call is V.34. (The first call's transmission, waiting
+# up to 10 s for its modem to go on, read the whole second call as V.34 data; the V.22 lanes,
+# asleep once a V.34 call is under way, must wake at the new call's answer tone.)
+"$SQ" gen v34_startup --role answerer -o "$T/first.wav" 2>"$T/err" && sox "$T/first.wav" "$T/first-pad.wav" pad 0 3 &&
+    "$SQ" sim --wav "$T/second" >/dev/null 2>>"$T/err" && sox "$T/first-pad.wav" "$T/second-line.wav" "$T/two-calls.wav" &&
+    "$SQ" decode --json "$T/second-line.wav" >"$T/second.json" 2>>"$T/err" &&
+    "$SQ" decode --json "$T/two-calls.wav" >"$T/two-calls.json" 2>>"$T/err" || bad "two calls: gen"
+python3 - "$T/second.json" "$T/two-calls.json" "$(soxi -D "$T/first-pad.wav")" <<'PY' && ok "two calls in one file" ||
+import json, sys
+alone = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+both = [json.loads(l) for l in open(sys.argv[2]) if l.startswith("{")]
+offset = float(sys.argv[3])
+want = [(e["type"], e.get("chan")) for e in alone if e["type"] != "summary"]
+got = [(e["type"], e.get("chan")) for e in both if e["type"] != "summary" and e["t_s"] >= offset - 0.5]
+print("# second call alone:", want)
+print("# after the first:  ", got)
+assert got == want
+assert not [e for e in both if e["type"].startswith("v34") and e["t_s"] > 2.0]
+PY
+    { bad "two calls in one file"; show "$T/two-calls.json" "$T/err"; }
 # ... and the V.90 modems', on their own channels: a digital modem's (INFO0d, L1/L2, INFO1,
 # then its PCM phases 3 and 4), named from its Sd on as after its INFO1; an analogue modem's
 # (INFO0a, L1/L2, then its phase 3 with Ja where V.34 has J), where with no INFO1a to say so

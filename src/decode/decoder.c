@@ -326,6 +326,15 @@ static int v34_evidence(const sq_event *ev)
            (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_CP);
 }
 
+/* Whether an event starts a call, or a call's V.8 exchange: after it a V.22 call can begin. */
+static int call_start(const sq_event *ev)
+{
+    sq_event_type t = ev->type;
+    return t == SQ_EVENT_ANS || t == SQ_EVENT_ANS_PR || t == SQ_EVENT_ANSAM || t == SQ_EVENT_ANSAM_PR ||
+           t == SQ_EVENT_BELL_ANS || t == SQ_EVENT_CT || t == SQ_EVENT_CNG || t == SQ_EVENT_CI || t == SQ_EVENT_CM ||
+           t == SQ_EVENT_JM;
+}
+
 /* Tells the unnamed lane what the events queued since `before` (a queue count) cover. */
 static void note_new_events(sq_decoder *d, size_t before)
 {
@@ -334,6 +343,8 @@ static void note_new_events(sq_decoder *d, size_t before)
         sq_unnamed_lane_note(d, ev);
         if (v34_evidence(ev) && ev->end_s > d->v34_heard_s)
             d->v34_heard_s = ev->end_s;
+        if (call_start(ev) && ev->start_s > d->call_start_heard_s)
+            d->call_start_heard_s = ev->start_s;
     }
 }
 

@@ -376,6 +376,7 @@ typedef struct sq_wideband_lane {
                                     * INFO1 read: nothing is named, nor is it transmitting, until
                                     * its Sd is found */
     sq_event_type tx_type;         /* v34_data, v90_data or v32_data */
+    int data_named;                /* a stretch of it named as data (not training) */
     /* V.32 handshake signals: the run of blocks of one kind */
     int v32_kind, v32_gap;
     size_t v32_blocks, v32_reversals;
@@ -659,6 +660,8 @@ struct sq_decoder {
     double v34_heard_s;            /* the latest end of an event only a V.34 / V.90 call holds
                                     * (a good INFO, line probing, a reversed tone A or B,
                                     * phases 3 and 4, data); 0: none */
+    double call_start_heard_s;     /* the latest start of an answer tone, CT, CNG, CI, CM or JM:
+                                    * where a V.22 call could begin again; 0: none */
     int cj_seen;
     sq_decoder_symbol_fn symbol_tap;   /* sq_decoder_set_symbol_tap */
     void *symbol_tap_user;

@@ -499,7 +499,11 @@ static int may_sleep(const sq_decoder *d, const sq_qam_lane *l, int wideband, ui
 {
     int quiet = now >= l->loud_until && (double)(now - l->loud_until) >= QAM_SLEEP_AFTER_S * SQ_PROCESSING_RATE_HZ;
     int fsk = sq_fsk_lanes_carrying_data(d);
-    return (wideband || quiet || fsk) && l->state == QL_HUNT && !l->s1_pending && !l->det.usb1_run && !l->det.s1_run &&
+    /* V.34 or V.90 under way since the call's last answer tone or V.8 signal: a V.22 call
+     * cannot start again before another of those (V.34's phase 2 is DPSK on V.22's two
+     * carriers, and the lanes would read it for seconds to find nothing) */
+    int v34_call = d->v34_heard_s > d->call_start_heard_s;
+    return (wideband || quiet || fsk || v34_call) && l->state == QL_HUNT && !l->s1_pending && !l->det.usb1_run && !l->det.s1_run &&
            !l->det.sb1_bits;
 }
 

@@ -48,6 +48,11 @@
 #define TENTATIVE_BLOCKS 25           /* 0.5 s: L1 and the start of L2 would have shown by then */
 #define MIN_STRETCH_S 0.1             /* shorter bursts are clicks */
 #define GIVE_UP_BLOCKS 500            /* 10 s under it: the modem has stopped for good */
+/* ... but once its data has begun, 2 s: data does not pause (a lost packet is tens of ms),
+ * so the call is over, and what follows (another call's answer tone, CM, its own start-up)
+ * is not this transmission going on: a second call 3 s after a V.34 one was read whole as
+ * V.34 data, none of its answer tone, V.8 or V.22bis named */
+#define DATA_GONE_BLOCKS 100
 /* A modem's training and data come at its INFO1's level less the power reduction the far
  * modem asks of it (V.34 Tables 15 and 16, bits 12-17: a minimum and an additional one,
  * 0-7 dB each). A stretch further down than that, by a margin, is the far modem's echo
@@ -379,6 +384,7 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
             }
         }
     }
+    l->data_named |= !ev.training_inside;
     sq_event_pool_queue(&d->pool, &ev, -1);
     sq_phase2_lanes_note_span(d, ev.start_s, ev.end_s);
 }
@@ -429,7 +435,7 @@ static void transmission_block(sq_decoder *d, sq_wideband_lane *l, double block_
     int in_dil = l->tx_type == SQ_EVENT_V90_DATA && sq_v90_reader_in_phase3(d);
     if (l->heard && l->quiet >= QUIET_BLOCKS && !in_dil)
         end_stretch(d, l, l->tx_last_s);
-    if (l->quiet >= GIVE_UP_BLOCKS)
+    if (l->quiet >= (l->data_named ? DATA_GONE_BLOCKS : GIVE_UP_BLOCKS))
         end_transmission(d, l, l->tx_last_s);
 }
 
@@ -477,6 +483,7 @@ static void arm_transmission(sq_decoder *d, sq_wideband_lane *l, double start_s,
     l->own_floor = 0.0;
     l->tentative = 0;
     l->from_probe = 0;
+    l->data_named = 0;
     if (type == SQ_EVENT_V90_DATA)
         sq_v90_reader_start(d, start_s);
 }
