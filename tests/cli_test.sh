@@ -1968,7 +1968,9 @@ done
 # V.32's E, both INFO0s), and nothing read from the echo is reported as FSK, a bad INFO, a
 # training or a transmission (the other modem's INFO1 and S in crosstalk, before the path is
 # learnt, read as a V.34 transmission on the 3Com call; a V.32bis TRN at 14 dB SNR on the
-# Banksia one); and under the crosstalk, each
+# Banksia one); both sides' training and a V.90 digital modem's Sd, DIL and Ri are read too
+# (under the echo its own INFO1 came back 30 dB down round the loop, was taken for a
+# retrain's tone, and ended its transmission before Sd); and under the crosstalk, each
 # data stretch's SNR, as in the call itself (a first path taking 16 dB out was once enough:
 # the recording's echo was left, 15 dB under the crosstalk)
 found=0
@@ -2004,7 +2006,7 @@ for variant in sys.argv[4:]:
     assert junk == 0, junk
     assert not echo_read(events(variant), clean_events), echo_read(events(variant), clean_events)
     # the crosstalk taken out with the recording's own echo: data SNR on both sides still
-    keys = ("INFO0 both", "MP ", "CP ", "E ") + (("data SNR both",) if variant.endswith("xt15.wav") else ())
+    keys = ("INFO0 both", "MP ", "CP ", "E ", "TRN both", "Sd/DIL/Ri") + (("data SNR both",) if variant.endswith("xt15.wav") else ())
     for key in keys:
         assert key not in clean or key in text, key
 PY

@@ -746,8 +746,9 @@ int sq_phase2_lanes_digital_side(const sq_decoder *d);
 /* A wideband signal named over [start_s, end_s]: it covers both lanes' bands. */
 void sq_phase2_lanes_note_span(sq_decoder *d, double start_s, double end_s);
 /* The start of a tone A or B that began after t_s and is still sounding, or -1: the channel's
- * own (1: the caller's tone B, 2: the answerer's tone A; 0: either), or this side's. */
-double sq_phase2_lanes_tone_since(const sq_decoder *d, double t_s, int channel);
+ * own (1: the caller's tone B, 2: the answerer's tone A; 0: either), or this side's; its
+ * mean power so far into *power (sq_power_to_dbm0's scale) when there is one. */
+double sq_phase2_lanes_tone_since(const sq_decoder *d, double t_s, int channel, double *power);
 
 /* On the zeroed lane of a new decoder. */
 void sq_unnamed_lane_init(sq_unnamed_lane *l);

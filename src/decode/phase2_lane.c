@@ -710,7 +710,7 @@ void sq_phase2_lanes_note_span(sq_decoder *d, double start_s, double end_s)
         remember_span(&d->phase2[i], start_s, end_s);
 }
 
-double sq_phase2_lanes_tone_since(const sq_decoder *d, double t_s, int channel)
+double sq_phase2_lanes_tone_since(const sq_decoder *d, double t_s, int channel, double *power)
 {
     /* In a retrain both modems go back to phase 2 (V.34 11.x): this side's own tone starts
      * again. The far modem's tone heard as an echo, once this side's INFO1 masks it no
@@ -721,8 +721,10 @@ double sq_phase2_lanes_tone_since(const sq_decoder *d, double t_s, int channel)
      * had ended a V.90 digital caller's transmission before its Sd. */
     int own = sq_phase2_lanes_own_side(d), side = own != 0 ? own : channel;
     for (int i = 0; i < 2; i++)
-        if ((side == 0 || side == i + 1) && d->phase2[i].tone_open && to_s(d->phase2[i].run_start) > t_s)
+        if ((side == 0 || side == i + 1) && d->phase2[i].tone_open && to_s(d->phase2[i].run_start) > t_s) {
+            *power = d->phase2[i].power_sum / (double)(d->phase2[i].tone_symbols ? d->phase2[i].tone_symbols : 1);
             return to_s(d->phase2[i].run_start);
+        }
     return -1.0;
 }
 

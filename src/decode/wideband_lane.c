@@ -410,8 +410,11 @@ static void transmission_block(sq_decoder *d, sq_wideband_lane *l, double block_
         l->from_probe = 0;   /* Sd: the digital modem's phase 3, as after its INFO1 */
     /* with both modems on the channel, the other one's tone A or B before its INFO1 is phase 2 */
     int side = d->both_sides && block_start_s - l->armed_s < OTHER_INFO1_WITHIN_S ? l->info1_channel : 0;
-    double tone_s = sq_phase2_lanes_tone_since(d, l->tx_start_s, side);
-    if (tone_s >= 0.0 && !l->from_probe) {   /* a retrain: phase 2 again (after line probing, the
+    double tone_power = 0.0, tone_s = sq_phase2_lanes_tone_since(d, l->tx_start_s, side, &tone_power);
+    /* (a retrain's tone comes at the modem's own level: one under the floor its training
+     * and data keep to is an echo, of its own INFO1 come back round a line with strong
+     * echoes at both ends, or of the far modem's tone) */
+    if (tone_s >= 0.0 && !l->from_probe && tone_power >= l->own_floor) {   /* a retrain: phase 2 again (after line probing, the
                                                 rest of phase 2: an INFO1 may end in its tone) */
         end_transmission(d, l, fmin(l->tx_last_s, tone_s));
         return;
