@@ -979,8 +979,11 @@ void sq_fsk_lanes_process(sq_decoder *d, const float *x, size_t n)
     const double loud = d->sleep_band_power;
     /* inside a V.34 / V.90 / V.32 transmission, or V.22 data, no FSK can be on this
      * channel: what the lanes would read there is that signal, and it is dropped anyway, so
-     * they may sleep */
-    int wideband = sq_wideband_lane_transmitting(d) || sq_qam_lanes_carrying(d);
+     * they may sleep; so too from V.34's phase 2 on (an event only a V.34 / V.90 call holds)
+     * until another call's start (an answer tone, CT, CNG), where V.21 comes again: they read
+     * phase 2's DPSK and line probing for nothing (the real calls 2 % faster, every timeline
+     * the same) */
+    int wideband = sq_wideband_lane_transmitting(d) || sq_qam_lanes_carrying(d) || d->v34_heard_s > d->call_start_heard_s;
     for (int i = 0; i < SQ_FSK_LANES; i++) {
         sq_fsk_lane *l = &d->lanes[i];
         if (!wideband && sq_band_watch_peak(&d->watch, l->band) >= loud && !drowned(d, l))
