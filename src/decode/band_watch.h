@@ -1,9 +1,15 @@
 /* Internal to the timeline decoder: what is in each band, cheaply, so a lane whose band is
  * silent can stop listening and cost nothing, then start again with the recent past.
  *
- * Every 8 ms a 16 ms FFT of the input gives a power spectrum; a band's power is the sum of
+ * Every 16 ms a 16 ms FFT of the input gives a power spectrum; a band's power is the sum of
  * its bins (scaled so a tone's power reads as its mean power: dBm0 through
- * sq_power_to_dbm0). The window is a 4-term Blackman-Harris: its side lobes are 92 dB
+ * sq_power_to_dbm0). The spectra follow each other without overlap: the window weighs a
+ * spectrum's edges lightly, so a burst shorter than about 10 ms there can go unseen, but
+ * what the watch gates (a lane's sleep and wake) is a signal of 30 ms or more (a V.21
+ * character, a DTMF digit, a tone), which fills the middle of some window whatever its
+ * phase. Every 8 ms, as it was, the FFTs were a tenth of the decoder's time on an hour
+ * of V.22bis (perf); on 216 files compared, times moved by up to 2 ms, levels and SNRs by
+ * 0.1 dB, and one tone A's first 85 ms, under an INFO1, is no longer read apart from it. The window is a 4-term Blackman-Harris: its side lobes are 92 dB
  * down, so a strong signal beside a band does not read as energy in it (a Hann window's
  * leakage put a -13 dBm0 V.21 channel 1 at -41 dBm0 in channel 2's band). The watch also keeps the last SQ_BAND_WATCH_HISTORY samples, which a
  * lane that wakes feeds its receiver before the present: the receiver then meets the
@@ -16,7 +22,7 @@
 #include <fftw3.h>
 
 #define SQ_BAND_WATCH_FFT 128
-#define SQ_BAND_WATCH_HOP 64
+#define SQ_BAND_WATCH_HOP 128
 #define SQ_BAND_WATCH_HISTORY 2048     /* 256 ms at 8 kHz */
 #define SQ_BAND_WATCH_MAX_BANDS 14
 
