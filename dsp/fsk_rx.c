@@ -33,6 +33,10 @@
 #include "squeal/level.h"
 
 #define MAX_TAPS 255
+/* Each filter's taps are padded with zeros to a whole number of four (the dot product's
+ * partial sums), so its sum has no scalar tail; the padding reads up to PAD samples past
+ * a filter's newest input, which are held (finite, from earlier blocks) and count for 0. */
+#define PAD 3
 #define BLOCK 256                 /* input samples guarded and copied at a time */
 #define MAX_WINDOW 64
 #define MIN_SAMPLES_PER_BIT 6.0   /* after decimation: enough for the bit clock's crossings */
@@ -69,19 +73,21 @@ struct sq_fskdemod {
     double rate;
     /* Two low-pass stages: a short one at 8 kHz that only keeps what would alias into the
      * band when one sample in D is taken, and the sharp one at the decimated rate. */
-    float taps_wide_re[MAX_TAPS], taps_wide_im[MAX_TAPS];   /* the anti-alias low-pass shifted
-                                                               to the centre, in two parts */
-    size_t nwide;
+    float taps_wide_re[MAX_TAPS + PAD], taps_wide_im[MAX_TAPS + PAD];   /* the anti-alias
+                                                                           low-pass shifted to
+                                                                           the centre, in two
+                                                                           parts */
+    size_t nwide, nwide_padded;
     /* The anti-alias filter's input: its last nwide - 1 inputs, then the block being read.
      * A block is guarded and copied in one pass and each output is one dot product over it,
      * where pushing each sample into a doubled ring cost two stores and an index update per
      * sample (the V.21 demodulator 0.8 of the time, measured on 10 minutes). */
-    float input[MAX_TAPS - 1 + BLOCK];
-    float taps[MAX_TAPS];
-    size_t ntaps;
+    float input[MAX_TAPS - 1 + BLOCK + PAD];
+    float taps[MAX_TAPS + PAD];
+    size_t ntaps, ntaps_padded;
     /* The sharp low-pass's input, as the anti-alias filter's: its last ntaps - 1 inputs,
      * then those since; moved back to the start when full. */
-    float lowpass_re[MAX_TAPS - 1 + BLOCK], lowpass_im[MAX_TAPS - 1 + BLOCK];
+    float lowpass_re[MAX_TAPS - 1 + BLOCK + PAD], lowpass_im[MAX_TAPS - 1 + BLOCK + PAD];
     size_t lowpass_len;
     size_t group_delay;   /* of both stages, in input samples */
     double complex mix, mix_step;   /* at the decimated rate: the centre's phase at the
@@ -155,6 +161,8 @@ int sq_fskdemod_create(const sq_fsk_params *p, sq_fskdemod **out)
     }
     d->nwide = nwide;
     d->ntaps = ntaps;
+    d->nwide_padded = (nwide + PAD) / 4 * 4;   /* the taps past the design's are zero (calloc) */
+    d->ntaps_padded = (ntaps + PAD) / 4 * 4;
     d->group_delay = (nwide - 1) / 2 + (ntaps - 1) / 2 * d->decimation;
     d->mix_step = cexp(-I * 2.0 * M_PI * centre / rate * (double)d->decimation);
     d->mark_step = cexp(-I * 2.0 * M_PI * (p->mark_hz - centre) / d->rate);
@@ -410,7 +418,7 @@ static void filter_block(sq_fskdemod *d, size_t first, size_t count, float compl
                          double complex *mix_before)
 {
     const size_t history = d->nwide - 1, keep = d->ntaps - 1;
-    if (d->lowpass_len + count > sizeof d->lowpass_re / sizeof d->lowpass_re[0]) {
+    if (d->lowpass_len + count > sizeof d->lowpass_re / sizeof d->lowpass_re[0] - PAD) {
         memmove(d->lowpass_re, d->lowpass_re + d->lowpass_len - keep, keep * sizeof d->lowpass_re[0]);
         memmove(d->lowpass_im, d->lowpass_im + d->lowpass_len - keep, keep * sizeof d->lowpass_im[0]);
         d->lowpass_len = keep;
@@ -418,7 +426,7 @@ static void filter_block(sq_fskdemod *d, size_t first, size_t count, float compl
     for (size_t k = 0; k < count; k++) {
         size_t last = history + first - 1 + k * d->decimation;   /* the period's last input */
         mix_before[k] = d->mix;
-        float complex u = sq_dot_real_split(&d->input[last - history], d->taps_wide_re, d->taps_wide_im, d->nwide) *
+        float complex u = sq_dot_real_split(&d->input[last - history], d->taps_wide_re, d->taps_wide_im, d->nwide_padded) *
                           (float complex)d->mix;
         d->lowpass_re[d->lowpass_len + k] = crealf(u);
         d->lowpass_im[d->lowpass_len + k] = cimagf(u);
@@ -428,7 +436,7 @@ static void filter_block(sq_fskdemod *d, size_t first, size_t count, float compl
     }
     for (size_t k = 0; k < count; k++) {
         size_t first_in = d->lowpass_len + k + 1 - d->ntaps;
-        z[k] = sq_dot_real_split(d->taps, &d->lowpass_re[first_in], &d->lowpass_im[first_in], d->ntaps);
+        z[k] = sq_dot_real_split(d->taps, &d->lowpass_re[first_in], &d->lowpass_im[first_in], d->ntaps_padded);
     }
 }
 
