@@ -202,6 +202,24 @@ static uint64_t finite_samples(float *x, size_t n)
     return bad;
 }
 
+/* Whether the file's samples are integers (or G.711 codes), which libsndfile scales into
+ * [-1, 1]: anything else (float, double, a compressed codec's output) may not be finite. */
+static int integer_samples(int format)
+{
+    switch (format & SF_FORMAT_SUBMASK) {
+    case SF_FORMAT_PCM_S8:
+    case SF_FORMAT_PCM_U8:
+    case SF_FORMAT_PCM_16:
+    case SF_FORMAT_PCM_24:
+    case SF_FORMAT_PCM_32:
+    case SF_FORMAT_ULAW:
+    case SF_FORMAT_ALAW:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static int refill(sq_audio_reader *r)
 {
     sf_count_t got = sf_readf_float(r->file, r->in, READ_FRAMES);
@@ -220,8 +238,11 @@ static int refill(sq_audio_reader *r)
     if (got == 0 && r->truncation[0])
         return SQ_ETRUNCATED;
     /* Float files can hold NaN and infinities. They are counted and made silence (an
-     * infinity full scale) here, before the resampler would smear them over its filter. */
-    r->nonfinite += finite_samples(r->in, r->in_frames * (size_t)r->info.channels);
+     * infinity full scale) here, before the resampler would smear them over its filter.
+     * Integer samples, scaled by libsndfile, are always finite: not scanned (the scan was
+     * 2.7 % of decoding an hour of 16-bit V.21, perf). */
+    if (!integer_samples(r->format))
+        r->nonfinite += finite_samples(r->in, r->in_frames * (size_t)r->info.channels);
     if (got == 0)
         r->eof = 1;
     return SQ_OK;
