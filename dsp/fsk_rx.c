@@ -28,6 +28,7 @@
 #include "dsp/fir.h"
 #include "dsp/fsk_timing.h"
 #include "dsp/sample_guard.h"
+#include "dsp/vec4.h"
 #include "squeal/error.h"
 #include "squeal/fsk.h"
 #include "squeal/level.h"
@@ -83,13 +84,14 @@ struct sq_fskdemod {
      * where pushing each sample into a doubled ring cost two stores and an index update per
      * sample (the V.21 demodulator 0.8 of the time, measured on 10 minutes). */
     float input[MAX_TAPS - 1 + BLOCK + PAD];
-    float taps[MAX_TAPS + PAD];
-    size_t ntaps, ntaps_padded;
+    sq_v4f taps4[MAX_TAPS / 2 + 1];   /* the first half and the centre, each in four lanes */
+    size_t ntaps;
     /* The sharp low-pass's input, as the anti-alias filter's: its last ntaps - 1 inputs,
      * then those since; moved back to the start when full. */
     float lowpass_re[MAX_TAPS - 1 + BLOCK + PAD], lowpass_im[MAX_TAPS - 1 + BLOCK + PAD];
     size_t lowpass_len;
     size_t group_delay;   /* of both stages, in input samples */
+    double complex mix_step_pow[BLOCK + 1];   /* mix_step^k: a block's phasors from its first */
     double complex mix, mix_step;   /* at the decimated rate: the centre's phase at the
                                        newest sample in the anti-alias filter */
     double complex mark_rot, mark_step;   /* the space tone's phasor is its conjugate */
@@ -153,8 +155,11 @@ int sq_fskdemod_create(const sq_fsk_params *p, sq_fskdemod **out)
         d->taps_wide_re[i] = crealf(tap);
         d->taps_wide_im[i] = cimagf(tap);
     }
+    float taps[MAX_TAPS];
     size_t ntaps = sq_fir_design_lowpass(dev + PASS_MARGIN_HZ, dev + STOP_MARGIN_HZ,
-                                         STOP_ATTEN_DB, d->rate, d->taps, MAX_TAPS);
+                                         STOP_ATTEN_DB, d->rate, taps, MAX_TAPS);
+    for (size_t i = 0; i <= ntaps / 2; i++)   /* a windowed sinc: taps[i] == taps[ntaps - 1 - i] */
+        d->taps4[i] = (sq_v4f){ taps[i], taps[i], taps[i], taps[i] };
     if (ntaps == 0 || nwide == 0) {
         free(d);
         return SQ_EINVAL;
@@ -162,9 +167,10 @@ int sq_fskdemod_create(const sq_fsk_params *p, sq_fskdemod **out)
     d->nwide = nwide;
     d->ntaps = ntaps;
     d->nwide_padded = (nwide + PAD) / 4 * 4;   /* the taps past the design's are zero (calloc) */
-    d->ntaps_padded = (ntaps + PAD) / 4 * 4;
     d->group_delay = (nwide - 1) / 2 + (ntaps - 1) / 2 * d->decimation;
     d->mix_step = cexp(-I * 2.0 * M_PI * centre / rate * (double)d->decimation);
+    for (size_t k = 0; k <= BLOCK; k++)
+        d->mix_step_pow[k] = cexp(-I * 2.0 * M_PI * centre / rate * (double)(d->decimation * k));
     d->mark_step = cexp(-I * 2.0 * M_PI * (p->mark_hz - centre) / d->rate);
     for (size_t k = 0; k < PHASE_STEPS; k++) {
         double phase = ((double)k + 0.5) / PHASE_STEPS - 0.5;
@@ -235,6 +241,13 @@ void sq_fskdemod_restart_at(sq_fskdemod *d, uint64_t sample)
 void sq_fskdemod_reset(sq_fskdemod *d)
 {
     sq_fskdemod_restart_at(d, 0);
+}
+
+/* a b, written out: C's complex product also mends infinities, a test and a branch on
+ * every product, and these are unit phasors */
+static inline double complex mul(double complex a, double complex b)
+{
+    return CMPLX(creal(a) * creal(b) - cimag(a) * cimag(b), creal(a) * cimag(b) + cimag(a) * creal(b));
 }
 
 /* Keeps the rotating phasors on the unit circle despite rounding. */
@@ -409,6 +422,37 @@ static size_t demodulate_one(sq_fskdemod *d, float complex z, sq_fsk_bit *out)
     return bit;
 }
 
+/* The sharp low-pass's `count` outputs whose first input is lowpass_*[first], each the
+ * next one's predecessor by one input. Four at a time: the four are consecutive, so each
+ * tap multiplies plain vector loads and no output's lanes are added up at the end; and the
+ * taps are symmetric, so each pair of inputs the same distance either side of the centre is
+ * added first and multiplied once. Two accumulators per part halve the chain of dependent
+ * additions. (As one dot product per output, with its four partial sums added up after,
+ * the demodulator took 0.203 s for an hour of V.21; 0.175 s so.) */
+static void sharp_lowpass(const sq_fskdemod *d, size_t first, size_t count, float complex *z)
+{
+    const size_t n = d->ntaps, half = n / 2;
+    for (size_t k = 0; k < count; k += 4) {
+        const float *re = &d->lowpass_re[first + k], *im = &d->lowpass_im[first + k];
+        sq_v4f re0 = d->taps4[half] * sq_v4f_load(re + half), im0 = d->taps4[half] * sq_v4f_load(im + half);
+        sq_v4f re1 = { 0 }, im1 = { 0 };
+        size_t i = 0;
+        for (; i + 2 <= half; i += 2) {
+            re0 += d->taps4[i] * (sq_v4f_load(re + i) + sq_v4f_load(re + n - 1 - i));
+            im0 += d->taps4[i] * (sq_v4f_load(im + i) + sq_v4f_load(im + n - 1 - i));
+            re1 += d->taps4[i + 1] * (sq_v4f_load(re + i + 1) + sq_v4f_load(re + n - 2 - i));
+            im1 += d->taps4[i + 1] * (sq_v4f_load(im + i + 1) + sq_v4f_load(im + n - 2 - i));
+        }
+        if (i < half) {
+            re1 += d->taps4[i] * (sq_v4f_load(re + i) + sq_v4f_load(re + n - 1 - i));
+            im1 += d->taps4[i] * (sq_v4f_load(im + i) + sq_v4f_load(im + n - 1 - i));
+        }
+        sq_v4f out_re = re0 + re1, out_im = im0 + im1;
+        for (size_t l = 0; l < 4 && k + l < count; l++)
+            z[k + l] = CMPLXF(out_re[l], out_im[l]);
+    }
+}
+
 /* Filters the inputs of one block that end a decimation period (the first `first` inputs
  * in, then every `decimation`-th): `count` samples of the band at the decimated rate, into
  * z, each with the mixer's phasor before it into mix_before. Appends them to the sharp
@@ -423,21 +467,21 @@ static void filter_block(sq_fskdemod *d, size_t first, size_t count, float compl
         memmove(d->lowpass_im, d->lowpass_im + d->lowpass_len - keep, keep * sizeof d->lowpass_im[0]);
         d->lowpass_len = keep;
     }
+    /* each output's phasor from the block's first, not from the one before it: the outputs
+     * do not wait on each other */
+    const double complex mix0 = d->mix;
     for (size_t k = 0; k < count; k++) {
         size_t last = history + first - 1 + k * d->decimation;   /* the period's last input */
-        mix_before[k] = d->mix;
-        float complex u = sq_dot_real_split(&d->input[last - history], d->taps_wide_re, d->taps_wide_im, d->nwide_padded) *
-                          (float complex)d->mix;
-        d->lowpass_re[d->lowpass_len + k] = crealf(u);
-        d->lowpass_im[d->lowpass_len + k] = cimagf(u);
-        d->mix *= d->mix_step;
-        if (((d->n + first + k * d->decimation) & 1023u) == 0)
-            renormalise(&d->mix);
+        double complex m = mul(mix0, d->mix_step_pow[k]);
+        mix_before[k] = m;
+        float complex u = sq_dot_real_split(&d->input[last - history], d->taps_wide_re, d->taps_wide_im, d->nwide_padded);
+        float mr = (float)creal(m), mi = (float)cimag(m);
+        d->lowpass_re[d->lowpass_len + k] = crealf(u) * mr - cimagf(u) * mi;
+        d->lowpass_im[d->lowpass_len + k] = crealf(u) * mi + cimagf(u) * mr;
     }
-    for (size_t k = 0; k < count; k++) {
-        size_t first_in = d->lowpass_len + k + 1 - d->ntaps;
-        z[k] = sq_dot_real_split(d->taps, &d->lowpass_re[first_in], &d->lowpass_im[first_in], d->ntaps_padded);
-    }
+    d->mix = mul(mix0, d->mix_step_pow[count]);
+    renormalise(&d->mix);
+    sharp_lowpass(d, d->lowpass_len + 1 - d->ntaps, count, z);
 }
 
 size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit *bits,
