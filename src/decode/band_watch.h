@@ -46,6 +46,7 @@ int sq_band_watch_init(sq_band_watch *w);
 void sq_band_watch_free(sq_band_watch *w);
 /* Registers [lo_hz, hi_hz]; returns its index, or -1 when there is no room. */
 int sq_band_watch_add_band(sq_band_watch *w, double lo_hz, double hi_hz);
+/* x: finite samples, as the decoder's DC blocker gives them (not guarded again here). */
 void sq_band_watch_push(sq_band_watch *w, const float *x, size_t n);
 /* The band's power at its loudest over the spectra finished in the last push (the latest
  * spectrum's when none finished). Mean power, full scale 1.0. */
@@ -55,9 +56,9 @@ uint64_t sq_band_watch_oldest(const sq_band_watch *w);
 /* Copies samples [from, from + n) to out; they must all be held. */
 void sq_band_watch_recent(const sq_band_watch *w, uint64_t from, float *out, size_t n);
 /* The n samples before `before` (all held), into out; returns out. For a receiver that
- * rested without its history (dsp/receiver_rest.h). The copies are guarded
- * (dsp/sample_guard.h): the samples themselves, unless one was not a number or beyond +24
- * dBFS. */
+ * rested without its history (dsp/receiver_rest.h). They are the samples as pushed: the
+ * decoder's DC blocker's output, which it has guarded (dsp/sample_guard.h: finite, and
+ * within twice the guard's limit). */
 const float *sq_band_watch_last(const sq_band_watch *w, uint64_t before, float *out, size_t n);
 /* Where a lane that slept from asleep_since wakes at `now` starts listening again:
  * `preroll` samples back, but not before what is held nor before it fell asleep (what it

@@ -585,13 +585,11 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
             continue;
         l->fill = 0;
         double start_s = (double)(l->n - SQ_WIDEBAND_BLOCK) / SQ_PROCESSING_RATE_HZ, power = 0.0;
-        /* the guard keeps a NaN or a huge click from the sums (v - v is 0 only for a finite
-         * v); written without branches, and the power summed four ways, so both vectorise */
-        float *in = l->in;
-        for (int k = 0; k < SQ_WIDEBAND_BLOCK; k++) {
-            float v = in[k], held = v > 16.0f ? 16.0f : v < -16.0f ? -16.0f : v;
-            in[k] = v - v == 0.0f ? held : 0.0f;
-        }
+        /* x is the decoder's, out of its DC blocker, which guards every sample it is given:
+         * finite and within twice the guard's limit, so the sums need no guard of their own
+         * (the one they had was 2 % of decoding an hour of V.21). The power summed four ways
+         * so that it vectorises. */
+        const float *in = l->in;
         double part[4] = { 0.0 };
         _Static_assert(SQ_WIDEBAND_BLOCK % 4 == 0, "the block sums in fours");
         for (int k = 0; k < SQ_WIDEBAND_BLOCK; k += 4)
