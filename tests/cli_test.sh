@@ -187,7 +187,7 @@ PY
 # on the 16 points (blue over the red crosses) and nothing lies between them
 mkdir "$T/stars"
 "$SQ" decode "$SAMPLES/call-line.wav" --constellation "$T/stars" >/dev/null &&
-    [ "$(ls "$T/stars" | tr '\n' ' ')" = "ch1-chan1-2400bps-at-4.908s.png ch1-chan2-2400bps-at-4.770s.png ch1-cj-v21ch1-at-3.150s.png ch1-cm-v21ch1-at-2.050s.png ch1-jm-v21ch2-at-2.631s.png " ] &&
+    [ "$(ls "$T/stars" | tr '\n' ' ')" = "ch1-chan1-2400bps-at-4.908s.png ch1-chan2-2400bps-at-4.770s.png ch1-cj-v21ch1-at-3.150s.png ch1-cm-v21ch1-at-2.051s.png ch1-jm-v21ch2-at-2.631s.png " ] &&
 python3 - "$T/stars/ch1-chan2-2400bps-at-4.770s.png" "$SUPPORT" <<'PY' && ok "decode --constellation" || bad "decode --constellation: $(ls "$T/stars")"
 import sys
 sys.dont_write_bytecode = True   # nothing written into the source tree
@@ -212,7 +212,7 @@ expect 1 "sim --constellation into a missing folder" -- "$SQ" sim --constellatio
 # CM's bits: marks near +0.7 (blue), spaces near -0.7 (orange), none near 0 once the bit clock
 # has met the first transition (before it, after the marks that open CM, it runs at whatever
 # phase it woke with: the onset's bit and the mark before the first space read weaker)
-python3 - "$T/stars/ch1-cm-v21ch1-at-2.050s.png" "$SUPPORT" <<'PY' && ok "decode --constellation: CM's decisions" || bad "decode --constellation: CM's decisions"
+python3 - "$T/stars/ch1-cm-v21ch1-at-2.051s.png" "$SUPPORT" <<'PY' && ok "decode --constellation: CM's decisions" || bad "decode --constellation: CM's decisions"
 import sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, sys.argv[2])

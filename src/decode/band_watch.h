@@ -1,15 +1,13 @@
 /* Internal to the timeline decoder: what is in each band, cheaply, so a lane whose band is
  * silent can stop listening and cost nothing, then start again with the recent past.
  *
- * Every 16 ms a 16 ms FFT of the input gives a power spectrum; a band's power is the sum of
+ * Every 8 ms a 16 ms FFT of the input gives a power spectrum; a band's power is the sum of
  * its bins (scaled so a tone's power reads as its mean power: dBm0 through
- * sq_power_to_dbm0). The spectra follow each other without overlap: the window weighs a
- * spectrum's edges lightly, so a burst shorter than about 10 ms there can go unseen, but
- * what the watch gates (a lane's sleep and wake) is a signal of 30 ms or more (a V.21
- * character, a DTMF digit, a tone), which fills the middle of some window whatever its
- * phase. Every 8 ms, as it was, the FFTs were a tenth of the decoder's time on an hour
- * of V.22bis (perf); on 216 files compared, times moved by up to 2 ms, levels and SNRs by
- * 0.1 dB, and one tone A's first 85 ms, under an INFO1, is no longer read apart from it. The window is a 4-term Blackman-Harris: its side lobes are 92 dB
+ * sq_power_to_dbm0). (Every 16 ms, back to back, was tried: a tenth of the V.22bis hour's
+ * time saved, but the phase 2 lanes weigh a symbol's power against the other carrier's
+ * band over the chunk, and with fewer spectra a chunk's measure lagged a signal's onset:
+ * an INFO0a 8.5 dB under the INFO0c it starts with, on a one-channel recording, went
+ * unread.) The window is a 4-term Blackman-Harris: its side lobes are 92 dB
  * down, so a strong signal beside a band does not read as energy in it (a Hann window's
  * leakage put a -13 dBm0 V.21 channel 1 at -41 dBm0 in channel 2's band). The watch also keeps the last SQ_BAND_WATCH_HISTORY samples, which a
  * lane that wakes feeds its receiver before the present: the receiver then meets the
@@ -22,7 +20,7 @@
 #include <fftw3.h>
 
 #define SQ_BAND_WATCH_FFT 128
-#define SQ_BAND_WATCH_HOP 128
+#define SQ_BAND_WATCH_HOP 64
 #define SQ_BAND_WATCH_HISTORY 2048     /* 256 ms at 8 kHz */
 #define SQ_BAND_WATCH_MAX_BANDS 14
 
@@ -46,7 +44,6 @@ int sq_band_watch_init(sq_band_watch *w);
 void sq_band_watch_free(sq_band_watch *w);
 /* Registers [lo_hz, hi_hz]; returns its index, or -1 when there is no room. */
 int sq_band_watch_add_band(sq_band_watch *w, double lo_hz, double hi_hz);
-/* x: finite samples, as the decoder's DC blocker gives them (not guarded again here). */
 void sq_band_watch_push(sq_band_watch *w, const float *x, size_t n);
 /* The band's power at its loudest over the spectra finished in the last push (the latest
  * spectrum's when none finished). Mean power, full scale 1.0. */
@@ -56,9 +53,9 @@ uint64_t sq_band_watch_oldest(const sq_band_watch *w);
 /* Copies samples [from, from + n) to out; they must all be held. */
 void sq_band_watch_recent(const sq_band_watch *w, uint64_t from, float *out, size_t n);
 /* The n samples before `before` (all held), into out; returns out. For a receiver that
- * rested without its history (dsp/receiver_rest.h). They are the samples as pushed: the
- * decoder's DC blocker's output, which it has guarded (dsp/sample_guard.h: finite, and
- * within twice the guard's limit). */
+ * rested without its history (dsp/receiver_rest.h). The copies are guarded
+ * (dsp/sample_guard.h): the samples themselves, unless one was not a number or beyond +24
+ * dBFS. */
 const float *sq_band_watch_last(const sq_band_watch *w, uint64_t before, float *out, size_t n);
 /* Where a lane that slept from asleep_since wakes at `now` starts listening again:
  * `preroll` samples back, but not before what is held nor before it fell asleep (what it

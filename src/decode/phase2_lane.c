@@ -602,7 +602,7 @@ void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n)
          * data on, or its own modem training (until a tone, a retrain's A or B, stands out).
          * Its receiver is kept REST_LAG samples behind meanwhile, and given them first when
          * it listens again: a frame or tone that begins just before is met whole, however
-         * the audio was chunked (the band watch's spectra come every 16 ms, not every chunk). */
+         * the audio was chunked (the band watch's spectra come every 8 ms, not every chunk). */
         l->tone_chunks = training && tone_in_band(d, l) ? l->tone_chunks + 1 : 0;
         int rest = idle(l) && (other || (training && l->tone_chunks < TONE_WAKE_CHUNKS) ||
                                sq_band_watch_peak(&d->watch, l->band) < l->floor_power);
