@@ -99,10 +99,16 @@ void sq_band_watch_push(sq_band_watch *w, const float *x, size_t n)
         i += take;
         if (w->since_hop == SQ_BAND_WATCH_HOP) {
             w->since_hop = 0;
-            if (w->samples >= SQ_BAND_WATCH_FFT)
+            w->segments++;
+            if (w->samples >= SQ_BAND_WATCH_FFT && (!w->sparse || (w->segments & 1u) == 0))
                 hop(w);
         }
     }
+}
+
+void sq_band_watch_sparse(sq_band_watch *w, int on)
+{
+    w->sparse = on;
 }
 
 const float *sq_band_watch_last(const sq_band_watch *w, uint64_t before, float *out, size_t n)

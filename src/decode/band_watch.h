@@ -38,6 +38,8 @@ typedef struct sq_band_watch {
     size_t top_bin;                          /* the highest band_hi */
     double peak[SQ_BAND_WATCH_MAX_BANDS];    /* loudest over the hops of the last push */
     int hopped;                              /* a hop ended in the current push */
+    int sparse;                              /* sq_band_watch_sparse */
+    uint64_t segments;                       /* hops of samples taken so far */
 } sq_band_watch;
 
 int sq_band_watch_init(sq_band_watch *w);
@@ -45,6 +47,12 @@ void sq_band_watch_free(sq_band_watch *w);
 /* Registers [lo_hz, hi_hz]; returns its index, or -1 when there is no room. */
 int sq_band_watch_add_band(sq_band_watch *w, double lo_hz, double hi_hz);
 void sq_band_watch_push(sq_band_watch *w, const float *x, size_t n);
+/* While on, a spectrum every other hop (16 ms, back to back): for stretches of established
+ * data, where what the watch gates is a lane waking for a signal of 30 ms or more, which
+ * fills the middle of some window at any phase. Not at a call's start, where the phase 2
+ * lanes weigh each symbol against the other carrier's band over the chunk and need its
+ * onset on time (an INFO0a under the INFO0c it starts with went unread with 16 ms). */
+void sq_band_watch_sparse(sq_band_watch *w, int on);
 /* The band's power at its loudest over the spectra finished in the last push (the latest
  * spectrum's when none finished). Mean power, full scale 1.0. */
 double sq_band_watch_peak(const sq_band_watch *w, int band);
