@@ -34,9 +34,11 @@
 #include "squeal/level.h"
 
 #define MAX_TAPS 255
-/* Each filter's taps are padded with zeros to a whole number of four (the dot product's
- * partial sums), so its sum has no scalar tail; the padding reads up to PAD samples past
- * a filter's newest input, which are held (finite, from earlier blocks) and count for 0. */
+/* The anti-alias filter's taps are padded with zeros to a whole number of four (the dot
+ * product's partial sums), so its sum has no scalar tail, and the sharp low-pass works out
+ * four outputs at a time, the last four of a block even when fewer are wanted: each reads up
+ * to PAD samples past its newest input, which are held (finite, from earlier blocks or the
+ * zeros the demodulator starts with) and count for 0 or go into an output nobody takes. */
 #define PAD 3
 #define BLOCK 256                 /* input samples guarded and copied at a time */
 #define MAX_WINDOW 64
@@ -74,10 +76,8 @@ struct sq_fskdemod {
     double rate;
     /* Two low-pass stages: a short one at 8 kHz that only keeps what would alias into the
      * band when one sample in D is taken, and the sharp one at the decimated rate. */
-    float taps_wide_re[MAX_TAPS + PAD], taps_wide_im[MAX_TAPS + PAD];   /* the anti-alias
-                                                                           low-pass shifted to
-                                                                           the centre, in two
-                                                                           parts */
+    /* the anti-alias low-pass shifted to the centre, in two parts */
+    float taps_wide_re[MAX_TAPS + PAD], taps_wide_im[MAX_TAPS + PAD];
     size_t nwide, nwide_padded;
     /* The anti-alias filter's input: its last nwide - 1 inputs, then the block being read.
      * A block is guarded and copied in one pass and each output is one dot product over it,
@@ -158,12 +158,12 @@ int sq_fskdemod_create(const sq_fsk_params *p, sq_fskdemod **out)
     float taps[MAX_TAPS];
     size_t ntaps = sq_fir_design_lowpass(dev + PASS_MARGIN_HZ, dev + STOP_MARGIN_HZ,
                                          STOP_ATTEN_DB, d->rate, taps, MAX_TAPS);
-    for (size_t i = 0; i <= ntaps / 2; i++)   /* a windowed sinc: taps[i] == taps[ntaps - 1 - i] */
-        d->taps4[i] = (sq_v4f){ taps[i], taps[i], taps[i], taps[i] };
     if (ntaps == 0 || nwide == 0) {
         free(d);
         return SQ_EINVAL;
     }
+    for (size_t i = 0; i <= ntaps / 2; i++)   /* a windowed sinc: taps[i] == taps[ntaps - 1 - i] */
+        d->taps4[i] = (sq_v4f){ taps[i], taps[i], taps[i], taps[i] };
     d->nwide = nwide;
     d->ntaps = ntaps;
     d->nwide_padded = (nwide + PAD) / 4 * 4;   /* the taps past the design's are zero (calloc) */
