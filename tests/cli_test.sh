@@ -1590,10 +1590,11 @@ assert all("expect wrong characters" in l for l in words if "too low" not in l a
 PY
     { bad "decode: FSK text too poor to read is withheld"; show "$T/v21poor.json" "$T/err"; }
 # An answer tone on channel 2 and its echo on channel 1, 20 dB down and 150 ms late: the echo
-# is not a second answer tone, and the 150 ms it goes on after the tone has stopped are told
-# as echo (they had been left blank: the whole echo was dropped as the tone's copy). Where the
-# channel sends a louder signal of its own, the tail is not told (the real calls' CM echo
-# under the caller's JM).
+# is not a second answer tone; it is told as echo, the whole of it, from where it starts to
+# where it ends 150 ms after the tone (the whole echo had been dropped as the tone's copy, and
+# then only what outlasted the tone was told: a channel that carried nothing else was left
+# blank under it). Where the channel sends a louder signal of its own, the echo is not told
+# under it (the real calls' CM echo under the caller's JM): here up to where its CT starts.
 "$SQ" gen ansam -o "$T/tail-src.wav" --duration 3 2>"$T/err" &&
     sox "$T/tail-src.wav" "$T/tail-ch2.wav" pad 0.5 1.0 && sox "$T/tail-src.wav" "$T/tail-ch1.wav" vol -20 dB pad 0.65 0.85 &&
     sox -M "$T/tail-ch1.wav" "$T/tail-ch2.wav" "$T/tail.wav" && "$SQ" decode --json "$T/tail.wav" >"$T/tail.json" 2>>"$T/err" &&
@@ -1605,18 +1606,18 @@ import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 ch1 = [(e["type"], e["t_s"], e["end_s"]) for e in ev if e.get("ch") == 1]
 print("# ch1:", ch1)
-assert len(ch1) == 1 and ch1[0][0] == "echo" and abs(ch1[0][1] - 3.5) < 0.03 and abs(ch1[0][2] - 3.65) < 0.03, ch1
+assert len(ch1) == 1 and ch1[0][0] == "echo" and abs(ch1[0][1] - 0.65) < 0.03 and abs(ch1[0][2] - 3.65) < 0.03, ch1
 ev = [json.loads(l) for l in open(sys.argv[2])]
-ch1 = [e["type"] for e in ev if e.get("ch") == 1]
+ch1 = [(e["type"], e["t_s"], e["end_s"]) for e in ev if e.get("ch") == 1]
 print("# ch1 with its own CT:", ch1)
-assert ch1 == ["ct"], ch1
+assert [t for t, _, _ in ch1] == ["echo", "ct"], ch1
+assert abs(ch1[0][1] - 0.65) < 0.03 and abs(ch1[0][2] - ch1[1][1]) < 0.01 and abs(ch1[1][1] - 3.3) < 0.03, ch1
 PY
     { bad "decode: an answer tone's echo tail is told as echo"; show "$T/tail.json" "$T/err"; }
 # Every signal's echo on the other channel of a stereo file, 15 dB down and 60 ms late, is
 # not a second one of its kind there (V.8bis tones, CNG, ToneQ's neighbour ESi, DTMF, the
-# exchange's tones, Bell's answer tone: all had been reported twice); what outlasts the
-# signal is told as echo, from where the signal ended. CRe twice, 0.3 s apart: the second's
-# echo is not the first's (its tail had started at the first one's end, before the echo).
+# exchange's tones, Bell's answer tone: all had been reported twice); it is told as echo, 60
+# ms after the signal from start to end. CRe twice, 0.3 s apart: each echo is its own CRe's.
 for sig in cre "crd --chan 2" esi cng dtmf busy bell_ans "cre twice"; do
     set -- $sig
     kind=$1 twice=0
@@ -1634,10 +1635,11 @@ own = [e for e in ev if e.get("ch") == 2 and e["type"] == kind]
 ch1 = [(e["type"], e["t_s"], e["end_s"]) for e in ev if e.get("ch") == 1]
 print("# ch2:", [(e["type"], e["t_s"], e["end_s"]) for e in own], "ch1:", ch1)
 assert own, "the signal itself"
-assert all(t == "echo" for t, _, _ in ch1), ch1
-for _, start, end in ch1:   # each echo told from the end of the last signal before it ended
-    source = max((e for e in own if e["end_s"] < end), key=lambda e: e["end_s"])
-    assert abs(start - source["end_s"]) < 0.01, (start, end)
+assert ch1 and all(t == "echo" for t, _, _ in ch1), ch1
+for _, start, end in ch1:   # each echo told as its signal 60 ms later
+    source = min(own, key=lambda e: abs(e["t_s"] + 0.06 - start))
+    assert abs(start - source["t_s"] - 0.06) < 0.02 and abs(end - source["end_s"] - 0.06) < 0.02, (start, end)
+assert len(ch1) == len(own), (own, ch1)
 PY
         { bad "decode: $sig's echo is not a second $kind"; show "$T/ec.json" "$T/err"; }
 done

@@ -459,26 +459,44 @@ static int is_echo(const timeline *t, size_t i, size_t *source)
     return *source != SIZE_MAX || is_unnamed_echo(t, e);
 }
 
-/* Whether e's channel carries a signal of its own over most of from..to, far louder than e
- * (the caller's JM under the echo of its own CM's end): an echo there is not worth a line. */
-static int louder_own_signal(const timeline *t, const timeline_event *e, double from, double to)
+/* Whether o, on the channel of the echo e, is a signal of that channel's own far louder than
+ * e (the caller's JM over the echo of its own CM's end: an echo there is not worth a line),
+ * or that channel's echo already said. */
+static int hides_echo(const timeline_event *o, const timeline_event *e)
 {
-    double covered = 0.0;
-    for (size_t j = 0; j < t->n; j++) {
-        const timeline_event *o = &t->items[j];
-        if (o != e && o->channel == e->channel && o->ev.type != SQ_EVENT_ECHO &&
-            o->ev.level_dbm0 >= e->ev.level_dbm0 + UNNAMED_ECHO_MARGIN_DB)
-            covered += fmax(0.0, fmin(o->ev.end_s, to) - fmax(o->ev.start_s, from));
-    }
-    return covered > 0.5 * (to - from);
+    return o != e && o->channel == e->channel &&
+           (o->ev.type == SQ_EVENT_ECHO || o->ev.level_dbm0 >= e->ev.level_dbm0 + UNNAMED_ECHO_MARGIN_DB);
 }
 
-/* Whether the echo e outlasts its source by more than how their ends were timed, with no
- * louder signal of its own channel over most of that tail. */
-static int echo_tail(const timeline *t, const timeline_event *e, const timeline_event *source)
+/* The longest part of the echo e's span that nothing hides (hides_echo): there it is what
+ * its channel carries. Returns its length, its start in *from. */
+static double echo_alone(const timeline *t, const timeline_event *e, double *from)
 {
-    double from = fmax(source->ev.end_s, e->ev.start_s), to = e->ev.end_s;
-    return to - from >= ECHO_TAIL_MIN_S && !louder_own_signal(t, e, from, to);
+    double at = e->ev.start_s, longest = 0.0;
+    *from = at;
+    while (at < e->ev.end_s) {
+        double next = e->ev.end_s;   /* where the next hiding signal starts */
+        int hidden = 0;
+        for (size_t j = 0; j < t->n; j++) {
+            const timeline_event *o = &t->items[j];
+            if (!hides_echo(o, e))
+                continue;
+            if (o->ev.start_s <= at && o->ev.end_s > at) {
+                at = o->ev.end_s;
+                hidden = 1;
+            } else if (o->ev.start_s > at) {
+                next = fmin(next, o->ev.start_s);
+            }
+        }
+        if (hidden)
+            continue;
+        if (next - at > longest) {
+            longest = next - at;
+            *from = at;
+        }
+        at = next;
+    }
+    return longest;
 }
 
 /* Progress on stderr for files over a minute, only when stderr is a terminal: one line
@@ -544,11 +562,15 @@ static void print_ready(timeline *t, double horizon)
         size_t source;
         if (is_echo(t, i, &source)) {
             if (e->ev.type != SQ_EVENT_WIDEBAND) {
-                /* a signal's echo outlasts it by the round trip; where it goes on alone for
-                 * a while, that tail is said as echo, in its place in the timeline */
-                if (source == SIZE_MAX || !echo_tail(t, e, &t->items[source]))
+                /* where a signal's echo is what its channel carries for a while (before the
+                 * channel's own signal starts, after it ends, past the signal itself by the
+                 * round trip), it is said as echo, in its place in the timeline: the audio
+                 * there is not left unnamed, nor named as this side's own */
+                double from, alone = source == SIZE_MAX ? 0.0 : echo_alone(t, e, &from);
+                if (alone < ECHO_TAIL_MIN_S)
                     continue;
-                e->ev.start_s = fmax(e->ev.start_s, t->items[source].ev.end_s);
+                e->ev.start_s = from;
+                e->ev.end_s = from + alone;
                 e->ev.type = SQ_EVENT_ECHO;
                 e->ev.fsk_channel = 3 - e->channel;
                 e->printed = 0;
