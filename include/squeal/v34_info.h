@@ -124,7 +124,8 @@ SQ_API void sq_v34_mp_rates(const sq_v34_mp *a, const sq_v34_mp *b, int *call_to
  * TRN (its scrambler GPA whatever its role, V.90 8.3) and then Ja, this DIL descriptor in
  * whole repetitions for at least 0.4 s. With v90_cp set too, its phase 4 follows 0.5 s later
  * (where the digital modem's DIL would be heard, 9.3.2.10, 9.4.2): S, S-bar, SCR (none with
- * v90_no_scr), CPt three times (v90_cp as CPt), CP twice, CP' twice, E, and scrambled 1s
+ * v90_no_scr), CPt three times (v90_cp as CPt), SCR again with v90_scr_after_cpt, CP twice,
+ * CP' twice, E, and scrambled 1s
  * standing for B1 and data. */
 struct sq_v90_dil_descriptor;
 struct sq_v90_cp;
@@ -139,7 +140,10 @@ typedef struct sq_v34_startup_params {
     const struct sq_v90_dil_descriptor *v90_ja;   /* NULL: V.34 (API 2.4) */
     const struct sq_v90_cp *v90_cp;               /* NULL: no phase 4 after Ja (API 2.4) */
     int v90_no_scr;         /* 1: silent during DIL, so CPt follows phase 4's S-bar at once (API 2.4) */
-    uint8_t reserved[32 - 2 * sizeof(void *) - sizeof(int)];
+    /* SCR between CPt and CP too, for 0.5 s (V.90 9.4.2.2): 1 sent as TRN is (as the Conexant
+     * HCF modem sends it), 2 differentially coded (as V.90 8.3.5 says); 0 none (API 2.16) */
+    int v90_scr_after_cpt;
+    uint8_t reserved[32 - 2 * sizeof(void *) - 2 * sizeof(int)];
 } sq_v34_startup_params;
 
 /* 3200 symbols/s on the high carrier, the call modem, 16 points both ways, an MP offering

@@ -54,6 +54,8 @@ static int read_sets(const gen_opts *o, sq_v34_startup_params *p, sq_v90_dil_des
             segment_symbols = (int)v;
         else if (strcmp(n, "v90_scr") == 0 && (v == 0.0 || v == 1.0))
             scr = (int)v;
+        else if (strcmp(n, "v90_scr_after_cpt") == 0 && (v == 0.0 || v == 1.0 || v == 2.0))
+            p->v90_scr_after_cpt = (int)v;
         else if (strcmp(n, "downstream_bps") == 0 && lround(v * 6.0 / 8000.0) >= 21 && lround(v * 6.0 / 8000.0) <= 42 &&
                  fabs(v - floor(lround(v * 6.0 / 8000.0) * 8000.0 / 6.0)) < 1.0)
             drn = (int)lround(v * 6.0 / 8000.0) - 20;   /* V.90's rates: (drn + 20) * 8000 / 6, drn 1..22 */
@@ -71,7 +73,7 @@ static int read_sets(const gen_opts *o, sq_v34_startup_params *p, sq_v90_dil_des
             cli_error("gen", "v34_startup has no setting '%s' that can be %g (symbol_rate, high_carrier 0|1, "
                       "points 4|16, j_points 4|16, max_rate_bps a multiple of 2400 up to 33600, v90_ja 0|1, "
                       "dil_segments 0..255, dil_segment_symbols a multiple of 6 up to 768, downstream_bps a V.90 "
-                      "rate 28000..56000, v90_scr 0|1)", n, v);
+                      "rate 28000..56000, v90_scr 0|1, v90_scr_after_cpt 0|1|2)", n, v);
             return EXIT_USAGE;
         }
     }

@@ -282,14 +282,16 @@ static void print_v34_training(FILE *out, const sq_event *ev, int json)
         fprintf(out, ",\"symbol_rate\":%.0f,\"carrier_hz\":%.1f", ev->symbol_rate, ev->freq_hz);
         if (is_trn(ev->type) || ev->type == SQ_EVENT_V34_J || ev->type == SQ_EVENT_V34_E)
             fprintf(out, ",\"points\":%d", ev->points);
-        if (is_trn(ev->type))
+        if (is_trn(ev->type) && ev->snr_db > 0.0)   /* none: not measured */
             fprintf(out, ",\"snr_db\":%.1f", ev->snr_db);
         fputs("}\n", out);
         return;
     }
     fprintf(out, " %4.0f baud %6.1f Hz", ev->symbol_rate, ev->freq_hz);
     if (is_trn(ev->type))
-        fprintf(out, "  %d points, SNR %.1f dB", ev->points, ev->snr_db);
+        fprintf(out, "  %d points", ev->points);
+    if (is_trn(ev->type) && ev->snr_db > 0.0)
+        fprintf(out, ", SNR %.1f dB", ev->snr_db);
     if (ev->type == SQ_EVENT_V34_J)
         fprintf(out, "  asks for %d points", ev->points);
     fputc('\n', out);

@@ -530,6 +530,13 @@ typedef struct sq_v34_lane {
     long ja_end_r;                 /* where the last Ja read ended */
     long cpt_from_r;               /* where phase 4's CPt began (S-bar's end), -1 until known */
     int cp_seen;                   /* a CP sequence was read in this phase 4 */
+    /* phase 4's SCR sent as TRN is (v34_sequences.c): the points' quarter-turns descrambled
+     * as they are, not their changes; the run of symbols that give two 1s: its first (-1:
+     * none) and last, which of its last 32 symbols missed */
+    sq_v34_scrambler scr_as_trn;
+    sq_v34_scrambler scr_as_trn_past[32];   /* as each of the last 32 symbols left it, by r % 32 */
+    long scr_as_trn_from_r, scr_as_trn_last_r;
+    uint32_t scr_as_trn_misses;
     sq_event mp_ev;
     int mp_open, mp_ack_seen;
     /* the bits after TRN, kept to read three repeats of a sequence together (v34_sequences.c) */

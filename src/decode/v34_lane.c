@@ -173,6 +173,15 @@ double sq_v34_time_of_r(const sq_v34_lane *l, long r)
 
 void sq_v34_emit(sq_decoder *d, sq_event_type type, double start_s, double end_s, int points)
 {
+    const sq_v34_lane *l = &d->v34;
+    double snr_db = 0.0;
+    if ((type == SQ_EVENT_V34_TRN || type == SQ_EVENT_V32_TRN || type == SQ_EVENT_V90_SCR) && l->trn_err_old > 0.0)
+        snr_db = 10.0 * log10((points == 16 ? 10.0 : 2.0) / l->trn_err_old);
+    sq_v34_emit_with_snr(d, type, start_s, end_s, points, snr_db);
+}
+
+void sq_v34_emit_with_snr(sq_decoder *d, sq_event_type type, double start_s, double end_s, int points, double snr_db)
+{
     sq_v34_lane *l = &d->v34;
     sq_event ev;
     memset(&ev, 0, sizeof ev);
@@ -184,8 +193,7 @@ void sq_v34_emit(sq_decoder *d, sq_event_type type, double start_s, double end_s
     ev.symbol_rate = l->cand_rate[l->cand];
     ev.freq_hz = l->cand_carrier[l->cand];
     ev.points = (uint8_t)points;
-    if ((type == SQ_EVENT_V34_TRN || type == SQ_EVENT_V32_TRN || type == SQ_EVENT_V90_SCR) && l->trn_err_old > 0.0)
-        ev.snr_db = 10.0 * log10((points == 16 ? 10.0 : 2.0) / l->trn_err_old);
+    ev.snr_db = snr_db;
     sq_event_pool_queue(&d->pool, &ev, -1);
 }
 

@@ -41,6 +41,8 @@ double sq_v34_samples_per_symbol(const sq_v34_lane *l);
 double sq_v34_time_of_r(const sq_v34_lane *l, long r);
 /* A training event of this lane's symbol rate, carrier, channel and level. */
 void sq_v34_emit(sq_decoder *d, sq_event_type type, double start_s, double end_s, int points);
+/* The same with snr_db (0: none measured) in place of the SNR of the TRN before it. */
+void sq_v34_emit_with_snr(sq_decoder *d, sq_event_type type, double start_s, double end_s, int points, double snr_db);
 /* S from its start and S-bar after it, at the reversal found. */
 void sq_v34_emit_s(sq_decoder *d);
 /* The open MP (or V.32 rate sequence) event goes out. */

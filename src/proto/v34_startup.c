@@ -61,6 +61,23 @@ static void put_pattern(symbol_sink *k, sq_v34_diff *d, unsigned pattern)
     put_bits(k, d, bits, SQ_V34_J_BITS);
 }
 
+/* V.90 9.4.2.2's SCR after CPt: scrambled 1s, the scrambler and the differential coder going
+ * on from CPt into CP. 8.3.5 codes them differentially; sent as TRN is (a modem that does:
+ * the Conexant HCF's call), each point's quarter-turns are two scrambled 1s as they come. */
+static void put_scr_after_cpt(symbol_sink *k, sq_v34_diff *d, const sq_v34_startup *p)
+{
+    static const int ONES[4] = { 1, 1, 1, 1 };
+    for (int i = 0; i < p->scr_after_cpt_symbols && p->scr_after_cpt; i++) {
+        if (p->scr_after_cpt == 2) {
+            put_symbol(k, sq_v34_diff_encode(d, ONES));
+            continue;
+        }
+        int first = sq_v34_scramble(&d->scr, 1), second = sq_v34_scramble(&d->scr, 1);
+        d->z = 2 * second + first;
+        put_symbol(k, sq_v34_point(0, d->z));
+    }
+}
+
 static void put_phase4_tail(symbol_sink *k, const sq_v34_startup *p)
 {
     put_trn(k, p->answer_modem, p->phase4_points, p->trn_symbols);
@@ -74,9 +91,12 @@ static void put_phase4_tail(symbol_sink *k, const sq_v34_startup *p)
         for (int r = 0; r < (ack ? p->mp_ack_repeats : p->mp_repeats); r++)
             put_bits(k, &d, bits, n);
     }
-    for (int c = 0; c < 3 && p->cp_bits[0]; c++)   /* V.90 9.4.2: CPt, CP, CP' (after SCR) */
+    for (int c = 0; c < 3 && p->cp_bits[0]; c++) {   /* V.90 9.4.2: CPt, CP, CP' (after SCR) */
         for (int r = 0; r < p->cp_repeats[c]; r++)
             put_bits(k, &d, p->cp_bits[c], p->cp_len[c]);
+        if (c == 0)
+            put_scr_after_cpt(k, &d, p);
+    }
     uint8_t ones[SQ_V34_E_BITS];
     memset(ones, 1, sizeof ones);
     put_bits(k, &d, ones, SQ_V34_E_BITS);
@@ -124,6 +144,7 @@ size_t sq_v34_startup_symbols(const sq_v34_startup *p, float complex *out, size_
 #define JA_S 0.4
 #define DIL_WAIT_S 0.5
 #define SCR_SYMBOLS 960
+#define SCR_AFTER_CPT_SYMBOLS 1600   /* half a second at 3200 */
 
 void sq_v34_startup_default_params(sq_v34_startup_params *p)
 {
@@ -182,9 +203,10 @@ static size_t part(const sq_v34_startup *s, double rate, double carrier, double 
 }
 
 /* A V.90 analogue modem's phase 4 after its phase 3 in s: S, S-bar, SCR (4-point TRN with
- * GPA; none when scr is 0), CPt x3, CP x2, CP' x2, E, then data; the three sequences' bits into room (3 *
+ * GPA; none when scr is 0), CPt x3, SCR again when after_cpt is 1 or 2 (put_scr_after_cpt),
+ * CP x2, CP' x2, E, then data; the three sequences' bits into room (3 *
  * SQ_V90_CP_MAX_BITS). 0 when the CP cannot be sent. */
-static int phase4_cp(sq_v34_startup *s, const sq_v90_cp *cp, int scr, uint8_t *room)
+static int phase4_cp(sq_v34_startup *s, const sq_v90_cp *cp, int scr, int after_cpt, uint8_t *room)
 {
     static const int REPEATS[3] = { 3, 2, 2 };
     for (int c = 0; c < 3; c++) {
@@ -201,6 +223,8 @@ static int phase4_cp(sq_v34_startup *s, const sq_v90_cp *cp, int scr, uint8_t *r
     s->ja_bits = NULL;
     s->phase4_points = 4;
     s->trn_symbols = scr ? SCR_SYMBOLS : 0;
+    s->scr_after_cpt = after_cpt;
+    s->scr_after_cpt_symbols = SCR_AFTER_CPT_SYMBOLS;
     return 1;
 }
 
@@ -230,7 +254,7 @@ size_t sq_v34_startup_modulate(const sq_v34_startup_params *p, float *out, size_
             s.ja_repeats = s.ja_repeats < 2 ? 2 : s.ja_repeats;
             at = part(&s, rate, carrier, p->level_dbm0, out, max, 0);
         }
-        if (at && p->v90_cp && phase4_cp(&s, p->v90_cp, !p->v90_no_scr, ja + SQ_V90_JA_MAX_BITS)) {
+        if (at && p->v90_cp && phase4_cp(&s, p->v90_cp, !p->v90_no_scr, p->v90_scr_after_cpt, ja + SQ_V90_JA_MAX_BITS)) {
             at = quiet(out, max, at, DIL_WAIT_S);
             at = part(&s, rate, carrier, p->level_dbm0, out, max, at);
         } else if (p->v90_cp) {

@@ -28,6 +28,8 @@ typedef struct sq_v34_startup {
     const uint8_t *cp_bits[3];       /* set: its phase 4, CPt, CP and CP' where MP and MP' are */
     size_t cp_len[3];
     int cp_repeats[3];
+    int scr_after_cpt;               /* V.90 9.4.2.2: SCR between CPt and CP, scr_after_cpt_symbols */
+    int scr_after_cpt_symbols;       /* long: 1 as TRN is, 2 differentially coded (V.90 8.3.5) */
 } sq_v34_startup;
 
 /* Writes the symbols to out (at most max); returns how many the whole start-up has. */
