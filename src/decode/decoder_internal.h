@@ -152,6 +152,12 @@ typedef struct sq_fsk_lane {
     int v8bis_seen;                /* the open stretch carried V.8bis messages */
     double v8bis_last_end_s;       /* where the last message ended (the next starts after) */
     double msg_start_s, msg_end_s; /* the last V.8bis messages it read, back to back */
+    sq_event v8bis_held;           /* the last message, held until the next or the carrier's end */
+    int v8bis_holding;
+    int v8bis_tail_idle;           /* only flags and marks since it (v21_messages.c) */
+    uint8_t v8bis_tail_bits;       /* the last 8 line bits */
+    unsigned v8bis_not_idle;       /* bits in a row that ended neither a flag nor seven 1s */
+    uint64_t v8bis_bad_fcs;        /* the HDLC receiver's count of bad frames when it was read */
     sq_async_char qc_chars[4];     /* the last characters read, for V.92's QC sequences */
     size_t qc_seen;
     int misframed_counts;          /* the framing asked for is not 8N1: clear characters
@@ -698,6 +704,8 @@ void sq_fsk_lanes_destroy(sq_decoder *d);
  * (v21_messages.c). */
 void sq_v21_hdlc_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b);
 void sq_v21_watch_qc(sq_decoder *d, sq_fsk_lane *l, const sq_async_char *c);
+/* The stretch's carrier ended (at end_s): its last V.8bis message goes out. */
+void sq_v21_messages_end(sq_decoder *d, sq_fsk_lane *l, double end_s);
 /* Where the last CM heard ended (one still running counts), 0 when none. */
 double sq_fsk_lanes_last_cm_end_s(const sq_decoder *d);
 /* V.8 heard in the seconds before t: an answer tone, or a CI, CM or JM run on any lane. */

@@ -526,6 +526,7 @@ static void drop_v8_remnant(sq_decoder *d, sq_fsk_lane *l)
 static void close_segment(sq_decoder *d, sq_fsk_lane *l)
 {
     l->open = 0;
+    sq_v21_messages_end(d, l, to_s(l->last_carrier_sample));
     /* a carrier that stops inside a V.8 sequence (JM is cut short once CJ is heard) held V.8
      * octets, not data */
     uint64_t v8_start;

@@ -12,11 +12,40 @@ static double to_s(uint64_t sample)
     return (double)sample / SQ_PROCESSING_RATE_HZ;
 }
 
+/* A message is followed by one to three flags (V.8bis 7.2.5), and then by whatever the modem
+ * sends until its carrier stops: flags or marks (the rh56 call's answerer, 180 ms after its
+ * MS, once "not identified"). So the last message is held, and where only flags and marks
+ * came after it, it lasts to the carrier's end. Anything else (start-stop characters, a
+ * frame with a bad FCS) shows as NOT_IDLE_BITS bits in a row that neither end a flag nor
+ * end seven 1s. */
+#define NOT_IDLE_BITS 16
+
+static void release_held(sq_decoder *d, sq_fsk_lane *l)
+{
+    if (l->v8bis_holding)
+        sq_event_pool_queue(&d->pool, &l->v8bis_held, -1);
+    l->v8bis_holding = 0;
+}
+
+void sq_v21_messages_end(sq_decoder *d, sq_fsk_lane *l, double end_s)
+{
+    if (l->v8bis_holding && l->v8bis_tail_idle && end_s > l->v8bis_held.end_s) {
+        l->v8bis_held.end_s = end_s;
+        l->msg_end_s = end_s;
+    }
+    release_held(d, l);
+}
+
 /* V.8bis 7.2: a message is an HDLC frame on V.21 after 100 ms of marks; one whose first
  * octet names a message type (reserved types are not V.8bis) and whose FCS checks. */
 void sq_v21_hdlc_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
 {
     size_t n = sq_hdlc_rx_bit(&l->hdlc, b->bit, l->hdlc_frame);
+    l->v8bis_tail_bits = (uint8_t)((l->v8bis_tail_bits << 1) | b->bit);
+    int idle = l->v8bis_tail_bits == 0x7E || (l->v8bis_tail_bits & 0x7F) == 0x7F;
+    l->v8bis_not_idle = idle ? 0 : l->v8bis_not_idle + 1;
+    if (l->v8bis_not_idle >= NOT_IDLE_BITS || l->hdlc.bad_fcs != l->v8bis_bad_fcs)
+        l->v8bis_tail_idle = 0;
     if (n == 0 || !l->open || sq_v8bis_msg_type_of(l->hdlc_frame[0]) == SQ_V8BIS_UNKNOWN ||
         (l->hdlc_frame[0] >> 4) == 0)
         return;
@@ -32,7 +61,12 @@ void sq_v21_hdlc_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
     ev.v8.n_octets = n < SQ_V8_MAX_OCTETS ? n : SQ_V8_MAX_OCTETS;
     memcpy(ev.v8.octets, l->hdlc_frame, ev.v8.n_octets);
     ev.repeats = 1;
-    sq_event_pool_queue(&d->pool, &ev, -1);
+    release_held(d, l);
+    l->v8bis_held = ev;
+    l->v8bis_holding = 1;
+    l->v8bis_tail_idle = 1;
+    l->v8bis_not_idle = 0;
+    l->v8bis_bad_fcs = l->hdlc.bad_fcs;
     if (!l->v8bis_seen)
         l->msg_start_s = ev.start_s;
     l->msg_end_s = ev.end_s;
