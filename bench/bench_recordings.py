@@ -166,6 +166,9 @@ def measure(squeal, path):
     digital = [name for t, name in (("v90_sd", "Sd"), ("v90_dil", "DIL"), ("v90_ri", "Ri")) if t in types]
     if digital:
         phases.append("V.90 " + "/".join(digital))
+    jd = [e for e in ev if e["type"] == "v90_jd" and e["crc_ok"]]
+    if jd:
+        phases.append("Jd %d-%d" % (jd[0]["rates_bps"][0], jd[0]["rates_bps"][-1]) if jd[0]["rates_bps"] else "Jd")
     if "v90_ja" in types:
         phases.append("Ja")
     if summary and "data_rate_down_bps" in summary and "data_rate_up_bps" not in summary:
@@ -294,7 +297,7 @@ def add_echo(src, dst):
         o.writeframes(out.tobytes())
 
 
-CHECKS = [("INFO0 both", "INFO0 both"), ("TRN both", "TRN both"), ("MP", "MP "), ("Sd/DIL/Ri", "Sd/DIL/Ri"), ("Ja", "Ja"),
+CHECKS = [("INFO0 both", "INFO0 both"), ("TRN both", "TRN both"), ("MP", "MP "), ("Sd/DIL/Ri", "Sd/DIL/Ri"), ("Jd", "Jd"), ("Ja", "Ja"),
           ("CP", "CP "), ("V.32 E", "E "), ("data SNR", "data SNR both")]
 
 

@@ -537,15 +537,18 @@ if summary.get("modulation") == "V.90":   # the analogue modem's phase 3 is V.34
     # its scrambled 1s after Ja's S and S-bar are SCR (V.90 9.3.2.9), never a second TRN
     ok = ok and len([e for e in ev if e["type"] == "v34_trn"]) == 1
     print("# V.90: SCR read", len([e for e in ev if e["type"] == "v90_scr"]), "times")
-    # the digital modem's: Sd, TRN1d + Jd, DIL, Ri, in order on one channel, each reversal
-    # where V.90 puts it (S-bar d 8 periods, 6 ms; R-bar i 4 periods, 3 ms), DIL's period whole
-    # 6-sample frames (its segments are (H + 1) * 6 long), then data
+    # the digital modem's: Sd, TRN1d, Jd (read from its signs, CRC good), DIL, Ri, in order on
+    # one channel, each reversal where V.90 puts it (S-bar d 8 periods, 6 ms; R-bar i 4
+    # periods, 3 ms), DIL's period whole 6-sample frames (its segments are (H + 1) * 6 long),
+    # then data; Jd's rates include the one CP chose
     digital = [e for e in ev if e["type"].startswith("v90_") and e["type"] not in ("v90_scr", "v90_ja", "v90_cp")]
     kinds = [e["type"] for e in digital]
     print("# V.90: the digital modem's", kinds)
-    ok = ok and kinds == ["v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_data"] and len({e["ch"] for e in digital}) == 1
+    ok = ok and kinds == ["v90_sd", "v90_trn1d", "v90_jd", "v90_dil", "v90_ri", "v90_data"] and len({e["ch"] for e in digital}) == 1
     if ok:
-        sd, dil, ri = digital[0], digital[2], digital[3]
+        sd, jd, dil, ri = digital[0], digital[2], digital[3], digital[4]
+        print("# V.90: Jd", jd["repeats"], jd["crc_ok"], jd["rates_bps"][:1], jd["rates_bps"][-1:], "TRN1d", digital[1].get("snr_db"))
+        ok = jd["crc_ok"] and jd["repeats"] >= 2 and digital[1].get("snr_db", 0) >= 12
         ok = abs(sd["end_s"] - sd["reversals_s"][0] - 0.006) <= 0.003 and abs(ri["end_s"] - ri["reversals_s"][0] - 0.003) <= 0.003
         ok = ok and abs(dil["period_s"] * 8000 / 6 - round(dil["period_s"] * 8000 / 6)) < 0.01
         ok = ok and all(a["end_s"] <= b["t_s"] + 0.001 for a, b in zip(digital, digital[1:]))
@@ -559,7 +562,7 @@ if summary.get("modulation") == "V.90":   # the analogue modem's phase 3 is V.34
     ok = ok and abs(ja[0]["t_s"] - trn[0]["end_s"]) < 0.001 and ja[0]["end_s"] <= digital[0]["end_s"] + 0.25
     if ok:
         lengths = {v for k, v in ja[0]["fields"].items() if k.startswith("segment_symbols_")}
-        period = digital[2]["period_s"] * 8000
+        period = digital[3]["period_s"] * 8000
         ok = any(abs(period / n - round(period / n)) < 0.01 for n in lengths)
     # phase 4 (after SCR, or with none, after S-bar): CPt, CP, CP' with good CRCs, naming one
     # of V.90's rates, one codec, then E; the
@@ -575,6 +578,7 @@ if summary.get("modulation") == "V.90":   # the analogue modem's phase 3 is V.34
         ok = ok and cp[1]["downstream_bps"] == cp[2]["downstream_bps"] in rates and cp[0]["ch"] == trn[0]["ch"]
         ok = ok and len(e_ev) == 1 and abs(e_ev[0]["t_s"] - cp[2]["end_s"]) < 0.005
         ok = ok and summary.get("data_rate_down_bps") == cp[1]["downstream_bps"]
+        ok = ok and cp[1]["downstream_bps"] in [e for e in ev if e["type"] == "v90_jd"][0]["rates_bps"]
         # between CPt and CP the analogue modem sends SCR or nothing (V.90 9.4.2.2), named as
         # such: never "not identified" (the Conexant HCF call's 1.9 s of SCR, sent as TRN is)
         gap = (cp[0]["end_s"], cp[1]["t_s"])
@@ -1209,7 +1213,7 @@ PY
     "$SQ" gen info0a --set tx_clock=3 -o "$T/i0.wav" 2>>"$T/err" && "$SQ" gen tone_a -o "$T/ta.wav" 2>>"$T/err" &&
     sox "$T/i0.wav" "$T/ta.wav" "$T/st.wav" "$T/short.wav" 2>>"$T/err" || bad "INFO1 lost: gen V.90"
 phase3=v34_s,v34_s_bar,v34_pp,v34_trn,v90_ja
-for case in "digital 1 1.37 v90_sd,v90_trn1d,v90_dil,v90_ri,v90_data" "digital 1 1.39" "digital 1 1.41" \
+for case in "digital 1 1.37 v90_sd,v90_trn1d,v90_jd,v90_dil,v90_ri,v90_data" "digital 1 1.39" "digital 1 1.41" \
     "analogue 2 1.16 $phase3" "analogue 2 1.20" "analogue 2 1.24" "short 2 1.10 $phase3" "short 2 1.14" "short 2 1.18"; do
     set -- $case
     [ -n "$4" ] && want=$4
@@ -1231,7 +1235,7 @@ for lost_at in 3.46 3.47 3.48; do   # 20 ms of its INFO0d
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 seq = [e["type"] for e in ev if e["type"].split("_")[0] in ("v34", "v90")]
-ok = seq == ["v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_data"]
+ok = seq == ["v90_sd", "v90_trn1d", "v90_jd", "v90_dil", "v90_ri", "v90_data"]
 ok = ok and not [e for e in ev if e["type"] == "info0" and e["crc_ok"]]   # it was lost
 ok = ok and [e for e in ev if e["type"] == "jm"]
 print("# events:", [(e["type"], e["ch"], round(e["t_s"], 3)) for e in ev])
@@ -1441,7 +1445,7 @@ import json, sys
 ev, was = [[json.loads(l) for l in open(f)] for f in sys.argv[1:3]]
 seq = [e["type"] for e in ev if e["type"].startswith("v90_")]
 sd = lambda events: [e["t_s"] for e in events if e["type"] == "v90_sd"]
-ok = seq == ["v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_data"] and abs(sd(ev)[0] - sd(was)[0]) <= 0.002
+ok = seq == ["v90_sd", "v90_trn1d", "v90_jd", "v90_dil", "v90_ri", "v90_data"] and abs(sd(ev)[0] - sd(was)[0]) <= 0.002
 print("# events:", [(e["type"], round(e["t_s"], 3)) for e in ev])
 sys.exit(0 if ok else 1)
 PY
@@ -1906,9 +1910,12 @@ done
 expect 2 "v34_startup: not a V.90 rate" -- "$SQ" gen v34_startup --set v90_ja=1 --set downstream_bps=45000 -o "$T/x.wav"
 expect 2 "v34_startup: a downstream rate without v90_ja" -- "$SQ" gen v34_startup --set downstream_bps=45333 -o "$T/x.wav"
 # gen v90_startup round trips: a V.90 digital modem's phase 3 and 4 as PCM codewords (Sd,
-# TRN1d + Jd, DIL, Ri, then data), clean, without DIL, and through a 300-3400 Hz line with
+# TRN1d, Jd, DIL, Ri, then data), clean, without DIL, and through a 300-3400 Hz line with
 # noise (40 dB SNR, and 25 dB over four seeds); each stretch as long as V.90 8.4 and gen's
-# settings make it (noise over the wideband floor runs the data on to the file's end)
+# settings make it (noise over the wideband floor runs the data on to the file's end). Jd is
+# read from the signs where they can be (clean: an equaliser fitted to TRN1d's; through the
+# brick-wall 300-3400 Hz filter no linear equaliser reads them, 7 dB: then TRN1d, Jd and Jd'
+# are one stretch, as before Jd was read)
 for case in "76 8 clean" "60 0 clean" "72 20 40:5" "72 20 25:1" "72 20 25:2" "72 20 25:3" "72 20 25:4"; do
     set -- $case
     if [ "$3" = clean ]; then
@@ -1923,7 +1930,8 @@ import json, math, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 u, n, quiet = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] in ("clean", "40:5")
 seq = [e["type"] for e in ev if e["type"].startswith("v90_") and e["type"] != "v90_scr"]
-want = ["v90_sd", "v90_trn1d"] + (["v90_dil"] if n else []) + ["v90_ri", "v90_data"]
+read = sys.argv[4] == "clean"
+want = ["v90_sd", "v90_trn1d"] + (["v90_jd"] if read else []) + (["v90_dil"] if n else []) + ["v90_ri", "v90_data"]
 print("# events:", seq)
 assert seq == want, seq
 e = {x["type"]: x for x in ev}
@@ -1931,19 +1939,47 @@ near = lambda a, b, tol: abs(a - b) <= tol
 sd, trn, ri, data = e["v90_sd"], e["v90_trn1d"], e["v90_ri"], e["v90_data"]
 assert near(sd["end_s"] - sd["t_s"], 0.054, 0.003) and near(sd["reversals_s"][0], sd["t_s"] + 0.048, 0.003), sd
 jd = (2040 + math.ceil(0.5 * 8000 / 72) * 72 + 12) / 8000          # TRN1d, Jd for 0.5 s, Jd'
-assert near(trn["t_s"], sd["end_s"], 0.002) and near(trn["end_s"] - trn["t_s"], jd, 0.01), trn
+last = e["v90_jd"] if read else trn
+# (with Jd read, TRN1d from where the fit put its first sign: within a few samples of Sd's end)
+assert near(trn["t_s"], sd["end_s"], 0.004) and near(last["end_s"] - trn["t_s"], jd, 0.01), (trn, last)
+if read:   # TRN1d's 2040 symbols, then Jd (gen's: every rate, 4 points, lookahead 1) to Jd' and DIL
+    j = e["v90_jd"]
+    assert near(trn["end_s"] - trn["t_s"], 2040 / 8000, 0.002) and j["t_s"] == trn["end_s"] and trn["snr_db"] >= 20, (trn, j)
+    assert j["crc_ok"] and j["repeats"] == math.ceil(0.5 * 8000 / 72), j
+    assert j["rates_bps"] == [(k + 20) * 8000 // 6 for k in range(1, 23)], j
+    assert j["cp_points_training"] == j["cp_points_renegotiation"] == 4 and j["lookahead"] == 1, j
 if n:
     dil = e["v90_dil"]
     period = n * 12
     assert near(dil["period_s"] * 8000, period, 0.5), dil
     assert near(dil["end_s"] - dil["t_s"], math.ceil(8000 / period) * period / 8000, 0.01), dil
-    assert near(dil["t_s"], trn["end_s"], 0.002) and near(ri["t_s"], dil["end_s"], 0.002), (dil, ri)
+    assert near(dil["t_s"], last["end_s"], 0.002) and near(ri["t_s"], dil["end_s"], 0.002), (dil, ri)
 assert near(ri["end_s"] - ri["t_s"], 0.303, 0.004) and near(ri["reversals_s"][0], ri["end_s"] - 0.003, 0.003), ri
 assert near(data["t_s"], ri["end_s"], 0.002) and (near(data["end_s"] - data["t_s"], 0.5, 0.03) or
                                                    not quiet and data["end_s"] - data["t_s"] > 0.5), data
 mag = (((2 * (u & 15) + 33) << (u >> 4)) - 33) / 8192        # G.711 mu-law, Ucode u
 assert near(ri["level_dbm0"], 10 * math.log10(mag * mag) + 3.14 + 3.01, 1.0), (ri["level_dbm0"], mag)
 PY
+done
+# Jd read from the signs under noise and through a line whose band edges fall off as a
+# codec's and a loop's do (two-pole 300 Hz high-pass and 3400 Hz low-pass, not a brick wall):
+# 20 dB over four seeds, 25 dB: TRN1d then Jd, CRC good, gen's fields, repeats to DIL.
+for case in "20 1" "20 2" "20 3" "20 4" "25 5"; do
+    set -- $case
+    "$SQ" gen v90_startup --snr "$1" --seed "$2" -o "$T/v90n.wav" 2>"$T/err" &&
+        sox "$T/v90n.wav" "$T/v90.wav" highpass 300 lowpass 3400 2>>"$T/err" &&
+        "$SQ" decode --json "$T/v90.wav" >"$T/v90.json" 2>>"$T/err"
+    python3 - "$T/v90.json" <<'PY' && ok "v90_startup: Jd read at $1 dB, seed $2, through a line" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+seq = [e["type"] for e in ev if e["type"] in ("v90_sd", "v90_trn1d", "v90_jd", "v90_dil")]
+print("# events:", [(e["type"], e["t_s"], e["end_s"], e.get("snr_db"), e.get("repeats")) for e in ev if e["type"] in seq])
+assert seq == ["v90_sd", "v90_trn1d", "v90_jd", "v90_dil"], seq
+trn, jd, dil = [next(e for e in ev if e["type"] == t) for t in seq[1:]]
+assert abs(trn["end_s"] - trn["t_s"] - 2040 / 8000) <= 0.002 and jd["t_s"] == trn["end_s"] and jd["end_s"] == dil["t_s"], (trn, jd, dil)
+assert jd["crc_ok"] and jd["repeats"] >= 50 and len(jd["rates_bps"]) == 22 and jd["lookahead"] == 1, jd
+PY
+        { bad "v90_startup: Jd read at $1 dB, seed $2, through a line"; show "$T/v90.json" "$T/err"; }
 done
 # A real DIL holds runs of segments at the codec's smallest codewords, tens of dB under the
 # rest: 0.3 s of gen's DIL turned 40 dB down is still DIL, not the end of the transmission
@@ -1956,7 +1992,7 @@ import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 seq = [e["type"] for e in ev if e["type"].startswith("v90_")]
 print("# events:", seq)
-assert seq == ["v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_data"], seq
+assert seq == ["v90_sd", "v90_trn1d", "v90_jd", "v90_dil", "v90_ri", "v90_data"], seq
 e = {x["type"]: x for x in ev}
 assert e["v90_dil"]["t_s"] < 2.9 and abs(e["v90_dil"]["end_s"] - e["v90_ri"]["t_s"]) < 0.002, e["v90_dil"]
 PY
@@ -1975,7 +2011,7 @@ import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 ch1 = [e["type"] for e in ev if e["ch"] == 1 and e["type"] != "echo"]
 print("# ch1:", ch1)
-assert ch1 == ["info0", "info1", "v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_data"], ch1
+assert ch1 == ["info0", "info1", "v90_sd", "v90_trn1d", "v90_jd", "v90_dil", "v90_ri", "v90_data"], ch1
 # while the digital modem waits, what ch1 hears of the analogue one's phase 3 is named its echo
 told = [(e["t_s"], e["end_s"]) for e in ev if e["ch"] == 1 and e["type"] == "echo" and e["of_ch"] == 2]
 print("# echo told:", told)

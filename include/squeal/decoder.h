@@ -91,7 +91,8 @@ typedef enum sq_event_type {
     SQ_EVENT_V32_E,        /*  E, with the one rate it names in rate (bit/s); data follows */
     SQ_EVENT_V90_SD,       /* a V.90 digital modem's phase 3 (V.90 8.4) as heard, named by shape:
                             * Sd and S-bar d, its 1333 Hz line (freq_hz) and the reversal, */
-    SQ_EVENT_V90_TRN1D,    /*  TRN1d then Jd and Jd' (not told apart), */
+    SQ_EVENT_V90_TRN1D,    /*  TRN1d (snr_db: its signs' fit, where Jd was read: API 2.16;
+                            *  else TRN1d, Jd and Jd' not told apart), */
     SQ_EVENT_V90_DIL,      /*  DIL, a sequence repeated exactly: on_s its period, freq_hz the
                             *  spacing of its lines (1 / on_s); */
     SQ_EVENT_V90_RI,       /*  and phase 4's Ri and R-bar i (8.6.4): the line and reversal;
@@ -115,6 +116,10 @@ typedef enum sq_event_type {
                             * its DPSK carrier fed 1s, a half turn every symbol; fsk_channel 1
                             * (INFOMARKSc, 1200 Hz) or 2 (INFOMARKSa, 2400 Hz), freq_hz the
                             * carrier as heard (API 2.12) */
+    SQ_EVENT_V90_JD,       /* a V.90 digital modem's Jd (8.4.2) read from its PCM symbols'
+                            * signs, to Jd' and DIL: info_bits its 72 bits, bit 0 first (the
+                            * rates it can send, CP's constellations, its lookahead); crc_ok,
+                            * repeats (API 2.16) */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 

@@ -357,7 +357,7 @@ static int same_signal(const sq_event *a, const sq_event *b)
         return a->v8.n_octets == b->v8.n_octets && memcmp(a->v8.octets, b->v8.octets, a->v8.n_octets) == 0;
     if (t == SQ_EVENT_INFO0 || t == SQ_EVENT_INFO1)
         return a->info_kind == b->info_kind && memcmp(a->info_bits, b->info_bits, sizeof a->info_bits) == 0;
-    if (t == SQ_EVENT_V90_JA || t == SQ_EVENT_V90_CP)
+    if (t == SQ_EVENT_V90_JA || t == SQ_EVENT_V90_CP || t == SQ_EVENT_V90_JD)
         return memcmp(a->info_bits, b->info_bits, sizeof a->info_bits) == 0;
     if (t == SQ_EVENT_MP)
         return memcmp(&a->mp, &b->mp, sizeof a->mp) == 0;

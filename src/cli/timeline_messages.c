@@ -49,6 +49,39 @@ static void print_ja(FILE *out, const sq_event *ev, int json)
     fputs(json ? "}}\n" : "\n", out);
 }
 
+/* A V.90 digital modem's Jd (V.90 Table 13): the rates it can send (bits 18-33: 28000 to
+ * 48000 bit/s, 35-40: 49333 to 56000, each (drn + 20) 8000 / 6), CP's constellation in
+ * training and on renegotiation, its spectral shaping's lookahead. */
+static int jd_bit(const sq_event *ev, int i)
+{
+    return (ev->info_bits[i / 8] >> (i % 8)) & 1;
+}
+
+static void print_jd(FILE *out, const sq_event *ev, int json)
+{
+    int rates[22], n = 0;
+    for (int i = 18; i <= 40; i++)
+        if (i != 34 && jd_bit(ev, i) && n < 22)
+            rates[n++] = (i < 34 ? i - 17 + 20 : i - 35 + 37) * 8000 / 6;
+    int cp_train = jd_bit(ev, 47) ? 16 : 4, cp_reneg = jd_bit(ev, 48) ? 16 : 4;
+    int lookahead = jd_bit(ev, 49) | jd_bit(ev, 50) << 1;
+    if (json) {
+        fprintf(out, ",\"level_dbm0\":%.1f,\"repeats\":%zu,\"crc_ok\":%s,\"rates_bps\":[", ev->level_dbm0, ev->repeats,
+                ev->crc_ok ? "true" : "false");
+        for (int i = 0; i < n; i++)
+            fprintf(out, "%s%d", i ? "," : "", rates[i]);
+        fprintf(out, "],\"cp_points_training\":%d,\"cp_points_renegotiation\":%d,\"lookahead\":%d}\n", cp_train,
+                cp_reneg, lookahead);
+        return;
+    }
+    fprintf(out, " %10s  %6.1f dBm0  Jd x%zu  CRC %s  ", "", ev->level_dbm0, ev->repeats, ev->crc_ok ? "good" : "FAILED");
+    if (n)
+        fprintf(out, "it can send %d-%d bit/s (%d rates)", rates[0], rates[n - 1], n);
+    else
+        fprintf(out, "no rate enabled");
+    fprintf(out, "; CP in %d points (%d on renegotiation); lookahead %d; then Jd'\n", cp_train, cp_reneg, lookahead);
+}
+
 /* A V.90 analogue modem's CPt, CP or CP': the downstream rate it names, the upstream rates it
  * can send, its codec and constellations. */
 static void print_cp(FILE *out, const sq_event *ev, int json)
@@ -313,6 +346,8 @@ int timeline_print_message(FILE *out, const sq_event *ev, int json)
         print_ja(out, ev, json);
     else if (ev->type == SQ_EVENT_V90_CP)
         print_cp(out, ev, json);
+    else if (ev->type == SQ_EVENT_V90_JD)
+        print_jd(out, ev, json);
     else if (ev->type >= SQ_EVENT_V32_TRN && ev->type <= SQ_EVENT_V32_E)
         print_v32_rates(out, ev, json);
     else if (is_v34_training(ev->type))

@@ -331,7 +331,9 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         fprintf(out, "  after the %s pair", ev->fsk_channel == 1 ? "initiating (1375+2002 Hz)" : "responding (1529+2225 Hz)");
     if (ev->type == SQ_EVENT_LINE_PROBE)
         print_line_probe(out, ev, 0);
-    if (ev->type == SQ_EVENT_V90_TRN1D)
+    if (ev->type == SQ_EVENT_V90_TRN1D && ev->snr_db > 0.0)   /* Jd read: an event of its own */
+        fprintf(out, "  its signs equalised to SNR %.1f dB", ev->snr_db);
+    else if (ev->type == SQ_EVENT_V90_TRN1D)
         fprintf(out, "  TRN1d, Jd, Jd'");
     if (ev->training_inside)
         fprintf(out, "  training, then data (where the data begins was not read)");
@@ -419,6 +421,8 @@ void timeline_print_json(FILE *out, const timeline_event *e)
         print_line_probe(out, ev, 1);
     if (ev->type == SQ_EVENT_V90_DIL)
         fprintf(out, ",\"period_s\":%.6f,\"line_spacing_hz\":%.2f", ev->on_s, ev->freq_hz);
+    if (ev->type == SQ_EVENT_V90_TRN1D && ev->snr_db > 0.0)
+        fprintf(out, ",\"snr_db\":%.1f", ev->snr_db);
     if (ev->type == SQ_EVENT_TONE_A || ev->type == SQ_EVENT_TONE_B || ev->type == SQ_EVENT_INFOMARKS)
         fprintf(out, ",\"chan\":%d", ev->fsk_channel);
     if (ev->type == SQ_EVENT_ANSAM || ev->type == SQ_EVENT_ANSAM_PR)

@@ -90,7 +90,7 @@ static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "v32_aa", "v32_ac", "v32_s", "v32_data", "v92_qc", "anspcm", "toneq",
     "v34_s", "v34_s_bar", "v34_pp", "v34_trn", "v34_j", "v34_j_prime", "v34_e", "mp", "v32_trn", "v32_rate", "v32_e",
     "v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_scr", "v90_ja", "v90_cp",
-    "wideband", "echo", "infomarks",
+    "wideband", "echo", "infomarks", "v90_jd",
 };
 
 /* 16 points need about 20 dB for clean bytes and show many wrong ones under 14 dB; 4 points
@@ -323,7 +323,7 @@ static int v34_evidence(const sq_event *ev)
     if (t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B)
         return ev->n_reversals > 0;
     return t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_INFOMARKS || t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_MP ||
-           (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_CP);
+           (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_CP) || t == SQ_EVENT_V90_JD;
 }
 
 /* Whether an event starts a call, or a call's V.8 exchange: after it a V.22 call can begin. */

@@ -632,6 +632,11 @@ typedef struct sq_v90_reader {
     size_t n_lines, n_periodic;
     double block_power[SQ_V90_MAX_BLOCKS];   /* each 20 ms block's, from start_s */
     size_t n_blocks;
+    /* the samples from a little before Sd's end on, for TRN1d and Jd (v90_jd.c): allocated
+     * when the first Sd is heard */
+    float *kept;
+    size_t kept_n;
+    uint64_t kept_from;
 } sq_v90_reader;
 
 struct sq_decoder {

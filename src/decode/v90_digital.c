@@ -18,9 +18,11 @@
  * periodicity by a normalised cross-correlation, through FFTW, of 100 ms of signal with the
  * 356 ms from its start, at lags 3 ms to 256 ms. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "dsp/fft_plan.h"
 #include "src/decode/decoder_internal.h"
+#include "src/decode/v90_jd.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
 
@@ -53,6 +55,13 @@
 #define FLOOR_DBM0 -55.0            /* DIL's quietest segments are near -46 dBm0 */
 #define ECHO_POWER_RATIO 0.1        /* 10 dB */
 #define BLOCK_S ((double)SQ_WIDEBAND_BLOCK / SQ_PROCESSING_RATE_HZ)
+/* TRN1d and Jd (v90_jd.c): the samples kept from KEPT_BEFORE before Sd-bar's end as the line
+ * was timed, for KEPT_S (TRN1d lasts up to 4 s before Jd, 9.3.1.4) */
+#define KEPT_BEFORE 256
+#define KEPT_S 5.0
+#define KEPT_MAX ((size_t)(KEPT_S * SQ_PROCESSING_RATE_HZ))
+#define TRN1D_SEARCH 96             /* samples either side of where the line ended */
+#define JD_PAST_NEXT 48
 
 int sq_v90_reader_create(sq_decoder *d)
 {
@@ -82,6 +91,7 @@ void sq_v90_reader_destroy(sq_decoder *d)
     fftwf_free(v->b);
     fftwf_free(v->fa);
     fftwf_free(v->fb);
+    free(v->kept);
 }
 
 static double seconds(uint64_t sample)
@@ -99,6 +109,8 @@ void sq_v90_reader_start(sq_decoder *d, double start_s)
     v->since_window = 0;
     v->filled = 0;
     v->n_blocks = 0;
+    v->kept_n = 0;
+    v->kept_from = 0;
 }
 
 void sq_v90_reader_stop(sq_decoder *d)
@@ -280,6 +292,27 @@ static void correlate_window(sq_v90_reader *v, uint64_t window_start)
                                                        .power = energy / WINDOW, .windows = 1, .score = best };
 }
 
+/* Keeps sample `at` for TRN1d and Jd once the first line (Sd, when it is Sd) has been timed:
+ * from KEPT_BEFORE before its end, which the ring still holds (a line is settled within a gap
+ * of its end), for KEPT_S. */
+static void keep(sq_v90_reader *v, uint64_t at, float x)
+{
+    if (v->n_lines == 0 || v->kept_n == KEPT_MAX)
+        return;
+    if (v->kept_n == 0) {
+        uint64_t end = (uint64_t)llround(v->lines[0].end_s * SQ_PROCESSING_RATE_HZ);
+        if (!v->kept && !(v->kept = malloc(KEPT_MAX * sizeof *v->kept)))
+            return;
+        v->kept_from = end > KEPT_BEFORE ? end - KEPT_BEFORE : 0;
+        if (at - v->kept_from >= SQ_V90_RING)
+            v->kept_from = at + 1 - SQ_V90_RING;
+        for (uint64_t m = v->kept_from; m < at && v->kept_n < KEPT_MAX; m++)
+            v->kept[v->kept_n++] = v->ring[m % SQ_V90_RING];
+    }
+    if (v->kept_n < KEPT_MAX)
+        v->kept[v->kept_n++] = x;
+}
+
 void sq_v90_reader_block(sq_decoder *d, const float *x, size_t n, uint64_t first_sample)
 {
     sq_v90_reader *v = &d->v90;
@@ -301,6 +334,7 @@ void sq_v90_reader_block(sq_decoder *d, const float *x, size_t n, uint64_t first
             v->since_window = 0;
             correlate_window(v, at + 1 - (WINDOW + MAX_LAG));
         }
+        keep(v, at, x[i]);
     }
 }
 
@@ -322,6 +356,21 @@ static double mean_power(const sq_v90_reader *v, double t0, double t1)
 int sq_v90_reader_in_phase3(const sq_decoder *d)
 {
     return d->v90.reading && d->v90.n_lines == 1;
+}
+
+/* TRN1d and Jd after Sd (v90_jd.c), from the samples kept from Sd-bar's end to next_s (DIL
+ * or Ri, or the stretch's end). */
+static int read_jd(const sq_v90_reader *v, const sq_v90_run *sd, double next_s, sq_v90_jd_read *jd)
+{
+    uint64_t sd_end = (uint64_t)llround(sd->end_s * SQ_PROCESSING_RATE_HZ);
+    uint64_t next = (uint64_t)llround(next_s * SQ_PROCESSING_RATE_HZ);
+    if (!v->kept || v->kept_n == 0 || sd_end < v->kept_from || next <= sd_end)
+        return 0;
+    /* signs read a little past next (DIL's start is found up to a few ms early, before the last
+     * Jd and Jd' have ended), and the equaliser's reach past the last one */
+    uint64_t upto = next + JD_PAST_NEXT + SQ_V90_JD_REACH - v->kept_from;
+    size_t n = upto < v->kept_n ? (size_t)upto : v->kept_n;
+    return sq_v90_read_jd(v->kept, n, (size_t)(sd_end - v->kept_from), TRN1D_SEARCH, jd);
 }
 
 /* A periodic signal before the line taken for Sd: that line was not Sd (a V.34 modem's
@@ -389,13 +438,34 @@ int sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel,
     ev.reversals_s[0] = sd->mark_s;
     sq_event_pool_queue(&d->pool, &ev, -1);
     double next_s = dil ? dil->start_s : ri ? ri->start_s : end_s;
-    ev.type = SQ_EVENT_V90_TRN1D;   /* TRN1d, Jd, Jd' */
-    ev.start_s = sd->end_s;
-    ev.end_s = next_s;
-    ev.level_dbm0 = sq_power_to_dbm0(mean_power(v, sd->end_s, next_s));
+    sq_v90_jd_read jd;
+    int have_jd = read_jd(v, sd, next_s, &jd);
+    ev.type = SQ_EVENT_V90_TRN1D;   /* with Jd and Jd' where Jd is not read */
+    /* from where the fit put its first sign (Sd's end as the line was timed may be a period
+     * early through a band-limited line) */
+    ev.start_s = have_jd ? fmax(sd->end_s, seconds(v->kept_from + jd.trn_start)) : sd->end_s;
+    ev.end_s = have_jd ? seconds(v->kept_from + jd.trn_end) : next_s;
+    ev.level_dbm0 = sq_power_to_dbm0(mean_power(v, ev.start_s, ev.end_s));
     ev.freq_hz = 0.0;
     ev.n_reversals = 0;
+    ev.snr_db = have_jd ? jd.snr_db : 0.0;
     sq_event_pool_queue(&d->pool, &ev, -1);
+    ev.snr_db = 0.0;
+    if (have_jd) {   /* Jd, its repeats and Jd', to DIL */
+        ev.type = SQ_EVENT_V90_JD;
+        ev.start_s = ev.end_s;
+        ev.end_s = next_s;
+        ev.level_dbm0 = sq_power_to_dbm0(mean_power(v, ev.start_s, ev.end_s));
+        ev.crc_ok = 1;
+        ev.repeats = jd.frames;
+        memset(ev.info_bits, 0, sizeof ev.info_bits);
+        for (int i = 0; i < SQ_V90_JD_BITS; i++)
+            ev.info_bits[i / 8] |= (uint8_t)(jd.bits[i] << (i % 8));
+        sq_event_pool_queue(&d->pool, &ev, -1);
+        ev.crc_ok = 0;
+        ev.repeats = 0;
+        memset(ev.info_bits, 0, sizeof ev.info_bits);
+    }
     double after_s = next_s;
     if (dil) {
         /* DIL ends where Ri begins (9.3.1.6); the last window may stop short of it */

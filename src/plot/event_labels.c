@@ -73,6 +73,7 @@ static const struct {
     [SQ_EVENT_V90_SCR] = { BY_CHANNEL, PLOT_TRAINING, "SCR", "V.90 SCR: the analogue modem's scrambled 1s during DIL" },
     [SQ_EVENT_V90_JA] = { BY_CHANNEL, PLOT_TRAINING, "Ja", "V.90 Ja: the DIL the analogue modem asks for" },
     [SQ_EVENT_V90_CP] = { BY_CHANNEL, PLOT_TRAINING, "CP", "V.90 CP: the analogue modem's choice of downstream rate" },
+    [SQ_EVENT_V90_JD] = { BY_CHANNEL, PLOT_TRAINING, "Jd", "V.90 Jd: the rates the digital modem can send" },
     [SQ_EVENT_WIDEBAND] = { BY_CHANNEL, PLOT_TRAINING, "?", "energy squeal could not identify (its band is in the timeline)" },
     [SQ_EVENT_ECHO] = { BY_CHANNEL, PLOT_TRAINING, "echo", "the other side's signal come back on this channel as an echo" },
 };
@@ -93,7 +94,8 @@ int plot_event_by_band(sq_event_type t)
 {
     return t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B || t == SQ_EVENT_INFO0 || t == SQ_EVENT_INFO1 ||
            t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_MP ||
-           t == SQ_EVENT_INFOMARKS || (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_CP);
+           t == SQ_EVENT_INFOMARKS || (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_CP) ||
+           t == SQ_EVENT_V90_JD;
 }
 
 plot_family plot_event_family(const sq_event *ev)
