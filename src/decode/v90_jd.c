@@ -225,6 +225,11 @@ int sq_v90_read_jd(const float *x, size_t n, size_t guess, size_t search, sq_v90
         out->last_end = j + 1;
     }
     ok = out->frames > 0;
+    /* Jd starts at the first one read, or whole Jds before it where the 1s stopped (the first
+     * ones spoilt); where they stopped early (signs gone wrong as the far clock drifted from
+     * the fit: a 200 ppm one stopped them 0.3 s into TRN1d), at the first one read */
+    if (ok && !(out->first_start >= out->trn_end && (out->first_start - out->trn_end) % SQ_V90_JD_BITS == 0))
+        out->trn_end = out->first_start;
 done:
     free(signs);
     free(s);

@@ -10,7 +10,7 @@
 #define SQ_V90_JD_REACH 19         /* samples the equaliser reads on either side of a sign */
 
 typedef struct sq_v90_jd_read {
-    size_t trn_start, trn_end;     /* TRN1d's first sample and the one after its last */
+    size_t trn_start, trn_end;     /* TRN1d's first sample and the one after its last (Jd's first) */
     size_t first_start, last_end;  /* the first Jd read (its frame sync's first sample) and
                                       the sample after the last one like it */
     size_t frames;                 /* Jd read alike, CRC good */
