@@ -36,6 +36,8 @@ _Static_assert(CENTRE == SQ_V90_JD_REACH, "the reach the header gives");
 #define END_WINDOW 24           /* TRN1d ends where this many descrambled bits hold ... */
 #define END_ZEROS 6             /* ... this many 0s (a wrong sign gives 3, 18 and 23 apart) */
 #define END_EARLIER 12          /* (12 such 1s: one time in 4096) */
+#define SIGNS_BACK 16000        /* 2 s */
+#define SIGNS_WARM 48           /* the scrambler's 23 bits, then a whole END_WINDOW of them */
 #define JD_SYNC_BITS 17
 #define START_BITS_AT(i) ((i) == 17 || (i) == 34 || (i) == 51)
 
@@ -156,19 +158,22 @@ int sq_v90_read_jd(const float *x, size_t n, size_t guess, size_t search, sq_v90
     out->trn_start = a;
     /* every sign from TRN1d's start on, once */
     size_t last = n - CENTRE;
-    signs = malloc(last - a);
+    /* signs only for the last SIGNS_BACK before `last` (Jd lasts tenths of a second; TRN1d's 1s
+     * are known again SIGNS_WARM signs into them, the scrambler's 23 bits filled) */
+    size_t s0 = last > a + FIT_SYMBOLS + SIGNS_BACK ? last - SIGNS_BACK : a;
+    signs = malloc(last - s0);
     if (!signs)
         goto done;
-    for (size_t j = a; j < last; j++)
-        signs[j - a] = equalise(taps, x, j) > 0.0;
+    for (size_t j = s0; j < last; j++)
+        signs[j - s0] = equalise(taps, x, j) > 0.0;
     /* TRN1d's signs descramble to 1s; where they stop, Jd begins */
     sq_v34_scrambler scr;
     sq_v34_scrambler_init(&scr, 0);
     uint32_t zeros = 0;   /* the last END_WINDOW descrambled bits' 0s, as a mask */
-    size_t k = a;
+    size_t k = s0, ones_from = s0 == a ? a + FIT_SYMBOLS : s0 + SIGNS_WARM;
     for (; k < last; k++) {
-        zeros = ((zeros << 1) | (uint32_t)!sq_v34_descramble(&scr, signs[k - a])) & ((1u << END_WINDOW) - 1u);
-        if (k >= a + FIT_SYMBOLS && __builtin_popcount(zeros) >= END_ZEROS)
+        zeros = ((zeros << 1) | (uint32_t)!sq_v34_descramble(&scr, signs[k - s0])) & ((1u << END_WINDOW) - 1u);
+        if (k >= ones_from && __builtin_popcount(zeros) >= END_ZEROS)
             break;
     }
     if (k == last)
@@ -179,26 +184,26 @@ int sq_v90_read_jd(const float *x, size_t n, size_t guess, size_t search, sq_v90
     /* ... or up to END_EARLIER before it, where Jd's first bits descrambled to 1s by chance: the
      * place from which Jd's frame sync (17 1s and a 0) reads; with none, the first 0 */
     sq_v34_scrambler_init(&scr, 0);
-    size_t from = end > a + END_EARLIER ? end - END_EARLIER : a;
-    for (size_t j = a; j < from; j++)
-        (void)sq_v34_descramble(&scr, signs[j - a]);
+    size_t from = end > s0 + END_EARLIER ? end - END_EARLIER : s0 + 1;
+    for (size_t j = s0; j < from; j++)
+        (void)sq_v34_descramble(&scr, signs[j - s0]);
     for (size_t e = from; e <= end; e++) {
-        if (jd_sync_from(&scr, signs + (e - a), last - e)) {
+        if (jd_sync_from(&scr, signs + (e - s0), last - e)) {
             end = e;
             break;
         }
-        (void)sq_v34_descramble(&scr, signs[e - a]);
+        (void)sq_v34_descramble(&scr, signs[e - s0]);
     }
     out->trn_end = end;
     /* from there each sign's change is a line bit, through the scrambler as TRN1d left it */
     sq_v34_scrambler_init(&scr, 0);
-    for (size_t j = a; j < end; j++)
-        (void)sq_v34_descramble(&scr, signs[j - a]);
+    for (size_t j = s0; j < end; j++)
+        (void)sq_v34_descramble(&scr, signs[j - s0]);
     uint8_t bits[SQ_V90_JD_BITS];
     size_t fill = 0, ones = 0;
     int collecting = 0;
     for (size_t j = end; j < last; j++) {
-        int bit = sq_v34_descramble(&scr, signs[j - a] ^ signs[j - 1 - a]);
+        int bit = sq_v34_descramble(&scr, signs[j - s0] ^ signs[j - 1 - s0]);
         if (!collecting) {
             if (bit == 0 && ones >= JD_SYNC_BITS) {
                 memset(bits, 1, JD_SYNC_BITS);
