@@ -9,9 +9,9 @@
  *   - DIL (8.4.1) is a sequence of segments repeated exactly until the analogue modem has
  *     learnt enough: a signal equal to itself one period later, where TRN1d and Jd
  *     (scrambled signs) and data resemble themselves at no lag.
- * Between Sd and DIL (or Ri) come TRN1d, Jd and Jd' (signs of one codeword, scrambled: told
- * apart only by descrambling signs a listener cannot recover reliably); after Ri-bar,
- * TRN2d, MP, Ed, B1d and data. Each is named as that stretch, not split further.
+ * Between Sd and DIL (or Ri) come TRN1d, Jd and Jd' (signs of one codeword, scrambled):
+ * v90_jd.c reads them through an equaliser fitted to TRN1d's known signs, and where it cannot
+ * they are one stretch; after Ri-bar, TRN2d, MP, Ed, B1d and data, named as one stretch.
  *
  * The line is followed one 6-sample period at a time (each period's second half against its
  * first, each period against the last: the same, or negated at the reversal); the

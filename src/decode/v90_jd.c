@@ -156,10 +156,9 @@ int sq_v90_read_jd(const float *x, size_t n, size_t guess, size_t search, sq_v90
     if (!(out->snr_db >= MIN_FIT_SNR_DB))
         goto done;
     out->trn_start = a;
-    /* every sign from TRN1d's start on, once */
+    /* the signs, once: only for the last SIGNS_BACK before `last` (Jd lasts tenths of a second;
+     * TRN1d's 1s are known again SIGNS_WARM signs into them, the scrambler's 23 bits filled) */
     size_t last = n - CENTRE;
-    /* signs only for the last SIGNS_BACK before `last` (Jd lasts tenths of a second; TRN1d's 1s
-     * are known again SIGNS_WARM signs into them, the scrambler's 23 bits filled) */
     size_t s0 = last > a + FIT_SYMBOLS + SIGNS_BACK ? last - SIGNS_BACK : a;
     signs = malloc(last - s0);
     if (!signs)
