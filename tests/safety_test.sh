@@ -119,6 +119,37 @@ done
 sox "$T/call-line.wav" "$T/call-line.wav" "$T/twice.wav"
 expect 0 "decode of two calls back to back" -- timeout 60 "$SQ" decode "$T/twice.wav" &&
     [ "$(grep -c ' cm ' "$T/out")" -eq 2 ] && ok || bad "two calls: $(grep -c ' cm ' "$T/out") CM events"
+# a two-sided V.34 call cut inside the second modem's MP, after the first's data began: the
+# cut MP reaches the first channel's decoder once the file has ended (it was used after it
+# was freed: a segfault on a real call cut at 19.2 s), and no data is told after that MP
+"$SQ" gen v34_startup --role caller --set symbol_rate=3200 --snr 30 --seed 3 -o "$T/v34c.wav" 2>"$T/err" &&
+    "$SQ" gen v34_startup --role answerer --set symbol_rate=3200 --snr 30 --seed 4 -o "$T/v34a.wav" 2>>"$T/err" &&
+    sox -M "$T/v34c.wav" "$T/v34a.wav" "$T/v34.wav" && "$SQ" decode --json "$T/v34.wav" >"$T/v34.json" 2>>"$T/err" ||
+    bad "two-sided V.34 call: gen"
+cuts=$(python3 - "$T/v34.json" <<'PY'
+import json, sys
+mp = [json.loads(l) for l in open(sys.argv[1])]
+mp = sorted((e for e in mp if e["type"] == "mp"), key=lambda e: e["end_s"])
+if len(mp) >= 2 and mp[-1]["ch"] != mp[0]["ch"]:   # the later modem's MPs, after the other's data began
+    last = [e for e in mp if e["ch"] == mp[-1]["ch"]]
+    a, b = last[0]["t_s"], last[-1]["end_s"]
+    print(" ".join("%.3f %d" % (a + (b - a) * k / 4, mp[-1]["ch"]) for k in (1, 2, 3)))
+PY
+)
+[ -n "$cuts" ] || bad "two-sided V.34 call: no MP on each channel ($(cat "$T/err"))"
+set -- $cuts
+while [ $# -ge 2 ]; do
+    sox "$T/v34.wav" "$T/v34-cut.wav" trim 0 "$1"
+    expect 0 "decode a V.34 call cut at $1 s, in channel $2's MP" -- "$SQ" decode --json "$T/v34-cut.wav" &&
+        python3 - "$T/out" "$2" <<'PY' && ok || bad "cut at $1 s: data told after the cut MP: $(grep '"ch":'"$2" "$T/out" | grep -v '"mp"' | tail -3)"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+ch = int(sys.argv[2])
+mp_end = max(e["end_s"] for e in ev if e["type"] == "mp" and e["ch"] == ch)
+sys.exit(1 if [e for e in ev if e["ch"] == ch and e["type"] == "v34_data" and e["end_s"] > mp_end - 0.5] else 0)
+PY
+    shift 2
+done
 # odd shapes: /dev/zero and /dev/urandom give one line and exit 1; 8 channels at 48 kHz
 # float decode every channel; a header that claims 2^31 frames is refused
 expect 1 "decode /dev/zero" -- timeout 20 "$SQ" decode /dev/zero

@@ -76,21 +76,33 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
         break;
     }
     case SQ_EVENT_MP:
+        s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
         if (channel == 1 || channel == 2) {
             s->mp[channel] = ev->mp;
             s->has_mp[channel] = 1;
         }
         break;
+    case SQ_EVENT_V34_S: case SQ_EVENT_V34_S_BAR: case SQ_EVENT_V34_PP: case SQ_EVENT_V34_TRN:
+    case SQ_EVENT_V34_J: case SQ_EVENT_V34_J_PRIME: case SQ_EVENT_V34_E: case SQ_EVENT_V32_S:
+    case SQ_EVENT_V32_TRN: case SQ_EVENT_V32_RATE: case SQ_EVENT_V90_SD: case SQ_EVENT_V90_TRN1D:
+    case SQ_EVENT_V90_DIL: case SQ_EVENT_V90_RI: case SQ_EVENT_V90_SCR: case SQ_EVENT_V90_JD:
+        s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
+        break;
     case SQ_EVENT_V34_DATA: note_data(s, s->v90 ? "V.90" : "V.34", ev); break;
     case SQ_EVENT_V90_DATA: note_data(s, "V.90", ev); break;
     case SQ_EVENT_V32_DATA: note_data(s, "V.32bis", ev); break;
-    case SQ_EVENT_V32_E: s->v22_rate = ev->rate; break;   /* the rate V.32's E sequences name */
+    case SQ_EVENT_V32_E:   /* the rate V.32's E sequences name */
+        s->v22_rate = ev->rate;
+        s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
+        break;
     case SQ_EVENT_V90_JA:   /* only a V.90 analogue modem sends Ja and CP: V.90 with or
                                without an INFO1a read to say so */
         s->v90 = 1;
+        s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
         break;
     case SQ_EVENT_V90_CP: {   /* CPt's rate is phase 4's training; CP's and CP''s, data's */
         s->v90 = 1;
+        s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
         sq_v90_cp cp;
         sq_v90_cp_unpack(ev->info_bits, &cp);
         if (!cp.training)
@@ -173,6 +185,8 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
     int retrains = s->info1a > 1 ? (int)s->info1a - 1 : 0;
     /* a call whose data runs to the end of the file was still up when the recording stopped */
     int cut = s->data_seen && file_end_s - s->data_end_s < 0.25;
+    /* no data yet, and the recording stops in a start-up's training */
+    int cut_in_startup = !s->data_seen && s->startup_end_s > 0.0 && file_end_s - s->startup_end_s < 0.25;
     if (json) {
         /* last, and at the end: the timeline stays in order of start */
         fprintf(out, "{\"t_s\":%.3f,\"end_s\":%.3f,\"ch\":0,\"type\":\"summary\"", s->end_s, s->end_s);
@@ -211,7 +225,8 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
                     s->infomarks[2]);
         print_echoes(out, s, 1);
         fprintf(out, ",\"ended\":\"%s\"}\n",
-                !s->data_seen ? "no data" : cut ? "recording ends during data" : "carrier stopped");
+                cut_in_startup ? "recording ends during start-up" : !s->data_seen ? "no data"
+                : cut ? "recording ends during data" : "carrier stopped");
         return;
     }
     fprintf(out, "# summary:");
@@ -264,6 +279,8 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
                     s->infomarks[side], s->infomarks[side] == 1 ? "" : "s");
     if (s->data_seen)
         fprintf(out, "; %s at %.1f s", cut ? "the recording ends during data" : "the carrier stopped", s->data_end_s);
+    else if (cut_in_startup)
+        fprintf(out, "; the recording ends during the start-up's training at %.1f s", s->startup_end_s);
     print_echoes(out, s, 0);
     fprintf(out, ".\n");
 }

@@ -26,6 +26,7 @@ typedef struct call_summary {
     int data_seen, v22_rate;       /* V.22 data's rate, or the one V.32's E named */
     int v90_down_bps;              /* the downstream rate the last CP (not CPt) named */
     double data_end_s;
+    double startup_end_s;          /* the last V.34, V.90 or V.32 training segment's end */
     sq_echo_path echo[3];          /* by channel (1, 2): the other side's echo taken out of it */
     int has_probe[3];              /* by sender (1: the caller): its last line probing measured */
     double probe_snr_db[3];        /* ... the line's SNR as its L2 arrived */

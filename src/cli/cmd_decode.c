@@ -728,15 +728,18 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
         sq_echo_canceller_path(echo, c, &path);
         call_summary_note_echo(&t->summary, c + 1, &path);
     }
+    /* every channel finished before any is destroyed: a channel's last events (an MP cut
+     * short by the file's end) are handed to the other channel's decoder as they drain */
     for (int c = 0; c < nch; c++) {
         if (dec[c] && rc != EXIT_RUNTIME) {
             sq_decoder_finish(dec[c]);
             if (drain(dec[c], t, c + 1) != 0)
                 rc = EXIT_RUNTIME;
         }
-        sq_decoder_destroy(dec[c]);
     }
     t->pair[0] = t->pair[1] = NULL;
+    for (int c = 0; c < nch; c++)
+        sq_decoder_destroy(dec[c]);
     if (rc != EXIT_RUNTIME) {
         print_ready(t, INFINITY);
         call_summary_print(stdout, &t->summary, t->json,

@@ -518,8 +518,10 @@ void sq_decoder_finish(sq_decoder *d)
     drain_progress(d);
     sq_v8bis_lane_finish(d);
     sq_phase2_lanes_finish(d);
-    sq_wideband_lane_finish(d);
+    /* phase 3 and 4's segments (an MP the file cut short) before the stretch they sit in
+     * is told: the wideband lane asks the V.34 lane what it read */
     sq_v34_lane_finish(d);
+    sq_wideband_lane_finish(d);
     note_new_events(d, queued);
     sq_unnamed_lane_finish(d);
 }

@@ -375,7 +375,9 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
              * last MP or CP read in it, when one was (E lost after it: E, B1 and data follow) */
             ev.training_inside = 1;
             double phase4_s = sq_v34_lane_phase4_to_s(d, &rate, &carrier);
-            if (phase4_s > ev.start_s && phase4_s < end_s - MIN_STRETCH_S) {
+            if (phase4_s > ev.start_s && phase4_s >= end_s - MIN_STRETCH_S)
+                return;   /* read to its last MP or CP, which the stretch ends in (the file cut it) */
+            if (phase4_s > ev.start_s) {
                 ev.start_s = phase4_s;
                 if (ev.type == SQ_EVENT_V34_DATA) {   /* the data after it: at that modulation */
                     ev.symbol_rate = rate;
