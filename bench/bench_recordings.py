@@ -16,7 +16,7 @@ decodes it with --json and prints, per file and over all of them,
     carries too (the same content, the same tones), starting up to ECHO_LATE_MAX_S before it
     and ECHO_COPY_DB or more louder (a signal's echo is not a second one; what both sides
     send at once, data, training, line probing and V.22bis's S1 and SB1, is left out);
-  - which phases decoded: V.8 (cm/jm), V.8bis messages, INFO0 on both sides, INFO1a, INFO1c,
+  - which phases decoded: V.8 (cm/jm), V.8bis messages, INFO0 on both sides, INFO1a, INFO1c or INFO1d,
     line probing, V.92 QC, V.34 phase 3/4, V.32 and V.90 digital training (TRN read, on one
     side or both, with each channel's first TRN SNR and, where the channel probed the line,
     line probing's SNR beside it: two measures of one line), MP from both sides

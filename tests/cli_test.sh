@@ -1069,6 +1069,21 @@ PY
 done
 [ $found -eq 1 ] || skipped 1 "no V.34 calls under $REC"
 
+# a V.90 digital modem's INFO1 is INFO1d (V.90 Table 9: INFO1c's layout), named for its
+# sender by the INFO0d before it; after an INFO0c the same frame is a V.34 caller's INFO1c
+for info0 in info0c info0d; do
+    "$SQ" gen "$info0" -o "$T/i0.wav" 2>"$T/err" && "$SQ" gen info1c --set max_rate_bps_3200=26400 -o "$T/i1.wav" 2>>"$T/err" &&
+        sox "$T/i0.wav" "$T/i1.wav" "$T/i01.wav" && "$SQ" decode --json "$T/i01.wav" >"$T/i01.json" 2>>"$T/err" &&
+        python3 - "$T/i01.json" "$info0" <<'PY' && ok "INFO1 after $info0: named for its sender" || { bad "INFO1 after $info0"; show "$T/i01.json" "$T/err"; }
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+info1 = [e for e in ev if e["type"] == "info1"]
+want = "info1d" if sys.argv[2] == "info0d" else "info1c"
+sys.exit(0 if len(info1) == 1 and info1[0]["frame"] == want and info1[0]["crc_ok"] and
+         info1[0]["fields"]["max_rate_bps_3200"] == 26400 else 1)
+PY
+done
+
 # one side of a V.22bis call with no V.8 (sim --answer-tone ans): the caller's S1 is the first
 # thing it sends, and its side alone decodes at 2400 bit/s as it does in the whole line
 (cd "$T" && "$SQ" sim --answer-tone ans --wav plain --send /etc/hostname >/dev/null 2>&1) &&

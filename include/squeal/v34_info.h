@@ -25,7 +25,9 @@ typedef enum sq_info_kind {
     SQ_INFO0C,       /* 49 bits, 1200 Hz: the calling modem's capabilities */
     SQ_INFO0D,       /* 62 bits, 1200 Hz: a V.90 digital modem's capabilities */
     SQ_INFO1A,       /* 70 bits, 2400 Hz: the answer modem's decisions (symbol rates) */
-    SQ_INFO1C,       /* 109 bits, 1200 Hz: the call (or V.90 digital) modem's probing results */
+    SQ_INFO1C,       /* 109 bits, 1200 Hz: the call modem's probing results */
+    SQ_INFO1D,       /* 109 bits, 1200 Hz: a V.90 digital modem's, laid out as INFO1c (V.90
+                        Table 9; API 2.17: named INFO1c before) */
     SQ_INFO_KIND_COUNT
 } sq_info_kind;
 

@@ -344,6 +344,11 @@ static int is_v22_signal_type(sq_event_type t)
     return t == SQ_EVENT_USB1 || t == SQ_EVENT_S1 || t == SQ_EVENT_SB1 || t == SQ_EVENT_DATA;
 }
 
+static int is_info1_low(unsigned kind)
+{
+    return kind == SQ_INFO1C || kind == SQ_INFO1D;
+}
+
 static int same_signal(const sq_event *a, const sq_event *b)
 {
     if ((is_answer_tone_type(a->type) && is_answer_tone_type(b->type)) ||
@@ -355,8 +360,10 @@ static int same_signal(const sq_event *a, const sq_event *b)
     if (t == SQ_EVENT_CI || t == SQ_EVENT_CM || t == SQ_EVENT_JM || t == SQ_EVENT_CJ || t == SQ_EVENT_V8BIS_MSG ||
         t == SQ_EVENT_V92_QC)
         return a->v8.n_octets == b->v8.n_octets && memcmp(a->v8.octets, b->v8.octets, a->v8.n_octets) == 0;
-    if (t == SQ_EVENT_INFO0 || t == SQ_EVENT_INFO1)
-        return a->info_kind == b->info_kind && memcmp(a->info_bits, b->info_bits, sizeof a->info_bits) == 0;
+    if (t == SQ_EVENT_INFO0 || t == SQ_EVENT_INFO1)   /* INFO1c and INFO1d are one layout, named by
+                                                         who sent it: the echo's lane may not know */
+        return (a->info_kind == b->info_kind || (is_info1_low(a->info_kind) && is_info1_low(b->info_kind))) &&
+               memcmp(a->info_bits, b->info_bits, sizeof a->info_bits) == 0;
     if (t == SQ_EVENT_V90_JA || t == SQ_EVENT_V90_CP || t == SQ_EVENT_V90_JD)
         return memcmp(a->info_bits, b->info_bits, sizeof a->info_bits) == 0;
     if (t == SQ_EVENT_MP)

@@ -36,8 +36,9 @@ static void gen_usage(FILE *out)
           "  line_probe                   V.34 line probing: L1 160 ms, then L2 (--duration, 0.4 s)\n"
           "  infomarks_a infomarks_c      V.34 INFOMARKS, DPSK 1s: the answerer's (2400 Hz) or caller's\n"
           "                               (1200 Hz) error recovery (--duration, default 0.3 s)\n"
-          "  info0a info0c info0d info1a info1c   a V.34 / V.90 INFO frame with a good CRC, its fields\n"
-          "                               set with --set, then 200 ms of its tone\n"
+          "  info0a info0c info0d info1a  a V.34 / V.90 INFO frame with a good CRC, its fields\n"
+          "  info1c info1d                set with --set, then 200 ms of its tone (info1d: a V.90\n"
+          "                               digital modem's, laid out as info1c)\n"
           "  v34_startup                  one modem's V.34 phases 3 and 4 after its INFO1 (--role;\n"
           "                               --set symbol_rate, high_carrier, points, j_points,\n"
           "                               max_rate_bps: default 3200, 1, 16, 16, 28800)\n"
@@ -412,7 +413,7 @@ static int check_gen_options(gen_opts *o)
     if (!o->role)
         o->role = "caller";
     if (o->n_sets && strncmp(o->signal, "info", 4) != 0 && !startup) {
-        cli_error("gen", "--set is for the INFO frames (info0a, info0c, info0d, info1a, info1c), v34_startup and v90_startup only");
+        cli_error("gen", "--set is for the INFO frames (info0a, info0c, info0d, info1a, info1c, info1d), v34_startup and v90_startup only");
         return EXIT_USAGE;
     }
     if (o->octets && strcmp(o->signal, "v8bis_msg") != 0) {

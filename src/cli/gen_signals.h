@@ -22,7 +22,7 @@ typedef struct gen_opts {
 int gen_append_silence(sample_buf *b, double seconds);
 
 /* V.8bis messages and V.34 phase 2 (gen_v34.c): v8bis_msg, tone_a, tone_b, line_probe,
- * infomarks_a, infomarks_c, info0a, info0c, info0d, info1a, info1c. Returns
+ * infomarks_a, infomarks_c, info0a, info0c, info0d, info1a, info1c, info1d. Returns
  * 1 and sets *rc (an exit code) when the signal is one of these, 0 otherwise. */
 int gen_v34_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc);
 /* An INFO frame with the fields given (not o's --set), then tone_s of its tone. */

@@ -15,7 +15,7 @@
 
 static const struct { const char *name; sq_info_kind kind; } FRAMES[] = {
     { "info0a", SQ_INFO0A }, { "info0c", SQ_INFO0C }, { "info0d", SQ_INFO0D },
-    { "info1a", SQ_INFO1A }, { "info1c", SQ_INFO1C },
+    { "info1a", SQ_INFO1A }, { "info1c", SQ_INFO1C }, { "info1d", SQ_INFO1D },
 };
 
 /* Appends DPSK of bits on the answerer's (high) or caller's carrier. */

@@ -172,7 +172,7 @@ int gen_v90_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, i
     if (*rc == EXIT_OK && gen_append_silence(b, V90_INFO_GAP_S) != 0)
         *rc = EXIT_RUNTIME;
     if (*rc == EXIT_OK)
-        *rc = gen_v34_info_frame(o, SQ_INFO1C, NULL, NULL, 0, 0.0, b);
+        *rc = gen_v34_info_frame(o, SQ_INFO1D, NULL, NULL, 0, 0.0, b);
     if (*rc != EXIT_OK)
         return 1;
     if (gen_append_silence(b, V90_PHASE3_WAIT_S) != 0 || sample_buf_grow(b, n) != 0) {

@@ -133,7 +133,21 @@ static void remember_span(sq_phase2_lane *l, double start_s, double end_s)
 
 static int frame_event_type(sq_info_kind k)
 {
-    return k == SQ_INFO1A || k == SQ_INFO1C ? SQ_EVENT_INFO1 : SQ_EVENT_INFO0;
+    return k == SQ_INFO1A || k == SQ_INFO1C || k == SQ_INFO1D ? SQ_EVENT_INFO1 : SQ_EVENT_INFO0;
+}
+
+/* Whether an INFO1 starting at start_s on this lane comes from a V.90 digital modem: its
+ * INFO0d just before; or, that lost, the low carrier from the side that is the digital one. */
+static int from_digital_modem(const sq_decoder *d, const sq_phase2_lane *l, double start_s)
+{
+    return (l->last_info0_kind == SQ_INFO0D && start_s - l->last_info0_s < INFO1_WITHIN_S) ||
+           (!l->high && sq_phase2_lanes_digital_side(d));
+}
+
+/* A digital modem's INFO1 is INFO1d, laid out as INFO1c (V.90 Table 9) */
+static sq_info_kind named_kind(const sq_decoder *d, const sq_phase2_lane *l, sq_info_kind k, double start_s)
+{
+    return k == SQ_INFO1C && from_digital_modem(d, l, start_s) ? SQ_INFO1D : k;
 }
 
 static void frame_event(const sq_decoder *d, const sq_phase2_lane *l, const sq_info_collector *c, sq_info_kind k,
@@ -157,7 +171,7 @@ static void report_frame(sq_decoder *d, sq_phase2_lane *l, const sq_info_collect
     if (l->last_frame_end && c->start_sample + 2 * SYMBOL_SAMPLES < l->last_frame_end)
         return;   /* another phase of the clock read it */
     sq_event ev;
-    frame_event(d, l, c, k, &ev);
+    frame_event(d, l, c, named_kind(d, l, k, to_s(c->start_sample)), &ev);
     ev.crc_ok = 1;
     if (l->bad_pending && l->bad.start_s < to_s(end) && l->bad.end_s > ev.start_s)
         l->bad_pending = 0;
@@ -174,8 +188,7 @@ static void report_frame(sq_decoder *d, sq_phase2_lane *l, const sq_info_collect
                           (k == SQ_INFO0A && sq_info_bit(c->bits, 26) && sq_info_bit(c->bits, 27));
         l->last_info0_power = c->power_sum / (double)(c->n ? c->n : 1);
     } else {
-        int digital = (l->last_info0_kind == SQ_INFO0D && ev.start_s - l->last_info0_s < INFO1_WITHIN_S) ||
-                      (!l->high && sq_phase2_lanes_digital_side(d));
+        int digital = from_digital_modem(d, l, ev.start_s);
         int own = sq_phase2_lanes_own_side(d);
         if (own != 0 && own != ev.fsk_channel)
             return;   /* the far modem's INFO1, echoed: what this side sends next is its own */
@@ -196,7 +209,7 @@ static void hold_bad_frame(const sq_decoder *d, sq_phase2_lane *l, const sq_info
         return;
     int info1 = to_s(c->start_sample) - l->last_info0_s < INFO1_WITHIN_S;
     sq_info_kind k = l->high ? (info1 ? SQ_INFO1A : SQ_INFO0A) : (info1 ? SQ_INFO1C : SQ_INFO0C);
-    frame_event(d, l, c, k, &l->bad);
+    frame_event(d, l, c, named_kind(d, l, k, to_s(c->start_sample)), &l->bad);
     l->bad.crc_ok = 0;
     l->bad_pending = 1;
     l->bad_end = c->start_sample + (uint64_t)llround((double)sq_info_length(k) * SYMBOL_SAMPLES);

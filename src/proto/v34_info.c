@@ -11,9 +11,10 @@
 /* Bits 4:11, the sync word 01110010 with its left bit first in time. */
 static const uint8_t SYNC_WORD[8] = { 0, 1, 1, 1, 0, 0, 1, 0 };
 
-static const char *const KIND_NAMES[SQ_INFO_KIND_COUNT] = { "info0a", "info0c", "info0d", "info1a", "info1c" };
+static const char *const KIND_NAMES[SQ_INFO_KIND_COUNT] = { "info0a", "info0c", "info0d", "info1a", "info1c",
+                                                                    "info1d" };
 /* Information bits (12 up to the CRC) of each kind. */
-static const size_t INFO_BITS[SQ_INFO_KIND_COUNT] = { 17, 17, 30, 38, 77 };
+static const size_t INFO_BITS[SQ_INFO_KIND_COUNT] = { 17, 17, 30, 38, 77, 77 };
 
 const char *sq_info_kind_to_str(sq_info_kind k)
 {
@@ -144,7 +145,7 @@ const sq_info_field *sq_info_fields(sq_info_kind k, const uint8_t *bits, size_t 
         *n = COUNT_OF(INFO0D_FIELDS);
         return INFO0D_FIELDS;
     }
-    if (k == SQ_INFO1C) {
+    if (k == SQ_INFO1C || k == SQ_INFO1D) {   /* V.90 Table 9: INFO1d's bits are INFO1c's */
         *n = COUNT_OF(INFO1C_FIELDS);
         return INFO1C_FIELDS;
     }
