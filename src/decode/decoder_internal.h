@@ -492,6 +492,9 @@ typedef struct sq_v34_lane {
     long k_rev;                      /* the symbol (from the onset) S-bar starts on */
     long s_gap_k;                    /* a gap in S once heard began near here (-1: none) ... */
     int s_gap_over;                  /* ... and has passed */
+    long s_after_gap_k;              /* the first symbol after it (-1: not yet) ... */
+    int s_after_gap_repeats;         /* ... how many since still repeat as S does ... */
+    long s_after_gap_rev;            /* ... and the S-bar a dip since gives (-1: none) */
     long rev_lo, rev_hi;             /* S-bar's start searched for in [rev_lo, rev_hi] (a gap
                                       * hid it or cut its reversal short); none when equal */
     float complex keep[SQ_V34_KEEP];

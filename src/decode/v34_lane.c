@@ -304,6 +304,8 @@ static void start_receiver(sq_decoder *d)
     l->dip_start = 0;
     l->s_gap_k = -1;
     l->s_gap_over = 0;
+    l->s_after_gap_k = l->s_after_gap_rev = -1;
+    l->s_after_gap_repeats = 0;
     l->rev_lo = l->rev_hi = 0;
     l->gap_r = LONG_MIN;
     l->s_power = 0.0;
@@ -355,6 +357,76 @@ static void reversal_found(sq_v34_lane *l, long latest, long earliest)
     l->state = V34_KEEP;
 }
 
+/* A symbol 10 dB or more under S's mean power is not S-bar's: S-bar comes at S's level (its
+ * reversal's own symbols at half of it and more), but a lost packet's zeros reach the front
+ * end's output before the lane's 2 ms power has told the gap, and the correlation of those
+ * near-zero symbols with S eight symbols back wanders below REV_RHO (the USR V.92 call with
+ * 20 ms lost ending 7 ms into its phase 4 S-bar: symbols at 1 % of S's power dipped 30
+ * symbols before S-bar, were taken for it, and phase 4 was lost). */
+#define FADED 0.1
+
+static int faded(const sq_v34_lane *l)
+{
+    double now = crealf(l->hist[0] * conjf(l->hist[0]) + l->hist[1] * conjf(l->hist[1])) / 2.0;
+    return l->s_symbols > 0 && now < FADED * l->s_power / l->s_symbols;
+}
+
+/* S-bar against S eight symbols before: a dip of eight symbols, smeared alike at both ends by
+ * the line, so its middle is 3.5 symbols after the reversal. Returns the symbol S-bar starts
+ * on when a dip has just ended, -1 otherwise. */
+static long dip_step(sq_v34_lane *l, long k, double rho8)
+{
+    if (l->s_symbols >= S_MIN_SYMBOLS && rho8 < REV_RHO && !faded(l)) {
+        if (!l->dip_start)
+            l->dip_start = k;
+        return -1;
+    }
+    if (!l->dip_start)
+        return -1;
+    long first = l->dip_start, last = k - 1;
+    l->dip_start = 0;
+    return last - first + 1 >= REV_MIN_DIP ? (long)floor(0.5 * (double)(first + last) - 3.5 + 0.5) : -1;
+}
+
+/* After a gap in S: do S's repeats go on (S-bar is still to come), or did S-bar go by in the
+ * gap? The first AFTER_GAP_VOTE symbols after it vote: one symbol's correlation is no answer,
+ * as PP's and TRN's come over S_RHO by chance (the 3Com call with S-bar and the start of PP
+ * lost: the lane went on as in S, took a dip in PP for S-bar 70 symbols late, and lost phase
+ * 3), nor is a dip while they vote (PP's against S make them too: the rh56 call so lost its
+ * phase 3). A dip that ends meanwhile is held: S-bar's, if S goes on; if not, the search for
+ * S-bar reaches to it. Returns 1 once the lane has gone on to find S-bar. */
+#define AFTER_GAP_VOTE 8
+/* S repeats on nearly every symbol, its correlation two symbols apart near 1 (0.96 and over
+ * on the real calls). Random 4-point symbols (TRN) come over 0.9 about one time in four, and
+ * so pass 6 of 8 well under once in a hundred (4 of 8 over 0.6 about once in five: the
+ * Banksia call lost its phase 4 so, 20 ms lost from 5 ms before S-bar); PP's phases turn
+ * slowly, over 0.6 in runs (the Conexant HCF call's phase 3: 6 of 8), over 0.9 seldom. */
+#define AFTER_GAP_S_RHO 0.9
+#define AFTER_GAP_S_REPEATS 6
+
+static int after_gap_vote(sq_v34_lane *l, long k, double rho2, long dip_rev)
+{
+    if (l->s_after_gap_k < 0)
+        l->s_after_gap_k = k;
+    if (dip_rev >= 0)
+        l->s_after_gap_rev = dip_rev;
+    l->s_after_gap_repeats += rho2 > AFTER_GAP_S_RHO;
+    if (k + 1 - l->s_after_gap_k < AFTER_GAP_VOTE)
+        return 0;
+    l->s_gap_over = 1;
+    long held = l->s_after_gap_rev;
+    if (l->s_after_gap_repeats >= AFTER_GAP_S_REPEATS) {   /* S went on */
+        if (held < 0)
+            return 0;
+        reversal_found(l, held + REV_SEARCH_CUT, held - REV_SEARCH_CUT);
+        return 1;
+    }
+    long latest = l->s_after_gap_k - SQ_V34_S_BAR_SYMBOLS + 2;
+    reversal_found(l, held + REV_SEARCH_CUT > latest ? held + REV_SEARCH_CUT : latest,
+                   l->s_gap_k - sq_v34_gap_lead_symbols(l) - SQ_V34_S_BAR_SYMBOLS - 2);
+    return 1;
+}
+
 /* A half-symbol sample from the front end. */
 static void half_sample(sq_decoder *d, float complex y)
 {
@@ -382,31 +454,18 @@ static void half_sample(sq_decoder *d, float complex y)
             l->s_symbols++;
             l->s_power += crealf(l->hist[0] * conjf(l->hist[0]) + l->hist[1] * conjf(l->hist[1])) / 2.0;
         }
-        /* S-bar against S eight symbols before: a dip of eight symbols, smeared alike at both
-         * ends by the line, so its middle is 3.5 symbols after the reversal */
         if (sq_v34_in_gap(l)) {
             l->dip_start = 0;   /* a lost packet's zeros (and the line settling after) are no reversal */
             if (l->s_gap_k < 0 && l->s_symbols >= S_MIN_SYMBOLS / 2 && sq_v34_gap_inside(l, GAP_SETTLE))
                 l->s_gap_k = k;
-        } else if (l->s_gap_k >= 0 && !l->s_gap_over) {
-            l->s_gap_over = 1;
-            if (rho2 <= S_RHO) {   /* the repeats are over: S-bar went by in the gap */
-                reversal_found(l, k - SQ_V34_S_BAR_SYMBOLS + 2,
-                               l->s_gap_k - sq_v34_gap_lead_symbols(l) -
-                                   SQ_V34_S_BAR_SYMBOLS - 2);
-                return;
-            }
-        } else if (l->s_symbols >= S_MIN_SYMBOLS && rho8 < REV_RHO) {
-            if (!l->dip_start)
-                l->dip_start = k;
-        } else if (l->dip_start) {
-            long first = l->dip_start, last = k - 1;
-            l->dip_start = 0;
-            if (last - first + 1 >= REV_MIN_DIP) {
-                long k_rev = (long)floor(0.5 * (double)(first + last) - 3.5 + 0.5);
-                /* after a gap in S the dip may be cut short: its middle is then no sure guide */
-                reversal_found(l, l->s_gap_k >= 0 ? k_rev + REV_SEARCH_CUT : k_rev,
-                               l->s_gap_k >= 0 ? k_rev - REV_SEARCH_CUT : k_rev);
+        } else {
+            long dip_rev = dip_step(l, k, rho8);
+            if (l->s_gap_k >= 0 && !l->s_gap_over) {
+                if (after_gap_vote(l, k, rho2, dip_rev))
+                    return;
+            } else if (dip_rev >= 0) {   /* after a gap in S the dip may be cut short: its middle is no sure guide */
+                reversal_found(l, l->s_gap_k >= 0 ? dip_rev + REV_SEARCH_CUT : dip_rev,
+                               l->s_gap_k >= 0 ? dip_rev - REV_SEARCH_CUT : dip_rev);
             }
         }
         long s_max = l->v32 ? S_MAX_SYMBOLS_V32 : l->v90_analogue && l->ja_seen ? S_MAX_SYMBOLS_V90 : S_MAX_SYMBOLS;
