@@ -785,6 +785,32 @@ done
 [ $found_j -eq 1 ] || skipped 1 "no V.34 call with J under $REC"
 [ $found_ja -eq 1 ] || skipped 1 "no V.90 call with Ja under $REC/real-calls"
 
+# ... and with the caller 10 dB over the answerer (a recording at the caller's end, the sound
+# of a dial-up call heard from its modem): the caller's S starts under the end of the
+# answerer's J, which goes on until it hears that S (V.34 11.3.1); the lane leaving J looks
+# back over the samples it holds for it, and reads the caller's phase 3 too. (Before, the
+# 3Com call read the answerer's alone: the caller's S had gone by when J was over.)
+found=0
+for f in "$REC"/real-calls/*.wav "$REC"/goughlui_v34_*.wav; do
+    [ -f "$f" ] || continue
+    "$SQ" decode --json "$f" >"$T/two.json" 2>/dev/null
+    grep -q '"type":"v34_j"' "$T/two.json" || continue
+    found=1
+    decode_changed "$f" remix 1v1,2v0.316
+    if python3 - "$T/changed.json" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+trn4 = sorted(e["t_s"] for e in ev if e["type"] == "v34_trn" and e["points"] == 4)
+j = sorted(e["end_s"] for e in ev if e["type"] == "v34_j")
+print("# phase 3 TRNs at", trn4, "J ending at", j)
+# the answerer's TRN, its J, then the caller's TRN after it
+sys.exit(0 if len(trn4) >= 2 and j and trn4[0] < j[0] < trn4[1] else 1)
+PY
+    then ok "$(basename "$f") on one channel, the caller 10 dB up: both phase 3s"
+    else bad "$(basename "$f") on one channel, the caller 10 dB up: a phase 3 not read"; grep -E '"v34_(s|j|trn)"' "$T/changed.json" | head; fi
+done
+[ $found -eq 1 ] || skipped 1 "no V.34 call with J under $REC"
+
 # A V.32bis call on one channel: the caller's AA under the answerer's AC has S's three lines
 # (1800 Hz, and 600 and 3000 Hz), and was read as S four times; now AA (with its turn into
 # CC) and AC (with its own reversals) are named, the answerer's TRN and R1 read, and the

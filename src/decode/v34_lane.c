@@ -524,6 +524,47 @@ static uint64_t s_onset(const sq_v34_lane *l, uint64_t first)
     return first;
 }
 
+void sq_v34_look_back(sq_v34_lane *l, double from_s)
+{
+    double from = fmax(from_s * SQ_PROCESSING_RATE_HZ, 1.0);
+    l->look_back_from = (uint64_t)from;
+}
+
+static int receiving(const sq_v34_lane *l)
+{
+    return l->state == V34_S || l->state == V34_KEEP || l->state == V34_TRAIN || l->state == V34_DECIDE ||
+           l->state == V34_TEST;
+}
+
+/* The look back asked for (sq_v34_look_back), once the symbol that asked is done: the windows
+ * of the samples held from where it asked, every half scan step, are looked at for S; the
+ * first that is S starts the receiver, and every sample since its onset is given to it. (The
+ * 3Com call on one channel, the caller 10 dB up: its S began 110 ms before the answerer's J
+ * was over, under it, and by then had gone by; the caller's phases 3 and 4 went unread.) */
+static void look_back_now(sq_decoder *d)
+{
+    sq_v34_lane *l = &d->v34;
+    uint64_t from = l->look_back_from, oldest = l->n > SQ_V34_RAW ? l->n - SQ_V34_RAW : 0;
+    l->look_back_from = 0;
+    for (uint64_t first = from > oldest ? from : oldest; first + MEASURE_LEN <= l->n; first += SCAN_EVERY / 2) {
+        int cand = measure_s(l, first);
+        if (cand < 0)
+            continue;
+        l->cand = cand;
+        l->s_start = s_onset(l, first);
+        l->onset = l->s_start;
+        l->level = l->power;
+        start_receiver(d);
+        for (uint64_t m = l->onset; m < l->n && receiving(l); m++) {
+            float complex y;
+            double t;
+            if (sq_v34_front_push(l->fronts[l->cand], l->raw[m % SQ_V34_RAW], &y, &t))
+                half_sample(d, y);
+        }
+        return;
+    }
+}
+
 /* Every few ms while a start-up may come: is the last MEASURE_LEN samples S? */
 static void scan_for_s(sq_decoder *d, uint64_t n)
 {
@@ -595,12 +636,16 @@ static void sample(sq_decoder *d, float x)
         if (l->state >= V34_TRAIN && l->state <= V34_DECIDE && l->data_snr_left == 0 && l->power > TAKEOVER_RISE * l->level) {
             sq_v34_end_stretch(d, (double)n / SQ_PROCESSING_RATE_HZ);
             sq_v34_look_again(l);
+            sq_v34_look_back(l, 0.0);   /* the louder one's S began as its power rose */
+            look_back_now(d);
             break;
         }
         float complex y;
         double t;
         if (sq_v34_front_push(l->fronts[l->cand], x, &y, &t))
             half_sample(d, y);
+        if (l->look_back_from)
+            look_back_now(d);
         break;
     }
     default:   /* done, or not V.34: wait for the stretch to end */
