@@ -694,6 +694,13 @@ decode_changed() {
     sox "$src" "$T/changed.wav" "$@" 2>/dev/null && "$SQ" decode --json "$T/changed.wav" >"$T/changed.json" 2>/dev/null
 }
 
+# calls_with TYPE: the V.34 / V.90 calls under $REC whose timeline has a TYPE event, one a line
+calls_with() {
+    for c in "$REC"/real-calls/*.wav "$REC"/goughlui_v34*.wav; do
+        [ -f "$c" ] && "$SQ" decode --json "$c" 2>/dev/null | grep -q "\"type\":\"$1\"" && printf '%s\n' "$c"
+    done
+}
+
 # A V.32bis call recorded hotter: the caller's channel still reads R2 and its E, the
 # answerer's AC echo there (now over the floor) not taken for that side's own AC (it is 10 dB
 # or more under the caller's AA); before, from 2 dB up, the caller was read as an answerer
@@ -791,10 +798,8 @@ done
 # back over the samples it holds for it, and reads the caller's phase 3 too. (Before, the
 # 3Com call read the answerer's alone: the caller's S had gone by when J was over.)
 found=0
-for f in "$REC"/real-calls/*.wav "$REC"/goughlui_v34_*.wav; do
-    [ -f "$f" ] || continue
-    "$SQ" decode --json "$f" >"$T/two.json" 2>/dev/null
-    grep -q '"type":"v34_j"' "$T/two.json" || continue
+calls_with v34_j >"$T/calls"
+while read -r f; do
     found=1
     decode_changed "$f" remix 1v1,2v0.316
     if python3 - "$T/changed.json" <<'PY'
@@ -808,7 +813,7 @@ sys.exit(0 if len(trn4) >= 2 and j and trn4[0] < j[0] < trn4[1] else 1)
 PY
     then ok "$(basename "$f") on one channel, the caller 10 dB up: both phase 3s"
     else bad "$(basename "$f") on one channel, the caller 10 dB up: a phase 3 not read"; grep -E '"v34_(s|j|trn)"' "$T/changed.json" | head; fi
-done
+done <"$T/calls"
 [ $found -eq 1 ] || skipped 1 "no V.34 call with J under $REC"
 
 # A V.32bis call on one channel: the caller's AA under the answerer's AC has S's three lines
@@ -1079,10 +1084,8 @@ done
 # ... and each V.34 call mixed down evenly: both modems' INFO1, read with a good CRC (the
 # second had been lost where the first modem's transmission kept its lane resting)
 found=0
-for f in "$REC"/real-calls/*.wav "$REC"/goughlui_v34*.wav; do
-    [ -f "$f" ] || continue
-    "$SQ" decode --json "$f" >"$T/v34.json" 2>/dev/null
-    grep -q '"type":"mp"' "$T/v34.json" || continue
+calls_with mp >"$T/calls"
+while read -r f; do
     found=1
     sox "$f" "$T/mono.wav" remix 1v0.707,2v0.707 && "$SQ" decode --json "$T/mono.wav" >"$T/mono.json" 2>&1
     python3 - "$T/mono.json" <<'PY' && ok "$(basename "$f") on one channel: both INFO1s" || { bad "one channel INFO1: $f"; show "$T/mono.json"; }
@@ -1092,7 +1095,7 @@ info1 = [(e["chan"], e["crc_ok"]) for e in ev if e["type"] == "info1"]
 print("# INFO1s:", info1)
 sys.exit(0 if {c for c, good in info1 if good} == {1, 2} else 1)
 PY
-done
+done <"$T/calls"
 [ $found -eq 1 ] || skipped 1 "no V.34 calls under $REC"
 
 # a V.90 digital modem's INFO1 is INFO1d (V.90 Table 9: INFO1c's layout), named for its
