@@ -796,23 +796,33 @@ done
 # of a dial-up call heard from its modem): the caller's S starts under the end of the
 # answerer's J, which goes on until it hears that S (V.34 11.3.1); the lane leaving J looks
 # back over the samples it holds for it, and reads the caller's phase 3 too. (Before, the
-# 3Com call read the answerer's alone: the caller's S had gone by when J was over.)
+# 3Com call read the answerer's alone: the caller's S had gone by when J was over.) And 20 dB
+# up: the caller's phase 4 (J', TRN, MP, E) is read on from its phase 3, the answerer's under
+# it 20 dB down; the start-up is told as the caller's by its scrambler (the INFO1 read last
+# was the answerer's, and J' and the caller's MP went unread).
 found=0
 calls_with v34_j >"$T/calls"
 while read -r f; do
     found=1
-    decode_changed "$f" remix 1v1,2v0.316
-    if python3 - "$T/changed.json" <<'PY'
+    for up in 10 20; do
+        decode_changed "$f" remix 1v1,2v$([ $up -eq 10 ] && echo 0.316 || echo 0.1)
+        if python3 - "$T/changed.json" $up <<'PY'
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 trn4 = sorted(e["t_s"] for e in ev if e["type"] == "v34_trn" and e["points"] == 4)
 j = sorted(e["end_s"] for e in ev if e["type"] == "v34_j")
-print("# phase 3 TRNs at", trn4, "J ending at", j)
-# the answerer's TRN, its J, then the caller's TRN after it
-sys.exit(0 if len(trn4) >= 2 and j and trn4[0] < j[0] < trn4[1] else 1)
+jp = [e["end_s"] for e in ev if e["type"] == "v34_j_prime"]
+mp = [e for e in ev if e["type"] == "mp" and jp and e["t_s"] > jp[0]]
+e_ = [e for e in ev if e["type"] == "v34_e" and mp and e["t_s"] >= mp[-1]["end_s"] - 0.01]
+print("# phase 3 TRNs at", trn4, "J ending at", j, "J'", jp, "MPs after it", len(mp), "E after them", len(e_))
+# at 10 dB the answerer's TRN, its J, then the caller's TRN after it; at 20 dB the caller's
+# J', MP and E (the answerer's phase 3, 20 dB down, may go unread on a quiet line)
+phase3s = len(trn4) >= 2 and j and trn4[0] < j[0] < trn4[1]
+sys.exit(0 if (phase3s if sys.argv[2] == "10" else jp and mp and e_) else 1)
 PY
-    then ok "$(basename "$f") on one channel, the caller 10 dB up: both phase 3s"
-    else bad "$(basename "$f") on one channel, the caller 10 dB up: a phase 3 not read"; grep -E '"v34_(s|j|trn)"' "$T/changed.json" | head; fi
+        then ok "$(basename "$f") on one channel, the caller $up dB up: $([ $up -eq 10 ] && echo "both phase 3s" || echo "its J', MP and E")"
+        else bad "$(basename "$f") on one channel, the caller $up dB up: a start-up not read"; grep -E '"(v34_s|v34_j|v34_trn|v34_j_prime|mp|v34_e)"' "$T/changed.json" | head; fi
+    done
 done <"$T/calls"
 [ $found -eq 1 ] || skipped 1 "no V.34 call with J under $REC"
 

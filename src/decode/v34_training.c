@@ -524,6 +524,11 @@ void sq_v34_choose_reading(sq_decoder *d)
     l->r = (long)(l->half / 2) - 1 - SQ_V34_EQ_DELAY - l->k_rev;
     l->misses = 0;
     l->trn_start_r = trn_start(&l->ref);
+    /* both modems on the channel: whose start-up this is, the reading says by its scrambler
+     * (V.34 7: the call modem's GPC, the answer modem's GPA), not the INFO1 last read (the
+     * caller's S found after the answerer's J, say: J' and what follows are the caller's) */
+    if (d->both_sides && !l->v32)
+        l->channel = l->ref.answer_poly ? 2 : 1;
     l->trn_err = l->trn_err_snap = l->trn_err_old = 0.1;
     l->poly_known = 1;   /* the readings scored TRN's start too: whose scrambler is known */
     sq_v34_follow_timing(l);
