@@ -121,7 +121,9 @@ static void print_cp(FILE *out, const sq_event *ev, int json)
             cp.constellations == 1 ? "" : "s");
 }
 
-/* An INFO frame: its kind and CRC, then its fields (text: only those not zero). */
+/* An INFO frame: its kind and CRC, then its fields (text: only those not zero, and none of a
+ * frame whose CRC failed: a bit of them is wrong, and a reader would take them as sent; JSON
+ * keeps them beside crc_ok false, with the bits, for a program that weighs them). */
 static void print_info(FILE *out, const sq_event *ev, int json)
 {
     sq_info_kind k = (sq_info_kind)ev->info_kind;
@@ -132,8 +134,9 @@ static void print_info(FILE *out, const sq_event *ev, int json)
                 ev->fsk_channel, ev->level_dbm0, sq_info_kind_to_str(k), ev->crc_ok ? "true" : "false");
     else
         fprintf(out, " chan %d  %6.1f dBm0  %s  CRC %s ", ev->fsk_channel, ev->level_dbm0, sq_info_kind_to_str(k),
-                ev->crc_ok ? "good" : "FAILED");
-    print_fields(out, f, n, ev->info_bits, json);
+                ev->crc_ok ? "good" : "FAILED, its fields not shown");
+    if (json || ev->crc_ok)
+        print_fields(out, f, n, ev->info_bits, json);
     if (json) {
         fprintf(out, "},\"bits\":\"");
         for (size_t i = 0; i + 4 < sq_info_length(k); i++)   /* through the CRC: the closing fill is not kept */
