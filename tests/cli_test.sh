@@ -816,9 +816,12 @@ mp = [e for e in ev if e["type"] == "mp" and jp and e["t_s"] > jp[0]]
 e_ = [e for e in ev if e["type"] == "v34_e" and mp and e["t_s"] >= mp[-1]["end_s"] - 0.01]
 print("# phase 3 TRNs at", trn4, "J ending at", j, "J'", jp, "MPs after it", len(mp), "E after them", len(e_))
 # at 10 dB the answerer's TRN, its J, then the caller's TRN after it; at 20 dB the caller's
-# J', MP and E (the answerer's phase 3, 20 dB down, may go unread on a quiet line)
+# J', MP and E (the answerer's phase 3, 20 dB down, may go unread on a quiet line), and the
+# summary gives what the caller's MP allows, the answerer's (under it) not read
 phase3s = len(trn4) >= 2 and j and trn4[0] < j[0] < trn4[1]
-sys.exit(0 if (phase3s if sys.argv[2] == "10" else jp and mp and e_) else 1)
+summary = ev[-1]
+one_mp = summary.get("mp_read_from") == "caller" and summary.get("mp_max_up_bps", 0) >= 2400
+sys.exit(0 if (phase3s if sys.argv[2] == "10" else jp and mp and e_ and one_mp) else 1)
 PY
         then ok "$(basename "$f") on one channel, the caller $up dB up: $([ $up -eq 10 ] && echo "both phase 3s" || echo "its J', MP and E")"
         else bad "$(basename "$f") on one channel, the caller $up dB up: a start-up not read"; grep -E '"(v34_s|v34_j|v34_trn|v34_j_prime|mp|v34_e)"' "$T/changed.json" | head; fi

@@ -81,6 +81,10 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
             s->mp[channel] = ev->mp;
             s->has_mp[channel] = 1;
         }
+        if (ev->fsk_channel == 1 || ev->fsk_channel == 2) {
+            s->mp_from[ev->fsk_channel] = ev->mp;
+            s->has_mp_from[ev->fsk_channel] = 1;
+        }
         break;
     case SQ_EVENT_V34_S: case SQ_EVENT_V34_S_BAR: case SQ_EVENT_V34_PP: case SQ_EVENT_V34_TRN:
     case SQ_EVENT_V34_J: case SQ_EVENT_V34_J_PRIME: case SQ_EVENT_V34_E: case SQ_EVENT_V32_S:
@@ -182,6 +186,12 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
     int mp_up = 0, mp_down = 0, has_mp = s->has_mp[1] && s->has_mp[2];
     if (has_mp)   /* the rates both MPs allow (V.34 11.4.1.1.3) */
         sq_v34_mp_rates(&s->mp[1], &s->mp[2], &mp_up, &mp_down);
+    /* one side's MP alone (the other's unread, or both modems on one channel with one far
+     * louder): what it allows, each way, not a rate the two settled */
+    int one_mp = !has_mp && s->has_mp_from[1] != s->has_mp_from[2] ? (s->has_mp_from[1] ? 1 : 2) : 0;
+    int one_up = 0, one_down = 0;
+    if (one_mp)
+        sq_v34_mp_rates(&s->mp_from[one_mp], &s->mp_from[one_mp], &one_up, &one_down);
     int retrains = s->info1a > 1 ? (int)s->info1a - 1 : 0;
     /* a call whose data runs to the end of the file was still up when the recording stopped */
     int cut = s->data_seen && file_end_s - s->data_end_s < 0.25;
@@ -210,6 +220,9 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
             fprintf(out, ",\"max_rate_down_bps\":%.0f", down);
         if (has_mp)
             fprintf(out, ",\"data_rate_up_bps\":%d,\"data_rate_down_bps\":%d", mp_up, mp_down);
+        if (one_mp)
+            fprintf(out, ",\"mp_read_from\":\"%s\",\"mp_max_up_bps\":%d,\"mp_max_down_bps\":%d",
+                    one_mp == 1 ? "caller" : "answerer", one_up, one_down);
         if (s->v22_rate)
             fprintf(out, ",\"rate_bps\":%d", s->v22_rate);
         if (s->v90_down_bps)
@@ -258,6 +271,9 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
     }
     if (has_mp)
         fprintf(out, "; the MPs settled %d bit/s caller to answerer and %d bit/s answerer to caller", mp_up, mp_down);
+    if (one_mp)
+        fprintf(out, "; only the %s's MP was read: it allows at most %d bit/s caller to answerer and %d bit/s "
+                "answerer to caller", one_mp == 1 ? "caller" : "answerer", one_up, one_down);
     if (s->v22_rate)
         fprintf(out, " at %d bit/s", s->v22_rate);
     if (s->v90_down_bps)

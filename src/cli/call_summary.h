@@ -22,6 +22,9 @@ typedef struct call_summary {
     sq_event info1c;
     int has_mp[3];                 /* by channel (1, 2): the last MP or MP' each side sent */
     sq_v34_mp mp[3];
+    int has_mp_from[3];            /* by sender (1: the caller): the same, as its lane told it
+                                    * (both modems on one channel: one MP may be all there is) */
+    sq_v34_mp mp_from[3];
     const char *modulation;        /* of the data heard last */
     int data_seen, v22_rate;       /* V.22 data's rate, or the one V.32's E named */
     int v90_down_bps;              /* the downstream rate the last CP (not CPt) named */
