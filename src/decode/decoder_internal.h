@@ -495,8 +495,8 @@ typedef struct sq_v34_lane {
     long s_after_gap_k;              /* the first symbol after it (-1: not yet) ... */
     int s_after_gap_repeats;         /* ... how many since still repeat as S does ... */
     long s_after_gap_rev;            /* ... and the S-bar a dip since gives (-1: none) */
-    uint64_t look_back_from;         /* sq_v34_look_back: S is looked for in the samples held
-                                      * from here once the present symbol is done (0: not) */
+    int look_back;                   /* sq_v34_look_back: S is looked for in the samples held
+                                      * once the present symbol is done */
     long rev_lo, rev_hi;             /* S-bar's start searched for in [rev_lo, rev_hi] (a gap
                                       * hid it or cut its reversal short); none when equal */
     float complex keep[SQ_V34_KEEP];

@@ -524,10 +524,9 @@ static uint64_t s_onset(const sq_v34_lane *l, uint64_t first)
     return first;
 }
 
-void sq_v34_look_back(sq_v34_lane *l, double from_s)
+void sq_v34_look_back(sq_v34_lane *l)
 {
-    double from = fmax(from_s * SQ_PROCESSING_RATE_HZ, 1.0);
-    l->look_back_from = (uint64_t)from;
+    l->look_back = 1;
 }
 
 static int receiving(const sq_v34_lane *l)
@@ -537,16 +536,16 @@ static int receiving(const sq_v34_lane *l)
 }
 
 /* The look back asked for (sq_v34_look_back), once the symbol that asked is done: the windows
- * of the samples held from where it asked, every half scan step, are looked at for S; the
+ * of the samples held, every half scan step from the oldest, are looked at for S; the
  * first that is S starts the receiver, and every sample since its onset is given to it. (The
  * 3Com call on one channel, the caller 10 dB up: its S began 110 ms before the answerer's J
  * was over, under it, and by then had gone by; the caller's phases 3 and 4 went unread.) */
 static void look_back_now(sq_decoder *d)
 {
     sq_v34_lane *l = &d->v34;
-    uint64_t from = l->look_back_from, oldest = l->n > SQ_V34_RAW ? l->n - SQ_V34_RAW : 0;
-    l->look_back_from = 0;
-    for (uint64_t first = from > oldest ? from : oldest; first + MEASURE_LEN <= l->n; first += SCAN_EVERY / 2) {
+    l->look_back = 0;
+    for (uint64_t first = l->n > SQ_V34_RAW ? l->n - SQ_V34_RAW : 0; first + MEASURE_LEN <= l->n;
+         first += SCAN_EVERY / 2) {
         int cand = measure_s(l, first);
         if (cand < 0)
             continue;
@@ -636,7 +635,7 @@ static void sample(sq_decoder *d, float x)
         if (l->state >= V34_TRAIN && l->state <= V34_DECIDE && l->data_snr_left == 0 && l->power > TAKEOVER_RISE * l->level) {
             sq_v34_end_stretch(d, (double)n / SQ_PROCESSING_RATE_HZ);
             sq_v34_look_again(l);
-            sq_v34_look_back(l, 0.0);   /* the louder one's S began as its power rose */
+            sq_v34_look_back(l);   /* the louder one's S began as its power rose */
             look_back_now(d);
             break;
         }
@@ -644,7 +643,7 @@ static void sample(sq_decoder *d, float x)
         double t;
         if (sq_v34_front_push(l->fronts[l->cand], x, &y, &t))
             half_sample(d, y);
-        if (l->look_back_from)
+        if (l->look_back)
             look_back_now(d);
         break;
     }

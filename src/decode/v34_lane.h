@@ -54,9 +54,9 @@ void sq_v34_end_stretch(sq_decoder *d, double end_s);
 /* What looked like S led nowhere: look for S again. */
 void sq_v34_look_again(sq_v34_lane *l);
 /* Both modems on one channel: the far modem's S may have begun under the end of the stretch
- * just ended, at or after from_s; the lane looks for it in the samples it still holds once
- * the present sample is done, and reads from it if found. */
-void sq_v34_look_back(sq_v34_lane *l, double from_s);
+ * just ended; the lane looks for it in the samples it still holds once the present sample is
+ * done, and reads from it if found. */
+void sq_v34_look_back(sq_v34_lane *l);
 /* 1 while a short gap in the stretch (or the symbols just after it) passes: hold the
  * equaliser and the TRN's miss count. */
 int sq_v34_in_gap(const sq_v34_lane *l);

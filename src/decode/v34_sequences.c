@@ -328,7 +328,7 @@ static void bit_in(sq_decoder *d, int b, long r)
          * follows is looked at afresh for an S. */
         sq_v34_end_stretch(d, sq_v34_time_of_r(l, l->j_seen_r + 1));
         sq_v34_look_again(l);
-        sq_v34_look_back(l, 0.0);   /* that S began under J's end */
+        sq_v34_look_back(l);   /* that S began under J's end */
         return;
     } else if (l->j_open && last16 == SQ_V34_J_PRIME && l->channel != 2) {
         /* J' is the call modem's alone (V.34 11.4, Figure 10): an answer modem's J fading into
