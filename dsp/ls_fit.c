@@ -138,3 +138,37 @@ int sq_ls_fit_solve(sq_ls_fit *f, float complex *taps)
     }
     return 0;
 }
+
+float sq_ls_equalise_real(const float *taps, int n_taps, const float *x, size_t at)
+{
+    const float *newest = x + at + n_taps / 2;
+    float y0 = 0.0f, y1 = 0.0f;   /* two sums: half the chain of dependent additions */
+    int i = 0;
+    for (; i + 2 <= n_taps; i += 2) {
+        y0 += taps[i] * newest[-i];
+        y1 += taps[i + 1] * newest[-i - 1];
+    }
+    for (; i < n_taps; i++)
+        y0 += taps[i] * newest[-i];
+    return y0 + y1;
+}
+
+double sq_ls_fit_real(sq_ls_fit *f, const float *x, size_t first, size_t rows, int n_taps, const double complex *want,
+                      float complex *line, float *taps)
+{
+    /* row k: the samples first + k - n_taps / 2 ... first + k + n_taps / 2 */
+    for (size_t i = 0; i < rows + (size_t)n_taps - 1; i++)
+        line[i] = x[first - (size_t)(n_taps / 2) + i];
+    float complex solved[SQ_LS_FIT_MAX_TAPS];
+    sq_ls_fit_sliding(f, n_taps, line, rows, 1, want);
+    if (sq_ls_fit_solve(f, solved) != 0)
+        return -1.0;
+    for (int i = 0; i < n_taps; i++)
+        taps[i] = crealf(solved[i]);
+    double err = 0.0;
+    for (size_t k = 0; k < rows; k++) {
+        double e = sq_ls_equalise_real(taps, n_taps, x, first + k) - creal(want[k]);
+        err += e * e;
+    }
+    return err;
+}

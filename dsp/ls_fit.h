@@ -14,7 +14,7 @@
 #include <complex.h>
 #include <stddef.h>
 
-#define SQ_LS_FIT_MAX_TAPS 40
+#define SQ_LS_FIT_MAX_TAPS 100   /* a V.90 digital modem's PCM codes: 99 (src/decode/v90_phase4.c) */
 
 typedef struct sq_ls_fit {
     int n_taps;
@@ -41,5 +41,14 @@ void sq_ls_fit_sliding(sq_ls_fit *f, int n_taps, const float complex *x, size_t 
  * them (fewer rows than taps, or a line with nothing in some direction). Once: start again
  * before adding more rows. */
 int sq_ls_fit_solve(sq_ls_fit *f, float complex *taps);
+
+/* A real equaliser of n_taps taps (odd: as many samples either side of the one it reads, the
+ * newest first) for the sample x[at]. */
+float sq_ls_equalise_real(const float *taps, int n_taps, const float *x, size_t at);
+/* Its taps fitted to want[k] (real) for x[first + k], k < rows (x holding the n_taps / 2
+ * samples either side of those; line room for rows + n_taps - 1), into taps: the sum of the
+ * squared errors left, or -1 when the rows do not fix them. */
+double sq_ls_fit_real(sq_ls_fit *f, const float *x, size_t first, size_t rows, int n_taps, const double complex *want,
+                      float complex *line, float *taps);
 
 #endif

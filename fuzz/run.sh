@@ -8,7 +8,7 @@ set -u
 B=$(cd "$1" && pwd)
 SECONDS_EACH=$2
 shift 2
-HARNESSES=${*:-audio_reader decoder v8_rx lapm call options at v34 echo}
+HARNESSES=${*:-audio_reader decoder v8_rx lapm call options at v34 echo v90}
 SQ="$B/src/cli/squeal"
 C="$B/fuzz-corpus"
 F="$B/fuzz-findings"
@@ -52,6 +52,8 @@ sys.stdout.buffer.write(bytes([0]) + bytes([0, 16, 7, 0, 1, 0, 0, 16]) + bytes([
 ' "$S/call-line.wav" "$S/v90.wav" >"$C/echo/call.seed" 2>/dev/null
     # the V.34 harness makes its own start-up: each seed picks one to damage
     [ -d "$C/v34" ] && for v in 0 1 2 3 8 11 128 136; do printf "\\$(printf %o $v)\\200" >"$C/v34/start$v.seed"; done
+    # the V.90 harness makes its own phase 4: each seed picks its shaping
+    [ -d "$C/v90" ] && for v in 0 1 6 15 21 63; do printf "\\$(printf %o $v)" >"$C/v90/shape$v.seed"; done
     [ -d "$C/v8_rx" ] && printf '\377\377\003\340\205\044\325\001' >"$C/v8_rx/cm.seed"
     [ -d "$C/options" ] && printf 'v34,v22bis,v21' >"$C/options/modes.seed"
     [ -d "$C/at" ] && printf '\010ATE0V1S7=10\rAT+MS=V22B,1,300,2400;+ES=3\rATI3\rATD123\r' >"$C/at/dial.seed"

@@ -96,7 +96,7 @@ typedef enum sq_event_type {
     SQ_EVENT_V90_DIL,      /*  DIL, a sequence repeated exactly: on_s its period, freq_hz the
                             *  spacing of its lines (1 / on_s); */
     SQ_EVENT_V90_RI,       /*  and phase 4's Ri and R-bar i (8.6.4): the line and reversal;
-                            *  v90_data (TRN2d, MP, Ed, B1d, data) follows */
+                            *  v90_data (TRN2d, MP, Ed, B1d, data) follows, or v90_trn2d */
     SQ_EVENT_V90_SCR,      /* a V.90 analogue modem's SCR (9.3.2.9): its scrambled 1s, 4 points,
                             * while the digital modem sends DIL (points, snr_db as v34_trn) */
     SQ_EVENT_V90_JA,       /* a V.90 analogue modem's Ja after its TRN (8.3.1): the DIL descriptor,
@@ -120,6 +120,16 @@ typedef enum sq_event_type {
                             * signs, to Jd' and DIL: info_bits its 72 bits, bit 0 first (the
                             * rates it can send, CP's constellations, its lookahead); crc_ok,
                             * repeats (API 2.16) */
+    SQ_EVENT_V90_TRN2D,    /* a V.90 digital modem's TRN2d (8.6.5), read from its PCM codes in the
+                            * constellations of the analogue modem's CPt (sq_decoder_far_cp):
+                            * snr_db the equaliser's fit to its codes; */
+    SQ_EVENT_V90_MP,       /*  its MP or MP' sequences (8.6.3, Table 16), CRC checked, identical
+                            *  ones in a row as one event (repeats): mp holds it as V.34's MP is
+                            *  laid out (Table 16 keeps its places: type, trellis, nonlinear,
+                            *  shaping, acknowledge, rate_mask, precoder; rate_call_to_answer 0),
+                            *  rate the highest rate the analogue modem may send (bits 24:27, in
+                            *  mp.rate_answer_to_call's place), bit/s; v90_data follows the last
+                            *  MP', Ed and B1d its start (API 2.18) */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 
@@ -256,6 +266,13 @@ SQ_API void sq_decoder_destroy(sq_decoder *d);
  * comes; no SNR where the slicer's errors show no grid). Other events are ignored. (API
  * 2.14) */
 SQ_API void sq_decoder_far_mp(sq_decoder *d, const sq_event *mp);
+/* The same for a V.90 call: a v90_mp event of the other channel names how this channel's
+ * analogue modem precodes its upstream data, as an mp event does (API 2.18). And the V.90
+ * analogue modem's CPt that `far`, the other channel's decoder, has read (nothing when it has
+ * read none): its constellations are those this channel's digital modem sends TRN2d and MP
+ * in, and with them they are read (v90_trn2d, v90_mp events). squeal decode passes it on when
+ * the other channel gives a v90_cp event. (API 2.18) */
+SQ_API void sq_decoder_far_cp(sq_decoder *d, const sq_decoder *far);
 
 /* A QAM symbol received in V.22 / V.22bis data, for a picture of the constellation: the
  * equalised symbol and the point it was decided as, on the points' own scale (V.22bis's

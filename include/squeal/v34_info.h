@@ -126,7 +126,8 @@ SQ_API void sq_v34_mp_rates(const sq_v34_mp *a, const sq_v34_mp *b, int *call_to
  * TRN (its scrambler GPA whatever its role, V.90 8.3) and then Ja, this DIL descriptor in
  * whole repetitions for at least 0.4 s. With v90_cp set too, its phase 4 follows 0.5 s later
  * (where the digital modem's DIL would be heard, 9.3.2.10, 9.4.2): S, S-bar, SCR (none with
- * v90_no_scr), CPt three times (v90_cp as CPt), SCR again with v90_scr_after_cpt, CP twice,
+ * v90_no_scr), CPt three times (v90_cp as CPt, asking SQ_V90_GEN_CPT_DRN's training rate:
+ * API 2.18), SCR again with v90_scr_after_cpt, CP twice,
  * CP' twice, E, and scrambled 1s
  * standing for B1 and data. */
 struct sq_v90_dil_descriptor;

@@ -21,15 +21,25 @@ extern "C" {
  * and u_info as reference, a 6-bit sign pattern and a 4-bit training pattern, the whole
  * sequence repeated for dil_s (8.4.1; no DIL when dil_segments is 0); Ri, the u_info codeword
  * as + + + - - - for ri_s, then 4 periods negated (8.6.4); then data_s of random codewords
- * standing for TRN2d, MP, Ed, B1d and data (not their real coding). */
+ * standing for TRN2d, MP, Ed, B1d and data (not their real coding). With cpt set (API 2.18),
+ * phase 4 itself comes before the data: TRN2d for trn2d_s, mp_repeats MPs and as many MP's
+ * (Table 16: type 0, a 16-state trellis, every upstream rate from 4800 to mp_max_upstream_bps,
+ * which they name as the highest), Ed (8.6.2-5), all in the constellations of cpt, the CPt
+ * (sq_v90_cp_to_bits makes its bits), through the encoder of 5.4 with its spectral shaping. */
+struct sq_v90_cp;
 typedef struct sq_v90_startup_params {
     int u_info;            /* 1..110: the codeword of the 2-point training (INFO1a's UINFO) */
     int dil_segments;      /* 0..255 */
     double jd_s, dil_s, ri_s, data_s;
-    uint8_t reserved[32];
+    const struct sq_v90_cp *cpt;   /* NULL: no phase 4 (API 2.18) */
+    double trn2d_s;        /* 0.1..2 */
+    int mp_max_upstream_bps;       /* 4800..33600, a multiple of 2400 */
+    int mp_repeats;        /* 1..200 */
+    uint8_t reserved[8];
 } sq_v90_startup_params;
 
-/* u_info 76, 8 DIL segments; Jd 0.5 s, DIL 1 s, Ri 0.3 s, data 0.5 s. */
+/* u_info 76, 8 DIL segments; Jd 0.5 s, DIL 1 s, Ri 0.3 s, data 0.5 s; no phase 4 (for one:
+ * TRN2d 0.5 s, 8 MPs and 8 MP's at most 28800 bit/s upstream). */
 SQ_API void sq_v90_startup_default_params(sq_v90_startup_params *p);
 /* Writes up to max samples at 8 kHz to out; returns how many the start-up has (0 when p is
  * not valid), so a first call with max 0 sizes the buffer. */
@@ -85,9 +95,13 @@ typedef struct sq_v90_cp {
 /* Reads a CP from bits[0..n), which start with its frame sync: the bits it took (its three
  * fill bits included); 0 when they are not one; -1 when more bits are needed to tell. */
 SQ_API int sq_v90_cp_from_bits(const uint8_t *bits, size_t n, sq_v90_cp *cp);
-/* A CP's bits (each constellation holding every fourth Ucode, a TRN1d ratio of 1.0, no
- * shaping), bit 0 first, for tests; 0 when a field is out of range. */
+/* A CP's bits, bit 0 first, for tests: each of CPt's constellations eight codes (Ucodes 40,
+ * 58, 68, 75, 80, 84, 88, 92), each of CP's every fourth Ucode from 0; spectral shaping toward a null at
+ * DC (a1 = 1) when sign_bits is not 0; a TRN1d ratio of 1.0. 0 when a field is out of range. */
 SQ_API size_t sq_v90_cp_to_bits(const sq_v90_cp *cp, uint8_t *bits);
+/* The phase 4 training rate gen's analogue modem asks for in its CPt: (10 + 8) * 8000 / 6 =
+ * 24000 bit/s, 18 bits a frame, which its eight codes a symbol carry with every Sr (API 2.18) */
+#define SQ_V90_GEN_CPT_DRN 10
 /* The downstream data rate it names: (drn + 20) * 8000 / 6 bit/s in CP, (drn + 8) * 8000 / 6
  * in CPt, rounded down as V.90's rates are given (45333); 0 for cleardown. */
 SQ_API int sq_v90_cp_rate_bps(const sq_v90_cp *cp);

@@ -89,7 +89,7 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
     case SQ_EVENT_V34_S: case SQ_EVENT_V34_S_BAR: case SQ_EVENT_V34_PP: case SQ_EVENT_V34_TRN:
     case SQ_EVENT_V34_J: case SQ_EVENT_V34_J_PRIME: case SQ_EVENT_V34_E: case SQ_EVENT_V32_S:
     case SQ_EVENT_V32_TRN: case SQ_EVENT_V32_RATE: case SQ_EVENT_V90_SD: case SQ_EVENT_V90_TRN1D:
-    case SQ_EVENT_V90_DIL: case SQ_EVENT_V90_RI: case SQ_EVENT_V90_SCR: case SQ_EVENT_V90_JD:
+    case SQ_EVENT_V90_DIL: case SQ_EVENT_V90_RI: case SQ_EVENT_V90_SCR: case SQ_EVENT_V90_JD: case SQ_EVENT_V90_TRN2D:
         s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
         break;
     case SQ_EVENT_V34_DATA: note_data(s, s->v90 ? "V.90" : "V.34", ev); break;
@@ -109,10 +109,19 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
         s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
         sq_v90_cp cp;
         sq_v90_cp_unpack(ev->info_bits, &cp);
-        if (!cp.training)
+        if (!cp.training) {
             s->v90_down_bps = ev->rate;
+            s->v90_cp_up_mask = cp.upstream_mask;
+            s->has_v90_cp = 1;
+        }
         break;
     }
+    case SQ_EVENT_V90_MP:
+        s->v90 = 1;
+        s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
+        s->v90_mp = ev->mp;
+        s->has_v90_mp = 1;
+        break;
     case SQ_EVENT_DATA:
         note_data(s, ev->rate == 2400 ? "V.22bis" : "V.22", ev);
         s->v22_rate = ev->rate;
@@ -123,8 +132,22 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
     }
 }
 
+/* The analogue modem's upstream rate in a V.90 call: the highest that both its CP and the
+ * digital modem's MP enable, up to the MP's maximum (V.90 9.4.2.4); 0 when either is unread. */
+static int v90_up_bps(const call_summary *s)
+{
+    if (!s->has_v90_mp || !s->has_v90_cp)
+        return 0;
+    for (int steps = s->v90_mp.rate_answer_to_call; steps >= 2; steps--)   /* in 2400 bit/s */
+        if ((s->v90_mp.rate_mask >> (steps - 1) & 1u) && (s->v90_cp_up_mask >> (steps - 2) & 1u))
+            return 2400 * steps;
+    return 0;
+}
+
 int call_summary_mp_rate(const call_summary *s, int channel)
 {
+    if (s->has_v90_mp)
+        return v90_up_bps(s);
     if (!s->has_mp[1] || !s->has_mp[2] || (channel != 1 && channel != 2))
         return 0;
     int up, down;
@@ -227,6 +250,10 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
             fprintf(out, ",\"rate_bps\":%d", s->v22_rate);
         if (s->v90_down_bps)
             fprintf(out, ",\"data_rate_down_bps\":%d", s->v90_down_bps);
+        if (s->has_v90_mp)
+            fprintf(out, ",\"v90_max_up_bps\":%d", 2400 * s->v90_mp.rate_answer_to_call);
+        if (v90_up_bps(s))
+            fprintf(out, ",\"data_rate_up_bps\":%d", v90_up_bps(s));
         if (s->has_probe[1])
             fprintf(out, ",\"probe_snr_up_db\":%.1f", s->probe_snr_db[1]);
         if (s->has_probe[2])
@@ -278,6 +305,10 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
         fprintf(out, " at %d bit/s", s->v22_rate);
     if (s->v90_down_bps)
         fprintf(out, "; the analogue modem's CP chose %d bit/s downstream", s->v90_down_bps);
+    if (s->has_v90_mp)
+        fprintf(out, "; the digital modem's MP let it send at most %d bit/s upstream", 2400 * s->v90_mp.rate_answer_to_call);
+    if (v90_up_bps(s))
+        fprintf(out, ", so %d bit/s upstream", v90_up_bps(s));
     if (s->has_probe[1] || s->has_probe[2]) {   /* what the rates were chosen on */
         fprintf(out, "; line probing measured");
         if (s->has_probe[2])

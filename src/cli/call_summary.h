@@ -28,6 +28,10 @@ typedef struct call_summary {
     const char *modulation;        /* of the data heard last */
     int data_seen, v22_rate;       /* V.22 data's rate, or the one V.32's E named */
     int v90_down_bps;              /* the downstream rate the last CP (not CPt) named */
+    unsigned v90_cp_up_mask;       /* ... and the upstream rates it can send (bit i: 4800 + 2400 i) */
+    int has_v90_cp;
+    int has_v90_mp;                /* the digital modem's last MP or MP' */
+    sq_v34_mp v90_mp;
     double data_end_s;
     double startup_end_s;          /* the last V.34, V.90 or V.32 training segment's end */
     sq_echo_path echo[3];          /* by channel (1, 2): the other side's echo taken out of it */
@@ -39,7 +43,9 @@ void call_summary_init(call_summary *s);
 /* An event shown, heard on channel (1 or 2). */
 void call_summary_add(call_summary *s, const sq_event *ev, int channel);
 /* The data rate the MPs shown so far settle for what channel's modem sends (1: the caller's,
- * 2: the answerer's), 0 when both MPs have not been shown. */
+ * 2: the answerer's), 0 when both MPs have not been shown; in a V.90 call, the analogue
+ * modem's upstream rate that the digital modem's MP and the analogue modem's CP settle
+ * (V.90 9.4.2.4), 0 when either is not shown. */
 int call_summary_mp_rate(const call_summary *s, int channel);
 /* What was learnt of the echo on channel (1 or 2) of a two-channel file. */
 void call_summary_note_echo(call_summary *s, int channel, const sq_echo_path *echo);

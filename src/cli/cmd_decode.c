@@ -243,8 +243,10 @@ static int drain(sq_decoder *d, timeline *t, int channel)
 {
     sq_event ev;
     while (sq_decoder_next_event(d, &ev) == SQ_OK) {
-        if (ev.type == SQ_EVENT_MP && (channel == 1 || channel == 2))
+        if ((ev.type == SQ_EVENT_MP || ev.type == SQ_EVENT_V90_MP) && (channel == 1 || channel == 2))
             sq_decoder_far_mp(t->pair[2 - channel], &ev);   /* NULL (one channel) is ignored */
+        if (ev.type == SQ_EVENT_V90_CP && (channel == 1 || channel == 2))
+            sq_decoder_far_cp(t->pair[2 - channel], d);
         if (keep_event(t, &ev, channel) != 0)
             return -1;
     }
@@ -323,7 +325,7 @@ static int is_answer_tone_type(sq_event_type t)
 static int is_wideband_data(sq_event_type t)
 {
     return t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_V32_DATA ||
-           (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_RI);
+           (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_RI) || t == SQ_EVENT_V90_TRN2D;
 }
 
 /* Signals named by their tones alone: one is another's copy if it is of the same kind on
@@ -366,7 +368,7 @@ static int same_signal(const sq_event *a, const sq_event *b)
                memcmp(a->info_bits, b->info_bits, sizeof a->info_bits) == 0;
     if (t == SQ_EVENT_V90_JA || t == SQ_EVENT_V90_CP || t == SQ_EVENT_V90_JD)
         return memcmp(a->info_bits, b->info_bits, sizeof a->info_bits) == 0;
-    if (t == SQ_EVENT_MP)
+    if (t == SQ_EVENT_MP || t == SQ_EVENT_V90_MP)
         return memcmp(&a->mp, &b->mp, sizeof a->mp) == 0;
     if ((t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || t == SQ_EVENT_V90_SCR)   /* V.34 phases 3 and 4 */
         return a->symbol_rate == b->symbol_rate && a->freq_hz == b->freq_hz;

@@ -38,11 +38,32 @@ static void ja_descriptor(int segments, int segment_symbols, sq_v90_dil_descript
         ja->ucode[s] = (uint8_t)(100 - s % 90);
 }
 
+/* The CP gen's V.90 analogue modem sends (CPt with `training`), and the one its digital
+ * modem trains on: downstream drn, every upstream rate to 31200, mu-law, four constellations,
+ * sign_bits of each frame's six spent on spectral shaping, looking ahead lookahead frames. */
+static void v90_cp(int drn, int sign_bits, int lookahead, int training, sq_v90_cp *cp)
+{
+    memset(cp, 0, sizeof *cp);
+    cp->training = training;
+    cp->drn = training ? SQ_V90_GEN_CPT_DRN : drn;
+    cp->upstream_mask = 0x0FFF;
+    cp->constellations = 4;
+    cp->sign_bits = sign_bits;
+    cp->lookahead = lookahead;
+}
+
+/* A V.90 rate setting (28000..56000 bit/s, (drn + 20) * 8000 / 6) as its drn, 0 if not one. */
+static int v90_drn(double bps)
+{
+    long steps = lround(bps * 6.0 / 8000.0);
+    return steps >= 21 && steps <= 42 && fabs(bps - floor(steps * 8000.0 / 6.0)) < 1.0 ? (int)steps - 20 : 0;
+}
+
 /* --set values into the start-up's parameters; an exit code */
 static int read_sets(const gen_opts *o, sq_v34_startup_params *p, sq_v90_dil_descriptor *ja, sq_v90_cp *cp)
 {
     double max_rate = 2400.0 * p->mp.rate_call_to_answer;
-    int v90 = 0, segments = 8, segment_symbols = 66, drn = 0, scr = 1;
+    int v90 = 0, segments = 8, segment_symbols = 66, drn = 0, scr = 1, sign_bits = 0, lookahead = 0;
     for (size_t i = 0; i < o->n_sets; i++) {
         const char *n = o->set_names[i];
         double v = o->set_values[i];
@@ -56,9 +77,12 @@ static int read_sets(const gen_opts *o, sq_v34_startup_params *p, sq_v90_dil_des
             scr = (int)v;
         else if (strcmp(n, "v90_scr_after_cpt") == 0 && (v == 0.0 || v == 1.0 || v == 2.0))
             p->v90_scr_after_cpt = (int)v;
-        else if (strcmp(n, "downstream_bps") == 0 && lround(v * 6.0 / 8000.0) >= 21 && lround(v * 6.0 / 8000.0) <= 42 &&
-                 fabs(v - floor(lround(v * 6.0 / 8000.0) * 8000.0 / 6.0)) < 1.0)
-            drn = (int)lround(v * 6.0 / 8000.0) - 20;   /* V.90's rates: (drn + 20) * 8000 / 6, drn 1..22 */
+        else if (strcmp(n, "downstream_bps") == 0 && v90_drn(v))
+            drn = v90_drn(v);
+        else if (strcmp(n, "v90_sign_bits") == 0 && v >= 0.0 && v <= 3.0 && v == floor(v))
+            sign_bits = (int)v;
+        else if (strcmp(n, "v90_lookahead") == 0 && v >= 0.0 && v <= 3.0 && v == floor(v))
+            lookahead = (int)v;
         else if (strcmp(n, "symbol_rate") == 0)
             p->symbol_rate = v;
         else if (strcmp(n, "high_carrier") == 0 && (v == 0.0 || v == 1.0))
@@ -73,7 +97,8 @@ static int read_sets(const gen_opts *o, sq_v34_startup_params *p, sq_v90_dil_des
             cli_error("gen", "v34_startup has no setting '%s' that can be %g (symbol_rate, high_carrier 0|1, "
                       "points 4|16, j_points 4|16, max_rate_bps a multiple of 2400 up to 33600, v90_ja 0|1, "
                       "dil_segments 0..255, dil_segment_symbols a multiple of 6 up to 768, downstream_bps a V.90 "
-                      "rate 28000..56000, v90_scr 0|1, v90_scr_after_cpt 0|1|2)", n, v);
+                      "rate 28000..56000, v90_scr 0|1, v90_scr_after_cpt 0|1|2, v90_sign_bits 0..3, "
+                      "v90_lookahead 0..3)", n, v);
             return EXIT_USAGE;
         }
     }
@@ -85,11 +110,8 @@ static int read_sets(const gen_opts *o, sq_v34_startup_params *p, sq_v90_dil_des
         cli_error("gen", "v34_startup: downstream_bps is a V.90 analogue modem's: it needs --set v90_ja=1");
         return EXIT_USAGE;
     }
-    if (drn) {   /* every upstream rate to 31200, mu-law, four constellations */
-        memset(cp, 0, sizeof *cp);
-        cp->drn = drn;
-        cp->upstream_mask = 0x0FFF;
-        cp->constellations = 4;
+    if (drn) {
+        v90_cp(drn, sign_bits, lookahead, 0, cp);
         p->v90_cp = cp;
         p->v90_no_scr = !scr;
     }
@@ -148,18 +170,39 @@ int gen_v90_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, i
         return 0;
     sq_v90_startup_params p;
     sq_v90_startup_default_params(&p);
+    int drn = 0, sign_bits = 0, lookahead = 0, shaped = 0;
     for (size_t i = 0; i < o->n_sets; i++) {
+        const char *n = o->set_names[i];
         double v = o->set_values[i];
-        if (strcmp(o->set_names[i], "u_info") == 0 && v >= 1 && v <= 110 && v == floor(v))
+        if (strcmp(n, "u_info") == 0 && v >= 1 && v <= 110 && v == floor(v))
             p.u_info = (int)v;
-        else if (strcmp(o->set_names[i], "dil_segments") == 0 && v >= 0 && v <= 255 && v == floor(v))
+        else if (strcmp(n, "dil_segments") == 0 && v >= 0 && v <= 255 && v == floor(v))
             p.dil_segments = (int)v;
+        else if (strcmp(n, "downstream_bps") == 0 && v90_drn(v))
+            drn = v90_drn(v);
+        else if (strcmp(n, "v90_sign_bits") == 0 && v >= 0.0 && v <= 3.0 && v == floor(v))
+            sign_bits = (int)v, shaped = 1;
+        else if (strcmp(n, "v90_lookahead") == 0 && v >= 0.0 && v <= 3.0 && v == floor(v))
+            lookahead = (int)v, shaped = 1;
+        else if (strcmp(n, "max_upstream_bps") == 0 && v >= 4800 && v <= 33600 && fmod(v, 2400.0) == 0.0)
+            p.mp_max_upstream_bps = (int)v, shaped = 1;
         else {
-            cli_error("gen", "v90_startup has no setting '%s' that can be %g (u_info 1..110, dil_segments 0..255)",
-                      o->set_names[i], v);
+            cli_error("gen", "v90_startup has no setting '%s' that can be %g (u_info 1..110, dil_segments 0..255, "
+                      "downstream_bps a V.90 rate 28000..56000, v90_sign_bits 0..3, v90_lookahead 0..3, "
+                      "max_upstream_bps a multiple of 2400 from 4800 to 33600)", n, v);
             *rc = EXIT_USAGE;
             return 1;
         }
+    }
+    sq_v90_cp cpt;
+    if (drn) {   /* phase 4 in the CPt the analogue modem of v34_startup sends with these settings */
+        v90_cp(drn, sign_bits, lookahead, 1, &cpt);
+        p.cpt = &cpt;
+    } else if (shaped) {
+        cli_error("gen", "v90_startup: v90_sign_bits, v90_lookahead and max_upstream_bps are for phase 4: it needs "
+                  "--set downstream_bps");
+        *rc = EXIT_USAGE;
+        return 1;
     }
     if (!isnan(o->level)) {
         cli_error("gen", "v90_startup takes no --level: its codewords set it (--set u_info)");

@@ -224,34 +224,28 @@ static int is_trn(sq_event_type t)
 static const int TRELLIS_STATES[4] = { 16, 32, 64, 0 };
 
 /* An MP sequence: whether it is MP', the rates each way, what it asks of the far transmitter. */
-static void print_mp(FILE *out, const sq_event *ev, int json)
+/* An MP's rate mask as a JSON array's members, then its precoder coefficients (type 1), h(1..3)
+ * real then imaginary, 16-bit two's complement as sent: `"rates_bps":[...]` and the rest. */
+static void print_mp_rates_json(FILE *out, const sq_v34_mp *m, const char *name)
 {
-    const sq_v34_mp *m = &ev->mp;
-    if (json) {
-        fprintf(out, ",\"symbol_rate\":%.0f,\"carrier_hz\":%.1f,\"points\":%d,\"repeats\":%zu,\"acknowledge\":%s,"
-                "\"mp_type\":%d,\"max_call_to_answer_bps\":%d,\"max_answer_to_call_bps\":%d,\"rates_bps\":[",
-                ev->symbol_rate, ev->freq_hz, ev->points, ev->repeats, m->acknowledge ? "true" : "false", m->type,
-                2400 * m->rate_call_to_answer, 2400 * m->rate_answer_to_call);
-        int first = 1;
-        for (int i = 0; i < 14; i++)
-            if (m->rate_mask & (1u << i)) {
-                fprintf(out, "%s%d", first ? "" : ",", 2400 * (i + 1));
-                first = 0;
-            }
-        if (m->type) {   /* h(1..3), real then imaginary: 16-bit two's complement, as sent */
-            fprintf(out, "],\"precoder\":[");
-            for (int i = 0; i < 6; i++)
-                fprintf(out, "%s%d", i ? "," : "", m->precoder[i]);
+    fprintf(out, ",\"%s\":[", name);
+    int first = 1;
+    for (int i = 0; i < 14; i++)
+        if (m->rate_mask & (1u << i)) {
+            fprintf(out, "%s%d", first ? "" : ",", 2400 * (i + 1));
+            first = 0;
         }
-        fprintf(out, "],\"asymmetric\":%s,\"trellis_states\":%d,\"aux_channel\":%s,\"nonlinear\":%s,"
-                "\"shaping_expanded\":%s,\"crc\":\"%s\"}\n",
-                m->asymmetric ? "true" : "false", TRELLIS_STATES[m->trellis & 3], m->aux_channel ? "true" : "false",
-                m->nonlinear ? "true" : "false", m->shaping ? "true" : "false", m->crc_alt ? "variant" : "as_specified");
-        return;
+    if (m->type) {
+        fprintf(out, "],\"precoder\":[");
+        for (int i = 0; i < 6; i++)
+            fprintf(out, "%s%d", i ? "," : "", m->precoder[i]);
     }
-    fprintf(out, " %4.0f baud %6.1f Hz  %s x%zu  at most %d bit/s caller to answerer, %d answerer to caller;",
-            ev->symbol_rate, ev->freq_hz, m->acknowledge ? "MP'" : "MP", ev->repeats, 2400 * m->rate_call_to_answer,
-            2400 * m->rate_answer_to_call);
+    fputc(']', out);
+}
+
+/* The same in words: the rates as a range or a list, then the trellis and the encoders. */
+static void print_mp_rates_text(FILE *out, const sq_v34_mp *m)
+{
     int lo = -1, hi = -1, gaps = 0;
     for (int i = 0; i < 14; i++)
         if (m->rate_mask & (1u << i)) {
@@ -270,6 +264,46 @@ static void print_mp(FILE *out, const sq_event *ev, int json)
     fprintf(out, "%s; trellis %d%s%s%s%s\n", m->asymmetric ? " asymmetric" : "", TRELLIS_STATES[m->trellis & 3],
             m->aux_channel ? ", aux channel" : "", m->nonlinear ? ", non-linear" : "",
             m->shaping ? ", expanded shaping" : "", m->crc_alt ? "  (CRC as the variant)" : "");
+}
+
+static void print_mp(FILE *out, const sq_event *ev, int json)
+{
+    const sq_v34_mp *m = &ev->mp;
+    if (json) {
+        fprintf(out, ",\"symbol_rate\":%.0f,\"carrier_hz\":%.1f,\"points\":%d,\"repeats\":%zu,\"acknowledge\":%s,"
+                "\"mp_type\":%d,\"max_call_to_answer_bps\":%d,\"max_answer_to_call_bps\":%d",
+                ev->symbol_rate, ev->freq_hz, ev->points, ev->repeats, m->acknowledge ? "true" : "false", m->type,
+                2400 * m->rate_call_to_answer, 2400 * m->rate_answer_to_call);
+        print_mp_rates_json(out, m, "rates_bps");
+        fprintf(out, ",\"asymmetric\":%s,\"trellis_states\":%d,\"aux_channel\":%s,\"nonlinear\":%s,"
+                "\"shaping_expanded\":%s,\"crc\":\"%s\"}\n",
+                m->asymmetric ? "true" : "false", TRELLIS_STATES[m->trellis & 3], m->aux_channel ? "true" : "false",
+                m->nonlinear ? "true" : "false", m->shaping ? "true" : "false", m->crc_alt ? "variant" : "as_specified");
+        return;
+    }
+    fprintf(out, " %4.0f baud %6.1f Hz  %s x%zu  at most %d bit/s caller to answerer, %d answerer to caller;",
+            ev->symbol_rate, ev->freq_hz, m->acknowledge ? "MP'" : "MP", ev->repeats, 2400 * m->rate_call_to_answer,
+            2400 * m->rate_answer_to_call);
+    print_mp_rates_text(out, m);
+}
+
+/* A V.90 digital modem's MP or MP' (Table 16): the highest rate it lets the analogue modem
+ * send, the rates it can receive, and how the analogue modem is to code its data. */
+static void print_v90_mp(FILE *out, const sq_event *ev, int json)
+{
+    const sq_v34_mp *m = &ev->mp;
+    if (json) {
+        fprintf(out, ",\"level_dbm0\":%.1f,\"sequence\":\"%s\",\"repeats\":%zu,\"crc_ok\":true,\"mp_type\":%d,"
+                "\"max_upstream_bps\":%d", ev->level_dbm0, m->acknowledge ? "MP'" : "MP", ev->repeats, m->type, ev->rate);
+        print_mp_rates_json(out, m, "upstream_rates_bps");
+        fprintf(out, ",\"trellis_states\":%d,\"nonlinear\":%s,\"shaping_expanded\":%s,\"crc\":\"%s\"}\n",
+                TRELLIS_STATES[m->trellis & 3], m->nonlinear ? "true" : "false", m->shaping ? "true" : "false",
+                m->crc_alt ? "variant" : "as_specified");
+        return;
+    }
+    fprintf(out, " %10s  %6.1f dBm0  %s x%zu  CRC good  the analogue modem may send at most %d bit/s;", "",
+            ev->level_dbm0, m->acknowledge ? "MP'" : "MP", ev->repeats, ev->rate);
+    print_mp_rates_text(out, m);
 }
 
 /* V.32's rate sequences and E (V.32bis 5.3): which one, the rates it enables or names. */
@@ -351,6 +385,8 @@ int timeline_print_message(FILE *out, const sq_event *ev, int json)
         print_cp(out, ev, json);
     else if (ev->type == SQ_EVENT_V90_JD)
         print_jd(out, ev, json);
+    else if (ev->type == SQ_EVENT_V90_MP)
+        print_v90_mp(out, ev, json);
     else if (ev->type >= SQ_EVENT_V32_TRN && ev->type <= SQ_EVENT_V32_E)
         print_v32_rates(out, ev, json);
     else if (is_v34_training(ev->type))

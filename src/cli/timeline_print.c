@@ -196,7 +196,7 @@ static void print_line_probe(FILE *out, const sq_event *ev, int json)
 static int is_wideband(sq_event_type t)
 {
     return t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_V32_DATA ||
-           t == SQ_EVENT_V90_TRN1D || t == SQ_EVENT_V90_DIL;
+           t == SQ_EVENT_V90_TRN1D || t == SQ_EVENT_V90_DIL || t == SQ_EVENT_V90_TRN2D;
 }
 
 static int has_reversals(sq_event_type t)
@@ -335,6 +335,8 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         fprintf(out, "  its signs equalised to SNR %.1f dB", ev->snr_db);
     else if (ev->type == SQ_EVENT_V90_TRN1D)
         fprintf(out, "  TRN1d, Jd, Jd'");
+    if (ev->type == SQ_EVENT_V90_TRN2D)
+        fprintf(out, "  its codes equalised to SNR %.1f dB", ev->snr_db);
     if (ev->training_inside)
         fprintf(out, "  training, then data (where the data begins was not read)");
     if ((ev->type == SQ_EVENT_V32_DATA || ev->type == SQ_EVENT_V34_DATA) && ev->snr_db > 0.0)   /* on its first 0.6-1 s */
@@ -421,7 +423,7 @@ void timeline_print_json(FILE *out, const timeline_event *e)
         print_line_probe(out, ev, 1);
     if (ev->type == SQ_EVENT_V90_DIL)
         fprintf(out, ",\"period_s\":%.6f,\"line_spacing_hz\":%.2f", ev->on_s, ev->freq_hz);
-    if (ev->type == SQ_EVENT_V90_TRN1D && ev->snr_db > 0.0)
+    if ((ev->type == SQ_EVENT_V90_TRN1D || ev->type == SQ_EVENT_V90_TRN2D) && ev->snr_db > 0.0)
         fprintf(out, ",\"snr_db\":%.1f", ev->snr_db);
     if (ev->type == SQ_EVENT_TONE_A || ev->type == SQ_EVENT_TONE_B || ev->type == SQ_EVENT_INFOMARKS)
         fprintf(out, ",\"chan\":%d", ev->fsk_channel);

@@ -12,6 +12,7 @@
 #include "dsp/tone_rx.h"
 #include "src/decode/decoder_internal.h"
 #include "squeal/decoder.h"
+#include "src/decode/v90_phase4.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
 
@@ -19,8 +20,9 @@
 /* each of the two phase-2 lanes can close a tone, report a frame and release a held one */
 #define PHASE2_EVENTS_PER_CHUNK 6
 /* the wideband lane can end line probing and a transmission in one block, and a block ends
- * in every chunk */
-#define WIDEBAND_EVENTS_PER_CHUNK 2
+ * in every chunk; a V.90 digital modem's transmission names its phases 3 and 4 as it ends
+ * (Sd, TRN1d, Jd, DIL, Ri, TRN2d and up to SQ_V90_MP_RUNS runs of MP) */
+#define WIDEBAND_EVENTS_PER_CHUNK (2 + 6 + SQ_V90_MP_RUNS)
 /* a V.8bis message is 32 bits at least: a V.21 lane that wakes reads up to 256 ms at once */
 #define V8BIS_MESSAGES_PER_CHUNK 6
 /* a V.34 start-up read at its reversal names S, S-bar and PP at once; TRN, J, J', MP, E follow */
@@ -50,6 +52,9 @@ static const tone_rule RULES[] = {
     { 980.0, 10.0, 0.30, SQ_EVENT_TONEQ },
 };
 #define N_RULES (sizeof RULES / sizeof RULES[0])
+#define EVENTS_PER_CHUNK (N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES + 4 + PHASE2_EVENTS_PER_CHUNK + \
+                          WIDEBAND_EVENTS_PER_CHUNK + V8BIS_MESSAGES_PER_CHUNK + V34_EVENTS_PER_CHUNK + 1)
+_Static_assert(EVENTS_PER_CHUNK <= SQ_EVENT_QUEUE, "a chunk's events fit the queue");
 
 /* ANSam: V.8 7.2 nominal depth 0.2 at 15 +/- 0.1 Hz; networks may reduce the depth, and
  * real recordings show 0.16-0.19, so anything above 0.08 at 13.5-16.5 Hz counts (plain
@@ -90,7 +95,7 @@ static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "v32_aa", "v32_ac", "v32_s", "v32_data", "v92_qc", "anspcm", "toneq",
     "v34_s", "v34_s_bar", "v34_pp", "v34_trn", "v34_j", "v34_j_prime", "v34_e", "mp", "v32_trn", "v32_rate", "v32_e",
     "v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_scr", "v90_ja", "v90_cp",
-    "wideband", "echo", "infomarks", "v90_jd",
+    "wideband", "echo", "infomarks", "v90_jd", "v90_trn2d", "v90_mp",
 };
 
 /* 16 points need about 20 dB for clean bytes and show many wrong ones under 14 dB; 4 points
@@ -323,7 +328,8 @@ static int v34_evidence(const sq_event *ev)
     if (t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B)
         return ev->n_reversals > 0;
     return t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_INFOMARKS || t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_MP ||
-           (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_CP) || t == SQ_EVENT_V90_JD;
+           (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_CP) || t == SQ_EVENT_V90_JD ||
+           t == SQ_EVENT_V90_TRN2D || t == SQ_EVENT_V90_MP;
 }
 
 /* Whether an event starts a call, or a call's V.8 exchange: after it a V.22 call can begin. */
@@ -435,9 +441,7 @@ static size_t run_chunk(sq_decoder *d, const float *input, size_t len)
 /* Each chunk can end a segment on every tone and close every lane. */
 static int room_for_chunk(const sq_decoder *d)
 {
-    return sq_event_pool_has_room(&d->pool, N_RULES + SQ_FSK_LANES + 4 * SQ_QAM_LANES + 4 + PHASE2_EVENTS_PER_CHUNK + WIDEBAND_EVENTS_PER_CHUNK +
-                                                V8BIS_MESSAGES_PER_CHUNK + V34_EVENTS_PER_CHUNK + 1,
-                                  buffers_wanted(d));
+    return sq_event_pool_has_room(&d->pool, EVENTS_PER_CHUNK, buffers_wanted(d));
 }
 
 size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)

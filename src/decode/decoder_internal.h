@@ -14,6 +14,7 @@
 #include "dsp/v34.h"
 #include "src/proto/v32_train.h"
 #include "src/proto/v34_train.h"
+#include "src/proto/v90_pcm.h"
 #include "squeal/v90.h"
 #include "src/proto/hdlc.h"
 #include "dsp/tone_rx.h"
@@ -533,6 +534,8 @@ typedef struct sq_v34_lane {
     long mp_start_r;
     /* a V.90 analogue modem's Ja (its DIL descriptor), read as MP is */
     uint8_t ja_bits[SQ_V90_JA_MAX_BITS];
+    uint8_t cpt_bits[SQ_V90_CP_MAX_BITS];   /* the first CPt read whole (sq_decoder_far_cp) */
+    size_t cpt_len;
     size_t ja_fill;
     int ja_collecting;
     long ja_start_r;
@@ -642,6 +645,13 @@ typedef struct sq_v90_reader {
     float *kept;
     size_t kept_n;
     uint64_t kept_from;
+    /* the samples from a little before R i's reversal on, for TRN2d and MP (v90_phase4.c):
+     * allocated when it is heard; read in the constellations of the far CPt, when known */
+    float *kept4;
+    size_t kept4_n;
+    uint64_t kept4_from;
+    sq_v90_mapping phase4;
+    int have_phase4;
 } sq_v90_reader;
 
 struct sq_decoder {

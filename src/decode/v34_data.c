@@ -347,7 +347,7 @@ void sq_v34_data_cut(sq_v34_lane *l)
 
 void sq_decoder_far_mp(sq_decoder *d, const sq_event *ev)
 {
-    if (!d || !ev || ev->type != SQ_EVENT_MP || !isfinite(ev->end_s))
+    if (!d || !ev || (ev->type != SQ_EVENT_MP && ev->type != SQ_EVENT_V90_MP) || !isfinite(ev->end_s))
         return;
     d->v34.far_mp = ev->mp;
     d->v34.far_mp_end_s = ev->end_s;

@@ -143,7 +143,7 @@ static void found_ja(sq_decoder *d, const sq_v90_dil_descriptor *ja, long start_
 
 /* Its CP sequences in phase 4 (V.90 9.4.2): CPt until the digital modem's Ri turns over, CP,
  * then CP' once the digital modem's MP has come; E follows CP'. */
-static void found_cp(sq_decoder *d, const sq_v90_cp *cp, long start_r, long end_r)
+static void found_cp(sq_decoder *d, const sq_v90_cp *cp, const uint8_t *bits, size_t len, long start_r, long end_r)
 {
     sq_v34_lane *l = &d->v34;
     l->read_since_sync = 1;
@@ -151,6 +151,10 @@ static void found_cp(sq_decoder *d, const sq_v90_cp *cp, long start_r, long end_
     uint8_t packed[SQ_INFO_BYTES];
     sq_v90_cp_pack(cp, packed);
     l->mp_ack_seen |= cp->acknowledge;
+    if (cp->training && !l->cpt_len && len <= sizeof l->cpt_bits) {   /* the first CPt, for sq_decoder_far_cp */
+        l->cpt_len = len;
+        memcpy(l->cpt_bits, bits, len);
+    }
     if (l->mp_open && l->mp_ev.type == SQ_EVENT_V90_CP && memcmp(l->mp_ev.info_bits, packed, sizeof packed) == 0) {
         l->mp_ev.end_s = sq_v34_time_of_r(l, end_r);
         l->mp_ev.repeats++;
@@ -196,7 +200,7 @@ static void analogue_bit(sq_decoder *d, int b, long r)
         sq_v90_cp cp;
         got = sq_v90_cp_from_bits(l->ja_bits, l->ja_fill, &cp);
         if (got > 0)
-            found_cp(d, &cp, l->ja_start_r, r + 1);
+            found_cp(d, &cp, l->ja_bits, (size_t)got, l->ja_start_r, r + 1);
     }
     if (got >= 0 || l->ja_fill == SQ_V90_JA_MAX_BITS)
         l->ja_collecting = 0;
@@ -242,7 +246,7 @@ static void read_voted(sq_decoder *d)
     } else if (l->v90_analogue) {
         sq_v90_cp cp;
         if (sq_v90_cp_from_bits(voted, len, &cp) > 0)
-            found_cp(d, &cp, start_r, end_r);
+            found_cp(d, &cp, voted, (size_t)len, start_r, end_r);
     } else if (!l->j_open) {
         sq_v34_mp mp;
         if (sq_v34_mp_from_bits(voted, len, &mp) > 0)
@@ -286,8 +290,8 @@ static void bit_in(sq_decoder *d, int b, long r)
             sq_v34_close_mp(d);
             sq_v34_emit(d, SQ_EVENT_V34_E, sq_v34_time_of_r(l, r + 1 - (long)(SQ_V34_E_BITS / bits_per_symbol(l))),
                         sq_v34_time_of_r(l, r + 1), l->points);
-            l->state = V34_DONE;
             l->data_from_s = sq_v34_time_of_r(l, r + 1);   /* B1, then data */
+            sq_v34_data_start(l);   /* kept for its SNR: the digital modem's MP names its precoder */
             return;
         }
         analogue_bit(d, b, r);

@@ -23,6 +23,7 @@
 #include "dsp/fft_plan.h"
 #include "src/decode/decoder_internal.h"
 #include "src/decode/v90_jd.h"
+#include "src/decode/v90_phase4.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
 
@@ -62,6 +63,13 @@
 #define KEPT_MAX ((size_t)(KEPT_S * SQ_PROCESSING_RATE_HZ))
 #define TRN1D_SEARCH 96             /* samples either side of where the line ended */
 #define JD_PAST_NEXT 48
+/* TRN2d and MP (v90_phase4.c): the samples kept from KEPT4_BEFORE before R i's reversal, for
+ * KEPT4_S (the digital modem's MPs start within 2 s of TRN2d, 9.4.1.3, and end once the
+ * analogue modem's CP' has come) */
+#define KEPT4_BEFORE 64
+#define KEPT4_S 5.0
+#define KEPT4_MAX ((size_t)(KEPT4_S * SQ_PROCESSING_RATE_HZ))
+#define TRN2D_SEARCH 96             /* samples after the reversal heard: R-bar i is 24 */
 
 int sq_v90_reader_create(sq_decoder *d)
 {
@@ -92,6 +100,7 @@ void sq_v90_reader_destroy(sq_decoder *d)
     fftwf_free(v->fa);
     fftwf_free(v->fb);
     free(v->kept);
+    free(v->kept4);
 }
 
 static double seconds(uint64_t sample)
@@ -111,6 +120,8 @@ void sq_v90_reader_start(sq_decoder *d, double start_s)
     v->n_blocks = 0;
     v->kept_n = 0;
     v->kept_from = 0;
+    v->kept4_n = 0;
+    v->kept4_from = 0;
 }
 
 void sq_v90_reader_stop(sq_decoder *d)
@@ -313,6 +324,25 @@ static void keep(sq_v90_reader *v, uint64_t at, float x)
         v->kept[v->kept_n++] = x;
 }
 
+/* Keeps sample `at` for TRN2d and MP once the first line after Sd has turned over (R i): from
+ * KEPT4_BEFORE before its reversal, which the ring still holds, for KEPT4_S. */
+static void keep_phase4(sq_v90_reader *v, uint64_t at, float x)
+{
+    const sq_v90_line *r = &v->run;
+    if (!v->kept4_n && v->n_lines && r->periods >= LINE_MIN_PERIODS && r->reversal &&
+        seconds(r->start) > v->lines[0].end_s) {
+        if (!v->kept4 && !(v->kept4 = malloc(KEPT4_MAX * sizeof *v->kept4)))
+            return;
+        v->kept4_from = r->reversal > KEPT4_BEFORE ? r->reversal - KEPT4_BEFORE : 0;
+        if (at - v->kept4_from >= SQ_V90_RING)
+            v->kept4_from = at + 1 - SQ_V90_RING;
+        for (uint64_t m = v->kept4_from; m < at; m++)
+            v->kept4[v->kept4_n++] = v->ring[m % SQ_V90_RING];
+    }
+    if (v->kept4_n && v->kept4_n < KEPT4_MAX)
+        v->kept4[v->kept4_n++] = x;
+}
+
 void sq_v90_reader_block(sq_decoder *d, const float *x, size_t n, uint64_t first_sample)
 {
     sq_v90_reader *v = &d->v90;
@@ -335,10 +365,11 @@ void sq_v90_reader_block(sq_decoder *d, const float *x, size_t n, uint64_t first
             correlate_window(v, at + 1 - (WINDOW + MAX_LAG));
         }
         keep(v, at, x[i]);
+        keep_phase4(v, at, x[i]);
     }
 }
 
-/* Mean power of the blocks in [t0, t1). */
+/* Mean power of the blocks in [t0, t1), or of the block t0 falls in when none starts there. */
 static double mean_power(const sq_v90_reader *v, double t0, double t1)
 {
     double sum = 0.0;
@@ -349,6 +380,10 @@ static double mean_power(const sq_v90_reader *v, double t0, double t1)
             sum += v->block_power[i];
             n++;
         }
+    }
+    if (n == 0 && t0 >= v->start_s) {   /* shorter than a block: the one it starts in */
+        size_t i = (size_t)floor((t0 - v->start_s) / BLOCK_S);
+        return i < v->n_blocks ? v->block_power[i] : 0.0;
     }
     return n ? sum / (double)n : 0.0;
 }
@@ -382,6 +417,43 @@ static int periodic_before(const sq_v90_reader *v, const sq_v90_run *sd)
         if (v->periodic[i].power / v->periodic[i].windows >= sd->power * ECHO_POWER_RATIO)
             return 1;
     return 0;
+}
+
+/* TRN2d, MP and MP' after R i (v90_phase4.c), from the samples kept from before its reversal,
+ * in the constellations of the far CPt, through the equaliser TRN1d was read with: queued, and
+ * where they end (0 when they were not read). */
+static double name_phase4(sq_decoder *d, const sq_v90_run *ri, const sq_v90_jd_read *jd, int channel)
+{
+    sq_v90_reader *v = &d->v90;
+    uint64_t mark = (uint64_t)llround(ri->mark_s * SQ_PROCESSING_RATE_HZ);
+    sq_v90_phase4_read p4;
+    if (!v->have_phase4 || !v->kept4_n || !(ri->mark_s > 0.0) || mark < v->kept4_from ||
+        !sq_v90_read_phase4(v->kept4, v->kept4_n, (size_t)(mark - v->kept4_from), TRN2D_SEARCH, jd->taps,
+                            &v->phase4, &p4))
+        return 0.0;
+    sq_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.fsk_channel = channel;
+    ev.type = SQ_EVENT_V90_TRN2D;
+    ev.start_s = fmax(ri->end_s, seconds(v->kept4_from + p4.trn2d_start));
+    ev.end_s = seconds(v->kept4_from + p4.runs[0].start);
+    ev.level_dbm0 = sq_power_to_dbm0(mean_power(v, ev.start_s, ev.end_s));
+    ev.snr_db = p4.snr_db;
+    sq_event_pool_queue(&d->pool, &ev, -1);
+    ev.snr_db = 0.0;
+    ev.type = SQ_EVENT_V90_MP;
+    ev.crc_ok = 1;
+    for (size_t i = 0; i < p4.n_runs; i++) {
+        const sq_v90_mp_run *run = &p4.runs[i];
+        ev.start_s = seconds(v->kept4_from + run->start);
+        ev.end_s = seconds(v->kept4_from + run->end);
+        ev.level_dbm0 = sq_power_to_dbm0(mean_power(v, ev.start_s, ev.end_s));
+        ev.repeats = run->repeats;
+        ev.mp = run->mp;
+        ev.rate = 2400 * run->mp.rate_answer_to_call;
+        sq_event_pool_queue(&d->pool, &ev, -1);
+    }
+    return ev.end_s;
 }
 
 int sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel, double *data_s)
@@ -492,7 +564,17 @@ int sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel,
         ev.reversals_s[0] = ri->mark_s;
         sq_event_pool_queue(&d->pool, &ev, -1);
         after_s = ri->end_s;
+        double mp_end_s = have_jd ? name_phase4(d, ri, &jd, channel) : 0.0;
+        if (mp_end_s > after_s && mp_end_s < end_s)
+            after_s = mp_end_s;
     }
     *data_s = after_s;
     return 1;
+}
+
+void sq_decoder_far_cp(sq_decoder *d, const sq_decoder *far)
+{
+    if (!d || !far || d->v90.have_phase4 || !far->v34.cpt_len)
+        return;
+    d->v90.have_phase4 = sq_v90_mapping_from_cp(far->v34.cpt_bits, far->v34.cpt_len, 1, &d->v90.phase4) == 0;
 }

@@ -27,9 +27,8 @@
 #include "src/proto/v34_train.h"
 
 #define FIT_SYMBOLS 1536        /* TRN1d is 2040 at least (8.4.5) */
-#define TAPS 39                 /* SQ_LS_FIT_MAX_TAPS at most; odd, about its centre */
+#define TAPS SQ_V90_JD_TAPS     /* SQ_LS_FIT_MAX_TAPS at most; odd, about its centre */
 #define CENTRE (TAPS / 2)
-_Static_assert(CENTRE == SQ_V90_JD_REACH, "the reach the header gives");
 #define ALIGN_STEP 16           /* TRN1d's start tried this far apart: the taps reach either side */
 #define ALIGN_SYMBOLS 384       /* ... each by a fit over this many of its first symbols */
 #define MIN_FIT_SNR_DB 8.0      /* binary signs: one wrong in 160 at 8 dB (each Jd read is CRC checked) */
@@ -50,20 +49,10 @@ static void trn1d_signs(int *s, size_t n)
         s[k] = sq_v34_scramble(&scr, 1);
 }
 
-/* The equaliser's output for the sample at `at` (its taps over at - CENTRE ... at + CENTRE,
- * the newest first). */
+/* The equaliser's output for the sample at `at` (its taps about it, the newest first). */
 static float equalise(const float *taps, const float *x, size_t at)
 {
-    const float *newest = x + at + CENTRE;
-    float y0 = 0.0f, y1 = 0.0f;
-    int i = 0;
-    for (; i + 2 <= TAPS; i += 2) {
-        y0 += taps[i] * newest[-i];
-        y1 += taps[i + 1] * newest[-i - 1];
-    }
-    for (; i < TAPS; i++)
-        y0 += taps[i] * newest[-i];
-    return y0 + y1;
+    return sq_ls_equalise_real(taps, TAPS, x, at);
 }
 
 /* The taps that fit `rows` of TRN1d's signs from x[at] best (into taps), and the fit's SNR;
@@ -71,22 +60,8 @@ static float equalise(const float *taps, const float *x, size_t at)
 static double fit_at(const float *x, size_t at, size_t rows, const double complex *want, float complex *line,
                      sq_ls_fit *fit, float *taps)
 {
-    /* row k: the samples at + k - CENTRE ... at + k + CENTRE, the newest first as the fit takes
-     * them, wanting TRN1d's k-th sign */
-    for (size_t i = 0; i < rows + TAPS - 1; i++)
-        line[i] = x[at - CENTRE + i];
-    float complex solved[TAPS];
-    sq_ls_fit_sliding(fit, TAPS, line, rows, 1, want);
-    if (sq_ls_fit_solve(fit, solved) != 0)
-        return -INFINITY;
-    for (int i = 0; i < TAPS; i++)
-        taps[i] = crealf(solved[i]);
-    double err = 0.0;
-    for (size_t k = 0; k < rows; k++) {
-        double e = equalise(taps, x, at + k) - creal(want[k]);
-        err += e * e;
-    }
-    return 10.0 * log10((double)rows / (err + 1e-30));
+    double err = sq_ls_fit_real(fit, x, at, rows, TAPS, want, line, taps);
+    return err < 0.0 ? -INFINITY : 10.0 * log10((double)rows / (err + 1e-30));
 }
 
 /* Whether Jd's frame sync and start bit read from signs[0] on (signs[-1] the last of TRN1d),
@@ -156,6 +131,7 @@ int sq_v90_read_jd(const float *x, size_t n, size_t guess, size_t search, sq_v90
     if (!(out->snr_db >= MIN_FIT_SNR_DB))
         goto done;
     out->trn_start = a;
+    memcpy(out->taps, taps, sizeof out->taps);
     /* the signs, once: only for the last SIGNS_BACK before `last` (Jd lasts tenths of a second;
      * TRN1d's 1s are known again SIGNS_WARM signs into them, the scrambler's 23 bits filled) */
     size_t last = n - CENTRE;

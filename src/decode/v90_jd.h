@@ -8,6 +8,7 @@
 
 #define SQ_V90_JD_BITS 72          /* V.90 Table 13 */
 #define SQ_V90_JD_REACH 19         /* samples the equaliser reads on either side of a sign */
+#define SQ_V90_JD_TAPS (2 * SQ_V90_JD_REACH + 1)
 
 typedef struct sq_v90_jd_read {
     size_t trn_start, trn_end;     /* TRN1d's first sample and the one after its last (Jd's first) */
@@ -15,6 +16,7 @@ typedef struct sq_v90_jd_read {
                                       the sample after the last one like it */
     size_t frames;                 /* Jd read alike, CRC good */
     double snr_db;                 /* the equaliser's fit to TRN1d's signs */
+    float taps[SQ_V90_JD_TAPS];    /* its taps, the newest sample's first */
     uint8_t bits[SQ_V90_JD_BITS];  /* the Jd, bit 0 first */
 } sq_v90_jd_read;
 

@@ -74,6 +74,8 @@ static const struct {
     [SQ_EVENT_V90_JA] = { BY_CHANNEL, PLOT_TRAINING, "Ja", "V.90 Ja: the DIL the analogue modem asks for" },
     [SQ_EVENT_V90_CP] = { BY_CHANNEL, PLOT_TRAINING, "CP", "V.90 CP: the analogue modem's choice of downstream rate" },
     [SQ_EVENT_V90_JD] = { BY_CHANNEL, PLOT_TRAINING, "Jd", "V.90 Jd: the rates the digital modem can send" },
+    [SQ_EVENT_V90_TRN2D] = { BY_CHANNEL, PLOT_TRAINING, "TRN2d", "V.90 TRN2d: the digital modem's training in CPt's codes" },
+    [SQ_EVENT_V90_MP] = { BY_CHANNEL, PLOT_TRAINING, "MP", "V.90 MP: the upstream rate the digital modem allows" },
     [SQ_EVENT_WIDEBAND] = { BY_CHANNEL, PLOT_TRAINING, "?", "energy squeal could not identify (its band is in the timeline)" },
     [SQ_EVENT_ECHO] = { BY_CHANNEL, PLOT_TRAINING, "echo", "the other side's signal come back on this channel as an echo" },
 };
@@ -95,7 +97,7 @@ int plot_event_by_band(sq_event_type t)
     return t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B || t == SQ_EVENT_INFO0 || t == SQ_EVENT_INFO1 ||
            t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_MP ||
            t == SQ_EVENT_INFOMARKS || (t >= SQ_EVENT_V34_S && t <= SQ_EVENT_V34_E) || (t >= SQ_EVENT_V90_SD && t <= SQ_EVENT_V90_CP) ||
-           t == SQ_EVENT_V90_JD;
+           t == SQ_EVENT_V90_JD || t == SQ_EVENT_V90_TRN2D || t == SQ_EVENT_V90_MP;
 }
 
 plot_family plot_event_family(const sq_event *ev)
@@ -115,7 +117,7 @@ void plot_event_label(const sq_event *ev, char *buf, size_t len)
         snprintf(buf, len, "Bell 103 %s", ev->fsk_channel == 2 ? "ans" : "orig");
     else if (ev->type == SQ_EVENT_V34_TRN)
         snprintf(buf, len, "TRN %d", ev->points);
-    else if (ev->type == SQ_EVENT_MP)
+    else if (ev->type == SQ_EVENT_MP || ev->type == SQ_EVENT_V90_MP)
         snprintf(buf, len, "MP%s", ev->mp.acknowledge ? "'" : "");
     else if (ev->type == SQ_EVENT_V32_RATE)
         snprintf(buf, len, "R%d", ev->info_kind);

@@ -213,6 +213,8 @@ static int phase4_cp(sq_v34_startup *s, const sq_v90_cp *cp, int scr, int after_
         sq_v90_cp v = *cp;
         v.training = c == 0;
         v.acknowledge = c == 2;
+        if (v.training)   /* phase 4's training rate, not data's */
+            v.drn = SQ_V90_GEN_CPT_DRN;
         s->cp_bits[c] = room + (size_t)c * SQ_V90_CP_MAX_BITS;
         s->cp_len[c] = sq_v90_cp_to_bits(&v, room + (size_t)c * SQ_V90_CP_MAX_BITS);
         s->cp_repeats[c] = REPEATS[c];

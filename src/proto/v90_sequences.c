@@ -6,9 +6,11 @@
  * block, the segments' Ucodes two to a block. CP: its rates and codec, the spectral shaping,
  * which constellation each of the six data frame intervals uses, then the constellations as
  * 128-bit masks of the Ucodes they hold (and the codec's, when they differ). */
+#include <math.h>
 #include <string.h>
 #include "squeal/v90.h"
 #include "src/proto/v34_crc.h"
+#include "src/proto/v90_pcm.h"
 
 #define SYNC_BITS 17
 #define BLOCK 17                 /* a start bit and 16 bits */
@@ -247,6 +249,51 @@ int sq_v90_cp_from_bits(const uint8_t *bits, size_t n, sq_v90_cp *cp)
     return (int)len;
 }
 
+/* A constellation's Ucodes (its mask from bit `at`, Table 14) as linear values, largest first. */
+static int constellation(const uint8_t *bits, size_t at, int a_law, int *level)
+{
+    int n = 0;
+    for (int u = SQ_V90_UCODES - 1; u >= 0; u--)
+        if (bits[at + (size_t)(u / 16) * BLOCK + 1 + (size_t)(u % 16)])
+            level[n++] = sq_v90_ucode_linear(u, a_law);
+    return n;
+}
+
+static double q1_6(unsigned v)
+{
+    return (double)(int8_t)(uint8_t)v / 64.0;
+}
+
+int sq_v90_mapping_from_cp(const uint8_t *bits, size_t n, int heard, sq_v90_mapping *m)
+{
+    if (n < CP_FIRST_MASK || n < cp_length(bits))
+        return -1;
+    memset(m, 0, sizeof *m);
+    int training = !bits[19], drn = (int)get_field(bits, 20, 5);
+    m->redundancy = (int)get_field(bits, 31, 2);
+    m->s_bits = CP_INTERVALS - m->redundancy;
+    m->k_bits = drn + (training ? 8 : 20) - m->s_bits;   /* D = rate * 6 / 8000 (Tables 2, 17) */
+    m->a_law = bits[35];
+    m->lookahead = (int)get_field(bits, 49, 2);
+    m->a1 = q1_6(get_field(bits, 69, 8));
+    m->a2 = q1_6(get_field(bits, 77, 8));
+    m->b1 = q1_6(get_field(bits, 86, 8));
+    m->b2 = q1_6(get_field(bits, 94, 8));
+    unsigned top = 0, idx[CP_INTERVALS];
+    for (int k = 0; k < CP_INTERVALS; k++) {
+        idx[k] = get_field(bits, 103 + 4 * (size_t)k + (k >= 4), 4);
+        top = idx[k] > top ? idx[k] : top;
+    }
+    /* the codec's constellations follow the transmitter's (bits 272 + gamma on) */
+    size_t base = heard && bits[128] ? CP_FIRST_MASK + CP_MASK_BITS * (top + 1) : CP_FIRST_MASK;
+    double combinations = 1.0;
+    for (int k = 0; k < CP_INTERVALS; k++) {
+        m->size[k] = constellation(bits, base + CP_MASK_BITS * idx[k], m->a_law, m->level[k]);
+        combinations *= m->size[k];
+    }
+    return drn > 0 && m->k_bits >= 1 && m->k_bits <= 39 && ldexp(1.0, m->k_bits) <= combinations ? 0 : -1;
+}
+
 int sq_v90_cp_rate_bps(const sq_v90_cp *cp)
 {
     if (cp->drn == 0)
@@ -270,12 +317,17 @@ size_t sq_v90_cp_to_bits(const sq_v90_cp *cp, uint8_t *bits)
     put_field(bits, 36, 13, cp->upstream_mask);
     put_field(bits, 49, 2, (unsigned)cp->lookahead);
     put_field(bits, 52, 16, 1u << 13);   /* TRN1d's RMS ratio 1.0 in Q3.13 */
+    if (cp->sign_bits)   /* shaping toward a null at DC: T(z) = 1 - z^-1 (a1 = 1.0 in Q1.6) */
+        put_field(bits, 69, 8, 64u);
     for (int k = 0; k < CP_INTERVALS; k++)   /* interval k uses constellation k, up to the last */
         put_field(bits, 103 + 4 * (size_t)k + (k >= 4), 4, (unsigned)(k < cp->constellations ? k : cp->constellations - 1));
     bits[128] = (uint8_t)(cp->codec_differs != 0);
     size_t len = cp_length(bits), blocks = (len - CP_FILL - SYNC_BITS) / BLOCK - 1;
-    for (size_t b = (CP_FIRST_MASK - SYNC_BITS) / BLOCK; b < blocks; b++)   /* each mask: every fourth Ucode */
-        put_field(bits, data_bit(b, 0), 16, 0x1111u);
+    /* each mask: CPt's eight codes, Ucodes 40, 58, 68, 75, 80, 84, 88 and 92 (mu-law's linear
+     * values 650 to 900 apart; 2^18 ways to fill a frame); CP's every fourth Ucode from 0 */
+    static const uint16_t CPT_CHORDS[8] = { 0, 0, 0x0100u, 0x0400u, 0x0810u, 0x1111u, 0, 0 };
+    for (size_t b = (CP_FIRST_MASK - SYNC_BITS) / BLOCK, chord = 0; b < blocks; b++, chord = (chord + 1) % 8)
+        put_field(bits, data_bit(b, 0), 16, cp->training ? CPT_CHORDS[chord] : 0x1111u);
     put_field(bits, data_bit(blocks, 0), 16, crc_of(bits, blocks));
     return len;
 }

@@ -1,10 +1,12 @@
 /* A V.90 digital modem's phases 3 and 4 as PCM codewords (squeal/v90.h). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "squeal/v90.h"
 #include "squeal/time_base.h"
 #include "src/proto/v34_crc.h"
 #include "src/proto/v34_train.h"
+#include "src/proto/v90_pcm.h"
 
 #define SD_PERIODS 64
 #define SD_BAR_PERIODS 8
@@ -24,14 +26,14 @@ typedef struct pcm_out {
     size_t max, at;
 } pcm_out;
 
-/* G.711 mu-law: Ucode u (0..127, 16 chords of 16 steps from the smallest magnitude) as a
- * linear sample, full scale 1.0 (the codec's largest magnitude is 8031 of 8192 steps). */
+/* G.711 mu-law's linear values (V.90 Table 1) with full scale 1.0: the codec's largest
+ * magnitude is 8031 of 8192 steps. */
+#define LINEAR_FULL_SCALE 32768.0f
+
+/* Ucode u (0..127) as a linear sample. */
 static float ucode_level(int u)
 {
-    if (u <= 0)
-        return 0.0f;
-    int chord = u >> 4, step = u & 15;
-    return (float)((((2 * step + 33) << chord) - 33) / 8192.0);
+    return (float)sq_v90_ucode_linear(u, 0) / LINEAR_FULL_SCALE;
 }
 
 static void put(pcm_out *o, int u, int positive)
@@ -64,7 +66,74 @@ static int valid(const sq_v90_startup_params *p)
 {
     return p->u_info >= 1 && p->u_info <= 110 && p->dil_segments >= 0 && p->dil_segments <= 255 &&
            p->jd_s >= 0.0 && p->jd_s <= 5.0 && p->dil_s >= 0.0 && p->dil_s <= 5.0 && p->ri_s >= 0.024 &&
-           p->ri_s <= 5.0 && p->data_s >= 0.0 && p->data_s <= 60.0;
+           p->ri_s <= 5.0 && p->data_s >= 0.0 && p->data_s <= 60.0 &&
+           (!p->cpt || (p->trn2d_s >= 0.1 && p->trn2d_s <= 2.0 && p->mp_max_upstream_bps >= 4800 &&
+                        p->mp_max_upstream_bps <= 33600 && p->mp_max_upstream_bps % 2400 == 0 &&
+                        p->mp_repeats >= 1 && p->mp_repeats <= 200));
+}
+
+#define ED_FRAMES 2
+
+/* Phase 4's bits (8.6.5, 8.6.3, 8.6.2), scrambled, a frame's worth each: TRN2d's 1s, the MPs
+ * and MP's, each filled to a whole frame, and Ed's 0s; returns how many frames (0: more than
+ * max_frames). */
+static size_t phase4_bits(const sq_v90_mapping *m, double trn2d_s, int max_upstream_bps, int repeats, uint8_t *bits,
+                          size_t max_frames)
+{
+    const size_t d = (size_t)(m->k_bits + m->s_bits);
+    size_t trn = (size_t)ceil(trn2d_s * SQ_PROCESSING_RATE_HZ / SQ_V90_INTERVALS) * d;
+    sq_v34_mp mp = { .rate_answer_to_call = (uint8_t)(max_upstream_bps / 2400) };
+    mp.rate_mask = (uint16_t)(((1u << mp.rate_answer_to_call) - 1u) & ~1u);   /* 4800 up: bit 35 is V.90's reserved */
+    uint8_t one[SQ_V34_MP1_BITS];
+    size_t mp_bits = sq_v34_mp_to_bits(&mp, one), mp_len = (mp_bits + d - 1) / d * d;
+    size_t total = trn + 2 * (size_t)repeats * mp_len + ED_FRAMES * d;
+    if (total > max_frames * d)
+        return 0;
+    memset(bits, 0, total);
+    memset(bits, 1, trn);
+    for (int i = 0; i < 2 * repeats; i++) {
+        mp.acknowledge = i >= repeats;
+        sq_v34_mp_to_bits(&mp, bits + trn + (size_t)i * mp_len);
+    }
+    sq_v34_scrambler scr;
+    sq_v34_scrambler_init(&scr, 0);   /* GPC (5.3), zeroed as TRN2d starts */
+    for (size_t i = 0; i < total; i++)
+        bits[i] = (uint8_t)sq_v34_scramble(&scr, bits[i]);
+    return total / d;
+}
+
+size_t sq_v90_phase4_codes(const sq_v90_mapping *m, double trn2d_s, int max_upstream_bps, int repeats, int *pcm,
+                           size_t max)
+{
+    size_t d = (size_t)(m->k_bits + m->s_bits);
+    size_t frames = (size_t)ceil(trn2d_s * SQ_PROCESSING_RATE_HZ / SQ_V90_INTERVALS) +
+                    2 * (size_t)repeats * ((SQ_V34_MP0_BITS + d - 1) / d) + ED_FRAMES;
+    uint8_t *bits = frames * SQ_V90_INTERVALS <= max ? malloc(frames * d) : NULL;
+    frames = bits ? phase4_bits(m, trn2d_s, max_upstream_bps, repeats, bits, frames) : 0;
+    if (frames)
+        sq_v90_encode(m, bits, frames, pcm);
+    free(bits);
+    return frames * SQ_V90_INTERVALS;
+}
+
+/* Phase 4 after R-bar i, as linear samples into o. 0 when the CPt has no mapping. */
+static int phase4(pcm_out *o, const sq_v90_startup_params *p)
+{
+    uint8_t cp_bits[SQ_V90_CP_MAX_BITS];
+    sq_v90_mapping m;
+    size_t len = sq_v90_cp_to_bits(p->cpt, cp_bits);
+    if (!len || sq_v90_mapping_from_cp(cp_bits, len, 0, &m) != 0)
+        return 0;
+    size_t max = (size_t)(2.5 * SQ_PROCESSING_RATE_HZ) + 2 * 200 * SQ_V34_MP0_BITS * SQ_V90_INTERVALS;
+    int *pcm = malloc(max * sizeof *pcm);
+    size_t n = pcm ? sq_v90_phase4_codes(&m, p->trn2d_s, p->mp_max_upstream_bps, p->mp_repeats, pcm, max) : 0;
+    for (size_t i = 0; i < n; i++) {
+        if (o->at < o->max)
+            o->out[o->at] = (float)pcm[i] / LINEAR_FULL_SCALE;
+        o->at++;
+    }
+    free(pcm);
+    return n > 0;
 }
 
 static void dil(pcm_out *o, const sq_v90_startup_params *p)
@@ -111,6 +180,8 @@ size_t sq_v90_startup_modulate(const sq_v90_startup_params *p, float *out, size_
     size_t ri_periods = (size_t)ceil(p->ri_s * SQ_PROCESSING_RATE_HZ / 6);
     for (size_t i = 0; i < 6 * (ri_periods + RI_BAR_PERIODS); i++)
         put(&o, p->u_info, (i % 6 < 3) == (i < 6 * ri_periods));
+    if (p->cpt && !phase4(&o, p))
+        return 0;
     uint32_t lcg = 12345u;                          /* data: random codewords and signs */
     for (size_t i = 0; i < (size_t)(p->data_s * SQ_PROCESSING_RATE_HZ); i++) {
         lcg = lcg * 1664525u + 1013904223u;
@@ -128,4 +199,7 @@ void sq_v90_startup_default_params(sq_v90_startup_params *p)
     p->dil_s = 1.0;
     p->ri_s = 0.3;
     p->data_s = 0.5;
+    p->trn2d_s = 0.5;
+    p->mp_max_upstream_bps = 28800;
+    p->mp_repeats = 8;
 }

@@ -1,0 +1,232 @@
+/* A V.90 digital modem's phase 4 read from its PCM codes (src/decode/v90_phase4.h).
+ *
+ * After R-bar i the digital modem sends TRN2d (V.90 8.6.5): scrambled 1s through its encoder
+ * (5.4) in the constellations the analogue modem's CPt named, then MP, MP' and Ed (8.6.2-3)
+ * in the same, then B1d and data in CP's. A data frame is six codes carrying K + S bits: the
+ * K in their magnitudes (a mixed-radix number, a digit a code), the S in their signs
+ * (src/proto/v90_pcm.h). TRN2d's magnitudes are known from its first frame (the scrambler
+ * starts at zero, its input all 1s); its signs are not (the spectral shaper chooses them). So:
+ *   - where TRN2d starts: the equaliser fitted to TRN1d's signs (v90_jd.c) gives the line's
+ *     codes up to a scale, and the start is where their magnitudes correlate best with the
+ *     known ones, over the ALIGN_SYMBOLS after R i's reversal;
+ *   - an equaliser of TAPS taps is fitted by least squares to TRN2d's first FIT_SYMBOLS
+ *     codes, their magnitudes known and their signs as the last equaliser decided them, twice
+ *     (TRN1d's taps read the Conexant call's TRN2d at 34 dB and the USR calls' at 26: too
+ *     little for nine levels a sign; these read 59 and 45, where 39 taps read 33 and 23: the
+ *     codec's filters ring for tens of samples);
+ *   - every frame after is read (each code's nearest level in its interval, its sign),
+ *     unmapped to its bits, descrambled (GPC, 5.3), and searched for MP's frame sync: an MP
+ *     whose start bits and CRC check (V.34 10.1.2.3.2) starts on a frame, and its fill takes
+ *     it to a whole frame; MPs alike in a row are one run. Ed (two frames of 0s) may follow
+ *     the last. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dsp/ls_fit.h"
+#include "src/decode/v90_jd.h"
+#include "src/decode/v90_phase4.h"
+#include "src/proto/v34_train.h"
+
+#define ALIGN_SYMBOLS 600
+#define MIN_ALIGN_R 0.9          /* the magnitudes' correlation (0.99 on the real calls) */
+#define BEFORE_GUESS 12          /* R-bar i is four periods after the reversal heard */
+#define FIT_SYMBOLS 2400         /* 0.3 s: TRN2d lasts 1.3 to 1.8 s on the real calls */
+#define TAPS 99
+#define CENTRE (TAPS / 2)
+#define FIT_PASSES 2
+#define MIN_FIT_SNR_DB 20.0      /* nine levels a sign want some 25 dB; every MP is CRC checked */
+#define ED_FRAMES 2
+#define ED_MIN_ZEROS 0.9
+
+_Static_assert(TAPS <= SQ_LS_FIT_MAX_TAPS, "the fit's room");
+
+/* An equaliser's output for the code at x[at] (n_taps taps about it, the newest first). */
+static double equalise(const float *taps, int n_taps, const float *x, size_t at)
+{
+    return sq_ls_equalise_real(taps, n_taps, x, at);
+}
+
+/* TRN2d's first `symbols` magnitudes. */
+static void trn2d_magnitudes(const sq_v90_mapping *m, size_t symbols, double *mag)
+{
+    sq_v34_scrambler scr;
+    sq_v34_scrambler_init(&scr, 0);
+    const int d = m->k_bits + m->s_bits;
+    for (size_t at = 0; at < symbols; at += SQ_V90_INTERVALS) {
+        uint8_t bits[SQ_V90_MAX_FRAME_BITS];
+        int frame[SQ_V90_INTERVALS];
+        for (int i = 0; i < d; i++)
+            bits[i] = (uint8_t)sq_v34_scramble(&scr, 1);
+        sq_v90_magnitudes(m, bits + m->s_bits, frame);
+        for (size_t i = 0; i < SQ_V90_INTERVALS && at + i < symbols; i++)
+            mag[at + i] = frame[i];
+    }
+}
+
+/* Where TRN2d starts, from `lo` to `hi`: the best correlation of the heard magnitudes with
+ * the known ones (*r). */
+static size_t align(const float *x, size_t lo, size_t hi, const float *taps, const double *mag, double *r)
+{
+    size_t n = hi - lo + ALIGN_SYMBOLS, best_at = lo;
+    double *heard = malloc(n * sizeof *heard), mm = 0.0;
+    *r = 0.0;
+    if (!heard)
+        return lo;
+    for (size_t k = 0; k < n; k++)
+        heard[k] = fabs(equalise(taps, SQ_V90_JD_TAPS, x, lo + k));
+    for (size_t k = 0; k < ALIGN_SYMBOLS; k++)
+        mm += mag[k] * mag[k];
+    for (size_t at = lo; at <= hi; at++) {
+        double hm = 0.0, hh = 0.0;
+        for (size_t k = 0; k < ALIGN_SYMBOLS; k++) {
+            hm += heard[at - lo + k] * mag[k];
+            hh += heard[at - lo + k] * heard[at - lo + k];
+        }
+        double c = hh > 0.0 ? hm / sqrt(hh * mm) : 0.0;
+        if (c > *r) {
+            *r = c;
+            best_at = at;
+        }
+    }
+    free(heard);
+    return best_at;
+}
+
+/* Fits taps (TAPS) to TRN2d's first FIT_SYMBOLS codes from x[start]: their known magnitudes,
+ * the signs `signs_from` (n_from taps) gives them. Returns the fit's SNR. */
+static double fit(const float *x, size_t start, const double *mag, const float *signs_from, int n_from, float *taps,
+                  sq_ls_fit *f, float complex *line, double complex *want)
+{
+    double power = 0.0;
+    for (size_t k = 0; k < FIT_SYMBOLS; k++) {
+        want[k] = equalise(signs_from, n_from, x, start + k) > 0.0 ? mag[k] : -mag[k];
+        power += mag[k] * mag[k];
+    }
+    double err = sq_ls_fit_real(f, x, start, FIT_SYMBOLS, TAPS, want, line, taps);
+    return err < 0.0 ? -INFINITY : 10.0 * log10(power / (err + 1e-30));
+}
+
+/* The nearest level of an interval's constellation to |y| (levels largest first). */
+static int nearest_label(const sq_v90_mapping *m, int interval, double y)
+{
+    double a = fabs(y), best = INFINITY;
+    int label = 0;
+    for (int l = 0; l < m->size[interval]; l++) {
+        double e = fabs(a - m->level[interval][l]);
+        if (e < best) {
+            best = e;
+            label = l;
+        }
+    }
+    return label;
+}
+
+/* Every whole frame from x[start] on, read, unmapped and descrambled into bits; returns how
+ * many bits. */
+static size_t read_frames(const float *x, size_t n, size_t start, const float *taps, const sq_v90_mapping *m,
+                          uint8_t *bits)
+{
+    sq_v90_unmapper u;
+    sq_v90_unmapper_init(&u, m);
+    sq_v34_scrambler scr;
+    sq_v34_scrambler_init(&scr, 0);
+    const size_t d = (size_t)(m->k_bits + m->s_bits);
+    size_t got = 0;
+    for (size_t at = start; at + SQ_V90_INTERVALS + CENTRE <= n; at += SQ_V90_INTERVALS) {
+        int label[SQ_V90_INTERVALS], positive[SQ_V90_INTERVALS];
+        for (int i = 0; i < SQ_V90_INTERVALS; i++) {
+            double y = equalise(taps, TAPS, x, at + (size_t)i);
+            label[i] = nearest_label(m, i, y);
+            positive[i] = y > 0.0;
+        }
+        sq_v90_unmap(&u, label, positive, bits + got);
+        for (size_t i = 0; i < d; i++)
+            bits[got + i] = (uint8_t)sq_v34_descramble(&scr, bits[got + i]);
+        got += d;
+    }
+    return got;
+}
+
+/* The MPs in bits[0 .. n): each one's frame sync on a frame's first bit, its start bits and
+ * CRC good; runs of like ones in a row. */
+static void find_mps(const uint8_t *bits, size_t n, size_t d, size_t start, sq_v90_phase4_read *out)
+{
+    size_t ones = 0, last_end = 0;   /* bits */
+    for (size_t p = 0; p < n; p++) {
+        if (bits[p]) {
+            ones++;
+            continue;
+        }
+        size_t at = p - (ones < SQ_V34_MP_SYNC_BITS ? 0 : SQ_V34_MP_SYNC_BITS);
+        ones = 0;
+        sq_v34_mp mp;
+        int len;
+        if (p - at != SQ_V34_MP_SYNC_BITS || at % d || (len = sq_v34_mp_from_bits(bits + at, n - at, &mp)) <= 0)
+            continue;
+        size_t end = at + ((size_t)len + d - 1) / d * d;   /* its fill to a whole frame */
+        /* one alike, after the last or after a lost one or two, is more of the same run */
+        sq_v90_mp_run *run = out->n_runs ? &out->runs[out->n_runs - 1] : NULL;
+        if (run && memcmp(&run->mp, &mp, sizeof mp) == 0) {
+            run->repeats++;
+            run->end = start + end / d * SQ_V90_INTERVALS;
+        } else if (out->n_runs < SQ_V90_MP_RUNS) {
+            out->runs[out->n_runs++] = (sq_v90_mp_run){ .start = start + at / d * SQ_V90_INTERVALS,
+                                                        .end = start + end / d * SQ_V90_INTERVALS,
+                                                        .repeats = 1, .mp = mp };
+        } else {
+            break;
+        }
+        last_end = end;
+        p = end - 1;
+    }
+    if (out->n_runs && last_end + ED_FRAMES * d <= n) {
+        size_t zeros = 0;
+        for (size_t i = 0; i < ED_FRAMES * d; i++)
+            zeros += !bits[last_end + i];
+        if ((double)zeros >= ED_MIN_ZEROS * (double)(ED_FRAMES * d))
+            out->ed_end = start + (last_end / d + ED_FRAMES) * SQ_V90_INTERVALS;
+    }
+}
+
+int sq_v90_read_phase4(const float *x, size_t n, size_t guess, size_t search, const float *trn1d_taps,
+                       const sq_v90_mapping *m, sq_v90_phase4_read *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t lo = guess > BEFORE_GUESS + CENTRE ? guess - BEFORE_GUESS : CENTRE, hi = guess + search;
+    if (n < hi + FIT_SYMBOLS + ALIGN_SYMBOLS + TAPS)
+        return 0;
+    double *mag = malloc(FIT_SYMBOLS * sizeof *mag);
+    float complex *line = malloc((FIT_SYMBOLS + TAPS) * sizeof *line);
+    double complex *want = malloc(FIT_SYMBOLS * sizeof *want);
+    sq_ls_fit *f = malloc(sizeof *f);
+    const size_t d = (size_t)(m->k_bits + m->s_bits);
+    uint8_t *bits = malloc(n / SQ_V90_INTERVALS * d + 1);
+    int ok = 0;
+    if (!mag || !line || !want || !f || !bits)
+        goto done;
+    trn2d_magnitudes(m, FIT_SYMBOLS, mag);
+    double r;
+    size_t start = align(x, lo, hi, trn1d_taps, mag, &r);
+    if (!(r >= MIN_ALIGN_R))
+        goto done;
+    float taps[TAPS];
+    double snr_db = fit(x, start, mag, trn1d_taps, SQ_V90_JD_TAPS, taps, f, line, want);
+    for (int pass = 1; pass < FIT_PASSES; pass++) {
+        float before[TAPS];
+        memcpy(before, taps, sizeof before);
+        snr_db = fit(x, start, mag, before, TAPS, taps, f, line, want);
+    }
+    if (!(snr_db >= MIN_FIT_SNR_DB))
+        goto done;
+    out->trn2d_start = start;
+    out->snr_db = snr_db;
+    find_mps(bits, read_frames(x, n, start, taps, m, bits), d, start, out);
+    ok = out->n_runs > 0;
+done:
+    free(mag);
+    free(line);
+    free(want);
+    free(f);
+    free(bits);
+    return ok;
+}

@@ -1,0 +1,132 @@
+/* A V.90 digital modem's PCM encoder and its inverse (src/proto/v90_pcm.c): Table 1's linear
+ * values, the mapping a CP names, and frames of random bits through the encoder (modulus
+ * encoder, mappers, differential codes and spectral shaper, every Sr and look-ahead) back to the
+ * same bits through the receiver's unmapper, which knows nothing of the shaper's choices. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "squeal/v90.h"
+#include "src/proto/v90_pcm.h"
+
+#define FRAMES 400
+
+START_TEST(test_ucode_linear)
+{
+    /* V.90 Table 1, both columns, at each chord's edges */
+    static const int u[] = { 0, 1, 15, 16, 32, 64, 79, 95, 127 };
+    static const int mu[] = { 0, 8, 120, 132, 396, 1980, 3900, 7932, 32124 };
+    static const int a[] = { 8, 24, 248, 264, 528, 2112, 4032, 8064, 32256 };
+    for (size_t i = 0; i < sizeof u / sizeof u[0]; i++) {
+        ck_assert_int_eq(sq_v90_ucode_linear(u[i], 0), mu[i]);
+        ck_assert_int_eq(sq_v90_ucode_linear(u[i], 1), a[i]);
+    }
+    ck_assert_int_eq(sq_v90_ucode_linear(128, 0), 0);
+}
+END_TEST
+
+/* The mapping of gen's CP (sq_v90_cp_to_bits): CPt's eight codes, largest first, K from its
+ * training rate; a rate its constellations cannot carry, or a cleardown, has none. */
+START_TEST(test_mapping_from_cp)
+{
+    static uint8_t bits[SQ_V90_CP_MAX_BITS];
+    sq_v90_mapping m;
+    sq_v90_cp cp = { .training = 1, .drn = SQ_V90_GEN_CPT_DRN, .upstream_mask = 0x0FFF, .sign_bits = 1,
+                     .lookahead = 2, .constellations = 3 };
+    size_t n = sq_v90_cp_to_bits(&cp, bits);
+    ck_assert_int_eq(sq_v90_mapping_from_cp(bits, n, 1, &m), 0);
+    ck_assert_int_eq(m.s_bits, 5);
+    ck_assert_int_eq(m.k_bits, 18 - 5);
+    ck_assert_int_eq(m.lookahead, 2);
+    ck_assert(fabs(m.a1 - 1.0) < 1e-9 && m.a2 == 0.0 && m.b1 == 0.0 && m.b2 == 0.0);
+    for (int i = 0; i < SQ_V90_INTERVALS; i++) {
+        ck_assert_int_eq(m.size[i], 8);
+        ck_assert_int_eq(m.level[i][0], sq_v90_ucode_linear(92, 0));
+        ck_assert_int_eq(m.level[i][7], sq_v90_ucode_linear(40, 0));
+    }
+    ck_assert_int_eq(sq_v90_mapping_from_cp(bits, n - 1, 1, &m), -1);
+    cp.drn = 22;   /* 40000 bit/s: 30 bits a frame, 25 of them in eight codes a symbol */
+    n = sq_v90_cp_to_bits(&cp, bits);
+    ck_assert_int_eq(sq_v90_mapping_from_cp(bits, n, 1, &m), -1);
+    cp.drn = 0;
+    n = sq_v90_cp_to_bits(&cp, bits);
+    ck_assert_int_eq(sq_v90_mapping_from_cp(bits, n, 1, &m), -1);
+}
+END_TEST
+
+/* The running sum of a frame sequence's codes, its mean square: what a shaper toward a null at
+ * DC (T(z) = 1 - z^-1, F(z) its integrator) keeps small. */
+static double integrated_power(const int *pcm, size_t n)
+{
+    double sum = 0.0, power = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        sum += pcm[i];
+        power += sum * sum;
+    }
+    return power / (double)n;
+}
+
+/* Sr 0..3 and look-ahead 0..3 (the loop's index): data CP's 31 codes a symbol, random bits. */
+START_TEST(test_pcm_round_trip)
+{
+    const int sr = _i / 4, ld = _i % 4;
+    static uint8_t cp_bits[SQ_V90_CP_MAX_BITS], bits[FRAMES * SQ_V90_MAX_FRAME_BITS], back[SQ_V90_MAX_FRAME_BITS];
+    static int pcm[FRAMES * SQ_V90_INTERVALS], unshaped[FRAMES * SQ_V90_INTERVALS];
+    sq_v90_cp cp = { .drn = 10, .upstream_mask = 0x0FFF, .sign_bits = sr, .lookahead = ld, .constellations = 6 };
+    sq_v90_mapping m, flat;
+    size_t len = sq_v90_cp_to_bits(&cp, cp_bits);
+    ck_assert_int_eq(sq_v90_mapping_from_cp(cp_bits, len, 0, &m), 0);
+    ck_assert_int_eq(m.k_bits + m.s_bits, 30);   /* 40000 bit/s */
+    for (int i = 0; i < SQ_V90_INTERVALS; i++) {   /* gen's CP holds Ucode 0, whose zero has no sign */
+        ck_assert_int_eq(m.level[i][m.size[i] - 1], 0);
+        m.size[i]--;
+    }
+    const size_t d = 30;
+    uint64_t state = 99u + (uint64_t)_i;
+    for (size_t i = 0; i < FRAMES * d; i++) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        bits[i] = (uint8_t)(state >> 63);
+    }
+    sq_v90_encode(&m, bits, FRAMES, pcm);
+    sq_v90_unmapper u;
+    sq_v90_unmapper_init(&u, &m);
+    for (size_t j = 0; j < FRAMES; j++) {
+        int label[SQ_V90_INTERVALS], positive[SQ_V90_INTERVALS];
+        for (int i = 0; i < SQ_V90_INTERVALS; i++) {
+            int v = pcm[j * SQ_V90_INTERVALS + (size_t)i], a = abs(v);
+            positive[i] = v > 0;
+            label[i] = -1;
+            for (int l = 0; l < m.size[i]; l++)
+                if (m.level[i][l] == a)
+                    label[i] = l;
+            ck_assert_int_ge(label[i], 0);
+        }
+        sq_v90_unmap(&u, label, positive, back);
+        ck_assert_msg(memcmp(back, bits + j * d, d) == 0, "Sr %d ld %d: frame %zu read wrong", sr, ld, j);
+    }
+    if (sr == 0)
+        return;
+    /* the shaper keeps the running sum far smaller than the same codes with its inversions
+     * undone (no shaping: a1 = 0 leaves every metric equal, so it takes rule A throughout) */
+    flat = m;
+    flat.a1 = 0.0;
+    sq_v90_encode(&flat, bits, FRAMES, unshaped);
+    double shaped_power = integrated_power(pcm, FRAMES * SQ_V90_INTERVALS);
+    double unshaped_power = integrated_power(unshaped, FRAMES * SQ_V90_INTERVALS);
+    ck_assert_msg(shaped_power < 0.1 * unshaped_power, "Sr %d ld %d: integrated power %g against %g unshaped", sr,
+                  ld, shaped_power, unshaped_power);
+}
+END_TEST
+
+Suite *v90_suite(void);
+
+Suite *v90_suite(void)
+{
+    Suite *s = suite_create("v90");
+    TCase *t = tcase_create("v90");
+    tcase_add_test(t, test_ucode_linear);
+    tcase_add_test(t, test_mapping_from_cp);
+    tcase_add_loop_test(t, test_pcm_round_trip, 0, 16);
+    suite_add_tcase(s, t);
+    return s;
+}
