@@ -2082,6 +2082,18 @@ assert mp[0]["max_upstream_bps"] == mp[1]["max_upstream_bps"] and abs(data["t_s"
 rate = ev[-1]["data_rate_up_bps"]
 assert 4800 <= rate <= mp[0]["max_upstream_bps"] and up and up[0]["rate_bps"] == rate, (ev[-1], up)
 PY
+    # the channels the other way round: the same (the digital modem's channel is fed first
+    # once the CP says whose it is, so its MP reaches the analogue channel's data in time)
+    sox "$f" "$T/swapped.wav" remix 2 1 2>>"$T/err" && "$SQ" decode --json "$T/swapped.wav" >"$T/swapped.json" 2>>"$T/err"
+    python3 - "$T/v90.json" "$T/swapped.json" <<'PY' && ok "v90 MP read on $(basename "$f"), channels swapped" ||
+import json, sys
+a, b = [[json.loads(l) for l in open(f)] for f in sys.argv[1:3]]
+key = lambda ev: ([(e["sequence"], e["repeats"], e["max_upstream_bps"]) for e in ev if e["type"] == "v90_mp"],
+                  [(e.get("rate_bps"), e.get("snr_db")) for e in ev if e["type"] == "v34_data"], ev[-1].get("data_rate_up_bps"))
+print("# as recorded:", key(a), "swapped:", key(b))
+sys.exit(0 if key(a) == key(b) else 1)
+PY
+        { bad "v90 MP read on $(basename "$f"), channels swapped"; show "$T/swapped.json" "$T/err"; }
 done <"$T/calls"
 [ "$found" = 1 ] || skipped "no real V.90 call at $REC"
 # SCR between CPt and CP (V.90 9.4.2.2), as V.90 8.3.5 codes it (differentially, 2) and as the

@@ -47,6 +47,11 @@ typedef struct timeline {
     /* a two-channel file's decoders: each channel's MP goes to the other's (the far end's MP
      * names how the channel's transmitter precodes its data: sq_decoder_far_mp) */
     sq_decoder *pair[2];
+    /* the channel (0, 1) fed first in each read and finished first: a V.90 digital modem's,
+     * once the other channel's CP says whose it is; its MP, read only as its transmission
+     * ends, names the precoder the analogue channel's data is read with, and must reach that
+     * decoder before its own transmission there ends */
+    int lead;
 } timeline;
 
 static void decode_usage(FILE *out)
@@ -245,8 +250,10 @@ static int drain(sq_decoder *d, timeline *t, int channel)
     while (sq_decoder_next_event(d, &ev) == SQ_OK) {
         if ((ev.type == SQ_EVENT_MP || ev.type == SQ_EVENT_V90_MP) && (channel == 1 || channel == 2))
             sq_decoder_far_mp(t->pair[2 - channel], &ev);   /* NULL (one channel) is ignored */
-        if (ev.type == SQ_EVENT_V90_CP && (channel == 1 || channel == 2))
+        if (ev.type == SQ_EVENT_V90_CP && (channel == 1 || channel == 2)) {
             sq_decoder_far_cp(t->pair[2 - channel], d);
+            t->lead = 2 - channel;
+        }
         if (keep_event(t, &ev, channel) != 0)
             return -1;
     }
@@ -648,7 +655,9 @@ static double decode_frames(sq_decoder *const *dec, int nch, const float *frames
                             int *rc)
 {
     double horizon = INFINITY;
-    for (int c = 0; c < nch && *rc == EXIT_OK; c++) {
+    const int lead = t->lead;   /* a CP read in this call changes it for the next one */
+    for (int k = 0; k < nch && *rc == EXIT_OK; k++) {
+        int c = nch == 2 ? (k + lead) % 2 : k;
         if (!dec[c])
             continue;
         const float *x = frames;   /* one channel: the frames are its samples */
@@ -739,7 +748,9 @@ static int run_decoders(const decode_opts *o, sq_audio_reader *r, timeline *t)
     }
     /* every channel finished before any is destroyed: a channel's last events (an MP cut
      * short by the file's end) are handed to the other channel's decoder as they drain */
-    for (int c = 0; c < nch; c++) {
+    const int lead = t->lead;
+    for (int k = 0; k < nch; k++) {
+        int c = nch == 2 ? (k + lead) % 2 : k;
         if (dec[c] && rc != EXIT_RUNTIME) {
             sq_decoder_finish(dec[c]);
             if (drain(dec[c], t, c + 1) != 0)
