@@ -20,7 +20,8 @@ decodes it with --json and prints, per file and over all of them,
     line probing, V.92 QC, V.34 phase 3/4, V.32 and V.90 digital training (TRN read, on one
     side or both, with each channel's first TRN SNR and, where the channel probed the line,
     line probing's SNR beside it: two measures of one line), MP from both sides
-    with the rates they settle, V.32's E with its rate, each channel's data SNR (V.34 data on two
+    with the rates they settle, a V.90 digital modem's MP (read in the other side's CPt) with
+    the upstream rate it and CP settle, V.32's E with its rate, each channel's data SNR (V.34 data on two
     channels, V.32bis at 12000-14400), and the data the call went on in;
   - over the V.34 calls: in how many both MPs decoded, and in how many their rates agree with
     the connect rates in the file's name (NNNNN-NNNNN, where the name has them).
@@ -160,7 +161,8 @@ def measure(squeal, path):
                       "/".join("%.0f" % data_snr[c] for c in sorted(data_snr)) + " dB")
     summary = next((e for e in ev if e["type"] == "summary"), None)
     mp_rates = None
-    if summary and "data_rate_up_bps" in summary:
+    v90_mp = summary and "v90_max_up_bps" in summary   # the digital modem's MP: the upstream rate
+    if summary and "data_rate_up_bps" in summary and not v90_mp:
         mp_rates = (summary["data_rate_up_bps"], summary["data_rate_down_bps"])
         phases.append("MP %d/%d" % mp_rates)
     digital = [name for t, name in (("v90_sd", "Sd"), ("v90_dil", "DIL"), ("v90_ri", "Ri")) if t in types]
@@ -171,8 +173,10 @@ def measure(squeal, path):
         phases.append("Jd %d-%d" % (jd[0]["rates_bps"][0], jd[0]["rates_bps"][-1]) if jd[0]["rates_bps"] else "Jd")
     if "v90_ja" in types:
         phases.append("Ja")
-    if summary and "data_rate_down_bps" in summary and "data_rate_up_bps" not in summary:
+    if summary and "data_rate_down_bps" in summary and ("data_rate_up_bps" not in summary or v90_mp):
         phases.append("CP %d" % summary["data_rate_down_bps"])
+    if v90_mp:
+        phases.append("V.90 MP up %d" % summary.get("data_rate_up_bps", summary["v90_max_up_bps"]))
     v32_e = [e["rate_bps"] for e in ev if e["type"] == "v32_e"]
     if v32_e:
         phases.append("E %s" % "/".join(str(r) for r in v32_e))
@@ -297,8 +301,8 @@ def add_echo(src, dst):
         o.writeframes(out.tobytes())
 
 
-CHECKS = [("INFO0 both", "INFO0 both"), ("TRN both", "TRN both"), ("MP", "MP "), ("Sd/DIL/Ri", "Sd/DIL/Ri"), ("Jd", "Jd"), ("Ja", "Ja"),
-          ("CP", "CP "), ("V.32 E", "E "), ("data SNR", "data SNR both")]
+CHECKS = [("INFO0 both", "INFO0 both"), ("TRN both", "TRN both"), ("MP", ", MP "), ("Sd/DIL/Ri", "Sd/DIL/Ri"), ("Jd", "Jd"),
+          ("Ja", "Ja"), ("CP", "CP "), ("V.90 MP", "V.90 MP"), ("V.32 E", ", E "), ("data SNR", "data SNR both")]
 
 
 def variants(squeal, files):
@@ -326,7 +330,7 @@ def variants(squeal, files):
                 else:   # -R: sox's dither the same every run, so two runs' rows compare
                     subprocess.run(["sox", "-R", p, q] + effect, check=True, capture_output=True)
                 share, _, junk, phases, _, _ = measure(squeal, q)
-                text = ", ".join(phases) + ","
+                text = ", " + ", ".join(phases) + ","   # each phase's name after ", "
                 for i, (_, key) in enumerate(CHECKS):
                     counts[i] += key in text
                 junks += junk
