@@ -35,7 +35,9 @@ typedef struct sq_v90_startup_params {
     double trn2d_s;        /* 0.1..2 */
     int mp_max_upstream_bps;       /* 4800..33600, a multiple of 2400 */
     int mp_repeats;        /* 1..200 */
-    uint8_t reserved[8];
+    const struct sq_v90_cp *cp;    /* with cpt: B1d (8.6.1) and data_s of random data in its
+                                      constellations, where its rate fits them, instead of
+                                      random codewords (API 2.18) */
 } sq_v90_startup_params;
 
 /* u_info 76, 8 DIL segments; Jd 0.5 s, DIL 1 s, Ri 0.3 s, data 0.5 s; no phase 4 (for one:
@@ -96,7 +98,8 @@ typedef struct sq_v90_cp {
  * fill bits included); 0 when they are not one; -1 when more bits are needed to tell. */
 SQ_API int sq_v90_cp_from_bits(const uint8_t *bits, size_t n, sq_v90_cp *cp);
 /* A CP's bits, bit 0 first, for tests: each of CPt's constellations eight codes (Ucodes 40,
- * 58, 68, 75, 80, 84, 88, 92), each of CP's every fourth Ucode from 0; spectral shaping toward a null at
+ * 58, 68, 75, 80, 84, 88, 92), each of CP's 32 codes from Ucode 35 to 111 (mu-law's linear
+ * values mostly about 500 apart); spectral shaping toward a null at
  * DC (a1 = 1) when sign_bits is not 0; a TRN1d ratio of 1.0. 0 when a field is out of range. */
 SQ_API size_t sq_v90_cp_to_bits(const sq_v90_cp *cp, uint8_t *bits);
 /* The phase 4 training rate gen's analogue modem asks for in its CPt: (10 + 8) * 8000 / 6 =

@@ -194,10 +194,13 @@ int gen_v90_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, i
             return 1;
         }
     }
-    sq_v90_cp cpt;
-    if (drn) {   /* phase 4 in the CPt the analogue modem of v34_startup sends with these settings */
+    sq_v90_cp cpt, cp;
+    if (drn) {   /* phase 4 in the CPt the analogue modem of v34_startup sends with these settings,
+                    and the data in its CP */
         v90_cp(drn, sign_bits, lookahead, 1, &cpt);
+        v90_cp(drn, sign_bits, lookahead, 0, &cp);
         p.cpt = &cpt;
+        p.cp = &cp;
     } else if (shaped) {
         cli_error("gen", "v90_startup: v90_sign_bits, v90_lookahead and max_upstream_bps are for phase 4: it needs "
                   "--set downstream_bps");

@@ -339,7 +339,7 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         fprintf(out, "  its codes equalised to SNR %.1f dB", ev->snr_db);
     if (ev->training_inside)
         fprintf(out, "  training, then data (where the data begins was not read)");
-    if ((ev->type == SQ_EVENT_V32_DATA || ev->type == SQ_EVENT_V34_DATA) && ev->snr_db > 0.0)   /* on its first 0.6-1 s */
+    if ((ev->type == SQ_EVENT_V32_DATA || ev->type == SQ_EVENT_V34_DATA || ev->type == SQ_EVENT_V90_DATA) && ev->snr_db > 0.0)   /* on its first 0.6-1 s */
         fprintf(out, "  SNR %.1f dB", ev->snr_db);
     if (ev->type == SQ_EVENT_INFOMARKS)
         fprintf(out, "  INFOMARKS%c: the %s modem's start-up error recovery", ev->fsk_channel == 2 ? 'a' : 'c',
@@ -415,7 +415,7 @@ void timeline_print_json(FILE *out, const timeline_event *e)
     if (ev->freq2_hz > 0)
         fprintf(out, ",\"freq2_hz\":%.1f", ev->freq2_hz);
     fprintf(out, ",\"level_dbm0\":%.1f", ev->level_dbm0);
-    if ((ev->type == SQ_EVENT_V32_DATA || ev->type == SQ_EVENT_V34_DATA) && ev->snr_db > 0.0)
+    if ((ev->type == SQ_EVENT_V32_DATA || ev->type == SQ_EVENT_V34_DATA || ev->type == SQ_EVENT_V90_DATA) && ev->snr_db > 0.0)
         fprintf(out, ",\"snr_db\":%.1f", ev->snr_db);
     if (is_v8bis(ev->type))
         fprintf(out, ",\"pair\":\"%s\"", ev->fsk_channel == 1 ? "initiating" : "responding");

@@ -536,6 +536,8 @@ typedef struct sq_v34_lane {
     uint8_t ja_bits[SQ_V90_JA_MAX_BITS];
     uint8_t cpt_bits[SQ_V90_CP_MAX_BITS];   /* the first CPt read whole (sq_decoder_far_cp) */
     size_t cpt_len;
+    uint8_t cp_bits[SQ_V90_CP_MAX_BITS];    /* ... and the first CP (data's) */
+    size_t cp_len;
     size_t ja_fill;
     int ja_collecting;
     long ja_start_r;
@@ -650,8 +652,9 @@ typedef struct sq_v90_reader {
     float *kept4;
     size_t kept4_n;
     uint64_t kept4_from;
-    sq_v90_mapping phase4;
-    int have_phase4;
+    sq_v90_mapping phase4, data;     /* the far CPt's and CP's */
+    int have_phase4, have_data;
+    double data_snr_db;              /* of the data after phase 4, from name() (0: none) */
 } sq_v90_reader;
 
 struct sq_decoder {
@@ -851,6 +854,8 @@ void sq_v90_reader_stop(sq_decoder *d);
  * found and returns 1 with *data_s where what follows them (training then data) starts; 0
  * with *data_s = start_s when no Sd was found, and nothing named. */
 int sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel, double *data_s);
+/* The symbol SNR of the data after the digital modem's phase 4, where it was read (0: not). */
+double sq_v90_reader_data_snr_db(const sq_decoder *d);
 /* 1 between the Sd and the Ri of the transmission being read: the digital modem sends without
  * a pause there, however quiet some of DIL's segments are. */
 int sq_v90_reader_in_phase3(const sq_decoder *d);

@@ -63,13 +63,19 @@
 #define KEPT_MAX ((size_t)(KEPT_S * SQ_PROCESSING_RATE_HZ))
 #define TRN1D_SEARCH 96             /* samples either side of where the line ended */
 #define JD_PAST_NEXT 48
-/* TRN2d and MP (v90_phase4.c): the samples kept from KEPT4_BEFORE before R i's reversal, for
- * KEPT4_S (the digital modem's MPs start within 2 s of TRN2d, 9.4.1.3, and end once the
- * analogue modem's CP' has come) */
+/* TRN2d and MP (v90_phase4.c): the samples kept from KEPT4_BEFORE before R i, for KEPT4_S (Ri
+ * lasts until the analogue modem's CPt is heard, half a second on the real calls; the MPs start
+ * within 2 s of TRN2d, 9.4.1.3, and end once the analogue modem's CP' has come) */
 #define KEPT4_BEFORE 64
-#define KEPT4_S 5.0
+#define KEPT4_S 6.0
 #define KEPT4_MAX ((size_t)(KEPT4_S * SQ_PROCESSING_RATE_HZ))
-#define TRN2D_SEARCH 96             /* samples after the reversal heard: R-bar i is 24 */
+#define TRN2D_SEARCH 96             /* samples after the reversal heard (R-bar i is 24) ... */
+#define TRN2D_SEARCH_GAP 296        /* ... or after the line's end, where a gap of up to 25 ms took
+                                       the reversal with it */
+/* the data's SNR is measured from this many codes after the last MP' read: Ed (12, in CPt's
+ * constellations), B1d (288, in CP's) and room for an MP' or two not read (the Conexant call's
+ * first 480 held 72 codes off CP's levels, none after) */
+#define DATA_AFTER_MP 492
 
 int sq_v90_reader_create(sq_decoder *d)
 {
@@ -122,6 +128,7 @@ void sq_v90_reader_start(sq_decoder *d, double start_s)
     v->kept_from = 0;
     v->kept4_n = 0;
     v->kept4_from = 0;
+    v->data_snr_db = 0.0;
 }
 
 void sq_v90_reader_stop(sq_decoder *d)
@@ -324,16 +331,15 @@ static void keep(sq_v90_reader *v, uint64_t at, float x)
         v->kept[v->kept_n++] = x;
 }
 
-/* Keeps sample `at` for TRN2d and MP once the first line after Sd has turned over (R i): from
- * KEPT4_BEFORE before its reversal, which the ring still holds, for KEPT4_S. */
+/* Keeps sample `at` for TRN2d and MP once the first line after Sd (R i) has lasted
+ * LINE_MIN_PERIODS: from KEPT4_BEFORE before it, which the ring still holds, for KEPT4_S. */
 static void keep_phase4(sq_v90_reader *v, uint64_t at, float x)
 {
     const sq_v90_line *r = &v->run;
-    if (!v->kept4_n && v->n_lines && r->periods >= LINE_MIN_PERIODS && r->reversal &&
-        seconds(r->start) > v->lines[0].end_s) {
+    if (!v->kept4_n && v->n_lines && r->periods >= LINE_MIN_PERIODS && seconds(r->start) > v->lines[0].end_s) {
         if (!v->kept4 && !(v->kept4 = malloc(KEPT4_MAX * sizeof *v->kept4)))
             return;
-        v->kept4_from = r->reversal > KEPT4_BEFORE ? r->reversal - KEPT4_BEFORE : 0;
+        v->kept4_from = r->start > KEPT4_BEFORE ? r->start - KEPT4_BEFORE : 0;
         if (at - v->kept4_from >= SQ_V90_RING)
             v->kept4_from = at + 1 - SQ_V90_RING;
         for (uint64_t m = v->kept4_from; m < at; m++)
@@ -425,11 +431,12 @@ static int periodic_before(const sq_v90_reader *v, const sq_v90_run *sd)
 static double name_phase4(sq_decoder *d, const sq_v90_run *ri, const sq_v90_jd_read *jd, int channel)
 {
     sq_v90_reader *v = &d->v90;
-    uint64_t mark = (uint64_t)llround(ri->mark_s * SQ_PROCESSING_RATE_HZ);
+    /* TRN2d follows R-bar i: from its reversal, or where the line ended in a gap */
+    uint64_t mark = (uint64_t)llround((ri->mark_s > 0.0 ? ri->mark_s : ri->end_s) * SQ_PROCESSING_RATE_HZ);
     sq_v90_phase4_read p4;
-    if (!v->have_phase4 || !v->kept4_n || !(ri->mark_s > 0.0) || mark < v->kept4_from ||
-        !sq_v90_read_phase4(v->kept4, v->kept4_n, (size_t)(mark - v->kept4_from), TRN2D_SEARCH, jd->taps,
-                            &v->phase4, &p4))
+    if (!v->have_phase4 || !v->kept4_n || mark < v->kept4_from ||
+        !sq_v90_read_phase4(v->kept4, v->kept4_n, (size_t)(mark - v->kept4_from),
+                            ri->mark_s > 0.0 ? TRN2D_SEARCH : TRN2D_SEARCH_GAP, jd->taps, &v->phase4, &p4))
         return 0.0;
     sq_event ev;
     memset(&ev, 0, sizeof ev);
@@ -453,6 +460,11 @@ static double name_phase4(sq_decoder *d, const sq_v90_run *ri, const sq_v90_jd_r
         ev.rate = 2400 * run->mp.rate_answer_to_call;
         sq_event_pool_queue(&d->pool, &ev, -1);
     }
+    /* B1d and the data after Ed, in CP's constellations, through the same equaliser */
+    size_t data_from = p4.runs[p4.n_runs - 1].end + DATA_AFTER_MP;
+    double snr_db;
+    if (v->have_data && sq_v90_data_snr(v->kept4, v->kept4_n, data_from, p4.taps, &v->data, &snr_db))
+        v->data_snr_db = snr_db;
     return ev.end_s;
 }
 
@@ -574,7 +586,16 @@ int sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel,
 
 void sq_decoder_far_cp(sq_decoder *d, const sq_decoder *far)
 {
-    if (!d || !far || d->v90.have_phase4 || !far->v34.cpt_len)
+    if (!d || !far)
         return;
-    d->v90.have_phase4 = sq_v90_mapping_from_cp(far->v34.cpt_bits, far->v34.cpt_len, 1, &d->v90.phase4) == 0;
+    sq_v90_reader *v = &d->v90;
+    if (!v->have_phase4 && far->v34.cpt_len)
+        v->have_phase4 = sq_v90_mapping_from_cp(far->v34.cpt_bits, far->v34.cpt_len, 1, &v->phase4) == 0;
+    if (!v->have_data && far->v34.cp_len)
+        v->have_data = sq_v90_mapping_from_cp(far->v34.cp_bits, far->v34.cp_len, 1, &v->data) == 0;
+}
+
+double sq_v90_reader_data_snr_db(const sq_decoder *d)
+{
+    return d->v90.data_snr_db;
 }

@@ -8,9 +8,10 @@
  * starts at zero, its input all 1s); its signs are not (the spectral shaper chooses them). So:
  *   - where TRN2d starts: the equaliser fitted to TRN1d's signs (v90_jd.c) gives the line's
  *     codes up to a scale, and the start is where their magnitudes correlate best with the
- *     known ones, over the ALIGN_SYMBOLS after R i's reversal;
- *   - an equaliser of TAPS taps is fitted by least squares to TRN2d's first FIT_SYMBOLS
- *     codes, their magnitudes known and their signs as the last equaliser decided them, twice
+ *     known ones, over ALIGN_SYMBOLS from TRN2d's 40th ms (its first ones may be in a lost
+ *     packet, as R i's reversal itself), near R i's reversal or, lost, its end;
+ *   - an equaliser of TAPS taps is fitted by least squares to FIT_SYMBOLS of TRN2d's codes
+ *     from there, their magnitudes known and their signs as the last equaliser decided them, twice
  *     (TRN1d's taps read the Conexant call's TRN2d at 34 dB and the USR calls' at 26: too
  *     little for nine levels a sign; these read 59 and 45, where 39 taps read 33 and 23: the
  *     codec's filters ring for tens of samples);
@@ -27,11 +28,12 @@
 #include "src/decode/v90_phase4.h"
 #include "src/proto/v34_train.h"
 
+#define SKIP_SYMBOLS 320         /* TRN2d's first 40 ms are not used: a lost packet may hold them */
 #define ALIGN_SYMBOLS 600
 #define MIN_ALIGN_R 0.9          /* the magnitudes' correlation (0.99 on the real calls) */
-#define BEFORE_GUESS 12          /* R-bar i is four periods after the reversal heard */
+#define BEFORE_GUESS 200         /* a reversal lost in a gap is placed where the line is heard again */
 #define FIT_SYMBOLS 2400         /* 0.3 s: TRN2d lasts 1.3 to 1.8 s on the real calls */
-#define TAPS 99
+#define TAPS SQ_V90_PHASE4_TAPS
 #define CENTRE (TAPS / 2)
 #define FIT_PASSES 2
 #define MIN_FIT_SNR_DB 20.0      /* nine levels a sign want some 25 dB; every MP is CRC checked */
@@ -67,18 +69,18 @@ static void trn2d_magnitudes(const sq_v90_mapping *m, size_t symbols, double *ma
  * the known ones (*r). */
 static size_t align(const float *x, size_t lo, size_t hi, const float *taps, const double *mag, double *r)
 {
-    size_t n = hi - lo + ALIGN_SYMBOLS, best_at = lo;
+    size_t n = hi - lo + SKIP_SYMBOLS + ALIGN_SYMBOLS, best_at = lo;
     double *heard = malloc(n * sizeof *heard), mm = 0.0;
     *r = 0.0;
     if (!heard)
         return lo;
     for (size_t k = 0; k < n; k++)
         heard[k] = fabs(equalise(taps, SQ_V90_JD_TAPS, x, lo + k));
-    for (size_t k = 0; k < ALIGN_SYMBOLS; k++)
+    for (size_t k = SKIP_SYMBOLS; k < SKIP_SYMBOLS + ALIGN_SYMBOLS; k++)
         mm += mag[k] * mag[k];
     for (size_t at = lo; at <= hi; at++) {
         double hm = 0.0, hh = 0.0;
-        for (size_t k = 0; k < ALIGN_SYMBOLS; k++) {
+        for (size_t k = SKIP_SYMBOLS; k < SKIP_SYMBOLS + ALIGN_SYMBOLS; k++) {
             hm += heard[at - lo + k] * mag[k];
             hh += heard[at - lo + k] * heard[at - lo + k];
         }
@@ -193,9 +195,9 @@ int sq_v90_read_phase4(const float *x, size_t n, size_t guess, size_t search, co
 {
     memset(out, 0, sizeof *out);
     size_t lo = guess > BEFORE_GUESS + CENTRE ? guess - BEFORE_GUESS : CENTRE, hi = guess + search;
-    if (n < hi + FIT_SYMBOLS + ALIGN_SYMBOLS + TAPS)
+    if (n < hi + SKIP_SYMBOLS + FIT_SYMBOLS + ALIGN_SYMBOLS + TAPS)
         return 0;
-    double *mag = malloc(FIT_SYMBOLS * sizeof *mag);
+    double *mag = malloc((SKIP_SYMBOLS + FIT_SYMBOLS) * sizeof *mag);
     float complex *line = malloc((FIT_SYMBOLS + TAPS) * sizeof *line);
     double complex *want = malloc(FIT_SYMBOLS * sizeof *want);
     sq_ls_fit *f = malloc(sizeof *f);
@@ -204,22 +206,24 @@ int sq_v90_read_phase4(const float *x, size_t n, size_t guess, size_t search, co
     int ok = 0;
     if (!mag || !line || !want || !f || !bits)
         goto done;
-    trn2d_magnitudes(m, FIT_SYMBOLS, mag);
+    trn2d_magnitudes(m, SKIP_SYMBOLS + FIT_SYMBOLS, mag);
     double r;
     size_t start = align(x, lo, hi, trn1d_taps, mag, &r);
     if (!(r >= MIN_ALIGN_R))
         goto done;
     float taps[TAPS];
-    double snr_db = fit(x, start, mag, trn1d_taps, SQ_V90_JD_TAPS, taps, f, line, want);
+    const size_t from = start + SKIP_SYMBOLS;
+    double snr_db = fit(x, from, mag + SKIP_SYMBOLS, trn1d_taps, SQ_V90_JD_TAPS, taps, f, line, want);
     for (int pass = 1; pass < FIT_PASSES; pass++) {
         float before[TAPS];
         memcpy(before, taps, sizeof before);
-        snr_db = fit(x, start, mag, before, TAPS, taps, f, line, want);
+        snr_db = fit(x, from, mag + SKIP_SYMBOLS, before, TAPS, taps, f, line, want);
     }
     if (!(snr_db >= MIN_FIT_SNR_DB))
         goto done;
     out->trn2d_start = start;
     out->snr_db = snr_db;
+    memcpy(out->taps, taps, sizeof out->taps);
     find_mps(bits, read_frames(x, n, start, taps, m, bits), d, start, out);
     ok = out->n_runs > 0;
 done:
@@ -229,4 +233,48 @@ done:
     free(f);
     free(bits);
     return ok;
+}
+
+#define FAR_OFF 0.25          /* of the way to the next level: an error past it ... */
+#define DATA_TAIL 800         /* 100 ms */
+#define MAX_FAR_SHARE 0.1     /* ... in more than this share of the codes, and the decisions
+                                 are not to be trusted (a Gaussian error is past a quarter of
+                                 the way 2 % of the time when 1 in 10^5 codes is decided
+                                 wrong, 15 % when 1 in 100 is) */
+
+/* The slicer over `count` codes from x[start] (interval 0 first) through taps: its signal and
+ * error powers, and how many codes lie far off their level. Returns how many codes there were. */
+static size_t slice(const float *x, size_t n, size_t start, size_t count, const float *taps, const sq_v90_mapping *m,
+                    double *signal, double *noise, size_t *far)
+{
+    size_t k = 0;
+    *signal = *noise = 0.0;
+    *far = 0;
+    for (; k < count && start + k + CENTRE < n; k++) {
+        int interval = (int)(k % SQ_V90_INTERVALS);
+        double y = equalise(taps, TAPS, x, start + k);
+        int label = nearest_label(m, interval, y);
+        double level = m->level[interval][label], e = fabs(y) - level;
+        /* the way to the next level on the side the error lies (the levels run largest first) */
+        int next = e > 0.0 ? label - 1 : label + 1;
+        double gap = next >= 0 && next < m->size[interval] ? fabs(m->level[interval][next] - level) : 2.0 * level;
+        *far += fabs(e) > FAR_OFF * gap;
+        *signal += level * level;
+        *noise += e * e;
+    }
+    return k;
+}
+
+int sq_v90_data_snr(const float *x, size_t n, size_t start, const float *taps, const sq_v90_mapping *m, double *snr_db)
+{
+    double signal, noise;
+    size_t far;
+    /* x's last DATA_TAIL may be the quiet after the transmission, whose codes are no level */
+    size_t room = n > start + DATA_TAIL ? n - start - DATA_TAIL : 0;
+    size_t count = slice(x, n, start, room < SQ_V90_DATA_SYMBOLS ? room : SQ_V90_DATA_SYMBOLS, taps, m, &signal,
+                         &noise, &far);
+    if (count < SQ_V90_DATA_MIN_SYMBOLS || !(noise > 0.0) || (double)far > MAX_FAR_SHARE * (double)count)
+        return 0;
+    *snr_db = 10.0 * log10(signal / noise);
+    return 1;
 }

@@ -352,6 +352,7 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
     ev.start_s = l->tx_start_s;
     if (l->tx_type == SQ_EVENT_V90_DATA) {   /* Sd to Ri named where heard: the rest follows */
         int named = sq_v90_reader_name(d, l->tx_start_s, end_s, l->info1_channel, &ev.start_s);
+        ev.snr_db = sq_v90_reader_data_snr_db(d);
         if (end_s - ev.start_s < MIN_STRETCH_S || (l->from_probe && !named))
             return;   /* too short, or no Sd after line probing alone: what INFO1 would have named */
         /* none of them found from the INFO1 on (Sd under the other modem's Ja, on one

@@ -324,10 +324,12 @@ size_t sq_v90_cp_to_bits(const sq_v90_cp *cp, uint8_t *bits)
     bits[128] = (uint8_t)(cp->codec_differs != 0);
     size_t len = cp_length(bits), blocks = (len - CP_FILL - SYNC_BITS) / BLOCK - 1;
     /* each mask: CPt's eight codes, Ucodes 40, 58, 68, 75, 80, 84, 88 and 92 (mu-law's linear
-     * values 650 to 900 apart; 2^18 ways to fill a frame); CP's every fourth Ucode from 0 */
+     * values 650 to 900 apart; 2^18 ways to fill a frame); CP's 32, Ucode 35 to 111 (492 to
+     * 15484, mostly about 500 apart; 2^30 ways) */
     static const uint16_t CPT_CHORDS[8] = { 0, 0, 0x0100u, 0x0400u, 0x0810u, 0x1111u, 0, 0 };
+    static const uint16_t CP_CHORDS[8] = { 0, 0, 0x0008u, 0x8102u, 0x8888u, 0x55AAu, 0xFFFFu, 0 };
     for (size_t b = (CP_FIRST_MASK - SYNC_BITS) / BLOCK, chord = 0; b < blocks; b++, chord = (chord + 1) % 8)
-        put_field(bits, data_bit(b, 0), 16, cp->training ? CPT_CHORDS[chord] : 0x1111u);
+        put_field(bits, data_bit(b, 0), 16, cp->training ? CPT_CHORDS[chord] : CP_CHORDS[chord]);
     put_field(bits, data_bit(blocks, 0), 16, crc_of(bits, blocks));
     return len;
 }

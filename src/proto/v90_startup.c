@@ -116,24 +116,65 @@ size_t sq_v90_phase4_codes(const sq_v90_mapping *m, double trn2d_s, int max_upst
     return frames * SQ_V90_INTERVALS;
 }
 
-/* Phase 4 after R-bar i, as linear samples into o. 0 when the CPt has no mapping. */
-static int phase4(pcm_out *o, const sq_v90_startup_params *p)
+/* The mapping of a CP (as its bits say it); 0, or -1 when its rate does not fit it. */
+static int mapping_of(const sq_v90_cp *cp, sq_v90_mapping *m)
 {
-    uint8_t cp_bits[SQ_V90_CP_MAX_BITS];
-    sq_v90_mapping m;
-    size_t len = sq_v90_cp_to_bits(p->cpt, cp_bits);
-    if (!len || sq_v90_mapping_from_cp(cp_bits, len, 0, &m) != 0)
-        return 0;
-    size_t max = (size_t)(2.5 * SQ_PROCESSING_RATE_HZ) + 2 * 200 * SQ_V34_MP0_BITS * SQ_V90_INTERVALS;
-    int *pcm = malloc(max * sizeof *pcm);
-    size_t n = pcm ? sq_v90_phase4_codes(&m, p->trn2d_s, p->mp_max_upstream_bps, p->mp_repeats, pcm, max) : 0;
+    uint8_t bits[SQ_V90_CP_MAX_BITS];
+    size_t len = sq_v90_cp_to_bits(cp, bits);
+    return len ? sq_v90_mapping_from_cp(bits, len, 0, m) : -1;
+}
+
+static void put_codes(pcm_out *o, const int *pcm, size_t n)
+{
     for (size_t i = 0; i < n; i++) {
         if (o->at < o->max)
             o->out[o->at] = (float)pcm[i] / LINEAR_FULL_SCALE;
         o->at++;
     }
+}
+
+/* Phase 4 after R-bar i, as linear samples into o. 0 when the CPt has no mapping. */
+static int phase4(pcm_out *o, const sq_v90_startup_params *p)
+{
+    sq_v90_mapping m;
+    if (mapping_of(p->cpt, &m) != 0)
+        return 0;
+    size_t max = (size_t)(2.5 * SQ_PROCESSING_RATE_HZ) + 2 * 200 * SQ_V34_MP0_BITS * SQ_V90_INTERVALS;
+    int *pcm = malloc(max * sizeof *pcm);
+    size_t n = pcm ? sq_v90_phase4_codes(&m, p->trn2d_s, p->mp_max_upstream_bps, p->mp_repeats, pcm, max) : 0;
+    put_codes(o, pcm, n);
     free(pcm);
     return n > 0;
+}
+
+#define B1D_FRAMES 48
+
+/* B1d (8.6.1: scrambled 1s) and data_s of random bits, in CP's constellations, the scrambler
+ * and encoder started afresh as B1d begins: into o. 0 when CP's rate does not fit its
+ * constellations (then the data is random codewords). */
+static int data(pcm_out *o, const sq_v90_startup_params *p)
+{
+    sq_v90_mapping m;
+    if (mapping_of(p->cp, &m) != 0)
+        return 0;
+    const size_t d = (size_t)(m.k_bits + m.s_bits);
+    size_t frames = B1D_FRAMES + (size_t)ceil(p->data_s * SQ_PROCESSING_RATE_HZ / SQ_V90_INTERVALS);
+    uint8_t *bits = malloc(frames * d);
+    int *pcm = malloc(frames * SQ_V90_INTERVALS * sizeof *pcm);
+    if (bits && pcm) {
+        sq_v34_scrambler scr;
+        sq_v34_scrambler_init(&scr, 0);
+        uint32_t lcg = 12345u;
+        for (size_t i = 0; i < frames * d; i++) {
+            lcg = lcg * 1664525u + 1013904223u;
+            bits[i] = (uint8_t)sq_v34_scramble(&scr, i < B1D_FRAMES * d ? 1 : (int)(lcg >> 31));
+        }
+        sq_v90_encode(&m, bits, frames, pcm);
+        put_codes(o, pcm, frames * SQ_V90_INTERVALS);
+    }
+    free(bits);
+    free(pcm);
+    return bits && pcm;
 }
 
 static void dil(pcm_out *o, const sq_v90_startup_params *p)
@@ -182,6 +223,8 @@ size_t sq_v90_startup_modulate(const sq_v90_startup_params *p, float *out, size_
         put(&o, p->u_info, (i % 6 < 3) == (i < 6 * ri_periods));
     if (p->cpt && !phase4(&o, p))
         return 0;
+    if (p->cpt && p->cp && data(&o, p))
+        return o.at;
     uint32_t lcg = 12345u;                          /* data: random codewords and signs */
     for (size_t i = 0; i < (size_t)(p->data_s * SQ_PROCESSING_RATE_HZ); i++) {
         lcg = lcg * 1664525u + 1013904223u;
