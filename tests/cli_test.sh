@@ -2137,7 +2137,7 @@ done
 # CP repeats read together: clicks every 100 ms or so (-16 dB of full scale, 2 samples) spoil
 # most copies of CPt and CP somewhere; the bit-by-bit majority of the copies since the last
 # one read still gives CPt, CP and CP' in order (on these seeds a copy-by-copy reading misses
-# one of them; with gen's CPt as it is since its constellations changed, 7 of seeds 1 to 10
+# one of them; with gen's CPt and CP as they are since their constellations changed, 8 of seeds 1 to 10
 # read all three)
 for seed in 3 7; do
     "$SQ" gen v34_startup --set v90_ja=1 --set symbol_rate=3200 --set downstream_bps=49333 --set v90_scr=1 \
