@@ -267,11 +267,12 @@ SQ_API void sq_decoder_destroy(sq_decoder *d);
  * 2.14) */
 SQ_API void sq_decoder_far_mp(sq_decoder *d, const sq_event *mp);
 /* The same for a V.90 call: a v90_mp event of the other channel names how this channel's
- * analogue modem precodes its upstream data, as an mp event does (API 2.18). And the V.90
- * analogue modem's CPt that `far`, the other channel's decoder, has read (nothing when it has
- * read none): its constellations are those this channel's digital modem sends TRN2d and MP
- * in, and with them they are read (v90_trn2d, v90_mp events). squeal decode passes it on when
- * the other channel gives a v90_cp event. (API 2.18) */
+ * analogue modem precodes its upstream data, as an mp event does (API 2.18). And the last
+ * CPt and CP of a V.90 analogue modem that `far`, the other channel's decoder, has read
+ * (nothing when it has read none): CPt's constellations are those this channel's digital
+ * modem sends TRN2d and MP in, and with them they are read (v90_trn2d, v90_mp events); CP's,
+ * those of its data, whose symbol SNR v90_data then carries. squeal decode passes them on
+ * whenever the other channel gives a v90_cp event. (API 2.18) */
 SQ_API void sq_decoder_far_cp(sq_decoder *d, const sq_decoder *far);
 
 /* A QAM symbol received in V.22 / V.22bis data, for a picture of the constellation: the

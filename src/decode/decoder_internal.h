@@ -534,9 +534,9 @@ typedef struct sq_v34_lane {
     long mp_start_r;
     /* a V.90 analogue modem's Ja (its DIL descriptor), read as MP is */
     uint8_t ja_bits[SQ_V90_JA_MAX_BITS];
-    uint8_t cpt_bits[SQ_V90_CP_MAX_BITS];   /* the first CPt read whole (sq_decoder_far_cp) */
+    uint8_t cpt_bits[SQ_V90_CP_MAX_BITS];   /* the last CPt read whole (sq_decoder_far_cp) */
     size_t cpt_len;
-    uint8_t cp_bits[SQ_V90_CP_MAX_BITS];    /* ... and the first CP (data's) */
+    uint8_t cp_bits[SQ_V90_CP_MAX_BITS];    /* ... and the last CP (data's) */
     size_t cp_len;
     size_t ja_fill;
     int ja_collecting;

@@ -151,10 +151,10 @@ static void found_cp(sq_decoder *d, const sq_v90_cp *cp, const uint8_t *bits, si
     uint8_t packed[SQ_INFO_BYTES];
     sq_v90_cp_pack(cp, packed);
     l->mp_ack_seen |= cp->acknowledge;
-    if (cp->training && !l->cpt_len && len <= sizeof l->cpt_bits) {   /* the first CPt and CP, for sq_decoder_far_cp */
+    if (cp->training && len <= sizeof l->cpt_bits) {   /* the last CPt and CP, for sq_decoder_far_cp */
         l->cpt_len = len;
         memcpy(l->cpt_bits, bits, len);
-    } else if (!cp->training && !l->cp_len && len <= sizeof l->cp_bits) {
+    } else if (!cp->training && len <= sizeof l->cp_bits) {
         l->cp_len = len;
         memcpy(l->cp_bits, bits, len);
     }

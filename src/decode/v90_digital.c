@@ -588,10 +588,11 @@ void sq_decoder_far_cp(sq_decoder *d, const sq_decoder *far)
 {
     if (!d || !far)
         return;
+    /* the far modem's last: a retrain's phase 4 trains on the CPt of its own */
     sq_v90_reader *v = &d->v90;
-    if (!v->have_phase4 && far->v34.cpt_len)
+    if (far->v34.cpt_len)
         v->have_phase4 = sq_v90_mapping_from_cp(far->v34.cpt_bits, far->v34.cpt_len, 1, &v->phase4) == 0;
-    if (!v->have_data && far->v34.cp_len)
+    if (far->v34.cp_len)
         v->have_data = sq_v90_mapping_from_cp(far->v34.cp_bits, far->v34.cp_len, 1, &v->data) == 0;
 }
 

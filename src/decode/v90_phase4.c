@@ -32,12 +32,14 @@
 #define ALIGN_SYMBOLS 600
 #define MIN_ALIGN_R 0.9          /* the magnitudes' correlation (0.99 on the real calls) */
 #define BEFORE_GUESS 200         /* a reversal lost in a gap is placed where the line is heard again */
-#define FIT_SYMBOLS 2400         /* 0.3 s: TRN2d lasts 1.3 to 1.8 s on the real calls */
+#define FIT_SYMBOLS 1600         /* 0.2 s: TRN2d lasts 1.3 to 1.8 s on the real calls; 2400 read them alike */
 #define TAPS SQ_V90_PHASE4_TAPS
 #define CENTRE (TAPS / 2)
 #define FIT_PASSES 2
 #define MIN_FIT_SNR_DB 20.0      /* nine levels a sign want some 25 dB; every MP is CRC checked */
 #define ED_FRAMES 2
+#define READ_BLOCK_FRAMES 600    /* 450 ms */
+#define READ_PAST_FRAMES 400     /* 300 ms */
 #define ED_MIN_ZEROS 0.9
 
 _Static_assert(TAPS <= SQ_LS_FIT_MAX_TAPS, "the fit's room");
@@ -123,37 +125,42 @@ static int nearest_label(const sq_v90_mapping *m, int interval, double y)
     return label;
 }
 
-/* Every whole frame from x[start] on, read, unmapped and descrambled into bits; returns how
- * many bits. */
-static size_t read_frames(const float *x, size_t n, size_t start, const float *taps, const sq_v90_mapping *m,
-                          uint8_t *bits)
-{
+/* The frame reader: the unmapper and descrambler as the frames so far left them. */
+typedef struct frame_reader {
     sq_v90_unmapper u;
-    sq_v90_unmapper_init(&u, m);
     sq_v34_scrambler scr;
-    sq_v34_scrambler_init(&scr, 0);
+    size_t at, got;           /* the next frame's first code in x; bits so far */
+} frame_reader;
+
+/* Up to `frames` more whole frames of x, read, unmapped and descrambled onto bits; returns how
+ * many were read. */
+static size_t read_frames(frame_reader *r, const float *x, size_t n, size_t frames, const float *taps,
+                          const sq_v90_mapping *m, uint8_t *bits)
+{
     const size_t d = (size_t)(m->k_bits + m->s_bits);
-    size_t got = 0;
-    for (size_t at = start; at + SQ_V90_INTERVALS + CENTRE <= n; at += SQ_V90_INTERVALS) {
+    size_t k = 0;
+    for (; k < frames && r->at + SQ_V90_INTERVALS + CENTRE <= n; k++, r->at += SQ_V90_INTERVALS) {
         int label[SQ_V90_INTERVALS], positive[SQ_V90_INTERVALS];
         for (int i = 0; i < SQ_V90_INTERVALS; i++) {
-            double y = equalise(taps, TAPS, x, at + (size_t)i);
+            double y = equalise(taps, TAPS, x, r->at + (size_t)i);
             label[i] = nearest_label(m, i, y);
             positive[i] = y > 0.0;
         }
-        sq_v90_unmap(&u, label, positive, bits + got);
+        sq_v90_unmap(&r->u, label, positive, bits + r->got);
         for (size_t i = 0; i < d; i++)
-            bits[got + i] = (uint8_t)sq_v34_descramble(&scr, bits[got + i]);
-        got += d;
+            bits[r->got + i] = (uint8_t)sq_v34_descramble(&r->scr, bits[r->got + i]);
+        r->got += d;
     }
-    return got;
+    return k;
 }
 
 /* The MPs in bits[0 .. n): each one's frame sync on a frame's first bit, its start bits and
- * CRC good; runs of like ones in a row. */
-static void find_mps(const uint8_t *bits, size_t n, size_t d, size_t start, sq_v90_phase4_read *out)
+ * CRC good; runs of like ones in a row. Returns the bit after the last one (0: none). */
+static size_t find_mps(const uint8_t *bits, size_t n, size_t d, size_t start, sq_v90_phase4_read *out)
 {
     size_t ones = 0, last_end = 0;   /* bits */
+    out->n_runs = 0;
+    out->ed_end = 0;
     for (size_t p = 0; p < n; p++) {
         if (bits[p]) {
             ones++;
@@ -188,6 +195,7 @@ static void find_mps(const uint8_t *bits, size_t n, size_t d, size_t start, sq_v
         if ((double)zeros >= ED_MIN_ZEROS * (double)(ED_FRAMES * d))
             out->ed_end = start + (last_end / d + ED_FRAMES) * SQ_V90_INTERVALS;
     }
+    return last_end;
 }
 
 int sq_v90_read_phase4(const float *x, size_t n, size_t guess, size_t search, const float *trn1d_taps,
@@ -224,7 +232,16 @@ int sq_v90_read_phase4(const float *x, size_t n, size_t guess, size_t search, co
     out->trn2d_start = start;
     out->snr_db = snr_db;
     memcpy(out->taps, taps, sizeof out->taps);
-    find_mps(bits, read_frames(x, n, start, taps, m, bits), d, start, out);
+    /* a block of frames at a time, until MP' has been followed by READ_PAST_FRAMES without one
+     * (Ed, B1d, data): not the rest of the seconds kept */
+    frame_reader reader = { .at = start };
+    sq_v90_unmapper_init(&reader.u, m);
+    sq_v34_scrambler_init(&reader.scr, 0);
+    while (read_frames(&reader, x, n, READ_BLOCK_FRAMES, taps, m, bits) > 0) {
+        size_t last = find_mps(bits, reader.got, d, start, out);
+        if (out->n_runs && out->runs[out->n_runs - 1].mp.acknowledge && reader.got - last >= READ_PAST_FRAMES * d)
+            break;
+    }
     ok = out->n_runs > 0;
 done:
     free(mag);
