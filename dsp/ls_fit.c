@@ -1,5 +1,6 @@
 /* Least-squares equaliser taps by the normal equations (dsp/ls_fit.h). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "dsp/cmplx.h"
 #include "dsp/ls_fit.h"
@@ -153,22 +154,83 @@ float sq_ls_equalise_real(const float *taps, int n_taps, const float *x, size_t 
     return y0 + y1;
 }
 
-double sq_ls_fit_real(sq_ls_fit *f, const float *x, size_t first, size_t rows, int n_taps, const double complex *want,
-                      float complex *line, float *taps)
+/* R = L L^T for real R (its upper triangle), L below the diagonal and in diag; 0 or -1. */
+static int factor_real(double (*r)[SQ_LS_FIT_REAL_MAX_TAPS], int n, double *diag)
 {
-    /* row k: the samples first + k - n_taps / 2 ... first + k + n_taps / 2 */
-    for (size_t i = 0; i < rows + (size_t)n_taps - 1; i++)
-        line[i] = x[first - (size_t)(n_taps / 2) + i];
-    float complex solved[SQ_LS_FIT_MAX_TAPS];
-    sq_ls_fit_sliding(f, n_taps, line, rows, 1, want);
-    if (sq_ls_fit_solve(f, solved) != 0)
-        return -1.0;
-    for (int i = 0; i < n_taps; i++)
-        taps[i] = crealf(solved[i]);
-    double err = 0.0;
-    for (size_t k = 0; k < rows; k++) {
-        double e = sq_ls_equalise_real(taps, n_taps, x, first + k) - creal(want[k]);
-        err += e * e;
+    double mean = 0.0;
+    for (int i = 0; i < n; i++)
+        mean += r[i][i];
+    double load = DIAGONAL_LOAD * mean / n;
+    for (int j = 0; j < n; j++) {
+        double d = r[j][j] + load;
+        for (int k = 0; k < j; k++)
+            d -= r[j][k] * r[j][k];
+        if (!(d > 0.0))
+            return -1;
+        diag[j] = sqrt(d);
+        for (int i = j + 1; i < n; i++) {
+            double s = r[j][i];
+            for (int k = 0; k < j; k++)
+                s -= r[i][k] * r[j][k];
+            r[i][j] = s / diag[j];
+        }
     }
+    return 0;
+}
+
+double sq_ls_fit_real(const float *x, size_t first, size_t rows, int n_taps, const double *want, float *taps)
+{
+    const int n = n_taps;
+    if (n < 1 || n > SQ_LS_FIT_REAL_MAX_TAPS || rows < (size_t)n)
+        return -1.0;
+    /* row m reads v[m + n - 1 - i], i < n: the samples first + m - n / 2 ... + n / 2, newest first */
+    const float *v = x + first - (size_t)(n / 2);
+    double (*r)[SQ_LS_FIT_REAL_MAX_TAPS] = malloc((size_t)n * sizeof *r);
+    if (!r)
+        return -1.0;
+    double p[SQ_LS_FIT_REAL_MAX_TAPS], diag[SQ_LS_FIT_REAL_MAX_TAPS], y[SQ_LS_FIT_REAL_MAX_TAPS], t[SQ_LS_FIT_REAL_MAX_TAPS];
+    for (int i = 0; i < n; i++) {
+        double sum = 0.0;
+        for (size_t m = 0; m < rows; m++)
+            sum += (double)v[m + (size_t)(n - 1 - i)] * want[m];
+        p[i] = sum;
+    }
+    for (int j = 0; j < n; j++) {   /* R's first row in full */
+        double sum = 0.0;
+        for (size_t m = 0; m < rows; m++)
+            sum += (double)v[m + (size_t)(n - 1)] * v[m + (size_t)(n - 1 - j)];
+        r[0][j] = sum;
+    }
+    for (int i = 1; i < n; i++)   /* down the diagonal: the row before the first in, the last out */
+        for (int j = i; j < n; j++) {
+            size_t a = (size_t)(n - 1 - i), b = (size_t)(n - 1 - j);
+            r[i][j] = r[i - 1][j - 1] + (double)v[a] * v[b] - (double)v[rows + a] * v[rows + b];
+        }
+    double err = -1.0;
+    if (factor_real(r, n, diag) == 0) {
+        for (int i = 0; i < n; i++) {   /* L y = p, then L^T t = y */
+            double sum = p[i];
+            for (int k = 0; k < i; k++)
+                sum -= r[i][k] * y[k];
+            y[i] = sum / diag[i];
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            double sum = y[i];
+            for (int k = i + 1; k < n; k++)
+                sum -= r[k][i] * t[k];
+            t[i] = sum / diag[i];
+        }
+        err = 0.0;
+        for (int i = 0; i < n && err >= 0.0; i++)
+            if (isfinite(t[i]))
+                taps[i] = (float)t[i];
+            else
+                err = -1.0;
+        for (size_t k = 0; k < rows && err >= 0.0; k++) {
+            double e = sq_ls_equalise_real(taps, n, x, first + k) - want[k];
+            err += e * e;
+        }
+    }
+    free(r);
     return err;
 }

@@ -14,7 +14,8 @@
 #include <complex.h>
 #include <stddef.h>
 
-#define SQ_LS_FIT_MAX_TAPS 100   /* a V.90 digital modem's PCM codes: 99 (src/decode/v90_phase4.c) */
+#define SQ_LS_FIT_MAX_TAPS 40
+#define SQ_LS_FIT_REAL_MAX_TAPS 128   /* sq_ls_fit_real: a V.90 digital modem's PCM codes want 99 */
 
 typedef struct sq_ls_fit {
     int n_taps;
@@ -45,10 +46,10 @@ int sq_ls_fit_solve(sq_ls_fit *f, float complex *taps);
 /* A real equaliser of n_taps taps (odd: as many samples either side of the one it reads, the
  * newest first) for the sample x[at]. */
 float sq_ls_equalise_real(const float *taps, int n_taps, const float *x, size_t at);
-/* Its taps fitted to want[k] (real) for x[first + k], k < rows (x holding the n_taps / 2
- * samples either side of those; line room for rows + n_taps - 1), into taps: the sum of the
- * squared errors left, or -1 when the rows do not fix them. */
-double sq_ls_fit_real(sq_ls_fit *f, const float *x, size_t first, size_t rows, int n_taps, const double complex *want,
-                      float complex *line, float *taps);
+/* Its taps (up to SQ_LS_FIT_REAL_MAX_TAPS) fitted to want[k] for x[first + k], k < rows (x
+ * holding the n_taps / 2 samples either side of those), into taps: the sum of the squared errors left, or -1 when the rows
+ * do not fix them. The same normal equations as above, in real arithmetic (a quarter of the
+ * products, and no complex multiply's checks for infinities). */
+double sq_ls_fit_real(const float *x, size_t first, size_t rows, int n_taps, const double *want, float *taps);
 
 #endif

@@ -3,9 +3,11 @@
  * encoder, mappers, differential codes and spectral shaper, every Sr and look-ahead) back to the
  * same bits through the receiver's unmapper, which knows nothing of the shaper's choices. */
 #include <check.h>
+#include <complex.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dsp/ls_fit.h"
 #include "squeal/v90.h"
 #include "src/proto/v90_pcm.h"
 
@@ -116,6 +118,48 @@ START_TEST(test_pcm_round_trip)
 }
 END_TEST
 
+/* The real least-squares fit (dsp/ls_fit.h) that both V.90 readers use: a line that smears
+ * each code over its neighbours (a short FIR), codes of random levels and signs, a little
+ * noise: the fit's taps give the codes back (SNR near the noise's), and are the taps the
+ * complex fit finds for the same rows. */
+START_TEST(test_ls_fit_real)
+{
+    enum { ROWS = 1200, TAPS = 31, N = ROWS + TAPS };
+    static float x[N];
+    static double want[ROWS], code[N];
+    static float complex line[N];
+    static double complex want_c[ROWS];
+    uint64_t state = 7;
+    for (int i = 0; i < N; i++) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        code[i] = (double)((int)(state >> 60) - 8) + 0.5;   /* -7.5 .. 7.5 */
+    }
+    for (int i = 0; i < N; i++) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        double noise = ((double)(state >> 11) / 9007199254740992.0 - 0.5) * 0.01;
+        x[i] = (float)(code[i] + 0.4 * (i ? code[i - 1] : 0.0) - 0.2 * (i > 1 ? code[i - 2] : 0.0) + noise);
+    }
+    const size_t first = TAPS / 2;
+    for (int k = 0; k < ROWS; k++)
+        want[k] = want_c[k] = code[first + (size_t)k];
+    float taps[TAPS];
+    double err = sq_ls_fit_real(x, first, ROWS, TAPS, want, taps), power = 0.0;
+    for (int k = 0; k < ROWS; k++)
+        power += want[k] * want[k];
+    ck_assert(err >= 0.0 && 10.0 * log10(power / err) > 45.0);
+    for (int i = 0; i < N; i++)
+        line[i] = x[i];
+    sq_ls_fit *f = malloc(sizeof *f);
+    float complex solved[TAPS];
+    sq_ls_fit_sliding(f, TAPS, line, ROWS, 1, want_c);
+    ck_assert_int_eq(sq_ls_fit_solve(f, solved), 0);
+    for (int i = 0; i < TAPS; i++)
+        ck_assert(fabsf(crealf(solved[i]) - taps[i]) < 1e-4f && fabsf(cimagf(solved[i])) < 1e-6f);
+    free(f);
+    ck_assert(sq_ls_fit_real(x, first, TAPS - 1, TAPS, want, taps) < 0.0);   /* too few rows */
+}
+END_TEST
+
 Suite *v90_suite(void);
 
 Suite *v90_suite(void)
@@ -125,6 +169,7 @@ Suite *v90_suite(void)
     tcase_add_test(t, test_ucode_linear);
     tcase_add_test(t, test_mapping_from_cp);
     tcase_add_loop_test(t, test_pcm_round_trip, 0, 16);
+    tcase_add_test(t, test_ls_fit_real);
     suite_add_tcase(s, t);
     return s;
 }

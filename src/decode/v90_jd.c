@@ -27,7 +27,7 @@
 #include "src/proto/v34_train.h"
 
 #define FIT_SYMBOLS 1536        /* TRN1d is 2040 at least (8.4.5) */
-#define TAPS SQ_V90_JD_TAPS     /* SQ_LS_FIT_MAX_TAPS at most; odd, about its centre */
+#define TAPS SQ_V90_JD_TAPS     /* SQ_LS_FIT_REAL_MAX_TAPS at most; odd, about its centre */
 #define CENTRE (TAPS / 2)
 #define ALIGN_STEP 16           /* TRN1d's start tried this far apart: the taps reach either side */
 #define ALIGN_SYMBOLS 384       /* ... each by a fit over this many of its first symbols */
@@ -57,10 +57,9 @@ static float equalise(const float *taps, const float *x, size_t at)
 
 /* The taps that fit `rows` of TRN1d's signs from x[at] best (into taps), and the fit's SNR;
  * -INFINITY when they cannot be had. */
-static double fit_at(const float *x, size_t at, size_t rows, const double complex *want, float complex *line,
-                     sq_ls_fit *fit, float *taps)
+static double fit_at(const float *x, size_t at, size_t rows, const double *want, float *taps)
 {
-    double err = sq_ls_fit_real(fit, x, at, rows, TAPS, want, line, taps);
+    double err = sq_ls_fit_real(x, at, rows, TAPS, want, taps);
     return err < 0.0 ? -INFINITY : 10.0 * log10((double)rows / (err + 1e-30));
 }
 
@@ -93,12 +92,10 @@ int sq_v90_read_jd(const float *x, size_t n, size_t guess, size_t search, sq_v90
     if (n < guess + search + FIT_SYMBOLS + TAPS)
         return 0;
     int *s = malloc(FIT_SYMBOLS * sizeof *s);
-    float complex *line = malloc((FIT_SYMBOLS + TAPS) * sizeof *line);
-    double complex *want = malloc(FIT_SYMBOLS * sizeof *want);
-    sq_ls_fit *fit = malloc(sizeof *fit);
+    double *want = malloc(FIT_SYMBOLS * sizeof *want);
     uint8_t *signs = NULL;
     int ok = 0;
-    if (!s || !line || !want || !fit)
+    if (!s || !want)
         goto done;
     trn1d_signs(s, FIT_SYMBOLS);
     for (size_t k = 0; k < FIT_SYMBOLS; k++)
@@ -109,7 +106,7 @@ int sq_v90_read_jd(const float *x, size_t n, size_t guess, size_t search, sq_v90
     for (size_t at = guess > search ? guess - search : CENTRE; at <= guess + search; at += ALIGN_STEP) {
         if (at < CENTRE || at + FIT_SYMBOLS + TAPS > n)
             continue;
-        double snr_db = fit_at(x, at, ALIGN_SYMBOLS, want, line, fit, taps);
+        double snr_db = fit_at(x, at, ALIGN_SYMBOLS, want, taps);
         if (snr_db > best) {
             best = snr_db;
             a = at;
@@ -121,13 +118,13 @@ int sq_v90_read_jd(const float *x, size_t n, size_t guess, size_t search, sq_v90
     for (size_t at = coarse - ALIGN_STEP / 2; at <= coarse + ALIGN_STEP / 2; at += ALIGN_STEP) {   /* halfway either side */
         if (at == coarse || at < CENTRE || at + FIT_SYMBOLS + TAPS > n)
             continue;
-        double snr_db = fit_at(x, at, ALIGN_SYMBOLS, want, line, fit, taps);
+        double snr_db = fit_at(x, at, ALIGN_SYMBOLS, want, taps);
         if (snr_db > best) {
             best = snr_db;
             a = at;
         }
     }
-    out->snr_db = fit_at(x, a, FIT_SYMBOLS, want, line, fit, taps);
+    out->snr_db = fit_at(x, a, FIT_SYMBOLS, want, taps);
     if (!(out->snr_db >= MIN_FIT_SNR_DB))
         goto done;
     out->trn_start = a;
@@ -213,8 +210,6 @@ int sq_v90_read_jd(const float *x, size_t n, size_t guess, size_t search, sq_v90
 done:
     free(signs);
     free(s);
-    free(line);
     free(want);
-    free(fit);
     return ok;
 }

@@ -42,7 +42,7 @@
 #define READ_PAST_FRAMES 400     /* 300 ms */
 #define ED_MIN_ZEROS 0.9
 
-_Static_assert(TAPS <= SQ_LS_FIT_MAX_TAPS, "the fit's room");
+_Static_assert(TAPS <= SQ_LS_FIT_REAL_MAX_TAPS, "the fit's room");
 
 /* An equaliser's output for the code at x[at] (n_taps taps about it, the newest first). */
 static double equalise(const float *taps, int n_taps, const float *x, size_t at)
@@ -99,14 +99,14 @@ static size_t align(const float *x, size_t lo, size_t hi, const float *taps, con
 /* Fits taps (TAPS) to TRN2d's first FIT_SYMBOLS codes from x[start]: their known magnitudes,
  * the signs `signs_from` (n_from taps) gives them. Returns the fit's SNR. */
 static double fit(const float *x, size_t start, const double *mag, const float *signs_from, int n_from, float *taps,
-                  sq_ls_fit *f, float complex *line, double complex *want)
+                  double *want)
 {
     double power = 0.0;
     for (size_t k = 0; k < FIT_SYMBOLS; k++) {
         want[k] = equalise(signs_from, n_from, x, start + k) > 0.0 ? mag[k] : -mag[k];
         power += mag[k] * mag[k];
     }
-    double err = sq_ls_fit_real(f, x, start, FIT_SYMBOLS, TAPS, want, line, taps);
+    double err = sq_ls_fit_real(x, start, FIT_SYMBOLS, TAPS, want, taps);
     return err < 0.0 ? -INFINITY : 10.0 * log10(power / (err + 1e-30));
 }
 
@@ -206,13 +206,11 @@ int sq_v90_read_phase4(const float *x, size_t n, size_t guess, size_t search, co
     if (n < hi + SKIP_SYMBOLS + FIT_SYMBOLS + ALIGN_SYMBOLS + TAPS)
         return 0;
     double *mag = malloc((SKIP_SYMBOLS + FIT_SYMBOLS) * sizeof *mag);
-    float complex *line = malloc((FIT_SYMBOLS + TAPS) * sizeof *line);
-    double complex *want = malloc(FIT_SYMBOLS * sizeof *want);
-    sq_ls_fit *f = malloc(sizeof *f);
+    double *want = malloc(FIT_SYMBOLS * sizeof *want);
     const size_t d = (size_t)(m->k_bits + m->s_bits);
     uint8_t *bits = malloc(n / SQ_V90_INTERVALS * d + 1);
     int ok = 0;
-    if (!mag || !line || !want || !f || !bits)
+    if (!mag || !want || !bits)
         goto done;
     trn2d_magnitudes(m, SKIP_SYMBOLS + FIT_SYMBOLS, mag);
     double r;
@@ -221,11 +219,11 @@ int sq_v90_read_phase4(const float *x, size_t n, size_t guess, size_t search, co
         goto done;
     float taps[TAPS];
     const size_t from = start + SKIP_SYMBOLS;
-    double snr_db = fit(x, from, mag + SKIP_SYMBOLS, trn1d_taps, SQ_V90_JD_TAPS, taps, f, line, want);
+    double snr_db = fit(x, from, mag + SKIP_SYMBOLS, trn1d_taps, SQ_V90_JD_TAPS, taps, want);
     for (int pass = 1; pass < FIT_PASSES; pass++) {
         float before[TAPS];
         memcpy(before, taps, sizeof before);
-        snr_db = fit(x, from, mag + SKIP_SYMBOLS, before, TAPS, taps, f, line, want);
+        snr_db = fit(x, from, mag + SKIP_SYMBOLS, before, TAPS, taps, want);
     }
     if (!(snr_db >= MIN_FIT_SNR_DB))
         goto done;
@@ -245,9 +243,7 @@ int sq_v90_read_phase4(const float *x, size_t n, size_t guess, size_t search, co
     ok = out->n_runs > 0;
 done:
     free(mag);
-    free(line);
     free(want);
-    free(f);
     free(bits);
     return ok;
 }
