@@ -599,7 +599,7 @@ static void print_ready(timeline *t, double horizon)
             e->ev.fsk_channel = 3 - e->channel;
         }
         after_last_stretch(t, e);
-        if (e->ev.type == SQ_EVENT_V34_DATA && e->ev.symbol_rate > 0.0)   /* after E: at the MPs' rate */
+        if (e->ev.type == SQ_EVENT_V34_DATA && e->ev.symbol_rate > 0.0)   /* after E: at the rate phase 4 settled (V.34: both MPs; V.90: the MP and CP) */
             e->ev.rate = call_summary_mp_rate(&t->summary, e->ev.fsk_channel);
         (t->json ? timeline_print_json : timeline_print_text)(stdout, e);
         call_summary_add(&t->summary, &e->ev, e->channel);

@@ -144,7 +144,7 @@ void plot_event_meaning(const sq_event *ev, char *buf, size_t len)
     else if (ev->type == SQ_EVENT_V21 || ev->type == SQ_EVENT_BELL103)
         snprintf(buf, len, "%s, %s band", TYPES[ev->type].meaning, ev->fsk_channel == 2 ? "answerer's" : "caller's");
     else if (ev->type == SQ_EVENT_V34_DATA && ev->symbol_rate > 0.0 && ev->rate)
-        snprintf(buf, len, "V.34 data after E: %.0f baud, %d bit/s (the MPs)", ev->symbol_rate, ev->rate);
+        snprintf(buf, len, "V.34 data after E: %.0f baud, %d bit/s (as phase 4 settled it)", ev->symbol_rate, ev->rate);
     else if (ev->type == SQ_EVENT_V34_DATA && ev->symbol_rate > 0.0)
         snprintf(buf, len, "V.34 data after E: %.0f baud", ev->symbol_rate);
     else if (ev->type == SQ_EVENT_V34_TRN)
