@@ -425,9 +425,9 @@ static int periodic_before(const sq_v90_reader *v, const sq_v90_run *sd)
     return 0;
 }
 
-/* TRN2d, MP and MP' after R i (v90_phase4.c), from the samples kept from before its reversal,
- * in the constellations of the far CPt, through the equaliser TRN1d was read with: queued, and
- * where they end (0 when they were not read). */
+/* TRN2d, MP and MP' after R i (v90_phase4.c), from the samples kept from its start, in the
+ * constellations of the far CPt, placed through the equaliser TRN1d was read with: queued, and
+ * where they end (0 when they were not read); the data's SNR after them, in the far CP's. */
 static double name_phase4(sq_decoder *d, const sq_v90_run *ri, const sq_v90_jd_read *jd, int channel)
 {
     sq_v90_reader *v = &d->v90;

@@ -248,12 +248,12 @@ done:
     return ok;
 }
 
-#define FAR_OFF 0.25          /* of the way to the next level: an error past it ... */
 #define DATA_TAIL 800         /* 100 ms */
+#define FAR_OFF 0.25          /* of the way to the next level: an error past it ... */
 #define MAX_FAR_SHARE 0.1     /* ... in more than this share of the codes, and the decisions
                                  are not to be trusted (a Gaussian error is past a quarter of
-                                 the way 2 % of the time when 1 in 10^5 codes is decided
-                                 wrong, 15 % when 1 in 100 is) */
+                                 the way 3 % of the time when 1 in 10^5 codes is decided
+                                 wrong, 20 % when 1 in 100 is) */
 
 /* The slicer over `count` codes from x[start] (interval 0 first) through taps: its signal and
  * error powers, and how many codes lie far off their level. Returns how many codes there were. */
