@@ -463,7 +463,7 @@ static double name_phase4(sq_decoder *d, const sq_v90_run *ri, const sq_v90_jd_r
     /* B1d and the data after Ed, in CP's constellations, through the same equaliser */
     size_t data_from = p4.runs[p4.n_runs - 1].end + DATA_AFTER_MP;
     double snr_db;
-    if (v->have_data && sq_v90_data_snr(v->kept4, v->kept4_n, data_from, p4.taps, &v->data, &snr_db))
+    if (v->have_data && sq_v90_data_snr(v->kept4, v->kept4_n, data_from, p4.taps, p4.delay, &v->data, &snr_db))
         v->data_snr_db = snr_db;
     return ev.end_s;
 }

@@ -36,6 +36,9 @@
 #define TAPS SQ_V90_PHASE4_TAPS
 #define CENTRE (TAPS / 2)
 #define FIT_PASSES 2
+#define MAX_DELAY 32             /* samples: the long equaliser's centre tried about the short one's */
+#define DELAY_STEP 8
+#define DELAY_ROWS 300
 #define MIN_FIT_SNR_DB 20.0      /* nine levels a sign want some 25 dB; every MP is CRC checked */
 #define ED_FRAMES 2
 #define READ_BLOCK_FRAMES 600    /* 450 ms */
@@ -98,16 +101,46 @@ static size_t align(const float *x, size_t lo, size_t hi, const float *taps, con
 
 /* Fits taps (TAPS) to TRN2d's first FIT_SYMBOLS codes from x[start]: their known magnitudes,
  * the signs `signs_from` (n_from taps) gives them. Returns the fit's SNR. */
-static double fit(const float *x, size_t start, const double *mag, const float *signs_from, int n_from, float *taps,
-                  double *want)
+static double fit(const float *x, size_t start, size_t rows, const double *mag, const float *signs_from, int n_from,
+                  long signs_delay, long delay, float *taps, double *want)
 {
     double power = 0.0;
-    for (size_t k = 0; k < FIT_SYMBOLS; k++) {
-        want[k] = equalise(signs_from, n_from, x, start + k) > 0.0 ? mag[k] : -mag[k];
+    for (size_t k = 0; k < rows; k++) {
+        want[k] = equalise(signs_from, n_from, x, (size_t)((long)(start + k) + signs_delay)) > 0.0 ? mag[k] : -mag[k];
         power += mag[k] * mag[k];
     }
-    double err = sq_ls_fit_real(x, start, FIT_SYMBOLS, TAPS, want, taps);
+    double err = sq_ls_fit_real(x, (size_t)((long)start + delay), rows, TAPS, want, taps);
     return err < 0.0 ? -INFINITY : 10.0 * log10(power / (err + 1e-30));
+}
+
+/* Where the long equaliser's centre sits against the code it reads: the TRN1d equaliser's is
+ * where 39 taps fit best, and a line whose response reaches further one way wants more of the
+ * 99 on that side (the Sportster call's TRN1d, fitted with 99 taps, 48 dB, centres 21 samples
+ * later than with 39). Fits over DELAY_ROWS, every DELAY_STEP in +-MAX_DELAY, then each
+ * sample about the best. */
+static long best_delay(const float *x, size_t start, const double *mag, const float *trn1d_taps, float *taps,
+                       double *want)
+{
+    long best = 0;
+    double best_snr = -INFINITY;
+    for (long delay = -MAX_DELAY; delay <= MAX_DELAY; delay += DELAY_STEP) {
+        double snr = fit(x, start, DELAY_ROWS, mag, trn1d_taps, SQ_V90_JD_TAPS, 0, delay, taps, want);
+        if (snr > best_snr) {
+            best_snr = snr;
+            best = delay;
+        }
+    }
+    long coarse = best;
+    for (long delay = coarse - DELAY_STEP / 2; delay <= coarse + DELAY_STEP / 2; delay += 2) {
+        if (delay == coarse || delay < -MAX_DELAY || delay > MAX_DELAY)
+            continue;
+        double snr = fit(x, start, DELAY_ROWS, mag, trn1d_taps, SQ_V90_JD_TAPS, 0, delay, taps, want);
+        if (snr > best_snr) {
+            best_snr = snr;
+            best = delay;
+        }
+    }
+    return best;
 }
 
 /* The nearest level of an interval's constellation to |y| (levels largest first). */
@@ -130,6 +163,7 @@ typedef struct frame_reader {
     sq_v90_unmapper u;
     sq_v34_scrambler scr;
     size_t at, got;           /* the next frame's first code in x; bits so far */
+    long delay;               /* the equaliser's centre against the code it reads */
 } frame_reader;
 
 /* Up to `frames` more whole frames of x, read, unmapped and descrambled onto bits; returns how
@@ -139,10 +173,11 @@ static size_t read_frames(frame_reader *r, const float *x, size_t n, size_t fram
 {
     const size_t d = (size_t)(m->k_bits + m->s_bits);
     size_t k = 0;
-    for (; k < frames && r->at + SQ_V90_INTERVALS + CENTRE <= n; k++, r->at += SQ_V90_INTERVALS) {
+    for (; k < frames && (long)(r->at + SQ_V90_INTERVALS + CENTRE) + r->delay <= (long)n;
+         k++, r->at += SQ_V90_INTERVALS) {
         int label[SQ_V90_INTERVALS], positive[SQ_V90_INTERVALS];
         for (int i = 0; i < SQ_V90_INTERVALS; i++) {
-            double y = equalise(taps, TAPS, x, r->at + (size_t)i);
+            double y = equalise(taps, TAPS, x, (size_t)((long)(r->at + (size_t)i) + r->delay));
             label[i] = nearest_label(m, i, y);
             positive[i] = y > 0.0;
         }
@@ -202,8 +237,9 @@ int sq_v90_read_phase4(const float *x, size_t n, size_t guess, size_t search, co
                        const sq_v90_mapping *m, sq_v90_phase4_read *out)
 {
     memset(out, 0, sizeof *out);
-    size_t lo = guess > BEFORE_GUESS + CENTRE ? guess - BEFORE_GUESS : CENTRE, hi = guess + search;
-    if (n < hi + SKIP_SYMBOLS + FIT_SYMBOLS + ALIGN_SYMBOLS + TAPS)
+    size_t lo = guess > BEFORE_GUESS + CENTRE + MAX_DELAY ? guess - BEFORE_GUESS : CENTRE + MAX_DELAY;
+    size_t hi = guess + search;
+    if (n < hi + SKIP_SYMBOLS + FIT_SYMBOLS + ALIGN_SYMBOLS + TAPS + MAX_DELAY)
         return 0;
     double *mag = malloc((SKIP_SYMBOLS + FIT_SYMBOLS) * sizeof *mag);
     double *want = malloc(FIT_SYMBOLS * sizeof *want);
@@ -219,20 +255,22 @@ int sq_v90_read_phase4(const float *x, size_t n, size_t guess, size_t search, co
         goto done;
     float taps[TAPS];
     const size_t from = start + SKIP_SYMBOLS;
-    double snr_db = fit(x, from, mag + SKIP_SYMBOLS, trn1d_taps, SQ_V90_JD_TAPS, taps, want);
+    long delay = best_delay(x, from, mag + SKIP_SYMBOLS, trn1d_taps, taps, want);
+    double snr_db = fit(x, from, FIT_SYMBOLS, mag + SKIP_SYMBOLS, trn1d_taps, SQ_V90_JD_TAPS, 0, delay, taps, want);
     for (int pass = 1; pass < FIT_PASSES; pass++) {
         float before[TAPS];
         memcpy(before, taps, sizeof before);
-        snr_db = fit(x, from, mag + SKIP_SYMBOLS, before, TAPS, taps, want);
+        snr_db = fit(x, from, FIT_SYMBOLS, mag + SKIP_SYMBOLS, before, TAPS, delay, delay, taps, want);
     }
     if (!(snr_db >= MIN_FIT_SNR_DB))
         goto done;
     out->trn2d_start = start;
     out->snr_db = snr_db;
     memcpy(out->taps, taps, sizeof out->taps);
+    out->delay = delay;
     /* a block of frames at a time, until MP' has been followed by READ_PAST_FRAMES without one
      * (Ed, B1d, data): not the rest of the seconds kept */
-    frame_reader reader = { .at = start };
+    frame_reader reader = { .at = start, .delay = delay };
     sq_v90_unmapper_init(&reader.u, m);
     sq_v34_scrambler_init(&reader.scr, 0);
     while (read_frames(&reader, x, n, READ_BLOCK_FRAMES, taps, m, bits) > 0) {
@@ -257,15 +295,15 @@ done:
 
 /* The slicer over `count` codes from x[start] (interval 0 first) through taps: its signal and
  * error powers, and how many codes lie far off their level. Returns how many codes there were. */
-static size_t slice(const float *x, size_t n, size_t start, size_t count, const float *taps, const sq_v90_mapping *m,
-                    double *signal, double *noise, size_t *far)
+static size_t slice(const float *x, size_t n, size_t start, size_t count, const float *taps, long delay,
+                    const sq_v90_mapping *m, double *signal, double *noise, size_t *far)
 {
     size_t k = 0;
     *signal = *noise = 0.0;
     *far = 0;
-    for (; k < count && start + k + CENTRE < n; k++) {
+    for (; k < count && (long)(start + k + CENTRE) + delay < (long)n; k++) {
         int interval = (int)(k % SQ_V90_INTERVALS);
-        double y = equalise(taps, TAPS, x, start + k);
+        double y = equalise(taps, TAPS, x, (size_t)((long)(start + k) + delay));
         int label = nearest_label(m, interval, y);
         double level = m->level[interval][label], e = fabs(y) - level;
         /* the way to the next level on the side the error lies (the levels run largest first) */
@@ -278,14 +316,15 @@ static size_t slice(const float *x, size_t n, size_t start, size_t count, const 
     return k;
 }
 
-int sq_v90_data_snr(const float *x, size_t n, size_t start, const float *taps, const sq_v90_mapping *m, double *snr_db)
+int sq_v90_data_snr(const float *x, size_t n, size_t start, const float *taps, long delay, const sq_v90_mapping *m,
+                    double *snr_db)
 {
     double signal, noise;
     size_t far;
     /* x's last DATA_TAIL may be the quiet after the transmission, whose codes are no level */
     size_t room = n > start + DATA_TAIL ? n - start - DATA_TAIL : 0;
-    size_t count = slice(x, n, start, room < SQ_V90_DATA_SYMBOLS ? room : SQ_V90_DATA_SYMBOLS, taps, m, &signal,
-                         &noise, &far);
+    size_t count = slice(x, n, start, room < SQ_V90_DATA_SYMBOLS ? room : SQ_V90_DATA_SYMBOLS, taps, delay, m,
+                         &signal, &noise, &far);
     if (count < SQ_V90_DATA_MIN_SYMBOLS || !(noise > 0.0) || (double)far > MAX_FAR_SHARE * (double)count)
         return 0;
     *snr_db = 10.0 * log10(signal / noise);

@@ -23,7 +23,8 @@ typedef struct sq_v90_phase4_read {
     sq_v90_mp_run runs[SQ_V90_MP_RUNS];
     size_t n_runs;
     size_t ed_end;           /* after Ed, when its 0s were read (else 0) */
-    float taps[99];          /* the equaliser fitted to TRN2d (SQ_V90_PHASE4_TAPS) */
+    float taps[99];          /* the equaliser fitted to TRN2d (SQ_V90_PHASE4_TAPS) ... */
+    long delay;              /* ... and where its centre sits against the code it reads */
 } sq_v90_phase4_read;
 
 #define SQ_V90_PHASE4_TAPS 99
@@ -37,13 +38,15 @@ int sq_v90_read_phase4(const float *x, size_t n, size_t guess, size_t search, co
                        const sq_v90_mapping *m, sq_v90_phase4_read *out);
 
 /* The symbol SNR of the codes from x[start] (B1d and the data after it, in data's
- * constellations, m: CP's) through the equaliser phase 4 was read with (taps): each code
+ * constellations, m: CP's) through the equaliser phase 4 was read with (taps, centred `delay`
+ * from the code it reads): each code
  * against the nearest level of its interval, over SQ_V90_DATA_SYMBOLS of them (fewer where x
  * ends first, down to SQ_V90_DATA_MIN_SYMBOLS; x's last 100 ms left out). 1 with *snr_db when
  * the codes lie near enough their levels for the decisions to be right (a tenth or fewer off
  * by more than a quarter of the way to the next level), else 0. */
 #define SQ_V90_DATA_SYMBOLS 2400
 #define SQ_V90_DATA_MIN_SYMBOLS 1200
-int sq_v90_data_snr(const float *x, size_t n, size_t start, const float *taps, const sq_v90_mapping *m, double *snr_db);
+int sq_v90_data_snr(const float *x, size_t n, size_t start, const float *taps, long delay, const sq_v90_mapping *m,
+                    double *snr_db);
 
 #endif
