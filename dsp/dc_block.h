@@ -25,7 +25,6 @@
 #include "dsp/sample_guard.h"
 #include "dsp/vec4.h"
 
-typedef int sq_v4i __attribute__((vector_size(16)));
 
 #define SQ_DC_BLOCK_HZ 5.0
 
@@ -56,16 +55,6 @@ static inline void sq_dc_block_init(sq_dc_block *b, float pole)
     b->from2 = (sq_v4f){ 0.0f, 0.0f, 0.0f, c };
     b->offset = 0.0f;
     b->started = 0;
-}
-
-/* The sample guard, four at a time: NaN to 0, the rest held within the limit. */
-static inline sq_v4f sq_dc_block_guard4(const float *in)
-{
-    const sq_v4f limit = { SQ_SAMPLE_LIMIT, SQ_SAMPLE_LIMIT, SQ_SAMPLE_LIMIT, SQ_SAMPLE_LIMIT };
-    sq_v4f x = sq_v4f_load(in);
-    x = (sq_v4f)((sq_v4i)x & (x == x));
-    sq_v4i over = x > limit, under = x < -limit;
-    return (sq_v4f)(((sq_v4i)x & ~(over | under)) | ((sq_v4i)limit & over) | ((sq_v4i)-limit & under));
 }
 
 static inline int sq_dc_block_silent4(sq_v4f x)
@@ -117,7 +106,7 @@ static inline void sq_dc_block_run(sq_dc_block *b, const float *restrict in, flo
         sq_v4f x[4];
         sq_v4i zero = { 0 };
         for (int q = 0; q < 4; q++) {
-            x[q] = sq_dc_block_guard4(in + i + 4 * q);
+            x[q] = sq_sample_guard4(in + i + 4 * q);
             zero |= x[q] == 0.0f;
         }
         if (zero[0] | zero[1] | zero[2] | zero[3]) {   /* perhaps a gap: four at a time, as its rule asks */
@@ -140,7 +129,7 @@ static inline void sq_dc_block_run(sq_dc_block *b, const float *restrict in, flo
         m = b->pole16 * m + added3;
     }
     for (; i + 4 <= n; i += 4)
-        m = sq_dc_block_step4(b, sq_dc_block_guard4(in + i), m, out + i);
+        m = sq_dc_block_step4(b, sq_sample_guard4(in + i), m, out + i);
     for (; i < n; i++) {   /* a part chunk's last samples */
         float x = sq_sample_guard(in[i]);
         out[i] = b->gain * x - m;

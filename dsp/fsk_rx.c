@@ -44,6 +44,9 @@
 #define MAX_WINDOW 64
 #define MIN_SAMPLES_PER_BIT 6.0   /* after decimation: enough for the bit clock's crossings */
 #define MAX_DECIMATION 4
+/* a stream's length: the history and a block dealt out, and the inputs the last four outputs
+ * of a block read past the newest (zeros), whatever the decimation */
+#define STREAM_LEN (MAX_TAPS - 1 + BLOCK + 4 * MAX_DECIMATION)
 #define PASS_MARGIN_HZ 150.0      /* passband = |deviation| + this */
 #define STOP_MARGIN_HZ 350.0      /* stopband = |deviation| + this: the other V.21 channel's
                                      nearest tone is 470 Hz from a channel centre */
@@ -77,13 +80,22 @@ struct sq_fskdemod {
     /* Two low-pass stages: a short one at 8 kHz that only keeps what would alias into the
      * band when one sample in D is taken, and the sharp one at the decimated rate. */
     /* the anti-alias low-pass shifted to the centre, in two parts */
-    float taps_wide_re[MAX_TAPS + PAD], taps_wide_im[MAX_TAPS + PAD];
-    size_t nwide, nwide_padded;
+    sq_v4f taps_wide_re[MAX_TAPS], taps_wide_im[MAX_TAPS];   /* each tap in four lanes */
+    size_t nwide;
+    /* The anti-alias filter works out four outputs at a time, one in each lane: the four
+     * read inputs `decimation` apart, so the block's inputs are first dealt into
+     * `decimation` streams (input i to stream i % decimation), where each tap's four inputs
+     * lie side by side. wide_at[first - 1][i]: where tap i's inputs start in `streams`,
+     * for a block whose first output ends `first` inputs in. (As one dot product per output
+     * with its four partial sums added up after, and the mixer's phasor in double, the
+     * anti-alias stage was a fifth of decoding an hour of V.21.) */
+    float streams[MAX_DECIMATION * STREAM_LEN];
+    uint16_t wide_at[MAX_DECIMATION][MAX_TAPS];
     /* The anti-alias filter's input: its last nwide - 1 inputs, then the block being read.
      * A block is guarded and copied in one pass and each output is one dot product over it,
      * where pushing each sample into a doubled ring cost two stores and an index update per
      * sample (the V.21 demodulator 0.8 of the time, measured on 10 minutes). */
-    float input[MAX_TAPS - 1 + BLOCK + PAD];
+    float input[MAX_TAPS - 1 + BLOCK + 8 * MAX_DECIMATION];   /* room for deal_streams' zeros */
     sq_v4f taps4[MAX_TAPS / 2 + 1];   /* the first half and the centre, each in four lanes */
     size_t ntaps;
     /* The sharp low-pass's input, as the anti-alias filter's: its last ntaps - 1 inputs,
@@ -91,10 +103,13 @@ struct sq_fskdemod {
     float lowpass_re[MAX_TAPS - 1 + BLOCK + PAD], lowpass_im[MAX_TAPS - 1 + BLOCK + PAD];
     size_t lowpass_len;
     size_t group_delay;   /* of both stages, in input samples */
-    double complex mix_step_pow[BLOCK + 1];   /* mix_step^k: a block's phasors from its first */
-    double complex mix, mix_step;   /* at the decimated rate: the centre's phase at the
+    /* the mixer's step over k outputs, in parts: a block's phasors from its first */
+    double mix_pow_re[BLOCK + 4], mix_pow_im[BLOCK + 4];
+    double complex mix;   /* at the decimated rate: the centre's phase at the
                                        newest sample in the anti-alias filter */
-    double complex mark_rot, mark_step;   /* the space tone's phasor is its conjugate */
+    double complex mark_rot;   /* the mark tone's phasor at the next output; the space
+                                  tone's is its conjugate */
+    double mark_pow_re[BLOCK + 4], mark_pow_im[BLOCK + 4];   /* its step over k outputs */
     unsigned decimation, phase;   /* the FIR's output is taken once in `decimation` inputs */
     double complex ring_m[MAX_WINDOW], ring_s[MAX_WINDOW];
     double complex sum_m, sum_s;  /* over the ring: the newest `whole` samples and one more */
@@ -152,8 +167,13 @@ int sq_fskdemod_create(const sq_fsk_params *p, sq_fskdemod **out)
     /* sum h[i] x[m-N+1+i] e^(-jw(m-N+1+i)) = e^(-jwm) sum h[i] e^(jw(N-1-i)) x[m-N+1+i] */
     for (size_t i = 0; i < nwide; i++) {
         float complex tap = (float complex)(lowpass_wide[i] * cexp(I * 2.0 * M_PI * centre / rate * (double)(nwide - 1 - i)));
-        d->taps_wide_re[i] = crealf(tap);
-        d->taps_wide_im[i] = cimagf(tap);
+        d->taps_wide_re[i] = (sq_v4f){ crealf(tap), crealf(tap), crealf(tap), crealf(tap) };
+        d->taps_wide_im[i] = (sq_v4f){ cimagf(tap), cimagf(tap), cimagf(tap), cimagf(tap) };
+        /* output k's window starts at input first - 1 + k decimation; tap i reads input
+         * first - 1 + i there, which is stream (first - 1 + i) % decimation's entry
+         * (first - 1 + i) / decimation + k */
+        for (size_t f = 0; f < d->decimation; f++)
+            d->wide_at[f][i] = (uint16_t)((f + i) % d->decimation * STREAM_LEN + (f + i) / d->decimation);
     }
     float taps[MAX_TAPS];
     size_t ntaps = sq_fir_design_lowpass(dev + PASS_MARGIN_HZ, dev + STOP_MARGIN_HZ,
@@ -166,12 +186,15 @@ int sq_fskdemod_create(const sq_fsk_params *p, sq_fskdemod **out)
         d->taps4[i] = (sq_v4f){ taps[i], taps[i], taps[i], taps[i] };
     d->nwide = nwide;
     d->ntaps = ntaps;
-    d->nwide_padded = (nwide + PAD) / 4 * 4;   /* the taps past the design's are zero (calloc) */
     d->group_delay = (nwide - 1) / 2 + (ntaps - 1) / 2 * d->decimation;
-    d->mix_step = cexp(-I * 2.0 * M_PI * centre / rate * (double)d->decimation);
-    for (size_t k = 0; k <= BLOCK; k++)
-        d->mix_step_pow[k] = cexp(-I * 2.0 * M_PI * centre / rate * (double)(d->decimation * k));
-    d->mark_step = cexp(-I * 2.0 * M_PI * (p->mark_hz - centre) / d->rate);
+    for (size_t k = 0; k < BLOCK + 4; k++) {
+        double complex mix_k = cexp(-I * 2.0 * M_PI * centre / rate * (double)(d->decimation * k));
+        double complex mark_k = cexp(-I * 2.0 * M_PI * (p->mark_hz - centre) / d->rate * (double)k);
+        d->mix_pow_re[k] = creal(mix_k);
+        d->mix_pow_im[k] = cimag(mix_k);
+        d->mark_pow_re[k] = creal(mark_k);
+        d->mark_pow_im[k] = cimag(mark_k);
+    }
     for (size_t k = 0; k < PHASE_STEPS; k++) {
         double phase = ((double)k + 0.5) / PHASE_STEPS - 0.5;
         d->phase_cos[k] = cos(2.0 * M_PI * phase);
@@ -259,9 +282,15 @@ static void renormalise(double complex *phasor)
     *phasor = CMPLX(re * scale, im * scale);
 }
 
-static void update_carrier(sq_fskdemod *d, float complex z)
+/* A block's samples of the band at the decimated rate, as the correlators take them: each
+ * turned by the mark tone's phasor (um) and by the space tone's (us), and its power. Worked
+ * out four at a time before the bit clock runs, as nothing in them depends on the bits. */
+typedef struct correlator_inputs {
+    float um_re[BLOCK + 4], um_im[BLOCK + 4], us_re[BLOCK + 4], us_im[BLOCK + 4], e[BLOCK + 4];
+} correlator_inputs;
+
+static void update_carrier(sq_fskdemod *d, double mag2)
 {
-    double mag2 = (double)crealf(z) * crealf(z) + (double)cimagf(z) * cimagf(z);
     d->pow_avg += d->alpha * (mag2 - d->pow_avg);
     d->mag_avg += d->alpha * (sqrt(mag2) - d->mag_avg);
     d->pow_fast += d->alpha_fast * (mag2 - d->pow_fast);
@@ -341,13 +370,14 @@ static void track_transition(sq_fskdemod *d, double dv, double clock_before)
     d->bits_since_transition = 0;
 }
 
-/* Takes one sample of the band at the decimated rate (z, out of both filters) through the
- * correlators and the bit clock; writes a bit to *out at the end of each bit. Returns the
- * bits written (0 or 1). */
-static size_t demodulate_one(sq_fskdemod *d, float complex z, sq_fsk_bit *out)
+/* Takes sample k of the band at the decimated rate (out of both filters, as turn_block made
+ * it ready) through the correlators and the bit clock; writes a bit to *out at the end of
+ * each bit. Returns the bits written (0 or 1). */
+static size_t demodulate_one(sq_fskdemod *d, const correlator_inputs *c, size_t k, sq_fsk_bit *out)
 {
     size_t bit = 0;
-    update_carrier(d, z);
+    double e = c->e[k];
+    update_carrier(d, e);
     /* Until the filters have settled on a new signal (three quarters of a bit after energy
      * appears), decisions are onset transients, so they are held at mark too. */
     if (d->pow_fast < d->quiet_power) {
@@ -356,22 +386,14 @@ static size_t demodulate_one(sq_fskdemod *d, float complex z, sq_fsk_bit *out)
             d->settled_at = until;
     }
 
-    /* the mark and space offsets are opposite (the centre is their mean), so the space
-     * phasor is the mark phasor's conjugate: z e^(-jwt) and z e^(+jwt) share four products */
-    double zr = crealf(z), zi = cimagf(z), rr = creal(d->mark_rot), ri = cimag(d->mark_rot);
-    double complex um = CMPLX(zr * rr - zi * ri, zr * ri + zi * rr);
-    double complex us = CMPLX(zr * rr + zi * ri, zi * rr - zr * ri);
-    d->mark_rot *= d->mark_step;
+    double complex um = CMPLX(c->um_re[k], c->um_im[k]), us = CMPLX(c->us_re[k], c->us_im[k]);
     d->sum_m += um - d->ring_m[d->ring_pos];
     d->sum_s += us - d->ring_s[d->ring_pos];
-    double e = (double)crealf(z) * crealf(z) + (double)cimagf(z) * cimagf(z);
     d->sum_e += e - d->ring_e[d->ring_pos];
     d->ring_e[d->ring_pos] = e;
     d->ring_m[d->ring_pos] = um;
     d->ring_s[d->ring_pos] = us;
     d->ring_pos = d->ring_pos + 1 == d->ring_len ? 0 : d->ring_pos + 1;
-    if ((d->n & 1023u) == 0)
-        renormalise(&d->mark_rot);
     /* one bit exactly: the oldest sample in the ring (next to be replaced) counts in part */
     double complex bit_m = d->sum_m - d->older_weight * d->ring_m[d->ring_pos];
     double complex bit_s = d->sum_s - d->older_weight * d->ring_s[d->ring_pos];
@@ -432,7 +454,7 @@ static size_t demodulate_one(sq_fskdemod *d, float complex z, sq_fsk_bit *out)
  * added first and multiplied once. Two accumulators per part halve the chain of dependent
  * additions. (As one dot product per output, with its four partial sums added up after,
  * the demodulator took 0.203 s for an hour of V.21; 0.175 s so.) */
-static void sharp_lowpass(const sq_fskdemod *d, size_t first, size_t count, float complex *z)
+static void sharp_lowpass(const sq_fskdemod *d, size_t first, size_t count, float *z_re, float *z_im)
 {
     const size_t n = d->ntaps, half = n / 2;
     for (size_t k = 0; k < count; k += 4) {
@@ -450,19 +472,67 @@ static void sharp_lowpass(const sq_fskdemod *d, size_t first, size_t count, floa
             re1 += d->taps4[i] * (sq_v4f_load(re + i) + sq_v4f_load(re + n - 1 - i));
             im1 += d->taps4[i] * (sq_v4f_load(im + i) + sq_v4f_load(im + n - 1 - i));
         }
-        sq_v4f out_re = re0 + re1, out_im = im0 + im1;
-        for (size_t l = 0; l < 4 && k + l < count; l++)
-            z[k + l] = CMPLXF(out_re[l], out_im[l]);
+        sq_v4f_store(z_re + k, re0 + re1);   /* the lanes past count: nobody's */
+        sq_v4f_store(z_im + k, im0 + im1);
     }
+}
+
+typedef double sq_v2d __attribute__((vector_size(16)));
+typedef float sq_v2f __attribute__((vector_size(8)));
+
+/* out[k] = start step^k for k < n (a whole number of twos), worked in double and rounded to
+ * float; step_re, step_im hold step^k's parts. Two at a time as vectors (GCC at -O2 left the
+ * loop scalar: a double complex product an output was a twentieth of decoding V.21). */
+static void phasors(double complex start, const double *step_re, const double *step_im, size_t n,
+                    float *out_re, float *out_im)
+{
+    const double sr = creal(start), si = cimag(start);
+    for (size_t k = 0; k < n; k += 2) {
+        sq_v2d pr, pi;
+        memcpy(&pr, step_re + k, sizeof pr);
+        memcpy(&pi, step_im + k, sizeof pi);
+        sq_v2f re = __builtin_convertvector(sr * pr - si * pi, sq_v2f), im = __builtin_convertvector(sr * pi + si * pr, sq_v2f);
+        memcpy(out_re + k, &re, sizeof re);
+        memcpy(out_im + k, &im, sizeof im);
+    }
+}
+
+/* Deals inputs [0, total) of the anti-alias filter's input into the streams, and what
+ * follows as far as the last four outputs of a block read: the block's inputs up to
+ * `filled`, then zeros. Sixteen inputs at a time for
+ * the usual decimation of four: four vectors transposed (each a period's inputs), one to a
+ * stream. */
+static void deal_streams(sq_fskdemod *d, size_t total, size_t filled)
+{
+    const size_t dec = d->decimation, per = (total + dec - 1) / dec + 4;
+    for (size_t i = filled; i < per * dec; i++)   /* the inputs after `filled` are the next block's */
+        d->input[i] = 0.0f;
+    size_t j = 0;
+    if (dec == 4) {
+        float *s0 = d->streams, *s1 = s0 + STREAM_LEN, *s2 = s1 + STREAM_LEN, *s3 = s2 + STREAM_LEN;
+        for (; j + 4 <= per; j += 4) {
+            const float *in = &d->input[4 * j];
+            sq_v4f a = sq_v4f_load(in), b = sq_v4f_load(in + 4), c = sq_v4f_load(in + 8), e = sq_v4f_load(in + 12);
+            sq_v4f ab_low = __builtin_shufflevector(a, b, 0, 4, 1, 5), ab_high = __builtin_shufflevector(a, b, 2, 6, 3, 7);
+            sq_v4f ce_low = __builtin_shufflevector(c, e, 0, 4, 1, 5), ce_high = __builtin_shufflevector(c, e, 2, 6, 3, 7);
+            sq_v4f_store(s0 + j, __builtin_shufflevector(ab_low, ce_low, 0, 1, 4, 5));
+            sq_v4f_store(s1 + j, __builtin_shufflevector(ab_low, ce_low, 2, 3, 6, 7));
+            sq_v4f_store(s2 + j, __builtin_shufflevector(ab_high, ce_high, 0, 1, 4, 5));
+            sq_v4f_store(s3 + j, __builtin_shufflevector(ab_high, ce_high, 2, 3, 6, 7));
+        }
+    }
+    for (; j < per; j++)
+        for (size_t r = 0; r < dec; r++)
+            d->streams[r * STREAM_LEN + j] = d->input[j * dec + r];
 }
 
 /* Filters the inputs of one block that end a decimation period (the first `first` inputs
  * in, then every `decimation`-th): `count` samples of the band at the decimated rate, into
- * z, each with the mixer's phasor before it into mix_before. Appends them to the sharp
- * low-pass's input. Nothing here depends on the bits, so the outputs' dot products are
- * independent of each other and of the bit clock, and overlap in the processor. */
-static void filter_block(sq_fskdemod *d, size_t first, size_t count, float complex *z,
-                         double complex *mix_before)
+ * z. Appends them to the sharp low-pass's input. Four outputs at a time, one in each lane,
+ * each tap's product a vector one; each output's mixer phasor from the block's first, in
+ * float: the outputs do not wait on each other, nor on the bits. The lanes past `count` in
+ * the last four hold finite values nobody takes. */
+static void filter_block(sq_fskdemod *d, size_t block, size_t first, size_t count, float *z_re, float *z_im)
 {
     const size_t history = d->nwide - 1, keep = d->ntaps - 1;
     if (d->lowpass_len + count > sizeof d->lowpass_re / sizeof d->lowpass_re[0] - PAD) {
@@ -470,21 +540,57 @@ static void filter_block(sq_fskdemod *d, size_t first, size_t count, float compl
         memmove(d->lowpass_im, d->lowpass_im + d->lowpass_len - keep, keep * sizeof d->lowpass_im[0]);
         d->lowpass_len = keep;
     }
-    /* each output's phasor from the block's first, not from the one before it: the outputs
-     * do not wait on each other */
+    deal_streams(d, history + first + (count ? (count - 1) * d->decimation : 0), history + block);
+    const uint16_t *at = d->wide_at[first - 1];
+    /* each output's mixer phasor from the block's first, in double: rounded to float, it is
+     * the same however the input was cut into blocks */
     const double complex mix0 = d->mix;
-    for (size_t k = 0; k < count; k++) {
-        size_t last = history + first - 1 + k * d->decimation;   /* the period's last input */
-        double complex m = mul(mix0, d->mix_step_pow[k]);
-        mix_before[k] = m;
-        float complex u = sq_dot_real_split(&d->input[last - history], d->taps_wide_re, d->taps_wide_im, d->nwide_padded);
-        float mr = (float)creal(m), mi = (float)cimag(m);
-        d->lowpass_re[d->lowpass_len + k] = crealf(u) * mr - cimagf(u) * mi;
-        d->lowpass_im[d->lowpass_len + k] = crealf(u) * mi + cimagf(u) * mr;
+    float mix_re[BLOCK + 4], mix_im[BLOCK + 4];
+    phasors(mix0, d->mix_pow_re, d->mix_pow_im, (count + 3) / 4 * 4, mix_re, mix_im);
+    for (size_t k = 0; k < count; k += 4) {
+        sq_v4f re0 = { 0 }, im0 = { 0 }, re1 = { 0 }, im1 = { 0 };
+        size_t i = 0;
+        for (; i + 2 <= d->nwide; i += 2) {
+            sq_v4f x0 = sq_v4f_load(&d->streams[at[i] + k]), x1 = sq_v4f_load(&d->streams[at[i + 1] + k]);
+            re0 += d->taps_wide_re[i] * x0;
+            im0 += d->taps_wide_im[i] * x0;
+            re1 += d->taps_wide_re[i + 1] * x1;
+            im1 += d->taps_wide_im[i + 1] * x1;
+        }
+        if (i < d->nwide) {
+            sq_v4f x0 = sq_v4f_load(&d->streams[at[i] + k]);
+            re0 += d->taps_wide_re[i] * x0;
+            im0 += d->taps_wide_im[i] * x0;
+        }
+        sq_v4f ur = re0 + re1, ui = im0 + im1;
+        sq_v4f mr = sq_v4f_load(&mix_re[k]), mi = sq_v4f_load(&mix_im[k]);
+        sq_v4f_store(&d->lowpass_re[d->lowpass_len + k], ur * mr - ui * mi);
+        sq_v4f_store(&d->lowpass_im[d->lowpass_len + k], ur * mi + ui * mr);
     }
-    d->mix = mul(mix0, d->mix_step_pow[count]);
+    d->mix = mul(mix0, CMPLX(d->mix_pow_re[count], d->mix_pow_im[count]));
     renormalise(&d->mix);
-    sharp_lowpass(d, d->lowpass_len + 1 - d->ntaps, count, z);
+    sharp_lowpass(d, d->lowpass_len + 1 - d->ntaps, count, z_re, z_im);
+}
+
+/* The correlators' inputs for `count` samples of the band (z), the first turned by
+ * mark_rot, each next one by one step more. The mark and space offsets are opposite (the
+ * centre is their mean), so the space phasor is the mark phasor's conjugate: z e^(-jwt) and
+ * z e^(+jwt) share four products. The phasors are worked in double from the block's first,
+ * and rounded to float: the same however the input was cut into blocks. */
+static void turn_block(const sq_fskdemod *d, const float *z_re, const float *z_im, size_t count,
+                       correlator_inputs *c)
+{
+    float rot_re[BLOCK + 4], rot_im[BLOCK + 4];
+    phasors(d->mark_rot, d->mark_pow_re, d->mark_pow_im, (count + 3) / 4 * 4, rot_re, rot_im);
+    for (size_t k = 0; k < count; k += 4) {
+        sq_v4f zr = sq_v4f_load(z_re + k), zi = sq_v4f_load(z_im + k);
+        sq_v4f rr = sq_v4f_load(&rot_re[k]), ri = sq_v4f_load(&rot_im[k]);
+        sq_v4f_store(&c->um_re[k], zr * rr - zi * ri);
+        sq_v4f_store(&c->um_im[k], zr * ri + zi * rr);
+        sq_v4f_store(&c->us_re[k], zr * rr + zi * ri);
+        sq_v4f_store(&c->us_im[k], zi * rr - zr * ri);
+        sq_v4f_store(&c->e[k], zr * zr + zi * zi);
+    }
 }
 
 size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit *bits,
@@ -497,20 +603,24 @@ size_t sq_fskdemod_process(sq_fskdemod *d, const float *x, size_t n, sq_fsk_bit 
         sq_sample_guard_copy(&d->input[history], x + done, block);
         size_t first = d->decimation - d->phase;   /* inputs to the end of this period */
         size_t count = block >= first ? 1 + (block - first) / d->decimation : 0;
-        float complex z[BLOCK];
-        double complex mix_before[BLOCK];
-        filter_block(d, first, count, z, mix_before);
+        float z_re[BLOCK + 4], z_im[BLOCK + 4];
+        correlator_inputs c;
+        const double complex mix0 = d->mix, rot0 = d->mark_rot;
+        filter_block(d, block, first, count, z_re, z_im);
+        turn_block(d, z_re, z_im, count, &c);
         size_t k = 0, used;
         for (; k < count && produced < max_bits; k++) {
             d->n += k == 0 ? first : d->decimation;
             d->lowpass_len++;
-            produced += demodulate_one(d, z[k], &bits[produced]);
+            produced += demodulate_one(d, &c, k, &bits[produced]);
         }
+        d->mark_rot = mul(rot0, CMPLX(d->mark_pow_re[k], d->mark_pow_im[k]));
+        renormalise(&d->mark_rot);
         if (k < count) {
             /* out of room for bits: the block is read to the output just taken, and the
              * mixer goes back to where the next output starts */
             used = first + (k - 1) * d->decimation;
-            d->mix = mix_before[k];
+            d->mix = mul(mix0, CMPLX(d->mix_pow_re[k], d->mix_pow_im[k]));
             d->phase = 0;
         } else {
             used = block;

@@ -11,6 +11,7 @@
 #define SQ_DSP_SAMPLE_GUARD_H
 
 #include <stddef.h>
+#include "dsp/vec4.h"
 
 #define SQ_SAMPLE_LIMIT 16.0f
 
@@ -22,14 +23,25 @@ static inline float sq_sample_guard(float v)
     return v == v ? held : 0.0f;
 }
 
-/* out[i] = sq_sample_guard(in[i]) for i < n. In runs of eight of a fixed count: GCC at -O2
- * vectorises only loops whose vector form leaves no remainder, which a loop over n does not. */
+typedef int sq_v4i __attribute__((vector_size(16)));
+
+/* The guard, four at a time: NaN to 0, the rest held within the limit. */
+static inline sq_v4f sq_sample_guard4(const float *in)
+{
+    const sq_v4f limit = { SQ_SAMPLE_LIMIT, SQ_SAMPLE_LIMIT, SQ_SAMPLE_LIMIT, SQ_SAMPLE_LIMIT };
+    sq_v4f x = sq_v4f_load(in);
+    x = (sq_v4f)((sq_v4i)x & (x == x));
+    sq_v4i over = x > limit, under = x < -limit;
+    return (sq_v4f)(((sq_v4i)x & ~(over | under)) | ((sq_v4i)limit & over) | ((sq_v4i)-limit & under));
+}
+
+/* out[i] = sq_sample_guard(in[i]) for i < n. Four at a time as vectors: GCC at -O2 left the
+ * loop of single samples scalar (6.5 instructions a sample in the V.21 demodulator). */
 static inline void sq_sample_guard_copy(float *restrict out, const float *restrict in, size_t n)
 {
     size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (size_t k = 0; k < 8; k++)
-            out[i + k] = sq_sample_guard(in[i + k]);
+    for (; i + 4 <= n; i += 4)
+        sq_v4f_store(out + i, sq_sample_guard4(in + i));
     for (; i < n; i++)
         out[i] = sq_sample_guard(in[i]);
 }

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <math.h>
 #include <soxr.h>
+#include <stdint.h>
 #include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ struct sq_audio_reader {
     sq_audio_info info;
     soxr_t resampler;       /* NULL when the file is already at 8 kHz */
     float *in;              /* READ_FRAMES * channels */
+    int16_t *in16;          /* the same as read from a 16-bit file, or NULL */
     size_t in_frames, in_used;
     int eof, drained;
     uint64_t nonfinite;     /* NaN or infinite samples read so far */
@@ -159,7 +161,10 @@ int sq_audio_reader_open(const char *path, sq_audio_reader **out, char *detail, 
     describe_format(sfi.format, r->info.format_name, sizeof r->info.format_name);
     r->info.length_unknown = stream && declared_size_unknown(r);
     r->in = malloc(READ_FRAMES * (size_t)sfi.channels * sizeof *r->in);
-    rc = r->in ? open_resampler(r) : SQ_ENOMEM;
+    int pcm16 = (sfi.format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16;
+    if (pcm16)
+        r->in16 = malloc(READ_FRAMES * (size_t)sfi.channels * sizeof *r->in16);
+    rc = r->in && (r->in16 || !pcm16) ? open_resampler(r) : SQ_ENOMEM;
     if (rc != SQ_OK) {
         sq_audio_reader_close(r);
         return rc;
@@ -220,9 +225,24 @@ static int integer_samples(int format)
     }
 }
 
+/* A 16-bit file's samples as libsndfile scales them (x / 32768), eight at a time: libsndfile's
+ * own conversion took 9 instructions a sample, a tenth of decoding an hour of V.21. */
+static void shorts_to_floats(float *restrict out, const int16_t *restrict in, size_t n)
+{
+    const float scale = 1.0f / 32768.0f;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (size_t k = 0; k < 8; k++)
+            out[i + k] = (float)in[i + k] * scale;
+    for (; i < n; i++)
+        out[i] = (float)in[i] * scale;
+}
+
 static int refill(sq_audio_reader *r)
 {
-    sf_count_t got = sf_readf_float(r->file, r->in, READ_FRAMES);
+    sf_count_t got = r->in16 ? sf_readf_short(r->file, r->in16, READ_FRAMES) : sf_readf_float(r->file, r->in, READ_FRAMES);
+    if (r->in16 && got > 0)
+        shorts_to_floats(r->in, r->in16, (size_t)got * (size_t)r->info.channels);
     if (got < 0 || sf_error(r->file) != SF_ERR_NO_ERROR)
         return SQ_EIO;
     r->in_frames = (size_t)got;
@@ -308,5 +328,6 @@ void sq_audio_reader_close(sq_audio_reader *r)
     if (r->file)
         sf_close(r->file);
     free(r->in);
+    free(r->in16);
     free(r);
 }
