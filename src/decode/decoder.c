@@ -481,15 +481,15 @@ size_t sq_decoder_push(sq_decoder *d, const float *x, size_t n)
 static double lanes_horizon_s(const sq_decoder *d)
 {
     double now_s = (double)d->samples / SQ_PROCESSING_RATE_HZ;
-    double h = fmin(now_s, sq_tonerx_open_since_s(d->tones));
-    h = fmin(h, sq_fsk_lanes_horizon_s(d, now_s));
-    h = fmin(h, sq_dtmf_lane_horizon_s(d, now_s));
-    h = fmin(h, sq_progress_rx_open_since_s(d->progress));
-    h = fmin(h, sq_v8bis_lane_horizon_s(d, now_s));
-    h = fmin(h, sq_phase2_lanes_horizon_s(d, now_s));
-    h = fmin(h, sq_wideband_lane_horizon_s(d, now_s));
-    h = fmin(h, sq_v34_lane_horizon_s(d, now_s));
-    return fmin(h, sq_qam_lanes_horizon_s(d, now_s));
+    double h = sq_earlier_s(now_s, sq_tonerx_open_since_s(d->tones));
+    h = sq_earlier_s(h, sq_fsk_lanes_horizon_s(d, now_s));
+    h = sq_earlier_s(h, sq_dtmf_lane_horizon_s(d, now_s));
+    h = sq_earlier_s(h, sq_progress_rx_open_since_s(d->progress));
+    h = sq_earlier_s(h, sq_v8bis_lane_horizon_s(d, now_s));
+    h = sq_earlier_s(h, sq_phase2_lanes_horizon_s(d, now_s));
+    h = sq_earlier_s(h, sq_wideband_lane_horizon_s(d, now_s));
+    h = sq_earlier_s(h, sq_v34_lane_horizon_s(d, now_s));
+    return sq_earlier_s(h, sq_qam_lanes_horizon_s(d, now_s));
 }
 
 double sq_decoder_horizon_s(const sq_decoder *d)

@@ -73,6 +73,13 @@ static inline double sq_db_sum_total(const sq_db_sum *s)
     return s->db + 10.0 * log10(s->product);
 }
 
+/* The earlier of two times (never NaN): fmin is a library call, and the lanes' horizons
+ * take a dozen a chunk. */
+static inline double sq_earlier_s(double a, double b)
+{
+    return b < a ? b : a;
+}
+
 typedef struct sq_event_pool {
     sq_event events[SQ_EVENT_QUEUE];
     int event_buf[SQ_EVENT_QUEUE];

@@ -169,9 +169,10 @@ static int keyed_on_a_clock(const sq_fsk_lane *l)
     const sq_fsk_tally *all = &l->keyed.all, *flips = &l->keyed.flips;
     if (all->count < KEYED_MIN_TRANSITIONS)
         return 1;
+    /* n R^2 >= z, as (n R)^2 >= z n: no square root, asked several times a chunk */
     return on_grid(all, KEYED_MIN_CONCENTRATION) ||
            (l->valid >= KEYED_FLIPS_MIN_CHARS && flips->count > 0 &&
-            on_grid(flips, sqrt(KEYED_FLIPS_MIN_Z / (double)flips->count)));
+            flips->cos_sum * flips->cos_sum + flips->sin_sum * flips->sin_sum >= KEYED_FLIPS_MIN_Z * (double)flips->count);
 }
 
 /* Start-stop data established: characters, hardly any bad ones, transitions enough to
@@ -847,15 +848,15 @@ double sq_fsk_lanes_horizon_s(const sq_decoder *d, double now_s)
         /* a stretch opens at its onset, which can lie far back (energy that took long to
          * become a carrier), with characters taken back to a bit before it */
         if (!l->asleep)
-            h = fmin(h, to_s(sq_fskdemod_onset_sample(l->demod)) - 1.0 / l->params->baud);
+            h = sq_earlier_s(h, to_s(sq_fskdemod_onset_sample(l->demod)) - 1.0 / l->params->baud);
         if (l->open)
-            h = fmin(h, l->ev.start_s - 1.0 / l->params->baud);
+            h = sq_earlier_s(h, l->ev.start_s - 1.0 / l->params->baud);
         if (l->pending)
-            h = fmin(h, l->pending_ev.start_s);
+            h = sq_earlier_s(h, l->pending_ev.start_s);
         if (l->v8_run > 0)
-            h = fmin(h, l->v8_ev.start_s);
+            h = sq_earlier_s(h, l->v8_ev.start_s);
         if (l->v8rx && sq_v8_rx_in_sequence(l->v8rx, &v8_start))
-            h = fmin(h, to_s(v8_start));
+            h = sq_earlier_s(h, to_s(v8_start));
     }
     return h;
 }

@@ -653,19 +653,19 @@ double sq_phase2_lanes_horizon_s(const sq_decoder *d, double now_s)
     for (int i = 0; i < 2; i++) {
         const sq_phase2_lane *l = &d->phase2[i];
         if (l->tone_open || l->run)
-            h = fmin(h, to_s(l->run_start));
+            h = sq_earlier_s(h, to_s(l->run_start));
         if (l->marks_run)
-            h = fmin(h, to_s(l->marks_start));
+            h = sq_earlier_s(h, to_s(l->marks_start));
         if (l->bad_pending)
-            h = fmin(h, l->bad.start_s);
+            h = sq_earlier_s(h, l->bad.start_s);
         if (l->tone_pending)
-            h = fmin(h, l->tone.start_s);
+            h = sq_earlier_s(h, l->tone.start_s);
         for (int p = 0; p < SQ_DPSK_PHASES; p++)
             for (int k = 0; k < SQ_INFO_COLLECTORS; k++)
                 if (l->phase[p].col[k].active)
-                    h = fmin(h, to_s(l->phase[p].col[k].start_sample));
+                    h = sq_earlier_s(h, to_s(l->phase[p].col[k].start_sample));
         /* a sync may be forming: a frame can start up to 12 symbols back */
-        h = fmin(h, now_s - (double)SQ_INFO_SYNC_BITS / SQ_DPSK_BAUD);
+        h = sq_earlier_s(h, now_s - (double)SQ_INFO_SYNC_BITS / SQ_DPSK_BAUD);
     }
     return fmax(h, 0.0);
 }
