@@ -138,4 +138,25 @@ static inline void sq_dc_block_run(sq_dc_block *b, const float *restrict in, flo
     b->offset = m;
 }
 
+/* What came in to a blocker with this pole, from what came out (n samples, in order), for
+ * a reader that wants the low frequencies back (a V.90 digital modem's PCM codes: without
+ * spectral shaping they reach down to DC, and the blocker's tail, hundreds of samples long,
+ * was more than an equaliser of a hundred taps could undo: 27 dB of fit where 138 were
+ * there). m moves by (1 - p) y with each output y, and y + m is g x: so out = g x less the
+ * offset m held where `in` starts, which is taken out with out's mean over the n. */
+static inline void sq_dc_block_undo(float pole, const float *in, float *out, size_t n)
+{
+    const double step = 1.0 - (double)pole;
+    double m = 0.0, sum = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double x = (double)in[i] + m;
+        m += step * in[i];
+        out[i] = (float)x;
+        sum += x;
+    }
+    const float mean = n ? (float)(sum / (double)n) : 0.0f;
+    for (size_t i = 0; i < n; i++)
+        out[i] -= mean;
+}
+
 #endif

@@ -154,13 +154,15 @@ float sq_ls_equalise_real(const float *taps, int n_taps, const float *x, size_t 
     return y0 + y1;
 }
 
-/* R = L L^T for real R (its upper triangle), L below the diagonal and in diag; 0 or -1. */
-static int factor_real(double (*r)[SQ_LS_FIT_REAL_MAX_TAPS], int n, double *diag)
+/* R = L L^T for real R (its upper triangle), L below the diagonal and in diag; 0 or -1. The
+ * load on the diagonal is from the mean of its first n_taps entries (a constant's, after
+ * them, is the rows' count, of another scale). */
+static int factor_real(double (*r)[SQ_LS_FIT_REAL_MAX_TAPS], int n, int n_taps, double *diag)
 {
     double mean = 0.0;
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n_taps; i++)
         mean += r[i][i];
-    double load = DIAGONAL_LOAD * mean / n;
+    double load = DIAGONAL_LOAD * mean / n_taps;
     for (int j = 0; j < n; j++) {
         double d = r[j][j] + load;
         for (int k = 0; k < j; k++)
@@ -178,14 +180,15 @@ static int factor_real(double (*r)[SQ_LS_FIT_REAL_MAX_TAPS], int n, double *diag
     return 0;
 }
 
-double sq_ls_fit_real(const float *x, size_t first, size_t rows, int n_taps, const double *want, float *taps)
+double sq_ls_fit_real(const float *x, size_t first, size_t rows, int n_taps, const double *want, float *taps,
+                      float *bias)
 {
-    const int n = n_taps;
-    if (n < 1 || n > SQ_LS_FIT_REAL_MAX_TAPS || rows < (size_t)n)
+    const int n = n_taps, nb = n_taps + (bias != NULL);   /* the unknowns: the taps, and the constant */
+    if (n < 1 || nb > SQ_LS_FIT_REAL_MAX_TAPS || rows < (size_t)nb)
         return -1.0;
     /* row m reads v[m + n - 1 - i], i < n: the samples first + m - n / 2 ... + n / 2, newest first */
     const float *v = x + first - (size_t)(n / 2);
-    double (*r)[SQ_LS_FIT_REAL_MAX_TAPS] = malloc((size_t)n * sizeof *r);
+    double (*r)[SQ_LS_FIT_REAL_MAX_TAPS] = malloc((size_t)nb * sizeof *r);
     if (!r)
         return -1.0;
     double p[SQ_LS_FIT_REAL_MAX_TAPS], diag[SQ_LS_FIT_REAL_MAX_TAPS], y[SQ_LS_FIT_REAL_MAX_TAPS], t[SQ_LS_FIT_REAL_MAX_TAPS];
@@ -206,28 +209,45 @@ double sq_ls_fit_real(const float *x, size_t first, size_t rows, int n_taps, con
             size_t a = (size_t)(n - 1 - i), b = (size_t)(n - 1 - j);
             r[i][j] = r[i - 1][j - 1] + (double)v[a] * v[b] - (double)v[rows + a] * v[rows + b];
         }
+    if (bias) {   /* the constant's column: each tap's line summed over the rows, and the rows */
+        double sum = 0.0, want_sum = 0.0;
+        for (size_t m = 0; m < rows; m++) {
+            sum += v[m + (size_t)(n - 1)];
+            want_sum += want[m];
+        }
+        r[0][n] = sum;
+        for (int i = 1; i < n; i++) {
+            size_t a = (size_t)(n - 1 - i);
+            r[i][n] = r[i - 1][n] + (double)v[a] - (double)v[rows + a];
+        }
+        r[n][n] = (double)rows;
+        p[n] = want_sum;
+    }
     double err = -1.0;
-    if (factor_real(r, n, diag) == 0) {
-        for (int i = 0; i < n; i++) {   /* L y = p, then L^T t = y */
+    if (factor_real(r, nb, n, diag) == 0) {
+        for (int i = 0; i < nb; i++) {   /* L y = p, then L^T t = y */
             double sum = p[i];
             for (int k = 0; k < i; k++)
                 sum -= r[i][k] * y[k];
             y[i] = sum / diag[i];
         }
-        for (int i = n - 1; i >= 0; i--) {
+        for (int i = nb - 1; i >= 0; i--) {
             double sum = y[i];
-            for (int k = i + 1; k < n; k++)
+            for (int k = i + 1; k < nb; k++)
                 sum -= r[k][i] * t[k];
             t[i] = sum / diag[i];
         }
         err = 0.0;
-        for (int i = 0; i < n && err >= 0.0; i++)
-            if (isfinite(t[i]))
-                taps[i] = (float)t[i];
-            else
+        for (int i = 0; i < nb && err >= 0.0; i++)
+            if (!isfinite(t[i]))
                 err = -1.0;
+        for (int i = 0; i < n && err >= 0.0; i++)
+            taps[i] = (float)t[i];
+        const float b = bias && err >= 0.0 ? (float)t[n] : 0.0f;
+        if (bias && err >= 0.0)
+            *bias = b;
         for (size_t k = 0; k < rows && err >= 0.0; k++) {
-            double e = sq_ls_equalise_real(taps, n, x, first + k) - want[k];
+            double e = sq_ls_equalise_real(taps, n, x, first + k) + b - want[k];
             err += e * e;
         }
     }

@@ -47,9 +47,12 @@ int sq_ls_fit_solve(sq_ls_fit *f, float complex *taps);
  * newest first) for the sample x[at]. */
 float sq_ls_equalise_real(const float *taps, int n_taps, const float *x, size_t at);
 /* Its taps (up to SQ_LS_FIT_REAL_MAX_TAPS) fitted to want[k] for x[first + k], k < rows (x
- * holding the n_taps / 2 samples either side of those), into taps: the sum of the squared errors left, or -1 when the rows
- * do not fix them. The same normal equations as above, in real arithmetic (a quarter of the
- * products, and no complex multiply's checks for infinities). */
-double sq_ls_fit_real(const float *x, size_t first, size_t rows, int n_taps, const double *want, float *taps);
+ * holding the n_taps / 2 samples either side of those), into taps: the sum of the squared
+ * errors left, or -1 when the rows do not fix them. With bias, a constant added to the output
+ * is fitted with them (x off zero by an unknown offset), into *bias; up to
+ * SQ_LS_FIT_REAL_MAX_TAPS - 1 taps then. The same normal equations as above, in real
+ * arithmetic (a quarter of the products, and no complex multiply's checks for infinities). */
+double sq_ls_fit_real(const float *x, size_t first, size_t rows, int n_taps, const double *want, float *taps,
+                      float *bias);
 
 #endif

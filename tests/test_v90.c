@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dsp/dc_block.h"
 #include "dsp/ls_fit.h"
 #include "squeal/v90.h"
 #include "src/proto/v90_pcm.h"
@@ -143,7 +144,7 @@ START_TEST(test_ls_fit_real)
     for (int k = 0; k < ROWS; k++)
         want[k] = want_c[k] = code[first + (size_t)k];
     float taps[TAPS];
-    double err = sq_ls_fit_real(x, first, ROWS, TAPS, want, taps), power = 0.0;
+    double err = sq_ls_fit_real(x, first, ROWS, TAPS, want, taps, NULL), power = 0.0;
     for (int k = 0; k < ROWS; k++)
         power += want[k] * want[k];
     ck_assert(err >= 0.0 && 10.0 * log10(power / err) > 45.0);
@@ -156,7 +157,82 @@ START_TEST(test_ls_fit_real)
     for (int i = 0; i < TAPS; i++)
         ck_assert(fabsf(crealf(solved[i]) - taps[i]) < 1e-4f && fabsf(cimagf(solved[i])) < 1e-6f);
     free(f);
-    ck_assert(sq_ls_fit_real(x, first, TAPS - 1, TAPS, want, taps) < 0.0);   /* too few rows */
+    ck_assert(sq_ls_fit_real(x, first, TAPS - 1, TAPS, want, taps, NULL) < 0.0);   /* too few rows */
+}
+END_TEST
+
+/* The same line with the samples off zero by a constant: the fit with a constant beside its
+ * taps gives the codes back as well as the fit without one does with no offset (the line's
+ * inverse cut to 31 taps limits both), the constant being the offset times the taps' sum,
+ * with the sign that takes it out; without one it cannot (the taps alone would have to null
+ * DC). */
+START_TEST(test_ls_fit_real_bias)
+{
+    enum { ROWS = 1600, TAPS = 31, N = ROWS + TAPS };
+    static float x[N], x_off[N];
+    static double want[ROWS], code[N];
+    uint64_t state = 11;
+    for (int i = 0; i < N; i++) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        code[i] = (double)((int)(state >> 60) - 8) + 0.5;
+    }
+    const double offset = 1.7;
+    for (int i = 0; i < N; i++) {
+        x[i] = (float)(code[i] + 0.4 * (i ? code[i - 1] : 0.0) - 0.2 * (i > 1 ? code[i - 2] : 0.0));
+        x_off[i] = (float)(x[i] + offset);
+    }
+    const size_t first = TAPS / 2;
+    double power = 0.0;
+    for (int k = 0; k < ROWS; k++) {
+        want[k] = code[first + (size_t)k];
+        power += want[k] * want[k];
+    }
+    float taps[TAPS], bias = 0.0f;
+    double clean = sq_ls_fit_real(x, first, ROWS, TAPS, want, taps, NULL);
+    double err = sq_ls_fit_real(x_off, first, ROWS, TAPS, want, taps, &bias);
+    ck_assert(clean > 0.0 && err >= 0.0);
+    double clean_db = 10.0 * log10(power / clean), fit_db = 10.0 * log10(power / err);
+    ck_assert(clean_db > 50.0 && fabs(fit_db - clean_db) < 0.5);
+    double sum = 0.0;
+    for (int i = 0; i < TAPS; i++)
+        sum += taps[i];
+    ck_assert(fabs(bias + offset * sum) < 1e-3);
+    for (int k = 0; k < ROWS; k += 97)
+        ck_assert(fabs(sq_ls_equalise_real(taps, TAPS, x_off, first + (size_t)k) + bias - want[k]) < 0.05);
+    err = sq_ls_fit_real(x_off, first, ROWS, TAPS, want, taps, NULL);
+    ck_assert(err >= 0.0 && 10.0 * log10(power / err) < clean_db - 10.0);
+}
+END_TEST
+
+/* The decoder's DC blocker undone (dsp/dc_block.h): a signal with low frequencies and an
+ * offset through the blocker and back is the signal again, scaled by the blocker's gain and
+ * moved by a constant (its mean taken out), to float's precision. */
+START_TEST(test_dc_block_undo)
+{
+    enum { N = 24000 };
+    static float in[N], out[N], back[N];
+    uint64_t state = 5;
+    for (int i = 0; i < N; i++) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        double noise = (double)(state >> 11) / 9007199254740992.0 - 0.5;
+        in[i] = (float)(0.02 + 0.3 * sin(2.0 * M_PI * 20.0 * i / 8000.0) + 0.2 * noise);
+    }
+    sq_dc_block b;
+    const float pole = (float)exp(-2.0 * M_PI * SQ_DC_BLOCK_HZ / 8000.0);
+    sq_dc_block_init(&b, pole);
+    for (int i = 0; i < N; i += 160)
+        sq_dc_block_run(&b, in + i, out + i, 160);
+    sq_dc_block_undo(pole, out, back, N);
+    double mean = 0.0, worst = 0.0, moved = 0.0;
+    for (int i = 0; i < N; i++)
+        mean += b.gain * in[i];
+    mean /= N;
+    for (int i = 0; i < N; i++) {
+        worst = fmax(worst, fabs(back[i] - (b.gain * in[i] - mean)));
+        moved = fmax(moved, fabs(out[i] - (b.gain * in[i] - mean)));
+    }
+    ck_assert(worst < 1e-4);
+    ck_assert(moved > 0.05);   /* the blocker did take the 20 Hz down */
 }
 END_TEST
 
@@ -170,6 +246,8 @@ Suite *v90_suite(void)
     tcase_add_test(t, test_mapping_from_cp);
     tcase_add_loop_test(t, test_pcm_round_trip, 0, 16);
     tcase_add_test(t, test_ls_fit_real);
+    tcase_add_test(t, test_ls_fit_real_bias);
+    tcase_add_test(t, test_dc_block_undo);
     suite_add_tcase(s, t);
     return s;
 }

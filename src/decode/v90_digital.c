@@ -434,10 +434,18 @@ static double name_phase4(sq_decoder *d, const sq_v90_run *ri, const sq_v90_jd_r
     /* TRN2d follows R-bar i: from its reversal, or where the line ended in a gap */
     uint64_t mark = (uint64_t)llround((ri->mark_s > 0.0 ? ri->mark_s : ri->end_s) * SQ_PROCESSING_RATE_HZ);
     sq_v90_phase4_read p4;
-    if (!v->have_phase4 || !v->kept4_n || mark < v->kept4_from ||
-        !sq_v90_read_phase4(v->kept4, v->kept4_n, (size_t)(mark - v->kept4_from),
-                            ri->mark_s > 0.0 ? TRN2D_SEARCH : TRN2D_SEARCH_GAP, jd->taps, &v->phase4, &p4))
+    if (!v->have_phase4 || !v->kept4_n || mark < v->kept4_from)
         return 0.0;
+    /* the codes as they came, before the decoder's DC blocker */
+    float *x = malloc(v->kept4_n * sizeof *x);
+    if (!x)
+        return 0.0;
+    sq_dc_block_undo(d->dc.pole, v->kept4, x, v->kept4_n);
+    if (!sq_v90_read_phase4(x, v->kept4_n, (size_t)(mark - v->kept4_from),
+                            ri->mark_s > 0.0 ? TRN2D_SEARCH : TRN2D_SEARCH_GAP, jd->taps, &v->phase4, &p4)) {
+        free(x);
+        return 0.0;
+    }
     sq_event ev;
     memset(&ev, 0, sizeof ev);
     ev.fsk_channel = channel;
@@ -463,8 +471,9 @@ static double name_phase4(sq_decoder *d, const sq_v90_run *ri, const sq_v90_jd_r
     /* B1d and the data after Ed, in CP's constellations, through the same equaliser */
     size_t data_from = p4.runs[p4.n_runs - 1].end + DATA_AFTER_MP;
     double snr_db;
-    if (v->have_data && sq_v90_data_snr(v->kept4, v->kept4_n, data_from, p4.taps, p4.delay, &v->data, &snr_db))
+    if (v->have_data && sq_v90_data_snr(x, v->kept4_n, data_from, &p4, &v->data, &snr_db))
         v->data_snr_db = snr_db;
+    free(x);
     return ev.end_s;
 }
 

@@ -59,7 +59,7 @@ static float equalise(const float *taps, const float *x, size_t at)
  * -INFINITY when they cannot be had. */
 static double fit_at(const float *x, size_t at, size_t rows, const double *want, float *taps)
 {
-    double err = sq_ls_fit_real(x, at, rows, TAPS, want, taps);
+    double err = sq_ls_fit_real(x, at, rows, TAPS, want, taps, NULL);
     return err < 0.0 ? -INFINITY : 10.0 * log10((double)rows / (err + 1e-30));
 }
 

@@ -99,17 +99,19 @@ static size_t align(const float *x, size_t lo, size_t hi, const float *taps, con
     return best_at;
 }
 
-/* Fits taps (TAPS) to TRN2d's first FIT_SYMBOLS codes from x[start]: their known magnitudes,
- * the signs `signs_from` (n_from taps) gives them. Returns the fit's SNR. */
+/* Fits taps (TAPS) and a constant added to their output (*bias: x is off zero by the offset
+ * the decoder's DC blocker held where it starts, sq_dc_block_undo) to TRN2d's first
+ * FIT_SYMBOLS codes from x[start]: their known magnitudes, the signs `signs_from` (n_from
+ * taps) gives them. Returns the fit's SNR. */
 static double fit(const float *x, size_t start, size_t rows, const double *mag, const float *signs_from, int n_from,
-                  long signs_delay, long delay, float *taps, double *want)
+                  long signs_delay, long delay, float *taps, double *want, float *bias)
 {
     double power = 0.0;
     for (size_t k = 0; k < rows; k++) {
         want[k] = equalise(signs_from, n_from, x, (size_t)((long)(start + k) + signs_delay)) > 0.0 ? mag[k] : -mag[k];
         power += mag[k] * mag[k];
     }
-    double err = sq_ls_fit_real(x, (size_t)((long)start + delay), rows, TAPS, want, taps);
+    double err = sq_ls_fit_real(x, (size_t)((long)start + delay), rows, TAPS, want, taps, bias);
     return err < 0.0 ? -INFINITY : 10.0 * log10(power / (err + 1e-30));
 }
 
@@ -121,10 +123,11 @@ static double fit(const float *x, size_t start, size_t rows, const double *mag, 
 static long best_delay(const float *x, size_t start, const double *mag, const float *trn1d_taps, float *taps,
                        double *want)
 {
+    float bias;
     long best = 0;
     double best_snr = -INFINITY;
     for (long delay = -MAX_DELAY; delay <= MAX_DELAY; delay += DELAY_STEP) {
-        double snr = fit(x, start, DELAY_ROWS, mag, trn1d_taps, SQ_V90_JD_TAPS, 0, delay, taps, want);
+        double snr = fit(x, start, DELAY_ROWS, mag, trn1d_taps, SQ_V90_JD_TAPS, 0, delay, taps, want, &bias);
         if (snr > best_snr) {
             best_snr = snr;
             best = delay;
@@ -134,7 +137,7 @@ static long best_delay(const float *x, size_t start, const double *mag, const fl
     for (long delay = coarse - DELAY_STEP / 2; delay <= coarse + DELAY_STEP / 2; delay += 2) {
         if (delay == coarse || delay < -MAX_DELAY || delay > MAX_DELAY)
             continue;
-        double snr = fit(x, start, DELAY_ROWS, mag, trn1d_taps, SQ_V90_JD_TAPS, 0, delay, taps, want);
+        double snr = fit(x, start, DELAY_ROWS, mag, trn1d_taps, SQ_V90_JD_TAPS, 0, delay, taps, want, &bias);
         if (snr > best_snr) {
             best_snr = snr;
             best = delay;
@@ -168,7 +171,7 @@ typedef struct frame_reader {
 
 /* Up to `frames` more whole frames of x, read, unmapped and descrambled onto bits; returns how
  * many were read. */
-static size_t read_frames(frame_reader *r, const float *x, size_t n, size_t frames, const float *taps,
+static size_t read_frames(frame_reader *r, const float *x, size_t n, size_t frames, const float *taps, float bias,
                           const sq_v90_mapping *m, uint8_t *bits)
 {
     const size_t d = (size_t)(m->k_bits + m->s_bits);
@@ -177,7 +180,7 @@ static size_t read_frames(frame_reader *r, const float *x, size_t n, size_t fram
          k++, r->at += SQ_V90_INTERVALS) {
         int label[SQ_V90_INTERVALS], positive[SQ_V90_INTERVALS];
         for (int i = 0; i < SQ_V90_INTERVALS; i++) {
-            double y = equalise(taps, TAPS, x, (size_t)((long)(r->at + (size_t)i) + r->delay));
+            double y = equalise(taps, TAPS, x, (size_t)((long)(r->at + (size_t)i) + r->delay)) + bias;
             label[i] = nearest_label(m, i, y);
             positive[i] = y > 0.0;
         }
@@ -256,11 +259,12 @@ int sq_v90_read_phase4(const float *x, size_t n, size_t guess, size_t search, co
     float taps[TAPS];
     const size_t from = start + SKIP_SYMBOLS;
     long delay = best_delay(x, from, mag + SKIP_SYMBOLS, trn1d_taps, taps, want);
-    double snr_db = fit(x, from, FIT_SYMBOLS, mag + SKIP_SYMBOLS, trn1d_taps, SQ_V90_JD_TAPS, 0, delay, taps, want);
+    float bias;
+    double snr_db = fit(x, from, FIT_SYMBOLS, mag + SKIP_SYMBOLS, trn1d_taps, SQ_V90_JD_TAPS, 0, delay, taps, want, &bias);
     for (int pass = 1; pass < FIT_PASSES; pass++) {
         float before[TAPS];
         memcpy(before, taps, sizeof before);
-        snr_db = fit(x, from, FIT_SYMBOLS, mag + SKIP_SYMBOLS, before, TAPS, delay, delay, taps, want);
+        snr_db = fit(x, from, FIT_SYMBOLS, mag + SKIP_SYMBOLS, before, TAPS, delay, delay, taps, want, &bias);
     }
     if (!(snr_db >= MIN_FIT_SNR_DB))
         goto done;
@@ -268,12 +272,13 @@ int sq_v90_read_phase4(const float *x, size_t n, size_t guess, size_t search, co
     out->snr_db = snr_db;
     memcpy(out->taps, taps, sizeof out->taps);
     out->delay = delay;
+    out->bias = bias;
     /* a block of frames at a time, until MP' has been followed by READ_PAST_FRAMES without one
      * (Ed, B1d, data): not the rest of the seconds kept */
     frame_reader reader = { .at = start, .delay = delay };
     sq_v90_unmapper_init(&reader.u, m);
     sq_v34_scrambler_init(&reader.scr, 0);
-    while (read_frames(&reader, x, n, READ_BLOCK_FRAMES, taps, m, bits) > 0) {
+    while (read_frames(&reader, x, n, READ_BLOCK_FRAMES, taps, bias, m, bits) > 0) {
         size_t last = find_mps(bits, reader.got, d, start, out);
         if (out->n_runs && out->runs[out->n_runs - 1].mp.acknowledge && reader.got - last >= READ_PAST_FRAMES * d)
             break;
@@ -295,7 +300,7 @@ done:
 
 /* The slicer over `count` codes from x[start] (interval 0 first) through taps: its signal and
  * error powers, and how many codes lie far off their level. Returns how many codes there were. */
-static size_t slice(const float *x, size_t n, size_t start, size_t count, const float *taps, long delay,
+static size_t slice(const float *x, size_t n, size_t start, size_t count, const float *taps, long delay, float bias,
                     const sq_v90_mapping *m, double *signal, double *noise, size_t *far)
 {
     size_t k = 0;
@@ -303,7 +308,7 @@ static size_t slice(const float *x, size_t n, size_t start, size_t count, const 
     *far = 0;
     for (; k < count && (long)(start + k + CENTRE) + delay < (long)n; k++) {
         int interval = (int)(k % SQ_V90_INTERVALS);
-        double y = equalise(taps, TAPS, x, (size_t)((long)(start + k) + delay));
+        double y = equalise(taps, TAPS, x, (size_t)((long)(start + k) + delay)) + bias;
         int label = nearest_label(m, interval, y);
         double level = m->level[interval][label], e = fabs(y) - level;
         /* the way to the next level on the side the error lies (the levels run largest first) */
@@ -316,14 +321,14 @@ static size_t slice(const float *x, size_t n, size_t start, size_t count, const 
     return k;
 }
 
-int sq_v90_data_snr(const float *x, size_t n, size_t start, const float *taps, long delay, const sq_v90_mapping *m,
+int sq_v90_data_snr(const float *x, size_t n, size_t start, const sq_v90_phase4_read *p4, const sq_v90_mapping *m,
                     double *snr_db)
 {
     double signal, noise;
     size_t far;
     /* x's last DATA_TAIL may be the quiet after the transmission, whose codes are no level */
     size_t room = n > start + DATA_TAIL ? n - start - DATA_TAIL : 0;
-    size_t count = slice(x, n, start, room < SQ_V90_DATA_SYMBOLS ? room : SQ_V90_DATA_SYMBOLS, taps, delay, m,
+    size_t count = slice(x, n, start, room < SQ_V90_DATA_SYMBOLS ? room : SQ_V90_DATA_SYMBOLS, p4->taps, p4->delay, p4->bias, m,
                          &signal, &noise, &far);
     if (count < SQ_V90_DATA_MIN_SYMBOLS || !(noise > 0.0) || (double)far > MAX_FAR_SHARE * (double)count)
         return 0;

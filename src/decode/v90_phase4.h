@@ -24,7 +24,8 @@ typedef struct sq_v90_phase4_read {
     size_t n_runs;
     size_t ed_end;           /* after Ed, when its 0s were read (else 0) */
     float taps[99];          /* the equaliser fitted to TRN2d (SQ_V90_PHASE4_TAPS) ... */
-    long delay;              /* ... and where its centre sits against the code it reads */
+    long delay;              /* ... and where its centre sits against the code it reads, */
+    float bias;              /* ... and the constant its output is off by (added to it) */
 } sq_v90_phase4_read;
 
 #define SQ_V90_PHASE4_TAPS 99
@@ -46,7 +47,7 @@ int sq_v90_read_phase4(const float *x, size_t n, size_t guess, size_t search, co
  * by more than a quarter of the way to the next level), else 0. */
 #define SQ_V90_DATA_SYMBOLS 2400
 #define SQ_V90_DATA_MIN_SYMBOLS 1200
-int sq_v90_data_snr(const float *x, size_t n, size_t start, const float *taps, long delay, const sq_v90_mapping *m,
+int sq_v90_data_snr(const float *x, size_t n, size_t start, const sq_v90_phase4_read *p4, const sq_v90_mapping *m,
                     double *snr_db);
 
 #endif
