@@ -34,11 +34,10 @@
 #include "squeal/level.h"
 
 #define MAX_TAPS 255
-/* The anti-alias filter's taps are padded with zeros to a whole number of four (the dot
- * product's partial sums), so its sum has no scalar tail, and the sharp low-pass works out
- * four outputs at a time, the last four of a block even when fewer are wanted: each reads up
- * to PAD samples past its newest input, which are held (finite, from earlier blocks or the
- * zeros the demodulator starts with) and count for 0 or go into an output nobody takes. */
+/* Both filters work out four outputs at a time, the last four of a block even when fewer
+ * are wanted. The sharp low-pass's then read up to PAD samples past its newest input, which
+ * are held (finite: the anti-alias filter's own extra outputs, earlier blocks' or the zeros
+ * the demodulator starts with) and go into outputs nobody takes. */
 #define PAD 3
 #define BLOCK 256                 /* input samples guarded and copied at a time */
 #define MAX_WINDOW 64
@@ -529,9 +528,9 @@ static void deal_streams(sq_fskdemod *d, size_t total, size_t filled)
 /* Filters the inputs of one block that end a decimation period (the first `first` inputs
  * in, then every `decimation`-th): `count` samples of the band at the decimated rate, into
  * z. Appends them to the sharp low-pass's input. Four outputs at a time, one in each lane,
- * each tap's product a vector one; each output's mixer phasor from the block's first, in
- * float: the outputs do not wait on each other, nor on the bits. The lanes past `count` in
- * the last four hold finite values nobody takes. */
+ * each tap's product a vector one; each output's mixer phasor from the block's first
+ * (phasors): the outputs do not wait on each other, nor on the bits. The lanes past `count`
+ * in the last four hold finite values nobody takes. */
 static void filter_block(sq_fskdemod *d, size_t block, size_t first, size_t count, float *z_re, float *z_im)
 {
     const size_t history = d->nwide - 1, keep = d->ntaps - 1;

@@ -123,7 +123,7 @@ static double fit(const float *x, size_t start, size_t rows, const double *mag, 
 static long best_delay(const float *x, size_t start, const double *mag, const float *trn1d_taps, float *taps,
                        double *want)
 {
-    float bias;
+    float bias = 0.0f;
     long best = 0;
     double best_snr = -INFINITY;
     for (long delay = -MAX_DELAY; delay <= MAX_DELAY; delay += DELAY_STEP) {
@@ -259,7 +259,7 @@ int sq_v90_read_phase4(const float *x, size_t n, size_t guess, size_t search, co
     float taps[TAPS];
     const size_t from = start + SKIP_SYMBOLS;
     long delay = best_delay(x, from, mag + SKIP_SYMBOLS, trn1d_taps, taps, want);
-    float bias;
+    float bias = 0.0f;
     double snr_db = fit(x, from, FIT_SYMBOLS, mag + SKIP_SYMBOLS, trn1d_taps, SQ_V90_JD_TAPS, 0, delay, taps, want, &bias);
     for (int pass = 1; pass < FIT_PASSES; pass++) {
         float before[TAPS];

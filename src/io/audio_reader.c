@@ -226,7 +226,7 @@ static int integer_samples(int format)
 }
 
 /* A 16-bit file's samples as libsndfile scales them (x / 32768), eight at a time: libsndfile's
- * own conversion took 9 instructions a sample, a tenth of decoding an hour of V.21. */
+ * own conversion took 9 instructions a sample, 4 % of decoding V.21 (callgrind). */
 static void shorts_to_floats(float *restrict out, const int16_t *restrict in, size_t n)
 {
     const float scale = 1.0f / 32768.0f;
