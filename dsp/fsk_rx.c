@@ -595,25 +595,24 @@ static void bit_sums(const sq_fskdemod *d, correlator_inputs *c, size_t count)
 {
     const size_t whole = d->whole;
     const sq_v4f oldest = { d->oldest_weight, d->oldest_weight, d->oldest_weight, d->oldest_weight };
-    const float *mr = c->in[MARK_RE] + MAX_WINDOW, *mi = c->in[MARK_IM] + MAX_WINDOW;
-    const float *sr = c->in[SPACE_RE] + MAX_WINDOW, *si = c->in[SPACE_IM] + MAX_WINDOW;
-    const float *pw = c->in[POWER] + MAX_WINDOW;
+    /* each stream from the oldest sample the block's first sum reads */
+    const float *mr = c->in[MARK_RE] + MAX_WINDOW - whole, *mi = c->in[MARK_IM] + MAX_WINDOW - whole;
+    const float *sr = c->in[SPACE_RE] + MAX_WINDOW - whole, *si = c->in[SPACE_IM] + MAX_WINDOW - whole;
+    const float *pw = c->in[POWER] + MAX_WINDOW - whole;
     for (size_t k = 0; k < count; k += 4) {
-        const size_t o = k - whole;   /* wraps for the history; o + j does not */
-        sq_v4f mark_re = oldest * sq_v4f_load(mr + o), mark_im = oldest * sq_v4f_load(mi + o);
-        sq_v4f space_re = oldest * sq_v4f_load(sr + o), space_im = oldest * sq_v4f_load(si + o);
-        sq_v4f band = oldest * sq_v4f_load(pw + o);
+        sq_v4f mark_re = oldest * sq_v4f_load(mr + k), mark_im = oldest * sq_v4f_load(mi + k);
+        sq_v4f space_re = oldest * sq_v4f_load(sr + k), space_im = oldest * sq_v4f_load(si + k);
+        sq_v4f band = oldest * sq_v4f_load(pw + k);
         for (size_t j = 1; j <= whole; j++) {
-            mark_re += sq_v4f_load(mr + o + j);
-            mark_im += sq_v4f_load(mi + o + j);
-            space_re += sq_v4f_load(sr + o + j);
-            space_im += sq_v4f_load(si + o + j);
-            band += sq_v4f_load(pw + o + j);
+            mark_re += sq_v4f_load(mr + k + j);
+            mark_im += sq_v4f_load(mi + k + j);
+            space_re += sq_v4f_load(sr + k + j);
+            space_im += sq_v4f_load(si + k + j);
+            band += sq_v4f_load(pw + k + j);
         }
-        sq_v4f sum[CORRELATOR_STREAMS] = { mark_re, mark_im, space_re, space_im, band };
-        sq_v4f_store(&c->mark[k], sum[MARK_RE] * sum[MARK_RE] + sum[MARK_IM] * sum[MARK_IM]);
-        sq_v4f_store(&c->space[k], sum[SPACE_RE] * sum[SPACE_RE] + sum[SPACE_IM] * sum[SPACE_IM]);
-        sq_v4f_store(&c->band[k], sum[POWER]);
+        sq_v4f_store(&c->mark[k], mark_re * mark_re + mark_im * mark_im);
+        sq_v4f_store(&c->space[k], space_re * space_re + space_im * space_im);
+        sq_v4f_store(&c->band[k], band);
     }
 }
 
