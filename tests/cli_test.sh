@@ -2514,4 +2514,52 @@ sys.exit(0 if not clash else 1)
 PY
 done
 
+# V.92's QTS and QTS-bar (8.3.6) between a digital answerer's QCA1d and its ANSpcm: named by
+# the line's shape (each period's second half its first negated, then the whole reversed),
+# clean, under noise over four seeds, and through a 44.1 kHz file; gen's QTS starts 125 ms
+# after the QC sequence's last character and turns 96 ms later.
+for case in "8000 clean 1" "8000 30 4" "8000 20 4" "44100 clean 1"; do
+    set -- $case
+    for seed in $(seq 1 "$3"); do
+        noise=""
+        [ "$2" = clean ] || noise="--snr $2 --seed $seed"
+        # shellcheck disable=SC2086
+        "$SQ" gen v92_qts --rate "$1" $noise -o "$T/qts.wav" 2>"$T/err" && "$SQ" decode --json "$T/qts.wav" >"$T/qts.json" 2>>"$T/err"
+        python3 - "$T/qts.json" <<'PY' && ok "v92_qts at $1 Hz, $2, seed $seed: QC, QTS, ANSpcm" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if '"summary"' not in l]
+kinds = [e["type"] for e in ev]
+print("# ", kinds)
+assert kinds == ["v92_qc", "qts", "anspcm"], kinds
+qc, qts, ans = ev
+assert abs(qts["t_s"] - (qc["end_s"] + 0.125)) <= 0.01 and abs(qts["reversals_s"][0] - (qts["t_s"] + 0.096)) <= 0.003, qts
+assert abs(qts["end_s"] - (qts["reversals_s"][0] + 0.006)) <= 0.003 and 0 <= ans["t_s"] - qts["end_s"] <= 0.02, (qts, ans)
+PY
+            { bad "v92_qts at $1 Hz, $2, seed $seed: QC, QTS, ANSpcm"; show "$T/qts.json" "$T/err"; }
+    done
+done
+expect 2 "gen v92_qts with --offset" -- "$SQ" gen v92_qts --offset 5 -o "$T/q.wav"
+# A 1333 Hz line with a reversal after no QC sequence (V.90's Sd) is not QTS
+"$SQ" gen v90_startup -o "$T/sd.wav" 2>"$T/err" && "$SQ" decode --json "$T/sd.wav" >"$T/sd.json" 2>>"$T/err" &&
+    grep -q '"type":"v90_sd"' "$T/sd.json" && ! grep -q '"type":"qts"' "$T/sd.json" && ok "Sd is not QTS" ||
+    { bad "Sd is not QTS"; show "$T/sd.json" "$T/err"; }
+# A real V.92 quick connect: QTS on the channel of the digital modem's QC sequence, between it and
+# ANSpcm, and nothing there left unnamed
+for f in "$REC"/real-calls/*.wav; do
+    [ -f "$f" ] || continue
+    "$SQ" decode --json "$f" >"$T/rq.json" 2>/dev/null && grep -q '"type":"anspcm"' "$T/rq.json" || continue
+    python3 - "$T/rq.json" <<'PY' && ok "QTS in $(basename "$f")" || { bad "QTS in $(basename "$f")"; show "$T/rq.json"; }
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if '"summary"' not in l]
+qc = [e for e in ev if e["type"] == "v92_qc" and e["sequence"].endswith("d")][0]
+ans = [e for e in ev if e["type"] == "anspcm"][0]
+qts = [e for e in ev if e["type"] == "qts"]
+print("# qts:", [(e["ch"], e["t_s"], e["end_s"], e["reversals_s"]) for e in qts])
+assert len(qts) == 1 and qts[0]["ch"] == qc["ch"] == ans["ch"], qts
+assert qc["end_s"] < qts[0]["t_s"] and 0 <= ans["t_s"] - qts[0]["end_s"] <= 0.02
+assert 0.09 <= qts[0]["reversals_s"][0] - qts[0]["t_s"] <= 0.1
+assert not [e for e in ev if e["type"] == "wideband" and e["ch"] == qc["ch"] and qc["end_s"] < e["end_s"] and e["t_s"] < ans["t_s"]]
+PY
+done
+
 finish

@@ -10,6 +10,7 @@
 #include "dsp/dc_block.h"
 #include "dsp/ls_fit.h"
 #include "squeal/v90.h"
+#include "squeal/v92.h"
 #include "src/proto/v90_pcm.h"
 
 #define FRAMES 400
@@ -123,6 +124,39 @@ END_TEST
  * each code over its neighbours (a short FIR), codes of random levels and signs, a little
  * noise: the fit's taps give the codes back (SNR near the noise's), and are the taps the
  * complex fit finds for the same rows. */
+/* V.92's QTS: 128 periods of {+V, +0, +V, -V, -0, -V} then 8 negated; ANSpcm then repeats
+ * every 301 samples, negated after 3612, at -12 dBm0 (a sine's mean power over 0 dBm0's
+ * 10^-1.2 of the mu-law codec's 0 dBm0, peak 5664 of 8159 steps: mean power 0.2391 at full
+ * scale 1.0 as the codes here are scaled, 32124 / 32768 the largest). */
+START_TEST(test_v92_qts_anspcm)
+{
+    const size_t qts = 136 * 6, ans = 4000;
+    ck_assert_uint_eq(sq_v92_qts_anspcm_modulate(78, ans, NULL, 0), qts + ans);
+    ck_assert_uint_eq(sq_v92_qts_anspcm_modulate(128, ans, NULL, 0), 0);
+    float *x = malloc((qts + ans) * sizeof *x);
+    ck_assert_ptr_nonnull(x);
+    sq_v92_qts_anspcm_modulate(78, ans, x, qts + ans);
+    const float v = sq_v90_ucode_linear(78, 0) / 32768.0f, z = sq_v90_ucode_linear(0, 0) / 32768.0f;
+    const float want[6] = { v, z, v, -v, -z, -v };
+    for (size_t i = 0; i < qts; i++)
+        ck_assert_float_eq(x[i], i < 128 * 6 ? want[i % 6] : -want[i % 6]);
+    const float *a = x + qts;
+    for (size_t k = 0; k + 301 < 3612; k++)
+        ck_assert_float_eq(a[k + 301], a[k]);
+    int reversed = 0;   /* past the reversal the sequence negated (3612 is 12 x 301), but
+                           for codes that the + 0.5 before quantising moves to a neighbour */
+    for (size_t k = 3612; k < 3612 + 301; k++)
+        reversed += a[k] == -a[k - 3612];
+    ck_assert_int_ge(reversed, 280);
+    double power = 0.0;
+    for (size_t k = 0; k < 3612; k++)
+        power += (double)a[k] * a[k];
+    double dbm0 = 10.0 * log10(power / 3612 / (pow(5664.0 * 4.0 / 32768.0, 2) / 2.0));
+    ck_assert_msg(fabs(dbm0 + 12.0) < 0.2, "ANSpcm at %.2f dBm0", dbm0);
+    free(x);
+}
+END_TEST
+
 START_TEST(test_ls_fit_real)
 {
     enum { ROWS = 1200, TAPS = 31, N = ROWS + TAPS };
@@ -245,6 +279,7 @@ Suite *v90_suite(void)
     tcase_add_test(t, test_ucode_linear);
     tcase_add_test(t, test_mapping_from_cp);
     tcase_add_loop_test(t, test_pcm_round_trip, 0, 16);
+    tcase_add_test(t, test_v92_qts_anspcm);
     tcase_add_test(t, test_ls_fit_real);
     tcase_add_test(t, test_ls_fit_real_bias);
     tcase_add_test(t, test_dc_block_undo);

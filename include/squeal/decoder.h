@@ -130,6 +130,9 @@ typedef enum sq_event_type {
                             *  rate the highest rate the analogue modem may send (bits 24:27, in
                             *  mp.rate_answer_to_call's place), bit/s; v90_data follows the last
                             *  MP', Ed and B1d its start (API 2.18) */
+    SQ_EVENT_QTS,          /* V.92's QTS and QTS-bar (8.3.6), a digital modem's 1333 Hz line
+                            * after its QC sequence, reversed for its last 6 ms: freq_hz,
+                            * level_dbm0, the reversal in reversals_s[0]; ANSpcm follows (API 2.19) */
     SQ_EVENT_TYPE_COUNT
 } sq_event_type;
 

@@ -22,6 +22,7 @@
 #include "squeal/channel.h"
 #include "squeal/v34_info.h"
 #include "squeal/v90.h"
+#include "squeal/v92.h"
 #include "squeal/v8bis.h"
 #include "squeal/echo_canceller.h"
 

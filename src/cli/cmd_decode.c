@@ -388,7 +388,7 @@ static int same_signal(const sq_event *a, const sq_event *b)
         return a->data_len == b->data_len && (a->data_len == 0 || memcmp(a->data, b->data, a->data_len) == 0);
     return t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B || t == SQ_EVENT_LINE_PROBE || t == SQ_EVENT_CT ||
            t == SQ_EVENT_V34_DATA || t == SQ_EVENT_V90_DATA || t == SQ_EVENT_V32_DATA || t == SQ_EVENT_V32_AA ||
-           t == SQ_EVENT_V32_AC || t == SQ_EVENT_V32_S;
+           t == SQ_EVENT_V32_AC || t == SQ_EVENT_V32_S || t == SQ_EVENT_QTS;
 }
 
 /* An echo overlaps what it echoes, or starts up to this long after it (a round trip through

@@ -45,6 +45,8 @@ static void gen_usage(FILE *out)
           "  v90_startup                  a V.90 digital modem's INFO0d and INFO1, then its phases 3\n"
           "                               and 4 as PCM codewords: Sd, TRN1d, Jd, DIL, Ri, then 0.5 s\n"
           "                               standing for data (--set u_info, dil_segments: 76, 8)\n"
+          "  v92_qts                      a V.92 digital answerer's QCA1d on V.21, then QTS, QTS-bar\n"
+          "                               and ANSpcm (--duration, default 1 s) as PCM codewords\n"
           "  v22bis v22                   one side of a whole call at 2400 (V.22bis) or 1200\n"
           "                               bit/s (V.22): V.8, training, then the text or file\n"
           "\n"
@@ -102,8 +104,8 @@ int gen_append_silence(sample_buf *b, double seconds)
 }
 
 /* Frames bytes with a mark lead-in and tail, and modulates them. */
-static int append_fsk(sample_buf *b, const sq_fsk_params *p, const sq_async_format *f,
-                      double level, double offset, const uint8_t *bytes, size_t len)
+int gen_append_fsk(sample_buf *b, const sq_fsk_params *p, const sq_async_format *f, double level, double offset,
+                   const uint8_t *bytes, size_t len)
 {
     size_t lead = (size_t)lround(FSK_LEAD_IN_S * p->baud), tail = (size_t)lround(FSK_TAIL_S * p->baud);
     size_t per = (size_t)sq_async_bits_per_char(f), nbits = lead + len * per + tail;
@@ -164,7 +166,7 @@ static int build_fsk(const gen_opts *o, sample_buf *b)
         return EXIT_RUNTIME;
     }
     double level = isnan(o->level) ? -13.0 : o->level;
-    int rc = append_fsk(b, fsk_preset(o->signal, o->chan), &o->format, level, o->offset, bytes, len);
+    int rc = gen_append_fsk(b, fsk_preset(o->signal, o->chan), &o->format, level, o->offset, bytes, len);
     free(bytes);
     if (rc != 0)
         return EXIT_RUNTIME;
@@ -199,10 +201,10 @@ static int build_handshake(const gen_opts *o, sample_buf *b)
     rc |= gen_append_silence(b, 0.6);
     rc |= append_tone(b, SQ_TONE_ANSAM_PR, lv, 2.5, o->offset);
     rc |= gen_append_silence(b, 0.075);
-    rc |= append_fsk(b, &SQ_FSK_V21_CH1, &o->format, isnan(lv) ? -13.0 : lv, o->offset,
+    rc |= gen_append_fsk(b, &SQ_FSK_V21_CH1, &o->format, isnan(lv) ? -13.0 : lv, o->offset,
                      (const uint8_t *)caller, strlen(caller));
     rc |= gen_append_silence(b, 0.1);
-    rc |= append_fsk(b, &SQ_FSK_V21_CH2, &o->format, isnan(lv) ? -13.0 : lv, o->offset,
+    rc |= gen_append_fsk(b, &SQ_FSK_V21_CH2, &o->format, isnan(lv) ? -13.0 : lv, o->offset,
                      (const uint8_t *)answerer, strlen(answerer));
     return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
 }
@@ -354,7 +356,8 @@ static int build_signal(const gen_opts *o, sample_buf *b, double *ref_level)
         return build_handshake(o, b);
     int rc;
     if (build_v8bis(o, b, ref_level, &rc) || gen_v34_build(o, b, ref_level, &rc) ||
-        gen_v34_startup_build(o, b, ref_level, &rc) || gen_v90_startup_build(o, b, ref_level, &rc))
+        gen_v34_startup_build(o, b, ref_level, &rc) || gen_v90_startup_build(o, b, ref_level, &rc) ||
+        gen_v92_build(o, b, ref_level, &rc))
         return rc;
     sq_progress_kind pk;
     if (progress_kind(o->signal, &pk))
@@ -404,6 +407,11 @@ static int check_gen_options(gen_opts *o)
     if ((data_call || startup) && (o->offset != 0.0 || o->duration != 0.0)) {
         cli_error("gen", "%s takes no --offset or --duration: it lasts as long as its %s", o->signal,
                   startup ? "start-up" : "data");
+        return EXIT_USAGE;
+    }
+    if (strcmp(o->signal, "v92_qts") == 0 && (o->offset != 0.0 || !isnan(o->level))) {
+        cli_error("gen", "v92_qts takes no --offset or --level: its QCA1d names ANSpcm's level, and PCM codewords "
+                  "cannot be shifted");
         return EXIT_USAGE;
     }
     if (!data_call && !v34_startup && o->role) {

@@ -21,6 +21,13 @@ typedef struct gen_opts {
 /* Appends seconds of silence; 0, or -1 out of memory. */
 int gen_append_silence(sample_buf *b, double seconds);
 
+/* Frames bytes with a mark lead-in and tail, and modulates them; 0 or -1. */
+int gen_append_fsk(sample_buf *b, const sq_fsk_params *p, const sq_async_format *f, double level, double offset,
+                   const uint8_t *bytes, size_t len);
+
+/* V.92's QTS after a digital modem's QCA1d, then ANSpcm (gen_v92.c): v92_qts. */
+int gen_v92_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc);
+
 /* V.8bis messages and V.34 phase 2 (gen_v34.c): v8bis_msg, tone_a, tone_b, line_probe,
  * infomarks_a, infomarks_c, info0a, info0c, info0d, info1a, info1c, info1d. Returns
  * 1 and sets *rc (an exit code) when the signal is one of these, 0 otherwise. */

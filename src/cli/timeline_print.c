@@ -202,7 +202,7 @@ static int is_wideband(sq_event_type t)
 static int has_reversals(sq_event_type t)
 {
     return is_answer_tone(t) || t == SQ_EVENT_TONE_A || t == SQ_EVENT_TONE_B || t == SQ_EVENT_V32_AA ||
-           t == SQ_EVENT_V32_AC || t == SQ_EVENT_V90_SD || t == SQ_EVENT_V90_RI;
+           t == SQ_EVENT_V32_AC || t == SQ_EVENT_V90_SD || t == SQ_EVENT_V90_RI || t == SQ_EVENT_QTS;
 }
 
 /* V.22 / V.22bis data read at a symbol SNR under which its decisions are mostly guesses, or

@@ -64,6 +64,7 @@ _Static_assert(EVENTS_PER_CHUNK <= SQ_EVENT_QUEUE, "a chunk's events fit the que
 #define ANSAM_MAX_HZ 16.5
 /* V.25: reversals every 450 +/- 25 ms; accept 400..500 ms between detected reversals. */
 #define ANSPCM_AFTER_QC_S 0.5
+#define ANSPCM_AFTER_QTS_S 0.05
 #define TONEQ_AFTER_CM_S 3.0
 #define LONE_GUARD_MIN_S 1.0
 /* A modem's tones are sines; a note played or sung is a harmonic series. A tone whose second
@@ -95,7 +96,7 @@ static const char *const TYPE_NAMES[SQ_EVENT_TYPE_COUNT] = {
     "v32_aa", "v32_ac", "v32_s", "v32_data", "v92_qc", "anspcm", "toneq",
     "v34_s", "v34_s_bar", "v34_pp", "v34_trn", "v34_j", "v34_j_prime", "v34_e", "mp", "v32_trn", "v32_rate", "v32_e",
     "v90_sd", "v90_trn1d", "v90_dil", "v90_ri", "v90_scr", "v90_ja", "v90_cp",
-    "wideband", "echo", "infomarks", "v90_jd", "v90_trn2d", "v90_mp",
+    "wideband", "echo", "infomarks", "v90_jd", "v90_trn2d", "v90_mp", "qts",
 };
 
 /* 16 points need about 20 dB for clean bytes and show many wrong ones under 14 dB; 4 points
@@ -256,9 +257,13 @@ static void classify_tone(sq_decoder *d, const sq_tone_segment *s)
         int pr = has_pr_cadence(s);
         ev.type = am ? (pr ? SQ_EVENT_ANSAM_PR : SQ_EVENT_ANSAM) : (pr ? SQ_EVENT_ANS_PR : SQ_EVENT_ANS);
         /* a digital modem sends ANSpcm 75 ms after its QC sequence, QTS and QTS-bar between
-         * (V.92 9.2.4.1): the same tone as ANS/ to a listener, told apart by what came before */
-        if (!am && d->qc_digital_end_s > 0.0 && s->start_s - d->qc_digital_end_s < ANSPCM_AFTER_QC_S &&
-            s->start_s >= d->qc_digital_end_s - 0.05)
+         * (V.92 9.2.4.1): the same tone as ANS/ to a listener, told apart by what came before.
+         * A digital caller sends CM after its QC1d until it hears QCA1a (9.2.2.1), which can
+         * put seconds between them: right after a QTS-bar it is ANSpcm too. */
+        int after_qc = d->qc_digital_end_s > 0.0 && s->start_s - d->qc_digital_end_s < ANSPCM_AFTER_QC_S &&
+                       s->start_s >= d->qc_digital_end_s - 0.05;
+        int after_qts = d->qts_end_s > 0.0 && fabs(s->start_s - d->qts_end_s) < ANSPCM_AFTER_QTS_S;
+        if (!am && (after_qc || after_qts))
             ev.type = SQ_EVENT_ANSPCM;
         if (ev.type != SQ_EVENT_ANSPCM) {
             d->answer_tone_end_s = s->end_s;
@@ -422,6 +427,7 @@ static size_t run_chunk(sq_decoder *d, const float *input, size_t len)
     sq_phase2_lanes_process(d, x, took);
     sq_wideband_lane_process(d, x, took);
     sq_v34_lane_process(d, x, took);
+    sq_qts_watch_process(d, x, took);
     drain_progress(d);
     d->samples += took;
     drain_tones(d);
@@ -489,6 +495,7 @@ static double lanes_horizon_s(const sq_decoder *d)
     h = sq_earlier_s(h, sq_phase2_lanes_horizon_s(d, now_s));
     h = sq_earlier_s(h, sq_wideband_lane_horizon_s(d, now_s));
     h = sq_earlier_s(h, sq_v34_lane_horizon_s(d, now_s));
+    h = sq_earlier_s(h, sq_qts_watch_horizon_s(d, now_s));
     return sq_earlier_s(h, sq_qam_lanes_horizon_s(d, now_s));
 }
 
@@ -526,6 +533,7 @@ void sq_decoder_finish(sq_decoder *d)
      * is told: the wideband lane asks the V.34 lane what it read */
     sq_v34_lane_finish(d);
     sq_wideband_lane_finish(d);
+    sq_qts_watch_finish(d);
     note_new_events(d, queued);
     sq_unnamed_lane_finish(d);
 }

@@ -664,6 +664,19 @@ typedef struct sq_v90_reader {
     double data_snr_db;              /* of the data after phase 4, from name() (0: none) */
 } sq_v90_reader;
 
+/* V.92's QTS and QTS-bar after a digital modem's QC sequence (qts_watch.c). */
+typedef struct sq_qts_watch {
+    double armed_s;                  /* the QC sequence it last listened after (0: none yet) */
+    uint64_t until;                  /* it listens to this sample (0: not listening) */
+    double floor_power;
+    float period[6];                 /* the period being gathered, by sample index mod 6 */
+    float last[6];                   /* the run's last period */
+    uint64_t start, end, reversal;   /* the run's first sample, the one after its last period,
+                                        where it turned (0: not yet) */
+    size_t periods, broken;          /* line periods in the run; periods since one (the turn) */
+    double power;
+} sq_qts_watch;
+
 struct sq_decoder {
     sq_band_watch watch;
     sq_tonerx *tones;
@@ -679,9 +692,12 @@ struct sq_decoder {
     sq_unnamed_lane unnamed;
     sq_v34_lane v34;
     sq_v90_reader v90;
+    sq_qts_watch qts;
     sq_v22_guard guard;            /* under the answerer's V.22 signal */
     int guard_band;                /* 1800 Hz in the band watch: tone A's guard */
     double qc_digital_end_s;       /* a digital modem's QC sequence ended here (0: none) */
+    int qc_digital_channel;        /* on V.21's channel 1 (QC1d, QC2d: a caller) or 2 */
+    double qts_end_s;              /* a QTS-bar ended here (0: none) */
     int pcm_analogue;              /* this channel's modem is a V.90 / V.92 analogue one (its
                                     * V.8 CM or JM, or its V.92 QC sequence, said so) */
     int both_sides;                /* sq_decoder_settings.both_sides */
@@ -711,6 +727,11 @@ struct sq_decoder {
     sq_decoder_fsk_bit_fn bit_tap;     /* sq_decoder_set_fsk_bit_tap */
     void *bit_tap_user;
 };
+
+void sq_qts_watch_process(sq_decoder *d, const float *x, size_t n);
+void sq_qts_watch_finish(sq_decoder *d);
+/* The start of a QTS under way (now_s when none is). */
+double sq_qts_watch_horizon_s(const sq_decoder *d, double now_s);
 
 int sq_fsk_lanes_create(sq_decoder *d, const sq_async_format *format);
 void sq_fsk_lanes_process(sq_decoder *d, const float *x, size_t n);

@@ -101,10 +101,12 @@ void sq_v21_watch_qc(sq_decoder *d, sq_fsk_lane *l, const sq_async_char *c)
     ev.v8.n_octets = 1;
     ev.repeats = 2;
     sq_event_pool_queue(&d->pool, &ev, -1);
-    if (x & 1u)
+    if (x & 1u) {
         d->qc_digital_end_s = ev.end_s;
-    else
+        d->qc_digital_channel = l->channel;
+    } else {
         d->pcm_analogue = 1;   /* QC1a / QCA1a: a V.92 analogue modem */
+    }
     l->v8bis_seen = 1;   /* the stretch's characters were this, not text */
     if (ev.start_s < l->msg_start_s || l->msg_end_s < ev.start_s)
         l->msg_start_s = ev.start_s;

@@ -22,12 +22,13 @@
 #include <string.h>
 #include "dsp/fft_plan.h"
 #include "src/decode/decoder_internal.h"
+#include "src/decode/pcm_line.h"
 #include "src/decode/v90_jd.h"
 #include "src/decode/v90_phase4.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
 
-#define PERIOD 6                    /* samples: Sd and Ri repeat with negation every 3 */
+#define PERIOD SQ_PCM_LINE_PERIOD   /* samples: Sd and Ri repeat with negation every 3 */
 #define LINE_ODD_SHARE 0.1          /* |x[n] + x[n+3]|^2 over a period, against its energy */
 #define LINE_STEADY_COS 0.85        /* a period is like the last (cosine between them) ... */
 #define LINE_REVERSED_COS -0.85     /* ... or the last negated (a reversal) */
@@ -136,18 +137,6 @@ void sq_v90_reader_stop(sq_decoder *d)
     d->v90.reading = 0;
 }
 
-/* The cosine of the angle between two periods (+1 the same, -1 negated). */
-static double period_cos(const float *p, const float *q)
-{
-    double pq = 0.0, pp = 0.0, qq = 0.0;
-    for (int k = 0; k < PERIOD; k++) {
-        pq += (double)p[k] * q[k];
-        pp += (double)p[k] * p[k];
-        qq += (double)q[k] * q[k];
-    }
-    return pp > 0.0 && qq > 0.0 ? pq / sqrt(pp * qq) : 0.0;
-}
-
 /* The run held back is over for good: kept when it is long enough and reversed. */
 static void settle_line(sq_v90_reader *v)
 {
@@ -169,15 +158,12 @@ static void line_period(sq_v90_reader *v, uint64_t end)
 {
     const float *p = v->period;
     sq_v90_line *run = &v->run, *held = &v->held;
-    double e = 0.0, odd = 0.0;
-    for (int k = 0; k < PERIOD; k++)
-        e += (double)p[k] * p[k];
-    for (int k = 0; k < PERIOD / 2; k++)
-        odd += ((double)p[k] + p[k + PERIOD / 2]) * ((double)p[k] + p[k + PERIOD / 2]);
+    double e, odd;
+    sq_pcm_line_measure(p, &e, &odd);
     int quiet = e < v->floor_power * PERIOD, line = !quiet && odd <= LINE_ODD_SHARE * e;
     if (held->periods && e < GAP_DROP * held->power / (double)held->periods)
         quiet = 1;   /* for the gap's sake: the line's level gone */
-    if (run->periods && (!line || period_cos(p, run->last) < LINE_STEADY_COS)) {
+    if (run->periods && (!line || sq_pcm_line_cos(p, run->last) < LINE_STEADY_COS)) {
         settle_line(v);   /* the one before, if still held */
         *held = *run;
         held->quiet_after = 0;
@@ -199,7 +185,7 @@ static void line_period(sq_v90_reader *v, uint64_t end)
         return;
     if (run->periods == 0) {
         /* (after its reversal the line only ends: Sd-bar and R-bar i are short) */
-        double turn = held->periods && !held->reversal ? period_cos(p, held->last) : 0.0;
+        double turn = held->periods && !held->reversal ? sq_pcm_line_cos(p, held->last) : 0.0;
         if (turn >= LINE_STEADY_COS || turn <= LINE_REVERSED_COS) {   /* the held run goes on */
             int after_gap = held->quiet_after >= GAP_MIN_PERIODS;
             *run = *held;

@@ -52,6 +52,7 @@ static const struct {
     [SQ_EVENT_V32_DATA] = { BY_CHANNEL, PLOT_QAM_DATA, "V.32", "V.32 / V.32bis training (TRN, rate signals) then data" },
     [SQ_EVENT_V92_QC] = { BY_CHANNEL, PLOT_V8, "QC", "V.92 quick connect sequence (short phase 1)" },
     [SQ_EVENT_ANSPCM] = { PLOT_ANSWERER, PLOT_ANSWER_TONE, "ANSpcm", "V.92 ANSpcm: a digital modem's answer tone" },
+    [SQ_EVENT_QTS] = { BY_CHANNEL, PLOT_ANSWER_TONE, "QTS", "V.92 QTS: the digital modem's 1333 Hz line, reversed, then ANSpcm" },
     [SQ_EVENT_TONEQ] = { PLOT_CALLER, PLOT_CALLING_TONE, "TONEq", "V.92 TONEq: the analogue modem heard ANSpcm" },
     [SQ_EVENT_V34_DATA] = { BY_CHANNEL, PLOT_QAM_DATA, "V.34", "V.34 training (phases 3 and 4) then data" },
     [SQ_EVENT_V90_DATA] = { BY_CHANNEL, PLOT_QAM_DATA, "V.90", "V.90 digital modem's training then data" },
