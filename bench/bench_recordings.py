@@ -131,7 +131,7 @@ def measure(squeal, path):
     if "v8bis_msg" in types:
         phases.append("V.8bis msgs")
     if "v92_qc" in types:
-        phases.append("V.92 QC")
+        phases.append("V.92 QC" + (", QTS" if "qts" in types else ""))
     info0_sides = {e["chan"] for e in ev if e["type"] == "info0" and e["crc_ok"]}
     if info0_sides:
         phases.append("INFO0 " + ("both" if info0_sides == {1, 2} else "one side"))
