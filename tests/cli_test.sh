@@ -2514,28 +2514,33 @@ sys.exit(0 if not clash else 1)
 PY
 done
 
-# V.92's QTS and QTS-bar (8.3.6) between a digital answerer's QCA1d and its ANSpcm: named by
+# V.92's QTS and QTS-bar (8.3.6) between a digital modem's QC sequence and its ANSpcm: named by
 # the line's shape (each period's second half its first negated, then the whole reversed),
-# clean, under noise over four seeds, and through a 44.1 kHz file; gen's QTS starts 125 ms
-# after the QC sequence's last character and turns 96 ms later.
-for case in "8000 clean 1" "8000 30 4" "8000 20 4" "44100 clean 1"; do
+# clean, under noise over four seeds, and through a 44.1 kHz file. gen's QTS starts 75 ms after
+# the QCA1d, or (a digital caller, V.92 9.2.2.1) after the CMs that follow its QC1d, and turns
+# 96 ms later; ANSpcm then comes a second after the QC1d, and is told from ANS with reversals
+# by the QTS-bar before it.
+for case in "8000 clean 1 answerer" "8000 30 4 answerer" "8000 20 4 answerer" "44100 clean 1 answerer" \
+    "8000 clean 1 caller" "8000 20 4 caller"; do
     set -- $case
     for seed in $(seq 1 "$3"); do
         noise=""
         [ "$2" = clean ] || noise="--snr $2 --seed $seed"
         # shellcheck disable=SC2086
-        "$SQ" gen v92_qts --rate "$1" $noise -o "$T/qts.wav" 2>"$T/err" && "$SQ" decode --json "$T/qts.wav" >"$T/qts.json" 2>>"$T/err"
-        python3 - "$T/qts.json" <<'PY' && ok "v92_qts at $1 Hz, $2, seed $seed: QC, QTS, ANSpcm" ||
+        "$SQ" gen v92_qts --role "$4" --rate "$1" $noise -o "$T/qts.wav" 2>"$T/err" &&
+            "$SQ" decode --json "$T/qts.wav" >"$T/qts.json" 2>>"$T/err"
+        python3 - "$T/qts.json" "$4" <<'PY' && ok "v92_qts, $4, at $1 Hz, $2, seed $seed: QC, QTS, ANSpcm" ||
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1]) if '"summary"' not in l]
 kinds = [e["type"] for e in ev]
 print("# ", kinds)
-assert kinds == ["v92_qc", "qts", "anspcm"], kinds
-qc, qts, ans = ev
-assert abs(qts["t_s"] - (qc["end_s"] + 0.125)) <= 0.01 and abs(qts["reversals_s"][0] - (qts["t_s"] + 0.096)) <= 0.003, qts
+caller = sys.argv[2] == "caller"
+assert kinds == ["v92_qc"] + (["cm"] if caller else []) + ["qts", "anspcm"], kinds
+before, qts, ans = ev[-3:]
+assert abs(qts["t_s"] - (before["end_s"] + 0.075)) <= 0.01 and abs(qts["reversals_s"][0] - (qts["t_s"] + 0.096)) <= 0.003, qts
 assert abs(qts["end_s"] - (qts["reversals_s"][0] + 0.006)) <= 0.003 and 0 <= ans["t_s"] - qts["end_s"] <= 0.02, (qts, ans)
 PY
-            { bad "v92_qts at $1 Hz, $2, seed $seed: QC, QTS, ANSpcm"; show "$T/qts.json" "$T/err"; }
+            { bad "v92_qts, $4, at $1 Hz, $2, seed $seed: QC, QTS, ANSpcm"; show "$T/qts.json" "$T/err"; }
     done
 done
 expect 2 "gen v92_qts with --offset" -- "$SQ" gen v92_qts --offset 5 -o "$T/q.wav"

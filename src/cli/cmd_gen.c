@@ -45,7 +45,8 @@ static void gen_usage(FILE *out)
           "  v90_startup                  a V.90 digital modem's INFO0d and INFO1, then its phases 3\n"
           "                               and 4 as PCM codewords: Sd, TRN1d, Jd, DIL, Ri, then 0.5 s\n"
           "                               standing for data (--set u_info, dil_segments: 76, 8)\n"
-          "  v92_qts                      a V.92 digital answerer's QCA1d on V.21, then QTS, QTS-bar\n"
+          "  v92_qts                      a V.92 digital modem's QCA1d (--role answerer, the default)\n"
+          "                               or QC1d and three CMs (caller) on V.21, then QTS, QTS-bar\n"
           "                               and ANSpcm (--duration, default 1 s) as PCM codewords\n"
           "  v22bis v22                   one side of a whole call at 2400 (V.22bis) or 1200\n"
           "                               bit/s (V.22): V.8, training, then the text or file\n"
@@ -60,7 +61,8 @@ static void gen_usage(FILE *out)
           "  --text STRING          FSK: characters to send (default \"" DEFAULT_TEXT "\")\n"
           "  --file PATH            FSK: send the bytes of a file instead\n"
           "  --chan 1|2             FSK channel (default 1)\n"
-          "  --role caller|answerer v22bis, v22, v34_startup: which side (default caller)\n"
+          "  --role caller|answerer v22bis, v22, v34_startup, v92_qts: which side (default caller;\n"
+          "                         v92_qts: answerer)\n"
           "  --digits STRING        dtmf: 0-9 * # A-D, ',' a 2 s pause (default 5551234)\n"
           "  --plan na|europe       call-progress tones: North America's dual tones (default)\n"
           "                         or Europe's 425 Hz\n"
@@ -104,8 +106,8 @@ int gen_append_silence(sample_buf *b, double seconds)
 }
 
 /* Frames bytes with a mark lead-in and tail, and modulates them. */
-int gen_append_fsk(sample_buf *b, const sq_fsk_params *p, const sq_async_format *f, double level, double offset,
-                   const uint8_t *bytes, size_t len)
+static int append_fsk(sample_buf *b, const sq_fsk_params *p, const sq_async_format *f,
+                      double level, double offset, const uint8_t *bytes, size_t len)
 {
     size_t lead = (size_t)lround(FSK_LEAD_IN_S * p->baud), tail = (size_t)lround(FSK_TAIL_S * p->baud);
     size_t per = (size_t)sq_async_bits_per_char(f), nbits = lead + len * per + tail;
@@ -166,7 +168,7 @@ static int build_fsk(const gen_opts *o, sample_buf *b)
         return EXIT_RUNTIME;
     }
     double level = isnan(o->level) ? -13.0 : o->level;
-    int rc = gen_append_fsk(b, fsk_preset(o->signal, o->chan), &o->format, level, o->offset, bytes, len);
+    int rc = append_fsk(b, fsk_preset(o->signal, o->chan), &o->format, level, o->offset, bytes, len);
     free(bytes);
     if (rc != 0)
         return EXIT_RUNTIME;
@@ -201,10 +203,10 @@ static int build_handshake(const gen_opts *o, sample_buf *b)
     rc |= gen_append_silence(b, 0.6);
     rc |= append_tone(b, SQ_TONE_ANSAM_PR, lv, 2.5, o->offset);
     rc |= gen_append_silence(b, 0.075);
-    rc |= gen_append_fsk(b, &SQ_FSK_V21_CH1, &o->format, isnan(lv) ? -13.0 : lv, o->offset,
+    rc |= append_fsk(b, &SQ_FSK_V21_CH1, &o->format, isnan(lv) ? -13.0 : lv, o->offset,
                      (const uint8_t *)caller, strlen(caller));
     rc |= gen_append_silence(b, 0.1);
-    rc |= gen_append_fsk(b, &SQ_FSK_V21_CH2, &o->format, isnan(lv) ? -13.0 : lv, o->offset,
+    rc |= append_fsk(b, &SQ_FSK_V21_CH2, &o->format, isnan(lv) ? -13.0 : lv, o->offset,
                      (const uint8_t *)answerer, strlen(answerer));
     return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
 }
@@ -414,12 +416,12 @@ static int check_gen_options(gen_opts *o)
                   "cannot be shifted");
         return EXIT_USAGE;
     }
-    if (!data_call && !v34_startup && o->role) {
-        cli_error("gen", "--role is for v22bis, v22 and v34_startup only");
+    if (!data_call && !v34_startup && strcmp(o->signal, "v92_qts") != 0 && o->role) {
+        cli_error("gen", "--role is for v22bis, v22, v34_startup and v92_qts only");
         return EXIT_USAGE;
     }
-    if (!o->role)
-        o->role = "caller";
+    if (!o->role)   /* a V.92 digital modem is most often the answerer (a server) */
+        o->role = strcmp(o->signal, "v92_qts") == 0 ? "answerer" : "caller";
     if (o->n_sets && strncmp(o->signal, "info", 4) != 0 && !startup) {
         cli_error("gen", "--set is for the INFO frames (info0a, info0c, info0d, info1a, info1c, info1d), v34_startup and v90_startup only");
         return EXIT_USAGE;

@@ -21,10 +21,6 @@ typedef struct gen_opts {
 /* Appends seconds of silence; 0, or -1 out of memory. */
 int gen_append_silence(sample_buf *b, double seconds);
 
-/* Frames bytes with a mark lead-in and tail, and modulates them; 0 or -1. */
-int gen_append_fsk(sample_buf *b, const sq_fsk_params *p, const sq_async_format *f, double level, double offset,
-                   const uint8_t *bytes, size_t len);
-
 /* V.92's QTS after a digital modem's QCA1d, then ANSpcm (gen_v92.c): v92_qts. */
 int gen_v92_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc);
 
