@@ -24,7 +24,8 @@ seed() {
         "$SQ" gen v8bis_msg --octets 118980808102d0 -o v8bis.wav && "$SQ" gen v90_startup -o v90.wav &&
         "$SQ" gen v34_startup --set v90_ja=1 --set downstream_bps=45333 -o v90a.wav &&
         "$SQ" gen v34_startup --set v90_ja=1 --set downstream_bps=45333 --set v90_scr=0 -o v90b.wav &&
-        "$SQ" gen info0a -o info0a.wav && "$SQ" gen infomarks_a -o marks.wav) >/dev/null 2>&1
+        "$SQ" gen info0a -o info0a.wav && "$SQ" gen infomarks_a -o marks.wav &&
+        "$SQ" gen v92_qts --duration 0.3 -o qts.wav) >/dev/null 2>&1
     for h in $HARNESSES; do mkdir -p "$C/$h"; done
     [ -d "$C/audio_reader" ] && cp "$S/ans.wav" "$S/v21.wav" "$C/audio_reader/" 2>/dev/null
     for h in decoder call; do
@@ -34,8 +35,8 @@ seed() {
           tail -c +45 "$S/call-line.wav" | head -c 65536; } >"$C/$h/call.seed"
     done
     # V.34 phase 2, a V.8bis message, a V.90 digital start-up and an analogue one (Ja, CP, with
-    # SCR and without), for the decoder's newer lanes
-    for w in info v8bis v90 v90a v90b; do
+    # SCR and without), a V.92 digital modem's QCA1d and QTS, for the decoder's newer lanes
+    for w in info v8bis v90 v90a v90b qts; do
         [ -d "$C/decoder" ] && { printf '\000\240\000\007\000\001\000\000\020'; tail -c +45 "$S/$w.wav"; } >"$C/decoder/$w.seed"
     done
     # an INFO0a then INFOMARKSa (the start-up's error recovery), read as both sides on one line

@@ -2548,6 +2548,13 @@ expect 2 "gen v92_qts with --offset" -- "$SQ" gen v92_qts --offset 5 -o "$T/q.wa
 "$SQ" gen v90_startup -o "$T/sd.wav" 2>"$T/err" && "$SQ" decode --json "$T/sd.wav" >"$T/sd.json" 2>>"$T/err" &&
     grep -q '"type":"v90_sd"' "$T/sd.json" && ! grep -q '"type":"qts"' "$T/sd.json" && ok "Sd is not QTS" ||
     { bad "Sd is not QTS"; show "$T/sd.json" "$T/err"; }
+# A steady 1333 Hz line after a QCA1d, 1.5 s and never reversed, is not QTS; the watch lets it go
+# (a run holds the decoder's horizon) and the answer tone after it is still named
+"$SQ" gen v92_qts -o "$T/qa.wav" 2>"$T/err" && sox "$T/qa.wav" "$T/qpart.wav" trim 0 0.317 &&
+    sox -n -r 8000 -b 16 -c 1 "$T/tone.wav" synth 1.5 sine 1333.3333333 vol 0.2 && sox "$T/qa.wav" "$T/ans.wav" trim 0.5 &&
+    sox "$T/qpart.wav" "$T/tone.wav" "$T/ans.wav" "$T/qlong.wav" && "$SQ" decode --json "$T/qlong.wav" >"$T/qlong.json" 2>>"$T/err" &&
+    ! grep -q '"type":"qts"' "$T/qlong.json" && grep -q '"type":"ans_pr"' "$T/qlong.json" && ok "a long 1333 Hz line is not QTS" ||
+    { bad "a long 1333 Hz line is not QTS"; show "$T/qlong.json" "$T/err"; }
 # A real V.92 quick connect: QTS on the channel of the digital modem's QC sequence, between it and
 # ANSpcm, and nothing there left unnamed
 for f in "$REC"/real-calls/*.wav; do
