@@ -2548,6 +2548,20 @@ expect 2 "gen v92_qts with --offset" -- "$SQ" gen v92_qts --offset 5 -o "$T/q.wa
 "$SQ" gen v90_startup -o "$T/sd.wav" 2>"$T/err" && "$SQ" decode --json "$T/sd.wav" >"$T/sd.json" 2>>"$T/err" &&
     grep -q '"type":"v90_sd"' "$T/sd.json" && ! grep -q '"type":"qts"' "$T/sd.json" && ok "Sd is not QTS" ||
     { bad "Sd is not QTS"; show "$T/sd.json" "$T/err"; }
+# V.92's V.8bis-framed QC sequences (Tables 3, 5, 12, 14: message type 1011, then UQTS or
+# ANSpcm's level, LAPM, QC or QCA, analogue or digital), each named with its fields; a frame
+# of that type with a third octet is no QC sequence (and no V.8bis message)
+for case in "2d29 qc2a LAPM  QTS on Ucode 78" "6d4e qca2a QTS on Ucode 74" "2da2 qc2d LAPM  ANSpcm at -12.0" \
+    "4de3 qca2d LAPM  ANSpcm at -18.0"; do
+    set -- $case
+    octets=$1
+    shift
+    "$SQ" gen v8bis_msg --octets "$octets" --chan 2 -o "$T/qc2.wav" 2>"$T/err" && "$SQ" decode "$T/qc2.wav" >"$T/qc2.txt" 2>>"$T/err" &&
+        tr -s ' ' <"$T/qc2.txt" | grep -q "v92_qc .*$*" && ok "V.8bis-framed $1" || { bad "V.8bis-framed $1"; show "$T/qc2.txt" "$T/err"; }
+done
+"$SQ" gen v8bis_msg --octets 2d2900 --chan 2 -o "$T/qc2.wav" 2>"$T/err" && "$SQ" decode --json "$T/qc2.wav" >"$T/qc2.json" 2>>"$T/err" &&
+    ! grep -q '"v92_qc"\|"v8bis_msg"' "$T/qc2.json" && ok "three octets of type 1011 are no QC sequence" ||
+    { bad "three octets of type 1011 are no QC sequence"; show "$T/qc2.json" "$T/err"; }
 # A steady 1333 Hz line after a QCA1d, 1.5 s and never reversed, is not QTS; the watch lets it go
 # (a run holds the decoder's horizon) and the answer tone after it is still named
 "$SQ" gen v92_qts -o "$T/qa.wav" 2>"$T/err" && sox "$T/qa.wav" "$T/qpart.wav" trim 0 0.317 &&

@@ -176,18 +176,27 @@ static void print_v8bis_msg(FILE *out, const sq_event *ev, int json)
         fputs("]\n", out);
 }
 
-/* A V.92 QC sequence: which one, LAPM, and the QTS Ucode or the ANSpcm level (V.92 Tables
- * 2, 4, 11, 13). */
+/* A V.92 QC sequence: which one, LAPM, and the QTS Ucode or the ANSpcm level: QC1x and QCA1x
+ * in one octet (V.92 Tables 2, 4, 11, 13), QC2x and QCA2x in a V.8bis identification field of
+ * two (Tables 3, 5, 12, 14). */
 static void print_qc(FILE *out, const sq_event *ev, int json)
 {
     static const int UCODES[16] = { 61, 62, 63, 66, 67, 70, 71, 74, 75, 78, 79, 82, 83, 86, 87, -1 };
     static const double ANSPCM_DBM0[4] = { -9.5, -12.0, -15.0, -18.0 };
-    uint8_t x = ev->v8.octets[0];
-    int digital = x & 1, answer = (x >> 1) & 1, lapm = (x >> 2) & 1;
+    int v8bis = ev->v8.n_octets == 2;
+    uint8_t x = ev->v8.octets[v8bis ? 1 : 0];
+    int digital, answer, lapm, wxyz, lm;
+    if (v8bis) {
+        digital = (x >> 7) & 1, answer = (x >> 6) & 1, lapm = (x >> 5) & 1;
+        wxyz = (x & 1) << 3 | ((x >> 1) & 1) << 2 | ((x >> 2) & 1) << 1 | ((x >> 3) & 1);
+        lm = (x & 1) << 1 | ((x >> 1) & 1);
+    } else {
+        digital = x & 1, answer = (x >> 1) & 1, lapm = (x >> 2) & 1;
+        wxyz = ((x >> 3) & 1) << 3 | ((x >> 5) & 1) << 2 | ((x >> 6) & 1) << 1 | ((x >> 7) & 1);
+        lm = ((x >> 6) & 1) << 1 | ((x >> 7) & 1);
+    }
     char name[8];
-    snprintf(name, sizeof name, "%s1%c", answer ? "qca" : "qc", digital ? 'd' : 'a');
-    int wxyz = ((x >> 3) & 1) << 3 | ((x >> 5) & 1) << 2 | ((x >> 6) & 1) << 1 | ((x >> 7) & 1);
-    int lm = ((x >> 6) & 1) << 1 | ((x >> 7) & 1);
+    snprintf(name, sizeof name, "%s%c%c", answer ? "qca" : "qc", v8bis ? '2' : '1', digital ? 'd' : 'a');
     if (json) {
         fprintf(out, ",\"chan\":%d,\"level_dbm0\":%.1f,\"sequence\":\"%s\",\"lapm\":%s", ev->fsk_channel,
                 ev->level_dbm0, name, lapm ? "true" : "false");
@@ -197,7 +206,10 @@ static void print_qc(FILE *out, const sq_event *ev, int json)
             fprintf(out, ",\"cleardown_from_hold\":true");
         else
             fprintf(out, ",\"qts_ucode\":%d", UCODES[wxyz]);
-        fprintf(out, ",\"octet\":\"%02x\"}\n", x);
+        if (v8bis)
+            fprintf(out, ",\"octets\":\"%02x%02x\"}\n", ev->v8.octets[0], x);
+        else
+            fprintf(out, ",\"octet\":\"%02x\"}\n", x);
         return;
     }
     fprintf(out, " chan %d  %6.1f dBm0  %s%s", ev->fsk_channel, ev->level_dbm0, name, lapm ? " LAPM" : "");
@@ -207,7 +219,10 @@ static void print_qc(FILE *out, const sq_event *ev, int json)
         fprintf(out, "  cleardown from on-hold");
     else
         fprintf(out, "  QTS on Ucode %d", UCODES[wxyz]);
-    fprintf(out, "  [%02x]\n", x);
+    if (v8bis)
+        fprintf(out, "  [%02x %02x]\n", ev->v8.octets[0], x);
+    else
+        fprintf(out, "  [%02x]\n", x);
 }
 
 static int is_v34_training(sq_event_type t)

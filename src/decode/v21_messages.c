@@ -36,8 +36,35 @@ void sq_v21_messages_end(sq_decoder *d, sq_fsk_lane *l, double end_s)
     release_held(d, l);
 }
 
+/* What a V.92 QC sequence tells of the modem that sent it: a digital one's QTS and ANSpcm
+ * follow (qts_watch.c, classify_tone); an analogue one is a PCM modem. */
+static void note_qc(sq_decoder *d, const sq_fsk_lane *l, int digital, double end_s)
+{
+    if (digital) {
+        d->qc_digital_end_s = end_s;
+        d->qc_digital_channel = l->channel;
+    } else {
+        d->pcm_analogue = 1;
+    }
+}
+
+/* V.92's QC2a, QCA2a, QC2d and QCA2d (8.2.2, 8.2.4, 8.3.3, 8.3.5, Tables 3, 5, 12, 14): V.8bis
+ * frames whose identification field is two octets, message type 1011 (bit positions 0 to 3,
+ * the first in time first: 0xD, which V.8bis leaves reserved) and a revision; the second octet
+ * holds, bit 8 first, UQTS (an analogue modem's, bits 8-11) or ANSpcm's level (a digital one's,
+ * bits 8-9), reserved 0s to bit 12, LAPM, QC or QCA, digital. */
+#define QC2_TYPE 0xDu
+static int is_qc2(const uint8_t *frame, size_t n)
+{
+    if (n != 2 || (frame[0] & 0x0Fu) != QC2_TYPE || (frame[0] >> 4) == 0)
+        return 0;
+    uint8_t reserved = frame[1] & 0x80u ? 0x1Cu : 0x10u;
+    return (frame[1] & reserved) == 0;
+}
+
 /* V.8bis 7.2: a message is an HDLC frame on V.21 after 100 ms of marks; one whose first
- * octet names a message type (reserved types are not V.8bis) and whose FCS checks. */
+ * octet names a message type (reserved types are not V.8bis) and whose FCS checks. A V.92 QC2
+ * sequence comes in the same framing. */
 void sq_v21_hdlc_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
 {
     size_t n = sq_hdlc_rx_bit(&l->hdlc, b->bit, l->hdlc_frame);
@@ -46,12 +73,13 @@ void sq_v21_hdlc_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
     l->v8bis_not_idle = idle ? 0 : l->v8bis_not_idle + 1;
     if (l->v8bis_not_idle >= NOT_IDLE_BITS || l->hdlc.bad_fcs != l->v8bis_bad_fcs)
         l->v8bis_tail_idle = 0;
-    if (n == 0 || !l->open || sq_v8bis_msg_type_of(l->hdlc_frame[0]) == SQ_V8BIS_UNKNOWN ||
-        (l->hdlc_frame[0] >> 4) == 0)
+    int qc2 = n && is_qc2(l->hdlc_frame, n);
+    if (n == 0 || !l->open || (!qc2 && (sq_v8bis_msg_type_of(l->hdlc_frame[0]) == SQ_V8BIS_UNKNOWN ||
+                                        (l->hdlc_frame[0] >> 4) == 0)))
         return;
     sq_event ev;
     memset(&ev, 0, sizeof ev);
-    ev.type = SQ_EVENT_V8BIS_MSG;
+    ev.type = qc2 ? SQ_EVENT_V92_QC : SQ_EVENT_V8BIS_MSG;
     ev.fsk_channel = l->channel;
     ev.end_s = to_s(b->sample);
     /* the frame with its FCS and two flags; the first one starts with the stretch */
@@ -72,6 +100,8 @@ void sq_v21_hdlc_bit(sq_decoder *d, sq_fsk_lane *l, const sq_fsk_bit *b)
     l->msg_end_s = ev.end_s;
     l->v8bis_seen = 1;
     l->v8bis_last_end_s = ev.end_s;
+    if (qc2)
+        note_qc(d, l, (l->hdlc_frame[1] & 0x80u) != 0, ev.end_s);
 }
 
 /* V.92 8.2-8.3: QC1x / QCA1x are ten 1s, the sync 0101010101 (the character 0x55) and one
@@ -101,12 +131,7 @@ void sq_v21_watch_qc(sq_decoder *d, sq_fsk_lane *l, const sq_async_char *c)
     ev.v8.n_octets = 1;
     ev.repeats = 2;
     sq_event_pool_queue(&d->pool, &ev, -1);
-    if (x & 1u) {
-        d->qc_digital_end_s = ev.end_s;
-        d->qc_digital_channel = l->channel;
-    } else {
-        d->pcm_analogue = 1;   /* QC1a / QCA1a: a V.92 analogue modem */
-    }
+    note_qc(d, l, x & 1u, ev.end_s);
     l->v8bis_seen = 1;   /* the stretch's characters were this, not text */
     if (ev.start_s < l->msg_start_s || l->msg_end_s < ev.start_s)
         l->msg_start_s = ev.start_s;
