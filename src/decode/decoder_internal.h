@@ -670,7 +670,7 @@ typedef struct sq_qts_watch {
     uint64_t until;                  /* it listens to this sample (0: not listening) */
     double floor_power;
     float period[6];                 /* the period being gathered, by sample index mod 6 */
-    float last[6];                   /* the run's last period */
+    float sum[6];                    /* the run's periods summed, negated after its turn */
     uint64_t start, end, reversal;   /* the run's first sample, the one after its last period,
                                         where it turned (0: not yet) */
     size_t periods, broken;          /* line periods in the run; periods since one (the turn) */

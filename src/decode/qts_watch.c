@@ -25,7 +25,9 @@
 #define ODD_SHARE 0.1             /* |x[n] + x[n+3]|^2 over a period, against its energy */
 #define STEADY_COS 0.85           /* a period is like the run's last ... */
 #define REVERSED_COS -0.85        /* ... or its negation: the reversal */
-#define TURN_PERIODS 4            /* the reversal may spoil this many periods through a line */
+#define TURN_PERIODS 4            /* the reversal may spoil this many periods through a line,
+                                     noise one here and there */
+#define TEMPLATE_PERIODS 16       /* periods summed before the sum stands for the line */
 #define MIN_PERIODS 64            /* 48 ms before the reversal: QTS is 128 periods (96 ms) */
 #define MAX_BAR_PERIODS 24        /* after it: QTS-bar is 8 (6 ms), ANSpcm then breaks the line */
 #define MAX_PERIODS 256           /* a line twice QTS's length unturned is some other tone: the
@@ -67,25 +69,37 @@ static void take_period(sq_decoder *d, sq_qts_watch *w, uint64_t end)
     const float *p = w->period;
     double e, odd;
     sq_pcm_line_measure(p, &e, &odd);
-    int line = e >= w->floor_power * PERIOD && odd <= ODD_SHARE * e;
+    int heard = e >= w->floor_power * PERIOD, line = heard && odd <= ODD_SHARE * e;
     if (w->periods) {
-        double c = line ? sq_pcm_line_cos(p, w->last) : 0.0;
-        int steady = c >= STEADY_COS, turn = c <= REVERSED_COS && !w->reversal;
+        /* against the run's periods summed (negated after the turn): a template the noise
+         * of one period does not move (two noisy periods in a row, at 12 dB, fell under the
+         * steady mark now and then, and broke QTS in two) */
+        double c = heard ? sq_pcm_line_cos(p, w->sum) : 0.0;
+        /* once the run is long enough, its template is the line's shape: a period close to it
+         * is the line, noise in its odd part or not */
+        int trusted = line || w->periods >= TEMPLATE_PERIODS;
+        int steady = trusted && c >= STEADY_COS, turn = trusted && c <= REVERSED_COS && !w->reversal;
         if (steady && !w->reversal && w->periods >= MAX_PERIODS) {
             end_run(d, w);
             return;
         }
         if (steady || turn) {
-            if (turn)   /* where the line was last heard the way it was */
+            if (turn) {   /* where the line was last heard the way it was */
                 w->reversal = w->end;
+                for (int k = 0; k < PERIOD; k++)
+                    w->sum[k] = -w->sum[k];
+            }
             w->periods++;
             w->power += e;
             w->end = end;
             w->broken = 0;
-            memcpy(w->last, p, sizeof w->last);
+            for (int k = 0; k < PERIOD; k++)
+                w->sum[k] += p[k];
             return;
         }
-        if (!line && w->broken < TURN_PERIODS && !w->reversal) {
+        /* the turn, or a period noise spoilt; but a line unlike a run just begun is a new
+         * run (the first period can straddle the line's onset) */
+        if (w->broken < TURN_PERIODS && !w->reversal && !(line && w->periods < TEMPLATE_PERIODS)) {
             w->broken++;
             return;
         }
@@ -98,7 +112,7 @@ static void take_period(sq_decoder *d, sq_qts_watch *w, uint64_t end)
         w->power = e;
         w->reversal = 0;
         w->broken = 0;
-        memcpy(w->last, p, sizeof w->last);
+        memcpy(w->sum, p, sizeof w->sum);
     }
 }
 
