@@ -2562,6 +2562,13 @@ done
 "$SQ" gen v8bis_msg --octets 2d2900 --chan 2 -o "$T/qc2.wav" 2>"$T/err" && "$SQ" decode --json "$T/qc2.wav" >"$T/qc2.json" 2>>"$T/err" &&
     ! grep -q '"v92_qc"\|"v8bis_msg"' "$T/qc2.json" && ok "three octets of type 1011 are no QC sequence" ||
     { bad "three octets of type 1011 are no QC sequence"; show "$T/qc2.json" "$T/err"; }
+# A digital modem's QC2d arms the QTS watch as its QC1d does: QTS and ANSpcm after it (gen's
+# QC2d, then what follows gen's QCA1d)
+"$SQ" gen v8bis_msg --octets 2da2 --chan 2 -o "$T/qc2d.wav" 2>"$T/err" && "$SQ" gen v92_qts -o "$T/qa.wav" 2>>"$T/err" &&
+    sox "$T/qa.wav" "$T/qtail.wav" trim 0.317 && sox "$T/qc2d.wav" "$T/qtail.wav" "$T/qc2qts.wav" &&
+    "$SQ" decode --json "$T/qc2qts.wav" >"$T/qc2qts.json" 2>>"$T/err" &&
+    python3 -c 'import json, sys; k = [json.loads(l)["type"] for l in open(sys.argv[1])]; sys.exit(k[:3] != ["v92_qc", "qts", "anspcm"])' \
+        "$T/qc2qts.json" && ok "QC2d, then QTS and ANSpcm" || { bad "QC2d, then QTS and ANSpcm"; show "$T/qc2qts.json" "$T/err"; }
 # A steady 1333 Hz line after a QCA1d, 1.5 s and never reversed, is not QTS; the watch lets it go
 # (a run holds the decoder's horizon) and the answer tone after it is still named
 "$SQ" gen v92_qts -o "$T/qa.wav" 2>"$T/err" && sox "$T/qa.wav" "$T/qpart.wav" trim 0 0.317 &&
