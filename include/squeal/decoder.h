@@ -71,9 +71,12 @@ typedef enum sq_event_type {
     SQ_EVENT_V32_S,        /* S: 600, 1800 and 3000 Hz, before each modem's training */
     SQ_EVENT_V32_DATA,     /* what follows S: TRN, the rate signals, then data, not told apart */
     SQ_EVENT_V92_QC,       /* V.92 short phase 1 (8.2, 8.3): QC1a/d or QCA1a/d on V.21, the
-                            * sync 0x55 and the information octet twice; v8.octets[0] holds it */
+                            * sync 0x55 and the information octet twice; v8.octets[0] holds it
+                            * (n_octets 1). Or QC2a/d, QCA2a/d, a V.8bis frame: v8.octets holds
+                            * its two-octet identification field, n_octets 2 (API 2.19) */
     SQ_EVENT_ANSPCM,       /* V.92 8.3.1: a digital modem's ANSpcm, 2100 Hz without AM and with
-                            * reversals every 451.5 ms, heard just after its QCA1d or QC1d */
+                            * reversals every 451.5 ms, heard just after its QC sequence or
+                            * right after a QTS-bar */
     SQ_EVENT_TONEQ,        /* V.92 8.2.5: the analogue modem's 980 Hz, after a CM cut short */
     SQ_EVENT_V34_S,        /* V.34 phases 3 and 4 (10.1.3), each heard by a receiver that trains
                             * on them: symbol_rate and freq_hz (the carrier) the modem uses; */
