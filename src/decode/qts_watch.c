@@ -23,8 +23,8 @@
 #define LISTEN_S 3.0              /* after QC1d the digital modem sends CM until it hears QCA1a */
 #define FLOOR_DBM0 -50.0
 #define ODD_SHARE 0.1             /* |x[n] + x[n+3]|^2 over a period, against its energy */
-#define STEADY_COS 0.85           /* a period is like the run's last ... */
-#define REVERSED_COS -0.85        /* ... or its negation: the reversal */
+#define STEADY_COS 0.85           /* a period is like the run's periods summed ... */
+#define REVERSED_COS -0.85        /* ... or like their negation: the reversal */
 #define TURN_PERIODS 4            /* the reversal may spoil this many periods through a line,
                                      noise one here and there */
 #define TEMPLATE_PERIODS 16       /* periods summed before the sum stands for the line */
