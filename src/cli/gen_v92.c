@@ -4,7 +4,6 @@
  * QTS and QTS-bar (8.3.6) and ANSpcm (8.3.1) as the PCM codewords the digital modem puts on
  * the line. */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 #include "src/cli/gen_signals.h"
 #include "squeal/async.h"
@@ -22,7 +21,8 @@
 #define QC_SILENCE_S 0.075
 #define QTS_UCODE 78            /* UQTS, as an analogue modem's QC1a names it (Table 2) */
 #define ANSPCM_DEFAULT_S 1.0
-#define MAX_BITS 512
+/* room for the lead-in, the QC sequence twice with ten 1s, and the CMs at their longest */
+#define MAX_BITS (LEAD_BITS + 50 + CM_REPEATS * (20 + 10 * SQ_V8_MAX_OCTETS))
 
 static size_t ones(uint8_t *bits, size_t at, size_t n)
 {
