@@ -22,7 +22,7 @@ decodes it with --json and prints, per file and over all of them,
     line probing's SNR beside it: two measures of one line), MP from both sides
     with the rates they settle, a V.90 digital modem's MP (read in the other side's CPt) with
     the upstream rate it and CP settle, V.32's E with its rate, each channel's data SNR (V.34 data on two
-    channels, V.32bis at 12000-14400), and the data the call went on in;
+    channels, V.32bis at 12000-14400, a V.90 call's PCM downstream and V.34 upstream), and the data the call went on in;
   - over the V.34 calls: in how many both MPs decoded, and in how many their rates agree with
     the connect rates in the file's name (NNNNN-NNNNN, where the name has them).
 With --variants, the calls that went on in V.34, V.90 or V.32 are decoded again as sox changes
@@ -151,10 +151,11 @@ def measure(squeal, path):
             if trn is not None:
                 snrs.append("%.0f" % trn + (" (probe %.0f)" % probe if probe is not None else ""))
         phases.append("TRN " + ("both" if len(trained) == 2 else "one side") + (" " + "/".join(snrs) + " dB" if snrs else ""))
-    # each channel's first data SNR (V.34 data on two channels, V.32bis at 12000-14400)
+    # each channel's first data SNR (V.34 data on two channels, V.32bis at 12000-14400, V.90's
+    # PCM downstream and V.34 upstream)
     data_snr = {}
     for e in ev:
-        if e["type"] in ("v34_data", "v32_data") and "snr_db" in e:
+        if e["type"] in ("v34_data", "v32_data", "v90_data") and "snr_db" in e:
             data_snr.setdefault(e["ch"], e["snr_db"])
     if data_snr:
         phases.append("data SNR " + ("both" if len(data_snr) == 2 else "one side") + " " +
