@@ -822,6 +822,8 @@ void sq_unnamed_lane_init(sq_unnamed_lane *l);
 void sq_unnamed_lane_block(sq_decoder *d, double power, fftwf_complex *spectrum);
 /* An event queued: the blocks it covers are named. */
 void sq_unnamed_lane_note(sq_decoder *d, const sq_event *ev);
+/* Whether a block waits to be decided; *end_s, where the first of them ends. */
+int sq_unnamed_lane_waiting(const sq_decoder *d, double *end_s);
 /* Decides the blocks the other lanes' horizon has passed. */
 void sq_unnamed_lane_decide(sq_decoder *d, double horizon_s);
 void sq_unnamed_lane_finish(sq_decoder *d);
