@@ -100,7 +100,7 @@ void sq_band_watch_push(sq_band_watch *w, const float *x, size_t n)
         if (w->since_hop == SQ_BAND_WATCH_HOP) {
             w->since_hop = 0;
             w->segments++;
-            if (w->samples >= SQ_BAND_WATCH_FFT && (!w->sparse || (w->segments & 1u) == 0))
+            if (w->samples >= SQ_BAND_WATCH_FFT && (!w->sparse || w->segments % SQ_BAND_WATCH_SPARSE_HOPS == 0))
                 hop(w);
         }
     }
