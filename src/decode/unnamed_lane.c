@@ -170,8 +170,6 @@ void sq_unnamed_lane_note(sq_decoder *d, const sq_event *ev)
     }
 }
 
-/* A block decided can end a run, which needs room for its event: what finds none waits
- * for the next push. */
 int sq_unnamed_lane_waiting(const sq_decoder *d, double *end_s)
 {
     const sq_unnamed_lane *l = &d->unnamed;
@@ -181,6 +179,8 @@ int sq_unnamed_lane_waiting(const sq_decoder *d, double *end_s)
     return 1;
 }
 
+/* A block decided can end a run, which needs room for its event: what finds none waits
+ * for the next push. */
 void sq_unnamed_lane_decide(sq_decoder *d, double horizon_s)
 {
     sq_unnamed_lane *l = &d->unnamed;
