@@ -1129,6 +1129,31 @@ sys.exit(0 if len(info1) == 1 and info1[0]["frame"] == want and info1[0]["crc_ok
 PY
 done
 
+# V.92's TONEq (980 Hz, 8.2.5) goes on until the analogue modem hears INFO0d, so on one
+# channel INFO0d starts under it, inside its band: INFO0d with a tone over its first 58 ms,
+# as loud as it and 3 dB louder, at 978, 980 and 982 Hz, is read with its CRC good (none of
+# the six were before: the tone 4.6 dB under it was the most its sync stood); and the real
+# V.92 call mixed to one channel reads its INFO0d (the tone 6 dB over it there)
+"$SQ" gen info0d -o "$T/tq0.wav" 2>"$T/err" && sox -n -r 8000 -b 16 -c 1 "$T/tq_sil.wav" trim 0 0.5 &&
+    sox "$T/tq_sil.wav" "$T/tq0.wav" "$T/tq_i0d.wav" || bad "TONEq over INFO0d: gen"
+for db in 0 3; do
+    for hz in 978 980 982; do
+        vol=$(python3 -c "print(round(0.084 * 10 ** ($db / 20) / 0.7071, 4))")   # INFO0d's rms is 0.084
+        sox -n -r 8000 -b 16 -c 1 "$T/tq.wav" synth 0.66 sine $hz vol "$vol" &&
+            sox -m "$T/tq.wav" "$T/tq_i0d.wav" "$T/tq_mix.wav" && "$SQ" decode --json "$T/tq_mix.wav" >"$T/tq.json" 2>>"$T/err"
+        if grep -q '"frame":"info0d","crc_ok":true' "$T/tq.json"; then ok "INFO0d under a $hz Hz tone $db dB over it, one channel"
+        else bad "INFO0d under a $hz Hz tone $db dB over it, one channel"; show "$T/tq.json" "$T/err"; fi
+    done
+done
+f="$REC/real-calls/USR-Message-V92QC-bong-bong-bong.wav"
+if [ -f "$f" ]; then
+    sox "$f" "$T/v92_mono.wav" remix 1,2 && "$SQ" decode --json "$T/v92_mono.wav" >"$T/v92m.json" 2>"$T/err"
+    if grep -q '"frame":"info0d","crc_ok":true' "$T/v92m.json"; then ok "the V.92 call on one channel: INFO0d under TONEq"
+    else bad "the V.92 call on one channel: INFO0d under TONEq"; show "$T/v92m.json" "$T/err"; fi
+else
+    skipped 1 "no V.92 call at $REC/real-calls"
+fi
+
 # an INFO1 with a packet lost in it and filled with a copy of the 20 ms before (as packet-loss
 # concealment does): reported with its CRC failed; the text shows none of its fields (a bit
 # of them is wrong; before, md_length_ms=2905 and the like were shown as if sent), the JSON

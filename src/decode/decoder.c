@@ -361,6 +361,14 @@ static void note_new_events(sq_decoder *d, size_t before)
 
 static double lanes_horizon_s(const sq_decoder *d, double stop_below_s);
 
+int sq_decoder_toneq_sounding(const sq_decoder *d)
+{
+    for (size_t i = 0; i < N_RULES; i++)
+        if (RULES[i].type == SQ_EVENT_TONEQ)
+            return sq_tonerx_following(d->tones, i);
+    return 0;
+}
+
 int sq_data_under_way(const sq_decoder *d)
 {
     return sq_wideband_lane_transmitting(d) || sq_qam_lanes_carrying(d) ||

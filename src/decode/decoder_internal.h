@@ -10,6 +10,7 @@
 #include "dsp/dc_block.h"
 #include "dsp/dpsk.h"
 #include "dsp/ls_fit.h"
+#include "dsp/notch.h"
 #include "dsp/qam.h"
 #include "dsp/v34.h"
 #include "src/proto/v32_train.h"
@@ -353,6 +354,9 @@ typedef struct sq_phase2_lane {
     int last_info0_kind;
     int short_phase2;              /* that INFO0 was a V.92 INFO0d or INFO0a asking for a short
                                     * phase 2 */
+    sq_notch toneq_notch;          /* TONEq taken out of what the receiver reads (phase2_lane.c) */
+    int notch_on;
+    uint64_t notch_until;          /* the notch stays on to here */
     double last_info0_s, last_info0_power;
     double last_tone_power;        /* of the last tone A or B reported */
     int bad_pending;
@@ -750,6 +754,8 @@ int sq_fsk_lanes_plain_data(const sq_decoder *d);
 /* Some lane reads a modem's data now: V.34 / V.90 / V.32 after training, V.22 data, or
  * start-stop FSK data. */
 int sq_data_under_way(const sq_decoder *d);
+/* The tone bank is following a tone at TONEq's frequency (980 Hz, V.92 8.2.5). */
+int sq_decoder_toneq_sounding(const sq_decoder *d);
 void sq_fsk_lanes_destroy(sq_decoder *d);
 /* V.8bis messages (one line bit) and V.92 QC sequences (one character) on a V.21 lane
  * (v21_messages.c). */

@@ -58,6 +58,21 @@
 #define SYNC_READ_MASK 0x7FFu
 #define TONE_MIN_SYMBOLS 24       /* 40 ms: tone A can last 50 ms before a reversal (11.2.1) */
 #define TAN2_25_DEG 0.2174            /* tan^2 25 degrees: a 0 in a tone turns less */
+/* A V.92 analogue modem sends TONEq (980 Hz, V.92 8.2.5) until it hears the digital modem's
+ * INFO0d, which starts under it on the low carrier: on a recording of both sides on one
+ * channel the tone sits inside INFO0d's band, 6 dB over it on the USR V.92 call, and its fill
+ * and sync read unclear (`gen info0d` under a 980 Hz tone: read with the tone 4.6 dB under it,
+ * not as loud as it). The low lane's receiver then reads through a notch at 980 Hz, from when
+ * the tone bank follows the tone until NOTCH_HOLD_S after (INFO0d lasts some 100 ms). When the
+ * tone stops inside INFO0d the notch rings on at half its level for a time that grows as the
+ * notch narrows, and a wide one cuts into INFO0d: over 36 cases (the tone 0, 3, 6 and 9 dB over
+ * INFO0d, at 978, 980 and 982 Hz, over its first 18, 58 or 98 ms) 25 and 30 Hz read 22 (every
+ * one at 0 and 3 dB), 40 Hz 21, 50 Hz 18, and none without the notch; the call's INFO0d reads
+ * with 30 and 40 Hz, not with 10 or 20. */
+#define TONEQ_HZ 980.0
+#define NOTCH_WIDTH_HZ 30.0
+#define NOTCH_HOLD_S 0.2
+#define NOTCH_PIECE 256
 #define TAN2_35_DEG 0.4903            /* tan^2 35 degrees: INFOMARKS' half turns, read through noise */
 #define TAN2_50_DEG 1.4203            /* tan^2 50 degrees: a turn within 50 of 180 (one read off
                                        * its centre blurs) */
@@ -110,6 +125,7 @@ int sq_phase2_lanes_create(sq_decoder *d)
         l->spread_band = sq_band_watch_add_band(&d->watch, carrier - SPREAD_HALF_HZ, carrier + SPREAD_HALF_HZ);
         l->floor_power = sq_dbm0_to_power(FLOOR_DBM0);
         l->last_info0_s = -1e9;
+        sq_notch_init(&l->toneq_notch, TONEQ_HZ, NOTCH_WIDTH_HZ, SQ_PROCESSING_RATE_HZ);
         if (l->band < 0 || l->tone_band < 0 || l->spread_band < 0)
             return SQ_EINVAL;
     }
@@ -596,9 +612,39 @@ static int tone_in_band(const sq_decoder *d, const sq_phase2_lane *l)
     return band >= l->floor_power && sq_band_watch_peak(&d->watch, l->tone_band) >= CARRIER_TONE_SHARE * band;
 }
 
+/* The lane's receiver given x, through the TONEq notch while it is on. */
+static void push(lane_ctx *c, sq_dpsk_rx *rx, const float *x, size_t n)
+{
+    if (!c->l->notch_on) {
+        sq_dpsk_rx_push(rx, x, n, on_symbol, c);
+        return;
+    }
+    float y[NOTCH_PIECE];
+    for (size_t i = 0; i < n; i += NOTCH_PIECE) {
+        size_t m = n - i < NOTCH_PIECE ? n - i : NOTCH_PIECE;
+        sq_notch_run(&c->l->toneq_notch, x + i, y, m);
+        sq_dpsk_rx_push(rx, y, m, on_symbol, c);
+    }
+}
+
 static void replay(void *ctx, void *rx, const float *x, size_t n)
 {
-    sq_dpsk_rx_push(rx, x, n, on_symbol, ctx);
+    push(ctx, rx, x, n);
+}
+
+/* Whether the low lane reads through the TONEq notch over the next n samples: only with both
+ * sides on one channel (on its own channel the analogue modem's tone reaches INFO0d's only as
+ * echo, 15 dB and more under it). The notch starts from rest each time it is turned on. */
+static void choose_notch(sq_decoder *d, sq_phase2_lane *l, size_t n)
+{
+    if (l->high || !d->both_sides)
+        return;
+    if (sq_decoder_toneq_sounding(d))
+        l->notch_until = d->samples + n + (uint64_t)(NOTCH_HOLD_S * SQ_PROCESSING_RATE_HZ);
+    int on = d->samples < l->notch_until;
+    if (on && !l->notch_on)
+        sq_notch_reset(&l->toneq_notch);
+    l->notch_on = on;
 }
 
 void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n)
@@ -629,9 +675,10 @@ void sq_phase2_lanes_process(sq_decoder *d, const float *x, size_t n)
             }
             continue;
         }
+        choose_notch(d, l, n);
         sq_band_watch_replay(&d->watch, d->samples - l->lag, d->samples, replay, &c, &l->rx);
         l->lag = 0;
-        sq_dpsk_rx_push(&l->rx, x, n, on_symbol, &c);
+        push(&c, &l->rx, x, n);
     }
 }
 
