@@ -1133,7 +1133,7 @@ done
 # channel INFO0d starts under it, inside its band: INFO0d with a tone over its first 58 ms,
 # as loud as it and 3 dB louder, at 978, 980 and 982 Hz, is read with its CRC good (none of
 # the six were before: the tone 4.6 dB under it was the most its sync stood); and the real
-# V.92 call mixed to one channel reads its INFO0d (the tone 6 dB over it there)
+# V.92 call mixed to one channel reads its INFO0d (the tone 5 dB over it there)
 "$SQ" gen info0d -o "$T/tq0.wav" 2>"$T/err" && sox -n -r 8000 -b 16 -c 1 "$T/tq_sil.wav" trim 0 0.5 &&
     sox "$T/tq_sil.wav" "$T/tq0.wav" "$T/tq_i0d.wav" || bad "TONEq over INFO0d: gen"
 for db in 0 3; do
@@ -1150,7 +1150,7 @@ if [ -f "$f" ]; then
     sox "$f" "$T/v92_mono.wav" remix 1,2 && "$SQ" decode --json "$T/v92_mono.wav" >"$T/v92m.json" 2>"$T/err"
     if grep -q '"frame":"info0d","crc_ok":true' "$T/v92m.json"; then ok "the V.92 call on one channel: INFO0d under TONEq"
     else bad "the V.92 call on one channel: INFO0d under TONEq"; show "$T/v92m.json" "$T/err"; fi
-    # the analogue modem 10 dB up, TONEq 16 dB over INFO0d: not read, and nothing reported for
+    # the analogue modem 10 dB up, TONEq 15 dB over INFO0d: not read, and nothing reported for
     # it (read through the notch it had made an INFO0c with its CRC failed)
     sox "$f" "$T/v92_m10.wav" remix 1v0.316,2 && "$SQ" decode --json "$T/v92_m10.wav" >"$T/v92m10.json" 2>"$T/err"
     if grep -q '"type":"info0","chan":2,.*"crc_ok":true' "$T/v92m10.json" && ! grep -q '"type":"info0".*"crc_ok":false' "$T/v92m10.json"

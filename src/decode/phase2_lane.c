@@ -60,7 +60,7 @@
 #define TAN2_25_DEG 0.2174            /* tan^2 25 degrees: a 0 in a tone turns less */
 /* A V.92 analogue modem sends TONEq (980 Hz, V.92 8.2.5) until it hears the digital modem's
  * INFO0d, which starts under it on the low carrier: on a recording of both sides on one
- * channel the tone sits inside INFO0d's band, 6 dB over it on the USR V.92 call, and its fill
+ * channel the tone sits inside INFO0d's band, 5 dB over it on the USR V.92 call, and its fill
  * and sync read unclear (`gen info0d` under a 980 Hz tone: read with the tone 4.6 dB under it,
  * not as loud as it). The low lane's receiver then reads through a notch at 980 Hz, from when
  * the tone bank follows the tone until NOTCH_HOLD_S after (INFO0d lasts some 100 ms). When the
@@ -222,7 +222,7 @@ static void hold_bad_frame(const sq_decoder *d, sq_phase2_lane *l, const sq_info
 {
     /* read through the TONEq notch, whose ringing after the tone stops can spoil the frame's
      * end, a CRC that fails says nothing sure of the frame, its kind included (the V.92 call on
-     * one channel, the analogue modem 10 dB up: INFO0d under TONEq 16 dB over it read as an
+     * one channel, the analogue modem 10 dB up: INFO0d under TONEq 15 dB over it read as an
      * INFO0c with its CRC failed) */
     if (l->notch_on || c->clarity_sum < FRAME_CLEAR_MEAN * (double)c->n || l->bad_pending ||
         (l->last_frame_end && c->start_sample + 2 * SYMBOL_SAMPLES < l->last_frame_end))
