@@ -104,6 +104,16 @@ def echo_copies(ev):
     return [e for e in ev if e["type"] not in NOT_COPIES and any(copy_of(e, o) for o in ev)]
 
 
+def first_data_snr(ev):
+    """Each channel's first data SNR (V.34 data on two channels, V.32bis at 12000-14400, V.90's
+    PCM downstream and V.34 upstream), by channel."""
+    snr = {}
+    for e in ev:
+        if e["type"] in ("v34_data", "v32_data", "v90_data") and "snr_db" in e:
+            snr.setdefault(e["ch"], e["snr_db"])
+    return snr
+
+
 def measure(squeal, path):
     ch, n, lv = frame_levels(path)
     out = subprocess.run([squeal, "decode", "--json", path], capture_output=True, text=True).stdout
@@ -151,12 +161,7 @@ def measure(squeal, path):
             if trn is not None:
                 snrs.append("%.0f" % trn + (" (probe %.0f)" % probe if probe is not None else ""))
         phases.append("TRN " + ("both" if len(trained) == 2 else "one side") + (" " + "/".join(snrs) + " dB" if snrs else ""))
-    # each channel's first data SNR (V.34 data on two channels, V.32bis at 12000-14400, V.90's
-    # PCM downstream and V.34 upstream)
-    data_snr = {}
-    for e in ev:
-        if e["type"] in ("v34_data", "v32_data", "v90_data") and "snr_db" in e:
-            data_snr.setdefault(e["ch"], e["snr_db"])
+    data_snr = first_data_snr(ev)
     if data_snr:
         phases.append("data SNR " + ("both" if len(data_snr) == 2 else "one side") + " " +
                       "/".join("%.0f" % data_snr[c] for c in sorted(data_snr)) + " dB")

@@ -2368,12 +2368,6 @@ def echo_read(variant, clean):
                    for e in clean if e["ch"] == u["ch"] and e["type"] != "echo")
     return [u for u in variant if u["type"] in TRAINING and
             covered(u) < min(0.5 * (u["end_s"] - u["t_s"]), 0.03)]
-def data_snr(ev):
-    snr = {}
-    for e in ev:
-        if e["type"] in ("v34_data", "v32_data", "v90_data") and "snr_db" in e:
-            snr.setdefault(e["ch"], e["snr_db"])
-    return snr
 clean = ", ".join(b.measure(sys.argv[1], sys.argv[3])[3]) + ","
 clean_events = events(sys.argv[3])
 for variant in sys.argv[4:]:
@@ -2388,7 +2382,7 @@ for variant in sys.argv[4:]:
     # where the call itself reads it clear of the edge at which a twentieth of the decisions go
     # wrong and no SNR is given (the Conexant HCF call's upstream, 30.5 dB, sits near it)
     if variant.endswith("xt15.wav"):
-        before, after = data_snr(clean_events), data_snr(events(variant))
+        before, after = b.first_data_snr(clean_events), b.first_data_snr(events(variant))
         assert all(ch in after for ch, snr in before.items() if snr >= 33.0), (before, after)
 PY
         bad "echo 15 dB down: $(basename "$f")"
