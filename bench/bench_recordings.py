@@ -17,7 +17,8 @@ decodes it with --json and prints, per file and over all of them,
     and ECHO_COPY_DB or more louder (a signal's echo is not a second one; what both sides
     send at once, data, training, line probing and V.22bis's S1 and SB1, is left out);
   - which phases decoded: V.8 (cm/jm), V.8bis messages, INFO0 on both sides, INFO1a, INFO1c or INFO1d,
-    line probing, V.92 QC, V.34 phase 3/4, V.32 and V.90 digital training (TRN read, on one
+    line probing, V.92 QC, V.34 phase 3/4 (and its rate renegotiations and cleardown out of
+    data, with the rates the last renegotiation's MPs settle), V.32 and V.90 digital training (TRN read, on one
     side or both, with each channel's first TRN SNR and, where the channel probed the line,
     line probing's SNR beside it: two measures of one line), MP from both sides
     with the rates they settle, a V.90 digital modem's MP (read in the other side's CPt) with
@@ -171,6 +172,12 @@ def measure(squeal, path):
     if summary and "data_rate_up_bps" in summary and not v90_mp:
         mp_rates = (summary["data_rate_up_bps"], summary["data_rate_down_bps"])
         phases.append("MP %d/%d" % mp_rates)
+    if summary and summary.get("rate_renegotiations"):
+        phases.append("renegotiated x%d" % summary["rate_renegotiations"] +
+                      (" to %d/%d" % (summary["renegotiated_rate_up_bps"], summary["renegotiated_rate_down_bps"])
+                       if "renegotiated_rate_up_bps" in summary else ""))
+    if summary and summary.get("ended") == "cleared down":
+        phases.append("cleardown")
     digital = [name for t, name in (("v90_sd", "Sd"), ("v90_dil", "DIL"), ("v90_ri", "Ri")) if t in types]
     if digital:
         phases.append("V.90 " + "/".join(digital))

@@ -604,6 +604,12 @@ ok = True
 for t in ("v34_s", "v34_s_bar", "v34_trn", "mp", "v34_e"):
     ok = ok and {e["ch"] for e in ev if e["type"] == t} == {1, 2}
 ok = ok and all(e["crc"] == "as_specified" for e in ev if e["type"] == "mp")
+# a rate renegotiation or cleardown out of data (V.34 11.6, 11.7): its S only where MPs of
+# that channel follow
+reneg = [e for e in ev if e.get("renegotiation")]
+ok = ok and all(any(m["type"] == "mp" and m["ch"] == s["ch"] and 0 < m["t_s"] - s["t_s"] < 3 for m in ev) for s in reneg)
+print("# out of data:", [(s["ch"], s["t_s"]) for s in reneg], {k: v for k, v in summary.items() if "renegot" in k},
+      summary.get("ended"))
 m = re.search(r"(\d{4,5})-(\d{4,5})", sys.argv[2])
 rates = (summary.get("data_rate_up_bps"), summary.get("data_rate_down_bps"))
 ok = ok and None not in rates
@@ -676,8 +682,8 @@ import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 pairs = []
 for d in (e for e in ev if e["type"] == "v34_data" and "rate_bps" in e):
-    trn = [e for e in ev if e["type"] == "v34_trn" and e["ch"] == d["ch"] and e["points"] == 16 and e["end_s"] < d["t_s"]]
-    if trn:
+    trn = [e for e in ev if e["type"] == "v34_trn" and e["ch"] == d["ch"] and e["end_s"] < d["t_s"]]
+    if trn and trn[-1]["points"] == 16:   # phase 4's (a rate renegotiation's TRN has 4 points)
         pairs.append((d["ch"], trn[-1]["snr_db"], d.get("snr_db")))
 print("# (channel, phase 4 TRN SNR, data SNR):", pairs)
 sys.exit(2 if not pairs else 0 if all(s is not None and abs(s - t) <= 2 for _, t, s in pairs) else 1)
@@ -815,8 +821,10 @@ ev = [json.loads(l) for l in open(sys.argv[1])]
 trn4 = sorted(e["t_s"] for e in ev if e["type"] == "v34_trn" and e["points"] == 4)
 j = sorted(e["end_s"] for e in ev if e["type"] == "v34_j")
 jp = [e["end_s"] for e in ev if e["type"] == "v34_j_prime"]
-mp = [e for e in ev if e["type"] == "mp" and jp and e["t_s"] > jp[0]]
-e_ = [e for e in ev if e["type"] == "v34_e" and mp and e["t_s"] >= mp[-1]["end_s"] - 0.01]
+# phase 4's MPs: after J', before any rate renegotiation or cleardown out of the data
+out_of_data = min([e["t_s"] for e in ev if e.get("renegotiation")] + [1e9])
+mp = [e for e in ev if e["type"] == "mp" and jp and jp[0] < e["t_s"] < out_of_data]
+e_ = [e for e in ev if e["type"] == "v34_e" and mp and mp[-1]["end_s"] - 0.01 <= e["t_s"] < out_of_data]
 print("# phase 3 TRNs at", trn4, "J ending at", j, "J'", jp, "MPs after it", len(mp), "E after them", len(e_))
 # at 10 dB the answerer's TRN, its J, then the caller's TRN after it; at 20 dB the caller's
 # J', MP and E (the answerer's phase 3, 20 dB down, may go unread on a quiet line), and the
@@ -1239,6 +1247,54 @@ print("# events:", seq)
 sys.exit(0 if ok else 1)
 PY
 done
+
+# A rate renegotiation and a cleardown out of V.34 data (V.34 11.6, 11.7): each side's
+# start-up, 1.2 s of data, then S and S-bar straight out of it, then 4-point TRN, MP offering
+# a new rate, E and data again; or MP asking 0 bit/s both ways at once (no TRN: as a modem
+# replying to a cleardown sends it) and nothing after. Caller on channel 1 (0.38 s late, so
+# that both phase 4s end at once), answerer on 2, at 20 dB, four noise seeds each: both S
+# found where they begin (the data before ends there), the renegotiation's MPs settling the
+# new rates for the data after, and a cleardown said as the end of the call, no data after it.
+for kind in "renegotiate_bps=16800 renegotiate_bps=19200" "cleardown=1 cleardown=1"; do
+    set -- $kind
+    for seed in 1 2 3 4; do
+        "$SQ" gen v34_startup --role caller --set "$1" --snr 20 --seed $seed -o "$T/rc0.wav" 2>"$T/err" &&
+            "$SQ" gen v34_startup --role answerer --set "$2" --snr 20 --seed $((seed + 10)) -o "$T/ra.wav" 2>>"$T/err" &&
+            sox "$T/rc0.wav" "$T/rc.wav" pad 0.38 0 2>>"$T/err" &&   # both phase 4s end together
+            sox -M "$T/rc.wav" "$T/ra.wav" "$T/reneg.wav" 2>>"$T/err" &&
+            "$SQ" decode --json "$T/reneg.wav" >"$T/reneg.json" 2>>"$T/err"
+        python3 - "$T/reneg.json" "$1" <<'PY' && ok "v34_startup, $1 out of data, seed $seed" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+cleardown = sys.argv[2] == "cleardown=1"
+summary = ev[-1]
+ok = summary["type"] == "summary"
+for ch in (1, 2):
+    mine = [e for e in ev if e.get("ch") == ch]
+    s = [e for e in mine if e["type"] == "v34_s" and e.get("renegotiation")]
+    e_end = [e["end_s"] for e in mine if e["type"] == "v34_e"][0]
+    ok = ok and len(s) == 1 and abs(s[0]["t_s"] - (e_end + 1.2)) < 0.005   # 0.2 s of data, then 1 s more
+    data = [e for e in mine if e["type"] == "v34_data"]
+    ok = ok and data and abs(data[0]["end_s"] - s[0]["t_s"]) < 0.002
+    mp = [e for e in mine if e["type"] == "mp" and e["t_s"] > s[0]["t_s"]]
+    if cleardown:
+        ok = ok and mp and all(m["max_call_to_answer_bps"] == 0 and m["max_answer_to_call_bps"] == 0 for m in mp)
+        ok = ok and len(data) == 1
+    else:
+        ok = ok and mp and all(m["max_call_to_answer_bps"] == (16800 if ch == 1 else 19200) for m in mp)
+        ok = ok and len(data) == 2 and data[1].get("rate_bps") == 16800 and data[0].get("rate_bps") == 28800
+if cleardown:
+    ok = ok and summary.get("ended") == "cleared down" and "rate_renegotiations" not in summary
+else:
+    ok = ok and summary.get("rate_renegotiations") == 1 and summary.get("data_rate_up_bps") == 28800
+    ok = ok and (summary.get("renegotiated_rate_up_bps"), summary.get("renegotiated_rate_down_bps")) == (16800, 16800)
+print("# renegotiation:", [(e["ch"], e["type"], e["t_s"]) for e in ev if e.get("renegotiation")],
+      {k: v for k, v in summary.items() if "renegot" in k or k == "ended"})
+sys.exit(0 if ok else 1)
+PY
+            { bad "v34_startup, $1 out of data, seed $seed"; show "$T/reneg.json" "$T/err"; }
+    done
+done
 # A modem's INFO1 lost (a VoIP packet or two, a burst of noise) between its line probing and
 # its phase 3: INFO1 is one frame, sent once, and the lanes listened for phase 3 only after it,
 # so the whole start-up and the data after it went unnamed. Line probing now arms them too.
@@ -1476,10 +1532,17 @@ PY
         python3 - "$T/rc.json" "$T/rc-lost.json" <<'PY' && ok "$(basename "$f"): S-bar lost, every TRN and MP still read" || { bad "S-bar lost: $f"; show "$T/rc-lost.json"; }
 import json, sys
 def count(path):
+    # TRNs, and each channel's runs of MPs (MP then MP', or CPs): a run whose first copies
+    # went by while the receiver found its place is still that exchange read
     ev = [json.loads(l) for l in open(path)]
-    return (sum(e["type"] in ("v34_trn", "v90_scr") for e in ev), sum(e["type"] in ("mp", "v90_cp") for e in ev))
+    runs, last_end = 0, {}
+    for e in ev:
+        if e["type"] in ("mp", "v90_cp"):
+            runs += not (e["ch"] in last_end and e["t_s"] - last_end[e["ch"]] < 0.05)
+            last_end[e["ch"]] = e["end_s"]
+    return (sum(e["type"] in ("v34_trn", "v90_scr") for e in ev), runs)
 clean, lost = count(sys.argv[1]), count(sys.argv[2])
-print("# TRN/SCR and MP/CP events: without the loss", clean, "with it", lost)
+print("# TRN/SCR events and MP/CP runs: without the loss", clean, "with it", lost)
 sys.exit(0 if lost == clean and clean[0] > 0 else 1)
 PY
 done
@@ -1969,7 +2032,12 @@ ch = p.nchannels; at = int(float(sys.argv[3]) * p.framerate) * ch; n = 160 * ch
 x[at:at + n] = x[at - n:at]
 o = wave.open(sys.argv[2], "wb"); o.setparams(p); o.writeframes(x.tobytes()); o.close()
 PY
-        [ "$(grep -c '"type":"mp"' "$T/plc.json")" -eq 4 ] && ok "a concealed lost packet at $at s in a real call's TRN: MPs read" ||
+        # (phase 4's: those of the rate renegotiation and cleardown out of its data later left out)
+        [ "$(python3 -c 'import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+out = min([e["t_s"] for e in ev if e.get("renegotiation")] + [1e9])
+print(sum(e["type"] == "mp" and e["t_s"] < out for e in ev))' "$T/plc.json")" -eq 4 ] &&
+            ok "a concealed lost packet at $at s in a real call's TRN: MPs read" ||
             { bad "a concealed lost packet at $at s in TRN"; show "$T/plc.json" "$T/err"; }
     done
 else
@@ -2393,6 +2461,9 @@ expect 2 "v90_startup: u_info out of range" -- "$SQ" gen v90_startup --set u_inf
 expect 2 "v90_startup: no --level" -- "$SQ" gen v90_startup --level -20 -o "$T/x.wav"
 expect 2 "v34_startup: a symbol rate V.34 does not have" -- "$SQ" gen v34_startup --set symbol_rate=3100 -o "$T/x.wav"
 expect 2 "v34_startup: an unknown setting" -- "$SQ" gen v34_startup --set speed=3 -o "$T/x.wav"
+expect 2 "v34_startup: a renegotiated rate not a multiple of 2400" -- "$SQ" gen v34_startup --set renegotiate_bps=1000 -o "$T/x.wav"
+expect 2 "v34_startup: cleardown neither 0 nor 1" -- "$SQ" gen v34_startup --set cleardown=2 -o "$T/x.wav"
+expect 2 "v34_startup: a V.90 analogue modem's renegotiation" -- "$SQ" gen v34_startup --set v90_ja=1 --set cleardown=1 -o "$T/x.wav"
 expect 2 "v34_startup: no --offset" -- "$SQ" gen v34_startup --offset 5 -o "$T/x.wav"
 
 # squeal answer and squeal call as two processes joined by FIFOs (the raw line), files

@@ -197,8 +197,11 @@ typedef struct sq_event {
                              * signals) inside it, because where the data begins (after E,
                              * or Ri) was not read: both modems on one channel, say (API
                              * 2.13) */
+    uint8_t renegotiation;  /* v34_s events: 1 for a rate renegotiation's S, sent straight
+                             * out of V.34 data (V.34 11.6); its S-bar, TRN, MP and E follow,
+                             * then the data at the rates they settled (API 2.20) */
     /* room for fields to come without changing the struct's size (version.h) */
-    uint8_t reserved[13];
+    uint8_t reserved[12];
 } sq_event;
 
 /* The rates a V.32 rate sequence or E enables (v32_rate, v32_e: its 16 bits, bit 0 first in

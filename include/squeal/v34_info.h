@@ -132,6 +132,7 @@ SQ_API void sq_v34_mp_rates(const sq_v34_mp *a, const sq_v34_mp *b, int *call_to
  * standing for B1 and data. */
 struct sq_v90_dil_descriptor;
 struct sq_v90_cp;
+#define SQ_V34_CLEARDOWN (-1)
 typedef struct sq_v34_startup_params {
     double symbol_rate;     /* one of Table 1's: 2400, 2743, 2800, 3000, 3200, 3429 */
     int high_carrier;       /* the rate's high carrier (Table 1; 3429 has one) */
@@ -146,7 +147,12 @@ typedef struct sq_v34_startup_params {
     /* SCR between CPt and CP too, for 0.5 s (V.90 9.4.2.2): 1 sent as TRN is (as the Conexant
      * HCF modem sends it), 2 differentially coded (as V.90 8.3.5 says); 0 none (API 2.16) */
     int v90_scr_after_cpt;
-    uint8_t reserved[32 - 2 * sizeof(void *) - 2 * sizeof(int)];
+    /* a V.34 modem (not V.90's) renegotiates its rate 1 s into the data (11.6.1): S, S-bar,
+     * 4-point TRN, MP and MP' offering this many bit/s at most both ways, E, data; with
+     * SQ_V34_CLEARDOWN it clears down there instead (11.7.1.1): S, S-bar, MP and MP' asking
+     * 0 bit/s both ways, and nothing after; 0 neither (API 2.20) */
+    int renegotiate_bps;
+    uint8_t reserved[32 - 2 * sizeof(void *) - 3 * sizeof(int)];
 } sq_v34_startup_params;
 
 /* 3200 symbols/s on the high carrier, the call modem, 16 points both ways, an MP offering

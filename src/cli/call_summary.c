@@ -4,6 +4,57 @@
 #include <string.h>
 #include "src/cli/call_summary.h"
 
+/* Both modems send S in a renegotiation (V.34 11.6.1): the responder's within the
+ * initiator's TRN (at most 2 s) and a round trip. Its MPs follow within TRN and the
+ * other's MP. */
+#define ONE_RENEGOTIATION_S 3.0
+#define RENEGOTIATION_MP_WITHIN_S 4.0
+
+/* The renegotiation under way is over (another begins, a phase 2 comes, the timeline ends):
+ * counted, unless its MPs asked for cleardown. */
+static void close_renegotiation(call_summary *s)
+{
+    if (s->reneg_open && s->reneg_kind != 2) {
+        s->renegotiations++;
+        s->renegotiation_s = s->reneg_open_s;
+    }
+    s->reneg_open = 0;
+}
+
+/* A V.34 MP: phase 4's (a start-up's or a retrain's: its rates replace the last ones), or a
+ * renegotiation's, whose rates hold from then; asking 0 bit/s both ways, cleardown (11.7). */
+static void note_mp(call_summary *s, const sq_event *ev, int channel)
+{
+    int in_renegotiation = s->reneg_open && ev->start_s >= s->reneg_open_s &&
+                           ev->start_s - s->reneg_open_s < RENEGOTIATION_MP_WITHIN_S;
+    if (s->reneg_open && !in_renegotiation)
+        close_renegotiation(s);
+    if (in_renegotiation && !ev->mp.rate_call_to_answer && !ev->mp.rate_answer_to_call) {
+        s->reneg_kind = 2;
+        if (!s->cleared_down)
+            s->cleardown_s = s->reneg_open_s;
+        s->cleared_down = 1;
+        return;
+    }
+    if (in_renegotiation) {
+        s->reneg_kind = s->reneg_kind ? s->reneg_kind : 1;
+        if (channel == 1 || channel == 2) {
+            s->reneg_mp[channel] = ev->mp;
+            s->has_reneg_mp[channel] = 1;
+        }
+        return;
+    }
+    if (channel == 1 || channel == 2) {
+        s->mp[channel] = ev->mp;
+        s->has_mp[channel] = 1;
+    }
+    if (ev->fsk_channel == 1 || ev->fsk_channel == 2) {   /* by the side that sent it */
+        s->mp_from[ev->fsk_channel] = ev->mp;
+        s->has_mp_from[ev->fsk_channel] = 1;
+    }
+    s->has_reneg_mp[1] = s->has_reneg_mp[2] = 0;
+}
+
 void call_summary_init(call_summary *s)
 {
     memset(s, 0, sizeof *s);
@@ -48,6 +99,7 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
     case SQ_EVENT_INFO1:
         if (!ev->crc_ok)
             break;
+        close_renegotiation(s);   /* a retrain's phase 2 */
         if (ev->info_kind == SQ_INFO1A) {
             s->info1a++;
             s->v90 = info_field(ev, "symbol_rate_downstream") == 8000.0;
@@ -77,16 +129,18 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
     }
     case SQ_EVENT_MP:
         s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
-        if (channel == 1 || channel == 2) {
-            s->mp[channel] = ev->mp;
-            s->has_mp[channel] = 1;
-        }
-        if (ev->fsk_channel == 1 || ev->fsk_channel == 2) {
-            s->mp_from[ev->fsk_channel] = ev->mp;
-            s->has_mp_from[ev->fsk_channel] = 1;
-        }
+        note_mp(s, ev, channel);
         break;
-    case SQ_EVENT_V34_S: case SQ_EVENT_V34_S_BAR: case SQ_EVENT_V34_PP: case SQ_EVENT_V34_TRN:
+    case SQ_EVENT_V34_S:
+        if (ev->renegotiation && (!s->reneg_open || ev->start_s - s->reneg_open_s > ONE_RENEGOTIATION_S)) {
+            close_renegotiation(s);
+            s->reneg_open = 1;
+            s->reneg_kind = 0;
+            s->reneg_open_s = ev->start_s;
+        }
+        s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
+        break;
+    case SQ_EVENT_V34_S_BAR: case SQ_EVENT_V34_PP: case SQ_EVENT_V34_TRN:
     case SQ_EVENT_V34_J: case SQ_EVENT_V34_J_PRIME: case SQ_EVENT_V34_E: case SQ_EVENT_V32_S:
     case SQ_EVENT_V32_TRN: case SQ_EVENT_V32_RATE: case SQ_EVENT_V90_SD: case SQ_EVENT_V90_TRN1D:
     case SQ_EVENT_V90_DIL: case SQ_EVENT_V90_RI: case SQ_EVENT_V90_SCR: case SQ_EVENT_V90_JD: case SQ_EVENT_V90_TRN2D:
@@ -148,10 +202,12 @@ int call_summary_mp_rate(const call_summary *s, int channel)
 {
     if (s->has_v90_mp)
         return v90_up_bps(s);
-    if (!s->has_mp[1] || !s->has_mp[2] || (channel != 1 && channel != 2))
+    int reneg = s->has_reneg_mp[1] && s->has_reneg_mp[2];
+    /* in a renegotiation whose MPs are not both read yet, the last rates no longer hold */
+    if ((!reneg && (s->reneg_open || !s->has_mp[1] || !s->has_mp[2])) || (channel != 1 && channel != 2))
         return 0;
     int up, down;
-    sq_v34_mp_rates(&s->mp[1], &s->mp[2], &up, &down);
+    sq_v34_mp_rates(reneg ? &s->reneg_mp[1] : &s->mp[1], reneg ? &s->reneg_mp[2] : &s->mp[2], &up, &down);
     return channel == 1 ? up : down;
 }
 
@@ -216,6 +272,13 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
     if (one_mp)
         sq_v34_mp_rates(&s->mp_from[one_mp], &s->mp_from[one_mp], &one_up, &one_down);
     int retrains = s->info1a > 1 ? (int)s->info1a - 1 : 0;
+    /* rate renegotiations, the one under way when the timeline ended too (unless a cleardown) */
+    int open_counts = s->reneg_open && s->reneg_kind != 2;
+    size_t renegotiations = s->renegotiations + (size_t)open_counts;
+    double renegotiation_s = open_counts ? s->reneg_open_s : s->renegotiation_s;
+    int reneg_up = 0, reneg_down = 0, has_reneg_mp = s->has_reneg_mp[1] && s->has_reneg_mp[2];
+    if (has_reneg_mp)
+        sq_v34_mp_rates(&s->reneg_mp[1], &s->reneg_mp[2], &reneg_up, &reneg_down);
     /* a call whose data runs to the end of the file was still up when the recording stopped */
     int cut = s->data_seen && file_end_s - s->data_end_s < 0.25;
     /* no data yet, and the recording stops in a start-up's training */
@@ -260,13 +323,19 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
             fprintf(out, ",\"probe_snr_down_db\":%.1f", s->probe_snr_db[2]);
         if (s->info1a)
             fprintf(out, ",\"retrains\":%d", retrains);
+        if (renegotiations)
+            fprintf(out, ",\"rate_renegotiations\":%zu,\"last_renegotiation_s\":%.3f", renegotiations, renegotiation_s);
+        if (has_reneg_mp)
+            fprintf(out, ",\"renegotiated_rate_up_bps\":%d,\"renegotiated_rate_down_bps\":%d", reneg_up, reneg_down);
+        if (s->cleared_down)
+            fprintf(out, ",\"cleardown_s\":%.3f", s->cleardown_s);
         if (s->infomarks[1] || s->infomarks[2])
             fprintf(out, ",\"error_recoveries_caller\":%zu,\"error_recoveries_answerer\":%zu", s->infomarks[1],
                     s->infomarks[2]);
         print_echoes(out, s, 1);
         fprintf(out, ",\"ended\":\"%s\"}\n",
-                cut_in_startup ? "recording ends during start-up" : !s->data_seen ? "no data"
-                : cut ? "recording ends during data" : "carrier stopped");
+                s->cleared_down ? "cleared down" : cut_in_startup ? "recording ends during start-up"
+                : !s->data_seen ? "no data" : cut ? "recording ends during data" : "carrier stopped");
         return;
     }
     fprintf(out, "# summary:");
@@ -320,11 +389,19 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
     }
     if (s->info1a)   /* a phase 2 was decoded: each one after the first is a retrain */
         fprintf(out, "; %d retrain%s", retrains, retrains == 1 ? "" : "s");
+    if (renegotiations)
+        fprintf(out, "; %zu rate renegotiation%s, the last at %.1f s", renegotiations, renegotiations == 1 ? "" : "s",
+                renegotiation_s);
+    if (has_reneg_mp)
+        fprintf(out, ", whose MPs settled %d bit/s caller to answerer and %d bit/s answerer to caller", reneg_up,
+                reneg_down);
     for (int side = 2; side >= 1; side--)   /* INFOMARKS: a modem asking for what it missed */
         if (s->infomarks[side])
             fprintf(out, "; the %s sent INFOMARKS %zu time%s (error recovery)", side == 2 ? "answerer" : "caller",
                     s->infomarks[side], s->infomarks[side] == 1 ? "" : "s");
-    if (s->data_seen)
+    if (s->cleared_down)   /* V.34 11.7 */
+        fprintf(out, "; the modems cleared down at %.1f s (MPs asking 0 bit/s both ways)", s->cleardown_s);
+    else if (s->data_seen)
         fprintf(out, "; %s at %.1f s", cut ? "the recording ends during data" : "the carrier stopped", s->data_end_s);
     else if (cut_in_startup)
         fprintf(out, "; the recording ends during the start-up's training at %.1f s", s->startup_end_s);

@@ -16,6 +16,17 @@ typedef struct call_summary {
     unsigned v8bis_ms_modes;
     size_t info1a;                 /* good INFO1a frames: one per phase 2 */
     size_t infomarks[3];           /* INFOMARKS heard, by side (1: INFOMARKSc, 2: INFOMARKSa) */
+    /* V.34 rate renegotiations and cleardown out of data (11.6, 11.7): the one under way (its
+     * first S; what its MPs asked, 0 not yet known, 1 rates, 2 cleardown), those done and
+     * where the last began, the MPs of the last, and where a cleardown began */
+    int reneg_open, reneg_kind;
+    double reneg_open_s;
+    size_t renegotiations;
+    double renegotiation_s;
+    sq_v34_mp reneg_mp[3];
+    int has_reneg_mp[3];
+    int cleared_down;
+    double cleardown_s;
     int v90;                       /* an INFO1a chose V.90 */
     double symbol_rate_up, symbol_rate_down, max_rate_up;
     int has_info1c;

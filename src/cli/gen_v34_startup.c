@@ -3,7 +3,9 @@
  * V.90 digital modem after its INFO0d and INFO1. The caller sends INFO1c, the
  * answerer INFO1a naming the symbol rates; 70 ms later phase 3 starts (V.34 11.3.1). --set
  * picks symbol_rate, high_carrier, points (phase 4's constellation), j_points (what its J
- * asks of the far end) and max_rate_bps (the MP's rates, both ways, and the top of its mask).
+ * asks of the far end) and max_rate_bps (the MP's rates, both ways, and the top of its mask);
+ * renegotiate_bps adds a rate renegotiation 1 s into the data, its MP offering that (cleardown
+ * 1 a cleardown there instead).
  * --set v90_ja=1 makes it a V.90 analogue modem's phase 3 instead, after an INFO1a naming
  * 8000 symbols/s downstream (V.90 Table 10): its TRN, then Ja asking for dil_segments segments
  * of dil_segment_symbols each (V.90 8.3.1, 8.4.1); with downstream_bps, its phase 4 too: SCR
@@ -93,9 +95,13 @@ static int read_sets(const gen_opts *o, sq_v34_startup_params *p, sq_v90_dil_des
             p->j_points = (int)v;
         else if (strcmp(n, "max_rate_bps") == 0 && v >= 2400.0 && v <= 33600.0 && fmod(v, 2400.0) == 0.0)
             max_rate = v;
+        else if (strcmp(n, "renegotiate_bps") == 0 && v >= 2400.0 && v <= 33600.0 && fmod(v, 2400.0) == 0.0)
+            p->renegotiate_bps = (int)v;
+        else if (strcmp(n, "cleardown") == 0 && (v == 0.0 || v == 1.0))
+            p->renegotiate_bps = v == 1.0 ? SQ_V34_CLEARDOWN : 0;
         else {
             cli_error("gen", "v34_startup has no setting '%s' that can be %g (symbol_rate, high_carrier 0|1, "
-                      "points 4|16, j_points 4|16, max_rate_bps a multiple of 2400 up to 33600, v90_ja 0|1, "
+                      "points 4|16, j_points 4|16, max_rate_bps and renegotiate_bps multiples of 2400 up to 33600, cleardown 0|1, v90_ja 0|1, "
                       "dil_segments 0..255, dil_segment_symbols a multiple of 6 up to 768, downstream_bps a V.90 "
                       "rate 28000..56000, v90_scr 0|1, v90_scr_after_cpt 0|1|2, v90_sign_bits 0..3, "
                       "v90_lookahead 0..3)", n, v);
@@ -105,6 +111,11 @@ static int read_sets(const gen_opts *o, sq_v34_startup_params *p, sq_v90_dil_des
     if (v90) {
         ja_descriptor(segments, segment_symbols, ja);
         p->v90_ja = ja;
+    }
+    if (v90 && p->renegotiate_bps) {
+        cli_error("gen", "v34_startup: renegotiate_bps and cleardown are a V.34 modem's, not a V.90 analogue modem's "
+                  "(v90_ja)");
+        return EXIT_USAGE;
     }
     if (drn && !v90) {
         cli_error("gen", "v34_startup: downstream_bps is a V.90 analogue modem's: it needs --set v90_ja=1");

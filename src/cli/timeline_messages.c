@@ -296,8 +296,13 @@ static void print_mp(FILE *out, const sq_event *ev, int json)
                 m->nonlinear ? "true" : "false", m->shaping ? "true" : "false", m->crc_alt ? "variant" : "as_specified");
         return;
     }
-    fprintf(out, " %4.0f baud %6.1f Hz  %s x%zu  at most %d bit/s caller to answerer, %d answerer to caller;",
-            ev->symbol_rate, ev->freq_hz, m->acknowledge ? "MP'" : "MP", ev->repeats, 2400 * m->rate_call_to_answer,
+    fprintf(out, " %4.0f baud %6.1f Hz  %s x%zu", ev->symbol_rate, ev->freq_hz, m->acknowledge ? "MP'" : "MP",
+            ev->repeats);
+    if (!m->rate_call_to_answer && !m->rate_answer_to_call) {   /* V.34 11.7 */
+        fprintf(out, "  0 bit/s both ways: cleardown\n");
+        return;
+    }
+    fprintf(out, "  at most %d bit/s caller to answerer, %d answerer to caller;", 2400 * m->rate_call_to_answer,
             2400 * m->rate_answer_to_call);
     print_mp_rates_text(out, m);
 }
@@ -369,6 +374,8 @@ static void print_v34_training(FILE *out, const sq_event *ev, int json)
             fprintf(out, ",\"points\":%d", ev->points);
         if (is_trn(ev->type) && ev->snr_db > 0.0)   /* none: not measured */
             fprintf(out, ",\"snr_db\":%.1f", ev->snr_db);
+        if (ev->renegotiation)
+            fprintf(out, ",\"renegotiation\":true");
         fputs("}\n", out);
         return;
     }
@@ -379,6 +386,8 @@ static void print_v34_training(FILE *out, const sq_event *ev, int json)
         fprintf(out, ", SNR %.1f dB", ev->snr_db);
     if (ev->type == SQ_EVENT_V34_J)
         fprintf(out, "  asks for %d points", ev->points);
+    if (ev->renegotiation)
+        fprintf(out, "  out of data: a rate renegotiation or cleardown");
     fputc('\n', out);
 }
 

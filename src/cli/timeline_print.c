@@ -321,7 +321,7 @@ void timeline_print_text(FILE *out, const timeline_event *e)
     if (ev->type == SQ_EVENT_V34_DATA && ev->symbol_rate > 0.0) {
         fprintf(out, " %4.0f baud %6.1f Hz  %6.1f dBm0", ev->symbol_rate, ev->freq_hz, ev->level_dbm0);
         if (ev->rate)
-            fprintf(out, "  %d bit/s (as phase 4 settled it)", ev->rate);
+            fprintf(out, "  %d bit/s (as the MPs settled it)", ev->rate);
     } else if (is_wideband(ev->type)) {
         fprintf(out, " %10s  %6.1f dBm0", "", ev->level_dbm0);
     } else {

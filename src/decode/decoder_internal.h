@@ -408,6 +408,7 @@ typedef struct sq_wideband_lane {
     size_t quiet, tx_blocks;
     double tx_start_s, tx_last_s, tx_power_sum;
     double armed_s;                /* where the transmission began: the INFO1's end, V.32's S's */
+    int from_renegotiation;        /* the stretch began with a V.34 rate renegotiation's S */
 } sq_wideband_lane;
 
 /* Loud blocks inside a call that no event covers (unnamed_lane.c): 20 ms blocks from the
@@ -514,8 +515,8 @@ typedef struct sq_v34_lane {
     float complex keep[SQ_V34_KEEP];
     uint8_t keep_gap[SQ_V34_KEEP];   /* 1 where a kept sample is spoilt by a gap (a lost packet) */
     sq_v34_eq eq;
-    sq_v34_eq eq_phase3;             /* a V.90 analogue modem's, as its Ja was read ... */
-    int have_eq_phase3;              /* ... once it was */
+    sq_v34_eq eq_phase3;             /* a V.90 analogue modem's, as its Ja was read, or a */
+    int have_eq_phase3;              /* V.34 modem's as its E was ... once it was */
     int timing_on;                   /* the grid follows the symbols (v34_lane.c) */
     float gain;
     sq_v34_ref ref;
@@ -577,6 +578,14 @@ typedef struct sq_v34_lane {
     int read_since_sync;              /* a sequence was read since the last sync */
     long idle_symbols;               /* decided since TRN with nothing found */
     double data_from_s;              /* the last E read ended here: data follows */
+    /* V.34 data after E, watched for a rate renegotiation's S (v34_lane.c); the receiver is
+     * reading one (its S named from S-bar back: it comes straight out of data) */
+    int renegotiation_watch, renegotiating;
+    int renegotiation_poly;          /* its scrambler, phase 4's (answer_poly) */
+    double goertzel_coeff, goertzel_s1, goertzel_s2, goertzel_energy;   /* the carrier, */
+    int goertzel_count;                                                  /* watched */
+    double renegotiation_s;          /* where the last one began (0: none) */
+    double cleardown_s;              /* where this modem's MP asking 0 bit/s began (0: none) */
     /* V.32bis at 14400 or 12000 bit/s: the data's first symbols sliced to its constellation */
     long data_snr_left;              /* symbols still to measure (0: not measuring) */
     int data_rate;                   /* bit/s, from E */
@@ -873,6 +882,11 @@ double sq_v34_lane_horizon_s(const sq_decoder *d, double now_s);
 /* The end of the last MP or CP the lane read, or of the one it is reading now (0: none), and
  * its symbol rate and carrier. */
 double sq_v34_lane_phase4_to_s(const sq_decoder *d, double *symbol_rate, double *carrier_hz);
+/* Where the last rate renegotiation found in V.34 data began (0: none). */
+double sq_v34_lane_renegotiation_s(const sq_decoder *d);
+/* Where this channel's modem began asking for cleardown (an MP with both rates 0, V.34 11.7;
+ * 0: none): no data of its follows. */
+double sq_v34_lane_cleardown_s(const sq_decoder *d);
 int sq_v34_lane_read_whole(const sq_decoder *d, double start_s, double end_s);
 /* 1 when an E read after start_s ended phase 4: its end, the symbol rate and the carrier. */
 int sq_v34_lane_data_since(const sq_decoder *d, double start_s, double *data_s, double *symbol_rate, double *carrier_hz);

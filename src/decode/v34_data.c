@@ -73,6 +73,9 @@ void sq_v34_data_start(sq_v34_lane *l)
     l->data_snr_db = 0.0;
     l->data_after_s = (double)l->s_start / SQ_PROCESSING_RATE_HZ;
     l->state = V34_DATA;
+    /* V.34's own rate renegotiation (11.6); a V.90 analogue modem's upstream is not watched */
+    if (!l->v90_analogue && !l->v32)
+        sq_v34_watch_renegotiation(l);
 }
 
 static double precoder_tap(const sq_v34_mp *mp, int k, int im)

@@ -46,6 +46,10 @@
  * stretch is this channel's own modem, and the stretch was the far modem's echo (15-25 dB
  * down on real stereo calls, trained on where this side was quiet): look for S from here. */
 #define TAKEOVER_RISE 10.0
+/* A rate renegotiation's S (128 T, 37 ms at 3429 symbols/s) looked for every 8 ms inside
+ * data: one window of MEASURE_LEN is then at least 92 % S */
+#define RENEGOTIATION_EVERY 64
+#define CARRIER_SHARE 0.2                /* S: 0.67 */
 
 int sq_v34_lane_create(sq_decoder *d)
 {
@@ -104,6 +108,8 @@ static int arm(sq_decoder *d, int channel, int v32)
         l->state != V34_DATA && !l->without_info1)
         return 0;
     sq_v34_data_cut(l);
+    l->renegotiation_watch = l->renegotiating = 0;
+    l->cleardown_s = 0.0;   /* a start-up: a call again */
     l->v32 = v32;
     l->v90_analogue = 0;
     l->without_info1 = l->maybe_v90 = 0;
@@ -194,6 +200,7 @@ void sq_v34_emit_with_snr(sq_decoder *d, sq_event_type type, double start_s, dou
     ev.freq_hz = l->cand_carrier[l->cand];
     ev.points = (uint8_t)points;
     ev.snr_db = snr_db;
+    ev.renegotiation = type == SQ_EVENT_V34_S && l->renegotiating;
     sq_event_pool_queue(&d->pool, &ev, -1);
 }
 
@@ -202,6 +209,8 @@ void sq_v34_close_mp(sq_decoder *d)
     sq_v34_lane *l = &d->v34;
     if (l->mp_open) {
         sq_event_pool_queue(&d->pool, &l->mp_ev, -1);
+        if (l->mp_ev.type == SQ_EVENT_MP && !l->mp_ev.mp.rate_call_to_answer && !l->mp_ev.mp.rate_answer_to_call)
+            l->cleardown_s = l->mp_ev.start_s;   /* V.34 11.7: no data follows */
         if ((l->mp_ev.type == SQ_EVENT_MP || l->mp_ev.type == SQ_EVENT_V90_CP) && l->mp_ev.end_s > l->phase4_to_s) {
             l->phase4_to_s = l->mp_ev.end_s;
             l->phase4_rate = l->mp_ev.symbol_rate;
@@ -244,6 +253,7 @@ void sq_v34_end_stretch(sq_decoder *d, double end_s)
         l->read_to_s = end_s;
     }
     l->j_open = 0;
+    l->renegotiating = 0;
     l->data_snr_left = 0;   /* a measurement of data cut short says nothing */
     sq_v34_close_mp(d);
     l->state = V34_QUIET;
@@ -254,6 +264,12 @@ void sq_v34_end_stretch(sq_decoder *d, double end_s)
  * to rise (after MD, S follows without a pause). */
 void sq_v34_look_again(sq_v34_lane *l)
 {
+    if (l->renegotiating) {   /* no S-bar, or nothing read after it: the data goes on */
+        l->renegotiating = 0;
+        l->renegotiation_watch = 1;
+        l->state = V34_DONE;
+        return;
+    }
     l->state = V34_QUIET;
     l->scan_free_until = l->n + (uint64_t)(LOOK_AGAIN_S * SQ_PROCESSING_RATE_HZ);
     l->scan_until = l->n + (uint64_t)(SCAN_FOR_S * SQ_PROCESSING_RATE_HZ);
@@ -261,32 +277,51 @@ void sq_v34_look_again(sq_v34_lane *l)
 
 /* ---- per sample ---- */
 
-/* S's lines for the eleven pairs, over the measuring window: the pair that holds most of it. */
-static int measure_s(sq_v34_lane *l, uint64_t first)
+/* The measuring window from `first`, into x; its mean power. */
+static double window_of(const sq_v34_lane *l, uint64_t first, float *x)
 {
-    float x[MEASURE_LEN];
     double total = 0.0;
     for (int i = 0; i < MEASURE_LEN; i++) {
         x[i] = l->raw[(first + (uint64_t)i) % SQ_V34_RAW];
         total += (double)x[i] * x[i];
     }
-    total /= MEASURE_LEN;
+    return total / MEASURE_LEN;
+}
+
+/* The power of candidate c's line k in the window, from the windowed DFT at its frequency. */
+static double line_power(const sq_v34_lane *l, const float *x, int c, int k)
+{
+    const float complex *e = l->lines[c][k];
+    float complex acc = 0.0f;
+    for (int i = 0; i < MEASURE_LEN; i++)
+        acc += x[i] * e[i];
+    return 2.0 * (double)crealf(acc * conjf(acc));
+}
+
+/* The share of the window's power in candidate c's three lines, when it has all three as S
+ * does (AC, V.32's, has the outer two alone, AA the carrier alone); 0 when not. The carrier's
+ * line first: without it, the others need not be measured. */
+static double s_share(const sq_v34_lane *l, const float *x, double total, int c)
+{
+    double centre = line_power(l, x, c, 0);
+    if (centre < S_CENTRE_SHARE * total)
+        return 0.0;
+    double outer = line_power(l, x, c, 1) + line_power(l, x, c, 2);
+    return outer >= S_OUTER_SHARE * total ? (centre + outer) / (total + 1e-30) : 0.0;
+}
+
+/* S's lines for the eleven pairs, over the measuring window: the pair that holds most of it. */
+static int measure_s(sq_v34_lane *l, uint64_t first)
+{
+    float x[MEASURE_LEN];
+    double total = window_of(l, first, x);
     int best = -1;
     double best_share = 0.0;
     for (int c = 0; c < SQ_V34_CANDIDATES; c++) {
-        double p[3];
-        for (int k = 0; k < 3; k++) {   /* the line's power from the windowed DFT at its frequency */
-            const float complex *e = l->lines[c][k];
-            float complex acc = 0.0f;
-            for (int i = 0; i < MEASURE_LEN; i++)
-                acc += x[i] * e[i];
-            p[k] = 2.0 * (double)crealf(acc * conjf(acc));
-        }
-        double share = (p[0] + p[1] + p[2]) / (total + 1e-30);
         if (l->v32 && (l->cand_rate[c] != SQ_V32_SYMBOL_RATE || l->cand_carrier[c] != SQ_V32_CARRIER_HZ))
             continue;
-        /* S has all three lines: AC (V.32) has the outer two alone, AA the carrier alone */
-        if (share > best_share && (p[1] + p[2]) >= S_OUTER_SHARE * total && p[0] >= S_CENTRE_SHARE * total) {
+        double share = s_share(l, x, total, c);
+        if (share > best_share) {
             best_share = share;
             best = c;
         }
@@ -316,6 +351,7 @@ static void start_receiver(sq_decoder *d)
     l->after_j = 0;
     l->timing_on = 0;
     l->data_snr_left = 0;
+    l->renegotiation_watch = l->renegotiating = 0;
     memset(l->hist, 0, sizeof l->hist);
     l->state = V34_S;
 }
@@ -564,6 +600,61 @@ static void look_back_now(sq_decoder *d)
     }
 }
 
+void sq_v34_watch_renegotiation(sq_v34_lane *l)
+{
+    l->renegotiation_watch = 1;
+    l->goertzel_coeff = 2.0 * cos(2.0 * M_PI * l->cand_carrier[l->cand] / SQ_PROCESSING_RATE_HZ);
+    l->goertzel_s1 = l->goertzel_s2 = l->goertzel_energy = 0.0;
+    l->goertzel_count = 0;
+}
+
+/* Inside V.34 data, every RENEGOTIATION_EVERY samples: is the window just heard S, at the
+ * data's symbol rate and carrier? A rate renegotiation (11.6.1) starts so, straight out of
+ * the data and at its level (no rise in power to look for): S puts nearly all its power in
+ * the three lines (two thirds of it in the carrier's), scrambled data a few percent. First,
+ * cheaply, the carrier's share of the last RENEGOTIATION_EVERY samples (a Goertzel filter:
+ * 125 Hz wide, some 4 % of data's power, seldom over CARRIER_SHARE); then the three lines
+ * over the whole window, as scan_for_s has them. The receiver then reads it as phase 4:
+ * S-bar, TRN, MP, E and the data again. */
+static void watch_renegotiation(sq_decoder *d, uint64_t n, float x)
+{
+    sq_v34_lane *l = &d->v34;
+    double s0 = x + l->goertzel_coeff * l->goertzel_s1 - l->goertzel_s2;
+    l->goertzel_s2 = l->goertzel_s1;
+    l->goertzel_s1 = s0;
+    l->goertzel_energy += (double)x * x;
+    if (++l->goertzel_count < RENEGOTIATION_EVERY)
+        return;
+    double carrier = l->goertzel_s1 * l->goertzel_s1 + l->goertzel_s2 * l->goertzel_s2 -
+                     l->goertzel_coeff * l->goertzel_s1 * l->goertzel_s2;
+    int may_be_s = 2.0 * carrier >= CARRIER_SHARE * RENEGOTIATION_EVERY * l->goertzel_energy;
+    l->goertzel_s1 = l->goertzel_s2 = l->goertzel_energy = 0.0;
+    l->goertzel_count = 0;
+    if (!may_be_s || n + 1 < MEASURE_LEN)
+        return;
+    uint64_t first = n + 1 - MEASURE_LEN;
+    float w[MEASURE_LEN];
+    double total = window_of(l, first, w);
+    if (total < l->floor_power || s_share(l, w, total, l->cand) < S_SHARE)
+        return;
+    sq_v34_data_cut(l);
+    /* phase 4's equaliser, at its E, knows the band: a reply to cleardown sends no TRN to
+     * learn it again (v34_training.c, choose_unknown_after) */
+    l->eq_phase3 = l->eq;
+    l->have_eq_phase3 = 1;
+    l->s_start = l->onset = first;   /* S may have begun after the window did: its S-bar places it */
+    l->level = l->power;
+    start_receiver(d);
+    l->renegotiating = 1;
+    l->renegotiation_poly = l->ref.answer_poly;
+    for (uint64_t m = first; m <= n && l->state == V34_S; m++) {
+        float complex y;
+        double t;
+        if (sq_v34_front_push(l->fronts[l->cand], l->raw[m % SQ_V34_RAW], &y, &t))
+            half_sample(d, y);
+    }
+}
+
 /* Every few ms while a start-up may come: is the last MEASURE_LEN samples S? */
 static void scan_for_s(sq_decoder *d, uint64_t n)
 {
@@ -622,8 +713,11 @@ static void sample(sq_decoder *d, float x)
             sq_v34_data_cut(l);
             l->state = V34_QUIET;
             l->level = 0.0;
+            l->renegotiation_watch = 0;
         } else {
             sq_v34_data_keep(l, x, sq_v34_in_gap(l));
+            if (l->renegotiation_watch)
+                watch_renegotiation(d, n, x);
         }
         break;
     case V34_S: case V34_KEEP: case V34_TRAIN: case V34_DECIDE: case V34_TEST: {
@@ -651,6 +745,9 @@ static void sample(sq_decoder *d, float x)
         if (l->quiet >= QUIET_AFTER) {
             l->state = V34_QUIET;
             l->level = 0.0;
+            l->renegotiation_watch = 0;
+        } else if (l->renegotiation_watch) {
+            watch_renegotiation(d, n, x);
         } else if (l->state == V34_IGNORE && l->v90_analogue && l->ja_seen) {
             /* a V.90 analogue modem after Ja: its phase 4's S comes after DIL, maybe with no
              * quiet before it to end the stretch (the far modem's echo fills it) */
@@ -677,6 +774,16 @@ void sq_v34_lane_finish(sq_decoder *d)
     if (l->state == V34_S || l->state == V34_KEEP || l->state == V34_TRAIN || l->state == V34_DECIDE ||
         l->state == V34_TEST)
         sq_v34_end_stretch(d, (double)(l->last_loud + 1) / SQ_PROCESSING_RATE_HZ);
+}
+
+double sq_v34_lane_renegotiation_s(const sq_decoder *d)
+{
+    return d->v34.renegotiation_s;
+}
+
+double sq_v34_lane_cleardown_s(const sq_decoder *d)
+{
+    return d->v34.cleardown_s;
 }
 
 int sq_v34_lane_data_since(const sq_decoder *d, double start_s, double *data_s, double *symbol_rate, double *carrier_hz)
@@ -713,6 +820,10 @@ double sq_v34_lane_horizon_s(const sq_decoder *d, double now_s)
         return fmin(now_s, (double)l->s_start / SQ_PROCESSING_RATE_HZ);
     case V34_QUIET:   /* an S found now may have begun a window back */
         return fmin(now_s, fmax(0.0, now_s - (double)(MEASURE_LEN + SCAN_EVERY) / SQ_PROCESSING_RATE_HZ));
+    case V34_DATA: case V34_DONE:   /* so may a rate renegotiation's */
+        return l->renegotiation_watch ? fmin(now_s, fmax(0.0, now_s - (double)(MEASURE_LEN + RENEGOTIATION_EVERY) /
+                                                                      SQ_PROCESSING_RATE_HZ))
+                                      : now_s;
     default:
         return now_s;
     }

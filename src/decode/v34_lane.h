@@ -96,6 +96,8 @@ void sq_v34_decide_symbol(sq_decoder *d, float complex z, long r);
 /* v34_data.c */
 /* E ended: the data's symbols from here on are kept (state V34_DATA) for their SNR. */
 void sq_v34_data_start(sq_v34_lane *l);
+/* V.34 data from here: watched for a rate renegotiation's or cleardown's S (V.34 11.6, 11.7). */
+void sq_v34_watch_renegotiation(sq_v34_lane *l);
 /* One sample of the line in V34_DATA. */
 void sq_v34_data_keep(sq_v34_lane *l, float x, int in_gap);
 /* The stretch ended while the data was being kept: what was kept is all there is. */

@@ -300,22 +300,36 @@ static double train_pass(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int first
     return train_pass_to(l, f, eq, first, LONG_MAX);
 }
 
+static const int READINGS[SQ_V34_HYPOTHESES][3] = {   /* phase 3, points, GPA */
+    { 1, 4, 1 }, { 1, 4, 0 }, { 0, 4, 1 }, { 0, 4, 0 }, { 0, 16, 1 }, { 0, 16, 0 },
+};
+
 static void reading_init(const sq_v34_lane *l, sq_v34_ref *f, int i)
 {
-    static const int READINGS[SQ_V34_HYPOTHESES][3] = {   /* phase 3, points, GPA */
-        { 1, 4, 1 }, { 1, 4, 0 }, { 0, 4, 1 }, { 0, 4, 0 }, { 0, 16, 1 }, { 0, 16, 0 },
-    };
     if (l->v32)   /* V.32: TRN from either scrambler */
         ref_init_v32(f, i, TRAIN_FROM_R);
     else
         ref_init(f, READINGS[i][0], READINGS[i][1], READINGS[i][2], TRAIN_FROM_R);
 }
 
+/* Whether reading i can be what follows S-bar: any, but in a rate renegotiation only TRN in
+ * 4 points (V.34 11.6) and the modem's own scrambler, as its phase 4 had it. */
+static int reading_may_be(const sq_v34_lane *l, int i)
+{
+    return l->v32 || !l->renegotiating ||
+           (!READINGS[i][0] && READINGS[i][1] == 4 && READINGS[i][2] == l->renegotiation_poly);
+}
+
 /* S and S-bar, as found (their lines, and the reversal against S eight symbols back). */
 void sq_v34_emit_s(sq_decoder *d)
 {
     sq_v34_lane *l = &d->v34;
-    sq_v34_emit(d, SQ_EVENT_V34_S, (double)l->s_start / SQ_PROCESSING_RATE_HZ, sq_v34_time_of_r(l, 0), 0);
+    double s_from = (double)l->s_start / SQ_PROCESSING_RATE_HZ;
+    if (l->renegotiating) {   /* S straight out of data: 128 T before S-bar (V.34 11.6.1.1.1) */
+        s_from = fmax(s_from, sq_v34_time_of_r(l, -SQ_V34_S_SYMBOLS));
+        l->renegotiation_s = s_from;
+    }
+    sq_v34_emit(d, SQ_EVENT_V34_S, s_from, sq_v34_time_of_r(l, 0), 0);
     sq_v34_emit(d, SQ_EVENT_V34_S_BAR, sq_v34_time_of_r(l, 0), sq_v34_time_of_r(l, SQ_V34_S_BAR_SYMBOLS), 0);
 }
 
@@ -337,7 +351,9 @@ static void shifted_taps(const sq_v34_eq *from, double shift, float gain, sq_v34
  * to_r), `passes` times. */
 static void train_unknown_to(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int passes, long to_r)
 {
-    ref_init(f, 0, 4, 1, UNKNOWN_TRAIN_FROM_R);
+    /* a V.90 analogue modem scrambles with GPA whatever its role (V.90 8.3); a V.34 modem
+     * with its own: the answer modem's GPA, the call modem's GPC (V.34 7) */
+    ref_init(f, 0, 4, l->v90_analogue || l->channel == 2, UNKNOWN_TRAIN_FROM_R);
     f->unknown_after = 1;
     for (int pass = 0; pass < passes; pass++)
         (void)train_pass_to(l, f, eq, 1, to_r);
@@ -382,9 +398,10 @@ static double misfit(const sq_v34_eq *e, const float complex want[3])
     return wp > 0.0 ? err / wp : 1.0;
 }
 
-/* A V.90 analogue modem's phase 4 with no SCR (UNKNOWN_TRAIN_FROM_R): 1 when the equaliser
+/* A V.90 analogue modem's phase 4 with no SCR (UNKNOWN_TRAIN_FROM_R), or a V.34 modem's
+ * reply to a cleardown (V.34 11.7.2.1: S, S-bar, then MP at once): 1 when the equaliser
  * learns S and S-bar and then its decisions hold; the lane then names S and S-bar and reads
- * CPt from the present on. */
+ * CPt or MP from the present on. */
 static int choose_unknown_after(sq_decoder *d)
 {
     sq_v34_lane *l = &d->v34;
@@ -443,6 +460,8 @@ static double best_reading(sq_v34_lane *l, sq_v34_ref *ref, sq_v34_eq *eq)
     double best_snr = -1e9;
     int readings = l->v32 ? 2 : SQ_V34_HYPOTHESES;
     for (int i = 0; i < readings; i++) {
+        if (!reading_may_be(l, i))
+            continue;
         sq_v34_ref f;
         sq_v34_eq e;
         reading_init(l, &f, i);
@@ -511,6 +530,8 @@ void sq_v34_choose_reading(sq_decoder *d)
         (void)best_reading(l, &l->ref, &l->eq);
     (void)train_pass(l, &l->ref, &l->eq, 1);
     if (train_pass(l, &l->ref, &l->eq, 0) < MIN_SNR_DB) {   /* MD (10.1.3.5), say: another S follows */
+        if (l->renegotiating && choose_unknown_after(d))
+            return;
         if (l->v90_analogue && l->ja_seen && !l->v32) {
             if (choose_unknown_after(d))
                 return;
@@ -537,10 +558,8 @@ void sq_v34_choose_reading(sq_decoder *d)
                                       sq_power_to_dbm0(l->level));
         l->without_info1 = 0;
     }
-    if (!l->v32) {   /* V.32's S and S-bar are named by the wideband lane from their lines */
-        sq_v34_emit(d, SQ_EVENT_V34_S, (double)l->s_start / SQ_PROCESSING_RATE_HZ, sq_v34_time_of_r(l, 0), 0);
-        sq_v34_emit(d, SQ_EVENT_V34_S_BAR, sq_v34_time_of_r(l, 0), sq_v34_time_of_r(l, SQ_V34_S_BAR_SYMBOLS), 0);
-    }
+    if (!l->v32)   /* V.32's S and S-bar are named by the wideband lane from their lines */
+        sq_v34_emit_s(d);
     if (l->ref.phase3)   /* the reading, chosen in TRN, has it from S-bar to TRN */
         sq_v34_emit(d, SQ_EVENT_V34_PP, sq_v34_time_of_r(l, SQ_V34_S_BAR_SYMBOLS), sq_v34_time_of_r(l, trn_start(&l->ref)), 0);
     l->state = V34_TRAIN;

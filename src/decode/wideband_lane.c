@@ -346,6 +346,12 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
     if ((l->tx_type == SQ_EVENT_V34_DATA || l->tx_type == SQ_EVENT_V32_DATA) &&
         sq_v34_lane_read_whole(d, l->tx_start_s, end_s))
         return;   /* phase 3, or V.32's training to R1, named segment by segment */
+    /* this modem asked for cleardown (in this stretch, its S the start of it): no data of its
+     * follows (what is heard after, no lane says) */
+    double cleardown_s = sq_v34_lane_cleardown_s(d);
+    if (l->tx_type == SQ_EVENT_V34_DATA && cleardown_s > 0.0 &&
+        (l->tx_start_s >= cleardown_s || (l->from_renegotiation && cleardown_s > l->tx_start_s)))
+        return;
     sq_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = l->tx_type;
@@ -370,10 +376,11 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
             ev.symbol_rate = rate;
             ev.freq_hz = carrier;
             ev.snr_db = sq_v34_lane_data_snr_db(d, data_s);
-        } else if (!sq_v34_lane_data_since(d, l->armed_s, &data_s, &rate, &carrier)) {
-            /* no E read in this transmission: the stretch holds training before its data
-             * (a later one, after a dropout in data that was read, is only data): after the
-             * last MP or CP read in it, when one was (E lost after it: E, B1 and data follow) */
+        } else if (l->from_renegotiation || !sq_v34_lane_data_since(d, l->armed_s, &data_s, &rate, &carrier)) {
+            /* no E read in this transmission, or since its rate renegotiation began: the
+             * stretch holds training before its data (a later one, after a dropout in data
+             * that was read, is only data): after the last MP or CP read in it, when one was
+             * (E lost after it: E, B1 and data follow; none after a cleardown's) */
             ev.training_inside = 1;
             double phase4_s = sq_v34_lane_phase4_to_s(d, &rate, &carrier);
             if (phase4_s > ev.start_s && phase4_s >= end_s - MIN_STRETCH_S)
@@ -422,8 +429,20 @@ static void transmission_block(sq_decoder *d, sq_wideband_lane *l, double block_
         end_transmission(d, l, fmin(l->tx_last_s, tone_s));
         return;
     }
+    /* a rate renegotiation out of V.34 data (v34_lane.c): the data ends where its S began;
+     * the V.34 lane names S to E, and the stretch from S on ends in the data at its new rates */
+    double renegotiation_s = sq_v34_lane_renegotiation_s(d);
+    if (l->tx_type == SQ_EVENT_V34_DATA && l->heard && renegotiation_s > l->tx_start_s + MIN_STRETCH_S) {
+        end_stretch(d, l, renegotiation_s);
+        l->heard = 1;
+        l->from_renegotiation = 1;
+        l->tx_start_s = renegotiation_s;
+        l->tx_power_sum = 0.0;
+        l->tx_blocks = 0;
+    }
     if (power >= l->floor_power) {
         if (!l->heard) {   /* a new stretch: from here, or from the INFO1 for the first */
+            l->from_renegotiation = 0;
             l->tx_start_s = l->quiet >= QUIET_BLOCKS ? block_start_s : l->tx_start_s;
             l->tx_power_sum = 0.0;
             l->tx_blocks = 0;

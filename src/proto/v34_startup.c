@@ -78,13 +78,22 @@ static void put_scr_after_cpt(symbol_sink *k, sq_v34_diff *d, const sq_v34_start
     }
 }
 
-static void put_phase4_tail(symbol_sink *k, const sq_v34_startup *p)
+static void put_s_and_s_bar(symbol_sink *k)
 {
-    put_trn(k, p->answer_modem, p->phase4_points, p->trn_symbols);
+    for (long r = -SQ_V34_S_SYMBOLS; r < SQ_V34_S_BAR_SYMBOLS; r++)
+        put_symbol(k, sq_v34_s_symbol(r));
+}
+
+/* TRN in `points`, MP (or V.90's CPs) with `offer` in it, E, then the data's stand-in; for
+ * a cleardown, MP and MP' alone. */
+static void put_trn_to_data(symbol_sink *k, const sq_v34_startup *p, int points, const sq_v34_mp *offer,
+                            int cleardown)
+{
+    put_trn(k, p->answer_modem, points, cleardown ? 0 : p->trn_symbols);
     sq_v34_diff d;
-    sq_v34_diff_init(&d, p->answer_modem, p->phase4_points, last_symbol(k, p->phase4_points));
+    sq_v34_diff_init(&d, p->answer_modem, points, last_symbol(k, points));
     uint8_t bits[SQ_V34_MP1_BITS];
-    sq_v34_mp mp = p->mp;
+    sq_v34_mp mp = *offer;
     for (int ack = 0; ack < 2 && !p->cp_bits[0]; ack++) {
         mp.acknowledge = (uint8_t)ack;
         size_t n = sq_v34_mp_to_bits(&mp, bits);
@@ -97,25 +106,38 @@ static void put_phase4_tail(symbol_sink *k, const sq_v34_startup *p)
         if (c == 0)
             put_scr_after_cpt(k, &d, p);
     }
+    if (cleardown)
+        return;
     uint8_t ones[SQ_V34_E_BITS];
     memset(ones, 1, sizeof ones);
     put_bits(k, &d, ones, SQ_V34_E_BITS);
     put_trn(k, p->answer_modem, 16, p->tail_symbols);
 }
 
+/* Phase 4 from TRN on; then, with renegotiate set, a rate renegotiation out of the data
+ * (11.6.1): S, S-bar, 4-point TRN, MP and MP' with the new rates, E, data again; or, with
+ * renegotiate 2, a cleardown (11.7.1.1): S, S-bar, MP and MP' asking 0 bit/s both ways. */
+static void put_phase4_tail(symbol_sink *k, const sq_v34_startup *p)
+{
+    put_trn_to_data(k, p, p->phase4_points, &p->mp, 0);
+    if (!p->renegotiate || p->cp_bits[0])
+        return;
+    put_trn(k, p->answer_modem, 16, p->renegotiate_after_symbols);
+    put_s_and_s_bar(k);
+    put_trn_to_data(k, p, 4, &p->renegotiate_mp, p->renegotiate == 2);
+}
+
 size_t sq_v34_startup_symbols(const sq_v34_startup *p, float complex *out, size_t max)
 {
     symbol_sink k = { out, max, 0, p->same_power ? (float)sqrt(2.0 / 10.0) : 1.0f };
-    for (long r = -SQ_V34_S_SYMBOLS; r < SQ_V34_S_BAR_SYMBOLS; r++)
-        put_symbol(&k, sq_v34_s_symbol(r));
+    put_s_and_s_bar(&k);
     if (!p->phase3) {
         put_phase4_tail(&k, p);
         return k.n;
     }
     if (p->md_symbols) {   /* its content is the maker's: stand-in, 4-point noise */
         put_trn(&k, !p->answer_modem, 4, p->md_symbols);
-        for (long r = -SQ_V34_S_SYMBOLS; r < SQ_V34_S_BAR_SYMBOLS; r++)
-            put_symbol(&k, sq_v34_s_symbol(r));
+        put_s_and_s_bar(&k);
     }
     for (int i = 0; i < SQ_V34_PP_SYMBOLS; i++)
         put_symbol(&k, sq_v34_pp_symbol(i));
@@ -139,6 +161,7 @@ size_t sq_v34_startup_symbols(const sq_v34_startup *p, float complex *out, size_
 /* ---- modulated (squeal/v34_info.h) ---- */
 
 #define DATA_S 0.2
+#define RENEGOTIATE_AFTER_S 1.0   /* data before a rate renegotiation */
 #define ANSWER_GAP_S 0.4
 #define TRN_SYMBOLS 640
 #define JA_S 0.4
@@ -243,6 +266,18 @@ size_t sq_v34_startup_modulate(const sq_v34_startup_params *p, float *out, size_
                          .j_points = p->j_points, .j_repeats = (int)(0.1 * rate / 8), .j_prime = !p->answer_modem,
                          .phase4_points = p->points, .mp_repeats = 8, .mp_ack_repeats = 4, .mp = p->mp,
                          .tail_symbols = (int)(DATA_S * rate), .same_power = 1 };
+    if (p->renegotiate_bps) {
+        int cleardown = p->renegotiate_bps == SQ_V34_CLEARDOWN;
+        int steps = cleardown ? 0 : p->renegotiate_bps / 2400;
+        if ((!cleardown && (steps < 1 || steps > 14 || steps * 2400 != p->renegotiate_bps)) || p->v90_ja)
+            return 0;
+        s.renegotiate = cleardown ? 2 : 1;
+        s.renegotiate_after_symbols = (int)(RENEGOTIATE_AFTER_S * rate);
+        s.renegotiate_mp = p->mp;
+        s.renegotiate_mp.rate_call_to_answer = s.renegotiate_mp.rate_answer_to_call = (uint8_t)steps;
+        if (!cleardown)
+            s.renegotiate_mp.rate_mask = (uint16_t)((1u << steps) - 1u);
+    }
     if (p->v90_ja) {   /* a V.90 analogue modem: GPA, Ja where J would be, no phase 4 here */
         uint8_t *ja = malloc(SQ_V90_JA_MAX_BITS + 3 * SQ_V90_CP_MAX_BITS);
         size_t len = ja ? sq_v90_ja_to_bits(p->v90_ja, ja) : 0;

@@ -9,7 +9,8 @@
  * Phase 3: S, S-bar, PP, 4-point TRN, J (asking for j_points). The call modem then goes
  * straight on (j_prime): J', TRN in phase4_points, MP, MP', E. The answer modem's phase 4
  * starts afresh (phase3 0): S, S-bar, TRN, MP, MP', E. After E come tail_symbols of scrambled
- * 1s in 16 points, standing for B1 and data. */
+ * 1s in 16 points, standing for B1 and data; with renegotiate, a rate renegotiation out of
+ * that data follows. */
 typedef struct sq_v34_startup {
     int answer_modem;
     int phase3;
@@ -19,6 +20,9 @@ typedef struct sq_v34_startup {
     int mp_repeats, mp_ack_repeats;
     sq_v34_mp mp;
     int tail_symbols;
+    int renegotiate;                 /* then a rate renegotiation (11.6.1; 2: cleardown, 11.7) after */
+    int renegotiate_after_symbols;   /* this much more data: S, S-bar, 4-point TRN, */
+    sq_v34_mp renegotiate_mp;        /* MP and MP' with this, E, data */
     int md_symbols;                  /* phase 3's optional MD (10.1.3.5), then S and S-bar again */
     int same_power;                  /* 16-point symbols scaled to the 4-point ones' power, as a
                                       * transmitter keeps its level (10.1.3 note) */
