@@ -9,6 +9,7 @@
  * receiver watches the alternation on both half-symbol streams and jumps half a symbol when
  * the mid-symbol stream alternates more clearly than the one it decides on. */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "dsp/qam.h"
@@ -104,6 +105,18 @@ static double clamp(double v, double lo, double hi)
     return v < lo ? lo : v > hi ? hi : v;   /* fmin/fmax would be library calls here */
 }
 
+/* The pulse at each phase's taps, the same for every receiver: made once a process (the
+ * decoder makes four receivers, two a channel). */
+static double pulse[PHASES][2 * HALF_SPAN + 1];
+static pthread_once_t pulse_made = PTHREAD_ONCE_INIT;
+
+static void make_pulse(void)
+{
+    for (int p = 0; p < PHASES; p++)
+        for (int j = -HALF_SPAN; j <= HALF_SPAN; j++)
+            pulse[p][j + HALF_SPAN] = sq_rrc(((double)p / PHASES - j) / T_SAMPLES);
+}
+
 int sq_qam_rx_create(double carrier_hz, sq_qam_rx **out)
 {
     if (!out)
@@ -126,12 +139,13 @@ int sq_qam_rx_create(double carrier_hz, sq_qam_rx **out)
         return SQ_ENOMEM;
     r->carrier_hz = carrier_hz;
     r->mix_period = period;
+    pthread_once(&pulse_made, make_pulse);
     double w = 2.0 * M_PI * carrier_hz / SQ_PROCESSING_RATE_HZ, dc = 0.0;
     for (int p = 0; p < PHASES; p++) {
         double f = (double)p / PHASES;
         for (int j = -HALF_SPAN; j <= HALF_SPAN; j++) {
             double tau = f - j;   /* output instant minus input sample time */
-            double g = sq_rrc(tau / T_SAMPLES);
+            double g = pulse[p][j + HALF_SPAN];
             r->mf_re[p][j + HALF_SPAN] = (float)(g * cos(w * tau));
             r->mf_im[p][j + HALF_SPAN] = (float)(g * sin(w * tau));
             if (p == 0)

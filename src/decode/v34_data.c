@@ -162,28 +162,46 @@ static grid_fit search(const double complex *y, size_t n, double within, double 
     return best;
 }
 
-/* The variance of noise of deviation sigma (per dimension) wrapped into one grid step
- * [-1, 1), by the midpoint rule. */
-static double wrapped_variance(double sigma)
+/* Gaussian noise sampled by the midpoint rule: WRAP_STEPS points over +-8 deviations, at
+ * u[k] deviations, weighing p[k]. The same for every deviation: made once a reading. */
+#define WRAP_STEPS 640
+typedef struct gauss_points {
+    double u[WRAP_STEPS], p[WRAP_STEPS], weight;
+} gauss_points;
+
+static void gauss_points_init(gauss_points *g)
 {
-    double sum = 0.0, weight = 0.0, h = sigma / 40.0;
-    for (double v = -8.0 * sigma + h / 2.0; v < 8.0 * sigma; v += h) {
-        double p = exp(-0.5 * v * v / (sigma * sigma)), w = v - 2.0 * nearbyint(v / 2.0);
-        sum += p * w * w;
-        weight += p;
+    g->weight = 0.0;
+    for (int k = 0; k < WRAP_STEPS; k++) {
+        g->u[k] = -8.0 + (k + 0.5) * (16.0 / WRAP_STEPS);
+        g->p[k] = exp(-0.5 * g->u[k] * g->u[k]);
+        g->weight += g->p[k];
     }
-    return sum / weight;
+}
+
+/* The variance of noise of deviation sigma (per dimension) wrapped into one grid step
+ * [-1, 1). */
+static double wrapped_variance(const gauss_points *g, double sigma)
+{
+    double sum = 0.0;
+    for (int k = 0; k < WRAP_STEPS; k++) {
+        double v = sigma * g->u[k], w = v - 2.0 * round_even(v / 2.0);
+        sum += g->p[k] * w * w;
+    }
+    return sum / g->weight;
 }
 
 /* The deviation whose wrapped variance is v; 0 when none up to MAX_SIGMA is. */
 static double sigma_of_wrapped(double v)
 {
-    if (!(v > 0.0) || v > wrapped_variance(MAX_SIGMA))
+    gauss_points g;
+    gauss_points_init(&g);
+    if (!(v > 0.0) || v > wrapped_variance(&g, MAX_SIGMA))
         return 0.0;
     double lo = 0.0, hi = MAX_SIGMA;
     for (int i = 0; i < 40; i++) {
         double mid = 0.5 * (lo + hi);
-        if (wrapped_variance(mid) < v)
+        if (wrapped_variance(&g, mid) < v)
             lo = mid;
         else
             hi = mid;

@@ -66,17 +66,19 @@ int sq_v34_lane_create(sq_decoder *d)
         }
     /* S's three lines for each pair, Hann-windowed and scaled so that |sum|^2 is a line's
      * power over two (measure_s) */
-    double wsum = 0.0;
-    for (int i = 0; i < MEASURE_LEN; i++)
-        wsum += 0.5 - 0.5 * cos(2.0 * M_PI * (i + 0.5) / MEASURE_LEN);
+    double window[MEASURE_LEN], wsum = 0.0;
+    for (int i = 0; i < MEASURE_LEN; i++) {
+        window[i] = 0.5 - 0.5 * cos(2.0 * M_PI * (i + 0.5) / MEASURE_LEN);
+        wsum += window[i];
+    }
     for (c = 0; c < SQ_V34_CANDIDATES; c++)
         for (int k = 0; k < 3; k++) {
             double f = l->cand_carrier[c] + (k == 0 ? 0.0 : k == 1 ? -0.5 : 0.5) * l->cand_rate[c];
-            for (int i = 0; i < MEASURE_LEN; i++) {
-                double w = (0.5 - 0.5 * cos(2.0 * M_PI * (i + 0.5) / MEASURE_LEN)) / wsum;
-                double a = -2.0 * M_PI * f * i / SQ_PROCESSING_RATE_HZ;
-                l->lines[c][k][i] = CMPLXF((float)(w * cos(a)), (float)(w * sin(a)));
-            }
+            /* the exponential turned a sample at a time (over 256 samples it drifts some
+             * 1e-14, far under a float's precision) */
+            double complex turn = 1.0, step = cexp(-2.0 * M_PI * I * f / SQ_PROCESSING_RATE_HZ);
+            for (int i = 0; i < MEASURE_LEN; i++, turn *= step)
+                l->lines[c][k][i] = CMPLXF((float)(window[i] / wsum * creal(turn)), (float)(window[i] / wsum * cimag(turn)));
         }
     for (c = 0; c < SQ_V34_CANDIDATES; c++) {
         int rc = sq_v34_front_create(l->cand_rate[c], l->cand_carrier[c], &l->fronts[c]);
