@@ -1,7 +1,8 @@
 /* libFuzzer: the V.34 phase 3 and 4 lane of the timeline decoder, on a start-up the harness
  * synthesises and the input then damages. Random audio never gets past S's three lines, so
- * the input edits a real start-up instead: the first byte picks the symbol rate (or V.32's
- * training), who sends and how the audio is cut; then each 4 bytes set one sample (position,
+ * the input edits a real start-up instead: the first byte picks the symbol rate (or, with its
+ * top bit, V.32's training, or a start-up whose data a rate renegotiation or a cleardown
+ * interrupts), who sends and how the audio is cut; then each 4 bytes set one sample (position,
  * value; the value 0x7fff is a NaN and 0x7ffe an infinity). Every event must be well formed. */
 #include <math.h>
 #include <stdint.h>
@@ -13,12 +14,14 @@
 #include "src/proto/v34_startup.h"
 #include "squeal/error.h"
 
-#define VARIANTS 5                /* four V.34 start-ups, then V.32 */
+#define VARIANTS 7                /* four V.34 start-ups, V.32, then out of V.34 data */
+#define V32 4
+#define RENEGOTIATION 5           /* and 6: cleardown */
 #define MAX_SAMPLES (8000 * 3)
 
 static const struct { double rate, carrier; } PAIRS[VARIANTS] = {
     { 2400.0, 1600.0 }, { 3000.0, 2000.0 }, { 3200.0, 3200.0 * 4 / 7 }, { 2400.0 * 10 / 7, 2400.0 * 10 / 7 * 4 / 7 },
-    { SQ_V32_SYMBOL_RATE, SQ_V32_CARRIER_HZ },
+    { SQ_V32_SYMBOL_RATE, SQ_V32_CARRIER_HZ }, { 3200.0, 3200.0 * 4 / 7 }, { 3200.0, 3200.0 * 4 / 7 },
 };
 
 static float clean[VARIANTS][MAX_SAMPLES];
@@ -32,10 +35,16 @@ static void synthesise(int v)
     p.mp.rate_call_to_answer = 12;
     p.mp.rate_answer_to_call = 14;
     p.mp.rate_mask = 0x3FFF;
-    p.mp.type = (uint8_t)(v >> 1);
+    p.mp.type = (uint8_t)((v >> 1) & 1);
+    if (v >= RENEGOTIATION) {   /* 0.15 s of data, then S, S-bar, (TRN,) MP, MP', (E and data) */
+        p.renegotiate = v == RENEGOTIATION ? 1 : 2;
+        p.renegotiate_after_symbols = 480;
+        p.renegotiate_mp = p.mp;
+        p.renegotiate_mp.rate_call_to_answer = p.renegotiate_mp.rate_answer_to_call = (uint8_t)(v == RENEGOTIATION ? 8 : 0);
+    }
     static float complex sym[8000];
-    size_t n = v == VARIANTS - 1 ? sq_v32_training_symbols(1, 1300, 0x3Eu, 20, 0x20u, 8, 40, sym, 8000)
-                                 : sq_v34_startup_symbols(&p, sym, 8000);
+    size_t n = v == V32 ? sq_v32_training_symbols(1, 1300, 0x3Eu, 20, 0x20u, 8, 40, sym, 8000)
+                        : sq_v34_startup_symbols(&p, sym, 8000);
     sq_v34_tx *tx;
     if (n > 8000 || sq_v34_tx_create(PAIRS[v].rate, PAIRS[v].carrier, -14.0, &tx) != SQ_OK)
         abort();
@@ -67,7 +76,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
         return 0;
-    int v = (data[0] & 0x80) ? VARIANTS - 1 : data[0] & 3;
+    int v = (data[0] & 0x80) ? ((data[0] & 3) == 1 ? RENEGOTIATION : (data[0] & 3) == 2 ? RENEGOTIATION + 1 : V32)
+                             : data[0] & 3;
     if (!clean_n[v])
         synthesise(v);
     static float x[MAX_SAMPLES];
@@ -87,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sq_decoder *d = NULL;
     if (sq_decoder_create(&s, &d) != SQ_OK)
         return 0;
-    if (v == VARIANTS - 1)
+    if (v == V32)
         sq_v34_lane_arm_v32(d, (data[0] & 8) ? 2 : 1);
     else
         sq_v34_lane_arm(d, (data[0] & 8) ? 2 : 1);
