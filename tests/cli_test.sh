@@ -682,8 +682,8 @@ import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 pairs = []
 for d in (e for e in ev if e["type"] == "v34_data" and "rate_bps" in e):
-    trn = [e for e in ev if e["type"] == "v34_trn" and e["ch"] == d["ch"] and e["end_s"] < d["t_s"]]
-    if trn and trn[-1]["points"] == 16:   # phase 4's (a rate renegotiation's TRN has 4 points)
+    trn = [e for e in ev if e["type"] == "v34_trn" and e["ch"] == d["ch"] and e["points"] == 16 and e["end_s"] < d["t_s"]]
+    if trn:
         pairs.append((d["ch"], trn[-1]["snr_db"], d.get("snr_db")))
 print("# (channel, phase 4 TRN SNR, data SNR):", pairs)
 sys.exit(2 if not pairs else 0 if all(s is not None and abs(s - t) <= 2 for _, t, s in pairs) else 1)

@@ -623,6 +623,8 @@ typedef struct sq_v34_lane {
     double data_after_s;                     /* the far MP must end after this (this start-up's S) */
     int data_complete, data_measured;
     sq_v34_mp far_mp;                        /* sq_decoder_far_mp */
+    sq_v34_mp far_precoder_mp;               /* the last type 1 far MP of this start-up */
+    int have_far_precoder;
     double far_mp_end_s;                     /* 0: none */
 } sq_v34_lane;
 

@@ -392,7 +392,19 @@ void sq_decoder_far_mp(sq_decoder *d, const sq_event *ev)
 {
     if (!d || !ev || (ev->type != SQ_EVENT_MP && ev->type != SQ_EVENT_V90_MP) || !isfinite(ev->end_s))
         return;
-    d->v34.far_mp = ev->mp;
-    d->v34.far_mp_end_s = ev->end_s;
+    sq_v34_lane *l = &d->v34;
+    /* A type 0 MP leaves the far transmitter's precoder as it was (V.34 10.1.3.9): in a rate
+     * renegotiation (whose MPs the real calls send as type 0), the coefficients phase 4's type 1
+     * MP gave still hold; in a start-up they begin at 0 (arm: a new INFO1). */
+    sq_v34_mp mp = ev->mp;
+    if (mp.type == 1) {
+        l->far_precoder_mp = mp;
+        l->have_far_precoder = 1;
+    } else if (l->renegotiating && l->have_far_precoder) {
+        memcpy(mp.precoder, l->far_precoder_mp.precoder, sizeof mp.precoder);
+        mp.type = 1;
+    }
+    l->far_mp = mp;
+    l->far_mp_end_s = ev->end_s;
     try_measure(&d->v34);
 }

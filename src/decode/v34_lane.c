@@ -112,6 +112,7 @@ static int arm(sq_decoder *d, int channel, int v32)
     sq_v34_data_cut(l);
     l->renegotiation_watch = l->renegotiating = 0;
     l->cleardown_s = 0.0;   /* a start-up: a call again */
+    l->have_far_precoder = 0;
     l->v32 = v32;
     l->v90_analogue = 0;
     l->without_info1 = l->maybe_v90 = 0;
