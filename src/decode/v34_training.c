@@ -352,8 +352,8 @@ static void shifted_taps(const sq_v34_eq *from, double shift, float gain, sq_v34
 static void train_unknown_to(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int passes, long to_r)
 {
     /* a V.90 analogue modem scrambles with GPA whatever its role (V.90 8.3); a V.34 modem
-     * with its own: the answer modem's GPA, the call modem's GPC (V.34 7) */
-    ref_init(f, 0, 4, l->v90_analogue || l->channel == 2, UNKNOWN_TRAIN_FROM_R);
+     * replying to a cleardown with its own, as its phase 4 had it (V.34 7) */
+    ref_init(f, 0, 4, l->v90_analogue ? 1 : l->renegotiation_poly, UNKNOWN_TRAIN_FROM_R);
     f->unknown_after = 1;
     for (int pass = 0; pass < passes; pass++)
         (void)train_pass_to(l, f, eq, 1, to_r);
