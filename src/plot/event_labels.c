@@ -56,7 +56,7 @@ static const struct {
     [SQ_EVENT_TONEQ] = { PLOT_CALLER, PLOT_CALLING_TONE, "TONEq", "V.92 TONEq: the analogue modem heard ANSpcm" },
     [SQ_EVENT_V34_DATA] = { BY_CHANNEL, PLOT_QAM_DATA, "V.34", "V.34 training (phases 3 and 4) then data" },
     [SQ_EVENT_V90_DATA] = { BY_CHANNEL, PLOT_QAM_DATA, "V.90", "V.90 digital modem's training then data" },
-    [SQ_EVENT_V34_S] = { BY_CHANNEL, PLOT_TRAINING, "S", "V.34 S: two points in turn, the start of phase 3 or 4" },
+    [SQ_EVENT_V34_S] = { BY_CHANNEL, PLOT_TRAINING, "S", "V.34 S: two points in turn, the start of phase 3 or 4, or of a rate renegotiation or cleardown" },
     [SQ_EVENT_V34_S_BAR] = { BY_CHANNEL, PLOT_TRAINING, "S-bar", "V.34 S-bar: S turned half a turn, the timing mark" },
     [SQ_EVENT_V34_PP] = { BY_CHANNEL, PLOT_TRAINING, "PP", "V.34 PP: the known sequence equalisers train on" },
     [SQ_EVENT_V34_TRN] = { BY_CHANNEL, PLOT_TRAINING, "TRN", "V.34 TRN: scrambled 1s, training" },
@@ -145,7 +145,7 @@ void plot_event_meaning(const sq_event *ev, char *buf, size_t len)
     else if (ev->type == SQ_EVENT_V21 || ev->type == SQ_EVENT_BELL103)
         snprintf(buf, len, "%s, %s band", TYPES[ev->type].meaning, ev->fsk_channel == 2 ? "answerer's" : "caller's");
     else if (ev->type == SQ_EVENT_V34_DATA && ev->symbol_rate > 0.0 && ev->rate)
-        snprintf(buf, len, "V.34 data after E: %.0f baud, %d bit/s (as phase 4 settled it)", ev->symbol_rate, ev->rate);
+        snprintf(buf, len, "V.34 data after E: %.0f baud, %d bit/s (as the MPs settled it)", ev->symbol_rate, ev->rate);
     else if (ev->type == SQ_EVENT_V34_DATA && ev->symbol_rate > 0.0)
         snprintf(buf, len, "V.34 data after E: %.0f baud", ev->symbol_rate);
     else if (ev->type == SQ_EVENT_V34_TRN)
