@@ -37,7 +37,7 @@ static void synthesise(int v)
     p.mp.rate_mask = 0x3FFF;
     p.mp.type = (uint8_t)((v >> 1) & 1);
     if (v >= RENEGOTIATION) {   /* 0.15 s of data, then S, S-bar, (TRN,) MP, MP', (E and data) */
-        p.renegotiate = v == RENEGOTIATION ? 1 : 2;
+        p.renegotiate = v == RENEGOTIATION ? SQ_V34_RENEGOTIATE : SQ_V34_CLEAR_DOWN;
         p.renegotiate_after_symbols = 480;
         p.renegotiate_mp = p.mp;
         p.renegotiate_mp.rate_call_to_answer = p.renegotiate_mp.rate_answer_to_call = (uint8_t)(v == RENEGOTIATION ? 8 : 0);

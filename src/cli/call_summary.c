@@ -14,7 +14,7 @@
  * counted, unless its MPs asked for cleardown. */
 static void close_renegotiation(call_summary *s)
 {
-    if (s->reneg_open && s->reneg_kind != 2) {
+    if (s->reneg_open && s->reneg_kind != RENEG_ASKED_CLEARDOWN) {
         s->renegotiations++;
         s->renegotiation_s = s->reneg_open_s;
     }
@@ -30,14 +30,15 @@ static void note_mp(call_summary *s, const sq_event *ev, int channel)
     if (s->reneg_open && !in_renegotiation)
         close_renegotiation(s);
     if (in_renegotiation && !ev->mp.rate_call_to_answer && !ev->mp.rate_answer_to_call) {
-        s->reneg_kind = 2;
+        s->reneg_kind = RENEG_ASKED_CLEARDOWN;
         if (!s->cleared_down)
             s->cleardown_s = s->reneg_open_s;
         s->cleared_down = 1;
         return;
     }
     if (in_renegotiation) {
-        s->reneg_kind = s->reneg_kind ? s->reneg_kind : 1;
+        if (s->reneg_kind == RENEG_ASKED_NOTHING_YET)
+            s->reneg_kind = RENEG_ASKED_RATES;
         if (channel == 1 || channel == 2) {
             s->reneg_mp[channel] = ev->mp;
             s->has_reneg_mp[channel] = 1;
@@ -135,7 +136,7 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
         if (ev->renegotiation && (!s->reneg_open || ev->start_s - s->reneg_open_s > ONE_RENEGOTIATION_S)) {
             close_renegotiation(s);
             s->reneg_open = 1;
-            s->reneg_kind = 0;
+            s->reneg_kind = RENEG_ASKED_NOTHING_YET;
             s->reneg_open_s = ev->start_s;
         }
         s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
@@ -273,7 +274,7 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
         sq_v34_mp_rates(&s->mp_from[one_mp], &s->mp_from[one_mp], &one_up, &one_down);
     int retrains = s->info1a > 1 ? (int)s->info1a - 1 : 0;
     /* rate renegotiations, the one under way when the timeline ended too (unless a cleardown) */
-    int open_counts = s->reneg_open && s->reneg_kind != 2;
+    int open_counts = s->reneg_open && s->reneg_kind != RENEG_ASKED_CLEARDOWN;
     size_t renegotiations = s->renegotiations + (size_t)open_counts;
     double renegotiation_s = open_counts ? s->reneg_open_s : s->renegotiation_s;
     int reneg_up = 0, reneg_down = 0, has_reneg_mp = s->has_reneg_mp[1] && s->has_reneg_mp[2];

@@ -17,9 +17,10 @@ typedef struct call_summary {
     size_t info1a;                 /* good INFO1a frames: one per phase 2 */
     size_t infomarks[3];           /* INFOMARKS heard, by side (1: INFOMARKSc, 2: INFOMARKSa) */
     /* V.34 rate renegotiations and cleardown out of data (11.6, 11.7): the one under way (its
-     * first S; what its MPs asked, 0 not yet known, 1 rates, 2 cleardown), those done and
-     * where the last began, the MPs of the last, and where a cleardown began */
-    int reneg_open, reneg_kind;
+     * first S; what its MPs asked), those done and where the last began, the MPs of the last,
+     * and where a cleardown began */
+    int reneg_open;
+    enum { RENEG_ASKED_NOTHING_YET, RENEG_ASKED_RATES, RENEG_ASKED_CLEARDOWN } reneg_kind;
     double reneg_open_s;
     size_t renegotiations;
     double renegotiation_s;

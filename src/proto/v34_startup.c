@@ -114,17 +114,17 @@ static void put_trn_to_data(symbol_sink *k, const sq_v34_startup *p, int points,
     put_trn(k, p->answer_modem, 16, p->tail_symbols);
 }
 
-/* Phase 4 from TRN on; then, with renegotiate set, a rate renegotiation out of the data
- * (11.6.1): S, S-bar, 4-point TRN, MP and MP' with the new rates, E, data again; or, with
- * renegotiate 2, a cleardown (11.7.1.1): S, S-bar, MP and MP' asking 0 bit/s both ways. */
+/* Phase 4 from TRN on; then, with renegotiate SQ_V34_RENEGOTIATE, a rate renegotiation out of
+ * the data (11.6.1): S, S-bar, 4-point TRN, MP and MP' with the new rates, E, data again; or,
+ * with SQ_V34_CLEAR_DOWN, a cleardown (11.7.1.1): S, S-bar, MP and MP' asking 0 bit/s both ways. */
 static void put_phase4_tail(symbol_sink *k, const sq_v34_startup *p)
 {
     put_trn_to_data(k, p, p->phase4_points, &p->mp, 0);
-    if (!p->renegotiate || p->cp_bits[0])
+    if (p->renegotiate == SQ_V34_OUT_OF_DATA_NONE || p->cp_bits[0])
         return;
     put_trn(k, p->answer_modem, 16, p->renegotiate_after_symbols);
     put_s_and_s_bar(k);
-    put_trn_to_data(k, p, 4, &p->renegotiate_mp, p->renegotiate == 2);
+    put_trn_to_data(k, p, 4, &p->renegotiate_mp, p->renegotiate == SQ_V34_CLEAR_DOWN);
 }
 
 size_t sq_v34_startup_symbols(const sq_v34_startup *p, float complex *out, size_t max)
@@ -271,7 +271,7 @@ size_t sq_v34_startup_modulate(const sq_v34_startup_params *p, float *out, size_
         int steps = cleardown ? 0 : p->renegotiate_bps / 2400;
         if ((!cleardown && (steps < 1 || steps > 14 || steps * 2400 != p->renegotiate_bps)) || p->v90_ja)
             return 0;
-        s.renegotiate = cleardown ? 2 : 1;
+        s.renegotiate = cleardown ? SQ_V34_CLEAR_DOWN : SQ_V34_RENEGOTIATE;
         s.renegotiate_after_symbols = (int)(RENEGOTIATE_AFTER_S * rate);
         s.renegotiate_mp = p->mp;
         s.renegotiate_mp.rate_call_to_answer = s.renegotiate_mp.rate_answer_to_call = (uint8_t)steps;

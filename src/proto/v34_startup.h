@@ -20,9 +20,12 @@ typedef struct sq_v34_startup {
     int mp_repeats, mp_ack_repeats;
     sq_v34_mp mp;
     int tail_symbols;
-    int renegotiate;                 /* then a rate renegotiation (11.6.1; 2: cleardown, 11.7) after */
-    int renegotiate_after_symbols;   /* this much more data: S, S-bar, 4-point TRN, */
-    sq_v34_mp renegotiate_mp;        /* MP and MP' with this, E, data */
+    /* then, after renegotiate_after_symbols more of data: nothing; a rate renegotiation
+     * (11.6.1: S, S-bar, 4-point TRN, MP and MP' with renegotiate_mp, E, data); or a
+     * cleardown (11.7: S, S-bar, MP and MP' with renegotiate_mp) */
+    enum { SQ_V34_OUT_OF_DATA_NONE, SQ_V34_RENEGOTIATE, SQ_V34_CLEAR_DOWN } renegotiate;
+    int renegotiate_after_symbols;
+    sq_v34_mp renegotiate_mp;
     int md_symbols;                  /* phase 3's optional MD (10.1.3.5), then S and S-bar again */
     int same_power;                  /* 16-point symbols scaled to the 4-point ones' power, as a
                                       * transmitter keeps its level (10.1.3 note) */
