@@ -2,7 +2,7 @@
  * synthesises and the input then damages. Random audio never gets past S's three lines, so
  * the input edits a real start-up instead: the first byte picks the symbol rate (or, with its
  * top bit, V.32's training, or a start-up whose data a rate renegotiation or a cleardown
- * interrupts), who sends and how the audio is cut; then each 4 bytes set one sample (position,
+ * interrupts, a V.34 modem's or a V.90 analogue modem's), who sends and how the audio is cut; then each 4 bytes set one sample (position,
  * value; the value 0x7fff is a NaN and 0x7ffe an infinity). Every event must be well formed. */
 #include <math.h>
 #include <stdint.h>
@@ -13,22 +13,48 @@
 #include "src/proto/v32_train.h"
 #include "src/proto/v34_startup.h"
 #include "squeal/error.h"
+#include "squeal/v90.h"
 
-#define VARIANTS 7                /* four V.34 start-ups, V.32, then out of V.34 data */
+#define VARIANTS 9                /* four V.34 start-ups, V.32, then out of V.34 data, then out of
+                                     a V.90 analogue modem's */
 #define V32 4
 #define RENEGOTIATION 5           /* and 6: cleardown */
-#define MAX_SAMPLES (8000 * 3)
+#define V90_RENEGOTIATION 7       /* and 8: cleardown */
+#define MAX_SAMPLES (8000 * 6)
 
 static const struct { double rate, carrier; } PAIRS[VARIANTS] = {
     { 2400.0, 1600.0 }, { 3000.0, 2000.0 }, { 3200.0, 3200.0 * 4 / 7 }, { 2400.0 * 10 / 7, 2400.0 * 10 / 7 * 4 / 7 },
     { SQ_V32_SYMBOL_RATE, SQ_V32_CARRIER_HZ }, { 3200.0, 3200.0 * 4 / 7 }, { 3200.0, 3200.0 * 4 / 7 },
+    { 3200.0, 1920.0 }, { 3200.0, 1920.0 },
 };
 
 static float clean[VARIANTS][MAX_SAMPLES];
 static size_t clean_n[VARIANTS];
 
+/* A V.90 analogue modem's phases 3 and 4 (Ja with a small DIL descriptor, SCR, CPt, CP, CP',
+ * E), data, then its rate renegotiation (CP asking 42666 bit/s) or cleardown (drn 0) as gen
+ * makes them. */
+static void synthesise_v90(int v)
+{
+    sq_v90_dil_descriptor ja = { .segments = 4, .sp_length = 12, .tp_length = 12 };
+    sq_v90_cp cp = { .drn = 16, .upstream_mask = 0x0FFF, .constellations = 4 };
+    sq_v34_startup_params p;
+    sq_v34_startup_default_params(&p);
+    p.v90_ja = &ja;
+    p.v90_cp = &cp;
+    p.renegotiate_bps = v == V90_RENEGOTIATION ? 42666 : SQ_V34_CLEARDOWN;
+    size_t n = sq_v34_startup_modulate(&p, NULL, 0);
+    if (n == 0 || n + 800 > MAX_SAMPLES)
+        abort();
+    clean_n[v] = 800 + sq_v34_startup_modulate(&p, clean[v] + 800, MAX_SAMPLES - 800);
+}
+
 static void synthesise(int v)
 {
+    if (v >= V90_RENEGOTIATION) {
+        synthesise_v90(v);
+        return;
+    }
     sq_v34_startup p = { .answer_modem = v & 1, .phase3 = 1, .trn_symbols = 560, .j_points = 16, .j_repeats = 12,
                          .j_prime = 1, .phase4_points = v & 2 ? 16 : 4, .mp_repeats = 3, .mp_ack_repeats = 2,
                          .tail_symbols = 40, .same_power = 1 };
@@ -76,7 +102,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
         return 0;
-    int v = (data[0] & 0x80) ? ((data[0] & 3) == 1 ? RENEGOTIATION : (data[0] & 3) == 2 ? RENEGOTIATION + 1 : V32)
+    int v = (data[0] & 0x80) ? ((data[0] & 3) == 1 ? RENEGOTIATION : (data[0] & 3) == 2 ? RENEGOTIATION + 1
+                                : (data[0] & 3) == 3 ? V90_RENEGOTIATION + ((data[0] >> 6) & 1) : V32)
                              : data[0] & 3;
     if (!clean_n[v])
         synthesise(v);
@@ -101,6 +128,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sq_v34_lane_arm_v32(d, (data[0] & 8) ? 2 : 1);
     else
         sq_v34_lane_arm(d, (data[0] & 8) ? 2 : 1);
+    if (v >= V90_RENEGOTIATION)   /* as its INFO1a naming 8000 symbols/s downstream does */
+        sq_v34_lane_arm_v90(d);
     size_t chunk = 1 + (size_t)((data[0] >> 4) * 97);
     sq_event ev;
     for (size_t done = 0; done < n;) {

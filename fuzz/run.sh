@@ -52,7 +52,7 @@ both = array.array("h", [v for pair in zip(a[:n], b[:n]) for v in pair])
 sys.stdout.buffer.write(bytes([0]) + bytes([0, 16, 7, 0, 1, 0, 0, 16]) + bytes([0, 16, 0, 8, 0, 4, 0, 32]) + both.tobytes()[:16000])
 ' "$S/call-line.wav" "$S/v90.wav" >"$C/echo/call.seed" 2>/dev/null
     # the V.34 harness makes its own start-up: each seed picks one to damage
-    [ -d "$C/v34" ] && for v in 0 1 2 3 8 11 128 129 130 136; do printf "\\$(printf %o $v)\\200" >"$C/v34/start$v.seed"; done
+    [ -d "$C/v34" ] && for v in 0 1 2 3 8 11 128 129 130 131 136 195; do printf "\\$(printf %o $v)\\200" >"$C/v34/start$v.seed"; done
     # the V.90 harness makes its own phase 4: each seed picks its shaping
     [ -d "$C/v90" ] && for v in 0 1 6 15 21 63; do printf "\\$(printf %o $v)" >"$C/v90/shape$v.seed"; done
     [ -d "$C/v8_rx" ] && printf '\377\377\003\340\205\044\325\001' >"$C/v8_rx/cm.seed"

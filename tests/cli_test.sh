@@ -1295,6 +1295,43 @@ PY
             { bad "v34_startup, $1 out of data, seed $seed"; show "$T/reneg.json" "$T/err"; }
     done
 done
+# The same out of a V.90 analogue modem's upstream data (V.90 9.6.2.1, 9.7): S and S-bar, SCR
+# as its phase 4 had it, then CP and CP' asking a new downstream rate (42666 bit/s, phase 4's
+# 48000), E and data again; or CPs asking drn 0 and nothing after. Its phase 4 at 20 dB, four
+# noise seeds each: S found where it begins, the data before ending there, CP and CP' read
+# with the new rate, phase 4's downstream rate still phase 4's in the summary beside the
+# renegotiated one, or the call cleared down and no data after.
+for kind in renegotiate_bps=42666 cleardown=1; do
+    for seed in 1 2 3 4; do
+        "$SQ" gen v34_startup --set v90_ja=1 --set downstream_bps=48000 --set "$kind" --snr 20 --seed $seed \
+            -o "$T/v90reneg.wav" 2>"$T/err" &&
+            "$SQ" decode --json "$T/v90reneg.wav" >"$T/v90reneg.json" 2>>"$T/err"
+        python3 - "$T/v90reneg.json" "$kind" <<'PY' && ok "v34_startup, V.90 analogue modem, $kind out of data, seed $seed" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+cleardown = sys.argv[2] == "cleardown=1"
+summary = ev[-1]
+s = [e for e in ev if e["type"] == "v34_s" and e.get("renegotiation")]
+e_end = [e["end_s"] for e in ev if e["type"] == "v34_e"][0]
+ok = summary["type"] == "summary" and len(s) == 1 and abs(s[0]["t_s"] - (e_end + 1.2)) < 0.005
+data = [e for e in ev if e["type"] == "v34_data"]
+ok = ok and data and abs(data[0]["end_s"] - s[0]["t_s"]) < 0.002
+cp = [e for e in ev if e["type"] == "v90_cp" and e["t_s"] > s[0]["t_s"]]
+ok = ok and [c["sequence"] for c in cp] == ["CP", "CP'"] and all(c["crc_ok"] for c in cp)
+ok = ok and all(c["downstream_bps"] == (0 if cleardown else 42666) for c in cp)
+ok = ok and summary.get("data_rate_down_bps") == 48000
+if cleardown:
+    ok = ok and len(data) == 1 and summary.get("ended") == "cleared down" and "rate_renegotiations" not in summary
+else:
+    ok = ok and len(data) == 2 and summary.get("rate_renegotiations") == 1
+    ok = ok and summary.get("renegotiated_rate_down_bps") == 42666
+print("# renegotiation:", [(e["type"], e["t_s"], e.get("sequence")) for e in ev if e["t_s"] >= s[0]["t_s"] - 0.01] if s else None,
+      {k: v for k, v in summary.items() if "renegot" in k or k in ("ended", "data_rate_down_bps")})
+sys.exit(0 if ok else 1)
+PY
+            { bad "v34_startup, V.90 analogue modem, $kind out of data, seed $seed"; show "$T/v90reneg.json" "$T/err"; }
+    done
+done
 # A modem's INFO1 lost (a VoIP packet or two, a burst of noise) between its line probing and
 # its phase 3: INFO1 is one frame, sent once, and the lanes listened for phase 3 only after it,
 # so the whole start-up and the data after it went unnamed. Line probing now arms them too.
@@ -2463,7 +2500,9 @@ expect 2 "v34_startup: a symbol rate V.34 does not have" -- "$SQ" gen v34_startu
 expect 2 "v34_startup: an unknown setting" -- "$SQ" gen v34_startup --set speed=3 -o "$T/x.wav"
 expect 2 "v34_startup: a renegotiated rate not a multiple of 2400" -- "$SQ" gen v34_startup --set renegotiate_bps=1000 -o "$T/x.wav"
 expect 2 "v34_startup: cleardown neither 0 nor 1" -- "$SQ" gen v34_startup --set cleardown=2 -o "$T/x.wav"
-expect 2 "v34_startup: a V.90 analogue modem's renegotiation" -- "$SQ" gen v34_startup --set v90_ja=1 --set cleardown=1 -o "$T/x.wav"
+expect 2 "v34_startup: a V.90 analogue modem's cleardown with no phase 4" -- "$SQ" gen v34_startup --set v90_ja=1 --set cleardown=1 -o "$T/x.wav"
+expect 2 "v34_startup: a V.90 analogue modem's renegotiated rate not a V.90 one" -- "$SQ" gen v34_startup --set v90_ja=1 --set downstream_bps=48000 --set renegotiate_bps=4800 -o "$T/x.wav"
+expect 2 "v34_startup: a V.34 modem's renegotiated rate a V.90 one" -- "$SQ" gen v34_startup --set renegotiate_bps=42666 -o "$T/x.wav"
 expect 2 "v34_startup: no --offset" -- "$SQ" gen v34_startup --offset 5 -o "$T/x.wav"
 
 # squeal answer and squeal call as two processes joined by FIFOs (the raw line), files

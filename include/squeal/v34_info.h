@@ -147,10 +147,13 @@ typedef struct sq_v34_startup_params {
     /* SCR between CPt and CP too, for 0.5 s (V.90 9.4.2.2): 1 sent as TRN is (as the Conexant
      * HCF modem sends it), 2 differentially coded (as V.90 8.3.5 says); 0 none (API 2.16) */
     int v90_scr_after_cpt;
-    /* a V.34 modem (not V.90's) renegotiates its rate 1 s into the data (11.6.1): S, S-bar,
-     * 4-point TRN, MP and MP' offering this many bit/s at most both ways, E, data; with
-     * SQ_V34_CLEARDOWN it clears down there instead (11.7.1.1): S, S-bar, MP and MP' asking
-     * 0 bit/s both ways, and nothing after; 0 neither (API 2.20) */
+    /* a V.34 modem renegotiates its rate 1 s into the data (11.6.1): S, S-bar, 4-point TRN,
+     * MP and MP' offering this many bit/s at most both ways, E, data; with SQ_V34_CLEARDOWN
+     * it clears down there instead (11.7.1.1): S, S-bar, MP and MP' asking 0 bit/s both ways,
+     * and nothing after; 0 neither (API 2.20). A V.90 analogue modem with v90_cp does the
+     * same (V.90 9.6.2.1, 9.7): S, S-bar, SCR as its phase 4's, CP twice and CP' twice asking
+     * this downstream rate (a V.90 one, 28000..56000) or drn 0, then E and data, or nothing
+     * after a cleardown (API 2.21) */
     int renegotiate_bps;
     uint8_t reserved[32 - 2 * sizeof(void *) - 3 * sizeof(int)];
 } sq_v34_startup_params;

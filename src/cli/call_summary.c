@@ -23,20 +23,35 @@ static void close_renegotiation(call_summary *s)
 
 /* A V.34 MP: phase 4's (a start-up's or a retrain's: its rates replace the last ones), or a
  * renegotiation's, whose rates hold from then; asking 0 bit/s both ways, cleardown (11.7). */
+/* Whether a rate sequence (MP, CP) starting at ev belongs to the renegotiation under way; one
+ * that does not closes it. */
+static int in_renegotiation(call_summary *s, const sq_event *ev)
+{
+    int in = s->reneg_open && ev->start_s >= s->reneg_open_s && ev->start_s - s->reneg_open_s < RENEGOTIATION_MP_WITHIN_S;
+    if (s->reneg_open && !in)
+        close_renegotiation(s);
+    return in;
+}
+
+/* The renegotiation under way asked for cleardown (by_cp: a V.90 CP's drn 0, V.90 9.7). */
+static void note_cleardown(call_summary *s, int by_cp)
+{
+    s->reneg_kind = RENEG_ASKED_CLEARDOWN;
+    if (!s->cleared_down) {
+        s->cleardown_s = s->reneg_open_s;
+        s->cleardown_by_cp = by_cp;
+    }
+    s->cleared_down = 1;
+}
+
 static void note_mp(call_summary *s, const sq_event *ev, int channel)
 {
-    int in_renegotiation = s->reneg_open && ev->start_s >= s->reneg_open_s &&
-                           ev->start_s - s->reneg_open_s < RENEGOTIATION_MP_WITHIN_S;
-    if (s->reneg_open && !in_renegotiation)
-        close_renegotiation(s);
-    if (in_renegotiation && !ev->mp.rate_call_to_answer && !ev->mp.rate_answer_to_call) {
-        s->reneg_kind = RENEG_ASKED_CLEARDOWN;
-        if (!s->cleared_down)
-            s->cleardown_s = s->reneg_open_s;
-        s->cleared_down = 1;
+    int in_renegotiation_now = in_renegotiation(s, ev);
+    if (in_renegotiation_now && !ev->mp.rate_call_to_answer && !ev->mp.rate_answer_to_call) {
+        note_cleardown(s, 0);
         return;
     }
-    if (in_renegotiation) {
+    if (in_renegotiation_now) {
         if (s->reneg_kind == RENEG_ASKED_NOTHING_YET)
             s->reneg_kind = RENEG_ASKED_RATES;
         if (channel == 1 || channel == 2) {
@@ -164,7 +179,14 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
         s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
         sq_v90_cp cp;
         sq_v90_cp_unpack(ev->info_bits, &cp);
-        if (!cp.training) {
+        if (!cp.training && in_renegotiation(s, ev)) {   /* V.90 9.6.2: phase 4's CP stays told */
+            if (cp.drn == 0) {
+                note_cleardown(s, 1);
+            } else {
+                s->reneg_kind = RENEG_ASKED_RATES;
+                s->v90_reneg_down_bps = ev->rate;
+            }
+        } else if (!cp.training) {
             s->v90_down_bps = ev->rate;
             s->v90_cp_up_mask = cp.upstream_mask;
             s->has_v90_cp = 1;
@@ -328,6 +350,8 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
             fprintf(out, ",\"rate_renegotiations\":%zu,\"last_renegotiation_s\":%.3f", renegotiations, renegotiation_s);
         if (has_reneg_mp)
             fprintf(out, ",\"renegotiated_rate_up_bps\":%d,\"renegotiated_rate_down_bps\":%d", reneg_up, reneg_down);
+        else if (s->v90_reneg_down_bps)
+            fprintf(out, ",\"renegotiated_rate_down_bps\":%d", s->v90_reneg_down_bps);
         if (s->cleared_down)
             fprintf(out, ",\"cleardown_s\":%.3f", s->cleardown_s);
         if (s->infomarks[1] || s->infomarks[2])
@@ -396,12 +420,15 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
     if (has_reneg_mp)
         fprintf(out, ", whose MPs settled %d bit/s caller to answerer and %d bit/s answerer to caller", reneg_up,
                 reneg_down);
+    else if (s->v90_reneg_down_bps)
+        fprintf(out, ", whose CP asked %d bit/s downstream", s->v90_reneg_down_bps);
     for (int side = 2; side >= 1; side--)   /* INFOMARKS: a modem asking for what it missed */
         if (s->infomarks[side])
             fprintf(out, "; the %s sent INFOMARKS %zu time%s (error recovery)", side == 2 ? "answerer" : "caller",
                     s->infomarks[side], s->infomarks[side] == 1 ? "" : "s");
-    if (s->cleared_down)   /* V.34 11.7 */
-        fprintf(out, "; the modems cleared down at %.1f s (MPs asking 0 bit/s both ways)", s->cleardown_s);
+    if (s->cleared_down)   /* V.34 11.7, V.90 9.7 */
+        fprintf(out, "; the modems cleared down at %.1f s (%s)", s->cleardown_s,
+                s->cleardown_by_cp ? "a CP asking drn 0" : "MPs asking 0 bit/s both ways");
     else if (s->data_seen)
         fprintf(out, "; %s at %.1f s", cut ? "the recording ends during data" : "the carrier stopped", s->data_end_s);
     else if (cut_in_startup)

@@ -16,7 +16,7 @@ typedef struct call_summary {
     unsigned v8bis_ms_modes;
     size_t info1a;                 /* good INFO1a frames: one per phase 2 */
     size_t infomarks[3];           /* INFOMARKS heard, by side (1: INFOMARKSc, 2: INFOMARKSa) */
-    /* V.34 rate renegotiations and cleardown out of data (11.6, 11.7): the one under way (its
+    /* V.34 rate renegotiations and cleardown out of data (11.6, 11.7; V.90 9.6, 9.7): the one under way (its
      * first S; what its MPs asked), those done and where the last began, the MPs of the last,
      * and where a cleardown began */
     int reneg_open;
@@ -28,6 +28,8 @@ typedef struct call_summary {
     int has_reneg_mp[3];
     int cleared_down;
     double cleardown_s;
+    int cleardown_by_cp;           /* V.90's: a CP asking drn 0 (V.90 9.7), not MPs asking 0 */
+    int v90_reneg_down_bps;        /* the downstream rate a V.90 renegotiation's CP asked */
     int v90;                       /* an INFO1a chose V.90 */
     double symbol_rate_up, symbol_rate_down, max_rate_up;
     int has_info1c;

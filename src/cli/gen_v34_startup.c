@@ -9,7 +9,10 @@
  * --set v90_ja=1 makes it a V.90 analogue modem's phase 3 instead, after an INFO1a naming
  * 8000 symbols/s downstream (V.90 Table 10): its TRN, then Ja asking for dil_segments segments
  * of dil_segment_symbols each (V.90 8.3.1, 8.4.1); with downstream_bps, its phase 4 too: SCR
- * (not with v90_scr=0), CPt, CP and CP' asking for that rate (V.90 8.5.2, 9.4.2), and E. */
+ * (not with v90_scr=0), CPt, CP and CP' asking for that rate (V.90 8.5.2, 9.4.2), and E; then,
+ * with renegotiate_bps (a V.90 rate) or cleardown, its rate renegotiation or cleardown 1 s into
+ * the data (9.6.2.1, 9.7): S, S-bar, SCR as its phase 4's, CP and CP' asking that rate (0 for
+ * cleardown), and E and data again after a renegotiation. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,13 +98,15 @@ static int read_sets(const gen_opts *o, sq_v34_startup_params *p, sq_v90_dil_des
             p->j_points = (int)v;
         else if (strcmp(n, "max_rate_bps") == 0 && v >= 2400.0 && v <= 33600.0 && fmod(v, 2400.0) == 0.0)
             max_rate = v;
-        else if (strcmp(n, "renegotiate_bps") == 0 && v >= 2400.0 && v <= 33600.0 && fmod(v, 2400.0) == 0.0)
-            p->renegotiate_bps = (int)v;
+        else if (strcmp(n, "renegotiate_bps") == 0 &&
+                 ((v >= 2400.0 && v <= 33600.0 && fmod(v, 2400.0) == 0.0) || v90_drn(v)))
+            p->renegotiate_bps = (int)v;   /* which of the two, told below */
         else if (strcmp(n, "cleardown") == 0 && (v == 0.0 || v == 1.0))
             p->renegotiate_bps = v == 1.0 ? SQ_V34_CLEARDOWN : 0;
         else {
             cli_error("gen", "v34_startup has no setting '%s' that can be %g (symbol_rate, high_carrier 0|1, "
-                      "points 4|16, j_points 4|16, max_rate_bps and renegotiate_bps multiples of 2400 up to 33600, cleardown 0|1, v90_ja 0|1, "
+                      "points 4|16, j_points 4|16, max_rate_bps and renegotiate_bps multiples of 2400 up to 33600 "
+                      "(renegotiate_bps with v90_ja a V.90 rate), cleardown 0|1, v90_ja 0|1, "
                       "dil_segments 0..255, dil_segment_symbols a multiple of 6 up to 768, downstream_bps a V.90 "
                       "rate 28000..56000, v90_scr 0|1, v90_scr_after_cpt 0|1|2, v90_sign_bits 0..3, "
                       "v90_lookahead 0..3)", n, v);
@@ -112,9 +117,17 @@ static int read_sets(const gen_opts *o, sq_v34_startup_params *p, sq_v90_dil_des
         ja_descriptor(segments, segment_symbols, ja);
         p->v90_ja = ja;
     }
-    if (v90 && p->renegotiate_bps) {
-        cli_error("gen", "v34_startup: renegotiate_bps and cleardown are a V.34 modem's, not a V.90 analogue modem's "
-                  "(v90_ja)");
+    if (v90 && p->renegotiate_bps && !drn) {
+        cli_error("gen", "v34_startup: a V.90 analogue modem renegotiates or clears down out of its data: it needs "
+                  "--set downstream_bps (its phase 4)");
+        return EXIT_USAGE;
+    }
+    int reneg = p->renegotiate_bps;
+    if (reneg > 0 && (v90 ? !v90_drn(reneg) : reneg > 33600 || reneg % 2400)) {
+        cli_error("gen", v90 ? "v34_startup: a V.90 analogue modem's renegotiate_bps is the downstream rate its CP asks "
+                               "for, a V.90 rate 28000..56000, not %d"
+                             : "v34_startup: a V.34 modem's renegotiate_bps is a multiple of 2400 up to 33600, not %d",
+                  reneg);
         return EXIT_USAGE;
     }
     if (drn && !v90) {

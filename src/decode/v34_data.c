@@ -73,8 +73,9 @@ void sq_v34_data_start(sq_v34_lane *l)
     l->data_snr_db = 0.0;
     l->data_after_s = (double)l->s_start / SQ_PROCESSING_RATE_HZ;
     l->state = V34_DATA;
-    /* V.34's own rate renegotiation (11.6); a V.90 analogue modem's upstream is not watched */
-    if (!l->v90_analogue && !l->v32)
+    /* a rate renegotiation or cleardown: V.34's (11.6, 11.7), a V.90 analogue modem's (V.90
+     * 9.6.2, 9.7: S, S-bar, SCR, CP as its phase 4 after S-bar) */
+    if (!l->v32)
         sq_v34_watch_renegotiation(l);
 }
 

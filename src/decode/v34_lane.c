@@ -212,8 +212,12 @@ void sq_v34_close_mp(sq_decoder *d)
     sq_v34_lane *l = &d->v34;
     if (l->mp_open) {
         sq_event_pool_queue(&d->pool, &l->mp_ev, -1);
-        if (l->mp_ev.type == SQ_EVENT_MP && !l->mp_ev.mp.rate_call_to_answer && !l->mp_ev.mp.rate_answer_to_call)
-            l->cleardown_s = l->mp_ev.start_s;   /* V.34 11.7: no data follows */
+        sq_v90_cp cp;
+        if (l->mp_ev.type == SQ_EVENT_V90_CP)
+            sq_v90_cp_unpack(l->mp_ev.info_bits, &cp);
+        if ((l->mp_ev.type == SQ_EVENT_MP && !l->mp_ev.mp.rate_call_to_answer && !l->mp_ev.mp.rate_answer_to_call) ||
+            (l->mp_ev.type == SQ_EVENT_V90_CP && l->mp_ev.crc_ok && cp.drn == 0))
+            l->cleardown_s = l->mp_ev.start_s;   /* V.34 11.7, V.90 9.7: no data follows */
         if ((l->mp_ev.type == SQ_EVENT_MP || l->mp_ev.type == SQ_EVENT_V90_CP) && l->mp_ev.end_s > l->phase4_to_s) {
             l->phase4_to_s = l->mp_ev.end_s;
             l->phase4_rate = l->mp_ev.symbol_rate;

@@ -85,11 +85,11 @@ static void put_s_and_s_bar(symbol_sink *k)
 }
 
 /* TRN in `points`, MP (or V.90's CPs) with `offer` in it, E, then the data's stand-in; for
- * a cleardown, MP and MP' alone. */
+ * a cleardown, nothing after MP' (or CP'). */
 static void put_trn_to_data(symbol_sink *k, const sq_v34_startup *p, int points, const sq_v34_mp *offer,
                             int cleardown)
 {
-    put_trn(k, p->answer_modem, points, cleardown ? 0 : p->trn_symbols);
+    put_trn(k, p->answer_modem, points, p->trn_symbols);
     sq_v34_diff d;
     sq_v34_diff_init(&d, p->answer_modem, points, last_symbol(k, points));
     uint8_t bits[SQ_V34_MP1_BITS];
@@ -100,7 +100,7 @@ static void put_trn_to_data(symbol_sink *k, const sq_v34_startup *p, int points,
         for (int r = 0; r < (ack ? p->mp_ack_repeats : p->mp_repeats); r++)
             put_bits(k, &d, bits, n);
     }
-    for (int c = 0; c < 3 && p->cp_bits[0]; c++) {   /* V.90 9.4.2: CPt, CP, CP' (after SCR) */
+    for (int c = p->cp_first; c < 3 && p->cp_bits[0]; c++) {   /* V.90 9.4.2: CPt, CP, CP' (after SCR) */
         for (int r = 0; r < p->cp_repeats[c]; r++)
             put_bits(k, &d, p->cp_bits[c], p->cp_len[c]);
         if (c == 0)
@@ -116,15 +116,31 @@ static void put_trn_to_data(symbol_sink *k, const sq_v34_startup *p, int points,
 
 /* Phase 4 from TRN on; then, with renegotiate SQ_V34_RENEGOTIATE, a rate renegotiation out of
  * the data (11.6.1): S, S-bar, 4-point TRN, MP and MP' with the new rates, E, data again; or,
- * with SQ_V34_CLEAR_DOWN, a cleardown (11.7.1.1): S, S-bar, MP and MP' asking 0 bit/s both ways. */
+ * with SQ_V34_CLEAR_DOWN, a cleardown (11.7.1.1): S, S-bar, MP and MP' asking 0 bit/s both ways.
+ * A V.90 analogue modem's (9.6.2.1, 9.7): S, S-bar, SCR as its phase 4 had it, CP and CP' (no
+ * CPt), then E and data, or nothing after a cleardown's. */
 static void put_phase4_tail(symbol_sink *k, const sq_v34_startup *p)
 {
     put_trn_to_data(k, p, p->phase4_points, &p->mp, 0);
-    if (p->renegotiate == SQ_V34_OUT_OF_DATA_NONE || p->cp_bits[0])
+    if (p->renegotiate == SQ_V34_OUT_OF_DATA_NONE)
         return;
     put_trn(k, p->answer_modem, 16, p->renegotiate_after_symbols);
     put_s_and_s_bar(k);
-    put_trn_to_data(k, p, 4, &p->renegotiate_mp, p->renegotiate == SQ_V34_CLEAR_DOWN);
+    int cleardown = p->renegotiate == SQ_V34_CLEAR_DOWN;
+    if (p->cp_bits[0]) {
+        sq_v34_startup r = *p;
+        r.cp_first = 1;
+        for (int c = 0; c < 2; c++) {
+            r.cp_bits[1 + c] = p->renegotiate_cp_bits[c];
+            r.cp_len[1 + c] = p->renegotiate_cp_len[c];
+        }
+        put_trn_to_data(k, &r, 4, &p->mp, cleardown);   /* after its SCR, if phase 4 had one */
+        return;
+    }
+    sq_v34_startup r = *p;
+    if (cleardown)   /* the reply's shape: MP straight after S-bar (11.7.2.1) */
+        r.trn_symbols = 0;
+    put_trn_to_data(k, &r, 4, &p->renegotiate_mp, cleardown);
 }
 
 size_t sq_v34_startup_symbols(const sq_v34_startup *p, float complex *out, size_t max)
@@ -253,6 +269,38 @@ static int phase4_cp(sq_v34_startup *s, const sq_v90_cp *cp, int scr, int after_
     return 1;
 }
 
+#define V90_MAX_DRN 22   /* 56000 bit/s (V.90 Table 14) */
+
+/* The drn of cp's layout whose downstream rate is bps; -1 when none is. */
+static int v90_drn_of(const sq_v90_cp *cp, int bps)
+{
+    sq_v90_cp v = *cp;
+    for (v.drn = 1; v.drn <= V90_MAX_DRN; v.drn++)
+        if (sq_v90_cp_rate_bps(&v) == bps)
+            return v.drn;
+    return -1;
+}
+
+/* A V.90 analogue modem's renegotiation CP and CP' (V.90 9.6.2.1.3): p's CP asking
+ * renegotiate_bps downstream, or drn 0 for a cleardown (9.7); their bits into room (2 *
+ * SQ_V90_CP_MAX_BITS). 1 when there is none to send or they can be sent. */
+static int renegotiation_cp(sq_v34_startup *s, const sq_v34_startup_params *p, uint8_t *room)
+{
+    if (!p->renegotiate_bps)
+        return 1;
+    for (int c = 0; c < 2; c++) {
+        sq_v90_cp v = *p->v90_cp;
+        v.training = 0;
+        v.acknowledge = c == 1;
+        v.drn = p->renegotiate_bps == SQ_V34_CLEARDOWN ? 0 : v90_drn_of(p->v90_cp, p->renegotiate_bps);
+        s->renegotiate_cp_bits[c] = room + (size_t)c * SQ_V90_CP_MAX_BITS;
+        s->renegotiate_cp_len[c] = sq_v90_cp_to_bits(&v, room + (size_t)c * SQ_V90_CP_MAX_BITS);
+        if (!s->renegotiate_cp_len[c])
+            return 0;
+    }
+    return 1;
+}
+
 size_t sq_v34_startup_modulate(const sq_v34_startup_params *p, float *out, size_t max)
 {
     int code = sq_v34_symbol_rate_code(p->symbol_rate);
@@ -269,7 +317,8 @@ size_t sq_v34_startup_modulate(const sq_v34_startup_params *p, float *out, size_
     if (p->renegotiate_bps) {
         int cleardown = p->renegotiate_bps == SQ_V34_CLEARDOWN;
         int steps = cleardown ? 0 : p->renegotiate_bps / 2400;
-        if ((!cleardown && (steps < 1 || steps > 14 || steps * 2400 != p->renegotiate_bps)) || p->v90_ja)
+        if (p->v90_ja ? !p->v90_cp || (!cleardown && v90_drn_of(p->v90_cp, p->renegotiate_bps) < 0)
+                      : !cleardown && (steps < 1 || steps > 14 || steps * 2400 != p->renegotiate_bps))
             return 0;
         s.renegotiate = cleardown ? SQ_V34_CLEAR_DOWN : SQ_V34_RENEGOTIATE;
         s.renegotiate_after_symbols = (int)(RENEGOTIATE_AFTER_S * rate);
@@ -279,7 +328,7 @@ size_t sq_v34_startup_modulate(const sq_v34_startup_params *p, float *out, size_
             s.renegotiate_mp.rate_mask = (uint16_t)((1u << steps) - 1u);
     }
     if (p->v90_ja) {   /* a V.90 analogue modem: GPA, Ja where J would be, no phase 4 here */
-        uint8_t *ja = malloc(SQ_V90_JA_MAX_BITS + 3 * SQ_V90_CP_MAX_BITS);
+        uint8_t *ja = malloc(SQ_V90_JA_MAX_BITS + 5 * SQ_V90_CP_MAX_BITS);
         size_t len = ja ? sq_v90_ja_to_bits(p->v90_ja, ja) : 0;
         size_t at = 0;
         if (len) {
@@ -291,7 +340,8 @@ size_t sq_v34_startup_modulate(const sq_v34_startup_params *p, float *out, size_
             s.ja_repeats = s.ja_repeats < 2 ? 2 : s.ja_repeats;
             at = part(&s, rate, carrier, p->level_dbm0, out, max, 0);
         }
-        if (at && p->v90_cp && phase4_cp(&s, p->v90_cp, !p->v90_no_scr, p->v90_scr_after_cpt, ja + SQ_V90_JA_MAX_BITS)) {
+        if (at && p->v90_cp && phase4_cp(&s, p->v90_cp, !p->v90_no_scr, p->v90_scr_after_cpt, ja + SQ_V90_JA_MAX_BITS) &&
+            renegotiation_cp(&s, p, ja + SQ_V90_JA_MAX_BITS + 3 * SQ_V90_CP_MAX_BITS)) {
             at = quiet(out, max, at, DIL_WAIT_S);
             at = part(&s, rate, carrier, p->level_dbm0, out, max, at);
         } else if (p->v90_cp) {

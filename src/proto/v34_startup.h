@@ -22,7 +22,8 @@ typedef struct sq_v34_startup {
     int tail_symbols;
     /* then, after renegotiate_after_symbols more of data: nothing; a rate renegotiation
      * (11.6.1: S, S-bar, 4-point TRN, MP and MP' with renegotiate_mp, E, data); or a
-     * cleardown (11.7: S, S-bar, MP and MP' with renegotiate_mp) */
+     * cleardown (11.7: S, S-bar, MP and MP' with renegotiate_mp). A V.90 analogue modem
+     * (cp_bits) sends renegotiate_cp_bits where the MPs are, after SCR (V.90 9.6.2.1, 9.7). */
     enum { SQ_V34_OUT_OF_DATA_NONE, SQ_V34_RENEGOTIATE, SQ_V34_CLEAR_DOWN } renegotiate;
     int renegotiate_after_symbols;
     sq_v34_mp renegotiate_mp;
@@ -35,6 +36,9 @@ typedef struct sq_v34_startup {
     const uint8_t *cp_bits[3];       /* set: its phase 4, CPt, CP and CP' where MP and MP' are */
     size_t cp_len[3];
     int cp_repeats[3];
+    int cp_first;                    /* the first of them sent: 1 in a rate renegotiation (no CPt) */
+    const uint8_t *renegotiate_cp_bits[2];   /* a V.90 analogue modem's renegotiation: its CP and */
+    size_t renegotiate_cp_len[2];            /* CP' (V.90 9.6.2.1), after SCR as phase 4's */
     int scr_after_cpt;               /* V.90 9.4.2.2: SCR between CPt and CP, scr_after_cpt_symbols */
     int scr_after_cpt_symbols;       /* long: 1 as TRN is, 2 differentially coded (V.90 8.3.5) */
 } sq_v34_startup;
