@@ -87,6 +87,9 @@ void sq_v34_test_symbol(sq_decoder *d, float complex z, long r);
 /* v34_sequences.c */
 /* TRN ended at r_from: its decisions since then, and every one after, are read for bits. */
 void sq_v34_start_deciding(sq_decoder *d, long r_from, long r_now);
+/* The same with the decisions from r_from - 1 to r_now given (replay[0] the one at r_from - 1),
+ * not taken from the last 32 made. */
+void sq_v34_start_deciding_replayed(sq_decoder *d, long r_from, long r_now, const float complex *replay);
 /* v34_refit.c */
 /* TRN ended before symbol end_r: the equaliser refitted to its last known symbols, where the
  * fit does better than the taps NLMS reached, and TRN's SNR then the refitted one's. */

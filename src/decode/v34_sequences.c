@@ -632,7 +632,15 @@ static void scr_as_trn(sq_decoder *d, float complex decided, long r)
 /* Decisions from r_from on go through the differential decoder and the descrambler. */
 void sq_v34_start_deciding(sq_decoder *d, long r_from, long r_now)
 {
+    sq_v34_start_deciding_replayed(d, r_from, r_now, NULL);
+}
+
+void sq_v34_start_deciding_replayed(sq_decoder *d, long r_from, long r_now, const float complex *replay)
+{
     sq_v34_lane *l = &d->v34;
+    if (replay)   /* the decisions from r_from - 1 on, into the ring as they are read */
+        for (long r = r_from - 1; r <= r_now && r < r_from + 31; r++)
+            l->decided[r & 31] = replay[r - (r_from - 1)];
     sq_v34_refit_trn(l, r_from);
     if (!l->ref.unknown_after)   /* with no SCR, nothing was trained on before CPt */
         sq_v34_emit(d, sq_v34_trn_type(l), sq_v34_time_of_r(l, l->trn_start_r), sq_v34_time_of_r(l, r_from), l->ref.points);
@@ -662,6 +670,8 @@ void sq_v34_start_deciding(sq_decoder *d, long r_from, long r_now)
     sq_v34_diff_init(&l->diff, l->ref.answer_poly, l->points, l->decided[(r_from - 1) & 31]);
     for (long r = r_from; r <= r_now && l->state == V34_DECIDE; r++) {
         int bits[4];
+        if (replay)
+            l->decided[r & 31] = replay[r - (r_from - 1)];
         int nb = sq_v34_diff_decode(&l->diff, l->decided[r & 31], bits);
         for (int i = 0; i < nb && l->state == V34_DECIDE; i++)
             bit_in(d, bits[i], r);

@@ -4,6 +4,7 @@
  * one that trains chosen, then TRN followed while its decisions agree with it. */
 #include <limits.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "src/decode/v34_lane.h"
 #include "squeal/level.h"
@@ -249,6 +250,19 @@ static uint64_t keep_from(const sq_v34_lane *l, const sq_v34_ref *f)
     return k > 0 ? 2 * (uint64_t)k : 0;
 }
 
+/* Kept half-sample h into eq's line (a gap's marks how far the line is spoilt): 1 when it
+ * completes symbol *r. */
+static int push_kept(const sq_v34_lane *l, sq_v34_eq *eq, uint64_t h, uint64_t *spoilt_until, long *r)
+{
+    sq_v34_eq_push(eq, l->keep[h % SQ_V34_KEEP]);
+    if (l->keep_gap[h % SQ_V34_KEEP])
+        *spoilt_until = h + SQ_V34_EQ_TAPS;
+    if (!(h & 1))
+        return 0;
+    *r = (long)(h / 2) - SQ_V34_EQ_DELAY - l->k_rev;
+    return 1;
+}
+
 /* One pass of training over the kept samples as reading f has them (f restarted); returns the
  * symbol SNR over those from DECIDE_R - SCORE_SPAN on, dB. Symbols a gap spoilt are left out. */
 static double train_pass_to(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int first, long to_r)
@@ -264,12 +278,9 @@ static double train_pass_to(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int fi
     double err = 0.0, pow_sum = 0.0;
     uint64_t spoilt_until = 0;   /* the line holds a sample spoilt by a gap before this */
     for (uint64_t h = keep_from(l, f); h < l->half; h++) {
-        sq_v34_eq_push(eq, l->keep[h % SQ_V34_KEEP]);
-        if (l->keep_gap[h % SQ_V34_KEEP])
-            spoilt_until = h + SQ_V34_EQ_TAPS;
-        if (!(h & 1))
+        long r;
+        if (!push_kept(l, eq, h, &spoilt_until, &r))
             continue;
-        long r = (long)(h / 2) - SQ_V34_EQ_DELAY - l->k_rev;
         if (r < from)
             continue;
         if (r >= to_r)
@@ -398,6 +409,39 @@ static double misfit(const sq_v34_eq *e, const float complex want[3])
     return wp > 0.0 ? err / wp : 1.0;
 }
 
+/* The 4-point decisions through eq (trained to the present, its taps kept, tracking as it
+ * goes) over the kept symbols from S-bar's last to r_now: what choose_unknown_after's reading
+ * reads from S-bar on, not only from where it was chosen (some 400 symbols later: a CPt or MP
+ * or two). NULL when there is no room. */
+static float complex *replay_decisions(const sq_v34_lane *l, const sq_v34_ref *f, const sq_v34_eq *trained, long r_now)
+{
+    const long first = SQ_V34_S_BAR_SYMBOLS - 1;
+    if (r_now < first)
+        return NULL;
+    float complex *out = malloc((size_t)(r_now - first + 1) * sizeof *out);
+    if (!out)
+        return NULL;
+    sq_v34_eq eq = *trained;
+    memset(eq.line, 0, sizeof eq.line);
+    uint64_t spoilt_until = 0;
+    for (long r = first; r <= r_now; r++)
+        out[r - first] = CMPLXF(1.0f, 1.0f);
+    for (uint64_t h = keep_from(l, f); h < l->half; h++) {
+        long r;
+        if (!push_kept(l, &eq, h, &spoilt_until, &r))
+            continue;
+        if (r < first)
+            continue;
+        if (r > r_now)
+            break;
+        float complex dec = sq_v34_decide(sq_v34_eq_output(&eq), 4);
+        out[r - first] = dec;
+        if (h >= spoilt_until)
+            sq_v34_eq_adapt(&eq, dec, MU_TRACK);
+    }
+    return out;
+}
+
 /* A V.90 analogue modem's phase 4 with no SCR (UNKNOWN_TRAIN_FROM_R), or a V.34 modem's
  * reply to a cleardown (V.34 11.7.2.1: S, S-bar, then MP at once): 1 when the equaliser
  * learns S and S-bar and then its decisions hold; the lane then names S and S-bar and reads
@@ -450,7 +494,12 @@ static int choose_unknown_after(sq_decoder *d)
     sq_v34_follow_timing(l);
     sq_v34_emit_s(d);
     l->trn_start_r = SQ_V34_S_BAR_SYMBOLS;
-    sq_v34_start_deciding(d, l->r + 1, l->r);
+    float complex *replay = replay_decisions(l, &f, &eq, l->r);
+    if (replay)
+        sq_v34_start_deciding_replayed(d, SQ_V34_S_BAR_SYMBOLS, l->r, replay);
+    else
+        sq_v34_start_deciding(d, l->r + 1, l->r);
+    free(replay);
     return 1;
 }
 
