@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dsp/cmplx.h"
 #include "src/decode/v34_lane.h"
 #include "squeal/level.h"
 
