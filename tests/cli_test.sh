@@ -1332,6 +1332,46 @@ PY
             { bad "v34_startup, V.90 analogue modem, $kind out of data, seed $seed"; show "$T/v90reneg.json" "$T/err"; }
     done
 done
+# The digital modem's side (V.90 9.6.1, 9.7): out of its data, Rd (R in the largest codeword of
+# each interval of CP's constellations) and R-bar d, TRN2d, MPs and MP's offering a new upstream
+# rate (24000; 28800 in phase 4) or 0 bit/s (cleardown), Ed, then B1d and data, or nothing.
+# Read on channel 1 with its analogue partner's CPt on channel 2 (as phase 4 is): Rd named
+# where it begins (the data before ends there), the MPs read with their CRC, and the data again
+# from the last MP' (or none after a cleardown); the summary's upstream rate after it, or the
+# cleardown. Spectral shaping 1/1 and 2/2 (sign bits, look-ahead), 30 and 40 dB.
+for case in "1 1 30:1 renegotiate_bps=24000" "2 2 40:2 renegotiate_bps=24000" "1 1 30:3 cleardown=1" "2 2 40:4 cleardown=1"; do
+    set -- $case
+    p4="--set downstream_bps=45333 --set v90_sign_bits=$1 --set v90_lookahead=$2"
+    # shellcheck disable=SC2086
+    "$SQ" gen v90_startup $p4 --set "$4" --snr "${3%:*}" --seed "${3#*:}" -o "$T/dr.wav" 2>"$T/err" &&
+        "$SQ" gen v34_startup --set v90_ja=1 $p4 -o "$T/ar.wav" 2>>"$T/err" &&
+        sox -M "$T/dr.wav" "$T/ar.wav" "$T/mr.wav" 2>>"$T/err" && "$SQ" decode --json "$T/mr.wav" >"$T/mr.json" 2>>"$T/err"
+    python3 - "$T/mr.json" "$4" <<'PY' && ok "V.90 digital modem, $case out of data" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+clear = sys.argv[2] == "cleardown=1"
+ch1 = [e for e in ev if e.get("ch") == 1]
+rd = [e for e in ch1 if e["type"] == "v90_ri" and e.get("renegotiation")]
+data = [e for e in ch1 if e["type"] == "v90_data"]
+mp = [e for e in ch1 if e["type"] == "v90_mp"]
+print("# Rd, MPs after, data:", [(e["t_s"], e["reversals_s"]) for e in rd], [(m["sequence"], m["max_upstream_bps"]) for m in mp],
+      [(d["t_s"], d["end_s"]) for d in data], {k: v for k, v in ev[-1].items() if "renegot" in k or k == "ended"})
+ok = len(rd) == 1 and data and abs(data[0]["end_s"] - rd[0]["t_s"]) < 0.002
+after = [m for m in mp if m["t_s"] > rd[0]["t_s"]] if rd else []
+ok = ok and [m["sequence"] for m in after] == ["MP", "MP'"] and all(m["crc_ok"] for m in after)
+ok = ok and all(m["max_upstream_bps"] == (0 if clear else 24000) for m in after)
+ok = ok and [m["max_upstream_bps"] for m in mp if m["t_s"] < rd[0]["t_s"]] == [28800, 28800]
+sm = ev[-1]
+if clear:
+    ok = ok and len(data) == 1 and sm.get("ended") == "cleared down" and "rate_renegotiations" not in sm
+else:
+    ok = ok and len(data) == 2 and abs(data[1]["t_s"] - after[-1]["end_s"]) < 0.002
+    ok = ok and sm.get("rate_renegotiations") == 1 and sm.get("renegotiated_rate_up_bps") == 24000
+    ok = ok and sm.get("data_rate_up_bps") == 28800
+sys.exit(0 if ok else 1)
+PY
+        { bad "V.90 digital modem, $case out of data"; show "$T/mr.json" "$T/err"; }
+done
 # With no SCR (a modem silent during DIL in phase 4, or sending its CPs at once in a
 # renegotiation), the CPs follow S-bar at once; the equaliser learns S, S-bar and its own
 # decisions over some 400 symbols before anything is read. Those decisions are read again
@@ -2513,6 +2553,9 @@ done
 expect 2 "v90_startup: an unknown setting" -- "$SQ" gen v90_startup --set speed=3 -o "$T/x.wav"
 expect 2 "v90_startup: u_info out of range" -- "$SQ" gen v90_startup --set u_info=127 -o "$T/x.wav"
 expect 2 "v90_startup: no --level" -- "$SQ" gen v90_startup --level -20 -o "$T/x.wav"
+expect 2 "v90_startup: a renegotiation with no phase 4" -- "$SQ" gen v90_startup --set renegotiate_bps=24000 -o "$T/x.wav"
+expect 2 "v90_startup: a renegotiated rate not a multiple of 2400" -- "$SQ" gen v90_startup --set downstream_bps=45333 --set renegotiate_bps=25000 -o "$T/x.wav"
+expect 2 "v90_startup: a cleardown with no data to clear down out of" -- "$SQ" gen v90_startup --set downstream_bps=45333 --set v90_sign_bits=3 --set cleardown=1 -o "$T/x.wav"
 expect 2 "v34_startup: a symbol rate V.34 does not have" -- "$SQ" gen v34_startup --set symbol_rate=3100 -o "$T/x.wav"
 expect 2 "v34_startup: an unknown setting" -- "$SQ" gen v34_startup --set speed=3 -o "$T/x.wav"
 expect 2 "v34_startup: a renegotiated rate not a multiple of 2400" -- "$SQ" gen v34_startup --set renegotiate_bps=1000 -o "$T/x.wav"

@@ -33,13 +33,14 @@ static int in_renegotiation(call_summary *s, const sq_event *ev)
     return in;
 }
 
-/* The renegotiation under way asked for cleardown (by_cp: a V.90 CP's drn 0, V.90 9.7). */
-static void note_cleardown(call_summary *s, int by_cp)
+/* The renegotiation under way asked for cleardown (by: V.34's MPs, a V.90 CP's drn 0 or a V.90
+ * digital modem's MP asking 0 bit/s, V.90 9.7). */
+static void note_cleardown(call_summary *s, int by)
 {
     s->reneg_kind = RENEG_ASKED_CLEARDOWN;
     if (!s->cleared_down) {
         s->cleardown_s = s->reneg_open_s;
-        s->cleardown_by_cp = by_cp;
+        s->cleardown_by = by;
     }
     s->cleared_down = 1;
 }
@@ -48,7 +49,7 @@ static void note_mp(call_summary *s, const sq_event *ev, int channel)
 {
     int in_renegotiation_now = in_renegotiation(s, ev);
     if (in_renegotiation_now && !ev->mp.rate_call_to_answer && !ev->mp.rate_answer_to_call) {
-        note_cleardown(s, 0);
+        note_cleardown(s, CLEARDOWN_BY_V34_MPS);
         return;
     }
     if (in_renegotiation_now) {
@@ -147,7 +148,7 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
         s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
         note_mp(s, ev, channel);
         break;
-    case SQ_EVENT_V34_S:
+    case SQ_EVENT_V34_S: case SQ_EVENT_V90_RI:   /* S, or V.90's Rd, out of data */
         if (ev->renegotiation && (!s->reneg_open || ev->start_s - s->reneg_open_s > ONE_RENEGOTIATION_S)) {
             close_renegotiation(s);
             s->reneg_open = 1;
@@ -159,7 +160,7 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
     case SQ_EVENT_V34_S_BAR: case SQ_EVENT_V34_PP: case SQ_EVENT_V34_TRN:
     case SQ_EVENT_V34_J: case SQ_EVENT_V34_J_PRIME: case SQ_EVENT_V34_E: case SQ_EVENT_V32_S:
     case SQ_EVENT_V32_TRN: case SQ_EVENT_V32_RATE: case SQ_EVENT_V90_SD: case SQ_EVENT_V90_TRN1D:
-    case SQ_EVENT_V90_DIL: case SQ_EVENT_V90_RI: case SQ_EVENT_V90_SCR: case SQ_EVENT_V90_JD: case SQ_EVENT_V90_TRN2D:
+    case SQ_EVENT_V90_DIL: case SQ_EVENT_V90_SCR: case SQ_EVENT_V90_JD: case SQ_EVENT_V90_TRN2D:
         s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
         break;
     case SQ_EVENT_V34_DATA: note_data(s, s->v90 ? "V.90" : "V.34", ev); break;
@@ -181,7 +182,7 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
         sq_v90_cp_unpack(ev->info_bits, &cp);
         if (!cp.training && in_renegotiation(s, ev)) {   /* V.90 9.6.2: phase 4's CP stays told */
             if (cp.drn == 0) {
-                note_cleardown(s, 1);
+                note_cleardown(s, CLEARDOWN_BY_V90_CP);
             } else {
                 s->reneg_kind = RENEG_ASKED_RATES;
                 s->v90_reneg_down_bps = ev->rate;
@@ -196,6 +197,16 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
     case SQ_EVENT_V90_MP:
         s->v90 = 1;
         s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
+        if (in_renegotiation(s, ev)) {   /* V.90 9.6.1: phase 4's MP stays told */
+            if (ev->mp.rate_answer_to_call == 0) {
+                note_cleardown(s, CLEARDOWN_BY_V90_MP);
+            } else {
+                s->reneg_kind = RENEG_ASKED_RATES;
+                s->v90_reneg_mp = ev->mp;
+                s->has_v90_reneg_mp = 1;
+            }
+            break;
+        }
         s->v90_mp = ev->mp;
         s->has_v90_mp = 1;
         break;
@@ -211,14 +222,25 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
 
 /* The analogue modem's upstream rate in a V.90 call: the highest that both its CP and the
  * digital modem's MP enable, up to the MP's maximum (V.90 9.4.2.4); 0 when either is unread. */
-static int v90_up_bps(const call_summary *s)
+static int v90_up_bps_by(const call_summary *s, const sq_v34_mp *mp)
 {
-    if (!s->has_v90_mp || !s->has_v90_cp)
+    if (!s->has_v90_cp)
         return 0;
-    for (int steps = s->v90_mp.rate_answer_to_call; steps >= 2; steps--)   /* in 2400 bit/s */
-        if ((s->v90_mp.rate_mask >> (steps - 1) & 1u) && (s->v90_cp_up_mask >> (steps - 2) & 1u))
+    for (int steps = mp->rate_answer_to_call; steps >= 2; steps--)   /* in 2400 bit/s */
+        if ((mp->rate_mask >> (steps - 1) & 1u) && (s->v90_cp_up_mask >> (steps - 2) & 1u))
             return 2400 * steps;
     return 0;
+}
+
+static int v90_up_bps(const call_summary *s)
+{
+    return s->has_v90_mp ? v90_up_bps_by(s, &s->v90_mp) : 0;
+}
+
+/* ... after a renegotiation whose MP was read (V.90 9.6.1) */
+static int v90_reneg_up_bps(const call_summary *s)
+{
+    return s->has_v90_reneg_mp ? v90_up_bps_by(s, &s->v90_reneg_mp) : 0;
 }
 
 int call_summary_mp_rate(const call_summary *s, int channel)
@@ -350,7 +372,9 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
             fprintf(out, ",\"rate_renegotiations\":%zu,\"last_renegotiation_s\":%.3f", renegotiations, renegotiation_s);
         if (has_reneg_mp)
             fprintf(out, ",\"renegotiated_rate_up_bps\":%d,\"renegotiated_rate_down_bps\":%d", reneg_up, reneg_down);
-        else if (s->v90_reneg_down_bps)
+        if (!has_reneg_mp && v90_reneg_up_bps(s))
+            fprintf(out, ",\"renegotiated_rate_up_bps\":%d", v90_reneg_up_bps(s));
+        if (!has_reneg_mp && s->v90_reneg_down_bps)
             fprintf(out, ",\"renegotiated_rate_down_bps\":%d", s->v90_reneg_down_bps);
         if (s->cleared_down)
             fprintf(out, ",\"cleardown_s\":%.3f", s->cleardown_s);
@@ -420,15 +444,20 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
     if (has_reneg_mp)
         fprintf(out, ", whose MPs settled %d bit/s caller to answerer and %d bit/s answerer to caller", reneg_up,
                 reneg_down);
-    else if (s->v90_reneg_down_bps)
+    if (!has_reneg_mp && s->v90_reneg_down_bps)
         fprintf(out, ", whose CP asked %d bit/s downstream", s->v90_reneg_down_bps);
+    if (!has_reneg_mp && v90_reneg_up_bps(s))
+        fprintf(out, "%s MP let the analogue modem send %d bit/s upstream", s->v90_reneg_down_bps ? " and whose" : ", whose",
+                v90_reneg_up_bps(s));
     for (int side = 2; side >= 1; side--)   /* INFOMARKS: a modem asking for what it missed */
         if (s->infomarks[side])
             fprintf(out, "; the %s sent INFOMARKS %zu time%s (error recovery)", side == 2 ? "answerer" : "caller",
                     s->infomarks[side], s->infomarks[side] == 1 ? "" : "s");
     if (s->cleared_down)   /* V.34 11.7, V.90 9.7 */
         fprintf(out, "; the modems cleared down at %.1f s (%s)", s->cleardown_s,
-                s->cleardown_by_cp ? "a CP asking drn 0" : "MPs asking 0 bit/s both ways");
+                s->cleardown_by == CLEARDOWN_BY_V90_CP   ? "a CP asking drn 0"
+                : s->cleardown_by == CLEARDOWN_BY_V90_MP ? "the digital modem's MP asking 0 bit/s"
+                                                         : "MPs asking 0 bit/s both ways");
     else if (s->data_seen)
         fprintf(out, "; %s at %.1f s", cut ? "the recording ends during data" : "the carrier stopped", s->data_end_s);
     else if (cut_in_startup)

@@ -28,8 +28,10 @@ typedef struct call_summary {
     int has_reneg_mp[3];
     int cleared_down;
     double cleardown_s;
-    int cleardown_by_cp;           /* V.90's: a CP asking drn 0 (V.90 9.7), not MPs asking 0 */
+    enum { CLEARDOWN_BY_V34_MPS, CLEARDOWN_BY_V90_CP, CLEARDOWN_BY_V90_MP } cleardown_by;   /* V.90 9.7 */
     int v90_reneg_down_bps;        /* the downstream rate a V.90 renegotiation's CP asked */
+    int has_v90_reneg_mp;          /* ... and the digital modem's MP in it */
+    sq_v34_mp v90_reneg_mp;
     int v90;                       /* an INFO1a chose V.90 */
     double symbol_rate_up, symbol_rate_down, max_rate_up;
     int has_info1c;

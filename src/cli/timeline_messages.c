@@ -321,8 +321,12 @@ static void print_v90_mp(FILE *out, const sq_event *ev, int json)
                 m->crc_alt ? "variant" : "as_specified");
         return;
     }
-    fprintf(out, " %10s  %6.1f dBm0  %s x%zu  CRC good  the analogue modem may send at most %d bit/s;", "",
-            ev->level_dbm0, m->acknowledge ? "MP'" : "MP", ev->repeats, ev->rate);
+    fprintf(out, " %10s  %6.1f dBm0  %s x%zu  CRC good", "", ev->level_dbm0, m->acknowledge ? "MP'" : "MP", ev->repeats);
+    if (!m->rate_answer_to_call) {   /* V.90 9.7 */
+        fprintf(out, "  0 bit/s: cleardown\n");
+        return;
+    }
+    fprintf(out, "  the analogue modem may send at most %d bit/s;", ev->rate);
     print_mp_rates_text(out, m);
 }
 

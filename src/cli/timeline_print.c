@@ -355,6 +355,8 @@ void timeline_print_text(FILE *out, const timeline_event *e)
                 fprintf(out, " %.3f", ev->reversals_s[i]);
         }
     }
+    if (ev->type == SQ_EVENT_V90_RI && ev->renegotiation)   /* V.90 9.6.1, 9.7 */
+        fprintf(out, "  Rd out of data: a rate renegotiation or cleardown");
     fputc('\n', out);
 }
 
@@ -435,6 +437,8 @@ void timeline_print_json(FILE *out, const timeline_event *e)
             fprintf(out, "%s%.3f", i ? "," : "", ev->reversals_s[i]);
         fputc(']', out);
     }
+    if (ev->type == SQ_EVENT_V90_RI && ev->renegotiation)
+        fprintf(out, ",\"renegotiation\":true");
     fprintf(out, "}\n");
 }
 

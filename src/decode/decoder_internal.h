@@ -641,6 +641,10 @@ typedef struct sq_v90_run {
     size_t windows;
     double score;                    /* periodic: the best window's correlation */
 } sq_v90_run;
+typedef struct sq_v90_span {
+    double start_s, end_s;
+    int training_inside;
+} sq_v90_span;
 typedef struct sq_v90_line {
     uint64_t start, end, reversal;   /* samples; reversal 0: none */
     size_t periods;
@@ -674,9 +678,18 @@ typedef struct sq_v90_reader {
     float *kept4;
     size_t kept4_n;
     uint64_t kept4_from;
+    /* the same from a little before the first R after phase 4 (Rd, out of data: a rate
+     * renegotiation or cleardown, V.90 9.6.1, 9.7), for its TRN2d and MP */
+    float *keptr;
+    size_t keptr_n;
+    uint64_t keptr_from;
     sq_v90_mapping phase4, data;     /* the far CPt's and CP's */
     int have_phase4, have_data;
     double data_snr_db;              /* of the data after phase 4, from name() (0: none) */
+    /* the data name() found, where an Rd cut it: up to two stretches, the second with the
+     * renegotiation's training inside when its MPs were not read; none after a cleardown */
+    size_t n_spans;
+    sq_v90_span spans[2];
 } sq_v90_reader;
 
 /* V.92's QTS and QTS-bar after a digital modem's QC sequence (qts_watch.c). */

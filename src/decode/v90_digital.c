@@ -77,6 +77,9 @@
  * constellations), B1d (288, in CP's) and room for an MP' or two not read (the Conexant call's
  * first 480 held 72 codes off CP's levels, none after) */
 #define DATA_AFTER_MP 492
+/* An Rd (a renegotiation or cleardown out of data, V.90 9.6.1, 9.7) is a line this long after
+ * R i at least: R i, TRN2d (up to 2 s), the MPs and B1d come first */
+#define RD_AFTER_RI_S 1.0
 
 int sq_v90_reader_create(sq_decoder *d)
 {
@@ -108,6 +111,7 @@ void sq_v90_reader_destroy(sq_decoder *d)
     fftwf_free(v->fb);
     free(v->kept);
     free(v->kept4);
+    free(v->keptr);
 }
 
 static double seconds(uint64_t sample)
@@ -129,7 +133,10 @@ void sq_v90_reader_start(sq_decoder *d, double start_s)
     v->kept_from = 0;
     v->kept4_n = 0;
     v->kept4_from = 0;
+    v->keptr_n = 0;
+    v->keptr_from = 0;
     v->data_snr_db = 0.0;
+    v->n_spans = 0;
 }
 
 void sq_v90_reader_stop(sq_decoder *d)
@@ -317,33 +324,53 @@ static void keep(sq_v90_reader *v, uint64_t at, float x)
         v->kept[v->kept_n++] = x;
 }
 
+/* Keeps sample `at` in buf (n kept from sample *from) once `starts` says the line now running
+ * is the one to keep from: from KEPT4_BEFORE before it, which the ring still holds, for
+ * KEPT4_S. */
+static void keep_from_line(sq_v90_reader *v, float **buf, size_t *n, uint64_t *from, uint64_t at, float x, int starts)
+{
+    const sq_v90_line *r = &v->run;
+    if (!*n && starts) {
+        if (!*buf && !(*buf = malloc(KEPT4_MAX * sizeof **buf)))
+            return;
+        *from = r->start > KEPT4_BEFORE ? r->start - KEPT4_BEFORE : 0;
+        if (at - *from >= SQ_V90_RING)
+            *from = at + 1 - SQ_V90_RING;
+        for (uint64_t m = *from; m < at; m++)
+            (*buf)[(*n)++] = v->ring[m % SQ_V90_RING];
+    }
+    if (*n && *n < KEPT4_MAX)
+        (*buf)[(*n)++] = x;
+}
+
 /* Keeps sample `at` for TRN2d and MP once the first line after Sd (R i) has lasted
- * LINE_MIN_PERIODS: from KEPT4_BEFORE before it, which the ring still holds, for KEPT4_S. */
+ * LINE_MIN_PERIODS; and for a renegotiation's once a line has lasted as long from
+ * RD_AFTER_RI_S or more after R i's (Rd: the first such only). */
 static void keep_phase4(sq_v90_reader *v, uint64_t at, float x)
 {
     const sq_v90_line *r = &v->run;
-    if (!v->kept4_n && v->n_lines && r->periods >= LINE_MIN_PERIODS && seconds(r->start) > v->lines[0].end_s) {
-        if (!v->kept4 && !(v->kept4 = malloc(KEPT4_MAX * sizeof *v->kept4)))
-            return;
-        v->kept4_from = r->start > KEPT4_BEFORE ? r->start - KEPT4_BEFORE : 0;
-        if (at - v->kept4_from >= SQ_V90_RING)
-            v->kept4_from = at + 1 - SQ_V90_RING;
-        for (uint64_t m = v->kept4_from; m < at; m++)
-            v->kept4[v->kept4_n++] = v->ring[m % SQ_V90_RING];
-    }
-    if (v->kept4_n && v->kept4_n < KEPT4_MAX)
-        v->kept4[v->kept4_n++] = x;
+    int long_enough = r->periods >= LINE_MIN_PERIODS;
+    keep_from_line(v, &v->kept4, &v->kept4_n, &v->kept4_from, at, x,
+                   long_enough && v->n_lines && seconds(r->start) > v->lines[0].end_s);
+    keep_from_line(v, &v->keptr, &v->keptr_n, &v->keptr_from, at, x,
+                   long_enough && v->kept4_n &&
+                       r->start >= v->kept4_from + KEPT4_BEFORE + (uint64_t)(RD_AFTER_RI_S * SQ_PROCESSING_RATE_HZ));
 }
 
 void sq_v90_reader_block(sq_decoder *d, const float *x, size_t n, uint64_t first_sample)
 {
     sq_v90_reader *v = &d->v90;
-    if (!v->reading || seconds(first_sample) > v->start_s + READ_FOR_S || v->n_blocks == SQ_V90_MAX_BLOCKS)
+    if (!v->reading)
         return;
-    double power = 0.0;
-    for (size_t i = 0; i < n; i++)
-        power += (double)x[i] * x[i];
-    v->block_power[v->n_blocks++] = n ? power / (double)n : 0.0;
+    /* phases 3 and 4 within READ_FOR_S: their periodic signals, levels, lines; after, in the
+     * data, only the lines (an Rd: a renegotiation or cleardown), a few operations a sample */
+    int start_up = seconds(first_sample) <= v->start_s + READ_FOR_S && v->n_blocks < SQ_V90_MAX_BLOCKS;
+    if (start_up) {
+        double power = 0.0;
+        for (size_t i = 0; i < n; i++)
+            power += (double)x[i] * x[i];
+        v->block_power[v->n_blocks++] = n ? power / (double)n : 0.0;
+    }
     for (size_t i = 0; i < n; i++) {
         uint64_t at = first_sample + i;
         v->ring[at % SQ_V90_RING] = x[i];
@@ -354,7 +381,8 @@ void sq_v90_reader_block(sq_decoder *d, const float *x, size_t n, uint64_t first
             v->filled++;
         if (++v->since_window >= WINDOW && v->filled == WINDOW + MAX_LAG) {
             v->since_window = 0;
-            correlate_window(v, at + 1 - (WINDOW + MAX_LAG));
+            if (start_up)
+                correlate_window(v, at + 1 - (WINDOW + MAX_LAG));
         }
         keep(v, at, x[i]);
         keep_phase4(v, at, x[i]);
@@ -411,24 +439,42 @@ static int periodic_before(const sq_v90_reader *v, const sq_v90_run *sd)
     return 0;
 }
 
-/* TRN2d, MP and MP' after R i (v90_phase4.c), from the samples kept from its start, in the
- * constellations of the far CPt, placed through the equaliser TRN1d was read with: queued, and
- * where they end (0 when they were not read); the data's SNR after them, in the far CP's. */
-static double name_phase4(sq_decoder *d, const sq_v90_run *ri, const sq_v90_jd_read *jd, int channel)
+/* Mean power over [t0, t1): from the blocks while they were measured (the start-up's first
+ * READ_FOR_S), else from the `n` samples kept from sample `from`. */
+static double span_power(const sq_v90_reader *v, const float *kept, size_t n, uint64_t from, double t0, double t1)
+{
+    if (t1 <= v->start_s + (double)v->n_blocks * BLOCK_S)
+        return mean_power(v, t0, t1);
+    uint64_t a = (uint64_t)llround(t0 * SQ_PROCESSING_RATE_HZ), b = (uint64_t)llround(t1 * SQ_PROCESSING_RATE_HZ);
+    double sum = 0.0;
+    size_t count = 0;
+    for (uint64_t m = a > from ? a : from; m < b && m - from < n; m++, count++)
+        sum += (double)kept[m - from] * kept[m - from];
+    return count ? sum / (double)count : 0.0;
+}
+
+/* TRN2d, MP and MP' after R (R i's in phase 4, Rd's in a renegotiation) as v90_phase4.c reads
+ * them from the `n` samples kept from sample `from`, in the constellations of the far CPt,
+ * placed through the equaliser TRN1d was read with: queued, and where they end (0 when they
+ * were not read); *cleardown when an MP asks 0 bit/s (V.90 9.7). With data_snr, the data's
+ * SNR after them, in the far CP's. */
+static double name_phase4(sq_decoder *d, const sq_v90_run *ri, const sq_v90_jd_read *jd, int channel,
+                          const float *kept, size_t n, uint64_t from, int data_snr, int *cleardown)
 {
     sq_v90_reader *v = &d->v90;
-    /* TRN2d follows R-bar i: from its reversal, or where the line ended in a gap */
+    /* TRN2d follows R-bar: from its reversal, or where the line ended in a gap */
     uint64_t mark = (uint64_t)llround((ri->mark_s > 0.0 ? ri->mark_s : ri->end_s) * SQ_PROCESSING_RATE_HZ);
     sq_v90_phase4_read p4;
-    if (!v->have_phase4 || !v->kept4_n || mark < v->kept4_from)
+    *cleardown = 0;
+    if (!v->have_phase4 || !n || mark < from)
         return 0.0;
     /* the codes as they came, before the decoder's DC blocker */
-    float *x = malloc(v->kept4_n * sizeof *x);
+    float *x = malloc(n * sizeof *x);
     if (!x)
         return 0.0;
-    sq_dc_block_undo(d->dc.pole, v->kept4, x, v->kept4_n);
-    if (!sq_v90_read_phase4(x, v->kept4_n, (size_t)(mark - v->kept4_from),
-                            ri->mark_s > 0.0 ? TRN2D_SEARCH : TRN2D_SEARCH_GAP, jd->taps, &v->phase4, &p4)) {
+    sq_dc_block_undo(d->dc.pole, kept, x, n);
+    if (!sq_v90_read_phase4(x, n, (size_t)(mark - from), ri->mark_s > 0.0 ? TRN2D_SEARCH : TRN2D_SEARCH_GAP, jd->taps,
+                            &v->phase4, &p4)) {
         free(x);
         return 0.0;
     }
@@ -436,9 +482,9 @@ static double name_phase4(sq_decoder *d, const sq_v90_run *ri, const sq_v90_jd_r
     memset(&ev, 0, sizeof ev);
     ev.fsk_channel = channel;
     ev.type = SQ_EVENT_V90_TRN2D;
-    ev.start_s = fmax(ri->end_s, seconds(v->kept4_from + p4.trn2d_start));
-    ev.end_s = seconds(v->kept4_from + p4.runs[0].start);
-    ev.level_dbm0 = sq_power_to_dbm0(mean_power(v, ev.start_s, ev.end_s));
+    ev.start_s = fmax(ri->end_s, seconds(from + p4.trn2d_start));
+    ev.end_s = seconds(from + p4.runs[0].start);
+    ev.level_dbm0 = sq_power_to_dbm0(span_power(v, kept, n, from, ev.start_s, ev.end_s));
     ev.snr_db = p4.snr_db;
     sq_event_pool_queue(&d->pool, &ev, -1);
     ev.snr_db = 0.0;
@@ -446,21 +492,59 @@ static double name_phase4(sq_decoder *d, const sq_v90_run *ri, const sq_v90_jd_r
     ev.crc_ok = 1;
     for (size_t i = 0; i < p4.n_runs; i++) {
         const sq_v90_mp_run *run = &p4.runs[i];
-        ev.start_s = seconds(v->kept4_from + run->start);
-        ev.end_s = seconds(v->kept4_from + run->end);
-        ev.level_dbm0 = sq_power_to_dbm0(mean_power(v, ev.start_s, ev.end_s));
+        ev.start_s = seconds(from + run->start);
+        ev.end_s = seconds(from + run->end);
+        ev.level_dbm0 = sq_power_to_dbm0(span_power(v, kept, n, from, ev.start_s, ev.end_s));
         ev.repeats = run->repeats;
         ev.mp = run->mp;
         ev.rate = 2400 * run->mp.rate_answer_to_call;
+        *cleardown |= run->mp.rate_answer_to_call == 0;
         sq_event_pool_queue(&d->pool, &ev, -1);
     }
     /* B1d and the data after Ed, in CP's constellations, through the same equaliser */
     size_t data_from = p4.runs[p4.n_runs - 1].end + DATA_AFTER_MP;
     double snr_db;
-    if (v->have_data && sq_v90_data_snr(x, v->kept4_n, data_from, &p4, &v->data, &snr_db))
+    if (data_snr && v->have_data && sq_v90_data_snr(x, n, data_from, &p4, &v->data, &snr_db))
         v->data_snr_db = snr_db;
     free(x);
     return ev.end_s;
+}
+
+/* After phase 4's MPs (data from data_s to end_s): the first R heard in the data, Rd, starts
+ * a rate renegotiation or a cleardown (V.90 9.6.1, 9.7: Rd, R-bar d, TRN2d, MP, MP', Ed, then
+ * B1d and data, or nothing after a cleardown's MPs). Named with its TRN2d and MPs where they
+ * are read, and the data cut there (v->spans). */
+static void name_renegotiation(sq_decoder *d, double data_s, double end_s, const sq_v90_jd_read *jd, int channel)
+{
+    sq_v90_reader *v = &d->v90;
+    const sq_v90_run *rd = NULL;
+    for (size_t i = 0; i < v->n_lines && !rd; i++)
+        if (v->lines[i].start_s >= data_s + RD_AFTER_RI_S / 2 && v->lines[i].end_s <= end_s && v->keptr_n &&
+            v->lines[i].start_s >= seconds(v->keptr_from))
+            rd = &v->lines[i];
+    if (!rd)
+        return;
+    v->spans[v->n_spans++] = (sq_v90_span){ data_s, rd->start_s, 0 };
+    sq_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SQ_EVENT_V90_RI;
+    ev.renegotiation = 1;
+    ev.start_s = rd->start_s;
+    ev.end_s = rd->end_s;
+    ev.level_dbm0 = sq_power_to_dbm0(rd->power);
+    ev.freq_hz = (double)SQ_PROCESSING_RATE_HZ / PERIOD;
+    ev.fsk_channel = channel;
+    ev.n_reversals = rd->mark_s > 0.0;
+    ev.reversals_s[0] = rd->mark_s;
+    sq_event_pool_queue(&d->pool, &ev, -1);
+    int cleardown;
+    double mp_end_s = name_phase4(d, rd, jd, channel, v->keptr, v->keptr_n, v->keptr_from, 0, &cleardown);
+    if (mp_end_s > rd->end_s && mp_end_s < end_s) {
+        if (!cleardown)   /* a cleardown's MPs: nothing of its after them */
+            v->spans[v->n_spans++] = (sq_v90_span){ mp_end_s, end_s, 0 };
+    } else if (mp_end_s == 0.0) {   /* its MPs unread: training, then the data again */
+        v->spans[v->n_spans++] = (sq_v90_span){ rd->end_s, end_s, 1 };
+    }
 }
 
 int sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel, double *data_s)
@@ -571,9 +655,13 @@ int sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel,
         ev.reversals_s[0] = ri->mark_s;
         sq_event_pool_queue(&d->pool, &ev, -1);
         after_s = ri->end_s;
-        double mp_end_s = have_jd ? name_phase4(d, ri, &jd, channel) : 0.0;
+        int cleardown;
+        double mp_end_s = have_jd ? name_phase4(d, ri, &jd, channel, v->kept4, v->kept4_n, v->kept4_from, 1, &cleardown)
+                                  : 0.0;
         if (mp_end_s > after_s && mp_end_s < end_s)
             after_s = mp_end_s;
+        if (mp_end_s > 0.0)
+            name_renegotiation(d, after_s, end_s, &jd, channel);
     }
     *data_s = after_s;
     return 1;

@@ -395,6 +395,21 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
         }
     }
     l->data_named |= !ev.training_inside;
+    if (ev.type == SQ_EVENT_V90_DATA && d->v90.n_spans) {   /* cut by a renegotiation or cleardown */
+        double snr_db = ev.snr_db;
+        for (size_t i = 0; i < d->v90.n_spans; i++) {
+            const sq_v90_span *span = &d->v90.spans[i];
+            if (span->end_s - span->start_s < MIN_STRETCH_S)
+                continue;
+            ev.start_s = span->start_s;
+            ev.end_s = span->end_s;
+            ev.training_inside = span->training_inside;
+            ev.snr_db = i == 0 ? snr_db : 0.0;   /* measured after phase 4 */
+            sq_event_pool_queue(&d->pool, &ev, -1);
+            sq_phase2_lanes_note_span(d, ev.start_s, ev.end_s);
+        }
+        return;
+    }
     sq_event_pool_queue(&d->pool, &ev, -1);
     sq_phase2_lanes_note_span(d, ev.start_s, ev.end_s);
 }

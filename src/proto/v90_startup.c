@@ -191,9 +191,47 @@ static void dil(pcm_out *o, const sq_v90_startup_params *p)
     }
 }
 
+#define RD_PERIODS 64               /* Rd 384 T, then R-bar d 24 T (V.90 9.6.1.1.1) */
+#define RD_BAR_PERIODS 4
+
+/* A rate renegotiation out of data (V.90 9.6.1.1), or a cleardown (9.7) with renegotiate_bps
+ * SQ_V34_CLEARDOWN: Rd (8.6.4: R in the largest codeword of each interval of CP's data
+ * constellations) for 384 T and R-bar d for 24 T from a frame's start, then TRN2d, MPs and
+ * MP's offering renegotiate_bps upstream at most (0 to clear down) and Ed, in CPt's
+ * constellations (8.6); then B1d and data again, or nothing after a cleardown's. 0 when a
+ * mapping cannot be made. */
+static int renegotiation(pcm_out *o, const sq_v90_startup_params *p, int renegotiate_bps)
+{
+    sq_v90_mapping data_map, train_map;
+    if (mapping_of(p->cp, &data_map) != 0 || mapping_of(p->cpt, &train_map) != 0)
+        return 0;
+    for (int i = 0; i < 6 * (RD_PERIODS + RD_BAR_PERIODS); i++) {
+        int positive = (i % 6 < 3) == (i < 6 * RD_PERIODS);
+        int level = data_map.level[i % SQ_V90_INTERVALS][0];
+        put_codes(o, &(int){ positive ? level : -level }, 1);
+    }
+    int cleardown = renegotiate_bps == SQ_V34_CLEARDOWN;
+    size_t max = (size_t)(2.5 * SQ_PROCESSING_RATE_HZ) + 2 * 200 * SQ_V34_MP0_BITS * SQ_V90_INTERVALS;
+    int *pcm = malloc(max * sizeof *pcm);
+    size_t n = pcm ? sq_v90_phase4_codes(&train_map, p->trn2d_s, cleardown ? 0 : renegotiate_bps, p->mp_repeats, pcm, max)
+                   : 0;
+    put_codes(o, pcm, n);
+    free(pcm);
+    return n > 0 && (cleardown || data(o, p));
+}
+
 size_t sq_v90_startup_modulate(const sq_v90_startup_params *p, float *out, size_t max)
 {
-    if (!p || !valid(p))
+    return sq_v90_startup_modulate_renegotiating(p, 0, out, max);
+}
+
+size_t sq_v90_startup_modulate_renegotiating(const sq_v90_startup_params *p, int renegotiate_bps, float *out,
+                                             size_t max)
+{
+    if (!p || !valid(p) ||
+        (renegotiate_bps && (!p->cpt || !p->cp || (renegotiate_bps != SQ_V34_CLEARDOWN &&
+                                                    (renegotiate_bps < 4800 || renegotiate_bps > 33600 ||
+                                                     renegotiate_bps % 2400)))))
         return 0;
     pcm_out o = { out, out ? max : 0, 0 };
     static const int sd_shape[6] = { 1, 0, 1, -1, 0, -1 };   /* +W +0 +W -W -0 -W */
@@ -224,7 +262,9 @@ size_t sq_v90_startup_modulate(const sq_v90_startup_params *p, float *out, size_
     if (p->cpt && !phase4(&o, p))
         return 0;
     if (p->cpt && p->cp && data(&o, p))
-        return o.at;
+        return !renegotiate_bps || renegotiation(&o, p, renegotiate_bps) ? o.at : 0;
+    if (renegotiate_bps)   /* no data in CP's constellations to renegotiate out of */
+        return 0;
     uint32_t lcg = 12345u;                          /* data: random codewords and signs */
     for (size_t i = 0; i < (size_t)(p->data_s * SQ_PROCESSING_RATE_HZ); i++) {
         lcg = lcg * 1664525u + 1013904223u;
