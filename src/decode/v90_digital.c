@@ -660,7 +660,7 @@ int sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel,
                                   : 0.0;
         if (mp_end_s > after_s && mp_end_s < end_s)
             after_s = mp_end_s;
-        if (mp_end_s > 0.0)
+        if (have_jd)   /* phase 4's MPs read or not: what follows R i is data, then maybe Rd */
             name_renegotiation(d, after_s, end_s, &jd, channel);
     }
     *data_s = after_s;
