@@ -70,7 +70,7 @@ static const struct {
     [SQ_EVENT_V90_SD] = { BY_CHANNEL, PLOT_TRAINING, "Sd", "V.90 Sd: the digital modem's 1333 Hz line, then reversed (phase 3)" },
     [SQ_EVENT_V90_TRN1D] = { BY_CHANNEL, PLOT_TRAINING, "TRN1d", "V.90 TRN1d, Jd, Jd': the digital modem's training and rates" },
     [SQ_EVENT_V90_DIL] = { BY_CHANNEL, PLOT_TRAINING, "DIL", "V.90 DIL: digital impairment learning, a sequence repeated" },
-    [SQ_EVENT_V90_RI] = { BY_CHANNEL, PLOT_TRAINING, "Ri", "V.90 Ri: 1333 Hz then reversed, phase 4 begins" },
+    [SQ_EVENT_V90_RI] = { BY_CHANNEL, PLOT_TRAINING, "Ri", "V.90 Ri: 1333 Hz then reversed, phase 4 begins (Rd: out of data, a rate renegotiation or cleardown)" },
     [SQ_EVENT_V90_SCR] = { BY_CHANNEL, PLOT_TRAINING, "SCR", "V.90 SCR: the analogue modem's scrambled 1s during DIL" },
     [SQ_EVENT_V90_JA] = { BY_CHANNEL, PLOT_TRAINING, "Ja", "V.90 Ja: the DIL the analogue modem asks for" },
     [SQ_EVENT_V90_CP] = { BY_CHANNEL, PLOT_TRAINING, "CP", "V.90 CP: the analogue modem's choice of downstream rate" },
@@ -118,6 +118,8 @@ void plot_event_label(const sq_event *ev, char *buf, size_t len)
         snprintf(buf, len, "Bell 103 %s", ev->fsk_channel == 2 ? "ans" : "orig");
     else if (ev->type == SQ_EVENT_V34_TRN)
         snprintf(buf, len, "TRN %d", ev->points);
+    else if (ev->type == SQ_EVENT_V90_RI && ev->renegotiation)   /* R out of data (V.90 9.6.1) */
+        snprintf(buf, len, "Rd");
     else if (ev->type == SQ_EVENT_MP || ev->type == SQ_EVENT_V90_MP)
         snprintf(buf, len, "MP%s", ev->mp.acknowledge ? "'" : "");
     else if (ev->type == SQ_EVENT_V32_RATE)
