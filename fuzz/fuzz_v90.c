@@ -58,5 +58,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (i && r->start < out.runs[i - 1].start))
             __builtin_trap();
     }
+    /* the same frames read again through that equaliser from a frame the first byte picks, as a
+     * renegotiation with no TRN2d is (sq_v90_read_mps_through): what it reads lies inside too */
+    sq_v90_phase4_read again = out;
+    size_t first = out.trn2d_start + 6 * (size_t)(data[0] % 64);
+    if (sq_v90_read_mps_through(x, n, first, &m, &again))
+        for (size_t i = 0; i < again.n_runs; i++)
+            if (again.runs[i].start < first || again.runs[i].end <= again.runs[i].start || again.runs[i].end > n)
+                __builtin_trap();
     return 0;
 }

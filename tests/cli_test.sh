@@ -1338,12 +1338,17 @@ done
 # Read on channel 1 with its analogue partner's CPt on channel 2 (as phase 4 is): Rd named
 # where it begins (the data before ends there), the MPs read with their CRC, and the data again
 # from the last MP' (or none after a cleardown); the summary's upstream rate after it, or the
-# cleardown. Spectral shaping 1/1 and 2/2 (sign bits, look-ahead), 30 and 40 dB.
-for case in "1 1 30:1 renegotiate_bps=24000" "2 2 40:2 renegotiate_bps=24000" "1 1 30:3 cleardown=1" "2 2 40:4 cleardown=1"; do
+# cleardown. Spectral shaping 1/1 and 2/2 (sign bits, look-ahead), 30 and 40 dB; and with no
+# TRN2d (optional in a renegotiation, 9.6.1.1.1), its MPs read through phase 4's equaliser from
+# the frame R-bar d ends on.
+for case in "1 1 30:1 renegotiate_bps=24000" "2 2 40:2 renegotiate_bps=24000" "1 1 30:3 cleardown=1" "2 2 40:4 cleardown=1" \
+            "1 1 30:5 renegotiate_bps=24000 renegotiate_trn2d_s=0" "2 2 40:6 cleardown=1 renegotiate_trn2d_s=0"; do
     set -- $case
     p4="--set downstream_bps=45333 --set v90_sign_bits=$1 --set v90_lookahead=$2"
+    extra=""
+    [ -n "${5:-}" ] && extra="--set $5"
     # shellcheck disable=SC2086
-    "$SQ" gen v90_startup $p4 --set "$4" --snr "${3%:*}" --seed "${3#*:}" -o "$T/dr.wav" 2>"$T/err" &&
+    "$SQ" gen v90_startup $p4 --set "$4" $extra --snr "${3%:*}" --seed "${3#*:}" -o "$T/dr.wav" 2>"$T/err" &&
         "$SQ" gen v34_startup --set v90_ja=1 $p4 -o "$T/ar.wav" 2>>"$T/err" &&
         sox -M "$T/dr.wav" "$T/ar.wav" "$T/mr.wav" 2>>"$T/err" && "$SQ" decode --json "$T/mr.wav" >"$T/mr.json" 2>>"$T/err"
     python3 - "$T/mr.json" "$4" <<'PY' && ok "V.90 digital modem, $case out of data" ||
@@ -2554,6 +2559,7 @@ expect 2 "v90_startup: an unknown setting" -- "$SQ" gen v90_startup --set speed=
 expect 2 "v90_startup: u_info out of range" -- "$SQ" gen v90_startup --set u_info=127 -o "$T/x.wav"
 expect 2 "v90_startup: no --level" -- "$SQ" gen v90_startup --level -20 -o "$T/x.wav"
 expect 2 "v90_startup: a renegotiation with no phase 4" -- "$SQ" gen v90_startup --set renegotiate_bps=24000 -o "$T/x.wav"
+expect 2 "v90_startup: a renegotiation's TRN2d too long" -- "$SQ" gen v90_startup --set downstream_bps=45333 --set renegotiate_bps=24000 --set renegotiate_trn2d_s=3 -o "$T/x.wav"
 expect 2 "v90_startup: a renegotiated rate not a multiple of 2400" -- "$SQ" gen v90_startup --set downstream_bps=45333 --set renegotiate_bps=25000 -o "$T/x.wav"
 expect 2 "v90_startup: a cleardown with no data to clear down out of" -- "$SQ" gen v90_startup --set downstream_bps=45333 --set v90_sign_bits=3 --set cleardown=1 -o "$T/x.wav"
 expect 2 "v34_startup: a symbol rate V.34 does not have" -- "$SQ" gen v34_startup --set symbol_rate=3100 -o "$T/x.wav"

@@ -195,6 +195,7 @@ int gen_v90_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, i
     sq_v90_startup_params p;
     sq_v90_startup_default_params(&p);
     int drn = 0, sign_bits = 0, lookahead = 0, shaped = 0, renegotiate_bps = 0;
+    double renegotiate_trn2d_s = 0.5;
     for (size_t i = 0; i < o->n_sets; i++) {
         const char *n = o->set_names[i];
         double v = o->set_values[i];
@@ -202,6 +203,8 @@ int gen_v90_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, i
             renegotiate_bps = (int)v;
         else if (strcmp(n, "cleardown") == 0 && (v == 0.0 || v == 1.0))
             renegotiate_bps = v == 1.0 ? SQ_V34_CLEARDOWN : 0;
+        else if (strcmp(n, "renegotiate_trn2d_s") == 0 && (v == 0.0 || (v >= 0.1 && v <= 2.0)))
+            renegotiate_trn2d_s = v;
         else if (strcmp(n, "u_info") == 0 && v >= 1 && v <= 110 && v == floor(v))
             p.u_info = (int)v;
         else if (strcmp(n, "dil_segments") == 0 && v >= 0 && v <= 255 && v == floor(v))
@@ -217,7 +220,8 @@ int gen_v90_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, i
         else {
             cli_error("gen", "v90_startup has no setting '%s' that can be %g (u_info 1..110, dil_segments 0..255, "
                       "downstream_bps a V.90 rate 28000..56000, v90_sign_bits 0..3, v90_lookahead 0..3, "
-                      "max_upstream_bps and renegotiate_bps multiples of 2400 from 4800 to 33600, cleardown 0|1)", n, v);
+                      "max_upstream_bps and renegotiate_bps multiples of 2400 from 4800 to 33600, cleardown 0|1, "
+                      "renegotiate_trn2d_s 0 or 0.1..2)", n, v);
             *rc = EXIT_USAGE;
             return 1;
         }
@@ -241,7 +245,7 @@ int gen_v90_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, i
         return 1;
     }
     *ref_level = -13.0;   /* about u_info 76's; the noise of --snr is against it */
-    size_t n = sq_v90_startup_modulate_renegotiating(&p, renegotiate_bps, NULL, 0);
+    size_t n = sq_v90_startup_modulate_renegotiating(&p, renegotiate_bps, renegotiate_trn2d_s, NULL, 0);
     if (n == 0 && renegotiate_bps) {
         cli_error("gen", "v90_startup: with these settings its CP's rate does not fit its constellations: there is no "
                   "data to renegotiate or clear down out of (fewer v90_sign_bits, or a lower downstream_bps)");
@@ -259,7 +263,7 @@ int gen_v90_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, i
         *rc = EXIT_RUNTIME;
         return 1;
     }
-    b->n += sq_v90_startup_modulate_renegotiating(&p, renegotiate_bps, b->x + b->n, n);
+    b->n += sq_v90_startup_modulate_renegotiating(&p, renegotiate_bps, renegotiate_trn2d_s, b->x + b->n, n);
     *rc = gen_append_silence(b, 0.1) == 0 ? EXIT_OK : EXIT_RUNTIME;
     return 1;
 }

@@ -16,6 +16,7 @@
 #include "src/proto/v32_train.h"
 #include "src/proto/v34_train.h"
 #include "src/proto/v90_pcm.h"
+#include "src/decode/v90_phase4.h"
 #include "squeal/v90.h"
 #include "src/proto/hdlc.h"
 #include "dsp/tone_rx.h"
@@ -683,6 +684,11 @@ typedef struct sq_v90_reader {
     float *keptr;
     size_t keptr_n;
     uint64_t keptr_from;
+    /* phase 4's read (its equaliser) and a frame's first sample: a renegotiation with no
+     * TRN2d is read through it */
+    sq_v90_phase4_read fit4;
+    uint64_t fit4_frame;
+    int have_fit4;
     sq_v90_mapping phase4, data;     /* the far CPt's and CP's */
     int have_phase4, have_data;
     double data_snr_db;              /* of the data after phase 4, from name() (0: none) */

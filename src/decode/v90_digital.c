@@ -135,6 +135,7 @@ void sq_v90_reader_start(sq_decoder *d, double start_s)
     v->kept4_from = 0;
     v->keptr_n = 0;
     v->keptr_from = 0;
+    v->have_fit4 = 0;
     v->data_snr_db = 0.0;
     v->n_spans = 0;
 }
@@ -473,21 +474,39 @@ static double name_phase4(sq_decoder *d, const sq_v90_run *ri, const sq_v90_jd_r
     if (!x)
         return 0.0;
     sq_dc_block_undo(d->dc.pole, kept, x, n);
-    if (!sq_v90_read_phase4(x, n, (size_t)(mark - from), ri->mark_s > 0.0 ? TRN2D_SEARCH : TRN2D_SEARCH_GAP, jd->taps,
-                            &v->phase4, &p4)) {
+    int trn2d = sq_v90_read_phase4(x, n, (size_t)(mark - from), ri->mark_s > 0.0 ? TRN2D_SEARCH : TRN2D_SEARCH_GAP,
+                                   jd->taps, &v->phase4, &p4);
+    if (!trn2d && !data_snr && v->have_fit4 && mark >= from + PERIOD) {
+        /* a renegotiation with no TRN2d (9.6.1.1.1: optional): MP from R-bar d's end, read
+         * through phase 4's equaliser from a frame's start (one or two before it: R-bar d's
+         * frames read as nothing) */
+        p4 = v->fit4;
+        uint64_t first = mark - PERIOD, off = (first % PERIOD + PERIOD - v->fit4_frame % PERIOD) % PERIOD;
+        first += off ? PERIOD - off : 0;
+        if (!sq_v90_read_mps_through(x, n, (size_t)(first - from), &v->phase4, &p4)) {
+            free(x);
+            return 0.0;
+        }
+    } else if (!trn2d) {
         free(x);
         return 0.0;
+    } else if (data_snr) {   /* phase 4's: kept for a renegotiation's MPs */
+        v->fit4 = p4;
+        v->fit4_frame = from + p4.trn2d_start;
+        v->have_fit4 = 1;
     }
     sq_event ev;
     memset(&ev, 0, sizeof ev);
     ev.fsk_channel = channel;
-    ev.type = SQ_EVENT_V90_TRN2D;
-    ev.start_s = fmax(ri->end_s, seconds(from + p4.trn2d_start));
-    ev.end_s = seconds(from + p4.runs[0].start);
-    ev.level_dbm0 = sq_power_to_dbm0(span_power(v, kept, n, from, ev.start_s, ev.end_s));
-    ev.snr_db = p4.snr_db;
-    sq_event_pool_queue(&d->pool, &ev, -1);
-    ev.snr_db = 0.0;
+    if (trn2d) {
+        ev.type = SQ_EVENT_V90_TRN2D;
+        ev.start_s = fmax(ri->end_s, seconds(from + p4.trn2d_start));
+        ev.end_s = seconds(from + p4.runs[0].start);
+        ev.level_dbm0 = sq_power_to_dbm0(span_power(v, kept, n, from, ev.start_s, ev.end_s));
+        ev.snr_db = p4.snr_db;
+        sq_event_pool_queue(&d->pool, &ev, -1);
+        ev.snr_db = 0.0;
+    }
     ev.type = SQ_EVENT_V90_MP;
     ev.crc_ok = 1;
     for (size_t i = 0; i < p4.n_runs; i++) {

@@ -236,6 +236,24 @@ static size_t find_mps(const uint8_t *bits, size_t n, size_t d, size_t start, sq
     return last_end;
 }
 
+/* Every frame from x[start] read through p's equaliser (taps, delay, bias), unmapped and
+ * descrambled, a block at a time, until MP' has been followed by READ_PAST_FRAMES without one
+ * (Ed, B1d, data): not the rest of the seconds kept. The MPs into p; 1 when there is one. */
+static int read_mps(const float *x, size_t n, size_t start, sq_v90_phase4_read *p, const sq_v90_mapping *m,
+                    uint8_t *bits)
+{
+    const size_t d = (size_t)(m->k_bits + m->s_bits);
+    frame_reader reader = { .at = start, .delay = p->delay };
+    sq_v90_unmapper_init(&reader.u, m);
+    sq_v34_scrambler_init(&reader.scr, 0);
+    while (read_frames(&reader, x, n, READ_BLOCK_FRAMES, p->taps, p->bias, m, bits) > 0) {
+        size_t last = find_mps(bits, reader.got, d, start, p);
+        if (p->n_runs && p->runs[p->n_runs - 1].mp.acknowledge && reader.got - last >= READ_PAST_FRAMES * d)
+            break;
+    }
+    return p->n_runs > 0;
+}
+
 int sq_v90_read_phase4(const float *x, size_t n, size_t guess, size_t search, const float *trn1d_taps,
                        const sq_v90_mapping *m, sq_v90_phase4_read *out)
 {
@@ -273,20 +291,21 @@ int sq_v90_read_phase4(const float *x, size_t n, size_t guess, size_t search, co
     memcpy(out->taps, taps, sizeof out->taps);
     out->delay = delay;
     out->bias = bias;
-    /* a block of frames at a time, until MP' has been followed by READ_PAST_FRAMES without one
-     * (Ed, B1d, data): not the rest of the seconds kept */
-    frame_reader reader = { .at = start, .delay = delay };
-    sq_v90_unmapper_init(&reader.u, m);
-    sq_v34_scrambler_init(&reader.scr, 0);
-    while (read_frames(&reader, x, n, READ_BLOCK_FRAMES, taps, bias, m, bits) > 0) {
-        size_t last = find_mps(bits, reader.got, d, start, out);
-        if (out->n_runs && out->runs[out->n_runs - 1].mp.acknowledge && reader.got - last >= READ_PAST_FRAMES * d)
-            break;
-    }
-    ok = out->n_runs > 0;
+    ok = read_mps(x, n, start, out, m, bits);
 done:
     free(mag);
     free(want);
+    free(bits);
+    return ok;
+}
+
+int sq_v90_read_mps_through(const float *x, size_t n, size_t first, const sq_v90_mapping *m, sq_v90_phase4_read *out)
+{
+    out->n_runs = 0;
+    out->ed_end = 0;
+    out->trn2d_start = first;
+    uint8_t *bits = malloc(n / SQ_V90_INTERVALS * (size_t)(m->k_bits + m->s_bits) + 1);
+    int ok = bits && (long)first + out->delay >= CENTRE && read_mps(x, n, first, out, m, bits);
     free(bits);
     return ok;
 }

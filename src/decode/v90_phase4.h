@@ -38,6 +38,11 @@ typedef struct sq_v90_phase4_read {
 int sq_v90_read_phase4(const float *x, size_t n, size_t guess, size_t search, const float *trn1d_taps,
                        const sq_v90_mapping *m, sq_v90_phase4_read *out);
 
+/* With no TRN2d to fit to (optional in a rate renegotiation, V.90 9.6.1.1.1): every frame from
+ * x[first] (a frame's first code) read through the equaliser out already holds (taps, delay,
+ * bias: phase 4's), m CPt's mapping; its MPs into out. 1 when an MP was read. */
+int sq_v90_read_mps_through(const float *x, size_t n, size_t first, const sq_v90_mapping *m, sq_v90_phase4_read *out);
+
 /* The symbol SNR of the codes from x[start] (B1d and the data after it, in data's
  * constellations, m: CP's) through the equaliser phase 4 was read with (taps, centred `delay`
  * from the code it reads): each code

@@ -196,11 +196,12 @@ static void dil(pcm_out *o, const sq_v90_startup_params *p)
 
 /* A rate renegotiation out of data (V.90 9.6.1.1), or a cleardown (9.7) with renegotiate_bps
  * SQ_V34_CLEARDOWN: Rd (8.6.4: R in the largest codeword of each interval of CP's data
- * constellations) for 384 T and R-bar d for 24 T from a frame's start, then TRN2d, MPs and
+ * constellations) for 384 T and R-bar d for 24 T from a frame's start, then TRN2d (trn2d_s,
+ * none when 0: it is optional there), MPs and
  * MP's offering renegotiate_bps upstream at most (0 to clear down) and Ed, in CPt's
  * constellations (8.6); then B1d and data again, or nothing after a cleardown's. 0 when a
  * mapping cannot be made. */
-static int renegotiation(pcm_out *o, const sq_v90_startup_params *p, int renegotiate_bps)
+static int renegotiation(pcm_out *o, const sq_v90_startup_params *p, int renegotiate_bps, double trn2d_s)
 {
     sq_v90_mapping data_map, train_map;
     if (mapping_of(p->cp, &data_map) != 0 || mapping_of(p->cpt, &train_map) != 0)
@@ -213,7 +214,7 @@ static int renegotiation(pcm_out *o, const sq_v90_startup_params *p, int renegot
     int cleardown = renegotiate_bps == SQ_V34_CLEARDOWN;
     size_t max = (size_t)(2.5 * SQ_PROCESSING_RATE_HZ) + 2 * 200 * SQ_V34_MP0_BITS * SQ_V90_INTERVALS;
     int *pcm = malloc(max * sizeof *pcm);
-    size_t n = pcm ? sq_v90_phase4_codes(&train_map, p->trn2d_s, cleardown ? 0 : renegotiate_bps, p->mp_repeats, pcm, max)
+    size_t n = pcm ? sq_v90_phase4_codes(&train_map, trn2d_s, cleardown ? 0 : renegotiate_bps, p->mp_repeats, pcm, max)
                    : 0;
     put_codes(o, pcm, n);
     free(pcm);
@@ -222,13 +223,13 @@ static int renegotiation(pcm_out *o, const sq_v90_startup_params *p, int renegot
 
 size_t sq_v90_startup_modulate(const sq_v90_startup_params *p, float *out, size_t max)
 {
-    return sq_v90_startup_modulate_renegotiating(p, 0, out, max);
+    return sq_v90_startup_modulate_renegotiating(p, 0, 0.0, out, max);
 }
 
-size_t sq_v90_startup_modulate_renegotiating(const sq_v90_startup_params *p, int renegotiate_bps, float *out,
-                                             size_t max)
+size_t sq_v90_startup_modulate_renegotiating(const sq_v90_startup_params *p, int renegotiate_bps, double trn2d_s,
+                                             float *out, size_t max)
 {
-    if (!p || !valid(p) ||
+    if (!p || !valid(p) || !(trn2d_s == 0.0 || (trn2d_s >= 0.1 && trn2d_s <= 2.0)) ||
         (renegotiate_bps && (!p->cpt || !p->cp || (renegotiate_bps != SQ_V34_CLEARDOWN &&
                                                     (renegotiate_bps < 4800 || renegotiate_bps > 33600 ||
                                                      renegotiate_bps % 2400)))))
@@ -262,7 +263,7 @@ size_t sq_v90_startup_modulate_renegotiating(const sq_v90_startup_params *p, int
     if (p->cpt && !phase4(&o, p))
         return 0;
     if (p->cpt && p->cp && data(&o, p))
-        return !renegotiate_bps || renegotiation(&o, p, renegotiate_bps) ? o.at : 0;
+        return !renegotiate_bps || renegotiation(&o, p, renegotiate_bps, trn2d_s) ? o.at : 0;
     if (renegotiate_bps)   /* no data in CP's constellations to renegotiate out of */
         return 0;
     uint32_t lcg = 12345u;                          /* data: random codewords and signs */
