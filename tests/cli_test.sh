@@ -1377,6 +1377,30 @@ sys.exit(0 if ok else 1)
 PY
         { bad "V.90 digital modem, $case out of data"; show "$T/mr.json" "$T/err"; }
 done
+# Two out of the same data, a renegotiation then a cleardown 1.1 s later (as the Conexant
+# RH56SP V.34 call does 3 s apart): both Rd named, each one's MPs read, data between them and
+# none after the second; the summary counts one renegotiation (its rate) and the cleardown.
+p4="--set downstream_bps=45333 --set v90_sign_bits=1 --set v90_lookahead=1"
+# shellcheck disable=SC2086
+"$SQ" gen v90_startup $p4 --set renegotiate_bps=24000 --set cleardown=1 --snr 35 -o "$T/dr2.wav" 2>"$T/err" &&
+    "$SQ" gen v34_startup --set v90_ja=1 $p4 -o "$T/ar2.wav" 2>>"$T/err" &&
+    sox -M "$T/dr2.wav" "$T/ar2.wav" "$T/mr2.wav" 2>>"$T/err" && "$SQ" decode --json "$T/mr2.wav" >"$T/mr2.json" 2>>"$T/err"
+python3 - "$T/mr2.json" <<'PY' && ok "V.90 digital modem, a renegotiation then a cleardown out of data" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+ch1 = [e for e in ev if e.get("ch") == 1]
+rd = [e["t_s"] for e in ch1 if e["type"] == "v90_ri" and e.get("renegotiation")]
+data = [(e["t_s"], e["end_s"]) for e in ch1 if e["type"] == "v90_data"]
+mp = [(e["sequence"], e["max_upstream_bps"]) for e in ch1 if e["type"] == "v90_mp"]
+sm = ev[-1]
+print("# Rd, data, MPs, summary:", rd, data, mp, {k: v for k, v in sm.items() if "renegot" in k or "clear" in k or k == "ended"})
+ok = len(rd) == 2 and len(data) == 2 and abs(data[0][1] - rd[0]) < 0.002 and abs(data[1][1] - rd[1]) < 0.002
+ok = ok and mp == [("MP", 28800), ("MP'", 28800), ("MP", 24000), ("MP'", 24000), ("MP", 0), ("MP'", 0)]
+ok = ok and sm.get("rate_renegotiations") == 1 and sm.get("renegotiated_rate_up_bps") == 24000
+ok = ok and sm.get("ended") == "cleared down" and abs(sm.get("cleardown_s", 0) - rd[1]) < 0.002
+sys.exit(0 if ok else 1)
+PY
+    { bad "V.90 digital modem, a renegotiation then a cleardown out of data"; show "$T/mr2.json" "$T/err"; }
 # With no SCR (a modem silent during DIL in phase 4, or sending its CPs at once in a
 # renegotiation), the CPs follow S-bar at once; the equaliser learns S, S-bar and its own
 # decisions over some 400 symbols before anything is read. Those decisions are read again

@@ -46,16 +46,17 @@ SQ_API void sq_v90_startup_default_params(sq_v90_startup_params *p);
 /* Writes up to max samples at 8 kHz to out; returns how many the start-up has (0 when p is
  * not valid), so a first call with max 0 sizes the buffer. */
 SQ_API size_t sq_v90_startup_modulate(const sq_v90_startup_params *p, float *out, size_t max);
-/* The same, with phase 4 and data (cpt and cp set), then, after data_s of it, a rate
- * renegotiation (V.90 9.6.1.1): Rd for 384 T and R-bar d for 24 T (8.6.4, the largest
- * codeword of each interval of cp's constellations), TRN2d for trn2d_s (0.1 to 2 s, or 0: none,
- * as 9.6.1.1.1 allows), mp_repeats MPs and MP's
- * offering at most renegotiate_bps upstream (4800..33600, a multiple of 2400), Ed, in cpt's
- * constellations, then B1d and data_s of data again; with SQ_V34_CLEARDOWN a cleardown (9.7):
- * the MPs ask 0 bit/s and nothing follows Ed. renegotiate_bps 0 is sq_v90_startup_modulate.
- * (API 2.21) */
-SQ_API size_t sq_v90_startup_modulate_renegotiating(const sq_v90_startup_params *p, int renegotiate_bps,
-                                                    double trn2d_s, float *out, size_t max);
+/* The same, with phase 4 and data (cpt and cp set), then, after data_s of it, `count` rate
+ * renegotiations in turn (V.90 9.6.1.1), each followed by data_s of data: Rd for 384 T and
+ * R-bar d for 24 T (8.6.4, the largest codeword of each interval of cp's constellations),
+ * TRN2d for trn2d_s (0.1 to 2 s, or 0: none, as 9.6.1.1.1 allows), mp_repeats MPs and MP's
+ * offering at most renegotiate_bps[i] upstream (4800..33600, a multiple of 2400), Ed, in cpt's
+ * constellations, then B1d and data; SQ_V34_CLEARDOWN, only last, a cleardown (9.7): the MPs
+ * ask 0 bit/s and nothing follows Ed. count 0 is sq_v90_startup_modulate; at most
+ * SQ_V90_MAX_RENEGOTIATIONS. (API 2.21) */
+#define SQ_V90_MAX_RENEGOTIATIONS 4
+SQ_API size_t sq_v90_startup_modulate_renegotiating(const sq_v90_startup_params *p, const int *renegotiate_bps,
+                                                    size_t count, double trn2d_s, float *out, size_t max);
 
 /* The DIL descriptor a V.90 analogue modem sends, repeated, as its Ja at the end of phase 3
  * (V.90 8.3.1, Table 12): what DIL the digital modem is to send it (8.4.1). */

@@ -55,6 +55,7 @@ static void note_mp(call_summary *s, const sq_event *ev, int channel)
     if (in_renegotiation_now) {
         if (s->reneg_kind == RENEG_ASKED_NOTHING_YET)
             s->reneg_kind = RENEG_ASKED_RATES;
+        s->reneg_rates_end_s = fmax(s->reneg_rates_end_s, ev->end_s);
         if (channel == 1 || channel == 2) {
             s->reneg_mp[channel] = ev->mp;
             s->has_reneg_mp[channel] = 1;
@@ -149,11 +150,15 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
         note_mp(s, ev, channel);
         break;
     case SQ_EVENT_V34_S: case SQ_EVENT_V90_RI:   /* S, or V.90's Rd, out of data */
-        if (ev->renegotiation && (!s->reneg_open || ev->start_s - s->reneg_open_s > ONE_RENEGOTIATION_S)) {
+        /* a new one: not the other modem's S in the one under way, which comes before that
+         * one's rate sequences have been sent */
+        if (ev->renegotiation && (!s->reneg_open || ev->start_s - s->reneg_open_s > ONE_RENEGOTIATION_S ||
+                                  (s->reneg_kind == RENEG_ASKED_RATES && ev->start_s > s->reneg_rates_end_s))) {
             close_renegotiation(s);
             s->reneg_open = 1;
             s->reneg_kind = RENEG_ASKED_NOTHING_YET;
             s->reneg_open_s = ev->start_s;
+            s->reneg_rates_end_s = 0.0;
         }
         s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
         break;
@@ -185,6 +190,7 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
                 note_cleardown(s, CLEARDOWN_BY_V90_CP);
             } else {
                 s->reneg_kind = RENEG_ASKED_RATES;
+                s->reneg_rates_end_s = fmax(s->reneg_rates_end_s, ev->end_s);
                 s->v90_reneg_down_bps = ev->rate;
             }
         } else if (!cp.training) {
@@ -202,6 +208,7 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
                 note_cleardown(s, CLEARDOWN_BY_V90_MP);
             } else {
                 s->reneg_kind = RENEG_ASKED_RATES;
+                s->reneg_rates_end_s = fmax(s->reneg_rates_end_s, ev->end_s);
                 s->v90_reneg_mp = ev->mp;
                 s->has_v90_reneg_mp = 1;
             }

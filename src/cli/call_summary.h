@@ -22,6 +22,7 @@ typedef struct call_summary {
     int reneg_open;
     enum { RENEG_ASKED_NOTHING_YET, RENEG_ASKED_RATES, RENEG_ASKED_CLEARDOWN } reneg_kind;
     double reneg_open_s;
+    double reneg_rates_end_s;      /* the end of its last rate sequence (MP, CP) read */
     size_t renegotiations;
     double renegotiation_s;
     sq_v34_mp reneg_mp[3];

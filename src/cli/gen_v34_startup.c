@@ -194,15 +194,17 @@ int gen_v90_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, i
         return 0;
     sq_v90_startup_params p;
     sq_v90_startup_default_params(&p);
-    int drn = 0, sign_bits = 0, lookahead = 0, shaped = 0, renegotiate_bps = 0;
+    int drn = 0, sign_bits = 0, lookahead = 0, shaped = 0, cleardown = 0, reneg[SQ_V90_MAX_RENEGOTIATIONS];
+    size_t n_reneg = 0;
     double renegotiate_trn2d_s = 0.5;
     for (size_t i = 0; i < o->n_sets; i++) {
         const char *n = o->set_names[i];
         double v = o->set_values[i];
-        if (strcmp(n, "renegotiate_bps") == 0 && v >= 4800 && v <= 33600 && fmod(v, 2400.0) == 0.0)
-            renegotiate_bps = (int)v;
+        if (strcmp(n, "renegotiate_bps") == 0 && v >= 4800 && v <= 33600 && fmod(v, 2400.0) == 0.0 &&
+            n_reneg + 1 < SQ_V90_MAX_RENEGOTIATIONS)   /* room left for a cleardown after */
+            reneg[n_reneg++] = (int)v;
         else if (strcmp(n, "cleardown") == 0 && (v == 0.0 || v == 1.0))
-            renegotiate_bps = v == 1.0 ? SQ_V34_CLEARDOWN : 0;
+            cleardown = v == 1.0;
         else if (strcmp(n, "renegotiate_trn2d_s") == 0 && (v == 0.0 || (v >= 0.1 && v <= 2.0)))
             renegotiate_trn2d_s = v;
         else if (strcmp(n, "u_info") == 0 && v >= 1 && v <= 110 && v == floor(v))
@@ -220,8 +222,9 @@ int gen_v90_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, i
         else {
             cli_error("gen", "v90_startup has no setting '%s' that can be %g (u_info 1..110, dil_segments 0..255, "
                       "downstream_bps a V.90 rate 28000..56000, v90_sign_bits 0..3, v90_lookahead 0..3, "
-                      "max_upstream_bps and renegotiate_bps multiples of 2400 from 4800 to 33600, cleardown 0|1, "
-                      "renegotiate_trn2d_s 0 or 0.1..2)", n, v);
+                      "max_upstream_bps and renegotiate_bps multiples of 2400 from 4800 to 33600 (renegotiate_bps "
+                      "up to %d times, in turn), cleardown 0|1 (after them), renegotiate_trn2d_s 0 or 0.1..2)", n, v,
+                      SQ_V90_MAX_RENEGOTIATIONS - 1);
             *rc = EXIT_USAGE;
             return 1;
         }
@@ -233,7 +236,7 @@ int gen_v90_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, i
         v90_cp(drn, sign_bits, lookahead, 0, &cp);
         p.cpt = &cpt;
         p.cp = &cp;
-    } else if (shaped || renegotiate_bps) {
+    } else if (shaped || n_reneg || cleardown) {
         cli_error("gen", "v90_startup: v90_sign_bits, v90_lookahead, max_upstream_bps, renegotiate_bps and cleardown "
                   "are for phase 4 and after: they need --set downstream_bps");
         *rc = EXIT_USAGE;
@@ -245,8 +248,10 @@ int gen_v90_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, i
         return 1;
     }
     *ref_level = -13.0;   /* about u_info 76's; the noise of --snr is against it */
-    size_t n = sq_v90_startup_modulate_renegotiating(&p, renegotiate_bps, renegotiate_trn2d_s, NULL, 0);
-    if (n == 0 && renegotiate_bps) {
+    if (cleardown)
+        reneg[n_reneg++] = SQ_V34_CLEARDOWN;
+    size_t n = sq_v90_startup_modulate_renegotiating(&p, reneg, n_reneg, renegotiate_trn2d_s, NULL, 0);
+    if (n == 0 && n_reneg) {
         cli_error("gen", "v90_startup: with these settings its CP's rate does not fit its constellations: there is no "
                   "data to renegotiate or clear down out of (fewer v90_sign_bits, or a lower downstream_bps)");
         *rc = EXIT_USAGE;
@@ -263,7 +268,7 @@ int gen_v90_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, i
         *rc = EXIT_RUNTIME;
         return 1;
     }
-    b->n += sq_v90_startup_modulate_renegotiating(&p, renegotiate_bps, renegotiate_trn2d_s, b->x + b->n, n);
+    b->n += sq_v90_startup_modulate_renegotiating(&p, reneg, n_reneg, renegotiate_trn2d_s, b->x + b->n, n);
     *rc = gen_append_silence(b, 0.1) == 0 ? EXIT_OK : EXIT_RUNTIME;
     return 1;
 }

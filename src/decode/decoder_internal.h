@@ -635,6 +635,7 @@ typedef struct sq_v34_lane {
 #define SQ_V90_RING 4096
 #define SQ_V90_MAX_RUNS 16
 #define SQ_V90_MAX_BLOCKS 1024
+#define SQ_V90_MAX_RD 4                  /* renegotiations out of one stretch of data read */
 typedef struct sq_v90_run {
     double start_s, end_s;
     double mark_s;                   /* a line: its reversal; periodic: its period */
@@ -679,11 +680,12 @@ typedef struct sq_v90_reader {
     float *kept4;
     size_t kept4_n;
     uint64_t kept4_from;
-    /* the same from a little before the first R after phase 4 (Rd, out of data: a rate
-     * renegotiation or cleardown, V.90 9.6.1, 9.7), for its TRN2d and MP */
-    float *keptr;
-    size_t keptr_n;
-    uint64_t keptr_from;
+    /* the same from a little before each R after phase 4 (Rd, out of data: a rate
+     * renegotiation or cleardown, V.90 9.6.1, 9.7), for its TRN2d and MP: the first few */
+    float *keptr[SQ_V90_MAX_RD];
+    size_t keptr_n[SQ_V90_MAX_RD];
+    uint64_t keptr_from[SQ_V90_MAX_RD];
+    size_t n_keptr;
     /* phase 4's read (its equaliser) and a frame's first sample: a renegotiation with no
      * TRN2d is read through it */
     sq_v90_phase4_read fit4;
@@ -692,10 +694,10 @@ typedef struct sq_v90_reader {
     sq_v90_mapping phase4, data;     /* the far CPt's and CP's */
     int have_phase4, have_data;
     double data_snr_db;              /* of the data after phase 4, from name() (0: none) */
-    /* the data name() found, where an Rd cut it: up to two stretches, the second with the
-     * renegotiation's training inside when its MPs were not read; none after a cleardown */
+    /* the data name() found, where Rds cut it: a stretch before each, and after each one's
+     * MPs (with its training inside where they were not read); none after a cleardown */
     size_t n_spans;
-    sq_v90_span spans[2];
+    sq_v90_span spans[SQ_V90_MAX_RD + 1];
 } sq_v90_reader;
 
 /* V.92's QTS and QTS-bar after a digital modem's QC sequence (qts_watch.c). */

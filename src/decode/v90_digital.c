@@ -111,7 +111,8 @@ void sq_v90_reader_destroy(sq_decoder *d)
     fftwf_free(v->fb);
     free(v->kept);
     free(v->kept4);
-    free(v->keptr);
+    for (size_t k = 0; k < SQ_V90_MAX_RD; k++)
+        free(v->keptr[k]);
 }
 
 static double seconds(uint64_t sample)
@@ -133,8 +134,8 @@ void sq_v90_reader_start(sq_decoder *d, double start_s)
     v->kept_from = 0;
     v->kept4_n = 0;
     v->kept4_from = 0;
-    v->keptr_n = 0;
-    v->keptr_from = 0;
+    v->n_keptr = 0;
+    memset(v->keptr_n, 0, sizeof v->keptr_n);
     v->have_fit4 = 0;
     v->data_snr_db = 0.0;
     v->n_spans = 0;
@@ -346,16 +347,22 @@ static void keep_from_line(sq_v90_reader *v, float **buf, size_t *n, uint64_t *f
 
 /* Keeps sample `at` for TRN2d and MP once the first line after Sd (R i) has lasted
  * LINE_MIN_PERIODS; and for a renegotiation's once a line has lasted as long from
- * RD_AFTER_RI_S or more after R i's (Rd: the first such only). */
+ * RD_AFTER_RI_S or more after the last one kept from (R i's, then each Rd's). */
 static void keep_phase4(sq_v90_reader *v, uint64_t at, float x)
 {
     const sq_v90_line *r = &v->run;
     int long_enough = r->periods >= LINE_MIN_PERIODS;
     keep_from_line(v, &v->kept4, &v->kept4_n, &v->kept4_from, at, x,
                    long_enough && v->n_lines && seconds(r->start) > v->lines[0].end_s);
-    keep_from_line(v, &v->keptr, &v->keptr_n, &v->keptr_from, at, x,
-                   long_enough && v->kept4_n &&
-                       r->start >= v->kept4_from + KEPT4_BEFORE + (uint64_t)(RD_AFTER_RI_S * SQ_PROCESSING_RATE_HZ));
+    for (size_t k = 0; k < v->n_keptr; k++)   /* those still filling */
+        keep_from_line(v, &v->keptr[k], &v->keptr_n[k], &v->keptr_from[k], at, x, 0);
+    size_t k = v->n_keptr;
+    if (k == SQ_V90_MAX_RD || !v->kept4_n || !long_enough)
+        return;
+    uint64_t last = k ? v->keptr_from[k - 1] : v->kept4_from;
+    keep_from_line(v, &v->keptr[k], &v->keptr_n[k], &v->keptr_from[k], at, x,
+                   r->start >= last + KEPT4_BEFORE + (uint64_t)(RD_AFTER_RI_S * SQ_PROCESSING_RATE_HZ));
+    v->n_keptr += v->keptr_n[k] > 0;
 }
 
 void sq_v90_reader_block(sq_decoder *d, const float *x, size_t n, uint64_t first_sample)
@@ -529,41 +536,54 @@ static double name_phase4(sq_decoder *d, const sq_v90_run *ri, const sq_v90_jd_r
     return ev.end_s;
 }
 
-/* After phase 4's MPs (data from data_s to end_s): the first R heard in the data, Rd, starts
- * a rate renegotiation or a cleardown (V.90 9.6.1, 9.7: Rd, R-bar d, TRN2d, MP, MP', Ed, then
- * B1d and data, or nothing after a cleardown's MPs). Named with its TRN2d and MPs where they
- * are read, and the data cut there (v->spans). */
+/* The samples kept from before a line starting at start_s (the last kept from before it), or
+ * -1. */
+static int kept_for(const sq_v90_reader *v, double start_s)
+{
+    int found = -1;
+    for (size_t k = 0; k < v->n_keptr; k++)
+        if (seconds(v->keptr_from[k]) <= start_s)
+            found = (int)k;
+    return found;
+}
+
+/* After phase 4 (data from data_s to end_s): each R heard in the data, Rd, starts a rate
+ * renegotiation or a cleardown (V.90 9.6.1, 9.7: Rd, R-bar d, TRN2d, MP, MP', Ed, then B1d
+ * and data, or nothing after a cleardown's MPs). Named with its TRN2d and MPs where they are
+ * read, and the data cut about them (v->spans). */
 static void name_renegotiation(sq_decoder *d, double data_s, double end_s, const sq_v90_jd_read *jd, int channel)
 {
     sq_v90_reader *v = &d->v90;
-    const sq_v90_run *rd = NULL;
-    for (size_t i = 0; i < v->n_lines && !rd; i++)
-        if (v->lines[i].start_s >= data_s + RD_AFTER_RI_S / 2 && v->lines[i].end_s <= end_s && v->keptr_n &&
-            v->lines[i].start_s >= seconds(v->keptr_from))
-            rd = &v->lines[i];
-    if (!rd)
-        return;
-    v->spans[v->n_spans++] = (sq_v90_span){ data_s, rd->start_s, 0 };
-    sq_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = SQ_EVENT_V90_RI;
-    ev.renegotiation = 1;
-    ev.start_s = rd->start_s;
-    ev.end_s = rd->end_s;
-    ev.level_dbm0 = sq_power_to_dbm0(rd->power);
-    ev.freq_hz = (double)SQ_PROCESSING_RATE_HZ / PERIOD;
-    ev.fsk_channel = channel;
-    ev.n_reversals = rd->mark_s > 0.0;
-    ev.reversals_s[0] = rd->mark_s;
-    sq_event_pool_queue(&d->pool, &ev, -1);
-    int cleardown;
-    double mp_end_s = name_phase4(d, rd, jd, channel, v->keptr, v->keptr_n, v->keptr_from, 0, &cleardown);
-    if (mp_end_s > rd->end_s && mp_end_s < end_s) {
-        if (!cleardown)   /* a cleardown's MPs: nothing of its after them */
-            v->spans[v->n_spans++] = (sq_v90_span){ mp_end_s, end_s, 0 };
-    } else if (mp_end_s == 0.0) {   /* its MPs unread: training, then the data again */
-        v->spans[v->n_spans++] = (sq_v90_span){ rd->end_s, end_s, 1 };
+    double from_s = data_s;
+    int training = 0, named = 0;
+    for (size_t i = 0; i < v->n_lines && v->n_spans < SQ_V90_MAX_RD; i++) {
+        const sq_v90_run *rd = &v->lines[i];
+        int k = kept_for(v, rd->start_s);
+        if (rd->start_s < from_s + RD_AFTER_RI_S / 2 || rd->end_s > end_s || k < 0)
+            continue;
+        v->spans[v->n_spans++] = (sq_v90_span){ from_s, rd->start_s, training };
+        named = 1;
+        sq_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.type = SQ_EVENT_V90_RI;
+        ev.renegotiation = 1;
+        ev.start_s = rd->start_s;
+        ev.end_s = rd->end_s;
+        ev.level_dbm0 = sq_power_to_dbm0(rd->power);
+        ev.freq_hz = (double)SQ_PROCESSING_RATE_HZ / PERIOD;
+        ev.fsk_channel = channel;
+        ev.n_reversals = rd->mark_s > 0.0;
+        ev.reversals_s[0] = rd->mark_s;
+        sq_event_pool_queue(&d->pool, &ev, -1);
+        int cleardown;
+        double mp_end_s = name_phase4(d, rd, jd, channel, v->keptr[k], v->keptr_n[k], v->keptr_from[k], 0, &cleardown);
+        if (mp_end_s > rd->end_s && mp_end_s < end_s && cleardown)
+            return;   /* a cleardown's MPs: nothing of its after them */
+        training = !(mp_end_s > rd->end_s && mp_end_s < end_s);   /* its MPs unread: training, then data */
+        from_s = training ? rd->end_s : mp_end_s;
     }
+    if (named)
+        v->spans[v->n_spans++] = (sq_v90_span){ from_s, end_s, training };
 }
 
 int sq_v90_reader_name(sq_decoder *d, double start_s, double end_s, int channel, double *data_s)

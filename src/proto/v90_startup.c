@@ -223,16 +223,26 @@ static int renegotiation(pcm_out *o, const sq_v90_startup_params *p, int renegot
 
 size_t sq_v90_startup_modulate(const sq_v90_startup_params *p, float *out, size_t max)
 {
-    return sq_v90_startup_modulate_renegotiating(p, 0, 0.0, out, max);
+    return sq_v90_startup_modulate_renegotiating(p, NULL, 0, 0.0, out, max);
 }
 
-size_t sq_v90_startup_modulate_renegotiating(const sq_v90_startup_params *p, int renegotiate_bps, double trn2d_s,
-                                             float *out, size_t max)
+/* Whether each of the `count` renegotiations can be made (a cleardown only last). */
+static int renegotiations_valid(const sq_v90_startup_params *p, const int *bps, size_t count, double trn2d_s)
 {
-    if (!p || !valid(p) || !(trn2d_s == 0.0 || (trn2d_s >= 0.1 && trn2d_s <= 2.0)) ||
-        (renegotiate_bps && (!p->cpt || !p->cp || (renegotiate_bps != SQ_V34_CLEARDOWN &&
-                                                    (renegotiate_bps < 4800 || renegotiate_bps > 33600 ||
-                                                     renegotiate_bps % 2400)))))
+    if (!count)
+        return 1;
+    if (!bps || count > SQ_V90_MAX_RENEGOTIATIONS || !p->cpt || !p->cp || !(trn2d_s == 0.0 || (trn2d_s >= 0.1 && trn2d_s <= 2.0)))
+        return 0;
+    for (size_t i = 0; i < count; i++)
+        if (bps[i] == SQ_V34_CLEARDOWN ? i + 1 < count : bps[i] < 4800 || bps[i] > 33600 || bps[i] % 2400)
+            return 0;
+    return 1;
+}
+
+size_t sq_v90_startup_modulate_renegotiating(const sq_v90_startup_params *p, const int *renegotiate_bps, size_t count,
+                                             double trn2d_s, float *out, size_t max)
+{
+    if (!p || !valid(p) || !renegotiations_valid(p, renegotiate_bps, count, trn2d_s))
         return 0;
     pcm_out o = { out, out ? max : 0, 0 };
     static const int sd_shape[6] = { 1, 0, 1, -1, 0, -1 };   /* +W +0 +W -W -0 -W */
@@ -263,8 +273,13 @@ size_t sq_v90_startup_modulate_renegotiating(const sq_v90_startup_params *p, int
     if (p->cpt && !phase4(&o, p))
         return 0;
     if (p->cpt && p->cp && data(&o, p))
-        return !renegotiate_bps || renegotiation(&o, p, renegotiate_bps, trn2d_s) ? o.at : 0;
-    if (renegotiate_bps)   /* no data in CP's constellations to renegotiate out of */
+    {
+        for (size_t i = 0; i < count; i++)
+            if (!renegotiation(&o, p, renegotiate_bps[i], trn2d_s))
+                return 0;
+        return o.at;
+    }
+    if (count)   /* no data in CP's constellations to renegotiate out of */
         return 0;
     uint32_t lcg = 12345u;                          /* data: random codewords and signs */
     for (size_t i = 0; i < (size_t)(p->data_s * SQ_PROCESSING_RATE_HZ); i++) {
