@@ -192,17 +192,19 @@ double sq_ls_fit_real(const float *x, size_t first, size_t rows, int n_taps, con
     if (!r)
         return -1.0;
     double p[SQ_LS_FIT_REAL_MAX_TAPS], diag[SQ_LS_FIT_REAL_MAX_TAPS], y[SQ_LS_FIT_REAL_MAX_TAPS], t[SQ_LS_FIT_REAL_MAX_TAPS];
-    for (int i = 0; i < n; i++) {
-        double sum = 0.0;
-        for (size_t m = 0; m < rows; m++)
-            sum += (double)v[m + (size_t)(n - 1 - i)] * want[m];
-        p[i] = sum;
-    }
-    for (int j = 0; j < n; j++) {   /* R's first row in full */
-        double sum = 0.0;
-        for (size_t m = 0; m < rows; m++)
-            sum += (double)v[m + (size_t)(n - 1)] * v[m + (size_t)(n - 1 - j)];
-        r[0][j] = sum;
+    /* p and R's first row in full: row by row, every sum in the order a sum of its own would
+     * take (the same result to the bit), but side by side, so that they vectorise */
+    double *row0 = r[0];
+    for (int i = 0; i < n; i++)
+        p[i] = row0[i] = 0.0;
+    for (size_t m = 0; m < rows; m++) {
+        const float *line = v + m;   /* line[n - 1 - i]: tap i's sample */
+        double w = want[m], newest = line[n - 1];
+        for (int i = 0; i < n; i++) {
+            double s = line[n - 1 - i];
+            p[i] += s * w;
+            row0[i] += newest * s;
+        }
     }
     for (int i = 1; i < n; i++)   /* down the diagonal: the row before the first in, the last out */
         for (int j = i; j < n; j++) {

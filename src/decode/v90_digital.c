@@ -352,10 +352,11 @@ static void keep_phase4(sq_v90_reader *v, uint64_t at, float x)
 {
     const sq_v90_line *r = &v->run;
     int long_enough = r->periods >= LINE_MIN_PERIODS;
-    keep_from_line(v, &v->kept4, &v->kept4_n, &v->kept4_from, at, x,
-                   long_enough && v->n_lines && seconds(r->start) > v->lines[0].end_s);
+    if (v->kept4_n ? v->kept4_n < KEPT4_MAX : long_enough && v->n_lines && seconds(r->start) > v->lines[0].end_s)
+        keep_from_line(v, &v->kept4, &v->kept4_n, &v->kept4_from, at, x, 1);
     for (size_t k = 0; k < v->n_keptr; k++)   /* those still filling */
-        keep_from_line(v, &v->keptr[k], &v->keptr_n[k], &v->keptr_from[k], at, x, 0);
+        if (v->keptr_n[k] < KEPT4_MAX)
+            keep_from_line(v, &v->keptr[k], &v->keptr_n[k], &v->keptr_from[k], at, x, 0);
     size_t k = v->n_keptr;
     if (k == SQ_V90_MAX_RD || !v->kept4_n || !long_enough)
         return;
