@@ -156,13 +156,18 @@ float sq_ls_equalise_real(const float *taps, int n_taps, const float *x, size_t 
 
 /* R = L L^T for real R (its upper triangle), L below the diagonal and in diag; 0 or -1. The
  * load on the diagonal is from the mean of its first n_taps entries (a constant's, after
- * them, is the rows' count, of another scale). */
-static int factor_real(double (*r)[SQ_LS_FIT_REAL_MAX_TAPS], int n, int n_taps, double *diag)
+ * them, is the rows' count, of another scale). lt holds L transposed as it is made: column j
+ * of L is worked out as one row of sums, each taking its terms in the order a sum of its own
+ * would (k up), so the result is the same to the bit, but side by side along a row of lt,
+ * where they vectorise. */
+static int factor_real(double (*r)[SQ_LS_FIT_REAL_MAX_TAPS], double (*lt)[SQ_LS_FIT_REAL_MAX_TAPS], int n, int n_taps,
+                       double *diag)
 {
     double mean = 0.0;
     for (int i = 0; i < n_taps; i++)
         mean += r[i][i];
     double load = DIAGONAL_LOAD * mean / n_taps;
+    double s[SQ_LS_FIT_REAL_MAX_TAPS];
     for (int j = 0; j < n; j++) {
         double d = r[j][j] + load;
         for (int k = 0; k < j; k++)
@@ -170,12 +175,21 @@ static int factor_real(double (*r)[SQ_LS_FIT_REAL_MAX_TAPS], int n, int n_taps, 
         if (!(d > 0.0))
             return -1;
         diag[j] = sqrt(d);
-        for (int i = j + 1; i < n; i++) {
-            double s = r[j][i];
-            for (int k = 0; k < j; k++)
-                s -= r[i][k] * r[j][k];
-            r[i][j] = s / diag[j];
+        for (int i = j + 1; i < n; i++)
+            s[i] = r[j][i];
+        for (int k = 0; k < j; k++) {
+            const double *row = lt[k];
+            double ljk = row[j];
+            int i = j + 1;
+            for (; i + 2 <= n; i += 2) {   /* in pairs: two lanes of one vector */
+                s[i] -= row[i] * ljk;
+                s[i + 1] -= row[i + 1] * ljk;
+            }
+            if (i < n)
+                s[i] -= row[i] * ljk;
         }
+        for (int i = j + 1; i < n; i++)
+            r[i][j] = lt[j][i] = s[i] / diag[j];
     }
     return 0;
 }
@@ -188,7 +202,7 @@ double sq_ls_fit_real(const float *x, size_t first, size_t rows, int n_taps, con
         return -1.0;
     /* row m reads v[m + n - 1 - i], i < n: the samples first + m - n / 2 ... + n / 2, newest first */
     const float *v = x + first - (size_t)(n / 2);
-    double (*r)[SQ_LS_FIT_REAL_MAX_TAPS] = malloc((size_t)nb * sizeof *r);
+    double (*r)[SQ_LS_FIT_REAL_MAX_TAPS] = malloc(2 * (size_t)nb * sizeof *r), (*lt)[SQ_LS_FIT_REAL_MAX_TAPS] = r + nb;
     if (!r)
         return -1.0;
     double p[SQ_LS_FIT_REAL_MAX_TAPS], diag[SQ_LS_FIT_REAL_MAX_TAPS], y[SQ_LS_FIT_REAL_MAX_TAPS], t[SQ_LS_FIT_REAL_MAX_TAPS];
@@ -226,7 +240,7 @@ double sq_ls_fit_real(const float *x, size_t first, size_t rows, int n_taps, con
         p[n] = want_sum;
     }
     double err = -1.0;
-    if (factor_real(r, nb, n, diag) == 0) {
+    if (factor_real(r, lt, nb, n, diag) == 0) {
         for (int i = 0; i < nb; i++) {   /* L y = p, then L^T t = y */
             double sum = p[i];
             for (int k = 0; k < i; k++)
