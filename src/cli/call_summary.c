@@ -21,8 +21,6 @@ static void close_renegotiation(call_summary *s)
     s->reneg_open = 0;
 }
 
-/* A V.34 MP: phase 4's (a start-up's or a retrain's: its rates replace the last ones), or a
- * renegotiation's, whose rates hold from then; asking 0 bit/s both ways, cleardown (11.7). */
 /* Whether a rate sequence (MP, CP) starting at ev belongs to the renegotiation under way; one
  * that does not closes it. */
 static int in_renegotiation(call_summary *s, const sq_event *ev)
@@ -45,6 +43,17 @@ static void note_cleardown(call_summary *s, int by)
     s->cleared_down = 1;
 }
 
+/* The renegotiation under way asked for rates (unless a cleardown was asked already), in a
+ * sequence ending where ev does. */
+static void note_rates_asked(call_summary *s, const sq_event *ev)
+{
+    if (s->reneg_kind == RENEG_ASKED_NOTHING_YET)
+        s->reneg_kind = RENEG_ASKED_RATES;
+    s->reneg_rates_end_s = fmax(s->reneg_rates_end_s, ev->end_s);
+}
+
+/* A V.34 MP: phase 4's (a start-up's or a retrain's: its rates replace the last ones), or a
+ * renegotiation's, whose rates hold from then; asking 0 bit/s both ways, cleardown (11.7). */
 static void note_mp(call_summary *s, const sq_event *ev, int channel)
 {
     int in_renegotiation_now = in_renegotiation(s, ev);
@@ -53,9 +62,7 @@ static void note_mp(call_summary *s, const sq_event *ev, int channel)
         return;
     }
     if (in_renegotiation_now) {
-        if (s->reneg_kind == RENEG_ASKED_NOTHING_YET)
-            s->reneg_kind = RENEG_ASKED_RATES;
-        s->reneg_rates_end_s = fmax(s->reneg_rates_end_s, ev->end_s);
+        note_rates_asked(s, ev);
         if (channel == 1 || channel == 2) {
             s->reneg_mp[channel] = ev->mp;
             s->has_reneg_mp[channel] = 1;
@@ -189,8 +196,7 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
             if (cp.drn == 0) {
                 note_cleardown(s, CLEARDOWN_BY_V90_CP);
             } else {
-                s->reneg_kind = RENEG_ASKED_RATES;
-                s->reneg_rates_end_s = fmax(s->reneg_rates_end_s, ev->end_s);
+                note_rates_asked(s, ev);
                 s->v90_reneg_down_bps = ev->rate;
             }
         } else if (!cp.training) {
@@ -207,8 +213,7 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
             if (ev->mp.rate_answer_to_call == 0) {
                 note_cleardown(s, CLEARDOWN_BY_V90_MP);
             } else {
-                s->reneg_kind = RENEG_ASKED_RATES;
-                s->reneg_rates_end_s = fmax(s->reneg_rates_end_s, ev->end_s);
+                note_rates_asked(s, ev);
                 s->v90_reneg_mp = ev->mp;
                 s->has_v90_reneg_mp = 1;
             }

@@ -212,7 +212,7 @@ void sq_v34_close_mp(sq_decoder *d)
     sq_v34_lane *l = &d->v34;
     if (l->mp_open) {
         sq_event_pool_queue(&d->pool, &l->mp_ev, -1);
-        sq_v90_cp cp;
+        sq_v90_cp cp = { 0 };
         if (l->mp_ev.type == SQ_EVENT_V90_CP)
             sq_v90_cp_unpack(l->mp_ev.info_bits, &cp);
         if ((l->mp_ev.type == SQ_EVENT_MP && !l->mp_ev.mp.rate_call_to_answer && !l->mp_ev.mp.rate_answer_to_call) ||

@@ -638,9 +638,9 @@ void sq_v34_start_deciding(sq_decoder *d, long r_from, long r_now)
 void sq_v34_start_deciding_replayed(sq_decoder *d, long r_from, long r_now, const float complex *replay)
 {
     sq_v34_lane *l = &d->v34;
-    if (replay)   /* the decisions from r_from - 1 on, into the ring as they are read */
-        for (long r = r_from - 1; r <= r_now && r < r_from + 31; r++)
-            l->decided[r & 31] = replay[r - (r_from - 1)];
+    if (replay)   /* the one before r_from starts the differential decoder; the rest go into the
+                     ring as they are read */
+        l->decided[(r_from - 1) & 31] = replay[0];
     sq_v34_refit_trn(l, r_from);
     if (!l->ref.unknown_after)   /* with no SCR, nothing was trained on before CPt */
         sq_v34_emit(d, sq_v34_trn_type(l), sq_v34_time_of_r(l, l->trn_start_r), sq_v34_time_of_r(l, r_from), l->ref.points);
