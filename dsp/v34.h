@@ -58,6 +58,10 @@ typedef struct sq_v34_eq {
     double loop_kp, loop_ki;            /* the loop's gains on the phase error: set by init
                                          * (a loop of a few hertz, for training); the user may
                                          * widen it to follow a line's phase jitter */
+    double loop_power;                  /* 0: each decision's phase error is its angle; set by
+                                         * the user, Im(output conj(decision)) over this (the
+                                         * decisions' mean power) instead: in a large
+                                         * constellation the inner points' angles are noisy */
     double err_power;                   /* smoothed |decision error|^2 */
     int want_timing;                    /* set by the user: adapt works out `timing` too */
     double slope_power;                 /* smoothed |d output / d timing|^2 */
@@ -80,5 +84,8 @@ float complex sq_v34_eq_output(sq_v34_eq *e);
 /* Moves the taps (normalised LMS, step mu) and the carrier loop toward target, the point the
  * last output should have been, and with want_timing sets e->timing. */
 void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu);
+/* A symbol that steers nothing (no decision to trust yet): the carrier loop still turns at
+ * the frequency it learnt, as the far carrier does, and there is no timing estimate. */
+void sq_v34_eq_coast(sq_v34_eq *e);
 
 #endif

@@ -220,6 +220,20 @@ static double timing_gradient(sq_v34_eq *e, float complex err)
     return isfinite(timing) ? timing : 0.0;
 }
 
+/* The rotation turned by `step` radians: small, so without a sine, and kept on the unit
+ * circle with one Newton step. */
+static void turn_by(sq_v34_eq *e, double step)
+{
+    float complex r = e->rotation * CMPLXF((float)(1.0 - 0.5 * step * step), (float)step);
+    e->rotation = r * (1.5f - 0.5f * crealf(r * conjf(r)));
+}
+
+void sq_v34_eq_coast(sq_v34_eq *e)
+{
+    turn_by(e, e->freq);
+    e->timing = 0.0;   /* no new estimate: the last one is not to be applied again */
+}
+
 void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu)
 {
     float complex err = target - e->derotated;
@@ -244,13 +258,10 @@ void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu)
     if (e->want_timing)
         e->timing = timing_gradient(e, err);
     double tp = crealf(target * conjf(target));
-    double perr = tp > 0.0 ? cimagf(e->derotated * conjf(target)) / tp : 0.0;
+    double norm = e->loop_power > 0.0 ? e->loop_power : tp;
+    double perr = tp > 0.0 ? cimagf(e->derotated * conjf(target)) / norm : 0.0;
     e->freq += e->loop_ki * perr;
-    /* the loop's step is small: turn the rotation by it without a sine, and keep it on the
-     * unit circle with one Newton step */
-    double step = e->loop_kp * perr + e->freq;
-    float complex r = e->rotation * CMPLXF((float)(1.0 - 0.5 * step * step), (float)step);
-    e->rotation = r * (1.5f - 0.5f * crealf(r * conjf(r)));
+    turn_by(e, e->loop_kp * perr + e->freq);
     e->err_power += ERR_SMOOTH * ((double)crealf(err * conjf(err)) - e->err_power);
 }
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dsp/cmplx.h"
 #include "dsp/v34.h"
 #include "src/decode/decoder_internal.h"
 #include "src/proto/v32_train.h"
@@ -15,8 +16,9 @@
 #include "squeal/error.h"
 #include "squeal/v90.h"
 
-#define VARIANTS 9                /* four V.34 start-ups, V.32, then out of V.34 data, then out of
-                                     a V.90 analogue modem's */
+#define VARIANTS 9                /* four V.34 start-ups, V.32 (its data, a rate renegotiation
+                                     and data again), then out of V.34 data, then out of a V.90
+                                     analogue modem's */
 #define V32 4
 #define RENEGOTIATION 5           /* and 6: cleardown */
 #define V90_RENEGOTIATION 7       /* and 8: cleardown */
@@ -49,6 +51,30 @@ static void synthesise_v90(int v)
     clean_n[v] = 800 + sq_v34_startup_modulate(&p, clean[v] + 800, MAX_SAMPLES - 800);
 }
 
+/* V.32bis: the answerer's training choosing 14400 bit/s, 1.2 s of its data (points of the
+ * 128-point cross, past the lane's 1.1 s measure of it), then a rate renegotiation (V.32bis
+ * 8: AC, CA, R4 offering 4800-12000, E) and more data. Returns the symbols' count. */
+static size_t v32_with_renegotiation(float complex *sym, size_t max)
+{
+    size_t n = sq_v32_training_symbols(1, 1300, 0x3Eu, 20, 0x20u, 8, 0, sym, max);
+    uint64_t r = 12345;
+    for (int part = 0; part < 2; part++) {
+        for (int i = 0; i < (part ? 300 : 2900) && n < max; i++) {
+            float xy[2];
+            do {
+                for (int a = 0; a < 2; a++) {
+                    r = r * 6364136223846793005ull + 1442695040888963407ull;
+                    xy[a] = 2.0f * (float)((r >> 33) % 12) - 11.0f;
+                }
+            } while (fabsf(xy[0]) > 7.0f && fabsf(xy[1]) > 7.0f);
+            sym[n++] = CMPLXF(xy[0], xy[1]) / CMPLXF(4.0f, -2.0f);
+        }
+        if (!part)
+            n += sq_v32_renegotiation_symbols(1, 0x1Eu, 10, 0x10u, 1, sym + n, max - n);
+    }
+    return n;
+}
+
 static void synthesise(int v)
 {
     if (v >= V90_RENEGOTIATION) {
@@ -69,8 +95,7 @@ static void synthesise(int v)
         p.renegotiate_mp.rate_call_to_answer = p.renegotiate_mp.rate_answer_to_call = (uint8_t)(v == RENEGOTIATION ? 8 : 0);
     }
     static float complex sym[8000];
-    size_t n = v == V32 ? sq_v32_training_symbols(1, 1300, 0x3Eu, 20, 0x20u, 8, 40, sym, 8000)
-                        : sq_v34_startup_symbols(&p, sym, 8000);
+    size_t n = v == V32 ? v32_with_renegotiation(sym, 8000) : sq_v34_startup_symbols(&p, sym, 8000);
     sq_v34_tx *tx;
     if (n > 8000 || sq_v34_tx_create(PAIRS[v].rate, PAIRS[v].carrier, -14.0, &tx) != SQ_OK)
         abort();

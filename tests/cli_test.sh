@@ -591,12 +591,22 @@ if summary.get("modulation") == "V.90":   # the analogue modem's phase 3 is V.34
     ok = ok and all(e["ch"] == trn[0]["ch"] for e in cp)
     sys.exit(0 if ok else 1)
 if summary.get("modulation") == "V.32bis":   # R1 R3 (answerer), R2 (caller), E from both
-    seqs = sorted(e["sequence"] for e in ev if e["type"] == "v32_rate")
-    es = [e["rate_bps"] for e in ev if e["type"] == "v32_e"]
+    # a rate renegotiation or cleardown out of data (V.32bis 8): AA or AC named so, then R4
+    # or R5 on that channel at once, and E; R4 or R5 with no rate asks for cleardown
+    reneg = [e for e in ev if e.get("renegotiation")]
+    first = min([e["t_s"] for e in reneg], default=1e9)
+    seqs = sorted(e["sequence"] for e in ev if e["type"] == "v32_rate" and e["t_s"] < first)
+    es = [e["rate_bps"] for e in ev if e["type"] == "v32_e" and e["t_s"] < first]
     m = re.search(r"-(\d{4,5})-(\d{4,5})", sys.argv[2])
     ok = seqs == ["r1", "r2", "r3"] and len(es) == 2 and len(set(es)) == 1
     ok = ok and (not m or es[0] == int(m.group(1))) and summary.get("rate_bps") == es[0]
-    print("# V.32bis rate sequences:", seqs, "E", es, "ok" if ok else "mismatch")
+    later = [e for e in ev if e["type"] == "v32_rate" and e["t_s"] >= first]
+    ok = ok and all(r["sequence"] in ("r4", "r5") for r in later)
+    ok = ok and all(any(r["ch"] == p["ch"] and 0 <= r["t_s"] - p["end_s"] < 0.05 for r in later) for p in reneg)
+    if any(not r["rates_bps"] for r in later):
+        ok = ok and summary.get("ended") == "cleared down"
+    print("# V.32bis rate sequences:", seqs, "E", es, "then", [(r["sequence"], r["ch"], r["t_s"], r["rates_bps"]) for r in later],
+          "ok" if ok else "mismatch")
     sys.exit(0 if ok else 1)
 if summary.get("modulation") != "V.34":
     sys.exit(2)   # neither: no check
@@ -723,8 +733,9 @@ for f in "$REC"/real-calls/*.wav; do
         if python3 - "$T/changed.json" <<'PY'
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
-seqs = sorted((e["sequence"], e["ch"]) for e in ev if e["type"] == "v32_rate")
-es = sorted(e["ch"] for e in ev if e["type"] == "v32_e")
+first = min([e["t_s"] for e in ev if e.get("renegotiation")], default=1e9)   # the start-up's, before any renegotiation
+seqs = sorted((e["sequence"], e["ch"]) for e in ev if e["type"] == "v32_rate" and e["t_s"] < first)
+es = sorted(e["ch"] for e in ev if e["type"] == "v32_e" and e["t_s"] < first)
 sys.exit(0 if [s for s, _ in seqs] == ["r1", "r2", "r3"] and es == [1, 2] else 1)
 PY
         then ok "$(basename "$f") $g dB hotter: R1, R2, R3 and both Es"

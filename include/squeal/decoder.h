@@ -90,7 +90,10 @@ typedef enum sq_event_type {
                             * (repeats): the modulation parameters in mp, crc_ok always 1 */
     SQ_EVENT_V32_TRN,      /* V.32 / V.32bis (5.2, 5.3), read by the same receiver: TRN (snr_db), */
     SQ_EVENT_V32_RATE,     /*  a rate sequence R1, R2 or R3 (info_kind 1..3; its 16 bits at
-                            *  info_bits[0..1], bit 0 first; repeats), */
+                            *  info_bits[0..1], bit 0 first; repeats), or in a rate
+                            *  renegotiation (V.32bis 8) R4 or R5, info_kind 4 (one channel
+                            *  cannot tell them apart: squeal decode names the later one 5;
+                            *  API 2.22); no rate in it asks for cleardown */
     SQ_EVENT_V32_E,        /*  E, with the one rate it names in rate (bit/s); data follows */
     SQ_EVENT_V90_SD,       /* a V.90 digital modem's phase 3 (V.90 8.4) as heard, named by shape:
                             * Sd and S-bar d, its 1333 Hz line (freq_hz) and the reversal, */
@@ -199,7 +202,10 @@ typedef struct sq_event {
                              * 2.13) */
     uint8_t renegotiation;  /* v34_s events: 1 for a rate renegotiation's S, sent straight
                              * out of V.34 data (V.34 11.6); its S-bar, TRN, MP and E follow,
-                             * then the data at the rates they settled (API 2.20) */
+                             * then the data at the rates they settled (API 2.20); v90_ri
+                             * events, a V.90 digital modem's Rd out of data (API 2.21);
+                             * v32_aa and v32_ac events, a V.32bis renegotiation's preamble
+                             * out of data (V.32bis 8), R4 or R5 and E following (API 2.22) */
     /* room for fields to come without changing the struct's size (version.h) */
     uint8_t reserved[12];
 } sq_event;

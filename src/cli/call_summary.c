@@ -52,6 +52,21 @@ static void note_rates_asked(call_summary *s, const sq_event *ev)
     s->reneg_rates_end_s = fmax(s->reneg_rates_end_s, ev->end_s);
 }
 
+/* A renegotiation's first signal out of data (ev->renegotiation): a new one, unless it is the
+ * other modem's in the one under way, which comes before that one's rate sequences have been
+ * sent. */
+static void note_renegotiation_start(call_summary *s, const sq_event *ev)
+{
+    if (ev->renegotiation && (!s->reneg_open || ev->start_s - s->reneg_open_s > ONE_RENEGOTIATION_S ||
+                              (s->reneg_kind == RENEG_ASKED_RATES && ev->start_s > s->reneg_rates_end_s))) {
+        close_renegotiation(s);
+        s->reneg_open = 1;
+        s->reneg_kind = RENEG_ASKED_NOTHING_YET;
+        s->reneg_open_s = ev->start_s;
+        s->reneg_rates_end_s = 0.0;
+    }
+}
+
 /* A V.34 MP: phase 4's (a start-up's or a retrain's: its rates replace the last ones), or a
  * renegotiation's, whose rates hold from then; asking 0 bit/s both ways, cleardown (11.7). */
 static void note_mp(call_summary *s, const sq_event *ev, int channel)
@@ -157,21 +172,24 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
         note_mp(s, ev, channel);
         break;
     case SQ_EVENT_V34_S: case SQ_EVENT_V90_RI:   /* S, or V.90's Rd, out of data */
-        /* a new one: not the other modem's S in the one under way, which comes before that
-         * one's rate sequences have been sent */
-        if (ev->renegotiation && (!s->reneg_open || ev->start_s - s->reneg_open_s > ONE_RENEGOTIATION_S ||
-                                  (s->reneg_kind == RENEG_ASKED_RATES && ev->start_s > s->reneg_rates_end_s))) {
-            close_renegotiation(s);
-            s->reneg_open = 1;
-            s->reneg_kind = RENEG_ASKED_NOTHING_YET;
-            s->reneg_open_s = ev->start_s;
-            s->reneg_rates_end_s = 0.0;
-        }
+        note_renegotiation_start(s, ev);
         s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
+        break;
+    case SQ_EVENT_V32_AA: case SQ_EVENT_V32_AC:   /* V.32bis's preamble out of data */
+        if (ev->renegotiation) {
+            note_renegotiation_start(s, ev);
+            s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
+        }
+        break;
+    case SQ_EVENT_V32_RATE:   /* R4 or R5 with no rate calls for cleardown (V.32bis Table 5, note 3) */
+        s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
+        if (!sq_v32_rates_of_bits((unsigned)ev->info_bits[0] | (unsigned)ev->info_bits[1] << 8) &&
+            in_renegotiation(s, ev))
+            note_cleardown(s, CLEARDOWN_BY_V32_RATE);
         break;
     case SQ_EVENT_V34_S_BAR: case SQ_EVENT_V34_PP: case SQ_EVENT_V34_TRN:
     case SQ_EVENT_V34_J: case SQ_EVENT_V34_J_PRIME: case SQ_EVENT_V34_E: case SQ_EVENT_V32_S:
-    case SQ_EVENT_V32_TRN: case SQ_EVENT_V32_RATE: case SQ_EVENT_V90_SD: case SQ_EVENT_V90_TRN1D:
+    case SQ_EVENT_V32_TRN: case SQ_EVENT_V90_SD: case SQ_EVENT_V90_TRN1D:
     case SQ_EVENT_V90_DIL: case SQ_EVENT_V90_SCR: case SQ_EVENT_V90_JD: case SQ_EVENT_V90_TRN2D:
         s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
         break;
@@ -179,8 +197,15 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
     case SQ_EVENT_V90_DATA: note_data(s, "V.90", ev); break;
     case SQ_EVENT_V32_DATA: note_data(s, "V.32bis", ev); break;
     case SQ_EVENT_V32_E:   /* the rate V.32's E sequences name */
-        s->v22_rate = ev->rate;
         s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
+        if (!in_renegotiation(s, ev)) {
+            s->v22_rate = ev->rate;
+        } else if (!ev->rate) {   /* V.32bis 8, note 2: no rate in common, or one asked none */
+            note_cleardown(s, CLEARDOWN_BY_V32_RATE);
+        } else {
+            note_rates_asked(s, ev);
+            s->v32_reneg_bps = ev->rate;
+        }
         break;
     case SQ_EVENT_V90_JA:   /* only a V.90 analogue modem sends Ja and CP: V.90 with or
                                without an INFO1a read to say so */
@@ -388,6 +413,8 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
             fprintf(out, ",\"renegotiated_rate_up_bps\":%d", v90_reneg_up_bps(s));
         if (!has_reneg_mp && s->v90_reneg_down_bps)
             fprintf(out, ",\"renegotiated_rate_down_bps\":%d", s->v90_reneg_down_bps);
+        if (s->v32_reneg_bps)
+            fprintf(out, ",\"renegotiated_rate_bps\":%d", s->v32_reneg_bps);
         if (s->cleared_down)
             fprintf(out, ",\"cleardown_s\":%.3f", s->cleardown_s);
         if (s->infomarks[1] || s->infomarks[2])
@@ -461,6 +488,8 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
     if (!has_reneg_mp && v90_reneg_up_bps(s))
         fprintf(out, "%s MP let the analogue modem send %d bit/s upstream", s->v90_reneg_down_bps ? " and whose" : ", whose",
                 v90_reneg_up_bps(s));
+    if (s->v32_reneg_bps)
+        fprintf(out, ", whose E named %d bit/s", s->v32_reneg_bps);
     for (int side = 2; side >= 1; side--)   /* INFOMARKS: a modem asking for what it missed */
         if (s->infomarks[side])
             fprintf(out, "; the %s sent INFOMARKS %zu time%s (error recovery)", side == 2 ? "answerer" : "caller",
@@ -469,6 +498,7 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
         fprintf(out, "; the modems cleared down at %.1f s (%s)", s->cleardown_s,
                 s->cleardown_by == CLEARDOWN_BY_V90_CP   ? "a CP asking drn 0"
                 : s->cleardown_by == CLEARDOWN_BY_V90_MP ? "the digital modem's MP asking 0 bit/s"
+                : s->cleardown_by == CLEARDOWN_BY_V32_RATE ? "a rate signal naming no rate"
                                                          : "MPs asking 0 bit/s both ways");
     else if (s->data_seen)
         fprintf(out, "; %s at %.1f s", cut ? "the recording ends during data" : "the carrier stopped", s->data_end_s);

@@ -29,7 +29,8 @@ typedef struct call_summary {
     int has_reneg_mp[3];
     int cleared_down;
     double cleardown_s;
-    enum { CLEARDOWN_BY_V34_MPS, CLEARDOWN_BY_V90_CP, CLEARDOWN_BY_V90_MP } cleardown_by;   /* V.90 9.7 */
+    enum { CLEARDOWN_BY_V34_MPS, CLEARDOWN_BY_V90_CP, CLEARDOWN_BY_V90_MP, CLEARDOWN_BY_V32_RATE } cleardown_by;   /* V.90 9.7 */
+    int v32_reneg_bps;             /* the rate a V.32bis renegotiation's E named (V.32bis 8) */
     int v90_reneg_down_bps;        /* the downstream rate a V.90 renegotiation's CP asked */
     int has_v90_reneg_mp;          /* ... and the digital modem's MP in it */
     sq_v34_mp v90_reneg_mp;

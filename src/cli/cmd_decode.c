@@ -52,6 +52,9 @@ typedef struct timeline {
      * ends, names the precoder the analogue channel's data is read with, and must reach that
      * decoder before its own transmission there ends */
     int lead;
+    /* where the last V.32bis renegotiation's rate signal shown on each channel began (R4: the
+     * other's, a moment later, is R5) */
+    double reneg_rate_s[2];
 } timeline;
 
 static void decode_usage(FILE *out)
@@ -554,6 +557,23 @@ static void progress_end(const progress *p)
         fputs("\r\033[K", stderr);
 }
 
+/* V.32bis 8: the modem that asks sends R4; the other answers with R5 once it has heard the
+ * preamble and R4, within a round trip and two preambles (well under a second). The lane
+ * reading one channel cannot tell them apart (sequence 4); shown in order of start, the one
+ * that follows the other channel's is R5. */
+#define R5_WITHIN_S 1.5
+
+static void name_r4_or_r5(timeline *t, timeline_event *e)
+{
+    if (e->ev.type != SQ_EVENT_V32_RATE || e->ev.info_kind != 4 || (e->channel != 1 && e->channel != 2))
+        return;
+    double other = t->reneg_rate_s[2 - e->channel];
+    if (other > 0.0 && e->ev.start_s - other < R5_WITHIN_S)
+        e->ev.info_kind = 5;
+    else
+        t->reneg_rate_s[e->channel - 1] = e->ev.start_s;
+}
+
 /* Printed events are kept this long after they end: a V.8 message's copy on the other
  * channel (its echo) overlaps it, so it has arrived well within this. */
 #define KEEP_PRINTED_S 60.0
@@ -599,6 +619,7 @@ static void print_ready(timeline *t, double horizon)
             e->ev.fsk_channel = 3 - e->channel;
         }
         after_last_stretch(t, e);
+        name_r4_or_r5(t, e);
         if (e->ev.type == SQ_EVENT_V34_DATA && e->ev.symbol_rate > 0.0)   /* after E: at the rate phase 4 settled (V.34: both MPs; V.90: the MP and CP) */
             e->ev.rate = call_summary_mp_rate(&t->summary, e->ev.fsk_channel);
         (t->json ? timeline_print_json : timeline_print_text)(stdout, e);

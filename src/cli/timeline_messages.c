@@ -359,14 +359,18 @@ static void print_v32_rates(FILE *out, const sq_event *ev, int json)
         return;
     }
     if (ev->type == SQ_EVENT_V32_E) {
-        fprintf(out, " chan %d  %d bit/s\n", ev->fsk_channel, ev->rate);
+        fprintf(out, " chan %d  %d bit/s%s\n", ev->fsk_channel, ev->rate, ev->rate ? "" : ": cleardown");
+        return;
+    }
+    if (!rates) {   /* B4 is 0 too (Table 5, note 3): not a V.32 modem's */
+        fprintf(out, " chan %d  R%d x%zu: no rate (cleardown)\n", ev->fsk_channel, ev->info_kind, ev->repeats);
         return;
     }
     fprintf(out, " chan %d  R%d x%zu %s:", ev->fsk_channel, ev->info_kind, ev->repeats, v32bis ? "V.32bis" : "V.32");
     for (int i = 0; i < 6; i++)
         if (rates & (1u << i))
             fprintf(out, " %d", 2400 * (i + 1));
-    fprintf(out, rates ? " bit/s\n" : " none (cleardown)\n");
+    fprintf(out, " bit/s\n");
 }
 
 /* S, S-bar, PP, TRN, J, J', E: the symbol rate and carrier; TRN's points and SNR, J's request. */

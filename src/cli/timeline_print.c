@@ -357,6 +357,8 @@ void timeline_print_text(FILE *out, const timeline_event *e)
     }
     if (ev->type == SQ_EVENT_V90_RI && ev->renegotiation)   /* V.90 9.6.1, 9.7 */
         fprintf(out, "  Rd out of data: a rate renegotiation or cleardown");
+    if ((ev->type == SQ_EVENT_V32_AA || ev->type == SQ_EVENT_V32_AC) && ev->renegotiation)   /* V.32bis 8 */
+        fprintf(out, "  out of data: a rate renegotiation or cleardown");
     fputc('\n', out);
 }
 
@@ -437,7 +439,7 @@ void timeline_print_json(FILE *out, const timeline_event *e)
             fprintf(out, "%s%.3f", i ? "," : "", ev->reversals_s[i]);
         fputc(']', out);
     }
-    if (ev->type == SQ_EVENT_V90_RI && ev->renegotiation)
+    if ((ev->type == SQ_EVENT_V90_RI || ev->type == SQ_EVENT_V32_AA || ev->type == SQ_EVENT_V32_AC) && ev->renegotiation)
         fprintf(out, ",\"renegotiation\":true");
     fprintf(out, "}\n");
 }

@@ -474,6 +474,7 @@ typedef struct sq_v34_lane {
     int v32_sequences;               /* rate sequences this modem sent since armed */
     unsigned v32_last;               /* the last one read */
     long v32_last_r;                 /* the symbol it was last read at, once more */
+    long v32_last_bit;               /* ... and the bit it ended on (bits_seen then) */
     double cand_rate[SQ_V34_CANDIDATES], cand_carrier[SQ_V34_CANDIDATES];   /* Table 1's pairs */
 #define SQ_V34_MEASURE 256           /* samples S's lines are measured over */
     float complex lines[SQ_V34_CANDIDATES][3][SQ_V34_MEASURE];   /* their windowed exponentials */
@@ -585,6 +586,15 @@ typedef struct sq_v34_lane {
     int renegotiation_poly;          /* its scrambler, phase 4's (answer_poly) */
     double goertzel_coeff, goertzel_s1, goertzel_s2, goertzel_energy;   /* the carrier, */
     int goertzel_count;                                                  /* watched */
+    /* V.32bis data, watched for a renegotiation's preamble (V.32bis 8): Goertzel filters side
+     * by side (dsp/vec4.h) at the carrier (AA) and 1200 Hz below and above it (AC's lines),
+     * the fourth unused; how many blocks in a row held AA (1) or AC (2) */
+    float preamble_coeff[4], preamble_s1[4], preamble_s2[4];
+    int preamble_blocks, preamble_kind;
+    /* ... and, while one is read (renegotiating), its modem (1 the answerer's AC, 0 the
+     * caller's AA) and whether the preamble was named (once an R after it is read) */
+    int v32_reneg_answerer;
+    int v32_reneg_named;
     double renegotiation_s;          /* where the last one began (0: none) */
     double cleardown_s;              /* where this modem's MP asking 0 bit/s began (0: none) */
     /* V.32bis at 14400 or 12000 bit/s: the data's first symbols sliced to its constellation */

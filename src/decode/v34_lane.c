@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 #include "dsp/cmplx.h"
+#include "dsp/vec4.h"
 #include "src/decode/v34_lane.h"
 #include "squeal/error.h"
 #include "squeal/level.h"
@@ -50,6 +51,14 @@
  * data: one window of MEASURE_LEN is then at least 92 % S */
 #define RENEGOTIATION_EVERY 64
 #define CARRIER_SHARE 0.2                /* S: 0.67 */
+#define V32_AA_SHARE 0.5                 /* AA: 1 */
+#define V32_AC_SHARE 0.4                 /* AC: its two lines together 1 */
+#define V32_AC_LINE_SHARE 0.05           /* ... each at least (a line's tilt moves power from one
+                                          * to the other) */
+/* A renegotiation's preamble: its reversal after 56 T of AA or AC, some of which passed
+ * before the watch saw two blocks of it; S's 48 are not to be waited for */
+#define S_MIN_SYMBOLS_PREAMBLE 24
+#define S_MAX_SYMBOLS_PREAMBLE 160
 
 int sq_v34_lane_create(sq_decoder *d)
 {
@@ -273,6 +282,8 @@ void sq_v34_look_again(sq_v34_lane *l)
 {
     if (l->renegotiating) {   /* no S-bar, or nothing read after it: the data goes on */
         l->renegotiating = 0;
+        if (l->v32)
+            sq_v34_watch_renegotiation(l);   /* its blocks counted afresh */
         l->renegotiation_watch = 1;
         l->state = V34_DONE;
         return;
@@ -414,12 +425,17 @@ static int faded(const sq_v34_lane *l)
     return l->s_symbols > 0 && now < FADED * l->s_power / l->s_symbols;
 }
 
+static int s_min_symbols(const sq_v34_lane *l)
+{
+    return l->v32 && l->renegotiating ? S_MIN_SYMBOLS_PREAMBLE : S_MIN_SYMBOLS;
+}
+
 /* S-bar against S eight symbols before: a dip of eight symbols, smeared alike at both ends by
  * the line, so its middle is 3.5 symbols after the reversal. Returns the symbol S-bar starts
  * on when a dip has just ended, -1 otherwise. */
 static long dip_step(sq_v34_lane *l, long k, double rho8)
 {
-    if (l->s_symbols >= S_MIN_SYMBOLS && rho8 < REV_RHO && !faded(l)) {
+    if (l->s_symbols >= s_min_symbols(l) && rho8 < REV_RHO && !faded(l)) {
         if (!l->dip_start)
             l->dip_start = k;
         return -1;
@@ -511,8 +527,11 @@ static void half_sample(sq_decoder *d, float complex y)
                                l->s_gap_k >= 0 ? dip_rev - REV_SEARCH_CUT : dip_rev);
             }
         }
-        long s_max = l->v32 ? S_MAX_SYMBOLS_V32 : l->v90_analogue && l->ja_seen ? S_MAX_SYMBOLS_V90 : S_MAX_SYMBOLS;
-        if ((l->s_symbols < S_MIN_SYMBOLS && k > S_MAX_WAIT) || k > s_max)
+        long s_max = l->v32 && l->renegotiating ? S_MAX_SYMBOLS_PREAMBLE
+                     : l->v32                      ? S_MAX_SYMBOLS_V32
+                     : l->v90_analogue && l->ja_seen ? S_MAX_SYMBOLS_V90
+                                                     : S_MAX_SYMBOLS;
+        if ((l->s_symbols < s_min_symbols(l) && k > S_MAX_WAIT) || k > s_max)
             sq_v34_look_again(l);
         return;
     }
@@ -521,9 +540,13 @@ static void half_sample(sq_decoder *d, float complex y)
         /* a V.90 analogue modem's phase 4 has CPt, not TRN, after S-bar (V.90 9.4.2.1): no
          * reading of known symbols is to be scored there, and CPt is read from the choice on */
         int cpt_follows = l->v90_analogue && l->ja_seen && !l->v32;
-        if (r >= DECIDE_R_LATEST ||
-            (r >= DECIDE_R && (cpt_follows || (!sq_v34_gap_may_be_starting(l) && sq_v34_clean_scored(l) >= SCORE_SPAN))))
+        if (l->v32 && l->renegotiating) {   /* R4 or R5 follows the preamble: v32_renegotiation.c */
+            if (r >= SQ_V32_RENEGOTIATION_DECIDE_R)
+                sq_v32_read_renegotiation(d);
+        } else if (r >= DECIDE_R_LATEST ||
+                   (r >= DECIDE_R && (cpt_follows || (!sq_v34_gap_may_be_starting(l) && sq_v34_clean_scored(l) >= SCORE_SPAN)))) {
             sq_v34_choose_reading(d);
+        }
         return;
     }
     if (l->state != V34_TRAIN && l->state != V34_DECIDE && l->state != V34_TEST)
@@ -613,6 +636,64 @@ void sq_v34_watch_renegotiation(sq_v34_lane *l)
     l->goertzel_coeff = 2.0 * cos(2.0 * M_PI * l->cand_carrier[l->cand] / SQ_PROCESSING_RATE_HZ);
     l->goertzel_s1 = l->goertzel_s2 = l->goertzel_energy = 0.0;
     l->goertzel_count = 0;
+    for (int k = 0; k < 4; k++) {   /* the carrier, then it -+ half the symbol rate */
+        double hz = l->cand_carrier[l->cand] + (k == 1 ? -0.5 : k == 2 ? 0.5 : 0.0) * l->cand_rate[l->cand];
+        l->preamble_coeff[k] = (float)(2.0 * cos(2.0 * M_PI * hz / SQ_PROCESSING_RATE_HZ));
+        l->preamble_s1[k] = l->preamble_s2[k] = 0.0f;
+    }
+    l->preamble_blocks = l->preamble_kind = 0;
+}
+
+/* The power a Goertzel filter found at its line over RENEGOTIATION_EVERY samples, as a share
+ * of the block's (1 for that line alone). */
+static double goertzel_share(double coeff, double s1, double s2, double energy)
+{
+    double p = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+    return energy > 0.0 ? 2.0 * p / (RENEGOTIATION_EVERY * energy) : 0.0;
+}
+
+/* Inside V.32bis data, every RENEGOTIATION_EVERY samples: a rate renegotiation's preamble
+ * (V.32bis 8), straight out of the data at its level: the caller's AA (the carrier alone, 56 T)
+ * or the answerer's AC (A and C in turn: the lines 1200 Hz either side of it, 600 and 3000 Hz,
+ * half the power each where the line is flat). Scrambled data puts some 5 % of its power into
+ * the 125 Hz a block resolves at 1800 Hz and less at 600 and 3000 Hz, where its band rolls
+ * off; eight to ten times that in one block comes about once in 5 000-20 000 blocks, two in a
+ * row about once in 10^8-10^9 (days of data). Two blocks in a row of the same start the
+ * receiver from the block before them (the preamble began in it or in the first of them); it
+ * finds the reversal (CC or CA after 56 T) as it finds S-bar's, and v32_renegotiation.c reads
+ * the rest. */
+__attribute__((noinline)) static void preamble_block(sq_decoder *d, uint64_t n)
+{
+    sq_v34_lane *l = &d->v34;
+    double share[3];
+    for (int k = 0; k < 3; k++)
+        share[k] = goertzel_share(l->preamble_coeff[k], l->preamble_s1[k], l->preamble_s2[k], l->goertzel_energy);
+    memset(l->preamble_s1, 0, sizeof l->preamble_s1);
+    memset(l->preamble_s2, 0, sizeof l->preamble_s2);
+    l->goertzel_energy = 0.0;
+    l->goertzel_count = 0;
+    int ac = share[1] + share[2] >= V32_AC_SHARE && fmin(share[1], share[2]) >= V32_AC_LINE_SHARE;
+    int kind = share[0] >= V32_AA_SHARE ? 1 : ac ? 2 : 0;
+    l->preamble_blocks = kind && kind == l->preamble_kind ? l->preamble_blocks + 1 : kind ? 1 : 0;
+    l->preamble_kind = kind;
+    if (l->preamble_blocks < 2 || n + 1 < 3 * RENEGOTIATION_EVERY)
+        return;
+    uint64_t first = n + 1 - 3 * RENEGOTIATION_EVERY;
+    /* the data's equaliser (E's, or the one its first symbols steered) knows the band */
+    l->eq_phase3 = l->eq;
+    l->have_eq_phase3 = 1;
+    l->s_start = l->onset = first;
+    l->level = l->power;
+    start_receiver(d);
+    l->renegotiating = 1;
+    l->v32_reneg_answerer = kind == 2;
+    l->v32_reneg_named = 0;
+    for (uint64_t m = first; m <= n && l->state == V34_S; m++) {
+        float complex y;
+        double t;
+        if (sq_v34_front_push(l->fronts[l->cand], l->raw[m % SQ_V34_RAW], &y, &t))
+            half_sample(d, y);
+    }
 }
 
 /* Inside V.34 data, every RENEGOTIATION_EVERY samples: is the window just heard S, at the
@@ -623,15 +704,9 @@ void sq_v34_watch_renegotiation(sq_v34_lane *l)
  * 125 Hz wide, some 4 % of data's power, seldom over CARRIER_SHARE); then the three lines
  * over the whole window, as scan_for_s has them. The receiver then reads it as phase 4:
  * S-bar, TRN, MP, E and the data again. */
-static void watch_renegotiation(sq_decoder *d, uint64_t n, float x)
+__attribute__((noinline)) static void renegotiation_block(sq_decoder *d, uint64_t n)
 {
     sq_v34_lane *l = &d->v34;
-    double s0 = x + l->goertzel_coeff * l->goertzel_s1 - l->goertzel_s2;
-    l->goertzel_s2 = l->goertzel_s1;
-    l->goertzel_s1 = s0;
-    l->goertzel_energy += (double)x * x;
-    if (++l->goertzel_count < RENEGOTIATION_EVERY)
-        return;
     double carrier = l->goertzel_s1 * l->goertzel_s1 + l->goertzel_s2 * l->goertzel_s2 -
                      l->goertzel_coeff * l->goertzel_s1 * l->goertzel_s2;
     int may_be_s = 2.0 * carrier >= CARRIER_SHARE * RENEGOTIATION_EVERY * l->goertzel_energy;
@@ -660,6 +735,27 @@ static void watch_renegotiation(sq_decoder *d, uint64_t n, float x)
         if (sq_v34_front_push(l->fronts[l->cand], l->raw[m % SQ_V34_RAW], &y, &t))
             half_sample(d, y);
     }
+}
+
+/* The watch, per sample: small enough to be inlined where it is called, the rest called once a
+ * block. */
+static inline void watch_renegotiation(sq_decoder *d, uint64_t n, float x)
+{
+    sq_v34_lane *l = &d->v34;
+    l->goertzel_energy += (double)x * x;
+    if (l->v32) {
+        sq_v4f s1 = sq_v4f_load(l->preamble_s1);
+        sq_v4f_store(l->preamble_s1, x + sq_v4f_load(l->preamble_coeff) * s1 - sq_v4f_load(l->preamble_s2));
+        sq_v4f_store(l->preamble_s2, s1);
+        if (++l->goertzel_count == RENEGOTIATION_EVERY)
+            preamble_block(d, n);
+        return;
+    }
+    double s0 = x + l->goertzel_coeff * l->goertzel_s1 - l->goertzel_s2;
+    l->goertzel_s2 = l->goertzel_s1;
+    l->goertzel_s1 = s0;
+    if (++l->goertzel_count == RENEGOTIATION_EVERY)
+        renegotiation_block(d, n);
 }
 
 /* Every few ms while a start-up may come: is the last MEASURE_LEN samples S? */

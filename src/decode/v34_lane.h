@@ -83,6 +83,19 @@ void sq_v34_start_trn_test(sq_v34_lane *l, long r);
 /* ... from symbol r on, TRN's own start not known but at `earliest` or later (J' lost) */
 void sq_v34_search_trn(sq_v34_lane *l, long r, long earliest);
 void sq_v34_test_symbol(sq_decoder *d, float complex z, long r);
+/* Kept half-symbol sample h into eq's line (a gap's marks how far the line is spoilt): 1 when
+ * it completes symbol *r (counted from the reversal at l->k_rev). */
+int sq_v34_push_kept(const sq_v34_lane *l, sq_v34_eq *eq, uint64_t h, uint64_t *spoilt_until, long *r);
+/* e: the taps of from moved `shift` half-symbols later (linear between neighbours). */
+void sq_v34_shifted_taps(const sq_v34_eq *from, double shift, float gain, sq_v34_eq *e);
+
+/* v32_renegotiation.c */
+/* The preamble's reversal found, the kept samples reach this many symbols after it (R4 or R5
+ * lasts 64 T at least, then E, then B1 at the data rate): read the renegotiation. */
+#define SQ_V32_RENEGOTIATION_DECIDE_R 64
+void sq_v32_read_renegotiation(sq_decoder *d);
+/* Its first R read: the preamble named (once). */
+void sq_v32_name_preamble(sq_decoder *d);
 
 /* v34_sequences.c */
 /* TRN ended at r_from: its decisions since then, and every one after, are read for bits. */

@@ -377,6 +377,11 @@ static void v32_bit_in(sq_decoder *d, int b, long r)
     /* the R is no longer sent: a match of its 16 bits further on is chance, and E would
      * have come at once */
     int gone = l->mp_open && l->mp_ev.type == SQ_EVENT_V32_RATE && r - l->v32_last_r > V32_R_GONE_SYMBOLS;
+    if (gone && l->renegotiating && !d->both_sides) {   /* R4 or R5 with no E after it: the data goes on */
+        sq_v34_close_mp(d);
+        sq_v34_look_again(l);
+        return;
+    }
     if (gone && d->both_sides) {
         if (l->mp_ev.info_kind == 1) {
             /* after R1 the answerer falls silent and the caller trains (V.32bis 5.3.2): with
@@ -397,7 +402,10 @@ static void v32_bit_in(sq_decoder *d, int b, long r)
         l->mp_ev.end_s = sq_v34_time_of_r(l, r + 1);
         l->mp_ev.repeats++;
         l->v32_last_r = r;
+        l->v32_last_bit = l->bits_seen;
     } else if (kind == 1 && last16 == before && (!l->mp_open || last16 != l->v32_last)) {
+        if (l->renegotiating)   /* an R read after it: the preamble was a renegotiation's */
+            sq_v32_name_preamble(d);
         sq_v34_close_mp(d);
         memset(&l->mp_ev, 0, sizeof l->mp_ev);
         l->mp_ev.type = SQ_EVENT_V32_RATE;
@@ -411,14 +419,19 @@ static void v32_bit_in(sq_decoder *d, int b, long r)
         l->mp_ev.info_bits[0] = (uint8_t)(last16 & 0xFFu);
         l->mp_ev.info_bits[1] = (uint8_t)(last16 >> 8);
         l->v32_sequences++;
-        l->mp_ev.info_kind = (uint8_t)(l->channel == 1 ? 2 : l->v32_sequences > 1 ? 3 : 1);
+        /* R4 or R5 in a renegotiation (4: which of the two, one channel cannot tell) */
+        l->mp_ev.info_kind = (uint8_t)(l->renegotiating ? 4 : l->channel == 1 ? 2 : l->v32_sequences > 1 ? 3 : 1);
         l->mp_ev.crc_ok = 1;
         l->mp_open = 1;
         l->v32_last = last16;
         l->v32_last_r = r;
-    } else if (kind == 2 && l->mp_open && l->mp_ev.info_kind != 1 && !gone && !d->both_sides) {
+        l->v32_last_bit = l->bits_seen;
+    } else if (kind == 2 && l->mp_open && l->mp_ev.info_kind != 1 && !gone && !d->both_sides &&
+               (l->bits_seen - l->v32_last_bit) % SQ_V32_RATE_BITS == 0) {
         /* E ends every rate signal but R1 (V.32bis 5.3.2): after R1 the answerer falls
-         * silent, and the last bits of an R1 cut short that read as E are not one */
+         * silent, and the last bits of an R1 cut short that read as E are not one. E follows
+         * a whole R: an R offering 4800 and 9600 (B5, B6) read from its B4 on, with E's B0-B3
+         * after, has E's sync and marks too, 4 bits early (and names 14400 by E's B0) */
         sq_v34_close_mp(d);
         unsigned rates = sq_v32_rates_of_bits(last16);
         sq_event ev;
@@ -435,6 +448,13 @@ static void v32_bit_in(sq_decoder *d, int b, long r)
         ev.info_bits[1] = (uint8_t)(last16 >> 8);
         sq_event_pool_queue(&d->pool, &ev, -1);
         l->state = V34_DONE;
+        int renegotiated = l->renegotiating;
+        l->renegotiating = 0;
+        if (renegotiated && !ev.rate) {   /* a cleardown (V.32bis 8, note 2): no data follows */
+            l->cleardown_s = l->renegotiation_s;
+            return;
+        }
+        sq_v34_watch_renegotiation(l);   /* from the data on (V.32bis 8.2) */
         l->data_from_s = ev.end_s;   /* B1, then data */
         l->data_snr_db = 0.0;
         if (ev.rate == 14400 || ev.rate == 12000) {   /* its constellation is known: measure it */
@@ -487,12 +507,17 @@ static void measure_data_symbol(sq_decoder *d, float complex z)
     double s2 = (double)crealf(s) * crealf(s) + (double)cimagf(s) * cimagf(s);
     l->data_snr_left--;
     if (l->data_snr_left >= DATA_SNR_SYMBOLS) {   /* B1: the data's mean power */
+        /* nothing steers the carrier loop yet: left still, a carrier 1 Hz off would have
+         * turned the points 38 degrees by the first decision, which then lose it */
+        sq_v34_eq_coast(&l->eq);
         l->data_power += s2;
         if (l->data_snr_left == DATA_SNR_SYMBOLS && !(l->data_power > 0.0)) {
             l->data_snr_left = 0;   /* silence after E: nothing to measure */
             l->state = V34_DONE;
         } else if (l->data_snr_left == DATA_SNR_SYMBOLS) {
             l->data_scale = (float)sqrt((l->data_rate == 14400 ? 82.0 : 42.0) * DATA_SCALE_SYMBOLS / l->data_power);
+            /* the decisions' mean power in the equaliser's terms (the standard's over |4 - 2i|^2) */
+            l->eq.loop_power = (l->data_rate == 14400 ? 82.0 : 42.0) / (20.0 * l->data_scale * l->data_scale);
         }
         return;
     }
@@ -663,8 +688,11 @@ void sq_v34_start_deciding_replayed(sq_decoder *d, long r_from, long r_now, cons
     l->bits_seen = 0;
     if (l->v32) {
         sq_v32_diff_init(&l->diff32, l->ref.answer_poly, l->decided[(r_from - 1) & 31]);
-        for (long r = r_from; r <= r_now && l->state == V34_DECIDE; r++)
+        for (long r = r_from; r <= r_now && l->state == V34_DECIDE; r++) {
+            if (replay)
+                l->decided[r & 31] = replay[r - (r_from - 1)];
             v32_symbol_bits(d, l->decided[r & 31], r);
+        }
         return;
     }
     sq_v34_diff_init(&l->diff, l->ref.answer_poly, l->points, l->decided[(r_from - 1) & 31]);
@@ -696,7 +724,10 @@ void sq_v34_decide_symbol(sq_decoder *d, float complex z, long r)
         return;
     }
     if (!l->j_open && !l->mp_open && !l->ja_collecting && ++l->idle_symbols > (long)(give_up_s * l->cand_rate[l->cand])) {
-        l->state = V34_IGNORE;
+        if (l->v32 && l->renegotiating)
+            sq_v34_look_again(l);   /* no R after the preamble: the data goes on */
+        else
+            l->state = V34_IGNORE;
         return;
     }
     float complex dec = sq_v34_decide(z, l->points);

@@ -251,9 +251,7 @@ static uint64_t keep_from(const sq_v34_lane *l, const sq_v34_ref *f)
     return k > 0 ? 2 * (uint64_t)k : 0;
 }
 
-/* Kept half-sample h into eq's line (a gap's marks how far the line is spoilt): 1 when it
- * completes symbol *r. */
-static int push_kept(const sq_v34_lane *l, sq_v34_eq *eq, uint64_t h, uint64_t *spoilt_until, long *r)
+int sq_v34_push_kept(const sq_v34_lane *l, sq_v34_eq *eq, uint64_t h, uint64_t *spoilt_until, long *r)
 {
     sq_v34_eq_push(eq, l->keep[h % SQ_V34_KEEP]);
     if (l->keep_gap[h % SQ_V34_KEEP])
@@ -280,7 +278,7 @@ static double train_pass_to(sq_v34_lane *l, sq_v34_ref *f, sq_v34_eq *eq, int fi
     uint64_t spoilt_until = 0;   /* the line holds a sample spoilt by a gap before this */
     for (uint64_t h = keep_from(l, f); h < l->half; h++) {
         long r;
-        if (!push_kept(l, eq, h, &spoilt_until, &r))
+        if (!sq_v34_push_kept(l, eq, h, &spoilt_until, &r))
             continue;
         if (r < from)
             continue;
@@ -345,8 +343,7 @@ void sq_v34_emit_s(sq_decoder *d)
     sq_v34_emit(d, SQ_EVENT_V34_S_BAR, sq_v34_time_of_r(l, 0), sq_v34_time_of_r(l, SQ_V34_S_BAR_SYMBOLS), 0);
 }
 
-/* e: the taps of from moved `shift` half-symbols later (linear between neighbours). */
-static void shifted_taps(const sq_v34_eq *from, double shift, float gain, sq_v34_eq *e)
+void sq_v34_shifted_taps(const sq_v34_eq *from, double shift, float gain, sq_v34_eq *e)
 {
     sq_v34_eq_init(e, gain);
     int whole = (int)floor(shift);
@@ -429,7 +426,7 @@ static float complex *replay_decisions(const sq_v34_lane *l, const sq_v34_ref *f
         out[r - first] = CMPLXF(1.0f, 1.0f);
     for (uint64_t h = keep_from(l, f); h < l->half; h++) {
         long r;
-        if (!push_kept(l, &eq, h, &spoilt_until, &r))
+        if (!sq_v34_push_kept(l, &eq, h, &spoilt_until, &r))
             continue;
         if (r < first)
             continue;
@@ -467,7 +464,7 @@ static int choose_unknown_after(sq_decoder *d)
         double shift = 0.0, least = 2.0;
         for (double s = -UNKNOWN_SHIFT_ALIKE / 2; s < UNKNOWN_SHIFT_ALIKE / 2; s += UNKNOWN_SHIFT_STEP) {
             sq_v34_eq e2;
-            shifted_taps(&l->eq_phase3, s, l->gain, &e2);
+            sq_v34_shifted_taps(&l->eq_phase3, s, l->gain, &e2);
             double m = misfit(&e2, taught);
             if (m < least) {
                 least = m;
@@ -477,7 +474,7 @@ static int choose_unknown_after(sq_decoder *d)
         for (int a = -1; a <= 1; a++) {
             sq_v34_ref f2;
             sq_v34_eq e2;
-            shifted_taps(&l->eq_phase3, shift + a * UNKNOWN_SHIFT_ALIKE, l->gain, &e2);
+            sq_v34_shifted_taps(&l->eq_phase3, shift + a * UNKNOWN_SHIFT_ALIKE, l->gain, &e2);
             double score = train_unknown(l, &f2, &e2, UNKNOWN_PASSES);
             if (score > best) {
                 best = score;

@@ -349,7 +349,7 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
     /* this modem asked for cleardown (in this stretch, its S the start of it): no data of its
      * follows (what is heard after, no lane says) */
     double cleardown_s = sq_v34_lane_cleardown_s(d);
-    if (l->tx_type == SQ_EVENT_V34_DATA && cleardown_s > 0.0 &&
+    if ((l->tx_type == SQ_EVENT_V34_DATA || l->tx_type == SQ_EVENT_V32_DATA) && cleardown_s > 0.0 &&
         (l->tx_start_s >= cleardown_s || (l->from_renegotiation && cleardown_s > l->tx_start_s)))
         return;
     sq_event ev;
@@ -447,7 +447,8 @@ static void transmission_block(sq_decoder *d, sq_wideband_lane *l, double block_
     /* a rate renegotiation out of V.34 data (v34_lane.c): the data ends where its S began;
      * the V.34 lane names S to E, and the stretch from S on ends in the data at its new rates */
     double renegotiation_s = sq_v34_lane_renegotiation_s(d);
-    if (l->tx_type == SQ_EVENT_V34_DATA && l->heard && renegotiation_s > l->tx_start_s + MIN_STRETCH_S) {
+    if ((l->tx_type == SQ_EVENT_V34_DATA || l->tx_type == SQ_EVENT_V32_DATA) && l->heard &&
+        renegotiation_s > l->tx_start_s + MIN_STRETCH_S) {
         end_stretch(d, l, renegotiation_s);
         l->heard = 1;
         l->from_renegotiation = 1;

@@ -86,7 +86,8 @@ unsigned sq_v32_rates_of_bits(unsigned bits)
 
 unsigned sq_v32_sequence(unsigned rates, int e)
 {
-    unsigned bits = (e ? 0xFu : 0u) | 1u << 4 | 1u << 7 | 1u << 8 | 1u << 11 | 1u << 15;
+    /* B4 and B8 say V.32bis; with no rate, B4 is 0 too: a cleardown (Table 5, note 3) */
+    unsigned bits = (e ? 0xFu : 0u) | (rates ? 1u << 4 : 0u) | 1u << 7 | 1u << 8 | 1u << 11 | 1u << 15;
     for (int k = 0; k < 5; k++)
         if (rates & (1u << (k + 1)))
             bits |= 1u << RATE_BIT[k];
@@ -98,6 +99,14 @@ static void put(float complex *out, size_t max, size_t *n, float complex z)
     if (*n < max)
         out[*n] = z;
     (*n)++;
+}
+
+/* count copies of 16-bit sequence seq through the differential coder */
+static void put_sequence(float complex *out, size_t max, size_t *n, sq_v32_diff *diff, unsigned seq, int count)
+{
+    for (int c = 0; c < count; c++)
+        for (int b = 0; b < SQ_V32_RATE_BITS; b += 2)
+            put(out, max, n, sq_v32_diff_encode(diff, (int)(seq >> b) & 1, (int)(seq >> (b + 1)) & 1));
 }
 
 size_t sq_v32_training_symbols(int answer_modem, int trn_symbols, unsigned offered, int r_count, unsigned chosen,
@@ -115,14 +124,34 @@ size_t sq_v32_training_symbols(int answer_modem, int trn_symbols, unsigned offer
         put(out, max, &n, last = sq_v32_trn_next(&trn));
     sq_v32_diff diff;
     sq_v32_diff_init(&diff, answer_modem, last);
-    unsigned seqs[3] = { sq_v32_sequence(offered, 0), sq_v32_sequence(chosen, 0), sq_v32_sequence(chosen, 1) };
-    int counts[3] = { r_count, r3_count, 1 };
-    for (int k = 0; k < 3; k++)
-        for (int c = 0; c < counts[k]; c++)
-            for (int b = 0; b < SQ_V32_RATE_BITS; b += 2)
-                put(out, max, &n, sq_v32_diff_encode(&diff, (int)(seqs[k] >> b) & 1, (int)(seqs[k] >> (b + 1)) & 1));
+    put_sequence(out, max, &n, &diff, sq_v32_sequence(offered, 0), r_count);
+    put_sequence(out, max, &n, &diff, sq_v32_sequence(chosen, 0), r3_count);
+    put_sequence(out, max, &n, &diff, sq_v32_sequence(chosen, 1), 1);
     sq_v32_trn_init(&trn, answer_modem);
     for (int i = 0; i < tail_symbols; i++)
         put(out, max, &n, sq_v32_trn_next(&trn));
+    return n;
+}
+
+float complex sq_v32_preamble_symbol(int answer_modem, long r)
+{
+    if (!answer_modem)   /* AA, then CC */
+        return sq_v32_state(r < 0 ? SQ_V32_A : SQ_V32_C);
+    int odd = (int)(r & 1);   /* AC ends on C (r = -1), CA starts on it */
+    return sq_v32_state((r < 0) == odd ? SQ_V32_C : SQ_V32_A);
+}
+
+size_t sq_v32_renegotiation_symbols(int answer_modem, unsigned rates, int r_count, unsigned chosen, int e_count,
+                                    float complex *out, size_t max)
+{
+    size_t n = 0;
+    if (!out)
+        max = 0;
+    for (long r = -SQ_V32_PREAMBLE_TONE_SYMBOLS; r < SQ_V32_PREAMBLE_REVERSED_SYMBOLS; r++)
+        put(out, max, &n, sq_v32_preamble_symbol(answer_modem, r));
+    sq_v32_diff diff;   /* from the preamble's last symbol, the scrambler zeroed (V.32bis 5.3) */
+    sq_v32_diff_init(&diff, answer_modem, sq_v32_preamble_symbol(answer_modem, SQ_V32_PREAMBLE_REVERSED_SYMBOLS - 1));
+    put_sequence(out, max, &n, &diff, sq_v32_sequence(rates, 0), r_count);
+    put_sequence(out, max, &n, &diff, sq_v32_sequence(chosen, 1), e_count);
     return n;
 }

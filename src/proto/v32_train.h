@@ -47,7 +47,8 @@ void sq_v32_diff_decode(sq_v32_diff *d, float complex decided, int *q1, int *q2)
  * (sync 0000, B7 B11 B15 1), 2 for an E (sync 1111, B7 B11 B15 1), 0 otherwise. */
 int sq_v32_sequence_kind(unsigned bits);
 /* The rates a sequence enables: sq_v32_rates_of_bits (squeal/decoder.h). */
-/* A sequence from a rate mask (V.32bis, sync and the V.32bis bits set); e for an E. */
+/* A sequence from a rate mask (V.32bis, sync and the V.32bis bits set; with no rate, a
+ * cleardown: B4 clear as well); e for an E. */
 unsigned sq_v32_sequence(unsigned rates, int e);
 
 /* A modem's training as 5.2.3 and 5.3 order it, for the tests: S, S-bar, trn_symbols of TRN,
@@ -56,5 +57,18 @@ unsigned sq_v32_sequence(unsigned rates, int e);
  * many symbols the whole has; writes what fits in max. */
 size_t sq_v32_training_symbols(int answer_modem, int trn_symbols, unsigned offered, int r_count, unsigned chosen,
                                int r3_count, int tail_symbols, float complex *out, size_t max);
+
+/* A rate renegotiation (V.32bis 8): the preamble, the caller's AA for 56 T then CC for 8 T,
+ * the answerer's AC then CA; then R4 or R5, the differential coder started from the
+ * preamble's last symbol. */
+#define SQ_V32_PREAMBLE_TONE_SYMBOLS 56
+#define SQ_V32_PREAMBLE_REVERSED_SYMBOLS 8
+/* The preamble's symbol r, counted from the reversal (r < 0: AA or AC; 0-7: CC or CA). */
+float complex sq_v32_preamble_symbol(int answer_modem, long r);
+/* For the tests: the preamble, r_count copies of R offering `rates` (0: a cleardown), then
+ * e_count of E naming `chosen` (Note 2 to 8: a cleardown's E repeats for 64 T at least).
+ * Returns how many symbols the whole has; writes what fits in max. */
+size_t sq_v32_renegotiation_symbols(int answer_modem, unsigned rates, int r_count, unsigned chosen, int e_count,
+                                    float complex *out, size_t max);
 
 #endif
