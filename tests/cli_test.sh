@@ -2597,6 +2597,55 @@ expect 2 "v90_startup: a renegotiation with no phase 4" -- "$SQ" gen v90_startup
 expect 2 "v90_startup: a renegotiation's TRN2d too long" -- "$SQ" gen v90_startup --set downstream_bps=45333 --set renegotiate_bps=24000 --set renegotiate_trn2d_s=3 -o "$T/x.wav"
 expect 2 "v90_startup: a renegotiated rate not a multiple of 2400" -- "$SQ" gen v90_startup --set downstream_bps=45333 --set renegotiate_bps=25000 -o "$T/x.wav"
 expect 2 "v90_startup: a cleardown with no data to clear down out of" -- "$SQ" gen v90_startup --set downstream_bps=45333 --set v90_sign_bits=3 --set cleardown=1 -o "$T/x.wav"
+# V.32bis, each modem on its own channel (gen v32bis_startup, sox -M): the start-up's rate
+# signals and E, each side's data with its SNR, then out of one side's data a rate
+# renegotiation (its preamble, R4 offering 4800-9600, E naming 9600, data after) or a
+# cleardown (R4 and E naming no rate, no data after); at 25 dB, the carrier 1 Hz off or not,
+# the caller asking for odd seeds and the answerer for even, 4 seeds each
+for seed in 1 2 3 4; do
+    for kind in renegotiate_bps=9600 cleardown=1; do
+        asker=$([ $((seed % 2)) -eq 1 ] && echo caller || echo answerer)
+        other=$([ "$asker" = caller ] && echo answerer || echo caller)
+        "$SQ" gen v32bis_startup --role "$asker" --set "$kind" --snr 25 --offset $((seed % 2)) --seed "$seed" -o "$T/v32ask.wav" &&
+            "$SQ" gen v32bis_startup --role "$other" --set data_s=4 --snr 25 --seed "$((seed + 10))" -o "$T/v32other.wav" &&
+            if [ "$asker" = caller ]; then sox -M "$T/v32ask.wav" "$T/v32other.wav" "$T/v32st.wav"; else sox -M "$T/v32other.wav" "$T/v32ask.wav" "$T/v32st.wav"; fi &&
+            "$SQ" decode --json "$T/v32st.wav" >"$T/v32st.json"
+        python3 - "$T/v32st.json" "$asker" "$kind" <<'PY' && ok "V.32bis $kind out of the $asker's data, seed $seed" || bad "V.32bis $kind out of the $asker's data, seed $seed"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+summary, ev = ev[-1], ev[:-1]
+ask_ch = 1 if sys.argv[2] == "caller" else 2
+clear = sys.argv[3].startswith("cleardown")
+def of(ch, t):
+    return [e for e in ev if e["ch"] == ch and e["type"] == t]
+reneg = [e for e in ev if e.get("renegotiation")]
+ok = [e["ch"] for e in reneg] == [ask_ch] and reneg[0]["type"] == ("v32_aa" if ask_ch == 1 else "v32_ac")
+p = reneg[0] if ok else {"t_s": 1e9, "end_s": 1e9}
+before = {ch: [e for e in ev if e["ch"] == ch and e["t_s"] < p["t_s"]] for ch in (1, 2)}
+ok = ok and [e["sequence"] for e in before[1] if e["type"] == "v32_rate"] == ["r2"]
+ok = ok and [e["sequence"] for e in before[2] if e["type"] == "v32_rate"] == ["r1", "r3"]
+ok = ok and all([e["rate_bps"] for e in before[ch] if e["type"] == "v32_e"] == [14400] for ch in (1, 2))
+ok = ok and all(any(e["type"] == "v32_data" and e.get("snr_db", 0) > 20 for e in before[ch]) for ch in (1, 2))
+after = [e for e in ev if e["ch"] == ask_ch and e["t_s"] >= p["t_s"] and e is not p]
+r4 = [e for e in after if e["type"] == "v32_rate"]
+es = [e["rate_bps"] for e in after if e["type"] == "v32_e"]
+ok = ok and len(r4) == 1 and r4[0]["sequence"] == "r4" and 0 <= r4[0]["t_s"] - p["end_s"] < 0.01
+ok = ok and r4[0]["rates_bps"] == ([] if clear else [4800, 7200, 9600]) and es == [0 if clear else 9600]
+data_after = [e for e in after if e["type"] == "v32_data"]
+ok = ok and (not data_after if clear else len(data_after) == 1 and data_after[0]["t_s"] > r4[0]["end_s"])
+ok = ok and not any(e["type"] == "v32_data" and e["ch"] == ask_ch and e["t_s"] < p["t_s"] < e["end_s"] - 0.01 for e in ev)
+ok = ok and (summary.get("ended") == "cleared down" if clear else summary.get("renegotiated_rate_bps") == 9600)
+print("#", [(e["type"], e["ch"], e["t_s"], e.get("sequence"), e.get("rate_bps"), e.get("rates_bps")) for e in [p] + after][:6], summary.get("ended"))
+sys.exit(0 if ok else 1)
+PY
+    done
+done
+expect 2 "v32bis_startup: an unknown setting" -- "$SQ" gen v32bis_startup --set speed=3 -o "$T/x.wav"
+expect 2 "v32bis_startup: a data rate with no constellation here" -- "$SQ" gen v32bis_startup --set rate_bps=9600 -o "$T/x.wav"
+expect 2 "v32bis_startup: a rate over the rates offered" -- "$SQ" gen v32bis_startup --set max_rate_bps=12000 -o "$T/x.wav"
+expect 2 "v32bis_startup: a renegotiated rate not a multiple of 2400" -- "$SQ" gen v32bis_startup --set renegotiate_bps=10000 -o "$T/x.wav"
+expect 2 "v32bis_startup: a renegotiation and a cleardown at once" -- "$SQ" gen v32bis_startup --set renegotiate_bps=9600 --set cleardown=1 -o "$T/x.wav"
+expect 2 "v32bis_startup: no --duration" -- "$SQ" gen v32bis_startup --duration 3 -o "$T/x.wav"
 expect 2 "v34_startup: a symbol rate V.34 does not have" -- "$SQ" gen v34_startup --set symbol_rate=3100 -o "$T/x.wav"
 expect 2 "v34_startup: an unknown setting" -- "$SQ" gen v34_startup --set speed=3 -o "$T/x.wav"
 expect 2 "v34_startup: a renegotiated rate not a multiple of 2400" -- "$SQ" gen v34_startup --set renegotiate_bps=1000 -o "$T/x.wav"

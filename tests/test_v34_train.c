@@ -13,6 +13,7 @@
 #include "src/decode/decoder_internal.h"
 #include "src/proto/v32_train.h"
 #include "src/proto/v34_startup.h"
+#include "squeal/v32.h"
 #include "tests/support/test_util.h"
 
 #define SEEDS 6
@@ -785,6 +786,39 @@ START_TEST(test_v32_renegotiation)
 }
 END_TEST
 
+/* sq_v32_startup_modulate (squeal/v32.h): what it refuses, and a first call's size is what
+ * the second writes; a renegotiation adds its preamble, R4, E and 1 s of data, a cleardown
+ * its preamble, R4 and 8 E only. */
+START_TEST(test_v32_startup_modulate)
+{
+    sq_v32_startup_params p;
+    sq_v32_startup_default_params(&p);
+    ck_assert_uint_eq(sq_v32_startup_modulate(NULL, NULL, 0), 0);
+    size_t plain = sq_v32_startup_modulate(&p, NULL, 0);
+    ck_assert_uint_gt(plain, 8000 * 4);
+    float *x = malloc(plain * sizeof *x);
+    ck_assert_ptr_nonnull(x);
+    ck_assert_uint_eq(sq_v32_startup_modulate(&p, x, plain), plain);
+    free(x);
+    const sq_v32_startup_params bad[] = {
+        { .rate_bps = 9600, .max_rate_bps = 14400, .data_s = 2.0, .level_dbm0 = -13.0 },
+        { .rate_bps = 14400, .max_rate_bps = 12000, .data_s = 2.0, .level_dbm0 = -13.0 },
+        { .rate_bps = 14400, .max_rate_bps = 14400, .data_s = 0.1, .level_dbm0 = -13.0 },
+        { .rate_bps = 14400, .max_rate_bps = 14400, .data_s = 2.0, .renegotiate_bps = 10000, .level_dbm0 = -13.0 },
+        { .rate_bps = 14400, .max_rate_bps = 14400, .data_s = 2.0, .offset_hz = 200.0, .level_dbm0 = -13.0 },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(sq_v32_startup_modulate(&bad[i], NULL, 0) == 0, "bad parameters %zu accepted", i);
+    p.renegotiate_bps = 9600;
+    size_t reneg = sq_v32_startup_modulate(&p, NULL, 0);
+    p.renegotiate_bps = SQ_V32_CLEARDOWN;
+    size_t clear = sq_v32_startup_modulate(&p, NULL, 0);
+    /* 10 samples every 3 symbols */
+    ck_assert_int_eq((long)(reneg - plain), lround((64 + 12 * 8 + 8 + 2400) * 10.0 / 3.0));
+    ck_assert_int_eq((long)(clear - plain), lround((64 + 12 * 8 + 8 * 8) * 10.0 / 3.0));
+}
+END_TEST
+
 /* Nothing from signals that are not a V.34 start-up: noise, a tone, S without its reversal. */
 START_TEST(test_nothing_invented)
 {
@@ -925,6 +959,7 @@ Suite *v34_train_suite(void)
     tcase_add_loop_test(t, test_startup_with_md, 0, (int)PAIR_COUNT);
     tcase_add_loop_test(t, test_v32_training, 0, 6);
     tcase_add_loop_test(t, test_v32_renegotiation, 0, 12);
+    tcase_add_test(t, test_v32_startup_modulate);
     tcase_add_test(t, test_nothing_invented);
     tcase_add_test(t, test_ja_framing);
     tcase_add_test(t, test_cp_framing);

@@ -23,6 +23,7 @@
 #include "squeal/v34_info.h"
 #include "squeal/v90.h"
 #include "squeal/v92.h"
+#include "squeal/v32.h"
 #include "squeal/v8bis.h"
 #include "squeal/echo_canceller.h"
 

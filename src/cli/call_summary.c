@@ -413,7 +413,7 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
             fprintf(out, ",\"renegotiated_rate_up_bps\":%d", v90_reneg_up_bps(s));
         if (!has_reneg_mp && s->v90_reneg_down_bps)
             fprintf(out, ",\"renegotiated_rate_down_bps\":%d", s->v90_reneg_down_bps);
-        if (s->v32_reneg_bps)
+        if (renegotiations && s->v32_reneg_bps)
             fprintf(out, ",\"renegotiated_rate_bps\":%d", s->v32_reneg_bps);
         if (s->cleared_down)
             fprintf(out, ",\"cleardown_s\":%.3f", s->cleardown_s);
@@ -488,7 +488,7 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
     if (!has_reneg_mp && v90_reneg_up_bps(s))
         fprintf(out, "%s MP let the analogue modem send %d bit/s upstream", s->v90_reneg_down_bps ? " and whose" : ", whose",
                 v90_reneg_up_bps(s));
-    if (s->v32_reneg_bps)
+    if (renegotiations && s->v32_reneg_bps)
         fprintf(out, ", whose E named %d bit/s", s->v32_reneg_bps);
     for (int side = 2; side >= 1; side--)   /* INFOMARKS: a modem asking for what it missed */
         if (s->infomarks[side])

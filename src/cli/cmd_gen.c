@@ -49,6 +49,12 @@ static void gen_usage(FILE *out)
           "                               standing for data (--set u_info, dil_segments: 76, 8;\n"
           "                               downstream_bps: its phase 4 and data; then\n"
           "                               renegotiate_bps or cleardown=1 out of that data)\n"
+          "  v32bis_startup               one V.32bis modem's start-up (--role; the caller's AA and\n"
+          "                               CC, the answerer's AC, CA, AC; S, TRN, rate signals, E),\n"
+          "                               then data: random points of the rate's constellation\n"
+          "                               (--set rate_bps 14400|12000, max_rate_bps, data_s: 14400,\n"
+          "                               14400, 2; renegotiate_bps: a rate renegotiation after the\n"
+          "                               data, then 1 s more; cleardown=1: a cleardown there)\n"
           "  v92_qts                      a V.92 digital modem's QCA1d (--role answerer, the default)\n"
           "                               or QC1d and three CMs (caller) on V.21, then QTS, QTS-bar\n"
           "                               and ANSpcm (--duration, default 1 s) as PCM codewords\n"
@@ -65,7 +71,8 @@ static void gen_usage(FILE *out)
           "  --text STRING          FSK: characters to send (default \"" DEFAULT_TEXT "\")\n"
           "  --file PATH            FSK: send the bytes of a file instead\n"
           "  --chan 1|2             FSK channel (default 1)\n"
-          "  --role caller|answerer v22bis, v22, v34_startup, v92_qts: which side (default caller;\n"
+          "  --role caller|answerer v22bis, v22, v34_startup, v32bis_startup, v92_qts: which side\n"
+          "                         (default caller;\n"
           "                         v92_qts: answerer)\n"
           "  --digits STRING        dtmf: 0-9 * # A-D, ',' a 2 s pause (default 5551234)\n"
           "  --plan na|europe       call-progress tones: North America's dual tones (default)\n"
@@ -73,7 +80,8 @@ static void gen_usage(FILE *out)
           "  --data-bits N --parity none|even|odd|mark|space --stop-bits N   framing (default 8N1)\n"
           "  --octets HEX           v8bis_msg: the message's octets, FCS added (e.g. 11818080 81c6)\n"
           "  --set NAME=VALUE       info*: a field of the frame, as decode's JSON names it;\n"
-          "                         v34_startup, v90_startup: a setting (see the signal)\n"
+          "                         v34_startup, v90_startup, v32bis_startup: a setting (see\n"
+          "                         the signal)\n"
           "                         (repeatable; fields not set are 0)\n"
           "  --snr DB               add white noise, SNR over 0-4 kHz against the level\n"
           "  --seed N               noise seed (default 1)\n", out);
@@ -363,6 +371,7 @@ static int build_signal(const gen_opts *o, sample_buf *b, double *ref_level)
     int rc;
     if (build_v8bis(o, b, ref_level, &rc) || gen_v34_build(o, b, ref_level, &rc) ||
         gen_v34_startup_build(o, b, ref_level, &rc) || gen_v90_startup_build(o, b, ref_level, &rc) ||
+        gen_v32_startup_build(o, b, ref_level, &rc) ||
         gen_v92_build(o, b, ref_level, &rc))
         return rc;
     sq_progress_kind pk;
@@ -409,9 +418,11 @@ static int check_gen_options(gen_opts *o)
     if (files != EXIT_OK)
         return files;
     int data_call = strcmp(o->signal, "v22bis") == 0 || strcmp(o->signal, "v22") == 0;
-    int v34_startup = strcmp(o->signal, "v34_startup") == 0, startup = v34_startup || strcmp(o->signal, "v90_startup") == 0;
-    if ((data_call || startup) && (o->offset != 0.0 || o->duration != 0.0)) {
-        cli_error("gen", "%s takes no --offset or --duration: it lasts as long as its %s", o->signal,
+    int v34_startup = strcmp(o->signal, "v34_startup") == 0, v32_startup = strcmp(o->signal, "v32bis_startup") == 0;
+    int startup = v34_startup || v32_startup || strcmp(o->signal, "v90_startup") == 0;
+    if ((data_call || startup) && ((o->offset != 0.0 && !v32_startup) || o->duration != 0.0)) {
+        cli_error("gen", "%s takes no %s: it lasts as long as its %s", o->signal,
+                  v32_startup ? "--duration (--set data_s: its data's)" : "--offset or --duration",
                   startup ? "start-up" : "data");
         return EXIT_USAGE;
     }
@@ -420,14 +431,15 @@ static int check_gen_options(gen_opts *o)
                   "cannot be shifted");
         return EXIT_USAGE;
     }
-    if (!data_call && !v34_startup && strcmp(o->signal, "v92_qts") != 0 && o->role) {
-        cli_error("gen", "--role is for v22bis, v22, v34_startup and v92_qts only");
+    if (!data_call && !v34_startup && !v32_startup && strcmp(o->signal, "v92_qts") != 0 && o->role) {
+        cli_error("gen", "--role is for v22bis, v22, v34_startup, v32bis_startup and v92_qts only");
         return EXIT_USAGE;
     }
     if (!o->role)   /* a V.92 digital modem is most often the answerer (a server) */
         o->role = strcmp(o->signal, "v92_qts") == 0 ? "answerer" : "caller";
     if (o->n_sets && strncmp(o->signal, "info", 4) != 0 && !startup) {
-        cli_error("gen", "--set is for the INFO frames (info0a, info0c, info0d, info1a, info1c, info1d), v34_startup and v90_startup only");
+        cli_error("gen", "--set is for the INFO frames (info0a, info0c, info0d, info1a, info1c, info1d), v34_startup, "
+                  "v90_startup and v32bis_startup only");
         return EXIT_USAGE;
     }
     if (o->octets && strcmp(o->signal, "v8bis_msg") != 0) {

@@ -35,5 +35,7 @@ int gen_v34_info_frame(const gen_opts *o, sq_info_kind kind, const char *const *
 int gen_v34_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc);
 /* A V.90 digital modem's INFO0d and INFO1, then its phases 3 and 4 (gen_v34_startup.c). */
 int gen_v90_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc);
+/* One V.32bis modem's start-up, data, and a renegotiation or cleardown (gen_v32_startup.c). */
+int gen_v32_startup_build(const gen_opts *o, sample_buf *b, double *ref_level, int *rc);
 
 #endif

@@ -109,6 +109,13 @@ static void put_sequence(float complex *out, size_t max, size_t *n, sq_v32_diff 
             put(out, max, n, sq_v32_diff_encode(diff, (int)(seq >> b) & 1, (int)(seq >> (b + 1)) & 1));
 }
 
+size_t sq_v32_sequence_symbols(sq_v32_diff *diff, unsigned seq, int count, float complex *out, size_t max)
+{
+    size_t n = 0;
+    put_sequence(out, out ? max : 0, &n, diff, seq, count);
+    return n;
+}
+
 size_t sq_v32_training_symbols(int answer_modem, int trn_symbols, unsigned offered, int r_count, unsigned chosen,
                                int r3_count, int tail_symbols, float complex *out, size_t max)
 {

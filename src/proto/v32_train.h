@@ -65,6 +65,10 @@ size_t sq_v32_training_symbols(int answer_modem, int trn_symbols, unsigned offer
 #define SQ_V32_PREAMBLE_REVERSED_SYMBOLS 8
 /* The preamble's symbol r, counted from the reversal (r < 0: AA or AC; 0-7: CC or CA). */
 float complex sq_v32_preamble_symbol(int answer_modem, long r);
+/* count copies of the 16-bit sequence seq (bit 0 first) through the differential coder, as
+ * symbols (8 a copy); returns how many, writing what fits in max (the coder moves on for all
+ * of them). */
+size_t sq_v32_sequence_symbols(sq_v32_diff *diff, unsigned seq, int count, float complex *out, size_t max);
 /* For the tests: the preamble, r_count copies of R offering `rates` (0: a cleardown), then
  * e_count of E naming `chosen` (Note 2 to 8: a cleardown's E repeats for 64 T at least).
  * Returns how many symbols the whole has; writes what fits in max. */
