@@ -2626,6 +2626,10 @@ ok = ok and [e["sequence"] for e in before[1] if e["type"] == "v32_rate"] == ["r
 ok = ok and [e["sequence"] for e in before[2] if e["type"] == "v32_rate"] == ["r1", "r3"]
 ok = ok and all([e["rate_bps"] for e in before[ch] if e["type"] == "v32_e"] == [14400] for ch in (1, 2))
 ok = ok and all(any(e["type"] == "v32_data" and e.get("snr_db", 0) > 20 for e in before[ch]) for ch in (1, 2))
+# data only after each side's E: not the answerer's S to R1 and the noise that fills its
+# silence while the caller trains (once named "training, then data")
+ok = ok and all(e["t_s"] >= min(x["end_s"] for x in before[ch] if x["type"] == "v32_e") - 0.01
+                for ch in (1, 2) for e in before[ch] if e["type"] == "v32_data")
 after = [e for e in ev if e["ch"] == ask_ch and e["t_s"] >= p["t_s"] and e is not p]
 r4 = [e for e in after if e["type"] == "v32_rate"]
 es = [e["rate_bps"] for e in after if e["type"] == "v32_e"]

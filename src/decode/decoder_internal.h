@@ -604,6 +604,8 @@ typedef struct sq_v34_lane {
     float data_scale;                /* to the constellation's grid, from B1's mean power */
     double data_snr_db;              /* the result, for the data from data_from_s (0: none) */
     double read_from_s, read_to_s;   /* the last stretch named whole, S to J (phase 3) */
+    int read_to_quiet;               /* ... ended where the lane heard its level drop */
+    int ending_quiet;                /* (sq_v34_end_stretch is being called so) */
     double trn_err;                  /* smoothed |error|^2 against TRN's known symbols */
     double trn_err_snap, trn_err_old;   /* it 0-31 and 32-63 symbols ago */
     /* TRN's equaliser refitted at its end (v34_training.c): the known symbol and the carrier

@@ -267,6 +267,7 @@ void sq_v34_end_stretch(sq_decoder *d, double end_s)
     if (named_whole) {   /* from S to J, to Ja, to S-bar or to V.32's rate signal */
         l->read_from_s = (double)l->s_start / SQ_PROCESSING_RATE_HZ;
         l->read_to_s = end_s;
+        l->read_to_quiet = l->ending_quiet;
     }
     l->j_open = 0;
     l->renegotiating = 0;
@@ -825,7 +826,9 @@ static void sample(sq_decoder *d, float x)
         break;
     case V34_S: case V34_KEEP: case V34_TRAIN: case V34_DECIDE: case V34_TEST: {
         if (l->quiet >= QUIET_AFTER) {
+            l->ending_quiet = 1;
             sq_v34_end_stretch(d, (double)(l->last_loud + 1) / SQ_PROCESSING_RATE_HZ);
+            l->ending_quiet = 0;
             l->scan_until = n + (uint64_t)(SCAN_FOR_S * SQ_PROCESSING_RATE_HZ);
             break;
         }
@@ -910,9 +913,13 @@ int sq_v34_lane_read_whole(const sq_decoder *d, double start_s, double end_s)
 {
     const sq_v34_lane *l = &d->v34;
     /* read from the stretch's start (or before it: V.32's wideband stretch begins after S,
-     * which the lane reads from its onset) to its end */
-    return l->read_to_s > 0.0 && l->read_from_s - start_s < 0.1 && l->read_from_s > start_s - 0.3 &&
-           fabs(l->read_to_s - end_s) < 0.1;
+     * which the lane reads from its onset) to its end; or, for V.32's answerer, to its rate
+     * signal, after which the lane heard its level drop 13 dB while the stretch went on over
+     * the line's noise (the answerer falls silent after R1 while the caller trains: with
+     * noise 25 dB under it, S to R1 and the silence after had been named as training, then
+     * data) */
+    int from_start = l->read_to_s > 0.0 && l->read_from_s - start_s < 0.1 && l->read_from_s > start_s - 0.3;
+    return from_start && (fabs(l->read_to_s - end_s) < 0.1 || (l->v32 && l->read_to_quiet && l->read_to_s < end_s));
 }
 
 double sq_v34_lane_horizon_s(const sq_decoder *d, double now_s)
