@@ -756,7 +756,8 @@ static v32_reneg_read read_v32_renegotiation(int answerer, unsigned rates, unsig
 /* V.32bis rate renegotiation out of data (V.32bis 8), from either modem: the preamble (AC then
  * CA, or AA then CC) named with its reversal, R4 with the rates it offers, E with the rate, and
  * the data after it measured again at 14400 or 12000 bit/s; a cleardown's R4 with none and E
- * naming none, and no data after. At 26 dB, a carrier 1 Hz off either way or not, 12 cases.
+ * naming none, and no data after, 0.4 to 2 s into the data (the first second of it, which
+ * the lane measures, watched too). At 26 dB, a carrier 1 Hz off either way or not, 12 cases.
  * (Measured: at 24 dB the equaliser found for R reads it at 21.9-24.0 dB and the data after
  * 21.6-24.3; at 40 dB, 31-37 and 31-38; at 15 dB R is still read, but its single E is lost in
  * 4 of 12 and the preamble in 1.) */
@@ -766,7 +767,8 @@ START_TEST(test_v32_renegotiation)
     unsigned rates = cleardown ? 0u : (_i >> 1) % 3 ? 0x1Eu : 0x3Eu;
     unsigned chosen = cleardown ? 0u : 1u << (31 - __builtin_clz(rates));
     double reversal_s;
-    v32_reneg_read got = read_v32_renegotiation(answerer, rates, chosen, 1.5 + 0.05 * _i, (_i % 3) - 1.0, 26.0,
+    /* the first four within the second whose data the lane measures */
+    v32_reneg_read got = read_v32_renegotiation(answerer, rates, chosen, _i < 4 ? 0.4 + 0.1 * _i : 1.5 + 0.05 * _i, (_i % 3) - 1.0, 26.0,
                                                 (uint64_t)_i + 900, &reversal_s);
     ck_assert_msg(got.preambles == 1, "case %d: %d preambles", _i, got.preambles);
     ck_assert_int_eq(got.preamble_type, answerer ? SQ_EVENT_V32_AC : SQ_EVENT_V32_AA);

@@ -839,6 +839,14 @@ static void sample(sq_decoder *d, float x)
             look_back_now(d);
             break;
         }
+        if (l->renegotiation_watch && l->data_snr_left > 0) {
+            /* V.32bis data in its first second, being measured, is watched as well (a
+             * renegotiation may come that soon); a preamble found starts the receiver on it,
+             * this sample included */
+            watch_renegotiation(d, n, x);
+            if (l->renegotiating)
+                break;
+        }
         float complex y;
         double t;
         if (sq_v34_front_push(l->fronts[l->cand], x, &y, &t))
