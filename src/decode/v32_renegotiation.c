@@ -12,11 +12,12 @@
  * What is left is an equaliser for R, with no TRN to learn one on: but the line is the one the
  * data crossed, and the data's equaliser (eq_phase3, as the watch fired) knows its band. Only
  * the front end has started again: on the far clock, but at another phase of its symbols, and
- * at another turn of its carrier. So the data's taps are moved by each eighth of a symbol,
- * turned and scaled onto the preamble's first known symbols, and trained over the preamble and
- * R's first symbols (4 points, steered by their own decisions), for each reversal within
- * REV_SEARCH symbols of the one found; the one whose decisions on R hold best reads R and E from
- * the reversal on, if they hold by MIN_SNR_DB (a symbol error in about a thousand).
+ * at another turn of its carrier. So the data's taps are moved by each eighth of a symbol
+ * (then each thirty-second near the best), turned and scaled onto the preamble's first known
+ * symbols, and trained over the preamble and R's first symbols (4 points, steered by their own
+ * decisions), for each reversal within REV_SEARCH symbols of the one found; the one whose
+ * decisions on R hold best is trained further and reads R and E from the reversal on, if they
+ * hold by MIN_SNR_DB (a symbol error in about a thousand).
  */
 #include <limits.h>
 #include <math.h>
@@ -30,7 +31,7 @@
 #define ALIGN_SYMBOLS 16  /* the turn and scale fitted on these first */
 #define SCORE_FROM_R 16   /* R's decisions scored from here to SQ_V32_RENEGOTIATION_DECIDE_R */
 #define REV_SEARCH 2
-#define SHIFTS 8 
+#define SHIFTS 8          /* a symbol's timings tried (then four times finer near the best) */
 #define PASSES 4
 #define MU_PASS 0.1f
 #define MU_SCORE 0.01f
