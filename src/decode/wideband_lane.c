@@ -346,8 +346,8 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
     if ((l->tx_type == SQ_EVENT_V34_DATA || l->tx_type == SQ_EVENT_V32_DATA) &&
         sq_v34_lane_read_whole(d, l->tx_start_s, end_s))
         return;   /* phase 3, or V.32's training to R1, named segment by segment */
-    /* this modem asked for cleardown (in this stretch, its S the start of it): no data of its
-     * follows (what is heard after, no lane says) */
+    /* this modem asked for cleardown (in this stretch, its S or V.32bis preamble the start of
+     * it): no data of its follows (what is heard after, no lane says) */
     double cleardown_s = sq_v34_lane_cleardown_s(d);
     if ((l->tx_type == SQ_EVENT_V34_DATA || l->tx_type == SQ_EVENT_V32_DATA) && cleardown_s > 0.0 &&
         (l->tx_start_s >= cleardown_s || (l->from_renegotiation && cleardown_s > l->tx_start_s)))
@@ -444,8 +444,9 @@ static void transmission_block(sq_decoder *d, sq_wideband_lane *l, double block_
         end_transmission(d, l, fmin(l->tx_last_s, tone_s));
         return;
     }
-    /* a rate renegotiation out of V.34 data (v34_lane.c): the data ends where its S began;
-     * the V.34 lane names S to E, and the stretch from S on ends in the data at its new rates */
+    /* a rate renegotiation out of V.34 data (v34_lane.c) or V.32bis data (v32_renegotiation.c):
+     * the data ends where its S or preamble began; the V.34 lane names that to E, and the
+     * stretch from there on ends in the data at its new rates */
     double renegotiation_s = sq_v34_lane_renegotiation_s(d);
     if ((l->tx_type == SQ_EVENT_V34_DATA || l->tx_type == SQ_EVENT_V32_DATA) && l->heard &&
         renegotiation_s > l->tx_start_s + MIN_STRETCH_S) {
