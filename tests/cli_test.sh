@@ -2639,10 +2639,60 @@ data_after = [e for e in after if e["type"] == "v32_data"]
 ok = ok and (not data_after if clear else len(data_after) == 1 and data_after[0]["t_s"] > r4[0]["end_s"])
 ok = ok and not any(e["type"] == "v32_data" and e["ch"] == ask_ch and e["t_s"] < p["t_s"] < e["end_s"] - 0.01 for e in ev)
 ok = ok and (summary.get("ended") == "cleared down" if clear else summary.get("renegotiated_rate_bps") == 9600)
+ok = ok and summary.get("retrains") == 0 and not any(e.get("retrain") for e in ev)   # a preamble of 56 T is no retrain
 print("#", [(e["type"], e["ch"], e["t_s"], e.get("sequence"), e.get("rate_bps"), e.get("rates_bps")) for e in [p] + after][:6], summary.get("ended"))
 sys.exit(0 if ok else 1)
 PY
     done
+done
+# V.32bis retrain out of data (V.32bis 7), each modem on its own channel: two start-ups of
+# each side joined (the data straight into the tone: gen's 0.1 s of silence either side
+# trimmed), the asking modem's second starting first (the caller's AA, or the
+# answerer's AC, for 128 T and more), the other's tone after it; both tones named as a
+# retrain, each side's data cut where its tone begins, the second start-up read to its E and
+# data, one retrain in the summary. 25 dB, the caller's carrier 1 Hz off or not.
+for seed in 1 2 3 4; do
+    asker=$([ $((seed % 2)) -eq 1 ] && echo caller || echo answerer)
+    # (the caller's data 4-16 ms longer by seed: its AA's turn falls elsewhere in a 20 ms block)
+    if [ "$asker" = caller ]; then cdata=2; adata=2.45; else cdata=2.45; adata=2; fi
+    cdata=$(awk -v d="$cdata" -v s="$seed" 'BEGIN { print d + 0.004 * s }')
+    "$SQ" gen v32bis_startup --role caller --set data_s=$cdata --snr 25 --offset $((seed / 3)) --seed "$seed" -o "$T/rt_c1.wav" &&
+        "$SQ" gen v32bis_startup --role caller --set data_s=2 --snr 25 --offset $((seed / 3)) --seed "$((seed + 20))" -o "$T/rt_c2.wav" &&
+        "$SQ" gen v32bis_startup --role answerer --set data_s=$adata --snr 25 --seed "$((seed + 40))" -o "$T/rt_a1.wav" &&
+        "$SQ" gen v32bis_startup --role answerer --set data_s=2 --snr 25 --seed "$((seed + 60))" -o "$T/rt_a2.wav" &&
+        sox "$T/rt_c1.wav" "$T/rt_c1t.wav" trim 0 -0.1 && sox "$T/rt_c2.wav" "$T/rt_c2t.wav" trim 0.1 &&
+        sox "$T/rt_a1.wav" "$T/rt_a1t.wav" trim 0 -0.1 && sox "$T/rt_a2.wav" "$T/rt_a2t.wav" trim 0.1 &&
+        sox "$T/rt_c1t.wav" "$T/rt_c2t.wav" "$T/rt_c.wav" && sox "$T/rt_a1t.wav" "$T/rt_a2t.wav" "$T/rt_a.wav" &&
+        sox -M "$T/rt_c.wav" "$T/rt_a.wav" "$T/rt.wav" &&
+        "$SQ" decode --json "$T/rt.wav" >"$T/rt.json"
+    python3 - "$T/rt.json" "$asker" <<'PY' && ok "V.32bis retrain asked by the $asker, seed $seed" || bad "V.32bis retrain asked by the $asker, seed $seed"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+summary, ev = ev[-1], ev[:-1]
+ask_ch = 1 if sys.argv[2] == "caller" else 2
+tones = [e for e in ev if e.get("retrain")]
+ok = [(e["ch"], e["type"]) for e in tones] == sorted([(1, "v32_aa"), (2, "v32_ac")], key=lambda x: x[0] != ask_ch)
+ok = ok and not any(e.get("renegotiation") for e in ev)
+for t in tones if ok else []:
+    mine = [e for e in ev if e["ch"] == t["ch"]]
+    before = [e for e in mine if e["t_s"] < t["t_s"]]
+    after = [e for e in mine if e["t_s"] > t["t_s"]]
+    data = [e for e in before if e["type"] == "v32_data"]
+    # the data before: after E, cut where the tone begins (its 20 ms blocks)
+    ok = ok and len(data) == 1 and data[0].get("snr_db", 0) > 20 and abs(data[0]["end_s"] - t["t_s"]) < 0.03
+    ok = ok and [e["rate_bps"] for e in before if e["type"] == "v32_e"] == [14400]
+    ok = ok and t["end_s"] - t["t_s"] > 0.15
+    # the caller's AA turns into CC (V.32bis 6.1): the turn named, within a block
+    ok = ok and (t["type"] != "v32_aa" or len(t["reversals_s"]) == 1 and t["end_s"] - 0.05 < t["reversals_s"][0] < t["end_s"])
+    # a whole start-up after it, read to E and data
+    seqs = [e["sequence"] for e in after if e["type"] == "v32_rate"]
+    ok = ok and seqs == (["r2"] if t["ch"] == 1 else ["r1", "r3"])
+    ok = ok and [e["rate_bps"] for e in after if e["type"] == "v32_e"] == [14400]
+    ok = ok and any(e["type"] == "v32_data" and e.get("snr_db", 0) > 20 for e in after)
+ok = ok and summary.get("retrains") == 1 and summary.get("rate_bps") == 14400
+print("#", [(e["type"], e["ch"], e["t_s"], e["end_s"], e.get("reversals_s")) for e in tones], summary.get("retrains"))
+sys.exit(0 if ok else 1)
+PY
 done
 expect 2 "v32bis_startup: an unknown setting" -- "$SQ" gen v32bis_startup --set speed=3 -o "$T/x.wav"
 expect 2 "v32bis_startup: a data rate with no constellation here" -- "$SQ" gen v32bis_startup --set rate_bps=9600 -o "$T/x.wav"

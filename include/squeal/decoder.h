@@ -206,8 +206,11 @@ typedef struct sq_event {
                              * events, a V.90 digital modem's Rd out of data (API 2.21);
                              * v32_aa and v32_ac events, a V.32bis renegotiation's preamble
                              * out of data (V.32bis 8), R4 or R5 and E following (API 2.22) */
+    uint8_t retrain;        /* v32_aa and v32_ac events: 1 for a V.32bis retrain's tone, out of
+                             * data (V.32bis 7: the caller's AA, or the answerer's AC and CA,
+                             * for 128 T or more), a whole start-up following (API 2.23) */
     /* room for fields to come without changing the struct's size (version.h) */
-    uint8_t reserved[12];
+    uint8_t reserved[11];
 } sq_event;
 
 /* The rates a V.32 rate sequence or E enables (v32_rate, v32_e: its 16 bits, bit 0 first in

@@ -14,7 +14,7 @@ extern "C" {
 #endif
 
 #define SQ_API_VERSION_MAJOR 2
-#define SQ_API_VERSION_MINOR 22
+#define SQ_API_VERSION_MINOR 23
 #define SQ_API_VERSION ((SQ_API_VERSION_MAJOR << 16) | SQ_API_VERSION_MINOR)
 
 /* The package version of the library in use, "MAJOR.MINOR.PATCH". */

@@ -67,6 +67,18 @@ static void note_renegotiation_start(call_summary *s, const sq_event *ev)
     }
 }
 
+/* A V.32bis retrain's tone out of data (V.32bis 7): the modem that asks sends its own (AA or
+ * AC) and the other answers with its own within a second (each waits for 128 T of the
+ * other's): one retrain, though both channels name a tone. */
+#define ONE_V32_RETRAIN_S 1.5
+
+static void note_v32_retrain(call_summary *s, const sq_event *ev)
+{
+    if (!s->v32_retrains || ev->start_s - s->v32_retrain_s > ONE_V32_RETRAIN_S)
+        s->v32_retrains++;
+    s->v32_retrain_s = ev->start_s;
+}
+
 /* A V.34 MP: phase 4's (a start-up's or a retrain's: its rates replace the last ones), or a
  * renegotiation's, whose rates hold from then; asking 0 bit/s both ways, cleardown (11.7). */
 static void note_mp(call_summary *s, const sq_event *ev, int channel)
@@ -175,8 +187,11 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
         note_renegotiation_start(s, ev);
         s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
         break;
-    case SQ_EVENT_V32_AA: case SQ_EVENT_V32_AC:   /* V.32bis's preamble out of data */
-        if (ev->renegotiation) {
+    case SQ_EVENT_V32_AA: case SQ_EVENT_V32_AC:   /* V.32bis's retrain or preamble out of data */
+        if (ev->retrain) {
+            close_renegotiation(s);
+            note_v32_retrain(s, ev);
+        } else if (ev->renegotiation) {
             note_renegotiation_start(s, ev);
             s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
         }
@@ -200,6 +215,7 @@ void call_summary_add(call_summary *s, const sq_event *ev, int channel)
         s->startup_end_s = fmax(s->startup_end_s, ev->end_s);
         if (!in_renegotiation(s, ev)) {
             s->v22_rate = ev->rate;
+            s->v32_startup = 1;
         } else if (!ev->rate) {   /* V.32bis 8, note 2: no rate in common, or one asked none */
             note_cleardown(s, CLEARDOWN_BY_V32_RATE);
         } else {
@@ -353,7 +369,9 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
     int one_up = 0, one_down = 0;
     if (one_mp)
         sq_v34_mp_rates(&s->mp_from[one_mp], &s->mp_from[one_mp], &one_up, &one_down);
-    int retrains = s->info1a > 1 ? (int)s->info1a - 1 : 0;
+    /* each phase 2 after the first is a V.34 or V.90 retrain; V.32bis's are their tones */
+    int retrains = (s->info1a > 1 ? (int)s->info1a - 1 : 0) + (int)s->v32_retrains;
+    int retrains_known = s->info1a || s->v32_startup || s->v32_retrains;
     /* rate renegotiations, the one under way when the timeline ended too (unless a cleardown) */
     int open_counts = s->reneg_open && s->reneg_kind != RENEG_ASKED_CLEARDOWN;
     size_t renegotiations = s->renegotiations + (size_t)open_counts;
@@ -403,7 +421,7 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
             fprintf(out, ",\"probe_snr_up_db\":%.1f", s->probe_snr_db[1]);
         if (s->has_probe[2])
             fprintf(out, ",\"probe_snr_down_db\":%.1f", s->probe_snr_db[2]);
-        if (s->info1a)
+        if (retrains_known)
             fprintf(out, ",\"retrains\":%d", retrains);
         if (renegotiations)
             fprintf(out, ",\"rate_renegotiations\":%zu,\"last_renegotiation_s\":%.3f", renegotiations, renegotiation_s);
@@ -475,7 +493,7 @@ void call_summary_print(FILE *out, const call_summary *s, int json, double file_
         if (s->has_probe[1])
             fprintf(out, " %.1f dB caller to answerer", s->probe_snr_db[1]);
     }
-    if (s->info1a)   /* a phase 2 was decoded: each one after the first is a retrain */
+    if (retrains_known)   /* a phase 2 or a V.32 start-up was decoded */
         fprintf(out, "; %d retrain%s", retrains, retrains == 1 ? "" : "s");
     if (renegotiations)
         fprintf(out, "; %zu rate renegotiation%s, the last at %.1f s", renegotiations, renegotiations == 1 ? "" : "s",

@@ -31,6 +31,9 @@ typedef struct call_summary {
     double cleardown_s;
     enum { CLEARDOWN_BY_V34_MPS, CLEARDOWN_BY_V90_CP, CLEARDOWN_BY_V90_MP, CLEARDOWN_BY_V32_RATE } cleardown_by;   /* V.90 9.7 */
     int v32_reneg_bps;             /* the rate a V.32bis renegotiation's E named (V.32bis 8) */
+    int v32_startup;               /* a V.32 start-up was read to its E: its data is watched for retrains */
+    size_t v32_retrains;           /* V.32bis retrains out of data (7), and where the last began */
+    double v32_retrain_s;
     int v90_reneg_down_bps;        /* the downstream rate a V.90 renegotiation's CP asked */
     int has_v90_reneg_mp;          /* ... and the digital modem's MP in it */
     sq_v34_mp v90_reneg_mp;

@@ -359,6 +359,8 @@ void timeline_print_text(FILE *out, const timeline_event *e)
         fprintf(out, "  Rd out of data: a rate renegotiation or cleardown");
     if ((ev->type == SQ_EVENT_V32_AA || ev->type == SQ_EVENT_V32_AC) && ev->renegotiation)   /* V.32bis 8 */
         fprintf(out, "  out of data: a rate renegotiation or cleardown");
+    if ((ev->type == SQ_EVENT_V32_AA || ev->type == SQ_EVENT_V32_AC) && ev->retrain)   /* V.32bis 7 */
+        fprintf(out, "  out of data: a retrain");
     fputc('\n', out);
 }
 
@@ -441,6 +443,8 @@ void timeline_print_json(FILE *out, const timeline_event *e)
     }
     if ((ev->type == SQ_EVENT_V90_RI || ev->type == SQ_EVENT_V32_AA || ev->type == SQ_EVENT_V32_AC) && ev->renegotiation)
         fprintf(out, ",\"renegotiation\":true");
+    if ((ev->type == SQ_EVENT_V32_AA || ev->type == SQ_EVENT_V32_AC) && ev->retrain)
+        fprintf(out, ",\"retrain\":true");
     fprintf(out, "}\n");
 }
 

@@ -170,6 +170,14 @@ sq_event_type sq_v34_trn_type(const sq_v34_lane *l)
 void sq_v34_lane_arm_v32(sq_decoder *d, int channel)
 {
     sq_v34_lane *l = &d->v34;
+    /* a retrain's AA or AC (V.32bis 7), 60 ms and more, that the watch took for a rate
+     * renegotiation's preamble (27 ms) and is still reading (no R named): a start-up
+     * follows, not R4 */
+    if (l->v32 && l->renegotiating && !l->v32_reneg_named) {
+        l->renegotiating = 0;
+        l->mp_open = 0;
+        l->state = V34_DONE;
+    }
     if (!arm(d, channel, 1))
         return;
     l->v32_sequences = 0;

@@ -13,7 +13,9 @@
  *   falls silent in phase 4 while the other trains: each stretch between silences of
  *   100 ms or more is one event.
  * - V.32 / V.32bis (5.2): AC and CA (600 + 3000 Hz), S (the same with 1800 Hz), and after S the
- *   same modem's training and data, as after INFO1. */
+ *   same modem's training and data, as after INFO1. Out of that data, a retrain (V.32bis 7):
+ *   the caller's AA (1800 Hz alone) or the answerer's AC, for 128 T or more, ends the data;
+ *   a whole start-up follows. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -158,7 +160,7 @@ static int is_probe_block(const sq_wideband_lane *l, double power, float *tones,
  * side of the 1800 Hz carrier, without it; S (A and B alternating) has the carrier line too.
  * Each is a whole number of cycles in 20 ms, so each sits in one bin. Returns KIND_AC,
  * KIND_S or KIND_OTHER. */
-enum { KIND_OTHER = 0, KIND_AC, KIND_S };
+enum { KIND_OTHER = 0, KIND_AC, KIND_S, KIND_AA };
 #define V32_SHARE 0.8           /* of the block's power in the signal's lines */
 #define V32_BALANCE_DB 10.0
 #define V32_PAIR_MIN 0.3        /* S: the two outer lines hold this much at least (half, nominally) */     /* no line of the signal more than this under the strongest */
@@ -395,6 +397,8 @@ static void end_stretch(sq_decoder *d, sq_wideband_lane *l, double end_s)
         }
     }
     l->data_named |= !ev.training_inside;
+    if (ev.type == SQ_EVENT_V32_DATA)
+        l->v32_data_power = power;
     if (ev.type == SQ_EVENT_V90_DATA && d->v90.n_spans) {   /* cut by a renegotiation or cleardown */
         double snr_db = ev.snr_db;
         for (size_t i = 0; i < d->v90.n_spans; i++) {
@@ -530,20 +534,45 @@ static void arm_transmission(sq_decoder *d, sq_wideband_lane *l, double start_s,
         sq_v90_reader_start(d, start_s);
 }
 
-#define AC_MIN_BLOCKS 3   /* 60 ms: AC lasts 128T (53 ms) at least, then CA and AC again */
+#define AC_MIN_BLOCKS 3   /* 60 ms: AC lasts 128T (53 ms) at least, then CA and AC again; in
+                           * a retrain, AA too (it lasts until AC's reversal comes back: 256 T
+                           * and more); a rate renegotiation's AA or AC (V.32bis 8: 56 T, then
+                           * CC or CA for 8 T, 27 ms) fills one block at most */
 #define S_MIN_BLOCKS 3    /* S is 256T, 107 ms */
 #define AC_ECHO_RATIO 0.1 /* 10 dB */
 
-/* A run of AC or S blocks ended at end_s. */
+/* Inside V.32 data this channel's modem sends (from its S on): a V.32bis retrain's AA or AC
+ * can come only there. */
+static int in_v32_data(const sq_decoder *d, const sq_wideband_lane *l, double start_s)
+{
+    /* (not with both modems on one channel: there the other modem's signal is under it, AA
+     * goes on alone after AC and S, and what this transmission is, is not known) */
+    return !d->both_sides && l->after_info1 && l->tx_type == SQ_EVENT_V32_DATA && start_s > l->armed_s;
+}
+
+/* A run of AC, S or (in V.32 data) AA blocks ended at end_s. */
 static void end_v32_run(sq_decoder *d, sq_wideband_lane *l, double end_s)
 {
     int kind = l->v32_kind;
     size_t n = l->v32_blocks;
     l->v32_kind = KIND_OTHER;
     l->v32_blocks = 0;
-    if (kind == KIND_OTHER || n < (kind == KIND_AC ? AC_MIN_BLOCKS : S_MIN_BLOCKS))
+    if (kind == KIND_OTHER || n < (kind == KIND_S ? S_MIN_BLOCKS : AC_MIN_BLOCKS))
         return;
     double power = l->v32_power_sum / (double)n;
+    /* AA or AC out of this modem's V.32 data: a retrain (V.32bis 7). The data ends where the
+     * tone began; the start-up that follows (S on) is read as the first was. */
+    /* It comes at the modem's own level, its data's: the stretch's so far when the data ran
+     * into it, the last data's when a pause came between (the far modem's AA or AC heard
+     * over that pause is its echo, 15-25 dB down) */
+    double own = l->v32_start_s > l->tx_start_s && l->tx_blocks ? l->tx_power_sum / (double)l->tx_blocks
+                                                                  : l->v32_data_power;
+    int retrain = (kind == KIND_AA || kind == KIND_AC) && in_v32_data(d, l, l->v32_start_s) &&
+                  power >= AC_ECHO_RATIO * own;
+    if (kind == KIND_AA && !retrain)
+        return;   /* (AA alone is looked for only in V.32 data) */
+    if (retrain)
+        end_transmission(d, l, fmin(l->tx_last_s, l->v32_start_s));
     /* AC 10 dB or more under the AA this channel's modem sent is the far answerer's echo
      * (15-25 dB down on a stereo recording; the two at one level with both sides on one
      * channel): this side stays the caller, whose rate signals are R2 and E */
@@ -551,12 +580,17 @@ static void end_v32_run(sq_decoder *d, sq_wideband_lane *l, double end_s)
         return;
     sq_event ev;
     memset(&ev, 0, sizeof ev);
-    ev.type = kind == KIND_AC ? SQ_EVENT_V32_AC : SQ_EVENT_V32_S;
+    ev.type = kind == KIND_AC ? SQ_EVENT_V32_AC : kind == KIND_AA ? SQ_EVENT_V32_AA : SQ_EVENT_V32_S;
     if (kind == KIND_AC) {
         name_aa_under_ac(d, l);
         d->v32_side = 2;
         sq_v34_lane_arm_v32(d, 2);   /* S follows AC at once */
     }
+    if (kind == KIND_AA) {   /* the caller: the answerer's S, then its own, follow */
+        d->v32_side = 1;
+        sq_v34_lane_arm_v32(d, 1);
+    }
+    ev.retrain = (uint8_t)retrain;
     ev.fsk_channel = d->v32_side;
     ev.start_s = l->v32_start_s;
     ev.end_s = end_s;
@@ -574,21 +608,73 @@ static void end_v32_run(sq_decoder *d, sq_wideband_lane *l, double end_s)
     }
 }
 
+#define AA_TURN_POWER 0.8   /* of the tone's mean power */
+
+/* An AA block after another (`apart` blocks on): is its 1800 Hz line turned half a turn from
+ * the last one's, once the turn a carrier off frequency gives each block (up to 50 degrees at
+ * 7 Hz off, V.32bis 2) is taken out? That turn is learnt from the blocks with no reversal
+ * between them. */
+static int aa_phase_step(sq_wideband_lane *l, int apart)
+{
+    double re = l->out[BIN_1800][0], im = l->out[BIN_1800][1];
+    double pre = l->aa_last_re, pim = l->aa_last_im;
+    l->aa_last_re = re;
+    l->aa_last_im = im;
+    double step_re = re * pre + im * pim, step_im = im * pre - re * pim;   /* this times the last's conjugate */
+    /* the drift expected over `apart` blocks: the learnt one's square across a gap */
+    double dr = l->aa_drift_re, di = l->aa_drift_im;
+    if (apart == 2) {
+        double t = dr * dr - di * di;
+        di = 2.0 * dr * di;
+        dr = t;
+    }
+    double m = hypot(dr, di);
+    if (m > 0.0) {
+        dr /= m;
+        di /= m;
+    } else {
+        dr = 1.0;
+        di = 0.0;
+    }
+    if (pre == 0.0 && pim == 0.0)
+        return 0;
+    int turned = step_re * dr + step_im * di < 0.0;
+    if (!turned && apart == 1) {
+        double n = hypot(step_re, step_im);
+        if (n > 0.0) {
+            l->aa_drift_re += step_re / n;
+            l->aa_drift_im += step_im / n;
+        }
+    }
+    return turned;
+}
+
 static void v32_step(sq_decoder *d, sq_wideband_lane *l, int kind, double start_s, double power)
 {
-    /* AC turns into CA and back (a reversal of both lines): the block holding the turn reads
-     * as neither, and the run goes on through it */
-    if (l->v32_kind == KIND_AC && kind == KIND_OTHER && !l->v32_gap) {
+    /* AC turns into CA and back (a reversal of both lines), AA into CC: the block holding the
+     * turn reads as neither, and the run goes on through it */
+    if ((l->v32_kind == KIND_AC || l->v32_kind == KIND_AA) && kind == KIND_OTHER && !l->v32_gap) {
         l->v32_gap = 1;
+        l->v32_gap_power = power;
         return;
     }
-    if (l->v32_gap && kind == l->v32_kind) {
+    /* ... and a retrain's AA, its CC too short to fill the next block (27 ms and more, V.32bis
+     * 6.1), ends in the turn's: a block as loud as the tone, its 1800 Hz line spread by the
+     * turn inside it (the tone ending in a block leaves it quieter, its line whole) */
+    int aa_turned = l->v32_gap && l->v32_kind == KIND_AA && kind != KIND_AA && l->v32_blocks &&
+                    l->v32_gap_power >= AA_TURN_POWER * l->v32_power_sum / (double)l->v32_blocks;
+    /* AA's turn on a block's edge spreads no line: the line's phase, block to block, says it
+     * (and whether a block that read as neither held a turn or a click) */
+    int aa_flip = kind == KIND_AA && l->v32_kind == KIND_AA && aa_phase_step(l, l->v32_gap ? 2 : 1);
+    int gap_turned = l->v32_gap && ((kind == l->v32_kind && (kind != KIND_AA || aa_flip)) || aa_turned);
+    if (gap_turned || (aa_flip && !l->v32_gap)) {
         if (l->v32_reversals < SQ_EVENT_MAX_REVERSALS)
-            l->v32_reversal_s[l->v32_reversals] = start_s - BLOCK_S / 2.0;
+            l->v32_reversal_s[l->v32_reversals] = gap_turned ? start_s - BLOCK_S / 2.0 : start_s;
         l->v32_reversals++;
-        l->v32_blocks++;   /* the turn's block */
     }
-    double gap_s = l->v32_gap && kind != l->v32_kind ? BLOCK_S : 0.0;
+    if (l->v32_gap && (kind == l->v32_kind || aa_turned))
+        l->v32_blocks++;   /* the turn's block (or a click's) */
+    double gap_s = l->v32_gap && kind != l->v32_kind && !aa_turned ? BLOCK_S : 0.0;
     l->v32_gap = 0;
     if (kind != l->v32_kind) {
         end_v32_run(d, l, start_s - gap_s);
@@ -596,6 +682,11 @@ static void v32_step(sq_decoder *d, sq_wideband_lane *l, int kind, double start_
         l->v32_start_s = start_s;
         l->v32_power_sum = 0.0;
         l->v32_reversals = 0;
+        if (kind == KIND_AA) {   /* its line's phase from this block on */
+            l->aa_last_re = l->out[BIN_1800][0];
+            l->aa_last_im = l->out[BIN_1800][1];
+            l->aa_drift_re = l->aa_drift_im = 0.0;
+        }
     }
     if (kind != KIND_OTHER) {
         l->v32_blocks++;
@@ -644,6 +735,9 @@ void sq_wideband_lane_process(sq_decoder *d, const float *x, size_t n)
             fftwf_execute(l->plan);
             probe = is_probe_block(l, power, tones, noise);
             v32 = probe ? KIND_OTHER : v32_block(l, power);
+            /* (1800 Hz alone elsewhere is the tone receiver's: AA, or V.22's guard) */
+            if (v32 == KIND_OTHER && in_v32_data(d, l, start_s) && bin_power(l, BIN_1800) >= AA_ALONE_SHARE * power)
+                v32 = KIND_AA;
             if (d->both_sides)
                 v32 = v32_both_sides_kind(l, v32, start_s, power);
         }
