@@ -53,7 +53,8 @@ static void synthesise_v90(int v)
 
 /* V.32bis: the answerer's training choosing 14400 bit/s, 1.2 s of its data (points of the
  * 128-point cross, past the lane's 1.1 s measure of it), then a rate renegotiation (V.32bis
- * 8: AC, CA, R4 offering 4800-12000, E) and more data. Returns the symbols' count. */
+ * 8: AC, CA, R4 offering 4800-12000, E), more data, and a retrain's AC, CA and AC (V.32bis
+ * 7, the wideband lane's). Returns the symbols' count. */
 static size_t v32_with_renegotiation(float complex *sym, size_t max)
 {
     size_t n = sq_v32_training_symbols(1, 1300, 0x3Eu, 20, 0x20u, 8, 0, sym, max);
@@ -72,6 +73,8 @@ static size_t v32_with_renegotiation(float complex *sym, size_t max)
         if (!part)
             n += sq_v32_renegotiation_symbols(1, 0x1Eu, 10, 0x10u, 1, sym + n, max - n);
     }
+    for (long r = -320; r < 80 && n < max; r++)   /* AC 320 T, CA 64 T, AC 16 T */
+        sym[n++] = sq_v32_preamble_symbol(1, r < 64 ? r : r - 80);
     return n;
 }
 

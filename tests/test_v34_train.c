@@ -11,6 +11,7 @@
 #include "dsp/ls_fit.h"
 #include "dsp/v34.h"
 #include "src/decode/decoder_internal.h"
+#include "src/proto/v32_constellations.h"
 #include "src/proto/v32_train.h"
 #include "src/proto/v34_startup.h"
 #include "squeal/v32.h"
@@ -805,7 +806,8 @@ START_TEST(test_v32_startup_modulate)
     ck_assert_uint_eq(sq_v32_startup_modulate(&p, x, plain), plain);
     free(x);
     const sq_v32_startup_params bad[] = {
-        { .rate_bps = 9600, .max_rate_bps = 14400, .data_s = 2.0, .level_dbm0 = -13.0 },
+        { .rate_bps = 2400, .max_rate_bps = 14400, .data_s = 2.0, .level_dbm0 = -13.0 },
+        { .rate_bps = 10000, .max_rate_bps = 14400, .data_s = 2.0, .level_dbm0 = -13.0 },
         { .rate_bps = 14400, .max_rate_bps = 12000, .data_s = 2.0, .level_dbm0 = -13.0 },
         { .rate_bps = 14400, .max_rate_bps = 14400, .data_s = 0.1, .level_dbm0 = -13.0 },
         { .rate_bps = 14400, .max_rate_bps = 14400, .data_s = 2.0, .renegotiate_bps = 10000, .level_dbm0 = -13.0 },
@@ -820,6 +822,43 @@ START_TEST(test_v32_startup_modulate)
     /* 10 samples every 3 symbols */
     ck_assert_int_eq((long)(reneg - plain), lround((64 + 12 * 8 + 8 + 2400) * 10.0 / 3.0));
     ck_assert_int_eq((long)(clear - plain), lround((64 + 12 * 8 + 8 * 8) * 10.0 / 3.0));
+}
+END_TEST
+
+/* V.32bis's data constellations (Figures 2-1 to 2-5, V.32's Figure 1): their sizes, mean
+ * powers, the least distance between points (a whole step of 2 on the odd grids of 14400 and
+ * 12000; twice the figures' unit of sqrt 2 at 9600, 4 on the 16-point square, the states'
+ * sqrt 80 at 4800), each point nearest itself, none twice. */
+START_TEST(test_v32_constellations)
+{
+    const struct {
+        int rate, trellis;
+        size_t n;
+        double mean, min_d2;
+    } want[] = {
+        { 14400, 1, 128, 82.0, 4.0 }, { 12000, 1, 64, 42.0, 4.0 }, { 9600, 1, 32, 40.0, 8.0 },
+        { 9600, 0, 16, 40.0, 16.0 },  { 7200, 1, 16, 40.0, 16.0 }, { 4800, 1, 4, 40.0, 80.0 },
+    };
+    float complex p[SQ_V32_MAX_POINTS];
+    for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
+        size_t n = sq_v32_data_points(want[w].rate, want[w].trellis, p);
+        ck_assert_uint_eq(n, want[w].n);
+        ck_assert_double_eq_tol(sq_v32_data_mean_power(want[w].rate, want[w].trellis), want[w].mean, 1e-9);
+        double min_d2 = INFINITY;
+        for (size_t i = 0; i < n; i++) {
+            ck_assert(sq_v32_nearest_point(p, n, p[i] + 0.3f - 0.2f * I) == p[i]);
+            for (size_t j = i + 1; j < n; j++) {
+                float complex e = p[i] - p[j];
+                min_d2 = fmin(min_d2, (double)crealf(e * conjf(e)));
+            }
+        }
+        ck_assert_double_eq_tol(min_d2, want[w].min_d2, 1e-9);
+    }
+    /* A and C are 4800's: the sync states (-6, -2) and (6, 2) */
+    sq_v32_data_points(4800, 1, p);
+    ck_assert(p[0] == -6.0f - 2.0f * I && p[2] == 6.0f + 2.0f * I);
+    ck_assert_uint_eq(sq_v32_data_points(2400, 1, p), 0);
+    ck_assert_uint_eq(sq_v32_data_points(10000, 1, p), 0);
 }
 END_TEST
 
@@ -960,6 +999,7 @@ Suite *v34_train_suite(void)
     tcase_add_loop_test(t, test_v34_data_snr, 0, 6);
     tcase_add_loop_test(t, test_v34_far_clock, 0, 8);
     tcase_add_test(t, test_v32bis_data_jitter);
+    tcase_add_test(t, test_v32_constellations);
     tcase_add_loop_test(t, test_startup_with_md, 0, (int)PAIR_COUNT);
     tcase_add_loop_test(t, test_v32_training, 0, 6);
     tcase_add_loop_test(t, test_v32_renegotiation, 0, 12);

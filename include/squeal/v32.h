@@ -20,14 +20,15 @@ extern "C" {
  * offering its rates; 0.9 s of silence while the caller trains; S, S-bar, TRN, R3 naming
  * rate_bps, and E. Then data_s of data, standing for it: points of rate_bps's constellation
  * drawn at random from seed (the 128-point cross at 14400, the 64-point square at 12000,
- * Figures 2-1 and 2-2; no trellis coder behind them), at the training's power. With
+ * 32 points at 9600, 16 at 7200, the four states at 4800: Figures 2-1 to 2-5; no trellis
+ * coder behind them), at the training's power. With
  * renegotiate_bps, a renegotiation after that data: the preamble (AA for 56 T then CC for
  * 8 T, or AC then CA), R4 offering every rate up to it, E naming it, and 1 s of data again
- * (from the square under 14400); with SQ_V32_CLEARDOWN, R4 and E naming no rate (B4 clear
+ * at that rate (API 2.23; at 12000 under 14400 before); with SQ_V32_CLEARDOWN, R4 and E naming no rate (B4 clear
  * too), E sent for 64 T, then nothing. */
 typedef struct sq_v32_startup_params {
     int answer_modem;
-    int rate_bps;            /* 12000 or 14400 */
+    int rate_bps;            /* 4800..14400, a multiple of 2400 (API 2.23: 12000 or 14400 before) */
     int max_rate_bps;        /* 4800..14400, a multiple of 2400, rate_bps or more */
     double data_s;           /* 0.5..60 */
     int renegotiate_bps;     /* 0 none, 4800..14400 (a multiple of 2400), or SQ_V32_CLEARDOWN */

@@ -14,7 +14,7 @@ static int read_settings(const gen_opts *o, sq_v32_startup_params *p)
         const char *name = o->set_names[i];
         double value = o->set_values[i];
         int bps = (int)value, rate_step = bps == value && value >= 4800.0 && value <= 14400.0 && bps % 2400 == 0;
-        if (strcmp(name, "rate_bps") == 0 && (value == 14400.0 || value == 12000.0)) {
+        if (strcmp(name, "rate_bps") == 0 && rate_step) {
             p->rate_bps = bps;
         } else if (strcmp(name, "max_rate_bps") == 0 && rate_step) {
             p->max_rate_bps = bps;
@@ -25,7 +25,7 @@ static int read_settings(const gen_opts *o, sq_v32_startup_params *p)
         } else if (strcmp(name, "cleardown") == 0 && (value == 0.0 || value == 1.0)) {
             cleardown = value == 1.0;
         } else {
-            cli_error("gen", "v32bis_startup has no setting '%s' that can be %g (rate_bps 12000|14400; max_rate_bps, "
+            cli_error("gen", "v32bis_startup has no setting '%s' that can be %g (rate_bps, max_rate_bps, "
                       "renegotiate_bps: 4800-14400 in steps of 2400; data_s 0.5-60; cleardown 0|1)", name, value);
             return EXIT_USAGE;
         }

@@ -14,6 +14,7 @@
 #include "dsp/qam.h"
 #include "dsp/v34.h"
 #include "src/proto/v32_train.h"
+#include "src/proto/v32_constellations.h"
 #include "src/proto/v34_train.h"
 #include "src/proto/v90_pcm.h"
 #include "src/decode/v90_phase4.h"
@@ -605,6 +606,9 @@ typedef struct sq_v34_lane {
     /* V.32bis at 14400 or 12000 bit/s: the data's first symbols sliced to its constellation */
     long data_snr_left;              /* symbols still to measure (0: not measuring) */
     int data_rate;                   /* bit/s, from E */
+    float complex data_points[SQ_V32_MAX_POINTS];   /* its constellation, and their mean power */
+    size_t data_points_n;
+    double data_mean_power;
     double data_err, data_power;     /* summed over the measured symbols */
     float data_scale;                /* to the constellation's grid, from B1's mean power */
     double data_snr_db;              /* the result, for the data from data_from_s (0: none) */

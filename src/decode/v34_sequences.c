@@ -5,6 +5,7 @@
 #include <string.h>
 #include "dsp/cmplx.h"
 #include "src/decode/v34_lane.h"
+#include "src/proto/v32_constellations.h"
 #include "squeal/level.h"
 
 #define DECIDE_GIVE_UP 0.5               /* s after TRN with neither J nor MP (each follows TRN at once) */
@@ -457,9 +458,12 @@ static void v32_bit_in(sq_decoder *d, int b, long r)
         sq_v34_watch_renegotiation(l);   /* from the data on (V.32bis 8.2) */
         l->data_from_s = ev.end_s;   /* B1, then data */
         l->data_snr_db = 0.0;
-        if (ev.rate == 14400 || ev.rate == 12000) {   /* its constellation is known: measure it */
+        /* the constellation E names (B8: trellis coding, V.32 Table 6; always at V.32bis's 9600) */
+        l->data_points_n = sq_v32_data_points(ev.rate, (last16 >> 8) & 1u, l->data_points);
+        if (l->data_points_n) {   /* measure it */
             l->state = V34_DECIDE;
             l->data_rate = ev.rate;
+            l->data_mean_power = sq_v32_data_mean_power(ev.rate, (last16 >> 8) & 1u);
             l->data_snr_left = DATA_SCALE_SYMBOLS + DATA_SNR_SYMBOLS;
             l->data_err = l->data_power = 0.0;
             l->eq.loop_kp = DATA_LOOP_KP;   /* a line's phase jitter, followed */
@@ -468,36 +472,18 @@ static void v32_bit_in(sq_decoder *d, int b, long r)
     }
 }
 
-/* V.32bis data at 14400 and 12000 bit/s (trellis coded, V.32bis 2.4 and Figures 2-1, 2-2):
- * its points are the odd-integer grid points of a 128-point cross (to +-11, less the corners
- * beyond +-7 both ways; mean power 82) or of the 64-point square (to +-7; 42), in the terms of
- * the synchronising states A, B, C, D at (-6, -2), (2, -6), (6, 2), (-2, 6), which the lane
- * trained on as (-1, -1), (1, -1), (1, 1), (-1, 1): a decision times 4 - 2i is in the
- * standard's terms. A modem sends its data at the power it trained at (the Banksia call's
- * 14400 bit/s: mean 41, A's 40), so the grid is scaled to the data's own mean power, measured
- * over its first DATA_SCALE_SYMBOLS (B1, scrambled 1s at the data rate); the next
- * DATA_SNR_SYMBOLS are sliced to the nearest point, the equaliser following them, and their
- * SNR goes with the data event (sq_v34_lane_data_snr_db). The rates' other constellations
- * (V.32's 9600 without trellis coding shares its rate with V.32bis's) are not measured. */
-static float odd_level(float v, float most)
-{
-    float k = 2.0f * floorf(v / 2.0f) + 1.0f;
-    return k > most ? most : k < -most ? -most : k;
-}
-
-static float complex v32bis_nearest(float complex s, int rate)
-{
-    float most = rate == 14400 ? 11.0f : 7.0f;
-    float x = odd_level(crealf(s), most), y = odd_level(cimagf(s), most);
-    if (rate == 14400 && fabsf(x) > 7.0f && fabsf(y) > 7.0f) {   /* a corner the cross leaves out */
-        float to_x = fabsf(crealf(s)) - 7.0f, to_y = fabsf(cimagf(s)) - 7.0f;
-        if (to_x < to_y)
-            x = copysignf(7.0f, x);
-        else
-            y = copysignf(7.0f, y);
-    }
-    return CMPLXF(x, y);
-}
+/* V.32 / V.32bis data (V.32bis 2.3): its points (src/proto/v32_constellations.h: the
+ * 128-point cross at 14400 bit/s, mean power 82; the 64-point square at 12000, 42; 32 points
+ * at 9600 with trellis coding, 16 at 7200 or V.32's uncoded 9600, the four states at 4800,
+ * each 40) are in the terms of the synchronising states A, B, C, D at (-6, -2), (2, -6),
+ * (6, 2), (-2, 6), which the lane trained on as (-1, -1), (1, -1), (1, 1), (-1, 1): a
+ * decision times 4 - 2i is in the standard's terms. A modem sends its data at the power it
+ * trained at (the Banksia call's 14400 bit/s: mean 41, A's 40), so the points are scaled to
+ * the data's own mean power, measured over its first DATA_SCALE_SYMBOLS (B1, scrambled 1s at
+ * the data rate); the next DATA_SNR_SYMBOLS are sliced to the nearest point (the trellis code
+ * is not decoded: an error is the distance to the nearest point of the whole set), the
+ * equaliser following them, and their SNR goes with the data event
+ * (sq_v34_lane_data_snr_db). */
 
 static void measure_data_symbol(sq_decoder *d, float complex z)
 {
@@ -515,15 +501,15 @@ static void measure_data_symbol(sq_decoder *d, float complex z)
             l->data_snr_left = 0;   /* silence after E: nothing to measure */
             l->state = V34_DONE;
         } else if (l->data_snr_left == DATA_SNR_SYMBOLS) {
-            l->data_scale = (float)sqrt((l->data_rate == 14400 ? 82.0 : 42.0) * DATA_SCALE_SYMBOLS / l->data_power);
+            l->data_scale = (float)sqrt(l->data_mean_power * DATA_SCALE_SYMBOLS / l->data_power);
             /* the decisions' mean power in the equaliser's terms (the standard's over |4 - 2i|^2) */
-            l->eq.loop_power = (l->data_rate == 14400 ? 82.0 : 42.0) / (20.0 * l->data_scale * l->data_scale);
+            l->eq.loop_power = l->data_mean_power / (20.0 * l->data_scale * l->data_scale);
         }
         return;
     }
     if (l->data_snr_left == DATA_SNR_SYMBOLS - 1)
         l->data_power = 0.0;
-    float complex u = s * l->data_scale, p = v32bis_nearest(u, l->data_rate);
+    float complex u = s * l->data_scale, p = sq_v32_nearest_point(l->data_points, l->data_points_n, u);
     if (l->data_snr_left < DATA_SNR_SYMBOLS - DATA_SETTLE_SYMBOLS) {
         l->data_err += (double)(crealf(u - p) * crealf(u - p) + cimagf(u - p) * cimagf(u - p));
         l->data_power += (double)(crealf(p) * crealf(p) + cimagf(p) * cimagf(p));

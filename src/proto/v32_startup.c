@@ -4,6 +4,7 @@
 #include <string.h>
 #include "dsp/cmplx.h"
 #include "dsp/v34.h"
+#include "src/proto/v32_constellations.h"
 #include "src/proto/v32_train.h"
 #include "squeal/error.h"
 #include "squeal/v32.h"
@@ -80,21 +81,17 @@ static int put_training(symbols *s, int answerer, unsigned rates, int count, int
     return e ? put_sequences(s, &diff, sq_v32_sequence(chosen, 1), 1) : 0;
 }
 
-/* seconds of random points of the constellation for rate_bps, at the 4-point set's power */
+/* seconds of random points of the constellation for rate_bps (V.32bis's: trellis coded at
+ * 9600), at the 4-point set's power */
 static int put_data(symbols *s, int rate_bps, double seconds, uint64_t *seed)
 {
-    int levels = rate_bps == 14400 ? 12 : 8;
-    float scale = sqrtf(2.0f / ((rate_bps == 14400 ? 82.0f : 42.0f) / 20.0f));
+    float complex points[SQ_V32_MAX_POINTS];
+    size_t n = sq_v32_data_points(rate_bps, 1, points);
+    float scale = sqrtf(2.0f / (float)(sq_v32_data_mean_power(rate_bps, 1) / 20.0));
     for (long i = 0; i < lround(seconds * SQ_V32_SYMBOL_RATE); i++) {
-        float v[2];
-        do {
-            for (int a = 0; a < 2; a++) {
-                *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
-                v[a] = 2.0f * (float)((*seed >> 33) % (uint64_t)levels) - (float)(levels - 1);
-            }
-        } while (fabsf(v[0]) > 7.0f && fabsf(v[1]) > 7.0f);
+        *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
         /* the standard's coordinates in the states' terms (v32_train.h: a point / (4 - 2i)) */
-        if (put(s, scale * CMPLXF(v[0], v[1]) / CMPLXF(4.0f, -2.0f)) != 0)
+        if (put(s, scale * points[(*seed >> 33) % n] / CMPLXF(4.0f, -2.0f)) != 0)
             return -1;
     }
     return 0;
@@ -134,7 +131,7 @@ void sq_v32_startup_default_params(sq_v32_startup_params *p)
 static int valid(const sq_v32_startup_params *p)
 {
     int reneg = p->renegotiate_bps;
-    return (p->rate_bps == 12000 || p->rate_bps == 14400) && p->max_rate_bps >= p->rate_bps &&
+    return p->rate_bps >= 4800 && p->rate_bps <= 14400 && p->rate_bps % 2400 == 0 && p->max_rate_bps >= p->rate_bps &&
            p->max_rate_bps <= 14400 && p->max_rate_bps % 2400 == 0 && p->data_s >= 0.5 && p->data_s <= 60.0 &&
            (reneg == 0 || reneg == SQ_V32_CLEARDOWN || (reneg >= 4800 && reneg <= 14400 && reneg % 2400 == 0)) &&
            fabs(p->offset_hz) <= 100.0 && p->level_dbm0 >= -60.0 && p->level_dbm0 <= 3.0;
@@ -167,7 +164,7 @@ static int build_symbols(const sq_v32_startup_params *p, symbols *s)
         if (put(s, 0.0f) != 0)
             return -1;
     (void)sq_v32_renegotiation_symbols(answerer, asked, RENEGOTIATION_R_REPEATS, one_rate(to), e_count, s->x + s->n - n, n);
-    return cleardown ? 0 : put_data(s, to == 14400 ? 14400 : 12000, DATA_AFTER_S, &seed);
+    return cleardown ? 0 : put_data(s, to, DATA_AFTER_S, &seed);
 }
 
 size_t sq_v32_startup_modulate(const sq_v32_startup_params *p, float *out, size_t max)
