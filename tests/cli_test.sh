@@ -2340,6 +2340,28 @@ print("# as recorded:", key(a), "swapped:", key(b))
 sys.exit(0 if key(a) == key(b) else 1)
 PY
         { bad "v90 MP read on $(basename "$f"), channels swapped"; show "$T/swapped.json" "$T/err"; }
+    # the analogue modem's channel recorded 12 dB quieter (its upstream then 20 dB and more
+    # under the digital modem's downstream, as a longer line would put it): its data is still
+    # its own, read to E with its SNR, not the other channel's echo (the other channel's
+    # audio does not explain it); before, the Sportster call's was named "echo of ch1"
+    python3 - "$T/v90.json" >"$T/achan" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+print([e for e in ev if e["type"] == "v90_ri"][0]["ch"] % 2 + 1)
+PY
+    if [ "$(cat "$T/achan")" = 1 ]; then quieter="1v0.25 2"; else quieter="1 2v0.25"; fi
+    # shellcheck disable=SC2086
+    decode_changed "$f" remix $quieter
+    python3 - "$T/changed.json" "$(cat "$T/achan")" <<'PY' && ok "v90 upstream data on $(basename "$f"), its channel 12 dB quieter" ||
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])][:-1]
+ch = int(sys.argv[2])
+up = [e for e in ev if e["type"] == "v34_data" and e["ch"] == ch]
+echo = [e for e in ev if e["type"] == "echo" and e["ch"] == ch and up and e["end_s"] > up[0]["t_s"]]
+print("# upstream:", [(e["t_s"], e.get("rate_bps"), e.get("snr_db"), e["level_dbm0"]) for e in up], "echo after:", [(e["t_s"], e["end_s"]) for e in echo])
+sys.exit(0 if up and up[0].get("snr_db", 0) >= 28.0 and not echo else 1)
+PY
+        { bad "v90 upstream data on $(basename "$f"), its channel 12 dB quieter"; show "$T/changed.json"; }
 done <"$T/calls"
 [ "$found" = 1 ] || skipped "no real V.90 call at $REC"
 # SCR between CPt and CP (V.90 9.4.2.2), as V.90 8.3.5 codes it (differentially, 2) and as the

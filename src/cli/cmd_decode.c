@@ -206,6 +206,14 @@ static int tone_explained(const timeline *t, const sq_event *ev, int channel)
                                                      ev->freq_hz + TONE_HALF_BAND_HZ) >= ECHO_EXPLAINED_DB;
 }
 
+/* A modem's training or data whose band (V.34's) the other channel's audio explains. */
+static int data_explained(const timeline *t, const sq_event *ev, int channel)
+{
+    double end_s = fmax(ev->end_s, ev->start_s + ECHO_TEST_MIN_S);
+    return sq_echo_canceller_explained_db(t->echo, channel - 1, ev->start_s, end_s, V34_BAND_LO_HZ, V34_BAND_HI_HZ) >=
+           ECHO_EXPLAINED_DB;
+}
+
 /* Energy nothing named, in its band: explained by the other channel's audio. Not enough on
  * its own to call it an echo (a channel's own periodic signal, V.8bis's closing flags say,
  * is explained by the other channel's echo of its earlier part): is_unnamed_echo asks for a
@@ -470,6 +478,12 @@ static int is_echo(const timeline *t, size_t i, size_t *source)
          * dB or more out of it) is its echo from 6 dB down too, late or not: with one channel
          * recorded 12 dB quieter, the Conexant caller's tone B came back 0.2 s late and 9.6
          * dB under it */
+        /* ... but a transmission the other channel's audio does not explain is this
+         * channel's own, however far under the other it was recorded (the Sportster call's
+         * analogue modem, 9 dB under the digital one's downstream, with its channel taken
+         * 12 dB quieter: its data, read to E on its own channel, was named echo) */
+        if (is_wideband_data(e->ev.type) && t->echo && !data_explained(t, &e->ev, e->channel))
+            continue;
         if (o->ev.level_dbm0 >= e->ev.level_dbm0 + margin ||
             ((e->ev.type == SQ_EVENT_TONE_A || e->ev.type == SQ_EVENT_TONE_B) &&
              o->ev.level_dbm0 >= e->ev.level_dbm0 + ECHO_OVERLAP_MARGIN_DB && tone_explained(t, &e->ev, e->channel)))
