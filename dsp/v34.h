@@ -55,6 +55,8 @@ typedef struct sq_v34_eq {
     float complex derotated;            /* the last output */
     float complex rotation;             /* e^{j phase}: the carrier loop's phase */
     double freq;                        /* and its frequency, radians a symbol */
+    double freq_turn;                   /* radians turned at that frequency, summed, since
+                                         * init or the last sq_v34_eq_rewind */
     double loop_kp, loop_ki;            /* the loop's gains on the phase error: set by init
                                          * (a loop of a few hertz, for training); the user may
                                          * widen it to follow a line's phase jitter */
@@ -87,5 +89,10 @@ void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu);
 /* A symbol that steers nothing (no decision to trust yet): the carrier loop still turns at
  * the frequency it learnt, as the far carrier does, and there is no timing estimate. */
 void sq_v34_eq_coast(sq_v34_eq *e);
+/* For a pass over the same symbols again: the loop's phase taken back by what its frequency
+ * turned it since init (or the last rewind), the corrections it made kept. A carrier 3 Hz
+ * off turns half a turn over 400 symbols at 2400 a second: left as the last pass ended, the
+ * next began that far wrong. */
+void sq_v34_eq_rewind(sq_v34_eq *e);
 
 #endif

@@ -231,7 +231,14 @@ static void turn_by(sq_v34_eq *e, double step)
 void sq_v34_eq_coast(sq_v34_eq *e)
 {
     turn_by(e, e->freq);
+    e->freq_turn += e->freq;
     e->timing = 0.0;   /* no new estimate: the last one is not to be applied again */
+}
+
+void sq_v34_eq_rewind(sq_v34_eq *e)
+{
+    e->rotation *= CMPLXF((float)cos(e->freq_turn), (float)-sin(e->freq_turn));
+    e->freq_turn = 0.0;
 }
 
 void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu)
@@ -262,6 +269,7 @@ void sq_v34_eq_adapt(sq_v34_eq *e, float complex target, float mu)
     double perr = tp > 0.0 ? cimagf(e->derotated * conjf(target)) / norm : 0.0;
     e->freq += e->loop_ki * perr;
     turn_by(e, e->loop_kp * perr + e->freq);
+    e->freq_turn += e->freq;
     e->err_power += ERR_SMOOTH * ((double)crealf(err * conjf(err)) - e->err_power);
 }
 
