@@ -2753,6 +2753,19 @@ print("#", [(e["type"], e["ch"], e["t_s"], e["end_s"], e.get("reversals_s")) for
 sys.exit(0 if ok else 1)
 PY
 done
+# The answerer's AC turning into CA on the edge of one of the wideband lane's 20 ms blocks
+# (gen's AC: 512 T from 0.1 s; 6.7 ms of silence first puts the turn at 0.320 s): no block
+# holds the turn, so none reads as neither; the lines' phase, block to block, finds it
+"$SQ" gen v32bis_startup --role answerer --snr 30 --seed 3 -o "$T/acp_a.wav" &&
+    "$SQ" gen v32bis_startup --role caller --snr 30 --seed 4 -o "$T/acp_c.wav" &&
+    sox "$T/acp_a.wav" "$T/acp_a2.wav" pad 0.0067 0 && sox "$T/acp_c.wav" "$T/acp_c2.wav" pad 0.0067 0 &&
+    sox -M "$T/acp_c2.wav" "$T/acp_a2.wav" "$T/acp.wav" && "$SQ" decode --json "$T/acp.wav" >"$T/acp.json"
+python3 - "$T/acp.json" <<'PY' && ok "V.32 AC's turn on a block's edge" || bad "V.32 AC's turn on a block's edge"
+import json, sys
+ac = [json.loads(l) for l in open(sys.argv[1]) if '"v32_ac"' in l]
+print("#", [(e["t_s"], e["end_s"], e["reversals_s"]) for e in ac])
+sys.exit(0 if len(ac) == 1 and len(ac[0]["reversals_s"]) == 1 and abs(ac[0]["reversals_s"][0] - 0.320) <= 0.01 else 1)
+PY
 expect 2 "v32bis_startup: an unknown setting" -- "$SQ" gen v32bis_startup --set speed=3 -o "$T/x.wav"
 expect 2 "v32bis_startup: a data rate V.32bis does not have" -- "$SQ" gen v32bis_startup --set rate_bps=2400 -o "$T/x.wav"
 expect 2 "v32bis_startup: a rate over the rates offered" -- "$SQ" gen v32bis_startup --set max_rate_bps=12000 -o "$T/x.wav"

@@ -854,6 +854,17 @@ START_TEST(test_v32_constellations)
         }
         ck_assert_double_eq_tol(min_d2, want[w].min_d2, 1e-9);
     }
+    /* the odd grid's arithmetic agrees with the search over 14400's and 12000's points,
+     * anywhere out to past the cross's corners */
+    for (int cross = 0; cross < 2; cross++) {
+        size_t n = sq_v32_data_points(cross ? 14400 : 12000, 1, p);
+        for (float x = -14.0f; x <= 14.0f; x += 0.37f)
+            for (float y = -14.0f; y <= 14.0f; y += 0.41f) {
+                float complex s = CMPLXF(x, y), a = sq_v32_nearest_odd_grid(s, cross), b = sq_v32_nearest_point(p, n, s);
+                ck_assert_msg(cabsf(s - a) <= cabsf(s - b) + 1e-5f, "(%g, %g): %g%+gi against %g%+gi", x, y,
+                              crealf(a), cimagf(a), crealf(b), cimagf(b));
+            }
+    }
     /* A and C are 4800's: the sync states (-6, -2) and (6, 2) */
     sq_v32_data_points(4800, 1, p);
     ck_assert(p[0] == -6.0f - 2.0f * I && p[2] == 6.0f + 2.0f * I);

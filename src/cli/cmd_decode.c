@@ -478,16 +478,17 @@ static int is_echo(const timeline *t, size_t i, size_t *source)
          * dB or more out of it) is its echo from 6 dB down too, late or not: with one channel
          * recorded 12 dB quieter, the Conexant caller's tone B came back 0.2 s late and 9.6
          * dB under it */
+        if (!(o->ev.level_dbm0 >= e->ev.level_dbm0 + margin ||
+              ((e->ev.type == SQ_EVENT_TONE_A || e->ev.type == SQ_EVENT_TONE_B) &&
+               o->ev.level_dbm0 >= e->ev.level_dbm0 + ECHO_OVERLAP_MARGIN_DB && tone_explained(t, &e->ev, e->channel))))
+            continue;
         /* ... but a transmission the other channel's audio does not explain is this
          * channel's own, however far under the other it was recorded (the Sportster call's
          * analogue modem, 9 dB under the digital one's downstream, with its channel taken
          * 12 dB quieter: its data, read to E on its own channel, was named echo) */
         if (is_wideband_data(e->ev.type) && t->echo && !data_explained(t, &e->ev, e->channel))
             continue;
-        if (o->ev.level_dbm0 >= e->ev.level_dbm0 + margin ||
-            ((e->ev.type == SQ_EVENT_TONE_A || e->ev.type == SQ_EVENT_TONE_B) &&
-             o->ev.level_dbm0 >= e->ev.level_dbm0 + ECHO_OVERLAP_MARGIN_DB && tone_explained(t, &e->ev, e->channel)))
-            *source = j;
+        *source = j;
     }
     return *source != SIZE_MAX || is_unnamed_echo(t, e);
 }

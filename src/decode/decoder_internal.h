@@ -401,9 +401,8 @@ typedef struct sq_wideband_lane {
     int v32_kind, v32_gap;
     double v32_gap_power;          /* the power of the block a turn may lie in */
     double v32_data_power;         /* the mean power of the V.32 data last named */
-    double aa_last_re, aa_last_im;  /* a retrain's AA: its line in the last block, and the turn
-                                    * a block gives it (off frequency), summed */
-    double aa_drift_re, aa_drift_im;
+    double run_line_re[2], run_line_im[2];  /* an AA or AC run: its lines in the last block, */
+    double run_drift_re, run_drift_im;      /* and the turn a block gives them (off frequency), summed */
     size_t v32_blocks, v32_reversals;
     double v32_reversal_s[SQ_EVENT_MAX_REVERSALS];
     double v32_start_s, v32_power_sum;

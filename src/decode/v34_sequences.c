@@ -509,7 +509,10 @@ static void measure_data_symbol(sq_decoder *d, float complex z)
     }
     if (l->data_snr_left == DATA_SNR_SYMBOLS - 1)
         l->data_power = 0.0;
-    float complex u = s * l->data_scale, p = sq_v32_nearest_point(l->data_points, l->data_points_n, u);
+    float complex u = s * l->data_scale;
+    float complex p = l->data_rate == 14400 || l->data_rate == 12000
+                          ? sq_v32_nearest_odd_grid(u, l->data_rate == 14400)
+                          : sq_v32_nearest_point(l->data_points, l->data_points_n, u);
     if (l->data_snr_left < DATA_SNR_SYMBOLS - DATA_SETTLE_SYMBOLS) {
         l->data_err += (double)(crealf(u - p) * crealf(u - p) + cimagf(u - p) * cimagf(u - p));
         l->data_power += (double)(crealf(p) * crealf(p) + cimagf(p) * cimagf(p));

@@ -610,19 +610,49 @@ static void end_v32_run(sq_decoder *d, sq_wideband_lane *l, double end_s)
 
 #define AA_TURN_POWER 0.8   /* of the tone's mean power */
 
-/* An AA block after another (`apart` blocks on): is its 1800 Hz line turned half a turn from
- * the last one's, once the turn a carrier off frequency gives each block (up to 50 degrees at
- * 7 Hz off, V.32bis 2) is taken out? That turn is learnt from the blocks with no reversal
- * between them. */
-static int aa_phase_step(sq_wideband_lane *l, int apart)
+/* The lines a run's tone has: AA its carrier's, AC (A and C in turn) the two 1200 Hz either
+ * side. Each is a whole number of cycles in a block, so a steady tone's line keeps its phase
+ * block to block, and a reversal turns it (all of them) half a turn. */
+static int run_lines(int kind, int *bins)
 {
-    double re = l->out[BIN_1800][0], im = l->out[BIN_1800][1];
-    double pre = l->aa_last_re, pim = l->aa_last_im;
-    l->aa_last_re = re;
-    l->aa_last_im = im;
-    double step_re = re * pre + im * pim, step_im = im * pre - re * pim;   /* this times the last's conjugate */
+    if (kind == KIND_AA) {
+        bins[0] = BIN_1800;
+        return 1;
+    }
+    bins[0] = BIN_600;
+    bins[1] = BIN_3000;
+    return 2;
+}
+
+/* A run's tone's lines in this block, kept for the next (run_turned). */
+static void keep_run_lines(sq_wideband_lane *l, int kind)
+{
+    int bins[2], n = run_lines(kind, bins);
+    for (int i = 0; i < n; i++) {
+        l->run_line_re[i] = l->out[bins[i]][0];
+        l->run_line_im[i] = l->out[bins[i]][1];
+    }
+}
+
+/* A block of an AA or AC run after another (`apart` blocks on): are its lines turned half a
+ * turn from the last one's, once the turn a carrier off frequency gives each block (up to 50
+ * degrees at 7 Hz off, V.32bis 2) is taken out? That turn is learnt from the blocks with no
+ * reversal between them. */
+static int run_turned(sq_wideband_lane *l, int kind, int apart)
+{
+    int bins[2], n = run_lines(kind, bins);
+    double step_re = 0.0, step_im = 0.0;   /* this block's lines times the last's conjugates */
+    int had_last = 0;
+    for (int i = 0; i < n; i++) {
+        double re = l->out[bins[i]][0], im = l->out[bins[i]][1];
+        double pre = l->run_line_re[i], pim = l->run_line_im[i];
+        had_last |= pre != 0.0 || pim != 0.0;
+        step_re += re * pre + im * pim;
+        step_im += im * pre - re * pim;
+    }
+    keep_run_lines(l, kind);
     /* the drift expected over `apart` blocks: the learnt one's square across a gap */
-    double dr = l->aa_drift_re, di = l->aa_drift_im;
+    double dr = l->run_drift_re, di = l->run_drift_im;
     if (apart == 2) {
         double t = dr * dr - di * di;
         di = 2.0 * dr * di;
@@ -636,14 +666,14 @@ static int aa_phase_step(sq_wideband_lane *l, int apart)
         dr = 1.0;
         di = 0.0;
     }
-    if (pre == 0.0 && pim == 0.0)
+    if (!had_last)
         return 0;
     int turned = step_re * dr + step_im * di < 0.0;
     if (!turned && apart == 1) {
-        double n = hypot(step_re, step_im);
-        if (n > 0.0) {
-            l->aa_drift_re += step_re / n;
-            l->aa_drift_im += step_im / n;
+        double size = hypot(step_re, step_im);
+        if (size > 0.0) {
+            l->run_drift_re += step_re / size;
+            l->run_drift_im += step_im / size;
         }
     }
     return turned;
@@ -663,11 +693,12 @@ static void v32_step(sq_decoder *d, sq_wideband_lane *l, int kind, double start_
      * turn inside it (the tone ending in a block leaves it quieter, its line whole) */
     int aa_turned = l->v32_gap && l->v32_kind == KIND_AA && kind != KIND_AA && l->v32_blocks &&
                     l->v32_gap_power >= AA_TURN_POWER * l->v32_power_sum / (double)l->v32_blocks;
-    /* AA's turn on a block's edge spreads no line: the line's phase, block to block, says it
-     * (and whether a block that read as neither held a turn or a click) */
-    int aa_flip = kind == KIND_AA && l->v32_kind == KIND_AA && aa_phase_step(l, l->v32_gap ? 2 : 1);
-    int gap_turned = l->v32_gap && ((kind == l->v32_kind && (kind != KIND_AA || aa_flip)) || aa_turned);
-    if (gap_turned || (aa_flip && !l->v32_gap)) {
+    /* a turn on a block's edge spreads no line: the lines' phase, block to block, says it
+     * (and, for AA, whether a block that read as neither held a turn or a click) */
+    int tone_run = (kind == KIND_AA || kind == KIND_AC) && kind == l->v32_kind;
+    int flip = tone_run && run_turned(l, kind, l->v32_gap ? 2 : 1);
+    int gap_turned = l->v32_gap && ((kind == l->v32_kind && (kind != KIND_AA || flip)) || aa_turned);
+    if (gap_turned || (flip && !l->v32_gap)) {
         if (l->v32_reversals < SQ_EVENT_MAX_REVERSALS)
             l->v32_reversal_s[l->v32_reversals] = gap_turned ? start_s - BLOCK_S / 2.0 : start_s;
         l->v32_reversals++;
@@ -682,10 +713,9 @@ static void v32_step(sq_decoder *d, sq_wideband_lane *l, int kind, double start_
         l->v32_start_s = start_s;
         l->v32_power_sum = 0.0;
         l->v32_reversals = 0;
-        if (kind == KIND_AA) {   /* its line's phase from this block on */
-            l->aa_last_re = l->out[BIN_1800][0];
-            l->aa_last_im = l->out[BIN_1800][1];
-            l->aa_drift_re = l->aa_drift_im = 0.0;
+        if (kind == KIND_AA || kind == KIND_AC) {   /* its lines' phase from this block on */
+            keep_run_lines(l, kind);
+            l->run_drift_re = l->run_drift_im = 0.0;
         }
     }
     if (kind != KIND_OTHER) {

@@ -68,3 +68,23 @@ float complex sq_v32_nearest_point(const float complex *points, size_t n, float 
     }
     return best;
 }
+
+static float odd_level(float v, float most)
+{
+    float k = 2.0f * floorf(v / 2.0f) + 1.0f;
+    return k > most ? most : k < -most ? -most : k;
+}
+
+float complex sq_v32_nearest_odd_grid(float complex s, int cross)
+{
+    float most = cross ? 11.0f : 7.0f;
+    float x = odd_level(crealf(s), most), y = odd_level(cimagf(s), most);
+    if (cross && fabsf(x) > 7.0f && fabsf(y) > 7.0f) {   /* a corner the cross leaves out: */
+        float to_x = fabsf(crealf(s)) - 7.0f, to_y = fabsf(cimagf(s)) - 7.0f;   /* the nearer edge */
+        if (to_x < to_y)
+            x = copysignf(7.0f, x);
+        else
+            y = copysignf(7.0f, y);
+    }
+    return CMPLXF(x, y);
+}

@@ -29,5 +29,8 @@ double sq_v32_data_mean_power(int rate_bps, int trellis);
 
 /* The point of points[0..n) nearest s. */
 float complex sq_v32_nearest_point(const float complex *points, size_t n, float complex s);
+/* The same for 14400's cross (cross set) or 12000's square, by the odd grid's own arithmetic
+ * rather than a search of its 128 or 64 points. */
+float complex sq_v32_nearest_odd_grid(float complex s, int cross);
 
 #endif
