@@ -812,6 +812,8 @@ START_TEST(test_v32_startup_modulate)
         { .rate_bps = 14400, .max_rate_bps = 14400, .data_s = 0.1, .level_dbm0 = -13.0 },
         { .rate_bps = 14400, .max_rate_bps = 14400, .data_s = 2.0, .renegotiate_bps = 10000, .level_dbm0 = -13.0 },
         { .rate_bps = 14400, .max_rate_bps = 14400, .data_s = 2.0, .offset_hz = 200.0, .level_dbm0 = -13.0 },
+        { .rate_bps = 14400, .max_rate_bps = 14400, .data_s = 2.0, .renegotiate_bps = 9600, .retrain = 1, .level_dbm0 = -13.0 },
+        { .rate_bps = 14400, .max_rate_bps = 14400, .data_s = 2.0, .retrain = 2, .level_dbm0 = -13.0 },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         ck_assert_msg(sq_v32_startup_modulate(&bad[i], NULL, 0) == 0, "bad parameters %zu accepted", i);
@@ -822,6 +824,14 @@ START_TEST(test_v32_startup_modulate)
     /* 10 samples every 3 symbols */
     ck_assert_int_eq((long)(reneg - plain), lround((64 + 12 * 8 + 8 + 2400) * 10.0 / 3.0));
     ck_assert_int_eq((long)(clear - plain), lround((64 + 12 * 8 + 8 * 8) * 10.0 / 3.0));
+    /* a retrain: the caller's start-up again (AA 0.6 s, CC, 1.5 s of silence, S to E) and
+     * its 2 s of data again: as long again as all but the 0.1 s the modulator's filter adds
+     * at the end, once */
+    p.renegotiate_bps = 0;
+    p.retrain = 1;
+    size_t retrain = sq_v32_startup_modulate(&p, NULL, 0);
+    ck_assert_uint_gt(retrain, 2 * plain - 800);
+    ck_assert_uint_lt(retrain, 2 * plain);
 }
 END_TEST
 

@@ -25,7 +25,10 @@ extern "C" {
  * renegotiate_bps, a renegotiation after that data: the preamble (AA for 56 T then CC for
  * 8 T, or AC then CA), R4 offering every rate up to it, E naming it, and 1 s of data again
  * at that rate (API 2.23; at 12000 under 14400 before); with SQ_V32_CLEARDOWN, R4 and E naming no rate (B4 clear
- * too), E sent for 64 T, then nothing. */
+ * too), E sent for 64 T, then nothing. With retrain, straight out of the data the whole
+ * start-up again from its first tone (V.32bis 7: a retrain asked by this side; give the other
+ * side's file retrain too and a longer data_s, as it hears the tone 128 T and more before it
+ * answers), then data_s of data again (API 2.23). */
 typedef struct sq_v32_startup_params {
     int answer_modem;
     int rate_bps;            /* 4800..14400, a multiple of 2400 (API 2.23: 12000 or 14400 before) */
@@ -35,7 +38,8 @@ typedef struct sq_v32_startup_params {
     double level_dbm0;       /* the training's mean power */
     double offset_hz;        /* the carrier's, -100..100 */
     uint64_t seed;
-    uint8_t reserved[32];
+    int retrain;             /* 1: a retrain after the data (V.32bis 7), not with renegotiate_bps (API 2.23) */
+    uint8_t reserved[28];
 } sq_v32_startup_params;
 
 /* The caller, 14400 bit/s offered and chosen, 2 s of data, no renegotiation, -13 dBm0. */

@@ -1,7 +1,7 @@
-/* squeal gen v32bis_startup: one V.32bis modem's start-up, its data, and a rate renegotiation
- * or cleardown out of that data (squeal/v32.h: sq_v32_startup_modulate), for decode's round
- * trips. --set rate_bps, max_rate_bps, data_s, renegotiate_bps, cleardown; --role, --level,
- * --offset. */
+/* squeal gen v32bis_startup: one V.32bis modem's start-up, its data, and a rate renegotiation,
+ * cleardown or retrain out of that data (squeal/v32.h: sq_v32_startup_modulate), for decode's
+ * round trips. --set rate_bps, max_rate_bps, data_s, renegotiate_bps, cleardown, retrain;
+ * --role, --level, --offset. */
 #include <math.h>
 #include <string.h>
 #include "src/cli/gen_signals.h"
@@ -24,9 +24,11 @@ static int read_settings(const gen_opts *o, sq_v32_startup_params *p)
             p->renegotiate_bps = bps;
         } else if (strcmp(name, "cleardown") == 0 && (value == 0.0 || value == 1.0)) {
             cleardown = value == 1.0;
+        } else if (strcmp(name, "retrain") == 0 && (value == 0.0 || value == 1.0)) {
+            p->retrain = value == 1.0;
         } else {
             cli_error("gen", "v32bis_startup has no setting '%s' that can be %g (rate_bps, max_rate_bps, "
-                      "renegotiate_bps: 4800-14400 in steps of 2400; data_s 0.5-60; cleardown 0|1)", name, value);
+                      "renegotiate_bps: 4800-14400 in steps of 2400; data_s 0.5-60; cleardown 0|1; retrain 0|1)", name, value);
             return EXIT_USAGE;
         }
     }
@@ -38,6 +40,10 @@ static int read_settings(const gen_opts *o, sq_v32_startup_params *p)
     if (p->renegotiate_bps && cleardown) {
         cli_error("gen", "v32bis_startup: renegotiate_bps or cleardown=1, not both (a cleardown is a renegotiation "
                   "naming no rate)");
+        return EXIT_USAGE;
+    }
+    if (p->retrain && (p->renegotiate_bps || cleardown)) {
+        cli_error("gen", "v32bis_startup: retrain=1 or a renegotiation or cleardown after the data, not both");
         return EXIT_USAGE;
     }
     if (cleardown)

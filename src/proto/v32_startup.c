@@ -134,7 +134,23 @@ static int valid(const sq_v32_startup_params *p)
     return p->rate_bps >= 4800 && p->rate_bps <= 14400 && p->rate_bps % 2400 == 0 && p->max_rate_bps >= p->rate_bps &&
            p->max_rate_bps <= 14400 && p->max_rate_bps % 2400 == 0 && p->data_s >= 0.5 && p->data_s <= 60.0 &&
            (reneg == 0 || reneg == SQ_V32_CLEARDOWN || (reneg >= 4800 && reneg <= 14400 && reneg % 2400 == 0)) &&
-           fabs(p->offset_hz) <= 100.0 && p->level_dbm0 >= -60.0 && p->level_dbm0 <= 3.0;
+           fabs(p->offset_hz) <= 100.0 && p->level_dbm0 >= -60.0 && p->level_dbm0 <= 3.0 &&
+           (p->retrain == 0 || (p->retrain == 1 && reneg == 0));
+}
+
+/* One side's start-up from its first tone to its E (6.1, 6.2; a retrain's too, 7). */
+static int put_startup(symbols *s, int answerer, unsigned offered, unsigned chosen)
+{
+    if (answerer)   /* AC, CA, AC (AC ends on C, CA starts on it: sq_v32_preamble_symbol) */
+        return put_state_run(s, 1, -AC_SYMBOLS, 0) != 0 || put_state_run(s, 1, 0, CA_SYMBOLS) != 0 ||
+                       put_state_run(s, 1, -AC_AGAIN_SYMBOLS, 0) != 0 || put_training(s, 1, offered, R1_REPEATS, 0, 0) != 0 ||
+                       put_silence(s, CALLER_TRAINS_S) != 0 || put_training(s, 1, chosen, R_REPEATS, 1, chosen) != 0
+                   ? -1
+                   : 0;
+    return put_state_run(s, 0, -lround(AA_S * SQ_V32_SYMBOL_RATE), 0) != 0 || put_state_run(s, 0, 0, CC_SYMBOLS) != 0 ||
+                   put_silence(s, CALLER_WAITS_S) != 0 || put_training(s, 0, offered, R_REPEATS, 1, chosen) != 0
+               ? -1
+               : 0;
 }
 
 static int build_symbols(const sq_v32_startup_params *p, symbols *s)
@@ -142,18 +158,10 @@ static int build_symbols(const sq_v32_startup_params *p, symbols *s)
     uint64_t seed = p->seed * 0x9E3779B97F4A7C15ull + 7;
     int answerer = p->answer_modem != 0, cleardown = p->renegotiate_bps == SQ_V32_CLEARDOWN;
     unsigned offered = rates_to(p->max_rate_bps), chosen = one_rate(p->rate_bps);
-    if (answerer) {   /* AC, CA, AC (AC ends on C, CA starts on it: sq_v32_preamble_symbol) */
-        if (put_state_run(s, 1, -AC_SYMBOLS, 0) != 0 || put_state_run(s, 1, 0, CA_SYMBOLS) != 0 ||
-            put_state_run(s, 1, -AC_AGAIN_SYMBOLS, 0) != 0 || put_training(s, 1, offered, R1_REPEATS, 0, 0) != 0 ||
-            put_silence(s, CALLER_TRAINS_S) != 0 || put_training(s, 1, chosen, R_REPEATS, 1, chosen) != 0)
-            return -1;
-    } else {
-        if (put_state_run(s, 0, -lround(AA_S * SQ_V32_SYMBOL_RATE), 0) != 0 || put_state_run(s, 0, 0, CC_SYMBOLS) != 0 ||
-            put_silence(s, CALLER_WAITS_S) != 0 || put_training(s, 0, offered, R_REPEATS, 1, chosen) != 0)
-            return -1;
-    }
-    if (put_data(s, p->rate_bps, p->data_s, &seed) != 0)
+    if (put_startup(s, answerer, offered, chosen) != 0 || put_data(s, p->rate_bps, p->data_s, &seed) != 0)
         return -1;
+    if (p->retrain)   /* straight out of the data, the start-up again from its tone (7.1, 7.2) */
+        return put_startup(s, answerer, offered, chosen) != 0 ? -1 : put_data(s, p->rate_bps, p->data_s, &seed);
     if (!p->renegotiate_bps)
         return 0;
     int to = cleardown ? 0 : p->renegotiate_bps;
